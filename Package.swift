@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "swift-orion",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "orion", targets: ["orion"]),
+        .library(name: "OrionCore", targets: ["OrionCore"]),
+        .library(name: "OrionAlgorithms", targets: ["OrionAlgorithms"]),
+        .library(name: "OrionSQLite", targets: ["OrionSQLite"]),
+        .library(name: "OrionWorker", targets: ["OrionWorker"]),
+        .library(name: "OrionTesting", targets: ["OrionTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "OrionCore"),
+        .target(name: "OrionAlgorithms", dependencies: ["OrionCore"]),
+        .target(
+            name: "OrionSQLite",
+            dependencies: ["OrionCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "OrionWorker", dependencies: ["OrionCore", "OrionAlgorithms"]),
+        .target(
+            name: "OrionCommands",
+            dependencies: [
+                "OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(name: "orion", dependencies: ["OrionCommands"]),
+        .target(name: "OrionTesting", dependencies: ["OrionCore", "OrionAlgorithms"]),
+        .executableTarget(
+            name: "OrionBenchmarks",
+            dependencies: ["OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionWorker"],
+            path: "Benchmarks/OrionBenchmarks"
+        ),
+        .testTarget(name: "OrionCoreTests", dependencies: ["OrionCore", "OrionTesting"]),
+        .testTarget(name: "OrionAlgorithmsTests", dependencies: ["OrionAlgorithms", "OrionTesting"]),
+        .testTarget(name: "OrionSQLiteTests", dependencies: ["OrionSQLite", "OrionTesting"]),
+        .testTarget(name: "OrionWorkerTests", dependencies: ["OrionWorker", "OrionSQLite", "OrionTesting"]),
+        .testTarget(name: "OrionCommandsTests", dependencies: ["OrionCommands", "OrionTesting"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,152 @@
+import Foundation
+import OrionCore
+
+extension GridSearch {
+    /// The grid values of one element of `dimension` for `count` requested values.
+    ///
+    /// - `uniform` reals: `count` evenly spaced values from `low` to `high` (both included, as numpy's
+    ///   `linspace`), rounded to the dimension's precision; `loguniform` reals: evenly spaced in log scale.
+    /// - integers (`uniform`/`loguniform` with `discrete=True`, `randint`): every integer of the support when there
+    ///   are at most `count`, else `count` evenly spaced (log-spaced for `loguniform`) values rounded to integers,
+    ///   duplicates removed.
+    /// - `choices`: every category, in order; `fidelity`: the upper bound only.
+    ///
+    /// - Parameters:
+    ///   - dimension: the dimension.
+    ///   - count: the number of values wanted (at least 1); ignored for categories and fidelities.
+    /// - Returns: the distinct values, in increasing order for numbers.
+    /// - Throws: ``AlgorithmError`` `.unsupportedSpace` for a `normal` prior.
+    static func values(of dimension: OrionCore.Dimension, count: Int) throws -> [JSONValue] {
+        let count = max(1, count)
+        switch dimension.prior {
+        case .choices(let values, _):
+            return values
+        case .fidelity(_, let high, _):
+            return [dimension.defaultValue ?? .double(high)]
+        case .normal:
+            throw AlgorithmError(
+                .unsupportedSpace,
+                "gridsearch cannot search dimension '\(dimension.name)' with prior \(dimension.priorString): "
+                    + "a grid needs bounded priors; use uniform(low, high) or loguniform(low, high) instead, "
+                    + "or another algorithm such as random"
+            )
+        case .uniform(let low, let high), .logUniform(let low, let high):
+            let log = dimension.isLogScale
+            if dimension.kind == .integer {
+                guard let (first, last) = dimension.interval else { return [] }
+                return integers(from: first, to: last, count: count, log: log).map(JSONValue.int)
+            }
+            let raw = log ? logspace(low, high, count) : linspace(low, high, count)
+            return unique(raw.map { round($0, digits: dimension.precision, inside: low, high) }).map(JSONValue.double)
+        case .randint(let low, let high):
+            return integers(from: Double(low), to: Double(high - 1), count: count, log: false).map(JSONValue.int)
+        }
+    }
+
+    /// Every integer of `[first, last]` if there are at most `count`, else `count` evenly spaced ones.
+    private static func integers(from first: Double, to last: Double, count: Int, log: Bool) -> [Int] {
+        guard first <= last else { return [] }
+        if last - first + 1 <= Double(count) { return Array(Int(first)...Int(last)) }
+        let raw = log && first > 0 ? logspace(first, last, count) : linspace(first, last, count)
+        return unique(raw.map { Int(min(max($0.rounded(), first), last)) })
+    }
+
+    /// `count` evenly spaced values from `low` to `high`, both included (`[low]` when `count` is 1).
+    static func linspace(_ low: Double, _ high: Double, _ count: Int) -> [Double] {
+        guard count > 1 else { return [low] }
+        let last = Double(count - 1)
+        return (0..<count).map { index in
+            index == count - 1 ? high : low + (high - low) * (Double(index) / last)
+        }
+    }
+
+    /// `count` values evenly spaced in log scale from `low` to `high`, both included; `0 < low`.
+    static func logspace(_ low: Double, _ high: Double, _ count: Int) -> [Double] {
+        guard count > 1 else { return [low] }
+        let logs = linspace(Foundation.log(low), Foundation.log(high), count)
+        return logs.enumerated().map { index, value in
+            index == 0 ? low : index == count - 1 ? high : exp(value)
+        }
+    }
+
+    /// `value` rounded to `digits` significant digits, or unrounded when that would leave `[low, high]`.
+    static func round(_ value: Double, digits: Int?, inside low: Double, _ high: Double) -> Double {
+        guard let digits, (1...17).contains(digits), value.isFinite,
+            let rounded = Double(String(format: "%.\(digits - 1)e", value))
+        else { return value }
+        return rounded >= low && rounded <= high ? rounded : value
+    }
+
+    /// The elements in their first order, duplicates removed.
+    private static func unique<Element: Hashable>(_ elements: [Element]) -> [Element] {
+        var seen: Set<Element> = []
+        return elements.filter { seen.insert($0).inserted }
+    }
+}
+
+extension GridSearch {
+    /// The number of values wanted per dimension, in the space's order, from the `n_values` option.
+    ///
+    /// - Throws: ``AlgorithmError`` `.invalidOption` when a count is not a positive integer or names no
+    ///   dimension.
+    static func requestedCounts(_ option: JSONValue, space: Space) throws -> [Int] {
+        func positive(_ value: JSONValue, _ what: String) throws -> Int {
+            guard let count = value.intValue, count >= 1, value.boolValue == nil else {
+                throw AlgorithmError(.invalidOption, "gridsearch: \(what) must be a positive integer, not "
+                    + value.pythonRepr)
+            }
+            return count
+        }
+        if let members = option.objectValue {
+            var counts = Array(repeating: defaultValueCount, count: space.dimensions.count)
+            for key in members.keys.sorted() {
+                guard let value = members[key] else { continue }
+                let names = space.names
+                guard let index = names.firstIndex(of: key) ?? names.firstIndex(of: "/" + key) else {
+                    throw AlgorithmError(.invalidOption, "gridsearch: n_values names '\(key)', which is not a "
+                        + "dimension; dimensions: " + names.joined(separator: ", "))
+                }
+                counts[index] = try positive(value, "n_values['\(key)']")
+            }
+            return counts
+        }
+        let count = try positive(option, "n_values")
+        return Array(repeating: count, count: space.dimensions.count)
+    }
+
+    /// The counts to use so that the grid has at most `budget` points, when it can.
+    ///
+    /// Numeric dimensions are capped at a common count `k`, the largest for which the grid fits (dimensions
+    /// asking fewer values keep theirs); then, in name order, capped dimensions get `k + 1` values while the grid
+    /// still fits. This is where Oríon's "lower the largest dimension first" ends, computed directly. Categories
+    /// and fidelities cannot shrink: when they alone exceed the budget, numeric dimensions get one value each.
+    static func fittedCounts(space: Space, requested: [Int], budget: Int) throws -> [Int] {
+        let dimensions = space.dimensions
+        let shrinkable = dimensions.map { [.real, .integer].contains($0.kind) }
+        func gridSize(_ counts: [Int]) throws -> Double {
+            var total = 1.0
+            for (dimension, count) in zip(dimensions, counts) {
+                total *= pow(Double(try values(of: dimension, count: count).count), Double(dimension.elementCount))
+            }
+            return total
+        }
+        func capped(_ cap: Int) -> [Int] {
+            zip(requested, shrinkable).map { count, canShrink in canShrink ? min(count, cap) : count }
+        }
+        let limit = Double(budget)
+        guard try gridSize(requested) > limit else { return requested }
+        var low = 1
+        var high = requested.max() ?? 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if try gridSize(capped(middle)) <= limit { low = middle } else { high = middle - 1 }
+        }
+        var counts = capped(low)
+        for index in counts.indices where shrinkable[index] && requested[index] > low {
+            var bumped = counts
+            bumped[index] = low + 1
+            if try gridSize(bumped) <= limit { counts = bumped }
+        }
+        return counts
+    }
+}

@@ -1,0 +1,178 @@
+import OrionCore
+
+/// Grid search: the Cartesian product of a few values per dimension, walked in order.
+///
+/// Each dimension contributes `n_values` values (see ``GridSearch/values(of:count:)``): evenly spaced for
+/// `uniform`, evenly spaced in log scale for `loguniform`, rounded and deduplicated for integers, every category
+/// for `choices`, and only the upper bound for a `fidelity`. A dimension with a shape contributes one axis per
+/// element. `normal` priors have no bounds and are rejected.
+///
+/// Unlike Oríon 0.2.7, which builds the grid before it knows `max_trials` and so always caps it at 10,000 points
+/// (with `max_trials: 5`, Oríon runs the first five points of a 100-value axis, `0.0, 0.0101, ...`), the grid is
+/// shrunk to fit the experiment's `max_trials` (10,000 when unlimited) by lowering the number of values of the
+/// dimensions with the most values first, so the trials run cover the whole space.
+///
+/// Suggestions are deterministic; results are ignored. The algorithm is done when the grid is exhausted.
+///
+/// - Complexity: building is O(d · n · log n) for d dimensions of n values; a suggestion is O(d); the state holds
+///   only the axes and a cursor, O(d · n).
+public struct GridSearch: Algorithm {
+    /// `gridsearch`.
+    public static let name = "gridsearch"
+
+    /// `n_values`: the number of values per dimension, an integer for all dimensions or `{dimension: n}`
+    /// (dimensions not named get 100).
+    public static let defaultOptions: [String: JSONValue] = ["n_values": 100]
+
+    /// The number of values per dimension when `n_values` does not say.
+    public static let defaultValueCount = 100
+
+    /// The grid's size limit when the experiment has no `max_trials` (Oríon's cap).
+    public static let defaultBudget = 10_000
+
+    /// The values of one dimension on the grid.
+    struct Axis: Codable, Hashable, Sendable {
+        /// The dimension's name.
+        var name: String
+        /// The dimension's kind.
+        var kind: DimensionKind
+        /// The dimension's shape; each element takes any of ``values``.
+        var shape: [Int]
+        /// The values of one element.
+        var values: [JSONValue]
+    }
+
+    /// The options in effect, as configured.
+    public let configuration: [String: JSONValue]
+    /// The axes, in the space's (name) order.
+    var axes: [Axis]
+    /// The number of grid points (`Int.max` when larger).
+    public let size: Int
+    /// The index of the next grid point to suggest.
+    public private(set) var cursor: Int
+
+    /// Builds the grid for `space`, shrunk to at most `maxTrials` points when possible.
+    ///
+    /// - Parameters:
+    ///   - space: the search space; `normal` priors are not supported.
+    ///   - options: `n_values`.
+    ///   - maxTrials: the experiment's budget; the grid is shrunk to it (to 10,000 points when `nil`).
+    /// - Throws: ``AlgorithmError`` `.unsupportedSpace` for a `normal` prior, `.invalidOption` for a bad `n_values`.
+    public init(space: Space, options: [String: JSONValue], maxTrials: Int?) throws {
+        let option = options["n_values"] ?? .int(Self.defaultValueCount)
+        let requested = try Self.requestedCounts(option, space: space)
+        let budget = max(1, maxTrials ?? Self.defaultBudget)
+        let counts = try Self.fittedCounts(space: space, requested: requested, budget: budget)
+        var axes: [Axis] = []
+        for (dimension, count) in zip(space.dimensions, counts) {
+            let values = try Self.values(of: dimension, count: count)
+            axes.append(Axis(name: dimension.name, kind: dimension.kind, shape: dimension.shape, values: values))
+        }
+        self.configuration = ["n_values": option]
+        self.axes = axes
+        self.size = Self.size(of: axes)
+        self.cursor = 0
+    }
+
+    /// The next `count` grid points, in product order (the last dimension varies fastest).
+    ///
+    /// - Parameter count: the number of points wanted.
+    /// - Returns: up to `count` points; none once the grid is exhausted.
+    public mutating func suggest(count: Int) -> [[String: JSONValue]] {
+        guard count > 0, cursor < size else { return [] }
+        let end = cursor + min(count, size - cursor)
+        let points = (cursor..<end).map(point(at:))
+        cursor = end
+        return points
+    }
+
+    /// Does nothing: the grid does not depend on results.
+    ///
+    /// - Parameter trials: ignored.
+    public mutating func observe(_ trials: [Trial]) {}
+
+    /// `true` once every grid point has been suggested.
+    public var isDone: Bool { cursor >= size }
+
+    /// The grid point of rank `index` in product order.
+    ///
+    /// - Parameter index: in `0..<size`.
+    /// - Returns: dimension name → value (a nested array for a dimension with a shape).
+    func point(at index: Int) -> [String: JSONValue] {
+        var remainder = index
+        var digits: [[Int]] = Array(repeating: [], count: axes.count)
+        for (position, axis) in axes.enumerated().reversed() {
+            let elements = axis.shape.reduce(1, *)
+            var axisDigits = Array(repeating: 0, count: elements)
+            for element in (0..<elements).reversed() {
+                axisDigits[element] = remainder % axis.values.count
+                remainder /= axis.values.count
+            }
+            digits[position] = axisDigits
+        }
+        var point: [String: JSONValue] = [:]
+        for (axis, axisDigits) in zip(axes, digits) {
+            let flat = axisDigits.map { axis.values[$0] }
+            point[axis.name] = Self.nest(flat[...], shape: axis.shape[...])
+        }
+        return point
+    }
+
+    /// The flat values `flat` as nested arrays of `shape` (the single value for a scalar).
+    private static func nest(_ flat: ArraySlice<JSONValue>, shape: ArraySlice<Int>) -> JSONValue {
+        guard let size = shape.first else { return flat.first ?? .null }
+        let inner = shape.dropFirst().reduce(1, *)
+        return .array(
+            (0..<size).map { item in
+                let start = flat.startIndex + item * inner
+                return nest(flat[start..<(start + inner)], shape: shape.dropFirst())
+            }
+        )
+    }
+
+    /// The number of points of the product of `axes`, `Int.max` when larger.
+    static func size(of axes: [Axis]) -> Int {
+        var total = 1
+        for axis in axes {
+            for _ in 0..<axis.shape.reduce(1, *) {
+                let (product, overflow) = total.multipliedReportingOverflow(by: axis.values.count)
+                if overflow { return Int.max }
+                total = product
+            }
+        }
+        return total
+    }
+}
+
+extension GridSearch {
+    private enum CodingKeys: String, CodingKey {
+        case configuration, axes, size, cursor
+    }
+
+    /// Decodes the state written by ``encode(to:)``; real values stored as integral JSON numbers stay reals.
+    ///
+    /// - Throws: `DecodingError` when a member is missing or invalid.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        configuration = try container.decode([String: JSONValue].self, forKey: .configuration)
+        axes = try container.decode([Axis].self, forKey: .axes).map { axis in
+            guard axis.kind == .real else { return axis }
+            var real = axis
+            real.values = axis.values.map { $0.promotingIntegersToDoubles() }
+            return real
+        }
+        size = try container.decode(Int.self, forKey: .size)
+        cursor = try container.decode(Int.self, forKey: .cursor)
+    }
+
+    /// Encodes the options, the axes and the cursor.
+    ///
+    /// - Throws: `EncodingError` when a value cannot be encoded.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(configuration, forKey: .configuration)
+        try container.encode(axes, forKey: .axes)
+        try container.encode(size, forKey: .size)
+        try container.encode(cursor, forKey: .cursor)
+    }
+}

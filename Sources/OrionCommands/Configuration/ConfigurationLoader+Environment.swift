@@ -1,0 +1,123 @@
+import OrionCore
+
+extension ConfigurationLoader {
+    /// The variables read into scalar keys, deprecated aliases before their key so that the key wins.
+    static let environmentVariables: [(variable: String, key: String)] = [
+        ("ORION_EXP_MAX_TRIALS", "experiment.max_trials"),
+        ("ORION_EXP_MAX_BROKEN", "experiment.max_broken"),
+        ("ORION_WORKING_DIR", "experiment.working_dir"),
+        ("ORION_N_WORKERS", "worker.n_workers"),
+        ("ORION_POOL_SIZE", "worker.pool_size"),
+        ("ORION_HEARTBEAT", "worker.heartbeat"),
+        ("ORION_WORKER_MAX_TRIALS", "worker.max_trials"),
+        ("ORION_WORKER_MAX_BROKEN", "worker.max_broken"),
+        ("ORION_MAX_IDLE_TIME", "worker.idle_timeout"),
+        ("ORION_IDLE_TIMEOUT", "worker.idle_timeout"),
+        ("ORION_INTERRUPT_CODE", "worker.interrupt_signal_code"),
+        ("ORION_USER_SCRIPT_CONFIG", "worker.user_script_config"),
+    ]
+
+    /// Reads Oríon's `ORION_*` configuration variables.
+    ///
+    /// Empty variables count as unset. `ORION_DB_ADDRESS` is a storage URL, or a path meaning an SQLite file (unless
+    /// `ORION_DB_TYPE` says otherwise); `ORION_DB_TYPE`, `ORION_DB_NAME` and `ORION_DB_PORT` complete it as in Oríon.
+    /// Booleans (`ORION_EVC_ENABLE`) accept `true/false/1/0/yes/no/on/off`: unlike Oríon, `False` is false.
+    ///
+    /// Call it with the environment `orion` was started with, at start-up only: `ORION_WORKING_DIR` is also the name
+    /// of the variable each trial's script receives, so a process started by a trial inherits the trial's directory.
+    ///
+    /// - Parameter environment: the variables.
+    /// - Returns: the settings they give.
+    /// - Throws: ``ConfigurationError`` naming the variable when a value has the wrong type or the storage type is
+    ///   not supported.
+    public static func layer(fromEnvironment environment: [String: String]) throws(ConfigurationError) -> ConfigurationLayer {
+        var layer = ConfigurationLayer()
+        for (variable, key) in environmentVariables {
+            guard let text = environment[variable], !text.isEmpty else { continue }
+            do {
+                try layer.assign(key, .string(text), text: text, source: "env \(variable)")
+            } catch {
+                throw ConfigurationError(
+                    "environment variable \(variable) \(error.text); set e.g. \(variable)=\(error.example)"
+                )
+            }
+        }
+        if environment["ORION_MAX_IDLE_TIME"].map({ !$0.isEmpty }) == true {
+            layer.notes.append("ORION_MAX_IDLE_TIME is deprecated: use ORION_IDLE_TIMEOUT")
+        }
+        try readStorage(from: environment, into: &layer)
+        if let text = environment["ORION_EVC_ENABLE"], !text.isEmpty {
+            guard let enabled = boolean(text) else {
+                throw ConfigurationError(
+                    "environment variable ORION_EVC_ENABLE must be true or false, not '\(text)'; set e.g."
+                        + " ORION_EVC_ENABLE=false"
+                )
+            }
+            if enabled {
+                layer.notes.append(
+                    "ORION_EVC_ENABLE is ignored: swift-orion does not support experiment version control yet"
+                )
+            }
+        }
+        return layer
+    }
+
+    /// `true/false/1/0/yes/no/on/off`, any case; `nil` for anything else.
+    static func boolean(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "1", "yes", "on": true
+        case "false", "0", "no", "off": false
+        default: nil
+        }
+    }
+
+    /// Reads `ORION_STORAGE_TYPE`, `ORION_DB_ADDRESS`, `ORION_DB_TYPE`, `ORION_DB_NAME` and `ORION_DB_PORT`.
+    private static func readStorage(
+        from environment: [String: String],
+        into layer: inout ConfigurationLayer
+    ) throws(ConfigurationError) {
+        func value(_ name: String) -> String? {
+            environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        if let type = value("ORION_STORAGE_TYPE"), type.lowercased() != "legacy" {
+            throw ConfigurationError(
+                "environment variable ORION_STORAGE_TYPE='\(type)' is not supported; unset it (or set it to legacy)"
+            )
+        }
+        let address = value("ORION_DB_ADDRESS")
+        let type = value("ORION_DB_TYPE")
+        if let address, isURLAddress(address) {
+            layer.storage.address = address
+            layer.sources["storage.address"] = "env ORION_DB_ADDRESS"
+            return
+        }
+        guard address != nil || type != nil else { return }
+        var port: Int?
+        if let text = value("ORION_DB_PORT") {
+            guard let number = Int(text), (1...65535).contains(number) else {
+                throw ConfigurationError(
+                    "environment variable ORION_DB_PORT must be a port number, not '\(text)'; set e.g. ORION_DB_PORT=5432"
+                )
+            }
+            port = number
+        }
+        do {
+            let resolved = try storageAddress(
+                type: type,
+                host: address,
+                name: value("ORION_DB_NAME"),
+                port: port,
+                user: nil,
+                password: nil
+            )
+            guard let resolved else { return }
+            layer.storage.address = resolved
+            layer.sources["storage.address"] = address != nil ? "env ORION_DB_ADDRESS" : "env ORION_DB_TYPE"
+        } catch {
+            throw ConfigurationError(
+                "environment variable ORION_DB_TYPE: \(error.text); set ORION_DB_TYPE=sqlite and"
+                    + " ORION_DB_ADDRESS=/path/orion.db, or ORION_DB_ADDRESS=sqlite:///path/orion.db"
+            )
+        }
+    }
+}

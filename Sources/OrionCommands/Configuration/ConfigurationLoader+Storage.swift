@@ -1,0 +1,192 @@
+import Foundation
+import OrionCore
+import Yams
+
+extension ConfigurationLoader {
+    /// The storage address of Oríon's `database` block (`type`, `host`, `name`, `port`, user, password).
+    ///
+    /// - `sqlite` (the default type): `host` is the file (`/abs/orion.db` → `sqlite:///abs/orion.db`, a relative
+    ///   path → `sqlite:relative.db`, resolved by the storage factory against the current directory); no host means
+    ///   the default file (`nil`).
+    /// - `postgresql`/`postgres`: `postgres://user:password@host:port/name` (`host` may be a full URL).
+    /// - `ephemeraldb`: `memory:`.
+    /// - `pickleddb`, `mongodb`: not supported.
+    ///
+    /// - Returns: the address, or `nil` for the default SQLite file.
+    /// - Throws: ``ValueProblem`` for an unsupported or unknown type.
+    static func storageAddress(
+        type: String?,
+        host: String?,
+        name: String?,
+        port: Int?,
+        user: String?,
+        password: String?
+    ) throws(ValueProblem) -> String? {
+        let host = host.flatMap { $0.isEmpty ? nil : $0 }
+        let kind = type?.lowercased() ?? host.flatMap(scheme(of:)) ?? "sqlite"
+        switch kind {
+        case "sqlite", "sqlite3":
+            return host.map(sqliteAddress)
+        case "ephemeraldb", "memory":
+            return "memory:"
+        case "postgres", "postgresql":
+            let host = host ?? "localhost"
+            if host.contains("://") { return host }
+            var address = "postgres://"
+            if let user {
+                address += user.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed) ?? user
+                if let password {
+                    address += ":" + (password.addingPercentEncoding(withAllowedCharacters: .urlPasswordAllowed) ?? "")
+                }
+                address += "@"
+            }
+            address += host + (port.map { ":\($0)" } ?? "") + "/" + (name ?? "orion")
+            return address
+        case "pickleddb", "mongodb":
+            throw ValueProblem(
+                text: "storage type '\(type ?? kind)' is not supported: swift-orion keeps experiments in SQLite"
+                    + " (the default) or PostgreSQL",
+                example: ""
+            )
+        default:
+            throw ValueProblem(
+                text: "unknown storage type '\(type ?? kind)': use sqlite (the default), postgresql, or ephemeraldb"
+                    + " (in memory)",
+                example: ""
+            )
+        }
+    }
+
+    /// The scheme of a URL-like host (`mongodb://h` → `mongodb`), or `nil`.
+    private static func scheme(of host: String) -> String? {
+        guard let range = host.range(of: "://") else { return nil }
+        let scheme = host[..<range.lowerBound].lowercased()
+        return scheme == "postgresql" ? "postgres" : scheme
+    }
+
+    /// Whether `address` is already a storage URL rather than a plain path.
+    static func isURLAddress(_ address: String) -> Bool {
+        address.hasPrefix("memory:") || address.hasPrefix("sqlite:") || address.contains("://")
+    }
+
+    /// The SQLite address of a path (`~` expanded); a URL is kept.
+    static func sqliteAddress(_ path: String) -> String {
+        if isURLAddress(path) { return path }
+        let expanded = path == "~" || path.hasPrefix("~/") ? NSString(string: path).expandingTildeInPath : path
+        return expanded.hasPrefix("/") ? "sqlite://" + expanded : "sqlite:" + expanded
+    }
+
+    /// An algorithm from Oríon's forms: `random`, `{tpe: {seed: 1}}`, `{tpe: null}`, `{of_type: tpe, seed: 1}`.
+    ///
+    /// - Throws: ``ValueProblem`` (with the fix as its example) for any other shape.
+    static func algorithm(from value: JSONValue) throws(ValueProblem) -> AlgorithmConfig {
+        let fix = "write e.g. `algorithm: random` or `algorithm: {tpe: {seed: 1}}`"
+        switch value {
+        case .string(let name) where !name.isEmpty:
+            return AlgorithmConfig(name: name)
+        case .object(var members):
+            if let type = members.removeValue(forKey: "of_type") {
+                guard let name = type.stringValue, !name.isEmpty else {
+                    throw ValueProblem(text: "has an 'of_type' that is not a name", example: fix)
+                }
+                return AlgorithmConfig(name: name, options: members)
+            }
+            guard members.count == 1, let (name, options) = members.first else {
+                let names = members.keys.sorted().joined(separator: ", ")
+                throw ValueProblem(
+                    text: "must name exactly one algorithm, not \(members.isEmpty ? "none" : names)",
+                    example: fix
+                )
+            }
+            switch options {
+            case .null: return AlgorithmConfig(name: name)
+            case .object(let options): return AlgorithmConfig(name: name, options: options)
+            default:
+                throw ValueProblem(
+                    text: "has options for '\(name)' that are not a mapping (\(ConfigurationLayer.describe(options)))",
+                    example: fix
+                )
+            }
+        default:
+            throw ValueProblem(text: "must be a name or a mapping, not \(ConfigurationLayer.describe(value))", example: fix)
+        }
+    }
+}
+
+extension YAMLLayerReader {
+    static let storageKeys = ["address", "type", "database"]
+    static let databaseKeys = ["type", "host", "name", "port", "username", "user", "password", "timeout"]
+
+    /// Reads `storage: {address}` or Oríon's `storage: {type: legacy, database: {...}}`.
+    mutating func readStorage(_ node: Node) throws(ConfigurationError) {
+        let entries = try entries(of: node, section: "storage", allowed: Self.storageKeys)
+        if entries.contains(where: { $0.key == "address" }),
+            let database = entries.first(where: { $0.key == "database" })
+        {
+            throw failure(
+                at: database.keyNode,
+                "give either 'storage.address' or 'storage.database', not both; keep one"
+            )
+        }
+        for entry in entries {
+            switch entry.key {
+            case "type":
+                if let type = try string(entry, of: "storage.type"), type.lowercased() != "legacy" {
+                    throw failure(
+                        at: entry.value,
+                        "storage type '\(type)' is not supported: leave 'type' out (or write 'legacy', Oríon's default)"
+                    )
+                }
+            case "address":
+                guard let address = try string(entry, of: "storage.address") else { continue }
+                layer.storage.address = address
+                layer.sources["storage.address"] = source(entry.keyNode)
+            default:
+                try readDatabase(entry.value, keyNode: entry.keyNode)
+            }
+        }
+    }
+
+    /// Reads Oríon's `database: {type, host, name, port, ...}` block into the storage address.
+    mutating func readDatabase(_ node: Node, keyNode: Node) throws(ConfigurationError) {
+        guard !isNull(node) else { return }
+        var fields: [String: String] = [:]
+        var typeNode = node
+        var port: Int?
+        for entry in try entries(of: node, section: "database", allowed: Self.databaseKeys) {
+            if entry.key == "port" {
+                guard !isNull(entry.value) else { continue }
+                guard let number = jsonValue(entry.value).intValue, (1...65535).contains(number) else {
+                    throw failure(
+                        at: entry.value,
+                        "'database.port' must be a port number, not \(describe(entry.value)); write e.g. `port: 5432`"
+                    )
+                }
+                port = number
+                continue
+            }
+            if entry.key == "type" { typeNode = entry.value }
+            fields[entry.key] = try string(entry, of: "database." + entry.key)
+        }
+        let address: String?
+        do {
+            address = try ConfigurationLoader.storageAddress(
+                type: fields["type"],
+                host: fields["host"],
+                name: fields["name"],
+                port: port,
+                user: fields["user"] ?? fields["username"],
+                password: fields["password"]
+            )
+        } catch {
+            throw failure(
+                at: typeNode,
+                "\(error.text); write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
+                    + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
+            )
+        }
+        guard let address else { return }
+        layer.storage.address = address
+        layer.sources["storage.address"] = source(keyNode)
+    }
+}

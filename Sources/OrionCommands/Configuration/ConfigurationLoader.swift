@@ -1,0 +1,123 @@
+import Foundation
+import OrionCore
+
+/// Reads Oríon's configuration sources into layers and resolves them, once, at the edge of the program.
+///
+/// The CLI stacks, from lowest to highest precedence (Oríon's documented order):
+/// 1. the defaults (``OrionConfiguration/init(experiment:worker:storage:sources:notes:)``);
+/// 2. the global file, ``globalConfigPath(environment:)``, if it exists;
+/// 3. the environment, ``layer(fromEnvironment:)``;
+/// 4. the file given with `--config`;
+/// 5. the flags.
+///
+/// ``resolve(_:)`` itself is generic: later layers override earlier ones, key by key.
+public enum ConfigurationLoader {
+    /// Reads a YAML (or JSON) configuration file.
+    ///
+    /// - Parameter path: the file's path.
+    /// - Returns: the settings the file gives.
+    /// - Throws: ``ConfigurationError`` when the file cannot be read or holds an invalid configuration.
+    public static func layer(fromYAMLFile path: String) throws(ConfigurationError) -> ConfigurationLayer {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let reason =
+                FileManager.default.fileExists(atPath: path)
+                ? "cannot be read as UTF-8 text" : "does not exist"
+            throw ConfigurationError("\(path): the configuration file \(reason); check the path given to --config")
+        }
+        return try layer(fromYAML: text, path: path)
+    }
+
+    /// Reads a configuration from YAML text (JSON is YAML too).
+    ///
+    /// Keys are Oríon's: `experiment: {name, version, user, max_trials, max_broken, working_dir, algorithm}`,
+    /// `worker: {n_workers, pool_size, heartbeat, max_trials, max_broken, idle_timeout, interrupt_signal_code,
+    /// user_script_config, ...}`, `storage: {address}` or Oríon's `storage: {type, database: {type, host, ...}}`.
+    /// Dashes in keys are accepted (`max-trials`), as are Oríon's deprecated forms (top-level `name`, `max_trials`,
+    /// `algorithms`, `database`, ...), with a note.
+    ///
+    /// - Parameters:
+    ///   - text: the YAML text.
+    ///   - path: the file's path, for the sources and the error messages.
+    /// - Returns: the settings the text gives.
+    /// - Throws: ``ConfigurationError`` at `path:line:column` for invalid YAML, an unknown key (the message lists the
+    ///   valid ones), a value of the wrong type, or an unsupported storage.
+    public static func layer(fromYAML text: String, path: String) throws(ConfigurationError) -> ConfigurationLayer {
+        var reader = YAMLLayerReader(path: path)
+        try reader.read(text)
+        return reader.layer
+    }
+
+    /// Resolves layers over the defaults: for each key, the value of the last layer that gives one.
+    ///
+    /// - Parameter layers: the layers, lowest precedence first.
+    /// - Returns: the configuration, with each key's source and every layer's notes.
+    public static func resolve(_ layers: [ConfigurationLayer]) -> OrionConfiguration {
+        var merge = Merge()
+        for layer in layers {
+            merge.layer = layer
+            merge.take(\.experiment.name, \.experiment.name)
+            merge.take(\.experiment.version, \.experiment.version)
+            merge.take(\.experiment.user, \.experiment.user)
+            merge.take(\.experiment.maxTrials, \.experiment.maxTrials)
+            merge.take(\.experiment.maxBroken, \.experiment.maxBroken)
+            merge.take(\.experiment.workingDir, \.experiment.workingDir)
+            merge.take(\.experiment.algorithm, \.experiment.algorithm)
+            merge.take(\.worker.nWorkers, \.worker.nWorkers)
+            merge.take(\.worker.poolSize, \.worker.poolSize)
+            merge.take(\.worker.heartbeat, \.worker.heartbeat)
+            merge.take(\.worker.maxTrials, \.worker.maxTrials)
+            merge.take(\.worker.maxBroken, \.worker.maxBroken)
+            merge.take(\.worker.idleTimeout, \.worker.idleTimeout)
+            merge.take(\.worker.interruptSignalCode, \.worker.interruptSignalCode)
+            merge.take(\.worker.userScriptConfig, \.worker.userScriptConfig)
+            merge.take(\.storage.address, \.storage.address)
+            merge.configuration.notes += layer.notes
+        }
+        return merge.configuration
+    }
+
+    /// The user's global configuration file: `$XDG_CONFIG_HOME/orion.core/orion_config.yaml`, else
+    /// `~/.config/orion.core/orion_config.yaml` (where Oríon keeps it on Linux, and `orion db setup` writes it).
+    ///
+    /// - Parameter environment: where `XDG_CONFIG_HOME` and `HOME` are read.
+    /// - Returns: the path; the file may not exist.
+    public static func globalConfigPath(environment: [String: String]) -> String {
+        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
+            return config + "/orion.core/orion_config.yaml"
+        }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.config/orion.core/orion_config.yaml"
+    }
+
+    /// Stacks layers onto a configuration, key by key.
+    private struct Merge {
+        var configuration = OrionConfiguration()
+        var layer = ConfigurationLayer()
+
+        mutating func take<Value>(
+            _ from: KeyPath<ConfigurationLayer, Value?>,
+            _ to: WritableKeyPath<OrionConfiguration, Value>
+        ) {
+            guard let value = layer[keyPath: from] else { return }
+            configuration[keyPath: to] = value
+            record(from)
+        }
+
+        mutating func take<Value>(
+            _ from: KeyPath<ConfigurationLayer, Value?>,
+            _ to: WritableKeyPath<OrionConfiguration, Value?>
+        ) {
+            guard let value = layer[keyPath: from] else { return }
+            configuration[keyPath: to] = value
+            record(from)
+        }
+
+        private mutating func record(_ path: PartialKeyPath<ConfigurationLayer>) {
+            let key = ConfigurationLayer.key(for: path)
+            configuration.sources[key] = layer.sources[key] ?? "unknown"
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import OrionCore
+
+/// Oríon's settings after every source was applied: defaults < global file < environment < `--config` file < flags.
+///
+/// Built once by ``ConfigurationLoader/resolve(_:)`` at the edge of the program and passed down; nothing reads the
+/// environment or files after that. Keys keep Oríon's names (`experiment.max_trials`, `worker.n_workers`, ...);
+/// `docs/configuration.md` lists them all.
+public struct OrionConfiguration: Sendable, Equatable {
+    /// The `experiment:` section: what the experiment is and when it is done.
+    public struct ExperimentSection: Sendable, Equatable {
+        /// `experiment.name`; the CLI's `-n` usually gives it.
+        public var name: String?
+        /// `experiment.version`; `nil` means the latest.
+        public var version: Int?
+        /// `experiment.user`; `nil` means `$USER`.
+        public var user: String?
+        /// `experiment.max_trials`: completed trials after which the experiment is done; `nil` is unlimited.
+        public var maxTrials: Int?
+        /// `experiment.max_broken`: broken trials after which the experiment is broken (3).
+        public var maxBroken: Int
+        /// `experiment.working_dir`: where trials get their directories; `nil` means a temporary directory.
+        public var workingDir: String?
+        /// `experiment.algorithm`; `nil` means the experiment's stored algorithm, or `random` for a new one.
+        public var algorithm: AlgorithmConfig?
+
+        /// Creates a section; the defaults are Oríon's.
+        public init(
+            name: String? = nil,
+            version: Int? = nil,
+            user: String? = nil,
+            maxTrials: Int? = nil,
+            maxBroken: Int = 3,
+            workingDir: String? = nil,
+            algorithm: AlgorithmConfig? = nil
+        ) {
+            self.name = name
+            self.version = version
+            self.user = user
+            self.maxTrials = maxTrials
+            self.maxBroken = maxBroken
+            self.workingDir = workingDir
+            self.algorithm = algorithm
+        }
+    }
+
+    /// The `worker:` section: how this process runs trials.
+    public struct WorkerSection: Sendable, Equatable {
+        /// `worker.n_workers`: trials run at once by this process (1).
+        public var nWorkers: Int
+        /// `worker.pool_size`: trials produced per algorithm call; 0 means `nWorkers` (0).
+        public var poolSize: Int
+        /// `worker.heartbeat`: seconds between heartbeats, the base of the lost-trial timeout (120).
+        public var heartbeat: Double
+        /// `worker.max_trials`: trials this process completes before it exits; `nil` is unlimited.
+        public var maxTrials: Int?
+        /// `worker.max_broken`: broken trials after which this process stops (3).
+        public var maxBroken: Int
+        /// `worker.idle_timeout`: seconds with nothing to run before this process gives up (60).
+        public var idleTimeout: Double
+        /// `worker.interrupt_signal_code`: the script's exit code meaning "interrupted" (130).
+        public var interruptSignalCode: Int32
+        /// `worker.user_script_config`: the script option whose value is a config-file template (`config`).
+        public var userScriptConfig: String
+
+        /// Creates a section; the defaults are Oríon's.
+        public init(
+            nWorkers: Int = 1,
+            poolSize: Int = 0,
+            heartbeat: Double = 120,
+            maxTrials: Int? = nil,
+            maxBroken: Int = 3,
+            idleTimeout: Double = 60,
+            interruptSignalCode: Int32 = 130,
+            userScriptConfig: String = "config"
+        ) {
+            self.nWorkers = nWorkers
+            self.poolSize = poolSize
+            self.heartbeat = heartbeat
+            self.maxTrials = maxTrials
+            self.maxBroken = maxBroken
+            self.idleTimeout = idleTimeout
+            self.interruptSignalCode = interruptSignalCode
+            self.userScriptConfig = userScriptConfig
+        }
+    }
+
+    /// The `storage:` section: where experiments and trials are kept.
+    public struct StorageSection: Sendable, Equatable {
+        /// The storage URL (`sqlite:///abs/orion.db`, `sqlite:relative.db`, `memory:`, `postgres://...`) or a plain
+        /// path; `nil` means the default SQLite file. The storage factory interprets it.
+        public var address: String?
+
+        /// Creates a section.
+        public init(address: String? = nil) {
+            self.address = address
+        }
+    }
+
+    /// The `experiment:` settings.
+    public var experiment: ExperimentSection
+    /// The `worker:` settings.
+    public var worker: WorkerSection
+    /// The `storage:` settings.
+    public var storage: StorageSection
+    /// Where each key's value came from, by key (`experiment.max_trials` → `file /x/orion.yaml:3:5`,
+    /// `env ORION_EXP_MAX_TRIALS`, `flag --exp-max-trials` or `default`); for `orion info` and `--verbose`.
+    public var sources: [String: String]
+    /// Warnings to show the user: deprecated keys, settings accepted but ignored.
+    public var notes: [String]
+
+    /// Creates a configuration; by default, Oríon's defaults, every key's source being `default`.
+    public init(
+        experiment: ExperimentSection = ExperimentSection(),
+        worker: WorkerSection = WorkerSection(),
+        storage: StorageSection = StorageSection(),
+        sources: [String: String] = Dictionary(uniqueKeysWithValues: ConfigurationLayer.keys.map { ($0, "default") }),
+        notes: [String] = []
+    ) {
+        self.experiment = experiment
+        self.worker = worker
+        self.storage = storage
+        self.sources = sources
+        self.notes = notes
+    }
+}

@@ -1,0 +1,157 @@
+import OrionCore
+import Yams
+
+extension YAMLLayerReader {
+    static let experimentKeys = ["name", "version", "user", "max_trials", "max_broken", "working_dir", "algorithm"]
+    static let experimentDeprecatedKeys = ["algorithms", "strategy", "worker_trials"]
+    static let workerKeys = [
+        "n_workers", "pool_size", "executor", "executor_configuration", "heartbeat", "max_trials", "max_broken",
+        "idle_timeout", "interrupt_signal_code", "user_script_config",
+    ]
+    static let workerDeprecatedKeys = ["max_idle_time"]
+    static let topLevelKeys = ["experiment", "worker", "storage", "database", "evc"]
+    /// Oríon's other top-level keys: accepted and ignored (they configure Oríon's other commands).
+    static let topLevelIgnoredKeys = ["debug", "frontends_uri", "gunicorn", "producer"]
+    static let evcKeys = [
+        "enable", "auto_resolution", "manual_resolution", "non_monitored_arguments", "ignore_code_changes",
+        "algorithm_change", "code_change_type", "cli_change_type", "config_change_type", "orion_version_change",
+        "branch_from", "branch_to",
+    ]
+
+    /// Reads the top-level mapping: the sections, and Oríon's deprecated top-level keys (read first, so that a
+    /// section's value wins over a top-level one).
+    mutating func readTopLevel(_ root: Node) throws(ConfigurationError) {
+        // Oríon accepts experiment and worker keys at the top level (deprecated), `max_trials` meaning
+        // experiment.max_trials; keys both sections have go to the experiment.
+        let experimentTop = Self.experimentKeys + Self.experimentDeprecatedKeys
+        let workerTop = (Self.workerKeys + Self.workerDeprecatedKeys).filter { !experimentTop.contains($0) }
+        let entries = try entries(
+            of: root,
+            section: "",
+            allowed: Self.topLevelKeys,
+            alsoAccepted: Self.topLevelIgnoredKeys + experimentTop + workerTop
+        )
+        let deprecatedExperiment = entries.filter { experimentTop.contains($0.key) }
+        let deprecatedWorker = entries.filter { workerTop.contains($0.key) }
+        for entry in deprecatedExperiment + deprecatedWorker {
+            let section = experimentTop.contains(entry.key) ? "experiment" : "worker"
+            note(at: entry.keyNode, "top-level '\(entry.key)' is deprecated: put it under '\(section):'")
+        }
+        try readExperiment(deprecatedExperiment)
+        try readWorker(deprecatedWorker)
+        for entry in entries {
+            switch entry.key {
+            case "experiment":
+                guard !isNull(entry.value) else { continue }
+                try readExperiment(
+                    try self.entries(
+                        of: entry.value,
+                        section: "experiment",
+                        allowed: Self.experimentKeys,
+                        alsoAccepted: Self.experimentDeprecatedKeys
+                    )
+                )
+            case "worker":
+                guard !isNull(entry.value) else { continue }
+                try readWorker(
+                    try self.entries(
+                        of: entry.value,
+                        section: "worker",
+                        allowed: Self.workerKeys,
+                        alsoAccepted: Self.workerDeprecatedKeys
+                    )
+                )
+            case "storage":
+                guard !isNull(entry.value) else { continue }
+                try readStorage(entry.value)
+            case "database":
+                note(at: entry.keyNode, "top-level 'database' is deprecated: put it under 'storage:'")
+                try readDatabase(entry.value, keyNode: entry.keyNode)
+            case "evc":
+                try readEVC(entry.value)
+            case "producer":
+                note(at: entry.keyNode, "'producer' is not supported anymore (as in Oríon) and is ignored")
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Reads `experiment:` keys.
+    mutating func readExperiment(_ entries: [Entry]) throws(ConfigurationError) {
+        // The deprecated `algorithms` first, so that `algorithm` wins when both are given.
+        for entry in entries.sorted(by: { ($0.key == "algorithms" ? 0 : 1) < ($1.key == "algorithms" ? 0 : 1) }) {
+            switch entry.key {
+            case "algorithm", "algorithms":
+                if entry.key == "algorithms" {
+                    note(at: entry.keyNode, "'algorithms' is deprecated: write 'algorithm'")
+                }
+                guard !isNull(entry.value) else { continue }
+                do {
+                    layer.experiment.algorithm = try ConfigurationLoader.algorithm(from: jsonValue(entry.value))
+                } catch {
+                    throw failure(at: entry.value, "'experiment.algorithm' \(error.text); \(error.example)")
+                }
+                layer.sources["experiment.algorithm"] = source(entry.keyNode)
+            case "strategy":
+                note(at: entry.keyNode, "'experiment.strategy' is not supported anymore (as in Oríon) and is ignored")
+            case "worker_trials":
+                note(at: entry.keyNode, "'worker_trials' is deprecated: write 'worker: {max_trials: N}'")
+                try assign("worker.max_trials", entry)
+            default:
+                try assign("experiment." + entry.key, entry)
+            }
+        }
+    }
+
+    /// Reads `worker:` keys.
+    mutating func readWorker(_ entries: [Entry]) throws(ConfigurationError) {
+        // The deprecated `max_idle_time` first, so that `idle_timeout` wins when both are given.
+        for entry in entries.sorted(by: { ($0.key == "max_idle_time" ? 0 : 1) < ($1.key == "max_idle_time" ? 0 : 1) }) {
+            switch entry.key {
+            case "max_idle_time":
+                note(at: entry.keyNode, "'max_idle_time' is deprecated: write 'idle_timeout'")
+                try assign("worker.idle_timeout", entry)
+            case "executor":
+                let name = try string(entry, of: "worker.executor")
+                if let name, !["poolexecutor", "pool"].contains(name.lowercased()) {
+                    note(
+                        at: entry.keyNode,
+                        "'worker.executor: \(name)' is ignored: swift-orion runs n_workers trials at a time as"
+                            + " child processes"
+                    )
+                }
+            case "executor_configuration":
+                guard !isNull(entry.value) else { continue }
+                guard case .mapping(let mapping) = entry.value else {
+                    throw failure(
+                        at: entry.value,
+                        "'worker.executor_configuration' must be a mapping, not \(describe(entry.value))"
+                    )
+                }
+                if !mapping.isEmpty {
+                    note(at: entry.keyNode, "'worker.executor_configuration' is ignored: swift-orion has no executors")
+                }
+            default:
+                try assign("worker." + entry.key, entry)
+            }
+        }
+    }
+
+    /// Reads the `evc:` section: accepted for Oríon's files, ignored (branching is not supported yet).
+    mutating func readEVC(_ node: Node) throws(ConfigurationError) {
+        guard !isNull(node) else { return }
+        for entry in try entries(of: node, section: "evc", allowed: Self.evcKeys) where entry.key == "enable" {
+            guard case .bool(let enabled) = jsonValue(entry.value) else {
+                throw failure(at: entry.value, "'evc.enable' must be true or false, not \(describe(entry.value))")
+            }
+            if enabled {
+                note(
+                    at: entry.keyNode,
+                    "'evc.enable: true' is ignored: swift-orion does not support experiment version control yet;"
+                        + " a changed space needs a new experiment name"
+                )
+            }
+        }
+    }
+}

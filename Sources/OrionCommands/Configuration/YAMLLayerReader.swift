@@ -1,0 +1,207 @@
+import Foundation
+import OrionCore
+import Yams
+
+/// Reads one YAML configuration into a ``ConfigurationLayer``, with `path:line:column` in every error.
+///
+/// The sections themselves are read in `YAMLLayerReader+Sections.swift`.
+struct YAMLLayerReader {
+    /// One `key: value` pair of a mapping, the key normalized (`max-trials` → `max_trials`).
+    struct Entry {
+        var key: String
+        var keyNode: Node
+        var value: Node
+    }
+
+    /// The file's path, for sources and messages.
+    let path: String
+    /// What was read so far.
+    var layer = ConfigurationLayer()
+
+    init(path: String) {
+        self.path = path
+    }
+
+    /// Parses `text` and reads its sections.
+    mutating func read(_ text: String) throws(ConfigurationError) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw syntaxError(error)
+        }
+        guard let root, !isNull(root) else { return }
+        try readTopLevel(root)
+    }
+
+    // MARK: - Mappings and keys
+
+    /// The pairs of the mapping `node`, keys normalized, each checked against `allowed` (canonical keys, listed in
+    /// the message) and `alsoAccepted` (deprecated or ignored keys, not listed).
+    func entries(
+        of node: Node,
+        section: String,
+        allowed: [String],
+        alsoAccepted: [String] = []
+    ) throws(ConfigurationError) -> [Entry] {
+        guard case .mapping(let mapping) = node else {
+            throw failure(
+                at: node,
+                "'\(section)' must be a mapping of keys (\(allowed.joined(separator: ", "))), not \(describe(node))"
+            )
+        }
+        var result: [Entry] = []
+        for (keyNode, value) in mapping {
+            guard case .scalar(let scalar) = keyNode else {
+                throw failure(at: keyNode, "the keys of '\(section)' must be names, not \(describe(keyNode))")
+            }
+            let key = scalar.string.replacingOccurrences(of: "-", with: "_")
+            guard allowed.contains(key) || alsoAccepted.contains(key) else {
+                throw unknownKey(scalar.string, at: keyNode, section: section, allowed: allowed)
+            }
+            result.append(Entry(key: key, keyNode: keyNode, value: value))
+        }
+        return result
+    }
+
+    /// The error for a key that does not exist, with the valid keys and the closest one.
+    func unknownKey(_ key: String, at node: Node, section: String, allowed: [String]) -> ConfigurationError {
+        let place = section.isEmpty ? "at the top level" : "under '\(section)'"
+        var message = "unknown key '\(key)' \(place): use one of \(allowed.sorted().joined(separator: ", "))"
+        let normalized = key.replacingOccurrences(of: "-", with: "_").lowercased()
+        let closest = allowed.map { ($0, Self.editDistance(normalized, $0)) }.min { $0.1 < $1.1 }
+        if let (candidate, distance) = closest, distance <= max(2, candidate.count / 4) {
+            message += " (did you mean '\(candidate)'?)"
+        }
+        return failure(at: node, message)
+    }
+
+    /// The number of one-character insertions, deletions and substitutions from `a` to `b`.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        var current = previous
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
+    // MARK: - Values
+
+    /// Sets the scalar key `key` (`experiment.max_trials`) from `entry`; `null` leaves it unset.
+    mutating func assign(_ key: String, _ entry: Entry) throws(ConfigurationError) {
+        guard !isNull(entry.value) else { return }
+        let text: String
+        if case .scalar(let scalar) = entry.value { text = scalar.string } else { text = "" }
+        do {
+            try layer.assign(key, jsonValue(entry.value), text: text, source: source(entry.keyNode))
+        } catch {
+            let name = key.split(separator: ".").last.map(String.init) ?? key
+            throw failure(at: entry.value, "'\(key)' \(error.text); write e.g. `\(name): \(error.example)`")
+        }
+    }
+
+    /// The string value of a scalar, or `nil` for `null`.
+    func string(_ entry: Entry, of key: String) throws(ConfigurationError) -> String? {
+        if isNull(entry.value) { return nil }
+        guard case .scalar(let scalar) = entry.value else {
+            throw failure(at: entry.value, "'\(key)' must be a string, not \(describe(entry.value))")
+        }
+        return scalar.string
+    }
+
+    /// A YAML value as JSON: tags decide (`1` is an integer, `'1'` a string, `1.0` and `1e9` doubles).
+    func jsonValue(_ node: Node) -> JSONValue {
+        switch node {
+        case .scalar(let scalar):
+            switch node.tag.description {
+            case Tag.Name.null.rawValue: return .null
+            case Tag.Name.bool.rawValue: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
+            case Tag.Name.int.rawValue:
+                if let value = node.int { return .int(value) }
+                return node.float.map(JSONValue.double) ?? .string(scalar.string)
+            case Tag.Name.float.rawValue: return node.float.map(JSONValue.double) ?? .string(scalar.string)
+            default: return .string(scalar.string)
+            }
+        case .mapping(let mapping):
+            var members: [String: JSONValue] = [:]
+            for (key, value) in mapping { members[key.string ?? "\(key)"] = jsonValue(value) }
+            return .object(members)
+        case .sequence:
+            return .array(node.array().map(jsonValue))
+        case .alias:
+            return .null
+        }
+    }
+
+    /// Whether `node` is YAML's null (`~`, `null`, or nothing).
+    func isNull(_ node: Node) -> Bool {
+        guard case .scalar = node else { return false }
+        return node.tag.description == Tag.Name.null.rawValue
+    }
+
+    /// How a node is named in messages.
+    func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        case .scalar(let scalar): isNull(node) ? "null" : "'\(scalar.string)'"
+        }
+    }
+
+    // MARK: - Positions
+
+    /// `file /path/orion.yaml:3:5`: the source of a value whose key is `node`.
+    func source(_ node: Node) -> String {
+        "file " + location(node)
+    }
+
+    /// `/path/orion.yaml:3:5`.
+    func location(_ node: Node) -> String {
+        guard let mark = node.mark else { return path }
+        return "\(path):\(mark.line):\(mark.column)"
+    }
+
+    /// An error at `node`: `path:line:column: message`.
+    func failure(at node: Node, _ message: String) -> ConfigurationError {
+        ConfigurationError("\(location(node)): \(message)")
+    }
+
+    /// A note at `node`.
+    mutating func note(at node: Node, _ message: String) {
+        layer.notes.append("\(location(node)): \(message)")
+    }
+
+    /// The error for YAML that does not parse.
+    private func syntaxError(_ error: any Error) -> ConfigurationError {
+        let fix = "fix the YAML syntax (indent with spaces, quote values holding ': ' or '#')"
+        guard let yamlError = error as? YamlError else {
+            return ConfigurationError("\(path): invalid YAML (\(error)); \(fix)")
+        }
+        switch yamlError {
+        case .scanner(let context, let problem, let mark, _),
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\($0.text), \(problem)" } ?? problem
+            return ConfigurationError("\(path):\(mark.line):\(mark.column): invalid YAML: \(detail); \(fix)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return ConfigurationError(
+                "\(path):\(context.mark.line):\(context.mark.column): key \(keys) given twice in the same mapping;"
+                    + " keep one"
+            )
+        default:
+            return ConfigurationError("\(path): invalid YAML (\(yamlError)); \(fix)")
+        }
+    }
+}

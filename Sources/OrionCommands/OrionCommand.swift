@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import OrionCore
+
+/// `orion`: the root command; each verb is one file in `Subcommands/`.
+public struct OrionCommand: AsyncParsableCommand {
+    /// The verbs, with Oríon's names.
+    public static let configuration = CommandConfiguration(
+        commandName: "orion",
+        abstract: "Asynchronous hyperparameter and black-box optimization (Oríon, in Swift).",
+        discussion: """
+            Start with:  orion hunt -n demo --exp-max-trials 50 ./train.py --lr~'loguniform(1e-5, 1)'
+            Then:        orion status    orion info -n demo    orion list
+            """,
+        version: "orion \(OrionVersion.current)",
+        subcommands: [Hunt.self, InitOnly.self, Insert.self, List.self, Status.self, Info.self]
+    )
+
+    /// Creates the command (ArgumentParser).
+    public init() {}
+}

@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionWorker
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Everything `orion hunt` does once its arguments are parsed: resolve the configuration, open the storage,
+/// create or resume the experiment, run the worker, print the summary and choose the exit code.
+struct HuntSession {
+    var options: ExperimentOptions
+    var huntOptions: HuntOptions
+    var userArguments: [String]
+    var environment = ProcessInfo.processInfo.environment
+    var currentDirectory = FileManager.default.currentDirectoryPath
+
+    func run() async throws {
+        let context = try CommandContext(options: options, huntOptions: huntOptions)
+        let configuration = context.configuration
+        guard let name = configuration.experiment.name else {
+            throw UsageError("an experiment name is required: orion hunt -n NAME ./script.py ...")
+        }
+        var arguments = userArguments
+        if arguments.first == "--" {
+            arguments.removeFirst()
+        } else if let first = arguments.first, first.hasPrefix("-") {
+            throw UsageError("unknown option '\(first)' for orion hunt (see orion hunt --help); the script comes after the options")
+        }
+        if arguments.isEmpty {
+            // Resume with the stored command line, as Oríon does for `orion hunt -n NAME`.
+            guard let stored = try await context.storage.experiment(named: name, version: options.version) else {
+                throw UsageError("no experiment named '\(name)' yet: give the script and its priors after the options")
+            }
+            arguments = stored.metadata.userArgs
+        }
+        let command = try UserCommand(
+            arguments: arguments,
+            currentDirectory: currentDirectory,
+            environmentPath: environment["PATH"]
+        )
+        guard !command.priors.isEmpty else {
+            throw UsageError(
+                "no prior in the command line: mark a searched argument with a tilde, e.g. -x~'uniform(0, 1)'"
+            )
+        }
+        let space = try Space(priors: command.priors)
+        let metadata = ExperimentMetadata(
+            user: options.user ?? environment["USER"] ?? "unknown",
+            userScript: command.script,
+            userArgs: arguments,
+            startDirectory: currentDirectory
+        )
+        let request = ExperimentRequest(
+            name: name,
+            version: options.version,
+            space: space,
+            algorithm: configuration.experiment.algorithm,
+            maxTrials: configuration.experiment.maxTrials,
+            maxBroken: context.explicitMaxBroken,
+            workingDir: configuration.experiment.workingDir,
+            metadata: metadata
+        )
+        let outcome = try await ExperimentBuilder.build(request, storage: context.storage, factory: AlgorithmRegistry.standard)
+        let experiment = outcome.experiment
+        for change in outcome.changes { FileHandle.standardError.write(Data("note: \(change)\n".utf8)) }
+        if huntOptions.initOnly { return }
+
+        let workingDirectory = Self.workingDirectory(for: experiment, environment: environment)
+        let executor = ProcessExecutor(
+            command: command,
+            environment: environment,
+            interruptCode: configuration.worker.interruptSignalCode
+        )
+        let reporter = ProgressReporter(experiment: experiment, interactive: isatty(1) == 1)
+        let worker = Worker(
+            experiment: experiment,
+            storage: context.storage,
+            factory: AlgorithmRegistry.standard,
+            executor: executor,
+            configuration: WorkerConfiguration(
+                concurrency: configuration.worker.nWorkers,
+                poolSize: configuration.worker.poolSize,
+                maxTrials: configuration.worker.maxTrials,
+                maxBroken: configuration.worker.maxBroken,
+                idleTimeout: .milliseconds(Int64(configuration.worker.idleTimeout * 1000)),
+                heartbeat: .milliseconds(Int64(configuration.worker.heartbeat * 1000))
+            ),
+            workingDirectory: workingDirectory,
+            onEvent: { reporter.handle($0) }
+        )
+        await reporter.start(storage: context.storage)
+        let signals = SignalForwarder { force in worker.interrupt(force: force) }
+        let report = try await worker.run()
+        signals.cancel()
+        reporter.finish()
+        try await printSummary(report: report, experiment: experiment, storage: context.storage)
+    }
+
+    /// The experiment's working directory: the configured one, else `$TMPDIR/orion/<name>-v<version>`.
+    static func workingDirectory(for experiment: Experiment, environment: [String: String]) -> String {
+        if let directory = experiment.workingDir, !directory.isEmpty {
+            let absolute = directory.hasPrefix("/")
+                ? directory : FileManager.default.currentDirectoryPath + "/" + directory
+            return absolute + "/" + experiment.displayName
+        }
+        let temporary = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        return temporary + "/orion/" + experiment.displayName
+    }
+
+    private func printSummary(report: WorkerReport, experiment: Experiment, storage: any Storage) async throws {
+        let trials = try await storage.trials(of: experiment.id, status: nil)
+        let stats = ExperimentStats(experiment: experiment, trials: trials)
+        var lines: [String] = []
+        switch report.stopReason {
+        case .interrupted:
+            print("Orion is interrupted.")
+            throw ExitCode(130)
+        case .workerMaxBroken:
+            lines.append("Worker has reached broken trials threshold")
+        case .experimentBroken:
+            lines.append("Trials failed too many times")
+        case .experimentDone:
+            lines.append("Search finished successfully")
+        case .workerMaxTrials, .idle:
+            break
+        }
+        lines.append("")
+        lines.append(Formatting.stats(stats, experiment: experiment))
+        lines.append("Hints / Info".underlined)
+        lines.append("orion info --name \(experiment.name) --version \(experiment.version)")
+        if report.stopReason != .experimentDone {
+            lines.append("")
+            lines.append("Status".underlined)
+            lines.append("orion status --name \(experiment.name) --version \(experiment.version)")
+            lines.append("orion status --name \(experiment.name) --version \(experiment.version) --all")
+        }
+        print(lines.joined(separator: "\n"))
+        if report.stopReason == .workerMaxBroken || report.stopReason == .experimentBroken {
+            let reason = report.lastFailure.map { ": last failure: \($0)" } ?? ""
+            FileHandle.standardError.write(
+                Data(
+                    ("Error: \(stats.broken) trials broke\(reason); see `orion status -n \(experiment.name) --all`"
+                        + " and the stderr.log in each trial's directory\n").utf8
+                )
+            )
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionWorker
+
+/// `orion hunt`: create or resume an experiment and run trials of the user's script until it is done.
+struct Hunt: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run an optimization: create or resume an experiment and execute trials of the user's command.",
+        discussion: """
+            Oríon options come before the user's script; everything after the script goes to it. Priors are written
+            after a tilde: ./train.py --lr~'loguniform(1e-5, 1)' --opt~'choices(["adam", "sgd"])'
+            """
+    )
+
+    @OptionGroup var options: ExperimentOptions
+    @OptionGroup var huntOptions: HuntOptions
+
+    @Argument(
+        parsing: .captureForPassthrough,
+        help: ArgumentHelp("The user's script and its arguments, with priors.", valueName: "script-and-args")
+    )
+    var userArguments: [String] = []
+
+    func run() async throws {
+        try await CommandRunner.run(verbose: options.verbose) {
+            try await HuntSession(options: options, huntOptions: huntOptions, userArguments: userArguments).run()
+        }
+    }
+}
+
+/// `orion init-only`: `orion hunt --init-only` (deprecated in Oríon, kept for scripts that use it).
+struct InitOnly: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init-only",
+        abstract: "Create or update an experiment without running trials (same as hunt --init-only)."
+    )
+
+    @OptionGroup var options: ExperimentOptions
+    @OptionGroup var huntOptions: HuntOptions
+
+    @Argument(parsing: .captureForPassthrough, help: "The user's script and its arguments, with priors.")
+    var userArguments: [String] = []
+
+    func run() async throws {
+        var huntOptions = huntOptions
+        huntOptions.initOnly = true
+        let options = options
+        let arguments = userArguments
+        let copy = huntOptions
+        try await CommandRunner.run(verbose: options.verbose) {
+            try await HuntSession(options: options, huntOptions: copy, userArguments: arguments).run()
+        }
+    }
+}

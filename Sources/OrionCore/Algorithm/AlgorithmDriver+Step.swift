@@ -1,0 +1,101 @@
+import Foundation
+
+extension AlgorithmDriver {
+    /// A driver a worker keeps between two production rounds, with the version of the stored state it matches.
+    public struct Cached: Sendable {
+        /// The driver as it was after the worker's last round.
+        public var driver: AlgorithmDriver
+        /// The version of the stored state that `driver` is equal to (``StepOutput/stateVersion``).
+        public var stateVersion: Int
+
+        /// Creates a cache entry.
+        ///
+        /// - Parameters:
+        ///   - driver: the driver after the last round.
+        ///   - stateVersion: the stored state version it corresponds to.
+        public init(driver: AlgorithmDriver, stateVersion: Int) {
+            self.driver = driver
+            self.stateVersion = stateVersion
+        }
+    }
+
+    /// What one round of ``step(snapshot:cached:experiment:factory:count:now:)`` gives the worker.
+    public struct StepOutput: Sendable {
+        /// The driver after the round; keep it as ``Cached`` with ``stateVersion``.
+        public var driver: AlgorithmDriver
+        /// The trials produced in this round (to be registered with the new state).
+        public var trials: [Trial]
+        /// Whether the algorithm has nothing more to suggest (``AlgorithmDriver/isDone``).
+        public var isDone: Bool
+        /// The version the stored state has once this round's state is saved (the snapshot's plus one).
+        public var stateVersion: Int
+
+        /// Creates an output.
+        public init(driver: AlgorithmDriver, trials: [Trial], isDone: Bool, stateVersion: Int) {
+            self.driver = driver
+            self.trials = trials
+            self.isDone = isDone
+            self.stateVersion = stateVersion
+        }
+    }
+
+    /// One production round, run under the experiment's algorithm lock (`Storage.withAlgorithmLock`).
+    ///
+    /// 1. Picks the driver: `cached` when its version is the snapshot's (this worker saved the state last), else
+    ///    the stored state decoded, else a fresh algorithm.
+    /// 2. Observes the snapshot's changed trials.
+    /// 3. When the experiment has `maxTrials`, lowers `count` to `maxTrials` minus the trials that are not
+    ///    broken (broken trials are replaced).
+    /// 4. Produces up to that many new trials.
+    ///
+    /// - Parameters:
+    ///   - snapshot: what the storage holds now.
+    ///   - cached: the driver this worker kept from its last round, if any.
+    ///   - experiment: the experiment.
+    ///   - factory: makes or decodes the algorithm.
+    ///   - count: the most trials wanted.
+    ///   - now: the new trials' submission time.
+    /// - Returns: the new state, the trials to register, and a ``StepOutput``.
+    /// - Throws: ``AlgorithmError`` when the algorithm cannot be made or its state decoded; the state's encoding
+    ///   error.
+    public static func step(
+        snapshot: AlgorithmSnapshot,
+        cached: Cached?,
+        experiment: Experiment,
+        factory: any AlgorithmFactory,
+        count: Int,
+        now: Date
+    ) throws -> AlgorithmUpdate<StepOutput> {
+        var driver: AlgorithmDriver
+        if let cached, cached.stateVersion == snapshot.stateVersion, snapshot.state != nil,
+            cached.driver.matches(experiment)
+        {
+            driver = cached.driver
+        } else if let state = snapshot.state {
+            driver = try AlgorithmDriver(experiment: experiment, factory: factory, state: state)
+        } else {
+            driver = try AlgorithmDriver(experiment: experiment, factory: factory)
+        }
+        driver.observe(snapshot.changedTrials)
+
+        var wanted = max(0, count)
+        if let maxTrials = experiment.maxTrials {
+            let live = snapshot.counts.reduce(0) { $0 + ($1.key == .broken ? 0 : $1.value) }
+            wanted = min(wanted, max(0, maxTrials - live))
+        }
+        let trials = wanted > 0 ? driver.produce(count: wanted, now: now) : []
+        let state = try driver.encodedState()
+        let output = StepOutput(
+            driver: driver,
+            trials: trials,
+            isDone: driver.isDone,
+            stateVersion: snapshot.stateVersion + 1
+        )
+        return AlgorithmUpdate(state: state, newTrials: trials, output: output)
+    }
+
+    /// Whether this driver was made for `experiment` as it is now (same id, space and algorithm configuration).
+    func matches(_ experiment: Experiment) -> Bool {
+        experimentID == experiment.id && configuration == experiment.algorithm && space == experiment.space
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+/// The bookkeeping around any ``Algorithm``: which trials exist, duplicate suggestions, retries, trial creation.
+///
+/// Algorithms only produce points and learn from trials; the driver turns points into ``Trial``s, drops points
+/// that already exist as trials (asking the algorithm again, up to ``maxRetries`` times) and remembers every trial
+/// id it saw. Its whole state is saved as JSON (see ``encodedState()``) under the experiment's algorithm lock, and
+/// ``step(snapshot:cached:experiment:factory:count:now:)`` is the one function a worker runs under that lock.
+public struct AlgorithmDriver: Sendable {
+    /// The experiment whose trials the driver produces.
+    public let experimentID: String
+    /// The search space.
+    public let space: Space
+    /// The algorithm configuration the driver was made from (the experiment's, as stored).
+    public let configuration: AlgorithmConfig
+    /// The algorithm.
+    public private(set) var algorithm: any Algorithm
+    /// The ids of every trial produced or observed so far.
+    public private(set) var knownTrialIDs: Set<String>
+    /// Whether a stored state was discarded because it was made for another algorithm configuration.
+    ///
+    /// The new algorithm has then seen none of the experiment's trials; callers that change the algorithm should
+    /// also call `Storage.resetAlgorithm(of:)` so that the next step observes every trial.
+    public private(set) var restartedFromScratch: Bool
+    /// How many more times ``produce(count:now:)`` asks the algorithm when a round gives only known points.
+    public var maxRetries: Int = 100
+
+    /// Creates a driver with a fresh algorithm.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment; its `algorithm`, `space` and `maxTrials` make the algorithm.
+    ///   - factory: makes the algorithm (e.g. `AlgorithmRegistry.standard`).
+    /// - Throws: ``AlgorithmError`` when the configuration is invalid or the algorithm cannot search the space.
+    public init(experiment: Experiment, factory: any AlgorithmFactory) throws {
+        let algorithm = try factory.makeAlgorithm(
+            experiment.algorithm,
+            space: experiment.space,
+            maxTrials: experiment.maxTrials
+        )
+        self.init(experiment: experiment, algorithm: algorithm, known: [], restarted: false)
+    }
+
+    /// Restores a driver from a state saved by ``encodedState()``.
+    ///
+    /// When the state was saved for another algorithm name or other options than `experiment.algorithm`, it is
+    /// discarded: the driver starts with a fresh algorithm and ``restartedFromScratch`` is `true`.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment the state belongs to.
+    ///   - factory: decodes the algorithm's state.
+    ///   - state: JSON written by ``encodedState()``.
+    /// - Throws: ``AlgorithmError`` `.corruptState` when the state cannot be decoded; the factory's errors.
+    public init(experiment: Experiment, factory: any AlgorithmFactory, state: Data) throws {
+        let stored = try StoredState(decoding: state)
+        guard stored.name == experiment.algorithm.name, stored.configuration == experiment.algorithm.options else {
+            let algorithm = try factory.makeAlgorithm(
+                experiment.algorithm,
+                space: experiment.space,
+                maxTrials: experiment.maxTrials
+            )
+            self.init(experiment: experiment, algorithm: algorithm, known: [], restarted: true)
+            return
+        }
+        let algorithm = try factory.decodeAlgorithm(named: stored.name, from: stored.algorithm)
+        self.init(experiment: experiment, algorithm: algorithm, known: Set(stored.known), restarted: false)
+    }
+
+    private init(experiment: Experiment, algorithm: any Algorithm, known: Set<String>, restarted: Bool) {
+        self.experimentID = experiment.id
+        self.space = experiment.space
+        self.configuration = experiment.algorithm
+        self.algorithm = algorithm
+        self.knownTrialIDs = known
+        self.restartedFromScratch = restarted
+    }
+
+    /// The driver's state as JSON: `{"name", "configuration", "known": [trial ids], "algorithm": {...}}`.
+    ///
+    /// - Returns: UTF-8 JSON, with the known ids sorted so that equal states give equal bytes.
+    /// - Throws: the algorithm's encoding error.
+    public func encodedState() throws -> Data {
+        let algorithmJSON = try StoredState.makeEncoder().encode(algorithm)
+        return try StoredState(
+            name: configuration.name,
+            configuration: configuration.options,
+            known: knownTrialIDs.sorted(),
+            algorithm: algorithmJSON
+        ).encoded()
+    }
+
+    /// Whether nothing more can be produced: the algorithm says so, or every point of a finite space is a trial.
+    public var isDone: Bool {
+        algorithm.isDone || Double(knownTrialIDs.count) >= space.cardinality
+    }
+
+    /// Records trials as known and passes them to the algorithm.
+    ///
+    /// - Parameter trials: trials that were registered or changed status.
+    public mutating func observe(_ trials: [Trial]) {
+        guard !trials.isEmpty else { return }
+        for trial in trials { knownTrialIDs.insert(trial.id) }
+        algorithm.observe(trials)
+    }
+
+    /// Asks the algorithm for up to `count` new trials.
+    ///
+    /// Points that are already trials (produced or observed before, or suggested twice) are dropped and the
+    /// algorithm is asked again, up to ``maxRetries`` more times; an empty answer ends the search early. Real
+    /// values given as integers are turned into doubles, so the trial id does not depend on how the algorithm
+    /// wrote them. The new trials are `new`, submitted at `now`, and known from now on.
+    ///
+    /// - Parameters:
+    ///   - count: the most trials wanted.
+    ///   - now: the trials' submission time.
+    /// - Returns: between 0 and `count` trials with distinct, previously unknown ids.
+    /// - Complexity: O(`count` × `maxRetries`) suggestions in the worst case.
+    public mutating func produce(count: Int, now: Date) -> [Trial] {
+        var produced: [Trial] = []
+        var retries = 0
+        while produced.count < count, !isDone {
+            let points = algorithm.suggest(count: count - produced.count)
+            guard !points.isEmpty else { break }
+            var gotNew = false
+            for point in points where produced.count < count {
+                let trial = Trial(experimentID: experimentID, params: params(from: point), submitTime: now)
+                guard knownTrialIDs.insert(trial.id).inserted else { continue }
+                produced.append(trial)
+                gotNew = true
+            }
+            if !gotNew {
+                retries += 1
+                if retries > maxRetries { break }
+            }
+        }
+        return produced
+    }
+
+    /// The trial parameters of `point`, with integral real values written as doubles.
+    private func params(from point: [String: JSONValue]) -> [Trial.Param] {
+        space.params(from: point).map { param in
+            guard param.type == .real else { return param }
+            return Trial.Param(name: param.name, type: param.type, value: param.value.promotingIntegersToDoubles())
+        }
+    }
+}

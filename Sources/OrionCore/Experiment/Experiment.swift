@@ -1,0 +1,133 @@
+import Foundation
+
+/// An optimization experiment: a named, versioned search over a space with one algorithm.
+public struct Experiment: Codable, Sendable, Hashable, Identifiable {
+    /// The storage's identifier for the experiment.
+    public var id: String
+    /// The experiment's name (`-n`).
+    public var name: String
+    /// The version; `(name, version)` is unique.
+    public var version: Int
+    /// The search space.
+    public var space: Space
+    /// The algorithm and its options.
+    public var algorithm: AlgorithmConfig
+    /// The number of completed trials after which the experiment is done; `nil` is unlimited.
+    public var maxTrials: Int?
+    /// The number of broken trials after which the experiment is considered broken.
+    public var maxBroken: Int
+    /// The directory under which each trial gets its working directory; `nil` means a temporary directory.
+    public var workingDir: String?
+    /// Who created it, when, and with what command.
+    public var metadata: ExperimentMetadata
+
+    /// Creates an experiment record.
+    public init(
+        id: String = Experiment.makeID(),
+        name: String,
+        version: Int = 1,
+        space: Space,
+        algorithm: AlgorithmConfig,
+        maxTrials: Int? = nil,
+        maxBroken: Int = 3,
+        workingDir: String? = nil,
+        metadata: ExperimentMetadata = ExperimentMetadata()
+    ) {
+        self.id = id
+        self.name = name
+        self.version = version
+        self.space = space
+        self.algorithm = algorithm
+        self.maxTrials = maxTrials
+        self.maxBroken = maxBroken
+        self.workingDir = workingDir
+        self.metadata = metadata
+    }
+
+    /// A new random experiment id (24 hex digits, like a MongoDB ObjectId).
+    public static func makeID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<3).map { _ in
+            let word = String(generator.next() as UInt32, radix: 16)
+            return String(repeating: "0", count: 8 - word.count) + word
+        }.joined()
+    }
+
+    /// `<name>-v<version>`, how the CLI names an experiment.
+    public var displayName: String { "\(name)-v\(version)" }
+}
+
+/// Who created an experiment, when, and with which command line.
+public struct ExperimentMetadata: Codable, Sendable, Hashable {
+    /// The user who created it (`$USER`).
+    public var user: String
+    /// When it was created.
+    public var datetime: Date
+    /// The version of swift-orion that created it.
+    public var orionVersion: String
+    /// The path of the user's script, if any.
+    public var userScript: String?
+    /// The user's command line as typed, priors included (`./train.py --lr~'loguniform(1e-5, 1)'`).
+    public var userArgs: [String]
+    /// The working directory the hunt was started from.
+    public var startDirectory: String?
+
+    /// Creates metadata; the user defaults to `$USER`.
+    public init(
+        user: String = ProcessInfo.processInfo.environment["USER"] ?? "unknown",
+        datetime: Date = Date(),
+        orionVersion: String = OrionVersion.current,
+        userScript: String? = nil,
+        userArgs: [String] = [],
+        startDirectory: String? = nil
+    ) {
+        self.user = user
+        self.datetime = datetime
+        self.orionVersion = orionVersion
+        self.userScript = userScript
+        self.userArgs = userArgs
+        self.startDirectory = startDirectory
+    }
+}
+
+/// The version of this package.
+public enum OrionVersion {
+    /// The version string printed by `orion --version`.
+    public static let current = "0.1.0"
+}
+
+/// An algorithm name with its options, stored the way Oríon stores it: `{"random": {"seed": 1}}`.
+public struct AlgorithmConfig: Codable, Sendable, Hashable {
+    /// The wire name, e.g. `random`, `gridsearch`, `tpe` (lowercase).
+    public var name: String
+    /// The options; after the registry resolved them, every option with its value (defaults filled in).
+    public var options: [String: JSONValue]
+
+    /// Creates a configuration.
+    public init(name: String, options: [String: JSONValue] = [:]) {
+        self.name = name.lowercased()
+        self.options = options
+    }
+
+    /// Decodes `{"name": {options}}`, or a bare string `"name"`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let name = try? container.decode(String.self) {
+            self.init(name: name)
+            return
+        }
+        let object = try container.decode([String: [String: JSONValue]].self)
+        guard object.count == 1, let (name, options) = object.first else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "algorithm must have exactly one name")
+            )
+        }
+        self.init(name: name, options: options)
+    }
+
+    /// Encodes `{"name": {options}}`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode([name: options])
+    }
+}

@@ -1,0 +1,114 @@
+/// The keyword options of a prior call, read and checked.
+struct PriorOptions {
+    var discrete = false
+    var precision: Int? = 4
+    var precisionColumn: Int?
+    var shape: [Int] = []
+    var defaultValue: (value: JSONValue, column: Int)?
+    var base: PythonLiteral?
+}
+
+extension DimensionBuilder {
+    /// The keywords each prior accepts.
+    static func validKeywords(for prior: String) -> [String] {
+        switch prior {
+        case "uniform", "loguniform", "normal": ["discrete", "precision", "shape", "default_value"]
+        case "randint": ["discrete", "shape", "default_value"]
+        case "choices": ["shape", "default_value"]
+        default: ["base"]
+        }
+    }
+
+    /// Reads the keyword options of the call for the canonical prior `prior`.
+    func readOptions(for prior: String) throws(SpaceError) -> PriorOptions {
+        var options = PriorOptions()
+        let valid = DimensionBuilder.validKeywords(for: prior)
+        for keyword in call.keywords {
+            try rejectSpecialKeyword(keyword, prior: prior)
+            guard valid.contains(keyword.name) else {
+                throw fail(.invalidOption, keyword.column,
+                    "unknown option '\(keyword.name)' for '\(call.name)'; valid options: "
+                        + valid.joined(separator: ", "))
+            }
+            let value = keyword.value
+            switch keyword.name {
+            case "discrete":
+                guard case .bool(let flag) = value.value else {
+                    throw fail(.invalidOption, value.column, "discrete must be True or False, got \(value.display)")
+                }
+                if prior == "randint" && !flag {
+                    throw fail(.invalidOption, value.column,
+                        "randint is always discrete; remove discrete=False or use uniform(low, high)")
+                }
+                options.discrete = flag
+            case "precision":
+                switch value.value {
+                case .none:
+                    options.precision = nil
+                case .int(let digits) where digits > 0:
+                    options.precision = digits
+                default:
+                    throw fail(.invalidOption, value.column,
+                        "precision must be a positive integer (significant digits) or None, got \(value.display)")
+                }
+                options.precisionColumn = keyword.column
+            case "shape":
+                options.shape = try readShape(value)
+            case "default_value":
+                guard let json = value.json else {
+                    throw fail(.invalidOption, value.column,
+                        "default_value must be a number, a string, True, False, None or a list, got a dict")
+                }
+                options.defaultValue = (json, value.column)
+            default:
+                options.base = value
+            }
+        }
+        if options.discrete, let column = options.precisionColumn {
+            throw fail(.invalidOption, column,
+                "precision applies to real dimensions only; remove it or remove discrete=True")
+        }
+        return options
+    }
+
+    /// Explains keywords that Oríon or scipy know but that we refuse on purpose.
+    private func rejectSpecialKeyword(_ keyword: PriorCall.Keyword, prior: String) throws(SpaceError) {
+        let detail: String
+        switch keyword.name {
+        case "seed", "random_state":
+            detail = "'\(keyword.name)=' is not allowed in a prior: randomness is seeded once per experiment "
+                + "(the algorithm's seed option); remove it"
+        case "size":
+            detail = "'size=' is not supported; use shape= instead, e.g. shape=3 or shape=(2, 3)"
+        case "low", "high":
+            detail = "'\(keyword.name)=' is not supported (Oríon 0.2.7 used it to clip the interval silently); "
+                + "write the bounds as arguments, e.g. \(prior == "fidelity" ? "fidelity(1, 81)" : "uniform(0, 1)")"
+        case "loc", "scale":
+            detail = "scipy's '\(keyword.name)=' is not supported; write the prior's own arguments, e.g. "
+                + "uniform(low, high) or normal(mean, sd)"
+        default:
+            return
+        }
+        throw fail(.invalidOption, keyword.column, detail)
+    }
+
+    private func readShape(_ value: PythonLiteral) throws(SpaceError) -> [Int] {
+        let usage = "shape must be a positive integer or a tuple of them, e.g. shape=3 or shape=(2, 3)"
+        switch value.value {
+        case .int(let size) where size > 0:
+            return [size]
+        case .tuple(let items), .list(let items):
+            guard !items.isEmpty else { throw fail(.invalidOption, value.column, usage) }
+            var sizes: [Int] = []
+            for item in items {
+                guard case .int(let size) = item.value, size > 0 else {
+                    throw fail(.invalidOption, item.column, usage + ", got \(item.display)")
+                }
+                sizes.append(size)
+            }
+            return sizes
+        default:
+            throw fail(.invalidOption, value.column, usage + ", got \(value.display)")
+        }
+    }
+}

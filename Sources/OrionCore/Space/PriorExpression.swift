@@ -1,0 +1,41 @@
+/// The parser of prior expressions such as `uniform(0, 1, discrete=True)` or `choices(['a', 'b'])`.
+///
+/// The text is tokenized and parsed by hand into literals (nothing is evaluated), then checked against the prior's
+/// signature. The grammar and its differences from Oríon 0.2.7 are described in `docs/search-space.md`.
+public enum PriorExpression {
+    /// The prior names accepted, aliases included.
+    public static let priorNames: [String] = [
+        "uniform", "loguniform", "reciprocal", "normal", "gaussian", "norm", "choices", "randint", "fidelity",
+    ]
+
+    /// The supported priors as listed in error messages.
+    static let supportedList = "uniform, loguniform, normal (or gaussian), choices, randint, fidelity"
+
+    /// Parses a prior expression into a dimension.
+    ///
+    /// - Parameters:
+    ///   - text: the expression, e.g. `loguniform(1e-5, 1)`.
+    ///   - name: the dimension's name, e.g. `/lr`; it appears in error messages.
+    /// - Returns: the validated dimension.
+    /// - Throws: ``SpaceError`` naming the dimension and the 1-based column of the mistake: `syntax` for a
+    ///   malformed expression, `unknownPrior`, `invalidArguments` for bad positional arguments, `invalidOption` for
+    ///   bad keyword options and a `default_value` outside the prior.
+    public static func parse(_ text: String, name: String) throws(SpaceError) -> Dimension {
+        var parser = try PriorParser(text: text, dimension: name)
+        let call = try parser.parseCall()
+        return try DimensionBuilder(call: call, dimension: name).build()
+    }
+
+    /// The canonical prior name for `name`, resolving aliases (`gaussian` → `normal`), or `nil` if unknown.
+    ///
+    /// - Parameter name: a prior name as written.
+    /// - Returns: `uniform`, `loguniform`, `normal`, `choices`, `randint`, `fidelity` or `nil`.
+    public static func canonicalName(_ name: String) -> String? {
+        switch name {
+        case "uniform", "loguniform", "normal", "choices", "randint", "fidelity": name
+        case "reciprocal": "loguniform"
+        case "gaussian", "norm": "normal"
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+
+/// Where experiments, trials and algorithm states live. Every backend (in-memory, SQLite, PostgreSQL) conforms,
+/// and every backend passes `StorageConformance` (OrionTesting).
+///
+/// All writes that several workers may race on are atomic: reservation is one compare-and-set, status updates
+/// name the status they expect, and producing trials happens under the experiment's algorithm lock.
+public protocol Storage: Sendable {
+    // MARK: Experiments
+
+    /// Stores a new experiment.
+    ///
+    /// - Throws: `StorageError` with code `.duplicate` when `(name, version)` exists already.
+    func createExperiment(_ experiment: Experiment) async throws
+
+    /// The experiment with this name and version, or the latest version when `version` is `nil`.
+    func experiment(named name: String, version: Int?) async throws -> Experiment?
+
+    /// The experiment with this id.
+    func experiment(id: String) async throws -> Experiment?
+
+    /// Every experiment, sorted by name then version.
+    func experiments() async throws -> [Experiment]
+
+    /// Replaces the stored configuration of an existing experiment (same id).
+    ///
+    /// - Throws: `StorageError` with code `.notFound` when no experiment has this id.
+    func updateExperiment(_ experiment: Experiment) async throws
+
+    /// Deletes an experiment with its trials and algorithm state.
+    func deleteExperiment(id: String) async throws
+
+    // MARK: Trials
+
+    /// Stores new trials, skipping any whose id the experiment has already.
+    ///
+    /// - Returns: the trials that were stored.
+    @discardableResult
+    func registerTrials(_ trials: [Trial]) async throws -> [Trial]
+
+    /// Atomically takes one reservable trial (`new`, `interrupted` or `suspended`, oldest first) of the
+    /// experiment: it becomes `reserved` with `startTime` and `heartbeat` set to `now` and `worker` set.
+    ///
+    /// Two callers never get the same trial, whatever process or machine they run on.
+    ///
+    /// - Returns: the reserved trial, or `nil` when none is reservable.
+    func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Trial?
+
+    /// Compare-and-set: writes `trial` (status, results, times, failure, exit code, working dir) only if the
+    /// stored trial still has status `expected`.
+    ///
+    /// - Returns: `true` if written, `false` if the stored status differed (someone else changed it).
+    func updateTrial(_ trial: Trial, expecting expected: TrialStatus) async throws -> Bool
+
+    /// Refreshes the heartbeat of a trial that is still `reserved`.
+    ///
+    /// - Returns: `false` when the trial is no longer reserved (the worker lost it).
+    func heartbeat(trialID: String, of experimentID: String, at now: Date) async throws -> Bool
+
+    /// One trial by id.
+    func trial(id: String, of experimentID: String) async throws -> Trial?
+
+    /// The experiment's trials with one of `statuses` (all when `nil`), in submission order.
+    func trials(of experimentID: String, status statuses: [TrialStatus]?) async throws -> [Trial]
+
+    /// The number of trials of each status.
+    func countTrials(of experimentID: String) async throws -> [TrialStatus: Int]
+
+    /// Turns `reserved` trials whose heartbeat is older than `heartbeatBefore` into `interrupted`, so they are
+    /// run again.
+    ///
+    /// - Returns: how many trials were released.
+    @discardableResult
+    func releaseLostTrials(of experimentID: String, heartbeatBefore: Date) async throws -> Int
+
+    // MARK: Algorithm lock
+
+    /// Runs `body` while holding the experiment's algorithm lock, then stores its new state and trials
+    /// atomically with the release.
+    ///
+    /// `body` gets the stored algorithm state with the trials that changed status since that state last observed
+    /// them, and returns the new state and the trials to register. Trials whose id exists already are skipped.
+    /// If `body` throws, nothing is written. The lock is released if the process dies.
+    ///
+    /// - Parameters:
+    ///   - experimentID: the experiment.
+    ///   - timeout: how long to wait for another worker holding the lock.
+    ///   - body: a pure function of the snapshot (no storage calls inside).
+    /// - Throws: `StorageError` `.lockTimeout` when the lock could not be had in time.
+    func withAlgorithmLock<Output: Sendable>(
+        of experimentID: String,
+        timeout: Duration,
+        _ body: @Sendable (AlgorithmSnapshot) throws -> AlgorithmUpdate<Output>
+    ) async throws -> Output
+
+    /// Forgets the stored algorithm state (after an algorithm change), so the next holder starts anew and
+    /// observes every trial.
+    func resetAlgorithm(of experimentID: String) async throws
+}
+
+/// What the algorithm lock's holder sees: the stored state and what changed since it was saved.
+public struct AlgorithmSnapshot: Sendable {
+    /// The state saved by the previous holder; `nil` on first use or after a reset.
+    public var state: Data?
+    /// Increments every time a state is saved; lets a worker reuse its decoded copy.
+    public var stateVersion: Int
+    /// Trials registered or changed in status since the stored state was saved (all trials when `state` is nil).
+    public var changedTrials: [Trial]
+    /// Number of trials of each status, now.
+    public var counts: [TrialStatus: Int]
+
+    /// Creates a snapshot.
+    public init(state: Data?, stateVersion: Int, changedTrials: [Trial], counts: [TrialStatus: Int]) {
+        self.state = state
+        self.stateVersion = stateVersion
+        self.changedTrials = changedTrials
+        self.counts = counts
+    }
+}
+
+/// What the algorithm lock's holder returns: the state to save, trials to register, and a value for the caller.
+public struct AlgorithmUpdate<Output: Sendable>: Sendable {
+    /// The new state to store; `nil` keeps the stored one (and its version).
+    public var state: Data?
+    /// The trials to register (duplicates of existing ids are skipped).
+    public var newTrials: [Trial]
+    /// What `withAlgorithmLock` returns.
+    public var output: Output
+
+    /// Creates an update.
+    public init(state: Data?, newTrials: [Trial], output: Output) {
+        self.state = state
+        self.newTrials = newTrials
+        self.output = output
+    }
+}
+
+/// An error from a storage backend.
+public struct StorageError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong.
+    public enum Code: String, Sendable {
+        /// A unique key (experiment name and version, trial id) exists already.
+        case duplicate
+        /// The experiment or trial does not exist.
+        case notFound
+        /// The algorithm lock was held by another worker for longer than the timeout.
+        case lockTimeout
+        /// The storage URL or configuration is invalid.
+        case invalidAddress
+        /// The database could not be opened, read or written.
+        case backend
+        /// The database was written by a newer, incompatible version.
+        case schema
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// A sentence saying what happened and how to fix it.
+    public var message: String
+    /// The underlying error, if any.
+    public var underlying: (any Error & Sendable)?
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+    }
+
+    /// The message.
+    public var description: String { message }
+}

@@ -1,0 +1,220 @@
+import Foundation
+
+/// A JSON-shaped value: the type of parameter values, result values and algorithm options.
+///
+/// Integers and doubles are distinct cases so that `randint` values stay integers and real values keep their
+/// decimal point when they are rendered for a user's script (Python's `str()` conventions, see ``pythonString``).
+public enum JSONValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// The numeric value of an `.int` or `.double`, else `nil`.
+    public var doubleValue: Double? {
+        switch self {
+        case .int(let value): Double(value)
+        case .double(let value): value
+        default: nil
+        }
+    }
+
+    /// The value of an `.int`, or of a `.double` with no fractional part; else `nil`.
+    public var intValue: Int? {
+        switch self {
+        case .int(let value): value
+        case .double(let value) where value.rounded() == value && abs(value) < 9.0e18: Int(value)
+        default: nil
+        }
+    }
+
+    /// The value of a `.string`, else `nil`.
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The value of a `.bool`, else `nil`.
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    /// The elements of an `.array`, else `nil`.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let value) = self { return value }
+        return nil
+    }
+
+    /// The members of an `.object`, else `nil`.
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let value) = self { return value }
+        return nil
+    }
+}
+
+extension JSONValue: Codable {
+    /// Decodes any JSON value; numbers without a fractional part that fit in `Int` decode as `.int`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    /// Encodes the value as the matching JSON value.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}
+
+extension JSONValue: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+{
+    /// Creates an `.int`.
+    public init(integerLiteral value: Int) { self = .int(value) }
+    /// Creates a `.double`.
+    public init(floatLiteral value: Double) { self = .double(value) }
+    /// Creates a `.string`.
+    public init(stringLiteral value: String) { self = .string(value) }
+    /// Creates a `.bool`.
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// Creates an `.array`.
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// Creates an `.object`.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+    /// Creates `.null`.
+    public init(nilLiteral: ()) { self = .null }
+}
+
+extension JSONValue {
+    /// The value as Python's `str()` prints it: how Oríon renders values on a script's command line.
+    ///
+    /// Floats follow Python's `repr` (`0.0`, `1e-05`, `12350.0`, `1e+16`), strings are bare at the top level and
+    /// quoted with single quotes inside lists, booleans are `True`/`False`, null is `None`.
+    public var pythonString: String {
+        if case .string(let value) = self { return value }
+        return pythonRepr
+    }
+
+    /// The value as Python's `repr()` prints it (strings quoted), used inside lists and for trial hashes.
+    public var pythonRepr: String {
+        switch self {
+        case .null: return "None"
+        case .bool(let value): return value ? "True" : "False"
+        case .int(let value): return String(value)
+        case .double(let value): return PythonFloat.repr(value)
+        case .string(let value): return PythonFloat.quote(value)
+        case .array(let values): return "[" + values.map(\.pythonRepr).joined(separator: ", ") + "]"
+        case .object(let members):
+            let body = members.sorted { $0.key < $1.key }.map { member in
+                "\(PythonFloat.quote(member.key)): \(member.value.pythonRepr)"
+            }
+            return "{" + body.joined(separator: ", ") + "}"
+        }
+    }
+}
+
+/// Python's formatting of floats and strings, reproduced exactly.
+public enum PythonFloat {
+    /// Python's `repr(float)`: the shortest round-trip digits, in scientific notation when the decimal exponent is
+    /// below -4 or at least 16.
+    public static func repr(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+        if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
+        // Swift's description gives the shortest round-trip digits; re-lay them out the Python way.
+        let (negative, digits, exponent) = shortestDigits(value)
+        var text = negative ? "-" : ""
+        if exponent < -4 || exponent >= 16 {
+            text += digits.prefix(1)
+            if digits.count > 1 { text += "." + digits.dropFirst() }
+            text += exponent < 0 ? "e-" : "e+"
+            let magnitude = String(abs(exponent))
+            text += magnitude.count < 2 ? "0" + magnitude : magnitude
+        } else if exponent < 0 {
+            text += "0." + String(repeating: "0", count: -exponent - 1) + digits
+        } else if digits.count <= exponent + 1 {
+            text += digits + String(repeating: "0", count: exponent + 1 - digits.count) + ".0"
+        } else {
+            text += digits.prefix(exponent + 1) + "." + digits.dropFirst(exponent + 1)
+        }
+        return text
+    }
+
+    /// Python's `repr(str)`: single quotes unless the string holds a single quote and no double quote.
+    public static func quote(_ text: String) -> String {
+        let useDouble = text.contains("'") && !text.contains("\"")
+        let quoteChar: Character = useDouble ? "\"" : "'"
+        var out = String(quoteChar)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where scalar == quoteChar.unicodeScalars.first: out += "\\" + String(quoteChar)
+            case _ where isControl(scalar):
+                let code = String(scalar.value, radix: 16)
+                out += "\\x" + (code.count < 2 ? "0" + code : code)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out.append(quoteChar)
+        return out
+    }
+
+    /// Whether Python's `repr` writes the scalar as a `\xhh` escape (C0 controls, DEL and C1 controls).
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7f...0xa0).contains(scalar.value)
+    }
+
+    /// The sign, significant digits (no leading or trailing zeros) and decimal exponent of the shortest
+    /// representation that round-trips.
+    static func shortestDigits(_ value: Double) -> (negative: Bool, digits: String, exponent: Int) {
+        // `description` of Double is shortest round-trip (Swift's Errol/SwiftDtoa); parse its mantissa/exponent.
+        var text = abs(value).description
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            exponent = Int(text[text.index(after: e)...]) ?? 0
+            text = String(text[..<e])
+        }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let integerPart = String(parts[0])
+        let fractionPart = parts.count > 1 ? String(parts[1]) : ""
+        var digits = integerPart + fractionPart
+        var pointPosition = integerPart.count + exponent  // digits before the decimal point
+        while digits.first == "0" && digits.count > 1 {
+            digits.removeFirst()
+            pointPosition -= 1
+        }
+        while digits.last == "0" && digits.count > 1 { digits.removeLast() }
+        return (value < 0, digits, pointPosition - 1)
+    }
+}

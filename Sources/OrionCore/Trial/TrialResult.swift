@@ -1,0 +1,35 @@
+/// One entry of a results file: `{"name": ..., "type": ..., "value": ...}`.
+public struct TrialResult: Codable, Sendable, Hashable {
+    /// The kind of a result, with Oríon's wire names.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// The value being minimized.
+        case objective
+        /// A constraint value (feasible when ≤ 0).
+        case constraint
+        /// The gradient of the objective (a list of numbers).
+        case gradient
+        /// Any other number a script wants to keep.
+        case statistic
+        /// A value the parallel strategy assumed for a pending trial (internal).
+        case lie
+    }
+
+    /// The result's name, e.g. `loss`.
+    public var name: String
+    /// The result's kind.
+    public var type: Kind
+    /// The value: a number, or a list of numbers for a gradient.
+    public var value: JSONValue
+
+    /// Creates a result.
+    public init(name: String, type: Kind, value: JSONValue) {
+        self.name = name
+        self.type = type
+        self.value = value
+    }
+
+    /// Creates an objective result.
+    public static func objective(_ value: Double, name: String = "objective") -> TrialResult {
+        TrialResult(name: name, type: .objective, value: .double(value))
+    }
+}

@@ -1,0 +1,2 @@
+/// SQLite storage over GRDB.
+import OrionCore

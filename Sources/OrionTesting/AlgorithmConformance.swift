@@ -1,0 +1,258 @@
+import Foundation
+import OrionCore
+
+/// The checks every algorithm passes, run through ``AlgorithmDriver`` as workers run them.
+///
+/// Each check throws a ``ConformanceFailure`` describing the first broken expectation. Call them from any test
+/// framework; with XCTest, from a throwing test method:
+///
+/// ```swift
+/// func testConformance() throws {
+///     try AlgorithmConformance.checkAll(factory: AlgorithmRegistry.standard, config: AlgorithmConfig(name: "random"))
+/// }
+/// ```
+///
+/// When the algorithm has a `seed` option left null, the checks set it (to 1, or to the run's seed), so that runs
+/// are reproducible.
+public enum AlgorithmConformance {
+    /// Runs every check with the spaces of ``TestSpaces``.
+    ///
+    /// - Parameters:
+    ///   - factory: knows the algorithm.
+    ///   - config: the algorithm's configuration.
+    ///   - braninThreshold: the mean best Branin value after 100 trials that the algorithm must beat.
+    /// - Throws: ``ConformanceFailure`` or the algorithm's errors.
+    public static func checkAll(
+        factory: any AlgorithmFactory,
+        config: AlgorithmConfig,
+        braninThreshold: Double = 5
+    ) throws {
+        let mixed = try TestSpaces.mixed()
+        let branin = try TestSpaces.branin()
+        try checkStateRoundTrip(factory: factory, config: config, space: branin)
+        try checkStateRoundTrip(factory: factory, config: config, space: mixed)
+        try checkSameSeedSameSuggestions(factory: factory, config: config, space: mixed)
+        try checkNoDuplicates(factory: factory, config: config, space: mixed)
+        try checkNoDuplicates(factory: factory, config: config, space: try TestSpaces.finite())
+        try checkSuggestionsInsideSpace(factory: factory, config: config, space: mixed)
+        try checkDoneOnExhaustedSpace(factory: factory, config: config, space: try TestSpaces.finite())
+        try checkRespectsMaxTrials(factory: factory, config: config, space: branin)
+        try checkProgressOnBranin(factory: factory, config: config, space: branin, threshold: braninThreshold)
+    }
+
+    /// Saving the driver's state as JSON and restoring it mid-run changes nothing: the restored driver suggests
+    /// what the original would have, also after both observe the same results.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the algorithm's errors.
+    public static func checkStateRoundTrip(factory: any AlgorithmFactory, config: AlgorithmConfig, space: Space) throws {
+        var harness = AlgorithmHarness(experiment: try experiment(factory, config, space), factory: factory)
+        try harness.run(trials: 12, batch: 3, objective: Objectives.sphere)
+        _ = try harness.produce(count: 2)  // leave pending trials in the state
+        guard var original = harness.driver else { throw ConformanceFailure("no driver after the first rounds") }
+        var restored = try AlgorithmDriver(experiment: harness.experiment, factory: factory, state: original.encodedState())
+        try ConformanceFailure.expect(!restored.restartedFromScratch, "the restored driver restarted from scratch")
+        try ConformanceFailure.expect(
+            restored.knownTrialIDs == original.knownTrialIDs,
+            "the restored driver knows \(restored.knownTrialIDs.count) trials, the original \(original.knownTrialIDs.count)"
+        )
+        try ConformanceFailure.expect(restored.isDone == original.isDone, "isDone differs after the round trip")
+        let now = Date(timeIntervalSince1970: 0)
+        for round in 0..<3 {
+            let expected = original.produce(count: 3, now: now)
+            let actual = restored.produce(count: 3, now: now)
+            try ConformanceFailure.expect(
+                expected.map(\.params) == actual.map(\.params),
+                "round \(round) after the round trip: expected \(describe(expected)), got \(describe(actual))"
+            )
+            let completed = expected.map { trial -> Trial in
+                var trial = trial
+                trial.status = .completed
+                trial.results = [.objective(Objectives.sphere(trial.values))]
+                return trial
+            }
+            original.observe(completed)
+            restored.observe(completed)
+        }
+    }
+
+    /// Two runs with the same seed and the same results suggest the same points.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the algorithm's errors.
+    public static func checkSameSeedSameSuggestions(
+        factory: any AlgorithmFactory,
+        config: AlgorithmConfig,
+        space: Space
+    ) throws {
+        let experiment = try experiment(factory, config, space)
+        var first = AlgorithmHarness(experiment: experiment, factory: factory)
+        var second = AlgorithmHarness(experiment: experiment, factory: factory, reusesDriver: false)
+        let expected = try first.run(trials: 20, batch: 2, objective: Objectives.sphere)
+        let actual = try second.run(trials: 20, batch: 2, objective: Objectives.sphere)
+        try ConformanceFailure.expect(!expected.isEmpty, "the algorithm suggested nothing")
+        try ConformanceFailure.expect(
+            expected.map(\.params) == actual.map(\.params),
+            "same seed, different suggestions: \(describe(expected)) then \(describe(actual))"
+        )
+    }
+
+    /// No point is suggested twice: every trial produced has a distinct id and distinct parameters.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the algorithm's errors.
+    public static func checkNoDuplicates(factory: any AlgorithmFactory, config: AlgorithmConfig, space: Space) throws {
+        var harness = AlgorithmHarness(experiment: try experiment(factory, config, space), factory: factory)
+        let trials = try harness.run(trials: 60, batch: 3, objective: Objectives.sphere)
+        let ids = Set(trials.map(\.id))
+        let points = Set(trials.map { Trial.parametersRepresentation($0.params) })
+        try ConformanceFailure.expect(ids.count == trials.count, "\(trials.count - ids.count) duplicate trial ids")
+        try ConformanceFailure.expect(
+            points.count == trials.count,
+            "\(trials.count - points.count) points suggested twice"
+        )
+    }
+
+    /// Every suggestion has exactly the space's dimensions, each value inside its dimension and of its kind.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the algorithm's errors.
+    public static func checkSuggestionsInsideSpace(
+        factory: any AlgorithmFactory,
+        config: AlgorithmConfig,
+        space: Space
+    ) throws {
+        var harness = AlgorithmHarness(experiment: try experiment(factory, config, space), factory: factory)
+        let trials = try harness.run(trials: 50, batch: 5, objective: Objectives.sphere)
+        try ConformanceFailure.expect(!trials.isEmpty, "the algorithm suggested nothing")
+        for trial in trials {
+            try ConformanceFailure.expect(
+                trial.params.map(\.name) == space.names,
+                "trial \(describe([trial])) has dimensions \(trial.params.map(\.name)), expected \(space.names)"
+            )
+            for param in trial.params {
+                guard let dimension = space[param.name] else { continue }
+                try ConformanceFailure.expect(
+                    dimension.contains(param.value) && param.type == dimension.kind,
+                    "\(param.name) = \(param.value.pythonRepr) (\(param.type)) is not a value of "
+                        + "\(dimension.priorString) (\(dimension.kind))"
+                )
+            }
+        }
+    }
+
+    /// On a finite space, the algorithm suggests every point exactly once, then is done and suggests nothing.
+    ///
+    /// - Parameter space: a finite space of at most a few hundred points (``TestSpaces/finite()``).
+    /// - Throws: ``ConformanceFailure`` or the algorithm's errors.
+    public static func checkDoneOnExhaustedSpace(
+        factory: any AlgorithmFactory,
+        config: AlgorithmConfig,
+        space: Space
+    ) throws {
+        let cardinality = space.cardinality
+        try ConformanceFailure.expect(cardinality <= 1000, "the space must be finite and small, not \(cardinality)")
+        var harness = AlgorithmHarness(experiment: try experiment(factory, config, space), factory: factory)
+        let target = Int(cardinality)
+        for _ in 0..<(4 * target + 10) where !harness.isDone {
+            for trial in try harness.produce(count: 2) {
+                harness.complete(trial.id, objective: Objectives.sphere(trial.values))
+            }
+        }
+        let points = Set(harness.trials.map { Trial.parametersRepresentation($0.params) })
+        try ConformanceFailure.expect(harness.isDone, "not done after \(harness.trials.count) of \(target) points")
+        try ConformanceFailure.expect(
+            harness.trials.count == target && points.count == target,
+            "\(harness.trials.count) trials (\(points.count) distinct points) for a space of \(target) points"
+        )
+        let extra = try harness.produce(count: 3)
+        try ConformanceFailure.expect(extra.isEmpty, "suggested \(describe(extra)) after the space was exhausted")
+    }
+
+    /// Through ``AlgorithmDriver/step(snapshot:cached:experiment:factory:count:now:)``, an experiment never has more
+    /// than `maxTrials` trials that are not broken, and a broken trial is replaced.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the algorithm's errors.
+    public static func checkRespectsMaxTrials(
+        factory: any AlgorithmFactory,
+        config: AlgorithmConfig,
+        space: Space
+    ) throws {
+        let maxTrials = 5
+        var harness = AlgorithmHarness(
+            experiment: try experiment(factory, config, space, maxTrials: maxTrials),
+            factory: factory
+        )
+        func live() -> Int { harness.trials.filter { $0.status != .broken }.count }
+        for _ in 0..<6 {
+            for trial in try harness.produce(count: 3) {
+                harness.complete(trial.id, objective: Objectives.sphere(trial.values))
+            }
+            try ConformanceFailure.expect(live() <= maxTrials, "\(live()) trials for max_trials \(maxTrials)")
+        }
+        try ConformanceFailure.expect(live() == maxTrials, "only \(live()) trials for max_trials \(maxTrials)")
+        if let first = harness.trials.first {
+            harness.setStatus(first.id, .broken)
+            let replacement = try harness.produce(count: 3)
+            try ConformanceFailure.expect(
+                replacement.count <= 1 && live() <= maxTrials,
+                "\(replacement.count) trials produced to replace 1 broken trial"
+            )
+        }
+    }
+
+    /// After `trials` sequential trials on Branin (with `max_trials` set to `trials`), the mean over `seeds` of the
+    /// best objective is below `threshold` (Branin's minimum is 0.398).
+    ///
+    /// - Parameters:
+    ///   - space: Branin's domain (``TestSpaces/branin()``).
+    ///   - trials: the trials per run.
+    ///   - seeds: the seeds of the runs (one run when the algorithm has no `seed` option).
+    ///   - threshold: the mean best value to beat.
+    /// - Returns: the mean best value.
+    /// - Throws: ``ConformanceFailure`` or the algorithm's errors.
+    @discardableResult
+    public static func checkProgressOnBranin(
+        factory: any AlgorithmFactory,
+        config: AlgorithmConfig,
+        space: Space,
+        trials: Int = 100,
+        seeds: [Int] = [1, 2, 3],
+        threshold: Double = 5
+    ) throws -> Double {
+        let hasSeed = try factory.resolve(config).options["seed"] != nil
+        var bests: [Double] = []
+        for seed in hasSeed ? seeds : Array(seeds.prefix(1)) {
+            let experiment = try experiment(factory, config, space, maxTrials: trials, seed: seed)
+            var harness = AlgorithmHarness(experiment: experiment, factory: factory)
+            try harness.run(trials: trials, objective: Objectives.branin)
+            bests.append(harness.bestObjective ?? .infinity)
+        }
+        let mean = bests.reduce(0, +) / Double(max(1, bests.count))
+        try ConformanceFailure.expect(
+            mean < threshold,
+            "mean best Branin value after \(trials) trials is \(mean) (runs: \(bests)), expected below \(threshold)"
+        )
+        return mean
+    }
+
+    /// An experiment for `config` (resolved, with a fixed seed when its `seed` option is null) on `space`.
+    static func experiment(
+        _ factory: any AlgorithmFactory,
+        _ config: AlgorithmConfig,
+        _ space: Space,
+        maxTrials: Int? = nil,
+        seed: Int = 1
+    ) throws -> Experiment {
+        var resolved = try factory.resolve(config)
+        if resolved.options["seed"] == .null { resolved.options["seed"] = .int(seed) }
+        return Experiment(
+            id: "0123456789abcdef01234567",
+            name: "conformance",
+            space: space,
+            algorithm: resolved,
+            maxTrials: maxTrials
+        )
+    }
+
+    /// `[{/x:1.0,/y:2}, ...]`, for messages.
+    static func describe(_ trials: [Trial]) -> String {
+        "[" + trials.map { "{" + Trial.parametersRepresentation($0.params) + "}" }.joined(separator: ", ") + "]"
+    }
+}

@@ -1,0 +1,2 @@
+/// Conformance suites for storages and algorithms.
+import OrionCore

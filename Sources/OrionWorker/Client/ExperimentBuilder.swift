@@ -1,0 +1,184 @@
+import Foundation
+import OrionCore
+
+/// What a user asks for when creating or resuming an experiment; `nil` fields keep what is stored.
+public struct ExperimentRequest: Sendable {
+    /// The experiment's name.
+    public var name: String
+    /// The version to resume; `nil` is the latest.
+    public var version: Int?
+    /// The search space; required to create an experiment.
+    public var space: Space?
+    /// The algorithm; `nil` keeps the stored one, or the default for a new experiment.
+    public var algorithm: AlgorithmConfig?
+    /// The number of trials to complete; `nil` keeps the stored value (unlimited for a new experiment).
+    public var maxTrials: Int?
+    /// Broken trials after which the experiment stops; `nil` keeps the stored value (3 for a new experiment).
+    public var maxBroken: Int?
+    /// The experiment's working directory; `nil` keeps the stored one.
+    public var workingDir: String?
+    /// Metadata recorded when the experiment is created.
+    public var metadata: ExperimentMetadata
+
+    /// Creates a request.
+    public init(
+        name: String,
+        version: Int? = nil,
+        space: Space? = nil,
+        algorithm: AlgorithmConfig? = nil,
+        maxTrials: Int? = nil,
+        maxBroken: Int? = nil,
+        workingDir: String? = nil,
+        metadata: ExperimentMetadata = ExperimentMetadata()
+    ) {
+        self.name = name
+        self.version = version
+        self.space = space
+        self.algorithm = algorithm
+        self.maxTrials = maxTrials
+        self.maxBroken = maxBroken
+        self.workingDir = workingDir
+        self.metadata = metadata
+    }
+}
+
+/// An error about an experiment's configuration.
+public struct ExperimentError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong.
+    public enum Code: String, Sendable {
+        /// No such experiment, and nothing to create it from.
+        case notFound
+        /// The request's space differs from the stored one.
+        case spaceChanged
+        /// The experiment has too many broken trials to go on.
+        case broken
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// One line saying what happened and how to fix it.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { message }
+}
+
+/// Creates an experiment or resumes a stored one, applying the changes that need no new version.
+public enum ExperimentBuilder {
+    /// The algorithm an experiment gets when none is configured.
+    public static let defaultAlgorithm = AlgorithmConfig(name: "random")
+
+    /// What `build` did.
+    public struct Outcome: Sendable {
+        /// The experiment as stored now.
+        public var experiment: Experiment
+        /// Whether it was created by this call.
+        public var created: Bool
+        /// One line per change applied to a stored experiment (to show the user).
+        public var changes: [String]
+    }
+
+    /// Loads `(name, version)` or creates it.
+    ///
+    /// A stored experiment keeps its space (a different space is an error: branching comes later); a different
+    /// algorithm replaces the stored one and restarts its state; `maxTrials`, `maxBroken` and `workingDir` are
+    /// updated in place, as in Oríon.
+    ///
+    /// - Throws: ``ExperimentError``, `AlgorithmError` for a bad algorithm configuration, `StorageError`.
+    public static func build(
+        _ request: ExperimentRequest,
+        storage: any Storage,
+        factory: any AlgorithmFactory
+    ) async throws -> Outcome {
+        for attempt in 0..<2 {
+            if let stored = try await storage.experiment(named: request.name, version: request.version) {
+                return try await update(stored, with: request, storage: storage, factory: factory)
+            }
+            if let version = request.version {
+                throw ExperimentError(
+                    .notFound,
+                    "experiment '\(request.name)' has no version \(version); run `orion list` to see the stored ones"
+                )
+            }
+            guard let space = request.space else {
+                throw ExperimentError(
+                    .notFound,
+                    "no experiment named '\(request.name)'; give a search space (e.g. -x~'uniform(0, 1)') to create it"
+                )
+            }
+            let algorithm = try factory.resolve(request.algorithm ?? defaultAlgorithm)
+            let experiment = Experiment(
+                name: request.name,
+                version: 1,
+                space: space,
+                algorithm: algorithm,
+                maxTrials: request.maxTrials,
+                maxBroken: request.maxBroken ?? 3,
+                workingDir: request.workingDir,
+                metadata: request.metadata
+            )
+            // Fail early on a space the algorithm cannot search.
+            _ = try factory.makeAlgorithm(algorithm, space: space, maxTrials: experiment.maxTrials)
+            do {
+                try await storage.createExperiment(experiment)
+                return Outcome(experiment: experiment, created: true, changes: [])
+            } catch let error as StorageError where error.code == .duplicate && attempt == 0 {
+                continue  // another worker created it meanwhile: resume it
+            }
+        }
+        throw ExperimentError(.notFound, "experiment '\(request.name)' could not be created or loaded")
+    }
+
+    private static func update(
+        _ stored: Experiment,
+        with request: ExperimentRequest,
+        storage: any Storage,
+        factory: any AlgorithmFactory
+    ) async throws -> Outcome {
+        var experiment = stored
+        var changes: [String] = []
+        if let space = request.space, space != stored.space {
+            let before = stored.space.priorStrings.sorted { $0.key < $1.key }.map { "\($0.key)~\($0.value)" }
+            let after = space.priorStrings.sorted { $0.key < $1.key }.map { "\($0.key)~\($0.value)" }
+            throw ExperimentError(
+                .spaceChanged,
+                "experiment '\(stored.name)' v\(stored.version) was created with a different space"
+                    + " (stored: \(before.joined(separator: " ")); given: \(after.joined(separator: " "))):"
+                    + " use a new name with -n, or the same priors"
+            )
+        }
+        var resetAlgorithm = false
+        if let requested = request.algorithm {
+            let algorithm = try factory.resolve(requested)
+            if algorithm != stored.algorithm {
+                _ = try factory.makeAlgorithm(algorithm, space: stored.space, maxTrials: experiment.maxTrials)
+                experiment.algorithm = algorithm
+                resetAlgorithm = true
+                changes.append("algorithm changed from \(stored.algorithm.name) to \(algorithm.name); it restarts")
+            }
+        }
+        if let maxTrials = request.maxTrials, maxTrials != stored.maxTrials {
+            experiment.maxTrials = maxTrials
+            changes.append("max trials changed from \(stored.maxTrials.map(String.init) ?? "unlimited") to \(maxTrials)")
+        }
+        if let maxBroken = request.maxBroken, maxBroken != stored.maxBroken {
+            experiment.maxBroken = maxBroken
+            changes.append("max broken changed from \(stored.maxBroken) to \(maxBroken)")
+        }
+        if let workingDir = request.workingDir, workingDir != stored.workingDir {
+            experiment.workingDir = workingDir
+            changes.append("working directory changed to \(workingDir)")
+        }
+        if experiment != stored {
+            try await storage.updateExperiment(experiment)
+            if resetAlgorithm { try await storage.resetAlgorithm(of: experiment.id) }
+        }
+        return Outcome(experiment: experiment, created: false, changes: changes)
+    }
+}

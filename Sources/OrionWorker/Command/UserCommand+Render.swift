@@ -1,0 +1,185 @@
+import OrionCore
+
+extension UserCommand {
+    /// The argv of one trial: the priors replaced by the trial's values, the templates by their values.
+    ///
+    /// Values are written the way Python's `str()` writes them (``JSONValue/pythonString``): `1e-05`, `0.5`, `7`,
+    /// `adam`, `[0.1, 0.2]`. Templates (`{trial.id}`, `{exp.name}`, ...) are replaced anywhere in the user's items,
+    /// never inside the sampled values; `{{` and `}}` write literal braces.
+    ///
+    /// - Parameters:
+    ///   - values: the trial's parameters by dimension name (`/lr`).
+    ///   - context: the values of the templates.
+    /// - Returns: the argv: the absolute program path first (the script, or the interpreter and the script).
+    /// - Throws: ``CommandError`` `.missingValue` when `values` lacks one of the priors' dimensions,
+    ///   `.unknownTemplate` or `.invalidArgument` for a bad template.
+    public func render(values: [String: JSONValue], context: TemplateContext) throws(CommandError) -> [String] {
+        var argv = launch
+        argv.reserveCapacity(argv.count + pieces.count + priors.count)
+        for piece in pieces {
+            switch piece {
+            case .text(let item):
+                argv.append(try TemplateContext.expand(item, with: context))
+            case .option(let flag, let dimension):
+                argv.append(flag)
+                argv.append(try Self.value(of: dimension, in: values))
+            case .value(let prefix, let dimension):
+                argv.append(prefix + (try Self.value(of: dimension, in: values)))
+            }
+        }
+        return argv
+    }
+
+    /// The rendered value of `dimension`.
+    private static func value(of dimension: String, in values: [String: JSONValue]) throws(CommandError) -> String {
+        guard let value = values[dimension] else {
+            let known = values.keys.sorted().joined(separator: ", ")
+            throw CommandError(
+                .missingValue,
+                "the trial has no value for '\(dimension)' (it has \(known.isEmpty ? "none" : known)):"
+                    + " the command and the experiment's space disagree; use the command the experiment was created with"
+            )
+        }
+        return value.pythonString
+    }
+}
+
+/// The values of the templates a command line may hold: `{trial.id}`, `{trial.working_dir}`,
+/// `{trial.hash_params}`, `{exp.id}`, `{exp.name}`, `{exp.version}`, `{exp.working_dir}`.
+public struct TemplateContext: Sendable {
+    /// `{trial.id}`: the trial's id.
+    public var trialID: String
+    /// `{trial.working_dir}`: the trial's working directory.
+    public var trialWorkingDir: String
+    /// `{trial.hash_params}`: the hash of the trial's parameters.
+    public var trialHashParams: String
+    /// `{exp.id}`: the experiment's id.
+    public var experimentID: String
+    /// `{exp.name}`: the experiment's name.
+    public var experimentName: String
+    /// `{exp.version}`: the experiment's version.
+    public var experimentVersion: Int
+    /// `{exp.working_dir}`: the experiment's working directory.
+    public var experimentWorkingDir: String
+
+    /// Creates a context.
+    public init(
+        trialID: String,
+        trialWorkingDir: String,
+        trialHashParams: String,
+        experimentID: String,
+        experimentName: String,
+        experimentVersion: Int,
+        experimentWorkingDir: String
+    ) {
+        self.trialID = trialID
+        self.trialWorkingDir = trialWorkingDir
+        self.trialHashParams = trialHashParams
+        self.experimentID = experimentID
+        self.experimentName = experimentName
+        self.experimentVersion = experimentVersion
+        self.experimentWorkingDir = experimentWorkingDir
+    }
+
+    /// The names of the templates, in the order the documentation lists them.
+    public static let names = [
+        "trial.id", "trial.working_dir", "trial.hash_params", "exp.id", "exp.name", "exp.version", "exp.working_dir",
+    ]
+
+    /// The value of the template `name` (without braces), or `nil` if there is no such template.
+    public func value(of name: String) -> String? {
+        switch name {
+        case "trial.id": trialID
+        case "trial.working_dir": trialWorkingDir
+        case "trial.hash_params": trialHashParams
+        case "exp.id": experimentID
+        case "exp.name": experimentName
+        case "exp.version": String(experimentVersion)
+        case "exp.working_dir": experimentWorkingDir
+        default: nil
+        }
+    }
+
+    /// `item` with its templates replaced; with no context, only checks them (and replaces them by nothing).
+    static func expand(_ item: String, with context: TemplateContext?) throws(CommandError) -> String {
+        guard item.contains(where: { $0 == "{" || $0 == "}" }) else { return item }
+        var output = ""
+        var index = item.startIndex
+        while index < item.endIndex {
+            let character = item[index]
+            let next = item.index(after: index)
+            if character == "}" {
+                guard next < item.endIndex, item[next] == "}" else {
+                    throw CommandError(
+                        .invalidArgument,
+                        "single '}' in argument '\(item)': write '}}' for a literal brace"
+                    )
+                }
+                output.append("}")
+                index = item.index(after: next)
+            } else if character == "{" {
+                if next < item.endIndex, item[next] == "{" {
+                    output.append("{")
+                    index = item.index(after: next)
+                    continue
+                }
+                guard let close = item[next...].firstIndex(of: "}") else {
+                    throw CommandError(
+                        .invalidArgument,
+                        "unclosed '{' in argument '\(item)': write '{{' for a literal brace"
+                    )
+                }
+                let name = String(item[next..<close])
+                guard Self.names.contains(name) else {
+                    let known = Self.names.map { "{\($0)}" }.joined(separator: ", ")
+                    throw CommandError(
+                        .unknownTemplate,
+                        "unknown template '{\(name)}' in argument '\(item)': use one of \(known),"
+                            + " or write '{{' and '}}' for literal braces"
+                    )
+                }
+                output += context?.value(of: name) ?? ""
+                index = item.index(after: close)
+            } else {
+                output.append(character)
+                index = next
+            }
+        }
+        return output
+    }
+}
+
+/// Why a user command cannot be parsed or rendered. The message is one line that says how to fix it.
+public struct CommandError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What kind of problem it is.
+    public enum Code: String, Sendable, Equatable {
+        /// There is no script after Oríon's options (or after `python`).
+        case missingScript
+        /// The script (or program) does not exist.
+        case scriptNotFound
+        /// The script exists but cannot be executed (`chmod +x`), or is a directory.
+        case notExecutable
+        /// Two priors define the same dimension.
+        case duplicateDimension
+        /// An argument is malformed: a misplaced `orion~`, a branching marker, an unmatched brace.
+        case invalidArgument
+        /// An argument holds a template that does not exist.
+        case unknownTemplate
+        /// A trial lacks the value of one of the command's dimensions.
+        case missingValue
+    }
+
+    /// What kind of problem it is.
+    public var code: Code
+    /// One line: what is wrong and how to fix it.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { message }
+}

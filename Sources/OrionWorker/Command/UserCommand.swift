@@ -1,0 +1,367 @@
+import Foundation
+import OrionCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The user's command line: the script to run and the priors written in its arguments.
+///
+/// `orion hunt -n exp ./train.py --lr~'loguniform(1e-5, 1)' --epochs 10` gives the command
+/// `["./train.py", "--lr~loguniform(1e-5, 1)", "--epochs", "10"]` (the shell removed the quotes). Each trial runs it
+/// with the prior arguments replaced by the trial's values: `/abs/train.py --lr 0.00123 --epochs 10`.
+///
+/// Prior forms, as in Oríon (see `docs/script-protocol.md`):
+/// - `-x~prior` → `-x <value>`, `--lr~prior` → `--lr <value>` (dimension `/x`, `/lr`);
+/// - `--lr orion~prior` → `--lr <value>`; `--lr=orion~prior` → `--lr=<value>`;
+/// - `name~prior` before any option → `<value>`, dimension `/_pos_<index>` where index counts the items of the
+///   command from 0 (the script), so `./train.py p~'uniform(0, 1)'` defines `/_pos_1`.
+///
+/// Deliberate differences from Oríon: `--y~prior` is passed as `--y <value>` (Oríon passes `-y`), existing relative
+/// file paths in the arguments are kept as written (the script runs in the hunt's directory, so they still resolve),
+/// templates are applied to the user's text only (never inside sampled values), and `{{`/`}}` write literal braces.
+public struct UserCommand: Sendable, Hashable, Codable {
+    /// The command as given, priors included: kept in the experiment's metadata.
+    public private(set) var arguments: [String]
+    /// The absolute path of the program that is executed: the script, or the interpreter for `python script.py`.
+    public private(set) var executable: String
+    /// The absolute path of the user's script; `nil` when the command is a program found on `PATH`.
+    public private(set) var script: String?
+    /// The priors: dimension name (`/lr`) → prior expression (`loguniform(1e-5, 1)`).
+    public private(set) var priors: [String: String]
+
+    /// The script's arguments as parsed, in order.
+    private(set) var pieces: [Piece]
+
+    /// One item of the script's arguments as parsed.
+    enum Piece: Sendable, Hashable, Codable {
+        /// An item passed as written, after template expansion.
+        case text(String)
+        /// `-x~prior`: the flag, then the value, as two items.
+        case option(flag: String, dimension: String)
+        /// The value as one item, after a fixed prefix (`--lr=`, or nothing for `--lr orion~prior` and positionals).
+        case value(prefix: String, dimension: String)
+    }
+
+    /// Parses the command that follows Oríon's options.
+    ///
+    /// The first item is the script (or `python`/`python3` followed by the script). A script given with a `/`
+    /// (`./train.py`) or found in `currentDirectory` must exist and be executable; any other program is looked up on
+    /// `environmentPath`. A script run through an interpreter must exist but need not be executable.
+    ///
+    /// - Parameters:
+    ///   - arguments: the command, quotes already removed by the shell.
+    ///   - currentDirectory: the directory relative paths are relative to (where the hunt runs).
+    ///   - environmentPath: the `PATH` to look programs up on; `nil` uses `/usr/local/bin:/usr/bin:/bin`.
+    /// - Throws: ``CommandError`` when there is no script, it does not exist or cannot be executed, a prior marker is
+    ///   misplaced or unsupported, two priors define the same dimension, or an argument holds an unknown template.
+    public init(arguments: [String], currentDirectory: String, environmentPath: String?) throws(CommandError) {
+        guard let first = arguments.first, !first.isEmpty else {
+            throw CommandError(
+                .missingScript,
+                "no script to run: give it after the options, e.g. `orion hunt -n exp ./train.py --lr~'uniform(0, 1)'`"
+            )
+        }
+        let searchPath = environmentPath ?? "/usr/local/bin:/usr/bin:/bin"
+        let firstArgument: Int
+        if Self.isPythonInterpreter(first) {
+            guard arguments.count > 1, !arguments[1].isEmpty else {
+                throw CommandError(.missingScript, "no script after '\(first)': write `\(first) ./train.py ...`")
+            }
+            let scriptArgument = arguments[1]
+            guard !scriptArgument.hasPrefix("-") else {
+                throw CommandError(
+                    .invalidArgument,
+                    "interpreter options ('\(first) \(scriptArgument) ...') are not supported: give the script right"
+                        + " after '\(first)', or make it executable with a #! line"
+                )
+            }
+            executable = try Self.resolveProgram(first, currentDirectory: currentDirectory, searchPath: searchPath)
+            let scriptPath = Self.absolute(scriptArgument, in: currentDirectory)
+            guard Self.fileKind(scriptPath) != nil else {
+                throw CommandError(.scriptNotFound, Self.notFoundMessage(scriptArgument, currentDirectory))
+            }
+            script = scriptPath
+            firstArgument = 2
+        } else if first.contains("/") || Self.fileKind(Self.absolute(first, in: currentDirectory)) == .file {
+            let scriptPath = try Self.checkedScript(first, currentDirectory: currentDirectory)
+            executable = scriptPath
+            script = scriptPath
+            firstArgument = 1
+        } else {
+            guard let found = Self.lookUp(first, searchPath: searchPath, currentDirectory: currentDirectory) else {
+                throw CommandError(
+                    .scriptNotFound,
+                    "script '\(first)' not found (looked in \(currentDirectory) and on PATH \(searchPath))"
+                )
+            }
+            executable = found
+            script = nil
+            firstArgument = 1
+        }
+        self.arguments = arguments
+        var parser = ArgumentParser(firstIndex: firstArgument)
+        for item in arguments.dropFirst(firstArgument) {
+            try parser.consume(item)
+        }
+        pieces = parser.pieces
+        priors = parser.priors
+    }
+
+    /// The programs that start the trial's argv: the script, or the interpreter and the script.
+    var launch: [String] {
+        if let script, script != executable { return [executable, script] }
+        return [executable]
+    }
+}
+
+// MARK: - Script arguments
+
+extension UserCommand {
+    /// Reads the script's arguments one by one, recognizing the prior forms.
+    struct ArgumentParser {
+        /// The index in the full command of the next item.
+        var index: Int
+        var pieces: [Piece] = []
+        var priors: [String: String] = [:]
+        /// The item that defined each dimension, for the duplicate message.
+        var origins: [String: String] = [:]
+        /// Whether an option was seen: positional priors are recognized only before the first one.
+        var sawOption = false
+        /// The name of the option just read, when it can take a value-form prior (`--lr orion~prior`).
+        var pendingOption: String?
+
+        init(firstIndex: Int) {
+            index = firstIndex
+        }
+
+        mutating func consume(_ item: String) throws(CommandError) {
+            defer { index += 1 }
+            if UserCommand.isOption(item) {
+                sawOption = true
+                pendingOption = nil
+                try consumeOption(item)
+                return
+            }
+            let option = pendingOption
+            pendingOption = nil
+            if item.hasPrefix("orion~") {
+                let expression = String(item.dropFirst("orion~".count))
+                guard UserCommand.isPriorExpression(expression) else {
+                    throw CommandError(
+                        .invalidArgument,
+                        "'\(item)' has no prior after 'orion~': write e.g. `--lr orion~'uniform(0, 1)'`"
+                    )
+                }
+                try UserCommand.rejectBranchingMarker(expression, in: item)
+                if let option {
+                    try define(UserCommand.dimensionName(option), expression, by: item)
+                    pieces.append(.value(prefix: "", dimension: UserCommand.dimensionName(option)))
+                } else if !sawOption {
+                    try definePositional(expression, by: item)
+                } else {
+                    throw CommandError(
+                        .invalidArgument,
+                        "'\(item)' does not follow an option name: write `--name orion~...` or `--name~...`"
+                    )
+                }
+                return
+            }
+            if !sawOption, let tilde = item.firstIndex(of: "~"), tilde != item.startIndex {
+                let expression = String(item[item.index(after: tilde)...])
+                if UserCommand.isPriorExpression(expression) {
+                    try UserCommand.rejectBranchingMarker(expression, in: item)
+                    try definePositional(expression, by: item)
+                    return
+                }
+            }
+            try appendText(item)
+        }
+
+        private mutating func consumeOption(_ item: String) throws(CommandError) {
+            let tilde = item.firstIndex(of: "~")
+            let equals = item.firstIndex(of: "=")
+            if let tilde, equals.map({ tilde < $0 }) ?? true {
+                let flag = String(item[..<tilde])
+                let expression = String(item[item.index(after: tilde)...])
+                guard UserCommand.isPriorExpression(expression) else {
+                    // `--x~` and `--x~/path` are not priors (Oríon's rule): passed as written.
+                    try appendText(item)
+                    return
+                }
+                try UserCommand.rejectBranchingMarker(expression, in: item)
+                let name = UserCommand.dimensionName(flag)
+                guard name != "/" else {
+                    throw CommandError(
+                        .invalidArgument,
+                        "'\(item)' has no name before '~': write e.g. `--lr~'\(expression)'`"
+                    )
+                }
+                try define(name, expression, by: item)
+                pieces.append(.option(flag: flag, dimension: name))
+                return
+            }
+            if let equals {
+                let flag = String(item[..<equals])
+                let value = String(item[item.index(after: equals)...])
+                if value.hasPrefix("orion~") {
+                    let expression = String(value.dropFirst("orion~".count))
+                    guard UserCommand.isPriorExpression(expression) else {
+                        throw CommandError(
+                            .invalidArgument,
+                            "'\(item)' has no prior after 'orion~': write e.g. `\(flag)=orion~'uniform(0, 1)'`"
+                        )
+                    }
+                    try UserCommand.rejectBranchingMarker(expression, in: item)
+                    let name = UserCommand.dimensionName(flag)
+                    try define(name, expression, by: item)
+                    pieces.append(.value(prefix: flag + "=", dimension: name))
+                    return
+                }
+                try appendText(item)
+                return
+            }
+            pendingOption = item
+            try appendText(item)
+        }
+
+        private mutating func definePositional(_ expression: String, by item: String) throws(CommandError) {
+            let name = "/_pos_\(index)"
+            try define(name, expression, by: item)
+            pieces.append(.value(prefix: "", dimension: name))
+        }
+
+        private mutating func define(_ name: String, _ expression: String, by item: String) throws(CommandError) {
+            if let previous = origins[name] {
+                throw CommandError(
+                    .duplicateDimension,
+                    "dimension '\(name)' is defined twice, by '\(previous)' and by '\(item)': keep one of them"
+                )
+            }
+            origins[name] = item
+            priors[name] = expression
+        }
+
+        private mutating func appendText(_ item: String) throws(CommandError) {
+            // Validate templates now, so that a typo fails the hunt before any trial runs.
+            _ = try TemplateContext.expand(item, with: nil)
+            pieces.append(.text(item))
+        }
+    }
+
+    /// Whether `item` starts an option: `-x`, `--lr`, but not `-`, `--`, or a negative number like `-1` or `-.5`.
+    static func isOption(_ item: String) -> Bool {
+        guard item.hasPrefix("-"), item != "-", item != "--" else { return false }
+        let second = item[item.index(after: item.startIndex)]
+        return !(second.isNumber || second == ".")
+    }
+
+    /// Whether the text after `~` is a prior: not empty and not a path (`--x~/data` is an ordinary argument).
+    static func isPriorExpression(_ expression: String) -> Bool {
+        !expression.isEmpty && !expression.hasPrefix("/")
+    }
+
+    /// Rejects Oríon's branching markers `~+`, `~-` and `~>`, which need experiment version control.
+    static func rejectBranchingMarker(_ expression: String, in item: String) throws(CommandError) {
+        guard let marker = expression.first, "+->".contains(marker) else { return }
+        let fix =
+            marker == "+"
+            ? "write the prior without '+' (`~'\(expression.dropFirst())'`) under a new experiment name"
+            : "remove the argument, or start a new experiment name"
+        throw CommandError(
+            .invalidArgument,
+            "'\(item)' uses the branching marker '~\(marker)', which swift-orion does not support yet: \(fix)"
+        )
+    }
+
+    /// `/` and the option name without its leading dashes: `--lr` → `/lr`, `-x` → `/x`.
+    static func dimensionName(_ flag: String) -> String {
+        "/" + flag.drop(while: { $0 == "-" })
+    }
+}
+
+// MARK: - Programs and paths
+
+extension UserCommand {
+    /// What a path names on disk.
+    enum FileKind {
+        case file
+        case directory
+    }
+
+    /// `python`, `python3`, `python3.12`, or a path ending in one of them.
+    static func isPythonInterpreter(_ program: String) -> Bool {
+        let name = program.split(separator: "/").last.map(String.init) ?? program
+        guard name.hasPrefix("python") else { return false }
+        return name.dropFirst("python".count).allSatisfy { $0.isNumber || $0 == "." }
+    }
+
+    /// The absolute path of a script given by path; it must exist, be a file and be executable.
+    static func checkedScript(_ given: String, currentDirectory: String) throws(CommandError) -> String {
+        let path = absolute(given, in: currentDirectory)
+        switch fileKind(path) {
+        case nil:
+            throw CommandError(.scriptNotFound, notFoundMessage(given, currentDirectory))
+        case .directory:
+            throw CommandError(.notExecutable, "script '\(given)' is a directory: give the path of the file to run")
+        case .file:
+            guard access(path, X_OK) == 0 else {
+                throw CommandError(.notExecutable, "script '\(given)' is not executable: run `chmod +x \(given)`")
+            }
+            return path
+        }
+    }
+
+    /// The absolute path of a program: by path if it has a `/`, else looked up on `searchPath`.
+    static func resolveProgram(
+        _ program: String,
+        currentDirectory: String,
+        searchPath: String
+    ) throws(CommandError) -> String {
+        if program.contains("/") { return try checkedScript(program, currentDirectory: currentDirectory) }
+        guard let found = lookUp(program, searchPath: searchPath, currentDirectory: currentDirectory) else {
+            throw CommandError(.scriptNotFound, "command '\(program)' not found on PATH (\(searchPath))")
+        }
+        return found
+    }
+
+    /// The first executable file named `program` in the directories of `searchPath` (empty entries mean the
+    /// current directory, as for a shell).
+    static func lookUp(_ program: String, searchPath: String, currentDirectory: String) -> String? {
+        for directory in searchPath.split(separator: ":", omittingEmptySubsequences: false) {
+            let base = directory.isEmpty ? currentDirectory : String(directory)
+            let candidate = absolute(program, in: base.hasPrefix("/") ? base : absolute(base, in: currentDirectory))
+            if fileKind(candidate) == .file, access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// The message for a script that does not exist.
+    static func notFoundMessage(_ given: String, _ currentDirectory: String) -> String {
+        given.hasPrefix("/")
+            ? "script '\(given)' not found" : "script '\(given)' not found (looked in \(currentDirectory))"
+    }
+
+    /// Whether `path` is a file, a directory, or nothing (symbolic links followed).
+    static func fileKind(_ path: String) -> FileKind? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+        return isDirectory.boolValue ? .directory : .file
+    }
+
+    /// `path` made absolute against `directory`, with `.` and `..` components removed (lexically).
+    static func absolute(_ path: String, in directory: String) -> String {
+        let joined = path.hasPrefix("/") ? path : directory + "/" + path
+        var components: [Substring] = []
+        for component in joined.split(separator: "/") {
+            switch component {
+            case ".": continue
+            case "..": if !components.isEmpty { components.removeLast() }
+            default: components.append(component)
+            }
+        }
+        return "/" + components.joined(separator: "/")
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import OrionCore
+
+/// How a trial ended, as told by an executor.
+public enum TrialOutcome: Sendable, Equatable {
+    /// The objective ran and reported these results (at least one objective).
+    case completed([TrialResult])
+    /// The objective failed; `reason` is one line, `detail` the tail of its stderr, if any.
+    case broken(reason: String, exitCode: Int?, detail: String?)
+    /// The objective was interrupted (signal, or the script exited with the interrupt code); run it again later.
+    case interrupted(exitCode: Int?)
+}
+
+/// Everything an executor needs to run one trial.
+public struct TrialContext: Sendable {
+    /// The experiment the trial belongs to.
+    public var experiment: Experiment
+    /// The reserved trial.
+    public var trial: Trial
+    /// The trial's working directory (created before `execute` is called).
+    public var workingDirectory: String
+    /// The experiment's working directory (the parent of every trial's directory).
+    public var experimentWorkingDirectory: String
+
+    /// Creates a context.
+    public init(experiment: Experiment, trial: Trial, workingDirectory: String, experimentWorkingDirectory: String) {
+        self.experiment = experiment
+        self.trial = trial
+        self.workingDirectory = workingDirectory
+        self.experimentWorkingDirectory = experimentWorkingDirectory
+    }
+}
+
+/// Runs a trial's objective: a child process (``ProcessExecutor``) or an in-process closure (``ClosureExecutor``).
+public protocol TrialExecutor: Sendable {
+    /// Runs the objective for `context.trial` and says how it ended. Never throws: failures are outcomes.
+    func execute(_ context: TrialContext) async -> TrialOutcome
+
+    /// Asks every running objective to stop (first Ctrl-C or SIGTERM); `force` kills them (second Ctrl-C).
+    func interruptAll(force: Bool)
+}
+
+/// Runs an in-process function as the objective: the library's `workon`.
+public struct ClosureExecutor: TrialExecutor {
+    /// The objective: parameters in, results out. Throwing marks the trial broken with the error's description;
+    /// throwing `CancellationError` marks it interrupted.
+    public typealias Objective = @Sendable ([String: JSONValue], TrialContext) async throws -> [TrialResult]
+
+    private let objective: Objective
+
+    /// Creates an executor calling `objective`.
+    public init(_ objective: @escaping Objective) {
+        self.objective = objective
+    }
+
+    /// Calls the objective and validates its results.
+    public func execute(_ context: TrialContext) async -> TrialOutcome {
+        do {
+            let results = try await objective(context.trial.values, context)
+            guard results.contains(where: { $0.type == .objective }) else {
+                return .broken(reason: "the objective returned no result of type 'objective'", exitCode: nil, detail: nil)
+            }
+            return .completed(results)
+        } catch is CancellationError {
+            return .interrupted(exitCode: nil)
+        } catch {
+            return .broken(reason: "the objective threw: \(error)", exitCode: nil, detail: nil)
+        }
+    }
+
+    /// In-process objectives are not interrupted; the worker stops taking new trials.
+    public func interruptAll(force: Bool) {}
+}

@@ -1,0 +1,3 @@
+import OrionCommands
+
+await OrionCommand.main()

@@ -1,0 +1,96 @@
+import OrionCore
+import XCTest
+
+@testable import OrionCommands
+
+final class ConfigurationLoaderStorageTests: XCTestCase {
+    private func address(_ yaml: String) throws -> String? {
+        try ConfigurationLoader.layer(fromYAML: yaml, path: "/x/o.yaml").storage.address
+    }
+
+    private func message(_ yaml: String) -> String? {
+        do {
+            _ = try ConfigurationLoader.layer(fromYAML: yaml, path: "/x/o.yaml")
+            return nil
+        } catch let error as ConfigurationError {
+            return error.message
+        } catch {
+            return "unexpected \(error)"
+        }
+    }
+
+    func testOwnAddressForm() throws {
+        XCTAssertEqual(try address("storage: {address: 'sqlite:///data/orion.db'}"), "sqlite:///data/orion.db")
+        XCTAssertEqual(try address("storage: {address: 'memory:'}"), "memory:")
+    }
+
+    func testLegacyDatabaseBlock() throws {
+        XCTAssertEqual(
+            try address("storage: {type: legacy, database: {type: sqlite, host: /p/orion.db}}"),
+            "sqlite:///p/orion.db"
+        )
+        XCTAssertEqual(try address("storage: {database: {host: rel/orion.db}}"), "sqlite:rel/orion.db")
+        XCTAssertNil(try address("storage: {database: {type: sqlite}}"))
+        XCTAssertEqual(try address("storage: {database: {type: EphemeralDB}}"), "memory:")
+        XCTAssertEqual(
+            try address(
+                "storage: {database: {type: postgresql, host: db.lab, port: 5433, name: hpo, user: me, password: 'p@ss'}}"
+            ),
+            "postgres://me:p%40ss@db.lab:5433/hpo"
+        )
+        XCTAssertEqual(try address("storage: {database: {type: postgres}}"), "postgres://localhost/orion")
+    }
+
+    func testTopLevelDatabaseIsAccepted() throws {
+        let layer = try ConfigurationLoader.layer(fromYAML: "database:\n  type: sqlite\n  host: /a.db\n", path: "/x/o.yaml")
+        XCTAssertEqual(layer.storage.address, "sqlite:///a.db")
+        XCTAssertEqual(layer.sources["storage.address"], "file /x/o.yaml:1:1")
+        XCTAssertEqual(layer.notes, ["/x/o.yaml:1:1: top-level 'database' is deprecated: put it under 'storage:'"])
+    }
+
+    func testUnsupportedDatabases() {
+        XCTAssertEqual(
+            message("storage:\n  database:\n    type: pickleddb\n    host: /p/db.pkl\n"),
+            "/x/o.yaml:3:11: storage type 'pickleddb' is not supported: swift-orion keeps experiments in SQLite"
+                + " (the default) or PostgreSQL; write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
+                + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
+        )
+        XCTAssertEqual(
+            message("storage: {database: {type: couchdb}}"),
+            "/x/o.yaml:1:28: unknown storage type 'couchdb': use sqlite (the default), postgresql, or ephemeraldb"
+                + " (in memory); write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
+                + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
+        )
+        XCTAssertEqual(
+            message("storage: {database: {host: 'mongodb://h:27017'}}"),
+            "/x/o.yaml:1:21: storage type 'mongodb' is not supported: swift-orion keeps experiments in SQLite"
+                + " (the default) or PostgreSQL; write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
+                + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
+        )
+        XCTAssertEqual(
+            message("storage: {type: track}"),
+            "/x/o.yaml:1:17: storage type 'track' is not supported: leave 'type' out (or write 'legacy', Oríon's default)"
+        )
+    }
+
+    func testAddressAndDatabaseTogether() {
+        XCTAssertEqual(
+            message("storage: {address: 'memory:', database: {type: sqlite}}"),
+            "/x/o.yaml:1:31: give either 'storage.address' or 'storage.database', not both; keep one"
+        )
+    }
+
+    func testBadPort() {
+        XCTAssertEqual(
+            message("storage: {database: {type: postgres, port: http}}"),
+            "/x/o.yaml:1:44: 'database.port' must be a port number, not 'http'; write e.g. `port: 5432`"
+        )
+    }
+
+    func testSQLiteAddressOfPaths() {
+        XCTAssertEqual(ConfigurationLoader.sqliteAddress("/a/b.db"), "sqlite:///a/b.db")
+        XCTAssertEqual(ConfigurationLoader.sqliteAddress("b.db"), "sqlite:b.db")
+        XCTAssertEqual(ConfigurationLoader.sqliteAddress("sqlite:///a.db"), "sqlite:///a.db")
+        XCTAssertTrue(ConfigurationLoader.sqliteAddress("~/o.db").hasPrefix("sqlite:///"))
+    }
+}

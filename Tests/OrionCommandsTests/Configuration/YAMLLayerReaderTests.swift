@@ -1,0 +1,251 @@
+import OrionCore
+import XCTest
+
+@testable import OrionCommands
+
+final class YAMLLayerReaderTests: XCTestCase {
+    private let path = "/x/orion.yaml"
+
+    private func layer(_ yaml: String) throws -> ConfigurationLayer {
+        try ConfigurationLoader.layer(fromYAML: yaml, path: path)
+    }
+
+    private func message(_ yaml: String) -> String? {
+        do {
+            _ = try layer(yaml)
+            return nil
+        } catch let error as ConfigurationError {
+            return error.message
+        } catch {
+            return "unexpected \(error)"
+        }
+    }
+
+    func testFullOrionExample() throws {
+        let yaml = """
+            experiment:
+              name: my-exp            # also: version, user
+              max_trials: 100
+              max_broken: 3
+              working_dir: /scratch/exp
+              algorithm:
+                tpe: {seed: 1, n_initial_points: 20}
+            worker: {n_workers: 4, pool_size: 0, executor: PoolExecutor, executor_configuration: {backend: multiprocess},
+                     heartbeat: 120, max_trials: 1000000000, max_broken: 3, idle_timeout: 60, interrupt_signal_code: 130,
+                     user_script_config: config}
+            evc: {enable: false, manual_resolution: false, non_monitored_arguments: [], ignore_code_changes: false,
+                  algorithm_change: false, code_change_type: break, cli_change_type: break, config_change_type: break,
+                  orion_version_change: false, branch_from: null, branch_to: null}
+            storage: {type: legacy, database: {type: sqlite, host: /path/orion.db, timeout: 60}}
+            """
+        let read = try layer(yaml)
+        XCTAssertEqual(read.experiment.name, "my-exp")
+        XCTAssertEqual(read.experiment.maxTrials, 100)
+        XCTAssertEqual(read.experiment.maxBroken, 3)
+        XCTAssertEqual(read.experiment.workingDir, "/scratch/exp")
+        XCTAssertEqual(read.experiment.algorithm, AlgorithmConfig(name: "tpe", options: ["seed": 1, "n_initial_points": 20]))
+        XCTAssertEqual(read.worker.nWorkers, 4)
+        XCTAssertEqual(read.worker.poolSize, 0)
+        XCTAssertEqual(read.worker.heartbeat, 120)
+        XCTAssertEqual(read.worker.maxTrials, 1_000_000_000)
+        XCTAssertEqual(read.worker.maxBroken, 3)
+        XCTAssertEqual(read.worker.idleTimeout, 60)
+        XCTAssertEqual(read.worker.interruptSignalCode, 130)
+        XCTAssertEqual(read.worker.userScriptConfig, "config")
+        XCTAssertEqual(read.storage.address, "sqlite:///path/orion.db")
+        XCTAssertEqual(read.sources["experiment.name"], "file /x/orion.yaml:2:3")
+        XCTAssertEqual(read.sources["experiment.max_trials"], "file /x/orion.yaml:3:3")
+        XCTAssertEqual(read.sources["worker.n_workers"], "file /x/orion.yaml:8:10")
+        XCTAssertEqual(read.sources["storage.address"], "file /x/orion.yaml:14:25")
+        XCTAssertEqual(
+            read.notes,
+            ["/x/orion.yaml:8:75: 'worker.executor_configuration' is ignored: swift-orion has no executors"]
+        )
+    }
+
+    func testEmptyDocumentGivesAnEmptyLayer() throws {
+        XCTAssertEqual(try layer(""), ConfigurationLayer())
+        XCTAssertEqual(try layer("# nothing\n"), ConfigurationLayer())
+        XCTAssertEqual(try layer("experiment:\nworker: ~\n"), ConfigurationLayer())
+    }
+
+    func testDashesInKeys() throws {
+        let read = try layer("experiment:\n  max-trials: 10\nworker:\n  n-workers: 2\n  idle-timeout: 5.5\n")
+        XCTAssertEqual(read.experiment.maxTrials, 10)
+        XCTAssertEqual(read.worker.nWorkers, 2)
+        XCTAssertEqual(read.worker.idleTimeout, 5.5)
+    }
+
+    func testDeprecatedTopLevelKeys() throws {
+        let read = try layer(
+            """
+            name: old
+            max_trials: 20
+            pool_size: 2
+            algorithms: random
+            user_script_config: cfg
+            """
+        )
+        XCTAssertEqual(read.experiment.name, "old")
+        XCTAssertEqual(read.experiment.maxTrials, 20)
+        XCTAssertEqual(read.worker.poolSize, 2)
+        XCTAssertEqual(read.worker.userScriptConfig, "cfg")
+        XCTAssertEqual(read.experiment.algorithm, AlgorithmConfig(name: "random"))
+        XCTAssertTrue(read.notes.contains("/x/orion.yaml:1:1: top-level 'name' is deprecated: put it under 'experiment:'"))
+        XCTAssertTrue(read.notes.contains("/x/orion.yaml:4:1: 'algorithms' is deprecated: write 'algorithm'"))
+    }
+
+    func testSectionWinsOverDeprecatedTopLevelKey() throws {
+        let read = try layer("max_trials: 5\nexperiment:\n  max_trials: 7\n")
+        XCTAssertEqual(read.experiment.maxTrials, 7)
+        XCTAssertEqual(read.sources["experiment.max_trials"], "file /x/orion.yaml:3:3")
+    }
+
+    func testDeprecatedAliasesLoseToTheirKeys() throws {
+        let read = try layer("worker:\n  idle_timeout: 30\n  max_idle_time: 10\n")
+        XCTAssertEqual(read.worker.idleTimeout, 30)
+        let alias = try layer("worker:\n  max_idle_time: 10\n")
+        XCTAssertEqual(alias.worker.idleTimeout, 10)
+        XCTAssertEqual(alias.notes, ["/x/orion.yaml:2:3: 'max_idle_time' is deprecated: write 'idle_timeout'"])
+        let both = try layer("experiment:\n  algorithm: tpe\n  algorithms: random\n")
+        XCTAssertEqual(both.experiment.algorithm, AlgorithmConfig(name: "tpe"))
+    }
+
+    func testWorkerTrialsGoesToTheWorker() throws {
+        let read = try layer("experiment:\n  worker_trials: 4\n")
+        XCTAssertEqual(read.worker.maxTrials, 4)
+        XCTAssertNil(read.experiment.maxTrials)
+    }
+
+    // MARK: - Algorithm forms
+
+    func testAlgorithmForms() throws {
+        XCTAssertEqual(try layer("experiment: {algorithm: random}").experiment.algorithm, AlgorithmConfig(name: "random"))
+        XCTAssertEqual(
+            try layer("experiment: {algorithm: {tpe: {seed: 1}}}").experiment.algorithm,
+            AlgorithmConfig(name: "tpe", options: ["seed": 1])
+        )
+        XCTAssertEqual(
+            try layer("experiment: {algorithm: {of_type: TPE, seed: 1, gamma: 0.25}}").experiment.algorithm,
+            AlgorithmConfig(name: "tpe", options: ["seed": 1, "gamma": 0.25])
+        )
+        XCTAssertEqual(try layer("experiment: {algorithm: {asha: }}").experiment.algorithm, AlgorithmConfig(name: "asha"))
+        XCTAssertEqual(
+            try layer("experiment: {algorithm: {random: {seed: null}}}").experiment.algorithm,
+            AlgorithmConfig(name: "random", options: ["seed": nil])
+        )
+        XCTAssertEqual(
+            try layer("experiment:\n  algorithm:\n    gridsearch: {n_values: {x: 3, y: 4}, grid: [1, 'two', 3.5, true]}\n")
+                .experiment.algorithm,
+            AlgorithmConfig(
+                name: "gridsearch",
+                options: ["n_values": ["x": 3, "y": 4], "grid": [1, "two", 3.5, true]]
+            )
+        )
+    }
+
+    func testAlgorithmWithTwoNames() {
+        XCTAssertEqual(
+            message("experiment:\n  algorithm: {tpe: {}, random: {}}\n"),
+            "/x/orion.yaml:2:14: 'experiment.algorithm' must name exactly one algorithm, not random, tpe;"
+                + " write e.g. `algorithm: random` or `algorithm: {tpe: {seed: 1}}`"
+        )
+        XCTAssertEqual(
+            message("experiment:\n  algorithm: {tpe: 3}\n"),
+            "/x/orion.yaml:2:14: 'experiment.algorithm' has options for 'tpe' that are not a mapping (3);"
+                + " write e.g. `algorithm: random` or `algorithm: {tpe: {seed: 1}}`"
+        )
+    }
+
+    // MARK: - Errors
+
+    func testUnknownKeyListsTheValidKeys() {
+        XCTAssertEqual(
+            message("experiment:\n  name: a\n  max_trails: 3\n"),
+            "/x/orion.yaml:3:3: unknown key 'max_trails' under 'experiment': use one of algorithm, max_broken,"
+                + " max_trials, name, user, version, working_dir (did you mean 'max_trials'?)"
+        )
+        XCTAssertEqual(
+            message("workers:\n  n_workers: 2\n"),
+            "/x/orion.yaml:1:1: unknown key 'workers' at the top level: use one of database, evc, experiment,"
+                + " storage, worker (did you mean 'worker'?)"
+        )
+        XCTAssertEqual(
+            message("worker: {colour: red}"),
+            "/x/orion.yaml:1:10: unknown key 'colour' under 'worker': use one of executor, executor_configuration,"
+                + " heartbeat, idle_timeout, interrupt_signal_code, max_broken, max_trials, n_workers, pool_size,"
+                + " user_script_config"
+        )
+    }
+
+    func testWrongTypes() {
+        XCTAssertEqual(
+            message("experiment:\n  max_trials: abc\n"),
+            "/x/orion.yaml:2:15: 'experiment.max_trials' must be an integer, not 'abc'; write e.g. `max_trials: 100`"
+        )
+        XCTAssertEqual(
+            message("worker:\n  n_workers: 0\n"),
+            "/x/orion.yaml:2:14: 'worker.n_workers' must be an integer >= 1, not 0; write e.g. `n_workers: 4`"
+        )
+        XCTAssertEqual(
+            message("worker:\n  interrupt_signal_code: 300\n"),
+            "/x/orion.yaml:2:26: 'worker.interrupt_signal_code' must be an integer from 1 to 255, not 300;"
+                + " write e.g. `interrupt_signal_code: 130`"
+        )
+        XCTAssertEqual(
+            message("worker:\n  heartbeat: [1]\n"),
+            "/x/orion.yaml:2:14: 'worker.heartbeat' must be a number of seconds, not a list; write e.g. `heartbeat: 120`"
+        )
+        XCTAssertEqual(
+            message("experiment:\n  name: {a: 1}\n"),
+            "/x/orion.yaml:2:9: 'experiment.name' must be a string, not a mapping; write e.g. `name: my-exp`"
+        )
+        XCTAssertEqual(
+            message("experiment: 3\n"),
+            "/x/orion.yaml:1:13: 'experiment' must be a mapping of keys (name, version, user, max_trials, max_broken,"
+                + " working_dir, algorithm), not '3'"
+        )
+    }
+
+    func testLenientScalars() throws {
+        let read = try layer("experiment:\n  name: 123\n  max_trials: 1e3\n  version: '2'\nworker: {heartbeat: 30}\n")
+        XCTAssertEqual(read.experiment.name, "123")
+        XCTAssertEqual(read.experiment.maxTrials, 1000)
+        XCTAssertEqual(read.experiment.version, 2)
+        XCTAssertEqual(read.worker.heartbeat, 30)
+    }
+
+    func testInvalidYAML() {
+        let text = message("experiment:\n  name: [a, b\n")
+        XCTAssertNotNil(text)
+        XCTAssertTrue(text?.hasPrefix("/x/orion.yaml:3:1: invalid YAML: ") == true, text ?? "")
+        XCTAssertEqual(
+            message("experiment:\n  name: a\n  name: b\n"),
+            "/x/orion.yaml:1:1: key 'name' given twice in the same mapping; keep one"
+        )
+    }
+
+    func testTopLevelMustBeAMapping() {
+        XCTAssertEqual(
+            message("- a\n- b\n"),
+            "/x/orion.yaml:1:1: '' must be a mapping of keys (experiment, worker, storage, database, evc), not a list"
+        )
+    }
+
+    // MARK: - Ignored sections
+
+    func testIgnoredSettingsGiveNotes() throws {
+        let read = try layer("worker: {executor: joblib}\nevc: {enable: true}\nexperiment: {strategy: {MaxParallelStrategy: {}}}\n")
+        XCTAssertEqual(
+            read.notes,
+            [
+                "/x/orion.yaml:1:10: 'worker.executor: joblib' is ignored: swift-orion runs n_workers trials at a time"
+                    + " as child processes",
+                "/x/orion.yaml:2:7: 'evc.enable: true' is ignored: swift-orion does not support experiment version"
+                    + " control yet; a changed space needs a new experiment name",
+                "/x/orion.yaml:3:14: 'experiment.strategy' is not supported anymore (as in Oríon) and is ignored",
+            ]
+        )
+        XCTAssertEqual(try layer("debug: true\nfrontends_uri: []\ngunicorn: {bind: x}\n").notes, [])
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// Broken trials, bad input and interruption, with the built `orion`.
+final class FailureEndToEndTests: XCTestCase {
+    func testFlakyScriptBreaksTrialsWithTheirReasons() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let output = try sandbox.run([
+            "hunt", "-n", "flaky", "--exp-max-trials", "25", "--exp-max-broken", "1000", "--worker-max-broken", "1000",
+            try Compat.script("flaky.py"), "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let trials = try await sandbox.trials(of: "flaky")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 25)
+        var sawCrash = false
+        var sawMissing = false
+        for trial in trials {
+            let x = try XCTUnwrap(trial.values["/x"]?.doubleValue)
+            if x > 0.8 {
+                XCTAssertEqual(trial.status, .broken)
+                XCTAssertEqual(trial.exitCode, 1)
+                XCTAssertTrue(trial.failure?.contains("CUDA out of memory (simulated)") ?? false, "\(trial.failure ?? "")")
+                sawCrash = true
+            } else if x < 0.1 {
+                XCTAssertEqual(trial.status, .broken)
+                XCTAssertTrue(trial.failure?.contains("no results file") ?? false, "\(trial.failure ?? "")")
+                XCTAssertTrue(trial.failure?.contains("forgot to report") ?? false, "\(trial.failure ?? "")")
+                sawMissing = true
+            } else {
+                XCTAssertEqual(trial.status, .completed)
+                XCTAssertEqual(try XCTUnwrap(trial.objective), (x - 0.5) * (x - 0.5), accuracy: 1e-12)
+            }
+        }
+        XCTAssertTrue(sawCrash && sawMissing, "the seed-free run should hit both failure regions in 25+ trials")
+    }
+
+    func testBrokenThresholdStopsWithExitOneAndTheReason() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("fail.sh", "#!/bin/sh\necho 'boom: bad input' >&2\nexit 3\n")
+        let output = try sandbox.run(["hunt", "-n", "failing", "--exp-max-trials", "10", script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(output.status, 1)
+        XCTAssertTrue(output.stdout.contains("Worker has reached broken trials threshold"), output.stdout)
+        XCTAssertTrue(output.stderr.contains("the script exited with code 3"), output.stderr)
+        XCTAssertEqual(try await sandbox.trials(of: "failing").filter { $0.status == .broken }.count, 3)
+        // The experiment is now broken: a new worker stops at once, and says why.
+        let again = try sandbox.run(["hunt", "-n", "failing", "--exp-max-trials", "10", script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stdout.contains("Trials failed too many times"), again.stdout)
+    }
+
+    func testResultsFileProblemsBreakTheTrialWithAClearReason() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let notJSON = try sandbox.script("notjson.sh", "#!/bin/sh\necho 'loss = 3' > \"$ORION_RESULTS_PATH\"\n")
+        let noObjective = try sandbox.script(
+            "noobjective.sh",
+            "#!/bin/sh\necho '[{\"name\": \"acc\", \"type\": \"statistic\", \"value\": 1}]' > \"$ORION_RESULTS_PATH\"\n"
+        )
+        for (name, script, reason) in [
+            ("notjson", notJSON, "is not valid JSON"), ("noobjective", noObjective, "has no result of type \"objective\""),
+        ] {
+            let output = try sandbox.run([
+                "hunt", "-n", name, "--exp-max-trials", "1", "--exp-max-broken", "1", script, "-x~uniform(0, 1)",
+            ])
+            XCTAssertEqual(output.status, 1, name)
+            let trial = try await XCTUnwrapAsync(try await sandbox.trials(of: name).first)
+            XCTAssertEqual(trial.status, .broken)
+            XCTAssertTrue(trial.failure?.contains(reason) ?? false, "\(name): \(trial.failure ?? "")")
+        }
+    }
+
+    func testBadInputGivesOneLineAndExitCodeTwo() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("rosenbrock.py")
+        let notExecutable = sandbox.directory + "/plain.py"
+        try "print(1)\n".write(toFile: notExecutable, atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["hunt", "-n", "bad", script, "-x~uniform(0, 1", "-y~uniform(0, 1)"], "/x"),
+            (["hunt", "-n", "bad", script, "-x~unifrm(0, 1)"], "unifrm"),
+            (["hunt", "-n", "bad", "--no-such-flag", script, "-x~uniform(0, 1)"], "no-such-flag"),
+            (["hunt", "-n", "bad", sandbox.directory + "/missing.py", "-x~uniform(0, 1)"], "missing.py"),
+            (["hunt", "-n", "bad", notExecutable, "-x~uniform(0, 1)"], "chmod +x"),
+            (["hunt", script, "-x~uniform(0, 1)"], "name"),
+        ]
+        for (arguments, mention) in cases {
+            let output = try sandbox.run(arguments)
+            XCTAssertEqual(output.status, 2, "\(arguments): \(output.stderr)")
+            XCTAssertTrue(output.stderr.contains(mention), "\(arguments): \(output.stderr)")
+        }
+        let info = try sandbox.run(["info", "-n", "nope"])
+        XCTAssertEqual(info.status, 1)
+        XCTAssertTrue(info.stderr.contains("no experiment named 'nope'"), info.stderr)
+    }
+
+    func testInterruptionThenResumption() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "slow.sh",
+            "#!/bin/sh\ntouch \"$ORION_WORKING_DIR/started\"\nsleep 30\n"
+                + "printf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":%s}]' \"$2\" > \"$ORION_RESULTS_PATH\"\n"
+        )
+        let arguments = ["hunt", "-n", "slow", "--exp-max-trials", "2", "--n-workers", "2", script, "-x~uniform(0, 1)"]
+        let process = try sandbox.start(arguments, name: "hunt")
+        // Wait until both trials run, then Ctrl-C.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let started = try await sandbox.trials(of: "slow").filter { $0.status == .reserved }.count
+            if started == 2 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        kill(process.processIdentifier, SIGINT)
+        let output = sandbox.wait(process, name: "hunt", timeout: 20)
+        XCTAssertEqual(output.status, 130, output.stderr)
+        XCTAssertTrue(output.stdout.contains("Orion is interrupted."), output.stdout)
+        let interrupted = try await sandbox.trials(of: "slow")
+        XCTAssertEqual(interrupted.map(\.status), [.interrupted, .interrupted])
+
+        // Resume with a fast script: the same two trials complete, no new ones.
+        let fast = try sandbox.script(
+            "fast.sh",
+            "#!/bin/sh\nprintf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":%s}]' \"$2\" > \"$ORION_RESULTS_PATH\"\n"
+        )
+        let resumed = try sandbox.run(["hunt", "-n", "slow", "--exp-max-trials", "2", fast, "-x~uniform(0, 1)"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let trials = try await sandbox.trials(of: "slow")
+        XCTAssertEqual(Set(trials.map(\.id)), Set(interrupted.map(\.id)))
+        XCTAssertEqual(trials.map(\.status), [.completed, .completed])
+    }
+}
+
+func XCTUnwrapAsync<T>(_ value: T?, file: StaticString = #filePath, line: UInt = #line) async throws -> T {
+    try XCTUnwrap(value, file: file, line: line)
+}

@@ -1,0 +1,246 @@
+import XCTest
+
+@testable import OrionCore
+
+final class PriorExpressionTests: XCTestCase {
+    private func canonical(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> String? {
+        do {
+            return try PriorExpression.parse(text, name: "/x").priorString
+        } catch {
+            XCTFail("\(text): \(error)", file: file, line: line)
+            return nil
+        }
+    }
+
+    private func assertError(
+        _ text: String, _ code: SpaceError.Code, column: Int?, containing fragment: String? = nil,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
+        do {
+            let dimension = try PriorExpression.parse(text, name: "/lr")
+            XCTFail("\(text) parsed as \(dimension.priorString)", file: file, line: line)
+        } catch {
+            XCTAssertEqual(error.code, code, "\(text): \(error)", file: file, line: line)
+            XCTAssertEqual(error.column, column, "\(text): \(error)", file: file, line: line)
+            XCTAssertEqual(error.dimension, "/lr", file: file, line: line)
+            XCTAssertFalse(error.message.contains("\n"), file: file, line: line)
+            XCTAssertTrue(error.message.hasPrefix("dimension '/lr'"), error.message, file: file, line: line)
+            if let fragment {
+                XCTAssertTrue(error.message.contains(fragment), "\(error.message)", file: file, line: line)
+            }
+        }
+    }
+
+    func testCanonicalStringsOfOrion() {
+        let cases: [(String, String)] = [
+            ("uniform(-5, 5)", "uniform(-5, 5)"),
+            ("loguniform(0.001, 1)", "loguniform(0.001, 1)"),
+            ("uniform(1, 10, discrete=True)", "uniform(1, 10, discrete=True)"),
+            ("uniform(-5, 5, default_value=0, discrete=True)", "uniform(-5, 5, default_value=0, discrete=True)"),
+            ("choices(['a', 'b', 3])", "choices(['a', 'b', 3])"),
+            ("choices({'a': 0.2, 'b': 0.8})", "choices({'a': 0.2, 'b': 0.8})"),
+            ("fidelity(1, 81, base=3)", "fidelity(1, 81, base=3)"),
+            ("uniform(0, 1, precision=2)", "uniform(0, 1, precision=2)"),
+            ("normal(0, 1)", "normal(0, 1)"),
+            ("randint(1, 6)", "randint(1, 6)"),
+        ]
+        for (text, expected) in cases { XCTAssertEqual(canonical(text), expected, text) }
+    }
+
+    func testLiteralsAliasesAndWhitespace() {
+        let cases: [(String, String)] = [
+            ("  uniform\t( 0 ,\n1 )  ", "uniform(0, 1)"),
+            ("uniform(0, 1.0)", "uniform(0, 1.0)"),
+            ("uniform(0.0, 1)", "uniform(0.0, 1.0)"),
+            ("uniform(.5, 2.)", "uniform(0.5, 2.0)"),
+            ("uniform(1e-3, 1E3)", "uniform(0.001, 1000.0)"),
+            ("uniform(1_000, 2_000)", "uniform(1000, 2000)"),
+            ("loguniform(1e-5, 1)", "loguniform(1e-05, 1)"),
+            ("reciprocal(0.001, 1)", "loguniform(0.001, 1)"),
+            ("gaussian(-3, +2)", "normal(-3, 2)"),
+            ("norm(0.5, 0.1)", "normal(0.5, 0.1)"),
+            ("normal(0, 1, discrete=True)", "normal(0, 1, discrete=True)"),
+            ("loguniform(1, 1000, discrete=True)", "loguniform(1, 1000, discrete=True)"),
+            ("uniform(0, 1, discrete=False)", "uniform(0, 1)"),
+            ("uniform(0, 1, precision=4)", "uniform(0, 1)"),
+            ("uniform(0, 1, precision=None)", "uniform(0, 1, precision=None)"),
+            ("uniform(0, 1, default_value=0.5, precision=2)", "uniform(0, 1, default_value=0.5, precision=2)"),
+            ("uniform(0, 1, shape=3)", "uniform(0, 1, shape=3)"),
+            ("uniform(0, 1, shape=(3,))", "uniform(0, 1, shape=3)"),
+            ("uniform(0, 1, shape=(2,3))", "uniform(0, 1, shape=(2, 3))"),
+            ("uniform(0, 1, shape=[2, 3])", "uniform(0, 1, shape=(2, 3))"),
+            ("randint(1, 6, discrete=True)", "randint(1, 6)"),
+            ("randint(-3, 3, default_value=-3)", "randint(-3, 3, default_value=-3)"),
+            ("choices('a', \"b\", 3)", "choices(['a', 'b', 3])"),
+            ("choices([1, 2, 3],)", "choices([1, 2, 3])"),
+            ("choices([True, False, None, 1.5])", "choices([True, False, None, 1.5])"),
+            ("choices(['it\\'s', \"a\\nb\", 'tab\\t', '\\x41\\u00e9'])", "choices([\"it's\", 'a\\nb', 'tab\\t', 'Aé'])"),
+            ("choices({'a': 0.5, 'b': 0.5})", "choices(['a', 'b'])"),
+            ("choices({1: 0.1, 'x': 0.9}, default_value='x')", "choices({1: 0.1, 'x': 0.9}, default_value='x')"),
+            ("choices(['x', 'y'], shape=2, default_value=['x', 'y'])",
+                "choices(['x', 'y'], shape=2, default_value=['x', 'y'])"),
+            ("fidelity(1, 81, 3)", "fidelity(1, 81, base=3)"),
+            ("fidelity(1, 81, base=2)", "fidelity(1, 81)"),
+            ("fidelity(1.0, 100.0)", "fidelity(1, 100)"),
+            ("fidelity(1, 10, base=1)", "fidelity(1, 10, base=1)"),
+            ("fidelity(0.25, 1)", "fidelity(0.25, 1)"),
+        ]
+        for (text, expected) in cases { XCTAssertEqual(canonical(text), expected, text) }
+    }
+
+    func testParsedDimensions() throws {
+        let lr = try PriorExpression.parse("loguniform(1e-5, 1)", name: "/lr")
+        XCTAssertEqual(lr, OrionCore.Dimension(name: "/lr", prior: .logUniform(low: 1e-5, high: 1), kind: .real))
+        XCTAssertTrue(lr.isLogScale)
+        XCTAssertEqual(lr.precision, 4)
+
+        let layers = try PriorExpression.parse("uniform(1, 4, discrete=True, shape=(2, 3))", name: "/l")
+        XCTAssertEqual(layers.kind, .integer)
+        XCTAssertEqual(layers.shape, [2, 3])
+        XCTAssertNil(layers.precision)
+
+        let dice = try PriorExpression.parse("randint(1, 7)", name: "/d")
+        XCTAssertEqual(dice.prior, .randint(low: 1, high: 7))
+        XCTAssertEqual(dice.kind, .integer)
+
+        let act = try PriorExpression.parse("choices({'relu': 0.75, 'tanh': 0.25})", name: "/act")
+        XCTAssertEqual(act.prior, .choices(values: ["relu", "tanh"], probabilities: [0.75, 0.25]))
+        XCTAssertEqual(act.kind, .categorical)
+
+        let epochs = try PriorExpression.parse("fidelity(1, 81, base=3)", name: "/epochs")
+        XCTAssertEqual(epochs.prior, .fidelity(low: 1, high: 81, base: 3))
+        XCTAssertEqual(epochs.defaultValue, .int(81))
+
+        let noRounding = try PriorExpression.parse("normal(0, 1, precision=None)", name: "/n")
+        XCTAssertNil(noRounding.precision)
+        XCTAssertEqual(noRounding.kind, .real)
+    }
+
+    func testCanonicalStringsRoundTrip() throws {
+        let texts = [
+            "uniform(-5, 5)", "uniform(0, 1.0)", "uniform(0.0, 1)", "uniform(0.1, 0.3, precision=None)",
+            "loguniform(1e-5, 1)", "loguniform(1, 1024, discrete=True, default_value=8)", "normal(0, 1, precision=7)",
+            "gaussian(1e3, 2.0, discrete=True)", "randint(0, 10, shape=4)", "choices(['a', 'b', 3, 2.5, None])",
+            "choices({'a': 0.1, 'b': 0.2, 'c': 0.7}, default_value='c')", "choices('x', 'y', shape=(2, 2))",
+            "fidelity(1, 81, base=3)", "fidelity(0.5, 1.5, base=1.5)", "uniform(0, 10, default_value=2.5, shape=2)"
+                .replacingOccurrences(of: "default_value=2.5, shape=2", with: "shape=2, default_value=[2.5, 1]"),
+            "uniform(-1e-7, 1e+20)", "choices(['\\\\', '\"', \"'\"])",
+        ]
+        for text in texts {
+            let first = try PriorExpression.parse(text, name: "/x")
+            let second = try PriorExpression.parse(first.priorString, name: "/x")
+            XCTAssertEqual(first, second, "\(text) → \(first.priorString)")
+            XCTAssertEqual(first.priorString, second.priorString)
+        }
+    }
+
+    func testSyntaxErrors() {
+        assertError("", .syntax, column: 1, containing: "empty prior")
+        assertError("   ", .syntax, column: 1)
+        assertError("uniform", .syntax, column: 8, containing: "expected '('")
+        assertError("uniform 0, 1", .syntax, column: 9, containing: "expected '(' after the prior name 'uniform'")
+        assertError("uniform(0, 1", .syntax, column: 13, containing: "expected ')' after the arguments of 'uniform'")
+        assertError("uniform(0, 1))", .syntax, column: 14, containing: "remove it")
+        assertError("uniform(0, 1) x", .syntax, column: 15, containing: "unexpected 'x'")
+        assertError("uniform(0 1)", .syntax, column: 11, containing: "expected ',' or ')'")
+        assertError("uniform(0, 1);", .syntax, column: 14, containing: "';'")
+        assertError("uniform(0, x)", .syntax, column: 12, containing: "unexpected name 'x'")
+        assertError("uniform(0, 'abc)", .syntax, column: 12, containing: "unterminated string")
+        assertError("uniform(0, 1e400)", .syntax, column: 12, containing: "too large")
+        assertError("uniform(0, 1e)", .syntax, column: 13, containing: "exponent")
+        assertError("uniform(0, [1, 2)", .syntax, column: 17, containing: "expected ',' or ']'")
+        assertError("choices([1, 2", .syntax, column: 14, containing: "never closed")
+        assertError("choices({'a' 0.5})", .syntax, column: 14, containing: "expected ':'")
+        assertError("uniform(0, precision=2, 1)", .syntax, column: 25, containing: "positional argument")
+        assertError("uniform(0, 1, precision=2, precision=3)", .syntax, column: 28, containing: "twice")
+        assertError("uniform(0, -'a')", .syntax, column: 13, containing: "expected a number after '-'")
+        assertError("uniform(0, 1.2.3)", .syntax, column: 15)
+        assertError("(0, 1)", .syntax, column: 1, containing: "expected a prior name")
+        assertError("uniform(0, 1, __import__('os'))", .syntax, column: 15, containing: "unexpected name")
+        assertError("uniform(0, 1 @ 2)", .syntax, column: 14, containing: "unexpected character '@'")
+    }
+
+    func testUnknownPriors() {
+        assertError("beta(2, 3)", .unknownPrior, column: 1, containing: "uniform, loguniform, normal (or gaussian), "
+            + "choices, randint, fidelity")
+        assertError("  poisson(3)", .unknownPrior, column: 3, containing: "unknown prior 'poisson'")
+        assertError("Uniform(0, 1)", .unknownPrior, column: 1, containing: "lower case: 'uniform'")
+    }
+
+    func testInvalidArguments() {
+        assertError("uniform(1, 0)", .invalidArguments, column: 12, containing: "greater than the lower bound")
+        assertError("uniform(1, 1)", .invalidArguments, column: 12)
+        assertError("uniform(1)", .invalidArguments, column: 10, containing: "scipy")
+        assertError("uniform()", .invalidArguments, column: 9, containing: "needs two arguments")
+        assertError("uniform(0, 1, 2)", .invalidArguments, column: 15, containing: "too many arguments")
+        assertError("uniform(0, 'a')", .invalidArguments, column: 12, containing: "must be a number")
+        assertError("uniform(True, 2)", .invalidArguments, column: 9)
+        assertError("uniform(0.2, 0.8, discrete=True)", .invalidArguments, column: 9, containing: "no integer")
+        assertError("loguniform(0, 1)", .invalidArguments, column: 12, containing: "> 0")
+        assertError("loguniform(-1, 1)", .invalidArguments, column: 12)
+        assertError("normal(0, 0)", .invalidArguments, column: 11, containing: "standard deviation")
+        assertError("randint(1.5, 6)", .invalidArguments, column: 9, containing: "integers")
+        assertError("randint(6, 1)", .invalidArguments, column: 12, containing: "high excluded")
+        assertError("randint(5)", .invalidArguments, column: 10)
+        assertError("choices()", .invalidArguments, column: 9, containing: "needs categories")
+        assertError("choices([])", .invalidArguments, column: 9, containing: "empty")
+        assertError("choices({})", .invalidArguments, column: 9, containing: "empty")
+        assertError("choices({'a': 0.5, 'b': 0.4})", .invalidArguments, column: 9, containing: "sum to 0.9")
+        assertError("choices({'a': 1.5, 'b': -0.5})", .invalidArguments, column: 15, containing: "[0, 1]")
+        assertError("choices({'a': 'x'})", .invalidArguments, column: 15)
+        assertError("choices(['a', 'a'])", .invalidArguments, column: 15, containing: "appears twice")
+        assertError("choices([1, 1.0])", .invalidArguments, column: 13, containing: "appears twice")
+        assertError("choices(['a'], ['b'])", .invalidArguments, column: 9, containing: "one list or dict")
+        assertError("choices([[1, 2]])", .invalidArguments, column: 10, containing: "a category must be")
+        assertError("choices((1, 2))", .invalidArguments, column: 9)
+        assertError("fidelity(0, 10)", .invalidArguments, column: 10, containing: "> 0")
+        assertError("fidelity(10, 1)", .invalidArguments, column: 14)
+        assertError("fidelity(1, 10, 2, base=3)", .invalidArguments, column: 17, containing: "twice")
+    }
+
+    func testInvalidOptions() {
+        assertError("uniform(0, 1, precision=0)", .invalidOption, column: 25, containing: "positive integer")
+        assertError("uniform(0, 1, precision=2.5)", .invalidOption, column: 25)
+        assertError("uniform(0, 1, precision=True)", .invalidOption, column: 25)
+        assertError("uniform(0, 1, foo=1)", .invalidOption, column: 15,
+            containing: "valid options: discrete, precision, shape, default_value")
+        assertError("choices(['a'], discrete=True)", .invalidOption, column: 16, containing: "shape, default_value")
+        assertError("fidelity(1, 10, shape=2)", .invalidOption, column: 17, containing: "valid options: base")
+        assertError("uniform(0, 1, default_value=2)", .invalidOption, column: 29, containing: "not inside")
+        assertError("uniform(0, 1, default_value='a')", .invalidOption, column: 29)
+        assertError("uniform(0, 5, discrete=True, default_value=2.5)", .invalidOption, column: 44)
+        assertError("uniform(0, 1, shape=2, default_value=0.5)", .invalidOption, column: 38, containing: "list of that shape")
+        assertError("choices(['a', 'b'], default_value='c')", .invalidOption, column: 35)
+        assertError("randint(0, 3, default_value=3)", .invalidOption, column: 29)
+        assertError("uniform(0, 1, default_value={'a': 1})", .invalidOption, column: 29)
+        assertError("uniform(0, 1, seed=1)", .invalidOption, column: 15, containing: "seeded once per experiment")
+        assertError("uniform(0, 1, random_state=1)", .invalidOption, column: 15)
+        assertError("uniform(0, 1, size=3)", .invalidOption, column: 15, containing: "use shape=")
+        assertError("uniform(low=0, high=1)", .invalidOption, column: 9, containing: "clip")
+        assertError("uniform(0, 1, high=0.5)", .invalidOption, column: 15, containing: "clip")
+        assertError("normal(loc=0, scale=1)", .invalidOption, column: 8, containing: "scipy")
+        assertError("uniform(0, 1, discrete=1)", .invalidOption, column: 24, containing: "True or False")
+        assertError("uniform(0, 1, discrete=True, precision=2)", .invalidOption, column: 30,
+            containing: "real dimensions only")
+        assertError("randint(0, 3, discrete=False)", .invalidOption, column: 24)
+        assertError("uniform(0, 1, shape=0)", .invalidOption, column: 21, containing: "shape=(2, 3)")
+        assertError("uniform(0, 1, shape=(2, 'a'))", .invalidOption, column: 25)
+        assertError("uniform(0, 1, shape=())", .invalidOption, column: 21)
+        assertError("fidelity(1, 10, base=0.5)", .invalidOption, column: 22, containing: ">= 1")
+    }
+
+    func testErrorMessageFormat() {
+        do {
+            _ = try PriorExpression.parse("uniform(0, 1", name: "/lr")
+            XCTFail("expected an error")
+        } catch {
+            XCTAssertEqual(
+                error.description,
+                "dimension '/lr', column 13: expected ')' after the arguments of 'uniform'; the '(' at column 8 is "
+                    + "never closed"
+            )
+        }
+        XCTAssertEqual(SpaceError(.emptySpace, "no dimension").description, "no dimension")
+        XCTAssertEqual(SpaceError(.outOfBounds, dimension: "/x", "too big").message, "dimension '/x': too big")
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionWorker
+import XCTest
+
+final class ExperimentBuilderTests: XCTestCase {
+    private let factory = AlgorithmRegistry.standard
+
+    func testCreatesThenResumes() async throws {
+        let storage = InMemoryStorage()
+        let request = ExperimentRequest(name: "b", space: try Space(priors: ["/x": "uniform(0, 1)"]), maxTrials: 10)
+        let created = try await ExperimentBuilder.build(request, storage: storage, factory: factory)
+        XCTAssertTrue(created.created)
+        XCTAssertEqual(created.experiment.version, 1)
+        XCTAssertEqual(created.experiment.algorithm.name, "random")
+        XCTAssertEqual(created.experiment.maxBroken, 3)
+        let resumed = try await ExperimentBuilder.build(request, storage: storage, factory: factory)
+        XCTAssertFalse(resumed.created)
+        XCTAssertEqual(resumed.experiment.id, created.experiment.id)
+        XCTAssertEqual(resumed.changes, [])
+    }
+
+    func testChangedSpaceIsAnErrorAndNothingIsOverwritten() async throws {
+        let storage = InMemoryStorage()
+        _ = try await ExperimentBuilder.build(
+            ExperimentRequest(name: "b", space: try Space(priors: ["/x": "uniform(0, 1)"])), storage: storage,
+            factory: factory)
+        do {
+            _ = try await ExperimentBuilder.build(
+                ExperimentRequest(name: "b", space: try Space(priors: ["/x": "uniform(0, 2)"])), storage: storage,
+                factory: factory)
+            XCTFail("a different space must be refused")
+        } catch let error as ExperimentError {
+            XCTAssertEqual(error.code, .spaceChanged)
+            XCTAssertTrue(error.message.contains("/x~uniform(0, 1)"), error.message)
+            XCTAssertTrue(error.message.contains("/x~uniform(0, 2)"), error.message)
+        }
+        let stored = try await storage.experiment(named: "b", version: nil)
+        XCTAssertEqual(stored?.space.priorStrings, ["/x": "uniform(0, 1)"])
+    }
+
+    func testLimitsAndAlgorithmChangesAreAppliedInPlace() async throws {
+        let storage = InMemoryStorage()
+        let space = try Space(priors: ["/x": "uniform(0, 1)"])
+        _ = try await ExperimentBuilder.build(
+            ExperimentRequest(name: "b", space: space, maxTrials: 10), storage: storage, factory: factory)
+        let outcome = try await ExperimentBuilder.build(
+            ExperimentRequest(
+                name: "b", space: space, algorithm: AlgorithmConfig(name: "gridsearch"), maxTrials: 20, maxBroken: 5),
+            storage: storage, factory: factory)
+        XCTAssertEqual(outcome.experiment.maxTrials, 20)
+        XCTAssertEqual(outcome.experiment.maxBroken, 5)
+        XCTAssertEqual(outcome.experiment.algorithm.name, "gridsearch")
+        XCTAssertEqual(outcome.changes.count, 3)
+        let stored = try await storage.experiment(named: "b", version: nil)
+        XCTAssertEqual(stored, outcome.experiment)
+    }
+
+    func testUnknownAlgorithmListsTheValidOnes() async throws {
+        let request = ExperimentRequest(
+            name: "b", space: try Space(priors: ["/x": "uniform(0, 1)"]), algorithm: AlgorithmConfig(name: "nope"))
+        do {
+            _ = try await ExperimentBuilder.build(request, storage: InMemoryStorage(), factory: factory)
+            XCTFail("unknown algorithm must fail")
+        } catch let error as AlgorithmError {
+            XCTAssertEqual(error.code, .unknownAlgorithm)
+            XCTAssertTrue(error.message.contains("random"), error.message)
+        }
+    }
+
+    func testMissingExperimentWithoutSpace() async throws {
+        do {
+            _ = try await ExperimentBuilder.build(ExperimentRequest(name: "ghost"), storage: InMemoryStorage(), factory: factory)
+            XCTFail("must fail")
+        } catch let error as ExperimentError {
+            XCTAssertEqual(error.code, .notFound)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionSQLite
+import OrionWorker
+import XCTest
+
+final class ExperimentClientTests: XCTestCase {
+    func testSuggestObserveUntilDone() async throws {
+        let storage = InMemoryStorage()
+        let client = try await ExperimentClient.build(
+            name: "lib",
+            space: ["/x": "uniform(-5, 10)"],
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
+            maxTrials: 5,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+        var seen: Set<String> = []
+        while let trial = try await client.suggest() {
+            XCTAssertEqual(trial.status, .reserved)
+            XCTAssertTrue(seen.insert(trial.id).inserted)
+            let x = try XCTUnwrap(trial.values["/x"]?.doubleValue)
+            try await client.observe(trial, objective: (x - 1) * (x - 1))
+        }
+        XCTAssertEqual(seen.count, 5)
+        let stats = try await client.stats()
+        XCTAssertEqual(stats.completed, 5)
+        XCTAssertNotNil(stats.bestTrial)
+    }
+
+    func testObserveOfATrialNoLongerReservedFails() async throws {
+        let storage = InMemoryStorage()
+        let client = try await ExperimentClient.build(
+            name: "lib", space: ["/x": "uniform(0, 1)"], maxTrials: 2, storage: storage,
+            factory: AlgorithmRegistry.standard)
+        let trial = try XCTUnwrap(try await client.suggest())
+        try await client.observe(trial, objective: 1)
+        do {
+            try await client.observe(trial, objective: 2)
+            XCTFail("observing twice must fail")
+        } catch let error as StorageError {
+            XCTAssertEqual(error.code, .notFound)
+        }
+        let stored = try await storage.trial(id: trial.id, of: client.experiment.id)
+        XCTAssertEqual(stored?.objective, 1)
+    }
+
+    func testWorkonOnSQLite() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("orion-client-\(UUID().uuidString).db").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let client = try await ExperimentClient.build(
+            name: "workon",
+            space: ["/x": "uniform(-5, 10)", "/y": "uniform(0, 15)"],
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 2]),
+            maxTrials: 40,
+            storage: try SQLiteStorage(path: path),
+            factory: AlgorithmRegistry.standard
+        )
+        let report = try await client.workon { params in
+            let x = params["/x"]?.doubleValue ?? 0
+            let y = params["/y"]?.doubleValue ?? 0
+            return (x - 1) * (x - 1) + (y - 2) * (y - 2)
+        }
+        XCTAssertEqual(report.completed, 40)
+        // Reopen: the same experiment, resumed, is already done.
+        let reopened = try await ExperimentClient.build(
+            name: "workon", storage: try SQLiteStorage(path: path), factory: AlgorithmRegistry.standard)
+        XCTAssertNil(try await reopened.suggest())
+        XCTAssertEqual(try await reopened.stats().completed, 40)
+    }
+}

@@ -1,0 +1,338 @@
+import Foundation
+import OrionCore
+import XCTest
+
+@testable import OrionWorker
+
+final class UserCommandTests: XCTestCase {
+    private var directory = ""
+    private var binDirectory = ""
+
+    override func setUpWithError() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("usercommand-\(UUID().uuidString)")
+        // Resolve symbolic links (macOS /var → /private/var) so that expected paths compare equal.
+        directory = base.path
+        binDirectory = directory + "/bin"
+        try FileManager.default.createDirectory(atPath: binDirectory, withIntermediateDirectories: true)
+        try makeFile("train.py", executable: true)
+        try makeFile("plain.py", executable: false)
+        try makeFile("bin/python3", executable: true)
+        try makeFile("bin/tool", executable: true)
+        try FileManager.default.createDirectory(atPath: directory + "/folder", withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func makeFile(_ name: String, executable: Bool) throws {
+        let path = directory + "/" + name
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("#!/bin/sh\n".utf8)))
+        try FileManager.default.setAttributes([.posixPermissions: executable ? 0o755 : 0o644], ofItemAtPath: path)
+    }
+
+    private func command(_ arguments: [String]) throws -> UserCommand {
+        try UserCommand(arguments: arguments, currentDirectory: directory, environmentPath: binDirectory)
+    }
+
+    private func error(_ arguments: [String]) -> CommandError? {
+        do {
+            _ = try command(arguments)
+            return nil
+        } catch let error as CommandError {
+            return error
+        } catch {
+            XCTFail("unexpected error \(error)")
+            return nil
+        }
+    }
+
+    private let context = TemplateContext(
+        trialID: "abc123",
+        trialWorkingDir: "/work/exp/abc123",
+        trialHashParams: "f00d",
+        experimentID: "e1",
+        experimentName: "exp",
+        experimentVersion: 2,
+        experimentWorkingDir: "/work/exp"
+    )
+
+    private func render(_ arguments: [String], _ values: [String: JSONValue]) throws -> [String] {
+        try command(arguments).render(values: values, context: context)
+    }
+
+    // MARK: - Marker forms
+
+    func testShortOptionPrior() throws {
+        let parsed = try command(["./train.py", "-x~uniform(0, 1)"])
+        XCTAssertEqual(parsed.priors, ["/x": "uniform(0, 1)"])
+        XCTAssertEqual(try parsed.render(values: ["/x": 0.5], context: context), [directory + "/train.py", "-x", "0.5"])
+    }
+
+    func testLongOptionPrior() throws {
+        let argv = try render(["./train.py", "--lr~loguniform(1e-5, 1)", "--epochs", "10"], ["/lr": 1e-05])
+        XCTAssertEqual(argv, [directory + "/train.py", "--lr", "1e-05", "--epochs", "10"])
+    }
+
+    func testSingleLetterLongOptionKeepsTwoDashes() throws {
+        // Oríon passes `-y`; we pass what the user wrote.
+        let parsed = try command(["./train.py", "--y~uniform(0, 1)"])
+        XCTAssertEqual(parsed.priors, ["/y": "uniform(0, 1)"])
+        XCTAssertEqual(try parsed.render(values: ["/y": 0.25], context: context), [directory + "/train.py", "--y", "0.25"])
+    }
+
+    func testValueFormPrior() throws {
+        let parsed = try command(["./train.py", "--lr", "orion~loguniform(1e-5, 1)", "--seed", "3"])
+        XCTAssertEqual(parsed.priors, ["/lr": "loguniform(1e-5, 1)"])
+        let argv = try parsed.render(values: ["/lr": 0.001], context: context)
+        XCTAssertEqual(argv, [directory + "/train.py", "--lr", "0.001", "--seed", "3"])
+    }
+
+    func testEqualsFormPrior() throws {
+        let parsed = try command(["./train.py", "--lr=orion~loguniform(1e-5, 1)"])
+        XCTAssertEqual(parsed.priors, ["/lr": "loguniform(1e-5, 1)"])
+        XCTAssertEqual(try parsed.render(values: ["/lr": 0.5], context: context), [directory + "/train.py", "--lr=0.5"])
+    }
+
+    func testPositionalPriorIsNamedByItsIndexInTheCommand() throws {
+        let parsed = try command(["./train.py", "data", "p~uniform(0, 1)", "--flag"])
+        XCTAssertEqual(parsed.priors, ["/_pos_2": "uniform(0, 1)"])
+        let argv = try parsed.render(values: ["/_pos_2": 0.75], context: context)
+        XCTAssertEqual(argv, [directory + "/train.py", "data", "0.75", "--flag"])
+    }
+
+    func testPositionalPriorAfterInterpreterCountsTheInterpreter() throws {
+        let parsed = try command(["python3", "plain.py", "p~uniform(0, 1)"])
+        XCTAssertEqual(parsed.priors, ["/_pos_2": "uniform(0, 1)"])
+    }
+
+    func testPositionalOrionPrefixBeforeAnyOption() throws {
+        let parsed = try command(["./train.py", "orion~choices([1, 2])"])
+        XCTAssertEqual(parsed.priors, ["/_pos_1": "choices([1, 2])"])
+        XCTAssertEqual(try parsed.render(values: ["/_pos_1": 2], context: context), [directory + "/train.py", "2"])
+    }
+
+    func testTildeAfterAnOptionValueIsText() throws {
+        // Oríon: a positional after an option is one more value of that option, not a prior.
+        let parsed = try command(["./train.py", "--lr", "0.1", "x~uniform(0, 1)"])
+        XCTAssertEqual(parsed.priors, [:])
+        XCTAssertEqual(try parsed.render(values: [:], context: context), [directory + "/train.py", "--lr", "0.1", "x~uniform(0, 1)"])
+    }
+
+    func testTildeFollowedByNothingOrSlashIsNotAPrior() throws {
+        let items = ["a~/b", "--x~", "--data~/some/path", "--path=~/x", "--y=~uniform(0, 1)"]
+        let parsed = try command(["./train.py"] + items)
+        XCTAssertEqual(parsed.priors, [:])
+        XCTAssertEqual(try parsed.render(values: [:], context: context), [directory + "/train.py"] + items)
+    }
+
+    func testPriorWithKeywordsHoldingEquals() throws {
+        let parsed = try command(["./train.py", "--lr~loguniform(1e-5, 1, precision=2)", "--opt~choices([\"adam\", \"sgd\"])"])
+        XCTAssertEqual(parsed.priors, ["/lr": "loguniform(1e-5, 1, precision=2)", "/opt": "choices([\"adam\", \"sgd\"])"])
+        let argv = try parsed.render(values: ["/lr": 0.01, "/opt": "adam"], context: context)
+        XCTAssertEqual(argv, [directory + "/train.py", "--lr", "0.01", "--opt", "adam"])
+    }
+
+    func testNestedDimensionNamesAndDashes() throws {
+        let parsed = try command(["./train.py", "--model/learning-rate~uniform(0, 1)"])
+        XCTAssertEqual(parsed.priors, ["/model/learning-rate": "uniform(0, 1)"])
+    }
+
+    func testValuesRenderPythonStyle() throws {
+        let parsed = try command(["./train.py", "-a~a", "-b~b", "-c~c", "-d~d", "-e~e", "-f~f"])
+        let argv = try parsed.render(
+            values: ["/a": 1.235e-05, "/b": 12350.0, "/c": 7, "/d": "sgd", "/e": [0.1, 0.2], "/f": true],
+            context: context
+        )
+        XCTAssertEqual(
+            argv,
+            [directory + "/train.py", "-a", "1.235e-05", "-b", "12350.0", "-c", "7", "-d", "sgd", "-e", "[0.1, 0.2]", "-f", "True"]
+        )
+    }
+
+    func testNegativeNumbersAreValuesNotOptions() throws {
+        let parsed = try command(["./train.py", "--shift", "-1", "-.5"])
+        XCTAssertEqual(try parsed.render(values: [:], context: context), [directory + "/train.py", "--shift", "-1", "-.5"])
+        // `-1` is a value of --shift, so an orion~ item after it no longer follows an option name.
+        XCTAssertEqual(error(["./train.py", "--shift", "-1", "orion~uniform(0, 1)"])?.code, .invalidArgument)
+    }
+
+    // MARK: - Errors in priors
+
+    func testDuplicateDimension() {
+        let failure = error(["./train.py", "-x~uniform(0, 1)", "--x~uniform(0, 2)"])
+        XCTAssertEqual(failure?.code, .duplicateDimension)
+        XCTAssertEqual(
+            failure?.message,
+            "dimension '/x' is defined twice, by '-x~uniform(0, 1)' and by '--x~uniform(0, 2)': keep one of them"
+        )
+    }
+
+    func testBranchingMarkersAreRejected() {
+        let add = error(["./train.py", "--lr~+uniform(0, 1)"])
+        XCTAssertEqual(add?.code, .invalidArgument)
+        XCTAssertEqual(
+            add?.message,
+            "'--lr~+uniform(0, 1)' uses the branching marker '~+', which swift-orion does not support yet:"
+                + " write the prior without '+' (`~'uniform(0, 1)'`) under a new experiment name"
+        )
+        let remove = error(["./train.py", "--y~-"])
+        XCTAssertEqual(
+            remove?.message,
+            "'--y~-' uses the branching marker '~-', which swift-orion does not support yet:"
+                + " remove the argument, or start a new experiment name"
+        )
+        XCTAssertEqual(error(["./train.py", "--lr~>learning_rate"])?.code, .invalidArgument)
+    }
+
+    func testOrionPrefixAfterAValueIsAnError() {
+        let failure = error(["./train.py", "--lr", "0.1", "orion~uniform(0, 1)"])
+        XCTAssertEqual(failure?.code, .invalidArgument)
+        XCTAssertEqual(
+            failure?.message,
+            "'orion~uniform(0, 1)' does not follow an option name: write `--name orion~...` or `--name~...`"
+        )
+        XCTAssertEqual(error(["./train.py", "--lr", "orion~"])?.code, .invalidArgument)
+    }
+
+    func testPriorWithoutName() {
+        XCTAssertEqual(
+            error(["./train.py", "--~uniform(0, 1)"])?.message,
+            "'--~uniform(0, 1)' has no name before '~': write e.g. `--lr~'uniform(0, 1)'`"
+        )
+    }
+
+    func testMissingValueAtRender() throws {
+        let parsed = try command(["./train.py", "--lr~uniform(0, 1)"])
+        XCTAssertThrowsError(try parsed.render(values: ["/x": 1], context: context)) { error in
+            XCTAssertEqual((error as? CommandError)?.code, .missingValue)
+        }
+    }
+
+    // MARK: - Script resolution
+
+    func testScriptIsMadeAbsoluteAndOtherPathsAreKept() throws {
+        let parsed = try command(["./sub/../train.py", "--data", "./plain.py"])
+        XCTAssertEqual(parsed.executable, directory + "/train.py")
+        XCTAssertEqual(parsed.script, directory + "/train.py")
+        XCTAssertEqual(parsed.arguments, ["./sub/../train.py", "--data", "./plain.py"])
+        XCTAssertEqual(try parsed.render(values: [:], context: context), [directory + "/train.py", "--data", "./plain.py"])
+    }
+
+    func testScriptInCurrentDirectoryWithoutSlash() throws {
+        let parsed = try command(["train.py"])
+        XCTAssertEqual(parsed.executable, directory + "/train.py")
+    }
+
+    func testInterpreterIsFoundOnPathAndScriptNeedNotBeExecutable() throws {
+        let parsed = try command(["python3", "plain.py", "--lr~uniform(0, 1)"])
+        XCTAssertEqual(parsed.executable, binDirectory + "/python3")
+        XCTAssertEqual(parsed.script, directory + "/plain.py")
+        let argv = try parsed.render(values: ["/lr": 0.5], context: context)
+        XCTAssertEqual(argv, [binDirectory + "/python3", directory + "/plain.py", "--lr", "0.5"])
+    }
+
+    func testProgramOnPath() throws {
+        let parsed = try command(["tool", "--x~uniform(0, 1)"])
+        XCTAssertEqual(parsed.executable, binDirectory + "/tool")
+        XCTAssertNil(parsed.script)
+    }
+
+    func testMissingScript() {
+        XCTAssertEqual(error([])?.code, .missingScript)
+        XCTAssertEqual(
+            error([])?.message,
+            "no script to run: give it after the options, e.g. `orion hunt -n exp ./train.py --lr~'uniform(0, 1)'`"
+        )
+        XCTAssertEqual(error(["python3"])?.message, "no script after 'python3': write `python3 ./train.py ...`")
+    }
+
+    func testScriptNotFound() {
+        let failure = error(["./nope.py"])
+        XCTAssertEqual(failure?.code, .scriptNotFound)
+        XCTAssertEqual(failure?.message, "script './nope.py' not found (looked in \(directory))")
+        XCTAssertEqual(error(["python3", "nope.py"])?.message, "script 'nope.py' not found (looked in \(directory))")
+        XCTAssertEqual(
+            error(["nope"])?.message,
+            "script 'nope' not found (looked in \(directory) and on PATH \(binDirectory))"
+        )
+        XCTAssertEqual(error(["python2", "plain.py"])?.message, "command 'python2' not found on PATH (\(binDirectory))")
+    }
+
+    func testScriptNotExecutable() {
+        let failure = error(["./plain.py"])
+        XCTAssertEqual(failure?.code, .notExecutable)
+        XCTAssertEqual(failure?.message, "script './plain.py' is not executable: run `chmod +x ./plain.py`")
+        XCTAssertEqual(
+            error(["./folder"])?.message,
+            "script './folder' is a directory: give the path of the file to run"
+        )
+    }
+
+    func testInterpreterOptionsAreRejected() {
+        XCTAssertEqual(error(["python3", "-u", "plain.py"])?.code, .invalidArgument)
+    }
+
+    // MARK: - Templates
+
+    func testTemplatesInsideItems() throws {
+        let argv = try render(
+            [
+                "./train.py", "--out", "{trial.working_dir}/model.pt", "--tag", "some-{exp.name}-{trial.id}-x",
+                "--ids={exp.id}:{exp.version}:{trial.hash_params}", "{exp.working_dir}",
+            ],
+            [:]
+        )
+        XCTAssertEqual(
+            argv,
+            [
+                directory + "/train.py", "--out", "/work/exp/abc123/model.pt", "--tag", "some-exp-abc123-x",
+                "--ids=e1:2:f00d", "/work/exp",
+            ]
+        )
+    }
+
+    func testDoubledBracesAreLiteral() throws {
+        let argv = try render(["./train.py", "--json", "{{\"a\": 1}}"], [:])
+        XCTAssertEqual(argv, [directory + "/train.py", "--json", "{\"a\": 1}"])
+    }
+
+    func testTemplatesAreNotAppliedToSampledValues() throws {
+        let argv = try render(["./train.py", "--name~choices([\"{exp.name}\"])"], ["/name": "{exp.name}"])
+        XCTAssertEqual(argv, [directory + "/train.py", "--name", "{exp.name}"])
+    }
+
+    func testUnknownTemplateFailsAtParse() {
+        let failure = error(["./train.py", "--out", "x-{trial.foo}"])
+        XCTAssertEqual(failure?.code, .unknownTemplate)
+        XCTAssertEqual(
+            failure?.message,
+            "unknown template '{trial.foo}' in argument 'x-{trial.foo}': use one of {trial.id}, {trial.working_dir},"
+                + " {trial.hash_params}, {exp.id}, {exp.name}, {exp.version}, {exp.working_dir},"
+                + " or write '{{' and '}}' for literal braces"
+        )
+    }
+
+    func testUnmatchedBraces() {
+        XCTAssertEqual(
+            error(["./train.py", "a{b"])?.message,
+            "unclosed '{' in argument 'a{b': write '{{' for a literal brace"
+        )
+        XCTAssertEqual(
+            error(["./train.py", "a}b"])?.message,
+            "single '}' in argument 'a}b': write '}}' for a literal brace"
+        )
+    }
+
+    // MARK: - Coding
+
+    func testCodableRoundTrip() throws {
+        let parsed = try command(["./train.py", "--lr~uniform(0, 1)", "--out", "{trial.id}", "p"])
+        let decoded = try JSONDecoder().decode(UserCommand.self, from: JSONEncoder().encode(parsed))
+        XCTAssertEqual(decoded, parsed)
+        XCTAssertEqual(
+            try decoded.render(values: ["/lr": 0.5], context: context),
+            [directory + "/train.py", "--lr", "0.5", "--out", "abc123", "p"]
+        )
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionTesting
+import OrionWorker
+import XCTest
+
+final class WorkerTests: XCTestCase {
+    private func experiment(
+        _ storage: InMemoryStorage,
+        maxTrials: Int? = 20,
+        maxBroken: Int = 3,
+        priors: [String: String] = ["/x": "uniform(-5, 10)", "/y": "uniform(0, 15)"],
+        algorithm: AlgorithmConfig = AlgorithmConfig(name: "random", options: ["seed": 3])
+    ) async throws -> Experiment {
+        let request = ExperimentRequest(
+            name: "w",
+            space: try Space(priors: priors),
+            algorithm: algorithm,
+            maxTrials: maxTrials,
+            maxBroken: maxBroken
+        )
+        return try await ExperimentBuilder.build(request, storage: storage, factory: AlgorithmRegistry.standard).experiment
+    }
+
+    private func worker(
+        _ experiment: Experiment,
+        _ storage: InMemoryStorage,
+        configuration: WorkerConfiguration = WorkerConfiguration(idleTimeout: .seconds(5)),
+        objective: @escaping ClosureExecutor.Objective
+    ) -> Worker {
+        Worker(
+            experiment: experiment,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            executor: ClosureExecutor(objective),
+            configuration: configuration,
+            workingDirectory: FileManager.default.temporaryDirectory.path + "/orion-worker-tests/\(UUID().uuidString)"
+        )
+    }
+
+    func testConcurrentSlotsCompleteExactlyTheBudget() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 30)
+        let report = try await worker(experiment, storage, configuration: WorkerConfiguration(concurrency: 4)) { values, _ in
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...3)))
+            return [.objective(values["/x"]?.doubleValue ?? 0)]
+        }.run()
+        XCTAssertEqual(report.stopReason, .experimentDone)
+        XCTAssertEqual(report.completed, 30)
+        let trials = try await storage.trials(of: experiment.id, status: nil)
+        XCTAssertEqual(trials.count, 30)
+        XCTAssertTrue(trials.allSatisfy { $0.status == .completed && $0.endTime != nil && $0.startTime != nil })
+    }
+
+    func testWorkerMaxTrialsStopsThisWorkerOnly() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 30)
+        let configuration = WorkerConfiguration(concurrency: 2, maxTrials: 7)
+        let report = try await worker(experiment, storage, configuration: configuration) { _, _ in [.objective(1)] }.run()
+        XCTAssertEqual(report.stopReason, .workerMaxTrials)
+        XCTAssertEqual(report.completed, 7)
+        let counts = try await storage.countTrials(of: experiment.id)
+        XCTAssertEqual(counts[.completed], 7)
+    }
+
+    func testBrokenTrialsStopTheWorkerAndThenTheExperiment() async throws {
+        struct Failure: Error {}
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 30, maxBroken: 4)
+        let first = try await worker(experiment, storage, configuration: WorkerConfiguration(maxBroken: 2)) { _, _ in
+            throw Failure()
+        }.run()
+        XCTAssertEqual(first.stopReason, .workerMaxBroken)
+        XCTAssertEqual(first.broken, 2)
+        XCTAssertTrue(first.lastFailure?.contains("Failure") ?? false)
+        let second = try await worker(experiment, storage, configuration: WorkerConfiguration(maxBroken: 10)) { _, _ in
+            throw Failure()
+        }.run()
+        XCTAssertEqual(second.stopReason, .experimentBroken)
+        XCTAssertEqual(second.broken, 2)
+        let broken = try await storage.trials(of: experiment.id, status: [.broken])
+        XCTAssertEqual(broken.count, 4)
+        XCTAssertTrue(broken.allSatisfy { $0.failure?.hasPrefix("the objective threw") ?? false })
+    }
+
+    func testLostTrialIsReleasedAndRunAgain() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 3)
+        let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
+        _ = try await producer.produce(count: 3)
+        // A worker that vanished an hour ago holds one trial.
+        let stale = try await storage.reserveTrial(of: experiment.id, worker: "gone:1", at: Date(timeIntervalSinceNow: -3600))
+        let lost = try XCTUnwrap(stale)
+        let configuration = WorkerConfiguration(heartbeat: .seconds(2))
+        let report = try await worker(experiment, storage, configuration: configuration) { _, _ in [.objective(0)] }.run()
+        XCTAssertEqual(report.completed, 3)
+        let trial = try await storage.trial(id: lost.id, of: experiment.id)
+        XCTAssertEqual(trial?.status, .completed)
+        XCTAssertNotEqual(trial?.worker, "gone:1")
+    }
+
+    func testExhaustedGridStopsTheHunt() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(
+            storage,
+            maxTrials: nil,
+            priors: ["/a": "choices(['p', 'q', 'r'])", "/b": "randint(0, 2)"],
+            algorithm: AlgorithmConfig(name: "gridsearch")
+        )
+        let report = try await worker(experiment, storage) { _, _ in [.objective(0)] }.run()
+        XCTAssertEqual(report.stopReason, .experimentDone)
+        XCTAssertEqual(report.completed, 6)
+    }
+
+    func testIdleTimeoutWhenOtherWorkersHoldTheLastTrials() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
+        _ = try await producer.produce(count: 1)
+        _ = try await storage.reserveTrial(of: experiment.id, worker: "other:1", at: Date())
+        let configuration = WorkerConfiguration(idleTimeout: .milliseconds(200))
+        let report = try await worker(experiment, storage, configuration: configuration) { _, _ in [.objective(0)] }.run()
+        XCTAssertEqual(report.stopReason, .idle)
+        XCTAssertEqual(report.completed, 0)
+    }
+}
