@@ -19,3 +19,10 @@ public struct OrionCommand: AsyncParsableCommand {
     /// Creates the command (ArgumentParser).
     public init() {}
 }
+
+extension OrionCommand {
+    /// Parses `CommandLine.arguments`, runs the chosen verb and exits with its code (the `orion` executable).
+    public static func runFromCommandLine() async {
+        await main()
+    }
+}

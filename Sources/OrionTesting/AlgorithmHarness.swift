@@ -102,7 +102,7 @@ public struct AlgorithmHarness: Sendable {
         }
     }
 
-    /// Sets a trial's status (e.g. `.broken`).
+    /// Sets a trial's status, such as `.broken`.
     ///
     /// - Parameters:
     ///   - id: the trial's id.

@@ -1,3 +1,3 @@
 import OrionCommands
 
-await OrionCommand.main()
+await OrionCommand.runFromCommandLine()

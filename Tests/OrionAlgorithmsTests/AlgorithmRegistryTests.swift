@@ -23,7 +23,10 @@ final class AlgorithmRegistryTests: XCTestCase {
     }
 
     func testResolveFillsDefaults() throws {
-        XCTAssertEqual(try registry.resolve(AlgorithmConfig(name: "random")), AlgorithmConfig(name: "random", options: ["seed": nil]))
+        XCTAssertEqual(
+            try registry.resolve(AlgorithmConfig(name: "random")),
+            AlgorithmConfig(name: "random", options: ["seed": nil])
+        )
         XCTAssertEqual(
             try registry.resolve(AlgorithmConfig(name: "gridsearch")),
             AlgorithmConfig(name: "gridsearch", options: ["n_values": 100])
@@ -71,7 +74,11 @@ final class AlgorithmRegistryTests: XCTestCase {
 
     func testMakeAndDecode() throws {
         let space = try Space(priors: ["/x": "uniform(0, 1)"])
-        var algorithm = try registry.makeAlgorithm(AlgorithmConfig(name: "random", options: ["seed": 5]), space: space, maxTrials: nil)
+        var algorithm = try registry.makeAlgorithm(
+            AlgorithmConfig(name: "random", options: ["seed": 5]),
+            space: space,
+            maxTrials: nil
+        )
         XCTAssertTrue(algorithm is RandomSearch)
         XCTAssertEqual(algorithm.configuration, ["seed": 5])
         let data = try JSONEncoder().encode(algorithm)
@@ -82,7 +89,8 @@ final class AlgorithmRegistryTests: XCTestCase {
     }
 
     func testCorruptState() {
-        XCTAssertThrowsError(try registry.decodeAlgorithm(named: "gridsearch", from: Data("{\"x\": 1}".utf8))) { error in
+        XCTAssertThrowsError(try registry.decodeAlgorithm(named: "gridsearch", from: Data("{\"x\": 1}".utf8))) {
+            error in
             XCTAssertEqual((error as? AlgorithmError)?.code, .corruptState)
         }
     }
@@ -90,7 +98,11 @@ final class AlgorithmRegistryTests: XCTestCase {
     func testInvalidOptionValues() throws {
         let space = try Space(priors: ["/x": "uniform(0, 1)"])
         assertError(
-            try registry.makeAlgorithm(AlgorithmConfig(name: "gridsearch", options: ["n_values": 0]), space: space, maxTrials: nil),
+            try registry.makeAlgorithm(
+                AlgorithmConfig(name: "gridsearch", options: ["n_values": 0]),
+                space: space,
+                maxTrials: nil
+            ),
             .invalidOption,
             "gridsearch: n_values must be a positive integer, not 0"
         )

@@ -21,8 +21,10 @@ extension GridSearch {
         switch dimension.prior {
         case .choices(let values, _):
             return values
-        case .fidelity(_, let high, _):
-            return [dimension.defaultValue ?? .double(high)]
+        case .fidelity:
+            // The value every sampler gives a fidelity (its upper bound), so that trials match other algorithms'.
+            var generator = SeededGenerator(seed: 0)
+            return [dimension.sample(using: &generator)]
         case .normal:
             throw AlgorithmError(
                 .unsupportedSpace,
@@ -92,8 +94,11 @@ extension GridSearch {
     static func requestedCounts(_ option: JSONValue, space: Space) throws -> [Int] {
         func positive(_ value: JSONValue, _ what: String) throws -> Int {
             guard let count = value.intValue, count >= 1, value.boolValue == nil else {
-                throw AlgorithmError(.invalidOption, "gridsearch: \(what) must be a positive integer, not "
-                    + value.pythonRepr)
+                throw AlgorithmError(
+                    .invalidOption,
+                    "gridsearch: \(what) must be a positive integer, not "
+                        + value.pythonRepr
+                )
             }
             return count
         }
@@ -103,8 +108,11 @@ extension GridSearch {
                 guard let value = members[key] else { continue }
                 let names = space.names
                 guard let index = names.firstIndex(of: key) ?? names.firstIndex(of: "/" + key) else {
-                    throw AlgorithmError(.invalidOption, "gridsearch: n_values names '\(key)', which is not a "
-                        + "dimension; dimensions: " + names.joined(separator: ", "))
+                    throw AlgorithmError(
+                        .invalidOption,
+                        "gridsearch: n_values names '\(key)', which is not a "
+                            + "dimension; dimensions: " + names.joined(separator: ", ")
+                    )
                 }
                 counts[index] = try positive(value, "n_values['\(key)']")
             }

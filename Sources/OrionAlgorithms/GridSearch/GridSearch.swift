@@ -57,7 +57,8 @@ public struct GridSearch: Algorithm {
     ///   - space: the search space; `normal` priors are not supported.
     ///   - options: `n_values`.
     ///   - maxTrials: the experiment's budget; the grid is shrunk to it (to 10,000 points when `nil`).
-    /// - Throws: ``AlgorithmError`` `.unsupportedSpace` for a `normal` prior, `.invalidOption` for a bad `n_values`.
+    /// - Throws: ``AlgorithmError`` `.unsupportedSpace` for a `normal` prior or a dimension without values,
+    ///   `.invalidOption` for a bad `n_values`.
     public init(space: Space, options: [String: JSONValue], maxTrials: Int?) throws {
         let option = options["n_values"] ?? .int(Self.defaultValueCount)
         let requested = try Self.requestedCounts(option, space: space)
@@ -66,6 +67,13 @@ public struct GridSearch: Algorithm {
         var axes: [Axis] = []
         for (dimension, count) in zip(space.dimensions, counts) {
             let values = try Self.values(of: dimension, count: count)
+            guard !values.isEmpty else {
+                throw AlgorithmError(
+                    .unsupportedSpace,
+                    "gridsearch: dimension '\(dimension.name)' (\(dimension.priorString)) has no value to put "
+                        + "on the grid"
+                )
+            }
             axes.append(Axis(name: dimension.name, kind: dimension.kind, shape: dimension.shape, values: values))
         }
         self.configuration = ["n_values": option]

@@ -43,8 +43,11 @@ public struct RandomSearch: Algorithm {
         case .int(let value):
             generator = SeededGenerator(seed: UInt64(bitPattern: Int64(value)))
         default:
-            throw AlgorithmError(.invalidOption, "random: option 'seed' must be an integer or null, not "
-                + seed.pythonRepr)
+            throw AlgorithmError(
+                .invalidOption,
+                "random: option 'seed' must be an integer or null, not "
+                    + seed.pythonRepr
+            )
         }
         self.space = space
         self.configuration = ["seed": seed]

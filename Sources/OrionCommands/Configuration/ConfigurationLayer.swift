@@ -84,7 +84,11 @@ public struct ConfigurationLayer: Sendable, Equatable {
     ///   - path: the setting, e.g. `\.worker.nWorkers`.
     ///   - value: its value, or `nil` when the source does not give it.
     ///   - source: where it came from, shown by `orion info` (`flag --n-workers`).
-    public mutating func set<Value>(_ path: WritableKeyPath<ConfigurationLayer, Value?>, _ value: Value?, source: String) {
+    public mutating func set<Value>(
+        _ path: WritableKeyPath<ConfigurationLayer, Value?>,
+        _ value: Value?,
+        source: String
+    ) {
         guard let value else { return }
         self[keyPath: path] = value
         sources[Self.key(for: path)] = source

@@ -30,7 +30,9 @@ extension ConfigurationLoader {
     /// - Returns: the settings they give.
     /// - Throws: ``ConfigurationError`` naming the variable when a value has the wrong type or the storage type is
     ///   not supported.
-    public static func layer(fromEnvironment environment: [String: String]) throws(ConfigurationError) -> ConfigurationLayer {
+    public static func layer(fromEnvironment environment: [String: String]) throws(ConfigurationError)
+        -> ConfigurationLayer
+    {
         var layer = ConfigurationLayer()
         for (variable, key) in environmentVariables {
             guard let text = environment[variable], !text.isEmpty else { continue }
@@ -96,7 +98,8 @@ extension ConfigurationLoader {
         if let text = value("ORION_DB_PORT") {
             guard let number = Int(text), (1...65535).contains(number) else {
                 throw ConfigurationError(
-                    "environment variable ORION_DB_PORT must be a port number, not '\(text)'; set e.g. ORION_DB_PORT=5432"
+                    "environment variable ORION_DB_PORT must be a port number, not '\(text)';"
+                        + " set e.g. ORION_DB_PORT=5432"
                 )
             }
             port = number

@@ -108,7 +108,10 @@ extension ConfigurationLoader {
                 )
             }
         default:
-            throw ValueProblem(text: "must be a name or a mapping, not \(ConfigurationLayer.describe(value))", example: fix)
+            throw ValueProblem(
+                text: "must be a name or a mapping, not \(ConfigurationLayer.describe(value))",
+                example: fix
+            )
         }
     }
 }
@@ -134,7 +137,8 @@ extension YAMLLayerReader {
                 if let type = try string(entry, of: "storage.type"), type.lowercased() != "legacy" {
                     throw failure(
                         at: entry.value,
-                        "storage type '\(type)' is not supported: leave 'type' out (or write 'legacy', Oríon's default)"
+                        "storage type '\(type)' is not supported:"
+                            + " leave 'type' out (or write 'legacy', Oríon's default)"
                     )
                 }
             case "address":

@@ -86,8 +86,10 @@ public struct OrionConfiguration: Sendable, Equatable {
 
     /// The `storage:` section: where experiments and trials are kept.
     public struct StorageSection: Sendable, Equatable {
-        /// The storage URL (`sqlite:///abs/orion.db`, `sqlite:relative.db`, `memory:`, `postgres://...`) or a plain
-        /// path; `nil` means the default SQLite file. The storage factory interprets it.
+        /// The storage URL or a plain path; `nil` means the default SQLite file.
+        ///
+        /// `sqlite:///abs/orion.db`, `sqlite:relative.db`, `memory:`, `postgres://...`: the storage factory
+        /// interprets it.
         public var address: String?
 
         /// Creates a section.

@@ -52,11 +52,8 @@ final class ProgressReporter: Sendable {
             }
             return interactive ? progressLine(state) : logLine(trial, state)
         }
-        if interactive {
-            FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
-        } else {
-            print(line)
-        }
+        // Written unbuffered, so that it interleaves correctly with the scripts' own output.
+        FileHandle.standardOutput.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }
 
     func finish() {

@@ -36,12 +36,18 @@ struct StoredState {
         do {
             header = try JSONDecoder().decode(Header.self, from: data)
         } catch {
-            throw AlgorithmError(.corruptState, "the stored algorithm state cannot be read (\(error)); "
-                + "reset it with `orion db set` or start a new experiment version")
+            throw AlgorithmError(
+                .corruptState,
+                "the stored algorithm state cannot be read (\(error)); "
+                    + "reset it with `orion db set` or start a new experiment version"
+            )
         }
         guard let algorithm = RawJSON.member("algorithm", of: data) else {
-            throw AlgorithmError(.corruptState, "the stored algorithm state has no 'algorithm' member; "
-                + "reset it or start a new experiment version")
+            throw AlgorithmError(
+                .corruptState,
+                "the stored algorithm state has no 'algorithm' member; "
+                    + "reset it or start a new experiment version"
+            )
         }
         self.init(name: header.name, configuration: header.configuration, known: header.known, algorithm: algorithm)
     }

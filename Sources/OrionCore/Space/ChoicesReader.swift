@@ -4,7 +4,8 @@ struct ChoicesReader {
 
     private var call: PriorCall { builder.call }
 
-    private static let usage = "give categories as choices(['a', 'b']), choices('a', 'b') or "
+    private static let usage =
+        "give categories as choices(['a', 'b']), choices('a', 'b') or "
         + "choices({'a': 0.2, 'b': 0.8})"
 
     func prior() throws(SpaceError) -> Prior {
@@ -23,9 +24,12 @@ struct ChoicesReader {
             return try weighted(pairs, column: first.column)
         default:
             if let container = arguments.first(where: { $0.scalar == nil }) {
-                throw builder.fail(.invalidArguments, container.column,
+                throw builder.fail(
+                    .invalidArguments,
+                    container.column,
                     "'choices' takes one list or dict, or several single values, not \(container.display) "
-                        + "here; " + Self.usage)
+                        + "here; " + Self.usage
+                )
             }
             let values = try categories(arguments)
             return .choices(values: values, probabilities: Prior.uniformProbabilities(count: values.count))
@@ -36,12 +40,18 @@ struct ChoicesReader {
         var values: [JSONValue] = []
         for item in items {
             guard let value = item.scalar else {
-                throw builder.fail(.invalidArguments, item.column,
-                    "a category must be a number, a string, True, False or None, not \(item.display)")
+                throw builder.fail(
+                    .invalidArguments,
+                    item.column,
+                    "a category must be a number, a string, True, False or None, not \(item.display)"
+                )
             }
             if values.contains(where: { Dimension.sameCategory($0, value) }) {
-                throw builder.fail(.invalidArguments, item.column,
-                    "the category \(value.pythonRepr) appears twice; list each category once")
+                throw builder.fail(
+                    .invalidArguments,
+                    item.column,
+                    "the category \(value.pythonRepr) appears twice; list each category once"
+                )
             }
             values.append(value)
         }
@@ -49,7 +59,8 @@ struct ChoicesReader {
     }
 
     private func weighted(
-        _ pairs: [(key: PythonLiteral, value: PythonLiteral)], column: Int
+        _ pairs: [(key: PythonLiteral, value: PythonLiteral)],
+        column: Int
     ) throws(SpaceError) -> Prior {
         guard !pairs.isEmpty else {
             throw builder.fail(.invalidArguments, column, "the dict of categories is empty; " + Self.usage)
@@ -58,15 +69,21 @@ struct ChoicesReader {
         var probabilities: [Double] = []
         for pair in pairs {
             guard let probability = pair.value.number, probability >= 0, probability <= 1 else {
-                throw builder.fail(.invalidArguments, pair.value.column,
-                    "a probability must be a number in [0, 1], got \(pair.value.display)")
+                throw builder.fail(
+                    .invalidArguments,
+                    pair.value.column,
+                    "a probability must be a number in [0, 1], got \(pair.value.display)"
+                )
             }
             probabilities.append(probability)
         }
         let total = probabilities.reduce(0, +)
         guard abs(total - 1) <= 1e-6 else {
-            throw builder.fail(.invalidArguments, column,
-                "the probabilities of 'choices' sum to \(PythonFloat.repr(total)), not 1; adjust them")
+            throw builder.fail(
+                .invalidArguments,
+                column,
+                "the probabilities of 'choices' sum to \(PythonFloat.repr(total)), not 1; adjust them"
+            )
         }
         return .choices(values: values, probabilities: probabilities)
     }

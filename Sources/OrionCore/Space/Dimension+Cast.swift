@@ -21,9 +21,12 @@ extension Dimension {
     private func cast(_ value: JSONValue, shape: ArraySlice<Int>) throws(SpaceError) -> JSONValue {
         guard let size = shape.first else { return try castScalar(value) }
         guard case .array(let items) = value, items.count == size else {
-            throw SpaceError(.invalidArguments, dimension: name,
+            throw SpaceError(
+                .invalidArguments,
+                dimension: name,
                 "\(value.pythonRepr) does not have the dimension's shape "
-                    + "\(Dimension.shapeString(self.shape) ?? ""); give a list of \(size) values")
+                    + "\(Dimension.shapeString(self.shape) ?? ""); give a list of \(size) values"
+            )
         }
         var result: [JSONValue] = []
         for item in items { result.append(try cast(item, shape: shape.dropFirst())) }
@@ -42,18 +45,26 @@ extension Dimension {
             result = .double(number)
         case .integer, .fidelity:
             guard let number = input.doubleValue, number.isFinite else { throw notANumber(value) }
-            if number.rounded() == number && abs(number) < 9.0e15 {
-                result = .int(Int(number))
+            if case .int = input {
+                result = input
+            } else if let integer = Int(exactly: number) {
+                result = .int(integer)
             } else if kind == .fidelity {
                 result = .double(number)
             } else {
-                throw SpaceError(.invalidArguments, dimension: name,
-                    "\(value.pythonRepr) is not an integer; give a whole number")
+                throw SpaceError(
+                    .invalidArguments,
+                    dimension: name,
+                    "\(value.pythonRepr) is not an integer; give a whole number"
+                )
             }
         }
         guard containsScalar(result) else {
-            throw SpaceError(.outOfBounds, dimension: name,
-                "\(value.pythonRepr) is outside \(priorWithoutDefault); give a value inside the prior")
+            throw SpaceError(
+                .outOfBounds,
+                dimension: name,
+                "\(value.pythonRepr) is outside \(priorWithoutDefault); give a value inside the prior"
+            )
         }
         return result
     }
@@ -67,8 +78,11 @@ extension Dimension {
                 return match
             }
         }
-        throw SpaceError(.outOfBounds, dimension: name,
-            "\(value.pythonRepr) is not one of the categories \(JSONValue.array(values).pythonRepr)")
+        throw SpaceError(
+            .outOfBounds,
+            dimension: name,
+            "\(value.pythonRepr) is not one of the categories \(JSONValue.array(values).pythonRepr)"
+        )
     }
 
     private func notANumber(_ value: JSONValue) -> SpaceError {

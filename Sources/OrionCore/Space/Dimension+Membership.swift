@@ -39,7 +39,9 @@ extension Dimension {
 
     /// Whether `value` is a nested array of `shape` (a scalar for `[]`) whose scalars all satisfy `predicate`.
     static func allElements(
-        of value: JSONValue, shape: ArraySlice<Int>, satisfy predicate: (JSONValue) -> Bool
+        of value: JSONValue,
+        shape: ArraySlice<Int>,
+        satisfy predicate: (JSONValue) -> Bool
     ) -> Bool {
         guard let size = shape.first else {
             if case .array = value { return false }

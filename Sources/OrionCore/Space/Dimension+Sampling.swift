@@ -26,29 +26,61 @@ extension Dimension {
         switch prior {
         case .uniform(let low, let high):
             if kind == .integer {
-                return .int(Int.random(in: Int(low.rounded(.up))...Int(high.rounded(.down)), using: &rng))
+                let (first, last) = integerBounds(low, high)
+                return .int(Int.random(in: first...max(first, last), using: &rng))
             }
-            return .double(rounded(Double.random(in: low..<high, using: &rng), low, high))
+            return .double(rounded(Dimension.uniform(low, high, using: &rng), low, high))
         case .logUniform(let low, let high):
             if kind == .integer {
-                let first = Int(low.rounded(.up))
-                let last = Int(high.rounded(.down))
-                let draw = exp(Double.random(in: log(Double(first))..<log(Double(last) + 1), using: &rng))
-                return .int(min(max(Int(draw.rounded(.down)), first), last))
+                let (first, last) = integerBounds(low, high)
+                let logs = (log(Double(max(first, 1))), log(Double(max(last, first, 1)) + 1))
+                let draw = exp(Dimension.uniform(logs.0, logs.1, using: &rng)).rounded(.down)
+                return .int(min(max(Int(exactly: draw) ?? last, first), last))
             }
-            let draw = exp(Double.random(in: log(low)..<log(high), using: &rng))
+            let draw = exp(Dimension.uniform(log(low), log(high), using: &rng))
             return .double(rounded(min(max(draw, low), high), low, high))
         case .normal(let mean, let sd):
             let draw = mean + sd * Dimension.standardNormal(using: &rng)
-            if kind == .integer { return .int(Int(min(max(draw.rounded(), -9.0e15), 9.0e15))) }
-            return .double(rounded(draw, -.infinity, .infinity))
+            let finite = min(max(draw, -Double.greatestFiniteMagnitude), Double.greatestFiniteMagnitude)
+            if kind == .integer { return .int(Int(min(max(finite.rounded(), -9.0e18), 9.0e18))) }
+            return .double(rounded(finite, -.infinity, .infinity))
         case .randint(let low, let high):
-            return .int(Int.random(in: low..<high, using: &rng))
+            return .int(high > low ? Int.random(in: low..<high, using: &rng) : low)
         case .choices(let values, let probabilities):
-            return values[Dimension.categoryIndex(probabilities, using: &rng)]
+            guard !values.isEmpty else { return .null }
+            return values[min(Dimension.categoryIndex(probabilities, using: &rng), values.count - 1)]
         case .fidelity(_, let high, _):
             return numberValue(high, nil)
         }
+    }
+
+    /// The first and last integers of `[low, high]`, clamped to `Int`'s range.
+    private func integerBounds(_ low: Double, _ high: Double) -> (Int, Int) {
+        let limit = 9.0e18
+        return (Int(min(max(low.rounded(.up), -limit), limit)), Int(min(max(high.rounded(.down), -limit), limit)))
+    }
+
+    /// A uniform draw in `[low, high]` that works for any finite bounds, however far apart; `low` when they meet.
+    static func uniform<G: RandomNumberGenerator>(_ low: Double, _ high: Double, using rng: inout G) -> Double {
+        guard low < high else { return low }
+        let unit = Double.random(in: 0..<1, using: &rng)
+        let width = high - low
+        let draw = width.isFinite ? low + width * unit : low * (1 - unit) + high * unit
+        return min(max(draw, low), high)
+    }
+
+    /// `value` rounded to the dimension's ``precision`` as sampling does, without leaving the interval.
+    ///
+    /// Algorithms that compute real values themselves (grids, model-based proposals) use it so that their values
+    /// look like sampled ones. Rounding follows numpy's `format_float_scientific(value, precision=N-1)`; when that
+    /// would cross a bound, the neighbouring `N`-digit value inside is used, or `value` itself when there is none.
+    /// Dimensions that are not `real`, or have no precision, return `value` unchanged.
+    ///
+    /// - Parameter value: a value inside the dimension's interval.
+    /// - Returns: the rounded value.
+    public func applyingPrecision(_ value: Double) -> Double {
+        guard kind == .real, let (low, high) = interval else { return value }
+        return rounded(value, low, high)
     }
 
     /// `value` rounded to the dimension's precision, kept in `[low, high]`.
@@ -66,6 +98,7 @@ extension Dimension {
 
     /// An index drawn with the given probabilities (exactly uniform when they are all equal).
     static func categoryIndex<G: RandomNumberGenerator>(_ probabilities: [Double], using rng: inout G) -> Int {
+        guard !probabilities.isEmpty else { return 0 }
         if probabilities == Prior.uniformProbabilities(count: probabilities.count) {
             return Int.random(in: 0..<probabilities.count, using: &rng)
         }

@@ -2,21 +2,26 @@
 ///
 /// Values of a dimension are ``JSONValue``s: `.double` for `real`, `.int` for `integer`, the category itself for
 /// `categorical`, and the upper bound for `fidelity`. With a ``shape``, a value is a nested `.array` of that shape.
+///
+/// Foundation has a `Dimension` class too: in a file that imports Foundation, write `OrionCore.Dimension` (or
+/// `import struct OrionCore.Dimension`).
 public struct Dimension: Hashable, Sendable {
-    /// The dimension's name as given by the caller, e.g. `/lr`.
+    /// The dimension's name as given by the caller, such as `/lr`.
     public var name: String
     /// The distribution values are drawn from.
     public var prior: Prior
     /// Whether values are reals, integers, categories or the fidelity.
     public var kind: DimensionKind
-    /// Significant digits that sampled reals are rounded to (default 4); `nil` means no rounding
-    /// (`precision=None`). Always `nil` for dimensions that are not `real`.
+    /// Significant digits that sampled reals are rounded to (default 4).
+    ///
+    /// `nil` means no rounding (`precision=None`); always `nil` for dimensions that are not `real`.
     public var precision: Int?
     /// The shape of a value: `[]` for a scalar, `[3]` for `shape=3`, `[2, 3]` for `shape=(2, 3)`.
     public var shape: [Int]
-    /// The numeric arguments that were written as float literals although integral (`1.0`, `1e3`), so that the
-    /// canonical prior string keeps the user's form (`uniform(0, 1.0)`) as Oríon does. Flags of arguments the
-    /// prior does not have, or whose value is not integral, are ignored (also by `==`).
+    /// The integral numeric arguments that were written as float literals, such as `1.0` or `1e3`.
+    ///
+    /// They keep the user's form in the canonical prior string (`uniform(0, 1.0)`), as Oríon does. Flags of
+    /// arguments the prior does not have, or whose value is not an integer, are ignored (also by `==`).
     public var floatLiterals: Set<PriorArgument>
     private var explicitDefault: JSONValue?
 
@@ -75,20 +80,21 @@ public struct Dimension: Hashable, Sendable {
     /// The number of scalar values in one value of the dimension (the product of ``shape``; 1 for a scalar).
     public var elementCount: Int { shape.reduce(1, *) }
 
-    /// The float-literal flags that matter: those of integral arguments the prior has and prints.
+    /// The float-literal flags that matter: those of the prior's arguments that are integers in `Int`'s range
+    /// (others always print as floats).
     ///
     /// For `uniform`, a float lower bound makes the upper bound print as a float too, as Oríon's
     /// `low + (high - low)` does. A fidelity has none: its integral bounds are integers, as in Oríon.
     public var effectiveFloatLiterals: Set<PriorArgument> {
         var result: Set<PriorArgument> = []
         func keep(_ argument: PriorArgument, _ value: Double) {
-            if floatLiterals.contains(argument) && value.rounded() == value { result.insert(argument) }
+            if floatLiterals.contains(argument) && Int(exactly: value) != nil { result.insert(argument) }
         }
         switch prior {
         case .uniform(let low, let high):
             keep(.low, low)
             keep(.high, high)
-            if result.contains(.low) && high.rounded() == high { result.insert(.high) }
+            if result.contains(.low) && Int(exactly: high) != nil { result.insert(.high) }
         case .logUniform(let low, let high):
             keep(.low, low)
             keep(.high, high)
@@ -103,16 +109,15 @@ public struct Dimension: Hashable, Sendable {
 
     /// A numeric prior argument as a value: `.int` when integral and written as an integer, else `.double`.
     func numberValue(_ value: Double, _ argument: PriorArgument?) -> JSONValue {
-        if value.rounded() == value && abs(value) < 9.0e15 && !(argument.map(effectiveFloatLiterals.contains) ?? false) {
-            return .int(Int(value))
-        }
+        let writtenAsFloat = argument.map(effectiveFloatLiterals.contains) ?? false
+        if !writtenAsFloat, let integer = Int(exactly: value) { return .int(integer) }
         return .double(value)
     }
 
     /// Compares everything, with ``effectiveFloatLiterals`` in place of the raw flags.
     public static func == (lhs: Dimension, rhs: Dimension) -> Bool {
         lhs.name == rhs.name && lhs.prior == rhs.prior && lhs.kind == rhs.kind && lhs.precision == rhs.precision
-            && lhs.shape == rhs.shape && lhs.explicitDefault == rhs.explicitDefault
+            && lhs.shape == rhs.shape && lhs.defaultValue == rhs.defaultValue
             && lhs.effectiveFloatLiterals == rhs.effectiveFloatLiterals
     }
 
@@ -123,7 +128,7 @@ public struct Dimension: Hashable, Sendable {
         hasher.combine(kind)
         hasher.combine(precision)
         hasher.combine(shape)
-        hasher.combine(explicitDefault)
+        hasher.combine(defaultValue)
         hasher.combine(effectiveFloatLiterals)
     }
 }

@@ -26,9 +26,12 @@ extension DimensionBuilder {
         for keyword in call.keywords {
             try rejectSpecialKeyword(keyword, prior: prior)
             guard valid.contains(keyword.name) else {
-                throw fail(.invalidOption, keyword.column,
+                throw fail(
+                    .invalidOption,
+                    keyword.column,
                     "unknown option '\(keyword.name)' for '\(call.name)'; valid options: "
-                        + valid.joined(separator: ", "))
+                        + valid.joined(separator: ", ")
+                )
             }
             let value = keyword.value
             switch keyword.name {
@@ -37,8 +40,11 @@ extension DimensionBuilder {
                     throw fail(.invalidOption, value.column, "discrete must be True or False, got \(value.display)")
                 }
                 if prior == "randint" && !flag {
-                    throw fail(.invalidOption, value.column,
-                        "randint is always discrete; remove discrete=False or use uniform(low, high)")
+                    throw fail(
+                        .invalidOption,
+                        value.column,
+                        "randint is always discrete; remove discrete=False or use uniform(low, high)"
+                    )
                 }
                 options.discrete = flag
             case "precision":
@@ -48,16 +54,22 @@ extension DimensionBuilder {
                 case .int(let digits) where digits > 0:
                     options.precision = digits
                 default:
-                    throw fail(.invalidOption, value.column,
-                        "precision must be a positive integer (significant digits) or None, got \(value.display)")
+                    throw fail(
+                        .invalidOption,
+                        value.column,
+                        "precision must be a positive integer (significant digits) or None, got \(value.display)"
+                    )
                 }
                 options.precisionColumn = keyword.column
             case "shape":
                 options.shape = try readShape(value)
             case "default_value":
                 guard let json = value.json else {
-                    throw fail(.invalidOption, value.column,
-                        "default_value must be a number, a string, True, False, None or a list, got a dict")
+                    throw fail(
+                        .invalidOption,
+                        value.column,
+                        "default_value must be a number, a string, True, False, None or a list, got a dict"
+                    )
                 }
                 options.defaultValue = (json, value.column)
             default:
@@ -65,8 +77,11 @@ extension DimensionBuilder {
             }
         }
         if options.discrete, let column = options.precisionColumn {
-            throw fail(.invalidOption, column,
-                "precision applies to real dimensions only; remove it or remove discrete=True")
+            throw fail(
+                .invalidOption,
+                column,
+                "precision applies to real dimensions only; remove it or remove discrete=True"
+            )
         }
         return options
     }
@@ -76,15 +91,18 @@ extension DimensionBuilder {
         let detail: String
         switch keyword.name {
         case "seed", "random_state":
-            detail = "'\(keyword.name)=' is not allowed in a prior: randomness is seeded once per experiment "
+            detail =
+                "'\(keyword.name)=' is not allowed in a prior: randomness is seeded once per experiment "
                 + "(the algorithm's seed option); remove it"
         case "size":
             detail = "'size=' is not supported; use shape= instead, e.g. shape=3 or shape=(2, 3)"
         case "low", "high":
-            detail = "'\(keyword.name)=' is not supported (Oríon 0.2.7 used it to clip the interval silently); "
+            detail =
+                "'\(keyword.name)=' is not supported (Oríon 0.2.7 used it to clip the interval silently); "
                 + "write the bounds as arguments, e.g. \(prior == "fidelity" ? "fidelity(1, 81)" : "uniform(0, 1)")"
         case "loc", "scale":
-            detail = "scipy's '\(keyword.name)=' is not supported; write the prior's own arguments, e.g. "
+            detail =
+                "scipy's '\(keyword.name)=' is not supported; write the prior's own arguments, e.g. "
                 + "uniform(low, high) or normal(mean, sd)"
         default:
             return

@@ -38,40 +38,54 @@ struct DimensionBuilder {
             floatLiterals: floatLiterals
         )
         if let (value, column) = options.defaultValue, !result.contains(value) {
-            throw fail(.invalidOption, column,
+            throw fail(
+                .invalidOption,
+                column,
                 "default_value \(value.pythonRepr) is not inside \(result.priorWithoutDefault); choose a value "
-                    + (result.shape.isEmpty ? "inside the prior" : "list of that shape inside the prior"))
+                    + (result.shape.isEmpty ? "inside the prior" : "list of that shape inside the prior")
+            )
         }
         return result
     }
 
     /// The two positional numbers of `name(first, second)`, with the columns and float-ness of each.
     private func twoNumbers(
-        _ labels: (String, String), usage: String, allowing extra: Int = 0
+        _ labels: (String, String),
+        usage: String,
+        allowing extra: Int = 0
     ) throws(SpaceError) -> [PythonLiteral] {
         let arguments = call.positional
         if arguments.count < 2 {
             var detail = "'\(call.name)' needs two arguments: \(usage)"
             if call.name == "uniform" && arguments.count == 1 {
-                detail += "; Oríon 0.2.7 read uniform(a) as scipy's uniform(loc=a, scale=1), i.e. [a, a + 1]: "
+                detail +=
+                    "; Oríon 0.2.7 read uniform(a) as scipy's uniform(loc=a, scale=1), i.e. [a, a + 1]: "
                     + "write both bounds"
             }
             throw fail(.invalidArguments, call.closeColumn, detail)
         }
         if arguments.count > 2 + extra {
-            throw fail(.invalidArguments, arguments[2 + extra].column,
+            throw fail(
+                .invalidArguments,
+                arguments[2 + extra].column,
                 "too many arguments for '\(call.name)': \(usage); options are given as keywords, "
-                    + "e.g. discrete=True")
+                    + "e.g. discrete=True"
+            )
         }
         for (argument, label) in zip(arguments, [labels.0, labels.1]) where argument.number == nil {
-            throw fail(.invalidArguments, argument.column,
-                "the \(label) of '\(call.name)' must be a number, got \(argument.display)")
+            throw fail(
+                .invalidArguments,
+                argument.column,
+                "the \(label) of '\(call.name)' must be a number, got \(argument.display)"
+            )
         }
         return arguments
     }
 
     private func numericPrior(
-        _ prior: String, discrete: Bool, floatLiterals: inout Set<PriorArgument>
+        _ prior: String,
+        discrete: Bool,
+        floatLiterals: inout Set<PriorArgument>
     ) throws(SpaceError) -> Prior {
         let isNormal = prior == "normal"
         let labels = isNormal ? ("mean", "standard deviation") : ("lower bound", "upper bound")
@@ -84,24 +98,36 @@ struct DimensionBuilder {
         if arguments[1].isFloat { floatLiterals.insert(names.1) }
         if isNormal {
             guard second > 0 else {
-                throw fail(.invalidArguments, arguments[1].column,
-                    "the standard deviation of '\(call.name)' must be > 0, got \(arguments[1].display)")
+                throw fail(
+                    .invalidArguments,
+                    arguments[1].column,
+                    "the standard deviation of '\(call.name)' must be > 0, got \(arguments[1].display)"
+                )
             }
             return .normal(mean: first, sd: second)
         }
         if prior == "loguniform" && first <= 0 {
-            throw fail(.invalidArguments, arguments[0].column,
-                "the lower bound of '\(call.name)' must be > 0 (its log is taken), got \(arguments[0].display)")
+            throw fail(
+                .invalidArguments,
+                arguments[0].column,
+                "the lower bound of '\(call.name)' must be > 0 (its log is taken), got \(arguments[0].display)"
+            )
         }
         guard first < second else {
-            throw fail(.invalidArguments, arguments[1].column,
+            throw fail(
+                .invalidArguments,
+                arguments[1].column,
                 "the upper bound \(arguments[1].display) of '\(call.name)' must be greater than the lower bound "
-                    + "\(arguments[0].display)")
+                    + "\(arguments[0].display)"
+            )
         }
         if discrete && first.rounded(.up) > second.rounded(.down) {
-            throw fail(.invalidArguments, arguments[0].column,
+            throw fail(
+                .invalidArguments,
+                arguments[0].column,
                 "no integer lies in [\(arguments[0].display), \(arguments[1].display)]; widen the bounds or "
-                    + "remove discrete=True")
+                    + "remove discrete=True"
+            )
         }
         return prior == "loguniform" ? .logUniform(low: first, high: second) : .uniform(low: first, high: second)
     }
@@ -111,22 +137,31 @@ struct DimensionBuilder {
         var bounds: [Int] = []
         for argument in arguments {
             guard case .int(let value) = argument.value else {
-                throw fail(.invalidArguments, argument.column,
-                    "the bounds of 'randint' must be integers, got \(argument.display)")
+                throw fail(
+                    .invalidArguments,
+                    argument.column,
+                    "the bounds of 'randint' must be integers, got \(argument.display)"
+                )
             }
             bounds.append(value)
         }
         guard bounds[0] < bounds[1] else {
-            throw fail(.invalidArguments, arguments[1].column,
+            throw fail(
+                .invalidArguments,
+                arguments[1].column,
                 "randint(low, high) draws from [low, high), high excluded, so high must be greater than low; "
-                    + "got \(bounds[0]) and \(bounds[1])")
+                    + "got \(bounds[0]) and \(bounds[1])"
+            )
         }
         return .randint(low: bounds[0], high: bounds[1])
     }
 
     private func fidelityPrior(base keywordBase: PythonLiteral?) throws(SpaceError) -> Prior {
-        let arguments = try twoNumbers(("lower bound", "upper bound"), usage: "fidelity(low, high, base=2)",
-            allowing: 1)
+        let arguments = try twoNumbers(
+            ("lower bound", "upper bound"),
+            usage: "fidelity(low, high, base=2)",
+            allowing: 1
+        )
         let low = arguments[0].number ?? 0
         let high = arguments[1].number ?? 0
         if arguments.count == 3, keywordBase != nil {
@@ -135,19 +170,28 @@ struct DimensionBuilder {
         var base = 2.0
         if let literal = arguments.count == 3 ? arguments[2] : keywordBase {
             guard let value = literal.number, value >= 1 else {
-                throw fail(.invalidOption, literal.column,
-                    "the base of 'fidelity' must be a number >= 1 (1 means linear levels), got \(literal.display)")
+                throw fail(
+                    .invalidOption,
+                    literal.column,
+                    "the base of 'fidelity' must be a number >= 1 (1 means linear levels), got \(literal.display)"
+                )
             }
             base = value
         }
         guard low > 0 else {
-            throw fail(.invalidArguments, arguments[0].column,
-                "the lower bound of 'fidelity' must be > 0, got \(arguments[0].display)")
+            throw fail(
+                .invalidArguments,
+                arguments[0].column,
+                "the lower bound of 'fidelity' must be > 0, got \(arguments[0].display)"
+            )
         }
         guard low <= high else {
-            throw fail(.invalidArguments, arguments[1].column,
+            throw fail(
+                .invalidArguments,
+                arguments[1].column,
                 "the upper bound \(arguments[1].display) of 'fidelity' must be >= the lower bound "
-                    + arguments[0].display)
+                    + arguments[0].display
+            )
         }
         return .fidelity(low: low, high: high, base: base)
     }

@@ -43,8 +43,9 @@ struct PriorLexer {
             }
             return PriorToken(kind: .identifier(name), column: column)
         }
-        if character.isASCII && character.isNumber || character == "." && (peek(1)?.isASCII ?? false)
-            && (peek(1)?.isNumber ?? false)
+        if character.isASCII && character.isNumber
+            || character == "." && (peek(1)?.isASCII ?? false)
+                && (peek(1)?.isNumber ?? false)
         {
             return try number(column: column)
         }

@@ -67,32 +67,50 @@ struct PriorParser {
         var call = PriorCall(name: name, nameColumn: nameColumn, positional: [], keywords: [], closeColumn: 0)
         while !isPunctuation(")") {
             if current.kind == .end {
-                throw closingError(found: current, open: "(", close: ")", openColumn: openColumn,
-                    what: "the arguments of '\(name)'")
+                throw closingError(
+                    found: current,
+                    open: "(",
+                    close: ")",
+                    openColumn: openColumn,
+                    what: "the arguments of '\(name)'"
+                )
             }
             try parseArgument(into: &call)
             if isPunctuation(",") {
                 position += 1
             } else if !isPunctuation(")") {
-                throw closingError(found: current, open: "(", close: ")", openColumn: openColumn,
-                    what: "the arguments of '\(name)'")
+                throw closingError(
+                    found: current,
+                    open: "(",
+                    close: ")",
+                    openColumn: openColumn,
+                    what: "the arguments of '\(name)'"
+                )
             }
         }
         call.closeColumn = current.column
         position += 1
         if current.kind != .end {
-            throw error(current.column,
-                "unexpected \(current.display) after the closing ')' of '\(name)'; remove it")
+            throw error(
+                current.column,
+                "unexpected \(current.display) after the closing ')' of '\(name)'; remove it"
+            )
         }
         return call
     }
 
     private func closingError(
-        found: PriorToken, open: Character, close: Character, openColumn: Int, what: String
+        found: PriorToken,
+        open: Character,
+        close: Character,
+        openColumn: Int,
+        what: String
     ) -> SpaceError {
         if found.kind == .end {
-            return error(found.column,
-                "expected '\(close)' after \(what); the '\(open)' at column \(openColumn) is never closed")
+            return error(
+                found.column,
+                "expected '\(close)' after \(what); the '\(open)' at column \(openColumn) is never closed"
+            )
         }
         return error(found.column, "expected ',' or '\(close)' in \(what), found \(found.display)")
     }
@@ -126,8 +144,11 @@ struct PriorParser {
         case .identifier("False"): return PythonLiteral(value: .bool(false), column: token.column)
         case .identifier("None"): return PythonLiteral(value: .none, column: token.column)
         case .identifier(let name):
-            throw error(token.column, "unexpected name '\(name)'; quote strings ('\(name)'), "
-                + "and use only literals: numbers, strings, True, False, None, lists, tuples and dicts")
+            throw error(
+                token.column,
+                "unexpected name '\(name)'; quote strings ('\(name)'), "
+                    + "and use only literals: numbers, strings, True, False, None, lists, tuples and dicts"
+            )
         case .punctuation("-"), .punctuation("+"):
             let operand = current
             position += 1
@@ -149,26 +170,38 @@ struct PriorParser {
         case .punctuation("{"):
             return try parseDict(openColumn: token.column)
         default:
-            throw error(token.column, "expected a value (a number, a string, True, False, None, a list, a tuple "
-                + "or a dict), found \(token.display)")
+            throw error(
+                token.column,
+                "expected a value (a number, a string, True, False, None, a list, a tuple "
+                    + "or a dict), found \(token.display)"
+            )
         }
     }
 
     private mutating func parseItems(
-        close: Character, openColumn: Int, what: String
+        close: Character,
+        openColumn: Int,
+        what: String
     ) throws(SpaceError) -> [PythonLiteral] {
         try parseSequence(close: close, openColumn: openColumn, what: what).items
     }
 
     private mutating func parseSequence(
-        close: Character, openColumn: Int, what: String
+        close: Character,
+        openColumn: Int,
+        what: String
     ) throws(SpaceError) -> (items: [PythonLiteral], trailingComma: Bool) {
         var items: [PythonLiteral] = []
         var trailingComma = false
         while !isPunctuation(close) {
             if current.kind == .end {
-                throw closingError(found: current, open: close == "]" ? "[" : "(", close: close,
-                    openColumn: openColumn, what: what)
+                throw closingError(
+                    found: current,
+                    open: close == "]" ? "[" : "(",
+                    close: close,
+                    openColumn: openColumn,
+                    what: what
+                )
             }
             items.append(try parseValue())
             trailingComma = false
@@ -176,8 +209,13 @@ struct PriorParser {
                 position += 1
                 trailingComma = true
             } else if !isPunctuation(close) {
-                throw closingError(found: current, open: close == "]" ? "[" : "(", close: close,
-                    openColumn: openColumn, what: what)
+                throw closingError(
+                    found: current,
+                    open: close == "]" ? "[" : "(",
+                    close: close,
+                    openColumn: openColumn,
+                    what: what
+                )
             }
         }
         position += 1

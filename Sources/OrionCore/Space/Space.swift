@@ -13,12 +13,19 @@ public struct Space: Hashable, Sendable {
     ///   none.
     public init(dimensions: [Dimension]) throws(SpaceError) {
         guard !dimensions.isEmpty else {
-            throw SpaceError(.emptySpace, "the search space has no dimension; define at least one prior, e.g. "
-                + "--lr~'loguniform(1e-5, 1)'")
+            throw SpaceError(
+                .emptySpace,
+                "the search space has no dimension; define at least one prior, e.g. "
+                    + "--lr~'loguniform(1e-5, 1)'"
+            )
         }
         let sorted = dimensions.sorted { $0.name < $1.name }
         for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.name == next.name {
-            throw SpaceError(.duplicateDimension, dimension: next.name, "defined twice; give each prior a distinct name")
+            throw SpaceError(
+                .duplicateDimension,
+                dimension: next.name,
+                "defined twice; give each prior a distinct name"
+            )
         }
         self.dimensions = sorted
     }

@@ -37,7 +37,8 @@ extension UserCommand {
             throw CommandError(
                 .missingValue,
                 "the trial has no value for '\(dimension)' (it has \(known.isEmpty ? "none" : known)):"
-                    + " the command and the experiment's space disagree; use the command the experiment was created with"
+                    + " the command and the experiment's space disagree;"
+                    + " use the command the experiment was created with"
             )
         }
         return value.pythonString
@@ -149,7 +150,9 @@ public struct TemplateContext: Sendable {
     }
 }
 
-/// Why a user command cannot be parsed or rendered. The message is one line that says how to fix it.
+/// Why a user command cannot be parsed or rendered.
+///
+/// The message is one line that says how to fix it.
 public struct CommandError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What kind of problem it is.
     public enum Code: String, Sendable, Equatable {

@@ -80,7 +80,14 @@ public struct UserCommand: Sendable, Hashable, Codable {
             }
             executable = try Self.resolveProgram(first, currentDirectory: currentDirectory, searchPath: searchPath)
             let scriptPath = Self.absolute(scriptArgument, in: currentDirectory)
-            guard Self.fileKind(scriptPath) != nil else {
+            switch Self.fileKind(scriptPath) {
+            case .file: break
+            case .directory:
+                throw CommandError(
+                    .notExecutable,
+                    "script '\(scriptArgument)' is a directory: give the path of the file to run"
+                )
+            case nil:
                 throw CommandError(.scriptNotFound, Self.notFoundMessage(scriptArgument, currentDirectory))
             }
             script = scriptPath
@@ -102,12 +109,12 @@ public struct UserCommand: Sendable, Hashable, Codable {
             firstArgument = 1
         }
         self.arguments = arguments
-        var parser = ArgumentParser(firstIndex: firstArgument)
+        var reader = ScriptArgumentReader(firstIndex: firstArgument)
         for item in arguments.dropFirst(firstArgument) {
-            try parser.consume(item)
+            try reader.consume(item)
         }
-        pieces = parser.pieces
-        priors = parser.priors
+        pieces = reader.pieces
+        priors = reader.priors
     }
 
     /// The programs that start the trial's argv: the script, or the interpreter and the script.
@@ -121,7 +128,7 @@ public struct UserCommand: Sendable, Hashable, Codable {
 
 extension UserCommand {
     /// Reads the script's arguments one by one, recognizing the prior forms.
-    struct ArgumentParser {
+    struct ScriptArgumentReader {
         /// The index in the full command of the next item.
         var index: Int
         var pieces: [Piece] = []

@@ -8,10 +8,8 @@ final class ConfigurationLoaderEnvironmentTests: XCTestCase {
         do {
             _ = try ConfigurationLoader.layer(fromEnvironment: environment)
             return nil
-        } catch let error as ConfigurationError {
-            return error.message
         } catch {
-            return "unexpected \(error)"
+            return error.message
         }
     }
 
@@ -53,7 +51,9 @@ final class ConfigurationLoaderEnvironmentTests: XCTestCase {
     }
 
     func testIdleTimeoutWinsOverDeprecatedMaxIdleTime() throws {
-        let both = try ConfigurationLoader.layer(fromEnvironment: ["ORION_MAX_IDLE_TIME": "5", "ORION_IDLE_TIMEOUT": "7"])
+        let both = try ConfigurationLoader.layer(fromEnvironment: [
+            "ORION_MAX_IDLE_TIME": "5", "ORION_IDLE_TIMEOUT": "7",
+        ])
         XCTAssertEqual(both.worker.idleTimeout, 7)
         XCTAssertEqual(both.sources["worker.idle_timeout"], "env ORION_IDLE_TIMEOUT")
         let alias = try ConfigurationLoader.layer(fromEnvironment: ["ORION_MAX_IDLE_TIME": "5"])
@@ -64,7 +64,8 @@ final class ConfigurationLoaderEnvironmentTests: XCTestCase {
     func testBadNumbersNameTheVariable() {
         XCTAssertEqual(
             message(["ORION_EXP_MAX_TRIALS": "lots"]),
-            "environment variable ORION_EXP_MAX_TRIALS must be an integer, not 'lots'; set e.g. ORION_EXP_MAX_TRIALS=100"
+            "environment variable ORION_EXP_MAX_TRIALS must be an integer, not 'lots';"
+                + " set e.g. ORION_EXP_MAX_TRIALS=100"
         )
         XCTAssertEqual(
             message(["ORION_HEARTBEAT": "-1"]),

@@ -12,10 +12,8 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         do {
             _ = try ConfigurationLoader.layer(fromYAML: yaml, path: "/x/o.yaml")
             return nil
-        } catch let error as ConfigurationError {
-            return error.message
         } catch {
-            return "unexpected \(error)"
+            return error.message
         }
     }
 
@@ -34,7 +32,8 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         XCTAssertEqual(try address("storage: {database: {type: EphemeralDB}}"), "memory:")
         XCTAssertEqual(
             try address(
-                "storage: {database: {type: postgresql, host: db.lab, port: 5433, name: hpo, user: me, password: 'p@ss'}}"
+                "storage: {database: {type: postgresql, host: db.lab, port: 5433, name: hpo, user: me,"
+                    + " password: 'p@ss'}}"
             ),
             "postgres://me:p%40ss@db.lab:5433/hpo"
         )
@@ -42,7 +41,10 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
     }
 
     func testTopLevelDatabaseIsAccepted() throws {
-        let layer = try ConfigurationLoader.layer(fromYAML: "database:\n  type: sqlite\n  host: /a.db\n", path: "/x/o.yaml")
+        let layer = try ConfigurationLoader.layer(
+            fromYAML: "database:\n  type: sqlite\n  host: /a.db\n",
+            path: "/x/o.yaml"
+        )
         XCTAssertEqual(layer.storage.address, "sqlite:///a.db")
         XCTAssertEqual(layer.sources["storage.address"], "file /x/o.yaml:1:1")
         XCTAssertEqual(layer.notes, ["/x/o.yaml:1:1: top-level 'database' is deprecated: put it under 'storage:'"])
@@ -69,7 +71,8 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         )
         XCTAssertEqual(
             message("storage: {type: track}"),
-            "/x/o.yaml:1:17: storage type 'track' is not supported: leave 'type' out (or write 'legacy', Oríon's default)"
+            "/x/o.yaml:1:17: storage type 'track' is not supported:"
+                + " leave 'type' out (or write 'legacy', Oríon's default)"
         )
     }
 

@@ -43,7 +43,10 @@ final class YAMLLayerReaderTests: XCTestCase {
         XCTAssertEqual(read.experiment.maxTrials, 100)
         XCTAssertEqual(read.experiment.maxBroken, 3)
         XCTAssertEqual(read.experiment.workingDir, "/scratch/exp")
-        XCTAssertEqual(read.experiment.algorithm, AlgorithmConfig(name: "tpe", options: ["seed": 1, "n_initial_points": 20]))
+        XCTAssertEqual(
+            read.experiment.algorithm,
+            AlgorithmConfig(name: "tpe", options: ["seed": 1, "n_initial_points": 20])
+        )
         XCTAssertEqual(read.worker.nWorkers, 4)
         XCTAssertEqual(read.worker.poolSize, 0)
         XCTAssertEqual(read.worker.heartbeat, 120)
@@ -59,7 +62,7 @@ final class YAMLLayerReaderTests: XCTestCase {
         XCTAssertEqual(read.sources["storage.address"], "file /x/orion.yaml:14:25")
         XCTAssertEqual(
             read.notes,
-            ["/x/orion.yaml:8:75: 'worker.executor_configuration' is ignored: swift-orion has no executors"]
+            ["/x/orion.yaml:8:62: 'worker.executor_configuration' is ignored: swift-orion has no executors"]
         )
     }
 
@@ -91,7 +94,9 @@ final class YAMLLayerReaderTests: XCTestCase {
         XCTAssertEqual(read.worker.poolSize, 2)
         XCTAssertEqual(read.worker.userScriptConfig, "cfg")
         XCTAssertEqual(read.experiment.algorithm, AlgorithmConfig(name: "random"))
-        XCTAssertTrue(read.notes.contains("/x/orion.yaml:1:1: top-level 'name' is deprecated: put it under 'experiment:'"))
+        XCTAssertTrue(
+            read.notes.contains("/x/orion.yaml:1:1: top-level 'name' is deprecated: put it under 'experiment:'")
+        )
         XCTAssertTrue(read.notes.contains("/x/orion.yaml:4:1: 'algorithms' is deprecated: write 'algorithm'"))
     }
 
@@ -120,7 +125,10 @@ final class YAMLLayerReaderTests: XCTestCase {
     // MARK: - Algorithm forms
 
     func testAlgorithmForms() throws {
-        XCTAssertEqual(try layer("experiment: {algorithm: random}").experiment.algorithm, AlgorithmConfig(name: "random"))
+        XCTAssertEqual(
+            try layer("experiment: {algorithm: random}").experiment.algorithm,
+            AlgorithmConfig(name: "random")
+        )
         XCTAssertEqual(
             try layer("experiment: {algorithm: {tpe: {seed: 1}}}").experiment.algorithm,
             AlgorithmConfig(name: "tpe", options: ["seed": 1])
@@ -129,14 +137,19 @@ final class YAMLLayerReaderTests: XCTestCase {
             try layer("experiment: {algorithm: {of_type: TPE, seed: 1, gamma: 0.25}}").experiment.algorithm,
             AlgorithmConfig(name: "tpe", options: ["seed": 1, "gamma": 0.25])
         )
-        XCTAssertEqual(try layer("experiment: {algorithm: {asha: }}").experiment.algorithm, AlgorithmConfig(name: "asha"))
+        XCTAssertEqual(
+            try layer("experiment: {algorithm: {asha: }}").experiment.algorithm,
+            AlgorithmConfig(name: "asha")
+        )
         XCTAssertEqual(
             try layer("experiment: {algorithm: {random: {seed: null}}}").experiment.algorithm,
             AlgorithmConfig(name: "random", options: ["seed": nil])
         )
         XCTAssertEqual(
-            try layer("experiment:\n  algorithm:\n    gridsearch: {n_values: {x: 3, y: 4}, grid: [1, 'two', 3.5, true]}\n")
-                .experiment.algorithm,
+            try layer(
+                "experiment:\n  algorithm:\n    gridsearch: {n_values: {x: 3, y: 4}, grid: [1, 'two', 3.5, true]}\n"
+            )
+            .experiment.algorithm,
             AlgorithmConfig(
                 name: "gridsearch",
                 options: ["n_values": ["x": 3, "y": 4], "grid": [1, "two", 3.5, true]]
@@ -194,7 +207,8 @@ final class YAMLLayerReaderTests: XCTestCase {
         )
         XCTAssertEqual(
             message("worker:\n  heartbeat: [1]\n"),
-            "/x/orion.yaml:2:14: 'worker.heartbeat' must be a number of seconds, not a list; write e.g. `heartbeat: 120`"
+            "/x/orion.yaml:2:14: 'worker.heartbeat' must be a number of seconds, not a list;"
+                + " write e.g. `heartbeat: 120`"
         )
         XCTAssertEqual(
             message("experiment:\n  name: {a: 1}\n"),
@@ -221,7 +235,7 @@ final class YAMLLayerReaderTests: XCTestCase {
         XCTAssertTrue(text?.hasPrefix("/x/orion.yaml:3:1: invalid YAML: ") == true, text ?? "")
         XCTAssertEqual(
             message("experiment:\n  name: a\n  name: b\n"),
-            "/x/orion.yaml:1:1: key 'name' given twice in the same mapping; keep one"
+            "/x/orion.yaml:2:3: key 'name' given twice in the same mapping; keep one"
         )
     }
 
@@ -235,7 +249,9 @@ final class YAMLLayerReaderTests: XCTestCase {
     // MARK: - Ignored sections
 
     func testIgnoredSettingsGiveNotes() throws {
-        let read = try layer("worker: {executor: joblib}\nevc: {enable: true}\nexperiment: {strategy: {MaxParallelStrategy: {}}}\n")
+        let read = try layer(
+            "worker: {executor: joblib}\nevc: {enable: true}\nexperiment: {strategy: {MaxParallelStrategy: {}}}\n"
+        )
         XCTAssertEqual(
             read.notes,
             [

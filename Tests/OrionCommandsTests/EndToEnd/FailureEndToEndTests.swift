@@ -45,7 +45,8 @@ final class FailureEndToEndTests: XCTestCase {
         XCTAssertEqual(output.status, 1)
         XCTAssertTrue(output.stdout.contains("Worker has reached broken trials threshold"), output.stdout)
         XCTAssertTrue(output.stderr.contains("the script exited with code 3"), output.stderr)
-        XCTAssertEqual(try await sandbox.trials(of: "failing").filter { $0.status == .broken }.count, 3)
+        let failing = try await sandbox.trials(of: "failing")
+        XCTAssertEqual(failing.filter { $0.status == .broken }.count, 3)
         // The experiment is now broken: a new worker stops at once, and says why.
         let again = try sandbox.run(["hunt", "-n", "failing", "--exp-max-trials", "10", script, "-x~uniform(0, 1)"])
         XCTAssertEqual(again.status, 1)
@@ -67,7 +68,8 @@ final class FailureEndToEndTests: XCTestCase {
                 "hunt", "-n", name, "--exp-max-trials", "1", "--exp-max-broken", "1", script, "-x~uniform(0, 1)",
             ])
             XCTAssertEqual(output.status, 1, name)
-            let trial = try await XCTUnwrapAsync(try await sandbox.trials(of: name).first)
+            let stored = try await sandbox.trials(of: name)
+            let trial = try XCTUnwrap(stored.first)
             XCTAssertEqual(trial.status, .broken)
             XCTAssertTrue(trial.failure?.contains(reason) ?? false, "\(name): \(trial.failure ?? "")")
         }
@@ -133,8 +135,4 @@ final class FailureEndToEndTests: XCTestCase {
         XCTAssertEqual(Set(trials.map(\.id)), Set(interrupted.map(\.id)))
         XCTAssertEqual(trials.map(\.status), [.completed, .completed])
     }
-}
-
-func XCTUnwrapAsync<T>(_ value: T?, file: StaticString = #filePath, line: UInt = #line) async throws -> T {
-    try XCTUnwrap(value, file: file, line: line)
 }

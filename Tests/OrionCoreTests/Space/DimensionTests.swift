@@ -51,6 +51,14 @@ final class DimensionTests: XCTestCase {
         XCTAssertTrue(twoDigits.allSatisfy { SignificantDigits.round($0, digits: 2) == $0 && $0 >= 1 && $0 <= 100 })
     }
 
+    func testApplyingPrecision() throws {
+        XCTAssertEqual(try dimension("uniform(0, 20000)").applyingPrecision(12345.678), 12350)
+        XCTAssertEqual(try dimension("uniform(0.5, 0.99999)").applyingPrecision(0.99996), 0.9999)
+        XCTAssertEqual(try dimension("normal(0, 1, precision=2)").applyingPrecision(-0.123), -0.12)
+        XCTAssertEqual(try dimension("uniform(0, 1, precision=None)").applyingPrecision(0.123456), 0.123456)
+        XCTAssertEqual(try dimension("fidelity(1, 10)").applyingPrecision(2.345678), 2.345678)
+    }
+
     func testLogUniformSampling() throws {
         let values = doubles(try samples("loguniform(1e-3, 1, precision=None)"))
         let logs = values.map { log10($0) }
@@ -121,8 +129,14 @@ final class DimensionTests: XCTestCase {
     }
 
     func testSamplingIsReproducible() throws {
-        XCTAssertEqual(try samples("normal(0, 1)", count: 100, seed: 3), try samples("normal(0, 1)", count: 100, seed: 3))
-        XCTAssertNotEqual(try samples("normal(0, 1)", count: 100, seed: 3), try samples("normal(0, 1)", count: 100, seed: 4))
+        XCTAssertEqual(
+            try samples("normal(0, 1)", count: 100, seed: 3),
+            try samples("normal(0, 1)", count: 100, seed: 3)
+        )
+        XCTAssertNotEqual(
+            try samples("normal(0, 1)", count: 100, seed: 3),
+            try samples("normal(0, 1)", count: 100, seed: 4)
+        )
     }
 
     func testContains() throws {
@@ -186,8 +200,10 @@ final class DimensionTests: XCTestCase {
         XCTAssertEqual(try categories.cast("None"), .null)
         XCTAssertThrowsError(try categories.cast("x")) { error in
             XCTAssertEqual((error as? SpaceError)?.code, .outOfBounds)
-            XCTAssertEqual((error as? SpaceError)?.message,
-                "dimension '/x': 'x' is not one of the categories ['a', 3, True, None]")
+            XCTAssertEqual(
+                (error as? SpaceError)?.message,
+                "dimension '/x': 'x' is not one of the categories ['a', 3, True, None]"
+            )
         }
 
         let shaped = try dimension("uniform(0, 5, shape=2)")
@@ -235,11 +251,19 @@ final class DimensionTests: XCTestCase {
         let rate = OrionCore.Dimension(name: "/r", prior: .uniform(low: 0, high: 1), kind: .integer)
         XCTAssertEqual(rate.priorString, "uniform(0, 1, discrete=True)")
         let floats = OrionCore.Dimension(
-            name: "/f", prior: .uniform(low: 0, high: 1), kind: .real, floatLiterals: [.low, .mean]
+            name: "/f",
+            prior: .uniform(low: 0, high: 1),
+            kind: .real,
+            floatLiterals: [.low, .mean]
         )
         XCTAssertEqual(floats.priorString, "uniform(0.0, 1.0)")
         XCTAssertEqual(floats.effectiveFloatLiterals, [.low, .high])
-        var fidelity = OrionCore.Dimension(name: "/e", prior: .fidelity(low: 1, high: 9, base: 2), kind: .fidelity, shape: [2])
+        var fidelity = OrionCore.Dimension(
+            name: "/e",
+            prior: .fidelity(low: 1, high: 9, base: 2),
+            kind: .fidelity,
+            shape: [2]
+        )
         XCTAssertEqual(fidelity.shape, [])
         fidelity.defaultValue = 3
         XCTAssertEqual(fidelity.defaultValue, 9)

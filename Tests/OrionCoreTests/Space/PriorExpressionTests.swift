@@ -13,8 +13,12 @@ final class PriorExpressionTests: XCTestCase {
     }
 
     private func assertError(
-        _ text: String, _ code: SpaceError.Code, column: Int?, containing fragment: String? = nil,
-        file: StaticString = #filePath, line: UInt = #line
+        _ text: String,
+        _ code: SpaceError.Code,
+        column: Int?,
+        containing fragment: String? = nil,
+        file: StaticString = #filePath,
+        line: UInt = #line
     ) {
         do {
             let dimension = try PriorExpression.parse(text, name: "/lr")
@@ -74,11 +78,16 @@ final class PriorExpressionTests: XCTestCase {
             ("choices('a', \"b\", 3)", "choices(['a', 'b', 3])"),
             ("choices([1, 2, 3],)", "choices([1, 2, 3])"),
             ("choices([True, False, None, 1.5])", "choices([True, False, None, 1.5])"),
-            ("choices(['it\\'s', \"a\\nb\", 'tab\\t', '\\x41\\u00e9'])", "choices([\"it's\", 'a\\nb', 'tab\\t', 'Aé'])"),
+            (
+                "choices(['it\\'s', \"a\\nb\", 'tab\\t', '\\x41\\u00e9'])",
+                "choices([\"it's\", 'a\\nb', 'tab\\t', 'Aé'])"
+            ),
             ("choices({'a': 0.5, 'b': 0.5})", "choices(['a', 'b'])"),
             ("choices({1: 0.1, 'x': 0.9}, default_value='x')", "choices({1: 0.1, 'x': 0.9}, default_value='x')"),
-            ("choices(['x', 'y'], shape=2, default_value=['x', 'y'])",
-                "choices(['x', 'y'], shape=2, default_value=['x', 'y'])"),
+            (
+                "choices(['x', 'y'], shape=2, default_value=['x', 'y'])",
+                "choices(['x', 'y'], shape=2, default_value=['x', 'y'])"
+            ),
             ("fidelity(1, 81, 3)", "fidelity(1, 81, base=3)"),
             ("fidelity(1, 81, base=2)", "fidelity(1, 81)"),
             ("fidelity(1.0, 100.0)", "fidelity(1, 100)"),
@@ -122,7 +131,8 @@ final class PriorExpressionTests: XCTestCase {
             "loguniform(1e-5, 1)", "loguniform(1, 1024, discrete=True, default_value=8)", "normal(0, 1, precision=7)",
             "gaussian(1e3, 2.0, discrete=True)", "randint(0, 10, shape=4)", "choices(['a', 'b', 3, 2.5, None])",
             "choices({'a': 0.1, 'b': 0.2, 'c': 0.7}, default_value='c')", "choices('x', 'y', shape=(2, 2))",
-            "fidelity(1, 81, base=3)", "fidelity(0.5, 1.5, base=1.5)", "uniform(0, 10, default_value=2.5, shape=2)"
+            "fidelity(1, 81, base=3)", "fidelity(0.5, 1.5, base=1.5)",
+            "uniform(0, 10, default_value=2.5, shape=2)"
                 .replacingOccurrences(of: "default_value=2.5, shape=2", with: "shape=2, default_value=[2.5, 1]"),
             "uniform(-1e-7, 1e+20)", "choices(['\\\\', '\"', \"'\"])",
         ]
@@ -161,8 +171,13 @@ final class PriorExpressionTests: XCTestCase {
     }
 
     func testUnknownPriors() {
-        assertError("beta(2, 3)", .unknownPrior, column: 1, containing: "uniform, loguniform, normal (or gaussian), "
-            + "choices, randint, fidelity")
+        assertError(
+            "beta(2, 3)",
+            .unknownPrior,
+            column: 1,
+            containing: "uniform, loguniform, normal (or gaussian), "
+                + "choices, randint, fidelity"
+        )
         assertError("  poisson(3)", .unknownPrior, column: 3, containing: "unknown prior 'poisson'")
         assertError("Uniform(0, 1)", .unknownPrior, column: 1, containing: "lower case: 'uniform'")
     }
@@ -202,14 +217,23 @@ final class PriorExpressionTests: XCTestCase {
         assertError("uniform(0, 1, precision=0)", .invalidOption, column: 25, containing: "positive integer")
         assertError("uniform(0, 1, precision=2.5)", .invalidOption, column: 25)
         assertError("uniform(0, 1, precision=True)", .invalidOption, column: 25)
-        assertError("uniform(0, 1, foo=1)", .invalidOption, column: 15,
-            containing: "valid options: discrete, precision, shape, default_value")
+        assertError(
+            "uniform(0, 1, foo=1)",
+            .invalidOption,
+            column: 15,
+            containing: "valid options: discrete, precision, shape, default_value"
+        )
         assertError("choices(['a'], discrete=True)", .invalidOption, column: 16, containing: "shape, default_value")
         assertError("fidelity(1, 10, shape=2)", .invalidOption, column: 17, containing: "valid options: base")
         assertError("uniform(0, 1, default_value=2)", .invalidOption, column: 29, containing: "not inside")
         assertError("uniform(0, 1, default_value='a')", .invalidOption, column: 29)
         assertError("uniform(0, 5, discrete=True, default_value=2.5)", .invalidOption, column: 44)
-        assertError("uniform(0, 1, shape=2, default_value=0.5)", .invalidOption, column: 38, containing: "list of that shape")
+        assertError(
+            "uniform(0, 1, shape=2, default_value=0.5)",
+            .invalidOption,
+            column: 38,
+            containing: "list of that shape"
+        )
         assertError("choices(['a', 'b'], default_value='c')", .invalidOption, column: 35)
         assertError("randint(0, 3, default_value=3)", .invalidOption, column: 29)
         assertError("uniform(0, 1, default_value={'a': 1})", .invalidOption, column: 29)
@@ -220,8 +244,12 @@ final class PriorExpressionTests: XCTestCase {
         assertError("uniform(0, 1, high=0.5)", .invalidOption, column: 15, containing: "clip")
         assertError("normal(loc=0, scale=1)", .invalidOption, column: 8, containing: "scipy")
         assertError("uniform(0, 1, discrete=1)", .invalidOption, column: 24, containing: "True or False")
-        assertError("uniform(0, 1, discrete=True, precision=2)", .invalidOption, column: 30,
-            containing: "real dimensions only")
+        assertError(
+            "uniform(0, 1, discrete=True, precision=2)",
+            .invalidOption,
+            column: 30,
+            containing: "real dimensions only"
+        )
         assertError("randint(0, 3, discrete=False)", .invalidOption, column: 24)
         assertError("uniform(0, 1, shape=0)", .invalidOption, column: 21, containing: "shape=(2, 3)")
         assertError("uniform(0, 1, shape=(2, 'a'))", .invalidOption, column: 25)

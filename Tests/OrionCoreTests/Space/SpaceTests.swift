@@ -74,10 +74,12 @@ final class SpaceTests: XCTestCase {
     }
 
     func testCodableRoundTrip() throws {
-        let space = try Space(priors: priors.merging([
-            "/p": "uniform(0.0, 1, precision=None)", "/q": "choices(['it\\'s', 2.5, None, True])",
-            "/r": "randint(-3, 3, shape=(2, 2))", "/s": "uniform(0, 1e-3, precision=2, default_value=0.0005)",
-        ]) { first, _ in first })
+        let space = try Space(
+            priors: priors.merging([
+                "/p": "uniform(0.0, 1, precision=None)", "/q": "choices(['it\\'s', 2.5, None, True])",
+                "/r": "randint(-3, 3, shape=(2, 2))", "/s": "uniform(0, 1e-3, precision=2, default_value=0.0005)",
+            ]) { first, _ in first }
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let data = try encoder.encode(space)

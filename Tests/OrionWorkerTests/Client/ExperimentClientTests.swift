@@ -34,7 +34,8 @@ final class ExperimentClientTests: XCTestCase {
         let client = try await ExperimentClient.build(
             name: "lib", space: ["/x": "uniform(0, 1)"], maxTrials: 2, storage: storage,
             factory: AlgorithmRegistry.standard)
-        let trial = try XCTUnwrap(try await client.suggest())
+        let suggested = try await client.suggest()
+        let trial = try XCTUnwrap(suggested)
         try await client.observe(trial, objective: 1)
         do {
             try await client.observe(trial, objective: 2)
@@ -66,7 +67,9 @@ final class ExperimentClientTests: XCTestCase {
         // Reopen: the same experiment, resumed, is already done.
         let reopened = try await ExperimentClient.build(
             name: "workon", storage: try SQLiteStorage(path: path), factory: AlgorithmRegistry.standard)
-        XCTAssertNil(try await reopened.suggest())
-        XCTAssertEqual(try await reopened.stats().completed, 40)
+        let next = try await reopened.suggest()
+        XCTAssertNil(next)
+        let stats = try await reopened.stats()
+        XCTAssertEqual(stats.completed, 40)
     }
 }

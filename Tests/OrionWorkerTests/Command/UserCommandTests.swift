@@ -66,7 +66,10 @@ final class UserCommandTests: XCTestCase {
     func testShortOptionPrior() throws {
         let parsed = try command(["./train.py", "-x~uniform(0, 1)"])
         XCTAssertEqual(parsed.priors, ["/x": "uniform(0, 1)"])
-        XCTAssertEqual(try parsed.render(values: ["/x": 0.5], context: context), [directory + "/train.py", "-x", "0.5"])
+        XCTAssertEqual(
+            try parsed.render(values: ["/x": 0.5], context: context),
+            [directory + "/train.py", "-x", "0.5"]
+        )
     }
 
     func testLongOptionPrior() throws {
@@ -78,7 +81,10 @@ final class UserCommandTests: XCTestCase {
         // Oríon passes `-y`; we pass what the user wrote.
         let parsed = try command(["./train.py", "--y~uniform(0, 1)"])
         XCTAssertEqual(parsed.priors, ["/y": "uniform(0, 1)"])
-        XCTAssertEqual(try parsed.render(values: ["/y": 0.25], context: context), [directory + "/train.py", "--y", "0.25"])
+        XCTAssertEqual(
+            try parsed.render(values: ["/y": 0.25], context: context),
+            [directory + "/train.py", "--y", "0.25"]
+        )
     }
 
     func testValueFormPrior() throws {
@@ -91,7 +97,10 @@ final class UserCommandTests: XCTestCase {
     func testEqualsFormPrior() throws {
         let parsed = try command(["./train.py", "--lr=orion~loguniform(1e-5, 1)"])
         XCTAssertEqual(parsed.priors, ["/lr": "loguniform(1e-5, 1)"])
-        XCTAssertEqual(try parsed.render(values: ["/lr": 0.5], context: context), [directory + "/train.py", "--lr=0.5"])
+        XCTAssertEqual(
+            try parsed.render(values: ["/lr": 0.5], context: context),
+            [directory + "/train.py", "--lr=0.5"]
+        )
     }
 
     func testPositionalPriorIsNamedByItsIndexInTheCommand() throws {
@@ -116,7 +125,10 @@ final class UserCommandTests: XCTestCase {
         // Oríon: a positional after an option is one more value of that option, not a prior.
         let parsed = try command(["./train.py", "--lr", "0.1", "x~uniform(0, 1)"])
         XCTAssertEqual(parsed.priors, [:])
-        XCTAssertEqual(try parsed.render(values: [:], context: context), [directory + "/train.py", "--lr", "0.1", "x~uniform(0, 1)"])
+        XCTAssertEqual(
+            try parsed.render(values: [:], context: context),
+            [directory + "/train.py", "--lr", "0.1", "x~uniform(0, 1)"]
+        )
     }
 
     func testTildeFollowedByNothingOrSlashIsNotAPrior() throws {
@@ -127,8 +139,13 @@ final class UserCommandTests: XCTestCase {
     }
 
     func testPriorWithKeywordsHoldingEquals() throws {
-        let parsed = try command(["./train.py", "--lr~loguniform(1e-5, 1, precision=2)", "--opt~choices([\"adam\", \"sgd\"])"])
-        XCTAssertEqual(parsed.priors, ["/lr": "loguniform(1e-5, 1, precision=2)", "/opt": "choices([\"adam\", \"sgd\"])"])
+        let parsed = try command([
+            "./train.py", "--lr~loguniform(1e-5, 1, precision=2)", "--opt~choices([\"adam\", \"sgd\"])",
+        ])
+        XCTAssertEqual(
+            parsed.priors,
+            ["/lr": "loguniform(1e-5, 1, precision=2)", "/opt": "choices([\"adam\", \"sgd\"])"]
+        )
         let argv = try parsed.render(values: ["/lr": 0.01, "/opt": "adam"], context: context)
         XCTAssertEqual(argv, [directory + "/train.py", "--lr", "0.01", "--opt", "adam"])
     }
@@ -146,13 +163,19 @@ final class UserCommandTests: XCTestCase {
         )
         XCTAssertEqual(
             argv,
-            [directory + "/train.py", "-a", "1.235e-05", "-b", "12350.0", "-c", "7", "-d", "sgd", "-e", "[0.1, 0.2]", "-f", "True"]
+            [
+                directory + "/train.py", "-a", "1.235e-05", "-b", "12350.0", "-c", "7", "-d", "sgd", "-e", "[0.1, 0.2]",
+                "-f", "True",
+            ]
         )
     }
 
     func testNegativeNumbersAreValuesNotOptions() throws {
         let parsed = try command(["./train.py", "--shift", "-1", "-.5"])
-        XCTAssertEqual(try parsed.render(values: [:], context: context), [directory + "/train.py", "--shift", "-1", "-.5"])
+        XCTAssertEqual(
+            try parsed.render(values: [:], context: context),
+            [directory + "/train.py", "--shift", "-1", "-.5"]
+        )
         // `-1` is a value of --shift, so an orion~ item after it no longer follows an option name.
         XCTAssertEqual(error(["./train.py", "--shift", "-1", "orion~uniform(0, 1)"])?.code, .invalidArgument)
     }
@@ -216,7 +239,10 @@ final class UserCommandTests: XCTestCase {
         XCTAssertEqual(parsed.executable, directory + "/train.py")
         XCTAssertEqual(parsed.script, directory + "/train.py")
         XCTAssertEqual(parsed.arguments, ["./sub/../train.py", "--data", "./plain.py"])
-        XCTAssertEqual(try parsed.render(values: [:], context: context), [directory + "/train.py", "--data", "./plain.py"])
+        XCTAssertEqual(
+            try parsed.render(values: [:], context: context),
+            [directory + "/train.py", "--data", "./plain.py"]
+        )
     }
 
     func testScriptInCurrentDirectoryWithoutSlash() throws {
@@ -256,7 +282,10 @@ final class UserCommandTests: XCTestCase {
             error(["nope"])?.message,
             "script 'nope' not found (looked in \(directory) and on PATH \(binDirectory))"
         )
-        XCTAssertEqual(error(["python2", "plain.py"])?.message, "command 'python2' not found on PATH (\(binDirectory))")
+        XCTAssertEqual(
+            error(["python2", "plain.py"])?.message,
+            "command 'python2' not found on PATH (\(binDirectory))"
+        )
     }
 
     func testScriptNotExecutable() {
@@ -266,6 +295,13 @@ final class UserCommandTests: XCTestCase {
         XCTAssertEqual(
             error(["./folder"])?.message,
             "script './folder' is a directory: give the path of the file to run"
+        )
+    }
+
+    func testInterpreterScriptMustBeAFile() {
+        XCTAssertEqual(
+            error(["python3", "folder"])?.message,
+            "script 'folder' is a directory: give the path of the file to run"
         )
     }
 

@@ -1,2 +1,0 @@
-/// SQLite storage over GRDB.
-import OrionCore

@@ -1,0 +1,165 @@
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionTesting
+import XCTest
+
+final class GridSearchTests: XCTestCase {
+    private func make(
+        _ priors: [String: String],
+        nValues: JSONValue = 100,
+        maxTrials: Int? = nil
+    ) throws -> GridSearch {
+        try GridSearch(space: Space(priors: priors), options: ["n_values": nValues], maxTrials: maxTrials)
+    }
+
+    /// Every grid point, in order.
+    private func all(_ grid: GridSearch) -> [[String: JSONValue]] {
+        var grid = grid
+        return grid.suggest(count: grid.size)
+    }
+
+    private func column(_ grid: GridSearch, _ name: String) -> [JSONValue] {
+        all(grid).compactMap { $0[name] }
+    }
+
+    func testConformance() throws {
+        try AlgorithmConformance.checkAll(
+            factory: AlgorithmRegistry.standard,
+            config: AlgorithmConfig(name: "gridsearch")
+        )
+    }
+
+    func testUniformIsLinspace() throws {
+        let grid = try make(["/x": "uniform(0, 1)"], nValues: 5)
+        XCTAssertEqual(column(grid, "/x"), [0.0, 0.25, 0.5, 0.75, 1.0])
+        XCTAssertEqual(try make(["/x": "uniform(-5, 10)"], nValues: 1).size, 1)
+        XCTAssertEqual(column(try make(["/x": "uniform(-5, 10)"], nValues: 1), "/x"), [-5.0])
+    }
+
+    func testRealsAreRoundedToPrecisionAsInOrion() throws {
+        let values = column(try make(["/x": "uniform(0, 1)"]), "/x")
+        XCTAssertEqual(values.count, 100)
+        XCTAssertEqual(Array(values.prefix(3)), [0.0, 0.0101, 0.0202])
+        XCTAssertEqual(values.last, 1.0)
+        // One significant digit: 0.15000000000000002 (from linspace) rounds to 0.2, a duplicate that is dropped.
+        let coarse = column(try make(["/x": "uniform(0, 1, precision=1)"], nValues: 21), "/x")
+        XCTAssertEqual(Set(coarse).count, coarse.count)
+        XCTAssertLessThan(coarse.count, 21)
+        XCTAssertEqual(Array(coarse.prefix(4)), [0.0, 0.05, 0.1, 0.2])
+    }
+
+    func testLogUniformIsLogspace() throws {
+        let grid = try make(["/lr": "loguniform(1e-3, 1)"], nValues: 4)
+        XCTAssertEqual(column(grid, "/lr"), [0.001, 0.01, 0.1, 1.0])
+    }
+
+    func testIntegersAreRoundedAndDeduplicated() throws {
+        XCTAssertEqual(column(try make(["/k": "uniform(0, 10, discrete=True)"]), "/k"), (0...10).map(JSONValue.int))
+        XCTAssertEqual(column(try make(["/k": "uniform(0, 10, discrete=True)"], nValues: 3), "/k"), [0, 5, 10])
+        XCTAssertEqual(column(try make(["/k": "randint(0, 5)"]), "/k"), [0, 1, 2, 3, 4])
+        XCTAssertEqual(column(try make(["/k": "randint(0, 100)"], nValues: 5), "/k"), [0, 25, 50, 74, 99])
+        XCTAssertEqual(
+            column(try make(["/k": "loguniform(1, 1000, discrete=True)"], nValues: 4), "/k"),
+            [1, 10, 100, 1000]
+        )
+        // Log spacing crowds the small integers, which collapse to fewer values.
+        let crowded = column(try make(["/k": "loguniform(1, 20, discrete=True)"], nValues: 15), "/k")
+        XCTAssertEqual(crowded, crowded.sorted { ($0.intValue ?? 0) < ($1.intValue ?? 0) })
+        XCTAssertEqual(Set(crowded).count, crowded.count)
+        XCTAssertLessThan(crowded.count, 15)
+    }
+
+    func testCategoriesAndFidelity() throws {
+        let grid = try make(["/c": "choices(['a', 2, 3.5])", "/f": "fidelity(1, 16, base=2)"])
+        XCTAssertEqual(all(grid), [["/c": "a", "/f": 16], ["/c": 2, "/f": 16], ["/c": 3.5, "/f": 16]])
+    }
+
+    func testNormalIsRejected() {
+        XCTAssertThrowsError(try make(["/x": "normal(0, 1)"])) { error in
+            XCTAssertEqual((error as? AlgorithmError)?.code, .unsupportedSpace)
+            XCTAssertEqual(
+                "\(error)",
+                "gridsearch cannot search dimension '/x' with prior normal(0, 1): a grid needs bounded priors; "
+                    + "use uniform(low, high) or loguniform(low, high) instead, or another algorithm such as random"
+            )
+        }
+    }
+
+    func testProductOrderLastDimensionFastest() throws {
+        let grid = try make(["/a": "choices(['x', 'y'])", "/b": "uniform(0, 1)"], nValues: 3)
+        XCTAssertEqual(
+            all(grid),
+            [
+                ["/a": "x", "/b": 0.0], ["/a": "x", "/b": 0.5], ["/a": "x", "/b": 1.0],
+                ["/a": "y", "/b": 0.0], ["/a": "y", "/b": 0.5], ["/a": "y", "/b": 1.0],
+            ]
+        )
+    }
+
+    func testShapeIsFlattenedPerElement() throws {
+        let grid = try make(["/s": "uniform(0, 1, shape=2)"], nValues: 2)
+        XCTAssertEqual(column(grid, "/s"), [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    }
+
+    func testPerDimensionNValues() throws {
+        let grid = try make(
+            ["/x": "uniform(0, 1)", "/y": "uniform(0, 1)", "/z": "randint(0, 50)"],
+            nValues: ["/x": 3, "y": 2]
+        )
+        XCTAssertEqual(grid.size, 3 * 2 * 50)
+        XCTAssertThrowsError(try make(["/x": "uniform(0, 1)"], nValues: ["/w": 3])) { error in
+            XCTAssertEqual((error as? AlgorithmError)?.code, .invalidOption)
+            XCTAssertEqual("\(error)", "gridsearch: n_values names '/w', which is not a dimension; dimensions: /x")
+        }
+        XCTAssertThrowsError(try make(["/x": "uniform(0, 1)"], nValues: 2.5))
+        XCTAssertThrowsError(try make(["/x": "uniform(0, 1)"], nValues: true))
+    }
+
+    /// Oríon 0.2.7 runs `0.0, 0.0101, 0.0202, 0.0303, 0.0404` here; the shrunk grid covers the interval.
+    func testGridShrinksToMaxTrialsAndCoversTheSpace() throws {
+        let single = try make(["/x": "uniform(0, 1)"], maxTrials: 5)
+        XCTAssertEqual(column(single, "/x"), [0.0, 0.25, 0.5, 0.75, 1.0])
+
+        let square = try make(["/x": "uniform(-5, 10)", "/y": "uniform(0, 15)"], maxTrials: 100)
+        XCTAssertEqual(square.size, 100)
+        XCTAssertEqual(Set(column(square, "/x")).count, 10)
+        XCTAssertEqual(Set(column(square, "/y")).count, 10)
+
+        // 2 × 2 = 4 fits in 5; 3 × 2 = 6 does not.
+        XCTAssertEqual(try make(["/x": "uniform(0, 1)", "/y": "uniform(0, 1)"], maxTrials: 5).size, 4)
+        // The largest dimension shrinks first: /k keeps its 3 values.
+        let uneven = try make(["/k": "randint(0, 3)", "/x": "uniform(0, 1)"], maxTrials: 12)
+        XCTAssertEqual(uneven.size, 12)
+        XCTAssertEqual(Set(column(uneven, "/k")).count, 3)
+        // Categories cannot shrink: the numeric dimension gets one value.
+        let categorical = try make(["/c": "choices(['a', 'b', 'c'])", "/x": "uniform(0, 1)"], maxTrials: 2)
+        XCTAssertEqual(categorical.size, 3)
+    }
+
+    func testUnlimitedExperimentsCapTheGridAtTenThousand() throws {
+        let grid = try make(["/x": "uniform(0, 1)", "/y": "uniform(0, 1)", "/z": "uniform(0, 1)"])
+        XCTAssertEqual(grid.size, 22 * 21 * 21)
+        XCTAssertEqual(try make(["/x": "uniform(0, 1)", "/y": "uniform(0, 1)"]).size, 10_000)
+    }
+
+    func testExhaustsThenIsDone() throws {
+        var grid = try make(["/x": "uniform(0, 1)"], nValues: 3)
+        XCTAssertEqual(grid.suggest(count: 2).count, 2)
+        XCTAssertFalse(grid.isDone)
+        var restored = try JSONDecoder().decode(GridSearch.self, from: JSONEncoder().encode(grid))
+        XCTAssertEqual(restored.suggest(count: 5), [["/x": 1.0]])
+        XCTAssertTrue(restored.isDone)
+        XCTAssertEqual(restored.suggest(count: 1), [])
+    }
+
+    func testDeterministicProgressOnBranin() throws {
+        let best = try AlgorithmConformance.checkProgressOnBranin(
+            factory: AlgorithmRegistry.standard,
+            config: AlgorithmConfig(name: "gridsearch"),
+            space: TestSpaces.branin(),
+            threshold: 2
+        )
+        XCTAssertGreaterThan(best, Objectives.braninMinimum)
+    }
+}

@@ -1,0 +1,290 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// Suggests `/x = next, next + step, ...` (mod `modulo`), and remembers what it observed.
+private struct Sequence: Algorithm {
+    static let name = "sequence"
+    static let defaultOptions: [String: JSONValue] = ["step": 1, "modulo": 1000, "repeat": false]
+    var configuration: [String: JSONValue]
+    var next = 0
+    var suggestCalls = 0
+    var observed: [String] = []
+    var big: UInt64 = .max - 1  // a number JSONValue cannot hold
+
+    init(space: Space, options: [String: JSONValue], maxTrials: Int?) throws {
+        guard options["step"]?.intValue != nil else { throw AlgorithmError(.invalidOption, "step must be an integer") }
+        configuration = options
+    }
+
+    mutating func suggest(count: Int) -> [[String: JSONValue]] {
+        suggestCalls += 1
+        let step = configuration["step"]?.intValue ?? 1
+        let modulo = configuration["modulo"]?.intValue ?? 1000
+        return (0..<count).map { _ in
+            defer { if configuration["repeat"] != true { next = (next + step) % modulo } }
+            return ["/x": .int(next)]
+        }
+    }
+
+    mutating func observe(_ trials: [Trial]) { observed += trials.map(\.id) }
+
+    var isDone: Bool { false }
+}
+
+private struct SequenceFactory: AlgorithmFactory {
+    func resolve(_ config: AlgorithmConfig) throws -> AlgorithmConfig {
+        guard config.name == Sequence.name else { throw AlgorithmError(.unknownAlgorithm, "unknown") }
+        return AlgorithmConfig(name: config.name, options: Sequence.defaultOptions.merging(config.options) { $1 })
+    }
+
+    func makeAlgorithm(_ config: AlgorithmConfig, space: Space, maxTrials: Int?) throws -> any Algorithm {
+        try Sequence(space: space, options: resolve(config).options, maxTrials: maxTrials)
+    }
+
+    func decodeAlgorithm(named name: String, from data: Data) throws -> any Algorithm {
+        try JSONDecoder().decode(Sequence.self, from: data)
+    }
+}
+
+final class AlgorithmDriverTests: XCTestCase {
+    private let factory = SequenceFactory()
+    private let now = Date(timeIntervalSince1970: 1000)
+
+    private func experiment(
+        _ options: [String: JSONValue] = [:],
+        prior: String = "uniform(0, 1000, discrete=True)",
+        maxTrials: Int? = nil
+    ) throws -> Experiment {
+        Experiment(
+            id: "exp",
+            name: "driver",
+            space: try Space(priors: ["/x": prior]),
+            algorithm: try factory.resolve(AlgorithmConfig(name: "sequence", options: options)),
+            maxTrials: maxTrials
+        )
+    }
+
+    private func xs(_ trials: [Trial]) -> [Int] { trials.compactMap { $0.values["/x"]?.intValue } }
+
+    private func sequence(_ driver: AlgorithmDriver) throws -> Sequence {
+        try XCTUnwrap(driver.algorithm as? Sequence)
+    }
+
+    func testProduceMakesNewTrials() throws {
+        var driver = try AlgorithmDriver(experiment: experiment(), factory: factory)
+        let trials = driver.produce(count: 3, now: now)
+        XCTAssertEqual(xs(trials), [0, 1, 2])
+        XCTAssertEqual(trials.map(\.experimentID), ["exp", "exp", "exp"])
+        XCTAssertEqual(trials.map(\.status), [.new, .new, .new])
+        XCTAssertEqual(trials.map(\.submitTime), [now, now, now])
+        XCTAssertEqual(trials.first?.params, [Trial.Param(name: "/x", type: .integer, value: 0)])
+        XCTAssertEqual(driver.knownTrialIDs, Set(trials.map(\.id)))
+    }
+
+    func testDuplicatesAreDroppedAndTheAlgorithmAskedAgain() throws {
+        // Steps of 2 modulo 4 give 0, 2, 0, 2, ...: only two distinct points.
+        var driver = try AlgorithmDriver(experiment: experiment(["step": 2, "modulo": 4]), factory: factory)
+        XCTAssertEqual(xs(driver.produce(count: 3, now: now)), [0, 2])
+        XCTAssertEqual(xs(driver.produce(count: 1, now: now)), [])
+    }
+
+    func testRetriesAreBounded() throws {
+        var driver = try AlgorithmDriver(experiment: experiment(["repeat": true]), factory: factory)
+        driver.maxRetries = 7
+        XCTAssertEqual(xs(driver.produce(count: 2, now: now)), [0])
+        XCTAssertEqual(try sequence(driver).suggestCalls, 1 + 7 + 1)
+        XCTAssertEqual(xs(driver.produce(count: 2, now: now)), [])
+        XCTAssertEqual(try sequence(driver).suggestCalls, 9 + 8)
+    }
+
+    func testObservedTrialsAreKnownAndForwarded() throws {
+        var driver = try AlgorithmDriver(experiment: experiment(), factory: factory)
+        let existing = Trial(experimentID: "exp", params: [Trial.Param(name: "/x", type: .integer, value: 1)])
+        driver.observe([existing])
+        XCTAssertEqual(try sequence(driver).observed, [existing.id])
+        XCTAssertEqual(xs(driver.produce(count: 3, now: now)), [0, 2, 3])
+    }
+
+    func testIsDoneWhenEveryPointOfAFiniteSpaceIsKnown() throws {
+        var driver = try AlgorithmDriver(
+            experiment: experiment(["modulo": 3], prior: "randint(0, 3)"),
+            factory: factory
+        )
+        XCTAssertFalse(driver.isDone)
+        XCTAssertEqual(xs(driver.produce(count: 10, now: now)), [0, 1, 2])
+        XCTAssertTrue(driver.isDone)
+        XCTAssertEqual(driver.produce(count: 1, now: now), [])
+    }
+
+    func testIntegralRealsBecomeDoubles() throws {
+        var driver = try AlgorithmDriver(experiment: experiment(prior: "uniform(0, 10)"), factory: factory)
+        let trial = try XCTUnwrap(driver.produce(count: 1, now: now).first)
+        XCTAssertEqual(trial.params, [Trial.Param(name: "/x", type: .real, value: .double(0))])
+        XCTAssertEqual(trial.id, Trial.makeID(experimentID: "exp", params: trial.params))
+    }
+
+    func testStateRoundTrip() throws {
+        let experiment = try experiment(["step": 3])
+        var driver = try AlgorithmDriver(experiment: experiment, factory: factory)
+        _ = driver.produce(count: 2, now: now)
+        let state = try driver.encodedState()
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: state) as? [String: Any])
+        XCTAssertEqual(Set(json.keys), ["name", "configuration", "known", "algorithm"])
+        XCTAssertEqual(json["name"] as? String, "sequence")
+        XCTAssertEqual((json["known"] as? [String])?.count, 2)
+
+        var restored = try AlgorithmDriver(experiment: experiment, factory: factory, state: state)
+        XCTAssertFalse(restored.restartedFromScratch)
+        XCTAssertEqual(restored.knownTrialIDs, driver.knownTrialIDs)
+        XCTAssertEqual(try sequence(restored).big, UInt64.max - 1)
+        XCTAssertEqual(try restored.encodedState(), state)
+        XCTAssertEqual(xs(restored.produce(count: 2, now: now)), xs(driver.produce(count: 2, now: now)))
+    }
+
+    func testStateWithReorderedMembersAndSpacesIsRead() throws {
+        let experiment = try experiment()
+        let algorithm = try JSONEncoder().encode(
+            try Sequence(space: experiment.space, options: experiment.algorithm.options, maxTrials: nil)
+        )
+        let text =
+            "{ \"known\" : [ \"a\" ],\n \"algorithm\" : \(String(decoding: algorithm, as: UTF8.self)) , "
+            + "\"configuration\": {\"step\": 1, \"modulo\": 1000, \"repeat\": false}, \"name\": \"sequence\" }"
+        let driver = try AlgorithmDriver(experiment: experiment, factory: factory, state: Data(text.utf8))
+        XCTAssertEqual(driver.knownTrialIDs, ["a"])
+        XCTAssertFalse(driver.restartedFromScratch)
+    }
+
+    func testChangedConfigurationRestartsFromScratch() throws {
+        var driver = try AlgorithmDriver(experiment: experiment(["step": 3]), factory: factory)
+        _ = driver.produce(count: 2, now: now)
+        let restored = try AlgorithmDriver(
+            experiment: experiment(["step": 5]),
+            factory: factory,
+            state: driver.encodedState()
+        )
+        XCTAssertTrue(restored.restartedFromScratch)
+        XCTAssertEqual(restored.knownTrialIDs, [])
+        XCTAssertEqual(try sequence(restored).next, 0)
+    }
+
+    func testCorruptStateThrows() throws {
+        for text in [
+            "not json", "{\"name\": \"sequence\"}", "{\"name\": \"sequence\", \"configuration\": {}, \"known\": []}",
+        ] {
+            XCTAssertThrowsError(
+                try AlgorithmDriver(experiment: experiment(), factory: factory, state: Data(text.utf8))
+            ) {
+                XCTAssertEqual(($0 as? AlgorithmError)?.code, .corruptState, text)
+            }
+        }
+    }
+
+    // MARK: step
+
+    private func snapshot(
+        state: Data? = nil,
+        version: Int = 0,
+        changed: [Trial] = [],
+        counts: [TrialStatus: Int] = [:]
+    ) -> AlgorithmSnapshot {
+        AlgorithmSnapshot(state: state, stateVersion: version, changedTrials: changed, counts: counts)
+    }
+
+    func testStepStartsFreshObservesAndSavesTheState() throws {
+        let experiment = try experiment()
+        let existing = Trial(experimentID: "exp", params: [Trial.Param(name: "/x", type: .integer, value: 0)])
+        let update = try AlgorithmDriver.step(
+            snapshot: snapshot(changed: [existing], counts: [.completed: 1]),
+            cached: nil,
+            experiment: experiment,
+            factory: factory,
+            count: 2,
+            now: now
+        )
+        XCTAssertEqual(xs(update.newTrials), [1, 2])
+        XCTAssertEqual(update.output.trials, update.newTrials)
+        XCTAssertEqual(update.output.stateVersion, 1)
+        XCTAssertFalse(update.output.isDone)
+        XCTAssertEqual(try sequence(update.output.driver).observed, [existing.id])
+        let state = try XCTUnwrap(update.state)
+        XCTAssertEqual(
+            try AlgorithmDriver(experiment: experiment, factory: factory, state: state).knownTrialIDs.count,
+            3
+        )
+    }
+
+    func testStepReusesTheCachedDriverOnlyWhenVersionsMatch() throws {
+        let experiment = try experiment()
+        let first = try AlgorithmDriver.step(
+            snapshot: snapshot(),
+            cached: nil,
+            experiment: experiment,
+            factory: factory,
+            count: 2,
+            now: now
+        )
+        let state = try XCTUnwrap(first.state)
+        // A cached driver that went further than the stored state.
+        var ahead = first.output.driver
+        _ = ahead.produce(count: 5, now: now)
+        let cached = AlgorithmDriver.Cached(driver: ahead, stateVersion: 1)
+
+        let reused = try AlgorithmDriver.step(
+            snapshot: snapshot(state: state, version: 1),
+            cached: cached,
+            experiment: experiment,
+            factory: factory,
+            count: 1,
+            now: now
+        )
+        XCTAssertEqual(xs(reused.newTrials), [7])
+        XCTAssertEqual(reused.output.stateVersion, 2)
+
+        let decoded = try AlgorithmDriver.step(
+            snapshot: snapshot(state: state, version: 4),
+            cached: cached,
+            experiment: experiment,
+            factory: factory,
+            count: 1,
+            now: now
+        )
+        XCTAssertEqual(xs(decoded.newTrials), [2])
+        XCTAssertEqual(decoded.output.stateVersion, 5)
+    }
+
+    func testStepLimitsCountToMaxTrialsIgnoringBrokenTrials() throws {
+        let experiment = try experiment(maxTrials: 5)
+        let counts: [TrialStatus: Int] = [.completed: 2, .reserved: 1, .new: 1, .broken: 4]
+        let update = try AlgorithmDriver.step(
+            snapshot: snapshot(counts: counts),
+            cached: nil,
+            experiment: experiment,
+            factory: factory,
+            count: 3,
+            now: now
+        )
+        XCTAssertEqual(update.newTrials.count, 1)
+        let full = try AlgorithmDriver.step(
+            snapshot: snapshot(counts: [.completed: 5]),
+            cached: nil,
+            experiment: experiment,
+            factory: factory,
+            count: 3,
+            now: now
+        )
+        XCTAssertEqual(full.newTrials, [])
+        XCTAssertNotNil(full.state)
+    }
+
+    func testHarnessRunsTheDriverLikeAStorage() throws {
+        var harness = AlgorithmHarness(experiment: try experiment(maxTrials: 4), factory: factory, reusesDriver: false)
+        let completed = try harness.run(trials: 10, batch: 3) { Objectives.sphere($0) }
+        XCTAssertEqual(xs(completed), [0, 1, 2, 3])
+        XCTAssertEqual(harness.bestObjective, 0)
+        XCTAssertEqual(harness.stateVersion, 3)
+        // The algorithm observed its own trials as they were registered and completed.
+        XCTAssertEqual(Set(try sequence(XCTUnwrap(harness.driver)).observed), Set(completed.map(\.id)))
+    }
+}
