@@ -16,7 +16,7 @@ extension GridSearch {
     ///   - count: the number of values wanted (at least 1); ignored for categories and fidelities.
     /// - Returns: the distinct values, in increasing order for numbers.
     /// - Throws: ``AlgorithmError`` `.unsupportedSpace` for a `normal` prior.
-    static func values(of dimension: OrionCore.Dimension, count: Int) throws -> [JSONValue] {
+    static func values(of dimension: SpaceDimension, count: Int) throws -> [JSONValue] {
         let count = max(1, count)
         switch dimension.prior {
         case .choices(let values, _):

@@ -46,7 +46,7 @@ struct ChoicesReader {
                     "a category must be a number, a string, True, False or None, not \(item.display)"
                 )
             }
-            if values.contains(where: { Dimension.sameCategory($0, value) }) {
+            if values.contains(where: { SpaceDimension.sameCategory($0, value) }) {
                 throw builder.fail(
                     .invalidArguments,
                     item.column,

@@ -1,4 +1,4 @@
-/// Turns a parsed ``PriorCall`` into a checked ``Dimension``.
+/// Turns a parsed ``PriorCall`` into a checked ``SpaceDimension``.
 struct DimensionBuilder {
     let call: PriorCall
     let dimension: String
@@ -7,7 +7,7 @@ struct DimensionBuilder {
         SpaceError(code, dimension: dimension, column: column, detail)
     }
 
-    func build() throws(SpaceError) -> Dimension {
+    func build() throws(SpaceError) -> SpaceDimension {
         guard let prior = PriorExpression.canonicalName(call.name) else {
             var detail = "unknown prior '\(call.name)'"
             if PriorExpression.canonicalName(call.name.lowercased()) != nil {
@@ -28,7 +28,7 @@ struct DimensionBuilder {
         default:
             built = try fidelityPrior(base: options.base)
         }
-        let result = Dimension(
+        let result = SpaceDimension(
             name: dimension,
             prior: built,
             kind: options.discrete ? .integer : .real,

@@ -1,7 +1,7 @@
 /// The probability distribution of a dimension, as written in a prior expression.
 ///
 /// Priors are an enum (never strings checked at run time); log scale is part of the case (``logUniform``), and
-/// discreteness is the ``Dimension/kind`` of the dimension that holds the prior.
+/// discreteness is the ``SpaceDimension/kind`` of the dimension that holds the prior.
 public enum Prior: Hashable, Sendable {
     /// `uniform(low, high)`: uniform on `[low, high]`; with `discrete=True`, integers in `[low, high]`, `high`
     /// included (as in Oríon).
@@ -48,7 +48,7 @@ public enum Prior: Hashable, Sendable {
     }
 }
 
-/// A numeric argument of a prior, used to remember how the user wrote it (see ``Dimension/floatLiterals``).
+/// A numeric argument of a prior, used to remember how the user wrote it (see ``SpaceDimension/floatLiterals``).
 ///
 /// A fidelity's bounds and base are not listed: like Oríon, which converts them with `int()`, integral fidelity
 /// bounds are always integers.

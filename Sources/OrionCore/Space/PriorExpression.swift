@@ -20,7 +20,7 @@ public enum PriorExpression {
     /// - Throws: ``SpaceError`` naming the dimension and the 1-based column of the mistake: `syntax` for a
     ///   malformed expression, `unknownPrior`, `invalidArguments` for bad positional arguments, `invalidOption` for
     ///   bad keyword options and a `default_value` outside the prior.
-    public static func parse(_ text: String, name: String) throws(SpaceError) -> Dimension {
+    public static func parse(_ text: String, name: String) throws(SpaceError) -> SpaceDimension {
         var parser = try PriorParser(text: text, dimension: name)
         let call = try parser.parseCall()
         return try DimensionBuilder(call: call, dimension: name).build()

@@ -4,14 +4,14 @@
 /// 1)"}`), and decodes by parsing those strings, so that it round-trips exactly.
 public struct Space: Hashable, Sendable {
     /// The dimensions, sorted by name.
-    public private(set) var dimensions: [Dimension]
+    public private(set) var dimensions: [SpaceDimension]
 
     /// Creates a space from dimensions, sorting them by name.
     ///
     /// - Parameter dimensions: the dimensions; their names must be distinct.
     /// - Throws: ``SpaceError`` `duplicateDimension` when two dimensions share a name, `emptySpace` when there is
     ///   none.
-    public init(dimensions: [Dimension]) throws(SpaceError) {
+    public init(dimensions: [SpaceDimension]) throws(SpaceError) {
         guard !dimensions.isEmpty else {
             throw SpaceError(
                 .emptySpace,
@@ -35,7 +35,7 @@ public struct Space: Hashable, Sendable {
     /// - Parameter priors: dimension name → prior expression, e.g. `["/lr": "loguniform(1e-5, 1)"]`.
     /// - Throws: ``SpaceError`` for the first (by name) expression that does not parse, or `emptySpace`.
     public init(priors: [String: String]) throws(SpaceError) {
-        var dimensions: [Dimension] = []
+        var dimensions: [SpaceDimension] = []
         for name in priors.keys.sorted() {
             guard let text = priors[name] else { continue }
             dimensions.append(try PriorExpression.parse(text, name: name))
@@ -44,20 +44,20 @@ public struct Space: Hashable, Sendable {
     }
 
     /// The dimension called `name`, if any.
-    public subscript(name: String) -> Dimension? {
+    public subscript(name: String) -> SpaceDimension? {
         dimensions.first { $0.name == name }
     }
 
     /// The dimension names, sorted.
     public var names: [String] { dimensions.map(\.name) }
 
-    /// Dimension name → canonical prior string (see ``Dimension/priorString``).
+    /// Dimension name → canonical prior string (see ``SpaceDimension/priorString``).
     public var priorStrings: [String: String] {
         Dictionary(uniqueKeysWithValues: dimensions.map { ($0.name, $0.priorString) })
     }
 
     /// The fidelity dimension, if the space has one.
-    public var fidelity: Dimension? { dimensions.first { $0.kind == .fidelity } }
+    public var fidelity: SpaceDimension? { dimensions.first { $0.kind == .fidelity } }
 
     /// The number of distinct points: the product of the dimensions' cardinalities (`.infinity` when one is).
     public var cardinality: Double { dimensions.reduce(1.0) { $0 * $1.cardinality } }

@@ -99,7 +99,7 @@ final class PriorExpressionTests: XCTestCase {
 
     func testParsedDimensions() throws {
         let lr = try PriorExpression.parse("loguniform(1e-5, 1)", name: "/lr")
-        XCTAssertEqual(lr, OrionCore.Dimension(name: "/lr", prior: .logUniform(low: 1e-5, high: 1), kind: .real))
+        XCTAssertEqual(lr, SpaceDimension(name: "/lr", prior: .logUniform(low: 1e-5, high: 1), kind: .real))
         XCTAssertTrue(lr.isLogScale)
         XCTAssertEqual(lr.precision, 4)
 

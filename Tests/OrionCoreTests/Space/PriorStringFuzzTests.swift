@@ -13,7 +13,7 @@ final class PriorStringFuzzTests: XCTestCase {
         }
     }
 
-    private func randomDimension(_ rng: inout SeededGenerator) -> OrionCore.Dimension {
+    private func randomDimension(_ rng: inout SeededGenerator) -> SpaceDimension {
         var low = number(&rng)
         var high = number(&rng)
         if low > high { swap(&low, &high) }
@@ -46,7 +46,7 @@ final class PriorStringFuzzTests: XCTestCase {
             let base: Double = [1, 2, 3, 2.5].randomElement(using: &rng) ?? 2
             prior = .fidelity(low: abs(low) + 1, high: (abs(low) + 1) * 2, base: base)
         }
-        var dimension = OrionCore.Dimension(
+        var dimension = SpaceDimension(
             name: "/d",
             prior: prior,
             kind: kind,

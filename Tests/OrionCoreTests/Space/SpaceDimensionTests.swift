@@ -2,8 +2,8 @@ import XCTest
 
 @testable import OrionCore
 
-final class DimensionTests: XCTestCase {
-    private func dimension(_ text: String) throws -> OrionCore.Dimension {
+final class SpaceDimensionTests: XCTestCase {
+    private func dimension(_ text: String) throws -> SpaceDimension {
         try PriorExpression.parse(text, name: "/x")
     }
 
@@ -242,15 +242,15 @@ final class DimensionTests: XCTestCase {
     }
 
     func testDirectConstructionNormalizesKind() {
-        let choice = OrionCore.Dimension(name: "/c", prior: .choices(values: ["a"], probabilities: [1]), kind: .real)
+        let choice = SpaceDimension(name: "/c", prior: .choices(values: ["a"], probabilities: [1]), kind: .real)
         XCTAssertEqual(choice.kind, .categorical)
         XCTAssertNil(choice.precision)
-        let dice = OrionCore.Dimension(name: "/d", prior: .randint(low: 0, high: 3), kind: .real)
+        let dice = SpaceDimension(name: "/d", prior: .randint(low: 0, high: 3), kind: .real)
         XCTAssertEqual(dice.kind, .integer)
         XCTAssertEqual(dice.priorString, "randint(0, 3)")
-        let rate = OrionCore.Dimension(name: "/r", prior: .uniform(low: 0, high: 1), kind: .integer)
+        let rate = SpaceDimension(name: "/r", prior: .uniform(low: 0, high: 1), kind: .integer)
         XCTAssertEqual(rate.priorString, "uniform(0, 1, discrete=True)")
-        let floats = OrionCore.Dimension(
+        let floats = SpaceDimension(
             name: "/f",
             prior: .uniform(low: 0, high: 1),
             kind: .real,
@@ -258,7 +258,7 @@ final class DimensionTests: XCTestCase {
         )
         XCTAssertEqual(floats.priorString, "uniform(0.0, 1.0)")
         XCTAssertEqual(floats.effectiveFloatLiterals, [.low, .high])
-        var fidelity = OrionCore.Dimension(
+        var fidelity = SpaceDimension(
             name: "/e",
             prior: .fidelity(low: 1, high: 9, base: 2),
             kind: .fidelity,

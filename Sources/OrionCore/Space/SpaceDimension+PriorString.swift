@@ -1,4 +1,4 @@
-extension Dimension {
+extension SpaceDimension {
     /// The canonical prior expression of the dimension, as Oríon's `get_prior_string` writes it.
     ///
     /// Examples: `uniform(-5, 5)`, `loguniform(0.001, 1)`, `uniform(1, 10, discrete=True)`,
@@ -17,12 +17,12 @@ extension Dimension {
         case .randint(let low, let high):
             arguments = [String(low), String(high)]
         case .choices(let values, let probabilities):
-            arguments = [Dimension.categoriesString(values, probabilities)]
+            arguments = [SpaceDimension.categoriesString(values, probabilities)]
         case .fidelity(let low, let high, let base):
             arguments = [number(low, .low), number(high, .high)]
             if base != 2 { arguments.append("base=" + number(base, nil)) }
         }
-        if let shapeText = Dimension.shapeString(shape) { arguments.append("shape=" + shapeText) }
+        if let shapeText = SpaceDimension.shapeString(shape) { arguments.append("shape=" + shapeText) }
         if kind != .fidelity, let value = defaultValue { arguments.append("default_value=" + value.pythonRepr) }
         switch kind {
         case .real where precision != 4:

@@ -1,6 +1,6 @@
 import Foundation
 
-extension Dimension {
+extension SpaceDimension {
     /// Draws a value from the prior.
     ///
     /// Reals are `.double`, rounded to ``precision`` significant digits without leaving the support; integers are
@@ -29,18 +29,18 @@ extension Dimension {
                 let (first, last) = integerBounds(low, high)
                 return .int(Int.random(in: first...max(first, last), using: &rng))
             }
-            return .double(rounded(Dimension.uniform(low, high, using: &rng), low, high))
+            return .double(rounded(SpaceDimension.uniform(low, high, using: &rng), low, high))
         case .logUniform(let low, let high):
             if kind == .integer {
                 let (first, last) = integerBounds(low, high)
                 let logs = (log(Double(max(first, 1))), log(Double(max(last, first, 1)) + 1))
-                let draw = exp(Dimension.uniform(logs.0, logs.1, using: &rng)).rounded(.down)
+                let draw = exp(SpaceDimension.uniform(logs.0, logs.1, using: &rng)).rounded(.down)
                 return .int(min(max(Int(exactly: draw) ?? last, first), last))
             }
-            let draw = exp(Dimension.uniform(log(low), log(high), using: &rng))
+            let draw = exp(SpaceDimension.uniform(log(low), log(high), using: &rng))
             return .double(rounded(min(max(draw, low), high), low, high))
         case .normal(let mean, let sd):
-            let draw = mean + sd * Dimension.standardNormal(using: &rng)
+            let draw = mean + sd * SpaceDimension.standardNormal(using: &rng)
             let finite = min(max(draw, -Double.greatestFiniteMagnitude), Double.greatestFiniteMagnitude)
             if kind == .integer { return .int(Int(min(max(finite.rounded(), -9.0e18), 9.0e18))) }
             return .double(rounded(finite, -.infinity, .infinity))
@@ -48,7 +48,7 @@ extension Dimension {
             return .int(high > low ? Int.random(in: low..<high, using: &rng) : low)
         case .choices(let values, let probabilities):
             guard !values.isEmpty else { return .null }
-            return values[min(Dimension.categoryIndex(probabilities, using: &rng), values.count - 1)]
+            return values[min(SpaceDimension.categoryIndex(probabilities, using: &rng), values.count - 1)]
         case .fidelity(_, let high, _):
             return numberValue(high, nil)
         }

@@ -1,6 +1,6 @@
 import Foundation
 
-extension Dimension {
+extension SpaceDimension {
     /// Whether `value` belongs to the dimension: right type, inside the support, and of the right shape.
     ///
     /// Real dimensions accept `.int` and `.double`; integer dimensions accept `.int` only; a categorical value must
@@ -10,7 +10,7 @@ extension Dimension {
     /// - Parameter value: the candidate value.
     /// - Returns: `true` when the value is a valid value of the dimension.
     public func contains(_ value: JSONValue) -> Bool {
-        Dimension.allElements(of: value, shape: shape[...], satisfy: containsScalar)
+        SpaceDimension.allElements(of: value, shape: shape[...], satisfy: containsScalar)
     }
 
     /// Whether a scalar value belongs to the dimension (shape ignored).
@@ -24,7 +24,7 @@ extension Dimension {
             return Double(number) >= low && Double(number) <= high
         case .categorical:
             guard case .choices(let values, _) = prior else { return false }
-            return values.contains { Dimension.sameCategory($0, value) }
+            return values.contains { SpaceDimension.sameCategory($0, value) }
         }
     }
 

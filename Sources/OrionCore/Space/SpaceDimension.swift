@@ -3,9 +3,8 @@
 /// Values of a dimension are ``JSONValue``s: `.double` for `real`, `.int` for `integer`, the category itself for
 /// `categorical`, and the upper bound for `fidelity`. With a ``shape``, a value is a nested `.array` of that shape.
 ///
-/// Foundation has a `Dimension` class too: in a file that imports Foundation, write `OrionCore.Dimension` (or
-/// `import struct OrionCore.Dimension`).
-public struct Dimension: Hashable, Sendable {
+/// (Named `SpaceDimension` rather than `Dimension` so that it does not clash with Foundation's `Dimension`.)
+public struct SpaceDimension: Hashable, Sendable {
     /// The dimension's name as given by the caller, such as `/lr`.
     public var name: String
     /// The distribution values are drawn from.
@@ -115,7 +114,7 @@ public struct Dimension: Hashable, Sendable {
     }
 
     /// Compares everything, with ``effectiveFloatLiterals`` in place of the raw flags.
-    public static func == (lhs: Dimension, rhs: Dimension) -> Bool {
+    public static func == (lhs: SpaceDimension, rhs: SpaceDimension) -> Bool {
         lhs.name == rhs.name && lhs.prior == rhs.prior && lhs.kind == rhs.kind && lhs.precision == rhs.precision
             && lhs.shape == rhs.shape && lhs.defaultValue == rhs.defaultValue
             && lhs.effectiveFloatLiterals == rhs.effectiveFloatLiterals

@@ -1,4 +1,4 @@
-extension Dimension {
+extension SpaceDimension {
     /// Coerces user input, such as `orion insert -x=1.5` or the string `"1.5"`, to a value of the dimension.
     ///
     /// Strings are read as Python literals first (`"1.5"`, `"[1, 2]"`, `"True"`). Reals become `.double`;
@@ -25,7 +25,7 @@ extension Dimension {
                 .invalidArguments,
                 dimension: name,
                 "\(value.pythonRepr) does not have the dimension's shape "
-                    + "\(Dimension.shapeString(self.shape) ?? ""); give a list of \(size) values"
+                    + "\(SpaceDimension.shapeString(self.shape) ?? ""); give a list of \(size) values"
             )
         }
         var result: [JSONValue] = []
@@ -71,10 +71,10 @@ extension Dimension {
 
     private func category(for value: JSONValue) throws(SpaceError) -> JSONValue {
         guard case .choices(let values, _) = prior else { return value }
-        if let match = values.first(where: { Dimension.sameCategory($0, value) }) { return match }
+        if let match = values.first(where: { SpaceDimension.sameCategory($0, value) }) { return match }
         if case .string(let text) = value {
             if let match = values.first(where: { $0.pythonString == text }) { return match }
-            if let parsed = literal(text), let match = values.first(where: { Dimension.sameCategory($0, parsed) }) {
+            if let parsed = literal(text), let match = values.first(where: { SpaceDimension.sameCategory($0, parsed) }) {
                 return match
             }
         }
