@@ -40,6 +40,11 @@ let package = Package(
             dependencies: ["OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionWorker"],
             path: "Benchmarks/OrionBenchmarks"
         ),
+        .executableTarget(
+            name: "orion-storage-stress",
+            dependencies: ["OrionCore", "OrionSQLite"],
+            path: "Sources/OrionStorageStress"
+        ),
         .testTarget(name: "OrionCoreTests", dependencies: ["OrionCore", "OrionTesting"]),
         .testTarget(name: "OrionAlgorithmsTests", dependencies: ["OrionAlgorithms", "OrionTesting"]),
         .testTarget(name: "OrionSQLiteTests", dependencies: ["OrionSQLite", "OrionTesting"]),

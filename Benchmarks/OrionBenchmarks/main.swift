@@ -67,6 +67,50 @@ func inProcess(trials: Int) async throws {
     print("    " + summarize("all", samples[...]))
 }
 
+/// (c) The cost of each storage operation on its own, to see where (a) spends its time.
+func storageOperations(count: Int) async throws {
+    let directory = FileManager.default.temporaryDirectory.path + "/orion-ops-\(getpid())"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let storage = try SQLiteStorage(path: directory + "/orion.db")
+    let space = try Space(priors: ["/x": "uniform(0, 1)"])
+    let experiment = Experiment(name: "ops", space: space, algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]))
+    try await storage.createExperiment(experiment)
+    let clock = ContinuousClock()
+    func measure(_ label: String, _ body: (Int) async throws -> Void) async throws {
+        var samples: [Duration] = []
+        for index in 0..<count {
+            let start = clock.now
+            try await body(index)
+            samples.append(clock.now - start)
+        }
+        print("    " + summarize(label, samples[...]).replacingOccurrences(of: "per trial", with: "per call"))
+    }
+    print("(c) storage operations on SQLite, \(count) calls each")
+    try await measure("registerTrials(1)") { index in
+        let trial = Trial(experimentID: experiment.id, params: [.init(name: "/x", type: .real, value: .double(Double(index)))])
+        try await storage.registerTrials([trial])
+    }
+    try await measure("countTrials") { _ in _ = try await storage.countTrials(of: experiment.id) }
+    var reserved: [Trial] = []
+    try await measure("reserveTrial") { _ in
+        if let trial = try await storage.reserveTrial(of: experiment.id, worker: "bench", at: Date()) {
+            reserved.append(trial)
+        }
+    }
+    try await measure("updateTrial (complete)") { index in
+        var trial = reserved[index]
+        trial.status = .completed
+        trial.results = [.objective(0)]
+        _ = try await storage.updateTrial(trial, expecting: .reserved)
+    }
+    try await measure("withAlgorithmLock (empty body)") { _ in
+        try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
+            AlgorithmUpdate(state: nil, newTrials: [], output: 0)
+        }
+    }
+}
+
 func run(_ argv: [String], environment: [String: String]) throws -> Int32 {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: argv[0])
@@ -121,6 +165,7 @@ func hunt(trials: Int, noop: String) throws {
 
 let options = Options(arguments: CommandLine.arguments)
 try await inProcess(trials: options.trials)
+try await storageOperations(count: 500)
 let noop =
     options.noop
     ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -2,373 +2,349 @@ import Foundation
 import GRDB
 import OrionCore
 
-// Every SQL statement of the SQLite backend.
-extension SQLiteStorage {
-    static let reservable = "('new', 'interrupted', 'suspended')"
+/// Every SQL statement of the SQLite backend, schema included.
+///
+/// Each function runs inside the transaction (or read) its caller opened. Times in columns are Unix seconds
+/// (`REAL`), used for ordering and filtering; the JSON documents hold the exact values.
+enum Queries {
+    // MARK: Schema
 
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity",
-            negativeInfinity: "-Infinity",
-            nan: "NaN"
-        )
-        return encoder
+    /// Migration `v1-experiments-trials`: experiments, trials and the per-experiment revision counter.
+    static let createExperimentsAndTrials = """
+        CREATE TABLE experiments (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            document TEXT NOT NULL,
+            UNIQUE (name, version)
+        );
+        CREATE TABLE trials (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            experiment_id TEXT NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            submit_time REAL NOT NULL,
+            start_time REAL,
+            end_time REAL,
+            heartbeat REAL,
+            worker TEXT,
+            revision INTEGER NOT NULL,
+            document TEXT NOT NULL,
+            UNIQUE (experiment_id, id)
+        );
+        CREATE INDEX trials_by_status ON trials (experiment_id, status);
+        CREATE INDEX trials_by_revision ON trials (experiment_id, revision);
+        CREATE INDEX trials_reservable ON trials (experiment_id, submit_time, seq)
+            WHERE status IN ('new', 'interrupted', 'suspended');
+        CREATE TABLE trial_revisions (
+            experiment_id TEXT PRIMARY KEY NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+            revision INTEGER NOT NULL DEFAULT 0
+        );
+        """
+
+    /// Migration `v1-algorithm-states`: one algorithm state per experiment.
+    static let createAlgorithmStates = """
+        CREATE TABLE algorithm_states (
+            experiment_id TEXT PRIMARY KEY NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+            state BLOB,
+            state_version INTEGER NOT NULL DEFAULT 0,
+            observed_revision INTEGER NOT NULL DEFAULT 0
+        );
+        """
+
+    /// Sets the pragmas of every new connection (WAL is set by GRDB's `DatabasePool`).
+    static func preparePragmas(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
 
-    static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity",
-            negativeInfinity: "-Infinity",
-            nan: "NaN"
-        )
-        return decoder
+    /// Sets how long this connection waits for other processes' locks.
+    static func setBusyTimeout(_ db: Database, _ timeout: Duration) throws {
+        let milliseconds = max(0, Int((SQLiteStorage.seconds(timeout) * 1000).rounded(.up)))
+        try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
     }
 
     // MARK: Experiments
 
-    /// Stores a new experiment.
-    public func createExperiment(_ experiment: Experiment) async throws {
-        let document = try Self.encoder().encode(experiment)
-        do {
-            _ = try await write("cannot store experiment '\(experiment.name)'") { db in
-                try db.execute(
-                    sql: "INSERT INTO experiments (id, name, version, document) VALUES (?, ?, ?, ?)",
-                    arguments: [experiment.id, experiment.name, experiment.version, document]
-                )
-                try db.execute(sql: "INSERT INTO algorithms (experiment_id) VALUES (?)", arguments: [experiment.id])
-                return true
-            }
-        } catch let error as StorageError {
-            if let underlying = error.underlying as? DatabaseError, underlying.resultCode == .SQLITE_CONSTRAINT {
-                throw StorageError(
-                    .duplicate,
-                    "experiment '\(experiment.name)' version \(experiment.version) exists already",
-                    underlying: underlying
-                )
-            }
-            throw error
-        }
+    /// Whether an experiment has this id.
+    static func experimentExists(_ db: Database, id: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM experiments WHERE id = ?)", arguments: [id]) ?? false
     }
 
-    /// The experiment with this name and version, or its latest version.
-    public func experiment(named name: String, version: Int?) async throws -> Experiment? {
-        let data = try await read("cannot read experiment '\(name)'") { db -> Data? in
-            if let version {
-                return try Data.fetchOne(
-                    db,
-                    sql: "SELECT document FROM experiments WHERE name = ? AND version = ?",
-                    arguments: [name, version]
-                )
-            }
-            return try Data.fetchOne(
+    /// The id of another experiment than `excluding` with this name and version.
+    static func experimentID(_ db: Database, name: String, version: Int, excluding: String) throws -> String? {
+        try String.fetchOne(
+            db,
+            sql: "SELECT id FROM experiments WHERE name = ? AND version = ? AND id != ?",
+            arguments: [name, version, excluding]
+        )
+    }
+
+    /// Inserts an experiment with its revision counter and its (empty) algorithm state.
+    static func insertExperiment(_ db: Database, id: String, name: String, version: Int, document: String) throws {
+        try db.execute(
+            sql: "INSERT INTO experiments (id, name, version, document) VALUES (?, ?, ?, ?)",
+            arguments: [id, name, version, document]
+        )
+        try db.execute(sql: "INSERT INTO trial_revisions (experiment_id) VALUES (?)", arguments: [id])
+        try db.execute(sql: "INSERT INTO algorithm_states (experiment_id) VALUES (?)", arguments: [id])
+    }
+
+    /// Replaces an experiment's document; returns whether it exists.
+    static func updateExperiment(_ db: Database, id: String, name: String, version: Int, document: String) throws
+        -> Bool
+    {
+        try db.execute(
+            sql: "UPDATE experiments SET name = ?, version = ?, document = ? WHERE id = ?",
+            arguments: [name, version, document, id]
+        )
+        return db.changesCount > 0
+    }
+
+    /// Deletes an experiment, its trials, revision counter and algorithm state.
+    static func deleteExperiment(_ db: Database, id: String) throws {
+        try db.execute(sql: "DELETE FROM trials WHERE experiment_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM algorithm_states WHERE experiment_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM trial_revisions WHERE experiment_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM experiments WHERE id = ?", arguments: [id])
+    }
+
+    /// The document of the experiment with this id.
+    static func experimentDocument(_ db: Database, id: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT document FROM experiments WHERE id = ?", arguments: [id])
+    }
+
+    /// The document of the experiment with this name and version, or of its latest version.
+    static func experimentDocument(_ db: Database, name: String, version: Int?) throws -> String? {
+        guard let version else {
+            return try String.fetchOne(
                 db,
                 sql: "SELECT document FROM experiments WHERE name = ? ORDER BY version DESC LIMIT 1",
                 arguments: [name]
             )
         }
-        return try data.map { try Self.decoder().decode(Experiment.self, from: $0) }
+        return try String.fetchOne(
+            db,
+            sql: "SELECT document FROM experiments WHERE name = ? AND version = ?",
+            arguments: [name, version]
+        )
     }
 
-    /// The experiment with this id.
-    public func experiment(id: String) async throws -> Experiment? {
-        let data = try await read("cannot read experiment \(id)") { db in
-            try Data.fetchOne(db, sql: "SELECT document FROM experiments WHERE id = ?", arguments: [id])
-        }
-        return try data.map { try Self.decoder().decode(Experiment.self, from: $0) }
+    /// Every experiment's document, by name then version.
+    static func experimentDocuments(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT document FROM experiments ORDER BY name, version")
     }
 
-    /// Every experiment, by name then version.
-    public func experiments() async throws -> [Experiment] {
-        let rows = try await read("cannot list experiments") { db in
-            try Data.fetchAll(db, sql: "SELECT document FROM experiments ORDER BY name, version")
-        }
-        let decoder = Self.decoder()
-        return try rows.map { try decoder.decode(Experiment.self, from: $0) }
+    // MARK: Revisions
+
+    /// The experiment's revision counter, or `nil` when the experiment does not exist.
+    static func revision(_ db: Database, experimentID: String) throws -> Int? {
+        try Int.fetchOne(
+            db,
+            sql: "SELECT revision FROM trial_revisions WHERE experiment_id = ?",
+            arguments: [experimentID]
+        )
     }
 
-    /// Replaces a stored experiment's document.
-    public func updateExperiment(_ experiment: Experiment) async throws {
-        let document = try Self.encoder().encode(experiment)
-        let changed = try await write("cannot update experiment '\(experiment.name)'") { db in
-            try db.execute(
-                sql: "UPDATE experiments SET name = ?, version = ?, document = ? WHERE id = ?",
-                arguments: [experiment.name, experiment.version, document, experiment.id]
-            )
-            return db.changesCount
+    /// Increments the experiment's revision counter and returns the new value.
+    static func bumpRevision(_ db: Database, experimentID: String) throws -> Int {
+        try db.execute(
+            sql: "UPDATE trial_revisions SET revision = revision + 1 WHERE experiment_id = ?",
+            arguments: [experimentID]
+        )
+        guard let revision = try revision(db, experimentID: experimentID) else {
+            throw StorageError(.notFound, "no experiment with id \(experimentID)")
         }
-        guard changed > 0 else { throw StorageError(.notFound, "no experiment with id \(experiment.id) in \(path)") }
-    }
-
-    /// Deletes an experiment with its trials and algorithm state.
-    public func deleteExperiment(id: String) async throws {
-        _ = try await write("cannot delete experiment \(id)") { db in
-            try db.execute(sql: "DELETE FROM trials WHERE experiment_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM algorithms WHERE experiment_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM experiments WHERE id = ?", arguments: [id])
-            return true
-        }
+        return revision
     }
 
     // MARK: Trials
 
-    /// Bumps and returns the experiment's revision counter (inside a write transaction).
-    static func nextRevision(_ db: Database, _ experimentID: String) throws -> Int {
-        try db.execute(sql: "UPDATE experiments SET revision = revision + 1 WHERE id = ?", arguments: [experimentID])
-        guard db.changesCount > 0 else { throw StorageError(.notFound, "no experiment with id \(experimentID)") }
-        return try Int.fetchOne(db, sql: "SELECT revision FROM experiments WHERE id = ?", arguments: [experimentID])
-            ?? 0
-    }
+    /// A trial's columns: the document and the fields that queries filter and sort on.
+    struct TrialColumns {
+        var experimentID: String
+        var id: String
+        var status: String
+        var submitTime: Double
+        var startTime: Double?
+        var endTime: Double?
+        var heartbeat: Double?
+        var worker: String?
+        var document: String
 
-    static func insert(_ trials: [Trial], _ db: Database, encoder: JSONEncoder) throws -> [Trial] {
-        var inserted: [Trial] = []
-        for trial in trials {
-            let revision = try nextRevision(db, trial.experimentID)
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO trials
-                        (experiment_id, id, status, revision, submit_time, heartbeat, document)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    trial.experimentID, trial.id, trial.status.rawValue, revision,
-                    trial.submitTime.timeIntervalSince1970, trial.heartbeat?.timeIntervalSince1970,
-                    try encoder.encode(trial),
-                ]
-            )
-            if db.changesCount > 0 { inserted.append(trial) }
-        }
-        return inserted
-    }
-
-    /// Stores new trials, skipping ids the experiment has already.
-    @discardableResult
-    public func registerTrials(_ trials: [Trial]) async throws -> [Trial] {
-        guard !trials.isEmpty else { return [] }
-        return try await write("cannot register trials") { db in try Self.insert(trials, db, encoder: Self.encoder()) }
-    }
-
-    /// Decodes a trial row; the `status` and `heartbeat` columns are authoritative.
-    static func trial(from row: Row, decoder: JSONDecoder) throws -> Trial {
-        var trial = try decoder.decode(Trial.self, from: row["document"] as Data)
-        if let status = TrialStatus(rawValue: row["status"]) { trial.status = status }
-        let heartbeat: Double? = row["heartbeat"]
-        trial.heartbeat = heartbeat.map(Date.init(timeIntervalSince1970:))
-        return trial
-    }
-
-    /// Atomically reserves the oldest reservable trial.
-    public func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Trial? {
-        try await write("cannot reserve a trial") { db -> Trial? in
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT rowid, status, heartbeat, document FROM trials
-                        WHERE experiment_id = ? AND status IN \(Self.reservable)
-                        ORDER BY submit_time, rowid LIMIT 1
-                        """,
-                    arguments: [experimentID]
-                )
-            else { return nil }
-            var trial = try Self.trial(from: row, decoder: Self.decoder())
-            trial.status = .reserved
-            trial.startTime = now
-            trial.heartbeat = now
-            trial.worker = worker
-            let revision = try Self.nextRevision(db, experimentID)
-            try db.execute(
-                sql: "UPDATE trials SET status = 'reserved', revision = ?, heartbeat = ?, document = ? WHERE rowid = ?",
-                arguments: [revision, now.timeIntervalSince1970, try Self.encoder().encode(trial), row["rowid"] as Int64]
-            )
-            return trial
+        /// The columns of `trial`.
+        init(_ trial: Trial, encoder: JSONEncoder) throws {
+            experimentID = trial.experimentID
+            id = trial.id
+            status = trial.status.rawValue
+            submitTime = trial.submitTime.timeIntervalSince1970
+            startTime = trial.startTime?.timeIntervalSince1970
+            endTime = trial.endTime?.timeIntervalSince1970
+            heartbeat = trial.heartbeat?.timeIntervalSince1970
+            worker = trial.worker
+            document = String(decoding: try encoder.encode(trial), as: UTF8.self)
         }
     }
 
-    /// Writes `trial` if its stored status is still `expected`.
-    public func updateTrial(_ trial: Trial, expecting expected: TrialStatus) async throws -> Bool {
-        let document = try Self.encoder().encode(trial)
-        return try await write("cannot update trial \(trial.id)") { db in
-            let status = try String.fetchOne(
-                db,
-                sql: "SELECT status FROM trials WHERE experiment_id = ? AND id = ?",
-                arguments: [trial.experimentID, trial.id]
-            )
-            guard status == expected.rawValue else { return false }
-            let revision = try Self.nextRevision(db, trial.experimentID)
-            try db.execute(
-                sql: """
-                    UPDATE trials SET status = ?, revision = ?, heartbeat = ?, document = ?
-                    WHERE experiment_id = ? AND id = ?
-                    """,
-                arguments: [
-                    trial.status.rawValue, revision, trial.heartbeat?.timeIntervalSince1970, document,
-                    trial.experimentID, trial.id,
-                ]
-            )
-            return true
+    /// A row of `trials` as read back: its insertion number and its document.
+    struct TrialRow: FetchableRecord {
+        var sequence: Int64
+        var status: String
+        var document: String
+
+        init(row: Row) throws {
+            sequence = try row.decode(forColumn: "seq")
+            status = try row.decode(forColumn: "status")
+            document = try row.decode(forColumn: "document")
         }
     }
 
-    /// Refreshes the heartbeat of a reserved trial.
-    public func heartbeat(trialID: String, of experimentID: String, at now: Date) async throws -> Bool {
-        try await write("cannot refresh the heartbeat of trial \(trialID)") { db in
-            try db.execute(
-                sql: "UPDATE trials SET heartbeat = ? WHERE experiment_id = ? AND id = ? AND status = 'reserved'",
-                arguments: [now.timeIntervalSince1970, experimentID, trialID]
-            )
-            return db.changesCount > 0
-        }
+    /// Inserts a trial unless its experiment has its id already; returns whether it was inserted.
+    static func insertTrial(_ db: Database, _ columns: TrialColumns, revision: Int) throws -> Bool {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO trials (experiment_id, id, status, submit_time, start_time, end_time, heartbeat,
+                    worker, revision, document)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                columns.experimentID, columns.id, columns.status, columns.submitTime, columns.startTime,
+                columns.endTime, columns.heartbeat, columns.worker, revision, columns.document,
+            ]
+        )
+        return db.changesCount > 0
+    }
+
+    /// Rewrites the trial at `sequence`.
+    static func updateTrial(_ db: Database, sequence: Int64, _ columns: TrialColumns, revision: Int?) throws {
+        try db.execute(
+            sql: """
+                UPDATE trials SET status = ?, submit_time = ?, start_time = ?, end_time = ?, heartbeat = ?,
+                    worker = ?, revision = COALESCE(?, revision), document = ?
+                WHERE seq = ?
+                """,
+            arguments: [
+                columns.status, columns.submitTime, columns.startTime, columns.endTime, columns.heartbeat,
+                columns.worker, revision, columns.document, sequence,
+            ]
+        )
+    }
+
+    /// The oldest reservable trial of the experiment (submission time, then insertion).
+    static func firstReservableTrial(_ db: Database, experimentID: String) throws -> TrialRow? {
+        try TrialRow.fetchOne(
+            db,
+            sql: """
+                SELECT seq, status, document FROM trials INDEXED BY trials_reservable
+                WHERE experiment_id = ? AND status IN ('new', 'interrupted', 'suspended')
+                ORDER BY submit_time, seq LIMIT 1
+                """,
+            arguments: [experimentID]
+        )
     }
 
     /// One trial by id.
-    public func trial(id: String, of experimentID: String) async throws -> Trial? {
-        try await read("cannot read trial \(id)") { db in
-            try Row.fetchOne(
-                db,
-                sql: "SELECT status, heartbeat, document FROM trials WHERE experiment_id = ? AND id = ?",
-                arguments: [experimentID, id]
-            ).map { try Self.trial(from: $0, decoder: Self.decoder()) }
-        }
+    static func trial(_ db: Database, experimentID: String, id: String) throws -> TrialRow? {
+        try TrialRow.fetchOne(
+            db,
+            sql: "SELECT seq, status, document FROM trials WHERE experiment_id = ? AND id = ?",
+            arguments: [experimentID, id]
+        )
     }
 
-    /// Trials with one of `statuses`, in submission order.
-    public func trials(of experimentID: String, status statuses: [TrialStatus]?) async throws -> [Trial] {
-        try await read("cannot read trials") { db in
-            var sql = "SELECT status, heartbeat, document FROM trials WHERE experiment_id = ?"
-            var arguments: StatementArguments = [experimentID]
-            if let statuses {
-                guard !statuses.isEmpty else { return [Trial]() }
-                sql += " AND status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")"
-                for status in statuses { arguments += [status.rawValue] }
-            }
-            let decoder = Self.decoder()
-            return try Row.fetchAll(db, sql: sql + " ORDER BY submit_time, rowid", arguments: arguments)
-                .map { try Self.trial(from: $0, decoder: decoder) }
+    /// The experiment's trials with one of `statuses` (all when `nil`), by submission time then insertion.
+    static func trials(_ db: Database, experimentID: String, statuses: [TrialStatus]?) throws -> [TrialRow] {
+        var sql = "SELECT seq, status, document FROM trials WHERE experiment_id = ?"
+        var arguments: StatementArguments = [experimentID]
+        if let statuses {
+            sql += " AND status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")"
+            arguments += StatementArguments(statuses.map(\.rawValue))
         }
+        return try TrialRow.fetchAll(db, sql: sql + " ORDER BY submit_time, seq", arguments: arguments)
     }
 
-    static func counts(_ db: Database, _ experimentID: String) throws -> [TrialStatus: Int] {
-        var counts: [TrialStatus: Int] = [:]
+    /// The experiment's `reserved` trials whose heartbeat is older than `cutoff` (Unix seconds) or missing.
+    static func lostTrials(_ db: Database, experimentID: String, cutoff: Double) throws -> [TrialRow] {
+        try TrialRow.fetchAll(
+            db,
+            sql: """
+                SELECT seq, status, document FROM trials
+                WHERE experiment_id = ? AND status = 'reserved' AND (heartbeat IS NULL OR heartbeat < ?)
+                ORDER BY submit_time, seq
+                """,
+            arguments: [experimentID, cutoff]
+        )
+    }
+
+    /// The trials registered or changed after `revision`, in the order of their changes.
+    static func trialsChanged(_ db: Database, experimentID: String, after revision: Int) throws -> [TrialRow] {
+        try TrialRow.fetchAll(
+            db,
+            sql: """
+                SELECT seq, status, document FROM trials
+                WHERE experiment_id = ? AND revision > ? ORDER BY revision, seq
+                """,
+            arguments: [experimentID, revision]
+        )
+    }
+
+    /// The number of trials of each status.
+    static func countTrials(_ db: Database, experimentID: String) throws -> [TrialStatus: Int] {
         let rows = try Row.fetchAll(
             db,
-            sql: "SELECT status, COUNT(*) AS n FROM trials WHERE experiment_id = ? GROUP BY status",
+            sql: "SELECT status, COUNT(*) AS count FROM trials WHERE experiment_id = ? GROUP BY status",
             arguments: [experimentID]
         )
+        var counts: [TrialStatus: Int] = [:]
         for row in rows {
-            if let status = TrialStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            let status: String = try row.decode(forColumn: "status")
+            guard let known = TrialStatus(rawValue: status) else {
+                throw StorageError(.schema, "unknown trial status '\(status)' in the database")
+            }
+            counts[known] = try row.decode(forColumn: "count")
         }
         return counts
     }
 
-    /// Trials by status.
-    public func countTrials(of experimentID: String) async throws -> [TrialStatus: Int] {
-        try await read("cannot count trials") { db in try Self.counts(db, experimentID) }
-    }
+    // MARK: Algorithm states
 
-    /// Turns reserved trials whose heartbeat is older than `heartbeatBefore` into interrupted ones.
-    @discardableResult
-    public func releaseLostTrials(of experimentID: String, heartbeatBefore: Date) async throws -> Int {
-        try await write("cannot release lost trials") { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT rowid, status, heartbeat, document FROM trials
-                    WHERE experiment_id = ? AND status = 'reserved' AND (heartbeat IS NULL OR heartbeat < ?)
-                    """,
-                arguments: [experimentID, heartbeatBefore.timeIntervalSince1970]
-            )
-            let decoder = Self.decoder()
-            let encoder = Self.encoder()
-            for row in rows {
-                var trial = try Self.trial(from: row, decoder: decoder)
-                trial.status = .interrupted
-                let revision = try Self.nextRevision(db, experimentID)
-                try db.execute(
-                    sql: "UPDATE trials SET status = 'interrupted', revision = ?, document = ? WHERE rowid = ?",
-                    arguments: [revision, try encoder.encode(trial), row["rowid"] as Int64]
-                )
-            }
-            return rows.count
+    /// An experiment's row of `algorithm_states`.
+    struct AlgorithmStateRow: FetchableRecord {
+        var state: Data?
+        var stateVersion: Int
+        var observedRevision: Int
+
+        init(row: Row) throws {
+            state = try row.decode(forColumn: "state")
+            stateVersion = try row.decode(forColumn: "state_version")
+            observedRevision = try row.decode(forColumn: "observed_revision")
         }
     }
 
-    // MARK: Algorithm lock
-
-    /// Runs `body` holding the database's write lock, then stores its state and trials in the same transaction.
-    public func withAlgorithmLock<Output: Sendable>(
-        of experimentID: String,
-        timeout: Duration,
-        _ body: @Sendable (AlgorithmSnapshot) throws -> AlgorithmUpdate<Output>
-    ) async throws -> Output {
-        try await withoutActuallyEscaping(body) { body in
-            let box = UncheckedBody(body: body)
-            return try await write("cannot produce trials") { db -> Output in
-                guard
-                    let lock = try Row.fetchOne(
-                        db,
-                        sql: "SELECT state, state_version, observed_revision FROM algorithms WHERE experiment_id = ?",
-                        arguments: [experimentID]
-                    )
-                else { throw StorageError(.notFound, "no algorithm state for experiment \(experimentID)") }
-                let state: Data? = lock["state"]
-                let observed: Int = state == nil ? 0 : lock["observed_revision"]
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT status, heartbeat, document FROM trials
-                        WHERE experiment_id = ? AND revision > ? ORDER BY revision
-                        """,
-                    arguments: [experimentID, observed]
-                )
-                let decoder = Self.decoder()
-                let snapshot = AlgorithmSnapshot(
-                    state: state,
-                    stateVersion: lock["state_version"],
-                    changedTrials: try rows.map { try Self.trial(from: $0, decoder: decoder) },
-                    counts: try Self.counts(db, experimentID)
-                )
-                let update = try box.body(snapshot)
-                _ = try Self.insert(update.newTrials, db, encoder: Self.encoder())
-                let revision =
-                    try Int.fetchOne(db, sql: "SELECT revision FROM experiments WHERE id = ?", arguments: [experimentID])
-                    ?? 0
-                if let newState = update.state {
-                    try db.execute(
-                        sql: """
-                            UPDATE algorithms SET state = ?, state_version = state_version + 1, observed_revision = ?
-                            WHERE experiment_id = ?
-                            """,
-                        arguments: [newState, revision, experimentID]
-                    )
-                } else {
-                    try db.execute(
-                        sql: "UPDATE algorithms SET observed_revision = ? WHERE experiment_id = ?",
-                        arguments: [revision, experimentID]
-                    )
-                }
-                return update.output
-            }
-        }
+    /// The experiment's algorithm state.
+    static func algorithmState(_ db: Database, experimentID: String) throws -> AlgorithmStateRow? {
+        try AlgorithmStateRow.fetchOne(
+            db,
+            sql: "SELECT state, state_version, observed_revision FROM algorithm_states WHERE experiment_id = ?",
+            arguments: [experimentID]
+        )
     }
 
-    /// Forgets the algorithm's state so the next holder observes every trial.
-    public func resetAlgorithm(of experimentID: String) async throws {
-        _ = try await write("cannot reset the algorithm") { db in
-            try db.execute(
-                sql: "UPDATE algorithms SET state = NULL, observed_revision = 0 WHERE experiment_id = ?",
-                arguments: [experimentID]
-            )
-            return true
-        }
+    /// Saves a new state, incrementing its version.
+    static func saveAlgorithmState(_ db: Database, experimentID: String, state: Data, observedRevision: Int) throws {
+        try db.execute(
+            sql: """
+                UPDATE algorithm_states SET state = ?, state_version = state_version + 1, observed_revision = ?
+                WHERE experiment_id = ?
+                """,
+            arguments: [state, observedRevision, experimentID]
+        )
     }
-}
 
-/// Carries the non-escaping body into GRDB's escaping write closure; `withoutActuallyEscaping` guarantees it does
-/// not outlive the call.
-private struct UncheckedBody<Output: Sendable>: @unchecked Sendable {
-    let body: (AlgorithmSnapshot) throws -> AlgorithmUpdate<Output>
+    /// Forgets the state; its version is kept.
+    static func resetAlgorithmState(_ db: Database, experimentID: String) throws {
+        try db.execute(
+            sql: "UPDATE algorithm_states SET state = NULL, observed_revision = 0 WHERE experiment_id = ?",
+            arguments: [experimentID]
+        )
+    }
 }

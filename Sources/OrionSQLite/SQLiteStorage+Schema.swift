@@ -1,60 +1,58 @@
+import Foundation
 import GRDB
 import OrionCore
 
 extension SQLiteStorage {
-    /// The named migrations, applied in order, once per database file.
+    /// The named migrations, applied in order, each once per database file.
+    ///
+    /// GRDB records the applied ones in `grdb_migrations`. Never edit a released migration: add a new one.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-experiments-trials-algorithms") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE experiments (
-                        id TEXT PRIMARY KEY NOT NULL,
-                        name TEXT NOT NULL,
-                        version INTEGER NOT NULL,
-                        revision INTEGER NOT NULL DEFAULT 0,
-                        document BLOB NOT NULL,
-                        UNIQUE (name, version)
-                    );
-                    CREATE TABLE trials (
-                        experiment_id TEXT NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
-                        id TEXT NOT NULL,
-                        status TEXT NOT NULL,
-                        revision INTEGER NOT NULL,
-                        submit_time REAL NOT NULL,
-                        heartbeat REAL,
-                        document BLOB NOT NULL,
-                        PRIMARY KEY (experiment_id, id)
-                    );
-                    CREATE INDEX trials_by_status ON trials (experiment_id, status, submit_time);
-                    CREATE INDEX trials_by_revision ON trials (experiment_id, revision);
-                    CREATE TABLE algorithms (
-                        experiment_id TEXT PRIMARY KEY NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
-                        state BLOB,
-                        state_version INTEGER NOT NULL DEFAULT 0,
-                        observed_revision INTEGER NOT NULL DEFAULT 0
-                    );
-                    """
-            )
+        migrator.registerMigration("v1-experiments-trials") { db in
+            try db.execute(sql: Queries.createExperimentsAndTrials)
+        }
+        migrator.registerMigration("v1-algorithm-states") { db in
+            try db.execute(sql: Queries.createAlgorithmStates)
         }
         return migrator
     }
 
-    /// Applies pending migrations; refuses a file written by a newer version.
+    /// The names of the migrations this version knows, in order.
+    public static var migrationNames: [String] { migrator.migrations }
+
+    /// The names of the migrations applied to this database file, in the order this version knows them, followed by
+    /// any unknown (newer) ones.
+    ///
+    /// - Returns: the applied migration names.
+    /// - Throws: `StorageError` `.backend` when the database cannot be read.
+    public func appliedMigrations() async throws -> [String] {
+        let migrator = Self.migrator
+        return try await read("cannot read the migrations") { db in
+            let applied = try migrator.appliedIdentifiers(db)
+            let known = migrator.migrations.filter { applied.contains($0) }
+            return known + applied.subtracting(migrator.migrations).sorted()
+        }
+    }
+
+    /// Applies pending migrations; refuses a file migrated by a newer version.
+    ///
+    /// Several processes may open a new file at once: a migration that fails because another process applied it
+    /// in the meantime is retried after looking again.
+    ///
+    /// - Throws: `StorageError` `.schema` for a newer file, `.backend` when migrating fails.
     static func migrate(_ pool: DatabasePool, path: String) throws {
         let migrator = migrator
-        for attempt in 0..<5 {
+        let attempts = 5
+        for attempt in 1...attempts {
             do {
-                let unknown = try pool.read { db -> [String] in
-                    guard try db.tableExists("grdb_migrations") else { return [] }
-                    let applied = try migrator.appliedIdentifiers(db)
-                    return applied.filter { !migrator.migrations.contains($0) }.sorted()
+                let unknown = try pool.read { db in
+                    try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
                 }
                 guard unknown.isEmpty else {
                     throw StorageError(
                         .schema,
-                        "the database \(path) was written by a newer swift-orion (migrations "
-                            + unknown.joined(separator: ", ") + "): upgrade orion, or use another database"
+                        "the database \(path) was written by a newer version of orion (unknown migrations: "
+                            + unknown.joined(separator: ", ") + "); upgrade orion, or use another database file"
                     )
                 }
                 try migrator.migrate(pool)
@@ -62,12 +60,9 @@ extension SQLiteStorage {
             } catch let error as StorageError {
                 throw error
             } catch {
-                // Another process may be creating the same file: look again.
-                if attempt == 4 { throw wrap(error, "cannot prepare the database \(path)") }
-                Thread.sleep(forTimeInterval: 0.05 * Double(attempt + 1))
+                if attempt == attempts { throw wrap(error, "cannot create or upgrade the tables of \(path)") }
+                Thread.sleep(forTimeInterval: 0.02 * Double(attempt))
             }
         }
     }
 }
-
-import Foundation

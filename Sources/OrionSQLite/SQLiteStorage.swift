@@ -2,41 +2,50 @@ import Foundation
 import GRDB
 import OrionCore
 
-/// The default storage: one SQLite file (WAL mode) that any number of processes on one machine, or on machines
-/// sharing a file system with working locks, use at once.
+/// The default storage: one SQLite file in WAL mode, shared by any number of worker processes on one machine.
 ///
-/// Every write runs in a `BEGIN IMMEDIATE` transaction, so reservation and compare-and-set updates are atomic
-/// across processes, and the algorithm lock is SQLite's own write lock: it is released by the database if its
-/// holder dies. Schema changes are named migrations (`SQLiteStorage+Schema.swift`); all SQL lives in
-/// `SQLiteStorage+Queries.swift`.
+/// Every write is one `BEGIN IMMEDIATE` transaction, so reservations and compare-and-set updates are atomic
+/// across processes; waiting for another process's write uses SQLite's busy timeout (on a GRDB queue, never on a
+/// cooperative thread). The algorithm lock is SQLite's write lock, held for the duration of one transaction, so
+/// it is released by SQLite if its holder dies. WAL needs shared memory between the processes: use one machine
+/// (a local disk), not a network file system.
+///
+/// The schema is created and upgraded by named migrations (`SQLiteStorage+Schema.swift`); all SQL lives in
+/// `SQLiteStorage+Queries.swift`. See `docs/storage.md` for the schema and the guarantees.
 public final class SQLiteStorage: Storage {
     /// The database file.
     public let path: String
+    /// How long a write waits for other processes holding SQLite's write lock.
+    public let busyTimeout: Duration
     let pool: DatabasePool
 
-    /// Opens (creating it and its directory if needed) the database at `path` and applies pending migrations.
+    /// Opens the database at `path`, creating the file and its parent directories if needed, and applies the
+    /// pending migrations.
     ///
     /// - Parameters:
     ///   - path: the database file.
-    ///   - busyTimeout: how long a write waits for another process holding the write lock.
-    /// - Throws: `StorageError` `.backend` when the file cannot be created or opened, `.schema` when it was written
-    ///   by a newer version of swift-orion.
+    ///   - busyTimeout: how long a write waits for other processes holding the write lock (60 s by default).
+    /// - Throws: `StorageError` `.backend` when the file cannot be created, opened or migrated, `.schema` when it
+    ///   was written by a newer version of swift-orion.
     public init(path: String, busyTimeout: Duration = .seconds(60)) throws {
         self.path = path
+        self.busyTimeout = busyTimeout
         let directory = (path as NSString).deletingLastPathComponent
         do {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
         } catch {
-            throw StorageError(.backend, "cannot create the directory of the database \(path): \(error)")
+            throw StorageError(
+                .backend,
+                "cannot create the directory \(directory) for the database \(path): \(error.localizedDescription)",
+                underlying: error
+            )
         }
         var configuration = Configuration()
-        configuration.busyMode = .timeout(busyTimeout.timeInterval)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA foreign_keys = ON")
-        }
+        configuration.busyMode = .timeout(Self.seconds(busyTimeout))
+        configuration.label = "orion-sqlite"
+        configuration.prepareDatabase { db in try Queries.preparePragmas(db) }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
@@ -45,47 +54,123 @@ public final class SQLiteStorage: Storage {
         try Self.migrate(pool, path: path)
     }
 
-    static func wrap(_ error: any Error, _ what: String) -> StorageError {
-        if let error = error as? StorageError { return error }
-        if let error = error as? DatabaseError {
-            if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-                return StorageError(.lockTimeout, "\(what): the database is locked by another process", underlying: error)
-            }
-            return StorageError(.backend, "\(what): \(error.message ?? error.description)", underlying: error)
+    /// Maps any error to a `StorageError`, keeping `StorageError`s and cancellations as they are.
+    ///
+    /// - Parameters:
+    ///   - error: the error.
+    ///   - what: what failed, with the file's path.
+    ///   - cancelled: whether the task was cancelled (SQLite then reports an interruption).
+    /// - Returns: the error to throw.
+    static func wrap(_ error: any Error, _ what: String, cancelled: Bool = false) -> any Error {
+        if error is StorageError || error is CancellationError || error is ForeignError { return error }
+        if cancelled, let error = error as? DatabaseError, error.resultCode == .SQLITE_INTERRUPT {
+            return CancellationError()
         }
-        return StorageError(.backend, "\(what): \(error)", underlying: error)
+        guard let error = error as? DatabaseError else {
+            return StorageError(.backend, "\(what): \(error)", underlying: error)
+        }
+        let message = error.message ?? "\(error.resultCode)"
+        switch error.resultCode.primaryResultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return StorageError(
+                .lockTimeout,
+                "\(what): the database is locked by another process (\(message)); retry, or look for a stuck worker",
+                underlying: error
+            )
+        case .SQLITE_NOTADB:
+            return StorageError(
+                .backend,
+                "\(what): the file is not an SQLite database (\(message)); give the path of an orion SQLite "
+                    + "database, or a new file",
+                underlying: error
+            )
+        default:
+            return StorageError(.backend, "\(what): \(message)", underlying: error)
+        }
     }
 
-    /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer connection.
-    func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer connection; rolls back if it throws.
+    ///
+    /// - Parameters:
+    ///   - what: what is being done, for error messages (the path is added).
+    ///   - busyTimeout: how long to wait for other processes, when not ``busyTimeout``.
+    ///   - body: the transaction's work.
+    /// - Returns: `body`'s result.
+    /// - Throws: `StorageError` (`.lockTimeout` when the wait for other processes timed out).
+    func write<T: Sendable>(
+        _ what: String,
+        busyTimeout: Duration? = nil,
+        _ body: @Sendable (Database) throws -> T
+    ) async throws -> T {
+        let standardTimeout = self.busyTimeout
         do {
             return try await pool.writeWithoutTransaction { db in
+                if let busyTimeout { try Queries.setBusyTimeout(db, busyTimeout) }
+                defer { if busyTimeout != nil { try? Queries.setBusyTimeout(db, standardTimeout) } }
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
                     return .commit
                 }
-                guard let result else { throw StorageError(.backend, "\(what): the transaction returned nothing") }
+                guard let result else { throw StorageError(.backend, "the transaction gave no result") }
                 return result
             }
         } catch {
-            throw Self.wrap(error, "\(what) in \(path)")
+            throw Self.wrap(error, "\(what) in \(path)", cancelled: Task.isCancelled)
         }
     }
 
-    /// Runs `body` on a reader connection (a consistent snapshot).
-    func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// Runs `body` on a reader connection, which sees the last committed state.
+    ///
+    /// - Parameters:
+    ///   - what: what is being read, for error messages (the path is added).
+    ///   - body: the reads.
+    /// - Returns: `body`'s result.
+    /// - Throws: `StorageError`.
+    func read<T: Sendable>(_ what: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.read(body)
         } catch {
-            throw Self.wrap(error, "\(what) in \(path)")
+            throw Self.wrap(error, "\(what) in \(path)", cancelled: Task.isCancelled)
         }
+    }
+
+    /// `duration` in seconds.
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        let (seconds, attoseconds) = duration.components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) * 1e-18
+    }
+
+    /// The encoder of the JSON documents: dates as `Date`'s own number (seconds since 2001-01-01 UTC, exact),
+    /// NaN and infinities as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`.
+    static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .deferredToDate
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity",
+            negativeInfinity: "-Infinity",
+            nan: "NaN"
+        )
+        return encoder
+    }
+
+    /// The decoder matching ``makeEncoder()``.
+    static func makeDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .deferredToDate
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity",
+            negativeInfinity: "-Infinity",
+            nan: "NaN"
+        )
+        return decoder
     }
 }
 
-extension Duration {
-    var timeInterval: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) * 1e-18
-    }
+/// An error thrown by code the storage runs for its caller (the algorithm lock's body), carried through the
+/// transaction unchanged so that the caller gets it as it was thrown.
+struct ForeignError: Error {
+    /// The caller's error.
+    var error: any Error
 }

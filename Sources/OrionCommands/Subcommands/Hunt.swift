@@ -24,6 +24,10 @@ struct Hunt: AsyncParsableCommand {
     var userArguments: [String] = []
 
     func run() async throws {
+        // The passthrough argument captures `--help` when it comes first: answer it as help.
+        if let first = userArguments.first, ["-h", "--help", "-help"].contains(first) {
+            throw CleanExit.helpRequest(self)
+        }
         try await CommandRunner.run(verbose: options.verbose) {
             try await HuntSession(options: options, huntOptions: huntOptions, userArguments: userArguments).run()
         }
@@ -44,6 +48,9 @@ struct InitOnly: AsyncParsableCommand {
     var userArguments: [String] = []
 
     func run() async throws {
+        if let first = userArguments.first, ["-h", "--help", "-help"].contains(first) {
+            throw CleanExit.helpRequest(self)
+        }
         var huntOptions = huntOptions
         huntOptions.initOnly = true
         let options = options

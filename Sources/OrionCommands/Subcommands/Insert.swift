@@ -15,6 +15,9 @@ struct Insert: AsyncParsableCommand {
     var userArguments: [String] = []
 
     func run() async throws {
+        if let first = userArguments.first, ["-h", "--help", "-help"].contains(first) {
+            throw CleanExit.helpRequest(self)
+        }
         try await CommandRunner.run(verbose: options.verbose) {
             let context = try CommandContext(options: options)
             guard let name = options.name ?? context.configuration.experiment.name else {

@@ -21,11 +21,27 @@ public struct TrialResult: Codable, Sendable, Hashable {
     /// The value: a number, or a list of numbers for a gradient.
     public var value: JSONValue
 
-    /// Creates a result.
+    /// Creates a result; the value of an objective, constraint or lie is kept as a `.double` (a script's `1` is
+    /// `1.0`), so results compare equal after a round trip through JSON.
     public init(name: String, type: Kind, value: JSONValue) {
         self.name = name
         self.type = type
-        self.value = value
+        switch type {
+        case .objective, .constraint, .lie: self.value = value.promotingIntegersToDoubles()
+        case .gradient, .statistic: self.value = value
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, type, value }
+
+    /// Decodes `{"name", "type", "value"}`, normalizing the value as ``init(name:type:value:)`` does.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name),
+            type: try container.decode(Kind.self, forKey: .type),
+            value: try container.decode(JSONValue.self, forKey: .value)
+        )
     }
 
     /// Creates an objective result.

@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+import OrionCore
+
+extension SQLiteStorage {
+    /// Stores new trials, skipping ids their experiment has already (also repeated ids within `trials`).
+    ///
+    /// All trials of one call that are stored share one new revision of their experiment.
+    ///
+    /// - Returns: the trials that were stored, in the order given.
+    /// - Throws: `StorageError` `.notFound` when a trial's experiment does not exist (then nothing is stored).
+    @discardableResult
+    public func registerTrials(_ trials: [Trial]) async throws -> [Trial] {
+        guard !trials.isEmpty else { return [] }
+        let encoder = Self.makeEncoder()
+        let columns = try trials.map { try Queries.TrialColumns($0, encoder: encoder) }
+        let inserted = try await write("cannot register trials") { db in
+            try Self.insert(columns, db, stampingWith: nil)
+        }
+        return zip(trials, inserted).filter(\.1).map(\.0)
+    }
+
+    /// Inserts trials; each experiment that gets a trial gets one new revision, or, when `stamp` names it, its
+    /// trials get the revision `stamp` gives (the algorithm lock's holder's own trials).
+    ///
+    /// - Returns: for each trial, whether it was inserted.
+    static func insert(
+        _ trials: [Queries.TrialColumns],
+        _ db: Database,
+        stampingWith stamp: (experimentID: String, revision: Int)?
+    ) throws -> [Bool] {
+        var revisions: [String: Int] = [:]
+        for experimentID in Set(trials.map(\.experimentID)) {
+            guard let current = try Queries.revision(db, experimentID: experimentID) else {
+                throw StorageError(.notFound, "no experiment with id \(experimentID) for the trials to register")
+            }
+            revisions[experimentID] = experimentID == stamp?.experimentID ? stamp?.revision : current + 1
+        }
+        var inserted: [Bool] = []
+        var bumped: Set<String> = []
+        for trial in trials {
+            let revision = revisions[trial.experimentID] ?? 0
+            let added = try Queries.insertTrial(db, trial, revision: revision)
+            inserted.append(added)
+            if added, trial.experimentID != stamp?.experimentID, bumped.insert(trial.experimentID).inserted {
+                _ = try Queries.bumpRevision(db, experimentID: trial.experimentID)
+            }
+        }
+        return inserted
+    }
+
+    /// Atomically reserves the oldest reservable trial (by submission time, then insertion).
+    ///
+    /// - Returns: the reserved trial, or `nil` when none is reservable (or the experiment does not exist).
+    public func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Trial? {
+        try await write("cannot reserve a trial of experiment \(experimentID)") { db -> Trial? in
+            guard let row = try Queries.firstReservableTrial(db, experimentID: experimentID) else { return nil }
+            var trial = try Self.decodeTrial(row)
+            trial.status = .reserved
+            trial.startTime = now
+            trial.heartbeat = now
+            trial.worker = worker
+            let revision = try Queries.bumpRevision(db, experimentID: experimentID)
+            let columns = try Queries.TrialColumns(trial, encoder: Self.makeEncoder())
+            try Queries.updateTrial(db, sequence: row.sequence, columns, revision: revision)
+            return trial
+        }
+    }
+
+    /// Compare-and-set: replaces the stored trial with `trial` if the stored status is still `expected`.
+    ///
+    /// - Returns: `true` if written; `false` if the stored status differed or the trial does not exist.
+    public func updateTrial(_ trial: Trial, expecting expected: TrialStatus) async throws -> Bool {
+        let columns = try Queries.TrialColumns(trial, encoder: Self.makeEncoder())
+        return try await write("cannot update trial \(trial.id)") { db in
+            guard let row = try Queries.trial(db, experimentID: trial.experimentID, id: trial.id),
+                row.status == expected.rawValue
+            else { return false }
+            let revision = try Queries.bumpRevision(db, experimentID: trial.experimentID)
+            try Queries.updateTrial(db, sequence: row.sequence, columns, revision: revision)
+            return true
+        }
+    }
+
+    /// Refreshes the heartbeat of a trial that is still reserved; does not change the experiment's revision.
+    ///
+    /// - Returns: `false` when the trial is not reserved (or does not exist).
+    public func heartbeat(trialID: String, of experimentID: String, at now: Date) async throws -> Bool {
+        try await write("cannot refresh the heartbeat of trial \(trialID)") { db in
+            guard let row = try Queries.trial(db, experimentID: experimentID, id: trialID),
+                row.status == TrialStatus.reserved.rawValue
+            else { return false }
+            var trial = try Self.decodeTrial(row)
+            trial.heartbeat = now
+            let columns = try Queries.TrialColumns(trial, encoder: Self.makeEncoder())
+            try Queries.updateTrial(db, sequence: row.sequence, columns, revision: nil)
+            return true
+        }
+    }
+
+    /// One trial by id.
+    public func trial(id: String, of experimentID: String) async throws -> Trial? {
+        try await read("cannot read trial \(id)") { db in
+            try Queries.trial(db, experimentID: experimentID, id: id).map { try Self.decodeTrial($0) }
+        }
+    }
+
+    /// The experiment's trials with one of `statuses` (all when `nil`), by submission time then insertion.
+    public func trials(of experimentID: String, status statuses: [TrialStatus]?) async throws -> [Trial] {
+        if let statuses, statuses.isEmpty { return [] }
+        return try await read("cannot read the trials of experiment \(experimentID)") { db in
+            let decoder = Self.makeDecoder()
+            return try Queries.trials(db, experimentID: experimentID, statuses: statuses)
+                .map { try Self.decodeTrial($0, decoder: decoder) }
+        }
+    }
+
+    /// The number of trials of each status (statuses without trials are absent).
+    public func countTrials(of experimentID: String) async throws -> [TrialStatus: Int] {
+        try await read("cannot count the trials of experiment \(experimentID)") { db in
+            try Queries.countTrials(db, experimentID: experimentID)
+        }
+    }
+
+    /// Turns `reserved` trials whose heartbeat is older than `heartbeatBefore` (or missing) into `interrupted`.
+    ///
+    /// - Returns: how many trials were released.
+    @discardableResult
+    public func releaseLostTrials(of experimentID: String, heartbeatBefore: Date) async throws -> Int {
+        try await write("cannot release the lost trials of experiment \(experimentID)") { db in
+            let rows = try Queries.lostTrials(
+                db,
+                experimentID: experimentID,
+                cutoff: heartbeatBefore.timeIntervalSince1970
+            )
+            guard !rows.isEmpty else { return 0 }
+            let revision = try Queries.bumpRevision(db, experimentID: experimentID)
+            let decoder = Self.makeDecoder()
+            let encoder = Self.makeEncoder()
+            for row in rows {
+                var trial = try Self.decodeTrial(row, decoder: decoder)
+                trial.status = .interrupted
+                let columns = try Queries.TrialColumns(trial, encoder: encoder)
+                try Queries.updateTrial(db, sequence: row.sequence, columns, revision: revision)
+            }
+            return rows.count
+        }
+    }
+
+    /// Decodes a trial's JSON document.
+    static func decodeTrial(_ row: Queries.TrialRow, decoder: JSONDecoder = makeDecoder()) throws -> Trial {
+        do {
+            return try decoder.decode(Trial.self, from: Data(row.document.utf8))
+        } catch {
+            throw StorageError(
+                .schema,
+                "a stored trial cannot be read (\(error)); it may come from another version of orion",
+                underlying: error
+            )
+        }
+    }
+}

@@ -1,0 +1,114 @@
+// orion-storage-stress: one worker process of the multi-process storage tests (Tests/OrionSQLiteTests).
+//
+//   orion-storage-stress reserve --db PATH --experiment ID --worker NAME
+//       reserves and completes trials until none is left; prints `completed <trial id>` for each.
+//   orion-storage-stress produce --db PATH --experiment ID --worker NAME --cycles K
+//       K times, under the algorithm lock: reads the counter stored in the state, stores counter + 1 and registers
+//       the trial `/x = counter + 1`; prints `produced <counter + 1>` for each.
+//
+// Exit status: 0 on success, 1 when the storage fails, 2 on bad usage.
+import Foundation
+import OrionCore
+import OrionSQLite
+
+/// The options of one run.
+struct Options {
+    var mode: String
+    var database: String
+    var experimentID: String
+    var worker: String
+    var cycles: Int
+
+    init(_ arguments: [String]) throws {
+        guard let mode = arguments.first, ["reserve", "produce"].contains(mode) else {
+            throw UsageError(message: "the first argument must be 'reserve' or 'produce'")
+        }
+        var values: [String: String] = [:]
+        var index = 1
+        while index < arguments.count {
+            let key = arguments[index]
+            guard key.hasPrefix("--"), index + 1 < arguments.count else {
+                throw UsageError(message: "expected '--option value', got '\(key)'")
+            }
+            values[String(key.dropFirst(2))] = arguments[index + 1]
+            index += 2
+        }
+        guard let database = values["db"], let experimentID = values["experiment"] else {
+            throw UsageError(message: "--db and --experiment are required")
+        }
+        self.mode = mode
+        self.database = database
+        self.experimentID = experimentID
+        self.worker = values["worker"] ?? "\(ProcessInfo.processInfo.hostName):\(getpid())"
+        guard let cycles = Int(values["cycles"] ?? "1"), cycles >= 0 else {
+            throw UsageError(message: "--cycles must be a whole number")
+        }
+        self.cycles = cycles
+    }
+}
+
+/// A mistake on the command line.
+struct UsageError: Error {
+    var message: String
+}
+
+/// The state the `produce` mode keeps under the algorithm lock.
+struct CounterState: Codable {
+    var counter: Int
+}
+
+/// Writes a line to stdout at once (unbuffered), so that the parent reads complete lines even if this process dies.
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// Reserves and completes trials until none is left.
+func reserveAll(_ storage: SQLiteStorage, _ options: Options) async throws {
+    while let trial = try await storage.reserveTrial(of: options.experimentID, worker: options.worker, at: Date()) {
+        var completed = trial
+        completed.status = .completed
+        completed.endTime = Date()
+        completed.results = [.objective(Double(trial.id.count) + 0.5)]
+        guard try await storage.updateTrial(completed, expecting: .reserved) else {
+            throw StorageError(.backend, "trial \(trial.id) was taken away from \(options.worker) while it ran")
+        }
+        emit("completed \(trial.id)")
+    }
+}
+
+/// Runs `cycles` production rounds under the algorithm lock.
+func produce(_ storage: SQLiteStorage, _ options: Options) async throws {
+    let experimentID = options.experimentID
+    for _ in 0..<options.cycles {
+        let counter = try await storage.withAlgorithmLock(of: experimentID, timeout: .seconds(60)) { snapshot in
+            let previous = try snapshot.state.map { try JSONDecoder().decode(CounterState.self, from: $0).counter } ?? 0
+            let next = previous + 1
+            let trial = Trial(
+                experimentID: experimentID,
+                params: [Trial.Param(name: "/x", type: .integer, value: .int(next))],
+                submitTime: Date()
+            )
+            return AlgorithmUpdate(
+                state: try JSONEncoder().encode(CounterState(counter: next)),
+                newTrials: [trial],
+                output: next
+            )
+        }
+        emit("produced \(counter)")
+    }
+}
+
+do {
+    let options = try Options(Array(CommandLine.arguments.dropFirst()))
+    let storage = try SQLiteStorage(path: options.database)
+    switch options.mode {
+    case "reserve": try await reserveAll(storage, options)
+    default: try await produce(storage, options)
+    }
+} catch let error as UsageError {
+    FileHandle.standardError.write(Data("orion-storage-stress: \(error.message)\n".utf8))
+    exit(2)
+} catch {
+    FileHandle.standardError.write(Data("orion-storage-stress: \(error)\n".utf8))
+    exit(1)
+}

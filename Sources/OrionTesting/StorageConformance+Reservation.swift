@@ -1,0 +1,276 @@
+import Foundation
+import OrionCore
+
+// Reservation, compare-and-set updates, heartbeats and lost trials.
+extension StorageConformance {
+    /// `reserveTrial` takes the oldest reservable trial (`new`, `interrupted` or `suspended`) and marks it reserved
+    /// with start time, heartbeat and worker; it returns `nil` when none is left or the experiment is unknown.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkReserveOrder() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try await fixture.createExperiment("reserve")
+        let none = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch)
+        try ConformanceFailure.expect(none == nil, "an experiment without trials gave a trial")
+
+        let statuses: [TrialStatus] = [.completed, .reserved, .broken, .suspended, .new, .interrupted, .new]
+        let trials = statuses.enumerated().map { Self.makeTrial(of: experiment, value: $0.offset, status: $0.element) }
+        // Registered newest first: reservation follows the submit time.
+        try await fixture.register(trials.reversed())
+        for (round, index) in [3, 4, 5, 6].enumerated() {
+            let now = Self.epoch.addingTimeInterval(1000 + Double(round))
+            let worker = "host:\(round)"
+            guard let reserved = try await storage.reserveTrial(of: experiment.id, worker: worker, at: now) else {
+                throw ConformanceFailure("reservation \(round) gave nothing; trial /x=\(index) was reservable")
+            }
+            var expected = trials[index]
+            expected.status = .reserved
+            expected.startTime = now
+            expected.heartbeat = now
+            expected.worker = worker
+            try Self.expectSame(reserved, expected, "reservation \(round) (the oldest reservable is /x=\(index))")
+            try Self.expectSame(
+                try await storage.trial(id: reserved.id, of: experiment.id),
+                expected,
+                "the stored trial after reservation \(round)"
+            )
+        }
+        let after = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch)
+        try ConformanceFailure.expect(
+            after == nil,
+            "a fifth reservation gave /x=\(after?.params.first?.value.pythonString ?? ""), which was not reservable"
+        )
+        let unknown = try await storage.reserveTrial(of: Experiment.makeID(), worker: "w", at: Self.epoch)
+        try ConformanceFailure.expect(unknown == nil, "an unknown experiment gave a trial")
+    }
+
+    /// Tasks racing to reserve trials (8 tasks, 200 trials) get every trial exactly once and lose none; with
+    /// ``reopen``, the tasks use 3 handles.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkReserveUnderConcurrency() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try await fixture.createExperiment("race")
+        let trials = try await fixture.register(fixture.makeTrials(of: experiment, 0..<200))
+        let handles = try await handles(on: storage, count: 3)
+        let epoch = Self.epoch
+        let taken = try await withThrowingTaskGroup(of: [String].self) { group in
+            for task in 0..<8 {
+                let handle = handles[task % handles.count]
+                group.addTask {
+                    var ids: [String] = []
+                    while let trial = try await handle.reserveTrial(of: experiment.id, worker: "t\(task)", at: epoch) {
+                        ids.append(trial.id)
+                    }
+                    return ids
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let unique = Set(taken)
+        try ConformanceFailure.expect(
+            unique.count == taken.count,
+            "racing tasks got \(taken.count) reservations of \(unique.count) distinct trials: some were given twice"
+        )
+        try ConformanceFailure.expect(
+            unique == Set(trials.map(\.id)),
+            "racing tasks reserved \(unique.count) of \(trials.count) trials"
+        )
+        let counts = try await storage.countTrials(of: experiment.id).filter { $0.value != 0 }
+        try ConformanceFailure.expect(counts == [.reserved: 200], "after the race: \(Self.describe(counts))")
+    }
+
+    /// `updateTrial` writes only while the stored status is the expected one: a second completion, or one
+    /// expecting the wrong status, changes nothing; of 8 tasks completing one trial, exactly one wins.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkUpdateTrialCompareAndSet() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try await fixture.createExperiment("cas")
+        try await fixture.register(fixture.makeTrials(of: experiment, 0..<2))
+        guard let reserved = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch) else {
+            throw ConformanceFailure("no trial to reserve")
+        }
+        var completed = reserved
+        completed.status = .completed
+        completed.results = [.objective(0.25)]
+        completed.endTime = Self.epoch.addingTimeInterval(5)
+        let wrong = try await storage.updateTrial(completed, expecting: .new)
+        try ConformanceFailure.expect(!wrong, "an update expecting .new was written over a reserved trial")
+        try Self.expectSame(try await storage.trial(id: reserved.id, of: experiment.id), reserved, "a refused update")
+        let written = try await storage.updateTrial(completed, expecting: .reserved)
+        try ConformanceFailure.expect(written, "completing a reserved trial expecting .reserved was refused")
+        var late = reserved
+        late.status = .broken
+        late.failure = "too late"
+        let again = try await storage.updateTrial(late, expecting: .reserved)
+        try ConformanceFailure.expect(!again, "a second update expecting .reserved was written over a completed trial")
+        try Self.expectSame(try await storage.trial(id: reserved.id, of: experiment.id), completed, "a late update")
+        var stranger = Self.makeTrial(of: experiment, value: 99)
+        stranger.status = .completed
+        let unknown = try await storage.updateTrial(stranger, expecting: .new)
+        try ConformanceFailure.expect(!unknown, "updating a trial that was never registered returned true")
+        let missing = try await storage.trial(id: stranger.id, of: experiment.id)
+        try ConformanceFailure.expect(missing == nil, "updating an unregistered trial stored it")
+
+        guard let contested = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch) else {
+            throw ConformanceFailure("no second trial to reserve")
+        }
+        let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for task in 0..<8 {
+                var trial = contested
+                trial.status = .completed
+                trial.results = [.objective(Double(task))]
+                group.addTask { try await storage.updateTrial(trial, expecting: .reserved) }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        try ConformanceFailure.expect(winners == 1, "\(winners) of 8 racing completions were written, expected 1")
+    }
+
+    /// Every field written by `updateTrial` reads back: results, times, worker, working dir, failure, exit code.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkTrialRoundTrip() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try await fixture.createExperiment("round-trip")
+        try await fixture.register(fixture.makeTrials(of: experiment, 0..<2))
+        let start = Self.epoch.addingTimeInterval(100.125)
+        for (index, broken) in [false, true].enumerated() {
+            guard var trial = try await storage.reserveTrial(of: experiment.id, worker: "host:\(index)", at: start)
+            else { throw ConformanceFailure("no trial to reserve") }
+            trial.status = broken ? .broken : .completed
+            trial.endTime = start.addingTimeInterval(2.5)
+            trial.heartbeat = start.addingTimeInterval(2)
+            trial.workingDir = "/tmp/orion/round-trip/\(trial.id)"
+            trial.exitCode = broken ? 3 : 0
+            trial.failure = broken ? "exit code 3\nTraceback (most recent call last): 'é' \"quoted\"" : nil
+            trial.results =
+                broken
+                ? []
+                : [
+                    .objective(0.1 + 0.2, name: "loss"),
+                    TrialResult(name: "c", type: .constraint, value: .double(-1.5)),
+                    TrialResult(name: "g", type: .gradient, value: .array([.double(1.5), .double(-2e-300)])),
+                    TrialResult(name: "epochs", type: .statistic, value: .int(12)),
+                ]
+            let written = try await storage.updateTrial(trial, expecting: .reserved)
+            try ConformanceFailure.expect(written, "updating a reserved trial expecting .reserved was refused")
+            try Self.expectSame(
+                try await storage.trial(id: trial.id, of: experiment.id),
+                trial,
+                broken ? "a broken trial" : "a completed trial"
+            )
+            let listed = try await storage.trials(of: experiment.id, status: [trial.status]).first
+            try Self.expectSame(listed, trial, "trials(of:status:) of a \(trial.status.rawValue) trial")
+        }
+    }
+
+    /// NaN and infinite objectives and statistics are stored and read back as such.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkNonFiniteObjectives() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try await fixture.createExperiment("non-finite")
+        let trials = try await fixture.register(fixture.makeTrials(of: experiment, 0..<3))
+        let values: [Double] = [.nan, .infinity, -.infinity]
+        for (trial, value) in zip(trials, values) {
+            var done = trial
+            done.status = .completed
+            done.results = [.objective(value), TrialResult(name: "s", type: .statistic, value: .double(-value))]
+            let written = try await storage.updateTrial(done, expecting: .new)
+            try ConformanceFailure.expect(written, "updating a new trial expecting .new was refused")
+            let stored = try await storage.trial(id: trial.id, of: experiment.id)
+            try Self.expectSame(stored, done, "an objective of \(value)")
+            let objective = stored?.objective
+            try ConformanceFailure.expect(
+                objective.map { $0 == value || ($0.isNaN && value.isNaN) } ?? false,
+                "objective \(value) reads back as \(String(describing: objective))"
+            )
+        }
+    }
+
+    /// `heartbeat` refreshes only reserved trials and returns `false` otherwise.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkHeartbeat() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try await fixture.createExperiment("heartbeat")
+        let trials = try await fixture.register(fixture.makeTrials(of: experiment, 0..<2))
+        let early = try await storage.heartbeat(trialID: trials[1].id, of: experiment.id, at: Self.epoch)
+        try ConformanceFailure.expect(!early, "the heartbeat of a new trial was accepted")
+        guard var trial = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch) else {
+            throw ConformanceFailure("no trial to reserve")
+        }
+        let later = Self.epoch.addingTimeInterval(30)
+        let beat = try await storage.heartbeat(trialID: trial.id, of: experiment.id, at: later)
+        try ConformanceFailure.expect(beat, "the heartbeat of a reserved trial was refused")
+        trial.heartbeat = later
+        try Self.expectSame(try await storage.trial(id: trial.id, of: experiment.id), trial, "after a heartbeat")
+        let untouched = try await storage.trial(id: trials[1].id, of: experiment.id)
+        try ConformanceFailure.expect(untouched?.heartbeat == nil, "a heartbeat refreshed another trial")
+
+        trial.status = .completed
+        let written = try await storage.updateTrial(trial, expecting: .reserved)
+        try ConformanceFailure.expect(written, "completing a reserved trial was refused")
+        let lost = try await storage.heartbeat(trialID: trial.id, of: experiment.id, at: later.addingTimeInterval(30))
+        try ConformanceFailure.expect(!lost, "the heartbeat of a completed trial was accepted")
+        try Self.expectSame(try await storage.trial(id: trial.id, of: experiment.id), trial, "a refused heartbeat")
+        let unknown = try await storage.heartbeat(trialID: "0123456789abcdef", of: experiment.id, at: later)
+        try ConformanceFailure.expect(!unknown, "the heartbeat of an unknown trial was accepted")
+    }
+
+    /// `releaseLostTrials` turns reserved trials with a heartbeat older than the cutoff into interrupted ones,
+    /// leaves fresh ones reserved, returns how many it released, and released trials can be reserved again.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkReleaseLostTrials() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try await fixture.createExperiment("lost")
+        try await fixture.register(fixture.makeTrials(of: experiment, 0..<4))
+        var reserved: [Trial] = []
+        for index in 0..<3 {
+            guard let trial = try await storage.reserveTrial(of: experiment.id, worker: "w\(index)", at: Self.epoch)
+            else { throw ConformanceFailure("reservation \(index) gave nothing") }
+            reserved.append(trial)
+        }
+        let hourLater = Self.epoch.addingTimeInterval(3600)
+        _ = try await storage.heartbeat(trialID: reserved[1].id, of: experiment.id, at: hourLater)
+        let none = try await storage.releaseLostTrials(of: experiment.id, heartbeatBefore: Self.epoch)
+        try ConformanceFailure.expect(none == 0, "a cutoff equal to the oldest heartbeat released \(none) trials")
+
+        let released = try await storage.releaseLostTrials(
+            of: experiment.id,
+            heartbeatBefore: hourLater.addingTimeInterval(-60)
+        )
+        try ConformanceFailure.expect(released == 2, "released \(released) trials, expected the 2 stale ones")
+        for (index, trial) in reserved.enumerated() {
+            let stored = try await storage.trial(id: trial.id, of: experiment.id)
+            let expected: TrialStatus = index == 1 ? .reserved : .interrupted
+            try ConformanceFailure.expect(
+                stored?.status == expected,
+                "trial \(index) is \(stored?.status.rawValue ?? "missing") after the release, expected \(expected)"
+            )
+        }
+        let twice = try await storage.releaseLostTrials(of: experiment.id, heartbeatBefore: hourLater)
+        try ConformanceFailure.expect(twice == 0, "a second release released \(twice) trials")
+        let again = try await storage.reserveTrial(of: experiment.id, worker: "w", at: hourLater)
+        try ConformanceFailure.expect(
+            again?.id == reserved[0].id,
+            "the oldest released trial was not reserved first"
+        )
+        let counts = try await storage.countTrials(of: experiment.id).filter { $0.value != 0 }
+        let expected: [TrialStatus: Int] = [.reserved: 2, .interrupted: 1, .new: 1]
+        try ConformanceFailure.expect(
+            counts == expected,
+            "counts \(Self.describe(counts)), expected \(Self.describe(expected))"
+        )
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// Configuration files, environment variables, `init-only` and `insert`, with the built `orion`.
+final class CommandsEndToEndTests: XCTestCase {
+    func testConfigFileEnvironmentAndFlagsPrecedence() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let config = sandbox.directory + "/orion.yaml"
+        try """
+        experiment:
+          name: from-file
+          max_trials: 4
+          algorithm:
+            random:
+              seed: 5
+        worker:
+          n_workers: 2
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        var environment = sandbox.environment
+        environment["ORION_EXP_MAX_TRIALS"] = "7"  // the file comes after the environment, as in Oríon
+        let output = try ProcessRunner.run(
+            [sandbox.orion, "hunt", "--config", config, try Compat.script("noop.sh"), "-x~uniform(0, 1)"],
+            environment: environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let trials = try await sandbox.trials(of: "from-file")
+        XCTAssertEqual(trials.count, 4)
+        let experiment = try await sandbox.storage().experiment(named: "from-file", version: nil)
+        XCTAssertEqual(experiment?.algorithm, AlgorithmConfig(name: "random", options: ["seed": 5]))
+        XCTAssertEqual(experiment?.maxTrials, 4)
+
+        // A flag beats the file.
+        let flagged = try ProcessRunner.run(
+            [
+                sandbox.orion, "hunt", "--config", config, "--exp-max-trials", "6", try Compat.script("noop.sh"),
+                "-x~uniform(0, 1)",
+            ],
+            environment: environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(flagged.status, 0, flagged.stderr)
+        let more = try await sandbox.trials(of: "from-file")
+        XCTAssertEqual(more.filter { $0.status == .completed }.count, 6)
+    }
+
+    func testUnknownAlgorithmAndBadConfigurationAreUsageErrors() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let config = sandbox.directory + "/orion.yaml"
+        try "experiment:\n  algorithm:\n    tpee: {seed: 1}\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let unknown = try sandbox.run([
+            "hunt", "-n", "x", "--config", config, try Compat.script("noop.sh"), "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("unknown algorithm 'tpee'"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("gridsearch, random"), unknown.stderr)
+
+        try "experiment:\n  max_trails: 3\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let typo = try sandbox.run(["hunt", "-n", "x", "--config", config, try Compat.script("noop.sh"), "-x~uniform(0, 1)"])
+        XCTAssertEqual(typo.status, 2)
+        XCTAssertTrue(typo.stderr.contains("orion.yaml:2:3"), typo.stderr)
+        XCTAssertTrue(typo.stderr.contains("max_trails"), typo.stderr)
+        XCTAssertEqual(typo.stderr.split(separator: "\n").count, 1, typo.stderr)
+    }
+
+    func testInitOnlyThenInsertThenHuntRunsTheInsertedTrial() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("rosenbrock.py")
+        let priors = ["-x~uniform(-5, 10)", "-y~uniform(-5, 10)"]
+        let initOnly = try sandbox.run(["hunt", "--init-only", "-n", "manual", "--exp-max-trials", "3", script] + priors)
+        XCTAssertEqual(initOnly.status, 0, initOnly.stderr)
+        XCTAssertEqual(initOnly.stdout, "")
+        let empty = try await sandbox.trials(of: "manual")
+        XCTAssertEqual(empty.count, 0)
+
+        let insert = try sandbox.run(["insert", "-n", "manual", script, "-x=1", "-y=1"])
+        XCTAssertEqual(insert.status, 0, insert.stderr)
+        let outside = try sandbox.run(["insert", "-n", "manual", script, "-x=99", "-y=1"])
+        XCTAssertEqual(outside.status, 2)
+        XCTAssertTrue(outside.stderr.contains("/x"), outside.stderr)
+
+        let hunt = try sandbox.run(["hunt", "-n", "manual", script] + priors)
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        let trials = try await sandbox.trials(of: "manual")
+        XCTAssertEqual(trials.count, 3)
+        let inserted = try XCTUnwrap(trials.first)
+        XCTAssertEqual(inserted.values["/x"]?.doubleValue, 1)
+        XCTAssertEqual(inserted.status, .completed)
+        XCTAssertEqual(inserted.objective, 0)
+    }
+
+    func testHuntWithoutCommandResumesTheStoredOne() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let first = try sandbox.run([
+            "hunt", "-n", "stored", "--exp-max-trials", "2", try Compat.script("noop.sh"), "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let resumed = try sandbox.run(["hunt", "-n", "stored", "--exp-max-trials", "4"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let trials = try await sandbox.trials(of: "stored")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 4)
+    }
+
+    func testVersionAndHelp() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let version = try sandbox.run(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertEqual(version.stdout, "orion \(OrionVersion.current)\n")
+        let help = try sandbox.run(["hunt", "--help"])
+        XCTAssertEqual(help.status, 0)
+        for flag in ["--exp-max-trials", "--worker-max-trials", "--exp-max-broken", "--n-workers", "--working-dir"] {
+            XCTAssertTrue(help.stdout.contains(flag), flag)
+        }
+    }
+}

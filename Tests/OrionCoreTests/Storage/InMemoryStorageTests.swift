@@ -1,0 +1,175 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import Synchronization
+import XCTest
+
+/// A flag shared between a lock body and the test.
+private final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    func raise() { value.store(true, ordering: .sequentiallyConsistent) }
+
+    func wait() async throws {
+        while !value.load(ordering: .sequentiallyConsistent) { try await Task.sleep(for: .milliseconds(5)) }
+    }
+}
+
+final class InMemoryStorageTests: XCTestCase {
+    private let suite = StorageConformance(makeStorage: { InMemoryStorage() })
+
+    // MARK: Conformance
+
+    func testExperimentCreateAndRead() async throws { try await suite.checkExperimentCreateAndRead() }
+    func testExperimentVersions() async throws { try await suite.checkExperimentVersions() }
+    func testExperimentList() async throws { try await suite.checkExperimentList() }
+    func testDuplicateExperiment() async throws { try await suite.checkDuplicateExperiment() }
+    func testUpdateExperiment() async throws { try await suite.checkUpdateExperiment() }
+    func testDeleteExperimentCascades() async throws { try await suite.checkDeleteExperimentCascades() }
+    func testRegisterTrials() async throws { try await suite.checkRegisterTrials() }
+    func testReadTrials() async throws { try await suite.checkReadTrials() }
+    func testCountTrials() async throws { try await suite.checkCountTrials() }
+    func testReserveOrder() async throws { try await suite.checkReserveOrder() }
+    func testReserveUnderConcurrency() async throws { try await suite.checkReserveUnderConcurrency() }
+    func testUpdateTrialCompareAndSet() async throws { try await suite.checkUpdateTrialCompareAndSet() }
+    func testTrialRoundTrip() async throws { try await suite.checkTrialRoundTrip() }
+    func testNonFiniteObjectives() async throws { try await suite.checkNonFiniteObjectives() }
+    func testHeartbeat() async throws { try await suite.checkHeartbeat() }
+    func testReleaseLostTrials() async throws { try await suite.checkReleaseLostTrials() }
+    func testAlgorithmLockFirstSnapshot() async throws { try await suite.checkAlgorithmLockFirstSnapshot() }
+    func testAlgorithmLockStateVersion() async throws { try await suite.checkAlgorithmLockStateVersion() }
+    func testAlgorithmLockChangedTrials() async throws { try await suite.checkAlgorithmLockChangedTrials() }
+    func testAlgorithmLockBodyThrows() async throws { try await suite.checkAlgorithmLockBodyThrows() }
+    func testAlgorithmLockMutualExclusion() async throws { try await suite.checkAlgorithmLockMutualExclusion() }
+    func testAlgorithmLockNewTrials() async throws { try await suite.checkAlgorithmLockNewTrials() }
+    func testAlgorithmLockCounts() async throws { try await suite.checkAlgorithmLockCounts() }
+    func testResetAlgorithm() async throws { try await suite.checkResetAlgorithm() }
+
+    /// The checks the methods above run; a check added to the suite must get a method.
+    private static let wrappedChecks: Set<String> = [
+        "experimentCreateAndRead", "experimentVersions", "experimentList", "duplicateExperiment", "updateExperiment",
+        "deleteExperimentCascades", "registerTrials", "readTrials", "countTrials", "reserveOrder",
+        "reserveUnderConcurrency", "updateTrialCompareAndSet", "trialRoundTrip", "nonFiniteObjectives", "heartbeat",
+        "releaseLostTrials", "algorithmLockFirstSnapshot", "algorithmLockStateVersion", "algorithmLockChangedTrials",
+        "algorithmLockBodyThrows", "algorithmLockMutualExclusion", "algorithmLockNewTrials", "algorithmLockCounts",
+        "resetAlgorithm",
+    ]
+
+    func testEveryConformanceCheckHasATestMethod() {
+        XCTAssertEqual(Set(StorageConformance.checkNames).subtracting(Self.wrappedChecks), [])
+    }
+
+    // MARK: In-memory specifics
+
+    private func makeExperiment(_ storage: InMemoryStorage) async throws -> Experiment {
+        let experiment = Experiment(
+            name: "memory",
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: "random")
+        )
+        try await storage.createExperiment(experiment)
+        return experiment
+    }
+
+    private func trial(_ experiment: Experiment, _ value: Double, at seconds: Double) -> Trial {
+        Trial(
+            experimentID: experiment.id,
+            params: [Trial.Param(name: "/x", type: .real, value: .double(value))],
+            submitTime: Date(timeIntervalSince1970: seconds)
+        )
+    }
+
+    func testAWaiterTimesOutWhileAnotherTaskHoldsTheLock() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await makeExperiment(storage)
+        let inside = Flag()
+        let holder = Task {
+            try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
+                inside.raise()
+                Thread.sleep(forTimeInterval: 0.5)
+                return AlgorithmUpdate(state: Data("1".utf8), newTrials: [], output: ())
+            }
+        }
+        try await inside.wait()
+        do {
+            try await storage.withAlgorithmLock(of: experiment.id, timeout: .milliseconds(50)) { _ in
+                AlgorithmUpdate(state: nil, newTrials: [], output: ())
+            }
+            XCTFail("the lock was taken while another task held it")
+        } catch let error as StorageError {
+            XCTAssertEqual(error.code, .lockTimeout)
+        }
+        try await holder.value
+        let version = try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { snapshot in
+            AlgorithmUpdate(state: nil, newTrials: [], output: snapshot.stateVersion)
+        }
+        XCTAssertEqual(version, 1, "the lock is free again once its holder is done")
+    }
+
+    func testACancelledWaiterGivesUpAndLeavesTheLockUsable() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await makeExperiment(storage)
+        let inside = Flag()
+        let holder = Task {
+            try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
+                inside.raise()
+                Thread.sleep(forTimeInterval: 0.3)
+                return AlgorithmUpdate(state: nil, newTrials: [], output: ())
+            }
+        }
+        try await inside.wait()
+        let waiter = Task {
+            try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
+                AlgorithmUpdate(state: nil, newTrials: [], output: ())
+            }
+        }
+        waiter.cancel()
+        do {
+            try await waiter.value
+            XCTFail("a cancelled waiter got the lock")
+        } catch {
+            XCTAssertTrue(error is CancellationError, "\(error)")
+        }
+        try await holder.value
+        try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(1)) { _ in
+            AlgorithmUpdate(state: nil, newTrials: [], output: ())
+        }
+    }
+
+    func testLockOfAnUnknownExperimentIsNotFound() async throws {
+        let storage = InMemoryStorage()
+        do {
+            try await storage.withAlgorithmLock(of: "missing", timeout: .seconds(1)) { _ in
+                AlgorithmUpdate(state: nil, newTrials: [], output: ())
+            }
+            XCTFail("no error")
+        } catch let error as StorageError {
+            XCTAssertEqual(error.code, .notFound)
+        }
+    }
+
+    func testAnUpdateThatChangesTheSubmitTimeMovesTheTrialInTheOrder() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await makeExperiment(storage)
+        let trials = [trial(experiment, 0.1, at: 10), trial(experiment, 0.2, at: 20), trial(experiment, 0.3, at: 30)]
+        try await storage.registerTrials(trials)
+        var moved = trials[2]
+        moved.submitTime = Date(timeIntervalSince1970: 15)
+        let written = try await storage.updateTrial(moved, expecting: .new)
+        XCTAssertTrue(written)
+        let order = try await storage.trials(of: experiment.id, status: nil).map(\.id)
+        XCTAssertEqual(order, [trials[0].id, trials[2].id, trials[1].id])
+        let first = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Date())
+        XCTAssertEqual(first?.id, trials[0].id)
+    }
+
+    func testTrialsSubmittedAtTheSameTimeKeepTheirInsertionOrder() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await makeExperiment(storage)
+        let late = trial(experiment, 0.9, at: 50)
+        let same = (0..<5).map { trial(experiment, Double($0) / 10, at: 40) }
+        try await storage.registerTrials([late] + same)
+        let order = try await storage.trials(of: experiment.id, status: nil).map(\.id)
+        XCTAssertEqual(order, same.map(\.id) + [late.id])
+    }
+}

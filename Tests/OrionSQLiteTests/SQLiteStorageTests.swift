@@ -1,0 +1,265 @@
+import Foundation
+import GRDB
+import OrionCore
+import OrionSQLite
+import OrionTesting
+import Synchronization
+import XCTest
+
+final class SQLiteStorageTests: XCTestCase {
+    private var directory = ""
+    private var suite = StorageConformance(makeStorage: { InMemoryStorage() })
+
+    override func setUpWithError() throws {
+        directory =
+            FileManager.default.temporaryDirectory
+            .appendingPathComponent("orion-sqlite-tests-\(UUID().uuidString)").path
+        let directory = directory
+        suite = StorageConformance(makeStorage: {
+            try SQLiteStorage(path: directory + "/\(UUID().uuidString)/orion.db")
+        })
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    // MARK: Conformance
+
+    func testExperimentCreateAndRead() async throws { try await suite.checkExperimentCreateAndRead() }
+    func testExperimentVersions() async throws { try await suite.checkExperimentVersions() }
+    func testExperimentList() async throws { try await suite.checkExperimentList() }
+    func testDuplicateExperiment() async throws { try await suite.checkDuplicateExperiment() }
+    func testUpdateExperiment() async throws { try await suite.checkUpdateExperiment() }
+    func testDeleteExperimentCascades() async throws { try await suite.checkDeleteExperimentCascades() }
+    func testRegisterTrials() async throws { try await suite.checkRegisterTrials() }
+    func testReadTrials() async throws { try await suite.checkReadTrials() }
+    func testCountTrials() async throws { try await suite.checkCountTrials() }
+    func testReserveOrder() async throws { try await suite.checkReserveOrder() }
+    func testReserveUnderConcurrency() async throws { try await suite.checkReserveUnderConcurrency() }
+    func testUpdateTrialCompareAndSet() async throws { try await suite.checkUpdateTrialCompareAndSet() }
+    func testTrialRoundTrip() async throws { try await suite.checkTrialRoundTrip() }
+    func testNonFiniteObjectives() async throws { try await suite.checkNonFiniteObjectives() }
+    func testHeartbeat() async throws { try await suite.checkHeartbeat() }
+    func testReleaseLostTrials() async throws { try await suite.checkReleaseLostTrials() }
+    func testAlgorithmLockFirstSnapshot() async throws { try await suite.checkAlgorithmLockFirstSnapshot() }
+    func testAlgorithmLockStateVersion() async throws { try await suite.checkAlgorithmLockStateVersion() }
+    func testAlgorithmLockChangedTrials() async throws { try await suite.checkAlgorithmLockChangedTrials() }
+    func testAlgorithmLockBodyThrows() async throws { try await suite.checkAlgorithmLockBodyThrows() }
+    func testAlgorithmLockMutualExclusion() async throws { try await suite.checkAlgorithmLockMutualExclusion() }
+    func testAlgorithmLockNewTrials() async throws { try await suite.checkAlgorithmLockNewTrials() }
+    func testAlgorithmLockCounts() async throws { try await suite.checkAlgorithmLockCounts() }
+    func testResetAlgorithm() async throws { try await suite.checkResetAlgorithm() }
+
+    /// The checks the methods above run; a check added to the suite must get a method.
+    private static let wrappedChecks: Set<String> = [
+        "experimentCreateAndRead", "experimentVersions", "experimentList", "duplicateExperiment", "updateExperiment",
+        "deleteExperimentCascades", "registerTrials", "readTrials", "countTrials", "reserveOrder",
+        "reserveUnderConcurrency", "updateTrialCompareAndSet", "trialRoundTrip", "nonFiniteObjectives", "heartbeat",
+        "releaseLostTrials", "algorithmLockFirstSnapshot", "algorithmLockStateVersion", "algorithmLockChangedTrials",
+        "algorithmLockBodyThrows", "algorithmLockMutualExclusion", "algorithmLockNewTrials", "algorithmLockCounts",
+        "resetAlgorithm",
+    ]
+
+    func testEveryConformanceCheckHasATestMethod() {
+        XCTAssertEqual(Set(StorageConformance.checkNames).subtracting(Self.wrappedChecks), [])
+    }
+
+    func testConformanceOnOneSharedFile() async throws {
+        let path = directory + "/shared.db"
+        try await StorageConformance(makeStorage: { try SQLiteStorage(path: path) }).runAll()
+    }
+
+    // MARK: Files, schema and errors
+
+    private func makeExperiment(_ storage: SQLiteStorage, name: String = "sqlite") async throws -> Experiment {
+        let experiment = Experiment(
+            name: name,
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: "random")
+        )
+        try await storage.createExperiment(experiment)
+        return experiment
+    }
+
+    private func trials(_ experiment: Experiment, _ count: Int) -> [Trial] {
+        (0..<count).map { index in
+            Trial(
+                experimentID: experiment.id,
+                params: [Trial.Param(name: "/x", type: .real, value: .double(Double(index) / 1000))],
+                submitTime: Date(timeIntervalSince1970: 1_700_000_000 + Double(index))
+            )
+        }
+    }
+
+    private func expectStorageError(
+        _ code: StorageError.Code,
+        file: StaticString = #filePath,
+        line: UInt = #line,
+        _ body: () async throws -> Void
+    ) async -> StorageError? {
+        do {
+            try await body()
+            XCTFail("expected StorageError .\(code), nothing was thrown", file: file, line: line)
+        } catch let error as StorageError {
+            XCTAssertEqual(error.code, code, error.message, file: file, line: line)
+            return error
+        } catch {
+            XCTFail("expected StorageError .\(code), got \(error)", file: file, line: line)
+        }
+        return nil
+    }
+
+    func testCreatesTheParentDirectoriesAndAWALDatabase() async throws {
+        let path = directory + "/a/b/c/orion.db"
+        let storage = try SQLiteStorage(path: path)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+        let header = try XCTUnwrap(FileManager.default.contents(atPath: path))
+        XCTAssertEqual(header.prefix(16), Data("SQLite format 3\0".utf8))
+        XCTAssertEqual([header[18], header[19]], [2, 2], "the file is in WAL mode")
+        let applied = try await storage.appliedMigrations()
+        XCTAssertEqual(applied, SQLiteStorage.migrationNames)
+        XCTAssertEqual(applied, ["v1-experiments-trials", "v1-algorithm-states"])
+    }
+
+    func testReopeningKeepsEverythingAndAppliesNoMigrationTwice() async throws {
+        let path = directory + "/orion.db"
+        let experiment: Experiment
+        do {
+            let storage = try SQLiteStorage(path: path)
+            experiment = try await makeExperiment(storage)
+            try await storage.registerTrials(trials(experiment, 3))
+            try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(5)) { _ in
+                AlgorithmUpdate(state: Data("{\"n\":1}".utf8), newTrials: [], output: ())
+            }
+        }
+        let reopened = try SQLiteStorage(path: path)
+        let stored = try await reopened.experiment(id: experiment.id)
+        XCTAssertEqual(stored, experiment)
+        let count = try await reopened.trials(of: experiment.id, status: nil).count
+        XCTAssertEqual(count, 3)
+        let snapshot = try await reopened.withAlgorithmLock(of: experiment.id, timeout: .seconds(5)) { snapshot in
+            AlgorithmUpdate(state: nil, newTrials: [], output: snapshot)
+        }
+        XCTAssertEqual(snapshot.state, Data("{\"n\":1}".utf8))
+        XCTAssertEqual(snapshot.stateVersion, 1)
+        XCTAssertEqual(snapshot.changedTrials, [])
+        let applied = try await reopened.appliedMigrations()
+        XCTAssertEqual(applied, SQLiteStorage.migrationNames)
+    }
+
+    func testADatabaseFromANewerVersionIsRefused() async throws {
+        let path = directory + "/newer.db"
+        do {
+            _ = try SQLiteStorage(path: path)
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
+            }
+        }
+        let error = await expectStorageError(.schema) { _ = try SQLiteStorage(path: path) }
+        XCTAssertTrue(error?.message.contains("v9-from-the-future") ?? false, error?.message ?? "")
+        XCTAssertTrue(error?.message.contains(path) ?? false, error?.message ?? "")
+    }
+
+    func testAFileThatIsNotADatabaseIsABackendErrorNamingIt() async throws {
+        let path = directory + "/orion_db.pkl"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Data(repeating: 0x80, count: 4096).write(to: URL(fileURLWithPath: path))
+        let error = await expectStorageError(.backend) { _ = try SQLiteStorage(path: path) }
+        XCTAssertTrue(error?.message.contains(path) ?? false, error?.message ?? "")
+        XCTAssertNotNil(error?.underlying)
+    }
+
+    func testAnUnwritableLocationIsABackendError() async throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let blocker = directory + "/file"
+        _ = FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
+        let error = await expectStorageError(.backend) { _ = try SQLiteStorage(path: blocker + "/orion.db") }
+        XCTAssertTrue(error?.message.contains(blocker) ?? false, error?.message ?? "")
+    }
+
+    // MARK: Several connections (as several processes have)
+
+    func testTheAlgorithmLockTimesOutWhileAnotherConnectionHoldsIt() async throws {
+        let path = directory + "/lock.db"
+        let first = try SQLiteStorage(path: path)
+        let second = try SQLiteStorage(path: path)
+        let experiment = try await makeExperiment(first)
+        let inside = Flag()
+        let holder = Task {
+            try await first.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
+                inside.raise()
+                Thread.sleep(forTimeInterval: 0.6)
+                return AlgorithmUpdate(state: Data("1".utf8), newTrials: [], output: ())
+            }
+        }
+        try await inside.wait()
+        let error = await expectStorageError(.lockTimeout) {
+            try await second.withAlgorithmLock(of: experiment.id, timeout: .milliseconds(100)) { _ in
+                AlgorithmUpdate(state: nil, newTrials: [], output: ())
+            }
+        }
+        XCTAssertTrue(error?.message.contains(path) ?? false, error?.message ?? "")
+        try await holder.value
+        let version = try await second.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { snapshot in
+            AlgorithmUpdate(state: nil, newTrials: [], output: snapshot.stateVersion)
+        }
+        XCTAssertEqual(version, 1)
+    }
+
+    func testAWaitingConnectionGetsTheLockWhenItIsReleased() async throws {
+        let path = directory + "/wait.db"
+        let first = try SQLiteStorage(path: path)
+        let second = try SQLiteStorage(path: path)
+        let experiment = try await makeExperiment(first)
+        let inside = Flag()
+        let holder = Task {
+            try await first.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
+                inside.raise()
+                Thread.sleep(forTimeInterval: 0.2)
+                return AlgorithmUpdate(state: Data("1".utf8), newTrials: [], output: ())
+            }
+        }
+        try await inside.wait()
+        let version = try await second.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { snapshot in
+            AlgorithmUpdate(state: nil, newTrials: [], output: snapshot.stateVersion)
+        }
+        XCTAssertEqual(version, 1, "the waiter ran after the holder saved its state")
+        try await holder.value
+    }
+
+    func testReservationsAreExclusiveAcrossConnections() async throws {
+        let path = directory + "/reserve.db"
+        let handles = try (0..<4).map { _ in try SQLiteStorage(path: path) }
+        let experiment = try await makeExperiment(handles[0])
+        try await handles[1].registerTrials(trials(experiment, 120))
+        let reserved = try await withThrowingTaskGroup(of: [String].self) { group in
+            for index in 0..<8 {
+                let handle = handles[index % handles.count]
+                group.addTask {
+                    var ids: [String] = []
+                    while let trial = try await handle.reserveTrial(of: experiment.id, worker: "w\(index)", at: Date())
+                    {
+                        ids.append(trial.id)
+                    }
+                    return ids
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        XCTAssertEqual(reserved.count, 120)
+        XCTAssertEqual(Set(reserved).count, 120)
+    }
+}
+
+/// A flag shared between a lock body and the test.
+final class Flag: Sendable {
+    private let value = Mutex(false)
+
+    func raise() { value.withLock { $0 = true } }
+
+    func wait() async throws {
+        while !value.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+    }
+}
