@@ -104,9 +104,15 @@ func storageOperations(count: Int) async throws {
         trial.results = [.objective(0)]
         _ = try await storage.updateTrial(trial, expecting: .reserved)
     }
+    let encoder = JSONEncoder()
+    let decoder = JSONDecoder()
+    let sample = reserved[0]
+    try await measure("JSON encode + decode of a trial") { _ in
+        _ = try decoder.decode(Trial.self, from: try encoder.encode(sample))
+    }
     try await measure("withAlgorithmLock (empty body)") { _ in
         try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
-            AlgorithmUpdate(state: nil, newTrials: [], output: 0)
+            AlgorithmUpdate(state: Data("{}".utf8), newTrials: [], output: 0)
         }
     }
 }

@@ -67,34 +67,31 @@ enum Queries {
 
     /// Whether an experiment has this id.
     static func experimentExists(_ db: Database, id: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM experiments WHERE id = ?)", arguments: [id]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM experiments WHERE id = ?)"), arguments: [id]) ?? false
     }
 
     /// The id of another experiment than `excluding` with this name and version.
     static func experimentID(_ db: Database, name: String, version: Int, excluding: String) throws -> String? {
         try String.fetchOne(
-            db,
-            sql: "SELECT id FROM experiments WHERE name = ? AND version = ? AND id != ?",
+            db.cachedStatement(sql: "SELECT id FROM experiments WHERE name = ? AND version = ? AND id != ?"),
             arguments: [name, version, excluding]
         )
     }
 
     /// Inserts an experiment with its revision counter and its (empty) algorithm state.
     static func insertExperiment(_ db: Database, id: String, name: String, version: Int, document: String) throws {
-        try db.execute(
-            sql: "INSERT INTO experiments (id, name, version, document) VALUES (?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO experiments (id, name, version, document) VALUES (?, ?, ?, ?)").execute(
             arguments: [id, name, version, document]
         )
-        try db.execute(sql: "INSERT INTO trial_revisions (experiment_id) VALUES (?)", arguments: [id])
-        try db.execute(sql: "INSERT INTO algorithm_states (experiment_id) VALUES (?)", arguments: [id])
+        try db.cachedStatement(sql: "INSERT INTO trial_revisions (experiment_id) VALUES (?)").execute(arguments: [id])
+        try db.cachedStatement(sql: "INSERT INTO algorithm_states (experiment_id) VALUES (?)").execute(arguments: [id])
     }
 
     /// Replaces an experiment's document; returns whether it exists.
     static func updateExperiment(_ db: Database, id: String, name: String, version: Int, document: String) throws
         -> Bool
     {
-        try db.execute(
-            sql: "UPDATE experiments SET name = ?, version = ?, document = ? WHERE id = ?",
+        try db.cachedStatement(sql: "UPDATE experiments SET name = ?, version = ?, document = ? WHERE id = ?").execute(
             arguments: [name, version, document, id]
         )
         return db.changesCount > 0
@@ -102,29 +99,27 @@ enum Queries {
 
     /// Deletes an experiment, its trials, revision counter and algorithm state.
     static func deleteExperiment(_ db: Database, id: String) throws {
-        try db.execute(sql: "DELETE FROM trials WHERE experiment_id = ?", arguments: [id])
-        try db.execute(sql: "DELETE FROM algorithm_states WHERE experiment_id = ?", arguments: [id])
-        try db.execute(sql: "DELETE FROM trial_revisions WHERE experiment_id = ?", arguments: [id])
-        try db.execute(sql: "DELETE FROM experiments WHERE id = ?", arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM trials WHERE experiment_id = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM algorithm_states WHERE experiment_id = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM trial_revisions WHERE experiment_id = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM experiments WHERE id = ?").execute(arguments: [id])
     }
 
     /// The document of the experiment with this id.
     static func experimentDocument(_ db: Database, id: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT document FROM experiments WHERE id = ?", arguments: [id])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM experiments WHERE id = ?"), arguments: [id])
     }
 
     /// The document of the experiment with this name and version, or of its latest version.
     static func experimentDocument(_ db: Database, name: String, version: Int?) throws -> String? {
         guard let version else {
             return try String.fetchOne(
-                db,
-                sql: "SELECT document FROM experiments WHERE name = ? ORDER BY version DESC LIMIT 1",
+                db.cachedStatement(sql: "SELECT document FROM experiments WHERE name = ? ORDER BY version DESC LIMIT 1"),
                 arguments: [name]
             )
         }
         return try String.fetchOne(
-            db,
-            sql: "SELECT document FROM experiments WHERE name = ? AND version = ?",
+            db.cachedStatement(sql: "SELECT document FROM experiments WHERE name = ? AND version = ?"),
             arguments: [name, version]
         )
     }
@@ -139,16 +134,14 @@ enum Queries {
     /// The experiment's revision counter, or `nil` when the experiment does not exist.
     static func revision(_ db: Database, experimentID: String) throws -> Int? {
         try Int.fetchOne(
-            db,
-            sql: "SELECT revision FROM trial_revisions WHERE experiment_id = ?",
+            db.cachedStatement(sql: "SELECT revision FROM trial_revisions WHERE experiment_id = ?"),
             arguments: [experimentID]
         )
     }
 
     /// Increments the experiment's revision counter and returns the new value.
     static func bumpRevision(_ db: Database, experimentID: String) throws -> Int {
-        try db.execute(
-            sql: "UPDATE trial_revisions SET revision = revision + 1 WHERE experiment_id = ?",
+        try db.cachedStatement(sql: "UPDATE trial_revisions SET revision = revision + 1 WHERE experiment_id = ?").execute(
             arguments: [experimentID]
         )
         guard let revision = try revision(db, experimentID: experimentID) else {
@@ -200,12 +193,11 @@ enum Queries {
 
     /// Inserts a trial unless its experiment has its id already; returns whether it was inserted.
     static func insertTrial(_ db: Database, _ columns: TrialColumns, revision: Int) throws -> Bool {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO trials (experiment_id, id, status, submit_time, start_time, end_time, heartbeat,
                     worker, revision, document)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [
                 columns.experimentID, columns.id, columns.status, columns.submitTime, columns.startTime,
                 columns.endTime, columns.heartbeat, columns.worker, revision, columns.document,
@@ -216,12 +208,11 @@ enum Queries {
 
     /// Rewrites the trial at `sequence`.
     static func updateTrial(_ db: Database, sequence: Int64, _ columns: TrialColumns, revision: Int?) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE trials SET status = ?, submit_time = ?, start_time = ?, end_time = ?, heartbeat = ?,
                     worker = ?, revision = COALESCE(?, revision), document = ?
                 WHERE seq = ?
-                """,
+                """).execute(
             arguments: [
                 columns.status, columns.submitTime, columns.startTime, columns.endTime, columns.heartbeat,
                 columns.worker, revision, columns.document, sequence,
@@ -232,12 +223,11 @@ enum Queries {
     /// The oldest reservable trial of the experiment (submission time, then insertion).
     static func firstReservableTrial(_ db: Database, experimentID: String) throws -> TrialRow? {
         try TrialRow.fetchOne(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 SELECT seq, status, document FROM trials INDEXED BY trials_reservable
                 WHERE experiment_id = ? AND status IN ('new', 'interrupted', 'suspended')
                 ORDER BY submit_time, seq LIMIT 1
-                """,
+                """),
             arguments: [experimentID]
         )
     }
@@ -245,8 +235,7 @@ enum Queries {
     /// One trial by id.
     static func trial(_ db: Database, experimentID: String, id: String) throws -> TrialRow? {
         try TrialRow.fetchOne(
-            db,
-            sql: "SELECT seq, status, document FROM trials WHERE experiment_id = ? AND id = ?",
+            db.cachedStatement(sql: "SELECT seq, status, document FROM trials WHERE experiment_id = ? AND id = ?"),
             arguments: [experimentID, id]
         )
     }
@@ -259,18 +248,17 @@ enum Queries {
             sql += " AND status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")"
             arguments += StatementArguments(statuses.map(\.rawValue))
         }
-        return try TrialRow.fetchAll(db, sql: sql + " ORDER BY submit_time, seq", arguments: arguments)
+        return try TrialRow.fetchAll(db.cachedStatement(sql: sql + " ORDER BY submit_time, seq"), arguments: arguments)
     }
 
     /// The experiment's `reserved` trials whose heartbeat is older than `cutoff` (Unix seconds) or missing.
     static func lostTrials(_ db: Database, experimentID: String, cutoff: Double) throws -> [TrialRow] {
         try TrialRow.fetchAll(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 SELECT seq, status, document FROM trials
                 WHERE experiment_id = ? AND status = 'reserved' AND (heartbeat IS NULL OR heartbeat < ?)
                 ORDER BY submit_time, seq
-                """,
+                """),
             arguments: [experimentID, cutoff]
         )
     }
@@ -278,11 +266,10 @@ enum Queries {
     /// The trials registered or changed after `revision`, in the order of their changes.
     static func trialsChanged(_ db: Database, experimentID: String, after revision: Int) throws -> [TrialRow] {
         try TrialRow.fetchAll(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 SELECT seq, status, document FROM trials
                 WHERE experiment_id = ? AND revision > ? ORDER BY revision, seq
-                """,
+                """),
             arguments: [experimentID, revision]
         )
     }
@@ -290,8 +277,7 @@ enum Queries {
     /// The number of trials of each status.
     static func countTrials(_ db: Database, experimentID: String) throws -> [TrialStatus: Int] {
         let rows = try Row.fetchAll(
-            db,
-            sql: "SELECT status, COUNT(*) AS count FROM trials WHERE experiment_id = ? GROUP BY status",
+            db.cachedStatement(sql: "SELECT status, COUNT(*) AS count FROM trials WHERE experiment_id = ? GROUP BY status"),
             arguments: [experimentID]
         )
         var counts: [TrialStatus: Int] = [:]
@@ -323,27 +309,24 @@ enum Queries {
     /// The experiment's algorithm state.
     static func algorithmState(_ db: Database, experimentID: String) throws -> AlgorithmStateRow? {
         try AlgorithmStateRow.fetchOne(
-            db,
-            sql: "SELECT state, state_version, observed_revision FROM algorithm_states WHERE experiment_id = ?",
+            db.cachedStatement(sql: "SELECT state, state_version, observed_revision FROM algorithm_states WHERE experiment_id = ?"),
             arguments: [experimentID]
         )
     }
 
     /// Saves a new state, incrementing its version.
     static func saveAlgorithmState(_ db: Database, experimentID: String, state: Data, observedRevision: Int) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE algorithm_states SET state = ?, state_version = state_version + 1, observed_revision = ?
                 WHERE experiment_id = ?
-                """,
+                """).execute(
             arguments: [state, observedRevision, experimentID]
         )
     }
 
     /// Forgets the state; its version is kept.
     static func resetAlgorithmState(_ db: Database, experimentID: String) throws {
-        try db.execute(
-            sql: "UPDATE algorithm_states SET state = NULL, observed_revision = 0 WHERE experiment_id = ?",
+        try db.cachedStatement(sql: "UPDATE algorithm_states SET state = NULL, observed_revision = 0 WHERE experiment_id = ?").execute(
             arguments: [experimentID]
         )
     }

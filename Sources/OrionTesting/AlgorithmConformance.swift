@@ -64,9 +64,9 @@ public enum AlgorithmConformance {
         )
         try ConformanceFailure.expect(!restored.restartedFromScratch, "the restored driver restarted from scratch")
         try ConformanceFailure.expect(
-            restored.knownTrialIDs == original.knownTrialIDs,
-            "the restored driver knows \(restored.knownTrialIDs.count) trials, "
-                + "the original \(original.knownTrialIDs.count)"
+            restored.known == original.known,
+            "the restored driver knows \(restored.known.count) trials, "
+                + "the original \(original.known.count)"
         )
         try ConformanceFailure.expect(restored.isDone == original.isDone, "isDone differs after the round trip")
         let now = Date(timeIntervalSince1970: 0)

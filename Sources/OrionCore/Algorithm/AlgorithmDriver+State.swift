@@ -1,7 +1,7 @@
 import Foundation
 
 /// The JSON form of an ``AlgorithmDriver``'s state:
-/// `{"algorithm": {...}, "configuration": {...}, "known": [...], "name": "random"}`.
+/// `{"algorithm": {...}, "configuration": {...}, "known": "<base64 fingerprints>", "name": "random"}`.
 ///
 /// The algorithm's own JSON is embedded verbatim and extracted verbatim (not through ``JSONValue``), so that
 /// numbers `JSONValue` cannot hold exactly, such as the 64-bit words of a ``SeededGenerator``, survive.
@@ -10,18 +10,47 @@ struct StoredState {
     var name: String
     /// The algorithm's options as configured in the experiment.
     var configuration: [String: JSONValue]
-    /// The ids of the trials the driver knows.
-    var known: [String]
+    /// The trials the driver knows.
+    var known: KnownTrials
     /// The algorithm's own JSON state.
     var algorithm: Data
 
     private struct Header: Codable {
         var name: String
         var configuration: [String: JSONValue]
-        var known: [String]
+        var known: KnownTrials
+
+        private enum CodingKeys: String, CodingKey { case name, configuration, known }
+
+        init(name: String, configuration: [String: JSONValue], known: KnownTrials) {
+            self.name = name
+            self.configuration = configuration
+            self.known = known
+        }
+
+        /// Reads `known` in ``KnownTrials``' encoding.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            configuration = try container.decode([String: JSONValue].self, forKey: .configuration)
+            let text = try container.decode(String.self, forKey: .known)
+            guard let known = KnownTrials(encoded: text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .known, in: container, debugDescription: "'known' is not base64 of 8-byte fingerprints")
+            }
+            self.known = known
+        }
+
+        /// Writes `known` in ``KnownTrials``' encoding.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(configuration, forKey: .configuration)
+            try container.encode(known.encoded, forKey: .known)
+        }
     }
 
-    init(name: String, configuration: [String: JSONValue], known: [String], algorithm: Data) {
+    init(name: String, configuration: [String: JSONValue], known: KnownTrials, algorithm: Data) {
         self.name = name
         self.configuration = configuration
         self.known = known
