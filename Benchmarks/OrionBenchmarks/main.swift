@@ -74,7 +74,11 @@ func storageOperations(count: Int) async throws {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let storage = try SQLiteStorage(path: directory + "/orion.db")
     let space = try Space(priors: ["/x": "uniform(0, 1)"])
-    let experiment = Experiment(name: "ops", space: space, algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]))
+    let experiment = Experiment(
+        name: "ops",
+        space: space,
+        algorithm: AlgorithmConfig(name: "random", options: ["seed": 1])
+    )
     try await storage.createExperiment(experiment)
     let clock = ContinuousClock()
     func measure(_ label: String, _ body: (Int) async throws -> Void) async throws {
@@ -88,7 +92,10 @@ func storageOperations(count: Int) async throws {
     }
     print("(c) storage operations on SQLite, \(count) calls each")
     try await measure("registerTrials(1)") { index in
-        let trial = Trial(experimentID: experiment.id, params: [.init(name: "/x", type: .real, value: .double(Double(index)))])
+        let trial = Trial(
+            experimentID: experiment.id,
+            params: [.init(name: "/x", type: .real, value: .double(Double(index)))]
+        )
         try await storage.registerTrials([trial])
     }
     try await measure("countTrials") { _ in _ = try await storage.countTrials(of: experiment.id) }
@@ -159,11 +166,19 @@ func hunt(trials: Int, noop: String) throws {
     )
     let huntTime = clock.now - huntStart
     print("(b) \(trials) trials of \(noop)")
-    print(String(format: "    bare spawning: %.3f s (%.2f ms per trial)", bare.seconds, milliseconds(bare) / Double(trials)))
     print(
         String(
-            format: "    orion hunt:    %.3f s (%.2f ms per trial), exit %d", huntTime.seconds,
-            milliseconds(huntTime) / Double(trials), status
+            format: "    bare spawning: %.3f s (%.2f ms per trial)",
+            bare.seconds,
+            milliseconds(bare) / Double(trials)
+        )
+    )
+    print(
+        String(
+            format: "    orion hunt:    %.3f s (%.2f ms per trial), exit %d",
+            huntTime.seconds,
+            milliseconds(huntTime) / Double(trials),
+            status
         )
     )
     print(String(format: "    ratio hunt / bare: %.2f", huntTime.seconds / bare.seconds))

@@ -21,6 +21,7 @@ public enum StorageFactory {
     ///   - address: a storage URL or a path.
     ///   - environment: where `XDG_DATA_HOME` and `HOME` are read for the default location.
     ///   - currentDirectory: what relative paths are relative to.
+    /// - Returns: the opened storage.
     /// - Throws: `StorageError` `.invalidAddress` for an unknown scheme, or the backend's error.
     public static func open(
         address: String?,
@@ -34,7 +35,10 @@ public enum StorageFactory {
         if address.hasPrefix("sqlite://") {
             let path = String(address.dropFirst("sqlite://".count))
             guard !path.isEmpty else {
-                throw StorageError(.invalidAddress, "storage address '\(address)' has no path: use sqlite:///path/orion.db")
+                throw StorageError(
+                    .invalidAddress,
+                    "storage address '\(address)' has no path: use sqlite:///path/orion.db"
+                )
             }
             return try SQLiteStorage(path: absolute(path, in: currentDirectory))
         }

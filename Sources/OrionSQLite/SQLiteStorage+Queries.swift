@@ -67,7 +67,10 @@ enum Queries {
 
     /// Whether an experiment has this id.
     static func experimentExists(_ db: Database, id: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM experiments WHERE id = ?)"), arguments: [id]) ?? false
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM experiments WHERE id = ?)"),
+            arguments: [id]
+        ) ?? false
     }
 
     /// The id of another experiment than `excluding` with this name and version.
@@ -80,9 +83,10 @@ enum Queries {
 
     /// Inserts an experiment with its revision counter and its (empty) algorithm state.
     static func insertExperiment(_ db: Database, id: String, name: String, version: Int, document: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO experiments (id, name, version, document) VALUES (?, ?, ?, ?)").execute(
-            arguments: [id, name, version, document]
-        )
+        try db.cachedStatement(sql: "INSERT INTO experiments (id, name, version, document) VALUES (?, ?, ?, ?)")
+            .execute(
+                arguments: [id, name, version, document]
+            )
         try db.cachedStatement(sql: "INSERT INTO trial_revisions (experiment_id) VALUES (?)").execute(arguments: [id])
         try db.cachedStatement(sql: "INSERT INTO algorithm_states (experiment_id) VALUES (?)").execute(arguments: [id])
     }
@@ -114,7 +118,9 @@ enum Queries {
     static func experimentDocument(_ db: Database, name: String, version: Int?) throws -> String? {
         guard let version else {
             return try String.fetchOne(
-                db.cachedStatement(sql: "SELECT document FROM experiments WHERE name = ? ORDER BY version DESC LIMIT 1"),
+                db.cachedStatement(
+                    sql: "SELECT document FROM experiments WHERE name = ? ORDER BY version DESC LIMIT 1"
+                ),
                 arguments: [name]
             )
         }
@@ -141,9 +147,10 @@ enum Queries {
 
     /// Increments the experiment's revision counter and returns the new value.
     static func bumpRevision(_ db: Database, experimentID: String) throws -> Int {
-        try db.cachedStatement(sql: "UPDATE trial_revisions SET revision = revision + 1 WHERE experiment_id = ?").execute(
-            arguments: [experimentID]
-        )
+        try db.cachedStatement(sql: "UPDATE trial_revisions SET revision = revision + 1 WHERE experiment_id = ?")
+            .execute(
+                arguments: [experimentID]
+            )
         guard let revision = try revision(db, experimentID: experimentID) else {
             throw StorageError(.notFound, "no experiment with id \(experimentID)")
         }
@@ -193,11 +200,13 @@ enum Queries {
 
     /// Inserts a trial unless its experiment has its id already; returns whether it was inserted.
     static func insertTrial(_ db: Database, _ columns: TrialColumns, revision: Int) throws -> Bool {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT OR IGNORE INTO trials (experiment_id, id, status, submit_time, start_time, end_time, heartbeat,
                     worker, revision, document)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(
+                """
+        ).execute(
             arguments: [
                 columns.experimentID, columns.id, columns.status, columns.submitTime, columns.startTime,
                 columns.endTime, columns.heartbeat, columns.worker, revision, columns.document,
@@ -208,11 +217,13 @@ enum Queries {
 
     /// Rewrites the trial at `sequence`.
     static func updateTrial(_ db: Database, sequence: Int64, _ columns: TrialColumns, revision: Int?) throws {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 UPDATE trials SET status = ?, submit_time = ?, start_time = ?, end_time = ?, heartbeat = ?,
                     worker = ?, revision = COALESCE(?, revision), document = ?
                 WHERE seq = ?
-                """).execute(
+                """
+        ).execute(
             arguments: [
                 columns.status, columns.submitTime, columns.startTime, columns.endTime, columns.heartbeat,
                 columns.worker, revision, columns.document, sequence,
@@ -223,11 +234,13 @@ enum Queries {
     /// The oldest reservable trial of the experiment (submission time, then insertion).
     static func firstReservableTrial(_ db: Database, experimentID: String) throws -> TrialRow? {
         try TrialRow.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT seq, status, document FROM trials INDEXED BY trials_reservable
-                WHERE experiment_id = ? AND status IN ('new', 'interrupted', 'suspended')
-                ORDER BY submit_time, seq LIMIT 1
-                """),
+            db.cachedStatement(
+                sql: """
+                    SELECT seq, status, document FROM trials INDEXED BY trials_reservable
+                    WHERE experiment_id = ? AND status IN ('new', 'interrupted', 'suspended')
+                    ORDER BY submit_time, seq LIMIT 1
+                    """
+            ),
             arguments: [experimentID]
         )
     }
@@ -254,11 +267,13 @@ enum Queries {
     /// The experiment's `reserved` trials whose heartbeat is older than `cutoff` (Unix seconds) or missing.
     static func lostTrials(_ db: Database, experimentID: String, cutoff: Double) throws -> [TrialRow] {
         try TrialRow.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT seq, status, document FROM trials
-                WHERE experiment_id = ? AND status = 'reserved' AND (heartbeat IS NULL OR heartbeat < ?)
-                ORDER BY submit_time, seq
-                """),
+            db.cachedStatement(
+                sql: """
+                    SELECT seq, status, document FROM trials
+                    WHERE experiment_id = ? AND status = 'reserved' AND (heartbeat IS NULL OR heartbeat < ?)
+                    ORDER BY submit_time, seq
+                    """
+            ),
             arguments: [experimentID, cutoff]
         )
     }
@@ -266,10 +281,12 @@ enum Queries {
     /// The trials registered or changed after `revision`, in the order of their changes.
     static func trialsChanged(_ db: Database, experimentID: String, after revision: Int) throws -> [TrialRow] {
         try TrialRow.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT seq, status, document FROM trials
-                WHERE experiment_id = ? AND revision > ? ORDER BY revision, seq
-                """),
+            db.cachedStatement(
+                sql: """
+                    SELECT seq, status, document FROM trials
+                    WHERE experiment_id = ? AND revision > ? ORDER BY revision, seq
+                    """
+            ),
             arguments: [experimentID, revision]
         )
     }
@@ -277,7 +294,9 @@ enum Queries {
     /// The number of trials of each status.
     static func countTrials(_ db: Database, experimentID: String) throws -> [TrialStatus: Int] {
         let rows = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT status, COUNT(*) AS count FROM trials WHERE experiment_id = ? GROUP BY status"),
+            db.cachedStatement(
+                sql: "SELECT status, COUNT(*) AS count FROM trials WHERE experiment_id = ? GROUP BY status"
+            ),
             arguments: [experimentID]
         )
         var counts: [TrialStatus: Int] = [:]
@@ -309,24 +328,30 @@ enum Queries {
     /// The experiment's algorithm state.
     static func algorithmState(_ db: Database, experimentID: String) throws -> AlgorithmStateRow? {
         try AlgorithmStateRow.fetchOne(
-            db.cachedStatement(sql: "SELECT state, state_version, observed_revision FROM algorithm_states WHERE experiment_id = ?"),
+            db.cachedStatement(
+                sql: "SELECT state, state_version, observed_revision FROM algorithm_states WHERE experiment_id = ?"
+            ),
             arguments: [experimentID]
         )
     }
 
     /// Saves a new state, incrementing its version.
     static func saveAlgorithmState(_ db: Database, experimentID: String, state: Data, observedRevision: Int) throws {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 UPDATE algorithm_states SET state = ?, state_version = state_version + 1, observed_revision = ?
                 WHERE experiment_id = ?
-                """).execute(
+                """
+        ).execute(
             arguments: [state, observedRevision, experimentID]
         )
     }
 
     /// Forgets the state; its version is kept.
     static func resetAlgorithmState(_ db: Database, experimentID: String) throws {
-        try db.cachedStatement(sql: "UPDATE algorithm_states SET state = NULL, observed_revision = 0 WHERE experiment_id = ?").execute(
+        try db.cachedStatement(
+            sql: "UPDATE algorithm_states SET state = NULL, observed_revision = 0 WHERE experiment_id = ?"
+        ).execute(
             arguments: [experimentID]
         )
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs built executables of this package (e.g. `orion`) as real child processes in tests.
+/// Runs built executables of this package, such as `orion`, as real child processes in tests.
 public enum ProcessRunner {
     /// What a finished process left.
     public struct Output: Sendable {
@@ -73,12 +73,18 @@ public enum ProcessRunner {
         currentDirectory: String? = nil,
         timeout: TimeInterval = 120
     ) throws -> Output {
-        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("orion-run-\(UUID().uuidString)").path
+        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("orion-run-\(UUID().uuidString)")
+            .path
         defer {
             try? FileManager.default.removeItem(atPath: prefix + ".out")
             try? FileManager.default.removeItem(atPath: prefix + ".err")
         }
-        let process = try start(arguments, environment: environment, currentDirectory: currentDirectory, outputPrefix: prefix)
+        let process = try start(
+            arguments,
+            environment: environment,
+            currentDirectory: currentDirectory,
+            outputPrefix: prefix
+        )
         return wait(process, outputPrefix: prefix, timeout: timeout)
     }
 }

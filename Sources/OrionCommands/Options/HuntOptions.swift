@@ -26,7 +26,10 @@ struct HuntOptions: ParsableArguments {
     @Option(name: .customLong("pool-size"), help: "Trials produced per algorithm call (default: --n-workers).")
     var poolSize: Int?
 
-    @Option(name: .customLong("heartbeat"), help: "Seconds without heartbeat after which a trial is lost (default 120).")
+    @Option(
+        name: .customLong("heartbeat"),
+        help: "Seconds without heartbeat after which a trial is lost (default 120)."
+    )
     var heartbeat: Double?
 
     @Option(

@@ -27,7 +27,9 @@ struct HuntSession {
         if arguments.first == "--" {
             arguments.removeFirst()
         } else if let first = arguments.first, first.hasPrefix("-") {
-            throw UsageError("unknown option '\(first)' for orion hunt (see orion hunt --help); the script comes after the options")
+            throw UsageError(
+                "unknown option '\(first)' for orion hunt (see orion hunt --help); the script comes after the options"
+            )
         }
         if arguments.isEmpty {
             // Resume with the stored command line, as Oríon does for `orion hunt -n NAME`.
@@ -63,7 +65,11 @@ struct HuntSession {
             workingDir: configuration.experiment.workingDir,
             metadata: metadata
         )
-        let outcome = try await ExperimentBuilder.build(request, storage: context.storage, factory: AlgorithmRegistry.standard)
+        let outcome = try await ExperimentBuilder.build(
+            request,
+            storage: context.storage,
+            factory: AlgorithmRegistry.standard
+        )
         let experiment = outcome.experiment
         for change in outcome.changes { FileHandle.standardError.write(Data("note: \(change)\n".utf8)) }
         if huntOptions.initOnly { return }
@@ -102,7 +108,8 @@ struct HuntSession {
     /// The experiment's working directory: the configured one, else `$TMPDIR/orion/<name>-v<version>`.
     static func workingDirectory(for experiment: Experiment, environment: [String: String]) -> String {
         if let directory = experiment.workingDir, !directory.isEmpty {
-            let absolute = directory.hasPrefix("/")
+            let absolute =
+                directory.hasPrefix("/")
                 ? directory : FileManager.default.currentDirectoryPath + "/" + directory
             return absolute + "/" + experiment.displayName
         }

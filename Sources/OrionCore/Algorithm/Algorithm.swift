@@ -41,8 +41,9 @@ public protocol Algorithm: Codable, Sendable {
     var isDone: Bool { get }
 }
 
-/// Makes algorithms from configurations and decodes stored states. OrionAlgorithms' `AlgorithmRegistry` is the
-/// standard implementation; plugins can provide their own.
+/// Makes algorithms from configurations and decodes stored states.
+///
+/// OrionAlgorithms' `AlgorithmRegistry` is the standard implementation; plugins can provide their own.
 public protocol AlgorithmFactory: Sendable {
     /// Validates `config` (known name, known options) and fills every option's default.
     ///

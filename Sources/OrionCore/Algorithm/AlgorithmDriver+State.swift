@@ -36,7 +36,10 @@ struct StoredState {
             let text = try container.decode(String.self, forKey: .known)
             guard let known = KnownTrials(encoded: text) else {
                 throw DecodingError.dataCorruptedError(
-                    forKey: .known, in: container, debugDescription: "'known' is not base64 of 8-byte fingerprints")
+                    forKey: .known,
+                    in: container,
+                    debugDescription: "'known' is not base64 of 8-byte fingerprints"
+                )
             }
             self.known = known
         }

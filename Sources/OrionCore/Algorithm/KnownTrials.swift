@@ -34,7 +34,9 @@ public struct KnownTrials: Sendable, Equatable {
         var bytes = [UInt8]()
         bytes.reserveCapacity(order.count * 8)
         for fingerprint in order {
-            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: fingerprint >> shift)) }
+            for shift in stride(from: 0, to: 64, by: 8) {
+                bytes.append(UInt8(truncatingIfNeeded: fingerprint >> shift))
+            }
         }
         return Data(bytes).base64EncodedString()
     }

@@ -98,7 +98,7 @@ public enum OrionVersion {
 
 /// An algorithm name with its options, stored the way Oríon stores it: `{"random": {"seed": 1}}`.
 public struct AlgorithmConfig: Codable, Sendable, Hashable {
-    /// The wire name, e.g. `random`, `gridsearch`, `tpe` (lowercase).
+    /// The wire name (`random`, `gridsearch`, `tpe`), lowercase.
     public var name: String
     /// The options; after the registry resolved them, every option with its value (defaults filled in).
     public var options: [String: JSONValue]

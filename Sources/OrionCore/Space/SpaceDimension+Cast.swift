@@ -74,7 +74,8 @@ extension SpaceDimension {
         if let match = values.first(where: { SpaceDimension.sameCategory($0, value) }) { return match }
         if case .string(let text) = value {
             if let match = values.first(where: { $0.pythonString == text }) { return match }
-            if let parsed = literal(text), let match = values.first(where: { SpaceDimension.sameCategory($0, parsed) }) {
+            if let parsed = literal(text), let match = values.first(where: { SpaceDimension.sameCategory($0, parsed) })
+            {
                 return match
             }
         }

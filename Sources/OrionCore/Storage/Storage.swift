@@ -1,7 +1,9 @@
 import Foundation
 
-/// Where experiments, trials and algorithm states live. Every backend (in-memory, SQLite, PostgreSQL) conforms,
-/// and every backend passes `StorageConformance` (OrionTesting).
+/// Where experiments, trials and algorithm states live.
+///
+/// Every backend (in-memory, SQLite, PostgreSQL) conforms, and every backend passes `StorageConformance`
+/// (OrionTesting).
 ///
 /// All writes that several workers may race on are atomic: reservation is one compare-and-set, status updates
 /// name the status they expect, and producing trials happens under the experiment's algorithm lock.
@@ -86,6 +88,7 @@ public protocol Storage: Sendable {
     ///   - experimentID: the experiment.
     ///   - timeout: how long to wait for another worker holding the lock.
     ///   - body: a pure function of the snapshot (no storage calls inside).
+    /// - Returns: the `output` of `body`'s update.
     /// - Throws: `StorageError` `.lockTimeout` when the lock could not be had in time.
     func withAlgorithmLock<Output: Sendable>(
         of experimentID: String,

@@ -4,7 +4,7 @@ import Foundation
 public struct Trial: Codable, Sendable, Hashable, Identifiable {
     /// One parameter of a trial: `{name, type, value}` as Oríon stores it.
     public struct Param: Codable, Sendable, Hashable {
-        /// The dimension name, e.g. `/lr`.
+        /// The dimension name, such as `/lr`.
         public var name: String
         /// The dimension kind.
         public var type: DimensionKind

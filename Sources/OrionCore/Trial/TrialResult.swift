@@ -14,7 +14,7 @@ public struct TrialResult: Codable, Sendable, Hashable {
         case lie
     }
 
-    /// The result's name, e.g. `loss`.
+    /// The result's name, such as `loss`.
     public var name: String
     /// The result's kind.
     public var type: Kind

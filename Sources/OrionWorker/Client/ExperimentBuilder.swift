@@ -165,7 +165,9 @@ public enum ExperimentBuilder {
         }
         if let maxTrials = request.maxTrials, maxTrials != stored.maxTrials {
             experiment.maxTrials = maxTrials
-            changes.append("max trials changed from \(stored.maxTrials.map(String.init) ?? "unlimited") to \(maxTrials)")
+            changes.append(
+                "max trials changed from \(stored.maxTrials.map(String.init) ?? "unlimited") to \(maxTrials)"
+            )
         }
         if let maxBroken = request.maxBroken, maxBroken != stored.maxBroken {
             experiment.maxBroken = maxBroken

@@ -1,8 +1,9 @@
 import Foundation
 import OrionCore
 
-/// The library API: create or load an experiment, then ask for trials and report their results, or hand a
-/// closure to ``workon(maxTrials:configuration:_:)``. Works on any storage.
+/// The library API on any storage: create or load an experiment, then ask for trials and report their results.
+///
+/// Or hand a closure to ``workon(maxTrials:configuration:_:)``.
 ///
 /// ```swift
 /// let client = try await ExperimentClient.build(
@@ -41,8 +42,10 @@ public final class ExperimentClient: Sendable {
     ///   - space: dimension name → prior expression, e.g. `["/lr": "loguniform(1e-5, 1)"]`.
     ///   - algorithm: the algorithm; the default one when `nil`.
     ///   - maxTrials: the number of trials to complete.
+    ///   - maxBroken: broken trials after which the experiment stops (3 for a new one).
     ///   - storage: where to keep it.
     ///   - factory: the algorithms available (`AlgorithmRegistry.standard`).
+    /// - Returns: a client for the stored experiment.
     /// - Throws: `SpaceError` for a bad prior, ``ExperimentError``, `AlgorithmError`, `StorageError`.
     public static func build(
         name: String,
@@ -130,6 +133,7 @@ public final class ExperimentClient: Sendable {
     ///   - configuration: concurrency and limits (its `maxTrials` is replaced by `maxTrials`).
     ///   - objective: parameters in, objective value out; throwing marks the trial broken.
     /// - Returns: what the worker did.
+    /// - Throws: `StorageError` or `AlgorithmError` when trials cannot be produced or recorded.
     public func workon(
         maxTrials: Int? = nil,
         configuration: WorkerConfiguration = WorkerConfiguration(idleTimeout: .seconds(10)),

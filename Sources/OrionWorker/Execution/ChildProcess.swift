@@ -84,8 +84,9 @@ final class ChildProcess: @unchecked Sendable {
         stderrRead = errPipe[0]
     }
 
-    /// Copies the child's output until it closes both streams, then reaps it. Blocks the calling thread: call it
-    /// from a dedicated thread, not from Swift concurrency's pool.
+    /// Copies the child's output until it closes both streams, then reaps it.
+    ///
+    /// Blocks the calling thread: call it from a dedicated thread, not from Swift concurrency's pool.
     func pumpAndWait(stdoutFile: Int32, stderrFile: Int32, echo: Bool, tailLimit: Int = 4096) -> Termination {
         var tail: [UInt8] = []
         var fds = [

@@ -96,9 +96,12 @@ public final class ProcessExecutor: TrialExecutor {
         }
         running.withLock { $0[child.pid] = child }
         let echo = echoOutput
-        let termination = await withCheckedContinuation { (continuation: CheckedContinuation<ChildProcess.Termination, Never>) in
+        let termination = await withCheckedContinuation {
+            (continuation: CheckedContinuation<ChildProcess.Termination, Never>) in
             let thread = Thread {
-                continuation.resume(returning: child.pumpAndWait(stdoutFile: stdoutFile, stderrFile: stderrFile, echo: echo))
+                continuation.resume(
+                    returning: child.pumpAndWait(stdoutFile: stdoutFile, stderrFile: stderrFile, echo: echo)
+                )
             }
             thread.stackSize = 1 << 18
             thread.start()
@@ -107,7 +110,8 @@ public final class ProcessExecutor: TrialExecutor {
         return outcome(of: termination, resultsPath: resultsPath, program: argv[0])
     }
 
-    private func outcome(of termination: ChildProcess.Termination, resultsPath: String, program: String) -> TrialOutcome {
+    private func outcome(of termination: ChildProcess.Termination, resultsPath: String, program: String) -> TrialOutcome
+    {
         let detail = termination.stderrTail.isEmpty ? nil : termination.stderrTail
         if let signal = termination.signal {
             if signal == SIGINT || signal == SIGTERM { return .interrupted(exitCode: nil) }

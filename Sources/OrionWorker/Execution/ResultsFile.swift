@@ -36,7 +36,9 @@ public enum ResultsFile {
             throw Problem(message: "results file \(path) is not valid JSON (starts with '\(snippet)')")
         }
         guard let entries = json.arrayValue else {
-            throw Problem(message: "results file \(path) must hold a JSON list of {\"name\", \"type\", \"value\"} objects")
+            throw Problem(
+                message: "results file \(path) must hold a JSON list of {\"name\", \"type\", \"value\"} objects"
+            )
         }
         var results: [TrialResult] = []
         for (index, entry) in entries.enumerated() {
@@ -44,7 +46,8 @@ public enum ResultsFile {
                 let typeName = object["type"]?.stringValue, let value = object["value"]
             else {
                 throw Problem(
-                    message: "results file \(path), entry \(index): expected {\"name\": ..., \"type\": ..., \"value\": ...}"
+                    message:
+                        "results file \(path), entry \(index): expected {\"name\": ..., \"type\": ..., \"value\": ...}"
                 )
             }
             guard let kind = TrialResult.Kind(rawValue: typeName), kind != .lie else {

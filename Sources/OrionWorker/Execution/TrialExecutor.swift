@@ -42,8 +42,10 @@ public protocol TrialExecutor: Sendable {
 
 /// Runs an in-process function as the objective: the library's `workon`.
 public struct ClosureExecutor: TrialExecutor {
-    /// The objective: parameters in, results out. Throwing marks the trial broken with the error's description;
-    /// throwing `CancellationError` marks it interrupted.
+    /// The objective: parameters in, results out.
+    ///
+    /// Throwing marks the trial broken with the error's description; throwing `CancellationError` marks it
+    /// interrupted.
     public typealias Objective = @Sendable ([String: JSONValue], TrialContext) async throws -> [TrialResult]
 
     private let objective: Objective
@@ -58,7 +60,11 @@ public struct ClosureExecutor: TrialExecutor {
         do {
             let results = try await objective(context.trial.values, context)
             guard results.contains(where: { $0.type == .objective }) else {
-                return .broken(reason: "the objective returned no result of type 'objective'", exitCode: nil, detail: nil)
+                return .broken(
+                    reason: "the objective returned no result of type 'objective'",
+                    exitCode: nil,
+                    detail: nil
+                )
             }
             return .completed(results)
         } catch is CancellationError {

@@ -146,7 +146,11 @@ public final class Worker: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            return .broken(reason: "cannot create the trial's directory \(directory): \(error)", exitCode: nil, detail: nil)
+            return .broken(
+                reason: "cannot create the trial's directory \(directory): \(error)",
+                exitCode: nil,
+                detail: nil
+            )
         }
         let context = TrialContext(
             experiment: experiment,

@@ -60,7 +60,9 @@ final class CommandsEndToEndTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("gridsearch, random"), unknown.stderr)
 
         try "experiment:\n  max_trails: 3\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let typo = try sandbox.run(["hunt", "-n", "x", "--config", config, try Compat.script("noop.sh"), "-x~uniform(0, 1)"])
+        let typo = try sandbox.run([
+            "hunt", "-n", "x", "--config", config, try Compat.script("noop.sh"), "-x~uniform(0, 1)",
+        ])
         XCTAssertEqual(typo.status, 2)
         XCTAssertTrue(typo.stderr.contains("orion.yaml:2:3"), typo.stderr)
         XCTAssertTrue(typo.stderr.contains("max_trails"), typo.stderr)
@@ -72,7 +74,9 @@ final class CommandsEndToEndTests: XCTestCase {
         defer { sandbox.remove() }
         let script = try Compat.script("rosenbrock.py")
         let priors = ["-x~uniform(-5, 10)", "-y~uniform(-5, 10)"]
-        let initOnly = try sandbox.run(["hunt", "--init-only", "-n", "manual", "--exp-max-trials", "3", script] + priors)
+        let initOnly = try sandbox.run(
+            ["hunt", "--init-only", "-n", "manual", "--exp-max-trials", "3", script] + priors
+        )
         XCTAssertEqual(initOnly.status, 0, initOnly.stderr)
         XCTAssertEqual(initOnly.stdout, "")
         let empty = try await sandbox.trials(of: "manual")

@@ -12,7 +12,9 @@ struct Sandbox {
 
     init(file: StaticString = #filePath) throws {
         guard let orion = ProcessRunner.executable("orion") else {
-            throw XCTSkip("the orion executable is not built: run `swift build --build-tests` first (scripts/test does)")
+            throw XCTSkip(
+                "the orion executable is not built: run `swift build --build-tests` first (scripts/test does)"
+            )
         }
         self.orion = orion
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("orion-e2e-\(UUID().uuidString)").path
@@ -31,7 +33,12 @@ struct Sandbox {
 
     func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> ProcessRunner.Output {
         try FileManager.default.createDirectory(atPath: directory + "/tmp", withIntermediateDirectories: true)
-        return try ProcessRunner.run([orion] + arguments, environment: environment, currentDirectory: directory, timeout: timeout)
+        return try ProcessRunner.run(
+            [orion] + arguments,
+            environment: environment,
+            currentDirectory: directory,
+            timeout: timeout
+        )
     }
 
     func start(_ arguments: [String], name: String) throws -> Process {

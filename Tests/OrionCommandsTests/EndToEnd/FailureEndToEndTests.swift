@@ -22,7 +22,10 @@ final class FailureEndToEndTests: XCTestCase {
             if x > 0.8 {
                 XCTAssertEqual(trial.status, .broken)
                 XCTAssertEqual(trial.exitCode, 1)
-                XCTAssertTrue(trial.failure?.contains("CUDA out of memory (simulated)") ?? false, "\(trial.failure ?? "")")
+                XCTAssertTrue(
+                    trial.failure?.contains("CUDA out of memory (simulated)") ?? false,
+                    "\(trial.failure ?? "")"
+                )
                 sawCrash = true
             } else if x < 0.1 {
                 XCTAssertEqual(trial.status, .broken)
@@ -62,7 +65,8 @@ final class FailureEndToEndTests: XCTestCase {
             "#!/bin/sh\necho '[{\"name\": \"acc\", \"type\": \"statistic\", \"value\": 1}]' > \"$ORION_RESULTS_PATH\"\n"
         )
         for (name, script, reason) in [
-            ("notjson", notJSON, "is not valid JSON"), ("noobjective", noObjective, "has no result of type \"objective\""),
+            ("notjson", notJSON, "is not valid JSON"),
+            ("noobjective", noObjective, "has no result of type \"objective\""),
         ] {
             let output = try sandbox.run([
                 "hunt", "-n", name, "--exp-max-trials", "1", "--exp-max-broken", "1", script, "-x~uniform(0, 1)",

@@ -24,12 +24,16 @@ final class ExperimentBuilderTests: XCTestCase {
     func testChangedSpaceIsAnErrorAndNothingIsOverwritten() async throws {
         let storage = InMemoryStorage()
         _ = try await ExperimentBuilder.build(
-            ExperimentRequest(name: "b", space: try Space(priors: ["/x": "uniform(0, 1)"])), storage: storage,
-            factory: factory)
+            ExperimentRequest(name: "b", space: try Space(priors: ["/x": "uniform(0, 1)"])),
+            storage: storage,
+            factory: factory
+        )
         do {
             _ = try await ExperimentBuilder.build(
-                ExperimentRequest(name: "b", space: try Space(priors: ["/x": "uniform(0, 2)"])), storage: storage,
-                factory: factory)
+                ExperimentRequest(name: "b", space: try Space(priors: ["/x": "uniform(0, 2)"])),
+                storage: storage,
+                factory: factory
+            )
             XCTFail("a different space must be refused")
         } catch let error as ExperimentError {
             XCTAssertEqual(error.code, .spaceChanged)
@@ -44,11 +48,21 @@ final class ExperimentBuilderTests: XCTestCase {
         let storage = InMemoryStorage()
         let space = try Space(priors: ["/x": "uniform(0, 1)"])
         _ = try await ExperimentBuilder.build(
-            ExperimentRequest(name: "b", space: space, maxTrials: 10), storage: storage, factory: factory)
+            ExperimentRequest(name: "b", space: space, maxTrials: 10),
+            storage: storage,
+            factory: factory
+        )
         let outcome = try await ExperimentBuilder.build(
             ExperimentRequest(
-                name: "b", space: space, algorithm: AlgorithmConfig(name: "gridsearch"), maxTrials: 20, maxBroken: 5),
-            storage: storage, factory: factory)
+                name: "b",
+                space: space,
+                algorithm: AlgorithmConfig(name: "gridsearch"),
+                maxTrials: 20,
+                maxBroken: 5
+            ),
+            storage: storage,
+            factory: factory
+        )
         XCTAssertEqual(outcome.experiment.maxTrials, 20)
         XCTAssertEqual(outcome.experiment.maxBroken, 5)
         XCTAssertEqual(outcome.experiment.algorithm.name, "gridsearch")
@@ -59,7 +73,10 @@ final class ExperimentBuilderTests: XCTestCase {
 
     func testUnknownAlgorithmListsTheValidOnes() async throws {
         let request = ExperimentRequest(
-            name: "b", space: try Space(priors: ["/x": "uniform(0, 1)"]), algorithm: AlgorithmConfig(name: "nope"))
+            name: "b",
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: "nope")
+        )
         do {
             _ = try await ExperimentBuilder.build(request, storage: InMemoryStorage(), factory: factory)
             XCTFail("unknown algorithm must fail")
@@ -71,7 +88,11 @@ final class ExperimentBuilderTests: XCTestCase {
 
     func testMissingExperimentWithoutSpace() async throws {
         do {
-            _ = try await ExperimentBuilder.build(ExperimentRequest(name: "ghost"), storage: InMemoryStorage(), factory: factory)
+            _ = try await ExperimentBuilder.build(
+                ExperimentRequest(name: "ghost"),
+                storage: InMemoryStorage(),
+                factory: factory
+            )
             XCTFail("must fail")
         } catch let error as ExperimentError {
             XCTAssertEqual(error.code, .notFound)

@@ -32,8 +32,12 @@ final class ExperimentClientTests: XCTestCase {
     func testObserveOfATrialNoLongerReservedFails() async throws {
         let storage = InMemoryStorage()
         let client = try await ExperimentClient.build(
-            name: "lib", space: ["/x": "uniform(0, 1)"], maxTrials: 2, storage: storage,
-            factory: AlgorithmRegistry.standard)
+            name: "lib",
+            space: ["/x": "uniform(0, 1)"],
+            maxTrials: 2,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
         let suggested = try await client.suggest()
         let trial = try XCTUnwrap(suggested)
         try await client.observe(trial, objective: 1)
@@ -48,7 +52,8 @@ final class ExperimentClientTests: XCTestCase {
     }
 
     func testWorkonOnSQLite() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("orion-client-\(UUID().uuidString).db").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("orion-client-\(UUID().uuidString).db")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let client = try await ExperimentClient.build(
             name: "workon",
@@ -66,7 +71,10 @@ final class ExperimentClientTests: XCTestCase {
         XCTAssertEqual(report.completed, 40)
         // Reopen: the same experiment, resumed, is already done.
         let reopened = try await ExperimentClient.build(
-            name: "workon", storage: try SQLiteStorage(path: path), factory: AlgorithmRegistry.standard)
+            name: "workon",
+            storage: try SQLiteStorage(path: path),
+            factory: AlgorithmRegistry.standard
+        )
         let next = try await reopened.suggest()
         XCTAssertNil(next)
         let stats = try await reopened.stats()

@@ -7,7 +7,8 @@ final class ProcessExecutorTests: XCTestCase {
     private var directory = ""
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("orion-exec-\(UUID().uuidString)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("orion-exec-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory + "/trial", withIntermediateDirectories: true)
     }
 
@@ -76,7 +77,10 @@ final class ProcessExecutorTests: XCTestCase {
         XCTAssertEqual(reason, "the script exited with code 4")
         XCTAssertEqual(exitCode, 4)
         XCTAssertEqual(detail, "something went wrong\n")
-        XCTAssertEqual(try String(contentsOfFile: directory + "/trial/stderr.log", encoding: .utf8), "something went wrong\n")
+        XCTAssertEqual(
+            try String(contentsOfFile: directory + "/trial/stderr.log", encoding: .utf8),
+            "something went wrong\n"
+        )
     }
 
     func testInterruptCodeMeansInterrupted() async throws {
@@ -92,7 +96,10 @@ final class ProcessExecutorTests: XCTestCase {
 
     func testStaleResultsOfAnEarlierRunAreNotRead() async throws {
         try "[{\"name\":\"o\",\"type\":\"objective\",\"value\":1}]".write(
-            toFile: directory + "/trial/results.json", atomically: true, encoding: .utf8)
+            toFile: directory + "/trial/results.json",
+            atomically: true,
+            encoding: .utf8
+        )
         let outcome = await try executor(try script("exit 0\n")).execute(try context())
         guard case .broken = outcome else { return XCTFail("\(outcome)") }
     }

@@ -20,7 +20,8 @@ final class WorkerTests: XCTestCase {
             maxTrials: maxTrials,
             maxBroken: maxBroken
         )
-        return try await ExperimentBuilder.build(request, storage: storage, factory: AlgorithmRegistry.standard).experiment
+        return try await ExperimentBuilder.build(request, storage: storage, factory: AlgorithmRegistry.standard)
+            .experiment
     }
 
     private func worker(
@@ -42,7 +43,9 @@ final class WorkerTests: XCTestCase {
     func testConcurrentSlotsCompleteExactlyTheBudget() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 30)
-        let report = try await worker(experiment, storage, configuration: WorkerConfiguration(concurrency: 4)) { values, _ in
+        let report = try await worker(experiment, storage, configuration: WorkerConfiguration(concurrency: 4)) {
+            values,
+            _ in
             try await Task.sleep(for: .milliseconds(Int.random(in: 0...3)))
             return [.objective(values["/x"]?.doubleValue ?? 0)]
         }.run()
@@ -57,7 +60,8 @@ final class WorkerTests: XCTestCase {
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 30)
         let configuration = WorkerConfiguration(concurrency: 2, maxTrials: 7)
-        let report = try await worker(experiment, storage, configuration: configuration) { _, _ in [.objective(1)] }.run()
+        let report = try await worker(experiment, storage, configuration: configuration) { _, _ in [.objective(1)] }
+            .run()
         XCTAssertEqual(report.stopReason, .workerMaxTrials)
         XCTAssertEqual(report.completed, 7)
         let counts = try await storage.countTrials(of: experiment.id)
@@ -90,10 +94,15 @@ final class WorkerTests: XCTestCase {
         let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
         _ = try await producer.produce(count: 3)
         // A worker that vanished an hour ago holds one trial.
-        let stale = try await storage.reserveTrial(of: experiment.id, worker: "gone:1", at: Date(timeIntervalSinceNow: -3600))
+        let stale = try await storage.reserveTrial(
+            of: experiment.id,
+            worker: "gone:1",
+            at: Date(timeIntervalSinceNow: -3600)
+        )
         let lost = try XCTUnwrap(stale)
         let configuration = WorkerConfiguration(heartbeat: .seconds(2))
-        let report = try await worker(experiment, storage, configuration: configuration) { _, _ in [.objective(0)] }.run()
+        let report = try await worker(experiment, storage, configuration: configuration) { _, _ in [.objective(0)] }
+            .run()
         XCTAssertEqual(report.completed, 3)
         let trial = try await storage.trial(id: lost.id, of: experiment.id)
         XCTAssertEqual(trial?.status, .completed)
@@ -120,7 +129,8 @@ final class WorkerTests: XCTestCase {
         _ = try await producer.produce(count: 1)
         _ = try await storage.reserveTrial(of: experiment.id, worker: "other:1", at: Date())
         let configuration = WorkerConfiguration(idleTimeout: .milliseconds(200))
-        let report = try await worker(experiment, storage, configuration: configuration) { _, _ in [.objective(0)] }.run()
+        let report = try await worker(experiment, storage, configuration: configuration) { _, _ in [.objective(0)] }
+            .run()
         XCTAssertEqual(report.stopReason, .idle)
         XCTAssertEqual(report.completed, 0)
     }
