@@ -40,11 +40,11 @@ func summarize(_ label: String, _ samples: ArraySlice<Duration>) -> String {
     return String(format: "%@: mean %.3f ms, median %.3f ms, p90 %.3f ms per trial", label, mean, median, p90)
 }
 
-func inProcess(trials: Int) async throws {
+func inProcess(trials: Int, inMemory: Bool) async throws {
     let directory = FileManager.default.temporaryDirectory.path + "/orion-bench-\(getpid())"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let storage = try SQLiteStorage(path: directory + "/orion.db")
+    let storage: any Storage = inMemory ? InMemoryStorage() : try SQLiteStorage(path: directory + "/orion.db")
     let client = try await ExperimentClient.build(
         name: "bench",
         space: ["/x": "uniform(-5, 10)", "/y": "uniform(-5, 10)"],
@@ -61,7 +61,7 @@ func inProcess(trials: Int) async throws {
         try await client.observe(trial, objective: 0)
         samples.append(clock.now - start)
     }
-    print("(a) in-process on SQLite, random search, \(samples.count) trials")
+    print("(a) in-process on \(inMemory ? "InMemoryStorage" : "SQLite"), random search, \(samples.count) trials")
     print("    " + summarize("trials 1-100", samples.prefix(100)))
     if samples.count >= 1000 { print("    " + summarize("trials 900-1000", samples[899..<1000])) }
     print("    " + summarize("all", samples[...]))
@@ -185,7 +185,8 @@ func hunt(trials: Int, noop: String) throws {
 }
 
 let options = Options(arguments: CommandLine.arguments)
-try await inProcess(trials: options.trials)
+try await inProcess(trials: options.trials, inMemory: false)
+try await inProcess(trials: options.trials, inMemory: true)
 try await storageOperations(count: 500)
 let noop =
     options.noop

@@ -20,11 +20,11 @@ def summarize(label, samples):
     return f"{label}: mean {statistics.fmean(ms):.3f} ms, median {ms[len(ms) // 2]:.3f} ms, p90 {p90:.3f} ms per trial"
 
 
-def optuna_overhead(trials, directory):
+def optuna_overhead(trials, directory, in_memory=False):
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    storage = f"sqlite:///{directory}/optuna.db"
+    storage = None if in_memory else f"sqlite:///{directory}/optuna.db"
     study = optuna.create_study(storage=storage, sampler=optuna.samplers.RandomSampler(seed=1))
     dists = {"x": optuna.distributions.FloatDistribution(-5, 10), "y": optuna.distributions.FloatDistribution(-5, 10)}
     samples = []
@@ -56,10 +56,27 @@ def orion_overhead(trials, directory):
     return samples
 
 
+def orion_hunt(trials, directory, noop):
+    """Wall time of Oríon's own `orion hunt` on noop.sh (PickledDB in `directory`)."""
+    import subprocess
+    import sys
+
+    orion = os.path.join(os.path.dirname(sys.executable), "orion")
+    env = dict(os.environ, ORION_DB_ADDRESS=f"{directory}/hunt.pkl", ORION_DB_TYPE="pickleddb")
+    start = time.perf_counter()
+    subprocess.run(
+        [orion, "hunt", "-n", "noop", "--exp-max-trials", str(trials), noop, "-x~uniform(0, 1)"],
+        env=env, cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+    )
+    return time.perf_counter() - start
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--trials", type=int, default=1000)
     parser.add_argument("--orion-trials", type=int, default=200)
+    parser.add_argument("--hunt-trials", type=int, default=50)
+    parser.add_argument("--noop", default=os.path.join(os.path.dirname(__file__), "../../../shared/compat/noop.sh"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         samples = optuna_overhead(args.trials, directory)
@@ -68,6 +85,11 @@ def main():
         if len(samples) >= 1000:
             print("    " + summarize("trials 900-1000", samples[899:1000]))
         print("    " + summarize("all", samples))
+        samples = optuna_overhead(args.trials, directory, in_memory=True)
+        print(f"optuna 5.0 ask/tell, RandomSampler, in memory, {len(samples)} trials")
+        print("    " + summarize("trials 1-100", samples[:100]))
+        if len(samples) >= 1000:
+            print("    " + summarize("trials 900-1000", samples[899:1000]))
     with tempfile.TemporaryDirectory() as directory:
         try:
             samples = orion_overhead(args.orion_trials, directory)
@@ -77,6 +99,10 @@ def main():
         print(f"orion 0.2.7 suggest/observe, random, pickleddb, {len(samples)} trials")
         print("    " + summarize("trials 1-100", samples[:100]))
         print("    " + summarize("all", samples))
+    with tempfile.TemporaryDirectory() as directory:
+        seconds = orion_hunt(args.hunt_trials, directory, os.path.abspath(args.noop))
+        print(f"orion 0.2.7 hunt, {args.hunt_trials} trials of noop.sh: {seconds:.2f} s "
+              f"({seconds * 1000 / args.hunt_trials:.1f} ms per trial)")
 
 
 if __name__ == "__main__":

@@ -46,12 +46,29 @@ public final class SQLiteStorage: Storage {
         configuration.busyMode = .timeout(Self.seconds(busyTimeout))
         configuration.label = "orion-sqlite"
         configuration.prepareDatabase { db in try Queries.preparePragmas(db) }
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw Self.wrap(error, "cannot open the database \(path)")
-        }
+        pool = try Self.open(path: path, configuration: configuration, patience: busyTimeout)
         try Self.migrate(pool, path: path)
+    }
+
+    /// Opens the pool, retrying while another process holds a lock that SQLite does not wait for with its busy
+    /// handler (switching a new file to WAL mode needs an exclusive lock: several workers starting at once race
+    /// for it).
+    private static func open(path: String, configuration: Configuration, patience: Duration) throws -> DatabasePool {
+        let deadline = ContinuousClock.now + patience
+        var pause = 0.005
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError
+                where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode.primaryResultCode)
+                && ContinuousClock.now < deadline
+            {
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 0.2)
+            } catch {
+                throw wrap(error, "cannot open the database \(path)")
+            }
+        }
     }
 
     /// Maps any error to a `StorageError`, keeping `StorageError`s and cancellations as they are.

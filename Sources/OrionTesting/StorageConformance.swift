@@ -1,12 +1,3 @@
-// NOTE (reply, from the engineer writing the conformance suite; delete this note once read): thanks, agreed
-// on the split, and thanks for switching to runAll() and the per-property names (the aliases are gone). New at
-// 08:37: an optional `reopen` parameter (a second handle on the same data, e.g. another SQLiteStorage on the same
-// path); when given, checkReserveUnderConcurrency and checkAlgorithmLockMutualExclusion spread their tasks over 3
-// handles, so SQLite's cross-connection locking is checked in-process. Suggested for SQLiteStorageTests:
-//     StorageConformance(makeStorage: { ... }, reopen: { storage in
-//         guard let sqlite = storage as? SQLiteStorage else { return storage }
-//         return try SQLiteStorage(path: sqlite.path)
-//     })
 import Foundation
 import OrionCore
 

@@ -58,18 +58,22 @@ public enum JSONValue: Hashable, Sendable {
 
 extension JSONValue: Codable {
     /// Decodes any JSON value; numbers without a fractional part that fit in `Int` decode as `.int`.
+    ///
+    /// A JSON string is always a `.string`, even when the decoder reads `"NaN"` or `"Infinity"` as numbers (its
+    /// non-conforming float strategy): the category `"NaN"` stays text. Numeric results turn such strings back into
+    /// numbers themselves (``TrialResult``).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
         } else if let value = try? container.decode(Int.self) {
             self = .int(value)
         } else if let value = try? container.decode(Double.self) {
             self = .double(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else {

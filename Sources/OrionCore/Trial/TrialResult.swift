@@ -26,9 +26,18 @@ public struct TrialResult: Codable, Sendable, Hashable {
     public init(name: String, type: Kind, value: JSONValue) {
         self.name = name
         self.type = type
-        switch type {
-        case .objective, .constraint, .lie: self.value = value.promotingIntegersToDoubles()
-        case .gradient, .statistic: self.value = value
+        switch (type, value) {
+        case (.objective, .string(let text)), (.constraint, .string(let text)), (.lie, .string(let text)),
+            (.statistic, .string(let text)):
+            // Storages write NaN and infinities as these strings (JSON has no literal for them).
+            switch text {
+            case "NaN", "nan": self.value = .double(.nan)
+            case "Infinity", "inf": self.value = .double(.infinity)
+            case "-Infinity", "-inf": self.value = .double(-.infinity)
+            default: self.value = value
+            }
+        case (.objective, _), (.constraint, _), (.lie, _): self.value = value.promotingIntegersToDoubles()
+        case (.gradient, _), (.statistic, _): self.value = value
         }
     }
 
