@@ -89,7 +89,11 @@ extension StorageConformance {
     final class Overlap: Sendable {
         private let state = Mutex<(inside: Int, most: Int)>((0, 0))
 
-        func enter() { state.withLock { $0.inside += 1; $0.most = max($0.most, $0.inside) } }
+        func enter() {
+            state.withLock {
+                $0.inside += 1; $0.most = max($0.most, $0.inside)
+            }
+        }
         func leave() { state.withLock { $0.inside -= 1 } }
         var most: Int { state.withLock { $0.most } }
     }

@@ -41,7 +41,8 @@ final class ConcurrencyEndToEndTests: XCTestCase {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             let trials = try await sandbox.trials(of: "killed")
-            if trials.filter({ $0.status == .completed }).count >= 3, trials.contains(where: { $0.status == .reserved }) {
+            if trials.filter({ $0.status == .completed }).count >= 3, trials.contains(where: { $0.status == .reserved })
+            {
                 break
             }
             try await Task.sleep(for: .milliseconds(20))
