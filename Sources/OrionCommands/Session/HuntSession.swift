@@ -99,9 +99,16 @@ struct HuntSession {
         )
         await reporter.start(storage: context.storage)
         let signals = SignalForwarder { force in worker.interrupt(force: force) }
-        let report = try await worker.run()
-        signals.cancel()
-        reporter.finish()
+        let ticker = reporter.startTicking()
+        let report: WorkerReport
+        do {
+            defer {
+                ticker?.cancel()
+                signals.cancel()
+                reporter.finish()
+            }
+            report = try await worker.run()
+        }
         try await printSummary(report: report, experiment: experiment, storage: context.storage)
     }
 

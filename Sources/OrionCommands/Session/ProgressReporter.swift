@@ -56,6 +56,24 @@ final class ProgressReporter: Sendable {
         FileHandle.standardOutput.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }
 
+    /// Redraws the live line (elapsed time and ETA move while long trials run); does nothing off a terminal.
+    func redraw() {
+        guard interactive else { return }
+        let line = state.withLock { progressLine($0) }
+        FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+
+    /// Redraws the live line every second until `finish()`.
+    func startTicking() -> Task<Void, Never>? {
+        guard interactive else { return nil }
+        return Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                self?.redraw()
+            }
+        }
+    }
+
     func finish() {
         if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
     }

@@ -28,6 +28,7 @@ extension InMemoryStorage {
             guard var record = contents.experiments[trial.experimentID], record.trials[trial.id] == nil else {
                 continue
             }
+            contents.experiments[trial.experimentID] = nil  // so that `record` is the only owner: no copy
             let revision: Int
             if let stamp, stamp.experimentID == trial.experimentID {
                 revision = stamp.revision
@@ -53,6 +54,7 @@ extension InMemoryStorage {
                 let id = record.order.first(where: { record.trials[$0]?.trial.status.isReservable ?? false }),
                 var entry = record.trials[id]
             else { return nil }
+            contents.experiments[experimentID] = nil  // so that `record` is the only owner: no copy
             record.revision += 1
             entry.trial.status = .reserved
             entry.trial.startTime = now
@@ -73,6 +75,7 @@ extension InMemoryStorage {
             guard var record = contents.experiments[trial.experimentID], var entry = record.trials[trial.id],
                 entry.trial.status == expected
             else { return false }
+            contents.experiments[trial.experimentID] = nil  // so that `record` is the only owner: no copy
             record.revision += 1
             let moved = entry.trial.submitTime != trial.submitTime
             entry.trial = trial
@@ -135,6 +138,7 @@ extension InMemoryStorage {
                 return (trial.heartbeat ?? .distantPast) < heartbeatBefore
             }
             guard !lost.isEmpty else { return 0 }
+            contents.experiments[experimentID] = nil  // so that `record` is the only owner: no copy
             record.revision += 1
             for id in lost {
                 record.trials[id]?.trial.status = .interrupted
