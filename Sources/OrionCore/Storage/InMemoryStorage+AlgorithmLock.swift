@@ -32,9 +32,7 @@ extension InMemoryStorage {
                 throw StorageError(.notFound, "experiment \(experimentID) was deleted")
             }
             let observed = record.state == nil ? 0 : record.observedRevision
-            let changed = record.trials.values.filter { $0.revision > observed }
-                .sorted { ($0.revision, $0.sequence) < ($1.revision, $1.sequence) }
-                .map(\.trial)
+            let changed = record.trialsChanged(after: observed).map(\.trial)
             let snapshot = AlgorithmSnapshot(
                 state: record.state,
                 stateVersion: record.stateVersion,

@@ -37,7 +37,7 @@ extension InMemoryStorage {
                 revision = record.revision
             }
             contents.nextSequence += 1
-            record.trials[trial.id] = TrialRecord(trial: trial, sequence: contents.nextSequence, revision: revision)
+            record.store(TrialRecord(trial: trial, sequence: contents.nextSequence, revision: revision))
             record.placeInOrder(trial.id)
             contents.experiments[trial.experimentID] = record
             inserted.append(trial)
@@ -50,10 +50,9 @@ extension InMemoryStorage {
     /// - Returns: the reserved trial, or `nil` when none is reservable (or the experiment does not exist).
     public func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Trial? {
         contents.withLock { contents in
-            guard var record = contents.experiments[experimentID],
-                let id = record.order.first(where: { record.trials[$0]?.trial.status.isReservable ?? false }),
-                var entry = record.trials[id]
-            else { return nil }
+            guard var record = contents.experiments[experimentID], var entry = record.firstReservable else {
+                return nil
+            }
             contents.experiments[experimentID] = nil  // so that `record` is the only owner: no copy
             record.revision += 1
             entry.trial.status = .reserved
@@ -61,7 +60,7 @@ extension InMemoryStorage {
             entry.trial.heartbeat = now
             entry.trial.worker = worker
             entry.revision = record.revision
-            record.trials[id] = entry
+            record.store(entry)
             contents.experiments[experimentID] = record
             return entry.trial
         }
@@ -80,7 +79,7 @@ extension InMemoryStorage {
             let moved = entry.trial.submitTime != trial.submitTime
             entry.trial = trial
             entry.revision = record.revision
-            record.trials[trial.id] = entry
+            record.store(entry)
             if moved {
                 record.order.removeAll { $0 == trial.id }
                 record.placeInOrder(trial.id)
@@ -95,8 +94,10 @@ extension InMemoryStorage {
     /// - Returns: `false` when the trial is not reserved (or does not exist).
     public func heartbeat(trialID: String, of experimentID: String, at now: Date) async throws -> Bool {
         contents.withLock { contents in
-            guard contents.experiments[experimentID]?.trials[trialID]?.trial.status == .reserved else { return false }
-            contents.experiments[experimentID]?.trials[trialID]?.trial.heartbeat = now
+            guard var entry = contents.experiments[experimentID]?.trials[trialID], entry.trial.status == .reserved
+            else { return false }
+            entry.trial.heartbeat = now
+            contents.experiments[experimentID]?.store(entry)  // same revision: not a change for the algorithm
             return true
         }
     }
@@ -141,8 +142,10 @@ extension InMemoryStorage {
             contents.experiments[experimentID] = nil  // so that `record` is the only owner: no copy
             record.revision += 1
             for id in lost {
-                record.trials[id]?.trial.status = .interrupted
-                record.trials[id]?.revision = record.revision
+                guard var entry = record.trials[id] else { continue }
+                entry.trial.status = .interrupted
+                entry.revision = record.revision
+                record.store(entry)
             }
             contents.experiments[experimentID] = record
             return lost.count
@@ -174,8 +177,6 @@ extension InMemoryStorage.ExperimentRecord {
 
     /// The number of trials of each status.
     func counts() -> [TrialStatus: Int] {
-        var counts: [TrialStatus: Int] = [:]
-        for entry in trials.values { counts[entry.trial.status, default: 0] += 1 }
-        return counts
+        statusCounts.filter { $0.value > 0 }
     }
 }

@@ -21,7 +21,15 @@ public final class InMemoryStorage: Storage {
     /// An experiment with its trials and algorithm state.
     struct ExperimentRecord {
         var experiment: Experiment
-        var trials: [String: TrialRecord] = [:]
+        /// The trials by id; written only through ``store(_:)``, which keeps the indexes below in step.
+        private(set) var trials: [String: TrialRecord] = [:]
+        /// The number of trials of each status.
+        private(set) var statusCounts: [TrialStatus: Int] = [:]
+        /// The ids of the trials a worker may reserve.
+        private(set) var reservable: Set<String> = []
+        /// `(revision, id)` each time a trial got a new revision, in increasing revision order (entries of trials
+        /// changed again later are stale and skipped by ``trialsChanged(after:)``).
+        private(set) var changes: [(revision: Int, id: String)] = []
         /// Trial ids by submission time, then insertion.
         var order: [String] = []
         /// Bumped by every registration or status change of a trial (not by heartbeats).
@@ -29,6 +37,45 @@ public final class InMemoryStorage: Storage {
         var state: Data?
         var stateVersion = 0
         var observedRevision = 0
+
+        /// Stores a trial (new or changed) and updates the counts, the reservable set and the change log.
+        mutating func store(_ entry: TrialRecord) {
+            let id = entry.trial.id
+            let previous = trials[id]
+            if let previous { statusCounts[previous.trial.status, default: 0] -= 1 }
+            statusCounts[entry.trial.status, default: 0] += 1
+            trials[id] = entry
+            if entry.trial.status.isReservable { reservable.insert(id) } else { reservable.remove(id) }
+            if previous?.revision != entry.revision { changes.append((entry.revision, id)) }
+        }
+
+        /// The trials whose revision is above `revision`, in the order of their changes.
+        ///
+        /// - Complexity: O(log n + k) for k changes since `revision`.
+        func trialsChanged(after revision: Int) -> [TrialRecord] {
+            var low = 0
+            var high = changes.count
+            while low < high {
+                let middle = (low + high) / 2
+                if changes[middle].revision > revision { high = middle } else { low = middle + 1 }
+            }
+            var seen: Set<String> = []
+            let recent = changes[low...].compactMap { change -> TrialRecord? in
+                guard seen.insert(change.id).inserted, let entry = trials[change.id], entry.revision > revision
+                else { return nil }
+                return entry
+            }
+            return recent.sorted { ($0.revision, $0.sequence) < ($1.revision, $1.sequence) }
+        }
+
+        /// The oldest reservable trial (by submission time, then insertion).
+        ///
+        /// - Complexity: O(r) for r reservable trials.
+        var firstReservable: TrialRecord? {
+            reservable.compactMap { trials[$0] }.min {
+                ($0.trial.submitTime, $0.sequence) < ($1.trial.submitTime, $1.sequence)
+            }
+        }
     }
 
     /// A task waiting for an experiment's algorithm lock.
