@@ -5,8 +5,10 @@ import OrionCore
 /// The default storage: one SQLite file in WAL mode, shared by any number of worker processes on one machine.
 ///
 /// Every write is one `BEGIN IMMEDIATE` transaction, so reservations and compare-and-set updates are atomic
-/// across processes; waiting for another process's write uses SQLite's busy timeout (on a GRDB queue, never on a
-/// cooperative thread). The algorithm lock is SQLite's write lock, held for the duration of one transaction, so
+/// across processes; waiting for another process's write uses SQLite's busy timeout. Calls run synchronously on
+/// the caller's thread (GRDB's writer queue executes them in place when it is free): this halves the cost of a
+/// transaction, at the price of blocking that thread while another process holds the write lock, which with a
+/// sane algorithm lasts milliseconds (see docs/storage.md). The algorithm lock is SQLite's write lock, held for the duration of one transaction, so
 /// it is released by SQLite if its holder dies. WAL needs shared memory between the processes: use one machine
 /// (a local disk), not a network file system.
 ///
