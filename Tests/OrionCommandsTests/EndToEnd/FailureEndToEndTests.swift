@@ -139,4 +139,25 @@ final class FailureEndToEndTests: XCTestCase {
         XCTAssertEqual(Set(trials.map(\.id)), Set(interrupted.map(\.id)))
         XCTAssertEqual(trials.map(\.status), [.completed, .completed])
     }
+
+    func testSIGTERMInterruptsLikeSlurmDoes() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("sleepy.sh", "#!/bin/sh\nsleep 30\n")
+        let process = try sandbox.start(
+            ["hunt", "-n", "term", "--exp-max-trials", "3", script, "-x~uniform(0, 1)"],
+            name: "term"
+        )
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if try await sandbox.trials(of: "term").contains(where: { $0.status == .reserved }) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        kill(process.processIdentifier, SIGTERM)
+        let output = sandbox.wait(process, name: "term", timeout: 20)
+        XCTAssertEqual(output.status, 130, output.stderr)
+        let trials = try await sandbox.trials(of: "term")
+        XCTAssertEqual(trials.map(\.status), [.interrupted])
+    }
 }
