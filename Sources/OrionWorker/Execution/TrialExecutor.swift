@@ -38,6 +38,14 @@ public protocol TrialExecutor: Sendable {
 
     /// Asks every running objective to stop (first Ctrl-C or SIGTERM); `force` kills them (second Ctrl-C).
     func interruptAll(force: Bool)
+
+    /// Whether each trial needs its own directory on disk (a child process does; an in-process closure does not).
+    var needsWorkingDirectory: Bool { get }
+}
+
+extension TrialExecutor {
+    /// Trials get a working directory unless the executor says otherwise.
+    public var needsWorkingDirectory: Bool { true }
 }
 
 /// Runs an in-process function as the objective: the library's `workon`.
@@ -76,4 +84,7 @@ public struct ClosureExecutor: TrialExecutor {
 
     /// In-process objectives are not interrupted; the worker stops taking new trials.
     public func interruptAll(force: Bool) {}
+
+    /// An in-process function needs no directory: the worker creates none.
+    public var needsWorkingDirectory: Bool { false }
 }

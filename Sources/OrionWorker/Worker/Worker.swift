@@ -56,7 +56,9 @@ public final class Worker: Sendable {
     ///
     /// - Throws: `StorageError` when the storage fails, `AlgorithmError` when the algorithm cannot produce.
     public func run() async throws -> WorkerReport {
-        try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
+        if executor.needsWorkingDirectory {
+            try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<configuration.concurrency {
                 group.addTask { try await self.runSlot() }
@@ -91,7 +93,7 @@ public final class Worker: Sendable {
                 await state.stop(.interrupted)
                 return nil
             }
-            if let reason = await state.stopReason { _ = reason; return nil }
+            if await state.stopReason != nil { return nil }
             if await state.reachedOwnLimits() { return nil }
 
             let counts = try await storage.countTrials(of: experiment.id)
@@ -143,14 +145,16 @@ public final class Worker: Sendable {
 
     private func execute(_ trial: Trial) async -> TrialOutcome {
         let directory = workingDirectory + "/" + trial.id
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            return .broken(
-                reason: "cannot create the trial's directory \(directory): \(error)",
-                exitCode: nil,
-                detail: nil
-            )
+        if executor.needsWorkingDirectory {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                return .broken(
+                    reason: "cannot create the trial's directory \(directory): \(error)",
+                    exitCode: nil,
+                    detail: nil
+                )
+            }
         }
         let context = TrialContext(
             experiment: experiment,
@@ -173,7 +177,7 @@ public final class Worker: Sendable {
     private func record(_ outcome: TrialOutcome, of reserved: Trial) async throws {
         var trial = reserved
         trial.endTime = Date()
-        trial.workingDir = workingDirectory + "/" + trial.id
+        if executor.needsWorkingDirectory { trial.workingDir = workingDirectory + "/" + trial.id }
         switch outcome {
         case .completed(let results):
             trial.status = .completed
