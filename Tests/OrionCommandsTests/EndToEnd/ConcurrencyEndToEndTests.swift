@@ -49,8 +49,9 @@ final class ConcurrencyEndToEndTests: XCTestCase {
         }
         kill(victim.processIdentifier, SIGKILL)
         _ = sandbox.wait(victim, name: "victim")
+        // Almost always the victim dies holding a trial; it may die between two trials, holding none.
         let held = try await sandbox.trials(of: "killed").filter { $0.status == .reserved }
-        XCTAssertEqual(held.count, 1, "the killed worker held one trial")
+        XCTAssertLessThanOrEqual(held.count, 1)
 
         let survivors = try (0..<2).map { try sandbox.start(arguments, name: "survivor\($0)") }
         for (index, process) in survivors.enumerated() {
@@ -60,8 +61,10 @@ final class ConcurrencyEndToEndTests: XCTestCase {
         let trials = try await sandbox.trials(of: "killed")
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 24)
         XCTAssertEqual(trials.count, 24)
-        let rerun = try XCTUnwrap(trials.first { $0.id == held.first?.id })
-        XCTAssertEqual(rerun.status, .completed, "the lost trial was run again")
-        XCTAssertNotEqual(rerun.worker, held.first?.worker)
+        if let lost = held.first {
+            let rerun = try XCTUnwrap(trials.first { $0.id == lost.id })
+            XCTAssertEqual(rerun.status, .completed, "the lost trial was run again")
+            XCTAssertNotEqual(rerun.worker, lost.worker)
+        }
     }
 }
