@@ -112,7 +112,8 @@ struct HuntSession {
         try await printSummary(report: report, experiment: experiment, storage: context.storage)
     }
 
-    /// The experiment's working directory: the configured one, else `$TMPDIR/orion/<name>-v<version>`.
+    /// The experiment's working directory: the configured one, else `$TMPDIR/orion-$USER/<name>-v<version>` (per
+    /// user, so that users sharing a machine do not share a directory).
     static func workingDirectory(for experiment: Experiment, environment: [String: String]) -> String {
         if let directory = experiment.workingDir, !directory.isEmpty {
             let absolute =
@@ -121,7 +122,8 @@ struct HuntSession {
             return absolute + "/" + experiment.displayName
         }
         let temporary = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        return temporary + "/orion/" + experiment.displayName
+        let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? String(getuid())
+        return temporary + "/orion-" + user + "/" + experiment.displayName
     }
 
     private func printSummary(report: WorkerReport, experiment: Experiment, storage: any Storage) async throws {
