@@ -112,14 +112,15 @@ struct HuntSession {
         try await printSummary(report: report, experiment: experiment, storage: context.storage)
     }
 
-    /// The experiment's working directory: the configured one, else `$TMPDIR/orion-$USER/<name>-v<version>` (per
-    /// user, so that users sharing a machine do not share a directory).
+    /// The experiment's working directory: the configured one (made absolute; trials go in `<dir>/<trial id>` as in
+    /// Oríon), else `$TMPDIR/orion-$USER/<name>-v<version>` (per user, so that users sharing a machine do not share
+    /// a directory).
     static func workingDirectory(for experiment: Experiment, environment: [String: String]) -> String {
         if let directory = experiment.workingDir, !directory.isEmpty {
             let absolute =
                 directory.hasPrefix("/")
                 ? directory : FileManager.default.currentDirectoryPath + "/" + directory
-            return absolute + "/" + experiment.displayName
+            return absolute  // trials in <working_dir>/<trial id>, as in Oríon
         }
         let temporary = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? String(getuid())

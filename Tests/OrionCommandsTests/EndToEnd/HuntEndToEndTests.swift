@@ -81,7 +81,7 @@ final class HuntEndToEndTests: XCTestCase {
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 6)
         for trial in trials {
             let directory = try XCTUnwrap(trial.workingDir)
-            XCTAssertTrue(directory.hasPrefix(sandbox.directory + "/work/train-v1/"), directory)
+            XCTAssertTrue(directory.hasPrefix(sandbox.directory + "/work/"), directory)
             XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/checkpoint.json"))
             XCTAssertEqual(trial.values["/epochs"]?.doubleValue, 27)
             let layers = try XCTUnwrap(trial.values["/layers"]?.intValue)
