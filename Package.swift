@@ -47,9 +47,15 @@ let package = Package(
         ),
         .testTarget(name: "OrionCoreTests", dependencies: ["OrionCore", "OrionTesting"]),
         .testTarget(name: "OrionAlgorithmsTests", dependencies: ["OrionAlgorithms", "OrionTesting"]),
-        .testTarget(name: "OrionSQLiteTests", dependencies: ["OrionSQLite", "OrionTesting"]),
+        .testTarget(
+            name: "OrionSQLiteTests",
+            dependencies: ["OrionSQLite", "OrionTesting", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "OrionWorkerTests", dependencies: ["OrionWorker", "OrionSQLite", "OrionTesting"]),
-        .testTarget(name: "OrionCommandsTests", dependencies: ["OrionCommands", "OrionTesting"]),
+        .testTarget(
+            name: "OrionCommandsTests",
+            dependencies: ["OrionCommands", "OrionSQLite", "OrionWorker", "OrionTesting"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
