@@ -23,6 +23,20 @@ public struct OrionCommand: AsyncParsableCommand {
 extension OrionCommand {
     /// Parses `CommandLine.arguments`, runs the chosen verb and exits with its code (the `orion` executable).
     public static func runFromCommandLine() async {
-        await main()
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // Oríon (argparse) exits with 2 on a usage error; ArgumentParser's own code for them is 64.
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
     }
 }

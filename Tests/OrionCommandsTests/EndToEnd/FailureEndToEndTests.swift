@@ -92,6 +92,9 @@ final class FailureEndToEndTests: XCTestCase {
             (["hunt", "-n", "bad", sandbox.directory + "/missing.py", "-x~uniform(0, 1)"], "missing.py"),
             (["hunt", "-n", "bad", notExecutable, "-x~uniform(0, 1)"], "chmod +x"),
             (["hunt", script, "-x~uniform(0, 1)"], "name"),
+            (["status", "--bogus"], "--bogus"),
+            (["hunt", "-n", "bad", "--exp-max-trials", "many", script, "-x~uniform(0, 1)"], "many"),
+            (["nonsense"], "nonsense"),
         ]
         for (arguments, mention) in cases {
             let output = try sandbox.run(arguments)
