@@ -16,8 +16,18 @@ public struct OrionCommand: AsyncParsableCommand {
         subcommands: [Hunt.self, InitOnly.self, Insert.self, List.self, Status.self, Info.self]
     )
 
+    /// `-V`: Oríon's short form of `--version`.
+    @Flag(name: .customShort("V"), help: "Print the version (same as --version).")
+    var printVersion = false
+
     /// Creates the command (ArgumentParser).
     public init() {}
+
+    /// With `-V`, prints `orion <version>`; with no verb, the help.
+    public func run() throws {
+        guard printVersion else { throw CleanExit.helpRequest(self) }
+        print("orion \(OrionVersion.current)")
+    }
 }
 
 extension OrionCommand {

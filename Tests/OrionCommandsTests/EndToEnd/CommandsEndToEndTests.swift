@@ -117,6 +117,8 @@ final class CommandsEndToEndTests: XCTestCase {
         let version = try sandbox.run(["--version"])
         XCTAssertEqual(version.status, 0)
         XCTAssertEqual(version.stdout, "orion \(OrionVersion.current)\n")
+        let short = try sandbox.run(["-V"])
+        XCTAssertEqual(short.stdout, version.stdout)
         let help = try sandbox.run(["hunt", "--help"])
         XCTAssertEqual(help.status, 0)
         for flag in ["--exp-max-trials", "--worker-max-trials", "--exp-max-broken", "--n-workers", "--working-dir"] {
