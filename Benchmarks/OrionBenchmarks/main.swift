@@ -118,7 +118,7 @@ func storageOperations(count: Int) async throws {
         _ = try decoder.decode(Trial.self, from: try encoder.encode(sample))
     }
     try await measure("withAlgorithmLock (empty body)") { _ in
-        try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
+        _ = try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
             AlgorithmUpdate(state: Data("{}".utf8), newTrials: [], output: 0)
         }
     }

@@ -3,10 +3,6 @@ import Foundation
 import OrionCore
 import OrionWorker
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A mistake in how a command was called: printed as one line, exit code 2.
 struct UsageError: Error, CustomStringConvertible {
     var description: String

@@ -59,7 +59,7 @@ enum Queries {
 
     /// Sets how long this connection waits for other processes' locks.
     static func setBusyTimeout(_ db: Database, _ timeout: Duration) throws {
-        let milliseconds = max(0, Int((SQLiteStorage.seconds(timeout) * 1000).rounded(.up)))
+        let milliseconds = max(0, Int((timeout.seconds * 1000).rounded(.up)))
         try db.execute(sql: "PRAGMA busy_timeout = \(milliseconds)")
     }
 

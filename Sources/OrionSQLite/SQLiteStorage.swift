@@ -45,7 +45,7 @@ public final class SQLiteStorage: Storage {
             )
         }
         var configuration = Configuration()
-        configuration.busyMode = .timeout(Self.seconds(busyTimeout))
+        configuration.busyMode = .timeout(busyTimeout.seconds)
         configuration.label = "orion-sqlite"
         configuration.prepareDatabase { db in try Queries.preparePragmas(db) }
         pool = try Self.open(path: path, configuration: configuration, patience: busyTimeout)
@@ -162,12 +162,6 @@ public final class SQLiteStorage: Storage {
 
     private func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.read(body)
-    }
-
-    /// `duration` in seconds.
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        let (seconds, attoseconds) = duration.components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) * 1e-18
     }
 
     /// The encoder of the JSON documents: dates as `Date`'s own number (seconds since 2001-01-01 UTC, exact),

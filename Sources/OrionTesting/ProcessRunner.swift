@@ -40,8 +40,10 @@ public enum ProcessRunner {
         process.arguments = Array(arguments.dropFirst())
         process.environment = environment ?? ProcessInfo.processInfo.environment
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-        FileManager.default.createFile(atPath: outputPrefix + ".out", contents: nil)
-        FileManager.default.createFile(atPath: outputPrefix + ".err", contents: nil)
+        for suffix in [".out", ".err"]
+        where !FileManager.default.createFile(atPath: outputPrefix + suffix, contents: nil) {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outputPrefix + suffix])
+        }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPrefix + ".out"))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPrefix + ".err"))
         process.standardInput = FileHandle.nullDevice

@@ -51,13 +51,8 @@ struct InitOnly: AsyncParsableCommand {
         if let first = userArguments.first, ["-h", "--help", "-help"].contains(first) {
             throw CleanExit.helpRequest(self)
         }
-        var huntOptions = huntOptions
-        huntOptions.initOnly = true
-        let options = options
-        let arguments = userArguments
-        let copy = huntOptions
-        try await CommandRunner.run(verbose: options.verbose) {
-            try await HuntSession(options: options, huntOptions: copy, userArguments: arguments).run()
-        }
+        var session = HuntSession(options: options, huntOptions: huntOptions, userArguments: userArguments)
+        session.huntOptions.initOnly = true
+        try await CommandRunner.run(verbose: options.verbose) { try await session.run() }
     }
 }

@@ -50,7 +50,7 @@ final class ProcessExecutorTests: XCTestCase {
             """
         )
         let context = try context()
-        let outcome = await try executor(path).execute(context)
+        let outcome = try await executor(path).execute(context)
         XCTAssertEqual(
             outcome,
             .completed([
@@ -72,7 +72,7 @@ final class ProcessExecutorTests: XCTestCase {
 
     func testNonZeroExitIsBrokenWithStderrTail() async throws {
         let path = try script("echo 'something went wrong' >&2\nexit 4\n")
-        let outcome = await try executor(path).execute(try context())
+        let outcome = try await executor(path).execute(try context())
         guard case .broken(let reason, let exitCode, let detail) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(reason, "the script exited with code 4")
         XCTAssertEqual(exitCode, 4)
@@ -84,12 +84,12 @@ final class ProcessExecutorTests: XCTestCase {
     }
 
     func testInterruptCodeMeansInterrupted() async throws {
-        let outcome = await try executor(try script("exit 130\n")).execute(try context())
+        let outcome = try await executor(try script("exit 130\n")).execute(try context())
         XCTAssertEqual(outcome, .interrupted(exitCode: 130))
     }
 
     func testMissingResultsIsBroken() async throws {
-        let outcome = await try executor(try script("exit 0\n")).execute(try context())
+        let outcome = try await executor(try script("exit 0\n")).execute(try context())
         guard case .broken(let reason, _, _) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertTrue(reason.contains("no results file"), reason)
     }
@@ -100,7 +100,7 @@ final class ProcessExecutorTests: XCTestCase {
             atomically: true,
             encoding: .utf8
         )
-        let outcome = await try executor(try script("exit 0\n")).execute(try context())
+        let outcome = try await executor(try script("exit 0\n")).execute(try context())
         guard case .broken = outcome else { return XCTFail("\(outcome)") }
     }
 
@@ -121,7 +121,7 @@ final class ProcessExecutorTests: XCTestCase {
             "printf '%s\\n' \"$@\" > \"$ORION_WORKING_DIR/args.txt\"\n"
                 + "printf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":0}]' > \"$ORION_RESULTS_PATH\"\n"
         )
-        let outcome = await try executor(path, arguments: ["-x~uniform(0, 1)", "--name", "a b; rm -rf /tmp/x $(id)"])
+        let outcome = try await executor(path, arguments: ["-x~uniform(0, 1)", "--name", "a b; rm -rf /tmp/x $(id)"])
             .execute(try context())
         guard case .completed = outcome else { return XCTFail("\(outcome)") }
         let arguments = try String(contentsOfFile: directory + "/trial/args.txt", encoding: .utf8)
