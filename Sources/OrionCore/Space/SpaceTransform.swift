@@ -18,8 +18,9 @@
 /// cell, reals rounded to their dimension's `precision` as sampling does, so every decoded point is inside the
 /// space. `decode(encode(p)) == p` for every point `decode` can return and every point the space samples, with two
 /// limits of `Double`: `normal` reals with `precision=None` (and values beyond 8.2 standard deviations) come back
-/// within a few units in the last place, and integer dimensions beyond about 2⁴⁸ integers cannot give each one a
-/// cell. A real with more significant digits than its `precision` comes back rounded to it.
+/// within a few units in the last place, and integer dimensions beyond about 2⁴⁸ integers (`loguniform` integers
+/// above 10¹³, `normal` integers with a standard deviation above 10¹²) cannot give each integer a cell. A real with
+/// more significant digits than its `precision` comes back rounded to it.
 ///
 /// Dimensions are encoded in the space's order (by name); ``coordinates`` describes each coordinate.
 public struct SpaceTransform: Hashable, Sendable {
@@ -117,6 +118,8 @@ public struct SpaceTransform: Hashable, Sendable {
 
     /// The point of `vector`, inside the space.
     ///
+    /// A vector whose length is not ``width`` is a programming error and stops the program.
+    ///
     /// - Parameters:
     ///   - vector: ``width`` coordinates; any values (clipped to `[0, 1]`, `nan` read as 0.5).
     ///   - fidelity: the value of the fidelity dimensions, clipped to their bounds; `nil` for their upper bound.
@@ -129,6 +132,8 @@ public struct SpaceTransform: Hashable, Sendable {
 
     /// `vector` moved to the encoding of its decoded point: integers and categories to the centre of their cell,
     /// one-hot groups to 0/1, reals to their precision; the same as `encode(decode(vector))`.
+    ///
+    /// A vector whose length is not ``width`` is a programming error and stops the program.
     ///
     /// - Parameter vector: ``width`` coordinates; any values.
     /// - Returns: the snapped vector, each coordinate in `[0, 1]`.
