@@ -10,8 +10,9 @@ enum ScalarCodec: Hashable, Sendable {
     case normal(mean: Double, sd: Double)
     /// Integers `first...last` in equal cells (`uniform` with `discrete=True`, `randint`).
     case linearInteger(first: Int, last: Int)
-    /// Integers `first...last`, `first >= 1`, integer `k` in `[log k, log(k + 1))` (`loguniform`, `discrete=True`).
-    case logInteger(first: Int, last: Int)
+    /// Integers `first...last`, `first >= 1`, integer `k` in `[log k, log(k + 1))` of `[log first, log(last + 1)]`
+    /// (`loguniform`, `discrete=True`).
+    case logInteger(first: Int, last: Int, logLow: Double, logHigh: Double)
     /// Integers rounded from a `normal` draw: `k` in the CDF cell of `[k - 0.5, k + 0.5]`.
     case normalInteger(mean: Double, sd: Double)
     /// The index of one of `count` categories, in equal cells.
@@ -55,10 +56,13 @@ struct DimensionCodec: Hashable, Sendable {
             scalar = .linearInteger(first: first, last: last)
         case .logUniform(let low, let high):
             let (first, last) = integers()
-            scalar =
-                integer
-                ? .logInteger(first: max(first, 1), last: max(last, first, 1))
-                : .log(low: low, high: high, logLow: Foundation.log(low), logHigh: Foundation.log(high))
+            if integer {
+                let (first, last) = (max(first, 1), max(last, first, 1))
+                let logs = (Foundation.log(Double(first)), Foundation.log(Double(last) + 1))
+                scalar = .logInteger(first: first, last: last, logLow: logs.0, logHigh: logs.1)
+            } else {
+                scalar = .log(low: low, high: high, logLow: Foundation.log(low), logHigh: Foundation.log(high))
+            }
         case .normal(let mean, let sd):
             scalar = integer ? .normalInteger(mean: mean, sd: sd) : .normal(mean: mean, sd: sd)
         }
@@ -103,7 +107,7 @@ struct DimensionCodec: Hashable, Sendable {
 
     private var levels: Int? {
         switch scalar {
-        case .linearInteger(let first, let last), .logInteger(let first, let last):
+        case .linearInteger(let first, let last), .logInteger(let first, let last, _, _):
             let (span, overflow) = last.subtractingReportingOverflow(first)
             return overflow || span == .max ? nil : span + 1
         case .index(let count):

@@ -9,8 +9,7 @@ extension DimensionCodec {
         case .linearInteger(let first, let last):
             let cells = Double(last) - Double(first) + 1
             vector.append((Self.difference(value.intValue ?? first, first) + 0.5) / cells)
-        case .logInteger(let first, let last):
-            let (logLow, logHigh) = (Foundation.log(Double(first)), Foundation.log(Double(last) + 1))
+        case .logInteger(let first, _, let logLow, let logHigh):
             let integer = Double(value.intValue ?? first)
             let centre = (Foundation.log(integer) + Foundation.log(integer + 1)) / 2
             vector.append(Self.clipped((centre - logLow) / (logHigh - logLow)))
@@ -38,8 +37,7 @@ extension DimensionCodec {
             let cell = (unit * cells).rounded(.down)
             if cells <= 0x1p53, let offset = Int(exactly: min(cell, cells - 1)) { return .int(first + offset) }
             return .int(Int(min(max(Double(first) + cell, Double(first)), Double(last))))
-        case .logInteger(let first, let last):
-            let (logLow, logHigh) = (Foundation.log(Double(first)), Foundation.log(Double(last) + 1))
+        case .logInteger(let first, let last, let logLow, let logHigh):
             let integer = exp(Self.between(logLow, logHigh, unit)).rounded(.down)
             return .int(Int(min(max(integer, Double(first)), Double(last))))
         case .normalInteger(let mean, let sd):
@@ -63,7 +61,8 @@ extension DimensionCodec {
     /// The real decoded from a coordinate already in `[0, 1]`: the prior's quantile, rounded to the precision.
     ///
     /// It computes a `uniform` or `loguniform` value exactly as sampling does from its uniform draw, so every
-    /// sampled real has a coordinate that decodes to it. Non-decreasing in `unit`.
+    /// sampled real has a coordinate that decodes to it. Non-decreasing in `unit` (the normal quantile may wobble by
+    /// an ulp, which ``preimage(of:guess:decode:)`` allows for).
     func decodeReal(_ unit: Double) -> Double {
         let value: Double
         switch scalar {
