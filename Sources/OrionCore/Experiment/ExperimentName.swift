@@ -3,8 +3,8 @@
 ///
 /// A name is 1 to ``maximumLength`` characters among ASCII letters, digits and `_ - . + = @`, and starts with a letter,
 /// a digit or `_`. So a name is always one plain path component (no `/`, no `..`, no newline, no leading `-` that
-/// reads as a flag), and `<working dir>/<name>-v<version>/<trial id>` stays inside its working directory and under
-/// the file-name length limit (255 bytes).
+/// reads as a flag), and the default trial directory `$TMPDIR/orion-$USER/<name>-v<version>/<trial id>` stays inside
+/// its parent and under the file-name length limit (255 bytes).
 public enum ExperimentName {
     /// The longest name accepted, in characters (all ASCII, so bytes too).
     public static let maximumLength = 200

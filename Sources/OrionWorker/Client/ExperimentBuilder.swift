@@ -89,8 +89,8 @@ public enum ExperimentBuilder {
     /// A stored experiment keeps its space (a different space is an error: branching comes later); a different
     /// algorithm replaces the stored one and restarts its state; `maxTrials`, `maxBroken` and `workingDir` are
     /// updated in place, as in Oríon. The name must follow `ExperimentName`'s rule, checked before anything is
-    /// read or written, so that trial directories (`<working dir>/<name>-v<version>/...`) stay inside the working
-    /// directory.
+    /// read or written, so that trial directories named after it (`<dir>/<name>-v<version>/<trial id>`) stay
+    /// inside their parent.
     ///
     /// - Throws: `ExperimentNameError` for an invalid name, ``ExperimentError``, `AlgorithmError` for a bad algorithm
     ///   configuration, `StorageError`.
