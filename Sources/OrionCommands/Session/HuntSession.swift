@@ -73,6 +73,10 @@ struct HuntSession {
             factory: AlgorithmRegistry.standard
         )
         let experiment = outcome.experiment
+        if configuration.experiment.workingDir == nil, experiment.workingDir != nil {
+            // A resumed experiment's stored directory: checked too, before any trial runs.
+            try Self.checkWorkingDirectory(experiment.workingDir, environment: environment)
+        }
         for change in outcome.changes { FileHandle.standardError.write(Data("note: \(change)\n".utf8)) }
         if huntOptions.initOnly { return }
 
