@@ -36,7 +36,7 @@ final class ConfigurationEndToEndTests: XCTestCase {
         XCTAssertEqual(experiments.map(\.name), [], "\(options)", file: file, line: line)
     }
 
-    /// Issue 9, item 4: `--heartbeat 0.0001` was a 0 ms heartbeat; now refused, from a flag, a variable or a file.
+    /// Issue 9, item 4: `--heartbeat 0.0001` was a 0 ms heartbeat; now refused (variables and files: `SettingTests`).
     func testTinyHeartbeatIsRefused() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
@@ -45,32 +45,19 @@ final class ConfigurationEndToEndTests: XCTestCase {
             ["-n", "tiny", "--heartbeat", "0.0001"],
             containing: "flag --heartbeat must be from 0.1 to 31536000 seconds (365 days), not 0.0001"
         )
-        try await expectRejected(
-            sandbox,
-            ["-n", "tiny"],
-            environment: ["ORION_HEARTBEAT": "0.0001"],
-            containing: "environment variable ORION_HEARTBEAT must be from 0.1"
-        )
     }
 
-    /// Issue 9, item 7: `inf`, `nan`, `1e300` and `1e17` trapped in `Int64(seconds * 1000)`.
+    /// Issue 9, item 7: `inf`, `1e300` and `1e17` trapped in `Int64(seconds * 1000)` (more cases: `SettingTests`).
     func testNonFiniteAndHugeDurationsAreErrorsNotCrashes() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        for value in ["inf", "nan", "1e300"] {
+        for value in ["inf", "1e300"] {
             try await expectRejected(
                 sandbox,
                 ["-n", "x", "--heartbeat", value],
                 containing: "flag --heartbeat must be"
             )
         }
-        try await expectRejected(sandbox, ["-n", "x", "--idle-timeout", "1e17"], containing: "flag --idle-timeout")
-        try await expectRejected(
-            sandbox,
-            ["-n", "x"],
-            environment: ["ORION_HEARTBEAT": "inf"],
-            containing: "environment variable ORION_HEARTBEAT"
-        )
         try await expectRejected(
             sandbox,
             ["-n", "x"],
@@ -94,21 +81,6 @@ final class ConfigurationEndToEndTests: XCTestCase {
             sandbox,
             ["-n", "x", "--n-workers", "0"],
             containing: "flag --n-workers must be an integer >= 1, not 0; pass e.g. --n-workers 4"
-        )
-        try await expectRejected(
-            sandbox,
-            ["-n", "x", "--idle-timeout", "0"],
-            containing: "flag --idle-timeout must be a number of seconds > 0, not 0"
-        )
-        try await expectRejected(
-            sandbox,
-            ["-n", "x", "--interrupt-signal-code", "0"],
-            containing: "flag --interrupt-signal-code must be an integer from 1 to 255, not 0"
-        )
-        try await expectRejected(
-            sandbox,
-            ["-n", "x", "--worker-max-broken", "0"],
-            containing: "flag --worker-max-broken must be an integer >= 1, not 0"
         )
         try await expectRejected(
             sandbox,
@@ -155,9 +127,7 @@ final class ConfigurationEndToEndTests: XCTestCase {
         let leaf = "orion-escape-\(UUID().uuidString)"
         try await expectRejected(sandbox, ["-n", "../../../../../../../../tmp/" + leaf], containing: "contains '/'")
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/" + leaf + "-v1"))
-        try await expectRejected(sandbox, ["-n", "a/b"], containing: "contains '/'")
         try await expectRejected(sandbox, ["-n", "a\nb"], containing: "contains a newline")
-        try await expectRejected(sandbox, ["-n", ""], containing: "is empty")
         let config = sandbox.directory + "/orion.yaml"
         try "experiment:\n  name: ../x\n".write(toFile: config, atomically: true, encoding: .utf8)
         try await expectRejected(
