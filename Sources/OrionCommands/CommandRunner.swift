@@ -34,6 +34,7 @@ enum CommandRunner {
         case let error as SpaceError: (error.description, 2)
         case let error as CommandError: (error.description, 2)
         case let error as ConfigurationError: (error.description, 2)
+        case let error as ExperimentNameError: (error.description, 2)
         case let error as AlgorithmError: (error.description, 2)
         case let error as ExperimentError: (error.description, error.code == .spaceChanged ? 2 : 1)
         case let error as StorageError: (error.description, error.code == .invalidAddress ? 2 : 1)

@@ -1,21 +1,13 @@
 import OrionCore
 
 extension ConfigurationLoader {
-    /// The variables read into scalar keys, deprecated aliases before their key so that the key wins.
-    static let environmentVariables: [(variable: String, key: String)] = [
-        ("ORION_EXP_MAX_TRIALS", "experiment.max_trials"),
-        ("ORION_EXP_MAX_BROKEN", "experiment.max_broken"),
-        ("ORION_WORKING_DIR", "experiment.working_dir"),
-        ("ORION_N_WORKERS", "worker.n_workers"),
-        ("ORION_POOL_SIZE", "worker.pool_size"),
-        ("ORION_HEARTBEAT", "worker.heartbeat"),
-        ("ORION_WORKER_MAX_TRIALS", "worker.max_trials"),
-        ("ORION_WORKER_MAX_BROKEN", "worker.max_broken"),
-        ("ORION_MAX_IDLE_TIME", "worker.idle_timeout"),
-        ("ORION_IDLE_TIMEOUT", "worker.idle_timeout"),
-        ("ORION_INTERRUPT_CODE", "worker.interrupt_signal_code"),
-        ("ORION_USER_SCRIPT_CONFIG", "worker.user_script_config"),
-    ]
+    /// The variables read into settings, from the table, deprecated aliases before their key so that the key wins
+    /// (the storage variables are read by `readStorage`).
+    static var environmentVariables: [(variable: String, key: String)] {
+        Setting.all.filter { $0.kind != .storageAddress }.flatMap { setting in
+            (setting.deprecatedVariables + (setting.variable.map { [$0] } ?? [])).map { ($0, setting.key) }
+        }
+    }
 
     /// Reads Oríon's `ORION_*` configuration variables.
     ///
@@ -44,8 +36,10 @@ extension ConfigurationLoader {
                 )
             }
         }
-        if environment["ORION_MAX_IDLE_TIME"].map({ !$0.isEmpty }) == true {
-            layer.notes.append("ORION_MAX_IDLE_TIME is deprecated: use ORION_IDLE_TIMEOUT")
+        for setting in Setting.all {
+            for old in setting.deprecatedVariables where environment[old].map({ !$0.isEmpty }) == true {
+                layer.notes.append("\(old) is deprecated: use \(setting.variable ?? setting.key)")
+            }
         }
         try readStorage(from: environment, into: &layer)
         if let text = environment["ORION_EVC_ENABLE"], !text.isEmpty {

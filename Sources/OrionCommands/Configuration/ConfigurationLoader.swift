@@ -55,28 +55,16 @@ public enum ConfigurationLoader {
     /// - Parameter layers: the layers, lowest precedence first.
     /// - Returns: the configuration, with each key's source and every layer's notes.
     public static func resolve(_ layers: [ConfigurationLayer]) -> OrionConfiguration {
-        var merge = Merge()
+        var configuration = OrionConfiguration()
         for layer in layers {
-            merge.layer = layer
-            merge.take(\.experiment.name, \.experiment.name)
-            merge.take(\.experiment.version, \.experiment.version)
-            merge.take(\.experiment.user, \.experiment.user)
-            merge.take(\.experiment.maxTrials, \.experiment.maxTrials)
-            merge.take(\.experiment.maxBroken, \.experiment.maxBroken)
-            merge.take(\.experiment.workingDir, \.experiment.workingDir)
-            merge.take(\.experiment.algorithm, \.experiment.algorithm)
-            merge.take(\.worker.nWorkers, \.worker.nWorkers)
-            merge.take(\.worker.poolSize, \.worker.poolSize)
-            merge.take(\.worker.heartbeat, \.worker.heartbeat)
-            merge.take(\.worker.maxTrials, \.worker.maxTrials)
-            merge.take(\.worker.maxBroken, \.worker.maxBroken)
-            merge.take(\.worker.idleTimeout, \.worker.idleTimeout)
-            merge.take(\.worker.interruptSignalCode, \.worker.interruptSignalCode)
-            merge.take(\.worker.userScriptConfig, \.worker.userScriptConfig)
-            merge.take(\.storage.address, \.storage.address)
-            merge.configuration.notes += layer.notes
+            for setting in Setting.all {
+                guard let source = layer.sources[setting.key] else { continue }
+                setting.copy(layer, &configuration)
+                configuration.sources[setting.key] = source
+            }
+            configuration.notes += layer.notes
         }
-        return merge.configuration
+        return configuration
     }
 
     /// The user's global configuration file: `$XDG_CONFIG_HOME/orion.core/orion_config.yaml`, else
@@ -90,34 +78,5 @@ public enum ConfigurationLoader {
         }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return home + "/.config/orion.core/orion_config.yaml"
-    }
-
-    /// Stacks layers onto a configuration, key by key.
-    private struct Merge {
-        var configuration = OrionConfiguration()
-        var layer = ConfigurationLayer()
-
-        mutating func take<Value>(
-            _ from: KeyPath<ConfigurationLayer, Value?>,
-            _ to: WritableKeyPath<OrionConfiguration, Value>
-        ) {
-            guard let value = layer[keyPath: from] else { return }
-            configuration[keyPath: to] = value
-            record(from)
-        }
-
-        mutating func take<Value>(
-            _ from: KeyPath<ConfigurationLayer, Value?>,
-            _ to: WritableKeyPath<OrionConfiguration, Value?>
-        ) {
-            guard let value = layer[keyPath: from] else { return }
-            configuration[keyPath: to] = value
-            record(from)
-        }
-
-        private mutating func record(_ path: PartialKeyPath<ConfigurationLayer>) {
-            let key = ConfigurationLayer.key(for: path)
-            configuration.sources[key] = layer.sources[key] ?? "unknown"
-        }
     }
 }

@@ -61,8 +61,10 @@ public struct OrionConfiguration: Sendable, Equatable {
         public var interruptSignalCode: Int32
         /// `worker.user_script_config`: the script option whose value is a config-file template (`config`).
         public var userScriptConfig: String
+        /// `worker.trial_timeout`: how long a trial's script may run before it is stopped; `nil` is no limit.
+        public var trialTimeout: Duration?
 
-        /// Creates a section; the defaults are Oríon's.
+        /// Creates a section; the defaults are Oríon's (swift-orion's own settings have no limit by default).
         public init(
             nWorkers: Int = 1,
             poolSize: Int = 0,
@@ -71,7 +73,8 @@ public struct OrionConfiguration: Sendable, Equatable {
             maxBroken: Int = 3,
             idleTimeout: Double = 60,
             interruptSignalCode: Int32 = 130,
-            userScriptConfig: String = "config"
+            userScriptConfig: String = "config",
+            trialTimeout: Duration? = nil
         ) {
             self.nWorkers = nWorkers
             self.poolSize = poolSize
@@ -81,6 +84,20 @@ public struct OrionConfiguration: Sendable, Equatable {
             self.idleTimeout = idleTimeout
             self.interruptSignalCode = interruptSignalCode
             self.userScriptConfig = userScriptConfig
+            self.trialTimeout = trialTimeout
+        }
+
+        /// ``heartbeat`` as a duration (the configuration loader keeps it within 0.1 s to 365 days; any other value
+        /// is brought within those bounds rather than trapping).
+        public var heartbeatDuration: Duration { Self.duration(seconds: heartbeat) }
+
+        /// ``idleTimeout`` as a duration (within 0.1 s to 365 days, like ``heartbeatDuration``).
+        public var idleTimeoutDuration: Duration { Self.duration(seconds: idleTimeout) }
+
+        /// `seconds` as a duration, NaN and out-of-range values brought within 0.1 s to 365 days.
+        static func duration(seconds: Double) -> Duration {
+            let bounded = seconds.isNaN ? 0.1 : min(max(seconds, 0.1), Setting.maximumSeconds)
+            return .nanoseconds(Int64((bounded * 1e9).rounded()))
         }
     }
 

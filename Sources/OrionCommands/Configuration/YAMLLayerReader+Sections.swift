@@ -2,12 +2,13 @@ import OrionCore
 import Yams
 
 extension YAMLLayerReader {
-    static let experimentKeys = ["name", "version", "user", "max_trials", "max_broken", "working_dir", "algorithm"]
+    /// The `experiment:` keys: those of the settings table.
+    static var experimentKeys: [String] { Setting.settings(in: "experiment").map(\.name) }
     static let experimentDeprecatedKeys = ["algorithms", "strategy", "worker_trials"]
-    static let workerKeys = [
-        "n_workers", "pool_size", "executor", "executor_configuration", "heartbeat", "max_trials", "max_broken",
-        "idle_timeout", "interrupt_signal_code", "user_script_config",
-    ]
+    /// The `worker:` keys: those of the settings table, and Oríon's executor keys (accepted, ignored).
+    static var workerKeys: [String] {
+        Setting.settings(in: "worker").map(\.name) + ["executor", "executor_configuration"]
+    }
     static let workerDeprecatedKeys = ["max_idle_time"]
     static let topLevelKeys = ["experiment", "worker", "storage", "database", "evc"]
     /// Oríon's other top-level keys: accepted and ignored (they configure Oríon's other commands).

@@ -1,16 +1,26 @@
 import ArgumentParser
 
-/// Oríon's "basic" options, shared by `hunt`, `insert`, `list`, `status` and `info`.
+/// Oríon's "basic" options, shared by `hunt`, `insert`, `list`, `status` and `info`; the settings' names, help and
+/// checks come from the settings table.
 struct ExperimentOptions: ParsableArguments {
-    @Option(name: [.customShort("n"), .long], help: "The experiment's name.")
+    @Option(
+        name: Setting.argumentNames("experiment.name"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("experiment.name")
+    )
     var name: String?
 
-    @Option(name: [.customShort("u"), .long], help: "The user recorded in the experiment's metadata (default: $USER).")
+    @Option(
+        name: Setting.argumentNames("experiment.user"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("experiment.user")
+    )
     var user: String?
 
     @Option(
-        name: [.customShort("v"), .customLong("version")],
-        help: "The experiment's version (default: the latest)."
+        name: Setting.argumentNames("experiment.version"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("experiment.version")
     )
     var version: Int?
 
@@ -18,11 +28,22 @@ struct ExperimentOptions: ParsableArguments {
     var config: String?
 
     @Option(
-        name: .long,
-        help: "Where experiments are stored: sqlite:///path/orion.db (default: ~/.local/share/orion/orion.db), memory:."
+        name: Setting.argumentNames("storage.address"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("storage.address")
     )
     var storage: String?
 
     @Flag(name: .long, help: "Print the cause of errors in full.")
     var verbose = false
+
+    /// Each setting's flag value, by key (`nil` when the flag is not given).
+    var settings: [(key: String, text: String?)] {
+        [
+            ("experiment.name", name),
+            ("experiment.version", version.map(String.init)),
+            ("experiment.user", user),
+            ("storage.address", storage),
+        ]
+    }
 }

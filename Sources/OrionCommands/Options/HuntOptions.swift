@@ -1,52 +1,115 @@
 import ArgumentParser
 
-/// The flags of `orion hunt`, with Oríon's names.
+/// The flags of `orion hunt`, with Oríon's names; names, help and checks come from the settings table.
+///
+/// Values are read as text (a negative number is a value, not a flag) and checked by
+/// ``ConfigurationLoader/layer(fromFlags:)`` exactly as the same value from a file or a variable.
 struct HuntOptions: ParsableArguments {
-    @Option(name: [.customLong("exp-max-trials"), .customLong("max-trials")], help: "Trials to complete in total.")
-    var expMaxTrials: Int?
+    @Option(
+        name: Setting.argumentNames("experiment.max_trials"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("experiment.max_trials")
+    )
+    var expMaxTrials: String?
 
-    @Option(name: .customLong("exp-max-broken"), help: "Broken trials after which the experiment stops (default 3).")
-    var expMaxBroken: Int?
+    @Option(
+        name: Setting.argumentNames("experiment.max_broken"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("experiment.max_broken")
+    )
+    var expMaxBroken: String?
 
-    @Option(name: .customLong("working-dir"), help: "Directory under which each trial gets its own directory.")
+    @Option(
+        name: Setting.argumentNames("experiment.working_dir"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("experiment.working_dir")
+    )
     var workingDir: String?
 
     @Option(
-        name: [.customLong("worker-max-trials"), .customLong("worker-trials")],
-        help: "Trials this process completes before it exits."
+        name: Setting.argumentNames("worker.max_trials"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.max_trials")
     )
-    var workerMaxTrials: Int?
-
-    @Option(name: .customLong("worker-max-broken"), help: "Broken trials after which this process stops (default 3).")
-    var workerMaxBroken: Int?
-
-    @Option(name: .customLong("n-workers"), help: "Trials run at once by this process (default 1).")
-    var nWorkers: Int?
-
-    @Option(name: .customLong("pool-size"), help: "Trials produced per algorithm call (default: --n-workers).")
-    var poolSize: Int?
+    var workerMaxTrials: String?
 
     @Option(
-        name: .customLong("heartbeat"),
-        help: "Seconds without heartbeat after which a trial is lost (default 120)."
+        name: Setting.argumentNames("worker.max_broken"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.max_broken")
     )
-    var heartbeat: Double?
+    var workerMaxBroken: String?
 
     @Option(
-        name: [.customLong("idle-timeout"), .customLong("max-idle-time")],
-        help: "Seconds with nothing to run before this process exits (default 60)."
+        name: Setting.argumentNames("worker.n_workers"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.n_workers")
     )
-    var idleTimeout: Double?
+    var nWorkers: String?
 
-    @Option(name: .customLong("interrupt-signal-code"), help: "Exit code meaning 'interrupted' (default 130).")
-    var interruptSignalCode: Int32?
+    @Option(
+        name: Setting.argumentNames("worker.pool_size"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.pool_size")
+    )
+    var poolSize: String?
 
-    @Option(name: .customLong("user-script-config"), help: "The script option that names its config file.")
+    @Option(
+        name: Setting.argumentNames("worker.heartbeat"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.heartbeat")
+    )
+    var heartbeat: String?
+
+    @Option(
+        name: Setting.argumentNames("worker.idle_timeout"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.idle_timeout")
+    )
+    var idleTimeout: String?
+
+    @Option(
+        name: Setting.argumentNames("worker.interrupt_signal_code"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.interrupt_signal_code")
+    )
+    var interruptSignalCode: String?
+
+    @Option(
+        name: Setting.argumentNames("worker.user_script_config"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.user_script_config")
+    )
     var userScriptConfig: String?
+
+    @Option(
+        name: Setting.argumentNames("worker.trial_timeout"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.trial_timeout")
+    )
+    var trialTimeout: String?
 
     @Option(name: .customLong("executor"), help: "Accepted for Oríon compatibility; trials run as child processes.")
     var executor: String?
 
     @Flag(name: .customLong("init-only"), help: "Create or update the experiment, run nothing.")
     var initOnly = false
+
+    /// Each setting's flag value, by key (`nil` when the flag is not given).
+    var settings: [(key: String, text: String?)] {
+        [
+            ("experiment.max_trials", expMaxTrials),
+            ("experiment.max_broken", expMaxBroken),
+            ("experiment.working_dir", workingDir),
+            ("worker.max_trials", workerMaxTrials),
+            ("worker.max_broken", workerMaxBroken),
+            ("worker.n_workers", nWorkers),
+            ("worker.pool_size", poolSize),
+            ("worker.heartbeat", heartbeat),
+            ("worker.idle_timeout", idleTimeout),
+            ("worker.interrupt_signal_code", interruptSignalCode),
+            ("worker.user_script_config", userScriptConfig),
+            ("worker.trial_timeout", trialTimeout),
+        ]
+    }
 }

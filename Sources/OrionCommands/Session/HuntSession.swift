@@ -65,16 +65,24 @@ struct HuntSession {
             workingDir: configuration.experiment.workingDir,
             metadata: metadata
         )
+        // Check the working directory before the experiment exists, so a bad one leaves nothing behind.
+        try Self.checkWorkingDirectory(configuration.experiment.workingDir, environment: environment)
         let outcome = try await ExperimentBuilder.build(
             request,
             storage: context.storage,
             factory: AlgorithmRegistry.standard
         )
         let experiment = outcome.experiment
+        if configuration.experiment.workingDir == nil, experiment.workingDir != nil {
+            // A resumed experiment's stored directory: checked too, before any trial runs.
+            try Self.checkWorkingDirectory(experiment.workingDir, environment: environment)
+        }
         for change in outcome.changes { FileHandle.standardError.write(Data("note: \(change)\n".utf8)) }
         if huntOptions.initOnly { return }
 
         let workingDirectory = Self.workingDirectory(for: experiment, environment: environment)
+        // TODO(lead): pass `trialTimeout: configuration.worker.trialTimeout` (`worker.trial_timeout`,
+        // ORION_TRIAL_TIMEOUT, --trial-timeout; a checked `Duration?`) once ProcessExecutor takes it (h2).
         let executor = ProcessExecutor(
             command: command,
             environment: environment,
@@ -91,8 +99,8 @@ struct HuntSession {
                 poolSize: configuration.worker.poolSize,
                 maxTrials: configuration.worker.maxTrials,
                 maxBroken: configuration.worker.maxBroken,
-                idleTimeout: .milliseconds(Int64(configuration.worker.idleTimeout * 1000)),
-                heartbeat: .milliseconds(Int64(configuration.worker.heartbeat * 1000))
+                idleTimeout: configuration.worker.idleTimeoutDuration,
+                heartbeat: configuration.worker.heartbeatDuration
             ),
             workingDirectory: workingDirectory,
             onEvent: { reporter.handle($0) }
@@ -125,6 +133,39 @@ struct HuntSession {
         let temporary = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? String(getuid())
         return temporary + "/orion-" + user + "/" + experiment.displayName
+    }
+
+    /// Checks that trials can get directories under `directory` (the configured working directory, or the default
+    /// one's parent): it, or its nearest existing ancestor, must be a directory this user can write to.
+    ///
+    /// - Throws: ``UsageError`` saying what is wrong with the directory and which setting to change.
+    static func checkWorkingDirectory(_ configured: String?, environment: [String: String]) throws {
+        let directory: String
+        let setting: String
+        if let configured, !configured.isEmpty {
+            directory =
+                configured.hasPrefix("/") ? configured : FileManager.default.currentDirectoryPath + "/" + configured
+            setting = "the working directory"
+        } else {
+            directory = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+            setting = "the default working directory's parent ($TMPDIR)"
+        }
+        let fix = "give a writable directory with --working-dir, experiment.working_dir or ORION_WORKING_DIR"
+        let standardized = URL(fileURLWithPath: directory).standardizedFileURL.path
+        var existing = standardized
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory) {
+            existing = (existing as NSString).deletingLastPathComponent
+        }
+        guard isDirectory.boolValue else {
+            let what =
+                existing == standardized ? "is a file, not a directory" : "cannot be created: \(existing) is a file"
+            throw UsageError("\(setting) \(standardized) \(what); \(fix)")
+        }
+        guard access(existing, W_OK | X_OK) == 0 else {
+            let what = existing == standardized ? "is not writable" : "cannot be created: \(existing) is not writable"
+            throw UsageError("\(setting) \(standardized) \(what) by this user; \(fix)")
+        }
     }
 
     private func printSummary(report: WorkerReport, experiment: Experiment, storage: any Storage) async throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OrionCore
+import OrionWorker
 
 /// `orion status`: trial counts by status and the best objective, per experiment.
 struct Status: AsyncParsableCommand {
@@ -15,9 +16,16 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(verbose: options.verbose) {
             let context = try CommandContext(options: options)
+            let name = options.name ?? context.configuration.experiment.name
+            // A named experiment that does not exist is an error, as with `orion info` (exit 1, one line); with no
+            // name, an empty database prints "No experiment found" (exit 0), as in Oríon.
+            if let name, try await context.storage.experiment(named: name, version: options.version) == nil {
+                let which = options.version.map { " and version \($0)" } ?? ""
+                throw ExperimentError(.notFound, "no experiment named '\(name)'\(which); run `orion list` to see them")
+            }
             let text = try await Reports.status(
                 storage: context.storage,
-                name: options.name ?? context.configuration.experiment.name,
+                name: name,
                 version: options.version,
                 all: all
             )

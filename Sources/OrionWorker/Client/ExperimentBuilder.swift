@@ -88,14 +88,18 @@ public enum ExperimentBuilder {
     ///
     /// A stored experiment keeps its space (a different space is an error: branching comes later); a different
     /// algorithm replaces the stored one and restarts its state; `maxTrials`, `maxBroken` and `workingDir` are
-    /// updated in place, as in Oríon.
+    /// updated in place, as in Oríon. The name must follow `ExperimentName`'s rule, checked before anything is
+    /// read or written, so that trial directories named after it (`<dir>/<name>-v<version>/<trial id>`) stay
+    /// inside their parent.
     ///
-    /// - Throws: ``ExperimentError``, `AlgorithmError` for a bad algorithm configuration, `StorageError`.
+    /// - Throws: `ExperimentNameError` for an invalid name, ``ExperimentError``, `AlgorithmError` for a bad algorithm
+    ///   configuration, `StorageError`.
     public static func build(
         _ request: ExperimentRequest,
         storage: any Storage,
         factory: any AlgorithmFactory
     ) async throws -> Outcome {
+        try ExperimentName.validate(request.name)
         for attempt in 0..<2 {
             if let stored = try await storage.experiment(named: request.name, version: request.version) {
                 return try await update(stored, with: request, storage: storage, factory: factory)

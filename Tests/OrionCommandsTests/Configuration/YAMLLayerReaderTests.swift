@@ -187,7 +187,7 @@ final class YAMLLayerReaderTests: XCTestCase {
             message("worker: {colour: red}"),
             "/x/orion.yaml:1:10: unknown key 'colour' under 'worker': use one of executor, executor_configuration,"
                 + " heartbeat, idle_timeout, interrupt_signal_code, max_broken, max_trials, n_workers, pool_size,"
-                + " user_script_config"
+                + " trial_timeout, user_script_config"
         )
     }
 

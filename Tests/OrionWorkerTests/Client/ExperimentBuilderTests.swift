@@ -21,6 +21,26 @@ final class ExperimentBuilderTests: XCTestCase {
         XCTAssertEqual(resumed.changes, [])
     }
 
+    /// Issue 9, item 14: the library applies the same name rule as the CLI, before anything is stored.
+    func testInvalidNamesAreRefusedBeforeAnythingIsStored() async throws {
+        let storage = InMemoryStorage()
+        let space = try Space(priors: ["/x": "uniform(0, 1)"])
+        for name in ["../../../../tmp/x", "a/b", "a\nb", "", String(repeating: "n", count: 300)] {
+            do {
+                _ = try await ExperimentBuilder.build(
+                    ExperimentRequest(name: name, space: space),
+                    storage: storage,
+                    factory: factory
+                )
+                XCTFail("\(name) must be refused")
+            } catch let error as ExperimentNameError {
+                XCTAssertEqual(error.name, name)
+            }
+        }
+        let stored = try await storage.experiments()
+        XCTAssertEqual(stored.count, 0)
+    }
+
     func testChangedSpaceIsAnErrorAndNothingIsOverwritten() async throws {
         let storage = InMemoryStorage()
         _ = try await ExperimentBuilder.build(

@@ -1,0 +1,178 @@
+import OrionCore
+
+extension Setting {
+    /// Every setting, in the order `orion info` and docs/configuration.md list them.
+    ///
+    /// To add a setting: one entry here, its field (with its default) in ``OrionConfiguration``, and, when it has a
+    /// flag, one `@Option` in `HuntOptions` (or `ExperimentOptions`) listed in its `settings`. The YAML key, the
+    /// variable, the checks, the precedence and the documentation follow; `SettingTests` checks that the flags and
+    /// docs/configuration.md agree with this table.
+    public static let all: [Setting] = [
+        Setting(
+            "experiment.name",
+            flags: ["-n", "--name"],
+            kind: .experimentName,
+            default: "— (required to hunt)",
+            example: "my-exp",
+            summary: "The experiment's name.",
+            experiment: \.name
+        ),
+        Setting(
+            "experiment.version",
+            flags: ["-v", "--version"],
+            kind: .integer(minimum: 1, maximum: .max),
+            default: "the latest",
+            example: "1",
+            summary: "The experiment's version.",
+            experiment: \.version
+        ),
+        Setting(
+            "experiment.user",
+            flags: ["-u", "--user"],
+            kind: .string,
+            default: "`$USER`",
+            example: "my-exp",
+            summary: "The user recorded in the experiment's metadata.",
+            experiment: \.user
+        ),
+        Setting(
+            "experiment.max_trials",
+            variable: "ORION_EXP_MAX_TRIALS",
+            flags: ["--exp-max-trials", "--max-trials"],
+            kind: .integer(minimum: 0, maximum: .max),
+            default: "unlimited",
+            example: "100",
+            summary: "Completed trials after which the experiment is done.",
+            experiment: \.maxTrials
+        ),
+        Setting(
+            "experiment.max_broken",
+            variable: "ORION_EXP_MAX_BROKEN",
+            flags: ["--exp-max-broken"],
+            kind: .integer(minimum: 1, maximum: .max),
+            default: "3",
+            example: "3",
+            summary: "Broken trials after which the experiment stops.",
+            experiment: \.maxBroken
+        ),
+        Setting(
+            "experiment.working_dir",
+            variable: "ORION_WORKING_DIR",
+            flags: ["--working-dir"],
+            kind: .string,
+            default: "`$TMPDIR/orion-$USER` (kept)",
+            example: "/scratch/exp",
+            summary: "The directory under which each trial gets its own directory.",
+            experiment: \.workingDir
+        ),
+        Setting(
+            "experiment.algorithm",
+            kind: .algorithm,
+            default: "`random` for a new experiment",
+            example: "random",
+            summary: "The search algorithm and its options (see below).",
+            experiment: \.algorithm
+        ),
+        Setting(
+            "worker.n_workers",
+            variable: "ORION_N_WORKERS",
+            flags: ["--n-workers"],
+            kind: .integer(minimum: 1, maximum: .max),
+            default: "1",
+            example: "4",
+            summary: "Trials run at once by this process.",
+            worker: \.nWorkers
+        ),
+        Setting(
+            "worker.pool_size",
+            variable: "ORION_POOL_SIZE",
+            flags: ["--pool-size"],
+            kind: .integer(minimum: 0, maximum: .max),
+            default: "0 (= `n_workers`)",
+            example: "0",
+            summary: "Trials produced per algorithm call.",
+            worker: \.poolSize
+        ),
+        Setting(
+            "worker.heartbeat",
+            variable: "ORION_HEARTBEAT",
+            flags: ["--heartbeat"],
+            kind: .seconds(minimum: 0.1, maximum: maximumSeconds),
+            default: "120",
+            example: "120",
+            summary: "Seconds without a heartbeat after which a reserved trial is lost.",
+            worker: \.heartbeat
+        ),
+        Setting(
+            "worker.max_trials",
+            variable: "ORION_WORKER_MAX_TRIALS",
+            flags: ["--worker-max-trials", "--worker-trials"],
+            kind: .integer(minimum: 0, maximum: .max),
+            default: "unlimited",
+            example: "100",
+            summary: "Trials this process completes before it exits.",
+            worker: \.maxTrials
+        ),
+        Setting(
+            "worker.max_broken",
+            variable: "ORION_WORKER_MAX_BROKEN",
+            flags: ["--worker-max-broken"],
+            kind: .integer(minimum: 1, maximum: .max),
+            default: "3",
+            example: "3",
+            summary: "Broken trials after which this process stops.",
+            worker: \.maxBroken
+        ),
+        Setting(
+            "worker.idle_timeout",
+            variable: "ORION_IDLE_TIMEOUT",
+            deprecatedVariables: ["ORION_MAX_IDLE_TIME"],
+            flags: ["--idle-timeout", "--max-idle-time"],
+            kind: .seconds(minimum: 0.1, maximum: maximumSeconds),
+            default: "60",
+            example: "60",
+            summary: "Seconds with nothing to run before this process exits.",
+            worker: \.idleTimeout
+        ),
+        Setting(
+            "worker.interrupt_signal_code",
+            variable: "ORION_INTERRUPT_CODE",
+            flags: ["--interrupt-signal-code"],
+            kind: .integer(minimum: 1, maximum: 255),
+            default: "130",
+            example: "130",
+            summary: "The script's exit code meaning \"interrupted\".",
+            worker: \.interruptSignalCode
+        ),
+        Setting(
+            "worker.user_script_config",
+            variable: "ORION_USER_SCRIPT_CONFIG",
+            flags: ["--user-script-config"],
+            kind: .string,
+            default: "`config`",
+            example: "config",
+            summary: "The script option whose value is a configuration-file template.",
+            worker: \.userScriptConfig
+        ),
+        Setting(
+            "worker.trial_timeout",
+            variable: "ORION_TRIAL_TIMEOUT",
+            flags: ["--trial-timeout"],
+            kind: .seconds(minimum: 0.1, maximum: maximumSeconds),
+            default: "none (no limit)",
+            example: "3600",
+            summary: "Seconds a trial's script may run before it is stopped.",
+            worker: \.trialTimeout
+        ),
+        Setting(
+            "storage.address",
+            variable: "ORION_DB_ADDRESS",
+            flags: ["--storage"],
+            kind: .storageAddress,
+            default: "`~/.local/share/orion/orion.db`",
+            example: "sqlite:///path/orion.db",
+            summary: "Where experiments are stored: `sqlite:///path/orion.db`, `memory:` or a path.",
+            storage: \.address
+        ),
+    ]
+}

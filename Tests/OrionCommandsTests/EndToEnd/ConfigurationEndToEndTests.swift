@@ -1,0 +1,155 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// Configuration values, working directories and experiment names checked by the built `orion` before anything is
+/// created (issue 9, items 4, 7, 13 and 14).
+final class ConfigurationEndToEndTests: XCTestCase {
+    /// Runs `orion hunt` with `options` before a script, expecting a usage error: exit 2, one line on stderr
+    /// containing `expected`, and nothing stored.
+    private func expectRejected(
+        _ sandbox: Sandbox,
+        _ options: [String],
+        environment: [String: String] = [:],
+        containing expected: String,
+        file: StaticString = #filePath,
+        line: UInt = #line
+    ) async throws {
+        let output = try ProcessRunner.run(
+            [sandbox.orion, "hunt"] + options + [try Compat.script("noop.sh"), "-x~uniform(0, 1)"],
+            environment: sandbox.environment.merging(environment) { $1 },
+            currentDirectory: sandbox.directory,
+            timeout: 30
+        )
+        XCTAssertEqual(output.status, 2, "\(options): \(output.stderr)", file: file, line: line)
+        XCTAssertEqual(
+            output.stderr.split(separator: "\n").count,
+            1,
+            "\(options): \(output.stderr)",
+            file: file,
+            line: line
+        )
+        XCTAssertTrue(output.stderr.hasPrefix("Error: "), output.stderr, file: file, line: line)
+        XCTAssertTrue(output.stderr.contains(expected), "\(options): \(output.stderr)", file: file, line: line)
+        let experiments = try await sandbox.storage().experiments()
+        XCTAssertEqual(experiments.map(\.name), [], "\(options)", file: file, line: line)
+    }
+
+    /// Issue 9, item 4: `--heartbeat 0.0001` was a 0 ms heartbeat; now refused (variables and files: `SettingTests`).
+    func testTinyHeartbeatIsRefused() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try await expectRejected(
+            sandbox,
+            ["-n", "tiny", "--heartbeat", "0.0001"],
+            containing: "flag --heartbeat must be from 0.1 to 31536000 seconds (365 days), not 0.0001"
+        )
+    }
+
+    /// Issue 9, item 7: `inf`, `1e300` and `1e17` trapped in `Int64(seconds * 1000)` (more cases: `SettingTests`).
+    func testNonFiniteAndHugeDurationsAreErrorsNotCrashes() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        for value in ["inf", "1e300"] {
+            try await expectRejected(
+                sandbox,
+                ["-n", "x", "--heartbeat", value],
+                containing: "flag --heartbeat must be"
+            )
+        }
+        try await expectRejected(
+            sandbox,
+            ["-n", "x"],
+            environment: ["ORION_IDLE_TIMEOUT": "1e17"],
+            containing: "environment variable ORION_IDLE_TIMEOUT"
+        )
+        let config = sandbox.directory + "/orion.yaml"
+        try "worker:\n  heartbeat: .inf\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try await expectRejected(
+            sandbox,
+            ["-n", "x", "--config", config],
+            containing: "orion.yaml:2:14: 'worker.heartbeat'"
+        )
+    }
+
+    /// Issue 9, item 13: flags skipped the checks files and variables get; `--heartbeat -1` said "Missing value".
+    func testFlagsGetTheChecksOfFilesAndVariables() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try await expectRejected(
+            sandbox,
+            ["-n", "x", "--n-workers", "0"],
+            containing: "flag --n-workers must be an integer >= 1, not 0; pass e.g. --n-workers 4"
+        )
+        try await expectRejected(
+            sandbox,
+            ["-n", "x", "--heartbeat", "-1"],
+            containing: "flag --heartbeat must be a number of seconds > 0, not -1; pass e.g. --heartbeat 120"
+        )
+    }
+
+    /// Issue 9, item 13: a working directory that is a file, or under a file, dumped Foundation errors after the
+    /// experiment was created.
+    func testBadWorkingDirectoryIsOneLineAndCreatesNothing() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let file = sandbox.directory + "/plain-file"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        try await expectRejected(
+            sandbox,
+            ["-n", "x", "--working-dir", file],
+            containing: "the working directory \(file) is a file, not a directory; give a writable directory"
+        )
+        try await expectRejected(
+            sandbox,
+            ["-n", "x", "--working-dir", file + "/runs"],
+            containing: "the working directory \(file)/runs cannot be created: \(file) is a file"
+        )
+    }
+
+    /// Issue 9, item 13: a 300-character name dumped a Foundation error after the experiment was created.
+    func testOverlongNameIsOneLineAndCreatesNothing() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try await expectRejected(
+            sandbox,
+            ["-n", String(repeating: "a", count: 300)],
+            containing: "flag --name is not a valid experiment name: 'aaaa"
+        )
+    }
+
+    /// Issue 9, item 14: a name like `../../../../tmp/x` put trial directories outside the working directory;
+    /// names with `/`, a newline, or empty were accepted.
+    func testNamesCannotLeaveTheWorkingDirectory() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let leaf = "orion-escape-\(UUID().uuidString)"
+        try await expectRejected(sandbox, ["-n", "../../../../../../../../tmp/" + leaf], containing: "contains '/'")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/" + leaf + "-v1"))
+        try await expectRejected(sandbox, ["-n", "a\nb"], containing: "contains a newline")
+        let config = sandbox.directory + "/orion.yaml"
+        try "experiment:\n  name: ../x\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try await expectRejected(
+            sandbox,
+            ["--config", config],
+            containing: "orion.yaml:2:9: 'experiment.name' is not a valid"
+        )
+    }
+
+    /// Issue 9, item 13: `status -n nope` exited 0 while `info -n nope` exited 1; both are one line, exit 1.
+    func testStatusAndInfoOfAnUnknownExperimentFailAlike() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let status = try sandbox.run(["status", "-n", "nope"], timeout: 30)
+        let info = try sandbox.run(["info", "-n", "nope"], timeout: 30)
+        for output in [status, info] {
+            XCTAssertEqual(output.status, 1, output.stderr)
+            XCTAssertEqual(output.stdout, "")
+            XCTAssertEqual(output.stderr, "Error: no experiment named 'nope'; run `orion list` to see them\n")
+        }
+        let everything = try sandbox.run(["status"], timeout: 30)
+        XCTAssertEqual(everything.status, 0, everything.stderr)
+        XCTAssertEqual(everything.stdout, "No experiment found\n")
+    }
+}
