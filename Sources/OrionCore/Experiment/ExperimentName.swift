@@ -1,20 +1,21 @@
 /// The one rule for experiment names, used by the CLI (every configuration source) and by the library's
 /// `ExperimentBuilder`.
 ///
-/// A name is 1 to ``maximumLength`` characters among ASCII letters, digits and `_ - . + = @`, and starts with a letter,
-/// a digit or `_`. So a name is always one plain path component (no `/`, no `..`, no newline, no leading `-` that
-/// reads as a flag), and the default trial directory `$TMPDIR/orion-$USER/<name>-v<version>/<trial id>` stays inside
-/// its parent and under the file-name length limit (255 bytes).
+/// A name is 1 to ``maximumLength`` bytes (UTF-8) of letters and digits (any script: `expérience` is fine), spaces and
+/// `_ - . + = @`; it starts with a letter, a digit or `_` and does not end with a space. So a name is always one plain
+/// path component (no `/`, no `..`, no newline or other control character, no leading `-` that reads as a flag), and
+/// the default trial directory `$TMPDIR/orion-$USER/<name>-v<version>/<trial id>` stays inside its parent and under
+/// the file-name length limit (255 bytes).
 public enum ExperimentName {
-    /// The longest name accepted, in characters (all ASCII, so bytes too).
+    /// The longest name accepted, in UTF-8 bytes.
     public static let maximumLength = 200
 
-    /// The characters allowed besides ASCII letters and digits.
-    public static let punctuation: Set<Character> = ["_", "-", ".", "+", "=", "@"]
+    /// The characters allowed besides letters and digits.
+    public static let punctuation: Set<Character> = ["_", "-", ".", "+", "=", "@", " "]
 
     /// The rule in words, for messages and documentation.
     public static let rule =
-        "1 to \(maximumLength) characters among A-Z a-z 0-9 _ - . + = @, starting with a letter, a digit or _"
+        "1 to \(maximumLength) bytes of letters, digits, spaces and _ - . + = @, starting with a letter, a digit or _"
 
     /// What is wrong with `name`, or `nil` when it is a valid experiment name.
     ///
@@ -22,15 +23,16 @@ public enum ExperimentName {
     /// - Returns: a phrase such as `contains '/'`, or `nil`.
     public static func problem(with name: String) -> String? {
         guard let first = name.first else { return "is empty" }
-        if name.count > maximumLength {
-            return "is \(name.count) characters long"
+        if name.utf8.count > maximumLength {
+            return "is \(name.utf8.count) bytes long"
         }
         if let bad = name.first(where: { !isAllowed($0) }) {
             return "contains \(quoted(bad))"
         }
-        if !(isASCIILetterOrDigit(first) || first == "_") {
+        if !(isLetterOrDigit(first) || first == "_") {
             return "starts with \(quoted(first))"
         }
+        if name.last == " " { return "ends with a space" }
         return nil
     }
 
@@ -54,11 +56,13 @@ public enum ExperimentName {
     }
 
     private static func isAllowed(_ character: Character) -> Bool {
-        isASCIILetterOrDigit(character) || punctuation.contains(character)
+        isLetterOrDigit(character) || punctuation.contains(character)
     }
 
-    private static func isASCIILetterOrDigit(_ character: Character) -> Bool {
-        character.isASCII && (character.isLetter || character.isNumber)
+    /// A letter or a digit of any script; not a control, format or combining-only character.
+    private static func isLetterOrDigit(_ character: Character) -> Bool {
+        (character.isLetter || character.isNumber)
+            && !character.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     private static func quoted(_ character: Character) -> String {

@@ -87,8 +87,8 @@ final class HuntOptionsTests: XCTestCase {
     func testExperimentNamesAreChecked() {
         XCTAssertEqual(
             message(["-n", "../../../../tmp/x"]),
-            "flag --name is not a valid experiment name: '../../../../tmp/x' contains '/' (use 1 to 200 characters"
-                + " among A-Z a-z 0-9 _ - . + = @, starting with a letter, a digit or _); pass e.g. --name my-exp"
+            "flag --name is not a valid experiment name: '../../../../tmp/x' contains '/' (use 1 to 200 bytes"
+                + " of letters, digits, spaces and _ - . + = @, starting with a letter, a digit or _); pass e.g. --name my-exp"
         )
         XCTAssertNotNil(message(["-n", "a\nb"]))
         XCTAssertNotNil(message(["-n", ""]))
