@@ -36,23 +36,16 @@ public struct AlgorithmRegistry: AlgorithmFactory {
 
     /// Checks the name and options of `config` and fills every option's default.
     ///
+    /// The options are decoded into the algorithm's ``AlgorithmOptions`` and encoded back, so the result lists
+    /// every option with its value (`{seed: null}` for `random`) and a value of the wrong type is rejected here.
+    ///
     /// - Parameter config: the configuration as written by the user.
     /// - Returns: the configuration with every option of the algorithm.
-    /// - Throws: ``AlgorithmError`` `.unknownAlgorithm` or `.unknownOption`, naming the valid ones.
+    /// - Throws: ``AlgorithmError`` `.unknownAlgorithm` or `.unknownOption`, naming the valid ones;
+    ///   `.invalidOption` for a bad value.
     public func resolve(_ config: AlgorithmConfig) throws -> AlgorithmConfig {
         let type = try requireType(named: config.name)
-        let valid = type.defaultOptions.keys.sorted()
-        let unknown = config.options.keys.filter { type.defaultOptions[$0] == nil }.sorted()
-        guard unknown.isEmpty else {
-            let list = unknown.map { "'\($0)'" }.joined(separator: ", ")
-            let validList = valid.isEmpty ? "none" : valid.joined(separator: ", ")
-            throw AlgorithmError(
-                .unknownOption,
-                "unknown option\(unknown.count == 1 ? "" : "s") \(list) for algorithm '\(type.name)'; "
-                    + "valid options: \(validList)"
-            )
-        }
-        return AlgorithmConfig(name: type.name, options: type.defaultOptions.merging(config.options) { $1 })
+        return AlgorithmConfig(name: type.name, options: try Self.resolvedOptions(type, config.options))
     }
 
     /// Creates a fresh algorithm.
@@ -64,9 +57,22 @@ public struct AlgorithmRegistry: AlgorithmFactory {
     /// - Returns: the algorithm.
     /// - Throws: ``AlgorithmError`` for a bad configuration or an unsupported space.
     public func makeAlgorithm(_ config: AlgorithmConfig, space: Space, maxTrials: Int?) throws -> any Algorithm {
-        let resolved = try resolve(config)
-        let type = try requireType(named: resolved.name)
-        return try type.init(space: space, options: resolved.options, maxTrials: maxTrials)
+        let type = try requireType(named: config.name)
+        return try Self.make(type, config.options, AlgorithmContext(space: space, maxTrials: maxTrials))
+    }
+
+    private static func resolvedOptions<A: Algorithm>(_ type: A.Type, _ options: [String: JSONValue]) throws
+        -> [String: JSONValue]
+    {
+        try A.Options.decode(options, algorithm: A.name).jsonObject()
+    }
+
+    private static func make<A: Algorithm>(
+        _ type: A.Type,
+        _ options: [String: JSONValue],
+        _ context: AlgorithmContext
+    ) throws -> A {
+        try A(options: A.Options.decode(options, algorithm: A.name), context: context)
     }
 
     /// Decodes an algorithm's JSON state.

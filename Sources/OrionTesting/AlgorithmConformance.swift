@@ -29,6 +29,7 @@ public enum AlgorithmConformance {
     ) throws {
         let mixed = try TestSpaces.mixed()
         let branin = try TestSpaces.branin()
+        try checkOptionsRoundTrip(factory: factory, config: config)
         try checkStateRoundTrip(factory: factory, config: config, space: branin)
         try checkStateRoundTrip(factory: factory, config: config, space: mixed)
         try checkSameSeedSameSuggestions(factory: factory, config: config, space: mixed)
@@ -36,8 +37,31 @@ public enum AlgorithmConformance {
         try checkNoDuplicates(factory: factory, config: config, space: try TestSpaces.finite())
         try checkSuggestionsInsideSpace(factory: factory, config: config, space: mixed)
         try checkDoneOnExhaustedSpace(factory: factory, config: config, space: try TestSpaces.finite())
+        try checkDoneOnExhaustedSpace(factory: factory, config: config, space: try TestSpaces.finiteWithFidelity())
         try checkRespectsMaxTrials(factory: factory, config: config, space: branin)
         try checkProgressOnBranin(factory: factory, config: config, space: branin, threshold: braninThreshold)
+    }
+
+    /// Resolving the configuration lists every option with its default, and resolving it again changes nothing:
+    /// the options decode from what is stored and encode back to the same keys and values.
+    ///
+    /// - Parameters:
+    ///   - factory: knows the algorithm.
+    ///   - config: the algorithm's configuration.
+    /// - Throws: ``ConformanceFailure`` or the algorithm's errors.
+    public static func checkOptionsRoundTrip(factory: any AlgorithmFactory, config: AlgorithmConfig) throws {
+        let resolved = try factory.resolve(config)
+        let again = try factory.resolve(resolved)
+        try ConformanceFailure.expect(
+            again == resolved,
+            "resolving \(resolved.options) again gave \(again.options): the options do not round-trip"
+        )
+        let defaults = try factory.resolve(AlgorithmConfig(name: config.name))
+        try ConformanceFailure.expect(
+            Set(defaults.options.keys) == Set(resolved.options.keys),
+            "the defaults list options \(defaults.options.keys.sorted()), the configuration "
+                + "\(resolved.options.keys.sorted()): every option must be stored with its value"
+        )
     }
 
     /// Saving the driver's state as JSON and restoring it mid-run changes nothing: the restored driver suggests
@@ -80,7 +104,7 @@ public enum AlgorithmConformance {
             let completed = expected.map { trial -> Trial in
                 var trial = trial
                 trial.status = .completed
-                trial.results = [.objective(Objectives.sphere(trial.values))]
+                trial.results = [.objective(Objectives.sphere(trial.params))]
                 return trial
             }
             original.observe(completed)
@@ -166,12 +190,17 @@ public enum AlgorithmConformance {
         }
     }
 
-    /// On a finite space, the algorithm suggests every point exactly once, then is done and suggests nothing.
+    /// On a finite space, the algorithm tries every configuration, no trial twice, then is done and suggests
+    /// nothing.
+    ///
+    /// A configuration ignores the fidelity: a multi-fidelity algorithm may run one configuration at several
+    /// fidelities (several trials), and must not be done before every configuration was tried.
     ///
     /// - Parameters:
     ///   - factory: knows the algorithm.
     ///   - config: the algorithm's configuration.
-    ///   - space: a finite space of at most a few hundred points (``TestSpaces/finite()``).
+    ///   - space: a finite space of at most a few hundred configurations (``TestSpaces/finite()``,
+    ///     ``TestSpaces/finiteWithFidelity()``).
     /// - Throws: ``ConformanceFailure`` or the algorithm's errors.
     public static func checkDoneOnExhaustedSpace(
         factory: any AlgorithmFactory,
@@ -182,16 +211,21 @@ public enum AlgorithmConformance {
         try ConformanceFailure.expect(cardinality <= 1000, "the space must be finite and small, not \(cardinality)")
         var harness = AlgorithmHarness(experiment: try experiment(factory, config, space), factory: factory)
         let target = Int(cardinality)
-        for _ in 0..<(4 * target + 10) where !harness.isDone {
+        for _ in 0..<(20 * target + 10) where !harness.isDone {
             for trial in try harness.produce(count: 2) {
-                harness.complete(trial.id, objective: Objectives.sphere(trial.values))
+                harness.complete(trial.id, objective: Objectives.sphere(trial.params))
             }
         }
         let points = Set(harness.trials.map { Trial.parametersRepresentation($0.params) })
-        try ConformanceFailure.expect(harness.isDone, "not done after \(harness.trials.count) of \(target) points")
+        let configurations = Set(harness.trials.map { space.configuration(of: $0.params) })
         try ConformanceFailure.expect(
-            harness.trials.count == target && points.count == target,
-            "\(harness.trials.count) trials (\(points.count) distinct points) for a space of \(target) points"
+            harness.isDone,
+            "not done after \(harness.trials.count) trials (\(configurations.count) of \(target) configurations)"
+        )
+        try ConformanceFailure.expect(
+            configurations.count == target && points.count == harness.trials.count,
+            "\(harness.trials.count) trials (\(points.count) distinct points, \(configurations.count) configurations) "
+                + "for a space of \(target) configurations"
         )
         let extra = try harness.produce(count: 3)
         try ConformanceFailure.expect(extra.isEmpty, "suggested \(describe(extra)) after the space was exhausted")
@@ -219,7 +253,7 @@ public enum AlgorithmConformance {
         func live() -> Int { harness.trials.filter { $0.status != .broken }.count }
         for _ in 0..<6 {
             for trial in try harness.produce(count: 3) {
-                harness.complete(trial.id, objective: Objectives.sphere(trial.values))
+                harness.complete(trial.id, objective: Objectives.sphere(trial.params))
             }
             try ConformanceFailure.expect(live() <= maxTrials, "\(live()) trials for max_trials \(maxTrials)")
         }

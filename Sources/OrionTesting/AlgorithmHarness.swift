@@ -117,14 +117,14 @@ public struct AlgorithmHarness: Sendable {
     /// - Parameters:
     ///   - count: the number of trials to complete.
     ///   - batch: the trials asked per round (workers running in parallel).
-    ///   - objective: the function of a trial's point.
+    ///   - objective: the function of a trial's parameters.
     /// - Returns: the trials completed by this call, in order.
     /// - Throws: the driver's errors.
     @discardableResult
     public mutating func run(
         trials count: Int,
         batch: Int = 1,
-        objective: ([String: JSONValue]) -> Double
+        objective: (Parameters) -> Double
     ) throws -> [Trial] {
         var completed: [Trial] = []
         while completed.count < count, !isDone {

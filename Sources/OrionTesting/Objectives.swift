@@ -1,7 +1,7 @@
 import Foundation
 import OrionCore
 
-/// Test objectives over trial points (dimension name → value), all minimized.
+/// Test objectives over trial points (``Parameters``), all minimized.
 ///
 /// Points are read as their numbers in dimension-name order, arrays flattened; categories, booleans and other
 /// non-numbers are ignored.
@@ -25,9 +25,9 @@ public enum Objectives {
 
     /// Branin of the point's first two numbers (`.infinity` when it has fewer).
     ///
-    /// - Parameter point: dimension name → value, e.g. in ``TestSpaces/branin()``.
+    /// - Parameter point: the parameters, e.g. in ``TestSpaces/branin()``.
     /// - Returns: the objective.
-    public static func branin(_ point: [String: JSONValue]) -> Double {
+    public static func branin(_ point: Parameters) -> Double {
         let values = numbers(point)
         guard values.count >= 2 else { return .infinity }
         return branin(values[0], values[1])
@@ -35,9 +35,9 @@ public enum Objectives {
 
     /// The Rosenbrock function `Σ 100 (x[i+1] - x[i]²)² + (1 - x[i])²` of the point's numbers (minimum 0 at 1...1).
     ///
-    /// - Parameter point: dimension name → value.
+    /// - Parameter point: the parameters.
     /// - Returns: the objective.
-    public static func rosenbrock(_ point: [String: JSONValue]) -> Double {
+    public static func rosenbrock(_ point: Parameters) -> Double {
         let values = numbers(point)
         return zip(values, values.dropFirst()).reduce(0) { total, pair in
             let (current, next) = pair
@@ -47,17 +47,17 @@ public enum Objectives {
 
     /// The sum of squares of the point's numbers (minimum 0 at the origin).
     ///
-    /// - Parameter point: dimension name → value.
+    /// - Parameter point: the parameters.
     /// - Returns: the objective.
-    public static func sphere(_ point: [String: JSONValue]) -> Double {
+    public static func sphere(_ point: Parameters) -> Double {
         numbers(point).reduce(0) { $0 + $1 * $1 }
     }
 
     /// The numbers of a point in dimension-name order, nested arrays flattened, non-numbers skipped.
     ///
-    /// - Parameter point: dimension name → value.
+    /// - Parameter point: the parameters.
     /// - Returns: the numbers.
-    public static func numbers(_ point: [String: JSONValue]) -> [Double] {
+    public static func numbers(_ point: Parameters) -> [Double] {
         func flatten(_ value: JSONValue) -> [Double] {
             switch value {
             case .int(let number): [Double(number)]
@@ -66,6 +66,6 @@ public enum Objectives {
             default: []
             }
         }
-        return point.keys.sorted().flatMap { key in point[key].map(flatten) ?? [] }
+        return point.flatMap { flatten($0.value) }
     }
 }

@@ -33,6 +33,16 @@ public enum TestSpaces {
         try Space(priors: ["/cat": "choices(['a', 'b', 'c'])", "/int": "randint(0, 2)"])
     }
 
+    /// ``finite()`` with a fidelity, `fidelity(1, 4, base=2)`: still 6 configurations, each of which a
+    /// multi-fidelity algorithm may run at fidelities 1, 2 and 4.
+    ///
+    /// - Throws: `SpaceError` if the prior parser rejects the expressions (a bug).
+    public static func finiteWithFidelity() throws -> Space {
+        try Space(priors: [
+            "/cat": "choices(['a', 'b', 'c'])", "/epochs": "fidelity(1, 4, base=2)", "/int": "randint(0, 2)",
+        ])
+    }
+
     /// A 4-dimensional continuous space `[-2, 2]^4` for Rosenbrock and sphere (see ``Objectives``).
     ///
     /// - Throws: `SpaceError` if the prior parser rejects the expressions (a bug).

@@ -80,10 +80,10 @@ final class AlgorithmRegistryTests: XCTestCase {
             maxTrials: nil
         )
         XCTAssertTrue(algorithm is RandomSearch)
-        XCTAssertEqual(algorithm.configuration, ["seed": 5])
         let data = try JSONEncoder().encode(algorithm)
         var decoded = try registry.decodeAlgorithm(named: "random", from: data)
-        XCTAssertEqual(algorithm.suggest(count: 3), decoded.suggest(count: 3))
+        let context = AlgorithmContext(space: space)
+        XCTAssertEqual(algorithm.suggest(count: 3, context: context), decoded.suggest(count: 3, context: context))
         let grid = try registry.makeAlgorithm(AlgorithmConfig(name: "gridsearch"), space: space, maxTrials: 10)
         XCTAssertTrue(grid is GridSearch)
     }
@@ -112,29 +112,64 @@ final class AlgorithmRegistryTests: XCTestCase {
         let custom = AlgorithmRegistry(algorithms: [RandomSearch.self, GridSearch.self, FixedPoint.self])
         XCTAssertEqual(custom.names, ["fixed", "gridsearch", "random"])
         let space = try Space(priors: ["/x": "uniform(0, 1)"])
+        XCTAssertEqual(try custom.resolve(AlgorithmConfig(name: "fixed")).options, ["value": 0.5])
         var algorithm = try custom.makeAlgorithm(AlgorithmConfig(name: "fixed"), space: space, maxTrials: nil)
-        XCTAssertEqual(algorithm.suggest(count: 1), [["/x": 0.5]])
+        let context = AlgorithmContext(space: space)
+        XCTAssertEqual(
+            algorithm.suggest(count: 1, context: context),
+            [Suggestion([Trial.Param(name: "/x", type: .real, value: 0.5)])]
+        )
+        XCTAssertTrue(algorithm.isDone(context: context))
+    }
+
+    func testWrongOptionTypesAreRejectedWhenResolving() {
+        assertError(
+            try registry.resolve(AlgorithmConfig(name: "random", options: ["seed": "abc"])),
+            .invalidOption,
+            "random: option 'seed' must be an integer or null, not 'abc'"
+        )
+        assertError(
+            try registry.resolve(AlgorithmConfig(name: "gridsearch", options: ["n_values": -1])),
+            .invalidOption,
+            "gridsearch: n_values must be a positive integer, not -1"
+        )
+    }
+
+    /// Experiments stored before the typed options keep exactly the same configuration, so their state is reused.
+    func testStoredConfigurationsResolveToThemselves() throws {
+        for options: [String: JSONValue] in [["seed": nil], ["seed": 3]] {
+            let config = AlgorithmConfig(name: "random", options: options)
+            XCTAssertEqual(try registry.resolve(config), config)
+        }
+        for options: [String: JSONValue] in [["n_values": 100], ["n_values": ["/x": 4, "y": 2]]] {
+            let config = AlgorithmConfig(name: "gridsearch", options: options)
+            XCTAssertEqual(try registry.resolve(config), config)
+        }
     }
 }
 
 /// An algorithm that suggests `/x = value` once.
 private struct FixedPoint: Algorithm {
+    struct Options: AlgorithmOptions {
+        var value = 0.5
+        enum CodingKeys: String, CodingKey, CaseIterable { case value }
+    }
+
     static let name = "fixed"
-    static let defaultOptions: [String: JSONValue] = ["value": 0.5]
-    var configuration: [String: JSONValue]
+    var value: Double
     var done = false
 
-    init(space: Space, options: [String: JSONValue], maxTrials: Int?) throws {
-        configuration = options
+    init(options: Options, context: AlgorithmContext) {
+        value = options.value
     }
 
-    mutating func suggest(count: Int) -> [[String: JSONValue]] {
-        guard !done, let value = configuration["value"] else { return [] }
+    mutating func suggest(count: Int, context: AlgorithmContext) -> [Suggestion] {
+        guard !done else { return [] }
         done = true
-        return [["/x": value]]
+        return [Suggestion([Trial.Param(name: "/x", type: .real, value: .double(value))])]
     }
 
-    mutating func observe(_ trials: [Trial]) {}
+    mutating func observe(_ trials: [Trial], context: AlgorithmContext) {}
 
-    var isDone: Bool { done }
+    func isDone(context: AlgorithmContext) -> Bool { done }
 }

@@ -89,24 +89,16 @@ extension GridSearch {
 extension GridSearch {
     /// The number of values wanted per dimension, in the space's order, from the `n_values` option.
     ///
-    /// - Throws: ``AlgorithmError`` `.invalidOption` when a count is not a positive integer or names no
-    ///   dimension.
-    static func requestedCounts(_ option: JSONValue, space: Space) throws -> [Int] {
-        func positive(_ value: JSONValue, _ what: String) throws -> Int {
-            guard let count = value.intValue, count >= 1, value.boolValue == nil else {
-                throw AlgorithmError(
-                    .invalidOption,
-                    "gridsearch: \(what) must be a positive integer, not "
-                        + value.pythonRepr
-                )
-            }
-            return count
-        }
-        if let members = option.objectValue {
+    /// - Throws: ``AlgorithmError`` `.invalidOption` when a count names no dimension.
+    static func requestedCounts(_ option: ValueCounts, space: Space) throws -> [Int] {
+        switch option {
+        case .all(let count):
+            return Array(repeating: count, count: space.dimensions.count)
+        case .perDimension(let members):
             var counts = Array(repeating: defaultValueCount, count: space.dimensions.count)
+            let names = space.names
             for key in members.keys.sorted() {
                 guard let value = members[key] else { continue }
-                let names = space.names
                 guard let index = names.firstIndex(of: key) ?? names.firstIndex(of: "/" + key) else {
                     throw AlgorithmError(
                         .invalidOption,
@@ -114,12 +106,29 @@ extension GridSearch {
                             + "dimension; dimensions: " + names.joined(separator: ", ")
                     )
                 }
-                counts[index] = try positive(value, "n_values['\(key)']")
+                counts[index] = value
             }
             return counts
         }
-        let count = try positive(option, "n_values")
-        return Array(repeating: count, count: space.dimensions.count)
+    }
+
+    /// Checks, before any value is built, that no dimension asks more than ``maximumValueCount`` values.
+    ///
+    /// - Throws: ``AlgorithmError`` `.tooLarge` naming the dimension, the limit and the grid size it would make.
+    static func checkLimit(_ requested: [Int], space: Space) throws {
+        guard let index = requested.indices.first(where: { requested[$0] > maximumValueCount }) else { return }
+        var size = 1.0
+        for (dimension, count) in zip(space.dimensions, requested) {
+            let elements = Double(dimension.elementCount)
+            size *= pow(min(Double(count), pow(dimension.cardinality, 1 / elements)), elements)
+        }
+        let dimension = space.dimensions[index]
+        throw AlgorithmError(
+            .tooLarge,
+            "gridsearch: n_values asks for \(requested[index]) values of '\(dimension.name)', a grid of up to "
+                + "\(JSONValue.double(size).pythonString) points; the limit is \(maximumValueCount) values per "
+                + "dimension: lower n_values (the grid is shrunk to max_trials anyway)"
+        )
     }
 
     /// The counts to use so that the grid has at most `budget` points, when it can.

@@ -17,15 +17,83 @@ import OrionCore
 /// - Complexity: building is O(d · n · log n) for d dimensions of n values; a suggestion is O(d); the state holds
 ///   only the axes and a cursor, O(d · n).
 public struct GridSearch: Algorithm {
+    /// The options of grid search.
+    public struct Options: AlgorithmOptions {
+        /// `n_values`: the number of values per dimension, for all dimensions or per dimension (100 by default).
+        public var nValues: ValueCounts = .all(GridSearch.defaultValueCount)
+
+        /// The option names.
+        public enum CodingKeys: String, CodingKey, CaseIterable {
+            /// `n_values`.
+            case nValues = "n_values"
+        }
+
+        /// `n_values: 100`.
+        public init() {}
+
+        /// Options with `n_values`.
+        ///
+        /// - Parameter nValues: the number of values per dimension.
+        public init(nValues: ValueCounts) {
+            self.nValues = nValues
+        }
+    }
+
+    /// `n_values`: one count for every dimension (`n_values: 10`), or counts by dimension name
+    /// (`n_values: {lr: 10}`, dimensions not named get 100).
+    public enum ValueCounts: Codable, Hashable, Sendable {
+        /// The same count for every dimension.
+        case all(Int)
+        /// A count per dimension name (with or without the leading `/`).
+        case perDimension([String: Int])
+
+        /// Decodes a positive integer or a mapping from dimension names to positive integers.
+        ///
+        /// - Throws: ``AlgorithmError`` `.invalidOption` when a count is not a positive integer.
+        public init(from decoder: any Decoder) throws {
+            let value = try JSONValue(from: decoder)
+            if let members = value.objectValue {
+                var counts: [String: Int] = [:]
+                for key in members.keys.sorted() {
+                    counts[key] = try Self.positive(members[key] ?? .null, "n_values['\(key)']")
+                }
+                self = .perDimension(counts)
+            } else {
+                self = .all(try Self.positive(value, "n_values"))
+            }
+        }
+
+        /// Encodes the integer or the mapping.
+        ///
+        /// - Throws: `EncodingError` from the encoder.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .all(let count): try container.encode(count)
+            case .perDimension(let counts): try container.encode(counts)
+            }
+        }
+
+        private static func positive(_ value: JSONValue, _ what: String) throws -> Int {
+            guard let count = value.intValue, count >= 1, value.boolValue == nil else {
+                throw AlgorithmError(
+                    .invalidOption,
+                    "gridsearch: \(what) must be a positive integer, not " + value.pythonRepr
+                )
+            }
+            return count
+        }
+    }
+
     /// `gridsearch`.
     public static let name = "gridsearch"
 
-    /// `n_values`: the number of values per dimension, an integer for all dimensions or `{dimension: n}`
-    /// (dimensions not named get 100).
-    public static let defaultOptions: [String: JSONValue] = ["n_values": 100]
-
     /// The number of values per dimension when `n_values` does not say.
     public static let defaultValueCount = 100
+
+    /// The most values `n_values` may ask of one dimension: more could not fit any budget, and would take minutes
+    /// to build.
+    public static let maximumValueCount = 100_000
 
     /// The grid's size limit when the experiment has no `max_trials` (Oríon's cap).
     public static let defaultBudget = 10_000
@@ -42,8 +110,6 @@ public struct GridSearch: Algorithm {
         var values: [JSONValue]
     }
 
-    /// The options in effect, as configured.
-    public let configuration: [String: JSONValue]
     /// The axes, in the space's (name) order.
     var axes: [Axis]
     /// The number of grid points (`Int.max` when larger).
@@ -51,18 +117,20 @@ public struct GridSearch: Algorithm {
     /// The index of the next grid point to suggest.
     public private(set) var cursor: Int
 
-    /// Builds the grid for `space`, shrunk to at most `maxTrials` points when possible.
+    /// Builds the grid for the space, shrunk to at most `max_trials` points when possible.
     ///
     /// - Parameters:
-    ///   - space: the search space; `normal` priors are not supported.
     ///   - options: `n_values`.
-    ///   - maxTrials: the experiment's budget; the grid is shrunk to it (to 10,000 points when `nil`).
+    ///   - context: the search space (`normal` priors are not supported) and the budget: the grid is shrunk to
+    ///     `max_trials` (to 10,000 points when unlimited).
     /// - Throws: ``AlgorithmError`` `.unsupportedSpace` for a `normal` prior or a dimension without values,
-    ///   `.invalidOption` for a bad `n_values`.
-    public init(space: Space, options: [String: JSONValue], maxTrials: Int?) throws {
-        let option = options["n_values"] ?? .int(Self.defaultValueCount)
-        let requested = try Self.requestedCounts(option, space: space)
-        let budget = max(1, maxTrials ?? Self.defaultBudget)
+    ///   `.invalidOption` when `n_values` names no dimension, `.tooLarge` when it asks more than
+    ///   ``maximumValueCount`` values of a dimension.
+    public init(options: Options, context: AlgorithmContext) throws {
+        let space = context.space
+        let requested = try Self.requestedCounts(options.nValues, space: space)
+        try Self.checkLimit(requested, space: space)
+        let budget = max(1, context.maxTrials ?? Self.defaultBudget)
         let counts = try Self.fittedCounts(space: space, requested: requested, budget: budget)
         var axes: [Axis] = []
         for (dimension, count) in zip(space.dimensions, counts) {
@@ -76,7 +144,6 @@ public struct GridSearch: Algorithm {
             }
             axes.append(Axis(name: dimension.name, kind: dimension.kind, shape: dimension.shape, values: values))
         }
-        self.configuration = ["n_values": option]
         self.axes = axes
         self.size = Self.size(of: axes)
         self.cursor = 0
@@ -84,29 +151,36 @@ public struct GridSearch: Algorithm {
 
     /// The next `count` grid points, in product order (the last dimension varies fastest).
     ///
-    /// - Parameter count: the number of points wanted.
+    /// - Parameters:
+    ///   - count: the number of points wanted.
+    ///   - context: ignored: the grid was built for the space.
     /// - Returns: up to `count` points; none once the grid is exhausted.
-    public mutating func suggest(count: Int) -> [[String: JSONValue]] {
+    public mutating func suggest(count: Int, context: AlgorithmContext) -> [Suggestion] {
         guard count > 0, cursor < size else { return [] }
         let end = cursor + min(count, size - cursor)
-        let points = (cursor..<end).map(point(at:))
+        let points = (cursor..<end).map { Suggestion(point(at: $0)) }
         cursor = end
         return points
     }
 
     /// Does nothing: the grid does not depend on results.
     ///
-    /// - Parameter trials: ignored.
-    public mutating func observe(_ trials: [Trial]) {}
+    /// - Parameters:
+    ///   - trials: ignored.
+    ///   - context: ignored.
+    public mutating func observe(_ trials: [Trial], context: AlgorithmContext) {}
 
     /// `true` once every grid point has been suggested.
-    public var isDone: Bool { cursor >= size }
+    ///
+    /// - Parameter context: ignored.
+    /// - Returns: whether the grid is exhausted.
+    public func isDone(context: AlgorithmContext) -> Bool { cursor >= size }
 
     /// The grid point of rank `index` in product order.
     ///
     /// - Parameter index: in `0..<size`.
-    /// - Returns: dimension name → value (a nested array for a dimension with a shape).
-    func point(at index: Int) -> [String: JSONValue] {
+    /// - Returns: one parameter per axis (a nested array for a dimension with a shape).
+    func point(at index: Int) -> Parameters {
         var remainder = index
         var digits: [[Int]] = Array(repeating: [], count: axes.count)
         for (position, axis) in axes.enumerated().reversed() {
@@ -118,12 +192,16 @@ public struct GridSearch: Algorithm {
             }
             digits[position] = axisDigits
         }
-        var point: [String: JSONValue] = [:]
-        for (axis, axisDigits) in zip(axes, digits) {
-            let flat = axisDigits.map { axis.values[$0] }
-            point[axis.name] = Self.nest(flat[...], shape: axis.shape[...])
-        }
-        return point
+        return Parameters(
+            zip(axes, digits).map { axis, axisDigits in
+                let flat = axisDigits.map { axis.values[$0] }
+                return Trial.Param(
+                    name: axis.name,
+                    type: axis.kind,
+                    value: Self.nest(flat[...], shape: axis.shape[...])
+                )
+            }
+        )
     }
 
     /// The flat values `flat` as nested arrays of `shape` (the single value for a scalar).
@@ -154,15 +232,15 @@ public struct GridSearch: Algorithm {
 
 extension GridSearch {
     private enum CodingKeys: String, CodingKey {
-        case configuration, axes, size, cursor
+        case axes, size, cursor
     }
 
-    /// Decodes the state written by ``encode(to:)``; real values stored as integral JSON numbers stay reals.
+    /// Decodes the state written by ``encode(to:)``, or by an earlier version (which also stored its options: they
+    /// are ignored); real values stored as integral JSON numbers stay reals.
     ///
     /// - Throws: `DecodingError` when a member is missing or invalid.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        configuration = try container.decode([String: JSONValue].self, forKey: .configuration)
         axes = try container.decode([Axis].self, forKey: .axes).map { axis in
             guard axis.kind == .real else { return axis }
             var real = axis
@@ -173,12 +251,11 @@ extension GridSearch {
         cursor = try container.decode(Int.self, forKey: .cursor)
     }
 
-    /// Encodes the options, the axes and the cursor.
+    /// Encodes the axes and the cursor.
     ///
     /// - Throws: `EncodingError` when a value cannot be encoded.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(configuration, forKey: .configuration)
         try container.encode(axes, forKey: .axes)
         try container.encode(size, forKey: .size)
         try container.encode(cursor, forKey: .cursor)

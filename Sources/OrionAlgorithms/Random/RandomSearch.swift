@@ -4,129 +4,141 @@ import OrionCore
 ///
 /// The baseline every other algorithm must beat, and Oríon's default (`random`). It ignores results; its only
 /// state is the generator (seeded by the `seed` option, or once from the system's entropy when `seed` is null)
-/// and, for small finite spaces, the points suggested so far, so that it draws without replacement and knows
-/// when every point has been suggested ([Bergstra & Bengio, 2012](https://jmlr.org/papers/v13/bergstra12a.html)).
+/// and, for small finite spaces, the configurations suggested or observed so far, so that it draws without
+/// replacement and knows when every configuration has been tried
+/// ([Bergstra & Bengio, 2012](https://jmlr.org/papers/v13/bergstra12a.html)). A configuration ignores the
+/// fidelity: random search always samples a fidelity at its upper bound, and a trial observed at a lower fidelity
+/// counts as its configuration.
 ///
 /// - Complexity: O(d) per suggestion for d dimensions; for a finite space of at most
-///   ``RandomSearch/trackedCardinality`` points, O(cardinality) memory and expected O(cardinality · log
+///   ``RandomSearch/trackedCardinality`` configurations, O(cardinality) memory and expected O(cardinality · log
 ///   cardinality) draws to exhaust it.
 public struct RandomSearch: Algorithm {
+    /// The options of random search.
+    public struct Options: AlgorithmOptions {
+        /// `seed`: an integer, or null (the default) for a seed drawn once from the system's entropy.
+        public var seed: Int?
+
+        /// The option names.
+        public enum CodingKeys: String, CodingKey, CaseIterable {
+            /// `seed`.
+            case seed
+        }
+
+        /// `seed: null`.
+        public init() {}
+
+        /// Options with a seed.
+        ///
+        /// - Parameter seed: the seed, or `nil` for one from the system's entropy.
+        public init(seed: Int?) {
+            self.seed = seed
+        }
+    }
+
     /// `random`.
     public static let name = "random"
 
-    /// `seed`: an integer, or null (the default) for a seed from the system's entropy.
-    public static let defaultOptions: [String: JSONValue] = ["seed": .null]
-
-    /// Finite spaces up to this many points are sampled without replacement.
+    /// Finite spaces up to this many configurations are sampled without replacement.
     public static let trackedCardinality = 1000.0
 
-    /// The options in effect (`seed` as configured, null included).
-    public let configuration: [String: JSONValue]
-    /// The search space.
-    public let space: Space
     private var generator: SeededGenerator
-    /// Renderings of the points suggested or observed so far; `nil` for large or infinite spaces.
+    /// Renderings of the configurations suggested or observed so far; `nil` for large or infinite spaces.
     private var seen: Set<String>?
 
     /// Creates a random search.
     ///
     /// - Parameters:
-    ///   - space: the search space; every prior is supported.
-    ///   - options: `seed` (an integer or null).
-    ///   - maxTrials: ignored.
-    /// - Throws: ``AlgorithmError`` `.invalidOption` when `seed` is neither an integer nor null.
-    public init(space: Space, options: [String: JSONValue], maxTrials: Int?) throws {
-        let seed = options["seed"] ?? .null
-        switch seed {
-        case .null:
+    ///   - options: `seed`.
+    ///   - context: the search space (every prior is supported).
+    public init(options: Options, context: AlgorithmContext) {
+        if let seed = options.seed {
+            generator = SeededGenerator(seed: UInt64(bitPattern: Int64(seed)))
+        } else {
             generator = SeededGenerator()
-        case .int(let value):
-            generator = SeededGenerator(seed: UInt64(bitPattern: Int64(value)))
-        default:
-            throw AlgorithmError(
-                .invalidOption,
-                "random: option 'seed' must be an integer or null, not "
-                    + seed.pythonRepr
-            )
         }
-        self.space = space
-        self.configuration = ["seed": seed]
-        self.seen = space.cardinality <= Self.trackedCardinality ? [] : nil
+        seen = context.space.cardinality <= Self.trackedCardinality ? [] : nil
     }
 
     /// Draws up to `count` points from the priors.
     ///
-    /// In a small finite space, points suggested or observed before are not drawn again, and fewer points (or
-    /// none) are returned once the space is exhausted.
+    /// In a small finite space, configurations suggested or observed before are not drawn again, and fewer
+    /// points (or none) are returned once the space is exhausted.
     ///
-    /// - Parameter count: the number of points wanted.
-    /// - Returns: the points.
-    public mutating func suggest(count: Int) -> [[String: JSONValue]] {
+    /// - Parameters:
+    ///   - count: the number of points wanted.
+    ///   - context: the search space.
+    /// - Returns: the suggestions, without parents.
+    public mutating func suggest(count: Int, context: AlgorithmContext) -> [Suggestion] {
         guard count > 0 else { return [] }
-        guard var seen else { return (0..<count).map { _ in space.sample(using: &generator) } }
+        let space = context.space
+        guard var seen else { return (0..<count).map { _ in Suggestion(space.sample(using: &generator)) } }
         defer { self.seen = seen }
-        var points: [[String: JSONValue]] = []
+        var suggestions: [Suggestion] = []
         // Enough draws to find the last free point of the space with probability 1 - e^-20.
         let attemptsPerPoint = max(100, 20 * Int(space.cardinality))
-        while points.count < count, Double(seen.count) < space.cardinality {
+        while suggestions.count < count, Double(seen.count) < space.cardinality {
             var found = false
             for _ in 0..<attemptsPerPoint {
                 let point = space.sample(using: &generator)
-                if seen.insert(Self.key(space.params(from: point))).inserted {
-                    points.append(point)
+                if seen.insert(Self.key(point, space)).inserted {
+                    suggestions.append(Suggestion(point))
                     found = true
                     break
                 }
             }
             if !found { break }
         }
-        return points
+        return suggestions
     }
 
-    /// Remembers the points of `trials` in a small finite space; results are ignored.
+    /// Remembers the configurations of `trials` in a small finite space; results are ignored.
     ///
-    /// - Parameter trials: trials whose status changed.
-    public mutating func observe(_ trials: [Trial]) {
+    /// - Parameters:
+    ///   - trials: trials whose status changed.
+    ///   - context: the search space.
+    public mutating func observe(_ trials: [Trial], context: AlgorithmContext) {
         guard seen != nil else { return }
-        for trial in trials where space.contains(trial.values) {
-            seen?.insert(Self.key(trial.params))
+        for trial in trials where context.space.contains(trial.params) {
+            seen?.insert(Self.key(trial.params, context.space))
         }
     }
 
-    /// `true` once every point of a small finite space has been suggested or observed.
-    public var isDone: Bool {
+    /// `true` once every configuration of a small finite space has been suggested or observed.
+    ///
+    /// - Parameter context: the search space.
+    /// - Returns: whether the space is exhausted.
+    public func isDone(context: AlgorithmContext) -> Bool {
         guard let seen else { return false }
-        return Double(seen.count) >= space.cardinality
+        return Double(seen.count) >= context.space.cardinality
     }
 
-    private static func key(_ params: [Trial.Param]) -> String {
-        Trial.parametersRepresentation(params)
+    /// The rendering of the configuration of `params`: its fidelity at the upper bound, as sampled.
+    private static func key(_ params: Parameters, _ space: Space) -> String {
+        space.configuration(of: params).representation
     }
 }
 
 extension RandomSearch {
     private enum CodingKeys: String, CodingKey {
-        case configuration, space, generator, seen
+        case generator, seen
     }
 
-    /// Decodes the state written by ``encode(to:)``.
+    /// Decodes the state written by ``encode(to:)``, or by an earlier version (which also stored its options and
+    /// the space: they are ignored).
     ///
     /// - Throws: `DecodingError` when a member is missing or invalid.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        configuration = try container.decode([String: JSONValue].self, forKey: .configuration)
-        space = try container.decode(Space.self, forKey: .space)
         generator = try container.decode(SeededGenerator.self, forKey: .generator)
         seen = try container.decodeIfPresent([String].self, forKey: .seen).map(Set.init)
     }
 
-    /// Encodes the state; the seen points are sorted so that equal states give equal JSON.
+    /// Encodes the state; the seen configurations are sorted so that equal states give equal JSON.
     ///
     /// - Throws: `EncodingError` when a value cannot be encoded.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(configuration, forKey: .configuration)
-        try container.encode(space, forKey: .space)
         try container.encode(generator, forKey: .generator)
         try container.encodeIfPresent(seen?.sorted(), forKey: .seen)
     }

@@ -6,39 +6,102 @@ import Foundation
 /// on any machine can continue where another stopped. All randomness comes from a stored ``SeededGenerator``:
 /// the same seed and the same observations give the same suggestions.
 ///
-/// Bookkeeping (trial ids, deduplication, retries, the `max_trials` budget) is done by ``AlgorithmDriver``, not by
-/// each algorithm.
+/// The algorithm keeps only what it learns: the search space and the experiment's budget come with every call in
+/// an ``AlgorithmContext``. Bookkeeping (trial ids, deduplication, retries, the `max_trials` budget) is done by
+/// ``AlgorithmDriver``, not by each algorithm: a suggestion that is already a trial is dropped and the algorithm is
+/// asked again. The algorithm alone says when it has nothing more to suggest (``isDone(context:)``).
+///
+/// Adding one: a folder in OrionAlgorithms with the algorithm and its ``AlgorithmOptions``, one line in the
+/// registry (see CONTRIBUTING.md).
 public protocol Algorithm: Codable, Sendable {
+    /// The typed options, decoded from the experiment's configuration (Oríon's keys).
+    associatedtype Options: AlgorithmOptions
+
     /// The wire name used in configurations (`random`, `gridsearch`), lowercase.
     static var name: String { get }
 
-    /// Every option with its default value; the keys are the only options accepted.
-    static var defaultOptions: [String: JSONValue] { get }
-
-    /// Creates the algorithm for `space`.
+    /// Creates the algorithm.
     ///
     /// - Parameters:
-    ///   - space: the search space.
-    ///   - options: every key of ``defaultOptions``, with user values applied (already validated by name).
-    ///   - maxTrials: the experiment's budget, if any.
-    /// - Throws: ``AlgorithmError`` when an option has a bad value or the space is unsupported.
-    init(space: Space, options: [String: JSONValue], maxTrials: Int?) throws
+    ///   - options: the options, defaults filled in and types checked.
+    ///   - context: the search space and the experiment's budget.
+    /// - Throws: ``AlgorithmError`` when an option has a bad value for this space, or the space is unsupported.
+    init(options: Options, context: AlgorithmContext) throws
 
-    /// The options in effect (every key of ``defaultOptions``), as stored in the experiment.
-    var configuration: [String: JSONValue] { get }
-
-    /// Up to `count` new points (dimension name → value), each inside the space.
+    /// Up to `count` new suggestions, each inside the space.
     ///
-    /// Returns fewer (possibly none) when the algorithm has nothing to suggest now. The driver drops points that
-    /// were already suggested and asks again.
-    mutating func suggest(count: Int) -> [[String: JSONValue]]
+    /// Returns fewer (possibly none) when the algorithm has nothing to suggest now. The driver drops suggestions
+    /// that are already trials (same parameters, fidelity included) and asks again.
+    ///
+    /// - Parameters:
+    ///   - count: the most suggestions wanted.
+    ///   - context: the search space and the experiment's budget.
+    /// - Returns: the suggestions.
+    mutating func suggest(count: Int, context: AlgorithmContext) -> [Suggestion]
 
     /// Learns from trials whose status changed (registered, reserved, completed, broken...), including the
     /// trials this algorithm suggested itself. A trial may be observed several times as its status changes.
-    mutating func observe(_ trials: [Trial])
+    ///
+    /// - Parameters:
+    ///   - trials: the changed trials.
+    ///   - context: the search space and the experiment's budget.
+    mutating func observe(_ trials: [Trial], context: AlgorithmContext)
 
-    /// Whether the algorithm has nothing more to suggest (e.g. an exhausted grid).
-    var isDone: Bool { get }
+    /// Whether the algorithm has nothing more to suggest (an exhausted grid, every configuration of a finite space
+    /// tried at its highest fidelity...).
+    ///
+    /// - Parameter context: the search space and the experiment's budget.
+    /// - Returns: `true` once the search is over.
+    func isDone(context: AlgorithmContext) -> Bool
+}
+
+/// What an algorithm is told at every call: the search space, its numeric view and the experiment's budget.
+///
+/// The driver owns it and builds it once; algorithms do not store a copy of the space in their state.
+public struct AlgorithmContext: Sendable, Hashable {
+    /// The search space.
+    public let space: Space
+    /// The space as the unit cube, for model-based algorithms: `transform.encode(trial.params)` gives a trial's
+    /// vector, `transform.decode(vector)` a point to suggest (categories as one index coordinate each; build a
+    /// `SpaceTransform(space, categoricalEncoding: .oneHot)` for one-hot).
+    public let transform: SpaceTransform
+    /// The experiment's `max_trials`, if any.
+    public let maxTrials: Int?
+
+    /// Creates a context.
+    ///
+    /// - Parameters:
+    ///   - space: the search space.
+    ///   - maxTrials: the experiment's budget.
+    /// - Complexity: O(w) to build the transform, for a vector width of w.
+    public init(space: Space, maxTrials: Int? = nil) {
+        self.space = space
+        self.transform = SpaceTransform(space)
+        self.maxTrials = maxTrials
+    }
+}
+
+/// One point an algorithm suggests, with the trial it comes from, if any.
+///
+/// `Codable`, so that an algorithm can keep suggestions waiting in its state (a promotion queue).
+public struct Suggestion: Codable, Sendable, Hashable {
+    /// The parameters, one per dimension of the space (fidelity included).
+    public var parameters: Parameters
+    /// The id of the trial this one comes from, if any.
+    ///
+    /// The same configuration at a lower fidelity (a promotion), or the member a population-based child is copied
+    /// from. Stored as the trial's `parent`.
+    public var parent: String?
+
+    /// Creates a suggestion.
+    ///
+    /// - Parameters:
+    ///   - parameters: the point.
+    ///   - parent: the id of the trial it comes from.
+    public init(_ parameters: Parameters, parent: String? = nil) {
+        self.parameters = parameters
+        self.parent = parent
+    }
 }
 
 /// Makes algorithms from configurations and decodes stored states.
@@ -54,6 +117,9 @@ public protocol AlgorithmFactory: Sendable {
     func makeAlgorithm(_ config: AlgorithmConfig, space: Space, maxTrials: Int?) throws -> any Algorithm
 
     /// Decodes an algorithm of wire name `name` from its stored JSON state.
+    ///
+    /// - Throws: ``AlgorithmError`` `.corruptState` when the state cannot be decoded (the driver then rebuilds
+    ///   the algorithm from scratch by observing every trial again).
     func decodeAlgorithm(named name: String, from data: Data) throws -> any Algorithm
 }
 
@@ -71,6 +137,8 @@ public struct AlgorithmError: Error, CustomStringConvertible, Sendable {
         case unsupportedSpace
         /// The stored state could not be decoded.
         case corruptState
+        /// The configuration would need more resources than allowed (a grid too large to build).
+        case tooLarge
     }
 
     /// What went wrong.

@@ -94,8 +94,10 @@ extension AlgorithmDriver {
         return AlgorithmUpdate(state: state, newTrials: trials, output: output)
     }
 
-    /// Whether this driver was made for `experiment` as it is now (same id, space and algorithm configuration).
+    /// Whether this driver was made for `experiment` as it is now (same id, space, algorithm configuration and
+    /// budget).
     func matches(_ experiment: Experiment) -> Bool {
         experimentID == experiment.id && configuration == experiment.algorithm && space == experiment.space
+            && context.maxTrials == experiment.maxTrials
     }
 }

@@ -2,15 +2,18 @@ import Foundation
 
 /// The bookkeeping around any ``Algorithm``: which trials exist, duplicate suggestions, retries, trial creation.
 ///
-/// Algorithms only produce points and learn from trials; the driver turns points into ``Trial``s, drops points
-/// that already exist as trials (asking the algorithm again, up to ``maxRetries`` times) and remembers every trial
-/// id it saw. Its whole state is saved as JSON (see ``encodedState()``) under the experiment's algorithm lock, and
+/// Algorithms only produce suggestions and learn from trials; the driver turns suggestions into ``Trial``s (with
+/// their parent), drops those that already exist as trials (asking the algorithm again, up to ``maxRetries``
+/// times) and remembers every trial id it saw: it alone deduplicates. It hands the algorithm an
+/// ``AlgorithmContext`` (the space, the budget) at every call. Its whole state is saved as JSON (see ``encodedState()``) under the experiment's algorithm lock, and
 /// ``step(snapshot:cached:experiment:factory:count:now:)`` is the one function a worker runs under that lock.
 public struct AlgorithmDriver: Sendable {
     /// The experiment whose trials the driver produces.
     public let experimentID: String
     /// The search space.
-    public let space: Space
+    public var space: Space { context.space }
+    /// What the algorithm is told at every call: the space and the experiment's budget.
+    public let context: AlgorithmContext
     /// The algorithm configuration the driver was made from (the experiment's, as stored).
     public let configuration: AlgorithmConfig
     /// The algorithm.
@@ -67,7 +70,7 @@ public struct AlgorithmDriver: Sendable {
 
     private init(experiment: Experiment, algorithm: any Algorithm, known: KnownTrials, restarted: Bool) {
         self.experimentID = experiment.id
-        self.space = experiment.space
+        self.context = AlgorithmContext(space: experiment.space, maxTrials: experiment.maxTrials)
         self.configuration = experiment.algorithm
         self.algorithm = algorithm
         self.known = known
@@ -89,9 +92,12 @@ public struct AlgorithmDriver: Sendable {
         ).encoded()
     }
 
-    /// Whether nothing more can be produced: the algorithm says so, or every point of a finite space is a trial.
+    /// Whether nothing more can be produced, as the algorithm says.
+    ///
+    /// The driver does not count trials against the space's cardinality: with a fidelity dimension, one
+    /// configuration may be several trials, and only the algorithm knows when its last rung is done.
     public var isDone: Bool {
-        algorithm.isDone || Double(known.count) >= space.cardinality
+        algorithm.isDone(context: context)
     }
 
     /// Records trials as known and passes them to the algorithm.
@@ -100,15 +106,16 @@ public struct AlgorithmDriver: Sendable {
     public mutating func observe(_ trials: [Trial]) {
         guard !trials.isEmpty else { return }
         for trial in trials { known.insert(trial.id) }
-        algorithm.observe(trials)
+        algorithm.observe(trials, context: context)
     }
 
     /// Asks the algorithm for up to `count` new trials.
     ///
-    /// Points that are already trials (produced or observed before, or suggested twice) are dropped and the
-    /// algorithm is asked again, up to ``maxRetries`` more times; an empty answer ends the search early. Real
-    /// values given as integers are turned into doubles, so the trial id does not depend on how the algorithm
-    /// wrote them. The new trials are `new`, submitted at `now`, and known from now on.
+    /// Suggestions that are already trials (produced or observed before, or suggested twice; the same
+    /// configuration at another fidelity is a new trial) are dropped and the algorithm is asked again, up to
+    /// ``maxRetries`` more times; an empty answer ends the search early. Real values given as integers are turned
+    /// into doubles, so the trial id does not depend on how the algorithm wrote them. The new trials are `new`,
+    /// submitted at `now`, carry their suggestion's parent, and are known from now on.
     ///
     /// - Parameters:
     ///   - count: the most trials wanted.
@@ -119,11 +126,16 @@ public struct AlgorithmDriver: Sendable {
         var produced: [Trial] = []
         var retries = 0
         while produced.count < count, !isDone {
-            let points = algorithm.suggest(count: count - produced.count)
-            guard !points.isEmpty else { break }
+            let suggestions = algorithm.suggest(count: count - produced.count, context: context)
+            guard !suggestions.isEmpty else { break }
             var gotNew = false
-            for point in points where produced.count < count {
-                let trial = Trial(experimentID: experimentID, params: params(from: point), submitTime: now)
+            for suggestion in suggestions where produced.count < count {
+                let trial = Trial(
+                    experimentID: experimentID,
+                    params: normalized(suggestion.parameters),
+                    submitTime: now,
+                    parent: suggestion.parent
+                )
                 guard known.insert(trial.id) else { continue }
                 produced.append(trial)
                 gotNew = true
@@ -136,11 +148,14 @@ public struct AlgorithmDriver: Sendable {
         return produced
     }
 
-    /// The trial parameters of `point`, with integral real values written as doubles.
-    private func params(from point: [String: JSONValue]) -> [Trial.Param] {
-        space.params(from: point).map { param in
-            guard param.type == .real else { return param }
-            return Trial.Param(name: param.name, type: param.type, value: param.value.promotingIntegersToDoubles())
-        }
+    /// `parameters` with integral real values written as doubles (unchanged when there are none).
+    private func normalized(_ parameters: Parameters) -> Parameters {
+        guard parameters.contains(where: { $0.type == .real && $0.value.hasIntegers }) else { return parameters }
+        return Parameters(
+            parameters.map { param in
+                guard param.type == .real else { return param }
+                return Trial.Param(name: param.name, type: param.type, value: param.value.promotingIntegersToDoubles())
+            }
+        )
     }
 }

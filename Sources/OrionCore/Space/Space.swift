@@ -44,8 +44,18 @@ public struct Space: Hashable, Sendable {
     }
 
     /// The dimension called `name`, if any.
+    ///
+    /// - Complexity: O(log d) for d dimensions.
     public subscript(name: String) -> SpaceDimension? {
-        dimensions.first { $0.name == name }
+        var low = 0
+        var high = dimensions.count
+        while low < high {
+            let middle = (low + high) / 2
+            let current = dimensions[middle].name
+            if current == name { return dimensions[middle] }
+            if current < name { low = middle + 1 } else { high = middle }
+        }
+        return nil
     }
 
     /// The dimension names, sorted.
@@ -59,26 +69,32 @@ public struct Space: Hashable, Sendable {
     /// The fidelity dimension, if the space has one.
     public var fidelity: SpaceDimension? { dimensions.first { $0.kind == .fidelity } }
 
-    /// The number of distinct points: the product of the dimensions' cardinalities (`.infinity` when one is).
+    /// The number of distinct configurations: the product of the dimensions' cardinalities (`.infinity` when one
+    /// is).
+    ///
+    /// The fidelity dimension counts for 1: the same configuration at several fidelities is one configuration, so
+    /// a finite space searched by a multi-fidelity algorithm is not exhausted after its first rung.
     public var cardinality: Double { dimensions.reduce(1.0) { $0 * $1.cardinality } }
 
-    /// Draws a point: every dimension sampled from its prior, in name order.
+    /// Draws a point: every dimension sampled from its prior, in name order (a fidelity at its upper bound).
     ///
     /// - Parameter rng: the source of randomness.
-    /// - Returns: dimension name → value.
-    public func sample(using rng: inout some RandomNumberGenerator) -> [String: JSONValue] {
-        var point: [String: JSONValue] = [:]
-        for dimension in dimensions { point[dimension.name] = dimension.sample(using: &rng) }
-        return point
+    /// - Returns: the parameters, one per dimension.
+    public func sample(using rng: inout some RandomNumberGenerator) -> Parameters {
+        Parameters(
+            dimensions.map { Trial.Param(name: $0.name, type: $0.kind, value: $0.sample(using: &rng)) }
+        )
     }
 
-    /// Whether `point` has exactly the space's dimension names, each value inside its dimension.
+    /// Whether `point` has exactly the space's dimensions, each value inside its dimension and of its kind.
     ///
-    /// - Parameter point: dimension name → value.
+    /// - Parameter point: the parameters.
     /// - Returns: `true` when the point belongs to the space.
-    public func contains(_ point: [String: JSONValue]) -> Bool {
+    public func contains(_ point: Parameters) -> Bool {
         guard point.count == dimensions.count else { return false }
-        return dimensions.allSatisfy { dimension in point[dimension.name].map(dimension.contains) ?? false }
+        return zip(dimensions, point).allSatisfy { dimension, param in
+            dimension.name == param.name && dimension.kind == param.type && dimension.contains(param.value)
+        }
     }
 
     /// The trial parameters for `point`, sorted by name, each with its dimension's kind.
@@ -87,10 +103,23 @@ public struct Space: Hashable, Sendable {
     ///
     /// - Parameter point: dimension name → value.
     /// - Returns: the parameters in name order.
-    public func params(from point: [String: JSONValue]) -> [Trial.Param] {
-        dimensions.compactMap { dimension in
-            point[dimension.name].map { Trial.Param(name: dimension.name, type: dimension.kind, value: $0) }
-        }
+    public func params(from point: [String: JSONValue]) -> Parameters {
+        Parameters(
+            dimensions.compactMap { dimension in
+                point[dimension.name].map { Trial.Param(name: dimension.name, type: dimension.kind, value: $0) }
+            }
+        )
+    }
+
+    /// The same configuration with its fidelity (if the space has one) set to the fidelity's upper bound, the
+    /// value random sampling gives: two trials of one configuration at different fidelities have the same key.
+    ///
+    /// - Parameter point: parameters of this space.
+    /// - Returns: `point`, its fidelity value replaced.
+    public func configuration(of point: Parameters) -> Parameters {
+        guard let fidelity else { return point }
+        var generator = SeededGenerator(seed: 0)
+        return point.replacing(fidelity.name, with: fidelity.sample(using: &generator))
     }
 }
 

@@ -101,12 +101,27 @@ public struct SpaceTransform: Hashable, Sendable {
     /// The number of coordinates of an encoded vector.
     public var width: Int { coordinates.count }
 
-    /// The vector of `point`.
+    /// The vector of `point`, such as a trial's parameters.
     ///
     /// A dimension missing from the point takes its `default_value`; fidelity dimensions and names that are not
     /// dimensions of the space are ignored.
     ///
-    /// - Parameter point: dimension name → value, such as a trial's parameters.
+    /// - Parameter point: the parameters (`trial.params`).
+    /// - Returns: ``width`` coordinates, each in `[0, 1]`.
+    /// - Throws: ``SpaceError`` `outOfBounds` when a value is not a value of its dimension (wrong type, outside
+    ///   the prior, wrong shape), `invalidArguments` when a dimension without a default value is missing.
+    /// - Complexity: O(w + d log d) for a vector width of w and d dimensions; a real without `precision` may take
+    ///   up to 64 evaluations of the decoding to find the coordinate that gives it back exactly.
+    public func encode(_ point: Parameters) throws(SpaceError) -> [Double] {
+        try encode(values: space.dimensions.map { point[$0.name] })
+    }
+
+    /// The vector of a point written by hand, dimension name → value (as the `Parameters` overload).
+    ///
+    /// A dimension missing from the point takes its `default_value`; fidelity dimensions and names that are not
+    /// dimensions of the space are ignored.
+    ///
+    /// - Parameter point: dimension name → value.
     /// - Returns: ``width`` coordinates, each in `[0, 1]`.
     /// - Throws: ``SpaceError`` `outOfBounds` when a value is not a value of its dimension (wrong type, outside
     ///   the prior, wrong shape), `invalidArguments` when a dimension without a default value is missing.
@@ -123,11 +138,13 @@ public struct SpaceTransform: Hashable, Sendable {
     /// - Parameters:
     ///   - vector: ``width`` coordinates; any values (clipped to `[0, 1]`, `nan` read as 0.5).
     ///   - fidelity: the value of the fidelity dimensions, clipped to their bounds; `nil` for their upper bound.
-    /// - Returns: dimension name → value, for every dimension of the space.
+    /// - Returns: the parameters, one per dimension of the space, ready to be a ``Suggestion``.
     /// - Complexity: O(w) for a vector width of w.
-    public func decode(_ vector: [Double], fidelity: Double? = nil) -> [String: JSONValue] {
+    public func decode(_ vector: [Double], fidelity: Double? = nil) -> Parameters {
         let values = decodeValues(vector, fidelity: fidelity)
-        return Dictionary(uniqueKeysWithValues: zip(space.names, values))
+        return Parameters(
+            zip(space.dimensions, values).map { Trial.Param(name: $0.name, type: $0.kind, value: $1) }
+        )
     }
 
     /// `vector` moved to the encoding of its decoded point: integers and categories to the centre of their cell,

@@ -33,7 +33,7 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
     /// The experiment this trial belongs to.
     public var experimentID: String
     /// The parameters, sorted by name.
-    public var params: [Param]
+    public var params: Parameters
     /// The current status.
     public var status: TrialStatus
     /// The results reported by the script (empty until completed).
@@ -50,7 +50,10 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
     public var workingDir: String?
     /// The worker that holds or last held it, as `host:pid`.
     public var worker: String?
-    /// The id of the trial this one was forked from (population-based algorithms), if any.
+    /// The id of the trial this one comes from, if any.
+    ///
+    /// The same configuration at a lower fidelity (a promotion), or the member a population-based child was copied
+    /// from. Its script gets the parent's id and working directory in its environment.
     public var parent: String?
     /// The exit code of the script's last run, when it ran.
     public var exitCode: Int?
@@ -58,21 +61,27 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
     public var failure: String?
 
     /// Creates a `new` trial with an id derived from the experiment and the parameters.
-    public init(experimentID: String, params: [Param], submitTime: Date = Date(), parent: String? = nil) {
-        let sorted = params.sorted { $0.name < $1.name }
-        self.id = Trial.makeID(experimentID: experimentID, params: sorted)
+    ///
+    /// The id does not depend on `parent`: the same parameters (fidelity included) are the same trial, whoever
+    /// suggested them.
+    ///
+    /// - Parameters:
+    ///   - experimentID: the experiment's id.
+    ///   - params: the parameters.
+    ///   - submitTime: when the trial is registered.
+    ///   - parent: the id of the trial this one comes from (see ``parent``).
+    public init(experimentID: String, params: Parameters, submitTime: Date = Date(), parent: String? = nil) {
+        self.id = Trial.makeID(experimentID: experimentID, params: params)
         self.experimentID = experimentID
-        self.params = sorted
+        self.params = params
         self.status = .new
         self.results = []
         self.submitTime = submitTime
         self.parent = parent
     }
 
-    /// The parameters as a dictionary from dimension name to value.
-    public var values: [String: JSONValue] {
-        Dictionary(params.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-    }
+    /// The parameters, looked up by name: `trial.values["/lr"]?.doubleValue` (the same value as ``params``).
+    public var values: Parameters { params }
 
     /// The value of the first `objective` result, if any.
     public var objective: Double? {
@@ -80,20 +89,37 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
     }
 
     /// Oríon's rendering of the parameters, `"/x:-4.504,/y:0.09233"` (names sorted, Python `str` of values).
-    public static func parametersRepresentation(_ params: [Param]) -> String {
-        params.sorted { $0.name < $1.name }.map { "\($0.name):\($0.value.pythonString)" }.joined(separator: ",")
+    ///
+    /// - Parameter params: the parameters.
+    /// - Returns: ``Parameters/representation``.
+    public static func parametersRepresentation(_ params: Parameters) -> String {
+        params.representation
     }
 
     /// The trial id: the MD5 of the experiment id and Oríon's parameter rendering, as 32 hex digits.
-    public static func makeID(experimentID: String, params: [Param]) -> String {
-        MD5.hex(experimentID + "|" + parametersRepresentation(params))
+    ///
+    /// - Parameters:
+    ///   - experimentID: the experiment's id.
+    ///   - params: the parameters, fidelity included.
+    /// - Returns: 32 lowercase hex digits.
+    public static func makeID(experimentID: String, params: Parameters) -> String {
+        MD5.hex(experimentID + "|" + params.representation)
     }
 
     /// The MD5 of the parameters alone: the id Oríon 0.2.7 would give this trial.
-    public var paramsHash: String { MD5.hex(Trial.parametersRepresentation(params)) }
+    public var paramsHash: String { MD5.hex(params.representation) }
 }
 
 extension JSONValue {
+    /// Whether the value is an `.int` or an array holding one.
+    var hasIntegers: Bool {
+        switch self {
+        case .int: true
+        case .array(let values): values.contains { $0.hasIntegers }
+        default: false
+        }
+    }
+
     /// The value with every `.int` (also inside arrays) turned into a `.double`.
     public func promotingIntegersToDoubles() -> JSONValue {
         switch self {

@@ -9,7 +9,7 @@ import OrionCore
 /// let client = try await ExperimentClient.build(
 ///     name: "demo", space: ["/x": "uniform(-5, 10)"], storage: InMemoryStorage(), factory: AlgorithmRegistry.standard)
 /// while let trial = try await client.suggest() {
-///     try await client.observe(trial, objective: f(trial.values))
+///     try await client.observe(trial, objective: f(trial.params["/x"]?.doubleValue ?? 0))
 /// }
 /// ```
 public final class ExperimentClient: Sendable {
@@ -131,13 +131,14 @@ public final class ExperimentClient: Sendable {
     /// - Parameters:
     ///   - maxTrials: trials this call completes at most; `nil` runs until the experiment is done.
     ///   - configuration: concurrency and limits (its `maxTrials` is replaced by `maxTrials`).
-    ///   - objective: parameters in, objective value out; throwing marks the trial broken.
+    ///   - objective: parameters in (`params["/x"]?.doubleValue`), objective value out; throwing marks the trial
+    ///     broken.
     /// - Returns: what the worker did.
     /// - Throws: `StorageError` or `AlgorithmError` when trials cannot be produced or recorded.
     public func workon(
         maxTrials: Int? = nil,
         configuration: WorkerConfiguration = WorkerConfiguration(idleTimeout: .seconds(10)),
-        _ objective: @escaping @Sendable ([String: JSONValue]) async throws -> Double
+        _ objective: @escaping @Sendable (Parameters) async throws -> Double
     ) async throws -> WorkerReport {
         var configuration = configuration
         configuration.maxTrials = maxTrials ?? configuration.maxTrials

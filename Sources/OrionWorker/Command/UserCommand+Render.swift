@@ -8,12 +8,12 @@ extension UserCommand {
     /// never inside the sampled values; `{{` and `}}` write literal braces.
     ///
     /// - Parameters:
-    ///   - values: the trial's parameters by dimension name (`/lr`).
+    ///   - values: the trial's parameters (looked up by dimension name, `/lr`).
     ///   - context: the values of the templates.
     /// - Returns: the argv: the absolute program path first (the script, or the interpreter and the script).
     /// - Throws: ``CommandError`` `.missingValue` when `values` lacks one of the priors' dimensions,
     ///   `.unknownTemplate` or `.invalidArgument` for a bad template.
-    public func render(values: [String: JSONValue], context: TemplateContext) throws(CommandError) -> [String] {
+    public func render(values: Parameters, context: TemplateContext) throws(CommandError) -> [String] {
         var argv = launch
         argv.reserveCapacity(argv.count + pieces.count + priors.count)
         for piece in pieces {
@@ -31,9 +31,9 @@ extension UserCommand {
     }
 
     /// The rendered value of `dimension`.
-    private static func value(of dimension: String, in values: [String: JSONValue]) throws(CommandError) -> String {
+    private static func value(of dimension: String, in values: Parameters) throws(CommandError) -> String {
         guard let value = values[dimension] else {
-            let known = values.keys.sorted().joined(separator: ", ")
+            let known = values.names.joined(separator: ", ")
             throw CommandError(
                 .missingValue,
                 "the trial has no value for '\(dimension)' (it has \(known.isEmpty ? "none" : known)):"

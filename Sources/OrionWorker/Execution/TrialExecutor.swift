@@ -54,7 +54,7 @@ public struct ClosureExecutor: TrialExecutor {
     ///
     /// Throwing marks the trial broken with the error's description; throwing `CancellationError` marks it
     /// interrupted.
-    public typealias Objective = @Sendable ([String: JSONValue], TrialContext) async throws -> [TrialResult]
+    public typealias Objective = @Sendable (Parameters, TrialContext) async throws -> [TrialResult]
 
     private let objective: Objective
 
@@ -66,7 +66,7 @@ public struct ClosureExecutor: TrialExecutor {
     /// Calls the objective and validates its results.
     public func execute(_ context: TrialContext) async -> TrialOutcome {
         do {
-            let results = try await objective(context.trial.values, context)
+            let results = try await objective(context.trial.params, context)
             guard results.contains(where: { $0.type == .objective }) else {
                 return .broken(
                     reason: "the objective returned no result of type 'objective'",

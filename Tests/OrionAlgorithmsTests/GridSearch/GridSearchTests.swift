@@ -4,22 +4,47 @@ import OrionCore
 import OrionTesting
 import XCTest
 
+/// A grid search with its context, giving points as dictionaries for short assertions.
+private struct Grid {
+    var algorithm: GridSearch
+    let context: AlgorithmContext
+
+    var size: Int { algorithm.size }
+    var isDone: Bool { algorithm.isDone(context: context) }
+
+    mutating func suggest(count: Int) -> [[String: JSONValue]] {
+        algorithm.suggest(count: count, context: context).map { suggestion in
+            XCTAssertNil(suggestion.parent)
+            XCTAssertTrue(context.space.contains(suggestion.parameters), "\(suggestion.parameters)")
+            return Dictionary(uniqueKeysWithValues: suggestion.parameters.map { ($0.name, $0.value) })
+        }
+    }
+
+    /// The grid after a round trip through its JSON state.
+    func roundTrip() throws -> Grid {
+        let state = try JSONEncoder().encode(algorithm)
+        return Grid(algorithm: try JSONDecoder().decode(GridSearch.self, from: state), context: context)
+    }
+}
+
 final class GridSearchTests: XCTestCase {
     private func make(
         _ priors: [String: String],
         nValues: JSONValue = 100,
         maxTrials: Int? = nil
-    ) throws -> GridSearch {
-        try GridSearch(space: Space(priors: priors), options: ["n_values": nValues], maxTrials: maxTrials)
+    ) throws -> Grid {
+        let options = try GridSearch.Options.decode(["n_values": nValues], algorithm: "gridsearch")
+        let context = AlgorithmContext(space: try Space(priors: priors), maxTrials: maxTrials)
+        return Grid(algorithm: try GridSearch(options: options, context: context), context: context)
     }
 
     /// Every grid point, in order.
-    private func all(_ grid: GridSearch) -> [[String: JSONValue]] {
+    private func all(_ grid: Grid) -> [[String: JSONValue]] {
         var grid = grid
         return grid.suggest(count: grid.size)
     }
 
-    private func column(_ grid: GridSearch, _ name: String) -> [JSONValue] {
+    private func column(_ grid: Grid, _ name: String) -> [JSONValue] {
         all(grid).compactMap { $0[name] }
     }
 
@@ -147,10 +172,53 @@ final class GridSearchTests: XCTestCase {
         var grid = try make(["/x": "uniform(0, 1)"], nValues: 3)
         XCTAssertEqual(grid.suggest(count: 2).count, 2)
         XCTAssertFalse(grid.isDone)
-        var restored = try JSONDecoder().decode(GridSearch.self, from: JSONEncoder().encode(grid))
+        var restored = try grid.roundTrip()
         XCTAssertEqual(restored.suggest(count: 5), [["/x": 1.0]])
         XCTAssertTrue(restored.isDone)
         XCTAssertEqual(restored.suggest(count: 1), [])
+    }
+
+    /// The state saved before the typed interface (with its options) still loads and continues.
+    func testStateSavedByEarlierVersionsLoads() throws {
+        let grid = try make(["/x": "uniform(0, 1)"], nValues: 3)
+        let legacy = Data(
+            (#"{"axes":[{"kind":"real","name":"/x","shape":[],"values":[0,0.5,1]}],"configuration":{"n_values":3},"#
+                + #""cursor":1,"size":3}"#).utf8
+        )
+        var restored = Grid(algorithm: try JSONDecoder().decode(GridSearch.self, from: legacy), context: grid.context)
+        XCTAssertEqual(restored.suggest(count: 5), [["/x": 0.5], ["/x": 1.0]])
+        XCTAssertTrue(restored.isDone)
+    }
+
+    func testOptionsDecodeFromTheStoredShapeAndEncodeBack() throws {
+        XCTAssertEqual(try GridSearch.Options().jsonObject(), ["n_values": 100])
+        let perDimension = try GridSearch.Options.decode(["n_values": ["x": 3, "/y": 2]], algorithm: "gridsearch")
+        XCTAssertEqual(perDimension.nValues, .perDimension(["x": 3, "/y": 2]))
+        XCTAssertEqual(try perDimension.jsonObject(), ["n_values": ["x": 3, "/y": 2]])
+        XCTAssertEqual(try GridSearch.Options.decode(["n_values": 7.0], algorithm: "gridsearch").nValues, .all(7))
+        XCTAssertThrowsError(try GridSearch.Options.decode(["n_values": ["x": 0]], algorithm: "gridsearch")) {
+            XCTAssertEqual("\($0)", "gridsearch: n_values['x'] must be a positive integer, not 0")
+        }
+    }
+
+    /// Issue 9, item 10: `n_values: 100000000` used to build 10^8 values for minutes before shrinking the grid.
+    func testHugeNValuesFailsAtOnceNamingTheLimitAndTheGridSize() throws {
+        XCTAssertThrowsError(try make(["/x": "uniform(0, 1)", "/y": "uniform(0, 1)"], nValues: 100_000_000)) {
+            XCTAssertEqual(($0 as? AlgorithmError)?.code, .tooLarge)
+            XCTAssertEqual(
+                "\($0)",
+                "gridsearch: n_values asks for 100000000 values of '/x', a grid of up to 1e+16 points; the limit is "
+                    + "100000 values per dimension: lower n_values (the grid is shrunk to max_trials anyway)"
+            )
+        }
+        XCTAssertThrowsError(try make(["/k": "randint(0, 5)", "/x": "uniform(0, 1)"], nValues: ["/x": 200_000])) {
+            XCTAssertEqual(
+                "\($0)",
+                "gridsearch: n_values asks for 200000 values of '/x', a grid of up to 1000000.0 points; the limit is "
+                    + "100000 values per dimension: lower n_values (the grid is shrunk to max_trials anyway)"
+            )
+        }
+        XCTAssertEqual(try make(["/x": "uniform(0, 1)"], nValues: 100_000, maxTrials: 3).size, 3)
     }
 
     func testDeterministicProgressOnBranin() throws {

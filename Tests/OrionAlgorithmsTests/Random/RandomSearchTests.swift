@@ -4,13 +4,34 @@ import OrionCore
 import OrionTesting
 import XCTest
 
-final class RandomSearchTests: XCTestCase {
-    private func make(_ priors: [String: String], seed: JSONValue = 1) throws -> RandomSearch {
-        try RandomSearch(space: Space(priors: priors), options: ["seed": seed], maxTrials: nil)
+/// A random search with its context, giving points as dictionaries for short assertions.
+private struct Random {
+    var algorithm: RandomSearch
+    let context: AlgorithmContext
+
+    var isDone: Bool { algorithm.isDone(context: context) }
+
+    mutating func suggest(count: Int) -> [[String: JSONValue]] {
+        algorithm.suggest(count: count, context: context).map { suggestion in
+            XCTAssertNil(suggestion.parent)
+            XCTAssertTrue(context.space.contains(suggestion.parameters), "\(suggestion.parameters)")
+            return Dictionary(uniqueKeysWithValues: suggestion.parameters.map { ($0.name, $0.value) })
+        }
     }
 
-    private func roundTrip(_ algorithm: RandomSearch) throws -> RandomSearch {
-        try JSONDecoder().decode(RandomSearch.self, from: JSONEncoder().encode(algorithm))
+    mutating func observe(_ trials: [Trial]) { algorithm.observe(trials, context: context) }
+}
+
+final class RandomSearchTests: XCTestCase {
+    private func make(_ priors: [String: String], seed: JSONValue = 1) throws -> Random {
+        let options = try RandomSearch.Options.decode(["seed": seed], algorithm: "random")
+        let context = AlgorithmContext(space: try Space(priors: priors))
+        return Random(algorithm: RandomSearch(options: options, context: context), context: context)
+    }
+
+    private func roundTrip(_ random: Random) throws -> Random {
+        let state = try JSONEncoder().encode(random.algorithm)
+        return Random(algorithm: try JSONDecoder().decode(RandomSearch.self, from: state), context: random.context)
     }
 
     func testConformance() throws {
@@ -28,7 +49,7 @@ final class RandomSearchTests: XCTestCase {
 
     func testNullSeedIsDrawnOnceAndKeptInTheState() throws {
         var algorithm = try make(["/x": "uniform(0, 1)"], seed: .null)
-        XCTAssertEqual(algorithm.configuration, ["seed": .null])
+        XCTAssertEqual(try RandomSearch.Options().jsonObject(), ["seed": .null])
         _ = algorithm.suggest(count: 3)
         var restored = try roundTrip(algorithm)
         XCTAssertEqual(algorithm.suggest(count: 4), restored.suggest(count: 4))
@@ -81,9 +102,41 @@ final class RandomSearchTests: XCTestCase {
     func testContinuousSpaceKeepsNoPointsInItsState() throws {
         var algorithm = try make(["/x": "uniform(0, 1)"])
         _ = algorithm.suggest(count: 50)
-        let json = try XCTUnwrap(String(data: JSONEncoder().encode(algorithm), encoding: .utf8))
+        let json = try XCTUnwrap(String(data: JSONEncoder().encode(algorithm.algorithm), encoding: .utf8))
         XCTAssertFalse(json.contains("seen"))
         XCTAssertLessThan(json.count, 300)
+    }
+
+    func testFidelityIsIgnoredWhenCountingConfigurations() throws {
+        var algorithm = try make(["/int": "randint(0, 2)", "/epochs": "fidelity(1, 8, base=2)"])
+        let promoted = Trial(
+            experimentID: "e",
+            params: [
+                Trial.Param(name: "/epochs", type: .fidelity, value: 2),
+                Trial.Param(name: "/int", type: .integer, value: 0),
+            ]
+        )
+        algorithm.observe([promoted])
+        XCTAssertEqual(algorithm.suggest(count: 5), [["/epochs": 8, "/int": 1]])
+        XCTAssertTrue(algorithm.isDone)
+    }
+
+    /// The state saved before the typed interface (with the options and the space) still loads and continues.
+    func testStateSavedByEarlierVersionsLoads() throws {
+        let current = try make(["/cat": "choices(['a', 'b', 'c'])"])
+        let generator = try JSONEncoder().encode(try XCTUnwrap(current.algorithm))
+        let members = try XCTUnwrap(JSONSerialization.jsonObject(with: generator) as? [String: Any])
+        let legacy: [String: Any] = [
+            "configuration": ["seed": 1], "space": ["/cat": "choices(['a', 'b', 'c'])"],
+            "generator": members["generator"] ?? [:], "seen": ["/cat:a"],
+        ]
+        let data = try JSONSerialization.data(withJSONObject: legacy)
+        var restored = Random(
+            algorithm: try JSONDecoder().decode(RandomSearch.self, from: data),
+            context: current.context
+        )
+        XCTAssertEqual(Set(restored.suggest(count: 5)), [["/cat": "b"], ["/cat": "c"]])
+        XCTAssertTrue(restored.isDone)
     }
 
     func testProgressOnBraninBeatsLooseThreshold() throws {

@@ -5,46 +5,106 @@ import XCTest
 
 /// Suggests `/x = next, next + step, ...` (mod `modulo`), and remembers what it observed.
 private struct Sequence: Algorithm {
+    struct Options: AlgorithmOptions {
+        var step = 1
+        var modulo = 1000
+        var `repeat` = false
+        /// Done once this many points were suggested (never when nil).
+        var doneAfter: Int?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case step, modulo, `repeat`, doneAfter = "done_after"
+        }
+    }
+
     static let name = "sequence"
-    static let defaultOptions: [String: JSONValue] = ["step": 1, "modulo": 1000, "repeat": false]
-    var configuration: [String: JSONValue]
+    var options: Options
     var next = 0
+    var suggested = 0
     var suggestCalls = 0
     var observed: [String] = []
     var big: UInt64 = .max - 1  // a number JSONValue cannot hold
 
-    init(space: Space, options: [String: JSONValue], maxTrials: Int?) throws {
-        guard options["step"]?.intValue != nil else { throw AlgorithmError(.invalidOption, "step must be an integer") }
-        configuration = options
+    init(options: Options, context: AlgorithmContext) throws {
+        guard options.step != 0 else { throw AlgorithmError(.invalidOption, "step must not be 0") }
+        self.options = options
     }
 
-    mutating func suggest(count: Int) -> [[String: JSONValue]] {
+    mutating func suggest(count: Int, context: AlgorithmContext) -> [Suggestion] {
         suggestCalls += 1
-        let step = configuration["step"]?.intValue ?? 1
-        let modulo = configuration["modulo"]?.intValue ?? 1000
+        let count = options.doneAfter.map { min(count, max(0, $0 - suggested)) } ?? count
         return (0..<count).map { _ in
-            defer { if configuration["repeat"] != true { next = (next + step) % modulo } }
-            return ["/x": .int(next)]
+            defer {
+                suggested += 1
+                if !options.repeat { next = (next + options.step) % options.modulo }
+            }
+            return Suggestion([Trial.Param(name: "/x", type: context.space["/x"]?.kind ?? .integer, value: .int(next))])
         }
     }
 
-    mutating func observe(_ trials: [Trial]) { observed += trials.map(\.id) }
+    mutating func observe(_ trials: [Trial], context: AlgorithmContext) { observed += trials.map(\.id) }
 
-    var isDone: Bool { false }
+    func isDone(context: AlgorithmContext) -> Bool { options.doneAfter.map { suggested >= $0 } ?? false }
 }
 
 private struct SequenceFactory: AlgorithmFactory {
     func resolve(_ config: AlgorithmConfig) throws -> AlgorithmConfig {
         guard config.name == Sequence.name else { throw AlgorithmError(.unknownAlgorithm, "unknown") }
-        return AlgorithmConfig(name: config.name, options: Sequence.defaultOptions.merging(config.options) { $1 })
+        return AlgorithmConfig(
+            name: config.name,
+            options: try Sequence.Options.decode(config.options, algorithm: Sequence.name).jsonObject()
+        )
     }
 
     func makeAlgorithm(_ config: AlgorithmConfig, space: Space, maxTrials: Int?) throws -> any Algorithm {
-        try Sequence(space: space, options: resolve(config).options, maxTrials: maxTrials)
+        try Sequence(
+            options: Sequence.Options.decode(config.options, algorithm: Sequence.name),
+            context: AlgorithmContext(space: space, maxTrials: maxTrials)
+        )
     }
 
     func decodeAlgorithm(named name: String, from data: Data) throws -> any Algorithm {
         try JSONDecoder().decode(Sequence.self, from: data)
+    }
+}
+
+/// Suggests the points of its `script` option in order, then is done.
+private struct Scripted: Algorithm {
+    struct Options: AlgorithmOptions {
+        var script: [Suggestion] = []
+        enum CodingKeys: String, CodingKey, CaseIterable { case script }
+    }
+
+    static let name = "scripted"
+    var script: [Suggestion]
+
+    init(options: Options, context: AlgorithmContext) { script = options.script }
+
+    mutating func suggest(count: Int, context: AlgorithmContext) -> [Suggestion] {
+        defer { script.removeFirst(min(count, script.count)) }
+        return Array(script.prefix(count))
+    }
+
+    mutating func observe(_ trials: [Trial], context: AlgorithmContext) {}
+
+    func isDone(context: AlgorithmContext) -> Bool { script.isEmpty }
+}
+
+/// Makes one algorithm type, as a registry would.
+private struct SingleFactory<A: Algorithm>: AlgorithmFactory {
+    func resolve(_ config: AlgorithmConfig) throws -> AlgorithmConfig {
+        AlgorithmConfig(name: A.name, options: try A.Options.decode(config.options, algorithm: A.name).jsonObject())
+    }
+
+    func makeAlgorithm(_ config: AlgorithmConfig, space: Space, maxTrials: Int?) throws -> any Algorithm {
+        try A(
+            options: A.Options.decode(config.options, algorithm: A.name),
+            context: AlgorithmContext(space: space, maxTrials: maxTrials)
+        )
+    }
+
+    func decodeAlgorithm(named name: String, from data: Data) throws -> any Algorithm {
+        try JSONDecoder().decode(A.self, from: data)
     }
 }
 
@@ -66,7 +126,7 @@ final class AlgorithmDriverTests: XCTestCase {
         )
     }
 
-    private func xs(_ trials: [Trial]) -> [Int] { trials.compactMap { $0.values["/x"]?.intValue } }
+    private func xs(_ trials: [Trial]) -> [Int] { trials.compactMap { $0.params["/x"]?.intValue } }
 
     private func sequence(_ driver: AlgorithmDriver) throws -> Sequence {
         try XCTUnwrap(driver.algorithm as? Sequence)
@@ -108,15 +168,91 @@ final class AlgorithmDriverTests: XCTestCase {
         XCTAssertEqual(xs(driver.produce(count: 3, now: now)), [0, 2, 3])
     }
 
-    func testIsDoneWhenEveryPointOfAFiniteSpaceIsKnown() throws {
+    func testTheAlgorithmAloneSaysWhenItIsDone() throws {
+        // Every point of the space is a trial, but the algorithm is not done: the driver does not decide.
         var driver = try AlgorithmDriver(
             experiment: experiment(["modulo": 3], prior: "randint(0, 3)"),
             factory: factory
         )
-        XCTAssertFalse(driver.isDone)
         XCTAssertEqual(xs(driver.produce(count: 10, now: now)), [0, 1, 2])
-        XCTAssertTrue(driver.isDone)
+        XCTAssertFalse(driver.isDone)
         XCTAssertEqual(driver.produce(count: 1, now: now), [])
+
+        var limited = try AlgorithmDriver(experiment: experiment(["done_after": 2]), factory: factory)
+        XCTAssertFalse(limited.isDone)
+        XCTAssertEqual(xs(limited.produce(count: 10, now: now)), [0, 1])
+        XCTAssertTrue(limited.isDone)
+        XCTAssertEqual(limited.produce(count: 1, now: now), [])
+    }
+
+    func testOptionsAreTypedWithDefaultsAndRejectBadValues() throws {
+        XCTAssertEqual(
+            try factory.resolve(AlgorithmConfig(name: "sequence", options: ["step": 2])).options,
+            ["step": 2, "modulo": 1000, "repeat": false, "done_after": nil]
+        )
+        XCTAssertThrowsError(try factory.resolve(AlgorithmConfig(name: "sequence", options: ["stp": 2]))) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "unknown option 'stp' for algorithm 'sequence'; valid options: done_after, modulo, repeat, step"
+            )
+        }
+        XCTAssertThrowsError(try factory.resolve(AlgorithmConfig(name: "sequence", options: ["step": "two"]))) {
+            XCTAssertEqual("\($0)", "sequence: option 'step' must be an integer, not 'two'")
+        }
+        XCTAssertThrowsError(
+            try factory.resolve(AlgorithmConfig(name: "sequence", options: ["done_after": 1.5]))
+        ) {
+            XCTAssertEqual("\($0)", "sequence: option 'done_after' must be an integer or null, not 1.5")
+        }
+        XCTAssertThrowsError(try AlgorithmDriver(experiment: experiment(["step": 0]), factory: factory)) {
+            XCTAssertEqual("\($0)", "step must not be 0")
+        }
+    }
+
+    func testSuggestionsKeepTheirParentAndTheSamePointAtTheSameFidelityIsDropped() throws {
+        let space = try Space(priors: ["/x": "randint(0, 3)", "/epochs": "fidelity(1, 4, base=2)"])
+        func point(_ x: Int, _ epochs: Int) -> Parameters {
+            [
+                Trial.Param(name: "/x", type: .integer, value: .int(x)),
+                Trial.Param(name: "/epochs", type: .fidelity, value: .int(epochs)),
+            ]
+        }
+        let script = [
+            Suggestion(point(1, 1)), Suggestion(point(1, 2), parent: "p"), Suggestion(point(1, 2), parent: "q"),
+            Suggestion(point(1, 1), parent: "r"), Suggestion(point(1, 4), parent: "s"),
+        ]
+        let options = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(script))
+        let factory = SingleFactory<Scripted>()
+        let experiment = Experiment(
+            id: "exp",
+            name: "lineage",
+            space: space,
+            algorithm: try factory.resolve(AlgorithmConfig(name: "scripted", options: ["script": options]))
+        )
+        var driver = try AlgorithmDriver(experiment: experiment, factory: factory)
+        let trials = driver.produce(count: 5, now: now)
+        XCTAssertEqual(trials.map(\.params), [point(1, 1), point(1, 2), point(1, 4)])
+        XCTAssertEqual(trials.map(\.parent), [nil, "p", "s"])
+        XCTAssertEqual(
+            trials[1].id,
+            Trial.makeID(experimentID: "exp", params: point(1, 2)),
+            "the parent is not in the id"
+        )
+        XCTAssertEqual(Set(trials.map(\.id)).count, 3)
+        XCTAssertTrue(driver.isDone)
+        let state = try driver.encodedState()
+        XCTAssertEqual(try AlgorithmDriver(experiment: experiment, factory: factory, state: state).known, driver.known)
+    }
+
+    /// Model-based algorithms read trials through the context's transform and suggest decoded vectors.
+    func testContextCarriesTheSpaceTransform() throws {
+        var driver = try AlgorithmDriver(experiment: experiment(), factory: factory)
+        XCTAssertEqual(driver.context.transform, SpaceTransform(driver.space))
+        for trial in driver.produce(count: 3, now: now) {
+            let vector = try driver.context.transform.encode(trial.params)
+            XCTAssertEqual(vector.count, 1)
+            XCTAssertEqual(driver.context.transform.decode(vector), trial.params)
+        }
     }
 
     func testIntegralRealsBecomeDoubles() throws {
@@ -147,13 +283,14 @@ final class AlgorithmDriverTests: XCTestCase {
     func testStateWithReorderedMembersAndSpacesIsRead() throws {
         let experiment = try experiment()
         let algorithm = try JSONEncoder().encode(
-            try Sequence(space: experiment.space, options: experiment.algorithm.options, maxTrials: nil)
+            try Sequence(options: Sequence.Options(), context: AlgorithmContext(space: experiment.space))
         )
         var known = KnownTrials()
         known.insert("a")
         let text =
             "{ \"known\" : \"\(known.encoded)\",\n \"algorithm\" : \(String(decoding: algorithm, as: UTF8.self)) , "
-            + "\"configuration\": {\"step\": 1, \"modulo\": 1000, \"repeat\": false}, \"name\": \"sequence\" }"
+            + "\"configuration\": {\"step\": 1, \"modulo\": 1000, \"repeat\": false, \"done_after\": null}, "
+            + "\"name\": \"sequence\" }"
         let driver = try AlgorithmDriver(experiment: experiment, factory: factory, state: Data(text.utf8))
         XCTAssertEqual(driver.known.count, 1)
         XCTAssertTrue(driver.known.contains("a"))

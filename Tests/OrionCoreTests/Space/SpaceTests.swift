@@ -52,10 +52,10 @@ final class SpaceTests: XCTestCase {
         for _ in 0..<200 {
             let point = space.sample(using: &rng)
             XCTAssertTrue(space.contains(point), "\(point)")
-            let params = space.params(from: point)
-            XCTAssertEqual(params.map(\.name), space.names)
-            XCTAssertEqual(params.map(\.type), [.categorical, .fidelity, .integer, .real, .real])
-            XCTAssertEqual(params.map(\.value), space.names.compactMap { point[$0] })
+            XCTAssertEqual(point.names, space.names)
+            XCTAssertEqual(point.map(\.type), [.categorical, .fidelity, .integer, .real, .real])
+            let values = Dictionary(uniqueKeysWithValues: point.map { ($0.name, $0.value) })
+            XCTAssertEqual(space.params(from: values), point)
             XCTAssertEqual(point["/epochs"], 81)
         }
         var first = SeededGenerator(seed: 9)
@@ -65,12 +65,40 @@ final class SpaceTests: XCTestCase {
 
     func testContainsNeedsExactlyTheSpaceNames() throws {
         let space = try Space(priors: ["/x": "uniform(0, 1)", "/y": "choices(['a', 'b'])"])
-        XCTAssertTrue(space.contains(["/x": 0.5, "/y": "a"]))
-        XCTAssertFalse(space.contains(["/x": 0.5]))
-        XCTAssertFalse(space.contains(["/x": 0.5, "/y": "a", "/z": 1]))
-        XCTAssertFalse(space.contains(["/x": 0.5, "/z": "a"]))
-        XCTAssertFalse(space.contains(["/x": 2, "/y": "a"]))
-        XCTAssertEqual(space.params(from: ["/y": "b", "/z": 1]).map(\.name), ["/y"])
+        let x = Trial.Param(name: "/x", type: .real, value: 0.5)
+        let y = Trial.Param(name: "/y", type: .categorical, value: "a")
+        XCTAssertTrue(space.contains([x, y]))
+        XCTAssertTrue(space.contains([y, x]))
+        XCTAssertFalse(space.contains([x]))
+        XCTAssertFalse(space.contains([x, y, Trial.Param(name: "/z", type: .integer, value: 1)]))
+        XCTAssertFalse(space.contains([x, Trial.Param(name: "/z", type: .categorical, value: "a")]))
+        XCTAssertFalse(space.contains([Trial.Param(name: "/x", type: .real, value: 2), y]))
+        XCTAssertFalse(space.contains([Trial.Param(name: "/x", type: .integer, value: 0.5), y]), "wrong kind")
+        XCTAssertEqual(space.params(from: ["/y": "b", "/z": 1]).names, ["/y"])
+    }
+
+    func testSubscriptFindsDimensionsByName() throws {
+        let space = try Space(priors: ["/b": "uniform(0, 1)", "/a": "randint(0, 3)", "/c": "choices(['x'])"])
+        XCTAssertEqual(space["/a"]?.kind, .integer)
+        XCTAssertEqual(space["/b"]?.kind, .real)
+        XCTAssertEqual(space["/c"]?.kind, .categorical)
+        XCTAssertNil(space["/d"])
+        XCTAssertNil(space["/"])
+    }
+
+    func testConfigurationIgnoresTheFidelity() throws {
+        let space = try Space(priors: ["/x": "randint(0, 3)", "/epochs": "fidelity(1, 16, base=2)"])
+        XCTAssertEqual(space.cardinality, 3, "a fidelity does not multiply the configurations")
+        let low: Parameters = [
+            Trial.Param(name: "/x", type: .integer, value: 2), Trial.Param(name: "/epochs", type: .fidelity, value: 1),
+        ]
+        let high = low.replacing("/epochs", with: 16)
+        XCTAssertNotEqual(low, high)
+        XCTAssertEqual(space.configuration(of: low), high)
+        XCTAssertEqual(space.configuration(of: high), high)
+        let plain = try Space(priors: ["/x": "randint(0, 3)"])
+        let point: Parameters = [Trial.Param(name: "/x", type: .integer, value: 2)]
+        XCTAssertEqual(plain.configuration(of: point), point)
     }
 
     func testCodableRoundTrip() throws {

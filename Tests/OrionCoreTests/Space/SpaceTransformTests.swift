@@ -153,11 +153,12 @@ final class SpaceTransformTests: XCTestCase {
         let point: [String: JSONValue] = ["/x": [[0.1, 0.2], [0.3, 0.4]]]
         XCTAssertEqual(try transform.encode(point), [0.1, 0.2, 0.3, 0.4])
         XCTAssertEqual(transform.coordinates.map(\.element), [0, 1, 2, 3])
-        XCTAssertEqual(transform.decode([0.1, 0.2, 0.3, 0.4]), point)
+        XCTAssertEqual(transform.decode([0.1, 0.2, 0.3, 0.4]), transform.space.params(from: point))
+        XCTAssertEqual(try transform.encode(transform.space.params(from: point)), [0.1, 0.2, 0.3, 0.4])
         let categories = try self.transform("choices(['a', 'b'], shape=2)", encoding: .oneHot)
         XCTAssertEqual(try categories.encode(["/x": ["b", "a"]]), [0, 1, 1, 0])
         XCTAssertEqual(categories.coordinates.map(\.group), [0..<2, 0..<2, 2..<4, 2..<4])
-        XCTAssertEqual(categories.decode([1, 0, 0.4, 0.6]), ["/x": ["a", "b"]])
+        XCTAssertEqual(categories.decode([1, 0, 0.4, 0.6])["/x"], ["a", "b"])
     }
 
     func testFidelityHasNoCoordinateAndIsFilled() throws {
@@ -166,7 +167,8 @@ final class SpaceTransformTests: XCTestCase {
         )
         XCTAssertEqual(transform.width, 1)
         XCTAssertEqual(transform.fidelityNames, ["/epochs"])
-        XCTAssertEqual(transform.decode([0.5]), ["/x": 0.5, "/epochs": 16])
+        XCTAssertEqual(transform.decode([0.5]), transform.space.params(from: ["/x": 0.5, "/epochs": 16]))
+        XCTAssertEqual(transform.decode([0.5]).map(\.type), [.fidelity, .real])
         XCTAssertEqual(transform.decode([0.5], fidelity: 4)["/epochs"], 4)
         XCTAssertEqual(transform.decode([0.5], fidelity: 2.5)["/epochs"], 2.5)
         XCTAssertEqual(transform.decode([0.5], fidelity: 100)["/epochs"], 16)

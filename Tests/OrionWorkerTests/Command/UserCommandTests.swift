@@ -58,7 +58,22 @@ final class UserCommandTests: XCTestCase {
     )
 
     private func render(_ arguments: [String], _ values: [String: JSONValue]) throws -> [String] {
-        try command(arguments).render(values: values, context: context)
+        try command(arguments).render(values: params(values), context: context)
+    }
+
+    /// Parameters from values, each of the kind its JSON case suggests (enough for rendering).
+    private func params(_ values: [String: JSONValue]) -> Parameters {
+        Parameters(
+            values.map { name, value in
+                let kind: DimensionKind =
+                    switch value {
+                    case .int: .integer
+                    case .double: .real
+                    default: .categorical
+                    }
+                return Trial.Param(name: name, type: kind, value: value)
+            }
+        )
     }
 
     // MARK: - Marker forms
@@ -67,7 +82,7 @@ final class UserCommandTests: XCTestCase {
         let parsed = try command(["./train.py", "-x~uniform(0, 1)"])
         XCTAssertEqual(parsed.priors, ["/x": "uniform(0, 1)"])
         XCTAssertEqual(
-            try parsed.render(values: ["/x": 0.5], context: context),
+            try parsed.render(values: params(["/x": 0.5]), context: context),
             [directory + "/train.py", "-x", "0.5"]
         )
     }
@@ -82,7 +97,7 @@ final class UserCommandTests: XCTestCase {
         let parsed = try command(["./train.py", "--y~uniform(0, 1)"])
         XCTAssertEqual(parsed.priors, ["/y": "uniform(0, 1)"])
         XCTAssertEqual(
-            try parsed.render(values: ["/y": 0.25], context: context),
+            try parsed.render(values: params(["/y": 0.25]), context: context),
             [directory + "/train.py", "--y", "0.25"]
         )
     }
@@ -90,7 +105,7 @@ final class UserCommandTests: XCTestCase {
     func testValueFormPrior() throws {
         let parsed = try command(["./train.py", "--lr", "orion~loguniform(1e-5, 1)", "--seed", "3"])
         XCTAssertEqual(parsed.priors, ["/lr": "loguniform(1e-5, 1)"])
-        let argv = try parsed.render(values: ["/lr": 0.001], context: context)
+        let argv = try parsed.render(values: params(["/lr": 0.001]), context: context)
         XCTAssertEqual(argv, [directory + "/train.py", "--lr", "0.001", "--seed", "3"])
     }
 
@@ -98,7 +113,7 @@ final class UserCommandTests: XCTestCase {
         let parsed = try command(["./train.py", "--lr=orion~loguniform(1e-5, 1)"])
         XCTAssertEqual(parsed.priors, ["/lr": "loguniform(1e-5, 1)"])
         XCTAssertEqual(
-            try parsed.render(values: ["/lr": 0.5], context: context),
+            try parsed.render(values: params(["/lr": 0.5]), context: context),
             [directory + "/train.py", "--lr=0.5"]
         )
     }
@@ -106,7 +121,7 @@ final class UserCommandTests: XCTestCase {
     func testPositionalPriorIsNamedByItsIndexInTheCommand() throws {
         let parsed = try command(["./train.py", "data", "p~uniform(0, 1)", "--flag"])
         XCTAssertEqual(parsed.priors, ["/_pos_2": "uniform(0, 1)"])
-        let argv = try parsed.render(values: ["/_pos_2": 0.75], context: context)
+        let argv = try parsed.render(values: params(["/_pos_2": 0.75]), context: context)
         XCTAssertEqual(argv, [directory + "/train.py", "data", "0.75", "--flag"])
     }
 
@@ -118,7 +133,10 @@ final class UserCommandTests: XCTestCase {
     func testPositionalOrionPrefixBeforeAnyOption() throws {
         let parsed = try command(["./train.py", "orion~choices([1, 2])"])
         XCTAssertEqual(parsed.priors, ["/_pos_1": "choices([1, 2])"])
-        XCTAssertEqual(try parsed.render(values: ["/_pos_1": 2], context: context), [directory + "/train.py", "2"])
+        XCTAssertEqual(
+            try parsed.render(values: params(["/_pos_1": 2]), context: context),
+            [directory + "/train.py", "2"]
+        )
     }
 
     func testTildeAfterAnOptionValueIsText() throws {
@@ -126,7 +144,7 @@ final class UserCommandTests: XCTestCase {
         let parsed = try command(["./train.py", "--lr", "0.1", "x~uniform(0, 1)"])
         XCTAssertEqual(parsed.priors, [:])
         XCTAssertEqual(
-            try parsed.render(values: [:], context: context),
+            try parsed.render(values: params([:]), context: context),
             [directory + "/train.py", "--lr", "0.1", "x~uniform(0, 1)"]
         )
     }
@@ -135,7 +153,7 @@ final class UserCommandTests: XCTestCase {
         let items = ["a~/b", "--x~", "--data~/some/path", "--path=~/x", "--y=~uniform(0, 1)"]
         let parsed = try command(["./train.py"] + items)
         XCTAssertEqual(parsed.priors, [:])
-        XCTAssertEqual(try parsed.render(values: [:], context: context), [directory + "/train.py"] + items)
+        XCTAssertEqual(try parsed.render(values: params([:]), context: context), [directory + "/train.py"] + items)
     }
 
     func testPriorWithKeywordsHoldingEquals() throws {
@@ -146,7 +164,7 @@ final class UserCommandTests: XCTestCase {
             parsed.priors,
             ["/lr": "loguniform(1e-5, 1, precision=2)", "/opt": "choices([\"adam\", \"sgd\"])"]
         )
-        let argv = try parsed.render(values: ["/lr": 0.01, "/opt": "adam"], context: context)
+        let argv = try parsed.render(values: params(["/lr": 0.01, "/opt": "adam"]), context: context)
         XCTAssertEqual(argv, [directory + "/train.py", "--lr", "0.01", "--opt", "adam"])
     }
 
@@ -158,7 +176,7 @@ final class UserCommandTests: XCTestCase {
     func testValuesRenderPythonStyle() throws {
         let parsed = try command(["./train.py", "-a~a", "-b~b", "-c~c", "-d~d", "-e~e", "-f~f"])
         let argv = try parsed.render(
-            values: ["/a": 1.235e-05, "/b": 12350.0, "/c": 7, "/d": "sgd", "/e": [0.1, 0.2], "/f": true],
+            values: params(["/a": 1.235e-05, "/b": 12350.0, "/c": 7, "/d": "sgd", "/e": [0.1, 0.2], "/f": true]),
             context: context
         )
         XCTAssertEqual(
@@ -173,7 +191,7 @@ final class UserCommandTests: XCTestCase {
     func testNegativeNumbersAreValuesNotOptions() throws {
         let parsed = try command(["./train.py", "--shift", "-1", "-.5"])
         XCTAssertEqual(
-            try parsed.render(values: [:], context: context),
+            try parsed.render(values: params([:]), context: context),
             [directory + "/train.py", "--shift", "-1", "-.5"]
         )
         // `-1` is a value of --shift, so an orion~ item after it no longer follows an option name.
@@ -227,7 +245,7 @@ final class UserCommandTests: XCTestCase {
 
     func testMissingValueAtRender() throws {
         let parsed = try command(["./train.py", "--lr~uniform(0, 1)"])
-        XCTAssertThrowsError(try parsed.render(values: ["/x": 1], context: context)) { error in
+        XCTAssertThrowsError(try parsed.render(values: params(["/x": 1]), context: context)) { error in
             XCTAssertEqual((error as? CommandError)?.code, .missingValue)
         }
     }
@@ -240,7 +258,7 @@ final class UserCommandTests: XCTestCase {
         XCTAssertEqual(parsed.script, directory + "/train.py")
         XCTAssertEqual(parsed.arguments, ["./sub/../train.py", "--data", "./plain.py"])
         XCTAssertEqual(
-            try parsed.render(values: [:], context: context),
+            try parsed.render(values: params([:]), context: context),
             [directory + "/train.py", "--data", "./plain.py"]
         )
     }
@@ -254,7 +272,7 @@ final class UserCommandTests: XCTestCase {
         let parsed = try command(["python3", "plain.py", "--lr~uniform(0, 1)"])
         XCTAssertEqual(parsed.executable, binDirectory + "/python3")
         XCTAssertEqual(parsed.script, directory + "/plain.py")
-        let argv = try parsed.render(values: ["/lr": 0.5], context: context)
+        let argv = try parsed.render(values: params(["/lr": 0.5]), context: context)
         XCTAssertEqual(argv, [binDirectory + "/python3", directory + "/plain.py", "--lr", "0.5"])
     }
 
@@ -367,7 +385,7 @@ final class UserCommandTests: XCTestCase {
         let decoded = try JSONDecoder().decode(UserCommand.self, from: JSONEncoder().encode(parsed))
         XCTAssertEqual(decoded, parsed)
         XCTAssertEqual(
-            try decoded.render(values: ["/lr": 0.5], context: context),
+            try decoded.render(values: params(["/lr": 0.5]), context: context),
             [directory + "/train.py", "--lr", "0.5", "--out", "abc123", "p"]
         )
     }

@@ -1,0 +1,124 @@
+import Foundation
+
+/// The typed options of an ``Algorithm``: a `Codable` struct whose coding keys are Oríon's option names.
+///
+/// `init()` holds every default, in one place; `CodingKeys` lists the option names, so the registry can reject
+/// the others, naming the valid ones. A stored experiment keeps Oríon's shape for its algorithm
+/// (`{random: {seed: 1}}`): the options decode from that object and encode back to every key, defaults included
+/// (a `nil` optional as `null`). A value of the wrong type becomes one line such as
+/// `random: option 'seed' must be an integer or null, not 'abc'`; checks that need more than a type (a positive
+/// count) throw an ``AlgorithmError`` from `init(from:)`, or from the algorithm's initializer when they need the
+/// space.
+///
+/// ```swift
+/// public struct Options: AlgorithmOptions {
+///     public var seed: Int? = nil
+///     public var nInitialPoints = 20
+///     public enum CodingKeys: String, CodingKey, CaseIterable { case seed, nInitialPoints = "n_initial_points" }
+///     public init() {}
+/// }
+/// ```
+public protocol AlgorithmOptions: Codable, Sendable, Hashable {
+    /// The option names (Oríon's keys), every one of them.
+    associatedtype CodingKeys: CodingKey & CaseIterable
+
+    /// The options with every default value.
+    init()
+}
+
+extension AlgorithmOptions {
+    /// Every option with its value, as stored in the experiment (`nil` optionals as `.null`).
+    ///
+    /// - Returns: option name → value.
+    /// - Throws: ``AlgorithmError`` `.invalidOption` when a value cannot be written as JSON.
+    public func jsonObject() throws -> [String: JSONValue] {
+        var object: [String: JSONValue]
+        do {
+            let data = try JSONEncoder().encode(self)
+            object = try JSONDecoder().decode([String: JSONValue].self, from: data)
+        } catch {
+            throw AlgorithmError(.invalidOption, "the options \(self) cannot be written as JSON (\(error))")
+        }
+        for key in CodingKeys.allCases where object[key.stringValue] == nil { object[key.stringValue] = .null }
+        return object
+    }
+
+    /// The option names, sorted.
+    public static var names: [String] { CodingKeys.allCases.map(\.stringValue).sorted() }
+
+    /// Decodes the options from their stored object, filling defaults for missing keys.
+    ///
+    /// - Parameters:
+    ///   - object: option name → value; every key must be one of the defaults'.
+    ///   - algorithm: the algorithm's wire name, for messages.
+    /// - Returns: the options.
+    /// - Throws: ``AlgorithmError`` `.unknownOption` naming the valid options, `.invalidOption` for a value of
+    ///   the wrong type, or the options' own ``AlgorithmError``.
+    public static func decode(_ object: [String: JSONValue], algorithm: String) throws -> Self {
+        let defaults = try Self().jsonObject()
+        let unknown = object.keys.filter { defaults[$0] == nil }.sorted()
+        guard unknown.isEmpty else {
+            let list = unknown.map { "'\($0)'" }.joined(separator: ", ")
+            let valid = names.isEmpty ? "none" : names.joined(separator: ", ")
+            throw AlgorithmError(
+                .unknownOption,
+                "unknown option\(unknown.count == 1 ? "" : "s") \(list) for algorithm '\(algorithm)'; "
+                    + "valid options: \(valid)"
+            )
+        }
+        let merged = defaults.merging(object) { $1 }
+        do {
+            return try decoded(merged)
+        } catch let error as AlgorithmError {
+            throw error
+        } catch {
+            // Find the option at fault (JSONDecoder does not always say), and what it accepts.
+            let key = object.keys.sorted().first {
+                (try? decoded(defaults.merging([$0: object[$0] ?? .null]) { $1 })) == nil
+            }
+            guard let key, let value = object[key] else {
+                throw AlgorithmError(.invalidOption, "\(algorithm): invalid options \(merged) (\(error))")
+            }
+            func accepts(_ probe: JSONValue) -> Bool { (try? decoded(defaults.merging([key: probe]) { $1 })) != nil }
+            let probes: [(JSONValue, String)] = [
+                (.double(0.5), "a number"), (.int(1), "an integer"), (.string("a"), "a string"),
+                (.bool(true), "a boolean"),
+                (.array([]), "a list"), (.object([:]), "a mapping"),
+            ]
+            let expected = probes.first { accepts($0.0) }?.1 ?? "a valid value"
+            let nullable = value != .null && accepts(.null) ? " or null" : ""
+            throw AlgorithmError(
+                .invalidOption,
+                "\(algorithm): option '\(key)' must be \(expected)\(nullable), not \(value.pythonRepr)"
+            )
+        }
+    }
+
+    /// The options decoded from a complete object.
+    private static func decoded(_ object: [String: JSONValue]) throws -> Self {
+        let data = try JSONEncoder().encode(JSONValue.object(object))
+        return try JSONDecoder().decode(Self.self, from: data)
+    }
+}
+
+/// The options of an algorithm that has none.
+public struct NoOptions: AlgorithmOptions {
+    /// No option names.
+    public enum CodingKeys: CodingKey, CaseIterable {}
+
+    /// No options.
+    public init() {}
+
+    /// Decodes an empty object (the registry rejects every key before).
+    ///
+    /// - Parameter decoder: any decoder.
+    public init(from decoder: any Decoder) {}
+
+    /// Encodes an empty object.
+    ///
+    /// - Parameter encoder: the encoder.
+    /// - Throws: the encoder's errors.
+    public func encode(to encoder: any Encoder) throws {
+        _ = encoder.container(keyedBy: CodingKeys.self)
+    }
+}
