@@ -11,7 +11,8 @@ public enum Reports {
         return experiments.map { " " + $0.displayName }.joined(separator: "\n") + "\n"
     }
 
-    /// `orion status`: per experiment, trial counts by status with the best objective, or every trial with `all`.
+    /// `orion status`: per experiment, trial counts by status with the best objective, or every trial with `all`
+    /// (with a `parent` column when some trial was suggested from another one).
     public static func status(
         storage: any Storage,
         name: String? = nil,
@@ -34,10 +35,14 @@ public enum Reports {
         guard !trials.isEmpty else { return text + "empty\n\n" }
         let objective = Formatting.objectiveName(trials) ?? "objective"
         if all {
+            // Trials suggested from another one (a promotion, a PBT child) show it; other experiments look as in Oríon.
+            let lineage = trials.contains { $0.parent != nil }
             let rows = trials.map { trial in
                 [trial.id, trial.status.rawValue, trial.objective.map { Formatting.number($0) } ?? ""]
+                    + (lineage ? [trial.parent ?? ""] : [])
             }
-            text += Table(headers: ["id", "status", "min \(objective)"], rows: rows).render()
+            let headers = ["id", "status", "min \(objective)"] + (lineage ? ["parent"] : [])
+            text += Table(headers: headers, rows: rows).render()
         } else {
             var byStatus: [TrialStatus: [Trial]] = [:]
             for trial in trials { byStatus[trial.status, default: []].append(trial) }

@@ -1,0 +1,156 @@
+import Foundation
+import OrionAlgorithms
+import OrionCommands
+import OrionCore
+import OrionSQLite
+import OrionTesting
+import OrionWorker
+import XCTest
+
+/// A tiny ASHA-like algorithm: samples `configurations` distinct points at the lowest fidelity, then promotes every completed
+/// trial to the next fidelity (`low · base^k`) with the trial as parent, suggesting each promotion twice so that the
+/// driver's deduplication is exercised. Done once every configuration reached the highest fidelity.
+private struct Promoter: Algorithm {
+    struct Options: AlgorithmOptions {
+        var configurations = 3
+        enum CodingKeys: String, CodingKey, CaseIterable { case configurations }
+    }
+
+    static let name = "promoter"
+    var generator = SeededGenerator(seed: 7)
+    var sampled: Set<Parameters> = []
+    var pending: [Suggestion] = []
+    var finished: Set<Parameters> = []
+    let target: Int
+
+    init(options: Options, context: AlgorithmContext) throws {
+        guard context.space.fidelity != nil else {
+            throw AlgorithmError(.unsupportedSpace, "promoter needs a fidelity dimension")
+        }
+        target = options.configurations
+    }
+
+    mutating func suggest(count: Int, context: AlgorithmContext) -> [Suggestion] {
+        guard let fidelity = context.space.fidelity, case .fidelity(let low, _, _) = fidelity.prior else { return [] }
+        var suggestions: [Suggestion] = []
+        while suggestions.count < count, let promotion = pending.first {
+            pending.removeFirst()
+            suggestions += [promotion, promotion]
+        }
+        for _ in 0..<100 where suggestions.count < count && sampled.count < target {
+            let point = context.space.sample(using: &generator).replacing(fidelity.name, with: .int(Int(low)))
+            if sampled.insert(point).inserted { suggestions.append(Suggestion(point)) }
+        }
+        return suggestions
+    }
+
+    mutating func observe(_ trials: [Trial], context: AlgorithmContext) {
+        guard let fidelity = context.space.fidelity, case .fidelity(_, let high, let base) = fidelity.prior else {
+            return
+        }
+        for trial in trials where trial.status == .completed {
+            guard let level = trial.params[fidelity.name]?.doubleValue else { continue }
+            if level >= high {
+                finished.insert(context.space.configuration(of: trial.params))
+            } else {
+                let next = JSONValue.int(Int(min(level * base, high)))
+                pending.append(Suggestion(trial.params.replacing(fidelity.name, with: next), parent: trial.id))
+            }
+        }
+    }
+
+    func isDone(context: AlgorithmContext) -> Bool { finished.count >= target }
+}
+
+final class ReportsTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Issue 10, part 2: promotions (same configuration, higher fidelity, with a parent) are stored, deduplicated,
+    /// and shown with their parent by `orion status --all`; a finite space is not done after its first rung.
+    func testPromotionsAreStoredDeduplicatedAndShownWithTheirParent() async throws {
+        let storage = try SQLiteStorage(path: directory + "/orion.db")
+        let registry = AlgorithmRegistry(algorithms: [RandomSearch.self, Promoter.self])
+        let client = try await ExperimentClient.build(
+            name: "promote",
+            space: ["/x": "randint(0, 3)", "/epochs": "fidelity(1, 4, base=2)"],
+            algorithm: AlgorithmConfig(name: "promoter", options: ["configurations": 3]),
+            storage: storage,
+            factory: registry
+        )
+        var evaluated = 0
+        while let trial = try await client.suggest() {
+            evaluated += 1
+            XCTAssertLessThan(evaluated, 20, "the search does not end")
+            if evaluated >= 20 { break }
+            try await client.observe(trial, objective: trial.params["/x"]?.doubleValue ?? 0)
+        }
+
+        let trials = try await storage.trials(of: client.experiment.id, status: nil)
+        let space = client.experiment.space
+        // randint(0, 3) has 3 configurations; each runs at fidelities 1, 2 and 4.
+        XCTAssertEqual(space.cardinality, 3)
+        XCTAssertEqual(trials.count, 9, "\(trials.map(\.params))")
+        XCTAssertEqual(Set(trials.map(\.id)).count, 9)
+        XCTAssertEqual(Set(trials.map { space.configuration(of: $0.params) }).count, 3)
+        XCTAssertTrue(trials.allSatisfy { $0.status == .completed })
+        let byID = Dictionary(uniqueKeysWithValues: trials.map { ($0.id, $0) })
+        for trial in trials {
+            let epochs = try XCTUnwrap(trial.params["/epochs"]?.intValue)
+            guard epochs > 1 else {
+                XCTAssertNil(trial.parent)
+                continue
+            }
+            let parent = try XCTUnwrap(trial.parent.flatMap { byID[$0] }, "trial at \(epochs) epochs has no parent")
+            XCTAssertEqual(parent.params["/epochs"]?.intValue, epochs / 2)
+            XCTAssertEqual(parent.params["/x"], trial.params["/x"])
+        }
+
+        let report = try await Reports.status(storage: storage, name: "promote", all: true)
+        let lines = report.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 2 + 2 + 9, report)
+        XCTAssertEqual(lines[2].split(separator: " ").map(String.init), ["id", "status", "min", "objective", "parent"])
+        for trial in trials {
+            let row = try XCTUnwrap(lines.first { $0.hasPrefix(trial.id) }, report)
+            let objective = trial.objective.map { JSONValue.double($0).pythonString }
+            XCTAssertEqual(row.split(separator: " ").last.map(String.init), trial.parent ?? objective, row)
+        }
+    }
+
+    /// The conformance suite's exhaustion check holds for a multi-fidelity algorithm: 6 configurations, 18 trials.
+    func testMultiFidelityAlgorithmPassesTheExhaustionCheck() throws {
+        let registry = AlgorithmRegistry(algorithms: [Promoter.self])
+        let config = AlgorithmConfig(name: "promoter", options: ["configurations": 6])
+        let space = try TestSpaces.finiteWithFidelity()
+        try AlgorithmConformance.checkDoneOnExhaustedSpace(factory: registry, config: config, space: space)
+        try AlgorithmConformance.checkOptionsRoundTrip(factory: registry, config: config)
+        try AlgorithmConformance.checkNoDuplicates(factory: registry, config: config, space: space)
+    }
+
+    func testStatusAllHasNoParentColumnWithoutLineage() async throws {
+        let storage = try SQLiteStorage(path: directory + "/orion.db")
+        let client = try await ExperimentClient.build(
+            name: "plain",
+            space: ["/x": "uniform(0, 1)"],
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
+            maxTrials: 2,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+        while let trial = try await client.suggest() {
+            try await client.observe(trial, objective: trial.params["/x"]?.doubleValue ?? 0)
+        }
+        let report = try await Reports.status(storage: storage, name: "plain", all: true)
+        let lines = report.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[2].split(separator: " ").map(String.init), ["id", "status", "min", "objective"])
+        XCTAssertEqual(lines.count, 2 + 2 + 2, report)
+    }
+}
