@@ -152,7 +152,7 @@ final class AlgorithmRegistryTests: XCTestCase {
 private struct FixedPoint: Algorithm {
     struct Options: AlgorithmOptions {
         var value = 0.5
-        enum CodingKeys: String, CodingKey, CaseIterable { case value }
+        enum CodingKeys: String, CodingKey { case value }
     }
 
     static let name = "fixed"

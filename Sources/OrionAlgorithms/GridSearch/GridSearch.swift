@@ -22,9 +22,7 @@ public struct GridSearch: Algorithm {
         /// `n_values`: the number of values per dimension, for all dimensions or per dimension (100 by default).
         public var nValues: ValueCounts = .all(GridSearch.defaultValueCount)
 
-        /// The option names.
-        public enum CodingKeys: String, CodingKey, CaseIterable {
-            /// `n_values`.
+        private enum CodingKeys: String, CodingKey {
             case nValues = "n_values"
         }
 

@@ -19,12 +19,6 @@ public struct RandomSearch: Algorithm {
         /// `seed`: an integer, or null (the default) for a seed drawn once from the system's entropy.
         public var seed: Int?
 
-        /// The option names.
-        public enum CodingKeys: String, CodingKey, CaseIterable {
-            /// `seed`.
-            case seed
-        }
-
         /// `seed: null`.
         public init() {}
 

@@ -5,7 +5,8 @@ import Foundation
 /// Algorithms only produce suggestions and learn from trials; the driver turns suggestions into ``Trial``s (with
 /// their parent), drops those that already exist as trials (asking the algorithm again, up to ``maxRetries``
 /// times) and remembers every trial id it saw: it alone deduplicates. It hands the algorithm an
-/// ``AlgorithmContext`` (the space, the budget) at every call. Its whole state is saved as JSON (see ``encodedState()``) under the experiment's algorithm lock, and
+/// ``AlgorithmContext`` (the space, the budget) at every call. Its whole state is saved as JSON (see
+/// ``encodedState()``) under the experiment's algorithm lock, and
 /// ``step(snapshot:cached:experiment:factory:count:now:)`` is the one function a worker runs under that lock.
 public struct AlgorithmDriver: Sendable {
     /// The experiment whose trials the driver produces.

@@ -2,10 +2,10 @@ import Foundation
 
 /// The typed options of an ``Algorithm``: a `Codable` struct whose coding keys are Oríon's option names.
 ///
-/// `init()` holds every default, in one place; `CodingKeys` lists the option names, so the registry can reject
-/// the others, naming the valid ones. A stored experiment keeps Oríon's shape for its algorithm
+/// `init()` holds every default, in one place; the keys of the defaults are the option names, and the registry
+/// rejects the others, naming the valid ones. A stored experiment keeps Oríon's shape for its algorithm
 /// (`{random: {seed: 1}}`): the options decode from that object and encode back to every key, defaults included
-/// (a `nil` optional as `null`). A value of the wrong type becomes one line such as
+/// (a `nil` optional as `null`, a `Double` with its decimal point). A value of the wrong type becomes one line such as
 /// `random: option 'seed' must be an integer or null, not 'abc'`; checks that need more than a type (a positive
 /// count) throw an ``AlgorithmError`` from `init(from:)`, or from the algorithm's initializer when they need the
 /// space.
@@ -14,14 +14,11 @@ import Foundation
 /// public struct Options: AlgorithmOptions {
 ///     public var seed: Int? = nil
 ///     public var nInitialPoints = 20
-///     public enum CodingKeys: String, CodingKey, CaseIterable { case seed, nInitialPoints = "n_initial_points" }
+///     public enum CodingKeys: String, CodingKey { case seed, nInitialPoints = "n_initial_points" }
 ///     public init() {}
 /// }
 /// ```
 public protocol AlgorithmOptions: Codable, Sendable, Hashable {
-    /// The option names (Oríon's keys), every one of them.
-    associatedtype CodingKeys: CodingKey & CaseIterable
-
     /// The options with every default value.
     init()
 }
@@ -30,21 +27,24 @@ extension AlgorithmOptions {
     /// Every option with its value, as stored in the experiment (`nil` optionals as `.null`).
     ///
     /// - Returns: option name → value.
-    /// - Throws: ``AlgorithmError`` `.invalidOption` when a value cannot be written as JSON.
+    /// - Throws: ``AlgorithmError`` `.invalidOption` when the options are not a JSON object.
     public func jsonObject() throws -> [String: JSONValue] {
-        var object: [String: JSONValue]
+        let value: JSONValue
         do {
-            let data = try JSONEncoder().encode(self)
-            object = try JSONDecoder().decode([String: JSONValue].self, from: data)
+            value = try OptionsEncoder.encode(self)
         } catch {
             throw AlgorithmError(.invalidOption, "the options \(self) cannot be written as JSON (\(error))")
         }
-        for key in CodingKeys.allCases where object[key.stringValue] == nil { object[key.stringValue] = .null }
+        guard let object = value.objectValue else {
+            throw AlgorithmError(.invalidOption, "the options \(self) are not a JSON object but \(value.pythonRepr)")
+        }
         return object
     }
 
-    /// The option names, sorted.
-    public static var names: [String] { CodingKeys.allCases.map(\.stringValue).sorted() }
+    /// The option names, sorted: the keys of the defaults.
+    ///
+    /// - Throws: ``AlgorithmError`` `.invalidOption` when the defaults are not a JSON object.
+    public static func names() throws -> [String] { try Self().jsonObject().keys.sorted() }
 
     /// Decodes the options from their stored object, filling defaults for missing keys.
     ///
@@ -59,7 +59,7 @@ extension AlgorithmOptions {
         let unknown = object.keys.filter { defaults[$0] == nil }.sorted()
         guard unknown.isEmpty else {
             let list = unknown.map { "'\($0)'" }.joined(separator: ", ")
-            let valid = names.isEmpty ? "none" : names.joined(separator: ", ")
+            let valid = defaults.isEmpty ? "none" : defaults.keys.sorted().joined(separator: ", ")
             throw AlgorithmError(
                 .unknownOption,
                 "unknown option\(unknown.count == 1 ? "" : "s") \(list) for algorithm '\(algorithm)'; "
@@ -103,22 +103,6 @@ extension AlgorithmOptions {
 
 /// The options of an algorithm that has none.
 public struct NoOptions: AlgorithmOptions {
-    /// No option names.
-    public enum CodingKeys: CodingKey, CaseIterable {}
-
     /// No options.
     public init() {}
-
-    /// Decodes an empty object (the registry rejects every key before).
-    ///
-    /// - Parameter decoder: any decoder.
-    public init(from decoder: any Decoder) {}
-
-    /// Encodes an empty object.
-    ///
-    /// - Parameter encoder: the encoder.
-    /// - Throws: the encoder's errors.
-    public func encode(to encoder: any Encoder) throws {
-        _ = encoder.container(keyedBy: CodingKeys.self)
-    }
 }

@@ -13,7 +13,7 @@ import XCTest
 private struct Promoter: Algorithm {
     struct Options: AlgorithmOptions {
         var configurations = 3
-        enum CodingKeys: String, CodingKey, CaseIterable { case configurations }
+        enum CodingKeys: String, CodingKey { case configurations }
     }
 
     static let name = "promoter"

@@ -12,7 +12,7 @@ private struct Sequence: Algorithm {
         /// Done once this many points were suggested (never when nil).
         var doneAfter: Int?
 
-        enum CodingKeys: String, CodingKey, CaseIterable {
+        enum CodingKeys: String, CodingKey {
             case step, modulo, `repeat`, doneAfter = "done_after"
         }
     }
@@ -72,7 +72,7 @@ private struct SequenceFactory: AlgorithmFactory {
 private struct Scripted: Algorithm {
     struct Options: AlgorithmOptions {
         var script: [Suggestion] = []
-        enum CodingKeys: String, CodingKey, CaseIterable { case script }
+        enum CodingKeys: String, CodingKey { case script }
     }
 
     static let name = "scripted"

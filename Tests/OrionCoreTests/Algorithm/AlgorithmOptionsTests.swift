@@ -7,12 +7,13 @@ private struct Options: AlgorithmOptions {
     var seed: Int?
     var nInitialPoints = 20
     var gamma = 0.25
+    var ratio = 1.0
     var equalWeight = false
     var strategy = "max"
     var fidelities: [Int] = []
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case seed, gamma, strategy, fidelities
+    enum CodingKeys: String, CodingKey {
+        case seed, gamma, ratio, strategy, fidelities
         case nInitialPoints = "n_initial_points"
         case equalWeight = "equal_weight"
     }
@@ -35,11 +36,14 @@ final class AlgorithmOptionsTests: XCTestCase {
         XCTAssertEqual(
             try Options().jsonObject(),
             [
-                "seed": nil, "n_initial_points": 20, "gamma": 0.25, "equal_weight": false, "strategy": "max",
-                "fidelities": [],
+                "seed": nil, "n_initial_points": 20, "gamma": 0.25, "ratio": .double(1), "equal_weight": false,
+                "strategy": "max", "fidelities": [],
             ]
         )
-        XCTAssertEqual(Options.names, ["equal_weight", "fidelities", "gamma", "n_initial_points", "seed", "strategy"])
+        XCTAssertEqual(
+            try Options.names(),
+            ["equal_weight", "fidelities", "gamma", "n_initial_points", "ratio", "seed", "strategy"]
+        )
     }
 
     func testDecodesOrionsKeysAndFillsDefaults() throws {
@@ -56,7 +60,7 @@ final class AlgorithmOptionsTests: XCTestCase {
             ["n_initial_point": 5],
             .unknownOption,
             "unknown option 'n_initial_point' for algorithm 'tpe'; valid options: equal_weight, fidelities, gamma, "
-                + "n_initial_points, seed, strategy"
+                + "n_initial_points, ratio, seed, strategy"
         )
     }
 
