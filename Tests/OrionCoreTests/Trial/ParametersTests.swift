@@ -19,6 +19,8 @@ final class ParametersTests: XCTestCase {
         XCTAssertEqual(params.index(of: "/opt"), 2)
         XCTAssertEqual(params[0], epochs, "integer positions are the collection's")
         XCTAssertEqual(Parameters([lr, opt, epochs]), params, "order of construction does not matter")
+        let trial = Trial(experimentID: "e", params: [.init(name: "/x", type: .real, value: 0.5)])
+        XCTAssertEqual(trial.params["/x"], 0.5, "an array literal of implicit members is parameters")
     }
 
     func testLookupFindsEveryNameOfALargePoint() {
