@@ -99,21 +99,21 @@ func storageOperations(count: Int) async throws {
         try await storage.registerTrials([trial])
     }
     try await measure("countTrials") { _ in _ = try await storage.countTrials(of: experiment.id) }
-    var reserved: [Trial] = []
+    var reserved: [Reservation] = []
     try await measure("reserveTrial") { _ in
-        if let trial = try await storage.reserveTrial(of: experiment.id, worker: "bench", at: Date()) {
-            reserved.append(trial)
+        if let reservation = try await storage.reserveTrial(of: experiment.id, worker: "bench", at: Date()) {
+            reserved.append(reservation)
         }
     }
     try await measure("updateTrial (complete)") { index in
-        var trial = reserved[index]
+        var trial = reserved[index].trial
         trial.status = .completed
         trial.results = [.objective(0)]
-        _ = try await storage.updateTrial(trial, expecting: .reserved)
+        _ = try await storage.updateTrial(trial, holding: reserved[index].token)
     }
     let encoder = JSONEncoder()
     let decoder = JSONDecoder()
-    let sample = reserved[0]
+    let sample = reserved[0].trial
     try await measure("JSON encode + decode of a trial") { _ in
         _ = try decoder.decode(Trial.self, from: try encoder.encode(sample))
     }

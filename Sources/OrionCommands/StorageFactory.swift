@@ -4,7 +4,8 @@ import OrionSQLite
 
 /// Opens a storage from its address; the only place that knows which backend serves which URL scheme.
 ///
-/// - `sqlite:///absolute/path/orion.db` (or a plain path): SQLite, the default;
+/// - `sqlite:///absolute/path/orion.db` (or a plain path): SQLite, the default; `?busy_timeout=SECONDS` sets how
+///   long a write waits for other processes (60 s by default);
 /// - `memory:`: in this process only (tests, `--debug`);
 /// - `postgres://user@host:port/db`: PostgreSQL (not in this version).
 public enum StorageFactory {
@@ -21,45 +22,78 @@ public enum StorageFactory {
     ///   - address: a storage URL or a path.
     ///   - environment: where `XDG_DATA_HOME` and `HOME` are read for the default location.
     ///   - currentDirectory: what relative paths are relative to.
+    ///   - create: whether a missing database is created (`orion hunt`, `init-only`, `insert`); commands that only
+    ///     read pass `false`, so that a mistyped address is an error naming the path, not a new empty file.
     /// - Returns: the opened storage.
-    /// - Throws: `StorageError` `.invalidAddress` for an unknown scheme, or the backend's error.
+    /// - Throws: `StorageError` `.invalidAddress` for an unknown scheme or option, `.notFound` for a missing
+    ///   database when `create` is `false`, or the backend's error.
     public static func open(
         address: String?,
         environment: [String: String],
-        currentDirectory: String = FileManager.default.currentDirectoryPath
+        currentDirectory: String = FileManager.default.currentDirectoryPath,
+        create: Bool = true
     ) throws -> any Storage {
         guard let address, !address.isEmpty else {
-            return try SQLiteStorage(path: defaultPath(environment: environment))
+            return try SQLiteStorage(path: defaultPath(environment: environment), create: create)
         }
         if address == "memory:" || address == "memory://" { return InMemoryStorage() }
-        if address.hasPrefix("sqlite://") {
-            let path = String(address.dropFirst("sqlite://".count))
-            guard !path.isEmpty else {
-                throw StorageError(
-                    .invalidAddress,
-                    "storage address '\(address)' has no path: use sqlite:///path/orion.db"
-                )
-            }
-            return try SQLiteStorage(path: absolute(path, in: currentDirectory))
-        }
-        if address.hasPrefix("sqlite:") {
-            return try SQLiteStorage(path: absolute(String(address.dropFirst("sqlite:".count)), in: currentDirectory))
-        }
         if address.hasPrefix("postgres://") || address.hasPrefix("postgresql://") {
             throw StorageError(
                 .invalidAddress,
                 "PostgreSQL storage is not available in this version: use sqlite:///path/orion.db"
             )
         }
-        if let colon = address.firstIndex(of: ":"), address[..<colon].allSatisfy(\.isLetter),
-            address[address.index(after: colon)...].hasPrefix("//")
+        let (location, busyTimeout) = try sqliteOptions(of: address)
+        if location.hasPrefix("sqlite://") {
+            let path = String(location.dropFirst("sqlite://".count))
+            guard !path.isEmpty else {
+                throw StorageError(
+                    .invalidAddress,
+                    "storage address '\(address)' has no path: use sqlite:///path/orion.db"
+                )
+            }
+            return try SQLiteStorage(
+                path: absolute(path, in: currentDirectory),
+                busyTimeout: busyTimeout,
+                create: create
+            )
+        }
+        if location.hasPrefix("sqlite:") {
+            let path = absolute(String(location.dropFirst("sqlite:".count)), in: currentDirectory)
+            return try SQLiteStorage(path: path, busyTimeout: busyTimeout, create: create)
+        }
+        if let colon = location.firstIndex(of: ":"), location[..<colon].allSatisfy(\.isLetter),
+            location[location.index(after: colon)...].hasPrefix("//")
         {
             throw StorageError(
                 .invalidAddress,
-                "unknown storage scheme '\(address[..<colon])' in '\(address)': use sqlite:///path/orion.db or memory:"
+                "unknown storage scheme '\(location[..<colon])' in '\(address)': use sqlite:///path/orion.db or memory:"
             )
         }
-        return try SQLiteStorage(path: absolute(address, in: currentDirectory))
+        return try SQLiteStorage(
+            path: absolute(location, in: currentDirectory),
+            busyTimeout: busyTimeout,
+            create: create
+        )
+    }
+
+    /// Splits `?busy_timeout=SECONDS` off an SQLite address.
+    private static func sqliteOptions(of address: String) throws -> (location: String, busyTimeout: Duration) {
+        guard let question = address.firstIndex(of: "?") else { return (address, .seconds(60)) }
+        let location = String(address[..<question])
+        var busyTimeout: Duration = .seconds(60)
+        for option in address[address.index(after: question)...].split(separator: "&") {
+            let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, parts[0] == "busy_timeout", let seconds = Double(parts[1]), seconds >= 0 else {
+                throw StorageError(
+                    .invalidAddress,
+                    "unknown option '\(option)' in storage address '\(address)': the only option is "
+                        + "busy_timeout=SECONDS, e.g. sqlite:///path/orion.db?busy_timeout=30"
+                )
+            }
+            busyTimeout = .milliseconds(Int64((seconds * 1000).rounded()))
+        }
+        return (location, busyTimeout)
     }
 
     private static func absolute(_ path: String, in directory: String) -> String {

@@ -52,6 +52,23 @@ enum Queries {
         );
         """
 
+    /// Migration `v2-reservation-tokens`: the owner token of each reservation; trials reserved before the
+    /// migration get one, so that whoever reclaims them can present it.
+    static let addReservationTokens = """
+        ALTER TABLE trials ADD COLUMN owner_token TEXT;
+        UPDATE trials SET owner_token = lower(hex(randomblob(16))) WHERE status = 'reserved';
+        """
+
+    /// The names of the file's tables (SQLite's own excepted).
+    static func tableNames(_ db: Database) throws -> Set<String> {
+        Set(
+            try String.fetchAll(
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        )
+    }
+
     /// Sets the pragmas of every new connection (WAL is set by GRDB's `DatabasePool`).
     static func preparePragmas(_ db: Database) throws {
         try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -185,50 +202,87 @@ enum Queries {
         }
     }
 
-    /// A row of `trials` as read back: its insertion number and its document.
+    /// A row of `trials` as read back: its insertion number, status, owner token and document.
     struct TrialRow: FetchableRecord {
         var sequence: Int64
         var status: String
+        var token: String?
         var document: String
 
         init(row: Row) throws {
             sequence = try row.decode(forColumn: "seq")
             status = try row.decode(forColumn: "status")
+            token = try row.decode(forColumn: "owner_token")
             document = try row.decode(forColumn: "document")
         }
     }
 
     /// Inserts a trial unless its experiment has its id already; returns whether it was inserted.
+    ///
+    /// A trial registered as reserved gets an owner token.
     static func insertTrial(_ db: Database, _ columns: TrialColumns, revision: Int) throws -> Bool {
+        let token = columns.status == TrialStatus.reserved.rawValue ? Reservation.makeToken() : nil
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO trials (experiment_id, id, status, submit_time, start_time, end_time, heartbeat,
-                    worker, revision, document)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    worker, revision, owner_token, document)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
                 columns.experimentID, columns.id, columns.status, columns.submitTime, columns.startTime,
-                columns.endTime, columns.heartbeat, columns.worker, revision, columns.document,
+                columns.endTime, columns.heartbeat, columns.worker, revision, token, columns.document,
             ]
         )
         return db.changesCount > 0
     }
 
-    /// Rewrites the trial at `sequence`.
-    static func updateTrial(_ db: Database, sequence: Int64, _ columns: TrialColumns, revision: Int?) throws {
+    /// Rewrites the trial at `sequence` with its owner token (`nil` when it is not reserved); a `nil` revision
+    /// keeps the stored one.
+    static func updateTrial(
+        _ db: Database,
+        sequence: Int64,
+        _ columns: TrialColumns,
+        revision: Int?,
+        token: String?
+    ) throws {
         try db.cachedStatement(
             sql: """
                 UPDATE trials SET status = ?, submit_time = ?, start_time = ?, end_time = ?, heartbeat = ?,
-                    worker = ?, revision = COALESCE(?, revision), document = ?
+                    worker = ?, revision = COALESCE(?, revision), owner_token = ?, document = ?
                 WHERE seq = ?
                 """
         ).execute(
             arguments: [
                 columns.status, columns.submitTime, columns.startTime, columns.endTime, columns.heartbeat,
-                columns.worker, revision, columns.document, sequence,
+                columns.worker, revision, token, columns.document, sequence,
             ]
         )
+    }
+
+    /// The experiment's `reserved` trials, by submission time then insertion.
+    static func reservedTrials(_ db: Database, experimentID: String) throws -> [TrialRow] {
+        try TrialRow.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT seq, status, owner_token, document FROM trials INDEXED BY trials_by_status
+                    WHERE experiment_id = ? AND status = 'reserved' ORDER BY submit_time, seq
+                    """
+            ),
+            arguments: [experimentID]
+        )
+    }
+
+    /// Checkpoints the write-ahead log into the database file and empties it.
+    ///
+    /// - Returns: whether the log was emptied (`false` when another process's reader kept it in use).
+    static func checkpoint(_ db: Database) throws -> Bool {
+        do {
+            try db.checkpoint(.truncate)
+            return true
+        } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
+            return false
+        }
     }
 
     /// The oldest reservable trial of the experiment (submission time, then insertion).
@@ -236,7 +290,7 @@ enum Queries {
         try TrialRow.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT seq, status, document FROM trials INDEXED BY trials_reservable
+                    SELECT seq, status, owner_token, document FROM trials INDEXED BY trials_reservable
                     WHERE experiment_id = ? AND status IN ('new', 'interrupted', 'suspended')
                     ORDER BY submit_time, seq LIMIT 1
                     """
@@ -248,14 +302,16 @@ enum Queries {
     /// One trial by id.
     static func trial(_ db: Database, experimentID: String, id: String) throws -> TrialRow? {
         try TrialRow.fetchOne(
-            db.cachedStatement(sql: "SELECT seq, status, document FROM trials WHERE experiment_id = ? AND id = ?"),
+            db.cachedStatement(
+                sql: "SELECT seq, status, owner_token, document FROM trials WHERE experiment_id = ? AND id = ?"
+            ),
             arguments: [experimentID, id]
         )
     }
 
     /// The experiment's trials with one of `statuses` (all when `nil`), by submission time then insertion.
     static func trials(_ db: Database, experimentID: String, statuses: [TrialStatus]?) throws -> [TrialRow] {
-        var sql = "SELECT seq, status, document FROM trials WHERE experiment_id = ?"
+        var sql = "SELECT seq, status, owner_token, document FROM trials WHERE experiment_id = ?"
         var arguments: StatementArguments = [experimentID]
         if let statuses {
             sql += " AND status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")"
@@ -269,7 +325,7 @@ enum Queries {
         try TrialRow.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT seq, status, document FROM trials
+                    SELECT seq, status, owner_token, document FROM trials
                     WHERE experiment_id = ? AND status = 'reserved' AND (heartbeat IS NULL OR heartbeat < ?)
                     ORDER BY submit_time, seq
                     """
@@ -283,7 +339,7 @@ enum Queries {
         try TrialRow.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT seq, status, document FROM trials
+                    SELECT seq, status, owner_token, document FROM trials
                     WHERE experiment_id = ? AND revision > ? ORDER BY revision, seq
                     """
             ),

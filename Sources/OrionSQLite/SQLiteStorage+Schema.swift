@@ -14,6 +14,9 @@ extension SQLiteStorage {
         migrator.registerMigration("v1-algorithm-states") { db in
             try db.execute(sql: Queries.createAlgorithmStates)
         }
+        migrator.registerMigration("v2-reservation-tokens") { db in
+            try db.execute(sql: Queries.addReservationTokens)
+        }
         return migrator
     }
 
@@ -34,28 +37,26 @@ extension SQLiteStorage {
         }
     }
 
-    /// Applies pending migrations; refuses a file migrated by a newer version.
+    /// Applies pending migrations; refuses a file migrated by a newer version, and a file that is not an Oríon
+    /// database (another program's tables, or migrations that no version of Oríon wrote: a corrupted file).
     ///
     /// Several processes may open a new file at once: a migration that fails because another process applied it
     /// in the meantime is retried after looking again.
     ///
-    /// - Throws: `StorageError` `.schema` for a newer file, `.backend` when migrating fails.
+    /// - Throws: `StorageError` `.schema` for a newer file or one that is not an Oríon database, `.backend` when
+    ///   migrating fails.
     static func migrate(_ pool: DatabasePool, path: String) throws {
         let migrator = migrator
         let attempts = 5
         for attempt in 1...attempts {
             do {
-                let unknown = try pool.read { db in
-                    try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
-                }
-                guard unknown.isEmpty else {
-                    throw StorageError(
-                        .schema,
-                        "the database \(path) was written by a newer version of orion (unknown migrations: "
-                            + unknown.joined(separator: ", ") + "); upgrade orion, or use another database file"
-                    )
-                }
+                try pool.read { db in try checkIsOurs(db, migrator: migrator, path: path) }
+                let pending = try pool.read { db in try !migrator.hasCompletedMigrations(db) }
                 try migrator.migrate(pool)
+                if pending {
+                    // A command that only reads must not leave its migration in the write-ahead log alone.
+                    try pool.writeWithoutTransaction { db in _ = try Queries.checkpoint(db) }
+                }
                 return
             } catch let error as StorageError {
                 throw error
@@ -64,5 +65,36 @@ extension SQLiteStorage {
                 Thread.sleep(forTimeInterval: 0.02 * Double(attempt))
             }
         }
+    }
+
+    /// Throws unless the file is empty, an Oríon database, or one written by a newer Oríon.
+    private static func checkIsOurs(_ db: Database, migrator: DatabaseMigrator, path: String) throws {
+        let tables = try Queries.tableNames(db)
+        guard !tables.isEmpty else { return }  // a new file
+        guard tables.contains("grdb_migrations") else {
+            throw StorageError(
+                .schema,
+                "\(path) is an SQLite database but not an Oríon database (its tables: "
+                    + tables.sorted().prefix(5).joined(separator: ", ")
+                    + "); give the path of an Oríon database, or of a new file"
+            )
+        }
+        let applied = try migrator.appliedIdentifiers(db)
+        let unknown = applied.subtracting(migrator.migrations).sorted()
+        guard !unknown.isEmpty else { return }
+        // A newer version applies every migration of this one first; anything else is not ours or is damaged.
+        guard Set(migrator.migrations).isSubset(of: applied) else {
+            throw StorageError(
+                .schema,
+                "\(path) is not an Oríon database, or it is corrupted (unknown migrations: "
+                    + unknown.prefix(5).joined(separator: ", ")
+                    + "); restore it from a copy, or give the path of another database"
+            )
+        }
+        throw StorageError(
+            .schema,
+            "the database \(path) was written by a newer version of orion (unknown migrations: "
+                + unknown.joined(separator: ", ") + "); upgrade orion, or use another database file"
+        )
     }
 }

@@ -49,52 +49,87 @@ extension SQLiteStorage {
         return inserted
     }
 
-    /// Atomically reserves the oldest reservable trial (by submission time, then insertion).
+    /// Atomically reserves the oldest reservable trial (by submission time, then insertion) with a fresh owner
+    /// token.
     ///
-    /// - Returns: the reserved trial, or `nil` when none is reservable (or the experiment does not exist).
-    public func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Trial? {
-        try await write("cannot reserve a trial of experiment \(experimentID)") { db -> Trial? in
+    /// - Returns: the reservation, or `nil` when none is reservable (or the experiment does not exist).
+    public func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Reservation? {
+        try await write("cannot reserve a trial of experiment \(experimentID)") { db -> Reservation? in
             guard let row = try Queries.firstReservableTrial(db, experimentID: experimentID) else { return nil }
             var trial = try Self.decodeTrial(row)
             trial.status = .reserved
             trial.startTime = now
             trial.heartbeat = now
             trial.worker = worker
+            let token = Reservation.makeToken()
             let revision = try Queries.bumpRevision(db, experimentID: experimentID)
             let columns = try Queries.TrialColumns(trial, encoder: Self.makeEncoder())
-            try Queries.updateTrial(db, sequence: row.sequence, columns, revision: revision)
-            return trial
+            try Queries.updateTrial(db, sequence: row.sequence, columns, revision: revision, token: token)
+            return Reservation(trial: trial, token: token)
         }
     }
 
-    /// Compare-and-set: replaces the stored trial with `trial` if the stored status is still `expected`.
+    /// Compare-and-set: replaces the stored trial with `trial` if the stored status is still `expected`; clears
+    /// the owner token unless the new status is `reserved`.
     ///
     /// - Returns: `true` if written; `false` if the stored status differed or the trial does not exist.
     public func updateTrial(_ trial: Trial, expecting expected: TrialStatus) async throws -> Bool {
+        try await replace(trial) { row in row.status == expected.rawValue }
+    }
+
+    /// Compare-and-set on the owner: replaces the stored trial with `trial` if it is still reserved with `token`;
+    /// clears the token unless the new status is `reserved`.
+    ///
+    /// - Returns: `true` if written; `false` when the trial is not reserved with this token (or does not exist).
+    public func updateTrial(_ trial: Trial, holding token: String) async throws -> Bool {
+        try await replace(trial) { row in row.status == TrialStatus.reserved.rawValue && row.token == token }
+    }
+
+    /// Replaces the stored trial with `trial` when `condition` holds for the stored row, in one transaction.
+    private func replace(_ trial: Trial, when condition: @escaping @Sendable (Queries.TrialRow) -> Bool) async throws
+        -> Bool
+    {
         let columns = try Queries.TrialColumns(trial, encoder: Self.makeEncoder())
         return try await write("cannot update trial \(trial.id)") { db in
-            guard let row = try Queries.trial(db, experimentID: trial.experimentID, id: trial.id),
-                row.status == expected.rawValue
+            guard let row = try Queries.trial(db, experimentID: trial.experimentID, id: trial.id), condition(row)
             else { return false }
+            let token = trial.status == .reserved ? row.token ?? Reservation.makeToken() : nil
             let revision = try Queries.bumpRevision(db, experimentID: trial.experimentID)
-            try Queries.updateTrial(db, sequence: row.sequence, columns, revision: revision)
+            try Queries.updateTrial(db, sequence: row.sequence, columns, revision: revision, token: token)
             return true
         }
     }
 
-    /// Refreshes the heartbeat of a trial that is still reserved; does not change the experiment's revision.
+    /// Refreshes the heartbeat of a trial that is still reserved with `token`; does not change the experiment's
+    /// revision.
     ///
-    /// - Returns: `false` when the trial is not reserved (or does not exist).
-    public func heartbeat(trialID: String, of experimentID: String, at now: Date) async throws -> Bool {
+    /// - Returns: `false` when the trial is not reserved with this token (or does not exist).
+    public func heartbeat(
+        trialID: String,
+        of experimentID: String,
+        holding token: String,
+        at now: Date
+    ) async throws -> Bool {
         try await write("cannot refresh the heartbeat of trial \(trialID)") { db in
             guard let row = try Queries.trial(db, experimentID: experimentID, id: trialID),
-                row.status == TrialStatus.reserved.rawValue
+                row.status == TrialStatus.reserved.rawValue, row.token == token
             else { return false }
             var trial = try Self.decodeTrial(row)
             trial.heartbeat = now
             let columns = try Queries.TrialColumns(trial, encoder: Self.makeEncoder())
-            try Queries.updateTrial(db, sequence: row.sequence, columns, revision: nil)
+            try Queries.updateTrial(db, sequence: row.sequence, columns, revision: nil, token: token)
             return true
+        }
+    }
+
+    /// The experiment's reserved trials with their owner tokens, by submission time then insertion.
+    public func reservations(of experimentID: String) async throws -> [Reservation] {
+        try await read("cannot read the reserved trials of experiment \(experimentID)") { db in
+            let decoder = Self.makeDecoder()
+            return try Queries.reservedTrials(db, experimentID: experimentID).compactMap { row in
+                guard let token = row.token else { return nil }
+                return Reservation(trial: try Self.decodeTrial(row, decoder: decoder), token: token)
+            }
         }
     }
 
@@ -122,7 +157,8 @@ extension SQLiteStorage {
         }
     }
 
-    /// Turns `reserved` trials whose heartbeat is older than `heartbeatBefore` (or missing) into `interrupted`.
+    /// Turns `reserved` trials whose heartbeat is older than `heartbeatBefore` (or missing) into `interrupted`,
+    /// clearing their owner tokens.
     ///
     /// - Returns: how many trials were released.
     @discardableResult
@@ -141,7 +177,7 @@ extension SQLiteStorage {
                 var trial = try Self.decodeTrial(row, decoder: decoder)
                 trial.status = .interrupted
                 let columns = try Queries.TrialColumns(trial, encoder: encoder)
-                try Queries.updateTrial(db, sequence: row.sequence, columns, revision: revision)
+                try Queries.updateTrial(db, sequence: row.sequence, columns, revision: revision, token: nil)
             }
             return rows.count
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OrionCore
+import Synchronization
 
 /// The default storage: one SQLite file in WAL mode, shared by any number of worker processes on one machine.
 ///
@@ -20,18 +21,29 @@ public final class SQLiteStorage: Storage {
     /// How long a write waits for other processes holding SQLite's write lock.
     public let busyTimeout: Duration
     let pool: DatabasePool
+    private let closed = Mutex(false)
 
-    /// Opens the database at `path`, creating the file and its parent directories if needed, and applies the
-    /// pending migrations.
+    /// Opens the database at `path`, creating the file and its parent directories if needed (unless `create` is
+    /// `false`), and applies the pending migrations.
     ///
     /// - Parameters:
     ///   - path: the database file.
     ///   - busyTimeout: how long a write waits for other processes holding the write lock (60 s by default).
-    /// - Throws: `StorageError` `.backend` when the file cannot be created, opened or migrated, `.schema` when it
-    ///   was written by a newer version of swift-orion.
-    public init(path: String, busyTimeout: Duration = .seconds(60)) throws {
+    ///   - create: whether a missing file (and its directories) is created; commands that only read pass `false`,
+    ///     so that a mistyped path is an error rather than a new, empty database.
+    /// - Throws: `StorageError` `.notFound` when the file does not exist and `create` is `false`, `.backend` when
+    ///   the file cannot be created, opened or migrated, `.schema` when it was written by a newer version of
+    ///   swift-orion or is not an Oríon database.
+    public init(path: String, busyTimeout: Duration = .seconds(60), create: Bool = true) throws {
         self.path = path
         self.busyTimeout = busyTimeout
+        if !create, !FileManager.default.fileExists(atPath: path) {
+            throw StorageError(
+                .notFound,
+                "no database at \(path): check the storage address (--storage, ORION_DB_ADDRESS or the configuration "
+                    + "file); `orion hunt` creates the database"
+            )
+        }
         let directory = (path as NSString).deletingLastPathComponent
         do {
             if !directory.isEmpty {
@@ -73,6 +85,36 @@ public final class SQLiteStorage: Storage {
         }
     }
 
+    /// Checkpoints the write-ahead log into the database file, then closes every connection.
+    ///
+    /// The `-wal` file is emptied, so that the database file alone holds everything. Closing twice does nothing.
+    ///
+    /// When another process is still reading, the log cannot be emptied at once: it is checkpointed as far as
+    /// possible, and the last process to close empties it.
+    ///
+    /// - Throws: `StorageError` `.backend` when the database cannot be checkpointed or closed.
+    public func close() async throws {
+        let wasClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !wasClosed else { return }
+        do {
+            try checkpointAndClose()
+        } catch {
+            throw Self.wrap(error, "cannot close the database \(path)")
+        }
+    }
+
+    /// The synchronous core of ``close()``; waits at most a second for other processes' readers.
+    private func checkpointAndClose() throws {
+        try pool.writeWithoutTransaction { db in
+            try Queries.setBusyTimeout(db, .seconds(1))
+            _ = try Queries.checkpoint(db)
+        }
+        try pool.close()
+    }
+
     /// Maps any error to a `StorageError`, keeping `StorageError`s and cancellations as they are.
     ///
     /// - Parameters:
@@ -99,8 +141,15 @@ public final class SQLiteStorage: Storage {
         case .SQLITE_NOTADB:
             return StorageError(
                 .backend,
-                "\(what): the file is not an SQLite database (\(message)); give the path of an orion SQLite "
-                    + "database, or a new file",
+                "\(what): the file is not an Oríon database, or it is corrupted (\(message)); give the path of an "
+                    + "Oríon SQLite database, or a new file",
+                underlying: error
+            )
+        case .SQLITE_CORRUPT:
+            return StorageError(
+                .backend,
+                "\(what): the database is corrupted (\(message)); restore it from a copy (with no orion running, "
+                    + "the .db file alone is a complete copy), or use another file",
                 underlying: error
             )
         default:

@@ -5,6 +5,9 @@
 //   orion-storage-stress produce --db PATH --experiment ID --worker NAME --cycles K
 //       K times, under the algorithm lock: reads the counter stored in the state, stores counter + 1 and registers
 //       the trial `/x = counter + 1`; prints `produced <counter + 1>` for each.
+//   orion-storage-stress lock --db PATH --experiment ID --seconds S
+//       holds the database's write lock (a `BEGIN IMMEDIATE` transaction) for S seconds, as a stuck or slow writer
+//       would; prints `locked` once it holds it and `unlocked` when it lets go.
 //
 // Exit status: 0 on success, 1 when the storage fails, 2 on bad usage.
 import Foundation
@@ -18,10 +21,11 @@ struct Options {
     var experimentID: String
     var worker: String
     var cycles: Int
+    var seconds: Double
 
     init(_ arguments: [String]) throws {
-        guard let mode = arguments.first, ["reserve", "produce"].contains(mode) else {
-            throw UsageError(message: "the first argument must be 'reserve' or 'produce'")
+        guard let mode = arguments.first, ["reserve", "produce", "lock"].contains(mode) else {
+            throw UsageError(message: "the first argument must be 'reserve', 'produce' or 'lock'")
         }
         var values: [String: String] = [:]
         var index = 1
@@ -44,6 +48,10 @@ struct Options {
             throw UsageError(message: "--cycles must be a whole number")
         }
         self.cycles = cycles
+        guard let seconds = Double(values["seconds"] ?? "1"), seconds >= 0 else {
+            throw UsageError(message: "--seconds must be a number of seconds")
+        }
+        self.seconds = seconds
     }
 }
 
@@ -64,12 +72,17 @@ func emit(_ line: String) {
 
 /// Reserves and completes trials until none is left.
 func reserveAll(_ storage: SQLiteStorage, _ options: Options) async throws {
-    while let trial = try await storage.reserveTrial(of: options.experimentID, worker: options.worker, at: Date()) {
+    while let reservation = try await storage.reserveTrial(
+        of: options.experimentID,
+        worker: options.worker,
+        at: Date()
+    ) {
+        let trial = reservation.trial
         var completed = trial
         completed.status = .completed
         completed.endTime = Date()
         completed.results = [.objective(Double(trial.id.count) + 0.5)]
-        guard try await storage.updateTrial(completed, expecting: .reserved) else {
+        guard try await storage.updateTrial(completed, holding: reservation.token) else {
             throw StorageError(.backend, "trial \(trial.id) was taken away from \(options.worker) while it ran")
         }
         emit("completed \(trial.id)")
@@ -98,11 +111,23 @@ func produce(_ storage: SQLiteStorage, _ options: Options) async throws {
     }
 }
 
+/// Holds the write lock (inside the algorithm lock's transaction, keeping the state) for `seconds`.
+func holdLock(_ storage: SQLiteStorage, _ options: Options) async throws {
+    let seconds = options.seconds
+    try await storage.withAlgorithmLock(of: options.experimentID, timeout: .seconds(60)) { _ in
+        emit("locked")
+        Thread.sleep(forTimeInterval: seconds)
+        return AlgorithmUpdate(state: nil, newTrials: [], output: ())
+    }
+    emit("unlocked")
+}
+
 do {
     let options = try Options(Array(CommandLine.arguments.dropFirst()))
     let storage = try SQLiteStorage(path: options.database)
     switch options.mode {
     case "reserve": try await reserveAll(storage, options)
+    case "lock": try await holdLock(storage, options)
     default: try await produce(storage, options)
     }
 } catch let error as UsageError {

@@ -110,9 +110,10 @@ extension StorageConformance {
             "the previous holder's own trials, or no change, show as \(quiet.changedTrials.count) changed trials"
         )
 
-        guard var reserved = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch) else {
+        guard let reservation = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch) else {
             throw ConformanceFailure("no trial to reserve")
         }
+        var reserved = reservation.trial
         try await fixture.register([trials[4]])
         let afterReserve = try await Self.snapshot(storage, experiment, saving: try Counter.encode(3))
         let expected = Set([reserved.id, trials[4].id])
@@ -124,7 +125,12 @@ extension StorageConformance {
         let seen = afterReserve.changedTrials.first { $0.id == reserved.id }
         try ConformanceFailure.expect(seen?.status == .reserved, "a changed trial is not in its current status")
 
-        _ = try await storage.heartbeat(trialID: reserved.id, of: experiment.id, at: Self.epoch.addingTimeInterval(9))
+        _ = try await storage.heartbeat(
+            trialID: reserved.id,
+            of: experiment.id,
+            holding: reservation.token,
+            at: Self.epoch.addingTimeInterval(9)
+        )
         let afterHeartbeat = try await Self.snapshot(storage, experiment, saving: try Counter.encode(4))
         try ConformanceFailure.expect(
             afterHeartbeat.changedTrials.isEmpty,
@@ -133,7 +139,7 @@ extension StorageConformance {
 
         reserved.status = .completed
         reserved.results = [.objective(1)]
-        _ = try await storage.updateTrial(reserved, expecting: .reserved)
+        _ = try await storage.updateTrial(reserved, holding: reservation.token)
         var suspended = trials[1]
         suspended.status = .suspended
         _ = try await storage.updateTrial(suspended, expecting: .new)

@@ -18,12 +18,18 @@ extension StorageConformance {
         let trials = statuses.enumerated().map { Self.makeTrial(of: experiment, value: $0.offset, status: $0.element) }
         // Registered newest first: reservation follows the submit time.
         try await fixture.register(trials.reversed())
+        var tokens: Set<String> = []
         for (round, index) in [3, 4, 5, 6].enumerated() {
             let now = Self.epoch.addingTimeInterval(1000 + Double(round))
             let worker = "host:\(round)"
-            guard let reserved = try await storage.reserveTrial(of: experiment.id, worker: worker, at: now) else {
+            guard let reservation = try await storage.reserveTrial(of: experiment.id, worker: worker, at: now) else {
                 throw ConformanceFailure("reservation \(round) gave nothing; trial /x=\(index) was reservable")
             }
+            let reserved = reservation.trial
+            try ConformanceFailure.expect(
+                !reservation.token.isEmpty && tokens.insert(reservation.token).inserted,
+                "reservation \(round) got an empty token, or the token of an earlier reservation"
+            )
             var expected = trials[index]
             expected.status = .reserved
             expected.startTime = now
@@ -39,7 +45,8 @@ extension StorageConformance {
         let after = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch)
         try ConformanceFailure.expect(
             after == nil,
-            "a fifth reservation gave /x=\(after?.params.first?.value.pythonString ?? ""), which was not reservable"
+            "a fifth reservation gave /x=\(after?.trial.params.first?.value.pythonString ?? ""), which was not "
+                + "reservable"
         )
         let unknown = try await storage.reserveTrial(of: Experiment.makeID(), worker: "w", at: Self.epoch)
         try ConformanceFailure.expect(unknown == nil, "an unknown experiment gave a trial")
@@ -61,8 +68,8 @@ extension StorageConformance {
                 let handle = handles[task % handles.count]
                 group.addTask {
                     var ids: [String] = []
-                    while let trial = try await handle.reserveTrial(of: experiment.id, worker: "t\(task)", at: epoch) {
-                        ids.append(trial.id)
+                    while let taken = try await handle.reserveTrial(of: experiment.id, worker: "t\(task)", at: epoch) {
+                        ids.append(taken.trial.id)
                     }
                     return ids
                 }
@@ -91,7 +98,8 @@ extension StorageConformance {
         let storage = fixture.storage
         let experiment = try await fixture.createExperiment("cas")
         try await fixture.register(fixture.makeTrials(of: experiment, 0..<2))
-        guard let reserved = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch) else {
+        guard let reserved = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch)?.trial
+        else {
             throw ConformanceFailure("no trial to reserve")
         }
         var completed = reserved
@@ -121,10 +129,14 @@ extension StorageConformance {
         }
         let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
             for task in 0..<8 {
-                var trial = contested
+                var trial = contested.trial
                 trial.status = .completed
                 trial.results = [.objective(Double(task))]
-                group.addTask { try await storage.updateTrial(trial, expecting: .reserved) }
+                group.addTask {
+                    task.isMultiple(of: 2)
+                        ? try await storage.updateTrial(trial, expecting: .reserved)
+                        : try await storage.updateTrial(trial, holding: contested.token)
+                }
             }
             return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
@@ -141,8 +153,10 @@ extension StorageConformance {
         try await fixture.register(fixture.makeTrials(of: experiment, 0..<2))
         let start = Self.epoch.addingTimeInterval(100.125)
         for (index, broken) in [false, true].enumerated() {
-            guard var trial = try await storage.reserveTrial(of: experiment.id, worker: "host:\(index)", at: start)
+            guard
+                let reservation = try await storage.reserveTrial(of: experiment.id, worker: "host:\(index)", at: start)
             else { throw ConformanceFailure("no trial to reserve") }
+            var trial = reservation.trial
             trial.status = broken ? .broken : .completed
             trial.endTime = start.addingTimeInterval(2.5)
             trial.heartbeat = start.addingTimeInterval(2)
@@ -158,8 +172,8 @@ extension StorageConformance {
                     TrialResult(name: "g", type: .gradient, value: .array([.double(1.5), .double(-2e-300)])),
                     TrialResult(name: "epochs", type: .statistic, value: .int(12)),
                 ]
-            let written = try await storage.updateTrial(trial, expecting: .reserved)
-            try ConformanceFailure.expect(written, "updating a reserved trial expecting .reserved was refused")
+            let written = try await storage.updateTrial(trial, holding: reservation.token)
+            try ConformanceFailure.expect(written, "updating a reserved trial with its token was refused")
             try Self.expectSame(
                 try await storage.trial(id: trial.id, of: experiment.id),
                 trial,
@@ -195,7 +209,7 @@ extension StorageConformance {
         }
     }
 
-    /// `heartbeat` refreshes only reserved trials and returns `false` otherwise.
+    /// `heartbeat` refreshes only reserved trials, and only with their owner token; it returns `false` otherwise.
     ///
     /// - Throws: ``ConformanceFailure`` or the storage's error.
     public func checkHeartbeat() async throws {
@@ -203,26 +217,50 @@ extension StorageConformance {
         let storage = fixture.storage
         let experiment = try await fixture.createExperiment("heartbeat")
         let trials = try await fixture.register(fixture.makeTrials(of: experiment, 0..<2))
-        let early = try await storage.heartbeat(trialID: trials[1].id, of: experiment.id, at: Self.epoch)
+        let early = try await storage.heartbeat(trialID: trials[1].id, of: experiment.id, holding: "", at: Self.epoch)
         try ConformanceFailure.expect(!early, "the heartbeat of a new trial was accepted")
-        guard var trial = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch) else {
+        guard let reservation = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch) else {
             throw ConformanceFailure("no trial to reserve")
         }
+        var trial = reservation.trial
         let later = Self.epoch.addingTimeInterval(30)
-        let beat = try await storage.heartbeat(trialID: trial.id, of: experiment.id, at: later)
-        try ConformanceFailure.expect(beat, "the heartbeat of a reserved trial was refused")
+        let stranger = try await storage.heartbeat(
+            trialID: trial.id,
+            of: experiment.id,
+            holding: Reservation.makeToken(),
+            at: later
+        )
+        try ConformanceFailure.expect(!stranger, "the heartbeat of a reserved trial with another token was accepted")
+        try Self.expectSame(try await storage.trial(id: trial.id, of: experiment.id), trial, "a stranger's heartbeat")
+        let beat = try await storage.heartbeat(
+            trialID: trial.id,
+            of: experiment.id,
+            holding: reservation.token,
+            at: later
+        )
+        try ConformanceFailure.expect(beat, "the heartbeat of a reserved trial with its token was refused")
         trial.heartbeat = later
         try Self.expectSame(try await storage.trial(id: trial.id, of: experiment.id), trial, "after a heartbeat")
         let untouched = try await storage.trial(id: trials[1].id, of: experiment.id)
         try ConformanceFailure.expect(untouched?.heartbeat == nil, "a heartbeat refreshed another trial")
 
         trial.status = .completed
-        let written = try await storage.updateTrial(trial, expecting: .reserved)
-        try ConformanceFailure.expect(written, "completing a reserved trial was refused")
-        let lost = try await storage.heartbeat(trialID: trial.id, of: experiment.id, at: later.addingTimeInterval(30))
+        let written = try await storage.updateTrial(trial, holding: reservation.token)
+        try ConformanceFailure.expect(written, "completing a reserved trial with its token was refused")
+        let lost = try await storage.heartbeat(
+            trialID: trial.id,
+            of: experiment.id,
+            holding: reservation.token,
+            at: later.addingTimeInterval(30)
+        )
         try ConformanceFailure.expect(!lost, "the heartbeat of a completed trial was accepted")
         try Self.expectSame(try await storage.trial(id: trial.id, of: experiment.id), trial, "a refused heartbeat")
-        let unknown = try await storage.heartbeat(trialID: "0123456789abcdef", of: experiment.id, at: later)
+        let unknown = try await storage.heartbeat(
+            trialID: "0123456789abcdef",
+            of: experiment.id,
+            holding: reservation.token,
+            at: later
+        )
         try ConformanceFailure.expect(!unknown, "the heartbeat of an unknown trial was accepted")
     }
 
@@ -235,14 +273,20 @@ extension StorageConformance {
         let storage = fixture.storage
         let experiment = try await fixture.createExperiment("lost")
         try await fixture.register(fixture.makeTrials(of: experiment, 0..<4))
-        var reserved: [Trial] = []
+        var reservations: [Reservation] = []
         for index in 0..<3 {
-            guard let trial = try await storage.reserveTrial(of: experiment.id, worker: "w\(index)", at: Self.epoch)
+            guard let taken = try await storage.reserveTrial(of: experiment.id, worker: "w\(index)", at: Self.epoch)
             else { throw ConformanceFailure("reservation \(index) gave nothing") }
-            reserved.append(trial)
+            reservations.append(taken)
         }
+        let reserved = reservations.map(\.trial)
         let hourLater = Self.epoch.addingTimeInterval(3600)
-        _ = try await storage.heartbeat(trialID: reserved[1].id, of: experiment.id, at: hourLater)
+        _ = try await storage.heartbeat(
+            trialID: reserved[1].id,
+            of: experiment.id,
+            holding: reservations[1].token,
+            at: hourLater
+        )
         let none = try await storage.releaseLostTrials(of: experiment.id, heartbeatBefore: Self.epoch)
         try ConformanceFailure.expect(none == 0, "a cutoff equal to the oldest heartbeat released \(none) trials")
 
@@ -263,7 +307,7 @@ extension StorageConformance {
         try ConformanceFailure.expect(twice == 0, "a second release released \(twice) trials")
         let again = try await storage.reserveTrial(of: experiment.id, worker: "w", at: hourLater)
         try ConformanceFailure.expect(
-            again?.id == reserved[0].id,
+            again?.trial.id == reserved[0].id,
             "the oldest released trial was not reserved first"
         )
         let counts = try await storage.countTrials(of: experiment.id).filter { $0.value != 0 }

@@ -7,19 +7,23 @@ import OrionCore
 /// Each check opens a storage with `makeStorage`, works on experiments whose names start with a prefix of its own
 /// (so that the checks also run on a shared database), and throws a ``ConformanceFailure`` describing the first
 /// broken expectation, or the storage's own error. OrionTesting does not import XCTest: call the checks from any
-/// test framework. With XCTest, one throwing test method per check names the property that fails:
+/// test framework. Wiring a backend is one line: ``runEveryCheck()`` runs every check (a new check runs on every
+/// backend without touching its tests) and fails with the name and message of each check that failed:
 ///
 /// ```swift
 /// final class MyStorageTests: XCTestCase {
-///     let suite = StorageConformance { try MyStorage(path: temporaryPath()) }
-///
-///     func testReserveUnderConcurrency() async throws { try await suite.checkReserveUnderConcurrency() }
+///     func testConformance() async throws {
+///         try await StorageConformance { try MyStorage(path: temporaryPath()) }.runEveryCheck()
+///     }
 /// }
 /// ```
 ///
+/// ``check(named:)`` runs one check (while debugging one).
+///
 /// The checks do not depend on the clock: every date is explicit (heartbeats and lost trials use dates an hour
-/// apart), and the only pause is 0.2 ms inside each lock body of the mutual-exclusion check. Dates are compared to the millisecond and numbers by value (`3` equals `3.0`), since a backend may keep
-/// them in JSON or in a column of lower precision.
+/// apart), and the only pause is 0.2 ms inside each lock body of the mutual-exclusion check. Dates are compared to
+/// the millisecond and numbers by value (`3` equals `3.0`), since a backend may keep them in JSON or in a column of
+/// lower precision.
 public struct StorageConformance: Sendable {
     /// Opens the storage under test; each check calls it once.
     public let makeStorage: @Sendable () async throws -> any Storage
@@ -47,7 +51,8 @@ public struct StorageConformance: Sendable {
         "experimentCreateAndRead", "experimentVersions", "experimentList", "duplicateExperiment", "updateExperiment",
         "deleteExperimentCascades", "registerTrials", "readTrials", "countTrials", "reserveOrder",
         "reserveUnderConcurrency", "updateTrialCompareAndSet", "trialRoundTrip", "nonFiniteObjectives", "heartbeat",
-        "releaseLostTrials", "algorithmLockFirstSnapshot", "algorithmLockStateVersion", "algorithmLockChangedTrials",
+        "releaseLostTrials", "ownerTokens", "reservations", "completionRacesRelease", "close",
+        "algorithmLockFirstSnapshot", "algorithmLockStateVersion", "algorithmLockChangedTrials",
         "algorithmLockBodyThrows", "algorithmLockMutualExclusion", "algorithmLockNewTrials", "algorithmLockCounts",
         "resetAlgorithm",
     ]
@@ -57,6 +62,27 @@ public struct StorageConformance: Sendable {
     /// - Throws: ``ConformanceFailure``, or the storage's error when an operation that must succeed fails.
     public func runAll() async throws {
         for name in Self.checkNames { try await check(named: name) }
+    }
+
+    /// Runs every check, each on its own storage, and fails once at the end if any failed.
+    ///
+    /// - Throws: one ``ConformanceFailure`` whose message has one line per failed check: its name and its own
+    ///   failure (or the storage's error).
+    public func runEveryCheck() async throws {
+        var failures: [String] = []
+        for name in Self.checkNames {
+            do {
+                try await check(named: name)
+            } catch {
+                failures.append("\(name): \(error)")
+            }
+        }
+        guard failures.isEmpty else {
+            throw ConformanceFailure(
+                "\(failures.count) of \(Self.checkNames.count) storage checks failed:\n"
+                    + failures.joined(separator: "\n")
+            )
+        }
     }
 
     /// Runs the check called `name`, one of ``checkNames``.
@@ -81,6 +107,10 @@ public struct StorageConformance: Sendable {
         case "nonFiniteObjectives": try await checkNonFiniteObjectives()
         case "heartbeat": try await checkHeartbeat()
         case "releaseLostTrials": try await checkReleaseLostTrials()
+        case "ownerTokens": try await checkOwnerTokens()
+        case "reservations": try await checkReservations()
+        case "completionRacesRelease": try await checkCompletionRacesRelease()
+        case "close": try await checkClose()
         case "algorithmLockFirstSnapshot": try await checkAlgorithmLockFirstSnapshot()
         case "algorithmLockStateVersion": try await checkAlgorithmLockStateVersion()
         case "algorithmLockChangedTrials": try await checkAlgorithmLockChangedTrials()

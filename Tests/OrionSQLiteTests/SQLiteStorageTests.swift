@@ -8,16 +8,11 @@ import XCTest
 
 final class SQLiteStorageTests: XCTestCase {
     private var directory = ""
-    private var suite = StorageConformance(makeStorage: { InMemoryStorage() })
 
     override func setUpWithError() throws {
         directory =
             FileManager.default.temporaryDirectory
             .appendingPathComponent("orion-sqlite-tests-\(UUID().uuidString)").path
-        let directory = directory
-        suite = StorageConformance(makeStorage: {
-            try SQLiteStorage(path: directory + "/\(UUID().uuidString)/orion.db")
-        })
     }
 
     override func tearDownWithError() throws {
@@ -26,43 +21,12 @@ final class SQLiteStorageTests: XCTestCase {
 
     // MARK: Conformance
 
-    func testExperimentCreateAndRead() async throws { try await suite.checkExperimentCreateAndRead() }
-    func testExperimentVersions() async throws { try await suite.checkExperimentVersions() }
-    func testExperimentList() async throws { try await suite.checkExperimentList() }
-    func testDuplicateExperiment() async throws { try await suite.checkDuplicateExperiment() }
-    func testUpdateExperiment() async throws { try await suite.checkUpdateExperiment() }
-    func testDeleteExperimentCascades() async throws { try await suite.checkDeleteExperimentCascades() }
-    func testRegisterTrials() async throws { try await suite.checkRegisterTrials() }
-    func testReadTrials() async throws { try await suite.checkReadTrials() }
-    func testCountTrials() async throws { try await suite.checkCountTrials() }
-    func testReserveOrder() async throws { try await suite.checkReserveOrder() }
-    func testReserveUnderConcurrency() async throws { try await suite.checkReserveUnderConcurrency() }
-    func testUpdateTrialCompareAndSet() async throws { try await suite.checkUpdateTrialCompareAndSet() }
-    func testTrialRoundTrip() async throws { try await suite.checkTrialRoundTrip() }
-    func testNonFiniteObjectives() async throws { try await suite.checkNonFiniteObjectives() }
-    func testHeartbeat() async throws { try await suite.checkHeartbeat() }
-    func testReleaseLostTrials() async throws { try await suite.checkReleaseLostTrials() }
-    func testAlgorithmLockFirstSnapshot() async throws { try await suite.checkAlgorithmLockFirstSnapshot() }
-    func testAlgorithmLockStateVersion() async throws { try await suite.checkAlgorithmLockStateVersion() }
-    func testAlgorithmLockChangedTrials() async throws { try await suite.checkAlgorithmLockChangedTrials() }
-    func testAlgorithmLockBodyThrows() async throws { try await suite.checkAlgorithmLockBodyThrows() }
-    func testAlgorithmLockMutualExclusion() async throws { try await suite.checkAlgorithmLockMutualExclusion() }
-    func testAlgorithmLockNewTrials() async throws { try await suite.checkAlgorithmLockNewTrials() }
-    func testAlgorithmLockCounts() async throws { try await suite.checkAlgorithmLockCounts() }
-    func testResetAlgorithm() async throws { try await suite.checkResetAlgorithm() }
-
-    /// The checks the methods above run; a check added to the suite must get a method.
-    private static let wrappedChecks: Set<String> = [
-        "experimentCreateAndRead", "experimentVersions", "experimentList", "duplicateExperiment", "updateExperiment",
-        "deleteExperimentCascades", "registerTrials", "readTrials", "countTrials", "reserveOrder",
-        "reserveUnderConcurrency", "updateTrialCompareAndSet", "trialRoundTrip", "nonFiniteObjectives", "heartbeat",
-        "releaseLostTrials", "algorithmLockFirstSnapshot", "algorithmLockStateVersion", "algorithmLockChangedTrials",
-        "algorithmLockBodyThrows", "algorithmLockMutualExclusion", "algorithmLockNewTrials", "algorithmLockCounts",
-        "resetAlgorithm",
-    ]
-
-    func testEveryConformanceCheckHasATestMethod() {
-        XCTAssertEqual(Set(StorageConformance.checkNames).subtracting(Self.wrappedChecks), [])
+    func testConformance() async throws {
+        let directory = directory
+        try await StorageConformance(
+            makeStorage: { try SQLiteStorage(path: directory + "/\(UUID().uuidString)/orion.db") },
+            reopen: { storage in try SQLiteStorage(path: (storage as? SQLiteStorage)?.path ?? "") }
+        ).runEveryCheck()
     }
 
     func testConformanceOnOneSharedFile() async throws {
@@ -119,7 +83,7 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertEqual([header[18], header[19]], [2, 2], "the file is in WAL mode")
         let applied = try await storage.appliedMigrations()
         XCTAssertEqual(applied, SQLiteStorage.migrationNames)
-        XCTAssertEqual(applied, ["v1-experiments-trials", "v1-algorithm-states"])
+        XCTAssertEqual(applied, ["v1-experiments-trials", "v1-algorithm-states", "v2-reservation-tokens"])
     }
 
     func testReopeningKeepsEverythingAndAppliesNoMigrationTwice() async throws {
@@ -177,6 +141,115 @@ final class SQLiteStorageTests: XCTestCase {
         _ = FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
         let error = await expectStorageError(.backend) { _ = try SQLiteStorage(path: blocker + "/orion.db") }
         XCTAssertTrue(error?.message.contains(blocker) ?? false, error?.message ?? "")
+    }
+
+    func testAnotherProgramsSQLiteDatabaseIsNotTakenForOurs() async throws {
+        let path = directory + "/other.db"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in try db.execute(sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)") }
+        try queue.close()
+        let error = await expectStorageError(.schema) { _ = try SQLiteStorage(path: path) }
+        XCTAssertTrue(error?.message.contains("not an Oríon database") ?? false, error?.message ?? "")
+        XCTAssertTrue(error?.message.contains(path) ?? false, error?.message ?? "")
+        let tables = try await DatabaseQueue(path: path).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master")
+        }
+        XCTAssertEqual(tables, ["notes"], "nothing was added to the other program's database")
+    }
+
+    func testACorruptedDatabaseSaysSoWithItsPath() async throws {
+        let path = directory + "/corrupted.db"
+        do {
+            let storage = try SQLiteStorage(path: path)
+            let experiment = try await makeExperiment(storage)
+            try await storage.registerTrials(trials(experiment, 200))
+            try await storage.close()
+        }
+        // Scribble over every page but the first (the header), as a failing disk or a bad copy would.
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: path))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: 4096)
+        try handle.write(contentsOf: Data(repeating: 0x5A, count: Int(size) - 4096))
+        try handle.close()
+        var message = ""
+        do {
+            let storage = try SQLiteStorage(path: path)
+            _ = try await storage.experiments()
+            XCTFail("a corrupted database was read without an error")
+        } catch let error as StorageError {
+            message = error.message
+        }
+        XCTAssertFalse(message.contains("newer version"), message)
+        XCTAssertTrue(message.contains("corrupted"), message)
+        XCTAssertTrue(message.contains(path), message)
+    }
+
+    func testReadingAMissingDatabaseCreatesNothing() async throws {
+        let path = directory + "/typo/orion.db"
+        let error = await expectStorageError(.notFound) { _ = try SQLiteStorage(path: path, create: false) }
+        XCTAssertTrue(error?.message.contains(path) ?? false, error?.message ?? "")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/typo"), "the folder was created")
+    }
+
+    func testAnOlderDatabaseIsMigratedAndItsReservedTrialsGetTokens() async throws {
+        let path = directory + "/old.db"
+        let experiment: Experiment
+        do {
+            let storage = try SQLiteStorage(path: path)
+            experiment = try await makeExperiment(storage)
+            var held = trials(experiment, 2)
+            held[0].status = .reserved
+            held[0].worker = "old-host:1"
+            try await storage.registerTrials(held)
+            try await storage.close()
+        }
+        // Make it a database of the previous version: no token column, no record of its migration.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: "ALTER TABLE trials DROP COLUMN owner_token")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2-reservation-tokens'")
+        }
+        try queue.close()
+
+        let storage = try SQLiteStorage(path: path)
+        let applied = try await storage.appliedMigrations()
+        XCTAssertEqual(applied, SQLiteStorage.migrationNames)
+        let reservations = try await storage.reservations(of: experiment.id)
+        XCTAssertEqual(reservations.map(\.trial.worker), ["old-host:1"])
+        let reservation = try XCTUnwrap(reservations.first)
+        XCTAssertFalse(reservation.token.isEmpty)
+        var released = reservation.trial
+        released.status = .interrupted
+        let written = try await storage.updateTrial(released, holding: reservation.token)
+        XCTAssertTrue(written, "a reservation made before the migration can be released with its new token")
+    }
+
+    func testCloseLeavesEveryTrialInTheDatabaseFileAlone() async throws {
+        let path = directory + "/orion.db"
+        let storage = try SQLiteStorage(path: path)
+        let reader = try SQLiteStorage(path: path)  // another connection, as `orion status` would hold
+        let experiment = try await makeExperiment(storage)
+        try await storage.registerTrials(trials(experiment, 300))
+        while let reservation = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Date()) {
+            var done = reservation.trial
+            done.status = .completed
+            done.results = [.objective(1)]
+            _ = try await storage.updateTrial(done, holding: reservation.token)
+        }
+        let walBefore = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        XCTAssertGreaterThan(walBefore, 0, "the writes went to the write-ahead log first")
+        try await reader.close()
+        try await storage.close()
+        let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        XCTAssertEqual(wal, 0, "the -wal file is empty or absent after close")
+
+        let copy = directory + "/backup/orion.db"
+        try FileManager.default.createDirectory(atPath: directory + "/backup", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        let restored = try SQLiteStorage(path: copy)
+        let counts = try await restored.countTrials(of: experiment.id)
+        XCTAssertEqual(counts, [.completed: 300], "a copy of the .db file alone holds every trial")
     }
 
     // MARK: Several connections (as several processes have)
@@ -239,9 +312,9 @@ final class SQLiteStorageTests: XCTestCase {
                 let handle = handles[index % handles.count]
                 group.addTask {
                     var ids: [String] = []
-                    while let trial = try await handle.reserveTrial(of: experiment.id, worker: "w\(index)", at: Date())
+                    while let taken = try await handle.reserveTrial(of: experiment.id, worker: "w\(index)", at: Date())
                     {
-                        ids.append(trial.id)
+                        ids.append(taken.trial.id)
                     }
                     return ids
                 }

@@ -14,9 +14,12 @@ struct CommandContext {
             ? nil : configuration.experiment.maxBroken
     }
 
+    /// Resolves the configuration and opens the storage; only commands that write (`hunt`, `init-only`, `insert`:
+    /// `createStorage`, implied by `huntOptions`) create a missing database.
     init(
         options: ExperimentOptions,
         huntOptions: HuntOptions? = nil,
+        createStorage: Bool = false,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
         var layers: [ConfigurationLayer] = []
@@ -29,6 +32,24 @@ struct CommandContext {
         layers.append(try ConfigurationLoader.layer(fromFlags: options.settings + (huntOptions?.settings ?? [])))
         configuration = ConfigurationLoader.resolve(layers)
         for note in configuration.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
-        storage = try StorageFactory.open(address: configuration.storage.address, environment: environment)
+        storage = try StorageFactory.open(
+            address: configuration.storage.address,
+            environment: environment,
+            create: createStorage || huntOptions != nil
+        )
+    }
+
+    /// Runs `body`, then closes the storage (for SQLite: everything checkpointed into the database file) whether
+    /// `body` returned or threw.
+    func closingStorage<T>(_ body: () async throws -> T) async throws -> T {
+        let value: T
+        do {
+            value = try await body()
+        } catch {
+            try? await storage.close()
+            throw error
+        }
+        try await storage.close()
+        return value
     }
 }

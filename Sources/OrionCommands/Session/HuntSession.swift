@@ -19,6 +19,10 @@ struct HuntSession {
 
     func run() async throws {
         let context = try CommandContext(options: options, huntOptions: huntOptions)
+        try await context.closingStorage { try await run(in: context) }
+    }
+
+    private func run(in context: CommandContext) async throws {
         let configuration = context.configuration
         guard let name = configuration.experiment.name else {
             throw UsageError("an experiment name is required: orion hunt -n NAME ./script.py ...")
@@ -172,6 +176,9 @@ struct HuntSession {
         let trials = try await storage.trials(of: experiment.id, status: nil)
         let stats = ExperimentStats(experiment: experiment, trials: trials)
         var lines: [String] = []
+        for unsaved in report.unsavedResults {
+            FileHandle.standardError.write(Data("Warning: \(unsaved)\n".utf8))
+        }
         switch report.stopReason {
         case .interrupted:
             print("Orion is interrupted.")
@@ -185,6 +192,7 @@ struct HuntSession {
         case .workerMaxTrials, .idle:
             break
         }
+        lines.append("Stopped: \(report.stopReason).")
         lines.append("")
         lines.append(Formatting.stats(stats, experiment: experiment))
         lines.append("Hints / Info".underlined)

@@ -19,16 +19,22 @@ struct Insert: AsyncParsableCommand {
             throw CleanExit.helpRequest(self)
         }
         try await CommandRunner.run(verbose: options.verbose) {
-            let context = try CommandContext(options: options)
-            guard let name = options.name ?? context.configuration.experiment.name else {
-                throw UsageError("orion insert needs an experiment name: orion insert -n NAME ./script.py -x=1.5")
-            }
-            guard let experiment = try await context.storage.experiment(named: name, version: options.version) else {
-                throw ExperimentError(.notFound, "no experiment named '\(name)'; create it with orion hunt --init-only")
-            }
-            let trial = try TrialInsertion.trial(for: experiment, arguments: userArguments)
-            guard try await !context.storage.registerTrials([trial]).isEmpty else {
-                throw UsageError("a trial with these values exists already in \(experiment.displayName)")
+            let context = try CommandContext(options: options, createStorage: true)
+            try await context.closingStorage {
+                guard let name = options.name ?? context.configuration.experiment.name else {
+                    throw UsageError("orion insert needs an experiment name: orion insert -n NAME ./script.py -x=1.5")
+                }
+                guard let experiment = try await context.storage.experiment(named: name, version: options.version)
+                else {
+                    throw ExperimentError(
+                        .notFound,
+                        "no experiment named '\(name)'; create it with orion hunt --init-only"
+                    )
+                }
+                let trial = try TrialInsertion.trial(for: experiment, arguments: userArguments)
+                guard try await !context.storage.registerTrials([trial]).isEmpty else {
+                    throw UsageError("a trial with these values exists already in \(experiment.displayName)")
+                }
             }
         }
     }

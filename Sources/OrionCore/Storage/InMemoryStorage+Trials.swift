@@ -37,7 +37,11 @@ extension InMemoryStorage {
                 revision = record.revision
             }
             contents.nextSequence += 1
-            record.store(TrialRecord(trial: trial, sequence: contents.nextSequence, revision: revision))
+            // A trial registered as reserved gets a token, so that whoever reclaims it can present one.
+            let token = trial.status == .reserved ? Reservation.makeToken() : nil
+            record.store(
+                TrialRecord(trial: trial, sequence: contents.nextSequence, revision: revision, token: token)
+            )
             record.placeInOrder(trial.id)
             contents.experiments[trial.experimentID] = record
             inserted.append(trial)
@@ -45,11 +49,13 @@ extension InMemoryStorage {
         return inserted
     }
 
-    /// Atomically reserves the oldest reservable trial (by submission time, then insertion).
+    /// Atomically reserves the oldest reservable trial (by submission time, then insertion) with a fresh owner
+    /// token.
     ///
-    /// - Returns: the reserved trial, or `nil` when none is reservable (or the experiment does not exist).
-    public func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Trial? {
-        contents.withLock { contents in
+    /// - Returns: the reservation, or `nil` when none is reservable (or the experiment does not exist).
+    public func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Reservation? {
+        let token = Reservation.makeToken()
+        return contents.withLock { contents in
             guard var record = contents.experiments[experimentID], var entry = record.firstReservable else {
                 return nil
             }
@@ -60,45 +66,90 @@ extension InMemoryStorage {
             entry.trial.heartbeat = now
             entry.trial.worker = worker
             entry.revision = record.revision
+            entry.token = token
             record.store(entry)
             contents.experiments[experimentID] = record
-            return entry.trial
+            return Reservation(trial: entry.trial, token: token)
         }
     }
 
-    /// Compare-and-set: replaces the stored trial with `trial` if the stored status is still `expected`.
+    /// Compare-and-set: replaces the stored trial with `trial` if the stored status is still `expected`; clears
+    /// the owner token unless the new status is `reserved`.
     ///
     /// - Returns: `true` if written; `false` if the stored status differed or the trial does not exist.
     public func updateTrial(_ trial: Trial, expecting expected: TrialStatus) async throws -> Bool {
         contents.withLock { contents in
-            guard var record = contents.experiments[trial.experimentID], var entry = record.trials[trial.id],
-                entry.trial.status == expected
-            else { return false }
-            contents.experiments[trial.experimentID] = nil  // so that `record` is the only owner: no copy
-            record.revision += 1
-            let moved = entry.trial.submitTime != trial.submitTime
-            entry.trial = trial
-            entry.revision = record.revision
-            record.store(entry)
-            if moved {
-                record.order.removeAll { $0 == trial.id }
-                record.placeInOrder(trial.id)
-            }
-            contents.experiments[trial.experimentID] = record
-            return true
+            Self.replace(trial, in: &contents) { $0.trial.status == expected }
         }
     }
 
-    /// Refreshes the heartbeat of a trial that is still reserved; does not change the experiment's revision.
+    /// Compare-and-set on the owner: replaces the stored trial with `trial` if it is still reserved with `token`;
+    /// clears the token unless the new status is `reserved`.
     ///
-    /// - Returns: `false` when the trial is not reserved (or does not exist).
-    public func heartbeat(trialID: String, of experimentID: String, at now: Date) async throws -> Bool {
+    /// - Returns: `true` if written; `false` when the trial is not reserved with this token (or does not exist).
+    public func updateTrial(_ trial: Trial, holding token: String) async throws -> Bool {
         contents.withLock { contents in
-            guard var entry = contents.experiments[experimentID]?.trials[trialID], entry.trial.status == .reserved
+            Self.replace(trial, in: &contents) { $0.trial.status == .reserved && $0.token == token }
+        }
+    }
+
+    /// Replaces the stored trial with `trial` when `condition` holds for the stored record.
+    private static func replace(
+        _ trial: Trial,
+        in contents: inout Contents,
+        when condition: (TrialRecord) -> Bool
+    ) -> Bool {
+        guard var record = contents.experiments[trial.experimentID], var entry = record.trials[trial.id],
+            condition(entry)
+        else { return false }
+        contents.experiments[trial.experimentID] = nil  // so that `record` is the only owner: no copy
+        record.revision += 1
+        let moved = entry.trial.submitTime != trial.submitTime
+        entry.trial = trial
+        entry.revision = record.revision
+        if trial.status != .reserved {
+            entry.token = nil
+        } else if entry.token == nil {
+            entry.token = Reservation.makeToken()
+        }
+        record.store(entry)
+        if moved {
+            record.order.removeAll { $0 == trial.id }
+            record.placeInOrder(trial.id)
+        }
+        contents.experiments[trial.experimentID] = record
+        return true
+    }
+
+    /// Refreshes the heartbeat of a trial that is still reserved with `token`; does not change the experiment's
+    /// revision.
+    ///
+    /// - Returns: `false` when the trial is not reserved with this token (or does not exist).
+    public func heartbeat(
+        trialID: String,
+        of experimentID: String,
+        holding token: String,
+        at now: Date
+    ) async throws -> Bool {
+        contents.withLock { contents in
+            guard var entry = contents.experiments[experimentID]?.trials[trialID], entry.trial.status == .reserved,
+                entry.token == token
             else { return false }
             entry.trial.heartbeat = now
             contents.experiments[experimentID]?.store(entry)  // same revision: not a change for the algorithm
             return true
+        }
+    }
+
+    /// The experiment's reserved trials with their owner tokens, by submission time then insertion.
+    public func reservations(of experimentID: String) async throws -> [Reservation] {
+        contents.withLock { contents in
+            guard let record = contents.experiments[experimentID] else { return [] }
+            return record.order.compactMap { id -> Reservation? in
+                guard let entry = record.trials[id], entry.trial.status == .reserved, let token = entry.token
+                else { return nil }
+                return Reservation(trial: entry.trial, token: token)
+            }
         }
     }
 
@@ -127,7 +178,8 @@ extension InMemoryStorage {
         }
     }
 
-    /// Turns `reserved` trials whose heartbeat is older than `heartbeatBefore` (or missing) into `interrupted`.
+    /// Turns `reserved` trials whose heartbeat is older than `heartbeatBefore` (or missing) into `interrupted`,
+    /// clearing their owner tokens.
     ///
     /// - Returns: how many trials were released.
     @discardableResult
@@ -145,6 +197,7 @@ extension InMemoryStorage {
                 guard var entry = record.trials[id] else { continue }
                 entry.trial.status = .interrupted
                 entry.revision = record.revision
+                entry.token = nil
                 record.store(entry)
             }
             contents.experiments[experimentID] = record

@@ -11,11 +11,13 @@ import Synchronization
 /// Every operation runs under one `Mutex`, so each is atomic; the algorithm lock is a separate, asynchronous
 /// lock per experiment (waiters queue in order and never block a thread), and its `body` runs outside the mutex.
 public final class InMemoryStorage: Storage {
-    /// A stored trial with its insertion number and the revision of its last registration or status change.
+    /// A stored trial with its insertion number, the revision of its last registration or status change, and the
+    /// owner token of its reservation while it is reserved.
     struct TrialRecord {
         var trial: Trial
         var sequence: Int
         var revision: Int
+        var token: String?
     }
 
     /// An experiment with its trials and algorithm state.

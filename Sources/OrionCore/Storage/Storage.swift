@@ -41,23 +41,51 @@ public protocol Storage: Sendable {
     func registerTrials(_ trials: [Trial]) async throws -> [Trial]
 
     /// Atomically takes one reservable trial (`new`, `interrupted` or `suspended`, oldest first) of the
-    /// experiment: it becomes `reserved` with `startTime` and `heartbeat` set to `now` and `worker` set.
+    /// experiment: it becomes `reserved` with `startTime` and `heartbeat` set to `now`, `worker` set, and a fresh
+    /// owner token stored with it.
     ///
-    /// Two callers never get the same trial, whatever process or machine they run on.
+    /// Two callers never get the same trial, whatever process or machine they run on. Only the holder of the
+    /// returned token can refresh the heartbeat (``heartbeat(trialID:of:holding:at:)``) or write the outcome
+    /// (``updateTrial(_:holding:)``): a worker that was presumed dead, whose trial was released and reserved again,
+    /// can never overwrite the new holder's run.
     ///
-    /// - Returns: the reserved trial, or `nil` when none is reservable.
-    func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Trial?
+    /// - Returns: the reservation (the trial and its token), or `nil` when none is reservable.
+    func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Reservation?
 
-    /// Compare-and-set: writes `trial` (status, results, times, failure, exit code, working dir) only if the
-    /// stored trial still has status `expected`.
+    /// Compare-and-set on the status: writes `trial` (status, results, times, failure, exit code, working dir)
+    /// only if the stored trial still has status `expected`.
+    ///
+    /// This is the administrative update (registering a result for a `new` trial, suspending one); a worker
+    /// writing the outcome of its reservation uses ``updateTrial(_:holding:)``. When the new status is not
+    /// `reserved`, the stored owner token is cleared.
     ///
     /// - Returns: `true` if written, `false` if the stored status differed (someone else changed it).
     func updateTrial(_ trial: Trial, expecting expected: TrialStatus) async throws -> Bool
 
-    /// Refreshes the heartbeat of a trial that is still `reserved`.
+    /// Compare-and-set on the owner: writes `trial` only if the stored trial is still `reserved` with owner token
+    /// `token` (the holder's completion, failure or release).
     ///
-    /// - Returns: `false` when the trial is no longer reserved (the worker lost it).
-    func heartbeat(trialID: String, of experimentID: String, at now: Date) async throws -> Bool
+    /// When the new status is not `reserved`, the token is cleared: the reservation is over.
+    ///
+    /// - Parameters:
+    ///   - trial: the trial to write.
+    ///   - token: the token of the reservation (``Reservation/token``).
+    /// - Returns: `true` if written, `false` when the trial is no longer reserved with this token (it was lost
+    ///   and released, possibly reserved by another worker since).
+    /// - Throws: `StorageError` when the storage cannot be written (`.lockTimeout` when another process held it
+    ///   too long: retry).
+    func updateTrial(_ trial: Trial, holding token: String) async throws -> Bool
+
+    /// Refreshes the heartbeat of a trial that is still `reserved` with owner token `token`.
+    ///
+    /// - Returns: `false` when the trial is no longer reserved with this token (the worker lost it).
+    func heartbeat(trialID: String, of experimentID: String, holding token: String, at now: Date) async throws -> Bool
+
+    /// The experiment's `reserved` trials with their owner tokens, in submission order.
+    ///
+    /// A worker uses it to release at once the trials of a worker it knows to be dead (on the same host, a pid
+    /// that no longer exists), with ``updateTrial(_:holding:)``.
+    func reservations(of experimentID: String) async throws -> [Reservation]
 
     /// One trial by id.
     func trial(id: String, of experimentID: String) async throws -> Trial?
@@ -69,7 +97,7 @@ public protocol Storage: Sendable {
     func countTrials(of experimentID: String) async throws -> [TrialStatus: Int]
 
     /// Turns `reserved` trials whose heartbeat is older than `heartbeatBefore` into `interrupted`, so they are
-    /// run again.
+    /// run again, and clears their owner tokens (their former holders can no longer write them).
     ///
     /// - Returns: how many trials were released.
     @discardableResult
@@ -99,6 +127,48 @@ public protocol Storage: Sendable {
     /// Forgets the stored algorithm state (after an algorithm change), so the next holder starts anew and
     /// observes every trial.
     func resetAlgorithm(of experimentID: String) async throws
+
+    // MARK: Lifetime
+
+    /// Writes everything to its final place and lets go of the backend (SQLite: checkpoints the write-ahead log
+    /// into the database file, so that copying that file alone is a backup, and closes the connections).
+    ///
+    /// Call it once, when done; the storage must not be used afterwards. Closing twice does nothing.
+    ///
+    /// - Throws: `StorageError` when the backend cannot be flushed or closed.
+    func close() async throws
+}
+
+/// A trial reserved by one worker, with the owner token that proves it holds it.
+///
+/// The token is a fresh random value for every reservation; the storage keeps it with the trial until the
+/// reservation ends (completion, failure, release, or release as lost).
+public struct Reservation: Sendable, Hashable {
+    /// The reserved trial, as stored at reservation (status `reserved`).
+    public var trial: Trial
+    /// The owner token: heartbeats and the final update must present it.
+    public var token: String
+
+    /// Creates a reservation.
+    ///
+    /// - Parameters:
+    ///   - trial: the reserved trial.
+    ///   - token: its owner token.
+    public init(trial: Trial, token: String) {
+        self.trial = trial
+        self.token = token
+    }
+
+    /// A new random owner token (128 random bits, as lowercase hexadecimal text).
+    ///
+    /// - Returns: the token.
+    public static func makeToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in
+            let text = String(generator.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - text.count) + text
+        }.joined()
+    }
 }
 
 /// What the algorithm lock's holder sees: the stored state and what changed since it was saved.
@@ -152,7 +222,7 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
         case invalidAddress
         /// The database could not be opened, read or written.
         case backend
-        /// The database was written by a newer, incompatible version.
+        /// The database was written by a newer, incompatible version, or is not an Oríon database.
         case schema
     }
 
@@ -172,4 +242,13 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
 
     /// The message.
     public var description: String { message }
+
+    /// Whether retrying may succeed: the database was locked by another process for longer than the wait, or could
+    /// not be read or written for a moment (unavailable, disk full).
+    public var isTransient: Bool { code == .lockTimeout || code == .backend }
+}
+
+extension Storage {
+    /// Does nothing: for backends with nothing to flush or release (the in-memory storage).
+    public func close() async throws {}
 }

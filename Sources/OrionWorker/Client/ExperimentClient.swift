@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import Synchronization
 
 /// The library API on any storage: create or load an experiment, then ask for trials and report their results.
 ///
@@ -20,6 +21,8 @@ public final class ExperimentClient: Sendable {
     private let factory: any AlgorithmFactory
     private let producer: TrialProducer
     private let workerName: String
+    /// The owner tokens of the trials this client reserved and has not reported yet, by trial id.
+    private let tokens = Mutex<[String: String]>([:])
 
     /// Creates a client for a stored experiment.
     public init(
@@ -75,8 +78,9 @@ public final class ExperimentClient: Sendable {
     public func suggest() async throws -> Trial? {
         while true {
             // The producer never registers more than the budget, so a reservable trial is always one to run.
-            if let trial = try await storage.reserveTrial(of: experiment.id, worker: workerName, at: Date()) {
-                return trial
+            if let reservation = try await storage.reserveTrial(of: experiment.id, worker: workerName, at: Date()) {
+                tokens.withLock { $0[reservation.trial.id] = reservation.token }
+                return reservation.trial
             }
             let counts = try await storage.countTrials(of: experiment.id)
             if let maxTrials = experiment.maxTrials, counts[.completed, default: 0] >= maxTrials { return nil }
@@ -108,7 +112,7 @@ public final class ExperimentClient: Sendable {
         completed.status = .completed
         completed.results = results
         completed.endTime = Date()
-        guard try await storage.updateTrial(completed, expecting: .reserved) else {
+        guard try await finish(completed) else {
             throw StorageError(.notFound, "trial \(trial.id) is no longer reserved; its result was not recorded")
         }
     }
@@ -123,7 +127,15 @@ public final class ExperimentClient: Sendable {
         var released = trial
         released.status = status
         released.failure = failure
-        _ = try await storage.updateTrial(released, expecting: .reserved)
+        _ = try await finish(released)
+    }
+
+    /// Writes the outcome of a trial this client reserved, with its owner token; `false` when the trial was lost.
+    private func finish(_ trial: Trial) async throws -> Bool {
+        guard let token = tokens.withLock({ $0[trial.id] }) else { return false }
+        let written = try await storage.updateTrial(trial, holding: token)
+        tokens.withLock { _ = $0.removeValue(forKey: trial.id) }
+        return written
     }
 
     /// Runs `objective` on suggested trials until the experiment is done or this call completed `maxTrials`.

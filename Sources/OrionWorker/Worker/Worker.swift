@@ -2,21 +2,36 @@ import Foundation
 import OrionCore
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The hunt loop of one process: produce → reserve → execute → report, with `concurrency` trials at once,
 /// until the experiment or the worker reaches a limit, or it is interrupted.
 ///
 /// Any number of workers, in any number of processes on any number of machines, can run on one experiment: they
-/// share nothing but the storage. Producing happens under the algorithm lock, reserving is atomic, and results are
-/// written with a compare-and-set on the `reserved` status.
+/// share nothing but the storage. Producing happens under the algorithm lock, reserving is atomic and gives an
+/// owner token, and heartbeats and results are written with a compare-and-set on that token: a worker that was
+/// presumed dead (paused, cut off) can never overwrite the run of the worker that took its trial over.
+///
+/// While a trial runs, its heartbeat is refreshed every quarter of `heartbeat`, through transient storage errors;
+/// when the storage says the trial is no longer ours, the run is cancelled and its result discarded. A result
+/// that exists is retried until stored (or until the trial is provably another worker's, or a second interrupt:
+/// then ``WorkerReport/unsavedResults`` says where it is kept). The trials of dead workers on this host (a
+/// `host:pid` name whose pid no longer exists) are released at once, and the idle timeout does not stop a worker
+/// while a reserved trial may still come back as lost.
 public final class Worker: Sendable {
-    private let experiment: Experiment
-    private let storage: any Storage
-    private let executor: any TrialExecutor
-    private let configuration: WorkerConfiguration
-    private let producer: TrialProducer
-    private let workingDirectory: String
-    private let onEvent: @Sendable (WorkerEvent) -> Void
-    private let state: WorkerState
+    let experiment: Experiment
+    let storage: any Storage
+    let executor: any TrialExecutor
+    let configuration: WorkerConfiguration
+    let producer: TrialProducer
+    let workingDirectory: String
+    let onEvent: @Sendable (WorkerEvent) -> Void
+    let state: WorkerState
+    let clock: any WallClock
 
     /// Creates a worker.
     ///
@@ -27,6 +42,7 @@ public final class Worker: Sendable {
     ///   - executor: runs each trial's objective.
     ///   - configuration: concurrency, limits and timings.
     ///   - workingDirectory: the experiment's working directory; each trial runs in `<dir>/<trial id>`.
+    ///   - clock: where times are read and waits happen (the system clock; a manual one in tests).
     ///   - onEvent: called for each produced, started and finished trial (from any thread).
     public init(
         experiment: Experiment,
@@ -35,6 +51,7 @@ public final class Worker: Sendable {
         executor: any TrialExecutor,
         configuration: WorkerConfiguration = WorkerConfiguration(),
         workingDirectory: String,
+        clock: any WallClock = SystemClock(),
         onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
     ) {
         self.experiment = experiment
@@ -43,6 +60,7 @@ public final class Worker: Sendable {
         self.configuration = configuration
         self.workingDirectory = workingDirectory
         self.onEvent = onEvent
+        self.clock = clock
         self.producer = TrialProducer(
             experiment: experiment,
             storage: storage,
@@ -54,40 +72,50 @@ public final class Worker: Sendable {
 
     /// Runs trials until a stop condition; returns what this worker did.
     ///
-    /// - Throws: `StorageError` when the storage fails, `AlgorithmError` when the algorithm cannot produce.
+    /// - Throws: `StorageError` when the storage fails for longer than `storagePatience`, `AlgorithmError` when
+    ///   the algorithm cannot produce; ``UnsavedResultsError`` (wrapping that error) when results could not be
+    ///   stored before stopping.
     public func run() async throws -> WorkerReport {
         if executor.needsWorkingDirectory {
             try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<configuration.concurrency {
-                group.addTask { try await self.runSlot() }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<configuration.concurrency {
+                    group.addTask { try await self.runSlot() }
+                }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+        } catch {
+            let unsaved = await state.report.unsavedResults
+            if unsaved.isEmpty { throw error }
+            throw UnsavedResultsError(underlying: error, unsaved: unsaved)
         }
         return await state.report
     }
 
-    /// Stops taking new trials and interrupts running ones; with `force`, kills them.
+    /// Stops taking new trials and interrupts running ones; with `force`, kills them and stops retrying to store
+    /// results (their paths are reported).
     public func interrupt(force: Bool = false) {
         state.interruptFlag.withLock { $0 = true }
+        if force { state.forceFlag.withLock { $0 = true } }
         executor.interruptAll(force: force)
     }
 
-    private var isInterrupted: Bool { state.interruptFlag.withLock { $0 } }
+    var isInterrupted: Bool { state.interruptFlag.withLock { $0 } }
+    var isForced: Bool { state.forceFlag.withLock { $0 } }
 
     private func runSlot() async throws {
-        while let trial = try await nextTrial() {
-            onEvent(.started(trial))
-            let outcome = await execute(trial)
-            try await record(outcome, of: trial)
+        while let reservation = try await nextReservation() {
+            onEvent(.started(reservation.trial))
+            try await run(reservation)
         }
     }
 
-    /// The next trial to run, or `nil` when this slot should stop.
-    private func nextTrial() async throws -> Trial? {
+    /// The next reservation to run, or `nil` when this slot should stop.
+    private func nextReservation() async throws -> Reservation? {
         var backoff: Duration = .milliseconds(5)
-        var idleSince = ContinuousClock.now
+        var idleSince = clock.now
         while true {
             if isInterrupted {
                 await state.stop(.interrupted)
@@ -96,7 +124,7 @@ public final class Worker: Sendable {
             if await state.stopReason != nil { return nil }
             if await state.reachedOwnLimits() { return nil }
 
-            let counts = try await storage.countTrials(of: experiment.id)
+            let counts = try await patiently { try await self.storage.countTrials(of: self.experiment.id) }
             if let maxTrials = experiment.maxTrials, counts[.completed, default: 0] >= maxTrials {
                 await state.stop(.experimentDone)
                 return nil
@@ -105,16 +133,17 @@ public final class Worker: Sendable {
                 await state.stop(.experimentBroken)
                 return nil
             }
-            if counts[.reserved, default: 0] > 0, await state.shouldReleaseLostTrials() {
-                let cutoff = Date().addingTimeInterval(-configuration.heartbeat.seconds)
-                try await storage.releaseLostTrials(of: experiment.id, heartbeatBefore: cutoff)
+            if counts[.reserved, default: 0] > 0, await state.shouldReleaseLostTrials(at: clock.now) {
+                try await releaseLostAndDeadWorkersTrials()
             }
-            if let trial = try await reserve() { return trial }
+            if let reservation = try await reserve() { return reservation }
 
-            let production = try await producer.produce(count: configuration.effectivePoolSize)
+            let production = try await patiently {
+                try await self.producer.produce(count: self.configuration.effectivePoolSize)
+            }
             if !production.trials.isEmpty {
                 onEvent(.produced(production.trials))
-                idleSince = .now
+                idleSince = clock.now
                 backoff = .milliseconds(5)
                 continue
             }
@@ -123,166 +152,110 @@ public final class Worker: Sendable {
                 await state.stop(.experimentDone)
                 return nil
             }
-            if ContinuousClock.now - idleSince > configuration.idleTimeout {
+            if clock.now.timeIntervalSince(idleSince) > configuration.idleTimeout.seconds,
+                try await othersAreAlive(since: idleSince)
+            {
                 await state.stop(.idle)
                 return nil
             }
-            try await Task.sleep(for: backoff)
+            try await clock.sleep(for: backoff)
             backoff = min(backoff * 2, .milliseconds(500))
         }
     }
 
-    private func reserve() async throws -> Trial? {
-        guard await state.beginReservation() else { return nil }
-        let trial = try await storage.reserveTrial(
-            of: experiment.id,
-            worker: configuration.workerName,
-            at: Date()
-        )
-        await state.endReservation(reserved: trial != nil)
-        return trial
+    /// Releases the reserved trials whose heartbeat is older than `heartbeat`, and at once those held by a worker
+    /// of this host whose process no longer exists.
+    private func releaseLostAndDeadWorkersTrials() async throws {
+        let now = clock.now
+        let cutoff = now.addingTimeInterval(-configuration.heartbeat.seconds)
+        try await patiently {
+            try await self.storage.releaseLostTrials(of: self.experiment.id, heartbeatBefore: cutoff)
+        }
+        let host = WorkerConfiguration.hostAndPID(of: configuration.workerName)?.host
+        let reservations = try await patiently { try await self.storage.reservations(of: self.experiment.id) }
+        for reservation in reservations {
+            guard let holder = reservation.trial.worker.flatMap(WorkerConfiguration.hostAndPID(of:)),
+                holder.host == host, holder.pid != getpid(), !Self.processExists(holder.pid)
+            else { continue }
+            var trial = reservation.trial
+            trial.status = .interrupted
+            let released = trial
+            let written = try await patiently {
+                try await self.storage.updateTrial(released, holding: reservation.token)
+            }
+            if written { await state.countReclaimed() }
+        }
     }
 
-    private func execute(_ trial: Trial) async -> TrialOutcome {
-        let directory = workingDirectory + "/" + trial.id
-        if executor.needsWorkingDirectory {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                return .broken(
-                    reason: "cannot create the trial's directory \(directory): \(error)",
-                    exitCode: nil,
-                    detail: nil
+    /// Whether a process with this pid exists on this host (`kill(pid, 0)` does not fail with `ESRCH`).
+    static func processExists(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno != ESRCH
+    }
+
+    /// Whether every reserved trial was refreshed since `since`.
+    ///
+    /// Then their holders are alive, and waiting longer for them to come back as lost is pointless. A trial not
+    /// refreshed since may belong to a dead worker: the idle timeout waits until its heartbeat deadline passes and
+    /// it is released.
+    private func othersAreAlive(since: Date) async throws -> Bool {
+        let reservations = try await patiently { try await self.storage.reservations(of: self.experiment.id) }
+        return reservations.allSatisfy { ($0.trial.heartbeat ?? .distantPast) > since }
+    }
+
+    private func reserve() async throws -> Reservation? {
+        guard await state.beginReservation() else { return nil }
+        do {
+            let reservation = try await patiently {
+                try await self.storage.reserveTrial(
+                    of: self.experiment.id,
+                    worker: self.configuration.workerName,
+                    at: self.clock.now
                 )
             }
+            await state.endReservation(reserved: reservation != nil)
+            return reservation
+        } catch {
+            await state.endReservation(reserved: false)
+            throw error
         }
-        let context = TrialContext(
-            experiment: experiment,
-            trial: trial,
-            workingDirectory: directory,
-            experimentWorkingDirectory: workingDirectory
-        )
-        let storage = storage
-        let interval = configuration.heartbeatInterval
-        let heartbeat = Task {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                guard try await storage.heartbeat(trialID: trial.id, of: trial.experimentID, at: Date()) else { return }
-            }
-        }
-        defer { heartbeat.cancel() }
-        return await executor.execute(context)
     }
 
-    private func record(_ outcome: TrialOutcome, of reserved: Trial) async throws {
-        var trial = reserved
-        trial.endTime = Date()
-        if executor.needsWorkingDirectory { trial.workingDir = workingDirectory + "/" + trial.id }
-        switch outcome {
-        case .completed(let results):
-            trial.status = .completed
-            trial.results = results
-            trial.exitCode = 0
-        case .broken(let reason, let exitCode, let detail):
-            trial.status = .broken
-            trial.exitCode = exitCode
-            trial.failure = detail.map { reason + "\n" + $0 } ?? reason
-        case .interrupted(let exitCode):
-            trial.status = .interrupted
-            trial.exitCode = exitCode
-            trial.endTime = nil
-        }
-        let written = try await storage.updateTrial(trial, expecting: .reserved)
-        guard written else {
-            onEvent(.lost(trial))
-            await state.finish(nil, failure: nil)
-            return
-        }
-        onEvent(.finished(trial))
-        if case .broken(let reason, _, _) = outcome {
-            await state.finish(.broken, failure: reason)
-        } else {
-            await state.finish(trial.status, failure: nil)
+    /// Runs `body`, retrying with backoff while it fails with a transient storage error, for up to
+    /// `storagePatience`; stops retrying when the worker is interrupted.
+    func patiently<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        let deadline = clock.now.addingTimeInterval(configuration.storagePatience.seconds)
+        var pause: Duration = .milliseconds(50)
+        while true {
+            do {
+                return try await body()
+            } catch let error as StorageError where error.isTransient {
+                if isInterrupted || clock.now >= deadline { throw error }
+                try await clock.sleep(for: pause)
+                pause = min(pause * 2, .seconds(2))
+            }
         }
     }
 }
 
-/// The mutable bookkeeping of one worker, shared by its slots.
-final class WorkerState: Sendable {
-    let interruptFlag = Mutex(false)
-    private let inner: InnerState
+/// A worker stopped on an error while results it had were not stored yet.
+public struct UnsavedResultsError: Error, CustomStringConvertible, Sendable {
+    /// The error that stopped the worker.
+    public var underlying: any Error & Sendable
+    /// The results not stored, with where they are kept.
+    public var unsaved: [UnsavedResult]
 
-    init(configuration: WorkerConfiguration) {
-        inner = InnerState(configuration: configuration)
+    /// Creates the error.
+    ///
+    /// - Parameters:
+    ///   - underlying: the error that stopped the worker.
+    ///   - unsaved: the results not stored.
+    public init(underlying: any Error & Sendable, unsaved: [UnsavedResult]) {
+        self.underlying = underlying
+        self.unsaved = unsaved
     }
 
-    var report: WorkerReport { get async { await inner.report } }
-    var stopReason: StopReason? { get async { await inner.stopReason } }
-    func stop(_ reason: StopReason) async { await inner.stop(reason) }
-    func reachedOwnLimits() async -> Bool { await inner.reachedOwnLimits() }
-    func beginReservation() async -> Bool { await inner.beginReservation() }
-    func endReservation(reserved: Bool) async { await inner.endReservation(reserved: reserved) }
-    func finish(_ status: TrialStatus?, failure: String?) async { await inner.finish(status, failure: failure) }
-    func shouldReleaseLostTrials() async -> Bool { await inner.shouldReleaseLostTrials() }
-
-    actor InnerState {
-        let configuration: WorkerConfiguration
-        var report = WorkerReport()
-        var stopReason: StopReason?
-        var running = 0
-        var lastLostCheck: ContinuousClock.Instant?
-
-        init(configuration: WorkerConfiguration) {
-            self.configuration = configuration
-        }
-
-        func stop(_ reason: StopReason) {
-            if stopReason == nil { stopReason = reason }
-            report.stopReason = stopReason ?? reason
-        }
-
-        func reachedOwnLimits() -> Bool {
-            if report.broken >= configuration.maxBroken {
-                stop(.workerMaxBroken)
-                return true
-            }
-            if let maxTrials = configuration.maxTrials, report.completed + running >= maxTrials {
-                if report.completed >= maxTrials { stop(.workerMaxTrials) }
-                return true
-            }
-            return false
-        }
-
-        /// Counts a reservation in flight so that concurrent slots do not overshoot `maxTrials`.
-        func beginReservation() -> Bool {
-            if let maxTrials = configuration.maxTrials, report.completed + running >= maxTrials { return false }
-            running += 1
-            return true
-        }
-
-        func endReservation(reserved: Bool) {
-            if !reserved { running -= 1 }
-        }
-
-        func finish(_ status: TrialStatus?, failure: String?) {
-            running -= 1
-            switch status {
-            case .completed: report.completed += 1
-            case .broken:
-                report.broken += 1
-                report.lastFailure = failure
-            case .interrupted:
-                report.interrupted += 1
-                stop(.interrupted)
-            default: break
-            }
-        }
-
-        func shouldReleaseLostTrials() -> Bool {
-            let now = ContinuousClock.now
-            if let last = lastLostCheck, now - last < configuration.heartbeatInterval { return false }
-            lastLostCheck = now
-            return true
-        }
+    /// The underlying error, then one sentence per unsaved result.
+    public var description: String {
+        "\(underlying); " + unsaved.map(\.description).joined(separator: "; ")
     }
 }

@@ -17,7 +17,13 @@ public struct WorkerConfiguration: Sendable {
     public var heartbeat: Duration
     /// How long to wait for the algorithm lock held by another worker.
     public var lockTimeout: Duration
-    /// This worker's name, stored on the trials it reserves (`host:pid`).
+    /// How long the hunt loop keeps retrying a storage that fails transiently before it gives up with the error.
+    ///
+    /// Transient: locked by another process, unavailable for a moment. A result that a trial produced is retried without limit (until stored, or the trial is
+    /// provably another worker's, or a second interrupt).
+    public var storagePatience: Duration
+    /// This worker's name, stored on the trials it reserves (`host:pid`): a worker on the same host whose pid no
+    /// longer exists is dead, and its trials are released at once.
     public var workerName: String
 
     /// Creates a configuration with Oríon's defaults.
@@ -29,6 +35,7 @@ public struct WorkerConfiguration: Sendable {
         idleTimeout: Duration = .seconds(60),
         heartbeat: Duration = .seconds(120),
         lockTimeout: Duration = .seconds(60),
+        storagePatience: Duration = .seconds(600),
         workerName: String = WorkerConfiguration.defaultWorkerName()
     ) {
         self.concurrency = max(1, concurrency)
@@ -38,12 +45,23 @@ public struct WorkerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.heartbeat = heartbeat
         self.lockTimeout = lockTimeout
+        self.storagePatience = storagePatience
         self.workerName = workerName
     }
 
     /// `host:pid` of this process.
     public static func defaultWorkerName() -> String {
         "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    /// The host and pid of a worker name `host:pid`, or `nil` when the name is not of that form.
+    ///
+    /// - Parameter name: a worker name.
+    /// - Returns: the host and the pid.
+    public static func hostAndPID(of name: String) -> (host: String, pid: Int32)? {
+        guard let colon = name.lastIndex(of: ":"), let pid = Int32(name[name.index(after: colon)...]), pid > 0
+        else { return nil }
+        return (String(name[..<colon]), pid)
     }
 
     /// How often a running trial's heartbeat is refreshed: a quarter of the lost-trial threshold.
@@ -54,7 +72,7 @@ public struct WorkerConfiguration: Sendable {
 }
 
 /// Why a worker stopped.
-public enum StopReason: Sendable, Equatable {
+public enum StopReason: Sendable, Equatable, CustomStringConvertible {
     /// The experiment reached its number of trials, or the algorithm is done and nothing is pending.
     case experimentDone
     /// The experiment has `maxBroken` broken trials or more.
@@ -67,6 +85,49 @@ public enum StopReason: Sendable, Equatable {
     case idle
     /// Ctrl-C or SIGTERM.
     case interrupted
+
+    /// One line saying why the worker stopped, for the hunt's summary.
+    public var description: String {
+        switch self {
+        case .experimentDone:
+            "the experiment is done: it has its max trials completed, or its algorithm has nothing left to suggest"
+        case .experimentBroken: "the experiment has reached its max broken trials"
+        case .workerMaxTrials: "this worker completed its worker max trials"
+        case .workerMaxBroken: "this worker had worker max broken trials break"
+        case .idle:
+            "nothing to run for idle timeout seconds: the other workers hold the remaining trials, and they are alive"
+        case .interrupted: "interrupted (Ctrl-C or SIGTERM); the interrupted trials run again on the next hunt"
+        }
+    }
+}
+
+/// A result that a trial produced but the worker could not store (the storage kept failing until the worker was
+/// stopped).
+public struct UnsavedResult: Sendable, Equatable, CustomStringConvertible {
+    /// The trial.
+    public var trialID: String
+    /// The trial's results file, where the script's results are kept, if it has one.
+    public var resultsPath: String?
+    /// The last storage error.
+    public var reason: String
+
+    /// Creates an unsaved result.
+    ///
+    /// - Parameters:
+    ///   - trialID: the trial.
+    ///   - resultsPath: where the results are kept on disk, if anywhere.
+    ///   - reason: the last storage error.
+    public init(trialID: String, resultsPath: String?, reason: String) {
+        self.trialID = trialID
+        self.resultsPath = resultsPath
+        self.reason = reason
+    }
+
+    /// `the result of trial ID could not be stored (REASON); it is kept in PATH`.
+    public var description: String {
+        "the result of trial \(trialID) could not be stored (\(reason)); "
+            + (resultsPath.map { "it is kept in \($0)" } ?? "it is lost")
+    }
 }
 
 /// What a worker did.
@@ -81,6 +142,10 @@ public struct WorkerReport: Sendable, Equatable {
     public var stopReason: StopReason = .experimentDone
     /// The reason of the last broken trial, if any.
     public var lastFailure: String?
+    /// Results this worker could not store before it stopped, with where they are kept.
+    public var unsavedResults: [UnsavedResult] = []
+    /// Trials of dead workers (on this host) that this worker released at once.
+    public var reclaimed = 0
 }
 
 /// What a worker tells its observer (the CLI's progress line or log).
@@ -91,6 +156,7 @@ public enum WorkerEvent: Sendable {
     case started(Trial)
     /// A trial ended (completed, broken or interrupted); the trial carries its final status.
     case finished(Trial)
-    /// A trial's result was discarded because the trial was lost to another worker meanwhile.
+    /// A trial's result was discarded because the trial was lost to another worker meanwhile (its heartbeat or
+    /// its final write was refused: another worker may hold it now).
     case lost(Trial)
 }

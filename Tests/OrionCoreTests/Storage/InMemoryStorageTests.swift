@@ -16,48 +16,7 @@ private final class Flag: Sendable {
 }
 
 final class InMemoryStorageTests: XCTestCase {
-    private let suite = StorageConformance(makeStorage: { InMemoryStorage() })
-
-    // MARK: Conformance
-
-    func testExperimentCreateAndRead() async throws { try await suite.checkExperimentCreateAndRead() }
-    func testExperimentVersions() async throws { try await suite.checkExperimentVersions() }
-    func testExperimentList() async throws { try await suite.checkExperimentList() }
-    func testDuplicateExperiment() async throws { try await suite.checkDuplicateExperiment() }
-    func testUpdateExperiment() async throws { try await suite.checkUpdateExperiment() }
-    func testDeleteExperimentCascades() async throws { try await suite.checkDeleteExperimentCascades() }
-    func testRegisterTrials() async throws { try await suite.checkRegisterTrials() }
-    func testReadTrials() async throws { try await suite.checkReadTrials() }
-    func testCountTrials() async throws { try await suite.checkCountTrials() }
-    func testReserveOrder() async throws { try await suite.checkReserveOrder() }
-    func testReserveUnderConcurrency() async throws { try await suite.checkReserveUnderConcurrency() }
-    func testUpdateTrialCompareAndSet() async throws { try await suite.checkUpdateTrialCompareAndSet() }
-    func testTrialRoundTrip() async throws { try await suite.checkTrialRoundTrip() }
-    func testNonFiniteObjectives() async throws { try await suite.checkNonFiniteObjectives() }
-    func testHeartbeat() async throws { try await suite.checkHeartbeat() }
-    func testReleaseLostTrials() async throws { try await suite.checkReleaseLostTrials() }
-    func testAlgorithmLockFirstSnapshot() async throws { try await suite.checkAlgorithmLockFirstSnapshot() }
-    func testAlgorithmLockStateVersion() async throws { try await suite.checkAlgorithmLockStateVersion() }
-    func testAlgorithmLockChangedTrials() async throws { try await suite.checkAlgorithmLockChangedTrials() }
-    func testAlgorithmLockBodyThrows() async throws { try await suite.checkAlgorithmLockBodyThrows() }
-    func testAlgorithmLockMutualExclusion() async throws { try await suite.checkAlgorithmLockMutualExclusion() }
-    func testAlgorithmLockNewTrials() async throws { try await suite.checkAlgorithmLockNewTrials() }
-    func testAlgorithmLockCounts() async throws { try await suite.checkAlgorithmLockCounts() }
-    func testResetAlgorithm() async throws { try await suite.checkResetAlgorithm() }
-
-    /// The checks the methods above run; a check added to the suite must get a method.
-    private static let wrappedChecks: Set<String> = [
-        "experimentCreateAndRead", "experimentVersions", "experimentList", "duplicateExperiment", "updateExperiment",
-        "deleteExperimentCascades", "registerTrials", "readTrials", "countTrials", "reserveOrder",
-        "reserveUnderConcurrency", "updateTrialCompareAndSet", "trialRoundTrip", "nonFiniteObjectives", "heartbeat",
-        "releaseLostTrials", "algorithmLockFirstSnapshot", "algorithmLockStateVersion", "algorithmLockChangedTrials",
-        "algorithmLockBodyThrows", "algorithmLockMutualExclusion", "algorithmLockNewTrials", "algorithmLockCounts",
-        "resetAlgorithm",
-    ]
-
-    func testEveryConformanceCheckHasATestMethod() {
-        XCTAssertEqual(Set(StorageConformance.checkNames).subtracting(Self.wrappedChecks), [])
-    }
+    func testConformance() async throws { try await StorageConformance { InMemoryStorage() }.runEveryCheck() }
 
     // MARK: In-memory specifics
 
@@ -160,7 +119,7 @@ final class InMemoryStorageTests: XCTestCase {
         let order = try await storage.trials(of: experiment.id, status: nil).map(\.id)
         XCTAssertEqual(order, [trials[0].id, trials[2].id, trials[1].id])
         let first = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Date())
-        XCTAssertEqual(first?.id, trials[0].id)
+        XCTAssertEqual(first?.trial.id, trials[0].id)
     }
 
     func testTrialsSubmittedAtTheSameTimeKeepTheirInsertionOrder() async throws {

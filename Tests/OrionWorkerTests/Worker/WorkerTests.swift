@@ -7,7 +7,7 @@ import XCTest
 
 final class WorkerTests: XCTestCase {
     private func experiment(
-        _ storage: InMemoryStorage,
+        _ storage: any Storage,
         maxTrials: Int? = 20,
         maxBroken: Int = 3,
         priors: [String: String] = ["/x": "uniform(-5, 10)", "/y": "uniform(0, 15)"],
@@ -26,8 +26,10 @@ final class WorkerTests: XCTestCase {
 
     private func worker(
         _ experiment: Experiment,
-        _ storage: InMemoryStorage,
+        _ storage: any Storage,
         configuration: WorkerConfiguration = WorkerConfiguration(idleTimeout: .seconds(5)),
+        clock: any WallClock = SystemClock(),
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in },
         objective: @escaping ClosureExecutor.Objective
     ) -> Worker {
         Worker(
@@ -36,7 +38,9 @@ final class WorkerTests: XCTestCase {
             factory: AlgorithmRegistry.standard,
             executor: ClosureExecutor(objective),
             configuration: configuration,
-            workingDirectory: FileManager.default.temporaryDirectory.path + "/orion-worker-tests/\(UUID().uuidString)"
+            workingDirectory: FileManager.default.temporaryDirectory.path + "/orion-worker-tests/\(UUID().uuidString)",
+            clock: clock,
+            onEvent: onEvent
         )
     }
 
@@ -99,7 +103,7 @@ final class WorkerTests: XCTestCase {
             worker: "gone:1",
             at: Date(timeIntervalSinceNow: -3600)
         )
-        let lost = try XCTUnwrap(stale)
+        let lost = try XCTUnwrap(stale).trial
         let configuration = WorkerConfiguration(heartbeat: .seconds(2))
         let report = try await worker(experiment, storage, configuration: configuration) { _, _ in [.objective(0)] }
             .run()
@@ -122,16 +126,33 @@ final class WorkerTests: XCTestCase {
         XCTAssertEqual(report.completed, 6)
     }
 
-    func testIdleTimeoutWhenOtherWorkersHoldTheLastTrials() async throws {
+    func testIdleTimeoutWhenOtherLiveWorkersHoldTheLastTrials() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 1)
         let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
         _ = try await producer.produce(count: 1)
-        _ = try await storage.reserveTrial(of: experiment.id, worker: "other:1", at: Date())
-        let configuration = WorkerConfiguration(idleTimeout: .milliseconds(200))
-        let report = try await worker(experiment, storage, configuration: configuration) { _, _ in [.objective(0)] }
-            .run()
+        let clock = ManualClock()
+        let taken = try await storage.reserveTrial(of: experiment.id, worker: "other:1", at: clock.now)
+        let other = try XCTUnwrap(taken)
+        // The other worker is alive: it refreshes its heartbeat every 10 s of the clock's time.
+        let beating = Task {
+            while !Task.isCancelled {
+                try await clock.sleep(for: .seconds(10))
+                _ = try await storage.heartbeat(
+                    trialID: other.trial.id,
+                    of: experiment.id,
+                    holding: other.token,
+                    at: clock.now
+                )
+            }
+        }
+        defer { beating.cancel() }
+        let configuration = WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120))
+        let worker = worker(experiment, storage, configuration: configuration, clock: clock) { _, _ in [.objective(0)] }
+        let report = try await drive(worker, clock)
         XCTAssertEqual(report.stopReason, .idle)
         XCTAssertEqual(report.completed, 0)
+        let stored = try await storage.trial(id: other.trial.id, of: experiment.id)
+        XCTAssertEqual(stored?.status, .reserved, "the live worker's trial was left alone")
     }
 }

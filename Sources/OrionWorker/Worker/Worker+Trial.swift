@@ -1,0 +1,171 @@
+import Foundation
+import OrionCore
+import Synchronization
+
+// One reserved trial: run it while keeping its heartbeat, then store its outcome with the reservation's token.
+extension Worker {
+    /// Whether the reservation is still ours, as far as this worker knows; shared by the heartbeat and the slot.
+    final class Lease: Sendable {
+        private let lost = Mutex(false)
+
+        var isLost: Bool { lost.withLock { $0 } }
+
+        func markLost() { lost.withLock { $0 = true } }
+    }
+
+    /// Runs a reserved trial and stores its outcome; discards it when the trial was lost meanwhile.
+    func run(_ reservation: Reservation) async throws {
+        let lease = Lease()
+        let execution = Task { await self.execute(reservation.trial) }
+        let heartbeat = Task { await self.keepAlive(reservation, lease: lease) { execution.cancel() } }
+        defer { heartbeat.cancel() }
+        let outcome = await withTaskCancellationHandler {
+            await execution.value
+        } onCancel: {
+            execution.cancel()
+        }
+        if lease.isLost {
+            discard(reservation.trial, outcome)
+            await state.finish(nil, failure: nil)
+            return
+        }
+        try await record(outcome, of: reservation, lease: lease)
+    }
+
+    /// Refreshes the heartbeat every quarter of `heartbeat` until cancelled; keeps going through storage errors
+    /// (a locked database must not end the heartbeat for good); when the storage says the trial is no longer ours,
+    /// marks the lease lost and calls `onLost` (which cancels the run).
+    private func keepAlive(_ reservation: Reservation, lease: Lease, onLost: @Sendable () -> Void) async {
+        let trial = reservation.trial
+        while !Task.isCancelled {
+            do {
+                try await clock.sleep(for: configuration.heartbeatInterval)
+            } catch {
+                return
+            }
+            do {
+                let ours = try await storage.heartbeat(
+                    trialID: trial.id,
+                    of: trial.experimentID,
+                    holding: reservation.token,
+                    at: clock.now
+                )
+                if !ours {
+                    lease.markLost()
+                    onLost()
+                    return
+                }
+            } catch {
+                continue  // transient: try again at the next beat; the deadline has three more beats of margin
+            }
+        }
+    }
+
+    /// Runs the trial's objective in its directory.
+    private func execute(_ trial: Trial) async -> TrialOutcome {
+        let directory = workingDirectory + "/" + trial.id
+        if executor.needsWorkingDirectory {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                return .broken(
+                    reason: "cannot create the trial's directory \(directory): \(error)",
+                    exitCode: nil,
+                    detail: nil
+                )
+            }
+        }
+        let context = TrialContext(
+            experiment: experiment,
+            trial: trial,
+            workingDirectory: directory,
+            experimentWorkingDirectory: workingDirectory
+        )
+        return await executor.execute(context)
+    }
+
+    /// The trial as it is to be stored after `outcome`.
+    private func finished(_ reserved: Trial, _ outcome: TrialOutcome) -> Trial {
+        var trial = reserved
+        trial.endTime = clock.now
+        if executor.needsWorkingDirectory { trial.workingDir = workingDirectory + "/" + trial.id }
+        switch outcome {
+        case .completed(let results):
+            trial.status = .completed
+            trial.results = results
+            trial.exitCode = 0
+        case .broken(let reason, let exitCode, let detail):
+            trial.status = .broken
+            trial.exitCode = exitCode
+            trial.failure = detail.map { reason + "\n" + $0 } ?? reason
+        case .interrupted(let exitCode):
+            trial.status = .interrupted
+            trial.exitCode = exitCode
+            trial.endTime = nil
+        }
+        return trial
+    }
+
+    /// Tells the observer that the outcome of a lost trial was thrown away.
+    private func discard(_ reserved: Trial, _ outcome: TrialOutcome) {
+        onEvent(.lost(finished(reserved, outcome)))
+    }
+
+    /// Stores the outcome with the reservation's token, retrying transient storage errors with backoff (the
+    /// heartbeat goes on meanwhile) until it is stored, the trial is provably another worker's, the worker is
+    /// interrupted twice, or the slot is cancelled; then the result is reported as unsaved with where it is kept.
+    private func record(_ outcome: TrialOutcome, of reservation: Reservation, lease: Lease) async throws {
+        let trial = finished(reservation.trial, outcome)
+        var pause: Duration = .milliseconds(50)
+        while true {
+            do {
+                let written = try await storage.updateTrial(trial, holding: reservation.token)
+                guard written else {
+                    onEvent(.lost(trial))
+                    await state.finish(nil, failure: nil)
+                    return
+                }
+                break
+            } catch let error as StorageError where error.isTransient {
+                if lease.isLost {
+                    onEvent(.lost(trial))
+                    await state.finish(nil, failure: nil)
+                    return
+                }
+                if isForced || Task.isCancelled {
+                    await giveUp(trial, outcome, reason: error.message)
+                    return
+                }
+                try? await clock.sleep(for: pause)
+                pause = min(pause * 2, .seconds(2))
+            } catch {
+                await giveUp(trial, outcome, reason: "\(error)")
+                throw error
+            }
+        }
+        onEvent(.finished(trial))
+        if case .broken(let reason, _, _) = outcome {
+            await state.finish(.broken, failure: reason)
+        } else {
+            await state.finish(trial.status, failure: nil)
+        }
+    }
+
+    /// Records that the outcome of `trial` could not be stored.
+    ///
+    /// A completed trial's results are reported with where they are kept (its results file). The trial stays
+    /// reserved and comes back as lost later.
+    private func giveUp(_ trial: Trial, _ outcome: TrialOutcome, reason: String) async {
+        guard case .completed = outcome else {
+            await state.finish(nil, failure: nil)
+            return
+        }
+        var path: String?
+        if executor.needsWorkingDirectory {
+            let candidate = workingDirectory + "/" + trial.id + "/results.json"
+            if FileManager.default.fileExists(atPath: candidate) { path = candidate }
+        }
+        let unsaved = UnsavedResult(trialID: trial.id, resultsPath: path, reason: reason)
+        await state.finish(nil, failure: nil, unsaved: unsaved)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import OrionCore
+import Synchronization
+
+/// The mutable bookkeeping of one worker, shared by its slots.
+final class WorkerState: Sendable {
+    let interruptFlag = Mutex(false)
+    /// Set by a second interrupt: stop retrying to store results.
+    let forceFlag = Mutex(false)
+    private let inner: InnerState
+
+    init(configuration: WorkerConfiguration) {
+        inner = InnerState(configuration: configuration)
+    }
+
+    var report: WorkerReport { get async { await inner.report } }
+    var stopReason: StopReason? { get async { await inner.stopReason } }
+    func stop(_ reason: StopReason) async { await inner.stop(reason) }
+    func reachedOwnLimits() async -> Bool { await inner.reachedOwnLimits() }
+    func beginReservation() async -> Bool { await inner.beginReservation() }
+    func endReservation(reserved: Bool) async { await inner.endReservation(reserved: reserved) }
+    func finish(_ status: TrialStatus?, failure: String?, unsaved: UnsavedResult? = nil) async {
+        await inner.finish(status, failure: failure, unsaved: unsaved)
+    }
+    func shouldReleaseLostTrials(at now: Date) async -> Bool { await inner.shouldReleaseLostTrials(at: now) }
+    func countReclaimed() async { await inner.countReclaimed() }
+
+    actor InnerState {
+        let configuration: WorkerConfiguration
+        var report = WorkerReport()
+        var stopReason: StopReason?
+        var running = 0
+        var lastLostCheck: Date?
+
+        init(configuration: WorkerConfiguration) {
+            self.configuration = configuration
+        }
+
+        func stop(_ reason: StopReason) {
+            if stopReason == nil { stopReason = reason }
+            report.stopReason = stopReason ?? reason
+        }
+
+        func reachedOwnLimits() -> Bool {
+            if report.broken >= configuration.maxBroken {
+                stop(.workerMaxBroken)
+                return true
+            }
+            if let maxTrials = configuration.maxTrials, report.completed + running >= maxTrials {
+                if report.completed >= maxTrials { stop(.workerMaxTrials) }
+                return true
+            }
+            return false
+        }
+
+        /// Counts a reservation in flight so that concurrent slots do not overshoot `maxTrials`.
+        func beginReservation() -> Bool {
+            if let maxTrials = configuration.maxTrials, report.completed + running >= maxTrials { return false }
+            running += 1
+            return true
+        }
+
+        func endReservation(reserved: Bool) {
+            if !reserved { running -= 1 }
+        }
+
+        func finish(_ status: TrialStatus?, failure: String?, unsaved: UnsavedResult?) {
+            running -= 1
+            if let unsaved { report.unsavedResults.append(unsaved) }
+            switch status {
+            case .completed: report.completed += 1
+            case .broken:
+                report.broken += 1
+                report.lastFailure = failure
+            case .interrupted:
+                report.interrupted += 1
+                stop(.interrupted)
+            default: break
+            }
+        }
+
+        /// Whether to look for lost trials and dead workers now: at most once per heartbeat interval.
+        func shouldReleaseLostTrials(at now: Date) -> Bool {
+            if let last = lastLostCheck, now.timeIntervalSince(last) < configuration.heartbeatInterval.seconds {
+                return false
+            }
+            lastLostCheck = now
+            return true
+        }
+
+        func countReclaimed() {
+            report.reclaimed += 1
+        }
+    }
+}

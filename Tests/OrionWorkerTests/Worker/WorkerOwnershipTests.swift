@@ -1,0 +1,202 @@
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionTesting
+import OrionWorker
+import Synchronization
+import XCTest
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Owner tokens, heartbeats through errors, results retried until stored, dead workers, idle timeout: on a manual
+/// clock, so that no test sleeps real seconds.
+final class WorkerOwnershipTests: XCTestCase {
+    private func experiment(_ storage: any Storage, maxTrials: Int) async throws -> Experiment {
+        let request = ExperimentRequest(
+            name: "ownership",
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 5]),
+            maxTrials: maxTrials
+        )
+        return try await ExperimentBuilder.build(request, storage: storage, factory: AlgorithmRegistry.standard)
+            .experiment
+    }
+
+    private func worker(
+        _ experiment: Experiment,
+        _ storage: any Storage,
+        clock: ManualClock,
+        configuration: WorkerConfiguration = WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120)),
+        events: EventLog = EventLog(),
+        objective: @escaping ClosureExecutor.Objective
+    ) -> Worker {
+        Worker(
+            experiment: experiment,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            executor: ClosureExecutor(objective),
+            configuration: configuration,
+            workingDirectory: FileManager.default.temporaryDirectory.path + "/orion-ownership-tests",
+            clock: clock,
+            onEvent: { events.record($0) }
+        )
+    }
+
+    /// Waits (real time) until `condition` holds.
+    private func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw WorkerHung(patience: .seconds(10)) }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    func testAWorkerThatLostItsTrialCancelsTheRunAndNeverOverwritesTheNewHolder() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let clock = ManualClock()
+        let events = EventLog()
+        let cancelled = Mutex(false)
+        let paused = worker(experiment, storage, clock: clock, events: events) { _, _ in
+            do {
+                try await Task.sleep(for: .seconds(30))  // a long run, cancelled when the trial is lost
+            } catch {
+                cancelled.withLock { $0 = true }
+                throw error
+            }
+            return [.objective(-1)]
+        }
+        let run = Task { try await paused.run() }
+        try await eventually("the trial is reserved") {
+            try await storage.countTrials(of: experiment.id)[.reserved] == 1
+        }
+        // The worker was presumed dead: its trial is released and another worker takes it.
+        let later = clock.now.addingTimeInterval(1)
+        try await storage.releaseLostTrials(of: experiment.id, heartbeatBefore: later)
+        let taken = try await storage.reserveTrial(of: experiment.id, worker: "other:2", at: later)
+        let other = try XCTUnwrap(taken)
+        // Its next heartbeat is refused: the run is cancelled and its result discarded.
+        try await eventually("the run is cancelled") {
+            if clock.sleeperCount > 0 { clock.advance(by: .seconds(30)) }
+            return cancelled.withLock { $0 } && !events.lost.isEmpty
+        }
+        let stored = try await storage.trial(id: other.trial.id, of: experiment.id)
+        XCTAssertEqual(stored?.status, .reserved)
+        XCTAssertEqual(stored?.worker, "other:2", "the new holder keeps the trial")
+        // The new holder completes it; the first worker then sees the experiment done.
+        var done = other.trial
+        done.status = .completed
+        done.results = [.objective(42)]
+        let written = try await storage.updateTrial(done, holding: other.token)
+        XCTAssertTrue(written, "the new holder's token still holds the trial")
+        let report = try await drive(paused, clock)
+        _ = try await run.value
+        XCTAssertEqual(report.completed, 0)
+        XCTAssertEqual(events.lost.map(\.id), [other.trial.id])
+        XCTAssertEqual(events.finished, [])
+        let final = try await storage.trial(id: other.trial.id, of: experiment.id)
+        XCTAssertEqual(final?.objective, 42, "the new holder's result stands")
+    }
+
+    func testTheHeartbeatGoesOnThroughStorageErrors() async throws {
+        let storage = FlakyStorage(InMemoryStorage())
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let clock = ManualClock()
+        let release = Mutex(false)
+        let worker = worker(experiment, storage, clock: clock) { _, _ in
+            while !release.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(2)) }
+            return [.objective(1)]
+        }
+        let start = clock.now
+        storage.failingHeartbeats.withLock { $0 = 3 }  // the database is locked for three beats
+        let run = Task { try await drive(worker, clock, step: .seconds(30)) }
+        try await eventually("a heartbeat after the failures is stored") {
+            let trial = try await storage.trials(of: experiment.id, status: [.reserved]).first
+            return (trial?.heartbeat ?? .distantPast) >= start.addingTimeInterval(4 * 30)
+        }
+        release.withLock { $0 = true }
+        let report = try await run.value
+        XCTAssertEqual(report.completed, 1)
+        XCTAssertEqual(storage.failingHeartbeats.withLock { $0 }, 0)
+    }
+
+    func testAResultIsRetriedUntilStored() async throws {
+        let storage = FlakyStorage(InMemoryStorage())
+        let experiment = try await experiment(storage, maxTrials: 2)
+        let clock = ManualClock()
+        storage.failingUpdates.withLock { $0 = 6 }  // the database stays locked past several busy timeouts
+        let worker = worker(experiment, storage, clock: clock) { values, _ in
+            [.objective(values["/x"]?.doubleValue ?? 0)]
+        }
+        let report = try await drive(worker, clock, step: .milliseconds(100))
+        XCTAssertEqual(report.completed, 2)
+        XCTAssertEqual(report.unsavedResults, [])
+        let counts = try await storage.countTrials(of: experiment.id)
+        XCTAssertEqual(counts, [.completed: 2])
+        XCTAssertEqual(storage.failingUpdates.withLock { $0 }, 0)
+    }
+
+    func testTheTrialOfADeadWorkerOnThisHostIsReleasedAtOnce() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 2)
+        let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
+        _ = try await producer.produce(count: 2)
+        // A worker of this host that died (its process was reaped): its pid no longer exists.
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/true")
+        try dead.run()
+        dead.waitUntilExit()
+        let host = ProcessInfo.processInfo.hostName
+        let clock = ManualClock()
+        let taken = try await storage.reserveTrial(
+            of: experiment.id,
+            worker: "\(host):\(dead.processIdentifier)",
+            at: clock.now
+        )
+        let held = try XCTUnwrap(taken)
+        let start = clock.now
+        let report = try await drive(worker(experiment, storage, clock: clock) { _, _ in [.objective(0)] }, clock)
+        XCTAssertEqual(report.stopReason, .experimentDone)
+        XCTAssertEqual(report.completed, 2)
+        XCTAssertEqual(report.reclaimed, 1)
+        let trial = try await storage.trial(id: held.trial.id, of: experiment.id)
+        XCTAssertEqual(trial?.status, .completed)
+        XCTAssertLessThan(clock.now.timeIntervalSince(start), 60, "reclaimed at once, not after the heartbeat")
+    }
+
+    func testTheIdleTimeoutWaitsForATrialThatMayComeBackAsLost() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
+        _ = try await producer.produce(count: 1)
+        let clock = ManualClock()
+        // Another machine's worker took the trial and went silent: no heartbeat will come.
+        let taken = try await storage.reserveTrial(of: experiment.id, worker: "elsewhere:1", at: clock.now)
+        let held = try XCTUnwrap(taken)
+        let start = clock.now
+        let report = try await drive(worker(experiment, storage, clock: clock) { _, _ in [.objective(3)] }, clock)
+        XCTAssertEqual(report.stopReason, .experimentDone, "the idle timeout (60 s) did not stop it before 120 s")
+        XCTAssertEqual(report.completed, 1)
+        let trial = try await storage.trial(id: held.trial.id, of: experiment.id)
+        XCTAssertEqual(trial?.status, .completed)
+        XCTAssertGreaterThanOrEqual(clock.now.timeIntervalSince(start), 120, "released after its heartbeat deadline")
+    }
+
+    func testEveryStopReasonSaysWhyInOneLine() {
+        let reasons: [StopReason] = [
+            .experimentDone, .experimentBroken, .workerMaxTrials, .workerMaxBroken, .idle, .interrupted,
+        ]
+        let texts = reasons.map(\.description)
+        XCTAssertEqual(Set(texts).count, reasons.count)
+        for text in texts { XCTAssertFalse(text.isEmpty || text.contains("\n"), text) }
+    }
+
+    func testWorkerNamesParseAsHostAndPID() {
+        XCTAssertEqual(WorkerConfiguration.hostAndPID(of: "node-3.cluster:4242")?.host, "node-3.cluster")
+        XCTAssertEqual(WorkerConfiguration.hostAndPID(of: "node-3.cluster:4242")?.pid, 4242)
+        XCTAssertNil(WorkerConfiguration.hostAndPID(of: "bench"))
+        XCTAssertNil(WorkerConfiguration.hostAndPID(of: "w:0"))
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import OrionWorker
+import Synchronization
+import XCTest
+
+/// Runs `worker` while moving `clock` forward by `step` whenever some task waits on it, until the worker stops;
+/// fails after `patience` of real time (a hung worker).
+func drive(
+    _ worker: Worker,
+    _ clock: ManualClock,
+    step: Duration = .seconds(1),
+    patience: Duration = .seconds(20)
+) async throws -> WorkerReport {
+    let outcome = Mutex<Result<WorkerReport, any Error>?>(nil)
+    let run = Task {
+        let result: Result<WorkerReport, any Error>
+        do { result = .success(try await worker.run()) } catch { result = .failure(error) }
+        outcome.withLock { $0 = result }
+    }
+    let deadline = ContinuousClock.now + patience
+    while ContinuousClock.now < deadline {
+        if let result = outcome.withLock({ $0 }) { return try result.get() }
+        if clock.sleeperCount > 0 {
+            clock.advance(by: step)
+            await Task.yield()
+        } else {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+    run.cancel()
+    throw WorkerHung(patience: patience)
+}
+
+/// The worker under test did not stop in time.
+struct WorkerHung: Error, CustomStringConvertible {
+    var patience: Duration
+    var description: String { "the worker did not stop within \(patience) of real time" }
+}
+
+/// Events a worker reported, for assertions.
+final class EventLog: Sendable {
+    private let events = Mutex<[WorkerEvent]>([])
+
+    func record(_ event: WorkerEvent) { events.withLock { $0.append(event) } }
+
+    var lost: [Trial] {
+        events.withLock { $0.compactMap { if case .lost(let trial) = $0 { trial } else { nil } } }
+    }
+
+    var finished: [Trial] {
+        events.withLock { $0.compactMap { if case .finished(let trial) = $0 { trial } else { nil } } }
+    }
+}
+
+/// A storage that forwards to another and fails chosen calls with a transient error (a database locked by another
+/// process), as a fault injector for the worker's retries.
+final class FlakyStorage: Storage {
+    let base: any Storage
+    /// How many of the next heartbeats fail.
+    let failingHeartbeats = Mutex(0)
+    /// How many of the next owner updates (results) fail.
+    let failingUpdates = Mutex(0)
+
+    init(_ base: any Storage) { self.base = base }
+
+    private static func take(_ count: inout Int) -> Bool {
+        guard count > 0 else { return false }
+        count -= 1
+        return true
+    }
+
+    private static let locked = StorageError(.lockTimeout, "database is locked (injected)")
+
+    func createExperiment(_ experiment: Experiment) async throws { try await base.createExperiment(experiment) }
+    func experiment(named name: String, version: Int?) async throws -> Experiment? {
+        try await base.experiment(named: name, version: version)
+    }
+    func experiment(id: String) async throws -> Experiment? { try await base.experiment(id: id) }
+    func experiments() async throws -> [Experiment] { try await base.experiments() }
+    func updateExperiment(_ experiment: Experiment) async throws { try await base.updateExperiment(experiment) }
+    func deleteExperiment(id: String) async throws { try await base.deleteExperiment(id: id) }
+    func registerTrials(_ trials: [Trial]) async throws -> [Trial] { try await base.registerTrials(trials) }
+    func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Reservation? {
+        try await base.reserveTrial(of: experimentID, worker: worker, at: now)
+    }
+    func updateTrial(_ trial: Trial, expecting expected: TrialStatus) async throws -> Bool {
+        try await base.updateTrial(trial, expecting: expected)
+    }
+    func updateTrial(_ trial: Trial, holding token: String) async throws -> Bool {
+        if failingUpdates.withLock({ Self.take(&$0) }) { throw Self.locked }
+        return try await base.updateTrial(trial, holding: token)
+    }
+    func heartbeat(trialID: String, of experimentID: String, holding token: String, at now: Date) async throws -> Bool {
+        if failingHeartbeats.withLock({ Self.take(&$0) }) { throw Self.locked }
+        return try await base.heartbeat(trialID: trialID, of: experimentID, holding: token, at: now)
+    }
+    func reservations(of experimentID: String) async throws -> [Reservation] {
+        try await base.reservations(of: experimentID)
+    }
+    func trial(id: String, of experimentID: String) async throws -> Trial? {
+        try await base.trial(id: id, of: experimentID)
+    }
+    func trials(of experimentID: String, status statuses: [TrialStatus]?) async throws -> [Trial] {
+        try await base.trials(of: experimentID, status: statuses)
+    }
+    func countTrials(of experimentID: String) async throws -> [TrialStatus: Int] {
+        try await base.countTrials(of: experimentID)
+    }
+    func releaseLostTrials(of experimentID: String, heartbeatBefore: Date) async throws -> Int {
+        try await base.releaseLostTrials(of: experimentID, heartbeatBefore: heartbeatBefore)
+    }
+    func withAlgorithmLock<Output: Sendable>(
+        of experimentID: String,
+        timeout: Duration,
+        _ body: @Sendable (AlgorithmSnapshot) throws -> AlgorithmUpdate<Output>
+    ) async throws -> Output {
+        try await base.withAlgorithmLock(of: experimentID, timeout: timeout, body)
+    }
+    func resetAlgorithm(of experimentID: String) async throws { try await base.resetAlgorithm(of: experimentID) }
+}
