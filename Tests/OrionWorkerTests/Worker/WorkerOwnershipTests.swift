@@ -138,6 +138,29 @@ final class WorkerOwnershipTests: XCTestCase {
         XCTAssertEqual(storage.failingUpdates.withLock { $0 }, 0)
     }
 
+    func testASecondInterruptStopsTheRetriesAndReportsTheUnsavedResult() async throws {
+        let storage = FlakyStorage(InMemoryStorage())
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let clock = ManualClock()
+        storage.failingUpdates.withLock { $0 = 1_000_000 }  // the database never comes back
+        let worker = worker(experiment, storage, clock: clock) { _, _ in [.objective(7)] }
+        let run = Task { try await drive(worker, clock, step: .milliseconds(500)) }
+        try await eventually("the result is being retried") {
+            storage.failingUpdates.withLock { $0 } < 1_000_000 - 3
+        }
+        worker.interrupt()
+        try await Task.sleep(for: .milliseconds(20))
+        XCTAssertLessThan(storage.failingUpdates.withLock { $0 }, 1_000_000 - 3)
+        worker.interrupt(force: true)
+        let report = try await run.value
+        XCTAssertEqual(report.stopReason, .interrupted)
+        XCTAssertEqual(report.completed, 0)
+        let stored = try await storage.trials(of: experiment.id, status: nil)
+        let trial = try XCTUnwrap(stored.first)
+        XCTAssertEqual(report.unsavedResults.map(\.trialID), [trial.id])
+        XCTAssertTrue(report.unsavedResults.first?.description.contains(trial.id) ?? false)
+    }
+
     func testTheTrialOfADeadWorkerOnThisHostIsReleasedAtOnce() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 2)
