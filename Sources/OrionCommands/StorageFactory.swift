@@ -23,7 +23,8 @@ public enum StorageFactory {
     ///   - environment: where `XDG_DATA_HOME` and `HOME` are read for the default location.
     ///   - currentDirectory: what relative paths are relative to.
     ///   - create: whether a missing database is created (`orion hunt`, `init-only`, `insert`); commands that only
-    ///     read pass `false`, so that a mistyped address is an error naming the path, not a new empty file.
+    ///     read pass `false`, so that a mistyped address is an error naming the path, not a new empty file (a
+    ///     missing default database reads as empty, and is not created either).
     /// - Returns: the opened storage.
     /// - Throws: `StorageError` `.invalidAddress` for an unknown scheme or option, `.notFound` for a missing
     ///   database when `create` is `false`, or the backend's error.
@@ -34,7 +35,10 @@ public enum StorageFactory {
         create: Bool = true
     ) throws -> any Storage {
         guard let address, !address.isEmpty else {
-            return try SQLiteStorage(path: defaultPath(environment: environment), create: create)
+            let path = defaultPath(environment: environment)
+            // Nothing ran on this machine yet: reading finds no experiment, as in Oríon, and creates nothing.
+            if !create, !FileManager.default.fileExists(atPath: path) { return InMemoryStorage() }
+            return try SQLiteStorage(path: path, create: create)
         }
         if address == "memory:" || address == "memory://" { return InMemoryStorage() }
         if address.hasPrefix("postgres://") || address.hasPrefix("postgresql://") {

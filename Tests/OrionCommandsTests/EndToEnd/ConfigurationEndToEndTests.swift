@@ -141,6 +141,7 @@ final class ConfigurationEndToEndTests: XCTestCase {
     func testStatusAndInfoOfAnUnknownExperimentFailAlike() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
+        _ = try sandbox.storage()  // an empty database (reading a missing one is an error naming its path)
         let status = try sandbox.run(["status", "-n", "nope"], timeout: 30)
         let info = try sandbox.run(["info", "-n", "nope"], timeout: 30)
         for output in [status, info] {

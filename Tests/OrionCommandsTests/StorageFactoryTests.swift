@@ -1,0 +1,51 @@
+import Foundation
+import OrionCommands
+import OrionCore
+import OrionSQLite
+import XCTest
+
+final class StorageFactoryTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("orion-factory-\(UUID().uuidString)")
+            .path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func testTheBusyTimeoutComesFromTheAddress() throws {
+        let storage = try StorageFactory.open(address: "sqlite://\(directory)/a.db?busy_timeout=2.5", environment: [:])
+        XCTAssertEqual((storage as? SQLiteStorage)?.busyTimeout, .milliseconds(2500))
+        XCTAssertEqual((storage as? SQLiteStorage)?.path, directory + "/a.db")
+        let plain = try StorageFactory.open(address: "sqlite://\(directory)/b.db", environment: [:])
+        XCTAssertEqual((plain as? SQLiteStorage)?.busyTimeout, .seconds(60))
+    }
+
+    func testAnUnknownAddressOptionIsAnInvalidAddress() {
+        XCTAssertThrowsError(try StorageFactory.open(address: "sqlite://\(directory)/a.db?timeout=1", environment: [:]))
+        {
+            error in
+            XCTAssertEqual((error as? StorageError)?.code, .invalidAddress)
+            XCTAssertTrue("\(error)".contains("busy_timeout"), "\(error)")
+        }
+    }
+
+    func testReadingCreatesNoDatabase() throws {
+        let missing = directory + "/typo/orion.db"
+        XCTAssertThrowsError(try StorageFactory.open(address: missing, environment: [:], create: false)) { error in
+            XCTAssertEqual((error as? StorageError)?.code, .notFound)
+            XCTAssertTrue("\(error)".contains(missing), "\(error)")
+        }
+        // The default database, before any hunt: read as empty, not created.
+        let environment = ["XDG_DATA_HOME": directory + "/data"]
+        let storage = try StorageFactory.open(address: nil, environment: environment, create: false)
+        XCTAssertTrue(storage is InMemoryStorage)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/typo"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/data"))
+    }
+}
