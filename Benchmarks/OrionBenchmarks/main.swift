@@ -2,10 +2,14 @@
 //
 //   swift build -c release --product OrionBenchmarks --product orion
 //   .build/release/OrionBenchmarks [--trials 1000] [--hunt-trials 200] [--noop ../shared/compat/noop.sh]
+//                                  [--summary-trials 1000000] [--only a,b,c,d]
 //
 // (a) in-process: suggest + register + reserve + complete on SQLite with a no-op objective, per trial, for
-//     trials 1–100 and 900–1,000;
-// (b) `orion hunt` on noop.sh versus spawning noop.sh directly the same number of times.
+//     trials 1–100 and 900–1,000, and with --trials 100000 for trials 1–1,000 against 99,001–100,000 (the cost
+//     per trial must stay flat as the experiment grows);
+// (b) `orion hunt` on noop.sh versus spawning noop.sh directly the same number of times;
+// (c) single storage operations;
+// (d) with --summary-trials N: `orion status` and `orion info` on an experiment of N stored trials.
 import Foundation
 import OrionAlgorithms
 import OrionCore
@@ -16,6 +20,8 @@ struct Options {
     var trials = 1000
     var huntTrials = 200
     var noop: String?
+    var summaryTrials = 0
+    var only: Set<String> = ["a", "b", "c", "d"]
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -24,6 +30,8 @@ struct Options {
             case "--trials": trials = iterator.next().flatMap(Int.init) ?? trials
             case "--hunt-trials": huntTrials = iterator.next().flatMap(Int.init) ?? huntTrials
             case "--noop": noop = iterator.next()
+            case "--summary-trials": summaryTrials = iterator.next().flatMap(Int.init) ?? summaryTrials
+            case "--only": only = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
             default: print("unknown argument \(argument)")
             }
         }
@@ -64,7 +72,86 @@ func inProcess(trials: Int, inMemory: Bool) async throws {
     print("(a) in-process on \(inMemory ? "InMemoryStorage" : "SQLite"), random search, \(samples.count) trials")
     print("    " + summarize("trials 1-100", samples.prefix(100)))
     if samples.count >= 1000 { print("    " + summarize("trials 900-1000", samples[899..<1000])) }
+    if samples.count >= 10000 {
+        let first = samples.prefix(1000)
+        let last = samples.suffix(1000)
+        print("    " + summarize("trials 1-1000", first))
+        print("    " + summarize("trials \(samples.count - 999)-\(samples.count)", last))
+        print(String(format: "    last 1000 / first 1000, mean: %.2fx", mean(last) / mean(first)))
+    }
     print("    " + summarize("all", samples[...]))
+}
+
+func mean(_ samples: ArraySlice<Duration>) -> Double {
+    samples.map(milliseconds).reduce(0, +) / Double(max(1, samples.count))
+}
+
+/// (d) `orion status` and `orion info` on an experiment of `count` trials stored in SQLite: 90 % completed with
+/// an objective, the rest broken, reserved and new, as a long-running experiment looks.
+func summaries(count: Int) async throws {
+    let executableDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+    let orion = executableDirectory + "/orion"
+    guard FileManager.default.isExecutableFile(atPath: orion) else {
+        print("(d) skipped: \(orion) not built (swift build -c release --product orion)")
+        return
+    }
+    let directory = FileManager.default.temporaryDirectory.path + "/orion-summary-bench-\(getpid())"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/orion.db"
+    let storage = try SQLiteStorage(path: path)
+    let space = try Space(priors: ["/x": "uniform(-5, 10)", "/y": "uniform(-5, 10)"])
+    let experiment = Experiment(
+        name: "big",
+        space: space,
+        algorithm: AlgorithmConfig(name: "random", options: ["seed": 1])
+    )
+    try await storage.createExperiment(experiment)
+    let clock = ContinuousClock()
+    let fillStart = clock.now
+    var generator = SeededGenerator(seed: 7)
+    let batch = 10_000
+    let start = Date(timeIntervalSince1970: 1_700_000_000)
+    for first in stride(from: 0, to: count, by: batch) {
+        var trials: [Trial] = []
+        for index in first..<min(count, first + batch) {
+            var trial = Trial(experimentID: experiment.id, params: space.sample(using: &generator))
+            trial.submitTime = start.addingTimeInterval(Double(index))
+            switch index % 20 {
+            case 0:
+                trial.status = .broken
+                trial.failure = "the script exited with code 1"
+            case 1: trial.status = .new
+            default:
+                trial.status = .completed
+                trial.startTime = trial.submitTime
+                trial.endTime = trial.submitTime.addingTimeInterval(1)
+                trial.results = [.objective(Double.random(in: 0..<100, using: &generator), name: "loss")]
+            }
+            trials.append(trial)
+        }
+        try await storage.registerTrials(trials)
+    }
+    try await storage.close()
+    let fill = clock.now - fillStart
+    print("(d) an experiment of \(count) trials in SQLite (filled in \(String(format: "%.1f", fill.seconds)) s)")
+    for command in [["status", "-n", "big"], ["info", "-n", "big"]] {
+        var samples: [Duration] = []
+        for _ in 0..<3 {
+            let begin = clock.now
+            let status = try run(
+                [orion] + command + ["--storage", "sqlite://" + path],
+                environment: ProcessInfo.processInfo.environment
+            )
+            samples.append(clock.now - begin)
+            guard status == 0 else {
+                print("    orion \(command[0]) exited with \(status)")
+                return
+            }
+        }
+        let best = samples.map(\.seconds).min() ?? 0
+        print(String(format: "    orion %@: best of 3 %.3f s", command[0], best))
+    }
 }
 
 /// (c) The cost of each storage operation on its own, to see where (a) spends its time.
@@ -185,11 +272,16 @@ func hunt(trials: Int, noop: String) throws {
 }
 
 let options = Options(arguments: CommandLine.arguments)
-try await inProcess(trials: options.trials, inMemory: false)
-try await inProcess(trials: options.trials, inMemory: true)
-try await storageOperations(count: 500)
-let noop =
-    options.noop
-    ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().path + "/shared/compat/noop.sh"
-try hunt(trials: options.huntTrials, noop: noop)
+if options.only.contains("a") {
+    try await inProcess(trials: options.trials, inMemory: false)
+    try await inProcess(trials: options.trials, inMemory: true)
+}
+if options.only.contains("c") { try await storageOperations(count: 500) }
+if options.only.contains("b") {
+    let noop =
+        options.noop
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path + "/shared/compat/noop.sh"
+    try hunt(trials: options.huntTrials, noop: noop)
+}
+if options.only.contains("d"), options.summaryTrials > 0 { try await summaries(count: options.summaryTrials) }
