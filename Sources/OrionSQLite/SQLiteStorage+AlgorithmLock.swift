@@ -34,11 +34,17 @@ extension SQLiteStorage {
                 let decoder = Self.makeDecoder()
                 let changed = try Queries.trialsChanged(db, experimentID: experimentID, after: observed)
                     .map { try Self.decodeTrial($0, decoder: decoder) }
+                // The index reads through this transaction's connection: `body` runs synchronously inside it, on
+                // this thread, and the index is not used once `body` has returned.
+                nonisolated(unsafe) let connection = db
                 let snapshot = AlgorithmSnapshot(
                     state: stored.state,
                     stateVersion: stored.stateVersion,
                     changedTrials: changed,
-                    counts: try Queries.countTrials(db, experimentID: experimentID)
+                    counts: try Queries.countTrials(db, experimentID: experimentID),
+                    existingTrials: TrialIndex { ids in
+                        try Queries.existingTrialIDs(connection, experimentID: experimentID, among: ids)
+                    }
                 )
                 let update: AlgorithmUpdate<Output>
                 do {

@@ -121,6 +121,7 @@ enum Queries {
     /// Deletes an experiment, its trials, revision counter and algorithm state.
     static func deleteExperiment(_ db: Database, id: String) throws {
         try db.cachedStatement(sql: "DELETE FROM trials WHERE experiment_id = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM trial_counts WHERE experiment_id = ?").execute(arguments: [id])
         try db.cachedStatement(sql: "DELETE FROM algorithm_states WHERE experiment_id = ?").execute(arguments: [id])
         try db.cachedStatement(sql: "DELETE FROM trial_revisions WHERE experiment_id = ?").execute(arguments: [id])
         try db.cachedStatement(sql: "DELETE FROM experiments WHERE id = ?").execute(arguments: [id])
@@ -186,6 +187,8 @@ enum Queries {
         var endTime: Double?
         var heartbeat: Double?
         var worker: String?
+        /// The objective of a completed trial, for the index that finds the best one (NaN is stored as NULL).
+        var objective: Double?
         var document: String
 
         /// The columns of `trial`.
@@ -198,6 +201,7 @@ enum Queries {
             endTime = trial.endTime?.timeIntervalSince1970
             heartbeat = trial.heartbeat?.timeIntervalSince1970
             worker = trial.worker
+            objective = trial.status == .completed ? trial.objective.flatMap { $0.isNaN ? nil : $0 } : nil
             document = String(decoding: try encoder.encode(trial), as: UTF8.self)
         }
     }
@@ -225,13 +229,14 @@ enum Queries {
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO trials (experiment_id, id, status, submit_time, start_time, end_time, heartbeat,
-                    worker, revision, owner_token, document)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    worker, revision, owner_token, objective, document)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
                 columns.experimentID, columns.id, columns.status, columns.submitTime, columns.startTime,
-                columns.endTime, columns.heartbeat, columns.worker, revision, token, columns.document,
+                columns.endTime, columns.heartbeat, columns.worker, revision, token, columns.objective,
+                columns.document,
             ]
         )
         return db.changesCount > 0
@@ -249,13 +254,13 @@ enum Queries {
         try db.cachedStatement(
             sql: """
                 UPDATE trials SET status = ?, submit_time = ?, start_time = ?, end_time = ?, heartbeat = ?,
-                    worker = ?, revision = COALESCE(?, revision), owner_token = ?, document = ?
+                    worker = ?, revision = COALESCE(?, revision), owner_token = ?, objective = ?, document = ?
                 WHERE seq = ?
                 """
         ).execute(
             arguments: [
                 columns.status, columns.submitTime, columns.startTime, columns.endTime, columns.heartbeat,
-                columns.worker, revision, token, columns.document, sequence,
+                columns.worker, revision, token, columns.objective, columns.document, sequence,
             ]
         )
     }
@@ -345,25 +350,6 @@ enum Queries {
             ),
             arguments: [experimentID, revision]
         )
-    }
-
-    /// The number of trials of each status.
-    static func countTrials(_ db: Database, experimentID: String) throws -> [TrialStatus: Int] {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT status, COUNT(*) AS count FROM trials WHERE experiment_id = ? GROUP BY status"
-            ),
-            arguments: [experimentID]
-        )
-        var counts: [TrialStatus: Int] = [:]
-        for row in rows {
-            let status: String = try row.decode(forColumn: "status")
-            guard let known = TrialStatus(rawValue: status) else {
-                throw StorageError(.schema, "unknown trial status '\(status)' in the database")
-            }
-            counts[known] = try row.decode(forColumn: "count")
-        }
-        return counts
     }
 
     // MARK: Algorithm states

@@ -17,6 +17,9 @@ extension SQLiteStorage {
         migrator.registerMigration("v2-reservation-tokens") { db in
             try db.execute(sql: Queries.addReservationTokens)
         }
+        migrator.registerMigration("v3-trial-summaries") { db in
+            try db.execute(sql: Queries.addTrialSummaries)
+        }
         return migrator
     }
 

@@ -157,6 +157,23 @@ extension SQLiteStorage {
         }
     }
 
+    /// Counts, running time, best trial and last end, from the counters and indexes kept by the database.
+    ///
+    /// - Complexity: independent of the number of trials.
+    public func summary(of experimentID: String) async throws -> TrialSummary {
+        try await read("cannot summarize the trials of experiment \(experimentID)") { db in
+            let counters = try Queries.statusCounters(db, experimentID: experimentID)
+            let best = try Queries.bestTrial(db, experimentID: experimentID).map { try Self.decodeTrial($0) }
+            let lastEnd = try Queries.lastCompletedEnd(db, experimentID: experimentID)
+            return TrialSummary(
+                counts: counters.mapValues(\.count),
+                bestTrial: best,
+                lastEndTime: lastEnd.map(Date.init(timeIntervalSince1970:)),
+                completedTrialsTime: counters[.completed]?.runningTime ?? 0
+            )
+        }
+    }
+
     /// Turns `reserved` trials whose heartbeat is older than `heartbeatBefore` (or missing) into `interrupted`,
     /// clearing their owner tokens.
     ///

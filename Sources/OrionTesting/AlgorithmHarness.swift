@@ -62,7 +62,8 @@ public struct AlgorithmHarness: Sendable {
             state: state,
             stateVersion: stateVersion,
             changedTrials: state == nil ? trials : changed.compactMap { positions[$0].map { trials[$0] } },
-            counts: counts
+            counts: counts,
+            existingTrials: .containing(Set(positions.keys))
         )
         let cached = reusesDriver ? driver.map { AlgorithmDriver.Cached(driver: $0, stateVersion: stateVersion) } : nil
         let update = try AlgorithmDriver.step(

@@ -49,7 +49,7 @@ public struct StorageConformance: Sendable {
     /// The names of the checks, in the order ``runAll()`` runs them (`checkReserveOrder` is `reserveOrder`).
     public static let checkNames = [
         "experimentCreateAndRead", "experimentVersions", "experimentList", "duplicateExperiment", "updateExperiment",
-        "deleteExperimentCascades", "registerTrials", "readTrials", "countTrials", "reserveOrder",
+        "deleteExperimentCascades", "registerTrials", "readTrials", "countTrials", "summary", "reserveOrder",
         "reserveUnderConcurrency", "updateTrialCompareAndSet", "trialRoundTrip", "nonFiniteObjectives", "heartbeat",
         "releaseLostTrials", "ownerTokens", "reservations", "completionRacesRelease", "close",
         "algorithmLockFirstSnapshot", "algorithmLockStateVersion", "algorithmLockChangedTrials",
@@ -100,6 +100,7 @@ public struct StorageConformance: Sendable {
         case "registerTrials": try await checkRegisterTrials()
         case "readTrials": try await checkReadTrials()
         case "countTrials": try await checkCountTrials()
+        case "summary": try await checkSummary()
         case "reserveOrder": try await checkReserveOrder()
         case "reserveUnderConcurrency": try await checkReserveUnderConcurrency()
         case "updateTrialCompareAndSet": try await checkUpdateTrialCompareAndSet()

@@ -83,7 +83,10 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertEqual([header[18], header[19]], [2, 2], "the file is in WAL mode")
         let applied = try await storage.appliedMigrations()
         XCTAssertEqual(applied, SQLiteStorage.migrationNames)
-        XCTAssertEqual(applied, ["v1-experiments-trials", "v1-algorithm-states", "v2-reservation-tokens"])
+        XCTAssertEqual(
+            applied,
+            ["v1-experiments-trials", "v1-algorithm-states", "v2-reservation-tokens", "v3-trial-summaries"]
+        )
     }
 
     func testReopeningKeepsEverythingAndAppliesNoMigrationTwice() async throws {
@@ -223,6 +226,54 @@ final class SQLiteStorageTests: XCTestCase {
         released.status = .interrupted
         let written = try await storage.updateTrial(released, holding: reservation.token)
         XCTAssertTrue(written, "a reservation made before the migration can be released with its new token")
+    }
+
+    /// Issue 10, part 4: a database from before the summary counters gets them, with its trials counted and its best
+    /// trial indexed, so `orion status` on an old experiment is right at once.
+    func testAnOlderDatabaseGetsItsTrialsCountedAndItsBestTrialIndexed() async throws {
+        let path = directory + "/old.db"
+        let experiment: Experiment
+        var expected = TrialSummary(counts: [:], bestTrial: nil, lastEndTime: nil, completedTrialsTime: 0)
+        do {
+            let storage = try SQLiteStorage(path: path)
+            experiment = try await makeExperiment(storage)
+            var made = trials(experiment, 6)
+            for index in 0..<4 {
+                made[index].status = .completed
+                made[index].startTime = Date(timeIntervalSince1970: 1000 + Double(index))
+                made[index].endTime = Date(timeIntervalSince1970: 1010 + Double(index))
+                made[index].results = [.objective([5, .nan, 2, 7][index])]
+            }
+            made[4].status = .broken
+            try await storage.registerTrials(made)
+            expected = try await storage.summary(of: experiment.id)
+            try await storage.close()
+        }
+        XCTAssertEqual(expected.counts, [.completed: 4, .broken: 1, .new: 1])
+        XCTAssertEqual(expected.bestTrial?.objective, 2)
+        XCTAssertEqual(expected.completedTrialsTime, 40, accuracy: 1e-6)
+        // Make it a database of the previous version: no counters, no objective column, no record of the migration.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            for trigger in ["trials_counted_on_insert", "trials_counted_on_update", "trials_counted_on_delete"] {
+                try db.execute(sql: "DROP TRIGGER \(trigger)")
+            }
+            try db.execute(sql: "DROP TABLE trial_counts")
+            try db.execute(sql: "DROP INDEX trials_by_objective")
+            try db.execute(sql: "DROP INDEX trials_completed_by_end")
+            try db.execute(sql: "ALTER TABLE trials DROP COLUMN objective")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3-trial-summaries'")
+        }
+        try queue.close()
+
+        let storage = try SQLiteStorage(path: path)
+        let migrated = try await storage.summary(of: experiment.id)
+        XCTAssertEqual(migrated.counts, expected.counts)
+        XCTAssertEqual(migrated.bestTrial?.id, expected.bestTrial?.id)
+        XCTAssertEqual(migrated.lastEndTime, expected.lastEndTime)
+        XCTAssertEqual(migrated.completedTrialsTime, 40, accuracy: 1e-6)
+        let counts = try await storage.countTrials(of: experiment.id)
+        XCTAssertEqual(counts, expected.counts)
     }
 
     func testCloseLeavesEveryTrialInTheDatabaseFileAlone() async throws {

@@ -1,62 +1,27 @@
 import Foundation
 
-/// The JSON form of an ``AlgorithmDriver``'s state:
-/// `{"algorithm": {...}, "configuration": {...}, "known": "<base64 fingerprints>", "name": "random"}`.
+/// The JSON form of an ``AlgorithmDriver``'s state: `{"algorithm": {...}, "configuration": {...}, "name": "random"}`.
 ///
 /// The algorithm's own JSON is embedded verbatim and extracted verbatim (not through ``JSONValue``), so that
-/// numbers `JSONValue` cannot hold exactly, such as the 64-bit words of a ``SeededGenerator``, survive.
+/// numbers `JSONValue` cannot hold exactly, such as the 64-bit words of a ``SeededGenerator``, survive. States
+/// saved by earlier versions also hold `"known"`, the fingerprints of every trial: it is read past and not written
+/// again (the storage's index of trial ids replaced it).
 struct StoredState {
     /// The algorithm's wire name.
     var name: String
     /// The algorithm's options as configured in the experiment.
     var configuration: [String: JSONValue]
-    /// The trials the driver knows.
-    var known: KnownTrials
     /// The algorithm's own JSON state.
     var algorithm: Data
 
     private struct Header: Codable {
         var name: String
         var configuration: [String: JSONValue]
-        var known: KnownTrials
-
-        private enum CodingKeys: String, CodingKey { case name, configuration, known }
-
-        init(name: String, configuration: [String: JSONValue], known: KnownTrials) {
-            self.name = name
-            self.configuration = configuration
-            self.known = known
-        }
-
-        /// Reads `known` in ``KnownTrials``' encoding.
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            name = try container.decode(String.self, forKey: .name)
-            configuration = try container.decode([String: JSONValue].self, forKey: .configuration)
-            let text = try container.decode(String.self, forKey: .known)
-            guard let known = KnownTrials(encoded: text) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .known,
-                    in: container,
-                    debugDescription: "'known' is not base64 of 8-byte fingerprints"
-                )
-            }
-            self.known = known
-        }
-
-        /// Writes `known` in ``KnownTrials``' encoding.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(name, forKey: .name)
-            try container.encode(configuration, forKey: .configuration)
-            try container.encode(known.encoded, forKey: .known)
-        }
     }
 
-    init(name: String, configuration: [String: JSONValue], known: KnownTrials, algorithm: Data) {
+    init(name: String, configuration: [String: JSONValue], algorithm: Data) {
         self.name = name
         self.configuration = configuration
-        self.known = known
         self.algorithm = algorithm
     }
 
@@ -81,12 +46,12 @@ struct StoredState {
                     + "reset it or start a new experiment version"
             )
         }
-        self.init(name: header.name, configuration: header.configuration, known: header.known, algorithm: algorithm)
+        self.init(name: header.name, configuration: header.configuration, algorithm: algorithm)
     }
 
     /// The state as JSON, keys sorted, the algorithm's JSON embedded as is.
     func encoded() throws -> Data {
-        let header = try Self.makeEncoder().encode(Header(name: name, configuration: configuration, known: known))
+        let header = try Self.makeEncoder().encode(Header(name: name, configuration: configuration))
         // `header` is a non-empty object: `{"configuration":...}`; put the algorithm member first.
         var result = Data("{\"algorithm\":".utf8)
         result.append(algorithm)

@@ -83,7 +83,7 @@ extension AlgorithmDriver {
             let live = snapshot.counts.reduce(0) { $0 + ($1.key == .broken ? 0 : $1.value) }
             wanted = min(wanted, max(0, maxTrials - live))
         }
-        let trials = wanted > 0 ? driver.produce(count: wanted, now: now) : []
+        let trials = wanted > 0 ? try driver.produce(count: wanted, now: now, existing: snapshot.existingTrials) : []
         let state = try driver.encodedState()
         let output = StepOutput(
             driver: driver,

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Algorithms only produce suggestions and learn from trials; the driver turns suggestions into ``Trial``s (with
 /// their parent), drops those that already exist as trials (asking the algorithm again, up to ``maxRetries``
-/// times) and remembers every trial id it saw: it alone deduplicates. It hands the algorithm an
+/// times): it alone deduplicates, against the ids it saw in this process and the storage's own index of trial ids
+/// (``AlgorithmSnapshot/existingTrials``), so that its saved state does not grow with the experiment. It hands the algorithm an
 /// ``AlgorithmContext`` (the space, the budget) at every call. Its whole state is saved as JSON (see
 /// ``encodedState()``) under the experiment's algorithm lock, and
 /// ``step(snapshot:cached:experiment:factory:count:now:)`` is the one function a worker runs under that lock.
@@ -19,7 +20,8 @@ public struct AlgorithmDriver: Sendable {
     public let configuration: AlgorithmConfig
     /// The algorithm.
     public private(set) var algorithm: any Algorithm
-    /// Every trial produced or observed so far.
+    /// The trials this driver produced or observed in this process: a cache in front of the storage's index, not
+    /// saved with the state (a restored driver starts with none).
     public private(set) var known: KnownTrials
     /// Whether a stored state was discarded because it was made for another algorithm configuration.
     ///
@@ -66,7 +68,7 @@ public struct AlgorithmDriver: Sendable {
             return
         }
         let algorithm = try factory.decodeAlgorithm(named: stored.name, from: stored.algorithm)
-        self.init(experiment: experiment, algorithm: algorithm, known: stored.known, restarted: false)
+        self.init(experiment: experiment, algorithm: algorithm, known: KnownTrials(), restarted: false)
     }
 
     private init(experiment: Experiment, algorithm: any Algorithm, known: KnownTrials, restarted: Bool) {
@@ -78,17 +80,16 @@ public struct AlgorithmDriver: Sendable {
         self.restartedFromScratch = restarted
     }
 
-    /// The driver's state as JSON: `{"name", "configuration", "known": "<base64>", "algorithm": {...}}`.
+    /// The driver's state as JSON: `{"algorithm": {...}, "configuration": {...}, "name": "random"}`.
     ///
-    /// - Returns: UTF-8 JSON; the known trials are ``KnownTrials``' compact encoding (8 bytes a trial, no sorting), so
-    ///   saving stays cheap at every production whatever the number of trials.
+    /// - Returns: UTF-8 JSON of the algorithm and its configuration only: no list of trials, so that saving it at
+    ///   every production costs the same whatever the number of trials.
     /// - Throws: the algorithm's encoding error.
     public func encodedState() throws -> Data {
         let algorithmJSON = try StoredState.makeEncoder().encode(algorithm)
         return try StoredState(
             name: configuration.name,
             configuration: configuration.options,
-            known: known,
             algorithm: algorithmJSON
         ).encoded()
     }
@@ -121,26 +122,32 @@ public struct AlgorithmDriver: Sendable {
     /// - Parameters:
     ///   - count: the most trials wanted.
     ///   - now: the trials' submission time.
+    ///   - existing: the storage's index of the experiment's trial ids (``AlgorithmSnapshot/existingTrials``);
+    ///     by default only the trials this driver has seen count as existing.
     /// - Returns: between 0 and `count` trials with distinct, previously unknown ids.
-    /// - Complexity: O(`count` × `maxRetries`) suggestions in the worst case.
-    public mutating func produce(count: Int, now: Date) -> [Trial] {
+    /// - Throws: the index's error when the storage cannot be read.
+    /// - Complexity: O(`count` × `maxRetries`) suggestions and index look-ups in the worst case, independent of the
+    ///   number of trials.
+    public mutating func produce(count: Int, now: Date, existing: TrialIndex = .containing([])) throws -> [Trial] {
         var produced: [Trial] = []
         var retries = 0
         while produced.count < count, !isDone {
             let suggestions = algorithm.suggest(count: count - produced.count, context: context)
             guard !suggestions.isEmpty else { break }
-            var gotNew = false
-            for suggestion in suggestions where produced.count < count {
+            var candidates: [Trial] = []
+            for suggestion in suggestions where produced.count + candidates.count < count {
                 let trial = Trial(
                     experimentID: experimentID,
                     params: normalized(suggestion.parameters),
                     submitTime: now,
                     parent: suggestion.parent
                 )
-                guard known.insert(trial.id) else { continue }
-                produced.append(trial)
-                gotNew = true
+                if known.insert(trial.id) { candidates.append(trial) }
             }
+            let stored = try existing.existing(candidates.map(\.id))
+            let fresh = candidates.filter { !stored.contains($0.id) }
+            produced += fresh
+            let gotNew = !fresh.isEmpty
             if !gotNew {
                 retries += 1
                 if retries > maxRetries { break }

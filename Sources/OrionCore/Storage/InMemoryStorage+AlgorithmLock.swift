@@ -37,7 +37,8 @@ extension InMemoryStorage {
                 state: record.state,
                 stateVersion: record.stateVersion,
                 changedTrials: changed,
-                counts: record.counts()
+                counts: record.counts(),
+                existingTrials: existingTrials(of: experimentID)
             )
             return (snapshot, record.revision)
         }
@@ -54,6 +55,16 @@ extension InMemoryStorage {
             contents.experiments[experimentID]?.observedRevision = revision
         }
         return update.output
+    }
+
+    /// The experiment's trial ids, read under the storage's mutex at each question.
+    private func existingTrials(of experimentID: String) -> TrialIndex {
+        TrialIndex { [self] ids in
+            self.contents.withLock { contents in
+                guard let record = contents.experiments[experimentID] else { return [] }
+                return Set(ids.filter { record.trials[$0] != nil })
+            }
+        }
     }
 
     /// Forgets the stored algorithm state, so the next holder of the lock observes every trial.

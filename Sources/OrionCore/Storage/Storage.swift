@@ -94,7 +94,16 @@ public protocol Storage: Sendable {
     func trials(of experimentID: String, status statuses: [TrialStatus]?) async throws -> [Trial]
 
     /// The number of trials of each status.
+    ///
+    /// - Complexity: independent of the number of trials (kept up to date as trials change).
     func countTrials(of experimentID: String) async throws -> [TrialStatus: Int]
+
+    /// The figures `orion status` and `orion info` show, without reading every trial: counts and running time by
+    /// status, the best completed trial and the latest end of a completed trial.
+    ///
+    /// - Complexity: independent of the number of trials in SQLite (indexed queries and counters kept by the
+    ///   database); the default implementation reads every trial.
+    func summary(of experimentID: String) async throws -> TrialSummary
 
     /// Turns `reserved` trials whose heartbeat is older than `heartbeatBefore` into `interrupted`, so they are
     /// run again, and clears their owner tokens (their former holders can no longer write them).
@@ -181,13 +190,66 @@ public struct AlgorithmSnapshot: Sendable {
     public var changedTrials: [Trial]
     /// Number of trials of each status, now.
     public var counts: [TrialStatus: Int]
+    /// Which trial ids the experiment has already, asked of the storage while the lock is held.
+    ///
+    /// The driver deduplicates new suggestions through it instead of keeping every id in its saved state, so that
+    /// saving the state costs the same at the millionth trial as at the first.
+    public var existingTrials: TrialIndex
 
     /// Creates a snapshot.
-    public init(state: Data?, stateVersion: Int, changedTrials: [Trial], counts: [TrialStatus: Int]) {
+    ///
+    /// - Parameters:
+    ///   - state: the saved state, if any.
+    ///   - stateVersion: the saved state's version.
+    ///   - changedTrials: the trials changed since the state was saved.
+    ///   - counts: the number of trials of each status.
+    ///   - existingTrials: answers which trial ids exist; valid only while the lock is held.
+    public init(
+        state: Data?,
+        stateVersion: Int,
+        changedTrials: [Trial],
+        counts: [TrialStatus: Int],
+        existingTrials: TrialIndex
+    ) {
         self.state = state
         self.stateVersion = stateVersion
         self.changedTrials = changedTrials
         self.counts = counts
+        self.existingTrials = existingTrials
+    }
+}
+
+/// Answers which of some trial ids an experiment has already: the storage's unique index, consulted by the
+/// algorithm lock's holder.
+///
+/// A backend builds one for each ``AlgorithmSnapshot``; it reads the storage as the lock's holder sees it and must
+/// not be used once the lock's body has returned.
+public struct TrialIndex: Sendable {
+    private let lookup: @Sendable ([String]) throws -> Set<String>
+
+    /// Creates an index from a lookup.
+    ///
+    /// - Parameter lookup: given trial ids, returns those the experiment has.
+    public init(_ lookup: @escaping @Sendable ([String]) throws -> Set<String>) {
+        self.lookup = lookup
+    }
+
+    /// An index of a fixed set of ids (for tests and for algorithms run without a storage).
+    ///
+    /// - Parameter ids: the ids that exist.
+    /// - Returns: the index.
+    public static func containing(_ ids: Set<String>) -> TrialIndex {
+        TrialIndex { wanted in ids.intersection(wanted) }
+    }
+
+    /// The ids among `ids` that the experiment has already.
+    ///
+    /// - Parameter ids: trial ids.
+    /// - Returns: the subset that exists.
+    /// - Throws: the storage's error when it cannot be read.
+    /// - Complexity: one indexed look-up per id.
+    public func existing(_ ids: [String]) throws -> Set<String> {
+        ids.isEmpty ? [] : try lookup(ids)
     }
 }
 

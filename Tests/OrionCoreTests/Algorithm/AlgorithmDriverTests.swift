@@ -134,7 +134,7 @@ final class AlgorithmDriverTests: XCTestCase {
 
     func testProduceMakesNewTrials() throws {
         var driver = try AlgorithmDriver(experiment: experiment(), factory: factory)
-        let trials = driver.produce(count: 3, now: now)
+        let trials = try driver.produce(count: 3, now: now)
         XCTAssertEqual(xs(trials), [0, 1, 2])
         XCTAssertEqual(trials.map(\.experimentID), ["exp", "exp", "exp"])
         XCTAssertEqual(trials.map(\.status), [.new, .new, .new])
@@ -147,16 +147,16 @@ final class AlgorithmDriverTests: XCTestCase {
     func testDuplicatesAreDroppedAndTheAlgorithmAskedAgain() throws {
         // Steps of 2 modulo 4 give 0, 2, 0, 2, ...: only two distinct points.
         var driver = try AlgorithmDriver(experiment: experiment(["step": 2, "modulo": 4]), factory: factory)
-        XCTAssertEqual(xs(driver.produce(count: 3, now: now)), [0, 2])
-        XCTAssertEqual(xs(driver.produce(count: 1, now: now)), [])
+        XCTAssertEqual(xs(try driver.produce(count: 3, now: now)), [0, 2])
+        XCTAssertEqual(xs(try driver.produce(count: 1, now: now)), [])
     }
 
     func testRetriesAreBounded() throws {
         var driver = try AlgorithmDriver(experiment: experiment(["repeat": true]), factory: factory)
         driver.maxRetries = 7
-        XCTAssertEqual(xs(driver.produce(count: 2, now: now)), [0])
+        XCTAssertEqual(xs(try driver.produce(count: 2, now: now)), [0])
         XCTAssertEqual(try sequence(driver).suggestCalls, 1 + 7 + 1)
-        XCTAssertEqual(xs(driver.produce(count: 2, now: now)), [])
+        XCTAssertEqual(xs(try driver.produce(count: 2, now: now)), [])
         XCTAssertEqual(try sequence(driver).suggestCalls, 9 + 8)
     }
 
@@ -165,7 +165,7 @@ final class AlgorithmDriverTests: XCTestCase {
         let existing = Trial(experimentID: "exp", params: [Trial.Param(name: "/x", type: .integer, value: 1)])
         driver.observe([existing])
         XCTAssertEqual(try sequence(driver).observed, [existing.id])
-        XCTAssertEqual(xs(driver.produce(count: 3, now: now)), [0, 2, 3])
+        XCTAssertEqual(xs(try driver.produce(count: 3, now: now)), [0, 2, 3])
     }
 
     func testTheAlgorithmAloneSaysWhenItIsDone() throws {
@@ -174,15 +174,15 @@ final class AlgorithmDriverTests: XCTestCase {
             experiment: experiment(["modulo": 3], prior: "randint(0, 3)"),
             factory: factory
         )
-        XCTAssertEqual(xs(driver.produce(count: 10, now: now)), [0, 1, 2])
+        XCTAssertEqual(xs(try driver.produce(count: 10, now: now)), [0, 1, 2])
         XCTAssertFalse(driver.isDone)
-        XCTAssertEqual(driver.produce(count: 1, now: now), [])
+        XCTAssertEqual(try driver.produce(count: 1, now: now), [])
 
         var limited = try AlgorithmDriver(experiment: experiment(["done_after": 2]), factory: factory)
         XCTAssertFalse(limited.isDone)
-        XCTAssertEqual(xs(limited.produce(count: 10, now: now)), [0, 1])
+        XCTAssertEqual(xs(try limited.produce(count: 10, now: now)), [0, 1])
         XCTAssertTrue(limited.isDone)
-        XCTAssertEqual(limited.produce(count: 1, now: now), [])
+        XCTAssertEqual(try limited.produce(count: 1, now: now), [])
     }
 
     func testOptionsAreTypedWithDefaultsAndRejectBadValues() throws {
@@ -230,7 +230,7 @@ final class AlgorithmDriverTests: XCTestCase {
             algorithm: try factory.resolve(AlgorithmConfig(name: "scripted", options: ["script": options]))
         )
         var driver = try AlgorithmDriver(experiment: experiment, factory: factory)
-        let trials = driver.produce(count: 5, now: now)
+        let trials = try driver.produce(count: 5, now: now)
         XCTAssertEqual(trials.map(\.params), [point(1, 1), point(1, 2), point(1, 4)])
         XCTAssertEqual(trials.map(\.parent), [nil, "p", "s"])
         XCTAssertEqual(
@@ -241,14 +241,15 @@ final class AlgorithmDriverTests: XCTestCase {
         XCTAssertEqual(Set(trials.map(\.id)).count, 3)
         XCTAssertTrue(driver.isDone)
         let state = try driver.encodedState()
-        XCTAssertEqual(try AlgorithmDriver(experiment: experiment, factory: factory, state: state).known, driver.known)
+        let restored = try AlgorithmDriver(experiment: experiment, factory: factory, state: state)
+        XCTAssertEqual(restored.known.count, 0, "the storage's index, not the state, holds the trials")
     }
 
     /// Model-based algorithms read trials through the context's transform and suggest decoded vectors.
     func testContextCarriesTheSpaceTransform() throws {
         var driver = try AlgorithmDriver(experiment: experiment(), factory: factory)
         XCTAssertEqual(driver.context.transform, SpaceTransform(driver.space))
-        for trial in driver.produce(count: 3, now: now) {
+        for trial in try driver.produce(count: 3, now: now) {
             let vector = try driver.context.transform.encode(trial.params)
             XCTAssertEqual(vector.count, 1)
             XCTAssertEqual(driver.context.transform.decode(vector), trial.params)
@@ -257,7 +258,7 @@ final class AlgorithmDriverTests: XCTestCase {
 
     func testIntegralRealsBecomeDoubles() throws {
         var driver = try AlgorithmDriver(experiment: experiment(prior: "uniform(0, 10)"), factory: factory)
-        let trial = try XCTUnwrap(driver.produce(count: 1, now: now).first)
+        let trial = try XCTUnwrap(try driver.produce(count: 1, now: now).first)
         XCTAssertEqual(trial.params, [Trial.Param(name: "/x", type: .real, value: .double(0))])
         XCTAssertEqual(trial.id, Trial.makeID(experimentID: "exp", params: trial.params))
     }
@@ -265,19 +266,38 @@ final class AlgorithmDriverTests: XCTestCase {
     func testStateRoundTrip() throws {
         let experiment = try experiment(["step": 3])
         var driver = try AlgorithmDriver(experiment: experiment, factory: factory)
-        _ = driver.produce(count: 2, now: now)
+        _ = try driver.produce(count: 2, now: now)
         let state = try driver.encodedState()
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: state) as? [String: Any])
-        XCTAssertEqual(Set(json.keys), ["name", "configuration", "known", "algorithm"])
+        XCTAssertEqual(Set(json.keys), ["name", "configuration", "algorithm"])
         XCTAssertEqual(json["name"] as? String, "sequence")
-        XCTAssertEqual((json["known"] as? String).flatMap { Data(base64Encoded: $0) }?.count, 16)
 
         var restored = try AlgorithmDriver(experiment: experiment, factory: factory, state: state)
         XCTAssertFalse(restored.restartedFromScratch)
-        XCTAssertEqual(restored.known, driver.known)
         XCTAssertEqual(try sequence(restored).big, UInt64.max - 1)
         XCTAssertEqual(try restored.encodedState(), state)
-        XCTAssertEqual(xs(restored.produce(count: 2, now: now)), xs(driver.produce(count: 2, now: now)))
+        XCTAssertEqual(xs(try restored.produce(count: 2, now: now)), xs(try driver.produce(count: 2, now: now)))
+    }
+
+    /// Issue 10, part 4: the saved state holds no list of trials, so saving it costs the same at any size.
+    func testTheStateDoesNotGrowWithTheTrials() throws {
+        var driver = try AlgorithmDriver(experiment: experiment(["modulo": 100_000]), factory: factory)
+        _ = try driver.produce(count: 10, now: now)
+        let small = try driver.encodedState().count
+        _ = try driver.produce(count: 5_000, now: now)
+        // Only the sequence's own counters grew, by a few digits (10 -> 5010); 5,000 trials would add 40 kB as ids.
+        XCTAssertLessThanOrEqual(try driver.encodedState().count, small + 8)
+    }
+
+    /// A restored driver knows no trial itself: the storage's index of trial ids keeps it from suggesting one twice.
+    func testTrialsInTheStorageIndexAreNotProducedAgain() throws {
+        let experiment = try experiment()
+        var first = try AlgorithmDriver(experiment: experiment, factory: factory)
+        let stored = try first.produce(count: 2, now: now)
+        var second = try AlgorithmDriver(experiment: experiment, factory: factory)
+        let index = TrialIndex.containing(Set(stored.map(\.id)))
+        XCTAssertEqual(xs(try second.produce(count: 3, now: now, existing: index)), [2, 3, 4])
+        XCTAssertEqual(try sequence(second).suggestCalls, 2, "asked again after the two stored points")
     }
 
     func testStateWithReorderedMembersAndSpacesIsRead() throws {
@@ -292,14 +312,13 @@ final class AlgorithmDriverTests: XCTestCase {
             + "\"configuration\": {\"step\": 1, \"modulo\": 1000, \"repeat\": false, \"done_after\": null}, "
             + "\"name\": \"sequence\" }"
         let driver = try AlgorithmDriver(experiment: experiment, factory: factory, state: Data(text.utf8))
-        XCTAssertEqual(driver.known.count, 1)
-        XCTAssertTrue(driver.known.contains("a"))
+        XCTAssertEqual(driver.known.count, 0, "an earlier version's list of known trials is read past")
         XCTAssertFalse(driver.restartedFromScratch)
     }
 
     func testChangedConfigurationRestartsFromScratch() throws {
         var driver = try AlgorithmDriver(experiment: experiment(["step": 3]), factory: factory)
-        _ = driver.produce(count: 2, now: now)
+        _ = try driver.produce(count: 2, now: now)
         let restored = try AlgorithmDriver(
             experiment: experiment(["step": 5]),
             factory: factory,
@@ -328,9 +347,16 @@ final class AlgorithmDriverTests: XCTestCase {
         state: Data? = nil,
         version: Int = 0,
         changed: [Trial] = [],
-        counts: [TrialStatus: Int] = [:]
+        counts: [TrialStatus: Int] = [:],
+        existing: Set<String> = []
     ) -> AlgorithmSnapshot {
-        AlgorithmSnapshot(state: state, stateVersion: version, changedTrials: changed, counts: counts)
+        AlgorithmSnapshot(
+            state: state,
+            stateVersion: version,
+            changedTrials: changed,
+            counts: counts,
+            existingTrials: .containing(existing)
+        )
     }
 
     func testStepStartsFreshObservesAndSavesTheState() throws {
@@ -349,11 +375,23 @@ final class AlgorithmDriverTests: XCTestCase {
         XCTAssertEqual(update.output.stateVersion, 1)
         XCTAssertFalse(update.output.isDone)
         XCTAssertEqual(try sequence(update.output.driver).observed, [existing.id])
-        let state = try XCTUnwrap(update.state)
-        XCTAssertEqual(
-            try AlgorithmDriver(experiment: experiment, factory: factory, state: state).known.count,
-            3
+        XCTAssertNotNil(update.state)
+    }
+
+    /// Under the lock, a point that the storage has already (registered by another worker or `orion insert`
+    /// since the state was saved) is not produced again, even by a driver that never saw it.
+    func testStepSkipsTrialsTheStorageHasAlready() throws {
+        let experiment = try experiment()
+        let inserted = Trial(experimentID: "exp", params: [Trial.Param(name: "/x", type: .integer, value: 1)])
+        let update = try AlgorithmDriver.step(
+            snapshot: snapshot(existing: [inserted.id]),
+            cached: nil,
+            experiment: experiment,
+            factory: factory,
+            count: 2,
+            now: now
         )
+        XCTAssertEqual(xs(update.newTrials), [0, 2])
     }
 
     func testStepReusesTheCachedDriverOnlyWhenVersionsMatch() throws {
@@ -369,7 +407,7 @@ final class AlgorithmDriverTests: XCTestCase {
         let state = try XCTUnwrap(first.state)
         // A cached driver that went further than the stored state.
         var ahead = first.output.driver
-        _ = ahead.produce(count: 5, now: now)
+        _ = try ahead.produce(count: 5, now: now)
         let cached = AlgorithmDriver.Cached(driver: ahead, stateVersion: 1)
 
         let reused = try AlgorithmDriver.step(
