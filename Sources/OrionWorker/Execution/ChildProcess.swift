@@ -278,7 +278,7 @@ final class ChildProcess: Sendable {
         let deadline = (stopState.withLock { $0.requestedAt } ?? .now) + grace
         while ContinuousClock.now < deadline {
             guard ProcessGroup.hasLiveMembers(pid) else { return }
-            usleep(10_000)
+            usleep(20_000)
         }
         _ = kill(-pid, SIGKILL)
     }
@@ -312,7 +312,7 @@ enum ProcessGroup {
     /// A zombie left by a background child whose parent died is reaped by init; where init does not reap
     /// (some containers), `kill(-id, 0)` would still succeed, so on Linux the members are looked up in /proc.
     static func hasLiveMembers(_ id: pid_t) -> Bool {
-        guard kill(-id, 0) == 0 else { return false }
+        guard kill(-id, 0) == 0 || errno == EPERM else { return false }
         #if os(Linux)
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return true }
             for entry in entries where entry.first?.isNumber == true {
