@@ -184,10 +184,7 @@ final class ChildProcess: Sendable {
         var timedOut = false
         var idleWait: Duration = .milliseconds(1)
         while true {
-            if status == nil, let reaped = reap() {
-                status = reaped
-                exitedAt = .now
-            }
+            if exitedAt == nil, hasExited(status: &status) { exitedAt = .now }
             let now = ContinuousClock.now
             let wait: Duration
             if let exitedAt {
@@ -234,9 +231,10 @@ final class ChildProcess: Sendable {
         for entry in fds where entry.fd >= 0 { close(entry.fd) }
         let stopRequested = stopState.withLock { $0.requestedAt != nil }
         if stopRequested { terminateLeftovers(grace: limits.grace) }
+        // No signal is sent to the group once the main process is reaped: its id could then be reused.
         stopState.withLock { $0.finished = true }
 
-        let raw = status ?? 0xff00
+        let raw = status ?? reap()
         let text = String(decoding: tail, as: UTF8.self)
         // WIFEXITED / WEXITSTATUS / WTERMSIG by hand (the macros are not imported into Swift).
         let signal = raw & 0x7f
@@ -249,15 +247,43 @@ final class ChildProcess: Sendable {
         )
     }
 
-    /// The main process's wait status once it has exited (`0xff00`, exit code 255, if it cannot be waited for).
-    private func reap() -> Int32? {
+    /// Whether the main process has exited.
+    ///
+    /// On Linux it is not reaped yet: until it is, its pid (the group's id) cannot be reused, so signals sent to the
+    /// group reach nothing else, and the group's other members are looked up in /proc. Elsewhere it is reaped at
+    /// once (its wait status goes in `status`), so that `kill(-pid, 0)` tells whether other members are left.
+    private func hasExited(status: inout Int32?) -> Bool {
+        #if os(Linux)
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 {
+                if errno != EINTR { return true }
+            }
+            return info._sifields._sigchld.si_pid == pid
+        #else
+            var raw: Int32 = 0
+            while true {
+                let result = waitpid(pid, &raw, WNOHANG)
+                if result == pid {
+                    status = raw
+                    return true
+                }
+                if result == 0 { return false }
+                if errno != EINTR {
+                    status = 0xff00
+                    return true
+                }
+            }
+        #endif
+    }
+
+    /// Reaps the main process (which has exited) and returns its wait status (`0xff00`, exit code 255, if it cannot
+    /// be waited for).
+    private func reap() -> Int32 {
         var status: Int32 = 0
-        while true {
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { return status }
-            if result == 0 { return nil }
+        while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { return 0xff00 }
         }
+        return status
     }
 
     /// Sends SIGKILL to the group once a stop request is older than the grace period.
