@@ -18,7 +18,7 @@ import Synchronization
 /// period.
 public final class ProcessExecutor: TrialExecutor {
     private struct Running {
-        var children: [pid_t: ChildProcess] = [:]
+        var children: [ObjectIdentifier: ChildProcess] = [:]
         var interrupted = false
     }
 
@@ -132,7 +132,7 @@ public final class ProcessExecutor: TrialExecutor {
             return .broken(reason: spawnFailure(error.errno, program: argv[0], environment), exitCode: nil, detail: nil)
         }
         let interrupted = running.withLock { running -> Bool in
-            running.children[child.pid] = child
+            running.children[ObjectIdentifier(child)] = child
             return running.interrupted
         }
         // An interrupt or a cancellation that came while the script was being started stops it now.
@@ -151,7 +151,7 @@ public final class ProcessExecutor: TrialExecutor {
             thread.stackSize = 1 << 18
             thread.start()
         }
-        running.withLock { _ = $0.children.removeValue(forKey: child.pid) }
+        running.withLock { _ = $0.children.removeValue(forKey: ObjectIdentifier(child)) }
         if cancellation.isCancelled {
             return .interrupted(exitCode: termination.signal == nil ? termination.exitCode.map(Int.init) : nil)
         }
