@@ -81,7 +81,7 @@ struct HuntSession {
             // A resumed experiment's stored directory: checked too, before any trial runs.
             try Self.checkWorkingDirectory(experiment.workingDir, environment: environment)
         }
-        for change in outcome.changes { FileHandle.standardError.write(Data("note: \(change)\n".utf8)) }
+        for change in outcome.changes { StandardStream.emit("note: \(change)\n", to: 2) }
         if huntOptions.initOnly { return }
 
         let workingDirectory = Self.workingDirectory(for: experiment, environment: environment)
@@ -206,11 +206,10 @@ struct HuntSession {
         print(lines.joined(separator: "\n"))
         if report.stopReason == .workerMaxBroken || report.stopReason == .experimentBroken {
             let reason = report.lastFailure.map { ": last failure: \($0)" } ?? ""
-            FileHandle.standardError.write(
-                Data(
-                    ("Error: \(stats.broken) trials broke\(reason); see `orion status -n \(experiment.name) --all`"
-                        + " and the stderr.log in each trial's directory\n").utf8
-                )
+            StandardStream.emit(
+                "Error: \(stats.broken) trials broke\(reason); see `orion status -n \(experiment.name) --all`"
+                    + " and the stderr.log in each trial's directory\n",
+                to: 2
             )
             throw ExitCode(1)
         }

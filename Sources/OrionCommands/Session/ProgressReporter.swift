@@ -3,6 +3,12 @@ import OrionCore
 import OrionWorker
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Shows a hunt's progress: a live line (done/total, broken, best so far, elapsed, ETA) on a terminal, one log
 /// line per finished trial otherwise.
 final class ProgressReporter: Sendable {
@@ -53,14 +59,14 @@ final class ProgressReporter: Sendable {
             return interactive ? progressLine(state) : logLine(trial, state)
         }
         // Written unbuffered, so that it interleaves correctly with the scripts' own output.
-        FileHandle.standardOutput.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
+        StandardStream.emit(interactive ? "\r\u{1B}[K" + line : line + "\n")
     }
 
     /// Redraws the live line (elapsed time and ETA move while long trials run); does nothing off a terminal.
     func redraw() {
         guard interactive else { return }
         let line = state.withLock { progressLine($0) }
-        FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
+        StandardStream.emit("\r\u{1B}[K" + line)
     }
 
     /// Redraws the live line every second until `finish()`.
@@ -75,7 +81,7 @@ final class ProgressReporter: Sendable {
     }
 
     func finish() {
-        if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if interactive { StandardStream.emit("\n") }
     }
 
     private func progressLine(_ state: State) -> String {
@@ -104,6 +110,28 @@ final class ProgressReporter: Sendable {
             return "[\(state.completed)/\(total)] trial \(trial.id.prefix(8)) broken: \(reason) (\(params))"
         default:
             return "trial \(trial.id.prefix(8)) \(trial.status.rawValue) (\(params))"
+        }
+    }
+}
+
+/// Writes to this process's standard output or error, ignoring failures.
+///
+/// `FileHandle.write(_:)` traps when the write fails; a closed pipe (`orion hunt ... | head`) or a terminal that
+/// went away (an ssh disconnect) must not stop a hunt, so what cannot be shown is dropped.
+enum StandardStream {
+    /// Writes `text` to `descriptor` (1: stdout, 2: stderr), unbuffered.
+    static func emit(_ text: String, to descriptor: Int32 = 1) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw in
+                write(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += written
         }
     }
 }

@@ -5,21 +5,29 @@ import Foundation
     import Glibc
 #endif
 
-/// Turns SIGINT and SIGTERM into a call: the first asks running trials to stop (they become `interrupted` and
-/// run again on the next `hunt`), the second kills them.
+/// Turns SIGINT, SIGTERM and SIGHUP into a call: the first asks running trials to stop (they become `interrupted`
+/// and run again on the next `hunt`), a second SIGINT or SIGTERM kills them.
+///
+/// SIGHUP (the terminal went away: an ssh disconnect) is an interrupt like the others: the trials are stored as
+/// interrupted and their scripts stopped, instead of `orion` dying with its trials reserved and its scripts orphaned.
 final class SignalForwarder: @unchecked Sendable {
+    /// The signals handled as an interrupt.
+    static let signals = [SIGINT, SIGTERM, SIGHUP]
+
     private let sources: [any DispatchSourceSignal]
     private let queue = DispatchQueue(label: "orion.signals")
 
     init(_ handler: @escaping @Sendable (_ force: Bool) -> Void) {
-        var count = 0
+        var interrupted = false
         let queue = queue
-        sources = [SIGINT, SIGTERM].map { number in
+        sources = Self.signals.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
-                count += 1
-                handler(count > 1)
+                // A hangup often comes twice (from the kernel and from the login shell): it never forces.
+                if number == SIGHUP && interrupted { return }
+                handler(interrupted)
+                interrupted = true
             }
             source.resume()
             return source
@@ -28,7 +36,6 @@ final class SignalForwarder: @unchecked Sendable {
 
     func cancel() {
         for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        for number in Self.signals { signal(number, SIG_DFL) }
     }
 }

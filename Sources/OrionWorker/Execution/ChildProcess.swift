@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -8,7 +9,11 @@ import Foundation
 
 /// A child process spawned directly with `posix_spawn` (argv, never a shell), in its own process group, with its
 /// stdout and stderr copied both to files and, optionally, to this process's own stdout and stderr.
-final class ChildProcess: @unchecked Sendable {
+///
+/// The main process is reaped independently of the pipes: a background child that keeps them open
+/// (`tensorboard &`) does not keep the trial alive. Stopping it (interrupt, cancellation, time limit) signals the
+/// whole process group, and kills the group when it is still there after a grace period.
+final class ChildProcess: Sendable {
     /// How the child ended.
     struct Termination: Sendable {
         /// The exit status when the child exited.
@@ -17,6 +22,10 @@ final class ChildProcess: @unchecked Sendable {
         var signal: Int32?
         /// The last bytes the child wrote to stderr.
         var stderrTail: String
+        /// Whether the child ran past its time limit (and was stopped).
+        var timedOut: Bool
+        /// Whether the child was asked to stop (interrupt, cancellation or time limit) before it ended.
+        var stopRequested: Bool
     }
 
     /// Why the child could not be started.
@@ -24,10 +33,28 @@ final class ChildProcess: @unchecked Sendable {
         var errno: Int32
     }
 
+    /// When the child is stopped and how long it is given to stop.
+    struct Limits: Sendable {
+        /// The longest the main process may run; past it the group gets SIGTERM, then SIGKILL.
+        var timeout: Duration?
+        /// How long a stopped process group has between the stop signal and SIGKILL.
+        var grace: Duration
+        /// How long output is still read once the main process has exited (from background children).
+        var drain: Duration = .milliseconds(100)
+    }
+
+    private struct StopState {
+        var requestedAt: ContinuousClock.Instant?
+        var killed = false
+        var finished = false
+    }
+
+    /// The child's pid, also its process group id.
     let pid: pid_t
 
     private let stdoutRead: Int32
     private let stderrRead: Int32
+    private let stopState = Mutex(StopState())
 
     /// Spawns `argv[0]` with `argv` and `environment`.
     ///
@@ -35,7 +62,13 @@ final class ChildProcess: @unchecked Sendable {
     init(argv: [String], environment: [String: String]) throws(SpawnError) {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw SpawnError(errno: errno) }
+        guard pipe(&outPipe) == 0 else { throw SpawnError(errno: errno) }
+        guard pipe(&errPipe) == 0 else {
+            let error = errno
+            close(outPipe[0])
+            close(outPipe[1])
+            throw SpawnError(errno: error)
+        }
         for fd in [outPipe[0], errPipe[0]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 
         var actions = posix_spawn_file_actions_t()
@@ -45,12 +78,15 @@ final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         posix_spawn_file_actions_addclose(&actions, outPipe[1])
         posix_spawn_file_actions_addclose(&actions, errPipe[1])
+        for fd in Self.inheritableDescriptors() where fd != outPipe[1] && fd != errPipe[1] {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // Own process group (so signals are forwarded deliberately), default signal dispositions and an empty mask
-        // (the hunt ignores SIGINT/SIGTERM itself; the child must not inherit that).
+        // (the hunt ignores SIGINT/SIGTERM/SIGHUP/SIGPIPE itself; the child must not inherit that).
         var defaults = sigset_t()
         sigemptyset(&defaults)
         for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
@@ -59,10 +95,12 @@ final class ChildProcess: @unchecked Sendable {
         sigemptyset(&emptyMask)
         posix_spawnattr_setsigmask(&attributes, &emptyMask)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes,
-            Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
-        )
+        var flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        #if canImport(Darwin)
+            flags |= POSIX_SPAWN_CLOEXEC_DEFAULT
+            posix_spawn_file_actions_addinherit_np(&actions, 0)
+        #endif
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -84,69 +122,237 @@ final class ChildProcess: @unchecked Sendable {
         stderrRead = errPipe[0]
     }
 
-    /// Copies the child's output until it closes both streams, then reaps it.
+    /// The descriptors of this process above stderr that a child would inherit (not close-on-exec).
     ///
-    /// Blocks the calling thread: call it from a dedicated thread, not from Swift concurrency's pool.
-    func pumpAndWait(stdoutFile: Int32, stderrFile: Int32, echo: Bool, tailLimit: Int = 4096) -> Termination {
+    /// They are closed in the child, so that none leaks into a script (as with Python's `close_fds`): one kept open
+    /// by a script's background child would make whoever waits on it (the parent of `orion`, reading its pipe) wait
+    /// for that child.
+    /// On Darwin, `POSIX_SPAWN_CLOEXEC_DEFAULT` does the same. A descriptor closed after this listing is ignored by
+    /// `posix_spawn`'s close action.
+    private static func inheritableDescriptors() -> [Int32] {
+        #if os(Linux)
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return [] }
+            return entries.compactMap { entry in
+                guard let fd = Int32(entry), fd > 2 else { return nil }
+                let flags = fcntl(fd, F_GETFD)
+                return flags >= 0 && flags & FD_CLOEXEC == 0 ? fd : nil
+            }
+        #else
+            return []
+        #endif
+    }
+
+    /// Asks the child's process group to stop with `signal`; the group is killed if it is still there one grace
+    /// period after the first request.
+    func requestStop(signal: Int32) {
+        let running = stopState.withLock { state -> Bool in
+            if state.finished { return false }
+            if state.requestedAt == nil { state.requestedAt = .now }
+            return true
+        }
+        if running { _ = kill(-pid, signal) }
+    }
+
+    /// Kills the child's process group at once (a second Ctrl-C).
+    func forceKill() {
+        let running = stopState.withLock { state -> Bool in
+            if state.finished { return false }
+            if state.requestedAt == nil { state.requestedAt = .now }
+            state.killed = true
+            return true
+        }
+        if running { _ = kill(-pid, SIGKILL) }
+    }
+
+    /// Copies the child's output until its main process has exited, then returns how it ended.
+    ///
+    /// Output still written by background children is read for `limits.drain` after the main process exits; then the
+    /// pipes are closed. When the child was asked to stop, what is left of its process group gets SIGTERM, and
+    /// SIGKILL at the end of the grace period. Blocks the calling thread: call it from a dedicated thread, not from
+    /// Swift concurrency's pool.
+    func run(stdoutFile: Int32, stderrFile: Int32, echo: Bool, limits: Limits, tailLimit: Int = 4096) -> Termination {
+        let started = ContinuousClock.now
         var tail: [UInt8] = []
         var fds = [
             pollfd(fd: stdoutRead, events: Int16(POLLIN), revents: 0),
             pollfd(fd: stderrRead, events: Int16(POLLIN), revents: 0),
         ]
-        var open = 2
+        var echoing = [echo, echo]
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while open > 0 {
-            let ready = poll(&fds, nfds_t(fds.count), -1)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                break
+        var status: Int32?
+        var exitedAt: ContinuousClock.Instant?
+        var timedOut = false
+        var idleWait: Duration = .milliseconds(1)
+        while true {
+            if exitedAt == nil, hasExited(status: &status) { exitedAt = .now }
+            let now = ContinuousClock.now
+            let wait: Duration
+            if let exitedAt {
+                let drained = now - exitedAt
+                if fds.allSatisfy({ $0.fd < 0 }) || drained >= limits.drain { break }
+                wait = limits.drain - drained
+            } else {
+                if let timeout = limits.timeout, !timedOut, now - started >= timeout {
+                    timedOut = true
+                    requestStop(signal: SIGTERM)
+                }
+                killIfPastGrace(limits.grace, now: now)
+                if fds.contains(where: { $0.fd >= 0 }) {
+                    wait = .milliseconds(50)
+                } else {
+                    // Both streams closed but the main process still runs: check on it, more and more rarely.
+                    wait = idleWait
+                    idleWait = min(idleWait * 2, .milliseconds(50))
+                }
             }
+            let ready = poll(&fds, nfds_t(fds.count), Self.milliseconds(wait))
+            if ready == 0 && exitedAt != nil { break }  // nothing more to read from background children
+            if ready <= 0 { continue }
             for index in fds.indices where fds[index].fd >= 0 && fds[index].revents != 0 {
                 let count = buffer.withUnsafeMutableBytes { read(fds[index].fd, $0.baseAddress, $0.count) }
+                if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
                 if count <= 0 {
-                    if count < 0 && errno == EINTR { continue }
                     close(fds[index].fd)
                     fds[index].fd = -1
-                    open -= 1
                     continue
                 }
-                let isErr = index == 1
                 buffer.withUnsafeBytes { raw in
                     guard let base = raw.baseAddress else { return }
-                    writeAll(isErr ? stderrFile : stdoutFile, base, count)
-                    if echo { writeAll(isErr ? 2 : 1, base, count) }
+                    Self.writeAll(index == 1 ? stderrFile : stdoutFile, base, count)
+                    // A closed terminal or pipe (`orion hunt ... | head`, an ssh disconnect) stops the echo only.
+                    if echoing[index] { echoing[index] = Self.writeAll(index == 1 ? 2 : 1, base, count) }
                 }
-                if isErr {
+                if index == 1 {
                     tail.append(contentsOf: buffer[0..<count])
                     if tail.count > tailLimit { tail.removeFirst(tail.count - tailLimit) }
                 }
             }
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        for entry in fds where entry.fd >= 0 { close(entry.fd) }
+        let stopRequested = stopState.withLock { $0.requestedAt != nil }
+        if stopRequested { terminateLeftovers(grace: limits.grace) }
+        // No signal is sent to the group once the main process is reaped: its id could then be reused.
+        stopState.withLock { $0.finished = true }
+
+        let raw = status ?? reap()
         let text = String(decoding: tail, as: UTF8.self)
         // WIFEXITED / WEXITSTATUS / WTERMSIG by hand (the macros are not imported into Swift).
-        let signal = status & 0x7f
-        if signal == 0 {
-            return Termination(exitCode: (status >> 8) & 0xff, signal: nil, stderrTail: text)
+        let signal = raw & 0x7f
+        return Termination(
+            exitCode: signal == 0 ? (raw >> 8) & 0xff : nil,
+            signal: signal == 0 ? nil : signal,
+            stderrTail: text,
+            timedOut: timedOut,
+            stopRequested: stopRequested
+        )
+    }
+
+    /// Whether the main process has exited.
+    ///
+    /// On Linux it is not reaped yet: until it is, its pid (the group's id) cannot be reused, so signals sent to the
+    /// group reach nothing else, and the group's other members are looked up in /proc. Elsewhere it is reaped at
+    /// once (its wait status goes in `status`), so that `kill(-pid, 0)` tells whether other members are left.
+    private func hasExited(status: inout Int32?) -> Bool {
+        #if os(Linux)
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 {
+                if errno != EINTR { return true }
+            }
+            return info._sifields._sigchld.si_pid == pid
+        #else
+            var raw: Int32 = 0
+            while true {
+                let result = waitpid(pid, &raw, WNOHANG)
+                if result == pid {
+                    status = raw
+                    return true
+                }
+                if result == 0 { return false }
+                if errno != EINTR {
+                    status = 0xff00
+                    return true
+                }
+            }
+        #endif
+    }
+
+    /// Reaps the main process (which has exited) and returns its wait status (`0xff00`, exit code 255, if it cannot
+    /// be waited for).
+    private func reap() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return 0xff00 }
         }
-        return Termination(exitCode: nil, signal: signal, stderrTail: text)
+        return status
     }
 
-    /// Sends `signal` to the child's whole process group.
-    func send(_ signal: Int32) {
-        _ = kill(-pid, signal)
+    /// Sends SIGKILL to the group once a stop request is older than the grace period.
+    private func killIfPastGrace(_ grace: Duration, now: ContinuousClock.Instant) {
+        let due = stopState.withLock { state -> Bool in
+            guard let requestedAt = state.requestedAt, !state.killed, now - requestedAt >= grace else { return false }
+            state.killed = true
+            return true
+        }
+        if due { _ = kill(-pid, SIGKILL) }
     }
 
-    private func writeAll(_ fd: Int32, _ base: UnsafeRawPointer, _ count: Int) {
+    /// After a stop, ends what is left of the process group (background children that ignored SIGINT): SIGTERM,
+    /// then SIGKILL at the end of the grace period.
+    private func terminateLeftovers(grace: Duration) {
+        guard ProcessGroup.hasLiveMembers(pid) else { return }
+        _ = kill(-pid, SIGTERM)
+        let deadline = (stopState.withLock { $0.requestedAt } ?? .now) + grace
+        while ContinuousClock.now < deadline {
+            guard ProcessGroup.hasLiveMembers(pid) else { return }
+            usleep(20_000)
+        }
+        _ = kill(-pid, SIGKILL)
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int32 {
+        let (seconds, attoseconds) = duration.components
+        let value = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return Int32(clamping: max(0, value))
+    }
+
+    /// Writes everything, retrying on EINTR; returns `false` when the descriptor cannot be written any more.
+    @discardableResult
+    private static func writeAll(_ fd: Int32, _ base: UnsafeRawPointer, _ count: Int) -> Bool {
         var offset = 0
         while offset < count {
             let written = write(fd, base + offset, count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                return
+                return false
             }
             offset += written
         }
+        return true
+    }
+}
+
+/// What can be known about a process group from outside it.
+enum ProcessGroup {
+    /// Whether the group `id` still has a member that is not a zombie.
+    ///
+    /// A zombie left by a background child whose parent died is reaped by init; where init does not reap
+    /// (some containers), `kill(-id, 0)` would still succeed, so on Linux the members are looked up in /proc.
+    static func hasLiveMembers(_ id: pid_t) -> Bool {
+        guard kill(-id, 0) == 0 || errno == EPERM else { return false }
+        #if os(Linux)
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return true }
+            for entry in entries where entry.first?.isNumber == true {
+                guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                    let close = stat.lastIndex(of: ")")
+                else { continue }
+                // After "pid (comm)": state, ppid, pgrp, ...
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                guard fields.count > 2, fields[2] == Substring(String(id)) else { continue }
+                if fields[0] != "Z" && fields[0] != "X" { return true }
+            }
+            return false
+        #else
+            return true
+        #endif
     }
 }

@@ -11,12 +11,24 @@ import Synchronization
 /// Runs each trial as a child process: the user's command with the trial's values substituted, executed directly
 /// (argv, never through a shell), with the `ORION_*` environment, its output streamed and kept in the trial's
 /// working directory, and the results read from `$ORION_RESULTS_PATH`.
+///
+/// The trial ends when the script's main process exits, even if a background child it started still holds its
+/// output open. Stopping a trial (``interruptAll(force:)``, cancelling the task running ``execute(_:)``, or the time
+/// limit) signals the script's whole process group, and kills the group when it is still there after the grace
+/// period.
 public final class ProcessExecutor: TrialExecutor {
+    private struct Running {
+        var children: [ObjectIdentifier: ChildProcess] = [:]
+        var interrupted = false
+    }
+
     private let command: UserCommand
     private let baseEnvironment: [String: String]
     private let interruptCode: Int32
     private let echoOutput: Bool
-    private let running = Mutex<[pid_t: ChildProcess]>([:])
+    private let trialTimeout: Duration?
+    private let terminationGrace: Duration
+    private let running = Mutex(Running())
 
     /// Creates an executor.
     ///
@@ -25,19 +37,32 @@ public final class ProcessExecutor: TrialExecutor {
     ///   - environment: the environment the children inherit (this process's, by default).
     ///   - interruptCode: the exit code by which a script says "I was interrupted" (Oríon's 130).
     ///   - echoOutput: whether the children's stdout and stderr are also copied to this process's.
+    ///   - trialTimeout: the longest a trial may run (`worker.trial_timeout`); past it, the script's process group
+    ///     is terminated and the trial is broken. `nil`: no limit.
+    ///   - terminationGrace: how long a stopped script's process group has between SIGINT/SIGTERM and SIGKILL.
     public init(
         command: UserCommand,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         interruptCode: Int32 = 130,
-        echoOutput: Bool = true
+        echoOutput: Bool = true,
+        trialTimeout: Duration? = nil,
+        terminationGrace: Duration = .seconds(10)
     ) {
         self.command = command
         self.baseEnvironment = environment
         self.interruptCode = interruptCode
         self.echoOutput = echoOutput
+        self.trialTimeout = trialTimeout
+        self.terminationGrace = terminationGrace
     }
 
     /// The environment given to the trial's process: this process's plus the `ORION_*` variables.
+    ///
+    /// - Parameters:
+    ///   - context: the trial being run.
+    ///   - resultsPath: where the script writes its results.
+    /// - Returns: the complete environment, including `ORION_PARENT_ID` and `ORION_PARENT_WORKING_DIR` when the
+    ///   trial has a parent (a promotion or a population-based child).
     public func environment(for context: TrialContext, resultsPath: String) -> [String: String] {
         var environment = baseEnvironment
         environment["ORION_EXPERIMENT_ID"] = context.experiment.id
@@ -47,11 +72,29 @@ public final class ProcessExecutor: TrialExecutor {
         environment["ORION_WORKING_DIR"] = context.workingDirectory
         environment["ORION_RESULTS_PATH"] = resultsPath
         environment["ORION_INTERRUPT_CODE"] = String(interruptCode)
+        // Set for a trial with a parent, and never inherited from an outer `orion` for one without.
+        environment["ORION_PARENT_ID"] = context.trial.parent
+        environment["ORION_PARENT_WORKING_DIR"] = context.trial.parent.map {
+            context.experimentWorkingDirectory + "/" + $0
+        }
         return environment
     }
 
     /// Runs the script for the trial and reads its results.
+    ///
+    /// Cancelling the calling task stops the script (SIGTERM to its process group, SIGKILL after the grace period)
+    /// and the outcome is `.interrupted`.
     public func execute(_ context: TrialContext) async -> TrialOutcome {
+        let cancellation = Cancellation()
+        return await withTaskCancellationHandler {
+            await run(context, cancellation: cancellation)
+        } onCancel: {
+            cancellation.cancel()
+        }
+    }
+
+    private func run(_ context: TrialContext, cancellation: Cancellation) async -> TrialOutcome {
+        if Task.isCancelled { return .interrupted(exitCode: nil) }
         let directory = context.workingDirectory
         let resultsPath = directory + "/results.json"
         let argv: [String]
@@ -81,58 +124,133 @@ public final class ProcessExecutor: TrialExecutor {
             if stderrFile >= 0 { close(stderrFile) }
         }
 
+        let environment = environment(for: context, resultsPath: resultsPath)
         let child: ChildProcess
         do {
-            child = try ChildProcess(argv: argv, environment: environment(for: context, resultsPath: resultsPath))
+            child = try ChildProcess(argv: argv, environment: environment)
         } catch {
-            let reason: String
-            switch error.errno {
-            case EACCES: reason = "\(argv[0]) is not executable: run `chmod +x \(argv[0])`"
-            case ENOENT: reason = "\(argv[0]) not found"
-            case ENOEXEC: reason = "\(argv[0]) cannot be executed: does it start with a #! line?"
-            default: reason = "cannot start \(argv[0]): \(String(cString: strerror(error.errno)))"
-            }
-            return .broken(reason: reason, exitCode: nil, detail: nil)
+            return .broken(reason: spawnFailure(error.errno, program: argv[0], environment), exitCode: nil, detail: nil)
         }
-        running.withLock { $0[child.pid] = child }
+        let interrupted = running.withLock { running -> Bool in
+            running.children[ObjectIdentifier(child)] = child
+            return running.interrupted
+        }
+        // An interrupt or a cancellation that came while the script was being started stops it now.
+        if interrupted { child.requestStop(signal: SIGINT) }
+        cancellation.attach(child)
+
         let echo = echoOutput
+        let limits = ChildProcess.Limits(timeout: trialTimeout, grace: terminationGrace)
         let termination = await withCheckedContinuation {
             (continuation: CheckedContinuation<ChildProcess.Termination, Never>) in
             let thread = Thread {
                 continuation.resume(
-                    returning: child.pumpAndWait(stdoutFile: stdoutFile, stderrFile: stderrFile, echo: echo)
+                    returning: child.run(stdoutFile: stdoutFile, stderrFile: stderrFile, echo: echo, limits: limits)
                 )
             }
             thread.stackSize = 1 << 18
             thread.start()
         }
-        running.withLock { _ = $0.removeValue(forKey: child.pid) }
-        return outcome(of: termination, resultsPath: resultsPath, program: argv[0])
+        running.withLock { _ = $0.children.removeValue(forKey: ObjectIdentifier(child)) }
+        if cancellation.isCancelled {
+            return .interrupted(exitCode: termination.signal == nil ? termination.exitCode.map(Int.init) : nil)
+        }
+        return outcome(of: termination, resultsPath: resultsPath, program: argv[0], environment: environment)
     }
 
-    private func outcome(of termination: ChildProcess.Termination, resultsPath: String, program: String) -> TrialOutcome
-    {
+    private func outcome(
+        of termination: ChildProcess.Termination,
+        resultsPath: String,
+        program: String,
+        environment: [String: String]
+    ) -> TrialOutcome {
         let detail = termination.stderrTail.isEmpty ? nil : termination.stderrTail
+        let code = termination.exitCode.map(Int.init)
+        if termination.timedOut, let limit = trialTimeout {
+            return .broken(
+                reason: "the script ran longer than the trial time limit of \(Self.describe(limit)) "
+                    + "(worker.trial_timeout) and was stopped",
+                exitCode: code,
+                detail: detail
+            )
+        }
         if let signal = termination.signal {
-            if signal == SIGINT || signal == SIGTERM { return .interrupted(exitCode: nil) }
+            if termination.stopRequested || signal == SIGINT || signal == SIGTERM { return .interrupted(exitCode: nil) }
             let name = String(cString: strsignal(signal))
             return .broken(reason: "the script was killed by signal \(signal) (\(name))", exitCode: nil, detail: detail)
         }
-        let code = Int(termination.exitCode ?? -1)
-        if code == Int(interruptCode) { return .interrupted(exitCode: code) }
-        guard code == 0 else {
-            return .broken(reason: "the script exited with code \(code)", exitCode: code, detail: detail)
+        let exitCode = code ?? -1
+        if exitCode == Int(interruptCode) { return .interrupted(exitCode: exitCode) }
+        guard exitCode == 0 else {
+            if termination.stopRequested { return .interrupted(exitCode: exitCode) }
+            if exitCode == 127, let problem = Shebang.problem(script: program, searchPath: environment["PATH"]) {
+                return .broken(reason: problem, exitCode: exitCode, detail: detail)
+            }
+            return .broken(reason: "the script exited with code \(exitCode)", exitCode: exitCode, detail: detail)
         }
         do {
             return .completed(try ResultsFile.read(path: resultsPath))
         } catch {
+            if termination.stopRequested { return .interrupted(exitCode: 0) }
             return .broken(reason: error.message, exitCode: 0, detail: detail)
         }
     }
 
+    private func spawnFailure(_ error: Int32, program: String, _ environment: [String: String]) -> String {
+        switch error {
+        case EACCES: return "\(program) is not executable: run `chmod +x \(program)`"
+        case ENOENT:
+            guard FileManager.default.fileExists(atPath: program) else { return "\(program) not found" }
+            // The script is there: what is missing is the interpreter on its #! line.
+            return Shebang.problem(script: program, searchPath: environment["PATH"])
+                ?? "cannot start \(program): \(String(cString: strerror(error)))"
+        case ENOEXEC: return "\(program) cannot be executed: does it start with a #! line?"
+        default: return "cannot start \(program): \(String(cString: strerror(error)))"
+        }
+    }
+
+    private static func describe(_ duration: Duration) -> String {
+        String(format: "%g s", duration.seconds)
+    }
+
     /// Forwards SIGINT (or SIGKILL when `force`) to every running script's process group.
+    ///
+    /// A script still running one grace period later is killed. Scripts started after this call are stopped at once.
     public func interruptAll(force: Bool) {
-        let children = running.withLock { Array($0.values) }
-        for child in children { child.send(force ? SIGKILL : SIGINT) }
+        let children = running.withLock { running in
+            running.interrupted = true
+            return Array(running.children.values)
+        }
+        for child in children {
+            if force { child.forceKill() } else { child.requestStop(signal: SIGINT) }
+        }
+    }
+}
+
+/// The link between a task's cancellation handler and the child it is running, whichever comes first.
+private final class Cancellation: Sendable {
+    private struct State {
+        var cancelled = false
+        var child: ChildProcess?
+    }
+
+    private let state = Mutex(State())
+
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    func cancel() {
+        let child = state.withLock { state -> ChildProcess? in
+            state.cancelled = true
+            return state.child
+        }
+        child?.requestStop(signal: SIGTERM)
+    }
+
+    func attach(_ child: ChildProcess) {
+        let cancelled = state.withLock { state -> Bool in
+            state.child = child
+            return state.cancelled
+        }
+        if cancelled { child.requestStop(signal: SIGTERM) }
     }
 }

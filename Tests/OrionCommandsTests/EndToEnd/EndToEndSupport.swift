@@ -74,15 +74,33 @@ struct Sandbox {
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
 
-/// The scripts of `shared/compat`, written the way Oríon users write them.
+/// The user scripts of `Tests/Fixtures`, written the way Oríon users write them (see its README).
 enum Compat {
+    /// The path of the fixture `name` (`rosenbrock.py`, `flaky.py`, `noop.sh`, `train_like.py`, `from_config.py`,
+    /// `train.yaml`).
     static func script(_ name: String, file: StaticString = #filePath) throws -> String {
         var url = URL(fileURLWithPath: "\(file)")
-        for _ in 0..<4 { url.deleteLastPathComponent() }  // EndToEnd, OrionCommandsTests, Tests, the repository
-        let path = url.deletingLastPathComponent().appendingPathComponent("shared/compat/\(name)").path
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw XCTSkip("\(path) not found: the shared/ folder must be beside the repository")
+        for _ in 0..<3 { url.deleteLastPathComponent() }  // EndToEnd, OrionCommandsTests, Tests
+        let path = url.appendingPathComponent("Fixtures/\(name)").path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw XCTSkip("\(path) not found: the test fixtures are in Tests/Fixtures of the repository")
         }
         return path
     }
+}
+
+/// Whether the process `pid` is still running (a zombie, dead but not yet reaped, is not running).
+func isRunning(_ pid: pid_t) -> Bool {
+    guard kill(pid, 0) == 0 else { return false }
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return true }
+    let state = stat[stat.index(after: close)...].split(separator: " ").first
+    return state != "Z" && state != "X"
+}
+
+/// The pids written one per line in `path` (by a script: `echo $$ >> pids`).
+func pids(in path: String) -> [pid_t] {
+    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").compactMap { pid_t($0.trimmingCharacters(in: .whitespaces)) }
 }

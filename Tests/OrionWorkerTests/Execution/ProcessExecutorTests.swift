@@ -37,7 +37,13 @@ final class ProcessExecutorTests: XCTestCase {
 
     private func executor(_ path: String, arguments: [String] = ["-x~uniform(0, 1)"]) throws -> ProcessExecutor {
         let command = try UserCommand(arguments: [path] + arguments, currentDirectory: directory, environmentPath: nil)
-        return ProcessExecutor(command: command, interruptCode: 130, echoOutput: false)
+        // A short grace period: a shell that catches SIGINT while it forks (dash does) is killed after it.
+        return ProcessExecutor(
+            command: command,
+            interruptCode: 130,
+            echoOutput: false,
+            terminationGrace: .seconds(1)
+        )
     }
 
     func testGivesTheOrionEnvironmentAndReadsResults() async throws {

@@ -1,0 +1,163 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// Faults around the scripts' processes, with the built `orion` and real scripts: a hangup, a closed stdout,
+/// background children holding the output. Each test is bounded in time and kills whatever it started.
+final class ProcessFaultEndToEndTests: XCTestCase {
+    private static let results =
+        "printf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":%s}]' \"$2\" > \"$ORION_RESULTS_PATH\"\n"
+
+    /// Waits until `condition` holds (for at most 30 s).
+    private func wait(for what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while try await !condition() {
+            guard Date() < deadline else {
+                XCTFail("timed out waiting for \(what)")
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    func testHangupInterruptsTheHuntAndStopsTheScript() async throws {
+        let sandbox = try Sandbox()
+        defer {
+            for pid in pids(in: sandbox.directory + "/pids") { kill(pid, SIGKILL) }
+            sandbox.remove()
+        }
+        // Descriptors above stderr are closed first: an orphaned script must not hold the harness's pipe to `orion`.
+        let script = try sandbox.script(
+            "slow.py",
+            """
+            #!/usr/bin/env python3
+            import os, time
+            os.closerange(3, 4096)
+            with open("pids", "a") as handle:
+                handle.write("%d\\n" % os.getpid())
+            time.sleep(30)
+            """
+        )
+        let arguments = ["hunt", "-n", "hup", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"]
+        let process = try sandbox.start(arguments, name: "hup")
+        try await wait(for: "the script") { !pids(in: sandbox.directory + "/pids").isEmpty }
+        kill(process.processIdentifier, SIGHUP)  // the ssh connection dropped
+        let output = sandbox.wait(process, name: "hup", timeout: 20)
+        XCTAssertEqual(output.status, 130, output.stderr)
+        XCTAssertTrue(output.stdout.contains("Orion is interrupted."), output.stdout)
+        let interrupted = try await sandbox.trials(of: "hup")
+        XCTAssertEqual(interrupted.map(\.status), [.interrupted])
+        XCTAssertEqual(pids(in: sandbox.directory + "/pids").filter(isRunning), [], "the script is not orphaned")
+
+        let fast = try sandbox.script("fast.sh", "#!/bin/sh\n" + Self.results)
+        let resumed = try sandbox.run(["hunt", "-n", "hup", "--exp-max-trials", "1", fast, "-x~uniform(0, 1)"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let trials = try await sandbox.trials(of: "hup")
+        XCTAssertEqual(trials.map(\.id), interrupted.map(\.id))
+        XCTAssertEqual(trials.map(\.status), [.completed])
+    }
+
+    func testClosedStdoutNeitherKillsNorHangsTheHunt() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        // Plenty of output after the reader is gone: `orion hunt ... | head -c 1`.
+        let script = try sandbox.script(
+            "chatty.sh",
+            "#!/bin/sh\ni=0\nwhile [ $i -lt 300 ]; do echo \"epoch $i of a long training log\"; i=$((i+1)); done\n"
+                + Self.results
+        )
+        try FileManager.default.createDirectory(atPath: sandbox.directory + "/tmp", withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: sandbox.orion)
+        process.arguments = ["hunt", "-n", "head", "--exp-max-trials", "4", script, "-x~uniform(0, 1)"]
+        process.environment = sandbox.environment
+        process.currentDirectoryURL = URL(fileURLWithPath: sandbox.directory)
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/null"))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        _ = try stdout.fileHandleForReading.read(upToCount: 1)
+        try stdout.fileHandleForReading.close()
+
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            XCTFail("orion hung on a closed stdout")
+        }
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit, "orion was killed by signal \(process.terminationStatus)")
+        XCTAssertEqual(process.terminationStatus, 0)
+        let trials = try await sandbox.trials(of: "head")
+        XCTAssertEqual(trials.map(\.status), Array(repeating: .completed, count: 4))
+    }
+
+    /// A script that starts background children holding its stdout and stderr open, as `tensorboard &` does: one in
+    /// the script's process group, ignoring SIGINT as `cmd &` does in a shell script, and one in a session of its
+    /// own (`setsid`). Python's `subprocess` gives the children nothing but stdin, stdout and stderr, so that they
+    /// cannot hold the harness's own pipes to `orion`: a regression makes these tests fail, not hang.
+    private static let holder = """
+        #!/usr/bin/env python3
+        import json, os, signal, subprocess, sys, time
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the children
+        in_group = subprocess.Popen(["sleep", "600"])
+        own_session = subprocess.Popen(["sleep", "600"], start_new_session=True)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        with open("setsid-pids", "a") as handle:
+            handle.write("%d\\n" % own_session.pid)
+        with open("pids", "a") as handle:
+            handle.write("%d\\n%d\\n" % (in_group.pid, os.getpid()))
+        print("training with a helper in the background", flush=True)
+        if sys.argv[1] == "wait":
+            time.sleep(30)
+        with open(os.environ["ORION_RESULTS_PATH"], "w") as results:
+            json.dump([{"name": "o", "type": "objective", "value": float(sys.argv[3])}], results)
+        """
+
+    private func killEverything(in sandbox: Sandbox) {
+        for file in ["pids", "setsid-pids"] {
+            for pid in pids(in: sandbox.directory + "/" + file) { kill(pid, SIGKILL) }
+        }
+    }
+
+    func testBackgroundChildDoesNotHoldTheTrial() async throws {
+        let sandbox = try Sandbox()
+        defer {
+            killEverything(in: sandbox)
+            sandbox.remove()
+        }
+        let script = try sandbox.script("tensorboard.py", Self.holder)
+        let output = try sandbox.run(
+            ["hunt", "-n", "bg", "--exp-max-trials", "2", script, "exit", "-x~uniform(0, 1)"],
+            timeout: 30
+        )
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let trials = try await sandbox.trials(of: "bg")
+        XCTAssertEqual(trials.map(\.status), [.completed, .completed])
+        XCTAssertTrue(output.stdout.contains("training with a helper in the background"), output.stdout)
+    }
+
+    func testInterruptEndsTheScriptsBackgroundChildren() async throws {
+        let sandbox = try Sandbox()
+        defer {
+            killEverything(in: sandbox)
+            sandbox.remove()
+        }
+        let script = try sandbox.script("tensorboard.py", Self.holder)
+        let arguments = ["hunt", "-n", "holder", "--exp-max-trials", "1", script, "wait", "-x~uniform(0, 1)"]
+        let process = try sandbox.start(arguments, name: "holder")
+        try await wait(for: "the script") { pids(in: sandbox.directory + "/pids").count == 2 }
+        kill(process.processIdentifier, SIGTERM)
+        // Within the grace period (10 s), not after the background child's 600 s.
+        let output = sandbox.wait(process, name: "holder", timeout: 15)
+        XCTAssertEqual(output.status, 130, output.stderr)
+        let trials = try await sandbox.trials(of: "holder")
+        XCTAssertEqual(trials.map(\.status), [.interrupted])
+        // Everything in the script's process group is gone; the `setsid` child has left the group and is not
+        // stopped (documented in docs/script-protocol.md).
+        XCTAssertEqual(pids(in: sandbox.directory + "/pids").filter(isRunning), [])
+    }
+}
