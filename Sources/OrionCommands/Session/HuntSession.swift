@@ -85,12 +85,11 @@ struct HuntSession {
         if huntOptions.initOnly { return }
 
         let workingDirectory = Self.workingDirectory(for: experiment, environment: environment)
-        // TODO(lead): pass `trialTimeout: configuration.worker.trialTimeout` (`worker.trial_timeout`,
-        // ORION_TRIAL_TIMEOUT, --trial-timeout; a checked `Duration?`) once ProcessExecutor takes it (h2).
         let executor = ProcessExecutor(
             command: command,
             environment: environment,
-            interruptCode: configuration.worker.interruptSignalCode
+            interruptCode: configuration.worker.interruptSignalCode,
+            trialTimeout: configuration.worker.trialTimeout
         )
         let reporter = ProgressReporter(experiment: experiment, interactive: isatty(1) == 1)
         let worker = Worker(

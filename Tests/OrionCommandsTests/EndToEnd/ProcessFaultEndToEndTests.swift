@@ -160,4 +160,30 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         // stopped (documented in docs/script-protocol.md).
         XCTAssertEqual(pids(in: sandbox.directory + "/pids").filter(isRunning), [])
     }
+
+    /// `--trial-timeout`: a script that runs past it is stopped and its trial broken with a reason naming the limit;
+    /// the hunt goes on with the other point of the space.
+    func testTrialTimeLimitBreaksTheTrialAndTheHuntGoesOn() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "sometimes_slow.sh",
+            "#!/bin/sh\n" + "case \"$2\" in 0.*) sleep 30 ;; esac\n" + Self.results
+        )
+        let output = try sandbox.run(
+            [
+                "hunt", "-n", "limit", "--exp-max-trials", "2", "--exp-max-broken", "5", "--trial-timeout", "0.5",
+                script, "-x~choices([0.5, 1.5])",
+            ],
+            timeout: 30
+        )
+        let trials = try await sandbox.trials(of: "limit")
+        let broken = trials.filter { $0.status == .broken }
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 1, output.stderr)
+        XCTAssertEqual(broken.count, 1, "both points of the space ran, the slow one past the limit")
+        for trial in broken {
+            XCTAssertTrue(trial.failure?.contains("trial time limit of 0.5 s") ?? false, trial.failure ?? "")
+            XCTAssertEqual(trial.params["/x"]?.doubleValue, 0.5)
+        }
+    }
 }
