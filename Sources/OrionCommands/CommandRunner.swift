@@ -22,8 +22,8 @@ enum CommandRunner {
             throw error
         } catch {
             let (message, code) = describe(error)
-            FileHandle.standardError.write(Data(("Error: " + message + "\n").utf8))
-            if verbose { FileHandle.standardError.write(Data(("cause: " + String(reflecting: error) + "\n").utf8)) }
+            StandardStream.emit("Error: " + message + "\n", to: 2)
+            if verbose { StandardStream.emit("cause: " + String(reflecting: error) + "\n", to: 2) }
             throw ExitCode(code)
         }
     }

@@ -43,7 +43,7 @@ extension OrionCommand {
         } catch {
             // Oríon (argparse) exits with 2 on a usage error; ArgumentParser's own code for them is 64.
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                StandardStream.emit(fullMessage(for: error) + "\n", to: 2)
                 Foundation.exit(2)
             }
             exit(withError: error)

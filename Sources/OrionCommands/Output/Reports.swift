@@ -24,10 +24,31 @@ public enum Reports {
         guard !experiments.isEmpty else { return "No experiment found\n" }
         var blocks: [String] = []
         for experiment in experiments {
-            let trials = try await storage.trials(of: experiment.id, status: nil)
-            blocks.append(statusBlock(experiment: experiment, trials: trials, all: all))
+            if all {
+                let trials = try await storage.trials(of: experiment.id, status: nil)
+                blocks.append(statusBlock(experiment: experiment, trials: trials, all: true))
+            } else {
+                let summary = try await storage.summary(of: experiment.id)
+                blocks.append(statusBlock(experiment: experiment, summary: summary))
+            }
         }
         return blocks.joined(separator: "\n")
+    }
+
+    /// The counts by status with the best objective, from the storage's summary (independent of the number of
+    /// trials).
+    static func statusBlock(experiment: Experiment, summary: TrialSummary) -> String {
+        var text = experiment.displayName.underlined + "\n"
+        let counts = summary.counts.filter { $0.value > 0 }
+        guard !counts.isEmpty else { return text + "empty\n\n" }
+        let best = summary.bestTrial
+        let objective = best?.results.first { $0.type == .objective }?.name ?? "objective"
+        let rows = counts.keys.sorted().map { status -> [String] in
+            let minimum = status == .completed ? best?.objective.map { Formatting.number($0) } : nil
+            return [status.rawValue, String(counts[status] ?? 0), minimum ?? ""]
+        }
+        text += Table(headers: ["status", "quantity", "min \(objective)"], rows: rows).render()
+        return text + "\n\n"
     }
 
     static func statusBlock(experiment: Experiment, trials: [Trial], all: Bool) -> String {
@@ -64,7 +85,7 @@ public enum Reports {
             let which = version.map { " and version \($0)" } ?? ""
             throw ExperimentError(.notFound, "no experiment named '\(name)'\(which); run `orion list` to see them")
         }
-        let trials = try await storage.trials(of: experiment.id, status: nil)
+        let summary = try await storage.summary(of: experiment.id)
         var sections: [String] = []
         sections.append(
             "Identification".underlined + "\nname: \(experiment.name)\nversion: \(experiment.version)"
@@ -89,7 +110,7 @@ public enum Reports {
                 + "\norion version: \(experiment.metadata.orionVersion)"
                 + "\nuser script: \(experiment.metadata.userScript ?? "")\n"
         )
-        let stats = ExperimentStats(experiment: experiment, trials: trials)
+        let stats = ExperimentStats(experiment: experiment, summary: summary)
         var counts = "trials by status:"
         for status in stats.countsByStatus.keys.sorted() {
             counts += "\n  \(status.rawValue): \(stats.countsByStatus[status] ?? 0)"

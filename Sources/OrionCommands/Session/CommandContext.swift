@@ -31,7 +31,7 @@ struct CommandContext {
         if let file = options.config { layers.append(try ConfigurationLoader.layer(fromYAMLFile: file)) }
         layers.append(try ConfigurationLoader.layer(fromFlags: options.settings + (huntOptions?.settings ?? [])))
         configuration = ConfigurationLoader.resolve(layers)
-        for note in configuration.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        for note in configuration.notes { StandardStream.emit("note: \(note)\n", to: 2) }
         storage = try StorageFactory.open(
             address: configuration.storage.address,
             environment: environment,

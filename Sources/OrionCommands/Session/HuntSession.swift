@@ -172,11 +172,10 @@ struct HuntSession {
     }
 
     private func printSummary(report: WorkerReport, experiment: Experiment, storage: any Storage) async throws {
-        let trials = try await storage.trials(of: experiment.id, status: nil)
-        let stats = ExperimentStats(experiment: experiment, trials: trials)
+        let stats = ExperimentStats(experiment: experiment, summary: try await storage.summary(of: experiment.id))
         var lines: [String] = []
         for unsaved in report.unsavedResults {
-            FileHandle.standardError.write(Data("Warning: \(unsaved)\n".utf8))
+            StandardStream.emit("Warning: \(unsaved)\n", to: 2)
         }
         switch report.stopReason {
         case .interrupted:

@@ -168,8 +168,9 @@ public final class ExperimentClient: Sendable {
         return try await worker.run()
     }
 
-    /// Counts, best trial and timings of the experiment now.
+    /// Counts, best trial and timings of the experiment now, from the storage's summary (without reading every
+    /// trial).
     public func stats() async throws -> ExperimentStats {
-        ExperimentStats(experiment: experiment, trials: try await storage.trials(of: experiment.id, status: nil))
+        ExperimentStats(experiment: experiment, summary: try await storage.summary(of: experiment.id))
     }
 }
