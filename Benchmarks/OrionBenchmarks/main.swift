@@ -1,7 +1,7 @@
 // Benchmarks of swift-orion's own overhead (not tests: run them on a quiet machine and compare ratios).
 //
 //   swift build -c release --product OrionBenchmarks --product orion
-//   .build/release/OrionBenchmarks [--trials 1000] [--hunt-trials 200] [--noop ../shared/compat/noop.sh]
+//   .build/release/OrionBenchmarks [--trials 1000] [--hunt-trials 200] [--noop Tests/Fixtures/noop.sh]
 //                                  [--summary-trials 1000000] [--only a,b,c,d]
 //
 // (a) in-process: suggest + register + reserve + complete on SQLite with a no-op objective, per trial, for
@@ -281,7 +281,7 @@ if options.only.contains("b") {
     let noop =
         options.noop
         ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path + "/shared/compat/noop.sh"
+        .deletingLastPathComponent().path + "/Tests/Fixtures/noop.sh"
     try hunt(trials: options.huntTrials, noop: noop)
 }
 if options.only.contains("d"), options.summaryTrials > 0 { try await summaries(count: options.summaryTrials) }

@@ -76,7 +76,7 @@ def main():
     parser.add_argument("--trials", type=int, default=1000)
     parser.add_argument("--orion-trials", type=int, default=200)
     parser.add_argument("--hunt-trials", type=int, default=50)
-    parser.add_argument("--noop", default=os.path.join(os.path.dirname(__file__), "../../../shared/compat/noop.sh"))
+    parser.add_argument("--noop", default=os.path.join(os.path.dirname(__file__), "../../Tests/Fixtures/noop.sh"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         samples = optuna_overhead(args.trials, directory)
