@@ -1,4 +1,5 @@
 import Foundation
+import OrionTesting
 import XCTest
 
 @testable import OrionCommands
@@ -55,9 +56,10 @@ final class HuntSessionTests: XCTestCase {
         )
     }
 
-    /// Issue 9, item 13: an unwritable working directory (root can write anywhere: skipped as root).
+    /// Issue 9, item 13: an unwritable working directory. Root can write anywhere, so as root (CI) the built `orion`
+    /// runs as `nobody` through `setpriv`, end to end.
     func testUnwritableWorkingDirectory() throws {
-        guard geteuid() != 0 else { throw XCTSkip("root can write to any directory") }
+        guard geteuid() != 0 else { return try unwritableWorkingDirectoryAsAnotherUser() }
         let locked = directory + "/locked"
         try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
         chmod(locked, 0o555)
@@ -71,5 +73,51 @@ final class HuntSessionTests: XCTestCase {
             "the working directory \(locked)/runs cannot be created: \(locked) is not writable by this user; give a"
                 + " writable directory with --working-dir, experiment.working_dir or ORION_WORKING_DIR"
         )
+    }
+
+    /// `orion hunt` run as `nobody` on a working directory that only root may write: one line, exit 2, and no
+    /// experiment stored.
+    private func unwritableWorkingDirectoryAsAnotherUser() throws {
+        let setpriv = "/usr/bin/setpriv"
+        guard let built = ProcessRunner.executable("orion") else {
+            return XCTFail("the orion executable is not built: run `swift build --build-tests` first")
+        }
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: setpriv), "setpriv (util-linux) is needed as root")
+        // Everything `nobody` needs is in one world-readable folder; the database folder is world-writable.
+        chmod(directory, 0o755)
+        let orion = directory + "/orion"
+        try FileManager.default.copyItem(atPath: built, toPath: orion)
+        let script = directory + "/noop.sh"
+        try "#!/bin/sh\nexit 0\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let data = directory + "/data"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        chmod(data, 0o777)
+        let locked = directory + "/locked"
+        try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
+        chmod(locked, 0o755)
+        let output = try ProcessRunner.run(
+            [
+                setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", orion, "hunt", "-n", "locked",
+                "--storage", "sqlite://" + data + "/orion.db", "--working-dir", locked + "/runs", script,
+                "-x~uniform(0, 1)",
+            ],
+            environment: ["PATH": "/usr/bin:/bin", "HOME": data, "TMPDIR": data],
+            currentDirectory: data,
+            timeout: 60
+        )
+        XCTAssertEqual(output.status, 2, output.stderr)
+        XCTAssertEqual(
+            output.stderr,
+            "Error: the working directory \(locked)/runs cannot be created: \(locked) is not writable by this user;"
+                + " give a writable directory with --working-dir, experiment.working_dir or ORION_WORKING_DIR\n"
+        )
+        guard FileManager.default.fileExists(atPath: data + "/orion.db") else { return }  // nothing was created
+        let listed = try ProcessRunner.run(
+            [orion, "list", "--storage", "sqlite://" + data + "/orion.db"],
+            currentDirectory: data,
+            timeout: 60
+        )
+        XCTAssertEqual(listed.stdout, "No experiment found\n", "nothing was created before the check")
     }
 }
