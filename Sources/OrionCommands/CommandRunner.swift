@@ -4,16 +4,21 @@ import OrionCore
 import OrionWorker
 
 /// A mistake in how a command was called: printed as one line, exit code 2.
-struct UsageError: Error, CustomStringConvertible {
-    var description: String
+struct UsageError: OrionError {
+    /// What is wrong and how to fix it.
+    var message: String
+
+    /// Always ``ErrorKind/usage``.
+    var kind: ErrorKind { .usage }
 
     init(_ message: String) {
-        description = message
+        self.message = message
     }
 }
 
 /// Runs a command's body, turning errors into one clear line on stderr and Oríon's exit codes: 2 for usage
-/// errors (bad flag, prior, script, configuration), 1 for failed runs.
+/// errors (bad flag, prior, script, configuration), 1 for failed runs, as each error's ``OrionError``
+/// conformance says.
 enum CommandRunner {
     static func run(verbose: Bool, _ body: () async throws -> Void) async throws {
         do {
@@ -21,24 +26,14 @@ enum CommandRunner {
         } catch let error as ExitCode {
             throw error
         } catch {
-            let (message, code) = describe(error)
-            StandardStream.emit("Error: " + message + "\n", to: 2)
-            if verbose { StandardStream.emit("cause: " + String(reflecting: error) + "\n", to: 2) }
-            throw ExitCode(code)
+            let report = ErrorReport(error)
+            StandardStream.emit(lines(for: report, verbose: verbose).map { $0 + "\n" }.joined(), to: 2)
+            throw ExitCode(report.exitCode)
         }
     }
 
-    static func describe(_ error: any Error) -> (String, Int32) {
-        switch error {
-        case let error as UsageError: (error.description, 2)
-        case let error as SpaceError: (error.description, 2)
-        case let error as CommandError: (error.description, 2)
-        case let error as ConfigurationError: (error.description, 2)
-        case let error as ExperimentNameError: (error.description, 2)
-        case let error as AlgorithmError: (error.description, 2)
-        case let error as ExperimentError: (error.description, error.code == .spaceChanged ? 2 : 1)
-        case let error as StorageError: (error.description, error.code == .invalidAddress ? 2 : 1)
-        default: (String(describing: error), 1)
-        }
+    /// `Error: <message>`, then with `verbose` one `cause: <message>` line per cause, outermost first.
+    static func lines(for report: ErrorReport, verbose: Bool) -> [String] {
+        ["Error: " + report.message] + (verbose ? report.causes.map { "cause: " + $0 } : [])
     }
 }

@@ -1,7 +1,9 @@
+import OrionCore
+
 /// Why a configuration file, or an `ORION_*` environment variable, was rejected.
 ///
 /// The message is one line: where (`/path/orion.yaml:3:5`, or the variable's name), what is wrong, and how to fix it.
-public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct ConfigurationError: OrionError, Equatable {
     /// One line: `file:line:column: what is wrong; how to fix it`.
     public var message: String
 
@@ -10,6 +12,6 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equa
         self.message = message
     }
 
-    /// The message.
-    public var description: String { message }
+    /// Always ``ErrorKind/usage``.
+    public var kind: ErrorKind { .usage }
 }

@@ -124,7 +124,7 @@ public protocol AlgorithmFactory: Sendable {
 }
 
 /// An error in an algorithm's configuration or use.
-public struct AlgorithmError: Error, CustomStringConvertible, Sendable {
+public struct AlgorithmError: OrionError {
     /// What went wrong.
     public enum Code: String, Sendable {
         /// No algorithm has this name.
@@ -152,6 +152,7 @@ public struct AlgorithmError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    /// The message.
-    public var description: String { message }
+    /// Always ``ErrorKind/usage``: the algorithm's configuration is the user's (a corrupt state never reaches the
+    /// user: the driver rebuilds the algorithm).
+    public var kind: ErrorKind { .usage }
 }

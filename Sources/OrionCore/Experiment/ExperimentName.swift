@@ -74,7 +74,7 @@ public enum ExperimentName {
 }
 
 /// An experiment name that breaks the rule of ``ExperimentName``.
-public struct ExperimentNameError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct ExperimentNameError: OrionError, Equatable {
     /// The rejected name.
     public var name: String
     /// What is wrong with it (`contains '/'`).
@@ -90,8 +90,11 @@ public struct ExperimentNameError: Error, CustomStringConvertible, Sendable, Equ
         self.problem = problem
     }
 
+    /// Always ``ErrorKind/usage``.
+    public var kind: ErrorKind { .usage }
+
     /// One line: the name, what is wrong, and the rule.
-    public var description: String {
+    public var message: String {
         "experiment name \(ExperimentName.display(name)) \(problem): use \(ExperimentName.rule)"
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// The ``message`` is one line that names the dimension and, for prior expressions, the 1-based column, says what
 /// is wrong and how to fix it: `dimension '/lr', column 14: expected ')' after the arguments of 'uniform'`.
-public struct SpaceError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct SpaceError: OrionError, Equatable {
     /// What kind of mistake was made.
     public enum Code: String, Sendable {
         /// The prior expression is not well formed (bad token, unbalanced brackets, trailing text).
@@ -47,6 +47,6 @@ public struct SpaceError: Error, CustomStringConvertible, Sendable, Equatable {
         message = prefix.isEmpty ? detail : prefix.joined(separator: ", ") + ": " + detail
     }
 
-    /// The one-line message.
-    public var description: String { message }
+    /// Always ``ErrorKind/usage``: the space is what the user wrote.
+    public var kind: ErrorKind { .usage }
 }

@@ -271,7 +271,7 @@ public struct AlgorithmUpdate<Output: Sendable>: Sendable {
 }
 
 /// An error from a storage backend.
-public struct StorageError: Error, CustomStringConvertible, Sendable {
+public struct StorageError: OrionError {
     /// What went wrong.
     public enum Code: String, Sendable {
         /// A unique key (experiment name and version, trial id) exists already.
@@ -302,8 +302,20 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
         self.underlying = underlying
     }
 
-    /// The message.
-    public var description: String { message }
+    /// The underlying error.
+    public var cause: (any Error)? { underlying }
+
+    /// A conflict for a duplicate, not found, usage for an invalid address, unavailable when retrying may succeed
+    /// (``isTransient``), a failure for a database of another schema.
+    public var kind: ErrorKind {
+        switch code {
+        case .duplicate: .conflict
+        case .notFound: .notFound
+        case .lockTimeout, .backend: .unavailable
+        case .invalidAddress: .usage
+        case .schema: .failure
+        }
+    }
 
     /// Whether retrying may succeed: the database was locked by another process for longer than the wait, or could
     /// not be read or written for a moment (unavailable, disk full).

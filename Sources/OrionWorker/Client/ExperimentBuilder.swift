@@ -43,7 +43,7 @@ public struct ExperimentRequest: Sendable {
 }
 
 /// An error about an experiment's configuration.
-public struct ExperimentError: Error, CustomStringConvertible, Sendable {
+public struct ExperimentError: OrionError {
     /// What went wrong.
     public enum Code: String, Sendable {
         /// No such experiment, and nothing to create it from.
@@ -65,8 +65,17 @@ public struct ExperimentError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    /// The message.
-    public var description: String { message }
+    /// Not found, a conflict for a changed space, a failure for a broken experiment.
+    public var kind: ErrorKind {
+        switch code {
+        case .notFound: .notFound
+        case .spaceChanged: .conflict
+        case .broken: .failure
+        }
+    }
+
+    /// Whether the code is `spaceChanged`: the user fixes it by choosing another name.
+    public var isUsageError: Bool { code == .spaceChanged }
 }
 
 /// Creates an experiment or resumes a stored one, applying the changes that need no new version.

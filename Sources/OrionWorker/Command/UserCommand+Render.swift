@@ -153,7 +153,7 @@ public struct TemplateContext: Sendable {
 /// Why a user command cannot be parsed or rendered.
 ///
 /// The message is one line that says how to fix it.
-public struct CommandError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct CommandError: OrionError, Equatable {
     /// What kind of problem it is.
     public enum Code: String, Sendable, Equatable {
         /// There is no script after Oríon's options (or after `python`).
@@ -183,6 +183,6 @@ public struct CommandError: Error, CustomStringConvertible, Sendable, Equatable 
         self.message = message
     }
 
-    /// The message.
-    public var description: String { message }
+    /// Always ``ErrorKind/usage``: the command is what the user wrote.
+    public var kind: ErrorKind { .usage }
 }

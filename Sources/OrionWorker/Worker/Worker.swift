@@ -238,7 +238,7 @@ public final class Worker: Sendable {
 }
 
 /// A worker stopped on an error while results it had were not stored yet.
-public struct UnsavedResultsError: Error, CustomStringConvertible, Sendable {
+public struct UnsavedResultsError: OrionError {
     /// The error that stopped the worker.
     public var underlying: any Error & Sendable
     /// The results not stored, with where they are kept.
@@ -254,8 +254,14 @@ public struct UnsavedResultsError: Error, CustomStringConvertible, Sendable {
         self.unsaved = unsaved
     }
 
+    /// The error that stopped the worker.
+    public var cause: (any Error)? { underlying }
+
+    /// Always ``ErrorKind/failure``.
+    public var kind: ErrorKind { .failure }
+
     /// The underlying error, then one sentence per unsaved result.
-    public var description: String {
+    public var message: String {
         "\(underlying); " + unsaved.map(\.description).joined(separator: "; ")
     }
 }
