@@ -71,6 +71,9 @@ extension AlgorithmDriver {
             cached.driver.matches(experiment)
         {
             driver = cached.driver
+            // The storage's index of trial ids is what counts under the lock: drop the in-process set rather than
+            // copy it (the cache still shares it) at every round.
+            driver.forgetKnownTrials()
         } else if let state = snapshot.state {
             driver = try AlgorithmDriver(experiment: experiment, factory: factory, state: state)
         } else {

@@ -102,6 +102,14 @@ public struct AlgorithmDriver: Sendable {
         algorithm.isDone(context: context)
     }
 
+    /// Empties the in-process set of known trials (``known``), leaving deduplication to the storage's index.
+    ///
+    /// ``step(snapshot:cached:experiment:factory:count:now:)`` does it at every round, so that a worker's cached
+    /// driver neither grows with the experiment nor gets copied whole when it is reused.
+    public mutating func forgetKnownTrials() {
+        known = KnownTrials()
+    }
+
     /// Records trials as known and passes them to the algorithm.
     ///
     /// - Parameter trials: trials that were registered or changed status.
