@@ -85,12 +85,6 @@ struct HuntSession {
         for change in prepared.changes { StandardStream.emit("note: \(change)\n", to: 2) }
         if huntOptions.initOnly { return }
 
-        let executor = ProcessExecutor(
-            command: command,
-            environment: environment,
-            interruptCode: configuration.worker.interruptSignalCode,
-            trialTimeout: configuration.worker.trialTimeout
-        )
         let reporter = ProgressReporter(experiment: experiment, interactive: isatty(1) == 1)
         await reporter.start(storage: context.storage)
         let signals = SignalForwarder { force in runner.interrupt(force: force) }
@@ -104,7 +98,9 @@ struct HuntSession {
             }
             outcome = try await runner.run(
                 experiment,
-                executor: executor,
+                command: command,
+                interruptCode: configuration.worker.interruptSignalCode,
+                trialTimeout: configuration.worker.trialTimeout,
                 configuration: WorkerConfiguration(
                     concurrency: configuration.worker.nWorkers,
                     poolSize: configuration.worker.poolSize,

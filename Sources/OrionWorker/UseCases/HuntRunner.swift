@@ -107,6 +107,38 @@ public final class HuntRunner: Sendable {
         return HuntOutcome(report: report, summary: summary)
     }
 
+    /// Runs the user's command on a stored experiment until it stops: ``run(_:executor:configuration:onEvent:)``
+    /// with a `ProcessExecutor` that gives the script this runner's environment.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment (from ``prepare(_:)``).
+    ///   - command: the user's script and arguments, with priors.
+    ///   - interruptCode: the exit code by which a script says it was interrupted.
+    ///   - trialTimeout: how long a trial may run; `nil` for no limit.
+    ///   - echoOutput: whether the scripts' output also goes to this process's stdout and stderr.
+    ///   - configuration: concurrency, limits and timings.
+    ///   - onEvent: called for each produced, started and finished trial (from any thread).
+    /// - Returns: why the worker stopped, what it did, and the experiment's summary.
+    /// - Throws: the worker's errors (`StorageError`, `AlgorithmError`, `UnsavedResultsError`).
+    public func run(
+        _ experiment: Experiment,
+        command: UserCommand,
+        interruptCode: Int32 = 130,
+        trialTimeout: Duration? = nil,
+        echoOutput: Bool = true,
+        configuration: WorkerConfiguration = WorkerConfiguration(),
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
+    ) async throws -> HuntOutcome {
+        let executor = ProcessExecutor(
+            command: command,
+            environment: environment,
+            interruptCode: interruptCode,
+            echoOutput: echoOutput,
+            trialTimeout: trialTimeout
+        )
+        return try await run(experiment, executor: executor, configuration: configuration, onEvent: onEvent)
+    }
+
     /// Stops taking new trials and interrupts the running ones (with `force`, kills them); an interrupt while no run
     /// is going makes the next ``run(_:executor:configuration:onEvent:)`` stop at once.
     ///

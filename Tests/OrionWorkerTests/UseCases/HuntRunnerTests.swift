@@ -77,6 +77,37 @@ final class HuntRunnerTests: XCTestCase {
         try await storage.close()
     }
 
+    func testHuntOfAScriptRunsChildProcessesInTheirDirectories() async throws {
+        let script = directory + "/objective.sh"
+        try """
+        #!/bin/sh
+        printf '[{"name":"loss","type":"objective","value":%s}]' "$2" > "$ORION_RESULTS_PATH"
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let command = try UserCommand(
+            arguments: [script, "-x~uniform(-5, 5)"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
+        let storage = try SQLiteStorage(path: directory + "/orion.db")
+        let runner = runner(storage)
+        var request = try request(maxTrials: 2)
+        request.space = try Space(priors: command.priors)
+        let prepared = try await runner.prepare(request)
+        let outcome = try await runner.run(prepared.experiment, command: command, echoOutput: false)
+        XCTAssertEqual(outcome.stopReason, .experimentDone)
+        XCTAssertEqual(outcome.summary.completed, 2)
+        let trials = try await storage.trials(of: prepared.experiment.id, status: [.completed])
+        for trial in trials {
+            XCTAssertEqual(trial.objective, trial.values["/x"]?.doubleValue, "the script's result")
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: directory + "/orion-tester/runner-v1/\(trial.id)/stdout.log"),
+                "each trial runs in <TMPDIR>/orion-<USER>/<name>-v<version>/<trial id>"
+            )
+        }
+        try await storage.close()
+    }
+
     func testBrokenTrialsMakeAFailedOutcome() async throws {
         let storage = InMemoryStorage()
         let runner = runner(storage)
