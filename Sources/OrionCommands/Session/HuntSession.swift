@@ -8,8 +8,9 @@ import OrionWorker
     import Glibc
 #endif
 
-/// Everything `orion hunt` does once its arguments are parsed: resolve the configuration, open the storage,
-/// create or resume the experiment, run the worker, print the summary and choose the exit code.
+/// The command-line side of `orion hunt` once its arguments are parsed: resolve the configuration and the user's
+/// command into an `ExperimentRequest`, hand it to `HuntRunner` (working directories, create or resume, the worker),
+/// show progress, forward signals, print the outcome and choose the exit code.
 struct HuntSession {
     var options: ExperimentOptions
     var huntOptions: HuntOptions
