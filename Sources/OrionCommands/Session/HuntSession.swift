@@ -76,12 +76,7 @@ struct HuntSession {
             environment: environment,
             currentDirectory: currentDirectory
         )
-        let prepared: ExperimentBuilder.Outcome
-        do {
-            prepared = try await runner.prepare(request)
-        } catch let error as HuntError {
-            throw UsageError(error.message)
-        }
+        let prepared = try await runner.prepare(request)
         let experiment = prepared.experiment
         for change in prepared.changes { StandardStream.emit("note: \(change)\n", to: 2) }
         if huntOptions.initOnly { return }
@@ -118,13 +113,9 @@ struct HuntSession {
 
     /// Checks the working directory as ``HuntRunner/checkWorkingDirectory(_:environment:currentDirectory:)`` does.
     ///
-    /// - Throws: ``UsageError`` saying what is wrong with the directory and which setting to change.
+    /// - Throws: `HuntError` saying what is wrong with the directory and which setting to change.
     static func checkWorkingDirectory(_ configured: String?, environment: [String: String]) throws {
-        do {
-            try HuntRunner.checkWorkingDirectory(configured, environment: environment)
-        } catch {
-            throw UsageError(error.message)
-        }
+        try HuntRunner.checkWorkingDirectory(configured, environment: environment)
     }
 
     private func printSummary(_ outcome: HuntOutcome) throws {

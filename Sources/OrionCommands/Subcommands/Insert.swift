@@ -31,12 +31,8 @@ struct Insert: AsyncParsableCommand {
                         "no experiment named '\(name)'; create it with orion hunt --init-only"
                     )
                 }
-                do {
-                    let trial = try TrialInsertion.trial(for: experiment, arguments: userArguments)
-                    try await TrialInsertion.insert(trial, into: experiment, storage: context.storage)
-                } catch let error as TrialInsertionError {
-                    throw UsageError(error.message)  // a mistake in the command line: exit 2
-                }
+                let trial = try TrialInsertion.trial(for: experiment, arguments: userArguments)
+                try await TrialInsertion.insert(trial, into: experiment, storage: context.storage)
             }
         }
     }

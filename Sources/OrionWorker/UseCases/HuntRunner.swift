@@ -234,7 +234,7 @@ public struct HuntOutcome: Codable, Sendable, Equatable {
 }
 
 /// Why a hunt cannot start.
-public struct HuntError: Error, CustomStringConvertible, Sendable {
+public struct HuntError: OrionError {
     /// What went wrong.
     public enum Code: String, Sendable {
         /// Trials cannot get directories under the working directory.
@@ -256,6 +256,6 @@ public struct HuntError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    /// The message.
-    public var description: String { message }
+    /// A setting the user gave (or left to its default) is unusable: a usage error.
+    public var kind: ErrorKind { .usage }
 }

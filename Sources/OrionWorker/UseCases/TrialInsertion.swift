@@ -134,7 +134,7 @@ public enum TrialInsertion {
 }
 
 /// Why a trial could not be inserted.
-public struct TrialInsertionError: Error, CustomStringConvertible, Sendable {
+public struct TrialInsertionError: OrionError {
     /// What went wrong.
     public enum Code: String, Sendable {
         /// A value names a dimension the space does not have.
@@ -162,6 +162,10 @@ public struct TrialInsertionError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    /// The message.
-    public var description: String { message }
+    /// A mistake in the values or results given; a duplicate is a conflict with what is stored, fixed by giving
+    /// other values (a usage error: exit code 2).
+    public var kind: ErrorKind { code == .duplicate ? .conflict : .usage }
+
+    /// Always: each code is fixed by changing what was given.
+    public var isUsageError: Bool { true }
 }
