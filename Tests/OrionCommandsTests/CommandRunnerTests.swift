@@ -47,6 +47,11 @@ final class CommandRunnerTests: XCTestCase {
         made(2, 400) { _ = try UserCommand(arguments: [], currentDirectory: "/", environmentPath: nil) }
         made(2, 400) { _ = try StorageFactory.open(address: "mysql://host/db", environment: [:]) }
         made(1, 500) { _ = try ResultsFile.parse(Data("nope".utf8), path: "results.json") }
+        made(2, 400) { try HuntRunner.checkWorkingDirectory("/dev/null", environment: [:]) }
+        let space = try Space(priors: ["/x": "uniform(0, 1)"])
+        let experiment = Experiment(name: "x", space: space, algorithm: AlgorithmConfig(name: "random"))
+        made(2, 400) { _ = try TrialInsertion.trial(for: experiment, arguments: ["-y=1"]) }
+        samples.append((TrialInsertionError(.duplicate, "a trial with these values exists already in x-v1"), 2, 409))
         return samples
     }
 
@@ -57,7 +62,8 @@ final class CommandRunnerTests: XCTestCase {
             types,
             [
                 "UsageError", "ConfigurationError", "SpaceError", "CommandError", "ExperimentNameError",
-                "AlgorithmError", "ExperimentError", "StorageError", "Problem", "UnsavedResultsError",
+                "AlgorithmError", "ExperimentError", "StorageError", "Problem", "UnsavedResultsError", "HuntError",
+                "TrialInsertionError",
             ]
         )
         for (error, exitCode, httpStatus) in samples {

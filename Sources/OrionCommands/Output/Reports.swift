@@ -19,30 +19,30 @@ public enum Reports {
         version: Int? = nil,
         all: Bool = false
     ) async throws -> String {
+        if !all {
+            let summaries = try await ExperimentSummary.all(storage: storage, name: name, version: version)
+            guard !summaries.isEmpty else { return "No experiment found\n" }
+            return summaries.map(statusBlock).joined(separator: "\n")
+        }
         var experiments = try await storage.experiments().filter { name == nil || $0.name == name }
         if let version { experiments = experiments.filter { $0.version == version } }
         guard !experiments.isEmpty else { return "No experiment found\n" }
         var blocks: [String] = []
         for experiment in experiments {
-            if all {
-                let trials = try await storage.trials(of: experiment.id, status: nil)
-                blocks.append(statusBlock(experiment: experiment, trials: trials, all: true))
-            } else {
-                let summary = try await storage.summary(of: experiment.id)
-                blocks.append(statusBlock(experiment: experiment, summary: summary))
-            }
+            let trials = try await storage.trials(of: experiment.id, status: nil)
+            blocks.append(statusBlock(experiment: experiment, trials: trials, all: true))
         }
         return blocks.joined(separator: "\n")
     }
 
-    /// The counts by status with the best objective, from the storage's summary (independent of the number of
+    /// The counts by status with the best objective, from the experiment's summary (independent of the number of
     /// trials).
-    static func statusBlock(experiment: Experiment, summary: TrialSummary) -> String {
-        var text = experiment.displayName.underlined + "\n"
-        let counts = summary.counts.filter { $0.value > 0 }
+    static func statusBlock(_ summary: ExperimentSummary) -> String {
+        var text = summary.experiment.displayName.underlined + "\n"
+        let counts = summary.countsByStatus.filter { $0.value > 0 }
         guard !counts.isEmpty else { return text + "empty\n\n" }
         let best = summary.bestTrial
-        let objective = best?.results.first { $0.type == .objective }?.name ?? "objective"
+        let objective = summary.objectiveName ?? "objective"
         let rows = counts.keys.sorted().map { status -> [String] in
             let minimum = status == .completed ? best?.objective.map { Formatting.number($0) } : nil
             return [status.rawValue, String(counts[status] ?? 0), minimum ?? ""]
@@ -81,11 +81,12 @@ public enum Reports {
     ///
     /// - Throws: `ExperimentError` `.notFound` when no such experiment exists.
     public static func info(storage: any Storage, name: String, version: Int?) async throws -> String {
-        guard let experiment = try await storage.experiment(named: name, version: version) else {
-            let which = version.map { " and version \($0)" } ?? ""
-            throw ExperimentError(.notFound, "no experiment named '\(name)'\(which); run `orion list` to see them")
-        }
-        let summary = try await storage.summary(of: experiment.id)
+        info(try await ExperimentSummary.load(named: name, version: version, storage: storage))
+    }
+
+    /// The text of `orion info` for a summary.
+    static func info(_ summary: ExperimentSummary) -> String {
+        let experiment = summary.experiment
         var sections: [String] = []
         sections.append(
             "Identification".underlined + "\nname: \(experiment.name)\nversion: \(experiment.version)"
@@ -110,12 +111,11 @@ public enum Reports {
                 + "\norion version: \(experiment.metadata.orionVersion)"
                 + "\nuser script: \(experiment.metadata.userScript ?? "")\n"
         )
-        let stats = ExperimentStats(experiment: experiment, summary: summary)
         var counts = "trials by status:"
-        for status in stats.countsByStatus.keys.sorted() {
-            counts += "\n  \(status.rawValue): \(stats.countsByStatus[status] ?? 0)"
+        for status in summary.countsByStatus.keys.sorted() {
+            counts += "\n  \(status.rawValue): \(summary.countsByStatus[status] ?? 0)"
         }
-        sections.append(Formatting.stats(stats, experiment: experiment) + counts + "\n")
+        sections.append(Formatting.stats(summary.stats, experiment: experiment) + counts + "\n")
         return sections.joined(separator: "\n")
     }
 }

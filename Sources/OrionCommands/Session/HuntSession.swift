@@ -8,8 +8,9 @@ import OrionWorker
     import Glibc
 #endif
 
-/// Everything `orion hunt` does once its arguments are parsed: resolve the configuration, open the storage,
-/// create or resume the experiment, run the worker, print the summary and choose the exit code.
+/// The command-line side of `orion hunt` once its arguments are parsed: resolve the configuration and the user's
+/// command into an `ExperimentRequest`, hand it to `HuntRunner` (working directories, create or resume, the worker),
+/// show progress, forward signals, print the outcome and choose the exit code.
 struct HuntSession {
     var options: ExperimentOptions
     var huntOptions: HuntOptions
@@ -69,110 +70,58 @@ struct HuntSession {
             workingDir: configuration.experiment.workingDir,
             metadata: metadata
         )
-        // Check the working directory before the experiment exists, so a bad one leaves nothing behind.
-        try Self.checkWorkingDirectory(configuration.experiment.workingDir, environment: environment)
-        let outcome = try await ExperimentBuilder.build(
-            request,
-            storage: context.storage,
-            factory: AlgorithmRegistry.standard
-        )
-        let experiment = outcome.experiment
-        if configuration.experiment.workingDir == nil, experiment.workingDir != nil {
-            // A resumed experiment's stored directory: checked too, before any trial runs.
-            try Self.checkWorkingDirectory(experiment.workingDir, environment: environment)
-        }
-        for change in outcome.changes { StandardStream.emit("note: \(change)\n", to: 2) }
-        if huntOptions.initOnly { return }
-
-        let workingDirectory = Self.workingDirectory(for: experiment, environment: environment)
-        let executor = ProcessExecutor(
-            command: command,
-            environment: environment,
-            interruptCode: configuration.worker.interruptSignalCode,
-            trialTimeout: configuration.worker.trialTimeout
-        )
-        let reporter = ProgressReporter(experiment: experiment, interactive: isatty(1) == 1)
-        let worker = Worker(
-            experiment: experiment,
+        let runner = HuntRunner(
             storage: context.storage,
             factory: AlgorithmRegistry.standard,
-            executor: executor,
-            configuration: WorkerConfiguration(
-                concurrency: configuration.worker.nWorkers,
-                poolSize: configuration.worker.poolSize,
-                maxTrials: configuration.worker.maxTrials,
-                maxBroken: configuration.worker.maxBroken,
-                idleTimeout: configuration.worker.idleTimeoutDuration,
-                heartbeat: configuration.worker.heartbeatDuration
-            ),
-            workingDirectory: workingDirectory,
-            onEvent: { reporter.handle($0) }
+            environment: environment,
+            currentDirectory: currentDirectory
         )
+        let prepared = try await runner.prepare(request)
+        let experiment = prepared.experiment
+        for change in prepared.changes { StandardStream.emit("note: \(change)\n", to: 2) }
+        if huntOptions.initOnly { return }
+
+        let reporter = ProgressReporter(experiment: experiment, interactive: isatty(1) == 1)
         await reporter.start(storage: context.storage)
-        let signals = SignalForwarder { force in worker.interrupt(force: force) }
+        let signals = SignalForwarder { force in runner.interrupt(force: force) }
         let ticker = reporter.startTicking()
-        let report: WorkerReport
+        let outcome: HuntOutcome
         do {
             defer {
                 ticker?.cancel()
                 signals.cancel()
                 reporter.finish()
             }
-            report = try await worker.run()
+            outcome = try await runner.run(
+                experiment,
+                command: command,
+                interruptCode: configuration.worker.interruptSignalCode,
+                trialTimeout: configuration.worker.trialTimeout,
+                configuration: WorkerConfiguration(
+                    concurrency: configuration.worker.nWorkers,
+                    poolSize: configuration.worker.poolSize,
+                    maxTrials: configuration.worker.maxTrials,
+                    maxBroken: configuration.worker.maxBroken,
+                    idleTimeout: configuration.worker.idleTimeoutDuration,
+                    heartbeat: configuration.worker.heartbeatDuration
+                ),
+                onEvent: { reporter.handle($0) }
+            )
         }
-        try await printSummary(report: report, experiment: experiment, storage: context.storage)
+        try printSummary(outcome)
     }
 
-    /// The experiment's working directory: the configured one (made absolute; trials go in `<dir>/<trial id>` as in
-    /// Oríon), else `$TMPDIR/orion-$USER/<name>-v<version>` (per user, so that users sharing a machine do not share
-    /// a directory).
-    static func workingDirectory(for experiment: Experiment, environment: [String: String]) -> String {
-        if let directory = experiment.workingDir, !directory.isEmpty {
-            let absolute =
-                directory.hasPrefix("/")
-                ? directory : FileManager.default.currentDirectoryPath + "/" + directory
-            return absolute  // trials in <working_dir>/<trial id>, as in Oríon
-        }
-        let temporary = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? String(getuid())
-        return temporary + "/orion-" + user + "/" + experiment.displayName
-    }
-
-    /// Checks that trials can get directories under `directory` (the configured working directory, or the default
-    /// one's parent): it, or its nearest existing ancestor, must be a directory this user can write to.
+    /// Checks the working directory as ``HuntRunner/checkWorkingDirectory(_:environment:currentDirectory:)`` does.
     ///
-    /// - Throws: ``UsageError`` saying what is wrong with the directory and which setting to change.
+    /// - Throws: `HuntError` saying what is wrong with the directory and which setting to change.
     static func checkWorkingDirectory(_ configured: String?, environment: [String: String]) throws {
-        let directory: String
-        let setting: String
-        if let configured, !configured.isEmpty {
-            directory =
-                configured.hasPrefix("/") ? configured : FileManager.default.currentDirectoryPath + "/" + configured
-            setting = "the working directory"
-        } else {
-            directory = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-            setting = "the default working directory's parent ($TMPDIR)"
-        }
-        let fix = "give a writable directory with --working-dir, experiment.working_dir or ORION_WORKING_DIR"
-        let standardized = URL(fileURLWithPath: directory).standardizedFileURL.path
-        var existing = standardized
-        var isDirectory: ObjCBool = false
-        while !FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory) {
-            existing = (existing as NSString).deletingLastPathComponent
-        }
-        guard isDirectory.boolValue else {
-            let what =
-                existing == standardized ? "is a file, not a directory" : "cannot be created: \(existing) is a file"
-            throw UsageError("\(setting) \(standardized) \(what); \(fix)")
-        }
-        guard access(existing, W_OK | X_OK) == 0 else {
-            let what = existing == standardized ? "is not writable" : "cannot be created: \(existing) is not writable"
-            throw UsageError("\(setting) \(standardized) \(what) by this user; \(fix)")
-        }
+        try HuntRunner.checkWorkingDirectory(configured, environment: environment)
     }
 
-    private func printSummary(report: WorkerReport, experiment: Experiment, storage: any Storage) async throws {
-        let stats = ExperimentStats(experiment: experiment, summary: try await storage.summary(of: experiment.id))
+    private func printSummary(_ outcome: HuntOutcome) throws {
+        let report = outcome.report
+        let experiment = outcome.summary.experiment
+        let stats = outcome.summary.stats
         var lines: [String] = []
         for unsaved in report.unsavedResults {
             StandardStream.emit("Warning: \(unsaved)\n", to: 2)
@@ -202,7 +151,7 @@ struct HuntSession {
             lines.append("orion status --name \(experiment.name) --version \(experiment.version) --all")
         }
         print(lines.joined(separator: "\n"))
-        if report.stopReason == .workerMaxBroken || report.stopReason == .experimentBroken {
+        if outcome.isFailure {
             let reason = report.lastFailure.map { ": last failure: \($0)" } ?? ""
             StandardStream.emit(
                 "Error: \(stats.broken) trials broke\(reason); see `orion status -n \(experiment.name) --all`"

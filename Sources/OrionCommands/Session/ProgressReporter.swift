@@ -29,17 +29,14 @@ final class ProgressReporter: Sendable {
         self.interactive = interactive
     }
 
-    /// Reads the counts of a resumed experiment so the line starts where it was.
+    /// Starts the counts of a resumed experiment where they were, from its summary (without reading every trial).
     func start(storage: any Storage) async {
-        guard let trials = try? await storage.trials(of: experiment.id, status: [.completed, .broken]) else { return }
+        let summary = try? await ExperimentSummary(experiment: experiment, storage: storage)
         state.withLock { state in
-            for trial in trials {
-                if trial.status == .completed {
-                    state.completed += 1
-                    if let value = trial.objective, !value.isNaN { state.best = min(state.best ?? value, value) }
-                } else {
-                    state.broken += 1
-                }
+            if let summary {
+                state.completed = summary.completed
+                state.broken = summary.broken
+                state.best = summary.bestTrial?.objective
             }
             state.start = .now
         }

@@ -32,60 +32,8 @@ struct Insert: AsyncParsableCommand {
                     )
                 }
                 let trial = try TrialInsertion.trial(for: experiment, arguments: userArguments)
-                guard try await !context.storage.registerTrials([trial]).isEmpty else {
-                    throw UsageError("a trial with these values exists already in \(experiment.displayName)")
-                }
+                try await TrialInsertion.insert(trial, into: experiment, storage: context.storage)
             }
         }
-    }
-}
-
-/// Turns `-x=1.5 --lr=0.01` into a trial of an experiment.
-enum TrialInsertion {
-    static func trial(for experiment: Experiment, arguments: [String]) throws -> Trial {
-        var values: [String: JSONValue] = [:]
-        for argument in arguments {
-            let trimmed = argument.drop { $0 == "-" }
-            guard let equals = trimmed.firstIndex(of: "="), argument.hasPrefix("-") else { continue }
-            let key = "/" + trimmed[..<equals]
-            let raw = String(trimmed[trimmed.index(after: equals)...])
-            guard let dimension = experiment.space[key] else {
-                throw UsageError(
-                    "\(argument): \(experiment.displayName) has no dimension \(key) (its dimensions: "
-                        + experiment.space.names.joined(separator: ", ") + ")"
-                )
-            }
-            values[key] = try dimension.cast(literal(raw))
-        }
-        for dimension in experiment.space.dimensions where values[dimension.name] == nil {
-            if let value = dimension.defaultValue {
-                values[dimension.name] = value
-            } else if dimension.kind == .fidelity {
-                var generator = SeededGenerator(seed: 0)  // a fidelity dimension always samples its maximum
-                values[dimension.name] = dimension.sample(using: &generator)
-            } else {
-                throw UsageError(
-                    "dimension \(dimension.name) is unspecified and has no default value: add \(dimension.name.dropFirst())=VALUE"
-                )
-            }
-        }
-        return Trial(experimentID: experiment.id, params: experiment.space.params(from: values))
-    }
-
-    /// A value typed on the command line: a number, `True`/`False`/`None`, a JSON list or string, else text.
-    static func literal(_ raw: String) -> JSONValue {
-        if let value = Int(raw) { return .int(value) }
-        if let value = Double(raw) { return .double(value) }
-        switch raw {
-        case "True", "true": return .bool(true)
-        case "False", "false": return .bool(false)
-        case "None", "null": return .null
-        default: break
-        }
-        let json = raw.replacingOccurrences(of: "'", with: "\"")
-        if let data = json.data(using: .utf8), let value = try? JSONDecoder().decode(JSONValue.self, from: data) {
-            return value
-        }
-        return .string(raw)
     }
 }

@@ -173,4 +173,27 @@ public final class ExperimentClient: Sendable {
     public func stats() async throws -> ExperimentStats {
         ExperimentStats(experiment: experiment, summary: try await storage.summary(of: experiment.id))
     }
+
+    /// The experiment's summary now: counts, best trial, timing and, when asked for, the regret curve.
+    ///
+    /// - Parameter regretCurve: whether to compute the regret curve (reads every completed trial).
+    /// - Returns: the summary.
+    /// - Throws: the storage's errors.
+    public func summary(regretCurve: Bool = false) async throws -> ExperimentSummary {
+        try await ExperimentSummary(experiment: experiment, storage: storage, regretCurve: regretCurve)
+    }
+
+    /// Registers a trial with chosen values, as Oríon's `ExperimentClient.insert(params, results)`: `new` (run
+    /// later by a worker), or `completed` when its results are given.
+    ///
+    /// - Parameters:
+    ///   - values: dimension name (`/x`) → value; missing dimensions take their default value.
+    ///   - results: the trial's results, when it was evaluated elsewhere; they must hold an objective.
+    /// - Returns: the stored trial.
+    /// - Throws: ``TrialInsertionError``, `SpaceError` for a value outside its prior, `StorageError`.
+    @discardableResult
+    public func insert(_ values: [String: JSONValue], results: [TrialResult]? = nil) async throws -> Trial {
+        let trial = try TrialInsertion.trial(for: experiment, values: values)
+        return try await TrialInsertion.insert(trial, results: results, into: experiment, storage: storage)
+    }
 }

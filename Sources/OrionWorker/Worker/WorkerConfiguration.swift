@@ -72,7 +72,7 @@ public struct WorkerConfiguration: Sendable {
 }
 
 /// Why a worker stopped.
-public enum StopReason: Sendable, Equatable, CustomStringConvertible {
+public enum StopReason: String, Codable, Sendable, Equatable, CustomStringConvertible {
     /// The experiment reached its number of trials, or the algorithm is done and nothing is pending.
     case experimentDone
     /// The experiment has `maxBroken` broken trials or more.
@@ -103,7 +103,7 @@ public enum StopReason: Sendable, Equatable, CustomStringConvertible {
 
 /// A result that a trial produced but the worker could not store (the storage kept failing until the worker was
 /// stopped).
-public struct UnsavedResult: Sendable, Equatable, CustomStringConvertible {
+public struct UnsavedResult: Codable, Sendable, Equatable, CustomStringConvertible {
     /// The trial.
     public var trialID: String
     /// The trial's results file, where the script's results are kept, if it has one.
@@ -131,7 +131,7 @@ public struct UnsavedResult: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// What a worker did.
-public struct WorkerReport: Sendable, Equatable {
+public struct WorkerReport: Codable, Sendable, Equatable {
     /// Trials this worker completed.
     public var completed = 0
     /// Trials of this worker that broke.

@@ -91,8 +91,19 @@ final class WorkerOwnershipTests: XCTestCase {
         done.results = [.objective(42)]
         let written = try await storage.updateTrial(done, holding: other.token)
         XCTAssertTrue(written, "the new holder's token still holds the trial")
-        let report = try await drive(paused, clock)
-        _ = try await run.value
+        // Its own run stops once it sees the experiment done; the clock moves while it waits out a backoff on it (a
+        // second run through `drive` could return first and leave this one asleep on the manual clock forever).
+        let stopped = Mutex<WorkerReport?>(nil)
+        let waiter = Task {
+            let report = try await run.value
+            stopped.withLock { $0 = report }
+        }
+        try await eventually("the worker stops") {
+            if clock.sleeperCount > 0 { clock.advance(by: .seconds(1)) }
+            return stopped.withLock { $0 } != nil
+        }
+        try await waiter.value
+        let report = try XCTUnwrap(stopped.withLock { $0 })
         XCTAssertEqual(report.completed, 0)
         XCTAssertEqual(events.lost.map(\.id), [other.trial.id])
         XCTAssertEqual(events.finished, [])

@@ -1,0 +1,170 @@
+import Foundation
+import OrionCore
+
+/// Everything `orion info`, `orion status` and the end of `orion hunt` show about one experiment: its
+/// identification and configuration (in ``experiment``), counts by status, best trial, timing and, when asked for,
+/// the regret curve.
+///
+/// Read it with ``load(named:version:storage:regretCurve:)`` or ``init(experiment:storage:regretCurve:)``: the
+/// counts, best trial and timing come from `Storage.summary(of:)` (independent of the number of trials on SQLite);
+/// only the regret curve reads the completed trials. `Codable`, so that a server can return it as JSON.
+public struct ExperimentSummary: Codable, Sendable, Hashable {
+    /// One point of the regret curve: the best objective after a completed trial.
+    public struct RegretPoint: Codable, Sendable, Hashable {
+        /// The completed trial.
+        public var trialID: String
+        /// Its objective (`nil` when it reported none; NaN never ranks).
+        public var objective: Double?
+        /// The lowest objective among this trial and the ones completed before it; `nil` until one ranks.
+        public var best: Double?
+        /// When it completed.
+        public var endTime: Date?
+
+        /// Creates a point.
+        ///
+        /// - Parameters:
+        ///   - trialID: the completed trial.
+        ///   - objective: its objective.
+        ///   - best: the best objective so far.
+        ///   - endTime: when it completed.
+        public init(trialID: String, objective: Double?, best: Double?, endTime: Date?) {
+            self.trialID = trialID
+            self.objective = objective
+            self.best = best
+            self.endTime = endTime
+        }
+    }
+
+    /// The experiment: identification, configuration, algorithm, space and metadata.
+    public var experiment: Experiment
+    /// Trials of each status (statuses with no trial are absent).
+    public var countsByStatus: [TrialStatus: Int]
+    /// The completed trial with the lowest objective.
+    public var bestTrial: Trial?
+    /// When the experiment was created (Oríon's `start_time`).
+    public var startTime: Date
+    /// The latest end time of a completed trial.
+    public var finishTime: Date?
+    /// The running time (end − start) of the completed trials, added up.
+    public var sumOfTrialsTime: TimeInterval
+    /// The best objective after each completed trial, in completion order; `nil` unless asked for.
+    public var regretCurve: [RegretPoint]?
+
+    /// Number of completed trials.
+    public var completed: Int { countsByStatus[.completed, default: 0] }
+    /// Number of broken trials.
+    public var broken: Int { countsByStatus[.broken, default: 0] }
+    /// Number of trials in any status.
+    public var total: Int { countsByStatus.values.reduce(0, +) }
+    /// Whether the experiment has its `maxTrials` completed trials.
+    public var reachedMaxTrials: Bool { experiment.maxTrials.map { completed >= $0 } ?? false }
+    /// The name of the objective, from the best trial's results (`nil` with no best trial).
+    public var objectiveName: String? { bestTrial?.results.first { $0.type == .objective }?.name }
+
+    /// The same figures as ``ExperimentStats`` (what the CLI's `Stats` block prints).
+    public var stats: ExperimentStats {
+        var stats = ExperimentStats(experiment: experiment, trials: [])
+        stats.countsByStatus = countsByStatus
+        stats.bestTrial = bestTrial
+        stats.startTime = startTime
+        stats.finishTime = finishTime
+        stats.sumOfTrialsTime = sumOfTrialsTime
+        return stats
+    }
+
+    /// Creates the summary of `experiment` from its storage's ``TrialSummary``.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment.
+    ///   - summary: its trials' summary (`Storage.summary(of:)`).
+    ///   - regretCurve: the regret curve, if computed.
+    public init(experiment: Experiment, summary: TrialSummary, regretCurve: [RegretPoint]? = nil) {
+        self.experiment = experiment
+        self.countsByStatus = summary.counts.filter { $0.value > 0 }
+        self.bestTrial = summary.bestTrial
+        self.startTime = experiment.metadata.datetime
+        self.finishTime = summary.lastEndTime
+        self.sumOfTrialsTime = summary.completedTrialsTime
+        self.regretCurve = regretCurve
+    }
+
+    /// Reads the summary of a stored experiment.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment.
+    ///   - storage: the storage holding it.
+    ///   - regretCurve: whether to compute the regret curve (reads every completed trial).
+    /// - Throws: the storage's errors.
+    public init(experiment: Experiment, storage: any Storage, regretCurve: Bool = false) async throws {
+        let summary = try await storage.summary(of: experiment.id)
+        var curve: [RegretPoint]?
+        if regretCurve {
+            curve = Self.regretCurve(of: try await storage.trials(of: experiment.id, status: [.completed]))
+        }
+        self.init(experiment: experiment, summary: summary, regretCurve: curve)
+    }
+
+    /// Finds an experiment by name and reads its summary.
+    ///
+    /// - Parameters:
+    ///   - name: the experiment's name.
+    ///   - version: its version; `nil` is the latest.
+    ///   - storage: the storage holding it.
+    ///   - regretCurve: whether to compute the regret curve (reads every completed trial).
+    /// - Returns: the summary.
+    /// - Throws: ``ExperimentError`` `.notFound` when no such experiment exists; the storage's errors.
+    public static func load(
+        named name: String,
+        version: Int? = nil,
+        storage: any Storage,
+        regretCurve: Bool = false
+    ) async throws -> ExperimentSummary {
+        guard let experiment = try await storage.experiment(named: name, version: version) else {
+            let which = version.map { " and version \($0)" } ?? ""
+            throw ExperimentError(.notFound, "no experiment named '\(name)'\(which); run `orion list` to see them")
+        }
+        return try await ExperimentSummary(experiment: experiment, storage: storage, regretCurve: regretCurve)
+    }
+
+    /// The summaries of the stored experiments, optionally only those with a name and version.
+    ///
+    /// - Parameters:
+    ///   - storage: the storage.
+    ///   - name: only experiments with this name, when given.
+    ///   - version: only this version, when given.
+    /// - Returns: one summary per experiment, in the storage's order; empty when none matches.
+    /// - Throws: the storage's errors.
+    public static func all(storage: any Storage, name: String? = nil, version: Int? = nil) async throws
+        -> [ExperimentSummary]
+    {
+        var summaries: [ExperimentSummary] = []
+        for experiment in try await storage.experiments()
+        where (name == nil || experiment.name == name) && (version == nil || experiment.version == version) {
+            summaries.append(try await ExperimentSummary(experiment: experiment, storage: storage))
+        }
+        return summaries
+    }
+
+    /// The best objective after each completed trial, in completion order (end time, then submit time; a trial
+    /// without an end time comes last).
+    ///
+    /// - Parameter trials: the experiment's trials; only completed ones count.
+    /// - Returns: one point per completed trial.
+    /// - Complexity: O(n log n) in the number of trials.
+    public static func regretCurve(of trials: [Trial]) -> [RegretPoint] {
+        let completed = trials.filter { $0.status == .completed }.sorted { lhs, rhs in
+            switch (lhs.endTime, rhs.endTime) {
+            case (let left?, let right?) where left != right: left < right
+            case (.some, nil): true
+            case (nil, .some): false
+            default: lhs.submitTime < rhs.submitTime
+            }
+        }
+        var best: Double?
+        return completed.map { trial in
+            let objective = trial.objective
+            if let objective, TrialSummary.ranks(objective) { best = min(best ?? objective, objective) }
+            return RegretPoint(trialID: trial.id, objective: objective, best: best, endTime: trial.endTime)
+        }
+    }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import OrionCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A hunt, the use case behind `orion hunt`: create or resume an experiment, then run a worker on it until a stop
+/// condition, and say why it stopped with the experiment's summary.
+///
+/// ```swift
+/// let runner = HuntRunner(storage: storage, factory: AlgorithmRegistry.standard)
+/// let prepared = try await runner.prepare(request)
+/// let outcome = try await runner.run(prepared.experiment, executor: executor, configuration: configuration)
+/// ```
+///
+/// Signals are the caller's business: forward them to ``interrupt(force:)``. The working directories are checked
+/// before anything is written, so a bad one leaves no experiment behind.
+public final class HuntRunner: Sendable {
+    private struct Control {
+        var worker: Worker?
+        var interrupt: Bool?  // a pending interrupt (its `force`) that came before the worker existed
+    }
+
+    /// The storage holding the experiment.
+    public let storage: any Storage
+    private let factory: any AlgorithmFactory
+    private let environment: [String: String]
+    private let currentDirectory: String
+    private let control = Mutex(Control())
+
+    /// Creates a runner.
+    ///
+    /// - Parameters:
+    ///   - storage: where the experiment is.
+    ///   - factory: the algorithms available (`AlgorithmRegistry.standard`).
+    ///   - environment: where `TMPDIR` and `USER` (the default working directory) are read.
+    ///   - currentDirectory: what a relative working directory is relative to.
+    public init(
+        storage: any Storage,
+        factory: any AlgorithmFactory,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) {
+        self.storage = storage
+        self.factory = factory
+        self.environment = environment
+        self.currentDirectory = currentDirectory
+    }
+
+    /// Creates the experiment or resumes the stored one (``ExperimentBuilder/build(_:storage:factory:)``), after
+    /// checking the requested working directory, and the stored one when it is the one used.
+    ///
+    /// - Parameter request: the experiment asked for.
+    /// - Returns: the experiment as stored now, with the changes applied to a stored one.
+    /// - Throws: ``HuntError`` `.workingDirectory` for a directory where trials cannot run; the errors of
+    ///   ``ExperimentBuilder/build(_:storage:factory:)``.
+    public func prepare(_ request: ExperimentRequest) async throws -> ExperimentBuilder.Outcome {
+        try Self.checkWorkingDirectory(request.workingDir, environment: environment, currentDirectory: currentDirectory)
+        let outcome = try await ExperimentBuilder.build(request, storage: storage, factory: factory)
+        if request.workingDir == nil, outcome.experiment.workingDir != nil {
+            try Self.checkWorkingDirectory(
+                outcome.experiment.workingDir,
+                environment: environment,
+                currentDirectory: currentDirectory
+            )
+        }
+        return outcome
+    }
+
+    /// Runs a worker on a stored experiment until it stops, then reads the experiment's summary.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment (from ``prepare(_:)``).
+    ///   - executor: runs each trial (a `ProcessExecutor` for a script).
+    ///   - configuration: concurrency, limits and timings.
+    ///   - onEvent: called for each produced, started and finished trial (from any thread).
+    /// - Returns: why the worker stopped, what it did, and the experiment's summary.
+    /// - Throws: the worker's errors (`StorageError`, `AlgorithmError`, `UnsavedResultsError`).
+    public func run(
+        _ experiment: Experiment,
+        executor: any TrialExecutor,
+        configuration: WorkerConfiguration = WorkerConfiguration(),
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
+    ) async throws -> HuntOutcome {
+        let worker = Worker(
+            experiment: experiment,
+            storage: storage,
+            factory: factory,
+            executor: executor,
+            configuration: configuration,
+            workingDirectory: workingDirectory(for: experiment),
+            onEvent: onEvent
+        )
+        let pending = control.withLock { control in
+            control.worker = worker
+            defer { control.interrupt = nil }
+            return control.interrupt
+        }
+        if let force = pending { worker.interrupt(force: force) }
+        defer { control.withLock { $0.worker = nil } }
+        let report = try await worker.run()
+        let summary = try await ExperimentSummary(experiment: experiment, storage: storage)
+        return HuntOutcome(report: report, summary: summary)
+    }
+
+    /// Runs the user's command on a stored experiment until it stops: ``run(_:executor:configuration:onEvent:)``
+    /// with a `ProcessExecutor` that gives the script this runner's environment.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment (from ``prepare(_:)``).
+    ///   - command: the user's script and arguments, with priors.
+    ///   - interruptCode: the exit code by which a script says it was interrupted.
+    ///   - trialTimeout: how long a trial may run; `nil` for no limit.
+    ///   - echoOutput: whether the scripts' output also goes to this process's stdout and stderr.
+    ///   - configuration: concurrency, limits and timings.
+    ///   - onEvent: called for each produced, started and finished trial (from any thread).
+    /// - Returns: why the worker stopped, what it did, and the experiment's summary.
+    /// - Throws: the worker's errors (`StorageError`, `AlgorithmError`, `UnsavedResultsError`).
+    public func run(
+        _ experiment: Experiment,
+        command: UserCommand,
+        interruptCode: Int32 = 130,
+        trialTimeout: Duration? = nil,
+        echoOutput: Bool = true,
+        configuration: WorkerConfiguration = WorkerConfiguration(),
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
+    ) async throws -> HuntOutcome {
+        let executor = ProcessExecutor(
+            command: command,
+            environment: environment,
+            interruptCode: interruptCode,
+            echoOutput: echoOutput,
+            trialTimeout: trialTimeout
+        )
+        return try await run(experiment, executor: executor, configuration: configuration, onEvent: onEvent)
+    }
+
+    /// Stops taking new trials and interrupts the running ones (with `force`, kills them); an interrupt while no run
+    /// is going makes the next ``run(_:executor:configuration:onEvent:)`` stop at once.
+    ///
+    /// - Parameter force: kill the trials and stop retrying to store results.
+    public func interrupt(force: Bool = false) {
+        let worker = control.withLock { control -> Worker? in
+            if control.worker == nil { control.interrupt = force || (control.interrupt ?? false) }
+            return control.worker
+        }
+        worker?.interrupt(force: force)
+    }
+
+    /// The experiment's working directory: the configured one (made absolute; trials go in `<dir>/<trial id>` as
+    /// in Oríon), else `$TMPDIR/orion-$USER/<name>-v<version>` (per user, so that users sharing a machine do not
+    /// share a directory).
+    ///
+    /// - Parameter experiment: the experiment.
+    /// - Returns: an absolute path.
+    public func workingDirectory(for experiment: Experiment) -> String {
+        if let directory = experiment.workingDir, !directory.isEmpty {
+            return directory.hasPrefix("/") ? directory : currentDirectory + "/" + directory
+        }
+        let temporary = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? String(getuid())
+        return temporary + "/orion-" + user + "/" + experiment.displayName
+    }
+
+    /// Checks that trials can get directories under `configured` (or, when it is `nil`, the default working
+    /// directory's parent `$TMPDIR`): it, or its nearest existing ancestor, must be a directory this user can
+    /// write to.
+    ///
+    /// - Parameters:
+    ///   - configured: the configured working directory, if any.
+    ///   - environment: where `TMPDIR` is read.
+    ///   - currentDirectory: what a relative directory is relative to.
+    /// - Throws: ``HuntError`` `.workingDirectory` saying what is wrong with the directory and which setting to
+    ///   change.
+    public static func checkWorkingDirectory(
+        _ configured: String?,
+        environment: [String: String],
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) throws(HuntError) {
+        let directory: String
+        let setting: String
+        if let configured, !configured.isEmpty {
+            directory = configured.hasPrefix("/") ? configured : currentDirectory + "/" + configured
+            setting = "the working directory"
+        } else {
+            directory = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+            setting = "the default working directory's parent ($TMPDIR)"
+        }
+        let fix = "give a writable directory with --working-dir, experiment.working_dir or ORION_WORKING_DIR"
+        let standardized = URL(fileURLWithPath: directory).standardizedFileURL.path
+        var existing = standardized
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory) {
+            existing = (existing as NSString).deletingLastPathComponent
+        }
+        guard isDirectory.boolValue else {
+            let what =
+                existing == standardized ? "is a file, not a directory" : "cannot be created: \(existing) is a file"
+            throw HuntError(.workingDirectory, "\(setting) \(standardized) \(what); \(fix)")
+        }
+        guard access(existing, W_OK | X_OK) == 0 else {
+            let what = existing == standardized ? "is not writable" : "cannot be created: \(existing) is not writable"
+            throw HuntError(.workingDirectory, "\(setting) \(standardized) \(what) by this user; \(fix)")
+        }
+    }
+}
+
+/// How a hunt ended: why its worker stopped, what it did, and the experiment's summary after it.
+public struct HuntOutcome: Codable, Sendable, Equatable {
+    /// What the worker did and why it stopped.
+    public var report: WorkerReport
+    /// The experiment's counts, best trial and timing after the hunt.
+    public var summary: ExperimentSummary
+
+    /// Creates an outcome.
+    ///
+    /// - Parameters:
+    ///   - report: what the worker did.
+    ///   - summary: the experiment's summary after it.
+    public init(report: WorkerReport, summary: ExperimentSummary) {
+        self.report = report
+        self.summary = summary
+    }
+
+    /// Why the worker stopped.
+    public var stopReason: StopReason { report.stopReason }
+
+    /// Whether the hunt failed: too many broken trials (for this worker or the experiment).
+    public var isFailure: Bool { stopReason == .workerMaxBroken || stopReason == .experimentBroken }
+}
+
+/// Why a hunt cannot start.
+public struct HuntError: OrionError {
+    /// What went wrong.
+    public enum Code: String, Sendable {
+        /// Trials cannot get directories under the working directory.
+        case workingDirectory
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// One line saying what happened and how to fix it.
+    public var message: String
+
+    /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: what went wrong.
+    ///   - message: one line saying what happened and how to fix it.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// A setting the user gave (or left to its default) is unusable: a usage error.
+    public var kind: ErrorKind { .usage }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import OrionCore
+
+/// Registers a trial with chosen values (`orion insert`, `ExperimentClient.insert` in Oríon): validated against the
+/// space, missing dimensions filled with their default (a fidelity with its maximum), stored as `new` to be run by a
+/// later hunt, or as `completed` when its results are given.
+public enum TrialInsertion {
+    /// Checks `values` against the experiment's space and makes the trial.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment.
+    ///   - values: dimension name (`/x`) → value; each is cast to its dimension's type.
+    /// - Returns: a `new` trial of the experiment.
+    /// - Throws: ``TrialInsertionError`` for an unknown dimension or a missing value without default; `SpaceError`
+    ///   for a value outside its prior.
+    public static func trial(for experiment: Experiment, values: [String: JSONValue]) throws -> Trial {
+        try trial(for: experiment, labelledValues: values.sorted { $0.key < $1.key }.map { ($0.key, $0.key, $0.value) })
+    }
+
+    /// Makes the trial of `orion insert`'s arguments: each `-x=1.5` or `--lr=0.01` sets dimension `/x` or `/lr`;
+    /// other arguments (the script) are ignored.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment.
+    ///   - arguments: the command line after the options.
+    /// - Returns: a `new` trial of the experiment.
+    /// - Throws: ``TrialInsertionError`` for an unknown dimension or a missing value without default; `SpaceError`
+    ///   for a value outside its prior.
+    public static func trial(for experiment: Experiment, arguments: [String]) throws -> Trial {
+        var labelled: [(label: String, name: String, value: JSONValue)] = []
+        for argument in arguments {
+            let trimmed = argument.drop { $0 == "-" }
+            guard let equals = trimmed.firstIndex(of: "="), argument.hasPrefix("-") else { continue }
+            let raw = String(trimmed[trimmed.index(after: equals)...])
+            labelled.append((argument, "/" + trimmed[..<equals], literal(raw)))
+        }
+        return try trial(for: experiment, labelledValues: labelled)
+    }
+
+    /// Inserts a trial: `new`, or `completed` with `results`.
+    ///
+    /// - Parameters:
+    ///   - trial: a trial of the experiment (from ``trial(for:values:)``).
+    ///   - results: its results, when it was evaluated elsewhere; they must hold an objective.
+    ///   - experiment: the experiment.
+    ///   - storage: the storage holding it.
+    ///   - now: the insertion time (submit, start and end time of a trial inserted with results).
+    /// - Returns: the stored trial.
+    /// - Throws: ``TrialInsertionError`` `.duplicate` when a trial with these values exists, `.noObjective` when
+    ///   `results` hold no objective; the storage's errors.
+    @discardableResult
+    public static func insert(
+        _ trial: Trial,
+        results: [TrialResult]? = nil,
+        into experiment: Experiment,
+        storage: any Storage,
+        now: Date = Date()
+    ) async throws -> Trial {
+        var trial = trial
+        trial.submitTime = now
+        if let results {
+            guard results.contains(where: { $0.type == .objective }) else {
+                throw TrialInsertionError(
+                    .noObjective,
+                    "the results of the inserted trial have no result of type 'objective': add one"
+                )
+            }
+            trial.status = .completed
+            trial.results = results
+            trial.startTime = now  // Oríon's stats crash on a completed trial without a start time
+            trial.endTime = now
+        }
+        guard let stored = try await storage.registerTrials([trial]).first else {
+            throw TrialInsertionError(
+                .duplicate,
+                "a trial with these values exists already in \(experiment.displayName)"
+            )
+        }
+        return stored
+    }
+
+    /// A value typed on the command line: a number, `True`/`False`/`None`, a JSON list or string, else text.
+    ///
+    /// - Parameter raw: the text after `=`.
+    /// - Returns: its value.
+    public static func literal(_ raw: String) -> JSONValue {
+        if let value = Int(raw) { return .int(value) }
+        if let value = Double(raw) { return .double(value) }
+        switch raw {
+        case "True", "true": return .bool(true)
+        case "False", "false": return .bool(false)
+        case "None", "null": return .null
+        default: break
+        }
+        let json = raw.replacingOccurrences(of: "'", with: "\"")
+        if let data = json.data(using: .utf8), let value = try? JSONDecoder().decode(JSONValue.self, from: data) {
+            return value
+        }
+        return .string(raw)
+    }
+
+    /// The trial of values checked in order; `label` names a value in errors (the argument that gave it).
+    private static func trial(
+        for experiment: Experiment,
+        labelledValues: [(label: String, name: String, value: JSONValue)]
+    ) throws -> Trial {
+        var values: [String: JSONValue] = [:]
+        for (label, name, value) in labelledValues {
+            guard let dimension = experiment.space[name] else {
+                throw TrialInsertionError(
+                    .unknownDimension,
+                    "\(label): \(experiment.displayName) has no dimension \(name) (its dimensions: "
+                        + experiment.space.names.joined(separator: ", ") + ")"
+                )
+            }
+            values[name] = try dimension.cast(value)
+        }
+        for dimension in experiment.space.dimensions where values[dimension.name] == nil {
+            if let value = dimension.defaultValue {
+                values[dimension.name] = value
+            } else if dimension.kind == .fidelity {
+                var generator = SeededGenerator(seed: 0)  // a fidelity dimension always samples its maximum
+                values[dimension.name] = dimension.sample(using: &generator)
+            } else {
+                throw TrialInsertionError(
+                    .missingValue,
+                    "dimension \(dimension.name) is unspecified and has no default value:"
+                        + " add \(dimension.name.dropFirst())=VALUE"
+                )
+            }
+        }
+        return Trial(experimentID: experiment.id, params: experiment.space.params(from: values))
+    }
+}
+
+/// Why a trial could not be inserted.
+public struct TrialInsertionError: OrionError {
+    /// What went wrong.
+    public enum Code: String, Sendable {
+        /// A value names a dimension the space does not have.
+        case unknownDimension
+        /// A dimension has no value and no default.
+        case missingValue
+        /// A trial with the same values exists already.
+        case duplicate
+        /// The results given hold no objective.
+        case noObjective
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// One line saying what happened and how to fix it.
+    public var message: String
+
+    /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: what went wrong.
+    ///   - message: one line saying what happened and how to fix it.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// A mistake in the values or results given; a duplicate is a conflict with what is stored, fixed by giving
+    /// other values (a usage error: exit code 2).
+    public var kind: ErrorKind { code == .duplicate ? .conflict : .usage }
+
+    /// Always: each code is fixed by changing what was given.
+    public var isUsageError: Bool { true }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionSQLite
+import OrionWorker
+import XCTest
+
+final class HuntRunnerTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("orion-runner-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func runner(_ storage: any Storage) -> HuntRunner {
+        HuntRunner(
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            environment: ["TMPDIR": directory, "USER": "tester"],
+            currentDirectory: directory
+        )
+    }
+
+    private func request(maxTrials: Int = 4, maxBroken: Int? = nil, workingDir: String? = nil) throws
+        -> ExperimentRequest
+    {
+        ExperimentRequest(
+            name: "runner",
+            space: try Space(priors: ["/x": "uniform(-5, 5)"]),
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 3]),
+            maxTrials: maxTrials,
+            maxBroken: maxBroken,
+            workingDir: workingDir,
+            metadata: ExperimentMetadata(user: "tester")
+        )
+    }
+
+    private let square = ClosureExecutor { values, _ in
+        let x = values["/x"]?.doubleValue ?? 0
+        return [.objective(x * x)]
+    }
+
+    func testHuntOnSQLiteRunsUntilDoneAndSummarizes() async throws {
+        let storage = try SQLiteStorage(path: directory + "/orion.db")
+        let runner = runner(storage)
+        let prepared = try await runner.prepare(try request())
+        XCTAssertTrue(prepared.created)
+        let seen = EventLog()
+        let outcome = try await runner.run(
+            prepared.experiment,
+            executor: square,
+            configuration: WorkerConfiguration(concurrency: 2, idleTimeout: .seconds(5)),
+            onEvent: { seen.record($0) }
+        )
+        XCTAssertEqual(outcome.stopReason, .experimentDone)
+        XCTAssertFalse(outcome.isFailure)
+        XCTAssertEqual(outcome.report.completed, 4)
+        XCTAssertEqual(outcome.summary.completed, 4)
+        XCTAssertTrue(outcome.summary.reachedMaxTrials)
+        XCTAssertEqual(seen.finished.count, 4)
+        let trials = try await storage.trials(of: prepared.experiment.id, status: [.completed])
+        XCTAssertEqual(outcome.summary.bestTrial?.objective, trials.compactMap(\.objective).min())
+
+        // Resuming with another max trials is a change the caller is told about.
+        let resumed = try await runner.prepare(try request(maxTrials: 5))
+        XCTAssertFalse(resumed.created)
+        XCTAssertEqual(resumed.changes, ["max trials changed from 4 to 5"])
+        let more = try await runner.run(resumed.experiment, executor: square)
+        XCTAssertEqual(more.report.completed, 1)
+        XCTAssertEqual(more.summary.completed, 5)
+        try await storage.close()
+    }
+
+    func testHuntOfAScriptRunsChildProcessesInTheirDirectories() async throws {
+        let script = directory + "/objective.sh"
+        try """
+        #!/bin/sh
+        printf '[{"name":"loss","type":"objective","value":%s}]' "$2" > "$ORION_RESULTS_PATH"
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let command = try UserCommand(
+            arguments: [script, "-x~uniform(-5, 5)"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
+        let storage = try SQLiteStorage(path: directory + "/orion.db")
+        let runner = runner(storage)
+        var request = try request(maxTrials: 2)
+        request.space = try Space(priors: command.priors)
+        let prepared = try await runner.prepare(request)
+        let outcome = try await runner.run(prepared.experiment, command: command, echoOutput: false)
+        XCTAssertEqual(outcome.stopReason, .experimentDone)
+        XCTAssertEqual(outcome.summary.completed, 2)
+        let trials = try await storage.trials(of: prepared.experiment.id, status: [.completed])
+        for trial in trials {
+            XCTAssertEqual(trial.objective, trial.values["/x"]?.doubleValue, "the script's result")
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: directory + "/orion-tester/runner-v1/\(trial.id)/stdout.log"),
+                "each trial runs in <TMPDIR>/orion-<USER>/<name>-v<version>/<trial id>"
+            )
+        }
+        try await storage.close()
+    }
+
+    func testBrokenTrialsMakeAFailedOutcome() async throws {
+        let storage = InMemoryStorage()
+        let runner = runner(storage)
+        let prepared = try await runner.prepare(try request(maxBroken: 2))
+        struct Boom: Error {}
+        let outcome = try await runner.run(
+            prepared.experiment,
+            executor: ClosureExecutor { _, _ in throw Boom() },
+            configuration: WorkerConfiguration(maxBroken: 5)
+        )
+        XCTAssertEqual(outcome.stopReason, .experimentBroken)
+        XCTAssertTrue(outcome.isFailure)
+        XCTAssertEqual(outcome.summary.broken, 2)
+        XCTAssertNotNil(outcome.report.lastFailure)
+    }
+
+    func testAnInterruptBeforeTheRunStopsItAtOnce() async throws {
+        let storage = InMemoryStorage()
+        let runner = runner(storage)
+        let prepared = try await runner.prepare(try request())
+        runner.interrupt()
+        let outcome = try await runner.run(prepared.experiment, executor: square)
+        XCTAssertEqual(outcome.stopReason, .interrupted)
+        XCTAssertEqual(outcome.summary.completed, 0)
+        let next = try await runner.run(prepared.experiment, executor: square)
+        XCTAssertEqual(next.stopReason, .experimentDone, "the interrupt applied to one run only")
+        XCTAssertEqual(next.summary.completed, 4)
+    }
+
+    func testAnInterruptDuringTheRunReachesTheWorker() async throws {
+        let storage = InMemoryStorage()
+        let runner = runner(storage)
+        let prepared = try await runner.prepare(try request())
+        let outcome = try await runner.run(
+            prepared.experiment,
+            executor: ClosureExecutor { _, _ in
+                runner.interrupt()
+                return [.objective(1)]
+            }
+        )
+        XCTAssertEqual(outcome.stopReason, .interrupted)
+        XCTAssertLessThanOrEqual(outcome.summary.completed, 1)
+    }
+
+    func testABadWorkingDirectoryLeavesNoExperiment() async throws {
+        let file = directory + "/file"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        let storage = InMemoryStorage()
+        do {
+            _ = try await runner(storage).prepare(try request(workingDir: "file/trials"))
+            XCTFail("a working directory under a file")
+        } catch let error as HuntError {
+            XCTAssertEqual(error.code, .workingDirectory)
+            XCTAssertTrue(error.message.contains("cannot be created: \(file) is a file"), error.message)
+        }
+        let experiments = try await storage.experiments()
+        XCTAssertTrue(experiments.isEmpty)
+    }
+
+    func testWorkingDirectories() throws {
+        let runner = runner(InMemoryStorage())
+        let experiment = Experiment(
+            name: "wd",
+            version: 2,
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: "random")
+        )
+        XCTAssertEqual(runner.workingDirectory(for: experiment), directory + "/orion-tester/wd-v2")
+        var relative = experiment
+        relative.workingDir = "runs"
+        XCTAssertEqual(runner.workingDirectory(for: relative), directory + "/runs")
+        relative.workingDir = "/abs/runs"
+        XCTAssertEqual(runner.workingDirectory(for: relative), "/abs/runs")
+    }
+
+    /// A server returns the outcome as JSON.
+    func testOutcomeJSONRoundTrip() async throws {
+        let runner = runner(InMemoryStorage())
+        let prepared = try await runner.prepare(try request(maxTrials: 2))
+        let outcome = try await runner.run(prepared.experiment, executor: square)
+        let data = try JSONEncoder().encode(outcome)
+        XCTAssertEqual(try JSONDecoder().decode(HuntOutcome.self, from: data), outcome)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual((object["report"] as? [String: Any])?["stopReason"] as? String, "experimentDone")
+    }
+}
