@@ -168,7 +168,7 @@ public final class Worker: Sendable {
     private func releaseLostAndDeadWorkersTrials() async throws {
         let now = clock.now
         let cutoff = now.addingTimeInterval(-configuration.heartbeat.seconds)
-        try await patiently {
+        _ = try await patiently {
             try await self.storage.releaseLostTrials(of: self.experiment.id, heartbeatBefore: cutoff)
         }
         let host = WorkerConfiguration.hostAndPID(of: configuration.workerName)?.host
