@@ -112,21 +112,50 @@ extension DimensionBuilder {
 
     private func readShape(_ value: PythonLiteral) throws(SpaceError) -> [Int] {
         let usage = "shape must be a positive integer or a tuple of them, e.g. shape=3 or shape=(2, 3)"
+        let sizes: [Int]
         switch value.value {
         case .int(let size) where size > 0:
-            return [size]
+            sizes = [size]
         case .tuple(let items), .list(let items):
             guard !items.isEmpty else { throw fail(.invalidOption, value.column, usage) }
-            var sizes: [Int] = []
+            var read: [Int] = []
             for item in items {
                 guard case .int(let size) = item.value, size > 0 else {
                     throw fail(.invalidOption, item.column, usage + ", got \(item.display)")
                 }
-                sizes.append(size)
+                read.append(size)
             }
-            return sizes
+            sizes = read
         default:
             throw fail(.invalidOption, value.column, usage + ", got \(value.display)")
+        }
+        try checkShapeLimits(sizes, column: value.column)
+        return sizes
+    }
+
+    /// Refuses shapes beyond ``PriorExpression/maxShapeAxes`` axes or ``PriorExpression/maxShapeElements`` values.
+    private func checkShapeLimits(_ sizes: [Int], column: Int) throws(SpaceError) {
+        if sizes.count > PriorExpression.maxShapeAxes {
+            throw fail(
+                .invalidOption,
+                column,
+                "shape has \(sizes.count) axes, more than the limit of \(PriorExpression.maxShapeAxes); "
+                    + "use fewer axes"
+            )
+        }
+        var elements = 1
+        for size in sizes {
+            let (product, overflow) = elements.multipliedReportingOverflow(by: size)
+            elements = overflow ? Int.max : product
+        }
+        if elements > PriorExpression.maxShapeElements {
+            let count = elements == Int.max ? "more than \(Int.max)" : String(elements)
+            throw fail(
+                .invalidOption,
+                column,
+                "shape gives \(count) values per trial, more than the limit of \(PriorExpression.maxShapeElements)"
+                    + " values per dimension; use a smaller shape"
+            )
         }
     }
 }

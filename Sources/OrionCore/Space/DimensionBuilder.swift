@@ -104,6 +104,18 @@ struct DimensionBuilder {
                     "the standard deviation of '\(call.name)' must be > 0, got \(arguments[1].display)"
                 )
             }
+            if discrete {
+                let reach = abs(first) + 10 * second
+                if !(reach < PriorExpression.integerLimit) {
+                    throw fail(
+                        .invalidArguments,
+                        arguments[1].column,
+                        "with discrete=True, \(call.name)(mean, sd) draws 64-bit integers, so mean ± 10 sd must lie"
+                            + " within ±\(Self.integerLimitText); got \(PythonFloat.repr(reach)); narrow it or remove"
+                            + " discrete=True"
+                    )
+                }
+            }
             return .normal(mean: first, sd: second)
         }
         if prior == "loguniform" && first <= 0 {
@@ -121,6 +133,13 @@ struct DimensionBuilder {
                     + "\(arguments[0].display)"
             )
         }
+        if discrete {
+            try checkIntegerRange(
+                low: (first.rounded(.up), arguments[0]),
+                high: (second.rounded(.down), arguments[1]),
+                remedy: "remove discrete=True"
+            )
+        }
         if discrete && first.rounded(.up) > second.rounded(.down) {
             throw fail(
                 .invalidArguments,
@@ -130,6 +149,27 @@ struct DimensionBuilder {
             )
         }
         return prior == "loguniform" ? .logUniform(low: first, high: second) : .uniform(low: first, high: second)
+    }
+
+    /// How ``PriorExpression/integerLimit`` reads in messages.
+    static let integerLimitText = "9.2e18 (2^63)"
+
+    /// Refuses integer bounds outside `Int`'s range (``PriorExpression/integerLimit``) instead of clamping them.
+    private func checkIntegerRange(
+        low: (value: Double, literal: PythonLiteral),
+        high: (value: Double, literal: PythonLiteral),
+        remedy: String
+    ) throws(SpaceError) {
+        let limit = PriorExpression.integerLimit
+        for (value, literal, label) in [(low.value, low.literal, "lower"), (high.value, high.literal, "upper")]
+        where !(value >= -limit && value < limit) {
+            throw fail(
+                .invalidArguments,
+                literal.column,
+                "the \(label) bound \(literal.display) of '\(call.name)' is beyond ±\(Self.integerLimitText), the"
+                    + " range of 64-bit integers; narrow the bounds or \(remedy)"
+            )
+        }
     }
 
     private func randintPrior() throws(SpaceError) -> Prior {
@@ -185,6 +225,11 @@ struct DimensionBuilder {
                 "the lower bound of 'fidelity' must be > 0, got \(arguments[0].display)"
             )
         }
+        try checkIntegerRange(
+            low: (low, arguments[0]),
+            high: (high, arguments[1]),
+            remedy: "express the budget in larger units"
+        )
         guard low <= high else {
             throw fail(
                 .invalidArguments,

@@ -8,6 +8,24 @@ public enum PriorExpression {
         "uniform", "loguniform", "reciprocal", "normal", "gaussian", "norm", "choices", "randint", "fidelity",
     ]
 
+    /// The most values one dimension may hold: the product of its `shape` (10,000).
+    ///
+    /// Every trial renders the whole value on the script's command line and stores it, so a shape such as
+    /// `shape=1000000000` is refused rather than allocating gigabytes.
+    public static let maxShapeElements = 10_000
+
+    /// The most axes a `shape` may have (32, numpy's historical limit).
+    public static let maxShapeAxes = 32
+
+    /// The deepest nesting of lists, tuples and dicts in a prior expression (64).
+    ///
+    /// Deeper nesting is refused before it can exhaust the parser's stack; real priors need two or three levels.
+    public static let maxNestingDepth = 64
+
+    /// The largest magnitude of the integers of a discrete dimension, and of a fidelity's bounds: 2^63
+    /// (about 9.2e18), the limit of a 64-bit integer; bounds beyond it are refused rather than clamped.
+    public static let integerLimit = 0x1p63
+
     /// The supported priors as listed in error messages.
     static let supportedList = "uniform, loguniform, normal (or gaussian), choices, randint, fidelity"
 

@@ -23,6 +23,8 @@ struct PriorParser {
     private let tokens: [PriorToken]
     private let dimension: String
     private var position = 0
+    /// How many lists, tuples and dicts enclose the value being parsed.
+    private var depth = 0
 
     init(text: String, dimension: String) throws(SpaceError) {
         var lexer = PriorLexer(text: text, dimension: dimension)
@@ -136,6 +138,18 @@ struct PriorParser {
     private mutating func parseValue() throws(SpaceError) -> PythonLiteral {
         let token = current
         position += 1
+        let opensContainer = [.punctuation("["), .punctuation("("), .punctuation("{")].contains(token.kind)
+        if opensContainer {
+            guard depth < PriorExpression.maxNestingDepth else {
+                throw error(
+                    token.column,
+                    "lists, tuples and dicts are nested more than \(PriorExpression.maxNestingDepth) levels deep;"
+                        + " a prior needs only a few levels"
+                )
+            }
+            depth += 1
+        }
+        defer { if opensContainer { depth -= 1 } }
         switch token.kind {
         case .int(let value): return PythonLiteral(value: .int(value), column: token.column)
         case .float(let value): return PythonLiteral(value: .float(value), column: token.column)

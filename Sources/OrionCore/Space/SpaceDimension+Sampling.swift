@@ -42,7 +42,7 @@ extension SpaceDimension {
         case .normal(let mean, let sd):
             let draw = mean + sd * SpaceDimension.standardNormal(using: &rng)
             let finite = min(max(draw, -Double.greatestFiniteMagnitude), Double.greatestFiniteMagnitude)
-            if kind == .integer { return .int(Int(min(max(finite.rounded(), -9.0e18), 9.0e18))) }
+            if kind == .integer { return .int(SpaceDimension.clampedInt(finite.rounded())) }
             return .double(rounded(finite, -.infinity, .infinity))
         case .randint(let low, let high):
             return .int(high > low ? Int.random(in: low..<high, using: &rng) : low)
@@ -54,10 +54,15 @@ extension SpaceDimension {
         }
     }
 
-    /// The first and last integers of `[low, high]`, clamped to `Int`'s range.
+    /// The first and last integers of `[low, high]`, clamped to `Int`'s range (the prior parser refuses bounds
+    /// beyond it, so only dimensions built directly are ever clamped).
     private func integerBounds(_ low: Double, _ high: Double) -> (Int, Int) {
-        let limit = 9.0e18
-        return (Int(min(max(low.rounded(.up), -limit), limit)), Int(min(max(high.rounded(.down), -limit), limit)))
+        (SpaceDimension.clampedInt(low.rounded(.up)), SpaceDimension.clampedInt(high.rounded(.down)))
+    }
+
+    /// An integral double as an `Int`, clamped to `Int`'s range.
+    private static func clampedInt(_ value: Double) -> Int {
+        Int(min(max(value, -0x1p63), 0x1p63.nextDown))
     }
 
     /// A uniform draw in `[low, high]` that works for any finite bounds, however far apart; `low` when they meet.

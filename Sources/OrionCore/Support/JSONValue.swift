@@ -26,7 +26,7 @@ public enum JSONValue: Hashable, Sendable {
     public var intValue: Int? {
         switch self {
         case .int(let value): value
-        case .double(let value) where value.rounded() == value && abs(value) < 9.0e18: Int(value)
+        case .double(let value): Int(exactly: value)
         default: nil
         }
     }
@@ -82,16 +82,55 @@ extension JSONValue: Codable {
     }
 
     /// Encodes the value as the matching JSON value.
+    ///
+    /// JSON has no literal for NaN and the infinities, and `JSONEncoder` throws on them by default: a non-finite
+    /// `.double` is written as the string `"NaN"`, `"Infinity"` or `"-Infinity"` whatever the encoder's strategy
+    /// (the strings storages use), and ``TrialResult`` reads those strings back as numbers.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
         case .int(let value): try container.encode(value)
+        case .double(let value) where !value.isFinite: try container.encode(JSONValue.nonFiniteName(value))
         case .double(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
+        }
+    }
+}
+
+extension JSONValue {
+    /// The string that stands for a non-finite double in stored JSON: `"NaN"`, `"Infinity"` or `"-Infinity"`.
+    ///
+    /// - Parameter value: NaN or an infinity.
+    /// - Returns: the string Python's `json` module writes for it (without quotes there).
+    public static func nonFiniteName(_ value: Double) -> String {
+        value.isNaN ? "NaN" : value < 0 ? "-Infinity" : "Infinity"
+    }
+
+    /// The non-finite double a string written by ``nonFiniteName(_:)`` stands for, else `nil`.
+    ///
+    /// - Parameter name: `"NaN"`, `"Infinity"` or `"-Infinity"`.
+    /// - Returns: the double, or `nil` for any other string.
+    public static func nonFiniteValue(named name: String) -> Double? {
+        switch name {
+        case "NaN": .nan
+        case "Infinity": .infinity
+        case "-Infinity": -.infinity
+        default: nil
+        }
+    }
+
+    /// The value with every string that stands for a non-finite double (``nonFiniteName(_:)``), also inside
+    /// arrays and objects, turned back into that `.double`.
+    public func restoringNonFiniteNumbers() -> JSONValue {
+        switch self {
+        case .string(let text): JSONValue.nonFiniteValue(named: text).map(JSONValue.double) ?? self
+        case .array(let values): .array(values.map { $0.restoringNonFiniteNumbers() })
+        case .object(let members): .object(members.mapValues { $0.restoringNonFiniteNumbers() })
+        default: self
         }
     }
 }

@@ -21,35 +21,31 @@ public struct TrialResult: Codable, Sendable, Hashable {
     /// The value: a number, or a list of numbers for a gradient.
     public var value: JSONValue
 
-    /// Creates a result; the value of an objective, constraint or lie is kept as a `.double` (a script's `1` is
-    /// `1.0`), so results compare equal after a round trip through JSON.
+    /// Creates a result; the value of an objective, constraint or lie, and the numbers of a gradient, are kept as
+    /// `.double`s (a script's `1` is `1.0`), so results compare equal after a round trip through JSON.
     public init(name: String, type: Kind, value: JSONValue) {
         self.name = name
         self.type = type
-        switch (type, value) {
-        case (.objective, .string(let text)), (.constraint, .string(let text)), (.lie, .string(let text)),
-            (.statistic, .string(let text)):
-            // Storages write NaN and infinities as these strings (JSON has no literal for them).
-            switch text {
-            case "NaN", "nan": self.value = .double(.nan)
-            case "Infinity", "inf": self.value = .double(.infinity)
-            case "-Infinity", "-inf": self.value = .double(-.infinity)
-            default: self.value = value
-            }
-        case (.objective, _), (.constraint, _), (.lie, _): self.value = value.promotingIntegersToDoubles()
-        case (.gradient, _), (.statistic, _): self.value = value
+        switch type {
+        case .objective, .constraint, .lie, .gradient: self.value = value.promotingIntegersToDoubles()
+        case .statistic: self.value = value
         }
     }
 
     private enum CodingKeys: String, CodingKey { case name, type, value }
 
     /// Decodes `{"name", "type", "value"}`, normalizing the value as ``init(name:type:value:)`` does.
+    ///
+    /// Stored JSON writes NaN and the infinities as the strings `"NaN"`, `"Infinity"` and `"-Infinity"` (see
+    /// ``JSONValue/encode(to:)``); they are read back as numbers: in the value of an objective, constraint or lie,
+    /// in the list of a gradient, and anywhere in a statistic (so a statistic that was the text `"NaN"` reads back
+    /// as the number NaN).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             name: try container.decode(String.self, forKey: .name),
             type: try container.decode(Kind.self, forKey: .type),
-            value: try container.decode(JSONValue.self, forKey: .value)
+            value: try container.decode(JSONValue.self, forKey: .value).restoringNonFiniteNumbers()
         )
     }
 

@@ -3,6 +3,10 @@ import OrionCore
 
 /// Reads the results file a script writes at `$ORION_RESULTS_PATH`:
 /// `[{"name": "loss", "type": "objective", "value": 0.1}, ...]`.
+///
+/// The file is read as Python's `json` module writes it: bare `NaN`, `Infinity` and `-Infinity` are numbers, and a
+/// key given twice keeps its last value. A file larger than ``maxSize`` is refused without being read, so that a
+/// script cannot make every later `orion status` load megabytes of statistics.
 public enum ResultsFile {
     /// Why a results file was rejected; the message is one line that says how to fix it.
     public struct Problem: Error, CustomStringConvertible, Sendable, Equatable {
@@ -12,28 +16,59 @@ public enum ResultsFile {
         public var description: String { message }
     }
 
-    /// Parses and validates results.
+    /// The largest results file accepted, in bytes (1 MiB).
+    public static let maxSize = 1 << 20
+
+    /// Reads, parses and validates the results file at `path`.
     ///
-    /// - Throws: ``Problem`` when the file is missing or empty, is not a JSON list of `{name, type, value}`
-    ///   objects, has an unknown type, a non-numeric objective, or no objective.
+    /// - Parameter path: the file the script wrote (`$ORION_RESULTS_PATH`).
+    /// - Returns: the results, in the file's order.
+    /// - Throws: ``Problem`` when the file is missing, empty, not a regular file or larger than ``maxSize``, and
+    ///   for every reason ``parse(_:path:)`` gives.
     public static func read(path: String) throws(Problem) -> [TrialResult] {
-        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
-            throw Problem(
-                message: "the script wrote no results file: write a JSON list of results to $ORION_RESULTS_PATH"
-                    + " (\(path))"
-            )
+        let missing = Problem(
+            message: "the script wrote no results file: write a JSON list of results to $ORION_RESULTS_PATH (\(path))"
+        )
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { throw missing }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            throw Problem(message: "results file \(path) is not a regular file; write the results to a plain file")
         }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        if size > maxSize { throw tooLarge(path: path, size: size) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw missing }
+        defer { try? handle.close() }
+        // Read at most one byte past the limit, in case the file grew since its size was taken.
+        let data = (try? handle.read(upToCount: maxSize + 1)) ?? nil
+        guard let data, !data.isEmpty else { throw missing }
         return try parse(data, path: path)
     }
 
+    private static func tooLarge(path: String, size: Int) -> Problem {
+        Problem(
+            message: "results file \(path) has \(size) bytes, more than the limit of \(maxSize) bytes (1 MiB);"
+                + " report numbers, and write large outputs to files in $ORION_WORKING_DIR instead"
+        )
+    }
+
     /// Parses and validates results from `data` (see ``read(path:)``).
+    ///
+    /// - Parameters:
+    ///   - data: the file's contents.
+    ///   - path: the file's path, for messages.
+    /// - Returns: the results, in the file's order.
+    /// - Throws: ``Problem`` when `data` is larger than ``maxSize``, is not JSON, is not a list of
+    ///   `{name, type, value}` objects, or has an unknown type, a non-numeric objective or constraint, a gradient
+    ///   that is not a list of numbers, no objective, or more than one.
     public static func parse(_ data: Data, path: String) throws(Problem) -> [TrialResult] {
+        if data.count > maxSize { throw tooLarge(path: path, size: data.count) }
         let json: JSONValue
         do {
-            json = try JSONDecoder().decode(JSONValue.self, from: data)
+            json = try JSONValue(parsingJSON: data)
         } catch {
-            let snippet = String(decoding: data.prefix(60), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
-            throw Problem(message: "results file \(path) is not valid JSON (starts with '\(snippet)')")
+            let snippet = String(decoding: data.prefix(60), as: UTF8.self).map { $0.isNewline ? " " : $0 }
+            throw Problem(
+                message: "results file \(path) is not valid JSON: \(error) (starts with '\(String(snippet))')"
+            )
         }
         guard let entries = json.arrayValue else {
             throw Problem(
@@ -41,32 +76,66 @@ public enum ResultsFile {
             )
         }
         var results: [TrialResult] = []
+        var objectiveEntry: (index: Int, name: String)?
         for (index, entry) in entries.enumerated() {
-            guard let object = entry.objectValue, let name = object["name"]?.stringValue,
-                let typeName = object["type"]?.stringValue, let value = object["value"]
-            else {
-                throw Problem(
-                    message:
-                        "results file \(path), entry \(index): expected {\"name\": ..., \"type\": ..., \"value\": ...}"
-                )
+            let result = try self.result(entry, index: index, path: path)
+            if result.type == .objective {
+                if let first = objectiveEntry {
+                    throw Problem(
+                        message: "results file \(path), entry \(index): a second objective '\(result.name)' (entry"
+                            + " \(first.index), '\(first.name)', is the objective); report one objective and give"
+                            + " the others the type \"statistic\""
+                    )
+                }
+                objectiveEntry = (index, result.name)
             }
-            guard let kind = TrialResult.Kind(rawValue: typeName), kind != .lie else {
-                throw Problem(
-                    message: "results file \(path), entry \(index): unknown type '\(typeName)'"
-                        + " (use objective, constraint, gradient or statistic)"
-                )
-            }
-            if kind == .objective || kind == .constraint, value.doubleValue == nil {
-                throw Problem(
-                    message: "results file \(path), entry \(index): the \(kind.rawValue) '\(name)' must be a number,"
-                        + " not \(value.pythonRepr)"
-                )
-            }
-            results.append(TrialResult(name: name, type: kind, value: value))
+            results.append(result)
         }
-        guard results.contains(where: { $0.type == .objective }) else {
+        guard objectiveEntry != nil else {
             throw Problem(message: "results file \(path) has no result of type \"objective\"")
         }
         return results
+    }
+
+    /// One validated entry of the list.
+    private static func result(_ entry: JSONValue, index: Int, path: String) throws(Problem) -> TrialResult {
+        guard let object = entry.objectValue, let name = object["name"]?.stringValue,
+            let typeName = object["type"]?.stringValue, let value = object["value"]
+        else {
+            throw Problem(
+                message: "results file \(path), entry \(index): expected {\"name\": ..., \"type\": ..., \"value\": ...}"
+            )
+        }
+        guard let kind = TrialResult.Kind(rawValue: typeName), kind != .lie else {
+            throw Problem(
+                message: "results file \(path), entry \(index): unknown type '\(typeName)'"
+                    + " (use objective, constraint, gradient or statistic)"
+            )
+        }
+        switch kind {
+        case .objective, .constraint, .lie:
+            guard value.doubleValue != nil else {
+                throw Problem(
+                    message: "results file \(path), entry \(index): the \(kind.rawValue) '\(name)' must be a number,"
+                        + " not \(summary(value))"
+                )
+            }
+        case .gradient:
+            guard let items = value.arrayValue, items.allSatisfy({ $0.doubleValue != nil }) else {
+                throw Problem(
+                    message: "results file \(path), entry \(index): the gradient '\(name)' must be a list of"
+                        + " numbers, not \(summary(value))"
+                )
+            }
+        case .statistic:
+            break
+        }
+        return TrialResult(name: name, type: kind, value: value)
+    }
+
+    /// A value's Python `repr`, cut short for a message.
+    private static func summary(_ value: JSONValue) -> String {
+        let text = value.pythonRepr
+        return text.count <= 60 ? text : text.prefix(57) + "..."
     }
 }

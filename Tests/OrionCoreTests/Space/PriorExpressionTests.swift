@@ -271,4 +271,58 @@ final class PriorExpressionTests: XCTestCase {
         XCTAssertEqual(SpaceError(.emptySpace, "no dimension").description, "no dimension")
         XCTAssertEqual(SpaceError(.outOfBounds, dimension: "/x", "too big").message, "dimension '/x': too big")
     }
+
+    // MARK: Limits
+
+    func testShapesBeyondTheLimitsAreRefusedBeforeAnyAllocation() throws {
+        assertError("uniform(0, 1, shape=1000000000)", .invalidOption, column: 21, containing: "1000000000 values")
+        assertError("uniform(0, 1, shape=(100, 101))", .invalidOption, column: 21, containing: "limit of 10000 values")
+        assertError(
+            "uniform(0, 1, shape=(4294967296, 4294967296, 4294967296))",
+            .invalidOption,
+            column: 21,
+            containing: "more than \(Int.max) values"
+        )
+        let axes = "(" + Array(repeating: "1", count: 33).joined(separator: ", ") + ")"
+        assertError("choices([1, 2], shape=\(axes))", .invalidOption, column: 23, containing: "33 axes")
+        let largest = try PriorExpression.parse("uniform(0, 1, shape=(100, 100))", name: "/x")
+        XCTAssertEqual(largest.elementCount, PriorExpression.maxShapeElements)
+        let manyAxes = "(" + Array(repeating: "1", count: 32).joined(separator: ", ") + ")"
+        XCTAssertEqual(try PriorExpression.parse("uniform(0, 1, shape=\(manyAxes))", name: "/x").shape.count, 32)
+    }
+
+    func testDeepNestingIsASyntaxErrorNotAStackOverflow() throws {
+        for depth in [PriorExpression.maxNestingDepth + 1, 20_000, 200_000] {
+            let text =
+                "choices(" + String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth) + ")"
+            assertError(text, .syntax, column: 9 + PriorExpression.maxNestingDepth, containing: "nested more than 64")
+            let list = "choices(" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + ")"
+            assertError(list, .syntax, column: 9 + PriorExpression.maxNestingDepth, containing: "nested more than")
+        }
+        let nested = String(repeating: "(", count: 64) + "'a'" + String(repeating: ")", count: 64)
+        XCTAssertEqual(
+            try PriorExpression.parse("choices(\(nested), 'b')", name: "/x").priorString,
+            "choices(['a', 'b'])"
+        )
+    }
+
+    func testDiscreteBoundsBeyondSixtyFourBitIntegersAreRefusedNotClamped() throws {
+        assertError("uniform(0, 1e19, discrete=True)", .invalidArguments, column: 12, containing: "upper bound 1e+19")
+        assertError("uniform(-1e19, 0, discrete=True)", .invalidArguments, column: 9, containing: "9.2e18")
+        assertError("loguniform(1, 1e300, discrete=True)", .invalidArguments, column: 15, containing: "64-bit")
+        assertError("uniform(0, 9223372036854775808.0, discrete=True)", .invalidArguments, column: 12)
+        assertError("normal(0, 1e18, discrete=True)", .invalidArguments, column: 11, containing: "mean ± 10 sd")
+        assertError("fidelity(1, 1e19)", .invalidArguments, column: 13, containing: "larger units")
+        // The largest accepted bounds are sampled as they are, not clamped to ±9.0e18.
+        let wide = try PriorExpression.parse("uniform(9.2e18, 9.22e18, discrete=True)", name: "/x")
+        var rng = SeededGenerator(seed: 3)
+        for _ in 0..<100 {
+            let value = try XCTUnwrap(wide.sample(using: &rng).intValue)
+            XCTAssertTrue((9_200_000_000_000_000_000...9_220_000_000_000_000_000).contains(value), "\(value)")
+        }
+        XCTAssertNoThrow(try PriorExpression.parse("uniform(-9.2e18, 9.2e18, discrete=True)", name: "/x"))
+        XCTAssertNoThrow(try PriorExpression.parse("fidelity(1, 9.2e18)", name: "/x"))
+        XCTAssertNoThrow(try PriorExpression.parse("normal(0, 1e17, discrete=True)", name: "/x"))
+        XCTAssertNoThrow(try PriorExpression.parse("uniform(0, 1e300)", name: "/x"))
+    }
 }

@@ -26,7 +26,8 @@ final class PriorStringFuzzTests: XCTestCase {
         switch Int.random(in: 0..<6, using: &rng) {
         case 0:
             prior = .uniform(low: low, high: high)
-            if low.rounded(.up) <= high.rounded(.down) && Bool.random(using: &rng) { kind = .integer }
+            let fitsInt = max(abs(low), abs(high)) < PriorExpression.integerLimit
+            if low.rounded(.up) <= high.rounded(.down) && fitsInt && Bool.random(using: &rng) { kind = .integer }
         case 1: prior = .logUniform(low: abs(low) + 1e-3, high: (abs(low) + 1e-3) * 2 + 1)
         case 2: prior = .normal(mean: low, sd: abs(high) + 0.5)
         case 3: prior = .randint(low: Int(low.rounded() / 1e6), high: Int(low.rounded() / 1e6) + 3)
@@ -44,7 +45,9 @@ final class PriorStringFuzzTests: XCTestCase {
             )
         default:
             let base: Double = [1, 2, 3, 2.5].randomElement(using: &rng) ?? 2
-            prior = .fidelity(low: abs(low) + 1, high: (abs(low) + 1) * 2, base: base)
+            // Fidelity bounds stay below 2^63 (PriorExpression.integerLimit).
+            let first = min(abs(low) + 1, 1e18)
+            prior = .fidelity(low: first, high: first * 2, base: base)
         }
         var dimension = SpaceDimension(
             name: "/d",

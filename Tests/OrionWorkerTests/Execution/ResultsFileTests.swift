@@ -36,4 +36,104 @@ final class ResultsFileTests: XCTestCase {
             }
         }
     }
+
+    /// What Python's `json.dumps` writes for `float("nan")`, `float("inf")` and `-float("inf")` (copied from
+    /// Python 3.11's output).
+    func testReadsNaNAndInfinitiesAsPythonWritesThem() throws {
+        let results = try parse(
+            #"[{"name": "loss", "type": "objective", "value": NaN}, {"name": "g", "type": "gradient", "value": "#
+                + #"[Infinity, -Infinity, 1]}, {"name": "s", "type": "statistic", "value": {"curve": [0.5, NaN]}}]"#
+        )
+        XCTAssertEqual(results.count, 3)
+        XCTAssertTrue(results[0].value.doubleValue?.isNaN ?? false)
+        XCTAssertEqual(results[1].value, [.double(.infinity), .double(-.infinity), 1.0])
+        XCTAssertTrue(results[2].value.objectValue?["curve"]?.arrayValue?[1].doubleValue?.isNaN ?? false)
+        let infinite = try parse(#"[{"name": "loss", "type": "objective", "value": -Infinity}]"#)
+        XCTAssertEqual(infinite, [.objective(-.infinity, name: "loss")])
+    }
+
+    func testADuplicateKeyKeepsTheLastValueAsPythonDoes() throws {
+        let results = try parse(#"[{"name": "loss", "type": "statistic", "value": 1, "type": "objective"}]"#)
+        XCTAssertEqual(results, [.objective(1, name: "loss")])
+    }
+
+    func testRejectsASecondObjectiveNamingBothEntries() {
+        let text =
+            #"[{"name": "loss", "type": "objective", "value": 1}, {"name": "acc", "type": "statistic", "value": 1},"#
+            + #" {"name": "err", "type": "objective", "value": 2}]"#
+        XCTAssertThrowsError(try parse(text)) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains("entry 2: a second objective 'err' (entry 0, 'loss',"), message)
+        }
+    }
+
+    func testRejectsAGradientThatIsNotAListOfNumbers() {
+        for value in ["0.5", "\"0.5\"", "{\"x\": 1}", "[1, \"a\"]", "[[1]]"] {
+            let text =
+                #"[{"name": "loss", "type": "objective", "value": 1}, {"name": "g", "type": "gradient", "value": "#
+                + value + "}]"
+            XCTAssertThrowsError(try parse(text), value) { error in
+                XCTAssertTrue("\(error)".contains("entry 1: the gradient 'g' must be a list of numbers"), "\(error)")
+            }
+        }
+    }
+
+    func testRejectsAFileOverTheSizeLimitWithoutReadingIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("results-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("results.json").path
+        let statistic = String(repeating: "x", count: ResultsFile.maxSize)
+        let text =
+            #"[{"name": "loss", "type": "objective", "value": 1}, {"name": "s", "type": "statistic", "value": ""#
+            + statistic + "\"}]"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        for attempt in [{ try ResultsFile.read(path: path) }, { try ResultsFile.parse(Data(text.utf8), path: path) }] {
+            XCTAssertThrowsError(try attempt()) { error in
+                let message = "\(error)"
+                XCTAssertTrue(message.contains("has \(text.utf8.count) bytes, more than the limit of 1048576"), message)
+                XCTAssertTrue(message.contains("1 MiB"), message)
+            }
+        }
+        let small = #"[{"name": "loss", "type": "objective", "value": 1}]"#
+        try Data(small.utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertEqual(try ResultsFile.read(path: path), [.objective(1, name: "loss")])
+    }
+
+    /// A script that leaves a FIFO at the results path must not hang the worker.
+    func testRefusesAResultsPathThatIsNotARegularFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("results-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent("results.json").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let done = expectation(description: "read returns")
+        let message = LockedMessage()
+        Thread.detachNewThread {
+            do {
+                _ = try ResultsFile.read(path: fifo)
+            } catch {
+                message.set("\(error)")
+            }
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 5)
+        // Unblock a reader stuck on the FIFO (if the check regressed), so no thread is left behind.
+        let writer = open(fifo, O_WRONLY | O_NONBLOCK)
+        if writer >= 0 { close(writer) }
+        XCTAssertTrue(message.get().contains("is not a regular file"), message.get())
+        XCTAssertTrue(
+            (try? ResultsFile.read(path: directory.path)).map { _ in false } ?? true,
+            "a directory is refused"
+        )
+    }
+}
+
+/// A message shared between the test and the thread that reads the FIFO.
+private final class LockedMessage: @unchecked Sendable {
+    private let lock = NSLock()
+    private var text = ""
+
+    func set(_ value: String) { lock.withLock { text = value } }
+    func get() -> String { lock.withLock { text } }
 }
