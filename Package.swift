@@ -59,3 +59,20 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Coverage-guided fuzz targets (libFuzzer), one executable per reader. They exist only when ORION_FUZZ=1, so the
+// normal build and tests never see them; scripts/fuzz builds them with -sanitize=fuzzer (docs/fuzzing.md).
+if Context.environment["ORION_FUZZ"] == "1" {
+    package.targets += [
+        .executableTarget(
+            name: "fuzz-prior-parser",
+            dependencies: ["OrionCore"],
+            path: "Fuzz/PriorParser"
+        ),
+        .executableTarget(
+            name: "fuzz-results-file",
+            dependencies: ["OrionCore", "OrionWorker"],
+            path: "Fuzz/ResultsFile"
+        ),
+    ]
+}

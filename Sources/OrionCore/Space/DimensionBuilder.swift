@@ -94,8 +94,10 @@ struct DimensionBuilder {
         let first = arguments[0].number ?? 0
         let second = arguments[1].number ?? 0
         let names: (PriorArgument, PriorArgument) = isNormal ? (.mean, .sd) : (.low, .high)
-        if arguments[0].isFloat { floatLiterals.insert(names.0) }
-        if arguments[1].isFloat { floatLiterals.insert(names.1) }
+        // An integer that a double cannot hold is rounded: it prints as the float it became (printing
+        // -9223372036854775807 as the integer -9223372036854775808 would not even parse back).
+        if arguments[0].isInexactOrFloat { floatLiterals.insert(names.0) }
+        if arguments[1].isInexactOrFloat { floatLiterals.insert(names.1) }
         if isNormal {
             guard second > 0 else {
                 throw fail(

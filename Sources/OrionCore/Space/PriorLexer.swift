@@ -3,13 +3,16 @@
 /// Numbers follow Python: `3`, `-3` (the sign is a separate token), `1_000`, `.5`, `1.`, `1e-5`, `2.5E+3`.
 /// Strings use single or double quotes with backslash escapes (`\\`, `\'`, `\"`, `\n`, `\t`, `\r`, `\0`,
 /// `\xhh`, `\uhhhh`); an unknown escape keeps its backslash, as Python does.
+///
+/// The text is read as Unicode scalars, not as `Character`s: a combining mark after a quote or a digit must not
+/// merge with it into one grapheme and hide it. Columns count scalars.
 struct PriorLexer {
-    private let characters: [Character]
+    private let characters: [Unicode.Scalar]
     private let dimension: String
     private var index = 0
 
     init(text: String, dimension: String) {
-        self.characters = Array(text)
+        self.characters = Array(text.unicodeScalars)
         self.dimension = dimension
     }
 
@@ -27,32 +30,29 @@ struct PriorLexer {
         SpaceError(.syntax, dimension: dimension, column: column, detail)
     }
 
-    private func peek(_ offset: Int = 0) -> Character? {
+    private func peek(_ offset: Int = 0) -> Unicode.Scalar? {
         index + offset < characters.count ? characters[index + offset] : nil
     }
 
     private mutating func next() throws(SpaceError) -> PriorToken {
-        while let character = peek(), character.isWhitespace { index += 1 }
+        while let character = peek(), character.properties.isWhitespace { index += 1 }
         let column = index + 1
         guard let character = peek() else { return PriorToken(kind: .end, column: column) }
-        if character.isLetter || character == "_" {
+        if character == "_" || character.properties.isXIDStart {
             var name = ""
-            while let next = peek(), next.isLetter || next.isNumber || next == "_" {
-                name.append(next)
+            while let next = peek(), next.properties.isXIDContinue {
+                name.unicodeScalars.append(next)
                 index += 1
             }
             return PriorToken(kind: .identifier(name), column: column)
         }
-        if character.isASCII && character.isNumber
-            || character == "." && (peek(1)?.isASCII ?? false)
-                && (peek(1)?.isNumber ?? false)
-        {
+        if Self.isDigit(character) || character == "." && Self.isDigit(peek(1)) {
             return try number(column: column)
         }
         if character == "'" || character == "\"" { return try string(column: column) }
-        if "()[]{},:=+-".contains(character) {
+        if "()[]{},:=+-".unicodeScalars.contains(character) {
             index += 1
-            return PriorToken(kind: .punctuation(character), column: column)
+            return PriorToken(kind: .punctuation(Character(character)), column: column)
         }
         if character == ";" {
             throw error(column, "';' is not allowed in a prior; write a single expression such as uniform(0, 1)")
@@ -61,8 +61,8 @@ struct PriorLexer {
     }
 
     private mutating func digits(into text: inout String) {
-        while let next = peek(), next.isASCII && next.isNumber || next == "_" && (peek(1)?.isNumber ?? false) {
-            if next != "_" { text.append(next) }
+        while let next = peek(), Self.isDigit(next) || next == "_" && Self.isDigit(peek(1)) {
+            if next != "_" { text.unicodeScalars.append(next) }
             index += 1
         }
     }
@@ -82,17 +82,17 @@ struct PriorLexer {
             var text = ""
             var offset = 1
             if let sign = peek(1), sign == "+" || sign == "-" {
-                text.append(sign)
+                text.unicodeScalars.append(sign)
                 offset = 2
             }
-            guard let first = peek(offset), first.isASCII && first.isNumber else {
+            guard Self.isDigit(peek(offset)) else {
                 throw error(index + 1, "malformed exponent in a number; write it like 1e-5")
             }
             index += offset
             digits(into: &text)
             exponent = text
         }
-        if let next = peek(), next.isLetter || next == "_" || next == "." {
+        if let next = peek(), next.properties.isXIDContinue || next == "." {
             throw error(index + 1, "unexpected '\(next)' after a number; separate arguments with ','")
         }
         if fraction == nil && exponent == nil {
@@ -121,13 +121,13 @@ struct PriorLexer {
             index += 1
             if character == quote { return PriorToken(kind: .string(value), column: column) }
             guard character == "\\" else {
-                value.append(character)
+                value.unicodeScalars.append(character)
                 continue
             }
             guard let escaped = peek() else { throw error(column, "unterminated string; close it with \(quote)") }
             index += 1
             switch escaped {
-            case "\\", "'", "\"": value.append(escaped)
+            case "\\", "'", "\"": value.unicodeScalars.append(escaped)
             case "n": value.append("\n")
             case "t": value.append("\t")
             case "r": value.append("\r")
@@ -136,7 +136,7 @@ struct PriorLexer {
             case "u": value.unicodeScalars.append(try hexScalar(digits: 4, column: index - 1))
             default:
                 value.append("\\")
-                value.append(escaped)
+                value.unicodeScalars.append(escaped)
             }
         }
     }
@@ -144,13 +144,19 @@ struct PriorLexer {
     private mutating func hexScalar(digits count: Int, column: Int) throws(SpaceError) -> Unicode.Scalar {
         var text = ""
         for _ in 0..<count {
-            guard let next = peek(), next.isHexDigit else { break }
-            text.append(next)
+            guard let next = peek(), next.isASCII, Character(next).isHexDigit else { break }
+            text.unicodeScalars.append(next)
             index += 1
         }
         guard text.count == count, let code = UInt32(text, radix: 16), let scalar = Unicode.Scalar(code) else {
             throw error(column, "bad escape in a string; write \\x followed by 2 hex digits or \\u by 4")
         }
         return scalar
+    }
+
+    /// Whether `scalar` is an ASCII digit (Python's numbers take no other digits).
+    private static func isDigit(_ scalar: Unicode.Scalar?) -> Bool {
+        guard let scalar else { return false }
+        return ("0"..."9").contains(scalar)
     }
 }

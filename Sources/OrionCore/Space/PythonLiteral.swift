@@ -30,6 +30,16 @@ struct PythonLiteral: Sendable {
         return false
     }
 
+    /// Whether the literal is a float, or an int that a `Double` cannot hold exactly (beyond 2^53, such as
+    /// `9007199254740993`): both are kept as rounded doubles, so both print in float form.
+    var isInexactOrFloat: Bool {
+        switch value {
+        case .float: true
+        case .int(let value): Double(exactly: value) == nil
+        default: false
+        }
+    }
+
     /// The literal as a scalar ``JSONValue``, or `nil` for lists, tuples and dicts.
     var scalar: JSONValue? {
         switch value {

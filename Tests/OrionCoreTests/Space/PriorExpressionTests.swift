@@ -325,4 +325,35 @@ final class PriorExpressionTests: XCTestCase {
         XCTAssertNoThrow(try PriorExpression.parse("normal(0, 1e17, discrete=True)", name: "/x"))
         XCTAssertNoThrow(try PriorExpression.parse("uniform(0, 1e300)", name: "/x"))
     }
+
+    /// Found by fuzzing: the lexer read graphemes, so a combining mark merged with the quote or the escape digit
+    /// before it and the canonical string of such a category did not parse.
+    func testCombiningMarksDoNotHideQuotesOrEscapeDigits() throws {
+        let halves = Prior.uniformProbabilities(count: 2)
+        let dimension = SpaceDimension(
+            name: "/x",
+            prior: .choices(values: ["\u{0}\u{6E1}u", "b"], probabilities: halves),
+            kind: .categorical
+        )
+        XCTAssertEqual(dimension.priorString, "choices(['\\x00\u{6E1}u', 'b'])")
+        XCTAssertEqual(try PriorExpression.parse(dimension.priorString, name: "/x"), dimension)
+        let accent = try PriorExpression.parse("choices(['\u{301}a', \"\u{301}\"])", name: "/x")
+        XCTAssertEqual(accent.prior, .choices(values: ["\u{301}a", "\u{301}"], probabilities: halves))
+        assertError("uniform(0, 1\u{301})", .syntax, column: 13, containing: "after a number")
+    }
+
+    /// Found by fuzzing: an integer bound that a double cannot hold was printed as the integer it rounded to, which
+    /// for -9223372036854775807 is -2^63, a literal the parser refuses.
+    func testIntegersADoubleCannotHoldPrintAsTheFloatTheyBecame() throws {
+        for (text, expected) in [
+            ("normal(-9223372036854775807, 1)", "normal(-9.223372036854776e+18, 1)"),
+            ("uniform(0, 9007199254740993)", "uniform(0, 9007199254740992.0)"),
+            ("uniform(-9223372036854775807, 0, discrete=True)", "uniform(-9.223372036854776e+18, 0.0, discrete=True)"),
+            ("uniform(0, 9007199254740992)", "uniform(0, 9007199254740992)"),
+        ] {
+            let dimension = try PriorExpression.parse(text, name: "/x")
+            XCTAssertEqual(dimension.priorString, expected)
+            XCTAssertEqual(try PriorExpression.parse(dimension.priorString, name: "/x"), dimension, text)
+        }
+    }
 }
