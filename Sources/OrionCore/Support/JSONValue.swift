@@ -71,7 +71,9 @@ extension JSONValue: Codable {
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else if let value = try? container.decode(Int.self) {
-            self = .int(value)
+            // `-0` decodes as the integer 0; it was written for the double -0.0, whose sign is kept.
+            let negativeZero = value == 0 && (try? container.decode(Double.self))?.sign == .minus
+            self = negativeZero ? .double(-0.0) : .int(value)
         } else if let value = try? container.decode(Double.self) {
             self = .double(value)
         } else if let value = try? container.decode([JSONValue].self) {

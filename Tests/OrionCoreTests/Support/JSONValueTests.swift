@@ -71,4 +71,13 @@ final class JSONValueTests: XCTestCase {
         let data = try JSONEncoder().encode(value)
         XCTAssertEqual(try JSONDecoder().decode(JSONValue.self, from: data), value)
     }
+
+    /// Found by fuzzing: `-0.0` is written `-0`, which read back as the integer 0 and lost its sign.
+    func testNegativeZeroKeepsItsSignThroughCodable() throws {
+        let data = try JSONEncoder().encode(JSONValue.array([.double(-0.0), .int(0), .double(0)]))
+        let decoded = try JSONDecoder().decode(JSONValue.self, from: data)
+        XCTAssertEqual(decoded.pythonRepr, "[-0.0, 0, 0]")
+        let result = try JSONDecoder().decode(TrialResult.self, from: JSONEncoder().encode(TrialResult.objective(-0.0)))
+        XCTAssertEqual(result.value.doubleValue?.sign, .minus)
+    }
 }
