@@ -74,5 +74,10 @@ if Context.environment["ORION_FUZZ"] == "1" {
             dependencies: ["OrionCore", "OrionWorker"],
             path: "Fuzz/ResultsFile"
         ),
+        .executableTarget(
+            name: "fuzz-configuration",
+            dependencies: ["OrionCommands"],
+            path: "Fuzz/Configuration"
+        ),
     ]
 }

@@ -36,8 +36,14 @@ struct ChoicesReader {
         }
     }
 
+    /// The categories of `items`, each checked to be a scalar given once.
+    ///
+    /// - Complexity: O(n): duplicates are found through a set of keys that are equal exactly when
+    ///   ``SpaceDimension/sameCategory(_:_:)`` holds (a number's key is its double value), so that a list of
+    ///   100,000 categories is read at once.
     private func categories(_ items: [PythonLiteral]) throws(SpaceError) -> [JSONValue] {
         var values: [JSONValue] = []
+        var seen: Set<JSONValue> = []
         for item in items {
             guard let value = item.scalar else {
                 throw builder.fail(
@@ -46,7 +52,7 @@ struct ChoicesReader {
                     "a category must be a number, a string, True, False or None, not \(item.display)"
                 )
             }
-            if values.contains(where: { SpaceDimension.sameCategory($0, value) }) {
+            if !seen.insert(value.doubleValue.map(JSONValue.double) ?? value).inserted {
                 throw builder.fail(
                     .invalidArguments,
                     item.column,

@@ -356,4 +356,21 @@ final class PriorExpressionTests: XCTestCase {
             XCTAssertEqual(try PriorExpression.parse(dimension.priorString, name: "/x"), dimension, text)
         }
     }
+
+    /// Duplicate categories used to be found by comparing each with all before it: 50,000 categories took minutes.
+    func testManyCategoriesAreCheckedForDuplicatesAtOnce() throws {
+        let many = (0..<50_000).map(String.init).joined(separator: ", ")
+        let dimension = try PriorExpression.parse("choices([\(many)])", name: "/x")
+        guard case .choices(let values, _) = dimension.prior else { return XCTFail("not choices") }
+        XCTAssertEqual(values.count, 50_000)
+        assertError(
+            "choices([\(many), 49999.0])",
+            .invalidArguments,
+            column: many.count + 12,
+            containing: "49999.0 appears twice"
+        )
+        assertError("choices(['a', 1, 'a'])", .invalidArguments, column: 18, containing: "'a' appears twice")
+        assertError("choices([1.0, True, 1])", .invalidArguments, column: 21, containing: "1 appears twice")
+        XCTAssertNoThrow(try PriorExpression.parse("choices([1, True, '1', None, 0, False, 'None'])", name: "/y"))
+    }
 }
