@@ -66,6 +66,30 @@ final class YAMLLayerReaderTests: XCTestCase {
         )
     }
 
+    /// Found by fuzzing (Fuzz/Findings/configuration-yams-complex-keys-hang): nested complex keys made Yams compose
+    /// for more than ten minutes. They are refused before parsing, with the line.
+    func testComplexKeysAndDeepNestingAreRefusedBeforeParsing() throws {
+        let finding = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/Findings/configuration-yams-complex-keys-hang")
+        let data = try Data(contentsOf: finding)
+        let text = String(decoding: data, as: UTF8.self)
+        XCTAssertTrue(message(text)?.contains("complex mapping keys ('? ...') are not supported") ?? false)
+        XCTAssertEqual(
+            message("experiment:\n  ? max_trials\n  : 10\n"),
+            "\(path):2: complex mapping keys ('? ...') are not supported in a configuration; write plain 'key: value'"
+                + " pairs"
+        )
+        let deep = "experiment: {name: " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "}"
+        XCTAssertEqual(
+            message(deep),
+            "\(path):1: lists or mappings nested more than 32 levels deep; a configuration needs a few levels at most"
+        )
+        // A question mark or brackets inside values and quotes are fine.
+        XCTAssertNil(message("experiment:\n  working_dir: 'what? [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['\n"))
+        XCTAssertNil(message("experiment:\n  working_dir: why?\n"))
+    }
+
     func testEmptyDocumentGivesAnEmptyLayer() throws {
         XCTAssertEqual(try layer(""), ConfigurationLayer())
         XCTAssertEqual(try layer("# nothing\n"), ConfigurationLayer())
