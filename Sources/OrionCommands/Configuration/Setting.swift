@@ -148,19 +148,17 @@ extension Setting {
         experiment path: WritableKeyPath<OrionConfiguration.ExperimentSection, Value> & Sendable
     ) {
         self.init(
-            key: key,
+            key,
             variable: variable,
             deprecatedVariables: deprecatedVariables,
             flags: flags,
             kind: kind,
-            defaultText: defaultText,
+            default: defaultText,
             example: example,
             summary: summary,
-            store: { value, layer in
-                if let value = Value(setting: value) { layer.experiment[keyPath: path] = value }
-            },
-            copy: { layer, configuration in configuration.experiment[keyPath: path] = layer.experiment[keyPath: path] },
-            layerPath: (\ConfigurationLayer.experiment).appending(path: path)
+            layerSection: \.experiment,
+            section: \.experiment,
+            path: path
         )
     }
 
@@ -177,19 +175,17 @@ extension Setting {
         worker path: WritableKeyPath<OrionConfiguration.WorkerSection, Value> & Sendable
     ) {
         self.init(
-            key: key,
+            key,
             variable: variable,
             deprecatedVariables: deprecatedVariables,
             flags: flags,
             kind: kind,
-            defaultText: defaultText,
+            default: defaultText,
             example: example,
             summary: summary,
-            store: { value, layer in
-                if let value = Value(setting: value) { layer.worker[keyPath: path] = value }
-            },
-            copy: { layer, configuration in configuration.worker[keyPath: path] = layer.worker[keyPath: path] },
-            layerPath: (\ConfigurationLayer.worker).appending(path: path)
+            layerSection: \.worker,
+            section: \.worker,
+            path: path
         )
     }
 
@@ -205,19 +201,50 @@ extension Setting {
         storage path: WritableKeyPath<OrionConfiguration.StorageSection, Value> & Sendable
     ) {
         self.init(
-            key: key,
+            key,
             variable: variable,
             deprecatedVariables: [],
+            flags: flags,
+            kind: kind,
+            default: defaultText,
+            example: example,
+            summary: summary,
+            layerSection: \.storage,
+            section: \.storage,
+            path: path
+        )
+    }
+
+    /// Declares a setting stored at `path` of one section, the same in a layer and in the resolved configuration.
+    private init<Section, Value: SettingField>(
+        _ key: String,
+        variable: String?,
+        deprecatedVariables: [String],
+        flags: [String],
+        kind: Kind,
+        default defaultText: String,
+        example: String,
+        summary: String,
+        layerSection: WritableKeyPath<ConfigurationLayer, Section> & Sendable,
+        section: WritableKeyPath<OrionConfiguration, Section> & Sendable,
+        path: WritableKeyPath<Section, Value> & Sendable
+    ) {
+        self.init(
+            key: key,
+            variable: variable,
+            deprecatedVariables: deprecatedVariables,
             flags: flags,
             kind: kind,
             defaultText: defaultText,
             example: example,
             summary: summary,
             store: { value, layer in
-                if let value = Value(setting: value) { layer.storage[keyPath: path] = value }
+                if let value = Value(setting: value) { layer[keyPath: layerSection][keyPath: path] = value }
             },
-            copy: { layer, configuration in configuration.storage[keyPath: path] = layer.storage[keyPath: path] },
-            layerPath: (\ConfigurationLayer.storage).appending(path: path)
+            copy: { layer, configuration in
+                configuration[keyPath: section][keyPath: path] = layer[keyPath: layerSection][keyPath: path]
+            },
+            layerPath: layerSection.appending(path: path)
         )
     }
 }
