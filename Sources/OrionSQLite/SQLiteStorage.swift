@@ -140,14 +140,14 @@ public final class SQLiteStorage: Storage {
             )
         case .SQLITE_NOTADB:
             return StorageError(
-                .backend,
+                .schema,
                 "\(what): the file is not an Oríon database, or it is corrupted (\(message)); give the path of an "
                     + "Oríon SQLite database, or a new file",
                 underlying: error
             )
         case .SQLITE_CORRUPT:
             return StorageError(
-                .backend,
+                .schema,
                 "\(what): the database is corrupted (\(message)); restore it from a copy (with no orion running, "
                     + "the .db file alone is a complete copy), or use another file",
                 underlying: error

@@ -129,11 +129,13 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertTrue(error?.message.contains(path) ?? false, error?.message ?? "")
     }
 
-    func testAFileThatIsNotADatabaseIsABackendErrorNamingIt() async throws {
+    /// An Oríon PickledDB file (or any file that is not SQLite) is refused at once, naming it; retrying would not help.
+    func testAFileThatIsNotADatabaseIsASchemaErrorNamingIt() async throws {
         let path = directory + "/orion_db.pkl"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data(repeating: 0x80, count: 4096).write(to: URL(fileURLWithPath: path))
-        let error = await expectStorageError(.backend) { _ = try SQLiteStorage(path: path) }
+        let error = await expectStorageError(.schema) { _ = try SQLiteStorage(path: path) }
+        XCTAssertEqual(error?.isTransient, false)
         XCTAssertTrue(error?.message.contains(path) ?? false, error?.message ?? "")
         XCTAssertNotNil(error?.underlying)
     }
@@ -182,6 +184,7 @@ final class SQLiteStorageTests: XCTestCase {
             XCTFail("a corrupted database was read without an error")
         } catch let error as StorageError {
             message = error.message
+            XCTAssertFalse(error.isTransient, "a corrupted file must not be retried for minutes: \(error.code)")
         }
         XCTAssertFalse(message.contains("newer version"), message)
         XCTAssertTrue(message.contains("corrupted"), message)

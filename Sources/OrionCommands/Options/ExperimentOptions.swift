@@ -34,7 +34,7 @@ struct ExperimentOptions: ParsableArguments {
     )
     var storage: String?
 
-    @Flag(name: .long, help: "Print the cause of errors in full.")
+    @Flag(name: .long, help: "Print the chain of causes under an error, one line each.")
     var verbose = false
 
     /// Each setting's flag value, by key (`nil` when the flag is not given).

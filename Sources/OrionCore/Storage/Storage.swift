@@ -284,7 +284,8 @@ public struct StorageError: OrionError {
         case invalidAddress
         /// The database could not be opened, read or written.
         case backend
-        /// The database was written by a newer, incompatible version, or is not an Oríon database.
+        /// The database cannot be used as it is: written by a newer, incompatible version, not an Oríon database, or
+        /// corrupted. Retrying does not help (not ``StorageError/isTransient``).
         case schema
     }
 
