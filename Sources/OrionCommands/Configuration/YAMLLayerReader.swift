@@ -171,6 +171,11 @@ struct YAMLLayerReader {
             case Tag.Name.null.rawValue: return .null
             case Tag.Name.bool.rawValue: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
             case Tag.Name.int.rawValue:
+                if scalar.string.contains(":") {
+                    // YAML 1.1's base 60 (`1:30` is 90): Yams traps when it overflows, so it is computed here.
+                    return Self.sexagesimal(scalar.string).map(JSONValue.int)
+                        ?? node.float.map(JSONValue.double) ?? .string(scalar.string)
+                }
                 if let value = node.int { return .int(value) }
                 return node.float.map(JSONValue.double) ?? .string(scalar.string)
             case Tag.Name.float.rawValue: return node.float.map(JSONValue.double) ?? .string(scalar.string)
@@ -185,6 +190,28 @@ struct YAMLLayerReader {
         case .alias:
             return .null
         }
+    }
+
+    /// The value of a base-60 integer such as `-1:30` (YAML 1.1), or `nil` when it is not one or does not fit in
+    /// an `Int`.
+    static func sexagesimal(_ text: String) -> Int? {
+        var digits = Substring(text.filter { $0 != "_" })
+        var sign = 1
+        if let first = digits.first, first == "-" || first == "+" {
+            sign = first == "-" ? -1 : 1
+            digits = digits.dropFirst()
+        }
+        var value = 0
+        for part in digits.split(separator: ":", omittingEmptySubsequences: false) {
+            guard !part.isEmpty, part.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(part) else {
+                return nil
+            }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 60)
+            let (sum, carry) = shifted.addingReportingOverflow(number)
+            guard !overflow, !carry else { return nil }
+            value = sum
+        }
+        return sign * value
     }
 
     /// Whether `node` is YAML's null (`~`, `null`, or nothing).

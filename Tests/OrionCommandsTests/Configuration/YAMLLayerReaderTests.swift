@@ -90,6 +90,15 @@ final class YAMLLayerReaderTests: XCTestCase {
         XCTAssertNil(message("experiment:\n  working_dir: why?\n"))
     }
 
+    /// Found by fuzzing: a base-60 integer too large for 64 bits (`!!int 615:000:...`) trapped inside Yams.
+    func testBaseSixtyIntegersAreReadWithoutOverflowing() throws {
+        XCTAssertEqual(try layer("experiment:\n  max_trials: !!int 1:30\n").experiment.maxTrials, 90)
+        XCTAssertNotNil(message("experiment:\n  max_trials: !!int 615:000:00:000:00:00:000:00:7:000:04\n"))
+        XCTAssertNotNil(message("experiment:\n  name: !!int 615:000:00:000:00:00:000:00:7:000:04\n"))
+        XCTAssertEqual(YAMLLayerReader.sexagesimal("-1:00:01"), -3601)
+        XCTAssertNil(YAMLLayerReader.sexagesimal("1::2"))
+    }
+
     func testEmptyDocumentGivesAnEmptyLayer() throws {
         XCTAssertEqual(try layer(""), ConfigurationLayer())
         XCTAssertEqual(try layer("# nothing\n"), ConfigurationLayer())
