@@ -22,29 +22,23 @@ public struct ExperimentStats: Sendable, Hashable {
     /// Number of trials in any status.
     public var total: Int { countsByStatus.values.reduce(0, +) }
 
-    /// Computes the stats of `trials` of `experiment`.
+    /// Computes the stats of `trials` of `experiment` by reading each one (``TrialSummary/init(trials:)``).
     public init(experiment: Experiment, trials: [Trial]) {
-        var counts: [TrialStatus: Int] = [:]
-        var best: Trial?
-        var finish: Date?
-        var sum: TimeInterval = 0
-        for trial in trials {
-            counts[trial.status, default: 0] += 1
-            guard trial.status == .completed else { continue }
-            if let objective = trial.objective, !objective.isNaN {
-                if best == nil || objective < (best?.objective ?? .infinity) { best = trial }
-            }
-            if let end = trial.endTime {
-                finish = max(finish ?? end, end)
-                if let start = trial.startTime { sum += end.timeIntervalSince(start) }
-            }
-        }
-        self.countsByStatus = counts
-        self.bestTrial = best
-        self.startTime = experiment.metadata.datetime
-        self.finishTime = finish
-        self.sumOfTrialsTime = sum
-        self.maxTrials = experiment.maxTrials
+        self.init(experiment: experiment, summary: TrialSummary(trials: trials))
+    }
+
+    /// The stats of `experiment` from its storage's ``TrialSummary``, without reading every trial.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment.
+    ///   - summary: its trials' summary (`Storage.summary(of:)`).
+    public init(experiment: Experiment, summary: TrialSummary) {
+        countsByStatus = summary.counts.filter { $0.value > 0 }
+        bestTrial = summary.bestTrial
+        startTime = experiment.metadata.datetime
+        finishTime = summary.lastEndTime
+        sumOfTrialsTime = summary.completedTrialsTime
+        maxTrials = experiment.maxTrials
     }
 
     /// Whether the experiment reached `maxTrials` completed trials.

@@ -63,12 +63,16 @@ public struct ExperimentSummary: Codable, Sendable, Hashable {
 
     /// The same figures as ``ExperimentStats`` (what the CLI's `Stats` block prints).
     public var stats: ExperimentStats {
-        var stats = ExperimentStats(experiment: experiment, trials: [])
-        stats.countsByStatus = countsByStatus
-        stats.bestTrial = bestTrial
+        var stats = ExperimentStats(
+            experiment: experiment,
+            summary: TrialSummary(
+                counts: countsByStatus,
+                bestTrial: bestTrial,
+                lastEndTime: finishTime,
+                completedTrialsTime: sumOfTrialsTime
+            )
+        )
         stats.startTime = startTime
-        stats.finishTime = finishTime
-        stats.sumOfTrialsTime = sumOfTrialsTime
         return stats
     }
 
