@@ -305,10 +305,9 @@ final class AlgorithmDriverTests: XCTestCase {
         let algorithm = try JSONEncoder().encode(
             try Sequence(options: Sequence.Options(), context: AlgorithmContext(space: experiment.space))
         )
-        var known = KnownTrials()
-        known.insert("a")
+        // `known` as earlier versions wrote it: base64 of 8-byte fingerprints (here one).
         let text =
-            "{ \"known\" : \"\(known.encoded)\",\n \"algorithm\" : \(String(decoding: algorithm, as: UTF8.self)) , "
+            "{ \"known\" : \"AQIDBAUGBwg=\",\n \"algorithm\" : \(String(decoding: algorithm, as: UTF8.self)) , "
             + "\"configuration\": {\"step\": 1, \"modulo\": 1000, \"repeat\": false, \"done_after\": null}, "
             + "\"name\": \"sequence\" }"
         let driver = try AlgorithmDriver(experiment: experiment, factory: factory, state: Data(text.utf8))
