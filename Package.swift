@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "orion", targets: ["orion"]),
         .library(name: "OrionCore", targets: ["OrionCore"]),
+        .library(name: "OrionNumerics", targets: ["OrionNumerics"]),
         .library(name: "OrionAlgorithms", targets: ["OrionAlgorithms"]),
         .library(name: "OrionSQLite", targets: ["OrionSQLite"]),
         .library(name: "OrionWorker", targets: ["OrionWorker"]),
@@ -19,7 +20,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "OrionCore"),
-        .target(name: "OrionAlgorithms", dependencies: ["OrionCore"]),
+        .target(name: "OrionNumerics"),
+        .target(name: "OrionAlgorithms", dependencies: ["OrionCore", "OrionNumerics"]),
         .target(
             name: "OrionSQLite",
             dependencies: ["OrionCore", .product(name: "GRDB", package: "GRDB.swift")]
