@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "OrionSQLite", targets: ["OrionSQLite"]),
         .library(name: "OrionWorker", targets: ["OrionWorker"]),
         .library(name: "OrionTesting", targets: ["OrionTesting"]),
+        .library(name: "OrionBenchmark", targets: ["OrionBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +37,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "orion", dependencies: ["OrionCommands"]),
+        .target(
+            name: "OrionBenchmark",
+            dependencies: ["OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionWorker"]
+        ),
         .target(name: "OrionTesting", dependencies: ["OrionCore", "OrionAlgorithms"]),
         .executableTarget(
             name: "OrionBenchmarks",
@@ -58,6 +63,7 @@ let package = Package(
             name: "OrionCommandsTests",
             dependencies: ["OrionCommands", "OrionSQLite", "OrionWorker", "OrionTesting"]
         ),
+        .testTarget(name: "OrionBenchmarkTests", dependencies: ["OrionBenchmark", "OrionTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )
