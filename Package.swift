@@ -31,7 +31,7 @@ let package = Package(
         .target(
             name: "OrionCommands",
             dependencies: [
-                "OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionWorker",
+                "OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionWorker", "OrionBenchmark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]

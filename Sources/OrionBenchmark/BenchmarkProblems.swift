@@ -119,7 +119,8 @@ public enum BenchmarkProblems {
         ],
         optimum: 0,
         defaultBudget: budget,
-        summary: "mixed: 2 real, 1 integer in [0, 10], 1 categorical of 3 that moves the real optimum"
+        summary: "mixed: 2 real, 1 integer in [0, 10], 1 categorical of 3 that moves the real optimum",
+        dimensionOrder: ["x1", "x2", "k", "c"]
     ) { point throws(BenchmarkError) in
         let category = try point.category("c")
         guard let shift = TestFunctions.mixedShifts[category] else {
@@ -142,7 +143,8 @@ public enum BenchmarkProblems {
         ],
         optimum: 0.2,
         defaultBudget: budget,
-        summary: "training-like: log learning rate and weight decay, momentum, log integer batch size; a ridge"
+        summary: "training-like: log learning rate and weight decay, momentum, log integer batch size; a ridge",
+        dimensionOrder: ["lr", "weight_decay", "momentum", "batch_size"]
     ) { point throws(BenchmarkError) in
         TestFunctions.lrLike(
             lr: try point.real("lr"),

@@ -17,6 +17,8 @@ public struct BenchmarkTask: Sendable {
     public var defaultBudget: Int
     /// One line on what the task is, for `orion benchmark list` and the result files' notes.
     public var summary: String
+    /// The dimension names in the order the task's definition lists them (problems.json's `dims`).
+    public var dimensionOrder: [String]
     private let function: @Sendable (Point) throws(BenchmarkError) -> Double
 
     /// Creates a task.
@@ -27,6 +29,7 @@ public struct BenchmarkTask: Sendable {
     ///   - optimum: the known minimum, if any.
     ///   - defaultBudget: trials per run when none is given.
     ///   - summary: one line describing the task.
+    ///   - dimensionOrder: the dimension names in the definition's order; sorted names when `nil`.
     ///   - function: the objective, reading the point's values by dimension name.
     public init(
         name: String,
@@ -34,6 +37,7 @@ public struct BenchmarkTask: Sendable {
         optimum: Double?,
         defaultBudget: Int,
         summary: String,
+        dimensionOrder: [String]? = nil,
         function: @escaping @Sendable (Point) throws(BenchmarkError) -> Double
     ) {
         self.name = name
@@ -41,6 +45,7 @@ public struct BenchmarkTask: Sendable {
         self.optimum = optimum
         self.defaultBudget = defaultBudget
         self.summary = summary
+        self.dimensionOrder = dimensionOrder ?? priors.keys.sorted()
         self.function = function
     }
 
@@ -49,6 +54,24 @@ public struct BenchmarkTask: Sendable {
     /// - Returns: the space.
     /// - Throws: `SpaceError` when a prior does not parse (a defect of the task).
     public func space() throws -> Space { try Space(priors: priors) }
+
+    /// The dimensions as `peers/summarize.py` lists them: `x1:f, k:i, c:c, lr:f(log)` (real, integer,
+    /// categorical; `(log)` for a log scale; `[3]` for a vector of 3), in ``dimensionOrder``.
+    public var dimensionsSummary: String {
+        guard let space = try? space() else { return "" }
+        return dimensionOrder.compactMap { name in
+            guard let dimension = space[name] else { return nil }
+            let letter =
+                switch dimension.kind {
+                case .real: "f"
+                case .integer: "i"
+                case .categorical: "c"
+                case .fidelity: "fidelity"
+                }
+            let shape = dimension.shape.isEmpty ? "" : "[\(dimension.shape.map(String.init).joined(separator: ","))]"
+            return "\(name):\(letter)\(dimension.isLogScale ? "(log)" : "")\(shape)"
+        }.joined(separator: ", ")
+    }
 
     /// The objective at `parameters`.
     ///

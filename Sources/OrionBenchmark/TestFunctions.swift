@@ -115,3 +115,55 @@ public enum TestFunctions {
         return 0.2 + 0.5 * (a + 1.5) * (a + 1.5) + 5 * over * over + 0.1 * decay * decay + 0.05 * (b - 6) * (b - 6)
     }
 }
+
+extension TestFunctions {
+    /// Eggholder in any dimension, as Oríon sums it over consecutive pairs:
+    /// `Σ −(xᵢ₊₁ + 47)·sin √|xᵢ/2 + xᵢ₊₁ + 47| − xᵢ·sin √|xᵢ − (xᵢ₊₁ + 47)|`.
+    public static func eggholder(_ x: [Double]) -> Double {
+        var total = 0.0
+        for i in 0..<(x.count - 1) {
+            let a = x[i]
+            let b = x[i + 1] + 47
+            total += -b * sin(abs(a / 2 + b).squareRoot()) - a * sin(abs(a - b).squareRoot())
+        }
+        return total
+    }
+
+    /// Carrom table: `−(1/30)·exp(2·|1 − √(x1² + x2²)/π|)·cos²(x1)·cos²(x2)`.
+    public static func carromTable(_ x1: Double, _ x2: Double) -> Double {
+        let c1 = cos(x1)
+        let c2 = cos(x2)
+        return -exp(2 * abs(1 - (x1 * x1 + x2 * x2).squareRoot() / Double.pi)) * c1 * c1 * c2 * c2 / 30
+    }
+
+    /// Oríon's Forrester: `(αx − 2)²·sin(βx − 4)` (the classic one is α = 6, β = 12).
+    public static func forrester(_ x: Double, alpha: Double, beta: Double) -> Double {
+        let a = alpha * x - 2
+        return a * a * sin(beta * x - 4)
+    }
+
+    /// The minimum of a one-dimensional `function` on `[low, high]`: the best of 10,001 evenly spaced points,
+    /// refined by golden-section search between its neighbours.
+    public static func minimum(of function: (Double) -> Double, from low: Double, to high: Double) -> Double {
+        let count = 10_000
+        let step = (high - low) / Double(count)
+        var bestIndex = 0
+        var best = function(low)
+        for index in 1...count {
+            let value = function(low + Double(index) * step)
+            if value < best {
+                best = value
+                bestIndex = index
+            }
+        }
+        var a = max(low, low + Double(bestIndex - 1) * step)
+        var b = min(high, low + Double(bestIndex + 1) * step)
+        let ratio = (5.0.squareRoot() - 1) / 2
+        for _ in 0..<100 {
+            let c = b - ratio * (b - a)
+            let d = a + ratio * (b - a)
+            if function(c) < function(d) { b = d } else { a = c }
+        }
+        return min(best, function((a + b) / 2))
+    }
+}

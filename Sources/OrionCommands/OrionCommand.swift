@@ -13,7 +13,7 @@ public struct OrionCommand: AsyncParsableCommand {
             Then:        orion status    orion info -n demo    orion list
             """,
         version: "orion \(OrionVersion.current)",
-        subcommands: [Hunt.self, InitOnly.self, Insert.self, List.self, Status.self, Info.self]
+        subcommands: [Hunt.self, InitOnly.self, Insert.self, List.self, Status.self, Info.self, Benchmark.self]
     )
 
     /// `-V`: Oríon's short form of `--version`.

@@ -1,0 +1,206 @@
+import ArgumentParser
+import Foundation
+import OrionAlgorithms
+import OrionBenchmark
+import OrionCore
+
+/// `orion benchmark`: run algorithms on the comparison problems and Oríon's tasks, and tabulate the results with
+/// the peers' (Oríon's `orion.benchmark`, as commands).
+struct Benchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run algorithms on benchmark tasks and compare them with the peers' results.",
+        discussion: """
+            orion benchmark run --algorithms random --problems branin,hartmann6 --budget 100 --seeds 0-9 --out DIR
+            orion benchmark table DIR ../shared/bench/results --out summary.md
+            orion benchmark list
+            """,
+        subcommands: [BenchmarkRunCommand.self, BenchmarkTableCommand.self, BenchmarkListCommand.self]
+    )
+}
+
+/// `orion benchmark run`: tasks × algorithms × worker counts, each over seeds, one result file per configuration.
+struct BenchmarkRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run algorithms on tasks in process; write one result file per algorithm, task and worker count."
+    )
+
+    @Option(help: "Algorithms, comma-separated (names of `orion hunt`'s algorithms).")
+    var algorithms = "random"
+
+    @Option(
+        help:
+            "Tasks, comma-separated: comparison problems (branin, ...) or Oríon's (RosenBrock:dim=3); all nine problems by default."
+    )
+    var problems: String?
+
+    @Option(help: "Trials per run; each task's default (100 for the problems, 20 for Oríon's tasks) when not given.")
+    var budget: Int?
+
+    @Option(help: "Seeds: a range 0-9, a list 0,3,5, or both (0-4,7).")
+    var seeds = "0-9"
+
+    @Option(help: "Concurrent workers per run, comma-separated: one configuration per count (e.g. 1,2,4).")
+    var workers = "1"
+
+    @Option(help: "Where each run keeps its experiment: memory or sqlite (a fresh file per run).")
+    var storage: BenchmarkStorage = .memory
+
+    @Option(help: "Directory for the result files (<framework>_<algorithm>_<task>.json).")
+    var out: String
+
+    @Flag(name: .shortAndLong, help: "Print the chain of causes of an error.")
+    var verbose = false
+
+    func run() async throws {
+        try await CommandRunner.run(verbose: verbose) {
+            let plan = try BenchmarkPlan(
+                algorithms: algorithms,
+                problems: problems,
+                budget: budget,
+                seeds: seeds,
+                workers: workers,
+                storage: storage
+            )
+            let runner = BenchmarkRunner()
+            for configuration in plan.configurations {
+                let file = try await runner.runAll(configuration, seeds: plan.seeds)
+                let path = try file.write(to: out)
+                StandardStream.emit(BenchmarkPlan.line(for: file, path: path) + "\n")
+            }
+        }
+    }
+}
+
+/// `orion benchmark table`: the markdown regret tables of result files, ours and the peers' merged.
+struct BenchmarkTableCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "table",
+        abstract: "Merge result files (ours and the peers') into the markdown regret tables of summarize.py."
+    )
+
+    @Argument(help: "Directories of result files (*.json); a later file replaces an earlier one of the same name.")
+    var directories: [String]
+
+    @Option(help: "Also write the table to this file.")
+    var out: String?
+
+    @Flag(name: .shortAndLong, help: "Print the chain of causes of an error.")
+    var verbose = false
+
+    func run() async throws {
+        try await CommandRunner.run(verbose: verbose) {
+            let table = BenchmarkTable(files: try BenchmarkTable.load(directories: directories))
+            guard !table.files.isEmpty else {
+                throw UsageError(
+                    "no result files in \(directories.joined(separator: ", ")); write some with orion benchmark run --out DIR"
+                )
+            }
+            let text = table.markdown
+            if let out {
+                try text.write(toFile: out, atomically: true, encoding: .utf8)
+            }
+            StandardStream.emit(text)
+        }
+    }
+}
+
+/// `orion benchmark list`: the tasks and algorithms `orion benchmark run` accepts.
+struct BenchmarkListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the benchmark tasks (with their optimum and default budget) and the algorithms."
+    )
+
+    func run() {
+        var lines = ["tasks:"]
+        let width = BenchmarkTasks.all.map(\.name.count).max() ?? 0
+        for task in BenchmarkTasks.all {
+            let optimum = task.optimum.map { PythonFloat.repr($0) } ?? "unknown"
+            lines.append(
+                "  \(task.name.padding(toLength: width, withPad: " ", startingAt: 0))  budget \(task.defaultBudget),"
+                    + " optimum \(optimum): \(task.summary)"
+            )
+        }
+        lines.append("algorithms: " + AlgorithmRegistry.standard.names.joined(separator: ", "))
+        print(lines.joined(separator: "\n"))
+    }
+}
+
+extension BenchmarkStorage: ExpressibleByArgument {}
+
+/// The configurations of one `orion benchmark run`, checked before anything runs.
+struct BenchmarkPlan {
+    var configurations: [BenchmarkConfiguration]
+    var seeds: [Int]
+
+    init(
+        algorithms: String,
+        problems: String?,
+        budget: Int?,
+        seeds: String,
+        workers: String,
+        storage: BenchmarkStorage
+    ) throws {
+        let names = Self.list(algorithms)
+        guard !names.isEmpty else { throw UsageError("--algorithms is empty; give e.g. --algorithms random,tpe") }
+        let configs = try names.map { try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: $0)) }
+            .map { AlgorithmConfig(name: $0.name) }
+        let tasks = try problems.map { try Self.list($0).map { try BenchmarkTasks.task($0) } } ?? BenchmarkProblems.all
+        guard !tasks.isEmpty else { throw UsageError("--problems is empty; give e.g. --problems branin,hartmann6") }
+        if let budget, budget < 1 { throw UsageError("--budget must be at least 1, got \(budget)") }
+        self.seeds = try Self.seeds(seeds)
+        let counts = try Self.list(workers).map { text in
+            guard let count = Int(text), count >= 1 else {
+                throw UsageError("--workers takes counts of at least 1 separated by commas (1,2,4), got '\(text)'")
+            }
+            return count
+        }
+        var configurations: [BenchmarkConfiguration] = []
+        for task in tasks {
+            for algorithm in configs {
+                for count in counts {
+                    configurations.append(
+                        BenchmarkConfiguration(
+                            algorithm: algorithm,
+                            task: task,
+                            budget: budget,
+                            workers: count,
+                            storage: storage
+                        )
+                    )
+                }
+            }
+        }
+        self.configurations = configurations
+    }
+
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// `0-9`, `0,3,5` or `0-4,7`: the seeds, in order, without repeats.
+    static func seeds(_ text: String) throws -> [Int] {
+        var seeds: [Int] = []
+        let usage = "--seeds takes a range 0-9, a list 0,3,5 or both (0-4,7) of non-negative integers, got '\(text)'"
+        for part in list(text) {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+            guard bounds.count <= 2, let low = Int(bounds[0]), low >= 0 else { throw UsageError(usage) }
+            let high = bounds.count == 2 ? Int(bounds[1]) : low
+            guard let high, high >= low, high - low < 100_000 else { throw UsageError(usage) }
+            for seed in low...high where !seeds.contains(seed) { seeds.append(seed) }
+        }
+        guard !seeds.isEmpty else { throw UsageError(usage) }
+        return seeds
+    }
+
+    /// One line per written file: the configuration, the median final regret and the median wall time.
+    static func line(for file: BenchmarkResultFile, path: String) -> String {
+        let finals = file.runs.compactMap { $0.bestSoFar.last }.map { $0 - (file.optimum ?? 0) }.sorted()
+        let walls = file.runs.map(\.wallSeconds).sorted()
+        let regret = finals.isEmpty ? "-" : BenchmarkTable.format(max(finals[finals.count / 2], 0))
+        let wall = walls.isEmpty ? 0 : walls[walls.count / 2]
+        return "\(file.algorithm) on \(file.problem): \(file.runs.count) runs of \(file.budget) trials,"
+            + " median regret \(regret), median wall \(String(format: "%.3f", wall)) s -> \(path)"
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import XCTest
+
+@testable import OrionBenchmark
+
+final class BenchmarkTableTests: XCTestCase {
+    /// The table of the fixture's files (peers' measured results and ours) is, byte for byte, what the peers'
+    /// summarize.py wrote for them (Tests/Fixtures/benchmark/make_table_fixture.py).
+    func testTableIsTheTextOfSummarizePy() throws {
+        let directory = try BenchmarkFixtures.path("results")
+        let expected = try String(contentsOfFile: try BenchmarkFixtures.path("expected_summary.md"), encoding: .utf8)
+        let table = BenchmarkTable(files: try BenchmarkTable.load(directories: [directory]))
+        XCTAssertEqual(table.files.count, 13)
+        XCTAssertEqual(table.markdown, expected)
+    }
+
+    /// Ranks, medians and the row order: ties share the average rank, rows go by median regret at 100 trials.
+    func testRanksAndOrderFollowTheMedianRegret() throws {
+        let table = BenchmarkTable(files: try BenchmarkTable.load(directories: [try BenchmarkFixtures.path("results")]))
+        let branin = try XCTUnwrap(table.sections.first { $0.problem == "branin" })
+        XCTAssertEqual(branin.rows.map(\.label).first, "optuna/gp")
+        let ours = branin.rows.filter { $0.label.hasPrefix("swift-orion/") }
+        XCTAssertEqual(ours.map { $0.rank[100] }, [4.5, 4.5])
+        XCTAssertEqual(table.sections.map(\.problem), ["branin", "mixed_cat_int", "lr_like"])
+        XCTAssertEqual(table.meanRanks.first?.label, "optuna/gp")
+    }
+
+    /// A later file of the same framework, algorithm and problem replaces the earlier one.
+    func testLaterFileReplacesAnEarlierOne() {
+        let first = BenchmarkResultFile(
+            algorithm: "random",
+            problem: "branin",
+            optimum: 0.39788735772973816,
+            budget: 2,
+            notes: "",
+            runs: [BenchmarkRun(seed: 0, wallSeconds: 1, values: [3, 2], bestParams: [:])]
+        )
+        var second = first
+        second.runs = [BenchmarkRun(seed: 0, wallSeconds: 1, values: [5, 1], bestParams: [:])]
+        let table = BenchmarkTable(files: [first, second])
+        XCTAssertEqual(table.files, [second])
+        let regret = try? XCTUnwrap(table.sections.first?.rows.first?.median[100])
+        XCTAssertEqual(regret ?? 0, 1 - 0.39788735772973816, accuracy: 1e-15)
+    }
+
+    /// Numbers are written as summarize.py's fmt writes them.
+    func testFormatMatchesPythonFormatting() {
+        XCTAssertEqual(BenchmarkTable.format(0), "0")
+        XCTAssertEqual(BenchmarkTable.format(1.35e-05), "1.35e-05")
+        XCTAssertEqual(BenchmarkTable.format(0.04024), "0.04024")
+        XCTAssertEqual(BenchmarkTable.format(853.5), "853.5")
+        XCTAssertEqual(BenchmarkTable.format(2800.4), "2.80e+03")
+        XCTAssertEqual(BenchmarkTable.format(0.001), "0.001")
+        XCTAssertEqual(BenchmarkTable.format(872.0), "872")
+        XCTAssertEqual(BenchmarkTable.format(.infinity), "inf")
+    }
+
+    /// Sums are correctly rounded (as statistics.mean's exact sum), where adding in order loses the small terms.
+    func testExactSumKeepsWhatNaiveAdditionLoses() {
+        XCTAssertEqual(Statistics.exactSum([1e16, 1, -1e16]), 1)
+        XCTAssertEqual(Statistics.exactSum([0.1, 0.2, 0.3]), 0.6)
+        XCTAssertNotEqual([0.1, 0.2, 0.3].reduce(0, +), 0.6)
+        XCTAssertEqual(Statistics.median([3, 1, 2, 10]), 2.5)
+        XCTAssertEqual(Statistics.ranks([2, 1, 2, 3]), [2.5, 1, 2.5, 4])
+    }
+
+    /// A directory that does not exist is an error naming it; JSON files without runs are skipped.
+    func testLoadRefusesAMissingDirectoryAndSkipsOtherJSON() throws {
+        XCTAssertThrowsError(try BenchmarkTable.load(directories: ["/nonexistent/orion-bench"])) { error in
+            XCTAssertTrue("\(error)".contains("/nonexistent/orion-bench"))
+        }
+        let directory = FileManager.default.temporaryDirectory.path + "/orion-table-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data(#"{"something": 1}"#.utf8).write(to: URL(fileURLWithPath: directory + "/other.json"))
+        XCTAssertEqual(try BenchmarkTable.load(directories: [directory]).count, 0)
+        try Data(#"{"runs": 1}"#.utf8).write(to: URL(fileURLWithPath: directory + "/bad.json"))
+        XCTAssertThrowsError(try BenchmarkTable.load(directories: [directory]))
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import OrionTesting
+import XCTest
+
+/// `orion benchmark run`, `table` and `list` through the built binary.
+final class BenchmarkEndToEndTests: XCTestCase {
+    private func json(_ path: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    /// A tiny run writes one file per task, algorithm and worker count in the peers' schema; `table` merges them
+    /// with the peers' files into the markdown tables.
+    func testRunThenTableWithThePeers() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let out = sandbox.directory + "/results"
+        let run = try sandbox.run([
+            "benchmark", "run", "--algorithms", "random", "--problems", "branin,mixed_cat_int", "--budget", "12",
+            "--seeds", "0-2", "--workers", "1,2", "--storage", "sqlite", "--out", out,
+        ])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        XCTAssertEqual(
+            names,
+            [
+                "swift-orion_random-sqlite_branin.json", "swift-orion_random-sqlite_mixed_cat_int.json",
+                "swift-orion_random-w2-sqlite_branin.json", "swift-orion_random-w2-sqlite_mixed_cat_int.json",
+            ]
+        )
+        let file = try json(out + "/swift-orion_random-sqlite_branin.json")
+        XCTAssertEqual(file["framework"] as? String, "swift-orion")
+        XCTAssertEqual(file["budget"] as? Int, 12)
+        XCTAssertEqual(file["seeds"] as? [Int], [0, 1, 2])
+        let runs = try XCTUnwrap(file["runs"] as? [[String: Any]])
+        XCTAssertEqual(runs.map { ($0["values"] as? [Double])?.count }, [12, 12, 12])
+        XCTAssertEqual(run.stdout.split(separator: "\n").count, 4, run.stdout)
+
+        let peers = sandbox.directory + "/peers"
+        try FileManager.default.createDirectory(atPath: peers, withIntermediateDirectories: true)
+        var fixtures = URL(fileURLWithPath: "\(#filePath)")
+        for _ in 0..<3 { fixtures.deleteLastPathComponent() }
+        let source = fixtures.appendingPathComponent("Fixtures/benchmark/results/optuna_random_branin.json").path
+        guard FileManager.default.fileExists(atPath: source) else { throw XCTSkip("\(source) not found") }
+        try FileManager.default.copyItem(atPath: source, toPath: peers + "/optuna_random_branin.json")
+        let table = try sandbox.run(["benchmark", "table", out, peers, "--out", sandbox.directory + "/table.md"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertEqual(try String(contentsOfFile: sandbox.directory + "/table.md", encoding: .utf8), table.stdout)
+        XCTAssertTrue(table.stdout.contains("## branin  (optimum 0.3978873577; dims x1:f, x2:f)"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("| optuna/random | 10 | 3.752 | 3.168 |"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("| swift-orion/random-sqlite | 3 |"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("| swift-orion/random-w2-sqlite | 3 |"), table.stdout)
+    }
+
+    /// Mistakes are usage errors (exit 2) with one line naming the valid values.
+    func testUsageErrors() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let unknown = try sandbox.run(["benchmark", "run", "--problems", "nope", "--out", sandbox.directory])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("valid tasks: branin"), unknown.stderr)
+        let seeds = try sandbox.run(["benchmark", "run", "--seeds", "9-1", "--out", sandbox.directory])
+        XCTAssertEqual(seeds.status, 2)
+        let algorithm = try sandbox.run(["benchmark", "run", "--algorithms", "nope", "--out", sandbox.directory])
+        XCTAssertEqual(algorithm.status, 2)
+        XCTAssertTrue(algorithm.stderr.contains("valid algorithms"), algorithm.stderr)
+        let empty = try sandbox.run(["benchmark", "table", sandbox.directory])
+        XCTAssertEqual(empty.status, 2)
+        let list = try sandbox.run(["benchmark", "list"])
+        XCTAssertEqual(list.status, 0)
+        XCTAssertTrue(list.stdout.contains("RosenBrock"), list.stdout)
+    }
+}
