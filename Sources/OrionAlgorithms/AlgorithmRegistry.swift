@@ -9,6 +9,7 @@ public struct AlgorithmRegistry: AlgorithmFactory {
     public static let standard = AlgorithmRegistry(algorithms: [
         RandomSearch.self,
         GridSearch.self,
+        TPE.self,
     ])
 
     /// The algorithm types, by wire name.
