@@ -10,6 +10,7 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         RandomSearch.self,
         GridSearch.self,
         TPE.self,
+        CMAES.self,
     ])
 
     /// The algorithm types, by wire name.
