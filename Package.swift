@@ -54,6 +54,7 @@ let package = Package(
         ),
         .testTarget(name: "OrionCoreTests", dependencies: ["OrionCore", "OrionTesting"]),
         .testTarget(name: "OrionAlgorithmsTests", dependencies: ["OrionAlgorithms", "OrionTesting"]),
+        .testTarget(name: "OrionNumericsTests", dependencies: ["OrionNumerics"]),
         .testTarget(
             name: "OrionSQLiteTests",
             dependencies: ["OrionSQLite", "OrionTesting", .product(name: "GRDB", package: "GRDB.swift")]

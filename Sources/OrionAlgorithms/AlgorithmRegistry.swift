@@ -9,6 +9,8 @@ public struct AlgorithmRegistry: AlgorithmFactory {
     public static let standard = AlgorithmRegistry(algorithms: [
         RandomSearch.self,
         GridSearch.self,
+        TPE.self,
+        CMAES.self,
     ])
 
     /// The algorithm types, by wire name.

@@ -58,7 +58,9 @@ public struct AlgorithmDriver: Sendable {
     /// - Throws: ``AlgorithmError`` `.corruptState` when the state cannot be decoded; the factory's errors.
     public init(experiment: Experiment, factory: any AlgorithmFactory, state: Data) throws {
         let stored = try StoredState(decoding: state)
-        guard stored.name == experiment.algorithm.name, stored.configuration == experiment.algorithm.options else {
+        guard stored.name == experiment.algorithm.name,
+            stored.configuration == StoredState.readBack(experiment.algorithm.options)
+        else {
             let algorithm = try factory.makeAlgorithm(
                 experiment.algorithm,
                 space: experiment.space,
