@@ -2,14 +2,17 @@
 //
 //   swift build -c release --product OrionBenchmarks --product orion
 //   .build/release/OrionBenchmarks [--trials 1000] [--hunt-trials 200] [--noop Tests/Fixtures/noop.sh]
-//                                  [--summary-trials 1000000] [--only a,b,c,d]
+//                                  [--summary-trials 1000000] [--only a,b,c,d,e]
+//                                  [--scaling-workers 1,4,16,64] [--scaling-trials 2000]
 //
 // (a) in-process: suggest + register + reserve + complete on SQLite with a no-op objective, per trial, for
 //     trials 1–100 and 900–1,000, and with --trials 100000 for trials 1–1,000 against 99,001–100,000 (the cost
 //     per trial must stay flat as the experiment grows);
 // (b) `orion hunt` on noop.sh versus spawning noop.sh directly the same number of times;
 // (c) single storage operations;
-// (d) with --summary-trials N: `orion status` and `orion info` on an experiment of N stored trials.
+// (d) with --summary-trials N: `orion status` and `orion info` on an experiment of N stored trials;
+// (e) scaling on SQLite: W `orion hunt` processes at once on one new file share --scaling-trials trials of
+//     noop.sh; aggregate trials per second for each W of --scaling-workers (not part of the default set).
 import Foundation
 import OrionAlgorithms
 import OrionCore
@@ -22,6 +25,8 @@ struct Options {
     var noop: String?
     var summaryTrials = 0
     var only: Set<String> = ["a", "b", "c", "d"]
+    var scalingWorkers = [1, 4, 16, 64]
+    var scalingTrials = 2000
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -32,6 +37,9 @@ struct Options {
             case "--noop": noop = iterator.next()
             case "--summary-trials": summaryTrials = iterator.next().flatMap(Int.init) ?? summaryTrials
             case "--only": only = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
+            case "--scaling-workers":
+                scalingWorkers = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--scaling-trials": scalingTrials = iterator.next().flatMap(Int.init) ?? scalingTrials
             default: print("unknown argument \(argument)")
             }
         }
@@ -271,6 +279,50 @@ func hunt(trials: Int, noop: String) throws {
     print(String(format: "    ratio hunt / bare: %.2f", huntTime.seconds / bare.seconds))
 }
 
+/// (e): `workers` hunts at once on one new SQLite file, `trials` trials of `noop` in all; aggregate trials per second.
+func scaling(workers counts: [Int], trials: Int, noop: String) throws {
+    let executableDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+    let orion = executableDirectory + "/orion"
+    guard FileManager.default.isExecutableFile(atPath: orion) else {
+        print("(e) skipped: \(orion) not built (swift build -c release --product orion)")
+        return
+    }
+    print("(e) scaling on SQLite: W orion hunt processes sharing \(trials) trials of \(noop)")
+    for workers in counts {
+        let directory = FileManager.default.temporaryDirectory.path + "/orion-scaling-bench-\(getpid())-\(workers)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let arguments = [
+            "hunt", "-n", "scaling", "--exp-max-trials", String(trials), "--storage", "sqlite://\(directory)/orion.db",
+            "--working-dir", directory + "/work", "--idle-timeout", "60", noop, "-x~uniform(0, 1)",
+        ]
+        let start = ContinuousClock.now
+        let processes = try (0..<workers).map { _ in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: orion)
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        var failed = 0
+        for process in processes {
+            process.waitUntilExit()
+            if process.terminationStatus != 0 { failed += 1 }
+        }
+        let elapsed = (ContinuousClock.now - start).seconds
+        print(
+            String(
+                format: "    %3d workers: %.2f s, %.0f trials/s%@",
+                workers,
+                elapsed,
+                Double(trials) / elapsed,
+                failed > 0 ? " (\(failed) exited with an error)" as NSString : "" as NSString
+            )
+        )
+    }
+}
+
 let options = Options(arguments: CommandLine.arguments)
 if options.only.contains("a") {
     try await inProcess(trials: options.trials, inMemory: false)
@@ -285,3 +337,10 @@ if options.only.contains("b") {
     try hunt(trials: options.huntTrials, noop: noop)
 }
 if options.only.contains("d"), options.summaryTrials > 0 { try await summaries(count: options.summaryTrials) }
+if options.only.contains("e") {
+    let noop =
+        options.noop
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path + "/Tests/Fixtures/noop.sh"
+    try scaling(workers: options.scalingWorkers, trials: options.scalingTrials, noop: noop)
+}

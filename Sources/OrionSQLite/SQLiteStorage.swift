@@ -6,10 +6,10 @@ import Synchronization
 /// The default storage: one SQLite file in WAL mode, shared by any number of worker processes on one machine.
 ///
 /// Every write is one `BEGIN IMMEDIATE` transaction, so reservations and compare-and-set updates are atomic
-/// across processes; waiting for another process's write uses SQLite's busy timeout. Calls run synchronously on
-/// the caller's thread (GRDB's writer queue executes them in place when it is free): this halves the cost of a
-/// transaction, at the price of blocking that thread while another process holds the write lock, which with a
-/// sane algorithm lasts milliseconds (see docs/storage.md). The algorithm lock is SQLite's write lock, held for the duration of one transaction, so
+/// across processes; waiting for another process's write uses SQLite's busy timeout. A write runs in place on the
+/// caller's thread when nothing else in the process is writing and no other process holds the write lock (which
+/// halves the cost of a transaction); otherwise it waits on GRDB's writer queue while the calling task is
+/// suspended, so that a lock held elsewhere never blocks the Swift concurrency pool (see docs/storage.md). The algorithm lock is SQLite's write lock, held for the duration of one transaction, so
 /// it is released by SQLite if its holder dies. WAL needs shared memory between the processes: use one machine
 /// (a local disk), not a network file system.
 ///
@@ -22,6 +22,16 @@ public final class SQLiteStorage: Storage {
     public let busyTimeout: Duration
     let pool: DatabasePool
     private let closed = Mutex(false)
+    /// This process's writes: how many are in flight, and the writer connection's current busy timeout.
+    private let writes: Mutex<WriterState>
+
+    /// What ``write(_:busyTimeout:_:)`` keeps about the writer connection.
+    private struct WriterState {
+        /// Writes running or waiting in this process.
+        var inFlight = 0
+        /// The busy timeout the writer connection has now.
+        var writerBusyTimeout: Duration
+    }
 
     /// Opens the database at `path`, creating the file and its parent directories if needed (unless `create` is
     /// `false`), and applies the pending migrations.
@@ -37,6 +47,7 @@ public final class SQLiteStorage: Storage {
     public init(path: String, busyTimeout: Duration = .seconds(60), create: Bool = true) throws {
         self.path = path
         self.busyTimeout = busyTimeout
+        self.writes = Mutex(WriterState(writerBusyTimeout: busyTimeout))
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw StorageError(
                 .notFound,
@@ -159,6 +170,14 @@ public final class SQLiteStorage: Storage {
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer connection; rolls back if it throws.
     ///
+    /// The calling thread never waits for another process. When no other write of this process is in flight, the
+    /// transaction is first tried in place with a zero busy timeout (the fast path: no thread hop); if another
+    /// process holds the write lock, or another write of this process is under way, the transaction runs on GRDB's
+    /// writer queue (its own thread) with the full busy timeout while the calling task is suspended, so that one
+    /// long lock held elsewhere does not stall this process's other trials. `body` may therefore run twice (the
+    /// first attempt rolled back before it ran, or at a statement that found the database busy): it must have no
+    /// effect outside the transaction.
+    ///
     /// - Parameters:
     ///   - what: what is being done, for error messages (the path is added).
     ///   - busyTimeout: how long to wait for other processes, when not ``busyTimeout``.
@@ -170,28 +189,47 @@ public final class SQLiteStorage: Storage {
         busyTimeout: Duration? = nil,
         _ body: @Sendable (Database) throws -> T
     ) async throws -> T {
+        let alone = writes.withLock { state -> Bool in
+            state.inFlight += 1
+            return state.inFlight == 1
+        }
+        defer { writes.withLock { $0.inFlight -= 1 } }
         do {
-            return try writeNow(busyTimeout: busyTimeout, body)
+            if alone, let result = try writeNowUnlessBusy(body) { return result }
+            let timeout = busyTimeout ?? self.busyTimeout
+            return try await pool.writeWithoutTransaction { db in
+                try self.transaction(db, busyTimeout: timeout, body)
+            }
         } catch {
             throw Self.wrap(error, "\(what) in \(path)", cancelled: Task.isCancelled)
         }
     }
 
-    /// The synchronous core of ``write(_:busyTimeout:_:)``: GRDB runs it on the calling thread when the writer
-    /// is free, which saves two thread hops per transaction.
-    private func writeNow<T>(busyTimeout: Duration?, _ body: (Database) throws -> T) throws -> T {
-        let standardTimeout = self.busyTimeout
-        return try pool.writeWithoutTransaction { db in
-            if let busyTimeout { try Queries.setBusyTimeout(db, busyTimeout) }
-            defer { if busyTimeout != nil { try? Queries.setBusyTimeout(db, standardTimeout) } }
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
-            }
-            guard let result else { throw StorageError(.backend, "the transaction gave no result") }
-            return result
+    /// The fast path of ``write(_:busyTimeout:_:)``: the transaction on the calling thread, with a zero busy
+    /// timeout; `nil` when another process holds the write lock (nothing was written).
+    private func writeNowUnlessBusy<T>(_ body: (Database) throws -> T) throws -> T? {
+        do {
+            return try pool.writeWithoutTransaction { db in try transaction(db, busyTimeout: .zero, body) }
+        } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
+            return nil
         }
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer connection `db`, after setting its busy
+    /// timeout to `busyTimeout` (only when it differs from the one it has).
+    private func transaction<T>(_ db: Database, busyTimeout: Duration, _ body: (Database) throws -> T) throws -> T {
+        let current = writes.withLock { $0.writerBusyTimeout }
+        if current != busyTimeout {
+            try Queries.setBusyTimeout(db, busyTimeout)
+            writes.withLock { $0.writerBusyTimeout = busyTimeout }
+        }
+        var result: T?
+        try db.inTransaction(.immediate) {
+            result = try body(db)
+            return .commit
+        }
+        guard let result else { throw StorageError(.backend, "the transaction gave no result") }
+        return result
     }
 
     /// Runs `body` on a reader connection, which sees the last committed state.

@@ -114,4 +114,84 @@ final class MultiProcessTests: XCTestCase {
         let count = try await storage.trials(of: experiment.id, status: nil).count
         XCTAssertEqual(count, total)
     }
+
+    /// Starts `orion-storage-stress lock` on `path` for `seconds` and returns once it holds the write lock.
+    private func holdWriteLock(_ tool: String, path: String, experimentID: String, seconds: Double) async throws
+        -> Process
+    {
+        let prefix = directory + "/locker"
+        let locker = try ProcessRunner.start(
+            [tool, "lock", "--db", path, "--experiment", experimentID, "--seconds", "\(seconds)"],
+            outputPrefix: prefix
+        )
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let output = (try? String(contentsOfFile: prefix + ".out", encoding: .utf8)) ?? ""
+            if output.contains("locked") { return locker }
+            guard locker.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        kill(locker.processIdentifier, SIGKILL)
+        XCTFail("the locker did not take the write lock")
+        throw CancellationError()
+    }
+
+    func testWritesWaitingForAnotherProcessesLockLeaveTheConcurrencyPoolFree() async throws {
+        let tool = try stressTool()
+        let path = directory + "/orion.db"
+        let storage = try SQLiteStorage(path: path)
+        let experiment = try await makeExperiment(storage)
+        // More waiting writes than the concurrency pool has threads (one per core).
+        let writers = ProcessInfo.processInfo.activeProcessorCount + 2
+        let trials = (0..<writers).map { index in
+            Trial(
+                experimentID: experiment.id,
+                params: [Trial.Param(name: "/x", type: .integer, value: .int(index))],
+                submitTime: Date(timeIntervalSince1970: 1_700_000_000 + Double(index))
+            )
+        }
+        try await storage.registerTrials(trials)
+        var reservations: [Reservation] = []
+        for _ in 0..<writers {
+            let reservation = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Date())
+            reservations.append(try XCTUnwrap(reservation))
+        }
+
+        let locker = try await holdWriteLock(tool, path: path, experimentID: experiment.id, seconds: 2)
+        defer { if locker.isRunning { kill(locker.processIdentifier, SIGKILL) } }
+        let lockedAt = Date()
+        let heartbeats = reservations.map { reservation in
+            Task {
+                try await storage.heartbeat(
+                    trialID: reservation.trial.id,
+                    of: experiment.id,
+                    holding: reservation.token,
+                    at: Date()
+                )
+            }
+        }
+        // Work on the concurrency pool goes on while every heartbeat waits for the other process.
+        let ticks = Task {
+            var times: [Date] = []
+            for _ in 0..<10 {
+                try await Task.sleep(for: .milliseconds(50))
+                times.append(Date())
+            }
+            return times
+        }
+        let tickTimes = try await ticks.value
+        var written: [Bool] = []
+        for heartbeat in heartbeats { written.append(try await heartbeat.value) }
+        let doneAt = Date()
+        let output = ProcessRunner.wait(locker, outputPrefix: directory + "/locker", timeout: 30)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertEqual(written, Array(repeating: true, count: writers), "every heartbeat is written once the lock goes")
+        XCTAssertGreaterThan(doneAt.timeIntervalSince(lockedAt), 1.5, "the heartbeats waited for the lock")
+        let lastTick = try XCTUnwrap(tickTimes.last)
+        XCTAssertLessThan(
+            lastTick.timeIntervalSince(lockedAt),
+            1.5,
+            "the ticks ran while the other process held the lock, not after it"
+        )
+    }
 }

@@ -63,6 +63,10 @@ public struct OrionConfiguration: Sendable, Equatable {
         public var userScriptConfig: String
         /// `worker.trial_timeout`: how long a trial's script may run before it is stopped; `nil` is no limit.
         public var trialTimeout: Duration?
+        /// `worker.executor`: `pool` (child processes, the default; Oríon's executor names mean it too) or `slurm`.
+        public var executor: String = "pool"
+        /// `worker.executor_configuration.*`: the Slurm jobs' resources, with `executor: slurm`.
+        public var slurm = SlurmSection()
 
         /// Creates a section; the defaults are Oríon's (swift-orion's own settings have no limit by default).
         public init(
@@ -99,6 +103,27 @@ public struct OrionConfiguration: Sendable, Equatable {
             let bounded = seconds.isNaN ? 0.1 : min(max(seconds, 0.1), Setting.maximumSeconds)
             return .nanoseconds(Int64((bounded * 1e9).rounded()))
         }
+    }
+
+    /// `worker.executor_configuration` with `worker.executor: slurm`: the resources of the Slurm jobs.
+    public struct SlurmSection: Sendable, Equatable {
+        /// `partition`: `sbatch --partition`.
+        public var partition: String?
+        /// `time`: `sbatch --time`, in Slurm's format.
+        public var time: String?
+        /// `gpus`: `sbatch --gpus`.
+        public var gpus: String?
+        /// `cpus`: `sbatch --cpus-per-task`.
+        public var cpus: Int?
+        /// `mem`: `sbatch --mem`.
+        public var mem: String?
+        /// `account`: `sbatch --account`.
+        public var account: String?
+        /// `sbatch_args`: more `sbatch` arguments, separated by spaces.
+        public var sbatchArgs: String?
+
+        /// Creates a section with every resource left to Slurm.
+        public init() {}
     }
 
     /// The `storage:` section: where experiments and trials are kept.

@@ -165,6 +165,82 @@ extension Setting {
             worker: \.trialTimeout
         ),
         Setting(
+            "worker.executor",
+            variable: "ORION_EXECUTOR",
+            flags: ["--executor"],
+            kind: .string,
+            default: "`pool`",
+            example: "slurm",
+            summary: "How trials run: `pool` (child processes of this `orion`; Oríon's executor names mean it too) or "
+                + "`slurm` (one Slurm job per trial).",
+            worker: \.executor
+        ),
+        Setting(
+            "worker.executor_configuration.partition",
+            flags: ["--slurm-partition"],
+            kind: .string,
+            default: "Slurm's default",
+            example: "gpu",
+            summary: "Slurm jobs (`executor: slurm`, `--slurm-array`): the jobs' partition (`sbatch --partition`).",
+            worker: \.slurm.partition
+        ),
+        Setting(
+            "worker.executor_configuration.time",
+            flags: ["--slurm-time"],
+            kind: .string,
+            default: "`trial_timeout`, else Slurm's",
+            example: "1:00:00",
+            summary:
+                "Slurm jobs (`executor: slurm`, `--slurm-array`): the jobs' time limit, in Slurm's format (`sbatch --time`).",
+            worker: \.slurm.time
+        ),
+        Setting(
+            "worker.executor_configuration.gpus",
+            flags: ["--slurm-gpus"],
+            kind: .string,
+            default: "none",
+            example: "1",
+            summary: "Slurm jobs (`executor: slurm`, `--slurm-array`): GPUs per job (`sbatch --gpus`).",
+            worker: \.slurm.gpus
+        ),
+        Setting(
+            "worker.executor_configuration.cpus",
+            flags: ["--slurm-cpus"],
+            kind: .integer(minimum: 1, maximum: 100_000),
+            default: "Slurm's default",
+            example: "4",
+            summary: "Slurm jobs (`executor: slurm`, `--slurm-array`): CPUs per job (`sbatch --cpus-per-task`).",
+            worker: \.slurm.cpus
+        ),
+        Setting(
+            "worker.executor_configuration.mem",
+            flags: ["--slurm-mem"],
+            kind: .string,
+            default: "Slurm's default",
+            example: "16G",
+            summary: "Slurm jobs (`executor: slurm`, `--slurm-array`): memory per job (`sbatch --mem`).",
+            worker: \.slurm.mem
+        ),
+        Setting(
+            "worker.executor_configuration.account",
+            flags: ["--slurm-account"],
+            kind: .string,
+            default: "Slurm's default",
+            example: "my-lab",
+            summary:
+                "Slurm jobs (`executor: slurm`, `--slurm-array`): the account the jobs are charged to (`sbatch --account`).",
+            worker: \.slurm.account
+        ),
+        Setting(
+            "worker.executor_configuration.sbatch_args",
+            flags: ["--slurm-args"],
+            kind: .string,
+            default: "none",
+            example: "--qos=high",
+            summary: "Slurm jobs (`executor: slurm`, `--slurm-array`): more `sbatch` arguments, separated by spaces.",
+            worker: \.slurm.sbatchArgs
+        ),
+        Setting(
             "storage.address",
             variable: "ORION_DB_ADDRESS",
             flags: ["--storage"],

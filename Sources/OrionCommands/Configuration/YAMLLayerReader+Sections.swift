@@ -7,7 +7,8 @@ extension YAMLLayerReader {
     static let experimentDeprecatedKeys = ["algorithms", "strategy", "worker_trials"]
     /// The `worker:` keys: those of the settings table, and Oríon's executor keys (accepted, ignored).
     static var workerKeys: [String] {
-        Setting.settings(in: "worker").map(\.name) + ["executor", "executor_configuration"]
+        Setting.settings(in: "worker").map(\.name).filter { !$0.contains(".") && $0 != "executor" }
+            + ["executor", "executor_configuration"]
     }
     static let workerDeprecatedKeys = ["max_idle_time"]
     static let topLevelKeys = ["experiment", "worker", "storage", "database", "evc"]
@@ -115,26 +116,51 @@ extension YAMLLayerReader {
                 try assign("worker.idle_timeout", entry)
             case "executor":
                 let name = try string(entry, of: "worker.executor")
-                if let name, !["poolexecutor", "pool"].contains(name.lowercased()) {
+                if name?.lowercased() == "slurm" {
+                    try assign("worker.executor", entry)
+                } else if let name, !["poolexecutor", "pool"].contains(name.lowercased()) {
                     note(
                         at: entry.keyNode,
                         "'worker.executor: \(name)' is ignored: swift-orion runs n_workers trials at a time as"
-                            + " child processes"
+                            + " child processes, or as Slurm jobs with 'executor: slurm'"
                     )
                 }
             case "executor_configuration":
                 guard !isNull(entry.value) else { continue }
-                guard case .mapping(let mapping) = entry.value else {
+                guard case .mapping = entry.value else {
                     throw failure(
                         at: entry.value,
                         "'worker.executor_configuration' must be a mapping, not \(describe(entry.value))"
                     )
                 }
-                if !mapping.isEmpty {
-                    note(at: entry.keyNode, "'worker.executor_configuration' is ignored: swift-orion has no executors")
-                }
+                try readExecutorConfiguration(entry)
             default:
                 try assign("worker." + entry.key, entry)
+            }
+        }
+    }
+
+    /// Reads `worker.executor_configuration`: the Slurm keys of the settings table; Oríon's pool keys (`n_workers`,
+    /// `backend`, ...) are accepted with a note, since they configure executors swift-orion does not have.
+    mutating func readExecutorConfiguration(_ section: Entry) throws(ConfigurationError) {
+        let prefix = "executor_configuration."
+        let slurmKeys = Setting.settings(in: "worker").map(\.name).filter { $0.hasPrefix(prefix) }
+            .map { String($0.dropFirst(prefix.count)) }
+        let entries = try entries(
+            of: section.value,
+            section: "worker.executor_configuration",
+            allowed: slurmKeys,
+            alsoAccepted: ["n_workers", "backend", "client", "threads_per_worker", "processes"]
+        )
+        for entry in entries {
+            if slurmKeys.contains(entry.key) {
+                try assign("worker." + prefix + entry.key, entry)
+            } else {
+                note(
+                    at: entry.keyNode,
+                    "'worker.executor_configuration.\(entry.key)' is ignored: it configures an Oríon executor that"
+                        + " swift-orion does not have"
+                )
             }
         }
     }

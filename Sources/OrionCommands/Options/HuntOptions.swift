@@ -89,8 +89,67 @@ struct HuntOptions: ParsableArguments {
     )
     var trialTimeout: String?
 
-    @Option(name: .customLong("executor"), help: "Accepted for Oríon compatibility; trials run as child processes.")
+    @Option(
+        name: Setting.argumentNames("worker.executor"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.executor")
+    )
     var executor: String?
+
+    @Option(
+        name: Setting.argumentNames("worker.executor_configuration.partition"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.executor_configuration.partition")
+    )
+    var slurmPartition: String?
+
+    @Option(
+        name: Setting.argumentNames("worker.executor_configuration.time"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.executor_configuration.time")
+    )
+    var slurmTime: String?
+
+    @Option(
+        name: Setting.argumentNames("worker.executor_configuration.gpus"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.executor_configuration.gpus")
+    )
+    var slurmGPUs: String?
+
+    @Option(
+        name: Setting.argumentNames("worker.executor_configuration.cpus"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.executor_configuration.cpus")
+    )
+    var slurmCPUs: String?
+
+    @Option(
+        name: Setting.argumentNames("worker.executor_configuration.mem"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.executor_configuration.mem")
+    )
+    var slurmMem: String?
+
+    @Option(
+        name: Setting.argumentNames("worker.executor_configuration.account"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.executor_configuration.account")
+    )
+    var slurmAccount: String?
+
+    @Option(
+        name: Setting.argumentNames("worker.executor_configuration.sbatch_args"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.executor_configuration.sbatch_args")
+    )
+    var slurmArgs: String?
+
+    @Option(
+        name: .customLong("slurm-array"),
+        help: "Submit N workers of this hunt as a Slurm job array sharing its storage, and exit (docs/distributed.md)."
+    )
+    var slurmArray: Int?
 
     @Flag(name: .customLong("init-only"), help: "Create or update the experiment, run nothing.")
     var initOnly = false
@@ -110,6 +169,14 @@ struct HuntOptions: ParsableArguments {
             ("worker.interrupt_signal_code", interruptSignalCode),
             ("worker.user_script_config", userScriptConfig),
             ("worker.trial_timeout", trialTimeout),
+            ("worker.executor", executor),
+            ("worker.executor_configuration.partition", slurmPartition),
+            ("worker.executor_configuration.time", slurmTime),
+            ("worker.executor_configuration.gpus", slurmGPUs),
+            ("worker.executor_configuration.cpus", slurmCPUs),
+            ("worker.executor_configuration.mem", slurmMem),
+            ("worker.executor_configuration.account", slurmAccount),
+            ("worker.executor_configuration.sbatch_args", slurmArgs),
         ]
     }
 }

@@ -76,10 +76,19 @@ struct HuntSession {
             environment: environment,
             currentDirectory: currentDirectory
         )
+        let executorKind = try HuntExecutorKind(configuration.worker.executor)
+        let slurm = configuration.worker.slurm.jobOptions
+        if let workers = huntOptions.slurmArray, workers < 1 || workers > 100_000 {
+            throw UsageError("--slurm-array must be a number of workers from 1 to 100000, not \(workers)")
+        }
         let prepared = try await runner.prepare(request)
         let experiment = prepared.experiment
         for change in prepared.changes { StandardStream.emit("note: \(change)\n", to: 2) }
         if huntOptions.initOnly { return }
+        if let workers = huntOptions.slurmArray {
+            try await submitArray(workers, experiment: experiment, runner: runner, options: slurm)
+            return
+        }
 
         let reporter = ProgressReporter(experiment: experiment, interactive: isatty(1) == 1)
         await reporter.start(storage: context.storage)
@@ -92,23 +101,79 @@ struct HuntSession {
                 signals.cancel()
                 reporter.finish()
             }
-            outcome = try await runner.run(
-                experiment,
-                command: command,
-                interruptCode: configuration.worker.interruptSignalCode,
-                trialTimeout: configuration.worker.trialTimeout,
-                configuration: WorkerConfiguration(
-                    concurrency: configuration.worker.nWorkers,
-                    poolSize: configuration.worker.poolSize,
-                    maxTrials: configuration.worker.maxTrials,
-                    maxBroken: configuration.worker.maxBroken,
-                    idleTimeout: configuration.worker.idleTimeoutDuration,
-                    heartbeat: configuration.worker.heartbeatDuration
-                ),
-                onEvent: { reporter.handle($0) }
+            let workerConfiguration = WorkerConfiguration(
+                concurrency: configuration.worker.nWorkers,
+                poolSize: configuration.worker.poolSize,
+                maxTrials: configuration.worker.maxTrials,
+                maxBroken: configuration.worker.maxBroken,
+                idleTimeout: configuration.worker.idleTimeoutDuration,
+                heartbeat: configuration.worker.heartbeatDuration
             )
+            switch executorKind {
+            case .pool:
+                outcome = try await runner.run(
+                    experiment,
+                    command: command,
+                    interruptCode: configuration.worker.interruptSignalCode,
+                    trialTimeout: configuration.worker.trialTimeout,
+                    configuration: workerConfiguration,
+                    onEvent: { reporter.handle($0) }
+                )
+            case .slurm:
+                let executor = SlurmExecutor(
+                    command: command,
+                    options: slurm,
+                    environment: environment,
+                    interruptCode: configuration.worker.interruptSignalCode,
+                    trialTimeout: configuration.worker.trialTimeout
+                )
+                outcome = try await runner.run(
+                    experiment,
+                    executor: executor,
+                    configuration: workerConfiguration,
+                    onEvent: { reporter.handle($0) }
+                )
+            }
         }
         try printSummary(outcome)
+    }
+
+    /// Submits `workers` copies of this hunt as one Slurm job array, prints its job id and where its script and
+    /// logs are, and returns (the workers run the trials).
+    private func submitArray(
+        _ workers: Int,
+        experiment: Experiment,
+        runner: HuntRunner,
+        options: SlurmJobOptions
+    ) async throws {
+        let directory = runner.workingDirectory(for: experiment)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SlurmError("cannot create the working directory \(directory) for the job array's script: \(error)")
+        }
+        let array = SlurmArray(
+            workers: workers,
+            command: [Self.executablePath()] + SlurmArray.workerArguments(Array(CommandLine.arguments.dropFirst())),
+            directory: currentDirectory,
+            jobName: "orion-\(experiment.name)",
+            outputPattern: directory + "/slurm-array-%A_%a.log",
+            options: options
+        )
+        let scriptPath = directory + "/slurm-array.sh"
+        let jobID = try await array.submit(scriptPath: scriptPath, environment: environment)
+        print("Submitted \(workers) workers of '\(experiment.name)' as the Slurm job array \(jobID)")
+        print("  script: \(scriptPath)")
+        print("  logs:   \(directory)/slurm-array-\(jobID)_<task>.log")
+        print("Follow them with `squeue -j \(jobID)` and `orion status -n \(experiment.name)`.")
+    }
+
+    /// The absolute path of the running `orion` (`/proc/self/exe` on Linux), for the job array's tasks.
+    static func executablePath() -> String {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+        let first = CommandLine.arguments.first ?? "orion"
+        guard !first.hasPrefix("/"), first.contains("/") else { return first }
+        return FileManager.default.currentDirectoryPath + "/" + first
     }
 
     /// Checks the working directory as ``HuntRunner/checkWorkingDirectory(_:environment:currentDirectory:)`` does.

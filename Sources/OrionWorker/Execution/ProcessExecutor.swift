@@ -65,19 +65,39 @@ public final class ProcessExecutor: TrialExecutor {
     ///   trial has a parent (a promotion or a population-based child).
     public func environment(for context: TrialContext, resultsPath: String) -> [String: String] {
         var environment = baseEnvironment
-        environment["ORION_EXPERIMENT_ID"] = context.experiment.id
-        environment["ORION_EXPERIMENT_NAME"] = context.experiment.name
-        environment["ORION_EXPERIMENT_VERSION"] = String(context.experiment.version)
-        environment["ORION_TRIAL_ID"] = context.trial.id
-        environment["ORION_WORKING_DIR"] = context.workingDirectory
-        environment["ORION_RESULTS_PATH"] = resultsPath
-        environment["ORION_INTERRUPT_CODE"] = String(interruptCode)
-        // Set for a trial with a parent, and never inherited from an outer `orion` for one without.
-        environment["ORION_PARENT_ID"] = context.trial.parent
-        environment["ORION_PARENT_WORKING_DIR"] = context.trial.parent.map {
-            context.experimentWorkingDirectory + "/" + $0
+        for (key, value) in Self.orionVariables(for: context, resultsPath: resultsPath, interruptCode: interruptCode) {
+            environment[key] = value
         }
         return environment
+    }
+
+    /// The `ORION_*` variables of a trial: the experiment, the trial, its directories and results file.
+    ///
+    /// `ORION_PARENT_ID` and `ORION_PARENT_WORKING_DIR` are set to `nil` (removed from an inherited environment)
+    /// for a trial without a parent.
+    ///
+    /// - Parameters:
+    ///   - context: the trial being run.
+    ///   - resultsPath: where the script writes its results.
+    ///   - interruptCode: the exit code meaning "interrupted".
+    /// - Returns: the variables; a `nil` value means "unset".
+    public static func orionVariables(
+        for context: TrialContext,
+        resultsPath: String,
+        interruptCode: Int32
+    ) -> [String: String?] {
+        [
+            "ORION_EXPERIMENT_ID": context.experiment.id,
+            "ORION_EXPERIMENT_NAME": context.experiment.name,
+            "ORION_EXPERIMENT_VERSION": String(context.experiment.version),
+            "ORION_TRIAL_ID": context.trial.id,
+            "ORION_WORKING_DIR": context.workingDirectory,
+            "ORION_RESULTS_PATH": resultsPath,
+            "ORION_INTERRUPT_CODE": String(interruptCode),
+            // Set for a trial with a parent, and never inherited from an outer `orion` for one without.
+            "ORION_PARENT_ID": context.trial.parent,
+            "ORION_PARENT_WORKING_DIR": context.trial.parent.map { context.experimentWorkingDirectory + "/" + $0 },
+        ]
     }
 
     /// Runs the script for the trial and reads its results.

@@ -62,7 +62,10 @@ final class YAMLLayerReaderTests: XCTestCase {
         XCTAssertEqual(read.sources["storage.address"], "file /x/orion.yaml:14:25")
         XCTAssertEqual(
             read.notes,
-            ["/x/orion.yaml:8:62: 'worker.executor_configuration' is ignored: swift-orion has no executors"]
+            [
+                "/x/orion.yaml:8:87: 'worker.executor_configuration.backend' is ignored: it configures an Oríon executor"
+                    + " that swift-orion does not have"
+            ]
         )
     }
 
@@ -289,12 +292,40 @@ final class YAMLLayerReaderTests: XCTestCase {
             read.notes,
             [
                 "/x/orion.yaml:1:10: 'worker.executor: joblib' is ignored: swift-orion runs n_workers trials at a time"
-                    + " as child processes",
+                    + " as child processes, or as Slurm jobs with 'executor: slurm'",
                 "/x/orion.yaml:2:7: 'evc.enable: true' is ignored: swift-orion does not support experiment version"
                     + " control yet; a changed space needs a new experiment name",
                 "/x/orion.yaml:3:14: 'experiment.strategy' is not supported anymore (as in Oríon) and is ignored",
             ]
         )
         XCTAssertEqual(try layer("debug: true\nfrontends_uri: []\ngunicorn: {bind: x}\n").notes, [])
+    }
+
+    // MARK: - Slurm
+
+    func testSlurmExecutorAndItsConfiguration() throws {
+        let read = try layer(
+            """
+            worker:
+              executor: slurm
+              executor_configuration: {partition: gpu, time: '1:00:00', gpus: 1, cpus: 4, mem: 16G, account: lab,
+                                       sbatch_args: --qos=high --constraint=v100}
+            """
+        )
+        XCTAssertEqual(read.worker.executor, "slurm")
+        XCTAssertEqual(read.worker.slurm.partition, "gpu")
+        XCTAssertEqual(read.worker.slurm.time, "1:00:00")
+        XCTAssertEqual(read.worker.slurm.gpus, "1")
+        XCTAssertEqual(read.worker.slurm.cpus, 4)
+        XCTAssertEqual(read.worker.slurm.mem, "16G")
+        XCTAssertEqual(read.worker.slurm.account, "lab")
+        XCTAssertEqual(read.worker.slurm.sbatchArgs, "--qos=high --constraint=v100")
+        XCTAssertEqual(read.sources["worker.executor_configuration.cpus"], "file /x/orion.yaml:3:70")
+        XCTAssertEqual(read.notes, [])
+        XCTAssertEqual(
+            message("worker: {executor_configuration: {partitoin: gpu}}"),
+            "/x/orion.yaml:1:35: unknown key 'partitoin' under 'worker.executor_configuration': use one of account,"
+                + " cpus, gpus, mem, partition, sbatch_args, time (did you mean 'partition'?)"
+        )
     }
 }

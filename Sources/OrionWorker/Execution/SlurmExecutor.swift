@@ -1,0 +1,294 @@
+import Foundation
+import OrionCore
+import Synchronization
+
+/// Runs each trial as a Slurm batch job while the worker (`orion hunt`) stays where it is, typically on a login
+/// node: `worker.executor: slurm`.
+///
+/// For each trial it writes `slurm-job.sh` into the trial's working directory (the `ORION_*` variables, `cd` into
+/// the directory, the script's argv quoted for `sh`, and its exit status written to `exit-status`), submits it
+/// with `sbatch` (the job's stdout and stderr go to `stdout.log` and `stderr.log` there), follows it with
+/// `scontrol show job` and reads the results file once it ends. The trial's directory must therefore be on a file
+/// system that the compute nodes share with this machine (the experiment's working directory: set
+/// `--working-dir` to such a path).
+///
+/// An interrupt (Ctrl-C, SIGTERM) sends SIGINT to the job's processes (`scancel --full --signal=INT`), and cancels
+/// the job (`scancel`) when it is still there after the grace period; a cancelled task (a trial lost to another
+/// worker, a second Ctrl-C) cancels it at once. A job that ends without the script's exit status (time limit,
+/// out of memory, node failure) breaks the trial with Slurm's state and reason; one that was preempted or cancelled
+/// by someone else is interrupted and runs again.
+public final class SlurmExecutor: TrialExecutor {
+    private struct Running {
+        var jobs: Set<String> = []
+        var interrupted = false
+        var forced = false
+    }
+
+    private let command: UserCommand
+    private let options: SlurmJobOptions
+    private let baseEnvironment: [String: String]
+    private let interruptCode: Int32
+    private let trialTimeout: Duration?
+    private let terminationGrace: Duration
+    private let running = Mutex(Running())
+
+    /// Creates an executor.
+    ///
+    /// - Parameters:
+    ///   - command: the parsed user command (script and priors).
+    ///   - options: the jobs' resources and extra `sbatch` arguments.
+    ///   - environment: the environment `sbatch` runs with (its `PATH` finds `sbatch`, `scontrol` and `scancel`;
+    ///     Slurm passes it on to the job unless the site says otherwise); the `ORION_*` variables are set in the
+    ///     job script itself.
+    ///   - interruptCode: the exit code by which a script says "I was interrupted" (Oríon's 130).
+    ///   - trialTimeout: `worker.trial_timeout`: the job's time limit (`--time`) when `options.time` is not set.
+    ///   - terminationGrace: how long an interrupted job has between SIGINT and its cancellation.
+    public init(
+        command: UserCommand,
+        options: SlurmJobOptions = SlurmJobOptions(),
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        interruptCode: Int32 = 130,
+        trialTimeout: Duration? = nil,
+        terminationGrace: Duration = .seconds(10)
+    ) {
+        self.command = command
+        self.options = options
+        self.baseEnvironment = environment
+        self.interruptCode = interruptCode
+        self.trialTimeout = trialTimeout
+        self.terminationGrace = terminationGrace
+    }
+
+    /// Submits the trial's job, waits for it to end and reads its results.
+    ///
+    /// Cancelling the calling task cancels the job (`scancel`) and the outcome is `.interrupted`.
+    public func execute(_ context: TrialContext) async -> TrialOutcome {
+        let directory = context.workingDirectory
+        let resultsPath = directory + "/results.json"
+        let statusPath = directory + "/exit-status"
+        let scriptPath = directory + "/slurm-job.sh"
+        let argv: [String]
+        do {
+            let templates = TemplateContext(
+                trialID: context.trial.id,
+                trialWorkingDir: directory,
+                trialHashParams: context.trial.paramsHash,
+                experimentID: context.experiment.id,
+                experimentName: context.experiment.name,
+                experimentVersion: context.experiment.version,
+                experimentWorkingDir: context.experimentWorkingDirectory
+            )
+            argv = try command.render(values: context.trial.values, context: templates)
+        } catch {
+            return .broken(reason: error.description, exitCode: nil, detail: nil)
+        }
+        // A stale results file or exit status from an earlier, interrupted run must not be read as this run's.
+        unlink(resultsPath)
+        unlink(statusPath)
+        guard FileManager.default.createFile(atPath: resultsPath, contents: nil) else {
+            return .broken(reason: "cannot create the results file \(resultsPath)", exitCode: nil, detail: nil)
+        }
+        let variables = ProcessExecutor.orionVariables(
+            for: context,
+            resultsPath: resultsPath,
+            interruptCode: interruptCode
+        )
+        let script = Self.jobScript(argv: argv, variables: variables, directory: directory, statusPath: statusPath)
+        do {
+            try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        } catch {
+            return .broken(reason: "cannot write the job script \(scriptPath): \(error)", exitCode: nil, detail: nil)
+        }
+        if Task.isCancelled || running.withLock({ $0.interrupted }) { return .interrupted(exitCode: nil) }
+
+        let submission = await SlurmCommand.run(
+            ["sbatch"] + submitArguments(context: context, directory: directory) + [scriptPath],
+            environment: baseEnvironment
+        )
+        guard submission.status == 0,
+            let jobID = submission.stdout.split(separator: "\n").last?.split(separator: ";").first.map(String.init),
+            !jobID.isEmpty
+        else {
+            return .broken(
+                reason: "sbatch could not submit the trial's job: \(submission.failure)",
+                exitCode: nil,
+                detail: nil
+            )
+        }
+        let ended = await follow(jobID)
+        return outcome(of: ended, jobID: jobID, directory: directory, statusPath: statusPath, resultsPath: resultsPath)
+    }
+
+    /// The `sbatch` arguments of a trial's job (before the script's path).
+    func submitArguments(context: TrialContext, directory: String) -> [String] {
+        var arguments = [
+            "--parsable",
+            "--job-name=orion-\(context.experiment.name)-\(context.trial.id.prefix(8))",
+            "--chdir=\(directory)",
+            "--output=\(directory)/stdout.log",
+            "--error=\(directory)/stderr.log",
+            "--open-mode=append",
+        ]
+        var resources = options
+        if resources.time == nil, let trialTimeout {
+            resources.time = SlurmJobOptions.slurmTime(trialTimeout)
+        }
+        arguments += resources.sbatchArguments
+        return arguments
+    }
+
+    /// How a followed job ended.
+    struct EndedJob {
+        /// Slurm's final state (`COMPLETED`, `FAILED`, `TIMEOUT`, ...), or `nil` when Slurm no longer knew the job.
+        var state: String?
+        /// Slurm's reason, if it gave one.
+        var reason: String?
+        /// Whether this executor asked the job to stop (interrupt or cancellation).
+        var stopRequested: Bool
+    }
+
+    /// Polls the job until it ends; asks it to stop on an interrupt, cancels it when the task is cancelled or the
+    /// grace period after the interrupt is over.
+    private func follow(_ jobID: String) async -> EndedJob {
+        running.withLock { _ = $0.jobs.insert(jobID) }
+        defer { running.withLock { _ = $0.jobs.remove(jobID) } }
+        var interruptedAt: ContinuousClock.Instant?
+        var cancelled = false
+        while true {
+            let (interrupted, forced) = running.withLock { ($0.interrupted, $0.forced) }
+            if interrupted, interruptedAt == nil {
+                interruptedAt = .now
+                await signal(jobID, interrupt: true)
+            }
+            if !cancelled,
+                Task.isCancelled || forced || interruptedAt.map({ ContinuousClock.now - $0 > terminationGrace }) == true
+            {
+                cancelled = true
+                await signal(jobID, interrupt: false)
+            }
+            let info = await SlurmCommand.run(["scontrol", "show", "job", "-o", jobID], environment: baseEnvironment)
+            let stopRequested = interruptedAt != nil || cancelled
+            if info.status == 0 {
+                let fields = SlurmCommand.fields(info.stdout)
+                let state = fields["JobState"]
+                if let state, SlurmJobOptions.finalStates.contains(state) {
+                    return EndedJob(state: state, reason: fields["Reason"], stopRequested: stopRequested)
+                }
+            } else if info.stderr.contains("Invalid job id") {
+                // Slurm has forgotten the job (it ended more than MinJobAge ago): the exit status file says how.
+                return EndedJob(state: nil, reason: nil, stopRequested: stopRequested)
+            }
+            // Otherwise the controller did not answer: keep asking, the job runs on without it.
+            let stopping = cancelled || interruptedAt != nil
+            let pause = stopping ? min(options.pollInterval, .milliseconds(200)) : options.pollInterval
+            do {
+                try await Task.sleep(for: pause)
+            } catch {
+                continue  // cancelled: the next round cancels the job
+            }
+        }
+    }
+
+    /// `scancel --full --signal=INT` (an interrupt) or `scancel` (cancel the job).
+    private func signal(_ jobID: String, interrupt: Bool) async {
+        let arguments = interrupt ? ["scancel", "--full", "--signal=INT", jobID] : ["scancel", jobID]
+        _ = await SlurmCommand.run(arguments, environment: baseEnvironment)
+    }
+
+    /// The trial's outcome from the job's end, its exit status file and its results file.
+    private func outcome(
+        of job: EndedJob,
+        jobID: String,
+        directory: String,
+        statusPath: String,
+        resultsPath: String
+    ) -> TrialOutcome {
+        let detail = Self.tail(of: directory + "/stderr.log")
+        let status = (try? String(contentsOfFile: statusPath, encoding: .utf8))
+            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard let status else {
+            if job.stopRequested || ["PREEMPTED", "CANCELLED"].contains(job.state ?? "") {
+                return .interrupted(exitCode: nil)
+            }
+            let state = job.state.map { "ended as \($0)" } ?? "is no longer known to Slurm"
+            let reason = job.reason.flatMap { $0 == "None" ? nil : " (\($0))" } ?? ""
+            let hint =
+                job.state == "TIMEOUT"
+                ? ": it ran past its time limit (worker.executor_configuration time, or worker.trial_timeout)" : ""
+            return .broken(
+                reason: "the Slurm job \(jobID) \(state)\(reason) before the script finished\(hint); "
+                    + "see \(directory)/stderr.log",
+                exitCode: nil,
+                detail: detail
+            )
+        }
+        if status == Int(interruptCode) { return .interrupted(exitCode: status) }
+        guard status == 0 else {
+            if job.stopRequested { return .interrupted(exitCode: status) }
+            return .broken(
+                reason: "the script exited with code \(status) (Slurm job \(jobID))",
+                exitCode: status,
+                detail: detail
+            )
+        }
+        do {
+            return .completed(try ResultsFile.read(path: resultsPath))
+        } catch {
+            if job.stopRequested { return .interrupted(exitCode: 0) }
+            return .broken(reason: error.message, exitCode: 0, detail: detail)
+        }
+    }
+
+    /// Asks every running job to stop: SIGINT to its processes, then `scancel` after the grace period; `force`
+    /// cancels them at once.
+    public func interruptAll(force: Bool) {
+        running.withLock { running in
+            running.interrupted = true
+            if force { running.forced = true }
+        }
+    }
+
+    /// The job script: the `ORION_*` variables, `cd` into the trial's directory, the script's argv, and its exit
+    /// status written (atomically) to `statusPath`.
+    ///
+    /// - Parameters:
+    ///   - argv: the rendered command.
+    ///   - variables: the `ORION_*` variables (`nil`: unset).
+    ///   - directory: the trial's working directory.
+    ///   - statusPath: where the exit status is written.
+    /// - Returns: the text of the `sh` script.
+    static func jobScript(argv: [String], variables: [String: String?], directory: String, statusPath: String)
+        -> String
+    {
+        var lines = ["#!/bin/sh", "# Written by orion: one trial, run as a Slurm job."]
+        for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
+            if let value {
+                lines.append("export \(name)=\(shellQuoted(value))")
+            } else {
+                lines.append("unset \(name)")
+            }
+        }
+        lines.append("cd \(shellQuoted(directory)) || exit 1")
+        lines.append(argv.map(shellQuoted).joined(separator: " "))
+        lines.append("status=$?")
+        let temporary = shellQuoted(statusPath + ".tmp")
+        lines.append("echo \"$status\" > \(temporary) && mv \(temporary) \(shellQuoted(statusPath))")
+        lines.append("exit \"$status\"")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `text` as one `sh` word: single-quoted, with each `'` written `'\''`.
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// The last 4 KiB of a file, or `nil` when it is empty or missing.
+    private static func tail(of path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: size > 4096 ? size - 4096 : 0)
+        guard let data = try? handle.readToEnd(), !data.isEmpty else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

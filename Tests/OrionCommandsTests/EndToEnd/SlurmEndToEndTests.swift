@@ -1,0 +1,92 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// Issue 12, part 5: `orion hunt` with its trials run as jobs of a real Slurm, and a hunt's workers submitted as a
+/// job array (the one-node Slurm of `scripts/services/slurm.sh`; `scripts/test` sets `ORION_TEST_SLURM=1` once it
+/// is up).
+final class SlurmEndToEndTests: XCTestCase {
+    private func requireSlurm() throws {
+        guard ProcessInfo.processInfo.environment["ORION_TEST_SLURM"] == "1" else {
+            throw XCTSkip(
+                "no Slurm: ORION_TEST_SLURM is not 1 (scripts/test sets it once scripts/services/slurm.sh has started a"
+                    + " one-node Slurm; that needs root and Debian's slurmctld, slurmd and munge)"
+            )
+        }
+    }
+
+    /// A script that reports its Slurm job id (or `none`) in its results and its log.
+    private func jobReportingScript(_ sandbox: Sandbox) throws -> String {
+        try sandbox.script(
+            "train.sh",
+            """
+            #!/bin/sh
+            echo "job ${SLURM_JOB_ID:-none} array ${SLURM_ARRAY_JOB_ID:-none} x $2"
+            printf '[{"name": "o", "type": "objective", "value": %s}]' "$2" > "$ORION_RESULTS_PATH"
+
+            """
+        )
+    }
+
+    func testAHuntRunsItsTrialsAsSlurmJobs() async throws {
+        try requireSlurm()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let output = try sandbox.run([
+            "hunt", "-n", "jobs", "--exp-max-trials", "4", "--n-workers", "2", "--executor", "slurm",
+            "--working-dir", sandbox.directory + "/work", try jobReportingScript(sandbox), "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let trials = try await sandbox.trials(of: "jobs")
+        XCTAssertEqual(trials.map(\.status), Array(repeating: .completed, count: 4))
+        var jobs: Set<String> = []
+        for trial in trials {
+            XCTAssertEqual(trial.objective, trial.values["/x"]?.doubleValue)
+            let directory = try XCTUnwrap(trial.workingDir)
+            let log = try String(contentsOfFile: directory + "/stdout.log", encoding: .utf8)
+            let words = log.split(separator: " ")
+            XCTAssertEqual(words.first, "job", log)
+            let job = words.count > 1 ? String(words[1]) : "none"
+            XCTAssertNotEqual(job, "none", "the trial ran as a Slurm job: \(log)")
+            jobs.insert(job)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/slurm-job.sh"))
+        }
+        XCTAssertEqual(jobs.count, 4, "one job per trial")
+    }
+
+    func testAJobArrayOfTwoWorkersFinishesTheBudget() async throws {
+        try requireSlurm()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let output = try sandbox.run([
+            "hunt", "--slurm-array", "2", "-n", "array", "--exp-max-trials", "12", "--idle-timeout", "20",
+            "--working-dir", sandbox.directory + "/work", try jobReportingScript(sandbox), "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertTrue(output.stdout.hasPrefix("Submitted 2 workers of 'array' as the Slurm job array "), output.stdout)
+        let jobID = String(output.stdout.split(separator: "\n")[0].split(separator: " ").last ?? "")
+        XCTAssertFalse(jobID.isEmpty)
+        defer { _ = try? ProcessRunner.run(["/usr/bin/env", "scancel", jobID]) }
+
+        // Wait for both tasks to leave the queue.
+        let deadline = Date().addingTimeInterval(90)
+        while Date() < deadline {
+            let queue = try ProcessRunner.run(["/usr/bin/env", "squeue", "-h", "-j", jobID])
+            if queue.status == 0, queue.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        let trials = try await sandbox.trials(of: "array")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 12, "\(trials.map(\.status))")
+        XCTAssertEqual(trials.count, 12)
+        for task in 0..<2 {
+            let log = try String(
+                contentsOfFile: sandbox.directory + "/work/slurm-array-\(jobID)_\(task).log",
+                encoding: .utf8
+            )
+            XCTAssertTrue(log.contains("array \(jobID) x "), "task \(task) ran trials in the array: \(log)")
+        }
+        let workers = Set(trials.compactMap(\.worker))
+        XCTAssertLessThanOrEqual(workers.count, 2)
+    }
+}

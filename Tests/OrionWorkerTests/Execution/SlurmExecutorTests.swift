@@ -1,0 +1,217 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+@testable import OrionWorker
+
+/// The Slurm executor: its job script run by `sh` here, and whole trials run as jobs of a real Slurm (the one-node
+/// Slurm of `scripts/services/slurm.sh`, which `scripts/test` starts and announces with `ORION_TEST_SLURM=1`).
+final class SlurmExecutorTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("orion-slurm-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory + "/trial", withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func requireSlurm() throws {
+        guard ProcessInfo.processInfo.environment["ORION_TEST_SLURM"] == "1" else {
+            throw XCTSkip(
+                "no Slurm: ORION_TEST_SLURM is not 1 (scripts/test sets it once scripts/services/slurm.sh has started a"
+                    + " one-node Slurm; that needs root and Debian's slurmctld, slurmd and munge)"
+            )
+        }
+    }
+
+    private func script(_ body: String) throws -> String {
+        let path = directory + "/train.sh"
+        try ("#!/bin/sh\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        return path
+    }
+
+    private func context(x: Double = 0.25) throws -> TrialContext {
+        let space = try Space(priors: ["/x": "uniform(0, 1)"])
+        let experiment = Experiment(id: "exp1", name: "slurm", space: space, algorithm: AlgorithmConfig(name: "random"))
+        let trial = Trial(experimentID: "exp1", params: [Trial.Param(name: "/x", type: .real, value: .double(x))])
+        return TrialContext(
+            experiment: experiment,
+            trial: trial,
+            workingDirectory: directory + "/trial",
+            experimentWorkingDirectory: directory
+        )
+    }
+
+    private func executor(_ path: String, options: SlurmJobOptions = SlurmJobOptions(pollInterval: .milliseconds(200)))
+        throws -> SlurmExecutor
+    {
+        let command = try UserCommand(
+            arguments: [path, "-x~uniform(0, 1)", "--note", "it's a \"test\" $HOME"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
+        return SlurmExecutor(command: command, options: options, terminationGrace: .seconds(2))
+    }
+
+    private static let reportingScript = """
+        echo "job=$SLURM_JOB_ID pwd=$(pwd) trial=$ORION_TRIAL_ID note=$4"
+        printf '[{"name": "o", "type": "objective", "value": %s}]' "$2" > "$ORION_RESULTS_PATH"
+
+        """
+
+    // MARK: - Without Slurm
+
+    func testTheJobScriptRunsTheArgvInTheTrialsDirectoryAndRecordsItsStatus() throws {
+        let context = try context()
+        let variables = ProcessExecutor.orionVariables(
+            for: context,
+            resultsPath: context.workingDirectory + "/results.json",
+            interruptCode: 130
+        )
+        let path = try script("echo \"$1 $2 [$4] $ORION_TRIAL_ID $(pwd) ${ORION_PARENT_ID-unset}\" > out.txt\nexit 7\n")
+        let text = SlurmExecutor.jobScript(
+            argv: [path, "-x", "0.25", "--note", "it's a \"test\" $HOME"],
+            variables: variables,
+            directory: context.workingDirectory,
+            statusPath: context.workingDirectory + "/exit-status"
+        )
+        let job = context.workingDirectory + "/slurm-job.sh"
+        try text.write(toFile: job, atomically: true, encoding: .utf8)
+        let output = try ProcessRunner.run(
+            ["/bin/sh", job],
+            environment: ["PATH": "/usr/bin:/bin", "ORION_PARENT_ID": "x"]
+        )
+        XCTAssertEqual(output.status, 7, output.stderr)
+        let written = try String(contentsOfFile: context.workingDirectory + "/out.txt", encoding: .utf8)
+        XCTAssertEqual(
+            written,
+            "-x 0.25 [it's a \"test\" $HOME] \(context.trial.id) \(context.workingDirectory) unset\n",
+            "argv passed word for word, the ORION_* variables set and inherited parents unset, run in the trial's directory"
+        )
+        XCTAssertEqual(try String(contentsOfFile: context.workingDirectory + "/exit-status", encoding: .utf8), "7\n")
+    }
+
+    func testTheTrialTimeoutIsTheJobsTimeLimitUnlessATimeIsGiven() throws {
+        let command = try UserCommand(
+            arguments: ["/bin/true", "-x~uniform(0, 1)"],
+            currentDirectory: "/",
+            environmentPath: nil
+        )
+        let context = try context()
+        let limited = SlurmExecutor(command: command, trialTimeout: .seconds(600))
+        XCTAssertTrue(limited.submitArguments(context: context, directory: "/d").contains("--time=0-00:10:00"))
+        let explicit = SlurmExecutor(command: command, options: SlurmJobOptions(time: "5"), trialTimeout: .seconds(600))
+        let arguments = explicit.submitArguments(context: context, directory: "/d")
+        XCTAssertTrue(arguments.contains("--time=5"))
+        XCTAssertFalse(arguments.contains("--time=0-00:10:00"))
+        XCTAssertTrue(arguments.contains("--output=/d/stdout.log"))
+        XCTAssertTrue(arguments.contains("--chdir=/d"))
+    }
+
+    func testATrialRunsAsASlurmJobInItsDirectory() async throws {
+        try requireSlurm()
+        let context = try context(x: 0.375)
+        let executor = try executor(try script(Self.reportingScript))
+        let outcome = await executor.execute(context)
+        guard case .completed(let results) = outcome else { return XCTFail("expected completed, got \(outcome)") }
+        XCTAssertEqual(results.map(\.name), ["o"])
+        XCTAssertEqual(results.first?.value, .double(0.375))
+        let log = try String(contentsOfFile: context.workingDirectory + "/stdout.log", encoding: .utf8)
+        XCTAssertTrue(log.hasPrefix("job="), log)
+        XCTAssertFalse(log.hasPrefix("job= "), "SLURM_JOB_ID is set: it ran as a job (\(log))")
+        XCTAssertTrue(
+            log.contains("pwd=\(context.workingDirectory) trial=\(context.trial.id) note=it's a \"test\" $HOME"),
+            log
+        )
+    }
+
+    func testAFailingJobBreaksTheTrialWithItsExitCodeAndStderr() async throws {
+        try requireSlurm()
+        let executor = try executor(try script("echo 'CUDA out of memory' >&2\nexit 3\n"))
+        let outcome = await executor.execute(try context())
+        guard case .broken(let reason, let exitCode, let detail) = outcome else {
+            return XCTFail("expected broken, got \(outcome)")
+        }
+        XCTAssertTrue(reason.hasPrefix("the script exited with code 3 (Slurm job "), reason)
+        XCTAssertEqual(exitCode, 3)
+        XCTAssertEqual(detail, "CUDA out of memory\n")
+    }
+
+    func testAJobSlurmRefusesBreaksTheTrialWithSlurmsReason() async throws {
+        try requireSlurm()
+        let options = SlurmJobOptions(partition: "no-such-partition", pollInterval: .milliseconds(200))
+        let executor = try executor(try script(Self.reportingScript), options: options)
+        let outcome = await executor.execute(try context())
+        guard case .broken(let reason, _, _) = outcome else { return XCTFail("expected broken, got \(outcome)") }
+        XCTAssertTrue(reason.hasPrefix("sbatch could not submit the trial's job: "), reason)
+        XCTAssertTrue(reason.lowercased().contains("partition"), reason)
+    }
+
+    func testAnInterruptStopsTheJobAndTheTrialRunsAgainLater() async throws {
+        try requireSlurm()
+        let context = try context()
+        let executor = try executor(try script("echo started\nsleep 60\n"))
+        let run = Task { await executor.execute(context) }
+        let log = context.workingDirectory + "/stdout.log"
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("started") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        executor.interruptAll(force: false)
+        let outcome = await run.value
+        XCTAssertEqual(outcome, .interrupted(exitCode: nil))
+        XCTAssertLessThan(Date().timeIntervalSince(deadline.addingTimeInterval(-30)), 25, "stopped, not waited for")
+        let jobID = try XCTUnwrap(jobID(in: context))
+        try await assertJobGone(jobID)
+    }
+
+    func testCancellingTheTaskCancelsTheJob() async throws {
+        try requireSlurm()
+        let context = try context()
+        let executor = try executor(try script("echo started\nsleep 60\n"))
+        let run = Task { await executor.execute(context) }
+        let log = context.workingDirectory + "/stdout.log"
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("started") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        run.cancel()
+        let outcome = await run.value
+        guard case .interrupted = outcome else { return XCTFail("expected interrupted, got \(outcome)") }
+        try await assertJobGone(try XCTUnwrap(jobID(in: context)))
+    }
+
+    /// The job id the job wrote into its log (`echo started` comes after `job=...` only with the reporting script, so
+    /// this reads Slurm's own record instead).
+    private func jobID(in context: TrialContext) throws -> String? {
+        let output = try ProcessRunner.run(["/usr/bin/env", "squeue", "-h", "-a", "-o", "%i %o"])
+        let fromQueue = output.stdout.split(separator: "\n").first {
+            $0.hasSuffix(context.workingDirectory + "/slurm-job.sh")
+        }
+        if let line = fromQueue { return line.split(separator: " ").first.map(String.init) }
+        let history = try ProcessRunner.run(["/usr/bin/env", "scontrol", "show", "job", "-o"])
+        let line = history.stdout.split(separator: "\n").first {
+            $0.contains("Command=\(context.workingDirectory)/slurm-job.sh")
+        }
+        return line.flatMap { SlurmCommand.fields(String($0))["JobId"] }
+    }
+
+    /// Fails unless Slurm says the job is over within 10 s.
+    private func assertJobGone(_ jobID: String, file: StaticString = #filePath, line: UInt = #line) async throws {
+        let deadline = Date().addingTimeInterval(10)
+        var state = ""
+        while Date() < deadline {
+            let output = try ProcessRunner.run(["/usr/bin/env", "scontrol", "show", "job", "-o", jobID])
+            state = SlurmCommand.fields(output.stdout)["JobState"] ?? "gone"
+            if SlurmJobOptions.finalStates.contains(state) || state == "gone" { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        XCTFail("the job \(jobID) is still \(state)", file: file, line: line)
+    }
+}
