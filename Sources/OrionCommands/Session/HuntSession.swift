@@ -46,7 +46,8 @@ struct HuntSession {
         let command = try UserCommand(
             arguments: arguments,
             currentDirectory: currentDirectory,
-            environmentPath: environment["PATH"]
+            environmentPath: environment["PATH"],
+            configOption: configuration.worker.userScriptConfig
         )
         guard !command.priors.isEmpty else {
             throw UsageError(
