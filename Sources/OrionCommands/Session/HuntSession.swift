@@ -98,6 +98,7 @@ struct HuntSession {
                 command: command,
                 interruptCode: configuration.worker.interruptSignalCode,
                 trialTimeout: configuration.worker.trialTimeout,
+                pythonClient: usesPythonClient,
                 configuration: WorkerConfiguration(
                     concurrency: configuration.worker.nWorkers,
                     poolSize: configuration.worker.poolSize,
@@ -110,6 +111,14 @@ struct HuntSession {
             )
         }
         try printSummary(outcome)
+    }
+
+    /// Whether the trials get the light Python client: unless `--no-python-client`, or `ORION_PYTHON_CLIENT` is
+    /// `false`, `0`, `no` or `off`.
+    var usesPythonClient: Bool {
+        if huntOptions.noPythonClient { return false }
+        guard let value = environment["ORION_PYTHON_CLIENT"]?.lowercased() else { return true }
+        return !["false", "0", "no", "off"].contains(value)
     }
 
     /// Checks the working directory as ``HuntRunner/checkWorkingDirectory(_:environment:currentDirectory:)`` does.
