@@ -27,7 +27,10 @@ let package = Package(
             name: "OrionSQLite",
             dependencies: ["OrionCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "OrionWorker", dependencies: ["OrionCore", "OrionAlgorithms"]),
+        .target(
+            name: "OrionWorker",
+            dependencies: ["OrionCore", "OrionAlgorithms", .product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "OrionCommands",
             dependencies: [

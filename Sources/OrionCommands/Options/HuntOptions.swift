@@ -154,6 +154,15 @@ struct HuntOptions: ParsableArguments {
     @Flag(name: .customLong("init-only"), help: "Create or update the experiment, run nothing.")
     var initOnly = false
 
+    @Flag(
+        name: .customLong("no-python-client"),
+        help: ArgumentHelp(
+            "Do not put swift-orion's light orion.client on the trials' PYTHONPATH (for scripts that need Oríon).",
+            discussion: "Also ORION_PYTHON_CLIENT=false."
+        )
+    )
+    var noPythonClient = false
+
     /// Each setting's flag value, by key (`nil` when the flag is not given).
     var settings: [(key: String, text: String?)] {
         [

@@ -46,7 +46,8 @@ struct HuntSession {
         let command = try UserCommand(
             arguments: arguments,
             currentDirectory: currentDirectory,
-            environmentPath: environment["PATH"]
+            environmentPath: environment["PATH"],
+            configOption: configuration.worker.userScriptConfig
         )
         guard !command.priors.isEmpty else {
             throw UsageError(
@@ -116,6 +117,7 @@ struct HuntSession {
                     command: command,
                     interruptCode: configuration.worker.interruptSignalCode,
                     trialTimeout: configuration.worker.trialTimeout,
+                    pythonClient: usesPythonClient,
                     configuration: workerConfiguration,
                     onEvent: { reporter.handle($0) }
                 )
@@ -174,6 +176,14 @@ struct HuntSession {
         let first = CommandLine.arguments.first ?? "orion"
         guard !first.hasPrefix("/"), first.contains("/") else { return first }
         return FileManager.default.currentDirectoryPath + "/" + first
+    }
+
+    /// Whether the trials get the light Python client: unless `--no-python-client`, or `ORION_PYTHON_CLIENT` is
+    /// `false`, `0`, `no` or `off`.
+    var usesPythonClient: Bool {
+        if huntOptions.noPythonClient { return false }
+        guard let value = environment["ORION_PYTHON_CLIENT"]?.lowercased() else { return true }
+        return !["false", "0", "no", "off"].contains(value)
     }
 
     /// Checks the working directory as ``HuntRunner/checkWorkingDirectory(_:environment:currentDirectory:)`` does.

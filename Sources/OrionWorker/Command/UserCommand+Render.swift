@@ -5,7 +5,8 @@ extension UserCommand {
     ///
     /// Values are written the way Python's `str()` writes them (``JSONValue/pythonString``): `1e-05`, `0.5`, `7`,
     /// `adam`, `[0.1, 0.2]`. Templates (`{trial.id}`, `{exp.name}`, ...) are replaced anywhere in the user's items,
-    /// never inside the sampled values; `{{` and `}}` write literal braces.
+    /// never inside the sampled values; `{{` and `}}` write literal braces. The configuration file's path is replaced
+    /// by its copy in the trial's working directory (written by ``renderConfigFile(values:directory:)``).
     ///
     /// - Parameters:
     ///   - values: the trial's parameters (looked up by dimension name, `/lr`).
@@ -25,6 +26,8 @@ extension UserCommand {
                 argv.append(try Self.value(of: dimension, in: values))
             case .value(let prefix, let dimension):
                 argv.append(prefix + (try Self.value(of: dimension, in: values)))
+            case .configFile(let prefix):
+                argv.append(prefix + context.trialWorkingDir + "/" + (configTemplate?.fileName ?? ""))
             }
         }
         return argv
@@ -170,6 +173,8 @@ public struct CommandError: OrionError, Equatable {
         case unknownTemplate
         /// A trial lacks the value of one of the command's dimensions.
         case missingValue
+        /// The script's configuration file cannot be read, or a prior in it cannot be replaced.
+        case configFile
     }
 
     /// What kind of problem it is.

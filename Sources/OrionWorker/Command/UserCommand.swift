@@ -29,11 +29,15 @@ public struct UserCommand: Sendable, Hashable, Codable {
     public private(set) var executable: String
     /// The absolute path of the user's script; `nil` when the command is a program found on `PATH`.
     public private(set) var script: String?
-    /// The priors: dimension name (`/lr`) → prior expression (`loguniform(1e-5, 1)`).
-    public private(set) var priors: [String: String]
+    /// The priors: dimension name (`/lr`) → prior expression (`loguniform(1e-5, 1)`), the configuration file's
+    /// included.
+    public internal(set) var priors: [String: String]
+    /// The script's configuration file with priors (the value of its `--config` option), rendered for each trial;
+    /// `nil` when there is none, or when it holds no prior (the script then gets the file as given).
+    public internal(set) var configTemplate: ConfigTemplate?
 
     /// The script's arguments as parsed, in order.
-    private(set) var pieces: [Piece]
+    var pieces: [Piece]
 
     /// One item of the script's arguments as parsed.
     enum Piece: Sendable, Hashable, Codable {
@@ -43,6 +47,9 @@ public struct UserCommand: Sendable, Hashable, Codable {
         case option(flag: String, dimension: String)
         /// The value as one item, after a fixed prefix (`--lr=`, or nothing for `--lr orion~prior` and positionals).
         case value(prefix: String, dimension: String)
+        /// The configuration file's path, after a fixed prefix (`--config=`, or nothing): replaced by the path of
+        /// the trial's rendered copy.
+        case configFile(prefix: String)
     }
 
     /// Parses the command that follows Oríon's options.
@@ -55,9 +62,17 @@ public struct UserCommand: Sendable, Hashable, Codable {
     ///   - arguments: the command, quotes already removed by the shell.
     ///   - currentDirectory: the directory relative paths are relative to (where the hunt runs).
     ///   - environmentPath: the `PATH` to look programs up on; `nil` uses `/usr/local/bin:/usr/bin:/bin`.
+    ///   - configOption: the name of the script's option whose value is a configuration file that may hold priors
+    ///     (`worker.user_script_config`, Oríon's `config`: `--config train.yaml`, `--config=train.yaml`).
     /// - Throws: ``CommandError`` when there is no script, it does not exist or cannot be executed, a prior marker is
-    ///   misplaced or unsupported, two priors define the same dimension, or an argument holds an unknown template.
-    public init(arguments: [String], currentDirectory: String, environmentPath: String?) throws(CommandError) {
+    ///   misplaced or unsupported, two priors define the same dimension (also between the command line and the
+    ///   configuration file), an argument holds an unknown template, or the configuration file cannot be read.
+    public init(
+        arguments: [String],
+        currentDirectory: String,
+        environmentPath: String?,
+        configOption: String = "config"
+    ) throws(CommandError) {
         guard let first = arguments.first, !first.isEmpty else {
             throw CommandError(
                 .missingScript,
@@ -109,12 +124,16 @@ public struct UserCommand: Sendable, Hashable, Codable {
             firstArgument = 1
         }
         self.arguments = arguments
-        var reader = ScriptArgumentReader(firstIndex: firstArgument)
+        var reader = ScriptArgumentReader(firstIndex: firstArgument, configOption: Self.dimensionName(configOption))
         for item in arguments.dropFirst(firstArgument) {
             try reader.consume(item)
         }
         pieces = reader.pieces
         priors = reader.priors
+        configTemplate = nil
+        if let argument = reader.configArgument {
+            try attachConfigFile(argument, currentDirectory: currentDirectory)
+        }
     }
 
     /// The programs that start the trial's argv: the script, or the interpreter and the script.
@@ -139,9 +158,14 @@ extension UserCommand {
         var sawOption = false
         /// The name of the option just read, when it can take a value-form prior (`--lr orion~prior`).
         var pendingOption: String?
+        /// The configuration file option's dimension-style name (`/config`).
+        let configOption: String
+        /// The first value of the configuration file option, if any.
+        var configArgument: ConfigArgument?
 
-        init(firstIndex: Int) {
+        init(firstIndex: Int, configOption: String) {
             index = firstIndex
+            self.configOption = configOption
         }
 
         mutating func consume(_ item: String) throws(CommandError) {
@@ -175,6 +199,9 @@ extension UserCommand {
                     )
                 }
                 return
+            }
+            if let option, configArgument == nil, UserCommand.dimensionName(option) == configOption {
+                configArgument = ConfigArgument(piece: pieces.count, path: item, prefix: "")
             }
             if !sawOption, let tilde = item.firstIndex(of: "~"), tilde != item.startIndex {
                 let expression = String(item[item.index(after: tilde)...])
@@ -226,6 +253,9 @@ extension UserCommand {
                     try define(name, expression, by: item)
                     pieces.append(.value(prefix: flag + "=", dimension: name))
                     return
+                }
+                if configArgument == nil, UserCommand.dimensionName(flag) == configOption {
+                    configArgument = ConfigArgument(piece: pieces.count, path: value, prefix: flag + "=")
                 }
                 try appendText(item)
                 return
@@ -286,89 +316,5 @@ extension UserCommand {
     /// `/` and the option name without its leading dashes: `--lr` → `/lr`, `-x` → `/x`.
     static func dimensionName(_ flag: String) -> String {
         "/" + flag.drop(while: { $0 == "-" })
-    }
-}
-
-// MARK: - Programs and paths
-
-extension UserCommand {
-    /// What a path names on disk.
-    enum FileKind {
-        case file
-        case directory
-    }
-
-    /// `python`, `python3`, `python3.12`, or a path ending in one of them.
-    static func isPythonInterpreter(_ program: String) -> Bool {
-        let name = program.split(separator: "/").last.map(String.init) ?? program
-        guard name.hasPrefix("python") else { return false }
-        return name.dropFirst("python".count).allSatisfy { $0.isNumber || $0 == "." }
-    }
-
-    /// The absolute path of a script given by path; it must exist, be a file and be executable.
-    static func checkedScript(_ given: String, currentDirectory: String) throws(CommandError) -> String {
-        let path = absolute(given, in: currentDirectory)
-        switch fileKind(path) {
-        case nil:
-            throw CommandError(.scriptNotFound, notFoundMessage(given, currentDirectory))
-        case .directory:
-            throw CommandError(.notExecutable, "script '\(given)' is a directory: give the path of the file to run")
-        case .file:
-            guard access(path, X_OK) == 0 else {
-                throw CommandError(.notExecutable, "script '\(given)' is not executable: run `chmod +x \(given)`")
-            }
-            return path
-        }
-    }
-
-    /// The absolute path of a program: by path if it has a `/`, else looked up on `searchPath`.
-    static func resolveProgram(
-        _ program: String,
-        currentDirectory: String,
-        searchPath: String
-    ) throws(CommandError) -> String {
-        if program.contains("/") { return try checkedScript(program, currentDirectory: currentDirectory) }
-        guard let found = lookUp(program, searchPath: searchPath, currentDirectory: currentDirectory) else {
-            throw CommandError(.scriptNotFound, "command '\(program)' not found on PATH (\(searchPath))")
-        }
-        return found
-    }
-
-    /// The first executable file named `program` in the directories of `searchPath` (empty entries mean the
-    /// current directory, as for a shell).
-    static func lookUp(_ program: String, searchPath: String, currentDirectory: String) -> String? {
-        for directory in searchPath.split(separator: ":", omittingEmptySubsequences: false) {
-            let base = directory.isEmpty ? currentDirectory : String(directory)
-            let candidate = absolute(program, in: base.hasPrefix("/") ? base : absolute(base, in: currentDirectory))
-            if fileKind(candidate) == .file, access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
-    }
-
-    /// The message for a script that does not exist.
-    static func notFoundMessage(_ given: String, _ currentDirectory: String) -> String {
-        given.hasPrefix("/")
-            ? "script '\(given)' not found" : "script '\(given)' not found (looked in \(currentDirectory))"
-    }
-
-    /// Whether `path` is a file, a directory, or nothing (symbolic links followed).
-    static func fileKind(_ path: String) -> FileKind? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
-        return isDirectory.boolValue ? .directory : .file
-    }
-
-    /// `path` made absolute against `directory`, with `.` and `..` components removed (lexically).
-    static func absolute(_ path: String, in directory: String) -> String {
-        let joined = path.hasPrefix("/") ? path : directory + "/" + path
-        var components: [Substring] = []
-        for component in joined.split(separator: "/") {
-            switch component {
-            case ".": continue
-            case "..": if !components.isEmpty { components.removeLast() }
-            default: components.append(component)
-            }
-        }
-        return "/" + components.joined(separator: "/")
     }
 }

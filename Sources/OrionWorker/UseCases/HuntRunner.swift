@@ -116,22 +116,40 @@ public final class HuntRunner: Sendable {
     ///   - interruptCode: the exit code by which a script says it was interrupted.
     ///   - trialTimeout: how long a trial may run; `nil` for no limit.
     ///   - echoOutput: whether the scripts' output also goes to this process's stdout and stderr.
+    ///   - pythonClient: whether the trials get swift-orion's light `orion.client` (``PythonClient``, installed under
+    ///     `$TMPDIR/orion-$USER`) at the end of their `PYTHONPATH`.
     ///   - configuration: concurrency, limits and timings.
     ///   - onEvent: called for each produced, started and finished trial (from any thread).
     /// - Returns: why the worker stopped, what it did, and the experiment's summary.
-    /// - Throws: the worker's errors (`StorageError`, `AlgorithmError`, `UnsavedResultsError`).
+    /// - Throws: ``HuntError`` `.pythonClient` when the Python client cannot be written; the worker's errors
+    ///   (`StorageError`, `AlgorithmError`, `UnsavedResultsError`).
     public func run(
         _ experiment: Experiment,
         command: UserCommand,
         interruptCode: Int32 = 130,
         trialTimeout: Duration? = nil,
         echoOutput: Bool = true,
+        pythonClient: Bool = true,
         configuration: WorkerConfiguration = WorkerConfiguration(),
         onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
     ) async throws -> HuntOutcome {
+        var trialEnvironment = environment
+        if pythonClient {
+            let root = userDirectory
+            do {
+                let directory = try PythonClient.install(under: root)
+                trialEnvironment = PythonClient.environment(environment, adding: directory)
+            } catch {
+                throw HuntError(
+                    .pythonClient,
+                    "cannot write the Python client under \(root) (\(error.localizedDescription)); set TMPDIR to a"
+                        + " writable directory, or run with --no-python-client"
+                )
+            }
+        }
         let executor = ProcessExecutor(
             command: command,
-            environment: environment,
+            environment: trialEnvironment,
             interruptCode: interruptCode,
             echoOutput: echoOutput,
             trialTimeout: trialTimeout
@@ -161,9 +179,14 @@ public final class HuntRunner: Sendable {
         if let directory = experiment.workingDir, !directory.isEmpty {
             return directory.hasPrefix("/") ? directory : currentDirectory + "/" + directory
         }
+        return userDirectory + "/" + experiment.displayName
+    }
+
+    /// `$TMPDIR/orion-$USER`: the parent of the default working directories and of the Python client.
+    var userDirectory: String {
         let temporary = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? String(getuid())
-        return temporary + "/orion-" + user + "/" + experiment.displayName
+        return temporary + "/orion-" + user
     }
 
     /// Checks that trials can get directories under `configured` (or, when it is `nil`, the default working
@@ -239,6 +262,8 @@ public struct HuntError: OrionError {
     public enum Code: String, Sendable {
         /// Trials cannot get directories under the working directory.
         case workingDirectory
+        /// The light Python client cannot be written.
+        case pythonClient
     }
 
     /// What went wrong.

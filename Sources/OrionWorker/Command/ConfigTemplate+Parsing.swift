@@ -1,0 +1,171 @@
+import OrionCore
+import Yams
+
+// Finding the priors in the file's tree, then their exact place in its text.
+extension ConfigTemplate {
+    /// A prior found in the tree: its dimension, and where and how its scalar is written.
+    struct Slot {
+        var dimension: String
+        var line: Int
+        var column: Int
+        var style: Node.Scalar.Style
+        var value: String
+    }
+
+    /// Walks the file's tree and collects the string values that are priors.
+    struct PriorFinder {
+        let path: String
+        var priors: [String: String] = [:]
+        var slots: [Slot] = []
+
+        init(path: String) {
+            self.path = path
+        }
+
+        /// Visits `node`, whose dimension name would be `name`.
+        mutating func visit(_ node: Node, name: String) throws(CommandError) {
+            switch node {
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    try visit(value, name: name + "/" + (key.string ?? "\(key)"))
+                }
+            case .sequence(let sequence):
+                for (index, item) in sequence.enumerated() {
+                    try visit(item, name: name + "/" + String(index))
+                }
+            case .scalar(let scalar):
+                guard let expression = ConfigTemplate.priorExpression(in: scalar.string) else { return }
+                try UserCommand.rejectBranchingMarker(expression, in: scalar.string)
+                guard let mark = scalar.mark else { return }
+                let dimension = name.isEmpty ? "/" : name
+                priors[dimension] = expression
+                slots.append(
+                    Slot(
+                        dimension: dimension,
+                        line: mark.line,
+                        column: mark.column,
+                        style: scalar.style,
+                        value: scalar.string
+                    )
+                )
+            case .alias:
+                return
+            }
+        }
+    }
+
+    /// The prior expression of a string value `anything~name(...)`, such as Oríon's `orion~uniform(0, 1)`.
+    ///
+    /// Branching markers (`~+...`, `~-`, `~>name`) are returned as they are, to be refused.
+    /// - Returns: the expression, or `nil` when the value is not a prior.
+    static func priorExpression(in value: String) -> String? {
+        guard let tilde = value.firstIndex(of: "~"), tilde != value.startIndex else { return nil }
+        let expression = String(value[value.index(after: tilde)...])
+        guard let first = expression.first else { return nil }
+        if "+->".contains(first) { return expression }
+        guard first.isLetter || first == "_", expression.contains("("), expression.hasSuffix(")") else { return nil }
+        return expression
+    }
+
+    /// Cuts `text` into the parts kept as written and the places of the priors' values.
+    static func cut(_ text: String, at slots: [Slot], path: String) throws(CommandError) -> [Segment] {
+        guard !slots.isEmpty else { return [.text(text)] }
+        let scalars = Array(text.unicodeScalars)
+        let lineStarts = Self.lineStarts(scalars)
+        var spans: [(range: Range<Int>, dimension: String)] = []
+        for slot in slots {
+            let place = "configuration file '\(path)', line \(slot.line), column \(slot.column)"
+            guard slot.line >= 1, slot.line <= lineStarts.count else {
+                throw CommandError(.configFile, "\(place): cannot locate the prior '\(slot.value)'")
+            }
+            let start = lineStarts[slot.line - 1] + slot.column - 1
+            guard let end = Self.end(of: slot, in: scalars, from: start) else {
+                throw CommandError(
+                    .configFile,
+                    "\(place): the prior '\(slot.value)' must be written on one line, as a plain or quoted string"
+                        + " (e.g. lr: 'orion~loguniform(1e-5, 1)')"
+                )
+            }
+            spans.append((start..<end, slot.dimension))
+        }
+        spans.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var segments: [Segment] = []
+        var position = 0
+        for span in spans {
+            guard span.range.lowerBound >= position else {
+                throw CommandError(.configFile, "configuration file '\(path)': overlapping priors")
+            }
+            if span.range.lowerBound > position {
+                segments.append(.text(Self.string(scalars[position..<span.range.lowerBound])))
+            }
+            segments.append(.value(dimension: span.dimension))
+            position = span.range.upperBound
+        }
+        if position < scalars.count { segments.append(.text(Self.string(scalars[position...]))) }
+        return segments
+    }
+
+    /// Where the scalar of `slot`, starting at `start`, ends (exclusive); `nil` when it is not written the way it
+    /// reads (a block scalar, a plain scalar folded over lines).
+    private static func end(of slot: Slot, in scalars: [Unicode.Scalar], from start: Int) -> Int? {
+        guard start >= 0, start < scalars.count else { return nil }
+        switch slot.style {
+        case .singleQuoted:
+            guard scalars[start] == "'" else { return nil }
+            var index = start + 1
+            while index < scalars.count {
+                if scalars[index] == "'" {
+                    if index + 1 < scalars.count, scalars[index + 1] == "'" {
+                        index += 2
+                        continue
+                    }
+                    return index + 1
+                }
+                index += 1
+            }
+            return nil
+        case .doubleQuoted:
+            guard scalars[start] == "\"" else { return nil }
+            var index = start + 1
+            while index < scalars.count {
+                if scalars[index] == "\\" {
+                    index += 2
+                    continue
+                }
+                if scalars[index] == "\"" { return index + 1 }
+                index += 1
+            }
+            return nil
+        case .plain:
+            let value = Array(slot.value.unicodeScalars)
+            let end = start + value.count
+            guard end <= scalars.count, Array(scalars[start..<end]) == value else { return nil }
+            return end
+        default:
+            return nil
+        }
+    }
+
+    /// The offset of the first character of each line, counting line breaks as libyaml does (`\n`, `\r\n`, `\r`).
+    private static func lineStarts(_ scalars: [Unicode.Scalar]) -> [Int] {
+        var starts = [0]
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "\r", index + 1 < scalars.count, scalars[index + 1] == "\n" {
+                index += 2
+                starts.append(index)
+                continue
+            }
+            index += 1
+            if scalar == "\n" || scalar == "\r" { starts.append(index) }
+        }
+        return starts
+    }
+
+    private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
+    }
+}

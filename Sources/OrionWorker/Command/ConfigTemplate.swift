@@ -1,0 +1,183 @@
+import Foundation
+import OrionCore
+import Yams
+
+/// A configuration file of the user's script whose values may be priors: `lr: 'orion~loguniform(1e-5, 1)'`.
+///
+/// Oríon's config-file templating. The file given after the script's `--config` option (the option is named by
+/// `worker.user_script_config`) is read when the hunt starts. A YAML or JSON file (by its extension: `.yaml`, `.yml`,
+/// `.json`) may hold string values of the form `orion~PRIOR` (any text before the `~` is ignored, as in Oríon): each
+/// is a dimension named after its path in the file, `/` + the keys (and list indices) joined by `/`
+/// (`optimizer: {lr: ...}` → `/optimizer/lr`, the second item of `layers` → `/layers/1`).
+///
+/// Each trial gets a rendered copy of the file in its working directory, under the file's own name, with every prior
+/// replaced by the trial's value and everything else (comments, keys' order, quoting, layout) kept as written. Values
+/// are written so that PyYAML and Python's `json` read them back with their type: `0.001`, `1.0e-05` (PyYAML reads
+/// `1e-05` as a string), `64`, `"relu"`, `true`, `[0.1, 0.2]`.
+public struct ConfigTemplate: Sendable, Hashable, Codable {
+    /// How the file is written.
+    public enum Format: String, Sendable, Hashable, Codable {
+        /// `.yaml` or `.yml`.
+        case yaml
+        /// `.json`.
+        case json
+    }
+
+    /// One part of the file: text kept as written, or the place of a prior's value.
+    enum Segment: Sendable, Hashable, Codable {
+        case text(String)
+        case value(dimension: String)
+    }
+
+    /// The absolute path of the file as the user gave it.
+    public private(set) var path: String
+    /// How the file is written.
+    public private(set) var format: Format
+    /// The priors the file holds: dimension name (`/optimizer/lr`) → prior expression (`loguniform(1e-4, 1)`).
+    public private(set) var priors: [String: String]
+    /// The file, cut at the priors.
+    private(set) var segments: [Segment]
+
+    /// The name of each trial's copy (in the trial's working directory): the file's own name.
+    public var fileName: String { (path as NSString).lastPathComponent }
+
+    /// The format of a file named `path`, from its extension; `nil` for a file that is not templated.
+    ///
+    /// - Parameter path: a file name or path.
+    /// - Returns: `.yaml` for `.yaml`/`.yml`, `.json` for `.json` (any case), else `nil`.
+    public static func format(ofFileNamed path: String) -> Format? {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "yaml", "yml": .yaml
+        case "json": .json
+        default: nil
+        }
+    }
+
+    /// Reads a configuration file.
+    ///
+    /// - Parameter path: the file's absolute path; its extension says its format.
+    /// - Throws: ``CommandError`` `.configFile` when the file cannot be read, its extension is not `.yaml`, `.yml`
+    ///   or `.json`, it is not valid YAML/JSON, or a prior is written where it cannot be replaced (a multi-line
+    ///   or block scalar, a mapping key); `.invalidArgument` for a branching marker (`~+`, `~-`, `~>`).
+    public init(path: String) throws(CommandError) {
+        guard let format = Self.format(ofFileNamed: path) else {
+            throw CommandError(
+                .configFile,
+                "configuration file '\(path)': only .yaml, .yml and .json files can hold priors"
+            )
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let reason =
+                FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "does not exist"
+            throw CommandError(
+                .configFile,
+                "configuration file '\(path)' \(reason): check the path given to the script"
+            )
+        }
+        try self.init(text: text, format: format, path: path)
+    }
+
+    /// Reads a configuration from its text.
+    ///
+    /// - Parameters:
+    ///   - text: the file's content.
+    ///   - format: how it is written.
+    ///   - path: the file's path, for the messages and the copies' name.
+    /// - Throws: ``CommandError`` as ``init(path:)``.
+    public init(text: String, format: Format, path: String) throws(CommandError) {
+        self.path = path
+        self.format = format
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw CommandError(.configFile, "configuration file '\(path)' is not valid \(format.name): \(error)")
+        }
+        var finder = PriorFinder(path: path)
+        if let root { try finder.visit(root, name: "") }
+        priors = finder.priors
+        segments = try Self.cut(text, at: finder.slots, path: path)
+    }
+
+    /// The file with the priors replaced by the trial's values.
+    ///
+    /// - Parameter values: the trial's parameters (looked up by dimension name).
+    /// - Returns: the text of the trial's copy.
+    /// - Throws: ``CommandError`` `.missingValue` when `values` lacks one of the file's dimensions.
+    public func render(values: Parameters) throws(CommandError) -> String {
+        var output = ""
+        for segment in segments {
+            switch segment {
+            case .text(let text):
+                output += text
+            case .value(let dimension):
+                guard let value = values[dimension] else {
+                    throw CommandError(
+                        .missingValue,
+                        "the trial has no value for '\(dimension)' of the configuration file '\(path)':"
+                            + " the file and the experiment's space disagree"
+                    )
+                }
+                output += Self.literal(value, format: format)
+            }
+        }
+        return output
+    }
+
+    /// `value` written as a YAML or JSON literal that PyYAML or Python's `json` reads back with its type.
+    static func literal(_ value: JSONValue, format: Format) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .int(let integer): return String(integer)
+        case .double(let real) where format == .yaml: return yamlFloat(real)
+        case .double(let real): return real.isFinite ? PythonFloat.repr(real) : JSONValue.nonFiniteName(real)
+        case .string(let text): return quoted(text)
+        case .array(let items): return "[" + items.map { literal($0, format: format) }.joined(separator: ", ") + "]"
+        case .object(let members):
+            let body = members.sorted { $0.key < $1.key }.map {
+                quoted($0.key) + ": " + literal($0.value, format: format)
+            }
+            return "{" + body.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// A float as PyYAML writes it: Python's `repr`, lower case, with `.0` before a bare exponent (`1.0e-05`),
+    /// `.inf`, `-.inf`, `.nan`.
+    static func yamlFloat(_ value: Double) -> String {
+        if value.isNaN { return ".nan" }
+        if value.isInfinite { return value < 0 ? "-.inf" : ".inf" }
+        let repr = PythonFloat.repr(value).lowercased()
+        guard !repr.contains("."), let exponent = repr.firstIndex(of: "e") else { return repr }
+        return repr[..<exponent] + ".0" + repr[exponent...]
+    }
+
+    /// A string as a double-quoted literal, valid in YAML and in JSON.
+    static func quoted(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\t": output += "\\t"
+            case "\r": output += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    output += String(format: "\\u%04x", scalar.value)
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output + "\""
+    }
+}
+
+extension ConfigTemplate.Format {
+    /// `YAML` or `JSON`, for messages.
+    var name: String { rawValue.uppercased() }
+}

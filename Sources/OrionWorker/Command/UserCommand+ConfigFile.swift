@@ -1,0 +1,53 @@
+import OrionCore
+
+// The script's configuration file (`--config train.yaml`): its priors join the command's, and each trial's argv
+// points at the trial's rendered copy.
+extension UserCommand {
+    /// The value of the configuration file option, as written.
+    struct ConfigArgument: Sendable {
+        /// The index of its piece (a `.text` piece until the file is read).
+        var piece: Int
+        /// The path as written (relative to the hunt's directory, or absolute).
+        var path: String
+        /// What comes before the path in the same item (`--config=`), or nothing.
+        var prefix: String
+    }
+
+    /// Reads the configuration file named by `argument` and adds its priors.
+    ///
+    /// A file whose name does not end in `.yaml`, `.yml` or `.json`, a path holding a template (`{trial.id}`: the
+    /// script writes it) and a file with no prior are passed to the script as written.
+    mutating func attachConfigFile(_ argument: ConfigArgument, currentDirectory: String) throws(CommandError) {
+        guard !argument.path.contains("{"), ConfigTemplate.format(ofFileNamed: argument.path) != nil else { return }
+        let template = try ConfigTemplate(path: Self.absolute(argument.path, in: currentDirectory))
+        guard !template.priors.isEmpty else { return }
+        for (name, expression) in template.priors {
+            if let defined = priors[name] {
+                throw CommandError(
+                    .duplicateDimension,
+                    "dimension '\(name)' is defined both in the command line ('\(defined)') and in the configuration"
+                        + " file '\(argument.path)' ('\(expression)'): keep one of them"
+                )
+            }
+            priors[name] = expression
+        }
+        pieces[argument.piece] = .configFile(prefix: argument.prefix)
+        configTemplate = template
+    }
+
+    /// The configuration file of a trial: where to write it and what, when the command has a configuration template.
+    ///
+    /// - Parameters:
+    ///   - values: the trial's parameters.
+    ///   - directory: the trial's working directory.
+    /// - Returns: the path of the trial's copy (`<directory>/<the file's name>`) and its text; `nil` when the command
+    ///   has no configuration template.
+    /// - Throws: ``CommandError`` `.missingValue` when `values` lacks one of the file's dimensions.
+    public func renderConfigFile(
+        values: Parameters,
+        directory: String
+    ) throws(CommandError) -> (path: String, text: String)? {
+        guard let configTemplate else { return nil }
+        return (directory + "/" + configTemplate.fileName, try configTemplate.render(values: values))
+    }
+}

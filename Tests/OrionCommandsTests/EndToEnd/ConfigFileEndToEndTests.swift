@@ -1,0 +1,104 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// The script's configuration file as the search space: Oríon's `from_config.py` + `train.yaml`, unchanged.
+final class ConfigFileEndToEndTests: XCTestCase {
+    /// Whether the machine's `python3` has PyYAML (from_config.py reads the file as JSON without it).
+    private func requirePyYAML() throws {
+        let check = try ProcessRunner.run(
+            ["/usr/bin/env", "python3", "-c", "import yaml"],
+            environment: ProcessInfo.processInfo.environment,
+            currentDirectory: "/",
+            timeout: 30
+        )
+        if check.status != 0 {
+            throw XCTSkip("python3 has no PyYAML: from_config.py reads train.yaml with it (pip install pyyaml)")
+        }
+    }
+
+    func testFromConfigRunsUnchangedWithTrainYAML() async throws {
+        try requirePyYAML()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let output = try sandbox.run([
+            "hunt", "-n", "cfg", "--exp-max-trials", "4", try Compat.script("from_config.py"),
+            "--config", try Compat.script("train.yaml"),
+        ])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let trials = try await sandbox.trials(of: "cfg")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 4)
+        let storage = try sandbox.storage()
+        let found = try await storage.experiment(named: "cfg", version: nil)
+        let experiment = try XCTUnwrap(found)
+        XCTAssertEqual(
+            experiment.space.names,
+            ["/model/activation", "/model/width", "/optimizer/lr"]
+        )
+        for trial in trials {
+            let directory = try XCTUnwrap(trial.workingDir)
+            let rendered = try String(contentsOfFile: directory + "/train.yaml", encoding: .utf8)
+            let lr = try XCTUnwrap(trial.values["/optimizer/lr"]?.doubleValue)
+            let width = try XCTUnwrap(trial.values["/model/width"]?.intValue)
+            let activation = try XCTUnwrap(trial.values["/model/activation"]?.stringValue)
+            XCTAssertTrue(rendered.contains("\n  width: \(width)\n"), rendered)
+            XCTAssertTrue(rendered.contains("\n  activation: \"\(activation)\"\n"), rendered)
+            XCTAssertTrue(rendered.contains("\n  momentum: 0.9\n"), rendered)
+            XCTAssertFalse(rendered.contains("'orion~"), rendered)
+            // The script computed its loss from the rendered values (as floats and ints, not strings).
+            let penalty = ["relu": 0.0, "gelu": 0.01, "tanh": 0.1][activation] ?? .nan
+            let expected = 1e4 * (lr - 0.01) * (lr - 0.01) + Double((width - 128) * (width - 128)) / 1e4 + penalty
+            XCTAssertEqual(try XCTUnwrap(trial.objective), expected, accuracy: 1e-9 * max(1, expected))
+        }
+    }
+
+    func testJSONConfigurationWithCommandLinePriorsAndAnotherOptionName() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try """
+        {"model": {"width": 128, "activation": "orion~choices(['relu', 'tanh'])"},
+         "optimizer": {"lr": "orion~loguniform(1e-4, 1)"}}
+        """.write(toFile: sandbox.directory + "/space.json", atomically: true, encoding: .utf8)
+        let script = try sandbox.script(
+            "read.py",
+            """
+            #!/usr/bin/env python3
+            import argparse, json, os
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--settings")
+            parser.add_argument("-x", type=float)
+            arguments = parser.parse_args()
+            config = json.load(open(arguments.settings))
+            assert isinstance(config["optimizer"]["lr"], float)
+            loss = config["optimizer"]["lr"] + arguments.x + (config["model"]["activation"] == "tanh")
+            json.dump([{"name": "loss", "type": "objective", "value": loss}], open(os.environ["ORION_RESULTS_PATH"], "w"))
+
+            """
+        )
+        let output = try sandbox.run([
+            "hunt", "-n", "json", "--exp-max-trials", "3", "--user-script-config", "settings", script,
+            "--settings", "space.json", "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let trials = try await sandbox.trials(of: "json")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 3, output.stderr)
+        for trial in trials {
+            let lr = try XCTUnwrap(trial.values["/optimizer/lr"]?.doubleValue)
+            let x = try XCTUnwrap(trial.values["/x"]?.doubleValue)
+            let tanh = trial.values["/model/activation"]?.stringValue == "tanh" ? 1.0 : 0.0
+            XCTAssertEqual(try XCTUnwrap(trial.objective), lr + x + tanh, accuracy: 1e-12)
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: try XCTUnwrap(trial.workingDir) + "/space.json"),
+                "the trial's copy"
+            )
+        }
+
+        let conflict = try sandbox.run([
+            "hunt", "-n", "clash", "--user-script-config", "settings", script, "--settings", "space.json",
+            "--optimizer/lr~uniform(0, 1)",
+        ])
+        XCTAssertEqual(conflict.status, 2, conflict.stderr)
+        XCTAssertTrue(conflict.stderr.contains("defined both in the command line"), conflict.stderr)
+    }
+}

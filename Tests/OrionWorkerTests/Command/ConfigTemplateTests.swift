@@ -1,0 +1,135 @@
+import Foundation
+import OrionCore
+import XCTest
+
+@testable import OrionWorker
+
+final class ConfigTemplateTests: XCTestCase {
+    private let yaml = """
+        # A training configuration.
+        dataset: mnist
+        optimizer:
+          name: sgd
+          lr: 'orion~loguniform(1e-4, 1)'   # searched
+          momentum: 0.9
+        model:
+          width: orion~randint(16, 512)
+          activation: "orion~choices([\\"relu\\", \\"gelu\\"])"
+          layers: [32, 'orion~uniform(0, 1)']
+        tag: home~not-a-prior
+        path: ~/data
+
+        """
+
+    private func params(_ values: [String: JSONValue]) -> Parameters {
+        Parameters(
+            values.map { name, value in
+                let kind: DimensionKind =
+                    switch value {
+                    case .int: .integer
+                    case .double: .real
+                    default: .categorical
+                    }
+                return Trial.Param(name: name, type: kind, value: value)
+            }
+        )
+    }
+
+    func testYAMLPriorsAreNamedAfterTheirPath() throws {
+        let template = try ConfigTemplate(text: yaml, format: .yaml, path: "/x/train.yaml")
+        XCTAssertEqual(
+            template.priors,
+            [
+                "/optimizer/lr": "loguniform(1e-4, 1)",
+                "/model/width": "randint(16, 512)",
+                "/model/activation": "choices([\"relu\", \"gelu\"])",
+                "/model/layers/1": "uniform(0, 1)",
+            ]
+        )
+        XCTAssertEqual(template.fileName, "train.yaml")
+        XCTAssertNoThrow(try Space(priors: template.priors))
+    }
+
+    func testYAMLRenderingKeepsEverythingButThePriors() throws {
+        let template = try ConfigTemplate(text: yaml, format: .yaml, path: "/x/train.yaml")
+        let rendered = try template.render(
+            values: params([
+                "/optimizer/lr": .double(1.5e-5), "/model/width": .int(64), "/model/activation": .string("gelu"),
+                "/model/layers/1": .double(0.25),
+            ])
+        )
+        XCTAssertEqual(
+            rendered,
+            """
+            # A training configuration.
+            dataset: mnist
+            optimizer:
+              name: sgd
+              lr: 1.5e-05   # searched
+              momentum: 0.9
+            model:
+              width: 64
+              activation: "gelu"
+              layers: [32, 0.25]
+            tag: home~not-a-prior
+            path: ~/data
+
+            """
+        )
+    }
+
+    func testPyYAMLReadsTheRenderedValuesWithTheirTypes() {
+        XCTAssertEqual(ConfigTemplate.yamlFloat(1e-5), "1.0e-05")
+        XCTAssertEqual(ConfigTemplate.yamlFloat(1e20), "1.0e+20")
+        XCTAssertEqual(ConfigTemplate.yamlFloat(0.001), "0.001")
+        XCTAssertEqual(ConfigTemplate.yamlFloat(12350), "12350.0")
+        XCTAssertEqual(ConfigTemplate.yamlFloat(-.infinity), "-.inf")
+        XCTAssertEqual(ConfigTemplate.yamlFloat(.nan), ".nan")
+        XCTAssertEqual(ConfigTemplate.literal(.bool(true), format: .yaml), "true")
+        XCTAssertEqual(ConfigTemplate.literal(.string("a\"b"), format: .json), "\"a\\\"b\"")
+        XCTAssertEqual(ConfigTemplate.literal(.array([.double(1e-5), .int(2)]), format: .json), "[1e-05, 2]")
+        XCTAssertEqual(ConfigTemplate.literal(.double(.infinity), format: .json), "Infinity")
+    }
+
+    func testJSONPriorsAndRendering() throws {
+        let json = """
+            {"optimizer": {"lr": "orion~loguniform(1e-4, 1)", "name": "sgd"},
+             "model": {"activation": "orion~choices(['relu', 'tanh'])", "width": 128}}
+            """
+        let template = try ConfigTemplate(text: json, format: .json, path: "/x/cfg.json")
+        XCTAssertEqual(
+            template.priors,
+            ["/optimizer/lr": "loguniform(1e-4, 1)", "/model/activation": "choices(['relu', 'tanh'])"]
+        )
+        let rendered = try template.render(
+            values: params(["/optimizer/lr": .double(0.5), "/model/activation": .string("tanh")])
+        )
+        let object = try JSONSerialization.jsonObject(with: Data(rendered.utf8)) as? [String: [String: Any]]
+        XCTAssertEqual(object?["optimizer"]?["lr"] as? Double, 0.5)
+        XCTAssertEqual(object?["model"]?["activation"] as? String, "tanh")
+        XCTAssertEqual(object?["model"]?["width"] as? Int, 128)
+        XCTAssertTrue(rendered.hasPrefix("{\"optimizer\": {\"lr\": 0.5, \"name\": \"sgd\"}"), rendered)
+    }
+
+    func testUnsupportedPlacesAndMarkersAreErrors() {
+        func code(_ text: String) -> CommandError.Code? {
+            do {
+                _ = try ConfigTemplate(text: text, format: .yaml, path: "/x/c.yaml")
+                return nil
+            } catch {
+                return error.code
+            }
+        }
+        XCTAssertEqual(code("lr: >-\n  orion~uniform(0, 1)\n"), .configFile)
+        XCTAssertEqual(code("lr: 'orion~+uniform(0, 1)'\n"), .invalidArgument)
+        XCTAssertEqual(code("lr: [unclosed\n"), .configFile)
+        XCTAssertNil(code("lr: 0.1\n"))
+    }
+
+    func testMissingValueIsAnError() throws {
+        let template = try ConfigTemplate(text: "lr: orion~uniform(0, 1)\n", format: .yaml, path: "/x/c.yaml")
+        XCTAssertThrowsError(try template.render(values: params([:]))) { error in
+            XCTAssertEqual((error as? CommandError)?.code, .missingValue)
+        }
+    }
+}

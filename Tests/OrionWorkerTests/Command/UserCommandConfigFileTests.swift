@@ -1,0 +1,100 @@
+import Foundation
+import OrionCore
+import XCTest
+
+@testable import OrionWorker
+
+final class UserCommandConfigFileTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("configfile-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let script = directory + "/train.py"
+        XCTAssertTrue(FileManager.default.createFile(atPath: script, contents: Data("#!/bin/sh\n".utf8)))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        try "lr: 'orion~loguniform(1e-4, 1)'\nepochs: 3\n".write(
+            toFile: directory + "/train.yaml",
+            atomically: true,
+            encoding: .utf8
+        )
+        try "{\"lr\": 0.1}".write(toFile: directory + "/plain.json", atomically: true, encoding: .utf8)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func command(_ arguments: [String], option: String = "config") throws -> UserCommand {
+        try UserCommand(
+            arguments: ["./train.py"] + arguments,
+            currentDirectory: directory,
+            environmentPath: nil,
+            configOption: option
+        )
+    }
+
+    private let context = TemplateContext(
+        trialID: "t1",
+        trialWorkingDir: "/work/exp/t1",
+        trialHashParams: "h",
+        experimentID: "e1",
+        experimentName: "exp",
+        experimentVersion: 1,
+        experimentWorkingDir: "/work/exp"
+    )
+
+    private let values = Parameters([
+        Trial.Param(name: "/lr", type: .real, value: .double(0.01)),
+        Trial.Param(name: "/x", type: .real, value: .double(0.5)),
+    ])
+
+    func testTheFilesPriorsJoinTheCommandsAndTheArgumentPointsAtTheCopy() throws {
+        let command = try command(["--config", "train.yaml", "-x~uniform(0, 1)"])
+        XCTAssertEqual(command.priors, ["/lr": "loguniform(1e-4, 1)", "/x": "uniform(0, 1)"])
+        XCTAssertEqual(command.configTemplate?.path, directory + "/train.yaml")
+        XCTAssertEqual(
+            try command.render(values: values, context: context),
+            [directory + "/train.py", "--config", "/work/exp/t1/train.yaml", "-x", "0.5"]
+        )
+        let file = try XCTUnwrap(try command.renderConfigFile(values: values, directory: "/work/exp/t1"))
+        XCTAssertEqual(file.path, "/work/exp/t1/train.yaml")
+        XCTAssertEqual(file.text, "lr: 0.01\nepochs: 3\n")
+    }
+
+    func testEqualsFormAndAnotherOptionName() throws {
+        let equals = try command(["--config=train.yaml"])
+        XCTAssertEqual(
+            try equals.render(values: values, context: context),
+            [directory + "/train.py", "--config=/work/exp/t1/train.yaml"]
+        )
+        let renamed = try command(["--cfg", "train.yaml", "--config", "other.txt"], option: "cfg")
+        XCTAssertEqual(renamed.priors, ["/lr": "loguniform(1e-4, 1)"])
+        XCTAssertEqual(
+            try renamed.render(values: values, context: context),
+            [directory + "/train.py", "--cfg", "/work/exp/t1/train.yaml", "--config", "other.txt"]
+        )
+    }
+
+    func testFilesWithoutPriorsOrNotYAMLArePassedAsWritten() throws {
+        for arguments in [
+            ["--config", "plain.json", "-x~uniform(0, 1)"], ["--config", "notes.txt", "-x~uniform(0, 1)"],
+        ] {
+            let command = try command(arguments)
+            XCTAssertNil(command.configTemplate)
+            XCTAssertEqual(try command.render(values: values, context: context)[2], arguments[1])
+            XCTAssertNil(try command.renderConfigFile(values: values, directory: "/tmp"))
+        }
+    }
+
+    func testConflictsAndMissingFilesAreErrors() {
+        XCTAssertThrowsError(try command(["--config", "train.yaml", "--lr~uniform(0, 1)"])) { error in
+            XCTAssertEqual((error as? CommandError)?.code, .duplicateDimension)
+        }
+        XCTAssertThrowsError(try command(["--config", "missing.yaml"])) { error in
+            XCTAssertEqual((error as? CommandError)?.code, .configFile)
+            XCTAssertTrue("\(error)".contains("does not exist"), "\(error)")
+        }
+    }
+}
