@@ -43,7 +43,8 @@ extension AlgorithmDriver {
     ///
     /// 1. Picks the driver: `cached` when its version is the snapshot's (this worker saved the state last), else
     ///    the stored state decoded, else a fresh algorithm.
-    /// 2. Observes the snapshot's changed trials.
+    /// 2. On a fresh algorithm (no stored state), observes `inherited` first: a child version's adapted parent
+    ///    trials (warm start); then observes the snapshot's changed trials.
     /// 3. When the experiment has `maxTrials`, lowers `count` to `maxTrials` minus the trials that are not
     ///    broken (broken trials are replaced).
     /// 4. Produces up to that many new trials.
@@ -55,6 +56,8 @@ extension AlgorithmDriver {
     ///   - factory: makes or decodes the algorithm.
     ///   - count: the most trials wanted.
     ///   - now: the new trials' submission time.
+    ///   - inherited: trials the experiment inherits from its parent versions, already in its space; observed
+    ///     once, when the algorithm starts fresh, and never registered.
     /// - Returns: the new state, the trials to register, and a ``StepOutput``.
     /// - Throws: ``AlgorithmError`` when the algorithm cannot be made or its state decoded; the state's encoding
     ///   error.
@@ -64,7 +67,8 @@ extension AlgorithmDriver {
         experiment: Experiment,
         factory: any AlgorithmFactory,
         count: Int,
-        now: Date
+        now: Date,
+        inherited: [Trial] = []
     ) throws -> AlgorithmUpdate<StepOutput> {
         var driver: AlgorithmDriver
         if let cached, cached.stateVersion == snapshot.stateVersion, snapshot.state != nil,
@@ -79,6 +83,7 @@ extension AlgorithmDriver {
         } else {
             driver = try AlgorithmDriver(experiment: experiment, factory: factory)
         }
+        if snapshot.state == nil { driver.observe(inherited) }
         driver.observe(snapshot.changedTrials)
 
         var wanted = max(0, count)
