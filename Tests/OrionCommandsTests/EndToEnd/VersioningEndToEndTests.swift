@@ -309,4 +309,34 @@ final class VersioningEndToEndTests: XCTestCase {
         let value12 = try await inherited(sandbox, child).count
         XCTAssertEqual(value12, 3)
     }
+
+    /// The child's algorithm observes the inherited trials (warm start): a grid search child whose parent ran the
+    /// whole grid has nothing left to run when the trials carry over, and runs the grid again when they do not.
+    func testGridSearchChildSkipsInheritedPointsOnlyWhenTheyCarryOver() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        let config = sandbox.directory + "/grid.yaml"
+        try "experiment:\n  algorithm:\n    gridsearch: {n_values: 3}\n".write(
+            toFile: config,
+            atomically: true,
+            encoding: .utf8
+        )
+        let common = ["-n", "g", "-c", config, "--exp-max-trials", "3"]
+        try hunt(sandbox, common + [script, "-x~uniform(0, 1)", "--epochs", "1"])
+        let warm = try hunt(
+            sandbox,
+            common + ["--enable-evc", "--cli-change-type", "noeffect", script, "-x~uniform(0, 1)", "--epochs", "2"]
+        )
+        XCTAssertTrue(warm.stdout.contains("No trials executed..."), warm.stdout)
+        let child = try await experiment(sandbox, "g", 2)
+        let childTrials = try await sandbox.storage().trials(of: child.id, status: nil)
+        XCTAssertEqual(childTrials.count, 0)
+        let carried = try await inherited(sandbox, child)
+        XCTAssertEqual(carried.count, 3)
+        try hunt(sandbox, common + ["--enable-evc", script, "-x~uniform(0, 1)", "--epochs", "3"])
+        let broken = try await experiment(sandbox, "g", 3)
+        let rerun = try await completed(sandbox, broken)
+        XCTAssertEqual(rerun.count, 3, "a break carries nothing over: the grid runs again")
+    }
 }
