@@ -18,7 +18,7 @@ public actor TrialProducer {
     private let lockTimeout: Duration
     private var cached: AlgorithmDriver.Cached?
     /// The completed trials of the experiment's parent versions, adapted (read once, for a child version).
-    private var inherited: [Trial]?
+    private var inherited: InheritedTrials?
 
     /// Creates a producer for `experiment`.
     public init(
@@ -39,9 +39,9 @@ public actor TrialProducer {
     /// - Throws: `StorageError` (`.lockTimeout` when another worker held the lock too long) or `AlgorithmError`.
     public func produce(count: Int) async throws -> Production {
         if inherited == nil {
-            inherited = try await ExperimentTree.inheritedTrials(of: experiment, storage: storage)
+            inherited = InheritedTrials(try await ExperimentTree.inheritedTrials(of: experiment, storage: storage))
         }
-        let inherited = inherited ?? []
+        let inherited = inherited ?? .none
         let experiment = experiment
         let factory = factory
         let cached = cached

@@ -390,7 +390,7 @@ final class AlgorithmDriverTests: XCTestCase {
             factory: factory,
             count: 2,
             now: now,
-            inherited: [inherited]
+            inherited: InheritedTrials([inherited])
         )
         XCTAssertEqual(try sequence(first.output.driver).observed, [inherited.id, own.id])
         XCTAssertEqual(xs(first.newTrials), [1, 2], "the inherited point 0 is known: not produced again")
@@ -402,7 +402,7 @@ final class AlgorithmDriverTests: XCTestCase {
             factory: factory,
             count: 1,
             now: now,
-            inherited: [inherited]
+            inherited: InheritedTrials([inherited])
         )
         XCTAssertEqual(try sequence(second.output.driver).observed, [inherited.id, own.id], "restored, not again")
     }
