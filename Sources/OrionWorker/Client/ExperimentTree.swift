@@ -70,6 +70,27 @@ public enum ExperimentTree {
         return sorted(roots).map { node($0, depth: 0) }
     }
 
+    /// An experiment and every version below it (children, their children, ...), the experiment first: what
+    /// Oríon's `orion status --collapse` adds up into the root.
+    ///
+    /// - Parameters:
+    ///   - root: the experiment whose subtree is wanted.
+    ///   - experiments: every experiment.
+    /// - Returns: `root` and its descendants, depth first, children sorted by name then version.
+    public static func versions(under root: Experiment, in experiments: [Experiment]) -> [Experiment] {
+        guard let node = find(root.id, in: forest(experiments)) else { return [root] }
+        func flatten(_ node: Node) -> [Experiment] { [node.experiment] + node.children.flatMap(flatten) }
+        return flatten(node)
+    }
+
+    private static func find(_ id: String, in nodes: [Node]) -> Node? {
+        for node in nodes {
+            if node.experiment.id == id { return node }
+            if let found = find(id, in: node.children) { return found }
+        }
+        return nil
+    }
+
     private static func sorted(_ experiments: [Experiment]) -> [Experiment] {
         experiments.sorted { ($0.name, $0.version) < ($1.name, $1.version) }
     }

@@ -111,34 +111,4 @@ final class ExperimentBuilderBranchingTests: XCTestCase {
         XCTAssertEqual(BranchingRequest.parseSource("a:b:2").version, 2)
         XCTAssertNil(BranchingRequest.parseSource("a").version)
     }
-
-    /// The child's algorithm observes the parent's adapted completed trials (warm start), once.
-    func testTheChildInheritsThroughEveryAncestor() async throws {
-        let storage = InMemoryStorage()
-        let root = try await build(storage, ["/x": "uniform(0, 10)"])
-        var trials: [Trial] = []
-        for value in [1.0, 4.0, 8.0] {
-            var trial = Trial(
-                experimentID: root.experiment.id,
-                params: Parameters([Trial.Param(name: "/x", type: .real, value: .double(value))])
-            )
-            trial.status = .completed
-            trial.results = [TrialResult(name: "o", type: .objective, value: .double(value))]
-            trials.append(trial)
-        }
-        try await storage.registerTrials(trials)
-        let child = try await build(storage, ["/x": "uniform(0, 5)"])
-        let grandchild = try await build(storage, ["/x": "uniform(0, 5)", "/y": "uniform(0, 1, default_value=0.5)"])
-        let inherited = try await ExperimentTree.inheritedTrials(of: grandchild.experiment, storage: storage)
-        XCTAssertEqual(inherited.map { $0.params["/x"] }, [.double(1), .double(4)])
-        XCTAssertEqual(inherited.map { $0.params["/y"] }, [.double(0.5), .double(0.5)])
-        XCTAssertTrue(inherited.allSatisfy { $0.experimentID == grandchild.experiment.id })
-        let value2 = try await storage.trials(of: grandchild.experiment.id, status: nil).count
-        XCTAssertEqual(value2, 0)
-        let value3 = try await ExperimentTree.inheritedTrials(of: child.experiment, storage: storage).count
-        XCTAssertEqual(value3, 2)
-        let forest = ExperimentTree.forest(try await storage.experiments())
-        XCTAssertEqual(forest.map(\.experiment.displayName), ["b-v1"])
-        XCTAssertEqual(forest.first?.children.first?.children.first?.experiment.displayName, "b-v3")
-    }
 }
