@@ -65,6 +65,47 @@ extension Setting.Kind {
                 )
             }
             return .seconds(number)
+        case .boolean:
+            if let flag = value.boolValue { return .boolean(flag) }
+            guard case .string(let text) = value, let flag = ConfigurationLoader.boolean(text) else {
+                throw ValueProblem(
+                    text: "must be true or false, not \(ConfigurationLayer.describe(value))",
+                    example: ""
+                )
+            }
+            return .boolean(flag)
+        case .choice(let words):
+            guard let trimmed, words.contains(trimmed), value.boolValue == nil else {
+                throw ValueProblem(
+                    text: "must be one of \(words.joined(separator: ", ")), not \(ConfigurationLayer.describe(value))",
+                    example: ""
+                )
+            }
+            return .string(trimmed)
+        case .list:
+            switch value {
+            case .string(let text):
+                return .list(text.split(separator: ":").map(String.init))
+            case .array(let items):
+                var words: [String] = []
+                for item in items {
+                    guard let word = item.stringValue, item.boolValue == nil else {
+                        throw ValueProblem(
+                            text: "must be a list of names, not \(ConfigurationLayer.describe(value))",
+                            example: ""
+                        )
+                    }
+                    words.append(word)
+                }
+                return .list(words)
+            case .null:
+                return .list([])
+            default:
+                throw ValueProblem(
+                    text: "must be a list of names, not \(ConfigurationLayer.describe(value))",
+                    example: ""
+                )
+            }
         case .algorithm:
             do {
                 return .algorithm(try ConfigurationLoader.algorithm(from: value))

@@ -13,6 +13,8 @@ public struct ConfigurationLayer: Sendable, Equatable {
     public var worker = OrionConfiguration.WorkerSection()
     /// The `storage:` settings (those listed in ``sources``).
     public var storage = OrionConfiguration.StorageSection()
+    /// The `evc:` settings (those listed in ``sources``).
+    public var evc = OrionConfiguration.EVCSection()
     /// Where each value came from, by key (`worker.n_workers` → `flag --n-workers`): the keys this layer gives.
     public var sources: [String: String] = [:]
     /// Warnings for the user: deprecated keys, settings accepted but ignored.

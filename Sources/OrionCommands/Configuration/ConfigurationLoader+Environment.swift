@@ -42,19 +42,6 @@ extension ConfigurationLoader {
             }
         }
         try readStorage(from: environment, into: &layer)
-        if let text = environment["ORION_EVC_ENABLE"], !text.isEmpty {
-            guard let enabled = boolean(text) else {
-                throw ConfigurationError(
-                    "environment variable ORION_EVC_ENABLE must be true or false, not '\(text)'; set e.g."
-                        + " ORION_EVC_ENABLE=false"
-                )
-            }
-            if enabled {
-                layer.notes.append(
-                    "ORION_EVC_ENABLE is ignored: swift-orion does not support experiment version control yet"
-                )
-            }
-        }
         return layer
     }
 

@@ -140,12 +140,63 @@ public struct OrionConfiguration: Sendable, Equatable {
         }
     }
 
+    /// The `evc:` section: experiment version control (a changed experiment becomes a child version).
+    public struct EVCSection: Sendable, Equatable {
+        /// `evc.enable`: whether a changed experiment becomes a child version (false: it is refused).
+        public var enable: Bool
+        /// `evc.manual_resolution`: only conflicts resolved explicitly by a marker or a flag count.
+        public var manualResolution: Bool
+        /// `evc.non_monitored_arguments`: script arguments whose changes are not conflicts.
+        public var nonMonitoredArguments: [String]
+        /// `evc.ignore_code_changes`: code changes are not conflicts.
+        public var ignoreCodeChanges: Bool
+        /// `evc.algorithm_change`: an algorithm change is accepted explicitly.
+        public var algorithmChange: Bool
+        /// `evc.code_change_type`: how a code change affects results; `nil` is Oríon's default, `break`.
+        public var codeChangeType: ChangeType?
+        /// `evc.cli_change_type`: how a command-line change affects results; `nil` is `break`.
+        public var cliChangeType: ChangeType?
+        /// `evc.config_change_type`: how a script-configuration change affects results; `nil` is `break`.
+        public var configChangeType: ChangeType?
+        /// `evc.branch_from`: the experiment (`NAME` or `NAME:VERSION`) the new one branches from.
+        public var branchFrom: String?
+        /// `evc.branch_to`: the name of the child version.
+        public var branchTo: String?
+
+        /// Creates a section; the defaults are Oríon's (disabled).
+        public init(
+            enable: Bool = false,
+            manualResolution: Bool = false,
+            nonMonitoredArguments: [String] = [],
+            ignoreCodeChanges: Bool = false,
+            algorithmChange: Bool = false,
+            codeChangeType: ChangeType? = nil,
+            cliChangeType: ChangeType? = nil,
+            configChangeType: ChangeType? = nil,
+            branchFrom: String? = nil,
+            branchTo: String? = nil
+        ) {
+            self.enable = enable
+            self.manualResolution = manualResolution
+            self.nonMonitoredArguments = nonMonitoredArguments
+            self.ignoreCodeChanges = ignoreCodeChanges
+            self.algorithmChange = algorithmChange
+            self.codeChangeType = codeChangeType
+            self.cliChangeType = cliChangeType
+            self.configChangeType = configChangeType
+            self.branchFrom = branchFrom
+            self.branchTo = branchTo
+        }
+    }
+
     /// The `experiment:` settings.
     public var experiment: ExperimentSection
     /// The `worker:` settings.
     public var worker: WorkerSection
     /// The `storage:` settings.
     public var storage: StorageSection
+    /// The `evc:` settings.
+    public var evc = EVCSection()
     /// Where each key's value came from, by key (`experiment.max_trials` → `file /x/orion.yaml:3:5`,
     /// `env ORION_EXP_MAX_TRIALS`, `flag --exp-max-trials` or `default`); for `orion info` and `--verbose`.
     public var sources: [String: String]

@@ -37,6 +37,9 @@ extension Setting {
             "seconds, \(Kind.seconds(minimum)) to \(Kind.seconds(maximum))\(Kind.days(maximum))"
         case .algorithm: "name or mapping"
         case .storageAddress: "address"
+        case .boolean: "boolean"
+        case .choice(let words): words.map { "`\($0)`" }.joined(separator: ", ")
+        case .list: "list (`a:b` in a variable or flag)"
         }
     }
 

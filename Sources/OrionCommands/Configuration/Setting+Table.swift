@@ -250,5 +250,104 @@ extension Setting {
             summary: "Where experiments are stored: `sqlite:///path/orion.db`, `memory:` or a path.",
             storage: \.address
         ),
+        Setting(
+            "evc.enable",
+            variable: "ORION_EVC_ENABLE",
+            flags: ["--enable-evc"],
+            kind: .boolean,
+            default: "false",
+            example: "true",
+            summary: "Experiment version control: a changed experiment becomes a child version (else it is refused).",
+            evc: \.enable
+        ),
+        Setting(
+            "evc.manual_resolution",
+            variable: "ORION_EVC_MANUAL_RESOLUTION",
+            flags: ["--manual-resolution"],
+            kind: .boolean,
+            default: "false",
+            example: "true",
+            summary:
+                "Only conflicts resolved by a marker or a flag count; the others are refused (there is no prompt).",
+            evc: \.manualResolution
+        ),
+        Setting(
+            "evc.non_monitored_arguments",
+            variable: "ORION_EVC_NON_MONITORED_ARGUMENTS",
+            flags: ["--non-monitored-arguments"],
+            kind: .list,
+            default: "none",
+            example: "seed:output",
+            summary: "Script arguments whose changes do not make a new version.",
+            evc: \.nonMonitoredArguments
+        ),
+        Setting(
+            "evc.ignore_code_changes",
+            variable: "ORION_EVC_IGNORE_CODE_CHANGES",
+            flags: ["--ignore-code-changes"],
+            kind: .boolean,
+            default: "false",
+            example: "true",
+            summary: "Changes of the script's git commit or uncommitted changes do not make a new version.",
+            evc: \.ignoreCodeChanges
+        ),
+        Setting(
+            "evc.algorithm_change",
+            variable: "ORION_EVC_ALGO_CHANGE",
+            flags: ["--algorithm-change"],
+            kind: .boolean,
+            default: "false",
+            example: "true",
+            summary: "Accept an algorithm change explicitly (with `--manual-resolution`).",
+            evc: \.algorithmChange
+        ),
+        Setting(
+            "evc.code_change_type",
+            variable: "ORION_EVC_CODE_CHANGE",
+            flags: ["--code-change-type"],
+            kind: .choice(ChangeType.allCases.map(\.rawValue)),
+            default: "`break`",
+            example: "noeffect",
+            summary: "How a code change affects results: which parent trials the child reuses.",
+            evc: \.codeChangeType
+        ),
+        Setting(
+            "evc.cli_change_type",
+            variable: "ORION_EVC_CMDLINE_CHANGE",
+            flags: ["--cli-change-type"],
+            kind: .choice(ChangeType.allCases.map(\.rawValue)),
+            default: "`break`",
+            example: "noeffect",
+            summary: "How a change of the script's other arguments affects results.",
+            evc: \.cliChangeType
+        ),
+        Setting(
+            "evc.config_change_type",
+            variable: "ORION_EVC_CONFIG_CHANGE",
+            flags: ["--config-change-type"],
+            kind: .choice(ChangeType.allCases.map(\.rawValue)),
+            default: "`break`",
+            example: "noeffect",
+            summary: "How a change of the script's configuration file affects results.",
+            evc: \.configChangeType
+        ),
+        Setting(
+            "evc.branch_from",
+            flags: ["--branch-from"],
+            kind: .string,
+            default: "—",
+            example: "my-exp:1",
+            summary: "The experiment (`NAME` or `NAME:VERSION`) the new experiment `-n` branches from.",
+            evc: \.branchFrom
+        ),
+        Setting(
+            "evc.branch_to",
+            flags: ["-b", "--branch-to"],
+            kind: .experimentName,
+            default: "—",
+            example: "my-exp-2",
+            summary: "The name of the child version, instead of the next version of the same name.",
+            evc: \.branchTo
+        ),
     ]
 }

@@ -22,6 +22,12 @@ public struct Setting: Sendable {
         case algorithm
         /// A storage address (its environment variables and YAML forms are read by their own code).
         case storageAddress
+        /// `true` or `false` (`1/0`, `yes/no`, `on/off` from a variable); a flag without a value sets `true`.
+        case boolean
+        /// One of a few words (`noeffect`, `unsure`, `break`).
+        case choice([String])
+        /// A list of words: a YAML list, or one text split on `:` (Oríon's form for variables and flags).
+        case list
     }
 
     /// The most seconds a duration may be: 365 days.
@@ -74,6 +80,8 @@ enum SettingValue: Sendable {
     case integer(Int)
     case seconds(Double)
     case algorithm(AlgorithmConfig)
+    case boolean(Bool)
+    case list([String])
 }
 
 /// A type a setting's value can be stored as.
@@ -117,6 +125,27 @@ extension Duration: SettingField {
             return nil
         }
         self = .nanoseconds(Int64((seconds * 1e9).rounded()))
+    }
+}
+
+extension Bool: SettingField {
+    init?(setting value: SettingValue) {
+        guard case .boolean(let flag) = value else { return nil }
+        self = flag
+    }
+}
+
+extension [String]: SettingField {
+    init?(setting value: SettingValue) {
+        guard case .list(let items) = value else { return nil }
+        self = items
+    }
+}
+
+extension ChangeType: SettingField {
+    init?(setting value: SettingValue) {
+        guard case .string(let text) = value, let type = ChangeType(rawValue: text) else { return nil }
+        self = type
     }
 }
 
@@ -211,6 +240,32 @@ extension Setting {
             summary: summary,
             layerSection: \.storage,
             section: \.storage,
+            path: path
+        )
+    }
+
+    /// Declares an `evc:` setting stored at `path`.
+    init<Value: SettingField>(
+        _ key: String,
+        variable: String? = nil,
+        flags: [String] = [],
+        kind: Kind,
+        default defaultText: String,
+        example: String,
+        summary: String,
+        evc path: WritableKeyPath<OrionConfiguration.EVCSection, Value> & Sendable
+    ) {
+        self.init(
+            key,
+            variable: variable,
+            deprecatedVariables: [],
+            flags: flags,
+            kind: kind,
+            default: defaultText,
+            example: example,
+            summary: summary,
+            layerSection: \.evc,
+            section: \.evc,
             path: path
         )
     }

@@ -165,19 +165,19 @@ extension YAMLLayerReader {
         }
     }
 
-    /// Reads the `evc:` section: accepted for Oríon's files, ignored (branching is not supported yet).
+    /// Reads the `evc:` section: the settings of the table; Oríon's deprecated `auto_resolution` (always on) and
+    /// `orion_version_change` (swift-orion's version is not a conflict) are accepted and ignored.
     mutating func readEVC(_ node: Node) throws(ConfigurationError) {
         guard !isNull(node) else { return }
-        for entry in try entries(of: node, section: "evc", allowed: Self.evcKeys) where entry.key == "enable" {
-            guard case .bool(let enabled) = jsonValue(entry.value) else {
-                throw failure(at: entry.value, "'evc.enable' must be true or false, not \(describe(entry.value))")
-            }
-            if enabled {
-                note(
-                    at: entry.keyNode,
-                    "'evc.enable: true' is ignored: swift-orion does not support experiment version control yet;"
-                        + " a changed space needs a new experiment name"
-                )
+        for entry in try entries(of: node, section: "evc", allowed: Self.evcKeys) {
+            switch entry.key {
+            case "auto_resolution":
+                note(at: entry.keyNode, "'evc.auto_resolution' is deprecated (as in Oríon) and is ignored")
+            case "orion_version_change":
+                continue
+            default:
+                guard !isNull(entry.value) else { continue }
+                try assign("evc." + entry.key, entry)
             }
         }
     }

@@ -151,6 +151,60 @@ struct HuntOptions: ParsableArguments {
     )
     var slurmArray: Int?
 
+    @Flag(name: Setting.argumentNames("evc.enable"), help: Setting.argumentHelp("evc.enable"))
+    var enableEVC = false
+
+    @Flag(name: Setting.argumentNames("evc.manual_resolution"), help: Setting.argumentHelp("evc.manual_resolution"))
+    var manualResolution = false
+
+    @Flag(name: Setting.argumentNames("evc.ignore_code_changes"), help: Setting.argumentHelp("evc.ignore_code_changes"))
+    var ignoreCodeChanges = false
+
+    @Flag(name: Setting.argumentNames("evc.algorithm_change"), help: Setting.argumentHelp("evc.algorithm_change"))
+    var algorithmChange = false
+
+    @Option(
+        name: Setting.argumentNames("evc.non_monitored_arguments"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("evc.non_monitored_arguments")
+    )
+    var nonMonitoredArguments: String?
+
+    @Option(
+        name: Setting.argumentNames("evc.code_change_type"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("evc.code_change_type")
+    )
+    var codeChangeType: String?
+
+    @Option(
+        name: Setting.argumentNames("evc.cli_change_type"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("evc.cli_change_type")
+    )
+    var cliChangeType: String?
+
+    @Option(
+        name: Setting.argumentNames("evc.config_change_type"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("evc.config_change_type")
+    )
+    var configChangeType: String?
+
+    @Option(
+        name: Setting.argumentNames("evc.branch_from"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("evc.branch_from")
+    )
+    var branchFrom: String?
+
+    @Option(
+        name: Setting.argumentNames("evc.branch_to"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("evc.branch_to")
+    )
+    var branchTo: String?
+
     @Flag(name: .customLong("init-only"), help: "Create or update the experiment, run nothing.")
     var initOnly = false
 
@@ -186,6 +240,16 @@ struct HuntOptions: ParsableArguments {
             ("worker.executor_configuration.mem", slurmMem),
             ("worker.executor_configuration.account", slurmAccount),
             ("worker.executor_configuration.sbatch_args", slurmArgs),
+            ("evc.enable", enableEVC ? "true" : nil),
+            ("evc.manual_resolution", manualResolution ? "true" : nil),
+            ("evc.ignore_code_changes", ignoreCodeChanges ? "true" : nil),
+            ("evc.algorithm_change", algorithmChange ? "true" : nil),
+            ("evc.non_monitored_arguments", nonMonitoredArguments),
+            ("evc.code_change_type", codeChangeType),
+            ("evc.cli_change_type", cliChangeType),
+            ("evc.config_change_type", configChangeType),
+            ("evc.branch_from", branchFrom),
+            ("evc.branch_to", branchTo),
         ]
     }
 }

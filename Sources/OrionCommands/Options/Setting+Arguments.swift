@@ -30,6 +30,9 @@ extension Setting {
         case .integer: valueName = "n"
         case .experimentName: valueName = "name"
         case .storageAddress: valueName = "address"
+        case .boolean: valueName = ""
+        case .choice: valueName = "type"
+        case .list: valueName = "names"
         case .string, .algorithm: valueName = setting.name.replacingOccurrences(of: "_", with: "-")
         }
         return ArgumentHelp(text, valueName: valueName)

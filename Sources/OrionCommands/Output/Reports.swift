@@ -4,11 +4,32 @@ import OrionWorker
 
 /// The text of `orion list`, `orion status` and `orion info`, computed from a storage.
 public enum Reports {
-    /// `orion list`: one line per experiment, ` <name>-v<version>`, or `No experiment found`.
+    /// `orion list`: the version trees as Oríon draws them, one line per experiment (` e1-v1┐`, then its children
+    /// indented under the end of its name with `├`/`└`), or `No experiment found`.
+    ///
+    /// With `name`, only the trees rooted at the first version of that name.
     public static func list(storage: any Storage, name: String? = nil) async throws -> String {
-        let experiments = try await storage.experiments().filter { name == nil || $0.name == name }
-        guard !experiments.isEmpty else { return "No experiment found\n" }
-        return experiments.map { " " + $0.displayName }.joined(separator: "\n") + "\n"
+        var roots = ExperimentTree.forest(try await storage.experiments())
+        if let name {
+            func firsts(_ node: ExperimentTree.Node, parentName: String?) -> [ExperimentTree.Node] {
+                if node.experiment.name == name, parentName != name { return [node] }
+                return node.children.flatMap { firsts($0, parentName: node.experiment.name) }
+            }
+            roots = roots.flatMap { firsts($0, parentName: nil) }
+        }
+        guard !roots.isEmpty else { return "No experiment found\n" }
+        var lines: [String] = []
+        func draw(_ node: ExperimentTree.Node, lead: String, connector: String) {
+            let title = node.experiment.displayName
+            lines.append(lead + connector + title + (node.children.isEmpty ? "" : "┐"))
+            let continuation = connector == "├" ? "│" : (connector.isEmpty ? "" : " ")
+            let childLead = lead + continuation + String(repeating: " ", count: title.count)
+            for (index, child) in node.children.enumerated() {
+                draw(child, lead: childLead, connector: index == node.children.count - 1 ? "└" : "├")
+            }
+        }
+        for root in roots { draw(root, lead: " ", connector: "") }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// `orion status`: per experiment, trial counts by status with the best objective, or every trial with `all`
@@ -81,11 +102,26 @@ public enum Reports {
     ///
     /// - Throws: `ExperimentError` `.notFound` when no such experiment exists.
     public static func info(storage: any Storage, name: String, version: Int?) async throws -> String {
-        info(try await ExperimentSummary.load(named: name, version: version, storage: storage))
+        let summary = try await ExperimentSummary.load(named: name, version: version, storage: storage)
+        var lineage: (root: String, parent: String)?
+        if let refers = summary.experiment.refers, let parentID = refers.parentID {
+            let parent = try await storage.experiment(id: parentID)
+            let root = refers.rootID == parentID ? parent : try await storage.experiment(id: refers.rootID)
+            lineage = (root?.displayName ?? refers.rootID, parent?.displayName ?? parentID)
+        }
+        return info(summary, lineage: lineage)
+    }
+
+    /// Oríon's `Parent experiment` section: the root and the parent (empty for a root) and the adapters.
+    static func parentSection(_ experiment: Experiment, lineage: (root: String, parent: String)?) -> String {
+        var text = "Parent experiment".underlined + "\nroot: \(lineage?.root ?? "")\nparent: \(lineage?.parent ?? "")"
+        let adapters = experiment.refers?.adapters ?? []
+        text += "\nadapter:" + adapters.map { "\n  \($0.description)" }.joined()
+        return text + "\n"
     }
 
     /// The text of `orion info` for a summary.
-    static func info(_ summary: ExperimentSummary) -> String {
+    static func info(_ summary: ExperimentSummary, lineage: (root: String, parent: String)? = nil) -> String {
         let experiment = summary.experiment
         var sections: [String] = []
         sections.append(
@@ -111,6 +147,7 @@ public enum Reports {
                 + "\norion version: \(experiment.metadata.orionVersion)"
                 + "\nuser script: \(experiment.metadata.userScript ?? "")\n"
         )
+        sections.append(parentSection(experiment, lineage: lineage))
         var counts = "trials by status:"
         for status in summary.countsByStatus.keys.sorted() {
             counts += "\n  \(status.rawValue): \(summary.countsByStatus[status] ?? 0)"

@@ -55,11 +55,14 @@ struct HuntSession {
             )
         }
         let space = try Space(priors: command.priors)
+        let branching = try Self.branching(configuration.evc, markers: command.markers)
+        let scriptDirectory = ((command.script ?? command.executable) as NSString).deletingLastPathComponent
         let metadata = ExperimentMetadata(
             user: options.user ?? environment["USER"] ?? "unknown",
             userScript: command.script,
             userArgs: arguments,
-            startDirectory: currentDirectory
+            startDirectory: currentDirectory,
+            vcs: branching == nil || configuration.evc.ignoreCodeChanges ? nil : CodeVersion.git(at: scriptDirectory)
         )
         let request = ExperimentRequest(
             name: name,
@@ -69,7 +72,8 @@ struct HuntSession {
             maxTrials: configuration.experiment.maxTrials,
             maxBroken: context.explicitMaxBroken,
             workingDir: configuration.experiment.workingDir,
-            metadata: metadata
+            metadata: metadata,
+            branching: branching
         )
         let runner = HuntRunner(
             storage: context.storage,
@@ -184,6 +188,40 @@ struct HuntSession {
         if huntOptions.noPythonClient { return false }
         guard let value = environment["ORION_PYTHON_CLIENT"]?.lowercased() else { return true }
         return !["false", "0", "no", "off"].contains(value)
+    }
+
+    /// The experiment version control request of the `evc` settings and the command line's markers; `nil` when
+    /// version control is disabled.
+    ///
+    /// - Throws: `UsageError` when `--branch-to` or `--branch-from` is given without `--enable-evc`.
+    static func branching(
+        _ evc: OrionConfiguration.EVCSection,
+        markers: BranchingMarkers
+    ) throws -> BranchingRequest? {
+        guard evc.enable else {
+            if evc.branchTo != nil || evc.branchFrom != nil {
+                throw UsageError(
+                    "--branch-to and --branch-from need experiment version control: add --enable-evc"
+                        + " (or ORION_EVC_ENABLE=true, or evc: {enable: true} in the configuration file)"
+                )
+            }
+            return nil
+        }
+        let source = evc.branchFrom.map(BranchingRequest.parseSource)
+        return BranchingRequest(
+            policy: BranchingPolicy(
+                markers: markers,
+                algorithmChange: evc.algorithmChange,
+                codeChangeType: evc.codeChangeType,
+                commandLineChangeType: evc.cliChangeType,
+                ignoreCodeChanges: evc.ignoreCodeChanges,
+                nonMonitoredArguments: evc.nonMonitoredArguments,
+                manualResolution: evc.manualResolution
+            ),
+            branchTo: evc.branchTo,
+            branchFrom: source?.name,
+            branchFromVersion: source?.version
+        )
     }
 
     /// Checks the working directory as ``HuntRunner/checkWorkingDirectory(_:environment:currentDirectory:)`` does.

@@ -43,7 +43,9 @@ extension AlgorithmDriver {
     ///
     /// 1. Picks the driver: `cached` when its version is the snapshot's (this worker saved the state last), else
     ///    the stored state decoded, else a fresh algorithm.
-    /// 2. Observes the snapshot's changed trials.
+    /// 2. On a fresh algorithm (no stored state), observes `inherited` first: a child version's adapted parent
+    ///    trials (warm start); then observes the snapshot's changed trials. Inherited points count as existing
+    ///    trials at every round: they are not produced again.
     /// 3. When the experiment has `maxTrials`, lowers `count` to `maxTrials` minus the trials that are not
     ///    broken (broken trials are replaced).
     /// 4. Produces up to that many new trials.
@@ -55,6 +57,8 @@ extension AlgorithmDriver {
     ///   - factory: makes or decodes the algorithm.
     ///   - count: the most trials wanted.
     ///   - now: the new trials' submission time.
+    ///   - inherited: trials the experiment inherits from its parent versions, already in its space; observed
+    ///     once, when the algorithm starts fresh, never registered nor produced again.
     /// - Returns: the new state, the trials to register, and a ``StepOutput``.
     /// - Throws: ``AlgorithmError`` when the algorithm cannot be made or its state decoded; the state's encoding
     ///   error.
@@ -64,7 +68,8 @@ extension AlgorithmDriver {
         experiment: Experiment,
         factory: any AlgorithmFactory,
         count: Int,
-        now: Date
+        now: Date,
+        inherited: InheritedTrials = .none
     ) throws -> AlgorithmUpdate<StepOutput> {
         var driver: AlgorithmDriver
         if let cached, cached.stateVersion == snapshot.stateVersion, snapshot.state != nil,
@@ -79,6 +84,7 @@ extension AlgorithmDriver {
         } else {
             driver = try AlgorithmDriver(experiment: experiment, factory: factory)
         }
+        if snapshot.state == nil { driver.observe(inherited.trials) }
         driver.observe(snapshot.changedTrials)
 
         var wanted = max(0, count)
@@ -86,7 +92,8 @@ extension AlgorithmDriver {
             let live = snapshot.counts.reduce(0) { $0 + ($1.key == .broken ? 0 : $1.value) }
             wanted = min(wanted, max(0, maxTrials - live))
         }
-        let trials = wanted > 0 ? try driver.produce(count: wanted, now: now, existing: snapshot.existingTrials) : []
+        let existing = inherited.including(snapshot.existingTrials)
+        let trials = wanted > 0 ? try driver.produce(count: wanted, now: now, existing: existing) : []
         let state = try driver.encodedState()
         let output = StepOutput(
             driver: driver,

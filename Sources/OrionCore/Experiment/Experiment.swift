@@ -20,6 +20,9 @@ public struct Experiment: Codable, Sendable, Hashable, Identifiable {
     public var workingDir: String?
     /// Who created it, when, and with what command.
     public var metadata: ExperimentMetadata
+    /// Where the experiment sits in its version tree (root, parent, adapters); `nil` for an experiment created
+    /// without experiment version control, which is its own root.
+    public var refers: ExperimentRefers?
 
     /// Creates an experiment record.
     public init(
@@ -31,8 +34,10 @@ public struct Experiment: Codable, Sendable, Hashable, Identifiable {
         maxTrials: Int? = nil,
         maxBroken: Int = 3,
         workingDir: String? = nil,
-        metadata: ExperimentMetadata = ExperimentMetadata()
+        metadata: ExperimentMetadata = ExperimentMetadata(),
+        refers: ExperimentRefers? = nil
     ) {
+        self.refers = refers
         self.id = id
         self.name = name
         self.version = version
@@ -71,6 +76,9 @@ public struct ExperimentMetadata: Codable, Sendable, Hashable {
     public var userArgs: [String]
     /// The working directory the hunt was started from.
     public var startDirectory: String?
+    /// The version of the script's code (its git repository) when the experiment was created; `nil` when the
+    /// script is not in a git repository.
+    public var vcs: CodeVersion?
 
     /// Creates metadata; the user defaults to `$USER`.
     public init(
@@ -79,8 +87,10 @@ public struct ExperimentMetadata: Codable, Sendable, Hashable {
         orionVersion: String = OrionVersion.current,
         userScript: String? = nil,
         userArgs: [String] = [],
-        startDirectory: String? = nil
+        startDirectory: String? = nil,
+        vcs: CodeVersion? = nil
     ) {
+        self.vcs = vcs
         self.user = user
         self.datetime = datetime
         self.orionVersion = orionVersion

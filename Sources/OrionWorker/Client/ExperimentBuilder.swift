@@ -19,6 +19,9 @@ public struct ExperimentRequest: Sendable {
     public var workingDir: String?
     /// Metadata recorded when the experiment is created.
     public var metadata: ExperimentMetadata
+    /// Experiment version control: how a changed configuration becomes a child version; `nil` when it is disabled
+    /// (a changed space is then refused, as before).
+    public var branching: BranchingRequest?
 
     /// Creates a request.
     public init(
@@ -29,8 +32,10 @@ public struct ExperimentRequest: Sendable {
         maxTrials: Int? = nil,
         maxBroken: Int? = nil,
         workingDir: String? = nil,
-        metadata: ExperimentMetadata = ExperimentMetadata()
+        metadata: ExperimentMetadata = ExperimentMetadata(),
+        branching: BranchingRequest? = nil
     ) {
+        self.branching = branching
         self.name = name
         self.version = version
         self.space = space
@@ -91,11 +96,15 @@ public enum ExperimentBuilder {
         public var created: Bool
         /// One line per change applied to a stored experiment (to show the user).
         public var changes: [String]
+        /// The experiment this one was branched from by this call, when it is a new child version.
+        public var parent: Experiment? = nil
     }
 
     /// Loads `(name, version)` or creates it.
     ///
-    /// A stored experiment keeps its space (a different space is an error: branching comes later); a different
+    /// With experiment version control (`request.branching`), a stored experiment whose space, algorithm, command
+    /// line or code changed gets a child version instead (``branch(_:_:storage:factory:)``). Without it, a stored
+    /// experiment keeps its space (a different space is an error); a different
     /// algorithm replaces the stored one and restarts its state; `maxTrials`, `maxBroken` and `workingDir` are
     /// updated in place, as in Oríon. The name must follow `ExperimentName`'s rule, checked before anything is
     /// read or written, so that trial directories named after it (`<dir>/<name>-v<version>/<trial id>`) stay
@@ -109,6 +118,11 @@ public enum ExperimentBuilder {
         factory: any AlgorithmFactory
     ) async throws -> Outcome {
         try ExperimentName.validate(request.name)
+        if let branching = request.branching,
+            let outcome = try await branch(request, branching, storage: storage, factory: factory)
+        {
+            return outcome
+        }
         for attempt in 0..<2 {
             if let stored = try await storage.experiment(named: request.name, version: request.version) {
                 return try await update(stored, with: request, storage: storage, factory: factory)
@@ -163,7 +177,7 @@ public enum ExperimentBuilder {
                 .spaceChanged,
                 "experiment '\(stored.name)' v\(stored.version) was created with a different space"
                     + " (stored: \(before.joined(separator: " ")); given: \(after.joined(separator: " "))):"
-                    + " use a new name with -n, or the same priors"
+                    + " use a new name with -n, or the same priors, or --enable-evc to make it a new version"
             )
         }
         var resetAlgorithm = false

@@ -48,8 +48,11 @@ public final class ExperimentClient: Sendable {
     ///   - maxBroken: broken trials after which the experiment stops (3 for a new one).
     ///   - storage: where to keep it.
     ///   - factory: the algorithms available (`AlgorithmRegistry.standard`).
+    ///   - branching: experiment version control (Oríon's `branching=`): a changed space or algorithm makes a child
+    ///     version; `nil` (disabled) refuses a changed space.
     /// - Returns: a client for the stored experiment.
-    /// - Throws: `SpaceError` for a bad prior, ``ExperimentError``, `AlgorithmError`, `StorageError`.
+    /// - Throws: `SpaceError` for a bad prior, ``ExperimentError``, `BranchingError`, `AlgorithmError`,
+    ///   `StorageError`.
     public static func build(
         name: String,
         space: [String: String]? = nil,
@@ -57,14 +60,16 @@ public final class ExperimentClient: Sendable {
         maxTrials: Int? = nil,
         maxBroken: Int? = nil,
         storage: any Storage,
-        factory: any AlgorithmFactory
+        factory: any AlgorithmFactory,
+        branching: BranchingRequest? = nil
     ) async throws -> ExperimentClient {
         let request = ExperimentRequest(
             name: name,
             space: try space.map { try Space(priors: $0) },
             algorithm: algorithm,
             maxTrials: maxTrials,
-            maxBroken: maxBroken
+            maxBroken: maxBroken,
+            branching: branching
         )
         let outcome = try await ExperimentBuilder.build(request, storage: storage, factory: factory)
         return ExperimentClient(experiment: outcome.experiment, storage: storage, factory: factory)

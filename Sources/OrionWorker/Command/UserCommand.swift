@@ -35,6 +35,9 @@ public struct UserCommand: Sendable, Hashable, Codable {
     /// The script's configuration file with priors (the value of its `--config` option), rendered for each trial;
     /// `nil` when there is none, or when it holds no prior (the script then gets the file as given).
     public internal(set) var configTemplate: ConfigTemplate?
+    /// The branching markers (`--z~+prior`, `--y~-`, `--lr~>rate`) for experiment version control; a `~+` prior is
+    /// also in ``priors``, while `~-` and `~>` arguments are not passed to the script.
+    public private(set) var markers: BranchingMarkers
 
     /// The script's arguments as parsed, in order.
     var pieces: [Piece]
@@ -134,6 +137,7 @@ public struct UserCommand: Sendable, Hashable, Codable {
         if let argument = reader.configArgument {
             try attachConfigFile(argument, currentDirectory: currentDirectory)
         }
+        markers = reader.markers
     }
 
     /// The programs that start the trial's argv: the script, or the interpreter and the script.
@@ -152,6 +156,7 @@ extension UserCommand {
         var index: Int
         var pieces: [Piece] = []
         var priors: [String: String] = [:]
+        var markers = BranchingMarkers()
         /// The item that defined each dimension, for the duplicate message.
         var origins: [String: String] = [:]
         /// Whether an option was seen: positional priors are recognized only before the first one.
@@ -186,12 +191,12 @@ extension UserCommand {
                         "'\(item)' has no prior after 'orion~': write e.g. `--lr orion~'uniform(0, 1)'`"
                     )
                 }
-                try UserCommand.rejectBranchingMarker(expression, in: item)
+                let prior = try UserCommand.additionMarker(expression, in: item)
                 if let option {
-                    try define(UserCommand.dimensionName(option), expression, by: item)
+                    try define(UserCommand.dimensionName(option), prior, by: item, marked: prior != expression)
                     pieces.append(.value(prefix: "", dimension: UserCommand.dimensionName(option)))
                 } else if !sawOption {
-                    try definePositional(expression, by: item)
+                    try definePositional(prior, by: item, marked: prior != expression)
                 } else {
                     throw CommandError(
                         .invalidArgument,
@@ -206,8 +211,8 @@ extension UserCommand {
             if !sawOption, let tilde = item.firstIndex(of: "~"), tilde != item.startIndex {
                 let expression = String(item[item.index(after: tilde)...])
                 if UserCommand.isPriorExpression(expression) {
-                    try UserCommand.rejectBranchingMarker(expression, in: item)
-                    try definePositional(expression, by: item)
+                    let prior = try UserCommand.additionMarker(expression, in: item)
+                    try definePositional(prior, by: item, marked: prior != expression)
                     return
                 }
             }
@@ -225,7 +230,6 @@ extension UserCommand {
                     try appendText(item)
                     return
                 }
-                try UserCommand.rejectBranchingMarker(expression, in: item)
                 let name = UserCommand.dimensionName(flag)
                 guard name != "/" else {
                     throw CommandError(
@@ -233,7 +237,9 @@ extension UserCommand {
                         "'\(item)' has no name before '~': write e.g. `--lr~'\(expression)'`"
                     )
                 }
-                try define(name, expression, by: item)
+                if try consumeMarker(expression, of: name, in: item) { return }
+                let prior = try UserCommand.additionMarker(expression, in: item)
+                try define(name, prior, by: item, marked: prior != expression)
                 pieces.append(.option(flag: flag, dimension: name))
                 return
             }
@@ -248,9 +254,9 @@ extension UserCommand {
                             "'\(item)' has no prior after 'orion~': write e.g. `\(flag)=orion~'uniform(0, 1)'`"
                         )
                     }
-                    try UserCommand.rejectBranchingMarker(expression, in: item)
+                    let prior = try UserCommand.additionMarker(expression, in: item)
                     let name = UserCommand.dimensionName(flag)
-                    try define(name, expression, by: item)
+                    try define(name, prior, by: item, marked: prior != expression)
                     pieces.append(.value(prefix: flag + "=", dimension: name))
                     return
                 }
@@ -264,13 +270,55 @@ extension UserCommand {
             try appendText(item)
         }
 
-        private mutating func definePositional(_ expression: String, by item: String) throws(CommandError) {
+        private mutating func definePositional(
+            _ expression: String,
+            by item: String,
+            marked: Bool
+        ) throws(CommandError) {
             let name = "/_pos_\(index)"
-            try define(name, expression, by: item)
+            try define(name, expression, by: item, marked: marked)
             pieces.append(.value(prefix: "", dimension: name))
         }
 
-        private mutating func define(_ name: String, _ expression: String, by item: String) throws(CommandError) {
+        /// Records `--y~-[value]` (a removal) or `--old~>new` (a renaming): nothing is passed to the script.
+        ///
+        /// - Returns: whether `expression` was one of these markers.
+        private mutating func consumeMarker(
+            _ expression: String,
+            of name: String,
+            in item: String
+        ) throws(CommandError) -> Bool {
+            guard let marker = expression.first, marker == "-" || marker == ">" else { return false }
+            let rest = String(expression.dropFirst())
+            if let previous = origins[name] {
+                throw CommandError(
+                    .duplicateDimension,
+                    "dimension '\(name)' is defined twice, by '\(previous)' and by '\(item)': keep one of them"
+                )
+            }
+            origins[name] = item
+            if marker == "-" {
+                markers.removals[name] = .some(rest.isEmpty ? nil : rest)
+                return true
+            }
+            guard !rest.isEmpty, !rest.contains("~") else {
+                throw CommandError(
+                    .invalidArgument,
+                    "'\(item)' has no new name after '~>': write e.g. `\(item.prefix { $0 != "~" })~>new_name` with a"
+                        + " prior for --new_name"
+                )
+            }
+            markers.renames[name] = UserCommand.dimensionName(rest)
+            return true
+        }
+
+        private mutating func define(
+            _ name: String,
+            _ expression: String,
+            by item: String,
+            marked: Bool = false
+        ) throws(CommandError) {
+            if marked { markers.additions.insert(name) }
             if let previous = origins[name] {
                 throw CommandError(
                     .duplicateDimension,
@@ -300,17 +348,25 @@ extension UserCommand {
         !expression.isEmpty && !expression.hasPrefix("/")
     }
 
-    /// Rejects Oríon's branching markers `~+`, `~-` and `~>`, which need experiment version control.
-    static func rejectBranchingMarker(_ expression: String, in item: String) throws(CommandError) {
-        guard let marker = expression.first, "+->".contains(marker) else { return }
-        let fix =
-            marker == "+"
-            ? "write the prior without '+' (`~'\(expression.dropFirst())'`) under a new experiment name"
-            : "remove the argument, or start a new experiment name"
-        throw CommandError(
-            .invalidArgument,
-            "'\(item)' uses the branching marker '~\(marker)', which swift-orion does not support yet: \(fix)"
-        )
+    /// The prior of an expression that may start with the branching marker `+` (`~+uniform(0, 1)`); the markers
+    /// `-` and `>` are accepted only in the form `--name~-` / `--name~>new`.
+    ///
+    /// - Returns: the expression without its `+`.
+    /// - Throws: ``CommandError`` `.invalidArgument` for `~-`/`~>` in another form, or `~+` without a prior.
+    static func additionMarker(_ expression: String, in item: String) throws(CommandError) -> String {
+        guard let marker = expression.first, "+->".contains(marker) else { return expression }
+        guard marker == "+" else {
+            throw CommandError(
+                .invalidArgument,
+                "'\(item)': the branching marker '~\(marker)' is written after an option name, e.g. `--y~-` or"
+                    + " `--lr~>learning_rate`"
+            )
+        }
+        let prior = String(expression.dropFirst())
+        guard isPriorExpression(prior), !"+->".contains(prior.first ?? " ") else {
+            throw CommandError(.invalidArgument, "'\(item)' has no prior after '~+': write e.g. `--z~+'uniform(0, 1)'`")
+        }
+        return prior
     }
 
     /// `/` and the option name without its leading dashes: `--lr` → `/lr`, `-x` → `/x`.

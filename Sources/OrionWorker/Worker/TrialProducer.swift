@@ -17,6 +17,8 @@ public actor TrialProducer {
     private let experiment: Experiment
     private let lockTimeout: Duration
     private var cached: AlgorithmDriver.Cached?
+    /// The completed trials of the experiment's parent versions, adapted (read once, for a child version).
+    private var inherited: InheritedTrials?
 
     /// Creates a producer for `experiment`.
     public init(
@@ -36,6 +38,10 @@ public actor TrialProducer {
     ///
     /// - Throws: `StorageError` (`.lockTimeout` when another worker held the lock too long) or `AlgorithmError`.
     public func produce(count: Int) async throws -> Production {
+        if inherited == nil {
+            inherited = InheritedTrials(try await ExperimentTree.inheritedTrials(of: experiment, storage: storage))
+        }
+        let inherited = inherited ?? .none
         let experiment = experiment
         let factory = factory
         let cached = cached
@@ -47,7 +53,8 @@ public actor TrialProducer {
                 experiment: experiment,
                 factory: factory,
                 count: count,
-                now: now
+                now: now,
+                inherited: inherited
             )
         }
         self.cached = AlgorithmDriver.Cached(driver: output.driver, stateVersion: output.stateVersion)

@@ -117,14 +117,29 @@ final class ConfigurationLoaderEnvironmentTests: XCTestCase {
 
     func testBooleansAreParsedProperly() throws {
         // Oríon treats any non-empty value as true; "False" must be false.
-        XCTAssertEqual(try ConfigurationLoader.layer(fromEnvironment: ["ORION_EVC_ENABLE": "False"]).notes, [])
-        XCTAssertEqual(
-            try ConfigurationLoader.layer(fromEnvironment: ["ORION_EVC_ENABLE": "yes"]).notes,
-            ["ORION_EVC_ENABLE is ignored: swift-orion does not support experiment version control yet"]
-        )
+        let disabled = try ConfigurationLoader.layer(fromEnvironment: ["ORION_EVC_ENABLE": "False"])
+        XCTAssertEqual(disabled.notes, [])
+        XCTAssertFalse(ConfigurationLoader.resolve([disabled]).evc.enable)
+        let enabled = try ConfigurationLoader.layer(fromEnvironment: ["ORION_EVC_ENABLE": "yes"])
+        XCTAssertTrue(ConfigurationLoader.resolve([enabled]).evc.enable)
+        XCTAssertEqual(enabled.sources["evc.enable"], "env ORION_EVC_ENABLE")
         XCTAssertEqual(
             message(["ORION_EVC_ENABLE": "maybe"]),
-            "environment variable ORION_EVC_ENABLE must be true or false, not 'maybe'; set e.g. ORION_EVC_ENABLE=false"
+            "environment variable ORION_EVC_ENABLE must be true or false, not 'maybe'; set e.g. ORION_EVC_ENABLE=true"
+        )
+        let evc = ConfigurationLoader.resolve([
+            try ConfigurationLoader.layer(fromEnvironment: [
+                "ORION_EVC_NON_MONITORED_ARGUMENTS": "seed:out", "ORION_EVC_CODE_CHANGE": "unsure",
+                "ORION_EVC_ALGO_CHANGE": "1",
+            ])
+        ]).evc
+        XCTAssertEqual(evc.nonMonitoredArguments, ["seed", "out"])
+        XCTAssertEqual(evc.codeChangeType, .unsure)
+        XCTAssertTrue(evc.algorithmChange)
+        XCTAssertEqual(
+            message(["ORION_EVC_CMDLINE_CHANGE": "breaks"]),
+            "environment variable ORION_EVC_CMDLINE_CHANGE must be one of noeffect, unsure, break, not 'breaks'; set"
+                + " e.g. ORION_EVC_CMDLINE_CHANGE=noeffect"
         )
         for (text, value) in [("1", true), ("0", false), ("ON", true), ("no", false), ("TRUE", true)] {
             XCTAssertEqual(ConfigurationLoader.boolean(text), value, text)

@@ -28,7 +28,7 @@ final class SettingTests: XCTestCase {
         let keys = Setting.all.map(\.key)
         XCTAssertEqual(Set(keys).count, keys.count)
         for setting in Setting.all {
-            XCTAssertTrue(["experiment", "worker", "storage"].contains(setting.section), setting.key)
+            XCTAssertTrue(["experiment", "worker", "storage", "evc"].contains(setting.section), setting.key)
             XCTAssertFalse(setting.name.isEmpty, setting.key)
             XCTAssertFalse(setting.summary.isEmpty, setting.key)
         }
@@ -44,7 +44,8 @@ final class SettingTests: XCTestCase {
         for setting in Setting.all {
             for flag in setting.flags {
                 let value = setting.key == "experiment.user" ? "alice" : setting.example
-                let hunt = try Hunt.parse([flag, value, "./train.py", "-x~uniform(0, 1)"])
+                let given = setting.kind == .boolean ? [flag] : [flag, value]
+                let hunt = try Hunt.parse(given + ["./train.py", "-x~uniform(0, 1)"])
                 let layer = try ConfigurationLoader.layer(fromFlags: hunt.options.settings + hunt.huntOptions.settings)
                 XCTAssertEqual(layer.sources, [setting.key: "flag \(setting.flag ?? "")"], flag)
                 XCTAssertEqual(hunt.userArguments, ["./train.py", "-x~uniform(0, 1)"], flag)

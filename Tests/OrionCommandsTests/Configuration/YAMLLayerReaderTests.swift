@@ -293,12 +293,22 @@ final class YAMLLayerReaderTests: XCTestCase {
             [
                 "/x/orion.yaml:1:10: 'worker.executor: joblib' is ignored: swift-orion runs n_workers trials at a time"
                     + " as child processes, or as Slurm jobs with 'executor: slurm'",
-                "/x/orion.yaml:2:7: 'evc.enable: true' is ignored: swift-orion does not support experiment version"
-                    + " control yet; a changed space needs a new experiment name",
                 "/x/orion.yaml:3:14: 'experiment.strategy' is not supported anymore (as in Oríon) and is ignored",
             ]
         )
         XCTAssertEqual(try layer("debug: true\nfrontends_uri: []\ngunicorn: {bind: x}\n").notes, [])
+        XCTAssertTrue(read.evc.enable)
+        let evc = try layer(
+            "evc: {enable: false, auto_resolution: true, non_monitored_arguments: [seed], cli_change_type: unsure,"
+                + " branch_to: next, orion_version_change: false}\n"
+        )
+        XCTAssertEqual(evc.evc.nonMonitoredArguments, ["seed"])
+        XCTAssertEqual(evc.evc.cliChangeType, .unsure)
+        XCTAssertEqual(evc.evc.branchTo, "next")
+        XCTAssertEqual(
+            evc.notes,
+            ["/x/orion.yaml:1:22: 'evc.auto_resolution' is deprecated (as in Oríon) and is ignored"]
+        )
     }
 
     // MARK: - Slurm

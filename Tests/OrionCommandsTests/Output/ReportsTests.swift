@@ -153,4 +153,45 @@ final class ReportsTests: XCTestCase {
         XCTAssertEqual(lines[2].split(separator: " ").map(String.init), ["id", "status", "min", "objective"])
         XCTAssertEqual(lines.count, 2 + 2 + 2, report)
     }
+
+    /// Issue 13, part 2: `orion list` draws the version trees as Oríon's pptree does.
+    func testListDrawsTheVersionTrees() async throws {
+        let storage = InMemoryStorage()
+        let space = try Space(priors: ["/x": "uniform(0, 1)"])
+        func add(_ name: String, _ version: Int, parent: Experiment? = nil) async throws -> Experiment {
+            let experiment = Experiment(
+                id: "\(name)\(version)",
+                name: name,
+                version: version,
+                space: space,
+                algorithm: AlgorithmConfig(name: "random"),
+                refers: parent.map { ExperimentRefers(rootID: $0.refers?.rootID ?? $0.id, parentID: $0.id) }
+            )
+            try await storage.createExperiment(experiment)
+            return experiment
+        }
+        let root = try await add("e1", 1)
+        let second = try await add("e1", 2, parent: root)
+        _ = try await add("e1", 3, parent: second)
+        let other = try await add("e2", 1, parent: root)
+        _ = try await add("e3", 1, parent: other)
+        _ = try await add("solo", 1)
+        let listed = try await Reports.list(storage: storage)
+        XCTAssertEqual(
+            listed,
+            """
+             e1-v1┐
+                  ├e1-v2┐
+                  │     └e1-v3
+                  └e2-v1┐
+                        └e3-v1
+             solo-v1
+
+            """
+        )
+        let named = try await Reports.list(storage: storage, name: "e2")
+        XCTAssertEqual(named, " e2-v1┐\n      └e3-v1\n")
+        let missing = try await Reports.list(storage: storage, name: "none")
+        XCTAssertEqual(missing, "No experiment found\n")
+    }
 }

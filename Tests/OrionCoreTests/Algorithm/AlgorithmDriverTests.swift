@@ -377,6 +377,36 @@ final class AlgorithmDriverTests: XCTestCase {
         XCTAssertNotNil(update.state)
     }
 
+    /// Issue 13, part 2: a child version's algorithm observes the inherited trials once, when it starts fresh,
+    /// before the experiment's own; their points are not produced again; they are never registered.
+    func testStepObservesInheritedTrialsOnlyOnAFreshStart() throws {
+        let experiment = try experiment()
+        let inherited = Trial(experimentID: "exp", params: [Trial.Param(name: "/x", type: .integer, value: 0)])
+        let own = Trial(experimentID: "exp", params: [Trial.Param(name: "/x", type: .integer, value: 5)])
+        let first = try AlgorithmDriver.step(
+            snapshot: snapshot(changed: [own]),
+            cached: nil,
+            experiment: experiment,
+            factory: factory,
+            count: 2,
+            now: now,
+            inherited: InheritedTrials([inherited])
+        )
+        XCTAssertEqual(try sequence(first.output.driver).observed, [inherited.id, own.id])
+        XCTAssertEqual(xs(first.newTrials), [1, 2], "the inherited point 0 is known: not produced again")
+        let state = try XCTUnwrap(first.state)
+        let second = try AlgorithmDriver.step(
+            snapshot: snapshot(state: state, version: 1),
+            cached: nil,
+            experiment: experiment,
+            factory: factory,
+            count: 1,
+            now: now,
+            inherited: InheritedTrials([inherited])
+        )
+        XCTAssertEqual(try sequence(second.output.driver).observed, [inherited.id, own.id], "restored, not again")
+    }
+
     /// Under the lock, a point that the storage has already (registered by another worker or `orion insert`
     /// since the state was saved) is not produced again, even by a driver that never saw it.
     func testStepSkipsTrialsTheStorageHasAlready() throws {

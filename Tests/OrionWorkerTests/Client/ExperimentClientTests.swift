@@ -29,6 +29,37 @@ final class ExperimentClientTests: XCTestCase {
         XCTAssertNotNil(stats.bestTrial)
     }
 
+    /// Issue 13, part 2: with `branching`, a changed space makes a child version that skips the parent's points.
+    func testBranchingMakesAChildThatKnowsTheParentsTrials() async throws {
+        let storage = InMemoryStorage()
+        let grid = AlgorithmConfig(name: "gridsearch", options: ["n_values": 3])
+        let parent = try await ExperimentClient.build(
+            name: "lib",
+            space: ["/x": "uniform(0, 1)"],
+            algorithm: grid,
+            maxTrials: 3,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+        while let trial = try await parent.suggest() { try await parent.observe(trial, objective: 1) }
+        let child = try await ExperimentClient.build(
+            name: "lib",
+            space: ["/x": "uniform(0, 1)", "/y": "choices(['a', 'b'], default_value='a')"],
+            algorithm: grid,
+            maxTrials: 6,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            branching: BranchingRequest()
+        )
+        XCTAssertEqual(child.experiment.version, 2)
+        var points: [String] = []
+        while let trial = try await child.suggest() {
+            points.append(trial.params.representation)
+            try await child.observe(trial, objective: 1)
+        }
+        XCTAssertEqual(points, ["/x:0.0,/y:b", "/x:0.5,/y:b", "/x:1.0,/y:b"], "the points with y = 'a' are inherited")
+    }
+
     func testObserveOfATrialNoLongerReservedFails() async throws {
         let storage = InMemoryStorage()
         let client = try await ExperimentClient.build(

@@ -209,21 +209,38 @@ final class UserCommandTests: XCTestCase {
         )
     }
 
-    func testBranchingMarkersAreRejected() {
-        let add = error(["./train.py", "--lr~+uniform(0, 1)"])
-        XCTAssertEqual(add?.code, .invalidArgument)
+    /// Issue 13, part 2: Oríon's branching markers are read for experiment version control.
+    func testBranchingMarkersAreRecorded() throws {
+        let parsed = try command([
+            "./train.py", "--lr~+uniform(0, 1)", "--y~-", "--w~-0.5", "--a~>b", "--b~uniform(0, 2)", "--epochs", "3",
+        ])
+        XCTAssertEqual(parsed.priors, ["/lr": "uniform(0, 1)", "/b": "uniform(0, 2)"])
         XCTAssertEqual(
-            add?.message,
-            "'--lr~+uniform(0, 1)' uses the branching marker '~+', which swift-orion does not support yet:"
-                + " write the prior without '+' (`~'uniform(0, 1)'`) under a new experiment name"
+            parsed.markers,
+            BranchingMarkers(additions: ["/lr"], removals: ["/y": nil, "/w": "0.5"], renames: ["/a": "/b"])
         )
-        let remove = error(["./train.py", "--y~-"])
+        let argv = try parsed.render(
+            values: Parameters([
+                Trial.Param(name: "/b", type: .real, value: .double(1)),
+                Trial.Param(name: "/lr", type: .real, value: .double(0.5)),
+            ]),
+            context: context
+        )
+        XCTAssertEqual(argv, [directory + "/train.py", "--lr", "0.5", "--b", "1.0", "--epochs", "3"])
+    }
+
+    func testMisplacedBranchingMarkersAreErrors() {
         XCTAssertEqual(
-            remove?.message,
-            "'--y~-' uses the branching marker '~-', which swift-orion does not support yet:"
-                + " remove the argument, or start a new experiment name"
+            error(["./train.py", "--lr", "orion~-"])?.message,
+            "'orion~-': the branching marker '~-' is written after an option name, e.g. `--y~-` or"
+                + " `--lr~>learning_rate`"
         )
-        XCTAssertEqual(error(["./train.py", "--lr~>learning_rate"])?.code, .invalidArgument)
+        XCTAssertEqual(
+            error(["./train.py", "--lr~+"])?.message,
+            "'--lr~+' has no prior after '~+': write e.g. `--z~+'uniform(0, 1)'`"
+        )
+        XCTAssertEqual(error(["./train.py", "--lr~>"])?.code, .invalidArgument)
+        XCTAssertEqual(error(["./train.py", "--y~-", "--y~uniform(0, 1)"])?.code, .duplicateDimension)
     }
 
     func testOrionPrefixAfterAValueIsAnError() {

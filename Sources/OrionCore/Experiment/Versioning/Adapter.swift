@@ -1,0 +1,107 @@
+/// One step that carries a parent experiment's trials over to a child version, as Oríon's EVC adapters do.
+///
+/// ``forward(_:)`` maps a parent trial's parameters into the child's space, or drops the trial when it has no
+/// counterpart there. A child's adapters are applied in order (renamings, deletions, prior changes, additions,
+/// then the algorithm, code, command-line and script-configuration changes).
+public enum Adapter: Codable, Sendable, Hashable {
+    /// A dimension the child has and the parent had not: parent trials get `value`, the new dimension's default;
+    /// without a default no parent trial carries over.
+    case dimensionAddition(name: String, type: DimensionKind, value: JSONValue?)
+    /// A dimension the parent had and the child has not: parent trials whose value equals `value` carry over
+    /// without it; without a value, none do.
+    case dimensionDeletion(name: String, type: DimensionKind, value: JSONValue?)
+    /// A dimension whose prior changed: parent trials whose value lies in `newPrior` carry over.
+    case dimensionPriorChange(name: String, oldPrior: String, newPrior: String)
+    /// A dimension renamed from `oldName` to `newName`: parent trials carry over with the new name.
+    case dimensionRenaming(oldName: String, newName: String)
+    /// The algorithm changed: every trial carries over.
+    case algorithmChange
+    /// The script's code changed; the change type says whether trials carry over.
+    case codeChange(ChangeType)
+    /// The script's non-prior arguments changed; the change type says whether trials carry over.
+    case commandLineChange(ChangeType)
+    /// The script's configuration file changed; the change type says whether trials carry over.
+    case scriptConfigChange(ChangeType)
+
+    /// A parent trial's parameters as the child sees them, or `nil` when the trial does not carry over.
+    ///
+    /// - Parameter params: the parameters, in the space before this adapter.
+    /// - Returns: the parameters in the space after it, or `nil`.
+    public func forward(_ params: Parameters) -> Parameters? {
+        switch self {
+        case .dimensionAddition(let name, let type, let value):
+            guard let value else { return nil }
+            guard params.param(named: name) == nil else { return params }
+            return Parameters(Array(params) + [Trial.Param(name: name, type: type, value: value)])
+        case .dimensionDeletion(let name, _, let value):
+            guard let current = params[name] else { return params }
+            guard let value, Self.same(current, value) else { return nil }
+            return Parameters(params.filter { $0.name != name })
+        case .dimensionPriorChange(let name, _, let newPrior):
+            guard let value = params[name] else { return params }
+            guard let dimension = try? Space(priors: [name: newPrior])[name], dimension.contains(value) else {
+                return nil
+            }
+            return params
+        case .dimensionRenaming(let oldName, let newName):
+            guard params.param(named: oldName) != nil else { return params }
+            return Parameters(
+                params.map { param in
+                    param.name == oldName ? Trial.Param(name: newName, type: param.type, value: param.value) : param
+                }
+            )
+        case .algorithmChange:
+            return params
+        case .codeChange(let type), .commandLineChange(let type), .scriptConfigChange(let type):
+            return type.passesTrialsForward ? params : nil
+        }
+    }
+
+    /// Parent trials as the child sees them: each trial's parameters through every adapter, in order, those that
+    /// do not carry over left out.
+    ///
+    /// - Parameters:
+    ///   - adapters: the child's adapters.
+    ///   - params: the parent trials' parameters.
+    /// - Returns: for each trial that carries over, its index in `params` and its parameters in the child's space.
+    public static func forward(_ adapters: [Adapter], _ params: [Parameters]) -> [(index: Int, params: Parameters)] {
+        params.enumerated().compactMap { index, point in
+            var current = point
+            for adapter in adapters {
+                guard let next = adapter.forward(current) else { return nil }
+                current = next
+            }
+            return (index, current)
+        }
+    }
+
+    /// Oríon's one-line description of the adapter, as `orion info` lists it.
+    public var description: String {
+        switch self {
+        case .dimensionAddition(let name, _, let value):
+            "DimensionAddition(\(name), default: \(value?.pythonRepr ?? "None"))"
+        case .dimensionDeletion(let name, _, let value):
+            "DimensionDeletion(\(name), default: \(value?.pythonRepr ?? "None"))"
+        case .dimensionPriorChange(let name, let oldPrior, let newPrior):
+            "DimensionPriorChange(\(name), \(oldPrior) -> \(newPrior))"
+        case .dimensionRenaming(let oldName, let newName):
+            "DimensionRenaming(\(oldName) -> \(newName))"
+        case .algorithmChange:
+            "AlgorithmChange()"
+        case .codeChange(let type):
+            "CodeChange(\(type.rawValue))"
+        case .commandLineChange(let type):
+            "CommandLineChange(\(type.rawValue))"
+        case .scriptConfigChange(let type):
+            "ScriptConfigChange(\(type.rawValue))"
+        }
+    }
+
+    /// Whether two values are equal, numbers compared by value (`1` equals `1.0`).
+    private static func same(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
+        if let left = lhs.doubleValue, let right = rhs.doubleValue, lhs.boolValue == nil, rhs.boolValue == nil {
+            return left == right
+        }
+        return lhs == rhs
+    }
+}

@@ -1,0 +1,109 @@
+/// A difference between a stored experiment and the configuration asked for, which experiment version control
+/// turns into a child version (Oríon's EVC conflicts).
+public enum Conflict: Sendable, Hashable {
+    /// A dimension the new space has and the stored one has not.
+    case newDimension(name: String, prior: String)
+    /// A dimension the stored space has and the new one has not.
+    case missingDimension(name: String, prior: String)
+    /// A dimension whose prior changed.
+    case changedDimension(name: String, oldPrior: String, newPrior: String)
+    /// The algorithm or its options changed (Oríon's `{name: {options}}` rendering of each).
+    case algorithm(old: String, new: String)
+    /// The script's code (its git commit or uncommitted changes) changed.
+    case code(old: CodeVersion?, new: CodeVersion?)
+    /// The script or its non-prior arguments changed (each side as sorted `key value` items).
+    case commandLine(old: [String], new: [String])
+
+    /// What changed, in one phrase: `new dimension /z~uniform(0, 1)`.
+    public var description: String {
+        switch self {
+        case .newDimension(let name, let prior):
+            "new dimension \(name)~\(prior)"
+        case .missingDimension(let name, let prior):
+            "missing dimension \(name)~\(prior)"
+        case .changedDimension(let name, let oldPrior, let newPrior):
+            "dimension \(name) changed from \(oldPrior) to \(newPrior)"
+        case .algorithm(let old, let new):
+            "algorithm changed from \(old) to \(new)"
+        case .code(let old, let new):
+            "code changed from \(old?.shortDescription ?? "no repository") to \(new?.shortDescription ?? "no repository")"
+        case .commandLine(let old, let new):
+            "command line changed from '\(old.joined(separator: " "))' to '\(new.joined(separator: " "))'"
+        }
+    }
+
+    /// The marker or flag that resolves the conflict, as a fix to show: ``description`` plus this says all.
+    public var resolution: String {
+        switch self {
+        case .newDimension(let name, let prior):
+            "mark it `\(Self.flag(name))~+'\(prior)'` (with default_value=... to reuse the parent's trials)"
+        case .missingDimension(let name, _):
+            "mark it `\(Self.flag(name))~-` (or `\(Self.flag(name))~-VALUE` to keep the parent's trials with that"
+                + " value), or rename it with `\(Self.flag(name))~>NEW` and a prior for NEW"
+        case .changedDimension(let name, _, let newPrior):
+            "mark it `\(Self.flag(name))~+'\(newPrior)'`"
+        case .algorithm:
+            "add --algorithm-change"
+        case .code:
+            "add --code-change-type noeffect|unsure|break, or --ignore-code-changes"
+        case .commandLine:
+            "add --cli-change-type noeffect|unsure|break, or --non-monitored-arguments NAME for an argument that does"
+                + " not matter"
+        }
+    }
+
+    /// The option that sets a dimension (`/lr` → `--lr`, `/x` → `-x`).
+    static func flag(_ dimension: String) -> String {
+        let bare = dimension.hasPrefix("/") ? String(dimension.dropFirst()) : dimension
+        return (bare.count == 1 ? "-" : "--") + bare
+    }
+
+    /// The conflicts between a stored experiment and a candidate configuration for it.
+    ///
+    /// Dimensions are compared by name and canonical prior string; the algorithm by name and options; the code by
+    /// its ``CodeVersion`` (unless `policy.ignoreCodeChanges`, or the candidate's code version is unknown); the
+    /// command line by ``CommandLineSignature`` (the script and the arguments that are not priors, minus
+    /// `policy.nonMonitoredArguments`), when both have one (a library client has none). A rename marker (`--old~>new`) is not a conflict of its own: the missing and
+    /// the new dimension are reported, and the resolution pairs them.
+    ///
+    /// - Parameters:
+    ///   - parent: the stored experiment.
+    ///   - candidate: the experiment as asked for now (its space, algorithm, command line and code version).
+    ///   - policy: what to ignore.
+    /// - Returns: the conflicts, dimensions first (sorted by name), then algorithm, code and command line.
+    public static func detect(parent: Experiment, candidate: Experiment, policy: BranchingPolicy) -> [Conflict] {
+        var conflicts: [Conflict] = []
+        let old = parent.space.priorStrings
+        let new = candidate.space.priorStrings
+        for name in Set(old.keys).union(new.keys).sorted() {
+            switch (old[name], new[name]) {
+            case (nil, let prior?): conflicts.append(.newDimension(name: name, prior: prior))
+            case (let prior?, nil): conflicts.append(.missingDimension(name: name, prior: prior))
+            case (let before?, let after?) where before != after:
+                conflicts.append(.changedDimension(name: name, oldPrior: before, newPrior: after))
+            default: break
+            }
+        }
+        if parent.algorithm != candidate.algorithm {
+            conflicts.append(.algorithm(old: render(parent.algorithm), new: render(candidate.algorithm)))
+        }
+        if !policy.ignoreCodeChanges, candidate.metadata.vcs != nil, parent.metadata.vcs != candidate.metadata.vcs {
+            conflicts.append(.code(old: parent.metadata.vcs, new: candidate.metadata.vcs))
+        }
+        let ignored = policy.nonMonitoredArguments
+        let before = CommandLineSignature.items(of: parent.metadata.userArgs, ignoring: ignored)
+        let after = CommandLineSignature.items(of: candidate.metadata.userArgs, ignoring: ignored)
+        if !candidate.metadata.userArgs.isEmpty, !parent.metadata.userArgs.isEmpty, before != after {
+            conflicts.append(.commandLine(old: before, new: after))
+        }
+        return conflicts
+    }
+
+    /// `{name: {key: value, ...}}` with sorted keys, as Oríon prints an algorithm.
+    static func render(_ algorithm: AlgorithmConfig) -> String {
+        let options = algorithm.options.keys.sorted().map { key in
+            "\(key): \(algorithm.options[key]?.pythonRepr ?? "None")"
+        }
+        return "{\(algorithm.name): {\(options.joined(separator: ", "))}}"
+    }
+}

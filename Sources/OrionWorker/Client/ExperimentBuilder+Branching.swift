@@ -1,0 +1,143 @@
+import Foundation
+import OrionCore
+
+/// What experiment version control is asked to do when an experiment is built (Oríon's `evc` options and the
+/// command line's markers).
+public struct BranchingRequest: Sendable, Hashable {
+    /// How conflicts are resolved.
+    public var policy: BranchingPolicy
+    /// The name of the child (`--branch-to`); `nil` keeps the parent's name with the next version.
+    public var branchTo: String?
+    /// The experiment to branch from (`--branch-from NAME[:VERSION]`) instead of the one named by `-n`, which
+    /// becomes its child.
+    public var branchFrom: String?
+    /// The version of ``branchFrom``; `nil` is its latest.
+    public var branchFromVersion: Int?
+
+    /// Creates a request.
+    ///
+    /// - Parameters:
+    ///   - policy: how conflicts are resolved.
+    ///   - branchTo: the child's name.
+    ///   - branchFrom: the parent's name, when it is not the experiment named by `-n`.
+    ///   - branchFromVersion: the parent's version.
+    public init(
+        policy: BranchingPolicy = BranchingPolicy(),
+        branchTo: String? = nil,
+        branchFrom: String? = nil,
+        branchFromVersion: Int? = nil
+    ) {
+        self.policy = policy
+        self.branchTo = branchTo
+        self.branchFrom = branchFrom
+        self.branchFromVersion = branchFromVersion
+    }
+
+    /// Reads `NAME` or `NAME:VERSION` (`--branch-from`).
+    ///
+    /// - Parameter text: the flag's value.
+    /// - Returns: the name and the version, `nil` for the latest.
+    public static func parseSource(_ text: String) -> (name: String, version: Int?) {
+        if let colon = text.lastIndex(of: ":"), let version = Int(text[text.index(after: colon)...]), version >= 1 {
+            return (String(text[..<colon]), version)
+        }
+        return (text, nil)
+    }
+}
+
+extension ExperimentBuilder {
+    /// Creates the child version a changed configuration needs, as Oríon's EVC does; `nil` when there is nothing
+    /// to branch (no stored parent, or no conflict and no new name), and the ordinary build goes on.
+    ///
+    /// The parent is the stored `(name, version)` (the latest when no version is given), or the experiment named
+    /// by `--branch-from`. The child is `(name, parent version + 1)`, or `(branchTo, 1)`; it records the parent, the
+    /// root and the adapters that carry the parent's trials over (``ExperimentRefers``). Only the latest version
+    /// of a name can get a same-name child. When another worker created the same child at the same time, that
+    /// child is resumed.
+    ///
+    /// - Throws: ``BranchingError`` for unresolved conflicts, markers that do not fit, a parent that has a newer
+    ///   version, or a `--branch-to` name that exists; ``ExperimentError`` `.notFound` for a missing
+    ///   `--branch-from` experiment; `AlgorithmError`; `StorageError`.
+    static func branch(
+        _ request: ExperimentRequest,
+        _ branching: BranchingRequest,
+        storage: any Storage,
+        factory: any AlgorithmFactory
+    ) async throws -> Outcome? {
+        let parent: Experiment
+        if let source = branching.branchFrom {
+            if try await storage.experiment(named: request.name, version: nil) != nil { return nil }
+            guard let found = try await storage.experiment(named: source, version: branching.branchFromVersion) else {
+                let version = branching.branchFromVersion.map { " version \($0)" } ?? ""
+                throw ExperimentError(
+                    .notFound,
+                    "--branch-from: no experiment '\(source)'\(version); run `orion list` to see the stored ones"
+                )
+            }
+            parent = found
+        } else {
+            guard let stored = try await storage.experiment(named: request.name, version: request.version) else {
+                return nil
+            }
+            parent = stored
+        }
+        var child = Experiment(
+            name: parent.name,
+            version: parent.version,
+            space: request.space ?? parent.space,
+            algorithm: try request.algorithm.map { try factory.resolve($0) } ?? parent.algorithm,
+            maxTrials: request.maxTrials ?? parent.maxTrials,
+            maxBroken: request.maxBroken ?? parent.maxBroken,
+            workingDir: request.workingDir ?? parent.workingDir,
+            metadata: request.metadata
+        )
+        let conflicts = Conflict.detect(parent: parent, candidate: child, policy: branching.policy)
+        let name = branching.branchTo ?? (branching.branchFrom != nil ? request.name : parent.name)
+        guard !conflicts.isEmpty || name != parent.name else { return nil }
+        let adapters = try ConflictResolution.adapters(
+            for: conflicts,
+            parent: parent,
+            candidate: child,
+            policy: branching.policy
+        )
+        child.name = name
+        if name == parent.name {
+            if let latest = try await storage.experiment(named: name, version: nil), latest.version != parent.version {
+                throw BranchingError(
+                    .hasChild,
+                    "experiment '\(name)' v\(parent.version) already has a newer version v\(latest.version): branch"
+                        + " from the latest (leave out --version) or give the new version a name with --branch-to NAME"
+                )
+            }
+            child.version = parent.version + 1
+        } else {
+            try ExperimentName.validate(name)
+            if try await storage.experiment(named: name, version: nil) != nil {
+                throw BranchingError(
+                    .invalidName,
+                    "cannot branch \(parent.displayName) to '\(name)': an experiment of that name exists already;"
+                        + " give --branch-to another name, or resume it with -n \(name)"
+                )
+            }
+            child.version = 1
+        }
+        child.refers = ExperimentRefers(
+            rootID: parent.refers?.rootID ?? parent.id,
+            parentID: parent.id,
+            adapters: adapters
+        )
+        _ = try factory.makeAlgorithm(child.algorithm, space: child.space, maxTrials: child.maxTrials)
+        let why = conflicts.isEmpty ? "new name" : conflicts.map(\.description).joined(separator: "; ")
+        let changes = ["new version \(child.displayName) branched from \(parent.displayName) (\(why))"]
+        do {
+            try await storage.createExperiment(child)
+        } catch let error as StorageError where error.code == .duplicate {
+            // Another worker branched at the same time: resume its child if it comes from the same parent.
+            guard let raced = try await storage.experiment(named: child.name, version: child.version),
+                raced.refers?.parentID == parent.id
+            else { throw error }
+            return Outcome(experiment: raced, created: false, changes: [], parent: parent)
+        }
+        return Outcome(experiment: child, created: true, changes: changes, parent: parent)
+    }
+}

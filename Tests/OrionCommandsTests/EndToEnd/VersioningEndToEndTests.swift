@@ -1,0 +1,342 @@
+import Foundation
+import OrionCore
+import OrionSQLite
+import OrionTesting
+import OrionWorker
+import XCTest
+
+/// Issue 13, part 2: experiment version control with the built `orion`: each resolution path and adapter.
+final class VersioningEndToEndTests: XCTestCase {
+    /// Reports 1 whatever the arguments: trials differ only by their parameters.
+    private static let constant = """
+        #!/bin/sh
+        printf '[{"name": "o", "type": "objective", "value": 1}]\\n' >"$ORION_RESULTS_PATH"
+        """
+
+    @discardableResult
+    private func hunt(_ sandbox: Sandbox, _ arguments: [String], status: Int32 = 0) throws -> ProcessRunner.Output {
+        let output = try sandbox.run(["hunt"] + arguments)
+        XCTAssertEqual(output.status, status, output.stderr)
+        return output
+    }
+
+    private func experiment(_ sandbox: Sandbox, _ name: String, _ version: Int? = nil) async throws -> Experiment {
+        let found = try await sandbox.storage().experiment(named: name, version: version)
+        return try XCTUnwrap(found, "no experiment \(name) v\(version.map(String.init) ?? "latest")")
+    }
+
+    private func completed(_ sandbox: Sandbox, _ experiment: Experiment) async throws -> [Trial] {
+        try await sandbox.storage().trials(of: experiment.id, status: [.completed])
+    }
+
+    private func inherited(_ sandbox: Sandbox, _ experiment: Experiment) async throws -> [Trial] {
+        try await ExperimentTree.inheritedTrials(of: experiment, storage: sandbox.storage())
+    }
+
+    func testWithoutVersionControlAChangedSpaceIsRefusedAndMarkersChangeNothing() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        try hunt(sandbox, ["-n", "e", "--exp-max-trials", "2", script, "-x~uniform(0, 1)"])
+        let refused = try hunt(sandbox, ["-n", "e", script, "-x~uniform(0, 1)", "--y~+uniform(0, 1)"], status: 2)
+        XCTAssertTrue(refused.stderr.contains("--enable-evc to make it a new version"), refused.stderr)
+        let branchTo = try hunt(sandbox, ["-n", "e", "-b", "f", script, "-x~uniform(0, 1)"], status: 2)
+        XCTAssertTrue(branchTo.stderr.contains("need experiment version control: add --enable-evc"), branchTo.stderr)
+        let value1 = try await sandbox.storage().experiments().count
+        XCTAssertEqual(value1, 1)
+    }
+
+    func testNewDimensionBranchesAChildThatInheritsWithTheDefault() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        try hunt(sandbox, ["-n", "e", "--exp-max-trials", "3", script, "-x~uniform(0, 1)"])
+        let branched = try hunt(
+            sandbox,
+            [
+                "-n", "e", "--enable-evc", "--exp-max-trials", "2", script, "-x~uniform(0, 1)",
+                "-y~+uniform(0, 1, default_value=0.5)",
+            ]
+        )
+        XCTAssertTrue(
+            branched.stderr.contains(
+                "new version e-v2 branched from e-v1 (new dimension /y~uniform(0, 1, default_value=0.5))"
+            ),
+            branched.stderr
+        )
+        let parent = try await experiment(sandbox, "e", 1)
+        let child = try await experiment(sandbox, "e", 2)
+        XCTAssertEqual(child.refers?.parentID, parent.id)
+        XCTAssertEqual(child.refers?.rootID, parent.id)
+        XCTAssertEqual(child.refers?.adapters, [.dimensionAddition(name: "/y", type: .real, value: .double(0.5))])
+        // The child counts its own trials; it inherits the parent's three with y = 0.5.
+        let value2 = try await completed(sandbox, child).count
+        XCTAssertEqual(value2, 2)
+        let carried = try await inherited(sandbox, child)
+        XCTAssertEqual(carried.count, 3)
+        XCTAssertEqual(Set(carried.map { $0.params["/y"] }), [.double(0.5)])
+        let parentValues = Set(try await completed(sandbox, parent).map { $0.params["/x"] })
+        XCTAssertEqual(Set(carried.map { $0.params["/x"] }), parentValues)
+
+        // Resuming with the same command resumes v2; `orion list` draws the tree; `orion info` names the parent.
+        try hunt(
+            sandbox,
+            [
+                "-n", "e", "--enable-evc", "--exp-max-trials", "3", script, "-x~uniform(0, 1)",
+                "-y~+uniform(0, 1, default_value=0.5)",
+            ]
+        )
+        let value3 = try await sandbox.storage().experiments().count
+        XCTAssertEqual(value3, 2)
+        let list = try sandbox.run(["list"])
+        XCTAssertEqual(list.stdout, " e-v1┐\n     └e-v2\n")
+        let info = try sandbox.run(["info", "-n", "e"])
+        XCTAssertTrue(
+            info.stdout.contains(
+                "Parent experiment\n=================\nroot: e-v1\nparent: e-v1\nadapter:\n"
+                    + "  DimensionAddition(/y, default: 0.5)\n"
+            ),
+            info.stdout
+        )
+        let value4 = try await completed(sandbox, child).count
+        XCTAssertEqual(value4, 3)
+        let value5 = try await completed(sandbox, parent).count
+        XCTAssertEqual(value5, 3)
+    }
+
+    func testRemovedRenamedAndChangedDimensionsCarryOnlyMatchingTrials() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        try hunt(
+            sandbox,
+            [
+                "-n", "e", "--exp-max-trials", "20", script, "-x~uniform(0, 1)", "-y~choices([1, 2])",
+                "--lr~uniform(0, 1)",
+            ]
+        )
+        let parent = try await experiment(sandbox, "e", 1)
+        let parentTrials = try await completed(sandbox, parent)
+        // Remove y keeping y = 1, rename lr to rate, narrow x.
+        try hunt(
+            sandbox,
+            [
+                "-n", "e", "--enable-evc", "--exp-max-trials", "1", script, "-x~uniform(0, 0.5)", "-y~-1",
+                "--lr~>rate", "--rate~uniform(0, 1)",
+            ]
+        )
+        let child = try await experiment(sandbox, "e", 2)
+        XCTAssertEqual(
+            child.refers?.adapters,
+            [
+                .dimensionRenaming(oldName: "/lr", newName: "/rate"),
+                .dimensionDeletion(name: "/y", type: .categorical, value: .int(1)),
+                .dimensionPriorChange(name: "/x", oldPrior: "uniform(0, 1)", newPrior: "uniform(0, 0.5)"),
+            ]
+        )
+        let expected = parentTrials.filter { $0.params["/y"] == .int(1) && ($0.params["/x"]?.doubleValue ?? 1) <= 0.5 }
+        let carried = try await inherited(sandbox, child)
+        XCTAssertEqual(carried.count, expected.count)
+        XCTAssertEqual(Set(carried.map { $0.params["/rate"] }), Set(expected.map { $0.params["/lr"] }))
+        XCTAssertTrue(carried.allSatisfy { $0.params.names == ["/rate", "/x"] })
+    }
+
+    func testBranchToAndBranchFromNameNewExperiments() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        try hunt(sandbox, ["-n", "e", "--exp-max-trials", "2", script, "-x~uniform(0, 1)"])
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "-b", "f", "--exp-max-trials", "1", script, "-x~uniform(0, 2)"])
+        let root = try await experiment(sandbox, "e", 1)
+        let renamed = try await experiment(sandbox, "f")
+        XCTAssertEqual(renamed.version, 1)
+        XCTAssertEqual(renamed.refers?.parentID, root.id)
+        // The same --branch-to again: the name exists.
+        let again = try hunt(
+            sandbox,
+            ["-n", "e", "--enable-evc", "-b", "f", script, "-x~uniform(0, 3)"],
+            status: 2
+        )
+        XCTAssertTrue(again.stderr.contains("an experiment of that name exists already"), again.stderr)
+        // --branch-from NAME:VERSION with an unchanged space: a child of f under the name g, all trials carried.
+        var environment = sandbox.environment
+        environment["ORION_EVC_ENABLE"] = "true"
+        let from = try ProcessRunner.run(
+            [
+                sandbox.orion, "hunt", "-n", "g", "--branch-from", "f:1", "--exp-max-trials", "1", script,
+                "-x~uniform(0, 2)",
+            ],
+            environment: environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(from.status, 0, from.stderr)
+        let grandchild = try await experiment(sandbox, "g")
+        XCTAssertEqual(grandchild.refers?.parentID, renamed.id)
+        XCTAssertEqual(grandchild.refers?.rootID, root.id)
+        XCTAssertEqual(grandchild.refers?.adapters, [])
+        // g inherits f's own trial and, through f's prior change, e's two (all inside uniform(0, 2)).
+        let value6 = try await inherited(sandbox, grandchild).count
+        XCTAssertEqual(value6, 3)
+        XCTAssertEqual(try sandbox.run(["list"]).stdout, " e-v1┐\n     └f-v1┐\n          └g-v1\n")
+        XCTAssertEqual(try sandbox.run(["list", "-n", "f"]).stdout, " f-v1┐\n     └g-v1\n")
+        // Branching from an older version with a same-name child is refused.
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "1", script, "-x~uniform(0, 4)"])
+        let old = try hunt(
+            sandbox,
+            ["-n", "e", "-v", "1", "--enable-evc", script, "-x~uniform(0, 5)"],
+            status: 2
+        )
+        XCTAssertTrue(old.stderr.contains("e' v1 already has a newer version v2"), old.stderr)
+    }
+
+    func testManualResolutionRefusesUnmarkedConflictsAndAcceptsMarkedOnes() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        let config = sandbox.directory + "/grid.yaml"
+        try "experiment:\n  algorithm: gridsearch\nevc:\n  enable: true\n  manual_resolution: true\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        try hunt(sandbox, ["-n", "e", "--exp-max-trials", "2", script, "-x~uniform(0, 1)", "--epochs", "1"])
+        let refused = try hunt(
+            sandbox,
+            ["-n", "e", "-c", config, script, "-x~uniform(0, 1)", "-y~uniform(0, 1)", "--epochs", "2"],
+            status: 2
+        )
+        XCTAssertEqual(
+            refused.stderr,
+            "Error: experiment 'e' v1 changed and --manual-resolution resolves only what is marked (orion has no"
+                + " interactive prompt); unresolved: new dimension /y~uniform(0, 1): mark it `-y~+'uniform(0, 1)'`"
+                + " (with default_value=... to reuse the parent's trials); algorithm changed from {random: {seed:"
+                + " None}} to {gridsearch: {n_values: 100}}: add --algorithm-change; command line changed from"
+                + " 'epochs 1 script \(script)' to 'epochs 2 script \(script)': add --cli-change-type"
+                + " noeffect|unsure|break, or --non-monitored-arguments NAME for an argument that does not matter\n"
+        )
+        try hunt(
+            sandbox,
+            [
+                "-n", "e", "-c", config, "--algorithm-change", "--cli-change-type", "noeffect", "--exp-max-trials",
+                "1", script, "-x~uniform(0, 1)", "-y~+uniform(0, 1)", "--epochs", "2",
+            ]
+        )
+        let child = try await experiment(sandbox, "e", 2)
+        XCTAssertEqual(
+            child.refers?.adapters,
+            [
+                .dimensionAddition(name: "/y", type: .real, value: nil), .algorithmChange,
+                .commandLineChange(.noEffect),
+            ]
+        )
+        let value7 = try await inherited(sandbox, child).count
+        XCTAssertEqual(value7, 0, "no default for /y: nothing carries over")
+    }
+
+    func testCommandLineChangeTypesAndIgnoredArguments() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        try hunt(sandbox, ["-n", "e", "--exp-max-trials", "2", script, "-x~uniform(0, 1)", "--epochs", "1"])
+        // An ignored argument changes nothing: the same version is resumed.
+        try hunt(
+            sandbox,
+            [
+                "-n", "e", "--enable-evc", "--non-monitored-arguments", "epochs:seed", "--exp-max-trials", "3", script,
+                "-x~uniform(0, 1)", "--epochs", "5",
+            ]
+        )
+        let value8 = try await sandbox.storage().experiments().count
+        XCTAssertEqual(value8, 1)
+        // By default a command-line change breaks: nothing carries over.
+        try hunt(
+            sandbox,
+            ["-n", "e", "--enable-evc", "--exp-max-trials", "1", script, "-x~uniform(0, 1)", "--epochs", "2"]
+        )
+        let broken = try await experiment(sandbox, "e", 2)
+        XCTAssertEqual(broken.refers?.adapters, [.commandLineChange(.breaking)])
+        let value9 = try await inherited(sandbox, broken).count
+        XCTAssertEqual(value9, 0)
+        // `unsure` carries the parent's trials (and, through v2's break, none of v1's).
+        try hunt(
+            sandbox,
+            [
+                "-n", "e", "--enable-evc", "--cli-change-type", "unsure", "--exp-max-trials", "1", script,
+                "-x~uniform(0, 1)", "--epochs", "3",
+            ]
+        )
+        let unsure = try await experiment(sandbox, "e", 3)
+        XCTAssertEqual(unsure.refers?.adapters, [.commandLineChange(.unsure)])
+        let value10 = try await inherited(sandbox, unsure).count
+        XCTAssertEqual(value10, 1)
+    }
+
+    func testCodeChangeInAGitRepository() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        func git(_ arguments: [String]) throws {
+            let output = try ProcessRunner.run(
+                ["/usr/bin/env", "git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", sandbox.directory]
+                    + arguments,
+                environment: sandbox.environment,
+                currentDirectory: sandbox.directory
+            )
+            guard output.status == 0 else { throw XCTSkip("git is not usable here: \(output.stderr)") }
+        }
+        try git(["init", "-q"])
+        try git(["add", "c.sh"])
+        try git(["commit", "-q", "-m", "one"])
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "2", script, "-x~uniform(0, 1)"])
+        let parent = try await experiment(sandbox, "e", 1)
+        XCTAssertEqual(parent.metadata.vcs?.isDirty, false)
+        _ = try sandbox.script("c.sh", Self.constant + "\n# two\n")
+        try git(["commit", "-q", "-am", "two"])
+        // --ignore-code-changes: the same version goes on.
+        try hunt(
+            sandbox,
+            ["-n", "e", "--enable-evc", "--ignore-code-changes", "--exp-max-trials", "3", script, "-x~uniform(0, 1)"]
+        )
+        let value11 = try await sandbox.storage().experiments().count
+        XCTAssertEqual(value11, 1)
+        try hunt(
+            sandbox,
+            [
+                "-n", "e", "--enable-evc", "--code-change-type", "noeffect", "--exp-max-trials", "1", script,
+                "-x~uniform(0, 1)",
+            ]
+        )
+        let child = try await experiment(sandbox, "e", 2)
+        XCTAssertEqual(child.refers?.adapters, [.codeChange(.noEffect)])
+        XCTAssertNotEqual(child.metadata.vcs?.headSHA, parent.metadata.vcs?.headSHA)
+        let value12 = try await inherited(sandbox, child).count
+        XCTAssertEqual(value12, 3)
+    }
+
+    /// The child's algorithm observes the inherited trials (warm start): a grid search child whose parent ran the
+    /// whole grid has nothing left to run when the trials carry over, and runs the grid again when they do not.
+    func testGridSearchChildSkipsInheritedPointsOnlyWhenTheyCarryOver() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        let config = sandbox.directory + "/grid.yaml"
+        try "experiment:\n  algorithm:\n    gridsearch: {n_values: 3}\n".write(
+            toFile: config,
+            atomically: true,
+            encoding: .utf8
+        )
+        let common = ["-n", "g", "-c", config, "--exp-max-trials", "3"]
+        try hunt(sandbox, common + [script, "-x~uniform(0, 1)", "--epochs", "1"])
+        let warm = try hunt(
+            sandbox,
+            common + ["--enable-evc", "--cli-change-type", "noeffect", script, "-x~uniform(0, 1)", "--epochs", "2"]
+        )
+        XCTAssertTrue(warm.stdout.contains("No trials executed..."), warm.stdout)
+        let child = try await experiment(sandbox, "g", 2)
+        let childTrials = try await sandbox.storage().trials(of: child.id, status: nil)
+        XCTAssertEqual(childTrials.count, 0)
+        let carried = try await inherited(sandbox, child)
+        XCTAssertEqual(carried.count, 3)
+        try hunt(sandbox, common + ["--enable-evc", script, "-x~uniform(0, 1)", "--epochs", "3"])
+        let broken = try await experiment(sandbox, "g", 3)
+        let rerun = try await completed(sandbox, broken)
+        XCTAssertEqual(rerun.count, 3, "a break carries nothing over: the grid runs again")
+    }
+}

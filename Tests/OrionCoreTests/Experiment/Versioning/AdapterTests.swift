@@ -1,0 +1,68 @@
+import OrionCore
+import XCTest
+
+/// Issue 13, part 2: adapters carry a parent's trials over to a child version as Oríon's do.
+final class AdapterTests: XCTestCase {
+    private func point(_ values: [String: Double]) -> Parameters {
+        Parameters(values.map { Trial.Param(name: $0.key, type: .real, value: .double($0.value)) })
+    }
+
+    func testAdditionGivesTheDefaultOrDropsWithoutOne() {
+        let parent = point(["/x": 1])
+        let added = Adapter.dimensionAddition(name: "/z", type: .real, value: .double(0.5)).forward(parent)
+        XCTAssertEqual(added?["/z"], .double(0.5))
+        XCTAssertEqual(added?["/x"], .double(1))
+        XCTAssertEqual(added?.names, ["/x", "/z"])
+        XCTAssertNil(Adapter.dimensionAddition(name: "/z", type: .real, value: nil).forward(parent))
+    }
+
+    func testDeletionKeepsOnlyTrialsWithTheRemovedDimensionsValue() {
+        let deletion = Adapter.dimensionDeletion(name: "/y", type: .real, value: .int(2))
+        XCTAssertEqual(deletion.forward(point(["/x": 1, "/y": 2]))?.names, ["/x"])
+        XCTAssertNil(deletion.forward(point(["/x": 1, "/y": 3])))
+        XCTAssertNil(Adapter.dimensionDeletion(name: "/y", type: .real, value: nil).forward(point(["/x": 1, "/y": 2])))
+    }
+
+    func testPriorChangeDropsTrialsOutsideTheNewPrior() {
+        let change = Adapter.dimensionPriorChange(name: "/x", oldPrior: "uniform(0, 10)", newPrior: "uniform(0, 5)")
+        XCTAssertNotNil(change.forward(point(["/x": 4.5])))
+        XCTAssertNil(change.forward(point(["/x": 7])))
+    }
+
+    func testRenamingKeepsTheValueUnderTheNewNameInOrder() {
+        let renamed = Adapter.dimensionRenaming(oldName: "/lr", newName: "/a").forward(point(["/lr": 0.1, "/b": 2]))
+        XCTAssertEqual(renamed?.names, ["/a", "/b"])
+        XCTAssertEqual(renamed?["/a"], .double(0.1))
+    }
+
+    func testChangeTypesDecideWhetherTrialsPass() {
+        let parent = point(["/x": 1])
+        XCTAssertNotNil(Adapter.algorithmChange.forward(parent))
+        XCTAssertNotNil(Adapter.codeChange(.noEffect).forward(parent))
+        XCTAssertNotNil(Adapter.commandLineChange(.unsure).forward(parent))
+        XCTAssertNil(Adapter.codeChange(.breaking).forward(parent))
+        XCTAssertNil(Adapter.scriptConfigChange(.breaking).forward(parent))
+    }
+
+    func testChainKeepsIndicesOfTrialsThatPass() {
+        let adapters: [Adapter] = [
+            .dimensionPriorChange(name: "/x", oldPrior: "uniform(0, 10)", newPrior: "uniform(0, 5)"),
+            .dimensionAddition(name: "/z", type: .real, value: .double(0)),
+        ]
+        let carried = Adapter.forward(adapters, [point(["/x": 1]), point(["/x": 9]), point(["/x": 2])])
+        XCTAssertEqual(carried.map(\.index), [0, 2])
+        XCTAssertEqual(carried.map { $0.params["/z"] }, [.double(0), .double(0)])
+    }
+
+    func testAdaptersRoundTripThroughJSON() throws {
+        let adapters: [Adapter] = [
+            .dimensionAddition(name: "/z", type: .real, value: .double(0.5)),
+            .dimensionDeletion(name: "/y", type: .integer, value: nil),
+            .dimensionRenaming(oldName: "/a", newName: "/b"),
+            .codeChange(.unsure),
+        ]
+        let data = try JSONEncoder().encode(adapters)
+        XCTAssertEqual(try JSONDecoder().decode([Adapter].self, from: data), adapters)
+        XCTAssertEqual(adapters[0].description, "DimensionAddition(/z, default: 0.5)")
+    }
+}

@@ -1,0 +1,150 @@
+import OrionCore
+import XCTest
+
+/// Issue 13, part 2: conflicts between a stored experiment and a new configuration, and their resolution.
+final class ConflictResolutionTests: XCTestCase {
+    private func experiment(
+        _ priors: [String: String],
+        algorithm: String = "random",
+        args: [String] = ["./t.py"],
+        vcs: CodeVersion? = nil
+    ) throws -> Experiment {
+        Experiment(
+            name: "e",
+            space: try Space(priors: priors),
+            algorithm: AlgorithmConfig(name: algorithm),
+            metadata: ExperimentMetadata(userArgs: args, vcs: vcs)
+        )
+    }
+
+    func testNoConflictForTheSameConfiguration() throws {
+        let parent = try experiment(["/x": "uniform(0, 1)"], args: ["./t.py", "-x~uniform(0, 1)"])
+        XCTAssertEqual(Conflict.detect(parent: parent, candidate: parent, policy: BranchingPolicy()), [])
+    }
+
+    func testEveryKindIsDetected() throws {
+        let commit = CodeVersion(isDirty: false, headSHA: "a", activeBranch: "main", diffSHA: nil)
+        let parent = try experiment(
+            ["/x": "uniform(0, 1)", "/y": "uniform(0, 1)"],
+            args: ["./t.py", "--epochs", "1"],
+            vcs: commit
+        )
+        var moved = commit
+        moved.headSHA = "b"
+        let candidate = try experiment(
+            ["/x": "uniform(0, 2)", "/z": "uniform(0, 1)"],
+            algorithm: "gridsearch",
+            args: ["./t.py", "--epochs", "2"],
+            vcs: moved
+        )
+        let conflicts = Conflict.detect(parent: parent, candidate: candidate, policy: BranchingPolicy())
+        XCTAssertEqual(
+            conflicts,
+            [
+                .changedDimension(name: "/x", oldPrior: "uniform(0, 1)", newPrior: "uniform(0, 2)"),
+                .missingDimension(name: "/y", prior: "uniform(0, 1)"),
+                .newDimension(name: "/z", prior: "uniform(0, 1)"),
+                .algorithm(old: "{random: {}}", new: "{gridsearch: {}}"),
+                .code(old: commit, new: moved),
+                .commandLine(old: ["epochs 1", "script ./t.py"], new: ["epochs 2", "script ./t.py"]),
+            ]
+        )
+        let ignoring = BranchingPolicy(ignoreCodeChanges: true, nonMonitoredArguments: ["epochs"])
+        XCTAssertEqual(Conflict.detect(parent: parent, candidate: candidate, policy: ignoring).count, 4)
+    }
+
+    func testAutomaticResolutionMakesOneAdapterPerConflictInOrder() throws {
+        let parent = try experiment(["/x": "uniform(0, 1)", "/y": "uniform(0, 1, default_value=0.5)"])
+        let candidate = try experiment(
+            ["/x": "uniform(0, 2)", "/z": "uniform(0, 1, default_value=0.25)"],
+            algorithm: "gridsearch"
+        )
+        let conflicts = Conflict.detect(parent: parent, candidate: candidate, policy: BranchingPolicy())
+        let adapters = try ConflictResolution.adapters(
+            for: conflicts,
+            parent: parent,
+            candidate: candidate,
+            policy: BranchingPolicy()
+        )
+        XCTAssertEqual(
+            adapters,
+            [
+                .dimensionDeletion(name: "/y", type: .real, value: .double(0.5)),
+                .dimensionPriorChange(name: "/x", oldPrior: "uniform(0, 1)", newPrior: "uniform(0, 2)"),
+                .dimensionAddition(name: "/z", type: .real, value: .double(0.25)),
+                .algorithmChange,
+            ]
+        )
+    }
+
+    func testMarkersRenameAndGiveTheRemovedValue() throws {
+        let parent = try experiment(["/lr": "uniform(0, 1)", "/y": "uniform(0, 1)"])
+        let candidate = try experiment(["/rate": "uniform(0, 1)"])
+        let policy = BranchingPolicy(
+            markers: BranchingMarkers(removals: ["/y": "0.5"], renames: ["/lr": "/rate"]),
+            manualResolution: true
+        )
+        let conflicts = Conflict.detect(parent: parent, candidate: candidate, policy: policy)
+        XCTAssertEqual(
+            try ConflictResolution.adapters(for: conflicts, parent: parent, candidate: candidate, policy: policy),
+            [
+                .dimensionRenaming(oldName: "/lr", newName: "/rate"),
+                .dimensionDeletion(name: "/y", type: .real, value: .double(0.5)),
+            ]
+        )
+    }
+
+    func testManualResolutionRefusesWhatIsNotMarkedAndSaysHowToMarkIt() throws {
+        let parent = try experiment(["/x": "uniform(0, 1)"])
+        let candidate = try experiment(["/x": "uniform(0, 1)", "/z": "uniform(0, 1)"], algorithm: "gridsearch")
+        let policy = BranchingPolicy(manualResolution: true)
+        let conflicts = Conflict.detect(parent: parent, candidate: candidate, policy: policy)
+        XCTAssertThrowsError(
+            try ConflictResolution.adapters(for: conflicts, parent: parent, candidate: candidate, policy: policy)
+        ) { error in
+            XCTAssertEqual(
+                (error as? BranchingError)?.message,
+                "experiment 'e' v1 changed and --manual-resolution resolves only what is marked (orion has no"
+                    + " interactive prompt); unresolved: new dimension /z~uniform(0, 1): mark it `-z~+'uniform(0, 1)'`"
+                    + " (with default_value=... to reuse the parent's trials); algorithm changed from {random: {}} to"
+                    + " {gridsearch: {}}: add --algorithm-change"
+            )
+            XCTAssertEqual(ErrorReport(error).exitCode, 2)
+        }
+        var marked = policy
+        marked.markers.additions = ["/z"]
+        marked.algorithmChange = true
+        XCTAssertEqual(
+            try ConflictResolution.adapters(for: conflicts, parent: parent, candidate: candidate, policy: marked),
+            [.dimensionAddition(name: "/z", type: .real, value: nil), .algorithmChange]
+        )
+    }
+
+    func testMarkersThatDoNotFitAreRefused() throws {
+        let parent = try experiment(["/x": "uniform(0, 1)"])
+        let candidate = try experiment(["/x": "uniform(0, 1)", "/z": "uniform(0, 1)"])
+        let rename = BranchingPolicy(markers: BranchingMarkers(renames: ["/x": "/w"]))
+        XCTAssertThrowsError(
+            try ConflictResolution.adapters(
+                for: Conflict.detect(parent: parent, candidate: candidate, policy: rename),
+                parent: parent,
+                candidate: candidate,
+                policy: rename
+            )
+        ) { error in
+            XCTAssertEqual((error as? BranchingError)?.code, .invalidMarker)
+        }
+        let removal = BranchingPolicy(markers: BranchingMarkers(removals: ["/x": "7"]))
+        let without = try experiment(["/z": "uniform(0, 1)"])
+        XCTAssertThrowsError(
+            try ConflictResolution.adapters(
+                for: Conflict.detect(parent: parent, candidate: without, policy: removal),
+                parent: parent,
+                candidate: without,
+                policy: removal
+            )
+        ) { error in
+            XCTAssertEqual((error as? BranchingError)?.code, .invalidMarker)
+        }
+    }
+}
