@@ -84,6 +84,17 @@ extension SQLiteStorage {
         try await write("cannot delete experiment \(id)") { db in try Queries.deleteExperiment(db, id: id) }
     }
 
+    /// Deletes the experiment's trials with one of `statuses` (the counters follow through their trigger).
+    ///
+    /// - Returns: how many trials were deleted.
+    @discardableResult
+    public func deleteTrials(of experimentID: String, status statuses: [TrialStatus]) async throws -> Int {
+        guard !statuses.isEmpty else { return 0 }
+        return try await write("cannot delete trials of experiment \(experimentID)") { db in
+            try Queries.deleteTrials(db, experimentID: experimentID, statuses: statuses)
+        }
+    }
+
     /// The JSON document of `experiment`.
     static func document(of experiment: Experiment) throws -> String {
         do {

@@ -127,6 +127,16 @@ enum Queries {
         try db.cachedStatement(sql: "DELETE FROM experiments WHERE id = ?").execute(arguments: [id])
     }
 
+    /// Deletes an experiment's trials with one of `statuses`; returns how many.
+    static func deleteTrials(_ db: Database, experimentID: String, statuses: [TrialStatus]) throws -> Int {
+        let marks = Array(repeating: "?", count: statuses.count).joined(separator: ", ")
+        try db.execute(
+            sql: "DELETE FROM trials WHERE experiment_id = ? AND status IN (\(marks))",
+            arguments: StatementArguments([experimentID] + statuses.map(\.rawValue))
+        )
+        return db.changesCount
+    }
+
     /// The document of the experiment with this id.
     static func experimentDocument(_ db: Database, id: String) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM experiments WHERE id = ?"), arguments: [id])

@@ -121,4 +121,39 @@ extension StorageConformance {
             "an unknown experiment counts \(Self.describe(unknown))"
         )
     }
+
+    /// `deleteTrials` deletes exactly the trials of the given statuses of one experiment, returns how many, and
+    /// the counts and the summary follow; another experiment's trials are untouched.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkDeleteTrials() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try await fixture.createExperiment("delete-trials")
+        let other = try await fixture.createExperiment("delete-trials-other")
+        try await fixture.register(
+            fixture.makeTrials(of: experiment, 0..<3, status: .broken)
+                + fixture.makeTrials(of: experiment, 3..<5, status: .new)
+                + fixture.makeTrials(of: experiment, 5..<6, status: .interrupted)
+                + fixture.makeTrials(of: other, 0..<2, status: .broken)
+        )
+        let deleted = try await storage.deleteTrials(of: experiment.id, status: [.broken, .interrupted])
+        try ConformanceFailure.expect(deleted == 4, "deleteTrials returned \(deleted), expected 4")
+        let left = try await storage.trials(of: experiment.id, status: nil)
+        try ConformanceFailure.expect(
+            left.count == 2 && left.allSatisfy { $0.status == .new },
+            "after deleting broken and interrupted trials, \(left.map(\.status.rawValue)) are left, expected 2 new"
+        )
+        let counts = try await storage.countTrials(of: experiment.id)
+        try ConformanceFailure.expect(counts == [.new: 2], "counts after deleting are \(counts), expected [new: 2]")
+        let summary = try await storage.summary(of: experiment.id)
+        try ConformanceFailure.expect(
+            summary.counts.filter { $0.value > 0 } == [.new: 2],
+            "the summary's counts after deleting are \(summary.counts), expected [new: 2]"
+        )
+        let untouched = try await storage.trials(of: other.id, status: nil)
+        try ConformanceFailure.expect(untouched.count == 2, "another experiment lost trials: \(untouched.count) left")
+        let none = try await storage.deleteTrials(of: experiment.id, status: [.completed])
+        try ConformanceFailure.expect(none == 0, "deleting a status without trials returned \(none), expected 0")
+    }
 }

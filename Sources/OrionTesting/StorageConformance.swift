@@ -54,7 +54,7 @@ public struct StorageConformance: Sendable {
         "releaseLostTrials", "ownerTokens", "reservations", "completionRacesRelease", "close",
         "algorithmLockFirstSnapshot", "algorithmLockStateVersion", "algorithmLockChangedTrials",
         "algorithmLockBodyThrows", "algorithmLockMutualExclusion", "algorithmLockNewTrials", "algorithmLockCounts",
-        "resetAlgorithm",
+        "resetAlgorithm", "deleteTrials",
     ]
 
     /// Runs every check, stopping at the first failure.
@@ -120,6 +120,7 @@ public struct StorageConformance: Sendable {
         case "algorithmLockNewTrials": try await checkAlgorithmLockNewTrials()
         case "algorithmLockCounts": try await checkAlgorithmLockCounts()
         case "resetAlgorithm": try await checkResetAlgorithm()
+        case "deleteTrials": try await checkDeleteTrials()
         default: throw ConformanceFailure("no storage check named '\(name)'; see StorageConformance.checkNames")
         }
     }

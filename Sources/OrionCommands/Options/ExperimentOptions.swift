@@ -37,6 +37,11 @@ struct ExperimentOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the chain of causes under an error, one line each.")
     var verbose = false
 
+    /// `orion -d/--debug VERB`: an in-memory storage, whatever the configuration says (Oríon's EphemeralDB);
+    /// ``OrionCommand/moveGlobalOptions(_:)`` moves the flag after the verb, where it is parsed.
+    @Flag(name: [.customShort("d"), .long], help: .hidden)
+    var debug = false
+
     /// Each setting's flag value, by key (`nil` when the flag is not given).
     var settings: [(key: String, text: String?)] {
         [

@@ -22,6 +22,28 @@ struct CommandContext {
         createStorage: Bool = false,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
+        configuration = try Self.resolveConfiguration(
+            options: options,
+            huntOptions: huntOptions,
+            environment: environment
+        )
+        for note in configuration.notes { StandardStream.emit("note: \(note)\n", to: 2) }
+        storage = try StorageFactory.open(
+            address: options.debug ? "memory:" : configuration.storage.address,
+            environment: environment,
+            create: createStorage || huntOptions != nil
+        )
+    }
+
+    /// The configuration from defaults < global file < environment < `--config` file < flags, without opening the
+    /// storage (`orion db setup`, `orion db test`).
+    ///
+    /// - Throws: ``ConfigurationError`` for an unreadable or invalid file, variable or flag.
+    static func resolveConfiguration(
+        options: ExperimentOptions,
+        huntOptions: HuntOptions? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> OrionConfiguration {
         var layers: [ConfigurationLayer] = []
         let global = ConfigurationLoader.globalConfigPath(environment: environment)
         if FileManager.default.fileExists(atPath: global) {
@@ -30,13 +52,7 @@ struct CommandContext {
         layers.append(try ConfigurationLoader.layer(fromEnvironment: environment))
         if let file = options.config { layers.append(try ConfigurationLoader.layer(fromYAMLFile: file)) }
         layers.append(try ConfigurationLoader.layer(fromFlags: options.settings + (huntOptions?.settings ?? [])))
-        configuration = ConfigurationLoader.resolve(layers)
-        for note in configuration.notes { StandardStream.emit("note: \(note)\n", to: 2) }
-        storage = try StorageFactory.open(
-            address: configuration.storage.address,
-            environment: environment,
-            create: createStorage || huntOptions != nil
-        )
+        return ConfigurationLoader.resolve(layers)
     }
 
     /// Runs `body`, then closes the storage (for SQLite: everything checkpointed into the database file) whether

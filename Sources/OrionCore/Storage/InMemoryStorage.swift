@@ -51,6 +51,14 @@ public final class InMemoryStorage: Storage {
             if previous?.revision != entry.revision { changes.append((entry.revision, id)) }
         }
 
+        /// Removes a trial and updates the counts and the reservable set (stale change-log entries are skipped).
+        mutating func remove(_ id: String) {
+            guard let previous = trials.removeValue(forKey: id) else { return }
+            statusCounts[previous.trial.status, default: 0] -= 1
+            reservable.remove(id)
+            order.removeAll { $0 == id }
+        }
+
         /// The trials whose revision is above `revision`, in the order of their changes.
         ///
         /// - Complexity: O(log n + k) for k changes since `revision`.
@@ -171,5 +179,19 @@ public final class InMemoryStorage: Storage {
     /// Deletes an experiment with its trials and algorithm state; does nothing when there is no such experiment.
     public func deleteExperiment(id: String) async throws {
         _ = contents.withLock { $0.experiments.removeValue(forKey: id) }
+    }
+
+    /// Deletes the experiment's trials with one of `statuses`.
+    ///
+    /// - Returns: how many trials were deleted.
+    @discardableResult
+    public func deleteTrials(of experimentID: String, status statuses: [TrialStatus]) async throws -> Int {
+        contents.withLock { contents in
+            guard var record = contents.experiments[experimentID] else { return 0 }
+            let doomed = record.trials.values.filter { statuses.contains($0.trial.status) }.map(\.trial.id)
+            for id in doomed { record.remove(id) }
+            contents.experiments[experimentID] = record
+            return doomed.count
+        }
     }
 }

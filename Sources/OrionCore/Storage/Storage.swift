@@ -105,6 +105,19 @@ public protocol Storage: Sendable {
     ///   database); the default implementation reads every trial.
     func summary(of experimentID: String) async throws -> TrialSummary
 
+    /// Deletes the experiment's trials with one of `statuses` (`orion db rm NAME --status STATUS`).
+    ///
+    /// The algorithm's saved state is not changed: callers that delete trials an algorithm may remember call
+    /// ``resetAlgorithm(of:)`` as well.
+    ///
+    /// - Parameters:
+    ///   - experimentID: the experiment.
+    ///   - statuses: the statuses whose trials are deleted.
+    /// - Returns: how many trials were deleted.
+    /// - Throws: `StorageError` when the storage cannot be written.
+    @discardableResult
+    func deleteTrials(of experimentID: String, status statuses: [TrialStatus]) async throws -> Int
+
     /// Turns `reserved` trials whose heartbeat is older than `heartbeatBefore` into `interrupted`, so they are
     /// run again, and clears their owner tokens (their former holders can no longer write them).
     ///
@@ -326,4 +339,12 @@ public struct StorageError: OrionError {
 extension Storage {
     /// Does nothing: for backends with nothing to flush or release (the in-memory storage).
     public func close() async throws {}
+
+    /// Refuses: for backends that do not implement deleting trials yet (`StorageConformance`'s `deleteTrials`
+    /// check fails for them).
+    ///
+    /// - Throws: `StorageError` `.backend` saying so.
+    public func deleteTrials(of experimentID: String, status statuses: [TrialStatus]) async throws -> Int {
+        throw StorageError(.backend, "this storage (\(type(of: self))) cannot delete trials yet")
+    }
 }

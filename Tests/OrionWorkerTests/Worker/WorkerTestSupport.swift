@@ -81,6 +81,9 @@ final class FlakyStorage: Storage {
     func experiments() async throws -> [Experiment] { try await base.experiments() }
     func updateExperiment(_ experiment: Experiment) async throws { try await base.updateExperiment(experiment) }
     func deleteExperiment(id: String) async throws { try await base.deleteExperiment(id: id) }
+    func deleteTrials(of experimentID: String, status statuses: [TrialStatus]) async throws -> Int {
+        try await base.deleteTrials(of: experimentID, status: statuses)
+    }
     func registerTrials(_ trials: [Trial]) async throws -> [Trial] { try await base.registerTrials(trials) }
     func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Reservation? {
         try await base.reserveTrial(of: experimentID, worker: worker, at: now)

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import OrionCore
+import OrionWorker
+
+/// `orion db dump`: experiments with their trials, to a JSON file (docs/dump-format.md).
+struct DbDump: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dump",
+        abstract: "Write experiments and their trials to a JSON file (all, or -n NAME [-v VERSION]).",
+        discussion: "Load the file into any database with orion db load; the format is in docs/dump-format.md."
+    )
+
+    @OptionGroup var options: ExperimentOptions
+
+    @Option(name: [.customShort("o"), .long], help: "The file to write.")
+    var output = "dump.json"
+
+    @Flag(name: [.customShort("f"), .long], help: "Overwrite the output file if it exists.")
+    var force = false
+
+    func run() async throws {
+        try await CommandRunner.run(verbose: options.verbose) {
+            if !force, FileManager.default.fileExists(atPath: output) {
+                throw UsageError("\(output) exists already: add -f (--force) to overwrite it, or choose -o PATH")
+            }
+            let context = try CommandContext(options: options)
+            let dump = try await context.closingStorage {
+                try await ExperimentDump.read(from: context.storage, name: options.name, version: options.version)
+            }
+            do {
+                try dump.encoded().write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                throw UsageError("cannot write \(output): \(error.localizedDescription)")
+            }
+            let trials = dump.experiments.map(\.trials.count).reduce(0, +)
+            print("Dumped \(dump.experiments.count) experiment(s) and \(trials) trial(s) to \(output)")
+        }
+    }
+}

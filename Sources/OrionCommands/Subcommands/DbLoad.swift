@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import OrionCore
+import OrionWorker
+
+extension ConflictPolicy: ExpressibleByArgument {}
+
+/// `orion db load FILE`: experiments from a dump, into the configured database.
+struct DbLoad: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load the experiments of a dump file (all, or -n NAME [-v VERSION]) into the database.",
+        discussion: """
+            An experiment that exists already (same name and version) stops the load, unless --resolve says what to \
+            do: ignore (keep the stored one), overwrite (replace it), bump (load as a new version).
+            """
+    )
+
+    @OptionGroup var options: ExperimentOptions
+
+    @Argument(help: "The dump file (written by orion db dump or scripts/import-orion.py).")
+    var file: String
+
+    @Option(name: [.customShort("r"), .long], help: "On an existing experiment: ignore, overwrite or bump.")
+    var resolve: ConflictPolicy?
+
+    func run() async throws {
+        try await CommandRunner.run(verbose: options.verbose) {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: file))
+            } catch {
+                throw UsageError("cannot read \(file): \(error.localizedDescription)")
+            }
+            var dump = try ExperimentDump.decode(data, source: file)
+            if let name = options.name {
+                dump.experiments = dump.experiments.filter {
+                    $0.experiment.name == name && (options.version == nil || $0.experiment.version == options.version)
+                }
+                guard !dump.experiments.isEmpty else {
+                    throw ExperimentError(.notFound, "\(file) has no experiment named '\(name)' to load")
+                }
+            }
+            let context = try CommandContext(options: options, createStorage: true)
+            let report = try await context.closingStorage {
+                try await dump.load(into: context.storage, resolve: resolve)
+            }
+            for name in report.overwritten { print("Overwritten \(name)") }
+            for name in report.ignored { print("Ignored \(name): it exists already") }
+            print(
+                "Loaded \(report.loaded.count) experiment(s) and \(report.trials) trial(s)"
+                    + (report.loaded.isEmpty ? "" : ": " + report.loaded.joined(separator: ", "))
+            )
+        }
+    }
+}

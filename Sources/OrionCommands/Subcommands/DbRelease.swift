@@ -1,0 +1,42 @@
+import ArgumentParser
+import OrionCore
+import OrionWorker
+
+/// `orion db release NAME`: free a stuck experiment (its reserved trials become interrupted).
+struct DbRelease: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "release",
+        abstract: "Free a stuck experiment: its reserved trials become interrupted, to be run again.",
+        discussion: """
+            Use it only when no worker runs the experiment any more: a worker still running one of these trials \
+            can no longer store its result. The algorithm lock needs no release: it is held by a transaction, \
+            which ends with the process.
+            """
+    )
+
+    @OptionGroup var options: ExperimentOptions
+
+    @Argument(help: "The experiment's name (or -n NAME).")
+    var experimentName: String?
+
+    @Flag(name: [.customShort("f"), .long], help: "Do not ask to type the name again.")
+    var force = false
+
+    func run() async throws {
+        try await CommandRunner.run(verbose: options.verbose) {
+            let context = try CommandContext(options: options)
+            try await context.closingStorage {
+                let experiment = try await DbSupport.experiment(
+                    named: experimentName ?? options.name,
+                    version: options.version,
+                    storage: context.storage,
+                    verb: "release"
+                )
+                try DbSupport.confirm(experiment.name, action: "release", force: force)
+                let released = try await DatabaseMaintenance.release(experiment, storage: context.storage)
+                print("Algorithm lock successfully released.")
+                print("\(released) reserved trials released (now interrupted)")
+            }
+        }
+    }
+}

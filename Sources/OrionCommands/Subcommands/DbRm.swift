@@ -1,0 +1,65 @@
+import ArgumentParser
+import OrionCore
+import OrionWorker
+
+/// `orion db rm NAME`: delete an experiment, or only its trials of some status.
+struct DbRm: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rm",
+        abstract: "Delete an experiment (every version, or -v VERSION) or only its trials with -s STATUS.",
+        discussion: "orion db rm NAME -s broken -f unblocks an experiment stopped by too many broken trials."
+    )
+
+    @OptionGroup var options: ExperimentOptions
+
+    @Argument(help: "The experiment's name (or -n NAME).")
+    var experimentName: String?
+
+    @Option(name: [.customShort("s"), .long], help: "Delete only the trials with this status (* for all).")
+    var status: String?
+
+    @Flag(name: [.customShort("f"), .long], help: "Do not ask to type the name again.")
+    var force = false
+
+    func run() async throws {
+        try await CommandRunner.run(verbose: options.verbose) {
+            let context = try CommandContext(options: options)
+            try await context.closingStorage {
+                let name = experimentName ?? options.name
+                let latest = try await DbSupport.experiment(
+                    named: name,
+                    version: options.version,
+                    storage: context.storage,
+                    verb: "rm"
+                )
+                let experiments =
+                    options.version != nil
+                    ? [latest] : try await context.storage.experiments().filter { $0.name == latest.name }
+                let statuses = try status.map { text in
+                    text == "*" ? TrialStatus.allCases : [try DatabaseMaintenance.status(named: text)]
+                }
+                let what = experiments.map(\.displayName).joined(separator: ", ")
+                StandardStream.emit(
+                    statuses == nil
+                        ? "Experiments to delete: \(what)\n"
+                        : "Trials with status \(status ?? "") to delete in: \(what)\n"
+                )
+                try DbSupport.confirm(latest.name, action: "rm", force: force)
+                var trials = 0
+                for experiment in experiments {
+                    if let statuses {
+                        trials += try await DatabaseMaintenance.removeTrials(
+                            status: statuses,
+                            of: experiment,
+                            storage: context.storage
+                        )
+                    } else {
+                        trials += try await DatabaseMaintenance.removeExperiment(experiment, storage: context.storage)
+                    }
+                }
+                print("\(trials) trials deleted")
+                if statuses == nil { print("\(experiments.count) experiments deleted") }
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import OrionCore
+import OrionWorker
+
+/// `orion db set NAME QUERY UPDATE`: change the status of some trials (Oríon's query syntax).
+struct DbSet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set",
+        abstract: "Set the status of an experiment's trials: orion db set NAME status=broken status=new",
+        discussion: "QUERY is *, status=<status> or id=<trial id>; UPDATE is status=<status>."
+    )
+
+    @OptionGroup var options: ExperimentOptions
+
+    @Argument(help: "The experiment's name.")
+    var experimentName: String
+
+    @Argument(help: "Which trials: *, status=<status> or id=<trial id>.")
+    var query: String
+
+    @Argument(help: "The change: status=<status>.")
+    var update: String
+
+    @Flag(name: [.customShort("f"), .long], help: "Do not ask to type the name again.")
+    var force = false
+
+    func run() async throws {
+        try await CommandRunner.run(verbose: options.verbose) {
+            let trialQuery = try DatabaseMaintenance.TrialQuery(parsing: query)
+            let context = try CommandContext(options: options)
+            try await context.closingStorage {
+                let experiment = try await DbSupport.experiment(
+                    named: experimentName,
+                    version: options.version,
+                    storage: context.storage,
+                    verb: "set"
+                )
+                try DbSupport.confirm(experiment.name, action: "set", force: force)
+                let modified = try await DatabaseMaintenance.setTrials(
+                    matching: trialQuery,
+                    update: update,
+                    of: experiment,
+                    storage: context.storage
+                )
+                print("\(modified) trials modified")
+            }
+        }
+    }
+}

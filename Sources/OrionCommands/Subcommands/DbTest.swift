@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import OrionCore
+import OrionSQLite
+
+/// `orion db test`: check that the configured database is reachable, of a known schema and writable, printing
+/// each check as Oríon does (`<check>... Success`).
+struct DbTest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Check the configured database: configuration, connection, schema version, read and write."
+    )
+
+    @OptionGroup var options: ExperimentOptions
+
+    func run() async throws {
+        try await CommandRunner.run(verbose: options.verbose) {
+            let environment = ProcessInfo.processInfo.environment
+            let global = ConfigurationLoader.globalConfigPath(environment: environment)
+            step("Check for a configuration inside the global configuration file")
+            outcome(FileManager.default.fileExists(atPath: global) ? "Success" : "Skipping")
+            step("Check for a configuration inside the environment variables")
+            let variables = ["ORION_DB_ADDRESS", "ORION_DB_TYPE", "ORION_DB_NAME", "ORION_DB_PORT"]
+            outcome(variables.contains { environment[$0] != nil } ? "Success" : "Skipping")
+            step("Check if configuration file has valid database configuration")
+            let configuration: OrionConfiguration
+            do {
+                configuration = try CommandContext.resolveConfiguration(options: options, environment: environment)
+            } catch {
+                outcome("Failure")
+                throw error
+            }
+            outcome(options.config == nil ? "Skipping" : "Success")
+            let address =
+                options.debug
+                ? "memory:"
+                : configuration.storage.address ?? "sqlite://" + StorageFactory.defaultPath(environment: environment)
+            StandardStream.emit("Using configuration: \(address)\n")
+            step("Check if database of specified type can be created")
+            let storage: any Storage
+            do {
+                storage = try StorageFactory.open(address: address, environment: environment, create: false)
+            } catch {
+                outcome("Failure")
+                throw error
+            }
+            outcome("Success")
+            try await checkOperations(storage)
+        }
+    }
+
+    /// The schema, write, read, count and delete checks, on a scratch experiment deleted at the end.
+    private func checkOperations(_ storage: any Storage) async throws {
+        defer { Task { try? await storage.close() } }
+        step("Check the database's schema version")
+        if let sqlite = storage as? SQLiteStorage {
+            let applied = try await failing { try await sqlite.appliedMigrations() }
+            outcome("Success (\(applied.count) migrations, latest \(applied.last ?? "none"))")
+        } else {
+            outcome("Skipping")
+        }
+        let space = try Space(priors: ["/x": "uniform(0, 1)"])
+        let experiment = Experiment(
+            name: "orion-db-test-\(Experiment.makeID())",
+            space: space,
+            algorithm: AlgorithmConfig(name: "random")
+        )
+        let trial = Trial(
+            experimentID: experiment.id,
+            params: [Trial.Param(name: "/x", type: .real, value: .double(0.5))]
+        )
+        step("Check if database supports write operation")
+        try await failing {
+            try await storage.createExperiment(experiment)
+            try await storage.registerTrials([trial])
+        }
+        outcome("Success")
+        step("Check if database supports read operation")
+        try await failing {
+            guard try await storage.trial(id: trial.id, of: experiment.id) != nil else {
+                throw StorageError(.backend, "a trial just written could not be read back")
+            }
+        }
+        outcome("Success")
+        step("Check if database supports count operation")
+        try await failing {
+            guard try await storage.countTrials(of: experiment.id)[.new] == 1 else {
+                throw StorageError(.backend, "the trial just written is not counted")
+            }
+        }
+        outcome("Success")
+        step("Check if database supports delete operation")
+        try await failing { try await storage.deleteExperiment(id: experiment.id) }
+        outcome("Success")
+    }
+
+    private func step(_ text: String) { StandardStream.emit(text + "... ") }
+
+    private func outcome(_ text: String) { StandardStream.emit(text + "\n") }
+
+    /// Runs `body`; prints `Failure` before its error.
+    private func failing<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            outcome("Failure")
+            throw error
+        }
+    }
+}

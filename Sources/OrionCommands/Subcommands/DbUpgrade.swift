@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import OrionCore
+import OrionSQLite
+
+/// `orion db upgrade`: bring the database's schema up to date and report its version.
+struct DbUpgrade: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upgrade",
+        abstract: "Apply pending schema migrations to the database and report its schema version.",
+        discussion: "Every command applies pending migrations when it opens the database; this one does only that."
+    )
+
+    @OptionGroup var options: ExperimentOptions
+
+    @Flag(name: [.customShort("f"), .long], help: "Accepted for Oríon's scripts: there is nothing to confirm.")
+    var force = false
+
+    func run() async throws {
+        try await CommandRunner.run(verbose: options.verbose) {
+            let context = try CommandContext(options: options)
+            try await context.closingStorage {
+                print("Updating documents...")
+                if let sqlite = context.storage as? SQLiteStorage {
+                    let applied = try await sqlite.appliedMigrations()
+                    print("Schema version: \(applied.count) (\(applied.last ?? "none"))")
+                } else {
+                    print("Schema version: none (this storage has no schema)")
+                }
+                print("Database upgrade completed successfully")
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import OrionCore
+
+/// Oríon's verbs that swift-orion does not have yet: each accepts any arguments and says so (exit 1), instead of
+/// a parse error that would suggest the verb does not exist.
+enum NotImplemented {
+    /// The placeholder commands, for the root's subcommand list.
+    static let commands: [any ParsableCommand.Type] = [Plot.self, Serve.self, Frontend.self]
+
+    /// The error every placeholder throws.
+    struct NotImplementedError: OrionError {
+        /// The verb.
+        var verb: String
+
+        /// `orion <verb> is not implemented yet in swift-orion ...`.
+        var message: String {
+            "orion \(verb) is not implemented yet in swift-orion; the data it would show is in `orion status`,"
+                + " `orion info` and `orion db dump`"
+        }
+
+        /// A failed run.
+        var kind: ErrorKind { .failure }
+    }
+
+    /// `orion plot` (not implemented yet).
+    struct Plot: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Plot an experiment (not implemented yet).")
+
+        @Argument(parsing: .captureForPassthrough, help: .hidden)
+        var arguments: [String] = []
+
+        func run() async throws {
+            try await CommandRunner.run(verbose: false) { throw NotImplementedError(verb: "plot") }
+        }
+    }
+
+    /// `orion serve` (not implemented yet).
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Serve the REST API (not implemented yet).")
+
+        @Argument(parsing: .captureForPassthrough, help: .hidden)
+        var arguments: [String] = []
+
+        func run() async throws {
+            try await CommandRunner.run(verbose: false) { throw NotImplementedError(verb: "serve") }
+        }
+    }
+
+    /// `orion frontend` (not implemented yet).
+    struct Frontend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Serve the dashboard (not implemented yet).")
+
+        @Argument(parsing: .captureForPassthrough, help: .hidden)
+        var arguments: [String] = []
+
+        func run() async throws {
+            try await CommandRunner.run(verbose: false) { throw NotImplementedError(verb: "frontend") }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import OrionCore
+
+/// What `orion db rm`, `orion db set` and `orion db release` do to one experiment, over any ``Storage``.
+public enum DatabaseMaintenance {
+    /// Which trials `orion db set` changes: Oríon's `*`, `status=<status>` or `id=<trial id>`.
+    public enum TrialQuery: Sendable, Hashable {
+        /// Every trial.
+        case all
+        /// The trials with this status.
+        case status(TrialStatus)
+        /// The trial with this id (ours, or the id Oríon 0.2.7 gave it: ``Trial/paramsHash``).
+        case id(String)
+
+        /// Parses `*`, `status=<status>` or `id=<trial id>`.
+        ///
+        /// - Parameter text: the query as typed.
+        /// - Throws: ``MaintenanceError`` `.invalidQuery` naming what is accepted.
+        public init(parsing text: String) throws {
+            if text == "*" {
+                self = .all
+                return
+            }
+            let (key, value) = try DatabaseMaintenance.keyValue(text, what: "query")
+            switch key {
+            case "status": self = .status(try DatabaseMaintenance.status(named: value))
+            case "id": self = .id(value)
+            default:
+                throw MaintenanceError(
+                    .invalidQuery,
+                    "Invalid query attribute '\(key)': the query is *, status=<status> or id=<trial id>"
+                )
+            }
+        }
+
+        /// Whether `trial` matches.
+        func matches(_ trial: Trial) -> Bool {
+            switch self {
+            case .all: true
+            case .status(let status): trial.status == status
+            case .id(let id): trial.id == id || trial.paramsHash == id
+            }
+        }
+    }
+
+    /// Deletes an experiment with its trials and algorithm state.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment.
+    ///   - storage: where it is stored.
+    /// - Returns: the number of trials deleted with it.
+    /// - Throws: the storage's error.
+    public static func removeExperiment(_ experiment: Experiment, storage: any Storage) async throws -> Int {
+        let trials = try await storage.countTrials(of: experiment.id).values.reduce(0, +)
+        try await storage.deleteExperiment(id: experiment.id)
+        return trials
+    }
+
+    /// Deletes the experiment's trials with one of `statuses`, and resets its algorithm so that it observes the
+    /// remaining trials afresh (a grid search offers deleted points again).
+    ///
+    /// - Parameters:
+    ///   - statuses: the statuses to delete.
+    ///   - experiment: the experiment.
+    ///   - storage: where it is stored.
+    /// - Returns: the number of trials deleted.
+    /// - Throws: the storage's error.
+    public static func removeTrials(
+        status statuses: [TrialStatus],
+        of experiment: Experiment,
+        storage: any Storage
+    ) async throws -> Int {
+        let deleted = try await storage.deleteTrials(of: experiment.id, status: statuses)
+        if deleted > 0 { try await storage.resetAlgorithm(of: experiment.id) }
+        return deleted
+    }
+
+    /// Sets the status of the trials that match `query` (`orion db set NAME QUERY status=<status>`).
+    ///
+    /// Each trial is written with a compare-and-set on the status it was read with, so a trial that a worker
+    /// changed in the meantime is left alone (and not counted). Setting `reserved` is refused: a reservation
+    /// belongs to a running worker.
+    ///
+    /// - Parameters:
+    ///   - query: which trials.
+    ///   - update: the update as typed, `status=<status>`.
+    ///   - experiment: the experiment.
+    ///   - storage: where it is stored.
+    /// - Returns: the number of trials modified.
+    /// - Throws: ``MaintenanceError`` for an update other than a valid `status=<status>`, or the storage's error.
+    public static func setTrials(
+        matching query: TrialQuery,
+        update: String,
+        of experiment: Experiment,
+        storage: any Storage
+    ) async throws -> Int {
+        let (key, value) = try keyValue(update, what: "update")
+        guard key == "status" else {
+            throw MaintenanceError(
+                .invalidQuery,
+                "Invalid update attribute '\(key)': only the status can be set, as status=<status>"
+            )
+        }
+        let status = try self.status(named: value)
+        guard status != .reserved else {
+            throw MaintenanceError(
+                .invalidQuery,
+                "a trial cannot be set to reserved: only a running worker reserves trials; use new or interrupted"
+            )
+        }
+        var modified = 0
+        for trial in try await storage.trials(of: experiment.id, status: nil)
+        where query.matches(trial) && trial.status != status {
+            var changed = trial
+            changed.status = status
+            if status.isReservable { changed.heartbeat = nil }
+            if try await storage.updateTrial(changed, expecting: trial.status) { modified += 1 }
+        }
+        return modified
+    }
+
+    /// Frees a stuck experiment: every `reserved` trial becomes `interrupted` (run again by the next hunt), its
+    /// owner token cleared so that a worker still running it cannot write its result.
+    ///
+    /// The algorithm lock itself needs no release: SQLite's and PostgreSQL's are transactions, released with the
+    /// process that held them.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment.
+    ///   - storage: where it is stored.
+    /// - Returns: the number of trials released.
+    /// - Throws: the storage's error.
+    public static func release(_ experiment: Experiment, storage: any Storage) async throws -> Int {
+        try await storage.releaseLostTrials(of: experiment.id, heartbeatBefore: .distantFuture)
+    }
+
+    /// Splits `key=value`.
+    static func keyValue(_ text: String, what: String) throws -> (String, String) {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw MaintenanceError(
+                .invalidQuery,
+                "Invalid \(what) '\(text)': write it as attribute=value, e.g. status=broken"
+            )
+        }
+        return (parts[0], parts[1])
+    }
+
+    /// A status by its name, for `orion db` (`broken`, `new`, ...).
+    ///
+    /// - Parameter text: the name.
+    /// - Returns: the status.
+    /// - Throws: ``MaintenanceError`` naming the statuses.
+    public static func status(named text: String) throws -> TrialStatus {
+        guard let status = TrialStatus(rawValue: text) else {
+            let names = TrialStatus.allCases.map(\.rawValue).joined(separator: ", ")
+            throw MaintenanceError(.invalidQuery, "Invalid status '\(text)': a status is one of \(names)")
+        }
+        return status
+    }
+}
+
+/// A mistake in an `orion db` query or update.
+public struct MaintenanceError: OrionError {
+    /// What went wrong.
+    public enum Code: String, Sendable {
+        /// The query or update is not one `orion db set` understands.
+        case invalidQuery
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// One line saying what happened and how to fix it.
+    public var message: String
+
+    /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: what went wrong.
+    ///   - message: what happened and how to fix it.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// Always a usage error.
+    public var kind: ErrorKind { .usage }
+}

@@ -1,0 +1,332 @@
+import Foundation
+import OrionCore
+
+/// Experiments with their trials, as a portable JSON document: what `orion db dump` writes and `orion db load`
+/// reads (the format is documented in docs/dump-format.md).
+///
+/// A dump is read from any ``Storage`` and loaded into any other, so it moves experiments between backends
+/// (SQLite, PostgreSQL, in memory) and machines; `scripts/import-orion.py` writes the same format from an
+/// Oríon 0.2.7 database. The algorithm's saved state is not part of a dump: a loaded experiment's algorithm
+/// starts anew and observes every loaded trial at its next production, as after an algorithm change.
+public struct ExperimentDump: Codable, Sendable, Hashable {
+    /// One experiment and its trials.
+    public struct Entry: Codable, Sendable, Hashable {
+        /// The experiment's configuration, as stored.
+        public var experiment: Experiment
+        /// Its trials, in submission order.
+        public var trials: [Trial]
+
+        /// Creates an entry.
+        ///
+        /// - Parameters:
+        ///   - experiment: the experiment.
+        ///   - trials: its trials.
+        public init(experiment: Experiment, trials: [Trial]) {
+            self.experiment = experiment
+            self.trials = trials
+        }
+    }
+
+    /// The value of the `format` key of every dump.
+    public static let formatName = "swift-orion-dump"
+    /// The version of the format this code writes and the newest it reads.
+    public static let currentFormatVersion = 1
+
+    /// Always ``formatName``: tells a dump from any other JSON file.
+    public var format: String
+    /// The format's version (``currentFormatVersion`` when written by this code).
+    public var formatVersion: Int
+    /// The version of the program that wrote the dump (`0.1.0`, or `orion 0.2.7` for an import from Oríon).
+    public var writtenBy: String
+    /// When the dump was written.
+    public var created: Date
+    /// The experiments, sorted by name then version.
+    public var experiments: [Entry]
+
+    enum CodingKeys: String, CodingKey {
+        case format
+        case formatVersion = "format_version"
+        case writtenBy = "written_by"
+        case created
+        case experiments
+    }
+
+    /// Creates a dump of the given experiments.
+    ///
+    /// - Parameters:
+    ///   - experiments: the experiments with their trials.
+    ///   - created: when the dump is written.
+    public init(experiments: [Entry], created: Date = Date()) {
+        self.format = Self.formatName
+        self.formatVersion = Self.currentFormatVersion
+        self.writtenBy = "swift-orion \(OrionVersion.current)"
+        self.created = created
+        self.experiments = experiments
+    }
+
+    /// Reads experiments and their trials from a storage.
+    ///
+    /// - Parameters:
+    ///   - storage: where to read.
+    ///   - name: only this experiment (every version of it unless `version` is given); every experiment when `nil`.
+    ///   - version: only this version of `name`.
+    /// - Returns: the dump.
+    /// - Throws: ``DumpError`` `.notFound` when `name` (and `version`) match nothing, or the storage's error.
+    public static func read(from storage: any Storage, name: String? = nil, version: Int? = nil) async throws
+        -> ExperimentDump
+    {
+        var experiments = try await storage.experiments()
+        if let name {
+            experiments = experiments.filter { $0.name == name && (version == nil || $0.version == version) }
+            guard !experiments.isEmpty else {
+                let which = version.map { " with version \($0)" } ?? ""
+                throw DumpError(.notFound, "no experiment named '\(name)'\(which) to dump; `orion list` shows them")
+            }
+        }
+        var entries: [Entry] = []
+        for experiment in experiments {
+            entries.append(
+                Entry(experiment: experiment, trials: try await storage.trials(of: experiment.id, status: nil))
+            )
+        }
+        return ExperimentDump(experiments: entries)
+    }
+
+    /// The JSON text of the dump: sorted keys, dates as seconds since 1970 (UTC) to the microsecond, non-finite
+    /// numbers as `"NaN"`, `"Infinity"`, `"-Infinity"`.
+    ///
+    /// Dates are kept to the microsecond (as Oríon keeps them): loading a dump and dumping it again gives the same
+    /// text.
+    ///
+    /// - Returns: the UTF-8 JSON document.
+    /// - Throws: `EncodingError` if a value cannot be encoded.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Self.microseconds(date.timeIntervalSince1970))
+        }
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity",
+            negativeInfinity: "-Infinity",
+            nan: "NaN"
+        )
+        return try encoder.encode(self)
+    }
+
+    /// Reads a dump from its JSON text, checking that it is one and that its version is known.
+    ///
+    /// - Parameters:
+    ///   - data: the document.
+    ///   - source: the file's name, for the messages.
+    /// - Returns: the dump.
+    /// - Throws: ``DumpError`` `.invalid` naming what is wrong.
+    public static func decode(_ data: Data, source: String) throws -> ExperimentDump {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            Date(timeIntervalSince1970: microseconds(try decoder.singleValueContainer().decode(Double.self)))
+        }
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity",
+            negativeInfinity: "-Infinity",
+            nan: "NaN"
+        )
+        struct Header: Decodable {
+            var format: String?
+            var formatVersion: Int?
+            enum CodingKeys: String, CodingKey {
+                case format
+                case formatVersion = "format_version"
+            }
+        }
+        guard let header = try? decoder.decode(Header.self, from: data), header.format == formatName else {
+            throw DumpError(
+                .invalid,
+                "\(source) is not a swift-orion dump (no \"format\": \"\(formatName)\"): write one with `orion db dump`"
+                    + " or, from Oríon, scripts/import-orion.py"
+            )
+        }
+        let version = header.formatVersion ?? 0
+        guard version >= 1, version <= currentFormatVersion else {
+            throw DumpError(
+                .invalid,
+                "\(source) has dump format version \(version); this orion reads versions 1 to "
+                    + "\(currentFormatVersion): upgrade orion to load it"
+            )
+        }
+        do {
+            return try decoder.decode(ExperimentDump.self, from: data)
+        } catch {
+            throw DumpError(.invalid, "\(source) is not a valid dump: \(Self.describe(error))", underlying: error)
+        }
+    }
+
+    /// `seconds` rounded to the microsecond.
+    static func microseconds(_ seconds: Double) -> Double {
+        (seconds * 1_000_000).rounded() / 1_000_000
+    }
+
+    /// One line for a decoding error: where in the document, and what.
+    private static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+            return keys.isEmpty ? "" : " at \(keys)"
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing key '\(key.stringValue)'\(path(context))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return context.debugDescription + path(context)
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// What `orion db load` does when an experiment of the dump exists already (same name and version), as Oríon's
+/// `--resolve`.
+public enum ConflictPolicy: String, CaseIterable, Sendable, Codable {
+    /// Keep the stored experiment, skip the dumped one.
+    case ignore
+    /// Delete the stored experiment (and its trials) and load the dumped one.
+    case overwrite
+    /// Load the dumped one as a new version, one above the latest stored version of that name.
+    case bump
+}
+
+/// What a load did.
+public struct LoadReport: Sendable, Hashable, Codable {
+    /// The experiments loaded, as `<name>-v<version>` in the target (after any bump).
+    public var loaded: [String] = []
+    /// The experiments of the dump skipped because they existed (``ConflictPolicy/ignore``).
+    public var ignored: [String] = []
+    /// The stored experiments replaced (``ConflictPolicy/overwrite``).
+    public var overwritten: [String] = []
+    /// The number of trials loaded.
+    public var trials = 0
+
+    /// Creates an empty report.
+    public init() {}
+}
+
+extension ExperimentDump {
+    /// Loads the dump's experiments and trials into a storage.
+    ///
+    /// Each experiment keeps its name, version, configuration and trials (statuses, results, times). Its id is
+    /// kept unless the target uses it already, in which case it gets a new one; trial ids are computed again from
+    /// the experiment id and the parameters (the same ids for a dump of this program), parents renamed to
+    /// match. A trial that was `reserved` when dumped has no worker in the target: it is
+    /// loaded `interrupted`, so that the next hunt runs it again.
+    ///
+    /// - Parameters:
+    ///   - storage: the target.
+    ///   - resolve: what to do with an experiment whose name and version exist in the target; `nil` refuses.
+    /// - Returns: what was loaded, skipped and replaced.
+    /// - Throws: ``DumpError`` `.conflict` on an existing experiment without a policy (nothing is loaded then),
+    ///   or the storage's error.
+    public func load(into storage: any Storage, resolve: ConflictPolicy?) async throws -> LoadReport {
+        if resolve == nil {
+            var conflicts: [String] = []
+            for entry in experiments
+            where try await storage.experiment(named: entry.experiment.name, version: entry.experiment.version) != nil {
+                conflicts.append(entry.experiment.displayName)
+            }
+            if !conflicts.isEmpty {
+                throw DumpError(
+                    .conflict,
+                    "experiment \(conflicts.joined(separator: ", ")) exists already in the target database: choose"
+                        + " --resolve ignore (keep it), overwrite (replace it) or bump (load as a new version)"
+                )
+            }
+        }
+        var report = LoadReport()
+        for entry in experiments {
+            var experiment = entry.experiment
+            if let existing = try await storage.experiment(named: experiment.name, version: experiment.version) {
+                switch resolve {
+                case .ignore, nil:
+                    report.ignored.append(experiment.displayName)
+                    continue
+                case .overwrite:
+                    try await storage.deleteExperiment(id: existing.id)
+                    report.overwritten.append(existing.displayName)
+                case .bump:
+                    let latest = try await storage.experiment(named: experiment.name, version: nil)
+                    experiment.version = (latest?.version ?? experiment.version) + 1
+                }
+            }
+            let trials = try await Self.stored(entry.trials, as: &experiment, in: storage)
+            try await storage.createExperiment(experiment)
+            report.trials += try await storage.registerTrials(trials).count
+            report.loaded.append(experiment.displayName)
+        }
+        return report
+    }
+
+    /// The trials as they are stored in the target: a new experiment id when the target uses the dumped one
+    /// already; trial ids computed again from the experiment id and the parameters (as the storage's
+    /// deduplication expects, whatever program wrote the dump), parents renamed to match; reserved trials
+    /// interrupted.
+    private static func stored(_ trials: [Trial], as experiment: inout Experiment, in storage: any Storage)
+        async throws -> [Trial]
+    {
+        if try await storage.experiment(id: experiment.id) != nil { experiment.id = Experiment.makeID() }
+        var renamed: [String: String] = [:]
+        for trial in trials { renamed[trial.id] = Trial.makeID(experimentID: experiment.id, params: trial.params) }
+        return trials.map { original in
+            var trial = original
+            trial.experimentID = experiment.id
+            trial.id = renamed[trial.id] ?? trial.id
+            trial.parent = trial.parent.map { renamed[$0] ?? $0 }
+            if trial.status == .reserved {
+                trial.status = .interrupted
+                trial.heartbeat = nil
+            }
+            return trial
+        }
+    }
+}
+
+/// An error reading, writing or loading a dump.
+public struct DumpError: OrionError {
+    /// What went wrong.
+    public enum Code: String, Sendable {
+        /// The file is not a dump, is of a newer format, or is malformed.
+        case invalid
+        /// An experiment of the dump exists in the target and no conflict policy was given.
+        case conflict
+        /// The experiment to dump does not exist.
+        case notFound
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// One line saying what happened and how to fix it.
+    public var message: String
+    /// The underlying error, if any.
+    public var underlying: (any Error & Sendable)?
+
+    /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: what went wrong.
+    ///   - message: what happened and how to fix it.
+    ///   - underlying: the cause, if any.
+    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+    }
+
+    /// The underlying error.
+    public var cause: (any Error)? { underlying }
+
+    /// Usage for a file that is not a loadable dump, a conflict, not found.
+    public var kind: ErrorKind {
+        switch code {
+        case .invalid: .usage
+        case .conflict: .conflict
+        case .notFound: .notFound
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import OrionCore
+import OrionSQLite
+import OrionTesting
+import XCTest
+
+/// `orion db ...` with the built binary on real SQLite files.
+final class DbEndToEndTests: XCTestCase {
+    private func hunt(_ sandbox: Sandbox, _ name: String, trials: Int) throws {
+        let result = try sandbox.run([
+            "hunt", "-n", name, "--exp-max-trials", String(trials), try Compat.script("noop.sh"), "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+
+    func testDumpThenLoadIntoANewFileGivesEqualExperimentsAndTrials() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try hunt(sandbox, "first", trials: 3)
+        try hunt(sandbox, "second", trials: 2)
+
+        let dump = try sandbox.run(["db", "dump", "-o", "all.json"])
+        XCTAssertEqual(dump.status, 0, dump.stderr)
+        XCTAssertEqual(dump.stdout, "Dumped 2 experiment(s) and 5 trial(s) to all.json\n")
+        let again = try sandbox.run(["db", "dump", "-o", "all.json"])
+        XCTAssertEqual(again.status, 2, "an existing file is kept without -f")
+        XCTAssertTrue(again.stderr.contains("-f"), again.stderr)
+
+        let copy = sandbox.directory + "/copy.db"
+        let load = try sandbox.run(["db", "load", "all.json", "--storage", "sqlite://" + copy])
+        XCTAssertEqual(load.status, 0, load.stderr)
+        XCTAssertEqual(load.stdout, "Loaded 2 experiment(s) and 5 trial(s): first-v1, second-v1\n")
+
+        let original = try sandbox.storage()
+        let loaded = try SQLiteStorage(path: copy)
+        let experiments = try await original.experiments()
+        let awaited1 = try await loaded.experiments()
+        XCTAssertEqual(awaited1, experiments.map(\.toMicrosecond))
+        for experiment in experiments {
+            let copied = try await loaded.trials(of: experiment.id, status: nil)
+            let kept = try await original.trials(of: experiment.id, status: nil)
+            XCTAssertEqual(copied, kept.map(\.toMicrosecond))
+        }
+        let status = try sandbox.run(["status", "--storage", "sqlite://" + copy])
+        XCTAssertEqual(status.stdout, try sandbox.run(["status"]).stdout)
+
+        // Loading into the same file again: a conflict, unless --resolve says what to do.
+        let conflict = try sandbox.run(["db", "load", "all.json", "-n", "first"])
+        XCTAssertEqual(conflict.status, 1)
+        XCTAssertTrue(conflict.stderr.contains("--resolve"), conflict.stderr)
+        let bump = try sandbox.run(["db", "load", "all.json", "-n", "first", "--resolve", "bump"])
+        XCTAssertEqual(bump.stdout, "Loaded 1 experiment(s) and 3 trial(s): first-v2\n", bump.stderr)
+        let ignore = try sandbox.run(["db", "load", "all.json", "-r", "ignore"])
+        XCTAssertEqual(
+            ignore.stdout,
+            "Ignored first-v1: it exists already\nIgnored second-v1: it exists already\nLoaded 0 experiment(s) and 0 trial(s)\n"
+        )
+        let bad = try sandbox.run(["db", "load", "all.json", "-r", "merge"])
+        XCTAssertEqual(bad.status, 2)
+    }
+
+    func testSetRmAndReleaseChangeTrialsAsOrionsQueriesSay() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try hunt(sandbox, "kept", trials: 3)
+        try hunt(sandbox, "edited", trials: 4)
+
+        let set = try sandbox.run(["db", "set", "edited", "status=completed", "status=broken", "-f"])
+        XCTAssertEqual(set.status, 0, set.stderr)
+        XCTAssertEqual(set.stdout, "4 trials modified\n")
+        let bogus = try sandbox.run(["db", "set", "edited", "*", "status=bogus", "-f"])
+        XCTAssertEqual(bogus.status, 2)
+        XCTAssertTrue(bogus.stderr.hasPrefix("Error: Invalid status 'bogus'"), bogus.stderr)
+        let attribute = try sandbox.run(["db", "set", "edited", "name=x", "status=new", "-f"])
+        XCTAssertTrue(attribute.stderr.hasPrefix("Error: Invalid query attribute 'name'"), attribute.stderr)
+
+        let unconfirmed = try sandbox.run(["db", "rm", "edited", "-s", "broken"])
+        XCTAssertEqual(unconfirmed.status, 2, "no terminal to confirm on and no -f")
+        let awaited2 = try await sandbox.trials(of: "edited").count
+        XCTAssertEqual(awaited2, 4)
+
+        let storage = try sandbox.storage()
+        let awaited3 = try await storage.experiment(named: "edited", version: nil)
+        let edited = try XCTUnwrap(awaited3)
+        let awaited4 = try await storage.trials(of: edited.id, status: nil).first
+        var held = try XCTUnwrap(awaited4)
+        held.status = .reserved
+        let awaited5 = try await storage.updateTrial(held, expecting: .broken)
+        XCTAssertTrue(awaited5)
+        let release = try sandbox.run(["db", "release", "edited", "-f"])
+        XCTAssertEqual(
+            release.stdout,
+            "Algorithm lock successfully released.\n1 reserved trials released (now interrupted)\n"
+        )
+
+        let rmBroken = try sandbox.run(["db", "rm", "edited", "-s", "broken", "-f"])
+        XCTAssertEqual(rmBroken.status, 0, rmBroken.stderr)
+        XCTAssertTrue(rmBroken.stdout.hasSuffix("3 trials deleted\n"), rmBroken.stdout)
+        let awaited6 = try await sandbox.trials(of: "edited").map(\.status)
+        XCTAssertEqual(awaited6, [.interrupted])
+
+        let rm = try sandbox.run(["db", "rm", "edited", "-f"])
+        XCTAssertTrue(rm.stdout.hasSuffix("1 trials deleted\n1 experiments deleted\n"), rm.stdout)
+        XCTAssertEqual(try sandbox.run(["list"]).stdout, " kept-v1\n")
+        let missing = try sandbox.run(["db", "rm", "edited", "-f"])
+        XCTAssertEqual(missing.status, 1)
+    }
+
+    func testSetupWritesTheGlobalFileThatTestAndUpgradeThenUse() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        var environment = sandbox.environment
+        environment.removeValue(forKey: "ORION_DB_ADDRESS")
+        environment["HOME"] = sandbox.directory
+        environment.removeValue(forKey: "XDG_CONFIG_HOME")
+        func run(_ arguments: [String]) throws -> ProcessRunner.Output {
+            try ProcessRunner.run(
+                [sandbox.orion] + arguments,
+                environment: environment,
+                currentDirectory: sandbox.directory,
+                timeout: 60
+            )
+        }
+        let setup = try run(["db", "setup", "--type", "sqlite", "--host", "set-up.db"])
+        XCTAssertEqual(setup.status, 0, setup.stderr)
+        let global = sandbox.directory + "/.config/orion.core/orion_config.yaml"
+        let text = try String(contentsOfFile: global, encoding: .utf8)
+        XCTAssertEqual(text, "storage:\n  database:\n    host: \(sandbox.directory)/set-up.db\n    type: sqlite\n")
+        XCTAssertEqual(try run(["db", "setup", "--type", "sqlite", "--host", "x.db"]).status, 2, "kept without -f")
+        XCTAssertEqual(try run(["db", "setup", "--type", "mongodb", "-f"]).status, 2)
+
+        let missing = try run(["db", "test"])
+        XCTAssertEqual(missing.status, 1, "the configured file does not exist yet")
+        XCTAssertTrue(missing.stdout.contains("can be created... Failure\n"), missing.stdout)
+
+        let hunt = try ProcessRunner.run(
+            [
+                sandbox.orion, "hunt", "-n", "e", "--exp-max-trials", "1", try Compat.script("noop.sh"),
+                "-x~uniform(0, 1)",
+            ],
+            environment: environment,
+            currentDirectory: sandbox.directory,
+            timeout: 60
+        )
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        let test = try run(["db", "test"])
+        XCTAssertEqual(test.status, 0, test.stderr)
+        let migrations = SQLiteStorage.migrationNames
+        XCTAssertEqual(
+            test.stdout,
+            """
+            Check for a configuration inside the global configuration file... Success
+            Check for a configuration inside the environment variables... Skipping
+            Check if configuration file has valid database configuration... Skipping
+            Using configuration: sqlite://\(sandbox.directory)/set-up.db
+            Check if database of specified type can be created... Success
+            Check the database's schema version... Success (\(migrations.count) migrations, latest \(migrations.last ?? ""))
+            Check if database supports write operation... Success
+            Check if database supports read operation... Success
+            Check if database supports count operation... Success
+            Check if database supports delete operation... Success
+
+            """
+        )
+        XCTAssertEqual(try run(["list"]).stdout, " e-v1\n", "the test's scratch experiment is gone")
+        let upgrade = try run(["db", "upgrade", "-f"])
+        XCTAssertEqual(
+            upgrade.stdout,
+            "Updating documents...\nSchema version: \(migrations.count) (\(migrations.last ?? ""))\n"
+                + "Database upgrade completed successfully\n"
+        )
+    }
+
+    func testDebugUsesAnInMemoryDatabase() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let hunt = try sandbox.run([
+            "-d", "hunt", "-n", "scratch", "--exp-max-trials", "2", try Compat.script("noop.sh"), "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        XCTAssertTrue(hunt.stdout.contains("trials completed: 2"), hunt.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.database), "nothing written to the database")
+        XCTAssertEqual(try sandbox.run(["--debug", "list"]).stdout, "No experiment found\n")
+        XCTAssertEqual(try sandbox.run(["-d", "db", "dump", "-o", "d.json"]).status, 0)
+    }
+
+    func testVerbsNotImplementedYetSaySo() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let plot = try sandbox.run(["plot", "-n", "x", "regret"])
+        XCTAssertEqual(plot.status, 1)
+        XCTAssertTrue(plot.stderr.hasPrefix("Error: orion plot is not implemented yet"), plot.stderr)
+        XCTAssertEqual(try sandbox.run(["serve"]).status, 1)
+    }
+}
+
+/// Values as a dump keeps them: dates to the microsecond.
+extension Date {
+    fileprivate var toMicrosecond: Date {
+        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
+    }
+}
+
+extension Trial {
+    fileprivate var toMicrosecond: Trial {
+        var trial = self
+        trial.submitTime = submitTime.toMicrosecond
+        trial.startTime = startTime?.toMicrosecond
+        trial.endTime = endTime?.toMicrosecond
+        trial.heartbeat = heartbeat?.toMicrosecond
+        return trial
+    }
+}
+
+extension Experiment {
+    fileprivate var toMicrosecond: Experiment {
+        var experiment = self
+        experiment.metadata.datetime = metadata.datetime.toMicrosecond
+        return experiment
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// `scripts/import-orion.py` against the real Oríon 0.2.7 from PyPI: an experiment made with Oríon's own Python
+/// API in a PickledDB file, exported, loaded with `orion db load`, then shown by `orion status` and `orion info`.
+final class ImportOrionEndToEndTests: XCTestCase {
+    /// The Python with Oríon 0.2.7 (`scripts/services/orion-venv.sh`, run by `scripts/test`).
+    private func orionPython() throws -> String {
+        guard let python = ProcessInfo.processInfo.environment["ORION_TEST_ORION027_PYTHON"], !python.isEmpty else {
+            throw XCTSkip(
+                "ORION_TEST_ORION027_PYTHON is not set: scripts/test sets it once scripts/services/orion-venv.sh has"
+                    + " made a virtualenv with Oríon 0.2.7 from PyPI (it needs the network the first time)"
+            )
+        }
+        return python
+    }
+
+    private func repositoryFile(_ path: String, file: StaticString = #filePath) -> String {
+        var url = URL(fileURLWithPath: "\(file)")
+        for _ in 0..<4 { url.deleteLastPathComponent() }  // file, EndToEnd, OrionCommandsTests, Tests
+        return url.appendingPathComponent(path).path
+    }
+
+    func testAPickledDBExperimentMadeByOrionIsImportedAndShown() async throws {
+        let python = try orionPython()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let pickled = sandbox.directory + "/orion_db.pkl"
+        // Three completed trials and a broken one, through Oríon's own client; prints the objectives it reported.
+        let maker = try sandbox.script(
+            "make_orion_experiment.py",
+            """
+            import json, sys, warnings
+            warnings.simplefilter("ignore")
+            from orion.client import build_experiment
+            storage = {"type": "legacy", "database": {"type": "pickleddb", "host": sys.argv[1]}}
+            experiment = build_experiment(
+                "from-orion", space={"x": "uniform(-5, 5)", "opt": "choices(['adam', 'sgd'])"},
+                algorithm={"random": {"seed": 7}}, max_trials=10, storage=storage,
+            )
+            objectives = []
+            for _ in range(3):
+                trial = experiment.suggest()
+                value = (trial.params["x"] - 1.0) ** 2
+                experiment.observe(trial, [{"name": "loss", "type": "objective", "value": value}])
+                objectives.append(value)
+            experiment.release(experiment.suggest(), status="broken")
+            print(json.dumps(objectives))
+            """
+        )
+        let made = try ProcessRunner.run(
+            [python, maker, pickled],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory,
+            timeout: 300
+        )
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let objectives = try JSONDecoder().decode(
+            [Double].self,
+            from: Data((made.stdout.split(separator: "\n").last ?? "").utf8)
+        )
+        XCTAssertEqual(objectives.count, 3)
+
+        let exported = try ProcessRunner.run(
+            [python, repositoryFile("scripts/import-orion.py"), "--pickleddb", pickled, "-o", "orion.json"],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory,
+            timeout: 300
+        )
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        XCTAssertEqual(exported.stdout, "Exported 1 experiment(s) and 4 trial(s) to orion.json\n")
+
+        let load = try sandbox.run(["db", "load", "orion.json"])
+        XCTAssertEqual(load.status, 0, load.stderr)
+        XCTAssertEqual(load.stdout, "Loaded 1 experiment(s) and 4 trial(s): from-orion-v1\n")
+
+        let best = try XCTUnwrap(objectives.min())
+        let status = try sandbox.run(["status"])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.hasPrefix("from-orion-v1\n=============\n"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("broken"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("completed         3"), status.stdout)
+        XCTAssertTrue(status.stdout.contains(String(format: "%g", best)), status.stdout)
+
+        let info = try sandbox.run(["info", "-n", "from-orion"])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(
+            info.stdout.contains("Space\n=====\nopt: choices(['adam', 'sgd'])\nx: uniform(-5, 5)\n"),
+            info.stdout
+        )
+        XCTAssertTrue(info.stdout.contains("Algorithm\n=========\nrandom:\n  seed: 7\n"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("trials completed: 3\n"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("  evaluation: \(PythonFloat.repr(best))\n"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("orion version: 0.2.7\n"), info.stdout)
+        let trials = try await sandbox.trials(of: "from-orion")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.compactMap(\.objective).sorted(), objectives.sorted())
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import OrionCore
+import OrionWorker
+import XCTest
+
+final class DatabaseMaintenanceTests: XCTestCase {
+    private func experiment(with statuses: [TrialStatus], in storage: InMemoryStorage) async throws -> Experiment {
+        let experiment = Experiment(
+            name: "maintained",
+            space: try Space(priors: ["/x": "uniform(0, 10)"]),
+            algorithm: AlgorithmConfig(name: "random")
+        )
+        try await storage.createExperiment(experiment)
+        try await storage.registerTrials(
+            statuses.enumerated().map { index, status in
+                var trial = Trial(
+                    experimentID: experiment.id,
+                    params: experiment.space.params(from: ["/x": .double(Double(index))])
+                )
+                trial.status = status
+                return trial
+            }
+        )
+        return experiment
+    }
+
+    func testQueriesParseAsOrionsAndRejectTheRest() throws {
+        XCTAssertEqual(try DatabaseMaintenance.TrialQuery(parsing: "*"), .all)
+        XCTAssertEqual(try DatabaseMaintenance.TrialQuery(parsing: "status=broken"), .status(.broken))
+        XCTAssertEqual(try DatabaseMaintenance.TrialQuery(parsing: "id=abc"), .id("abc"))
+        for bad in ["status=bogus", "name=x", "status", "=x"] {
+            XCTAssertThrowsError(try DatabaseMaintenance.TrialQuery(parsing: bad)) { error in
+                XCTAssertEqual((error as? MaintenanceError)?.kind, .usage, bad)
+            }
+        }
+    }
+
+    func testSetChangesOnlyMatchingTrialsAndValidatesTheStatus() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(with: [.broken, .broken, .completed, .new], in: storage)
+        let modified = try await DatabaseMaintenance.setTrials(
+            matching: .status(.broken),
+            update: "status=interrupted",
+            of: experiment,
+            storage: storage
+        )
+        XCTAssertEqual(modified, 2)
+        let awaited1 = try await storage.countTrials(of: experiment.id)
+        XCTAssertEqual(awaited1, [.interrupted: 2, .completed: 1, .new: 1])
+        let one = try await storage.trials(of: experiment.id, status: [.new])[0]
+        let byID = try await DatabaseMaintenance.setTrials(
+            matching: .id(one.paramsHash),
+            update: "status=suspended",
+            of: experiment,
+            storage: storage
+        )
+        XCTAssertEqual(byID, 1, "Oríon's id of a trial finds it too")
+        for bad in ["status=bogus", "status=reserved", "objective=1"] {
+            do {
+                _ = try await DatabaseMaintenance.setTrials(
+                    matching: .all,
+                    update: bad,
+                    of: experiment,
+                    storage: storage
+                )
+                XCTFail("\(bad) must be refused")
+            } catch let error as MaintenanceError {
+                XCTAssertEqual(error.kind, .usage)
+            }
+        }
+    }
+
+    func testRemoveTrialsByStatusAndReleaseReservedOnes() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(with: [.broken, .broken, .reserved, .completed], in: storage)
+        let deleted = try await DatabaseMaintenance.removeTrials(status: [.broken], of: experiment, storage: storage)
+        XCTAssertEqual(deleted, 2)
+        let awaited2 = try await storage.countTrials(of: experiment.id)
+        XCTAssertEqual(awaited2, [.reserved: 1, .completed: 1])
+        let released = try await DatabaseMaintenance.release(experiment, storage: storage)
+        XCTAssertEqual(released, 1)
+        let awaited3 = try await storage.countTrials(of: experiment.id)
+        XCTAssertEqual(awaited3, [.interrupted: 1, .completed: 1])
+        let awaited4 = try await DatabaseMaintenance.removeExperiment(experiment, storage: storage)
+        XCTAssertEqual(awaited4, 2)
+        let awaited5 = try await storage.experiment(id: experiment.id)
+        XCTAssertNil(awaited5)
+    }
+}

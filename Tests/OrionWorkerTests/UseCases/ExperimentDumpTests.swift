@@ -1,0 +1,196 @@
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionSQLite
+import OrionWorker
+import XCTest
+
+final class ExperimentDumpTests: XCTestCase {
+    private var paths: [String] = []
+
+    override func tearDown() {
+        for path in paths {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+    }
+
+    private func sqlite() throws -> SQLiteStorage {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("orion-dump-\(UUID().uuidString).db")
+            .path
+        paths.append(path)
+        return try SQLiteStorage(path: path)
+    }
+
+    /// An experiment with a completed, a broken (with a failure), a reserved, a new and a child trial.
+    private func fill(_ storage: any Storage, name: String = "dumped", version: Int = 1) async throws -> Experiment {
+        let experiment = Experiment(
+            name: name,
+            version: version,
+            space: try Space(priors: ["/x": "uniform(0, 10)", "/opt": "choices(['adam', 'sgd'])"]),
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": .int(3)]),
+            maxTrials: 20,
+            maxBroken: 4,
+            workingDir: "/tmp/work",
+            metadata: ExperimentMetadata(user: "tester", userArgs: ["./train.py", "-x~uniform(0, 10)"])
+        )
+        try await storage.createExperiment(experiment)
+        func trial(_ x: Double, _ status: TrialStatus, parent: String? = nil) -> Trial {
+            var trial = Trial(
+                experimentID: experiment.id,
+                params: experiment.space.params(from: ["/x": .double(x), "/opt": .string("sgd")]),
+                submitTime: Date(timeIntervalSince1970: 1_700_000_000.25 + x),
+                parent: parent
+            )
+            trial.status = status
+            if status == .completed {
+                trial.results = [
+                    .objective(x * 1.5, name: "loss"), TrialResult(name: "acc", type: .statistic, value: .double(0.5)),
+                ]
+                trial.startTime = Date(timeIntervalSince1970: 1_700_000_100.5 + x)
+                trial.endTime = Date(timeIntervalSince1970: 1_700_000_200.75 + x)
+            }
+            if status == .broken {
+                trial.failure = "exit code 1: Traceback"
+                trial.exitCode = 1
+            }
+            if status == .reserved { trial.heartbeat = Date(timeIntervalSince1970: 1_700_000_300) }
+            return trial
+        }
+        let first = trial(1, .completed)
+        try await storage.registerTrials([
+            first, trial(2, .broken), trial(3, .reserved), trial(4, .new), trial(5, .completed, parent: first.id),
+        ])
+        return experiment
+    }
+
+    func testRoundTripThroughJSONIntoANewFileGivesEqualExperimentsAndTrials() async throws {
+        let source = try sqlite()
+        _ = try await fill(source)
+        _ = try await fill(source, name: "other", version: 2)
+        let dump = try await ExperimentDump.read(from: source)
+        let text = try dump.encoded()
+        let decoded = try ExperimentDump.decode(text, source: "dump.json")
+        XCTAssertEqual(try decoded.encoded(), text, "decoding and encoding again gives the same text")
+
+        let target = try sqlite()
+        let report = try await decoded.load(into: target, resolve: nil)
+        XCTAssertEqual(report.loaded, ["dumped-v1", "other-v2"])
+        XCTAssertEqual(report.trials, 10)
+        let experiments = try await target.experiments()
+        let awaited1 = try await source.experiments()
+        XCTAssertEqual(experiments, awaited1.map(\.toMicrosecond))
+        for experiment in experiments {
+            var expected = try await source.trials(of: experiment.id, status: nil).map(\.toMicrosecond)
+            // A reserved trial has no worker in the new database: it is loaded interrupted.
+            for index in expected.indices where expected[index].status == .reserved {
+                expected[index].status = .interrupted
+                expected[index].heartbeat = nil
+            }
+            let awaited2 = try await target.trials(of: experiment.id, status: nil)
+            XCTAssertEqual(awaited2, expected)
+        }
+    }
+
+    func testAnExistingExperimentIsAConflictUnlessAPolicySaysWhatToDo() async throws {
+        let source = try sqlite()
+        _ = try await fill(source)
+        let dump = try await ExperimentDump.read(from: source)
+        let target = try sqlite()
+        let stored = try await fill(target)
+        try await target.registerTrials([
+            Trial(
+                experimentID: stored.id,
+                params: stored.space.params(from: ["/x": .double(9), "/opt": .string("adam")])
+            )
+        ])
+
+        do {
+            _ = try await dump.load(into: target, resolve: nil)
+            XCTFail("loading over an existing experiment without --resolve must fail")
+        } catch let error as DumpError {
+            XCTAssertEqual(error.code, .conflict)
+            XCTAssertTrue(error.message.contains("dumped-v1"), error.message)
+        }
+        let awaited3 = try await target.trials(of: stored.id, status: nil).count
+        XCTAssertEqual(awaited3, 6, "nothing loaded on a conflict")
+
+        let ignored = try await dump.load(into: target, resolve: .ignore)
+        XCTAssertEqual(ignored.ignored, ["dumped-v1"])
+        XCTAssertEqual(ignored.loaded, [])
+        let awaited4 = try await target.trials(of: stored.id, status: nil).count
+        XCTAssertEqual(awaited4, 6)
+
+        let bumped = try await dump.load(into: target, resolve: .bump)
+        XCTAssertEqual(bumped.loaded, ["dumped-v2"])
+        let awaited5 = try await target.experiment(named: "dumped", version: 2)
+        let second = try XCTUnwrap(awaited5)
+        XCTAssertNotEqual(second.id, stored.id, "the same id in one database gets a new one")
+        let secondTrials = try await target.trials(of: second.id, status: nil)
+        XCTAssertEqual(secondTrials.count, 5)
+        for trial in secondTrials {
+            XCTAssertEqual(trial.id, Trial.makeID(experimentID: second.id, params: trial.params))
+        }
+        let child = try XCTUnwrap(secondTrials.first { $0.parent != nil })
+        XCTAssertTrue(secondTrials.contains { $0.id == child.parent }, "the parent is renamed with its trial")
+
+        let overwritten = try await dump.load(into: target, resolve: .overwrite)
+        XCTAssertEqual(overwritten.overwritten, ["dumped-v1"])
+        let awaited6 = try await target.experiment(named: "dumped", version: 1)
+        let replaced = try XCTUnwrap(awaited6)
+        let awaited7 = try await target.trials(of: replaced.id, status: nil).count
+        XCTAssertEqual(awaited7, 5, "the stored 6 are replaced")
+        let awaited8 = try await target.experiment(id: stored.id)
+        XCTAssertNil(awaited8)
+    }
+
+    func testDumpOfOneExperimentAndErrors() async throws {
+        let source = try sqlite()
+        _ = try await fill(source)
+        _ = try await fill(source, name: "other")
+        let one = try await ExperimentDump.read(from: source, name: "other", version: 1)
+        XCTAssertEqual(one.experiments.map(\.experiment.displayName), ["other-v1"])
+        do {
+            _ = try await ExperimentDump.read(from: source, name: "nope")
+            XCTFail("dumping a missing experiment must fail")
+        } catch let error as DumpError {
+            XCTAssertEqual(error.code, .notFound)
+        }
+        for (text, fragment) in [
+            ("{\"experiments\": []}", "not a swift-orion dump"),
+            ("not json", "not a swift-orion dump"),
+            ("{\"format\": \"swift-orion-dump\", \"format_version\": 99, \"experiments\": []}", "version 99"),
+            ("{\"format\": \"swift-orion-dump\", \"format_version\": 1}", "missing key"),
+        ] {
+            XCTAssertThrowsError(try ExperimentDump.decode(Data(text.utf8), source: "x.json")) { error in
+                XCTAssertTrue("\(error)".contains(fragment), "\(text): \(error)")
+                XCTAssertEqual((error as? DumpError)?.kind, .usage)
+            }
+        }
+    }
+}
+
+/// Values as a dump keeps them: dates to the microsecond.
+extension Date {
+    fileprivate var toMicrosecond: Date {
+        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
+    }
+}
+
+extension Trial {
+    fileprivate var toMicrosecond: Trial {
+        var trial = self
+        trial.submitTime = submitTime.toMicrosecond
+        trial.startTime = startTime?.toMicrosecond
+        trial.endTime = endTime?.toMicrosecond
+        trial.heartbeat = heartbeat?.toMicrosecond
+        return trial
+    }
+}
+
+extension Experiment {
+    fileprivate var toMicrosecond: Experiment {
+        var experiment = self
+        experiment.metadata.datetime = metadata.datetime.toMicrosecond
+        return experiment
+    }
+}

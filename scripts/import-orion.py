@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Export experiments from an Oríon 0.2.7 database (PickledDB or MongoDB) to a swift-orion dump.
+
+Run it with the Python that has Oríon 0.2.7 installed (scripts/services/orion-venv.sh makes one), then load the
+file with swift-orion:
+
+    /tmp/orion-0.2.7-venv/bin/python scripts/import-orion.py --pickleddb ~/.local/share/orion.core/orion/orion_db.pkl -o orion.json
+    /tmp/orion-0.2.7-venv/bin/python scripts/import-orion.py --mongodb mongodb://host:27017 --db-name orion -o orion.json
+    orion db load orion.json
+
+The database is read with Oríon's own storage API (`orion.storage.base.setup_storage`), never written. The dump
+format is docs/dump-format.md; what is kept and what is not is in docs/migrating-from-orion.md.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import math
+import sys
+import warnings
+
+FORMAT = "swift-orion-dump"
+FORMAT_VERSION = 1
+
+
+def seconds(value):
+    """Seconds since 1970 of one of Oríon's naive UTC datetimes (None stays None)."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return value.timestamp()
+
+
+def plain(value):
+    """A JSON-friendly copy of a value from Oríon (numpy scalars and tuples included); NaN and infinities as
+    the strings the dump format uses."""
+    if hasattr(value, "item") and not isinstance(value, (list, tuple, dict, str)):
+        value = value.item()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, (bool, int, str)) or value is None:
+        return value
+    return str(value)
+
+
+def experiment_id(config):
+    """A stable 24-hex-digit id for an imported experiment, so that importing twice gives the same ids."""
+    key = "orion-0.2.7|%s|%s|%s" % (config["name"], config.get("version", 1), config.get("_id"))
+    return hashlib.md5(key.encode("utf-8")).hexdigest()[:24]
+
+
+def algorithm_of(config):
+    """Oríon's `{name: {options}}` (key `algorithm`, or `algorithms` in older databases)."""
+    algorithm = config.get("algorithm") or config.get("algorithms") or {"random": {}}
+    if isinstance(algorithm, str):
+        return {algorithm.lower(): {}}
+    (name, options), = algorithm.items()
+    return {name.lower(): plain(options or {})}
+
+
+def convert_experiment(config):
+    """Oríon's experiment document as swift-orion's `Experiment`."""
+    metadata = config.get("metadata") or {}
+    max_trials = config.get("max_trials")
+    if max_trials is None or (isinstance(max_trials, float) and math.isinf(max_trials)):
+        max_trials = None
+    experiment = {
+        "id": experiment_id(config),
+        "name": config["name"],
+        "version": int(config.get("version") or 1),
+        "space": {name: str(prior) for name, prior in (config.get("space") or {}).items()},
+        "algorithm": algorithm_of(config),
+        "maxBroken": int(config.get("max_broken") or 3),
+        "metadata": {
+            "user": metadata.get("user") or "unknown",
+            "datetime": seconds(metadata.get("datetime")) or 0.0,
+            "orionVersion": str(metadata.get("orion_version") or "unknown"),
+            "userArgs": [str(arg) for arg in metadata.get("user_args") or []],
+        },
+    }
+    if max_trials is not None:
+        experiment["maxTrials"] = int(max_trials)
+    if config.get("working_dir"):
+        experiment["workingDir"] = config["working_dir"]
+    if metadata.get("user_script"):
+        experiment["metadata"]["userScript"] = metadata["user_script"]
+    return experiment
+
+
+def convert_trial(trial, experiment):
+    """One of Oríon's `Trial` objects as swift-orion's `Trial` (its id is computed again when loaded)."""
+    converted = {
+        "id": trial.id,
+        "experimentID": experiment["id"],
+        "params": [
+            {"name": param.name, "type": param.type, "value": plain(param.value)}
+            for param in sorted(trial._params, key=lambda param: param.name)
+        ],
+        "status": trial.status,
+        "results": [
+            {"name": result.name, "type": result.type, "value": plain(result.value)}
+            for result in trial.results
+            if result.type != "lie"
+        ],
+        "submitTime": seconds(trial.submit_time) or experiment["metadata"]["datetime"],
+    }
+    for key, value in (
+        ("startTime", seconds(trial.start_time)),
+        ("endTime", seconds(trial.end_time)),
+        ("heartbeat", seconds(trial.heartbeat)),
+        ("parent", trial.parent),
+    ):
+        if value is not None:
+            converted[key] = value
+    return converted
+
+
+def open_storage(arguments):
+    """Oríon's storage for the database given on the command line."""
+    from orion.storage.base import setup_storage
+
+    if arguments.pickleddb:
+        database = {"type": "pickleddb", "host": arguments.pickleddb}
+    else:
+        database = {"type": "mongodb", "host": arguments.mongodb, "name": arguments.db_name}
+    return setup_storage({"type": "legacy", "database": database})
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--pickleddb", metavar="PATH", help="an Oríon PickledDB file (orion_db.pkl)")
+    source.add_argument("--mongodb", metavar="URI", help="a MongoDB host or mongodb:// URI")
+    parser.add_argument("--db-name", default="orion", help="the MongoDB database name (default: orion)")
+    parser.add_argument("-n", "--name", help="only this experiment (all its versions)")
+    parser.add_argument("-o", "--output", required=True, help="the dump file to write")
+    arguments = parser.parse_args(argv)
+
+    warnings.simplefilter("ignore")
+    try:
+        import orion.core
+    except ImportError:
+        sys.exit(
+            "error: Oríon is not installed for %s: run this script with the Python that has orion==0.2.7 "
+            "(scripts/services/orion-venv.sh creates one)" % sys.executable
+        )
+    storage = open_storage(arguments)
+    query = {"name": arguments.name} if arguments.name else {}
+    configs = sorted(storage.fetch_experiments(query), key=lambda config: (config["name"], config.get("version", 1)))
+    if arguments.name and not configs:
+        sys.exit("error: no experiment named %r in the Oríon database" % arguments.name)
+    experiments = []
+    for config in configs:
+        experiment = convert_experiment(config)
+        trials = storage.fetch_trials(uid=config["_id"])
+        trials = sorted(trials, key=lambda trial: seconds(trial.submit_time) or 0.0)
+        experiments.append({"experiment": experiment, "trials": [convert_trial(t, experiment) for t in trials]})
+    dump = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "written_by": "orion %s (scripts/import-orion.py)" % orion.core.__version__,
+        "created": datetime.datetime.now(datetime.timezone.utc).timestamp(),
+        "experiments": experiments,
+    }
+    with open(arguments.output, "w") as output:
+        json.dump(dump, output, indent=2, sort_keys=True)
+    count = sum(len(entry["trials"]) for entry in experiments)
+    print("Exported %d experiment(s) and %d trial(s) to %s" % (len(experiments), count, arguments.output))
+
+
+if __name__ == "__main__":
+    main()
