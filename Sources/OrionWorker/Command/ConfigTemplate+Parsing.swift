@@ -35,7 +35,13 @@ extension ConfigTemplate {
                 }
             case .scalar(let scalar):
                 guard let expression = ConfigTemplate.priorExpression(in: scalar.string) else { return }
-                try UserCommand.rejectBranchingMarker(expression, in: scalar.string)
+                if let marker = expression.first, "+->".contains(marker) {
+                    throw CommandError(
+                        .invalidArgument,
+                        "'\(scalar.string)' uses the branching marker '~\(marker)' inside a configuration file: write"
+                            + " branching markers on the command line (`--name~\(marker)...`, docs/versioning.md)"
+                    )
+                }
                 guard let mark = scalar.mark else { return }
                 let dimension = name.isEmpty ? "/" : name
                 priors[dimension] = expression

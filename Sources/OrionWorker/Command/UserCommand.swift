@@ -133,11 +133,11 @@ public struct UserCommand: Sendable, Hashable, Codable {
         }
         pieces = reader.pieces
         priors = reader.priors
+        markers = reader.markers
         configTemplate = nil
         if let argument = reader.configArgument {
             try attachConfigFile(argument, currentDirectory: currentDirectory)
         }
-        markers = reader.markers
     }
 
     /// The programs that start the trial's argv: the script, or the interpreter and the script.
