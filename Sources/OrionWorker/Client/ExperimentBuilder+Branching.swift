@@ -49,8 +49,8 @@ extension ExperimentBuilder {
     /// Creates the child version a changed configuration needs, as Oríon's EVC does; `nil` when there is nothing
     /// to branch (no stored parent, or no conflict and no new name), and the ordinary build goes on.
     ///
-    /// The parent is the stored `(name, version)` (the latest when no version is given), or the experiment named
-    /// by `--branch-from`. The child is `(name, parent version + 1)`, or `(branchTo, 1)`; it records the parent, the
+    /// The parent is the stored `(name, version)` (the latest when no version is given), or, when there is none,
+    /// the experiment named by `--branch-from`. The child is `(name, parent version + 1)`, or `(branchTo, 1)`; it records the parent, the
     /// root and the adapters that carry the parent's trials over (``ExperimentRefers``). Only the latest version
     /// of a name can get a same-name child. When another worker created the same child at the same time, that
     /// child is resumed.
@@ -65,8 +65,11 @@ extension ExperimentBuilder {
         factory: any AlgorithmFactory
     ) async throws -> Outcome? {
         let parent: Experiment
-        if let source = branching.branchFrom {
-            if try await storage.experiment(named: request.name, version: nil) != nil { return nil }
+        let stored = try await storage.experiment(named: request.name, version: request.version)
+        if let stored {
+            // `-n` exists: it is the parent (a `--branch-from` only names the parent of a new experiment).
+            parent = stored
+        } else if let source = branching.branchFrom {
             guard let found = try await storage.experiment(named: source, version: branching.branchFromVersion) else {
                 let version = branching.branchFromVersion.map { " version \($0)" } ?? ""
                 throw ExperimentError(
@@ -76,10 +79,7 @@ extension ExperimentBuilder {
             }
             parent = found
         } else {
-            guard let stored = try await storage.experiment(named: request.name, version: request.version) else {
-                return nil
-            }
-            parent = stored
+            return nil
         }
         var child = Experiment(
             name: parent.name,
@@ -92,7 +92,7 @@ extension ExperimentBuilder {
             metadata: request.metadata
         )
         let conflicts = Conflict.detect(parent: parent, candidate: child, policy: branching.policy)
-        let name = branching.branchTo ?? (branching.branchFrom != nil ? request.name : parent.name)
+        let name = branching.branchTo ?? request.name
         guard !conflicts.isEmpty || name != parent.name else { return nil }
         let adapters = try ConflictResolution.adapters(
             for: conflicts,

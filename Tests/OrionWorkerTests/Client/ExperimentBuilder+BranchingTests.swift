@@ -107,6 +107,15 @@ final class ExperimentBuilderBranchingTests: XCTestCase {
         } catch let error as ExperimentError {
             XCTAssertEqual(error.code, .notFound)
         }
+        // Once d exists, a changed d with the same --branch-from becomes d-v2, a child of d.
+        let next = try await build(
+            storage,
+            ["/x": "uniform(0, 2)"],
+            name: "d",
+            branching: BranchingRequest(branchFrom: "b", branchFromVersion: 1)
+        )
+        XCTAssertEqual(next.experiment.displayName, "d-v2")
+        XCTAssertEqual(next.parent?.id, child.experiment.id)
         XCTAssertEqual(BranchingRequest.parseSource("a:b:2").name, "a:b")
         XCTAssertEqual(BranchingRequest.parseSource("a:b:2").version, 2)
         XCTAssertNil(BranchingRequest.parseSource("a").version)
