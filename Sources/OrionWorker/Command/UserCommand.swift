@@ -18,6 +18,9 @@ import OrionCore
 /// - `--lr orion~prior` → `--lr <value>`; `--lr=orion~prior` → `--lr=<value>`;
 /// - `name~prior` before any option → `<value>`, dimension `/_pos_<index>` where index counts the items of the
 ///   command from 0 (the script), so `./train.py p~'uniform(0, 1)'` defines `/_pos_1`.
+/// - Branching markers for experiment version control (``markers``, docs/versioning.md): `~+prior` is a prior
+///   marked as added or changed; `--y~-`, `--y~-VALUE` (removed) and `--old~>new` (renamed) are not passed to the
+///   script.
 ///
 /// Deliberate differences from Oríon: `--y~prior` is passed as `--y <value>` (Oríon passes `-y`), existing relative
 /// file paths in the arguments are kept as written (the script runs in the hunt's directory, so they still resolve),
