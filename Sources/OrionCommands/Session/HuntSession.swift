@@ -193,14 +193,16 @@ struct HuntSession {
     /// The experiment version control request of the `evc` settings and the command line's markers; `nil` when
     /// version control is disabled.
     ///
-    /// - Throws: `UsageError` when `--branch-to` or `--branch-from` is given without `--enable-evc`.
+    /// - Throws: `BranchingError` `.disabled` (a usage error) when `--branch-to` or `--branch-from` is given
+    ///   without `--enable-evc`.
     static func branching(
         _ evc: OrionConfiguration.EVCSection,
         markers: BranchingMarkers
     ) throws -> BranchingRequest? {
         guard evc.enable else {
             if evc.branchTo != nil || evc.branchFrom != nil {
-                throw UsageError(
+                throw BranchingError(
+                    .disabled,
                     "--branch-to and --branch-from need experiment version control: add --enable-evc"
                         + " (or ORION_EVC_ENABLE=true, or evc: {enable: true} in the configuration file)"
                 )

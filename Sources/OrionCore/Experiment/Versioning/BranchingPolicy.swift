@@ -70,10 +70,4 @@ public struct BranchingMarkers: Sendable, Hashable, Codable {
 
     /// Whether there is no marker.
     public var isEmpty: Bool { additions.isEmpty && removals.isEmpty && renames.isEmpty }
-
-    /// The markers as written, for messages (`~+ /z`, `~- /y`, `~> /lr`).
-    public var written: [String] {
-        additions.sorted().map { "\($0)~+" } + removals.keys.sorted().map { "\($0)~-" }
-            + renames.keys.sorted().map { "\($0)~>\(renames[$0] ?? "")" }
-    }
 }
