@@ -1,5 +1,7 @@
 import Foundation
+import OrionCore
 import OrionTesting
+import OrionWorker
 import XCTest
 
 @testable import OrionCommands
@@ -119,5 +121,45 @@ final class HuntSessionTests: XCTestCase {
             timeout: 60
         )
         XCTAssertEqual(listed.stdout, "No experiment found\n", "nothing was created before the check")
+    }
+
+    /// Issue 13, part 2: the `evc` settings and the markers make the branching request; disabled, none.
+    func testBranchingRequestFromTheEVCSettings() throws {
+        XCTAssertNil(try HuntSession.branching(OrionConfiguration.EVCSection(), markers: BranchingMarkers()))
+        XCTAssertThrowsError(
+            try HuntSession.branching(OrionConfiguration.EVCSection(branchTo: "x"), markers: BranchingMarkers())
+        ) { error in
+            XCTAssertEqual((error as? BranchingError)?.code, .disabled)
+        }
+        let markers = BranchingMarkers(additions: ["/z"])
+        let request = try HuntSession.branching(
+            OrionConfiguration.EVCSection(
+                enable: true,
+                manualResolution: true,
+                nonMonitoredArguments: ["seed"],
+                algorithmChange: true,
+                codeChangeType: .unsure,
+                cliChangeType: .noEffect,
+                branchFrom: "parent:2",
+                branchTo: "child"
+            ),
+            markers: markers
+        )
+        XCTAssertEqual(
+            request,
+            BranchingRequest(
+                policy: BranchingPolicy(
+                    markers: markers,
+                    algorithmChange: true,
+                    codeChangeType: .unsure,
+                    commandLineChangeType: .noEffect,
+                    nonMonitoredArguments: ["seed"],
+                    manualResolution: true
+                ),
+                branchTo: "child",
+                branchFrom: "parent",
+                branchFromVersion: 2
+            )
+        )
     }
 }
