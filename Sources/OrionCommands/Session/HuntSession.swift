@@ -62,7 +62,8 @@ struct HuntSession {
             userScript: command.script,
             userArgs: arguments,
             startDirectory: currentDirectory,
-            vcs: branching == nil || configuration.evc.ignoreCodeChanges ? nil : CodeVersion.git(at: scriptDirectory)
+            vcs: branching == nil || configuration.evc.ignoreCodeChanges ? nil : CodeVersion.git(at: scriptDirectory),
+            scriptConfig: branching == nil ? nil : try command.configTemplate?.signature()
         )
         let request = ExperimentRequest(
             name: name,
@@ -216,6 +217,7 @@ struct HuntSession {
                 algorithmChange: evc.algorithmChange,
                 codeChangeType: evc.codeChangeType,
                 commandLineChangeType: evc.cliChangeType,
+                configChangeType: evc.configChangeType,
                 ignoreCodeChanges: evc.ignoreCodeChanges,
                 nonMonitoredArguments: evc.nonMonitoredArguments,
                 manualResolution: evc.manualResolution

@@ -79,6 +79,9 @@ public struct ExperimentMetadata: Codable, Sendable, Hashable {
     /// The version of the script's code (its git repository) when the experiment was created; `nil` when the
     /// script is not in a git repository.
     public var vcs: CodeVersion?
+    /// A digest of the script's configuration file (`--config train.yaml`) with its priors left out: what a change of
+    /// the file's other values is detected on; `nil` without a configuration file.
+    public var scriptConfig: String?
 
     /// Creates metadata; the user defaults to `$USER`.
     public init(
@@ -88,9 +91,11 @@ public struct ExperimentMetadata: Codable, Sendable, Hashable {
         userScript: String? = nil,
         userArgs: [String] = [],
         startDirectory: String? = nil,
-        vcs: CodeVersion? = nil
+        vcs: CodeVersion? = nil,
+        scriptConfig: String? = nil
     ) {
         self.vcs = vcs
+        self.scriptConfig = scriptConfig
         self.user = user
         self.datetime = datetime
         self.orionVersion = orionVersion

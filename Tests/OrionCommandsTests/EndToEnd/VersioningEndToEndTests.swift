@@ -339,4 +339,36 @@ final class VersioningEndToEndTests: XCTestCase {
         let rerun = try await completed(sandbox, broken)
         XCTAssertEqual(rerun.count, 3, "a break carries nothing over: the grid runs again")
     }
+
+    /// A change of the script's configuration file, other than its priors, makes a child version.
+    func testScriptConfigurationFileChanges() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        let config = sandbox.directory + "/train.yaml"
+        func write(_ epochs: Int, prior: String = "uniform(0, 1)") throws {
+            try "epochs: \(epochs)\nlr: 'orion~\(prior)'\n".write(toFile: config, atomically: true, encoding: .utf8)
+        }
+        try write(1)
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "2", script, "--config", config])
+        try write(1, prior: "uniform(0, 2)")  // a prior: a space change, not a configuration change
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "1", script, "--config", config])
+        let prior = try await experiment(sandbox, "e", 2)
+        XCTAssertEqual(
+            prior.refers?.adapters,
+            [.dimensionPriorChange(name: "/lr", oldPrior: "uniform(0, 1)", newPrior: "uniform(0, 2)")]
+        )
+        try write(5, prior: "uniform(0, 2)")
+        try hunt(
+            sandbox,
+            [
+                "-n", "e", "--enable-evc", "--config-change-type", "noeffect", "--exp-max-trials", "1", script,
+                "--config", config,
+            ]
+        )
+        let child = try await experiment(sandbox, "e", 3)
+        XCTAssertEqual(child.refers?.adapters, [.scriptConfigChange(.noEffect)])
+        let carried = try await inherited(sandbox, child)
+        XCTAssertEqual(carried.count, 3, "v2's own trial and v1's two")
+    }
 }

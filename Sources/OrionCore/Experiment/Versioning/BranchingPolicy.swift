@@ -9,6 +9,9 @@ public struct BranchingPolicy: Sendable, Hashable {
     public var codeChangeType: ChangeType?
     /// How a command-line change affects results (`--cli-change-type`); `nil` means not given (`break`).
     public var commandLineChangeType: ChangeType?
+    /// How a change of the script's configuration file affects results (`--config-change-type`); `nil` means not
+    /// given (`break`).
+    public var configChangeType: ChangeType?
     /// Whether code changes are not conflicts at all (`--ignore-code-changes`).
     public var ignoreCodeChanges: Bool
     /// Script arguments whose changes are not conflicts (`--non-monitored-arguments a:b`), without dashes.
@@ -24,6 +27,7 @@ public struct BranchingPolicy: Sendable, Hashable {
     ///   - algorithmChange: `--algorithm-change`.
     ///   - codeChangeType: `--code-change-type`.
     ///   - commandLineChangeType: `--cli-change-type`.
+    ///   - configChangeType: `--config-change-type`.
     ///   - ignoreCodeChanges: `--ignore-code-changes`.
     ///   - nonMonitoredArguments: `--non-monitored-arguments`.
     ///   - manualResolution: `--manual-resolution`.
@@ -32,6 +36,7 @@ public struct BranchingPolicy: Sendable, Hashable {
         algorithmChange: Bool = false,
         codeChangeType: ChangeType? = nil,
         commandLineChangeType: ChangeType? = nil,
+        configChangeType: ChangeType? = nil,
         ignoreCodeChanges: Bool = false,
         nonMonitoredArguments: [String] = [],
         manualResolution: Bool = false
@@ -40,6 +45,7 @@ public struct BranchingPolicy: Sendable, Hashable {
         self.algorithmChange = algorithmChange
         self.codeChangeType = codeChangeType
         self.commandLineChangeType = commandLineChangeType
+        self.configChangeType = configChangeType
         self.ignoreCodeChanges = ignoreCodeChanges
         self.nonMonitoredArguments = nonMonitoredArguments
         self.manualResolution = manualResolution

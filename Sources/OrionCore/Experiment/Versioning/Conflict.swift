@@ -13,6 +13,8 @@ public enum Conflict: Sendable, Hashable {
     case code(old: CodeVersion?, new: CodeVersion?)
     /// The script or its non-prior arguments changed (each side as sorted `key value` items).
     case commandLine(old: [String], new: [String])
+    /// The values of the script's configuration file that are not priors changed (each side a digest).
+    case scriptConfig(old: String?, new: String?)
 
     /// What changed, in one phrase: `new dimension /z~uniform(0, 1)`.
     public var description: String {
@@ -29,6 +31,8 @@ public enum Conflict: Sendable, Hashable {
             "code changed from \(old?.shortDescription ?? "no repository") to \(new?.shortDescription ?? "no repository")"
         case .commandLine(let old, let new):
             "command line changed from '\(old.joined(separator: " "))' to '\(new.joined(separator: " "))'"
+        case .scriptConfig:
+            "the script's configuration file changed (values other than priors)"
         }
     }
 
@@ -49,6 +53,8 @@ public enum Conflict: Sendable, Hashable {
         case .commandLine:
             "add --cli-change-type noeffect|unsure|break, or --non-monitored-arguments NAME for an argument that does"
                 + " not matter"
+        case .scriptConfig:
+            "add --config-change-type noeffect|unsure|break"
         }
     }
 
@@ -63,14 +69,16 @@ public enum Conflict: Sendable, Hashable {
     /// Dimensions are compared by name and canonical prior string; the algorithm by name and options; the code by
     /// its ``CodeVersion`` (unless `policy.ignoreCodeChanges`, or the candidate's code version is unknown); the
     /// command line by ``CommandLineSignature`` (the script and the arguments that are not priors, minus
-    /// `policy.nonMonitoredArguments`), when both have one (a library client has none). A rename marker (`--old~>new`) is not a conflict of its own: the missing and
+    /// `policy.nonMonitoredArguments`), when both have one (a library client has none); the script's configuration
+    /// file by its digest without the priors, when the candidate has one. A rename marker (`--old~>new`) is not a conflict of its own: the missing and
     /// the new dimension are reported, and the resolution pairs them.
     ///
     /// - Parameters:
     ///   - parent: the stored experiment.
     ///   - candidate: the experiment as asked for now (its space, algorithm, command line and code version).
     ///   - policy: what to ignore.
-    /// - Returns: the conflicts, dimensions first (sorted by name), then algorithm, code and command line.
+    /// - Returns: the conflicts, dimensions first (sorted by name), then algorithm, code, command line and script
+    ///   configuration.
     public static func detect(parent: Experiment, candidate: Experiment, policy: BranchingPolicy) -> [Conflict] {
         var conflicts: [Conflict] = []
         let old = parent.space.priorStrings
@@ -95,6 +103,9 @@ public enum Conflict: Sendable, Hashable {
         let after = CommandLineSignature.items(of: candidate.metadata.userArgs, ignoring: ignored)
         if !candidate.metadata.userArgs.isEmpty, !parent.metadata.userArgs.isEmpty, before != after {
             conflicts.append(.commandLine(old: before, new: after))
+        }
+        if let config = candidate.metadata.scriptConfig, parent.metadata.scriptConfig != config {
+            conflicts.append(.scriptConfig(old: parent.metadata.scriptConfig, new: config))
         }
         return conflicts
     }

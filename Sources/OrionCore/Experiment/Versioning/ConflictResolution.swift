@@ -7,7 +7,7 @@ public enum ConflictResolution {
     /// without it do not carry over when it has none); a missing one is removed, parent trials carrying over when
     /// their value equals the value after `~-` or else the dimension's default; a changed prior keeps the parent
     /// trials inside the new prior; `--old~>new` renames; the algorithm change lets every trial through; code and
-    /// command-line changes take their change type (`break` when not given). With `policy.manualResolution`, a
+    /// command-line and script-configuration changes take their change type (`break` when not given). With `policy.manualResolution`, a
     /// conflict counts as resolved only when its marker or flag is given.
     ///
     /// - Parameters:
@@ -117,6 +117,12 @@ public enum ConflictResolution {
                     continue
                 }
                 others.append(.commandLineChange(policy.commandLineChangeType ?? .breaking))
+            case .scriptConfig:
+                guard !manual || policy.configChangeType != nil else {
+                    unresolved.append(conflict)
+                    continue
+                }
+                others.append(.scriptConfigChange(policy.configChangeType ?? .breaking))
             }
         }
         for name in markers.removals.keys.sorted() where candidate.space[name] != nil {

@@ -147,4 +147,39 @@ final class ConflictResolutionTests: XCTestCase {
             XCTAssertEqual((error as? BranchingError)?.code, .invalidMarker)
         }
     }
+
+    func testScriptConfigurationChangeTakesItsChangeType() throws {
+        var parent = try experiment(["/x": "uniform(0, 1)"])
+        parent.metadata.scriptConfig = "a"
+        var candidate = parent
+        candidate.metadata.scriptConfig = "b"
+        let conflicts = Conflict.detect(parent: parent, candidate: candidate, policy: BranchingPolicy())
+        XCTAssertEqual(conflicts, [.scriptConfig(old: "a", new: "b")])
+        XCTAssertEqual(
+            try ConflictResolution.adapters(
+                for: conflicts,
+                parent: parent,
+                candidate: candidate,
+                policy: BranchingPolicy()
+            ),
+            [.scriptConfigChange(.breaking)]
+        )
+        let unsure = BranchingPolicy(configChangeType: .unsure, manualResolution: true)
+        XCTAssertEqual(
+            try ConflictResolution.adapters(for: conflicts, parent: parent, candidate: candidate, policy: unsure),
+            [.scriptConfigChange(.unsure)]
+        )
+        XCTAssertThrowsError(
+            try ConflictResolution.adapters(
+                for: conflicts,
+                parent: parent,
+                candidate: candidate,
+                policy: BranchingPolicy(manualResolution: true)
+            )
+        ) { error in
+            XCTAssertTrue("\(error)".hasSuffix("add --config-change-type noeffect|unsure|break"), "\(error)")
+        }
+        candidate.metadata.scriptConfig = nil
+        XCTAssertEqual(Conflict.detect(parent: parent, candidate: candidate, policy: BranchingPolicy()), [])
+    }
 }
