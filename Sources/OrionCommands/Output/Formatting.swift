@@ -9,14 +9,21 @@ enum Formatting {
         return PythonFloat.repr(value)
     }
 
-    /// `2026-11-25 07:44:01.123456`, the way Python prints a datetime.
+    /// `2026-11-25 07:44:01.123456`, the way Python prints a datetime (to the microsecond, UTC).
     static func date(_ date: Date?) -> String {
         guard let date else { return "None" }
+        let seconds = date.timeIntervalSince1970
+        var whole = seconds.rounded(.down)
+        var micro = Int(((seconds - whole) * 1_000_000).rounded())
+        if micro == 1_000_000 {
+            whole += 1
+            micro = 0
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSSSSS"
-        return formatter.string(from: date)
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: Date(timeIntervalSince1970: whole)) + String(format: ".%06d", micro)
     }
 
     /// `0:01:02.500000`, the way Python prints a timedelta.
@@ -44,11 +51,16 @@ enum Formatting {
         return nil
     }
 
-    /// The `Stats` block of `orion hunt` and `orion info`.
-    static func stats(_ stats: ExperimentStats, experiment: Experiment) -> String {
-        guard stats.completed > 0 || stats.total > 0 else { return "Stats".underlined + "\nNo trials executed...\n" }
+    /// The `Stats` block of `orion hunt` and `orion info`, ending with a newline; `No trials executed...` until a
+    /// trial completed, as Oríon.
+    ///
+    /// - Parameters:
+    ///   - stats: the experiment's figures.
+    ///   - done: whether the experiment is done (`completed: True`): its budget reached or its space exhausted.
+    /// - Returns: the block's text.
+    static func stats(_ stats: ExperimentStats, done: Bool) -> String {
+        guard stats.completed > 0 else { return "Stats".underlined + "\nNo trials executed...\n" }
         var lines = ["Stats".underlined]
-        let done = stats.reachedMaxTrials
         lines.append("completed: \(done ? "True" : "False")")
         lines.append("trials completed: \(stats.completed)")
         if let best = stats.bestTrial {
@@ -63,5 +75,27 @@ enum Formatting {
         let end = stats.finishTime ?? Date()
         lines.append("elapsed_time: \(duration(end.timeIntervalSince(stats.startTime)))")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A mapping as Oríon's `orion info` prints one: `key: value` lines sorted by key, nested mappings indented by
+    /// four spaces under `key:`, values as Python's `str()`.
+    ///
+    /// - Parameters:
+    ///   - value: the mapping (anything else prints as one line).
+    ///   - depth: the nesting level.
+    /// - Returns: the lines, each ending with a newline.
+    static func dictionary(_ value: JSONValue, depth: Int = 0) -> String {
+        let indent = String(repeating: " ", count: 4 * depth)
+        guard case .object(let members) = value else { return indent + value.pythonString + "\n" }
+        return members.keys.sorted().map { key -> String in
+            guard let member = members[key] else { return "" }
+            if case .object = member { return indent + key + ":\n" + dictionary(member, depth: depth + 1) }
+            return indent + key + ": " + member.pythonString + "\n"
+        }.joined()
+    }
+
+    /// `name: value`, or `name:` with no value, and a newline.
+    static func field(_ name: String, _ value: String?) -> String {
+        value.map { "\(name): \($0)\n" } ?? "\(name):\n"
     }
 }

@@ -57,45 +57,58 @@ public enum Reports {
     }
 
     /// The counts by status with the best objective, from the experiment's summary (independent of the number of
-    /// trials).
+    /// trials), as Oríon's table: a `min <objective>` column only when a status has an objective.
     static func statusBlock(_ summary: ExperimentSummary) -> String {
         var text = summary.experiment.displayName.underlined + "\n"
         let counts = summary.countsByStatus.filter { $0.value > 0 }
-        guard !counts.isEmpty else { return text + "empty\n\n" }
-        let best = summary.bestTrial
-        let objective = summary.objectiveName ?? "objective"
-        let rows = counts.keys.sorted().map { status -> [String] in
-            let minimum = status == .completed ? best?.objective.map { Formatting.number($0) } : nil
-            return [status.rawValue, String(counts[status] ?? 0), minimum ?? ""]
+        guard !counts.isEmpty else { return text + "empty\n\n\n" }
+        let best = summary.bestTrial?.objective
+        let rows = counts.keys.sorted().map { status -> [Table.Cell] in
+            let minimum = status == .completed ? best.map(Table.Cell.number) : nil
+            return [.text(status.rawValue), .integer(counts[status] ?? 0)] + (minimum.map { [$0] } ?? [])
         }
-        text += Table(headers: ["status", "quantity", "min \(objective)"], rows: rows).render()
-        return text + "\n\n"
+        let headers = ["status", "quantity"] + (best == nil ? [] : ["min \(summary.objectiveName ?? "objective")"])
+        text += Table(headers: headers, rows: rows).render()
+        return text + "\n\n\n"
     }
 
     static func statusBlock(experiment: Experiment, trials: [Trial], all: Bool) -> String {
         var text = experiment.displayName.underlined + "\n"
-        guard !trials.isEmpty else { return text + "empty\n\n" }
+        if all, trials.isEmpty {
+            // Oríon's `--all` shows an empty experiment as a table with one `empty` row.
+            let table = Table(
+                headers: ["id", "status", "best objective"],
+                rows: [[.text("empty"), .missing, .missing]]
+            )
+            return text + table.render() + "\n\n\n"
+        }
+        guard !trials.isEmpty else { return text + "empty\n\n\n" }
         let objective = Formatting.objectiveName(trials) ?? "objective"
         if all {
-            // Trials suggested from another one (a promotion, a PBT child) show it; other experiments look as in Oríon.
+            // As Oríon: sorted by status (stable), `min <objective>` once a trial has an objective. Trials suggested
+            // from another one (a promotion, a PBT child) show it; other experiments look as in Oríon.
+            let sorted = trials.enumerated().sorted { ($0.element.status, $0.offset) < ($1.element.status, $1.offset) }
+                .map(\.element)
             let lineage = trials.contains { $0.parent != nil }
-            let rows = trials.map { trial in
-                [trial.id, trial.status.rawValue, trial.objective.map { Formatting.number($0) } ?? ""]
-                    + (lineage ? [trial.parent ?? ""] : [])
+            let rows = sorted.map { trial -> [Table.Cell] in
+                [.text(trial.id), .text(trial.status.rawValue), trial.objective.map(Table.Cell.number) ?? .missing]
+                    + (lineage ? [trial.parent.map(Table.Cell.text) ?? .missing] : [])
             }
-            let headers = ["id", "status", "min \(objective)"] + (lineage ? ["parent"] : [])
+            let named = trials.contains { $0.objective != nil }
+            let headers = ["id", "status", named ? "min \(objective)" : "best objective"] + (lineage ? ["parent"] : [])
             text += Table(headers: headers, rows: rows).render()
         } else {
             var byStatus: [TrialStatus: [Trial]] = [:]
             for trial in trials { byStatus[trial.status, default: []].append(trial) }
-            let rows = byStatus.keys.sorted().map { status -> [String] in
+            let rows = byStatus.keys.sorted().map { status -> [Table.Cell] in
                 let group = byStatus[status] ?? []
                 let best = group.compactMap(\.objective).filter { !$0.isNaN }.min()
-                return [status.rawValue, String(group.count), best.map { Formatting.number($0) } ?? ""]
+                return [.text(status.rawValue), .integer(group.count)] + (best.map { [.number($0)] } ?? [])
             }
-            text += Table(headers: ["status", "quantity", "min \(objective)"], rows: rows).render()
+            let headers = ["status", "quantity"] + (rows.contains { $0.count > 2 } ? ["min \(objective)"] : [])
+            text += Table(headers: headers, rows: rows).render()
         }
-        return text + "\n\n"
+        return text + "\n\n\n"
     }
 
     /// `orion info`: identification, command line, configuration, algorithm, space, metadata and stats.
@@ -112,47 +125,64 @@ public enum Reports {
         return info(summary, lineage: lineage)
     }
 
+    /// The `VCS:` lines of `orion info`: the script's git state under Oríon's keys, nested by four spaces (nothing
+    /// when it was not recorded).
+    static func vcs(_ version: CodeVersion?) -> String {
+        guard let version else { return "" }
+        var members: [String: JSONValue] = [
+            "type": .string(version.type), "is_dirty": .bool(version.isDirty), "HEAD_sha": .string(version.headSHA),
+        ]
+        members["active_branch"] = version.activeBranch.map(JSONValue.string) ?? .null
+        members["diff_sha"] = version.diffSHA.map(JSONValue.string) ?? .null
+        return Formatting.dictionary(.object(members), depth: 1)
+    }
+
     /// Oríon's `Parent experiment` section: the root and the parent (empty for a root) and the adapters.
     static func parentSection(_ experiment: Experiment, lineage: (root: String, parent: String)?) -> String {
-        var text = "Parent experiment".underlined + "\nroot: \(lineage?.root ?? "")\nparent: \(lineage?.parent ?? "")"
+        // `root:` with nothing after it for a root, as Oríon prints it.
+        var text =
+            "Parent experiment".underlined + "\n" + Formatting.field("root", lineage?.root)
+            + Formatting.field("parent", lineage?.parent)
         let adapters = experiment.refers?.adapters ?? []
-        text += "\nadapter:" + adapters.map { "\n  \($0.description)" }.joined()
+        text += "adapter:" + adapters.map { "\n  \($0.description)" }.joined()
         return text + "\n"
     }
 
-    /// The text of `orion info` for a summary.
+    /// The text of `orion info` for a summary, laid out as Oríon's: sections `Identification`, `Commandline`,
+    /// `Config`, `Algorithm`, `Space`, `Meta-data`, `Parent experiment` and `Stats`, each followed by two blank
+    /// lines.
+    ///
+    /// - Parameters:
+    ///   - summary: the experiment's summary.
+    ///   - lineage: the root and the parent of a child version (experiment version control), `nil` for a root.
+    /// - Returns: the text, ending with two blank lines.
     static func info(_ summary: ExperimentSummary, lineage: (root: String, parent: String)? = nil) -> String {
         let experiment = summary.experiment
         var sections: [String] = []
         sections.append(
             "Identification".underlined + "\nname: \(experiment.name)\nversion: \(experiment.version)"
-                + "\nuser: \(experiment.metadata.user)\nid: \(experiment.id)\n"
+                + "\nuser: \(experiment.metadata.user)\n"
         )
-        sections.append("Commandline".underlined + "\n" + experiment.metadata.userArgs.joined(separator: " ") + "\n")
+        // Oríon prints nothing, not even the title, for an experiment made without a command line.
+        let commandLine = experiment.metadata.userArgs.joined(separator: " ")
+        sections.append(commandLine.isEmpty ? "" : "Commandline".underlined + "\n" + commandLine + "\n")
         sections.append(
             "Config".underlined + "\nmax trials: \(experiment.maxTrials.map(String.init) ?? "inf")"
                 + "\nmax broken: \(experiment.maxBroken)"
                 + "\nworking dir: \(experiment.workingDir ?? "")\n"
         )
-        var algorithm = "Algorithm".underlined + "\n\(experiment.algorithm.name):"
-        for key in experiment.algorithm.options.keys.sorted() {
-            algorithm += "\n  \(key): \(experiment.algorithm.options[key].map { $0.pythonString } ?? "None")"
-        }
-        sections.append(algorithm + "\n")
-        let space = experiment.space.dimensions.map { "\($0.name): \($0.priorString)" }
-        sections.append("Space".underlined + "\n" + space.joined(separator: "\n") + "\n")
+        let algorithm = JSONValue.object([experiment.algorithm.name: .object(experiment.algorithm.options)])
+        sections.append("Algorithm".underlined + "\n" + Formatting.dictionary(algorithm))
+        let space = experiment.space.dimensions.map { "\($0.name): \($0.priorString)\n" }.joined()
+        sections.append("Space".underlined + "\n" + space)
         sections.append(
             "Meta-data".underlined + "\nuser: \(experiment.metadata.user)"
                 + "\ndatetime: \(Formatting.date(experiment.metadata.datetime))"
                 + "\norion version: \(experiment.metadata.orionVersion)"
-                + "\nuser script: \(experiment.metadata.userScript ?? "")\n"
+                + "\nVCS:\n" + vcs(experiment.metadata.vcs) + "\n"
         )
         sections.append(parentSection(experiment, lineage: lineage))
-        var counts = "trials by status:"
-        for status in summary.countsByStatus.keys.sorted() {
-            counts += "\n  \(status.rawValue): \(summary.countsByStatus[status] ?? 0)"
-        }
-        sections.append(Formatting.stats(summary.stats, experiment: experiment) + counts + "\n")
-        return sections.joined(separator: "\n")
+        sections.append(Formatting.stats(summary.stats, done: summary.stats.reachedMaxTrials))
+        return sections.map { $0 + "\n\n" }.joined()
     }
 }

@@ -25,9 +25,8 @@ struct HuntSession {
 
     private func run(in context: CommandContext) async throws {
         let configuration = context.configuration
-        guard let name = configuration.experiment.name else {
-            throw UsageError("an experiment name is required: orion hunt -n NAME ./script.py ...")
-        }
+        // An unknown option swallows what follows it (`orion hunt --bogus -n x ./script.py`): say so before
+        // complaining about a missing name.
         var arguments = userArguments
         if arguments.first == "--" {
             arguments.removeFirst()
@@ -35,6 +34,9 @@ struct HuntSession {
             throw UsageError(
                 "unknown option '\(first)' for orion hunt (see orion hunt --help); the script comes after the options"
             )
+        }
+        guard let name = configuration.experiment.name else {
+            throw UsageError("an experiment name is required: orion hunt -n NAME ./script.py ...")
         }
         if arguments.isEmpty {
             // Resume with the stored command line, as Oríon does for `orion hunt -n NAME`.
@@ -96,7 +98,11 @@ struct HuntSession {
             return
         }
 
-        let reporter = ProgressReporter(experiment: experiment, interactive: isatty(1) == 1)
+        let reporter = ProgressReporter(
+            experiment: experiment,
+            interactive: isatty(2) == 1,
+            outputIsTerminal: isatty(1) == 1
+        )
         await reporter.start(storage: context.storage)
         let signals = SignalForwarder { force in runner.interrupt(force: force) }
         let ticker = reporter.startTicking()
@@ -123,6 +129,7 @@ struct HuntSession {
                     interruptCode: configuration.worker.interruptSignalCode,
                     trialTimeout: configuration.worker.trialTimeout,
                     pythonClient: usesPythonClient,
+                    echo: reporter.echo,
                     configuration: workerConfiguration,
                     onEvent: { reporter.handle($0) }
                 )
@@ -237,38 +244,19 @@ struct HuntSession {
 
     private func printSummary(_ outcome: HuntOutcome) throws {
         let report = outcome.report
-        let experiment = outcome.summary.experiment
-        let stats = outcome.summary.stats
-        var lines: [String] = []
         for unsaved in report.unsavedResults {
             StandardStream.emit("Warning: \(unsaved)\n", to: 2)
         }
-        switch report.stopReason {
-        case .interrupted:
+        if report.stopReason == .interrupted {
             print("Orion is interrupted.")
             throw ExitCode(130)
-        case .workerMaxBroken:
-            lines.append("Worker has reached broken trials threshold")
-        case .experimentBroken:
-            lines.append("Trials failed too many times")
-        case .experimentDone:
-            lines.append("Search finished successfully")
-        case .workerMaxTrials, .idle:
-            break
         }
-        lines.append("Stopped: \(report.stopReason).")
-        lines.append("")
-        lines.append(Formatting.stats(stats, experiment: experiment))
-        lines.append("Hints / Info".underlined)
-        lines.append("orion info --name \(experiment.name) --version \(experiment.version)")
-        if report.stopReason != .experimentDone {
-            lines.append("")
-            lines.append("Status".underlined)
-            lines.append("orion status --name \(experiment.name) --version \(experiment.version)")
-            lines.append("orion status --name \(experiment.name) --version \(experiment.version) --all")
-        }
-        print(lines.joined(separator: "\n"))
+        // Why the hunt stopped is ours (Oríon does not say): on stderr, so that stdout is Oríon's text.
+        StandardStream.emit("Stopped: \(report.stopReason).\n", to: 2)
+        print(Self.summaryText(outcome), terminator: "")
         if outcome.isFailure {
+            let stats = outcome.summary.stats
+            let experiment = outcome.summary.experiment
             let reason = report.lastFailure.map { ": last failure: \($0)" } ?? ""
             StandardStream.emit(
                 "Error: \(stats.broken) trials broke\(reason); see `orion status -n \(experiment.name) --all`"
@@ -277,5 +265,32 @@ struct HuntSession {
             )
             throw ExitCode(1)
         }
+    }
+
+    /// What `orion hunt` prints on stdout at the end, as Oríon's `hunt`: the outcome's first line (`Search finished
+    /// successfully`, or why the workers stopped), the `Stats` block, the `Hints` with the `orion info` command and,
+    /// when the experiment is not done, the `orion status` commands.
+    static func summaryText(_ outcome: HuntOutcome) -> String {
+        let experiment = outcome.summary.experiment
+        let stats = outcome.summary.stats
+        let done = outcome.report.stopReason == .experimentDone || stats.reachedMaxTrials
+        let which = "--name \(experiment.name) --version \(experiment.version)"
+        var text = ""
+        switch outcome.report.stopReason {
+        case .workerMaxBroken: text += "Worker has reached broken trials threshold\n"
+        case .experimentBroken: text += "Trials failed too many times\n"
+        case .experimentDone: text += "Search finished successfully\n"
+        case .workerMaxTrials, .idle, .interrupted: break
+        }
+        text += "\n" + Formatting.stats(stats, done: done) + "\n\n"
+        text += "Hints\n=====\n\nInfo\n----\n\nTo get more information on the experiment, run the command\n\n"
+        text += "orion info \(which)\n\n\n"
+        if !done {
+            text += "Status\n------\n\nTo get the status of the trials, run the command\n\n"
+            text += "orion status \(which)\n\n\n"
+            text += "For a detailed view with status of each trial listed, use the argument `--all`\n\n"
+            text += "orion status \(which) --all\n\n\n"
+        }
+        return text
     }
 }

@@ -9,8 +9,9 @@ import Synchronization
     import Darwin
 #endif
 
-/// Shows a hunt's progress: a live line (done/total, broken, best so far, elapsed, ETA) on a terminal, one log
-/// line per finished trial otherwise.
+/// Shows a hunt's progress on stderr, so that stdout is what Oríon prints: on a terminal, one live line (done/total,
+/// broken, best so far at 6 significant digits, elapsed, ETA) kept below the scripts' output, cleared and redrawn
+/// around each of their writes as tqdm and cargo do; off a terminal, one log line per finished trial.
 final class ProgressReporter: Sendable {
     private struct State {
         var completed = 0
@@ -23,10 +24,26 @@ final class ProgressReporter: Sendable {
     private let experiment: Experiment
     private let interactive: Bool
     private let state = Mutex(State())
+    private let line: PinnedLine
 
-    init(experiment: Experiment, interactive: Bool) {
+    /// Creates a reporter.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment being hunted.
+    ///   - interactive: whether stderr is a terminal (a live line) or not (log lines).
+    ///   - outputIsTerminal: whether stdout is the same terminal (the scripts' stdout then also moves the line).
+    init(experiment: Experiment, interactive: Bool, outputIsTerminal: Bool = false) {
         self.experiment = experiment
         self.interactive = interactive
+        self.line = PinnedLine(terminalStreams: interactive ? (outputIsTerminal ? [1, 2] : [2]) : [])
+    }
+
+    /// Where the scripts' output goes: through the pinned line on a terminal (cleared before, redrawn after each
+    /// complete line), unchanged otherwise.
+    var echo: OutputEcho {
+        guard interactive else { return .standard }
+        let line = self.line
+        return OutputEcho { stream, bytes in line.write(stream, bytes) }
     }
 
     /// Starts the counts of a resumed experiment where they were, from its summary (without reading every trial).
@@ -44,7 +61,7 @@ final class ProgressReporter: Sendable {
 
     func handle(_ event: WorkerEvent) {
         guard case .finished(let trial) = event else { return }
-        let line = state.withLock { state -> String in
+        let text = state.withLock { state -> String in
             switch trial.status {
             case .completed:
                 state.completed += 1
@@ -55,20 +72,23 @@ final class ProgressReporter: Sendable {
             }
             return interactive ? progressLine(state) : logLine(trial, state)
         }
-        // Written unbuffered, so that it interleaves correctly with the scripts' own output.
-        StandardStream.emit(interactive ? "\r\u{1B}[K" + line : line + "\n")
+        if interactive {
+            line.draw(text)
+        } else {
+            StandardStream.emit(text + "\n", to: 2)
+        }
     }
 
     /// Redraws the live line (elapsed time and ETA move while long trials run); does nothing off a terminal.
     func redraw() {
         guard interactive else { return }
-        let line = state.withLock { progressLine($0) }
-        StandardStream.emit("\r\u{1B}[K" + line)
+        line.draw(state.withLock { progressLine($0) })
     }
 
-    /// Redraws the live line every second until `finish()`.
+    /// Draws the live line now, then redraws it every second until `finish()`.
     func startTicking() -> Task<Void, Never>? {
         guard interactive else { return nil }
+        redraw()
         return Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
@@ -77,8 +97,9 @@ final class ProgressReporter: Sendable {
         }
     }
 
+    /// Clears the live line, so that what follows starts on a clean line.
     func finish() {
-        if interactive { StandardStream.emit("\n") }
+        if interactive { line.clear() }
     }
 
     private func progressLine(_ state: State) -> String {
@@ -86,7 +107,7 @@ final class ProgressReporter: Sendable {
         let total = experiment.maxTrials.map(String.init) ?? "∞"
         var parts = ["[\(state.completed)/\(total)]"]
         if state.broken > 0 { parts.append("broken \(state.broken)") }
-        if let best = state.best { parts.append("best \(Formatting.number(best))") }
+        if let best = state.best { parts.append("best \(String(format: "%g", best))") }
         parts.append("elapsed \(Formatting.shortDuration(elapsed))")
         if let maxTrials = experiment.maxTrials, state.completedThisRun > 0 {
             let remaining = Double(max(0, maxTrials - state.completed))
@@ -108,6 +129,78 @@ final class ProgressReporter: Sendable {
         default:
             return "trial \(trial.id.prefix(8)) \(trial.status.rawValue) (\(params))"
         }
+    }
+}
+
+/// One status line kept at the bottom of a terminal, below output that other writers add: before each write to
+/// the terminal the line is erased, after a write that ends a line it is drawn again (cargo's and tqdm's way).
+///
+/// While a write left a line unfinished (a script's own `\r` progress bar, a prompt), the line waits for the next
+/// newline rather than glue itself to that text.
+final class PinnedLine: Sendable {
+    private struct State {
+        var text = ""
+        var drawn = false
+        var atLineStart = true
+    }
+
+    private let state = Mutex(State())
+    private let terminalStreams: Set<Int32>
+    private let descriptor: Int32
+
+    /// Creates a line.
+    ///
+    /// - Parameters:
+    ///   - terminalStreams: the descriptors that write to the terminal the line is on (stderr, and stdout when it
+    ///     is the same terminal).
+    ///   - descriptor: where the line is written (stderr).
+    init(terminalStreams: Set<Int32>, descriptor: Int32 = 2) {
+        self.terminalStreams = terminalStreams
+        self.descriptor = descriptor
+    }
+
+    /// Shows `text` as the line (now, or after the current unfinished line of output).
+    func draw(_ text: String) {
+        state.withLock { state in
+            state.text = text
+            guard state.atLineStart else { return }
+            emit("\r\u{1B}[K" + text)
+            state.drawn = true
+        }
+    }
+
+    /// Erases the line and stops showing it.
+    func clear() {
+        state.withLock { state in
+            if state.drawn { emit("\r\u{1B}[K") }
+            state.drawn = false
+            state.text = ""
+        }
+    }
+
+    /// Writes a script's output to `stream` around the line.
+    ///
+    /// - Returns: `false` when `stream` can no longer be written.
+    func write(_ stream: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        state.withLock { state in
+            guard terminalStreams.contains(stream) else { return OutputEcho.writeAll(stream, bytes) }
+            if state.drawn {
+                emit("\r\u{1B}[K")
+                state.drawn = false
+            }
+            let written = OutputEcho.writeAll(stream, bytes)
+            if let last = bytes.last { state.atLineStart = last == UInt8(ascii: "\n") }
+            if state.atLineStart, !state.text.isEmpty {
+                emit(state.text)
+                state.drawn = true
+            }
+            return written
+        }
+    }
+
+    /// Writes `text` where the line is.
+    private func emit(_ text: String) {
+        Array(text.utf8).withUnsafeBytes { _ = OutputEcho.writeAll(descriptor, $0) }
     }
 }
 

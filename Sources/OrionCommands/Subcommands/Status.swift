@@ -13,8 +13,19 @@ struct Status: AsyncParsableCommand {
     @Flag(name: [.customShort("a"), .long], help: "List every trial with its status and objective.")
     var all = false
 
+    @Flag(name: [.customShort("C"), .long], help: "Count the trials of an experiment's child versions with it.")
+    var collapse = false
+
+    @Flag(name: [.customShort("e"), .customLong("expand-versions")], help: "Show each version of an experiment.")
+    var expandVersions = false
+
     func run() async throws {
         try await CommandRunner.run(verbose: options.verbose) {
+            if options.version != nil, collapse || expandVersions {
+                throw UsageError(
+                    "--collapse and --expand-versions show every version of an experiment: leave out --version"
+                )
+            }
             let context = try CommandContext(options: options)
             let name = options.name ?? context.configuration.experiment.name
             // A named experiment that does not exist is an error, as with `orion info` (exit 1, one line); with no

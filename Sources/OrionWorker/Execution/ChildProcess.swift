@@ -170,14 +170,16 @@ final class ChildProcess: Sendable {
     /// pipes are closed. When the child was asked to stop, what is left of its process group gets SIGTERM, and
     /// SIGKILL at the end of the grace period. Blocks the calling thread: call it from a dedicated thread, not from
     /// Swift concurrency's pool.
-    func run(stdoutFile: Int32, stderrFile: Int32, echo: Bool, limits: Limits, tailLimit: Int = 4096) -> Termination {
+    func run(stdoutFile: Int32, stderrFile: Int32, echo: OutputEcho?, limits: Limits, tailLimit: Int = 4096)
+        -> Termination
+    {
         let started = ContinuousClock.now
         var tail: [UInt8] = []
         var fds = [
             pollfd(fd: stdoutRead, events: Int16(POLLIN), revents: 0),
             pollfd(fd: stderrRead, events: Int16(POLLIN), revents: 0),
         ]
-        var echoing = [echo, echo]
+        var echoing = [echo != nil, echo != nil]
         var buffer = [UInt8](repeating: 0, count: 65536)
         var status: Int32?
         var exitedAt: ContinuousClock.Instant?
@@ -220,7 +222,12 @@ final class ChildProcess: Sendable {
                     guard let base = raw.baseAddress else { return }
                     Self.writeAll(index == 1 ? stderrFile : stdoutFile, base, count)
                     // A closed terminal or pipe (`orion hunt ... | head`, an ssh disconnect) stops the echo only.
-                    if echoing[index] { echoing[index] = Self.writeAll(index == 1 ? 2 : 1, base, count) }
+                    if echoing[index], let echo {
+                        echoing[index] = echo.write(
+                            index == 1 ? 2 : 1,
+                            UnsafeRawBufferPointer(start: base, count: count)
+                        )
+                    }
                 }
                 if index == 1 {
                     tail.append(contentsOf: buffer[0..<count])

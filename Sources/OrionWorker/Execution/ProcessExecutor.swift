@@ -25,7 +25,7 @@ public final class ProcessExecutor: TrialExecutor {
     private let command: UserCommand
     private let baseEnvironment: [String: String]
     private let interruptCode: Int32
-    private let echoOutput: Bool
+    private let echo: OutputEcho?
     private let trialTimeout: Duration?
     private let terminationGrace: Duration
     private let running = Mutex(Running())
@@ -37,6 +37,7 @@ public final class ProcessExecutor: TrialExecutor {
     ///   - environment: the environment the children inherit (this process's, by default).
     ///   - interruptCode: the exit code by which a script says "I was interrupted" (Oríon's 130).
     ///   - echoOutput: whether the children's stdout and stderr are also copied to this process's.
+    ///   - echo: where they are copied (this process's stdout and stderr by default).
     ///   - trialTimeout: the longest a trial may run (`worker.trial_timeout`); past it, the script's process group
     ///     is terminated and the trial is broken. `nil`: no limit.
     ///   - terminationGrace: how long a stopped script's process group has between SIGINT/SIGTERM and SIGKILL.
@@ -45,13 +46,14 @@ public final class ProcessExecutor: TrialExecutor {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         interruptCode: Int32 = 130,
         echoOutput: Bool = true,
+        echo: OutputEcho = .standard,
         trialTimeout: Duration? = nil,
         terminationGrace: Duration = .seconds(10)
     ) {
         self.command = command
         self.baseEnvironment = environment
         self.interruptCode = interruptCode
-        self.echoOutput = echoOutput
+        self.echo = echoOutput ? echo : nil
         self.trialTimeout = trialTimeout
         self.terminationGrace = terminationGrace
     }
@@ -168,7 +170,7 @@ public final class ProcessExecutor: TrialExecutor {
         if interrupted { child.requestStop(signal: SIGINT) }
         cancellation.attach(child)
 
-        let echo = echoOutput
+        let echo = echo
         let limits = ChildProcess.Limits(timeout: trialTimeout, grace: terminationGrace)
         let termination = await withCheckedContinuation {
             (continuation: CheckedContinuation<ChildProcess.Termination, Never>) in

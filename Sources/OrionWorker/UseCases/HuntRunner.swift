@@ -118,6 +118,7 @@ public final class HuntRunner: Sendable {
     ///   - echoOutput: whether the scripts' output also goes to this process's stdout and stderr.
     ///   - pythonClient: whether the trials get swift-orion's light `orion.client` (``PythonClient``, installed under
     ///     `$TMPDIR/orion-$USER`) at the end of their `PYTHONPATH`.
+    ///   - echo: where it goes (this process's stdout and stderr by default).
     ///   - configuration: concurrency, limits and timings.
     ///   - onEvent: called for each produced, started and finished trial (from any thread).
     /// - Returns: why the worker stopped, what it did, and the experiment's summary.
@@ -130,6 +131,7 @@ public final class HuntRunner: Sendable {
         trialTimeout: Duration? = nil,
         echoOutput: Bool = true,
         pythonClient: Bool = true,
+        echo: OutputEcho = .standard,
         configuration: WorkerConfiguration = WorkerConfiguration(),
         onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
     ) async throws -> HuntOutcome {
@@ -152,6 +154,7 @@ public final class HuntRunner: Sendable {
             environment: trialEnvironment,
             interruptCode: interruptCode,
             echoOutput: echoOutput,
+            echo: echo,
             trialTimeout: trialTimeout
         )
         return try await run(experiment, executor: executor, configuration: configuration, onEvent: onEvent)

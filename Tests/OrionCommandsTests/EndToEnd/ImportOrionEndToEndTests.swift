@@ -81,7 +81,7 @@ final class ImportOrionEndToEndTests: XCTestCase {
         XCTAssertEqual(status.status, 0, status.stderr)
         XCTAssertTrue(status.stdout.hasPrefix("from-orion-v1\n=============\n"), status.stdout)
         XCTAssertTrue(status.stdout.contains("broken"), status.stdout)
-        XCTAssertTrue(status.stdout.contains("completed         3"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("completed           3"), status.stdout)
         XCTAssertTrue(status.stdout.contains(String(format: "%g", best)), status.stdout)
 
         let info = try sandbox.run(["info", "-n", "from-orion"])
@@ -90,7 +90,7 @@ final class ImportOrionEndToEndTests: XCTestCase {
             info.stdout.contains("Space\n=====\nopt: choices(['adam', 'sgd'])\nx: uniform(-5, 5)\n"),
             info.stdout
         )
-        XCTAssertTrue(info.stdout.contains("Algorithm\n=========\nrandom:\n  seed: 7\n"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("Algorithm\n=========\nrandom:\n    seed: 7\n"), info.stdout)
         XCTAssertTrue(info.stdout.contains("trials completed: 3\n"), info.stdout)
         XCTAssertTrue(info.stdout.contains("  evaluation: \(PythonFloat.repr(best))\n"), info.stdout)
         XCTAssertTrue(info.stdout.contains("orion version: 0.2.7\n"), info.stdout)

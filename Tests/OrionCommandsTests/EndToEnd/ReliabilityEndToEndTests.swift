@@ -131,7 +131,7 @@ final class ReliabilityEndToEndTests: XCTestCase {
         let output = try sandbox.run(["hunt", "-n", "resumed"], timeout: 40)
         XCTAssertEqual(output.status, 0, output.stderr)
         XCTAssertLessThan(Date().timeIntervalSince(start), 30, "the dead worker's trial was not waited for")
-        XCTAssertTrue(output.stdout.contains("Stopped: the experiment is done"), output.stdout)
+        XCTAssertTrue(output.stderr.contains("Stopped: the experiment is done"), output.stderr)
         let trials = try await sandbox.trials(of: "resumed")
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 3)
         XCTAssertEqual(trials.count, 3)

@@ -120,7 +120,7 @@ final class ReportsTests: XCTestCase {
         XCTAssertEqual(lines[2].split(separator: " ").map(String.init), ["id", "status", "min", "objective", "parent"])
         for trial in trials {
             let row = try XCTUnwrap(lines.first { $0.hasPrefix(trial.id) }, report)
-            let objective = trial.objective.map { JSONValue.double($0).pythonString }
+            let objective = trial.objective.map { String(format: "%g", $0) }
             XCTAssertEqual(row.split(separator: " ").last.map(String.init), trial.parent ?? objective, row)
         }
     }

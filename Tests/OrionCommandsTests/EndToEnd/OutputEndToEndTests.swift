@@ -1,0 +1,234 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// What `orion hunt`, `status` and `info` print, compared line by line with the text Oríon 0.2.7 prints (observed
+/// in a real run); only dates, durations and ids, which differ from run to run, are matched by pattern.
+final class OutputEndToEndTests: XCTestCase {
+    private let date = #"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}"#
+
+    /// Compares `actual` with `expected` line by line; an expected line `~<regex>` matches by pattern.
+    private func assertLines(_ actual: String, _ expected: String, file: StaticString = #filePath, line: UInt = #line) {
+        let got = actual.components(separatedBy: "\n")
+        let want = expected.components(separatedBy: "\n")
+        XCTAssertEqual(got.count, want.count, "line count differs:\n\(actual)", file: file, line: line)
+        for (index, (text, pattern)) in zip(got, want).enumerated() {
+            if pattern.hasPrefix("~") {
+                let regex = "^" + pattern.dropFirst() + "$"
+                XCTAssertNotNil(
+                    text.range(of: regex, options: .regularExpression),
+                    "line \(index + 1): '\(text)' does not match \(regex)\n\(actual)",
+                    file: file,
+                    line: line
+                )
+            } else {
+                XCTAssertEqual(text, pattern, "line \(index + 1)\n\(actual)", file: file, line: line)
+            }
+        }
+    }
+
+    private func best(_ trials: [Trial]) throws -> Trial {
+        try XCTUnwrap(trials.filter { $0.status == .completed }.min { ($0.objective ?? 0) < ($1.objective ?? 0) })
+    }
+
+    func testHuntStatusAndInfoPrintOrionsText() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        let hunt = try sandbox.run(["hunt", "-n", "golden", "--exp-max-trials", "3", script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        let trials = try await sandbox.trials(of: "golden")
+        let top = try best(trials)
+        let value = try XCTUnwrap(top.objective)
+        assertLines(
+            hunt.stdout,
+            """
+            Search finished successfully
+
+            Stats
+            =====
+            completed: True
+            trials completed: 3
+            best trial:
+              id: \(top.id)
+              evaluation: \(PythonFloat.repr(value))
+              params:
+                /x: \(PythonFloat.repr(value))
+            ~start time: \(date)
+            ~finish time: \(date)
+            ~elapsed_time: \\d+:\\d\\d:\\d\\d\\.\\d{6}
+
+
+            Hints
+            =====
+
+            Info
+            ----
+
+            To get more information on the experiment, run the command
+
+            orion info --name golden --version 1
+
+
+
+            """
+        )
+        // Progress goes to stderr, one line per trial off a terminal, so that stdout is Oríon's text.
+        XCTAssertTrue(hunt.stderr.contains("[3/3] trial "), hunt.stderr)
+        XCTAssertFalse(hunt.stdout.contains("[1/3]"), hunt.stdout)
+
+        // tabulate's layout: the column as wide as its header plus two or its widest value, 6 significant digits.
+        let status = try sandbox.run(["status"])
+        let minimum = String(format: "%g", value)
+        let width = max("min o".count + 2, minimum.count)
+        XCTAssertEqual(
+            status.stdout,
+            "golden-v1\n=========\n"
+                + "status       quantity  \(String(repeating: " ", count: width - 5))min o\n"
+                + "---------  ----------  \(String(repeating: "-", count: width))\n"
+                + "completed           3  \(String(repeating: " ", count: width - minimum.count))\(minimum)\n\n\n"
+        )
+
+        let info = try sandbox.run(["info", "-n", "golden"])
+        assertLines(
+            info.stdout,
+            """
+            Identification
+            ==============
+            name: golden
+            version: 1
+            ~user: .*
+
+
+            Commandline
+            ===========
+            \(script) -x~uniform(0, 1)
+
+
+            Config
+            ======
+            max trials: 3
+            max broken: 3
+            working dir: 
+
+
+            Algorithm
+            =========
+            random:
+                seed: None
+
+
+            Space
+            =====
+            /x: uniform(0, 1)
+
+
+            Meta-data
+            =========
+            ~user: .*
+            ~datetime: \(date)
+            orion version: \(OrionVersion.current)
+            VCS:
+
+
+
+            Parent experiment
+            =================
+            root:
+            parent:
+            adapter:
+
+
+            Stats
+            =====
+            completed: True
+            trials completed: 3
+            best trial:
+              id: \(top.id)
+              evaluation: \(PythonFloat.repr(value))
+              params:
+                /x: \(PythonFloat.repr(value))
+            ~start time: \(date)
+            ~finish time: \(date)
+            ~elapsed_time: \\d+:\\d\\d:\\d\\d\\.\\d{6}
+
+
+
+            """
+        )
+    }
+
+    func testAHuntThatStopsBeforeTheEndShowsTheStatusHints() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let hunt = try sandbox.run([
+            "hunt", "-n", "part", "--exp-max-trials", "5", "--worker-max-trials", "1", try Compat.script("noop.sh"),
+            "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        XCTAssertTrue(hunt.stdout.hasPrefix("\nStats\n=====\ncompleted: False\ntrials completed: 1\n"), hunt.stdout)
+        XCTAssertTrue(
+            hunt.stdout.hasSuffix(
+                """
+                orion info --name part --version 1
+
+
+                Status
+                ------
+
+                To get the status of the trials, run the command
+
+                orion status --name part --version 1
+
+
+                For a detailed view with status of each trial listed, use the argument `--all`
+
+                orion status --name part --version 1 --all
+
+
+
+                """
+            ),
+            hunt.stdout
+        )
+    }
+
+    func testNoCompletedTrialAndAnExhaustedSpace() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let failing = try sandbox.script("fail.sh", "#!/bin/sh\nexit 1\n")
+        let broken = try sandbox.run([
+            "hunt", "-n", "broken", "--exp-max-trials", "5", "--worker-max-broken", "1", failing, "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(broken.status, 1)
+        XCTAssertTrue(
+            broken.stdout.hasPrefix(
+                "Worker has reached broken trials threshold\n\nStats\n=====\nNo trials executed...\n\n\nHints\n"
+            ),
+            broken.stdout
+        )
+
+        let grid = try sandbox.run([
+            "hunt", "-n", "grid", "--exp-max-trials", "10", try Compat.script("noop.sh"), "-x~choices([1, 2])",
+        ])
+        XCTAssertEqual(grid.status, 0, grid.stderr)
+        XCTAssertTrue(
+            grid.stdout.hasPrefix(
+                "Search finished successfully\n\nStats\n=====\ncompleted: True\ntrials completed: 2\n"
+            ),
+            grid.stdout
+        )
+        XCTAssertFalse(grid.stdout.contains("Status\n------"), "a done experiment has no status hint")
+    }
+
+    func testAnUnknownOptionBeforeTheNameIsReportedAsUnknown() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let hunt = try sandbox.run(["hunt", "--bogus", "-n", "x", try Compat.script("noop.sh"), "-x~uniform(0, 1)"])
+        XCTAssertEqual(hunt.status, 2)
+        XCTAssertTrue(hunt.stderr.hasPrefix("Error: unknown option '--bogus'"), hunt.stderr)
+        let status = try sandbox.run(["status", "--collapse", "-v", "1"])
+        XCTAssertEqual(status.status, 2)
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import XCTest
+
+@testable import OrionCommands
+
+final class ProgressReporterTests: XCTestCase {
+    /// The line is erased before each write to the terminal and drawn again after a complete line; after an
+    /// unfinished line it waits for the newline instead of gluing itself to the text.
+    func testThePinnedLineStaysBelowTheOutput() throws {
+        var fds: [Int32] = [0, 0]
+        XCTAssertEqual(pipe(&fds), 0)
+        defer { close(fds[0]) }
+        let line = PinnedLine(terminalStreams: [fds[1]], descriptor: fds[1])
+        func write(_ text: String) {
+            XCTAssertTrue(Array(text.utf8).withUnsafeBytes { line.write(fds[1], $0) })
+        }
+        line.draw("[1/3]")
+        write("hello\n")
+        write("partial")
+        line.draw("[2/3]")
+        write(" end\n")
+        line.clear()
+        close(fds[1])
+        let output = String(decoding: FileHandle(fileDescriptor: fds[0]).readDataToEndOfFile(), as: UTF8.self)
+        let clear = "\r\u{1B}[K"
+        XCTAssertEqual(output, "\(clear)[1/3]\(clear)hello\n[1/3]\(clear)partial end\n[2/3]\(clear)")
+    }
+}
