@@ -139,9 +139,7 @@ public enum PythonClient {
     public static func install(under root: String) throws -> String {
         let directory = root + "/python-client-" + contentHash
         let manager = FileManager.default
-        if files.allSatisfy({ (try? String(contentsOfFile: directory + "/" + $0.path, encoding: .utf8)) == $0.text }) {
-            return directory
-        }
+        if isInstalled(at: directory) { return directory }
         try manager.createDirectory(atPath: root, withIntermediateDirectories: true)
         let staging = directory + ".tmp-\(getpid())-\(UUID().uuidString)"
         defer { try? manager.removeItem(atPath: staging) }
@@ -153,11 +151,19 @@ public enum PythonClient {
             )
             try Data(file.text.utf8).write(to: URL(fileURLWithPath: path))
         }
-        try? manager.removeItem(atPath: directory)  // an incomplete or altered copy
-        if rename(staging, directory) != 0, !manager.fileExists(atPath: directory + "/orion/client/cli.py") {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: directory])
+        // Another hunt may install the same package at the same time: a complete copy that is already there wins;
+        // an altered copy is moved aside atomically (never deleted in place, where another hunt may be using it).
+        for _ in 0..<8 {
+            if rename(staging, directory) == 0 || isInstalled(at: directory) { return directory }
+            let aside = directory + ".old-\(getpid())-\(UUID().uuidString)"
+            if rename(directory, aside) == 0 { try? manager.removeItem(atPath: aside) }
         }
-        return directory
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: directory])
+    }
+
+    /// Whether `directory` holds every file of the package with the expected text.
+    private static func isInstalled(at directory: String) -> Bool {
+        files.allSatisfy { (try? String(contentsOfFile: directory + "/" + $0.path, encoding: .utf8)) == $0.text }
     }
 
     /// `environment` with `directory` appended to its `PYTHONPATH` (after the user's own entries, which win).

@@ -2,6 +2,7 @@ import Foundation
 import OrionCore
 import OrionTesting
 import OrionWorker
+import Synchronization
 import XCTest
 
 /// The light `orion.client`, run by the machine's `python3`.
@@ -68,6 +69,31 @@ final class PythonClientTests: XCTestCase {
             try String(contentsOfFile: clientDirectory + "/orion/client/cli.py", encoding: .utf8),
             PythonClient.files.first { $0.path == "orion/client/cli.py" }?.text
         )
+    }
+
+    func testConcurrentInstallsAllGetACompleteCopy() throws {
+        let root = directory + "/shared-cache"
+        let results = Mutex<[Result<String, any Error>]>([])
+        // Sixteen hunts starting at once, some while an altered copy is being replaced.
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            if index % 4 == 3 {
+                try? "altered".write(
+                    toFile: root + "/python-client-" + PythonClient.contentHash + "/orion/client/cli.py",
+                    atomically: true,
+                    encoding: .utf8
+                )
+            }
+            let result = Result { try PythonClient.install(under: root) }
+            results.withLock { $0.append(result) }
+        }
+        let installed = try results.withLock { try $0.map { try $0.get() } }
+        XCTAssertEqual(Set(installed), [root + "/python-client-" + PythonClient.contentHash])
+        _ = try PythonClient.install(under: root)
+        for file in PythonClient.files {
+            XCTAssertEqual(try String(contentsOfFile: installed[0] + "/" + file.path, encoding: .utf8), file.text)
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.contains(".tmp-") }
+        XCTAssertEqual(leftovers, [], "no staging directory left")
     }
 
     func testReportObjectiveWritesTheResultsFile() throws {
