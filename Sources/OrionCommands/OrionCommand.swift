@@ -14,7 +14,10 @@ public struct OrionCommand: AsyncParsableCommand {
             orion -d VERB ... (--debug): use an in-memory database; nothing is read or kept.
             """,
         version: "orion \(OrionVersion.current)",
-        subcommands: [Hunt.self, InitOnly.self, Insert.self, List.self, Status.self, Info.self, Db.self, Benchmark.self, Clean.self]
+        subcommands: [
+            Hunt.self, InitOnly.self, Insert.self, List.self, Status.self, Info.self, Db.self, Benchmark.self,
+            Clean.self,
+        ]
             + NotImplemented.commands
     )
 
