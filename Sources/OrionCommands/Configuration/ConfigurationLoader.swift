@@ -5,7 +5,7 @@ import OrionCore
 ///
 /// The CLI stacks, from lowest to highest precedence (Oríon's documented order):
 /// 1. the defaults (``OrionConfiguration/init(experiment:worker:storage:sources:notes:)``);
-/// 2. the global file, ``globalConfigPath(environment:)``, if it exists;
+/// 2. the global files, ``globalConfigPaths(environment:)`` (site data, site, user), those that exist;
 /// 3. the environment, ``layer(fromEnvironment:)``;
 /// 4. the file given with `--config`;
 /// 5. the flags.

@@ -67,6 +67,9 @@ public struct OrionConfiguration: Sendable, Equatable {
         public var executor: String = "pool"
         /// `worker.executor_configuration.*`: the Slurm jobs' resources, with `executor: slurm`.
         public var slurm = SlurmSection()
+        /// `worker.keep_trial_dirs`: how many completed trials keep their directory once the hunt stops (the most
+        /// recent, plus the best); `nil`: the default (100 in the default working directory, all in a chosen one).
+        public var keepTrialDirs: Int?
 
         /// Creates a section; the defaults are Oríon's (swift-orion's own settings have no limit by default).
         public init(

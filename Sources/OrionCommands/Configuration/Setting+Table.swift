@@ -349,5 +349,15 @@ extension Setting {
             summary: "The name of the child version, instead of the next version of the same name.",
             evc: \.branchTo
         ),
+        Setting(
+            "worker.keep_trial_dirs",
+            variable: "ORION_KEEP_TRIAL_DIRS",
+            flags: ["--keep-trial-dirs"],
+            kind: .integer(minimum: 0, maximum: .max),
+            default: "100 in the default working directory; all in one you chose",
+            example: "100",
+            summary: "Completed trials that keep their directory after a hunt (the latest, plus the best).",
+            worker: \.keepTrialDirs
+        ),
     ]
 }

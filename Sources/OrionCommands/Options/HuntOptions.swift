@@ -217,6 +217,19 @@ struct HuntOptions: ParsableArguments {
     )
     var noPythonClient = false
 
+    @Option(
+        name: Setting.argumentNames("worker.keep_trial_dirs"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("worker.keep_trial_dirs")
+    )
+    var keepTrialDirs: String?
+
+    @Flag(
+        name: .customLong("keep-all-trial-dirs"),
+        help: "Keep every trial's directory after the hunt (overrides worker.keep_trial_dirs)."
+    )
+    var keepAllTrialDirs = false
+
     /// Each setting's flag value, by key (`nil` when the flag is not given).
     var settings: [(key: String, text: String?)] {
         [
@@ -250,6 +263,7 @@ struct HuntOptions: ParsableArguments {
             ("evc.config_change_type", configChangeType),
             ("evc.branch_from", branchFrom),
             ("evc.branch_to", branchTo),
+            ("worker.keep_trial_dirs", keepTrialDirs),
         ]
     }
 }

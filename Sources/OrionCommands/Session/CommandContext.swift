@@ -1,7 +1,7 @@
 import Foundation
 import OrionCore
 
-/// What every command needs, resolved once at the edge: the configuration (defaults < global file < environment <
+/// What every command needs, resolved once at the edge: the configuration (defaults < global files < environment <
 /// `--config` file < flags) and the storage it points at.
 struct CommandContext {
     let configuration: OrionConfiguration
@@ -35,7 +35,7 @@ struct CommandContext {
         )
     }
 
-    /// The configuration from defaults < global file < environment < `--config` file < flags, without opening the
+    /// The configuration from defaults < global files < environment < `--config` file < flags, without opening the
     /// storage (`orion db setup`, `orion db test`).
     ///
     /// - Throws: ``ConfigurationError`` for an unreadable or invalid file, variable or flag.
@@ -44,11 +44,7 @@ struct CommandContext {
         huntOptions: HuntOptions? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> OrionConfiguration {
-        var layers: [ConfigurationLayer] = []
-        let global = ConfigurationLoader.globalConfigPath(environment: environment)
-        if FileManager.default.fileExists(atPath: global) {
-            layers.append(try ConfigurationLoader.layer(fromYAMLFile: global))
-        }
+        var layers = try ConfigurationLoader.globalLayers(environment: environment)
         layers.append(try ConfigurationLoader.layer(fromEnvironment: environment))
         if let file = options.config { layers.append(try ConfigurationLoader.layer(fromYAMLFile: file)) }
         layers.append(try ConfigurationLoader.layer(fromFlags: options.settings + (huntOptions?.settings ?? [])))

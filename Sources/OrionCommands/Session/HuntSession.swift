@@ -131,6 +131,7 @@ struct HuntSession {
                     pythonClient: usesPythonClient,
                     echo: reporter.echo,
                     configuration: workerConfiguration,
+                    retention: retention(for: experiment, configuration: configuration),
                     onEvent: { reporter.handle($0) }
                 )
             case .slurm:
@@ -145,11 +146,23 @@ struct HuntSession {
                     experiment,
                     executor: executor,
                     configuration: workerConfiguration,
+                    retention: retention(for: experiment, configuration: configuration),
                     onEvent: { reporter.handle($0) }
                 )
             }
         }
         try printSummary(outcome)
+    }
+
+    /// Which trial directories the hunt keeps: everything with `--keep-all-trial-dirs`; else the last
+    /// `worker.keep_trial_dirs` completed ones (and the best, and every broken or interrupted one) when it is given;
+    /// else 100 of them in the default working directory, and everything in a working directory the user chose
+    /// (Oríon keeps them all).
+    func retention(for experiment: Experiment, configuration: OrionConfiguration) -> TrialDirectoryRetention {
+        if huntOptions.keepAllTrialDirs { return .keepAll }
+        if let keep = configuration.worker.keepTrialDirs { return TrialDirectoryRetention(keepCompleted: keep) }
+        if let directory = experiment.workingDir, !directory.isEmpty { return .keepAll }
+        return TrialDirectoryRetention(keepCompleted: TrialDirectoryRetention.defaultKeepCompleted)
     }
 
     /// Submits `workers` copies of this hunt as one Slurm job array, prints its job id and where its script and

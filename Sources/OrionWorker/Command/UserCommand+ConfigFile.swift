@@ -1,3 +1,4 @@
+import Foundation
 import OrionCore
 
 // The script's configuration file (`--config train.yaml`): its priors join the command's, and each trial's argv
@@ -49,5 +50,22 @@ extension UserCommand {
     ) throws(CommandError) -> (path: String, text: String)? {
         guard let configTemplate else { return nil }
         return (directory + "/" + configTemplate.fileName, try configTemplate.render(values: values))
+    }
+
+    /// Writes the trial's configuration file into its working directory, when the command has a configuration
+    /// template (``renderConfigFile(values:directory:)``); does nothing otherwise.
+    ///
+    /// Every executor calls this before it starts the script, since the argv points at the copy.
+    ///
+    /// - Parameters:
+    ///   - values: the trial's parameters.
+    ///   - directory: the trial's working directory (it exists).
+    /// - Throws: ``CommandError`` `.missingValue` when `values` lacks one of the file's dimensions, `.configFile`
+    ///   when the copy cannot be written.
+    public func writeConfigFile(values: Parameters, directory: String) throws(CommandError) {
+        guard let file = try renderConfigFile(values: values, directory: directory) else { return }
+        guard FileManager.default.createFile(atPath: file.path, contents: Data(file.text.utf8)) else {
+            throw CommandError(.configFile, "cannot write the trial's configuration file \(file.path)")
+        }
     }
 }

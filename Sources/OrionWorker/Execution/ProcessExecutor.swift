@@ -131,15 +131,7 @@ public final class ProcessExecutor: TrialExecutor {
                 experimentWorkingDir: context.experimentWorkingDirectory
             )
             argv = try command.render(values: context.trial.values, context: templates)
-            if let config = try command.renderConfigFile(values: context.trial.values, directory: directory) {
-                guard FileManager.default.createFile(atPath: config.path, contents: Data(config.text.utf8)) else {
-                    return .broken(
-                        reason: "cannot write the configuration file \(config.path)",
-                        exitCode: nil,
-                        detail: nil
-                    )
-                }
-            }
+            try command.writeConfigFile(values: context.trial.values, directory: directory)
         } catch {
             return .broken(reason: error.description, exitCode: nil, detail: nil)
         }

@@ -79,6 +79,7 @@ public final class SlurmExecutor: TrialExecutor {
                 experimentWorkingDir: context.experimentWorkingDirectory
             )
             argv = try command.render(values: context.trial.values, context: templates)
+            try command.writeConfigFile(values: context.trial.values, directory: directory)
         } catch {
             return .broken(reason: error.description, exitCode: nil, detail: nil)
         }

@@ -77,6 +77,7 @@ public final class HuntRunner: Sendable {
     ///   - experiment: the experiment (from ``prepare(_:)``).
     ///   - executor: runs each trial (a `ProcessExecutor` for a script).
     ///   - configuration: concurrency, limits and timings.
+    ///   - retention: which trial directories are kept once the worker stops (``TrialDirectoryRetention``).
     ///   - onEvent: called for each produced, started and finished trial (from any thread).
     /// - Returns: why the worker stopped, what it did, and the experiment's summary.
     /// - Throws: the worker's errors (`StorageError`, `AlgorithmError`, `UnsavedResultsError`).
@@ -84,6 +85,7 @@ public final class HuntRunner: Sendable {
         _ experiment: Experiment,
         executor: any TrialExecutor,
         configuration: WorkerConfiguration = WorkerConfiguration(),
+        retention: TrialDirectoryRetention = .keepAll,
         onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
     ) async throws -> HuntOutcome {
         let worker = Worker(
@@ -103,8 +105,15 @@ public final class HuntRunner: Sendable {
         if let force = pending { worker.interrupt(force: force) }
         defer { control.withLock { $0.worker = nil } }
         let report = try await worker.run()
+        var cleanup: TrialDirectoryRetention.Cleanup?
+        if executor.needsWorkingDirectory, retention != .keepAll {
+            let trials = try await storage.trials(of: experiment.id, status: nil)
+            cleanup = retention.apply(to: trials, in: workingDirectory(for: experiment))
+        }
         let summary = try await ExperimentSummary(experiment: experiment, storage: storage)
-        return HuntOutcome(report: report, summary: summary)
+        var outcome = HuntOutcome(report: report, summary: summary)
+        outcome.trialDirectories = cleanup
+        return outcome
     }
 
     /// Runs the user's command on a stored experiment until it stops: ``run(_:executor:configuration:onEvent:)``
@@ -120,6 +129,7 @@ public final class HuntRunner: Sendable {
     ///     `$TMPDIR/orion-$USER`) at the end of their `PYTHONPATH`.
     ///   - echo: where it goes (this process's stdout and stderr by default).
     ///   - configuration: concurrency, limits and timings.
+    ///   - retention: which trial directories are kept once the worker stops.
     ///   - onEvent: called for each produced, started and finished trial (from any thread).
     /// - Returns: why the worker stopped, what it did, and the experiment's summary.
     /// - Throws: ``HuntError`` `.pythonClient` when the Python client cannot be written; the worker's errors
@@ -133,6 +143,7 @@ public final class HuntRunner: Sendable {
         pythonClient: Bool = true,
         echo: OutputEcho = .standard,
         configuration: WorkerConfiguration = WorkerConfiguration(),
+        retention: TrialDirectoryRetention = .keepAll,
         onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
     ) async throws -> HuntOutcome {
         var trialEnvironment = environment
@@ -157,7 +168,13 @@ public final class HuntRunner: Sendable {
             echo: echo,
             trialTimeout: trialTimeout
         )
-        return try await run(experiment, executor: executor, configuration: configuration, onEvent: onEvent)
+        return try await run(
+            experiment,
+            executor: executor,
+            configuration: configuration,
+            retention: retention,
+            onEvent: onEvent
+        )
     }
 
     /// Stops taking new trials and interrupts the running ones (with `force`, kills them); an interrupt while no run
@@ -241,6 +258,9 @@ public struct HuntOutcome: Codable, Sendable, Equatable {
     public var report: WorkerReport
     /// The experiment's counts, best trial and timing after the hunt.
     public var summary: ExperimentSummary
+    /// The trial directories removed by the retention policy after the worker stopped; `nil` when every directory
+    /// is kept.
+    public var trialDirectories: TrialDirectoryRetention.Cleanup?
 
     /// Creates an outcome.
     ///

@@ -222,8 +222,8 @@ final class YAMLLayerReaderTests: XCTestCase {
         XCTAssertEqual(
             message("worker: {colour: red}"),
             "/x/orion.yaml:1:10: unknown key 'colour' under 'worker': use one of executor, executor_configuration,"
-                + " heartbeat, idle_timeout, interrupt_signal_code, max_broken, max_trials, n_workers, pool_size,"
-                + " trial_timeout, user_script_config"
+                + " heartbeat, idle_timeout, interrupt_signal_code, keep_trial_dirs, max_broken, max_trials, n_workers,"
+                + " pool_size, trial_timeout, user_script_config"
         )
     }
 

@@ -63,6 +63,24 @@ final class UserCommandConfigFileTests: XCTestCase {
         XCTAssertEqual(file.text, "lr: 0.01\nepochs: 3\n")
     }
 
+    func testWriteConfigFilePutsTheCopyInTheTrialsDirectory() throws {
+        let trialDirectory = directory + "/trial"
+        try FileManager.default.createDirectory(atPath: trialDirectory, withIntermediateDirectories: true)
+        try command(["--config", "train.yaml"]).writeConfigFile(values: values, directory: trialDirectory)
+        XCTAssertEqual(
+            try String(contentsOfFile: trialDirectory + "/train.yaml", encoding: .utf8),
+            "lr: 0.01\nepochs: 3\n"
+        )
+        XCTAssertThrowsError(
+            try command(["--config", "train.yaml"]).writeConfigFile(values: values, directory: directory + "/missing")
+        ) { error in
+            XCTAssertEqual((error as? CommandError)?.code, .configFile)
+        }
+        // No template: nothing is written.
+        try command(["--config", "plain.json"]).writeConfigFile(values: values, directory: trialDirectory)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: trialDirectory + "/plain.json"))
+    }
+
     func testEqualsFormAndAnotherOptionName() throws {
         let equals = try command(["--config=train.yaml"])
         XCTAssertEqual(

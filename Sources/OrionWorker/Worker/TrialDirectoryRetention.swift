@@ -1,0 +1,139 @@
+import Foundation
+import OrionCore
+
+/// Which trial directories are kept in an experiment's working directory, so that they do not pile up.
+///
+/// A trial's directory (`<working dir>/<trial id>`: its logs, results, rendered configuration and whatever the
+/// script wrote) is always kept when the trial is broken (to diagnose it), interrupted, new, reserved or suspended
+/// (it may run again and resume from a checkpoint), when it is the parent of such a trial (a promotion or a
+/// population-based child loads its parent's checkpoint), and when it is the best completed trial. Of the other
+/// completed trials, the `keepCompleted` most recently completed keep their directory; the rest are removed.
+///
+/// `orion hunt` applies the policy when its worker stops (`worker.keep_trial_dirs`, default 100 for the default
+/// working directory, everything for a `--working-dir` you chose); `orion clean` applies it on demand.
+public struct TrialDirectoryRetention: Sendable, Equatable, Codable {
+    /// Completed trials whose directory is kept, most recent first (the best one is kept in addition); `nil`
+    /// keeps every directory.
+    public var keepCompleted: Int?
+    /// Whether broken and interrupted trials' directories are kept (always, by `orion hunt`).
+    public var keepFailed: Bool
+
+    /// Creates a policy.
+    ///
+    /// - Parameters:
+    ///   - keepCompleted: how many of the most recently completed trials keep their directory; `nil` keeps all.
+    ///   - keepFailed: whether broken and interrupted trials keep theirs.
+    public init(keepCompleted: Int?, keepFailed: Bool = true) {
+        self.keepCompleted = keepCompleted.map { max(0, $0) }
+        self.keepFailed = keepFailed
+    }
+
+    /// Keeps every directory (Oríon's behaviour for a working directory you chose).
+    public static let keepAll = TrialDirectoryRetention(keepCompleted: nil)
+
+    /// The default for the default working directory: the 100 most recently completed trials, the best one, and
+    /// every broken or interrupted trial.
+    public static let defaultKeepCompleted = 100
+
+    /// The ids of the trials whose directory is removed under this policy.
+    ///
+    /// - Parameter trials: every trial of the experiment.
+    /// - Returns: the ids, in no particular order.
+    /// - Complexity: O(n log n) in the number of trials.
+    public func removable(among trials: [Trial]) -> [String] {
+        guard let keepCompleted else {
+            return keepFailed ? [] : trials.filter { $0.status == .broken || $0.status == .interrupted }.map(\.id)
+        }
+        var protected = Set<String>()
+        for trial in trials {
+            switch trial.status {
+            case .completed: continue
+            case .broken, .interrupted:
+                if keepFailed { protected.insert(trial.id) }
+                if trial.status == .interrupted, let parent = trial.parent { protected.insert(parent) }
+            case .new, .reserved, .suspended:
+                protected.insert(trial.id)
+                if let parent = trial.parent { protected.insert(parent) }
+            }
+        }
+        let completed = trials.filter { $0.status == .completed }
+        var best: (id: String, objective: Double)?
+        for trial in completed {
+            guard let objective = trial.objective, !objective.isNaN else { continue }
+            if best.map({ objective < $0.objective }) ?? true { best = (trial.id, objective) }
+        }
+        if let best { protected.insert(best.id) }
+        let recent = completed.sorted { ($0.endTime ?? .distantPast) > ($1.endTime ?? .distantPast) }
+        protected.formUnion(recent.prefix(keepCompleted).map(\.id))
+        var removable = completed.map(\.id).filter { !protected.contains($0) }
+        if !keepFailed {
+            removable += trials.filter {
+                ($0.status == .broken || $0.status == .interrupted) && !protected.contains($0.id)
+            }
+            .map(\.id)
+        }
+        return removable
+    }
+
+    /// Removes the directories of the removable trials under `workingDirectory`.
+    ///
+    /// Only `<workingDirectory>/<trial id>` is ever removed, and only when it is a directory (not a symbolic link).
+    ///
+    /// - Parameters:
+    ///   - trials: every trial of the experiment.
+    ///   - workingDirectory: the experiment's working directory (absolute).
+    ///   - dryRun: only say what would be removed.
+    /// - Returns: what was (or would be) removed.
+    public func apply(to trials: [Trial], in workingDirectory: String, dryRun: Bool = false) -> Cleanup {
+        var cleanup = Cleanup()
+        let manager = FileManager.default
+        for id in removable(among: trials) {
+            guard !id.isEmpty, !id.contains("/"), id != ".", id != ".." else { continue }
+            let path = workingDirectory + "/" + id
+            guard let attributes = try? manager.attributesOfItem(atPath: path),
+                attributes[.type] as? FileAttributeType == .typeDirectory
+            else { continue }
+            let size = Self.size(of: path)
+            if dryRun {
+                cleanup.removed += 1
+                cleanup.bytes += size
+                continue
+            }
+            do {
+                try manager.removeItem(atPath: path)
+                cleanup.removed += 1
+                cleanup.bytes += size
+            } catch {
+                cleanup.failures.append("\(path): \(error.localizedDescription)")
+            }
+        }
+        return cleanup
+    }
+
+    /// The total size of the regular files under `path`, in bytes.
+    static func size(of path: String) -> Int64 {
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else { return 0 }
+        var total: Int64 = 0
+        while let item = enumerator.nextObject() as? String {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + item),
+                attributes[.type] as? FileAttributeType == .typeRegular,
+                let size = attributes[.size] as? NSNumber
+            else { continue }
+            total += size.int64Value
+        }
+        return total
+    }
+
+    /// What a cleanup removed.
+    public struct Cleanup: Sendable, Equatable, Codable {
+        /// Trial directories removed.
+        public var removed = 0
+        /// Their total size in bytes.
+        public var bytes: Int64 = 0
+        /// Directories that could not be removed, with why.
+        public var failures: [String] = []
+
+        /// Creates an empty cleanup.
+        public init() {}
+    }
+}
