@@ -63,9 +63,7 @@ extension TPE {
                 points: members.map { member in coordinates.map { data[member].vector[$0] } },
                 weights: Self.weights(count: members.count, options: options),
                 kinds: coordinates.map { kinds[$0] },
-                priorWeight: options.priorWeight,
-                multivariate: options.multivariate,
-                dimensionCount: kinds.count
+                priorWeight: options.priorWeight
             )
         }
         let models = groups.map { (coordinates: $0, good: estimator(below, $0), bad: estimator(above, $0)) }
