@@ -18,6 +18,8 @@ public struct BenchmarkConfiguration: Sendable {
     /// The algorithm and its options; a `seed` option, when the algorithm has one and it is not given, is set to
     /// each run's seed.
     public var algorithm: AlgorithmConfig
+    /// The algorithm's label in result files; its name when `nil`.
+    public var name: String?
     /// The task.
     public var task: BenchmarkTask
     /// Trials per run.
@@ -33,6 +35,7 @@ public struct BenchmarkConfiguration: Sendable {
     ///
     /// - Parameters:
     ///   - algorithm: the algorithm and its options.
+    ///   - name: the algorithm's label in result files (its name by default).
     ///   - task: the task.
     ///   - budget: trials per run; the task's default when `nil`.
     ///   - workers: concurrent workers (1 by default).
@@ -40,6 +43,7 @@ public struct BenchmarkConfiguration: Sendable {
     ///   - scratchDirectory: where SQLite files go.
     public init(
         algorithm: AlgorithmConfig,
+        name: String? = nil,
         task: BenchmarkTask,
         budget: Int? = nil,
         workers: Int = 1,
@@ -47,6 +51,7 @@ public struct BenchmarkConfiguration: Sendable {
         scratchDirectory: String? = nil
     ) {
         self.algorithm = algorithm
+        self.name = name
         self.task = task
         self.budget = budget ?? task.defaultBudget
         self.workers = workers
@@ -54,10 +59,10 @@ public struct BenchmarkConfiguration: Sendable {
         self.scratchDirectory = scratchDirectory
     }
 
-    /// The algorithm's label in result files: its name, with `-w<n>` for more than one worker and `-sqlite` on
-    /// SQLite.
+    /// The algorithm's label in result files: ``name`` (or the algorithm's name), with `-w<n>` for more than one
+    /// worker and `-sqlite` on SQLite.
     public var label: String {
-        algorithm.name + (workers > 1 ? "-w\(workers)" : "") + (storage == .sqlite ? "-sqlite" : "")
+        (name ?? algorithm.name) + (workers > 1 ? "-w\(workers)" : "") + (storage == .sqlite ? "-sqlite" : "")
     }
 }
 

@@ -12,9 +12,13 @@ struct Benchmark: AsyncParsableCommand {
         discussion: """
             orion benchmark run --algorithms random --problems branin,hartmann6 --budget 100 --seeds 0-9 --out DIR
             orion benchmark table DIR ../shared/bench/results --out summary.md
+            orion benchmark assess DIR --assessment AverageRank
             orion benchmark list
             """,
-        subcommands: [BenchmarkRunCommand.self, BenchmarkTableCommand.self, BenchmarkListCommand.self]
+        subcommands: [
+            BenchmarkRunCommand.self, BenchmarkTableCommand.self, BenchmarkAssessCommand.self,
+            BenchmarkListCommand.self,
+        ]
     )
 }
 
@@ -26,7 +30,14 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Algorithms, comma-separated (names of `orion hunt`'s algorithms).")
-    var algorithms = "random"
+    var algorithms: String?
+
+    @Option(
+        name: .customLong("algorithm"),
+        help:
+            "An algorithm with options, as JSON: '{\"random\": {\"seed\": 1}}' (repeatable; its label lists the options)."
+    )
+    var algorithmsWithOptions: [String] = []
 
     @Option(
         help:
@@ -55,7 +66,8 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(verbose: verbose) {
             let plan = try BenchmarkPlan(
-                algorithms: algorithms,
+                algorithms: algorithms ?? (algorithmsWithOptions.isEmpty ? "random" : ""),
+                algorithmsWithOptions: algorithmsWithOptions,
                 problems: problems,
                 budget: budget,
                 seeds: seeds,
@@ -105,6 +117,49 @@ struct BenchmarkTableCommand: AsyncParsableCommand {
     }
 }
 
+/// `orion benchmark assess`: Oríon's assessments of result files, as markdown tables per problem.
+struct BenchmarkAssessCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assess",
+        abstract: "Oríon's assessments (AverageResult, AverageRank, ParallelAssessment) of result files, as tables."
+    )
+
+    @Argument(help: "Directories of result files (*.json).")
+    var directories: [String]
+
+    @Option(help: "AverageResult (mean best so far), AverageRank (mean rank per seed) or ParallelAssessment (workers).")
+    var assessment = "AverageResult"
+
+    @Option(
+        help: "Numbers of completed trials to report, comma-separated; 10 evenly spaced up to the budget by default."
+    )
+    var checkpoints: String?
+
+    @Flag(name: .shortAndLong, help: "Print the chain of causes of an error.")
+    var verbose = false
+
+    func run() async throws {
+        try await CommandRunner.run(verbose: verbose) {
+            let kind = try BenchmarkAssessment.named(assessment)
+            let marks = try checkpoints.map { text in
+                try BenchmarkPlan.list(text).map { part in
+                    guard let value = Int(part), value >= 1 else {
+                        throw UsageError("--checkpoints takes trial counts of at least 1 (10,50,100), got '\(part)'")
+                    }
+                    return value
+                }
+            }
+            let files = try BenchmarkTable.load(directories: directories)
+            guard !files.isEmpty else {
+                throw UsageError(
+                    "no result files in \(directories.joined(separator: ", ")); write some with orion benchmark run --out DIR"
+                )
+            }
+            StandardStream.emit(kind.markdown(files, checkpoints: marks))
+        }
+    }
+}
+
 /// `orion benchmark list`: the tasks and algorithms `orion benchmark run` accepts.
 struct BenchmarkListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -136,16 +191,35 @@ struct BenchmarkPlan {
 
     init(
         algorithms: String,
+        algorithmsWithOptions: [String] = [],
         problems: String?,
         budget: Int?,
         seeds: String,
         workers: String,
         storage: BenchmarkStorage
     ) throws {
-        let names = Self.list(algorithms)
-        guard !names.isEmpty else { throw UsageError("--algorithms is empty; give e.g. --algorithms random,tpe") }
-        let configs = try names.map { try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: $0)) }
-            .map { AlgorithmConfig(name: $0.name) }
+        var configs = try Self.list(algorithms).map { name in
+            (
+                algorithm: AlgorithmConfig(
+                    name: try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: name)).name
+                ), label: String?.none
+            )
+        }
+        for text in algorithmsWithOptions {
+            let algorithm: AlgorithmConfig
+            do {
+                algorithm = try JSONDecoder().decode(AlgorithmConfig.self, from: Data(text.utf8))
+            } catch {
+                throw UsageError(
+                    "--algorithm takes JSON with one algorithm name and its options, e.g. '{\"random\": {\"seed\": 1}}',"
+                        + " got '\(text)'"
+                )
+            }
+            _ = try AlgorithmRegistry.standard.resolve(algorithm)
+            let options = algorithm.options.keys.sorted().map { "\($0)=\(algorithm.options[$0]?.pythonString ?? "")" }
+            configs.append((algorithm, ([algorithm.name] + options).joined(separator: "-")))
+        }
+        guard !configs.isEmpty else { throw UsageError("--algorithms is empty; give e.g. --algorithms random,tpe") }
         let tasks = try problems.map { try Self.list($0).map { try BenchmarkTasks.task($0) } } ?? BenchmarkProblems.all
         guard !tasks.isEmpty else { throw UsageError("--problems is empty; give e.g. --problems branin,hartmann6") }
         if let budget, budget < 1 { throw UsageError("--budget must be at least 1, got \(budget)") }
@@ -158,11 +232,12 @@ struct BenchmarkPlan {
         }
         var configurations: [BenchmarkConfiguration] = []
         for task in tasks {
-            for algorithm in configs {
+            for (algorithm, label) in configs {
                 for count in counts {
                     configurations.append(
                         BenchmarkConfiguration(
                             algorithm: algorithm,
+                            name: label,
                             task: task,
                             budget: budget,
                             workers: count,

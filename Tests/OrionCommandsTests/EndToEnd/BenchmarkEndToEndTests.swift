@@ -52,6 +52,28 @@ final class BenchmarkEndToEndTests: XCTestCase {
         XCTAssertTrue(table.stdout.contains("| swift-orion/random-w2-sqlite | 3 |"), table.stdout)
     }
 
+    /// An algorithm with options gets a label listing them; `assess` tabulates Oríon's assessments of the files.
+    func testAlgorithmWithOptionsAndAssessments() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let out = sandbox.directory + "/results"
+        let run = try sandbox.run([
+            "benchmark", "run", "--algorithms", "random", "--algorithm", #"{"random": {"seed": 7}}"#, "--problems",
+            "RosenBrock:dim=3", "--seeds", "0-1", "--out", out,
+        ])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: out).sorted(),
+            ["swift-orion_random-seed=7_RosenBrock+dim=3.json", "swift-orion_random_RosenBrock+dim=3.json"]
+        )
+        let rank = try sandbox.run(["benchmark", "assess", out, "--assessment", "AverageRank", "--checkpoints", "20"])
+        XCTAssertEqual(rank.status, 0, rank.stderr)
+        XCTAssertTrue(rank.stdout.contains("## RosenBrock+dim=3  (optimum 0)"), rank.stdout)
+        XCTAssertTrue(rank.stdout.contains("| framework/algo | runs | @20 | median wall s/run |"), rank.stdout)
+        let ranks = rank.stdout.split(separator: "\n").filter { $0.hasPrefix("| swift-orion/") }
+        XCTAssertEqual(ranks.count, 2, rank.stdout)
+    }
+
     /// Mistakes are usage errors (exit 2) with one line naming the valid values.
     func testUsageErrors() throws {
         let sandbox = try Sandbox()
@@ -66,6 +88,14 @@ final class BenchmarkEndToEndTests: XCTestCase {
         XCTAssertTrue(algorithm.stderr.contains("valid algorithms"), algorithm.stderr)
         let empty = try sandbox.run(["benchmark", "table", sandbox.directory])
         XCTAssertEqual(empty.status, 2)
+        let options = try sandbox.run([
+            "benchmark", "run", "--algorithm", "{\"random\": 1}", "--out", sandbox.directory,
+        ])
+        XCTAssertEqual(options.status, 2)
+        XCTAssertTrue(options.stderr.contains("--algorithm takes JSON"), options.stderr)
+        let assessment = try sandbox.run(["benchmark", "assess", sandbox.directory, "--assessment", "Median"])
+        XCTAssertEqual(assessment.status, 2)
+        XCTAssertTrue(assessment.stderr.contains("valid assessments"), assessment.stderr)
         let list = try sandbox.run(["benchmark", "list"])
         XCTAssertEqual(list.status, 0)
         XCTAssertTrue(list.stdout.contains("RosenBrock"), list.stdout)
