@@ -23,7 +23,7 @@ struct YAMLLayerReader {
     }
 
     /// How deep flow collections (`[...]`, `{...}`) may nest in a configuration file.
-    static let maxFlowDepth = 32
+    static let maxFlowDepth = YAMLShape.maxFlowDepth
 
     /// Parses `text` and reads its sections.
     mutating func read(_ text: String) throws(ConfigurationError) {
@@ -38,43 +38,13 @@ struct YAMLLayerReader {
         try readTopLevel(root)
     }
 
-    /// Refuses, before parsing, what no configuration needs and what makes YAML composition blow up: complex
-    /// mapping keys (`? key`, whose nested key nodes Yams compares in exponential time) and flow collections nested
-    /// deeper than ``maxFlowDepth``.
+    /// Refuses, before parsing, what no configuration needs and what makes YAML composition blow up
+    /// (``YAMLShape``).
     ///
     /// - Complexity: O(length of `text`).
     func checkShape(_ text: String) throws(ConfigurationError) {
-        var depth = 0
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var rest = line.drop { $0 == " " || $0 == "\t" }
-            while rest.hasPrefix("- ") { rest = rest.dropFirst(2).drop { $0 == " " || $0 == "\t" } }
-            if rest == "?" || rest.hasPrefix("? ") || rest.hasPrefix("?\t") || rest.hasPrefix("?\r") {
-                throw ConfigurationError(
-                    "\(path):\(index + 1): complex mapping keys ('? ...') are not supported in a configuration;"
-                        + " write plain 'key: value' pairs"
-                )
-            }
-            var quote: Character?
-            for character in line {
-                if let open = quote {
-                    if character == open { quote = nil }
-                    continue
-                }
-                switch character {
-                case "\"", "'": quote = character
-                case "#": break
-                case "[", "{": depth += 1
-                case "]", "}": depth = max(0, depth - 1)
-                default: continue
-                }
-                if character == "#" { break }
-                if depth > Self.maxFlowDepth {
-                    throw ConfigurationError(
-                        "\(path):\(index + 1): lists or mappings nested more than \(Self.maxFlowDepth) levels deep;"
-                            + " a configuration needs a few levels at most"
-                    )
-                }
-            }
+        if let problem = YAMLShape.problem(in: text) {
+            throw ConfigurationError("\(path):\(problem.line): \(problem.message)")
         }
     }
 

@@ -90,6 +90,9 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
     public init(text: String, format: Format, path: String) throws(CommandError) {
         self.path = path
         self.format = format
+        if let problem = YAMLShape.problem(in: text) {
+            throw CommandError(.configFile, "configuration file '\(path)', line \(problem.line): \(problem.message)")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

@@ -80,8 +80,7 @@ final class YAMLLayerReaderTests: XCTestCase {
         XCTAssertTrue(message(text)?.contains("complex mapping keys ('? ...') are not supported") ?? false)
         XCTAssertEqual(
             message("experiment:\n  ? max_trials\n  : 10\n"),
-            "\(path):2: complex mapping keys ('? ...') are not supported in a configuration; write plain 'key: value'"
-                + " pairs"
+            "\(path):2: complex mapping keys ('? ...') are not supported; write plain 'key: value' pairs"
         )
         let deep = "experiment: {name: " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "}"
         XCTAssertEqual(

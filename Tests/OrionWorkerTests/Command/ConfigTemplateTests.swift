@@ -111,6 +111,29 @@ final class ConfigTemplateTests: XCTestCase {
         XCTAssertTrue(rendered.hasPrefix("{\"optimizer\": {\"lr\": 0.5, \"name\": \"sgd\"}"), rendered)
     }
 
+    func testShapesThatBlowUpYAMLParsingAreRefusedBeforeParsing() {
+        func message(_ text: String) -> String? {
+            do {
+                _ = try ConfigTemplate(text: text, format: .yaml, path: "/x/train.yaml")
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+        XCTAssertEqual(
+            message("lr: orion~uniform(0, 1)\n? [a, [b, [c]]]\n: 1\n"),
+            "configuration file '/x/train.yaml', line 2: complex mapping keys ('? ...') are not supported; write plain"
+                + " 'key: value' pairs"
+        )
+        let deep =
+            "lr: orion~uniform(0, 1)\nx: " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
+        XCTAssertEqual(
+            message(deep),
+            "configuration file '/x/train.yaml', line 2: lists or mappings nested more than 32 levels deep; a"
+                + " configuration needs a few levels at most"
+        )
+    }
+
     func testUnsupportedPlacesAndMarkersAreErrors() {
         func code(_ text: String) -> CommandError.Code? {
             do {
