@@ -57,7 +57,6 @@ let package = Package(
         ),
         .testTarget(name: "OrionCoreTests", dependencies: ["OrionCore", "OrionTesting"]),
         .testTarget(name: "OrionAlgorithmsTests", dependencies: ["OrionAlgorithms", "OrionTesting"]),
-        .testTarget(name: "OrionNumericsTests", dependencies: ["OrionNumerics"]),
         .testTarget(
             name: "OrionSQLiteTests",
             dependencies: ["OrionSQLite", "OrionTesting", .product(name: "GRDB", package: "GRDB.swift")]
@@ -68,6 +67,7 @@ let package = Package(
             dependencies: ["OrionCommands", "OrionSQLite", "OrionWorker", "OrionTesting"]
         ),
         .testTarget(name: "OrionBenchmarkTests", dependencies: ["OrionBenchmark", "OrionTesting"]),
+        .testTarget(name: "OrionNumericsTests", dependencies: ["OrionNumerics"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
