@@ -1,6 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "swift-orion",
     platforms: [.macOS(.v15)],
@@ -21,8 +23,14 @@ let package = Package(
     ],
     targets: [
         .target(name: "OrionCore"),
-        .target(name: "OrionNumerics"),
-        .target(name: "OrionAlgorithms", dependencies: ["OrionCore", "OrionNumerics"]),
+        // Numerical code is optimized in debug builds too: unoptimized, the model-based algorithms' tests would take
+        // minutes instead of seconds.
+        .target(name: "OrionNumerics", swiftSettings: optimizedInDebug),
+        .target(
+            name: "OrionAlgorithms",
+            dependencies: ["OrionCore", "OrionNumerics"],
+            swiftSettings: optimizedInDebug
+        ),
         .target(
             name: "OrionSQLite",
             dependencies: ["OrionCore", .product(name: "GRDB", package: "GRDB.swift")]

@@ -19,7 +19,7 @@ final class AlgorithmRegistryTests: XCTestCase {
     }
 
     func testNames() {
-        XCTAssertEqual(registry.names, ["gridsearch", "random"])
+        XCTAssertEqual(registry.names, ["cmaes", "gp", "gridsearch", "random", "tpe"])
     }
 
     func testResolveFillsDefaults() throws {
@@ -41,7 +41,7 @@ final class AlgorithmRegistryTests: XCTestCase {
         assertError(
             try registry.resolve(AlgorithmConfig(name: "foo")),
             .unknownAlgorithm,
-            "unknown algorithm 'foo'; valid algorithms: gridsearch, random"
+            "unknown algorithm 'foo'; valid algorithms: cmaes, gp, gridsearch, random, tpe"
         )
         let space = try? Space(priors: ["/x": "uniform(0, 1)"])
         XCTAssertNotNil(space)
@@ -49,13 +49,13 @@ final class AlgorithmRegistryTests: XCTestCase {
             assertError(
                 try registry.makeAlgorithm(AlgorithmConfig(name: "tpee"), space: space, maxTrials: nil),
                 .unknownAlgorithm,
-                "unknown algorithm 'tpee'; valid algorithms: gridsearch, random"
+                "unknown algorithm 'tpee'; valid algorithms: cmaes, gp, gridsearch, random, tpe"
             )
         }
         assertError(
             try registry.decodeAlgorithm(named: "foo", from: Data("{}".utf8)),
             .unknownAlgorithm,
-            "unknown algorithm 'foo'; valid algorithms: gridsearch, random"
+            "unknown algorithm 'foo'; valid algorithms: cmaes, gp, gridsearch, random, tpe"
         )
     }
 
