@@ -175,11 +175,17 @@ extension GPBO {
         }
         let scores = model.scores(candidates)
         let order = candidates.indices.sorted { scores[$0] > scores[$1] }
-        let minimizer = BoundedLBFGS(maxIterations: 40, gradientTolerance: 1e-7, valueTolerance: 1e-10)
+        // Each refinement step costs O(n²): fewer and shorter refinements when there are many trials.
+        let refinements = max(2, min(5, 2_000_000 / max(1, n * n)))
+        let minimizer = BoundedLBFGS(
+            maxIterations: n > 400 ? 20 : 40,
+            gradientTolerance: 1e-7,
+            valueTolerance: 1e-10
+        )
         let lower = [Double](repeating: 0, count: w)
         let upper = [Double](repeating: 1, count: w)
         var refined: [(point: [Double], score: Double)] = []
-        for index in order.prefix(5) {
+        for index in order.prefix(refinements) {
             let outcome = minimizer.minimize(from: candidates[index], lower: lower, upper: upper) { x in
                 let (value, gradient) = model.scoreWithGradient(x)
                 return (-value, gradient.map { -$0 })
@@ -187,7 +193,8 @@ extension GPBO {
             refined.append((outcome.x, -outcome.value))
         }
         let ranked = (refined + order.map { (candidates[$0], scores[$0]) }).sorted { $0.score > $1.score }
-        // Snapping moves integers and categories: rescore the first few snapped points, keep the best unseen one.
+        // Snapping moves integers and categories: rescore the first few snapped points, then search their discrete
+        // neighbours (every other category of a one-hot group, the next integer cell) while the acquisition improves.
         var snapped: [[Double]] = []
         for entry in ranked {
             let point = transform.snap(entry.point)
@@ -197,7 +204,46 @@ extension GPBO {
         }
         guard !snapped.isEmpty else { return nil }
         let snappedScores = model.scores(snapped)
-        return snapped.indices.max { snappedScores[$0] < snappedScores[$1] }.map { snapped[$0] }
+        guard var best = snapped.indices.max(by: { snappedScores[$0] < snappedScores[$1] }) else { return nil }
+        var bestPoint = snapped[best]
+        var bestScore = snappedScores[best]
+        for _ in 0..<8 {
+            let neighbours = Self.discreteNeighbours(of: bestPoint, transform).filter { !seen.contains($0) }
+            guard !neighbours.isEmpty else { break }
+            let scores = model.scores(neighbours)
+            guard let index = neighbours.indices.max(by: { scores[$0] < scores[$1] }), scores[index] > bestScore
+            else { break }
+            best = index
+            bestPoint = neighbours[index]
+            bestScore = scores[index]
+        }
+        return bestPoint
+    }
+
+    /// The snapped points one discrete move away from `point`: another category in one one-hot group, or the
+    /// integer cell above or below in one integer coordinate.
+    static func discreteNeighbours(of point: [Double], _ transform: SpaceTransform) -> [[Double]] {
+        var neighbours: [[Double]] = []
+        var visitedGroups = Set<Int>()
+        for (index, coordinate) in transform.coordinates.enumerated() {
+            if coordinate.category != nil {
+                guard visitedGroups.insert(coordinate.group.lowerBound).inserted else { continue }
+                for category in coordinate.group where point[category] < 0.5 {
+                    var moved = point
+                    for other in coordinate.group { moved[other] = other == category ? 1 : 0 }
+                    neighbours.append(transform.snap(moved))
+                }
+            } else if coordinate.kind == .integer || coordinate.kind == .categorical {
+                let step = 1 / Double(max(coordinate.levels ?? 100, 1))
+                for direction in [-1.0, 1.0] {
+                    var moved = point
+                    moved[index] = min(max(point[index] + direction * step, 0), 1)
+                    let snappedMove = transform.snap(moved)
+                    if snappedMove != point { neighbours.append(snappedMove) }
+                }
+            }
+        }
+        return neighbours
     }
 }
 

@@ -16,7 +16,7 @@ import OrionNumerics
 /// 2010](https://doi.org/10.1007/978-3-642-10701-6_6)), so parallel workers spread out. See docs/algorithms/gp.md.
 ///
 /// - Complexity: per suggestion, O(r·i·n³) to fit (r restarts of at most i iterations, n ≤ 256 trials: beyond,
-///   a subset of 256 is fitted) plus O(c·n²) for c candidates; the state holds every trial's vector.
+///   a subset of 200 is fitted) plus O(c·n²) for c candidates; the state holds every trial's vector.
 public struct GPBO: Algorithm {
     /// The options of `gp`.
     public struct Options: AlgorithmOptions {
@@ -119,7 +119,7 @@ public struct GPBO: Algorithm {
     public static let name = "gp"
 
     /// The trials fitted at most; beyond, a subset of the best and a spread of the others.
-    static let fitLimit = 256
+    static let fitLimit = 200
     /// The hyperparameter fit restarts from the prior (not only from the previous fit) once per this many trials.
     static let restartPeriod = 5
 
