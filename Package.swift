@@ -1,6 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "swift-orion",
     platforms: [.macOS(.v15)],
@@ -21,8 +23,14 @@ let package = Package(
     ],
     targets: [
         .target(name: "OrionCore"),
-        .target(name: "OrionNumerics"),
-        .target(name: "OrionAlgorithms", dependencies: ["OrionCore", "OrionNumerics"]),
+        // Numerical code is optimized in debug builds too: unoptimized, the model-based algorithms' tests would take
+        // minutes instead of seconds.
+        .target(name: "OrionNumerics", swiftSettings: optimizedInDebug),
+        .target(
+            name: "OrionAlgorithms",
+            dependencies: ["OrionCore", "OrionNumerics"],
+            swiftSettings: optimizedInDebug
+        ),
         .target(
             name: "OrionSQLite",
             dependencies: ["OrionCore", .product(name: "GRDB", package: "GRDB.swift")]
@@ -57,7 +65,6 @@ let package = Package(
         ),
         .testTarget(name: "OrionCoreTests", dependencies: ["OrionCore", "OrionTesting"]),
         .testTarget(name: "OrionAlgorithmsTests", dependencies: ["OrionAlgorithms", "OrionTesting"]),
-        .testTarget(name: "OrionNumericsTests", dependencies: ["OrionNumerics"]),
         .testTarget(
             name: "OrionSQLiteTests",
             dependencies: ["OrionSQLite", "OrionTesting", .product(name: "GRDB", package: "GRDB.swift")]
@@ -68,6 +75,7 @@ let package = Package(
             dependencies: ["OrionCommands", "OrionSQLite", "OrionWorker", "OrionTesting"]
         ),
         .testTarget(name: "OrionBenchmarkTests", dependencies: ["OrionBenchmark", "OrionTesting"]),
+        .testTarget(name: "OrionNumericsTests", dependencies: ["OrionNumerics"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -344,3 +344,82 @@ if options.only.contains("e") {
         .deletingLastPathComponent().path + "/Tests/Fixtures/noop.sh"
     try scaling(workers: options.scalingWorkers, trials: options.scalingTrials, noop: noop)
 }
+
+// (gp) with --only gp: the Gaussian-process algorithm's cost. One suggestion with 1,000 completed trials in 6
+//      dimensions (the first fit, with restarts, then warm-started ones), and 100-trial runs on Hartmann-6.
+func gaussianProcess() throws {
+    let clock = ContinuousClock()
+    let priors = Dictionary(uniqueKeysWithValues: (1...6).map { ("/x\($0)", "uniform(0, 1)") })
+    let space = try Space(priors: priors)
+    let context = AlgorithmContext(space: space)
+    func hartmann6(_ params: Parameters) -> Double {
+        let a: [[Double]] = [
+            [10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14],
+        ]
+        let p: [[Double]] = [
+            [0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886], [0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991],
+            [0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650], [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381],
+        ]
+        let alpha: [Double] = [1, 1.2, 3, 3.2]
+        let x = params.compactMap { $0.value.doubleValue }
+        var sum = 0.0
+        for i in 0..<4 {
+            var exponent = 0.0
+            for j in 0..<6 { exponent += a[i][j] * (x[j] - p[i][j]) * (x[j] - p[i][j]) }
+            sum += alpha[i] * exp(-exponent)
+        }
+        return -sum
+    }
+    func completed(_ params: Parameters) -> Trial {
+        var trial = Trial(experimentID: "bench", params: params)
+        trial.status = .completed
+        trial.results = [.objective(hartmann6(params))]
+        return trial
+    }
+    let config = AlgorithmConfig(name: "gp", options: ["seed": 1])
+    var algorithm = try AlgorithmRegistry.standard.makeAlgorithm(config, space: space, maxTrials: nil)
+    var generator = SeededGenerator(seed: 1)
+    algorithm.observe((0..<1000).map { _ in completed(space.sample(using: &generator)) }, context: context)
+    var samples: [Duration] = []
+    for _ in 0..<3 {
+        let start = clock.now
+        let suggestions = algorithm.suggest(count: 1, context: context)
+        samples.append(clock.now - start)
+        algorithm.observe(suggestions.map { completed($0.parameters) }, context: context)
+    }
+    print("(gp) one suggestion with 1,000 completed trials in 6 dimensions")
+    print(String(format: "    first (fit with restarts): %.0f ms", milliseconds(samples[0])))
+    print(
+        String(
+            format: "    next two (warm-started):   %.0f ms, %.0f ms",
+            milliseconds(samples[1]),
+            milliseconds(samples[2])
+        )
+    )
+    var runs: [Double] = []
+    var bests: [Double] = []
+    for seed in 0..<5 {
+        var run = try AlgorithmRegistry.standard.makeAlgorithm(
+            AlgorithmConfig(name: "gp", options: ["seed": .int(seed)]),
+            space: space,
+            maxTrials: 100
+        )
+        var best = Double.infinity
+        let start = clock.now
+        for _ in 0..<100 {
+            let trials = run.suggest(count: 1, context: context).map { completed($0.parameters) }
+            best = min(best, trials.compactMap(\.objective).min() ?? best)
+            run.observe(trials, context: context)
+        }
+        runs.append(milliseconds(clock.now - start))
+        bests.append(best + 3.322_368_011_415_514)
+    }
+    print(
+        String(
+            format: "    100-trial runs on Hartmann-6 (5 seeds): median %.0f ms per run, median regret %.3g",
+            runs.sorted()[2],
+            bests.sorted()[2]
+        )
+    )
+}
+if options.only.contains("gp") { try gaussianProcess() }

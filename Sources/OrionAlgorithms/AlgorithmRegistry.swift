@@ -11,6 +11,7 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         GridSearch.self,
         TPE.self,
         CMAES.self,
+        GPBO.self,
     ])
 
     /// The algorithm types, by wire name.

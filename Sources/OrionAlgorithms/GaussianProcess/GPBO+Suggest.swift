@@ -1,0 +1,257 @@
+import Foundation
+import OrionCore
+import OrionNumerics
+
+extension GPBO {
+    /// Up to `count` new points: the design first, then the maximizers of the acquisition, each new point a
+    /// pending one for the next.
+    ///
+    /// Returns fewer (or none) only when a finite space has no configuration left.
+    ///
+    /// - Parameters:
+    ///   - count: the most suggestions wanted.
+    ///   - context: the search space.
+    /// - Returns: the suggestions, without parents.
+    public mutating func suggest(count: Int, context: AlgorithmContext) -> [Suggestion] {
+        guard count > 0 else { return [] }
+        let transform = Self.transform(context)
+        var seen = Set(records.map(\.vector))
+        var suggestions: [Suggestion] = []
+        var batch: [[Double]] = []
+        let completed = records.filter { $0.kind == .completed }
+        var model: AcquisitionModel?
+        while suggestions.count < count {
+            var vector: [Double]?
+            let useDesign =
+                (completed.count < options.nInitialPoints && designIndex < options.nInitialPoints)
+                || completed.count < 2 || transform.width == 0
+            if useDesign {
+                vector = nextDesignPoint(transform, seen: seen)
+            } else {
+                if model == nil { model = fit(transform, completed: completed) }
+                if let current = model {
+                    vector = maximizeAcquisition(current, transform, seen: seen)
+                    if let vector { model = current.believing(vector) }
+                }
+            }
+            guard let point = vector ?? randomUnseen(context, transform, seen: seen) else { break }
+            seen.insert(point)
+            batch.append(point)
+            suggestions.append(Suggestion(transform.decode(point)))
+        }
+        return suggestions
+    }
+
+    /// The next design point not seen yet (skipping those that snap onto a seen configuration).
+    private mutating func nextDesignPoint(_ transform: SpaceTransform, seen: Set<[Double]>) -> [Double]? {
+        guard transform.width > 0 else { return nil }
+        var scrambler = SeededGenerator(seed: designSeed)
+        let halton = ScrambledHalton(dimensions: transform.width, using: &scrambler)
+        for _ in 0..<(4 * options.nInitialPoints + 16) {
+            let point = transform.snap(halton.point(designIndex))
+            designIndex += 1
+            if !seen.contains(point) { return point }
+        }
+        return nil
+    }
+
+    /// A random point of the space not seen yet, if one is found in a bounded number of draws.
+    private mutating func randomUnseen(
+        _ context: AlgorithmContext,
+        _ transform: SpaceTransform,
+        seen: Set<[Double]>
+    ) -> [Double]? {
+        let attempts = max(100, min(100_000, 20 * Int(min(context.space.cardinality, 5000))))
+        for _ in 0..<attempts {
+            guard let point = try? transform.encode(context.space.sample(using: &generator)) else { continue }
+            if !seen.contains(point) { return point }
+        }
+        return nil
+    }
+
+    /// Fits the GP to the completed trials (and the pending ones, at their posterior mean).
+    private mutating func fit(_ transform: SpaceTransform, completed: [Record]) -> AcquisitionModel? {
+        let w = transform.width
+        let values = completed.compactMap(\.objective)
+        let output = OutputTransform(fitting: values)
+        let targets = values.map { output($0) }
+        let inputs = completed.flatMap(\.vector)
+        // The hyperparameters: on a subset when there are many trials.
+        let subset = Self.fitSubset(targets: targets)
+        let fitInputs = subset.flatMap { completed[$0].vector }
+        let fitTargets = subset.map { targets[$0] }
+        let prior = GPPrior(width: w)
+        // Warm start from the previous fit; every few fits (and at first) also from the prior's centre and from
+        // random draws of the prior, so that a better mode found as the data grow is not missed.
+        var starts: [[Double]] = []
+        let warm = lastFit.flatMap { $0.count == w + 2 ? $0 : nil }
+        if let warm { starts.append(warm) }
+        if warm == nil || completed.count % Self.restartPeriod == 0 {
+            starts.append(prior.center)
+            for _ in 0..<options.nRestartsOptimizer { starts.append(randomStart(prior, width: w)) }
+        }
+        let hyper = GaussianProcess.fitHyperparameters(
+            inputs: fitInputs,
+            width: w,
+            targets: fitTargets,
+            starts: starts,
+            maxIterations: 50
+        )
+        lastFit = hyper.logVector
+        guard let base = try? GaussianProcess(inputs: inputs, width: w, targets: targets, hyperparameters: hyper)
+        else { return nil }
+        var model = AcquisitionModel(
+            process: base,
+            best: targets.min() ?? 0,
+            bestInputs: Self.bestInputs(completed, targets),
+            function: options.acqFunc,
+            kappa: options.kappa
+        )
+        let pending = records.filter { $0.kind == .pending }
+        if !pending.isEmpty {
+            let pendingInputs = pending.flatMap(\.vector)
+            let means = base.predict(pendingInputs, count: pending.count).mean
+            if let process = try? GaussianProcess(
+                inputs: inputs + pendingInputs,
+                width: w,
+                targets: targets + means,
+                hyperparameters: hyper
+            ) {
+                model.process = process
+            }
+        }
+        return model
+    }
+
+    /// A draw from the prior of the log-hyperparameters, clipped to their bounds.
+    private mutating func randomStart(_ prior: GPPrior, width w: Int) -> [Double] {
+        (0..<(w + 2)).map { index in
+            let value = generator.nextGaussian()
+            let theta: Double
+            switch index {
+            case ..<w: theta = prior.lengthscaleMean + value * prior.lengthscaleVariance.squareRoot()
+            case w: theta = prior.signalMean + value * prior.signalVariance.squareRoot()
+            default: theta = prior.noiseMean + value * prior.noiseVariance.squareRoot()
+            }
+            return min(max(theta, prior.lower[index]), prior.upper[index])
+        }
+    }
+
+    /// The indices of the trials the hyperparameters are fitted on: all, or the best half of ``fitLimit`` and
+    /// an even spread of the others.
+    static func fitSubset(targets: [Double]) -> [Int] {
+        guard targets.count > fitLimit else { return Array(targets.indices) }
+        let order = targets.indices.sorted { targets[$0] < targets[$1] }
+        let best = order.prefix(fitLimit / 2)
+        let rest = order.dropFirst(fitLimit / 2)
+        let step = Double(rest.count) / Double(fitLimit - best.count)
+        let spread = (0..<(fitLimit - best.count)).map { rest[rest.startIndex + Int(Double($0) * step)] }
+        return (Array(best) + spread).sorted()
+    }
+
+    /// The inputs of the best few trials, best first: centres for local candidates.
+    static func bestInputs(_ completed: [Record], _ targets: [Double]) -> [[Double]] {
+        let order = targets.indices.sorted { targets[$0] < targets[$1] }
+        return order.prefix(5).map { completed[$0].vector }
+    }
+
+    /// The point maximizing the acquisition, snapped to the space, that is not seen yet.
+    private mutating func maximizeAcquisition(
+        _ model: AcquisitionModel,
+        _ transform: SpaceTransform,
+        seen: Set<[Double]>
+    ) -> [Double]? {
+        let w = transform.width
+        let n = model.process.count
+        // Bound the cost of scoring: c · n² ≤ 4·10⁷ multiply-adds.
+        let rawCount = max(64, min(options.nCandidates, 40_000_000 / max(1, n * n)))
+        let halton = ScrambledHalton(dimensions: w, using: &generator)
+        var candidates = halton.points(rawCount, from: Int(generator.next() % 1_000_000))
+        for centre in model.bestInputs {
+            for index in 0..<20 {
+                let sd = index < 10 ? 0.02 : 0.1
+                candidates.append(centre.map { min(max($0 + sd * generator.nextGaussian(), 0), 1) })
+            }
+        }
+        let scores = model.scores(candidates)
+        let order = candidates.indices.sorted { scores[$0] > scores[$1] }
+        // Each refinement step costs O(n²): fewer and shorter refinements when there are many trials.
+        let refinements = max(2, min(5, 2_000_000 / max(1, n * n)))
+        let minimizer = BoundedLBFGS(
+            maxIterations: n > 400 ? 20 : 40,
+            gradientTolerance: 1e-7,
+            valueTolerance: 1e-10
+        )
+        let lower = [Double](repeating: 0, count: w)
+        let upper = [Double](repeating: 1, count: w)
+        var refined: [(point: [Double], score: Double)] = []
+        for index in order.prefix(refinements) {
+            let outcome = minimizer.minimize(from: candidates[index], lower: lower, upper: upper) { x in
+                let (value, gradient) = model.scoreWithGradient(x)
+                return (-value, gradient.map { -$0 })
+            }
+            refined.append((outcome.x, -outcome.value))
+        }
+        let ranked = (refined + order.map { (candidates[$0], scores[$0]) }).sorted { $0.score > $1.score }
+        // Snapping moves integers and categories: rescore the first few snapped points, then search their discrete
+        // neighbours (every other category of a one-hot group, the next integer cell) while the acquisition improves.
+        var snapped: [[Double]] = []
+        for entry in ranked {
+            let point = transform.snap(entry.point)
+            if seen.contains(point) || snapped.contains(point) { continue }
+            snapped.append(point)
+            if snapped.count == 8 { break }
+        }
+        guard !snapped.isEmpty else { return nil }
+        let snappedScores = model.scores(snapped)
+        guard var best = snapped.indices.max(by: { snappedScores[$0] < snappedScores[$1] }) else { return nil }
+        var bestPoint = snapped[best]
+        var bestScore = snappedScores[best]
+        for _ in 0..<8 {
+            let neighbours = Self.discreteNeighbours(of: bestPoint, transform).filter { !seen.contains($0) }
+            guard !neighbours.isEmpty else { break }
+            let scores = model.scores(neighbours)
+            guard let index = neighbours.indices.max(by: { scores[$0] < scores[$1] }), scores[index] > bestScore
+            else { break }
+            best = index
+            bestPoint = neighbours[index]
+            bestScore = scores[index]
+        }
+        return bestPoint
+    }
+
+    /// The snapped points one discrete move away from `point`: another category in one one-hot group, or the
+    /// integer cell above or below in one integer coordinate.
+    static func discreteNeighbours(of point: [Double], _ transform: SpaceTransform) -> [[Double]] {
+        var neighbours: [[Double]] = []
+        var visitedGroups = Set<Int>()
+        for (index, coordinate) in transform.coordinates.enumerated() {
+            if coordinate.category != nil {
+                guard visitedGroups.insert(coordinate.group.lowerBound).inserted else { continue }
+                for category in coordinate.group where point[category] < 0.5 {
+                    var moved = point
+                    for other in coordinate.group { moved[other] = other == category ? 1 : 0 }
+                    neighbours.append(transform.snap(moved))
+                }
+            } else if coordinate.kind == .integer || coordinate.kind == .categorical {
+                let step = 1 / Double(max(coordinate.levels ?? 100, 1))
+                for direction in [-1.0, 1.0] {
+                    var moved = point
+                    moved[index] = min(max(point[index] + direction * step, 0), 1)
+                    let snappedMove = transform.snap(moved)
+                    if snappedMove != point { neighbours.append(snappedMove) }
+                }
+            }
+        }
+        return neighbours
+    }
+}
+
+extension SeededGenerator {
+    /// A standard normal draw (Box–Muller).
+    mutating func nextGaussian() -> Double {
+        let u = Double.random(in: Double.ulpOfOne..<1, using: &self)
+        let v = Double.random(in: 0..<1, using: &self)
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+    }
+}

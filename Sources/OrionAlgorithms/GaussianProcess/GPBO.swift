@@ -1,0 +1,240 @@
+import Foundation
+import OrionCore
+import OrionNumerics
+
+/// Gaussian-process Bayesian optimization (`gp`): a Matérn-5/2 GP fitted to the trials, and the next point where
+/// the log expected improvement is highest.
+///
+/// Points live in the unit cube of ``SpaceTransform`` with one-hot categories; integers and categories are
+/// optimized relaxed and snapped to their cells. The first `n_initial_points` suggestions come from a scrambled
+/// Halton design. Then each suggestion fits the GP (outputs standardized and Yeo-Johnson transformed; ARD
+/// lengthscales, signal and noise by maximum a-posteriori marginal likelihood, L-BFGS-B from the prior's centre,
+/// the previous fit and random restarts) and maximizes the acquisition (log-EI, [Ament et al.,
+/// 2023](https://arxiv.org/abs/2310.20708), or UCB) from many quasi-random points and perturbations of the best
+/// trials, the best few refined by L-BFGS-B. Pending trials (reserved by other workers, or suggested earlier in the
+/// same batch) enter the GP at their posterior mean (the kriging believer, [Ginsbourger et al.,
+/// 2010](https://doi.org/10.1007/978-3-642-10701-6_6)), so parallel workers spread out. See docs/algorithms/gp.md.
+///
+/// - Complexity: per suggestion, O(r·i·n³) to fit (r restarts of at most i iterations, n ≤ 256 trials: beyond,
+///   a subset of 200 is fitted) plus O(c·n²) for c candidates; the state holds every trial's vector.
+public struct GPBO: Algorithm {
+    /// The options of `gp`.
+    public struct Options: AlgorithmOptions {
+        /// `seed`: an integer, or null (the default) for a seed drawn once from the system's entropy.
+        public var seed: Int?
+        /// `n_initial_points`: the quasi-random design before the GP takes over (default 10).
+        public var nInitialPoints = 10
+        /// `acq_func`: `log_ei` (log expected improvement, the default) or `ucb` (lower confidence bound).
+        public var acqFunc = "log_ei"
+        /// `kappa`: the exploration weight of `ucb` (default 1.96).
+        public var kappa = 1.96
+        /// `n_restarts_optimizer`: random restarts of the hyperparameter fit, besides the prior's centre and the
+        /// previous fit, done once every five trials (default 1).
+        public var nRestartsOptimizer = 1
+        /// `n_candidates`: the quasi-random points the acquisition is evaluated at before refinement (default
+        /// 2000; fewer when there are many trials, to bound the cost).
+        public var nCandidates = 2000
+
+        /// The acquisition functions.
+        public static let acquisitionFunctions = ["log_ei", "ucb"]
+
+        /// Oríon's option names.
+        public enum CodingKeys: String, CodingKey {
+            case seed, kappa
+            case nInitialPoints = "n_initial_points"
+            case acqFunc = "acq_func"
+            case nRestartsOptimizer = "n_restarts_optimizer"
+            case nCandidates = "n_candidates"
+        }
+
+        /// The defaults.
+        public init() {}
+
+        /// Decodes and checks the options.
+        ///
+        /// - Throws: ``AlgorithmError`` `.invalidOption` for a count below its minimum or an unknown `acq_func`.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            seed = try container.decodeIfPresent(Int.self, forKey: .seed)
+            nInitialPoints = try container.decodeIfPresent(Int.self, forKey: .nInitialPoints) ?? nInitialPoints
+            acqFunc = try container.decodeIfPresent(String.self, forKey: .acqFunc) ?? acqFunc
+            kappa = try container.decodeIfPresent(Double.self, forKey: .kappa) ?? kappa
+            nRestartsOptimizer =
+                try container.decodeIfPresent(Int.self, forKey: .nRestartsOptimizer) ?? nRestartsOptimizer
+            nCandidates = try container.decodeIfPresent(Int.self, forKey: .nCandidates) ?? nCandidates
+            guard nInitialPoints >= 1 else {
+                throw AlgorithmError(.invalidOption, "gp: option 'n_initial_points' must be at least 1")
+            }
+            guard Self.acquisitionFunctions.contains(acqFunc) else {
+                throw AlgorithmError(
+                    .invalidOption,
+                    "gp: option 'acq_func' must be one of \(Self.acquisitionFunctions.joined(separator: ", ")), "
+                        + "not '\(acqFunc)'"
+                )
+            }
+            guard kappa >= 0, kappa.isFinite else {
+                throw AlgorithmError(.invalidOption, "gp: option 'kappa' must be a finite number ≥ 0")
+            }
+            guard nRestartsOptimizer >= 0 else {
+                throw AlgorithmError(.invalidOption, "gp: option 'n_restarts_optimizer' must be at least 0")
+            }
+            guard nCandidates >= 1 else {
+                throw AlgorithmError(.invalidOption, "gp: option 'n_candidates' must be at least 1")
+            }
+        }
+
+        /// Encodes every option (a null seed as `null`).
+        ///
+        /// - Throws: `EncodingError` when a value cannot be encoded.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(seed, forKey: .seed)
+            try container.encode(nInitialPoints, forKey: .nInitialPoints)
+            try container.encode(acqFunc, forKey: .acqFunc)
+            try container.encode(kappa, forKey: .kappa)
+            try container.encode(nRestartsOptimizer, forKey: .nRestartsOptimizer)
+            try container.encode(nCandidates, forKey: .nCandidates)
+        }
+    }
+
+    /// What the algorithm knows of one trial.
+    struct Record: Codable, Sendable, Hashable {
+        /// How a trial counts.
+        enum Kind: String, Codable, Sendable {
+            /// Completed with a finite objective: a training point.
+            case completed
+            /// New, reserved, suspended or interrupted: a point being evaluated.
+            case pending
+            /// Broken, or completed without a finite objective: only kept out of the suggestions.
+            case failed
+        }
+
+        var id: String
+        var vector: [Double]
+        var kind: Kind
+        var objective: Double?
+    }
+
+    /// `gp`.
+    public static let name = "gp"
+
+    /// The trials fitted at most; beyond, a subset of the best and a spread of the others.
+    static let fitLimit = 200
+    /// The hyperparameter fit restarts from the prior (not only from the previous fit) once per this many trials.
+    static let restartPeriod = 5
+
+    var options: Options
+    var generator: SeededGenerator
+    /// The seed of the design's scrambling.
+    var designSeed: UInt64
+    /// The design points suggested so far.
+    var designIndex = 0
+    /// The trials, in the order first observed.
+    var records: [Record] = []
+    /// The last fitted log-hyperparameters, the warm start of the next fit.
+    var lastFit: [Double]?
+    /// The position of each trial id in ``records`` (rebuilt when decoding).
+    var positions: [String: Int] = [:]
+
+    /// Creates the algorithm.
+    ///
+    /// - Parameters:
+    ///   - options: the options.
+    ///   - context: the search space (every prior is supported).
+    public init(options: Options, context: AlgorithmContext) {
+        self.options = options
+        if let seed = options.seed {
+            generator = SeededGenerator(seed: UInt64(bitPattern: Int64(seed)))
+        } else {
+            generator = SeededGenerator()
+        }
+        designSeed = generator.next()
+    }
+
+    /// Learns the trials' statuses and objectives.
+    ///
+    /// - Parameters:
+    ///   - trials: trials whose status changed.
+    ///   - context: the search space.
+    public mutating func observe(_ trials: [Trial], context: AlgorithmContext) {
+        let transform = Self.transform(context)
+        for trial in trials {
+            guard let vector = try? transform.encode(trial.params) else { continue }
+            let kind: Record.Kind
+            var objective: Double?
+            switch trial.status {
+            case .completed:
+                objective = trial.objective
+                kind = objective?.isFinite == true ? .completed : .failed
+            case .broken:
+                kind = .failed
+            case .new, .reserved, .suspended, .interrupted:
+                kind = .pending
+            }
+            let record = Record(
+                id: trial.id,
+                vector: vector,
+                kind: kind,
+                objective: kind == .completed ? objective : nil
+            )
+            if let position = positions[trial.id] {
+                records[position] = record
+            } else {
+                positions[trial.id] = records.count
+                records.append(record)
+            }
+        }
+    }
+
+    /// `true` when the space is finite and every configuration has been observed.
+    ///
+    /// - Parameter context: the search space.
+    /// - Returns: whether the space is exhausted.
+    public func isDone(context: AlgorithmContext) -> Bool {
+        let cardinality = context.space.cardinality
+        guard cardinality.isFinite, cardinality <= Double(records.count) else { return false }
+        return Double(Set(records.map(\.vector)).count) >= cardinality
+    }
+
+    /// The unit-cube view the algorithm works in: one-hot categories.
+    static func transform(_ context: AlgorithmContext) -> SpaceTransform {
+        context.transform.categoricalEncoding == .oneHot
+            ? context.transform : SpaceTransform(context.space, categoricalEncoding: .oneHot)
+    }
+}
+
+extension GPBO {
+    private enum CodingKeys: String, CodingKey {
+        case options, generator, records
+        case designSeed = "design_seed"
+        case designIndex = "design_index"
+        case lastFit = "last_fit"
+    }
+
+    /// Decodes the state written by ``encode(to:)``.
+    ///
+    /// - Throws: `DecodingError` when a member is missing or invalid.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        options = try container.decode(Options.self, forKey: .options)
+        generator = try container.decode(SeededGenerator.self, forKey: .generator)
+        designSeed = try container.decode(UInt64.self, forKey: .designSeed)
+        designIndex = try container.decode(Int.self, forKey: .designIndex)
+        records = try container.decode([Record].self, forKey: .records)
+        lastFit = try container.decodeIfPresent([Double].self, forKey: .lastFit)
+        for (position, record) in records.enumerated() { positions[record.id] = position }
+    }
+
+    /// Encodes the options, the generators, the trials' vectors and the last fit.
+    ///
+    /// - Throws: `EncodingError` when a value cannot be encoded.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(options, forKey: .options)
+        try container.encode(generator, forKey: .generator)
+        try container.encode(designSeed, forKey: .designSeed)
+        try container.encode(designIndex, forKey: .designIndex)
+        try container.encode(records, forKey: .records)
+        try container.encodeIfPresent(lastFit, forKey: .lastFit)
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import OrionNumerics
+
+/// The priors and bounds of the hyperparameters, and their fit by maximum a-posteriori marginal likelihood.
+///
+/// Priors on the log-parameters, for inputs in the unit cube and standardized outputs: lengthscales log-normal
+/// `N(√2 + ½ log w, 3)`, which scales with the dimension ([Hvarfner et al., 2024, "Vanilla Bayesian optimization
+/// performs great in high dimensions"](https://arxiv.org/abs/2402.02229)); signal variance `log s² ~ N(0, 1)`;
+/// noise variance `log σ² ~ N(-4, 1)` (BoTorch's defaults since 0.12), with σ² ≥ 10⁻⁶.
+struct GPPrior: Sendable {
+    /// The mean of each log-lengthscale.
+    let lengthscaleMean: Double
+    /// The variance of each log-lengthscale.
+    let lengthscaleVariance = 3.0
+    /// The mean and variance of the log signal variance.
+    let signalMean = 0.0
+    let signalVariance = 1.0
+    /// The mean and variance of the log noise variance.
+    let noiseMean = -4.0
+    let noiseVariance = 1.0
+    /// The bounds of the log-parameters.
+    let lower: [Double]
+    let upper: [Double]
+
+    /// The prior for `width` input coordinates.
+    init(width: Int) {
+        lengthscaleMean = 2.0.squareRoot() + 0.5 * log(Double(max(width, 1)))
+        lower = Array(repeating: log(5e-3), count: width) + [log(1e-2), log(1e-6)]
+        upper = Array(repeating: log(1e2), count: width) + [log(1e2), log(2)]
+    }
+
+    /// The prior's mode, clipped to the bounds: where the fit starts.
+    var center: [Double] {
+        let w = lower.count - 2
+        return Array(repeating: lengthscaleMean, count: w) + [signalMean, noiseMean]
+    }
+
+    /// `-log p(θ)` up to a constant, and its gradient.
+    func negativeLog(_ theta: [Double]) -> (Double, [Double]) {
+        let w = theta.count - 2
+        var value = 0.0
+        var gradient = [Double](repeating: 0, count: theta.count)
+        for c in 0..<w {
+            let d = theta[c] - lengthscaleMean
+            value += 0.5 * d * d / lengthscaleVariance
+            gradient[c] = d / lengthscaleVariance
+        }
+        let ds = theta[w] - signalMean
+        value += 0.5 * ds * ds / signalVariance
+        gradient[w] = ds / signalVariance
+        let dn = theta[w + 1] - noiseMean
+        value += 0.5 * dn * dn / noiseVariance
+        gradient[w + 1] = dn / noiseVariance
+        return (value, gradient)
+    }
+}
+
+extension GaussianProcess {
+    /// The negative log marginal likelihood plus the negative log prior at log-parameters `theta`, and its
+    /// gradient; `+infinity` when the kernel matrix cannot be factored.
+    ///
+    /// - Complexity: O(n³) (the Cholesky factor and the inverse) plus O(n² w).
+    static func negativeLogPosterior(
+        _ theta: [Double],
+        inputs: [Double],
+        width w: Int,
+        targets: [Double],
+        prior: GPPrior
+    ) -> (Double, [Double]) {
+        let n = targets.count
+        let hyper = GPHyperparameters(logVector: theta)
+        let inverseSquared = hyper.lengthscales.map { 1 / ($0 * $0) }
+        var matrix = kernelMatrix(inputs, count: n, width: w, inverseSquared, hyper)
+        for i in 0..<n { matrix[i * n + i] += hyper.noiseVariance }
+        guard let cholesky = try? Cholesky(matrix, size: n, maxJitter: 1e-6) else {
+            return (.infinity, Array(repeating: 0, count: theta.count))
+        }
+        let alpha = cholesky.solve(targets)
+        var value = 0.5 * cholesky.logDeterminant + 0.5 * Double(n) * log(2 * Double.pi)
+        for i in 0..<n { value += 0.5 * targets[i] * alpha[i] }
+        // W = K⁻¹ - ααᵀ; dNLL/dθ = ½ tr(W ∂K/∂θ).
+        var weights = cholesky.inverse()
+        for i in 0..<n { for j in 0..<n { weights[i * n + j] -= alpha[i] * alpha[j] } }
+        var gradient = [Double](repeating: 0, count: theta.count)
+        let s2 = hyper.signalVariance
+        var signalTrace = 0.0
+        var noiseTrace = 0.0
+        var lengthscaleSums = [Double](repeating: 0, count: w)
+        inputs.withUnsafeBufferPointer { x in
+            weights.withUnsafeBufferPointer { weight in
+                lengthscaleSums.withUnsafeMutableBufferPointer { sums in
+                    for i in 0..<n {
+                        noiseTrace += weight[i * n + i]
+                        signalTrace += weight[i * n + i] * s2
+                        for j in 0..<i {
+                            var squared = 0.0
+                            for c in 0..<w {
+                                let d = x[i * w + c] - x[j * w + c]
+                                squared += d * d * inverseSquared[c]
+                            }
+                            let r = sqrt5 * squared.squareRoot()
+                            let e = exp(-r)
+                            let pairWeight = 2 * weight[i * n + j]  // both triangles
+                            signalTrace += pairWeight * s2 * (1 + r + r * r / 3) * e
+                            let g = pairWeight * s2 * (5.0 / 3.0) * (1 + r) * e
+                            for c in 0..<w {
+                                let d = x[i * w + c] - x[j * w + c]
+                                sums[c] += g * d * d * inverseSquared[c]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for c in 0..<w { gradient[c] = 0.5 * lengthscaleSums[c] }
+        gradient[w] = 0.5 * signalTrace
+        gradient[w + 1] = 0.5 * hyper.noiseVariance * noiseTrace
+        let (priorValue, priorGradient) = prior.negativeLog(theta)
+        return (value + priorValue, zip(gradient, priorGradient).map(+))
+    }
+
+    /// The MAP hyperparameters for `targets` at `inputs`: the best of L-BFGS-B runs from each of `starts` (log
+    /// vectors; the prior's centre when empty).
+    static func fitHyperparameters(
+        inputs: [Double],
+        width: Int,
+        targets: [Double],
+        starts: [[Double]],
+        maxIterations: Int
+    ) -> GPHyperparameters {
+        let prior = GPPrior(width: width)
+        let minimizer = BoundedLBFGS(maxIterations: maxIterations, gradientTolerance: 1e-5, valueTolerance: 1e-9)
+        var best: (value: Double, theta: [Double]) = (.infinity, prior.center)
+        for start in starts.isEmpty ? [prior.center] : starts {
+            let outcome = minimizer.minimize(from: start, lower: prior.lower, upper: prior.upper) { theta in
+                negativeLogPosterior(theta, inputs: inputs, width: width, targets: targets, prior: prior)
+            }
+            if outcome.value < best.value { best = (outcome.value, outcome.x) }
+        }
+        return GPHyperparameters(logVector: best.theta)
+    }
+}

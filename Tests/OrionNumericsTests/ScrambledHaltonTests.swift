@@ -1,0 +1,66 @@
+import OrionNumerics
+import XCTest
+
+final class ScrambledHaltonTests: XCTestCase {
+    private struct Points: Decodable {
+        let dimensions: Int
+        let points: [[Double]]
+    }
+
+    func testPlainSequenceMatchesScipy() throws {
+        let fixture = try Fixture.load("halton.json", as: Points.self)
+        var generator = SystemRandomNumberGenerator()
+        let halton = ScrambledHalton(dimensions: fixture.dimensions, scrambled: false, using: &generator)
+        assertClose(halton.points(fixture.points.count).flatMap { $0 }, fixture.points.flatMap { $0 }, relative: 1e-15)
+    }
+
+    func testScrambledSequenceIsStratifiedInEveryCoordinate() {
+        var generator = SplitMix(seed: 3)
+        let halton = ScrambledHalton(dimensions: 5, using: &generator)
+        XCTAssertEqual(halton.bases, [2, 3, 5, 7, 11])
+        for (j, base) in halton.bases.enumerated() {
+            let cells = base * base
+            let points = halton.points(cells, from: 0)
+            let occupied = Set(points.map { Int(($0[j] * Double(cells)).rounded(.down)) })
+            XCTAssertEqual(occupied.count, cells, "base \(base)")
+            XCTAssertTrue(points.allSatisfy { $0[j] >= 0 && $0[j] < 1 })
+        }
+    }
+
+    func testScramblingIsSeededAndAvoidsTheCorner() {
+        var first = SplitMix(seed: 7)
+        var second = SplitMix(seed: 7)
+        var other = SplitMix(seed: 8)
+        let a = ScrambledHalton(dimensions: 3, using: &first).points(10)
+        XCTAssertEqual(a, ScrambledHalton(dimensions: 3, using: &second).points(10))
+        XCTAssertNotEqual(a, ScrambledHalton(dimensions: 3, using: &other).points(10))
+        XCTAssertTrue(a[0].allSatisfy { $0 > 0 })
+    }
+
+    func testScrambledPointsCoverTheCubeBetterThanRandomOnes() {
+        // Largest empty-ball proxy: the mean distance from probe points to their nearest sample.
+        var generator = SplitMix(seed: 11)
+        let halton = ScrambledHalton(dimensions: 4, using: &generator).points(256)
+        let random = (0..<256).map { _ in (0..<4).map { _ in Double.random(in: 0..<1, using: &generator) } }
+        let probes = (0..<200).map { _ in (0..<4).map { _ in Double.random(in: 0..<1, using: &generator) } }
+        func coverage(_ points: [[Double]]) -> Double {
+            probes.reduce(0) { total, probe in
+                total + points.map { p in zip(p, probe).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }.min()!
+            } / Double(probes.count)
+        }
+        XCTAssertLessThan(coverage(halton), 0.9 * coverage(random))
+    }
+}
+
+/// A small seeded generator for tests (SplitMix64).
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
