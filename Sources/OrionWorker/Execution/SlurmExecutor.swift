@@ -182,11 +182,9 @@ public final class SlurmExecutor: TrialExecutor {
             // Otherwise the controller did not answer: keep asking, the job runs on without it.
             let stopping = cancelled || interruptedAt != nil
             let pause = stopping ? min(options.pollInterval, .milliseconds(200)) : options.pollInterval
-            do {
-                try await Task.sleep(for: pause)
-            } catch {
-                continue  // cancelled: the next round cancels the job
-            }
+            // Not `Task.sleep`: once the task is cancelled it returns at once, and this loop must still wait for the
+            // cancelled job to end without spinning.
+            await SlurmCommand.pause(pause)
         }
     }
 

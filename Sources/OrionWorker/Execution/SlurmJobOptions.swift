@@ -150,6 +150,15 @@ enum SlurmCommand {
         )
     }
 
+    /// Waits for `duration`, even in a cancelled task.
+    ///
+    /// - Parameter duration: how long.
+    static func pause(_ duration: Duration) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().asyncAfter(deadline: .now() + duration.seconds) { continuation.resume() }
+        }
+    }
+
     /// `Key=Value` fields of `scontrol show job -o` (one line, fields separated by spaces).
     ///
     /// - Parameter text: `scontrol`'s output.

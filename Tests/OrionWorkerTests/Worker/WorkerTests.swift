@@ -1,6 +1,7 @@
 import Foundation
 import OrionAlgorithms
 import OrionCore
+import OrionSQLite
 import OrionTesting
 import OrionWorker
 import XCTest
@@ -111,6 +112,33 @@ final class WorkerTests: XCTestCase {
         let trial = try await storage.trial(id: lost.id, of: experiment.id)
         XCTAssertEqual(trial?.status, .completed)
         XCTAssertNotEqual(trial?.worker, "gone:1")
+    }
+
+    /// Oríon's `suspended` status (set by hand or by a tool, never by a worker): a suspended trial is resumed by the
+    /// next worker like an interrupted one, and an experiment with one is not done until it has run.
+    func testASuspendedTrialIsResumedAndCompleted() async throws {
+        let storage = try SQLiteStorage(
+            path: FileManager.default.temporaryDirectory.path + "/orion-suspended-\(UUID().uuidString).db"
+        )
+        defer { try? FileManager.default.removeItem(atPath: storage.path) }
+        let experiment = try await experiment(storage, maxTrials: 3)
+        let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
+        let produced = try await producer.produce(count: 3)
+        var suspended = try XCTUnwrap(produced.trials.last)
+        suspended.status = .suspended
+        let written = try await storage.updateTrial(suspended, expecting: .new)
+        XCTAssertTrue(written)
+        let counts = try await storage.countTrials(of: experiment.id)
+        XCTAssertEqual(counts, [.new: 2, .suspended: 1], "stored and counted as suspended")
+
+        let report = try await worker(experiment, storage) { _, _ in [.objective(1)] }.run()
+        XCTAssertEqual(report.completed, 3)
+        XCTAssertEqual(report.stopReason, .experimentDone)
+        let trial = try await storage.trial(id: suspended.id, of: experiment.id)
+        XCTAssertEqual(trial?.status, .completed)
+        let all = try await storage.trials(of: experiment.id, status: nil)
+        XCTAssertEqual(all.count, 3, "the suspended trial ran; no new trial was made in its place")
+        try await storage.close()
     }
 
     func testExhaustedGridStopsTheHunt() async throws {
