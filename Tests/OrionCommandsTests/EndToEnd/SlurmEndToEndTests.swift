@@ -16,12 +16,14 @@ final class SlurmEndToEndTests: XCTestCase {
         }
     }
 
-    /// A script that reports its Slurm job id (or `none`) in its results and its log.
-    private func jobReportingScript(_ sandbox: Sandbox) throws -> String {
+    /// A script that prints its Slurm job and writes `x` as its objective, after `seconds` (so that a worker that
+    /// starts a little late still finds trials to run).
+    private func jobReportingScript(_ sandbox: Sandbox, seconds: Double = 0) throws -> String {
         try sandbox.script(
             "train.sh",
             """
             #!/bin/sh
+            sleep \(seconds)
             echo "job ${SLURM_JOB_ID:-none} array ${SLURM_ARRAY_JOB_ID:-none} x $2"
             printf '[{"name": "o", "type": "objective", "value": %s}]' "$2" > "$ORION_RESULTS_PATH"
 
@@ -61,7 +63,8 @@ final class SlurmEndToEndTests: XCTestCase {
         defer { sandbox.remove() }
         let output = try sandbox.run([
             "hunt", "--slurm-array", "2", "-n", "array", "--exp-max-trials", "12", "--idle-timeout", "20",
-            "--working-dir", sandbox.directory + "/work", try jobReportingScript(sandbox), "-x~uniform(0, 1)",
+            "--working-dir", sandbox.directory + "/work", try jobReportingScript(sandbox, seconds: 1),
+            "-x~uniform(0, 1)",
         ])
         XCTAssertEqual(output.status, 0, output.stderr)
         XCTAssertTrue(output.stdout.hasPrefix("Submitted 2 workers of 'array' as the Slurm job array "), output.stdout)
