@@ -69,8 +69,7 @@ public enum StorageFactory {
         {
             throw StorageError(
                 .invalidAddress,
-                "unknown storage scheme '\(location[..<colon])' in '\(address)': use sqlite:///path/orion.db, "
-                    + "postgresql://user@host:port/db or memory:"
+                "unknown storage scheme '\(location[..<colon])' in '\(address)': use sqlite:///path/orion.db or memory:"
             )
         }
         return try SQLiteStorage(

@@ -121,6 +121,28 @@ extension PostgresStorage {
         }
     }
 
+    /// Deletes the experiment's trials with one of `statuses`; the counters follow (the trigger), the revision does
+    /// not change.
+    ///
+    /// - Returns: how many trials were deleted.
+    public func deleteTrials(of experimentID: String, status statuses: [TrialStatus]) async throws -> Int {
+        guard !statuses.isEmpty else { return 0 }
+        return try await transaction("cannot delete trials of experiment \(experimentID)") { connection, _ in
+            // The revision row first: every writer of the experiment's trials takes it before the counters.
+            _ = try await connection.query(
+                "SELECT revision FROM trial_revisions WHERE experiment_id = \(experimentID) FOR UPDATE",
+                logger: logger
+            )
+            return try await connection.query(
+                """
+                DELETE FROM trials WHERE experiment_id = \(experimentID) AND status = ANY(\(statuses.map(\.rawValue)))
+                RETURNING 1
+                """,
+                logger: logger
+            ).collect().count
+        }
+    }
+
     /// The first column of every row, as text.
     func strings(_ rows: PostgresRowSequence) async throws -> [String] {
         var values: [String] = []
