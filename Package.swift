@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "OrionNumerics", targets: ["OrionNumerics"]),
         .library(name: "OrionAlgorithms", targets: ["OrionAlgorithms"]),
         .library(name: "OrionSQLite", targets: ["OrionSQLite"]),
+        .library(name: "OrionPostgres", targets: ["OrionPostgres"]),
         .library(name: "OrionWorker", targets: ["OrionWorker"]),
         .library(name: "OrionTesting", targets: ["OrionTesting"]),
         .library(name: "OrionBenchmark", targets: ["OrionBenchmark"]),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "OrionCore"),
@@ -36,13 +38,17 @@ let package = Package(
             dependencies: ["OrionCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
+            name: "OrionPostgres",
+            dependencies: ["OrionCore", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .target(
             name: "OrionWorker",
             dependencies: ["OrionCore", "OrionAlgorithms", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "OrionCommands",
             dependencies: [
-                "OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionWorker", "OrionBenchmark",
+                "OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionPostgres", "OrionWorker", "OrionBenchmark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -55,12 +61,12 @@ let package = Package(
         .target(name: "OrionTesting", dependencies: ["OrionCore", "OrionAlgorithms"]),
         .executableTarget(
             name: "OrionBenchmarks",
-            dependencies: ["OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionWorker"],
+            dependencies: ["OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionPostgres", "OrionWorker"],
             path: "Benchmarks/OrionBenchmarks"
         ),
         .executableTarget(
             name: "orion-storage-stress",
-            dependencies: ["OrionCore", "OrionSQLite"],
+            dependencies: ["OrionCore", "OrionSQLite", "OrionPostgres"],
             path: "Sources/OrionStorageStress"
         ),
         .testTarget(name: "OrionCoreTests", dependencies: ["OrionCore", "OrionTesting"]),
@@ -69,10 +75,14 @@ let package = Package(
             name: "OrionSQLiteTests",
             dependencies: ["OrionSQLite", "OrionTesting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(
+            name: "OrionPostgresTests",
+            dependencies: ["OrionPostgres", "OrionTesting", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         .testTarget(name: "OrionWorkerTests", dependencies: ["OrionWorker", "OrionSQLite", "OrionTesting"]),
         .testTarget(
             name: "OrionCommandsTests",
-            dependencies: ["OrionCommands", "OrionSQLite", "OrionWorker", "OrionTesting"]
+            dependencies: ["OrionCommands", "OrionSQLite", "OrionPostgres", "OrionWorker", "OrionTesting"]
         ),
         .testTarget(name: "OrionBenchmarkTests", dependencies: ["OrionBenchmark", "OrionTesting"]),
         .testTarget(name: "OrionNumericsTests", dependencies: ["OrionNumerics"], exclude: ["Fixtures"]),

@@ -13,6 +13,9 @@
 // (d) with --summary-trials N: `orion status` and `orion info` on an experiment of N stored trials;
 // (e) scaling on SQLite: W `orion hunt` processes at once on one new file share --scaling-trials trials of
 //     noop.sh; aggregate trials per second for each W of --scaling-workers (not part of the default set).
+// (f) with --only f --postgres URL (e.g. the URL scripts/services/postgres.sh prints): per-trial cost on PostgreSQL at
+//     --pg-sizes 1000,10000,100000 trials, and trials/s of --pg-workers 1,4,16,64 in-process workers doing
+//     --pg-loops 100 rounds each, against SQLite (PostgresBenchmarks.swift).
 import Foundation
 import OrionAlgorithms
 import OrionCore
@@ -27,6 +30,10 @@ struct Options {
     var only: Set<String> = ["a", "b", "c", "d"]
     var scalingWorkers = [1, 4, 16, 64]
     var scalingTrials = 2000
+    var postgres: String?
+    var pgSizes = [1000, 10_000, 100_000]
+    var pgWorkers = [1, 4, 16, 64]
+    var pgLoops = 100
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -36,6 +43,10 @@ struct Options {
             case "--hunt-trials": huntTrials = iterator.next().flatMap(Int.init) ?? huntTrials
             case "--noop": noop = iterator.next()
             case "--summary-trials": summaryTrials = iterator.next().flatMap(Int.init) ?? summaryTrials
+            case "--postgres": postgres = iterator.next()
+            case "--pg-sizes": pgSizes = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--pg-workers": pgWorkers = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--pg-loops": pgLoops = iterator.next().flatMap(Int.init) ?? pgLoops
             case "--only": only = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
             case "--scaling-workers":
                 scalingWorkers = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
@@ -423,3 +434,11 @@ func gaussianProcess() throws {
     )
 }
 if options.only.contains("gp") { try gaussianProcess() }
+if options.only.contains("f"), let url = options.postgres {
+    try await PostgresBenchmarks.run(
+        url: url,
+        sizes: options.pgSizes,
+        workers: options.pgWorkers,
+        loops: options.pgLoops
+    )
+}

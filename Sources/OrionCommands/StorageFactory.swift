@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import OrionPostgres
 import OrionSQLite
 
 /// Opens a storage from its address; the only place that knows which backend serves which URL scheme.
@@ -7,7 +8,9 @@ import OrionSQLite
 /// - `sqlite:///absolute/path/orion.db` (or a plain path): SQLite, the default; `?busy_timeout=SECONDS` sets how
 ///   long a write waits for other processes (60 s by default);
 /// - `memory:`: in this process only (tests, `--debug`);
-/// - `postgres://user@host:port/db`: PostgreSQL (not in this version).
+/// - `postgresql://user:password@host:port/db` (or `postgres://`): PostgreSQL, for workers on many machines;
+///   options `schema`, `pool_size`, `connect_timeout`, `retry_for` (see `PostgresAddress`). Nothing is sent to the
+///   server until the first operation.
 public enum StorageFactory {
     /// The default database: `$XDG_DATA_HOME/orion/orion.db`, else `~/.local/share/orion/orion.db`.
     public static func defaultPath(environment: [String: String]) -> String {
@@ -41,12 +44,7 @@ public enum StorageFactory {
             return try SQLiteStorage(path: path, create: create)
         }
         if address == "memory:" || address == "memory://" { return InMemoryStorage() }
-        if address.hasPrefix("postgres://") || address.hasPrefix("postgresql://") {
-            throw StorageError(
-                .invalidAddress,
-                "PostgreSQL storage is not available in this version: use sqlite:///path/orion.db"
-            )
-        }
+        if PostgresAddress.isPostgres(address) { return try PostgresStorage(url: address) }
         let (location, busyTimeout) = try sqliteOptions(of: address)
         if location.hasPrefix("sqlite://") {
             let path = String(location.dropFirst("sqlite://".count))

@@ -9,9 +9,12 @@
 //       holds the database's write lock (a `BEGIN IMMEDIATE` transaction) for S seconds, as a stuck or slow writer
 //       would; prints `locked` once it holds it and `unlocked` when it lets go.
 //
+// --db is an SQLite file, or a postgresql:// URL (then `lock` holds the experiment's algorithm lock, a row lock).
+//
 // Exit status: 0 on success, 1 when the storage fails, 2 on bad usage.
 import Foundation
 import OrionCore
+import OrionPostgres
 import OrionSQLite
 
 /// The options of one run.
@@ -71,7 +74,7 @@ func emit(_ line: String) {
 }
 
 /// Reserves and completes trials until none is left.
-func reserveAll(_ storage: SQLiteStorage, _ options: Options) async throws {
+func reserveAll(_ storage: any Storage, _ options: Options) async throws {
     while let reservation = try await storage.reserveTrial(
         of: options.experimentID,
         worker: options.worker,
@@ -90,7 +93,7 @@ func reserveAll(_ storage: SQLiteStorage, _ options: Options) async throws {
 }
 
 /// Runs `cycles` production rounds under the algorithm lock.
-func produce(_ storage: SQLiteStorage, _ options: Options) async throws {
+func produce(_ storage: any Storage, _ options: Options) async throws {
     let experimentID = options.experimentID
     for _ in 0..<options.cycles {
         let counter = try await storage.withAlgorithmLock(of: experimentID, timeout: .seconds(60)) { snapshot in
@@ -112,7 +115,7 @@ func produce(_ storage: SQLiteStorage, _ options: Options) async throws {
 }
 
 /// Holds the write lock (inside the algorithm lock's transaction, keeping the state) for `seconds`.
-func holdLock(_ storage: SQLiteStorage, _ options: Options) async throws {
+func holdLock(_ storage: any Storage, _ options: Options) async throws {
     let seconds = options.seconds
     try await storage.withAlgorithmLock(of: options.experimentID, timeout: .seconds(60)) { _ in
         emit("locked")
@@ -124,7 +127,9 @@ func holdLock(_ storage: SQLiteStorage, _ options: Options) async throws {
 
 do {
     let options = try Options(Array(CommandLine.arguments.dropFirst()))
-    let storage = try SQLiteStorage(path: options.database)
+    let storage: any Storage =
+        PostgresAddress.isPostgres(options.database)
+        ? try PostgresStorage(url: options.database) : try SQLiteStorage(path: options.database)
     switch options.mode {
     case "reserve": try await reserveAll(storage, options)
     case "lock": try await holdLock(storage, options)

@@ -1,6 +1,7 @@
 import Foundation
 import OrionCommands
 import OrionCore
+import OrionPostgres
 import OrionSQLite
 import XCTest
 
@@ -24,6 +25,33 @@ final class StorageFactoryTests: XCTestCase {
         XCTAssertEqual((storage as? SQLiteStorage)?.path, directory + "/a.db")
         let plain = try StorageFactory.open(address: "sqlite://\(directory)/b.db", environment: [:])
         XCTAssertEqual((plain as? SQLiteStorage)?.busyTimeout, .seconds(60))
+    }
+
+    func testAPostgresURLOpensPostgreSQLWithoutConnecting() throws {
+        // Nothing listens on port 1: opening must not connect (the first operation does).
+        let storage = try StorageFactory.open(
+            address: "postgresql://me:secret@db.example:1/exp?schema=team&pool_size=3",
+            environment: [:]
+        )
+        let address = try XCTUnwrap((storage as? PostgresStorage)?.address)
+        XCTAssertEqual(
+            address,
+            PostgresAddress(
+                host: "db.example",
+                port: 1,
+                user: "me",
+                password: "secret",
+                database: "exp",
+                schema: "team",
+                poolSize: 3
+            )
+        )
+        XCTAssertTrue(try StorageFactory.open(address: "postgres://h/orion", environment: [:]) is PostgresStorage)
+        XCTAssertThrowsError(try StorageFactory.open(address: "postgresql://h/orion?pool=3", environment: [:])) {
+            error in
+            XCTAssertEqual((error as? StorageError)?.code, .invalidAddress)
+            XCTAssertTrue("\(error)".contains("pool_size"), "\(error)")
+        }
     }
 
     func testAnUnknownAddressOptionIsAnInvalidAddress() {

@@ -247,7 +247,8 @@ extension Setting {
             kind: .storageAddress,
             default: "`~/.local/share/orion/orion.db`",
             example: "sqlite:///path/orion.db",
-            summary: "Where experiments are stored: `sqlite:///path/orion.db`, `memory:` or a path.",
+            summary:
+                "Where experiments are stored: `sqlite:///path/orion.db`, `postgresql://user@host:port/db`, `memory:` or a path.",
             storage: \.address
         ),
         Setting(

@@ -1,0 +1,344 @@
+import Foundation
+import OrionCore
+import PostgresNIO
+
+extension PostgresStorage {
+    /// Stores new trials, skipping ids their experiment has already (also repeated ids within `trials`).
+    ///
+    /// All trials of one call that are stored share one new revision of their experiment.
+    ///
+    /// - Returns: the trials that were stored, in the order given.
+    /// - Throws: `StorageError` `.notFound` when a trial's experiment does not exist (then nothing is stored).
+    @discardableResult
+    public func registerTrials(_ trials: [Trial]) async throws -> [Trial] {
+        guard !trials.isEmpty else { return [] }
+        let encoder = Self.makeEncoder()
+        let columns = try trials.map { try PostgresQueries.TrialColumns($0, encoder: encoder) }
+        let inserted = try await transaction("cannot register trials") { connection, _ in
+            try await Self.insert(columns, connection, logger: logger, stampingWith: nil)
+        }
+        return zip(trials, inserted).filter(\.1).map(\.0)
+    }
+
+    /// Inserts trials in the caller's transaction; each experiment that gets a trial gets one new revision, or,
+    /// when `stamp` names it, its trials get the revision `stamp` gives (the algorithm lock's holder's own trials).
+    ///
+    /// - Returns: for each trial, whether it was inserted.
+    static func insert(
+        _ trials: [PostgresQueries.TrialColumns],
+        _ connection: PostgresConnection,
+        logger: Logger,
+        stampingWith stamp: (experimentID: String, revision: Int64)?
+    ) async throws -> [Bool] {
+        var revisions: [String: Int64] = [:]
+        for experimentID in Set(trials.map(\.experimentID)).sorted() {
+            // Locks the revision row first, as every writer of trials does, so that counters never deadlock.
+            let rows = try await connection.query(
+                "SELECT revision FROM trial_revisions WHERE experiment_id = \(experimentID) FOR UPDATE",
+                logger: logger
+            ).collect()
+            guard let current = try rows.first?.decode(Int64.self) else {
+                throw StorageError(.notFound, "no experiment with id \(experimentID) for the trials to register")
+            }
+            revisions[experimentID] = experimentID == stamp?.experimentID ? stamp?.revision : current + 1
+        }
+        var inserted: [Bool] = []
+        var bumped: Set<String> = []
+        for trial in trials {
+            let revision = revisions[trial.experimentID] ?? 0
+            let token = trial.status == TrialStatus.reserved.rawValue ? Reservation.makeToken() : nil
+            let rows = try await connection.query(
+                """
+                INSERT INTO trials (experiment_id, id, status, submit_time, start_time, end_time, heartbeat, worker,
+                    revision, owner_token, objective, document)
+                VALUES (\(trial.experimentID), \(trial.id), \(trial.status), \(trial.submitTime), \(trial.startTime),
+                    \(trial.endTime), \(trial.heartbeat), \(trial.worker), \(revision), \(token), \(trial.objective),
+                    \(trial.document))
+                ON CONFLICT (experiment_id, id) DO NOTHING RETURNING 1
+                """,
+                logger: logger
+            ).collect()
+            inserted.append(!rows.isEmpty)
+            if !rows.isEmpty, trial.experimentID != stamp?.experimentID, bumped.insert(trial.experimentID).inserted {
+                try await connection.query(
+                    "UPDATE trial_revisions SET revision = \(revision) WHERE experiment_id = \(trial.experimentID)",
+                    logger: logger
+                )
+            }
+        }
+        return inserted
+    }
+
+    /// Atomically reserves the oldest reservable trial (by submission time, then insertion) with a fresh owner
+    /// token, in one statement: `FOR UPDATE SKIP LOCKED` lets concurrent reservations take the next trial instead
+    /// of waiting for each other.
+    ///
+    /// A retry after a lost connection first looks for the reservation its earlier attempt may have committed
+    /// (this worker's, started at `now`), so that a reservation is never made twice.
+    ///
+    /// - Returns: the reservation, or `nil` when none is reservable (or the experiment does not exist).
+    public func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Reservation? {
+        let time = now.timeIntervalSince1970
+        let decoder = Self.makeDecoder()
+        return try await withConnection("cannot reserve a trial of experiment \(experimentID)") {
+            connection,
+            attempt in
+            if attempt > 1 {
+                let earlier = try await connection.query(
+                    """
+                    SELECT \(unescaped: PostgresQueries.trialColumns) FROM trials
+                    WHERE experiment_id = \(experimentID) AND status = 'reserved' AND worker = \(worker)
+                        AND start_time = \(time) LIMIT 1
+                    """,
+                    logger: logger
+                ).trialRows()
+                if let row = earlier.first, let token = row.token {
+                    return Reservation(trial: try row.trial(decoder), token: token)
+                }
+            }
+            let token = Reservation.makeToken()
+            let rows = try await connection.query(
+                """
+                WITH picked AS (
+                    SELECT seq FROM trials
+                    WHERE experiment_id = \(experimentID) AND status IN ('new', 'interrupted', 'suspended')
+                    ORDER BY submit_time, seq LIMIT 1 FOR UPDATE SKIP LOCKED),
+                bumped AS (
+                    UPDATE trial_revisions SET revision = revision + 1
+                    WHERE experiment_id = \(experimentID) AND EXISTS (SELECT 1 FROM picked) RETURNING revision)
+                UPDATE trials SET status = 'reserved', start_time = \(time), heartbeat = \(time), worker = \(worker),
+                    owner_token = \(token), revision = bumped.revision
+                FROM picked, bumped WHERE trials.seq = picked.seq
+                RETURNING \(unescaped: Self.qualifiedTrialColumns)
+                """,
+                logger: logger
+            ).trialRows()
+            guard let row = rows.first else { return nil }
+            return Reservation(trial: try row.trial(decoder), token: token)
+        }
+    }
+
+    /// ``PostgresQueries/trialColumns`` qualified by the table, for statements that join.
+    static let qualifiedTrialColumns = PostgresQueries.trialColumns.split(separator: ",")
+        .map { "trials." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+
+    /// Compare-and-set on the status: replaces the stored trial with `trial` if the stored status is still
+    /// `expected`; clears the owner token unless the new status is `reserved`.
+    ///
+    /// - Returns: `true` if written; `false` if the stored status differed or the trial does not exist.
+    public func updateTrial(_ trial: Trial, expecting expected: TrialStatus) async throws -> Bool {
+        try await replace(trial, when: "status =", equals: expected.rawValue)
+    }
+
+    /// Compare-and-set on the owner: replaces the stored trial with `trial` if it is still reserved with `token`;
+    /// clears the token unless the new status is `reserved`.
+    ///
+    /// - Returns: `true` if written; `false` when the trial is not reserved with this token (or does not exist).
+    public func updateTrial(_ trial: Trial, holding token: String) async throws -> Bool {
+        try await replace(trial, when: "status = 'reserved' AND owner_token =", equals: token)
+    }
+
+    /// Replaces the stored trial with `trial` when the stored row matches `condition` followed by `value` (one
+    /// comparison), in one statement that also gives it a new revision.
+    ///
+    /// A retry after a lost connection counts as written when the stored trial is already `trial` (its earlier
+    /// attempt was committed).
+    private func replace(_ trial: Trial, when condition: String, equals value: String) async throws -> Bool {
+        let columns = try PostgresQueries.TrialColumns(trial, encoder: Self.makeEncoder())
+        let newToken = trial.status == .reserved ? Reservation.makeToken() : nil
+        let query: PostgresQuery = """
+            WITH target AS (
+                SELECT seq FROM trials
+                WHERE experiment_id = \(columns.experimentID) AND id = \(columns.id) AND \(unescaped: condition) \(value)
+                FOR UPDATE),
+            bumped AS (
+                UPDATE trial_revisions SET revision = revision + 1
+                WHERE experiment_id = \(columns.experimentID) AND EXISTS (SELECT 1 FROM target) RETURNING revision)
+            UPDATE trials SET status = \(columns.status), submit_time = \(columns.submitTime),
+                start_time = \(columns.startTime), end_time = \(columns.endTime), heartbeat = \(columns.heartbeat),
+                worker = \(columns.worker), revision = bumped.revision,
+                owner_token = CASE WHEN \(columns.status) = 'reserved' THEN COALESCE(owner_token, \(newToken)) END,
+                objective = \(columns.objective), document = \(columns.document)
+            FROM target, bumped WHERE trials.seq = target.seq RETURNING 1
+            """
+        let document = columns.document
+        return try await withConnection("cannot update trial \(trial.id)") { connection, attempt in
+            if try await !connection.query(query, logger: logger).collect().isEmpty { return true }
+            guard attempt > 1 else { return false }
+            let stored = try await strings(
+                connection.query(
+                    "SELECT document FROM trials WHERE experiment_id = \(columns.experimentID) AND id = \(columns.id)",
+                    logger: logger
+                )
+            )
+            return stored.first == document
+        }
+    }
+
+    /// Refreshes the heartbeat of a trial that is still reserved with `token`, in one statement; does not change
+    /// the experiment's revision.
+    ///
+    /// - Returns: `false` when the trial is not reserved with this token (or does not exist).
+    public func heartbeat(
+        trialID: String,
+        of experimentID: String,
+        holding token: String,
+        at now: Date
+    ) async throws -> Bool {
+        let time = now.timeIntervalSince1970
+        return try await withConnection("cannot refresh the heartbeat of trial \(trialID)") { connection, _ in
+            try await !connection.query(
+                """
+                UPDATE trials SET heartbeat = \(time)
+                WHERE experiment_id = \(experimentID) AND id = \(trialID) AND status = 'reserved'
+                    AND owner_token = \(token)
+                RETURNING 1
+                """,
+                logger: logger
+            ).collect().isEmpty
+        }
+    }
+
+    /// The experiment's reserved trials with their owner tokens, by submission time then insertion.
+    public func reservations(of experimentID: String) async throws -> [Reservation] {
+        let rows = try await trialRows("cannot read the reserved trials of experiment \(experimentID)") {
+            """
+            SELECT \(unescaped: PostgresQueries.trialColumns) FROM trials
+            WHERE experiment_id = \(experimentID) AND status = 'reserved' ORDER BY submit_time, seq
+            """
+        }
+        let decoder = Self.makeDecoder()
+        return try rows.compactMap { row in
+            guard let token = row.token else { return nil }
+            return Reservation(trial: try row.trial(decoder), token: token)
+        }
+    }
+
+    /// One trial by id.
+    public func trial(id: String, of experimentID: String) async throws -> Trial? {
+        let rows = try await trialRows("cannot read trial \(id)") {
+            """
+            SELECT \(unescaped: PostgresQueries.trialColumns) FROM trials
+            WHERE experiment_id = \(experimentID) AND id = \(id)
+            """
+        }
+        return try rows.first?.trial(Self.makeDecoder())
+    }
+
+    /// The experiment's trials with one of `statuses` (all when `nil`), by submission time then insertion.
+    public func trials(of experimentID: String, status statuses: [TrialStatus]?) async throws -> [Trial] {
+        if let statuses, statuses.isEmpty { return [] }
+        let rows = try await trialRows("cannot read the trials of experiment \(experimentID)") {
+            if let statuses {
+                """
+                SELECT \(unescaped: PostgresQueries.trialColumns) FROM trials
+                WHERE experiment_id = \(experimentID) AND status = ANY(\(statuses.map(\.rawValue)))
+                ORDER BY submit_time, seq
+                """
+            } else {
+                """
+                SELECT \(unescaped: PostgresQueries.trialColumns) FROM trials
+                WHERE experiment_id = \(experimentID) ORDER BY submit_time, seq
+                """
+            }
+        }
+        let decoder = Self.makeDecoder()
+        return try rows.map { try $0.trial(decoder) }
+    }
+
+    /// Runs one query that selects ``PostgresQueries/trialColumns`` and reads its rows.
+    private func trialRows(_ what: String, _ query: () -> PostgresQuery) async throws -> [PostgresQueries.TrialRow] {
+        let query = query()
+        return try await withConnection(what) { connection, _ in
+            try await connection.query(query, logger: logger).trialRows()
+        }
+    }
+
+    /// The number of trials of each status (statuses without trials are absent), from the counters.
+    public func countTrials(of experimentID: String) async throws -> [TrialStatus: Int] {
+        try await withConnection("cannot count the trials of experiment \(experimentID)") { connection, _ in
+            try await Self.counters(connection, experimentID: experimentID, logger: logger).mapValues(\.count)
+        }
+    }
+
+    /// The counters of each status that has trials: their number and running time.
+    static func counters(
+        _ connection: PostgresConnection,
+        experimentID: String,
+        logger: Logger
+    ) async throws -> [TrialStatus: (count: Int, runningTime: Double)] {
+        var counters: [TrialStatus: (count: Int, runningTime: Double)] = [:]
+        for try await (status, count, time) in try await connection.query(
+            "SELECT status, count, running_time FROM trial_counts WHERE experiment_id = \(experimentID) AND count > 0",
+            logger: logger
+        ).decode((String, Int64, Double).self) {
+            guard let known = TrialStatus(rawValue: status) else {
+                throw StorageError(.schema, "unknown trial status '\(status)' in the database")
+            }
+            counters[known] = (Int(count), time)
+        }
+        return counters
+    }
+
+    /// Counts, running time, best trial and last end, from the counters and indexes kept by the database.
+    ///
+    /// - Complexity: independent of the number of trials.
+    public func summary(of experimentID: String) async throws -> TrialSummary {
+        let decoder = Self.makeDecoder()
+        return try await withConnection("cannot summarize the trials of experiment \(experimentID)") {
+            connection,
+            _ in
+            let counters = try await Self.counters(connection, experimentID: experimentID, logger: logger)
+            let best = try await connection.query(
+                """
+                SELECT \(unescaped: PostgresQueries.trialColumns) FROM trials
+                WHERE experiment_id = \(experimentID) AND status = 'completed' AND objective IS NOT NULL
+                ORDER BY objective, seq LIMIT 1
+                """,
+                logger: logger
+            ).trialRows().first.map { try $0.trial(decoder) }
+            var lastEnd: Double?
+            for try await end in try await connection.query(
+                "SELECT MAX(end_time) FROM trials WHERE experiment_id = \(experimentID) AND status = 'completed'",
+                logger: logger
+            ).decode(Double?.self) {
+                lastEnd = end
+            }
+            return TrialSummary(
+                counts: counters.mapValues(\.count),
+                bestTrial: best,
+                lastEndTime: lastEnd.map(Date.init(timeIntervalSince1970:)),
+                completedTrialsTime: counters[.completed]?.runningTime ?? 0
+            )
+        }
+    }
+
+    /// Turns `reserved` trials whose heartbeat is older than `heartbeatBefore` (or missing) into `interrupted`,
+    /// clearing their owner tokens, in one statement.
+    ///
+    /// - Returns: how many trials were released.
+    @discardableResult
+    public func releaseLostTrials(of experimentID: String, heartbeatBefore: Date) async throws -> Int {
+        let cutoff = heartbeatBefore.timeIntervalSince1970
+        return try await withConnection("cannot release the lost trials of experiment \(experimentID)") {
+            connection,
+            _ in
+            let rows = try await connection.query(
+                """
+                WITH lost AS (
+                    SELECT seq FROM trials
+                    WHERE experiment_id = \(experimentID) AND status = 'reserved'
+                        AND (heartbeat IS NULL OR heartbeat < \(cutoff))
+                    FOR UPDATE SKIP LOCKED),
+                bumped AS (
+                    UPDATE trial_revisions SET revision = revision + 1
+                    WHERE experiment_id = \(experimentID) AND EXISTS (SELECT 1 FROM lost) RETURNING revision)
+                UPDATE trials SET status = 'interrupted', owner_token = NULL, revision = bumped.revision
+                FROM lost, bumped WHERE trials.seq = lost.seq RETURNING 1
+                """,
+                logger: logger
+            ).collect()
+            return rows.count
+        }
+    }
+}

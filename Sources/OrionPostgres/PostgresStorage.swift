@@ -1,0 +1,262 @@
+import Foundation
+import Logging
+import OrionCore
+import PostgresNIO
+import Synchronization
+
+/// Storage on a PostgreSQL server, shared by workers on any number of machines.
+///
+/// Every operation is one statement or one short transaction on a pooled connection: reservation is a single
+/// `UPDATE … FOR UPDATE SKIP LOCKED` statement, updates compare-and-set on the owner token or the status, and the
+/// algorithm lock is a row lock on the experiment's `algorithm_states` row, held by the transaction that reads the
+/// snapshot and writes the update, so that the server releases it when the holder's connection dies. Counters kept
+/// by triggers make `countTrials` and `summary` cost the same at any number of trials.
+///
+/// The schema is created on first use by named migrations, under an advisory lock (several workers starting at
+/// once are fine). An operation that loses the server (restart, network cut) is retried with backoff for
+/// ``PostgresAddress/retryFor``; retries cannot duplicate a reservation or an update (see docs/storage.md).
+public final class PostgresStorage: Storage {
+    /// Where the server is.
+    public let address: PostgresAddress
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+    let migration = Mutex<Task<Void, any Error>?>(nil)
+    private let closed = Mutex(false)
+
+    /// Connects lazily to the server at `address`: nothing is sent until the first operation, which also creates
+    /// or upgrades the schema.
+    ///
+    /// - Parameter address: the server, database, schema and pool size.
+    public init(address: PostgresAddress) {
+        self.address = address
+        var configuration = PostgresClient.Configuration(
+            host: address.host,
+            port: address.port,
+            username: address.user,
+            password: address.password,
+            database: address.database,
+            tls: .disable
+        )
+        configuration.options.maximumConnections = address.poolSize
+        configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = address.connectTimeout
+        configuration.options.additionalStartupParameters = [
+            ("search_path", address.schema), ("application_name", "orion"),
+        ]
+        var logger = Logger(label: "orion-postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        runner = Task { await client.run() }
+    }
+
+    /// Connects lazily to the server named by a `postgresql://` URL.
+    ///
+    /// - Parameter url: the URL (see ``PostgresAddress/init(url:)``).
+    /// - Throws: `StorageError` `.invalidAddress` when the URL is not valid.
+    public convenience init(url: String) throws {
+        self.init(address: try PostgresAddress(url: url))
+    }
+
+    deinit { runner.cancel() }
+
+    /// Closes every connection.
+    ///
+    /// The storage must not be used afterwards. Closing twice does nothing.
+    public func close() async throws {
+        let wasClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !wasClosed else { return }
+        runner.cancel()
+        await runner.value
+    }
+
+    /// Creates the schema or applies its pending migrations, once per storage; every operation waits for it.
+    ///
+    /// - Throws: `StorageError` `.schema` when the database was written by a newer version or is not Oríon's,
+    ///   `.backend` when the server cannot be reached.
+    public func migrate() async throws {
+        let task = migration.withLock { task in
+            if let task { return task }
+            let new = Task { try await self.applyMigrations() }
+            task = new
+            return new
+        }
+        do {
+            try await task.value
+        } catch {
+            // A failed start (server down) is tried again by the next operation.
+            migration.withLock { current in current = nil }
+            throw error
+        }
+    }
+
+    /// Runs `body` on a pooled connection, after the migrations, retrying with backoff while the server cannot be
+    /// reached, for at most ``PostgresAddress/retryFor``.
+    ///
+    /// - Parameters:
+    ///   - what: what is being done, for error messages.
+    ///   - body: the work; its `attempt` is 1 the first time (a retry may find its earlier attempt committed).
+    /// - Returns: `body`'s result.
+    /// - Throws: `StorageError`, or what `body` throws for its caller (``ForeignError``'s content).
+    func withConnection<T: Sendable>(
+        _ what: String,
+        _ body: (PostgresConnection, Int) async throws -> T
+    ) async throws -> T {
+        try await migrate()
+        return try await retrying(what) { attempt in
+            try await client.withConnection { connection in try await body(connection, attempt) }
+        }
+    }
+
+    /// Like ``withConnection(_:_:)``, inside one transaction (committed when `body` returns, rolled back when it
+    /// throws).
+    func transaction<T: Sendable>(
+        _ what: String,
+        _ body: (PostgresConnection, Int) async throws -> T
+    ) async throws -> T {
+        try await withConnection(what) { connection, attempt in
+            try await Self.inTransaction(connection, logger: logger) { try await body(connection, attempt) }
+        }
+    }
+
+    /// Runs `body` between `BEGIN` and `COMMIT` on `connection`; rolls back when it throws.
+    static func inTransaction<T>(
+        _ connection: PostgresConnection,
+        logger: Logger,
+        _ body: () async throws -> T
+    ) async throws -> T {
+        try await connection.query("BEGIN", logger: logger)
+        let result: T
+        do {
+            result = try await body()
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+        try await connection.query("COMMIT", logger: logger)
+        return result
+    }
+
+    /// Runs `operation` until it succeeds, fails for good, or the server has been unreachable for
+    /// ``PostgresAddress/retryFor``; pauses 50 ms, doubling up to 1 s, between attempts.
+    func retrying<T>(_ what: String, _ operation: (Int) async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + address.retryFor
+        var pause = Duration.milliseconds(50)
+        var attempt = 1
+        while true {
+            do {
+                return try await operation(attempt)
+            } catch let error as ForeignError {
+                throw error.error
+            } catch {
+                let wrapped = Self.wrap(error, "\(what) in \(address.description)")
+                guard Self.isRetryable(error), ContinuousClock.now + pause < deadline, !Task.isCancelled else {
+                    throw wrapped
+                }
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(1))
+                attempt += 1
+            }
+        }
+    }
+
+    /// Whether retrying the same operation at once may succeed: the connection was lost or could not be made, the
+    /// server is starting or shutting down, or it chose this transaction as a deadlock's or serialization's victim.
+    static func isRetryable(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection:
+            return true
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300", "40001", "40P01"].contains(state)
+        default:
+            return false
+        }
+    }
+
+    /// Maps any error to a `StorageError` naming what failed, keeping `StorageError`s and cancellations as they
+    /// are.
+    ///
+    /// Connection failures are `.backend` (transient: the worker retries), a lock wait past its timeout is
+    /// `.lockTimeout`, a refused login or a missing database `.invalidAddress`, an unexpected schema `.schema`.
+    static func wrap(_ error: any Error, _ what: String) -> any Error {
+        if error is StorageError || error is CancellationError { return error }
+        guard let error = error as? PSQLError else {
+            return StorageError(.backend, "\(what): \(error)", underlying: error)
+        }
+        guard error.code == .server else {
+            let cause = error.underlying.map { "\($0)" } ?? "\(error.code)"
+            return StorageError(
+                .backend,
+                "\(what): cannot reach the PostgreSQL server (\(cause)); check that it runs and the address is right",
+                underlying: error
+            )
+        }
+        let state = error.serverInfo?[.sqlState] ?? ""
+        let message = error.serverInfo?[.message] ?? "\(error)"
+        switch state {
+        case "55P03", "57014":
+            return StorageError(
+                .lockTimeout,
+                "\(what): a lock was held by another worker for too long (\(message)); retry, or look for a stuck "
+                    + "worker",
+                underlying: error
+            )
+        case "23505":
+            return StorageError(.duplicate, "\(what): \(message)", underlying: error)
+        case "28000", "28P01", "3D000":
+            return StorageError(
+                .invalidAddress,
+                "\(what): \(message); check the user, password and database of the storage address",
+                underlying: error
+            )
+        case let state where state.hasPrefix("42") || state.hasPrefix("XX"):
+            return StorageError(
+                .schema,
+                "\(what): the database is not as this version of orion expects (\(message))",
+                underlying: error
+            )
+        default:
+            return StorageError(.backend, "\(what): \(message)", underlying: error)
+        }
+    }
+
+    /// The encoder of the JSON documents: dates as `Date`'s own number (seconds since 2001-01-01 UTC, exact),
+    /// NaN and infinities as the strings `"NaN"`, `"Infinity"` and `"-Infinity"` (the SQLite backend's format).
+    static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .deferredToDate
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity",
+            negativeInfinity: "-Infinity",
+            nan: "NaN"
+        )
+        return encoder
+    }
+
+    /// The decoder matching ``makeEncoder()``.
+    static func makeDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .deferredToDate
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity",
+            negativeInfinity: "-Infinity",
+            nan: "NaN"
+        )
+        return decoder
+    }
+}
+
+/// An error thrown by code the storage runs for its caller (the algorithm lock's body), carried through the
+/// transaction and the retries unchanged.
+struct ForeignError: Error {
+    /// The caller's error.
+    var error: any Error
+}
