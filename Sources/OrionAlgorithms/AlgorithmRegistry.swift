@@ -12,6 +12,8 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         TPE.self,
         CMAES.self,
         GPBO.self,
+        Hyperband.self,
+        ASHA.self,
     ])
 
     /// The algorithm types, by wire name.

@@ -1,0 +1,365 @@
+import Foundation
+import OrionCore
+
+/// The rung and bracket bookkeeping shared by ``Hyperband`` and ``ASHA``: successive halving over a fidelity.
+///
+/// A bracket is a list of rungs, each a fidelity with a capacity; new configurations enter a bracket's bottom rung
+/// and the best ones are promoted, one rung at a time, to the fidelity above (the same configuration, the lower
+/// trial as its `parent`). A repetition is one set of brackets; a new one starts when every bracket of the last
+/// one is full, until `repetitions` have started.
+///
+/// Promotions are either asynchronous (ASHA: any configuration in the top `1/base` of the completed trials of a
+/// rung), or synchronous (Hyperband: once every trial of a rung is completed or broken, its best ones up to the
+/// next rung's capacity). Pending trials are never promoted, broken ones never. The state is plain arrays, so that
+/// it encodes to the same JSON for the same history; an index from point to entry is rebuilt after decoding.
+struct SuccessiveHalving: Codable, Sendable {
+    /// One rung of a bracket's template: a fidelity and how many configurations it holds.
+    struct RungPlan: Codable, Sendable, Hashable {
+        /// The fidelity value of the rung's trials.
+        var fidelity: Double
+        /// The most configurations the rung holds.
+        var capacity: Int
+    }
+
+    /// What a rung knows about one of its trials.
+    struct Entry: Codable, Sendable, Hashable {
+        /// The rendering of the configuration (fidelity at its upper bound): the same in every rung.
+        var configuration: String
+        /// The trial's parameters, at the rung's fidelity.
+        var parameters: Parameters
+        /// The trial's id, once the trial was observed.
+        var trialID: String?
+        /// The objective once completed with a finite one.
+        var objective: Double?
+        /// Whether the trial has a result, good or broken.
+        var isFinished = false
+        /// Whether the trial is broken (or completed without a finite objective): never promoted.
+        var broken = false
+    }
+
+    /// One bracket: its rungs' entries, rung by rung.
+    struct Bracket: Codable, Sendable, Hashable {
+        /// The plan of each rung.
+        var plan: [RungPlan]
+        /// The entries of each rung, in the order they entered it.
+        var rungs: [[Entry]]
+        /// The repetition the bracket belongs to, from 0.
+        var repetition: Int
+
+        /// Whether the bottom rung takes no more new configurations.
+        func isBottomFull(exhausted: Bool) -> Bool { exhausted || rungs[0].count >= plan[0].capacity }
+
+        /// The completed (not broken) entries of rung `index`, best first (ties by configuration).
+        func ranked(_ index: Int) -> [Entry] {
+            rungs[index].filter { $0.isFinished && !$0.broken }.sorted {
+                ($0.objective ?? .infinity, $0.configuration) < ($1.objective ?? .infinity, $1.configuration)
+            }
+        }
+
+        /// Whether every entry of rung `index` is finished and the rung will receive no more configurations.
+        func isComplete(_ index: Int, exhausted: Bool) -> Bool {
+            guard rungs[index].allSatisfy(\.isFinished) else { return false }
+            if index == 0 { return isBottomFull(exhausted: exhausted) }
+            guard isComplete(index - 1, exhausted: exhausted) else { return false }
+            return rungs[index].count >= min(plan[index].capacity, ranked(index - 1).count)
+        }
+
+        /// The entry of rung `index` to promote to rung `index + 1` now, if any.
+        func candidate(_ index: Int, synchronous: Bool, base: Double, exhausted: Bool) -> Entry? {
+            guard index + 1 < rungs.count, rungs[index + 1].count < plan[index + 1].capacity else { return nil }
+            let ranked = ranked(index)
+            let top: Int
+            if synchronous {
+                guard isComplete(index, exhausted: exhausted) else { return nil }
+                top = min(plan[index + 1].capacity, ranked.count)
+            } else {
+                top = min(Int((Double(ranked.count) / base).rounded(.down)), plan[index + 1].capacity)
+            }
+            let promoted = Set(rungs[index + 1].map(\.configuration))
+            return ranked.prefix(max(0, top)).first { !promoted.contains($0.configuration) }
+        }
+
+        /// The first promotion available, from the highest rung down: (rung it goes to, entry promoted).
+        func promotion(synchronous: Bool, base: Double, exhausted: Bool) -> (Int, Entry)? {
+            for index in stride(from: rungs.count - 2, through: 0, by: -1) {
+                if let entry = candidate(index, synchronous: synchronous, base: base, exhausted: exhausted) {
+                    return (index + 1, entry)
+                }
+            }
+            return nil
+        }
+
+        /// Whether the bracket has nothing left to run: its bottom is full, no trial pending, no promotion left.
+        func isDone(synchronous: Bool, base: Double, exhausted: Bool) -> Bool {
+            isBottomFull(exhausted: exhausted) && rungs.allSatisfy { $0.allSatisfy(\.isFinished) }
+                && promotion(synchronous: synchronous, base: base, exhausted: exhausted) == nil
+        }
+    }
+
+    /// Where an entry is: bracket, rung, position.
+    struct Location: Hashable, Sendable {
+        var bracket: Int
+        var rung: Int
+        var entry: Int
+    }
+
+    /// The name of the fidelity dimension.
+    let fidelityName: String
+    /// The brackets of one repetition.
+    let plans: [[RungPlan]]
+    /// `base`: the reduction factor.
+    let base: Double
+    /// Whether promotions wait for complete rungs (Hyperband) rather than happen as results arrive (ASHA).
+    let synchronous: Bool
+    /// The most repetitions, `nil` for no limit.
+    let repetitions: Int?
+    /// The source of every random choice.
+    private(set) var generator: SeededGenerator
+    /// Every bracket started so far, oldest first.
+    private(set) var brackets: [Bracket] = []
+    /// The repetitions started so far.
+    private(set) var started = 0
+    /// The configurations sampled or observed, for small finite spaces; `nil` for others.
+    private var seen: Set<String>?
+    /// `configuration@fidelity` → location of its entry; rebuilt after decoding.
+    private var index: [String: Location] = [:]
+
+    /// Creates the bookkeeping of an empty search.
+    ///
+    /// - Parameters:
+    ///   - plans: the brackets of one repetition, each its rungs from the lowest fidelity up.
+    ///   - base: the reduction factor.
+    ///   - synchronous: `true` for Hyperband's promotions, `false` for ASHA's.
+    ///   - repetitions: the most repetitions, `nil` for no limit.
+    ///   - seed: the seed, `nil` for one from the system's entropy.
+    ///   - context: the search space.
+    init(
+        plans: [[RungPlan]],
+        base: Double,
+        synchronous: Bool,
+        repetitions: Int?,
+        seed: Int?,
+        context: AlgorithmContext
+    ) {
+        fidelityName = context.space.fidelity?.name ?? ""
+        self.plans = plans
+        self.base = base
+        self.synchronous = synchronous
+        self.repetitions = repetitions
+        generator = seed.map { SeededGenerator(seed: UInt64(bitPattern: Int64($0))) } ?? SeededGenerator()
+        seen = context.space.cardinality <= RandomSearch.trackedCardinality ? [] : nil
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case fidelityName, plans, base, synchronous, repetitions, generator, brackets, started, seen
+    }
+
+    /// Decodes the state and rebuilds the index.
+    ///
+    /// - Throws: `DecodingError` when a member is missing or invalid.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        fidelityName = try container.decode(String.self, forKey: .fidelityName)
+        plans = try container.decode([[RungPlan]].self, forKey: .plans)
+        base = try container.decode(Double.self, forKey: .base)
+        synchronous = try container.decode(Bool.self, forKey: .synchronous)
+        repetitions = try container.decodeIfPresent(Int.self, forKey: .repetitions)
+        generator = try container.decode(SeededGenerator.self, forKey: .generator)
+        brackets = try container.decode([Bracket].self, forKey: .brackets)
+        started = try container.decode(Int.self, forKey: .started)
+        seen = try container.decodeIfPresent([String].self, forKey: .seen).map(Set.init)
+        for (b, bracket) in brackets.enumerated() {
+            for (r, rung) in bracket.rungs.enumerated() {
+                for (e, entry) in rung.enumerated() {
+                    index[Self.key(entry.configuration, bracket.plan[r].fidelity)] = Location(
+                        bracket: b,
+                        rung: r,
+                        entry: e
+                    )
+                }
+            }
+        }
+    }
+
+    /// Encodes the state; the seen configurations sorted, so that equal states give equal JSON.
+    ///
+    /// - Throws: `EncodingError` when a value cannot be encoded.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(fidelityName, forKey: .fidelityName)
+        try container.encode(plans, forKey: .plans)
+        try container.encode(base, forKey: .base)
+        try container.encode(synchronous, forKey: .synchronous)
+        try container.encode(repetitions, forKey: .repetitions)
+        try container.encode(generator, forKey: .generator)
+        try container.encode(brackets, forKey: .brackets)
+        try container.encode(started, forKey: .started)
+        try container.encodeIfPresent(seen?.sorted(), forKey: .seen)
+    }
+
+    /// The fidelity dimension of `space`, refusing spaces without exactly one.
+    ///
+    /// - Parameters:
+    ///   - space: the search space.
+    ///   - algorithm: the algorithm's wire name, for the message.
+    /// - Returns: the fidelity's bounds and base.
+    /// - Throws: ``AlgorithmError`` `.unsupportedSpace` naming the missing `fidelity(...)` prior.
+    static func fidelity(of space: Space, algorithm: String) throws -> (low: Double, high: Double, base: Double) {
+        let fidelities = space.dimensions.filter { $0.kind == .fidelity }
+        guard fidelities.count == 1, case .fidelity(let low, let high, let base) = fidelities[0].prior else {
+            let found = fidelities.isEmpty ? "none" : fidelities.map(\.name).joined(separator: ", ")
+            throw AlgorithmError(
+                .unsupportedSpace,
+                "\(algorithm) needs exactly one fidelity dimension in the search space (found: \(found)); "
+                    + "add one prior such as --epochs~'fidelity(1, 81, base=3)'"
+            )
+        }
+        guard base >= 2 else {
+            throw AlgorithmError(
+                .unsupportedSpace,
+                "\(algorithm) needs a fidelity base >= 2 (the reduction factor), got \(base) for \(fidelities[0].name); "
+                    + "write e.g. fidelity(\(low.formatted()), \(high.formatted()), base=3)"
+            )
+        }
+        return (low, high, base)
+    }
+
+    /// Whether the search is over: no new configuration can be sampled and no bracket has work left.
+    func isDone(context: AlgorithmContext) -> Bool {
+        let exhausted = isExhausted(context)
+        let canStart = !exhausted && (repetitions.map { started < $0 } ?? true)
+        let open = brackets.contains { !$0.isBottomFull(exhausted: exhausted) }
+        if canStart || open { return false }
+        return brackets.allSatisfy { $0.isDone(synchronous: synchronous, base: base, exhausted: exhausted) }
+    }
+
+    /// Whether every configuration of a small finite space was sampled or observed.
+    private func isExhausted(_ context: AlgorithmContext) -> Bool {
+        guard let seen else { return false }
+        return Double(seen.count) >= context.space.cardinality
+    }
+
+    /// Up to `count` suggestions: promotions first (oldest bracket first), then new configurations.
+    ///
+    /// - Parameters:
+    ///   - count: the most suggestions.
+    ///   - context: the search space.
+    ///   - chooseBracket: picks the bracket (index into `brackets`) for a new configuration among the open ones,
+    ///     or `nil` to start a new repetition.
+    /// - Returns: the suggestions.
+    mutating func suggest(
+        count: Int,
+        context: AlgorithmContext,
+        chooseBracket: (inout SeededGenerator, [Bracket], [Int]) -> Int?
+    ) -> [Suggestion] {
+        var suggestions: [Suggestion] = []
+        while suggestions.count < count {
+            let exhausted = isExhausted(context)
+            if let suggestion = promote(exhausted: exhausted) {
+                suggestions.append(suggestion)
+                continue
+            }
+            guard !exhausted, let suggestion = sample(context: context, chooseBracket: chooseBracket) else { break }
+            suggestions.append(suggestion)
+        }
+        return suggestions
+    }
+
+    /// Enters the first available promotion as a pending entry and returns it as a suggestion.
+    private mutating func promote(exhausted: Bool) -> Suggestion? {
+        for b in brackets.indices {
+            guard
+                let (rung, entry) = brackets[b].promotion(synchronous: synchronous, base: base, exhausted: exhausted)
+            else { continue }
+            let fidelity = brackets[b].plan[rung].fidelity
+            let parameters = entry.parameters.replacing(fidelityName, with: Self.value(fidelity))
+            add(Entry(configuration: entry.configuration, parameters: parameters), bracket: b, rung: rung)
+            return Suggestion(parameters, parent: entry.trialID)
+        }
+        return nil
+    }
+
+    /// Samples a new configuration into the bottom rung of an open bracket, starting a repetition if needed.
+    private mutating func sample(
+        context: AlgorithmContext,
+        chooseBracket: (inout SeededGenerator, [Bracket], [Int]) -> Int?
+    ) -> Suggestion? {
+        let open = brackets.indices.filter {
+            brackets[$0].repetition == started - 1 && !brackets[$0].isBottomFull(exhausted: false)
+        }
+        var target = open.isEmpty ? nil : chooseBracket(&generator, brackets, open)
+        if target == nil {
+            if let repetitions, started >= repetitions { return nil }
+            let first = brackets.count
+            brackets += plans.map { plan in
+                Bracket(plan: plan, rungs: Array(repeating: [], count: plan.count), repetition: started)
+            }
+            started += 1
+            target = chooseBracket(&generator, brackets, Array(first..<brackets.count))
+        }
+        guard let b = target else { return nil }
+        let space = context.space
+        var point = space.sample(using: &generator)
+        if seen != nil {
+            var attempts = max(100, 20 * Int(min(space.cardinality, 1e6)))
+            while seen?.contains(space.configuration(of: point).representation) == true, attempts > 0 {
+                point = space.sample(using: &generator)
+                attempts -= 1
+            }
+            if attempts == 0 { return nil }
+        }
+        let configuration = space.configuration(of: point).representation
+        seen?.insert(configuration)
+        let parameters = point.replacing(fidelityName, with: Self.value(brackets[b].plan[0].fidelity))
+        add(Entry(configuration: configuration, parameters: parameters), bracket: b, rung: 0)
+        return Suggestion(parameters)
+    }
+
+    /// Appends `entry` to a rung and indexes it.
+    private mutating func add(_ entry: Entry, bracket: Int, rung: Int) {
+        let key = Self.key(entry.configuration, brackets[bracket].plan[rung].fidelity)
+        index[key] = Location(bracket: bracket, rung: rung, entry: brackets[bracket].rungs[rung].count)
+        brackets[bracket].rungs[rung].append(entry)
+    }
+
+    /// Records the status and result of trials: pending, completed (with its objective) or broken.
+    ///
+    /// A trial the search did not suggest (inserted, or from before a restart) joins the bottom rung of an open
+    /// bracket of the same fidelity if there is one; otherwise only its configuration is remembered.
+    ///
+    /// - Parameters:
+    ///   - trials: the changed trials.
+    ///   - context: the search space.
+    mutating func observe(_ trials: [Trial], context: AlgorithmContext) {
+        for trial in trials where context.space.contains(trial.params) {
+            guard let fidelity = trial.params[fidelityName]?.doubleValue else { continue }
+            let configuration = context.space.configuration(of: trial.params).representation
+            seen?.insert(configuration)
+            let key = Self.key(configuration, fidelity)
+            if index[key] == nil {
+                let open = brackets.indices.first {
+                    brackets[$0].plan[0].fidelity == fidelity && !brackets[$0].isBottomFull(exhausted: false)
+                }
+                guard let open else { continue }
+                add(Entry(configuration: configuration, parameters: trial.params), bracket: open, rung: 0)
+            }
+            guard let location = index[key] else { continue }
+            var entry = brackets[location.bracket].rungs[location.rung][location.entry]
+            entry.trialID = trial.id
+            let objective = trial.objective.flatMap { $0.isFinite ? $0 : nil }
+            entry.objective = trial.status == .completed ? objective : nil
+            entry.isFinished = trial.status == .completed || trial.status == .broken
+            entry.broken = entry.isFinished && entry.objective == nil
+            brackets[location.bracket].rungs[location.rung][location.entry] = entry
+        }
+    }
+
+    /// The index key of a configuration at a fidelity.
+    private static func key(_ configuration: String, _ fidelity: Double) -> String { "\(configuration)@\(fidelity)" }
+
+    /// A fidelity as a parameter value: an integer when integral, as Oríon's `int()` budgets are.
+    static func value(_ fidelity: Double) -> JSONValue {
+        if fidelity == fidelity.rounded(), abs(fidelity) < 0x1p53 { return .int(Int(fidelity)) }
+        return .double(fidelity)
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionTesting
+import XCTest
+
+final class ASHATests: XCTestCase {
+    private func harness(
+        _ priors: [String: String],
+        options: [String: JSONValue] = [:],
+        maxTrials: Int? = nil
+    ) throws -> AlgorithmHarness {
+        var resolved = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "asha", options: options))
+        if resolved.options["seed"] == .null { resolved.options["seed"] = 1 }
+        let experiment = Experiment(
+            id: "0123456789abcdef01234567",
+            name: "asha",
+            space: try Space(priors: priors),
+            algorithm: resolved,
+            maxTrials: maxTrials
+        )
+        return AlgorithmHarness(experiment: experiment, factory: AlgorithmRegistry.standard)
+    }
+
+    private let line = ["/x": "uniform(0, 1)", "/z": "fidelity(1, 27, base=3)"]
+
+    private func fidelity(_ trial: Trial) -> Double? { trial.params["/z"]?.doubleValue }
+
+    private func x(_ trial: Trial) -> Double { trial.params["/x"]?.doubleValue ?? .nan }
+
+    func testConformanceOnSpacesWithAFidelity() throws {
+        let factory = AlgorithmRegistry.standard
+        let config = AlgorithmConfig(name: "asha")
+        let branin = try Space(priors: [
+            "/x": "uniform(-5, 10)", "/y": "uniform(0, 15)", "/z": "fidelity(1, 9, base=3)",
+        ])
+        let mixed = try TestSpaces.mixed()
+        let finite = try TestSpaces.finiteWithFidelity()
+        try AlgorithmConformance.checkOptionsRoundTrip(factory: factory, config: config)
+        try AlgorithmConformance.checkStateRoundTrip(factory: factory, config: config, space: branin)
+        try AlgorithmConformance.checkStateRoundTrip(factory: factory, config: config, space: mixed)
+        try AlgorithmConformance.checkSameSeedSameSuggestions(factory: factory, config: config, space: mixed)
+        try AlgorithmConformance.checkNoDuplicates(factory: factory, config: config, space: mixed)
+        try AlgorithmConformance.checkNoDuplicates(factory: factory, config: config, space: finite)
+        try AlgorithmConformance.checkSuggestionsInsideSpace(factory: factory, config: config, space: mixed)
+        try AlgorithmConformance.checkDoneOnExhaustedSpace(factory: factory, config: config, space: finite)
+        try AlgorithmConformance.checkRespectsMaxTrials(factory: factory, config: config, space: branin)
+        try AlgorithmConformance.checkProgressOnBranin(factory: factory, config: config, space: branin)
+    }
+
+    func testOptionsAreOrionsWithTheirDefaults() throws {
+        XCTAssertEqual(
+            try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "asha")).options,
+            ["seed": .null, "num_rungs": .null, "num_brackets": 1, "repetitions": .null]
+        )
+    }
+
+    func testRefusesASpaceWithoutFidelity() throws {
+        var harness = try harness(["/x": "uniform(0, 1)"])
+        XCTAssertThrowsError(try harness.produce(count: 1)) { error in
+            XCTAssertEqual((error as? AlgorithmError)?.code, .unsupportedSpace)
+            XCTAssertEqual(
+                (error as? AlgorithmError)?.message,
+                "asha needs exactly one fidelity dimension in the search space (found: none); "
+                    + "add one prior such as --epochs~'fidelity(1, 81, base=3)'"
+            )
+        }
+    }
+
+    func testRejectsMoreBracketsThanRungs() throws {
+        var harness = try harness(line, options: ["num_rungs": 3, "num_brackets": 4])
+        XCTAssertThrowsError(try harness.produce(count: 1)) { error in
+            XCTAssertEqual(
+                (error as? AlgorithmError)?.message,
+                "asha: option 'num_brackets' must be between 1 and num_rungs (3), not 4"
+            )
+        }
+    }
+
+    func testRungsGoFromLowToHighByBase() throws {
+        // fidelity(1, 27, base=3): rungs 1, 3, 9, 27 holding 27, 9, 3 and 1 configurations; repetitions: 1 runs
+        // exactly those 40 trials.
+        var harness = try harness(line, options: ["repetitions": 1])
+        while !harness.isDone {
+            let trials = try harness.produce(count: 4)
+            if trials.isEmpty { break }
+            for trial in trials { harness.complete(trial.id, objective: x(trial)) }
+        }
+        XCTAssertTrue(harness.isDone)
+        let counts = Dictionary(grouping: harness.trials, by: { fidelity($0) ?? 0 }).mapValues(\.count)
+        XCTAssertEqual(counts, [1: 27, 3: 9, 9: 3, 27: 1])
+        // The one trial at 27 is the best configuration of the 27.
+        let best = try XCTUnwrap(harness.trials.filter { fidelity($0) == 1 }.min { x($0) < x($1) })
+        let top = try XCTUnwrap(harness.trials.first { fidelity($0) == 27 })
+        XCTAssertEqual(x(top), x(best))
+        XCTAssertEqual(try harness.produce(count: 2), [])
+    }
+
+    func testDefaultNumberOfRungsIsOrions() throws {
+        // Oríon: int(log(high / low) / log(base) + 1), 5 for fidelity(1, 16, base=2); the bottom rung holds 2^4.
+        var harness = try harness(
+            ["/x": "uniform(0, 1)", "/z": "fidelity(1, 16, base=2)"],
+            options: ["repetitions": 1]
+        )
+        while !harness.isDone {
+            let trials = try harness.produce(count: 3)
+            if trials.isEmpty { break }
+            for trial in trials { harness.complete(trial.id, objective: x(trial)) }
+        }
+        let counts = Dictionary(grouping: harness.trials, by: { fidelity($0) ?? 0 }).mapValues(\.count)
+        XCTAssertEqual(counts, [1: 16, 2: 8, 4: 4, 8: 2, 16: 1])
+    }
+
+    func testPromotesTheBestOfARungAsResultsArriveWithItsParent() throws {
+        var harness = try harness(line)
+        let first = try harness.produce(count: 4)
+        XCTAssertEqual(first.map { fidelity($0) }, [1, 1, 1, 1])
+        XCTAssertTrue(first.allSatisfy { $0.parent == nil })
+        // Three completed: the top third (one) is promoted at once; the fourth, pending, is not waited for.
+        let sorted = first.prefix(3).sorted { x($0) < x($1) }
+        for trial in first.prefix(3) { harness.complete(trial.id, objective: x(trial)) }
+        let next = try harness.produce(count: 2)
+        XCTAssertEqual(next.count, 2)
+        XCTAssertEqual(next[0].parent, sorted[0].id)
+        XCTAssertEqual(fidelity(next[0]), 3)
+        XCTAssertEqual(next[0].params.replacing("/z", with: 1), sorted[0].params)
+        XCTAssertNil(next[1].parent, "no second promotion from 3 results: a new configuration instead")
+        XCTAssertEqual(fidelity(next[1]), 1)
+    }
+
+    func testPendingTrialsAreNotPromotedUntilCompleted() throws {
+        var harness = try harness(line)
+        let first = try harness.produce(count: 4)
+        // The fourth would be the best, but it is only reserved.
+        harness.setStatus(first[3].id, .reserved)
+        for (trial, objective) in zip(first.prefix(3), [5.0, 6, 7]) { harness.complete(trial.id, objective: objective) }
+        let promoted = try harness.produce(count: 1)
+        XCTAssertEqual(promoted.map(\.parent), [first[0].id])
+        harness.complete(first[3].id, objective: 0)
+        // Four completed: the top third is still one, now the fourth, which is promoted next.
+        let next = try harness.produce(count: 1)
+        XCTAssertEqual(next.map(\.parent), [first[3].id])
+        XCTAssertEqual(next.map { fidelity($0) }, [3])
+    }
+
+    func testBrokenTrialsAreNeverPromoted() throws {
+        var harness = try harness(line)
+        let first = try harness.produce(count: 6)
+        for trial in first { harness.setStatus(trial.id, .broken) }
+        let next = try harness.produce(count: 4)
+        XCTAssertEqual(next.count, 4)
+        XCTAssertTrue(next.allSatisfy { $0.parent == nil && fidelity($0) == 1 }, "\(next.map(\.parent))")
+    }
+
+    func testStateRoundTripKeepsTheRungs() throws {
+        var harness = try harness(line)
+        let first = try harness.produce(count: 3)
+        for trial in first { harness.complete(trial.id, objective: x(trial)) }
+        let driver = try XCTUnwrap(harness.driver)
+        var restored = try AlgorithmDriver(
+            experiment: harness.experiment,
+            factory: AlgorithmRegistry.standard,
+            state: try driver.encodedState()
+        )
+        var original = driver
+        original.observe(harness.trials)
+        restored.observe(harness.trials)
+        let expected = try original.produce(count: 2, now: Date(timeIntervalSince1970: 0))
+        let actual = try restored.produce(count: 2, now: Date(timeIntervalSince1970: 0))
+        XCTAssertEqual(expected, actual)
+        XCTAssertEqual(expected.first?.parent, first.min { x($0) < x($1) }?.id)
+    }
+}
