@@ -22,7 +22,7 @@ final class AlgorithmRegistryTests: XCTestCase {
         // Every built-in, sorted (engineers append algorithms: the list is not spelled out here).
         XCTAssertEqual(registry.names, registry.names.sorted())
         XCTAssertTrue(
-            Set(registry.names).isSuperset(of: ["cmaes", "gp", "gridsearch", "random", "tpe"]),
+            Set(registry.names).isSuperset(of: ["asha", "cmaes", "gp", "gridsearch", "hyperband", "random", "tpe"]),
             "\(registry.names)"
         )
     }

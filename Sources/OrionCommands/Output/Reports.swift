@@ -33,7 +33,8 @@ public enum Reports {
     }
 
     /// `orion status`: per experiment, trial counts by status with the best objective, or every trial with `all`
-    /// (with a `parent` column when some trial was suggested from another one).
+    /// (with a column for the fidelity dimension when the space has one, and a `parent` column when some trial was
+    /// suggested from another one).
     public static func status(
         storage: any Storage,
         name: String? = nil,
@@ -90,12 +91,17 @@ public enum Reports {
             let sorted = trials.enumerated().sorted { ($0.element.status, $0.offset) < ($1.element.status, $1.offset) }
                 .map(\.element)
             let lineage = trials.contains { $0.parent != nil }
+            // A multi-fidelity experiment also shows each trial's fidelity, headed by the dimension's name.
+            let fidelity = experiment.space.fidelity?.name
             let rows = sorted.map { trial -> [Table.Cell] in
                 [.text(trial.id), .text(trial.status.rawValue), trial.objective.map(Table.Cell.number) ?? .missing]
+                    + (fidelity.map { [trial.params[$0].map { Table.Cell.text($0.pythonString) } ?? .missing] } ?? [])
                     + (lineage ? [trial.parent.map(Table.Cell.text) ?? .missing] : [])
             }
             let named = trials.contains { $0.objective != nil }
-            let headers = ["id", "status", named ? "min \(objective)" : "best objective"] + (lineage ? ["parent"] : [])
+            let headers =
+                ["id", "status", named ? "min \(objective)" : "best objective"]
+                + (fidelity.map { [String($0.drop { $0 == "/" })] } ?? []) + (lineage ? ["parent"] : [])
             text += Table(headers: headers, rows: rows).render()
         } else {
             var byStatus: [TrialStatus: [Trial]] = [:]

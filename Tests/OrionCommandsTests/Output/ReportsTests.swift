@@ -117,11 +117,20 @@ final class ReportsTests: XCTestCase {
         let report = try await Reports.status(storage: storage, name: "promote", all: true)
         let lines = report.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 2 + 2 + 9, report)
-        XCTAssertEqual(lines[2].split(separator: " ").map(String.init), ["id", "status", "min", "objective", "parent"])
+        XCTAssertEqual(
+            lines[2].split(separator: " ").map(String.init),
+            ["id", "status", "min", "objective", "epochs", "parent"]
+        )
         for trial in trials {
             let row = try XCTUnwrap(lines.first { $0.hasPrefix(trial.id) }, report)
-            let objective = trial.objective.map { String(format: "%g", $0) }
-            XCTAssertEqual(row.split(separator: " ").last.map(String.init), trial.parent ?? objective, row)
+            let epochs = try XCTUnwrap(trial.params["/epochs"]?.intValue)
+            let cells = row.split(separator: " ").map(String.init)
+            // The fidelity, then the parent when there is one.
+            XCTAssertEqual(
+                Array(cells.suffix(trial.parent == nil ? 1 : 2)),
+                ["\(epochs)"] + (trial.parent.map { [$0] } ?? []),
+                row
+            )
         }
     }
 

@@ -1,0 +1,86 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// ASHA and Hyperband through the built `orion`, four workers on the train-like fixture (`--epochs` is the
+/// fidelity): promoted trials exist with their parent and a higher fidelity, and `orion status --all` shows both.
+final class MultiFidelityEndToEndTests: XCTestCase {
+    private let priors = [
+        "--lr~loguniform(1e-5, 1)", "--optimizer~choices([\"adam\", \"sgd\", \"rmsprop\"])", "--layers~randint(1, 6)",
+        "--dropout~uniform(0, 0.8, precision=2)", "--epochs~fidelity(1, 9, base=3)",
+    ]
+
+    private func hunt(_ sandbox: Sandbox, name: String, block: String, trials: Int) async throws -> [Trial] {
+        let path = sandbox.directory + "/\(name).yaml"
+        try "experiment:\n  max_trials: \(trials)\n  algorithm:\n    \(block)\n".write(
+            toFile: path,
+            atomically: true,
+            encoding: .utf8
+        )
+        let output = try sandbox.run(
+            ["hunt", "-n", name, "--config", path, "--n-workers", "4", try Compat.script("train_like.py")] + priors,
+            timeout: 120
+        )
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let stored = try await sandbox.trials(of: name)
+        XCTAssertEqual(stored.filter { $0.status == .completed }.count, trials, output.stdout)
+        return stored
+    }
+
+    private func assertPromotions(_ trials: [Trial], line: UInt = #line) throws {
+        let byID = Dictionary(uniqueKeysWithValues: trials.map { ($0.id, $0) })
+        let promoted = trials.filter { $0.parent != nil }
+        XCTAssertFalse(promoted.isEmpty, "no promoted trial", line: line)
+        for child in promoted {
+            let parent = try XCTUnwrap(byID[child.parent ?? ""], "parent of \(child.id) not stored", line: line)
+            let low = try XCTUnwrap(parent.values["/epochs"]?.doubleValue, line: line)
+            let high = try XCTUnwrap(child.values["/epochs"]?.doubleValue, line: line)
+            XCTAssertEqual(high, low * 3, line: line)
+            XCTAssertEqual(parent.status, .completed, line: line)
+            XCTAssertEqual(
+                parent.params.replacing("/epochs", with: 0),
+                child.params.replacing("/epochs", with: 0),
+                line: line
+            )
+        }
+    }
+
+    func testASHAWithFourWorkersPromotesWithParentsShownByStatus() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        // Oríon's option names: 9 configurations at 1 epoch, 3 at 3, 1 at 9.
+        let trials = try await hunt(
+            sandbox,
+            name: "asha",
+            block: "asha: {seed: 1, num_rungs: 3, num_brackets: 1, repetitions: 1}",
+            trials: 13
+        )
+        try assertPromotions(trials)
+        let counts = Dictionary(grouping: trials, by: { $0.values["/epochs"]?.intValue ?? 0 }).mapValues(\.count)
+        XCTAssertEqual(counts, [1: 9, 3: 3, 9: 1])
+        let status = try sandbox.run(["status", "--all", "-n", "asha"])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        let header = try XCTUnwrap(status.stdout.split(separator: "\n").first { $0.contains("status") })
+        XCTAssertTrue(header.contains("epochs") && header.contains("parent"), String(header))
+        for child in trials where child.parent != nil {
+            let row = status.stdout.split(separator: "\n").first { $0.hasPrefix(child.id) }
+            XCTAssertTrue(row?.contains(child.parent ?? "-") == true, "\(String(describing: row))")
+        }
+    }
+
+    func testHyperbandWithFourWorkersPromotesWithParents() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        // fidelity(1, 9, base=3): brackets 9@1 → 3@3 → 1@9, 3@3 → 1@9 (int(3/2) · 3), 3@9: 20 trials.
+        let trials = try await hunt(
+            sandbox,
+            name: "hyperband",
+            block: "hyperband: {seed: 1, repetitions: 1}",
+            trials: 20
+        )
+        try assertPromotions(trials)
+        let counts = Dictionary(grouping: trials, by: { $0.values["/epochs"]?.intValue ?? 0 }).mapValues(\.count)
+        XCTAssertEqual(counts, [1: 9, 3: 3 + 3, 9: 1 + 1 + 3])
+    }
+}
