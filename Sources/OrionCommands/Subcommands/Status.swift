@@ -38,7 +38,9 @@ struct Status: AsyncParsableCommand {
                 storage: context.storage,
                 name: name,
                 version: options.version,
-                all: all
+                all: all,
+                collapse: collapse,
+                expandVersions: expandVersions
             )
             print(text, terminator: "")
         }
