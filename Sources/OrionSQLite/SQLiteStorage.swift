@@ -253,29 +253,10 @@ public final class SQLiteStorage: Storage {
 
     /// The encoder of the JSON documents: dates as `Date`'s own number (seconds since 2001-01-01 UTC, exact),
     /// NaN and infinities as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`.
-    static func makeEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .deferredToDate
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity",
-            negativeInfinity: "-Infinity",
-            nan: "NaN"
-        )
-        return encoder
-    }
+    static func makeEncoder() -> JSONEncoder { StoredJSON.encoder() }
 
     /// The decoder matching ``makeEncoder()``.
-    static func makeDecoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .deferredToDate
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity",
-            negativeInfinity: "-Infinity",
-            nan: "NaN"
-        )
-        return decoder
-    }
+    static func makeDecoder() -> JSONDecoder { StoredJSON.decoder() }
 }
 
 /// An error thrown by code the storage runs for its caller (the algorithm lock's body), carried through the
