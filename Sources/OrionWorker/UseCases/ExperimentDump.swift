@@ -240,11 +240,16 @@ extension ExperimentDump {
             }
         }
         var report = LoadReport()
-        for entry in experiments {
+        // Dumped experiment id → its id in the target, for the versions whose id changed (a clash, a bump, or an
+        // ignored experiment the target keeps), so that their children's links follow them.
+        var movedIDs: [String: String] = [:]
+        for entry in Self.parentsFirst(experiments) {
             var experiment = entry.experiment
+            let dumpedID = experiment.id
             if let existing = try await storage.experiment(named: experiment.name, version: experiment.version) {
                 switch resolve {
                 case .ignore, nil:
+                    movedIDs[dumpedID] = existing.id
                     report.ignored.append(experiment.displayName)
                     continue
                 case .overwrite:
@@ -256,11 +261,37 @@ extension ExperimentDump {
                 }
             }
             let trials = try await Self.stored(entry.trials, as: &experiment, in: storage)
+            if experiment.id != dumpedID { movedIDs[dumpedID] = experiment.id }
+            if var refers = experiment.refers {
+                refers.rootID = movedIDs[refers.rootID] ?? refers.rootID
+                refers.parentID = refers.parentID.map { movedIDs[$0] ?? $0 }
+                experiment.refers = refers
+            }
             try await storage.createExperiment(experiment)
             report.trials += try await storage.registerTrials(trials).count
             report.loaded.append(experiment.displayName)
         }
         return report
+    }
+
+    /// The entries with every parent before its children (by `refers`), otherwise in the dump's order.
+    private static func parentsFirst(_ entries: [Entry]) -> [Entry] {
+        let parents = Dictionary(
+            entries.map { ($0.experiment.id, $0.experiment.refers?.parentID) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        func depth(_ id: String) -> Int {
+            var depth = 0
+            var current = parents[id] ?? nil
+            while let parent = current, depth < entries.count {
+                depth += 1
+                current = parents[parent] ?? nil
+            }
+            return depth
+        }
+        return entries.enumerated()
+            .sorted { (depth($0.element.experiment.id), $0.offset) < (depth($1.element.experiment.id), $1.offset) }
+            .map(\.element)
     }
 
     /// The trials as they are stored in the target: a new experiment id when the target uses the dumped one

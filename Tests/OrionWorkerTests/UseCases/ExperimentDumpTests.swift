@@ -143,6 +143,43 @@ final class ExperimentDumpTests: XCTestCase {
         XCTAssertNil(awaited8)
     }
 
+    func testAVersionTreeLoadedAsNewVersionsKeepsItsLinks() async throws {
+        let source = try sqlite()
+        var root = try await fill(source, name: "tree", version: 1)
+        var child = try await fill(source, name: "tree", version: 2)
+        root.refers = ExperimentRefers(rootID: root.id)
+        child.refers = ExperimentRefers(rootID: root.id, parentID: root.id)
+        let dumped = try await ExperimentDump.read(from: source)
+        let entries = dumped.experiments.map { entry in
+            var entry = entry
+            entry.experiment = entry.experiment.id == root.id ? root : child
+            return entry
+        }
+        // The child first: the loader must still load its parent before it.
+        let dump = ExperimentDump(experiments: entries.sorted { $0.experiment.version > $1.experiment.version })
+        let target = try sqlite()
+        _ = try await dump.load(into: target, resolve: nil)
+        let bumped = try await dump.load(into: target, resolve: .bump)
+        XCTAssertEqual(bumped.loaded, ["tree-v3", "tree-v4"])
+        let third = try await target.experiment(named: "tree", version: 3)
+        let fourth = try await target.experiment(named: "tree", version: 4)
+        let newRoot = try XCTUnwrap(third)
+        let newChild = try XCTUnwrap(fourth)
+        XCTAssertNotEqual(newRoot.id, root.id)
+        XCTAssertEqual(newRoot.refers?.rootID, newRoot.id, "a moved root refers to its new id")
+        XCTAssertEqual(newChild.refers?.parentID, newRoot.id, "the child follows its moved parent")
+        XCTAssertEqual(newChild.refers?.rootID, newRoot.id)
+
+        // Ignoring the existing versions links a newly loaded child to the version the target keeps.
+        let other = try sqlite()
+        let kept = try await fill(other, name: "tree", version: 1)
+        let partial = ExperimentDump(experiments: entries)
+        let report = try await partial.load(into: other, resolve: .ignore)
+        XCTAssertEqual(report.ignored, ["tree-v1"])
+        let loadedChild = try await other.experiment(named: "tree", version: 2)
+        XCTAssertEqual(try XCTUnwrap(loadedChild).refers?.parentID, kept.id)
+    }
+
     func testDumpOfOneExperimentAndErrors() async throws {
         let source = try sqlite()
         _ = try await fill(source)
