@@ -95,7 +95,11 @@ public enum Conflict: Sendable, Hashable {
         if parent.algorithm != candidate.algorithm {
             conflicts.append(.algorithm(old: render(parent.algorithm), new: render(candidate.algorithm)))
         }
-        if !policy.ignoreCodeChanges, candidate.metadata.vcs != nil, parent.metadata.vcs != candidate.metadata.vcs {
+        // A parent without a recorded code version (made before version control was on, which is when it is
+        // recorded) cannot be compared: unknown is not a change.
+        if !policy.ignoreCodeChanges, let before = parent.metadata.vcs, let after = candidate.metadata.vcs,
+            before != after
+        {
             conflicts.append(.code(old: parent.metadata.vcs, new: candidate.metadata.vcs))
         }
         let ignored = policy.nonMonitoredArguments

@@ -53,6 +53,14 @@ final class ConflictResolutionTests: XCTestCase {
         XCTAssertEqual(Conflict.detect(parent: parent, candidate: candidate, policy: ignoring).count, 4)
     }
 
+    func testAParentWithoutARecordedCodeVersionIsNotACodeChange() throws {
+        let commit = CodeVersion(isDirty: false, headSHA: "a", activeBranch: "main", diffSHA: nil)
+        let parent = try experiment(["/x": "uniform(0, 1)"])
+        let candidate = try experiment(["/x": "uniform(0, 1)"], vcs: commit)
+        XCTAssertEqual(Conflict.detect(parent: parent, candidate: candidate, policy: BranchingPolicy()), [])
+        XCTAssertEqual(Conflict.detect(parent: candidate, candidate: parent, policy: BranchingPolicy()), [])
+    }
+
     func testAutomaticResolutionMakesOneAdapterPerConflictInOrder() throws {
         let parent = try experiment(["/x": "uniform(0, 1)", "/y": "uniform(0, 1, default_value=0.5)"])
         let candidate = try experiment(
