@@ -118,27 +118,14 @@ public final class ProcessExecutor: TrialExecutor {
     private func run(_ context: TrialContext, cancellation: Cancellation) async -> TrialOutcome {
         if Task.isCancelled { return .interrupted(exitCode: nil) }
         let directory = context.workingDirectory
-        let resultsPath = directory + "/results.json"
         let argv: [String]
-        do {
-            let templates = TemplateContext(
-                trialID: context.trial.id,
-                trialWorkingDir: directory,
-                trialHashParams: context.trial.paramsHash,
-                experimentID: context.experiment.id,
-                experimentName: context.experiment.name,
-                experimentVersion: context.experiment.version,
-                experimentWorkingDir: context.experimentWorkingDirectory
-            )
-            argv = try command.render(values: context.trial.values, context: templates)
-            try command.writeConfigFile(values: context.trial.values, directory: directory)
-        } catch {
-            return .broken(reason: error.description, exitCode: nil, detail: nil)
-        }
-        // A stale results file from an earlier, interrupted run must not be read as this run's.
-        unlink(resultsPath)
-        guard FileManager.default.createFile(atPath: resultsPath, contents: nil) else {
-            return .broken(reason: "cannot create the results file \(resultsPath)", exitCode: nil, detail: nil)
+        let resultsPath: String
+        switch TrialPreparation.prepare(command, for: context) {
+        case .ready(let preparedArgv, let preparedResultsPath):
+            argv = preparedArgv
+            resultsPath = preparedResultsPath
+        case .failed(let outcome):
+            return outcome
         }
         let stdoutFile = open(directory + "/stdout.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         let stderrFile = open(directory + "/stderr.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)

@@ -64,30 +64,18 @@ public final class SlurmExecutor: TrialExecutor {
     /// Cancelling the calling task cancels the job (`scancel`) and the outcome is `.interrupted`.
     public func execute(_ context: TrialContext) async -> TrialOutcome {
         let directory = context.workingDirectory
-        let resultsPath = directory + "/results.json"
         let statusPath = directory + "/exit-status"
         let scriptPath = directory + "/slurm-job.sh"
-        let argv: [String]
-        do {
-            let templates = TemplateContext(
-                trialID: context.trial.id,
-                trialWorkingDir: directory,
-                trialHashParams: context.trial.paramsHash,
-                experimentID: context.experiment.id,
-                experimentName: context.experiment.name,
-                experimentVersion: context.experiment.version,
-                experimentWorkingDir: context.experimentWorkingDirectory
-            )
-            argv = try command.render(values: context.trial.values, context: templates)
-            try command.writeConfigFile(values: context.trial.values, directory: directory)
-        } catch {
-            return .broken(reason: error.description, exitCode: nil, detail: nil)
-        }
-        // A stale results file or exit status from an earlier, interrupted run must not be read as this run's.
-        unlink(resultsPath)
+        // An exit status from an earlier, interrupted run must not be read as this run's.
         unlink(statusPath)
-        guard FileManager.default.createFile(atPath: resultsPath, contents: nil) else {
-            return .broken(reason: "cannot create the results file \(resultsPath)", exitCode: nil, detail: nil)
+        let argv: [String]
+        let resultsPath: String
+        switch TrialPreparation.prepare(command, for: context) {
+        case .ready(let preparedArgv, let preparedResultsPath):
+            argv = preparedArgv
+            resultsPath = preparedResultsPath
+        case .failed(let outcome):
+            return outcome
         }
         let variables = ProcessExecutor.orionVariables(
             for: context,

@@ -1,0 +1,44 @@
+import Foundation
+import OrionCore
+
+/// What every executor does before a trial runs, wherever it runs: the argv rendered from the trial's values and
+/// the templates, the script's configuration file rendered into the trial's directory, and an empty results file
+/// at `<trial dir>/results.json` (a stale one from an earlier, interrupted run must not be read as this run's).
+enum TrialPreparation {
+    /// Ready to run `argv`; the script writes its results to `resultsPath`.
+    case ready(argv: [String], resultsPath: String)
+    /// The trial cannot run: break it with this outcome.
+    case failed(TrialOutcome)
+
+    /// Prepares `context`'s trial for `command`.
+    ///
+    /// - Parameters:
+    ///   - command: the user's command.
+    ///   - context: the trial and where it runs.
+    /// - Returns: the argv and results path, or the outcome that breaks the trial with the reason.
+    static func prepare(_ command: UserCommand, for context: TrialContext) -> TrialPreparation {
+        let directory = context.workingDirectory
+        let resultsPath = directory + "/results.json"
+        let argv: [String]
+        do {
+            let templates = TemplateContext(
+                trialID: context.trial.id,
+                trialWorkingDir: directory,
+                trialHashParams: context.trial.paramsHash,
+                experimentID: context.experiment.id,
+                experimentName: context.experiment.name,
+                experimentVersion: context.experiment.version,
+                experimentWorkingDir: context.experimentWorkingDirectory
+            )
+            argv = try command.render(values: context.trial.values, context: templates)
+            try command.writeConfigFile(values: context.trial.values, directory: directory)
+        } catch {
+            return .failed(.broken(reason: error.description, exitCode: nil, detail: nil))
+        }
+        unlink(resultsPath)
+        guard FileManager.default.createFile(atPath: resultsPath, contents: nil) else {
+            return .failed(.broken(reason: "cannot create the results file \(resultsPath)", exitCode: nil, detail: nil))
+        }
+        return .ready(argv: argv, resultsPath: resultsPath)
+    }
+}
