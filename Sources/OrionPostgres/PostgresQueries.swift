@@ -105,33 +105,7 @@ enum PostgresQueries {
     static let trialColumns = "seq, status, start_time, heartbeat, worker, owner_token, document"
 
     /// A trial's columns: the document and the fields that queries filter and sort on.
-    struct TrialColumns {
-        var experimentID: String
-        var id: String
-        var status: String
-        var submitTime: Double
-        var startTime: Double?
-        var endTime: Double?
-        var heartbeat: Double?
-        var worker: String?
-        /// The objective of a completed trial, for the index that finds the best one (NaN is stored as NULL).
-        var objective: Double?
-        var document: String
-
-        /// The columns of `trial`.
-        init(_ trial: Trial, encoder: JSONEncoder) throws {
-            experimentID = trial.experimentID
-            id = trial.id
-            status = trial.status.rawValue
-            submitTime = trial.submitTime.timeIntervalSince1970
-            startTime = trial.startTime?.timeIntervalSince1970
-            endTime = trial.endTime?.timeIntervalSince1970
-            heartbeat = trial.heartbeat?.timeIntervalSince1970
-            worker = trial.worker
-            objective = trial.status == .completed ? trial.objective.flatMap { $0.isNaN ? nil : $0 } : nil
-            document = String(decoding: try encoder.encode(trial), as: UTF8.self)
-        }
-    }
+    typealias TrialColumns = StoredTrialColumns
 
     /// A trial as read back: the columns that reservations and heartbeats write without rewriting the document
     /// (status, start, heartbeat, worker, token), and the document.
