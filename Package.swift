@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "OrionWorker", targets: ["OrionWorker"]),
         .library(name: "OrionTesting", targets: ["OrionTesting"]),
         .library(name: "OrionBenchmark", targets: ["OrionBenchmark"]),
+        .library(name: "OrionInsight", targets: ["OrionInsight"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,6 +50,7 @@ let package = Package(
             name: "OrionCommands",
             dependencies: [
                 "OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionPostgres", "OrionWorker", "OrionBenchmark",
+                "OrionInsight",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -59,6 +61,16 @@ let package = Package(
             dependencies: ["OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionWorker"]
         ),
         .target(name: "OrionTesting", dependencies: ["OrionCore", "OrionAlgorithms"]),
+        // Analyses and plotly figures of an experiment (`orion plot`, the server's /plots routes); the surrogate
+        // (a random forest) is optimized in debug builds too. COrionAssets embeds plotly.js when
+        // scripts/services/plotly.sh has fetched it (docs/plotting.md).
+        .target(name: "COrionAssets", exclude: ["assets"]),
+        .target(
+            name: "OrionInsight",
+            dependencies: ["OrionCore", "OrionWorker", "COrionAssets"],
+            swiftSettings: optimizedInDebug
+        ),
+        .testTarget(name: "OrionInsightTests", dependencies: ["OrionInsight", "OrionTesting"]),
         .executableTarget(
             name: "OrionBenchmarks",
             dependencies: ["OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionPostgres", "OrionWorker"],
