@@ -78,6 +78,12 @@ public struct DEHB: Algorithm {
     ///   - context: the search space.
     public mutating func observe(_ trials: [Trial], context: AlgorithmContext) {
         core.observe(trials, context: context)
+        for trial in trials where trial.status == .broken && context.space.contains(trial.params) {
+            guard let fidelity = context.space.fidelity.flatMap({ trial.params[$0.name]?.doubleValue }) else {
+                continue
+            }
+            evolution.forget(key: DifferentialEvolution.key(context.space.configuration(of: trial.params), fidelity))
+        }
         for trial in trials where trial.status == .completed && context.space.contains(trial.params) {
             guard
                 let objective = trial.objective, objective.isFinite,

@@ -190,6 +190,11 @@ struct DifferentialEvolution: Codable, Sendable, Hashable {
         }
     }
 
+    /// Drops the target of a child that will have no result (a broken trial).
+    ///
+    /// - Parameter key: `configuration@fidelity`.
+    mutating func forget(key: String) { targets[key] = nil }
+
     /// Replaces member `member` by `challenger` when at least as good or too old; otherwise the member ages.
     private mutating func compete(_ challenger: Member, population p: Int, member: Int) {
         let incumbent = populations[p].members[member]

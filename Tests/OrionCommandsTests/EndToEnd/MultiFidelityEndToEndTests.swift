@@ -102,18 +102,28 @@ final class MultiFidelityEndToEndTests: XCTestCase {
         XCTAssertEqual(fidelities, [1, 3, 9])
     }
 
-    func testDEHBWithFourWorkersRunsOrionsConfigurationPromotesThenEvolves() async throws {
+    func testDEHBWithFourWorkersRunsOrionsConfigurationPromotesThenEvolvesAcrossARestart() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        // Every option of Oríon's DEHB; the first repetition (20 trials) promotes, the ones after it breed children.
-        let trials = try await hunt(
-            sandbox,
-            name: "dehb",
-            block: "dehb: {seed: 1, mutation_factor: 0.5, crossover_prob: 0.5, mutation_strategy: rand1, "
-                + "crossover_strategy: bin, boundary_fix_type: random, min_clip: null, max_clip: null}",
-            trials: 45
-        )
+        // Every option of Oríon's DEHB. The first hunt stops inside the first repetition (20 trials), which
+        // promotes; the second, a new process, continues from the stored state: it promotes the first hunt's
+        // trials, then breeds children.
+        let block =
+            "dehb: {seed: 1, mutation_factor: 0.5, crossover_prob: 0.5, mutation_strategy: rand1, "
+            + "crossover_strategy: bin, boundary_fix_type: random, min_clip: null, max_clip: null}"
+        let first = try await hunt(sandbox, name: "dehb", block: block, trials: 12)
+        let trials = try await hunt(sandbox, name: "dehb", block: block, trials: 45)
         try assertPromotions(trials)
+        let before = Set(first.map(\.id))
+        XCTAssertTrue(
+            trials.contains { !before.contains($0.id) && before.contains($0.parent ?? "") },
+            "no promotion of a trial of the first hunt after the restart"
+        )
+        // Only the first repetition promotes (3 to 3 epochs, 1 + 1 to 9); above 1 epoch, it starts 3 + 3
+        // configurations; every other trial above 1 epoch is a child bred by evolution, without parent.
+        XCTAssertEqual(trials.filter { $0.parent != nil }.count, 5)
+        let unparented = trials.filter { $0.parent == nil && ($0.values["/epochs"]?.intValue ?? 1) > 1 }
+        XCTAssertGreaterThan(unparented.count, 6)
         let status = try sandbox.run(["status", "--all", "-n", "dehb"])
         XCTAssertEqual(status.status, 0, status.stderr)
         for child in trials where child.parent != nil {
