@@ -133,6 +133,54 @@ final class BOHBTests: XCTestCase {
         }
     }
 
+    /// The first `count` points, one trial at a time, the first `broken` of them broken and the others completed
+    /// with the distance to (0.2, 0.7).
+    private func points(
+        _ name: String,
+        options: [String: JSONValue] = [:],
+        count: Int = 9,
+        broken: Int = 0
+    ) throws -> [Parameters] {
+        var harness = try makeHarness(plane, name: name, options: options)
+        for index in 0..<count {
+            let trial = try XCTUnwrap(try harness.produce(count: 1).first)
+            if index < broken {
+                harness.setStatus(trial.id, .broken)
+            } else {
+                harness.complete(trial.id, objective: hypot(value(trial, "/x") - 0.2, value(trial, "/y") - 0.7))
+            }
+        }
+        return harness.trials.map(\.params)
+    }
+
+    func testTheModelStartsOnceAFidelityHasEnoughGoodAndBadObservations() throws {
+        // Hyperband draws the same random configurations from the same seed, until BOHB has a model: with two
+        // dimensions, at least 3 good and 3 bad observations (min_points_in_model = d + 1), so from the 7th trial;
+        // with min_points_in_model 4, 4 good and 3 bad, so from the 8th.
+        let random = try points("hyperband")
+        let model = try points("bohb", options: ["random_fraction": 0])
+        XCTAssertEqual(Array(model.prefix(6)), Array(random.prefix(6)))
+        XCTAssertNotEqual(model[6], random[6])
+        let later = try points("bohb", options: ["random_fraction": 0, "min_points_in_model": 4])
+        XCTAssertEqual(Array(later.prefix(7)), Array(random.prefix(7)))
+        XCTAssertNotEqual(later[7], random[7])
+    }
+
+    func testBrokenTrialsEnterTheModelWithTheParallelStrategysLie() throws {
+        // Three broken trials: with Oríon's default strategy they count as the worst result, so 6 observations
+        // exist after the 6th trial; without a strategy only 3 do, and no model is built within the rung.
+        let random = try points("hyperband", broken: 3)
+        let lied = try points("bohb", options: ["random_fraction": 0], broken: 3)
+        XCTAssertEqual(Array(lied.prefix(6)), Array(random.prefix(6)))
+        XCTAssertNotEqual(lied[6], random[6])
+        let none = try points(
+            "bohb",
+            options: ["random_fraction": 0, "parallel_strategy": .object(["of_type": "NoParallelStrategy"])],
+            broken: 3
+        )
+        XCTAssertEqual(none, random)
+    }
+
     /// The share of the new configurations of trials `from..<to` within 0.15 of (0.2, 0.7), the minimum.
     private func shareNearTheMinimum(_ name: String, options: [String: JSONValue], seed: Int) throws -> Double {
         var harness = try makeHarness(plane, name: name, options: options, seed: seed)
