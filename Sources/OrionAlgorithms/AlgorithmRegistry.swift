@@ -14,6 +14,7 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         GPBO.self,
         Hyperband.self,
         ASHA.self,
+        MOFA.self,
     ])
 
     /// The algorithm types, by wire name.
