@@ -16,6 +16,7 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         ASHA.self,
         BOHB.self,
         DEHB.self,
+        MOFA.self,
     ])
 
     /// The algorithm types, by wire name.
