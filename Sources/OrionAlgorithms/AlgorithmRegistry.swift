@@ -14,6 +14,9 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         GPBO.self,
         Hyperband.self,
         ASHA.self,
+        PBT.self,
+        PB2.self,
+        EvolutionES.self,
     ])
 
     /// The algorithm types, by wire name.
