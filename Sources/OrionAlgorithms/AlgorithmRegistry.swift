@@ -17,6 +17,9 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         BOHB.self,
         DEHB.self,
         MOFA.self,
+        PBT.self,
+        PB2.self,
+        EvolutionES.self,
     ])
 
     /// The algorithm types, by wire name.

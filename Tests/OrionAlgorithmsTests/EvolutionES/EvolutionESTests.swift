@@ -1,0 +1,97 @@
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionTesting
+import XCTest
+
+final class EvolutionESTests: XCTestCase {
+    private let line = ["/x": "uniform(0, 1)", "/y": "uniform(0, 1)", "/epochs": "fidelity(1, 9, base=3)"]
+
+    private func epochs(_ trial: Trial) -> Double? { trial.params["/epochs"]?.doubleValue }
+
+    private func x(_ trial: Trial) -> Double { trial.params["/x"]?.doubleValue ?? .nan }
+
+    func testConformanceOnSpacesWithAFidelity() throws {
+        try PBTTests.checkConformance("evolutiones")
+    }
+
+    func testOptionsAreOrionsWithTheirDefaults() throws {
+        XCTAssertEqual(
+            try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "evolutiones")).options,
+            ["seed": .null, "repetitions": .null, "nums_population": 20, "mutate": .null, "max_retries": 1000]
+        )
+        let mutate = try AlgorithmRegistry.standard.resolve(
+            AlgorithmConfig(name: "evolutiones", options: ["mutate": ["multiply_factor": 2.0, "add_factor": 2]])
+        ).options["mutate"]
+        XCTAssertEqual(
+            mutate,
+            [
+                "function": "orion.algo.evolution_es.mutate_functions.default_mutate", "multiply_factor": 2.0,
+                "add_factor": 2, "volatility": 0.001,
+            ]
+        )
+        XCTAssertThrowsError(
+            try AlgorithmRegistry.standard.resolve(
+                AlgorithmConfig(name: "evolutiones", options: ["mutate": ["function": "my.module.mutate"]])
+            )
+        ) { error in
+            XCTAssertEqual(
+                (error as? AlgorithmError)?.message,
+                "option 'mutate': function 'my.module.mutate' is not available (Python functions cannot be called); "
+                    + "leave 'function' out for orion.algo.evolution_es.mutate_functions.default_mutate, and set "
+                    + "multiply_factor, add_factor, volatility"
+            )
+        }
+    }
+
+    func testTournamentsMakeTheNextRungFromWinnersAndMutatedCopies() throws {
+        var harness = try PBTTests.harness("evolutiones", line, options: ["nums_population": 6, "repetitions": 1])
+        let first = try harness.produce(count: 10)
+        XCTAssertEqual(first.count, 6, "one repetition: the population, then nothing until the rung completes")
+        XCTAssertTrue(first.allSatisfy { epochs($0) == 1 && $0.parent == nil })
+        for trial in first { harness.complete(trial.id, objective: x(trial)) }
+        let next = try harness.produce(count: 10)
+        XCTAssertEqual(next.count, 6)
+        XCTAssertTrue(next.allSatisfy { epochs($0) == 3 })
+        let byID = Dictionary(uniqueKeysWithValues: first.map { ($0.id, $0) })
+        var winners = Set<String>()
+        var copies = 0
+        for child in next {
+            let parent = try XCTUnwrap(byID[child.parent ?? ""], "every member continues a first-rung trial")
+            if child.params.replacing("/epochs", with: 1) == parent.params {
+                winners.insert(parent.id)
+            } else {
+                copies += 1
+                // One of two hyperparameters mutated (max(1, int(0.3 · 2))): the other is the winner's.
+                let sameX = x(child) == x(parent)
+                let sameY = child.params["/y"] == parent.params["/y"]
+                XCTAssertTrue(sameX != sameY, "exactly one gene mutated")
+            }
+        }
+        XCTAssertEqual(copies, 3, "three pairs, three losers replaced")
+        XCTAssertEqual(winners.count, 3)
+        // The best member always wins its tournament; the worst always loses.
+        let ranked = first.sorted { x($0) < x($1) }
+        XCTAssertTrue(winners.contains(ranked[0].id))
+        XCTAssertFalse(winners.contains(ranked[5].id))
+    }
+
+    func testRunsEveryRungThenIsDone() throws {
+        var harness = try PBTTests.harness("evolutiones", line, options: ["nums_population": 4, "repetitions": 1])
+        try harness.run(trials: 100, batch: 3) { $0["/x"]?.doubleValue ?? 0 }
+        XCTAssertTrue(harness.isDone)
+        let counts = Dictionary(grouping: harness.trials, by: { epochs($0) ?? 0 }).mapValues(\.count)
+        XCTAssertEqual(counts, [1: 4, 3: 4, 9: 4])
+    }
+
+    func testBaseOneRunsEveryInteger() throws {
+        var harness = try PBTTests.harness(
+            "evolutiones",
+            ["/x": "uniform(0, 1)", "/epochs": "fidelity(2, 5, base=1)"],
+            options: ["nums_population": 2, "repetitions": 1]
+        )
+        try harness.run(trials: 100, batch: 2) { $0["/x"]?.doubleValue ?? 0 }
+        XCTAssertEqual(Set(harness.trials.compactMap(epochs)), [2, 3, 4, 5])
+        XCTAssertTrue(harness.isDone)
+    }
+}

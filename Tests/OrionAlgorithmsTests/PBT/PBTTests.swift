@@ -1,0 +1,225 @@
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionTesting
+import XCTest
+
+final class PBTTests: XCTestCase {
+    static func harness(
+        _ name: String,
+        _ priors: [String: String],
+        options: [String: JSONValue] = [:],
+        maxTrials: Int? = nil
+    ) throws -> AlgorithmHarness {
+        var resolved = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: name, options: options))
+        if resolved.options["seed"] == .null { resolved.options["seed"] = 1 }
+        let experiment = Experiment(
+            id: "0123456789abcdef01234567",
+            name: name,
+            space: try Space(priors: priors),
+            algorithm: resolved,
+            maxTrials: maxTrials
+        )
+        return AlgorithmHarness(experiment: experiment, factory: AlgorithmRegistry.standard)
+    }
+
+    /// Conformance on spaces with a fidelity (PBT refuses the others), for `pbt` and `pb2`.
+    static func checkConformance(_ name: String, options: [String: JSONValue] = [:]) throws {
+        let factory = AlgorithmRegistry.standard
+        let config = AlgorithmConfig(name: name, options: options)
+        let branin = try Space(priors: [
+            "/x": "uniform(-5, 10)", "/y": "uniform(0, 15)", "/z": "fidelity(1, 9, base=3)",
+        ])
+        let mixed = try TestSpaces.mixed()
+        let finite = try TestSpaces.finiteWithFidelity()
+        try AlgorithmConformance.checkOptionsRoundTrip(factory: factory, config: config)
+        try AlgorithmConformance.checkStateRoundTrip(factory: factory, config: config, space: branin)
+        try AlgorithmConformance.checkStateRoundTrip(factory: factory, config: config, space: mixed)
+        try AlgorithmConformance.checkSameSeedSameSuggestions(factory: factory, config: config, space: mixed)
+        try AlgorithmConformance.checkNoDuplicates(factory: factory, config: config, space: mixed)
+        try AlgorithmConformance.checkNoDuplicates(factory: factory, config: config, space: finite)
+        try AlgorithmConformance.checkSuggestionsInsideSpace(factory: factory, config: config, space: mixed)
+        try AlgorithmConformance.checkDoneOnExhaustedSpace(factory: factory, config: config, space: finite)
+        try AlgorithmConformance.checkRespectsMaxTrials(factory: factory, config: config, space: branin)
+        try AlgorithmConformance.checkProgressOnBranin(factory: factory, config: config, space: branin)
+    }
+
+    private let line = ["/x": "uniform(0, 1)", "/epochs": "fidelity(1, 3, base=1)"]
+    /// Four members; the worse half is replaced by a copy of one of the best half.
+    private let small: [String: JSONValue] = [
+        "population_size": 4, "generations": 2,
+        "exploit": [
+            "of_type": "TruncateExploit", "min_forking_population": 4, "truncation_quantile": 0.5,
+            "candidate_pool_ratio": 0.5,
+        ],
+        "explore": ["of_type": "PerturbExplore", "factor": 1.2, "volatility": 0.0001],
+    ]
+
+    private func epochs(_ trial: Trial) -> Double? { trial.params["/epochs"]?.doubleValue }
+
+    private func x(_ trial: Trial) -> Double { trial.params["/x"]?.doubleValue ?? .nan }
+
+    func testConformanceOnSpacesWithAFidelity() throws {
+        try Self.checkConformance("pbt")
+    }
+
+    func testOptionsAreOrionsWithTheirDefaults() throws {
+        let options = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "pbt")).options
+        XCTAssertEqual(
+            options,
+            [
+                "seed": .null, "population_size": 50, "generations": 10, "fork_timeout": 60,
+                "exploit": [
+                    "of_type": "PipelineExploit",
+                    "exploit_configs": [
+                        [
+                            "of_type": "BacktrackExploit", "min_forking_population": 5, "truncation_quantile": 0.9,
+                            "candidate_pool_ratio": 0.2,
+                        ],
+                        [
+                            "of_type": "TruncateExploit", "min_forking_population": 5, "truncation_quantile": 0.8,
+                            "candidate_pool_ratio": 0.2,
+                        ],
+                    ],
+                ],
+                "explore": [
+                    "of_type": "PipelineExplore",
+                    "explore_configs": [
+                        ["of_type": "ResampleExplore", "probability": 0.2],
+                        ["of_type": "PerturbExplore", "factor": 1.2, "volatility": 0.0001],
+                    ],
+                ],
+            ]
+        )
+    }
+
+    func testOrionsLowercaseTypeNamesAndPartialConfigurationsAreAccepted() throws {
+        let options = try AlgorithmRegistry.standard.resolve(
+            AlgorithmConfig(name: "pbt", options: ["explore": ["of_type": "resampleexplore"]])
+        ).options
+        XCTAssertEqual(options["explore"], ["of_type": "ResampleExplore", "probability": 0.2])
+    }
+
+    func testBadStrategiesAreRejectedInOneLine() throws {
+        let cases: [(JSONValue, String, String)] = [
+            (
+                ["of_type": "Greedy"], "exploit",
+                "option 'exploit': unknown of_type 'Greedy'; valid: PipelineExploit, TruncateExploit, BacktrackExploit"
+            ),
+            (
+                ["of_type": "TruncateExploit", "quantile": 0.5], "exploit",
+                "option 'exploit': unknown key 'quantile' for TruncateExploit; valid keys: of_type, "
+                    + "candidate_pool_ratio, min_forking_population, truncation_quantile"
+            ),
+            (
+                ["of_type": "PerturbExplore", "factor": 0.5], "explore",
+                "option 'explore': PerturbExplore's 'factor' must be a number >= 1, not 0.5"
+            ),
+            (
+                ["of_type": "PipelineExplore"], "explore",
+                "option 'explore': PipelineExplore needs 'explore_configs', a non-empty list of explore configurations"
+            ),
+        ]
+        for (value, key, message) in cases {
+            XCTAssertThrowsError(
+                try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "pbt", options: [key: value]))
+            ) { error in
+                XCTAssertEqual((error as? AlgorithmError)?.message, message)
+            }
+        }
+        XCTAssertThrowsError(
+            try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "pbt", options: ["population_size": 0]))
+        ) { error in
+            XCTAssertEqual((error as? AlgorithmError)?.message, "option 'population_size' must be at least 1, not 0")
+        }
+    }
+
+    func testRefusesASpaceWithoutFidelity() throws {
+        var harness = try Self.harness("pbt", ["/x": "uniform(0, 1)"])
+        XCTAssertThrowsError(try harness.produce(count: 1)) { error in
+            XCTAssertEqual((error as? AlgorithmError)?.code, .unsupportedSpace)
+        }
+    }
+
+    func testGenerationsSpreadTheFidelityLikeOrion() throws {
+        func fidelities(_ prior: String, _ generations: Int) throws -> [Double] {
+            let context = AlgorithmContext(space: try Space(priors: ["/x": "uniform(0, 1)", "/f": prior]))
+            var options = PBT.Options()
+            options.generations = generations
+            return try PBT(options: options, context: context).fidelities
+        }
+        XCTAssertEqual(try fidelities("fidelity(1, 5, base=1)", 4), [1, 2, 3, 4, 5])
+        XCTAssertEqual(try fidelities("fidelity(0.5, 8.0, base=2)", 4), [0.5, 1, 2, 4, 8])
+        // Integer bounds: integer levels, repeats dropped (Oríon would pass 1.32 epochs to the script).
+        XCTAssertEqual(try fidelities("fidelity(1, 4, base=2)", 10), [1, 2, 3, 4])
+    }
+
+    func testTheWorseHalfIsReplacedByPerturbedCopiesOfTheBetterHalf() throws {
+        var harness = try Self.harness("pbt", line, options: small)
+        let first = try harness.produce(count: 6)
+        XCTAssertEqual(first.count, 4, "only population_size members before any completes")
+        XCTAssertTrue(first.allSatisfy { $0.parent == nil && epochs($0) == 1 })
+        let ranked = first.sorted { x($0) < x($1) }
+        for trial in first { harness.complete(trial.id, objective: x(trial)) }
+        let next = try harness.produce(count: 4)
+        XCTAssertEqual(next.count, 4)
+        XCTAssertTrue(next.allSatisfy { epochs($0) == 2 })
+        let best = Set(ranked.prefix(2).map(\.id))
+        let byID = Dictionary(uniqueKeysWithValues: first.map { ($0.id, $0) })
+        var promoted = 0
+        for child in next {
+            let parent = try XCTUnwrap(byID[child.parent ?? ""])
+            XCTAssertTrue(best.contains(parent.id), "children come from the best half only")
+            if x(child) == x(parent) {
+                promoted += 1
+            } else {
+                let ratio = x(child) / x(parent)
+                XCTAssertTrue(abs(ratio - 1.2) < 1e-9 || abs(ratio - 1 / 1.2) < 1e-9, "perturbed by 1.2: \(ratio)")
+            }
+        }
+        XCTAssertEqual(promoted, 2, "the best half goes on unchanged")
+    }
+
+    func testABrokenChildSendsItsAncestorBackForAnotherTry() throws {
+        var harness = try Self.harness("pbt", line, options: small)
+        let first = try harness.produce(count: 4)
+        for trial in first { harness.complete(trial.id, objective: x(trial)) }
+        let next = try harness.produce(count: 4)
+        let byID = Dictionary(uniqueKeysWithValues: first.map { ($0.id, $0) })
+        // A copy (not a promotion, which would be the same trial again) breaks.
+        let victim = try XCTUnwrap(next.first { x($0) != byID[$0.parent ?? ""].map(x) })
+        harness.setStatus(victim.id, .broken)
+        let retry = try harness.produce(count: 1)
+        XCTAssertEqual(retry.count, 1)
+        XCTAssertEqual(retry.first.map(epochs), 2)
+        XCTAssertNotEqual(retry.first?.id, victim.id)
+    }
+
+    func testDoneWhenThePopulationCompletedTheLastGeneration() throws {
+        var harness = try Self.harness("pbt", line, options: small)
+        try harness.run(trials: 100, batch: 4) { $0["/x"]?.doubleValue ?? 0 }
+        XCTAssertTrue(harness.isDone)
+        XCTAssertEqual(harness.trials.count, 12, "4 members × 3 generations")
+        XCTAssertEqual(harness.trials.filter { epochs($0) == 3 && $0.status == .completed }.count, 4)
+        XCTAssertEqual(try harness.produce(count: 2), [])
+    }
+
+    func testARebuiltSearchKnowsItsLineagesFromTheStoredTrials() throws {
+        var harness = try Self.harness("pbt", line, options: small)
+        let first = try harness.produce(count: 4)
+        for trial in first { harness.complete(trial.id, objective: x(trial)) }
+        let second = try harness.produce(count: 4)
+        for trial in second { harness.complete(trial.id, objective: x(trial)) }
+        // A fresh algorithm (a lost state) observes every stored trial, as the driver does.
+        var rebuilt = try AlgorithmDriver(experiment: harness.experiment, factory: AlgorithmRegistry.standard)
+        rebuilt.observe(harness.trials)
+        let existing = Set(harness.trials.map(\.id))
+        let produced = try rebuilt.produce(count: 4, now: Date(timeIntervalSince1970: 0))
+        XCTAssertFalse(produced.isEmpty)
+        for trial in produced {
+            XCTAssertEqual(epochs(trial), 3, "no new first-generation member: the population is complete")
+            XCTAssertTrue(existing.contains(trial.parent ?? ""), "the parent is a stored second-generation trial")
+        }
+        XCTAssertEqual(produced.count, 4, "one child per second-generation member")
+    }
+}
