@@ -382,3 +382,43 @@ enum Queries {
         )
     }
 }
+
+// MARK: Trial pages
+
+extension Queries {
+    /// The column a page is ordered by.
+    static func pageColumn(_ key: TrialPageQuery.SortKey) -> String {
+        switch key {
+        case .submitTime: "submit_time"
+        case .startTime: "start_time"
+        case .endTime: "end_time"
+        case .objective: "objective"
+        case .status: "status"
+        case .id: "id"
+        }
+    }
+
+    /// One page of an experiment's trials: the page's row numbers are chosen from the sort column alone, then only
+    /// those rows' documents are read (missing values last, submission order among equals).
+    static func trialPage(_ db: Database, experimentID: String, query: TrialPageQuery) throws -> [TrialRow] {
+        let column = pageColumn(query.sort)
+        let direction = query.descending ? "DESC" : "ASC"
+        var filter = "experiment_id = ?"
+        var arguments: StatementArguments = [experimentID]
+        if let statuses = query.statuses {
+            filter += " AND status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")"
+            arguments += StatementArguments(statuses.map(\.rawValue))
+        }
+        arguments += [query.limit, query.offset]
+        let sql = """
+            WITH page AS (
+                SELECT seq, \(column) AS key FROM trials WHERE \(filter)
+                ORDER BY key IS NULL, key \(direction), seq LIMIT ? OFFSET ?
+            )
+            SELECT trials.seq, trials.status, trials.owner_token, trials.document
+            FROM page JOIN trials ON trials.seq = page.seq
+            ORDER BY page.key IS NULL, page.key \(direction), page.seq
+            """
+        return try TrialRow.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+}
