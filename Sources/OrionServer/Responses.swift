@@ -49,12 +49,13 @@ enum Responses {
         return .double(objective)
     }
 
-    /// Parameters nested on `/` in their names (`optimizer/lr` becomes `{"optimizer": {"lr": ...}}`).
+    /// Parameters as Oríon's `Trial.params` gives them (`unflatten`): nested on `.` in their names, so `/x` stays
+    /// `{"/x": ...}` and `opt.lr` becomes `{"opt": {"lr": ...}}`.
     static func nested(_ params: Parameters) -> JSONValue {
         var root: [String: JSONValue] = [:]
         for param in params {
-            let path = param.name.split(separator: "/").map(String.init)
-            insert(param.value, at: path.isEmpty ? [param.name] : path, into: &root)
+            let path = param.name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            insert(param.value, at: path, into: &root)
         }
         return .object(root)
     }

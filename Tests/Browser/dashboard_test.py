@@ -21,7 +21,9 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE, SHOTS, DONE, LIVE = sys.argv[1:5]
@@ -54,9 +56,21 @@ def wait_for(driver, condition, timeout=30):
     return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda _: condition())
 
 
+def stable(read, attempts=20):
+    """`read()`, tried again while the page re-renders under it (a stale element)."""
+    for attempt in range(attempts):
+        try:
+            return read()
+        except StaleElementReferenceException:
+            time.sleep(0.1)
+    return read()
+
+
 def text(driver, selector):
-    elements = driver.find_elements(By.CSS_SELECTOR, selector)
-    return elements[0].text if elements else ""
+    def read():
+        elements = driver.find_elements(By.CSS_SELECTOR, selector)
+        return elements[0].text if elements else ""
+    return stable(read)
 
 
 def shoot(driver, name):
@@ -67,10 +81,8 @@ def shoot(driver, name):
 
 
 def objectives(driver):
-    values = []
-    for cell in driver.find_elements(By.CSS_SELECTOR, "#trials-table tbody td.objective"):
-        values.append(None if cell.text == "—" else float(cell.text))
-    return values
+    cells = lambda: [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#trials-table tbody td.objective")]
+    return [None if value == "—" else float(value) for value in stable(cells)]
 
 
 def experiments_page(driver):
@@ -149,14 +161,11 @@ def trials_page(driver):
     driver.refresh()
     wait_for(driver, lambda: text(driver, "#page-info").startswith("6–"))
     check(objectives(driver) == second_page, "after a reload: the same page in the same order")
-    select = driver.find_element(By.CSS_SELECTOR, "#status-filter")
-    for option in select.find_elements(By.TAG_NAME, "option"):
-        if option.get_attribute("value") == "completed":
-            option.click()
+    Select(driver.find_element(By.CSS_SELECTOR, "#status-filter")).select_by_value("completed")
     wait_for(driver, lambda: "status=completed" in driver.current_url)
     completed = api("/experiments/status/" + urllib.parse.quote(DONE))["trials_completed"]
     wait_for(driver, lambda: text(driver, "#page-info").endswith(f"of {completed}"))
-    statuses = {cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#trials-table tbody td:nth-child(2)")}
+    statuses = stable(lambda: {cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#trials-table tbody td:nth-child(2)")})
     check(statuses == {"completed"}, f"the status filter keeps completed trials only: {statuses}")
     shoot(driver, "trials")
 

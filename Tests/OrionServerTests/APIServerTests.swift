@@ -83,7 +83,8 @@ final class APIServerTests: XCTestCase {
         // (29 * 7919 = 229651 = 7655 * 30 + 1).
         XCTAssertEqual(best["objective"] as? Double, 1)
         XCTAssertEqual((best["parameters"] as? [String: Any])?["x"] as? Int, 29)
-        XCTAssertEqual(((best["parameters"] as? [String: Any])?["opt"] as? [String: Any])?["lr"] as? Double, 0.001)
+        XCTAssertEqual((best["parameters"] as? [String: Any])?["opt/lr"] as? Double, 0.001)
+        XCTAssertEqual(((best["parameters"] as? [String: Any])?["net"] as? [String: Any])?["depth"] as? Int, 3)
         XCTAssertEqual(best["statistics"] as? [String: Int], ["epochs": 29])
         XCTAssertEqual(best["submitTime"] as? String, "2023-11-14 22:13:49")
         XCTAssertEqual(best["endTime"] as? String, "2023-11-14 22:13:51.500000")

@@ -85,7 +85,9 @@ enum ServerFixture {
         let experiment = Experiment(
             id: id,
             name: name,
-            space: try Space(priors: ["x": "randint(0, 1000000)", "opt/lr": "loguniform(1e-5, 1)"]),
+            space: try Space(
+                priors: ["x": "randint(0, 1000000)", "opt/lr": "loguniform(1e-5, 1)", "net.depth": "randint(1, 9)"]
+            ),
             algorithm: AlgorithmConfig(name: "random", options: ["seed": .int(1)]),
             maxTrials: maxTrials,
             metadata: ExperimentMetadata(user: "tester", datetime: epoch, userArgs: ["./train.py"])
@@ -94,6 +96,7 @@ enum ServerFixture {
         var trials: [Trial] = []
         for index in 0..<count {
             let params = Parameters([
+                Trial.Param(name: "net.depth", type: .integer, value: .int(3)),
                 Trial.Param(name: "opt/lr", type: .real, value: .double(0.001)),
                 Trial.Param(name: "x", type: .integer, value: .int(index)),
             ])
