@@ -386,6 +386,14 @@ enum Queries {
 // MARK: Trial pages
 
 extension Queries {
+    /// Migration `v4-trial-pages`: an index that holds every column a page of trials is filtered and ordered by,
+    /// in submission order, so that choosing a page reads this index alone, never the trials' documents.
+    static let addTrialPageIndex = """
+        CREATE INDEX trials_page ON trials (
+            experiment_id, submit_time, seq, status, start_time, end_time, objective, id
+        );
+        """
+
     /// The column a page is ordered by.
     static func pageColumn(_ key: TrialPageQuery.SortKey) -> String {
         switch key {
@@ -398,8 +406,8 @@ extension Queries {
         }
     }
 
-    /// One page of an experiment's trials: the page's row numbers are chosen from the sort column alone, then only
-    /// those rows' documents are read (missing values last, submission order among equals).
+    /// One page of an experiment's trials: the page's row numbers are chosen from the `trials_page` index alone,
+    /// then only those rows' documents are read (missing values last, submission order among equals).
     static func trialPage(_ db: Database, experimentID: String, query: TrialPageQuery) throws -> [TrialRow] {
         let column = pageColumn(query.sort)
         let direction = query.descending ? "DESC" : "ASC"
@@ -410,14 +418,21 @@ extension Queries {
             arguments += StatementArguments(statuses.map(\.rawValue))
         }
         arguments += [query.limit, query.offset]
+        // Submission times are never NULL: that order (ties by insertion, in the same direction) is the index's own,
+        // walked without sorting.
+        func order(_ table: String) -> String {
+            query.sort == .submitTime
+                ? "\(table)key \(direction), \(table)seq \(direction)"
+                : "\(table)key IS NULL, \(table)key \(direction), \(table)seq"
+        }
         let sql = """
             WITH page AS (
-                SELECT seq, \(column) AS key FROM trials WHERE \(filter)
-                ORDER BY key IS NULL, key \(direction), seq LIMIT ? OFFSET ?
+                SELECT seq, \(column) AS key FROM trials INDEXED BY trials_page WHERE \(filter)
+                ORDER BY \(order("")) LIMIT ? OFFSET ?
             )
             SELECT trials.seq, trials.status, trials.owner_token, trials.document
             FROM page JOIN trials ON trials.seq = page.seq
-            ORDER BY page.key IS NULL, page.key \(direction), page.seq
+            ORDER BY \(order("page."))
             """
         return try TrialRow.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
     }

@@ -82,7 +82,8 @@ public struct TrialPage: Sendable, Hashable {
         let ordered = kept.enumerated().sorted { lhs, rhs in
             switch compare(lhs.element, rhs.element, by: query.sort, descending: query.descending) {
             case .some(let isBefore): isBefore
-            case nil: lhs.offset < rhs.offset
+            // Ties keep submission order (reversed with the order itself when sorting by submission time).
+            case nil: query.sort == .submitTime && query.descending ? lhs.offset > rhs.offset : lhs.offset < rhs.offset
             }
         }.map(\.element)
         let start = min(query.offset, ordered.count)
