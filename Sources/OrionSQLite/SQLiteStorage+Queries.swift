@@ -386,54 +386,87 @@ enum Queries {
 // MARK: Trial pages
 
 extension Queries {
-    /// Migration `v4-trial-pages`: an index that holds every column a page of trials is filtered and ordered by,
-    /// in submission order, so that choosing a page reads this index alone, never the trials' documents.
-    static let addTrialPageIndex = """
-        CREATE INDEX trials_page ON trials (
-            experiment_id, submit_time, seq, status, start_time, end_time, objective, id
-        );
+    /// Migration `v4-trial-pages`: for each column a page of trials can be ordered by (besides the status and the
+    /// id, which have theirs), an index in that order, ties by insertion, with the status to filter on; choosing a
+    /// page walks one of them, never the trials' documents.
+    static let addTrialPageIndexes = """
+        CREATE INDEX IF NOT EXISTS trials_page_by_submit ON trials (experiment_id, submit_time, seq, status);
+        CREATE INDEX IF NOT EXISTS trials_page_by_start ON trials (experiment_id, start_time, seq, status);
+        CREATE INDEX IF NOT EXISTS trials_page_by_end ON trials (experiment_id, end_time, seq, status);
+        CREATE INDEX IF NOT EXISTS trials_page_by_objective ON trials (experiment_id, objective, seq, status);
         """
 
-    /// The column a page is ordered by.
-    static func pageColumn(_ key: TrialPageQuery.SortKey) -> String {
+    /// The column a page is ordered by, and the index that holds that order (`nil`: the planner's choice).
+    static func pageColumn(_ key: TrialPageQuery.SortKey) -> (column: String, index: String?, nullable: Bool) {
         switch key {
-        case .submitTime: "submit_time"
-        case .startTime: "start_time"
-        case .endTime: "end_time"
-        case .objective: "objective"
-        case .status: "status"
-        case .id: "id"
+        case .submitTime: ("submit_time", "trials_page_by_submit", false)
+        case .startTime: ("start_time", "trials_page_by_start", true)
+        case .endTime: ("end_time", "trials_page_by_end", true)
+        case .objective: ("objective", "trials_page_by_objective", true)
+        case .status: ("status", nil, false)
+        case .id: ("id", nil, false)
         }
     }
 
-    /// One page of an experiment's trials: the page's row numbers are chosen from the `trials_page` index alone,
-    /// then only those rows' documents are read (missing values last, submission order among equals).
+    /// One page of an experiment's trials (missing values last; ties in insertion order, reversed with a
+    /// descending order).
+    ///
+    /// The page's row numbers come from walking an index in the asked order, first over the trials that have a
+    /// value, then over those without; then only those rows' documents are read.
     static func trialPage(_ db: Database, experimentID: String, query: TrialPageQuery) throws -> [TrialRow] {
-        let column = pageColumn(query.sort)
+        let (column, index, nullable) = pageColumn(query.sort)
         let direction = query.descending ? "DESC" : "ASC"
+        let source = "trials" + (index.map { " INDEXED BY \($0)" } ?? "")
         var filter = "experiment_id = ?"
-        var arguments: StatementArguments = [experimentID]
+        var filterArguments: StatementArguments = [experimentID]
         if let statuses = query.statuses {
             filter += " AND status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")"
-            arguments += StatementArguments(statuses.map(\.rawValue))
+            filterArguments += StatementArguments(statuses.map(\.rawValue))
         }
-        arguments += [query.limit, query.offset]
-        // Submission times are never NULL: that order (ties by insertion, in the same direction) is the index's own,
-        // walked without sorting.
-        func order(_ table: String) -> String {
-            query.sort == .submitTime
-                ? "\(table)key \(direction), \(table)seq \(direction)"
-                : "\(table)key IS NULL, \(table)key \(direction), \(table)seq"
-        }
-        let sql = """
-            WITH page AS (
-                SELECT seq, \(column) AS key FROM trials INDEXED BY trials_page WHERE \(filter)
-                ORDER BY \(order("")) LIMIT ? OFFSET ?
+        func sequences(_ condition: String, order: String, limit: Int, offset: Int) throws -> [Int64] {
+            guard limit > 0 else { return [] }
+            return try Int64.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT seq FROM \(source) WHERE \(filter)\(condition) ORDER BY \(order) LIMIT ? OFFSET ?"
+                ),
+                arguments: filterArguments + [limit, offset]
             )
-            SELECT trials.seq, trials.status, trials.owner_token, trials.document
-            FROM page JOIN trials ON trials.seq = page.seq
-            ORDER BY \(order("page."))
-            """
-        return try TrialRow.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+        }
+        var page: [Int64]
+        if nullable {
+            let valued =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM \(source) WHERE \(filter) AND \(column) IS NOT NULL"),
+                    arguments: filterArguments
+                ) ?? 0
+            page = try sequences(
+                " AND \(column) IS NOT NULL",
+                order: "\(column) \(direction), seq \(direction)",
+                limit: query.offset < valued ? query.limit : 0,
+                offset: query.offset
+            )
+            page += try sequences(
+                " AND \(column) IS NULL",
+                order: "seq \(direction)",
+                limit: query.limit - page.count,
+                offset: max(0, query.offset - valued)
+            )
+        } else {
+            page = try sequences(
+                "",
+                order: "\(column) \(direction), seq \(direction)",
+                limit: query.limit,
+                offset: query.offset
+            )
+        }
+        guard !page.isEmpty else { return [] }
+        let rows = try TrialRow.fetchAll(
+            db,
+            sql: "SELECT seq, status, owner_token, document FROM trials WHERE seq IN ("
+                + page.map { _ in "?" }.joined(separator: ", ") + ")",
+            arguments: StatementArguments(page)
+        )
+        let bySequence = Dictionary(rows.map { ($0.sequence, $0) }, uniquingKeysWith: { first, _ in first })
+        return page.compactMap { bySequence[$0] }
     }
 }

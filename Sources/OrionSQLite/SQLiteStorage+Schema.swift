@@ -21,7 +21,7 @@ extension SQLiteStorage {
             try db.execute(sql: Queries.addTrialSummaries)
         }
         migrator.registerMigration("v4-trial-pages") { db in
-            try db.execute(sql: Queries.addTrialPageIndex)
+            try db.execute(sql: Queries.addTrialPageIndexes)
         }
         return migrator
     }

@@ -265,7 +265,7 @@ final class SQLiteStorageTests: XCTestCase {
                 try db.execute(sql: "DROP TRIGGER \(trigger)")
             }
             try db.execute(sql: "DROP TABLE trial_counts")
-            try db.execute(sql: "DROP INDEX trials_page")  // v4, which needs the objective column
+            try db.execute(sql: "DROP INDEX trials_page_by_objective")  // v4, which needs the objective column
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-trial-pages'")
             try db.execute(sql: "DROP INDEX trials_by_objective")
             try db.execute(sql: "DROP INDEX trials_completed_by_end")

@@ -23,7 +23,7 @@ public struct TrialPageQuery: Sendable, Hashable {
     public var statuses: [TrialStatus]?
     /// The order.
     public var sort: SortKey
-    /// Whether the order is descending (trials without a value still come last).
+    /// Whether the order is descending (trials without a value still come last; ties in reverse submission order).
     public var descending: Bool
     /// How many trials to skip.
     public var offset: Int
@@ -82,8 +82,8 @@ public struct TrialPage: Sendable, Hashable {
         let ordered = kept.enumerated().sorted { lhs, rhs in
             switch compare(lhs.element, rhs.element, by: query.sort, descending: query.descending) {
             case .some(let isBefore): isBefore
-            // Ties keep submission order (reversed with the order itself when sorting by submission time).
-            case nil: query.sort == .submitTime && query.descending ? lhs.offset > rhs.offset : lhs.offset < rhs.offset
+            // Ties keep submission order, reversed with a descending order.
+            case nil: query.descending ? lhs.offset > rhs.offset : lhs.offset < rhs.offset
             }
         }.map(\.element)
         let start = min(query.offset, ordered.count)
