@@ -9,10 +9,10 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the REST API and the web dashboard (read-only; 127.0.0.1:8000 unless told otherwise).",
         discussion: """
-            The address comes from --host/--port, else from `gunicorn: {bind: 'HOST:PORT'}` in the --config file,
-            else 127.0.0.1:8000. Browser pages of other origins may call the API only when listed in
-            `frontends_uri` (the --config file, ORION_WEBAPI_FRONTENDS_URI, or --frontends-uri).
-            The dashboard is at http://HOST:PORT/dashboard (and at / for a browser). See docs/serving.md.
+            The address comes from --host/--port, else from `gunicorn: {bind: 'HOST:PORT'}` in the --config file, \
+            else 127.0.0.1:8000. Browser pages of other origins may call the API only when listed in \
+            `frontends_uri` (the --config file, ORION_WEBAPI_FRONTENDS_URI, or --frontends-uri). The dashboard is \
+            at http://HOST:PORT/dashboard (and at / for a browser). See docs/serving.md.
             """
     )
 
