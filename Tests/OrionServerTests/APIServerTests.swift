@@ -227,4 +227,46 @@ final class APIServerTests: XCTestCase {
         let kind = try await api.get("/plots/nonsense/demo").status
         XCTAssertEqual(kind, 404)
     }
+
+    func testVersionsAndAncestors() async throws {
+        let storage = try XCTUnwrap(storage)
+        let stored = try await storage.experiment(named: "demo", version: nil)
+        let parent = try XCTUnwrap(stored)
+        var child = Experiment(
+            name: "demo",
+            version: 2,
+            space: parent.space,
+            algorithm: parent.algorithm,
+            maxTrials: 100,
+            metadata: parent.metadata,
+            refers: ExperimentRefers(rootID: parent.id, parentID: parent.id)
+        )
+        child.metadata.user = "tester"
+        try await storage.createExperiment(child)
+        let list = try await api.get("/experiments").array()
+        XCTAssertEqual((list.first as? [String: Any])?["version"] as? Int, 2)
+        let latest = try await api.get("/experiments/demo").object()["version"] as? Int
+        XCTAssertEqual(latest, 2)
+        let first = try await api.get("/experiments/demo?version=1").object()["trialsCompleted"] as? Int
+        XCTAssertEqual(first, 18)
+        let own = try await api.get("/trials/demo").array().count
+        XCTAssertEqual(own, 0)
+        let parents = try await api.get("/trials/demo?version=1").array().count
+        XCTAssertEqual(parents, 30)
+        // The child inherits its parent's 18 completed trials.
+        let inherited = try await api.get("/trials/demo?ancestors=true").array().count
+        XCTAssertEqual(inherited, 18)
+        let page = try await api.get("/trials/demo?ancestors=true&limit=5&sort=objective").object()
+        XCTAssertEqual(page["total"] as? Int, 18)
+        let badFlag = try await api.get("/trials/demo?ancestors=maybe").status
+        XCTAssertEqual(badFlag, 400)
+    }
+
+    func testPagingParametersAreChecked() async throws {
+        for query in ["limit=0", "limit=10001", "offset=-1", "sort=loss", "order=sideways", "limit=ten"] {
+            let answer = try await api.get("/trials/demo?" + query)
+            XCTAssertEqual(answer.status, 400, query)
+            XCTAssertEqual(try answer.object()["title"] as? String, "Invalid parameter", query)
+        }
+    }
 }
