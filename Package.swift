@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "OrionTesting", targets: ["OrionTesting"]),
         .library(name: "OrionBenchmark", targets: ["OrionBenchmark"]),
         .library(name: "OrionServer", targets: ["OrionServer"]),
+        .library(name: "OrionInsight", targets: ["OrionInsight"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,7 +54,7 @@ let package = Package(
             name: "OrionCommands",
             dependencies: [
                 "OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionPostgres", "OrionWorker", "OrionBenchmark",
-                "OrionServer",
+                "OrionInsight", "OrionServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -68,11 +69,21 @@ let package = Package(
         .target(
             name: "OrionServer",
             dependencies: [
-                "OrionCore", "OrionWorker",
+                "OrionCore", "OrionWorker", "OrionInsight",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Analyses and plotly figures of an experiment (`orion plot`, the server's /plots routes); the surrogate
+        // (a random forest) is optimized in debug builds too. COrionAssets embeds plotly.js when
+        // scripts/services/plotly.sh has fetched it (docs/plotting.md).
+        .target(name: "COrionAssets", exclude: ["assets"]),
+        .target(
+            name: "OrionInsight",
+            dependencies: ["OrionCore", "OrionWorker", "COrionAssets"],
+            swiftSettings: optimizedInDebug
+        ),
+        .testTarget(name: "OrionInsightTests", dependencies: ["OrionInsight", "OrionTesting"]),
         .executableTarget(
             name: "OrionBenchmarks",
             dependencies: ["OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionPostgres", "OrionWorker"],

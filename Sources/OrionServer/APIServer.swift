@@ -56,12 +56,12 @@ public struct APIServer: Sendable {
     ///   - storage: the storage to read.
     ///   - configuration: where and how to listen.
     ///   - databaseName: the backend's name for `/` (default: the storage's type name).
-    ///   - plots: renders `/plots/:kind/:name` (without it, those routes answer 501).
+    ///   - plots: renders `/plots/:kind/:name` (default: OrionInsight's figures; `nil`: those routes answer 501).
     public init(
         storage: any Storage,
         configuration: ServerConfiguration = ServerConfiguration(),
         databaseName: String? = nil,
-        plots: PlotRoutes.Renderer? = nil
+        plots: PlotRoutes.Renderer? = PlotRoutes.insight
     ) {
         self.storage = storage
         self.configuration = configuration

@@ -1,5 +1,6 @@
 import Hummingbird
 import OrionCore
+import OrionInsight
 
 /// `/plots/:kind/:name`: an experiment's plotly figure as JSON, Oríon's four single-experiment kinds.
 public struct PlotRoutes: Sendable {
@@ -10,6 +11,12 @@ public struct PlotRoutes: Sendable {
 
     /// Oríon's kinds served here.
     public static let kinds = ["lpi", "parallel_coordinates", "partial_dependencies", "regret"]
+
+    /// Draws with OrionInsight (`Figure.make`, Oríon's default options): what `orion serve` uses.
+    public static let insight: Renderer = { kind, experiment, storage in
+        let figure = try await Figure.make(try PlotKind(named: kind), experiment: experiment, storage: storage)
+        return JSONResponse.encode(figure)
+    }
 
     let api: APIRoutes
     let renderer: Renderer?

@@ -213,7 +213,7 @@ final class APIServerTests: XCTestCase {
                 "/openapi.json", "/dashboard",
             ]
         )
-        // Every documented route answers (a plot without a renderer says so with 501, not a missing route).
+        // Every documented route answers.
         let samples = [
             "/", "/experiments", "/experiments/demo", "/experiments/status/demo", "/trials/demo",
             "/trial-rows/demo", "/benchmarks", "/openapi.json", "/dashboard",
@@ -222,8 +222,12 @@ final class APIServerTests: XCTestCase {
             let status = try await api.get(path).status
             XCTAssertEqual(status, 200, path)
         }
-        let plot = try await api.get("/plots/regret/demo").status
-        XCTAssertEqual(plot, 501)
+        let plot = try await api.get("/plots/regret/demo")
+        XCTAssertEqual(plot.status, 200)
+        let traces = try XCTUnwrap(try plot.object()["data"] as? [[String: Any]])
+        XCTAssertFalse(traces.isEmpty, plot.text)
+        let missing = try await api.get("/plots/regret/nope").status
+        XCTAssertEqual(missing, 404)
         let kind = try await api.get("/plots/nonsense/demo").status
         XCTAssertEqual(kind, 404)
     }

@@ -25,15 +25,6 @@ struct StoredState {
         self.algorithm = algorithm
     }
 
-    /// `configuration` as it reads back from JSON: a `Double` option with an integral value (`prior_weight: 1.0`)
-    /// reads back as an `.int`, so comparing a stored configuration with the experiment's needs both read back.
-    static func readBack(_ configuration: [String: JSONValue]) -> [String: JSONValue] {
-        guard let data = try? makeEncoder().encode(configuration),
-            let decoded = try? JSONDecoder().decode([String: JSONValue].self, from: data)
-        else { return configuration }
-        return decoded
-    }
-
     /// Decodes a state written by ``encoded()`` (or any JSON object with the same members, in any order).
     ///
     /// - Throws: ``AlgorithmError`` `.corruptState`.

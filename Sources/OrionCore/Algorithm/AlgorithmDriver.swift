@@ -59,7 +59,7 @@ public struct AlgorithmDriver: Sendable {
     public init(experiment: Experiment, factory: any AlgorithmFactory, state: Data) throws {
         let stored = try StoredState(decoding: state)
         guard stored.name == experiment.algorithm.name,
-            stored.configuration == StoredState.readBack(experiment.algorithm.options)
+            JSONValue.object(stored.configuration).sameStoredValue(as: .object(experiment.algorithm.options))
         else {
             let algorithm = try factory.makeAlgorithm(
                 experiment.algorithm,

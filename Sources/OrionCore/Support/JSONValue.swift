@@ -263,3 +263,36 @@ public enum PythonFloat {
         return (value < 0, digits, pointPosition - 1)
     }
 }
+
+extension JSONValue {
+    /// Whether two values mean the same JSON once stored: numbers compare by value whatever their case (`.int(1)`
+    /// and `.double(1.0)` are the same number, as after a JSON round trip), a non-finite double matches the string
+    /// storages write for it (``nonFiniteName(_:)``), and arrays and objects compare member by member.
+    ///
+    /// `==` stays exact (it tells `.int(1)` from `.double(1.0)`, which a user's script sees as `1` and `1.0`).
+    ///
+    /// - Parameter other: the value to compare with.
+    /// - Returns: `true` when both would read back from stored JSON as the same value.
+    public func sameStoredValue(as other: JSONValue) -> Bool {
+        switch (self, other) {
+        case (.int(let left), .int(let right)):
+            return left == right
+        case (.int, .double), (.double, .int), (.double, .double):
+            guard let left = doubleValue, let right = other.doubleValue else { return false }
+            if left.isNaN || right.isNaN { return left.isNaN && right.isNaN }
+            if case .int(let integer) = self { return Int(exactly: right) == integer }
+            if case .int(let integer) = other { return Int(exactly: left) == integer }
+            return left == right
+        case (.double(let value), .string(let name)) where !value.isFinite,
+            (.string(let name), .double(let value)) where !value.isFinite:
+            return JSONValue.nonFiniteName(value) == name
+        case (.array(let left), .array(let right)):
+            return left.count == right.count && zip(left, right).allSatisfy { $0.sameStoredValue(as: $1) }
+        case (.object(let left), .object(let right)):
+            return left.count == right.count
+                && left.allSatisfy { key, value in right[key].map { value.sameStoredValue(as: $0) } ?? false }
+        default:
+            return self == other
+        }
+    }
+}

@@ -1,4 +1,6 @@
 import Hummingbird
+import NIOCore
+import OrionInsight
 
 /// The web dashboard: one HTML page, a style sheet and a script, embedded in the binary.
 ///
@@ -13,6 +15,16 @@ enum Dashboard {
         }
         router.get("/dashboard/app.css") { _, _ in
             JSONResponse.text(DashboardAssets.style, contentType: "text/css; charset=utf-8")
+        }
+        router.get("/dashboard/plotly.min.js") { _, _ in
+            // plotly.js as OrionInsight embeds it (scripts/services/plotly.sh); without it the page says plots are
+            // not available.
+            guard let script = PlotlyAsset.javaScript else { throw APIError.bare(.notFound) }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=86400"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: script))
+            )
         }
     }
 

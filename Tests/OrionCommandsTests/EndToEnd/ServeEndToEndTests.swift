@@ -68,7 +68,7 @@ final class ServeEndToEndTests: XCTestCase {
         let body = try XCTUnwrap(trial as? [String: Any])
         XCTAssertEqual(body["status"] as? String, "completed")
         XCTAssertNotNil((body["statistics"] as? [String: Any])?["distance_to_one"])
-        XCTAssertNotNil((body["parameters"] as? [String: Any])?["x"])
+        XCTAssertNotNil((body["parameters"] as? [String: Any])?["/x"], "Oríon's unflatten keeps the name /x")
         let (status, missing) = try await get(served.base + "/experiments/nope")
         XCTAssertEqual(status, 404)
         XCTAssertEqual((missing as? [String: String])?["title"], "Experiment not found")

@@ -80,4 +80,23 @@ final class JSONValueTests: XCTestCase {
         let result = try JSONDecoder().decode(TrialResult.self, from: JSONEncoder().encode(TrialResult.objective(-0.0)))
         XCTAssertEqual(result.value.doubleValue?.sign, .minus)
     }
+
+    func testSameStoredValueComparesNumbersByValueAndNonFiniteDoublesWithTheirStoredNames() {
+        XCTAssertTrue(JSONValue.int(1).sameStoredValue(as: .double(1.0)))
+        XCTAssertTrue(JSONValue.double(1.0).sameStoredValue(as: .int(1)))
+        XCTAssertFalse(JSONValue.int(1).sameStoredValue(as: .double(1.5)))
+        XCTAssertFalse(JSONValue.int(1).sameStoredValue(as: .string("1")))
+        XCTAssertFalse(JSONValue.int(Int.max).sameStoredValue(as: .double(Double(Int.max))))
+        XCTAssertTrue(JSONValue.double(.nan).sameStoredValue(as: .string("NaN")))
+        XCTAssertTrue(JSONValue.double(.nan).sameStoredValue(as: .double(.nan)))
+        XCTAssertTrue(JSONValue.double(-.infinity).sameStoredValue(as: .string("-Infinity")))
+        XCTAssertFalse(JSONValue.double(.infinity).sameStoredValue(as: .string("-Infinity")))
+        let configured: JSONValue = ["prior_weight": 1.0, "gamma": 0.25, "nested": [["a": 2.0], [1, 2]]]
+        let stored: JSONValue = ["prior_weight": 1, "gamma": 0.25, "nested": [["a": 2], [1.0, 2]]]
+        XCTAssertTrue(configured.sameStoredValue(as: stored))
+        XCTAssertFalse(configured.sameStoredValue(as: ["prior_weight": 1, "gamma": 0.25]))
+        XCTAssertFalse(
+            configured.sameStoredValue(as: ["prior_weight": 1, "gamma": 0.5, "nested": [["a": 2], [1, 2]]])
+        )
+    }
 }

@@ -1,0 +1,80 @@
+import Foundation
+import OrionCore
+
+/// Small builders for plotly's figure JSON.
+enum PlotlyJSON {
+    /// A number; plotly reads `null` as a gap, so NaN and the infinities become `null`.
+    static func number(_ value: Double?) -> JSONValue {
+        guard let value, value.isFinite else { return .null }
+        return .double(value)
+    }
+
+    /// Numbers (see ``number(_:)``).
+    static func numbers(_ values: [Double]) -> JSONValue { .array(values.map { number($0) }) }
+
+    /// `{"text": text}`: plotly's title object.
+    static func title(_ text: String) -> JSONValue { ["text": .string(text)] }
+
+    /// An axis with a title, plus `extra` members.
+    static func axis(_ title: String?, _ extra: [String: JSONValue] = [:]) -> JSONValue {
+        var members = extra
+        if let title { members["title"] = self.title(title) }
+        return .object(members)
+    }
+
+    /// A figure: `{"data": traces, "layout": layout}`.
+    static func figure(_ traces: [JSONValue], _ layout: [String: JSONValue]) -> JSONValue {
+        ["data": .array(traces), "layout": .object(layout)]
+    }
+
+    /// A time as plotly reads dates, in UTC: `2026-12-02 10:01:42.123456`.
+    static func time(_ date: Date?) -> JSONValue {
+        guard let date else { return .null }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let whole = date.timeIntervalSince1970.rounded(.down)
+        let micros = min(Int(((date.timeIntervalSince1970 - whole) * 1_000_000).rounded()), 999_999)
+        func pad(_ value: Int?, _ width: Int) -> String {
+            let text = String(value ?? 0)
+            return String(repeating: "0", count: max(width - text.count, 0)) + text
+        }
+        return .string(
+            "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2)) "
+                + "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2)).\(pad(micros, 6))"
+        )
+    }
+
+    /// Oríon's hover text of a trial's parameters: `<br>  /x: 1.2346<br>  /y: adam` (reals with 5 significant
+    /// digits).
+    static func parameters(_ params: Parameters) -> String {
+        params.map { "<br>  \($0.name): \(format($0.value))" }.joined()
+    }
+
+    /// A value as the hover text shows it: reals with 5 significant digits (Python's `.5G`), lists in brackets.
+    static func format(_ value: JSONValue) -> String {
+        switch value {
+        case .double(let number) where number.isFinite: String(format: "%.5G", number)
+        case .array(let values): "[" + values.map(format).joined(separator: ",") + "]"
+        default: value.pythonString
+        }
+    }
+
+    /// A parameter value for an axis: its number, or its text for a category (plotly then draws a category axis).
+    static func axisValue(_ value: JSONValue?) -> JSONValue {
+        guard let value else { return .null }
+        if let number = value.doubleValue, value.boolValue == nil { return self.number(number) }
+        return .string(value.pythonString)
+    }
+
+    /// The hover template of a trial point: id, value, time, and with `verbose`, the parameters.
+    static func trialHover(verbose: Bool) -> String {
+        "<b>ID: %{customdata[0]}</b><br>value: %{y}<br>time: %{customdata[1]|%Y-%m-%d %H:%M:%S}<br>"
+            + (verbose ? "parameters: %{customdata[2]}" : "") + "<extra></extra>"
+    }
+
+    /// The y-axis title of an objective: `Objective 'loss'`.
+    static func objectiveTitle(_ name: String?) -> String {
+        name.map { "Objective '\($0)'" } ?? "Objective unknown"
+    }
+}

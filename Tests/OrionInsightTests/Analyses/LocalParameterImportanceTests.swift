@@ -1,0 +1,43 @@
+import OrionCore
+import XCTest
+
+@testable import OrionInsight
+
+final class LocalParameterImportanceTests: XCTestCase {
+    /// Only /x matters: its importance is near 1, /y's near 0; the shares add up to 1.
+    func testTheDimensionThatMattersGetsTheImportance() throws {
+        let experiment = try InsightFixtures.experiment(["/x": "uniform(0, 1)", "/y": "uniform(0, 1)"])
+        let trials = InsightFixtures.sampled(120, in: experiment, seed: 7) { point in
+            let x = point["/x"] ?? 0
+            return (x - 0.3) * (x - 0.3)
+        }
+        var options = LocalParameterImportance.Options()
+        options.runs = 4
+        options.forest.trees = 30
+        let lpi = LocalParameterImportance(trials: trials, space: experiment.space, options: options)
+        XCTAssertEqual(lpi.entries.map(\.name), ["/x", "/y"])
+        XCTAssertGreaterThan(lpi.entries[0].importance, 0.9)
+        XCTAssertLessThan(lpi.entries[1].importance, 0.1)
+        XCTAssertEqual(lpi.entries.map(\.importance).reduce(0, +), 1, accuracy: 1e-9)
+        XCTAssertTrue(lpi.entries.allSatisfy { $0.standardDeviation >= 0 && $0.standardDeviation < 0.1 })
+    }
+
+    func testSameSeedSameImportances() throws {
+        let experiment = try InsightFixtures.experiment(["/x": "uniform(0, 1)", "/c": "choices(['a', 'b', 'c'])"])
+        let trials = InsightFixtures.sampled(40, in: experiment, seed: 3) { ($0["/x"] ?? 0) }
+        var options = LocalParameterImportance.Options()
+        options.runs = 2
+        options.forest.trees = 10
+        let first = LocalParameterImportance(trials: trials, space: experiment.space, options: options)
+        XCTAssertEqual(first, LocalParameterImportance(trials: trials, space: experiment.space, options: options))
+        options.seed = 99
+        XCTAssertNotEqual(first, LocalParameterImportance(trials: trials, space: experiment.space, options: options))
+    }
+
+    func testNoCompletedTrialGivesZeros() throws {
+        let experiment = try InsightFixtures.experiment(["/x": "uniform(0, 1)", "/w": "uniform(0, 1, shape=2)"])
+        let lpi = LocalParameterImportance(trials: [], space: experiment.space)
+        XCTAssertEqual(lpi.entries.map(\.name), ["/w[0]", "/w[1]", "/x"])
+        XCTAssertEqual(lpi.entries.map(\.importance), [0, 0, 0])
+    }
+}
