@@ -14,6 +14,9 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         GPBO.self,
         Hyperband.self,
         ASHA.self,
+        BOHB.self,
+        DEHB.self,
+        MOFA.self,
     ])
 
     /// The algorithm types, by wire name.

@@ -35,6 +35,8 @@ struct SuccessiveHalving: Codable, Sendable {
         var isFinished = false
         /// Whether the trial is broken (or completed without a finite objective): never promoted.
         var broken = false
+        /// The configuration of the lower entry this one was bred from in place of promoting it (DEHB), if any.
+        var source: String?
     }
 
     /// One bracket: its rungs' entries, rung by rung.
@@ -75,7 +77,7 @@ struct SuccessiveHalving: Codable, Sendable {
             } else {
                 top = min(Int((Double(ranked.count) / base).rounded(.down)), plan[index + 1].capacity)
             }
-            let promoted = Set(rungs[index + 1].map(\.configuration))
+            let promoted = Set(rungs[index + 1].map { $0.source ?? $0.configuration })
             return ranked.prefix(max(0, top)).first { !promoted.contains($0.configuration) }
         }
 
@@ -95,6 +97,14 @@ struct SuccessiveHalving: Codable, Sendable {
                 && promotion(synchronous: synchronous, base: base, exhausted: exhausted) == nil
         }
     }
+
+    /// Makes the point of a new entry in place of a random sample or of a promotion (BOHB's model, DEHB's evolution).
+    ///
+    /// Called with `promoted` `nil` for a sample into the bottom rung, or with the entry promoted to rung `rung` of
+    /// `bracket`; returning `nil` keeps the sample or the promotion. The fidelity of the point it returns is
+    /// replaced by the rung's.
+    typealias Breeder = (_ rng: inout SeededGenerator, _ bracket: Bracket, _ rung: Int, _ promoted: Entry?) ->
+        Parameters?
 
     /// Where an entry is: bracket, rung, position.
     struct Location: Hashable, Sendable {
@@ -246,32 +256,49 @@ struct SuccessiveHalving: Codable, Sendable {
     ///   - context: the search space.
     ///   - chooseBracket: picks the bracket (index into `brackets`) for a new configuration among the open ones,
     ///     or `nil` to start a new repetition.
+    ///   - breed: makes new points in place of random samples and promotions, if given.
     /// - Returns: the suggestions.
     mutating func suggest(
         count: Int,
         context: AlgorithmContext,
-        chooseBracket: (inout SeededGenerator, [Bracket], [Int]) -> Int?
+        chooseBracket: (inout SeededGenerator, [Bracket], [Int]) -> Int?,
+        breed: Breeder? = nil
     ) -> [Suggestion] {
         var suggestions: [Suggestion] = []
         while suggestions.count < count {
             let exhausted = isExhausted(context)
-            if let suggestion = promote(exhausted: exhausted) {
+            if let suggestion = promote(exhausted: exhausted, context: context, breed: breed) {
                 suggestions.append(suggestion)
                 continue
             }
-            guard !exhausted, let suggestion = sample(context: context, chooseBracket: chooseBracket) else { break }
+            guard !exhausted, let suggestion = sample(context: context, chooseBracket: chooseBracket, breed: breed)
+            else { break }
             suggestions.append(suggestion)
         }
         return suggestions
     }
 
-    /// Enters the first available promotion as a pending entry and returns it as a suggestion.
-    private mutating func promote(exhausted: Bool) -> Suggestion? {
+    /// Enters the first available promotion (or what `breed` makes in its place) as a pending entry and returns it
+    /// as a suggestion.
+    private mutating func promote(exhausted: Bool, context: AlgorithmContext, breed: Breeder?) -> Suggestion? {
         for b in brackets.indices {
             guard
                 let (rung, entry) = brackets[b].promotion(synchronous: synchronous, base: base, exhausted: exhausted)
             else { continue }
             let fidelity = brackets[b].plan[rung].fidelity
+            if let bred = breed?(&generator, brackets[b], rung, entry) {
+                let parameters = bred.replacing(fidelityName, with: Self.value(fidelity))
+                let configuration = context.space.configuration(of: parameters).representation
+                if index[Self.key(configuration, fidelity)] == nil {
+                    seen?.insert(configuration)
+                    add(
+                        Entry(configuration: configuration, parameters: parameters, source: entry.configuration),
+                        bracket: b,
+                        rung: rung
+                    )
+                    return Suggestion(parameters)
+                }
+            }
             let parameters = entry.parameters.replacing(fidelityName, with: Self.value(fidelity))
             add(Entry(configuration: entry.configuration, parameters: parameters), bracket: b, rung: rung)
             return Suggestion(parameters, parent: entry.trialID)
@@ -282,7 +309,8 @@ struct SuccessiveHalving: Codable, Sendable {
     /// Samples a new configuration into the bottom rung of an open bracket, starting a repetition if needed.
     private mutating func sample(
         context: AlgorithmContext,
-        chooseBracket: (inout SeededGenerator, [Bracket], [Int]) -> Int?
+        chooseBracket: (inout SeededGenerator, [Bracket], [Int]) -> Int?,
+        breed: Breeder?
     ) -> Suggestion? {
         let open = brackets.indices.filter {
             brackets[$0].repetition == started - 1 && !brackets[$0].isBottomFull(exhausted: false)
@@ -299,7 +327,11 @@ struct SuccessiveHalving: Codable, Sendable {
         }
         guard let b = target else { return nil }
         let space = context.space
-        var point = space.sample(using: &generator)
+        var point = breed?(&generator, brackets[b], 0, nil) ?? space.sample(using: &generator)
+        let bottom = brackets[b].plan[0].fidelity
+        if index[Self.key(space.configuration(of: point).representation, bottom)] != nil {
+            point = space.sample(using: &generator)
+        }
         if seen != nil {
             var attempts = max(100, 20 * Int(min(space.cardinality, 1e6)))
             while seen?.contains(space.configuration(of: point).representation) == true, attempts > 0 {

@@ -44,7 +44,17 @@ struct ParzenEstimator: Sendable {
     ///   - weights: one positive weight per point.
     ///   - kinds: how each coordinate is modelled.
     ///   - priorWeight: the weight of the prior component (the points' weights are as given).
-    init(points: [[Double]], weights: [Double], kinds: [Kind], priorWeight: Double) {
+    ///   - minimumBandwidth: the smallest deviation of a kernel, instead of the magic clip's `1 / min(100, n + 2)`.
+    ///   - bandwidthScale: a factor applied to every kernel's deviation once clipped (BOHB's widened sampling
+    ///     density).
+    init(
+        points: [[Double]],
+        weights: [Double],
+        kinds: [Kind],
+        priorWeight: Double,
+        minimumBandwidth: Double? = nil,
+        bandwidthScale: Double = 1
+    ) {
         self.kinds = kinds
         let count = points.count
         let allWeights = weights + [priorWeight]
@@ -55,13 +65,13 @@ struct ParzenEstimator: Sendable {
             running += weight / total
             return running
         }
-        let minimum = 1 / min(100, Double(count) + 2)
+        let minimum = minimumBandwidth ?? 1 / min(100, Double(count) + 2)
         for (coordinate, kind) in kinds.enumerated() {
             let values = points.map { $0[coordinate] }
             switch kind {
             case .real, .cells:
                 var row = zip(values, Self.neighbourSpreads(values)).map {
-                    TruncatedNormal(mean: $0, sd: min(max($1, minimum), 1))
+                    TruncatedNormal(mean: $0, sd: min(max($1, minimum), 1) * bandwidthScale)
                 }
                 row.append(TruncatedNormal(mean: 0.5, sd: 1))
                 kernels.append(row)

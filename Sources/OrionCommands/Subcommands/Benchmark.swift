@@ -14,10 +14,12 @@ struct Benchmark: AsyncParsableCommand {
             orion benchmark table DIR ../shared/bench/results --out summary.md
             orion benchmark assess DIR --assessment AverageRank
             orion benchmark list
+            orion benchmark mf-run --algorithms random,asha,hyperband --tasks learning_curve --seeds 0-4 --out DIR
+            orion benchmark mf-table DIR
             """,
         subcommands: [
             BenchmarkRunCommand.self, BenchmarkTableCommand.self, BenchmarkAssessCommand.self,
-            BenchmarkListCommand.self,
+            BenchmarkListCommand.self, BenchmarkMultiFidelityRunCommand.self, BenchmarkMultiFidelityTableCommand.self,
         ]
     )
 }

@@ -3,7 +3,7 @@ import OrionCore
 import OrionTesting
 import XCTest
 
-/// ASHA and Hyperband through the built `orion`, four workers on the train-like fixture (`--epochs` is the
+/// ASHA, Hyperband, BOHB and DEHB through the built `orion`, four workers on the train-like fixture (`--epochs` is the
 /// fidelity): promoted trials exist with their parent and a higher fidelity, and `orion status --all` shows both.
 final class MultiFidelityEndToEndTests: XCTestCase {
     private let priors = [
@@ -82,5 +82,53 @@ final class MultiFidelityEndToEndTests: XCTestCase {
         try assertPromotions(trials)
         let counts = Dictionary(grouping: trials, by: { $0.values["/epochs"]?.intValue ?? 0 }).mapValues(\.count)
         XCTAssertEqual(counts, [1: 9, 3: 3 + 3, 9: 1 + 1 + 3])
+    }
+
+    func testBOHBWithFourWorkersRunsOrionsConfigurationAndPromotesWithParents() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        // Every option of Oríon's BOHB, as Oríon writes them; 40 trials: two repetitions of the brackets, the
+        // second with configurations from the model.
+        let trials = try await hunt(
+            sandbox,
+            name: "bohb",
+            block: "bohb: {seed: 1, min_points_in_model: null, top_n_percent: 15, num_samples: 64, "
+                + "random_fraction: 0.3333333333333333, bandwidth_factor: 3, min_bandwidth: 0.001, parallel_strategy: "
+                + "{of_type: StatusBasedParallelStrategy, strategy_configs: {broken: {of_type: MaxParallelStrategy}}}}",
+            trials: 40
+        )
+        try assertPromotions(trials)
+        let fidelities = Set(trials.compactMap { $0.values["/epochs"]?.intValue })
+        XCTAssertEqual(fidelities, [1, 3, 9])
+    }
+
+    func testDEHBWithFourWorkersRunsOrionsConfigurationPromotesThenEvolvesAcrossARestart() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        // Every option of Oríon's DEHB. The first hunt stops inside the first repetition (20 trials), which
+        // promotes; the second, a new process, continues from the stored state: it promotes the first hunt's
+        // trials, then breeds children.
+        let block =
+            "dehb: {seed: 1, mutation_factor: 0.5, crossover_prob: 0.5, mutation_strategy: rand1, "
+            + "crossover_strategy: bin, boundary_fix_type: random, min_clip: null, max_clip: null}"
+        let first = try await hunt(sandbox, name: "dehb", block: block, trials: 12)
+        let trials = try await hunt(sandbox, name: "dehb", block: block, trials: 45)
+        try assertPromotions(trials)
+        let before = Set(first.map(\.id))
+        XCTAssertTrue(
+            trials.contains { !before.contains($0.id) && before.contains($0.parent ?? "") },
+            "no promotion of a trial of the first hunt after the restart"
+        )
+        // Only the first repetition promotes (3 to 3 epochs, 1 + 1 to 9); above 1 epoch, it starts 3 + 3
+        // configurations; every other trial above 1 epoch is a child bred by evolution, without parent.
+        XCTAssertEqual(trials.filter { $0.parent != nil }.count, 5)
+        let unparented = trials.filter { $0.parent == nil && ($0.values["/epochs"]?.intValue ?? 1) > 1 }
+        XCTAssertGreaterThan(unparented.count, 6)
+        let status = try sandbox.run(["status", "--all", "-n", "dehb"])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        for child in trials where child.parent != nil {
+            let row = status.stdout.split(separator: "\n").first { $0.hasPrefix(child.id) }
+            XCTAssertTrue(row?.contains(child.parent ?? "-") == true, "\(String(describing: row))")
+        }
     }
 }

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Oríon 0.2.7's ASHA and Hyperband (and random) on the tasks of `orion benchmark mf-run`, with the same budget
+rule, written in the same mf_<framework>_<algorithm>_<task>.json schema (framework "orion") so that
+`orion benchmark mf-table` compares them side by side.
+
+    /tmp/orion-0.2.7-venv/bin/python Benchmarks/peers/multifidelity_orion.py --algorithms asha,hyperband \
+        --tasks learning_curve --seeds 0-4 --out mf-results
+
+Each run: orion.client.build_experiment (ephemeraldb, algorithm {name: {seed: seed}}), then a sequential
+suggest/observe loop; a trial whose fidelity would take the total past the budget (random's trials x 27 epochs)
+ends the run. learning_curve is the formula of Sources/OrionBenchmark/MultiFidelity/LearningCurve.swift (same
+noise); sgd_digits calls `train` of Benchmarks/multifidelity/sgd_digits.py in process (the values are those the
+script reports). Incumbent and regret are computed by mf-table from the recorded trials.
+"""
+import argparse
+import datetime
+import json
+import logging
+import math
+import os
+import sys
+import time
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MAX_FIDELITY = 27.0
+TASKS = {
+    "learning_curve": {
+        "space": {
+            "lr": "loguniform(1e-4, 1, precision=None)",
+            "momentum": "uniform(0, 1, precision=None)",
+            "dropout": "uniform(0, 1, precision=None)",
+            "epochs": "fidelity(1, 27, base=3)",
+        },
+        "optimum": 0.1,
+        "random_trials": 20,
+    },
+    "sgd_digits": {
+        "space": {
+            "alpha": "loguniform(1e-6, 1, precision=None)",
+            "eta0": "loguniform(1e-5, 1, precision=None)",
+            "l1_ratio": "uniform(0, 1, precision=None)",
+            "epochs": "fidelity(1, 27, base=3)",
+        },
+        "optimum": 0.0,
+        "random_trials": 9,
+    },
+}
+
+
+def learning_curve(params, seed):
+    """(observed, noise-free) value of the synthetic learning curve; see LearningCurve.swift."""
+    u = (math.log10(params["lr"]) + 4) / 4
+    m, d, e = params["momentum"], params["dropout"], float(params["epochs"])
+    asymptote = 0.1 + 0.8 * (u - 0.6) * (u - 0.6) + 0.3 * (m - 0.8) * (m - 0.8) + 0.2 * (d - 0.3) * (d - 0.3)
+    rate = (0.2 + 2 * u) * (0.7 + 0.5 * m)
+    clean = asymptote + math.exp(-rate * e / 4)
+    scaled = math.sin(12.9898 * u + 78.233 * m + 37.719 * d + 4.581 * e + 1.618 * seed) * 43758.5453
+    return clean + 0.01 * (2 * (scaled - math.floor(scaled)) - 1), clean
+
+
+def sgd_digits(params, seed):
+    sys.path.insert(0, os.path.join(HERE, "..", "multifidelity"))
+    from sgd_digits import train
+
+    value = train(params["alpha"], params["eta0"], params["l1_ratio"], params["epochs"], seed)
+    return value, value
+
+
+def run_one(algorithm, task, seed, budget):
+    from orion.client import build_experiment
+
+    spec = TASKS[task]
+    evaluate = learning_curve if task == "learning_curve" else sgd_digits
+    experiment = build_experiment(
+        name=f"mf_{algorithm}_{task}_{seed}",
+        space=spec["space"],
+        algorithm={algorithm: {"seed": seed}},
+        max_trials=100000,
+        storage={"type": "legacy", "database": {"type": "ephemeraldb"}},
+    )
+    fidelities, values, regrets, spent = [], [], [], 0.0
+    start = time.perf_counter()
+    while not experiment.is_done:
+        trial = experiment.suggest()
+        if trial is None:
+            break
+        params = dict(trial.params)
+        cost = float(params["epochs"])
+        if spent + cost > budget + 1e-9:
+            experiment.release(trial)
+            break
+        value, clean = evaluate(params, seed)
+        experiment.observe(trial, [{"name": "objective", "type": "objective", "value": value}])
+        spent += cost
+        fidelities.append(cost)
+        values.append(value)
+        regrets.append(clean - spec["optimum"] if cost >= MAX_FIDELITY - 1e-9 else None)
+    wall = time.perf_counter() - start
+    experiment.close()
+    return {"seed": seed, "wall_s": wall, "fidelities": fidelities, "values": values, "regrets": regrets}
+
+
+def seeds_of(text):
+    seeds = []
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        seeds += list(range(int(low), int(high or low) + 1))
+    return seeds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--algorithms", default="asha,hyperband")
+    parser.add_argument("--tasks", default="learning_curve")
+    parser.add_argument("--seeds", default="0-4")
+    parser.add_argument("--random-trials", type=int, default=None)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    logging.getLogger("orion").setLevel(logging.ERROR)
+    import orion
+
+    os.makedirs(args.out, exist_ok=True)
+    for task in args.tasks.split(","):
+        budget = (args.random_trials or TASKS[task]["random_trials"]) * MAX_FIDELITY
+        for algorithm in args.algorithms.split(","):
+            runs = []
+            for seed in seeds_of(args.seeds):
+                runs.append(run_one(algorithm, task, seed, budget))
+                print(f"orion {algorithm} {task} seed {seed}: {len(runs[-1]['values'])} trials,"
+                      f" {runs[-1]['wall_s']:.1f} s", file=sys.stderr)
+            result = {
+                "framework": "orion",
+                "algorithm": algorithm,
+                "task": task,
+                "optimum": TASKS[task]["optimum"],
+                "max_fidelity": MAX_FIDELITY,
+                "budget": budget,
+                "seeds": [run["seed"] for run in runs],
+                "notes": f"orion {orion.core.__version__} {algorithm} {{seed: seed}}; ephemeraldb; sequential"
+                         " suggest/observe; a trial that would pass the budget is not run",
+                "written_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"),
+                "runs": runs,
+            }
+            path = os.path.join(args.out, f"mf_orion_{algorithm}_{task}.json")
+            with open(path, "w") as handle:
+                json.dump(result, handle, sort_keys=True)
+            print(path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,253 @@
+import Foundation
+import OrionCore
+
+/// Multi-fidelity orthogonal-array search (`mofa`): rounds of orthogonal Latin hypercube designs, one round per
+/// fidelity level, each followed by a main-effect analysis that shrinks the region of interest and fixes the
+/// dimensions that barely matter.
+///
+/// After Oríon's MOFA ([Nogueira et al., 2017, *Hyperparameter optimization via orthogonal arrays and
+/// factorial analysis*](https://arxiv.org/abs/1709.00185)). The rounds run at the fidelities of the fidelity prior
+/// from `low` to `high` by `base` (`fidelity(1, 27, base=3)`: 1, 3, 9, 27). A round is a design of
+/// `index · n_levels^strength` points (``OrthogonalDesign``) in the region of interest of the unit cube (the space
+/// through `context.transform`); when every point has a result, each free coordinate's range is cut into
+/// `n_levels` levels and the mean objective of the points at each level is its main effect. The new region keeps,
+/// per coordinate, the best level widened by half a level on each side; a coordinate whose share of the
+/// main-effect variance is below `threshold` is fixed at the centre of its best level. The search is done after
+/// the round at the highest fidelity, or when every coordinate is fixed. Rounds are synchronous: a worker that
+/// asks while a round still waits for results gets nothing.
+///
+/// - Complexity: O(n · d) per round for n design points and d coordinates.
+public struct MOFA: Algorithm {
+    /// The options of MOFA, Oríon's names and defaults.
+    public struct Options: AlgorithmOptions {
+        /// `seed`: an integer, or null (the default) for a seed drawn once from the system's entropy.
+        public var seed: Int?
+        /// `index`: copies of the orthogonal array per round (1).
+        public var index = 1
+        /// `n_levels`: levels per dimension (5).
+        public var nLevels = 5
+        /// `strength`: 1 or 2 (2): a round has `index · n_levels^strength` points.
+        public var strength = 2
+        /// `threshold`: a dimension whose share of the main-effect variance is below it is fixed (0.1).
+        public var threshold = 0.1
+
+        /// Oríon's option names.
+        public enum CodingKeys: String, CodingKey {
+            /// `seed`.
+            case seed
+            /// `index`.
+            case index
+            /// `n_levels`.
+            case nLevels = "n_levels"
+            /// `strength`.
+            case strength
+            /// `threshold`.
+            case threshold
+        }
+
+        /// The defaults: `seed: null, index: 1, n_levels: 5, strength: 2, threshold: 0.1`.
+        public init() {}
+
+        /// Decodes the options (the registry fills the defaults).
+        ///
+        /// - Throws: `DecodingError` for a value of the wrong type.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            seed = try container.decodeIfPresent(Int.self, forKey: .seed)
+            index = try container.decodeIfPresent(Int.self, forKey: .index) ?? 1
+            nLevels = try container.decodeIfPresent(Int.self, forKey: .nLevels) ?? 5
+            strength = try container.decodeIfPresent(Int.self, forKey: .strength) ?? 2
+            threshold = try container.decodeIfPresent(Double.self, forKey: .threshold) ?? 0.1
+        }
+
+        /// Encodes every option, a null seed included.
+        ///
+        /// - Throws: `EncodingError` when a value cannot be encoded.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(seed, forKey: .seed)
+            try container.encode(index, forKey: .index)
+            try container.encode(nLevels, forKey: .nLevels)
+            try container.encode(strength, forKey: .strength)
+            try container.encode(threshold, forKey: .threshold)
+        }
+    }
+
+    /// `mofa`.
+    public static let name = "mofa"
+
+    private var generator: SeededGenerator
+    private let options: Options
+    /// The fidelity of each round.
+    private let fidelities: [Double]
+    /// The round under way (`fidelities.count` once done).
+    private var round = 0
+    /// The region of interest: per coordinate of the unit cube, its lower bound and width.
+    private var lower: [Double]
+    private var width: [Double]
+    /// Per coordinate, its value once fixed.
+    private var fixed: [Double?]
+    /// The round's design: each point's levels (free coordinates only, in order) and its parameters' rendering.
+    private var designLevels: [[Int]] = []
+    private var designKeys: [String] = []
+    private var designPoints: [Parameters] = []
+    /// The keys of the round's points already suggested, and the results received (by key).
+    private var suggested: Set<String> = []
+    private var results: [String: Double] = [:]
+    private var failed: Set<String> = []
+
+    /// Creates a MOFA search.
+    ///
+    /// - Parameters:
+    ///   - options: `seed`, `index`, `n_levels`, `strength`, `threshold`.
+    ///   - context: the search space, which must have one `fidelity(low, high, base)` dimension with base >= 2.
+    /// - Throws: ``AlgorithmError`` `.unsupportedSpace` without a fidelity, `.invalidOption` for options out of
+    ///   range.
+    public init(options: Options, context: AlgorithmContext) throws {
+        let (low, high, base) = try SuccessiveHalving.fidelity(of: context.space, algorithm: Self.name)
+        guard options.index >= 1 else {
+            throw AlgorithmError(.invalidOption, "mofa: option 'index' must be at least 1, not \(options.index)")
+        }
+        guard options.nLevels >= 2 else {
+            throw AlgorithmError(.invalidOption, "mofa: option 'n_levels' must be at least 2, not \(options.nLevels)")
+        }
+        guard options.strength == 1 || options.strength == 2 else {
+            throw AlgorithmError(.invalidOption, "mofa: option 'strength' must be 1 or 2, not \(options.strength)")
+        }
+        guard (0...1).contains(options.threshold) else {
+            throw AlgorithmError(
+                .invalidOption,
+                "mofa: option 'threshold' must be between 0 and 1, not \(options.threshold)"
+            )
+        }
+        self.options = options
+        fidelities = try ASHA.budgets(low: low, high: high, base: base, numRungs: nil)
+        generator = options.seed.map { SeededGenerator(seed: UInt64(bitPattern: Int64($0))) } ?? SeededGenerator()
+        let width = context.transform.width
+        lower = Array(repeating: 0, count: width)
+        self.width = Array(repeating: 1, count: width)
+        fixed = Array(repeating: nil, count: width)
+        startRound(context: context)
+    }
+
+    /// The coordinates not fixed yet.
+    private var free: [Int] { fixed.indices.filter { fixed[$0] == nil } }
+
+    private mutating func startRound(context: AlgorithmContext) {
+        let free = self.free
+        let levels = OrthogonalDesign.levels(
+            columns: max(free.count, 1),
+            levels: options.nLevels,
+            strength: options.strength,
+            index: options.index,
+            using: &generator
+        )
+        let unit = OrthogonalDesign.points(levels, count: options.nLevels, using: &generator)
+        designLevels = levels
+        designPoints = unit.map { row in
+            var vector = fixed.map { $0 ?? 0.5 }
+            for (position, coordinate) in free.enumerated() {
+                vector[coordinate] = lower[coordinate] + row[position] * width[coordinate]
+            }
+            return context.transform.decode(vector, fidelity: fidelities[round])
+        }
+        designKeys = designPoints.map(\.representation)
+        suggested = []
+        results = [:]
+        failed = []
+    }
+
+    /// Up to `count` points of the round's design not suggested yet; none while the round waits for results.
+    ///
+    /// - Parameters:
+    ///   - count: the most suggestions wanted.
+    ///   - context: the search space.
+    /// - Returns: the suggestions, without parents.
+    public mutating func suggest(count: Int, context: AlgorithmContext) -> [Suggestion] {
+        guard round < fidelities.count else { return [] }
+        var suggestions: [Suggestion] = []
+        for (key, point) in zip(designKeys, designPoints) where suggestions.count < count {
+            if suggested.insert(key).inserted { suggestions.append(Suggestion(point)) }
+        }
+        return suggestions
+    }
+
+    /// Records the results of the round's points; analyses the round once every point has one.
+    ///
+    /// - Parameters:
+    ///   - trials: trials whose status changed.
+    ///   - context: the search space.
+    public mutating func observe(_ trials: [Trial], context: AlgorithmContext) {
+        guard round < fidelities.count else { return }
+        let keys = Set(designKeys)
+        for trial in trials {
+            let key = trial.params.representation
+            guard keys.contains(key) else { continue }
+            // A point the driver did not register again because it already is a trial counts as suggested.
+            suggested.insert(key)
+            switch trial.status {
+            case .completed:
+                if let value = trial.objective { results[key] = value } else { failed.insert(key) }
+            case .broken:
+                failed.insert(key)
+            default:
+                break
+            }
+        }
+        if keys.allSatisfy({ results[$0] != nil || failed.contains($0) }) {
+            analyse()
+            round += 1
+            if round < fidelities.count, !free.isEmpty {
+                startRound(context: context)
+            } else {
+                round = fidelities.count
+            }
+        }
+    }
+
+    /// The main-effect analysis of the round: shrink the region to the best levels, fix the unimportant coordinates.
+    private mutating func analyse() {
+        let free = self.free
+        let levels = options.nLevels
+        var means: [[Double]] = []
+        for position in free.indices {
+            var sums = Array(repeating: 0.0, count: levels)
+            var counts = Array(repeating: 0, count: levels)
+            for (row, key) in designKeys.enumerated() {
+                guard let value = results[key], value.isFinite else { continue }
+                let level = designLevels[row][position]
+                sums[level] += value
+                counts[level] += 1
+            }
+            means.append((0..<levels).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : .infinity })
+        }
+        let variances = means.map { row -> Double in
+            let finite = row.filter(\.isFinite)
+            guard finite.count > 1 else { return 0 }
+            let mean = finite.reduce(0, +) / Double(finite.count)
+            return finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(finite.count)
+        }
+        let total = variances.reduce(0, +)
+        for (position, coordinate) in free.enumerated() {
+            guard let best = means[position].indices.min(by: { means[position][$0] < means[position][$1] }),
+                means[position][best].isFinite
+            else { continue }
+            let step = width[coordinate] / Double(levels)
+            let centre = lower[coordinate] + (Double(best) + 0.5) * step
+            if total > 0, variances[position] / total < options.threshold {
+                fixed[coordinate] = centre
+                continue
+            }
+            let newLower = max(lower[coordinate], centre - step)
+            let newUpper = min(lower[coordinate] + width[coordinate], centre + step)
+            lower[coordinate] = newLower
+            width[coordinate] = newUpper - newLower
+        }
+    }
+
+    /// `true` after the round at the highest fidelity, or once every coordinate is fixed.
+    ///
+    /// - Parameter context: the search space.
+    /// - Returns: whether the search is over.
+    public func isDone(context: AlgorithmContext) -> Bool { round >= fidelities.count }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import OrionCore
+
+/// A task of the multi-fidelity benchmark: an objective whose cost is its fidelity (epochs), a known reference
+/// value for regret, and a budget of total fidelity.
+///
+/// The budget of a run is ``budget``: what random search spends running ``randomTrials`` configurations at full
+/// fidelity. Every algorithm gets the same budget; a trial that would take the total past it is not run.
+public struct MultiFidelityTask: Sendable {
+    /// How a task's objective is computed.
+    public enum Objective: Sendable {
+        /// In process: the parameters and the run's seed give the observed and the noise-free value.
+        case function(@Sendable (Parameters, Int) throws(BenchmarkError) -> Evaluation)
+        /// A real script run through the Oríon protocol (`ProcessExecutor`, `$ORION_RESULTS_PATH`): the command
+        /// with its priors (interpreter first), to which `--seed <run's seed>` is appended.
+        case script(arguments: [String])
+    }
+
+    /// One evaluation: the value reported to the algorithm and the noise-free one used for regret.
+    public struct Evaluation: Sendable, Equatable {
+        /// The observed objective.
+        public var value: Double
+        /// The objective without noise (the observed one for a real task).
+        public var clean: Double
+
+        /// Creates an evaluation.
+        public init(value: Double, clean: Double) {
+            self.value = value
+            self.clean = clean
+        }
+    }
+
+    /// The task's name in result files (`learning_curve`, `sgd_digits`).
+    public var name: String
+    /// The search space: dimension name → prior, the fidelity included (for a script, the command's priors).
+    public var priors: [String: String]
+    /// The largest fidelity: a trial there counts for regret.
+    public var maxFidelity: Double
+    /// The reference value: regret is the noise-free value at full fidelity minus this.
+    public var optimum: Double
+    /// Random search's trials at full fidelity: the budget is this times ``maxFidelity``.
+    public var randomTrials: Int
+    /// One line on the task.
+    public var summary: String
+    /// The objective.
+    public var objective: Objective
+
+    /// Creates a task.
+    ///
+    /// - Parameters:
+    ///   - name: the task's name.
+    ///   - priors: the search space, fidelity included.
+    ///   - maxFidelity: the fidelity prior's upper bound.
+    ///   - optimum: the reference for regret.
+    ///   - randomTrials: random search's trials at full fidelity (the budget's size).
+    ///   - summary: one line describing the task.
+    ///   - objective: how the objective is computed.
+    public init(
+        name: String,
+        priors: [String: String],
+        maxFidelity: Double,
+        optimum: Double,
+        randomTrials: Int,
+        summary: String,
+        objective: Objective
+    ) {
+        self.name = name
+        self.priors = priors
+        self.maxFidelity = maxFidelity
+        self.optimum = optimum
+        self.randomTrials = randomTrials
+        self.summary = summary
+        self.objective = objective
+    }
+
+    /// The total fidelity a run may spend by default: ``randomTrials`` × ``maxFidelity``.
+    public var budget: Double { Double(randomTrials) * maxFidelity }
+}
+
+/// The tasks of the multi-fidelity benchmark.
+public enum MultiFidelityTasks {
+    /// The names ``task(_:python:script:)`` knows.
+    public static let names = ["learning_curve", "sgd_digits"]
+
+    /// The synthetic learning curve (``LearningCurve``): `lr`, `momentum`, `dropout`, `epochs ~ fidelity(1, 27,
+    /// base=3)`; regret against the best asymptote 0.1; 20 random trials at full fidelity (540 epochs).
+    ///
+    /// - Parameter randomTrials: random search's trials at full fidelity.
+    /// - Returns: the task.
+    public static func learningCurve(randomTrials: Int = 20) -> MultiFidelityTask {
+        MultiFidelityTask(
+            name: "learning_curve",
+            priors: [
+                "lr": "loguniform(1e-4, 1, precision=None)",
+                "momentum": "uniform(0, 1, precision=None)",
+                "dropout": "uniform(0, 1, precision=None)",
+                "epochs": "fidelity(1, 27, base=3)",
+            ],
+            maxFidelity: 27,
+            optimum: LearningCurve.bestAsymptote,
+            randomTrials: randomTrials,
+            summary: "synthetic learning curves (crossing, seeded noise); regret against the best asymptote 0.1",
+            objective: .function { params, seed throws(BenchmarkError) in
+                let point = BenchmarkTask.Point(parameters: params, task: "learning_curve")
+                let (lr, momentum, dropout, epochs) = (
+                    try point.real("lr"), try point.real("momentum"), try point.real("dropout"),
+                    try point.real("epochs")
+                )
+                return MultiFidelityTask.Evaluation(
+                    value: LearningCurve.value(
+                        lr: lr,
+                        momentum: momentum,
+                        dropout: dropout,
+                        epochs: epochs,
+                        seed: seed
+                    ),
+                    clean: LearningCurve.clean(lr: lr, momentum: momentum, dropout: dropout, epochs: epochs)
+                )
+            }
+        )
+    }
+
+    /// scikit-learn's `SGDClassifier` trained with `partial_fit` on `load_digits`, one epoch per unit of fidelity,
+    /// run as a real script (`Benchmarks/multifidelity/sgd_digits.py`): `alpha`, `eta0`, `l1_ratio`,
+    /// `epochs ~ fidelity(1, 27, base=3)`; the objective is the validation error (regret against 0); 9 random
+    /// trials at full fidelity (243 epochs).
+    ///
+    /// - Parameters:
+    ///   - python: the interpreter that has scikit-learn.
+    ///   - script: the path of `sgd_digits.py`.
+    ///   - randomTrials: random search's trials at full fidelity.
+    /// - Returns: the task.
+    public static func sgdDigits(python: String, script: String, randomTrials: Int = 9) -> MultiFidelityTask {
+        let priors = [
+            "alpha": "loguniform(1e-6, 1, precision=None)",
+            "eta0": "loguniform(1e-5, 1, precision=None)",
+            "l1_ratio": "uniform(0, 1, precision=None)",
+            "epochs": "fidelity(1, 27, base=3)",
+        ]
+        let arguments = [python, script] + priors.keys.sorted().map { "--\($0)~\(priors[$0] ?? "")" }
+        return MultiFidelityTask(
+            name: "sgd_digits",
+            priors: Dictionary(uniqueKeysWithValues: priors.map { ("/" + $0.key, $0.value) }),
+            maxFidelity: 27,
+            optimum: 0,
+            randomTrials: randomTrials,
+            summary: "scikit-learn SGDClassifier with partial_fit on load_digits (real script); validation error",
+            objective: .script(arguments: arguments)
+        )
+    }
+
+    /// The task called `name`.
+    ///
+    /// - Parameters:
+    ///   - name: `learning_curve` or `sgd_digits`.
+    ///   - python: the interpreter for script tasks.
+    ///   - script: the path of `sgd_digits.py`.
+    ///   - randomTrials: random search's trials at full fidelity; the task's default when `nil`.
+    /// - Returns: the task.
+    /// - Throws: ``BenchmarkError`` `.unknownTask` naming the valid tasks.
+    public static func task(
+        _ name: String,
+        python: String,
+        script: String,
+        randomTrials: Int? = nil
+    ) throws(BenchmarkError) -> MultiFidelityTask {
+        switch name {
+        case "learning_curve":
+            return randomTrials.map { learningCurve(randomTrials: $0) } ?? learningCurve()
+        case "sgd_digits":
+            return randomTrials.map { sgdDigits(python: python, script: script, randomTrials: $0) }
+                ?? sgdDigits(python: python, script: script)
+        default:
+            throw BenchmarkError(
+                .unknownTask,
+                "unknown multi-fidelity task '\(name)'; valid tasks: \(names.joined(separator: ", "))"
+            )
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import OrionAlgorithms
+import OrionBenchmark
+import OrionCore
+
+/// `orion benchmark mf-run`: multi-fidelity algorithms against random search at full fidelity, with a budget of
+/// total fidelity.
+struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mf-run",
+        abstract: "Run algorithms on the multi-fidelity tasks with a fidelity budget; one mf_*.json file per pair."
+    )
+
+    @Option(help: "Algorithms, comma-separated (names of `orion hunt`'s algorithms).")
+    var algorithms = "random,asha,hyperband"
+
+    @Option(help: "Tasks, comma-separated: learning_curve (synthetic), sgd_digits (scikit-learn, a real script).")
+    var tasks = "learning_curve"
+
+    @Option(help: "Seeds: a range 0-4, a list 0,3,5, or both.")
+    var seeds = "0-4"
+
+    @Option(help: "Random search's trials at full fidelity, which set the budget; each task's default when not given.")
+    var randomTrials: Int?
+
+    @Option(help: "The Python interpreter for sgd_digits (it needs scikit-learn).")
+    var python = "python3"
+
+    @Option(help: "The path of sgd_digits.py.")
+    var script = "Benchmarks/multifidelity/sgd_digits.py"
+
+    @Option(help: "Directory for the result files (mf_<framework>_<algorithm>_<task>.json).")
+    var out: String
+
+    @Flag(name: .shortAndLong, help: "Print the chain of causes of an error.")
+    var verbose = false
+
+    func run() async throws {
+        try await CommandRunner.run(verbose: verbose) {
+            if let randomTrials, randomTrials < 1 {
+                throw UsageError("--random-trials must be at least 1, got \(randomTrials)")
+            }
+            let names = BenchmarkPlan.list(algorithms)
+            guard !names.isEmpty else { throw UsageError("--algorithms is empty; give e.g. --algorithms random,asha") }
+            let configs = try names.map { try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: $0)).name }
+            let taskList = try BenchmarkPlan.list(tasks).map { name in
+                try MultiFidelityTasks.task(name, python: python, script: script, randomTrials: randomTrials)
+            }
+            guard !taskList.isEmpty else { throw UsageError("--tasks is empty; give e.g. --tasks learning_curve") }
+            let seedList = try BenchmarkPlan.seeds(seeds)
+            let runner = MultiFidelityRunner()
+            for task in taskList {
+                for name in configs {
+                    let file = try await runner.runAll(AlgorithmConfig(name: name), on: task, seeds: seedList)
+                    let path = try file.write(to: out)
+                    let regrets = file.runs.map { $0.finalRegret ?? .infinity }
+                    StandardStream.emit(
+                        "\(name) on \(task.name): \(file.runs.count) runs of budget \(Int(file.budget)),"
+                            + " median final regret \(BenchmarkTable.format(MultiFidelityTable.median(regrets)))"
+                            + " -> \(path)\n"
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// `orion benchmark mf-table`: the multi-fidelity comparison of result files, ours and Oríon's.
+struct BenchmarkMultiFidelityTableCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mf-table",
+        abstract: "Fidelity spent to reach random search's final regret, and regret at equal budget, per task."
+    )
+
+    @Argument(help: "Directories of mf_*.json result files; a later file replaces an earlier one of the same name.")
+    var directories: [String]
+
+    @Option(help: "Also write the table to this file.")
+    var out: String?
+
+    @Flag(name: .shortAndLong, help: "Print the chain of causes of an error.")
+    var verbose = false
+
+    func run() async throws {
+        try await CommandRunner.run(verbose: verbose) {
+            let files = try MultiFidelityResultFile.load(directories: directories)
+            guard !files.isEmpty else {
+                throw UsageError(
+                    "no mf_*.json files in \(directories.joined(separator: ", ")); write some with orion benchmark mf-run"
+                )
+            }
+            let text = MultiFidelityTable(files: files).markdown
+            if let out { try text.write(toFile: out, atomically: true, encoding: .utf8) }
+            StandardStream.emit(text)
+        }
+    }
+}

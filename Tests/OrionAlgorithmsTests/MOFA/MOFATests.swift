@@ -1,0 +1,136 @@
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionTesting
+import XCTest
+
+@testable import OrionAlgorithms
+
+final class MOFATests: XCTestCase {
+    private func harness(_ priors: [String: String], options: [String: JSONValue] = [:]) throws -> AlgorithmHarness {
+        var resolved = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "mofa", options: options))
+        if resolved.options["seed"] == .null { resolved.options["seed"] = 1 }
+        let experiment = Experiment(
+            id: "0123456789abcdef01234567",
+            name: "mofa",
+            space: try Space(priors: priors),
+            algorithm: resolved
+        )
+        return AlgorithmHarness(experiment: experiment, factory: AlgorithmRegistry.standard)
+    }
+
+    /// Every conformance check but `checkDoneOnExhaustedSpace`: MOFA ends after its rounds (one per fidelity
+    /// level), not when a finite space is exhausted; `testDoneAfterTheRoundsOnAFiniteSpace` checks that instead.
+    func testConformanceOnSpacesWithAFidelity() throws {
+        let factory = AlgorithmRegistry.standard
+        let config = AlgorithmConfig(name: "mofa")
+        let branin = try Space(priors: [
+            "/x": "uniform(-5, 10)", "/y": "uniform(0, 15)", "/z": "fidelity(1, 9, base=3)",
+        ])
+        let mixed = try TestSpaces.mixed()
+        let finite = try TestSpaces.finiteWithFidelity()
+        try AlgorithmConformance.checkOptionsRoundTrip(factory: factory, config: config)
+        try AlgorithmConformance.checkStateRoundTrip(factory: factory, config: config, space: branin)
+        try AlgorithmConformance.checkStateRoundTrip(factory: factory, config: config, space: mixed)
+        try AlgorithmConformance.checkSameSeedSameSuggestions(factory: factory, config: config, space: mixed)
+        try AlgorithmConformance.checkNoDuplicates(factory: factory, config: config, space: mixed)
+        try AlgorithmConformance.checkNoDuplicates(factory: factory, config: config, space: finite)
+        try AlgorithmConformance.checkSuggestionsInsideSpace(factory: factory, config: config, space: mixed)
+        try AlgorithmConformance.checkRespectsMaxTrials(factory: factory, config: config, space: branin)
+        try AlgorithmConformance.checkProgressOnBranin(factory: factory, config: config, space: branin)
+    }
+
+    func testOptionsAreOrionsWithTheirDefaults() throws {
+        XCTAssertEqual(
+            try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "mofa")).options,
+            ["seed": .null, "index": 1, "n_levels": 5, "strength": 2, "threshold": 0.1]
+        )
+    }
+
+    func testRefusesASpaceWithoutFidelityAndBadOptions() throws {
+        var plain = try harness(["/x": "uniform(0, 1)"])
+        XCTAssertThrowsError(try plain.produce(count: 1)) { error in
+            XCTAssertEqual((error as? AlgorithmError)?.code, .unsupportedSpace)
+        }
+        var strong = try harness(["/x": "uniform(0, 1)", "/z": "fidelity(1, 9, base=3)"], options: ["strength": 3])
+        XCTAssertThrowsError(try strong.produce(count: 1)) { error in
+            XCTAssertEqual((error as? AlgorithmError)?.message, "mofa: option 'strength' must be 1 or 2, not 3")
+        }
+    }
+
+    /// Strength 2 with 5 levels: every pair of the first 6 columns takes each pair of levels once in 25 rows, and
+    /// each column of the design has one point in each of 25 equal cells (a Latin hypercube).
+    func testDesignIsAnOrthogonalLatinHypercube() {
+        var generator = SeededGenerator(seed: 3)
+        let levels = OrthogonalDesign.levels(columns: 6, levels: 5, strength: 2, index: 1, using: &generator)
+        XCTAssertEqual(levels.count, 25)
+        for first in 0..<6 {
+            for second in (first + 1)..<6 {
+                let pairs = Set(levels.map { [$0[first], $0[second]] })
+                XCTAssertEqual(pairs.count, 25, "columns \(first), \(second)")
+            }
+        }
+        let points = OrthogonalDesign.points(levels, count: 5, using: &generator)
+        for column in 0..<6 {
+            XCTAssertEqual(Set(points.map { Int($0[column] * 25) }), Set(0..<25))
+            for (row, point) in points.enumerated() {
+                XCTAssertEqual(Int(point[column] * 5), levels[row][column])
+            }
+        }
+    }
+
+    /// Rounds of 25 points at fidelities 1, 3 and 9, each waiting for the previous one; then done. The last round
+    /// is closer to the minimum of a sphere than the first.
+    func testRoundsClimbTheFidelitiesAndShrinkTowardTheMinimum() throws {
+        var harness = try harness([
+            "/x": "uniform(-2, 2)", "/y": "uniform(-2, 2)", "/w": "uniform(-2, 2)", "/z": "fidelity(1, 9, base=3)",
+        ])
+        var rounds: [[Trial]] = []
+        while !harness.isDone {
+            let trials = try harness.produce(count: 100)
+            guard !trials.isEmpty else { break }
+            XCTAssertTrue(try harness.produce(count: 1).isEmpty, "a worker gets nothing while a round runs")
+            for trial in trials {
+                let x = trial.params["/x"]?.doubleValue ?? 0
+                let y = trial.params["/y"]?.doubleValue ?? 0
+                let w = trial.params["/w"]?.doubleValue ?? 0
+                harness.complete(trial.id, objective: x * x + y * y + 0.01 * w * w)
+            }
+            rounds.append(trials)
+        }
+        XCTAssertTrue(harness.isDone)
+        XCTAssertEqual(rounds.map { Set($0.compactMap { $0.params["/z"]?.doubleValue }) }, [[1], [3], [9]])
+        XCTAssertEqual(rounds.first?.count, 25)
+        func distance(_ trials: [Trial]) -> Double {
+            trials.map { trial in
+                let x = trial.params["/x"]?.doubleValue ?? 0
+                let y = trial.params["/y"]?.doubleValue ?? 0
+                return (x * x + y * y).squareRoot()
+            }.reduce(0, +) / Double(trials.count)
+        }
+        XCTAssertLessThan(distance(rounds[2]), distance(rounds[0]) / 2)
+        // /w barely matters: fixed after the first round, so the later rounds hold one value of it.
+        XCTAssertEqual(Set(rounds[2].compactMap { $0.params["/w"]?.doubleValue }).count, 1)
+        XCTAssertTrue(try harness.produce(count: 3).isEmpty)
+    }
+
+    /// On a finite space, MOFA ends after its rounds and suggests nothing more.
+    func testDoneAfterTheRoundsOnAFiniteSpace() throws {
+        var harness = AlgorithmHarness(
+            experiment: Experiment(
+                id: "0123456789abcdef01234567",
+                name: "mofa",
+                space: try TestSpaces.finiteWithFidelity(),
+                algorithm: AlgorithmConfig(name: "mofa", options: ["seed": 2])
+            ),
+            factory: AlgorithmRegistry.standard
+        )
+        for _ in 0..<50 where !harness.isDone {
+            for trial in try harness.produce(count: 4) {
+                harness.complete(trial.id, objective: Objectives.sphere(trial.params))
+            }
+        }
+        XCTAssertTrue(harness.isDone)
+        XCTAssertTrue(try harness.produce(count: 3).isEmpty)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import OrionTesting
+import XCTest
+
+/// `orion benchmark mf-run` and `mf-table` through the built binary.
+final class BenchmarkMultiFidelityEndToEndTests: XCTestCase {
+    /// A tiny run of random search and ASHA on the synthetic task writes one file each; `mf-table` compares them
+    /// against random search's median final regret.
+    func testRunThenTable() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let out = sandbox.directory + "/mf"
+        let run = try sandbox.run([
+            "benchmark", "mf-run", "--algorithms", "random,asha", "--tasks", "learning_curve", "--random-trials", "4",
+            "--seeds", "0-2", "--out", out,
+        ])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: out).sorted(),
+            ["mf_swift-orion_asha_learning_curve.json", "mf_swift-orion_random_learning_curve.json"]
+        )
+        let data = try Data(contentsOf: URL(fileURLWithPath: out + "/mf_swift-orion_asha_learning_curve.json"))
+        let file = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual(file["budget"] as? Double, 108)
+        let runs = try XCTUnwrap(file["runs"] as? [[String: Any]])
+        for run in runs {
+            let spent = try XCTUnwrap(run["fidelities"] as? [Double]).reduce(0, +)
+            XCTAssertLessThanOrEqual(spent, 108)
+        }
+
+        let table = try sandbox.run(["benchmark", "mf-table", out, "--out", sandbox.directory + "/mf.md"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.contains("## learning_curve  (budget 108 fidelity; target regret "), table.stdout)
+        XCTAssertTrue(table.stdout.contains("| swift-orion/asha | 3 |"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("| swift-orion/random | 3 |"), table.stdout)
+    }
+
+    /// An unknown task is one clear line naming the valid ones, exit code 2.
+    func testUnknownTask() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let run = try sandbox.run(["benchmark", "mf-run", "--tasks", "mnist", "--out", sandbox.directory + "/mf"])
+        XCTAssertEqual(run.status, 2, run.stderr)
+        XCTAssertTrue(
+            run.stderr.contains("unknown multi-fidelity task 'mnist'; valid tasks: learning_curve, sgd_digits")
+        )
+    }
+}
