@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "OrionWorker", targets: ["OrionWorker"]),
         .library(name: "OrionTesting", targets: ["OrionTesting"]),
         .library(name: "OrionBenchmark", targets: ["OrionBenchmark"]),
+        .library(name: "OrionServer", targets: ["OrionServer"]),
         .library(name: "OrionInsight", targets: ["OrionInsight"]),
     ],
     dependencies: [
@@ -23,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // `orion serve` only (OrionServer): the HTTP server, and NIOPosix's thread pool for the storage calls.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.86.0"),
     ],
     targets: [
         .target(name: "OrionCore"),
@@ -50,7 +54,7 @@ let package = Package(
             name: "OrionCommands",
             dependencies: [
                 "OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionPostgres", "OrionWorker", "OrionBenchmark",
-                "OrionInsight",
+                "OrionInsight", "OrionServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -61,6 +65,15 @@ let package = Package(
             dependencies: ["OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionWorker"]
         ),
         .target(name: "OrionTesting", dependencies: ["OrionCore", "OrionAlgorithms"]),
+        // The REST API and the dashboard (`orion serve`): the only target that depends on Hummingbird.
+        .target(
+            name: "OrionServer",
+            dependencies: [
+                "OrionCore", "OrionWorker", "OrionInsight",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // Analyses and plotly figures of an experiment (`orion plot`, the server's /plots routes); the surrogate
         // (a random forest) is optimized in debug builds too. COrionAssets embeds plotly.js when
         // scripts/services/plotly.sh has fetched it (docs/plotting.md).
@@ -97,6 +110,10 @@ let package = Package(
             dependencies: ["OrionCommands", "OrionSQLite", "OrionPostgres", "OrionWorker", "OrionTesting"]
         ),
         .testTarget(name: "OrionBenchmarkTests", dependencies: ["OrionBenchmark", "OrionTesting"]),
+        .testTarget(
+            name: "OrionServerTests",
+            dependencies: ["OrionServer", "OrionSQLite", "OrionWorker", "OrionTesting"]
+        ),
         .testTarget(name: "OrionNumericsTests", dependencies: ["OrionNumerics"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

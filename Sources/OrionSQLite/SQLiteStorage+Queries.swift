@@ -382,3 +382,91 @@ enum Queries {
         )
     }
 }
+
+// MARK: Trial pages
+
+extension Queries {
+    /// Migration `v4-trial-pages`: for each column a page of trials can be ordered by (besides the status and the
+    /// id, which have theirs), an index in that order, ties by insertion, with the status to filter on; choosing a
+    /// page walks one of them, never the trials' documents.
+    static let addTrialPageIndexes = """
+        CREATE INDEX IF NOT EXISTS trials_page_by_submit ON trials (experiment_id, submit_time, seq, status);
+        CREATE INDEX IF NOT EXISTS trials_page_by_start ON trials (experiment_id, start_time, seq, status);
+        CREATE INDEX IF NOT EXISTS trials_page_by_end ON trials (experiment_id, end_time, seq, status);
+        CREATE INDEX IF NOT EXISTS trials_page_by_objective ON trials (experiment_id, objective, seq, status);
+        """
+
+    /// The column a page is ordered by, and the index that holds that order (`nil`: the planner's choice).
+    static func pageColumn(_ key: TrialPageQuery.SortKey) -> (column: String, index: String?, nullable: Bool) {
+        switch key {
+        case .submitTime: ("submit_time", "trials_page_by_submit", false)
+        case .startTime: ("start_time", "trials_page_by_start", true)
+        case .endTime: ("end_time", "trials_page_by_end", true)
+        case .objective: ("objective", "trials_page_by_objective", true)
+        case .status: ("status", nil, false)
+        case .id: ("id", nil, false)
+        }
+    }
+
+    /// One page of an experiment's trials (missing values last; ties in insertion order, reversed with a
+    /// descending order).
+    ///
+    /// The page's row numbers come from walking an index in the asked order, first over the trials that have a
+    /// value, then over those without; then only those rows' documents are read.
+    static func trialPage(_ db: Database, experimentID: String, query: TrialPageQuery) throws -> [TrialRow] {
+        let (column, index, nullable) = pageColumn(query.sort)
+        let direction = query.descending ? "DESC" : "ASC"
+        let source = "trials" + (index.map { " INDEXED BY \($0)" } ?? "")
+        var filter = "experiment_id = ?"
+        var filterArguments: StatementArguments = [experimentID]
+        if let statuses = query.statuses {
+            filter += " AND status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")"
+            filterArguments += StatementArguments(statuses.map(\.rawValue))
+        }
+        func sequences(_ condition: String, order: String, limit: Int, offset: Int) throws -> [Int64] {
+            guard limit > 0 else { return [] }
+            return try Int64.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT seq FROM \(source) WHERE \(filter)\(condition) ORDER BY \(order) LIMIT ? OFFSET ?"
+                ),
+                arguments: filterArguments + [limit, offset]
+            )
+        }
+        var page: [Int64]
+        if nullable {
+            let valued =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM \(source) WHERE \(filter) AND \(column) IS NOT NULL"),
+                    arguments: filterArguments
+                ) ?? 0
+            page = try sequences(
+                " AND \(column) IS NOT NULL",
+                order: "\(column) \(direction), seq \(direction)",
+                limit: query.offset < valued ? query.limit : 0,
+                offset: query.offset
+            )
+            page += try sequences(
+                " AND \(column) IS NULL",
+                order: "seq \(direction)",
+                limit: query.limit - page.count,
+                offset: max(0, query.offset - valued)
+            )
+        } else {
+            page = try sequences(
+                "",
+                order: "\(column) \(direction), seq \(direction)",
+                limit: query.limit,
+                offset: query.offset
+            )
+        }
+        guard !page.isEmpty else { return [] }
+        let rows = try TrialRow.fetchAll(
+            db,
+            sql: "SELECT seq, status, owner_token, document FROM trials WHERE seq IN ("
+                + page.map { _ in "?" }.joined(separator: ", ") + ")",
+            arguments: StatementArguments(page)
+        )
+        let bySequence = Dictionary(rows.map { ($0.sequence, $0) }, uniquingKeysWith: { first, _ in first })
+        return page.compactMap { bySequence[$0] }
+    }
+}

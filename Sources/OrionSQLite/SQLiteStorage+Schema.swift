@@ -20,6 +20,9 @@ extension SQLiteStorage {
         migrator.registerMigration("v3-trial-summaries") { db in
             try db.execute(sql: Queries.addTrialSummaries)
         }
+        migrator.registerMigration("v4-trial-pages") { db in
+            try db.execute(sql: Queries.addTrialPageIndexes)
+        }
         return migrator
     }
 

@@ -213,3 +213,24 @@ extension SQLiteStorage {
         }
     }
 }
+
+extension SQLiteStorage {
+    /// One page of the experiment's trials in one read transaction: the count from the status counters, the page
+    /// from one ordered query that reads only the page's documents.
+    ///
+    /// - Complexity: the count is independent of the number of trials; the page scans the sort column of the
+    ///   matching trials, then reads `limit` documents.
+    public func trialPage(of experimentID: String, query: TrialPageQuery) async throws -> TrialPage {
+        if let statuses = query.statuses, statuses.isEmpty { return TrialPage(total: 0, trials: []) }
+        return try await read("cannot read a page of the trials of experiment \(experimentID)") { db in
+            let counts = try Queries.countTrials(db, experimentID: experimentID)
+            let total =
+                query.statuses.map { $0.reduce(0) { $0 + counts[$1, default: 0] } }
+                ?? counts.values.reduce(0, +)
+            let decoder = Self.makeDecoder()
+            let trials = try Queries.trialPage(db, experimentID: experimentID, query: query)
+                .map { try Self.decodeTrial($0, decoder: decoder) }
+            return TrialPage(total: total, trials: trials)
+        }
+    }
+}

@@ -85,7 +85,10 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertEqual(applied, SQLiteStorage.migrationNames)
         XCTAssertEqual(
             applied,
-            ["v1-experiments-trials", "v1-algorithm-states", "v2-reservation-tokens", "v3-trial-summaries"]
+            [
+                "v1-experiments-trials", "v1-algorithm-states", "v2-reservation-tokens", "v3-trial-summaries",
+                "v4-trial-pages",
+            ]
         )
     }
 
@@ -262,6 +265,8 @@ final class SQLiteStorageTests: XCTestCase {
                 try db.execute(sql: "DROP TRIGGER \(trigger)")
             }
             try db.execute(sql: "DROP TABLE trial_counts")
+            try db.execute(sql: "DROP INDEX trials_page_by_objective")  // v4, which needs the objective column
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-trial-pages'")
             try db.execute(sql: "DROP INDEX trials_by_objective")
             try db.execute(sql: "DROP INDEX trials_completed_by_end")
             try db.execute(sql: "ALTER TABLE trials DROP COLUMN objective")

@@ -93,6 +93,13 @@ public protocol Storage: Sendable {
     /// The experiment's trials with one of `statuses` (all when `nil`), in submission order.
     func trials(of experimentID: String, status statuses: [TrialStatus]?) async throws -> [Trial]
 
+    /// One page of the experiment's trials, filtered by status and ordered by a column, with the number of trials
+    /// that match (`orion serve`'s paging).
+    ///
+    /// - Complexity: SQLite: one indexed count and one ordered query with a limit; the default implementation reads
+    ///   every trial.
+    func trialPage(of experimentID: String, query: TrialPageQuery) async throws -> TrialPage
+
     /// The number of trials of each status.
     ///
     /// - Complexity: independent of the number of trials (kept up to date as trials change).

@@ -190,7 +190,6 @@ final class DbEndToEndTests: XCTestCase {
         let plot = try sandbox.run(["plot", "-n", "x", "regret"])
         XCTAssertEqual(plot.status, 1)
         XCTAssertTrue(plot.stderr.hasPrefix("Error: orion plot is not implemented yet"), plot.stderr)
-        XCTAssertEqual(try sandbox.run(["serve"]).status, 1)
     }
 }
 

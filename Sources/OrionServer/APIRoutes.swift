@@ -1,0 +1,191 @@
+import Foundation
+import Hummingbird
+import OrionCore
+import OrionWorker
+
+/// The read-only routes of Oríon's REST API (reference §10), plus the paging extension and the dashboard's rows.
+///
+/// Every storage call runs on the ``StorageExecutor``'s threads.
+struct APIRoutes: Sendable {
+    /// The storage read.
+    let storage: any Storage
+    /// Where storage calls run.
+    let executor: StorageExecutor
+    /// The backend's name for `/` (Oríon shows its database class).
+    let databaseName: String
+
+    /// The names `/trials/:name` accepts: Oríon's, then the paging extension's.
+    static let trialParameters = ["ancestors", "status", "version", "limit", "offset", "sort", "order"]
+    /// The paging extension's names.
+    static let pagingParameters = ["limit", "offset", "sort", "order"]
+    /// The most trials one page may hold.
+    static let maximumLimit = 10_000
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        router.get("/experiments") { _, _ in try await experiments() }
+        router.get("/experiments/status/:name") { request, context in
+            let query = try QueryParameters(request, supported: ["version"])
+            let summary = try await summary(try context.pathParameter("name"), version: try query.integer("version"))
+            return JSONResponse.make(Responses.stats(summary))
+        }
+        router.get("/experiments/:name") { request, context in
+            let query = try QueryParameters(request, supported: ["version"])
+            let summary = try await summary(try context.pathParameter("name"), version: try query.integer("version"))
+            return JSONResponse.make(Responses.experiment(summary))
+        }
+        router.get("/trials/:name") { request, context in
+            try await trials(request, name: try context.pathParameter("name"))
+        }
+        router.get("/trials/:name/:id") { request, context in
+            _ = try QueryParameters(request, supported: [])
+            return try await trial(try context.pathParameter("id"), of: try context.pathParameter("name"))
+        }
+        router.get("/trial-rows/:name") { request, context in
+            try await trialRows(request, name: try context.pathParameter("name"))
+        }
+        router.get("/benchmarks") { request, _ in
+            _ = try QueryParameters(request, supported: [])
+            return JSONResponse.make(.array([]))
+        }
+        router.get("/benchmarks/:name") { request, context -> Response in
+            _ = try QueryParameters(request, supported: ["algorithms", "assessment", "task"])
+            let name = try context.pathParameter("name")
+            throw APIError(.notFound, title: "Benchmark not found", description: "Benchmark \"\(name)\" does not exist")
+        }
+    }
+
+    /// `/`: the server's identification.
+    func runtime() -> Response {
+        JSONResponse.make(
+            .object([
+                "orion": .string(OrionVersion.current),
+                "server": .string("hummingbird"),
+                "database": .string(databaseName),
+            ])
+        )
+    }
+
+    /// `/experiments`: the latest version of each experiment, by name.
+    func experiments() async throws -> Response {
+        let all = try await executor.run { try await storage.experiments() }
+        var latest: [String: Int] = [:]
+        for experiment in all { latest[experiment.name] = max(latest[experiment.name] ?? 0, experiment.version) }
+        let list = latest.sorted { $0.key < $1.key }.map { name, version -> JSONValue in
+            .object(["name": .string(name), "version": .int(version)])
+        }
+        return JSONResponse.make(.array(list))
+    }
+
+    /// The experiment named `name` (latest version unless given).
+    ///
+    /// - Throws: ``APIError`` `Experiment not found`.
+    func experiment(_ name: String, version: Int?) async throws -> Experiment {
+        let found = try await executor.run { try await storage.experiment(named: name, version: version) }
+        guard let found else { throw APIError.experimentNotFound(name, version: version) }
+        return found
+    }
+
+    /// The summary of the experiment named `name`.
+    func summary(_ name: String, version: Int?) async throws -> ExperimentSummary {
+        let experiment = try await experiment(name, version: version)
+        return try await executor.run { try await ExperimentSummary(experiment: experiment, storage: storage) }
+    }
+
+    /// `/trials/:name`: Oríon's `[{"id": ...}]` of every matching trial; with any of `limit`, `offset`, `sort`,
+    /// `order`, one page `{"total", "offset", "limit", "trials": [{"id"}]}`.
+    func trials(_ request: Request, name: String) async throws -> Response {
+        let query = try QueryParameters(request, supported: Self.trialParameters)
+        let statuses = try query.statuses()
+        let experiment = try await experiment(name, version: try query.integer("version"))
+        let ancestors = try query.boolean("ancestors") ?? false
+        guard query.containsAny(Self.pagingParameters) else {
+            let trials = try await executor.run {
+                try await Self.trials(of: experiment, statuses: statuses, ancestors: ancestors, storage: storage)
+            }
+            return JSONResponse.make(.array(trials.map { .object(["id": .string($0.id)]) }))
+        }
+        let pageQuery = try pageQuery(query, statuses: statuses)
+        let page = try await executor.run {
+            guard ancestors else { return try await storage.trialPage(of: experiment.id, query: pageQuery) }
+            let trials = try await Self.trials(of: experiment, statuses: statuses, ancestors: true, storage: storage)
+            return TrialPage.select(from: trials, query: pageQuery)
+        }
+        return JSONResponse.make(
+            .object([
+                "total": .int(page.total),
+                "offset": .int(pageQuery.offset),
+                "limit": .int(pageQuery.limit),
+                "trials": .array(page.trials.map { .object(["id": .string($0.id)]) }),
+            ])
+        )
+    }
+
+    /// `/trial-rows/:name`: one page of the dashboard's table, `{"total", "offset", "limit", "rows": [...]}`.
+    func trialRows(_ request: Request, name: String) async throws -> Response {
+        let query = try QueryParameters(request, supported: ["status", "version"] + Self.pagingParameters)
+        let pageQuery = try pageQuery(query, statuses: try query.statuses())
+        let experiment = try await experiment(name, version: try query.integer("version"))
+        let page = try await executor.run { try await storage.trialPage(of: experiment.id, query: pageQuery) }
+        return JSONResponse.make(
+            .object([
+                "total": .int(page.total),
+                "offset": .int(pageQuery.offset),
+                "limit": .int(pageQuery.limit),
+                "rows": .array(page.trials.map(Responses.trialRow)),
+            ])
+        )
+    }
+
+    /// `/trials/:name/:id`: one trial of the latest version.
+    func trial(_ id: String, of name: String) async throws -> Response {
+        let experiment = try await experiment(name, version: nil)
+        let trial = try await executor.run { try await storage.trial(id: id, of: experiment.id) }
+        guard let trial else { throw APIError.trialNotFound(id, experiment: name) }
+        return JSONResponse.make(Responses.trial(trial))
+    }
+
+    /// The page asked for by `limit`, `offset`, `sort` and `order`.
+    func pageQuery(_ query: QueryParameters, statuses: [TrialStatus]?) throws -> TrialPageQuery {
+        let limit = try query.integer("limit", minimum: 1) ?? 100
+        guard limit <= Self.maximumLimit else {
+            throw APIError.invalidParameter(
+                "The \"limit\" parameter is invalid. The value must be at most \(Self.maximumLimit)."
+            )
+        }
+        var sort = TrialPageQuery.SortKey.submitTime
+        if let text = query.values["sort"] {
+            guard let key = TrialPageQuery.SortKey(rawValue: text) else {
+                let valid = TrialPageQuery.SortKey.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+                throw APIError.invalidParameter("The \"sort\" parameter is invalid. It must be one of [\(valid)]")
+            }
+            sort = key
+        }
+        let order = query.values["order"] ?? "asc"
+        guard order == "asc" || order == "desc" else {
+            throw APIError.invalidParameter("The \"order\" parameter is invalid. It must be one of ['asc', 'desc']")
+        }
+        return TrialPageQuery(
+            statuses: statuses,
+            sort: sort,
+            descending: order == "desc",
+            offset: try query.integer("offset") ?? 0,
+            limit: limit
+        )
+    }
+
+    /// The experiment's trials with one of `statuses`, and with `ancestors` the completed trials it inherits from
+    /// its parent versions (the EVC tree).
+    static func trials(
+        of experiment: Experiment,
+        statuses: [TrialStatus]?,
+        ancestors: Bool,
+        storage: any Storage
+    ) async throws -> [Trial] {
+        var trials = try await storage.trials(of: experiment.id, status: statuses)
+        if ancestors {
+            let inherited = try await ExperimentTree.inheritedTrials(of: experiment, storage: storage)
+            trials = inherited.filter { statuses?.contains($0.status) ?? true } + trials
+        }
+        return trials
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import OrionCore
+
+/// Where and how `orion serve` listens.
+public struct ServerConfiguration: Sendable, Hashable {
+    /// The address to bind (loopback by default: the API has no authentication).
+    public var host: String
+    /// The port to bind; 0 picks a free one (``APIServer/run(onStart:)`` tells which).
+    public var port: Int
+    /// Origins allowed to call the API from a browser page (`frontends_uri`); others get 403.
+    public var frontendsURI: [String]
+    /// How many storage calls may wait at once (threads of the ``StorageExecutor``).
+    public var storageThreads: Int
+
+    /// Creates a configuration.
+    ///
+    /// - Parameters:
+    ///   - host: the address to bind.
+    ///   - port: the port (0: any free one).
+    ///   - frontendsURI: the allowed cross-origin pages.
+    ///   - storageThreads: the storage calls' threads.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8000,
+        frontendsURI: [String] = [],
+        storageThreads: Int = 8
+    ) {
+        self.host = host
+        self.port = port
+        self.frontendsURI = frontendsURI
+        self.storageThreads = storageThreads
+    }
+}
+
+/// `orion serve`: Oríon's read-only REST API and the web dashboard, over one storage.
+///
+/// Routes and JSON shapes follow Oríon 0.2.7 (`/`, `/experiments`, `/experiments/:name`, `/experiments/status/:name`,
+/// `/trials/:name`, `/trials/:name/:id`, `/plots/:kind/:name`, `/benchmarks`, `/benchmarks/:name`), errors are
+/// `{"title", "description"}` with Oríon's titles, and an unknown route is `{"title": "404 Not Found"}`. Extensions:
+/// paging on `/trials/:name`, `/trial-rows/:name` for the dashboard's table, `/openapi.json`, and the dashboard at
+/// `/dashboard` (and at `/` for a client that asks for HTML). Storage calls run on a ``StorageExecutor``.
+public struct APIServer: Sendable {
+    /// The storage read.
+    public let storage: any Storage
+    /// Where and how to listen.
+    public let configuration: ServerConfiguration
+    /// The backend's name shown by `/` (`SQLiteStorage`, `PostgresStorage`, ...).
+    public let databaseName: String
+    /// The plots, when a renderer is given.
+    public let plots: PlotRoutes.Renderer?
+
+    /// Creates a server.
+    ///
+    /// - Parameters:
+    ///   - storage: the storage to read.
+    ///   - configuration: where and how to listen.
+    ///   - databaseName: the backend's name for `/` (default: the storage's type name).
+    ///   - plots: renders `/plots/:kind/:name` (default: OrionInsight's figures; `nil`: those routes answer 501).
+    public init(
+        storage: any Storage,
+        configuration: ServerConfiguration = ServerConfiguration(),
+        databaseName: String? = nil,
+        plots: PlotRoutes.Renderer? = PlotRoutes.insight
+    ) {
+        self.storage = storage
+        self.configuration = configuration
+        self.databaseName = databaseName ?? String(describing: type(of: storage))
+        self.plots = plots
+    }
+
+    /// Serves until the task is cancelled or, with `signals`, until one of them arrives.
+    ///
+    /// - Parameters:
+    ///   - signals: whether SIGINT and SIGTERM stop the server gracefully (the command; not in-process tests).
+    ///   - onStart: called once listening, with the bound port.
+    /// - Throws: when the address cannot be bound.
+    public func run(signals: Bool = false, onStart: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let executor = StorageExecutor(threads: configuration.storageThreads)
+        let router = Router()
+        router.add(middleware: CORSMiddleware(allowedOrigins: Set(configuration.frontendsURI)))
+        router.add(middleware: APIErrorMiddleware())
+        let api = APIRoutes(storage: storage, executor: executor, databaseName: databaseName)
+        router.get("/") { request, _ in
+            wantsHTML(request) ? Dashboard.page() : api.runtime()
+        }
+        api.register(on: router)
+        PlotRoutes(api: api, renderer: plots).register(on: router)
+        router.get("/openapi.json") { _, _ in JSONResponse.make(OpenAPIDocument.json) }
+        Dashboard.register(on: router)
+        let port = configuration.port
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: port), serverName: nil),
+            onServerRunning: { channel in await onStart(channel.localAddress?.port ?? port) }
+        )
+        do {
+            try await app.runService(gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [])
+        } catch {
+            try? await executor.shutdown()
+            throw error
+        }
+        try? await executor.shutdown()
+    }
+}
+
+/// Whether the client asked for HTML (a browser) rather than JSON.
+func wantsHTML(_ request: Request) -> Bool {
+    request.headers[.accept]?.contains("text/html") ?? false
+}

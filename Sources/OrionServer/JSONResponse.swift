@@ -1,0 +1,41 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import OrionCore
+
+/// JSON bodies: `content-type: application/json`, keys sorted so that answers are stable.
+enum JSONResponse {
+    /// The response carrying `value` as JSON.
+    ///
+    /// - Parameters:
+    ///   - value: the body.
+    ///   - status: the status (200 unless given).
+    /// - Returns: the response.
+    static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        text(encode(value), status: status, contentType: "application/json")
+    }
+
+    /// A response with a text body.
+    ///
+    /// - Parameters:
+    ///   - text: the body.
+    ///   - status: the status.
+    ///   - contentType: its media type.
+    /// - Returns: the response.
+    static func text(_ text: String, status: HTTPResponse.Status = .ok, contentType: String) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+
+    /// `value` as JSON text (keys sorted; NaN and infinities as Oríon's stored names).
+    static func encode(_ value: JSONValue) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "null" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

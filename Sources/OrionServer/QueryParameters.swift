@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import OrionCore
+
+/// A request's query parameters, checked the way Oríon checks them: an unknown name or a malformed value is a 400
+/// `Invalid parameter` that says what was expected.
+struct QueryParameters {
+    /// The parameters, decoded, last value winning.
+    let values: [String: String]
+    /// Every value of each parameter, for the lists (`status=new&status=completed`).
+    let lists: [String: [String]]
+
+    /// Reads the query of `request` and refuses names outside `supported`.
+    ///
+    /// - Parameters:
+    ///   - request: the request.
+    ///   - supported: the accepted names.
+    /// - Throws: ``APIError`` `Invalid parameter` naming the first unknown parameter.
+    init(_ request: Request, supported: [String]) throws {
+        var values: [String: String] = [:]
+        var lists: [String: [String]] = [:]
+        for (key, value) in request.uri.queryParameters {
+            let name = String(key)
+            guard supported.contains(name) else {
+                let expected =
+                    supported.count == 1
+                    ? "parameter \"\(supported[0])\"."
+                    : "one of [" + supported.sorted().map { "'\($0)'" }.joined(separator: ", ") + "]."
+                throw APIError.invalidParameter("Parameter \"\(name)\" is not supported. Expected \(expected)")
+            }
+            values[name] = String(value)
+            lists[name, default: []].append(String(value))
+        }
+        self.values = values
+        self.lists = lists
+    }
+
+    /// Whether any of `names` was given.
+    func containsAny(_ names: [String]) -> Bool { names.contains { values[$0] != nil } }
+
+    /// An integer parameter, at least `minimum`.
+    ///
+    /// - Throws: ``APIError`` when it is not an integer or is too small.
+    func integer(_ name: String, minimum: Int = 0) throws -> Int? {
+        guard let text = values[name] else { return nil }
+        guard let value = Int(text), value >= minimum else {
+            throw APIError.invalidParameter(
+                "The \"\(name)\" parameter is invalid. The value must be an integer of at least \(minimum)."
+            )
+        }
+        return value
+    }
+
+    /// A boolean parameter (`true`/`false`, `yes`/`no`, `1`/`0`, `on`/`off`, as falcon reads them).
+    ///
+    /// - Throws: ``APIError`` for any other text.
+    func boolean(_ name: String) throws -> Bool? {
+        guard let text = values[name]?.lowercased() else { return nil }
+        switch text {
+        case "true", "yes", "1", "on", "t", "y": return true
+        case "false", "no", "0", "off", "f", "n": return false
+        default:
+            throw APIError.invalidParameter("The \"\(name)\" parameter is invalid. The value must be a boolean.")
+        }
+    }
+
+    /// Trial statuses: every value of `name`, each possibly a comma-separated list.
+    ///
+    /// - Throws: ``APIError`` for a name that is not a status, listing the valid ones as Oríon does.
+    func statuses(_ name: String = "status") throws -> [TrialStatus]? {
+        guard let texts = lists[name] else { return nil }
+        return try texts.flatMap { $0.split(separator: ",") }.map { text in
+            guard let status = TrialStatus(rawValue: String(text)) else {
+                let valid = TrialStatus.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+                throw APIError.invalidParameter(
+                    "The \"\(name)\" parameter is invalid. The value of the parameter must be one of [\(valid)]"
+                )
+            }
+            return status
+        }
+    }
+}
+
+extension RequestContext {
+    /// A path parameter, percent-decoded (experiment names may hold spaces and `+ = @`).
+    ///
+    /// - Throws: ``APIError`` 404 when the route has no such parameter.
+    func pathParameter(_ name: String) throws -> String {
+        guard let raw = parameters.get(name) else { throw APIError.bare(.notFound) }
+        return raw.removingPercentEncoding ?? raw
+    }
+}

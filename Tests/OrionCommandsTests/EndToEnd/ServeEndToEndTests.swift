@@ -1,0 +1,166 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `orion serve` as a user runs it: the built binary over the SQLite database of real hunts, a real HTTP client,
+/// and (with `ORION_TEST_BROWSER_PYTHON`, set by scripts/test from scripts/services/browser.sh) the dashboard in
+/// headless Chromium (Tests/Browser/dashboard_test.py), which writes a screenshot of each page to
+/// `.build/screenshots/`.
+final class ServeEndToEndTests: XCTestCase {
+    /// A running `orion serve` and its base URL.
+    struct Served {
+        let process: Process
+        let base: String
+    }
+
+    /// Starts `orion serve --port 0` in `sandbox` and waits for the line that gives its address.
+    func serve(_ sandbox: Sandbox, _ extra: [String] = []) throws -> Served {
+        let process = try sandbox.start(["serve", "--port", "0"] + extra, name: "serve")
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let text = (try? String(contentsOfFile: sandbox.directory + "/serve.out", encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Serving on ") }) {
+                let base = line.dropFirst("Serving on ".count).split(separator: " ").first.map(String.init) ?? ""
+                return Served(process: process, base: base)
+            }
+            if !process.isRunning { break }
+            usleep(50_000)
+        }
+        process.terminate()
+        let output = sandbox.wait(process, name: "serve")
+        XCTFail("orion serve did not start: \(output.stderr)")
+        throw XCTSkip("orion serve did not start")
+    }
+
+    func get(_ url: String) async throws -> (Int, Any) {
+        let (data, response) = try await URLSession.shared.data(from: try XCTUnwrap(URL(string: url)))
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        return (status, try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
+    }
+
+    func testServeAnswersOrionsRoutesOverARealHunt() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("rosenbrock.py")
+        let hunt = try sandbox.run([
+            "hunt", "-n", "demo", "--exp-max-trials", "6", script, "-x~uniform(-5, 10)", "-y~uniform(-5, 10)",
+        ])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        let served = try serve(sandbox)
+        defer {
+            served.process.interrupt()
+            let output = sandbox.wait(served.process, name: "serve", timeout: 30)
+            XCTAssertEqual(output.status, 0, "orion serve stops cleanly on SIGINT: \(output.stderr)")
+        }
+        XCTAssertTrue(served.base.hasPrefix("http://127.0.0.1:"), served.base)
+        let (_, experiments) = try await get(served.base + "/experiments")
+        XCTAssertEqual((experiments as? [[String: Any]])?.first?["name"] as? String, "demo")
+        let (_, trials) = try await get(served.base + "/trials/demo")
+        let ids = try XCTUnwrap(trials as? [[String: String]]).compactMap { $0["id"] }
+        let stored = try await sandbox.trials(of: "demo").map(\.id)
+        XCTAssertEqual(Set(ids), Set(stored))
+        let (_, trial) = try await get(served.base + "/trials/demo/" + (ids.first ?? ""))
+        let body = try XCTUnwrap(trial as? [String: Any])
+        XCTAssertEqual(body["status"] as? String, "completed")
+        XCTAssertNotNil((body["statistics"] as? [String: Any])?["distance_to_one"])
+        XCTAssertNotNil((body["parameters"] as? [String: Any])?["/x"], "Oríon's unflatten keeps the name /x")
+        let (status, missing) = try await get(served.base + "/experiments/nope")
+        XCTAssertEqual(status, 404)
+        XCTAssertEqual((missing as? [String: String])?["title"], "Experiment not found")
+    }
+
+    func testServeRefusesABadBind() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let port = try sandbox.run(["serve", "--port", "70000"])
+        XCTAssertEqual(port.status, 2)
+        XCTAssertTrue(port.stderr.contains("the port 70000 is out of range"), port.stderr)
+        let config = sandbox.directory + "/serve.yaml"
+        try "gunicorn:\n  bind: 'localhost:notaport'\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let bind = try sandbox.run(["serve", "-c", config])
+        XCTAssertEqual(bind.status, 2)
+        XCTAssertTrue(bind.stderr.contains("gunicorn.bind"), bind.stderr)
+    }
+
+    func testServeTakesItsAddressFromGunicornBind() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let config = sandbox.directory + "/serve.yaml"
+        try "gunicorn:\n  bind: '127.0.0.1:0'\nfrontends_uri: ['http://localhost:3000']\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        try await sandbox.storage().close()  // an empty database: serve reads, it does not create one
+        let served = try serve(sandbox, ["-c", config])
+        defer {
+            served.process.interrupt()
+            _ = sandbox.wait(served.process, name: "serve", timeout: 30)
+        }
+        var request = URLRequest(url: try XCTUnwrap(URL(string: served.base + "/experiments")))
+        request.setValue("http://localhost:3000", forHTTPHeaderField: "Origin")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        XCTAssertEqual(
+            (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "access-control-allow-origin"),
+            "http://localhost:3000"
+        )
+    }
+
+    /// The dashboard in headless Chromium over a finished hunt and a running one: content, sorting, paging, a
+    /// reload, live progress; screenshots in `.build/screenshots/`.
+    func testDashboardInABrowser() throws {
+        guard let python = ProcessInfo.processInfo.environment["ORION_TEST_BROWSER_PYTHON"] else {
+            throw XCTSkip(
+                "ORION_TEST_BROWSER_PYTHON is not set (scripts/test sets it from scripts/services/browser.sh)"
+            )
+        }
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("rosenbrock.py")
+        let done = try sandbox.run([
+            "hunt", "-n", "demo", "--exp-max-trials", "12", script, "-x~uniform(-5, 10)", "-y~uniform(-5, 10)",
+        ])
+        XCTAssertEqual(done.status, 0, done.stderr)
+        let slow = try sandbox.script(
+            "slow.py",
+            """
+            #!/usr/bin/env python3
+            import json, os, sys, time
+            time.sleep(1.0)
+            x = float(sys.argv[sys.argv.index("-x") + 1])
+            with open(os.environ["ORION_RESULTS_PATH"], "w") as results:
+                json.dump([{"name": "loss", "type": "objective", "value": x * x}], results)
+            """
+        )
+        let live = try sandbox.start(
+            ["hunt", "-n", "live", "--exp-max-trials", "200", slow, "-x~uniform(-5, 5)"],
+            name: "live"
+        )
+        defer {
+            live.interrupt()
+            _ = sandbox.wait(live, name: "live", timeout: 60)
+        }
+        let served = try serve(sandbox)
+        defer {
+            served.process.interrupt()
+            _ = sandbox.wait(served.process, name: "serve", timeout: 30)
+        }
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { root.deleteLastPathComponent() }  // the file, EndToEnd, OrionCommandsTests, Tests
+        let screenshots = root.appendingPathComponent(".build/screenshots").path
+        let output = try ProcessRunner.run(
+            [
+                python, root.appendingPathComponent("Tests/Browser/dashboard_test.py").path, served.base, screenshots,
+                "demo", "live",
+            ],
+            timeout: 300
+        )
+        print(output.stdout)
+        XCTAssertEqual(output.status, 0, "browser checks failed:\n\(output.stdout)\n\(output.stderr)")
+        for page in ["experiments", "experiment", "trials"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(screenshots)/\(page).png"), page)
+        }
+    }
+}
