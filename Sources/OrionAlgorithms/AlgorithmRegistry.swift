@@ -14,6 +14,8 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         GPBO.self,
         Hyperband.self,
         ASHA.self,
+        TuRBO.self,
+        AutoSearch.self,
     ])
 
     /// The algorithm types, by wire name.
