@@ -22,27 +22,27 @@ final class AutoSearchTests: XCTestCase {
         }
     }
 
-    /// The rules, in order: fidelity, small finite space, categorical-heavy, wide, otherwise gp.
+    /// The rules, in order: fidelity, small finite space, very wide, many numeric coordinates, otherwise gp.
     func testChoiceFollowsTheSpaceAndTheBudget() throws {
         func choice(_ priors: [String: String], maxTrials: Int? = 100) throws -> AutoSearch.Choice {
             AutoSearch.choose(for: AlgorithmContext(space: try Space(priors: priors), maxTrials: maxTrials))
         }
         XCTAssertEqual(try choice(["x": "uniform(0, 1)", "e": "fidelity(1, 16, base=2)"]), .asha)
         XCTAssertEqual(try choice(["c": "choices(['a', 'b', 'c'])", "k": "randint(0, 30)"]), .random)
-        XCTAssertEqual(
-            try choice(["c": "choices(['a', 'b', 'c'])", "k": "randint(0, 40)"]),
-            .gp,
-            "120 > 100; a tie goes to gp"
-        )
+        XCTAssertEqual(try choice(["c": "choices(['a', 'b', 'c'])", "k": "randint(0, 40)"]), .gp, "120 > 100")
         XCTAssertEqual(try choice(["c": "choices(['a', 'b', 'c'])", "k": "randint(0, 30)"], maxTrials: nil), .gp)
         XCTAssertEqual(
             try choice(["a": "choices(['a', 'b'])", "b": "choices(['a', 'b', 'c'])", "x": "uniform(0, 1)"]),
-            .tpe
+            .gp
         )
-        XCTAssertEqual(try choice(["x": "uniform(0, 1)", "c": "choices(['a', 'b', 'c'])"]), .gp, "a tie goes to gp")
-        XCTAssertEqual(try choice(["x": "uniform(0, 1, shape=10)"]), .gp)
-        XCTAssertEqual(try choice(["x": "uniform(0, 1, shape=11)"]), .turbo)
-        XCTAssertEqual(try choice(["x": "uniform(0, 1, shape=8)", "c": "choices(['a', 'b', 'c'])"]), .turbo)
+        let letters = (0..<21).map { "'c\($0)'" }.joined(separator: ", ")
+        XCTAssertEqual(try choice(["a": "choices([\(letters)])", "b": "choices([\(letters)])"]), .tpe, "42 > 40")
+        XCTAssertEqual(try choice(["x": "uniform(0, 1, shape=9)", "c": "choices(['a', 'b', 'c'])"]), .gp)
+        XCTAssertEqual(try choice(["x": "uniform(0, 1, shape=10)"]), .cmaes)
+        XCTAssertEqual(
+            try choice(["x": "uniform(0, 1, shape=8)", "k": "uniform(0, 9, discrete=True, shape=2)"]),
+            .cmaes
+        )
         XCTAssertEqual(try choice(["x": "uniform(-5, 10)", "y": "loguniform(1e-3, 1)"]), .gp)
     }
 
