@@ -20,6 +20,8 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         PBT.self,
         PB2.self,
         EvolutionES.self,
+        TuRBO.self,
+        AutoSearch.self,
     ])
 
     /// The algorithm types, by wire name.

@@ -177,11 +177,22 @@ public enum BenchmarkTasks {
     /// - Throws: ``BenchmarkError`` `.unknownTask`, listing the valid names.
     public static func task(_ specification: String) throws(BenchmarkError) -> BenchmarkTask {
         if let problem = BenchmarkProblems.named(specification) { return problem }
+        if let problem = HeldOutProblems.named(specification) { return problem }
         if let task = try OrionTasks.task(specification) { return task }
         throw BenchmarkError(
             .unknownTask,
-            "unknown task '\(specification)'; valid tasks: \(all.map(\.name).joined(separator: ", "))"
-                + " (Oríon's take arguments, e.g. RosenBrock:dim=3)"
+            "unknown task '\(specification)'; valid tasks: \(all.map(\.name).joined(separator: ", ")), "
+                + "\(HeldOutProblems.all.map(\.name).joined(separator: ", ")) (or '\(HeldOutProblems.setName)' for all"
+                + " of those; Oríon's take arguments, e.g. RosenBrock:dim=3)"
         )
+    }
+
+    /// The tasks of one `--problems` entry: the held-out set for `heldout`, else the one task it names.
+    ///
+    /// - Parameter specification: a task name, or `heldout`.
+    /// - Returns: the tasks.
+    /// - Throws: ``BenchmarkError`` `.unknownTask`, listing the valid names.
+    public static func tasks(_ specification: String) throws(BenchmarkError) -> [BenchmarkTask] {
+        specification == HeldOutProblems.setName ? HeldOutProblems.all : [try task(specification)]
     }
 }

@@ -171,8 +171,11 @@ struct BenchmarkListCommand: ParsableCommand {
 
     func run() {
         var lines = ["tasks:"]
-        let width = BenchmarkTasks.all.map(\.name.count).max() ?? 0
-        for task in BenchmarkTasks.all {
+        let width = (BenchmarkTasks.all + HeldOutProblems.all).map(\.name.count).max() ?? 0
+        for task in BenchmarkTasks.all + HeldOutProblems.all {
+            if task.name == HeldOutProblems.all.first?.name {
+                lines.append("held-out tasks (--problems \(HeldOutProblems.setName) runs them all):")
+            }
             let optimum = task.optimum.map { PythonFloat.repr($0) } ?? "unknown"
             lines.append(
                 "  \(task.name.padding(toLength: width, withPad: " ", startingAt: 0))  budget \(task.defaultBudget),"
@@ -222,7 +225,8 @@ struct BenchmarkPlan {
             configs.append((algorithm, ([algorithm.name] + options).joined(separator: "-")))
         }
         guard !configs.isEmpty else { throw UsageError("--algorithms is empty; give e.g. --algorithms random,tpe") }
-        let tasks = try problems.map { try Self.list($0).map { try BenchmarkTasks.task($0) } } ?? BenchmarkProblems.all
+        let tasks =
+            try problems.map { try Self.list($0).flatMap { try BenchmarkTasks.tasks($0) } } ?? BenchmarkProblems.all
         guard !tasks.isEmpty else { throw UsageError("--problems is empty; give e.g. --problems branin,hartmann6") }
         if let budget, budget < 1 { throw UsageError("--budget must be at least 1, got \(budget)") }
         self.seeds = try Self.seeds(seeds)

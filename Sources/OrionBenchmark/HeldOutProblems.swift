@@ -1,0 +1,197 @@
+import Foundation
+import OrionCore
+
+/// The held-out problems: a second, separate set for validating algorithms on functions they were not tuned on.
+///
+/// The nine ``BenchmarkProblems`` are the ones the peers were measured on, so an algorithm can end up tuned to them;
+/// these are not among them, and cover what they lack: more multimodal functions (one whose centre is a trap), 2-D
+/// classics with steep walls, 10 and 20 dimensions, a noisy objective, a categorical-heavy mixed space and an
+/// integer-only one. Run them with `orion benchmark run --problems heldout` (or by name). Each has a known minimum,
+/// so results are simple regrets as for the nine.
+public enum HeldOutProblems {
+    /// The held-out problems.
+    public static let all: [BenchmarkTask] = [
+        rastrigin6, griewank8, schwefel4, michalewicz5, sixHumpCamel, goldsteinPrice, zakharov10, dixonPrice20,
+        noisyHartmann6, categoricalHeavy, integerBowl,
+    ]
+
+    /// The name that stands for the whole set on the command line.
+    public static let setName = "heldout"
+
+    /// The problem called `name`, if any.
+    ///
+    /// - Parameter name: a problem name such as `rastrigin6`.
+    /// - Returns: the task, or `nil`.
+    public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
+
+    private static let budget = 100
+
+    private static func real(_ low: Double, _ high: Double) -> String {
+        "uniform(\(PythonFloat.repr(low)), \(PythonFloat.repr(high)), precision=None)"
+    }
+
+    private static func names(_ count: Int) -> [String] { (1...count).map { "x\($0)" } }
+
+    private static func reals(_ count: Int, _ low: Double, _ high: Double) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: names(count).map { ($0, real(low, high)) })
+    }
+
+    private static func order(_ count: Int) -> [String] { names(count) }
+
+    /// Rastrigin 6-D on [-3, 5.12]⁶: the centre of the box is a local minimum (a trap for searches that start
+    /// there); the global one is at the origin.
+    public static let rastrigin6 = BenchmarkTask(
+        name: "rastrigin6",
+        priors: reals(6, -3, 5.12),
+        optimum: 0,
+        defaultBudget: budget,
+        summary: "Rastrigin, 6 real dimensions in [-3, 5.12], a regular grid of local minima, the centre one a trap",
+        dimensionOrder: order(6)
+    ) { point throws(BenchmarkError) in
+        TestFunctions.rastrigin(try point.reals(names(6)))
+    }
+
+    /// Griewank 8-D on [-300, 600]⁸: a wide bowl with small regular ripples.
+    public static let griewank8 = BenchmarkTask(
+        name: "griewank8",
+        priors: reals(8, -300, 600),
+        optimum: 0,
+        defaultBudget: budget,
+        summary: "Griewank, 8 real dimensions in [-300, 600], a bowl with many shallow local minima",
+        dimensionOrder: order(8)
+    ) { point throws(BenchmarkError) in
+        TestFunctions.griewank(try point.reals(names(8)))
+    }
+
+    /// Schwefel 4-D on [-500, 500]⁴: deceptive, the best local minima far apart, the global one near a corner.
+    public static let schwefel4 = BenchmarkTask(
+        name: "schwefel4",
+        priors: reals(4, -500, 500),
+        optimum: 4 * (418.9829 + TestFunctions.schwefelCoordinateMinimum),
+        defaultBudget: budget,
+        summary: "Schwefel, 4 real dimensions in [-500, 500], deceptive, the optimum near a corner",
+        dimensionOrder: order(4)
+    ) { point throws(BenchmarkError) in
+        TestFunctions.schwefel(try point.reals(names(4)))
+    }
+
+    /// Michalewicz 5-D (m = 10) on [0, π]⁵: flat plateaus and narrow valleys.
+    public static let michalewicz5 = BenchmarkTask(
+        name: "michalewicz5",
+        priors: reals(5, 0, Double.pi),
+        optimum: -4.687658179088148,
+        defaultBudget: budget,
+        summary: "Michalewicz (m=10), 5 real dimensions in [0, pi], steep narrow valleys on flat plateaus",
+        dimensionOrder: order(5)
+    ) { point throws(BenchmarkError) in
+        TestFunctions.michalewicz(try point.reals(names(5)))
+    }
+
+    /// Six-hump camel on [-3, 3] × [-2, 2]: two global minima among six.
+    public static let sixHumpCamel = BenchmarkTask(
+        name: "six_hump_camel",
+        priors: ["x1": real(-3, 3), "x2": real(-2, 2)],
+        optimum: -1.0316284534898774,
+        defaultBudget: budget,
+        summary: "six-hump camel, 2 real dimensions, six local minima, two global",
+        dimensionOrder: ["x1", "x2"]
+    ) { point throws(BenchmarkError) in
+        TestFunctions.sixHumpCamel(try point.real("x1"), try point.real("x2"))
+    }
+
+    /// Goldstein-Price on [-2, 2]²: values over five orders of magnitude.
+    public static let goldsteinPrice = BenchmarkTask(
+        name: "goldstein_price",
+        priors: ["x1": real(-2, 2), "x2": real(-2, 2)],
+        optimum: 3,
+        defaultBudget: budget,
+        summary: "Goldstein-Price, 2 real dimensions in [-2, 2], values from 3 to 1e6 (heavy tails)",
+        dimensionOrder: ["x1", "x2"]
+    ) { point throws(BenchmarkError) in
+        TestFunctions.goldsteinPrice(try point.real("x1"), try point.real("x2"))
+    }
+
+    /// Zakharov 10-D on [-5, 10]¹⁰: unimodal but ill-conditioned, with a quartic term.
+    public static let zakharov10 = BenchmarkTask(
+        name: "zakharov10",
+        priors: reals(10, -5, 10),
+        optimum: 0,
+        defaultBudget: budget,
+        summary: "Zakharov, 10 real dimensions in [-5, 10], unimodal, ill-conditioned, heavy-tailed",
+        dimensionOrder: order(10)
+    ) { point throws(BenchmarkError) in
+        TestFunctions.zakharov(try point.reals(names(10)))
+    }
+
+    /// Dixon-Price 20-D on [-10, 10]²⁰: a valley through 20 dimensions.
+    public static let dixonPrice20 = BenchmarkTask(
+        name: "dixon_price20",
+        priors: reals(20, -10, 10),
+        optimum: 0,
+        defaultBudget: budget,
+        summary: "Dixon-Price, 20 real dimensions in [-10, 10], a curved valley",
+        dimensionOrder: order(20)
+    ) { point throws(BenchmarkError) in
+        TestFunctions.dixonPrice(try point.reals(names(20)))
+    }
+
+    /// Hartmann 6-D observed with half-normal noise of scale 0.05 (a deterministic function of the point).
+    public static let noisyHartmann6 = BenchmarkTask(
+        name: "noisy_hartmann6",
+        priors: reals(6, 0, 1),
+        optimum: -3.322368011415514,
+        defaultBudget: budget,
+        summary: "Hartmann 6-D plus |N(0, 0.05^2)| noise (never below the noiseless value)",
+        dimensionOrder: order(6)
+    ) { point throws(BenchmarkError) in
+        let x = try point.reals(names(6))
+        return TestFunctions.hartmann6(x) + TestFunctions.halfNormalNoise(x, sigma: 0.05)
+    }
+
+    /// Three categories, a real and an integer; the real's optimum depends on one category, the integer's on
+    /// another.
+    public static let categoricalHeavy = BenchmarkTask(
+        name: "categorical_heavy",
+        priors: [
+            "optimizer": "choices(['adam', 'sgd', 'rmsprop', 'adagrad'])",
+            "activation": "choices(['relu', 'tanh', 'gelu', 'sigmoid'])",
+            "norm": "choices(['none', 'batch', 'layer'])",
+            "x": real(-3, 3),
+            "n": "uniform(1, 16, discrete=True)",
+        ],
+        optimum: 0,
+        defaultBudget: budget,
+        summary: "mixed, categorical-heavy: 3 categorical (4, 4, 3), 1 real, 1 integer in [1, 16]; interactions",
+        dimensionOrder: ["optimizer", "activation", "norm", "x", "n"]
+    ) { point throws(BenchmarkError) in
+        let (a, b, c) = (try point.category("optimizer"), try point.category("activation"), try point.category("norm"))
+        guard
+            let value = TestFunctions.categoricalHeavy(
+                a: a,
+                b: b,
+                c: c,
+                x: try point.real("x"),
+                n: (try point.real("n")).rounded()
+            )
+        else {
+            throw BenchmarkError(
+                .badPoint,
+                "task 'categorical_heavy' got unknown categories (\(a), \(b), \(c)); evaluate it on its own space"
+            )
+        }
+        return value
+    }
+
+    /// Four integers, a tilted bowl with a coupling: 21⁴ configurations.
+    public static let integerBowl = BenchmarkTask(
+        name: "integer_bowl",
+        priors: Dictionary(uniqueKeysWithValues: (1...4).map { ("k\($0)", "uniform(0, 20, discrete=True)") }),
+        optimum: 0,
+        defaultBudget: budget,
+        summary:
+            "integer-only: 4 integers in [0, 20], a tilted quadratic bowl with a coupling (194,481 configurations)",
+        dimensionOrder: ["k1", "k2", "k3", "k4"]
+    ) { point throws(BenchmarkError) in
+        TestFunctions.integerBowl(try point.reals(["k1", "k2", "k3", "k4"]).map { $0.rounded() })
+    }
+}
