@@ -94,6 +94,27 @@ final class SlurmEndToEndTests: XCTestCase {
         }
     }
 
+    func testAJobPastItsSlurmTimeLimitBreaksItsTrialSayingSo() async throws {
+        try requireSlurm()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("slow.sh", "#!/bin/sh\nsleep 600\n")
+        // One minute, Slurm's smallest limit; the job is killed when slurmctld next checks (within 30 s or so).
+        let output = try sandbox.run(
+            [
+                "hunt", "-n", "timeout", "--exp-max-trials", "1", "--worker-max-broken", "1", "--executor", "slurm",
+                "--slurm-time", "1", "--working-dir", sandbox.directory + "/work", script, "-x~uniform(0, 1)",
+            ],
+            timeout: 240
+        )
+        XCTAssertEqual(output.status, 1, "the experiment is broken: \(output.stderr)")
+        let trials = try await sandbox.trials(of: "timeout")
+        XCTAssertEqual(trials.map(\.status), [.broken])
+        let failure = trials.first?.failure ?? ""
+        XCTAssertTrue(failure.contains("TIMEOUT"), failure)
+        XCTAssertTrue(failure.contains("ran past its time limit"), failure)
+    }
+
     func testAJobArrayOfTwoWorkersFinishesTheBudget() async throws {
         try requireSlurm()
         let sandbox = try Sandbox()
