@@ -9,7 +9,7 @@ import OrionSQLite
 ///   long a write waits for other processes (60 s by default);
 /// - `memory:`: in this process only (tests, `--debug`);
 /// - `postgresql://user:password@host:port/db` (or `postgres://`): PostgreSQL, for workers on many machines;
-///   options `schema`, `pool_size`, `connect_timeout`, `retry_for` (see `PostgresAddress`). Nothing is sent to the
+///   options `schema`, `pool_size`, `connect_timeout`, `retry_for`, `operation_timeout` (see `PostgresAddress`). Nothing is sent to the
 ///   server until the first operation.
 public enum StorageFactory {
     /// The default database: `$XDG_DATA_HOME/orion/orion.db`, else `~/.local/share/orion/orion.db`.

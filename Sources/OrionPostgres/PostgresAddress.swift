@@ -4,8 +4,9 @@ import OrionCore
 /// Where a PostgreSQL database is and how to use it: what a `postgresql://` URL says.
 ///
 /// `postgresql://user:password@host:port/database?schema=NAME&pool_size=N&connect_timeout=SECONDS&retry_for=SECONDS`
-/// (`postgres://` too). Everything but the host is optional: user `postgres`, port 5432, database `orion`, schema
-/// `public`, a pool of 10 connections, 10 s to connect, 60 s of retries when the server cannot be reached.
+/// `&operation_timeout=SECONDS` (`postgres://` too). Everything but the host is optional: user `postgres`, port
+/// 5432, database `orion`, schema `public`, a pool of 10 connections, 10 s to connect, 60 s of retries when the
+/// server cannot be reached, 120 s for one operation to be answered.
 public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     /// The server's host name or address.
     public var host: String
@@ -26,6 +27,9 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     public var connectTimeout: Duration
     /// How long an operation keeps retrying while the server cannot be reached (restart, network cut).
     public var retryFor: Duration
+    /// How long one attempt of an operation may wait for the server before its connection is closed and the
+    /// attempt retried (a server that vanished without closing the connection: a network cut, a frozen host).
+    public var operationTimeout: Duration
 
     /// Creates an address.
     ///
@@ -39,6 +43,7 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     ///   - poolSize: the most connections this process opens.
     ///   - connectTimeout: how long opening a connection may take.
     ///   - retryFor: how long an operation retries while the server cannot be reached.
+    ///   - operationTimeout: how long one attempt of an operation may wait for the server.
     public init(
         host: String = "127.0.0.1",
         port: Int = 5432,
@@ -48,7 +53,8 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
         schema: String = "public",
         poolSize: Int = 10,
         connectTimeout: Duration = .seconds(10),
-        retryFor: Duration = .seconds(60)
+        retryFor: Duration = .seconds(60),
+        operationTimeout: Duration = .seconds(120)
     ) {
         self.host = host
         self.port = port
@@ -59,6 +65,7 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
         self.poolSize = poolSize
         self.connectTimeout = connectTimeout
         self.retryFor = retryFor
+        self.operationTimeout = operationTimeout
     }
 
     /// Whether `address` is a PostgreSQL URL (`postgresql://` or `postgres://`).
@@ -132,13 +139,21 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
             poolSize = size
         case "connect_timeout": connectTimeout = try seconds()
         case "retry_for": retryFor = try seconds()
+        case "operation_timeout":
+            operationTimeout = try seconds()
+            guard operationTimeout > .zero else {
+                throw StorageError(
+                    .invalidAddress,
+                    "option operation_timeout=\(value) in '\(Self.redacted(url))' must be more than 0 seconds"
+                )
+            }
         case "sslmode" where value == "disable":
             break
         default:
             throw StorageError(
                 .invalidAddress,
                 "unknown option '\(option)' in '\(Self.redacted(url))': the options are schema, pool_size, "
-                    + "connect_timeout and retry_for"
+                    + "connect_timeout, retry_for and operation_timeout"
             )
         }
     }

@@ -9,7 +9,7 @@ extension PostgresStorage {
     /// - Throws: `StorageError` `.duplicate` when the id or `(name, version)` exists already.
     public func createExperiment(_ experiment: Experiment) async throws {
         let document = try Self.document(of: experiment)
-        try await transaction("cannot store experiment '\(experiment.name)'") { connection, attempt in
+        try await transaction("cannot store experiment '\(experiment.name)'") { [self] connection, attempt in
             let existing = try await connection.query(
                 "SELECT id, document FROM experiments WHERE id = \(experiment.id) OR (name = \(experiment.name) AND version = \(experiment.version))",
                 logger: logger
@@ -46,7 +46,7 @@ extension PostgresStorage {
 
     /// The experiment with this name and version, or the latest version when `version` is `nil`.
     public func experiment(named name: String, version: Int?) async throws -> Experiment? {
-        let documents = try await withConnection("cannot read experiment '\(name)'") { connection, _ in
+        let documents = try await withConnection("cannot read experiment '\(name)'") { [self] connection, _ in
             let query: PostgresQuery =
                 if let version {
                     "SELECT document FROM experiments WHERE name = \(name) AND version = \(version)"
@@ -60,7 +60,7 @@ extension PostgresStorage {
 
     /// The experiment with this id.
     public func experiment(id: String) async throws -> Experiment? {
-        let documents = try await withConnection("cannot read experiment \(id)") { connection, _ in
+        let documents = try await withConnection("cannot read experiment \(id)") { [self] connection, _ in
             try await strings(connection.query("SELECT document FROM experiments WHERE id = \(id)", logger: logger))
         }
         return try documents.first.map { try decodeExperiment($0) }
@@ -68,7 +68,7 @@ extension PostgresStorage {
 
     /// Every experiment, sorted by name then version.
     public func experiments() async throws -> [Experiment] {
-        let documents = try await withConnection("cannot list the experiments") { connection, _ in
+        let documents = try await withConnection("cannot list the experiments") { [self] connection, _ in
             try await strings(connection.query("SELECT document FROM experiments", logger: logger))
         }
         return try documents.map { try decodeExperiment($0) }.sorted { ($0.name, $0.version) < ($1.name, $1.version) }
@@ -80,7 +80,7 @@ extension PostgresStorage {
     ///   has its new name and version.
     public func updateExperiment(_ experiment: Experiment) async throws {
         let document = try Self.document(of: experiment)
-        try await transaction("cannot update experiment '\(experiment.name)'") { connection, _ in
+        try await transaction("cannot update experiment '\(experiment.name)'") { [self] connection, _ in
             let clash = try await connection.query(
                 """
                 SELECT 1 FROM experiments
@@ -109,7 +109,7 @@ extension PostgresStorage {
     /// Deletes an experiment with its trials, counters and algorithm state; does nothing when there is no such
     /// experiment.
     public func deleteExperiment(id: String) async throws {
-        try await transaction("cannot delete experiment \(id)") { connection, _ in
+        try await transaction("cannot delete experiment \(id)") { [self] connection, _ in
             // The revision row first: every writer of the experiment's trials takes it before the counters.
             try await connection.query(
                 "SELECT revision FROM trial_revisions WHERE experiment_id = \(id) FOR UPDATE",
@@ -127,7 +127,7 @@ extension PostgresStorage {
     /// - Returns: how many trials were deleted.
     public func deleteTrials(of experimentID: String, status statuses: [TrialStatus]) async throws -> Int {
         guard !statuses.isEmpty else { return 0 }
-        return try await transaction("cannot delete trials of experiment \(experimentID)") { connection, _ in
+        return try await transaction("cannot delete trials of experiment \(experimentID)") { [self] connection, _ in
             // The revision row first: every writer of the experiment's trials takes it before the counters.
             _ = try await connection.query(
                 "SELECT revision FROM trial_revisions WHERE experiment_id = \(experimentID) FOR UPDATE",

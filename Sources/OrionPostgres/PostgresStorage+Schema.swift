@@ -20,7 +20,7 @@ extension PostgresStorage {
     /// - Returns: the applied migration names.
     /// - Throws: `StorageError` `.backend` when the server cannot be read.
     public func appliedMigrations() async throws -> [String] {
-        try await withConnection("cannot read the migrations") { connection, _ in
+        try await withConnection("cannot read the migrations") { [self] connection, _ in
             let applied = try await Self.appliedNames(connection, logger: logger)
             return Self.migrationNames.filter(applied.contains) + applied.subtracting(Self.migrationNames).sorted()
         }
@@ -31,7 +31,7 @@ extension PostgresStorage {
     func applyMigrations() async throws {
         let schema = address.schema
         try await retrying("cannot create or upgrade the tables") { _ in
-            try await client.withConnection { connection in
+            try await leased { [self] connection in
                 try await Self.inTransaction(connection, logger: logger) {
                     try await connection.query(
                         "SELECT pg_advisory_xact_lock(hashtext(\("orion-migrations:" + schema)))",
@@ -122,7 +122,7 @@ extension PostgresStorage {
         }
         let schema = address.schema
         try await retrying("cannot drop schema \(schema)") { _ in
-            try await client.withConnection { connection in
+            try await leased { [self] connection in
                 _ = try await connection.query(
                     PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE"),
                     logger: logger

@@ -14,7 +14,7 @@ extension PostgresStorage {
         guard !trials.isEmpty else { return [] }
         let encoder = Self.makeEncoder()
         let columns = try trials.map { try PostgresQueries.TrialColumns($0, encoder: encoder) }
-        let inserted = try await transaction("cannot register trials") { connection, _ in
+        let inserted = try await transaction("cannot register trials") { [self] connection, _ in
             try await Self.insert(columns, connection, logger: logger, stampingWith: nil)
         }
         return zip(trials, inserted).filter(\.1).map(\.0)
@@ -81,6 +81,7 @@ extension PostgresStorage {
         let time = now.timeIntervalSince1970
         let decoder = Self.makeDecoder()
         return try await withConnection("cannot reserve a trial of experiment \(experimentID)") {
+            [self]
             connection,
             attempt in
             if attempt > 1 {
@@ -162,7 +163,7 @@ extension PostgresStorage {
             FROM target, bumped WHERE trials.seq = target.seq RETURNING 1
             """
         let document = columns.document
-        return try await withConnection("cannot update trial \(trial.id)") { connection, attempt in
+        return try await withConnection("cannot update trial \(trial.id)") { [self] connection, attempt in
             if try await !connection.query(query, logger: logger).collect().isEmpty { return true }
             guard attempt > 1 else { return false }
             let stored = try await strings(
@@ -186,7 +187,7 @@ extension PostgresStorage {
         at now: Date
     ) async throws -> Bool {
         let time = now.timeIntervalSince1970
-        return try await withConnection("cannot refresh the heartbeat of trial \(trialID)") { connection, _ in
+        return try await withConnection("cannot refresh the heartbeat of trial \(trialID)") { [self] connection, _ in
             try await !connection.query(
                 """
                 UPDATE trials SET heartbeat = \(time)
@@ -249,14 +250,14 @@ extension PostgresStorage {
     /// Runs one query that selects ``PostgresQueries/trialColumns`` and reads its rows.
     private func trialRows(_ what: String, _ query: () -> PostgresQuery) async throws -> [PostgresQueries.TrialRow] {
         let query = query()
-        return try await withConnection(what) { connection, _ in
+        return try await withConnection(what) { [self] connection, _ in
             try await connection.query(query, logger: logger).trialRows()
         }
     }
 
     /// The number of trials of each status (statuses without trials are absent), from the counters.
     public func countTrials(of experimentID: String) async throws -> [TrialStatus: Int] {
-        try await withConnection("cannot count the trials of experiment \(experimentID)") { connection, _ in
+        try await withConnection("cannot count the trials of experiment \(experimentID)") { [self] connection, _ in
             try await Self.counters(connection, experimentID: experimentID, logger: logger).mapValues(\.count)
         }
     }
@@ -286,6 +287,7 @@ extension PostgresStorage {
     public func summary(of experimentID: String) async throws -> TrialSummary {
         let decoder = Self.makeDecoder()
         return try await withConnection("cannot summarize the trials of experiment \(experimentID)") {
+            [self]
             connection,
             _ in
             let counters = try await Self.counters(connection, experimentID: experimentID, logger: logger)
@@ -321,6 +323,7 @@ extension PostgresStorage {
     public func releaseLostTrials(of experimentID: String, heartbeatBefore: Date) async throws -> Int {
         let cutoff = heartbeatBefore.timeIntervalSince1970
         return try await withConnection("cannot release the lost trials of experiment \(experimentID)") {
+            [self]
             connection,
             _ in
             let rows = try await connection.query(

@@ -105,11 +105,68 @@ public final class PostgresStorage: Storage {
     /// - Throws: `StorageError`, or what `body` throws for its caller (``ForeignError``'s content).
     func withConnection<T: Sendable>(
         _ what: String,
-        _ body: (PostgresConnection, Int) async throws -> T
+        _ body: @escaping @Sendable (PostgresConnection, Int) async throws -> T
     ) async throws -> T {
         try await migrate()
         return try await retrying(what) { attempt in
-            try await client.withConnection { connection in try await body(connection, attempt) }
+            try await leased { connection in try await body(connection, attempt) }
+        }
+    }
+
+    /// Runs `body` once on a pooled connection, watched by ``watching(_:timeout:_:)``: it fails with
+    /// ``ConnectionLost`` as soon as the connection closes or ``PostgresAddress/operationTimeout`` passes.
+    func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let timeout = address.operationTimeout
+        return try await client.withConnection { connection in
+            try await Self.watching(connection, timeout: timeout) { try await body(connection) }
+        }
+    }
+
+    /// Runs `body`, which uses `connection`, and returns its result; but throws ``ConnectionLost`` as soon as the
+    /// connection is closed or `timeout` has passed (then it closes the connection, so that the server rolls back
+    /// what `body` had begun and lets go of its locks), whichever comes first.
+    ///
+    /// A query that postgres-nio writes to a connection the server has just closed may never complete (its promise
+    /// is dropped with the write): awaited in line, it would hang its worker for ever. `body` therefore runs in a
+    /// task of its own, which is abandoned (it stays suspended, holding nothing but the dead connection) when the
+    /// connection goes away. Both outcomes are retryable: the operations are written so that a retry after an
+    /// attempt that was in fact committed neither duplicates nor loses anything.
+    static func watching<T: Sendable>(
+        _ connection: PostgresConnection,
+        timeout: Duration,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let outcome = Outcome<T>()
+        let work = Task {
+            do {
+                outcome.resume(with: .success(try await body()))
+            } catch {
+                outcome.resume(with: .failure(error))
+            }
+        }
+        let watcher = Task {
+            let deadline = ContinuousClock.now + timeout
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                if Task.isCancelled { return }
+                if connection.isClosed {
+                    outcome.resume(with: .failure(ConnectionLost(reason: "the server closed the connection")))
+                    return
+                }
+                if ContinuousClock.now >= deadline {
+                    outcome.resume(
+                        with: .failure(ConnectionLost(reason: "the server did not answer within \(timeout)"))
+                    )
+                    connection.close().whenComplete { _ in }
+                    return
+                }
+            }
+        }
+        defer { watcher.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in outcome.wait(continuation) }
+        } onCancel: {
+            work.cancel()
         }
     }
 
@@ -117,9 +174,9 @@ public final class PostgresStorage: Storage {
     /// throws).
     func transaction<T: Sendable>(
         _ what: String,
-        _ body: (PostgresConnection, Int) async throws -> T
+        _ body: @escaping @Sendable (PostgresConnection, Int) async throws -> T
     ) async throws -> T {
-        try await withConnection(what) { connection, attempt in
+        try await withConnection(what) { [self] connection, attempt in
             try await Self.inTransaction(connection, logger: logger) { try await body(connection, attempt) }
         }
     }
@@ -135,7 +192,8 @@ public final class PostgresStorage: Storage {
         do {
             result = try await body()
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            // On a closed connection the server has rolled back already, and the query might never answer.
+            if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
             throw error
         }
         try await connection.query("COMMIT", logger: logger)
@@ -168,6 +226,11 @@ public final class PostgresStorage: Storage {
     /// Whether retrying the same operation at once may succeed: the connection was lost or could not be made, the
     /// server is starting or shutting down, or it chose this transaction as a deadlock's or serialization's victim.
     static func isRetryable(_ error: any Error) -> Bool {
+        if error is ConnectionLost { return true }
+        if let error = error as? StorageError {
+            // A storage error made of a retryable one (the lock's existing-trials lookup wraps what it meets).
+            return error.underlying.map(isRetryable) ?? false
+        }
         guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection:
@@ -187,6 +250,13 @@ public final class PostgresStorage: Storage {
     /// `.lockTimeout`, a refused login or a missing database `.invalidAddress`, an unexpected schema `.schema`.
     static func wrap(_ error: any Error, _ what: String) -> any Error {
         if error is StorageError || error is CancellationError { return error }
+        if let lost = error as? ConnectionLost {
+            return StorageError(
+                .backend,
+                "\(what): lost the PostgreSQL server (\(lost.reason)); check that it runs and the address is right",
+                underlying: lost
+            )
+        }
         guard let error = error as? PSQLError else {
             return StorageError(.backend, "\(what): \(error)", underlying: error)
         }
@@ -240,4 +310,39 @@ public final class PostgresStorage: Storage {
 struct ForeignError: Error {
     /// The caller's error.
     var error: any Error
+}
+
+/// The connection an operation was using closed under it, or the server did not answer in time: the operation may or
+/// may not have been committed, and is retried.
+struct ConnectionLost: Error, CustomStringConvertible {
+    /// What happened.
+    var reason: String
+
+    var description: String { reason }
+}
+
+/// The first outcome of a watched operation, handed to the one task that waits for it (see
+/// ``PostgresStorage/watching(_:timeout:_:)``).
+final class Outcome<T: Sendable>: Sendable {
+    private let state = Mutex<(result: Result<T, any Error>?, waiter: CheckedContinuation<T, any Error>?)>((nil, nil))
+
+    /// Records `result` unless an outcome was recorded already, and resumes the waiter if it waits.
+    func resume(with result: Result<T, any Error>) {
+        let waiter = state.withLock { state -> CheckedContinuation<T, any Error>? in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(with: result)
+    }
+
+    /// Resumes `continuation` with the outcome, at once if there is one already, else when it comes.
+    func wait(_ continuation: CheckedContinuation<T, any Error>) {
+        let result = state.withLock { state -> Result<T, any Error>? in
+            if state.result == nil { state.waiter = continuation }
+            return state.result
+        }
+        if let result { continuation.resume(with: result) }
+    }
 }

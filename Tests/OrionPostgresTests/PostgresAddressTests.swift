@@ -12,11 +12,13 @@ final class PostgresAddressTests: XCTestCase {
         XCTAssertEqual(address.database, "orion")
         XCTAssertEqual(address.schema, "public")
         XCTAssertEqual(address.poolSize, 10)
+        XCTAssertEqual(address.operationTimeout, .seconds(120))
     }
 
     func testTheURLGivesEveryField() throws {
         let address = try PostgresAddress(
             url: "postgresql://ana:p%40ss@10.0.0.5:6543/hpo?schema=team_a&pool_size=20&connect_timeout=2.5&retry_for=0"
+                + "&operation_timeout=30"
         )
         XCTAssertEqual(address.host, "10.0.0.5")
         XCTAssertEqual(address.port, 6543)
@@ -27,6 +29,7 @@ final class PostgresAddressTests: XCTestCase {
         XCTAssertEqual(address.poolSize, 20)
         XCTAssertEqual(address.connectTimeout, .milliseconds(2500))
         XCTAssertEqual(address.retryFor, .zero)
+        XCTAssertEqual(address.operationTimeout, .seconds(30))
         XCTAssertFalse(address.description.contains("p@ss"), "the password is never shown")
     }
 
@@ -36,6 +39,7 @@ final class PostgresAddressTests: XCTestCase {
             ("postgresql://h/orion?schema=a;drop", "letters, digits"),
             ("postgresql://h/orion?pool_size=0", "at least 1"),
             ("postgresql://h/orion?retry_for=soon", "number of seconds"),
+            ("postgresql://h/orion?operation_timeout=0", "more than 0 seconds"),
             ("postgresql://h/orion?colour=blue", "unknown option 'colour'"),
             ("mysql://h/orion", "not a PostgreSQL URL"),
         ]

@@ -4,8 +4,8 @@ import OrionPostgres
 import OrionTesting
 import XCTest
 
-/// Real `orion hunt` processes sharing one PostgreSQL database: many workers, a server restart in the middle, and a
-/// lock holder killed with SIGKILL.
+/// Real `orion hunt` processes sharing one PostgreSQL database: many workers, a server restart in the middle, hunts
+/// killed with SIGKILL every second, and a lock holder killed with SIGKILL.
 final class PostgresMultiProcessTests: PostgresTestCase {
     /// A scratch directory for the processes' working files and output.
     private var directory = ""
@@ -94,44 +94,72 @@ final class PostgresMultiProcessTests: PostgresTestCase {
         print("64 workers, 2000 trials on PostgreSQL: \(Date().timeIntervalSince(started)) s")
     }
 
-    func testAHuntSurvivesAServerRestartAndLosesNothing() async throws {
-        guard let control = ProcessInfo.processInfo.environment["ORION_TEST_POSTGRES_CONTROL"] else {
-            // Known problem: after `pg_ctl stop -m fast`, one hunt in two may wait forever on a storage call (a
-            // query on a connection cut by the server that postgres-nio never fails). Until operations get their own
-            // deadline, this test runs only when asked: ORION_TEST_POSTGRES_CONTROL=scripts/services/postgres.sh.
-            throw XCTSkip(
-                "ORION_TEST_POSTGRES_CONTROL is not set: set it to scripts/services/postgres.sh (for a server started "
-                    + "by that script) to stop and restart the server in the middle of a hunt"
-            )
+    /// How many trials the hunts' progress lines (on stderr) say were completed so far.
+    private func completedSoFar(_ hunts: Int) -> Int {
+        (0..<hunts).reduce(0) { total, index in
+            let output = (try? String(contentsOfFile: directory + "/hunt\(index).err", encoding: .utf8)) ?? ""
+            return total + output.components(separatedBy: " completed: ").count - 1
         }
-        let url = try schemas.freshURL("retry_for=60")
+    }
+
+    func testAHuntSurvivesAServerRestartAndLosesNothing() async throws {
+        // A server of this test's own: stopping the shared one would break the tests running beside this one.
+        let server = try PrivatePostgresServer()
+        let url = server.url + "?retry_for=60"
         let started = Date()
         let hunts = try startHunts(2, workers: 4, trials: 400, name: "restarted", url: url)
         defer { for hunt in hunts where hunt.isRunning { kill(hunt.processIdentifier, SIGKILL) } }
-        // Restart the server once a quarter of the trials are done (as the hunts' output says): every connection is
-        // cut in the middle of its work.
+        // Restart the server once a quarter of the trials are done (as the hunts' progress says): every connection
+        // is cut in the middle of its work.
         let deadline = Date().addingTimeInterval(120)
-        var completed = 0
-        while Date() < deadline, completed < 100, hunts.contains(where: \.isRunning) {
+        while Date() < deadline, completedSoFar(2) < 100, hunts.allSatisfy(\.isRunning) {
             try await Task.sleep(for: .milliseconds(50))
-            completed = (0..<hunts.count).reduce(0) { total, index in
-                let output = (try? String(contentsOfFile: directory + "/hunt\(index).out", encoding: .utf8)) ?? ""
-                return total + output.components(separatedBy: " completed: ").count - 1
-            }
         }
-        XCTAssertGreaterThanOrEqual(completed, 100, "the hunt got going before the restart")
-        trace("restart: \(completed) completed, stopping the server")
-        let stop = try ProcessRunner.run([control, "stop"], timeout: 60)
-        XCTAssertEqual(stop.status, 0, stop.stderr)
-        try await Task.sleep(for: .seconds(1))
-        let start = try ProcessRunner.run([control, "start"], timeout: 60)
-        XCTAssertEqual(start.status, 0, start.stderr)
+        let before = completedSoFar(2)
+        XCTAssertGreaterThanOrEqual(before, 100, "the hunt got going before the restart")
+        XCTAssertTrue(hunts.allSatisfy(\.isRunning), "both hunts still run when the server stops")
+        trace("restart: \(before) completed, stopping the server")
+        try server.stop()
+        try await Task.sleep(for: .seconds(2))
+        try server.start()
         trace("restart: the server is back")
         finish(hunts, timeout: 180)
         trace("restart: the hunts ended")
         try await checkExactly(400, completedIn: "restarted", url: url)
-        trace("restart: checked")
-        print("400 trials with a PostgreSQL restart: \(Date().timeIntervalSince(started)) s")
+        print("400 trials with a PostgreSQL restart at \(before): \(Date().timeIntervalSince(started)) s")
+    }
+
+    func testHuntsKilledWithSIGKILLEverySecondLoseNothing() async throws {
+        let url = try schemas.freshURL()
+        let started = Date()
+        var hunts = try startHunts(8, workers: 4, trials: 1000, name: "storm", url: url)
+        defer { for hunt in hunts where hunt.isRunning { kill(hunt.processIdentifier, SIGKILL) } }
+        // Every second, one of the running hunts (chosen by a seeded generator) dies without warning, in the
+        // middle of whatever storage call it was making.
+        var generator = SeededGenerator(seed: 12)
+        var killed = 0
+        while killed < 6 {
+            try await Task.sleep(for: .seconds(1))
+            let running = hunts.indices.filter { hunts[$0].isRunning }
+            guard let victim = running.randomElement(using: &generator) else { break }
+            kill(hunts[victim].processIdentifier, SIGKILL)
+            killed += 1
+        }
+        let progress = completedSoFar(hunts.count)
+        for (index, process) in hunts.enumerated() {
+            let output = ProcessRunner.wait(process, outputPrefix: directory + "/hunt\(index)", timeout: 120)
+            if output.status != 128 + SIGKILL {
+                XCTAssertEqual(output.status, 0, "hunt \(index): \(output.stderr.suffix(2000))")
+            }
+        }
+        XCTAssertEqual(killed, 6, "six hunts were killed during the run")
+        XCTAssertLessThan(progress, 1000, "the hunts were killed before the budget was done")
+        // One more hunt finishes what the killed ones held: their trials are released at once (same host, dead pid).
+        let last = try startHunts(1, workers: 4, trials: 1000, name: "storm", url: url)
+        finish(last, timeout: 120)
+        try await checkExactly(1000, completedIn: "storm", url: url)
+        print("8 hunts on PostgreSQL, \(killed) killed, 1000 trials: \(Date().timeIntervalSince(started)) s")
+        hunts.removeAll()
     }
 
     func testTheAlgorithmLockOfAKilledHolderIsReleased() async throws {

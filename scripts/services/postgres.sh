@@ -58,9 +58,17 @@ start() {
             || { log "initdb failed: see $data.initdb.log"; exit 1; }
     fi
     if ! running; then
-        as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 30 \
-            -o "-k /tmp -c listen_addresses=127.0.0.1 -p $port -c max_connections=300 -c fsync=off" start >&2 \
-            || { log "the server did not start: see $data/server.log"; exit 1; }
+        (
+            # The server outlives this script: it must not inherit the caller's other descriptors. Foundation's
+            # Process, for one, learns that its child exited when a socket it passed down is closed, so a server
+            # holding it made a test that ran this script wait forever.
+            for fd in /proc/$BASHPID/fd/*; do
+                fd="${fd##*/}"
+                case "$fd" in 0 | 1 | 2 | 255) ;; *) eval "exec $fd>&-" 2>/dev/null || true ;; esac
+            done
+            as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 30 \
+                -o "-k /tmp -c listen_addresses=127.0.0.1 -p $port -c max_connections=300 -c fsync=off" start >&2
+        ) || { log "the server did not start: see $data/server.log"; exit 1; }
     fi
     if ! as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc \
         "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then

@@ -138,7 +138,7 @@ struct HuntSession {
                 let executor = SlurmExecutor(
                     command: command,
                     options: slurm,
-                    environment: environment,
+                    environment: try runner.trialEnvironment(pythonClient: usesPythonClient),
                     interruptCode: configuration.worker.interruptSignalCode,
                     trialTimeout: configuration.worker.trialTimeout
                 )

@@ -146,20 +146,7 @@ public final class HuntRunner: Sendable {
         retention: TrialDirectoryRetention = .keepAll,
         onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
     ) async throws -> HuntOutcome {
-        var trialEnvironment = environment
-        if pythonClient {
-            let root = userDirectory
-            do {
-                let directory = try PythonClient.install(under: root)
-                trialEnvironment = PythonClient.environment(environment, adding: directory)
-            } catch {
-                throw HuntError(
-                    .pythonClient,
-                    "cannot write the Python client under \(root) (\(error.localizedDescription)); set TMPDIR to a"
-                        + " writable directory, or run with --no-python-client"
-                )
-            }
-        }
+        let trialEnvironment = try trialEnvironment(pythonClient: pythonClient)
         let executor = ProcessExecutor(
             command: command,
             environment: trialEnvironment,
@@ -200,6 +187,28 @@ public final class HuntRunner: Sendable {
             return directory.hasPrefix("/") ? directory : currentDirectory + "/" + directory
         }
         return userDirectory + "/" + experiment.displayName
+    }
+
+    /// The environment trials run with, for the process executor and the Slurm executor alike.
+    ///
+    /// It is the hunt's, with swift-orion's light `orion.client` (``PythonClient``) installed under
+    /// ``userDirectory`` and put on `PYTHONPATH` when `pythonClient` is on (Slurm jobs get the environment `sbatch`
+    /// runs with).
+    ///
+    /// - Throws: `HuntError` `.pythonClient` when the client cannot be written.
+    public func trialEnvironment(pythonClient: Bool) throws -> [String: String] {
+        guard pythonClient else { return environment }
+        let root = userDirectory
+        do {
+            let directory = try PythonClient.install(under: root)
+            return PythonClient.environment(environment, adding: directory)
+        } catch {
+            throw HuntError(
+                .pythonClient,
+                "cannot write the Python client under \(root) (\(error.localizedDescription)); set TMPDIR to a"
+                    + " writable directory, or run with --no-python-client"
+            )
+        }
     }
 
     /// `$TMPDIR/orion-$USER`: the parent of the default working directories and of the Python client.

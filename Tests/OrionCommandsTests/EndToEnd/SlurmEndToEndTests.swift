@@ -57,6 +57,64 @@ final class SlurmEndToEndTests: XCTestCase {
         XCTAssertEqual(jobs.count, 4, "one job per trial")
     }
 
+    func testATrialRunAsAJobCanUseThePythonClient() async throws {
+        try requireSlurm()
+        let probe = try ProcessRunner.run(["/usr/bin/env", "python3", "-c", "import orion"], timeout: 30)
+        if probe.status == 0 || !probe.stderr.contains("No module named") {
+            throw XCTSkip("python3 is missing, or has Oríon installed: this test checks the light client alone")
+        }
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "client.py",
+            """
+            #!/usr/bin/env python3
+            import argparse
+            parser = argparse.ArgumentParser()
+            parser.add_argument('-x', type=float)
+            x = parser.parse_args().x
+            from orion.client import report_objective
+            report_objective((x - 0.5) ** 2, name='loss')
+
+            """
+        )
+        let output = try sandbox.run([
+            "hunt", "-n", "client-jobs", "--exp-max-trials", "2", "--executor", "slurm", "--working-dir",
+            sandbox.directory + "/work", script, "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let trials = try await sandbox.trials(of: "client-jobs")
+        XCTAssertEqual(trials.map(\.status), [.completed, .completed], "\(trials.map(\.failure))")
+        for trial in trials {
+            let x = try XCTUnwrap(trial.values["/x"]?.doubleValue)
+            XCTAssertEqual(try XCTUnwrap(trial.objective), (x - 0.5) * (x - 0.5), accuracy: 1e-12)
+            XCTAssertEqual(trial.results.first?.name, "loss")
+            let directory = try XCTUnwrap(trial.workingDir)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/slurm-job.sh"), "it ran as a job")
+        }
+    }
+
+    func testAJobPastItsSlurmTimeLimitBreaksItsTrialSayingSo() async throws {
+        try requireSlurm()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("slow.sh", "#!/bin/sh\nsleep 600\n")
+        // One minute, Slurm's smallest limit; the job is killed when slurmctld next checks (within 30 s or so).
+        let output = try sandbox.run(
+            [
+                "hunt", "-n", "timeout", "--exp-max-trials", "1", "--worker-max-broken", "1", "--executor", "slurm",
+                "--slurm-time", "1", "--working-dir", sandbox.directory + "/work", script, "-x~uniform(0, 1)",
+            ],
+            timeout: 240
+        )
+        XCTAssertEqual(output.status, 1, "the experiment is broken: \(output.stderr)")
+        let trials = try await sandbox.trials(of: "timeout")
+        XCTAssertEqual(trials.map(\.status), [.broken])
+        let failure = trials.first?.failure ?? ""
+        XCTAssertTrue(failure.contains("TIMEOUT"), failure)
+        XCTAssertTrue(failure.contains("ran past its time limit"), failure)
+    }
+
     func testAJobArrayOfTwoWorkersFinishesTheBudget() async throws {
         try requireSlurm()
         let sandbox = try Sandbox()
