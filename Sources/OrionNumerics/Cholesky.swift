@@ -61,20 +61,18 @@ public struct Cholesky: Sendable {
         var l = [Double](repeating: 0, count: n * n)
         let ok = l.withUnsafeMutableBufferPointer { l -> Bool in
             matrix.withUnsafeBufferPointer { a -> Bool in
-                for j in 0..<n {
-                    let rowJ = j * n
-                    var diagonal = a[rowJ + j] + jitter
-                    for k in 0..<j { diagonal -= l[rowJ + k] * l[rowJ + k] }
-                    guard diagonal > 0, diagonal.isFinite else { return false }
-                    let pivot = diagonal.squareRoot()
-                    l[rowJ + j] = pivot
-                    let inverse = 1 / pivot
-                    for i in (j + 1)..<max(n, j + 1) {
-                        let rowI = i * n
-                        var sum = a[rowI + j]
-                        for k in 0..<j { sum -= l[rowI + k] * l[rowJ + k] }
-                        l[rowI + j] = sum * inverse
+                let view = UnsafeBufferPointer(l)
+                // Row by row (Cholesky–Banachiewicz): each entry is a dot product of two contiguous row prefixes.
+                for i in 0..<n {
+                    let rowI = i * n
+                    for j in 0..<i {
+                        let rowJ = j * n
+                        let sum = a[rowI + j] - dot(view, rowI, view, rowJ, count: j)
+                        l[rowI + j] = sum / l[rowJ + j]
                     }
+                    let diagonal = a[rowI + i] + jitter - dot(view, rowI, view, rowI, count: i)
+                    guard diagonal > 0, diagonal.isFinite else { return false }
+                    l[rowI + i] = diagonal.squareRoot()
                 }
                 return true
             }

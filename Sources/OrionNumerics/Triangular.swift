@@ -18,10 +18,8 @@ public enum Triangular {
         lower.withUnsafeBufferPointer { l in
             x.withUnsafeMutableBufferPointer { x in
                 for i in 0..<n {
-                    var sum = x[i]
                     let row = i * n
-                    for k in 0..<i { sum -= l[row + k] * x[k] }
-                    x[i] = sum / l[row + i]
+                    x[i] = (x[i] - dot(l, row, UnsafeBufferPointer(x), 0, count: i)) / l[row + i]
                 }
             }
         }

@@ -80,22 +80,29 @@ extension GPBO {
         let subset = Self.fitSubset(targets: targets)
         let fitInputs = subset.flatMap { completed[$0].vector }
         let fitTargets = subset.map { targets[$0] }
-        let prior = GPPrior(width: w)
+        let warped =
+            options.inputWarping
+            ? transform.coordinates.indices.filter { transform.coordinates[$0].category == nil } : []
+        let prior = GPPrior(width: w, warped: warped)
         // Warm start from the previous fit; every few fits (and at first) also from the prior's centre and from
         // random draws of the prior, so that a better mode found as the data grow is not missed.
         var starts: [[Double]] = []
-        let warm = lastFit.flatMap { $0.count == w + 2 ? $0 : nil }
+        let warm = lastFit.flatMap { $0.count == prior.center.count ? $0 : nil }
         if let warm { starts.append(warm) }
-        if warm == nil || completed.count % Self.restartPeriod == 0 {
+        // Beyond ``fitLimit`` trials the fitted subset changes little from one trial to the next: the warm start
+        // alone, and the random restarts only at the first fit, bound the cost.
+        let large = completed.count > Self.fitLimit
+        if warm == nil || (!large && completed.count % Self.restartPeriod == 0) {
             starts.append(prior.center)
-            for _ in 0..<options.nRestartsOptimizer { starts.append(randomStart(prior, width: w)) }
+            for _ in 0..<(large ? 0 : options.nRestartsOptimizer) { starts.append(randomStart(prior, width: w)) }
         }
         let hyper = GaussianProcess.fitHyperparameters(
             inputs: fitInputs,
             width: w,
             targets: fitTargets,
+            warped: warped,
             starts: starts,
-            maxIterations: 50
+            maxIterations: large && warm != nil ? 25 : 50
         )
         lastFit = hyper.logVector
         guard let base = try? GaussianProcess(inputs: inputs, width: w, targets: targets, hyperparameters: hyper)
@@ -104,8 +111,9 @@ extension GPBO {
             process: base,
             best: targets.min() ?? 0,
             bestInputs: Self.bestInputs(completed, targets),
-            function: options.acqFunc,
-            kappa: options.kappa
+            functions: options.acquisitions,
+            kappa: options.acqFunc == "mace"
+                ? AcquisitionModel.scheduledKappa(observations: completed.count, dimensions: w) : options.kappa
         )
         let pending = records.filter { $0.kind == .pending }
         if !pending.isEmpty {
@@ -125,13 +133,14 @@ extension GPBO {
 
     /// A draw from the prior of the log-hyperparameters, clipped to their bounds.
     private mutating func randomStart(_ prior: GPPrior, width w: Int) -> [Double] {
-        (0..<(w + 2)).map { index in
+        (0..<prior.center.count).map { index in
             let value = generator.nextGaussian()
             let theta: Double
             switch index {
             case ..<w: theta = prior.lengthscaleMean + value * prior.lengthscaleVariance.squareRoot()
             case w: theta = prior.signalMean + value * prior.signalVariance.squareRoot()
-            default: theta = prior.noiseMean + value * prior.noiseVariance.squareRoot()
+            case w + 1: theta = prior.noiseMean + value * prior.noiseVariance.squareRoot()
+            default: theta = value * prior.warpingVariance.squareRoot()
             }
             return min(max(theta, prior.lower[index]), prior.upper[index])
         }
@@ -155,7 +164,13 @@ extension GPBO {
         return order.prefix(5).map { completed[$0].vector }
     }
 
-    /// The point maximizing the acquisition, snapped to the space, that is not seen yet.
+    /// The next point, snapped to the space and not seen yet: the maximizer of the acquisition, or for `mace` a
+    /// point drawn at random from the Pareto front of log-EI, log-PI and the confidence bound.
+    ///
+    /// Candidates are quasi-random points and perturbations of the best trials; the best few of each acquisition
+    /// are refined by L-BFGS-B; all are snapped (integers and categories to their cells), and from the best snapped
+    /// point of each acquisition a discrete local search moves to another category or the next integer cell while
+    /// that acquisition improves.
     private mutating func maximizeAcquisition(
         _ model: AcquisitionModel,
         _ transform: SpaceTransform,
@@ -163,20 +178,22 @@ extension GPBO {
     ) -> [Double]? {
         let w = transform.width
         let n = model.process.count
+        let functions = model.functions
         // Bound the cost of scoring: c · n² ≤ 4·10⁷ multiply-adds.
         let rawCount = max(64, min(options.nCandidates, 40_000_000 / max(1, n * n)))
         let halton = ScrambledHalton(dimensions: w, using: &generator)
-        var candidates = halton.points(rawCount, from: Int(generator.next() % 1_000_000))
+        var pool = halton.points(rawCount, from: Int(generator.next() % 1_000_000))
         for centre in model.bestInputs {
             for index in 0..<20 {
                 let sd = index < 10 ? 0.02 : 0.1
-                candidates.append(centre.map { min(max($0 + sd * generator.nextGaussian(), 0), 1) })
+                pool.append(centre.map { min(max($0 + sd * generator.nextGaussian(), 0), 1) })
             }
         }
-        let scores = model.scores(candidates)
-        let order = candidates.indices.sorted { scores[$0] > scores[$1] }
+        var scores = model.scores(pool)
         // Each refinement step costs O(n²): fewer and shorter refinements when there are many trials.
-        let refinements = max(2, min(5, 2_000_000 / max(1, n * n)))
+        let perFunction =
+            functions.count == 1
+            ? max(2, min(5, 2_000_000 / max(1, n * n))) : max(1, min(2, 1_000_000 / max(1, n * n)))
         let minimizer = BoundedLBFGS(
             maxIterations: n > 400 ? 20 : 40,
             gradientTolerance: 1e-7,
@@ -184,40 +201,73 @@ extension GPBO {
         )
         let lower = [Double](repeating: 0, count: w)
         let upper = [Double](repeating: 1, count: w)
-        var refined: [(point: [Double], score: Double)] = []
-        for index in order.prefix(refinements) {
-            let outcome = minimizer.minimize(from: candidates[index], lower: lower, upper: upper) { x in
-                let (value, gradient) = model.scoreWithGradient(x)
-                return (-value, gradient.map { -$0 })
+        var refined: [[Double]] = []
+        for (row, function) in functions.enumerated() {
+            let order = pool.indices.sorted { scores[row][$0] > scores[row][$1] }
+            for index in order.prefix(perFunction) {
+                let outcome = minimizer.minimize(from: pool[index], lower: lower, upper: upper) { x in
+                    let (value, gradient) = model.scoreWithGradient(function, x)
+                    return (-value, gradient.map { -$0 })
+                }
+                if outcome.value.isFinite { refined.append(outcome.x) }
             }
-            refined.append((outcome.x, -outcome.value))
         }
-        let ranked = (refined + order.map { (candidates[$0], scores[$0]) }).sorted { $0.score > $1.score }
-        // Snapping moves integers and categories: rescore the first few snapped points, then search their discrete
-        // neighbours (every other category of a one-hot group, the next integer cell) while the acquisition improves.
+        if !refined.isEmpty {
+            let refinedScores = model.scores(refined)
+            pool += refined
+            for row in functions.indices { scores[row] += refinedScores[row] }
+        }
+        // Snap, drop what is seen or repeated; rescore the points that snapping moved.
+        var unique = Set<[Double]>()
         var snapped: [[Double]] = []
-        for entry in ranked {
-            let point = transform.snap(entry.point)
-            if seen.contains(point) || snapped.contains(point) { continue }
-            snapped.append(point)
-            if snapped.count == 8 { break }
+        var snappedScores: [[Double]] = functions.map { _ in [] }
+        var moved: [Int] = []
+        for (index, point) in pool.enumerated() {
+            let cell = transform.snap(point)
+            if seen.contains(cell) || !unique.insert(cell).inserted { continue }
+            if cell != point { moved.append(snapped.count) }
+            snapped.append(cell)
+            for row in functions.indices { snappedScores[row].append(scores[row][index]) }
         }
         guard !snapped.isEmpty else { return nil }
-        let snappedScores = model.scores(snapped)
-        guard var best = snapped.indices.max(by: { snappedScores[$0] < snappedScores[$1] }) else { return nil }
-        var bestPoint = snapped[best]
-        var bestScore = snappedScores[best]
-        for _ in 0..<8 {
-            let neighbours = Self.discreteNeighbours(of: bestPoint, transform).filter { !seen.contains($0) }
-            guard !neighbours.isEmpty else { break }
-            let scores = model.scores(neighbours)
-            guard let index = neighbours.indices.max(by: { scores[$0] < scores[$1] }), scores[index] > bestScore
-            else { break }
-            best = index
-            bestPoint = neighbours[index]
-            bestScore = scores[index]
+        if !moved.isEmpty {
+            let fresh = model.scores(moved.map { snapped[$0] })
+            for row in functions.indices {
+                for (position, index) in moved.enumerated() { snappedScores[row][index] = fresh[row][position] }
+            }
         }
-        return bestPoint
+        // Discrete local search from the best snapped point of each acquisition.
+        if transform.coordinates.contains(where: { $0.kind != .real }) {
+            var found: [[Double]] = []
+            for row in functions.indices {
+                let values = snappedScores[row]
+                guard let start = snapped.indices.max(by: { values[$0] < values[$1] }) else { continue }
+                var bestPoint = snapped[start]
+                var bestScore = values[start]
+                for _ in 0..<8 {
+                    let neighbours = Self.discreteNeighbours(of: bestPoint, transform).filter { !seen.contains($0) }
+                    guard !neighbours.isEmpty else { break }
+                    let next = model.scores(neighbours)[row]
+                    guard let index = neighbours.indices.max(by: { next[$0] < next[$1] }), next[index] > bestScore
+                    else { break }
+                    bestPoint = neighbours[index]
+                    bestScore = next[index]
+                }
+                if unique.insert(bestPoint).inserted { found.append(bestPoint) }
+            }
+            if !found.isEmpty {
+                let fresh = model.scores(found)
+                snapped += found
+                for row in functions.indices { snappedScores[row] += fresh[row] }
+            }
+        }
+        scores = snappedScores
+        if functions.count == 1 {
+            return snapped.indices.max(by: { scores[0][$0] < scores[0][$1] }).map { snapped[$0] }
+        }
+        let front = AcquisitionModel.paretoFront(scores)
+        guard !front.isEmpty else { return nil }
+        return snapped[front[Int(generator.next() % UInt64(front.count))]]
     }
 
     /// The snapped points one discrete move away from `point`: another category in one one-hot group, or the

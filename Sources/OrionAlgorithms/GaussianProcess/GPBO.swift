@@ -9,9 +9,10 @@ import OrionNumerics
 /// optimized relaxed and snapped to their cells. The first `n_initial_points` suggestions come from a scrambled
 /// Halton design. Then each suggestion fits the GP (outputs standardized and Yeo-Johnson transformed; ARD
 /// lengthscales, signal and noise by maximum a-posteriori marginal likelihood, L-BFGS-B from the prior's centre,
-/// the previous fit and random restarts) and maximizes the acquisition (log-EI, [Ament et al.,
-/// 2023](https://arxiv.org/abs/2310.20708), or UCB) from many quasi-random points and perturbations of the best
-/// trials, the best few refined by L-BFGS-B. Pending trials (reserved by other workers, or suggested earlier in the
+/// the previous fit and random restarts; optionally a Kumaraswamy input warping fitted with them) and maximizes the
+/// acquisition (log-EI, [Ament et al., 2023](https://arxiv.org/abs/2310.20708), UCB, or HEBO's portfolio `mace`: a
+/// random point of the Pareto front of log-EI, log-PI and scheduled UCB) from many quasi-random points and
+/// perturbations of the best trials, the best few refined by L-BFGS-B. Pending trials (reserved by other workers, or suggested earlier in the
 /// same batch) enter the GP at their posterior mean (the kriging believer, [Ginsbourger et al.,
 /// 2010](https://doi.org/10.1007/978-3-642-10701-6_6)), so parallel workers spread out. See docs/algorithms/gp.md.
 ///
@@ -34,9 +35,21 @@ public struct GPBO: Algorithm {
         /// `n_candidates`: the quasi-random points the acquisition is evaluated at before refinement (default
         /// 2000; fewer when there are many trials, to bound the cost).
         public var nCandidates = 2000
+        /// `input_warping`: warp each real and integer coordinate by a Kumaraswamy CDF fitted with the other
+        /// hyperparameters (default true).
+        public var inputWarping = false
 
         /// The acquisition functions.
-        public static let acquisitionFunctions = ["log_ei", "ucb"]
+        public static let acquisitionFunctions = ["mace", "log_ei", "ucb"]
+
+        /// The acquisitions `acq_func` scores candidates by.
+        var acquisitions: [Acquisition] {
+            switch acqFunc {
+            case "ucb": return [.confidenceBound]
+            case "log_ei": return [.logExpectedImprovement]
+            default: return Acquisition.allCases
+            }
+        }
 
         /// Oríon's option names.
         public enum CodingKeys: String, CodingKey {
@@ -45,6 +58,7 @@ public struct GPBO: Algorithm {
             case acqFunc = "acq_func"
             case nRestartsOptimizer = "n_restarts_optimizer"
             case nCandidates = "n_candidates"
+            case inputWarping = "input_warping"
         }
 
         /// The defaults.
@@ -62,6 +76,7 @@ public struct GPBO: Algorithm {
             nRestartsOptimizer =
                 try container.decodeIfPresent(Int.self, forKey: .nRestartsOptimizer) ?? nRestartsOptimizer
             nCandidates = try container.decodeIfPresent(Int.self, forKey: .nCandidates) ?? nCandidates
+            inputWarping = try container.decodeIfPresent(Bool.self, forKey: .inputWarping) ?? inputWarping
             guard nInitialPoints >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_initial_points' must be at least 1")
             }
@@ -94,6 +109,7 @@ public struct GPBO: Algorithm {
             try container.encode(kappa, forKey: .kappa)
             try container.encode(nRestartsOptimizer, forKey: .nRestartsOptimizer)
             try container.encode(nCandidates, forKey: .nCandidates)
+            try container.encode(inputWarping, forKey: .inputWarping)
         }
     }
 

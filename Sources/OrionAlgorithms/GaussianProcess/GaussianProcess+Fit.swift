@@ -6,7 +6,9 @@ import OrionNumerics
 /// Priors on the log-parameters, for inputs in the unit cube and standardized outputs: lengthscales log-normal
 /// `N(√2 + ½ log w, 3)`, which scales with the dimension ([Hvarfner et al., 2024, "Vanilla Bayesian optimization
 /// performs great in high dimensions"](https://arxiv.org/abs/2402.02229)); signal variance `log s² ~ N(0, 1)`;
-/// noise variance `log σ² ~ N(-4, 1)` (BoTorch's defaults since 0.12), with σ² ≥ 10⁻⁶.
+/// noise variance `log σ² ~ N(-4, 1)` (BoTorch's defaults since 0.12), with σ² ≥ 10⁻⁶; the warping's
+/// concentrations `log a, log b ~ N(0, 0.75)` in [log 0.1, log 10] (BoTorch's prior for its Kumaraswamy warping),
+/// centred on the identity.
 struct GPPrior: Sendable {
     /// The mean of each log-lengthscale.
     let lengthscaleMean: Double
@@ -18,26 +20,38 @@ struct GPPrior: Sendable {
     /// The mean and variance of the log noise variance.
     let noiseMean = -4.0
     let noiseVariance = 1.0
+    /// The variance of each log-concentration of the warping (mean 0).
+    let warpingVariance = 0.75
+    /// The number of input coordinates.
+    let width: Int
+    /// The warped coordinates.
+    let warped: [Int]
     /// The bounds of the log-parameters.
     let lower: [Double]
     let upper: [Double]
 
-    /// The prior for `width` input coordinates.
-    init(width: Int) {
+    /// The prior for `width` input coordinates, of which `warped` are warped.
+    init(width: Int, warped: [Int] = []) {
+        self.width = width
+        self.warped = warped
         lengthscaleMean = 2.0.squareRoot() + 0.5 * log(Double(max(width, 1)))
-        lower = Array(repeating: log(5e-3), count: width) + [log(1e-2), log(1e-6)]
-        upper = Array(repeating: log(1e2), count: width) + [log(1e2), log(2)]
+        lower =
+            Array(repeating: log(5e-3), count: width) + [log(1e-2), log(1e-6)]
+            + Array(repeating: log(0.1), count: 2 * warped.count)
+        upper =
+            Array(repeating: log(1e2), count: width) + [log(1e2), log(2)]
+            + Array(repeating: log(10), count: 2 * warped.count)
     }
 
     /// The prior's mode, clipped to the bounds: where the fit starts.
     var center: [Double] {
-        let w = lower.count - 2
-        return Array(repeating: lengthscaleMean, count: w) + [signalMean, noiseMean]
+        Array(repeating: lengthscaleMean, count: width) + [signalMean, noiseMean]
+            + Array(repeating: 0, count: 2 * warped.count)
     }
 
     /// `-log p(θ)` up to a constant, and its gradient.
     func negativeLog(_ theta: [Double]) -> (Double, [Double]) {
-        let w = theta.count - 2
+        let w = width
         var value = 0.0
         var gradient = [Double](repeating: 0, count: theta.count)
         for c in 0..<w {
@@ -51,6 +65,10 @@ struct GPPrior: Sendable {
         let dn = theta[w + 1] - noiseMean
         value += 0.5 * dn * dn / noiseVariance
         gradient[w + 1] = dn / noiseVariance
+        for index in (w + 2)..<theta.count {
+            value += 0.5 * theta[index] * theta[index] / warpingVariance
+            gradient[index] = theta[index] / warpingVariance
+        }
         return (value, gradient)
     }
 }
@@ -68,7 +86,10 @@ extension GaussianProcess {
         prior: GPPrior
     ) -> (Double, [Double]) {
         let n = targets.count
-        let hyper = GPHyperparameters(logVector: theta)
+        let hyper = GPHyperparameters(logVector: theta, width: w, warped: prior.warped)
+        let warping = hyper.warping
+        let rawInputs = inputs
+        let inputs = warping(rawInputs, width: w)
         let inverseSquared = hyper.lengthscales.map { 1 / ($0 * $0) }
         var matrix = kernelMatrix(inputs, count: n, width: w, inverseSquared, hyper)
         for i in 0..<n { matrix[i * n + i] += hyper.noiseVariance }
@@ -86,6 +107,9 @@ extension GaussianProcess {
         var signalTrace = 0.0
         var noiseTrace = 0.0
         var lengthscaleSums = [Double](repeating: 0, count: w)
+        // ∂NLL/∂x'ᵢ꜀ at the warped inputs, for the warping's gradient.
+        let warps = !warping.coordinates.isEmpty
+        var inputGradient = [Double](repeating: 0, count: warps ? n * w : 0)
         inputs.withUnsafeBufferPointer { x in
             weights.withUnsafeBufferPointer { weight in
                 lengthscaleSums.withUnsafeMutableBufferPointer { sums in
@@ -107,6 +131,14 @@ extension GaussianProcess {
                                 let d = x[i * w + c] - x[j * w + c]
                                 sums[c] += g * d * d * inverseSquared[c]
                             }
+                            if warps {
+                                let h = 0.5 * g
+                                for c in warping.coordinates {
+                                    let d = (x[i * w + c] - x[j * w + c]) * inverseSquared[c]
+                                    inputGradient[i * w + c] -= h * d
+                                    inputGradient[j * w + c] += h * d
+                                }
+                            }
                         }
                     }
                 }
@@ -115,6 +147,22 @@ extension GaussianProcess {
         for c in 0..<w { gradient[c] = 0.5 * lengthscaleSums[c] }
         gradient[w] = 0.5 * signalTrace
         gradient[w + 1] = 0.5 * hyper.noiseVariance * noiseTrace
+        let k = warping.coordinates.count
+        for (index, c) in warping.coordinates.enumerated() {
+            var dA = 0.0
+            var dB = 0.0
+            for i in 0..<n {
+                let (fa, fb) = InputWarping.logParameterDerivatives(
+                    rawInputs[i * w + c],
+                    a: warping.a[index],
+                    b: warping.b[index]
+                )
+                dA += inputGradient[i * w + c] * fa
+                dB += inputGradient[i * w + c] * fb
+            }
+            gradient[w + 2 + index] = dA
+            gradient[w + 2 + k + index] = dB
+        }
         let (priorValue, priorGradient) = prior.negativeLog(theta)
         return (value + priorValue, zip(gradient, priorGradient).map(+))
     }
@@ -125,10 +173,11 @@ extension GaussianProcess {
         inputs: [Double],
         width: Int,
         targets: [Double],
+        warped: [Int] = [],
         starts: [[Double]],
         maxIterations: Int
     ) -> GPHyperparameters {
-        let prior = GPPrior(width: width)
+        let prior = GPPrior(width: width, warped: warped)
         let minimizer = BoundedLBFGS(maxIterations: maxIterations, gradientTolerance: 1e-5, valueTolerance: 1e-9)
         var best: (value: Double, theta: [Double]) = (.infinity, prior.center)
         for start in starts.isEmpty ? [prior.center] : starts {
@@ -137,6 +186,6 @@ extension GaussianProcess {
             }
             if outcome.value < best.value { best = (outcome.value, outcome.x) }
         }
-        return GPHyperparameters(logVector: best.theta)
+        return GPHyperparameters(logVector: best.theta, width: width, warped: warped)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import OrionNumerics
 
-/// The hyperparameters of a ``GaussianProcess``: ARD Matérn-5/2 lengthscales, signal and noise variances.
+/// The hyperparameters of a ``GaussianProcess``: ARD Matérn-5/2 lengthscales, signal and noise variances, and the
+/// input warping of some coordinates.
 struct GPHyperparameters: Codable, Sendable, Hashable {
     /// One lengthscale per input coordinate.
     var lengthscales: [Double]
@@ -9,22 +10,95 @@ struct GPHyperparameters: Codable, Sendable, Hashable {
     var signalVariance: Double
     /// The observation noise variance.
     var noiseVariance: Double
+    /// The input warping (identity when it warps no coordinate).
+    var warping = InputWarping(coordinates: [], a: [], b: [])
 
-    /// The log-parameters `[log ℓ₁ … log ℓ_w, log s², log σ²]` that the marginal likelihood is optimized over.
-    var logVector: [Double] { lengthscales.map(log) + [log(signalVariance), log(noiseVariance)] }
+    /// The log-parameters `[log ℓ₁ … log ℓ_w, log s², log σ², log a₁ … log a_k, log b₁ … log b_k]` that the
+    /// marginal likelihood is optimized over (`a`, `b`: the warping's concentrations, k warped coordinates).
+    var logVector: [Double] {
+        lengthscales.map(log) + [log(signalVariance), log(noiseVariance)] + warping.a.map(log) + warping.b.map(log)
+    }
 
-    /// The hyperparameters of a log-parameter vector.
-    init(logVector theta: [Double]) {
-        let w = theta.count - 2
+    /// The hyperparameters of a log-parameter vector for `width` coordinates, warping `warped`.
+    init(logVector theta: [Double], width w: Int, warped: [Int]) {
+        let k = warped.count
+        precondition(
+            theta.count == w + 2 + 2 * k,
+            "a log vector of \(theta.count) for \(w) coordinates, \(k) warped"
+        )
         lengthscales = theta.prefix(w).map(exp)
         signalVariance = exp(theta[w])
         noiseVariance = exp(theta[w + 1])
+        warping = InputWarping(
+            coordinates: warped,
+            a: theta[(w + 2)..<(w + 2 + k)].map(exp),
+            b: theta[(w + 2 + k)...].map(exp)
+        )
     }
 
     init(lengthscales: [Double], signalVariance: Double, noiseVariance: Double) {
         self.lengthscales = lengthscales
         self.signalVariance = signalVariance
         self.noiseVariance = noiseVariance
+    }
+}
+
+/// Input warping by the Kumaraswamy CDF `F(x) = 1 - (1 - xᵃ)ᵇ` per coordinate.
+///
+/// An increasing bijection of [0, 1] that stretches some regions of a coordinate and compresses others, so that a
+/// stationary kernel fits a function whose variation is uneven (steep near one end, flat elsewhere); `a = b = 1` is
+/// the identity ([Snoek et al., 2014, "Input warping for Bayesian optimization of non-stationary
+/// functions"](https://arxiv.org/abs/1402.0929); HEBO, [Cowen-Rivers et al., 2022](https://arxiv.org/abs/2012.03826)).
+struct InputWarping: Codable, Sendable, Hashable {
+    /// The warped coordinates, increasing.
+    var coordinates: [Int]
+    /// The concentrations `a` and `b`, one of each per warped coordinate.
+    var a: [Double]
+    var b: [Double]
+
+    /// Inputs are kept `ε` inside [0, 1], where the CDF and its derivatives are finite.
+    static let epsilon = 1e-6
+
+    /// `F(x)` for concentrations `a`, `b`.
+    @inline(__always)
+    static func cdf(_ x: Double, a: Double, b: Double) -> Double {
+        let clamped = min(max(x, epsilon), 1 - epsilon)
+        return 1 - pow(1 - pow(clamped, a), b)
+    }
+
+    /// `dF/dx`.
+    @inline(__always)
+    static func density(_ x: Double, a: Double, b: Double) -> Double {
+        let clamped = min(max(x, epsilon), 1 - epsilon)
+        let power = pow(clamped, a)
+        return a * b * power / clamped * pow(1 - power, b - 1)
+    }
+
+    /// `(∂F/∂log a, ∂F/∂log b)`.
+    @inline(__always)
+    static func logParameterDerivatives(_ x: Double, a: Double, b: Double) -> (Double, Double) {
+        let clamped = min(max(x, epsilon), 1 - epsilon)
+        let power = pow(clamped, a)
+        let rest = pow(1 - power, b)
+        let dA = a * b * rest / (1 - power) * power * log(clamped)
+        let dB = -b * rest * log(1 - power)
+        return (dA, dB)
+    }
+
+    /// The inverse `F⁻¹(y) = (1 - (1 - y)^{1/b})^{1/a}`.
+    static func inverse(_ y: Double, a: Double, b: Double) -> Double {
+        pow(1 - pow(1 - min(max(y, 0), 1), 1 / b), 1 / a)
+    }
+
+    /// `points` (`count × width`, row-major) with the warped coordinates mapped through their CDF.
+    func callAsFunction(_ points: [Double], width w: Int) -> [Double] {
+        guard !coordinates.isEmpty else { return points }
+        var result = points
+        let count = w > 0 ? points.count / w : 0
+        for (index, c) in coordinates.enumerated() {
+            for p in 0..<count { result[p * w + c] = Self.cdf(points[p * w + c], a: a[index], b: b[index]) }
+        }
+        return result
     }
 }
 
@@ -36,6 +110,8 @@ struct GPHyperparameters: Codable, Sendable, Hashable {
 struct GaussianProcess: Sendable {
     /// The training inputs, `count × width`, row-major.
     let inputs: [Double]
+    /// The training inputs after the input warping: what the kernel sees.
+    let warpedInputs: [Double]
     /// The training targets.
     let targets: [Double]
     /// The number of training points.
@@ -64,7 +140,14 @@ struct GaussianProcess: Sendable {
         self.width = width
         self.hyperparameters = hyperparameters
         inverseSquaredLengthscales = hyperparameters.lengthscales.map { 1 / ($0 * $0) }
-        var matrix = Self.kernelMatrix(inputs, count: n, width: width, inverseSquaredLengthscales, hyperparameters)
+        warpedInputs = hyperparameters.warping(inputs, width: width)
+        var matrix = Self.kernelMatrix(
+            warpedInputs,
+            count: n,
+            width: width,
+            inverseSquaredLengthscales,
+            hyperparameters
+        )
         for i in 0..<n { matrix[i * n + i] += hyperparameters.noiseVariance }
         cholesky = try Cholesky(matrix, size: n)
         alpha = cholesky.solve(targets)
@@ -108,7 +191,9 @@ struct GaussianProcess: Sendable {
     }
 
     /// The cross-covariances between `points` (`m × width`) and the training inputs, `count × m`, row-major.
-    func crossCovariance(_ points: [Double], count m: Int) -> [Double] {
+    func crossCovariance(_ rawPoints: [Double], count m: Int) -> [Double] {
+        let points = hyperparameters.warping(rawPoints, width: width)
+        let inputs = warpedInputs
         let n = count
         let w = width
         var result = [Double](repeating: 0, count: n * m)
@@ -157,9 +242,12 @@ struct GaussianProcess: Sendable {
     /// The posterior mean and latent variance at one point, with their gradients in the point.
     ///
     /// - Complexity: O(n² + n w).
-    func predictWithGradient(_ point: [Double]) -> (
+    func predictWithGradient(_ rawPoint: [Double]) -> (
         mean: Double, variance: Double, dMean: [Double], dVariance: [Double]
     ) {
+        let warping = hyperparameters.warping
+        let point = warping(rawPoint, width: width)
+        let inputs = warpedInputs
         let n = count
         let w = width
         let variance0 = hyperparameters.signalVariance
@@ -192,6 +280,11 @@ struct GaussianProcess: Sendable {
                 dMean[j] += a * d
                 dVariance[j] += b * d
             }
+        }
+        for (index, c) in warping.coordinates.enumerated() {
+            let slope = InputWarping.density(rawPoint[c], a: warping.a[index], b: warping.b[index])
+            dMean[c] *= slope
+            dVariance[c] *= slope
         }
         let floor = 1e-12 * variance0
         if variance < floor {
