@@ -9,8 +9,8 @@ import OrionCore
 public struct ChromiumRenderer: Sendable {
     /// The browser executable.
     public var executable: String
-    /// The longest a rendering may take, in seconds (default 60).
-    public var timeout: Double = 60
+    /// The longest a rendering may take, in seconds (default 180: a loaded machine is slow to start Chromium).
+    public var timeout: Double = 180
 
     /// Names tried on `PATH`, in order, when `ORION_CHROMIUM` is not set.
     public static let candidates = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"]
@@ -110,8 +110,18 @@ public struct ChromiumRenderer: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        // The system browser loads the system's libraries: not those a Swift toolchain or test runner points at.
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "LD_LIBRARY_PATH")
+        environment.removeValue(forKey: "LD_PRELOAD")
+        process.environment = environment
         let output = Pipe()
-        let errors = FileHandle(forWritingAtPath: "/dev/null")
+        let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "orion-chromium-\(UUID().uuidString).log"
+        )
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorLog) }
+        let errors = FileHandle(forWritingAtPath: errorLog.path)
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
@@ -121,18 +131,42 @@ public struct ChromiumRenderer: Sendable {
             throw InsightError(.missingAsset, "cannot start \(executable): \(error.localizedDescription)")
         }
         let running = process
-        let timer = DispatchWorkItem { if running.isRunning { running.terminate() } }
+        let expired = ExpiryFlag()
+        let timer = DispatchWorkItem {
+            guard running.isRunning else { return }
+            expired.set()
+            running.terminate()
+        }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         timer.cancel()
-        if process.terminationReason == .uncaughtSignal {
+        if expired.isSet {
             throw InsightError(.missingAsset, "\(executable) did not render the figure within \(Int(timeout)) s")
         }
+        if process.terminationReason == .uncaughtSignal {
+            throw InsightError(
+                .missingAsset,
+                "\(executable) was killed by signal \(process.terminationStatus) while rendering the figure"
+                    + Self.lastError(in: errorLog)
+            )
+        }
         guard process.terminationStatus == 0 else {
-            throw InsightError(.missingAsset, "\(executable) failed with exit code \(process.terminationStatus)")
+            throw InsightError(
+                .missingAsset,
+                "\(executable) failed with exit code \(process.terminationStatus)" + Self.lastError(in: errorLog)
+            )
         }
         return data
+    }
+
+    /// `: <the browser's last stderr line that is not about D-Bus>`, or nothing.
+    private static func lastError(in log: URL) -> String {
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let line = text.split(separator: "\n").last {
+            !$0.contains("dbus") && !$0.trimmingCharacters(in: .whitespaces).isEmpty
+        }
+        return line.map { ": \($0.prefix(300))" } ?? ""
     }
 
     /// The image the page left in its `<pre id="out">` element: a data URL (base64, or percent-encoded SVG).
@@ -160,4 +194,14 @@ public struct ChromiumRenderer: Sendable {
         }
         return Data(svg.utf8)
     }
+}
+
+/// Whether the time limit stopped the browser (set from the timer's thread, read after the process ended).
+private final class ExpiryFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() { lock.withLock { value = true } }
+
+    var isSet: Bool { lock.withLock { value } }
 }

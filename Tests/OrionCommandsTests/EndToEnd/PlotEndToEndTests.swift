@@ -87,18 +87,21 @@ final class PlotEndToEndTests: XCTestCase {
         guard plotlyJS() != nil else {
             throw XCTSkip("plotly.js is not in this build: run scripts/services/plotly.sh, then swift build")
         }
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-        guard paths.contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/chromium") }) else {
-            throw XCTSkip("chromium is not installed (Debian: apt-get install chromium)")
+        guard let chromium = ProcessInfo.processInfo.environment["ORION_TEST_CHROMIUM"], !chromium.isEmpty else {
+            throw XCTSkip(
+                "ORION_TEST_CHROMIUM (the browser's path) is not set; scripts/test sets it when chromium is installed"
+            )
         }
         let sandbox = try hunted()
         defer { sandbox.remove() }
-        let svg = try sandbox.run(["plot", "regret", "-n", "demo", "-o", "regret.svg"])
+        setenv("ORION_CHROMIUM", chromium, 1)
+        defer { unsetenv("ORION_CHROMIUM") }
+        let svg = try sandbox.run(["plot", "regret", "-n", "demo", "-o", "regret.svg"], timeout: 400)
         XCTAssertEqual(svg.status, 0, svg.stderr)
         let text = try String(contentsOfFile: sandbox.directory + "/regret.svg", encoding: .utf8)
         XCTAssertTrue(text.hasPrefix("<svg"), String(text.prefix(100)))
         XCTAssertTrue(text.contains("best-to-date"))
-        let png = try sandbox.run(["plot", "lpi", "-n", "demo", "-t", "png", "--scale", "2"])
+        let png = try sandbox.run(["plot", "lpi", "-n", "demo", "-t", "png", "--scale", "2"], timeout: 400)
         XCTAssertEqual(png.status, 0, png.stderr)
         let image = try Data(contentsOf: URL(fileURLWithPath: sandbox.directory + "/demo-v1_lpi.png"))
         XCTAssertEqual(Array(image.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
