@@ -16,7 +16,7 @@ public struct OrionCommand: AsyncParsableCommand {
         version: "orion \(OrionVersion.current)",
         subcommands: [
             Hunt.self, InitOnly.self, Insert.self, List.self, Status.self, Info.self, Db.self, Benchmark.self,
-            Clean.self, Serve.self,
+            Clean.self, Serve.self, Plot.self,
         ]
             + NotImplemented.commands
     )

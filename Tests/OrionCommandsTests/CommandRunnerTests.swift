@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OrionCore
+import OrionInsight
 import OrionWorker
 import XCTest
 
@@ -52,6 +53,9 @@ final class CommandRunnerTests: XCTestCase {
         let experiment = Experiment(name: "x", space: space, algorithm: AlgorithmConfig(name: "random"))
         made(2, 400) { _ = try TrialInsertion.trial(for: experiment, arguments: ["-y=1"]) }
         samples.append((TrialInsertionError(.duplicate, "a trial with these values exists already in x-v1"), 2, 409))
+        made(2, 400) { _ = try PlotKind(named: "pie") }
+        made(2, 400) { _ = try RungAnalysis(trials: [], space: space) }
+        samples.append((InsightError(.missingAsset, "this orion was built without plotly.js"), 1, 500))
         return samples
     }
 
@@ -63,7 +67,7 @@ final class CommandRunnerTests: XCTestCase {
             [
                 "UsageError", "ConfigurationError", "SpaceError", "CommandError", "ExperimentNameError",
                 "AlgorithmError", "ExperimentError", "StorageError", "Problem", "UnsavedResultsError", "HuntError",
-                "TrialInsertionError",
+                "TrialInsertionError", "InsightError",
             ]
         )
         for (error, exitCode, httpStatus) in samples {

@@ -37,4 +37,6 @@ PY
 head -c 200 "$work/plotly.min.js" | grep -q "plotly.js v$js_version" \
     || { echo "plotly.sh: the wheel's plotly.min.js is not plotly.js v$js_version" >&2; exit 1; }
 mv "$work/plotly.min.js" "$target"
+# The build's dependency file of plotly.c did not list the missing file: a newer plotly.c makes it recompile.
+touch "$root/Sources/COrionAssets/plotly.c"
 echo "$target"

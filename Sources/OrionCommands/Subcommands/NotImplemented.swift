@@ -5,8 +5,7 @@ import OrionCore
 /// a parse error that would suggest the verb does not exist.
 enum NotImplemented {
     /// The placeholder commands, for the root's subcommand list.
-    static let commands: [any ParsableCommand.Type] = [Plot.self, Frontend.self]
-
+    static let commands: [any ParsableCommand.Type] = [Frontend.self]
     /// The error every placeholder throws.
     struct NotImplementedError: OrionError {
         /// The verb.
@@ -20,18 +19,6 @@ enum NotImplemented {
 
         /// A failed run.
         var kind: ErrorKind { .failure }
-    }
-
-    /// `orion plot` (not implemented yet).
-    struct Plot: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Plot an experiment (not implemented yet).")
-
-        @Argument(parsing: .captureForPassthrough, help: .hidden)
-        var arguments: [String] = []
-
-        func run() async throws {
-            try await CommandRunner.run(verbose: false) { throw NotImplementedError(verb: "plot") }
-        }
     }
 
     /// `orion frontend` (not implemented yet).

@@ -122,9 +122,9 @@ extension Figure {
                 layout[grid.axisKey("yaxis", row: row, column: column)] = .object(y)
             }
         }
-        layout["coloraxis"] = [
-            "colorscale": .string(options.colorscale), "colorbar": ["title": PlotlyJSON.title("Objective")],
-        ]
+        var coloraxis = PlotlyJSON.colorscale(options.colorscale)
+        coloraxis["colorbar"] = ["title": PlotlyJSON.title("Objective")]
+        layout["coloraxis"] = .object(coloraxis)
         layout["showlegend"] = false
         layout["paper_bgcolor"] = "rgba(0,0,0,0)"
         layout["plot_bgcolor"] = "rgba(0,0,0,0)"

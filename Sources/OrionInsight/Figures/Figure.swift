@@ -200,18 +200,13 @@ public enum Figure {
             if let text = axis.tickText { members["ticktext"] = .array(text.map { .string($0) }) }
             return .object(members)
         }
-        let trace: JSONValue = [
-            "type": "parcoords",
-            "line": [
-                "color": PlotlyJSON.numbers(objective.values),
-                "colorscale": .string(options.parallelColorscale),
-                "showscale": true,
-                "cmin": PlotlyJSON.number(objective.range?.first),
-                "cmax": PlotlyJSON.number(objective.range?.last),
-                "colorbar": ["title": PlotlyJSON.title(data.objectiveName)],
-            ],
-            "dimensions": .array(dimensions),
-        ]
+        var line = PlotlyJSON.colorscale(options.parallelColorscale)
+        line["color"] = PlotlyJSON.numbers(objective.values)
+        line["showscale"] = true
+        line["cmin"] = PlotlyJSON.number(objective.range?.first)
+        line["cmax"] = PlotlyJSON.number(objective.range?.last)
+        line["colorbar"] = ["title": PlotlyJSON.title(data.objectiveName)]
+        let trace: JSONValue = ["type": "parcoords", "line": .object(line), "dimensions": .array(dimensions)]
         return PlotlyJSON.figure([trace], layout)
     }
 }

@@ -73,6 +73,14 @@ enum PlotlyJSON {
             + (verbose ? "parameters: %{customdata[2]}" : "") + "<extra></extra>"
     }
 
+    /// A color scale by name, `[colorscale, reversescale]` members: plotly.js's built-in `Blues`, `Greens`,
+    /// `Greys`, `YlGnBu` and `YlOrRd` run dark to light, the other way round from plotly.py's (which Oríon's
+    /// figures use), so they are reversed to look the same: light for low values.
+    static func colorscale(_ name: String) -> [String: JSONValue] {
+        let darkFirst: Set<String> = ["Blues", "Greens", "Greys", "YlGnBu", "YlOrRd"]
+        return ["colorscale": .string(name), "reversescale": .bool(darkFirst.contains(name))]
+    }
+
     /// The y-axis title of an objective: `Objective 'loss'`.
     static func objectiveTitle(_ name: String?) -> String {
         name.map { "Objective '\($0)'" } ?? "Objective unknown"

@@ -187,9 +187,9 @@ final class DbEndToEndTests: XCTestCase {
     func testVerbsNotImplementedYetSaySo() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let plot = try sandbox.run(["plot", "-n", "x", "regret"])
-        XCTAssertEqual(plot.status, 1)
-        XCTAssertTrue(plot.stderr.hasPrefix("Error: orion plot is not implemented yet"), plot.stderr)
+        let frontend = try sandbox.run(["frontend"])
+        XCTAssertEqual(frontend.status, 1)
+        XCTAssertTrue(frontend.stderr.hasPrefix("Error: orion frontend is not implemented yet"), frontend.stderr)
     }
 }
 

@@ -1,0 +1,75 @@
+import Foundation
+import OrionCore
+
+/// What `orion plot` writes: the output file's path and format (Oríon's naming), and its bytes.
+public enum FigureExport {
+    /// The format `orion plot` writes when neither `-t` nor the output's extension says: `html`.
+    ///
+    /// Oríon's default is `png`, which needs an image renderer (kaleido there, Chromium here) that a fresh machine
+    /// lacks; an HTML page needs nothing and opens offline (docs/plotting.md).
+    public static let defaultFormat = FigureFormat.html
+
+    /// The output path and format, as Oríon names them: `{name}-v{version}_{kind}.{type}` in the current
+    /// directory without `output`; an `output` with an extension takes its format from it (overriding `type`),
+    /// one without gets `.{type}` appended.
+    ///
+    /// - Parameters:
+    ///   - kind: the plot.
+    ///   - experiment: the experiment (name and version).
+    ///   - type: the `-t` value, if given.
+    ///   - output: the `-o` value, if given (empty means not given).
+    /// - Returns: the path and the format.
+    /// - Throws: ``InsightError`` `.invalidOption` for an unknown type or extension.
+    public static func destination(kind: PlotKind, experiment: Experiment, type: String?, output: String?)
+        throws(InsightError) -> (path: String, format: FigureFormat)
+    {
+        let requested = try type.map { (name) throws(InsightError) in try FigureFormat(named: name) } ?? defaultFormat
+        guard let output, !output.isEmpty else {
+            return ("\(experiment.name)-v\(experiment.version)_\(kind.rawValue).\(requested.rawValue)", requested)
+        }
+        let fileName = (output as NSString).lastPathComponent
+        let extensionName = (fileName as NSString).pathExtension
+        guard !extensionName.isEmpty, !fileName.hasPrefix(".") || fileName.dropFirst().contains(".") else {
+            return ("\(output).\(requested.rawValue)", requested)
+        }
+        guard let format = FigureFormat(rawValue: extensionName.lowercased()) else {
+            throw InsightError(
+                .invalidOption,
+                "output '\(output)' has the unknown extension '.\(extensionName)'; use one of "
+                    + FigureFormat.allCases.map { ".\($0.rawValue)" }.joined(separator: ", ")
+                    + ", or give the type with -t"
+            )
+        }
+        return (output, format)
+    }
+
+    /// The file's bytes for `figure` in `format`.
+    ///
+    /// - Parameters:
+    ///   - figure: the figure JSON.
+    ///   - format: the output format.
+    ///   - title: the page title (HTML).
+    ///   - scale: the image scale (raster formats).
+    ///   - renderer: finds the browser, called only for image formats.
+    /// - Returns: the bytes.
+    /// - Throws: ``InsightError`` `.missingAsset` without plotly.js (html, images) or a browser (images).
+    public static func data(
+        of figure: JSONValue,
+        format: FigureFormat,
+        title: String,
+        scale: Double = 1,
+        renderer: () throws -> ChromiumRenderer = { try ChromiumRenderer.find() }
+    ) throws -> Data {
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return try encoder.encode(figure)
+        case .html:
+            return try FigureDocument.html(figure: figure, title: title, plotly: try PlotlyAsset.requireJavaScript())
+        case .png, .jpg, .jpeg, .webp, .svg, .pdf:
+            let browser = try renderer()
+            return try browser.render(figure, format: format, scale: scale, plotly: try PlotlyAsset.requireJavaScript())
+        }
+    }
+}
