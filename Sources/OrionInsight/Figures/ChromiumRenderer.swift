@@ -105,6 +105,9 @@ public struct ChromiumRenderer: Sendable {
         return data
     }
 
+    /// The length of a TMPDIR past which the browser gets `/tmp` instead (its sockets' paths must stay < 108 bytes).
+    static let longTemporaryDirectory = 40
+
     /// Runs the browser; returns its stdout.
     private func run(_ arguments: [String]) throws -> Data {
         let process = Process()
@@ -114,6 +117,14 @@ public struct ChromiumRenderer: Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "LD_LIBRARY_PATH")
         environment.removeValue(forKey: "LD_PRELOAD")
+        // Chromium's zygote puts a Unix socket in the temporary directory: under a long TMPDIR (a test runner's,
+        // a sandbox's) the path passes the 108-byte limit of socket addresses and the browser aborts (SIGABRT,
+        // "zygote ... write: Broken pipe"). The short system directory avoids that.
+        if let path = environment["TMPDIR"], path.utf8.count > Self.longTemporaryDirectory,
+            FileManager.default.isWritableFile(atPath: "/tmp")
+        {
+            environment["TMPDIR"] = "/tmp"
+        }
         process.environment = environment
         let output = Pipe()
         let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent(
