@@ -42,6 +42,40 @@ public enum AlgorithmConformance {
         try checkProgressOnBranin(factory: factory, config: config, space: branin, threshold: braninThreshold)
     }
 
+    /// Runs every check for an algorithm that needs a fidelity dimension (multi-fidelity and population-based
+    /// ones): Branin with a `fidelity(1, 9, base=3)` dimension, ``TestSpaces/mixed()`` (which has one) and
+    /// ``TestSpaces/finiteWithFidelity()``.
+    ///
+    /// - Parameters:
+    ///   - factory: knows the algorithm.
+    ///   - config: the algorithm's configuration.
+    ///   - endsWhenExhausted: whether the algorithm ends once a finite space is used up; `false` for one that ends
+    ///     after a fixed schedule instead (its own tests check that it ends).
+    /// - Throws: ``ConformanceFailure`` or the algorithm's errors.
+    public static func checkAllOnFidelitySpaces(
+        factory: any AlgorithmFactory,
+        config: AlgorithmConfig,
+        endsWhenExhausted: Bool = true
+    ) throws {
+        let branin = try Space(priors: [
+            "/x": "uniform(-5, 10)", "/y": "uniform(0, 15)", "/z": "fidelity(1, 9, base=3)",
+        ])
+        let mixed = try TestSpaces.mixed()
+        let finite = try TestSpaces.finiteWithFidelity()
+        try checkOptionsRoundTrip(factory: factory, config: config)
+        try checkStateRoundTrip(factory: factory, config: config, space: branin)
+        try checkStateRoundTrip(factory: factory, config: config, space: mixed)
+        try checkSameSeedSameSuggestions(factory: factory, config: config, space: mixed)
+        try checkNoDuplicates(factory: factory, config: config, space: mixed)
+        try checkNoDuplicates(factory: factory, config: config, space: finite)
+        try checkSuggestionsInsideSpace(factory: factory, config: config, space: mixed)
+        if endsWhenExhausted {
+            try checkDoneOnExhaustedSpace(factory: factory, config: config, space: finite)
+        }
+        try checkRespectsMaxTrials(factory: factory, config: config, space: branin)
+        try checkProgressOnBranin(factory: factory, config: config, space: branin)
+    }
+
     /// Resolving the configuration lists every option with its default, and resolving it again changes nothing:
     /// the options decode from what is stored and encode back to the same keys and values.
     ///

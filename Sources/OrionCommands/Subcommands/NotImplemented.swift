@@ -6,16 +6,17 @@ import OrionCore
 enum NotImplemented {
     /// The placeholder commands, for the root's subcommand list.
     static let commands: [any ParsableCommand.Type] = [Frontend.self]
+
     /// The error every placeholder throws.
     struct NotImplementedError: OrionError {
         /// The verb.
         var verb: String
 
-        /// `orion <verb> is not implemented yet in swift-orion ...`.
-        var message: String {
-            "orion \(verb) is not implemented yet in swift-orion; the data it would show is in `orion status`,"
-                + " `orion info` and `orion db dump`"
-        }
+        /// What to use instead.
+        var instead: String
+
+        /// `orion <verb> is not implemented yet in swift-orion: <instead>`.
+        var message: String { "orion \(verb) is not implemented yet in swift-orion: \(instead)" }
 
         /// A failed run.
         var kind: ErrorKind { .failure }
@@ -29,7 +30,12 @@ enum NotImplemented {
         var arguments: [String] = []
 
         func run() async throws {
-            try await CommandRunner.run(verbose: false) { throw NotImplementedError(verb: "frontend") }
+            try await CommandRunner.run(verbose: false) {
+                throw NotImplementedError(
+                    verb: "frontend",
+                    instead: "`orion serve` serves the dashboard itself (http://127.0.0.1:8000/dashboard by default)"
+                )
+            }
         }
     }
 }

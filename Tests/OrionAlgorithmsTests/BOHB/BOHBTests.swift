@@ -30,23 +30,10 @@ final class BOHBTests: XCTestCase {
     private func value(_ trial: Trial, _ name: String) -> Double { trial.params[name]?.doubleValue ?? .nan }
 
     func testConformanceOnSpacesWithAFidelity() throws {
-        let factory = AlgorithmRegistry.standard
-        let config = AlgorithmConfig(name: "bohb")
-        let branin = try Space(priors: [
-            "/x": "uniform(-5, 10)", "/y": "uniform(0, 15)", "/z": "fidelity(1, 9, base=3)",
-        ])
-        let mixed = try TestSpaces.mixed()
-        let finite = try TestSpaces.finiteWithFidelity()
-        try AlgorithmConformance.checkOptionsRoundTrip(factory: factory, config: config)
-        try AlgorithmConformance.checkStateRoundTrip(factory: factory, config: config, space: branin)
-        try AlgorithmConformance.checkStateRoundTrip(factory: factory, config: config, space: mixed)
-        try AlgorithmConformance.checkSameSeedSameSuggestions(factory: factory, config: config, space: mixed)
-        try AlgorithmConformance.checkNoDuplicates(factory: factory, config: config, space: mixed)
-        try AlgorithmConformance.checkNoDuplicates(factory: factory, config: config, space: finite)
-        try AlgorithmConformance.checkSuggestionsInsideSpace(factory: factory, config: config, space: mixed)
-        try AlgorithmConformance.checkDoneOnExhaustedSpace(factory: factory, config: config, space: finite)
-        try AlgorithmConformance.checkRespectsMaxTrials(factory: factory, config: config, space: branin)
-        try AlgorithmConformance.checkProgressOnBranin(factory: factory, config: config, space: branin)
+        try AlgorithmConformance.checkAllOnFidelitySpaces(
+            factory: AlgorithmRegistry.standard,
+            config: AlgorithmConfig(name: "bohb")
+        )
     }
 
     func testOptionsAreOrionsWithTheirDefaults() throws {

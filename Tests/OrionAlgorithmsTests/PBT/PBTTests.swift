@@ -25,23 +25,10 @@ final class PBTTests: XCTestCase {
 
     /// Conformance on spaces with a fidelity (PBT refuses the others), for `pbt` and `pb2`.
     static func checkConformance(_ name: String, options: [String: JSONValue] = [:]) throws {
-        let factory = AlgorithmRegistry.standard
-        let config = AlgorithmConfig(name: name, options: options)
-        let branin = try Space(priors: [
-            "/x": "uniform(-5, 10)", "/y": "uniform(0, 15)", "/z": "fidelity(1, 9, base=3)",
-        ])
-        let mixed = try TestSpaces.mixed()
-        let finite = try TestSpaces.finiteWithFidelity()
-        try AlgorithmConformance.checkOptionsRoundTrip(factory: factory, config: config)
-        try AlgorithmConformance.checkStateRoundTrip(factory: factory, config: config, space: branin)
-        try AlgorithmConformance.checkStateRoundTrip(factory: factory, config: config, space: mixed)
-        try AlgorithmConformance.checkSameSeedSameSuggestions(factory: factory, config: config, space: mixed)
-        try AlgorithmConformance.checkNoDuplicates(factory: factory, config: config, space: mixed)
-        try AlgorithmConformance.checkNoDuplicates(factory: factory, config: config, space: finite)
-        try AlgorithmConformance.checkSuggestionsInsideSpace(factory: factory, config: config, space: mixed)
-        try AlgorithmConformance.checkDoneOnExhaustedSpace(factory: factory, config: config, space: finite)
-        try AlgorithmConformance.checkRespectsMaxTrials(factory: factory, config: config, space: branin)
-        try AlgorithmConformance.checkProgressOnBranin(factory: factory, config: config, space: branin)
+        try AlgorithmConformance.checkAllOnFidelitySpaces(
+            factory: AlgorithmRegistry.standard,
+            config: AlgorithmConfig(name: name, options: options)
+        )
     }
 
     private let line = ["/x": "uniform(0, 1)", "/epochs": "fidelity(1, 3, base=1)"]

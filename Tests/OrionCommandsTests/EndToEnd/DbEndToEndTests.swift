@@ -190,6 +190,7 @@ final class DbEndToEndTests: XCTestCase {
         let frontend = try sandbox.run(["frontend"])
         XCTAssertEqual(frontend.status, 1)
         XCTAssertTrue(frontend.stderr.hasPrefix("Error: orion frontend is not implemented yet"), frontend.stderr)
+        XCTAssertTrue(frontend.stderr.contains("`orion serve` serves the dashboard"), frontend.stderr)
     }
 }
 
