@@ -68,7 +68,7 @@ struct Plot: AsyncParsableCommand {
             } catch {
                 throw UsageError("cannot write \(path): \(error.localizedDescription)")
             }
-            print("Wrote \(path)")
+            StandardStream.emit("Wrote \(path)\n")
         }
     }
 }
