@@ -63,7 +63,10 @@ final class PopulationEndToEndTests: XCTestCase {
         )
         let trials = try await sandbox.trials(of: "pbt")
         let byID = Dictionary(uniqueKeysWithValues: trials.map { ($0.id, $0) })
-        XCTAssertEqual(trials.filter { epochs($0) == 4 && $0.status == .completed }.count, 6)
+        // Up to the population size reach the last level; a lineage whose fork finds no new point within
+        // `fork_timeout` ends early (docs/algorithms/pbt.md), which a loaded machine makes possible (seen once in CI).
+        let finished = trials.filter { epochs($0) == 4 && $0.status == .completed }.count
+        XCTAssertTrue((4...6).contains(finished), "\(finished) members reached the last level")
         var forks = 0
         var promotions = 0
         for child in trials where child.parent != nil {
