@@ -95,11 +95,7 @@ public struct CMAES: Algorithm {
     ///   - context: the search space (every prior is supported).
     public init(options: Options, context: AlgorithmContext) {
         self.options = options
-        if let seed = options.seed {
-            generator = SeededGenerator(seed: UInt64(bitPattern: Int64(seed)))
-        } else {
-            generator = SeededGenerator()
-        }
+        generator = SeededGenerator(seed: options.seed)
     }
 
     /// The layout of the transform's coordinates: numeric ones (with their integer cells) and categorical ones.

@@ -159,11 +159,7 @@ public struct GPBO: Algorithm {
     ///   - context: the search space (every prior is supported).
     public init(options: Options, context: AlgorithmContext) {
         self.options = options
-        if let seed = options.seed {
-            generator = SeededGenerator(seed: UInt64(bitPattern: Int64(seed)))
-        } else {
-            generator = SeededGenerator()
-        }
+        generator = SeededGenerator(seed: options.seed)
         designSeed = generator.next()
     }
 

@@ -46,11 +46,7 @@ public struct RandomSearch: Algorithm {
     ///   - options: `seed`.
     ///   - context: the search space (every prior is supported).
     public init(options: Options, context: AlgorithmContext) {
-        if let seed = options.seed {
-            generator = SeededGenerator(seed: UInt64(bitPattern: Int64(seed)))
-        } else {
-            generator = SeededGenerator()
-        }
+        generator = SeededGenerator(seed: options.seed)
         seen = context.space.cardinality <= Self.trackedCardinality ? [] : nil
     }
 

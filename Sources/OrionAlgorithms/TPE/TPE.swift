@@ -60,11 +60,7 @@ public struct TPE: Algorithm {
     public init(options: Options, context: AlgorithmContext) throws {
         self.options = options
         strategy = try ParallelStrategy(options.parallelStrategy)
-        if let seed = options.seed {
-            generator = SeededGenerator(seed: UInt64(bitPattern: Int64(seed)))
-        } else {
-            generator = SeededGenerator()
-        }
+        generator = SeededGenerator(seed: options.seed)
         seen = context.space.cardinality <= Self.trackedCardinality ? [] : nil
     }
 

@@ -16,6 +16,16 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Sendable, Hashabl
         state = (next(), next(), next(), next())
     }
 
+    /// Creates a generator from an algorithm's `seed` option: determined by it when set (its bits as a `UInt64`),
+    /// else seeded from the system's entropy.
+    public init(seed: Int?) {
+        if let seed {
+            self.init(seed: UInt64(bitPattern: Int64(seed)))
+        } else {
+            self.init()
+        }
+    }
+
     /// Creates a generator seeded from the system's entropy.
     public init() {
         var system = SystemRandomNumberGenerator()
