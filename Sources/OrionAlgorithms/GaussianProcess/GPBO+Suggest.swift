@@ -72,14 +72,6 @@ extension GPBO {
     /// Fits the GP to the completed trials (and the pending ones, at their posterior mean).
     private mutating func fit(_ transform: SpaceTransform, completed: [Record]) -> AcquisitionModel? {
         let w = transform.width
-        let values = completed.compactMap(\.objective)
-        let output = OutputTransform(fitting: values)
-        let targets = values.map { output($0) }
-        let inputs = completed.flatMap(\.vector)
-        // The hyperparameters: on a subset when there are many trials.
-        let subset = Self.fitSubset(targets: targets)
-        let fitInputs = subset.flatMap { completed[$0].vector }
-        let fitTargets = subset.map { targets[$0] }
         let warped =
             options.inputWarping
             ? transform.coordinates.indices.filter { transform.coordinates[$0].category == nil } : []
@@ -96,39 +88,27 @@ extension GPBO {
             starts.append(prior.center)
             for _ in 0..<(large ? 0 : options.nRestartsOptimizer) { starts.append(randomStart(prior, width: w)) }
         }
-        let hyper = GaussianProcess.fitHyperparameters(
-            inputs: fitInputs,
+        // The hyperparameters are fitted on a subset when there are many trials.
+        let fitted = GPFit(
+            inputs: completed.flatMap(\.vector),
             width: w,
-            targets: fitTargets,
+            values: completed.compactMap(\.objective),
+            pending: records.filter { $0.kind == .pending }.flatMap(\.vector),
             warped: warped,
             starts: starts,
-            maxIterations: large && warm != nil ? 25 : 50
+            maxIterations: large && warm != nil ? 25 : 50,
+            subset: Self.fitSubset(targets:)
         )
-        lastFit = hyper.logVector
-        guard let base = try? GaussianProcess(inputs: inputs, width: w, targets: targets, hyperparameters: hyper)
-        else { return nil }
-        var model = AcquisitionModel(
-            process: base,
-            best: targets.min() ?? 0,
-            bestInputs: Self.bestInputs(completed, targets),
+        lastFit = fitted.hyperparameters.logVector
+        guard let process = fitted.process else { return nil }
+        return AcquisitionModel(
+            process: process,
+            best: fitted.targets.min() ?? 0,
+            bestInputs: Self.bestInputs(completed, fitted.targets),
             functions: options.acquisitions,
             kappa: options.acqFunc == "mace"
                 ? AcquisitionModel.scheduledKappa(observations: completed.count, dimensions: w) : options.kappa
         )
-        let pending = records.filter { $0.kind == .pending }
-        if !pending.isEmpty {
-            let pendingInputs = pending.flatMap(\.vector)
-            let means = base.predict(pendingInputs, count: pending.count).mean
-            if let process = try? GaussianProcess(
-                inputs: inputs + pendingInputs,
-                width: w,
-                targets: targets + means,
-                hyperparameters: hyper
-            ) {
-                model.process = process
-            }
-        }
-        return model
     }
 
     /// A draw from the prior of the log-hyperparameters, clipped to their bounds.

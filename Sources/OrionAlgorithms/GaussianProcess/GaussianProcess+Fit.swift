@@ -189,3 +189,73 @@ extension GaussianProcess {
         return GPHyperparameters(logVector: best.theta, width: width, warped: warped)
     }
 }
+
+/// One fit of the GP to observed values, the step `gp` and `turbo` share: the ``OutputTransform`` of the values,
+/// the MAP hyperparameters (best of L-BFGS-B runs from the given starts, on a subset of the trials if asked), the
+/// posterior on all the trials, and the pending points entered at its posterior mean (kriging believer,
+/// [Ginsbourger et al., 2010](https://doi.org/10.1007/978-3-642-10701-6_6)).
+struct GPFit: Sendable {
+    /// The targets: the values after the output transform, in their order.
+    let targets: [Double]
+    /// The fitted hyperparameters.
+    let hyperparameters: GPHyperparameters
+    /// The posterior given the targets and the pending points at their believed values.
+    ///
+    /// `nil` when the kernel matrix of the trials cannot be factored; without the pending points when theirs cannot.
+    let process: GaussianProcess?
+
+    /// Fits the GP.
+    ///
+    /// - Parameters:
+    ///   - inputs: the trials' points in the unit cube, `values.count × width`, row-major.
+    ///   - width: the number of coordinates.
+    ///   - values: the trials' finite objective values.
+    ///   - pending: the pending points, `k × width`, row-major.
+    ///   - warped: the coordinates with input warping.
+    ///   - starts: the log-hyperparameter vectors the fit starts from (the prior's centre when empty).
+    ///   - maxIterations: the most L-BFGS-B iterations per start.
+    ///   - subset: the indices of the trials the hyperparameters are fitted on, given the targets (all by default).
+    init(
+        inputs: [Double],
+        width: Int,
+        values: [Double],
+        pending: [Double] = [],
+        warped: [Int] = [],
+        starts: [[Double]],
+        maxIterations: Int,
+        subset: ([Double]) -> [Int] = { Array($0.indices) }
+    ) {
+        let w = width
+        let output = OutputTransform(fitting: values)
+        let targets = values.map { output($0) }
+        self.targets = targets
+        let indices = subset(targets)
+        let hyper = GaussianProcess.fitHyperparameters(
+            inputs: indices.flatMap { inputs[($0 * w)..<($0 * w + w)] },
+            width: w,
+            targets: indices.map { targets[$0] },
+            warped: warped,
+            starts: starts,
+            maxIterations: maxIterations
+        )
+        hyperparameters = hyper
+        guard let base = try? GaussianProcess(inputs: inputs, width: w, targets: targets, hyperparameters: hyper)
+        else {
+            process = nil
+            return
+        }
+        let count = w > 0 ? pending.count / w : 0
+        guard count > 0 else {
+            process = base
+            return
+        }
+        let means = base.predict(pending, count: count).mean
+        process =
+            (try? GaussianProcess(
+                inputs: inputs + pending,
+                width: w,
+                targets: targets + means,
+                hyperparameters: hyper
+            )) ?? base
+    }
+}

@@ -164,35 +164,20 @@ extension TuRBO {
             }
             completed = Array(completed.sorted { distance($0) < distance($1) }.prefix(Self.fitLimit))
         }
-        let values = completed.compactMap(\.objective)
-        let output = OutputTransform(fitting: values)
-        let targets = values.map { output($0) }
-        let inputs = completed.flatMap(\.vector)
         var starts: [[Double]] = []
         if let lastFit, lastFit.count == w + 2 { starts.append(lastFit) }
         if starts.isEmpty || completed.count % 5 == 0 { starts.append(GPPrior(width: w).center) }
-        let hyper = GaussianProcess.fitHyperparameters(
-            inputs: inputs,
+        let fitted = GPFit(
+            inputs: completed.flatMap(\.vector),
             width: w,
-            targets: targets,
+            values: completed.compactMap(\.objective),
+            pending: pending.flatMap(\.vector),
             starts: starts,
             maxIterations: 50
         )
+        let hyper = fitted.hyperparameters
         lastFit = hyper.logVector
-        guard var process = try? GaussianProcess(inputs: inputs, width: w, targets: targets, hyperparameters: hyper)
-        else { return nil }
-        if !pending.isEmpty {
-            let pendingInputs = pending.flatMap(\.vector)
-            let means = process.predict(pendingInputs, count: pending.count).mean
-            if let extended = try? GaussianProcess(
-                inputs: inputs + pendingInputs,
-                width: w,
-                targets: targets + means,
-                hyperparameters: hyper
-            ) {
-                process = extended
-            }
-        }
+        guard let process = fitted.process else { return nil }
         // The box: side `length`, stretched by the lengthscales (clipped to [0.005, 2], TuRBO's bounds: a
         // coordinate the GP finds irrelevant does not stretch the box over the whole cube) normalized to a
         // geometric mean of 1.
@@ -204,7 +189,7 @@ extension TuRBO {
         let center = incumbent.vector
         return LocalModel(
             process: process,
-            best: targets.min() ?? 0,
+            best: fitted.targets.min() ?? 0,
             center: center,
             lower: zip(center, half).map { max($0 - $1, 0) },
             upper: zip(center, half).map { min($0 + $1, 1) }
