@@ -61,7 +61,7 @@ public enum SklearnTasks {
                 "kernel": "choices(['rbf', 'poly', 'sigmoid'])",
             ],
             order: ["C", "gamma", "kernel"],
-            reference: 0.0
+            reference: 0.014
         ),
         Definition(
             name: "sk_hgb_cancer",
@@ -87,7 +87,7 @@ public enum SklearnTasks {
                 "bootstrap": "choices([True, False])",
             ],
             order: ["n_estimators", "max_depth", "max_features", "criterion", "bootstrap"],
-            reference: 0.0
+            reference: 0.07126928046601742
         ),
         Definition(
             name: "sk_mlp_digits",
@@ -99,7 +99,7 @@ public enum SklearnTasks {
                 "activation": "choices(['relu', 'tanh', 'logistic'])",
             ],
             order: ["hidden", "alpha", "learning_rate_init", "activation"],
-            reference: 0.0
+            reference: 0.13329710731913855
         ),
         Definition(
             name: "sk_sgd_diabetes",
@@ -113,7 +113,7 @@ public enum SklearnTasks {
                 "max_iter": "uniform(5, 100, discrete=True)",
             ],
             order: ["alpha", "l1_ratio", "eta0", "learning_rate", "loss", "max_iter"],
-            reference: 0.0
+            reference: 0.4288688815701379
         ),
     ]
 
