@@ -137,6 +137,9 @@ public struct BenchmarkRunner: Sendable {
             }
         }
         let recorder = Recorder()
+        // Opened before the clock starts: an interpreter's start-up is not the algorithm's cost.
+        let evaluator = try task.makeEvaluator()
+        defer { evaluator.close() }
         let clock = ContinuousClock()
         let start = clock.now
         let client = try await ExperimentClient.build(
@@ -149,7 +152,7 @@ public struct BenchmarkRunner: Sendable {
             factory: factory
         )
         if configuration.workers == 1 {
-            try await Self.work(client, task: task, recorder: recorder)
+            try await Self.work(client, evaluator: evaluator, recorder: recorder)
         } else {
             let host = WorkerConfiguration.defaultWorkerName()
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -160,7 +163,7 @@ public struct BenchmarkRunner: Sendable {
                         factory: factory,
                         workerName: "\(host)#\(index)"
                     )
-                    group.addTask { try await Self.work(worker, task: task, recorder: recorder) }
+                    group.addTask { try await Self.work(worker, evaluator: evaluator, recorder: recorder) }
                 }
                 try await group.waitForAll()
             }
@@ -219,9 +222,13 @@ public struct BenchmarkRunner: Sendable {
     }
 
     /// One worker's loop: reserve, evaluate, report, until the experiment is done.
-    private static func work(_ client: ExperimentClient, task: BenchmarkTask, recorder: Recorder) async throws {
+    private static func work(
+        _ client: ExperimentClient,
+        evaluator: any BenchmarkEvaluator,
+        recorder: Recorder
+    ) async throws {
         while let trial = try await client.suggest() {
-            let value = try task.evaluate(trial.params)
+            let value = try evaluator.evaluate(trial.params)
             try await client.observe(trial, objective: value)
             recorder.record(value, trial.params)
         }

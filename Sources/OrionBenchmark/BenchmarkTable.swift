@@ -22,8 +22,9 @@ public struct BenchmarkTable: Sendable {
     ///
     /// - Parameters:
     ///   - files: result files; for the same problem and `framework/algorithm`, the last one is kept.
-    ///   - tasks: the known tasks (the nine problems and Oríon's tasks by default).
-    public init(files: [BenchmarkResultFile], tasks: [BenchmarkTask] = BenchmarkTasks.all) {
+    ///   - tasks: the known tasks (the nine problems, Oríon's tasks and the scikit-learn tasks by default: a
+    ///     scikit-learn task's regret is measured against its reference value).
+    public init(files: [BenchmarkResultFile], tasks: [BenchmarkTask] = BenchmarkTasks.all + SklearnTasks.all()) {
         var byKey: [String: Int] = [:]
         var kept: [BenchmarkResultFile] = []
         for file in files {

@@ -20,6 +20,8 @@ public struct BenchmarkTask: Sendable {
     /// The dimension names in the order the task's definition lists them (problems.json's `dims`).
     public var dimensionOrder: [String]
     private let function: @Sendable (Point) throws(BenchmarkError) -> Double
+    /// Opens what one run evaluates through, for a task computed outside the process; `nil` for a function.
+    private let evaluatorFactory: (@Sendable () throws -> any BenchmarkEvaluator)?
 
     /// Creates a task.
     ///
@@ -47,6 +49,49 @@ public struct BenchmarkTask: Sendable {
         self.summary = summary
         self.dimensionOrder = dimensionOrder ?? priors.keys.sorted()
         self.function = function
+        self.evaluatorFactory = nil
+    }
+
+    /// Creates a task evaluated outside the process (a Python process, say): each run opens one evaluator with
+    /// `evaluator`, evaluates all its trials through it and closes it.
+    ///
+    /// - Parameters:
+    ///   - name: the task's name.
+    ///   - priors: dimension name → prior expression.
+    ///   - optimum: the known minimum, or the reference value regret is measured against.
+    ///   - defaultBudget: trials per run when none is given.
+    ///   - summary: one line describing the task.
+    ///   - dimensionOrder: the dimension names in the definition's order; sorted names when `nil`.
+    ///   - evaluator: opens the evaluator of one run.
+    public init(
+        name: String,
+        priors: [String: String],
+        optimum: Double?,
+        defaultBudget: Int,
+        summary: String,
+        dimensionOrder: [String]? = nil,
+        evaluator: @escaping @Sendable () throws -> any BenchmarkEvaluator
+    ) {
+        self.name = name
+        self.priors = priors
+        self.optimum = optimum
+        self.defaultBudget = defaultBudget
+        self.summary = summary
+        self.dimensionOrder = dimensionOrder ?? priors.keys.sorted()
+        self.function = { _ throws(BenchmarkError) in
+            throw BenchmarkError(.invalidConfiguration, "task '\(name)' is evaluated through makeEvaluator()")
+        }
+        self.evaluatorFactory = evaluator
+    }
+
+    /// What one run evaluates its trials through: the task's function, or (for a task computed outside the
+    /// process) a fresh evaluator the run must ``BenchmarkEvaluator/close()``.
+    ///
+    /// - Returns: the evaluator.
+    /// - Throws: the error of opening the evaluator (a missing interpreter, say).
+    public func makeEvaluator() throws -> any BenchmarkEvaluator {
+        if let evaluatorFactory { return try evaluatorFactory() }
+        return FunctionEvaluator(task: self)
     }
 
     /// The search space, parsed from ``priors``.
@@ -79,7 +124,16 @@ public struct BenchmarkTask: Sendable {
     /// - Returns: the value to minimize.
     /// - Throws: ``BenchmarkError`` `.badPoint` when a dimension is missing or has a value of the wrong type.
     public func evaluate(_ parameters: Parameters) throws(BenchmarkError) -> Double {
-        try function(Point(parameters: parameters, task: name))
+        guard let evaluatorFactory else { return try function(Point(parameters: parameters, task: name)) }
+        do {
+            let evaluator = try evaluatorFactory()
+            defer { evaluator.close() }
+            return try evaluator.evaluate(parameters)
+        } catch let error as BenchmarkError {
+            throw error
+        } catch {
+            throw BenchmarkError(.evaluationFailed, "task '\(name)' failed to evaluate: \(error)")
+        }
     }
 
     /// The objective at a point given as dimension name → value (as in the fixtures and `best_params`).
@@ -169,6 +223,8 @@ public struct BenchmarkError: OrionError {
         case badResultFile
         /// A run that did not complete its budget.
         case incompleteRun
+        /// A task evaluated outside the process could not be evaluated (its interpreter or script failed).
+        case evaluationFailed
     }
 
     /// What went wrong.
@@ -186,7 +242,33 @@ public struct BenchmarkError: OrionError {
     public var kind: ErrorKind {
         switch code {
         case .badPoint, .unknownTask, .invalidConfiguration, .badResultFile: .usage
-        case .incompleteRun: .failure
+        case .incompleteRun, .evaluationFailed: .failure
         }
     }
+}
+
+/// What one benchmark run evaluates its trials through.
+///
+/// In-process tasks evaluate their function; a task computed elsewhere (``SklearnTasks``: a Python process per
+/// run) holds its resource from ``BenchmarkTask/makeEvaluator()`` until ``close()``. Calls may come from several
+/// workers at once.
+public protocol BenchmarkEvaluator: Sendable {
+    /// The objective at `parameters`.
+    ///
+    /// - Parameter parameters: a point of the task's space.
+    /// - Returns: the value to minimize.
+    /// - Throws: ``BenchmarkError`` for a bad point or a failed evaluation.
+    func evaluate(_ parameters: Parameters) throws -> Double
+
+    /// Releases what the evaluator holds (a process); further calls fail.
+    func close()
+}
+
+/// The evaluator of an in-process task: its function.
+struct FunctionEvaluator: BenchmarkEvaluator {
+    let task: BenchmarkTask
+
+    func evaluate(_ parameters: Parameters) throws -> Double { try task.evaluate(parameters) }
+
+    func close() {}
 }

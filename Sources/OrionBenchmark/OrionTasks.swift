@@ -169,30 +169,47 @@ public enum BenchmarkTasks {
     /// The nine problems and Oríon's tasks with their default arguments.
     public static let all: [BenchmarkTask] = BenchmarkProblems.all + OrionTasks.defaults
 
-    /// The task named or specified by `specification`: a comparison problem (`branin`), or one of Oríon's tasks
-    /// with optional arguments (`RosenBrock:dim=3`).
+    /// The task named or specified by `specification`: a comparison problem (`branin`), a held-out problem, a
+    /// scikit-learn task (`sk_svc_digits`), or one of Oríon's tasks with optional arguments (`RosenBrock:dim=3`).
     ///
-    /// - Parameter specification: the name.
+    /// - Parameters:
+    ///   - specification: the name.
+    ///   - sklearn: where the scikit-learn tasks are evaluated.
     /// - Returns: the task.
     /// - Throws: ``BenchmarkError`` `.unknownTask`, listing the valid names.
-    public static func task(_ specification: String) throws(BenchmarkError) -> BenchmarkTask {
+    public static func task(
+        _ specification: String,
+        sklearn: SklearnTasks.Environment = SklearnTasks.Environment()
+    ) throws(BenchmarkError) -> BenchmarkTask {
         if let problem = BenchmarkProblems.named(specification) { return problem }
         if let problem = HeldOutProblems.named(specification) { return problem }
+        if let task = SklearnTasks.named(specification, sklearn) { return task }
         if let task = try OrionTasks.task(specification) { return task }
         throw BenchmarkError(
             .unknownTask,
             "unknown task '\(specification)'; valid tasks: \(all.map(\.name).joined(separator: ", ")), "
                 + "\(HeldOutProblems.all.map(\.name).joined(separator: ", ")) (or '\(HeldOutProblems.setName)' for all"
-                + " of those; Oríon's take arguments, e.g. RosenBrock:dim=3)"
+                + " of those), \(SklearnTasks.definitions.map(\.name).joined(separator: ", ")) (or"
+                + " '\(SklearnTasks.setName)'); Oríon's take arguments, e.g. RosenBrock:dim=3"
         )
     }
 
-    /// The tasks of one `--problems` entry: the held-out set for `heldout`, else the one task it names.
+    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the scikit-learn tasks for `sklearn`,
+    /// else the one task it names.
     ///
-    /// - Parameter specification: a task name, or `heldout`.
+    /// - Parameters:
+    ///   - specification: a task name, `heldout` or `sklearn`.
+    ///   - sklearn: where the scikit-learn tasks are evaluated.
     /// - Returns: the tasks.
     /// - Throws: ``BenchmarkError`` `.unknownTask`, listing the valid names.
-    public static func tasks(_ specification: String) throws(BenchmarkError) -> [BenchmarkTask] {
-        specification == HeldOutProblems.setName ? HeldOutProblems.all : [try task(specification)]
+    public static func tasks(
+        _ specification: String,
+        sklearn: SklearnTasks.Environment = SklearnTasks.Environment()
+    ) throws(BenchmarkError) -> [BenchmarkTask] {
+        switch specification {
+        case HeldOutProblems.setName: HeldOutProblems.all
+        case SklearnTasks.setName: SklearnTasks.all(sklearn)
+        default: [try task(specification, sklearn: sklearn)]
+        }
     }
 }

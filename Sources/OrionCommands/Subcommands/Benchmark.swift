@@ -62,20 +62,36 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
     @Option(help: "Directory for the result files (<framework>_<algorithm>_<task>.json).")
     var out: String
 
+    @Option(help: "The Python interpreter (with scikit-learn) of the scikit-learn tasks (--problems sklearn).")
+    var python = "python3"
+
+    @Option(help: "The script that evaluates the scikit-learn tasks.")
+    var sklearnScript = SklearnTasks.defaultScript
+
     @Flag(name: .shortAndLong, help: "Print the chain of causes of an error.")
     var verbose = false
 
     func run() async throws {
         try await CommandRunner.run(verbose: verbose) {
-            let plan = try BenchmarkPlan(
+            let environment = SklearnTasks.Environment(python: python, script: sklearnScript)
+            var plan = try BenchmarkPlan(
                 algorithms: algorithms ?? (algorithmsWithOptions.isEmpty ? "random" : ""),
                 algorithmsWithOptions: algorithmsWithOptions,
                 problems: problems,
                 budget: budget,
                 seeds: seeds,
                 workers: workers,
-                storage: storage
+                storage: storage,
+                sklearn: environment
             )
+            let sklearnNames = Set(SklearnTasks.definitions.map(\.name))
+            if plan.configurations.contains(where: { sklearnNames.contains($0.task.name) }),
+                let reason = SklearnTasks.unavailability(environment)
+            {
+                plan.configurations.removeAll { sklearnNames.contains($0.task.name) }
+                StandardStream.emit("skipping the scikit-learn tasks: \(reason)\n", to: 2)
+                guard !plan.configurations.isEmpty else { throw UsageError("nothing to run: \(reason)") }
+            }
             let runner = BenchmarkRunner()
             for configuration in plan.configurations {
                 let file = try await runner.runAll(configuration, seeds: plan.seeds)
@@ -171,10 +187,16 @@ struct BenchmarkListCommand: ParsableCommand {
 
     func run() {
         var lines = ["tasks:"]
-        let width = (BenchmarkTasks.all + HeldOutProblems.all).map(\.name.count).max() ?? 0
-        for task in BenchmarkTasks.all + HeldOutProblems.all {
+        let tasks = BenchmarkTasks.all + HeldOutProblems.all + SklearnTasks.all()
+        let width = tasks.map(\.name.count).max() ?? 0
+        for task in tasks {
             if task.name == HeldOutProblems.all.first?.name {
                 lines.append("held-out tasks (--problems \(HeldOutProblems.setName) runs them all):")
+            }
+            if task.name == SklearnTasks.definitions.first?.name {
+                lines.append(
+                    "scikit-learn tasks (--problems \(SklearnTasks.setName); Python with scikit-learn, --python):"
+                )
             }
             let optimum = task.optimum.map { PythonFloat.repr($0) } ?? "unknown"
             lines.append(
@@ -201,7 +223,8 @@ struct BenchmarkPlan {
         budget: Int?,
         seeds: String,
         workers: String,
-        storage: BenchmarkStorage
+        storage: BenchmarkStorage,
+        sklearn: SklearnTasks.Environment = SklearnTasks.Environment()
     ) throws {
         var configs = try Self.list(algorithms).map { name in
             (
@@ -226,7 +249,8 @@ struct BenchmarkPlan {
         }
         guard !configs.isEmpty else { throw UsageError("--algorithms is empty; give e.g. --algorithms random,tpe") }
         let tasks =
-            try problems.map { try Self.list($0).flatMap { try BenchmarkTasks.tasks($0) } } ?? BenchmarkProblems.all
+            try problems.map { try Self.list($0).flatMap { try BenchmarkTasks.tasks($0, sklearn: sklearn) } }
+            ?? BenchmarkProblems.all
         guard !tasks.isEmpty else { throw UsageError("--problems is empty; give e.g. --problems branin,hartmann6") }
         if let budget, budget < 1 { throw UsageError("--budget must be at least 1, got \(budget)") }
         self.seeds = try Self.seeds(seeds)

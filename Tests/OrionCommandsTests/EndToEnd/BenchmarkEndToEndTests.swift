@@ -52,6 +52,28 @@ final class BenchmarkEndToEndTests: XCTestCase {
         XCTAssertTrue(table.stdout.contains("| swift-orion/random-w2-sqlite | 3 |"), table.stdout)
     }
 
+    /// Without a Python that runs tasks.py, the scikit-learn tasks are skipped with one line saying how to fix it
+    /// and the other tasks run; with nothing else to run, the command fails with that line.
+    func testScikitLearnTasksSkipWithoutPython() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let out = sandbox.directory + "/results"
+        let run = try sandbox.run([
+            "benchmark", "run", "--problems", "branin,sklearn", "--budget", "3", "--seeds", "0",
+            "--python", "/nonexistent/python3", "--out", out,
+        ])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("skipping the scikit-learn tasks"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("--python"), run.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["swift-orion_random_branin.json"])
+        let alone = try sandbox.run([
+            "benchmark", "run", "--problems", "sk_svc_digits", "--budget", "3", "--seeds", "0",
+            "--python", "/nonexistent/python3", "--out", out,
+        ])
+        XCTAssertEqual(alone.status, 2, alone.stderr)
+        XCTAssertTrue(alone.stderr.contains("nothing to run"), alone.stderr)
+    }
+
     /// An algorithm with options gets a label listing them; `assess` tabulates Oríon's assessments of the files.
     func testAlgorithmWithOptionsAndAssessments() throws {
         let sandbox = try Sandbox()
