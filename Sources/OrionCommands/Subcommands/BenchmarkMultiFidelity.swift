@@ -57,7 +57,9 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
             }
             let names = BenchmarkPlan.list(algorithms ?? (algorithmsWithOptions.isEmpty ? "random,asha,hyperband" : ""))
             var configs = try names.map { name in
-                let config = AlgorithmConfig(name: try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: name)).name)
+                let config = AlgorithmConfig(
+                    name: try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: name)).name
+                )
                 return (config: config, label: config.name)
             }
             for text in algorithmsWithOptions {
@@ -74,7 +76,9 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
                 let options = config.options.keys.sorted().map { "\($0)=\(config.options[$0]?.pythonString ?? "")" }
                 configs.append((config, ([config.name] + options).joined(separator: "-")))
             }
-            guard !configs.isEmpty else { throw UsageError("--algorithms is empty; give e.g. --algorithms random,asha") }
+            guard !configs.isEmpty else {
+                throw UsageError("--algorithms is empty; give e.g. --algorithms random,asha")
+            }
             let taskList = try BenchmarkPlan.list(tasks).map { name in
                 try MultiFidelityTasks.task(name, python: python, scripts: scripts, randomTrials: randomTrials)
             }

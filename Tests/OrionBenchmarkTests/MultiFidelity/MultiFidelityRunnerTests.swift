@@ -194,7 +194,15 @@ final class MultiFidelityRunnerTests: XCTestCase {
             maxFidelity: 27,
             budget: 81,
             notes: "",
-            runs: [MultiFidelityRun(seed: 0, wallSeconds: 1, fidelities: [27, 27], values: [0.3, 0.2], regrets: [0.3, 0.2])]
+            runs: [
+                MultiFidelityRun(
+                    seed: 0,
+                    wallSeconds: 1,
+                    fidelities: [27, 27],
+                    values: [0.3, 0.2],
+                    regrets: [0.3, 0.2]
+                )
+            ]
         )
         let table = MultiFidelityTable(files: [file, random])
         XCTAssertEqual(table.target(of: "t"), 0.2)
@@ -223,9 +231,11 @@ final class MultiFidelityRunnerTests: XCTestCase {
         XCTAssertLessThanOrEqual(paid.reduce(0, +), 108)
         XCTAssertGreaterThan(resumed.spent, 108)
         XCTAssertGreaterThan(resumed.fidelities.count, scratch.fidelities.count)
-        XCTAssertTrue(Set(zip(resumed.fidelities, paid).map { [$0, $1] }).isSubset(of: [
-            [1, 1], [3, 3], [9, 9], [27, 27], [3, 2], [9, 6], [27, 18],
-        ]))
+        XCTAssertTrue(
+            Set(zip(resumed.fidelities, paid).map { [$0, $1] }).isSubset(of: [
+                [1, 1], [3, 3], [9, 9], [27, 27], [3, 2], [9, 6], [27, 18],
+            ])
+        )
         XCTAssertTrue(zip(resumed.fidelities, paid).contains { $0 == 27 && $1 == 18 })
         XCTAssertEqual(scratch.paid?.count, scratch.fidelities.count)
     }
