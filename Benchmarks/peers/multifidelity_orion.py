@@ -139,6 +139,29 @@ def run_one(algorithm, task, seed, budget):
             "regrets": regrets}
 
 
+def write(out, algorithm, task, budget, runs):
+    """Writes the runs so far as mf_orion_<algorithm>_<task>.json; returns its path."""
+    import orion
+
+    result = {
+        "framework": "orion",
+        "algorithm": algorithm,
+        "task": task,
+        "optimum": TASKS[task]["optimum"],
+        "max_fidelity": MAX_FIDELITY,
+        "budget": budget,
+        "seeds": [run["seed"] for run in runs],
+        "notes": f"orion {orion.core.__version__} {algorithm} {{seed: seed}}; ephemeraldb; sequential"
+                 " suggest/observe; a trial that would pass the budget is not run",
+        "written_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"),
+        "runs": runs,
+    }
+    path = os.path.join(out, f"mf_orion_{algorithm}_{task}.json")
+    with open(path, "w") as handle:
+        json.dump(result, handle, sort_keys=True)
+    return path
+
+
 def seeds_of(text):
     seeds = []
     for part in text.split(","):
@@ -168,22 +191,7 @@ def main():
                 runs.append(run_one(algorithm, task, seed, budget))
                 print(f"orion {algorithm} {task} seed {seed}: {len(runs[-1]['values'])} trials,"
                       f" {runs[-1]['wall_s']:.1f} s", file=sys.stderr)
-            result = {
-                "framework": "orion",
-                "algorithm": algorithm,
-                "task": task,
-                "optimum": TASKS[task]["optimum"],
-                "max_fidelity": MAX_FIDELITY,
-                "budget": budget,
-                "seeds": [run["seed"] for run in runs],
-                "notes": f"orion {orion.core.__version__} {algorithm} {{seed: seed}}; ephemeraldb; sequential"
-                         " suggest/observe; a trial that would pass the budget is not run",
-                "written_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"),
-                "runs": runs,
-            }
-            path = os.path.join(args.out, f"mf_orion_{algorithm}_{task}.json")
-            with open(path, "w") as handle:
-                json.dump(result, handle, sort_keys=True)
+                path = write(args.out, algorithm, task, budget, runs)  # after each seed: a long run keeps its seeds
             print(path)
 
 
