@@ -9,8 +9,11 @@ rule, written in the same mf_<framework>_<algorithm>_<task>.json schema (framewo
 Each run: orion.client.build_experiment (ephemeraldb, algorithm {name: {seed: seed}}), then a sequential
 suggest/observe loop; a trial whose fidelity would take the total past the budget (random's trials x 27 epochs)
 ends the run. learning_curve is the formula of Sources/OrionBenchmark/MultiFidelity/LearningCurve.swift (same
-noise); sgd_digits calls `train` of Benchmarks/multifidelity/sgd_digits.py in process (the values are those the
-script reports). Incumbent and regret are computed by mf-table from the recorded trials.
+noise); sgd_digits and mlp_digits call `train` of Benchmarks/multifidelity/<task>.py in process (the values are
+those the script reports). mlp_digits gets a working directory per trial (in a scratch directory deleted after the
+run) and, for a trial with a parent (a promotion), the parent's, so it continues from the parent's checkpoint as
+with `orion hunt`; the epochs each trial paid that way are recorded as `paid` (the budget is counted from scratch,
+Oríon's convention). Incumbent and regret are computed by mf-table from the recorded trials.
 """
 import argparse
 import datetime
@@ -18,7 +21,9 @@ import json
 import logging
 import math
 import os
+import shutil
 import sys
+import tempfile
 import time
 import warnings
 
@@ -45,6 +50,17 @@ TASKS = {
         "optimum": 0.0,
         "random_trials": 9,
     },
+    "mlp_digits": {
+        "space": {
+            "lr": "loguniform(1e-4, 1, precision=None)",
+            "momentum": "uniform(0, 0.99, precision=None)",
+            "alpha": "loguniform(1e-6, 1, precision=None)",
+            "batch_size": "loguniform(8, 512, discrete=True)",
+            "epochs": "fidelity(1, 27, base=3)",
+        },
+        "optimum": 0.0,
+        "random_trials": 20,
+    },
 }
 
 
@@ -59,19 +75,32 @@ def learning_curve(params, seed):
     return clean + 0.01 * (2 * (scaled - math.floor(scaled)) - 1), clean
 
 
-def sgd_digits(params, seed):
+def sgd_digits(params, seed, working_dir, parent_working_dir):
     sys.path.insert(0, os.path.join(HERE, "..", "multifidelity"))
     from sgd_digits import train
 
     value = train(params["alpha"], params["eta0"], params["l1_ratio"], params["epochs"], seed)
-    return value, value
+    return value, value, None
+
+
+def mlp_digits(params, seed, working_dir, parent_working_dir):
+    sys.path.insert(0, os.path.join(HERE, "..", "multifidelity"))
+    from mlp_digits import train
+
+    result = train(
+        params["lr"], params["momentum"], params["alpha"], params["batch_size"], params["epochs"], seed,
+        working_dir, parent_working_dir,
+    )
+    return result["objective"], result["objective"], result["trained_epochs"]
 
 
 def run_one(algorithm, task, seed, budget):
     from orion.client import build_experiment
 
     spec = TASKS[task]
-    evaluate = learning_curve if task == "learning_curve" else sgd_digits
+    evaluate = {"learning_curve": lambda params, seed, *_: learning_curve(params, seed) + (None,),
+                "sgd_digits": sgd_digits, "mlp_digits": mlp_digits}[task]
+    scratch = tempfile.mkdtemp(prefix="orion027-mf-")
     experiment = build_experiment(
         name=f"mf_{algorithm}_{task}_{seed}",
         space=spec["space"],
@@ -79,7 +108,7 @@ def run_one(algorithm, task, seed, budget):
         max_trials=100000,
         storage={"type": "legacy", "database": {"type": "ephemeraldb"}},
     )
-    fidelities, values, regrets, spent = [], [], [], 0.0
+    fidelities, paid, values, regrets, spent, completed = [], [], [], [], 0.0, {}
     start = time.perf_counter()
     while not experiment.is_done:
         trial = experiment.suggest()
@@ -90,15 +119,47 @@ def run_one(algorithm, task, seed, budget):
         if spent + cost > budget + 1e-9:
             experiment.release(trial)
             break
-        value, clean = evaluate(params, seed)
+        working_dir = os.path.join(scratch, trial.id)
+        os.makedirs(working_dir, exist_ok=True)
+        parent = trial.parent if trial.parent in completed else None
+        value, clean, trained = evaluate(params, seed, working_dir, parent and os.path.join(scratch, parent))
         experiment.observe(trial, [{"name": "objective", "type": "objective", "value": value}])
+        if trained is None:
+            trained = cost - completed[parent] if parent and completed[parent] <= cost else cost
+        completed[trial.id] = cost
         spent += cost
         fidelities.append(cost)
+        paid.append(float(trained))
         values.append(value)
         regrets.append(clean - spec["optimum"] if cost >= MAX_FIDELITY - 1e-9 else None)
     wall = time.perf_counter() - start
     experiment.close()
-    return {"seed": seed, "wall_s": wall, "fidelities": fidelities, "values": values, "regrets": regrets}
+    shutil.rmtree(scratch, ignore_errors=True)
+    return {"seed": seed, "wall_s": wall, "fidelities": fidelities, "paid": paid, "values": values,
+            "regrets": regrets}
+
+
+def write(out, algorithm, task, budget, runs):
+    """Writes the runs so far as mf_orion_<algorithm>_<task>.json; returns its path."""
+    import orion
+
+    result = {
+        "framework": "orion",
+        "algorithm": algorithm,
+        "task": task,
+        "optimum": TASKS[task]["optimum"],
+        "max_fidelity": MAX_FIDELITY,
+        "budget": budget,
+        "seeds": [run["seed"] for run in runs],
+        "notes": f"orion {orion.core.__version__} {algorithm} {{seed: seed}}; ephemeraldb; sequential"
+                 " suggest/observe; a trial that would pass the budget is not run",
+        "written_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"),
+        "runs": runs,
+    }
+    path = os.path.join(out, f"mf_orion_{algorithm}_{task}.json")
+    with open(path, "w") as handle:
+        json.dump(result, handle, sort_keys=True)
+    return path
 
 
 def seeds_of(text):
@@ -130,22 +191,7 @@ def main():
                 runs.append(run_one(algorithm, task, seed, budget))
                 print(f"orion {algorithm} {task} seed {seed}: {len(runs[-1]['values'])} trials,"
                       f" {runs[-1]['wall_s']:.1f} s", file=sys.stderr)
-            result = {
-                "framework": "orion",
-                "algorithm": algorithm,
-                "task": task,
-                "optimum": TASKS[task]["optimum"],
-                "max_fidelity": MAX_FIDELITY,
-                "budget": budget,
-                "seeds": [run["seed"] for run in runs],
-                "notes": f"orion {orion.core.__version__} {algorithm} {{seed: seed}}; ephemeraldb; sequential"
-                         " suggest/observe; a trial that would pass the budget is not run",
-                "written_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"),
-                "runs": runs,
-            }
-            path = os.path.join(args.out, f"mf_orion_{algorithm}_{task}.json")
-            with open(path, "w") as handle:
-                json.dump(result, handle, sort_keys=True)
+                path = write(args.out, algorithm, task, budget, runs)  # after each seed: a long run keeps its seeds
             print(path)
 
 

@@ -1,6 +1,15 @@
 import Foundation
 import OrionCore
 
+/// How the fidelity a trial costs is counted.
+public enum MultiFidelityAccounting: String, Codable, Sendable, CaseIterable {
+    /// Every trial trains from scratch and costs its whole fidelity (Oríon's convention).
+    case scratch
+    /// A trial that continues from its parent's checkpoint costs only the fidelity it trains beyond the parent's
+    /// (what a user whose script checkpoints pays).
+    case resume
+}
+
 /// One run of the multi-fidelity benchmark: every trial's fidelity and value in completion order, and the regret of
 /// those run at full fidelity.
 ///
@@ -17,6 +26,9 @@ public struct MultiFidelityRun: Codable, Sendable, Equatable {
     public var values: [Double]
     /// For each trial at full fidelity, its noise-free value minus the reference; `nil` below full fidelity.
     public var regrets: [Double?]
+    /// The fidelity each trial paid when it continued from its parent's checkpoint (its fidelity when it had none);
+    /// `nil` in files that do not record it (then equal to ``fidelities``).
+    public var paid: [Double]?
 
     /// Creates a run.
     ///
@@ -26,26 +38,54 @@ public struct MultiFidelityRun: Codable, Sendable, Equatable {
     ///   - fidelities: each trial's fidelity.
     ///   - values: each trial's observed value.
     ///   - regrets: each full-fidelity trial's regret, `nil` for the others.
-    public init(seed: Int, wallSeconds: Double, fidelities: [Double], values: [Double], regrets: [Double?]) {
+    ///   - paid: each trial's fidelity beyond its parent's checkpoint; `nil` when not recorded.
+    public init(
+        seed: Int,
+        wallSeconds: Double,
+        fidelities: [Double],
+        values: [Double],
+        regrets: [Double?],
+        paid: [Double]? = nil
+    ) {
         self.seed = seed
         self.wallSeconds = wallSeconds
         self.fidelities = fidelities
         self.values = values
         self.regrets = regrets
+        self.paid = paid
     }
 
-    /// The total fidelity spent.
+    /// Each trial's cost under `accounting`.
+    ///
+    /// - Parameter accounting: from scratch (the trial's fidelity) or with resumption (``paid``).
+    /// - Returns: one cost per trial.
+    public func costs(_ accounting: MultiFidelityAccounting) -> [Double] {
+        switch accounting {
+        case .scratch: fidelities
+        case .resume: paid ?? fidelities
+        }
+    }
+
+    /// The total fidelity spent, every trial from scratch.
     public var spent: Double { fidelities.reduce(0, +) }
 
-    /// After each trial: the total fidelity spent so far and the incumbent's regret (`nil` before the first
-    /// full-fidelity trial).
-    public var curve: [(spent: Double, regret: Double?)] {
+    /// After each trial: the total fidelity spent so far, every trial from scratch, and the incumbent's regret
+    /// (`nil` before the first full-fidelity trial).
+    public var curve: [(spent: Double, regret: Double?)] { curve(.scratch) }
+
+    /// After each trial: the total fidelity spent so far under `accounting` and the incumbent's regret (`nil`
+    /// before the first full-fidelity trial).
+    ///
+    /// - Parameter accounting: how a trial's cost is counted.
+    /// - Returns: one point per trial.
+    public func curve(_ accounting: MultiFidelityAccounting) -> [(spent: Double, regret: Double?)] {
+        let costs = costs(accounting)
         var total = 0.0
         var best = Double.infinity
         var regret: Double?
         var points: [(spent: Double, regret: Double?)] = []
-        for index in fidelities.indices {
-            total += fidelities[index]
+        for index in costs.indices {
+            total += costs[index]
             if index < regrets.count, let trialRegret = regrets[index], values[index] < best {
                 best = values[index]
                 regret = trialRegret
@@ -57,25 +97,29 @@ public struct MultiFidelityRun: Codable, Sendable, Equatable {
 
     /// The total fidelity spent when the incumbent's regret first reached `target` or less.
     ///
-    /// - Parameter target: the regret to reach.
+    /// - Parameters:
+    ///   - target: the regret to reach.
+    ///   - accounting: how a trial's cost is counted.
     /// - Returns: the fidelity spent, or `nil` when the run never reached it.
-    public func fidelity(toReach target: Double) -> Double? {
-        curve.first { point in point.regret.map { $0 <= target } ?? false }?.spent
+    public func fidelity(toReach target: Double, accounting: MultiFidelityAccounting = .scratch) -> Double? {
+        curve(accounting).first { point in point.regret.map { $0 <= target } ?? false }?.spent
     }
 
     /// The incumbent's regret once no more than `budget` fidelity was spent.
     ///
-    /// - Parameter budget: the total fidelity.
+    /// - Parameters:
+    ///   - budget: the total fidelity.
+    ///   - accounting: how a trial's cost is counted.
     /// - Returns: the regret, or `nil` when no full-fidelity trial had completed within it.
-    public func regret(atBudget budget: Double) -> Double? {
-        curve.last { $0.spent <= budget + 1e-9 }?.regret ?? nil
+    public func regret(atBudget budget: Double, accounting: MultiFidelityAccounting = .scratch) -> Double? {
+        curve(accounting).last { $0.spent <= budget + 1e-9 }?.regret ?? nil
     }
 
     /// The incumbent's regret at the end of the run.
     public var finalRegret: Double? { curve.last?.regret ?? nil }
 
     enum CodingKeys: String, CodingKey {
-        case seed, fidelities, values, regrets
+        case seed, fidelities, values, regrets, paid
         case wallSeconds = "wall_s"
     }
 }
@@ -95,6 +139,8 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
     public var maxFidelity: Double
     /// The total fidelity each run could spend.
     public var budget: Double
+    /// How the budget was counted: from scratch (Oríon's convention; files without the key) or with resumption.
+    public var accounting: MultiFidelityAccounting
     /// The seeds of ``runs``.
     public var seeds: [Int]
     /// How the runs were made.
@@ -112,10 +158,12 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
         optimum: Double,
         maxFidelity: Double,
         budget: Double,
+        accounting: MultiFidelityAccounting = .scratch,
         notes: String,
         writtenAt: Date = Date(),
         runs: [MultiFidelityRun]
     ) {
+        self.accounting = accounting
         self.framework = framework
         self.algorithm = algorithm
         self.task = task
@@ -128,8 +176,14 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
         self.writtenAt = BenchmarkResultFile.timestamp(writtenAt)
     }
 
-    /// `mf_<framework>_<algorithm>_<task>.json`.
-    public var fileName: String { "mf_\(framework)_\(algorithm)_\(task).json" }
+    /// `mf_<framework>_<algorithm>_<task>.json`, with `_resume` before `.json` for a budget counted with
+    /// resumption.
+    public var fileName: String {
+        "mf_\(framework)_\(algorithm)_\(task)\(accounting == .resume ? "_resume" : "").json"
+    }
+
+    /// `framework/algorithm`, with ` (resume)` for a budget counted with resumption.
+    public var label: String { "\(framework)/\(algorithm)\(accounting == .resume ? " (resume)" : "")" }
 
     /// Writes the file as JSON to `directory/fileName`, atomically.
     ///
@@ -171,12 +225,33 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
                 files[file.fileName] = file
             }
         }
-        return files.values.sorted { ($0.task, $0.framework, $0.algorithm) < ($1.task, $1.framework, $1.algorithm) }
+        return files.values.sorted {
+            ($0.task, $0.framework, $0.algorithm, $0.accounting.rawValue)
+                < ($1.task, $1.framework, $1.algorithm, $1.accounting.rawValue)
+        }
     }
 
     enum CodingKeys: String, CodingKey {
-        case framework, algorithm, task, optimum, budget, seeds, notes, runs
+        case framework, algorithm, task, optimum, budget, accounting, seeds, notes, runs
         case maxFidelity = "max_fidelity"
         case writtenAt = "written_at"
+    }
+
+    /// Decodes a file; one without `accounting` was counted from scratch.
+    ///
+    /// - Throws: `DecodingError` for a missing or mistyped key.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        framework = try container.decode(String.self, forKey: .framework)
+        algorithm = try container.decode(String.self, forKey: .algorithm)
+        task = try container.decode(String.self, forKey: .task)
+        optimum = try container.decode(Double.self, forKey: .optimum)
+        maxFidelity = try container.decode(Double.self, forKey: .maxFidelity)
+        budget = try container.decode(Double.self, forKey: .budget)
+        accounting = try container.decodeIfPresent(MultiFidelityAccounting.self, forKey: .accounting) ?? .scratch
+        seeds = try container.decode([Int].self, forKey: .seeds)
+        notes = try container.decode(String.self, forKey: .notes)
+        writtenAt = try container.decode(String.self, forKey: .writtenAt)
+        runs = try container.decode([MultiFidelityRun].self, forKey: .runs)
     }
 }

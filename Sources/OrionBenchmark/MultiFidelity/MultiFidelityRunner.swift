@@ -6,19 +6,26 @@ import OrionWorker
 /// Runs algorithms on multi-fidelity tasks with a budget of total fidelity, through the library's real path.
 ///
 /// Each run builds an experiment with `ExperimentClient.build` on an `InMemoryStorage` and loops: reserve the next
-/// trial, stop if its fidelity would take the total past the budget (the trial is released), evaluate it, report
-/// it. A script task runs each trial as `orion hunt` does, through `ProcessExecutor` (argv with the trial's values,
-/// the `ORION_*` environment, a working directory per trial, the results file), in a scratch directory deleted
-/// afterwards.
+/// trial, stop if its cost would take the total past the budget (the trial is released), evaluate it, report it.
+/// A script task gets a scratch directory per run (deleted afterwards) with a working directory per trial, where
+/// the script keeps its checkpoint; a trial with a parent is given the parent's directory. The script runs either
+/// as `orion hunt` runs it, one process per trial through `ProcessExecutor` (argv with the trial's values, the
+/// `ORION_*` environment, the results file), or, for a script that `serves`, as one long-lived
+/// `python script --serve` process per run (``PythonLineEvaluator``) that does per request what the process does.
 public struct MultiFidelityRunner: Sendable {
     /// The algorithms available.
     public var factory: AlgorithmRegistry
+    /// Whether a script that serves still runs one process per trial (`ProcessExecutor`), as `orion hunt` does.
+    public var processPerTrial: Bool
 
     /// Creates a runner.
     ///
-    /// - Parameter factory: the algorithms available (`AlgorithmRegistry.standard`).
-    public init(factory: AlgorithmRegistry = .standard) {
+    /// - Parameters:
+    ///   - factory: the algorithms available (`AlgorithmRegistry.standard`).
+    ///   - processPerTrial: run every trial of a script task as its own process, even when the script serves.
+    public init(factory: AlgorithmRegistry = .standard, processPerTrial: Bool = false) {
         self.factory = factory
+        self.processPerTrial = processPerTrial
     }
 
     /// Runs `algorithm` on `task` once.
@@ -27,6 +34,8 @@ public struct MultiFidelityRunner: Sendable {
     ///   - algorithm: the algorithm; its `seed` option, when unset, is the run's seed.
     ///   - task: the task.
     ///   - budget: the total fidelity the run may spend.
+    ///   - accounting: how the budget is counted: every trial from scratch (Oríon's convention), or a trial with a
+    ///     parent for the fidelity beyond its parent's.
     ///   - seed: the run's seed (also the task's noise or training seed).
     /// - Returns: the run.
     /// - Throws: ``BenchmarkError`` for a bad budget, a broken trial or a run without any trial; the algorithm's,
@@ -35,6 +44,7 @@ public struct MultiFidelityRunner: Sendable {
         _ algorithm: AlgorithmConfig,
         on task: MultiFidelityTask,
         budget: Double,
+        accounting: MultiFidelityAccounting = .scratch,
         seed: Int
     ) async throws -> MultiFidelityRun {
         guard budget >= task.maxFidelity else {
@@ -47,11 +57,15 @@ public struct MultiFidelityRunner: Sendable {
         let evaluate: @Sendable (Trial, ExperimentClient) async throws -> MultiFidelityTask.Evaluation
         var priors = task.priors
         var scratch: String?
-        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+        var server: PythonLineEvaluator?
+        defer {
+            server?.close()
+            if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
+        }
         switch task.objective {
         case .function(let function):
             evaluate = { trial, _ in try function(trial.params, seed) }
-        case .script(let arguments):
+        case .script(let arguments, let serves):
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "orion-mf-\(UUID().uuidString)"
             ).path
@@ -63,30 +77,16 @@ public struct MultiFidelityRunner: Sendable {
                 environmentPath: ProcessInfo.processInfo.environment["PATH"]
             )
             priors = command.priors
-            let executor = ProcessExecutor(command: command, echoOutput: false)
-            evaluate = { trial, client in
-                let workingDirectory = directory + "/" + trial.id
-                try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
-                let context = TrialContext(
-                    experiment: client.experiment,
-                    trial: trial,
-                    workingDirectory: workingDirectory,
-                    experimentWorkingDirectory: directory
-                )
-                switch await executor.execute(context) {
-                case .completed(let results):
-                    guard let value = results.first(where: { $0.type == .objective })?.value.doubleValue else {
-                        throw BenchmarkError(.incompleteRun, "\(task.name): trial \(trial.id) reported no objective")
-                    }
-                    return MultiFidelityTask.Evaluation(value: value, clean: value)
-                case .broken(let reason, _, let detail):
-                    throw BenchmarkError(
-                        .incompleteRun,
-                        "\(task.name): trial \(trial.params) broke: \(reason)\(detail.map { " (\($0))" } ?? "");"
-                            + " check the interpreter (--python) and the script (--script)"
-                    )
-                case .interrupted:
-                    throw BenchmarkError(.incompleteRun, "\(task.name): trial \(trial.id) was interrupted")
+            if serves && !processPerTrial, arguments.count >= 2 {
+                let evaluator = try PythonLineEvaluator(python: arguments[0], script: arguments[1])
+                server = evaluator
+                evaluate = { trial, _ in
+                    try Self.serve(trial, task: task, evaluator: evaluator, directory: directory, seed: seed)
+                }
+            } else {
+                let executor = ProcessExecutor(command: command, echoOutput: false)
+                evaluate = { trial, client in
+                    try await Self.execute(trial, task: task, executor: executor, client: client, directory: directory)
                 }
             }
         }
@@ -104,23 +104,30 @@ public struct MultiFidelityRunner: Sendable {
             factory: factory
         )
         var fidelities: [Double] = []
+        var paid: [Double] = []
         var values: [Double] = []
         var regrets: [Double?] = []
+        var completed: [String: Double] = [:]
         var spent = 0.0
         while let trial = try await client.suggest() {
-            guard let cost = trial.params[fidelity.name]?.doubleValue else {
+            guard let level = trial.params[fidelity.name]?.doubleValue else {
                 throw BenchmarkError(.badPoint, "trial \(trial.id) of \(task.name) has no fidelity '\(fidelity.name)'")
             }
+            let resumed = Self.increment(level: level, parentLevel: trial.parent.flatMap { completed[$0] })
+            let cost = accounting == .scratch ? level : resumed
             if spent + cost > budget + 1e-9 {
                 try await client.release(trial)
                 break
             }
             let evaluation = try await evaluate(trial, client)
             try await client.observe(trial, objective: evaluation.value)
-            spent += cost
-            fidelities.append(cost)
+            let trained = evaluation.trained ?? resumed
+            spent += accounting == .scratch ? level : trained
+            completed[trial.id] = level
+            fidelities.append(level)
+            paid.append(trained)
             values.append(evaluation.value)
-            regrets.append(cost >= task.maxFidelity - 1e-9 ? evaluation.clean - task.optimum : nil)
+            regrets.append(level >= task.maxFidelity - 1e-9 ? evaluation.clean - task.optimum : nil)
         }
         let elapsed = clock.now - start
         guard !values.isEmpty else {
@@ -131,8 +138,88 @@ public struct MultiFidelityRunner: Sendable {
             wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
             fidelities: fidelities,
             values: values,
-            regrets: regrets
+            regrets: regrets,
+            paid: paid
         )
+    }
+
+    /// The fidelity a trial at `level` trains when it continues from a parent that completed `parentLevel`: the
+    /// difference, or the whole level without a parent (or with one above it, whose checkpoint cannot be used).
+    ///
+    /// - Parameters:
+    ///   - level: the trial's fidelity.
+    ///   - parentLevel: the parent's fidelity, `nil` without a completed parent.
+    /// - Returns: the fidelity trained.
+    public static func increment(level: Double, parentLevel: Double?) -> Double {
+        guard let parentLevel, parentLevel <= level else { return level }
+        return level - parentLevel
+    }
+
+    /// One trial through the script's `--serve` process: the request carries the trial's values (the fidelity's
+    /// included), the run's seed, the trial's working directory and its parent's.
+    static func serve(
+        _ trial: Trial,
+        task: MultiFidelityTask,
+        evaluator: PythonLineEvaluator,
+        directory: String,
+        seed: Int
+    ) throws -> MultiFidelityTask.Evaluation {
+        let workingDirectory = directory + "/" + trial.id
+        try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
+        var params: [String: JSONValue] = [:]
+        for param in trial.params {
+            params[param.name.hasPrefix("/") ? String(param.name.dropFirst()) : param.name] = param.value
+        }
+        let request = JSONValue.object([
+            "params": .object(params),
+            "seed": .int(seed),
+            "working_dir": .string(workingDirectory),
+            "parent_working_dir": trial.parent.map { .string(directory + "/" + $0) } ?? .null,
+        ])
+        let reply: JSONValue
+        do {
+            reply = try evaluator.evaluate(request)
+        } catch {
+            throw BenchmarkError(.incompleteRun, "\(task.name): trial \(trial.params) failed in the script: \(error)")
+        }
+        guard case .object(let fields) = reply, let value = fields["objective"]?.doubleValue else {
+            throw BenchmarkError(.incompleteRun, "\(task.name): the script's reply has no objective: \(reply)")
+        }
+        return MultiFidelityTask.Evaluation(value: value, clean: value, trained: fields["trained_epochs"]?.doubleValue)
+    }
+
+    /// One trial as its own process, as `orion hunt` runs it.
+    static func execute(
+        _ trial: Trial,
+        task: MultiFidelityTask,
+        executor: ProcessExecutor,
+        client: ExperimentClient,
+        directory: String
+    ) async throws -> MultiFidelityTask.Evaluation {
+        let workingDirectory = directory + "/" + trial.id
+        try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
+        let context = TrialContext(
+            experiment: client.experiment,
+            trial: trial,
+            workingDirectory: workingDirectory,
+            experimentWorkingDirectory: directory
+        )
+        switch await executor.execute(context) {
+        case .completed(let results):
+            guard let value = results.first(where: { $0.type == .objective })?.value.doubleValue else {
+                throw BenchmarkError(.incompleteRun, "\(task.name): trial \(trial.id) reported no objective")
+            }
+            let trained = results.first { $0.name == "trained_epochs" }?.value.doubleValue
+            return MultiFidelityTask.Evaluation(value: value, clean: value, trained: trained)
+        case .broken(let reason, _, let detail):
+            throw BenchmarkError(
+                .incompleteRun,
+                "\(task.name): trial \(trial.params) broke: \(reason)\(detail.map { " (\($0))" } ?? "");"
+                    + " check the interpreter (--python) and the scripts (--scripts)"
+            )
+        case .interrupted:
+            throw BenchmarkError(.incompleteRun, "\(task.name): trial \(trial.id) was interrupted")
+        }
     }
 
     /// Runs `algorithm` on `task` once per seed and gathers the runs in a result file.
@@ -142,6 +229,7 @@ public struct MultiFidelityRunner: Sendable {
     ///   - label: its label in the result file; its name when `nil`.
     ///   - task: the task.
     ///   - budget: the total fidelity per run; the task's ``MultiFidelityTask/budget`` when `nil`.
+    ///   - accounting: how the budget is counted.
     ///   - seeds: the seeds.
     ///   - progress: called after each run.
     /// - Returns: the result file (not written).
@@ -151,17 +239,19 @@ public struct MultiFidelityRunner: Sendable {
         label: String? = nil,
         on task: MultiFidelityTask,
         budget: Double? = nil,
+        accounting: MultiFidelityAccounting = .scratch,
         seeds: [Int],
         progress: (MultiFidelityRun) -> Void = { _ in }
     ) async throws -> MultiFidelityResultFile {
         let budget = budget ?? task.budget
         var runs: [MultiFidelityRun] = []
         for seed in seeds {
-            let run = try await run(algorithm, on: task, budget: budget, seed: seed)
+            let run = try await run(algorithm, on: task, budget: budget, accounting: accounting, seed: seed)
             progress(run)
             runs.append(run)
         }
         let options = try factory.resolve(algorithm).options
+        let counted = accounting == .scratch ? "from scratch" : "with resumption"
         let rendered = options.keys.sorted().map { key in
             "\(key): \(key == "seed" && algorithm.options["seed"] == nil ? "seed" : "\(options[key] ?? .null)")"
         }
@@ -171,8 +261,9 @@ public struct MultiFidelityRunner: Sendable {
             optimum: task.optimum,
             maxFidelity: task.maxFidelity,
             budget: budget,
+            accounting: accounting,
             notes: "swift-orion \(algorithm.name) {\(rendered.joined(separator: ", "))}; in-memory storage; 1 worker;"
-                + " a trial that would pass the budget is not run",
+                + " a trial that would pass the budget (counted \(counted)) is not run",
             runs: runs
         )
     }

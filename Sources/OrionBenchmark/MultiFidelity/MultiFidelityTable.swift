@@ -8,8 +8,11 @@ import Foundation
 /// - `to target`: the median over seeds of the fidelity spent when the incumbent first reached the target (a run
 ///   that never did counts as infinite), and how many runs reached it;
 /// - `/ budget`: that median as a fraction of the budget (the bar is at most 1/3 for ASHA and Hyperband);
-/// - regret at a third of the budget and at the whole budget: median over seeds of the incumbent's regret (`-`
-///   when the median run had no full-fidelity trial yet).
+/// - the same two with resumption: a trial that continued from its parent's checkpoint counts only the fidelity it
+///   trained (what a user whose script checkpoints pays);
+/// - regret at a third of the budget and at the whole budget, the budget counted as the run's was (from scratch,
+///   or with resumption for a `(resume)` row): median over seeds of the incumbent's regret (`-` when the median
+///   run had no full-fidelity trial yet).
 public struct MultiFidelityTable: Sendable {
     /// The result files.
     public var files: [MultiFidelityResultFile]
@@ -25,8 +28,11 @@ public struct MultiFidelityTable: Sendable {
         public var label: String
         /// The number of runs.
         public var seeds: Int
-        /// The median fidelity spent to reach the target (`+∞` when the median run did not reach it).
+        /// The median fidelity spent to reach the target, every trial from scratch (`+∞` when the median run did
+        /// not reach it).
         public var fidelityToTarget: Double
+        /// The same with resumption: a trial that continued from its parent counts the fidelity it trained.
+        public var resumedFidelityToTarget: Double
         /// How many runs reached the target.
         public var reached: Int
         /// The median regret at a third of the budget (`+∞` when undefined).
@@ -44,7 +50,7 @@ public struct MultiFidelityTable: Sendable {
     /// - Parameter task: the task's name.
     /// - Returns: the target.
     public func target(of task: String) -> Double? {
-        let randoms = files.filter { $0.task == task && $0.algorithm == "random" }
+        let randoms = files.filter { $0.task == task && $0.algorithm == "random" && $0.accounting == .scratch }
         guard let reference = randoms.first(where: { $0.framework == "swift-orion" }) ?? randoms.first else {
             return nil
         }
@@ -60,13 +66,20 @@ public struct MultiFidelityTable: Sendable {
     public func rows(of task: String, target: Double) -> [Row] {
         files.filter { $0.task == task }.map { file in
             let reach = file.runs.map { $0.fidelity(toReach: target) }
+            let resumed = file.runs.map { $0.fidelity(toReach: target, accounting: .resume) }
+            let accounting = file.accounting
             return Row(
-                label: "\(file.framework)/\(file.algorithm)",
+                label: file.label,
                 seeds: file.runs.count,
                 fidelityToTarget: Self.median(reach.map { $0 ?? .infinity }),
+                resumedFidelityToTarget: Self.median(resumed.map { $0 ?? .infinity }),
                 reached: reach.compactMap { $0 }.count,
-                regretAtThird: Self.median(file.runs.map { $0.regret(atBudget: file.budget / 3) ?? .infinity }),
-                regretAtBudget: Self.median(file.runs.map { $0.regret(atBudget: file.budget) ?? .infinity }),
+                regretAtThird: Self.median(
+                    file.runs.map { $0.regret(atBudget: file.budget / 3, accounting: accounting) ?? .infinity }
+                ),
+                regretAtBudget: Self.median(
+                    file.runs.map { $0.regret(atBudget: file.budget, accounting: accounting) ?? .infinity }
+                ),
                 trials: Self.median(file.runs.map { Double($0.values.count) }),
                 wallSeconds: Self.median(file.runs.map(\.wallSeconds))
             )
@@ -78,6 +91,8 @@ public struct MultiFidelityTable: Sendable {
         var lines = [
             "fidelity to target = total fidelity (epochs) spent when the incumbent (best full-fidelity trial) first"
                 + " reached random search's median final regret; median over seeds (inf: the median run never did).",
+            "resumed = the same when a trial that continues from its parent's checkpoint counts only the epochs it"
+                + " trains. (resume): a run whose budget was counted that way.",
             "",
         ]
         let tasks = files.map(\.task).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -91,16 +106,17 @@ public struct MultiFidelityTable: Sendable {
             lines += [
                 "## \(task)  (budget \(Self.format(budget)) fidelity; target regret \(BenchmarkTable.format(target)))",
                 "",
-                "| framework/algo | seeds | fidelity to target | reached | / budget | regret@budget/3 | regret@budget"
-                    + " | trials | median wall s/run |",
-                "|---|---|---|---|---|---|---|---|---|",
+                "| framework/algo | seeds | fidelity to target | reached | / budget | resumed | / budget"
+                    + " | regret@budget/3 | regret@budget | trials | median wall s/run |",
+                "|---|---|---|---|---|---|---|---|---|---|---|",
             ]
             for row in rows(of: task, target: target) {
-                let fraction =
-                    row.fidelityToTarget.isFinite ? String(format: "%.2f", row.fidelityToTarget / budget) : "-"
+                let fraction = { (value: Double) in value.isFinite ? String(format: "%.2f", value / budget) : "-" }
                 let cells = [
                     row.label, "\(row.seeds)", Self.format(row.fidelityToTarget), "\(row.reached)/\(row.seeds)",
-                    fraction, Self.regret(row.regretAtThird), Self.regret(row.regretAtBudget), Self.format(row.trials),
+                    fraction(row.fidelityToTarget), Self.format(row.resumedFidelityToTarget),
+                    fraction(row.resumedFidelityToTarget), Self.regret(row.regretAtThird),
+                    Self.regret(row.regretAtBudget), Self.format(row.trials),
                     String(format: "%.2f", row.wallSeconds),
                 ]
                 lines.append("| " + cells.joined(separator: " | ") + " |")

@@ -12,8 +12,10 @@ public struct MultiFidelityTask: Sendable {
         /// In process: the parameters and the run's seed give the observed and the noise-free value.
         case function(@Sendable (Parameters, Int) throws(BenchmarkError) -> Evaluation)
         /// A real script run through the Oríon protocol (`ProcessExecutor`, `$ORION_RESULTS_PATH`): the command
-        /// with its priors (interpreter first), to which `--seed <run's seed>` is appended.
-        case script(arguments: [String])
+        /// with its priors (interpreter first), to which `--seed <run's seed>` is appended. When `serves`, the
+        /// same script run as `interpreter script --serve` answers one JSON request per trial (``PythonLineEvaluator``)
+        /// by doing what one trial's process does; the runner then uses one such process per run.
+        case script(arguments: [String], serves: Bool)
     }
 
     /// One evaluation: the value reported to the algorithm and the noise-free one used for regret.
@@ -22,11 +24,15 @@ public struct MultiFidelityTask: Sendable {
         public var value: Double
         /// The objective without noise (the observed one for a real task).
         public var clean: Double
+        /// The fidelity the trial actually trained (less than its fidelity when it resumed from its parent's
+        /// checkpoint), when the task reports it (the statistic `trained_epochs` of a script).
+        public var trained: Double?
 
         /// Creates an evaluation.
-        public init(value: Double, clean: Double) {
+        public init(value: Double, clean: Double, trained: Double? = nil) {
             self.value = value
             self.clean = clean
+            self.trained = trained
         }
     }
 
@@ -80,7 +86,7 @@ public struct MultiFidelityTask: Sendable {
 /// The tasks of the multi-fidelity benchmark.
 public enum MultiFidelityTasks {
     /// The names ``task(_:python:script:)`` knows.
-    public static let names = ["learning_curve", "sgd_digits"]
+    public static let names = ["learning_curve", "sgd_digits", "mlp_digits"]
 
     /// The synthetic learning curve (``LearningCurve``): `lr`, `momentum`, `dropout`, `epochs ~ fidelity(1, 27,
     /// base=3)`; regret against the best asymptote 0.1; 20 random trials at full fidelity (540 epochs).
@@ -145,31 +151,68 @@ public enum MultiFidelityTasks {
             optimum: 0,
             randomTrials: randomTrials,
             summary: "scikit-learn SGDClassifier with partial_fit on load_digits (real script); validation error",
-            objective: .script(arguments: arguments)
+            objective: .script(arguments: arguments, serves: false)
+        )
+    }
+
+    /// scikit-learn's `MLPClassifier` (64 hidden ReLU units, SGD with Nesterov momentum) trained with `partial_fit`
+    /// on `load_digits`, one epoch per unit of fidelity, run as a real script that checkpoints
+    /// (`Benchmarks/multifidelity/mlp_digits.py`): `lr ~ loguniform(1e-4, 1)`, `momentum ~ uniform(0, 0.99)`,
+    /// `alpha ~ loguniform(1e-6, 1)`, `batch_size ~ loguniform(8, 512, discrete=True)`, `epochs ~ fidelity(1, 27,
+    /// base=3)`; the objective is the validation log loss (regret against 0); a trial with a parent continues
+    /// from the parent's checkpoint; 20 random trials at full fidelity (540 epochs).
+    ///
+    /// - Parameters:
+    ///   - python: the interpreter that has scikit-learn.
+    ///   - script: the path of `mlp_digits.py`.
+    ///   - randomTrials: random search's trials at full fidelity.
+    /// - Returns: the task.
+    public static func mlpDigits(python: String, script: String, randomTrials: Int = 20) -> MultiFidelityTask {
+        let priors = [
+            "lr": "loguniform(1e-4, 1, precision=None)",
+            "momentum": "uniform(0, 0.99, precision=None)",
+            "alpha": "loguniform(1e-6, 1, precision=None)",
+            "batch_size": "loguniform(8, 512, discrete=True)",
+            "epochs": "fidelity(1, 27, base=3)",
+        ]
+        let arguments = [python, script] + priors.keys.sorted().map { "--\($0)~\(priors[$0] ?? "")" }
+        return MultiFidelityTask(
+            name: "mlp_digits",
+            priors: Dictionary(uniqueKeysWithValues: priors.map { ("/" + $0.key, $0.value) }),
+            maxFidelity: 27,
+            optimum: 0,
+            randomTrials: randomTrials,
+            summary: "scikit-learn MLPClassifier with partial_fit and checkpoints on load_digits (real script);"
+                + " validation log loss",
+            objective: .script(arguments: arguments, serves: true)
         )
     }
 
     /// The task called `name`.
     ///
     /// - Parameters:
-    ///   - name: `learning_curve` or `sgd_digits`.
+    ///   - name: `learning_curve`, `sgd_digits` or `mlp_digits`.
     ///   - python: the interpreter for script tasks.
-    ///   - script: the path of `sgd_digits.py`.
+    ///   - scripts: the directory of the tasks' scripts (`<name>.py`).
     ///   - randomTrials: random search's trials at full fidelity; the task's default when `nil`.
     /// - Returns: the task.
     /// - Throws: ``BenchmarkError`` `.unknownTask` naming the valid tasks.
     public static func task(
         _ name: String,
         python: String,
-        script: String,
+        scripts: String,
         randomTrials: Int? = nil
     ) throws(BenchmarkError) -> MultiFidelityTask {
+        let script = (scripts as NSString).appendingPathComponent(name + ".py")
         switch name {
         case "learning_curve":
             return randomTrials.map { learningCurve(randomTrials: $0) } ?? learningCurve()
         case "sgd_digits":
             return randomTrials.map { sgdDigits(python: python, script: script, randomTrials: $0) }
                 ?? sgdDigits(python: python, script: script)
+        case "mlp_digits":
+            return randomTrials.map { mlpDigits(python: python, script: script, randomTrials: $0) }
+                ?? mlpDigits(python: python, script: script)
         default:
             throw BenchmarkError(
                 .unknownTask,

@@ -13,9 +13,17 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Algorithms, comma-separated (names of `orion hunt`'s algorithms).")
-    var algorithms = "random,asha,hyperband"
+    var algorithms: String?
 
-    @Option(help: "Tasks, comma-separated: learning_curve (synthetic), sgd_digits (scikit-learn, a real script).")
+    @Option(
+        name: .customLong("algorithm"),
+        help: "One algorithm with options, as JSON (repeatable), e.g. '{\"pbt\": {\"population_size\": 20}}'."
+    )
+    var algorithmsWithOptions: [String] = []
+
+    @Option(
+        help: "Tasks, comma-separated: learning_curve (synthetic), sgd_digits, mlp_digits (scikit-learn, real scripts)."
+    )
     var tasks = "learning_curve"
 
     @Option(help: "Seeds: a range 0-4, a list 0,3,5, or both.")
@@ -24,11 +32,17 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
     @Option(help: "Random search's trials at full fidelity, which set the budget; each task's default when not given.")
     var randomTrials: Int?
 
-    @Option(help: "The Python interpreter for sgd_digits (it needs scikit-learn).")
+    @Option(help: "How the budget is counted: scratch (every trial its whole fidelity, as Oríon) or resume.")
+    var accounting = MultiFidelityAccounting.scratch
+
+    @Option(help: "The Python interpreter for sgd_digits and mlp_digits (it needs scikit-learn).")
     var python = "python3"
 
-    @Option(help: "The path of sgd_digits.py.")
-    var script = "Benchmarks/multifidelity/sgd_digits.py"
+    @Option(help: "The directory of the tasks' scripts (<task>.py).")
+    var scripts = "Benchmarks/multifidelity"
+
+    @Flag(help: "Run every trial of mlp_digits as its own process, as orion hunt does (default: one --serve process).")
+    var processPerTrial = false
 
     @Option(help: "Directory for the result files (mf_<framework>_<algorithm>_<task>.json).")
     var out: String
@@ -41,22 +55,49 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
             if let randomTrials, randomTrials < 1 {
                 throw UsageError("--random-trials must be at least 1, got \(randomTrials)")
             }
-            let names = BenchmarkPlan.list(algorithms)
-            guard !names.isEmpty else { throw UsageError("--algorithms is empty; give e.g. --algorithms random,asha") }
-            let configs = try names.map { try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: $0)).name }
+            let names = BenchmarkPlan.list(algorithms ?? (algorithmsWithOptions.isEmpty ? "random,asha,hyperband" : ""))
+            var configs = try names.map { name in
+                let config = AlgorithmConfig(
+                    name: try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: name)).name
+                )
+                return (config: config, label: config.name)
+            }
+            for text in algorithmsWithOptions {
+                let config: AlgorithmConfig
+                do {
+                    config = try JSONDecoder().decode(AlgorithmConfig.self, from: Data(text.utf8))
+                } catch {
+                    throw UsageError(
+                        "--algorithm takes JSON with one algorithm name and its options, e.g."
+                            + " '{\"pbt\": {\"population_size\": 20}}', got '\(text)'"
+                    )
+                }
+                _ = try AlgorithmRegistry.standard.resolve(config)
+                let options = config.options.keys.sorted().map { "\($0)=\(config.options[$0]?.pythonString ?? "")" }
+                configs.append((config, ([config.name] + options).joined(separator: "-")))
+            }
+            guard !configs.isEmpty else {
+                throw UsageError("--algorithms is empty; give e.g. --algorithms random,asha")
+            }
             let taskList = try BenchmarkPlan.list(tasks).map { name in
-                try MultiFidelityTasks.task(name, python: python, script: script, randomTrials: randomTrials)
+                try MultiFidelityTasks.task(name, python: python, scripts: scripts, randomTrials: randomTrials)
             }
             guard !taskList.isEmpty else { throw UsageError("--tasks is empty; give e.g. --tasks learning_curve") }
             let seedList = try BenchmarkPlan.seeds(seeds)
-            let runner = MultiFidelityRunner()
+            let runner = MultiFidelityRunner(processPerTrial: processPerTrial)
             for task in taskList {
-                for name in configs {
-                    let file = try await runner.runAll(AlgorithmConfig(name: name), on: task, seeds: seedList)
+                for (config, label) in configs {
+                    let file = try await runner.runAll(
+                        config,
+                        label: label,
+                        on: task,
+                        accounting: accounting,
+                        seeds: seedList
+                    )
                     let path = try file.write(to: out)
                     let regrets = file.runs.map { $0.finalRegret ?? .infinity }
                     StandardStream.emit(
-                        "\(name) on \(task.name): \(file.runs.count) runs of budget \(Int(file.budget)),"
+                        "\(label) on \(task.name): \(file.runs.count) runs of budget \(Int(file.budget)),"
                             + " median final regret \(BenchmarkTable.format(MultiFidelityTable.median(regrets)))"
                             + " -> \(path)\n"
                     )
@@ -96,3 +137,4 @@ struct BenchmarkMultiFidelityTableCommand: AsyncParsableCommand {
         }
     }
 }
+extension MultiFidelityAccounting: ExpressibleByArgument {}

@@ -152,4 +152,168 @@ final class MultiFidelityRunnerTests: XCTestCase {
         XCTAssertEqual(error * 600, (error * 600).rounded(), accuracy: 1e-6)
         XCTAssertEqual(first.regrets, [error])
     }
+
+    /// Both conventions on a fixture: from scratch every trial costs its fidelity; with resumption a promoted trial
+    /// costs what it trained beyond its parent, so the same run reaches the same regrets for less.
+    func testAccountingFromScratchAndWithResumption() {
+        let run = MultiFidelityRun(
+            seed: 0,
+            wallSeconds: 1,
+            fidelities: [1, 1, 3, 9, 27, 27],
+            values: [0.5, 0.4, 0.3, 0.2, 0.15, 0.25],
+            regrets: [nil, nil, nil, nil, 0.15, 0.25],
+            paid: [1, 1, 2, 6, 18, 27]
+        )
+        XCTAssertEqual(run.costs(.scratch), [1, 1, 3, 9, 27, 27])
+        XCTAssertEqual(run.curve(.resume).map(\.spent), [1, 2, 4, 10, 28, 55])
+        XCTAssertEqual(run.fidelity(toReach: 0.15), 41)
+        XCTAssertEqual(run.fidelity(toReach: 0.15, accounting: .resume), 28)
+        XCTAssertNil(run.regret(atBudget: 40))
+        XCTAssertEqual(run.regret(atBudget: 40, accounting: .resume), 0.15)
+        let legacy = MultiFidelityRun(seed: 0, wallSeconds: 1, fidelities: [27], values: [0.1], regrets: [0.1])
+        XCTAssertEqual(legacy.costs(.resume), [27])
+        XCTAssertEqual(MultiFidelityRunner.increment(level: 27, parentLevel: 9), 18)
+        XCTAssertEqual(MultiFidelityRunner.increment(level: 9, parentLevel: nil), 9)
+        XCTAssertEqual(MultiFidelityRunner.increment(level: 3, parentLevel: 9), 3)
+
+        let file = MultiFidelityResultFile(
+            algorithm: "asha",
+            task: "t",
+            optimum: 0,
+            maxFidelity: 27,
+            budget: 81,
+            accounting: .resume,
+            notes: "",
+            runs: [run]
+        )
+        XCTAssertEqual(file.fileName, "mf_swift-orion_asha_t_resume.json")
+        let random = MultiFidelityResultFile(
+            algorithm: "random",
+            task: "t",
+            optimum: 0,
+            maxFidelity: 27,
+            budget: 81,
+            notes: "",
+            runs: [
+                MultiFidelityRun(
+                    seed: 0,
+                    wallSeconds: 1,
+                    fidelities: [27, 27],
+                    values: [0.3, 0.2],
+                    regrets: [0.3, 0.2]
+                )
+            ]
+        )
+        let table = MultiFidelityTable(files: [file, random])
+        XCTAssertEqual(table.target(of: "t"), 0.2)
+        let row = table.rows(of: "t", target: 0.2)[0]
+        XCTAssertEqual(row.label, "swift-orion/asha (resume)")
+        XCTAssertEqual(row.fidelityToTarget, 41)
+        XCTAssertEqual(row.resumedFidelityToTarget, 28)
+        XCTAssertEqual(row.regretAtThird, .infinity)  // 27 epochs with resumption: no full-fidelity trial yet
+        XCTAssertEqual(row.regretAtBudget, 0.15)
+        XCTAssertTrue(table.markdown.contains("| swift-orion/asha (resume) | 1 | 41 | 1/1 | 0.51 | 28 | 0.35 |"))
+    }
+
+    /// A resume budget counts a promoted trial for its increment over its parent: ASHA's promotions pay the
+    /// difference of the rungs, the total stays within the budget, and the run gets more trials than from scratch.
+    func testResumeBudgetCountsIncrementsOverTheParent() async throws {
+        let task = MultiFidelityTasks.learningCurve(randomTrials: 4)
+        let scratch = try await runner.run(AlgorithmConfig(name: "asha"), on: task, budget: 108, seed: 1)
+        let resumed = try await runner.run(
+            AlgorithmConfig(name: "asha"),
+            on: task,
+            budget: 108,
+            accounting: .resume,
+            seed: 1
+        )
+        let paid = try XCTUnwrap(resumed.paid)
+        XCTAssertLessThanOrEqual(paid.reduce(0, +), 108)
+        XCTAssertGreaterThan(resumed.spent, 108)
+        XCTAssertGreaterThan(resumed.fidelities.count, scratch.fidelities.count)
+        XCTAssertTrue(
+            Set(zip(resumed.fidelities, paid).map { [$0, $1] }).isSubset(of: [
+                [1, 1], [3, 3], [9, 9], [27, 27], [3, 2], [9, 6], [27, 18],
+            ])
+        )
+        XCTAssertTrue(zip(resumed.fidelities, paid).contains { $0 == 27 && $1 == 18 })
+        XCTAssertEqual(scratch.paid?.count, scratch.fidelities.count)
+    }
+
+    /// The repository root and a Python with scikit-learn (`ORION_TEST_ORION027_PYTHON`), or a skip.
+    private func pythonAndScripts() throws -> (python: String, scripts: String) {
+        guard let python = ProcessInfo.processInfo.environment["ORION_TEST_ORION027_PYTHON"] else {
+            throw XCTSkip("set ORION_TEST_ORION027_PYTHON to a Python with scikit-learn to run the real tasks")
+        }
+        var root = URL(fileURLWithPath: "\(#filePath)")
+        for _ in 0..<4 { root.deleteLastPathComponent() }
+        return (python, root.appendingPathComponent("Benchmarks/multifidelity").path)
+    }
+
+    /// mlp_digits.py through its `--serve` process: a trial given its parent's directory continues from the
+    /// parent's checkpoint, trains only the remaining epochs, and ends with the same model (same loss) as a trial
+    /// trained from scratch; a bad request is a reply with an error, and the process goes on.
+    func testMLPScriptResumesFromTheParentCheckpoint() throws {
+        let (python, scripts) = try pythonAndScripts()
+        let evaluator = try PythonLineEvaluator(python: python, script: scripts + "/mlp_digits.py")
+        defer { evaluator.close() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mlp-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for name in ["parent", "child", "alone"] {
+            try FileManager.default.createDirectory(atPath: directory + "/" + name, withIntermediateDirectories: true)
+        }
+        func request(epochs: Int, in name: String, parent: String?) throws -> [String: JSONValue] {
+            let params: [String: JSONValue] = [
+                "lr": .double(0.1), "momentum": .double(0.9), "alpha": .double(1e-4), "batch_size": .int(64),
+                "epochs": .int(epochs),
+            ]
+            let reply = try evaluator.evaluate(
+                .object([
+                    "params": .object(params), "seed": .int(3), "working_dir": .string(directory + "/" + name),
+                    "parent_working_dir": parent.map { .string(directory + "/" + $0) } ?? .null,
+                ])
+            )
+            guard case .object(let fields) = reply else { throw XCTSkip("unreachable: reply \(reply)") }
+            return fields
+        }
+        let parent = try request(epochs: 2, in: "parent", parent: nil)
+        XCTAssertEqual(parent["trained_epochs"]?.doubleValue, 2)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/parent/model.pkl"))
+        let child = try request(epochs: 5, in: "child", parent: "parent")
+        XCTAssertEqual(child["trained_epochs"]?.doubleValue, 3)
+        let alone = try request(epochs: 5, in: "alone", parent: nil)
+        XCTAssertEqual(alone["trained_epochs"]?.doubleValue, 5)
+        let loss = try XCTUnwrap(child["objective"]?.doubleValue)
+        XCTAssertEqual(loss, try XCTUnwrap(alone["objective"]?.doubleValue), accuracy: 1e-12)
+        XCTAssertLessThan(loss, try XCTUnwrap(parent["objective"]?.doubleValue))
+        XCTAssertThrowsError(try evaluator.evaluate(.object(["params": .object([:])])))
+        XCTAssertEqual(try request(epochs: 2, in: "parent", parent: nil)["objective"], parent["objective"])
+    }
+
+    /// The real-process path end to end: ASHA on a short mlp_digits (1 to 3 epochs) with every trial its own
+    /// process through `ProcessExecutor` (parent's directory from `ORION_PARENT_WORKING_DIR`, results file) gives
+    /// the same trials, values and paid epochs as the run through the `--serve` process.
+    func testMLPProcessPerTrialMatchesTheServedRun() async throws {
+        let (python, scripts) = try pythonAndScripts()
+        var task = MultiFidelityTasks.mlpDigits(python: python, script: scripts + "/mlp_digits.py", randomTrials: 1)
+        guard case .script(let arguments, _) = task.objective else { return XCTFail("mlp_digits is a script") }
+        task.objective = .script(
+            arguments: arguments.map { $0.hasPrefix("--epochs~") ? "--epochs~fidelity(1, 3, base=3)" : $0 },
+            serves: true
+        )
+        task.maxFidelity = 3
+        let config = AlgorithmConfig(name: "asha", options: ["num_rungs": .int(2)])
+        let served = try await runner.run(config, on: task, budget: 8, accounting: .resume, seed: 0)
+        let processes = try await MultiFidelityRunner(processPerTrial: true).run(
+            config,
+            on: task,
+            budget: 8,
+            accounting: .resume,
+            seed: 0
+        )
+        XCTAssertEqual(processes.fidelities, served.fidelities)
+        XCTAssertEqual(processes.paid, served.paid)
+        XCTAssertEqual(processes.values, served.values)
+        XCTAssertTrue(zip(served.fidelities, served.paid ?? []).contains { $0 == 3 && $1 == 2 }, "\(served)")
+    }
 }

@@ -42,7 +42,9 @@ final class BenchmarkMultiFidelityEndToEndTests: XCTestCase {
         let run = try sandbox.run(["benchmark", "mf-run", "--tasks", "mnist", "--out", sandbox.directory + "/mf"])
         XCTAssertEqual(run.status, 2, run.stderr)
         XCTAssertTrue(
-            run.stderr.contains("unknown multi-fidelity task 'mnist'; valid tasks: learning_curve, sgd_digits")
+            run.stderr.contains(
+                "unknown multi-fidelity task 'mnist'; valid tasks: learning_curve, sgd_digits, mlp_digits"
+            )
         )
     }
 }
