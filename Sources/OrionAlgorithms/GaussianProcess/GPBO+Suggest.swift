@@ -101,6 +101,7 @@ extension GPBO {
             width: w,
             targets: fitTargets,
             warped: warped,
+            structure: kernelStructure(transform),
             starts: starts,
             maxIterations: large && warm != nil ? 25 : 50
         )
@@ -212,6 +213,7 @@ extension GPBO {
                 if outcome.value.isFinite { refined.append(outcome.x) }
             }
         }
+        refined += refineWithinCategories(model, transform, pool: pool, scores: scores, minimizer: minimizer)
         if !refined.isEmpty {
             let refinedScores = model.scores(refined)
             pool += refined

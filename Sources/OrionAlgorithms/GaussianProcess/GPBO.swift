@@ -38,6 +38,13 @@ public struct GPBO: Algorithm {
         /// `input_warping`: warp each real and integer coordinate by a Kumaraswamy CDF fitted with the other
         /// hyperparameters (default true).
         public var inputWarping = false
+        /// `categorical_kernel`: an exponentiated overlap kernel on categories, multiplied with the Matérn on the
+        /// numeric coordinates, and the acquisition refined within each category combination (default true;
+        /// `false`: the Matérn on one-hot coordinates). No effect on a space without categories.
+        public var categoricalKernel = true
+        /// `round_integers`: the kernel sees equal-cell integers at the integer they will be evaluated at (default
+        /// true). No effect on a space without such integers.
+        public var roundIntegers = true
 
         /// The acquisition functions.
         public static let acquisitionFunctions = ["mace", "log_ei", "ucb"]
@@ -59,6 +66,8 @@ public struct GPBO: Algorithm {
             case nRestartsOptimizer = "n_restarts_optimizer"
             case nCandidates = "n_candidates"
             case inputWarping = "input_warping"
+            case categoricalKernel = "categorical_kernel"
+            case roundIntegers = "round_integers"
         }
 
         /// The defaults.
@@ -77,6 +86,9 @@ public struct GPBO: Algorithm {
                 try container.decodeIfPresent(Int.self, forKey: .nRestartsOptimizer) ?? nRestartsOptimizer
             nCandidates = try container.decodeIfPresent(Int.self, forKey: .nCandidates) ?? nCandidates
             inputWarping = try container.decodeIfPresent(Bool.self, forKey: .inputWarping) ?? inputWarping
+            categoricalKernel =
+                try container.decodeIfPresent(Bool.self, forKey: .categoricalKernel) ?? categoricalKernel
+            roundIntegers = try container.decodeIfPresent(Bool.self, forKey: .roundIntegers) ?? roundIntegers
             guard nInitialPoints >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_initial_points' must be at least 1")
             }
@@ -110,6 +122,8 @@ public struct GPBO: Algorithm {
             try container.encode(nRestartsOptimizer, forKey: .nRestartsOptimizer)
             try container.encode(nCandidates, forKey: .nCandidates)
             try container.encode(inputWarping, forKey: .inputWarping)
+            try container.encode(categoricalKernel, forKey: .categoricalKernel)
+            try container.encode(roundIntegers, forKey: .roundIntegers)
         }
     }
 
