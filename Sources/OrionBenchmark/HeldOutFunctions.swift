@@ -134,9 +134,10 @@ extension TestFunctions {
         "linear": (0.08, -1, nil), "rbf": (0, 1.5, -2), "poly": (0.03, 0.5, -1), "sigmoid": (0.15, -0.5, -3),
     ]
 
-    /// A support-vector-machine-like validation error: a categorical kernel that moves the optimum of the log
-    /// regularization `u = log10 C` and of the log kernel width `v = log10 gamma`, which only some kernels use, and a
-    /// polynomial degree `d` that only `poly` uses:
+    /// A support-vector-machine-like validation error.
+    ///
+    /// A categorical kernel moves the optimum of the log regularization `u = log10 C` and of the log kernel width
+    /// `v = log10 gamma`, which only some kernels use; a polynomial degree `d` only `poly` uses:
     /// `base + 0.04(u − u*)² + [gamma] 0.06(v − v*)² + [rbf] 0.01(u − u*)(v − v*) + [poly] 0.02(d − 3)²`;
     /// minimum 0 at (rbf, C = 10^1.5, gamma = 10⁻², any degree). `nil` for an unknown kernel.
     public static func svmLike(kernel: String, c: Double, gamma: Double, degree: Double) -> Double? {
@@ -161,9 +162,11 @@ extension TestFunctions {
     /// The best number of hidden layers for each activation of ``mlpLike``.
     static let mlpLayers: [String: Double] = ["relu": 3, "tanh": 2, "logistic": 1]
 
-    /// A multilayer-perceptron-like validation error: two categoricals (activation, solver) whose pair sets a base
-    /// cost, an integer number of layers `l` whose optimum depends on the activation, a log-integer width `h` whose
-    /// optimum depends on the solver, and a log-real L2 penalty `alpha`:
+    /// A multilayer-perceptron-like validation error.
+    ///
+    /// Two categoricals (activation, solver) whose pair sets a base cost, an integer number of layers `l` whose
+    /// optimum depends on the activation, a log-integer width `h` whose optimum depends on the solver, and a
+    /// log-real L2 penalty `alpha`:
     /// `base[act][solver] + 0.04(l − l*[act])² + 0.03(log2 h − (solver = lbfgs ? 5 : 6))² + 0.02(log10 alpha + 4)²`;
     /// minimum 0 at (relu, adam, 3 layers, width 64, alpha = 10⁻⁴). `nil` for an unknown category.
     public static func mlpLike(activation: String, solver: String, layers: Double, width: Double, alpha: Double)

@@ -12,9 +12,10 @@ extension GPBO {
         KernelStructure(transform, categories: options.categoricalKernel, integers: options.roundIntegers)
     }
 
-    /// Candidates whose categories are held fixed while their numeric coordinates are refined by L-BFGS-B, one per
-    /// category combination: every combination when there are at most ``combinationLimit``, else those of the
-    /// best candidates. Empty for a space without categories or when `categorical_kernel` is off.
+    /// Candidates refined by L-BFGS-B in their numeric coordinates with their categories held fixed.
+    ///
+    /// One per category combination: every combination when there are at most ``combinationLimit``, else those of
+    /// the best candidates. Empty for a space without categories or when `categorical_kernel` is off.
     ///
     /// The relaxed refinement moves one-hot coordinates between categories, and snapping then keeps numeric
     /// coordinates tuned for a mixture of categories; here each combination gets the numeric coordinates that are
@@ -80,9 +81,10 @@ extension GPBO {
         return refined
     }
 
-    /// The category combinations to refine: all of them when there are at most ``combinationLimit``, else those
-    /// of `snapped` (each a one-hot vector), without repeats. A combination is the chosen category's offset in
-    /// each group.
+    /// The category combinations to refine.
+    ///
+    /// All of them when there are at most ``combinationLimit``, else those of `snapped` (each a one-hot vector),
+    /// without repeats. A combination is the chosen category's offset in each group.
     static func categoryCombinations(_ groups: [Range<Int>], of snapped: [[Double]]) -> [[Int]] {
         var total = 1
         for group in groups {

@@ -38,12 +38,14 @@ public struct GPBO: Algorithm {
         /// `input_warping`: warp each real and integer coordinate by a Kumaraswamy CDF fitted with the other
         /// hyperparameters (default true).
         public var inputWarping = false
-        /// `categorical_kernel`: an exponentiated overlap kernel on categories, multiplied with the Matérn on the
-        /// numeric coordinates, and the acquisition refined within each category combination (default true;
-        /// `false`: the Matérn on one-hot coordinates). No effect on a space without categories.
+        /// `categorical_kernel`: an overlap kernel on categories times the Matérn (default true).
+        ///
+        /// With it the acquisition is also refined within each category combination; `false`: the Matérn on the
+        /// one-hot coordinates. No effect on a space without categories.
         public var categoricalKernel = true
-        /// `round_integers`: the kernel sees equal-cell integers at the integer they will be evaluated at (default
-        /// true). No effect on a space without such integers.
+        /// `round_integers`: the kernel sees equal-cell integers at their cell's integer (default true).
+        ///
+        /// No effect on a space without such integers.
         public var roundIntegers = true
 
         /// The acquisition functions.
