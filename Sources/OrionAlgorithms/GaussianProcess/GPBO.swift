@@ -38,15 +38,15 @@ public struct GPBO: Algorithm {
         /// `input_warping`: warp each real and integer coordinate by a Kumaraswamy CDF fitted with the other
         /// hyperparameters (default true).
         public var inputWarping = false
-        /// `categorical_kernel`: an overlap kernel on categories times the Matérn (default true).
+        /// `categorical_kernel`: an overlap kernel on categories times the Matérn (default false).
         ///
         /// With it the acquisition is also refined within each category combination; `false`: the Matérn on the
         /// one-hot coordinates. No effect on a space without categories.
-        public var categoricalKernel = true
-        /// `round_integers`: the kernel sees equal-cell integers at their cell's integer (default true).
+        public var categoricalKernel = false
+        /// `round_integers`: the kernel sees equal-cell integers at their cell's integer (default false).
         ///
         /// No effect on a space without such integers.
-        public var roundIntegers = true
+        public var roundIntegers = false
 
         /// The acquisition functions.
         public static let acquisitionFunctions = ["mace", "log_ei", "ucb"]

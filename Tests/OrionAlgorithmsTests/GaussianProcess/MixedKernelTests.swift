@@ -177,7 +177,7 @@ final class MixedKernelTests: XCTestCase {
         XCTAssertEqual(GPBO.categoryCombinations(large, of: [a, b, a]), [[1, 2, 3], [4, 0, 0]])
     }
 
-    /// On a space of reals only the options change nothing: the same suggestions with and without them.
+    /// On a space of reals the options change nothing: the same suggestions with and without them.
     func testRealOnlySpacesAreUnchanged() throws {
         let space = try TestSpaces.branin()
         func run(_ options: [String: JSONValue]) throws -> [[Double]] {
@@ -191,9 +191,9 @@ final class MixedKernelTests: XCTestCase {
             var harness = AlgorithmHarness(experiment: experiment, factory: AlgorithmRegistry.standard)
             return try harness.run(trials: 16, objective: Objectives.branin).map { Objectives.numbers($0.params) }
         }
-        let plain = try run(["categorical_kernel": false, "round_integers": false])
+        let plain = try run([:])
         XCTAssertEqual(plain.count, 16)
-        XCTAssertEqual(try run([:]), plain)
+        XCTAssertEqual(try run(["categorical_kernel": true, "round_integers": true]), plain)
     }
 
     /// A mixed space where the category moves the reals' optimum, and the best category's optimum is far from the
@@ -212,7 +212,10 @@ final class MixedKernelTests: XCTestCase {
                 id: "0123456789abcdef01234567",
                 name: "gp",
                 space: space,
-                algorithm: AlgorithmConfig(name: "gp", options: ["seed": .int(seed)]),
+                algorithm: AlgorithmConfig(
+                    name: "gp",
+                    options: ["seed": .int(seed), "categorical_kernel": true, "round_integers": true]
+                ),
                 maxTrials: 40
             )
             var harness = AlgorithmHarness(experiment: experiment, factory: AlgorithmRegistry.standard)
