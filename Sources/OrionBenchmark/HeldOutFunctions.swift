@@ -128,6 +128,56 @@ extension TestFunctions {
         return base + interaction + (x - shift) * (x - shift) / 4 + 0.05 * (n - target) * (n - target)
     }
 
+    /// The base cost, optimum of `log10 C` and of `log10 gamma` of each kernel of ``svmLike`` (no gamma for
+    /// `linear`).
+    static let svmKernels: [String: (base: Double, c: Double, gamma: Double?)] = [
+        "linear": (0.08, -1, nil), "rbf": (0, 1.5, -2), "poly": (0.03, 0.5, -1), "sigmoid": (0.15, -0.5, -3),
+    ]
+
+    /// A support-vector-machine-like validation error.
+    ///
+    /// A categorical kernel moves the optimum of the log regularization `u = log10 C` and of the log kernel width
+    /// `v = log10 gamma`, which only some kernels use; a polynomial degree `d` only `poly` uses:
+    /// `base + 0.04(u − u*)² + [gamma] 0.06(v − v*)² + [rbf] 0.01(u − u*)(v − v*) + [poly] 0.02(d − 3)²`;
+    /// minimum 0 at (rbf, C = 10^1.5, gamma = 10⁻², any degree). `nil` for an unknown kernel.
+    public static func svmLike(kernel: String, c: Double, gamma: Double, degree: Double) -> Double? {
+        guard let entry = svmKernels[kernel] else { return nil }
+        let u = log10(c) - entry.c
+        var value = entry.base + 0.04 * u * u
+        if let target = entry.gamma {
+            let v = log10(gamma) - target
+            value += 0.06 * v * v
+            if kernel == "rbf" { value += 0.01 * u * v }
+        }
+        if kernel == "poly" { value += 0.02 * (degree - 3) * (degree - 3) }
+        return value
+    }
+
+    /// The base costs of ``mlpLike``, by activation then solver.
+    static let mlpBase: [String: [String: Double]] = [
+        "relu": ["adam": 0, "sgd": 0.12, "lbfgs": 0.2],
+        "tanh": ["adam": 0.05, "sgd": 0.1, "lbfgs": 0.08],
+        "logistic": ["adam": 0.15, "sgd": 0.3, "lbfgs": 0.12],
+    ]
+    /// The best number of hidden layers for each activation of ``mlpLike``.
+    static let mlpLayers: [String: Double] = ["relu": 3, "tanh": 2, "logistic": 1]
+
+    /// A multilayer-perceptron-like validation error.
+    ///
+    /// Two categoricals (activation, solver) whose pair sets a base cost, an integer number of layers `l` whose
+    /// optimum depends on the activation, a log-integer width `h` whose optimum depends on the solver, and a
+    /// log-real L2 penalty `alpha`:
+    /// `base[act][solver] + 0.04(l − l*[act])² + 0.03(log2 h − (solver = lbfgs ? 5 : 6))² + 0.02(log10 alpha + 4)²`;
+    /// minimum 0 at (relu, adam, 3 layers, width 64, alpha = 10⁻⁴). `nil` for an unknown category.
+    public static func mlpLike(activation: String, solver: String, layers: Double, width: Double, alpha: Double)
+        -> Double?
+    {
+        guard let base = mlpBase[activation]?[solver], let target = mlpLayers[activation] else { return nil }
+        let h = log2(width) - (solver == "lbfgs" ? 5 : 6)
+        let a = log10(alpha) + 4
+        return base + 0.04 * (layers - target) * (layers - target) + 0.03 * h * h + 0.02 * a * a
+    }
+
     /// An integer-only function of four integers: a tilted quadratic bowl with a coupling.
     ///
     /// `Σ wᵢ (kᵢ − tᵢ)² + 0.5 (k₁ − k₂ − 3)²` with t = (9, 6, 14, 2), w = (1, 0.5, 0.25, 2); minimum 0 at t.

@@ -12,7 +12,7 @@ public enum HeldOutProblems {
     /// The held-out problems.
     public static let all: [BenchmarkTask] = [
         rastrigin6, griewank8, schwefel4, michalewicz5, sixHumpCamel, goldsteinPrice, zakharov10, dixonPrice20,
-        noisyHartmann6, categoricalHeavy, integerBowl,
+        noisyHartmann6, categoricalHeavy, integerBowl, svmLike, mlpLike,
     ]
 
     /// The name that stands for the whole set on the command line.
@@ -177,6 +177,72 @@ public enum HeldOutProblems {
             throw BenchmarkError(
                 .badPoint,
                 "task 'categorical_heavy' got unknown categories (\(a), \(b), \(c)); evaluate it on its own space"
+            )
+        }
+        return value
+    }
+
+    /// A support-vector-machine-like task: the kernel moves the optima of log C and log gamma; gamma is ignored by
+    /// `linear` and the degree by every kernel but `poly`.
+    public static let svmLike = BenchmarkTask(
+        name: "svm_like",
+        priors: [
+            "kernel": "choices(['linear', 'rbf', 'poly', 'sigmoid'])",
+            "C": "loguniform(0.001, 1000.0, precision=None)",
+            "gamma": "loguniform(0.0001, 10.0, precision=None)",
+            "degree": "uniform(1, 5, discrete=True)",
+        ],
+        optimum: 0,
+        defaultBudget: budget,
+        summary: "SVM-like: a categorical kernel of 4, log C, log gamma (unused by one kernel), an integer degree "
+            + "(used by one kernel)",
+        dimensionOrder: ["kernel", "C", "gamma", "degree"]
+    ) { point throws(BenchmarkError) in
+        let kernel = try point.category("kernel")
+        guard
+            let value = TestFunctions.svmLike(
+                kernel: kernel,
+                c: try point.real("C"),
+                gamma: try point.real("gamma"),
+                degree: (try point.real("degree")).rounded()
+            )
+        else {
+            throw BenchmarkError(
+                .badPoint,
+                "task 'svm_like' got unknown kernel '\(kernel)'; evaluate it on its own space"
+            )
+        }
+        return value
+    }
+
+    /// A multilayer-perceptron-like task: two categoricals, a linear and a log-scaled integer, a log real.
+    public static let mlpLike = BenchmarkTask(
+        name: "mlp_like",
+        priors: [
+            "activation": "choices(['relu', 'tanh', 'logistic'])",
+            "solver": "choices(['adam', 'sgd', 'lbfgs'])",
+            "layers": "uniform(1, 4, discrete=True)",
+            "width": "loguniform(8, 256, discrete=True)",
+            "alpha": "loguniform(1e-06, 0.1, precision=None)",
+        ],
+        optimum: 0,
+        defaultBudget: budget,
+        summary: "MLP-like: 2 categorical (3, 3), layers in [1, 4], log-integer width in [8, 256], log alpha",
+        dimensionOrder: ["activation", "solver", "layers", "width", "alpha"]
+    ) { point throws(BenchmarkError) in
+        let (activation, solver) = (try point.category("activation"), try point.category("solver"))
+        guard
+            let value = TestFunctions.mlpLike(
+                activation: activation,
+                solver: solver,
+                layers: (try point.real("layers")).rounded(),
+                width: (try point.real("width")).rounded(),
+                alpha: try point.real("alpha")
+            )
+        else {
+            throw BenchmarkError(
+                .badPoint,
+                "task 'mlp_like' got unknown categories (\(activation), \(solver)); evaluate it on its own space"
             )
         }
         return value

@@ -25,6 +25,10 @@ final class HeldOutProblemsTests: XCTestCase {
                 "optimizer": "adam", "activation": "relu", "norm": "batch", "x": .double(-1.2), "n": .int(11),
             ],
             "integer_bowl": ["k1": .int(9), "k2": .int(6), "k3": .int(14), "k4": .int(2)],
+            "svm_like": ["kernel": "rbf", "C": .double(pow(10, 1.5)), "gamma": .double(0.01), "degree": .int(2)],
+            "mlp_like": [
+                "activation": "relu", "solver": "adam", "layers": .int(3), "width": .int(64), "alpha": .double(1e-4),
+            ],
         ]
     }()
 
@@ -76,6 +80,19 @@ final class HeldOutProblemsTests: XCTestCase {
         assertClose(TestFunctions.categoricalHeavy(a: "sgd", b: "tanh", c: "none", x: 0, n: 5) ?? .nan, 2.3)
         XCTAssertNil(TestFunctions.categoricalHeavy(a: "lion", b: "tanh", c: "none", x: 0, n: 5))
         XCTAssertEqual(TestFunctions.integerBowl([0, 0, 0, 0]), 81 + 18 + 49 + 8 + 4.5)
+        assertClose(TestFunctions.svmLike(kernel: "rbf", c: 0.5, gamma: 3, degree: 2) ?? .nan, 0.45330244761982186)
+        assertClose(TestFunctions.svmLike(kernel: "poly", c: 200, gamma: 0.02, degree: 5) ?? .nan, 0.2690619058289457)
+        assertClose(TestFunctions.svmLike(kernel: "linear", c: 0.01, gamma: 7, degree: 1) ?? .nan, 0.12)
+        XCTAssertNil(TestFunctions.svmLike(kernel: "cubic", c: 1, gamma: 1, degree: 1))
+        assertClose(
+            TestFunctions.mlpLike(activation: "tanh", solver: "lbfgs", layers: 4, width: 100, alpha: 0.003) ?? .nan,
+            0.36470563920271204
+        )
+        assertClose(
+            TestFunctions.mlpLike(activation: "logistic", solver: "sgd", layers: 1, width: 8, alpha: 1e-6) ?? .nan,
+            0.65
+        )
+        XCTAssertNil(TestFunctions.mlpLike(activation: "elu", solver: "adam", layers: 1, width: 8, alpha: 1e-6))
     }
 
     /// The noise is a function of the point: the same point gets the same value, and over many points it has the

@@ -95,6 +95,7 @@ extension GPBO {
             values: completed.compactMap(\.objective),
             pending: records.filter { $0.kind == .pending }.flatMap(\.vector),
             warped: warped,
+            structure: kernelStructure(transform),
             starts: starts,
             maxIterations: large && warm != nil ? 25 : 50,
             subset: Self.fitSubset(targets:)
@@ -192,6 +193,7 @@ extension GPBO {
                 if outcome.value.isFinite { refined.append(outcome.x) }
             }
         }
+        refined += refineWithinCategories(model, transform, pool: pool, scores: scores, minimizer: minimizer)
         if !refined.isEmpty {
             let refinedScores = model.scores(refined)
             pool += refined

@@ -38,6 +38,15 @@ public struct GPBO: Algorithm {
         /// `input_warping`: warp each real and integer coordinate by a Kumaraswamy CDF fitted with the other
         /// hyperparameters (default true).
         public var inputWarping = false
+        /// `categorical_kernel`: an overlap kernel on categories times the Matérn (default false).
+        ///
+        /// With it the acquisition is also refined within each category combination; `false`: the Matérn on the
+        /// one-hot coordinates. No effect on a space without categories.
+        public var categoricalKernel = false
+        /// `round_integers`: the kernel sees equal-cell integers at their cell's integer (default false).
+        ///
+        /// No effect on a space without such integers.
+        public var roundIntegers = false
 
         /// The acquisition functions.
         public static let acquisitionFunctions = ["mace", "log_ei", "ucb"]
@@ -59,6 +68,8 @@ public struct GPBO: Algorithm {
             case nRestartsOptimizer = "n_restarts_optimizer"
             case nCandidates = "n_candidates"
             case inputWarping = "input_warping"
+            case categoricalKernel = "categorical_kernel"
+            case roundIntegers = "round_integers"
         }
 
         /// The defaults.
@@ -77,6 +88,9 @@ public struct GPBO: Algorithm {
                 try container.decodeIfPresent(Int.self, forKey: .nRestartsOptimizer) ?? nRestartsOptimizer
             nCandidates = try container.decodeIfPresent(Int.self, forKey: .nCandidates) ?? nCandidates
             inputWarping = try container.decodeIfPresent(Bool.self, forKey: .inputWarping) ?? inputWarping
+            categoricalKernel =
+                try container.decodeIfPresent(Bool.self, forKey: .categoricalKernel) ?? categoricalKernel
+            roundIntegers = try container.decodeIfPresent(Bool.self, forKey: .roundIntegers) ?? roundIntegers
             guard nInitialPoints >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_initial_points' must be at least 1")
             }
@@ -110,6 +124,8 @@ public struct GPBO: Algorithm {
             try container.encode(nRestartsOptimizer, forKey: .nRestartsOptimizer)
             try container.encode(nCandidates, forKey: .nCandidates)
             try container.encode(inputWarping, forKey: .inputWarping)
+            try container.encode(categoricalKernel, forKey: .categoricalKernel)
+            try container.encode(roundIntegers, forKey: .roundIntegers)
         }
     }
 

@@ -83,10 +83,11 @@ extension GaussianProcess {
         inputs: [Double],
         width w: Int,
         targets: [Double],
-        prior: GPPrior
+        prior: GPPrior,
+        structure: KernelStructure = .numeric
     ) -> (Double, [Double]) {
         let n = targets.count
-        let hyper = GPHyperparameters(logVector: theta, width: w, warped: prior.warped)
+        let hyper = GPHyperparameters(logVector: theta, width: w, warped: prior.warped, structure: structure)
         let warping = hyper.warping
         let rawInputs = inputs
         let inputs = warping(rawInputs, width: w)
@@ -117,19 +118,17 @@ extension GaussianProcess {
                         noiseTrace += weight[i * n + i]
                         signalTrace += weight[i * n + i] * s2
                         for j in 0..<i {
-                            var squared = 0.0
-                            for c in 0..<w {
-                                let d = x[i * w + c] - x[j * w + c]
-                                squared += d * d * inverseSquared[c]
-                            }
+                            let (squared, overlap) = structure.squaredDistances(x, i, x, j, width: w, inverseSquared)
                             let r = sqrt5 * squared.squareRoot()
-                            let e = exp(-r)
+                            let e = exp(-r) * KernelStructure.overlap(overlap)
                             let pairWeight = 2 * weight[i * n + j]  // both triangles
-                            signalTrace += pairWeight * s2 * (1 + r + r * r / 3) * e
+                            let kernel = pairWeight * s2 * (1 + r + r * r / 3) * e
+                            signalTrace += kernel
                             let g = pairWeight * s2 * (5.0 / 3.0) * (1 + r) * e
                             for c in 0..<w {
                                 let d = x[i * w + c] - x[j * w + c]
-                                sums[c] += g * d * d * inverseSquared[c]
+                                // ∂k/∂log ℓ_c: the Matérn's `g d²/ℓ²`, or the overlap factor's `k d²/ℓ²`.
+                                sums[c] += (structure.isCategorical(c) ? kernel : g) * d * d * inverseSquared[c]
                             }
                             if warps {
                                 let h = 0.5 * g
@@ -174,6 +173,7 @@ extension GaussianProcess {
         width: Int,
         targets: [Double],
         warped: [Int] = [],
+        structure: KernelStructure = .numeric,
         starts: [[Double]],
         maxIterations: Int
     ) -> GPHyperparameters {
@@ -182,11 +182,18 @@ extension GaussianProcess {
         var best: (value: Double, theta: [Double]) = (.infinity, prior.center)
         for start in starts.isEmpty ? [prior.center] : starts {
             let outcome = minimizer.minimize(from: start, lower: prior.lower, upper: prior.upper) { theta in
-                negativeLogPosterior(theta, inputs: inputs, width: width, targets: targets, prior: prior)
+                negativeLogPosterior(
+                    theta,
+                    inputs: inputs,
+                    width: width,
+                    targets: targets,
+                    prior: prior,
+                    structure: structure
+                )
             }
             if outcome.value < best.value { best = (outcome.value, outcome.x) }
         }
-        return GPHyperparameters(logVector: best.theta, width: width, warped: warped)
+        return GPHyperparameters(logVector: best.theta, width: width, warped: warped, structure: structure)
     }
 }
 

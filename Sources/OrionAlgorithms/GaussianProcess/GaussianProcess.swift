@@ -12,6 +12,8 @@ struct GPHyperparameters: Codable, Sendable, Hashable {
     var noiseVariance: Double
     /// The input warping (identity when it warps no coordinate).
     var warping = InputWarping(coordinates: [], a: [], b: [])
+    /// Which coordinates are categorical (overlap kernel) or rounded integers; the plain Matérn by default.
+    var structure = KernelStructure.numeric
 
     /// The log-parameters `[log ℓ₁ … log ℓ_w, log s², log σ², log a₁ … log a_k, log b₁ … log b_k]` that the
     /// marginal likelihood is optimized over (`a`, `b`: the warping's concentrations, k warped coordinates).
@@ -19,8 +21,10 @@ struct GPHyperparameters: Codable, Sendable, Hashable {
         lengthscales.map(log) + [log(signalVariance), log(noiseVariance)] + warping.a.map(log) + warping.b.map(log)
     }
 
-    /// The hyperparameters of a log-parameter vector for `width` coordinates, warping `warped`.
-    init(logVector theta: [Double], width w: Int, warped: [Int]) {
+    /// The hyperparameters of a log-parameter vector for `width` coordinates, warping `warped`, with the kernel
+    /// `structure`.
+    init(logVector theta: [Double], width w: Int, warped: [Int], structure: KernelStructure = .numeric) {
+        self.structure = structure
         let k = warped.count
         precondition(
             theta.count == w + 2 + 2 * k,
@@ -170,17 +174,14 @@ struct GaussianProcess: Sendable {
     ) -> [Double] {
         var matrix = [Double](repeating: 0, count: n * n)
         let variance = hyperparameters.signalVariance
+        let structure = hyperparameters.structure
         inputs.withUnsafeBufferPointer { x in
             matrix.withUnsafeMutableBufferPointer { k in
                 for i in 0..<n {
                     k[i * n + i] = variance
                     for j in 0..<i {
-                        var squared = 0.0
-                        for c in 0..<w {
-                            let d = x[i * w + c] - x[j * w + c]
-                            squared += d * d * inverseSquared[c]
-                        }
-                        let value = variance * matern(squaredDistance: squared)
+                        let (squared, overlap) = structure.squaredDistances(x, i, x, j, width: w, inverseSquared)
+                        let value = variance * matern(squaredDistance: squared) * KernelStructure.overlap(overlap)
                         k[i * n + j] = value
                         k[j * n + i] = value
                     }
@@ -192,7 +193,8 @@ struct GaussianProcess: Sendable {
 
     /// The cross-covariances between `points` (`m × width`) and the training inputs, `count × m`, row-major.
     func crossCovariance(_ rawPoints: [Double], count m: Int) -> [Double] {
-        let points = hyperparameters.warping(rawPoints, width: width)
+        let structure = hyperparameters.structure
+        let points = hyperparameters.warping(structure.roundingQueries(rawPoints, width: width), width: width)
         let inputs = warpedInputs
         let n = count
         let w = width
@@ -203,12 +205,16 @@ struct GaussianProcess: Sendable {
                 result.withUnsafeMutableBufferPointer { k in
                     for i in 0..<n {
                         for j in 0..<m {
-                            var squared = 0.0
-                            for c in 0..<w {
-                                let d = x[i * w + c] - p[j * w + c]
-                                squared += d * d * inverseSquaredLengthscales[c]
-                            }
-                            k[i * m + j] = variance * Self.matern(squaredDistance: squared)
+                            let (squared, overlap) = structure.squaredDistances(
+                                x,
+                                i,
+                                p,
+                                j,
+                                width: w,
+                                inverseSquaredLengthscales
+                            )
+                            k[i * m + j] =
+                                variance * Self.matern(squaredDistance: squared) * KernelStructure.overlap(overlap)
                         }
                     }
                 }
@@ -242,10 +248,12 @@ struct GaussianProcess: Sendable {
     /// The posterior mean and latent variance at one point, with their gradients in the point.
     ///
     /// - Complexity: O(n² + n w).
-    func predictWithGradient(_ rawPoint: [Double]) -> (
+    func predictWithGradient(_ unroundedPoint: [Double]) -> (
         mean: Double, variance: Double, dMean: [Double], dVariance: [Double]
     ) {
         let warping = hyperparameters.warping
+        let structure = hyperparameters.structure
+        let rawPoint = structure.roundingQueries(unroundedPoint, width: width)
         let point = warping(rawPoint, width: width)
         let inputs = warpedInputs
         let n = count
@@ -253,17 +261,28 @@ struct GaussianProcess: Sendable {
         let variance0 = hyperparameters.signalVariance
         var k = [Double](repeating: 0, count: n)
         // dk_i/dx_c = -s² (5/3)(1 + √5 r) e^{-√5 r} (x_c - x_ic) / ℓ_c²; `slope` holds the factor before (x_c - x_ic).
+        // With the overlap kernel, the factor of a categorical coordinate is -k_i instead (`overlapSlope`).
         var slope = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            var squared = 0.0
-            for c in 0..<w {
-                let d = point[c] - inputs[i * w + c]
-                squared += d * d * inverseSquaredLengthscales[c]
+        var overlapSlope = [Double](repeating: 0, count: structure.categorical.isEmpty ? 0 : n)
+        point.withUnsafeBufferPointer { p in
+            inputs.withUnsafeBufferPointer { x in
+                for i in 0..<n {
+                    let (squared, overlap) = structure.squaredDistances(
+                        p,
+                        0,
+                        x,
+                        i,
+                        width: w,
+                        inverseSquaredLengthscales
+                    )
+                    let r = Self.sqrt5 * squared.squareRoot()
+                    let e = exp(-r)
+                    let factor = KernelStructure.overlap(overlap)
+                    k[i] = variance0 * (1 + r + r * r / 3) * e * factor
+                    slope[i] = -variance0 * (5.0 / 3.0) * (1 + r) * e * factor
+                    if !overlapSlope.isEmpty { overlapSlope[i] = -k[i] }
+                }
             }
-            let r = Self.sqrt5 * squared.squareRoot()
-            let e = exp(-r)
-            k[i] = variance0 * (1 + r + r * r / 3) * e
-            slope[i] = -variance0 * (5.0 / 3.0) * (1 + r) * e
         }
         var mean = 0.0
         for i in 0..<n { mean += k[i] * alpha[i] }
@@ -277,10 +296,17 @@ struct GaussianProcess: Sendable {
             let b = -2 * slope[i] * c[i]
             for j in 0..<w {
                 let d = (point[j] - inputs[i * w + j]) * inverseSquaredLengthscales[j]
-                dMean[j] += a * d
-                dVariance[j] += b * d
+                if structure.isCategorical(j) {
+                    dMean[j] += overlapSlope[i] * alpha[i] * d
+                    dVariance[j] -= 2 * overlapSlope[i] * c[i] * d
+                } else {
+                    dMean[j] += a * d
+                    dVariance[j] += b * d
+                }
             }
         }
+        structure.zeroRounded(&dMean)
+        structure.zeroRounded(&dVariance)
         for (index, c) in warping.coordinates.enumerated() {
             let slope = InputWarping.density(rawPoint[c], a: warping.a[index], b: warping.b[index])
             dMean[c] *= slope

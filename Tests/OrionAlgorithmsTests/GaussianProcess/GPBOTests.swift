@@ -73,7 +73,8 @@ final class GPBOTests: XCTestCase {
             resolved.options,
             [
                 "seed": .null, "n_initial_points": 10, "acq_func": "log_ei", "kappa": 1.96,
-                "n_restarts_optimizer": 1, "n_candidates": 2000, "input_warping": false,
+                "n_restarts_optimizer": 1, "n_candidates": 2000, "input_warping": false, "categorical_kernel": false,
+                "round_integers": false,
             ]
         )
         for (key, value) in [("n_initial_points", JSONValue.int(0)), ("acq_func", "pi"), ("n_candidates", 0)] {
