@@ -219,6 +219,7 @@ struct GPFit: Sendable {
     ///   - values: the trials' finite objective values.
     ///   - pending: the pending points, `k × width`, row-major.
     ///   - warped: the coordinates with input warping.
+    ///   - structure: which coordinates the kernel treats as categories (none by default).
     ///   - starts: the log-hyperparameter vectors the fit starts from (the prior's centre when empty).
     ///   - maxIterations: the most L-BFGS-B iterations per start.
     ///   - subset: the indices of the trials the hyperparameters are fitted on, given the targets (all by default).
@@ -228,6 +229,7 @@ struct GPFit: Sendable {
         values: [Double],
         pending: [Double] = [],
         warped: [Int] = [],
+        structure: KernelStructure = .numeric,
         starts: [[Double]],
         maxIterations: Int,
         subset: ([Double]) -> [Int] = { Array($0.indices) }
@@ -242,6 +244,7 @@ struct GPFit: Sendable {
             width: w,
             targets: indices.map { targets[$0] },
             warped: warped,
+            structure: structure,
             starts: starts,
             maxIterations: maxIterations
         )
