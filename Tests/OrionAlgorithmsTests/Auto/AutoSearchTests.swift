@@ -94,9 +94,11 @@ final class AutoSearchTests: XCTestCase {
         )
     }
 
+    /// The algorithm's state in the driver's saved state (`{"algorithm": {...}, "configuration": ..., "name": ...}`).
     private func state(_ harness: AlgorithmHarness) throws -> [String: JSONValue] {
         let data = try XCTUnwrap(harness.state)
-        return try XCTUnwrap(JSONDecoder().decode(JSONValue.self, from: data).objectValue)
+        let driver = try JSONDecoder().decode(JSONValue.self, from: data)
+        return try XCTUnwrap(driver.objectValue?["algorithm"]?.objectValue)
     }
 
     /// Several workers (each step decodes the saved state, batches of three, results out of order) hand over at the
@@ -122,7 +124,8 @@ final class AutoSearchTests: XCTestCase {
             }
             late = produced.last?.id
         }
-        let restored = try JSONDecoder().decode(AutoSearch.self, from: XCTUnwrap(workers.state))
+        let saved = try JSONEncoder().encode(JSONValue.object(state(workers)))
+        let restored = try JSONDecoder().decode(AutoSearch.self, from: saved)
         XCTAssertEqual(restored.choice, .cmaes)
         XCTAssertEqual(restored.handedOverFrom, .gp)
         let cmaes = try XCTUnwrap(restored.delegate as? CMAES)
