@@ -158,10 +158,10 @@ public struct AutoSearch: Algorithm {
         return numeric >= cmaesCoordinates ? .cmaes : .gp
     }
 
-    /// Creates the algorithm chosen for `context`.
+    /// Creates the algorithm chosen for `context`, and its successor when it is `gp` and `hand_over_after` is set.
     ///
     /// - Parameters:
-    ///   - options: the seed.
+    ///   - options: the seed and `hand_over_after`.
     ///   - context: the search space and the experiment's budget.
     /// - Throws: the chosen algorithm's ``AlgorithmError``.
     public init(options: Options, context: AlgorithmContext) throws {
