@@ -19,29 +19,61 @@ import OrionCore
 /// The delegate gets the `seed` and its own defaults; see docs/algorithms/auto.md for the measurements behind the
 /// rules.
 ///
-/// - Complexity: that of the chosen algorithm.
+/// **Hand-over.** A Gaussian process costs O(n³) per fit in n observations, so a long run (no `max_trials`, or
+/// thousands) would slow to seconds per trial. When `gp` is chosen, `auto` also keeps a successor that observes
+/// every trial from the start: `cmaes` started at the best completed point (`n_initial_points: 1`) when the space
+/// has a numeric coordinate, else `tpe`, whose model uses every completed trial. Once ``Options/handOverAfter``
+/// trials are completed, the successor takes over for the rest of the run. The switch happens in
+/// ``observe(_:context:)``, is a function of the observed trials only, and is saved in the state, so every worker
+/// agrees on it.
+///
+/// - Complexity: that of the chosen algorithm (plus the successor's observation, O(1) per trial for `cmaes`).
 public struct AutoSearch: Algorithm {
     /// The options of `auto`.
     public struct Options: AlgorithmOptions {
         /// `seed`: an integer, or null (the default) for a seed drawn once from the system's entropy; passed to the
         /// chosen algorithm.
         public var seed: Int?
+        /// `hand_over_after` (300): once this many trials are completed, a `gp` run hands over to its successor
+        /// (`cmaes`, or `tpe` in a space without numeric coordinates); null never hands over.
+        public var handOverAfter: Int? = AutoSearch.defaultHandOverAfter
 
         /// The keys.
         public enum CodingKeys: String, CodingKey {
             /// `seed`.
             case seed
+            /// `hand_over_after`.
+            case handOverAfter = "hand_over_after"
         }
 
-        /// `seed: null`.
+        /// `seed: null`, `hand_over_after: 300`.
         public init() {}
 
-        /// Encodes the seed (null as `null`).
+        /// Decodes and checks the options.
         ///
-        /// - Throws: `EncodingError` when the value cannot be encoded.
+        /// - Throws: `DecodingError` for a value of the wrong type; ``AlgorithmError`` `.invalidOption` for a
+        ///   `hand_over_after` below 1.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            seed = try container.decodeIfPresent(Int.self, forKey: .seed)
+            handOverAfter =
+                container.contains(.handOverAfter)
+                ? try container.decodeIfPresent(Int.self, forKey: .handOverAfter) : handOverAfter
+            if let handOverAfter, handOverAfter < 1 {
+                throw AlgorithmError(
+                    .invalidOption,
+                    "auto: option 'hand_over_after' must be an integer >= 1 or null, not \(handOverAfter)"
+                )
+            }
+        }
+
+        /// Encodes every option (null as `null`).
+        ///
+        /// - Throws: `EncodingError` when a value cannot be encoded.
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(seed, forKey: .seed)
+            try container.encode(handOverAfter, forKey: .handOverAfter)
         }
     }
 
@@ -82,10 +114,32 @@ public struct AutoSearch: Algorithm {
     /// Spaces of at least this many numeric coordinates go to `cmaes`.
     public static let cmaesCoordinates = 10
 
-    /// The chosen algorithm.
-    public let choice: Choice
+    /// The default of `hand_over_after`: completed trials before `gp` hands over to its successor (see
+    /// docs/algorithms/auto.md, Cost, for the cost per suggestion it bounds).
+    public static let defaultHandOverAfter = 300
+
+    /// The algorithm running now: the one chosen, or its successor after the hand-over.
+    public private(set) var choice: Choice
     /// Its state.
     var delegate: any Algorithm
+    /// The algorithm that takes over after ``handOverAfter`` completed trials, observing every trial meanwhile;
+    /// `nil` when there is none (a choice other than `gp`, `hand_over_after: null`, after the hand-over, or a state
+    /// saved before hand-overs existed).
+    var successor: Successor?
+    /// The completed trials that count towards the hand-over.
+    public let handOverAfter: Int?
+    /// The ids of the completed trials seen, until the hand-over.
+    var completedIDs: Set<String> = []
+    /// The algorithm that ran before the hand-over, once it happened.
+    public private(set) var handedOverFrom: Choice?
+
+    /// The successor of the chosen algorithm and its state.
+    struct Successor: Sendable {
+        /// Which algorithm it is.
+        var choice: Choice
+        /// Its state.
+        var algorithm: any Algorithm
+    }
 
     /// The algorithm `auto` runs for a space and a budget.
     ///
@@ -104,19 +158,46 @@ public struct AutoSearch: Algorithm {
         return numeric >= cmaesCoordinates ? .cmaes : .gp
     }
 
-    /// Creates the algorithm chosen for `context`.
+    /// Creates the algorithm chosen for `context`, and its successor when it is `gp` and `hand_over_after` is set.
     ///
     /// - Parameters:
-    ///   - options: the seed.
+    ///   - options: the seed and `hand_over_after`.
     ///   - context: the search space and the experiment's budget.
     /// - Throws: the chosen algorithm's ``AlgorithmError``.
     public init(options: Options, context: AlgorithmContext) throws {
         choice = Self.choose(for: context)
         delegate = try Self.make(choice.type, seed: options.seed, context: context)
+        handOverAfter = options.handOverAfter
+        if choice == .gp, options.handOverAfter != nil {
+            let next = Self.successor(of: choice, for: context)
+            // Started at the best completed trial rather than at the centre of the space.
+            let extra: [String: JSONValue] = next == .cmaes ? ["n_initial_points": 1] : [:]
+            successor = Successor(
+                choice: next,
+                algorithm: try Self.make(next.type, seed: options.seed, context: context, extra: extra)
+            )
+        }
     }
 
-    private static func make<A: Algorithm>(_ type: A.Type, seed: Int?, context: AlgorithmContext) throws -> A {
-        let options = try A.Options.decode(["seed": seed.map { .int($0) } ?? .null], algorithm: A.name)
+    /// The algorithm that takes over from `choice` in a long run: `cmaes` when the space has a numeric coordinate
+    /// (local progress from the best point, then restarts), else `tpe`.
+    ///
+    /// - Parameters:
+    ///   - choice: the algorithm chosen first.
+    ///   - context: the search space.
+    /// - Returns: the successor.
+    public static func successor(of choice: Choice, for context: AlgorithmContext) -> Choice {
+        context.transform.coordinates.contains { $0.kind != .categorical } ? .cmaes : .tpe
+    }
+
+    private static func make<A: Algorithm>(
+        _ type: A.Type,
+        seed: Int?,
+        context: AlgorithmContext,
+        extra: [String: JSONValue] = [:]
+    ) throws -> A {
+        let object = extra.merging(["seed": seed.map { .int($0) } ?? .null]) { $1 }
+        let options = try A.Options.decode(object, algorithm: A.name)
         return try A(options: options, context: context)
     }
 
@@ -137,6 +218,18 @@ public struct AutoSearch: Algorithm {
     ///   - context: the search space and the experiment's budget.
     public mutating func observe(_ trials: [Trial], context: AlgorithmContext) {
         delegate.observe(trials, context: context)
+        guard var next = successor, let limit = handOverAfter else { return }
+        next.algorithm.observe(trials, context: context)
+        for trial in trials where trial.status == .completed { completedIDs.insert(trial.id) }
+        if completedIDs.count >= limit {
+            handedOverFrom = choice
+            choice = next.choice
+            delegate = next.algorithm
+            successor = nil
+            completedIDs = []
+        } else {
+            successor = next
+        }
     }
 
     /// Whether the chosen algorithm is done.
@@ -148,24 +241,47 @@ public struct AutoSearch: Algorithm {
 
 extension AutoSearch {
     private enum CodingKeys: String, CodingKey {
-        case choice, state
+        case choice, state, successor
+        case successorState = "successor_state"
+        case handOverAfter = "hand_over_after"
+        case completed
+        case handedOverFrom = "handed_over_from"
     }
 
-    /// Decodes the choice and the chosen algorithm's state.
+    /// Decodes the choice, the running algorithm's state and the hand-over's bookkeeping (absent from states saved
+    /// before hand-overs existed: such a run never hands over).
     ///
-    /// - Throws: `DecodingError` when the choice is unknown or the state does not decode.
+    /// - Throws: `DecodingError` when a choice is unknown or a state does not decode.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         choice = try container.decode(Choice.self, forKey: .choice)
         delegate = try choice.type.init(from: container.superDecoder(forKey: .state))
+        if let next = try container.decodeIfPresent(Choice.self, forKey: .successor) {
+            successor = Successor(
+                choice: next,
+                algorithm: try next.type.init(from: container.superDecoder(forKey: .successorState))
+            )
+        }
+        handOverAfter = try container.decodeIfPresent(Int.self, forKey: .handOverAfter)
+        completedIDs = Set(try container.decodeIfPresent([String].self, forKey: .completed) ?? [])
+        handedOverFrom = try container.decodeIfPresent(Choice.self, forKey: .handedOverFrom)
     }
 
-    /// Encodes the choice and the chosen algorithm's state: `{"choice": "gp", "state": {...}}`.
+    /// Encodes the choice and the running algorithm's state, `{"choice": "gp", "state": {...}}`, with the
+    /// successor (`successor`, `successor_state`), `hand_over_after`, the completed trials counted so far
+    /// (`completed`, sorted ids) and, after the hand-over, `handed_over_from`.
     ///
-    /// - Throws: `EncodingError` when the state cannot be encoded.
+    /// - Throws: `EncodingError` when a state cannot be encoded.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(choice, forKey: .choice)
         try delegate.encode(to: container.superEncoder(forKey: .state))
+        if let successor {
+            try container.encode(successor.choice, forKey: .successor)
+            try successor.algorithm.encode(to: container.superEncoder(forKey: .successorState))
+        }
+        try container.encodeIfPresent(handOverAfter, forKey: .handOverAfter)
+        if !completedIDs.isEmpty { try container.encode(completedIDs.sorted(), forKey: .completed) }
+        try container.encodeIfPresent(handedOverFrom, forKey: .handedOverFrom)
     }
 }

@@ -14,11 +14,27 @@ final class AutoSearchTests: XCTestCase {
         )
     }
 
+    /// The same checks with a hand-over early in every run (`gp` for 8 completed trials, then `cmaes`).
+    func testConformanceAcrossTheHandOver() throws {
+        try AlgorithmConformance.checkAll(
+            factory: AlgorithmRegistry.standard,
+            config: AlgorithmConfig(name: "auto", options: ["hand_over_after": 8]),
+            braninThreshold: 1
+        )
+    }
+
     func testOptions() throws {
         let resolved = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "auto"))
-        XCTAssertEqual(resolved.options, ["seed": .null])
+        XCTAssertEqual(resolved.options, ["seed": .null, "hand_over_after": 300])
         XCTAssertThrowsError(try AutoSearch.Options.decode(["n_initial_points": 3], algorithm: "auto")) { error in
             XCTAssertEqual((error as? AlgorithmError)?.code, .unknownOption)
+        }
+        XCTAssertNil(try AutoSearch.Options.decode(["hand_over_after": .null], algorithm: "auto").handOverAfter)
+        XCTAssertThrowsError(try AutoSearch.Options.decode(["hand_over_after": 0], algorithm: "auto")) { error in
+            XCTAssertEqual(
+                (error as? AlgorithmError)?.message,
+                "auto: option 'hand_over_after' must be an integer >= 1 or null, not 0"
+            )
         }
     }
 
@@ -66,5 +82,92 @@ final class AutoSearchTests: XCTestCase {
         XCTAssertThrowsError(
             try JSONDecoder().decode(AutoSearch.self, from: Data(#"{"choice": "hebo", "state": {}}"#.utf8))
         )
+    }
+
+    private func experiment(_ options: [String: JSONValue], algorithm: String = "auto") throws -> Experiment {
+        let config = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: algorithm, options: options))
+        return Experiment(
+            id: "0123456789abcdef01234567",
+            name: "auto",
+            space: try TestSpaces.branin(),
+            algorithm: config
+        )
+    }
+
+    /// The algorithm's state in the driver's saved state (`{"algorithm": {...}, "configuration": ..., "name": ...}`).
+    private func state(_ harness: AlgorithmHarness) throws -> [String: JSONValue] {
+        let data = try XCTUnwrap(harness.state)
+        let driver = try JSONDecoder().decode(JSONValue.self, from: data)
+        return try XCTUnwrap(driver.objectValue?["algorithm"]?.objectValue)
+    }
+
+    /// Several workers (each step decodes the saved state, batches of three, results out of order) hand over at the
+    /// same trial as a lone worker, with the same suggestions; the successor starts from every observation.
+    func testHandOverIsSavedAndSharedByWorkers() throws {
+        let experiment = try experiment(["seed": 3, "hand_over_after": 12])
+        var workers = AlgorithmHarness(experiment: experiment, factory: AlgorithmRegistry.standard, reusesDriver: false)
+        var lone = AlgorithmHarness(experiment: experiment, factory: AlgorithmRegistry.standard, reusesDriver: true)
+        var late: String?  // one trial per round finishes in the next round
+        while workers.trials.count < 36 {
+            let completed = workers.counts[.completed, default: 0]
+            let produced = try workers.produce(count: 3)
+            XCTAssertEqual(try lone.produce(count: 3).map(\.params), produced.map(\.params))
+            XCTAssertEqual(produced.count, 3)
+            XCTAssertEqual(try state(workers)["choice"], completed >= 12 ? "cmaes" : "gp", "after \(completed)")
+            XCTAssertEqual(try state(lone)["choice"], completed >= 12 ? "cmaes" : "gp")
+            XCTAssertEqual(try state(workers)["handed_over_from"], completed >= 12 ? "gp" : nil)
+            XCTAssertEqual(try state(workers)["successor"], completed >= 12 ? nil : "cmaes")
+            for trial in ([late].compactMap { $0 } + produced.dropLast().map(\.id)) {
+                let objective = Objectives.branin(try XCTUnwrap(workers.trials.first { $0.id == trial }).values)
+                workers.complete(trial, objective: objective)
+                lone.complete(trial, objective: objective)
+            }
+            late = produced.last?.id
+        }
+        let saved = try JSONEncoder().encode(JSONValue.object(state(workers)))
+        let restored = try JSONDecoder().decode(AutoSearch.self, from: saved)
+        XCTAssertEqual(restored.choice, .cmaes)
+        XCTAssertEqual(restored.handedOverFrom, .gp)
+        let cmaes = try XCTUnwrap(restored.delegate as? CMAES)
+        XCTAssertEqual(cmaes.best?.objective, workers.bestObjective, "the successor saw every completed trial")
+    }
+
+    /// Until the hand-over `auto` is `gp` with the same seed, suggestion for suggestion; `hand_over_after: null`
+    /// keeps `gp` for good, with no successor in the state.
+    func testBeforeTheHandOverAutoIsGP() throws {
+        func run(_ experiment: Experiment) throws -> AlgorithmHarness {
+            var harness = AlgorithmHarness(experiment: experiment, factory: AlgorithmRegistry.standard)
+            try harness.run(trials: 14, objective: Objectives.branin)
+            return harness
+        }
+        let gp = try run(experiment(["seed": 5], algorithm: "gp"))
+        let auto = try run(experiment(["seed": 5, "hand_over_after": 10]))
+        let never = try run(experiment(["seed": 5, "hand_over_after": .null]))
+        XCTAssertEqual(auto.trials.prefix(10).map(\.params), gp.trials.prefix(10).map(\.params))
+        XCTAssertNotEqual(auto.trials.suffix(4).map(\.params), gp.trials.suffix(4).map(\.params))
+        XCTAssertEqual(never.trials.map(\.params), gp.trials.map(\.params))
+        XCTAssertEqual(try state(auto)["choice"], "cmaes")
+        XCTAssertEqual(try state(never)["choice"], "gp")
+        XCTAssertNil(try state(never)["successor"])
+        XCTAssertEqual(try state(never)["hand_over_after"], nil)
+    }
+
+    /// The successor: `cmaes` when the space has a numeric coordinate, `tpe` for categories only; a state saved
+    /// before hand-overs existed decodes and never hands over.
+    func testSuccessorAndOldStates() throws {
+        func successor(_ priors: [String: String]) throws -> AutoSearch.Choice {
+            AutoSearch.successor(of: .gp, for: AlgorithmContext(space: try Space(priors: priors)))
+        }
+        XCTAssertEqual(try successor(["x": "uniform(0, 1)", "c": "choices(['a', 'b'])"]), .cmaes)
+        XCTAssertEqual(try successor(["k": "randint(0, 1000)"]), .cmaes)
+        XCTAssertEqual(try successor(["a": "choices(['a', 'b'])", "b": "choices(['a', 'b', 'c'])"]), .tpe)
+        let context = AlgorithmContext(space: try TestSpaces.branin())
+        let gp = try GPBO(options: GPBO.Options.decode(["seed": 2], algorithm: "gp"), context: context)
+        let gpState = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(gp))
+        let old = try JSONEncoder().encode(JSONValue.object(["choice": "gp", "state": gpState]))
+        let decoded = try JSONDecoder().decode(AutoSearch.self, from: old)
+        XCTAssertEqual(decoded.choice, .gp)
+        XCTAssertNil(decoded.successor)
+        XCTAssertNil(decoded.handOverAfter)
     }
 }

@@ -71,8 +71,12 @@ final class HuntEndToEndTests: XCTestCase {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try Compat.script("train_like.py")
+        // Random search puts the fidelity at its upper bound (the default, `auto`, would run `asha` here).
+        let config = sandbox.directory + "/random.yaml"
+        try "experiment:\n  algorithm: random\n".write(toFile: config, atomically: true, encoding: .utf8)
         let output = try sandbox.run([
-            "hunt", "-n", "train", "--exp-max-trials", "6", "--working-dir", sandbox.directory + "/work", script,
+            "hunt", "-n", "train", "--config", config, "--exp-max-trials", "6", "--working-dir",
+            sandbox.directory + "/work", script,
             "--lr~loguniform(1e-5, 1)", "--optimizer~choices([\"adam\", \"sgd\", \"rmsprop\"])",
             "--layers~randint(1, 6)", "--dropout~uniform(0, 0.8, precision=2)", "--epochs~fidelity(1, 27, base=3)",
         ])
