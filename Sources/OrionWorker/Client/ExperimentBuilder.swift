@@ -85,11 +85,8 @@ public struct ExperimentError: OrionError {
 
 /// Creates an experiment or resumes a stored one, applying the changes that need no new version.
 public enum ExperimentBuilder {
-    /// The algorithm an experiment gets when none is configured: `auto`.
-    ///
-    /// `auto` picks one from the space and the budget (Oríon's default is `random`; see docs/algorithms/auto.md for
-    /// why ours differs). A stored experiment keeps its stored algorithm.
-    public static let defaultAlgorithm = AlgorithmConfig(name: "auto")
+    /// The algorithm an experiment gets when none is configured.
+    public static let defaultAlgorithm = AlgorithmConfig(name: "random")
 
     /// What `build` did.
     public struct Outcome: Sendable {
