@@ -98,21 +98,21 @@ final class BOHBTests: XCTestCase {
     }
 
     func testBracketsAndPromotionsAreHyperbands() throws {
-        // One repetition of fidelity(1, 27, base=3): 27@1 → 9@3 → 3@9 → 1@27, 9@3 → 3@9 → 1@27, 6@9 → 2@27, 4@27.
-        // One trial at a time, so that every rung is complete when the next is due: the first 65 trials are one
+        // One repetition of fidelity(1, 27, base=3): 27@1 → 9@3 → 3@9 → 1@27, 12@3 → 4@9 → 1@27, 6@9 → 2@27, 4@27.
+        // One trial at a time, so that every rung is complete when the next is due: the first 69 trials are one
         // repetition.
         var harness = try makeHarness(line)
         var hyperband = try makeHarness(line, name: "hyperband", options: ["repetitions": 1])
-        try harness.run(trials: 65) { $0["/x"]?.doubleValue ?? 0 }
+        try harness.run(trials: 69) { $0["/x"]?.doubleValue ?? 0 }
         try hyperband.run(trials: 100) { $0["/x"]?.doubleValue ?? 0 }
         XCTAssertTrue(hyperband.isDone)
         func counts(_ trials: [Trial]) -> [Double: Int] {
             Dictionary(grouping: trials, by: { fidelity($0) ?? 0 }).mapValues(\.count)
         }
-        XCTAssertEqual(counts(harness.trials), [1: 27, 3: 9 + 9, 9: 3 + 3 + 6, 27: 1 + 1 + 2 + 4])
+        XCTAssertEqual(counts(harness.trials), [1: 27, 3: 9 + 12, 9: 3 + 4 + 6, 27: 1 + 1 + 2 + 4])
         XCTAssertEqual(counts(harness.trials), counts(hyperband.trials))
         let promoted = harness.trials.filter { $0.parent != nil }
-        XCTAssertEqual(promoted.count, 9 + 3 + 1 + 3 + 1 + 2)
+        XCTAssertEqual(promoted.count, 9 + 3 + 1 + 4 + 1 + 2)
         for child in promoted {
             let parent = try XCTUnwrap(harness.trials.first { $0.id == child.parent })
             XCTAssertLessThan(try XCTUnwrap(fidelity(parent)), try XCTUnwrap(fidelity(child)))
