@@ -6,23 +6,6 @@ import XCTest
 @testable import OrionAlgorithms
 
 final class DEHBTests: XCTestCase {
-    private func makeHarness(
-        _ priors: [String: String],
-        name: String = "dehb",
-        options: [String: JSONValue] = [:],
-        seed: Int = 1
-    ) throws -> AlgorithmHarness {
-        var resolved = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: name, options: options))
-        if resolved.options["seed"] == .null { resolved.options["seed"] = .int(seed) }
-        let experiment = Experiment(
-            id: "0123456789abcdef01234567",
-            name: name,
-            space: try Space(priors: priors),
-            algorithm: resolved
-        )
-        return AlgorithmHarness(experiment: experiment, factory: AlgorithmRegistry.standard)
-    }
-
     private let line = ["/x": "uniform(0, 1)", "/z": "fidelity(1, 27, base=3)"]
     private let plane = ["/x": "uniform(0, 1)", "/y": "uniform(0, 1)", "/z": "fidelity(1, 9, base=3)"]
 
@@ -74,7 +57,7 @@ final class DEHBTests: XCTestCase {
     }
 
     func testRefusesASpaceWithoutFidelity() throws {
-        var harness = try makeHarness(["/x": "uniform(0, 1)"])
+        var harness = try seededHarness("dehb", ["/x": "uniform(0, 1)"])
         XCTAssertThrowsError(try harness.produce(count: 1)) { error in
             XCTAssertEqual((error as? AlgorithmError)?.code, .unsupportedSpace)
             XCTAssertEqual(
@@ -87,8 +70,8 @@ final class DEHBTests: XCTestCase {
 
     func testBracketsAreHyperbandsAndTheFirstRepetitionPromotes() throws {
         // One trial at a time, so that every rung is complete when the next is due: 69 trials per repetition.
-        var harness = try makeHarness(line)
-        var hyperband = try makeHarness(line, name: "hyperband", options: ["repetitions": 2])
+        var harness = try seededHarness("dehb", line)
+        var hyperband = try seededHarness("hyperband", line, options: ["repetitions": 2])
         try harness.run(trials: 138) { $0["/x"]?.doubleValue ?? 0 }
         try hyperband.run(trials: 138) { $0["/x"]?.doubleValue ?? 0 }
         let first = harness.trials.prefix(69)
@@ -187,7 +170,7 @@ final class DEHBTests: XCTestCase {
 
     /// The share of the configurations of the second repetition on within 0.15 of (0.2, 0.7), the minimum.
     private func shareNearTheMinimum(_ name: String, options: [String: JSONValue], seed: Int) throws -> Double {
-        var harness = try makeHarness(plane, name: name, options: options, seed: seed)
+        var harness = try seededHarness(name, plane, options: options, seed: seed)
         // A synthetic learning curve: the distance to the minimum, plus a bias that shrinks with the fidelity.
         try harness.run(trials: 200) { point in
             let x = point["/x"]?.doubleValue ?? 0
@@ -211,7 +194,7 @@ final class DEHBTests: XCTestCase {
     }
 
     func testARestartedWorkerContinuesFromTheStoredState() throws {
-        var harness = try makeHarness(plane)
+        var harness = try seededHarness("dehb", plane)
         try harness.run(trials: 45, batch: 3) { Objectives.sphere($0) }
         let pending = try harness.produce(count: 3)
         XCTAssertEqual(pending.count, 3)
