@@ -381,8 +381,10 @@ public struct EvolutionES: Algorithm {
 
     /// Records the status and objective of trials.
     ///
-    /// A trial the search did not suggest joins the open first rung when it is at the first fidelity; otherwise
-    /// only its configuration is remembered.
+    /// A trial the search did not suggest (inserted, or from before the state was rebuilt) joins the open first
+    /// rung when it is at the first fidelity (starting a repetition when none is open); a trial of a later rung
+    /// whose parent is in the rung below rejoins that repetition's generation, so that a rebuilt search carries
+    /// on from its last generation; otherwise only its configuration is remembered.
     ///
     /// - Parameters:
     ///   - trials: the changed trials.
@@ -396,11 +398,29 @@ public struct EvolutionES: Algorithm {
             seen?.insert(configuration)
             let key = Self.key(configuration, rung)
             if index[key] == nil {
-                guard rung == 0, let r = repetitions.indices.last, !repetitions[r].isBottomClosed else { continue }
-                var entry = Entry(parameters: trial.params, configuration: configuration)
-                entry.isSuggested = true
-                add(entry, repetition: r, rung: 0)
-                if repetitions[r].rungs[0].count >= capacity(0) { repetitions[r].isBottomClosed = true }
+                if rung == 0 {
+                    if repetitions.last.map(\.isBottomClosed) ?? true {
+                        guard repetitionLimit.map({ repetitions.count < $0 }) ?? true else { continue }
+                        repetitions.append(Repetition(rungs: Array(repeating: [], count: fidelities.count)))
+                    }
+                    let r = repetitions.count - 1
+                    var entry = Entry(parameters: trial.params, configuration: configuration)
+                    entry.isSuggested = true
+                    add(entry, repetition: r, rung: 0)
+                    if repetitions[r].rungs[0].count >= capacity(0) { repetitions[r].isBottomClosed = true }
+                } else {
+                    // A member of a generation: it rejoins the repetition whose rung below holds its parent.
+                    guard let parent = trial.parent,
+                        let r = repetitions.indices.first(where: { r in
+                            repetitions[r].rungs[rung - 1].contains { $0.trialID == parent }
+                        }), repetitions[r].rungs[rung].count < capacity(rung)
+                    else { continue }
+                    var entry = Entry(parameters: trial.params, configuration: configuration, parent: parent)
+                    entry.isSuggested = true
+                    add(entry, repetition: r, rung: rung)
+                    repetitions[r].isBottomClosed = true
+                    repetitions[r].generated = max(repetitions[r].generated, rung + 1)
+                }
             }
             guard let location = index[key] else { continue }
             var entry = repetitions[location.repetition].rungs[location.rung][location.entry]

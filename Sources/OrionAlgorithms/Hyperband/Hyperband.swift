@@ -6,9 +6,10 @@ import OrionCore
 ///
 /// [Li et al., 2018](https://jmlr.org/papers/v18/16-558.html). With `R` the fidelity prior's `high`, `η` its
 /// `base` and `s_max = floor(log(R / low) / log(η))`, bracket `s` (0 to `s_max`) draws
-/// `ceil(int((s_max + 1) / (s_max - s + 1)) · η^(s_max - s))` configurations at fidelity `R / η^(s_max - s)`, and
-/// keeps the best `1/η` of them at each rung up to `R`, as Oríon builds them (`fidelity(1, 27, base=3)`: 27 at 1, 9
-/// at 3, 6 at 9 and 4 at 27).
+/// `ceil((s_max + 1) / (s_max - s + 1) · η^(s_max - s))` configurations at fidelity `R / η^(s_max - s)`, and
+/// keeps the best `1/η` of them at each rung up to `R`, as in the paper (`fidelity(1, 27, base=3)`: 27 at 1, 12 at
+/// 3, 6 at 9 and 4 at 27; Oríon truncates the ratio and starts 9 at 3). New configurations are points of a
+/// scrambled Halton sequence over the space rather than independent draws.
 ///
 /// Promotions are synchronous within a rung: once every trial of a rung is completed or broken, its best ones (up
 /// to the next rung's size) are promoted, the same configuration at the next fidelity with `parent` the lower
@@ -85,7 +86,12 @@ public struct Hyperband: Algorithm {
         )
     }
 
-    /// The brackets of one repetition, Oríon's `compute_budgets` with the lowest fidelity at least `low`.
+    /// The brackets of one repetition, with the lowest fidelity at least `low` (BOHB's and DEHB's too).
+    ///
+    /// Bracket `s` (from `s_max` down to 0) starts `n = ⌈(s_max + 1) / (s + 1) · η^s⌉` configurations, as in Li et
+    /// al. (2018); rung `i` keeps `⌊n / η^i⌋` of them. Oríon's `compute_budgets` (and hpbandster's) truncates
+    /// `(s_max + 1) / (s + 1)` to an integer first, which shrinks the middle brackets (9 rather than 12 at 3 of
+    /// `fidelity(1, 27, base=3)`).
     ///
     /// - Parameters:
     ///   - low: the fidelity's lower bound.
@@ -96,7 +102,8 @@ public struct Hyperband: Algorithm {
         let sMax = max(0, Int(log(high / low) / log(base) + 1e-9))
         return (0...sMax).map { bracket in
             let depth = sMax - bracket
-            let trials = (Double((sMax + 1) / (depth + 1)) * pow(base, Double(depth))).rounded(.up)
+            let share = Double(sMax + 1) / Double(depth + 1)
+            let trials = (share * pow(base, Double(depth)) - 1e-9).rounded(.up)
             let lowest = high / pow(base, Double(depth))
             return (0...depth).map { rung in
                 let fidelity = (lowest * pow(base, Double(rung)) + 1e-9).rounded(.down)

@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import OrionNumerics
 
 /// The rung and bracket bookkeeping shared by ``Hyperband`` and ``ASHA``: successive halving over a fidelity.
 ///
@@ -129,6 +130,10 @@ struct SuccessiveHalving: Codable, Sendable {
     private(set) var brackets: [Bracket] = []
     /// The repetitions started so far.
     private(set) var started = 0
+    /// The seed of the scrambled Halton sequence new configurations are drawn from.
+    private(set) var designSeed: UInt64
+    /// The index of the next point of that sequence.
+    private(set) var designIndex = 0
     /// The configurations sampled or observed, for small finite spaces; `nil` for others.
     private var seen: Set<String>?
     /// `configuration@fidelity` → location of its entry; rebuilt after decoding.
@@ -157,11 +162,13 @@ struct SuccessiveHalving: Codable, Sendable {
         self.synchronous = synchronous
         self.repetitions = repetitions
         generator = seed.map { SeededGenerator(seed: UInt64(bitPattern: Int64($0))) } ?? SeededGenerator()
+        designSeed = generator.next()
         seen = context.space.cardinality <= RandomSearch.trackedCardinality ? [] : nil
     }
 
     private enum CodingKeys: String, CodingKey {
-        case fidelityName, plans, base, synchronous, repetitions, generator, brackets, started, seen
+        case fidelityName, plans, base, synchronous, repetitions, generator, brackets, started, seen, designSeed
+        case designIndex
     }
 
     /// Decodes the state and rebuilds the index.
@@ -178,6 +185,13 @@ struct SuccessiveHalving: Codable, Sendable {
         brackets = try container.decode([Bracket].self, forKey: .brackets)
         started = try container.decode(Int.self, forKey: .started)
         seen = try container.decodeIfPresent([String].self, forKey: .seen).map(Set.init)
+        // States saved before the quasi-random design have no design seed: the generator's next value stands in.
+        if let designSeed = try container.decodeIfPresent(UInt64.self, forKey: .designSeed) {
+            self.designSeed = designSeed
+        } else {
+            designSeed = generator.next()
+        }
+        designIndex = try container.decodeIfPresent(Int.self, forKey: .designIndex) ?? 0
         for (b, bracket) in brackets.enumerated() {
             for (r, rung) in bracket.rungs.enumerated() {
                 for (e, entry) in rung.enumerated() {
@@ -205,6 +219,8 @@ struct SuccessiveHalving: Codable, Sendable {
         try container.encode(brackets, forKey: .brackets)
         try container.encode(started, forKey: .started)
         try container.encodeIfPresent(seen?.sorted(), forKey: .seen)
+        try container.encode(designSeed, forKey: .designSeed)
+        try container.encode(designIndex, forKey: .designIndex)
     }
 
     /// The fidelity dimension of `space`, refusing spaces without exactly one.
@@ -286,7 +302,10 @@ struct SuccessiveHalving: Codable, Sendable {
                 let (rung, entry) = brackets[b].promotion(synchronous: synchronous, base: base, exhausted: exhausted)
             else { continue }
             let fidelity = brackets[b].plan[rung].fidelity
-            if let bred = breed?(&generator, brackets[b], rung, entry) {
+            // A bred point that repeats a trial of the rung (reals have 4 significant digits by default) is bred
+            // again, a few times, before the promotion is kept.
+            for _ in 0..<Self.breedingAttempts {
+                guard let bred = breed?(&generator, brackets[b], rung, entry) else { break }
                 let parameters = bred.replacing(fidelityName, with: Self.value(fidelity))
                 let configuration = context.space.configuration(of: parameters).representation
                 if index[Self.key(configuration, fidelity)] == nil {
@@ -306,6 +325,9 @@ struct SuccessiveHalving: Codable, Sendable {
         return nil
     }
 
+    /// How many times a breeder is asked again when its point repeats a trial of the rung.
+    static let breedingAttempts = 10
+
     /// Samples a new configuration into the bottom rung of an open bracket, starting a repetition if needed.
     private mutating func sample(
         context: AlgorithmContext,
@@ -317,17 +339,12 @@ struct SuccessiveHalving: Codable, Sendable {
         }
         var target = open.isEmpty ? nil : chooseBracket(&generator, brackets, open)
         if target == nil {
-            if let repetitions, started >= repetitions { return nil }
-            let first = brackets.count
-            brackets += plans.map { plan in
-                Bracket(plan: plan, rungs: Array(repeating: [], count: plan.count), repetition: started)
-            }
-            started += 1
-            target = chooseBracket(&generator, brackets, Array(first..<brackets.count))
+            guard let started = startRepetition() else { return nil }
+            target = chooseBracket(&generator, brackets, Array(started))
         }
         guard let b = target else { return nil }
         let space = context.space
-        var point = breed?(&generator, brackets[b], 0, nil) ?? space.sample(using: &generator)
+        var point = breed?(&generator, brackets[b], 0, nil) ?? designPoint(context)
         let bottom = brackets[b].plan[0].fidelity
         if index[Self.key(space.configuration(of: point).representation, bottom)] != nil {
             point = space.sample(using: &generator)
@@ -347,6 +364,75 @@ struct SuccessiveHalving: Codable, Sendable {
         return Suggestion(parameters)
     }
 
+    /// The next point of the scrambled Halton sequence over the space's unit cube.
+    ///
+    /// New configurations then cover the space more evenly than independent draws, as GPBO's initial design; the
+    /// fidelity is at its upper bound (the caller replaces it). A space whose only dimension is the fidelity gets a
+    /// plain sample.
+    private mutating func designPoint(_ context: AlgorithmContext) -> Parameters {
+        let transform = context.transform
+        guard transform.width > 0 else { return context.space.sample(using: &generator) }
+        var scrambler = SeededGenerator(seed: designSeed)
+        let halton = ScrambledHalton(dimensions: transform.width, using: &scrambler)
+        defer { designIndex += 1 }
+        return transform.decode(halton.point(designIndex))
+    }
+
+    /// Starts a repetition, unless `repetitions` have started.
+    ///
+    /// Hyperband's brackets are new, empty ones; ASHA's (asynchronous) are the same brackets with room for as many
+    /// configurations again, so that a rung's top `1/base` is taken over every configuration it has seen, as in
+    /// Li et al. (2020).
+    ///
+    /// - Returns: the indices of the brackets that take the repetition's new configurations, `nil` when none may
+    ///   start.
+    private mutating func startRepetition() -> Range<Int>? {
+        if let repetitions, started >= repetitions { return nil }
+        let first: Int
+        if synchronous || brackets.count < plans.count {
+            first = brackets.count
+            brackets += plans.map { plan in
+                Bracket(plan: plan, rungs: Array(repeating: [], count: plan.count), repetition: started)
+            }
+        } else {
+            first = brackets.count - plans.count
+            for (offset, plan) in plans.enumerated() {
+                for rung in plan.indices { brackets[first + offset].plan[rung].capacity += plan[rung].capacity }
+                brackets[first + offset].repetition = started
+            }
+        }
+        started += 1
+        return first..<brackets.count
+    }
+
+    /// Where a trial the search did not suggest (inserted, or from before the state was rebuilt) goes: the rung
+    /// above the same configuration's entry when that rung has this fidelity and room (a promotion already run),
+    /// else the bottom rung of an open bracket of this fidelity, starting a repetition when none is open and the
+    /// latest one is full.
+    private mutating func place(configuration: String, fidelity: Double) -> (bracket: Int, rung: Int)? {
+        for b in brackets.indices {
+            let plan = brackets[b].plan
+            for rung in plan.indices.dropFirst() where plan[rung].fidelity == fidelity {
+                guard let below = index[Self.key(configuration, plan[rung - 1].fidelity)], below.bracket == b,
+                    below.rung == rung - 1, brackets[b].rungs[rung].count < plan[rung].capacity
+                else { continue }
+                return (b, rung)
+            }
+        }
+        func open() -> Int? {
+            brackets.indices.last {
+                brackets[$0].plan[0].fidelity == fidelity && !brackets[$0].isBottomFull(exhausted: false)
+            }
+        }
+        if let b = open() { return (b, 0) }
+        let latest = brackets.indices.filter { brackets[$0].repetition == started - 1 }
+        guard plans.contains(where: { $0[0].fidelity == fidelity }),
+            latest.allSatisfy({ brackets[$0].isBottomFull(exhausted: false) }), startRepetition() != nil,
+            let b = open()
+        else { return nil }
+        return (b, 0)
+    }
+
     /// Appends `entry` to a rung and indexes it.
     private mutating func add(_ entry: Entry, bracket: Int, rung: Int) {
         let key = Self.key(entry.configuration, brackets[bracket].plan[rung].fidelity)
@@ -356,8 +442,10 @@ struct SuccessiveHalving: Codable, Sendable {
 
     /// Records the status and result of trials: pending, completed (with its objective) or broken.
     ///
-    /// A trial the search did not suggest (inserted, or from before a restart) joins the bottom rung of an open
-    /// bracket of the same fidelity if there is one; otherwise only its configuration is remembered.
+    /// A trial the search did not suggest (inserted, or from before the state was rebuilt) joins the rung above its
+    /// configuration's entry when it is that rung's fidelity (so that a rebuilt search has its rungs, and BOHB's
+    /// model its observations, back), else the bottom rung of an open bracket of its fidelity, starting a
+    /// repetition when needed; otherwise only its configuration is remembered.
     ///
     /// - Parameters:
     ///   - trials: the changed trials.
@@ -369,11 +457,8 @@ struct SuccessiveHalving: Codable, Sendable {
             seen?.insert(configuration)
             let key = Self.key(configuration, fidelity)
             if index[key] == nil {
-                let open = brackets.indices.first {
-                    brackets[$0].plan[0].fidelity == fidelity && !brackets[$0].isBottomFull(exhausted: false)
-                }
-                guard let open else { continue }
-                add(Entry(configuration: configuration, parameters: trial.params), bracket: open, rung: 0)
+                guard let (bracket, rung) = place(configuration: configuration, fidelity: fidelity) else { continue }
+                add(Entry(configuration: configuration, parameters: trial.params), bracket: bracket, rung: rung)
             }
             guard let location = index[key] else { continue }
             var entry = brackets[location.bracket].rungs[location.rung][location.entry]

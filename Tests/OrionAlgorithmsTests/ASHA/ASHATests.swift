@@ -157,4 +157,27 @@ final class ASHATests: XCTestCase {
         XCTAssertEqual(expected, actual)
         XCTAssertEqual(expected.first?.parent, first.min { x($0) < x($1) }?.id)
     }
+
+    func testARepetitionRanksTheWholeRung() throws {
+        // Li et al. (2020): a rung promotes the top 1/base of every configuration it has seen. After the first 27
+        // configurations (9 promoted to 3 epochs), 3 worse ones make 30: the 10th best of the first 27 is promoted
+        // next, not the best of the 3 newcomers.
+        var harness = try harness(line)
+        var bottom: [Trial] = []
+        while bottom.count < 28 {
+            let trials = try harness.produce(count: 1)
+            let trial = try XCTUnwrap(trials.first)
+            if fidelity(trial) == 1 { bottom.append(trial) }
+            harness.complete(trial.id, objective: bottom.count == 28 ? 10 : x(trial))
+        }
+        for objective in [11.0, 12] {
+            let trial = try XCTUnwrap(try harness.produce(count: 1).first)
+            XCTAssertEqual(fidelity(trial), 1)
+            harness.complete(trial.id, objective: objective)
+        }
+        let next = try XCTUnwrap(try harness.produce(count: 1).first)
+        XCTAssertEqual(fidelity(next), 3)
+        let tenth = bottom.prefix(27).sorted { x($0) < x($1) }[9]
+        XCTAssertEqual(next.parent, tenth.id)
+    }
 }

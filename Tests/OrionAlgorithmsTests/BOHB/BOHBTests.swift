@@ -5,23 +5,6 @@ import OrionTesting
 import XCTest
 
 final class BOHBTests: XCTestCase {
-    private func makeHarness(
-        _ priors: [String: String],
-        name: String = "bohb",
-        options: [String: JSONValue] = [:],
-        seed: Int = 1
-    ) throws -> AlgorithmHarness {
-        var resolved = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: name, options: options))
-        if resolved.options["seed"] == .null { resolved.options["seed"] = .int(seed) }
-        let experiment = Experiment(
-            id: "0123456789abcdef01234567",
-            name: name,
-            space: try Space(priors: priors),
-            algorithm: resolved
-        )
-        return AlgorithmHarness(experiment: experiment, factory: AlgorithmRegistry.standard)
-    }
-
     private let line = ["/x": "uniform(0, 1)", "/z": "fidelity(1, 27, base=3)"]
     private let plane = ["/x": "uniform(0, 1)", "/y": "uniform(0, 1)", "/z": "fidelity(1, 9, base=3)"]
 
@@ -86,7 +69,7 @@ final class BOHBTests: XCTestCase {
     }
 
     func testRefusesASpaceWithoutFidelity() throws {
-        var harness = try makeHarness(["/x": "uniform(0, 1)"])
+        var harness = try seededHarness("bohb", ["/x": "uniform(0, 1)"])
         XCTAssertThrowsError(try harness.produce(count: 1)) { error in
             XCTAssertEqual((error as? AlgorithmError)?.code, .unsupportedSpace)
             XCTAssertEqual(
@@ -98,21 +81,21 @@ final class BOHBTests: XCTestCase {
     }
 
     func testBracketsAndPromotionsAreHyperbands() throws {
-        // One repetition of fidelity(1, 27, base=3): 27@1 → 9@3 → 3@9 → 1@27, 9@3 → 3@9 → 1@27, 6@9 → 2@27, 4@27.
-        // One trial at a time, so that every rung is complete when the next is due: the first 65 trials are one
+        // One repetition of fidelity(1, 27, base=3): 27@1 → 9@3 → 3@9 → 1@27, 12@3 → 4@9 → 1@27, 6@9 → 2@27, 4@27.
+        // One trial at a time, so that every rung is complete when the next is due: the first 69 trials are one
         // repetition.
-        var harness = try makeHarness(line)
-        var hyperband = try makeHarness(line, name: "hyperband", options: ["repetitions": 1])
-        try harness.run(trials: 65) { $0["/x"]?.doubleValue ?? 0 }
+        var harness = try seededHarness("bohb", line)
+        var hyperband = try seededHarness("hyperband", line, options: ["repetitions": 1])
+        try harness.run(trials: 69) { $0["/x"]?.doubleValue ?? 0 }
         try hyperband.run(trials: 100) { $0["/x"]?.doubleValue ?? 0 }
         XCTAssertTrue(hyperband.isDone)
         func counts(_ trials: [Trial]) -> [Double: Int] {
             Dictionary(grouping: trials, by: { fidelity($0) ?? 0 }).mapValues(\.count)
         }
-        XCTAssertEqual(counts(harness.trials), [1: 27, 3: 9 + 9, 9: 3 + 3 + 6, 27: 1 + 1 + 2 + 4])
+        XCTAssertEqual(counts(harness.trials), [1: 27, 3: 9 + 12, 9: 3 + 4 + 6, 27: 1 + 1 + 2 + 4])
         XCTAssertEqual(counts(harness.trials), counts(hyperband.trials))
         let promoted = harness.trials.filter { $0.parent != nil }
-        XCTAssertEqual(promoted.count, 9 + 3 + 1 + 3 + 1 + 2)
+        XCTAssertEqual(promoted.count, 9 + 3 + 1 + 4 + 1 + 2)
         for child in promoted {
             let parent = try XCTUnwrap(harness.trials.first { $0.id == child.parent })
             XCTAssertLessThan(try XCTUnwrap(fidelity(parent)), try XCTUnwrap(fidelity(child)))
@@ -128,7 +111,7 @@ final class BOHBTests: XCTestCase {
         count: Int = 9,
         broken: Int = 0
     ) throws -> [Parameters] {
-        var harness = try makeHarness(plane, name: name, options: options)
+        var harness = try seededHarness(name, plane, options: options)
         for index in 0..<count {
             let trial = try XCTUnwrap(try harness.produce(count: 1).first)
             if index < broken {
@@ -170,7 +153,7 @@ final class BOHBTests: XCTestCase {
 
     /// The share of the new configurations of trials `from..<to` within 0.15 of (0.2, 0.7), the minimum.
     private func shareNearTheMinimum(_ name: String, options: [String: JSONValue], seed: Int) throws -> Double {
-        var harness = try makeHarness(plane, name: name, options: options, seed: seed)
+        var harness = try seededHarness(name, plane, options: options, seed: seed)
         // A synthetic learning curve: the distance to the minimum, plus a bias that shrinks with the fidelity.
         try harness.run(trials: 200, batch: 2) { point in
             let x = point["/x"]?.doubleValue ?? 0
@@ -194,7 +177,7 @@ final class BOHBTests: XCTestCase {
     }
 
     func testARestartedWorkerContinuesFromTheStoredState() throws {
-        var harness = try makeHarness(plane)
+        var harness = try seededHarness("bohb", plane)
         try harness.run(trials: 30, batch: 3) { Objectives.sphere($0) }
         let pending = try harness.produce(count: 3)
         XCTAssertEqual(pending.count, 3)

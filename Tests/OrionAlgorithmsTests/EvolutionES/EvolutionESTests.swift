@@ -94,4 +94,20 @@ final class EvolutionESTests: XCTestCase {
         XCTAssertEqual(Set(harness.trials.compactMap(epochs)), [2, 3, 4, 5])
         XCTAssertTrue(harness.isDone)
     }
+
+    func testARebuiltSearchCarriesOnFromItsLastGeneration() throws {
+        // Two rungs run (4 trials at 1 epoch, their generation of 4 at 3 epochs), then the state is lost: a fresh
+        // search that observes every trial makes the generation of 9 epochs from the rung of 3, rather than
+        // starting over at 1 epoch.
+        var harness = try PBTTests.harness("evolutiones", line, options: ["nums_population": 4, "repetitions": 1])
+        try harness.run(trials: 8, batch: 4) { $0["/x"]?.doubleValue ?? 0 }
+        let counts = Dictionary(grouping: harness.trials, by: { epochs($0) ?? 0 }).mapValues(\.count)
+        XCTAssertEqual(counts, [1: 4, 3: 4])
+        var rebuilt = try AlgorithmDriver(experiment: harness.experiment, factory: AlgorithmRegistry.standard)
+        rebuilt.observe(harness.trials)
+        let next = try rebuilt.produce(count: 4, now: Date(timeIntervalSince1970: 0))
+        XCTAssertEqual(next.map { epochs($0) }, [9, 9, 9, 9])
+        let third = Set(harness.trials.filter { epochs($0) == 3 }.map(\.id))
+        XCTAssertTrue(next.allSatisfy { third.contains($0.parent ?? "") }, "\(next.map(\.parent))")
+    }
 }

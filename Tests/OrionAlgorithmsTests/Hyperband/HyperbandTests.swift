@@ -49,8 +49,9 @@ final class HyperbandTests: XCTestCase {
         }
     }
 
-    func testOneRepetitionRunsOrionsBrackets() throws {
-        // fidelity(1, 27, base=3): brackets 27@1 → 9@3 → 3@9 → 1@27, 9@3 → 3@9 → 1@27, 6@9 → 2@27 and 4@27.
+    func testOneRepetitionRunsThePapersBrackets() throws {
+        // fidelity(1, 27, base=3), Li et al. (2018): n = ⌈4 / (s + 1) · 3^s⌉, so brackets 27@1 → 9@3 → 3@9 → 1@27,
+        // 12@3 → 4@9 → 1@27, 6@9 → 2@27 and 4@27 (Oríon truncates 4/3 and starts 9@3).
         var harness = try harness(line, options: ["repetitions": 1])
         while !harness.isDone {
             let trials = try harness.produce(count: 4)
@@ -59,9 +60,9 @@ final class HyperbandTests: XCTestCase {
         }
         XCTAssertTrue(harness.isDone)
         let counts = Dictionary(grouping: harness.trials, by: { fidelity($0) ?? 0 }).mapValues(\.count)
-        XCTAssertEqual(counts, [1: 27, 3: 9 + 9, 9: 3 + 3 + 6, 27: 1 + 1 + 2 + 4])
+        XCTAssertEqual(counts, [1: 27, 3: 9 + 12, 9: 3 + 4 + 6, 27: 1 + 1 + 2 + 4])
         let promoted = harness.trials.filter { $0.parent != nil }
-        XCTAssertEqual(promoted.count, 9 + 3 + 1 + 3 + 1 + 2)
+        XCTAssertEqual(promoted.count, 9 + 3 + 1 + 4 + 1 + 2)
         for child in promoted {
             let parent = try XCTUnwrap(harness.trials.first { $0.id == child.parent })
             XCTAssertLessThan(try XCTUnwrap(fidelity(parent)), try XCTUnwrap(fidelity(child)))
@@ -99,5 +100,34 @@ final class HyperbandTests: XCTestCase {
         let promoted = try harness.produce(count: 9)
         let expected = bottom.filter { !broken.contains($0.id) }.sorted { x($0) < x($1) }.prefix(9).map(\.id)
         XCTAssertEqual(promoted.compactMap(\.parent), expected)
+    }
+
+    func testNewConfigurationsStratifyTheSpace() throws {
+        // Points of a scrambled Halton sequence: the first 16 of the bottom rung put one x in each sixteenth of
+        // [0, 1] (independent draws would do so with probability 16!/16^16 ≈ 1e-6).
+        var harness = try harness(line)
+        let bottom = try harness.produce(count: 16)
+        XCTAssertEqual(Set(bottom.map { fidelity($0) }), [1])
+        XCTAssertEqual(Set(bottom.map { Int(x($0) * 16) }), Set(0..<16))
+    }
+
+    func testARebuiltSearchGetsItsRungsBackFromTheTrials() throws {
+        // The first bracket's bottom rung completed and promoted, and 3 of its 9 promotions completed.
+        var harness = try harness(line)
+        let bottom = try harness.produce(count: 27)
+        for trial in bottom { harness.complete(trial.id, objective: x(trial)) }
+        let promoted = try harness.produce(count: 9)
+        XCTAssertEqual(Set(promoted.map { fidelity($0) }), [3])
+        for trial in promoted { harness.complete(trial.id, objective: x(trial)) }
+        // A fresh search (a state that could not be read) that observes every trial has the complete rung of 3
+        // epochs back: it promotes its best 3 to 9 epochs rather than starting over at 1.
+        var rebuilt = try AlgorithmDriver(experiment: harness.experiment, factory: AlgorithmRegistry.standard)
+        rebuilt.observe(harness.trials)
+        let next = try rebuilt.produce(count: 3, now: Date(timeIntervalSince1970: 0))
+        XCTAssertEqual(next.map { fidelity($0) }, [9, 9, 9])
+        XCTAssertEqual(
+            Set(next.map { $0.params.replacing("/z", with: 1) }),
+            Set(promoted.sorted { x($0) < x($1) }.prefix(3).map { $0.params.replacing("/z", with: 1) })
+        )
     }
 }

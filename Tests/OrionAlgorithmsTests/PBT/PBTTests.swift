@@ -11,16 +11,7 @@ final class PBTTests: XCTestCase {
         options: [String: JSONValue] = [:],
         maxTrials: Int? = nil
     ) throws -> AlgorithmHarness {
-        var resolved = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: name, options: options))
-        if resolved.options["seed"] == .null { resolved.options["seed"] = 1 }
-        let experiment = Experiment(
-            id: "0123456789abcdef01234567",
-            name: name,
-            space: try Space(priors: priors),
-            algorithm: resolved,
-            maxTrials: maxTrials
-        )
-        return AlgorithmHarness(experiment: experiment, factory: AlgorithmRegistry.standard)
+        try seededHarness(name, priors, options: options, maxTrials: maxTrials)
     }
 
     /// Conformance on spaces with a fidelity (PBT refuses the others), for `pbt` and `pb2`.

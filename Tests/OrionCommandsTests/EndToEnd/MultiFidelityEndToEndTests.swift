@@ -72,16 +72,16 @@ final class MultiFidelityEndToEndTests: XCTestCase {
     func testHyperbandWithFourWorkersPromotesWithParents() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        // fidelity(1, 9, base=3): brackets 9@1 → 3@3 → 1@9, 3@3 → 1@9 (int(3/2) · 3), 3@9: 20 trials.
+        // fidelity(1, 9, base=3): brackets 9@1 → 3@3 → 1@9, 5@3 → 1@9 (⌈3/2 · 3⌉, Li et al.), 3@9: 22 trials.
         let trials = try await hunt(
             sandbox,
             name: "hyperband",
             block: "hyperband: {seed: 1, repetitions: 1}",
-            trials: 20
+            trials: 22
         )
         try assertPromotions(trials)
         let counts = Dictionary(grouping: trials, by: { $0.values["/epochs"]?.intValue ?? 0 }).mapValues(\.count)
-        XCTAssertEqual(counts, [1: 9, 3: 3 + 3, 9: 1 + 1 + 3])
+        XCTAssertEqual(counts, [1: 9, 3: 3 + 5, 9: 1 + 1 + 3])
     }
 
     func testBOHBWithFourWorkersRunsOrionsConfigurationAndPromotesWithParents() async throws {
