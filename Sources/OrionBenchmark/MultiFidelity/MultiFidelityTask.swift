@@ -143,15 +143,14 @@ public enum MultiFidelityTasks {
             "l1_ratio": "uniform(0, 1, precision=None)",
             "epochs": "fidelity(1, 27, base=3)",
         ]
-        let arguments = [python, script] + priors.keys.sorted().map { "--\($0)~\(priors[$0] ?? "")" }
-        return MultiFidelityTask(
+        return scriptTask(
             name: "sgd_digits",
-            priors: Dictionary(uniqueKeysWithValues: priors.map { ("/" + $0.key, $0.value) }),
-            maxFidelity: 27,
-            optimum: 0,
+            python: python,
+            script: script,
+            priors: priors,
             randomTrials: randomTrials,
             summary: "scikit-learn SGDClassifier with partial_fit on load_digits (real script); validation error",
-            objective: .script(arguments: arguments, serves: false)
+            serves: false
         )
     }
 
@@ -175,16 +174,48 @@ public enum MultiFidelityTasks {
             "batch_size": "loguniform(8, 512, discrete=True)",
             "epochs": "fidelity(1, 27, base=3)",
         ]
+        return scriptTask(
+            name: "mlp_digits",
+            python: python,
+            script: script,
+            priors: priors,
+            randomTrials: randomTrials,
+            summary: "scikit-learn MLPClassifier with partial_fit and checkpoints on load_digits (real script);"
+                + " validation log loss",
+            serves: true
+        )
+    }
+
+    /// A real script task on `epochs ~ fidelity(1, 27, base=3)` whose objective is a loss with reference 0: the
+    /// script gets one `--name~prior` argument per dimension, in name order.
+    ///
+    /// - Parameters:
+    ///   - name: the task's name.
+    ///   - python: the interpreter.
+    ///   - script: the script's path.
+    ///   - priors: dimension name (without `/`) → prior expression, the fidelity included.
+    ///   - randomTrials: random search's trials at full fidelity.
+    ///   - summary: one line describing the task.
+    ///   - serves: whether the script also answers `--serve` (one process per run).
+    /// - Returns: the task.
+    private static func scriptTask(
+        name: String,
+        python: String,
+        script: String,
+        priors: [String: String],
+        randomTrials: Int,
+        summary: String,
+        serves: Bool
+    ) -> MultiFidelityTask {
         let arguments = [python, script] + priors.keys.sorted().map { "--\($0)~\(priors[$0] ?? "")" }
         return MultiFidelityTask(
-            name: "mlp_digits",
+            name: name,
             priors: Dictionary(uniqueKeysWithValues: priors.map { ("/" + $0.key, $0.value) }),
             maxFidelity: 27,
             optimum: 0,
             randomTrials: randomTrials,
-            summary: "scikit-learn MLPClassifier with partial_fit and checkpoints on load_digits (real script);"
-                + " validation log loss",
-            objective: .script(arguments: arguments, serves: true)
+            summary: summary,
+            objective: .script(arguments: arguments, serves: serves)
         )
     }
 
