@@ -84,7 +84,7 @@ extension GPBO {
         // Beyond ``fitLimit`` trials the fitted subset changes little from one trial to the next: the warm start
         // alone, and the random restarts only at the first fit, bound the cost.
         let large = completed.count > Self.fitLimit
-        if warm == nil || (!large && completed.count % Self.restartPeriod(completed: completed.count) == 0) {
+        if warm == nil || (!large && completed.count % Self.restartPeriod == 0) {
             starts.append(prior.center)
             for _ in 0..<(large ? 0 : options.nRestartsOptimizer) { starts.append(randomStart(prior, width: w)) }
         }
@@ -110,13 +110,6 @@ extension GPBO {
             kappa: options.acqFunc == "mace"
                 ? AcquisitionModel.scheduledKappa(observations: completed.count, dimensions: w) : options.kappa
         )
-    }
-
-    /// The trials between fits that also restart from the prior: ``restartPeriod``, doubled from
-    /// ``settledCount`` completed trials on, where the marginal likelihood's mode moves little from one trial to
-    /// the next and the warm start tracks it.
-    static func restartPeriod(completed: Int) -> Int {
-        completed < settledCount ? restartPeriod : 2 * restartPeriod
     }
 
     /// A draw from the prior of the log-hyperparameters, clipped to their bounds.

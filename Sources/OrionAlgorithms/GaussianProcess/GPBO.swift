@@ -30,7 +30,7 @@ public struct GPBO: Algorithm {
         /// `kappa`: the exploration weight of `ucb` (default 1.96).
         public var kappa = 1.96
         /// `n_restarts_optimizer`: random restarts of the hyperparameter fit, besides the prior's centre and the
-        /// previous fit, done once every five trials, every ten from 50 trials on (default 1).
+        /// previous fit, done once every five trials (default 1).
         public var nRestartsOptimizer = 1
         /// `n_candidates`: the quasi-random points the acquisition is evaluated at before refinement (default
         /// 2000; fewer when there are many trials, to bound the cost).
@@ -154,9 +154,6 @@ public struct GPBO: Algorithm {
     static let fitLimit = 200
     /// The hyperparameter fit restarts from the prior (not only from the previous fit) once per this many trials.
     static let restartPeriod = 5
-    /// From this many completed trials on, the fit restarts from the prior half as often (see
-    /// ``restartPeriod(completed:)``).
-    static let settledCount = 50
     /// The candidates of each acquisition that are snapped and compete for the suggestion: the best ones that
     /// snap to this many distinct cells not seen yet.
     static let snapLimit = 128

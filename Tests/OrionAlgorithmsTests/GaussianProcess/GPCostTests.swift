@@ -4,7 +4,7 @@ import XCTest
 
 @testable import OrionAlgorithms
 
-/// The parts of `gp` that bound its cost: which candidates are snapped, and how often the fit restarts.
+/// The parts of `gp` that bound its cost: which candidates are snapped.
 final class GPCostTests: XCTestCase {
     private func transform(_ priors: [String: String]) -> SpaceTransform {
         SpaceTransform(try! Space(priors: priors), categoricalEncoding: .oneHot)
@@ -42,12 +42,5 @@ final class GPCostTests: XCTestCase {
         let skipped = pool.indices.filter { cells[$0] == nil }.map { score[$0] }.max()!
         XCTAssertGreaterThanOrEqual(walked, skipped)
         for (index, cell) in cells { XCTAssertEqual(cell, integers.snap(pool[index])) }
-    }
-
-    func testTheFitRestartsHalfAsOftenOnceTheDataHaveSettled() {
-        XCTAssertEqual(GPBO.restartPeriod(completed: 10), GPBO.restartPeriod)
-        XCTAssertEqual(GPBO.restartPeriod(completed: GPBO.settledCount - 1), GPBO.restartPeriod)
-        XCTAssertEqual(GPBO.restartPeriod(completed: GPBO.settledCount), 2 * GPBO.restartPeriod)
-        XCTAssertEqual(GPBO.restartPeriod(completed: 180), 2 * GPBO.restartPeriod)
     }
 }
