@@ -201,7 +201,16 @@ extension GPBO {
         }
         // Snap the best candidates of each acquisition, drop what is seen or repeated; rescore the points that
         // snapping moved.
-        let cells = Self.bestCells(pool, scores: scores, transform, seen: seen, limit: Self.snapLimit)
+        // With integers or categories every candidate is snapped: a candidate ranked low before snapping can be
+        // the best after, and the whole pool measured better there (categorical_heavy, svm_like).
+        let reals = transform.coordinates.allSatisfy { $0.kind == .real }
+        let cells = Self.bestCells(
+            pool,
+            scores: scores,
+            transform,
+            seen: seen,
+            limit: reals ? Self.snapLimit : pool.count
+        )
         var unique = Set<[Double]>()
         var snapped: [[Double]] = []
         var snappedScores: [[Double]] = functions.map { _ in [] }
