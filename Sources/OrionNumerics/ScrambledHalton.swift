@@ -13,8 +13,11 @@ public struct ScrambledHalton: Sendable {
     public let dimensions: Int
     /// The base of each coordinate.
     public let bases: [Int]
-    /// `permutations[j][k]` permutes the digits of place `k` of coordinate `j`; empty when not scrambled.
-    let permutations: [[[Int]]]
+    /// The digit permutations, one after the other: place `k` of coordinate `j` maps digit `d` to
+    /// `permutations[starts[j] + k·bⱼ + d]`; empty when not scrambled.
+    let permutations: [Int]
+    /// Where each coordinate's permutations start in ``permutations``.
+    let starts: [Int]
 
     /// Creates the sequence.
     ///
@@ -26,17 +29,20 @@ public struct ScrambledHalton: Sendable {
     public init(dimensions: Int, scrambled: Bool = true, using generator: inout some RandomNumberGenerator) {
         self.dimensions = max(1, dimensions)
         bases = Self.primes(count: self.dimensions)
-        guard scrambled else {
-            permutations = []
-            return
-        }
-        permutations = bases.map { base in
-            (0..<Self.digitCount(base)).map { _ in
-                var digits = Array(0..<base)
-                digits.shuffle(using: &generator)
-                return digits
+        var starts: [Int] = []
+        var permutations: [Int] = []
+        if scrambled {
+            for base in bases {
+                starts.append(permutations.count)
+                for _ in 0..<Self.digitCount(base) {
+                    var digits = Array(0..<base)
+                    digits.shuffle(using: &generator)
+                    permutations += digits
+                }
             }
         }
+        self.starts = starts
+        self.permutations = permutations
     }
 
     /// The number of digits that matter to a `Double` in base `b`.
@@ -48,25 +54,32 @@ public struct ScrambledHalton: Sendable {
     /// - Returns: `dimensions` coordinates in `[0, 1)`.
     /// - Complexity: O(d log n).
     public func point(_ index: Int) -> [Double] {
-        (0..<dimensions).map { j in
-            let base = bases[j]
-            let inverseBase = 1 / Double(base)
-            var remaining = index
-            var factor = inverseBase
-            var value = 0.0
-            var place = 0
-            let digits = permutations.isEmpty ? 0 : permutations[j].count
-            while remaining > 0 || place < digits {
-                var digit = remaining % base
-                remaining /= base
-                if !permutations.isEmpty, place < digits { digit = permutations[j][place][digit] }
-                value += Double(digit) * factor
-                factor *= inverseBase
-                place += 1
-                if factor == 0 { break }
+        var result = [Double](repeating: 0, count: dimensions)
+        let scrambled = !permutations.isEmpty
+        permutations.withUnsafeBufferPointer { table in
+            for j in 0..<dimensions {
+                let base = bases[j]
+                let inverseBase = 1 / Double(base)
+                var remaining = index
+                var factor = inverseBase
+                var value = 0.0
+                var place = 0
+                let digits = scrambled ? Self.digitCount(base) : 0
+                var offset = scrambled ? starts[j] : 0
+                while remaining > 0 || place < digits {
+                    var digit = remaining % base
+                    remaining /= base
+                    if place < digits { digit = table[offset + digit] }
+                    value += Double(digit) * factor
+                    factor *= inverseBase
+                    place += 1
+                    offset += base
+                    if factor == 0 { break }
+                }
+                result[j] = min(value, 1 - 0x1p-53)
             }
-            return min(value, 1 - 0x1p-53)
         }
+        return result
     }
 
     /// The points of indices `start..<start + count`.

@@ -37,6 +37,37 @@ final class ScrambledHaltonTests: XCTestCase {
         XCTAssertTrue(a[0].allSatisfy { $0 > 0 })
     }
 
+    func testScrambledPointsAreTheRadicalInversesOfTheirPermutedDigits() {
+        // Reference: the permutations drawn in the same order from the same seed (place by place, coordinate by
+        // coordinate), and each coordinate the sum of its permuted digits over the powers of its base, accumulated
+        // from the first digit on.
+        var generator = SplitMix(seed: 21)
+        let halton = ScrambledHalton(dimensions: 5, using: &generator)
+        var replay = SplitMix(seed: 21)
+        let permutations: [[[Int]]] = halton.bases.map { base in
+            (0..<Int((53 / log2(Double(base))).rounded(.up))).map { _ in
+                var digits = Array(0..<base)
+                digits.shuffle(using: &replay)
+                return digits
+            }
+        }
+        for index in [0, 1, 2, 7, 100, 999, 123_456] {
+            let point = halton.point(index)
+            for (j, base) in halton.bases.enumerated() {
+                var remaining = index
+                var factor = 1 / Double(base)
+                var value = 0.0
+                for place in permutations[j].indices {
+                    value += Double(permutations[j][place][remaining % base]) * factor
+                    remaining /= base
+                    factor /= Double(base)
+                    if factor == 0 { break }
+                }
+                XCTAssertEqual(point[j], min(value, 1 - 0x1p-53), accuracy: 1e-15, "index \(index), base \(base)")
+            }
+        }
+    }
+
     func testScrambledPointsCoverTheCubeBetterThanRandomOnes() {
         // Largest empty-ball proxy: the mean distance from probe points to their nearest sample.
         var generator = SplitMix(seed: 11)

@@ -199,13 +199,24 @@ extension GPBO {
             pool += refined
             for row in functions.indices { scores[row] += refinedScores[row] }
         }
-        // Snap, drop what is seen or repeated; rescore the points that snapping moved.
+        // Snap the best candidates of each acquisition, drop what is seen or repeated; rescore the points that
+        // snapping moved.
+        // With integers or categories every candidate is snapped: a candidate ranked low before snapping can be
+        // the best after, and the whole pool measured better there (categorical_heavy, svm_like).
+        let reals = transform.coordinates.allSatisfy { $0.kind == .real }
+        let cells = Self.bestCells(
+            pool,
+            scores: scores,
+            transform,
+            seen: seen,
+            limit: reals ? Self.snapLimit : pool.count
+        )
         var unique = Set<[Double]>()
         var snapped: [[Double]] = []
         var snappedScores: [[Double]] = functions.map { _ in [] }
         var moved: [Int] = []
-        for (index, point) in pool.enumerated() {
-            let cell = transform.snap(point)
+        for (index, cell) in cells.sorted(by: { $0.key < $1.key }) {
+            let point = pool[index]
             if seen.contains(cell) || !unique.insert(cell).inserted { continue }
             if cell != point { moved.append(snapped.count) }
             snapped.append(cell)
@@ -250,6 +261,33 @@ extension GPBO {
         let front = AcquisitionModel.paretoFront(scores)
         guard !front.isEmpty else { return nil }
         return snapped[front[Int(generator.next() % UInt64(front.count))]]
+    }
+
+    /// The snapped cells of the best candidates of each acquisition, by pool index: down each acquisition's
+    /// ranking until `limit` cells not seen yet and new to that ranking are found (or the pool ends).
+    ///
+    /// Only these are snapped (decoded to the space and encoded back) and compete for the suggestion: the
+    /// suggestion is the best snapped point, almost always one of the best few candidates before snapping, and
+    /// snapping and rescoring the whole pool cost as much as scoring it. Where snapping leaves points unchanged
+    /// (reals without a `precision`, as in the benchmark problems) the suggestion is the one the whole pool gives.
+    static func bestCells(
+        _ pool: [[Double]],
+        scores: [[Double]],
+        _ transform: SpaceTransform,
+        seen: Set<[Double]>,
+        limit: Int
+    ) -> [Int: [Double]] {
+        var cells: [Int: [Double]] = [:]
+        for row in scores {
+            let order = pool.indices.sorted { row[$0] > row[$1] }
+            var found = Set<[Double]>()
+            for index in order {
+                let cell = cells[index] ?? transform.snap(pool[index])
+                cells[index] = cell
+                if !seen.contains(cell), found.insert(cell).inserted, found.count >= limit { break }
+            }
+        }
+        return cells
     }
 
     /// The snapped points one discrete move away from `point`: another category in one one-hot group, or the

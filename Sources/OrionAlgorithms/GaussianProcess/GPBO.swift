@@ -154,6 +154,9 @@ public struct GPBO: Algorithm {
     static let fitLimit = 200
     /// The hyperparameter fit restarts from the prior (not only from the previous fit) once per this many trials.
     static let restartPeriod = 5
+    /// The candidates of each acquisition that are snapped and compete for the suggestion in a space of reals:
+    /// the best ones that snap to this many distinct cells not seen yet (every candidate otherwise).
+    static let snapLimit = 128
 
     var options: Options
     var generator: SeededGenerator
