@@ -200,4 +200,20 @@ final class PBTTests: XCTestCase {
         }
         XCTAssertEqual(produced.count, 4, "one child per second-generation member")
     }
+
+    /// Every lineage reaches the last level: one worker, Oríon's default exploit (backtracking included), 16 members
+    /// over the ten geometric levels of `fidelity(1, 27, base=3)`, crossing curves (a fast learner leads early).
+    func testEveryMemberOfThePopulationCompletesTheLastLevel() throws {
+        let priors = ["/x": "uniform(0, 1)", "/epochs": "fidelity(1, 27, base=3)"]
+        for seed in 0..<5 {
+            var harness = try Self.harness("pbt", priors, options: ["population_size": 16, "seed": .int(seed)])
+            try harness.run(trials: 1000, batch: 1) { params in
+                let x = params["/x"]?.doubleValue ?? 0, epochs = params["/epochs"]?.doubleValue ?? 1
+                return (x - 0.3) * (x - 0.3) + exp(-(0.2 + x) * epochs / 3)
+            }
+            let last = harness.trials.filter { epochs($0) == 27 && $0.status == .completed }
+            XCTAssertEqual(last.count, 16, "seed \(seed): members that completed 27 epochs")
+            XCTAssertTrue(harness.isDone)
+        }
+    }
 }
