@@ -73,6 +73,8 @@ struct Population: Codable, Sendable {
 
     /// `configuration@generation` → member.
     private var index: [String: Int] = [:]
+    /// The configuration of every member, any generation.
+    private var configurations: Set<String> = []
     /// Trial id → member.
     private var byTrial: [String: Int] = [:]
     /// Generation → its members.
@@ -327,6 +329,11 @@ struct Population: Codable, Sendable {
     }
 
     /// The offspring of a queued member: promoted, copied from a better one, or nothing.
+    ///
+    /// A copy must have a configuration no member has had at any generation: one equal to a member's (two copies
+    /// of the same member perturbed the same way, 1.2 × x twice) would take the slot that member's own promotion
+    /// needs later, and that lineage would end. When no new configuration is found, the member goes on with its
+    /// own weights (as a member that is not exploited does), so the population keeps its size.
     private mutating func offspring(
         of member: Int,
         context: AlgorithmContext,
@@ -352,10 +359,22 @@ struct Population: Codable, Sendable {
             let generation = members[source].generation + 1
             parameters = parameters.replacing(fidelityName, with: SuccessiveHalving.value(fidelities[generation]))
             let configuration = context.space.configuration(of: parameters).representation
-            if index[Self.key(configuration, generation)] == nil, context.space.contains(parameters) {
+            let free =
+                source == member
+                ? index[Self.key(configuration, generation)] == nil : !configurations.contains(configuration)
+            if free, context.space.contains(parameters) {
                 return .child(source: source, parameters: parameters)
             }
-            if Date().timeIntervalSince(start) > forkTimeout { break }
+            if source == member || Date().timeIntervalSince(start) > forkTimeout { break }
+        }
+        // No new configuration for a copy: the member goes on, when its own promotion is not a member already.
+        let generation = members[member].generation + 1
+        let parameters = members[member].parameters.replacing(
+            fidelityName,
+            with: SuccessiveHalving.value(fidelities[generation])
+        )
+        if index[Self.key(members[member].configuration, generation)] == nil {
+            return .child(source: member, parameters: parameters)
         }
         return .drop
     }
@@ -479,6 +498,7 @@ struct Population: Codable, Sendable {
         let position = members.count
         members.append(member)
         index[Self.key(member.configuration, member.generation)] = position
+        configurations.insert(member.configuration)
         if let id = member.trialID { byTrial[id] = position }
         byGeneration[member.generation].append(position)
         children.append([])

@@ -200,4 +200,61 @@ final class PBTTests: XCTestCase {
         }
         XCTAssertEqual(produced.count, 4, "one child per second-generation member")
     }
+
+    /// Every lineage reaches the last level: one worker, Oríon's default exploit (backtracking included), 16 members
+    /// over the ten geometric levels of `fidelity(1, 27, base=3)`, crossing curves (a fast learner leads early).
+    func testEveryMemberOfThePopulationCompletesTheLastLevel() throws {
+        let priors = ["/x": "uniform(0, 1)", "/epochs": "fidelity(1, 27, base=3)"]
+        for seed in 0..<5 {
+            var harness = try Self.harness("pbt", priors, options: ["population_size": 16, "seed": .int(seed)])
+            try harness.run(trials: 1000, batch: 1) { params in
+                let x = params["/x"]?.doubleValue ?? 0, epochs = params["/epochs"]?.doubleValue ?? 1
+                return (x - 0.3) * (x - 0.3) + exp(-(0.2 + x) * epochs / 3)
+            }
+            let last = harness.trials.filter { epochs($0) == 27 && $0.status == .completed }
+            XCTAssertEqual(last.count, 16, "seed \(seed): members that completed 27 epochs")
+            XCTAssertTrue(harness.isDone)
+        }
+    }
+
+    /// A member whose copy cannot have a new configuration (every configuration of the space is a member) goes on
+    /// with its own weights instead of ending its lineage.
+    func testAMemberWhoseCopyCannotBeNewGoesOn() throws {
+        let options: [String: JSONValue] = [
+            "population_size": 2, "generations": 2, "seed": 3,
+            "exploit": [
+                "of_type": "TruncateExploit", "min_forking_population": 2, "truncation_quantile": 0.5,
+                "candidate_pool_ratio": 0.5,
+            ],
+            "explore": ["of_type": "PerturbExplore"],
+        ]
+        var harness = try Self.harness(
+            "pbt",
+            ["/c": "choices(['a', 'b'])", "/epochs": "fidelity(1, 3, base=1)"],
+            options: options
+        )
+        try harness.run(trials: 100, batch: 1) { $0["/c"] == "a" ? 1 : 2 }
+        let last = harness.trials.filter { epochs($0) == 3 && $0.status == .completed }
+        XCTAssertEqual(Set(last.compactMap { $0.params["/c"]?.stringValue }), ["a", "b"], "both lineages reach 3")
+        XCTAssertEqual(harness.trials.count, 6, "2 members × 3 levels")
+        XCTAssertTrue(harness.isDone)
+    }
+
+    /// With truncation selection alone (the paper's exploit), every level has exactly `population_size` members: the
+    /// cost with resumption is `population_size` × the top fidelity.
+    func testTruncationAloneKeepsThePopulationSizeAtEveryLevel() throws {
+        let priors = ["/x": "uniform(0, 1)", "/epochs": "fidelity(1, 27, base=3)"]
+        let options: [String: JSONValue] = [
+            "population_size": 20, "seed": 7, "exploit": ["of_type": "TruncateExploit"],
+        ]
+        var harness = try Self.harness("pbt", priors, options: options)
+        try harness.run(trials: 1000, batch: 1) { params in
+            let x = params["/x"]?.doubleValue ?? 0, epochs = params["/epochs"]?.doubleValue ?? 1
+            return (x - 0.3) * (x - 0.3) + exp(-(0.2 + x) * epochs / 3)
+        }
+        let levels = Dictionary(grouping: harness.trials) { epochs($0) ?? 0 }
+        XCTAssertEqual(levels.keys.sorted(), [1, 2, 3, 4, 5, 7, 10, 14, 19, 27])
+        XCTAssertTrue(levels.values.allSatisfy { $0.count == 20 }, "\(levels.mapValues(\.count))")
+        XCTAssertTrue(harness.isDone)
+    }
 }
