@@ -106,9 +106,10 @@ struct InputWarping: Codable, Sendable, Hashable {
     }
 }
 
-/// The smoothness ν of the Matérn kernel: how often its sample paths are differentiable (once for 3/2, twice for
-/// 5/2). Matérn-3/2 is rougher: its correlation falls faster at short distances, so the posterior near a cluster of
-/// trials stays less certain (HEBO's kernel, [Cowen-Rivers et al., 2022](https://arxiv.org/abs/2012.03826)).
+/// The smoothness ν of the Matérn kernel, 3/2 or 5/2.
+///
+/// Its sample paths are differentiable once (3/2) or twice (5/2). Matérn-3/2 is rougher: its correlation falls
+/// faster at short distances, so the posterior near a cluster of trials stays less certain (HEBO's kernel, [Cowen-Rivers et al., 2022](https://arxiv.org/abs/2012.03826)).
 enum MaternSmoothness: String, Codable, Sendable, Hashable, CaseIterable {
     /// ν = 3/2: `M(r) = (1 + √3 r) exp(-√3 r)`.
     case threeHalves = "1.5"
