@@ -9,7 +9,12 @@ extension GPBO {
     /// The kernel structure of the options for `transform`: the overlap kernel on one-hot coordinates
     /// (`categorical_kernel`) and equal-cell integers rounded (`round_integers`).
     func kernelStructure(_ transform: SpaceTransform) -> KernelStructure {
-        KernelStructure(transform, categories: options.categoricalKernel, integers: options.roundIntegers)
+        KernelStructure(
+            transform,
+            categories: options.categoricalKernel,
+            integers: options.roundIntegers,
+            smoothness: options.smoothness
+        )
     }
 
     /// Candidates refined by L-BFGS-B in their numeric coordinates with their categories held fixed.

@@ -75,7 +75,7 @@ extension GPBO {
         let warped =
             options.inputWarping
             ? transform.coordinates.indices.filter { transform.coordinates[$0].category == nil } : []
-        let prior = GPPrior(width: w, warped: warped)
+        let prior = GPPrior(width: w, warped: warped, lengthscalePrior: options.lengthscalePriorKind)
         // Warm start from the previous fit; every few fits (and at first) also from the prior's centre and from
         // random draws of the prior, so that a better mode found as the data grow is not missed.
         var starts: [[Double]] = []
@@ -96,6 +96,7 @@ extension GPBO {
             pending: records.filter { $0.kind == .pending }.flatMap(\.vector),
             warped: warped,
             structure: kernelStructure(transform),
+            lengthscalePrior: options.lengthscalePriorKind,
             starts: starts,
             maxIterations: large && warm != nil ? 25 : 50,
             subset: Self.fitSubset(targets:)

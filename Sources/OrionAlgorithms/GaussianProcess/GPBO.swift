@@ -47,6 +47,23 @@ public struct GPBO: Algorithm {
         ///
         /// No effect on a space without such integers.
         public var roundIntegers = false
+        /// `matern_nu`: the smoothness of the Matérn kernel, 2.5 (the default) or 1.5 (rougher, HEBO's).
+        public var maternNu = 2.5
+        /// `lengthscale_prior`: how the dimension-scaled log-normal prior of the lengthscales enters the fit:
+        /// `log_lengthscale` (the default: the normal density of `log ℓ`, mode `e^μ`) or `lengthscale` (the
+        /// log-normal density of `ℓ`, mode `e^{μ-3}`, as BoTorch's MAP fit).
+        public var lengthscalePrior = GPPrior.LengthscalePrior.logLengthscale.rawValue
+
+        /// The Matérn smoothnesses `matern_nu` accepts.
+        public static let maternSmoothnesses: [Double] = [1.5, 2.5]
+
+        /// The kernel's smoothness.
+        var smoothness: MaternSmoothness { maternNu == 1.5 ? .threeHalves : .fiveHalves }
+
+        /// How the lengthscales' prior enters the fit.
+        var lengthscalePriorKind: GPPrior.LengthscalePrior {
+            GPPrior.LengthscalePrior(rawValue: lengthscalePrior) ?? .logLengthscale
+        }
 
         /// The acquisition functions.
         public static let acquisitionFunctions = ["mace", "log_ei", "ucb"]
@@ -70,6 +87,8 @@ public struct GPBO: Algorithm {
             case inputWarping = "input_warping"
             case categoricalKernel = "categorical_kernel"
             case roundIntegers = "round_integers"
+            case maternNu = "matern_nu"
+            case lengthscalePrior = "lengthscale_prior"
         }
 
         /// The defaults.
@@ -91,6 +110,9 @@ public struct GPBO: Algorithm {
             categoricalKernel =
                 try container.decodeIfPresent(Bool.self, forKey: .categoricalKernel) ?? categoricalKernel
             roundIntegers = try container.decodeIfPresent(Bool.self, forKey: .roundIntegers) ?? roundIntegers
+            maternNu = try container.decodeIfPresent(Double.self, forKey: .maternNu) ?? maternNu
+            lengthscalePrior =
+                try container.decodeIfPresent(String.self, forKey: .lengthscalePrior) ?? lengthscalePrior
             guard nInitialPoints >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_initial_points' must be at least 1")
             }
@@ -110,6 +132,17 @@ public struct GPBO: Algorithm {
             guard nCandidates >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_candidates' must be at least 1")
             }
+            guard Self.maternSmoothnesses.contains(maternNu) else {
+                throw AlgorithmError(.invalidOption, "gp: option 'matern_nu' must be 1.5 or 2.5, not \(maternNu)")
+            }
+            guard GPPrior.LengthscalePrior(rawValue: lengthscalePrior) != nil else {
+                throw AlgorithmError(
+                    .invalidOption,
+                    "gp: option 'lengthscale_prior' must be one of "
+                        + GPPrior.LengthscalePrior.allCases.map(\.rawValue).joined(separator: ", ")
+                        + ", not '\(lengthscalePrior)'"
+                )
+            }
         }
 
         /// Encodes every option (a null seed as `null`).
@@ -126,6 +159,8 @@ public struct GPBO: Algorithm {
             try container.encode(inputWarping, forKey: .inputWarping)
             try container.encode(categoricalKernel, forKey: .categoricalKernel)
             try container.encode(roundIntegers, forKey: .roundIntegers)
+            try container.encode(maternNu, forKey: .maternNu)
+            try container.encode(lengthscalePrior, forKey: .lengthscalePrior)
         }
     }
 

@@ -9,9 +9,24 @@ import OrionNumerics
 /// noise variance `log σ² ~ N(-4, 1)` (BoTorch's defaults since 0.12), with σ² ≥ 10⁻⁶; the warping's
 /// concentrations `log a, log b ~ N(0, 0.75)` in [log 0.1, log 10] (BoTorch's prior for its Kumaraswamy warping),
 /// centred on the identity.
+///
+/// The lengthscales' log-normal enters the MAP objective in one of two ways (``LengthscalePrior``): as the normal
+/// density of `log ℓ` (the default), whose mode is `ℓ = e^μ ≈ 4.1 √w`, or as the log-normal density of `ℓ` itself, as
+/// BoTorch's MAP fit does, whose mode is `ℓ = e^{μ - 3} ≈ 0.21 √w`: the density of `ℓ` is that of `log ℓ` divided by
+/// `ℓ`, so `-log p` gains `log ℓ`.
 struct GPPrior: Sendable {
+    /// How the lengthscales' log-normal enters the objective.
+    enum LengthscalePrior: String, Codable, Sendable, Hashable, CaseIterable {
+        /// The normal density of `log ℓ`: mode `e^μ`.
+        case logLengthscale = "log_lengthscale"
+        /// The log-normal density of `ℓ`: mode `e^{μ - σ²}`.
+        case lengthscale
+    }
+
     /// The mean of each log-lengthscale.
     let lengthscaleMean: Double
+    /// How the lengthscales' prior enters the objective.
+    let lengthscalePrior: LengthscalePrior
     /// The variance of each log-lengthscale.
     let lengthscaleVariance = 3.0
     /// The mean and variance of the log signal variance.
@@ -30,10 +45,12 @@ struct GPPrior: Sendable {
     let lower: [Double]
     let upper: [Double]
 
-    /// The prior for `width` input coordinates, of which `warped` are warped.
-    init(width: Int, warped: [Int] = []) {
+    /// The prior for `width` input coordinates, of which `warped` are warped, the lengthscales' density taken as
+    /// `lengthscalePrior` says.
+    init(width: Int, warped: [Int] = [], lengthscalePrior: LengthscalePrior = .logLengthscale) {
         self.width = width
         self.warped = warped
+        self.lengthscalePrior = lengthscalePrior
         lengthscaleMean = 2.0.squareRoot() + 0.5 * log(Double(max(width, 1)))
         lower =
             Array(repeating: log(5e-3), count: width) + [log(1e-2), log(1e-6)]
@@ -43,9 +60,18 @@ struct GPPrior: Sendable {
             + Array(repeating: log(10), count: 2 * warped.count)
     }
 
+    /// The log-lengthscale at the mode of the objective's prior term: `μ`, or `μ - σ²` for the density of `ℓ`.
+    var lengthscaleMode: Double {
+        switch lengthscalePrior {
+        case .logLengthscale: return lengthscaleMean
+        case .lengthscale: return lengthscaleMean - lengthscaleVariance
+        }
+    }
+
     /// The prior's mode, clipped to the bounds: where the fit starts.
     var center: [Double] {
-        Array(repeating: lengthscaleMean, count: width) + [signalMean, noiseMean]
+        let mode = min(max(lengthscaleMode, log(5e-3)), log(1e2))
+        return Array(repeating: mode, count: width) + [signalMean, noiseMean]
             + Array(repeating: 0, count: 2 * warped.count)
     }
 
@@ -54,10 +80,12 @@ struct GPPrior: Sendable {
         let w = width
         var value = 0.0
         var gradient = [Double](repeating: 0, count: theta.count)
+        // The density of ℓ is that of log ℓ over ℓ: -log p gains log ℓ = θ_c.
+        let jacobian = lengthscalePrior == .lengthscale ? 1.0 : 0.0
         for c in 0..<w {
             let d = theta[c] - lengthscaleMean
-            value += 0.5 * d * d / lengthscaleVariance
-            gradient[c] = d / lengthscaleVariance
+            value += 0.5 * d * d / lengthscaleVariance + jacobian * theta[c]
+            gradient[c] = d / lengthscaleVariance + jacobian
         }
         let ds = theta[w] - signalMean
         value += 0.5 * ds * ds / signalVariance
@@ -119,12 +147,12 @@ extension GaussianProcess {
                         signalTrace += weight[i * n + i] * s2
                         for j in 0..<i {
                             let (squared, overlap) = structure.squaredDistances(x, i, x, j, width: w, inverseSquared)
-                            let r = sqrt5 * squared.squareRoot()
-                            let e = exp(-r) * KernelStructure.overlap(overlap)
+                            let (value, slope) = structure.smoothness.valueAndSlope(squaredDistance: squared)
+                            let factor = KernelStructure.overlap(overlap)
                             let pairWeight = 2 * weight[i * n + j]  // both triangles
-                            let kernel = pairWeight * s2 * (1 + r + r * r / 3) * e
+                            let kernel = pairWeight * s2 * value * factor
                             signalTrace += kernel
-                            let g = pairWeight * s2 * (5.0 / 3.0) * (1 + r) * e
+                            let g = pairWeight * s2 * slope * factor
                             for c in 0..<w {
                                 let d = x[i * w + c] - x[j * w + c]
                                 // ∂k/∂log ℓ_c: the Matérn's `g d²/ℓ²`, or the overlap factor's `k d²/ℓ²`.
@@ -174,10 +202,11 @@ extension GaussianProcess {
         targets: [Double],
         warped: [Int] = [],
         structure: KernelStructure = .numeric,
+        lengthscalePrior: GPPrior.LengthscalePrior = .logLengthscale,
         starts: [[Double]],
         maxIterations: Int
     ) -> GPHyperparameters {
-        let prior = GPPrior(width: width, warped: warped)
+        let prior = GPPrior(width: width, warped: warped, lengthscalePrior: lengthscalePrior)
         let minimizer = BoundedLBFGS(maxIterations: maxIterations, gradientTolerance: 1e-5, valueTolerance: 1e-9)
         var best: (value: Double, theta: [Double]) = (.infinity, prior.center)
         for start in starts.isEmpty ? [prior.center] : starts {
@@ -220,6 +249,7 @@ struct GPFit: Sendable {
     ///   - pending: the pending points, `k × width`, row-major.
     ///   - warped: the coordinates with input warping.
     ///   - structure: which coordinates the kernel treats as categories (none by default).
+    ///   - lengthscalePrior: how the lengthscales' prior enters the fit (the density of `log ℓ` by default).
     ///   - starts: the log-hyperparameter vectors the fit starts from (the prior's centre when empty).
     ///   - maxIterations: the most L-BFGS-B iterations per start.
     ///   - subset: the indices of the trials the hyperparameters are fitted on, given the targets (all by default).
@@ -230,6 +260,7 @@ struct GPFit: Sendable {
         pending: [Double] = [],
         warped: [Int] = [],
         structure: KernelStructure = .numeric,
+        lengthscalePrior: GPPrior.LengthscalePrior = .logLengthscale,
         starts: [[Double]],
         maxIterations: Int,
         subset: ([Double]) -> [Int] = { Array($0.indices) }
@@ -245,6 +276,7 @@ struct GPFit: Sendable {
             targets: indices.map { targets[$0] },
             warped: warped,
             structure: structure,
+            lengthscalePrior: lengthscalePrior,
             starts: starts,
             maxIterations: maxIterations
         )

@@ -106,10 +106,51 @@ struct InputWarping: Codable, Sendable, Hashable {
     }
 }
 
-/// A Gaussian-process regression model with a zero mean and an anisotropic Matérn-5/2 kernel plus noise, on inputs
-/// in the unit cube: the posterior mean and variance (of the latent function), with their gradients in the input.
+/// The smoothness ν of the Matérn kernel, 3/2 or 5/2.
 ///
-/// `k(x, x') = s² (1 + √5 r + 5r²/3) exp(-√5 r)`, `r² = Σⱼ (xⱼ - x'ⱼ)² / ℓⱼ²` ([Rasmussen & Williams, 2006,
+/// Its sample paths are differentiable once (3/2) or twice (5/2). Matérn-3/2 is rougher: its correlation falls
+/// faster at short distances, so the posterior near a cluster of trials stays less certain (HEBO's kernel, [Cowen-Rivers et al., 2022](https://arxiv.org/abs/2012.03826)).
+enum MaternSmoothness: String, Codable, Sendable, Hashable, CaseIterable {
+    /// ν = 3/2: `M(r) = (1 + √3 r) exp(-√3 r)`.
+    case threeHalves = "1.5"
+    /// ν = 5/2: `M(r) = (1 + √5 r + 5r²/3) exp(-√5 r)`.
+    case fiveHalves = "2.5"
+
+    /// `M` at a squared scaled distance `r²`, without the signal variance.
+    @inline(__always)
+    func value(squaredDistance: Double) -> Double {
+        switch self {
+        case .threeHalves:
+            let a = 3.0.squareRoot() * squaredDistance.squareRoot()
+            return (1 + a) * exp(-a)
+        case .fiveHalves:
+            let a = 5.0.squareRoot() * squaredDistance.squareRoot()
+            return (1 + a + a * a / 3) * exp(-a)
+        }
+    }
+
+    /// `M(r²)` and `g(r²) = -2 dM/d(r²)` (`3 exp(-√3 r)` for 3/2, `(5/3)(1 + √5 r) exp(-√5 r)` for 5/2): the
+    /// derivative of `M` in a coordinate `c` is `-g (x_c - x'_c) / ℓ_c²`, in `log ℓ_c` it is `g (x_c - x'_c)² / ℓ_c²`.
+    @inline(__always)
+    func valueAndSlope(squaredDistance: Double) -> (value: Double, slope: Double) {
+        switch self {
+        case .threeHalves:
+            let a = 3.0.squareRoot() * squaredDistance.squareRoot()
+            let e = exp(-a)
+            return ((1 + a) * e, 3 * e)
+        case .fiveHalves:
+            let a = 5.0.squareRoot() * squaredDistance.squareRoot()
+            let e = exp(-a)
+            return ((1 + a + a * a / 3) * e, (5.0 / 3.0) * (1 + a) * e)
+        }
+    }
+}
+
+/// A Gaussian-process regression model with a zero mean and an anisotropic Matérn kernel plus noise, on inputs in
+/// the unit cube: the posterior mean and variance (of the latent function), with their gradients in the input.
+///
+/// `k(x, x') = s² (1 + √5 r + 5r²/3) exp(-√5 r)` (Matérn-5/2, the default) or `s² (1 + √3 r) exp(-√3 r)`
+/// (Matérn-3/2, ``MaternSmoothness``), `r² = Σⱼ (xⱼ - x'ⱼ)² / ℓⱼ²` ([Rasmussen & Williams, 2006,
 /// ch. 4](http://gaussianprocess.org/gpml/chapters/RW4.pdf)).
 struct GaussianProcess: Sendable {
     /// The training inputs, `count × width`, row-major.
@@ -160,8 +201,7 @@ struct GaussianProcess: Sendable {
     /// The Matérn-5/2 value of a squared scaled distance, without the signal variance.
     @inline(__always)
     static func matern(squaredDistance: Double) -> Double {
-        let r = sqrt5 * squaredDistance.squareRoot()
-        return (1 + r + r * r / 3) * exp(-r)
+        MaternSmoothness.fiveHalves.value(squaredDistance: squaredDistance)
     }
 
     /// The noiseless kernel matrix of `inputs`.
@@ -181,7 +221,9 @@ struct GaussianProcess: Sendable {
                     k[i * n + i] = variance
                     for j in 0..<i {
                         let (squared, overlap) = structure.squaredDistances(x, i, x, j, width: w, inverseSquared)
-                        let value = variance * matern(squaredDistance: squared) * KernelStructure.overlap(overlap)
+                        let value =
+                            variance * structure.smoothness.value(squaredDistance: squared)
+                            * KernelStructure.overlap(overlap)
                         k[i * n + j] = value
                         k[j * n + i] = value
                     }
@@ -214,7 +256,8 @@ struct GaussianProcess: Sendable {
                                 inverseSquaredLengthscales
                             )
                             k[i * m + j] =
-                                variance * Self.matern(squaredDistance: squared) * KernelStructure.overlap(overlap)
+                                variance * structure.smoothness.value(squaredDistance: squared)
+                                * KernelStructure.overlap(overlap)
                         }
                     }
                 }
@@ -260,8 +303,9 @@ struct GaussianProcess: Sendable {
         let w = width
         let variance0 = hyperparameters.signalVariance
         var k = [Double](repeating: 0, count: n)
-        // dk_i/dx_c = -s² (5/3)(1 + √5 r) e^{-√5 r} (x_c - x_ic) / ℓ_c²; `slope` holds the factor before (x_c - x_ic).
-        // With the overlap kernel, the factor of a categorical coordinate is -k_i instead (`overlapSlope`).
+        // dk_i/dx_c = -s² g(r²) (x_c - x_ic) / ℓ_c² with g = -2 dM/dr² (`MaternSmoothness.valueAndSlope`); `slope`
+        // holds the factor before (x_c - x_ic). With the overlap kernel, the factor of a categorical coordinate is -k_i
+        // instead (`overlapSlope`).
         var slope = [Double](repeating: 0, count: n)
         var overlapSlope = [Double](repeating: 0, count: structure.categorical.isEmpty ? 0 : n)
         point.withUnsafeBufferPointer { p in
@@ -275,11 +319,10 @@ struct GaussianProcess: Sendable {
                         width: w,
                         inverseSquaredLengthscales
                     )
-                    let r = Self.sqrt5 * squared.squareRoot()
-                    let e = exp(-r)
+                    let (value, g) = structure.smoothness.valueAndSlope(squaredDistance: squared)
                     let factor = KernelStructure.overlap(overlap)
-                    k[i] = variance0 * (1 + r + r * r / 3) * e * factor
-                    slope[i] = -variance0 * (5.0 / 3.0) * (1 + r) * e * factor
+                    k[i] = variance0 * value * factor
+                    slope[i] = -variance0 * g * factor
                     if !overlapSlope.isEmpty { overlapSlope[i] = -k[i] }
                 }
             }

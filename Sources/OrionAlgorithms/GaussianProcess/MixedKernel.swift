@@ -23,6 +23,8 @@ struct KernelStructure: Codable, Sendable, Hashable {
     var categorical: [Bool] = []
     /// The integer coordinates rounded to their cell, and their number of cells.
     var rounded: [RoundedCoordinate] = []
+    /// The smoothness of the Matérn part (5/2 by default).
+    var smoothness = MaternSmoothness.fiveHalves
 
     /// An integer coordinate of `levels` equal cells.
     struct RoundedCoordinate: Codable, Sendable, Hashable {
@@ -33,7 +35,7 @@ struct KernelStructure: Codable, Sendable, Hashable {
     /// The plain ARD Matérn-5/2 on every coordinate.
     static let numeric = KernelStructure()
 
-    /// `true` when the kernel is the plain Matérn-5/2 and queries are not moved.
+    /// `true` when the kernel is the plain Matérn (no overlap part) and queries are not moved.
     var isNumeric: Bool { categorical.isEmpty && rounded.isEmpty }
 
     /// Whether coordinate `c` is under the overlap kernel.
@@ -46,7 +48,14 @@ struct KernelStructure: Codable, Sendable, Hashable {
     ///   - transform: the unit-cube view (one-hot categories are put under the overlap kernel).
     ///   - categories: whether to use the overlap kernel for one-hot coordinates.
     ///   - integers: whether to round equal-cell integer coordinates to their cell.
-    init(_ transform: SpaceTransform, categories: Bool, integers: Bool) {
+    ///   - smoothness: the Matérn's smoothness.
+    init(
+        _ transform: SpaceTransform,
+        categories: Bool,
+        integers: Bool,
+        smoothness: MaternSmoothness = .fiveHalves
+    ) {
+        self.smoothness = smoothness
         if categories, transform.coordinates.contains(where: { $0.category != nil }) {
             categorical = transform.coordinates.map { $0.category != nil }
         }
@@ -61,7 +70,8 @@ struct KernelStructure: Codable, Sendable, Hashable {
         }
     }
 
-    init() {}
+    /// The plain Matérn of `smoothness` on every coordinate.
+    init(smoothness: MaternSmoothness = .fiveHalves) { self.smoothness = smoothness }
 
     /// `points` (`count × width`, row-major) with the rounded coordinates at the centre of their cell.
     func roundingQueries(_ points: [Double], width w: Int) -> [Double] {

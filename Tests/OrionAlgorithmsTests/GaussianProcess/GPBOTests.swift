@@ -74,10 +74,13 @@ final class GPBOTests: XCTestCase {
             [
                 "seed": .null, "n_initial_points": 10, "acq_func": "log_ei", "kappa": 1.96,
                 "n_restarts_optimizer": 1, "n_candidates": 2000, "input_warping": false, "categorical_kernel": false,
-                "round_integers": false,
+                "round_integers": false, "matern_nu": 2.5, "lengthscale_prior": "log_lengthscale",
             ]
         )
-        for (key, value) in [("n_initial_points", JSONValue.int(0)), ("acq_func", "pi"), ("n_candidates", 0)] {
+        for (key, value) in [
+            ("n_initial_points", JSONValue.int(0)), ("acq_func", "pi"), ("n_candidates", 0), ("matern_nu", 0.5),
+            ("lengthscale_prior", "gamma"),
+        ] {
             XCTAssertThrowsError(
                 try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "gp", options: [key: value]))
             ) { error in
