@@ -5,12 +5,8 @@ import XCTest
 
 /// The parts added for HEBO-style BO: input warping, the acquisition portfolio and its Pareto front.
 final class GPComponentsTests: XCTestCase {
-    private let inputs: [Double] = [
-        0.1, 0.2, 0.8, 0.3, 0.5, 0.5, 0.3, 0.9, 0.9, 0.9, 0.05, 0.6, 0.65, 0.1, 0.4, 0.75,
-    ]
-    private func targets() -> [Double] {
-        stride(from: 0, to: inputs.count, by: 2).map { sin(6 * inputs[$0]) + cos(4 * inputs[$0 + 1]) }
-    }
+    private let inputs = UnitSquareData.inputs
+    private func targets() -> [Double] { UnitSquareData.targets }
 
     func testWarpingIsMonotoneInvertibleAndTheIdentityAtOne() {
         for (a, b) in [(1.0, 1.0), (0.3, 2.5), (4.0, 0.4), (0.25, 4.0)] {
@@ -61,17 +57,7 @@ final class GPComponentsTests: XCTestCase {
         hyper.warping = InputWarping(coordinates: [1], a: [0.5], b: [2.2])
         let gp = try GaussianProcess(inputs: inputs, width: 2, targets: targets(), hyperparameters: hyper)
         let point = [0.37, 0.61]
-        let (_, _, dMean, dVariance) = gp.predictWithGradient(point)
-        for c in 0..<2 {
-            var up = point
-            var down = point
-            up[c] += 1e-6
-            down[c] -= 1e-6
-            let plus = gp.predict(up, count: 1)
-            let minus = gp.predict(down, count: 1)
-            XCTAssertEqual(dMean[c], (plus.mean[0] - minus.mean[0]) / 2e-6, accuracy: 1e-5)
-            XCTAssertEqual(dVariance[c], (plus.variance[0] - minus.variance[0]) / 2e-6, accuracy: 1e-5)
-        }
+        assertPredictionGradientMatchesFiniteDifferences(gp, at: point, valueAccuracy: 1e-10)
     }
 
     func testEveryAcquisitionGradientMatchesFiniteDifferences() throws {

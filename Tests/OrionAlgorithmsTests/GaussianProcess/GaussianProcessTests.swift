@@ -5,12 +5,8 @@ import XCTest
 
 final class GaussianProcessTests: XCTestCase {
     /// Eight points in the unit square and a smooth function of them.
-    private let inputs: [Double] = [
-        0.1, 0.2, 0.8, 0.3, 0.5, 0.5, 0.3, 0.9, 0.9, 0.9, 0.05, 0.6, 0.65, 0.1, 0.4, 0.75,
-    ]
-    private func targets() -> [Double] {
-        stride(from: 0, to: inputs.count, by: 2).map { sin(6 * inputs[$0]) + cos(4 * inputs[$0 + 1]) }
-    }
+    private let inputs = UnitSquareData.inputs
+    private func targets() -> [Double] { UnitSquareData.targets }
 
     private func process(noise: Double = 1e-8) throws -> GaussianProcess {
         let hyper = GPHyperparameters(lengthscales: [0.4, 0.6], signalVariance: 1.3, noiseVariance: noise)
@@ -33,20 +29,7 @@ final class GaussianProcessTests: XCTestCase {
     func testPredictWithGradientMatchesBatchPredictionAndFiniteDifferences() throws {
         let gp = try process(noise: 1e-3)
         let point = [0.37, 0.61]
-        let (mean, variance, dMean, dVariance) = gp.predictWithGradient(point)
-        let batch = gp.predict(point, count: 1)
-        XCTAssertEqual(mean, batch.mean[0], accuracy: 1e-12)
-        XCTAssertEqual(variance, batch.variance[0], accuracy: 1e-12)
-        for c in 0..<2 {
-            var up = point
-            var down = point
-            up[c] += 1e-6
-            down[c] -= 1e-6
-            let plus = gp.predict(up, count: 1)
-            let minus = gp.predict(down, count: 1)
-            XCTAssertEqual(dMean[c], (plus.mean[0] - minus.mean[0]) / 2e-6, accuracy: 1e-5)
-            XCTAssertEqual(dVariance[c], (plus.variance[0] - minus.variance[0]) / 2e-6, accuracy: 1e-5)
-        }
+        assertPredictionGradientMatchesFiniteDifferences(gp, at: point)
     }
 
     func testNegativeLogPosteriorGradientMatchesFiniteDifferences() {

@@ -1,0 +1,47 @@
+import XCTest
+
+@testable import OrionAlgorithms
+
+/// Eight points in the unit square and a smooth function of them: the data of several GP unit tests.
+enum UnitSquareData {
+    /// The points, row by row (width 2).
+    static let inputs: [Double] = [
+        0.1, 0.2, 0.8, 0.3, 0.5, 0.5, 0.3, 0.9, 0.9, 0.9, 0.05, 0.6, 0.65, 0.1, 0.4, 0.75,
+    ]
+    /// `sin(6 x) + cos(4 y)` at each point.
+    static let targets: [Double] = stride(from: 0, to: inputs.count, by: 2).map {
+        sin(6 * inputs[$0]) + cos(4 * inputs[$0 + 1])
+    }
+}
+
+/// Asserts that `gp.predictWithGradient(point)` gives the batch prediction's mean and variance at `point`, and
+/// gradients equal, coordinate by coordinate, to central differences of the batch prediction.
+///
+/// - Parameters:
+///   - gp: the fitted process.
+///   - point: where to compare.
+///   - valueAccuracy: the tolerance on the mean and variance.
+func assertPredictionGradientMatchesFiniteDifferences(
+    _ gp: GaussianProcess,
+    at point: [Double],
+    valueAccuracy: Double = 1e-12,
+    file: StaticString = #filePath,
+    line: UInt = #line
+) {
+    let (mean, variance, dMean, dVariance) = gp.predictWithGradient(point)
+    let batch = gp.predict(point, count: 1)
+    XCTAssertEqual(mean, batch.mean[0], accuracy: valueAccuracy, file: file, line: line)
+    XCTAssertEqual(variance, batch.variance[0], accuracy: valueAccuracy, file: file, line: line)
+    for c in point.indices {
+        var up = point
+        var down = point
+        up[c] += 1e-6
+        down[c] -= 1e-6
+        let plus = gp.predict(up, count: 1)
+        let minus = gp.predict(down, count: 1)
+        let slope = (plus.mean[0] - minus.mean[0]) / 2e-6
+        let varianceSlope = (plus.variance[0] - minus.variance[0]) / 2e-6
+        XCTAssertEqual(dMean[c], slope, accuracy: 1e-5, "coordinate \(c)", file: file, line: line)
+        XCTAssertEqual(dVariance[c], varianceSlope, accuracy: 1e-5, "coordinate \(c)", file: file, line: line)
+    }
+}
