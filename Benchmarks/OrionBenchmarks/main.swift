@@ -266,7 +266,8 @@ func hunt(trials: Int, noop: String) throws {
     let status = try run(
         [
             orion, "hunt", "-n", "bench", "--exp-max-trials", String(trials), "--storage",
-            "sqlite://\(directory)/orion.db", "--working-dir", directory + "/work", noop, "-x~uniform(0, 1)",
+            "sqlite://\(directory)/orion.db", "--working-dir", directory + "/work",
+            "--config", try randomSearchConfig(in: directory), noop, "-x~uniform(0, 1)",
         ],
         environment: ProcessInfo.processInfo.environment
     )
@@ -290,6 +291,14 @@ func hunt(trials: Int, noop: String) throws {
     print(String(format: "    ratio hunt / bare: %.2f", huntTime.seconds / bare.seconds))
 }
 
+/// Writes a configuration file naming random search and returns its path: the hunts measure the framework's own
+/// overhead against Oríon's `orion hunt`, whose default algorithm is random search, so they do not use ours (`auto`).
+func randomSearchConfig(in directory: String) throws -> String {
+    let path = directory + "/random.yaml"
+    try "experiment:\n  algorithm:\n    random:\n      seed: 1\n".write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
 /// (e): `workers` hunts at once on one new SQLite file, `trials` trials of `noop` in all; aggregate trials per second.
 func scaling(workers counts: [Int], trials: Int, noop: String) throws {
     let executableDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
@@ -305,7 +314,8 @@ func scaling(workers counts: [Int], trials: Int, noop: String) throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let arguments = [
             "hunt", "-n", "scaling", "--exp-max-trials", String(trials), "--storage", "sqlite://\(directory)/orion.db",
-            "--working-dir", directory + "/work", "--idle-timeout", "60", noop, "-x~uniform(0, 1)",
+            "--working-dir", directory + "/work", "--idle-timeout", "60",
+            "--config", try randomSearchConfig(in: directory), noop, "-x~uniform(0, 1)",
         ]
         let start = ContinuousClock.now
         let processes = try (0..<workers).map { _ in

@@ -68,7 +68,7 @@ extension Setting {
         Setting(
             "experiment.algorithm",
             kind: .algorithm,
-            default: "`random` for a new experiment",
+            default: "`auto` for a new experiment (Oríon: `random`)",
             example: "random",
             summary: "The search algorithm and its options (see below).",
             experiment: \.algorithm

@@ -85,8 +85,12 @@ public struct ExperimentError: OrionError {
 
 /// Creates an experiment or resumes a stored one, applying the changes that need no new version.
 public enum ExperimentBuilder {
-    /// The algorithm an experiment gets when none is configured.
-    public static let defaultAlgorithm = AlgorithmConfig(name: "random")
+    /// The algorithm an experiment gets when none is configured: `auto`.
+    ///
+    /// `auto` picks the best general choice for the space and the budget (`gp`, `cmaes`, `tpe`, `asha`, or `random`
+    /// for a small finite space; see docs/algorithms/auto.md). Oríon's default is `random`; an experiment stored
+    /// with it keeps it when resumed.
+    public static let defaultAlgorithm = AlgorithmConfig(name: "auto")
 
     /// What `build` did.
     public struct Outcome: Sendable {

@@ -36,7 +36,12 @@ final class OutputEndToEndTests: XCTestCase {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try Compat.script("noop.sh")
-        let hunt = try sandbox.run(["hunt", "-n", "golden", "--exp-max-trials", "3", script, "-x~uniform(0, 1)"])
+        // Oríon's text was observed with its default algorithm, random search; ours is `auto`, so name random.
+        let config = sandbox.directory + "/random.yaml"
+        try "experiment:\n  algorithm: random\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let hunt = try sandbox.run([
+            "hunt", "-n", "golden", "--exp-max-trials", "3", "-c", config, script, "-x~uniform(0, 1)",
+        ])
         XCTAssertEqual(hunt.status, 0, hunt.stderr)
         let trials = try await sandbox.trials(of: "golden")
         let top = try best(trials)

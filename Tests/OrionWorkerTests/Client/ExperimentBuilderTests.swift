@@ -13,7 +13,7 @@ final class ExperimentBuilderTests: XCTestCase {
         let created = try await ExperimentBuilder.build(request, storage: storage, factory: factory)
         XCTAssertTrue(created.created)
         XCTAssertEqual(created.experiment.version, 1)
-        XCTAssertEqual(created.experiment.algorithm.name, "random")
+        XCTAssertEqual(created.experiment.algorithm.name, "auto")
         XCTAssertEqual(created.experiment.maxBroken, 3)
         let resumed = try await ExperimentBuilder.build(request, storage: storage, factory: factory)
         XCTAssertFalse(resumed.created)
@@ -21,26 +21,27 @@ final class ExperimentBuilderTests: XCTestCase {
         XCTAssertEqual(resumed.changes, [])
     }
 
-    /// The default is for a new experiment only: one stored with `auto` keeps it when resumed without an algorithm.
+    /// The default is for a new experiment only: one stored with `random` (the default before `auto`, and Oríon's)
+    /// keeps it when resumed without an algorithm.
     func testStoredAlgorithmIsKeptWhenResumedWithoutOne() async throws {
         let storage = InMemoryStorage()
         let space = try Space(priors: ["/x": "uniform(0, 1)"])
-        let auto = ExperimentRequest(name: "old", space: space, algorithm: AlgorithmConfig(name: "auto"))
-        let stored = try await ExperimentBuilder.build(auto, storage: storage, factory: factory)
-        XCTAssertEqual(stored.experiment.algorithm.name, "auto")
+        let old = ExperimentRequest(name: "old", space: space, algorithm: AlgorithmConfig(name: "random"))
+        let stored = try await ExperimentBuilder.build(old, storage: storage, factory: factory)
+        XCTAssertEqual(stored.experiment.algorithm.name, "random")
         let resumed = try await ExperimentBuilder.build(
             ExperimentRequest(name: "old", space: space),
             storage: storage,
             factory: factory
         )
-        XCTAssertEqual(resumed.experiment.algorithm.name, "auto")
+        XCTAssertEqual(resumed.experiment.algorithm.name, "random")
         XCTAssertEqual(resumed.changes, [])
         let fresh = try await ExperimentBuilder.build(
             ExperimentRequest(name: "new", space: space),
             storage: storage,
             factory: factory
         )
-        XCTAssertEqual(fresh.experiment.algorithm.name, ExperimentBuilder.defaultAlgorithm.name)
+        XCTAssertEqual(fresh.experiment.algorithm.name, "auto")
     }
 
     /// Issue 9, item 14: the library applies the same name rule as the CLI, before anything is stored.
