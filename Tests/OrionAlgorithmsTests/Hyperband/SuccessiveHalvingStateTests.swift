@@ -1,8 +1,9 @@
 import Foundation
-import OrionAlgorithms
 import OrionCore
 import OrionTesting
 import XCTest
+
+@testable import OrionAlgorithms
 
 /// The saved state of the successive-halving algorithms (ASHA, Hyperband, BOHB, DEHB): states written by earlier
 /// versions still decode and continue with the same suggestions, and the compact format round-trips exactly.
@@ -100,6 +101,74 @@ final class SuccessiveHalvingStateTests: XCTestCase {
             let expected = try JSONDecoder().decode([[String]].self, from: Data(contentsOf: nextURL))
             XCTAssertEqual(expected.count, 30, name)
             XCTAssertEqual(try continuation(name, options, from: state, count: 30), expected, name)
+        }
+    }
+
+    /// The brackets decoded from a saved state, through ``SuccessiveHalving``'s own decoding.
+    private func brackets(_ state: Data) throws -> [SuccessiveHalving.Bracket] {
+        struct Stored: Decodable {
+            struct Core: Decodable { var core: SuccessiveHalving }
+            var algorithm: Core
+        }
+        return try JSONDecoder().decode(Stored.self, from: state).algorithm.core.brackets
+    }
+
+    func testTheCompactStateGivesBackEveryEntryExactly() throws {
+        for (name, options) in Self.algorithms {
+            var harness = try harness(name, options)
+            try harness.run(trials: 200, batch: 3, objective: Self.objective)
+            // A trial inserted with its fidelity written 1.0 (not 1): its entry keeps the parameters it was observed
+            // with, written in full.
+            var driver = try XCTUnwrap(harness.driver)
+            var inserted = Trial(
+                experimentID: harness.experiment.id,
+                params: Parameters([
+                    Trial.Param(name: "/epochs", type: .fidelity, value: .double(1)),
+                    Trial.Param(name: "/lr", type: .real, value: .double(0.01)),
+                    Trial.Param(name: "/n", type: .integer, value: .int(5)),
+                    Trial.Param(name: "/opt", type: .categorical, value: .string("adam")),
+                    Trial.Param(name: "/x", type: .real, value: .double(0.25)),
+                ])
+            )
+            inserted.status = .completed
+            inserted.results = [.objective(0.5)]
+            driver.observe([inserted])
+            let state = try driver.encodedState()
+            XCTAssertTrue(String(decoding: state, as: UTF8.self).contains("\"configurations\":[[\"/epochs:27,"), name)
+            let restored = try AlgorithmDriver(
+                experiment: harness.experiment,
+                factory: AlgorithmRegistry.standard,
+                state: state
+            )
+            let entries = try brackets(state).flatMap { $0.rungs.flatMap { $0 } }
+            XCTAssertEqual(try brackets(restored.encodedState()), try brackets(state), name)
+            // JSON writes 1.0 as 1, as the former form did: stable from the first round trip on.
+            let again = try AlgorithmDriver(
+                experiment: harness.experiment,
+                factory: AlgorithmRegistry.standard,
+                state: restored.encodedState()
+            )
+            XCTAssertEqual(try again.encodedState(), try restored.encodedState(), name)
+            XCTAssertGreaterThanOrEqual(entries.count, 200, name)
+            if name == "asha" { XCTAssertTrue(entries.contains { $0.trialID == inserted.id }, name) }
+            if name == "dehb" { XCTAssertTrue(entries.contains { $0.source != nil }, "dehb breeds from sources") }
+        }
+    }
+
+    func testAStateWithAnEntryOutOfRangeIsRefused() throws {
+        var harness = try harness("asha", [:])
+        try harness.run(trials: 5, objective: Self.objective)
+        let state = String(decoding: try XCTUnwrap(harness.state), as: UTF8.self)
+        let broken = state.replacingOccurrences(of: "\"rungs\":[[[0,", with: "\"rungs\":[[[99,")
+        XCTAssertNotEqual(broken, state)
+        XCTAssertThrowsError(
+            try AlgorithmDriver(
+                experiment: harness.experiment,
+                factory: AlgorithmRegistry.standard,
+                state: Data(broken.utf8)
+            )
+        ) { error in
+            XCTAssertEqual((error as? AlgorithmError)?.code, .corruptState)
         }
     }
 }
