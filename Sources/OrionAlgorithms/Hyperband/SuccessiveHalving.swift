@@ -238,6 +238,14 @@ struct SuccessiveHalving: Codable, Sendable {
         try container.encode(designIndex, forKey: .designIndex)
     }
 
+    /// This state without its brackets: the members ``writtenState()`` leaves to `JSONEncoder`.
+    var withoutBrackets: SuccessiveHalving {
+        var copy = self
+        copy.brackets = []
+        copy.index = [:]
+        return copy
+    }
+
     /// The fidelity dimension of `space`, refusing spaces without exactly one.
     ///
     /// - Parameters:

@@ -133,6 +133,15 @@ final class SuccessiveHalvingStateTests: XCTestCase {
             inserted.status = .completed
             inserted.results = [.objective(0.5)]
             driver.observe([inserted])
+            // The hand-written JSON is the bytes JSONEncoder writes for the same state.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let written = try XCTUnwrap(driver.algorithm as? any StateWriting, name).writtenState()
+            XCTAssertEqual(
+                String(decoding: written, as: UTF8.self),
+                String(decoding: try encoder.encode(driver.algorithm), as: UTF8.self),
+                name
+            )
             let state = try driver.encodedState()
             XCTAssertTrue(String(decoding: state, as: UTF8.self).contains("\"configurations\":[[\"/epochs:27,"), name)
             let restored = try AlgorithmDriver(
