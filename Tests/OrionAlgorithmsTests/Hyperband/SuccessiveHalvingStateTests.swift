@@ -164,6 +164,27 @@ final class SuccessiveHalvingStateTests: XCTestCase {
         }
     }
 
+    func testTheHandWrittenStateEscapesStringsAsJSONEncoder() throws {
+        var harness = try seededHarness(
+            "asha",
+            ["/c": "choices(['it\"s', 'naïve', 'tab\there'])", "/x": "uniform(0, 1)", "/z": "fidelity(1, 9, base=3)"]
+        )
+        try harness.run(trials: 30) { ($0["/x"]?.doubleValue ?? 0) + ($0["/c"] == .string("naïve") ? 0 : 1) }
+        let driver = try XCTUnwrap(harness.driver)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let written = try XCTUnwrap(driver.algorithm as? any StateWriting).writtenState()
+        let text = String(decoding: written, as: UTF8.self)
+        XCTAssertTrue(text.contains("it\\\"s"), "the quote is escaped")
+        XCTAssertEqual(text, String(decoding: try encoder.encode(driver.algorithm), as: UTF8.self))
+        let restored = try AlgorithmDriver(
+            experiment: harness.experiment,
+            factory: AlgorithmRegistry.standard,
+            state: driver.encodedState()
+        )
+        XCTAssertEqual(try restored.encodedState(), try driver.encodedState())
+    }
+
     func testAStateWithAnEntryOutOfRangeIsRefused() throws {
         var harness = try harness("asha", [:])
         try harness.run(trials: 5, objective: Self.objective)
