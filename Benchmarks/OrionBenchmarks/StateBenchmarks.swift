@@ -22,10 +22,10 @@ enum StateBenchmarks {
     }
 
     /// Prints one line per algorithm and trial count: state bytes and median encoding time.
-    static func run(trials counts: [Int]) throws {
+    static func run(algorithms: [String], trials counts: [Int]) throws {
         print("(g) saved state of the multi-fidelity algorithms (one trial per round)")
         let clock = ContinuousClock()
-        for name in ["asha", "hyperband", "bohb", "dehb"] {
+        for name in algorithms {
             var config = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: name))
             config.options["seed"] = 1
             let experiment = Experiment(
