@@ -16,6 +16,9 @@
 // (f) with --only f --postgres URL (e.g. the URL scripts/services/postgres.sh prints): per-trial cost on PostgreSQL at
 //     --pg-sizes 1000,10000,100000 trials, and trials/s of --pg-workers 1,4,16,64 in-process workers doing
 //     --pg-loops 100 rounds each, against SQLite (PostgresBenchmarks.swift).
+// (g) with --only g: the saved state of --state-algorithms asha,hyperband,bohb,dehb (one trial per round, each completed)
+//     at --state-trials 100,1000 trials: its size in bytes and the time `AlgorithmDriver.encodedState` takes
+//     (median of 21), the cost every production pays (StateBenchmarks.swift).
 import Foundation
 import OrionAlgorithms
 import OrionCore
@@ -34,6 +37,8 @@ struct Options {
     var pgSizes = [1000, 10_000, 100_000]
     var pgWorkers = [1, 4, 16, 64]
     var pgLoops = 100
+    var stateTrials = [100, 1000]
+    var stateAlgorithms = ["asha", "hyperband", "bohb", "dehb"]
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -47,6 +52,8 @@ struct Options {
             case "--pg-sizes": pgSizes = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
             case "--pg-workers": pgWorkers = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
             case "--pg-loops": pgLoops = iterator.next().flatMap(Int.init) ?? pgLoops
+            case "--state-trials": stateTrials = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--state-algorithms": stateAlgorithms = (iterator.next() ?? "").split(separator: ",").map(String.init)
             case "--only": only = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
             case "--scaling-workers":
                 scalingWorkers = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
@@ -462,4 +469,7 @@ if options.only.contains("f"), let url = options.postgres {
         workers: options.pgWorkers,
         loops: options.pgLoops
     )
+}
+if options.only.contains("g") {
+    try StateBenchmarks.run(algorithms: options.stateAlgorithms, trials: options.stateTrials)
 }

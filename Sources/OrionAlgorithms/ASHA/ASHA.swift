@@ -72,7 +72,7 @@ public struct ASHA: Algorithm {
     /// `asha`.
     public static let name = "asha"
 
-    private var core: SuccessiveHalving
+    var core: SuccessiveHalving
 
     /// Creates an ASHA search.
     ///

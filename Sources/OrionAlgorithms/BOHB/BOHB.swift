@@ -18,9 +18,9 @@ public struct BOHB: Algorithm {
     public static let name = "bohb"
 
     /// The options, kept for the model.
-    private let options: Options
+    let options: Options
     /// Hyperband's brackets and promotions.
-    private var core: SuccessiveHalving
+    var core: SuccessiveHalving
 
     /// Creates a BOHB search.
     ///

@@ -25,9 +25,9 @@ public struct DEHB: Algorithm {
     public static let name = "dehb"
 
     /// Hyperband's brackets.
-    private var core: SuccessiveHalving
+    var core: SuccessiveHalving
     /// The subpopulations and the pending children's targets.
-    private var evolution: DifferentialEvolution
+    var evolution: DifferentialEvolution
 
     /// Creates a DEHB search.
     ///

@@ -59,7 +59,7 @@ public struct Hyperband: Algorithm {
     /// `hyperband`.
     public static let name = "hyperband"
 
-    private var core: SuccessiveHalving
+    var core: SuccessiveHalving
 
     /// Creates a Hyperband search.
     ///

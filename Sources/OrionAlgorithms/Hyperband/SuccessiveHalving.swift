@@ -12,7 +12,8 @@ import OrionNumerics
 /// Promotions are either asynchronous (ASHA: any configuration in the top `1/base` of the completed trials of a
 /// rung), or synchronous (Hyperband: once every trial of a rung is completed or broken, its best ones up to the
 /// next rung's capacity). Pending trials are never promoted, broken ones never. The state is plain arrays, so that
-/// it encodes to the same JSON for the same history; an index from point to entry is rebuilt after decoding.
+/// it encodes to the same JSON for the same history, stored compactly (``StoredBrackets``: each configuration once,
+/// each entry a short array); an index from point to entry is rebuilt after decoding.
 struct SuccessiveHalving: Codable, Sendable {
     /// One rung of a bracket's template: a fidelity and how many configurations it holds.
     struct RungPlan: Codable, Sendable, Hashable {
@@ -168,10 +169,10 @@ struct SuccessiveHalving: Codable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case fidelityName, plans, base, synchronous, repetitions, generator, brackets, started, seen, designSeed
-        case designIndex
+        case designIndex, fields, configurations
     }
 
-    /// Decodes the state and rebuilds the index.
+    /// Decodes the state, in the compact form or the former one (``StoredBrackets``), and rebuilds the index.
     ///
     /// - Throws: `DecodingError` when a member is missing or invalid.
     init(from decoder: any Decoder) throws {
@@ -182,7 +183,17 @@ struct SuccessiveHalving: Codable, Sendable {
         synchronous = try container.decode(Bool.self, forKey: .synchronous)
         repetitions = try container.decodeIfPresent(Int.self, forKey: .repetitions)
         generator = try container.decode(SeededGenerator.self, forKey: .generator)
-        brackets = try container.decode([Bracket].self, forKey: .brackets)
+        if container.contains(.configurations) {
+            brackets = try StoredBrackets.expand(
+                fields: try container.decode([StoredBrackets.Field].self, forKey: .fields),
+                configurations: try container.decode([StoredBrackets.Configuration].self, forKey: .configurations),
+                brackets: try container.decode([StoredBrackets.Bracket].self, forKey: .brackets),
+                fidelityName: fidelityName
+            )
+        } else {
+            // The former form: every entry an object with its rendering and its whole parameters.
+            brackets = try container.decode([Bracket].self, forKey: .brackets)
+        }
         started = try container.decode(Int.self, forKey: .started)
         seen = try container.decodeIfPresent([String].self, forKey: .seen).map(Set.init)
         // States saved before the quasi-random design have no design seed: the generator's next value stands in.
@@ -205,7 +216,8 @@ struct SuccessiveHalving: Codable, Sendable {
         }
     }
 
-    /// Encodes the state; the seen configurations sorted, so that equal states give equal JSON.
+    /// Encodes the state in the compact form (``StoredBrackets``); the seen configurations sorted, so that equal
+    /// states give equal JSON.
     ///
     /// - Throws: `EncodingError` when a value cannot be encoded.
     func encode(to encoder: any Encoder) throws {
@@ -216,11 +228,22 @@ struct SuccessiveHalving: Codable, Sendable {
         try container.encode(synchronous, forKey: .synchronous)
         try container.encode(repetitions, forKey: .repetitions)
         try container.encode(generator, forKey: .generator)
-        try container.encode(brackets, forKey: .brackets)
+        let compact = StoredBrackets.compact(brackets, fidelityName: fidelityName)
+        try container.encode(compact.fields, forKey: .fields)
+        try container.encode(compact.configurations, forKey: .configurations)
+        try container.encode(compact.brackets, forKey: .brackets)
         try container.encode(started, forKey: .started)
         try container.encodeIfPresent(seen?.sorted(), forKey: .seen)
         try container.encode(designSeed, forKey: .designSeed)
         try container.encode(designIndex, forKey: .designIndex)
+    }
+
+    /// This state without its brackets: the members ``writtenState()`` leaves to `JSONEncoder`.
+    var withoutBrackets: SuccessiveHalving {
+        var copy = self
+        copy.brackets = []
+        copy.index = [:]
+        return copy
     }
 
     /// The fidelity dimension of `space`, refusing spaces without exactly one.

@@ -84,11 +84,13 @@ public struct AlgorithmDriver: Sendable {
 
     /// The driver's state as JSON: `{"algorithm": {...}, "configuration": {...}, "name": "random"}`.
     ///
-    /// - Returns: UTF-8 JSON of the algorithm and its configuration only: no list of trials, so that saving it at
-    ///   every production costs the same whatever the number of trials.
+    /// - Returns: UTF-8 JSON of the algorithm (written by the algorithm itself when it is ``StateWriting``) and its
+    ///   configuration only: no list of trials, so that saving it at every production costs the same whatever the
+    ///   number of trials.
     /// - Throws: the algorithm's encoding error.
     public func encodedState() throws -> Data {
-        let algorithmJSON = try StoredState.makeEncoder().encode(algorithm)
+        let algorithmJSON =
+            try (algorithm as? any StateWriting)?.writtenState() ?? StoredState.makeEncoder().encode(algorithm)
         return try StoredState(
             name: configuration.name,
             configuration: configuration.options,
