@@ -190,18 +190,21 @@ func dot(
     _ bStart: Int,
     count: Int
 ) -> Double {
+    guard count > 0, let aBase = a.baseAddress, let bBase = b.baseAddress else { return 0 }
+    // Pointers and wrapping index arithmetic: no overflow checks, so the four sums go into one vector register.
+    let (x, y) = (aBase + aStart, bBase + bStart)
     var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
     var k = 0
-    while k + 4 <= count {
-        s0 += a[aStart + k] * b[bStart + k]
-        s1 += a[aStart + k + 1] * b[bStart + k + 1]
-        s2 += a[aStart + k + 2] * b[bStart + k + 2]
-        s3 += a[aStart + k + 3] * b[bStart + k + 3]
-        k += 4
+    while k &+ 4 <= count {
+        s0 += x[k] * y[k]
+        s1 += x[k &+ 1] * y[k &+ 1]
+        s2 += x[k &+ 2] * y[k &+ 2]
+        s3 += x[k &+ 3] * y[k &+ 3]
+        k &+= 4
     }
     while k < count {
-        s0 += a[aStart + k] * b[bStart + k]
-        k += 1
+        s0 += x[k] * y[k]
+        k &+= 1
     }
     return (s0 + s1) + (s2 + s3)
 }

@@ -131,8 +131,11 @@ extension GaussianProcess {
         var value = 0.5 * cholesky.logDeterminant + 0.5 * Double(n) * log(2 * Double.pi)
         for i in 0..<n { value += 0.5 * targets[i] * alpha[i] }
         // W = K⁻¹ - ααᵀ; dNLL/dθ = ½ tr(W ∂K/∂θ).
+        // Only the lower triangle and the diagonal of W are read below.
         var weights = cholesky.inverse()
-        for i in 0..<n { for j in 0..<n { weights[i * n + j] -= alpha[i] * alpha[j] } }
+        weights.withUnsafeMutableBufferPointer { weight in
+            for i in 0..<n { for j in 0...i { weight[i * n + j] -= alpha[i] * alpha[j] } }
+        }
         var gradient = [Double](repeating: 0, count: theta.count)
         let s2 = hyper.signalVariance
         var signalTrace = 0.0
