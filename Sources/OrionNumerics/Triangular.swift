@@ -81,13 +81,15 @@ public enum Triangular {
     /// - Parameters:
     ///   - lower: the `size × size` lower-triangular matrix.
     ///   - size: its order.
-    ///   - b: the `size × columns` right-hand sides, row-major.
+    ///   - b: the `size × columns` right-hand sides, row-major (solved in place when the caller passes its last use).
     ///   - columns: the number of right-hand sides.
     /// - Returns: `X`, `size × columns`, row-major.
     /// - Complexity: O(n² m) for m columns.
-    public static func solveLower(_ lower: [Double], size: Int, _ b: [Double], columns: Int) -> [Double] {
+    public static func solveLower(_ lower: [Double], size: Int, _ b: consuming [Double], columns: Int) -> [Double] {
         let (n, m) = (size, columns)
         precondition(lower.count == n * n && b.count == n * m, "sizes do not match")
+        // `b` is consumed: when the caller does not use it again, it is solved in place (no copy of thousands of
+        // columns).
         var x = b
         lower.withUnsafeBufferPointer { l in
             x.withUnsafeMutableBufferPointer { x in
