@@ -67,8 +67,12 @@ public struct ScrambledHalton: Sendable {
                 let digits = scrambled ? Self.digitCount(base) : 0
                 var offset = scrambled ? starts[j] : 0
                 while remaining > 0 || place < digits {
-                    var digit = remaining % base
-                    remaining /= base
+                    // Past the index's last digit the digits are 0: no division (the slowest step here).
+                    var digit = 0
+                    if remaining > 0 {
+                        digit = remaining % base
+                        remaining /= base
+                    }
                     if place < digits { digit = table[offset + digit] }
                     value += Double(digit) * factor
                     factor *= inverseBase

@@ -22,6 +22,56 @@ final class CholeskyTests: XCTestCase {
         XCTAssertEqual(cholesky.logDeterminant, fixture.logDeterminant, accuracy: 1e-8 * abs(fixture.logDeterminant))
     }
 
+    func testInverseIsBitIdenticalToOneRankOneUpdatePerRowAndInverts() throws {
+        // The inverse computes each entry with the same terms in the same order as the plain algorithm below (M = L⁻¹
+        // one row of L at a time, then A⁻¹ = Mᵀ M as one rank-one update per row of M), only blocked: an identity,
+        // not a tolerance. Sizes around the blocking (1, 2, 3, 5, 38) and zeros in the factor, which are skipped.
+        var generator = SplitMix(seed: 17)
+        for n in [1, 2, 3, 5, 38] {
+            var factor = [Double](repeating: 0, count: n * n)
+            for i in 0..<n {
+                for k in 0..<i { factor[i * n + k] = Double.random(in: -0.3..<0.3, using: &generator) }
+                factor[i * n + i] = Double.random(in: 1..<2, using: &generator)
+            }
+            // Rows whose leading entries are zero keep them zero in the computed factor: skipped factors.
+            if n >= 5 { (factor[4 * n], factor[4 * n + 1]) = (0, 0) }
+            if n >= 38 { for k in 0..<3 { factor[(n - 1) * n + k] = 0 } }
+            var matrix = [Double](repeating: 0, count: n * n)
+            for i in 0..<n {
+                for j in 0..<n {
+                    for k in 0...min(i, j) { matrix[i * n + j] += factor[i * n + k] * factor[j * n + k] }
+                }
+            }
+            let cholesky = try Cholesky(matrix, size: n)
+            let l = cholesky.lower
+            var m = [Double](repeating: 0, count: n * n)
+            for i in 0..<n {
+                m[i * n + i] = 1
+                for k in 0..<i where l[i * n + k] != 0 {
+                    for j in 0...k { m[i * n + j] -= l[i * n + k] * m[k * n + j] }
+                }
+                let inverse = 1 / l[i * n + i]
+                for j in 0...i { m[i * n + j] *= inverse }
+            }
+            var expected = [Double](repeating: 0, count: n * n)
+            for k in 0..<n {
+                for a in 0...k where m[k * n + a] != 0 {
+                    for b in 0...a { expected[a * n + b] += m[k * n + a] * m[k * n + b] }
+                }
+            }
+            for a in 0..<n { for b in 0..<a { expected[b * n + a] = expected[a * n + b] } }
+            let inverse = cholesky.inverse()
+            XCTAssertEqual(inverse.map(\.bitPattern), expected.map(\.bitPattern), "order \(n)")
+            for i in 0..<n {
+                for j in 0..<n {
+                    var sum = 0.0
+                    for k in 0..<n { sum += matrix[i * n + k] * inverse[k * n + j] }
+                    XCTAssertEqual(sum, i == j ? 1 : 0, accuracy: 1e-9, "order \(n), entry \(i), \(j)")
+                }
+            }
+        }
+    }
+
     func testJitterRescuesASingularMatrixAndIsReported() throws {
         // Two equal points: a rank-one 2×2 kernel matrix.
         let cholesky = try Cholesky([1, 1, 1, 1], size: 2)

@@ -31,7 +31,8 @@ extension GPBO {
                 if model == nil { model = fit(transform, completed: completed) }
                 if let current = model {
                     vector = maximizeAcquisition(current, transform, seen: seen)
-                    if let vector { model = current.believing(vector) }
+                    // The next suggestion of this batch sees this one as pending; the last one needs no refit.
+                    if let vector, suggestions.count + 1 < count { model = current.believing(vector) }
                 }
             }
             guard let point = vector ?? randomUnseen(context, transform, seen: seen) else { break }

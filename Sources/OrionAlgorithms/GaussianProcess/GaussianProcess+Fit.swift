@@ -120,7 +120,9 @@ extension GaussianProcess {
         let rawInputs = inputs
         let inputs = warping(rawInputs, width: w)
         let inverseSquared = hyper.lengthscales.map { 1 / ($0 * $0) }
-        var matrix = kernelMatrix(inputs, count: n, width: w, inverseSquared, hyper)
+        // The pairs' Matérn values and slopes are kept from the kernel matrix for the gradient below.
+        let pairs = kernelMatrixAndSlopes(inputs, count: n, width: w, inverseSquared, hyper)
+        var matrix = pairs.matrix
         for i in 0..<n { matrix[i * n + i] += hyper.noiseVariance }
         guard let cholesky = try? Cholesky(matrix, size: n, maxJitter: 1e-6) else {
             return (.infinity, Array(repeating: 0, count: theta.count))
@@ -129,8 +131,11 @@ extension GaussianProcess {
         var value = 0.5 * cholesky.logDeterminant + 0.5 * Double(n) * log(2 * Double.pi)
         for i in 0..<n { value += 0.5 * targets[i] * alpha[i] }
         // W = K⁻¹ - ααᵀ; dNLL/dθ = ½ tr(W ∂K/∂θ).
+        // Only the lower triangle and the diagonal of W are read below.
         var weights = cholesky.inverse()
-        for i in 0..<n { for j in 0..<n { weights[i * n + j] -= alpha[i] * alpha[j] } }
+        weights.withUnsafeMutableBufferPointer { weight in
+            for i in 0..<n { for j in 0...i { weight[i * n + j] -= alpha[i] * alpha[j] } }
+        }
         var gradient = [Double](repeating: 0, count: theta.count)
         let s2 = hyper.signalVariance
         var signalTrace = 0.0
@@ -139,31 +144,38 @@ extension GaussianProcess {
         // ∂NLL/∂x'ᵢ꜀ at the warped inputs, for the warping's gradient.
         let warps = !warping.coordinates.isEmpty
         var inputGradient = [Double](repeating: 0, count: warps ? n * w : 0)
+        // Per coordinate: does the overlap kernel (not the Matérn) carry its lengthscale.
+        let categorical = (0..<w).map { !structure.categorical.isEmpty && structure.categorical[$0] }
+        let overlaps = !pairs.factors.isEmpty
         inputs.withUnsafeBufferPointer { x in
             weights.withUnsafeBufferPointer { weight in
                 lengthscaleSums.withUnsafeMutableBufferPointer { sums in
-                    for i in 0..<n {
-                        noiseTrace += weight[i * n + i]
-                        signalTrace += weight[i * n + i] * s2
-                        for j in 0..<i {
-                            let (squared, overlap) = structure.squaredDistances(x, i, x, j, width: w, inverseSquared)
-                            let (value, slope) = structure.smoothness.valueAndSlope(squaredDistance: squared)
-                            let factor = KernelStructure.overlap(overlap)
-                            let pairWeight = 2 * weight[i * n + j]  // both triangles
-                            let kernel = pairWeight * s2 * value * factor
-                            signalTrace += kernel
-                            let g = pairWeight * s2 * slope * factor
-                            for c in 0..<w {
-                                let d = x[i * w + c] - x[j * w + c]
-                                // ∂k/∂log ℓ_c: the Matérn's `g d²/ℓ²`, or the overlap factor's `k d²/ℓ²`.
-                                sums[c] += (structure.isCategorical(c) ? kernel : g) * d * d * inverseSquared[c]
-                            }
-                            if warps {
-                                let h = 0.5 * g
-                                for c in warping.coordinates {
-                                    let d = (x[i * w + c] - x[j * w + c]) * inverseSquared[c]
-                                    inputGradient[i * w + c] -= h * d
-                                    inputGradient[j * w + c] += h * d
+                    pairs.values.withUnsafeBufferPointer { values in
+                        pairs.slopes.withUnsafeBufferPointer { slopes in
+                            pairs.factors.withUnsafeBufferPointer { factors in
+                                for i in 0..<n {
+                                    noiseTrace += weight[i * n + i]
+                                    signalTrace += weight[i * n + i] * s2
+                                    for j in 0..<i {
+                                        let factor = overlaps ? factors[i * n + j] : 1
+                                        let pairWeight = 2 * weight[i * n + j]  // both triangles
+                                        let kernel = pairWeight * s2 * values[i * n + j] * factor
+                                        signalTrace += kernel
+                                        let g = pairWeight * s2 * slopes[i * n + j] * factor
+                                        for c in 0..<w {
+                                            let d = x[i * w + c] - x[j * w + c]
+                                            // ∂k/∂log ℓ_c: the Matérn's `g d²/ℓ²`, or the overlap factor's `k d²/ℓ²`.
+                                            sums[c] += (categorical[c] ? kernel : g) * d * d * inverseSquared[c]
+                                        }
+                                        if warps {
+                                            let h = 0.5 * g
+                                            for c in warping.coordinates {
+                                                let d = (x[i * w + c] - x[j * w + c]) * inverseSquared[c]
+                                                inputGradient[i * w + c] -= h * d
+                                                inputGradient[j * w + c] += h * d
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }

@@ -233,6 +233,60 @@ struct GaussianProcess: Sendable {
         return matrix
     }
 
+    /// The noiseless kernel matrix of `inputs`, the same to the bit as ``kernelMatrix(_:count:width:_:_:)``, and
+    /// what the marginal likelihood's gradient needs of each pair `j < i` (at `i * n + j`, row-major `n × n`): the
+    /// Matérn value `M(r²)` and slope `g(r²)` (``MaternSmoothness/valueAndSlope(squaredDistance:)``), and the
+    /// overlap factor (`factors` is empty when the kernel has no categorical coordinate: the factor is 1).
+    ///
+    /// One pass over the pairs instead of two: the gradient no longer recomputes the distances and exponentials.
+    static func kernelMatrixAndSlopes(
+        _ inputs: [Double],
+        count n: Int,
+        width w: Int,
+        _ inverseSquared: [Double],
+        _ hyperparameters: GPHyperparameters
+    ) -> (matrix: [Double], values: [Double], slopes: [Double], factors: [Double]) {
+        var matrix = [Double](repeating: 0, count: n * n)
+        var values = [Double](repeating: 0, count: n * n)
+        var slopes = [Double](repeating: 0, count: n * n)
+        let structure = hyperparameters.structure
+        let categorical = !structure.categorical.isEmpty
+        var factors = [Double](repeating: 1, count: categorical ? n * n : 0)
+        let variance = hyperparameters.signalVariance
+        inputs.withUnsafeBufferPointer { x in
+            matrix.withUnsafeMutableBufferPointer { k in
+                values.withUnsafeMutableBufferPointer { values in
+                    slopes.withUnsafeMutableBufferPointer { slopes in
+                        factors.withUnsafeMutableBufferPointer { factors in
+                            for i in 0..<n {
+                                k[i * n + i] = variance
+                                for j in 0..<i {
+                                    let (squared, overlap) = structure.squaredDistances(
+                                        x,
+                                        i,
+                                        x,
+                                        j,
+                                        width: w,
+                                        inverseSquared
+                                    )
+                                    let (value, slope) = structure.smoothness.valueAndSlope(squaredDistance: squared)
+                                    let factor = KernelStructure.overlap(overlap)
+                                    let entry = variance * value * factor
+                                    k[i * n + j] = entry
+                                    k[j * n + i] = entry
+                                    values[i * n + j] = value
+                                    slopes[i * n + j] = slope
+                                    if categorical { factors[i * n + j] = factor }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (matrix, values, slopes, factors)
+    }
+
     /// The cross-covariances between `points` (`m × width`) and the training inputs, `count × m`, row-major.
     func crossCovariance(_ rawPoints: [Double], count m: Int) -> [Double] {
         let structure = hyperparameters.structure
@@ -362,4 +416,37 @@ struct GaussianProcess: Sendable {
         }
         return (mean, variance, dMean, dVariance)
     }
+}
+
+extension KernelStructure {
+    /// The squared scaled distances of the Matérn part (`numeric`) and of the overlap part (`categorical`) between
+    /// rows `i` of `x` and `j` of `y`.
+    @inline(__always)
+    func squaredDistances(
+        _ x: UnsafeBufferPointer<Double>,
+        _ i: Int,
+        _ y: UnsafeBufferPointer<Double>,
+        _ j: Int,
+        width w: Int,
+        _ inverseSquared: [Double]
+    ) -> (numeric: Double, categorical: Double) {
+        var numeric = 0.0
+        if categorical.isEmpty {
+            for c in 0..<w {
+                let d = x[i * w + c] - y[j * w + c]
+                numeric += d * d * inverseSquared[c]
+            }
+            return (numeric, 0)
+        }
+        var overlap = 0.0
+        for c in 0..<w {
+            let d = x[i * w + c] - y[j * w + c]
+            if categorical[c] { overlap += d * d * inverseSquared[c] } else { numeric += d * d * inverseSquared[c] }
+        }
+        return (numeric, overlap)
+    }
+
+    /// The overlap factor `exp(-½ Σ_{c ∈ C} …)` of a categorical squared distance.
+    @inline(__always)
+    static func overlap(_ squared: Double) -> Double { squared == 0 ? 1 : exp(-0.5 * squared) }
 }

@@ -92,34 +92,6 @@ struct KernelStructure: Codable, Sendable, Hashable {
         for item in rounded { gradient[item.coordinate] = 0 }
     }
 
-    /// The squared scaled distances of the Matérn part (`numeric`) and of the overlap part (`categorical`) between
-    /// rows `i` of `x` and `j` of `y`.
-    @inline(__always)
-    func squaredDistances(
-        _ x: UnsafeBufferPointer<Double>,
-        _ i: Int,
-        _ y: UnsafeBufferPointer<Double>,
-        _ j: Int,
-        width w: Int,
-        _ inverseSquared: [Double]
-    ) -> (numeric: Double, categorical: Double) {
-        var numeric = 0.0
-        if categorical.isEmpty {
-            for c in 0..<w {
-                let d = x[i * w + c] - y[j * w + c]
-                numeric += d * d * inverseSquared[c]
-            }
-            return (numeric, 0)
-        }
-        var overlap = 0.0
-        for c in 0..<w {
-            let d = x[i * w + c] - y[j * w + c]
-            if categorical[c] { overlap += d * d * inverseSquared[c] } else { numeric += d * d * inverseSquared[c] }
-        }
-        return (numeric, overlap)
-    }
-
-    /// The overlap factor `exp(-½ Σ_{c ∈ C} …)` of a categorical squared distance.
-    @inline(__always)
-    static func overlap(_ squared: Double) -> Double { squared == 0 ? 1 : exp(-0.5 * squared) }
+    // `squaredDistances` and `overlap`, run once per pair of points, are in GaussianProcess.swift next to their
+    // callers: debug builds compile each file on its own, and a function of another file is never inlined.
 }

@@ -44,6 +44,46 @@ final class MixedKernelTests: XCTestCase {
         XCTAssertTrue(KernelStructure(reals, categories: true, integers: true).isNumeric)
     }
 
+    func testKernelMatrixAndSlopesIsTheKernelMatrixToTheBitWithEachPairsValueAndSlope() {
+        // The one-pass kernel of the marginal likelihood must give the same matrix as `kernelMatrix` (an identity,
+        // not a tolerance: `gp`'s suggestions depend on it) and, per pair, the Matérn value and slope and the
+        // overlap factor that the gradient used to recompute; on the mixed structure and on the plain Matérn-3/2.
+        let (inputs, _) = data()
+        let n = inputs.count / 6
+        let inverse = hyper.lengthscales.map { 1 / ($0 * $0) }
+        var mixed = hyper
+        mixed.structure = structure
+        var rough = hyper
+        rough.structure = KernelStructure(smoothness: .threeHalves)
+        for hyperparameters in [mixed, rough] {
+            let kernel = hyperparameters.structure
+            let pairs = GaussianProcess.kernelMatrixAndSlopes(inputs, count: n, width: 6, inverse, hyperparameters)
+            let plain = GaussianProcess.kernelMatrix(inputs, count: n, width: 6, inverse, hyperparameters)
+            XCTAssertEqual(pairs.matrix.map(\.bitPattern), plain.map(\.bitPattern))
+            XCTAssertEqual(pairs.factors.isEmpty, kernel.categorical.isEmpty)
+            for i in 0..<n {
+                for j in 0..<i {
+                    var numeric = 0.0
+                    var overlap = 0.0
+                    for c in 0..<6 {
+                        let term = (inputs[i * 6 + c] - inputs[j * 6 + c]) * (inputs[i * 6 + c] - inputs[j * 6 + c])
+                        if kernel.isCategorical(c) {
+                            overlap += term * inverse[c]
+                        } else {
+                            numeric += term * inverse[c]
+                        }
+                    }
+                    let (value, slope) = kernel.smoothness.valueAndSlope(squaredDistance: numeric)
+                    XCTAssertEqual(pairs.values[i * n + j], value, accuracy: 1e-14)
+                    XCTAssertEqual(pairs.slopes[i * n + j], slope, accuracy: 1e-14)
+                    if !pairs.factors.isEmpty {
+                        XCTAssertEqual(pairs.factors[i * n + j], exp(-0.5 * overlap), accuracy: 1e-14)
+                    }
+                }
+            }
+        }
+    }
+
     func testKernelIsMaternTimesExponentiatedOverlap() {
         var mixed = hyper
         mixed.structure = structure
