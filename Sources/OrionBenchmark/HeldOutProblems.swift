@@ -6,13 +6,15 @@ import OrionCore
 /// The nine ``BenchmarkProblems`` are the ones the peers were measured on, so an algorithm can end up tuned to them;
 /// these are not among them, and cover what they lack: more multimodal functions (one whose centre is a trap), 2-D
 /// classics with steep walls, 10 and 20 dimensions, a noisy objective, a categorical-heavy mixed space and an
-/// integer-only one. Run them with `orion benchmark run --problems heldout` (or by name). Each has a known minimum,
+/// integer-only one. The last eight (`shekel4` to `cross_in_tray`, spaces of reals) were added to validate a rule
+/// chosen on the others (docs/algorithms/gp.md, "Matérn-3/2 on spaces of reals"). Run them with `orion benchmark run --problems heldout` (or by name). Each has a known minimum,
 /// so results are simple regrets as for the nine.
 public enum HeldOutProblems {
     /// The held-out problems.
     public static let all: [BenchmarkTask] = [
         rastrigin6, griewank8, schwefel4, michalewicz5, sixHumpCamel, goldsteinPrice, zakharov10, dixonPrice20,
-        noisyHartmann6, categoricalHeavy, integerBowl, svmLike, mlpLike,
+        noisyHartmann6, categoricalHeavy, integerBowl, svmLike, mlpLike, shekel4, powell8, alpine5, bukin6, colville,
+        trid6, perm4, crossInTray,
     ]
 
     /// The name that stands for the whole set on the command line.
@@ -259,5 +261,103 @@ public enum HeldOutProblems {
         dimensionOrder: ["k1", "k2", "k3", "k4"]
     ) { point throws(BenchmarkError) in
         TestFunctions.integerBowl(try point.reals(["k1", "k2", "k3", "k4"]).map { $0.rounded() })
+    }
+
+    // MARK: Fresh spaces of reals (2026-12-02)
+
+    /// Shekel (m = 10) on [0, 10]⁴: ten narrow wells of different depths on a flat plateau.
+    public static let shekel4 = BenchmarkTask(
+        name: "shekel4",
+        priors: reals(4, 0, 10),
+        optimum: -10.536409816692045,
+        defaultBudget: budget,
+        summary: "Shekel (m=10), 4 real dimensions in [0, 10], ten narrow wells on a flat plateau",
+        dimensionOrder: order(4)
+    ) { point throws(BenchmarkError) in
+        TestFunctions.shekel(try point.reals(names(4)))
+    }
+
+    /// Powell on [-4, 5]⁸: unimodal, quartic, with a singular Hessian at the optimum.
+    public static let powell8 = BenchmarkTask(
+        name: "powell8",
+        priors: reals(8, -4, 5),
+        optimum: 0,
+        defaultBudget: budget,
+        summary: "Powell, 8 real dimensions in [-4, 5], unimodal, quartic terms, singular at the optimum",
+        dimensionOrder: order(8)
+    ) { point throws(BenchmarkError) in
+        TestFunctions.powell(try point.reals(names(8)))
+    }
+
+    /// Alpine n.1 on [-10, 10]⁵: multimodal, with kinks (not differentiable where a term is 0).
+    public static let alpine5 = BenchmarkTask(
+        name: "alpine5",
+        priors: reals(5, -10, 10),
+        optimum: 0,
+        defaultBudget: budget,
+        summary: "Alpine n.1, 5 real dimensions in [-10, 10], multimodal, non-differentiable kinks",
+        dimensionOrder: order(5)
+    ) { point throws(BenchmarkError) in
+        TestFunctions.alpine(try point.reals(names(5)))
+    }
+
+    /// Bukin n.6 on [-15, -5] × [-3, 3]: a non-smooth curved ridge of near-minima.
+    public static let bukin6 = BenchmarkTask(
+        name: "bukin6",
+        priors: ["x1": real(-15, -5), "x2": real(-3, 3)],
+        optimum: 0,
+        defaultBudget: budget,
+        summary: "Bukin n.6, 2 real dimensions, a non-smooth curved ridge",
+        dimensionOrder: ["x1", "x2"]
+    ) { point throws(BenchmarkError) in
+        TestFunctions.bukin6(try point.real("x1"), try point.real("x2"))
+    }
+
+    /// Colville on [-10, 10]⁴: smooth, two coupled quartic valleys.
+    public static let colville = BenchmarkTask(
+        name: "colville",
+        priors: reals(4, -10, 10),
+        optimum: 0,
+        defaultBudget: budget,
+        summary: "Colville, 4 real dimensions in [-10, 10], smooth coupled quartic valleys",
+        dimensionOrder: order(4)
+    ) { point throws(BenchmarkError) in
+        TestFunctions.colville(try point.reals(names(4)))
+    }
+
+    /// Trid 6-D on [-36, 36]⁶: a smooth convex bowl, values over a wide range.
+    public static let trid6 = BenchmarkTask(
+        name: "trid6",
+        priors: reals(6, -36, 36),
+        optimum: -50,
+        defaultBudget: budget,
+        summary: "Trid, 6 real dimensions in [-36, 36], a smooth convex bowl",
+        dimensionOrder: order(6)
+    ) { point throws(BenchmarkError) in
+        TestFunctions.trid(try point.reals(names(6)))
+    }
+
+    /// Perm 0, 4, 10 on [-4, 4]⁴: steep, values over many orders of magnitude.
+    public static let perm4 = BenchmarkTask(
+        name: "perm4",
+        priors: reals(4, -4, 4),
+        optimum: 0,
+        defaultBudget: budget,
+        summary: "Perm 0,d,beta (beta=10), 4 real dimensions in [-4, 4], steep, heavy-tailed",
+        dimensionOrder: order(4)
+    ) { point throws(BenchmarkError) in
+        TestFunctions.perm(try point.reals(names(4)), beta: 10)
+    }
+
+    /// Cross-in-tray on [-10, 10]²: four global minima among a lattice of local ones, separated by ridges.
+    public static let crossInTray = BenchmarkTask(
+        name: "cross_in_tray",
+        priors: ["x1": real(-10, 10), "x2": real(-10, 10)],
+        optimum: -2.0626118708227397,
+        defaultBudget: budget,
+        summary: "cross-in-tray, 2 real dimensions in [-10, 10], four global minima in a lattice of local ones",
+        dimensionOrder: ["x1", "x2"]
+    ) { point throws(BenchmarkError) in
+        TestFunctions.crossInTray(try point.real("x1"), try point.real("x2"))
     }
 }

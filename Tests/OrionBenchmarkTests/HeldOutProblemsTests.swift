@@ -29,6 +29,14 @@ final class HeldOutProblemsTests: XCTestCase {
             "mlp_like": [
                 "activation": "relu", "solver": "adam", "layers": .int(3), "width": .int(64), "alpha": .double(1e-4),
             ],
+            "shekel4": xs([4.000746530253313, 4.000592936779709, 3.9996633957714787, 3.9995097993299975]),
+            "powell8": xs(Array(repeating: 0, count: 8)),
+            "alpine5": xs(Array(repeating: 0, count: 5)),
+            "bukin6": ["x1": .double(-10), "x2": .double(1)],
+            "colville": xs([1, 1, 1, 1]),
+            "trid6": xs([6, 10, 12, 12, 10, 6]),
+            "perm4": xs([1, 1.0 / 2, 1.0 / 3, 1.0 / 4]),
+            "cross_in_tray": ["x1": .double(1.3494065982527186), "x2": .double(-1.3494066345370628)],
         ]
     }()
 
@@ -93,6 +101,19 @@ final class HeldOutProblemsTests: XCTestCase {
             0.65
         )
         XCTAssertNil(TestFunctions.mlpLike(activation: "elu", solver: "adam", layers: 1, width: 8, alpha: 1e-6))
+        assertClose(TestFunctions.shekel([1, 2, 3, 4.5]), -0.2862276357063933)
+        assertClose(TestFunctions.powell([3, -1, 0, 1, 0.5, 2, -3, 4.5]), 7572.5)
+        assertClose(TestFunctions.alpine([1.5, -2, 3.3, -7, 9.9]), 10.893909663637368)
+        assertClose(TestFunctions.bukin6(-12.5, 0.7), 92.89587810503356)
+        assertClose(TestFunctions.colville([0.5, -2, 3, 1.5]), 5636.725)
+        assertClose(TestFunctions.trid([1, -5, 20, 30, -36, 2]), 3265)
+        assertClose(TestFunctions.perm([1, -0.5, 2, 0.25], beta: 10), 55950.54153330285)
+        assertClose(TestFunctions.crossInTray(3, -4.5), -1.5210793095911779)
+        // The other minima: Alpine's where sin x = -0.1, cross-in-tray's four by symmetry.
+        XCTAssertEqual(TestFunctions.alpine([-asin(0.1), 0, Double.pi + asin(0.1)]), 0, accuracy: 1e-14)
+        for (s1, s2) in [(1.0, 1.0), (-1.0, 1.0), (1.0, -1.0), (-1.0, -1.0)] {
+            assertClose(TestFunctions.crossInTray(1.3494066 * s1, 1.3494066 * s2), -2.0626118708227397)
+        }
     }
 
     /// The noise is a function of the point: the same point gets the same value, and over many points it has the

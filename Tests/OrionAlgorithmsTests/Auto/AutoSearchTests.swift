@@ -62,6 +62,27 @@ final class AutoSearchTests: XCTestCase {
         XCTAssertEqual(try choice(["x": "uniform(-5, 10)", "y": "loguniform(1e-3, 1)"]), .gp)
     }
 
+    /// `gp` gets Matérn-3/2 when every dimension is real (uniform, loguniform, normal, vectors), Matérn-5/2 as soon
+    /// as one is an integer or a category; the option is in the saved state.
+    func testGPKernelFollowsTheKindsOfTheDimensions() throws {
+        func nu(_ priors: [String: String]) throws -> Double {
+            let context = AlgorithmContext(space: try Space(priors: priors), maxTrials: 100)
+            let options = try AutoSearch.Options.decode(["seed": 1], algorithm: "auto")
+            let auto = try AutoSearch(options: options, context: context)
+            XCTAssertEqual(auto.choice, .gp, "\(priors)")
+            let gp = try XCTUnwrap(auto.delegate as? GPBO)
+            let saved = try JSONDecoder().decode(GPBO.self, from: JSONEncoder().encode(gp))
+            XCTAssertEqual(saved.options.maternNu, gp.options.maternNu)
+            return gp.options.maternNu
+        }
+        XCTAssertEqual(try nu(["x": "uniform(-5, 10)", "y": "loguniform(1e-3, 1)", "z": "normal(0, 1)"]), 1.5)
+        XCTAssertEqual(try nu(["x": "uniform(0, 1, shape=4)", "y": "uniform(0, 1, precision=3)"]), 1.5)
+        XCTAssertEqual(try nu(["x": "uniform(-5, 10)", "k": "uniform(1, 16, discrete=True)"]), 2.5)
+        XCTAssertEqual(try nu(["x": "uniform(-5, 10)", "w": "loguniform(8, 256, discrete=True)"]), 2.5)
+        XCTAssertEqual(try nu(["x": "uniform(-5, 10)", "c": "choices(['a', 'b', 'c'])"]), 2.5)
+        XCTAssertEqual(try nu(["k": "randint(0, 500)", "j": "randint(0, 500)"]), 2.5)
+    }
+
     /// The state is the choice and the chosen algorithm's state; it decodes to an algorithm that continues with the
     /// same suggestions.
     func testStateKeepsTheChoice() throws {
@@ -132,15 +153,15 @@ final class AutoSearchTests: XCTestCase {
         XCTAssertEqual(cmaes.best?.objective, workers.bestObjective, "the successor saw every completed trial")
     }
 
-    /// Until the hand-over `auto` is `gp` with the same seed, suggestion for suggestion; `hand_over_after: null`
-    /// keeps `gp` for good, with no successor in the state.
+    /// Until the hand-over `auto` is `gp` with the same seed (and, on branin's reals, Matérn-3/2), suggestion for
+    /// suggestion; `hand_over_after: null` keeps `gp` for good, with no successor in the state.
     func testBeforeTheHandOverAutoIsGP() throws {
         func run(_ experiment: Experiment) throws -> AlgorithmHarness {
             var harness = AlgorithmHarness(experiment: experiment, factory: AlgorithmRegistry.standard)
             try harness.run(trials: 14, objective: Objectives.branin)
             return harness
         }
-        let gp = try run(experiment(["seed": 5], algorithm: "gp"))
+        let gp = try run(experiment(["seed": 5, "matern_nu": 1.5], algorithm: "gp"))
         let auto = try run(experiment(["seed": 5, "hand_over_after": 10]))
         let never = try run(experiment(["seed": 5, "hand_over_after": .null]))
         XCTAssertEqual(auto.trials.prefix(10).map(\.params), gp.trials.prefix(10).map(\.params))
