@@ -16,7 +16,8 @@ extension BOHB {
         public var randomFraction = 1.0 / 3.0
         /// `bandwidth_factor`: how much wider the kernels of the density the candidates are drawn from are.
         public var bandwidthFactor = 3.0
-        /// `min_bandwidth`: the smallest kernel deviation, in the unit cube.
+        /// `min_bandwidth`: the smallest kernel deviation, in the unit cube; the kernels of a density of n
+        /// observations are also never narrower than TPE's `1 / min(100, n + 2)`.
         public var minBandwidth = 1e-3
         /// `parallel_strategy`: the lie given to broken and pending trials, as TPE's (Oríon's default: the worst
         /// objective for broken trials, nothing for pending ones).

@@ -172,7 +172,36 @@ final class BOHBTests: XCTestCase {
             let random = try shareNearTheMinimum("bohb", options: ["random_fraction": 1], seed: seed)
             let model = try shareNearTheMinimum("bohb", options: [:], seed: seed)
             XCTAssertLessThan(random, 0.16, "seed \(seed)")
-            XCTAssertGreaterThan(model, 0.3, "seed \(seed)")
+            // 0.21-0.28 here; more than 0.3 only while the model collapsed onto near-repeats (see below).
+            XCTAssertGreaterThan(model, max(0.18, 2 * random), "seed \(seed)")
+        }
+    }
+
+    /// The share of the new configurations after the first 30 within 0.01, on both coordinates, of an earlier
+    /// new configuration: how often the model proposes a near-repeat.
+    private func nearRepeatShare(seed: Int) throws -> Double {
+        var harness = try seededHarness("bohb", plane, options: ["random_fraction": 0], seed: seed)
+        // The learning curve of the test above, with a noise of ±0.01 that is a fixed function of the point.
+        try harness.run(trials: 200) { point in
+            let x = point["/x"]?.doubleValue ?? 0
+            let y = point["/y"]?.doubleValue ?? 0
+            let epochs = point["/z"]?.doubleValue ?? 1
+            let noise = 0.01 * sin(9973 * x + 7919 * y + 31 * epochs)
+            return (x - 0.2) * (x - 0.2) + (y - 0.7) * (y - 0.7) + 0.5 / epochs + noise
+        }
+        let fresh = harness.trials.filter { $0.parent == nil }.map { (value($0, "/x"), value($0, "/y")) }
+        let late = fresh.indices.filter { $0 >= 30 }
+        let repeats = late.filter { index in
+            fresh[..<index].contains { abs($0.0 - fresh[index].0) < 0.01 && abs($0.1 - fresh[index].1) < 0.01 }
+        }
+        return Double(repeats.count) / Double(max(1, late.count))
+    }
+
+    func testModelProposalsDoNotCollapseOntoNearRepeats() throws {
+        // Two good configurations close together must not narrow l(x) to their distance: the kernels keep TPE's
+        // least width 1 / (n + 2), so the model keeps exploring around its good region.
+        for seed in 1...3 {
+            XCTAssertLessThan(try nearRepeatShare(seed: seed), 0.25, "seed \(seed)")
         }
     }
 
