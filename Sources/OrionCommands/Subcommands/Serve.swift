@@ -16,7 +16,7 @@ struct Serve: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var options: ExperimentOptions
+    @OptionGroup var options: StorageOptions
 
     @Option(help: "The address to bind (default 127.0.0.1; the API has no authentication).")
     var host: String?
@@ -39,7 +39,7 @@ struct Serve: AsyncParsableCommand {
                 port: port,
                 frontendsURI: frontendsURI
             )
-            let context = try CommandContext(options: options)
+            let context = try CommandContext(options: options.experimentOptions())
             let server = APIServer(
                 storage: context.storage,
                 configuration: ServerConfiguration(host: web.host, port: web.port, frontendsURI: web.frontendsURI)

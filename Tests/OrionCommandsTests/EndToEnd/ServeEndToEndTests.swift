@@ -87,6 +87,21 @@ final class ServeEndToEndTests: XCTestCase {
         XCTAssertTrue(bind.stderr.contains("gunicorn.bind"), bind.stderr)
     }
 
+    /// `orion serve` names no experiment: its help lists no `-n/-u/-v`, and giving one is a usage error rather than
+    /// a flag silently ignored.
+    func testServeTakesNoExperimentFlags() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let help = try sandbox.run(["serve", "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("--storage"), help.stdout)
+        XCTAssertFalse(help.stdout.contains("--name"), help.stdout)
+        XCTAssertFalse(help.stdout.contains("-v, --version"), help.stdout)
+        let named = try sandbox.run(["serve", "-n", "x", "--port", "0"])
+        XCTAssertEqual(named.status, 2)
+        XCTAssertTrue(named.stderr.contains("-n"), named.stderr)
+    }
+
     func testServeTakesItsAddressFromGunicornBind() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }

@@ -1,0 +1,34 @@
+import ArgumentParser
+
+/// The options of a command that reads storage but names no experiment (`orion serve`): the configuration file,
+/// the storage address and `--verbose`, without `ExperimentOptions`' `-n/-u/-v`, which such a command would ignore.
+struct StorageOptions: ParsableArguments {
+    @Option(name: [.customShort("c"), .long], help: "An Oríon configuration file (YAML).")
+    var config: String?
+
+    @Option(
+        name: Setting.argumentNames("storage.address"),
+        parsing: .unconditional,
+        help: Setting.argumentHelp("storage.address")
+    )
+    var storage: String?
+
+    @Flag(name: .long, help: "Print the chain of causes under an error, one line each.")
+    var verbose = false
+
+    /// `orion -d/--debug VERB`, as ``ExperimentOptions/debug``.
+    @Flag(name: [.customShort("d"), .long], help: .hidden)
+    var debug = false
+
+    /// The same settings as experiment options with no experiment named, for ``CommandContext``.
+    ///
+    /// - Throws: never in practice (parsing no arguments).
+    func experimentOptions() throws -> ExperimentOptions {
+        var options = try ExperimentOptions.parse([])
+        options.config = config
+        options.storage = storage
+        options.verbose = verbose
+        options.debug = debug
+        return options
+    }
+}
