@@ -24,23 +24,33 @@ struct ExperimentOptions: ParsableArguments {
     )
     var version: Int?
 
-    @Option(name: [.customShort("c"), .long], help: "An Oríon configuration file (YAML).")
-    var config: String?
+    /// `-c/--config`, `--storage`, `--verbose` and `-d/--debug`, which commands that name no experiment take alone.
+    @OptionGroup var common: StorageOptions
 
-    @Option(
-        name: Setting.argumentNames("storage.address"),
-        parsing: .unconditional,
-        help: Setting.argumentHelp("storage.address")
-    )
-    var storage: String?
+    /// `-c/--config`: an Oríon configuration file.
+    var config: String? {
+        get { common.config }
+        set { common.config = newValue }
+    }
 
-    @Flag(name: .long, help: "Print the chain of causes under an error, one line each.")
-    var verbose = false
+    /// `--storage`: the storage address.
+    var storage: String? {
+        get { common.storage }
+        set { common.storage = newValue }
+    }
+
+    /// `--verbose`: print the chain of causes under an error.
+    var verbose: Bool {
+        get { common.verbose }
+        set { common.verbose = newValue }
+    }
 
     /// `orion -d/--debug VERB`: an in-memory storage, whatever the configuration says (Oríon's EphemeralDB);
     /// ``OrionCommand/moveGlobalOptions(_:)`` moves the flag after the verb, where it is parsed.
-    @Flag(name: [.customShort("d"), .long], help: .hidden)
-    var debug = false
+    var debug: Bool {
+        get { common.debug }
+        set { common.debug = newValue }
+    }
 
     /// Each setting's flag value, by key (`nil` when the flag is not given).
     var settings: [(key: String, text: String?)] {

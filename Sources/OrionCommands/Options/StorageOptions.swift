@@ -16,7 +16,8 @@ struct StorageOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the chain of causes under an error, one line each.")
     var verbose = false
 
-    /// `orion -d/--debug VERB`, as ``ExperimentOptions/debug``.
+    /// `orion -d/--debug VERB`: an in-memory storage, whatever the configuration says (Oríon's EphemeralDB);
+    /// ``OrionCommand/moveGlobalOptions(_:)`` moves the flag after the verb, where it is parsed.
     @Flag(name: [.customShort("d"), .long], help: .hidden)
     var debug = false
 
@@ -25,10 +26,7 @@ struct StorageOptions: ParsableArguments {
     /// - Throws: never in practice (parsing no arguments).
     func experimentOptions() throws -> ExperimentOptions {
         var options = try ExperimentOptions.parse([])
-        options.config = config
-        options.storage = storage
-        options.verbose = verbose
-        options.debug = debug
+        options.common = self
         return options
     }
 }
