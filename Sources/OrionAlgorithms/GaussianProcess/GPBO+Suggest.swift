@@ -30,7 +30,12 @@ extension GPBO {
             } else {
                 if model == nil { model = fit(transform, completed: completed) }
                 if let current = model {
-                    vector = maximizeAcquisition(current, transform, seen: seen)
+                    if isLocalStep(completed: completed.count, batchIndex: suggestions.count),
+                        let region = trustRegion(current, completed: completed)
+                    {
+                        vector = maximizeInTrustRegion(current, transform, region: region, seen: seen)
+                    }
+                    vector = vector ?? maximizeAcquisition(current, transform, seen: seen)
                     // The next suggestion of this batch sees this one as pending; the last one needs no refit.
                     if let vector, suggestions.count + 1 < count { model = current.believing(vector) }
                 }

@@ -53,6 +53,9 @@ public struct GPBO: Algorithm {
         /// `log_lengthscale` (the default: the normal density of `log ℓ`, mode `e^μ`) or `lengthscale` (the
         /// log-normal density of `ℓ`, mode `e^{μ-3}`, as BoTorch's MAP fit).
         public var lengthscalePrior = GPPrior.LengthscalePrior.logLengthscale.rawValue
+        /// `trust_region`: every other suggestion maximizes the acquisition within a TuRBO-sized box around the
+        /// trial of lowest posterior mean, instead of the whole cube (default false; see `GPBO+TrustRegion.swift`).
+        public var trustRegion = false
 
         /// The Matérn smoothnesses `matern_nu` accepts.
         public static let maternSmoothnesses: [Double] = [1.5, 2.5]
@@ -89,6 +92,7 @@ public struct GPBO: Algorithm {
             case roundIntegers = "round_integers"
             case maternNu = "matern_nu"
             case lengthscalePrior = "lengthscale_prior"
+            case trustRegion = "trust_region"
         }
 
         /// The defaults.
@@ -113,6 +117,7 @@ public struct GPBO: Algorithm {
             maternNu = try container.decodeIfPresent(Double.self, forKey: .maternNu) ?? maternNu
             lengthscalePrior =
                 try container.decodeIfPresent(String.self, forKey: .lengthscalePrior) ?? lengthscalePrior
+            trustRegion = try container.decodeIfPresent(Bool.self, forKey: .trustRegion) ?? trustRegion
             guard nInitialPoints >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_initial_points' must be at least 1")
             }
@@ -161,6 +166,7 @@ public struct GPBO: Algorithm {
             try container.encode(roundIntegers, forKey: .roundIntegers)
             try container.encode(maternNu, forKey: .maternNu)
             try container.encode(lengthscalePrior, forKey: .lengthscalePrior)
+            try container.encode(trustRegion, forKey: .trustRegion)
         }
     }
 

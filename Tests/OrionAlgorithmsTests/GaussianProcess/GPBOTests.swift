@@ -75,6 +75,7 @@ final class GPBOTests: XCTestCase {
                 "seed": .null, "n_initial_points": 10, "acq_func": "log_ei", "kappa": 1.96,
                 "n_restarts_optimizer": 1, "n_candidates": 2000, "input_warping": false, "categorical_kernel": false,
                 "round_integers": false, "matern_nu": 2.5, "lengthscale_prior": "log_lengthscale",
+                "trust_region": false,
             ]
         )
         for (key, value) in [

@@ -1,0 +1,174 @@
+import Foundation
+import OrionCore
+import OrionNumerics
+
+/// The local phase of `gp` (`trust_region: true`): every other suggestion maximizes the acquisition within a
+/// trust region instead of the whole cube.
+///
+/// The diagnosis in docs/algorithms/gp.md: late in a run on a multimodal problem the model is sure of itself around
+/// the incumbent, log-EI there collapses, and the global maximizer of the acquisition goes to the corners of the
+/// cube, while the incumbent is still some way from the bottom of its basin. A trust region as in TuRBO
+/// ([Eriksson et al., 2019](https://arxiv.org/abs/1910.01739)) keeps half of the suggestions local: a box centred
+/// on the trial the posterior mean ranks lowest (the model's view of the best point, not the luckiest
+/// observation), of side `L` stretched along each coordinate by its lengthscale (normalized to a geometric mean of
+/// 1), and `L` follows TuRBO's rule over the run's results: doubled after 3 consecutive improvements (at most 1.6),
+/// halved after `max(4, d)` consecutive non-improvements, back to 0.8 once below 0.5⁷. The global suggestions in
+/// between are unchanged, so the search still leaves a basin when the model finds a better one elsewhere.
+extension GPBO {
+    /// A trust region's side and its bounds in the unit cube.
+    struct TrustRegion: Equatable {
+        /// The side `L` before stretching by the lengthscales.
+        var length: Double
+        /// The box's corners, clipped to the unit cube.
+        var lower: [Double]
+        var upper: [Double]
+    }
+
+    /// TuRBO's initial, largest and smallest sides.
+    static let trustRegionInitial = 0.8
+    static let trustRegionMax = 1.6
+    static let trustRegionMin = 0.0078125
+    /// Consecutive improvements that double the side.
+    static let trustRegionSuccesses = 3
+
+    /// Whether the suggestion made with `completed` trials completed and `batchIndex` earlier suggestions of the
+    /// same batch is a local one: every other one, when `trust_region` is on.
+    func isLocalStep(completed: Int, batchIndex: Int) -> Bool {
+        options.trustRegion && (completed + batchIndex) % 2 == 1
+    }
+
+    /// The trust region's side after the objectives `values` (in the order they were observed), of which the
+    /// first `designCount` only set the best: TuRBO's rule replayed over the run.
+    ///
+    /// A result is an improvement when it is below the best before it by more than 10⁻³ of that best's magnitude.
+    /// Three improvements in a row double the side (at most ``trustRegionMax``), `max(4, width)` non-improvements
+    /// in a row halve it, and a side below ``trustRegionMin`` starts again at ``trustRegionInitial``.
+    ///
+    /// - Complexity: O(n) for n values.
+    static func trustRegionLength(values: [Double], designCount: Int, width: Int) -> Double {
+        let failureTolerance = max(4, width)
+        var length = trustRegionInitial
+        var best = Double.infinity
+        var successes = 0
+        var failures = 0
+        for (index, value) in values.enumerated() {
+            defer { best = min(best, value) }
+            guard index >= designCount, best.isFinite else { continue }
+            if value < best - 1e-3 * abs(best) {
+                successes += 1
+                failures = 0
+            } else {
+                failures += 1
+                successes = 0
+            }
+            if successes >= trustRegionSuccesses {
+                length = min(2 * length, trustRegionMax)
+                successes = 0
+            } else if failures >= failureTolerance {
+                length /= 2
+                failures = 0
+            }
+            if length < trustRegionMin { length = trustRegionInitial }
+        }
+        return length
+    }
+
+    /// The box of side `length` around `center`, stretched along each coordinate by `lengthscales` (clipped to
+    /// [0.005, 2] and normalized to a geometric mean of 1, as TuRBO does) and clipped to the unit cube.
+    static func trustRegion(center: [Double], lengthscales: [Double], length: Double) -> TrustRegion {
+        let w = center.count
+        let scales = lengthscales.map { min(max($0, 0.005), 2) }
+        let logMean = scales.reduce(0) { $0 + log($1) } / Double(max(w, 1))
+        let half = scales.map { exp(log($0) - logMean) * length / 2 }
+        return TrustRegion(
+            length: length,
+            lower: zip(center, half).map { max($0 - $1, 0) },
+            upper: zip(center, half).map { min($0 + $1, 1) }
+        )
+    }
+
+    /// The trust region of the next local suggestion: around the completed trial of lowest posterior mean, its
+    /// side replayed from the completed trials' objectives.
+    func trustRegion(_ model: AcquisitionModel, completed: [Record]) -> TrustRegion? {
+        let inputs = completed.map(\.vector)
+        guard let width = inputs.first?.count, width > 0 else { return nil }
+        let means = model.process.predict(inputs.flatMap { $0 }, count: inputs.count).mean
+        guard let centre = means.indices.min(by: { means[$0] < means[$1] }) else { return nil }
+        let length = Self.trustRegionLength(
+            values: completed.compactMap(\.objective),
+            designCount: options.nInitialPoints,
+            width: width
+        )
+        return Self.trustRegion(
+            center: inputs[centre],
+            lengthscales: model.process.hyperparameters.lengthscales,
+            length: length
+        )
+    }
+
+    /// The maximizer of the first acquisition (log-EI for `log_ei` and `mace`) within `region`, snapped and not
+    /// seen yet; `nil` when every candidate snaps onto a seen point.
+    ///
+    /// Candidates: quasi-random points of the box and Gaussian perturbations of its centre, the best five refined
+    /// by L-BFGS-B within the box; the best candidates are snapped (all of them when the space has integers or
+    /// categories) and the best snapped point wins.
+    mutating func maximizeInTrustRegion(
+        _ model: AcquisitionModel,
+        _ transform: SpaceTransform,
+        region: TrustRegion,
+        seen: Set<[Double]>
+    ) -> [Double]? {
+        let w = transform.width
+        let n = model.process.count
+        let function = model.functions[0]
+        let rawCount = max(64, min(options.nCandidates, 40_000_000 / max(1, n * n)))
+        let halton = ScrambledHalton(dimensions: w, using: &generator)
+        let span = zip(region.lower, region.upper).map { $1 - $0 }
+        var pool = halton.points(rawCount, from: Int(generator.next() % 1_000_000)).map { point in
+            (0..<w).map { region.lower[$0] + span[$0] * point[$0] }
+        }
+        let centre = zip(region.lower, region.upper).map { ($0 + $1) / 2 }
+        for _ in 0..<20 {
+            pool.append(
+                (0..<w).map {
+                    min(max(centre[$0] + 0.1 * span[$0] * generator.nextGaussian(), region.lower[$0]), region.upper[$0])
+                }
+            )
+        }
+        var scores = model.scores(pool)[0]
+        let minimizer = BoundedLBFGS(
+            maxIterations: n > 400 ? 20 : 40,
+            gradientTolerance: 1e-7,
+            valueTolerance: 1e-10
+        )
+        let order = pool.indices.sorted { scores[$0] > scores[$1] }
+        var refined: [[Double]] = []
+        for index in order.prefix(max(2, min(5, 2_000_000 / max(1, n * n)))) {
+            let outcome = minimizer.minimize(from: pool[index], lower: region.lower, upper: region.upper) { x in
+                let (value, gradient) = model.scoreWithGradient(function, x)
+                return (-value, gradient.map { -$0 })
+            }
+            if outcome.value.isFinite { refined.append(outcome.x) }
+        }
+        if !refined.isEmpty {
+            scores += model.scores(refined)[0]
+            pool += refined
+        }
+        let reals = transform.coordinates.allSatisfy { $0.kind == .real }
+        let cells = Self.bestCells(
+            pool,
+            scores: [scores],
+            transform,
+            seen: seen,
+            limit: reals ? Self.snapLimit : pool.count
+        )
+        var candidates: [[Double]] = []
+        var unique = Set<[Double]>()
+        for (_, cell) in cells.sorted(by: { $0.key < $1.key }) where !seen.contains(cell) {
+            if unique.insert(cell).inserted { candidates.append(cell) }
+        }
+        guard !candidates.isEmpty else { return nil }
+        let final = model.scores(candidates)[0]
+        return candidates.indices.max(by: { final[$0] < final[$1] }).map { candidates[$0] }
+    }
+}
