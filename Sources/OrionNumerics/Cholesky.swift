@@ -63,16 +63,39 @@ public struct Cholesky: Sendable {
             matrix.withUnsafeBufferPointer { a -> Bool in
                 let view = UnsafeBufferPointer(l)
                 // Row by row (Cholesky–Banachiewicz): each entry is a dot product of two contiguous row prefixes.
-                for i in 0..<n {
+                // Two rows at a time: their entries left of the first one's diagonal need only the rows above, so
+                // each row `j` is read once for both, and the two rows' chains of dependent divisions overlap.
+                // Every entry is computed as one row at a time computes it (same dot product, same operations).
+                var i = 0
+                while i < n {
                     let rowI = i * n
-                    for j in 0..<i {
-                        let rowJ = j * n
-                        let sum = a[rowI + j] - dot(view, rowI, view, rowJ, count: j)
-                        l[rowI + j] = sum / l[rowJ + j]
+                    if i + 1 < n {
+                        let rowNext = rowI + n
+                        for j in 0..<i {
+                            let rowJ = j * n
+                            let (first, second) = dot2(view, rowI, rowNext, view, rowJ, count: j)
+                            let pivot = l[rowJ + j]
+                            l[rowI + j] = (a[rowI + j] - first) / pivot
+                            l[rowNext + j] = (a[rowNext + j] - second) / pivot
+                        }
+                    } else {
+                        for j in 0..<i {
+                            let rowJ = j * n
+                            let sum = a[rowI + j] - dot(view, rowI, view, rowJ, count: j)
+                            l[rowI + j] = sum / l[rowJ + j]
+                        }
                     }
                     let diagonal = a[rowI + i] + jitter - dot(view, rowI, view, rowI, count: i)
                     guard diagonal > 0, diagonal.isFinite else { return false }
                     l[rowI + i] = diagonal.squareRoot()
+                    guard i + 1 < n else { break }
+                    let rowNext = rowI + n
+                    let sum = a[rowNext + i] - dot(view, rowNext, view, rowI, count: i)
+                    l[rowNext + i] = sum / l[rowI + i]
+                    let next = a[rowNext + i + 1] + jitter - dot(view, rowNext, view, rowNext, count: i + 1)
+                    guard next > 0, next.isFinite else { return false }
+                    l[rowNext + i + 1] = next.squareRoot()
+                    i += 2
                 }
                 return true
             }
@@ -174,6 +197,43 @@ public struct Cholesky: Sendable {
         }
         return result
     }
+}
+
+/// The dot products of two rows of `a` (from `a[firstStart]` and `a[secondStart]`) with one of `b`, each computed
+/// exactly as ``dot(_:_:_:_:count:)`` computes it (the same four partial sums in the same order), `b`'s entries
+/// loaded once for both.
+@inline(__always)
+func dot2(
+    _ a: UnsafeBufferPointer<Double>,
+    _ firstStart: Int,
+    _ secondStart: Int,
+    _ b: UnsafeBufferPointer<Double>,
+    _ bStart: Int,
+    count: Int
+) -> (Double, Double) {
+    guard count > 0, let aBase = a.baseAddress, let bBase = b.baseAddress else { return (0, 0) }
+    let (x, z, y) = (aBase + firstStart, aBase + secondStart, bBase + bStart)
+    var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+    var (t0, t1, t2, t3) = (0.0, 0.0, 0.0, 0.0)
+    var k = 0
+    while k &+ 4 <= count {
+        let (y0, y1, y2, y3) = (y[k], y[k &+ 1], y[k &+ 2], y[k &+ 3])
+        s0 += x[k] * y0
+        s1 += x[k &+ 1] * y1
+        s2 += x[k &+ 2] * y2
+        s3 += x[k &+ 3] * y3
+        t0 += z[k] * y0
+        t1 += z[k &+ 1] * y1
+        t2 += z[k &+ 2] * y2
+        t3 += z[k &+ 3] * y3
+        k &+= 4
+    }
+    while k < count {
+        s0 += x[k] * y[k]
+        t0 += z[k] * y[k]
+        k &+= 1
+    }
+    return ((s0 + s1) + (s2 + s3), (t0 + t1) + (t2 + t3))
 }
 
 /// The dot product of `count` entries of two buffers, from `a[aStart]` and `b[bStart]`, with four partial sums so
