@@ -279,6 +279,10 @@ extension GPBO {
         seen: Set<[Double]>,
         limit: Int
     ) -> [Int: [Double]] {
+        // Without a limit every candidate is snapped whatever the rankings: no ranking or counting needed.
+        guard limit < pool.count else {
+            return Dictionary(uniqueKeysWithValues: pool.indices.map { ($0, transform.snap(pool[$0])) })
+        }
         var cells: [Int: [Double]] = [:]
         for row in scores {
             let order = pool.indices.sorted { row[$0] > row[$1] }
