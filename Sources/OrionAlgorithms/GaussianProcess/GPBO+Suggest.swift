@@ -186,7 +186,8 @@ extension GPBO {
         let upper = [Double](repeating: 1, count: w)
         var refined: [[Double]] = []
         for (row, function) in functions.enumerated() {
-            let order = pool.indices.sorted { scores[row][$0] > scores[row][$1] }
+            let ranked = scores[row]
+            let order = pool.indices.sorted { ranked[$0] > ranked[$1] }
             for index in order.prefix(perFunction) {
                 let outcome = minimizer.minimize(from: pool[index], lower: lower, upper: upper) { x in
                     let (value, gradient) = model.scoreWithGradient(function, x)
