@@ -63,16 +63,47 @@ public struct Cholesky: Sendable {
             matrix.withUnsafeBufferPointer { a -> Bool in
                 let view = UnsafeBufferPointer(l)
                 // Row by row (Cholesky–Banachiewicz): each entry is a dot product of two contiguous row prefixes.
-                for i in 0..<n {
+                // Four rows at a time: their entries left of the first one's diagonal need only the rows above, so
+                // each row `j` is read once for the four, and the four rows' chains of dependent divisions overlap;
+                // the small triangle inside the block follows entry by entry. Every entry is computed as one row at a
+                // time computes it (same dot product, same operations), so the factor is the same to the bit.
+                var i = 0
+                while i < n {
+                    let rows = min(4, n - i)
                     let rowI = i * n
-                    for j in 0..<i {
-                        let rowJ = j * n
-                        let sum = a[rowI + j] - dot(view, rowI, view, rowJ, count: j)
-                        l[rowI + j] = sum / l[rowJ + j]
+                    if rows == 4 {
+                        for j in 0..<i {
+                            let rowJ = j * n
+                            let sums = dot4(view, rowI, n, view, rowJ, count: j)
+                            let pivot = l[rowJ + j]
+                            l[rowI + j] = (a[rowI + j] - sums.0) / pivot
+                            l[rowI + n + j] = (a[rowI + n + j] - sums.1) / pivot
+                            l[rowI + 2 * n + j] = (a[rowI + 2 * n + j] - sums.2) / pivot
+                            l[rowI + 3 * n + j] = (a[rowI + 3 * n + j] - sums.3) / pivot
+                        }
+                    } else {
+                        for r in 0..<rows {
+                            let row = rowI + r * n
+                            for j in 0..<i {
+                                let rowJ = j * n
+                                let sum = a[row + j] - dot(view, row, view, rowJ, count: j)
+                                l[row + j] = sum / l[rowJ + j]
+                            }
+                        }
                     }
-                    let diagonal = a[rowI + i] + jitter - dot(view, rowI, view, rowI, count: i)
-                    guard diagonal > 0, diagonal.isFinite else { return false }
-                    l[rowI + i] = diagonal.squareRoot()
+                    for r in 0..<rows {
+                        let k = i + r
+                        let rowK = k * n
+                        for j in i..<k {
+                            let rowJ = j * n
+                            let sum = a[rowK + j] - dot(view, rowK, view, rowJ, count: j)
+                            l[rowK + j] = sum / l[rowJ + j]
+                        }
+                        let diagonal = a[rowK + k] + jitter - dot(view, rowK, view, rowK, count: k)
+                        guard diagonal > 0, diagonal.isFinite else { return false }
+                        l[rowK + k] = diagonal.squareRoot()
+                    }
+                    i += rows
                 }
                 return true
             }
@@ -174,6 +205,56 @@ public struct Cholesky: Sendable {
         }
         return result
     }
+}
+
+/// The dot products of four rows of `a` (from `a[start]`, `stride` apart) with one of `b`, each computed exactly as
+/// ``dot(_:_:_:_:count:)`` computes it (the same four partial sums in the same order), `b`'s entries loaded once for
+/// the four.
+@inline(__always)
+func dot4(
+    _ a: UnsafeBufferPointer<Double>,
+    _ start: Int,
+    _ stride: Int,
+    _ b: UnsafeBufferPointer<Double>,
+    _ bStart: Int,
+    count: Int
+) -> (Double, Double, Double, Double) {
+    guard count > 0, let aBase = a.baseAddress, let bBase = b.baseAddress else { return (0, 0, 0, 0) }
+    let (x0, y) = (aBase + start, bBase + bStart)
+    let (x1, x2, x3) = (x0 + stride, x0 + 2 * stride, x0 + 3 * stride)
+    var (p0, p1, p2, p3) = (0.0, 0.0, 0.0, 0.0)
+    var (q0, q1, q2, q3) = (0.0, 0.0, 0.0, 0.0)
+    var (r0, r1, r2, r3) = (0.0, 0.0, 0.0, 0.0)
+    var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+    var k = 0
+    while k &+ 4 <= count {
+        let (y0, y1, y2, y3) = (y[k], y[k &+ 1], y[k &+ 2], y[k &+ 3])
+        p0 += x0[k] * y0
+        p1 += x0[k &+ 1] * y1
+        p2 += x0[k &+ 2] * y2
+        p3 += x0[k &+ 3] * y3
+        q0 += x1[k] * y0
+        q1 += x1[k &+ 1] * y1
+        q2 += x1[k &+ 2] * y2
+        q3 += x1[k &+ 3] * y3
+        r0 += x2[k] * y0
+        r1 += x2[k &+ 1] * y1
+        r2 += x2[k &+ 2] * y2
+        r3 += x2[k &+ 3] * y3
+        s0 += x3[k] * y0
+        s1 += x3[k &+ 1] * y1
+        s2 += x3[k &+ 2] * y2
+        s3 += x3[k &+ 3] * y3
+        k &+= 4
+    }
+    while k < count {
+        p0 += x0[k] * y[k]
+        q0 += x1[k] * y[k]
+        r0 += x2[k] * y[k]
+        s0 += x3[k] * y[k]
+        k &+= 1
+    }
+    return ((p0 + p1) + (p2 + p3), (q0 + q1) + (q2 + q3), (r0 + r1) + (r2 + r3), (s0 + s1) + (s2 + s3))
 }
 
 /// The dot product of `count` entries of two buffers, from `a[aStart]` and `b[bStart]`, with four partial sums so

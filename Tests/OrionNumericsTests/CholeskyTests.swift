@@ -72,6 +72,46 @@ final class CholeskyTests: XCTestCase {
         }
     }
 
+    func testFactorIsBitIdenticalToOneRowAtATime() throws {
+        // The factor takes two rows per pass; each entry must still be the plain Cholesky–Banachiewicz entry with the
+        // dot product's four partial sums (k mod 4, the remainder into the first), combined as (s0 + s1) + (s2 + s3).
+        // Odd and even orders, with and without the jitter.
+        func dot(_ x: ArraySlice<Double>, _ y: ArraySlice<Double>) -> Double {
+            let (x, y) = (Array(x), Array(y))
+            var sums = [0.0, 0.0, 0.0, 0.0]
+            let whole = x.count / 4 * 4
+            for k in 0..<x.count { sums[k < whole ? k % 4 : 0] += x[k] * y[k] }
+            return (sums[0] + sums[1]) + (sums[2] + sums[3])
+        }
+        var generator = SplitMix(seed: 23)
+        for n in [1, 2, 3, 4, 7, 10, 41] {
+            let points = (0..<n).map { _ in (0..<3).map { _ in Double.random(in: 0..<1, using: &generator) } }
+            var matrix = [Double](repeating: 0, count: n * n)
+            for i in 0..<n {
+                for j in 0..<n {
+                    let squared = zip(points[i], points[j]).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+                    matrix[i * n + j] = exp(-squared / 0.3) + (i == j ? 1e-3 : 0)
+                }
+            }
+            for jitter in [0.0, 1e-4] {
+                var shifted = matrix
+                for i in 0..<n { shifted[i * n + i] += jitter }
+                let cholesky = try Cholesky(shifted, size: n)
+                XCTAssertEqual(cholesky.jitter, 0)
+                var l = [Double](repeating: 0, count: n * n)
+                for i in 0..<n {
+                    for j in 0..<i {
+                        let sum = shifted[i * n + j] - dot(l[(i * n)..<(i * n + j)], l[(j * n)..<(j * n + j)])
+                        l[i * n + j] = sum / l[j * n + j]
+                    }
+                    let diagonal = shifted[i * n + i] - dot(l[(i * n)..<(i * n + i)], l[(i * n)..<(i * n + i)])
+                    l[i * n + i] = diagonal.squareRoot()
+                }
+                XCTAssertEqual(cholesky.lower.map(\.bitPattern), l.map(\.bitPattern), "order \(n)")
+            }
+        }
+    }
+
     func testJitterRescuesASingularMatrixAndIsReported() throws {
         // Two equal points: a rank-one 2×2 kernel matrix.
         let cholesky = try Cholesky([1, 1, 1, 1], size: 2)

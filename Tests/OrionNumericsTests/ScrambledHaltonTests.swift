@@ -68,6 +68,27 @@ final class ScrambledHaltonTests: XCTestCase {
         }
     }
 
+    func testPointsInBulkAreThePointsOneByOneToTheBit() {
+        // `points` steps the digits like an odometer and precomputes each place's terms; `point` divides them out.
+        var generator = SplitMix(seed: 5)
+        for (dimensions, scrambled) in [(1, true), (6, true), (13, true), (3, false)] {
+            let halton = ScrambledHalton(dimensions: dimensions, scrambled: scrambled, using: &generator)
+            for start in [0, 1, 7, 242, 999_983] {
+                let bulk = halton.points(300, from: start)
+                XCTAssertEqual(bulk.count, 300)
+                for (offset, point) in bulk.enumerated() {
+                    let single = halton.point(start + offset)
+                    XCTAssertEqual(
+                        point.map(\.bitPattern),
+                        single.map(\.bitPattern),
+                        "\(dimensions) dimensions, index \(start + offset)"
+                    )
+                }
+            }
+        }
+        XCTAssertEqual(ScrambledHalton(dimensions: 2, using: &generator).points(0, from: 9).count, 0)
+    }
+
     func testScrambledPointsCoverTheCubeBetterThanRandomOnes() {
         // Largest empty-ball proxy: the mean distance from probe points to their nearest sample.
         var generator = SplitMix(seed: 11)

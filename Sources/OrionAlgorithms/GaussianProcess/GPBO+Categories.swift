@@ -50,7 +50,8 @@ extension GPBO {
         let n = model.process.count
         var refined: [[Double]] = []
         for (row, function) in model.functions.enumerated() {
-            let order = pool.indices.sorted { scores[row][$0] > scores[row][$1] }
+            let ranked = scores[row]
+            let order = pool.indices.sorted { ranked[$0] > ranked[$1] }
             let starts = order.prefix(16).map { pool[$0] } + model.bestInputs
             let combinations = Self.categoryCombinations(groups, of: starts.map { transform.snap($0) })
             // Every start under every combination, scored at once; the best start of each combination is refined.

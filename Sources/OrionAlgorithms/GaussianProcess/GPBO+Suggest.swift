@@ -191,7 +191,8 @@ extension GPBO {
         let upper = [Double](repeating: 1, count: w)
         var refined: [[Double]] = []
         for (row, function) in functions.enumerated() {
-            let order = pool.indices.sorted { scores[row][$0] > scores[row][$1] }
+            let ranked = scores[row]
+            let order = pool.indices.sorted { ranked[$0] > ranked[$1] }
             for index in order.prefix(perFunction) {
                 let outcome = minimizer.minimize(from: pool[index], lower: lower, upper: upper) { x in
                     let (value, gradient) = model.scoreWithGradient(function, x)
@@ -284,6 +285,10 @@ extension GPBO {
         seen: Set<[Double]>,
         limit: Int
     ) -> [Int: [Double]] {
+        // Without a limit every candidate is snapped whatever the rankings: no ranking or counting needed.
+        guard limit < pool.count else {
+            return Dictionary(uniqueKeysWithValues: pool.indices.map { ($0, transform.snap(pool[$0])) })
+        }
         var cells: [Int: [Double]] = [:]
         for row in scores {
             let order = pool.indices.sorted { row[$0] > row[$1] }

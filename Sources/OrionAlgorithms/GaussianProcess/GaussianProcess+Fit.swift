@@ -121,8 +121,15 @@ extension GaussianProcess {
         let inputs = warping(rawInputs, width: w)
         let inverseSquared = hyper.lengthscales.map { 1 / ($0 * $0) }
         // The pairs' Matérn values and slopes are kept from the kernel matrix for the gradient below.
-        let pairs = kernelMatrixAndSlopes(inputs, count: n, width: w, inverseSquared, hyper)
-        var matrix = pairs.matrix
+        // Taken apart so that the matrix has no other reference: adding the noise does not copy it.
+        let (kernel, pairValues, pairSlopes, pairFactors) = kernelMatrixAndSlopes(
+            inputs,
+            count: n,
+            width: w,
+            inverseSquared,
+            hyper
+        )
+        var matrix = consume kernel
         for i in 0..<n { matrix[i * n + i] += hyper.noiseVariance }
         guard let cholesky = try? Cholesky(matrix, size: n, maxJitter: 1e-6) else {
             return (.infinity, Array(repeating: 0, count: theta.count))
@@ -146,13 +153,29 @@ extension GaussianProcess {
         var inputGradient = [Double](repeating: 0, count: warps ? n * w : 0)
         // Per coordinate: does the overlap kernel (not the Matérn) carry its lengthscale.
         let categorical = (0..<w).map { !structure.categorical.isEmpty && structure.categorical[$0] }
-        let overlaps = !pairs.factors.isEmpty
+        let overlaps = !pairFactors.isEmpty
+        let inverseSquaredBuffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(w, 1))
+        let categoricalBuffer = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(w, 1))
+        defer {
+            inverseSquaredBuffer.deallocate()
+            categoricalBuffer.deallocate()
+        }
+        for c in 0..<w {
+            inverseSquaredBuffer[c] = inverseSquared[c]
+            categoricalBuffer[c] = categorical[c]
+        }
         inputs.withUnsafeBufferPointer { x in
             weights.withUnsafeBufferPointer { weight in
                 lengthscaleSums.withUnsafeMutableBufferPointer { sums in
-                    pairs.values.withUnsafeBufferPointer { values in
-                        pairs.slopes.withUnsafeBufferPointer { slopes in
-                            pairs.factors.withUnsafeBufferPointer { factors in
+                    pairValues.withUnsafeBufferPointer { values in
+                        pairSlopes.withUnsafeBufferPointer { slopes in
+                            pairFactors.withUnsafeBufferPointer { factors in
+                                // `nil` only without coordinates (then there are no lengthscales to sum).
+                                let xBase = w > 0 ? x.baseAddress : nil
+                                let (sumsBase, scales, isCategorical) = (
+                                    sums.baseAddress, inverseSquaredBuffer.baseAddress,
+                                    categoricalBuffer.baseAddress
+                                )
                                 for i in 0..<n {
                                     noiseTrace += weight[i * n + i]
                                     signalTrace += weight[i * n + i] * s2
@@ -162,10 +185,14 @@ extension GaussianProcess {
                                         let kernel = pairWeight * s2 * values[i * n + j] * factor
                                         signalTrace += kernel
                                         let g = pairWeight * s2 * slopes[i * n + j] * factor
-                                        for c in 0..<w {
-                                            let d = x[i * w + c] - x[j * w + c]
-                                            // ∂k/∂log ℓ_c: the Matérn's `g d²/ℓ²`, or the overlap factor's `k d²/ℓ²`.
-                                            sums[c] += (categorical[c] ? kernel : g) * d * d * inverseSquared[c]
+                                        // Row pointers: no bounds checks in the pair loop's inner loop.
+                                        if let xBase, let sumsBase, let scales, let isCategorical {
+                                            let (rowI, rowJ) = (xBase + i * w, xBase + j * w)
+                                            for c in 0..<w {
+                                                let d = rowI[c] - rowJ[c]
+                                                // ∂k/∂log ℓ_c: the Matérn's `g d²/ℓ²`, or the overlap's `k d²/ℓ²`.
+                                                sumsBase[c] += (isCategorical[c] ? kernel : g) * d * d * scales[c]
+                                            }
                                         }
                                         if warps {
                                             let h = 0.5 * g

@@ -156,10 +156,24 @@ public struct SpaceTransform: Hashable, Sendable {
     /// - Returns: the snapped vector, each coordinate in `[0, 1]`.
     /// - Complexity: as ``encode(_:)``.
     public func snap(_ vector: [Double]) -> [Double] {
-        let values = decodeValues(vector, fidelity: nil)
+        precondition(vector.count == width, "a vector of \(vector.count) coordinates for a transform of \(width)")
         var result: [Double] = []
         result.reserveCapacity(width)
-        for (codec, value) in zip(codecs, values) { codec?.encode(value, into: &result) }
+        // Dimension by dimension, as `encode(decode(vector))`; a scalar dimension skips the nesting of its value
+        // (model-based algorithms snap thousands of candidates per suggestion).
+        for codec in codecs {
+            guard let codec else { continue }
+            guard codec.dimension.shape.isEmpty else {
+                codec.encode(codec.decode(vector), into: &result)
+                continue
+            }
+            let value = codec.decodeScalar(vector, at: codec.offset)
+            if case .array = value {
+                codec.encode(value, into: &result)
+            } else {
+                codec.encodeScalar(value, into: &result)
+            }
+        }
         return result
     }
 

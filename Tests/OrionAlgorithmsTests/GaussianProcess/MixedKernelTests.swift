@@ -84,6 +84,46 @@ final class MixedKernelTests: XCTestCase {
         }
     }
 
+    func testCrossCovarianceIsThePairByPairKernelToTheBit() {
+        // The cross-covariances sum each pair's distances along transposed rows; every entry must still be the
+        // pair-by-pair kernel (an identity: `gp`'s suggestions depend on it), with and without categories, on relaxed
+        // (fractional one-hot) points, for a count of points that is not a multiple of the vector width.
+        let (inputs, _) = data()
+        let n = inputs.count / 6
+        var generator = SeededGenerator(seed: 21)
+        let m = 37
+        let points = (0..<(m * 6)).map { _ in Double.random(in: 0..<1, using: &generator) }
+        let inverse = hyper.lengthscales.map { 1 / ($0 * $0) }
+        for kernel in [structure, KernelStructure(smoothness: .threeHalves), KernelStructure.numeric] {
+            var result = [Double](repeating: 0, count: n * m)
+            GaussianProcess.crossCovariance(
+                inputs,
+                count: n,
+                points,
+                count: m,
+                width: 6,
+                inverse,
+                variance: 1.3,
+                structure: kernel,
+                into: &result
+            )
+            var expected = [Double](repeating: 0, count: n * m)
+            inputs.withUnsafeBufferPointer { x in
+                points.withUnsafeBufferPointer { p in
+                    for i in 0..<n {
+                        for j in 0..<m {
+                            let (squared, overlap) = kernel.squaredDistances(x, i, p, j, width: 6, inverse)
+                            expected[i * m + j] =
+                                1.3 * kernel.smoothness.value(squaredDistance: squared)
+                                * KernelStructure.overlap(overlap)
+                        }
+                    }
+                }
+            }
+            XCTAssertEqual(result.map(\.bitPattern), expected.map(\.bitPattern), "\(kernel)")
+        }
+    }
+
     func testKernelIsMaternTimesExponentiatedOverlap() {
         var mixed = hyper
         mixed.structure = structure
