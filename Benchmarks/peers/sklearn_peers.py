@@ -5,6 +5,7 @@ and HEBO; one result file per (peer, task) in the schema of ../shared/bench/resu
     /tmp/orion-peers-venv/bin/python Benchmarks/peers/sklearn_peers.py --peers tpe,gp,cmaes --seeds 0-4 --out DIR
     /tmp/hebo-venv/bin/python Benchmarks/peers/sklearn_peers.py --peers hebo --seeds 0-1 --out DIR \\
         --task-python /tmp/orion-peers-venv/bin/python
+    (... --seeds 1 --add-seeds: add seed 1's run to the files that seed 0's command wrote)
 
 Each run gets a fresh sampler seeded with the run's seed and the same budget as `orion benchmark run`. The tasks
 are evaluated in process (`tasks.evaluate`), or, with --task-python, by one `tasks.py --serve` process of that
@@ -207,12 +208,21 @@ def main():
     parser.add_argument("--budget", type=int, default=100)
     parser.add_argument("--out", required=True, help="directory of the result files")
     parser.add_argument("--task-python", help="evaluate through `tasks.py --serve` run by this interpreter")
+    parser.add_argument("--add-seeds", action="store_true",
+                        help="keep the runs of other seeds already in the result file (seeds run one command each)")
     options = parser.parse_args()
     warnings.filterwarnings("ignore")
     os.makedirs(options.out, exist_ok=True)
     for peer in options.peers.split(","):
         framework, algorithm, notes = PEERS[peer]
         for task in options.tasks.split(","):
+            path = os.path.join(options.out, f"{framework}_{algorithm}_{task}.json")
+            earlier = None
+            if options.add_seeds and os.path.exists(path):
+                with open(path) as handle:
+                    earlier = json.load(handle)
+                if earlier.get("budget") != options.budget:
+                    sys.exit(f"{path}: budget {earlier.get('budget')}, not {options.budget}: cannot add seeds to it")
             runs = []
             for seed in seeds_of(options.seeds):
                 evaluator = ServedTasks(options.task_python) if options.task_python else InProcessTasks()
@@ -240,7 +250,10 @@ def main():
                 "notes": notes + ("; evaluated by tasks.py --serve" if options.task_python else "; tasks.evaluate"),
                 "written_at": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()), "runs": runs,
             }
-            path = os.path.join(options.out, f"{framework}_{algorithm}_{task}.json")
+            if earlier:
+                kept = [run for run in earlier["runs"] if run["seed"] not in set(document["seeds"])]
+                runs = sorted(kept + runs, key=lambda run: run["seed"])
+                document["runs"], document["seeds"] = runs, [run["seed"] for run in runs]
             with open(path + ".tmp", "w") as handle:
                 json.dump(document, handle)
             os.replace(path + ".tmp", path)

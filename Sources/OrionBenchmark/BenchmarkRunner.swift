@@ -216,7 +216,7 @@ public struct BenchmarkRunner: Sendable {
             versions: ["swift-orion": OrionVersion.current, "algorithm": configuration.algorithm.name],
             notes: "swift-orion \(configuration.algorithm.name) {\(rendered.joined(separator: ", "))};"
                 + " \(configuration.storage.rawValue) storage; \(configuration.workers) worker(s);"
-                + " ExperimentClient suggest/observe; real dimensions unrounded (precision=None)",
+                + " ExperimentClient suggest/observe; \(configuration.task.precisionNote)",
             runs: runs
         )
     }

@@ -118,6 +118,25 @@ public struct BenchmarkTask: Sendable {
         }.joined(separator: ", ")
     }
 
+    /// How the task's real dimensions are rounded, for the result files' notes: `real dimensions unrounded
+    /// (precision=None)` for the nine problems, `real dimensions rounded to 4 significant digits` for a task whose
+    /// priors keep Oríon's default precision (the scikit-learn tasks), each precision listed when they differ, and
+    /// `no real dimensions` for a space of integers and categories.
+    public var precisionNote: String {
+        guard let space = try? space() else { return "real dimensions as their priors say" }
+        let precisions = dimensionOrder.compactMap { space[$0] }.filter { $0.kind == .real }.map(\.precision)
+        guard let first = precisions.first else { return "no real dimensions" }
+        let describe: (Int?) -> String = {
+            $0.map { "rounded to \($0) significant digits" } ?? "unrounded (precision=None)"
+        }
+        if precisions.allSatisfy({ $0 == first }) { return "real dimensions \(describe(first))" }
+        let named = dimensionOrder.compactMap { name -> String? in
+            guard let dimension = space[name], dimension.kind == .real else { return nil }
+            return "\(name) \(describe(dimension.precision))"
+        }
+        return "real dimensions: " + named.joined(separator: ", ")
+    }
+
     /// The objective at `parameters`.
     ///
     /// - Parameter parameters: a point of the task's space.

@@ -105,6 +105,39 @@ final class BenchmarkRunnerTests: XCTestCase {
         }
     }
 
+    /// The result file's notes say how the task's reals were rounded: unrounded for the nine problems, Oríon's
+    /// default 4 digits for the scikit-learn tasks (whose priors keep it), each precision when they differ.
+    func testNotesSayHowTheTasksRealsAreRounded() async throws {
+        let file = try await runner.runAll(configuration(budget: 2), seeds: [0])
+        XCTAssertTrue(file.notes.hasSuffix("; real dimensions unrounded (precision=None)"), file.notes)
+        let svc = try XCTUnwrap(SklearnTasks.named("sk_svc_digits"))
+        XCTAssertEqual(svc.precisionNote, "real dimensions rounded to 4 significant digits")
+        let mixed = BenchmarkTask(
+            name: "mixed",
+            priors: [
+                "a": "uniform(0, 1)", "b": "loguniform(1, 2, precision=None)", "k": "uniform(0, 3, discrete=True)",
+            ],
+            optimum: nil,
+            defaultBudget: 5,
+            summary: "",
+            dimensionOrder: ["b", "k", "a"]
+        ) { _ in 0 }
+        XCTAssertEqual(
+            mixed.precisionNote,
+            "real dimensions: b unrounded (precision=None), a rounded to 4 significant digits"
+        )
+        let discrete = BenchmarkTask(
+            name: "discrete",
+            priors: ["k": "uniform(0, 3, discrete=True)", "c": "choices(['x', 'y'])"],
+            optimum: nil,
+            defaultBudget: 5,
+            summary: ""
+        ) { _ in 0 }
+        XCTAssertEqual(discrete.precisionNote, "no real dimensions")
+        let notes = try await runner.runAll(configuration(discrete, budget: 2), seeds: [0]).notes
+        XCTAssertTrue(notes.hasSuffix("; no real dimensions"), notes)
+    }
+
     /// A zero budget is refused before anything runs.
     func testZeroBudgetIsRefused() async {
         do {
