@@ -14,6 +14,13 @@ import OrionNumerics
 /// 1), and `L` follows TuRBO's rule over the run's results: doubled after 3 consecutive improvements (at most 1.6),
 /// halved after `max(4, d)` consecutive non-improvements, back to 0.8 once below 0.5⁷. The global suggestions in
 /// between are unchanged, so the search still leaves a basin when the model finds a better one elsewhere.
+///
+/// Version 2 (`trust_region: "v2"`) makes three changes, named by the diagnosis of version 1 in docs/algorithms/gp.md
+/// ("Why levy5 and lr_like get worse"): the box is centred on the best observed trial (TuRBO's rule); an improvement
+/// is a result below the best by more than 10⁻³ of the range (max − min) of the objectives observed before it, so
+/// the rule does not change when the objective is shifted by a constant; and the alternation starts only once the
+/// global suggestions have turned local: when the last trial (a global suggestion) lies in the box the next local
+/// suggestion would use. From then on it alternates as version 1 does.
 extension GPBO {
     /// A trust region's side and its bounds in the unit cube.
     struct TrustRegion: Equatable {
@@ -33,8 +40,13 @@ extension GPBO {
 
     /// Whether the suggestion made with `completed` trials completed and `batchIndex` earlier suggestions of the
     /// same batch is a local one: every other one, when `trust_region` is on.
+    ///
+    /// With version 2, before its local phase has started, every suggestion is a candidate: ``trustRegion(_:completed:)``
+    /// then checks the trigger and returns `nil` (a global suggestion) until it fires.
     func isLocalStep(completed: Int, batchIndex: Int) -> Bool {
-        options.trustRegion && (completed + batchIndex) % 2 == 1
+        guard options.trustRegion else { return false }
+        if options.trustRegionVersion == 2, localPhaseFrom == nil { return true }
+        return (completed + batchIndex) % 2 == 1
     }
 
     /// The trust region's side after the objectives `values` (in the order they were observed), of which the
@@ -45,16 +57,28 @@ extension GPBO {
     /// in a row halve it, and a side below ``trustRegionMin`` starts again at ``trustRegionInitial``.
     ///
     /// - Complexity: O(n) for n values.
-    static func trustRegionLength(values: [Double], designCount: Int, width: Int) -> Double {
+    /// With `relativeToRange` (version 2), the threshold is 10⁻³ of the range (max − min) of the values before it
+    /// instead, so the side does not change when every value is shifted by a constant.
+    static func trustRegionLength(
+        values: [Double],
+        designCount: Int,
+        width: Int,
+        relativeToRange: Bool = false
+    ) -> Double {
         let failureTolerance = max(4, width)
         var length = trustRegionInitial
         var best = Double.infinity
+        var worst = -Double.infinity
         var successes = 0
         var failures = 0
         for (index, value) in values.enumerated() {
-            defer { best = min(best, value) }
+            defer {
+                best = min(best, value)
+                worst = max(worst, value)
+            }
             guard index >= designCount, best.isFinite else { continue }
-            if value < best - 1e-3 * abs(best) {
+            let threshold = relativeToRange ? 1e-3 * (worst - best) : 1e-3 * abs(best)
+            if value < best - threshold {
                 successes += 1
                 failures = 0
             } else {
@@ -87,11 +111,24 @@ extension GPBO {
         )
     }
 
-    /// The trust region of the next local suggestion: around the completed trial of lowest posterior mean, its
-    /// side replayed from the completed trials' objectives.
-    func trustRegion(_ model: AcquisitionModel, completed: [Record]) -> TrustRegion? {
+    /// Whether `point` lies in `region` (bounds included).
+    static func contains(_ region: TrustRegion, _ point: [Double]) -> Bool {
+        point.count == region.lower.count
+            && point.indices.allSatisfy { point[$0] >= region.lower[$0] && point[$0] <= region.upper[$0] }
+    }
+
+    /// The trust region of the next local suggestion: around the completed trial of lowest posterior mean
+    /// (version 1) or of lowest objective (version 2), its side replayed from the completed trials' objectives.
+    ///
+    /// Version 2 returns `nil` until its local phase has started: it starts (and is remembered in the state) when
+    /// at least one suggestion has followed the design and the last trial lies in the box; from then on the
+    /// suggestions alternate as ``isLocalStep(completed:batchIndex:)`` says, this one included.
+    mutating func trustRegion(_ model: AcquisitionModel, completed: [Record]) -> TrustRegion? {
         let inputs = completed.map(\.vector)
         guard let width = inputs.first?.count, width > 0 else { return nil }
+        if options.trustRegionVersion == 2 {
+            return trustRegionV2(model, completed: completed, width: width)
+        }
         let means = model.process.predict(inputs.flatMap { $0 }, count: inputs.count).mean
         guard let centre = means.indices.min(by: { means[$0] < means[$1] }) else { return nil }
         let length = Self.trustRegionLength(
@@ -104,6 +141,30 @@ extension GPBO {
             lengthscales: model.process.hyperparameters.lengthscales,
             length: length
         )
+    }
+
+    /// Version 2's box (see ``trustRegion(_:completed:)``).
+    private mutating func trustRegionV2(_ model: AcquisitionModel, completed: [Record], width: Int) -> TrustRegion? {
+        let values = completed.map { $0.objective ?? .infinity }
+        guard let best = values.indices.min(by: { values[$0] < values[$1] }) else { return nil }
+        let region = Self.trustRegion(
+            center: completed[best].vector,
+            lengthscales: model.process.hyperparameters.lengthscales,
+            length: Self.trustRegionLength(
+                values: completed.compactMap(\.objective),
+                designCount: options.nInitialPoints,
+                width: width,
+                relativeToRange: true
+            )
+        )
+        if localPhaseFrom == nil {
+            guard records.count > options.nInitialPoints, let last = records.last?.vector,
+                Self.contains(region, last)
+            else { return nil }
+            localPhaseFrom = completed.count
+            guard isLocalStep(completed: completed.count, batchIndex: 0) else { return nil }
+        }
+        return region
     }
 
     /// The maximizer of the first acquisition (log-EI for `log_ei` and `mace`) within `region`, snapped and not
@@ -170,5 +231,28 @@ extension GPBO {
         guard !candidates.isEmpty else { return nil }
         let final = model.scores(candidates)[0]
         return candidates.indices.max(by: { final[$0] < final[$1] }).map { candidates[$0] }
+    }
+}
+
+extension GPBO.Options {
+    /// `trust_region` as written: `true` or `false` (version 1 on or off), or `"v2"`; `nil` when absent.
+    ///
+    /// - Throws: ``AlgorithmError`` `.invalidOption` for any other value.
+    static func decodeTrustRegion(_ container: KeyedDecodingContainer<CodingKeys>) throws -> (Bool, Int)? {
+        guard container.contains(.trustRegion), try !container.decodeNil(forKey: .trustRegion) else { return nil }
+        if let on = try? container.decode(Bool.self, forKey: .trustRegion) { return (on, 1) }
+        if let version = try? container.decode(String.self, forKey: .trustRegion), version == "v2" { return (true, 2) }
+        throw AlgorithmError(.invalidOption, "gp: option 'trust_region' must be true, false or \"v2\"")
+    }
+
+    /// Writes `trust_region` as ``decodeTrustRegion(_:)`` reads it.
+    ///
+    /// - Throws: `EncodingError` when the value cannot be encoded.
+    func encodeTrustRegion(_ container: inout KeyedEncodingContainer<CodingKeys>) throws {
+        if trustRegion, trustRegionVersion == 2 {
+            try container.encode("v2", forKey: .trustRegion)
+        } else {
+            try container.encode(trustRegion, forKey: .trustRegion)
+        }
     }
 }

@@ -54,8 +54,11 @@ public struct GPBO: Algorithm {
         /// log-normal density of `ℓ`, mode `e^{μ-3}`, as BoTorch's MAP fit).
         public var lengthscalePrior = GPPrior.LengthscalePrior.logLengthscale.rawValue
         /// `trust_region`: every other suggestion maximizes the acquisition within a TuRBO-sized box around the
-        /// trial of lowest posterior mean, instead of the whole cube (default false; see `GPBO+TrustRegion.swift`).
+        /// trial of lowest posterior mean, instead of the whole cube (default false; `"v2"`: version 2, see
+        /// `GPBO+TrustRegion.swift`).
         public var trustRegion = false
+        /// The version of the local phase `trust_region` turns on: 1 (`true`) or 2 (`"v2"`).
+        public var trustRegionVersion = 1
 
         /// The Matérn smoothnesses `matern_nu` accepts.
         public static let maternSmoothnesses: [Double] = [1.5, 2.5]
@@ -117,7 +120,8 @@ public struct GPBO: Algorithm {
             maternNu = try container.decodeIfPresent(Double.self, forKey: .maternNu) ?? maternNu
             lengthscalePrior =
                 try container.decodeIfPresent(String.self, forKey: .lengthscalePrior) ?? lengthscalePrior
-            trustRegion = try container.decodeIfPresent(Bool.self, forKey: .trustRegion) ?? trustRegion
+            (trustRegion, trustRegionVersion) =
+                try Self.decodeTrustRegion(container) ?? (trustRegion, trustRegionVersion)
             guard nInitialPoints >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_initial_points' must be at least 1")
             }
@@ -166,7 +170,7 @@ public struct GPBO: Algorithm {
             try container.encode(roundIntegers, forKey: .roundIntegers)
             try container.encode(maternNu, forKey: .maternNu)
             try container.encode(lengthscalePrior, forKey: .lengthscalePrior)
-            try container.encode(trustRegion, forKey: .trustRegion)
+            try encodeTrustRegion(&container)
         }
     }
 
@@ -209,6 +213,8 @@ public struct GPBO: Algorithm {
     var records: [Record] = []
     /// The last fitted log-hyperparameters, the warm start of the next fit.
     var lastFit: [Double]?
+    /// The completed trials when `trust_region: "v2"`'s local phase started; `nil` before.
+    var localPhaseFrom: Int?
     /// The position of each trial id in ``records`` (rebuilt when decoding).
     var positions: [String: Int] = [:]
 
@@ -281,6 +287,7 @@ extension GPBO {
         case designSeed = "design_seed"
         case designIndex = "design_index"
         case lastFit = "last_fit"
+        case localPhaseFrom = "local_phase_from"
     }
 
     /// Decodes the state written by ``encode(to:)``.
@@ -294,6 +301,7 @@ extension GPBO {
         designIndex = try container.decode(Int.self, forKey: .designIndex)
         records = try container.decode([Record].self, forKey: .records)
         lastFit = try container.decodeIfPresent([Double].self, forKey: .lastFit)
+        localPhaseFrom = try container.decodeIfPresent(Int.self, forKey: .localPhaseFrom)
         for (position, record) in records.enumerated() { positions[record.id] = position }
     }
 
@@ -308,5 +316,6 @@ extension GPBO {
         try container.encode(designIndex, forKey: .designIndex)
         try container.encode(records, forKey: .records)
         try container.encodeIfPresent(lastFit, forKey: .lastFit)
+        try container.encodeIfPresent(localPhaseFrom, forKey: .localPhaseFrom)
     }
 }

@@ -117,7 +117,183 @@ final class GPTrustRegionTests: XCTestCase {
             functions: [.logExpectedImprovement],
             kappa: 1.96
         )
-        return try XCTUnwrap(gp.trustRegion(model, completed: completed))
+        var copy = gp
+        return try XCTUnwrap(copy.trustRegion(model, completed: completed))
+    }
+
+    // MARK: Version 2
+
+    /// Version 2's success threshold is 10⁻³ of the range of the values so far: a constant shift changes nothing
+    /// (it does change version 1's, relative to the best's magnitude).
+    func testV2LengthIgnoresAShiftOfTheObjective() {
+        func length(_ values: [Double], design: Int = 1, range: Bool) -> Double {
+            GPBO.trustRegionLength(values: values, designCount: design, width: 2, relativeToRange: range)
+        }
+        let values: [Double] = [1, 0.9, 0.8, 0.7, 0.7, 0.69, 0.6, 0.6, 0.6, 0.6, 0.6]
+        for shift in [1000.0, -250.0, 1e6] {
+            let shifted = values.map { $0 + shift }
+            XCTAssertEqual(length(shifted, range: true), length(values, range: true), "shift \(shift)")
+        }
+        XCTAssertEqual(length([1, 0.9, 0.8, 0.7], range: true), 1.6, "three improvements double the side")
+        XCTAssertEqual(length([1001, 1000.9, 1000.8, 1000.7, 1000.6], range: false), 0.4, "version 1 fails at 1000")
+        XCTAssertEqual(length([1001, 1000.9, 1000.8, 1000.7, 1000.6], range: true), 1.6)
+        // A range of 10: improving by 0.001 is below 10⁻³ × 10, four failures halve the side.
+        XCTAssertEqual(length([0, 10, -0.001, -0.002, -0.003, -0.004], design: 2, range: true), 0.4)
+        XCTAssertEqual(length([0, 10, -0.02, -0.04, -0.06], design: 2, range: true), 1.6)
+    }
+
+    /// Options of version 2 with `seed`.
+    private func v2(_ seed: Int, _ extra: [String: JSONValue] = [:]) throws -> GPBO.Options {
+        try GPBO.Options.decode(["seed": .int(seed), "trust_region": "v2"].merging(extra) { $1 }, algorithm: "gp")
+    }
+
+    /// Runs `gp` for `count` trials on `objective` over the unit cube of `width` reals; calls `inspect` before each
+    /// suggestion with the algorithm and the completed records, and after it with the suggestion's vector.
+    private func run(
+        _ options: GPBO.Options,
+        width: Int = 3,
+        count: Int,
+        objective: ([Double]) -> Double,
+        inspect: (GPBO, [Double]) throws -> Void = { _, _ in }
+    ) throws -> [[Double]] {
+        let space = try Space(
+            priors: Dictionary(uniqueKeysWithValues: (1...width).map { ("/x\($0)", "uniform(0, 1)") })
+        )
+        let context = AlgorithmContext(space: space)
+        let transform = GPBO.transform(context)
+        var gp = GPBO(options: options, context: context)
+        var points: [[Double]] = []
+        for index in 0..<count {
+            let before = gp
+            let suggestion = try XCTUnwrap(gp.suggest(count: 1, context: context).first)
+            let point = try transform.encode(suggestion.parameters)
+            try inspect(before, point)
+            var trial = Trial(experimentID: "e", params: suggestion.parameters)
+            trial.id = "t\(index)"
+            trial.status = .completed
+            trial.results = [.objective(objective(point))]
+            gp.observe([trial], context: context)
+            points.append(point)
+        }
+        return points
+    }
+
+    private static func bowl(_ x: [Double]) -> Double {
+        max(x.reduce(0) { $0 + ($1 - 0.3) * ($1 - 0.3) }, 0.02)
+    }
+
+    /// Before its trigger, version 2 suggests exactly what `gp` without a local phase does; the trigger fires on
+    /// this bowl, when the last trial lies in the box; the state remembers it.
+    func testV2MakesNoLocalSuggestionBeforeTheTrigger() throws {
+        let base = try run(GPBO.Options.decode(["seed": 4], algorithm: "gp"), count: 36, objective: Self.bowl)
+        var start: Int?
+        var last: GPBO?
+        let points = try run(v2(4), count: 36, objective: Self.bowl) { gp, _ in
+            if start == nil, gp.localPhaseFrom != nil { start = gp.records.count }
+            last = gp
+        }
+        let trigger = try XCTUnwrap(start, "the local phase started")
+        XCTAssertGreaterThan(trigger, 10, "not during the design")
+        XCTAssertEqual(Array(points.prefix(trigger - 1)), Array(base.prefix(trigger - 1)), "global until the trigger")
+        XCTAssertNotEqual(points, base)
+        let state = try XCTUnwrap(last)
+        XCTAssertEqual(
+            try JSONDecoder().decode(GPBO.self, from: JSONEncoder().encode(state)).localPhaseFrom,
+            state.localPhaseFrom
+        )
+        XCTAssertEqual(points, try run(v2(4), count: 36, objective: Self.bowl), "same seed, same run")
+    }
+
+    /// Version 2's box is centred on the best observed trial (clipped to the cube), whatever the posterior mean
+    /// says.
+    func testV2BoxIsCentredOnTheBestTrial() throws {
+        var checked = 0
+        _ = try run(v2(7), count: 30, objective: Self.bowl) { gp, _ in
+            let completed = gp.records.filter { $0.kind == .completed }
+            guard gp.localPhaseFrom != nil, let fit = gp.lastFit else { return }
+            var copy = gp
+            let model = try self.model(fit, completed: completed, width: 3, gp: gp)
+            let region = try XCTUnwrap(copy.trustRegion(model, completed: completed))
+            let best = try XCTUnwrap(completed.min { $0.objective! < $1.objective! })
+            let expected = GPBO.trustRegion(
+                center: best.vector,
+                lengthscales: model.process.hyperparameters.lengthscales,
+                length: region.length
+            )
+            XCTAssertEqual(region, expected)
+            XCTAssertTrue(GPBO.contains(region, best.vector))
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 5)
+    }
+
+    /// A GP on `completed` with the log-hyperparameters `fit`.
+    private func model(_ fit: [Double], completed: [GPBO.Record], width: Int, gp: GPBO) throws -> AcquisitionModel {
+        let values = completed.compactMap(\.objective)
+        let output = OutputTransform(fitting: values)
+        let space = try Space(
+            priors: Dictionary(uniqueKeysWithValues: (1...width).map { ("/x\($0)", "uniform(0, 1)") })
+        )
+        let hyper = GPHyperparameters(
+            logVector: fit,
+            width: width,
+            warped: [],
+            structure: gp.kernelStructure(GPBO.transform(AlgorithmContext(space: space)))
+        )
+        let process = try GaussianProcess(
+            inputs: completed.flatMap(\.vector),
+            width: width,
+            targets: values.map { output($0) },
+            hyperparameters: hyper
+        )
+        return AcquisitionModel(
+            process: process,
+            best: 0,
+            bestInputs: [],
+            functions: [.logExpectedImprovement],
+            kappa: 1.96
+        )
+    }
+
+    /// After the trigger, every other suggestion lies in version 2's box; shifting the objective by a constant
+    /// leaves the run's suggestions (nearly) unchanged.
+    func testV2LocalSuggestionsStayInTheBoxAndIgnoreAShift() throws {
+        var local = 0
+        let points = try run(v2(5), count: 32, objective: Self.bowl) { gp, point in
+            let completed = gp.records.filter { $0.kind == .completed }
+            guard gp.localPhaseFrom != nil, gp.isLocalStep(completed: completed.count, batchIndex: 0),
+                let fit = gp.lastFit
+            else { return }
+            var copy = gp
+            let region = try XCTUnwrap(
+                copy.trustRegion(try self.model(fit, completed: completed, width: 3, gp: gp), completed: completed)
+            )
+            XCTAssertTrue(
+                point.indices.allSatisfy {
+                    point[$0] >= region.lower[$0] - 1e-9 && point[$0] <= region.upper[$0] + 1e-9
+                },
+                "local suggestion \(point) outside \(region)"
+            )
+            local += 1
+        }
+        XCTAssertGreaterThan(local, 3)
+        let shifted = try run(v2(5), count: 32, objective: { Self.bowl($0) + 1000 })
+        var largest = 0.0
+        for (a, b) in zip(points, shifted) { for (p, q) in zip(a, b) { largest = max(largest, abs(p - q)) } }
+        XCTAssertLessThan(largest, 1e-3, "a shift of the objective moved a suggestion by \(largest)")
+    }
+
+    func testV2OptionIsDecodedAndSaved() throws {
+        let options = try v2(1)
+        XCTAssertTrue(options.trustRegion)
+        XCTAssertEqual(options.trustRegionVersion, 2)
+        let encoded = try JSONEncoder().encode(options)
+        XCTAssertEqual(try JSONDecoder().decode(GPBO.Options.self, from: encoded).trustRegionVersion, 2)
+        XCTAssertEqual(try GPBO.Options.decode(["trust_region": true], algorithm: "gp").trustRegionVersion, 1)
+        XCTAssertFalse(try GPBO.Options.decode(["trust_region": .null], algorithm: "gp").trustRegion)
+        XCTAssertThrowsError(try GPBO.Options.decode(["trust_region": "v3"], algorithm: "gp")) { error in
+            XCTAssertTrue("\(error)".contains("'trust_region' must be true, false or \"v2\""), "\(error)")
+        }
     }
 
     func testOptionDefaultsOffAndIsSaved() throws {
