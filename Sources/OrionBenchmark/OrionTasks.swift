@@ -183,19 +183,21 @@ public enum BenchmarkTasks {
     ) throws(BenchmarkError) -> BenchmarkTask {
         if let problem = BenchmarkProblems.named(specification) { return problem }
         if let problem = HeldOutProblems.named(specification) { return problem }
+        if let problem = FreshProblems.named(specification) { return problem }
         if let task = SklearnTasks.named(specification, sklearn) { return task }
         if let task = try OrionTasks.task(specification) { return task }
         throw BenchmarkError(
             .unknownTask,
             "unknown task '\(specification)'; valid tasks: \(all.map(\.name).joined(separator: ", ")), "
                 + "\(HeldOutProblems.all.map(\.name).joined(separator: ", ")) (or '\(HeldOutProblems.setName)' for all"
-                + " of those), \(SklearnTasks.definitions.map(\.name).joined(separator: ", ")) (or"
+                + " of those), \(FreshProblems.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems.setName)'),"
+                + " \(SklearnTasks.definitions.map(\.name).joined(separator: ", ")) (or"
                 + " '\(SklearnTasks.setName)'); Oríon's take arguments, e.g. RosenBrock:dim=3"
         )
     }
 
-    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the scikit-learn tasks for `sklearn`,
-    /// else the one task it names.
+    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second fresh set for `fresh2`, the
+    /// scikit-learn tasks for `sklearn`, else the one task it names.
     ///
     /// - Parameters:
     ///   - specification: a task name, `heldout` or `sklearn`.
@@ -208,6 +210,7 @@ public enum BenchmarkTasks {
     ) throws(BenchmarkError) -> [BenchmarkTask] {
         switch specification {
         case HeldOutProblems.setName: HeldOutProblems.all
+        case FreshProblems.setName: FreshProblems.all
         case SklearnTasks.setName: SklearnTasks.all(sklearn)
         default: [try task(specification, sklearn: sklearn)]
         }

@@ -187,11 +187,14 @@ struct BenchmarkListCommand: ParsableCommand {
 
     func run() {
         var lines = ["tasks:"]
-        let tasks = BenchmarkTasks.all + HeldOutProblems.all + SklearnTasks.all()
+        let tasks = BenchmarkTasks.all + HeldOutProblems.all + FreshProblems.all + SklearnTasks.all()
         let width = tasks.map(\.name.count).max() ?? 0
         for task in tasks {
             if task.name == HeldOutProblems.all.first?.name {
                 lines.append("held-out tasks (--problems \(HeldOutProblems.setName) runs them all):")
+            }
+            if task.name == FreshProblems.all.first?.name {
+                lines.append("fresh tasks (--problems \(FreshProblems.setName) runs them all):")
             }
             if task.name == SklearnTasks.definitions.first?.name {
                 lines.append(
