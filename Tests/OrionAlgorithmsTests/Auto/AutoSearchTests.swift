@@ -153,15 +153,46 @@ final class AutoSearchTests: XCTestCase {
         XCTAssertEqual(cmaes.best?.objective, workers.bestObjective, "the successor saw every completed trial")
     }
 
-    /// Until the hand-over `auto` is `gp` with the same seed (and, on branin's reals, Matérn-3/2), suggestion for
-    /// suggestion; `hand_over_after: null` keeps `gp` for good, with no successor in the state.
+    /// Until the hand-over `auto` is `gp` with the same seed (and, on branin's reals, Matérn-3/2; the local phase
+    /// version 2), suggestion for suggestion; `hand_over_after: null` keeps `gp` for good, with no successor in the
+    /// state.
+    /// `auto` gives `gp` the local phase version 2 on every space it gives it, Matérn-3/2 on spaces of reals only;
+    /// both are in the saved state.
+    func testGPOptionsTurnOnTheLocalPhaseEverywhere() throws {
+        XCTAssertEqual(
+            AutoSearch.gpOptions(for: try Space(priors: ["x": "uniform(0, 1)", "y": "loguniform(1e-3, 1)"])),
+            ["matern_nu": .double(1.5), "trust_region": "v2"]
+        )
+        XCTAssertEqual(
+            AutoSearch.gpOptions(for: try Space(priors: ["x": "uniform(0, 1)", "c": "choices(['a', 'b'])"])),
+            ["trust_region": "v2"]
+        )
+        for priors in [
+            ["x": "uniform(-5, 10)", "y": "loguniform(1e-3, 1)"],
+            ["x": "uniform(-5, 10)", "k": "uniform(1, 16, discrete=True)", "c": "choices(['a', 'b', 'c'])"],
+        ] {
+            let context = AlgorithmContext(space: try Space(priors: priors), maxTrials: 100)
+            let auto = try AutoSearch(
+                options: try AutoSearch.Options.decode(["seed": 1], algorithm: "auto"),
+                context: context
+            )
+            let gp = try XCTUnwrap(auto.delegate as? GPBO, "\(priors)")
+            let saved = try JSONDecoder().decode(GPBO.self, from: JSONEncoder().encode(gp))
+            XCTAssertTrue(saved.options.trustRegion, "\(priors)")
+            XCTAssertEqual(saved.options.trustRegionVersion, 2, "\(priors)")
+        }
+    }
+
+    /// Until the hand-over `auto` is `gp` with the same seed (and, on branin's reals, Matérn-3/2; the local phase
+    /// version 2), suggestion for suggestion; `hand_over_after: null` keeps `gp` for good, with no successor in the
+    /// state.
     func testBeforeTheHandOverAutoIsGP() throws {
         func run(_ experiment: Experiment) throws -> AlgorithmHarness {
             var harness = AlgorithmHarness(experiment: experiment, factory: AlgorithmRegistry.standard)
             try harness.run(trials: 14, objective: Objectives.branin)
             return harness
         }
-        let gp = try run(experiment(["seed": 5, "matern_nu": 1.5], algorithm: "gp"))
+        let gp = try run(experiment(["seed": 5, "matern_nu": 1.5, "trust_region": "v2"], algorithm: "gp"))
         let auto = try run(experiment(["seed": 5, "hand_over_after": 10]))
         let never = try run(experiment(["seed": 5, "hand_over_after": .null]))
         XCTAssertEqual(auto.trials.prefix(10).map(\.params), gp.trials.prefix(10).map(\.params))
