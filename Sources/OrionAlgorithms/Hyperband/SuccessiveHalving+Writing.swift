@@ -16,6 +16,10 @@ struct JSONText {
     /// Appends raw JSON bytes.
     mutating func raw(_ data: some Sequence<UInt8>) { bytes.append(contentsOf: data) }
 
+    /// Appends raw JSON bytes: one copy of the array's storage (the generic form goes byte by byte where the
+    /// compiler does not specialize it, as in builds without whole-module optimization).
+    mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
+
     /// Appends a JSON string, escaping quotes, backslashes and control characters.
     mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
@@ -129,16 +133,8 @@ extension StoredBrackets {
         json.raw("\"brackets\":[")
         for (position, bracket) in compact.brackets.enumerated() {
             if position > 0 { json.raw(",") }
-            json.raw("{\"plan\":[")
-            for (rung, plan) in bracket.plan.enumerated() {
-                if rung > 0 { json.raw(",") }
-                json.raw("{\"capacity\":")
-                json.int(plan.capacity)
-                json.raw(",\"fidelity\":")
-                try json.double(plan.fidelity)
-                json.raw("}")
-            }
-            json.raw("],\"repetition\":")
+            try writePlan(bracket.plan, into: &json)
+            json.raw(",\"repetition\":")
             json.int(bracket.repetition)
             json.raw(",\"rungs\":[")
             for (rung, rows) in bracket.rungs.enumerated() {
@@ -164,18 +160,39 @@ extension StoredBrackets {
             json.raw("]")
         }
         json.raw("]")
-        var fields = JSONText()
-        fields.raw("\"fields\":[")
-        for (position, field) in compact.fields.enumerated() {
-            if position > 0 { fields.raw(",") }
-            fields.raw("{\"name\":")
-            fields.string(field.name)
-            fields.raw(",\"type\":")
-            fields.string(field.type.rawValue)
-            fields.raw("}")
+        return (json.bytes, writtenFields(compact.fields))
+    }
+
+    /// `{"plan":[...]` of a bracket: the opening of its object and its plan.
+    ///
+    /// - Throws: `EncodingError.invalidValue` for a non-finite fidelity.
+    static func writePlan(_ plan: [SuccessiveHalving.RungPlan], into json: inout JSONText) throws {
+        json.raw("{\"plan\":[")
+        for (rung, step) in plan.enumerated() {
+            if rung > 0 { json.raw(",") }
+            json.raw("{\"capacity\":")
+            json.int(step.capacity)
+            json.raw(",\"fidelity\":")
+            try json.double(step.fidelity)
+            json.raw("}")
         }
-        fields.raw("]")
-        return (json.bytes, fields.bytes)
+        json.raw("]")
+    }
+
+    /// `"fields":[...]`.
+    static func writtenFields(_ fields: [Field]) -> [UInt8] {
+        var json = JSONText()
+        json.raw("\"fields\":[")
+        for (position, field) in fields.enumerated() {
+            if position > 0 { json.raw(",") }
+            json.raw("{\"name\":")
+            json.string(field.name)
+            json.raw(",\"type\":")
+            json.string(field.type.rawValue)
+            json.raw("}")
+        }
+        json.raw("]")
+        return json.bytes
     }
 
     /// Writes one row as ``Row/encode(to:)`` does.
@@ -207,23 +224,30 @@ extension SuccessiveHalving {
     /// The state's JSON, the bytes `encode(to:)` gives with sorted keys, most of it written by hand.
     ///
     /// The small members go through `JSONEncoder` with the brackets left out; the brackets, configurations and
-    /// fields are written by ``StoredBrackets/written(_:fidelityName:)`` into their places.
+    /// fields are the bytes ``StoredBrackets/written(_:fidelityName:)`` writes, put together by ``stateMemo`` from
+    /// the last save's rows and those of the entries that changed since, into their places.
     ///
     /// - Returns: UTF-8 JSON.
     /// - Throws: `EncodingError` when a value cannot be written.
-    func writtenState() throws -> Data {
+    /// - Complexity: O(e) comparisons and byte copies for e entries, plus the writing of the entries that changed
+    ///   since the last save.
+    func writtenState() throws -> Data { Data(try writtenBytes()) }
+
+    /// ``writtenState()`` as bytes.
+    func writtenBytes() throws -> [UInt8] {
         let small = withoutBrackets
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let rest = [UInt8](try encoder.encode(small))
-        let written = try StoredBrackets.written(brackets, fidelityName: fidelityName)
+        let written = try stateMemo.written(brackets, fidelityName: fidelityName)
         let emptyBrackets = Array("\"brackets\":[],\"configurations\":[]".utf8)
         let emptyFields = Array("\"fields\":[]".utf8)
         guard let bracketsRange = rest.firstRange(of: emptyBrackets),
             let fieldsRange = rest.firstRange(of: emptyFields),
             bracketsRange.upperBound <= fieldsRange.lowerBound
-        else { return try encoder.encode(self) }
-        var result = Data(capacity: rest.count + written.bracketsAndConfigurations.count + written.fields.count)
+        else { return [UInt8](try encoder.encode(self)) }
+        var result: [UInt8] = []
+        result.reserveCapacity(rest.count + written.bracketsAndConfigurations.count + written.fields.count)
         result.append(contentsOf: rest[..<bracketsRange.lowerBound])
         result.append(contentsOf: written.bracketsAndConfigurations)
         result.append(contentsOf: rest[bracketsRange.upperBound..<fieldsRange.lowerBound])
@@ -243,19 +267,23 @@ extension SuccessiveHalving {
     /// - Returns: UTF-8 JSON.
     /// - Throws: `EncodingError` when a value cannot be written.
     static func writtenState(core: SuccessiveHalving, others: [(String, any Encodable)] = []) throws -> Data {
-        var result = Data("{\"core\":".utf8)
-        result.append(try core.writtenState())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var tail = JSONText()
         for (name, value) in others {
-            var key = JSONText()
-            key.raw(",")
-            key.string(name)
-            key.raw(":")
-            result.append(contentsOf: key.bytes)
-            result.append(try encoder.encode(value))
+            tail.raw(",")
+            tail.string(name)
+            tail.raw(":")
+            tail.raw([UInt8](try encoder.encode(value)))
         }
-        result.append(UInt8(ascii: "}"))
+        tail.raw("}")
+        let opening = Array("{\"core\":".utf8)
+        let body = try core.writtenBytes()
+        // One copy into the result, which holds the whole state.
+        var result = Data(capacity: opening.count + body.count + tail.bytes.count)
+        result.append(contentsOf: opening)
+        result.append(contentsOf: body)
+        result.append(contentsOf: tail.bytes)
         return result
     }
 }

@@ -139,6 +139,9 @@ struct SuccessiveHalving: Codable, Sendable {
     private var seen: Set<String>?
     /// `configuration@fidelity` → location of its entry; rebuilt after decoding.
     private var index: [String: Location] = [:]
+    /// The bytes of the last saved brackets, so that the next save writes only what changed
+    /// (``StoredBracketsMemo``); shared by copies, never encoded.
+    let stateMemo = StoredBracketsMemo()
 
     /// Creates the bookkeeping of an empty search.
     ///
