@@ -231,10 +231,15 @@ extension SuccessiveHalving {
     /// - Throws: `EncodingError` when a value cannot be written.
     /// - Complexity: O(e) comparisons and byte copies for e entries, plus the writing of the entries that changed
     ///   since the last save.
-    func writtenState() throws -> Data { Data(try writtenBytes()) }
+    func writtenState() throws -> Data {
+        var result = Data()
+        try write(into: &result)
+        return result
+    }
 
-    /// ``writtenState()`` as bytes.
-    func writtenBytes() throws -> [UInt8] {
+    /// Appends ``writtenState()``'s bytes to `result`, with room for `extra` more bytes after them (one copy of
+    /// the written brackets into the state, which is saved whole).
+    func write(into result: inout Data, reserving extra: Int = 0) throws {
         let small = withoutBrackets
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -245,15 +250,18 @@ extension SuccessiveHalving {
         guard let bracketsRange = rest.firstRange(of: emptyBrackets),
             let fieldsRange = rest.firstRange(of: emptyFields),
             bracketsRange.upperBound <= fieldsRange.lowerBound
-        else { return [UInt8](try encoder.encode(self)) }
-        var result: [UInt8] = []
-        result.reserveCapacity(rest.count + written.bracketsAndConfigurations.count + written.fields.count)
+        else {
+            result.append(try encoder.encode(self))
+            return
+        }
+        result.reserveCapacity(
+            result.count + rest.count + written.bracketsAndConfigurations.count + written.fields.count + extra
+        )
         result.append(contentsOf: rest[..<bracketsRange.lowerBound])
         result.append(contentsOf: written.bracketsAndConfigurations)
         result.append(contentsOf: rest[bracketsRange.upperBound..<fieldsRange.lowerBound])
         result.append(contentsOf: written.fields)
         result.append(contentsOf: rest[fieldsRange.upperBound...])
-        return result
     }
 }
 
@@ -277,12 +285,8 @@ extension SuccessiveHalving {
             tail.raw([UInt8](try encoder.encode(value)))
         }
         tail.raw("}")
-        let opening = Array("{\"core\":".utf8)
-        let body = try core.writtenBytes()
-        // One copy into the result, which holds the whole state.
-        var result = Data(capacity: opening.count + body.count + tail.bytes.count)
-        result.append(contentsOf: opening)
-        result.append(contentsOf: body)
+        var result = Data("{\"core\":".utf8)
+        try core.write(into: &result, reserving: tail.bytes.count)
         result.append(contentsOf: tail.bytes)
         return result
     }
