@@ -37,6 +37,11 @@ enum StateBenchmarks {
             var driver = try AlgorithmDriver(experiment: experiment, factory: AlgorithmRegistry.standard)
             var done = 0
             for count in counts.sorted() {
+                // The state is saved after every production, one entry added or finished since the last save: the
+                // time is that of the saves after each of the last 21 trials (an algorithm that keeps the bytes of
+                // the last save, as the successive-halving ones do, is timed as it runs).
+                var samples: [Duration] = []
+                var bytes = 0
                 while done < count {
                     guard var trial = try driver.produce(count: 1, now: Date(timeIntervalSince1970: 0)).first else {
                         break
@@ -45,22 +50,31 @@ enum StateBenchmarks {
                     trial.results = [.objective(objective(trial.params))]
                     driver.observe([trial])
                     done += 1
+                    if done > count - 21 {
+                        let start = clock.now
+                        bytes = try driver.encodedState().count
+                        samples.append(clock.now - start)
+                    }
                 }
-                var samples: [Duration] = []
-                var bytes = 0
-                for _ in 0..<21 {
-                    let start = clock.now
-                    bytes = try driver.encodedState().count
-                    samples.append(clock.now - start)
+                if samples.count < 21, done > 0 {
+                    // The search stopped before `count`: the saves of its last state, unchanged.
+                    while samples.count < 21 {
+                        let start = clock.now
+                        bytes = try driver.encodedState().count
+                        samples.append(clock.now - start)
+                    }
                 }
-                let median = milliseconds(samples.sorted()[10])
+                guard !samples.isEmpty else { continue }
+                let median = milliseconds(samples.sorted()[samples.count / 2])
                 print(
                     String(
-                        format: "    %@ at %d trials: state %d bytes, encodedState %.3f ms (median of 21)",
+                        format:
+                            "    %@ at %d trials: state %d bytes, encodedState %.3f ms (median of the last %d saves)",
                         name,
                         done,
                         bytes,
-                        median
+                        median,
+                        samples.count
                     )
                 )
             }

@@ -18,7 +18,7 @@
 //     --pg-loops 100 rounds each, against SQLite (PostgresBenchmarks.swift).
 // (g) with --only g: the saved state of --state-algorithms asha,hyperband,bohb,dehb (one trial per round, each completed)
 //     at --state-trials 100,1000 trials: its size in bytes and the time `AlgorithmDriver.encodedState` takes
-//     (median of 21), the cost every production pays (StateBenchmarks.swift).
+//     (median of the saves after each of the last 21 trials), the cost every production pays (StateBenchmarks.swift).
 import Foundation
 import OrionAlgorithms
 import OrionCore

@@ -16,6 +16,10 @@ struct JSONText {
     /// Appends raw JSON bytes.
     mutating func raw(_ data: some Sequence<UInt8>) { bytes.append(contentsOf: data) }
 
+    /// Appends raw JSON bytes: one copy of the array's storage (the generic form goes byte by byte where the
+    /// compiler does not specialize it, as in builds without whole-module optimization).
+    mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
+
     /// Appends a JSON string, escaping quotes, backslashes and control characters.
     mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
@@ -129,16 +133,8 @@ extension StoredBrackets {
         json.raw("\"brackets\":[")
         for (position, bracket) in compact.brackets.enumerated() {
             if position > 0 { json.raw(",") }
-            json.raw("{\"plan\":[")
-            for (rung, plan) in bracket.plan.enumerated() {
-                if rung > 0 { json.raw(",") }
-                json.raw("{\"capacity\":")
-                json.int(plan.capacity)
-                json.raw(",\"fidelity\":")
-                try json.double(plan.fidelity)
-                json.raw("}")
-            }
-            json.raw("],\"repetition\":")
+            try writePlan(bracket.plan, into: &json)
+            json.raw(",\"repetition\":")
             json.int(bracket.repetition)
             json.raw(",\"rungs\":[")
             for (rung, rows) in bracket.rungs.enumerated() {
@@ -164,18 +160,39 @@ extension StoredBrackets {
             json.raw("]")
         }
         json.raw("]")
-        var fields = JSONText()
-        fields.raw("\"fields\":[")
-        for (position, field) in compact.fields.enumerated() {
-            if position > 0 { fields.raw(",") }
-            fields.raw("{\"name\":")
-            fields.string(field.name)
-            fields.raw(",\"type\":")
-            fields.string(field.type.rawValue)
-            fields.raw("}")
+        return (json.bytes, writtenFields(compact.fields))
+    }
+
+    /// `{"plan":[...]` of a bracket: the opening of its object and its plan.
+    ///
+    /// - Throws: `EncodingError.invalidValue` for a non-finite fidelity.
+    static func writePlan(_ plan: [SuccessiveHalving.RungPlan], into json: inout JSONText) throws {
+        json.raw("{\"plan\":[")
+        for (rung, step) in plan.enumerated() {
+            if rung > 0 { json.raw(",") }
+            json.raw("{\"capacity\":")
+            json.int(step.capacity)
+            json.raw(",\"fidelity\":")
+            try json.double(step.fidelity)
+            json.raw("}")
         }
-        fields.raw("]")
-        return (json.bytes, fields.bytes)
+        json.raw("]")
+    }
+
+    /// `"fields":[...]`.
+    static func writtenFields(_ fields: [Field]) -> [UInt8] {
+        var json = JSONText()
+        json.raw("\"fields\":[")
+        for (position, field) in fields.enumerated() {
+            if position > 0 { json.raw(",") }
+            json.raw("{\"name\":")
+            json.string(field.name)
+            json.raw(",\"type\":")
+            json.string(field.type.rawValue)
+            json.raw("}")
+        }
+        json.raw("]")
+        return json.bytes
     }
 
     /// Writes one row as ``Row/encode(to:)`` does.
@@ -207,29 +224,44 @@ extension SuccessiveHalving {
     /// The state's JSON, the bytes `encode(to:)` gives with sorted keys, most of it written by hand.
     ///
     /// The small members go through `JSONEncoder` with the brackets left out; the brackets, configurations and
-    /// fields are written by ``StoredBrackets/written(_:fidelityName:)`` into their places.
+    /// fields are the bytes ``StoredBrackets/written(_:fidelityName:)`` writes, put together by ``stateMemo`` from
+    /// the last save's rows and those of the entries that changed since, into their places.
     ///
     /// - Returns: UTF-8 JSON.
     /// - Throws: `EncodingError` when a value cannot be written.
+    /// - Complexity: O(e) comparisons and byte copies for e entries, plus the writing of the entries that changed
+    ///   since the last save.
     func writtenState() throws -> Data {
+        var result = Data()
+        try write(into: &result)
+        return result
+    }
+
+    /// Appends ``writtenState()``'s bytes to `result`, with room for `extra` more bytes after them (one copy of
+    /// the written brackets into the state, which is saved whole).
+    func write(into result: inout Data, reserving extra: Int = 0) throws {
         let small = withoutBrackets
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let rest = [UInt8](try encoder.encode(small))
-        let written = try StoredBrackets.written(brackets, fidelityName: fidelityName)
+        let written = try stateMemo.written(brackets, fidelityName: fidelityName)
         let emptyBrackets = Array("\"brackets\":[],\"configurations\":[]".utf8)
         let emptyFields = Array("\"fields\":[]".utf8)
         guard let bracketsRange = rest.firstRange(of: emptyBrackets),
             let fieldsRange = rest.firstRange(of: emptyFields),
             bracketsRange.upperBound <= fieldsRange.lowerBound
-        else { return try encoder.encode(self) }
-        var result = Data(capacity: rest.count + written.bracketsAndConfigurations.count + written.fields.count)
+        else {
+            result.append(try encoder.encode(self))
+            return
+        }
+        result.reserveCapacity(
+            result.count + rest.count + written.bracketsAndConfigurations.count + written.fields.count + extra
+        )
         result.append(contentsOf: rest[..<bracketsRange.lowerBound])
         result.append(contentsOf: written.bracketsAndConfigurations)
         result.append(contentsOf: rest[bracketsRange.upperBound..<fieldsRange.lowerBound])
         result.append(contentsOf: written.fields)
         result.append(contentsOf: rest[fieldsRange.upperBound...])
-        return result
     }
 }
 
@@ -243,19 +275,19 @@ extension SuccessiveHalving {
     /// - Returns: UTF-8 JSON.
     /// - Throws: `EncodingError` when a value cannot be written.
     static func writtenState(core: SuccessiveHalving, others: [(String, any Encodable)] = []) throws -> Data {
-        var result = Data("{\"core\":".utf8)
-        result.append(try core.writtenState())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var tail = JSONText()
         for (name, value) in others {
-            var key = JSONText()
-            key.raw(",")
-            key.string(name)
-            key.raw(":")
-            result.append(contentsOf: key.bytes)
-            result.append(try encoder.encode(value))
+            tail.raw(",")
+            tail.string(name)
+            tail.raw(":")
+            tail.raw([UInt8](try encoder.encode(value)))
         }
-        result.append(UInt8(ascii: "}"))
+        tail.raw("}")
+        var result = Data("{\"core\":".utf8)
+        try core.write(into: &result, reserving: tail.bytes.count)
+        result.append(contentsOf: tail.bytes)
         return result
     }
 }

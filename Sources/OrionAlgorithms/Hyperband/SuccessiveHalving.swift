@@ -68,19 +68,45 @@ struct SuccessiveHalving: Codable, Sendable {
             return rungs[index].count >= min(plan[index].capacity, ranked(index - 1).count)
         }
 
-        /// The entry of rung `index` to promote to rung `index + 1` now, if any.
+        /// The entry of rung `index` to promote to rung `index + 1` now, if any: the best completed entry not
+        /// promoted yet, when it ranks among the rung's top (``ranked(_:)``: the first of the top not promoted).
+        ///
+        /// - Complexity: O(n) for n entries in the rung (no sort: the entry is the best one not promoted, and its
+        ///   place in the ranking is the number of completed entries ranked before it).
         func candidate(_ index: Int, synchronous: Bool, base: Double, exhausted: Bool) -> Entry? {
             guard index + 1 < rungs.count, rungs[index + 1].count < plan[index + 1].capacity else { return nil }
-            let ranked = ranked(index)
+            let entries = rungs[index]
+            let completed = entries.reduce(0) { $0 + ($1.isFinished && !$1.broken ? 1 : 0) }
             let top: Int
             if synchronous {
                 guard isComplete(index, exhausted: exhausted) else { return nil }
-                top = min(plan[index + 1].capacity, ranked.count)
+                top = min(plan[index + 1].capacity, completed)
             } else {
-                top = min(Int((Double(ranked.count) / base).rounded(.down)), plan[index + 1].capacity)
+                top = min(Int((Double(completed) / base).rounded(.down)), plan[index + 1].capacity)
             }
+            guard top > 0 else { return nil }
             let promoted = Set(rungs[index + 1].map { $0.source ?? $0.configuration })
-            return ranked.prefix(max(0, top)).first { !promoted.contains($0.configuration) }
+            func precedes(_ a: Entry, _ b: Entry) -> Bool {
+                (a.objective ?? .infinity, a.configuration) < (b.objective ?? .infinity, b.configuration)
+            }
+            // The best entry not promoted (the first of equals, as the stable sort of `ranked` keeps them).
+            var best: Int?
+            for position in entries.indices where entries[position].isFinished && !entries[position].broken {
+                if let current = best, !precedes(entries[position], entries[current]) { continue }
+                if promoted.contains(entries[position].configuration) { continue }
+                best = position
+            }
+            guard let best else { return nil }
+            // Its place in the ranking: the completed entries before it in the sorted order.
+            var place = 0
+            for position in entries.indices where entries[position].isFinished && !entries[position].broken {
+                if precedes(entries[position], entries[best])
+                    || (position < best && !precedes(entries[best], entries[position]))
+                {
+                    place += 1
+                }
+            }
+            return place < top ? entries[best] : nil
         }
 
         /// The first promotion available, from the highest rung down: (rung it goes to, entry promoted).
@@ -139,6 +165,9 @@ struct SuccessiveHalving: Codable, Sendable {
     private var seen: Set<String>?
     /// `configuration@fidelity` → location of its entry; rebuilt after decoding.
     private var index: [String: Location] = [:]
+    /// The bytes of the last saved brackets, so that the next save writes only what changed
+    /// (``StoredBracketsMemo``); shared by copies, never encoded.
+    let stateMemo = StoredBracketsMemo()
 
     /// Creates the bookkeeping of an empty search.
     ///

@@ -50,6 +50,9 @@ public struct TPE: Algorithm {
     var seen: Set<String>?
     /// How trials without a result take part (parsed from ``Options/parallelStrategy``).
     let strategy: ParallelStrategy
+    /// The records' bytes of the last save, so that the next one writes only what changed (``TPERecordsMemo``);
+    /// shared by copies, never encoded.
+    let recordsMemo = TPERecordsMemo()
 
     /// Creates a TPE.
     ///

@@ -53,7 +53,9 @@ struct StoredState {
     func encoded() throws -> Data {
         let header = try Self.makeEncoder().encode(Header(name: name, configuration: configuration))
         // `header` is a non-empty object: `{"configuration":...}`; put the algorithm member first.
-        var result = Data("{\"algorithm\":".utf8)
+        let opening = Data("{\"algorithm\":".utf8)
+        var result = Data(capacity: opening.count + algorithm.count + header.count)
+        result.append(opening)
         result.append(algorithm)
         result.append(UInt8(ascii: ","))
         result.append(header.dropFirst())
