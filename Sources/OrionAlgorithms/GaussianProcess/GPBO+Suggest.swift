@@ -212,18 +212,18 @@ extension GPBO {
         // With integers or categories every candidate is snapped: a candidate ranked low before snapping can be
         // the best after, and the whole pool measured better there (categorical_heavy, svm_like).
         let reals = transform.coordinates.allSatisfy { $0.kind == .real }
-        let cells = Self.bestCells(
-            pool,
-            scores: scores,
-            transform,
-            seen: seen,
-            limit: reals ? Self.snapLimit : pool.count
-        )
+        // By increasing pool index (without a dictionary when every candidate is snapped).
+        let cells: [(key: Int, value: [Double])] =
+            reals
+            ? Self.bestCells(pool, scores: scores, transform, seen: seen, limit: Self.snapLimit)
+                .sorted(by: { $0.key < $1.key })
+            : pool.indices.map { ($0, transform.snap(pool[$0])) }
         var unique = Set<[Double]>()
+        unique.reserveCapacity(cells.count)
         var snapped: [[Double]] = []
         var snappedScores: [[Double]] = functions.map { _ in [] }
         var moved: [Int] = []
-        for (index, cell) in cells.sorted(by: { $0.key < $1.key }) {
+        for (index, cell) in cells {
             let point = pool[index]
             if seen.contains(cell) || !unique.insert(cell).inserted { continue }
             if cell != point { moved.append(snapped.count) }

@@ -247,7 +247,8 @@ struct GaussianProcess: Sendable {
         _ inverseSquared: [Double],
         _ hyperparameters: GPHyperparameters
     ) -> (matrix: [Double], values: [Double], slopes: [Double], factors: [Double]) {
-        var matrix = [Double](repeating: 0, count: n * n)
+        // Every entry of the matrix is written below (the pairs' values and slopes only below the diagonal).
+        var matrix = GaussianProcess.unfilled(n * n)
         var values = [Double](repeating: 0, count: n * n)
         var slopes = [Double](repeating: 0, count: n * n)
         let structure = hyperparameters.structure
@@ -309,6 +310,13 @@ struct GaussianProcess: Sendable {
         return (matrix, values, slopes, factors)
     }
 
+    /// An array of `count` doubles left as the allocator gives them, for a caller that writes every entry before
+    /// reading it (zeroing large matrices first is a pass over memory of its own).
+    static func unfilled(_ count: Int) -> [Double] {
+        guard count > 0 else { return [] }
+        return [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
     /// The cross-covariances between `points` (`m × width`) and the training inputs, `count × m`, row-major.
     func crossCovariance(_ rawPoints: [Double], count m: Int) -> [Double] {
         let structure = hyperparameters.structure
@@ -316,7 +324,8 @@ struct GaussianProcess: Sendable {
         let inputs = warpedInputs
         let n = count
         let w = width
-        var result = [Double](repeating: 0, count: n * m)
+        // Every entry is written below: the result (n × m, millions of entries for large pools) is not zeroed first.
+        var result = GaussianProcess.unfilled(n * m)
         let variance = hyperparameters.signalVariance
         Self.crossCovariance(
             inputs,
