@@ -62,4 +62,20 @@ final class GPCostTests: XCTestCase {
             XCTAssertEqual(factor.bitPattern, KernelStructure.overlap(squared).bitPattern, "at \(squared)")
         }
     }
+
+    func testSnappedCellsAreEqualAndHashedAsTheirCoordinates() {
+        var generator = SeededGenerator(seed: 12)
+        let points = (0..<300).map { _ in (0..<4).map { _ in Double(Int.random(in: 0..<3, using: &generator)) / 2 } }
+        var cells = Set<SnappedCell>()
+        var plain = Set<[Double]>()
+        for point in points {
+            XCTAssertEqual(cells.insert(SnappedCell(point)).inserted, plain.insert(point).inserted)
+        }
+        XCTAssertEqual(cells.count, plain.count)
+        // The two zeros are equal coordinates: one cell, one hash.
+        XCTAssertEqual(SnappedCell([0, 1]), SnappedCell([-0.0, 1]))
+        XCTAssertEqual(SnappedCell([0, 1]).hashValue, SnappedCell([-0.0, 1]).hashValue)
+        XCTAssertNotEqual(SnappedCell([0, 1]), SnappedCell([0, 1, 0]))
+        XCTAssertNotEqual(SnappedCell([.nan]), SnappedCell([.nan]))
+    }
 }
