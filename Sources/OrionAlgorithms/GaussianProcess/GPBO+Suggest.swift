@@ -220,12 +220,14 @@ extension GPBO {
             : pool.indices.map { ($0, transform.snap(pool[$0])) }
         var unique = Set<SnappedCell>()
         unique.reserveCapacity(cells.count)
+        // The seen points as cells too: thousands of lookups, each hashing one word.
+        let seenCells = Set(seen.map(SnappedCell.init))
         var snapped: [[Double]] = []
         var snappedScores: [[Double]] = functions.map { _ in [] }
         var moved: [Int] = []
         for (index, cell) in cells {
             let point = pool[index]
-            if seen.contains(cell) || !unique.insert(SnappedCell(cell)).inserted { continue }
+            if seenCells.contains(SnappedCell(cell)) || !unique.insert(SnappedCell(cell)).inserted { continue }
             if cell != point { moved.append(snapped.count) }
             snapped.append(cell)
             for row in functions.indices { snappedScores[row].append(scores[row][index]) }
