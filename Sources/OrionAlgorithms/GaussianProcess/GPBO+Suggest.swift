@@ -212,20 +212,22 @@ extension GPBO {
         // With integers or categories every candidate is snapped: a candidate ranked low before snapping can be
         // the best after, and the whole pool measured better there (categorical_heavy, svm_like).
         let reals = transform.coordinates.allSatisfy { $0.kind == .real }
-        let cells = Self.bestCells(
-            pool,
-            scores: scores,
-            transform,
-            seen: seen,
-            limit: reals ? Self.snapLimit : pool.count
-        )
-        var unique = Set<[Double]>()
+        // By increasing pool index (without a dictionary when every candidate is snapped).
+        let cells: [(key: Int, value: [Double])] =
+            reals
+            ? Self.bestCells(pool, scores: scores, transform, seen: seen, limit: Self.snapLimit)
+                .sorted(by: { $0.key < $1.key })
+            : pool.indices.map { ($0, transform.snap(pool[$0])) }
+        var unique = Set<SnappedCell>()
+        unique.reserveCapacity(cells.count)
+        // The seen points as cells too: thousands of lookups, each hashing one word.
+        let seenCells = Set(seen.map(SnappedCell.init))
         var snapped: [[Double]] = []
         var snappedScores: [[Double]] = functions.map { _ in [] }
         var moved: [Int] = []
-        for (index, cell) in cells.sorted(by: { $0.key < $1.key }) {
+        for (index, cell) in cells {
             let point = pool[index]
-            if seen.contains(cell) || !unique.insert(cell).inserted { continue }
+            if seenCells.contains(SnappedCell(cell)) || !unique.insert(SnappedCell(cell)).inserted { continue }
             if cell != point { moved.append(snapped.count) }
             snapped.append(cell)
             for row in functions.indices { snappedScores[row].append(scores[row][index]) }
@@ -254,7 +256,7 @@ extension GPBO {
                     bestPoint = neighbours[index]
                     bestScore = next[index]
                 }
-                if unique.insert(bestPoint).inserted { found.append(bestPoint) }
+                if unique.insert(SnappedCell(bestPoint)).inserted { found.append(bestPoint) }
             }
             if !found.isEmpty {
                 let fresh = model.scores(found)
@@ -326,6 +328,26 @@ extension GPBO {
             }
         }
         return neighbours
+    }
+}
+
+/// A snapped point as a set member: equal as `[Double]` is, hashed from one word mixed from its coordinates' bits
+/// (thousands of candidates per suggestion; `[Double]`'s own hashing feeds every coordinate to the hasher).
+struct SnappedCell: Hashable {
+    let point: [Double]
+
+    init(_ point: [Double]) { self.point = point }
+
+    static func == (a: SnappedCell, b: SnappedCell) -> Bool { a.point == b.point }
+
+    func hash(into hasher: inout Hasher) {
+        // Equal coordinates have equal bits but for the two zeros, which are mixed as one.
+        var mixed = UInt64(truncatingIfNeeded: point.count)
+        for value in point {
+            let bits = value == 0 ? 0 : value.bitPattern
+            mixed = (mixed ^ bits) &* 0x100_0000_01B3 &+ (bits >> 29)
+        }
+        hasher.combine(mixed)
     }
 }
 

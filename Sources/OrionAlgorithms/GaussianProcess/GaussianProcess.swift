@@ -217,13 +217,14 @@ struct GaussianProcess: Sendable {
         let structure = hyperparameters.structure
         inputs.withUnsafeBufferPointer { x in
             matrix.withUnsafeMutableBufferPointer { k in
+                var memo = OverlapMemo()
                 for i in 0..<n {
                     k[i * n + i] = variance
                     for j in 0..<i {
                         let (squared, overlap) = structure.squaredDistances(x, i, x, j, width: w, inverseSquared)
                         let value =
                             variance * structure.smoothness.value(squaredDistance: squared)
-                            * KernelStructure.overlap(overlap)
+                            * memo.factor(overlap)
                         k[i * n + j] = value
                         k[j * n + i] = value
                     }
@@ -246,7 +247,8 @@ struct GaussianProcess: Sendable {
         _ inverseSquared: [Double],
         _ hyperparameters: GPHyperparameters
     ) -> (matrix: [Double], values: [Double], slopes: [Double], factors: [Double]) {
-        var matrix = [Double](repeating: 0, count: n * n)
+        // Every entry of the matrix is written below (the pairs' values and slopes only below the diagonal).
+        var matrix = GaussianProcess.unfilled(n * n)
         var values = [Double](repeating: 0, count: n * n)
         var slopes = [Double](repeating: 0, count: n * n)
         let structure = hyperparameters.structure
@@ -260,6 +262,7 @@ struct GaussianProcess: Sendable {
         for j in 0..<n { for c in 0..<w { columns[c * n + j] = inputs[j * w + c] } }
         var numericSums = [Double](repeating: 0, count: n)
         var overlapSums = [Double](repeating: 0, count: categorical ? n : 0)
+        var memo = OverlapMemo()
         columns.withUnsafeBufferPointer { columns in
             numericSums.withUnsafeMutableBufferPointer { numericSums in
                 overlapSums.withUnsafeMutableBufferPointer { overlapSums in
@@ -288,7 +291,7 @@ struct GaussianProcess: Sendable {
                                             let (value, slope) = structure.smoothness.valueAndSlope(
                                                 squaredDistance: numeric[j]
                                             )
-                                            let factor = KernelStructure.overlap(overlap?[j] ?? 0)
+                                            let factor = overlap.map { memo.factor($0[j]) } ?? 1
                                             let entry = variance * value * factor
                                             k[i * n + j] = entry
                                             k[j * n + i] = entry
@@ -307,6 +310,13 @@ struct GaussianProcess: Sendable {
         return (matrix, values, slopes, factors)
     }
 
+    /// An array of `count` doubles left as the allocator gives them, for a caller that writes every entry before
+    /// reading it (zeroing large matrices first is a pass over memory of its own).
+    static func unfilled(_ count: Int) -> [Double] {
+        guard count > 0 else { return [] }
+        return [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
     /// The cross-covariances between `points` (`m × width`) and the training inputs, `count × m`, row-major.
     func crossCovariance(_ rawPoints: [Double], count m: Int) -> [Double] {
         let structure = hyperparameters.structure
@@ -314,7 +324,8 @@ struct GaussianProcess: Sendable {
         let inputs = warpedInputs
         let n = count
         let w = width
-        var result = [Double](repeating: 0, count: n * m)
+        // Every entry is written below: the result (n × m, millions of entries for large pools) is not zeroed first.
+        var result = GaussianProcess.unfilled(n * m)
         let variance = hyperparameters.signalVariance
         Self.crossCovariance(
             inputs,
@@ -355,6 +366,7 @@ struct GaussianProcess: Sendable {
         for j in 0..<m { for c in 0..<w { columns[c * m + j] = points[j * w + c] } }
         var numericSums = [Double](repeating: 0, count: m)
         var overlapSums = [Double](repeating: 0, count: overlaps ? m : 0)
+        var memo = OverlapMemo()
         columns.withUnsafeBufferPointer { columns in
             numericSums.withUnsafeMutableBufferPointer { numericSums in
                 overlapSums.withUnsafeMutableBufferPointer { overlapSums in
@@ -381,7 +393,7 @@ struct GaussianProcess: Sendable {
                                 for j in 0..<m {
                                     target[j] =
                                         variance * structure.smoothness.value(squaredDistance: numeric[j])
-                                        * KernelStructure.overlap(overlap[j])
+                                        * memo.factor(overlap[j])
                                 }
                             } else {
                                 // The overlap factor of a zero categorical distance is 1.
@@ -440,6 +452,7 @@ struct GaussianProcess: Sendable {
         var overlapSlope = [Double](repeating: 0, count: structure.categorical.isEmpty ? 0 : n)
         point.withUnsafeBufferPointer { p in
             inputs.withUnsafeBufferPointer { x in
+                var memo = OverlapMemo()
                 for i in 0..<n {
                     let (squared, overlap) = structure.squaredDistances(
                         p,
@@ -450,7 +463,7 @@ struct GaussianProcess: Sendable {
                         inverseSquaredLengthscales
                     )
                     let (value, g) = structure.smoothness.valueAndSlope(squaredDistance: squared)
-                    let factor = KernelStructure.overlap(overlap)
+                    let factor = memo.factor(overlap)
                     k[i] = variance0 * value * factor
                     slope[i] = -variance0 * g * factor
                     if !overlapSlope.isEmpty { overlapSlope[i] = -k[i] }
@@ -525,4 +538,37 @@ extension KernelStructure {
     /// The overlap factor `exp(-½ Σ_{c ∈ C} …)` of a categorical squared distance.
     @inline(__always)
     static func overlap(_ squared: Double) -> Double { squared == 0 ? 1 : exp(-0.5 * squared) }
+}
+
+/// The overlap factors ``KernelStructure/overlap(_:)`` already computed, by the bits of their categorical squared
+/// distance: the same values without their exponentials.
+///
+/// Between one-hot vectors (the trials, and snapped candidates) the categorical distance takes only a few values, one
+/// per pair of categories, so most factors of the kernel matrix and of the snapped candidates' cross-covariances
+/// repeat; a relaxed candidate's misses cost a hash and a comparison. Direct-mapped, 64 slots, allocated at the first non-zero distance.
+struct OverlapMemo {
+    private var keys: [UInt64] = []
+    private var values: [Double] = []
+
+    /// `KernelStructure.overlap(squared)`, the same to the bit.
+    @inline(__always)
+    mutating func factor(_ squared: Double) -> Double {
+        // A zero distance (either sign) is 1 without an exponential, and the empty slots' key, 0, is never looked up.
+        guard squared != 0 else { return 1 }
+        if keys.isEmpty {
+            keys = [UInt64](repeating: 0, count: 64)
+            values = [Double](repeating: 1, count: 64)
+        }
+        let bits = squared.bitPattern
+        let slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 58)
+        return keys.withUnsafeMutableBufferPointer { keys in
+            values.withUnsafeMutableBufferPointer { values in
+                if keys[slot] == bits { return values[slot] }
+                let value = KernelStructure.overlap(squared)
+                keys[slot] = bits
+                values[slot] = value
+                return value
+            }
+        }
+    }
 }

@@ -33,10 +33,7 @@ extension DimensionCodec {
         case .linear, .log, .normal:
             return .double(decodeReal(unit))
         case .linearInteger(let first, let last):
-            let cells = Double(last) - Double(first) + 1
-            let cell = (unit * cells).rounded(.down)
-            if cells <= 0x1p53, let offset = Int(exactly: min(cell, cells - 1)) { return .int(first + offset) }
-            return .int(Int(min(max(Double(first) + cell, Double(first)), Double(last))))
+            return .int(Self.linearInteger(unit, first, last))
         case .logInteger(let first, let last, let logLow, let logHigh):
             let integer = exp(Self.between(logLow, logHigh, unit)).rounded(.down)
             return .int(Int(min(max(integer, Double(first)), Double(last))))
@@ -55,6 +52,38 @@ extension DimensionCodec {
                 best = position
             }
             return values[min(best ?? 0, values.count - 1)]
+        }
+    }
+
+    /// The integer of an equal-cell coordinate already in `[0, 1]`.
+    static func linearInteger(_ unit: Double, _ first: Int, _ last: Int) -> Int {
+        let cells = Double(last) - Double(first) + 1
+        let cell = (unit * cells).rounded(.down)
+        if cells <= 0x1p53, let offset = Int(exactly: min(cell, cells - 1)) { return first + offset }
+        return Int(min(max(Double(first) + cell, Double(first)), Double(last)))
+    }
+
+    /// Appends the snapped coordinates of this dimension: `encode(decode(vector))`, the same to the bit, without
+    /// the JSON value in between for a scalar real or equal-cell integer (``SpaceTransform/snap(_:)``).
+    func snap(_ vector: [Double], into result: inout [Double]) {
+        guard dimension.shape.isEmpty else {
+            encode(decode(vector), into: &result)
+            return
+        }
+        switch scalar {
+        case .linear, .log, .normal:
+            result.append(encodeReal(decodeReal(Self.clipped(vector[offset]))))
+        case .linearInteger(let first, let last):
+            let integer = Self.linearInteger(Self.clipped(vector[offset]), first, last)
+            let cells = Double(last) - Double(first) + 1
+            result.append((Self.difference(integer, first) + 0.5) / cells)
+        default:
+            let value = decodeScalar(vector, at: offset)
+            if case .array = value {
+                encode(value, into: &result)
+            } else {
+                encodeScalar(value, into: &result)
+            }
         }
     }
 

@@ -159,21 +159,10 @@ public struct SpaceTransform: Hashable, Sendable {
         precondition(vector.count == width, "a vector of \(vector.count) coordinates for a transform of \(width)")
         var result: [Double] = []
         result.reserveCapacity(width)
-        // Dimension by dimension, as `encode(decode(vector))`; a scalar dimension skips the nesting of its value
-        // (model-based algorithms snap thousands of candidates per suggestion).
-        for codec in codecs {
-            guard let codec else { continue }
-            guard codec.dimension.shape.isEmpty else {
-                codec.encode(codec.decode(vector), into: &result)
-                continue
-            }
-            let value = codec.decodeScalar(vector, at: codec.offset)
-            if case .array = value {
-                codec.encode(value, into: &result)
-            } else {
-                codec.encodeScalar(value, into: &result)
-            }
-        }
+        // Dimension by dimension, as `encode(decode(vector))`; a scalar dimension skips the nesting of its value,
+        // and a scalar real or integer the JSON value (model-based algorithms snap thousands of candidates per
+        // suggestion). Each codec is used in place, not copied.
+        for index in codecs.indices { codecs[index]?.snap(vector, into: &result) }
         return result
     }
 

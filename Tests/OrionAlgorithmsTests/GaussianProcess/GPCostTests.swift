@@ -43,4 +43,39 @@ final class GPCostTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(walked, skipped)
         for (index, cell) in cells { XCTAssertEqual(cell, integers.snap(pool[index])) }
     }
+
+    func testTheOverlapMemoGivesTheFactorsToTheBit() {
+        var memo = OverlapMemo()
+        var generator = SeededGenerator(seed: 11)
+        // A few repeated distances (as between one-hot vectors) among many distinct ones (relaxed candidates), and
+        // zeros of both signs: every factor is the one computed afresh, whatever the slot collisions.
+        let repeated = (0..<5).map { _ in Double.random(in: 0.01..<20, using: &generator) }
+        for step in 0..<5_000 {
+            let squared: Double
+            switch step % 4 {
+            case 0: squared = repeated[Int(generator.next() % 5)]
+            case 1: squared = Double.random(in: 0..<50, using: &generator)
+            case 2: squared = step % 8 == 2 ? 0 : -0.0
+            default: squared = repeated[Int(generator.next() % 5)] + repeated[Int(generator.next() % 5)]
+            }
+            let factor = memo.factor(squared)
+            XCTAssertEqual(factor.bitPattern, KernelStructure.overlap(squared).bitPattern, "at \(squared)")
+        }
+    }
+
+    func testSnappedCellsAreEqualAndHashedAsTheirCoordinates() {
+        var generator = SeededGenerator(seed: 12)
+        let points = (0..<300).map { _ in (0..<4).map { _ in Double(Int.random(in: 0..<3, using: &generator)) / 2 } }
+        var cells = Set<SnappedCell>()
+        var plain = Set<[Double]>()
+        for point in points {
+            XCTAssertEqual(cells.insert(SnappedCell(point)).inserted, plain.insert(point).inserted)
+        }
+        XCTAssertEqual(cells.count, plain.count)
+        // The two zeros are equal coordinates: one cell, one hash.
+        XCTAssertEqual(SnappedCell([0, 1]), SnappedCell([-0.0, 1]))
+        XCTAssertEqual(SnappedCell([0, 1]).hashValue, SnappedCell([-0.0, 1]).hashValue)
+        XCTAssertNotEqual(SnappedCell([0, 1]), SnappedCell([0, 1, 0]))
+        XCTAssertNotEqual(SnappedCell([.nan]), SnappedCell([.nan]))
+    }
 }

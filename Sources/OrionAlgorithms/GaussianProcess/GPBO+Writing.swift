@@ -1,0 +1,60 @@
+import Foundation
+import OrionCore
+
+extension GPBO: StateWriting {
+    /// The state's JSON, the trials' records written by hand: the bytes `JSONEncoder` writes with sorted keys and
+    /// unescaped slashes (``StateWriting``), for a state whose records grow with the trials.
+    ///
+    /// - Returns: UTF-8 JSON that ``init(from:)`` decodes.
+    /// - Throws: `EncodingError` when a value cannot be written (a non-finite number).
+    public func writtenState() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Sorted keys: design_index, design_seed, generator, last_fit, options, records.
+        var text = JSONText(capacity: 256 + records.count * (40 + 24 * (records.first?.vector.count ?? 0)))
+        text.raw("{\"design_index\":")
+        text.int(designIndex)
+        text.raw(",\"design_seed\":")
+        text.raw(String(designSeed).utf8)
+        text.raw(",\"generator\":")
+        text.raw(try encoder.encode(generator))
+        if let lastFit {
+            text.raw(",\"last_fit\":")
+            try text.doubles(lastFit)
+        }
+        text.raw(",\"options\":")
+        text.raw(try encoder.encode(options))
+        text.raw(",\"records\":[")
+        for (position, record) in records.enumerated() {
+            if position > 0 { text.raw(",") }
+            // Sorted keys: id, kind, objective (absent when nil), vector.
+            text.raw("{\"id\":")
+            text.string(record.id)
+            text.raw(",\"kind\":")
+            text.string(record.kind.rawValue)
+            if let objective = record.objective {
+                text.raw(",\"objective\":")
+                try text.double(objective)
+            }
+            text.raw(",\"vector\":")
+            try text.doubles(record.vector)
+            text.raw("}")
+        }
+        text.raw("]}")
+        return Data(text.bytes)
+    }
+}
+
+extension JSONText {
+    /// Appends an array of finite doubles as `JSONEncoder` writes it.
+    ///
+    /// - Throws: `EncodingError.invalidValue` for a non-finite value.
+    mutating func doubles(_ values: [Double]) throws {
+        raw("[")
+        for (position, value) in values.enumerated() {
+            if position > 0 { raw(",") }
+            try double(value)
+        }
+        raw("]")
+    }
+}
