@@ -34,7 +34,10 @@ final class GPStateWritingTests: XCTestCase {
     }
 
     func testGPWritesTheBytesOfJSONEncoderWithPendingAndBrokenTrials() throws {
-        for options: [String: JSONValue] in [["n_initial_points": 4], ["n_initial_points": 4, "acq_func": "mace"]] {
+        for options: [String: JSONValue] in [
+            ["n_initial_points": 4], ["n_initial_points": 4, "acq_func": "mace"],
+            ["n_initial_points": 4, "trust_region": "v2"],
+        ] {
             var harness = try seededHarness("gp", Self.priors, options: options, seed: 5)
             // The first design point pending: no fit yet.
             _ = try harness.produce(count: 1)
@@ -42,7 +45,7 @@ final class GPStateWritingTests: XCTestCase {
             var (encoded, written) = try bothStates(driver.algorithm)
             XCTAssertEqual(written, encoded)
             XCTAssertFalse(written.contains("last_fit"))
-            try harness.run(trials: 9, batch: 2, objective: Self.objective)
+            try harness.run(trials: options["trust_region"] == nil ? 9 : 24, batch: 2, objective: Self.objective)
             let more = try harness.produce(count: 3)
             harness.setStatus(more[0].id, .broken)
             driver = try XCTUnwrap(harness.driver)
@@ -50,6 +53,9 @@ final class GPStateWritingTests: XCTestCase {
             XCTAssertEqual(written, encoded)
             XCTAssertTrue(written.contains("\"last_fit\":["), "a fitted GP keeps its hyperparameters")
             XCTAssertTrue(written.contains("\"kind\":\"pending\""))
+            if options["trust_region"] != nil {
+                XCTAssertTrue(written.contains("\"local_phase_from\":"), "version 2's local phase has started")
+            }
             let restored = try AlgorithmDriver(
                 experiment: harness.experiment,
                 factory: AlgorithmRegistry.standard,
