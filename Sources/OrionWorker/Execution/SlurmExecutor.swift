@@ -182,8 +182,12 @@ public final class SlurmExecutor: TrialExecutor {
         _ = await SlurmCommand.run(arguments, environment: baseEnvironment)
     }
 
+    /// What a trial broken by Slurm's time limit is told.
+    static let timeLimitHint =
+        ": it ran past its time limit (worker.executor_configuration time, or worker.trial_timeout)"
+
     /// The trial's outcome from the job's end, its exit status file and its results file.
-    private func outcome(
+    func outcome(
         of job: EndedJob,
         jobID: String,
         directory: String,
@@ -199,9 +203,7 @@ public final class SlurmExecutor: TrialExecutor {
             }
             let state = job.state.map { "ended as \($0)" } ?? "is no longer known to Slurm"
             let reason = job.reason.flatMap { $0 == "None" ? nil : " (\($0))" } ?? ""
-            let hint =
-                job.state == "TIMEOUT"
-                ? ": it ran past its time limit (worker.executor_configuration time, or worker.trial_timeout)" : ""
+            let hint = job.state == "TIMEOUT" ? Self.timeLimitHint : ""
             return .broken(
                 reason: "the Slurm job \(jobID) \(state)\(reason) before the script finished\(hint); "
                     + "see \(directory)/stderr.log",
@@ -212,6 +214,16 @@ public final class SlurmExecutor: TrialExecutor {
         if status == Int(interruptCode) { return .interrupted(exitCode: status) }
         guard status == 0 else {
             if job.stopRequested { return .interrupted(exitCode: status) }
+            // At the time limit Slurm sends SIGTERM to the job's processes: the script dies (143) and its shell may
+            // still write that status before being killed. Slurm's state says why.
+            if job.state == "TIMEOUT" {
+                return .broken(
+                    reason: "the Slurm job \(jobID) ended as TIMEOUT, the script killed with code \(status)"
+                        + "\(Self.timeLimitHint); see \(directory)/stderr.log",
+                    exitCode: status,
+                    detail: detail
+                )
+            }
             return .broken(
                 reason: "the script exited with code \(status) (Slurm job \(jobID))",
                 exitCode: status,

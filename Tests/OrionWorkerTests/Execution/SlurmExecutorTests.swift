@@ -97,6 +97,42 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: context.workingDirectory + "/exit-status", encoding: .utf8), "7\n")
     }
 
+    /// A job Slurm ended as TIMEOUT breaks its trial saying so, whether the job's shell was killed before writing the
+    /// script's exit status or wrote the status of the killed script (143) first: both happen, by a race.
+    func testAJobEndedAsTimeoutSaysItRanPastItsTimeLimit() throws {
+        let executor = try executor(try script("sleep 600\n"))
+        let statusPath = directory + "/trial/exit-status"
+        let timeout = SlurmExecutor.EndedJob(state: "TIMEOUT", reason: "TimeLimit", stopRequested: false)
+        for written in [nil, "143\n"] {
+            try? FileManager.default.removeItem(atPath: statusPath)
+            if let written { try written.write(toFile: statusPath, atomically: true, encoding: .utf8) }
+            let outcome = executor.outcome(
+                of: timeout,
+                jobID: "42",
+                directory: directory + "/trial",
+                statusPath: statusPath,
+                resultsPath: directory + "/trial/results.json"
+            )
+            guard case .broken(let reason, let exitCode, _) = outcome else {
+                return XCTFail("\(String(describing: written)): \(outcome)")
+            }
+            XCTAssertTrue(reason.contains("TIMEOUT"), reason)
+            XCTAssertTrue(reason.contains("ran past its time limit"), reason)
+            XCTAssertEqual(exitCode, written == nil ? nil : 143)
+        }
+        // A script that failed on its own within the limit is told its exit code, not a time limit.
+        try "3\n".write(toFile: statusPath, atomically: true, encoding: .utf8)
+        let failed = executor.outcome(
+            of: SlurmExecutor.EndedJob(state: "FAILED", reason: "NonZeroExitCode", stopRequested: false),
+            jobID: "43",
+            directory: directory + "/trial",
+            statusPath: statusPath,
+            resultsPath: directory + "/trial/results.json"
+        )
+        guard case .broken(let reason, 3, _) = failed else { return XCTFail("\(failed)") }
+        XCTAssertFalse(reason.contains("time limit"), reason)
+    }
+
     func testTheTrialTimeoutIsTheJobsTimeLimitUnlessATimeIsGiven() throws {
         let command = try UserCommand(
             arguments: ["/bin/true", "-x~uniform(0, 1)"],
