@@ -48,17 +48,3 @@ extension GPBO: StateWriting {
         return Data(text.bytes)
     }
 }
-
-extension JSONText {
-    /// Appends an array of finite doubles as `JSONEncoder` writes it.
-    ///
-    /// - Throws: `EncodingError.invalidValue` for a non-finite value.
-    mutating func doubles(_ values: [Double]) throws {
-        raw("[")
-        for (position, value) in values.enumerated() {
-            if position > 0 { raw(",") }
-            try double(value)
-        }
-        raw("]")
-    }
-}

@@ -258,8 +258,7 @@ struct GaussianProcess: Sendable {
         // The distances of row i to the rows before it, summed coordinate by coordinate along the transposed inputs
         // (contiguous, vectorized), each in increasing coordinate order from 0 as `squaredDistances` sums it.
         let isCategorical = (0..<w).map { structure.isCategorical($0) }
-        var columns = [Double](repeating: 0, count: n * w)
-        for j in 0..<n { for c in 0..<w { columns[c * n + j] = inputs[j * w + c] } }
+        let columns = Self.transposed(inputs, rows: n, width: w)
         var numericSums = [Double](repeating: 0, count: n)
         var overlapSums = [Double](repeating: 0, count: categorical ? n : 0)
         var memo = OverlapMemo()
@@ -362,8 +361,7 @@ struct GaussianProcess: Sendable {
         guard n > 0, m > 0 else { return }
         let categorical = (0..<w).map { structure.isCategorical($0) }
         let overlaps = categorical.contains(true)
-        var columns = [Double](repeating: 0, count: m * w)
-        for j in 0..<m { for c in 0..<w { columns[c * m + j] = points[j * w + c] } }
+        let columns = Self.transposed(points, rows: m, width: w)
         var numericSums = [Double](repeating: 0, count: m)
         var overlapSums = [Double](repeating: 0, count: overlaps ? m : 0)
         var memo = OverlapMemo()
@@ -570,5 +568,15 @@ struct OverlapMemo {
                 return value
             }
         }
+    }
+}
+
+extension GaussianProcess {
+    /// `rows × width` row-major values as `width × rows`: each coordinate's values contiguous, for the kernels'
+    /// coordinate-by-coordinate sums.
+    static func transposed(_ values: [Double], rows: Int, width: Int) -> [Double] {
+        var columns = [Double](repeating: 0, count: rows * width)
+        for j in 0..<rows { for c in 0..<width { columns[c * rows + j] = values[j * width + c] } }
+        return columns
     }
 }

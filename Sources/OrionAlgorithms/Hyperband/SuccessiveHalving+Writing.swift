@@ -327,3 +327,17 @@ extension DEHB: StateWriting {
         try SuccessiveHalving.writtenState(core: core, others: [("evolution", evolution)])
     }
 }
+
+extension JSONText {
+    /// Appends an array of finite doubles as `JSONEncoder` writes it.
+    ///
+    /// - Throws: `EncodingError.invalidValue` for a non-finite value.
+    mutating func doubles(_ values: [Double]) throws {
+        raw("[")
+        for (position, value) in values.enumerated() {
+            if position > 0 { raw(",") }
+            try double(value)
+        }
+        raw("]")
+    }
+}
