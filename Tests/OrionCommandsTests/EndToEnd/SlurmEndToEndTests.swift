@@ -126,7 +126,7 @@ final class SlurmEndToEndTests: XCTestCase {
         ])
         XCTAssertEqual(output.status, 0, output.stderr)
         XCTAssertTrue(output.stdout.hasPrefix("Submitted 2 workers of 'array' as the Slurm job array "), output.stdout)
-        let jobID = String(output.stdout.split(separator: "\n")[0].split(separator: " ").last ?? "")
+        let jobID = String(output.stdout.split(separator: "\n").first?.split(separator: " ").last ?? "")
         XCTAssertFalse(jobID.isEmpty)
         defer { _ = try? ProcessRunner.run(["/usr/bin/env", "scancel", jobID]) }
 
