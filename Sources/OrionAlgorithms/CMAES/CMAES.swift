@@ -65,6 +65,12 @@ public struct CMAES: Algorithm {
     var best: Incumbent?
     /// Restart bookkeeping.
     var restarts = Restarts()
+    /// The written results of the last save, shared by copies (neither encoded nor compared).
+    let resultsMemo = SortedResultsMemo()
+
+    private enum CodingKeys: String, CodingKey {
+        case options, generator, distribution, members, results, pending, best, restarts
+    }
 
     /// The best configuration seen.
     struct Incumbent: Codable, Hashable, Sendable {
