@@ -40,7 +40,13 @@ final class EvolutionESMemo: @unchecked Sendable {
             out.append(contentsOf: json.bytes)
             for g in repetition.rungs.indices {
                 if g > 0 { out.append(UInt8(ascii: ",")) }
-                try kept[r][g].write(repetition.rungs[g], into: &out, same: Self.same, write: Self.write)
+                try kept[r][g].write(
+                    repetition.rungs[g],
+                    into: &out,
+                    fields: Self.entryBytes,
+                    same: Self.same,
+                    write: Self.write
+                )
             }
             out.append(contentsOf: "]}".utf8)
         }
@@ -48,6 +54,23 @@ final class EvolutionESMemo: @unchecked Sendable {
         rungs = kept
         return out
     }
+
+    /// The bytes of an ``EvolutionES/Entry`` that hold its stored properties.
+    static let entryBytes: [Range<Int>]? = {
+        typealias Entry = EvolutionES.Entry
+        return StoredBytes.ranges(
+            of: Entry(parameters: Parameters(), configuration: ""),
+            [
+                (\Entry.parameters, MemoryLayout<Parameters>.size),
+                (\Entry.configuration, MemoryLayout<String>.size),
+                (\Entry.parent, MemoryLayout<String?>.size),
+                (\Entry.trialID, MemoryLayout<String?>.size),
+                (\Entry.objective, MemoryLayout<Double?>.size),
+                (\Entry.isFinished, MemoryLayout<Bool>.size),
+                (\Entry.isSuggested, MemoryLayout<Bool>.size),
+            ]
+        )
+    }()
 
     /// Whether two entries write the same bytes (objectives compared bit for bit: `-0.0` writes differently).
     private static func same(_ a: EvolutionES.Entry, _ b: EvolutionES.Entry) -> Bool {

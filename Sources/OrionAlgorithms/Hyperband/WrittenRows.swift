@@ -17,9 +17,14 @@ struct WrittenRows<Row> {
 
     /// Appends `[row,...]`, the JSON array of `live`, to `out`.
     ///
+    /// An element whose stored properties are the bytes of the one written before (`fields`, from
+    /// ``StoredBytes/ranges(of:_:)``) is the same value, the same references and numbers, which a comparison of
+    /// memory shows without copying it; only the others are compared with `same`.
+    ///
     /// - Parameters:
     ///   - live: the elements.
     ///   - out: the bytes written so far.
+    ///   - fields: the bytes of an element that hold its stored properties, `nil` to compare with `same` only.
     ///   - same: whether two elements write the same bytes.
     ///   - write: writes one element.
     /// - Throws: what `write` throws (the caller then forgets the memo).
@@ -27,11 +32,12 @@ struct WrittenRows<Row> {
     mutating func write(
         _ live: [Row],
         into out: inout [UInt8],
+        fields: [Range<Int>]?,
         same: (Row, Row) -> Bool,
         write: (Row, inout JSONText) throws -> Void
     ) rethrows {
         if live.count < rows.count { self = WrittenRows() }
-        for index in rows.indices where !same(live[index], rows[index]) {
+        for index in Self.changes(live, rows, fields: fields, same: same) {
             pieces[index] = try keep(live[index], write)
             rows[index] = live[index]
         }
@@ -53,6 +59,33 @@ struct WrittenRows<Row> {
         }
         out.append(UInt8(ascii: "]"))
         size = out.count - start
+    }
+
+    /// The positions of `old`'s elements that do not write the same bytes in `live`.
+    private static func changes(
+        _ live: [Row],
+        _ old: [Row],
+        fields: [Range<Int>]?,
+        same: (Row, Row) -> Bool
+    ) -> [Int] {
+        let stride = MemoryLayout<Row>.stride
+        return live.withUnsafeBytes { liveBytes in
+            old.withUnsafeBytes { oldBytes in
+                var changed: [Int] = []
+                for index in old.indices {
+                    if let fields, let a = liveBytes.baseAddress, let b = oldBytes.baseAddress {
+                        let offset = index * stride
+                        if fields.allSatisfy({
+                            memcmp(a + offset + $0.lowerBound, b + offset + $0.lowerBound, $0.count) == 0
+                        }) {
+                            continue
+                        }
+                    }
+                    if !same(live[index], old[index]) { changed.append(index) }
+                }
+                return changed
+            }
+        }
     }
 
     /// Drops the bytes of elements written before and changed since.
@@ -88,12 +121,15 @@ final class SharedWrittenRows<Row>: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - live: the elements.
+    ///   - fields: the bytes of an element that hold its stored properties (``StoredBytes/ranges(of:_:)``), `nil`
+    ///     to compare with `same` only.
     ///   - same: whether two elements write the same bytes.
     ///   - write: writes one element.
     /// - Returns: UTF-8 JSON.
     /// - Throws: what `write` throws (the memo is then forgotten).
     func written(
         _ live: [Row],
+        fields: [Range<Int>]?,
         same: (Row, Row) -> Bool,
         write: (Row, inout JSONText) throws -> Void
     ) rethrows -> [UInt8] {
@@ -102,8 +138,37 @@ final class SharedWrittenRows<Row>: @unchecked Sendable {
         var kept = rows
         rows = WrittenRows()  // released while it is updated, so that its arrays are not copied
         var out: [UInt8] = []
-        try kept.write(live, into: &out, same: same, write: write)
+        try kept.write(live, into: &out, fields: fields, same: same, write: write)
         rows = kept
         return out
+    }
+}
+
+/// Where a value's stored properties lie in its memory, for comparing two values' memory without their padding.
+enum StoredBytes {
+    /// The bytes of a `T` that hold its stored properties (not the padding between them), as few ranges.
+    ///
+    /// - Parameters:
+    ///   - sample: a value, whose stored properties are counted.
+    ///   - properties: every stored property and its size.
+    /// - Returns: the ranges, `nil` when `properties` does not name every stored property or one has no offset
+    ///   (a computed one): the caller then compares values only.
+    static func ranges<T>(of sample: T, _ properties: [(PartialKeyPath<T>, Int)]) -> [Range<Int>]? {
+        guard Mirror(reflecting: sample).children.count == properties.count else { return nil }
+        var ranges: [Range<Int>] = []
+        for (path, size) in properties {
+            guard let offset = MemoryLayout<T>.offset(of: path) else { return nil }
+            ranges.append(offset..<(offset + size))
+        }
+        ranges.sort { $0.lowerBound < $1.lowerBound }
+        var merged: [Range<Int>] = []
+        for range in ranges {
+            if let last = merged.last, last.upperBound == range.lowerBound {
+                merged[merged.count - 1] = last.lowerBound..<range.upperBound
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
     }
 }

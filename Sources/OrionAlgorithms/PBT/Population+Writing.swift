@@ -25,7 +25,7 @@ extension Population {
         json.raw(",\"generator\":")
         json.raw([UInt8](try encoder.encode(generator)))
         json.raw(",\"members\":")
-        json.raw(try membersMemo.written(members, same: Self.same, write: Self.write))
+        json.raw(try membersMemo.written(members, fields: Self.memberBytes, same: Self.same, write: Self.write))
         json.raw(",\"populationSize\":")
         json.int(populationSize)
         json.raw(",\"queue\":")
@@ -45,6 +45,21 @@ extension Population {
         }
         json.raw("]")
     }
+
+    /// The bytes of a ``Population/Member`` that hold its stored properties.
+    static let memberBytes: [Range<Int>]? = StoredBytes.ranges(
+        of: Member(parameters: Parameters(), configuration: "", generation: 0),
+        [
+            (\Member.parameters, MemoryLayout<Parameters>.size),
+            (\Member.configuration, MemoryLayout<String>.size),
+            (\Member.generation, MemoryLayout<Int>.size),
+            (\Member.trialID, MemoryLayout<String?>.size),
+            (\Member.status, MemoryLayout<Status>.size),
+            (\Member.objective, MemoryLayout<Double?>.size),
+            (\Member.parent, MemoryLayout<Int?>.size),
+            (\Member.replaced, MemoryLayout<Int?>.size),
+        ]
+    )
 
     /// Whether two members write the same bytes (objectives compared bit for bit: `-0.0` writes differently).
     private static func same(_ a: Member, _ b: Member) -> Bool {

@@ -103,4 +103,20 @@ final class PopulationStateWritingTests: XCTestCase {
             }
         }
     }
+
+    func testEntriesAndMembersAreComparedByMemoryWhenEveryStoredPropertyIsListed() throws {
+        XCTAssertEqual(EvolutionESMemo.entryBytes?.isEmpty, false)
+        XCTAssertEqual(Population.memberBytes?.isEmpty, false)
+        XCTAssertEqual(StoredBracketsMemo.entryBytes?.isEmpty, false)
+        // A list that leaves a stored property out gives no ranges: values are then compared as values.
+        typealias Member = Population.Member
+        let partial = StoredBytes.ranges(
+            of: Member(parameters: Parameters(), configuration: "", generation: 0),
+            [(\Member.parameters, MemoryLayout<Parameters>.size)]
+        )
+        XCTAssertNil(partial)
+        let ranges = try XCTUnwrap(Population.memberBytes)
+        XCTAssertTrue(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound < $1.lowerBound })
+        XCTAssertLessThanOrEqual(ranges.last?.upperBound ?? 0, MemoryLayout<Member>.size)
+    }
 }
