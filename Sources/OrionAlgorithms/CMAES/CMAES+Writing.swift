@@ -25,14 +25,23 @@ final class SortedResultsMemo: @unchecked Sendable {
     private let lock = NSLock()
     private var memo = Memo()
 
-    /// `{"key":value,...}`: the JSON object of `results`, as `JSONEncoder` writes it with sorted keys.
+    /// The size of the bytes the last save wrote: the capacity to reserve for the next one.
+    var lastSize: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return memo.size
+    }
+
+    /// Appends `{"key":value,...}`, the JSON object of `results` as `JSONEncoder` writes it with sorted keys, to
+    /// `out`.
     ///
-    /// - Parameter results: the results.
-    /// - Returns: UTF-8 JSON.
+    /// - Parameters:
+    ///   - results: the results.
+    ///   - out: the bytes written so far.
     /// - Throws: `EncodingError.invalidValue` for a non-finite number (the memo is then forgotten).
     /// - Complexity: O(n) look-ups and byte copies for n results, plus O(k log k) to sort and write the k new
     ///   ones.
-    func written(_ results: [String: Double]) throws -> [UInt8] {
+    func write(_ results: [String: Double], into out: inout [UInt8]) throws {
         lock.lock()
         defer { lock.unlock() }
         var current = memo
@@ -83,8 +92,7 @@ final class SortedResultsMemo: @unchecked Sendable {
             current.pieces = pieces
         }
         if current.bytes.count > 4 * current.size + 4096 { Self.compact(&current) }
-        var out: [UInt8] = []
-        out.reserveCapacity(current.size + 2)
+        let start = out.count
         out.append(UInt8(ascii: "{"))
         current.bytes.withUnsafeBufferPointer { stored in
             for (index, piece) in current.pieces.enumerated() {
@@ -93,9 +101,8 @@ final class SortedResultsMemo: @unchecked Sendable {
             }
         }
         out.append(UInt8(ascii: "}"))
-        current.size = out.count
+        current.size = out.count - start
         memo = current
-        return out
     }
 
     /// The position of `key` in the sorted `keys`.
@@ -144,7 +151,7 @@ extension CMAES: StateWriting {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Sorted keys: best, distribution, generator, members, options, pending, restarts, results.
-        var json = JSONText()
+        var json = JSONText(capacity: resultsMemo.lastSize + 64 * (pending.count + members.count) + 4096)
         json.raw("{")
         if let best {
             json.raw("\"best\":")
@@ -173,7 +180,7 @@ extension CMAES: StateWriting {
         json.raw("],\"restarts\":")
         json.raw([UInt8](try encoder.encode(restarts)))
         json.raw(",\"results\":")
-        json.raw(try resultsMemo.written(results))
+        try json.appending { try resultsMemo.write(results, into: &$0) }
         json.raw("}")
         return Data(json.bytes)
     }

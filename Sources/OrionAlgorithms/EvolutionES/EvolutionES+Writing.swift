@@ -11,20 +11,31 @@ import OrionCore
 final class EvolutionESMemo: @unchecked Sendable {
     private let lock = NSLock()
     private var rungs: [[WrittenRows<EvolutionES.Entry>]] = []
+    private var size = 0
 
-    /// `[repetition, ...]`: the JSON array of `repetitions`, as `JSONEncoder` writes it with sorted keys.
+    /// The size of the bytes the last save wrote: the capacity to reserve for the next one, so that a large state
+    /// is not copied as its buffer grows.
+    var lastSize: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return size
+    }
+
+    /// Appends `[repetition, ...]`, the JSON array of `repetitions` as `JSONEncoder` writes it with sorted keys,
+    /// to `out`.
     ///
-    /// - Parameter repetitions: the repetitions.
-    /// - Returns: UTF-8 JSON.
+    /// - Parameters:
+    ///   - repetitions: the repetitions.
+    ///   - out: the bytes written so far.
     /// - Throws: `EncodingError.invalidValue` for a non-finite number (the memo is then forgotten).
     /// - Complexity: O(e) comparisons and byte copies for e entries, plus the writing of those that changed.
-    func written(_ repetitions: [EvolutionES.Repetition]) throws -> [UInt8] {
+    func write(_ repetitions: [EvolutionES.Repetition], into out: inout [UInt8]) throws {
         lock.lock()
         defer { lock.unlock() }
         var kept = rungs
         rungs = []  // released while it is updated, so that its arrays are not copied
         if kept.count > repetitions.count { kept.removeLast(kept.count - repetitions.count) }
-        var out: [UInt8] = []
+        let start = out.count
         out.append(UInt8(ascii: "["))
         for (r, repetition) in repetitions.enumerated() {
             if r == kept.count { kept.append([]) }
@@ -52,7 +63,7 @@ final class EvolutionESMemo: @unchecked Sendable {
         }
         out.append(UInt8(ascii: "]"))
         rungs = kept
-        return out
+        size = out.count - start
     }
 
     /// The bytes of an ``EvolutionES/Entry`` that hold its stored properties.
@@ -114,7 +125,7 @@ extension EvolutionES: StateWriting {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Sorted keys: fidelities, fidelityName, generator, maxRetries, mutation, numsPopulation, repetitionLimit,
         // repetitions, seen.
-        var json = JSONText()
+        var json = JSONText(capacity: memo.lastSize + 64 * (seen?.count ?? 0) + 1024)
         json.raw("{\"fidelities\":[")
         for (position, fidelity) in fidelities.enumerated() {
             if position > 0 { json.raw(",") }
@@ -133,7 +144,7 @@ extension EvolutionES: StateWriting {
         json.raw(",\"repetitionLimit\":")
         if let repetitionLimit { json.int(repetitionLimit) } else { json.raw("null") }
         json.raw(",\"repetitions\":")
-        json.raw(try memo.written(repetitions))
+        try json.appending { try memo.write(repetitions, into: &$0) }
         if let seen {
             json.raw(",\"seen\":[")
             for (position, configuration) in seen.sorted().enumerated() {

@@ -115,32 +115,41 @@ struct WrittenRows<Row> {
 final class SharedWrittenRows<Row>: @unchecked Sendable {
     private let lock = NSLock()
     private var rows = WrittenRows<Row>()
+    private var size = 0
 
-    /// `[row,...]`, the JSON array of `live`, writing only the elements that are not `same` as the ones written
-    /// last.
+    /// The size of the bytes the last save wrote: the capacity to reserve for the next one.
+    var lastSize: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return size
+    }
+
+    /// Appends `[row,...]`, the JSON array of `live`, to `out`, writing only the elements that are not `same` as
+    /// the ones written last.
     ///
     /// - Parameters:
     ///   - live: the elements.
+    ///   - out: the bytes written so far.
     ///   - fields: the bytes of an element that hold its stored properties (``StoredBytes/ranges(of:_:)``), `nil`
     ///     to compare with `same` only.
     ///   - same: whether two elements write the same bytes.
     ///   - write: writes one element.
-    /// - Returns: UTF-8 JSON.
     /// - Throws: what `write` throws (the memo is then forgotten).
-    func written(
+    func write(
         _ live: [Row],
+        into out: inout [UInt8],
         fields: [Range<Int>]?,
         same: (Row, Row) -> Bool,
         write: (Row, inout JSONText) throws -> Void
-    ) rethrows -> [UInt8] {
+    ) rethrows {
         lock.lock()
         defer { lock.unlock() }
         var kept = rows
         rows = WrittenRows()  // released while it is updated, so that its arrays are not copied
-        var out: [UInt8] = []
+        let start = out.count
         try kept.write(live, into: &out, fields: fields, same: same, write: write)
         rows = kept
-        return out
+        size = out.count - start
     }
 }
 

@@ -2,17 +2,17 @@ import Foundation
 import OrionCore
 
 extension Population {
-    /// The population's JSON, the bytes `encode(to:)` gives with sorted keys: the members from ``membersMemo``
-    /// (only the new and changed ones written: members are only appended and changed in place), the other members
-    /// by hand or, for the generator, through `encoder`.
+    /// Appends the population's JSON to `json`, the bytes `encode(to:)` gives with sorted keys: the members from
+    /// ``membersMemo`` (only the new and changed ones written: members are only appended and changed in place),
+    /// the other members by hand or, for the generator, through `encoder`.
     ///
-    /// - Parameter encoder: a `JSONEncoder` writing sorted keys and unescaped slashes.
-    /// - Returns: UTF-8 JSON.
+    /// - Parameters:
+    ///   - json: the algorithm's JSON so far.
+    ///   - encoder: a `JSONEncoder` writing sorted keys and unescaped slashes.
     /// - Throws: `EncodingError` when a value cannot be written.
     /// - Complexity: O(m) comparisons and byte copies for m members, plus the writing of those that changed.
-    func written(encoder: JSONEncoder) throws -> [UInt8] {
+    func write(into json: inout JSONText, encoder: JSONEncoder) throws {
         // Sorted keys: fidelities, fidelityName, forkTimeout, generator, members, populationSize, queue, roots.
-        var json = JSONText()
         json.raw("{\"fidelities\":[")
         for (position, fidelity) in fidelities.enumerated() {
             if position > 0 { json.raw(",") }
@@ -25,7 +25,9 @@ extension Population {
         json.raw(",\"generator\":")
         json.raw([UInt8](try encoder.encode(generator)))
         json.raw(",\"members\":")
-        json.raw(try membersMemo.written(members, fields: Self.memberBytes, same: Self.same, write: Self.write))
+        try json.appending {
+            try membersMemo.write(members, into: &$0, fields: Self.memberBytes, same: Self.same, write: Self.write)
+        }
         json.raw(",\"populationSize\":")
         json.int(populationSize)
         json.raw(",\"queue\":")
@@ -33,8 +35,11 @@ extension Population {
         json.raw(",\"roots\":")
         Self.write(roots, into: &json)
         json.raw("}")
-        return json.bytes
     }
+
+    /// The capacity to reserve for the population's JSON: the size of the members written last, and room for the
+    /// rest.
+    var writtenCapacity: Int { membersMemo.lastSize + 8 * (queue.count + roots.count) + 1024 }
 
     /// `[i,...]`.
     private static func write(_ positions: [Int], into json: inout JSONText) {
@@ -98,20 +103,20 @@ extension Population {
 
 extension PBT: StateWriting {
     /// The state's JSON, the bytes its synthesized `encode(to:)` gives with sorted keys: the population written
-    /// by ``Population/written(encoder:)`` (its members incrementally), the options through `JSONEncoder`.
+    /// by ``Population/write(into:encoder:)`` (its members incrementally), the options through `JSONEncoder`.
     ///
     /// - Returns: UTF-8 JSON.
     /// - Throws: `EncodingError` when a value cannot be written.
     public func writtenState() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var json = JSONText()
+        var json = JSONText(capacity: population.writtenCapacity + 1024)
         json.raw("{\"exploit\":")
         json.raw([UInt8](try encoder.encode(exploit)))
         json.raw(",\"explore\":")
         json.raw([UInt8](try encoder.encode(explore)))
         json.raw(",\"population\":")
-        json.raw(try population.written(encoder: encoder))
+        try population.write(into: &json, encoder: encoder)
         json.raw("}")
         return Data(json.bytes)
     }
