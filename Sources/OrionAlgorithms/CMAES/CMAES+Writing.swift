@@ -142,8 +142,8 @@ final class SortedResultsMemo: @unchecked Sendable {
 
 extension CMAES: StateWriting {
     /// The state's JSON, the bytes its synthesized `encode(to:)` gives with sorted keys: the results from
-    /// ``resultsMemo`` (only the new and changed ones written), the members and the pending configurations by
-    /// hand (the pending ones in the set's order, as `JSONEncoder` writes a set), the rest through `JSONEncoder`.
+    /// ``resultsMemo`` (only the new and changed ones written), the members and the pending configurations (sorted)
+    /// by hand, the rest through `JSONEncoder`.
     ///
     /// - Returns: UTF-8 JSON.
     /// - Throws: `EncodingError` when a value cannot be written.
@@ -173,7 +173,7 @@ extension CMAES: StateWriting {
         json.raw("],\"options\":")
         json.raw([UInt8](try encoder.encode(options)))
         json.raw(",\"pending\":[")
-        for (position, key) in pending.enumerated() {
+        for (position, key) in pending.sorted().enumerated() {
             if position > 0 { json.raw(",") }
             json.string(key)
         }
