@@ -131,6 +131,8 @@ public struct AutoSearch: Algorithm {
     public let handOverAfter: Int?
     /// The ids of the completed trials seen, until the hand-over.
     var completedIDs: Set<String> = []
+    /// The sorted ids written at the last save, shared by copies (neither encoded nor compared).
+    let completedMemo = SortedIDsMemo()
     /// The algorithm that ran before the hand-over, once it happened.
     public private(set) var handedOverFrom: Choice?
 

@@ -65,6 +65,28 @@ public struct CMAES: Algorithm {
     var best: Incumbent?
     /// Restart bookkeeping.
     var restarts = Restarts()
+    /// The written results of the last save, shared by copies (neither encoded nor compared).
+    let resultsMemo = SortedResultsMemo()
+
+    private enum CodingKeys: String, CodingKey {
+        case options, generator, distribution, members, results, pending, best, restarts
+    }
+
+    /// Encodes the state, the pending configurations sorted (a set has no order of its own: sorted, equal states
+    /// give equal JSON, before and after decoding).
+    ///
+    /// - Throws: `EncodingError` when a value cannot be encoded.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(options, forKey: .options)
+        try container.encode(generator, forKey: .generator)
+        try container.encodeIfPresent(distribution, forKey: .distribution)
+        try container.encode(members, forKey: .members)
+        try container.encode(results, forKey: .results)
+        try container.encode(pending.sorted(), forKey: .pending)
+        try container.encodeIfPresent(best, forKey: .best)
+        try container.encode(restarts, forKey: .restarts)
+    }
 
     /// The best configuration seen.
     struct Incumbent: Codable, Hashable, Sendable {

@@ -122,17 +122,19 @@ public struct EvolutionES: Algorithm {
     /// `evolutiones`.
     public static let name = "evolutiones"
 
-    private let fidelityName: String
+    let fidelityName: String
     /// The fidelity of each rung.
     let fidelities: [Double]
-    private let numsPopulation: Int
-    private let mutation: Mutation
-    private let maxRetries: Int
-    private let repetitionLimit: Int?
-    private var generator: SeededGenerator
-    private var repetitions: [Repetition] = []
-    private var seen: Set<String>?
+    let numsPopulation: Int
+    let mutation: Mutation
+    let maxRetries: Int
+    let repetitionLimit: Int?
+    private(set) var generator: SeededGenerator
+    private(set) var repetitions: [Repetition] = []
+    private(set) var seen: Set<String>?
     private var index: [String: Location] = [:]
+    /// The written rungs of the last save, shared by copies (neither encoded nor compared).
+    let memo = EvolutionESMemo()
 
     /// Where an entry is.
     struct Location: Hashable, Sendable {

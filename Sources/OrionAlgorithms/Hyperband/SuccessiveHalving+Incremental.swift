@@ -68,32 +68,18 @@ final class StoredBracketsMemo: @unchecked Sendable {
     /// them), as few ranges; `nil` when the list below does not name every stored property.
     static let entryBytes: [Range<Int>]? = {
         typealias Entry = SuccessiveHalving.Entry
-        let properties: [(PartialKeyPath<Entry>, Int)] = [
-            (\Entry.configuration, MemoryLayout<String>.size),
-            (\Entry.parameters, MemoryLayout<Parameters>.size),
-            (\Entry.trialID, MemoryLayout<String?>.size),
-            (\Entry.objective, MemoryLayout<Double?>.size),
-            (\Entry.isFinished, MemoryLayout<Bool>.size),
-            (\Entry.broken, MemoryLayout<Bool>.size),
-            (\Entry.source, MemoryLayout<String?>.size),
-        ]
-        let stored = Mirror(reflecting: Entry(configuration: "", parameters: Parameters())).children.count
-        guard stored == properties.count else { return nil }
-        var ranges: [Range<Int>] = []
-        for (path, size) in properties {
-            guard let offset = MemoryLayout<Entry>.offset(of: path) else { return nil }
-            ranges.append(offset..<(offset + size))
-        }
-        ranges.sort { $0.lowerBound < $1.lowerBound }
-        var merged: [Range<Int>] = []
-        for range in ranges {
-            if let last = merged.last, last.upperBound == range.lowerBound {
-                merged[merged.count - 1] = last.lowerBound..<range.upperBound
-            } else {
-                merged.append(range)
-            }
-        }
-        return merged
+        return StoredBytes.ranges(
+            of: Entry(configuration: "", parameters: Parameters()),
+            [
+                (\Entry.configuration, MemoryLayout<String>.size),
+                (\Entry.parameters, MemoryLayout<Parameters>.size),
+                (\Entry.trialID, MemoryLayout<String?>.size),
+                (\Entry.objective, MemoryLayout<Double?>.size),
+                (\Entry.isFinished, MemoryLayout<Bool>.size),
+                (\Entry.broken, MemoryLayout<Bool>.size),
+                (\Entry.source, MemoryLayout<String?>.size),
+            ]
+        )
     }()
 
     /// Where a configuration occurs: an entry's own configuration (`source` 0) or the configuration it was bred

@@ -20,6 +20,11 @@ struct JSONText {
     /// compiler does not specialize it, as in builds without whole-module optimization).
     mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
 
+    /// Lets `body` append to the bytes directly: a memo copies the rows it kept without an intermediate array.
+    mutating func appending<Result>(_ body: (inout [UInt8]) throws -> Result) rethrows -> Result {
+        try body(&bytes)
+    }
+
     /// Appends a JSON string, escaping quotes, backslashes and control characters.
     mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))

@@ -81,8 +81,8 @@ public struct PB2: Algorithm {
     /// The random candidates tried for the acquisition's maximum, before local refinement.
     static let candidates = 256
 
-    private let exploit: Exploit
-    private var population: Population
+    let exploit: Exploit
+    private(set) var population: Population
 
     /// Creates a PB2 search.
     ///

@@ -84,9 +84,9 @@ public struct PBT: Algorithm {
     /// `pbt`.
     public static let name = "pbt"
 
-    private let exploit: Exploit
-    private let explore: Explore
-    private var population: Population
+    let exploit: Exploit
+    let explore: Explore
+    private(set) var population: Population
 
     /// Creates a PBT search.
     ///

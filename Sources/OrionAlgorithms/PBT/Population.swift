@@ -70,6 +70,8 @@ struct Population: Codable, Sendable {
     private(set) var roots: [Int] = []
     /// Completed members waiting for an offspring, oldest first.
     private(set) var queue: [Int] = []
+    /// The written members of the last save, shared by copies (neither encoded nor compared).
+    let membersMemo = SharedWrittenRows<Member>()
 
     /// `configuration@generation` → member.
     private var index: [String: Int] = [:]

@@ -106,13 +106,15 @@ extension TPE: StateWriting {
     public func writtenState() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var json = JSONText()
+        let written = try recordsMemo.written(records)
+        // Allocated once at its size: a growing buffer would copy the records as it grows.
+        var json = JSONText(capacity: written.count + 64 * (seen?.count ?? 0) + 1024)
         json.raw("{\"generator\":")
         json.raw([UInt8](try encoder.encode(generator)))
         json.raw(",\"options\":")
         json.raw([UInt8](try encoder.encode(options)))
         json.raw(",\"records\":")
-        json.raw(try recordsMemo.written(records))
+        json.raw(written)
         if let seen {
             json.raw(",\"seen\":")
             json.raw([UInt8](try encoder.encode(seen.sorted())))

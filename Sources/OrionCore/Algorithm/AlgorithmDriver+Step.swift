@@ -52,7 +52,9 @@ extension AlgorithmDriver {
     ///
     /// - Parameters:
     ///   - snapshot: what the storage holds now.
-    ///   - cached: the driver this worker kept from its last round, if any.
+    ///   - cached: the driver this worker kept from its last round, if any. The round takes it: when the caller
+    ///     keeps no other copy (``TrialProducer`` hands it over), the algorithm's state is changed in place rather
+    ///     than copied (copy on write) at every round.
     ///   - experiment: the experiment.
     ///   - factory: makes or decodes the algorithm.
     ///   - count: the most trials wanted.
@@ -64,7 +66,7 @@ extension AlgorithmDriver {
     ///   error.
     public static func step(
         snapshot: AlgorithmSnapshot,
-        cached: Cached?,
+        cached: consuming Cached?,
         experiment: Experiment,
         factory: any AlgorithmFactory,
         count: Int,
@@ -72,12 +74,16 @@ extension AlgorithmDriver {
         inherited: InheritedTrials = .none
     ) throws -> AlgorithmUpdate<StepOutput> {
         var driver: AlgorithmDriver
-        if let cached, cached.stateVersion == snapshot.stateVersion, snapshot.state != nil,
-            cached.driver.matches(experiment)
-        {
-            driver = cached.driver
+        let reusable =
+            cached.map {
+                $0.stateVersion == snapshot.stateVersion && snapshot.state != nil && $0.driver.matches(experiment)
+            } ?? false
+        if reusable, let taken = consume cached {
+            // `taken` ends with this scope: from then on `driver` is the only reference to the algorithm's state
+            // when the caller handed its cache over.
+            driver = taken.driver
             // The storage's index of trial ids is what counts under the lock: drop the in-process set rather than
-            // copy it (the cache still shares it) at every round.
+            // copy it (a caller that keeps its cache still shares it) at every round.
             driver.forgetKnownTrials()
         } else if let state = snapshot.state {
             driver = try AlgorithmDriver(experiment: experiment, factory: factory, state: state)

@@ -44,20 +44,48 @@ public actor TrialProducer {
         let inherited = inherited ?? .none
         let experiment = experiment
         let factory = factory
-        let cached = cached
+        // The round takes the cached driver (nothing else keeps it), so that its algorithm's state is changed in
+        // place instead of copied; after a round that failed, or in a body run again, the state is decoded.
+        let handOver = CachedDriver(cached)
+        cached = nil
         let now = Date()
-        let output = try await storage.withAlgorithmLock(of: experiment.id, timeout: lockTimeout) { snapshot in
-            try AlgorithmDriver.step(
-                snapshot: snapshot,
-                cached: cached,
-                experiment: experiment,
-                factory: factory,
-                count: count,
-                now: now,
-                inherited: inherited
-            )
+        let output: AlgorithmDriver.StepOutput
+        do {
+            output = try await storage.withAlgorithmLock(of: experiment.id, timeout: lockTimeout) { snapshot in
+                try AlgorithmDriver.step(
+                    snapshot: snapshot,
+                    cached: handOver.take(),
+                    experiment: experiment,
+                    factory: factory,
+                    count: count,
+                    now: now,
+                    inherited: inherited
+                )
+            }
+        } catch {
+            // A round that never ran (the lock was not had) leaves the driver untouched: keep it.
+            if cached == nil { cached = handOver.take() }
+            throw error
         }
         self.cached = AlgorithmDriver.Cached(driver: output.driver, stateVersion: output.stateVersion)
         return Production(trials: output.trials, algorithmIsDone: output.isDone)
+    }
+}
+
+/// The driver a ``TrialProducer`` hands to one production round: taken once, so that the round holds the only
+/// reference to it.
+private final class CachedDriver: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cached: AlgorithmDriver.Cached?
+
+    init(_ cached: AlgorithmDriver.Cached?) { self.cached = cached }
+
+    /// The driver, once; `nil` afterwards.
+    func take() -> AlgorithmDriver.Cached? {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = cached
+        cached = nil
+        return taken
     }
 }
