@@ -184,6 +184,7 @@ public enum BenchmarkTasks {
         if let problem = BenchmarkProblems.named(specification) { return problem }
         if let problem = HeldOutProblems.named(specification) { return problem }
         if let problem = FreshProblems.named(specification) { return problem }
+        if let problem = FreshProblems3.named(specification) { return problem }
         if let task = SklearnTasks.named(specification, sklearn) { return task }
         if let task = try OrionTasks.task(specification) { return task }
         throw BenchmarkError(
@@ -191,12 +192,13 @@ public enum BenchmarkTasks {
             "unknown task '\(specification)'; valid tasks: \(all.map(\.name).joined(separator: ", ")), "
                 + "\(HeldOutProblems.all.map(\.name).joined(separator: ", ")) (or '\(HeldOutProblems.setName)' for all"
                 + " of those), \(FreshProblems.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems.setName)'),"
+                + " \(FreshProblems3.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems3.setName)'),"
                 + " \(SklearnTasks.definitions.map(\.name).joined(separator: ", ")) (or"
                 + " '\(SklearnTasks.setName)'); Oríon's take arguments, e.g. RosenBrock:dim=3"
         )
     }
 
-    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second fresh set for `fresh2`, the
+    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second and third fresh sets for `fresh2` and `fresh3`, the
     /// scikit-learn tasks for `sklearn`, else the one task it names.
     ///
     /// - Parameters:
@@ -211,6 +213,7 @@ public enum BenchmarkTasks {
         switch specification {
         case HeldOutProblems.setName: HeldOutProblems.all
         case FreshProblems.setName: FreshProblems.all
+        case FreshProblems3.setName: FreshProblems3.all
         case SklearnTasks.setName: SklearnTasks.all(sklearn)
         default: [try task(specification, sklearn: sklearn)]
         }

@@ -13,7 +13,8 @@ extension GPBO {
             transform,
             categories: options.categoricalKernel,
             integers: options.roundIntegers,
-            smoothness: options.smoothness
+            smoothness: options.smoothness,
+            additive: options.additive
         )
     }
 

@@ -81,7 +81,12 @@ extension GPBO {
         let warped =
             options.inputWarping
             ? transform.coordinates.indices.filter { transform.coordinates[$0].category == nil } : []
-        let prior = GPPrior(width: w, warped: warped, lengthscalePrior: options.lengthscalePriorKind)
+        let prior = GPPrior(
+            width: w,
+            warped: warped,
+            lengthscalePrior: options.lengthscalePriorKind,
+            additive: options.additive
+        )
         // Warm start from the previous fit; every few fits (and at first) also from the prior's centre and from
         // random draws of the prior, so that a better mode found as the data grow is not missed.
         var starts: [[Double]] = []
@@ -128,6 +133,7 @@ extension GPBO {
             case ..<w: theta = prior.lengthscaleMean + value * prior.lengthscaleVariance.squareRoot()
             case w: theta = prior.signalMean + value * prior.signalVariance.squareRoot()
             case w + 1: theta = prior.noiseMean + value * prior.noiseVariance.squareRoot()
+            case prior.additiveIndex ?? -1: theta = prior.additiveMean + value * prior.additiveVariance.squareRoot()
             default: theta = value * prior.warpingVariance.squareRoot()
             }
             return min(max(theta, prior.lower[index]), prior.upper[index])

@@ -59,6 +59,10 @@ public struct GPBO: Algorithm {
         public var trustRegion = false
         /// The version of the local phase `trust_region` turns on: 1 (`true`) or 2 (`"v2"`).
         public var trustRegionVersion = 1
+        /// `additive`: add a first-order additive part to the kernel, `s²[(1 - a) Π + a (1/D) Σ_d k_d]` with one
+        /// term per dimension element sharing the lengthscales and the weight `a` fitted with the other
+        /// hyperparameters (default false; [Duvenaud et al., 2011](https://arxiv.org/abs/1112.4394)).
+        public var additive = false
 
         /// The Matérn smoothnesses `matern_nu` accepts.
         public static let maternSmoothnesses: [Double] = [1.5, 2.5]
@@ -96,6 +100,7 @@ public struct GPBO: Algorithm {
             case maternNu = "matern_nu"
             case lengthscalePrior = "lengthscale_prior"
             case trustRegion = "trust_region"
+            case additive
         }
 
         /// The defaults.
@@ -122,6 +127,11 @@ public struct GPBO: Algorithm {
                 try container.decodeIfPresent(String.self, forKey: .lengthscalePrior) ?? lengthscalePrior
             (trustRegion, trustRegionVersion) =
                 try Self.decodeTrustRegion(container) ?? (trustRegion, trustRegionVersion)
+            do {
+                additive = try container.decodeIfPresent(Bool.self, forKey: .additive) ?? additive
+            } catch {
+                throw AlgorithmError(.invalidOption, "gp: option 'additive' must be true or false")
+            }
             guard nInitialPoints >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_initial_points' must be at least 1")
             }
@@ -171,6 +181,7 @@ public struct GPBO: Algorithm {
             try container.encode(maternNu, forKey: .maternNu)
             try container.encode(lengthscalePrior, forKey: .lengthscalePrior)
             try encodeTrustRegion(&container)
+            try container.encode(additive, forKey: .additive)
         }
     }
 

@@ -8,7 +8,8 @@ import OrionNumerics
 /// performs great in high dimensions"](https://arxiv.org/abs/2402.02229)); signal variance `log s² ~ N(0, 1)`;
 /// noise variance `log σ² ~ N(-4, 1)` (BoTorch's defaults since 0.12), with σ² ≥ 10⁻⁶; the warping's
 /// concentrations `log a, log b ~ N(0, 0.75)` in [log 0.1, log 10] (BoTorch's prior for its Kumaraswamy warping),
-/// centred on the identity.
+/// centred on the identity; with the additive kernel, the logit of its weight `logit a ~ N(0, 3)` in [-8, 8]
+/// (centred on equal parts, as wide as the log-lengthscales' prior: the marginal likelihood decides).
 ///
 /// The lengthscales' log-normal enters the MAP objective in one of two ways (``LengthscalePrior``): as the normal
 /// density of `log ℓ` (the default), whose mode is `ℓ = e^μ ≈ 4.1 √w`, or as the log-normal density of `ℓ` itself, as
@@ -37,6 +38,11 @@ struct GPPrior: Sendable {
     let noiseVariance = 1.0
     /// The variance of each log-concentration of the warping (mean 0).
     let warpingVariance = 0.75
+    /// The mean and variance of the logit of the additive kernel's weight.
+    let additiveMean = 0.0
+    let additiveVariance = 3.0
+    /// Whether the log-parameters end with the logit of the additive kernel's weight.
+    let additive: Bool
     /// The number of input coordinates.
     let width: Int
     /// The warped coordinates.
@@ -46,19 +52,23 @@ struct GPPrior: Sendable {
     let upper: [Double]
 
     /// The prior for `width` input coordinates, of which `warped` are warped, the lengthscales' density taken as
-    /// `lengthscalePrior` says.
-    init(width: Int, warped: [Int] = [], lengthscalePrior: LengthscalePrior = .logLengthscale) {
+    /// `lengthscalePrior` says, with the additive kernel's weight when `additive`.
+    init(width: Int, warped: [Int] = [], lengthscalePrior: LengthscalePrior = .logLengthscale, additive: Bool = false) {
         self.width = width
         self.warped = warped
         self.lengthscalePrior = lengthscalePrior
+        self.additive = additive
         lengthscaleMean = 2.0.squareRoot() + 0.5 * log(Double(max(width, 1)))
         lower =
             Array(repeating: log(5e-3), count: width) + [log(1e-2), log(1e-6)]
-            + Array(repeating: log(0.1), count: 2 * warped.count)
+            + Array(repeating: log(0.1), count: 2 * warped.count) + (additive ? [-8] : [])
         upper =
             Array(repeating: log(1e2), count: width) + [log(1e2), log(2)]
-            + Array(repeating: log(10), count: 2 * warped.count)
+            + Array(repeating: log(10), count: 2 * warped.count) + (additive ? [8] : [])
     }
+
+    /// The index of the additive kernel's logit weight in the log-parameters, `nil` without it.
+    var additiveIndex: Int? { additive ? width + 2 + 2 * warped.count : nil }
 
     /// The log-lengthscale at the mode of the objective's prior term: `μ`, or `μ - σ²` for the density of `ℓ`.
     var lengthscaleMode: Double {
@@ -72,7 +82,7 @@ struct GPPrior: Sendable {
     var center: [Double] {
         let mode = min(max(lengthscaleMode, log(5e-3)), log(1e2))
         return Array(repeating: mode, count: width) + [signalMean, noiseMean]
-            + Array(repeating: 0, count: 2 * warped.count)
+            + Array(repeating: 0, count: 2 * warped.count) + (additive ? [additiveMean] : [])
     }
 
     /// `-log p(θ)` up to a constant, and its gradient.
@@ -93,9 +103,14 @@ struct GPPrior: Sendable {
         let dn = theta[w + 1] - noiseMean
         value += 0.5 * dn * dn / noiseVariance
         gradient[w + 1] = dn / noiseVariance
-        for index in (w + 2)..<theta.count {
+        for index in (w + 2)..<(w + 2 + 2 * warped.count) {
             value += 0.5 * theta[index] * theta[index] / warpingVariance
             gradient[index] = theta[index] / warpingVariance
+        }
+        if let index = additiveIndex {
+            let d = theta[index] - additiveMean
+            value += 0.5 * d * d / additiveVariance
+            gradient[index] = d / additiveVariance
         }
         return (value, gradient)
     }
@@ -114,6 +129,16 @@ extension GaussianProcess {
         prior: GPPrior,
         structure: KernelStructure = .numeric
     ) -> (Double, [Double]) {
+        if structure.additive != nil {
+            return additiveNegativeLogPosterior(
+                theta,
+                inputs: inputs,
+                width: w,
+                targets: targets,
+                prior: prior,
+                structure: structure
+            )
+        }
         let n = targets.count
         let hyper = GPHyperparameters(logVector: theta, width: w, warped: prior.warped, structure: structure)
         let warping = hyper.warping
@@ -245,7 +270,12 @@ extension GaussianProcess {
         starts: [[Double]],
         maxIterations: Int
     ) -> GPHyperparameters {
-        let prior = GPPrior(width: width, warped: warped, lengthscalePrior: lengthscalePrior)
+        let prior = GPPrior(
+            width: width,
+            warped: warped,
+            lengthscalePrior: lengthscalePrior,
+            additive: structure.additive != nil
+        )
         let minimizer = BoundedLBFGS(maxIterations: maxIterations, gradientTolerance: 1e-5, valueTolerance: 1e-9)
         var best: (value: Double, theta: [Double]) = (.infinity, prior.center)
         for start in starts.isEmpty ? [prior.center] : starts {

@@ -16,9 +16,13 @@ struct GPHyperparameters: Codable, Sendable, Hashable {
     var structure = KernelStructure.numeric
 
     /// The log-parameters `[log ℓ₁ … log ℓ_w, log s², log σ², log a₁ … log a_k, log b₁ … log b_k]` that the
-    /// marginal likelihood is optimized over (`a`, `b`: the warping's concentrations, k warped coordinates).
+    /// marginal likelihood is optimized over (`a`, `b`: the warping's concentrations, k warped coordinates), and
+    /// last, with the additive kernel, the logit of its weight (``AdditiveTerms/weight``).
     var logVector: [Double] {
-        lengthscales.map(log) + [log(signalVariance), log(noiseVariance)] + warping.a.map(log) + warping.b.map(log)
+        let vector =
+            lengthscales.map(log) + [log(signalVariance), log(noiseVariance)] + warping.a.map(log) + warping.b.map(log)
+        guard let additive = structure.additive else { return vector }
+        return vector + [AdditiveTerms.logit(additive.weight)]
     }
 
     /// The hyperparameters of a log-parameter vector for `width` coordinates, warping `warped`, with the kernel
@@ -26,8 +30,9 @@ struct GPHyperparameters: Codable, Sendable, Hashable {
     init(logVector theta: [Double], width w: Int, warped: [Int], structure: KernelStructure = .numeric) {
         self.structure = structure
         let k = warped.count
+        let extra = structure.additive == nil ? 0 : 1
         precondition(
-            theta.count == w + 2 + 2 * k,
+            theta.count == w + 2 + 2 * k + extra,
             "a log vector of \(theta.count) for \(w) coordinates, \(k) warped"
         )
         lengthscales = theta.prefix(w).map(exp)
@@ -36,8 +41,9 @@ struct GPHyperparameters: Codable, Sendable, Hashable {
         warping = InputWarping(
             coordinates: warped,
             a: theta[(w + 2)..<(w + 2 + k)].map(exp),
-            b: theta[(w + 2 + k)...].map(exp)
+            b: theta[(w + 2 + k)..<(w + 2 + 2 * k)].map(exp)
         )
+        if extra == 1 { self.structure.additive?.weight = AdditiveTerms.sigmoid(theta[w + 2 + 2 * k]) }
     }
 
     init(lengthscales: [Double], signalVariance: Double, noiseVariance: Double) {
@@ -212,6 +218,9 @@ struct GaussianProcess: Sendable {
         _ inverseSquared: [Double],
         _ hyperparameters: GPHyperparameters
     ) -> [Double] {
+        if hyperparameters.structure.additive != nil {
+            return additiveKernelMatrix(inputs, count: n, width: w, inverseSquared, hyperparameters)
+        }
         var matrix = [Double](repeating: 0, count: n * n)
         let variance = hyperparameters.signalVariance
         let structure = hyperparameters.structure
@@ -359,6 +368,20 @@ struct GaussianProcess: Sendable {
         into result: inout [Double]
     ) {
         guard n > 0, m > 0 else { return }
+        if structure.additive != nil {
+            additiveCrossCovariance(
+                inputs,
+                count: n,
+                points,
+                count: m,
+                width: w,
+                inverseSquared,
+                variance: variance,
+                structure: structure,
+                into: &result
+            )
+            return
+        }
         let categorical = (0..<w).map { structure.isCategorical($0) }
         let overlaps = categorical.contains(true)
         let columns = Self.transposed(points, rows: m, width: w)
@@ -434,6 +457,7 @@ struct GaussianProcess: Sendable {
     func predictWithGradient(_ unroundedPoint: [Double]) -> (
         mean: Double, variance: Double, dMean: [Double], dVariance: [Double]
     ) {
+        if hyperparameters.structure.additive != nil { return additivePredictWithGradient(unroundedPoint) }
         let warping = hyperparameters.warping
         let structure = hyperparameters.structure
         let rawPoint = structure.roundingQueries(unroundedPoint, width: width)

@@ -25,6 +25,8 @@ struct KernelStructure: Codable, Sendable, Hashable {
     var rounded: [RoundedCoordinate] = []
     /// The smoothness of the Matérn part (5/2 by default).
     var smoothness = MaternSmoothness.fiveHalves
+    /// The first-order additive part of the kernel (`additive`), `nil` without it (the product kernel alone).
+    var additive: AdditiveTerms?
 
     /// An integer coordinate of `levels` equal cells.
     struct RoundedCoordinate: Codable, Sendable, Hashable {
@@ -49,11 +51,13 @@ struct KernelStructure: Codable, Sendable, Hashable {
     ///   - categories: whether to use the overlap kernel for one-hot coordinates.
     ///   - integers: whether to round equal-cell integer coordinates to their cell.
     ///   - smoothness: the Matérn's smoothness.
+    ///   - additive: whether to add the first-order additive part, one term per dimension element (``AdditiveTerms``).
     init(
         _ transform: SpaceTransform,
         categories: Bool,
         integers: Bool,
-        smoothness: MaternSmoothness = .fiveHalves
+        smoothness: MaternSmoothness = .fiveHalves,
+        additive: Bool = false
     ) {
         self.smoothness = smoothness
         if categories, transform.coordinates.contains(where: { $0.category != nil }) {
@@ -67,6 +71,12 @@ struct KernelStructure: Codable, Sendable, Hashable {
                 else { return nil }
                 return RoundedCoordinate(coordinate: index, levels: levels)
             }
+        }
+        if additive {
+            self.additive = AdditiveTerms(
+                groups: transform.coordinates.map(\.group),
+                overlap: transform.coordinates.map { categories && $0.category != nil }
+            )
         }
     }
 

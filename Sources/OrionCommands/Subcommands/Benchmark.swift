@@ -187,7 +187,8 @@ struct BenchmarkListCommand: ParsableCommand {
 
     func run() {
         var lines = ["tasks:"]
-        let tasks = BenchmarkTasks.all + HeldOutProblems.all + FreshProblems.all + SklearnTasks.all()
+        let tasks =
+            BenchmarkTasks.all + HeldOutProblems.all + FreshProblems.all + FreshProblems3.all + SklearnTasks.all()
         let width = tasks.map(\.name.count).max() ?? 0
         for task in tasks {
             if task.name == HeldOutProblems.all.first?.name {
@@ -195,6 +196,9 @@ struct BenchmarkListCommand: ParsableCommand {
             }
             if task.name == FreshProblems.all.first?.name {
                 lines.append("fresh tasks (--problems \(FreshProblems.setName) runs them all):")
+            }
+            if task.name == FreshProblems3.all.first?.name {
+                lines.append("third fresh set (--problems \(FreshProblems3.setName) runs them all):")
             }
             if task.name == SklearnTasks.definitions.first?.name {
                 lines.append(
