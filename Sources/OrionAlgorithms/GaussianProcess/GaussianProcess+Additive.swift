@@ -226,19 +226,14 @@ extension GaussianProcess {
                 dVariance[c] -= 2 * dk[i * w + c] * solved[i]
             }
         }
-        structure.zeroRounded(&dMean)
-        structure.zeroRounded(&dVariance)
-        for (index, c) in warping.coordinates.enumerated() {
-            let slope = InputWarping.density(rawPoint[c], a: warping.a[index], b: warping.b[index])
-            dMean[c] *= slope
-            dVariance[c] *= slope
-        }
-        let floor = 1e-12 * variance0
-        if variance < floor {
-            variance = floor
-            dVariance = Array(repeating: 0, count: w)
-        }
-        return (mean, variance, dMean, dVariance)
+        return finishedGradient(
+            mean: mean,
+            variance: variance,
+            dMean: dMean,
+            dVariance: dVariance,
+            rawPoint: rawPoint,
+            signalVariance: variance0
+        )
     }
 
     /// ``negativeLogPosterior(_:inputs:width:targets:prior:structure:)`` with the additive kernel (its last
@@ -320,22 +315,7 @@ extension GaussianProcess {
         for c in 0..<w { gradient[c] = 0.5 * lengthscaleSums[c] }
         gradient[w] = 0.5 * signalTrace
         gradient[w + 1] = 0.5 * hyper.noiseVariance * noiseTrace
-        let k = warping.coordinates.count
-        for (index, c) in warping.coordinates.enumerated() {
-            var dA = 0.0
-            var dB = 0.0
-            for i in 0..<n {
-                let (fa, fb) = InputWarping.logParameterDerivatives(
-                    rawInputs[i * w + c],
-                    a: warping.a[index],
-                    b: warping.b[index]
-                )
-                dA += inputGradient[i * w + c] * fa
-                dB += inputGradient[i * w + c] * fb
-            }
-            gradient[w + 2 + index] = dA
-            gradient[w + 2 + k + index] = dB
-        }
+        warping.addLogParameterGradient(to: &gradient, inputGradient: inputGradient, rawInputs: rawInputs, width: w)
         if let index = prior.additiveIndex { gradient[index] = 0.5 * weightTrace * a * (1 - a) }
         let (priorValue, priorGradient) = prior.negativeLog(theta)
         return (value + priorValue, zip(gradient, priorGradient).map(+))

@@ -238,22 +238,7 @@ extension GaussianProcess {
         for c in 0..<w { gradient[c] = 0.5 * lengthscaleSums[c] }
         gradient[w] = 0.5 * signalTrace
         gradient[w + 1] = 0.5 * hyper.noiseVariance * noiseTrace
-        let k = warping.coordinates.count
-        for (index, c) in warping.coordinates.enumerated() {
-            var dA = 0.0
-            var dB = 0.0
-            for i in 0..<n {
-                let (fa, fb) = InputWarping.logParameterDerivatives(
-                    rawInputs[i * w + c],
-                    a: warping.a[index],
-                    b: warping.b[index]
-                )
-                dA += inputGradient[i * w + c] * fa
-                dB += inputGradient[i * w + c] * fb
-            }
-            gradient[w + 2 + index] = dA
-            gradient[w + 2 + k + index] = dB
-        }
+        warping.addLogParameterGradient(to: &gradient, inputGradient: inputGradient, rawInputs: rawInputs, width: w)
         let (priorValue, priorGradient) = prior.negativeLog(theta)
         return (value + priorValue, zip(gradient, priorGradient).map(+))
     }

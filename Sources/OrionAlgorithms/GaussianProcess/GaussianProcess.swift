@@ -95,6 +95,36 @@ struct InputWarping: Codable, Sendable, Hashable {
         return (dA, dB)
     }
 
+    /// Adds the derivatives with respect to the warping's log-parameters to a log-parameter gradient (their
+    /// entries after the lengthscales, signal and noise: all `log a`, then all `log b`), by the chain rule from the
+    /// gradient with respect to the warped inputs.
+    ///
+    /// - Parameters:
+    ///   - gradient: the gradient with respect to the log-parameter vector, `width + 2 + 2k` entries or more.
+    ///   - inputGradient: the gradient with respect to the warped inputs (`count × width`, row-major).
+    ///   - rawInputs: the inputs before the warping.
+    ///   - width: the coordinates per input.
+    func addLogParameterGradient(
+        to gradient: inout [Double],
+        inputGradient: [Double],
+        rawInputs: [Double],
+        width w: Int
+    ) {
+        let n = w > 0 ? rawInputs.count / w : 0
+        let k = coordinates.count
+        for (index, c) in coordinates.enumerated() {
+            var dA = 0.0
+            var dB = 0.0
+            for i in 0..<n {
+                let (fa, fb) = Self.logParameterDerivatives(rawInputs[i * w + c], a: a[index], b: b[index])
+                dA += inputGradient[i * w + c] * fa
+                dB += inputGradient[i * w + c] * fb
+            }
+            gradient[w + 2 + index] = dA
+            gradient[w + 2 + k + index] = dB
+        }
+    }
+
     /// The inverse `F⁻¹(y) = (1 - (1 - y)^{1/b})^{1/a}`.
     static func inverse(_ y: Double, a: Double, b: Double) -> Double {
         pow(1 - pow(1 - min(max(y, 0), 1), 1 / b), 1 / a)
@@ -513,17 +543,41 @@ struct GaussianProcess: Sendable {
                 }
             }
         }
+        return finishedGradient(
+            mean: mean,
+            variance: variance,
+            dMean: dMean,
+            dVariance: dVariance,
+            rawPoint: rawPoint,
+            signalVariance: variance0
+        )
+    }
+
+    /// The end of ``predictWithGradient(_:)``: no derivative along rounded coordinates, the warping's chain rule
+    /// (derivatives with respect to the raw point), and the variance floored at `1e-12` of the signal variance (its
+    /// derivative zero there).
+    func finishedGradient(
+        mean: Double,
+        variance: Double,
+        dMean: [Double],
+        dVariance: [Double],
+        rawPoint: [Double],
+        signalVariance: Double
+    ) -> (mean: Double, variance: Double, dMean: [Double], dVariance: [Double]) {
+        var (variance, dMean, dVariance) = (variance, dMean, dVariance)
+        let structure = hyperparameters.structure
         structure.zeroRounded(&dMean)
         structure.zeroRounded(&dVariance)
+        let warping = hyperparameters.warping
         for (index, c) in warping.coordinates.enumerated() {
             let slope = InputWarping.density(rawPoint[c], a: warping.a[index], b: warping.b[index])
             dMean[c] *= slope
             dVariance[c] *= slope
         }
-        let floor = 1e-12 * variance0
+        let floor = 1e-12 * signalVariance
         if variance < floor {
             variance = floor
-            dVariance = Array(repeating: 0, count: w)
+            dVariance = Array(repeating: 0, count: dVariance.count)
         }
         return (mean, variance, dMean, dVariance)
     }
