@@ -108,8 +108,9 @@ struct InputWarping: Codable, Sendable, Hashable {
         to gradient: inout [Double],
         inputGradient: [Double],
         rawInputs: [Double],
-        width w: Int
+        width: Int
     ) {
+        let w = width
         let n = w > 0 ? rawInputs.count / w : 0
         let k = coordinates.count
         for (index, c) in coordinates.enumerated() {
