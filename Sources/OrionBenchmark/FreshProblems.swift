@@ -7,7 +7,7 @@ import OrionCore
 /// docs/algorithms/gp.md), none of them among the nine or the held-out ones: five spaces of reals (two multimodal, one rough, two ill-conditioned) and three mixed spaces (an
 /// ill-conditioned valley with a category and integers, rings of local minima through reals and integers, a
 /// deceptive category). Each has a known minimum, so results are simple regrets.
-public enum FreshProblems {
+public enum FreshProblems: SyntheticProblemSet {
     /// The problems.
     public static let all: [BenchmarkTask] = [
         cosineMixture6, ellipsoid6, beale, weierstrass4, dropWave, boostingLike, salomonMixed5, deceptiveCategory,
@@ -23,16 +23,6 @@ public enum FreshProblems {
     public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
 
     private static let budget = 100
-
-    private static func real(_ low: Double, _ high: Double) -> String {
-        "uniform(\(PythonFloat.repr(low)), \(PythonFloat.repr(high)), precision=None)"
-    }
-
-    private static func names(_ count: Int) -> [String] { (1...count).map { "x\($0)" } }
-
-    private static func reals(_ count: Int, _ low: Double, _ high: Double) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: names(count).map { ($0, real(low, high)) })
-    }
 
     /// Cosine mixture 6-D on [-0.7, 1]⁶: a bowl with cosine ripples, the optimum off the box's centre.
     public static let cosineMixture6 = BenchmarkTask(

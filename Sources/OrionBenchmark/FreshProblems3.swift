@@ -9,7 +9,7 @@ import OrionCore
 /// three-minima camel, a rotated quadratic, a sharp ridge) and three mixed spaces (two coupled Himmelblau functions
 /// of reals and integers, a random-forest-like task, a category that rotates an ill-conditioned ellipse). Each has a
 /// known minimum, so results are simple regrets.
-public enum FreshProblems3 {
+public enum FreshProblems3: SyntheticProblemSet {
     /// The problems.
     public static let all: [BenchmarkTask] = [
         threeHumpCamel, bohachevsky2, doubleSum5, sharpRidge4, corrugatedSpring4, qing4, sumSquares6,
@@ -26,16 +26,6 @@ public enum FreshProblems3 {
     public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
 
     private static let budget = 100
-
-    private static func real(_ low: Double, _ high: Double) -> String {
-        "uniform(\(PythonFloat.repr(low)), \(PythonFloat.repr(high)), precision=None)"
-    }
-
-    private static func names(_ count: Int) -> [String] { (1...count).map { "x\($0)" } }
-
-    private static func reals(_ count: Int, _ low: Double, _ high: Double) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: names(count).map { ($0, real(low, high)) })
-    }
 
     /// Three-hump camel on [-4, 5]²: smooth, non-separable, three minima.
     public static let threeHumpCamel = BenchmarkTask(

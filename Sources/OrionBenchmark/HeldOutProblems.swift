@@ -9,7 +9,7 @@ import OrionCore
 /// integer-only one. The last eight (`shekel4` to `cross_in_tray`, spaces of reals) were added to validate a rule
 /// chosen on the others (docs/algorithms/gp.md, "Matérn-3/2 on spaces of reals"). Run them with `orion benchmark run --problems heldout` (or by name). Each has a known minimum,
 /// so results are simple regrets as for the nine.
-public enum HeldOutProblems {
+public enum HeldOutProblems: SyntheticProblemSet {
     /// The held-out problems.
     public static let all: [BenchmarkTask] = [
         rastrigin6, griewank8, schwefel4, michalewicz5, sixHumpCamel, goldsteinPrice, zakharov10, dixonPrice20,
@@ -27,16 +27,6 @@ public enum HeldOutProblems {
     public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
 
     private static let budget = 100
-
-    private static func real(_ low: Double, _ high: Double) -> String {
-        "uniform(\(PythonFloat.repr(low)), \(PythonFloat.repr(high)), precision=None)"
-    }
-
-    private static func names(_ count: Int) -> [String] { (1...count).map { "x\($0)" } }
-
-    private static func reals(_ count: Int, _ low: Double, _ high: Double) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: names(count).map { ($0, real(low, high)) })
-    }
 
     private static func order(_ count: Int) -> [String] { names(count) }
 
