@@ -43,15 +43,9 @@ final class StoredBracketsMemoTests: XCTestCase {
         roundTrip: Bool = true,
         line: UInt = #line
     ) throws {
+        try assertWrittenAsJSONEncoder(driver, label, line: line)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let incremental = try XCTUnwrap(driver.algorithm as? any StateWriting, label).writtenState()
-        XCTAssertEqual(
-            String(decoding: incremental, as: UTF8.self),
-            String(decoding: try encoder.encode(driver.algorithm), as: UTF8.self),
-            label,
-            line: line
-        )
         let state = try driver.encodedState()
         let restored = try AlgorithmDriver(experiment: experiment, factory: AlgorithmRegistry.standard, state: state)
         let written = try XCTUnwrap(restored.algorithm as? any StateWriting, label).writtenState()
@@ -64,33 +58,16 @@ final class StoredBracketsMemoTests: XCTestCase {
             let label = "\(name) \(options)"
             let experiment = try seededHarness(name, Self.priors, options: options, seed: 5).experiment
             var driver = try AlgorithmDriver(experiment: experiment, factory: AlgorithmRegistry.standard)
-            var rng = SeededGenerator(seed: 11)
-            var pending: [Trial] = []
+            var history = RandomHistory(
+                seed: 11,
+                produced: 0...3,
+                changedAtMost: 3,
+                outcomes: [.broken, .reserved, .notFinite] + Array(repeating: .completed, count: 9)
+            )
             var copies: [(AlgorithmDriver, Data)] = []
             var rebuilt = 0
             for step in 0..<160 {
-                let produced = try driver.produce(count: Int.random(in: 0...3, using: &rng), now: Date())
-                driver.observe(produced)
-                pending += produced
-                pending.shuffle(using: &rng)
-                var changed: [Trial] = []
-                for _ in 0..<Int.random(in: 0...min(3, pending.count), using: &rng) {
-                    var trial = pending.removeLast()
-                    switch Int.random(in: 0..<12, using: &rng) {
-                    case 0: trial.status = .broken
-                    case 1:
-                        trial.status = .reserved  // still pending, observed again
-                        pending.insert(trial, at: 0)
-                    case 2:
-                        trial.status = .completed  // without a finite objective: broken for the algorithm
-                        trial.results = [.objective(.nan)]
-                    default:
-                        trial.status = .completed
-                        trial.results = [.objective(Self.objective(trial.params))]
-                    }
-                    changed.append(trial)
-                }
-                driver.observe(changed)
+                try history.step(&driver) { Self.objective($0.params) }
                 // Some steps save twice, some not at all: the memo follows any number of changes between saves.
                 if step % 7 != 3 { try assertWrittenFromScratch(driver, experiment, "\(label) step \(step)") }
                 if step % 30 == 10 {

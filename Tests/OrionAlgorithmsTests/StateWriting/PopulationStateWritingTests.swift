@@ -28,50 +28,24 @@ final class PopulationStateWritingTests: XCTestCase {
         ("cmaes", ["n_initial_points": 3]),
     ]
 
-    private func assertWrittenAsJSONEncoder(_ driver: AlgorithmDriver, _ label: String, line: UInt = #line) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let written = try XCTUnwrap(driver.algorithm as? any StateWriting, label).writtenState()
-        XCTAssertEqual(
-            String(decoding: written, as: UTF8.self),
-            String(decoding: try encoder.encode(driver.algorithm), as: UTF8.self),
-            label,
-            line: line
-        )
-    }
-
     func testSavesAfterRandomHistoriesAreTheBytesJSONEncoderWrites() throws {
         for (name, options) in Self.algorithms {
             for (space, priors) in Self.spaces {
                 let label = "\(name), \(space)"
                 let experiment = try seededHarness(name, priors, options: options, seed: 4).experiment
                 var driver = try AlgorithmDriver(experiment: experiment, factory: AlgorithmRegistry.standard)
-                var rng = SeededGenerator(seed: 9)
-                var pending: [Trial] = []
+                var history = RandomHistory(
+                    seed: 9,
+                    produced: 0...3,
+                    changedAtMost: 3,
+                    outcomes: [.broken, .reserved] + Array(repeating: .completed, count: 6)
+                )
                 var copies: [(AlgorithmDriver, Data)] = []
-                var completed = 0
                 for step in 0..<150 {
-                    let produced = try driver.produce(count: Int.random(in: 0...3, using: &rng), now: Date())
-                    driver.observe(produced)
-                    pending += produced
-                    pending.shuffle(using: &rng)
-                    var changed: [Trial] = []
-                    for _ in 0..<Int.random(in: 0...min(3, pending.count), using: &rng) {
-                        var trial = pending.removeLast()
-                        switch Int.random(in: 0..<8, using: &rng) {
-                        case 0: trial.status = .broken
-                        case 1:
-                            trial.status = .reserved
-                            pending.insert(trial, at: 0)
-                        default:
-                            trial.status = .completed
-                            let x = trial.params["/x"]?.doubleValue ?? trial.params["/n"]?.doubleValue ?? 0
-                            trial.results = [.objective(Double(step % 7) + x / 3)]
-                            completed += 1
-                        }
-                        changed.append(trial)
+                    try history.step(&driver) {
+                        let x = $0.params["/x"]?.doubleValue ?? $0.params["/n"]?.doubleValue ?? 0
+                        return Double(step % 7) + x / 3
                     }
-                    driver.observe(changed)
                     if step % 5 != 2 { try assertWrittenAsJSONEncoder(driver, "\(label) step \(step)") }
                     if step % 40 == 7 { copies.append((driver, try driver.encodedState())) }
                     if step % 50 == 49 {
@@ -93,7 +67,7 @@ final class PopulationStateWritingTests: XCTestCase {
                     XCTAssertEqual(try copy.encodedState(), state, "\(label): an older copy still writes its own state")
                     try assertWrittenAsJSONEncoder(copy, "\(label) copy")
                 }
-                XCTAssertGreaterThan(completed, 5, label)
+                XCTAssertGreaterThan(history.completed, 5, label)
                 let state = String(decoding: try driver.encodedState(), as: UTF8.self)
                 XCTAssertTrue(state.contains("\"objective\":"), label)
             }
@@ -120,28 +94,19 @@ final class PopulationStateWritingTests: XCTestCase {
         let priors = ["/x": "uniform(-1, 1)", "/y": "uniform(0, 2)"]
         let experiment = try seededHarness("auto", priors, options: ["hand_over_after": 25], seed: 3).experiment
         var driver = try AlgorithmDriver(experiment: experiment, factory: AlgorithmRegistry.standard)
-        var rng = SeededGenerator(seed: 5)
-        var pending: [Trial] = []
+        var history = RandomHistory(
+            seed: 5,
+            produced: 1...2,
+            changedAtMost: 2,
+            outcomes: [.broken] + Array(repeating: .completed, count: 5)
+        )
         var copies: [(AlgorithmDriver, Data)] = []
         var sawCompleted = false
         for step in 0..<45 {
-            let produced = try driver.produce(count: Int.random(in: 1...2, using: &rng), now: Date())
-            driver.observe(produced)
-            pending += produced
-            pending.shuffle(using: &rng)
-            var changed: [Trial] = []
-            for _ in 0..<Int.random(in: 0...min(2, pending.count), using: &rng) {
-                var trial = pending.removeLast()
-                if Int.random(in: 0..<6, using: &rng) == 0 {
-                    trial.status = .broken
-                } else {
-                    trial.status = .completed
-                    let x = trial.params["/x"]?.doubleValue ?? 0
-                    trial.results = [.objective(x * x + (trial.params["/y"]?.doubleValue ?? 0))]
-                }
-                changed.append(trial)
+            try history.step(&driver) {
+                let x = $0.params["/x"]?.doubleValue ?? 0
+                return x * x + ($0.params["/y"]?.doubleValue ?? 0)
             }
-            driver.observe(changed)
             let state = String(decoding: try driver.encodedState(), as: UTF8.self)
             sawCompleted = sawCompleted || state.contains("\"completed\":[")
             if step % 3 != 1 { try assertWrittenAsJSONEncoder(driver, "auto step \(step)") }

@@ -14,45 +14,19 @@ final class TPEStateWritingTests: XCTestCase {
         ("small finite", ["/n": "randint(1, 30)", "/opt": "choices(['a\"b', 'c/d', 'e'])"]),
     ]
 
-    private func assertWrittenAsJSONEncoder(_ driver: AlgorithmDriver, _ label: String, line: UInt = #line) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let written = try XCTUnwrap(driver.algorithm as? any StateWriting, label).writtenState()
-        XCTAssertEqual(
-            String(decoding: written, as: UTF8.self),
-            String(decoding: try encoder.encode(driver.algorithm), as: UTF8.self),
-            label,
-            line: line
-        )
-    }
-
     func testSavesAfterRandomHistoriesAreTheBytesJSONEncoderWrites() throws {
         for (label, priors) in Self.spaces {
             let experiment = try seededHarness("tpe", priors, options: ["n_initial_points": 5], seed: 4).experiment
             var driver = try AlgorithmDriver(experiment: experiment, factory: AlgorithmRegistry.standard)
-            var rng = SeededGenerator(seed: 9)
-            var pending: [Trial] = []
+            var history = RandomHistory(
+                seed: 9,
+                produced: 0...2,
+                changedAtMost: 2,
+                outcomes: [.broken, .reserved] + Array(repeating: .completed, count: 6)
+            )
             var copies: [(AlgorithmDriver, Data)] = []
             for step in 0..<60 {
-                let produced = try driver.produce(count: Int.random(in: 0...2, using: &rng), now: Date())
-                driver.observe(produced)
-                pending += produced
-                pending.shuffle(using: &rng)
-                var changed: [Trial] = []
-                for _ in 0..<Int.random(in: 0...min(2, pending.count), using: &rng) {
-                    var trial = pending.removeLast()
-                    switch Int.random(in: 0..<8, using: &rng) {
-                    case 0: trial.status = .broken
-                    case 1:
-                        trial.status = .reserved
-                        pending.insert(trial, at: 0)
-                    default:
-                        trial.status = .completed
-                        trial.results = [.objective(Double(step % 7) + (trial.params["/x"]?.doubleValue ?? 0))]
-                    }
-                    changed.append(trial)
-                }
-                driver.observe(changed)
+                try history.step(&driver) { Double(step % 7) + ($0.params["/x"]?.doubleValue ?? 0) }
                 if step % 5 != 2 { try assertWrittenAsJSONEncoder(driver, "\(label) step \(step)") }
                 if step % 20 == 7 { copies.append((driver, try driver.encodedState())) }
                 if step % 25 == 24 {
