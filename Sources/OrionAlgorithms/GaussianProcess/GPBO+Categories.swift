@@ -7,14 +7,15 @@ extension GPBO {
     static let combinationLimit = 64
 
     /// The kernel structure of the options for `transform`: the overlap kernel on one-hot coordinates
-    /// (`categorical_kernel`) and equal-cell integers rounded (`round_integers`).
-    func kernelStructure(_ transform: SpaceTransform) -> KernelStructure {
+    /// (`categorical_kernel`) and equal-cell integers rounded (`round_integers`); with the additive part as
+    /// `additive` says (by default as the option `additive` does).
+    func kernelStructure(_ transform: SpaceTransform, additive: Bool? = nil) -> KernelStructure {
         KernelStructure(
             transform,
             categories: options.categoricalKernel,
             integers: options.roundIntegers,
             smoothness: options.smoothness,
-            additive: options.additive
+            additive: additive ?? options.additive
         )
     }
 

@@ -20,6 +20,8 @@ extension GPBO {
         var batch: [[Double]] = []
         let completed = records.filter { $0.kind == .completed }
         var model: AcquisitionModel?
+        // `additive: "global"`: the global suggestions' and the local ones' models, fitted when first needed.
+        var models = SeparateModels()
         while suggestions.count < count {
             var vector: [Double]?
             let useDesign =
@@ -27,6 +29,15 @@ extension GPBO {
                 || completed.count < 2 || transform.width == 0
             if useDesign {
                 vector = nextDesignPoint(transform, seen: seen)
+            } else if options.additive, options.additiveGlobalOnly {
+                vector = suggestWithSeparateModels(
+                    &models,
+                    transform,
+                    completed: completed,
+                    batchIndex: suggestions.count,
+                    last: suggestions.count + 1 == count,
+                    seen: seen
+                )
             } else {
                 if model == nil { model = fit(transform, completed: completed) }
                 if let current = model {
@@ -76,21 +87,25 @@ extension GPBO {
     }
 
     /// Fits the GP to the completed trials (and the pending ones, at their posterior mean).
-    private mutating func fit(_ transform: SpaceTransform, completed: [Record]) -> AcquisitionModel? {
+    ///
+    /// With `local` (`additive: "global"`'s local phase), the product kernel without the additive part, warm
+    /// started from and kept in ``lastLocalFit``; otherwise the options' kernel, in ``lastFit``.
+    mutating func fit(_ transform: SpaceTransform, completed: [Record], local: Bool = false) -> AcquisitionModel? {
         let w = transform.width
         let warped =
             options.inputWarping
             ? transform.coordinates.indices.filter { transform.coordinates[$0].category == nil } : []
+        let additive = options.additive && !local
         let prior = GPPrior(
             width: w,
             warped: warped,
             lengthscalePrior: options.lengthscalePriorKind,
-            additive: options.additive
+            additive: additive
         )
         // Warm start from the previous fit; every few fits (and at first) also from the prior's centre and from
         // random draws of the prior, so that a better mode found as the data grow is not missed.
         var starts: [[Double]] = []
-        let warm = lastFit.flatMap { $0.count == prior.center.count ? $0 : nil }
+        let warm = (local ? lastLocalFit : lastFit).flatMap { $0.count == prior.center.count ? $0 : nil }
         if let warm { starts.append(warm) }
         // Beyond ``fitLimit`` trials the fitted subset changes little from one trial to the next: the warm start
         // alone, and the random restarts only at the first fit, bound the cost.
@@ -106,13 +121,13 @@ extension GPBO {
             values: completed.compactMap(\.objective),
             pending: records.filter { $0.kind == .pending }.flatMap(\.vector),
             warped: warped,
-            structure: kernelStructure(transform),
+            structure: kernelStructure(transform, additive: additive),
             lengthscalePrior: options.lengthscalePriorKind,
             starts: starts,
             maxIterations: large && warm != nil ? 25 : 50,
             subset: Self.fitSubset(targets:)
         )
-        lastFit = fitted.hyperparameters.logVector
+        if local { lastLocalFit = fitted.hyperparameters.logVector } else { lastFit = fitted.hyperparameters.logVector }
         guard let process = fitted.process else { return nil }
         return AcquisitionModel(
             process: process,
@@ -165,7 +180,7 @@ extension GPBO {
     /// are refined by L-BFGS-B; all are snapped (integers and categories to their cells), and from the best snapped
     /// point of each acquisition a discrete local search moves to another category or the next integer cell while
     /// that acquisition improves.
-    private mutating func maximizeAcquisition(
+    mutating func maximizeAcquisition(
         _ model: AcquisitionModel,
         _ transform: SpaceTransform,
         seen: Set<[Double]>

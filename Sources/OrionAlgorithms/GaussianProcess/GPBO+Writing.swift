@@ -10,7 +10,8 @@ extension GPBO: StateWriting {
     public func writtenState() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Sorted keys: design_index, design_seed, generator, last_fit, local_phase_from, options, records.
+        // Sorted keys: design_index, design_seed, generator, last_fit, last_local_fit, local_phase_from, options,
+        // records.
         var text = JSONText(capacity: 256 + records.count * (40 + 24 * (records.first?.vector.count ?? 0)))
         text.raw("{\"design_index\":")
         text.int(designIndex)
@@ -21,6 +22,10 @@ extension GPBO: StateWriting {
         if let lastFit {
             text.raw(",\"last_fit\":")
             try text.doubles(lastFit)
+        }
+        if let lastLocalFit {
+            text.raw(",\"last_local_fit\":")
+            try text.doubles(lastLocalFit)
         }
         if let localPhaseFrom {
             text.raw(",\"local_phase_from\":")

@@ -61,8 +61,12 @@ public struct GPBO: Algorithm {
         public var trustRegionVersion = 1
         /// `additive`: add a first-order additive part to the kernel, `s²[(1 - a) Π + a (1/D) Σ_d k_d]` with one
         /// term per dimension element sharing the lengthscales and the weight `a` fitted with the other
-        /// hyperparameters (default false; [Duvenaud et al., 2011](https://arxiv.org/abs/1112.4394)).
+        /// hyperparameters (default false; [Duvenaud et al., 2011](https://arxiv.org/abs/1112.4394)); `"global"`:
+        /// that kernel for the global suggestions only, the product kernel for the local phase's (see
+        /// `GPBO+LocalModel.swift`).
         public var additive = false
+        /// With `additive`, whether only the global suggestions use the additive kernel (`"global"`).
+        public var additiveGlobalOnly = false
 
         /// The Matérn smoothnesses `matern_nu` accepts.
         public static let maternSmoothnesses: [Double] = [1.5, 2.5]
@@ -127,11 +131,7 @@ public struct GPBO: Algorithm {
                 try container.decodeIfPresent(String.self, forKey: .lengthscalePrior) ?? lengthscalePrior
             (trustRegion, trustRegionVersion) =
                 try Self.decodeTrustRegion(container) ?? (trustRegion, trustRegionVersion)
-            do {
-                additive = try container.decodeIfPresent(Bool.self, forKey: .additive) ?? additive
-            } catch {
-                throw AlgorithmError(.invalidOption, "gp: option 'additive' must be true or false")
-            }
+            (additive, additiveGlobalOnly) = try Self.decodeAdditive(container) ?? (additive, additiveGlobalOnly)
             guard nInitialPoints >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_initial_points' must be at least 1")
             }
@@ -181,7 +181,7 @@ public struct GPBO: Algorithm {
             try container.encode(maternNu, forKey: .maternNu)
             try container.encode(lengthscalePrior, forKey: .lengthscalePrior)
             try encodeTrustRegion(&container)
-            try container.encode(additive, forKey: .additive)
+            try encodeAdditive(&container)
         }
     }
 
@@ -222,8 +222,12 @@ public struct GPBO: Algorithm {
     var designIndex = 0
     /// The trials, in the order first observed.
     var records: [Record] = []
-    /// The last fitted log-hyperparameters, the warm start of the next fit.
+    /// The last fitted log-hyperparameters, the warm start of the next fit (with `additive: "global"`, of the
+    /// global suggestions' additive model).
     var lastFit: [Double]?
+    /// With `additive: "global"`, the last fitted log-hyperparameters of the local phase's product model; `nil`
+    /// before its first fit (and in a state written before the option existed).
+    var lastLocalFit: [Double]?
     /// The completed trials when `trust_region: "v2"`'s local phase started; `nil` before.
     var localPhaseFrom: Int?
     /// The position of each trial id in ``records`` (rebuilt when decoding).
@@ -298,6 +302,7 @@ extension GPBO {
         case designSeed = "design_seed"
         case designIndex = "design_index"
         case lastFit = "last_fit"
+        case lastLocalFit = "last_local_fit"
         case localPhaseFrom = "local_phase_from"
     }
 
@@ -312,6 +317,7 @@ extension GPBO {
         designIndex = try container.decode(Int.self, forKey: .designIndex)
         records = try container.decode([Record].self, forKey: .records)
         lastFit = try container.decodeIfPresent([Double].self, forKey: .lastFit)
+        lastLocalFit = try container.decodeIfPresent([Double].self, forKey: .lastLocalFit)
         localPhaseFrom = try container.decodeIfPresent(Int.self, forKey: .localPhaseFrom)
         for (position, record) in records.enumerated() { positions[record.id] = position }
     }
@@ -327,6 +333,7 @@ extension GPBO {
         try container.encode(designIndex, forKey: .designIndex)
         try container.encode(records, forKey: .records)
         try container.encodeIfPresent(lastFit, forKey: .lastFit)
+        try container.encodeIfPresent(lastLocalFit, forKey: .lastLocalFit)
         try container.encodeIfPresent(localPhaseFrom, forKey: .localPhaseFrom)
     }
 }

@@ -156,12 +156,12 @@ final class AutoSearchTests: XCTestCase {
     /// Until the hand-over `auto` is `gp` with the same seed (and, on branin's reals, Matérn-3/2; the local phase
     /// version 2), suggestion for suggestion; `hand_over_after: null` keeps `gp` for good, with no successor in the
     /// state.
-    /// `auto` gives `gp` the local phase version 2 and Matérn-3/2 on spaces of reals, neither on mixed spaces; the
-    /// options are in the saved state.
+    /// `auto` gives `gp` the local phase version 2, Matérn-3/2 and the additive kernel for the global suggestions
+    /// on spaces of reals, none of them on mixed spaces; the options are in the saved state.
     func testGPOptionsTurnOnTheLocalPhaseOnSpacesOfReals() throws {
         XCTAssertEqual(
             AutoSearch.gpOptions(for: try Space(priors: ["x": "uniform(0, 1)", "y": "loguniform(1e-3, 1)"])),
-            ["matern_nu": .double(1.5), "trust_region": "v2"]
+            ["matern_nu": .double(1.5), "trust_region": "v2", "additive": "global"]
         )
         XCTAssertEqual(
             AutoSearch.gpOptions(for: try Space(priors: ["x": "uniform(0, 1)", "c": "choices(['a', 'b'])"])),
@@ -179,6 +179,8 @@ final class AutoSearchTests: XCTestCase {
             let gp = try XCTUnwrap(auto.delegate as? GPBO, "\(priors)")
             let saved = try JSONDecoder().decode(GPBO.self, from: JSONEncoder().encode(gp))
             XCTAssertEqual(saved.options.trustRegion, local, "\(priors)")
+            XCTAssertEqual(saved.options.additive, local, "\(priors)")
+            XCTAssertEqual(saved.options.additiveGlobalOnly, local, "\(priors)")
             if local { XCTAssertEqual(saved.options.trustRegionVersion, 2, "\(priors)") }
         }
     }
@@ -192,7 +194,9 @@ final class AutoSearchTests: XCTestCase {
             try harness.run(trials: 14, objective: Objectives.branin)
             return harness
         }
-        let gp = try run(experiment(["seed": 5, "matern_nu": 1.5, "trust_region": "v2"], algorithm: "gp"))
+        let gp = try run(
+            experiment(["seed": 5, "matern_nu": 1.5, "trust_region": "v2", "additive": "global"], algorithm: "gp")
+        )
         let auto = try run(experiment(["seed": 5, "hand_over_after": 10]))
         let never = try run(experiment(["seed": 5, "hand_over_after": .null]))
         XCTAssertEqual(auto.trials.prefix(10).map(\.params), gp.trials.prefix(10).map(\.params))

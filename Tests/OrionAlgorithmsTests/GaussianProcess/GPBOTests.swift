@@ -75,6 +75,14 @@ final class GPBOTests: XCTestCase {
         )
     }
 
+    func testConformanceWithTheAdditiveKernelForGlobalSuggestionsOnly() throws {
+        try AlgorithmConformance.checkAll(
+            factory: AlgorithmRegistry.standard,
+            config: AlgorithmConfig(name: "gp", options: ["additive": "global", "trust_region": "v2"]),
+            braninThreshold: 0.6
+        )
+    }
+
     func testOptionsHaveOrionNamesAndDefaultsAndAreChecked() throws {
         let resolved = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "gp"))
         XCTAssertEqual(

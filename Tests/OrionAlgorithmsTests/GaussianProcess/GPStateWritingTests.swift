@@ -37,6 +37,7 @@ final class GPStateWritingTests: XCTestCase {
         for options: [String: JSONValue] in [
             ["n_initial_points": 4], ["n_initial_points": 4, "acq_func": "mace"],
             ["n_initial_points": 4, "trust_region": "v2"],
+            ["n_initial_points": 4, "trust_region": "v2", "additive": "global"],
         ] {
             var harness = try seededHarness("gp", Self.priors, options: options, seed: 5)
             // The first design point pending: no fit yet.
@@ -55,6 +56,9 @@ final class GPStateWritingTests: XCTestCase {
             XCTAssertTrue(written.contains("\"kind\":\"pending\""))
             if options["trust_region"] != nil {
                 XCTAssertTrue(written.contains("\"local_phase_from\":"), "version 2's local phase has started")
+            }
+            if options["additive"] != nil {
+                XCTAssertTrue(written.contains("\"last_local_fit\":["), "the local phase's product fit is kept")
             }
             let restored = try AlgorithmDriver(
                 experiment: harness.experiment,

@@ -1,0 +1,97 @@
+import Foundation
+import OrionCore
+
+/// `additive: "global"`: the additive kernel for the global suggestions only, the product kernel for the local
+/// phase's.
+///
+/// The additive kernel (`additive: true`, `GaussianProcess+Additive.swift`) predicts that a coordinate's good value,
+/// seen elsewhere, helps at the incumbent too, which is what the global search needs; near the incumbent its product
+/// part, at a fraction of the signal, resolves less than the product kernel alone (docs/algorithms/gp.md, the traced
+/// weights). So the two suggestions of the alternation get two models, fitted on the same trials:
+///
+/// - a **global** suggestion maximizes the acquisition of a GP with the additive kernel over the cube, its
+///   hyperparameters warm started from and kept in ``GPBO/lastFit``;
+/// - a **local** suggestion (inside the trust region) maximizes that of a GP with the product kernel, its own
+///   hyperparameters warm started from and kept in ``GPBO/lastLocalFit``; the box (its centre, side and the
+///   lengthscales that stretch it) and version 2's trigger are computed with this product fit, the model the local
+///   suggestion is made with, so the trigger still asks whether the last trial lies in the box the next local step
+///   would use.
+///
+/// Each suggestion fits only the model it needs, once per batch: before version 2's trigger, a suggestion fits the
+/// product model to check the trigger and, when it does not fire, the additive model too. In a batch, each
+/// suggestion made by a model enters both models (the one fitted later in the batch too) as a pending point at that
+/// model's posterior mean. Without `trust_region` every suggestion is global, so the option is `additive: true`.
+extension GPBO {
+    /// The models of one batch, each fitted when a suggestion first needs it.
+    struct SeparateModels {
+        /// The additive kernel's, for global suggestions.
+        var global: AcquisitionModel?
+        /// The product kernel's, for the trust region and local suggestions.
+        var local: AcquisitionModel?
+        /// The points this batch's models suggested so far, pending for the later suggestions.
+        var believed: [[Double]] = []
+    }
+
+    /// The next point of a batch under `additive: "global"`: a local suggestion from the product model when the
+    /// alternation (and version 2's trigger, checked with that model) says so, else a global one from the additive
+    /// model; `nil` when neither model can be fitted or every candidate is seen.
+    mutating func suggestWithSeparateModels(
+        _ models: inout SeparateModels,
+        _ transform: SpaceTransform,
+        completed: [Record],
+        batchIndex: Int,
+        last: Bool,
+        seen: Set<[Double]>
+    ) -> [Double]? {
+        var vector: [Double]?
+        if isLocalStep(completed: completed.count, batchIndex: batchIndex) {
+            if models.local == nil {
+                models.local = fit(transform, completed: completed, local: true).map { believing($0, models.believed) }
+            }
+            if let local = models.local, let region = trustRegion(local, completed: completed) {
+                vector = maximizeInTrustRegion(local, transform, region: region, seen: seen)
+            }
+        }
+        if vector == nil {
+            if models.global == nil {
+                models.global = fit(transform, completed: completed).map { believing($0, models.believed) }
+            }
+            if let global = models.global { vector = maximizeAcquisition(global, transform, seen: seen) }
+        }
+        // The next suggestion of this batch sees this one as pending; the last one needs no refit.
+        if let vector, !last {
+            models.believed.append(vector)
+            models.global = models.global?.believing(vector)
+            models.local = models.local?.believing(vector)
+        }
+        return vector
+    }
+
+    /// `model` with `points` pending, each at the posterior mean given the ones before.
+    private func believing(_ model: AcquisitionModel, _ points: [[Double]]) -> AcquisitionModel {
+        points.reduce(model) { $0.believing($1) }
+    }
+}
+
+extension GPBO.Options {
+    /// `additive` as written: `true` or `false`, or `"global"` (`(true, true)`); `nil` when absent.
+    ///
+    /// - Throws: ``AlgorithmError`` `.invalidOption` for any other value.
+    static func decodeAdditive(_ container: KeyedDecodingContainer<CodingKeys>) throws -> (Bool, Bool)? {
+        guard container.contains(.additive), try !container.decodeNil(forKey: .additive) else { return nil }
+        if let on = try? container.decode(Bool.self, forKey: .additive) { return (on, false) }
+        if let scope = try? container.decode(String.self, forKey: .additive), scope == "global" { return (true, true) }
+        throw AlgorithmError(.invalidOption, "gp: option 'additive' must be true, false or \"global\"")
+    }
+
+    /// Writes `additive` as ``decodeAdditive(_:)`` reads it.
+    ///
+    /// - Throws: `EncodingError` when the value cannot be encoded.
+    func encodeAdditive(_ container: inout KeyedEncodingContainer<CodingKeys>) throws {
+        if additive, additiveGlobalOnly {
+            try container.encode("global", forKey: .additive)
+        } else {
+            try container.encode(additive, forKey: .additive)
+        }
+    }
+}

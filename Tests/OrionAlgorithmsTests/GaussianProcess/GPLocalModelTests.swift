@@ -1,0 +1,236 @@
+import Foundation
+import OrionCore
+import XCTest
+
+@testable import OrionAlgorithms
+
+/// `additive: "global"`: the additive kernel for the global suggestions, the product kernel for the local ones
+/// (`GPBO+LocalModel.swift`).
+final class GPLocalModelTests: XCTestCase {
+    /// The options of the test: version 2's local phase, Matérn-3/2 (what `auto` runs on reals) and `extra`.
+    private func options(_ seed: Int, _ extra: [String: JSONValue]) throws -> GPBO.Options {
+        try GPBO.Options.decode(
+            ["seed": .int(seed), "matern_nu": 1.5, "trust_region": "v2"].merging(extra) { $1 },
+            algorithm: "gp"
+        )
+    }
+
+    /// A sum of one-dimensional bowls with a flat floor: additive, and once the floor is reached nothing improves.
+    private static func objective(_ x: [Double]) -> Double {
+        max(x.enumerated().reduce(0) { $0 + Double($1.offset + 1) * ($1.element - 0.3) * ($1.element - 0.3) }, 0.01)
+    }
+
+    /// Runs `gp` for `count` trials on ``objective(_:)`` over the unit cube of `width` reals; calls `inspect` with
+    /// the algorithm before and after each suggestion and the suggestion's vector.
+    private func run(
+        _ options: GPBO.Options,
+        width: Int = 3,
+        count: Int,
+        inspect: (GPBO, GPBO, [Double]) throws -> Void = { _, _, _ in }
+    ) throws -> (points: [[Double]], gp: GPBO) {
+        let context = try Self.context(width)
+        let transform = GPBO.transform(context)
+        var gp = GPBO(options: options, context: context)
+        var points: [[Double]] = []
+        for index in 0..<count {
+            let before = gp
+            let suggestion = try XCTUnwrap(gp.suggest(count: 1, context: context).first)
+            let point = try transform.encode(suggestion.parameters)
+            try inspect(before, gp, point)
+            gp.observe([Self.completed("t\(index)", suggestion.parameters, Self.objective(point))], context: context)
+            points.append(point)
+        }
+        return (points, gp)
+    }
+
+    private static func context(_ width: Int) throws -> AlgorithmContext {
+        AlgorithmContext(
+            space: try Space(
+                priors: Dictionary(
+                    uniqueKeysWithValues: (1...width).map { ("/x\($0)", "uniform(0, 1, precision=None)") }
+                )
+            )
+        )
+    }
+
+    private static func completed(_ id: String, _ params: Parameters, _ value: Double) -> Trial {
+        var trial = Trial(experimentID: "e", params: params)
+        trial.id = id
+        trial.status = .completed
+        trial.results = [.objective(value)]
+        return trial
+    }
+
+    func testOptionIsDecodedSavedAndRefused() throws {
+        let global = try GPBO.Options.decode(["additive": "global"], algorithm: "gp")
+        XCTAssertTrue(global.additive)
+        XCTAssertTrue(global.additiveGlobalOnly)
+        let encoded = try JSONEncoder().encode(global)
+        XCTAssertTrue(String(decoding: encoded, as: UTF8.self).contains("\"additive\":\"global\""))
+        let decoded = try JSONDecoder().decode(GPBO.Options.self, from: encoded)
+        XCTAssertEqual([decoded.additive, decoded.additiveGlobalOnly], [true, true])
+        let cases: [(JSONValue, [Bool])] = [(true, [true, false]), (false, [false, false]), (.null, [false, false])]
+        for (value, expected) in cases {
+            let options = try GPBO.Options.decode(["additive": value], algorithm: "gp")
+            XCTAssertEqual([options.additive, options.additiveGlobalOnly], expected, "\(value)")
+            let again = try JSONDecoder().decode(GPBO.Options.self, from: JSONEncoder().encode(options))
+            XCTAssertEqual([again.additive, again.additiveGlobalOnly], expected, "\(value)")
+        }
+        for bad: JSONValue in ["local", "yes", 2] {
+            XCTAssertThrowsError(try GPBO.Options.decode(["additive": bad], algorithm: "gp")) { error in
+                XCTAssertTrue(
+                    "\(error)".contains("gp: option 'additive' must be true, false or \"global\""),
+                    "\(error)"
+                )
+            }
+        }
+    }
+
+    /// Each local suggestion refits only the product model and lies in the box built from that fit; each global one
+    /// refits only the additive model; before the trigger both are fitted (the product one for the trigger).
+    func testEachSuggestionUsesItsModel() throws {
+        let width = 3
+        let transform = GPBO.transform(try Self.context(width))
+        var local = 0
+        var global = 0
+        var beforeTrigger = 0
+        let first = try run(options(6, ["additive": "global"]), width: width, count: 34) { before, after, point in
+            let completed = before.records.filter { $0.kind == .completed }
+            guard completed.count >= 10 else {
+                XCTAssertNil(after.lastFit, "no fit during the design")
+                return
+            }
+            let additive = try XCTUnwrap(after.lastFit)
+            XCTAssertEqual(additive.count, width + 3, "the additive fit has the weight's logit")
+            guard after.localPhaseFrom != nil else {
+                XCTAssertEqual(try XCTUnwrap(after.lastLocalFit).count, width + 2, "the product fit, for the trigger")
+                XCTAssertNotEqual(after.lastLocalFit, before.lastLocalFit)
+                XCTAssertNotEqual(after.lastFit, before.lastFit)
+                beforeTrigger += 1
+                return
+            }
+            if after.isLocalStep(completed: completed.count, batchIndex: 0) {
+                let product = try XCTUnwrap(after.lastLocalFit)
+                XCTAssertEqual(product.count, width + 2)
+                XCTAssertNotEqual(after.lastLocalFit, before.lastLocalFit, "the product model was refitted")
+                XCTAssertEqual(after.lastFit, before.lastFit, "the additive model was not")
+                var copy = before
+                let model = try Self.model(product, completed: completed, transform, gp: before)
+                let region = try XCTUnwrap(copy.trustRegion(model, completed: completed))
+                XCTAssertTrue(
+                    point.indices.allSatisfy {
+                        point[$0] >= region.lower[$0] - 1e-9 && point[$0] <= region.upper[$0] + 1e-9
+                    },
+                    "local suggestion \(point) outside the product model's box \(region)"
+                )
+                local += 1
+            } else {
+                XCTAssertNotEqual(after.lastFit, before.lastFit, "the additive model was refitted")
+                if before.localPhaseFrom != nil {
+                    XCTAssertEqual(after.lastLocalFit, before.lastLocalFit, "the product model was not")
+                }
+                global += 1
+            }
+        }
+        XCTAssertGreaterThan(beforeTrigger, 0)
+        XCTAssertGreaterThan(local, 5)
+        XCTAssertGreaterThan(global, 5)
+        XCTAssertEqual(first.points, try run(options(6, ["additive": "global"]), width: width, count: 34).points)
+        XCTAssertNotEqual(first.points, try run(options(6, ["additive": true]), width: width, count: 34).points)
+    }
+
+    /// A GP on `completed` with the product kernel's log-hyperparameters `fit`.
+    private static func model(
+        _ fit: [Double],
+        completed: [GPBO.Record],
+        _ transform: SpaceTransform,
+        gp: GPBO
+    ) throws -> AcquisitionModel {
+        let values = completed.compactMap(\.objective)
+        let output = OutputTransform(fitting: values)
+        let hyper = GPHyperparameters(
+            logVector: fit,
+            width: transform.width,
+            warped: [],
+            structure: gp.kernelStructure(transform, additive: false)
+        )
+        let process = try GaussianProcess(
+            inputs: completed.flatMap(\.vector),
+            width: transform.width,
+            targets: values.map { output($0) },
+            hyperparameters: hyper
+        )
+        return AcquisitionModel(
+            process: process,
+            best: 0,
+            bestInputs: [],
+            functions: [.logExpectedImprovement],
+            kappa: 1.96
+        )
+    }
+
+    /// Without a local phase every suggestion is global: the run is `additive: true`'s.
+    func testWithoutTrustRegionItIsTheAdditiveKernel() throws {
+        func points(_ additive: JSONValue) throws -> [[Double]] {
+            try run(GPBO.Options.decode(["seed": 2, "additive": additive], algorithm: "gp"), width: 2, count: 18).points
+        }
+        XCTAssertEqual(try points("global"), try points(true))
+    }
+
+    /// A batch after the trigger alternates between the models, gives distinct points, and is the same from the
+    /// same state.
+    func testBatchIsDistinctAndDeterministic() throws {
+        let context = try Self.context(3)
+        var (_, gp) = try run(options(3, ["additive": "global"]), count: 24)
+        XCTAssertNotNil(gp.localPhaseFrom)
+        var copy = gp
+        let before = gp
+        let batch = gp.suggest(count: 4, context: context).map(\.parameters)
+        XCTAssertEqual(batch.count, 4)
+        XCTAssertEqual(Set(batch).count, 4)
+        XCTAssertNotEqual(gp.lastFit, before.lastFit, "a global suggestion refitted the additive model")
+        XCTAssertNotEqual(gp.lastLocalFit, before.lastLocalFit, "a local one refitted the product model")
+        let second = copy.suggest(count: 4, context: context).map(\.parameters)
+        XCTAssertEqual(second, batch)
+    }
+
+    /// The state keeps both fits and reads back to the same suggestions; a state without the product fit (as main
+    /// wrote it) and a state of `additive: true` still load.
+    func testStateRoundTripIncludingAnOldState() throws {
+        let context = try Self.context(3)
+        var (_, gp) = try run(options(5, ["additive": "global"]), count: 20)
+        let data = try JSONEncoder().encode(gp)
+        let text = String(decoding: data, as: UTF8.self)
+        XCTAssertTrue(text.contains("\"last_local_fit\":["), text)
+        XCTAssertTrue(text.contains("\"additive\":\"global\""))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        XCTAssertEqual(
+            String(decoding: try gp.writtenState(), as: UTF8.self),
+            String(decoding: try encoder.encode(gp), as: UTF8.self)
+        )
+        var restored = try JSONDecoder().decode(GPBO.self, from: data)
+        XCTAssertEqual(restored.lastLocalFit, gp.lastLocalFit)
+        XCTAssertEqual(restored.localPhaseFrom, gp.localPhaseFrom)
+        let again = restored.suggest(count: 2, context: context)
+        XCTAssertEqual(again, gp.suggest(count: 2, context: context))
+
+        // Without `last_local_fit`: the product model starts from the prior again.
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        object["last_local_fit"] = nil
+        var old = try JSONDecoder().decode(GPBO.self, from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertNil(old.lastLocalFit)
+        let fromOld = old.suggest(count: 2, context: context)
+        XCTAssertEqual(fromOld.count, 2)
+        XCTAssertNotNil(old.lastLocalFit)
+
+        // A state of `additive: true` (main's shape: no `last_local_fit`) reads back as it was.
+        let (_, plain) = try run(options(5, ["additive": true]), count: 14)
+        let plainText = String(decoding: try JSONEncoder().encode(plain), as: UTF8.self)
+        XCTAssertFalse(plainText.contains("last_local_fit"))
+        XCTAssertTrue(plainText.contains("\"additive\":true"))
+        let plainRestored = try JSONDecoder().decode(GPBO.self, from: Data(plainText.utf8))
+        XCTAssertEqual([plainRestored.options.additive, plainRestored.options.additiveGlobalOnly], [true, false])
+        XCTAssertEqual(plainRestored.lastFit, plain.lastFit)
+    }
+}
