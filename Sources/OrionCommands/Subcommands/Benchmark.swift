@@ -187,24 +187,25 @@ struct BenchmarkListCommand: ParsableCommand {
 
     func run() {
         var lines = ["tasks:"]
-        let tasks =
-            BenchmarkTasks.all + HeldOutProblems.all + FreshProblems.all + FreshProblems3.all + SklearnTasks.all()
+        // Each set after the nine and Oríon's tasks, under a header naming its `--problems` value.
+        let sets: [(header: String, tasks: [BenchmarkTask])] = [
+            ("held-out tasks (--problems \(HeldOutProblems.setName) runs them all):", HeldOutProblems.all),
+            ("fresh tasks (--problems \(FreshProblems.setName) runs them all):", FreshProblems.all),
+            ("third fresh set (--problems \(FreshProblems3.setName) runs them all):", FreshProblems3.all),
+            ("fourth fresh set (--problems \(FreshProblems4.setName) runs them all):", FreshProblems4.all),
+            (
+                "scikit-learn tasks (--problems \(SklearnTasks.setName); Python with scikit-learn, --python):",
+                SklearnTasks.all()
+            ),
+        ]
+        let tasks = BenchmarkTasks.all + sets.flatMap(\.tasks)
+        let headers = Dictionary(
+            sets.compactMap { set in set.tasks.first.map { ($0.name, set.header) } },
+            uniquingKeysWith: { first, _ in first }
+        )
         let width = tasks.map(\.name.count).max() ?? 0
         for task in tasks {
-            if task.name == HeldOutProblems.all.first?.name {
-                lines.append("held-out tasks (--problems \(HeldOutProblems.setName) runs them all):")
-            }
-            if task.name == FreshProblems.all.first?.name {
-                lines.append("fresh tasks (--problems \(FreshProblems.setName) runs them all):")
-            }
-            if task.name == FreshProblems3.all.first?.name {
-                lines.append("third fresh set (--problems \(FreshProblems3.setName) runs them all):")
-            }
-            if task.name == SklearnTasks.definitions.first?.name {
-                lines.append(
-                    "scikit-learn tasks (--problems \(SklearnTasks.setName); Python with scikit-learn, --python):"
-                )
-            }
+            if let header = headers[task.name] { lines.append(header) }
             let optimum = task.optimum.map { PythonFloat.repr($0) } ?? "unknown"
             lines.append(
                 "  \(task.name.padding(toLength: width, withPad: " ", startingAt: 0))  budget \(task.defaultBudget),"

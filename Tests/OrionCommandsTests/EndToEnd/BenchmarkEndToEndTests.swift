@@ -121,5 +121,21 @@ final class BenchmarkEndToEndTests: XCTestCase {
         let list = try sandbox.run(["benchmark", "list"])
         XCTAssertEqual(list.status, 0)
         XCTAssertTrue(list.stdout.contains("RosenBrock"), list.stdout)
+        // Every set under its header, before its first task.
+        for (header, first) in [
+            ("held-out tasks (--problems heldout", "rastrigin6"),
+            ("third fresh set (--problems fresh3", "three_hump_camel"),
+            ("fourth fresh set (--problems fresh4", "mccormick"), ("scikit-learn tasks (--problems sklearn", "sk_"),
+        ] {
+            let headerAt = try XCTUnwrap(list.stdout.range(of: header), header)
+            let firstAt = try XCTUnwrap(
+                list.stdout.range(of: "  " + first, range: headerAt.upperBound..<list.stdout.endIndex),
+                first
+            )
+            XCTAssertFalse(
+                list.stdout[headerAt.upperBound..<firstAt.lowerBound].contains("\n  "),
+                "\(first) is the first under \(header)"
+            )
+        }
     }
 }
