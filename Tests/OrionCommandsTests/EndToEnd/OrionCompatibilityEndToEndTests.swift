@@ -1,0 +1,70 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// Command lines that work with Oríon 0.2.7 and must work unchanged with swift-orion
+/// (`shared/reference/orion-0.2.7.md` §1–§3), each found different by the compatibility audit of 2026-12-03.
+final class OrionCompatibilityEndToEndTests: XCTestCase {
+    /// `orion -v VERB` and `orion -vv VERB` (Oríon's global verbosity count, given before the verb).
+    func testGlobalVerbosityBeforeTheVerb() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let hunt = try sandbox.run([
+            "-v", "hunt", "-n", "loud", "--exp-max-trials", "1", try Compat.script("noop.sh"), "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        for flag in ["-v", "-vv", "--verbose"] {
+            let status = try sandbox.run([flag, "status"])
+            XCTAssertEqual(status.status, 0, "\(flag): \(status.stderr)")
+            XCTAssertTrue(status.stdout.hasPrefix("loud-v1\n"), "\(flag): \(status.stdout)")
+        }
+        // A verb without a --verbose option (`db setup`) still parses.
+        let setup = try sandbox.run(["-v", "db", "setup", "--help"])
+        XCTAssertEqual(setup.status, 0, setup.stderr)
+        // After the verb, -v is still the experiment's version, as in Oríon.
+        let info = try sandbox.run(["info", "-n", "loud", "-v", "1"])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(info.stdout.contains("version: 1"), info.stdout)
+    }
+
+    /// `orion init_only`: Oríon's verb is spelled with an underscore.
+    func testInitOnlyWithAnUnderscore() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let result = try sandbox.run(["init_only", "-n", "under", try Compat.script("noop.sh"), "-x~uniform(0, 1)"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "")
+        let experiment = try await sandbox.storage().experiment(named: "under", version: nil)
+        XCTAssertNotNil(experiment)
+        let trials = try await sandbox.trials(of: "under")
+        XCTAssertEqual(trials.count, 0)
+    }
+
+    /// `orion hunt`, `orion insert` and `orion init_only` with nothing after them print their help (exit 0).
+    func testVerbsWithoutArgumentsPrintTheirHelp() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        for verb in ["hunt", "insert", "init_only", "init-only"] {
+            let result = try sandbox.run([verb])
+            XCTAssertEqual(result.status, 0, "\(verb): \(result.stderr)")
+            XCTAssertTrue(result.stdout.contains("USAGE: orion"), "\(verb): \(result.stdout)")
+            XCTAssertEqual(result.stderr, "", verb)
+        }
+    }
+
+    /// Oríon's `--auto-resolution` (deprecated, no effect) and `--orion-version-change` flags are accepted.
+    func testDeprecatedBranchingFlagsAreAccepted() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        for flag in ["--auto-resolution", "--orion-version-change"] {
+            let result = try sandbox.run([
+                "hunt", "-n", "flags", flag, "--exp-max-trials", "1", script, "-x~uniform(0, 1)",
+            ])
+            XCTAssertEqual(result.status, 0, "\(flag): \(result.stderr)")
+        }
+        let trials = try await sandbox.trials(of: "flags")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 1)
+    }
+}
