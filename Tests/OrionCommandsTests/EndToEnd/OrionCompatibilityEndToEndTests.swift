@@ -67,4 +67,21 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         let trials = try await sandbox.trials(of: "flags")
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 1)
     }
+
+    /// `orion insert ... x=1.5` without dashes, as Oríon's `\W*(name)=(value)` pattern reads it.
+    func testInsertReadsValuesWithoutDashes() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        let create = try sandbox.run([
+            "hunt", "--init-only", "-n", "bare", script, "-x~uniform(0, 10)", "--y~uniform(0, 1)",
+        ])
+        XCTAssertEqual(create.status, 0, create.stderr)
+        let insert = try sandbox.run(["insert", "-n", "bare", script, "x=1.5", "--y=0.25"])
+        XCTAssertEqual(insert.status, 0, insert.stderr)
+        let trials = try await sandbox.trials(of: "bare")
+        let trial = try XCTUnwrap(trials.first)
+        XCTAssertEqual(trial.values["/x"]?.doubleValue, 1.5)
+        XCTAssertEqual(trial.values["/y"]?.doubleValue, 0.25)
+    }
 }
