@@ -60,7 +60,7 @@ struct HuntSession {
         let branching = try Self.branching(configuration.evc, markers: command.markers)
         let scriptDirectory = ((command.script ?? command.executable) as NSString).deletingLastPathComponent
         let metadata = ExperimentMetadata(
-            user: options.user ?? environment["USER"] ?? "unknown",
+            user: options.user ?? ExperimentMetadata.currentUser(environment: environment),
             userScript: command.script,
             userArgs: arguments,
             startDirectory: currentDirectory,

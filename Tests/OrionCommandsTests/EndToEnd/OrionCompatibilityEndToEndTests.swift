@@ -84,4 +84,25 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         XCTAssertEqual(trial.values["/x"]?.doubleValue, 1.5)
         XCTAssertEqual(trial.values["/y"]?.doubleValue, 0.25)
     }
+
+    /// With no `$USER` (cron, containers), the user is found as Python's `getpass.getuser()` finds it: `LOGNAME`,
+    /// `USER`, `LNAME`, `USERNAME`, then the account of the process.
+    func testUserWithoutTheUserVariable() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        var environment = sandbox.environment
+        for name in ["USER", "LNAME", "USERNAME"] { environment.removeValue(forKey: name) }
+        environment["LOGNAME"] = "alice"
+        try FileManager.default.createDirectory(atPath: sandbox.directory + "/tmp", withIntermediateDirectories: true)
+        let script = try Compat.script("noop.sh")
+        let create = try ProcessRunner.run(
+            [sandbox.orion, "hunt", "--init-only", "-n", "who", script, "-x~uniform(0, 1)"],
+            environment: environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(create.status, 0, create.stderr)
+        let info = try sandbox.run(["info", "-n", "who"])
+        XCTAssertTrue(info.stdout.contains("user: alice"), info.stdout)
+        XCTAssertFalse(info.stdout.contains("unknown"), info.stdout)
+    }
 }
