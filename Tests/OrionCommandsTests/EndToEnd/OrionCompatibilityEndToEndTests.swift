@@ -105,4 +105,36 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         XCTAssertTrue(info.stdout.contains("user: alice"), info.stdout)
         XCTAssertFalse(info.stdout.contains("unknown"), info.stdout)
     }
+
+    /// A script configuration file that is neither YAML nor JSON holds priors `name~prior(...)` anywhere in its text
+    /// (Oríon's generic templating); each trial's copy has the values in their place.
+    func testTextConfigurationFileTemplating() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try "# settings\nx = x~uniform(-1, 1)\nsteps = 10\n".write(
+            toFile: sandbox.directory + "/settings.cfg",
+            atomically: true,
+            encoding: .utf8
+        )
+        let script = try sandbox.script(
+            "read.sh",
+            """
+            #!/bin/sh
+            # --config FILE: report the value of x written in the file
+            x=$(sed -n 's/^x = //p' "$2")
+            printf '[{"name": "o", "type": "objective", "value": %s}]' "$x" > "$ORION_RESULTS_PATH"
+
+            """
+        )
+        let hunt = try sandbox.run(["hunt", "-n", "text", "--exp-max-trials", "2", script, "--config", "settings.cfg"])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        let trials = try await sandbox.trials(of: "text")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2)
+        for trial in trials {
+            let x = try XCTUnwrap(trial.values["/x"]?.doubleValue)
+            XCTAssertEqual(trial.objective, x)
+        }
+        let original = try String(contentsOfFile: sandbox.directory + "/settings.cfg", encoding: .utf8)
+        XCTAssertTrue(original.contains("x~uniform(-1, 1)"), original)
+    }
 }
