@@ -51,6 +51,26 @@ struct CommandContext {
         return ConfigurationLoader.resolve(layers)
     }
 
+    /// The version that `-v/--version` means for the experiment `name`, by Oríon's rule: a version above the latest
+    /// stored one is the latest, with a note on stderr; any other request (none, or an existing or lower version)
+    /// is returned as given.
+    ///
+    /// - Parameters:
+    ///   - name: the experiment's name, if known.
+    ///   - version: the requested version.
+    /// - Returns: the version to look up.
+    /// - Throws: the storage's errors.
+    func resolvedVersion(of name: String?, _ version: Int?) async throws -> Int? {
+        guard let name, let version,
+            let latest = try await storage.experiment(named: name, version: nil), latest.version < version
+        else { return version }
+        StandardStream.emit(
+            "note: experiment '\(name)' has no version \(version); using its latest version, \(latest.version)\n",
+            to: 2
+        )
+        return latest.version
+    }
+
     /// Runs `body`, then closes the storage (for SQLite: everything checkpointed into the database file) whether
     /// `body` returned or threw.
     func closingStorage<T>(_ body: () async throws -> T) async throws -> T {

@@ -38,9 +38,10 @@ struct HuntSession {
         guard let name = configuration.experiment.name else {
             throw UsageError("an experiment name is required: orion hunt -n NAME ./script.py ...")
         }
+        let version = try await context.resolvedVersion(of: name, options.version)
         if arguments.isEmpty {
             // Resume with the stored command line, as Oríon does for `orion hunt -n NAME`.
-            guard let stored = try await context.storage.experiment(named: name, version: options.version) else {
+            guard let stored = try await context.storage.experiment(named: name, version: version) else {
                 throw UsageError("no experiment named '\(name)' yet: give the script and its priors after the options")
             }
             arguments = stored.metadata.userArgs
@@ -69,7 +70,7 @@ struct HuntSession {
         )
         let request = ExperimentRequest(
             name: name,
-            version: options.version,
+            version: version,
             space: space,
             algorithm: configuration.experiment.algorithm,
             maxTrials: configuration.experiment.maxTrials,

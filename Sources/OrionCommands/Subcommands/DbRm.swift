@@ -32,9 +32,14 @@ struct DbRm: AsyncParsableCommand {
                     storage: context.storage,
                     verb: "rm"
                 )
-                let experiments =
-                    options.version != nil
-                    ? [latest] : try await context.storage.experiments().filter { $0.name == latest.name }
+                // As in Oríon, the experiment goes with its child versions, whatever their names (`-b other`).
+                let stored = try await context.storage.experiments()
+                let selected = options.version != nil ? [latest] : stored.filter { $0.name == latest.name }
+                var experiments: [Experiment] = []
+                for experiment in selected.flatMap({ ExperimentTree.versions(under: $0, in: stored) })
+                where !experiments.contains(where: { $0.id == experiment.id }) {
+                    experiments.append(experiment)
+                }
                 let statuses = try status.map { text in
                     text == "*" ? TrialStatus.allCases : [try DatabaseMaintenance.status(named: text)]
                 }
@@ -46,7 +51,7 @@ struct DbRm: AsyncParsableCommand {
                 )
                 try DbSupport.confirm(latest.name, action: "rm", force: force)
                 var trials = 0
-                for experiment in experiments {
+                for experiment in experiments.reversed() {  // children before their parents
                     if let statuses {
                         trials += try await DatabaseMaintenance.removeTrials(
                             status: statuses,

@@ -137,4 +137,48 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         let original = try String(contentsOfFile: sandbox.directory + "/settings.cfg", encoding: .utf8)
         XCTAssertTrue(original.contains("x~uniform(-1, 1)"), original)
     }
+
+    /// `-v/--version` above the latest version means the latest (with a note), as Oríon's experiment builder reads it.
+    func testVersionAboveTheLatestMeansTheLatest() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        let hunt = try sandbox.run(["hunt", "-n", "ver", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        for command in [["info", "-n", "ver", "-v", "7"], ["status", "-n", "ver", "-v", "7"]] {
+            let result = try sandbox.run(command)
+            XCTAssertEqual(result.status, 0, "\(command): \(result.stderr)")
+            XCTAssertTrue(result.stdout.contains("ver-v1") || result.stdout.contains("version: 1"), result.stdout)
+            XCTAssertTrue(result.stderr.contains("no version 7"), result.stderr)
+        }
+        let resumed = try sandbox.run(["hunt", "-n", "ver", "-v", "7", "--exp-max-trials", "2"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let trials = try await sandbox.trials(of: "ver")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2)
+        let insert = try sandbox.run(["insert", "-n", "ver", "-v", "7", script, "-x=0.5"])
+        XCTAssertEqual(insert.status, 0, insert.stderr)
+    }
+
+    /// `orion db rm NAME -v N` deletes that version with its child versions, a child with another name
+    /// (`-b other`) included, as Oríon does; nothing is left pointing at a deleted parent.
+    func testDbRmDeletesTheChildVersions() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        let first = try sandbox.run(["hunt", "-n", "tree", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let second = try sandbox.run([
+            "hunt", "-n", "tree", "--enable-evc", "--exp-max-trials", "1", script, "-x~uniform(0, 2)",
+        ])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let branch = try sandbox.run([
+            "hunt", "-n", "tree", "--enable-evc", "-b", "leaf", "--exp-max-trials", "1", script, "-x~uniform(0, 3)",
+        ])
+        XCTAssertEqual(branch.status, 0, branch.stderr)
+        let remove = try sandbox.run(["db", "rm", "tree", "-v", "2", "-f"])
+        XCTAssertEqual(remove.status, 0, remove.stderr)
+        XCTAssertTrue(remove.stdout.contains("2 experiments deleted"), remove.stdout)
+        let names = try await sandbox.storage().experiments().map(\.displayName)
+        XCTAssertEqual(names, ["tree-v1"])
+    }
 }
