@@ -44,8 +44,16 @@ extension OrionCommand {
             print(helpMessage(for: verb), terminator: "")
             Foundation.exit(0)
         }
+        let (withoutLogDirectory, logDirectory) = removeLogDirectory(arguments)
+        if let logDirectory {
+            StandardStream.emit(
+                "note: --logdir \(logDirectory) is accepted for Oríon's command lines, but orion writes its messages"
+                    + " to stderr (redirect them with 2>>FILE)\n",
+                to: 2
+            )
+        }
         do {
-            var command = try parse(moveGlobalOptions(arguments))
+            var command = try parse(moveGlobalOptions(withoutLogDirectory))
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -67,6 +75,34 @@ extension OrionCommand {
     static let verbsShowingHelpAlone: [String: any ParsableCommand.Type] = [
         "hunt": Hunt.self, "init-only": InitOnly.self, "init_only": InitOnly.self, "insert": Insert.self,
     ]
+
+    /// Oríon's global `--logdir DIR` (or `--logdir=DIR`) removed from the options before the verb.
+    ///
+    /// Oríon writes its log there instead of stderr; swift-orion's messages are its stderr, so the option is
+    /// accepted (a job script that passes it still runs) and the caller says that it has no effect.
+    ///
+    /// - Parameter arguments: the arguments without the program's name.
+    /// - Returns: the arguments without the option, and its directory when it was given.
+    static func removeLogDirectory(_ arguments: [String]) -> (arguments: [String], directory: String?) {
+        var remaining: [String] = []
+        var directory: String?
+        var index = 0
+        while index < arguments.count, arguments[index].hasPrefix("-") {
+            let argument = arguments[index]
+            if argument == "--logdir", index + 1 < arguments.count {
+                directory = arguments[index + 1]
+                index += 2
+                continue
+            }
+            if argument.hasPrefix("--logdir=") {
+                directory = String(argument.dropFirst("--logdir=".count))
+            } else {
+                remaining.append(argument)
+            }
+            index += 1
+        }
+        return (remaining + arguments[index...], directory)
+    }
 
     /// Parses `arguments` as moved by ``moveGlobalOptions(_:)``: first with the global `--verbose` after the verb,
     /// then, when the verb has no such option (`orion -v db setup`), without it.

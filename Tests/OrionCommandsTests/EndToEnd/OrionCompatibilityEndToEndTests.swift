@@ -19,6 +19,13 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
             XCTAssertEqual(status.status, 0, "\(flag): \(status.stderr)")
             XCTAssertTrue(status.stdout.hasPrefix("loud-v1\n"), "\(flag): \(status.stdout)")
         }
+        // Oríon's --logdir is accepted, with a note that it has no effect.
+        for logdir in [["--logdir", sandbox.directory + "/logs"], ["--logdir=" + sandbox.directory + "/logs"]] {
+            let logged = try sandbox.run(logdir + ["-v", "status"])
+            XCTAssertEqual(logged.status, 0, logged.stderr)
+            XCTAssertTrue(logged.stdout.hasPrefix("loud-v1\n"), logged.stdout)
+            XCTAssertTrue(logged.stderr.contains("--logdir"), logged.stderr)
+        }
         // A verb without a --verbose option (`db setup`) still parses.
         let setup = try sandbox.run(["-v", "db", "setup", "--help"])
         XCTAssertEqual(setup.status, 0, setup.stderr)
