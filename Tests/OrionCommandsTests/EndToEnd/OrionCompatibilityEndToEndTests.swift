@@ -188,4 +188,24 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         let names = try await sandbox.storage().experiments().map(\.displayName)
         XCTAssertEqual(names, ["tree-v1"])
     }
+
+    /// `orion db set NAME -v N QUERY UPDATE` applies to that version and its child versions, as in Oríon.
+    func testDbSetAppliesToTheChildVersions() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        let first = try sandbox.run(["hunt", "-n", "setv", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let branch = try sandbox.run([
+            "hunt", "-n", "setv", "--enable-evc", "-b", "setw", "--exp-max-trials", "1", script, "-x~uniform(0, 2)",
+        ])
+        XCTAssertEqual(branch.status, 0, branch.stderr)
+        let set = try sandbox.run(["db", "set", "setv", "-v", "1", "status=completed", "status=interrupted", "-f"])
+        XCTAssertEqual(set.status, 0, set.stderr)
+        XCTAssertEqual(set.stdout, "2 trials modified\n")
+        for name in ["setv", "setw"] {
+            let trials = try await sandbox.trials(of: name)
+            XCTAssertEqual(trials.map(\.status), [.interrupted], name)
+        }
+    }
 }
