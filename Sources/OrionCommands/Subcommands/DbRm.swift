@@ -32,14 +32,10 @@ struct DbRm: AsyncParsableCommand {
                     storage: context.storage,
                     verb: "rm"
                 )
-                // As in Oríon, the experiment goes with its child versions, whatever their names (`-b other`).
+                // As in Oríon: the named version (the latest without -v) with its child versions, whatever their
+                // names (`-b other`); its parents stay.
                 let stored = try await context.storage.experiments()
-                let selected = options.version != nil ? [latest] : stored.filter { $0.name == latest.name }
-                var experiments: [Experiment] = []
-                for experiment in selected.flatMap({ ExperimentTree.versions(under: $0, in: stored) })
-                where !experiments.contains(where: { $0.id == experiment.id }) {
-                    experiments.append(experiment)
-                }
+                let experiments = ExperimentTree.versions(under: latest, in: stored)
                 let statuses = try status.map { text in
                     text == "*" ? TrialStatus.allCases : [try DatabaseMaintenance.status(named: text)]
                 }

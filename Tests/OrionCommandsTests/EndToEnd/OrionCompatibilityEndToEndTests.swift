@@ -189,6 +189,27 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         XCTAssertEqual(names, ["tree-v1"])
     }
 
+    /// `orion db rm NAME` without `-v` deletes the latest version (and its children) only, as Oríon 0.2.7 does
+    /// (checked against it): the earlier versions and their trials stay.
+    func testDbRmWithoutVersionKeepsTheEarlierVersions() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        let first = try sandbox.run(["hunt", "-n", "keep", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let second = try sandbox.run([
+            "hunt", "-n", "keep", "--enable-evc", "--exp-max-trials", "1", script, "-x~uniform(0, 2)",
+        ])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let remove = try sandbox.run(["db", "rm", "keep", "-f"])
+        XCTAssertEqual(remove.status, 0, remove.stderr)
+        XCTAssertTrue(remove.stdout.hasSuffix("1 trials deleted\n1 experiments deleted\n"), remove.stdout)
+        let names = try await sandbox.storage().experiments().map(\.displayName)
+        XCTAssertEqual(names, ["keep-v1"])
+        let trials = try await sandbox.trials(of: "keep")
+        XCTAssertEqual(trials.count, 1)
+    }
+
     /// `orion db set NAME -v N QUERY UPDATE` applies to that version and its child versions, as in Oríon.
     func testDbSetAppliesToTheChildVersions() async throws {
         let sandbox = try Sandbox()
