@@ -204,14 +204,16 @@ public enum Reports {
             let lineage = trials.contains { $0.parent != nil }
             // A multi-fidelity experiment also shows each trial's fidelity, headed by the dimension's name.
             let fidelity = experiment.space.fidelity?.name
+            // Without any objective yet, Oríon's table has no third column (tabulate drops its unused header).
+            let named = trials.contains { $0.objective != nil }
             let rows = sorted.map { trial -> [Table.Cell] in
-                [.text(trial.id), .text(trial.status.rawValue), trial.objective.map(Table.Cell.number) ?? .missing]
+                [.text(trial.id), .text(trial.status.rawValue)]
+                    + (named ? [trial.objective.map(Table.Cell.number) ?? .missing] : [])
                     + (fidelity.map { [trial.params[$0].map { Table.Cell.text($0.pythonString) } ?? .missing] } ?? [])
                     + (lineage ? [trial.parent.map(Table.Cell.text) ?? .missing] : [])
             }
-            let named = trials.contains { $0.objective != nil }
             let headers =
-                ["id", "status", named ? "min \(objective)" : "best objective"]
+                ["id", "status"] + (named ? ["min \(objective)"] : [])
                 + (fidelity.map { [String($0.drop { $0 == "/" })] } ?? []) + (lineage ? ["parent"] : [])
             text += Table(headers: headers, rows: rows).render()
         } else {

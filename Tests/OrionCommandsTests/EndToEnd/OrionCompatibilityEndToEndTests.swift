@@ -229,4 +229,24 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
             XCTAssertEqual(trials.map(\.status), [.interrupted], name)
         }
     }
+
+    /// `orion status --all` before any trial has an objective shows two columns, `id` and `status`, as Oríon 0.2.7
+    /// does (checked against it: tabulate drops the unused `best objective` header).
+    func testStatusAllWithoutObjectivesHasTwoColumns() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        let create = try sandbox.run(["hunt", "--init-only", "-n", "two", script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(create.status, 0, create.stderr)
+        let insert = try sandbox.run(["insert", "-n", "two", script, "-x=0.5"])
+        XCTAssertEqual(insert.status, 0, insert.stderr)
+        let status = try sandbox.run(["status", "-n", "two", "-a"])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        let lines = status.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 8, status.stdout)
+        XCTAssertEqual(lines[2].split(separator: " "), ["id", "status"], status.stdout)
+        XCTAssertEqual(lines[3], "--------------------------------  --------")
+        XCTAssertEqual(lines[4].split(separator: " ").last, "new")
+        XCTAssertFalse(status.stdout.contains("objective"), status.stdout)
+    }
 }
