@@ -14,6 +14,24 @@ struct CommandContext {
             ? nil : configuration.experiment.maxBroken
     }
 
+    /// Whether the setting `key` was given on the command line or in the `-c` file `localFile`, where it overrides a
+    /// stored experiment's own value.
+    ///
+    /// Oríon's precedence puts a stored experiment's values (`max_trials`, `max_broken`, `working_dir`, the
+    /// algorithm) above the defaults, the global files and the environment, and below the `-c` file and the flags:
+    /// `ORION_EXP_MAX_TRIALS` or a global file's algorithm configure new experiments, not resumed ones.
+    ///
+    /// - Parameters:
+    ///   - key: the setting's key (`experiment.max_trials`).
+    ///   - localFile: the `-c/--config` file, as given.
+    /// - Returns: whether the value comes from a flag or from `localFile`.
+    func overridesStoredExperiment(_ key: String, localFile: String?) -> Bool {
+        let source = configuration.sources[key, default: "default"]
+        if source.hasPrefix("flag ") { return true }
+        guard let localFile else { return false }
+        return source.hasPrefix("file \(localFile):") || source == "file \(localFile)"
+    }
+
     /// Resolves the configuration and opens the storage; only commands that write (`hunt`, `init-only`, `insert`:
     /// `createStorage`, implied by `huntOptions`) create a missing database.
     init(

@@ -68,14 +68,19 @@ struct HuntSession {
             vcs: branching == nil || configuration.evc.ignoreCodeChanges ? nil : CodeVersion.git(at: scriptDirectory),
             scriptConfig: branching == nil ? nil : try command.configTemplate?.signature()
         )
+        // A stored experiment keeps its own values unless a flag or the -c file gives them (Oríon's precedence).
+        let isStored = try await context.storage.experiment(named: name, version: version) != nil
+        func given<T>(_ key: String, _ value: T?) -> T? {
+            !isStored || context.overridesStoredExperiment(key, localFile: options.config) ? value : nil
+        }
         let request = ExperimentRequest(
             name: name,
             version: version,
             space: space,
-            algorithm: configuration.experiment.algorithm,
-            maxTrials: configuration.experiment.maxTrials,
-            maxBroken: context.explicitMaxBroken,
-            workingDir: configuration.experiment.workingDir,
+            algorithm: given("experiment.algorithm", configuration.experiment.algorithm),
+            maxTrials: given("experiment.max_trials", configuration.experiment.maxTrials),
+            maxBroken: given("experiment.max_broken", context.explicitMaxBroken),
+            workingDir: given("experiment.working_dir", configuration.experiment.workingDir),
             metadata: metadata,
             branching: branching
         )

@@ -249,4 +249,67 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         XCTAssertEqual(lines[4].split(separator: " ").last, "new")
         XCTAssertFalse(status.stdout.contains("objective"), status.stdout)
     }
+
+    /// Oríon's precedence: defaults < global files < environment < the stored experiment < `-c` file < flags. A
+    /// resumed experiment keeps its `max_trials` and algorithm against `ORION_EXP_MAX_TRIALS` and a global file
+    /// (checked against Oríon 0.2.7); a new one takes them.
+    func testEnvironmentAndGlobalFilesDoNotOverrideAStoredExperiment() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        let first = try sandbox.run([
+            "hunt", "-n", "kept", "--exp-max-trials", "2", "-c", try writeConfig(sandbox, "random"), script,
+            "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        try FileManager.default.createDirectory(
+            atPath: sandbox.directory + "/xdg/orion.core",
+            withIntermediateDirectories: true
+        )
+        try "experiment:\n  algorithm: tpe\n".write(
+            toFile: sandbox.directory + "/xdg/orion.core/orion_config.yaml",
+            atomically: true,
+            encoding: .utf8
+        )
+        var environment = sandbox.environment
+        environment["ORION_EXP_MAX_TRIALS"] = "4"
+        environment["XDG_CONFIG_HOME"] = sandbox.directory + "/xdg"
+        let resumed = try ProcessRunner.run(
+            [sandbox.orion, "hunt", "-n", "kept"],
+            environment: environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let storage = try sandbox.storage()
+        let kept = try await storage.experiment(named: "kept", version: nil)
+        XCTAssertEqual(kept?.maxTrials, 2)
+        XCTAssertEqual(kept?.algorithm.name, "random")
+        let keptTrials = try await sandbox.trials(of: "kept")
+        XCTAssertEqual(keptTrials.count, 2)
+
+        // A flag still wins; a new experiment takes the environment and the global file.
+        let flagged = try ProcessRunner.run(
+            [sandbox.orion, "hunt", "-n", "kept", "--exp-max-trials", "3"],
+            environment: environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(flagged.status, 0, flagged.stderr)
+        let flaggedTrials = try await sandbox.trials(of: "kept")
+        XCTAssertEqual(flaggedTrials.count, 3)
+        let fresh = try ProcessRunner.run(
+            [sandbox.orion, "hunt", "-n", "fresh", script, "-x~uniform(0, 1)"],
+            environment: environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(fresh.status, 0, fresh.stderr)
+        let created = try await storage.experiment(named: "fresh", version: nil)
+        XCTAssertEqual(created?.maxTrials, 4)
+        XCTAssertEqual(created?.algorithm.name, "tpe")
+    }
+
+    private func writeConfig(_ sandbox: Sandbox, _ algorithm: String) throws -> String {
+        let path = sandbox.directory + "/local.yaml"
+        try "experiment:\n  algorithm: \(algorithm)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
 }
