@@ -38,8 +38,22 @@ public struct OrionCommand: AsyncParsableCommand {
 extension OrionCommand {
     /// Parses `CommandLine.arguments`, runs the chosen verb and exits with its code (the `orion` executable).
     public static func runFromCommandLine() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // Oríon prints the help of `hunt`, `init_only` and `insert` given nothing else (exit 0).
+        if arguments.count == 1, let verb = verbsShowingHelpAlone[arguments[0]] {
+            print(helpMessage(for: verb), terminator: "")
+            Foundation.exit(0)
+        }
+        let (withoutLogDirectory, logDirectory) = removeLogDirectory(arguments)
+        if let logDirectory {
+            StandardStream.emit(
+                "note: --logdir \(logDirectory) is accepted for Oríon's command lines, but orion writes its messages"
+                    + " to stderr (redirect them with 2>>FILE)\n",
+                to: 2
+            )
+        }
         do {
-            var command = try parseAsRoot(moveGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            var command = try parse(moveGlobalOptions(withoutLogDirectory))
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -57,21 +71,76 @@ extension OrionCommand {
 }
 
 extension OrionCommand {
-    /// The arguments with Oríon's global `-d/--debug`, given before the verb (`orion -d hunt ...`), moved just
-    /// after it (after `db <sub>` for `orion db`), where each command parses it.
+    /// The verbs whose help Oríon prints when nothing follows them.
+    static let verbsShowingHelpAlone: [String: any ParsableCommand.Type] = [
+        "hunt": Hunt.self, "init-only": InitOnly.self, "init_only": InitOnly.self, "insert": Insert.self,
+    ]
+
+    /// Oríon's global `--logdir DIR` (or `--logdir=DIR`) removed from the options before the verb.
+    ///
+    /// Oríon writes its log there instead of stderr; swift-orion's messages are its stderr, so the option is
+    /// accepted (a job script that passes it still runs) and the caller says that it has no effect.
     ///
     /// - Parameter arguments: the arguments without the program's name.
-    /// - Returns: the arguments to parse.
-    static func moveGlobalOptions(_ arguments: [String]) -> [String] {
-        guard let verb = arguments.firstIndex(where: { !$0.hasPrefix("-") }) else { return arguments }
+    /// - Returns: the arguments without the option, and its directory when it was given.
+    static func removeLogDirectory(_ arguments: [String]) -> (arguments: [String], directory: String?) {
+        var remaining: [String] = []
+        var directory: String?
+        var index = 0
+        while index < arguments.count, arguments[index].hasPrefix("-") {
+            let argument = arguments[index]
+            if argument == "--logdir", index + 1 < arguments.count {
+                directory = arguments[index + 1]
+                index += 2
+                continue
+            }
+            if argument.hasPrefix("--logdir=") {
+                directory = String(argument.dropFirst("--logdir=".count))
+            } else {
+                remaining.append(argument)
+            }
+            index += 1
+        }
+        return (remaining + arguments[index...], directory)
+    }
+
+    /// Parses `arguments` as moved by ``moveGlobalOptions(_:)``: first with the global `--verbose` after the verb,
+    /// then, when the verb has no such option (`orion -v db setup`), without it.
+    ///
+    /// - Parameter moved: the arguments and whether Oríon's global verbosity was given.
+    /// - Returns: the command to run.
+    /// - Throws: the parse error of the arguments without `--verbose`.
+    static func parse(_ moved: (arguments: [String], verbose: [String])) throws -> any ParsableCommand {
+        if moved.verbose != moved.arguments, let command = try? parseAsRoot(moved.verbose) { return command }
+        return try parseAsRoot(moved.arguments)
+    }
+
+    /// Oríon's global options given before the verb, moved just after it (after `db <sub>` and `benchmark <sub>`),
+    /// where each command parses them: `-d/--debug` (`orion -d hunt ...`), and the verbosity `-v`, `-vv`
+    /// (`orion -v hunt ...`) or `--verbose`, which becomes `--verbose` (after the verb `-v` is the version).
+    ///
+    /// - Parameter arguments: the arguments without the program's name.
+    /// - Returns: the arguments to parse, and the same with `--verbose` after the verb when a verbosity was given
+    ///   (else the same arguments).
+    static func moveGlobalOptions(_ arguments: [String]) -> (arguments: [String], verbose: [String]) {
+        guard let verb = arguments.firstIndex(where: { !$0.hasPrefix("-") }) else { return (arguments, arguments) }
         let global = arguments[..<verb]
-        guard global.contains(where: { $0 == "-d" || $0 == "--debug" }) else { return arguments }
-        var rest = Array(global.filter { $0 != "-d" && $0 != "--debug" })
+        func isDebug(_ flag: String) -> Bool { flag == "-d" || flag == "--debug" }
+        func isVerbosity(_ flag: String) -> Bool {
+            flag == "--verbose" || (flag.count > 1 && flag.hasPrefix("-") && flag.dropFirst().allSatisfy { $0 == "v" })
+        }
+        let debug = global.contains(where: isDebug)
+        let verbose = global.contains(where: isVerbosity)
+        guard debug || verbose else { return (arguments, arguments) }
+        let kept = Array(global.filter { !isDebug($0) && !isVerbosity($0) })
         var position = verb + 1
-        if arguments[verb] == "db", position < arguments.count, !arguments[position].hasPrefix("-") { position += 1 }
-        rest += arguments[verb..<position]
-        rest.append("--debug")
-        rest += arguments[position...]
-        return rest
+        if ["db", "benchmark"].contains(arguments[verb]), position < arguments.count,
+            !arguments[position].hasPrefix("-")
+        {
+            position += 1
+        }
+        let head = kept + arguments[verb..<position] + (debug ? ["--debug"] : [])
+        let tail = Array(arguments[position...])
+        return (head + tail, verbose ? head + ["--verbose"] + tail : head + tail)
     }
 }

@@ -205,6 +205,17 @@ struct HuntOptions: ParsableArguments {
     )
     var branchTo: String?
 
+    /// Oríon's `--auto-resolution`, deprecated there and without effect: accepted so that its command lines work.
+    @Flag(name: .customLong("auto-resolution"), help: "Oríon's deprecated flag: accepted, no effect.")
+    var autoResolution = false
+
+    /// Oríon's `--orion-version-change`: accepted; swift-orion's version is not a branching conflict.
+    @Flag(
+        name: .customLong("orion-version-change"),
+        help: "Oríon's flag: accepted, no effect (a change of orion's version is not a conflict here)."
+    )
+    var orionVersionChange = false
+
     @Flag(name: .customLong("init-only"), help: "Create or update the experiment, run nothing.")
     var initOnly = false
 

@@ -36,9 +36,11 @@ public enum Reports {
     /// (with a column for the fidelity dimension when the space has one, and a `parent` column when some trial was
     /// suggested from another one).
     ///
-    /// With `collapse`, one block per version tree, titled by its root, counting the own trials of every version
-    /// in the tree. With `expandVersions` (and not `collapse`), the trees as Oríon prints them: each version with
-    /// its own trials, children indented by two spaces per depth.
+    /// With `collapse`, one block per version tree, titled by the latest version of its root's name, counting the
+    /// own trials of every version in the tree. With `expandVersions` (and not `collapse`), the trees as Oríon prints
+    /// them: each version with its own trials, children indented by two spaces per depth. With neither and no
+    /// `version`, as Oríon: a tree whose versions all have the root's name is collapsed, a tree with a child of
+    /// another name (`-b`) is expanded, an experiment without versions is its own block.
     public static func status(
         storage: any Storage,
         name: String? = nil,
@@ -49,6 +51,13 @@ public enum Reports {
     ) async throws -> String {
         if version == nil, collapse || expandVersions {
             return try await versionTrees(storage: storage, name: name, all: all, collapse: collapse)
+        }
+        if version == nil {
+            let experiments = try await storage.experiments()
+            let roots = roots(experiments, name: name)
+            if roots.contains(where: { !$0.children.isEmpty }) {
+                return try await defaultTrees(roots, experiments: experiments, storage: storage, all: all)
+            }
         }
         if !all {
             let summaries = try await ExperimentSummary.all(storage: storage, name: name, version: version)
@@ -85,25 +94,69 @@ public enum Reports {
         guard !roots.isEmpty else { return "No experiment found\n" }
         var blocks: [String] = []
         for root in roots {
-            if collapse {
-                // Oríon adds the children's trials into the root through the backward adapters; those are not
-                // implemented yet (docs/versioning.md), so each version's own trials are counted as they are.
-                var trials: [Trial] = []
-                for experiment in ExperimentTree.versions(under: root.experiment, in: experiments) {
-                    trials += try await storage.trials(of: experiment.id, status: nil)
-                }
-                blocks.append(statusBlock(experiment: root.experiment, trials: trials, all: all))
-            } else {
-                func expand(_ node: ExperimentTree.Node, depth: Int) async throws {
-                    let trials = try await storage.trials(of: node.experiment.id, status: nil)
-                    let block = statusBlock(experiment: node.experiment, trials: trials, all: all)
-                    blocks.append(indented(block, by: depth * 2))
-                    for child in node.children { try await expand(child, depth: depth + 1) }
-                }
-                try await expand(root, depth: 0)
-            }
+            blocks += try await treeBlocks(
+                root,
+                experiments: experiments,
+                storage: storage,
+                all: all,
+                collapse: collapse
+            )
         }
         return blocks.joined(separator: "\n")
+    }
+
+    /// `orion status` without `-C`, `-e` or `--version` when some experiment has versions: Oríon's layout.
+    static func defaultTrees(
+        _ roots: [ExperimentTree.Node],
+        experiments: [Experiment],
+        storage: any Storage,
+        all: Bool
+    ) async throws -> String {
+        var blocks: [String] = []
+        for root in roots {
+            let tree = ExperimentTree.versions(under: root.experiment, in: experiments)
+            if tree.count == 1, !all {
+                // One version: its summary, from indexed counts (nothing proportional to its trials).
+                let summary = try await ExperimentSummary(experiment: root.experiment, storage: storage)
+                blocks.append(statusBlock(summary))
+                continue
+            }
+            let named = tree.contains { $0.name != root.experiment.name }
+            blocks += try await treeBlocks(root, experiments: experiments, storage: storage, all: all, collapse: !named)
+        }
+        return blocks.joined(separator: "\n")
+    }
+
+    /// The blocks of one version tree: collapsed into one, or each version indented under its parent.
+    static func treeBlocks(
+        _ root: ExperimentTree.Node,
+        experiments: [Experiment],
+        storage: any Storage,
+        all: Bool,
+        collapse: Bool
+    ) async throws -> [String] {
+        if collapse {
+            // Oríon adds the children's trials into the root through the backward adapters; those are not
+            // implemented yet (docs/versioning.md), so each version's own trials are counted as they are. The title
+            // is the latest version of the root's name, as Oríon's.
+            let versions = ExperimentTree.versions(under: root.experiment, in: experiments)
+            var trials: [Trial] = []
+            for experiment in versions {
+                trials += try await storage.trials(of: experiment.id, status: nil)
+            }
+            let latest =
+                versions.filter { $0.name == root.experiment.name }.max { $0.version < $1.version } ?? root.experiment
+            return [statusBlock(experiment: latest, trials: trials, all: all)]
+        }
+        var blocks: [String] = []
+        func expand(_ node: ExperimentTree.Node, depth: Int) async throws {
+            let trials = try await storage.trials(of: node.experiment.id, status: nil)
+            let block = statusBlock(experiment: node.experiment, trials: trials, all: all)
+            blocks.append(indented(block, by: depth * 2))
+            for child in node.children { try await expand(child, depth: depth + 1) }
+        }
+        try await expand(root, depth: 0)
+        return blocks
     }
 
     /// A block with `offset` spaces before each line that is not empty, as Oríon indents a child version.
@@ -151,14 +204,16 @@ public enum Reports {
             let lineage = trials.contains { $0.parent != nil }
             // A multi-fidelity experiment also shows each trial's fidelity, headed by the dimension's name.
             let fidelity = experiment.space.fidelity?.name
+            // Without any objective yet, Oríon's table has no third column (tabulate drops its unused header).
+            let named = trials.contains { $0.objective != nil }
             let rows = sorted.map { trial -> [Table.Cell] in
-                [.text(trial.id), .text(trial.status.rawValue), trial.objective.map(Table.Cell.number) ?? .missing]
+                [.text(trial.id), .text(trial.status.rawValue)]
+                    + (named ? [trial.objective.map(Table.Cell.number) ?? .missing] : [])
                     + (fidelity.map { [trial.params[$0].map { Table.Cell.text($0.pythonString) } ?? .missing] } ?? [])
                     + (lineage ? [trial.parent.map(Table.Cell.text) ?? .missing] : [])
             }
-            let named = trials.contains { $0.objective != nil }
             let headers =
-                ["id", "status", named ? "min \(objective)" : "best objective"]
+                ["id", "status"] + (named ? ["min \(objective)"] : [])
                 + (fidelity.map { [String($0.drop { $0 == "/" })] } ?? []) + (lineage ? ["parent"] : [])
             text += Table(headers: headers, rows: rows).render()
         } else {

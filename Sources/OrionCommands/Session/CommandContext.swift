@@ -14,6 +14,24 @@ struct CommandContext {
             ? nil : configuration.experiment.maxBroken
     }
 
+    /// Whether the setting `key` was given on the command line or in the `-c` file `localFile`, where it overrides a
+    /// stored experiment's own value.
+    ///
+    /// Oríon's precedence puts a stored experiment's values (`max_trials`, `max_broken`, `working_dir`, the
+    /// algorithm) above the defaults, the global files and the environment, and below the `-c` file and the flags:
+    /// `ORION_EXP_MAX_TRIALS` or a global file's algorithm configure new experiments, not resumed ones.
+    ///
+    /// - Parameters:
+    ///   - key: the setting's key (`experiment.max_trials`).
+    ///   - localFile: the `-c/--config` file, as given.
+    /// - Returns: whether the value comes from a flag or from `localFile`.
+    func overridesStoredExperiment(_ key: String, localFile: String?) -> Bool {
+        let source = configuration.sources[key, default: "default"]
+        if source.hasPrefix("flag ") { return true }
+        guard let localFile else { return false }
+        return source.hasPrefix("file \(localFile):") || source == "file \(localFile)"
+    }
+
     /// Resolves the configuration and opens the storage; only commands that write (`hunt`, `init-only`, `insert`:
     /// `createStorage`, implied by `huntOptions`) create a missing database.
     init(
@@ -49,6 +67,26 @@ struct CommandContext {
         if let file = options.config { layers.append(try ConfigurationLoader.layer(fromYAMLFile: file)) }
         layers.append(try ConfigurationLoader.layer(fromFlags: options.settings + (huntOptions?.settings ?? [])))
         return ConfigurationLoader.resolve(layers)
+    }
+
+    /// The version that `-v/--version` means for the experiment `name`, by Oríon's rule: a version above the latest
+    /// stored one is the latest, with a note on stderr; any other request (none, or an existing or lower version)
+    /// is returned as given.
+    ///
+    /// - Parameters:
+    ///   - name: the experiment's name, if known.
+    ///   - version: the requested version.
+    /// - Returns: the version to look up.
+    /// - Throws: the storage's errors.
+    func resolvedVersion(of name: String?, _ version: Int?) async throws -> Int? {
+        guard let name, let version,
+            let latest = try await storage.experiment(named: name, version: nil), latest.version < version
+        else { return version }
+        StandardStream.emit(
+            "note: experiment '\(name)' has no version \(version); using its latest version, \(latest.version)\n",
+            to: 2
+        )
+        return latest.version
     }
 
     /// Runs `body`, then closes the storage (for SQLite: everything checkpointed into the database file) whether

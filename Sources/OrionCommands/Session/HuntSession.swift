@@ -38,9 +38,10 @@ struct HuntSession {
         guard let name = configuration.experiment.name else {
             throw UsageError("an experiment name is required: orion hunt -n NAME ./script.py ...")
         }
+        let version = try await context.resolvedVersion(of: name, options.version)
         if arguments.isEmpty {
             // Resume with the stored command line, as Oríon does for `orion hunt -n NAME`.
-            guard let stored = try await context.storage.experiment(named: name, version: options.version) else {
+            guard let stored = try await context.storage.experiment(named: name, version: version) else {
                 throw UsageError("no experiment named '\(name)' yet: give the script and its priors after the options")
             }
             arguments = stored.metadata.userArgs
@@ -60,21 +61,26 @@ struct HuntSession {
         let branching = try Self.branching(configuration.evc, markers: command.markers)
         let scriptDirectory = ((command.script ?? command.executable) as NSString).deletingLastPathComponent
         let metadata = ExperimentMetadata(
-            user: options.user ?? environment["USER"] ?? "unknown",
+            user: options.user ?? ExperimentMetadata.currentUser(environment: environment),
             userScript: command.script,
             userArgs: arguments,
             startDirectory: currentDirectory,
             vcs: branching == nil || configuration.evc.ignoreCodeChanges ? nil : CodeVersion.git(at: scriptDirectory),
             scriptConfig: branching == nil ? nil : try command.configTemplate?.signature()
         )
+        // A stored experiment keeps its own values unless a flag or the -c file gives them (Oríon's precedence).
+        let isStored = try await context.storage.experiment(named: name, version: version) != nil
+        func given<T>(_ key: String, _ value: T?) -> T? {
+            !isStored || context.overridesStoredExperiment(key, localFile: options.config) ? value : nil
+        }
         let request = ExperimentRequest(
             name: name,
-            version: options.version,
+            version: version,
             space: space,
-            algorithm: configuration.experiment.algorithm,
-            maxTrials: configuration.experiment.maxTrials,
-            maxBroken: context.explicitMaxBroken,
-            workingDir: configuration.experiment.workingDir,
+            algorithm: given("experiment.algorithm", configuration.experiment.algorithm),
+            maxTrials: given("experiment.max_trials", configuration.experiment.maxTrials),
+            maxBroken: given("experiment.max_broken", context.explicitMaxBroken),
+            workingDir: given("experiment.working_dir", configuration.experiment.workingDir),
             metadata: metadata,
             branching: branching
         )

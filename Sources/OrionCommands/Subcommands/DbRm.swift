@@ -32,9 +32,10 @@ struct DbRm: AsyncParsableCommand {
                     storage: context.storage,
                     verb: "rm"
                 )
-                let experiments =
-                    options.version != nil
-                    ? [latest] : try await context.storage.experiments().filter { $0.name == latest.name }
+                // As in Oríon: the named version (the latest without -v) with its child versions, whatever their
+                // names (`-b other`); its parents stay.
+                let stored = try await context.storage.experiments()
+                let experiments = ExperimentTree.versions(under: latest, in: stored)
                 let statuses = try status.map { text in
                     text == "*" ? TrialStatus.allCases : [try DatabaseMaintenance.status(named: text)]
                 }
@@ -46,7 +47,7 @@ struct DbRm: AsyncParsableCommand {
                 )
                 try DbSupport.confirm(latest.name, action: "rm", force: force)
                 var trials = 0
-                for experiment in experiments {
+                for experiment in experiments.reversed() {  // children before their parents
                     if let statuses {
                         trials += try await DatabaseMaintenance.removeTrials(
                             status: statuses,

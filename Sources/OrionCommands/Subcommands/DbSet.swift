@@ -36,12 +36,17 @@ struct DbSet: AsyncParsableCommand {
                     verb: "set"
                 )
                 try DbSupport.confirm(experiment.name, action: "set", force: force)
-                let modified = try await DatabaseMaintenance.setTrials(
-                    matching: trialQuery,
-                    update: update,
-                    of: experiment,
-                    storage: context.storage
-                )
+                // As in Oríon, the update applies to the experiment and to its child versions.
+                let stored = try await context.storage.experiments()
+                var modified = 0
+                for version in ExperimentTree.versions(under: experiment, in: stored) {
+                    modified += try await DatabaseMaintenance.setTrials(
+                        matching: trialQuery,
+                        update: update,
+                        of: version,
+                        storage: context.storage
+                    )
+                }
                 print("\(modified) trials modified")
             }
         }

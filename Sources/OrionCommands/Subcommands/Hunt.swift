@@ -38,7 +38,8 @@ struct Hunt: AsyncParsableCommand {
 struct InitOnly: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init-only",
-        abstract: "Create or update an experiment without running trials (same as hunt --init-only)."
+        abstract: "Create or update an experiment without running trials (same as hunt --init-only).",
+        aliases: ["init_only"]
     )
 
     @OptionGroup var options: ExperimentOptions

@@ -15,8 +15,9 @@ struct Info: AsyncParsableCommand {
             guard let name = options.name ?? context.configuration.experiment.name else {
                 throw UsageError("orion info needs an experiment name: orion info -n NAME")
             }
+            let version = try await context.resolvedVersion(of: name, options.version)
             print(
-                try await Reports.info(storage: context.storage, name: name, version: options.version),
+                try await Reports.info(storage: context.storage, name: name, version: version),
                 terminator: ""
             )
         }

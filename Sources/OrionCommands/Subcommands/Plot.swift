@@ -41,8 +41,9 @@ struct Plot: AsyncParsableCommand {
             guard let name = options.name ?? context.configuration.experiment.name else {
                 throw UsageError("orion plot needs an experiment name: orion plot \(plotKind.rawValue) -n NAME")
             }
-            guard let experiment = try await context.storage.experiment(named: name, version: options.version) else {
-                let which = options.version.map { " and version \($0)" } ?? ""
+            let version = try await context.resolvedVersion(of: name, options.version)
+            guard let experiment = try await context.storage.experiment(named: name, version: version) else {
+                let which = version.map { " and version \($0)" } ?? ""
                 throw UsageError("no experiment named '\(name)'\(which); run `orion list` to see them")
             }
             let (path, format) = try FigureExport.destination(

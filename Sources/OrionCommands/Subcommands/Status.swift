@@ -30,14 +30,15 @@ struct Status: AsyncParsableCommand {
             let name = options.name ?? context.configuration.experiment.name
             // A named experiment that does not exist is an error, as with `orion info` (exit 1, one line); with no
             // name, an empty database prints "No experiment found" (exit 0), as in Oríon.
-            if let name, try await context.storage.experiment(named: name, version: options.version) == nil {
-                let which = options.version.map { " and version \($0)" } ?? ""
+            let version = try await context.resolvedVersion(of: name, options.version)
+            if let name, try await context.storage.experiment(named: name, version: version) == nil {
+                let which = version.map { " and version \($0)" } ?? ""
                 throw ExperimentError(.notFound, "no experiment named '\(name)'\(which); run `orion list` to see them")
             }
             let text = try await Reports.status(
                 storage: context.storage,
                 name: name,
-                version: options.version,
+                version: version,
                 all: all,
                 collapse: collapse,
                 expandVersions: expandVersions

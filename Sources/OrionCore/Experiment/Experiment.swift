@@ -83,9 +83,9 @@ public struct ExperimentMetadata: Codable, Sendable, Hashable {
     /// the file's other values is detected on; `nil` without a configuration file.
     public var scriptConfig: String?
 
-    /// Creates metadata; the user defaults to `$USER`.
+    /// Creates metadata; the user defaults to ``currentUser(environment:)``.
     public init(
-        user: String = ProcessInfo.processInfo.environment["USER"] ?? "unknown",
+        user: String = ExperimentMetadata.currentUser(),
         datetime: Date = Date(),
         orionVersion: String = OrionVersion.current,
         userScript: String? = nil,

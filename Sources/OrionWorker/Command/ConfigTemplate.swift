@@ -21,6 +21,9 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
         case yaml
         /// `.json`.
         case json
+        /// Any other extension: Oríon's generic templating, `name~prior(...)` anywhere in the text
+        /// (`lr = lr~loguniform(1e-5, 1)`), each replaced by the value as Python's `str()` writes it.
+        case text
     }
 
     /// One part of the file: text kept as written, or the place of a prior's value.
@@ -44,28 +47,23 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
     /// The format of a file named `path`, from its extension; `nil` for a file that is not templated.
     ///
     /// - Parameter path: a file name or path.
-    /// - Returns: `.yaml` for `.yaml`/`.yml`, `.json` for `.json` (any case), else `nil`.
-    public static func format(ofFileNamed path: String) -> Format? {
+    /// - Returns: `.yaml` for `.yaml`/`.yml`, `.json` for `.json` (any case), else `.text`.
+    public static func format(ofFileNamed path: String) -> Format {
         switch (path as NSString).pathExtension.lowercased() {
         case "yaml", "yml": .yaml
         case "json": .json
-        default: nil
+        default: .text
         }
     }
 
     /// Reads a configuration file.
     ///
     /// - Parameter path: the file's absolute path; its extension says its format.
-    /// - Throws: ``CommandError`` `.configFile` when the file cannot be read, its extension is not `.yaml`, `.yml`
-    ///   or `.json`, it is not valid YAML/JSON, or a prior is written where it cannot be replaced (a multi-line
-    ///   or block scalar, a mapping key); `.invalidArgument` for a branching marker (`~+`, `~-`, `~>`).
+    /// - Throws: ``CommandError`` `.configFile` when the file cannot be read, it is not valid YAML/JSON, or a prior
+    ///   is written where it cannot be replaced (a multi-line or block scalar, a mapping key); `.invalidArgument` for
+    ///   a branching marker (`~+`, `~-`, `~>`); `.duplicateDimension` for a name given twice in a text file.
     public init(path: String) throws(CommandError) {
-        guard let format = Self.format(ofFileNamed: path) else {
-            throw CommandError(
-                .configFile,
-                "configuration file '\(path)': only .yaml, .yml and .json files can hold priors"
-            )
-        }
+        let format = Self.format(ofFileNamed: path)
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -90,6 +88,10 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
     public init(text: String, format: Format, path: String) throws(CommandError) {
         self.path = path
         self.format = format
+        if format == .text {
+            (priors, segments) = try Self.textPriors(in: text, path: path)
+            return
+        }
         if let problem = YAMLShape.problem(in: text) {
             throw CommandError(.configFile, "configuration file '\(path)', line \(problem.line): \(problem.message)")
         }
@@ -130,8 +132,10 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
         return output
     }
 
-    /// `value` written as a YAML or JSON literal that PyYAML or Python's `json` reads back with its type.
+    /// `value` written as a YAML or JSON literal that PyYAML or Python's `json` reads back with its type; in a text
+    /// file, as Python's `str()` writes it (Oríon's generic templating).
     static func literal(_ value: JSONValue, format: Format) -> String {
+        if format == .text { return value.pythonString }
         switch value {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
@@ -181,6 +185,6 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
 }
 
 extension ConfigTemplate.Format {
-    /// `YAML` or `JSON`, for messages.
+    /// `YAML`, `JSON` or `TEXT`, for messages.
     var name: String { rawValue.uppercased() }
 }

@@ -16,11 +16,20 @@ extension UserCommand {
 
     /// Reads the configuration file named by `argument` and adds its priors.
     ///
-    /// A file whose name does not end in `.yaml`, `.yml` or `.json`, a path holding a template (`{trial.id}`: the
-    /// script writes it) and a file with no prior are passed to the script as written.
+    /// A path holding a template (`{trial.id}`: the script writes it), a file with no prior, and a file that is not
+    /// YAML or JSON and does not exist or is not text (``ConfigTemplate/templatableText(at:)``) are passed to the
+    /// script as written.
     mutating func attachConfigFile(_ argument: ConfigArgument, currentDirectory: String) throws(CommandError) {
-        guard !argument.path.contains("{"), ConfigTemplate.format(ofFileNamed: argument.path) != nil else { return }
-        let template = try ConfigTemplate(path: Self.absolute(argument.path, in: currentDirectory))
+        guard !argument.path.contains("{") else { return }
+        let format = ConfigTemplate.format(ofFileNamed: argument.path)
+        let path = Self.absolute(argument.path, in: currentDirectory)
+        let template: ConfigTemplate
+        if format == .text {
+            guard let text = ConfigTemplate.templatableText(at: path) else { return }
+            template = try ConfigTemplate(text: text, format: .text, path: path)
+        } else {
+            template = try ConfigTemplate(path: path)
+        }
         guard !template.priors.isEmpty else { return }
         for (name, expression) in template.priors {
             if let defined = priors[name] {

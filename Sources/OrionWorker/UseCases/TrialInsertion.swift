@@ -17,8 +17,8 @@ public enum TrialInsertion {
         try trial(for: experiment, labelledValues: values.sorted { $0.key < $1.key }.map { ($0.key, $0.key, $0.value) })
     }
 
-    /// Makes the trial of `orion insert`'s arguments: each `-x=1.5` or `--lr=0.01` sets dimension `/x` or `/lr`;
-    /// other arguments (the script) are ignored.
+    /// Makes the trial of `orion insert`'s arguments: each `-x=1.5`, `--lr=0.01` or `x=1.5` sets dimension `/x` or
+    /// `/lr` (Oríon's pattern `\W*(name)=(value)`); other arguments (the script) are ignored.
     ///
     /// - Parameters:
     ///   - experiment: the experiment.
@@ -30,7 +30,10 @@ public enum TrialInsertion {
         var labelled: [(label: String, name: String, value: JSONValue)] = []
         for argument in arguments {
             let trimmed = argument.drop { $0 == "-" }
-            guard let equals = trimmed.firstIndex(of: "="), argument.hasPrefix("-") else { continue }
+            guard let equals = trimmed.firstIndex(of: "="), equals != trimmed.startIndex else { continue }
+            // Without dashes, only a plain name (`x=1.5`), so that a path or a value holding `=` is not read as one.
+            let plainName = trimmed[..<equals].allSatisfy { $0.isLetter || $0.isNumber || "_-/".contains($0) }
+            guard argument.hasPrefix("-") || plainName else { continue }
             let raw = String(trimmed[trimmed.index(after: equals)...])
             labelled.append((argument, "/" + trimmed[..<equals], literal(raw)))
         }

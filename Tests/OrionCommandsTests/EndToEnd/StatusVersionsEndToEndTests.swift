@@ -18,7 +18,7 @@ final class StatusVersionsEndToEndTests: XCTestCase {
         """
     }
 
-    func testExpandIndentsChildVersionsAndCollapseCountsTheWholeTreeUnderTheRoot() async throws {
+    func testExpandIndentsChildVersionsAndCollapseCountsTheWholeTreeUnderTheLatestVersion() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try sandbox.script("c.sh", Self.constant)
@@ -38,9 +38,17 @@ final class StatusVersionsEndToEndTests: XCTestCase {
                 + "\n\n\n"
         )
 
+        // Titled by the latest version, as Oríon's (which loads the latest version of the root's name).
         let collapsed = try sandbox.run(["status", "-C"])
         XCTAssertEqual(collapsed.status, 0, collapsed.stderr)
-        XCTAssertEqual(collapsed.stdout, "e-v1\n====\n" + table("", completed: 5) + "\n\n\n")
+        XCTAssertEqual(collapsed.stdout, "e-v2\n====\n" + table("", completed: 5) + "\n\n\n")
+
+        // Without -e or -C, a tree whose versions share the root's name is collapsed, as in Oríon.
+        for arguments in [["status"], ["status", "-n", "e"]] {
+            let plain = try sandbox.run(arguments)
+            XCTAssertEqual(plain.status, 0, plain.stderr)
+            XCTAssertEqual(plain.stdout, collapsed.stdout, "\(arguments)")
+        }
 
         // -C wins over -e, as in Oríon.
         let both = try sandbox.run(["status", "-C", "-e"])
@@ -49,5 +57,24 @@ final class StatusVersionsEndToEndTests: XCTestCase {
         let refused = try sandbox.run(["status", "-n", "e", "--version", "1", "-e"])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("leave out --version"), refused.stderr)
+
+        // A version with another name (-b) in the tree: the tree is expanded, as in Oríon; an experiment without
+        // versions keeps its own block, and --version still shows one version alone.
+        let branch = try sandbox.run([
+            "hunt", "-n", "e", "--enable-evc", "-b", "f", "--exp-max-trials", "1", script, "-x~uniform(0, 2)",
+            "-y~uniform(0, 1, default_value=0.5)",
+        ])
+        XCTAssertEqual(branch.status, 0, branch.stderr)
+        let alone = try sandbox.run(["hunt", "-n", "g", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        let plain = try sandbox.run(["status"])
+        XCTAssertEqual(
+            plain.stdout,
+            "e-v1\n====\n" + table("", completed: 3) + "\n\n\n\n  e-v2\n  ====\n" + table("  ", completed: 2)
+                + "\n\n\n\n    f-v1\n    ====\n" + table("    ", completed: 1) + "\n\n\n\ng-v1\n====\n"
+                + table("", completed: 1) + "\n\n\n"
+        )
+        let one = try sandbox.run(["status", "-n", "e", "--version", "2"])
+        XCTAssertEqual(one.stdout, "e-v2\n====\n" + table("", completed: 2) + "\n\n\n")
     }
 }
