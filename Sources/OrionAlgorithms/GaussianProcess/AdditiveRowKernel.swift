@@ -1,17 +1,32 @@
 import Foundation
 
-/// The additive kernel (``AdditivePairKernel``) of one point against a block of points at once: the same values to
-/// the bit, without the per-pair overhead.
+/// The additive kernel (``AdditivePairKernel``) of one point against a block of points at once, without the per-pair
+/// overhead.
 ///
 /// The block is stored coordinate by coordinate (``GaussianProcess/transposed(_:rows:width:)``), so each squared
 /// scaled distance is computed once for the product's sum and its term's sum along contiguous rows (vectorized), each
 /// sum still taken in increasing coordinate order from 0; the Matérn and overlap of each are then the same calls, and
 /// the terms' values are summed in increasing term order, as ``AdditivePairKernel/evaluate(_:_:)`` does pair by pair.
-/// The buffers are allocated once, for blocks of up to `capacity` points.
+/// The buffers are allocated once, for blocks of up to `capacity` points. Without ``prepare(columns:stride:count:)``
+/// the values are those of ``AdditivePairKernel`` to the bit.
 ///
-/// - Complexity: O(m (w + D)) per ``evaluate(_:columns:stride:count:slopes:)`` of `m` points, the `m (D + 1)`
-///   exponentials dominating.
+/// After it, the one-dimensional Matérn terms take their exponential as a product of per-point factors: with
+/// `κ = √(2ν)/ℓ_c` and `u = x_c - ½`, `exp(-κ|x_c - y_c|) = exp(-κ u_x) · exp(κ u_y)` for `x_c ≥ y_c` (the factors
+/// swapped otherwise), `2w(m + 1)` exponentials for the block instead of `m D`; the product part keeps its own
+/// exponential per pair. A coordinate whose exponent `κ|u|` exceeds ``factorLimit`` at the point or anywhere in the
+/// block takes its exponentials pair by pair (the factors could overflow or lose precision). Each factor's exponent
+/// is off by at most `κ|u| 2⁻⁵³` from rounding, `u` itself by as much, `κ` by `2⁻⁵²` relatively, and `exp` and the
+/// product by about 1.5 ulp; against the pair-by-pair `exp(-√(2ν) √(d²/ℓ²))` (whose argument is off by about
+/// 3.5 ulp of itself, at most `2 · factorLimit`) the exponential, hence the term's value and slope, differ by a
+/// relative `(16 · factorLimit + 8) 2⁻⁵³ ≈ 4.6·10⁻¹³` at most: rounding, not a different kernel.
+///
+/// - Complexity: O(m (w + D)) per ``evaluate(_:columns:stride:count:slopes:)`` of `m` points: `m` exponentials
+///   after ``prepare(columns:stride:count:)`` on spaces of reals (each numeric term one coordinate), `m (D + 1)`
+///   without.
 final class AdditiveRowKernel {
+    /// The largest exponent `κ|x_c - ½|` of a per-point factor: past it, pair-by-pair exponentials (covers the fit's
+    /// lengthscales down to `5·10⁻³` on the unit cube, `κ ≤ √5 / 5·10⁻³ ≈ 447`).
+    static let factorLimit = 256.0
     let width: Int
     let capacity: Int
     private let inverseSquared: [Double]
@@ -29,6 +44,15 @@ final class AdditiveRowKernel {
     private let slopes: UnsafeMutablePointer<Double>
     private let factors: UnsafeMutablePointer<Double>
     private let sums: UnsafeMutablePointer<Double>
+    /// Per coordinate, `κ = √(2ν)/ℓ_c` when it is a numeric coordinate alone in its Matérn term, else 0.
+    private let rates: [Double]
+    /// Per coordinate and point of the prepared block, at `c * capacity + j`: `exp(κ u_j)` and `exp(-κ u_j)`.
+    private let rising: UnsafeMutablePointer<Double>
+    private let falling: UnsafeMutablePointer<Double>
+    /// Per coordinate, whether the prepared block's factors are used (`κ > 0` and within ``factorLimit``).
+    private var factored: [Bool]
+    /// The block ``prepare(columns:stride:count:)`` was given, `nil` before it.
+    private var prepared: (columns: UnsafePointer<Double>, stride: Int, count: Int)?
     /// After ``evaluate(_:columns:stride:count:slopes:)``, per point `j`: the kernel `(1 - a) Π + a (1/D) Σ_t k_t`.
     let kernel: UnsafeMutablePointer<Double>
     /// Per point: the product part `Π`.
@@ -47,7 +71,8 @@ final class AdditiveRowKernel {
         self.width = width
         self.capacity = capacity
         self.inverseSquared = inverseSquared
-        categorical = (0..<width).map { structure.isCategorical($0) }
+        let categorical = (0..<width).map { structure.isCategorical($0) }
+        self.categorical = categorical
         hasCategorical = categorical.contains(true)
         terms = additive.terms
         overlapTerm = additive.overlap
@@ -72,10 +97,44 @@ final class AdditiveRowKernel {
         product = buffer(size)
         self.additive = buffer(size)
         coefficients = buffer(max(width, 1) * size)
+        var termSizes = [Int](repeating: 0, count: additive.count)
+        for term in additive.terms { termSizes[term] += 1 }
+        let root = structure.smoothness == .threeHalves ? 3.0.squareRoot() : 5.0.squareRoot()
+        rates = (0..<width).map { c in
+            let term = additive.terms[c]
+            let alone = !categorical[c] && !additive.overlap[term] && termSizes[term] == 1
+            return alone ? root * inverseSquared[c].squareRoot() : 0
+        }
+        rising = buffer(max(width, 1) * size)
+        falling = buffer(max(width, 1) * size)
+        factored = [Bool](repeating: false, count: width)
+    }
+
+    /// Computes the per-point factors of the block that the next evaluations get as `columns` (the same pointer,
+    /// stride and at most `count` points), for the one-dimensional Matérn terms.
+    func prepare(columns: UnsafePointer<Double>, stride: Int, count m: Int) {
+        precondition(m <= capacity, "AdditiveRowKernel: \(m) points for a capacity of \(capacity)")
+        for c in 0..<width {
+            let rate = rates[c]
+            let row = columns + c * stride
+            var largest = 0.0
+            for j in 0..<m { largest = max(largest, abs(row[j] - 0.5)) }
+            factored[c] = rate > 0 && rate * largest <= Self.factorLimit
+            guard factored[c] else { continue }
+            let (up, down) = (rising + c * capacity, falling + c * capacity)
+            for j in 0..<m {
+                let exponent = rate * (row[j] - 0.5)
+                up[j] = exp(exponent)
+                down[j] = exp(-exponent)
+            }
+        }
+        prepared = (columns, stride, m)
     }
 
     deinit {
-        for pointer in [numeric, overlap, termSums, termSlopes, slopes, factors, sums, kernel, product, additive] {
+        for pointer in [
+            numeric, overlap, termSums, termSlopes, slopes, factors, sums, kernel, product, additive, rising, falling,
+        ] {
             pointer.deallocate()
         }
         coefficients.deallocate()
@@ -117,10 +176,50 @@ final class AdditiveRowKernel {
         }
         // The terms, summed in increasing term order.
         sums.update(repeating: 0, count: m)
+        // The coordinates whose term takes the prepared block's factors at this point.
+        var factoredTerm = [Int](repeating: -1, count: termCount)
+        if let prepared, prepared.columns == columns, prepared.stride == stride, m <= prepared.count {
+            for c in 0..<width where factored[c] && rates[c] * abs(x[c] - 0.5) <= Self.factorLimit {
+                factoredTerm[terms[c]] = c
+            }
+        }
         for t in 0..<termCount {
             let term = termSums + t * m
             let termSlope = termSlopes + t * m
-            if overlapTerm[t] {
+            if factoredTerm[t] >= 0 {
+                let c = factoredTerm[t]
+                let exponent = rates[c] * (x[c] - 0.5)
+                let (xc, xUp, xDown) = (x[c], exp(exponent), exp(-exponent))
+                let (row, up, down) = (columns + c * stride, rising + c * capacity, falling + c * capacity)
+                // exp(-κ|x_c - y_c|) from the factors; the distance itself as the pair-by-pair formula has it. One
+                // loop per smoothness, without branches (vectorized).
+                switch smoothness {
+                case .threeHalves:
+                    for j in 0..<m {
+                        let (rise, fall) = (up[j], down[j])
+                        let e = xc >= row[j] ? xDown * rise : xUp * fall
+                        let (value, slope) = Self.matern(
+                            .threeHalves,
+                            scaled: 3.0.squareRoot() * term[j].squareRoot(),
+                            exponential: e
+                        )
+                        termSlope[j] = slope
+                        sums[j] += value
+                    }
+                case .fiveHalves:
+                    for j in 0..<m {
+                        let (rise, fall) = (up[j], down[j])
+                        let e = xc >= row[j] ? xDown * rise : xUp * fall
+                        let (value, slope) = Self.matern(
+                            .fiveHalves,
+                            scaled: 5.0.squareRoot() * term[j].squareRoot(),
+                            exponential: e
+                        )
+                        termSlope[j] = slope
+                        sums[j] += value
+                    }
+                }
+            } else if overlapTerm[t] {
                 for j in 0..<m {
                     let value = KernelStructure.overlap(term[j])
                     termSlope[j] = value
@@ -153,6 +252,16 @@ final class AdditiveRowKernel {
                     coefficient[j] = complement * (self.slopes[j] * factors[j]) + termWeight * termSlope[j]
                 }
             }
+        }
+    }
+
+    /// ``MaternSmoothness/valueAndSlope(squaredDistance:)`` at the scaled distance `a = √(2ν) r` with `exp(-a)`
+    /// given.
+    @inline(__always)
+    static func matern(_ smoothness: MaternSmoothness, scaled a: Double, exponential e: Double) -> (Double, Double) {
+        switch smoothness {
+        case .threeHalves: return ((1 + a) * e, 3 * e)
+        case .fiveHalves: return ((1 + a + a * a / 3) * e, (5.0 / 3.0) * (1 + a) * e)
         }
     }
 }

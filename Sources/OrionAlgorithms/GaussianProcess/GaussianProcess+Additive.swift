@@ -174,7 +174,7 @@ extension GaussianProcess {
             for index in 0..<(n * m) { result[index] = variance }
             return
         }
-        // Row by row (``AdditiveRowKernel``, the same to the bit as ``AdditivePairKernel`` pair by pair).
+        // Row by row (``AdditiveRowKernel``), the one-dimensional terms' exponentials from per-point factors.
         let kernel = AdditiveRowKernel(structure, inverseSquared: inverseSquared, width: w, capacity: m)
         let columns = Self.transposed(points, rows: m, width: w)
         inputs.withUnsafeBufferPointer { x in
@@ -183,6 +183,7 @@ extension GaussianProcess {
                     guard let xBase = x.baseAddress, let pBase = p.baseAddress, let target = out.baseAddress else {
                         return
                     }
+                    kernel.prepare(columns: pBase, stride: m, count: m)
                     for i in 0..<n {
                         kernel.evaluate(xBase + i * w, columns: pBase, stride: m, count: m, slopes: false)
                         let row = target + i * m
@@ -263,7 +264,7 @@ extension GaussianProcess {
         let pairs = n * (n - 1) / 2
         // Per row i, its pairs j < i from `i(i-1)/2`: `additive - product` for the weight's derivative, and per
         // coordinate c (at `i(i-1)/2 · w + c · i + j`) the coefficient of the lengthscales' and inputs' derivatives.
-        // Row by row (``AdditiveRowKernel``), the same to the bit as ``AdditivePairKernel`` pair by pair.
+        // Row by row (``AdditiveRowKernel``), the one-dimensional terms' exponentials from per-point factors.
         var coefficients = [Double](repeating: 0, count: pairs * w)
         var differences = [Double](repeating: 0, count: pairs)
         var matrix = [Double](repeating: 0, count: n * n)
@@ -272,6 +273,7 @@ extension GaussianProcess {
         inputs.withUnsafeBufferPointer { x in
             columns.withUnsafeBufferPointer { columns in
                 guard let base = x.baseAddress, let column = columns.baseAddress, w > 0 else { return }
+                kernel.prepare(columns: column, stride: n, count: n)
                 for i in 1..<max(n, 1) {
                     kernel.evaluate(base + i * w, columns: column, stride: n, count: i, slopes: true)
                     let start = i * (i - 1) / 2
