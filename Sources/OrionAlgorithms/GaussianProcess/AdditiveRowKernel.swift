@@ -188,33 +188,26 @@ final class AdditiveRowKernel {
             let termSlope = termSlopes + t * m
             if factoredTerm[t] >= 0 {
                 let c = factoredTerm[t]
-                let exponent = rates[c] * (x[c] - 0.5)
+                let rate = rates[c]
+                let exponent = rate * (x[c] - 0.5)
                 let (xc, xUp, xDown) = (x[c], exp(exponent), exp(-exponent))
                 let (row, up, down) = (columns + c * stride, rising + c * capacity, falling + c * capacity)
-                // exp(-κ|x_c - y_c|) from the factors; the distance itself as the pair-by-pair formula has it. One
-                // loop per smoothness, without branches (vectorized).
+                // exp(-κ|x_c - y_c|) from the factors, the scaled distance as κ|x_c - y_c| (no square root). One
+                // loop per smoothness, without branches.
                 switch smoothness {
                 case .threeHalves:
                     for j in 0..<m {
-                        let (rise, fall) = (up[j], down[j])
-                        let e = xc >= row[j] ? xDown * rise : xUp * fall
-                        let (value, slope) = Self.matern(
-                            .threeHalves,
-                            scaled: 3.0.squareRoot() * term[j].squareRoot(),
-                            exponential: e
-                        )
+                        let (rise, fall, d) = (up[j], down[j], xc - row[j])
+                        let e = d >= 0 ? xDown * rise : xUp * fall
+                        let (value, slope) = Self.matern(.threeHalves, scaled: rate * abs(d), exponential: e)
                         termSlope[j] = slope
                         sums[j] += value
                     }
                 case .fiveHalves:
                     for j in 0..<m {
-                        let (rise, fall) = (up[j], down[j])
-                        let e = xc >= row[j] ? xDown * rise : xUp * fall
-                        let (value, slope) = Self.matern(
-                            .fiveHalves,
-                            scaled: 5.0.squareRoot() * term[j].squareRoot(),
-                            exponential: e
-                        )
+                        let (rise, fall, d) = (up[j], down[j], xc - row[j])
+                        let e = d >= 0 ? xDown * rise : xUp * fall
+                        let (value, slope) = Self.matern(.fiveHalves, scaled: rate * abs(d), exponential: e)
                         termSlope[j] = slope
                         sums[j] += value
                     }
