@@ -12,13 +12,15 @@ import Foundation
 ///
 /// After it, the one-dimensional Matérn terms take their exponential as a product of per-point factors: with
 /// `κ = √(2ν)/ℓ_c` and `u = x_c - ½`, `exp(-κ|x_c - y_c|) = exp(-κ u_x) · exp(κ u_y)` for `x_c ≥ y_c` (the factors
-/// swapped otherwise), `2w(m + 1)` exponentials for the block instead of `m D`; the product part keeps its own
-/// exponential per pair. A coordinate whose exponent `κ|u|` exceeds ``factorLimit`` at the point or anywhere in the
-/// block takes its exponentials pair by pair (the factors could overflow or lose precision). Each factor's exponent
-/// is off by at most `κ|u| 2⁻⁵³` from rounding, `u` itself by as much, `κ` by `2⁻⁵²` relatively, and `exp` and the
-/// product by about 1.5 ulp; against the pair-by-pair `exp(-√(2ν) √(d²/ℓ²))` (whose argument is off by about
-/// 3.5 ulp of itself, at most `2 · factorLimit`) the exponential, hence the term's value and slope, differ by a
-/// relative `(16 · factorLimit + 8) 2⁻⁵³ ≈ 4.6·10⁻¹³` at most: rounding, not a different kernel.
+/// swapped otherwise), `2w(m + 1)` exponentials for the block instead of `m D`, and their scaled distance as
+/// `κ|x_c - y_c|` (no square root); the product part keeps its own exponential per pair. A coordinate whose exponent
+/// `κ|u|` exceeds ``factorLimit`` at the point or anywhere in the block takes its exponentials pair by pair (the
+/// factors could overflow, or underflow to 0 · ∞). Bound, with `ε = 2⁻⁵³` and `T` = ``factorLimit``: each factor's
+/// exponent is off by at most `Tε` from `u`'s rounding and `Tε` from the product, the common `κ` by `2.5ε` relatively
+/// (`κ|d| ≤ 2T`), `exp` and the product of the two by `5ε`: `(9T + 5)ε`; the pair-by-pair `exp(-√(2ν) √(d²/ℓ²))` has
+/// its argument off by about `6ε` of itself (`≤ 12Tε`) and `exp` by `2ε`; the polynomial factor `1 + a (+ a²/3)` by
+/// `10ε`. So the term's value and slope differ from the pair-by-pair ones by a relative `(21T + 17)ε ≈ 6·10⁻¹³` at
+/// most: rounding, not a different kernel.
 ///
 /// - Complexity: O(m (w + D)) per ``evaluate(_:columns:stride:count:slopes:)`` of `m` points: `m` exponentials
 ///   after ``prepare(columns:stride:count:)`` on spaces of reals (each numeric term one coordinate), `m (D + 1)`

@@ -113,7 +113,7 @@ final class AdditiveRowKernelTests: XCTestCase {
                 let lengthscales = Array(lengthscales.prefix(width))
                 compare(structure, width: width, lengthscales: lengthscales, prepared: true, seed: seed) { row, pair in
                     if row != pair { differing += 1 }
-                    // The bound of `AdditiveRowKernel`'s documentation, 4.6e-13 relative, with room.
+                    // The bound of `AdditiveRowKernel`'s documentation, 6e-13 relative, with room.
                     let tolerance = 1e-12 * max(abs(pair), 1e-300)
                     XCTAssertEqual(row, pair, accuracy: tolerance, "structure \(index), lengthscales \(set)")
                 }
