@@ -170,16 +170,24 @@ extension GaussianProcess {
         structure: KernelStructure,
         into result: inout [Double]
     ) {
-        var kernel = AdditivePairKernel(structure, inverseSquared: inverseSquared, width: w)
+        guard w > 0 else {
+            for index in 0..<(n * m) { result[index] = variance }
+            return
+        }
+        // Row by row (``AdditiveRowKernel``), the one-dimensional terms' exponentials from per-point factors.
+        let kernel = AdditiveRowKernel(structure, inverseSquared: inverseSquared, width: w, capacity: m)
+        let columns = Self.transposed(points, rows: m, width: w)
         inputs.withUnsafeBufferPointer { x in
-            points.withUnsafeBufferPointer { p in
-                guard let xBase = x.baseAddress, let pBase = p.baseAddress, w > 0 else {
-                    for index in 0..<(n * m) { result[index] = variance }
-                    return
-                }
-                for i in 0..<n {
-                    for j in 0..<m {
-                        result[i * m + j] = variance * kernel.evaluate(xBase + i * w, pBase + j * w).kernel
+            columns.withUnsafeBufferPointer { p in
+                result.withUnsafeMutableBufferPointer { out in
+                    guard let xBase = x.baseAddress, let pBase = p.baseAddress, let target = out.baseAddress else {
+                        return
+                    }
+                    kernel.prepare(columns: pBase, stride: m, count: m)
+                    for i in 0..<n {
+                        kernel.evaluate(xBase + i * w, columns: pBase, stride: m, count: m, slopes: false)
+                        let row = target + i * m
+                        for j in 0..<m { row[j] = variance * kernel.kernel[j] }
                     }
                 }
             }
@@ -253,23 +261,29 @@ extension GaussianProcess {
         let inverseSquared = hyper.lengthscales.map { 1 / ($0 * $0) }
         let s2 = hyper.signalVariance
         let a = hyper.structure.additive?.weight ?? 0
-        var kernel = AdditivePairKernel(hyper.structure, inverseSquared: inverseSquared, width: w)
         let pairs = n * (n - 1) / 2
-        // Per pair j < i (index i(i-1)/2 + j): the coefficients of the lengthscales' and inputs' derivatives, and
-        // `additive - product` for the weight's.
+        // Per row i, its pairs j < i from `i(i-1)/2`: `additive - product` for the weight's derivative, and per
+        // coordinate c (at `i(i-1)/2 · w + c · i + j`) the coefficient of the lengthscales' and inputs' derivatives.
+        // Row by row (``AdditiveRowKernel``), the one-dimensional terms' exponentials from per-point factors.
         var coefficients = [Double](repeating: 0, count: pairs * w)
         var differences = [Double](repeating: 0, count: pairs)
         var matrix = [Double](repeating: 0, count: n * n)
+        let columns = transposed(inputs, rows: n, width: w)
+        let kernel = AdditiveRowKernel(hyper.structure, inverseSquared: inverseSquared, width: w, capacity: n)
         inputs.withUnsafeBufferPointer { x in
-            guard let base = x.baseAddress, w > 0 else { return }
-            for i in 0..<n {
-                for j in 0..<i {
-                    let pair = i * (i - 1) / 2 + j
-                    let (value, product, additive) = kernel.evaluate(base + i * w, base + j * w)
-                    matrix[i * n + j] = s2 * value
-                    matrix[j * n + i] = s2 * value
-                    differences[pair] = additive - product
-                    for c in 0..<w { coefficients[pair * w + c] = kernel.coefficients[c] }
+            columns.withUnsafeBufferPointer { columns in
+                guard let base = x.baseAddress, let column = columns.baseAddress, w > 0 else { return }
+                kernel.prepare(columns: column, stride: n, count: n)
+                for i in 1..<max(n, 1) {
+                    kernel.evaluate(base + i * w, columns: column, stride: n, count: i, slopes: true)
+                    let start = i * (i - 1) / 2
+                    for j in 0..<i {
+                        let value = kernel.kernel[j]
+                        matrix[i * n + j] = s2 * value
+                        matrix[j * n + i] = s2 * value
+                        differences[start + j] = kernel.additive[j] - kernel.product[j]
+                    }
+                    for index in 0..<(i * w) { coefficients[start * w + index] = kernel.coefficients[index] }
                 }
             }
         }
@@ -289,26 +303,35 @@ extension GaussianProcess {
         var weightTrace = 0.0
         var lengthscaleSums = [Double](repeating: 0, count: w)
         let warps = !warping.coordinates.isEmpty
+        let warped = Set(warping.coordinates)
         var inputGradient = [Double](repeating: 0, count: warps ? n * w : 0)
+        // Every sum below takes its terms in the order of the pairs (i, then j < i), as one pass over the pairs would.
+        var pairWeights = [Double](repeating: 0, count: n)
         for i in 0..<n {
             noiseTrace += weights[i * n + i]
             signalTrace += weights[i * n + i] * s2
+            let start = i * (i - 1) / 2
             for j in 0..<i {
-                let pair = i * (i - 1) / 2 + j
                 let pairWeight = 2 * weights[i * n + j]  // both triangles
+                pairWeights[j] = pairWeight
                 signalTrace += pairWeight * matrix[i * n + j]
-                weightTrace += pairWeight * s2 * differences[pair]
-                for c in 0..<w {
+                weightTrace += pairWeight * s2 * differences[start + j]
+            }
+            for c in 0..<w {
+                let scale = inverseSquared[c]
+                let row = start * w + c * i
+                var sum = lengthscaleSums[c]
+                for j in 0..<i {
                     let d = inputs[i * w + c] - inputs[j * w + c]
-                    lengthscaleSums[c] += pairWeight * s2 * coefficients[pair * w + c] * d * d * inverseSquared[c]
+                    sum += pairWeights[j] * s2 * coefficients[row + j] * d * d * scale
                 }
-                if warps {
-                    for c in warping.coordinates {
-                        let h = 0.5 * pairWeight * s2 * coefficients[pair * w + c]
-                        let d = (inputs[i * w + c] - inputs[j * w + c]) * inverseSquared[c]
-                        inputGradient[i * w + c] -= h * d
-                        inputGradient[j * w + c] += h * d
-                    }
+                lengthscaleSums[c] = sum
+                guard warped.contains(c) else { continue }
+                for j in 0..<i {
+                    let h = 0.5 * pairWeights[j] * s2 * coefficients[row + j]
+                    let d = (inputs[i * w + c] - inputs[j * w + c]) * scale
+                    inputGradient[i * w + c] -= h * d
+                    inputGradient[j * w + c] += h * d
                 }
             }
         }
