@@ -25,20 +25,7 @@ final class FreshProblems4Tests: XCTestCase {
 
     /// Each problem's value at its argmin is its optimum, the argmin lies in its space, and no draw beats it.
     func testValueAtTheArgminIsTheOptimum() throws {
-        XCTAssertEqual(Set(Self.argmins.keys), Set(FreshProblems4.all.map(\.name)))
-        for task in FreshProblems4.all {
-            let argmin = try XCTUnwrap(Self.argmins[task.name], task.name)
-            let optimum = try XCTUnwrap(task.optimum, task.name)
-            XCTAssertEqual(try task.evaluate(argmin), optimum, accuracy: 1e-9, task.name)
-            let space = try task.space()
-            XCTAssertEqual(Set(space.dimensions.map(\.name)), Set(argmin.keys), task.name)
-            XCTAssertEqual(task.dimensionOrder.sorted(), argmin.keys.sorted(), task.name)
-            var generator = SeededGenerator(seed: 11)
-            for _ in 0..<300 {
-                let value = try task.evaluate(space.sample(using: &generator))
-                XCTAssertGreaterThanOrEqual(value, optimum - 1e-9, "\(task.name): a draw beats the optimum")
-            }
-        }
+        try assertArgminsAreOptima(FreshProblems4.all, Self.argmins)
     }
 
     /// The functions agree with an independent numpy implementation at off-optimum points.

@@ -115,7 +115,11 @@ final class GPLocalModelTests: XCTestCase {
                 XCTAssertNotEqual(after.lastLocalFit, before.lastLocalFit, "the product model was refitted")
                 XCTAssertEqual(after.lastFit, before.lastFit, "the additive model was not")
                 var copy = before
-                let model = try Self.model(product, completed: completed, transform, gp: before)
+                let model = try logEIModel(
+                    product,
+                    completed: completed,
+                    structure: before.kernelStructure(transform, additive: false)
+                )
                 let region = try XCTUnwrap(copy.trustRegion(model, completed: completed))
                 XCTAssertTrue(
                     point.indices.allSatisfy {
@@ -137,36 +141,6 @@ final class GPLocalModelTests: XCTestCase {
         XCTAssertGreaterThan(global, 5)
         XCTAssertEqual(first.points, try run(options(6, ["additive": "global"]), width: width, count: 34).points)
         XCTAssertNotEqual(first.points, try run(options(6, ["additive": true]), width: width, count: 34).points)
-    }
-
-    /// A GP on `completed` with the product kernel's log-hyperparameters `fit`.
-    private static func model(
-        _ fit: [Double],
-        completed: [GPBO.Record],
-        _ transform: SpaceTransform,
-        gp: GPBO
-    ) throws -> AcquisitionModel {
-        let values = completed.compactMap(\.objective)
-        let output = OutputTransform(fitting: values)
-        let hyper = GPHyperparameters(
-            logVector: fit,
-            width: transform.width,
-            warped: [],
-            structure: gp.kernelStructure(transform, additive: false)
-        )
-        let process = try GaussianProcess(
-            inputs: completed.flatMap(\.vector),
-            width: transform.width,
-            targets: values.map { output($0) },
-            hyperparameters: hyper
-        )
-        return AcquisitionModel(
-            process: process,
-            best: 0,
-            bestInputs: [],
-            functions: [.logExpectedImprovement],
-            kappa: 1.96
-        )
     }
 
     /// Without a local phase every suggestion is global: the run is `additive: true`'s.

@@ -227,31 +227,15 @@ final class GPTrustRegionTests: XCTestCase {
         XCTAssertGreaterThan(checked, 5)
     }
 
-    /// A GP on `completed` with the log-hyperparameters `fit`.
+    /// A log-EI model on `completed` with the log-hyperparameters `fit`, in `width` unit coordinates.
     private func model(_ fit: [Double], completed: [GPBO.Record], width: Int, gp: GPBO) throws -> AcquisitionModel {
-        let values = completed.compactMap(\.objective)
-        let output = OutputTransform(fitting: values)
         let space = try Space(
             priors: Dictionary(uniqueKeysWithValues: (1...width).map { ("/x\($0)", "uniform(0, 1)") })
         )
-        let hyper = GPHyperparameters(
-            logVector: fit,
-            width: width,
-            warped: [],
+        return try logEIModel(
+            fit,
+            completed: completed,
             structure: gp.kernelStructure(GPBO.transform(AlgorithmContext(space: space)))
-        )
-        let process = try GaussianProcess(
-            inputs: completed.flatMap(\.vector),
-            width: width,
-            targets: values.map { output($0) },
-            hyperparameters: hyper
-        )
-        return AcquisitionModel(
-            process: process,
-            best: 0,
-            bestInputs: [],
-            functions: [.logExpectedImprovement],
-            kappa: 1.96
         )
     }
 
