@@ -26,6 +26,15 @@ final class ResultsFileTests: XCTestCase {
             ("[{\"name\": \"loss\", \"value\": 1}]", "entry 0: expected"),
             ("[{\"name\": \"loss\", \"type\": \"metric\", \"value\": 1}]", "unknown type 'metric'"),
             ("[{\"name\": \"loss\", \"type\": \"objective\", \"value\": \"low\"}]", "must be a number"),
+            // A deliberate difference from Oríon, which stores Python's True as 1 (docs/script-protocol.md).
+            (
+                "[{\"name\": \"o\", \"type\": \"objective\", \"value\": true}]",
+                "the objective 'o' must be a number, not True"
+            ),
+            (
+                "[{\"name\": \"o\", \"type\": \"objective\", \"value\": 0.5}, {\"name\": \"c\", \"type\": \"constraint\", \"value\": false}]",
+                "the constraint 'c' must be a number, not False"
+            ),
             ("[{\"name\": \"acc\", \"type\": \"statistic\", \"value\": 1}]", "has no result of type \"objective\""),
         ]
         for (text, expected) in cases {
