@@ -20,45 +20,34 @@ final class GPLocalModelTests: XCTestCase {
         max(x.enumerated().reduce(0) { $0 + Double($1.offset + 1) * ($1.element - 0.3) * ($1.element - 0.3) }, 0.01)
     }
 
-    /// Runs `gp` for `count` trials on ``objective(_:)`` over the unit cube of `width` reals; calls `inspect` with
-    /// the algorithm before and after each suggestion and the suggestion's vector.
+    /// Runs `gp` for `count` trials on ``objective(_:)`` over the unit cube of `width` reals (``runSequentially``).
     private func run(
         _ options: GPBO.Options,
         width: Int = 3,
         count: Int,
         inspect: (GPBO, GPBO, [Double]) throws -> Void = { _, _, _ in }
     ) throws -> (points: [[Double]], gp: GPBO) {
-        let context = try Self.context(width)
-        let transform = GPBO.transform(context)
-        var gp = GPBO(options: options, context: context)
-        var points: [[Double]] = []
-        for index in 0..<count {
-            let before = gp
-            let suggestion = try XCTUnwrap(gp.suggest(count: 1, context: context).first)
-            let point = try transform.encode(suggestion.parameters)
-            try inspect(before, gp, point)
-            gp.observe([Self.completed("t\(index)", suggestion.parameters, Self.objective(point))], context: context)
-            points.append(point)
-        }
-        return (points, gp)
+        try runSequentially(
+            options,
+            width: width,
+            prior: Self.prior,
+            count: count,
+            objective: Self.objective,
+            inspect: inspect
+        )
     }
+
+    /// Each coordinate's prior, at full precision: the runs' and ``context(_:)``'s.
+    private static let prior = "uniform(0, 1, precision=None)"
 
     private static func context(_ width: Int) throws -> AlgorithmContext {
         AlgorithmContext(
             space: try Space(
                 priors: Dictionary(
-                    uniqueKeysWithValues: (1...width).map { ("/x\($0)", "uniform(0, 1, precision=None)") }
+                    uniqueKeysWithValues: (1...width).map { ("/x\($0)", prior) }
                 )
             )
         )
-    }
-
-    private static func completed(_ id: String, _ params: Parameters, _ value: Double) -> Trial {
-        var trial = Trial(experimentID: "e", params: params)
-        trial.id = id
-        trial.status = .completed
-        trial.results = [.objective(value)]
-        return trial
     }
 
     func testOptionIsDecodedSavedAndRefused() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import XCTest
 
 @testable import OrionAlgorithms
 
@@ -23,4 +24,37 @@ func logEIModel(_ fit: [Double], completed: [GPBO.Record], structure: KernelStru
         functions: [.logExpectedImprovement],
         kappa: 1.96
     )
+}
+
+/// Runs `gp` with `options` for `count` trials of `objective` over the unit cube of `width` reals (`/x1`, `/x2`, …,
+/// each `prior`), one at a time, each completed before the next suggestion; calls `inspect` with the algorithm before
+/// and after each suggestion and the suggestion's vector.
+///
+/// - Returns: the suggestions' vectors, in order, and the algorithm at the end.
+func runSequentially(
+    _ options: GPBO.Options,
+    width: Int,
+    prior: String = "uniform(0, 1)",
+    count: Int,
+    objective: ([Double]) -> Double,
+    inspect: (GPBO, GPBO, [Double]) throws -> Void = { _, _, _ in }
+) throws -> (points: [[Double]], gp: GPBO) {
+    let space = try Space(priors: Dictionary(uniqueKeysWithValues: (1...width).map { ("/x\($0)", prior) }))
+    let context = AlgorithmContext(space: space)
+    let transform = GPBO.transform(context)
+    var gp = GPBO(options: options, context: context)
+    var points: [[Double]] = []
+    for index in 0..<count {
+        let before = gp
+        let suggestion = try XCTUnwrap(gp.suggest(count: 1, context: context).first)
+        let point = try transform.encode(suggestion.parameters)
+        try inspect(before, gp, point)
+        var trial = Trial(experimentID: "e", params: suggestion.parameters)
+        trial.id = "t\(index)"
+        trial.status = .completed
+        trial.results = [.objective(objective(point))]
+        gp.observe([trial], context: context)
+        points.append(point)
+    }
+    return (points, gp)
 }

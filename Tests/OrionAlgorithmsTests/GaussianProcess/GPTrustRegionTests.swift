@@ -147,8 +147,8 @@ final class GPTrustRegionTests: XCTestCase {
         try GPBO.Options.decode(["seed": .int(seed), "trust_region": "v2"].merging(extra) { $1 }, algorithm: "gp")
     }
 
-    /// Runs `gp` for `count` trials on `objective` over the unit cube of `width` reals; calls `inspect` before each
-    /// suggestion with the algorithm and the completed records, and after it with the suggestion's vector.
+    /// Runs `gp` for `count` trials on `objective` over the unit cube of `width` reals (``runSequentially``); calls
+    /// `inspect` with the algorithm before each suggestion and the suggestion's vector.
     private func run(
         _ options: GPBO.Options,
         width: Int = 3,
@@ -156,26 +156,9 @@ final class GPTrustRegionTests: XCTestCase {
         objective: ([Double]) -> Double,
         inspect: (GPBO, [Double]) throws -> Void = { _, _ in }
     ) throws -> [[Double]] {
-        let space = try Space(
-            priors: Dictionary(uniqueKeysWithValues: (1...width).map { ("/x\($0)", "uniform(0, 1)") })
-        )
-        let context = AlgorithmContext(space: space)
-        let transform = GPBO.transform(context)
-        var gp = GPBO(options: options, context: context)
-        var points: [[Double]] = []
-        for index in 0..<count {
-            let before = gp
-            let suggestion = try XCTUnwrap(gp.suggest(count: 1, context: context).first)
-            let point = try transform.encode(suggestion.parameters)
+        try runSequentially(options, width: width, count: count, objective: objective) { before, _, point in
             try inspect(before, point)
-            var trial = Trial(experimentID: "e", params: suggestion.parameters)
-            trial.id = "t\(index)"
-            trial.status = .completed
-            trial.results = [.objective(objective(point))]
-            gp.observe([trial], context: context)
-            points.append(point)
-        }
-        return points
+        }.points
     }
 
     private static func bowl(_ x: [Double]) -> Double {
