@@ -67,6 +67,27 @@ struct AcquisitionModel: Sendable {
         }
     }
 
+    /// Local maxima of the acquisitions: an L-BFGS-B run within `lower`…`upper` from each start, maximizing the
+    /// start's acquisition; the end points whose value is finite, in the order of the starts.
+    ///
+    /// The runs are independent, so they share the machine's cores (``Parallel``) with the same result as one after
+    /// the other.
+    func refine(
+        _ starts: [(function: Acquisition, point: [Double])],
+        lower: [Double],
+        upper: [Double],
+        minimizer: BoundedLBFGS
+    ) -> [[Double]] {
+        let outcomes = Parallel.map(starts.count) { index in
+            let (function, point) = starts[index]
+            return minimizer.minimize(from: point, lower: lower, upper: upper) { x in
+                let (value, gradient) = scoreWithGradient(function, x)
+                return (-value, gradient.map { -$0 })
+            }
+        }
+        return outcomes.filter { $0.value.isFinite }.map(\.x)
+    }
+
     /// The model with `point` added as pending at its posterior mean (kriging believer); unchanged if the
     /// extended kernel matrix cannot be factored.
     func believing(_ point: [Double]) -> AcquisitionModel {

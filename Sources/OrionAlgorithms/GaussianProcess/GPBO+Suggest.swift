@@ -210,18 +210,13 @@ extension GPBO {
         )
         let lower = [Double](repeating: 0, count: w)
         let upper = [Double](repeating: 1, count: w)
-        var refined: [[Double]] = []
+        var starts: [(function: Acquisition, point: [Double])] = []
         for (row, function) in functions.enumerated() {
             let ranked = scores[row]
             let order = pool.indices.sorted { ranked[$0] > ranked[$1] }
-            for index in order.prefix(perFunction) {
-                let outcome = minimizer.minimize(from: pool[index], lower: lower, upper: upper) { x in
-                    let (value, gradient) = model.scoreWithGradient(function, x)
-                    return (-value, gradient.map { -$0 })
-                }
-                if outcome.value.isFinite { refined.append(outcome.x) }
-            }
+            for index in order.prefix(perFunction) { starts.append((function, pool[index])) }
         }
+        var refined = model.refine(starts, lower: lower, upper: upper, minimizer: minimizer)
         refined += refineWithinCategories(model, transform, pool: pool, scores: scores, minimizer: minimizer)
         if !refined.isEmpty {
             let refinedScores = model.scores(refined)

@@ -203,14 +203,12 @@ extension GPBO {
             valueTolerance: 1e-10
         )
         let order = pool.indices.sorted { scores[$0] > scores[$1] }
-        var refined: [[Double]] = []
-        for index in order.prefix(max(2, min(5, 2_000_000 / max(1, n * n)))) {
-            let outcome = minimizer.minimize(from: pool[index], lower: region.lower, upper: region.upper) { x in
-                let (value, gradient) = model.scoreWithGradient(function, x)
-                return (-value, gradient.map { -$0 })
-            }
-            if outcome.value.isFinite { refined.append(outcome.x) }
-        }
+        let refined = model.refine(
+            order.prefix(max(2, min(5, 2_000_000 / max(1, n * n)))).map { (function, pool[$0]) },
+            lower: region.lower,
+            upper: region.upper,
+            minimizer: minimizer
+        )
         if !refined.isEmpty {
             scores += model.scores(refined)[0]
             pool += refined

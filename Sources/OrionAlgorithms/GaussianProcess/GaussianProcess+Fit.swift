@@ -262,9 +262,11 @@ extension GaussianProcess {
             additive: structure.additive != nil
         )
         let minimizer = BoundedLBFGS(maxIterations: maxIterations, gradientTolerance: 1e-5, valueTolerance: 1e-9)
-        var best: (value: Double, theta: [Double]) = (.infinity, prior.center)
-        for start in starts.isEmpty ? [prior.center] : starts {
-            let outcome = minimizer.minimize(from: start, lower: prior.lower, upper: prior.upper) { theta in
+        // The runs from the several starts are independent: they share the machine's cores (``Parallel``), and the
+        // best is taken in the order of the starts, as one after the other would.
+        let starts = starts.isEmpty ? [prior.center] : starts
+        let outcomes = Parallel.map(starts.count) { index in
+            minimizer.minimize(from: starts[index], lower: prior.lower, upper: prior.upper) { theta in
                 negativeLogPosterior(
                     theta,
                     inputs: inputs,
@@ -274,8 +276,9 @@ extension GaussianProcess {
                     structure: structure
                 )
             }
-            if outcome.value < best.value { best = (outcome.value, outcome.x) }
         }
+        var best: (value: Double, theta: [Double]) = (.infinity, prior.center)
+        for outcome in outcomes where outcome.value < best.value { best = (outcome.value, outcome.x) }
         return GPHyperparameters(logVector: best.theta, width: width, warped: warped, structure: structure)
     }
 }

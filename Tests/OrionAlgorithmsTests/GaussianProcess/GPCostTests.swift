@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import OrionNumerics
 import XCTest
 
 @testable import OrionAlgorithms
@@ -77,5 +78,71 @@ final class GPCostTests: XCTestCase {
         XCTAssertEqual(SnappedCell([0, 1]).hashValue, SnappedCell([-0.0, 1]).hashValue)
         XCTAssertNotEqual(SnappedCell([0, 1]), SnappedCell([0, 1, 0]))
         XCTAssertNotEqual(SnappedCell([.nan]), SnappedCell([.nan]))
+    }
+
+    /// A GP on `n` random points of the 4-cube, product or additive kernel.
+    private func randomProcess(_ n: Int, additive: Bool, seed: UInt64) throws -> GaussianProcess {
+        var generator = SeededGenerator(seed: seed)
+        let inputs = (0..<(n * 4)).map { _ in Double.random(in: 0..<1, using: &generator) }
+        let targets: [Double] = (0..<n).map { i in
+            let (a, b, c) = (inputs[4 * i], inputs[4 * i + 1], inputs[4 * i + 2])
+            return sin(6 * a) + b * c
+        }
+        var hyper = GPHyperparameters(lengthscales: [0.3, 0.5, 0.7, 0.9], signalVariance: 1.2, noiseVariance: 1e-4)
+        let reals = transform([
+            "/a": "uniform(0, 1)", "/b": "uniform(0, 1)", "/c": "uniform(0, 1)", "/d": "uniform(0, 1)",
+        ])
+        var structure = KernelStructure(reals, categories: false, integers: false, additive: additive)
+        structure.additive?.weight = additive ? 0.4 : 0
+        hyper.structure = structure
+        return try GaussianProcess(inputs: inputs, width: 4, targets: targets, hyperparameters: hyper)
+    }
+
+    func testManyPointsArePredictedInPartsToTheBit() throws {
+        for additive in [false, true] {
+            let process = try randomProcess(60, additive: additive, seed: additive ? 3 : 2)
+            var generator = SeededGenerator(seed: 5)
+            let m = 3_000
+            let points = (0..<(m * 4)).map { _ in Double.random(in: 0..<1, using: &generator) }
+            // Enough points for one part per core (at least 34 points each for 60 inputs in 4 dimensions).
+            let whole = process.predict(points, count: m)
+            for j in stride(from: 0, to: m, by: 7) {
+                let alone = process.predict(Array(points[(4 * j)..<(4 * j + 4)]), count: 1)
+                XCTAssertEqual(whole.mean[j].bitPattern, alone.mean[0].bitPattern, "point \(j)")
+                XCTAssertEqual(whole.variance[j].bitPattern, alone.variance[0].bitPattern, "point \(j)")
+            }
+        }
+    }
+
+    func testAFitFromSeveralStartsKeepsTheBestRunInTheOrderOfTheStarts() {
+        var generator = SeededGenerator(seed: 8)
+        let n = 30
+        let inputs = (0..<(n * 2)).map { _ in Double.random(in: 0..<1, using: &generator) }
+        let targets: [Double] = (0..<n).map { i in cos(5 * inputs[2 * i]) - inputs[2 * i + 1] }
+        let prior = GPPrior(width: 2, warped: [], lengthscalePrior: .logLengthscale, additive: false)
+        let starts = [prior.center, prior.lower.map { $0 + 0.5 }, prior.upper.map { $0 - 0.5 }, prior.center]
+        func fit(_ starts: [[Double]]) -> GPHyperparameters {
+            GaussianProcess.fitHyperparameters(
+                inputs: inputs,
+                width: 2,
+                targets: targets,
+                starts: starts,
+                maxIterations: 40
+            )
+        }
+        func value(_ hyper: GPHyperparameters) -> Double {
+            GaussianProcess.negativeLogPosterior(
+                hyper.logVector,
+                inputs: inputs,
+                width: 2,
+                targets: targets,
+                prior: prior,
+                structure: .numeric
+            ).0
+        }
+        let alone = starts.map { fit([$0]) }
+        let best = alone.indices.min { value(alone[$0]) < value(alone[$1]) }!
+        XCTAssertEqual(fit(starts), alone[best])
+        XCTAssertEqual(fit(starts), fit(starts), "the same result whatever the scheduling")
     }
 }
