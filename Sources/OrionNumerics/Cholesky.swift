@@ -172,38 +172,53 @@ public struct Cholesky: Sendable {
         m.withUnsafeBufferPointer { m in
             result.withUnsafeMutableBufferPointer { r in
                 guard let base = m.baseAddress, let output = r.baseAddress else { return }
-                for a in 0..<n {
-                    let rowA = a * n
-                    let target = output + rowA
-                    var k = a
-                    while k < n {
-                        let f0 = m[k * n + a]
-                        if k + 3 < n {
-                            let (f1, f2, f3) = (m[(k + 1) * n + a], m[(k + 2) * n + a], m[(k + 3) * n + a])
-                            if f0 != 0, f1 != 0, f2 != 0, f3 != 0 {
-                                let row0 = base + k * n
-                                let (row1, row2, row3) = (row0 + n, row0 + 2 * n, row0 + 3 * n)
-                                for b in 0..<(a + 1) {
-                                    target[b] =
-                                        (((target[b] + f0 * row0[b]) + f1 * row1[b]) + f2 * row2[b]) + f3 * row3[b]
-                                }
-                                k += 4
-                                continue
-                            }
-                        }
-                        if f0 != 0 {
-                            let rowK = base + k * n
-                            for b in 0..<(a + 1) { target[b] += f0 * rowK[b] }
-                        }
-                        k += 1
-                    }
-                }
+                // Each row of A⁻¹ is computed apart: large matrices share the rows among the cores (``Parallel``),
+                // each row costing about (a + 1)(n - a) multiply-adds.
+                let rows = Parallel.weightedParts(n, minimumWeight: 65_536) { Double(($0 + 1) * (n - $0)) }
+                let (source, target) = (SharedPointer(base), SharedPointer(output))
+                Parallel.forEach(rows) { rows in Self.productRows(rows, source.base, size: n, into: target.mutable) }
                 for a in 0..<n {
                     for b in 0..<a { r[b * n + a] = r[a * n + b] }
                 }
             }
         }
         return result
+    }
+
+    /// Rows `rows` of `Mᵀ M` (lower triangle) for `M` lower triangular `n × n` at `base`, into `output`'s rows.
+    private static func productRows(
+        _ rows: Range<Int>,
+        _ base: UnsafePointer<Double>,
+        size n: Int,
+        into output: UnsafeMutablePointer<Double>
+    ) {
+        let m = base
+        for a in rows {
+            let rowA = a * n
+            let target = output + rowA
+            var k = a
+            while k < n {
+                let f0 = m[k * n + a]
+                if k + 3 < n {
+                    let (f1, f2, f3) = (m[(k + 1) * n + a], m[(k + 2) * n + a], m[(k + 3) * n + a])
+                    if f0 != 0, f1 != 0, f2 != 0, f3 != 0 {
+                        let row0 = base + k * n
+                        let (row1, row2, row3) = (row0 + n, row0 + 2 * n, row0 + 3 * n)
+                        for b in 0..<(a + 1) {
+                            target[b] =
+                                (((target[b] + f0 * row0[b]) + f1 * row1[b]) + f2 * row2[b]) + f3 * row3[b]
+                        }
+                        k += 4
+                        continue
+                    }
+                }
+                if f0 != 0 {
+                    let rowK = base + k * n
+                    for b in 0..<(a + 1) { target[b] += f0 * rowK[b] }
+                }
+                k += 1
+            }
+        }
     }
 }
 

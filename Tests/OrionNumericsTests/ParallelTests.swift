@@ -33,4 +33,15 @@ final class ParallelTests: XCTestCase {
             }
         }
     }
+
+    func testMapsRunOnTheCallerInsideAMapOrSequentially() {
+        let caller = pthread_self()
+        let inside: [Bool] = Parallel.sequentially {
+            Parallel.map(4) { _ in pthread_equal(pthread_self(), caller) != 0 }
+        }
+        XCTAssertEqual(inside, [true, true, true, true])
+        // A map inside a map's piece runs on that piece's thread, and still gives every result in order.
+        let nested = Parallel.map(3) { outer in Parallel.map(3) { outer * 10 + $0 } }
+        XCTAssertEqual(nested, [[0, 1, 2], [10, 11, 12], [20, 21, 22]])
+    }
 }

@@ -269,21 +269,59 @@ extension GaussianProcess {
         var differences = [Double](repeating: 0, count: pairs)
         var matrix = [Double](repeating: 0, count: n * n)
         let columns = transposed(inputs, rows: n, width: w)
-        let kernel = AdditiveRowKernel(hyper.structure, inverseSquared: inverseSquared, width: w, capacity: n)
+        // Each row is computed apart, by a kernel of its part's own: many trials share the rows among the cores
+        // (``Parallel``), row i costing i pairs.
+        let rows = Parallel.weightedParts(n, minimumWeight: Double(16_384 / (w + 8))) { Double($0) }
+        let structure = hyper.structure
         inputs.withUnsafeBufferPointer { x in
             columns.withUnsafeBufferPointer { columns in
-                guard let base = x.baseAddress, let column = columns.baseAddress, w > 0 else { return }
-                kernel.prepare(columns: column, stride: n, count: n)
-                for i in 1..<max(n, 1) {
-                    kernel.evaluate(base + i * w, columns: column, stride: n, count: i, slopes: true)
-                    let start = i * (i - 1) / 2
-                    for j in 0..<i {
-                        let value = kernel.kernel[j]
-                        matrix[i * n + j] = s2 * value
-                        matrix[j * n + i] = s2 * value
-                        differences[start + j] = kernel.additive[j] - kernel.product[j]
+                matrix.withUnsafeMutableBufferPointer { matrix in
+                    differences.withUnsafeMutableBufferPointer { differences in
+                        coefficients.withUnsafeMutableBufferPointer { coefficients in
+                            guard let inputBase = x.baseAddress, let columnBase = columns.baseAddress, w > 0,
+                                let matrixBase = matrix.baseAddress
+                            else { return }
+                            // Without pairs (n = 1) the two arrays are empty: nothing is written to them.
+                            let (points, transposed, shared) = (
+                                SharedPointer(inputBase), SharedPointer(columnBase), SharedPointer(matrixBase)
+                            )
+                            let pairTargets = differences.baseAddress.flatMap { differenceBase in
+                                coefficients.baseAddress.map { (SharedPointer(differenceBase), SharedPointer($0)) }
+                            }
+                            Parallel.forEach(rows) { rows in
+                                guard let (sharedDifferences, sharedCoefficients) = pairTargets else { return }
+                                let kernel = AdditiveRowKernel(
+                                    structure,
+                                    inverseSquared: inverseSquared,
+                                    width: w,
+                                    capacity: n
+                                )
+                                kernel.prepare(columns: transposed.base, stride: n, count: n)
+                                let (matrix, differences, coefficients) = (
+                                    shared.mutable, sharedDifferences.mutable, sharedCoefficients.mutable
+                                )
+                                for i in rows where i >= 1 {
+                                    kernel.evaluate(
+                                        points.base + i * w,
+                                        columns: transposed.base,
+                                        stride: n,
+                                        count: i,
+                                        slopes: true
+                                    )
+                                    let start = i * (i - 1) / 2
+                                    for j in 0..<i {
+                                        let value = kernel.kernel[j]
+                                        matrix[i * n + j] = s2 * value
+                                        matrix[j * n + i] = s2 * value
+                                        differences[start + j] = kernel.additive[j] - kernel.product[j]
+                                    }
+                                    for index in 0..<(i * w) {
+                                        coefficients[start * w + index] = kernel.coefficients[index]
+                                    }
+                                }
+                            }
+                        }
                     }
-                    for index in 0..<(i * w) { coefficients[start * w + index] = kernel.coefficients[index] }
                 }
             }
         }

@@ -296,50 +296,37 @@ struct GaussianProcess: Sendable {
         var factors = [Double](repeating: 1, count: categorical ? n * n : 0)
         let variance = hyperparameters.signalVariance
         // The distances of row i to the rows before it, summed coordinate by coordinate along the transposed inputs
-        // (contiguous, vectorized), each in increasing coordinate order from 0 as `squaredDistances` sums it.
+        // (contiguous, vectorized), each in increasing coordinate order from 0 as `squaredDistances` sums it. Each
+        // row is computed apart: many trials share the rows among the cores (``Parallel``), row i costing i pairs.
         let isCategorical = (0..<w).map { structure.isCategorical($0) }
         let columns = Self.transposed(inputs, rows: n, width: w)
-        var numericSums = [Double](repeating: 0, count: n)
-        var overlapSums = [Double](repeating: 0, count: categorical ? n : 0)
-        var memo = OverlapMemo()
+        let rows = Parallel.weightedParts(n, minimumWeight: Double(16_384 / (w + 8))) { Double($0) }
         columns.withUnsafeBufferPointer { columns in
-            numericSums.withUnsafeMutableBufferPointer { numericSums in
-                overlapSums.withUnsafeMutableBufferPointer { overlapSums in
-                    matrix.withUnsafeMutableBufferPointer { k in
-                        values.withUnsafeMutableBufferPointer { values in
-                            slopes.withUnsafeMutableBufferPointer { slopes in
-                                factors.withUnsafeMutableBufferPointer { factors in
-                                    guard let column = columns.baseAddress, let numeric = numericSums.baseAddress
-                                    else { return }
-                                    // An empty array's buffer may still have an address: only the flag counts.
-                                    let overlap = categorical ? overlapSums.baseAddress : nil
-                                    for i in 0..<n {
-                                        k[i * n + i] = variance
-                                        for j in 0..<i { numeric[j] = 0 }
-                                        if let overlap { for j in 0..<i { overlap[j] = 0 } }
-                                        for c in 0..<w {
-                                            let (xc, scale) = (column[c * n + i], inverseSquared[c])
-                                            let row = column + c * n
-                                            let sums = isCategorical[c] ? overlap ?? numeric : numeric
-                                            for j in 0..<i {
-                                                let d = xc - row[j]
-                                                sums[j] += d * d * scale
-                                            }
-                                        }
-                                        for j in 0..<i {
-                                            let (value, slope) = structure.smoothness.valueAndSlope(
-                                                squaredDistance: numeric[j]
-                                            )
-                                            let factor = overlap.map { memo.factor($0[j]) } ?? 1
-                                            let entry = variance * value * factor
-                                            k[i * n + j] = entry
-                                            k[j * n + i] = entry
-                                            values[i * n + j] = value
-                                            slopes[i * n + j] = slope
-                                            if categorical { factors[i * n + j] = factor }
-                                        }
-                                    }
-                                }
+            matrix.withUnsafeMutableBufferPointer { k in
+                values.withUnsafeMutableBufferPointer { values in
+                    slopes.withUnsafeMutableBufferPointer { slopes in
+                        factors.withUnsafeMutableBufferPointer { factors in
+                            guard let column = columns.baseAddress, let k = k.baseAddress,
+                                let values = values.baseAddress, let slopes = slopes.baseAddress
+                            else { return }
+                            // An empty array's buffer may still have an address: only the flag counts.
+                            let target = KernelRows(
+                                column: SharedPointer(column),
+                                matrix: SharedPointer(k),
+                                values: SharedPointer(values),
+                                slopes: SharedPointer(slopes),
+                                factors: categorical ? factors.baseAddress.map(SharedPointer.init) : nil
+                            )
+                            Parallel.forEach(rows) { rows in
+                                target.fill(
+                                    rows,
+                                    count: n,
+                                    width: w,
+                                    inverseSquared,
+                                    isCategorical: isCategorical,
+                                    structure: structure,
+                                    variance: variance
+                                )
                             }
                         }
                     }
@@ -673,5 +660,64 @@ extension GaussianProcess {
         var columns = [Double](repeating: 0, count: rows * width)
         for j in 0..<rows { for c in 0..<width { columns[c * rows + j] = values[j * width + c] } }
         return columns
+    }
+}
+
+/// Where ``GaussianProcess/kernelMatrixAndSlopes(_:count:width:_:_:)`` writes, shared by the parts of its rows.
+private struct KernelRows: Sendable {
+    /// The inputs, transposed (`width × n`).
+    let column: SharedPointer
+    /// The kernel matrix, and below its diagonal the Matérn's values and slopes and the overlap factors.
+    let matrix: SharedPointer
+    let values: SharedPointer
+    let slopes: SharedPointer
+    let factors: SharedPointer?
+
+    /// Rows `rows` of the kernel matrix (each row `i`: the diagonal and the pairs `j < i`, written at `(i, j)` and
+    /// `(j, i)`), with their own distance sums and overlap memo.
+    func fill(
+        _ rows: Range<Int>,
+        count n: Int,
+        width w: Int,
+        _ inverseSquared: [Double],
+        isCategorical: [Bool],
+        structure: KernelStructure,
+        variance: Double
+    ) {
+        let (column, k, values, slopes) = (column.base, matrix.mutable, values.mutable, slopes.mutable)
+        let factors = factors?.mutable
+        var numericSums = [Double](repeating: 0, count: n)
+        var overlapSums = [Double](repeating: 0, count: factors == nil ? 0 : n)
+        var memo = OverlapMemo()
+        numericSums.withUnsafeMutableBufferPointer { numericSums in
+            overlapSums.withUnsafeMutableBufferPointer { overlapSums in
+                guard let numeric = numericSums.baseAddress else { return }
+                let overlap = factors == nil ? nil : overlapSums.baseAddress
+                for i in rows {
+                    k[i * n + i] = variance
+                    for j in 0..<i { numeric[j] = 0 }
+                    if let overlap { for j in 0..<i { overlap[j] = 0 } }
+                    for c in 0..<w {
+                        let (xc, scale) = (column[c * n + i], inverseSquared[c])
+                        let row = column + c * n
+                        let sums = isCategorical[c] ? overlap ?? numeric : numeric
+                        for j in 0..<i {
+                            let d = xc - row[j]
+                            sums[j] += d * d * scale
+                        }
+                    }
+                    for j in 0..<i {
+                        let (value, slope) = structure.smoothness.valueAndSlope(squaredDistance: numeric[j])
+                        let factor = overlap.map { memo.factor($0[j]) } ?? 1
+                        let entry = variance * value * factor
+                        k[i * n + j] = entry
+                        k[j * n + i] = entry
+                        values[i * n + j] = value
+                        slopes[i * n + j] = slope
+                        if let factors { factors[i * n + j] = factor }
+                    }
+                }
+            }
+        }
     }
 }

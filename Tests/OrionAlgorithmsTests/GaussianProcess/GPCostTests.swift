@@ -145,4 +145,35 @@ final class GPCostTests: XCTestCase {
         XCTAssertEqual(fit(starts), alone[best])
         XCTAssertEqual(fit(starts), fit(starts), "the same result whatever the scheduling")
     }
+
+    func testTheLogPosteriorWithItsRowsInPartsEqualsItWithoutThreads() {
+        // Enough trials for the kernel rows and the inverse's rows to be shared among the cores.
+        var generator = SeededGenerator(seed: 12)
+        let n = 160
+        let inputs = (0..<(n * 4)).map { _ in Double.random(in: 0..<1, using: &generator) }
+        let targets: [Double] = (0..<n).map { i in sin(4 * inputs[4 * i]) + inputs[4 * i + 3] }
+        let reals = transform([
+            "/a": "uniform(0, 1)", "/b": "uniform(0, 1)", "/c": "uniform(0, 1)", "/d": "uniform(0, 1)",
+        ])
+        for additive in [false, true] {
+            let prior = GPPrior(width: 4, warped: [], lengthscalePrior: .logLengthscale, additive: additive)
+            let structure = KernelStructure(reals, categories: false, integers: false, additive: additive)
+            let theta = prior.center.enumerated().map { $0.element + 0.1 * Double($0.offset % 3) }
+            func evaluate() -> (Double, [Double]) {
+                GaussianProcess.negativeLogPosterior(
+                    theta,
+                    inputs: inputs,
+                    width: 4,
+                    targets: targets,
+                    prior: prior,
+                    structure: structure
+                )
+            }
+            let (value, gradient) = evaluate()
+            let (alone, aloneGradient) = Parallel.sequentially(evaluate)
+            XCTAssertTrue(value.isFinite)
+            XCTAssertEqual(value.bitPattern, alone.bitPattern, "additive: \(additive)")
+            XCTAssertEqual(gradient.map(\.bitPattern), aloneGradient.map(\.bitPattern), "additive: \(additive)")
+        }
+    }
 }
