@@ -186,6 +186,7 @@ public enum BenchmarkTasks {
         if let problem = FreshProblems.named(specification) { return problem }
         if let problem = FreshProblems3.named(specification) { return problem }
         if let problem = FreshProblems4.named(specification) { return problem }
+        if let problem = FreshProblems5.named(specification) { return problem }
         if let task = SklearnTasks.named(specification, sklearn) { return task }
         if let task = try OrionTasks.task(specification) { return task }
         throw BenchmarkError(
@@ -195,13 +196,14 @@ public enum BenchmarkTasks {
                 + " of those), \(FreshProblems.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems.setName)'),"
                 + " \(FreshProblems3.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems3.setName)'),"
                 + " \(FreshProblems4.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems4.setName)'),"
+                + " \(FreshProblems5.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems5.setName)'),"
                 + " \(SklearnTasks.definitions.map(\.name).joined(separator: ", ")) (or"
                 + " '\(SklearnTasks.setName)'); Oríon's take arguments, e.g. RosenBrock:dim=3"
         )
     }
 
-    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second, third and fourth fresh sets
-    /// for `fresh2`, `fresh3` and `fresh4`, the scikit-learn tasks for `sklearn`, else the one task it names.
+    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to fifth fresh sets for
+    /// `fresh2` to `fresh5`, the scikit-learn tasks for `sklearn`, else the one task it names.
     ///
     /// - Parameters:
     ///   - specification: a task name, `heldout` or `sklearn`.
@@ -217,6 +219,7 @@ public enum BenchmarkTasks {
         case FreshProblems.setName: FreshProblems.all
         case FreshProblems3.setName: FreshProblems3.all
         case FreshProblems4.setName: FreshProblems4.all
+        case FreshProblems5.setName: FreshProblems5.all
         case SklearnTasks.setName: SklearnTasks.all(sklearn)
         default: [try task(specification, sklearn: sklearn)]
         }

@@ -106,11 +106,16 @@ extension GPBO {
         // random draws of the prior, so that a better mode found as the data grow is not missed.
         var starts: [[Double]] = []
         let warm = (local ? lastLocalFit : lastFit).flatMap { $0.count == prior.center.count ? $0 : nil }
+        let structure = kernelStructure(transform, additive: additive)
+        // `refit_growth`: the last fit's hyperparameters are kept until the trials have grown by that fraction.
+        let kept = warm.flatMap { keptHyperparameters($0, completed: completed.count, local: local) }
         if let warm { starts.append(warm) }
         // Beyond ``fitLimit`` trials the fitted subset changes little from one trial to the next: the warm start
         // alone, and the random restarts only at the first fit, bound the cost.
         let large = completed.count > Self.fitLimit
-        if warm == nil || (!large && completed.count % Self.restartPeriod == 0) {
+        // With `refit_growth`, every refit (they are few) restarts; otherwise once per ``restartPeriod`` trials.
+        let restart = options.refitGrowth > 0 ? !large : completed.count % Self.restartPeriod == 0
+        if kept == nil, warm == nil || (!large && restart) {
             starts.append(prior.center)
             for _ in 0..<(large ? 0 : options.nRestartsOptimizer) { starts.append(randomStart(prior, width: w)) }
         }
@@ -121,13 +126,17 @@ extension GPBO {
             values: completed.compactMap(\.objective),
             pending: records.filter { $0.kind == .pending }.flatMap(\.vector),
             warped: warped,
-            structure: kernelStructure(transform, additive: additive),
+            structure: structure,
             lengthscalePrior: options.lengthscalePriorKind,
             starts: starts,
             maxIterations: large && warm != nil ? 25 : 50,
-            subset: Self.fitSubset(targets:)
+            subset: Self.fitSubset(targets:),
+            fixed: kept.map { GPHyperparameters(logVector: $0, width: w, warped: warped, structure: structure) }
         )
         if local { lastLocalFit = fitted.hyperparameters.logVector } else { lastFit = fitted.hyperparameters.logVector }
+        if options.refitGrowth > 0, kept == nil {
+            if local { lastLocalFitCount = completed.count } else { lastFitCount = completed.count }
+        }
         guard let process = fitted.process else { return nil }
         return AcquisitionModel(
             process: process,
@@ -137,6 +146,14 @@ extension GPBO {
             kappa: options.acqFunc == "mace"
                 ? AcquisitionModel.scheduledKappa(observations: completed.count, dimensions: w) : options.kappa
         )
+    }
+
+    /// `refit_growth`'s rule: the last fit's log-hyperparameters `last` when the completed trials have grown by less
+    /// than that fraction since the model (``lastFit``'s, or with `local` ``lastLocalFit``'s) was last fitted; `nil`
+    /// when it is refitted (always without the option, or with no count of its last fit, as in an older state).
+    func keptHyperparameters(_ last: [Double], completed: Int, local: Bool) -> [Double]? {
+        guard options.refitGrowth > 0, let count = local ? lastLocalFitCount : lastFitCount else { return nil }
+        return Double(completed) < (1 + options.refitGrowth) * Double(count) ? last : nil
     }
 
     /// A draw from the prior of the log-hyperparameters, clipped to their bounds.

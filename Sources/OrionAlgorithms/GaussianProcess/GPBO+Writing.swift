@@ -10,8 +10,8 @@ extension GPBO: StateWriting {
     public func writtenState() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Sorted keys: design_index, design_seed, generator, last_fit, last_local_fit, local_phase_from, options,
-        // records.
+        // Sorted keys: design_index, design_seed, generator, last_fit, last_fit_count, last_local_fit,
+        // last_local_fit_count, local_phase_from, options, records.
         var text = JSONText(capacity: 256 + records.count * (40 + 24 * (records.first?.vector.count ?? 0)))
         text.raw("{\"design_index\":")
         text.int(designIndex)
@@ -23,9 +23,17 @@ extension GPBO: StateWriting {
             text.raw(",\"last_fit\":")
             try text.doubles(lastFit)
         }
+        if let lastFitCount {
+            text.raw(",\"last_fit_count\":")
+            text.int(lastFitCount)
+        }
         if let lastLocalFit {
             text.raw(",\"last_local_fit\":")
             try text.doubles(lastLocalFit)
+        }
+        if let lastLocalFitCount {
+            text.raw(",\"last_local_fit_count\":")
+            text.int(lastLocalFitCount)
         }
         if let localPhaseFrom {
             text.raw(",\"local_phase_from\":")

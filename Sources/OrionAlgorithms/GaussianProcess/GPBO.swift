@@ -67,6 +67,12 @@ public struct GPBO: Algorithm {
         public var additive = false
         /// With `additive`, whether only the global suggestions use the additive kernel (`"global"`).
         public var additiveGlobalOnly = false
+        /// `refit_growth`: the fraction the completed trials grow by before a model's hyperparameters are refitted.
+        ///
+        /// Each refit also restarts from the prior's centre and random draws; in between, the posterior is on all
+        /// the trials with the last fit's hyperparameters. Default 0: refitted at every suggestion, restarted once
+        /// per five trials. See docs/algorithms/gp.md.
+        public var refitGrowth = 0.0
 
         /// The Matérn smoothnesses `matern_nu` accepts.
         public static let maternSmoothnesses: [Double] = [1.5, 2.5]
@@ -105,6 +111,7 @@ public struct GPBO: Algorithm {
             case lengthscalePrior = "lengthscale_prior"
             case trustRegion = "trust_region"
             case additive
+            case refitGrowth = "refit_growth"
         }
 
         /// The defaults.
@@ -132,6 +139,7 @@ public struct GPBO: Algorithm {
             (trustRegion, trustRegionVersion) =
                 try Self.decodeTrustRegion(container) ?? (trustRegion, trustRegionVersion)
             (additive, additiveGlobalOnly) = try Self.decodeAdditive(container) ?? (additive, additiveGlobalOnly)
+            refitGrowth = try container.decodeIfPresent(Double.self, forKey: .refitGrowth) ?? refitGrowth
             guard nInitialPoints >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_initial_points' must be at least 1")
             }
@@ -150,6 +158,13 @@ public struct GPBO: Algorithm {
             }
             guard nCandidates >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_candidates' must be at least 1")
+            }
+            guard refitGrowth >= 0, refitGrowth.isFinite else {
+                throw AlgorithmError(
+                    .invalidOption,
+                    "gp: option 'refit_growth' must be a finite number ≥ 0 (0: refit at every suggestion), "
+                        + "not \(refitGrowth)"
+                )
             }
             guard Self.maternSmoothnesses.contains(maternNu) else {
                 throw AlgorithmError(.invalidOption, "gp: option 'matern_nu' must be 1.5 or 2.5, not \(maternNu)")
@@ -182,6 +197,7 @@ public struct GPBO: Algorithm {
             try container.encode(lengthscalePrior, forKey: .lengthscalePrior)
             try encodeTrustRegion(&container)
             try encodeAdditive(&container)
+            try container.encode(refitGrowth, forKey: .refitGrowth)
         }
     }
 
@@ -228,6 +244,10 @@ public struct GPBO: Algorithm {
     /// With `additive: "global"`, the last fitted log-hyperparameters of the local phase's product model; `nil`
     /// before its first fit (and in a state written before the option existed).
     var lastLocalFit: [Double]?
+    /// With `refit_growth`, the completed trials ``lastFit`` was fitted on; `nil` without the option or before.
+    var lastFitCount: Int?
+    /// With `refit_growth`, the completed trials ``lastLocalFit`` was fitted on; `nil` without the option or before.
+    var lastLocalFitCount: Int?
     /// The completed trials when `trust_region: "v2"`'s local phase started; `nil` before.
     var localPhaseFrom: Int?
     /// The position of each trial id in ``records`` (rebuilt when decoding).
@@ -303,6 +323,8 @@ extension GPBO {
         case designIndex = "design_index"
         case lastFit = "last_fit"
         case lastLocalFit = "last_local_fit"
+        case lastFitCount = "last_fit_count"
+        case lastLocalFitCount = "last_local_fit_count"
         case localPhaseFrom = "local_phase_from"
     }
 
@@ -318,6 +340,8 @@ extension GPBO {
         records = try container.decode([Record].self, forKey: .records)
         lastFit = try container.decodeIfPresent([Double].self, forKey: .lastFit)
         lastLocalFit = try container.decodeIfPresent([Double].self, forKey: .lastLocalFit)
+        lastFitCount = try container.decodeIfPresent(Int.self, forKey: .lastFitCount)
+        lastLocalFitCount = try container.decodeIfPresent(Int.self, forKey: .lastLocalFitCount)
         localPhaseFrom = try container.decodeIfPresent(Int.self, forKey: .localPhaseFrom)
         for (position, record) in records.enumerated() { positions[record.id] = position }
     }
@@ -334,6 +358,8 @@ extension GPBO {
         try container.encode(records, forKey: .records)
         try container.encodeIfPresent(lastFit, forKey: .lastFit)
         try container.encodeIfPresent(lastLocalFit, forKey: .lastLocalFit)
+        try container.encodeIfPresent(lastFitCount, forKey: .lastFitCount)
+        try container.encodeIfPresent(lastLocalFitCount, forKey: .lastLocalFitCount)
         try container.encodeIfPresent(localPhaseFrom, forKey: .localPhaseFrom)
     }
 }

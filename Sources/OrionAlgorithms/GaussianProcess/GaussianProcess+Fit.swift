@@ -310,6 +310,7 @@ struct GPFit: Sendable {
     ///   - starts: the log-hyperparameter vectors the fit starts from (the prior's centre when empty).
     ///   - maxIterations: the most L-BFGS-B iterations per start.
     ///   - subset: the indices of the trials the hyperparameters are fitted on, given the targets (all by default).
+    ///   - fixed: hyperparameters to use instead of fitting them (`starts`, `maxIterations` and `subset` unused).
     init(
         inputs: [Double],
         width: Int,
@@ -320,23 +321,29 @@ struct GPFit: Sendable {
         lengthscalePrior: GPPrior.LengthscalePrior = .logLengthscale,
         starts: [[Double]],
         maxIterations: Int,
-        subset: ([Double]) -> [Int] = { Array($0.indices) }
+        subset: ([Double]) -> [Int] = { Array($0.indices) },
+        fixed: GPHyperparameters? = nil
     ) {
         let w = width
         let output = OutputTransform(fitting: values)
         let targets = values.map { output($0) }
         self.targets = targets
-        let indices = subset(targets)
-        let hyper = GaussianProcess.fitHyperparameters(
-            inputs: indices.flatMap { inputs[($0 * w)..<($0 * w + w)] },
-            width: w,
-            targets: indices.map { targets[$0] },
-            warped: warped,
-            structure: structure,
-            lengthscalePrior: lengthscalePrior,
-            starts: starts,
-            maxIterations: maxIterations
-        )
+        let hyper: GPHyperparameters
+        if let fixed {
+            hyper = fixed
+        } else {
+            let indices = subset(targets)
+            hyper = GaussianProcess.fitHyperparameters(
+                inputs: indices.flatMap { inputs[($0 * w)..<($0 * w + w)] },
+                width: w,
+                targets: indices.map { targets[$0] },
+                warped: warped,
+                structure: structure,
+                lengthscalePrior: lengthscalePrior,
+                starts: starts,
+                maxIterations: maxIterations
+            )
+        }
         hyperparameters = hyper
         guard let base = try? GaussianProcess(inputs: inputs, width: w, targets: targets, hyperparameters: hyper)
         else {

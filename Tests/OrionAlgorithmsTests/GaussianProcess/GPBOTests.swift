@@ -83,6 +83,17 @@ final class GPBOTests: XCTestCase {
         )
     }
 
+    func testConformanceWithRefitGrowth() throws {
+        try AlgorithmConformance.checkAll(
+            factory: AlgorithmRegistry.standard,
+            config: AlgorithmConfig(
+                name: "gp",
+                options: ["additive": "global", "trust_region": "v2", "refit_growth": 0.3]
+            ),
+            braninThreshold: 0.6
+        )
+    }
+
     func testOptionsHaveOrionNamesAndDefaultsAndAreChecked() throws {
         let resolved = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "gp"))
         XCTAssertEqual(
@@ -91,7 +102,7 @@ final class GPBOTests: XCTestCase {
                 "seed": .null, "n_initial_points": 10, "acq_func": "log_ei", "kappa": 1.96,
                 "n_restarts_optimizer": 1, "n_candidates": 2000, "input_warping": false, "categorical_kernel": false,
                 "round_integers": false, "matern_nu": 2.5, "lengthscale_prior": "log_lengthscale",
-                "trust_region": false, "additive": false,
+                "trust_region": false, "additive": false, "refit_growth": 0.0,
             ]
         )
         for (key, value) in [

@@ -125,7 +125,8 @@ final class BenchmarkEndToEndTests: XCTestCase {
         for (header, first) in [
             ("held-out tasks (--problems heldout", "rastrigin6"),
             ("third fresh set (--problems fresh3", "three_hump_camel"),
-            ("fourth fresh set (--problems fresh4", "mccormick"), ("scikit-learn tasks (--problems sklearn", "sk_"),
+            ("fourth fresh set (--problems fresh4", "mccormick"), ("fifth fresh set (--problems fresh5", "leon"),
+            ("scikit-learn tasks (--problems sklearn", "sk_"),
         ] {
             let headerAt = try XCTUnwrap(list.stdout.range(of: header), header)
             let firstAt = try XCTUnwrap(
