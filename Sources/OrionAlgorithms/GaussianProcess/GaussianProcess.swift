@@ -336,6 +336,39 @@ struct GaussianProcess: Sendable {
         return (matrix, values, slopes, factors)
     }
 
+    /// The scaled squared distances of one point to the first `count` points of a block stored coordinate by
+    /// coordinate (`column[c * stride + j]`): numeric coordinates summed into `numeric[j]`, categorical ones into
+    /// `overlap[j]` (into `numeric` without it), each sum from 0 in increasing coordinate order, along contiguous rows
+    /// (vectorized).
+    ///
+    /// - Parameters:
+    ///   - point: the point's coordinate `c`.
+    ///   - overlap: the categorical sums; `nil` when the kernel has no categories.
+    @inline(__always)
+    static func squaredDistances(
+        from point: (Int) -> Double,
+        to column: UnsafePointer<Double>,
+        stride: Int,
+        count: Int,
+        width w: Int,
+        _ inverseSquared: [Double],
+        categorical: [Bool],
+        numeric: UnsafeMutablePointer<Double>,
+        overlap: UnsafeMutablePointer<Double>?
+    ) {
+        for j in 0..<count { numeric[j] = 0 }
+        if let overlap { for j in 0..<count { overlap[j] = 0 } }
+        for c in 0..<w {
+            let (xc, scale) = (point(c), inverseSquared[c])
+            let row = column + c * stride
+            let sums = categorical[c] ? overlap ?? numeric : numeric
+            for j in 0..<count {
+                let d = xc - row[j]
+                sums[j] += d * d * scale
+            }
+        }
+    }
+
     /// An array of `count` doubles left as the allocator gives them, for a caller that writes every entry before
     /// reading it (zeroing large matrices first is a pass over memory of its own).
     static func unfilled(_ count: Int) -> [Double] {
@@ -416,17 +449,17 @@ struct GaussianProcess: Sendable {
                         // An empty array's buffer may still have an address: only the flag says there is one.
                         let overlap = overlaps ? overlapSums.baseAddress : nil
                         for i in 0..<n {
-                            for j in 0..<m { numeric[j] = 0 }
-                            if let overlap { for j in 0..<m { overlap[j] = 0 } }
-                            for c in 0..<w {
-                                let (xc, scale) = (inputs[i * w + c], inverseSquared[c])
-                                let row = column + c * m
-                                let sums = categorical[c] ? overlap ?? numeric : numeric
-                                for j in 0..<m {
-                                    let d = xc - row[j]
-                                    sums[j] += d * d * scale
-                                }
-                            }
+                            Self.squaredDistances(
+                                from: { inputs[i * w + $0] },
+                                to: column,
+                                stride: m,
+                                count: m,
+                                width: w,
+                                inverseSquared,
+                                categorical: categorical,
+                                numeric: numeric,
+                                overlap: overlap
+                            )
                             let target = out + i * m
                             if let overlap {
                                 for j in 0..<m {
@@ -695,17 +728,17 @@ private struct KernelRows: Sendable {
                 let overlap = factors == nil ? nil : overlapSums.baseAddress
                 for i in rows {
                     k[i * n + i] = variance
-                    for j in 0..<i { numeric[j] = 0 }
-                    if let overlap { for j in 0..<i { overlap[j] = 0 } }
-                    for c in 0..<w {
-                        let (xc, scale) = (column[c * n + i], inverseSquared[c])
-                        let row = column + c * n
-                        let sums = isCategorical[c] ? overlap ?? numeric : numeric
-                        for j in 0..<i {
-                            let d = xc - row[j]
-                            sums[j] += d * d * scale
-                        }
-                    }
+                    GaussianProcess.squaredDistances(
+                        from: { column[$0 * n + i] },
+                        to: column,
+                        stride: n,
+                        count: i,
+                        width: w,
+                        inverseSquared,
+                        categorical: isCategorical,
+                        numeric: numeric,
+                        overlap: overlap
+                    )
                     for j in 0..<i {
                         let (value, slope) = structure.smoothness.valueAndSlope(squaredDistance: numeric[j])
                         let factor = overlap.map { memo.factor($0[j]) } ?? 1
