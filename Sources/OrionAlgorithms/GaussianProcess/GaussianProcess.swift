@@ -343,6 +343,13 @@ struct GaussianProcess: Sendable {
     ///
     /// - Parameters:
     ///   - point: the point's coordinate `c`.
+    ///   - column: the block, `width × stride`.
+    ///   - stride: the distance between two coordinates of the block.
+    ///   - count: the points of the block to measure.
+    ///   - w: the number of coordinates.
+    ///   - inverseSquared: `1/ℓ_c²` per coordinate.
+    ///   - categorical: whether each coordinate is categorical.
+    ///   - numeric: the numeric sums, `count` of them.
     ///   - overlap: the categorical sums; `nil` when the kernel has no categories.
     @inline(__always)
     static func squaredDistances(
