@@ -58,3 +58,22 @@ func runSequentially(
     }
     return (points, gp)
 }
+
+/// `gp`'s state as `JSONEncoder` writes it (`text`, `data`), checked to be the bytes that `writtenState()` writes
+/// (sorted keys), and the algorithm decoded from it.
+func stateRoundTrip(
+    _ gp: GPBO,
+    file: StaticString = #filePath,
+    line: UInt = #line
+) throws -> (text: String, data: Data, restored: GPBO) {
+    let data = try JSONEncoder().encode(gp)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    XCTAssertEqual(
+        String(decoding: try gp.writtenState(), as: UTF8.self),
+        String(decoding: try encoder.encode(gp), as: UTF8.self),
+        file: file,
+        line: line
+    )
+    return (String(decoding: data, as: UTF8.self), data, try JSONDecoder().decode(GPBO.self, from: data))
+}
