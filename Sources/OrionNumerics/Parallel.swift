@@ -204,7 +204,13 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// A worker: waits for a map it has not taken part in, takes pieces of it, and waits again.
+    ///
+    /// It blocks every signal first, so that a signal sent to the process (`orion hunt`'s SIGINT, forwarded to the
+    /// trial) is never taken by a worker, whatever thread started the pool.
     private func serve() {
+        var signals = sigset_t()
+        sigfillset(&signals)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
         var seen = 0
         condition.lock()
         while true {
