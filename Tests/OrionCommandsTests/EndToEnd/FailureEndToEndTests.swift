@@ -170,4 +170,46 @@ final class FailureEndToEndTests: XCTestCase {
         let trials = try await sandbox.trials(of: "term")
         XCTAssertEqual(trials.map(\.status), [.interrupted])
     }
+
+    /// Once `gp` has run its model (its suggestions use the worker threads of `Parallel`), Ctrl-C still reaches
+    /// `orion`, which interrupts the running trial and stops: no worker thread takes the signal.
+    func testSIGINTAfterModelSuggestionsStillInterrupts() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let config = sandbox.directory + "/gp.yaml"
+        try "algorithm:\n  gp:\n    n_initial_points: 2\n    seed: 3\n".write(
+            toFile: config,
+            atomically: true,
+            encoding: .utf8
+        )
+        // The fifth trial and later ones wait: four complete first, the last two of them suggested by the model.
+        let script = try sandbox.script(
+            "late.sh",
+            "#!/bin/sh\nn=$(cat \"\(sandbox.directory)/count\" 2>/dev/null || echo 0)\n"
+                + "echo $((n + 1)) > \"\(sandbox.directory)/count\"\n"
+                + "if [ \"$n\" -ge 4 ]; then sleep 30; fi\n"
+                + "printf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":%s}]' \"$2\" > \"$ORION_RESULTS_PATH\"\n"
+        )
+        let process = try sandbox.start(
+            ["hunt", "-n", "late", "-c", config, "--exp-max-trials", "6", script, "-x~uniform(0, 1)"],
+            name: "late"
+        )
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let trials = try await sandbox.trials(of: "late")
+            if trials.filter({ $0.status == .completed }).count == 4, trials.contains(where: { $0.status == .reserved })
+            {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        kill(process.processIdentifier, SIGINT)
+        let output = sandbox.wait(process, name: "late", timeout: 20)
+        XCTAssertEqual(output.status, 130, output.stderr)
+        XCTAssertTrue(output.stdout.contains("Orion is interrupted."), output.stdout)
+        let trials = try await sandbox.trials(of: "late")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 4)
+        XCTAssertEqual(trials.filter { $0.status == .interrupted }.count, 1)
+    }
 }
