@@ -37,7 +37,7 @@ public enum Reports {
     /// suggested from another one).
     ///
     /// With `collapse`, one block per version tree, titled by the latest version of its root's name, counting the
-    /// own trials of every version in the tree. With `expandVersions` (and not `collapse`), the trees as Oríon prints
+    /// trials that version sees through the adapters, as Oríon (``ExperimentTree/trialsSeen(from:in:storage:)``). With `expandVersions` (and not `collapse`), the trees as Oríon prints
     /// them: each version with its own trials, children indented by two spaces per depth. With neither and no
     /// `version`, as Oríon: a tree whose versions all have the root's name is collapsed, a tree with a child of
     /// another name (`-b`) is expanded, an experiment without versions is its own block.
@@ -136,16 +136,12 @@ public enum Reports {
         collapse: Bool
     ) async throws -> [String] {
         if collapse {
-            // Oríon adds the children's trials into the root through the backward adapters; those are not
-            // implemented yet (docs/versioning.md), so each version's own trials are counted as they are. The title
-            // is the latest version of the root's name, as Oríon's.
+            // As Oríon: the latest version of the root's name, with the trials it sees through the adapters (its
+            // own, its ancestors' carried over, its descendants' carried back).
             let versions = ExperimentTree.versions(under: root.experiment, in: experiments)
-            var trials: [Trial] = []
-            for experiment in versions {
-                trials += try await storage.trials(of: experiment.id, status: nil)
-            }
             let latest =
                 versions.filter { $0.name == root.experiment.name }.max { $0.version < $1.version } ?? root.experiment
+            let trials = try await ExperimentTree.trialsSeen(from: latest, in: experiments, storage: storage)
             return [statusBlock(experiment: latest, trials: trials, all: all)]
         }
         var blocks: [String] = []
