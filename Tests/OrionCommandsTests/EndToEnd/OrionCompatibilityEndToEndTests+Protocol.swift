@@ -1,0 +1,42 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// The script protocol as Oríon 0.2.7 runs a trial (`shared/reference/orion-0.2.7.md` §3.5, §4), found different by
+/// the second compatibility pass of 2026-12-03.
+extension OrionCompatibilityEndToEndTests {
+    /// `{trial.hash_params}` is Oríon's `Trial.hash_params`: the MD5 of the parameters without the fidelity, the
+    /// same for one configuration at every fidelity (a script keys its checkpoints on it).
+    func testHashParamsLeavesOutTheFidelity() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "hash.sh",
+            """
+            #!/bin/sh
+            # -x VALUE --epochs VALUE --hash HASH: keep the hash, report x
+            echo "$6" > "\(sandbox.directory)/hash-$ORION_TRIAL_ID"
+            printf '[{"name": "o", "type": "objective", "value": %s}]' "$2" > "$ORION_RESULTS_PATH"
+
+            """
+        )
+        let create = try sandbox.run([
+            "hunt", "--init-only", "-n", "hash", "--exp-max-trials", "2", script, "-x~uniform(0, 1)",
+            "--epochs~fidelity(1, 4, base=2)", "--hash", "{trial.hash_params}",
+        ])
+        XCTAssertEqual(create.status, 0, create.stderr)
+        for epochs in ["1", "4"] {
+            let insert = try sandbox.run(["insert", "-n", "hash", script, "-x=0.5", "--epochs=" + epochs])
+            XCTAssertEqual(insert.status, 0, insert.stderr)
+        }
+        let hunt = try sandbox.run(["hunt", "-n", "hash"])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        let trials = try await sandbox.trials(of: "hash")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2)
+        for trial in trials {
+            let hash = try String(contentsOfFile: sandbox.directory + "/hash-" + trial.id, encoding: .utf8)
+            XCTAssertEqual(hash, "6e15ccc12f754526f73aaf21c4078521\n", "md5('/x:0.5'), as Oríon")
+        }
+    }
+}
