@@ -40,3 +40,35 @@ extension OrionCompatibilityEndToEndTests {
         }
     }
 }
+
+extension OrionCompatibilityEndToEndTests {
+    /// Without version control, a resumed experiment given a command line whose other arguments changed stores the
+    /// new one, as Oríon 0.2.7 overwrites it ("Running experiment in a different state"): a later `orion hunt -n NAME`
+    /// runs the command last given, and `orion info` shows it.
+    func testAChangedCommandLineIsStoredWithoutVersionControl() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "argv.sh",
+            """
+            #!/bin/sh
+            echo "$3 $4" >> "\(sandbox.directory)/argv.txt"
+            printf '[{"name": "o", "type": "objective", "value": %s}]' "$2" > "$ORION_RESULTS_PATH"
+
+            """
+        )
+        let create = try sandbox.run(["hunt", "--init-only", "-n", "cmd", script, "-x~uniform(0, 1)", "--foo", "1"])
+        XCTAssertEqual(create.status, 0, create.stderr)
+        let changed = try sandbox.run([
+            "hunt", "-n", "cmd", "--exp-max-trials", "1", script, "-x~uniform(0, 1)", "--foo", "2",
+        ])
+        XCTAssertEqual(changed.status, 0, changed.stderr)
+        let resumed = try sandbox.run(["hunt", "-n", "cmd", "--exp-max-trials", "2"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let argv = try String(contentsOfFile: sandbox.directory + "/argv.txt", encoding: .utf8)
+        XCTAssertEqual(argv, "--foo 2\n--foo 2\n")
+        let info = try sandbox.run(["info", "-n", "cmd"])
+        XCTAssertTrue(info.stdout.contains("-x~uniform(0, 1) --foo 2\n"), info.stdout)
+        XCTAssertTrue(changed.stderr.contains("command line"), changed.stderr)
+    }
+}
