@@ -7,12 +7,17 @@ public enum Reports {
     /// `orion list`: the version trees as Oríon draws them, one line per experiment (` e1-v1┐`, then its children
     /// indented under the end of its name with `├`/`└`), or `No experiment found`.
     ///
-    /// With `name`, only the trees rooted at the first version of that name.
-    public static func list(storage: any Storage, name: String? = nil) async throws -> String {
+    /// With `name`, only the trees rooted at the first version of that name; with `version` too, the tree rooted at
+    /// that version, as Oríon queries `(name, version or 1)` (none when it does not exist).
+    public static func list(storage: any Storage, name: String? = nil, version: Int? = nil) async throws -> String {
         var roots = ExperimentTree.forest(try await storage.experiments())
         if let name {
             func firsts(_ node: ExperimentTree.Node, parentName: String?) -> [ExperimentTree.Node] {
-                if node.experiment.name == name, parentName != name { return [node] }
+                if let version {
+                    if node.experiment.name == name, node.experiment.version == version { return [node] }
+                } else if node.experiment.name == name, parentName != name {
+                    return [node]
+                }
                 return node.children.flatMap { firsts($0, parentName: node.experiment.name) }
             }
             roots = roots.flatMap { firsts($0, parentName: nil) }
