@@ -24,17 +24,48 @@ public enum Reports {
         }
         guard !roots.isEmpty else { return "No experiment found\n" }
         var lines: [String] = []
-        func draw(_ node: ExperimentTree.Node, lead: String, connector: String) {
-            let title = node.experiment.displayName
-            lines.append(lead + connector + title + (node.children.isEmpty ? "" : "┐"))
-            let continuation = connector == "├" ? "│" : (connector.isEmpty ? "" : " ")
-            let childLead = lead + continuation + String(repeating: " ", count: title.count)
-            for (index, child) in node.children.enumerated() {
-                draw(child, lead: childLead, connector: index == node.children.count - 1 ? "└" : "├")
-            }
-        }
-        for root in roots { draw(root, lead: " ", connector: "") }
+        for root in roots { drawTree(root, indent: "", position: .root, into: &lines) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Where a node sits among its parent's children in Oríon's tree drawing.
+    enum TreePosition {
+        case root, first, middle, last
+    }
+
+    /// Draws `node` as Oríon's `orion list` does (its `pptree` layout): the children split into a branch above the
+    /// node and one below it, of balanced sizes (the largest subtrees below), joined by `┌`, `├`, `└` and `┤`/`┐`.
+    static func drawTree(
+        _ node: ExperimentTree.Node,
+        indent: String,
+        position: TreePosition,
+        into lines: inout [String]
+    ) {
+        func size(_ node: ExperimentTree.Node) -> Int { 1 + node.children.map(size).reduce(0, +) }
+        var above = node.children.enumerated().sorted { (size($0.element), $0.offset) < (size($1.element), $1.offset) }
+            .map(\.element)
+        var below: [ExperimentTree.Node] = []
+        while !above.isEmpty, below.map(size).reduce(0, +) < above.map(size).reduce(0, +) {
+            below.append(above.removeLast())
+        }
+        let title = node.experiment.displayName
+        let pad = String(repeating: " ", count: title.count)
+        let aboveIndent = indent + (position == .root || position == .first ? " " : "│") + pad
+        for (index, child) in above.enumerated() {
+            drawTree(child, indent: aboveIndent, position: index == 0 ? .first : .middle, into: &lines)
+        }
+        let start: String
+        switch position {
+        case .root: start = " "
+        case .first: start = "┌"
+        case .middle: start = "├"
+        case .last: start = "└"
+        }
+        lines.append(indent + start + title + (above.isEmpty ? (below.isEmpty ? "" : "┐") : "┤"))
+        let belowIndent = indent + (position == .root || position == .last ? " " : "│") + pad
+        for (index, child) in below.enumerated() {
+            drawTree(child, indent: belowIndent, position: index == below.count - 1 ? .last : .middle, into: &lines)
+        }
     }
 
     /// `orion status`: per experiment, trial counts by status with the best objective, or every trial with `all`

@@ -26,3 +26,47 @@ extension OrionCompatibilityEndToEndTests {
         XCTAssertEqual(missing.stdout, "No experiment found\n")
     }
 }
+
+extension OrionCompatibilityEndToEndTests {
+    /// A version with several children is drawn as Oríon's `orion list` draws it (its pptree layout): the children
+    /// split above and below the version, balanced by size, joined by `┤` (checked against Oríon 0.2.7).
+    func testListDrawsSeveralChildrenAsOrion() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        for arguments in [
+            ["-n", "base", script, "-x~uniform(0, 1)"],
+            ["-n", "base", script, "-x~uniform(0, 2)"],
+            ["-n", "fresh", "--branch-from", "base", script, "-x~uniform(0, 1)"],
+            ["-n", "fresh2", "--branch-from", "base", script, "-x~uniform(0, 2)"],
+        ] {
+            let hunt = try sandbox.run(["hunt", "--init-only", "--enable-evc"] + arguments)
+            XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        }
+        let list = try sandbox.run(["list"])
+        XCTAssertEqual(
+            list.stdout,
+            """
+             base-v1┐
+                    │       ┌fresh-v1
+                    └base-v2┤
+                            └fresh2-v1
+
+            """
+        )
+        let third = try sandbox.run(["hunt", "--init-only", "--enable-evc", "-n", "fresh", script, "-x~uniform(0, 3)"])
+        XCTAssertEqual(third.status, 0, third.stderr)
+        let deeper = try sandbox.run(["list"])
+        XCTAssertEqual(
+            deeper.stdout,
+            """
+             base-v1┐
+                    │       ┌fresh2-v1
+                    └base-v2┤
+                            └fresh-v1┐
+                                     └fresh-v2
+
+            """
+        )
+    }
+}
