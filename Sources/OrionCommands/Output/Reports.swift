@@ -88,17 +88,32 @@ public enum Reports {
         if version == nil, collapse || expandVersions {
             return try await versionTrees(storage: storage, name: name, all: all, collapse: collapse)
         }
-        if version == nil {
+        if version == nil || name != nil {
+            // Oríon's layout: from the named version (or each tree's root), a tree is expanded when it has a version
+            // of another name, else one block with the trials its latest version sees (ancestors included).
             let experiments = try await storage.experiments()
-            let roots = roots(experiments, name: name)
-            if roots.contains(where: { !$0.children.isEmpty }) {
-                return try await defaultTrees(roots, experiments: experiments, storage: storage, all: all)
+            var roots = roots(experiments, name: name)
+            if let version {
+                func find(_ node: ExperimentTree.Node) -> [ExperimentTree.Node] {
+                    node.experiment.name == name && node.experiment.version == version
+                        ? [node] : node.children.flatMap(find)
+                }
+                roots = ExperimentTree.forest(experiments).flatMap(find)
+            }
+            if roots.contains(where: { !$0.children.isEmpty || $0.experiment.refers?.parentID != nil }) {
+                return try await defaultTrees(
+                    roots,
+                    experiments: experiments,
+                    storage: storage,
+                    all: all,
+                    fromLatest: version == nil
+                )
             }
         }
         if !all {
             let summaries = try await ExperimentSummary.all(storage: storage, name: name, version: version)
             guard !summaries.isEmpty else { return "No experiment found\n" }
-            return summaries.map(statusBlock).joined(separator: "\n")
+            return summaries.map(statusBlock).joined()
         }
         var experiments = try await storage.experiments().filter { name == nil || $0.name == name }
         if let version { experiments = experiments.filter { $0.version == version } }
@@ -108,7 +123,7 @@ public enum Reports {
             let trials = try await storage.trials(of: experiment.id, status: nil)
             blocks.append(statusBlock(experiment: experiment, trials: trials, all: true))
         }
-        return blocks.joined(separator: "\n")
+        return blocks.joined()
     }
 
     /// The roots of the version trees, as `orion list` finds them: with `name`, the first version of that name in
@@ -138,7 +153,7 @@ public enum Reports {
                 collapse: collapse
             )
         }
-        return blocks.joined(separator: "\n")
+        return blocks.joined()
     }
 
     /// `orion status` without `-C`, `-e` or `--version` when some experiment has versions: Oríon's layout.
@@ -146,21 +161,29 @@ public enum Reports {
         _ roots: [ExperimentTree.Node],
         experiments: [Experiment],
         storage: any Storage,
-        all: Bool
+        all: Bool,
+        fromLatest: Bool = true
     ) async throws -> String {
         var blocks: [String] = []
         for root in roots {
             let tree = ExperimentTree.versions(under: root.experiment, in: experiments)
-            if tree.count == 1, !all {
+            if tree.count == 1, !all, root.experiment.refers?.parentID == nil {
                 // One version: its summary, from indexed counts (nothing proportional to its trials).
                 let summary = try await ExperimentSummary(experiment: root.experiment, storage: storage)
                 blocks.append(statusBlock(summary))
                 continue
             }
             let named = tree.contains { $0.name != root.experiment.name }
-            blocks += try await treeBlocks(root, experiments: experiments, storage: storage, all: all, collapse: !named)
+            blocks += try await treeBlocks(
+                root,
+                experiments: experiments,
+                storage: storage,
+                all: all,
+                collapse: !named,
+                fromLatest: fromLatest
+            )
         }
-        return blocks.joined(separator: "\n")
+        return blocks.joined()
     }
 
     /// The blocks of one version tree: collapsed into one, or each version indented under its parent.
@@ -169,14 +192,18 @@ public enum Reports {
         experiments: [Experiment],
         storage: any Storage,
         all: Bool,
-        collapse: Bool
+        collapse: Bool,
+        fromLatest: Bool = true
     ) async throws -> [String] {
         if collapse {
             // As Oríon: the latest version of the root's name, with the trials it sees through the adapters (its
             // own, its ancestors' carried over, its descendants' carried back).
             let versions = ExperimentTree.versions(under: root.experiment, in: experiments)
+            // With `--version`, that version itself, as Oríon.
             let latest =
-                versions.filter { $0.name == root.experiment.name }.max { $0.version < $1.version } ?? root.experiment
+                fromLatest
+                ? versions.filter { $0.name == root.experiment.name }.max { $0.version < $1.version } ?? root.experiment
+                : root.experiment
             let trials = try await ExperimentTree.trialsSeen(from: latest, in: experiments, storage: storage)
             return [statusBlock(experiment: latest, trials: trials, all: all)]
         }

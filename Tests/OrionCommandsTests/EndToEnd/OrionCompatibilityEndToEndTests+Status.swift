@@ -55,3 +55,43 @@ extension OrionCompatibilityEndToEndTests {
         )
     }
 }
+
+extension OrionCompatibilityEndToEndTests {
+    /// As Oríon 0.2.7 (checked against it): `orion status -n BRANCH` of a version branched under another name counts
+    /// the trials it sees through its parents; `orion status -n NAME -v N` starts the tree at version N (expanded
+    /// when it has a descendant of another name); blocks are separated by two blank lines, not three.
+    func testStatusOfABranchAndOfAVersion() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        func run(_ arguments: [String]) throws {
+            let result = try sandbox.run(arguments)
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
+        }
+        try run(["hunt", "--init-only", "-n", "col", script, "-x~uniform(0, 10)"])
+        for x in ["1", "6"] { try run(["insert", "-n", "col", script, "-x=" + x]) }
+        try run(["hunt", "--init-only", "--enable-evc", "-n", "col", script, "-x~uniform(0, 5)"])
+        try run(["insert", "-n", "col", script, "-x=2"])
+        try run([
+            "hunt", "--init-only", "--enable-evc", "-n", "col", "-b", "leaf", script, "-x~uniform(0, 5)",
+            "--y~+uniform(0, 1, default_value=0.5)",
+        ])
+        try run(["insert", "-n", "leaf", script, "-x=3", "--y=0.5"])
+        func block(_ title: String, _ count: Int, indent: Int = 0) -> String {
+            let pad = String(repeating: " ", count: indent)
+            return [
+                title, String(repeating: "=", count: title.count), "status      quantity", "--------  ----------",
+                "new                \(count)",
+            ].map { pad + $0 + "\n" }.joined() + "\n\n"
+        }
+        let branch = try sandbox.run(["status", "-n", "leaf"])
+        XCTAssertEqual(branch.stdout, block("leaf-v1", 3))
+        let expanded = block("col-v1", 2) + block("col-v2", 1, indent: 2) + block("leaf-v1", 1, indent: 4)
+        let plain = try sandbox.run(["status", "-n", "col"])
+        XCTAssertEqual(plain.stdout, expanded)
+        let versioned = try sandbox.run(["status", "-n", "col", "-v", "1"])
+        XCTAssertEqual(versioned.stdout, expanded)
+        let second = try sandbox.run(["status", "-n", "col", "-v", "2"])
+        XCTAssertEqual(second.stdout, block("col-v2", 1) + block("leaf-v1", 1, indent: 2))
+    }
+}
