@@ -110,7 +110,8 @@ public enum ExperimentBuilder {
     /// line or code changed gets a child version instead (``branch(_:_:storage:factory:)``). Without it, a stored
     /// experiment keeps its space (a different space is an error); a different
     /// algorithm replaces the stored one and restarts its state; `maxTrials`, `maxBroken`, `workingDir` and a
-    /// changed command line (`metadata.userArgs`, when one is given) are updated in place, as in Oríon. The name must follow `ExperimentName`'s rule, checked before anything is
+    /// changed command line (`metadata.userArgs`, when one is given) and code version (`metadata.vcs`, when known)
+    /// are updated in place, as in Oríon. The name must follow `ExperimentName`'s rule, checked before anything is
     /// read or written, so that trial directories named after it (`<dir>/<name>-v<version>/<trial id>`) stay
     /// inside their parent.
     ///
@@ -219,6 +220,10 @@ public enum ExperimentBuilder {
                 "command line changed from '\(stored.metadata.userArgs.joined(separator: " "))' to"
                     + " '\(given.userArgs.joined(separator: " "))'"
             )
+        }
+        if let vcs = given.vcs, vcs != stored.metadata.vcs {
+            // The code this run uses (version control on, nothing branched: unchanged, or --ignore-code-changes).
+            experiment.metadata.vcs = vcs
         }
         if experiment != stored {
             try await storage.updateExperiment(experiment)

@@ -72,3 +72,37 @@ extension OrionCompatibilityEndToEndTests {
         XCTAssertTrue(changed.stderr.contains("command line"), changed.stderr)
     }
 }
+
+extension OrionCompatibilityEndToEndTests {
+    /// With version control, a run that does not branch (`--ignore-code-changes` over a new commit) stores the code
+    /// version it ran, as Oríon overwrites the stored configuration: the next run of that code makes no version
+    /// (checked against Oríon 0.2.7).
+    func testARunThatDoesNotBranchStoresItsCodeVersion() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("code.sh", "#!/bin/sh\n")
+        func git(_ arguments: [String]) throws {
+            let output = try ProcessRunner.run(
+                ["/usr/bin/env", "git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", sandbox.directory]
+                    + arguments,
+                environment: sandbox.environment,
+                currentDirectory: sandbox.directory
+            )
+            guard output.status == 0 else { throw XCTSkip("git is not usable here: \(output.stderr)") }
+        }
+        try git(["init", "-q"])
+        try git(["add", "code.sh"])
+        try git(["commit", "-q", "-m", "one"])
+        let command = ["hunt", "--init-only", "--enable-evc", "-n", "code"]
+        let first = try sandbox.run(command + [script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        _ = try sandbox.script("code.sh", "#!/bin/sh\n# two\n")
+        try git(["commit", "-q", "-am", "two"])
+        let ignored = try sandbox.run(command + ["--ignore-code-changes", script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(ignored.status, 0, ignored.stderr)
+        let again = try sandbox.run(command + [script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let names = try await sandbox.storage().experiments().map(\.displayName)
+        XCTAssertEqual(names, ["code-v1"])
+    }
+}
