@@ -7,29 +7,65 @@ public enum Reports {
     /// `orion list`: the version trees as Oríon draws them, one line per experiment (` e1-v1┐`, then its children
     /// indented under the end of its name with `├`/`└`), or `No experiment found`.
     ///
-    /// With `name`, only the trees rooted at the first version of that name.
-    public static func list(storage: any Storage, name: String? = nil) async throws -> String {
+    /// With `name`, only the trees rooted at the first version of that name; with `version` too, the tree rooted at
+    /// that version, as Oríon queries `(name, version or 1)` (none when it does not exist).
+    public static func list(storage: any Storage, name: String? = nil, version: Int? = nil) async throws -> String {
         var roots = ExperimentTree.forest(try await storage.experiments())
         if let name {
             func firsts(_ node: ExperimentTree.Node, parentName: String?) -> [ExperimentTree.Node] {
-                if node.experiment.name == name, parentName != name { return [node] }
+                if let version {
+                    if node.experiment.name == name, node.experiment.version == version { return [node] }
+                } else if node.experiment.name == name, parentName != name {
+                    return [node]
+                }
                 return node.children.flatMap { firsts($0, parentName: node.experiment.name) }
             }
             roots = roots.flatMap { firsts($0, parentName: nil) }
         }
         guard !roots.isEmpty else { return "No experiment found\n" }
         var lines: [String] = []
-        func draw(_ node: ExperimentTree.Node, lead: String, connector: String) {
-            let title = node.experiment.displayName
-            lines.append(lead + connector + title + (node.children.isEmpty ? "" : "┐"))
-            let continuation = connector == "├" ? "│" : (connector.isEmpty ? "" : " ")
-            let childLead = lead + continuation + String(repeating: " ", count: title.count)
-            for (index, child) in node.children.enumerated() {
-                draw(child, lead: childLead, connector: index == node.children.count - 1 ? "└" : "├")
-            }
-        }
-        for root in roots { draw(root, lead: " ", connector: "") }
+        for root in roots { drawTree(root, indent: "", position: .root, into: &lines) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Where a node sits among its parent's children in Oríon's tree drawing.
+    enum TreePosition {
+        case root, first, middle, last
+    }
+
+    /// Draws `node` as Oríon's `orion list` does (its `pptree` layout): the children split into a branch above the
+    /// node and one below it, of balanced sizes (the largest subtrees below), joined by `┌`, `├`, `└` and `┤`/`┐`.
+    static func drawTree(
+        _ node: ExperimentTree.Node,
+        indent: String,
+        position: TreePosition,
+        into lines: inout [String]
+    ) {
+        func size(_ node: ExperimentTree.Node) -> Int { 1 + node.children.map(size).reduce(0, +) }
+        var above = node.children.enumerated().sorted { (size($0.element), $0.offset) < (size($1.element), $1.offset) }
+            .map(\.element)
+        var below: [ExperimentTree.Node] = []
+        while !above.isEmpty, below.map(size).reduce(0, +) < above.map(size).reduce(0, +) {
+            below.append(above.removeLast())
+        }
+        let title = node.experiment.displayName
+        let pad = String(repeating: " ", count: title.count)
+        let aboveIndent = indent + (position == .root || position == .first ? " " : "│") + pad
+        for (index, child) in above.enumerated() {
+            drawTree(child, indent: aboveIndent, position: index == 0 ? .first : .middle, into: &lines)
+        }
+        let start: String
+        switch position {
+        case .root: start = " "
+        case .first: start = "┌"
+        case .middle: start = "├"
+        case .last: start = "└"
+        }
+        lines.append(indent + start + title + (above.isEmpty ? (below.isEmpty ? "" : "┐") : "┤"))
+        let belowIndent = indent + (position == .root || position == .last ? " " : "│") + pad
+        for (index, child) in below.enumerated() {
+            drawTree(child, indent: belowIndent, position: index == below.count - 1 ? .last : .middle, into: &lines)
+        }
     }
 
     /// `orion status`: per experiment, trial counts by status with the best objective, or every trial with `all`
@@ -37,7 +73,7 @@ public enum Reports {
     /// suggested from another one).
     ///
     /// With `collapse`, one block per version tree, titled by the latest version of its root's name, counting the
-    /// own trials of every version in the tree. With `expandVersions` (and not `collapse`), the trees as Oríon prints
+    /// trials that version sees through the adapters, as Oríon (``ExperimentTree/trialsSeen(from:in:storage:)``). With `expandVersions` (and not `collapse`), the trees as Oríon prints
     /// them: each version with its own trials, children indented by two spaces per depth. With neither and no
     /// `version`, as Oríon: a tree whose versions all have the root's name is collapsed, a tree with a child of
     /// another name (`-b`) is expanded, an experiment without versions is its own block.
@@ -52,17 +88,32 @@ public enum Reports {
         if version == nil, collapse || expandVersions {
             return try await versionTrees(storage: storage, name: name, all: all, collapse: collapse)
         }
-        if version == nil {
+        if version == nil || name != nil {
+            // Oríon's layout: from the named version (or each tree's root), a tree is expanded when it has a version
+            // of another name, else one block with the trials its latest version sees (ancestors included).
             let experiments = try await storage.experiments()
-            let roots = roots(experiments, name: name)
-            if roots.contains(where: { !$0.children.isEmpty }) {
-                return try await defaultTrees(roots, experiments: experiments, storage: storage, all: all)
+            var roots = roots(experiments, name: name)
+            if let version {
+                func find(_ node: ExperimentTree.Node) -> [ExperimentTree.Node] {
+                    node.experiment.name == name && node.experiment.version == version
+                        ? [node] : node.children.flatMap(find)
+                }
+                roots = ExperimentTree.forest(experiments).flatMap(find)
+            }
+            if roots.contains(where: { !$0.children.isEmpty || $0.experiment.refers?.parentID != nil }) {
+                return try await defaultTrees(
+                    roots,
+                    experiments: experiments,
+                    storage: storage,
+                    all: all,
+                    fromLatest: version == nil
+                )
             }
         }
         if !all {
             let summaries = try await ExperimentSummary.all(storage: storage, name: name, version: version)
             guard !summaries.isEmpty else { return "No experiment found\n" }
-            return summaries.map(statusBlock).joined(separator: "\n")
+            return summaries.map(statusBlock).joined()
         }
         var experiments = try await storage.experiments().filter { name == nil || $0.name == name }
         if let version { experiments = experiments.filter { $0.version == version } }
@@ -72,7 +123,7 @@ public enum Reports {
             let trials = try await storage.trials(of: experiment.id, status: nil)
             blocks.append(statusBlock(experiment: experiment, trials: trials, all: true))
         }
-        return blocks.joined(separator: "\n")
+        return blocks.joined()
     }
 
     /// The roots of the version trees, as `orion list` finds them: with `name`, the first version of that name in
@@ -102,7 +153,7 @@ public enum Reports {
                 collapse: collapse
             )
         }
-        return blocks.joined(separator: "\n")
+        return blocks.joined()
     }
 
     /// `orion status` without `-C`, `-e` or `--version` when some experiment has versions: Oríon's layout.
@@ -110,21 +161,29 @@ public enum Reports {
         _ roots: [ExperimentTree.Node],
         experiments: [Experiment],
         storage: any Storage,
-        all: Bool
+        all: Bool,
+        fromLatest: Bool = true
     ) async throws -> String {
         var blocks: [String] = []
         for root in roots {
             let tree = ExperimentTree.versions(under: root.experiment, in: experiments)
-            if tree.count == 1, !all {
+            if tree.count == 1, !all, root.experiment.refers?.parentID == nil {
                 // One version: its summary, from indexed counts (nothing proportional to its trials).
                 let summary = try await ExperimentSummary(experiment: root.experiment, storage: storage)
                 blocks.append(statusBlock(summary))
                 continue
             }
             let named = tree.contains { $0.name != root.experiment.name }
-            blocks += try await treeBlocks(root, experiments: experiments, storage: storage, all: all, collapse: !named)
+            blocks += try await treeBlocks(
+                root,
+                experiments: experiments,
+                storage: storage,
+                all: all,
+                collapse: !named,
+                fromLatest: fromLatest
+            )
         }
-        return blocks.joined(separator: "\n")
+        return blocks.joined()
     }
 
     /// The blocks of one version tree: collapsed into one, or each version indented under its parent.
@@ -133,19 +192,19 @@ public enum Reports {
         experiments: [Experiment],
         storage: any Storage,
         all: Bool,
-        collapse: Bool
+        collapse: Bool,
+        fromLatest: Bool = true
     ) async throws -> [String] {
         if collapse {
-            // Oríon adds the children's trials into the root through the backward adapters; those are not
-            // implemented yet (docs/versioning.md), so each version's own trials are counted as they are. The title
-            // is the latest version of the root's name, as Oríon's.
+            // As Oríon: the latest version of the root's name, with the trials it sees through the adapters (its
+            // own, its ancestors' carried over, its descendants' carried back).
             let versions = ExperimentTree.versions(under: root.experiment, in: experiments)
-            var trials: [Trial] = []
-            for experiment in versions {
-                trials += try await storage.trials(of: experiment.id, status: nil)
-            }
+            // With `--version`, that version itself, as Oríon.
             let latest =
-                versions.filter { $0.name == root.experiment.name }.max { $0.version < $1.version } ?? root.experiment
+                fromLatest
+                ? versions.filter { $0.name == root.experiment.name }.max { $0.version < $1.version } ?? root.experiment
+                : root.experiment
+            let trials = try await ExperimentTree.trialsSeen(from: latest, in: experiments, storage: storage)
             return [statusBlock(experiment: latest, trials: trials, all: all)]
         }
         var blocks: [String] = []

@@ -65,7 +65,9 @@ struct HuntSession {
             userScript: command.script,
             userArgs: arguments,
             startDirectory: currentDirectory,
-            vcs: branching == nil || configuration.evc.ignoreCodeChanges ? nil : CodeVersion.git(at: scriptDirectory),
+            // Recorded with --ignore-code-changes too (not compared then): a run that does not branch stores the
+            // code it ran, as Oríon.
+            vcs: branching == nil ? nil : CodeVersion.git(at: scriptDirectory),
             scriptConfig: branching == nil ? nil : try command.configTemplate?.signature()
         )
         // A stored experiment keeps its own values unless a flag or the -c file gives them (Oríon's precedence).

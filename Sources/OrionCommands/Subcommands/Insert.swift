@@ -11,7 +11,10 @@ struct Insert: AsyncParsableCommand {
 
     @OptionGroup var options: ExperimentOptions
 
-    @Argument(parsing: .captureForPassthrough, help: "The script, then name=value for each dimension.")
+    @Argument(
+        parsing: .captureForPassthrough,
+        help: "The script, then name=value for each dimension, or --config=vals.yaml (values written orion=VALUE)."
+    )
     var userArguments: [String] = []
 
     func run() async throws {

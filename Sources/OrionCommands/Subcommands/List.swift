@@ -10,7 +10,8 @@ struct List: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(verbose: options.verbose) {
             let context = try CommandContext(options: options)
-            print(try await Reports.list(storage: context.storage, name: options.name), terminator: "")
+            let text = try await Reports.list(storage: context.storage, name: options.name, version: options.version)
+            print(text, terminator: "")
         }
     }
 }

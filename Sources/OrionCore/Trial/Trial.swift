@@ -108,6 +108,10 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
 
     /// The MD5 of the parameters alone: the id Oríon 0.2.7 would give this trial.
     public var paramsHash: String { MD5.hex(params.representation) }
+
+    /// Oríon's `Trial.hash_params` (`{trial.hash_params}`): the MD5 of the parameters without the fidelity, the
+    /// same for one configuration at every fidelity.
+    public var hashParams: String { MD5.hex(Parameters(params.filter { $0.type != .fidelity }).representation) }
 }
 
 extension JSONValue {

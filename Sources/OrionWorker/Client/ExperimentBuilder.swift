@@ -109,8 +109,9 @@ public enum ExperimentBuilder {
     /// With experiment version control (`request.branching`), a stored experiment whose space, algorithm, command
     /// line or code changed gets a child version instead (``branch(_:_:storage:factory:)``). Without it, a stored
     /// experiment keeps its space (a different space is an error); a different
-    /// algorithm replaces the stored one and restarts its state; `maxTrials`, `maxBroken` and `workingDir` are
-    /// updated in place, as in Oríon. The name must follow `ExperimentName`'s rule, checked before anything is
+    /// algorithm replaces the stored one and restarts its state; `maxTrials`, `maxBroken`, `workingDir` and a
+    /// changed command line (`metadata.userArgs`, when one is given) and code version (`metadata.vcs`, when known)
+    /// are updated in place, as in Oríon. The name must follow `ExperimentName`'s rule, checked before anything is
     /// read or written, so that trial directories named after it (`<dir>/<name>-v<version>/<trial id>`) stay
     /// inside their parent.
     ///
@@ -207,6 +208,22 @@ public enum ExperimentBuilder {
         if let workingDir = request.workingDir, workingDir != stored.workingDir {
             experiment.workingDir = workingDir
             changes.append("working directory changed to \(workingDir)")
+        }
+        let given = request.metadata
+        if !given.userArgs.isEmpty, given.userArgs != stored.metadata.userArgs {
+            // As Oríon, which overwrites the stored configuration when nothing branches: the command last given is
+            // what `orion hunt -n NAME` resumes with.
+            experiment.metadata.userArgs = given.userArgs
+            experiment.metadata.userScript = given.userScript
+            experiment.metadata.startDirectory = given.startDirectory
+            changes.append(
+                "command line changed from '\(stored.metadata.userArgs.joined(separator: " "))' to"
+                    + " '\(given.userArgs.joined(separator: " "))'"
+            )
+        }
+        if let vcs = given.vcs, vcs != stored.metadata.vcs {
+            // The code this run uses (version control on, nothing branched: unchanged, or --ignore-code-changes).
+            experiment.metadata.vcs = vcs
         }
         if experiment != stored {
             try await storage.updateExperiment(experiment)

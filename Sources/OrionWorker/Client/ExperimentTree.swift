@@ -39,6 +39,65 @@ public enum ExperimentTree {
         return inherited
     }
 
+    /// The trials an experiment sees through its version tree (`orion status --collapse`).
+    ///
+    /// As Oríon's `fetch_trials(with_evc_tree=True)`: its own trials (every status), its descendants' carried back
+    /// by their adapters, and its ancestors' own trials carried over by the adapters down to it. A trial whose
+    /// parameters are seen already, closer to the experiment, is left out. The trials keep their experiment and id; their parameters are as the experiment sees them.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment.
+    ///   - experiments: every experiment (its ancestors and descendants among them).
+    ///   - storage: where their trials are.
+    /// - Returns: the experiment's own trials first, then its descendants', then its ancestors' from the parent up.
+    /// - Throws: `StorageError`.
+    /// - Complexity: reads every trial of the experiment, its ancestors and its descendants.
+    public static func trialsSeen(
+        from experiment: Experiment,
+        in experiments: [Experiment],
+        storage: any Storage
+    ) async throws -> [Trial] {
+        var trials = try await trialsSeenBelow(experiment, in: experiments, storage: storage, depth: 0)
+        var seen = Set(trials.map(\.paramsHash))
+        var adapters: [Adapter] = []
+        var current = experiment
+        var visited: Set<String> = [experiment.id]
+        while let parentID = current.refers?.parentID, visited.insert(parentID).inserted,
+            let parent = experiments.first(where: { $0.id == parentID })
+        {
+            adapters = (current.refers?.adapters ?? []) + adapters
+            let own = try await storage.trials(of: parent.id, status: nil)
+            for (index, params) in Adapter.forward(adapters, own.map(\.params)) {
+                var trial = own[index]
+                trial.params = params
+                if seen.insert(trial.paramsHash).inserted { trials.append(trial) }
+            }
+            current = parent
+        }
+        return trials
+    }
+
+    /// An experiment's own trials, then its descendants' carried back to it (``trialsSeen(from:in:storage:)``).
+    private static func trialsSeenBelow(
+        _ experiment: Experiment,
+        in experiments: [Experiment],
+        storage: any Storage,
+        depth: Int
+    ) async throws -> [Trial] {
+        var trials = try await storage.trials(of: experiment.id, status: nil)
+        guard depth < experiments.count else { return trials }
+        var seen = Set(trials.map(\.paramsHash))
+        for child in sorted(experiments.filter { $0.refers?.parentID == experiment.id && $0.id != experiment.id }) {
+            let below = try await trialsSeenBelow(child, in: experiments, storage: storage, depth: depth + 1)
+            for (index, params) in Adapter.backward(child.refers?.adapters ?? [], below.map(\.params)) {
+                var trial = below[index]
+                trial.params = params
+                if seen.insert(trial.paramsHash).inserted { trials.append(trial) }
+            }
+        }
+        return trials
+    }
+
     /// One experiment and its children, as `orion list` draws them.
     public struct Node: Sendable, Equatable {
         /// The experiment.

@@ -55,7 +55,7 @@ public struct TemplateContext: Sendable {
     public var trialID: String
     /// `{trial.working_dir}`: the trial's working directory.
     public var trialWorkingDir: String
-    /// `{trial.hash_params}`: the hash of the trial's parameters.
+    /// `{trial.hash_params}`: the hash of the trial's parameters without the fidelity (``Trial/hashParams``).
     public var trialHashParams: String
     /// `{exp.id}`: the experiment's id.
     public var experimentID: String

@@ -24,7 +24,7 @@ enum TrialPreparation {
             let templates = TemplateContext(
                 trialID: context.trial.id,
                 trialWorkingDir: directory,
-                trialHashParams: context.trial.paramsHash,
+                trialHashParams: context.trial.hashParams,
                 experimentID: context.experiment.id,
                 experimentName: context.experiment.name,
                 experimentVersion: context.experiment.version,

@@ -18,26 +18,48 @@ public enum TrialInsertion {
     }
 
     /// Makes the trial of `orion insert`'s arguments: each `-x=1.5`, `--lr=0.01` or `x=1.5` sets dimension `/x` or
-    /// `/lr` (Oríon's pattern `\W*(name)=(value)`); other arguments (the script) are ignored.
+    /// `/lr` (Oríon's pattern `\W*(name)=(value)`); a values file (`--config=vals.yaml`, `--config vals.yaml`, or
+    /// the first argument after the script when it names an existing file) sets those written `orion=VALUE` in it,
+    /// as Oríon's insert reads one (`model: {lr: orion=0.01}` sets `/model/lr`); other arguments (the script) are
+    /// ignored.
     ///
     /// - Parameters:
     ///   - experiment: the experiment.
     ///   - arguments: the command line after the options.
+    ///   - currentDirectory: the directory a relative values file is in.
     /// - Returns: a `new` trial of the experiment.
-    /// - Throws: ``TrialInsertionError`` for an unknown dimension or a missing value without default; `SpaceError`
-    ///   for a value outside its prior.
-    public static func trial(for experiment: Experiment, arguments: [String]) throws -> Trial {
+    /// - Throws: ``TrialInsertionError`` for an unknown dimension, a missing value without default, a dimension set
+    ///   both in the values file and by an argument, or a values file that cannot be read; `SpaceError` for a value
+    ///   outside its prior.
+    public static func trial(
+        for experiment: Experiment,
+        arguments: [String],
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) throws -> Trial {
+        let (file, rest) = try splitValuesFile(arguments, currentDirectory: currentDirectory)
         var labelled: [(label: String, name: String, value: JSONValue)] = []
-        for argument in arguments {
+        if let file {
+            for (name, value) in try values(inFile: file.label, path: file.path, currentDirectory: currentDirectory) {
+                labelled.append(("\(file.label) (\(name))", name, value))
+            }
+        }
+        for argument in rest {
             let trimmed = argument.drop { $0 == "-" }
             guard let equals = trimmed.firstIndex(of: "="), equals != trimmed.startIndex else { continue }
             // Without dashes, only a plain name (`x=1.5`), so that a path or a value holding `=` is not read as one.
             let plainName = trimmed[..<equals].allSatisfy { $0.isLetter || $0.isNumber || "_-/".contains($0) }
             guard argument.hasPrefix("-") || plainName else { continue }
             let raw = String(trimmed[trimmed.index(after: equals)...])
-            labelled.append((argument, "/" + trimmed[..<equals], literal(raw)))
+            let name = "/" + trimmed[..<equals]
+            if let earlier = labelled.first(where: { $0.name == name }) {
+                throw TrialInsertionError(
+                    .duplicateValue,
+                    "\(argument): \(name) is set twice (also by \(earlier.label)); keep one of them"
+                )
+            }
+            labelled.append((argument, name, literal(raw)))
         }
-        return try trial(for: experiment, labelledValues: labelled)
+        return try trial(for: experiment, labelledValues: labelled, valuesFile: file?.label)
     }
 
     /// Inserts a trial: `new`, or `completed` with `results`.
@@ -105,7 +127,8 @@ public enum TrialInsertion {
     /// The trial of values checked in order; `label` names a value in errors (the argument that gave it).
     private static func trial(
         for experiment: Experiment,
-        labelledValues: [(label: String, name: String, value: JSONValue)]
+        labelledValues: [(label: String, name: String, value: JSONValue)],
+        valuesFile: String? = nil
     ) throws -> Trial {
         var values: [String: JSONValue] = [:]
         for (label, name, value) in labelledValues {
@@ -129,6 +152,7 @@ public enum TrialInsertion {
                     .missingValue,
                     "dimension \(dimension.name) is unspecified and has no default value:"
                         + " add \(dimension.name.dropFirst())=VALUE"
+                        + (valuesFile.map { ", or write it orion=VALUE in \($0)" } ?? "")
                 )
             }
         }
@@ -144,6 +168,10 @@ public struct TrialInsertionError: OrionError {
         case unknownDimension
         /// A dimension has no value and no default.
         case missingValue
+        /// A dimension is given a value twice (in the values file and by an argument, or by two arguments).
+        case duplicateValue
+        /// The values file (`--config=vals.yaml`) cannot be read, or is not YAML or JSON.
+        case valuesFile
         /// A trial with the same values exists already.
         case duplicate
         /// The results given hold no objective.

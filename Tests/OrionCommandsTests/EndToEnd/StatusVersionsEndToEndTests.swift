@@ -34,7 +34,7 @@ final class StatusVersionsEndToEndTests: XCTestCase {
         XCTAssertEqual(expanded.status, 0, expanded.stderr)
         XCTAssertEqual(
             expanded.stdout,
-            "e-v1\n====\n" + table("", completed: 3) + "\n\n\n\n  e-v2\n  ====\n" + table("  ", completed: 2)
+            "e-v1\n====\n" + table("", completed: 3) + "\n\n\n  e-v2\n  ====\n" + table("  ", completed: 2)
                 + "\n\n\n"
         )
 
@@ -59,7 +59,7 @@ final class StatusVersionsEndToEndTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("leave out --version"), refused.stderr)
 
         // A version with another name (-b) in the tree: the tree is expanded, as in Oríon; an experiment without
-        // versions keeps its own block, and --version still shows one version alone.
+        // versions keeps its own block.
         let branch = try sandbox.run([
             "hunt", "-n", "e", "--enable-evc", "-b", "f", "--exp-max-trials", "1", script, "-x~uniform(0, 2)",
             "-y~uniform(0, 1, default_value=0.5)",
@@ -70,11 +70,15 @@ final class StatusVersionsEndToEndTests: XCTestCase {
         let plain = try sandbox.run(["status"])
         XCTAssertEqual(
             plain.stdout,
-            "e-v1\n====\n" + table("", completed: 3) + "\n\n\n\n  e-v2\n  ====\n" + table("  ", completed: 2)
-                + "\n\n\n\n    f-v1\n    ====\n" + table("    ", completed: 1) + "\n\n\n\ng-v1\n====\n"
+            "e-v1\n====\n" + table("", completed: 3) + "\n\n\n  e-v2\n  ====\n" + table("  ", completed: 2)
+                + "\n\n\n    f-v1\n    ====\n" + table("    ", completed: 1) + "\n\n\ng-v1\n====\n"
                 + table("", completed: 1) + "\n\n\n"
         )
+        // --version starts the tree at that version, expanded since it has a child of another name (as Oríon).
         let one = try sandbox.run(["status", "-n", "e", "--version", "2"])
-        XCTAssertEqual(one.stdout, "e-v2\n====\n" + table("", completed: 2) + "\n\n\n")
+        XCTAssertEqual(
+            one.stdout,
+            "e-v2\n====\n" + table("", completed: 2) + "\n\n\n  f-v1\n  ====\n" + table("  ", completed: 1) + "\n\n\n"
+        )
     }
 }

@@ -296,6 +296,12 @@ final class VersioningEndToEndTests: XCTestCase {
         )
         let value11 = try await sandbox.storage().experiments().count
         XCTAssertEqual(value11, 1)
+        // The run that did not branch stored the code it ran, as Oríon: that code again is no change.
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "3", script, "-x~uniform(0, 1)"])
+        let stored = try await sandbox.storage().experiments().count
+        XCTAssertEqual(stored, 1)
+        _ = try sandbox.script("c.sh", Self.constant + "\n# three\n")
+        try git(["commit", "-q", "-am", "three"])
         try hunt(
             sandbox,
             [

@@ -163,7 +163,8 @@ final class ReportsTests: XCTestCase {
         XCTAssertEqual(lines.count, 2 + 2 + 2, report)
     }
 
-    /// Issue 13, part 2: `orion list` draws the version trees as Oríon's pptree does.
+    /// Issue 13, part 2: `orion list` draws the version trees as Oríon's pptree does (checked against its
+    /// `print_tree`: the children split above and below a version).
     func testListDrawsTheVersionTrees() async throws {
         let storage = InMemoryStorage()
         let space = try Space(priors: ["/x": "uniform(0, 1)"])
@@ -189,9 +190,9 @@ final class ReportsTests: XCTestCase {
         XCTAssertEqual(
             listed,
             """
-             e1-v1┐
-                  ├e1-v2┐
+                  ┌e1-v2┐
                   │     └e1-v3
+             e1-v1┤
                   └e2-v1┐
                         └e3-v1
              solo-v1

@@ -75,6 +75,10 @@ final class TrialInsertionTests: XCTestCase {
             XCTAssertEqual(error.code, .missingValue)
             XCTAssertEqual(error.message, "dimension /opt is unspecified and has no default value: add opt=VALUE")
         }
+        XCTAssertEqual(
+            message { try TrialInsertion.trial(for: experiment, arguments: ["./train.py", "-x=1", "--x=2"]) },
+            "--x=2: /x is set twice (also by -x=1); keep one of them"
+        )
         XCTAssertThrowsError(try TrialInsertion.trial(for: experiment, arguments: ["-x=99", "--opt=adam"])) { error in
             XCTAssertTrue(error is SpaceError, "outside the prior: \(error)")
         }

@@ -57,6 +57,52 @@ public enum Adapter: Codable, Sendable, Hashable {
         }
     }
 
+    /// A child trial's parameters as the parent sees them (Oríon's `backward`), or `nil` when the trial does not
+    /// carry back: an added dimension keeps the trials at its default value, without it; a deleted one gives its
+    /// value back (none without one); a changed prior keeps the trials inside the old prior; a renaming is undone;
+    /// a code, command-line or configuration change carries trials back only when its type is `noeffect`.
+    ///
+    /// - Parameter params: the parameters, in the space after this adapter.
+    /// - Returns: the parameters in the space before it, or `nil`.
+    public func backward(_ params: Parameters) -> Parameters? {
+        switch self {
+        case .dimensionAddition(let name, let type, let value):
+            return Self.dimensionDeletion(name: name, type: type, value: value).forward(params)
+        case .dimensionDeletion(let name, let type, let value):
+            return Self.dimensionAddition(name: name, type: type, value: value).forward(params)
+        case .dimensionPriorChange(let name, let oldPrior, _):
+            guard let value = params[name] else { return params }
+            guard let dimension = try? Space(priors: [name: oldPrior])[name], dimension.contains(value) else {
+                return nil
+            }
+            return params
+        case .dimensionRenaming(let oldName, let newName):
+            return Self.dimensionRenaming(oldName: newName, newName: oldName).forward(params)
+        case .algorithmChange:
+            return params
+        case .codeChange(let type), .commandLineChange(let type), .scriptConfigChange(let type):
+            return type == .noEffect ? params : nil
+        }
+    }
+
+    /// Child trials as the parent sees them: each trial's parameters through every adapter backwards, the last
+    /// first, those that do not carry back left out.
+    ///
+    /// - Parameters:
+    ///   - adapters: the child's adapters.
+    ///   - params: the child trials' parameters.
+    /// - Returns: for each trial that carries back, its index in `params` and its parameters in the parent's space.
+    public static func backward(_ adapters: [Adapter], _ params: [Parameters]) -> [(index: Int, params: Parameters)] {
+        params.enumerated().compactMap { index, point in
+            var current = point
+            for adapter in adapters.reversed() {
+                guard let next = adapter.backward(current) else { return nil }
+                current = next
+            }
+            return (index, current)
+        }
+    }
+
     /// Parent trials as the child sees them: each trial's parameters through every adapter, in order, those that
     /// do not carry over left out.
     ///

@@ -54,6 +54,35 @@ final class AdapterTests: XCTestCase {
         XCTAssertEqual(carried.map { $0.params["/z"] }, [.double(0), .double(0)])
     }
 
+    /// Oríon's `backward`: a child's trials as its parent sees them (`orion status --collapse`).
+    func testBackwardUndoesEachAdapter() {
+        let child = point(["/x": 1, "/z": 0.5])
+        XCTAssertEqual(
+            Adapter.dimensionAddition(name: "/z", type: .real, value: .double(0.5)).backward(child),
+            point(["/x": 1])
+        )
+        XCTAssertNil(Adapter.dimensionAddition(name: "/z", type: .real, value: .double(0.2)).backward(child))
+        XCTAssertEqual(
+            Adapter.dimensionDeletion(name: "/y", type: .real, value: .int(2)).backward(child)?["/y"],
+            .int(2)
+        )
+        XCTAssertNil(Adapter.dimensionDeletion(name: "/y", type: .real, value: nil).backward(child))
+        let change = Adapter.dimensionPriorChange(name: "/x", oldPrior: "uniform(2, 10)", newPrior: "uniform(0, 5)")
+        XCTAssertNil(change.backward(child))
+        XCTAssertNotNil(change.backward(point(["/x": 3])))
+        XCTAssertEqual(Adapter.dimensionRenaming(oldName: "/w", newName: "/z").backward(child)?.names, ["/w", "/x"])
+        XCTAssertNotNil(Adapter.codeChange(.noEffect).backward(child))
+        XCTAssertNil(Adapter.commandLineChange(.unsure).backward(child), "unsure: parent to child only")
+        XCTAssertNil(Adapter.scriptConfigChange(.breaking).backward(child))
+        let chain: [Adapter] = [
+            .dimensionRenaming(oldName: "/w", newName: "/x"),
+            .dimensionAddition(name: "/z", type: .real, value: .double(0.5)),
+        ]
+        let back = Adapter.backward(chain, [child, point(["/x": 1, "/z": 0.2])])
+        XCTAssertEqual(back.map(\.index), [0])
+        XCTAssertEqual(back.first?.params, point(["/w": 1]))
+    }
+
     func testAdaptersRoundTripThroughJSON() throws {
         let adapters: [Adapter] = [
             .dimensionAddition(name: "/z", type: .real, value: .double(0.5)),

@@ -1,0 +1,57 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// `orion insert` with a values file, as Oríon 0.2.7's `insert` reads one (`shared/reference/orion-0.2.7.md` §1.5),
+/// found different by the second compatibility pass of 2026-12-03.
+extension OrionCompatibilityEndToEndTests {
+    /// `orion insert -n NAME ./script --config=vals.yaml` (or the file as the first argument after the script) reads
+    /// the values written `orion=VALUE` in the file, nested keys naming nested dimensions (`/model/lr`); values given
+    /// on the command line join them.
+    func testInsertReadsValuesFromAConfigurationFile() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        try "model:\n  lr: 'orion~loguniform(1e-5, 1)'\n  layers: 2\n".write(
+            toFile: sandbox.directory + "/train.yaml",
+            atomically: true,
+            encoding: .utf8
+        )
+        let create = try sandbox.run([
+            "hunt", "--init-only", "-n", "vals", script, "-x~uniform(0, 10)", "--config", "train.yaml",
+        ])
+        XCTAssertEqual(create.status, 0, create.stderr)
+        try "x: orion=1.5\nmodel:\n  lr: orion=0.01\n".write(
+            toFile: sandbox.directory + "/vals.yaml",
+            atomically: true,
+            encoding: .utf8
+        )
+        try "{\"model\": {\"lr\": \"orion=0.001\"}}".write(
+            toFile: sandbox.directory + "/vals.json",
+            atomically: true,
+            encoding: .utf8
+        )
+        for command in [
+            ["insert", "-n", "vals", script, "--config=vals.yaml"],
+            ["insert", "-n", "vals", script, "vals.json", "-x=2.5"],
+            ["insert", "-n", "vals", script, "--config", sandbox.directory + "/vals.json", "-x=3.5"],
+        ] {
+            let insert = try sandbox.run(command)
+            XCTAssertEqual(insert.status, 0, "\(command): \(insert.stderr)")
+        }
+        let trials = try await sandbox.trials(of: "vals")
+        let values = trials.map { [$0.values["/x"]?.doubleValue, $0.values["/model/lr"]?.doubleValue] }
+        XCTAssertEqual(Set(values), [[1.5, 0.01], [2.5, 0.001], [3.5, 0.001]])
+
+        // The same dimension in the file and on the command line, a missing file: one line naming what and where.
+        let twice = try sandbox.run(["insert", "-n", "vals", script, "--config=vals.yaml", "-x=4"])
+        XCTAssertEqual(twice.status, 2, twice.stderr)
+        XCTAssertTrue(twice.stderr.contains("/x") && twice.stderr.contains("vals.yaml"), twice.stderr)
+        let missing = try sandbox.run(["insert", "-n", "vals", script, "--config=nope.yaml"])
+        XCTAssertEqual(missing.status, 2, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("nope.yaml"), missing.stderr)
+        let after = try await sandbox.trials(of: "vals")
+        XCTAssertEqual(after.count, 3)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// `orion list` as Oríon 0.2.7 prints it (`shared/reference/orion-0.2.7.md` §1.6), found different by the second
+/// compatibility pass of 2026-12-03.
+extension OrionCompatibilityEndToEndTests {
+    /// `orion list -n NAME -v N` draws the tree rooted at version N of NAME (Oríon queries that version); a version
+    /// that does not exist is `No experiment found`, as there.
+    func testListWithAVersionStartsTheTreeThere() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        for prior in ["-x~uniform(0, 1)", "-x~uniform(0, 2)", "-x~uniform(0, 3)"] {
+            let hunt = try sandbox.run(["hunt", "--init-only", "--enable-evc", "-n", "lv", script, prior])
+            XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        }
+        let all = try sandbox.run(["list", "-n", "lv"])
+        XCTAssertEqual(all.stdout, " lv-v1┐\n      └lv-v2┐\n            └lv-v3\n")
+        let second = try sandbox.run(["list", "-n", "lv", "-v", "2"])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(second.stdout, " lv-v2┐\n      └lv-v3\n")
+        let missing = try sandbox.run(["list", "-n", "lv", "-v", "9"])
+        XCTAssertEqual(missing.status, 0, missing.stderr)
+        XCTAssertEqual(missing.stdout, "No experiment found\n")
+    }
+}
+
+extension OrionCompatibilityEndToEndTests {
+    /// A version with several children is drawn as Oríon's `orion list` draws it (its pptree layout): the children
+    /// split above and below the version, balanced by size, joined by `┤` (checked against Oríon 0.2.7).
+    func testListDrawsSeveralChildrenAsOrion() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        for arguments in [
+            ["-n", "base", script, "-x~uniform(0, 1)"],
+            ["-n", "base", script, "-x~uniform(0, 2)"],
+            ["-n", "fresh", "--branch-from", "base", script, "-x~uniform(0, 1)"],
+            ["-n", "fresh2", "--branch-from", "base", script, "-x~uniform(0, 2)"],
+        ] {
+            let hunt = try sandbox.run(["hunt", "--init-only", "--enable-evc"] + arguments)
+            XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        }
+        let list = try sandbox.run(["list"])
+        XCTAssertEqual(
+            list.stdout,
+            """
+             base-v1┐
+                    │       ┌fresh-v1
+                    └base-v2┤
+                            └fresh2-v1
+
+            """
+        )
+        let third = try sandbox.run(["hunt", "--init-only", "--enable-evc", "-n", "fresh", script, "-x~uniform(0, 3)"])
+        XCTAssertEqual(third.status, 0, third.stderr)
+        let deeper = try sandbox.run(["list"])
+        XCTAssertEqual(
+            deeper.stdout,
+            """
+             base-v1┐
+                    │       ┌fresh2-v1
+                    └base-v2┤
+                            └fresh-v1┐
+                                     └fresh-v2
+
+            """
+        )
+    }
+}

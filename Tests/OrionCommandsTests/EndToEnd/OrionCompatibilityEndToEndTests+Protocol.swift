@@ -1,0 +1,108 @@
+import Foundation
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// The script protocol as Oríon 0.2.7 runs a trial (`shared/reference/orion-0.2.7.md` §3.5, §4), found different by
+/// the second compatibility pass of 2026-12-03.
+extension OrionCompatibilityEndToEndTests {
+    /// `{trial.hash_params}` is Oríon's `Trial.hash_params`: the MD5 of the parameters without the fidelity, the
+    /// same for one configuration at every fidelity (a script keys its checkpoints on it).
+    func testHashParamsLeavesOutTheFidelity() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "hash.sh",
+            """
+            #!/bin/sh
+            # -x VALUE --epochs VALUE --hash HASH: keep the hash, report x
+            echo "$6" > "\(sandbox.directory)/hash-$ORION_TRIAL_ID"
+            printf '[{"name": "o", "type": "objective", "value": %s}]' "$2" > "$ORION_RESULTS_PATH"
+
+            """
+        )
+        let create = try sandbox.run([
+            "hunt", "--init-only", "-n", "hash", "--exp-max-trials", "2", script, "-x~uniform(0, 1)",
+            "--epochs~fidelity(1, 4, base=2)", "--hash", "{trial.hash_params}",
+        ])
+        XCTAssertEqual(create.status, 0, create.stderr)
+        for epochs in ["1", "4"] {
+            let insert = try sandbox.run(["insert", "-n", "hash", script, "-x=0.5", "--epochs=" + epochs])
+            XCTAssertEqual(insert.status, 0, insert.stderr)
+        }
+        let hunt = try sandbox.run(["hunt", "-n", "hash"])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        let trials = try await sandbox.trials(of: "hash")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2)
+        for trial in trials {
+            let hash = try String(contentsOfFile: sandbox.directory + "/hash-" + trial.id, encoding: .utf8)
+            XCTAssertEqual(hash, "6e15ccc12f754526f73aaf21c4078521\n", "md5('/x:0.5'), as Oríon")
+        }
+    }
+}
+
+extension OrionCompatibilityEndToEndTests {
+    /// Without version control, a resumed experiment given a command line whose other arguments changed stores the
+    /// new one, as Oríon 0.2.7 overwrites it ("Running experiment in a different state"): a later `orion hunt -n NAME`
+    /// runs the command last given, and `orion info` shows it.
+    func testAChangedCommandLineIsStoredWithoutVersionControl() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "argv.sh",
+            """
+            #!/bin/sh
+            echo "$3 $4" >> "\(sandbox.directory)/argv.txt"
+            printf '[{"name": "o", "type": "objective", "value": %s}]' "$2" > "$ORION_RESULTS_PATH"
+
+            """
+        )
+        let create = try sandbox.run(["hunt", "--init-only", "-n", "cmd", script, "-x~uniform(0, 1)", "--foo", "1"])
+        XCTAssertEqual(create.status, 0, create.stderr)
+        let changed = try sandbox.run([
+            "hunt", "-n", "cmd", "--exp-max-trials", "1", script, "-x~uniform(0, 1)", "--foo", "2",
+        ])
+        XCTAssertEqual(changed.status, 0, changed.stderr)
+        let resumed = try sandbox.run(["hunt", "-n", "cmd", "--exp-max-trials", "2"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let argv = try String(contentsOfFile: sandbox.directory + "/argv.txt", encoding: .utf8)
+        XCTAssertEqual(argv, "--foo 2\n--foo 2\n")
+        let info = try sandbox.run(["info", "-n", "cmd"])
+        XCTAssertTrue(info.stdout.contains("-x~uniform(0, 1) --foo 2\n"), info.stdout)
+        XCTAssertTrue(changed.stderr.contains("command line"), changed.stderr)
+    }
+}
+
+extension OrionCompatibilityEndToEndTests {
+    /// With version control, a run that does not branch (`--ignore-code-changes` over a new commit) stores the code
+    /// version it ran, as Oríon overwrites the stored configuration: the next run of that code makes no version
+    /// (checked against Oríon 0.2.7).
+    func testARunThatDoesNotBranchStoresItsCodeVersion() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("code.sh", "#!/bin/sh\n")
+        func git(_ arguments: [String]) throws {
+            let output = try ProcessRunner.run(
+                ["/usr/bin/env", "git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", sandbox.directory]
+                    + arguments,
+                environment: sandbox.environment,
+                currentDirectory: sandbox.directory
+            )
+            guard output.status == 0 else { throw XCTSkip("git is not usable here: \(output.stderr)") }
+        }
+        try git(["init", "-q"])
+        try git(["add", "code.sh"])
+        try git(["commit", "-q", "-m", "one"])
+        let command = ["hunt", "--init-only", "--enable-evc", "-n", "code"]
+        let first = try sandbox.run(command + [script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        _ = try sandbox.script("code.sh", "#!/bin/sh\n# two\n")
+        try git(["commit", "-q", "-am", "two"])
+        let ignored = try sandbox.run(command + ["--ignore-code-changes", script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(ignored.status, 0, ignored.stderr)
+        let again = try sandbox.run(command + [script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let names = try await sandbox.storage().experiments().map(\.displayName)
+        XCTAssertEqual(names, ["code-v1"])
+    }
+}
