@@ -174,7 +174,7 @@ public struct Cholesky: Sendable {
                 guard let base = m.baseAddress, let output = r.baseAddress else { return }
                 // Each row of A⁻¹ is computed apart: large matrices share the rows among the cores (``Parallel``),
                 // each row costing about (a + 1)(n - a) multiply-adds.
-                let rows = Parallel.weightedParts(n, minimumWeight: 65_536) { Double(($0 + 1) * (n - $0)) }
+                let rows = Parallel.weightedParts(n, minimumWeight: 1_048_576) { Double(($0 + 1) * (n - $0)) }
                 let (source, target) = (SharedPointer(base), SharedPointer(output))
                 Parallel.forEach(rows) { rows in Self.productRows(rows, source.base, size: n, into: target.mutable) }
                 for a in 0..<n {

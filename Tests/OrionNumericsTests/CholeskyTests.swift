@@ -25,10 +25,10 @@ final class CholeskyTests: XCTestCase {
     func testInverseIsBitIdenticalToOneRankOneUpdatePerRowAndInverts() throws {
         // The inverse computes each entry with the same terms in the same order as the plain algorithm below (M = L⁻¹
         // one row of L at a time, then A⁻¹ = Mᵀ M as one rank-one update per row of M), only blocked: an identity,
-        // not a tolerance. Sizes around the blocking (1, 2, 3, 5, 38), one whose rows are shared among the cores (130),
+        // not a tolerance. Sizes around the blocking (1, 2, 3, 5, 38), one whose rows are shared among the cores (240),
         // and zeros in the factor, which are skipped.
         var generator = SplitMix(seed: 17)
-        for n in [1, 2, 3, 5, 38, 130] {
+        for n in [1, 2, 3, 5, 38, 240] {
             var factor = [Double](repeating: 0, count: n * n)
             for i in 0..<n {
                 for k in 0..<i { factor[i * n + k] = Double.random(in: -0.3..<0.3, using: &generator) }

@@ -271,7 +271,7 @@ extension GaussianProcess {
         let columns = transposed(inputs, rows: n, width: w)
         // Each row is computed apart, by a kernel of its part's own: many trials share the rows among the cores
         // (``Parallel``), row i costing i pairs.
-        let rows = Parallel.weightedParts(n, minimumWeight: Double(16_384 / (w + 8))) { Double($0) }
+        let rows = Parallel.weightedParts(n, minimumWeight: Double(131_072 / (w + 8))) { Double($0) }
         let structure = hyper.structure
         inputs.withUnsafeBufferPointer { x in
             columns.withUnsafeBufferPointer { columns in

@@ -300,7 +300,7 @@ struct GaussianProcess: Sendable {
         // row is computed apart: many trials share the rows among the cores (``Parallel``), row i costing i pairs.
         let isCategorical = (0..<w).map { structure.isCategorical($0) }
         let columns = Self.transposed(inputs, rows: n, width: w)
-        let rows = Parallel.weightedParts(n, minimumWeight: Double(16_384 / (w + 8))) { Double($0) }
+        let rows = Parallel.weightedParts(n, minimumWeight: Double(131_072 / (w + 8))) { Double($0) }
         columns.withUnsafeBufferPointer { columns in
             matrix.withUnsafeMutableBufferPointer { k in
                 values.withUnsafeMutableBufferPointer { values in
@@ -495,7 +495,7 @@ struct GaussianProcess: Sendable {
     /// - Complexity: O(n² m).
     func predict(_ points: [Double], count m: Int) -> (mean: [Double], variance: [Double]) {
         // A part is worth a thread from about 10⁵ multiply-adds (each point costs about n (n + w)).
-        let parts = Parallel.parts(m, minimumPart: max(32, 131_072 / max(1, count * (count + width))))
+        let parts = Parallel.parts(m, minimumPart: max(32, 262_144 / max(1, count * (count + width))))
         guard parts > 1 else { return predictPart(points, count: m) }
         let w = width
         let results = Parallel.map(parts) { part in

@@ -149,7 +149,7 @@ final class GPCostTests: XCTestCase {
     func testTheLogPosteriorWithItsRowsInPartsEqualsItWithoutThreads() {
         // Enough trials for the kernel rows and the inverse's rows to be shared among the cores.
         var generator = SeededGenerator(seed: 12)
-        let n = 160
+        let n = 260
         let inputs = (0..<(n * 4)).map { _ in Double.random(in: 0..<1, using: &generator) }
         let targets: [Double] = (0..<n).map { i in sin(4 * inputs[4 * i]) + inputs[4 * i + 3] }
         let reals = transform([
