@@ -41,6 +41,23 @@ struct Sandbox {
         )
     }
 
+    /// Runs `orion` with `arguments` and asserts that it exits 0 (the failure message names the arguments and
+    /// quotes stderr).
+    func succeed(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try run(arguments)
+        XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)", file: file, line: line)
+    }
+
+    /// Runs `git` in the sandbox with a throwaway identity; skips the test when git is not usable here.
+    func git(_ arguments: [String]) throws {
+        let output = try ProcessRunner.run(
+            ["/usr/bin/env", "git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", directory] + arguments,
+            environment: environment,
+            currentDirectory: directory
+        )
+        guard output.status == 0 else { throw XCTSkip("git is not usable here: \(output.stderr)") }
+    }
+
     func start(_ arguments: [String], name: String) throws -> Process {
         try FileManager.default.createDirectory(atPath: directory + "/tmp", withIntermediateDirectories: true)
         return try ProcessRunner.start(

@@ -81,23 +81,14 @@ extension OrionCompatibilityEndToEndTests {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try sandbox.script("code.sh", "#!/bin/sh\n")
-        func git(_ arguments: [String]) throws {
-            let output = try ProcessRunner.run(
-                ["/usr/bin/env", "git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", sandbox.directory]
-                    + arguments,
-                environment: sandbox.environment,
-                currentDirectory: sandbox.directory
-            )
-            guard output.status == 0 else { throw XCTSkip("git is not usable here: \(output.stderr)") }
-        }
-        try git(["init", "-q"])
-        try git(["add", "code.sh"])
-        try git(["commit", "-q", "-m", "one"])
+        try sandbox.git(["init", "-q"])
+        try sandbox.git(["add", "code.sh"])
+        try sandbox.git(["commit", "-q", "-m", "one"])
         let command = ["hunt", "--init-only", "--enable-evc", "-n", "code"]
         let first = try sandbox.run(command + [script, "-x~uniform(0, 1)"])
         XCTAssertEqual(first.status, 0, first.stderr)
         _ = try sandbox.script("code.sh", "#!/bin/sh\n# two\n")
-        try git(["commit", "-q", "-am", "two"])
+        try sandbox.git(["commit", "-q", "-am", "two"])
         let ignored = try sandbox.run(command + ["--ignore-code-changes", script, "-x~uniform(0, 1)"])
         XCTAssertEqual(ignored.status, 0, ignored.stderr)
         let again = try sandbox.run(command + [script, "-x~uniform(0, 1)"])

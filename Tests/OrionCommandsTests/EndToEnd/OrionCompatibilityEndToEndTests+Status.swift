@@ -14,14 +14,10 @@ extension OrionCompatibilityEndToEndTests {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try Compat.script("noop.sh")
-        func run(_ arguments: [String]) throws {
-            let result = try sandbox.run(arguments)
-            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
-        }
-        try run(["hunt", "--init-only", "-n", "col", script, "-x~uniform(0, 10)"])
-        for x in ["1", "6", "8"] { try run(["insert", "-n", "col", script, "-x=" + x]) }
-        try run(["hunt", "--init-only", "--enable-evc", "-n", "col", script, "-x~uniform(0, 5)"])
-        for x in ["2", "1"] { try run(["insert", "-n", "col", script, "-x=" + x]) }
+        try sandbox.succeed(["hunt", "--init-only", "-n", "col", script, "-x~uniform(0, 10)"])
+        for x in ["1", "6", "8"] { try sandbox.succeed(["insert", "-n", "col", script, "-x=" + x]) }
+        try sandbox.succeed(["hunt", "--init-only", "--enable-evc", "-n", "col", script, "-x~uniform(0, 5)"])
+        for x in ["2", "1"] { try sandbox.succeed(["insert", "-n", "col", script, "-x=" + x]) }
         for flags in [["-C"], []] {
             let status = try sandbox.run(["status"] + flags)
             XCTAssertEqual(status.status, 0, status.stderr)
@@ -34,12 +30,12 @@ extension OrionCompatibilityEndToEndTests {
         let listed = try sandbox.run(["status", "-C", "-a"])
         XCTAssertEqual(listed.stdout.components(separatedBy: "  new").count - 1, 2, listed.stdout)
 
-        try run([
+        try sandbox.succeed([
             "hunt", "--init-only", "--enable-evc", "-n", "col", "-b", "leaf", script, "-x~uniform(0, 5)",
             "--y~+uniform(0, 1, default_value=0.5)",
         ])
         for values in [["-x=3", "--y=0.5"], ["-x=4", "--y=0.2"], ["-x=2", "--y=0.5"]] {
-            try run(["insert", "-n", "leaf", script] + values)
+            try sandbox.succeed(["insert", "-n", "leaf", script] + values)
         }
         let collapsed = try sandbox.run(["status", "-C"])
         XCTAssertEqual(
@@ -64,19 +60,15 @@ extension OrionCompatibilityEndToEndTests {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try Compat.script("noop.sh")
-        func run(_ arguments: [String]) throws {
-            let result = try sandbox.run(arguments)
-            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
-        }
-        try run(["hunt", "--init-only", "-n", "col", script, "-x~uniform(0, 10)"])
-        for x in ["1", "6"] { try run(["insert", "-n", "col", script, "-x=" + x]) }
-        try run(["hunt", "--init-only", "--enable-evc", "-n", "col", script, "-x~uniform(0, 5)"])
-        try run(["insert", "-n", "col", script, "-x=2"])
-        try run([
+        try sandbox.succeed(["hunt", "--init-only", "-n", "col", script, "-x~uniform(0, 10)"])
+        for x in ["1", "6"] { try sandbox.succeed(["insert", "-n", "col", script, "-x=" + x]) }
+        try sandbox.succeed(["hunt", "--init-only", "--enable-evc", "-n", "col", script, "-x~uniform(0, 5)"])
+        try sandbox.succeed(["insert", "-n", "col", script, "-x=2"])
+        try sandbox.succeed([
             "hunt", "--init-only", "--enable-evc", "-n", "col", "-b", "leaf", script, "-x~uniform(0, 5)",
             "--y~+uniform(0, 1, default_value=0.5)",
         ])
-        try run(["insert", "-n", "leaf", script, "-x=3", "--y=0.5"])
+        try sandbox.succeed(["insert", "-n", "leaf", script, "-x=3", "--y=0.5"])
         func block(_ title: String, _ count: Int, indent: Int = 0) -> String {
             let pad = String(repeating: " ", count: indent)
             return [

@@ -272,23 +272,14 @@ final class VersioningEndToEndTests: XCTestCase {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try sandbox.script("c.sh", Self.constant)
-        func git(_ arguments: [String]) throws {
-            let output = try ProcessRunner.run(
-                ["/usr/bin/env", "git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", sandbox.directory]
-                    + arguments,
-                environment: sandbox.environment,
-                currentDirectory: sandbox.directory
-            )
-            guard output.status == 0 else { throw XCTSkip("git is not usable here: \(output.stderr)") }
-        }
-        try git(["init", "-q"])
-        try git(["add", "c.sh"])
-        try git(["commit", "-q", "-m", "one"])
+        try sandbox.git(["init", "-q"])
+        try sandbox.git(["add", "c.sh"])
+        try sandbox.git(["commit", "-q", "-m", "one"])
         try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "2", script, "-x~uniform(0, 1)"])
         let parent = try await experiment(sandbox, "e", 1)
         XCTAssertEqual(parent.metadata.vcs?.isDirty, false)
         _ = try sandbox.script("c.sh", Self.constant + "\n# two\n")
-        try git(["commit", "-q", "-am", "two"])
+        try sandbox.git(["commit", "-q", "-am", "two"])
         // --ignore-code-changes: the same version goes on.
         try hunt(
             sandbox,
@@ -301,7 +292,7 @@ final class VersioningEndToEndTests: XCTestCase {
         let stored = try await sandbox.storage().experiments().count
         XCTAssertEqual(stored, 1)
         _ = try sandbox.script("c.sh", Self.constant + "\n# three\n")
-        try git(["commit", "-q", "-am", "three"])
+        try sandbox.git(["commit", "-q", "-am", "three"])
         try hunt(
             sandbox,
             [
