@@ -40,45 +40,38 @@ final class GPTrustRegionTests: XCTestCase {
     /// Every other suggestion after the design lies in the box around the trial of lowest posterior mean, rebuilt
     /// here from the hyperparameters `gp` fitted for it; the others may leave it; same seed, same run.
     func testLocalSuggestionsStayInTheTrustRegion() throws {
-        let space = try Space(priors: ["/x1": "uniform(0, 1)", "/x2": "uniform(0, 1)", "/x3": "uniform(0, 1)"])
-        let context = AlgorithmContext(space: space)
-        let transform = GPBO.transform(context)
+        let transform = GPBO.transform(
+            AlgorithmContext(
+                space: try Space(priors: ["/x1": "uniform(0, 1)", "/x2": "uniform(0, 1)", "/x3": "uniform(0, 1)"])
+            )
+        )
         func objective(_ x: [Double]) -> Double {
             // A bowl with a flat bottom: once a trial reaches it, no later one improves.
             max(x.reduce(0) { $0 + ($1 - 0.3) * ($1 - 0.3) }, 0.02)
         }
         func run() throws -> (points: [[Double]], local: Int, outside: Int, smallest: Double) {
-            var gp = GPBO(
-                options: try GPBO.Options.decode(["seed": 4, "trust_region": true], algorithm: "gp"),
-                context: context
-            )
-            var points: [[Double]] = []
             var local = 0
             var outside = 0
             var smallest = Double.infinity
-            for index in 0..<36 {
-                let completed = gp.records.filter { $0.kind == .completed }
-                let suggestion = try XCTUnwrap(gp.suggest(count: 1, context: context).first)
-                let point = try transform.encode(suggestion.parameters)
-                if completed.count >= 10 {
-                    let region = try region(of: gp, completed: completed, transform)
-                    let inside = point.indices.allSatisfy {
-                        point[$0] >= region.lower[$0] - 1e-9 && point[$0] <= region.upper[$0] + 1e-9
-                    }
-                    if gp.isLocalStep(completed: completed.count, batchIndex: 0) {
-                        XCTAssertTrue(inside, "local suggestion \(index) \(point) outside \(region)")
-                        local += 1
-                        smallest = min(smallest, region.length)
-                    } else if !inside {
-                        outside += 1
-                    }
+            let (points, _) = try runSequentially(
+                try GPBO.Options.decode(["seed": 4, "trust_region": true], algorithm: "gp"),
+                width: 3,
+                count: 36,
+                objective: objective
+            ) { before, gp, point in
+                let completed = before.records.filter { $0.kind == .completed }
+                guard completed.count >= 10 else { return }
+                let region = try region(of: gp, completed: completed, transform)
+                let inside = point.indices.allSatisfy {
+                    point[$0] >= region.lower[$0] - 1e-9 && point[$0] <= region.upper[$0] + 1e-9
                 }
-                var trial = Trial(experimentID: "e", params: suggestion.parameters)
-                trial.id = "t\(index)"
-                trial.status = .completed
-                trial.results = [.objective(objective(point))]
-                gp.observe([trial], context: context)
-                points.append(point)
+                if gp.isLocalStep(completed: completed.count, batchIndex: 0) {
+                    XCTAssertTrue(inside, "local suggestion \(completed.count) \(point) outside \(region)")
+                    local += 1
+                    smallest = min(smallest, region.length)
+                } else if !inside {
+                    outside += 1
+                }
             }
             return (points, local, outside, smallest)
         }
