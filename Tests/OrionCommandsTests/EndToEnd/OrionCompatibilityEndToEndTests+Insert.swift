@@ -18,10 +18,9 @@ extension OrionCompatibilityEndToEndTests {
             atomically: true,
             encoding: .utf8
         )
-        let create = try sandbox.run([
+        try sandbox.succeed([
             "hunt", "--init-only", "-n", "vals", script, "-x~uniform(0, 10)", "--config", "train.yaml",
         ])
-        XCTAssertEqual(create.status, 0, create.stderr)
         try "x: orion=1.5\nmodel:\n  lr: orion=0.01\n".write(
             toFile: sandbox.directory + "/vals.yaml",
             atomically: true,

@@ -13,8 +13,7 @@ extension OrionCompatibilityEndToEndTests {
         defer { sandbox.remove() }
         let script = try Compat.script("noop.sh")
         for prior in ["-x~uniform(0, 1)", "-x~uniform(0, 2)", "-x~uniform(0, 3)"] {
-            let hunt = try sandbox.run(["hunt", "--init-only", "--enable-evc", "-n", "lv", script, prior])
-            XCTAssertEqual(hunt.status, 0, hunt.stderr)
+            try sandbox.succeed(["hunt", "--init-only", "--enable-evc", "-n", "lv", script, prior])
         }
         let all = try sandbox.run(["list", "-n", "lv"])
         XCTAssertEqual(all.stdout, " lv-v1┐\n      └lv-v2┐\n            └lv-v3\n")
@@ -54,8 +53,7 @@ extension OrionCompatibilityEndToEndTests {
 
             """
         )
-        let third = try sandbox.run(["hunt", "--init-only", "--enable-evc", "-n", "fresh", script, "-x~uniform(0, 3)"])
-        XCTAssertEqual(third.status, 0, third.stderr)
+        try sandbox.succeed(["hunt", "--init-only", "--enable-evc", "-n", "fresh", script, "-x~uniform(0, 3)"])
         let deeper = try sandbox.run(["list"])
         XCTAssertEqual(
             deeper.stdout,

@@ -21,17 +21,14 @@ extension OrionCompatibilityEndToEndTests {
 
             """
         )
-        let create = try sandbox.run([
+        try sandbox.succeed([
             "hunt", "--init-only", "-n", "hash", "--exp-max-trials", "2", script, "-x~uniform(0, 1)",
             "--epochs~fidelity(1, 4, base=2)", "--hash", "{trial.hash_params}",
         ])
-        XCTAssertEqual(create.status, 0, create.stderr)
         for epochs in ["1", "4"] {
-            let insert = try sandbox.run(["insert", "-n", "hash", script, "-x=0.5", "--epochs=" + epochs])
-            XCTAssertEqual(insert.status, 0, insert.stderr)
+            try sandbox.succeed(["insert", "-n", "hash", script, "-x=0.5", "--epochs=" + epochs])
         }
-        let hunt = try sandbox.run(["hunt", "-n", "hash"])
-        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        try sandbox.succeed(["hunt", "-n", "hash"])
         let trials = try await sandbox.trials(of: "hash")
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2)
         for trial in trials {
@@ -57,14 +54,12 @@ extension OrionCompatibilityEndToEndTests {
 
             """
         )
-        let create = try sandbox.run(["hunt", "--init-only", "-n", "cmd", script, "-x~uniform(0, 1)", "--foo", "1"])
-        XCTAssertEqual(create.status, 0, create.stderr)
+        try sandbox.succeed(["hunt", "--init-only", "-n", "cmd", script, "-x~uniform(0, 1)", "--foo", "1"])
         let changed = try sandbox.run([
             "hunt", "-n", "cmd", "--exp-max-trials", "1", script, "-x~uniform(0, 1)", "--foo", "2",
         ])
         XCTAssertEqual(changed.status, 0, changed.stderr)
-        let resumed = try sandbox.run(["hunt", "-n", "cmd", "--exp-max-trials", "2"])
-        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        try sandbox.succeed(["hunt", "-n", "cmd", "--exp-max-trials", "2"])
         let argv = try String(contentsOfFile: sandbox.directory + "/argv.txt", encoding: .utf8)
         XCTAssertEqual(argv, "--foo 2\n--foo 2\n")
         let info = try sandbox.run(["info", "-n", "cmd"])
@@ -85,14 +80,11 @@ extension OrionCompatibilityEndToEndTests {
         try sandbox.git(["add", "code.sh"])
         try sandbox.git(["commit", "-q", "-m", "one"])
         let command = ["hunt", "--init-only", "--enable-evc", "-n", "code"]
-        let first = try sandbox.run(command + [script, "-x~uniform(0, 1)"])
-        XCTAssertEqual(first.status, 0, first.stderr)
+        try sandbox.succeed(command + [script, "-x~uniform(0, 1)"])
         _ = try sandbox.script("code.sh", "#!/bin/sh\n# two\n")
         try sandbox.git(["commit", "-q", "-am", "two"])
-        let ignored = try sandbox.run(command + ["--ignore-code-changes", script, "-x~uniform(0, 1)"])
-        XCTAssertEqual(ignored.status, 0, ignored.stderr)
-        let again = try sandbox.run(command + [script, "-x~uniform(0, 1)"])
-        XCTAssertEqual(again.status, 0, again.stderr)
+        try sandbox.succeed(command + ["--ignore-code-changes", script, "-x~uniform(0, 1)"])
+        try sandbox.succeed(command + [script, "-x~uniform(0, 1)"])
         let names = try await sandbox.storage().experiments().map(\.displayName)
         XCTAssertEqual(names, ["code-v1"])
     }

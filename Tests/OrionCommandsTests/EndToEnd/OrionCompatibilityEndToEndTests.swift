@@ -10,10 +10,9 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
     func testGlobalVerbosityBeforeTheVerb() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let hunt = try sandbox.run([
+        try sandbox.succeed([
             "-v", "hunt", "-n", "loud", "--exp-max-trials", "1", try Compat.script("noop.sh"), "-x~uniform(0, 1)",
         ])
-        XCTAssertEqual(hunt.status, 0, hunt.stderr)
         for flag in ["-v", "-vv", "--verbose"] {
             let status = try sandbox.run([flag, "status"])
             XCTAssertEqual(status.status, 0, "\(flag): \(status.stderr)")
@@ -27,8 +26,7 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
             XCTAssertTrue(logged.stderr.contains("--logdir"), logged.stderr)
         }
         // A verb without a --verbose option (`db setup`) still parses.
-        let setup = try sandbox.run(["-v", "db", "setup", "--help"])
-        XCTAssertEqual(setup.status, 0, setup.stderr)
+        try sandbox.succeed(["-v", "db", "setup", "--help"])
         // After the verb, -v is still the experiment's version, as in Oríon.
         let info = try sandbox.run(["info", "-n", "loud", "-v", "1"])
         XCTAssertEqual(info.status, 0, info.stderr)
@@ -80,12 +78,10 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try Compat.script("noop.sh")
-        let create = try sandbox.run([
+        try sandbox.succeed([
             "hunt", "--init-only", "-n", "bare", script, "-x~uniform(0, 10)", "--y~uniform(0, 1)",
         ])
-        XCTAssertEqual(create.status, 0, create.stderr)
-        let insert = try sandbox.run(["insert", "-n", "bare", script, "x=1.5", "--y=0.25"])
-        XCTAssertEqual(insert.status, 0, insert.stderr)
+        try sandbox.succeed(["insert", "-n", "bare", script, "x=1.5", "--y=0.25"])
         let trials = try await sandbox.trials(of: "bare")
         let trial = try XCTUnwrap(trials.first)
         XCTAssertEqual(trial.values["/x"]?.doubleValue, 1.5)
@@ -133,8 +129,7 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
 
             """
         )
-        let hunt = try sandbox.run(["hunt", "-n", "text", "--exp-max-trials", "2", script, "--config", "settings.cfg"])
-        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        try sandbox.succeed(["hunt", "-n", "text", "--exp-max-trials", "2", script, "--config", "settings.cfg"])
         let trials = try await sandbox.trials(of: "text")
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2)
         for trial in trials {
@@ -158,12 +153,10 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
             XCTAssertTrue(result.stdout.contains("ver-v1") || result.stdout.contains("version: 1"), result.stdout)
             XCTAssertTrue(result.stderr.contains("no version 7"), result.stderr)
         }
-        let resumed = try sandbox.run(["hunt", "-n", "ver", "-v", "7", "--exp-max-trials", "2"])
-        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        try sandbox.succeed(["hunt", "-n", "ver", "-v", "7", "--exp-max-trials", "2"])
         let trials = try await sandbox.trials(of: "ver")
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2)
-        let insert = try sandbox.run(["insert", "-n", "ver", "-v", "7", script, "-x=0.5"])
-        XCTAssertEqual(insert.status, 0, insert.stderr)
+        try sandbox.succeed(["insert", "-n", "ver", "-v", "7", script, "-x=0.5"])
     }
 
     /// `orion db rm NAME -v N` deletes that version with its child versions, a child with another name
@@ -172,16 +165,13 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try Compat.script("noop.sh")
-        let first = try sandbox.run(["hunt", "-n", "tree", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
-        XCTAssertEqual(first.status, 0, first.stderr)
-        let second = try sandbox.run([
+        try sandbox.succeed(["hunt", "-n", "tree", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
+        try sandbox.succeed([
             "hunt", "-n", "tree", "--enable-evc", "--exp-max-trials", "1", script, "-x~uniform(0, 2)",
         ])
-        XCTAssertEqual(second.status, 0, second.stderr)
-        let branch = try sandbox.run([
+        try sandbox.succeed([
             "hunt", "-n", "tree", "--enable-evc", "-b", "leaf", "--exp-max-trials", "1", script, "-x~uniform(0, 3)",
         ])
-        XCTAssertEqual(branch.status, 0, branch.stderr)
         let remove = try sandbox.run(["db", "rm", "tree", "-v", "2", "-f"])
         XCTAssertEqual(remove.status, 0, remove.stderr)
         XCTAssertTrue(remove.stdout.contains("2 experiments deleted"), remove.stdout)
@@ -195,12 +185,10 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try Compat.script("noop.sh")
-        let first = try sandbox.run(["hunt", "-n", "keep", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
-        XCTAssertEqual(first.status, 0, first.stderr)
-        let second = try sandbox.run([
+        try sandbox.succeed(["hunt", "-n", "keep", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
+        try sandbox.succeed([
             "hunt", "-n", "keep", "--enable-evc", "--exp-max-trials", "1", script, "-x~uniform(0, 2)",
         ])
-        XCTAssertEqual(second.status, 0, second.stderr)
         let remove = try sandbox.run(["db", "rm", "keep", "-f"])
         XCTAssertEqual(remove.status, 0, remove.stderr)
         XCTAssertTrue(remove.stdout.hasSuffix("1 trials deleted\n1 experiments deleted\n"), remove.stdout)
@@ -215,12 +203,10 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try Compat.script("noop.sh")
-        let first = try sandbox.run(["hunt", "-n", "setv", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
-        XCTAssertEqual(first.status, 0, first.stderr)
-        let branch = try sandbox.run([
+        try sandbox.succeed(["hunt", "-n", "setv", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
+        try sandbox.succeed([
             "hunt", "-n", "setv", "--enable-evc", "-b", "setw", "--exp-max-trials", "1", script, "-x~uniform(0, 2)",
         ])
-        XCTAssertEqual(branch.status, 0, branch.stderr)
         let set = try sandbox.run(["db", "set", "setv", "-v", "1", "status=completed", "status=interrupted", "-f"])
         XCTAssertEqual(set.status, 0, set.stderr)
         XCTAssertEqual(set.stdout, "2 trials modified\n")
@@ -236,10 +222,8 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try Compat.script("noop.sh")
-        let create = try sandbox.run(["hunt", "--init-only", "-n", "two", script, "-x~uniform(0, 1)"])
-        XCTAssertEqual(create.status, 0, create.stderr)
-        let insert = try sandbox.run(["insert", "-n", "two", script, "-x=0.5"])
-        XCTAssertEqual(insert.status, 0, insert.stderr)
+        try sandbox.succeed(["hunt", "--init-only", "-n", "two", script, "-x~uniform(0, 1)"])
+        try sandbox.succeed(["insert", "-n", "two", script, "-x=0.5"])
         let status = try sandbox.run(["status", "-n", "two", "-a"])
         XCTAssertEqual(status.status, 0, status.stderr)
         let lines = status.stdout.split(separator: "\n", omittingEmptySubsequences: false)
@@ -257,11 +241,10 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try Compat.script("noop.sh")
-        let first = try sandbox.run([
+        try sandbox.succeed([
             "hunt", "-n", "kept", "--exp-max-trials", "2", "-c", try writeConfig(sandbox, "random"), script,
             "-x~uniform(0, 1)",
         ])
-        XCTAssertEqual(first.status, 0, first.stderr)
         try FileManager.default.createDirectory(
             atPath: sandbox.directory + "/xdg/orion.core",
             withIntermediateDirectories: true
