@@ -167,6 +167,18 @@ public enum ExperimentBuilder {
         throw ExperimentError(.notFound, "experiment '\(request.name)' could not be created or loaded")
     }
 
+    /// `requested` with every option's default (``AlgorithmFactory/resolve(_:)``), or `stored` when that is what
+    /// `stored` resolves to today: an option the algorithm gained after the experiment was stored, at its default, is
+    /// not a change of algorithm (no reset of its state, no new version).
+    static func resolved(
+        _ requested: AlgorithmConfig,
+        stored: AlgorithmConfig,
+        factory: any AlgorithmFactory
+    ) throws -> AlgorithmConfig {
+        let algorithm = try factory.resolve(requested)
+        return (try? factory.resolve(stored)) == algorithm ? stored : algorithm
+    }
+
     private static func update(
         _ stored: Experiment,
         with request: ExperimentRequest,
@@ -187,7 +199,7 @@ public enum ExperimentBuilder {
         }
         var resetAlgorithm = false
         if let requested = request.algorithm {
-            let algorithm = try factory.resolve(requested)
+            let algorithm = try resolved(requested, stored: stored.algorithm, factory: factory)
             if algorithm != stored.algorithm {
                 _ = try factory.makeAlgorithm(algorithm, space: stored.space, maxTrials: experiment.maxTrials)
                 experiment.algorithm = algorithm

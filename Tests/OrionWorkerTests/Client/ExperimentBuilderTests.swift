@@ -44,6 +44,41 @@ final class ExperimentBuilderTests: XCTestCase {
         XCTAssertEqual(fresh.experiment.algorithm.name, "auto")
     }
 
+    /// An experiment stored before its algorithm gained an option (here `gp`'s `refit_growth`, taken out of the
+    /// stored options) and resumed with the same algorithm is not changed: no reset of the algorithm without version
+    /// control, no new version with it. A real change of an option still is one.
+    func testAnOptionAddedSinceTheExperimentWasStoredIsNotAChange() async throws {
+        let storage = InMemoryStorage()
+        let space = try Space(priors: ["/x": "uniform(0, 1)"])
+        let gp = AlgorithmConfig(name: "gp", options: ["seed": 1])
+        var stored = try await ExperimentBuilder.build(
+            ExperimentRequest(name: "old", space: space, algorithm: gp),
+            storage: storage,
+            factory: factory
+        ).experiment
+        XCTAssertNotNil(stored.algorithm.options["refit_growth"])
+        stored.algorithm.options["refit_growth"] = nil
+        try await storage.updateExperiment(stored)
+        for branching in [nil, BranchingRequest()] {
+            let resumed = try await ExperimentBuilder.build(
+                ExperimentRequest(name: "old", space: space, algorithm: gp, branching: branching),
+                storage: storage,
+                factory: factory
+            )
+            XCTAssertFalse(resumed.created)
+            XCTAssertEqual(resumed.experiment.id, stored.id)
+            XCTAssertEqual(resumed.changes, [])
+            XCTAssertEqual(resumed.experiment.algorithm, stored.algorithm)
+        }
+        let changed = try await ExperimentBuilder.build(
+            ExperimentRequest(name: "old", space: space, algorithm: AlgorithmConfig(name: "gp", options: ["seed": 2])),
+            storage: storage,
+            factory: factory
+        )
+        XCTAssertEqual(changed.experiment.algorithm.options["seed"], .int(2))
+        XCTAssertEqual(changed.changes.count, 1, "\(changed.changes)")
+    }
+
     /// Issue 9, item 14: the library applies the same name rule as the CLI, before anything is stored.
     func testInvalidNamesAreRefusedBeforeAnythingIsStored() async throws {
         let storage = InMemoryStorage()
