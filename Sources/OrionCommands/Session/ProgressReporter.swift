@@ -60,6 +60,10 @@ final class ProgressReporter: Sendable {
     }
 
     func handle(_ event: WorkerEvent) {
+        if case .storageFailing(let trial, let reason) = event {
+            warn(Self.storageWarning(trial: trial, reason: reason))
+            return
+        }
         guard case .finished(let trial) = event else { return }
         let text = state.withLock { state -> String in
             switch trial.status {
@@ -77,6 +81,23 @@ final class ProgressReporter: Sendable {
         } else {
             StandardStream.emit(text + "\n", to: 2)
         }
+    }
+
+    /// The warning for a storage that keeps failing: the worker retries a result until it is stored, anything
+    /// else for a while, so the hunt looks stuck unless it says so.
+    static func storageWarning(trial: Trial?, reason: String) -> String {
+        guard let trial else { return "Warning: the storage keeps failing (\(reason)); retrying" }
+        return "Warning: the result of trial \(trial.id.prefix(8)) is not stored yet (\(reason)); retrying until it "
+            + "is (a second Ctrl-C stops the hunt and says where the result is kept)"
+    }
+
+    /// Writes `text` as a line of its own on stderr, above the live line on a terminal.
+    private func warn(_ text: String) {
+        guard interactive else {
+            StandardStream.emit(text + "\n", to: 2)
+            return
+        }
+        Array((text + "\n").utf8).withUnsafeBytes { _ = line.write(2, $0) }
     }
 
     /// Redraws the live line (elapsed time and ETA move while long trials run); does nothing off a terminal.

@@ -114,9 +114,11 @@ extension Worker {
     /// Stores the outcome with the reservation's token, retrying transient storage errors with backoff (the
     /// heartbeat goes on meanwhile) until it is stored, the trial is provably another worker's, the worker is
     /// interrupted twice, or the slot is cancelled; then the result is reported as unsaved with where it is kept.
+    /// Failures that last ``WorkerConfiguration/storageWarningAfter`` are told to the observer once.
     private func record(_ outcome: TrialOutcome, of reservation: Reservation, lease: Lease) async throws {
         let trial = finished(reservation.trial, outcome)
         var pause: Duration = .milliseconds(50)
+        var spell = StorageFailureSpell()
         while true {
             do {
                 let written = try await storage.updateTrial(trial, holding: reservation.token)
@@ -135,6 +137,9 @@ extension Worker {
                 if isForced || Task.isCancelled {
                     await giveUp(trial, outcome, reason: error.message)
                     return
+                }
+                if spell.fails(at: clock.now, reportAfter: configuration.storageWarningAfter) {
+                    onEvent(.storageFailing(trial: trial, reason: error.message))
                 }
                 try? await clock.sleep(for: pause)
                 pause = min(pause * 2, .seconds(2))

@@ -225,15 +225,36 @@ public final class Worker: Sendable {
     func patiently<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         let deadline = clock.now.addingTimeInterval(configuration.storagePatience.seconds)
         var pause: Duration = .milliseconds(50)
+        var spell = StorageFailureSpell()
         while true {
             do {
                 return try await body()
             } catch let error as StorageError where error.isTransient {
                 if isInterrupted || clock.now >= deadline { throw error }
+                if spell.fails(at: clock.now, reportAfter: configuration.storageWarningAfter) {
+                    onEvent(.storageFailing(trial: nil, reason: error.message))
+                }
                 try await clock.sleep(for: pause)
                 pause = min(pause * 2, .seconds(2))
             }
         }
+    }
+}
+
+/// A spell of transient storage failures met by one operation: when it began, and whether the worker said so.
+struct StorageFailureSpell {
+    private var since: Date?
+    private var reported = false
+
+    /// Notes a failure at `now`.
+    ///
+    /// - Returns: `true` once, when the spell has lasted `limit`: the worker then tells its observer.
+    mutating func fails(at now: Date, reportAfter limit: Duration) -> Bool {
+        let start = since ?? now
+        since = start
+        guard !reported, now.timeIntervalSince(start) >= limit.seconds else { return false }
+        reported = true
+        return true
     }
 }
 

@@ -22,6 +22,9 @@ public struct WorkerConfiguration: Sendable {
     /// Transient: locked by another process, unavailable for a moment. A result that a trial produced is retried without limit (until stored, or the trial is
     /// provably another worker's, or a second interrupt).
     public var storagePatience: Duration
+    /// How long the storage fails transiently before the worker says so (``WorkerEvent/storageFailing(trial:reason:)``),
+    /// once per spell of failures: a lock held for a moment is normal, a full disk or a server that went away is not.
+    public var storageWarningAfter: Duration
     /// This worker's name, stored on the trials it reserves (`host:pid`): a worker on the same host whose pid no
     /// longer exists is dead, and its trials are released at once.
     public var workerName: String
@@ -36,6 +39,7 @@ public struct WorkerConfiguration: Sendable {
         heartbeat: Duration = .seconds(120),
         lockTimeout: Duration = .seconds(60),
         storagePatience: Duration = .seconds(600),
+        storageWarningAfter: Duration = .seconds(10),
         workerName: String = WorkerConfiguration.defaultWorkerName()
     ) {
         self.concurrency = max(1, concurrency)
@@ -46,6 +50,7 @@ public struct WorkerConfiguration: Sendable {
         self.heartbeat = heartbeat
         self.lockTimeout = lockTimeout
         self.storagePatience = storagePatience
+        self.storageWarningAfter = storageWarningAfter
         self.workerName = workerName
     }
 
@@ -159,4 +164,8 @@ public enum WorkerEvent: Sendable {
     /// A trial's result was discarded because the trial was lost to another worker meanwhile (its heartbeat or
     /// its final write was refused: another worker may hold it now).
     case lost(Trial)
+    /// The storage has failed with transient errors for ``WorkerConfiguration/storageWarningAfter`` and the worker
+    /// keeps retrying: the result of `trial` until it is stored (or a second interrupt), any other operation for
+    /// ``WorkerConfiguration/storagePatience`` (`trial` is then `nil`). Sent once per spell of failures.
+    case storageFailing(trial: Trial?, reason: String)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OrionCore
 import XCTest
 
 @testable import OrionCommands
@@ -24,5 +25,18 @@ final class ProgressReporterTests: XCTestCase {
         let output = String(decoding: FileHandle(fileDescriptor: fds[0]).readDataToEndOfFile(), as: UTF8.self)
         let clear = "\r\u{1B}[K"
         XCTAssertEqual(output, "\(clear)[1/3]\(clear)hello\n[1/3]\(clear)partial end\n[2/3]\(clear)")
+    }
+
+    func testTheStorageWarningNamesTheTrialAndWhatToDo() {
+        let trial = Trial(experimentID: "e", params: [])
+        XCTAssertEqual(
+            ProgressReporter.storageWarning(trial: trial, reason: "database or disk is full"),
+            "Warning: the result of trial \(trial.id.prefix(8)) is not stored yet (database or disk is full); "
+                + "retrying until it is (a second Ctrl-C stops the hunt and says where the result is kept)"
+        )
+        XCTAssertEqual(
+            ProgressReporter.storageWarning(trial: nil, reason: "connection refused"),
+            "Warning: the storage keeps failing (connection refused); retrying"
+        )
     }
 }

@@ -138,7 +138,8 @@ final class WorkerOwnershipTests: XCTestCase {
         let experiment = try await experiment(storage, maxTrials: 2)
         let clock = ManualClock()
         storage.failingUpdates.withLock { $0 = 6 }  // the database stays locked past several busy timeouts
-        let worker = worker(experiment, storage, clock: clock) { values, _ in
+        let events = EventLog()
+        let worker = worker(experiment, storage, clock: clock, events: events) { values, _ in
             [.objective(values["/x"]?.doubleValue ?? 0)]
         }
         let report = try await drive(worker, clock, step: .milliseconds(100))
@@ -147,6 +148,35 @@ final class WorkerOwnershipTests: XCTestCase {
         let counts = try await storage.countTrials(of: experiment.id)
         XCTAssertEqual(counts, [.completed: 2])
         XCTAssertEqual(storage.failingUpdates.withLock { $0 }, 0)
+        XCTAssertEqual(events.storageFailures.count, 0, "3 s of a locked database is not worth a warning")
+    }
+
+    func testAResultThatCannotBeStoredForLongIsToldOnceAndStoredWhenTheStorageIsBack() async throws {
+        let storage = FlakyStorage(InMemoryStorage())
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let clock = ManualClock()
+        storage.failingUpdates.withLock { $0 = 14 }  // about 19 s of backoff: a full disk, a server gone away
+        let events = EventLog()
+        let worker = worker(experiment, storage, clock: clock, events: events) { _, _ in [.objective(3)] }
+        let report = try await drive(worker, clock, step: .milliseconds(100))
+        XCTAssertEqual(report.completed, 1)
+        let trial = try XCTUnwrap(events.finished.first)
+        XCTAssertEqual(events.storageFailures.map(\.trialID), [trial.id], "told once, naming the trial")
+        XCTAssertEqual(events.storageFailures.first?.reason, "database is locked (injected)")
+        let stored = try await storage.trial(id: trial.id, of: experiment.id)
+        XCTAssertEqual(stored?.objective, 3)
+    }
+
+    func testAReservationFailingForLongIsToldOnce() async throws {
+        let storage = FlakyStorage(InMemoryStorage())
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let clock = ManualClock()
+        storage.failingReservations.withLock { $0 = 14 }
+        let events = EventLog()
+        let worker = worker(experiment, storage, clock: clock, events: events) { _, _ in [.objective(3)] }
+        let report = try await drive(worker, clock, step: .milliseconds(100))
+        XCTAssertEqual(report.completed, 1)
+        XCTAssertEqual(events.storageFailures.map(\.trialID), [nil])
     }
 
     func testASecondInterruptStopsTheRetriesAndReportsTheUnsavedResult() async throws {

@@ -52,6 +52,15 @@ final class EventLog: Sendable {
     var finished: [Trial] {
         events.withLock { $0.compactMap { if case .finished(let trial) = $0 { trial } else { nil } } }
     }
+
+    /// The storage warnings: the trial whose result was not stored yet (`nil` for another operation), the reason.
+    var storageFailures: [(trialID: String?, reason: String)] {
+        events.withLock {
+            $0.compactMap {
+                if case .storageFailing(let trial, let reason) = $0 { (trial?.id, reason) } else { nil }
+            }
+        }
+    }
 }
 
 /// A storage that forwards to another and fails chosen calls with a transient error (a database locked by another
@@ -62,6 +71,8 @@ final class FlakyStorage: Storage {
     let failingHeartbeats = Mutex(0)
     /// How many of the next owner updates (results) fail.
     let failingUpdates = Mutex(0)
+    /// How many of the next reservations fail.
+    let failingReservations = Mutex(0)
 
     init(_ base: any Storage) { self.base = base }
 
@@ -86,7 +97,8 @@ final class FlakyStorage: Storage {
     }
     func registerTrials(_ trials: [Trial]) async throws -> [Trial] { try await base.registerTrials(trials) }
     func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Reservation? {
-        try await base.reserveTrial(of: experimentID, worker: worker, at: now)
+        if failingReservations.withLock({ Self.take(&$0) }) { throw Self.locked }
+        return try await base.reserveTrial(of: experimentID, worker: worker, at: now)
     }
     func updateTrial(_ trial: Trial, expecting expected: TrialStatus) async throws -> Bool {
         try await base.updateTrial(trial, expecting: expected)
