@@ -114,6 +114,7 @@ extension Worker {
     /// Stores the outcome with the reservation's token, retrying transient storage errors with backoff (the
     /// heartbeat goes on meanwhile) until it is stored, the trial is provably another worker's, the worker is
     /// interrupted twice, or the slot is cancelled; then the result is reported as unsaved with where it is kept.
+    ///
     /// Failures that last ``WorkerConfiguration/storageWarningAfter`` are told to the observer once.
     private func record(_ outcome: TrialOutcome, of reservation: Reservation, lease: Lease) async throws {
         let trial = finished(reservation.trial, outcome)
