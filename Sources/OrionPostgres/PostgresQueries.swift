@@ -125,8 +125,9 @@ enum PostgresQueries {
             )
         }
 
-        /// The trial: the document, with the row's status, start, heartbeat and worker.
-        func trial(_ decoder: JSONDecoder) throws -> Trial {
+        /// The trial: the document, with the row's status, start, heartbeat and worker; the heartbeat, stored in
+        /// the server's time, in this machine's (`serverAhead`: ``PostgresStorage/serverAhead``).
+        func trial(_ decoder: JSONDecoder, serverAhead: Double) throws -> Trial {
             var trial: Trial
             do {
                 trial = try decoder.decode(Trial.self, from: Data(document.utf8))
@@ -142,7 +143,7 @@ enum PostgresQueries {
             }
             trial.status = status
             trial.startTime = Self.date(startTime, keeping: trial.startTime)
-            trial.heartbeat = Self.date(heartbeat, keeping: trial.heartbeat)
+            trial.heartbeat = Self.date(heartbeat.map { $0 - serverAhead }, keeping: trial.heartbeat)
             trial.worker = worker
             return trial
         }

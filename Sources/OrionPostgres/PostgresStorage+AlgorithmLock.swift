@@ -81,7 +81,13 @@ extension PostgresStorage {
                         let stamp = update.state == nil ? nil : (experimentID, revision)
                         let newState = update.state
                         try await Self.watching(connection, timeout: operationTimeout) { [self] in
-                            _ = try await Self.insert(columns, connection, logger: logger, stampingWith: stamp)
+                            _ = try await Self.insert(
+                                columns,
+                                connection,
+                                logger: logger,
+                                stampingWith: stamp,
+                                serverAhead: serverAhead
+                            )
                             if let newState {
                                 try await connection.query(
                                     """
@@ -175,7 +181,7 @@ extension PostgresStorage {
                 token: columns[6].decode(String?.self),
                 document: columns[7].decode(String.self)
             )
-            changed.append(try trialRow.trial(decoder))
+            changed.append(try trialRow.trial(decoder, serverAhead: serverAhead))
         }
         let counts = try await Self.counters(connection, experimentID: experimentID, logger: logger)
             .mapValues(\.count)

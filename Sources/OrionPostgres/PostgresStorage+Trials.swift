@@ -15,7 +15,7 @@ extension PostgresStorage {
         let encoder = Self.makeEncoder()
         let columns = try trials.map { try PostgresQueries.TrialColumns($0, encoder: encoder) }
         let inserted = try await transaction("cannot register trials") { [self] connection, _ in
-            try await Self.insert(columns, connection, logger: logger, stampingWith: nil)
+            try await Self.insert(columns, connection, logger: logger, stampingWith: nil, serverAhead: serverAhead)
         }
         return zip(trials, inserted).filter(\.1).map(\.0)
     }
@@ -28,7 +28,8 @@ extension PostgresStorage {
         _ trials: [PostgresQueries.TrialColumns],
         _ connection: PostgresConnection,
         logger: Logger,
-        stampingWith stamp: (experimentID: String, revision: Int64)?
+        stampingWith stamp: (experimentID: String, revision: Int64)?,
+        serverAhead: Double
     ) async throws -> [Bool] {
         var revisions: [String: Int64] = [:]
         for experimentID in Set(trials.map(\.experimentID)).sorted() {
@@ -52,7 +53,7 @@ extension PostgresStorage {
                 INSERT INTO trials (experiment_id, id, status, submit_time, start_time, end_time, heartbeat, worker,
                     revision, owner_token, objective, document)
                 VALUES (\(trial.experimentID), \(trial.id), \(trial.status), \(trial.submitTime), \(trial.startTime),
-                    \(trial.endTime), \(trial.heartbeat), \(trial.worker), \(revision), \(token), \(trial.objective),
+                    \(trial.endTime), \(trial.heartbeat.map { $0 + serverAhead }), \(trial.worker), \(revision), \(token), \(trial.objective),
                     \(trial.document))
                 ON CONFLICT (experiment_id, id) DO NOTHING RETURNING 1
                 """,
@@ -94,7 +95,7 @@ extension PostgresStorage {
                     logger: logger
                 ).trialRows()
                 if let row = earlier.first, let token = row.token {
-                    return Reservation(trial: try row.trial(decoder), token: token)
+                    return Reservation(trial: try row.trial(decoder, serverAhead: serverAhead), token: token)
                 }
             }
             let token = Reservation.makeToken()
@@ -107,7 +108,8 @@ extension PostgresStorage {
                 bumped AS (
                     UPDATE trial_revisions SET revision = revision + 1
                     WHERE experiment_id = \(experimentID) AND EXISTS (SELECT 1 FROM picked) RETURNING revision)
-                UPDATE trials SET status = 'reserved', start_time = \(time), heartbeat = \(time), worker = \(worker),
+                UPDATE trials SET status = 'reserved', start_time = \(time), heartbeat = \(time + serverAhead),
+                    worker = \(worker),
                     owner_token = \(token), revision = bumped.revision
                 FROM picked, bumped WHERE trials.seq = picked.seq
                 RETURNING \(unescaped: Self.qualifiedTrialColumns)
@@ -115,7 +117,7 @@ extension PostgresStorage {
                 logger: logger
             ).trialRows()
             guard let row = rows.first else { return nil }
-            return Reservation(trial: try row.trial(decoder), token: token)
+            return Reservation(trial: try row.trial(decoder, serverAhead: serverAhead), token: token)
         }
     }
 
@@ -147,7 +149,9 @@ extension PostgresStorage {
     private func replace(_ trial: Trial, when condition: String, equals value: String) async throws -> Bool {
         let columns = try PostgresQueries.TrialColumns(trial, encoder: Self.makeEncoder())
         let newToken = trial.status == .reserved ? Reservation.makeToken() : nil
-        let query: PostgresQuery = """
+        let heartbeat = columns.heartbeat
+        @Sendable func query(serverAhead: Double) -> PostgresQuery {
+            """
             WITH target AS (
                 SELECT seq FROM trials
                 WHERE experiment_id = \(columns.experimentID) AND id = \(columns.id) AND \(unescaped: condition) \(value)
@@ -156,15 +160,19 @@ extension PostgresStorage {
                 UPDATE trial_revisions SET revision = revision + 1
                 WHERE experiment_id = \(columns.experimentID) AND EXISTS (SELECT 1 FROM target) RETURNING revision)
             UPDATE trials SET status = \(columns.status), submit_time = \(columns.submitTime),
-                start_time = \(columns.startTime), end_time = \(columns.endTime), heartbeat = \(columns.heartbeat),
+                start_time = \(columns.startTime), end_time = \(columns.endTime),
+                heartbeat = \(heartbeat.map { $0 + serverAhead }),
                 worker = \(columns.worker), revision = bumped.revision,
                 owner_token = CASE WHEN \(columns.status) = 'reserved' THEN COALESCE(owner_token, \(newToken)) END,
                 objective = \(columns.objective), document = \(columns.document)
             FROM target, bumped WHERE trials.seq = target.seq RETURNING 1
             """
+        }
         let document = columns.document
         return try await withConnection("cannot update trial \(trial.id)") { [self] connection, attempt in
-            if try await !connection.query(query, logger: logger).collect().isEmpty { return true }
+            if try await !connection.query(query(serverAhead: serverAhead), logger: logger).collect().isEmpty {
+                return true
+            }
             guard attempt > 1 else { return false }
             let stored = try await strings(
                 connection.query(
@@ -190,7 +198,7 @@ extension PostgresStorage {
         return try await withConnection("cannot refresh the heartbeat of trial \(trialID)") { [self] connection, _ in
             try await !connection.query(
                 """
-                UPDATE trials SET heartbeat = \(time)
+                UPDATE trials SET heartbeat = \(time + serverAhead)
                 WHERE experiment_id = \(experimentID) AND id = \(trialID) AND status = 'reserved'
                     AND owner_token = \(token)
                 RETURNING 1
@@ -211,7 +219,7 @@ extension PostgresStorage {
         let decoder = Self.makeDecoder()
         return try rows.compactMap { row in
             guard let token = row.token else { return nil }
-            return Reservation(trial: try row.trial(decoder), token: token)
+            return Reservation(trial: try row.trial(decoder, serverAhead: serverAhead), token: token)
         }
     }
 
@@ -223,7 +231,7 @@ extension PostgresStorage {
             WHERE experiment_id = \(experimentID) AND id = \(id)
             """
         }
-        return try rows.first?.trial(Self.makeDecoder())
+        return try rows.first?.trial(Self.makeDecoder(), serverAhead: serverAhead)
     }
 
     /// The experiment's trials with one of `statuses` (all when `nil`), by submission time then insertion.
@@ -244,7 +252,7 @@ extension PostgresStorage {
             }
         }
         let decoder = Self.makeDecoder()
-        return try rows.map { try $0.trial(decoder) }
+        return try rows.map { try $0.trial(decoder, serverAhead: serverAhead) }
     }
 
     /// Runs one query that selects ``PostgresQueries/trialColumns`` and reads its rows.
@@ -298,7 +306,7 @@ extension PostgresStorage {
                 ORDER BY objective, seq LIMIT 1
                 """,
                 logger: logger
-            ).trialRows().first.map { try $0.trial(decoder) }
+            ).trialRows().first.map { try $0.trial(decoder, serverAhead: serverAhead) }
             var lastEnd: Double?
             for try await end in try await connection.query(
                 "SELECT MAX(end_time) FROM trials WHERE experiment_id = \(experimentID) AND status = 'completed'",
@@ -321,11 +329,11 @@ extension PostgresStorage {
     /// - Returns: how many trials were released.
     @discardableResult
     public func releaseLostTrials(of experimentID: String, heartbeatBefore: Date) async throws -> Int {
-        let cutoff = heartbeatBefore.timeIntervalSince1970
         return try await withConnection("cannot release the lost trials of experiment \(experimentID)") {
             [self]
             connection,
             _ in
+            let cutoff = heartbeatBefore.timeIntervalSince1970 + serverAhead
             let rows = try await connection.query(
                 """
                 WITH lost AS (

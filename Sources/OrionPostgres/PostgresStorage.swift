@@ -23,13 +23,23 @@ public final class PostgresStorage: Storage {
     private let runner: Task<Void, Never>
     let migration = Mutex<Task<Void, any Error>?>(nil)
     private let closed = Mutex(false)
+    /// This machine's clock (replaced in tests to play a machine whose clock is off).
+    let localClock: @Sendable () -> Date
+    /// The server's clock minus this machine's, in whole seconds, and when it was measured (see ``serverAhead``).
+    private let serverClock = Mutex<(ahead: Double, measured: ContinuousClock.Instant)?>(nil)
 
     /// Connects lazily to the server at `address`: nothing is sent until the first operation, which also creates
     /// or upgrades the schema.
     ///
     /// - Parameter address: the server, database, schema and pool size.
-    public init(address: PostgresAddress) {
+    public convenience init(address: PostgresAddress) {
+        self.init(address: address, localClock: { Date() })
+    }
+
+    /// Connects lazily to the server at `address`, reading this machine's time from `localClock`.
+    init(address: PostgresAddress, localClock: @escaping @Sendable () -> Date) {
         self.address = address
+        self.localClock = localClock
         var configuration = PostgresClient.Configuration(
             host: address.host,
             port: address.port,
@@ -95,6 +105,33 @@ public final class PostgresStorage: Storage {
         }
     }
 
+    /// How far the server's clock is ahead of this machine's, in whole seconds; 0 when they agree within 2 s or
+    /// before the first operation.
+    ///
+    /// Heartbeats are stored in the server's time (this machine's plus this) and read back in this machine's, and
+    /// the cut-off of ``releaseLostTrials(of:heartbeatBefore:)`` is moved alike: workers on machines whose clocks
+    /// disagree then judge each other's liveness on one clock. Oríon stores each worker's own time, so a machine
+    /// whose clock is ahead by more than the heartbeat releases every other worker's running trials as lost, and
+    /// one behind has its own released. Whole seconds keep a date's round trip exact.
+    var serverAhead: Double { serverClock.withLock { $0?.ahead ?? 0 } }
+
+    /// Measures ``serverAhead`` on `connection` when it was not measured in the last 5 minutes (clocks drift and are
+    /// stepped by NTP slowly).
+    private func refreshServerClock(_ connection: PostgresConnection) async throws {
+        if let known = serverClock.withLock({ $0 }), ContinuousClock.now - known.measured < .seconds(300) { return }
+        let before = localClock().timeIntervalSince1970
+        var server: Double?
+        for try await value in try await connection.query(
+            "SELECT extract(epoch FROM clock_timestamp())::float8",
+            logger: logger
+        ).decode(Double.self) {
+            server = value
+        }
+        let local = (before + localClock().timeIntervalSince1970) / 2
+        let ahead = server.map { $0 - local } ?? 0
+        serverClock.withLock { $0 = (abs(ahead) < 2 ? 0 : ahead.rounded(), ContinuousClock.now) }
+    }
+
     /// Runs `body` on a pooled connection, after the migrations, retrying with backoff while the server cannot be
     /// reached, for at most ``PostgresAddress/retryFor``.
     ///
@@ -109,7 +146,10 @@ public final class PostgresStorage: Storage {
     ) async throws -> T {
         try await migrate()
         return try await retrying(what) { attempt in
-            try await leased { connection in try await body(connection, attempt) }
+            try await leased { connection in
+                try await self.refreshServerClock(connection)
+                return try await body(connection, attempt)
+            }
         }
     }
 

@@ -1,9 +1,10 @@
 import Foundation
 import OrionCore
-import OrionPostgres
 import OrionTesting
 import Synchronization
 import XCTest
+
+@testable import OrionPostgres
 
 /// The PostgreSQL server of the tests, from `ORION_TEST_POSTGRES_URL` (set by `scripts/test`, which starts one with
 /// `scripts/services/postgres.sh`); each test works in schemas of its own, dropped at the end.
@@ -66,5 +67,77 @@ final class PostgresStorageTests: PostgresTestCase {
                 return PostgresStorage(address: storage.address)
             }
         ).runEveryCheck()
+    }
+
+    // MARK: Clocks
+
+    /// Workers on machines whose clocks are off by 10 minutes, either way, judge each other's liveness on the
+    /// server's clock: neither releases the other's running trial as lost, and each reads heartbeats in its own time.
+    func testWorkersWhoseClocksDisagreeDoNotReleaseEachOthersRunningTrials() async throws {
+        let address = try PostgresAddress(url: try schemas.freshURL())
+        let behind = PostgresStorage(address: address, localClock: { Date().addingTimeInterval(-600) })
+        let ahead = PostgresStorage(address: address, localClock: { Date().addingTimeInterval(600) })
+        let onTime = PostgresStorage(address: address)
+        defer {
+            Task {
+                try? await behind.close(); try? await ahead.close(); try? await onTime.close()
+            }
+        }
+        let experiment = Experiment(
+            id: Experiment.makeID(),
+            name: "clocks",
+            version: 1,
+            space: try Space(priors: ["/x": "randint(0, 100)"]),
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": .int(1)]),
+            maxTrials: 10,
+            metadata: ExperimentMetadata(user: "test", datetime: Date(), userArgs: ["x"])
+        )
+        try await onTime.createExperiment(experiment)
+        try await onTime.registerTrials(
+            (0..<2).map {
+                Trial(experimentID: experiment.id, params: [Trial.Param(name: "/x", type: .integer, value: .int($0))])
+            }
+        )
+
+        let slowReservation = try await behind.reserveTrial(
+            of: experiment.id,
+            worker: "slow:1",
+            at: behind.localClock()
+        )
+        let fastReservation = try await ahead.reserveTrial(of: experiment.id, worker: "fast:1", at: ahead.localClock())
+        let slow = try XCTUnwrap(slowReservation)
+        let fast = try XCTUnwrap(fastReservation)
+        XCTAssertEqual(behind.serverAhead, 600, accuracy: 1)
+        XCTAssertEqual(ahead.serverAhead, -600, accuracy: 1)
+        let beat = try await behind.heartbeat(
+            trialID: slow.trial.id,
+            of: experiment.id,
+            holding: slow.token,
+            at: behind.localClock()
+        )
+        XCTAssertTrue(beat)
+
+        // Each worker's idle check releases what has not beaten for the heartbeat (120 s) by its own clock.
+        for storage in [onTime, behind, ahead] {
+            let released = try await storage.releaseLostTrials(
+                of: experiment.id,
+                heartbeatBefore: storage.localClock().addingTimeInterval(-120)
+            )
+            XCTAssertEqual(released, 0, "a worker released running trials of workers whose clocks differ from its own")
+        }
+        for storage in [onTime, behind, ahead] {
+            let reservations = try await storage.reservations(of: experiment.id)
+            XCTAssertEqual(Set(reservations.map(\.trial.id)), [slow.trial.id, fast.trial.id])
+            for reservation in reservations {
+                let age = storage.localClock().timeIntervalSince(try XCTUnwrap(reservation.trial.heartbeat))
+                XCTAssertEqual(age, 0, accuracy: 30, "a heartbeat is read in the reader's own time")
+            }
+        }
+        // A trial that stops beating is still released, by any of them, once the heartbeat has passed.
+        let released = try await ahead.releaseLostTrials(
+            of: experiment.id,
+            heartbeatBefore: ahead.localClock().addingTimeInterval(150)
+        )
+        XCTAssertEqual(released, 2)
     }
 }
