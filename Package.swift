@@ -103,7 +103,10 @@ let package = Package(
         ),
         .testTarget(
             name: "OrionPostgresTests",
-            dependencies: ["OrionPostgres", "OrionTesting", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: [
+                "OrionPostgres", "OrionTesting", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+            ]
         ),
         .testTarget(name: "OrionWorkerTests", dependencies: ["OrionWorker", "OrionSQLite", "OrionTesting"]),
         .testTarget(

@@ -298,6 +298,15 @@ public final class PostgresStorage: Storage {
             )
         }
         guard let error = error as? PSQLError else {
+            if "\(error)".contains("CircuitBreakerTripped") {
+                // postgres-nio's pool gave up making a connection after a minute of failed attempts.
+                return StorageError(
+                    .backend,
+                    "\(what): no connection to the PostgreSQL server could be made for a minute (refused, "
+                        + "unreachable or not answering); check that it runs and the address is right",
+                    underlying: error
+                )
+            }
             return StorageError(.backend, "\(what): \(error)", underlying: error)
         }
         guard error.code == .server else {
