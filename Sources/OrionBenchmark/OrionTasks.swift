@@ -187,6 +187,7 @@ public enum BenchmarkTasks {
         if let problem = FreshProblems3.named(specification) { return problem }
         if let problem = FreshProblems4.named(specification) { return problem }
         if let problem = FreshProblems5.named(specification) { return problem }
+        if let problem = FreshProblems6.named(specification) { return problem }
         if let task = SklearnTasks.named(specification, sklearn) { return task }
         if let task = try OrionTasks.task(specification) { return task }
         throw BenchmarkError(
@@ -197,13 +198,14 @@ public enum BenchmarkTasks {
                 + " \(FreshProblems3.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems3.setName)'),"
                 + " \(FreshProblems4.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems4.setName)'),"
                 + " \(FreshProblems5.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems5.setName)'),"
+                + " \(FreshProblems6.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems6.setName)'),"
                 + " \(SklearnTasks.definitions.map(\.name).joined(separator: ", ")) (or"
                 + " '\(SklearnTasks.setName)'); Oríon's take arguments, e.g. RosenBrock:dim=3"
         )
     }
 
-    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to fifth fresh sets for
-    /// `fresh2` to `fresh5`, the scikit-learn tasks for `sklearn`, else the one task it names.
+    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to sixth fresh sets for
+    /// `fresh2` to `fresh6`, the scikit-learn tasks for `sklearn`, else the one task it names.
     ///
     /// - Parameters:
     ///   - specification: a task name, `heldout` or `sklearn`.
@@ -220,6 +222,7 @@ public enum BenchmarkTasks {
         case FreshProblems3.setName: FreshProblems3.all
         case FreshProblems4.setName: FreshProblems4.all
         case FreshProblems5.setName: FreshProblems5.all
+        case FreshProblems6.setName: FreshProblems6.all
         case SklearnTasks.setName: SklearnTasks.all(sklearn)
         default: [try task(specification, sklearn: sklearn)]
         }

@@ -49,7 +49,7 @@ extension GPBO {
                 models.local = fit(transform, completed: completed, local: true).map { believing($0, models.believed) }
             }
             if let local = models.local, let region = trustRegion(local, completed: completed) {
-                vector = maximizeInTrustRegion(local, transform, region: region, seen: seen)
+                vector = localSuggestion(local, transform, region: region, completed: completed, seen: seen)
             }
         }
         if vector == nil {

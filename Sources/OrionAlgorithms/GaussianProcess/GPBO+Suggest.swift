@@ -44,7 +44,7 @@ extension GPBO {
                     if isLocalStep(completed: completed.count, batchIndex: suggestions.count),
                         let region = trustRegion(current, completed: completed)
                     {
-                        vector = maximizeInTrustRegion(current, transform, region: region, seen: seen)
+                        vector = localSuggestion(current, transform, region: region, completed: completed, seen: seen)
                     }
                     vector = vector ?? maximizeAcquisition(current, transform, seen: seen)
                     // The next suggestion of this batch sees this one as pending; the last one needs no refit.

@@ -21,6 +21,9 @@ import OrionNumerics
 /// the rule does not change when the objective is shifted by a constant; and the alternation starts only once the
 /// global suggestions have turned local: when the last trial (a global suggestion) lies in the box the next local
 /// suggestion would use. From then on it alternates as version 1 does.
+///
+/// Version 3 (`trust_region: "v3"`) is version 2 on a space without categories, suggestion for suggestion; on a space
+/// with categories its local step searches one box per category combination (`GPBO+CombinationRegions.swift`).
 extension GPBO {
     /// A trust region's side and its bounds in the unit cube.
     struct TrustRegion: Equatable {
@@ -45,7 +48,7 @@ extension GPBO {
     /// then checks the trigger and returns `nil` (a global suggestion) until it fires.
     func isLocalStep(completed: Int, batchIndex: Int) -> Bool {
         guard options.trustRegion else { return false }
-        if options.trustRegionVersion == 2, localPhaseFrom == nil { return true }
+        if options.trustRegionVersion >= 2, localPhaseFrom == nil { return true }
         return (completed + batchIndex) % 2 == 1
     }
 
@@ -126,7 +129,7 @@ extension GPBO {
     mutating func trustRegion(_ model: AcquisitionModel, completed: [Record]) -> TrustRegion? {
         let inputs = completed.map(\.vector)
         guard let width = inputs.first?.count, width > 0 else { return nil }
-        if options.trustRegionVersion == 2 {
+        if options.trustRegionVersion >= 2 {
             return trustRegionV2(model, completed: completed, width: width)
         }
         let means = model.process.predict(inputs.flatMap { $0 }, count: inputs.count).mean
@@ -143,7 +146,7 @@ extension GPBO {
         )
     }
 
-    /// Version 2's box (see ``trustRegion(_:completed:)``).
+    /// Version 2's box (see ``trustRegion(_:completed:)``), version 3's trigger and side too.
     private mutating func trustRegionV2(_ model: AcquisitionModel, completed: [Record], width: Int) -> TrustRegion? {
         let values = completed.map { $0.objective ?? .infinity }
         guard let best = values.indices.min(by: { values[$0] < values[$1] }) else { return nil }
@@ -233,22 +236,25 @@ extension GPBO {
 }
 
 extension GPBO.Options {
-    /// `trust_region` as written: `true` or `false` (version 1 on or off), or `"v2"`; `nil` when absent.
+    /// `trust_region` as written: `true` or `false` (version 1 on or off), `"v2"` or `"v3"`; `nil` when absent.
     ///
     /// - Throws: ``AlgorithmError`` `.invalidOption` for any other value.
     static func decodeTrustRegion(_ container: KeyedDecodingContainer<CodingKeys>) throws -> (Bool, Int)? {
         guard container.contains(.trustRegion), try !container.decodeNil(forKey: .trustRegion) else { return nil }
         if let on = try? container.decode(Bool.self, forKey: .trustRegion) { return (on, 1) }
-        if let version = try? container.decode(String.self, forKey: .trustRegion), version == "v2" { return (true, 2) }
-        throw AlgorithmError(.invalidOption, "gp: option 'trust_region' must be true, false or \"v2\"")
+        if let version = try? container.decode(String.self, forKey: .trustRegion) {
+            if version == "v2" { return (true, 2) }
+            if version == "v3" { return (true, 3) }
+        }
+        throw AlgorithmError(.invalidOption, "gp: option 'trust_region' must be true, false, \"v2\" or \"v3\"")
     }
 
     /// Writes `trust_region` as ``decodeTrustRegion(_:)`` reads it.
     ///
     /// - Throws: `EncodingError` when the value cannot be encoded.
     func encodeTrustRegion(_ container: inout KeyedEncodingContainer<CodingKeys>) throws {
-        if trustRegion, trustRegionVersion == 2 {
-            try container.encode("v2", forKey: .trustRegion)
+        if trustRegion, trustRegionVersion >= 2 {
+            try container.encode("v\(trustRegionVersion)", forKey: .trustRegion)
         } else {
             try container.encode(trustRegion, forKey: .trustRegion)
         }

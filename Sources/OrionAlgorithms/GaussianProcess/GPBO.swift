@@ -55,9 +55,10 @@ public struct GPBO: Algorithm {
         public var lengthscalePrior = GPPrior.LengthscalePrior.logLengthscale.rawValue
         /// `trust_region`: every other suggestion maximizes the acquisition within a TuRBO-sized box around the
         /// trial of lowest posterior mean, instead of the whole cube (default false; `"v2"`: version 2, see
-        /// `GPBO+TrustRegion.swift`).
+        /// `GPBO+TrustRegion.swift`; `"v3"`: version 2 with one box per category combination on a space with
+        /// categories, see `GPBO+CombinationRegions.swift`).
         public var trustRegion = false
-        /// The version of the local phase `trust_region` turns on: 1 (`true`) or 2 (`"v2"`).
+        /// The version of the local phase `trust_region` turns on: 1 (`true`), 2 (`"v2"`) or 3 (`"v3"`).
         public var trustRegionVersion = 1
         /// `additive`: add a first-order additive part to the kernel, `s²[(1 - a) Π + a (1/D) Σ_d k_d]` with one
         /// term per dimension element sharing the lengthscales and the weight `a` fitted with the other
@@ -248,7 +249,7 @@ public struct GPBO: Algorithm {
     var lastFitCount: Int?
     /// With `refit_growth`, the completed trials ``lastLocalFit`` was fitted on; `nil` without the option or before.
     var lastLocalFitCount: Int?
-    /// The completed trials when `trust_region: "v2"`'s local phase started; `nil` before.
+    /// The completed trials when `trust_region: "v2"`'s (or `"v3"`'s) local phase started; `nil` before.
     var localPhaseFrom: Int?
     /// The position of each trial id in ``records`` (rebuilt when decoding).
     var positions: [String: Int] = [:]

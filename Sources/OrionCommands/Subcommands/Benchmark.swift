@@ -194,6 +194,7 @@ struct BenchmarkListCommand: ParsableCommand {
             ("third fresh set (--problems \(FreshProblems3.setName) runs them all):", FreshProblems3.all),
             ("fourth fresh set (--problems \(FreshProblems4.setName) runs them all):", FreshProblems4.all),
             ("fifth fresh set (--problems \(FreshProblems5.setName) runs them all):", FreshProblems5.all),
+            ("sixth fresh set (--problems \(FreshProblems6.setName) runs them all):", FreshProblems6.all),
             (
                 "scikit-learn tasks (--problems \(SklearnTasks.setName); Python with scikit-learn, --python):",
                 SklearnTasks.all()

@@ -157,7 +157,7 @@ final class AutoSearchTests: XCTestCase {
     /// version 2), suggestion for suggestion; `hand_over_after: null` keeps `gp` for good, with no successor in the
     /// state.
     /// `auto` gives `gp` the local phase version 2, Matérn-3/2 and the additive kernel for the global suggestions
-    /// on spaces of reals, none of them on mixed spaces; the options are in the saved state.
+    /// on spaces of reals, the local phase version 3 alone on mixed spaces; the options are in the saved state.
     func testGPOptionsTurnOnTheLocalPhaseOnSpacesOfReals() throws {
         XCTAssertEqual(
             AutoSearch.gpOptions(for: try Space(priors: ["x": "uniform(0, 1)", "y": "loguniform(1e-3, 1)"])),
@@ -165,7 +165,11 @@ final class AutoSearchTests: XCTestCase {
         )
         XCTAssertEqual(
             AutoSearch.gpOptions(for: try Space(priors: ["x": "uniform(0, 1)", "c": "choices(['a', 'b'])"])),
-            [:]
+            ["trust_region": "v3"]
+        )
+        XCTAssertEqual(
+            AutoSearch.gpOptions(for: try Space(priors: ["x": "uniform(0, 1)", "k": "uniform(1, 9, discrete=True)"])),
+            ["trust_region": "v3"]
         )
         for (priors, local) in [
             (["x": "uniform(-5, 10)", "y": "loguniform(1e-3, 1)"], true),
@@ -178,10 +182,10 @@ final class AutoSearchTests: XCTestCase {
             )
             let gp = try XCTUnwrap(auto.delegate as? GPBO, "\(priors)")
             let saved = try JSONDecoder().decode(GPBO.self, from: JSONEncoder().encode(gp))
-            XCTAssertEqual(saved.options.trustRegion, local, "\(priors)")
+            XCTAssertTrue(saved.options.trustRegion, "\(priors)")
             XCTAssertEqual(saved.options.additive, local, "\(priors)")
             XCTAssertEqual(saved.options.additiveGlobalOnly, local, "\(priors)")
-            if local { XCTAssertEqual(saved.options.trustRegionVersion, 2, "\(priors)") }
+            XCTAssertEqual(saved.options.trustRegionVersion, local ? 2 : 3, "\(priors)")
         }
     }
 

@@ -83,6 +83,14 @@ final class GPBOTests: XCTestCase {
         )
     }
 
+    func testConformanceWithTheLocalPhaseVersion3() throws {
+        try AlgorithmConformance.checkAll(
+            factory: AlgorithmRegistry.standard,
+            config: AlgorithmConfig(name: "gp", options: ["trust_region": "v3"]),
+            braninThreshold: 0.6
+        )
+    }
+
     func testConformanceWithRefitGrowth() throws {
         try AlgorithmConformance.checkAll(
             factory: AlgorithmRegistry.standard,

@@ -251,8 +251,8 @@ final class GPTrustRegionTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(GPBO.Options.self, from: encoded).trustRegionVersion, 2)
         XCTAssertEqual(try GPBO.Options.decode(["trust_region": true], algorithm: "gp").trustRegionVersion, 1)
         XCTAssertFalse(try GPBO.Options.decode(["trust_region": .null], algorithm: "gp").trustRegion)
-        XCTAssertThrowsError(try GPBO.Options.decode(["trust_region": "v3"], algorithm: "gp")) { error in
-            XCTAssertTrue("\(error)".contains("'trust_region' must be true, false or \"v2\""), "\(error)")
+        XCTAssertThrowsError(try GPBO.Options.decode(["trust_region": "v4"], algorithm: "gp")) { error in
+            XCTAssertTrue("\(error)".contains("'trust_region' must be true, false, \"v2\" or \"v3\""), "\(error)")
         }
     }
 

@@ -126,6 +126,7 @@ final class BenchmarkEndToEndTests: XCTestCase {
             ("held-out tasks (--problems heldout", "rastrigin6"),
             ("third fresh set (--problems fresh3", "three_hump_camel"),
             ("fourth fresh set (--problems fresh4", "mccormick"), ("fifth fresh set (--problems fresh5", "leon"),
+            ("sixth fresh set (--problems fresh6", "function_choice3"),
             ("scikit-learn tasks (--problems sklearn", "sk_"),
         ] {
             let headerAt = try XCTUnwrap(list.stdout.range(of: header), header)
