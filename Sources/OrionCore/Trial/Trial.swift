@@ -83,9 +83,15 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
     /// The parameters, looked up by name: `trial.values["/lr"]?.doubleValue` (the same value as ``params``).
     public var values: Parameters { params }
 
-    /// The value of the first `objective` result, if any.
+    /// The value of the first `objective` result, if any, as a `Double` (what algorithms and rankings read).
     public var objective: Double? {
         results.first { $0.type == .objective }?.value.doubleValue
+    }
+
+    /// The value of the first `objective` result as the script reported it, if any: `.int(2)` for `2`,
+    /// `.double(2.0)` for `2.0` (what outputs print, as Oríon prints the Python number).
+    public var objectiveValue: JSONValue? {
+        results.first { $0.type == .objective }?.value
     }
 
     /// Oríon's rendering of the parameters, `"/x:-4.504,/y:0.09233"` (names sorted, Python `str` of values).
