@@ -114,4 +114,25 @@ extension OrionCompatibilityEndToEndTests {
             XCTAssertGreaterThanOrEqual(trials.filter { $0.status == .completed }.count, 1, file.name)
         }
     }
+
+    /// `orion info` prints a whole-number option of type float with its decimal point, as Oríon 0.2.7 does
+    /// (`prior_weight: 1.0` for `tpe`, checked against it; stored JSON writes it `1`).
+    func testInfoPrintsFloatOptionsWithTheirDecimalPoint() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        try sandbox.succeed([
+            "hunt", "--init-only", "-n", "tpe", "--config", try writeAlgorithm(sandbox), script, "-x~uniform(0, 1)",
+        ])
+        let info = try sandbox.run(["info", "-n", "tpe"])
+        XCTAssertTrue(info.stdout.contains("\n    prior_weight: 1.0\n"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("\n    gamma: 0.25\n"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("\n    n_initial_points: 20\n"), info.stdout)
+    }
+
+    private func writeAlgorithm(_ sandbox: Sandbox) throws -> String {
+        let path = sandbox.directory + "/tpe.yaml"
+        try "experiment:\n  algorithm: tpe\n".write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
 }
