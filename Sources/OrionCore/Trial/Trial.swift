@@ -118,6 +118,10 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
     /// Oríon's `Trial.hash_params` (`{trial.hash_params}`): the MD5 of the parameters without the fidelity, the
     /// same for one configuration at every fidelity.
     public var hashParams: String { MD5.hex(Parameters(params.filter { $0.type != .fidelity }).representation) }
+
+    /// Oríon's deprecated `Trial.legacy_id` (`{trial.legacy_id}`, its trial id before 0.2.5): the MD5 of the
+    /// parameters, fidelity included, then the experiment's id, then the parent trial's id if any.
+    public var legacyID: String { MD5.hex(params.representation + experimentID + (parent ?? "")) }
 }
 
 extension JSONValue {

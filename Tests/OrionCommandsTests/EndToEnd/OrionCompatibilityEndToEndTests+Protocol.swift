@@ -129,3 +129,34 @@ extension OrionCompatibilityEndToEndTests {
         XCTAssertTrue(info.stdout.contains("working dir: wd\n"), info.stdout)
     }
 }
+
+extension OrionCompatibilityEndToEndTests {
+    /// `{trial.legacy_id}`, which Oríon 0.2.7 documents (deprecated) and fills with its pre-0.2.5 trial id, the MD5
+    /// of the parameters followed by the experiment's id; it was an unknown template, so `orion hunt` refused the
+    /// command line.
+    func testLegacyIdTemplate() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "legacy.sh",
+            """
+            #!/bin/sh
+            # -x VALUE --legacy ID: keep the id, report x
+            echo "$4" > "\(sandbox.directory)/legacy-$ORION_TRIAL_ID"
+            printf '[{"name": "o", "type": "objective", "value": %s}]' "$2" > "$ORION_RESULTS_PATH"
+
+            """
+        )
+        try sandbox.succeed([
+            "hunt", "--init-only", "-n", "legacy", script, "-x~uniform(0, 1)", "--legacy", "{trial.legacy_id}",
+        ])
+        try sandbox.succeed(["insert", "-n", "legacy", script, "-x=0.5"])
+        try sandbox.succeed(["hunt", "-n", "legacy", "--exp-max-trials", "1"])
+        let experiment = try await sandbox.storage().experiment(named: "legacy", version: nil)
+        let trials = try await sandbox.trials(of: "legacy")
+        let trial = try XCTUnwrap(trials.first)
+        let id = try XCTUnwrap(experiment?.id)
+        let seen = try String(contentsOfFile: sandbox.directory + "/legacy-" + trial.id, encoding: .utf8)
+        XCTAssertEqual(seen, MD5.hex("/x:0.5" + id) + "\n")
+    }
+}
