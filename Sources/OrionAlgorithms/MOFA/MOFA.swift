@@ -101,9 +101,11 @@ public struct MOFA: Algorithm {
     private var suggested: Set<String> = []
     private var results: [String: Double] = [:]
     private var failed: Set<String> = []
-    /// The results of the earlier rounds' points, by key (`nil` in a state saved before it existed), so that a
-    /// point the driver does not register again, being a trial already, still gets its result.
+    /// The results of the earlier rounds' points, by key, and the keys of those that failed (`nil` in a state saved
+    /// before they existed), so that a point the driver does not register again, being a trial already, still gets
+    /// its result.
     private var earlier: [String: Double]?
+    private var earlierFailed: Set<String>?
 
     /// Creates a MOFA search.
     ///
@@ -136,6 +138,7 @@ public struct MOFA: Algorithm {
         self.options = options
         self.fidelities = fidelities
         earlier = [:]
+        earlierFailed = []
         generator = options.seed.map { SeededGenerator(seed: UInt64(bitPattern: Int64($0))) } ?? SeededGenerator()
         let width = context.transform.width
         lower = Array(repeating: 0, count: width)
@@ -170,9 +173,14 @@ public struct MOFA: Algorithm {
         results = [:]
         failed = []
         for key in designKeys {
-            guard let value = earlier?[key] else { continue }
+            if let value = earlier?[key] {
+                results[key] = value
+            } else if earlierFailed?.contains(key) == true {
+                failed.insert(key)
+            } else {
+                continue
+            }
             suggested.insert(key)
-            if value.isNaN { failed.insert(key) } else { results[key] = value }
         }
     }
 
@@ -211,7 +219,8 @@ public struct MOFA: Algorithm {
             suggested.insert(key)
             switch trial.status {
             case .completed:
-                if let value = trial.objective { results[key] = value } else { failed.insert(key) }
+                // A NaN or infinite objective never ranks (and the state's JSON cannot hold it): a failure.
+                if let value = trial.objective, value.isFinite { results[key] = value } else { failed.insert(key) }
             case .broken:
                 failed.insert(key)
             default:
@@ -221,7 +230,9 @@ public struct MOFA: Algorithm {
         // A round whose points all were trials already is complete at once: analyse it too.
         while round < fidelities.count, roundIsComplete {
             analyse()
-            for key in designKeys { earlier?[key] = results[key] ?? .nan }
+            for key in designKeys {
+                if let value = results[key] { earlier?[key] = value } else { earlierFailed?.insert(key) }
+            }
             round += 1
             if round < fidelities.count, !free.isEmpty {
                 startRound(context: context)

@@ -168,4 +168,36 @@ final class MOFATests: XCTestCase {
         XCTAssertTrue(harness.isDone)
         XCTAssertTrue(try harness.produce(count: 3).isEmpty)
     }
+
+    /// Broken trials and NaN or infinite objectives count as failed points: the state, saved and read back at every
+    /// step, holds no number JSON cannot write, and the rounds go on.
+    func testFailedPointsKeepTheStateWritable() throws {
+        var resolved = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "mofa", options: ["seed": 4]))
+        resolved.options["n_levels"] = 3
+        var harness = AlgorithmHarness(
+            experiment: Experiment(
+                id: "0123456789abcdef01234567",
+                name: "mofa",
+                space: try Space(priors: ["/x": "uniform(-2, 2)", "/y": "uniform(-2, 2)"]),
+                algorithm: resolved
+            ),
+            factory: AlgorithmRegistry.standard,
+            reusesDriver: false
+        )
+        var rounds = 0
+        while !harness.isDone, rounds < 20 {
+            let trials = try harness.produce(count: 100)
+            guard !trials.isEmpty else { break }
+            for (index, trial) in trials.enumerated() {
+                switch index % 4 {
+                case 0: harness.setStatus(trial.id, .broken)
+                case 1: harness.complete(trial.id, objective: index % 8 == 1 ? .nan : .infinity)
+                default: harness.complete(trial.id, objective: Objectives.sphere(trial.params))
+                }
+            }
+            rounds += 1
+        }
+        XCTAssertGreaterThanOrEqual(rounds, 2)
+        XCTAssertTrue(harness.isDone)
+    }
 }
