@@ -98,6 +98,18 @@ def convert_experiment(config):
     return experiment
 
 
+def convert_result(result):
+    """One of Oríon's results; `"number"` keeps the kind of a whole number (docs/dump-format.md): `int` for an
+    integer objective or constraint, `float` for a whole float statistic."""
+    value = plain(result.value)
+    converted = {"name": result.name, "type": result.type, "value": value}
+    if result.type in ("objective", "constraint") and isinstance(value, int) and not isinstance(value, bool):
+        converted["number"] = "int"
+    elif result.type == "statistic" and isinstance(value, float) and value.is_integer():
+        converted["number"] = "float"
+    return converted
+
+
 def convert_trial(trial, experiment):
     """One of Oríon's `Trial` objects as swift-orion's `Trial` (its id is computed again when loaded)."""
     converted = {
@@ -108,11 +120,7 @@ def convert_trial(trial, experiment):
             for param in sorted(trial._params, key=lambda param: param.name)
         ],
         "status": trial.status,
-        "results": [
-            {"name": result.name, "type": result.type, "value": plain(result.value)}
-            for result in trial.results
-            if result.type != "lie"
-        ],
+        "results": [convert_result(result) for result in trial.results if result.type != "lie"],
         "submitTime": seconds(trial.submit_time) or experiment["metadata"]["datetime"],
     }
     for key, value in (

@@ -45,8 +45,10 @@ enum Responses {
 
     /// The objective of a completed trial, `null` otherwise.
     static func objective(of trial: Trial) -> JSONValue {
-        guard trial.status == .completed, let objective = trial.objective else { return .null }
-        return .double(objective)
+        guard trial.status == .completed, let objective = trial.objectiveValue, objective.doubleValue != nil else {
+            return .null
+        }
+        return objective
     }
 
     /// Parameters as Oríon's `Trial.params` gives them (`unflatten`): nested on `.` in their names, so `/x` stays
@@ -137,7 +139,7 @@ enum Responses {
         return .object([
             "trials_completed": .int(completed),
             "best_trials_id": summary.bestTrial.map { .string($0.id) } ?? .null,
-            "best_evaluation": summary.bestTrial?.objective.map(JSONValue.double) ?? .null,
+            "best_evaluation": summary.bestTrial?.objectiveValue ?? .null,
             "start_time": .string(PythonText.datetime(summary.startTime)),
             "finish_time": .string(PythonText.datetime(finish)),
             "max_trials": maxTrials.map(JSONValue.int) ?? .string("infinite"),

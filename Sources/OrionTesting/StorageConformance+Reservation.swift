@@ -209,6 +209,45 @@ extension StorageConformance {
         }
     }
 
+    /// A whole number keeps its kind through the storage, as the script wrote it: an objective or constraint `2`
+    /// reads back as the integer `2` and `2.0` as the double, a statistic `3.0` as the double and `3` as the
+    /// integer, in `trial(id:of:)`, `trials(of:status:)` and the summary's best trial.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkResultNumberKinds() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try await fixture.createExperiment("number-kinds")
+        let trials = try await fixture.register(fixture.makeTrials(of: experiment, 0..<2))
+        let kinds: [(JSONValue, JSONValue)] = [(.int(2), .double(3)), (.double(2), .int(3))]
+        for (trial, (objective, statistic)) in zip(trials, kinds) {
+            var done = trial
+            done.status = .completed
+            done.results = [
+                TrialResult(name: "loss", type: .objective, value: objective),
+                TrialResult(name: "c", type: .constraint, value: objective),
+                TrialResult(name: "s", type: .statistic, value: statistic),
+            ]
+            let written = try await storage.updateTrial(done, expecting: .new)
+            try ConformanceFailure.expect(written, "updating a new trial expecting .new was refused")
+            let read = try await storage.trial(id: trial.id, of: experiment.id)
+            let listed = try await storage.trials(of: experiment.id, status: [.completed]).first { $0.id == trial.id }
+            for (source, stored) in [("trial(id:of:)", read), ("trials(of:status:)", listed)] {
+                let values = stored?.results.map(\.value) ?? []
+                try ConformanceFailure.expect(
+                    values == [objective, objective, statistic],
+                    "results \(objective.pythonRepr), \(objective.pythonRepr), \(statistic.pythonRepr) read back by "
+                        + "\(source) as \(values.map(\.pythonRepr))"
+                )
+            }
+        }
+        let best = try await storage.summary(of: experiment.id).bestTrial?.objectiveValue
+        try ConformanceFailure.expect(
+            best == .int(2),
+            "the best trial's objective 2 reads back as \(best?.pythonRepr ?? "nothing") in the summary"
+        )
+    }
+
     /// `heartbeat` refreshes only reserved trials, and only with their owner token; it returns `false` otherwise.
     ///
     /// - Throws: ``ConformanceFailure`` or the storage's error.

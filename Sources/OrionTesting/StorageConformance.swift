@@ -50,7 +50,9 @@ public struct StorageConformance: Sendable {
     public static let checkNames = [
         "experimentCreateAndRead", "experimentVersions", "experimentList", "duplicateExperiment", "updateExperiment",
         "deleteExperimentCascades", "registerTrials", "readTrials", "countTrials", "summary", "reserveOrder",
-        "reserveUnderConcurrency", "updateTrialCompareAndSet", "trialRoundTrip", "nonFiniteObjectives", "heartbeat",
+        "reserveUnderConcurrency", "updateTrialCompareAndSet", "trialRoundTrip", "nonFiniteObjectives",
+        "resultNumberKinds",
+        "heartbeat",
         "releaseLostTrials", "ownerTokens", "reservations", "completionRacesRelease", "close",
         "algorithmLockFirstSnapshot", "algorithmLockStateVersion", "algorithmLockChangedTrials",
         "algorithmLockBodyThrows", "algorithmLockMutualExclusion", "algorithmLockNewTrials", "algorithmLockCounts",
@@ -106,6 +108,7 @@ public struct StorageConformance: Sendable {
         case "updateTrialCompareAndSet": try await checkUpdateTrialCompareAndSet()
         case "trialRoundTrip": try await checkTrialRoundTrip()
         case "nonFiniteObjectives": try await checkNonFiniteObjectives()
+        case "resultNumberKinds": try await checkResultNumberKinds()
         case "heartbeat": try await checkHeartbeat()
         case "releaseLostTrials": try await checkReleaseLostTrials()
         case "ownerTokens": try await checkOwnerTokens()

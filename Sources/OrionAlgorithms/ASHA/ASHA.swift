@@ -54,7 +54,7 @@ public struct ASHA: Algorithm {
             seed = try container.decodeIfPresent(Int.self, forKey: .seed)
             numRungs = try container.decodeIfPresent(Int.self, forKey: .numRungs)
             numBrackets = try container.decodeIfPresent(Int.self, forKey: .numBrackets) ?? 1
-            repetitions = try container.decodeIfPresent(Int.self, forKey: .repetitions)
+            repetitions = try container.decodeUnlimitedCount(forKey: .repetitions)
         }
 
         /// Encodes every option, null ones included.

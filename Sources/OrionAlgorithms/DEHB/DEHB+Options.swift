@@ -108,7 +108,7 @@ extension DEHB {
             boundaryFixType = try Self.choice(container, .boundaryFixType, default: boundaryFixType)
             minClip = try container.decodeIfPresent(Double.self, forKey: .minClip)
             maxClip = try container.decodeIfPresent(Double.self, forKey: .maxClip)
-            maxAge = try container.decodeIfPresent(Int.self, forKey: .maxAge)
+            maxAge = try container.decodeUnlimitedCount(forKey: .maxAge)
             try check(
                 mutationFactor > 0 && mutationFactor <= 2,
                 "mutation_factor",

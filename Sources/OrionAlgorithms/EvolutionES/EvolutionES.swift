@@ -54,7 +54,7 @@ public struct EvolutionES: Algorithm {
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             seed = try container.decodeIfPresent(Int.self, forKey: .seed)
-            repetitions = try container.decodeIfPresent(Int.self, forKey: .repetitions)
+            repetitions = try container.decodeUnlimitedCount(forKey: .repetitions)
             numsPopulation = try container.decodeIfPresent(Int.self, forKey: .numsPopulation) ?? 20
             mutate = try container.decodeIfPresent(Mutation.self, forKey: .mutate)
             maxRetries = try container.decodeIfPresent(Int.self, forKey: .maxRetries) ?? 1000

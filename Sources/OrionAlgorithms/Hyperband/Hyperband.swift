@@ -43,7 +43,7 @@ public struct Hyperband: Algorithm {
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             seed = try container.decodeIfPresent(Int.self, forKey: .seed)
-            repetitions = try container.decodeIfPresent(Int.self, forKey: .repetitions)
+            repetitions = try container.decodeUnlimitedCount(forKey: .repetitions)
         }
 
         /// Encodes every option, null ones included.

@@ -1,19 +1,20 @@
 import Foundation
 import OrionCore
 
-/// Multi-fidelity orthogonal-array search (`mofa`): rounds of orthogonal Latin hypercube designs, one round per
-/// fidelity level, each followed by a main-effect analysis that shrinks the region of interest and fixes the
-/// dimensions that barely matter.
+/// Orthogonal-array search (`mofa`): rounds of orthogonal Latin hypercube designs, each followed by a main-effect
+/// analysis that shrinks the region of interest and fixes the dimensions that barely matter.
 ///
 /// After Oríon's MOFA ([Nogueira et al., 2017, *Hyperparameter optimization via orthogonal arrays and
-/// factorial analysis*](https://arxiv.org/abs/1709.00185)). The rounds run at the fidelities of the fidelity prior
-/// from `low` to `high` by `base` (`fidelity(1, 27, base=3)`: 1, 3, 9, 27). A round is a design of
+/// factorial analysis*](https://arxiv.org/abs/1709.00185)). Without a fidelity dimension, as in Oríon, rounds
+/// follow each other until every coordinate is fixed (at most ``roundsWithoutFidelity``). With one, the rounds run
+/// at its fidelities from `low` to `high` by `base` (`fidelity(1, 27, base=3)`: 1, 3, 9, 27). A round is a design of
 /// `index · n_levels^strength` points (``OrthogonalDesign``) in the region of interest of the unit cube (the space
 /// through `context.transform`); when every point has a result, each free coordinate's range is cut into
 /// `n_levels` levels and the mean objective of the points at each level is its main effect. The new region keeps,
 /// per coordinate, the best level widened by half a level on each side; a coordinate whose share of the
 /// main-effect variance is below `threshold` is fixed at the centre of its best level. The search is done after
-/// the round at the highest fidelity, or when every coordinate is fixed. Rounds are synchronous: a worker that
+/// the last round, or when every coordinate is fixed. A point that is already a trial (an earlier round drew it)
+/// takes that trial's result. Rounds are synchronous: a worker that
 /// asks while a round still waits for results gets nothing.
 ///
 /// - Complexity: O(n · d) per round for n design points and d coordinates.
@@ -76,10 +77,15 @@ public struct MOFA: Algorithm {
     /// `mofa`.
     public static let name = "mofa"
 
+    /// The most rounds in a space without a fidelity: each round shrinks a free coordinate's range to
+    /// `2 / n_levels` of it, so after 10 rounds of the default 5 levels it is 10⁻⁴ of the prior, Oríon's default
+    /// precision.
+    public static let roundsWithoutFidelity = 10
+
     private var generator: SeededGenerator
     private let options: Options
-    /// The fidelity of each round.
-    private let fidelities: [Double]
+    /// The fidelity of each round (`nil` in a space without a fidelity).
+    private let fidelities: [Double?]
     /// The round under way (`fidelities.count` once done).
     private var round = 0
     /// The region of interest: per coordinate of the unit cube, its lower bound and width.
@@ -95,16 +101,25 @@ public struct MOFA: Algorithm {
     private var suggested: Set<String> = []
     private var results: [String: Double] = [:]
     private var failed: Set<String> = []
+    /// The results of the earlier rounds' points, by key, and the keys of those that failed (`nil` in a state saved
+    /// before they existed), so that a point the driver does not register again, being a trial already, still gets
+    /// its result.
+    private var earlier: [String: Double]?
+    private var earlierFailed: Set<String>?
 
     /// Creates a MOFA search.
     ///
     /// - Parameters:
     ///   - options: `seed`, `index`, `n_levels`, `strength`, `threshold`.
-    ///   - context: the search space, which must have one `fidelity(low, high, base)` dimension with base >= 2.
-    /// - Throws: ``AlgorithmError`` `.unsupportedSpace` without a fidelity, `.invalidOption` for options out of
-    ///   range.
+    ///   - context: the search space: with a fidelity, exactly one, `fidelity(low, high, base)` with base >= 2.
+    /// - Throws: ``AlgorithmError`` `.unsupportedSpace` for several fidelities or a base below 2,
+    ///   `.invalidOption` for options out of range.
     public init(options: Options, context: AlgorithmContext) throws {
-        let (low, high, base) = try SuccessiveHalving.fidelity(of: context.space, algorithm: Self.name)
+        var fidelities: [Double?] = Array(repeating: nil, count: Self.roundsWithoutFidelity)
+        if context.space.dimensions.contains(where: { $0.kind == .fidelity }) {
+            let (low, high, base) = try SuccessiveHalving.fidelity(of: context.space, algorithm: Self.name)
+            fidelities = try ASHA.budgets(low: low, high: high, base: base, numRungs: nil)
+        }
         guard options.index >= 1 else {
             throw AlgorithmError(.invalidOption, "mofa: option 'index' must be at least 1, not \(options.index)")
         }
@@ -121,7 +136,9 @@ public struct MOFA: Algorithm {
             )
         }
         self.options = options
-        fidelities = try ASHA.budgets(low: low, high: high, base: base, numRungs: nil)
+        self.fidelities = fidelities
+        earlier = [:]
+        earlierFailed = []
         generator = options.seed.map { SeededGenerator(seed: UInt64(bitPattern: Int64($0))) } ?? SeededGenerator()
         let width = context.transform.width
         lower = Array(repeating: 0, count: width)
@@ -155,6 +172,21 @@ public struct MOFA: Algorithm {
         suggested = []
         results = [:]
         failed = []
+        for key in designKeys {
+            if let value = earlier?[key] {
+                results[key] = value
+            } else if earlierFailed?.contains(key) == true {
+                failed.insert(key)
+            } else {
+                continue
+            }
+            suggested.insert(key)
+        }
+    }
+
+    /// Whether every point of the round has a result or failed.
+    private var roundIsComplete: Bool {
+        designKeys.allSatisfy { results[$0] != nil || failed.contains($0) }
     }
 
     /// Up to `count` points of the round's design not suggested yet; none while the round waits for results.
@@ -187,15 +219,20 @@ public struct MOFA: Algorithm {
             suggested.insert(key)
             switch trial.status {
             case .completed:
-                if let value = trial.objective { results[key] = value } else { failed.insert(key) }
+                // A NaN or infinite objective never ranks (and the state's JSON cannot hold it): a failure.
+                if let value = trial.objective, value.isFinite { results[key] = value } else { failed.insert(key) }
             case .broken:
                 failed.insert(key)
             default:
                 break
             }
         }
-        if keys.allSatisfy({ results[$0] != nil || failed.contains($0) }) {
+        // A round whose points all were trials already is complete at once: analyse it too.
+        while round < fidelities.count, roundIsComplete {
             analyse()
+            for key in designKeys {
+                if let value = results[key] { earlier?[key] = value } else { earlierFailed?.insert(key) }
+            }
             round += 1
             if round < fidelities.count, !free.isEmpty {
                 startRound(context: context)
@@ -245,7 +282,7 @@ public struct MOFA: Algorithm {
         }
     }
 
-    /// `true` after the round at the highest fidelity, or once every coordinate is fixed.
+    /// `true` after the last round, or once every coordinate is fixed.
     ///
     /// - Parameter context: the search space.
     /// - Returns: whether the search is over.

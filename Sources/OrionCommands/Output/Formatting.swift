@@ -9,6 +9,12 @@ enum Formatting {
         return PythonFloat.repr(value)
     }
 
+    /// A reported number as Python prints it: `2` for an integer, `2.0` for a double; `-` for none.
+    static func number(_ value: JSONValue?) -> String {
+        guard let value else { return "-" }
+        return value.pythonString
+    }
+
     /// `2026-11-25 07:44:01.123456`, the way Python prints a datetime (to the microsecond, UTC).
     static func date(_ date: Date?) -> String {
         guard let date else { return "None" }
@@ -66,7 +72,7 @@ enum Formatting {
         if let best = stats.bestTrial {
             lines.append("best trial:")
             lines.append("  id: \(best.id)")
-            lines.append("  evaluation: \(number(best.objective))")
+            lines.append("  evaluation: \(number(best.objectiveValue))")
             lines.append("  params:")
             for param in best.params { lines.append("    \(param.name): \(param.value.pythonString)") }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import OrionAlgorithms
 import OrionCore
 import OrionWorker
 
@@ -349,7 +350,12 @@ public enum Reports {
                 + "\nmax broken: \(experiment.maxBroken)"
                 + "\nworking dir: \(experiment.workingDir ?? "")\n"
         )
-        let algorithm = JSONValue.object([experiment.algorithm.name: .object(experiment.algorithm.options)])
+        // The options as the algorithm reads them: stored JSON writes a whole double as `1`, its type says `1.0`
+        // (Oríon prints `prior_weight: 1.0`). An algorithm this build does not know prints as stored.
+        let options = (try? AlgorithmRegistry.standard.resolve(experiment.algorithm))?.options
+        let algorithm = JSONValue.object([
+            experiment.algorithm.name: .object(options ?? experiment.algorithm.options)
+        ])
         sections.append("Algorithm".underlined + "\n" + Formatting.dictionary(algorithm))
         let space = experiment.space.dimensions.map { "\($0.name): \($0.priorString)\n" }.joined()
         sections.append("Space".underlined + "\n" + space)

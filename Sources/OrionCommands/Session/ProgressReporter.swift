@@ -143,7 +143,7 @@ final class ProgressReporter: Sendable {
         switch trial.status {
         case .completed:
             return "[\(state.completed)/\(total)] trial \(trial.id.prefix(8)) completed: "
-                + "\(Formatting.number(trial.objective)) (\(params))"
+                + "\(Formatting.number(trial.objectiveValue)) (\(params))"
         case .broken:
             let reason = trial.failure?.split(separator: "\n").first.map(String.init) ?? "unknown reason"
             return "[\(state.completed)/\(total)] trial \(trial.id.prefix(8)) broken: \(reason) (\(params))"

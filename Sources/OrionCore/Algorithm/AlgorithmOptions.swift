@@ -106,3 +106,25 @@ public struct NoOptions: AlgorithmOptions {
     /// No options.
     public init() {}
 }
+
+extension KeyedDecodingContainer {
+    /// An optional count for which Oríon writes infinity to mean "no limit" (`repetitions`, `max_age`): an integer,
+    /// or `nil` for null, a missing key, or infinity (YAML's `.inf`, the text `inf` or `Infinity`, any case).
+    ///
+    /// Oríon's defaults for these options are `inf`, which its configuration shows and its users copy into their
+    /// files; here no limit is `nil`.
+    ///
+    /// - Parameter key: the option's key.
+    /// - Returns: the count, or `nil` for no limit.
+    /// - Throws: the `DecodingError` of reading an integer, for any other value.
+    public func decodeUnlimitedCount(forKey key: Key) throws -> Int? {
+        if let count = try? decodeIfPresent(Int.self, forKey: key) { return count }
+        if let text = try? decode(String.self, forKey: key),
+            ["inf", "+inf", ".inf", "infinity", "+infinity"].contains(text.lowercased())
+        {
+            return nil
+        }
+        if let number = try? decode(Double.self, forKey: key), number == .infinity { return nil }
+        return try decodeIfPresent(Int.self, forKey: key)
+    }
+}

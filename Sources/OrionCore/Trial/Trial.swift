@@ -83,9 +83,15 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
     /// The parameters, looked up by name: `trial.values["/lr"]?.doubleValue` (the same value as ``params``).
     public var values: Parameters { params }
 
-    /// The value of the first `objective` result, if any.
+    /// The value of the first `objective` result, if any, as a `Double` (what algorithms and rankings read).
     public var objective: Double? {
         results.first { $0.type == .objective }?.value.doubleValue
+    }
+
+    /// The value of the first `objective` result as the script reported it, if any: `.int(2)` for `2`,
+    /// `.double(2.0)` for `2.0` (what outputs print, as Oríon prints the Python number).
+    public var objectiveValue: JSONValue? {
+        results.first { $0.type == .objective }?.value
     }
 
     /// Oríon's rendering of the parameters, `"/x:-4.504,/y:0.09233"` (names sorted, Python `str` of values).
@@ -112,6 +118,10 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
     /// Oríon's `Trial.hash_params` (`{trial.hash_params}`): the MD5 of the parameters without the fidelity, the
     /// same for one configuration at every fidelity.
     public var hashParams: String { MD5.hex(Parameters(params.filter { $0.type != .fidelity }).representation) }
+
+    /// Oríon's deprecated `Trial.legacy_id` (`{trial.legacy_id}`, its trial id before 0.2.5): the MD5 of the
+    /// parameters, fidelity included, then the experiment's id, then the parent trial's id if any.
+    public var legacyID: String { MD5.hex(params.representation + experimentID + (parent ?? "")) }
 }
 
 extension JSONValue {

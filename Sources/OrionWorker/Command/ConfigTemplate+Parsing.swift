@@ -62,14 +62,20 @@ extension ConfigTemplate {
 
     /// The prior expression of a string value `anything~name(...)`, such as Oríon's `orion~uniform(0, 1)`.
     ///
-    /// Branching markers (`~+...`, `~-`, `~>name`) are returned as they are, to be refused.
+    /// A value is a prior when it starts with Oríon's `orion~`, or when a name and `(` follow its `~`
+    /// (`lr~uniform(`); its expression is then parsed as a prior, so a malformed one (`orion~uniform(0, 1`) is an
+    /// error naming its dimension instead of a value silently kept as text. Other values with a `~` (`~/data`,
+    /// `a~b`) are text. Branching markers (`~+...`, `~-`, `~>name`) are returned as they are, to be refused.
     /// - Returns: the expression, or `nil` when the value is not a prior.
     static func priorExpression(in value: String) -> String? {
         guard let tilde = value.firstIndex(of: "~"), tilde != value.startIndex else { return nil }
         let expression = String(value[value.index(after: tilde)...])
         guard let first = expression.first else { return nil }
         if "+->".contains(first) { return expression }
-        guard first.isLetter || first == "_", expression.contains("("), expression.hasSuffix(")") else { return nil }
+        if value[..<tilde] == "orion" { return expression }
+        guard first.isLetter || first == "_" else { return nil }
+        let name = expression.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        guard expression.dropFirst(name.count).drop(while: \.isWhitespace).first == "(" else { return nil }
         return expression
     }
 

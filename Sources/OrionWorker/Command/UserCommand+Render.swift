@@ -49,7 +49,7 @@ extension UserCommand {
 }
 
 /// The values of the templates a command line may hold: `{trial.id}`, `{trial.working_dir}`,
-/// `{trial.hash_params}`, `{exp.id}`, `{exp.name}`, `{exp.version}`, `{exp.working_dir}`.
+/// `{trial.hash_params}`, `{trial.legacy_id}`, `{exp.id}`, `{exp.name}`, `{exp.version}`, `{exp.working_dir}`.
 public struct TemplateContext: Sendable {
     /// `{trial.id}`: the trial's id.
     public var trialID: String
@@ -57,6 +57,8 @@ public struct TemplateContext: Sendable {
     public var trialWorkingDir: String
     /// `{trial.hash_params}`: the hash of the trial's parameters without the fidelity (``Trial/hashParams``).
     public var trialHashParams: String
+    /// `{trial.legacy_id}`: Oríon's deprecated id that includes the experiment (``Trial/legacyID``).
+    public var trialLegacyID: String
     /// `{exp.id}`: the experiment's id.
     public var experimentID: String
     /// `{exp.name}`: the experiment's name.
@@ -71,6 +73,7 @@ public struct TemplateContext: Sendable {
         trialID: String,
         trialWorkingDir: String,
         trialHashParams: String,
+        trialLegacyID: String,
         experimentID: String,
         experimentName: String,
         experimentVersion: Int,
@@ -79,6 +82,7 @@ public struct TemplateContext: Sendable {
         self.trialID = trialID
         self.trialWorkingDir = trialWorkingDir
         self.trialHashParams = trialHashParams
+        self.trialLegacyID = trialLegacyID
         self.experimentID = experimentID
         self.experimentName = experimentName
         self.experimentVersion = experimentVersion
@@ -87,7 +91,8 @@ public struct TemplateContext: Sendable {
 
     /// The names of the templates, in the order the documentation lists them.
     public static let names = [
-        "trial.id", "trial.working_dir", "trial.hash_params", "exp.id", "exp.name", "exp.version", "exp.working_dir",
+        "trial.id", "trial.working_dir", "trial.hash_params", "trial.legacy_id", "exp.id", "exp.name", "exp.version",
+        "exp.working_dir",
     ]
 
     /// The value of the template `name` (without braces), or `nil` if there is no such template.
@@ -96,6 +101,7 @@ public struct TemplateContext: Sendable {
         case "trial.id": trialID
         case "trial.working_dir": trialWorkingDir
         case "trial.hash_params": trialHashParams
+        case "trial.legacy_id": trialLegacyID
         case "exp.id": experimentID
         case "exp.name": experimentName
         case "exp.version": String(experimentVersion)

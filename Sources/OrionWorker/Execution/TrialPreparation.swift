@@ -25,6 +25,7 @@ enum TrialPreparation {
                 trialID: context.trial.id,
                 trialWorkingDir: directory,
                 trialHashParams: context.trial.hashParams,
+                trialLegacyID: context.trial.legacyID,
                 experimentID: context.experiment.id,
                 experimentName: context.experiment.name,
                 experimentVersion: context.experiment.version,

@@ -36,15 +36,61 @@ final class MOFATests: XCTestCase {
         )
     }
 
-    func testRefusesASpaceWithoutFidelityAndBadOptions() throws {
-        var plain = try harness(["/x": "uniform(0, 1)"])
-        XCTAssertThrowsError(try plain.produce(count: 1)) { error in
-            XCTAssertEqual((error as? AlgorithmError)?.code, .unsupportedSpace)
-        }
+    func testRefusesBadOptionsAndTwoFidelities() throws {
         var strong = try harness(["/x": "uniform(0, 1)", "/z": "fidelity(1, 9, base=3)"], options: ["strength": 3])
         XCTAssertThrowsError(try strong.produce(count: 1)) { error in
             XCTAssertEqual((error as? AlgorithmError)?.message, "mofa: option 'strength' must be 1 or 2, not 3")
         }
+        var two = try harness(["/x": "uniform(0, 1)", "/z": "fidelity(1, 9, base=3)", "/e": "fidelity(1, 4)"])
+        XCTAssertThrowsError(try two.produce(count: 1)) { error in
+            XCTAssertEqual((error as? AlgorithmError)?.code, .unsupportedSpace)
+        }
+    }
+
+    /// Without a fidelity, as Oríon's MOFA runs: rounds of 25 points, each waiting for the previous one, shrinking
+    /// toward the minimum, until every coordinate is fixed or after ``MOFA/roundsWithoutFidelity`` rounds.
+    func testRoundsWithoutAFidelityShrinkTowardTheMinimum() throws {
+        var harness = try harness(["/x": "uniform(-2, 2)", "/y": "uniform(-2, 2)", "/w": "uniform(-2, 2)"])
+        var rounds: [[Trial]] = []
+        while !harness.isDone {
+            let trials = try harness.produce(count: 100)
+            guard !trials.isEmpty else { break }
+            XCTAssertTrue(try harness.produce(count: 1).isEmpty, "a worker gets nothing while a round runs")
+            for trial in trials {
+                let x = trial.params["/x"]?.doubleValue ?? 0
+                let y = trial.params["/y"]?.doubleValue ?? 0
+                let w = trial.params["/w"]?.doubleValue ?? 0
+                harness.complete(trial.id, objective: x * x + 2 * y * y + 0.01 * w * w)
+            }
+            rounds.append(trials)
+        }
+        XCTAssertTrue(harness.isDone)
+        XCTAssertGreaterThanOrEqual(rounds.count, 3)
+        XCTAssertLessThanOrEqual(rounds.count, MOFA.roundsWithoutFidelity)
+        XCTAssertEqual(rounds.first?.count, 25)
+        func distance(_ trials: [Trial]) -> Double {
+            trials.map { trial in
+                let x = trial.params["/x"]?.doubleValue ?? 0
+                let y = trial.params["/y"]?.doubleValue ?? 0
+                return (x * x + y * y).squareRoot()
+            }.reduce(0, +) / Double(trials.count)
+        }
+        XCTAssertLessThan(distance(rounds[rounds.count - 1]), distance(rounds[0]) / 10)
+        XCTAssertTrue(try harness.produce(count: 3).isEmpty)
+    }
+
+    /// On a finite space without a fidelity, later rounds draw points that are trials already: they take those
+    /// trials' results, and the search still ends.
+    func testDoneOnAFiniteSpaceWithoutAFidelity() throws {
+        var harness = try harness(["/x": "uniform(0, 3, discrete=True)", "/c": "choices(['a', 'b'])"])
+        for _ in 0..<50 where !harness.isDone {
+            for trial in try harness.produce(count: 4) {
+                let x = trial.params["/x"]?.doubleValue ?? 0
+                harness.complete(trial.id, objective: (x - 1) * (x - 1))
+            }
+        }
+        XCTAssertTrue(harness.isDone)
+        XCTAssertTrue(try harness.produce(count: 3).isEmpty)
     }
 
     /// Strength 2 with 5 levels: every pair of the first 6 columns takes each pair of levels once in 25 rows, and
@@ -121,5 +167,37 @@ final class MOFATests: XCTestCase {
         }
         XCTAssertTrue(harness.isDone)
         XCTAssertTrue(try harness.produce(count: 3).isEmpty)
+    }
+
+    /// Broken trials and NaN or infinite objectives count as failed points: the state, saved and read back at every
+    /// step, holds no number JSON cannot write, and the rounds go on.
+    func testFailedPointsKeepTheStateWritable() throws {
+        var resolved = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "mofa", options: ["seed": 4]))
+        resolved.options["n_levels"] = 3
+        var harness = AlgorithmHarness(
+            experiment: Experiment(
+                id: "0123456789abcdef01234567",
+                name: "mofa",
+                space: try Space(priors: ["/x": "uniform(-2, 2)", "/y": "uniform(-2, 2)"]),
+                algorithm: resolved
+            ),
+            factory: AlgorithmRegistry.standard,
+            reusesDriver: false
+        )
+        var rounds = 0
+        while !harness.isDone, rounds < 20 {
+            let trials = try harness.produce(count: 100)
+            guard !trials.isEmpty else { break }
+            for (index, trial) in trials.enumerated() {
+                switch index % 4 {
+                case 0: harness.setStatus(trial.id, .broken)
+                case 1: harness.complete(trial.id, objective: index % 8 == 1 ? .nan : .infinity)
+                default: harness.complete(trial.id, objective: Objectives.sphere(trial.params))
+                }
+            }
+            rounds += 1
+        }
+        XCTAssertGreaterThanOrEqual(rounds, 2)
+        XCTAssertTrue(harness.isDone)
     }
 }

@@ -97,4 +97,48 @@ final class ImportOrionEndToEndTests: XCTestCase {
         let trials = try await sandbox.trials(of: "from-orion")
         XCTAssertEqual(trials.filter { $0.status == .completed }.compactMap(\.objective).sorted(), objectives.sorted())
     }
+
+    /// An integer objective Oríon stored (a Python `int`) is still an integer once imported: `orion info` prints
+    /// `evaluation: 2` as Oríon does; a whole float statistic stays a float.
+    func testAnIntegerObjectiveStaysAnIntegerThroughTheImport() async throws {
+        let python = try orionPython()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let pickled = sandbox.directory + "/orion_db.pkl"
+        let maker = try sandbox.script(
+            "make_int_objective.py",
+            """
+            import sys, warnings
+            warnings.simplefilter("ignore")
+            from orion.client import build_experiment
+            storage = {"type": "legacy", "database": {"type": "pickleddb", "host": sys.argv[1]}}
+            experiment = build_experiment("ints", space={"x": "uniform(0, 1)"}, max_trials=1, storage=storage)
+            trial = experiment.suggest()
+            experiment.observe(trial, [
+                {"name": "loss", "type": "objective", "value": 2},
+                {"name": "epochs", "type": "statistic", "value": 3.0},
+            ])
+            """
+        )
+        let made = try ProcessRunner.run(
+            [python, maker, pickled],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory,
+            timeout: 300
+        )
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let exported = try ProcessRunner.run(
+            [python, repositoryFile("scripts/import-orion.py"), "--pickleddb", pickled, "-o", "orion.json"],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory,
+            timeout: 300
+        )
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        try sandbox.succeed(["db", "load", "orion.json"])
+        let info = try sandbox.run(["info", "-n", "ints"])
+        XCTAssertTrue(info.stdout.contains("  evaluation: 2\n"), info.stdout)
+        let imported = try await sandbox.trials(of: "ints")
+        let trial = try XCTUnwrap(imported.first)
+        XCTAssertEqual(trial.results.map(\.value), [.int(2), .double(3)])
+    }
 }

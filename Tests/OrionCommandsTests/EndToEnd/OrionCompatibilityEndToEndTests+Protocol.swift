@@ -89,3 +89,74 @@ extension OrionCompatibilityEndToEndTests {
         XCTAssertEqual(names, ["code-v1"])
     }
 }
+
+extension OrionCompatibilityEndToEndTests {
+    /// `--working-dir wd` (relative) is stored as given (`orion info` shows `working dir: wd`, as Oríon), but the
+    /// script gets absolute paths, `ORION_WORKING_DIR`, `{trial.working_dir}` and `{exp.working_dir}`, resolved
+    /// against the hunt's directory, where Oríon 0.2.7 gives `wd/<trial id>` and `wd` (a deliberate difference,
+    /// docs/architecture.md): the same directory for a script that stays in the hunt's directory, and still the
+    /// right one for a script that changes directory first.
+    func testARelativeWorkingDirReachesTheScriptAsAnAbsolutePath() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "wd.sh",
+            """
+            #!/bin/sh
+            # -x VALUE --trial-dir DIR --exp-dir DIR: cd elsewhere, then write into the trial's directory
+            cd /
+            echo "$ORION_WORKING_DIR $4 $6" > "$ORION_WORKING_DIR/seen.txt"
+            printf '[{"name": "o", "type": "objective", "value": %s}]' "$2" > "$ORION_RESULTS_PATH"
+
+            """
+        )
+        try sandbox.succeed([
+            "hunt", "-n", "rel", "--working-dir", "wd", "--exp-max-trials", "1", script, "-x~uniform(0, 1)",
+            "--trial-dir", "{trial.working_dir}", "--exp-dir", "{exp.working_dir}",
+        ])
+        let trials = try await sandbox.trials(of: "rel")
+        let trial = try XCTUnwrap(trials.first)
+        XCTAssertEqual(trial.status, .completed)
+        let directory = URL(fileURLWithPath: sandbox.directory).resolvingSymlinksInPath().path
+        let seen = try String(contentsOfFile: "\(sandbox.directory)/wd/\(trial.id)/seen.txt", encoding: .utf8)
+        let paths = seen.split(separator: " ").map {
+            URL(fileURLWithPath: String($0.trimmingCharacters(in: .whitespacesAndNewlines))).resolvingSymlinksInPath()
+                .path
+        }
+        XCTAssertEqual(paths, ["\(directory)/wd/\(trial.id)", "\(directory)/wd/\(trial.id)", "\(directory)/wd"], seen)
+        XCTAssertTrue(seen.hasPrefix("/"), seen)
+        let info = try sandbox.run(["info", "-n", "rel"])
+        XCTAssertTrue(info.stdout.contains("working dir: wd\n"), info.stdout)
+    }
+}
+
+extension OrionCompatibilityEndToEndTests {
+    /// `{trial.legacy_id}`, which Oríon 0.2.7 documents (deprecated) and fills with its pre-0.2.5 trial id, the MD5
+    /// of the parameters followed by the experiment's id; it was an unknown template, so `orion hunt` refused the
+    /// command line.
+    func testLegacyIdTemplate() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "legacy.sh",
+            """
+            #!/bin/sh
+            # -x VALUE --legacy ID: keep the id, report x
+            echo "$4" > "\(sandbox.directory)/legacy-$ORION_TRIAL_ID"
+            printf '[{"name": "o", "type": "objective", "value": %s}]' "$2" > "$ORION_RESULTS_PATH"
+
+            """
+        )
+        try sandbox.succeed([
+            "hunt", "--init-only", "-n", "legacy", script, "-x~uniform(0, 1)", "--legacy", "{trial.legacy_id}",
+        ])
+        try sandbox.succeed(["insert", "-n", "legacy", script, "-x=0.5"])
+        try sandbox.succeed(["hunt", "-n", "legacy", "--exp-max-trials", "1"])
+        let experiment = try await sandbox.storage().experiment(named: "legacy", version: nil)
+        let trials = try await sandbox.trials(of: "legacy")
+        let trial = try XCTUnwrap(trials.first)
+        let id = try XCTUnwrap(experiment?.id)
+        let seen = try String(contentsOfFile: sandbox.directory + "/legacy-" + trial.id, encoding: .utf8)
+        XCTAssertEqual(seen, MD5.hex("/x:0.5" + id) + "\n")
+    }
+}

@@ -39,6 +39,7 @@ final class UserCommandConfigFileTests: XCTestCase {
         trialID: "t1",
         trialWorkingDir: "/work/exp/t1",
         trialHashParams: "h",
+        trialLegacyID: "legacy",
         experimentID: "e1",
         experimentName: "exp",
         experimentVersion: 1,

@@ -51,6 +51,7 @@ final class UserCommandTests: XCTestCase {
         trialID: "abc123",
         trialWorkingDir: "/work/exp/abc123",
         trialHashParams: "f00d",
+        trialLegacyID: "legacy",
         experimentID: "e1",
         experimentName: "exp",
         experimentVersion: 2,
@@ -350,7 +351,7 @@ final class UserCommandTests: XCTestCase {
         let argv = try render(
             [
                 "./train.py", "--out", "{trial.working_dir}/model.pt", "--tag", "some-{exp.name}-{trial.id}-x",
-                "--ids={exp.id}:{exp.version}:{trial.hash_params}", "{exp.working_dir}",
+                "--ids={exp.id}:{exp.version}:{trial.hash_params}", "{exp.working_dir}", "{trial.legacy_id}",
             ],
             [:]
         )
@@ -358,7 +359,7 @@ final class UserCommandTests: XCTestCase {
             argv,
             [
                 directory + "/train.py", "--out", "/work/exp/abc123/model.pt", "--tag", "some-exp-abc123-x",
-                "--ids=e1:2:f00d", "/work/exp",
+                "--ids=e1:2:f00d", "/work/exp", "legacy",
             ]
         )
     }
@@ -379,7 +380,7 @@ final class UserCommandTests: XCTestCase {
         XCTAssertEqual(
             failure?.message,
             "unknown template '{trial.foo}' in argument 'x-{trial.foo}': use one of {trial.id}, {trial.working_dir},"
-                + " {trial.hash_params}, {exp.id}, {exp.name}, {exp.version}, {exp.working_dir},"
+                + " {trial.hash_params}, {trial.legacy_id}, {exp.id}, {exp.name}, {exp.version}, {exp.working_dir},"
                 + " or write '{{' and '}}' for literal braces"
         )
     }

@@ -63,7 +63,7 @@ final class ResultsFileTests: XCTestCase {
 
     func testADuplicateKeyKeepsTheLastValueAsPythonDoes() throws {
         let results = try parse(#"[{"name": "loss", "type": "statistic", "value": 1, "type": "objective"}]"#)
-        XCTAssertEqual(results, [.objective(1, name: "loss")])
+        XCTAssertEqual(results, [TrialResult(name: "loss", type: .objective, value: .int(1))])
     }
 
     func testRejectsASecondObjectiveNamingBothEntries() {
@@ -106,7 +106,7 @@ final class ResultsFileTests: XCTestCase {
         }
         let small = #"[{"name": "loss", "type": "objective", "value": 1}]"#
         try Data(small.utf8).write(to: URL(fileURLWithPath: path))
-        XCTAssertEqual(try ResultsFile.read(path: path), [.objective(1, name: "loss")])
+        XCTAssertEqual(try ResultsFile.read(path: path), [TrialResult(name: "loss", type: .objective, value: .int(1))])
     }
 
     /// A script that leaves a FIFO at the results path must not hang the worker.
