@@ -7,6 +7,37 @@ import XCTest
 @testable import OrionAlgorithms
 
 final class MOFATests: XCTestCase {
+    /// Runs MOFA's rounds to the end, completing each round's trials with `objective` of their `/x`, `/y` and `/w`;
+    /// checks that a worker gets nothing while a round runs.
+    ///
+    /// - Returns: the trials of each round.
+    private func runRounds(
+        _ harness: inout AlgorithmHarness,
+        objective: (Double, Double, Double) -> Double
+    ) throws -> [[Trial]] {
+        var rounds: [[Trial]] = []
+        while !harness.isDone {
+            let trials = try harness.produce(count: 100)
+            guard !trials.isEmpty else { break }
+            XCTAssertTrue(try harness.produce(count: 1).isEmpty, "a worker gets nothing while a round runs")
+            for trial in trials {
+                let value = { (name: String) in trial.params[name]?.doubleValue ?? 0 }
+                harness.complete(trial.id, objective: objective(value("/x"), value("/y"), value("/w")))
+            }
+            rounds.append(trials)
+        }
+        return rounds
+    }
+
+    /// The mean distance of the trials' (`/x`, `/y`) to the origin.
+    private static func distance(_ trials: [Trial]) -> Double {
+        trials.map { trial in
+            let x = trial.params["/x"]?.doubleValue ?? 0
+            let y = trial.params["/y"]?.doubleValue ?? 0
+            return (x * x + y * y).squareRoot()
+        }.reduce(0, +) / Double(trials.count)
+    }
+
     private func harness(_ priors: [String: String], options: [String: JSONValue] = [:]) throws -> AlgorithmHarness {
         var resolved = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "mofa", options: options))
         if resolved.options["seed"] == .null { resolved.options["seed"] = 1 }
@@ -51,31 +82,12 @@ final class MOFATests: XCTestCase {
     /// toward the minimum, until every coordinate is fixed or after ``MOFA/roundsWithoutFidelity`` rounds.
     func testRoundsWithoutAFidelityShrinkTowardTheMinimum() throws {
         var harness = try harness(["/x": "uniform(-2, 2)", "/y": "uniform(-2, 2)", "/w": "uniform(-2, 2)"])
-        var rounds: [[Trial]] = []
-        while !harness.isDone {
-            let trials = try harness.produce(count: 100)
-            guard !trials.isEmpty else { break }
-            XCTAssertTrue(try harness.produce(count: 1).isEmpty, "a worker gets nothing while a round runs")
-            for trial in trials {
-                let x = trial.params["/x"]?.doubleValue ?? 0
-                let y = trial.params["/y"]?.doubleValue ?? 0
-                let w = trial.params["/w"]?.doubleValue ?? 0
-                harness.complete(trial.id, objective: x * x + 2 * y * y + 0.01 * w * w)
-            }
-            rounds.append(trials)
-        }
+        let rounds = try runRounds(&harness) { x, y, w in x * x + 2 * y * y + 0.01 * w * w }
         XCTAssertTrue(harness.isDone)
         XCTAssertGreaterThanOrEqual(rounds.count, 3)
         XCTAssertLessThanOrEqual(rounds.count, MOFA.roundsWithoutFidelity)
         XCTAssertEqual(rounds.first?.count, 25)
-        func distance(_ trials: [Trial]) -> Double {
-            trials.map { trial in
-                let x = trial.params["/x"]?.doubleValue ?? 0
-                let y = trial.params["/y"]?.doubleValue ?? 0
-                return (x * x + y * y).squareRoot()
-            }.reduce(0, +) / Double(trials.count)
-        }
-        XCTAssertLessThan(distance(rounds[rounds.count - 1]), distance(rounds[0]) / 10)
+        XCTAssertLessThan(Self.distance(rounds[rounds.count - 1]), Self.distance(rounds[0]) / 10)
         XCTAssertTrue(try harness.produce(count: 3).isEmpty)
     }
 
@@ -120,30 +132,11 @@ final class MOFATests: XCTestCase {
         var harness = try harness([
             "/x": "uniform(-2, 2)", "/y": "uniform(-2, 2)", "/w": "uniform(-2, 2)", "/z": "fidelity(1, 9, base=3)",
         ])
-        var rounds: [[Trial]] = []
-        while !harness.isDone {
-            let trials = try harness.produce(count: 100)
-            guard !trials.isEmpty else { break }
-            XCTAssertTrue(try harness.produce(count: 1).isEmpty, "a worker gets nothing while a round runs")
-            for trial in trials {
-                let x = trial.params["/x"]?.doubleValue ?? 0
-                let y = trial.params["/y"]?.doubleValue ?? 0
-                let w = trial.params["/w"]?.doubleValue ?? 0
-                harness.complete(trial.id, objective: x * x + y * y + 0.01 * w * w)
-            }
-            rounds.append(trials)
-        }
+        let rounds = try runRounds(&harness) { x, y, w in x * x + y * y + 0.01 * w * w }
         XCTAssertTrue(harness.isDone)
         XCTAssertEqual(rounds.map { Set($0.compactMap { $0.params["/z"]?.doubleValue }) }, [[1], [3], [9]])
         XCTAssertEqual(rounds.first?.count, 25)
-        func distance(_ trials: [Trial]) -> Double {
-            trials.map { trial in
-                let x = trial.params["/x"]?.doubleValue ?? 0
-                let y = trial.params["/y"]?.doubleValue ?? 0
-                return (x * x + y * y).squareRoot()
-            }.reduce(0, +) / Double(trials.count)
-        }
-        XCTAssertLessThan(distance(rounds[2]), distance(rounds[0]) / 2)
+        XCTAssertLessThan(Self.distance(rounds[2]), Self.distance(rounds[0]) / 2)
         // /w barely matters: fixed after the first round, so the later rounds hold one value of it.
         XCTAssertEqual(Set(rounds[2].compactMap { $0.params["/w"]?.doubleValue }).count, 1)
         XCTAssertTrue(try harness.produce(count: 3).isEmpty)
