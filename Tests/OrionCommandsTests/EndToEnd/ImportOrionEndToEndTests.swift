@@ -23,14 +23,41 @@ final class ImportOrionEndToEndTests: XCTestCase {
         return url.appendingPathComponent(path).path
     }
 
+    /// Runs `maker` (Python, given a PickledDB path as `sys.argv[1]`) with Oríon's own client to fill
+    /// `orion_db.pkl` in the sandbox, then exports that file to `orion.json` with scripts/import-orion.py; both must
+    /// succeed.
+    ///
+    /// - Returns: what the maker and the exporter printed.
+    private func makeAndExport(
+        _ maker: String,
+        python: String,
+        in sandbox: Sandbox
+    ) throws -> (made: String, exported: String) {
+        let pickled = sandbox.directory + "/orion_db.pkl"
+        let script = try sandbox.script("make_orion_experiment.py", maker)
+        let made = try ProcessRunner.run(
+            [python, script, pickled],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory,
+            timeout: 300
+        )
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let exported = try ProcessRunner.run(
+            [python, repositoryFile("scripts/import-orion.py"), "--pickleddb", pickled, "-o", "orion.json"],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory,
+            timeout: 300
+        )
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        return (made.stdout, exported.stdout)
+    }
+
     func testAPickledDBExperimentMadeByOrionIsImportedAndShown() async throws {
         let python = try orionPython()
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let pickled = sandbox.directory + "/orion_db.pkl"
         // Three completed trials and a broken one, through Oríon's own client; prints the objectives it reported.
-        let maker = try sandbox.script(
-            "make_orion_experiment.py",
+        let (made, exported) = try makeAndExport(
             """
             import json, sys, warnings
             warnings.simplefilter("ignore")
@@ -48,29 +75,16 @@ final class ImportOrionEndToEndTests: XCTestCase {
                 objectives.append(value)
             experiment.release(experiment.suggest(), status="broken")
             print(json.dumps(objectives))
-            """
+            """,
+            python: python,
+            in: sandbox
         )
-        let made = try ProcessRunner.run(
-            [python, maker, pickled],
-            environment: sandbox.environment,
-            currentDirectory: sandbox.directory,
-            timeout: 300
-        )
-        XCTAssertEqual(made.status, 0, made.stderr)
         let objectives = try JSONDecoder().decode(
             [Double].self,
-            from: Data((made.stdout.split(separator: "\n").last ?? "").utf8)
+            from: Data((made.split(separator: "\n").last ?? "").utf8)
         )
         XCTAssertEqual(objectives.count, 3)
-
-        let exported = try ProcessRunner.run(
-            [python, repositoryFile("scripts/import-orion.py"), "--pickleddb", pickled, "-o", "orion.json"],
-            environment: sandbox.environment,
-            currentDirectory: sandbox.directory,
-            timeout: 300
-        )
-        XCTAssertEqual(exported.status, 0, exported.stderr)
-        XCTAssertEqual(exported.stdout, "Exported 1 experiment(s) and 4 trial(s) to orion.json\n")
+        XCTAssertEqual(exported, "Exported 1 experiment(s) and 4 trial(s) to orion.json\n")
 
         let load = try sandbox.run(["db", "load", "orion.json"])
         XCTAssertEqual(load.status, 0, load.stderr)
@@ -104,9 +118,7 @@ final class ImportOrionEndToEndTests: XCTestCase {
         let python = try orionPython()
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let pickled = sandbox.directory + "/orion_db.pkl"
-        let maker = try sandbox.script(
-            "make_int_objective.py",
+        _ = try makeAndExport(
             """
             import sys, warnings
             warnings.simplefilter("ignore")
@@ -118,22 +130,10 @@ final class ImportOrionEndToEndTests: XCTestCase {
                 {"name": "loss", "type": "objective", "value": 2},
                 {"name": "epochs", "type": "statistic", "value": 3.0},
             ])
-            """
+            """,
+            python: python,
+            in: sandbox
         )
-        let made = try ProcessRunner.run(
-            [python, maker, pickled],
-            environment: sandbox.environment,
-            currentDirectory: sandbox.directory,
-            timeout: 300
-        )
-        XCTAssertEqual(made.status, 0, made.stderr)
-        let exported = try ProcessRunner.run(
-            [python, repositoryFile("scripts/import-orion.py"), "--pickleddb", pickled, "-o", "orion.json"],
-            environment: sandbox.environment,
-            currentDirectory: sandbox.directory,
-            timeout: 300
-        )
-        XCTAssertEqual(exported.status, 0, exported.stderr)
         try sandbox.succeed(["db", "load", "orion.json"])
         let info = try sandbox.run(["info", "-n", "ints"])
         XCTAssertTrue(info.stdout.contains("  evaluation: 2\n"), info.stdout)
