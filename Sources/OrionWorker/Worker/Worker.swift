@@ -65,7 +65,8 @@ public final class Worker: Sendable {
             experiment: experiment,
             storage: storage,
             factory: factory,
-            lockTimeout: configuration.lockTimeout
+            lockTimeout: configuration.lockTimeout,
+            onRebuild: { onEvent(.algorithmRebuilt(reason: $0)) }
         )
         self.state = WorkerState(configuration: configuration)
     }
