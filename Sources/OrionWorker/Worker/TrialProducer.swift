@@ -14,7 +14,7 @@ public actor TrialProducer {
 
     private let storage: any Storage
     private let factory: any AlgorithmFactory
-    private let experiment: Experiment
+    private var experiment: Experiment
     private let lockTimeout: Duration
     private let onRebuild: @Sendable (String) -> Void
     private var cached: AlgorithmDriver.Cached?
@@ -56,6 +56,14 @@ public actor TrialProducer {
         do {
             return try await produceOnce(count: count)
         } catch let error as AlgorithmError where error.code == .corruptState {
+            // Another hunt changed the experiment's algorithm (and reset its state) since this one started: follow
+            // the stored configuration rather than take turns with that hunt resetting the state.
+            if let stored = try await storage.experiment(id: experiment.id), stored.algorithm != experiment.algorithm {
+                experiment = stored
+                do {
+                    return try await produceOnce(count: count)
+                } catch let again as AlgorithmError where again.code == .corruptState {}
+            }
             // Another worker may have reset and saved a good state meanwhile; resetting it again only costs one
             // more rebuild.
             try await storage.resetAlgorithm(of: experiment.id)

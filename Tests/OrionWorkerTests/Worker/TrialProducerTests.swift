@@ -106,4 +106,34 @@ final class TrialProducerTests: XCTestCase {
             XCTAssertEqual(reasons.withLock { $0.count }, 1, "the rebuilt state is used from then on: \(text)")
         }
     }
+
+    /// Scenario: a second `orion hunt` joins the experiment with another algorithm configuration while the first
+    /// runs (the experiment's algorithm is changed in place and its state reset, "note: algorithm changed"). The
+    /// first hunt follows the stored configuration instead of taking turns with the second at resetting the state
+    /// (a warning and a rebuild at every round).
+    func testAProducerFollowsAnAlgorithmChangedByAnotherHunt() async throws {
+        let storage = try makeStorage()
+        let experiment = try await experiment(storage)
+        let reasons = Mutex<[String]>([])
+        let first = TrialProducer(experiment: experiment, storage: storage, factory: factory) { reason in
+            reasons.withLock { $0.append(reason) }
+        }
+        _ = try await first.produce(count: 2)
+
+        var changed = experiment
+        changed.algorithm = AlgorithmConfig(name: Recorder.name, options: ["tag": 1])
+        try await storage.updateExperiment(changed)
+        try await storage.resetAlgorithm(of: experiment.id)
+        let second = TrialProducer(experiment: changed, storage: storage, factory: factory) { reason in
+            reasons.withLock { $0.append(reason) }
+        }
+        for _ in 0..<3 {
+            _ = try await second.produce(count: 1)
+            _ = try await first.produce(count: 1)
+        }
+        XCTAssertEqual(reasons.withLock { $0 }, [], "no state was reset after the change")
+        let all = try await storage.trials(of: experiment.id, status: nil)
+        XCTAssertEqual(all.count, 8)
+        XCTAssertEqual(Set(all.map(\.id)).count, 8)
+    }
 }
