@@ -157,7 +157,8 @@ extension PostgresStorage {
             throw StorageError(.notFound, "no experiment with id \(experimentID)")
         }
         let (state, stateVersion, observedRevision) = try stateRow.decode((Data?, Int64, Int64).self)
-        let observed = state == nil ? 0 : observedRevision
+        // Without a state, every trial is changed: those registered at revision 0 by a first state too.
+        let observed: Int64 = state == nil ? -1 : observedRevision
         // The revision and the trials changed since `observed`, in one statement: one snapshot.
         var revision: Int64 = 0
         var changed: [Trial] = []

@@ -254,12 +254,46 @@ public final class PostgresStorage: Storage {
             } catch {
                 let wrapped = Self.wrap(error, "\(what) in \(address.description)")
                 guard Self.isRetryable(error), ContinuousClock.now + pause < deadline, !Task.isCancelled else {
+                    if "\(error)".contains("CircuitBreakerTripped"), let cause = await connectionFailureCause() {
+                        throw StorageError(.backend, "\(what) in \(address.description): \(cause)", underlying: error)
+                    }
                     throw wrapped
                 }
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(1))
                 attempt += 1
             }
+        }
+    }
+
+    /// Why the server refuses new connections, as it answers one direct attempt, after the pool gave up making any
+    /// (it keeps no cause): `nil` when the attempt connects, or fails without an answer from the server (the
+    /// generic "no connection" message says it then).
+    func connectionFailureCause() async -> String? {
+        var configuration = PostgresConnection.Configuration(
+            host: address.host,
+            port: address.port,
+            username: address.user,
+            password: address.password,
+            database: address.database,
+            tls: .disable
+        )
+        let (seconds, attoseconds) = address.connectTimeout.components
+        configuration.options.connectTimeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+            return nil
+        } catch let error as PSQLError where error.code == .server {
+            let message = error.serverInfo?[.message] ?? "\(error)"
+            guard error.serverInfo?[.sqlState] == "53300" else {
+                return "the server refuses new connections: \(message)"
+            }
+            return "the server refuses new connections (\(message)): every connection it allows is in use "
+                + "(max_connections, or a CONNECTION LIMIT of the user or database); close other clients, lower "
+                + "pool_size or the number of workers, or raise the limit"
+        } catch {
+            return nil
         }
     }
 

@@ -30,7 +30,8 @@ extension SQLiteStorage {
                 guard let stored = try Queries.algorithmState(db, experimentID: experimentID),
                     let revision = try Queries.revision(db, experimentID: experimentID)
                 else { throw StorageError(.notFound, "no experiment with id \(experimentID)") }
-                let observed = stored.state == nil ? 0 : stored.observedRevision
+                // Without a state, every trial is changed: those registered at revision 0 by a first state too.
+                let observed = stored.state == nil ? -1 : stored.observedRevision
                 let decoder = Self.makeDecoder()
                 let changed = try Queries.trialsChanged(db, experimentID: experimentID, after: observed)
                     .map { try Self.decodeTrial($0, decoder: decoder) }

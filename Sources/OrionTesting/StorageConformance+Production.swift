@@ -94,5 +94,18 @@ extension StorageConformance {
             "the state saved after a reset has version \(next.stateVersion); versions 1 to 3 were used before"
         )
         try ConformanceFailure.expect(next.changedTrials.isEmpty, "the state saved after a reset observed nothing")
+
+        // Trials registered by the very first production, with the first state and before any other change, are
+        // every trial too: a state rebuilt after a reset must be told about them.
+        let first = try await fixture.createExperiment("reset-first")
+        let produced = fixture.makeTrials(of: first, 0..<2)
+        _ = try await Self.snapshot(storage, first, saving: try Counter.encode(1), registering: produced)
+        try await storage.resetAlgorithm(of: first.id)
+        let rebuilt = try await Self.snapshot(storage, first, saving: try Counter.encode(2))
+        try ConformanceFailure.expect(
+            try Self.changedIDs(rebuilt) == Set(produced.map(\.id)),
+            "after resetAlgorithm, \(rebuilt.changedTrials.count) changed trials, expected the 2 the first state "
+                + "registered"
+        )
     }
 }

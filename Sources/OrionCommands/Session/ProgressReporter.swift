@@ -64,6 +64,13 @@ final class ProgressReporter: Sendable {
             warn(Self.storageWarning(trial: trial, reason: reason))
             return
         }
+        if case .algorithmRebuilt(let reason) = event {
+            warn(
+                "Warning: \(reason); the algorithm's state was reset and rebuilt from the experiment's trials "
+                    + "(none is lost)"
+            )
+            return
+        }
         guard case .finished(let trial) = event else { return }
         let text = state.withLock { state -> String in
             switch trial.status {

@@ -35,15 +35,13 @@ struct StoredState {
         } catch {
             throw AlgorithmError(
                 .corruptState,
-                "the stored algorithm state cannot be read (\(error)); "
-                    + "reset it with `orion db set` or start a new experiment version"
+                "the stored algorithm state cannot be read (\(error))"
             )
         }
         guard let algorithm = RawJSON.member("algorithm", of: data) else {
             throw AlgorithmError(
                 .corruptState,
-                "the stored algorithm state has no 'algorithm' member; "
-                    + "reset it or start a new experiment version"
+                "the stored algorithm state has no 'algorithm' member"
             )
         }
         self.init(name: header.name, configuration: header.configuration, algorithm: algorithm)

@@ -50,6 +50,11 @@ extension AlgorithmDriver {
     ///    broken (broken trials are replaced).
     /// 4. Produces up to that many new trials.
     ///
+    /// A stored state that cannot be decoded, or that was saved for another algorithm or other options (written by
+    /// hand or by another version), throws ``AlgorithmError`` `.corruptState`: a fresh algorithm here would see only
+    /// the snapshot's changed trials, not every trial. The caller resets the stored state
+    /// (`Storage.resetAlgorithm(of:)`) and runs the round again, so that the fresh algorithm observes every trial.
+    ///
     /// - Parameters:
     ///   - snapshot: what the storage holds now.
     ///   - cached: the driver this worker kept from its last round, if any. The round takes it: when the caller
@@ -62,8 +67,8 @@ extension AlgorithmDriver {
     ///   - inherited: trials the experiment inherits from its parent versions, already in its space; observed
     ///     once, when the algorithm starts fresh, never registered nor produced again.
     /// - Returns: the new state, the trials to register, and a ``StepOutput``.
-    /// - Throws: ``AlgorithmError`` when the algorithm cannot be made or its state decoded; the state's encoding
-    ///   error.
+    /// - Throws: ``AlgorithmError`` when the algorithm cannot be made, `.corruptState` when the stored state cannot
+    ///   be used; the state's encoding error.
     public static func step(
         snapshot: AlgorithmSnapshot,
         cached: consuming Cached?,
@@ -87,6 +92,13 @@ extension AlgorithmDriver {
             driver.forgetKnownTrials()
         } else if let state = snapshot.state {
             driver = try AlgorithmDriver(experiment: experiment, factory: factory, state: state)
+            if driver.restartedFromScratch {
+                throw AlgorithmError(
+                    .corruptState,
+                    "the stored algorithm state was saved for another algorithm or other options than the "
+                        + "experiment's '\(experiment.algorithm.name)'"
+                )
+            }
         } else {
             driver = try AlgorithmDriver(experiment: experiment, factory: factory)
         }

@@ -31,7 +31,8 @@ extension InMemoryStorage {
             guard let record = contents.experiments[experimentID] else {
                 throw StorageError(.notFound, "experiment \(experimentID) was deleted")
             }
-            let observed = record.state == nil ? 0 : record.observedRevision
+            // Without a state, every trial is changed: those registered at revision 0 by a first state too.
+            let observed = record.state == nil ? -1 : record.observedRevision
             let changed = record.trialsChanged(after: observed).map(\.trial)
             let snapshot = AlgorithmSnapshot(
                 state: record.state,

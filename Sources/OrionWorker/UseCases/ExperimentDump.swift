@@ -227,8 +227,14 @@ extension ExperimentDump {
     public func load(into storage: any Storage, resolve: ConflictPolicy?) async throws -> LoadReport {
         if resolve == nil {
             var conflicts: [String] = []
-            for entry in experiments
-            where try await storage.experiment(named: entry.experiment.name, version: entry.experiment.version) != nil {
+            for entry in experiments {
+                guard
+                    let existing = try await storage.experiment(
+                        named: entry.experiment.name,
+                        version: entry.experiment.version
+                    ),
+                    try await !Self.isCutOffLoad(existing, of: entry, in: storage)
+                else { continue }
                 conflicts.append(entry.experiment.displayName)
             }
             if !conflicts.isEmpty {
@@ -247,6 +253,13 @@ extension ExperimentDump {
             var experiment = entry.experiment
             let dumpedID = experiment.id
             if let existing = try await storage.experiment(named: experiment.name, version: experiment.version) {
+                if try await Self.isCutOffLoad(existing, of: entry, in: storage) {
+                    // A load of this dump was killed between the experiment and its trials: finish it.
+                    let trials = try await Self.stored(entry.trials, as: &experiment, in: storage, keepingID: true)
+                    report.trials += try await storage.registerTrials(trials).count
+                    report.loaded.append(experiment.displayName)
+                    continue
+                }
                 switch resolve {
                 case .ignore, nil:
                     movedIDs[dumpedID] = existing.id
@@ -274,6 +287,15 @@ extension ExperimentDump {
         return report
     }
 
+    /// Whether `existing` is what a load of `entry` that was killed (or failed) between creating the experiment and
+    /// registering its trials left: the dumped experiment's id, no trials, while the dump has some.
+    private static func isCutOffLoad(_ existing: Experiment, of entry: Entry, in storage: any Storage) async throws
+        -> Bool
+    {
+        guard existing.id == entry.experiment.id, !entry.trials.isEmpty else { return false }
+        return try await storage.countTrials(of: existing.id).values.reduce(0, +) == 0
+    }
+
     /// The entries with every parent before its children (by `refers`), otherwise in the dump's order.
     private static func parentsFirst(_ entries: [Entry]) -> [Entry] {
         let parents = Dictionary(
@@ -298,10 +320,13 @@ extension ExperimentDump {
     /// already; trial ids computed again from the experiment id and the parameters (as the storage's
     /// deduplication expects, whatever program wrote the dump), parents renamed to match; reserved trials
     /// interrupted.
-    private static func stored(_ trials: [Trial], as experiment: inout Experiment, in storage: any Storage)
-        async throws -> [Trial]
-    {
-        if try await storage.experiment(id: experiment.id) != nil { experiment.id = Experiment.makeID() }
+    private static func stored(
+        _ trials: [Trial],
+        as experiment: inout Experiment,
+        in storage: any Storage,
+        keepingID: Bool = false
+    ) async throws -> [Trial] {
+        if !keepingID, try await storage.experiment(id: experiment.id) != nil { experiment.id = Experiment.makeID() }
         var renamed: [String: String] = [:]
         for trial in trials { renamed[trial.id] = Trial.makeID(experimentID: experiment.id, params: trial.params) }
         return trials.map { original in

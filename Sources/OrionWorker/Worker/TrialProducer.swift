@@ -14,30 +14,65 @@ public actor TrialProducer {
 
     private let storage: any Storage
     private let factory: any AlgorithmFactory
-    private let experiment: Experiment
+    private var experiment: Experiment
     private let lockTimeout: Duration
+    private let onRebuild: @Sendable (String) -> Void
     private var cached: AlgorithmDriver.Cached?
     /// The completed trials of the experiment's parent versions, adapted (read once, for a child version).
     private var inherited: InheritedTrials?
 
     /// Creates a producer for `experiment`.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment whose trials it produces.
+    ///   - storage: where the trials and the algorithm's state are.
+    ///   - factory: makes and decodes the algorithm.
+    ///   - lockTimeout: how long to wait for the algorithm lock.
+    ///   - onRebuild: called with the reason when the stored algorithm state could not be used and is rebuilt
+    ///     from every trial.
     public init(
         experiment: Experiment,
         storage: any Storage,
         factory: any AlgorithmFactory,
-        lockTimeout: Duration = .seconds(60)
+        lockTimeout: Duration = .seconds(60),
+        onRebuild: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.experiment = experiment
         self.storage = storage
         self.factory = factory
         self.lockTimeout = lockTimeout
+        self.onRebuild = onRebuild
     }
 
     /// Observes what changed, asks the algorithm for up to `count` new trials and registers them, atomically
     /// under the algorithm lock.
     ///
+    /// A stored state that cannot be used (corrupted, written by another version, saved for another algorithm) is
+    /// reset and the round runs again: the fresh algorithm observes every trial, so nothing stored is lost and the
+    /// hunt goes on (`onRebuild` is told why).
+    ///
     /// - Throws: `StorageError` (`.lockTimeout` when another worker held the lock too long) or `AlgorithmError`.
     public func produce(count: Int) async throws -> Production {
+        do {
+            return try await produceOnce(count: count)
+        } catch let error as AlgorithmError where error.code == .corruptState {
+            // Another hunt changed the experiment's algorithm (and reset its state) since this one started: follow
+            // the stored configuration rather than take turns with that hunt resetting the state.
+            if let stored = try await storage.experiment(id: experiment.id), stored.algorithm != experiment.algorithm {
+                experiment = stored
+                do {
+                    return try await produceOnce(count: count)
+                } catch let again as AlgorithmError where again.code == .corruptState {}
+            }
+            // Another worker may have reset and saved a good state meanwhile; resetting it again only costs one
+            // more rebuild.
+            try await storage.resetAlgorithm(of: experiment.id)
+            onRebuild(error.message)
+            return try await produceOnce(count: count)
+        }
+    }
+
+    private func produceOnce(count: Int) async throws -> Production {
         if inherited == nil {
             inherited = InheritedTrials(try await ExperimentTree.inheritedTrials(of: experiment, storage: storage))
         }

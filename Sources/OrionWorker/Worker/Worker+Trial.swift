@@ -119,7 +119,7 @@ extension Worker {
     private func record(_ outcome: TrialOutcome, of reservation: Reservation, lease: Lease) async throws {
         let trial = finished(reservation.trial, outcome)
         var pause: Duration = .milliseconds(50)
-        var spell = StorageFailureSpell()
+        var spell = StorageFailureSpell(since: clock.now)
         while true {
             do {
                 let written = try await storage.updateTrial(trial, holding: reservation.token)

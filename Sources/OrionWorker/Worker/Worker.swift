@@ -65,7 +65,8 @@ public final class Worker: Sendable {
             experiment: experiment,
             storage: storage,
             factory: factory,
-            lockTimeout: configuration.lockTimeout
+            lockTimeout: configuration.lockTimeout,
+            onRebuild: { onEvent(.algorithmRebuilt(reason: $0)) }
         )
         self.state = WorkerState(configuration: configuration)
     }
@@ -225,7 +226,9 @@ public final class Worker: Sendable {
     func patiently<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         let deadline = clock.now.addingTimeInterval(configuration.storagePatience.seconds)
         var pause: Duration = .milliseconds(50)
-        var spell = StorageFailureSpell()
+        // The spell starts with the first attempt: one that fails only after a long wait (a lock held by a stopped
+        // process, `lock_timeout` of 60 s) has already been failing that long.
+        var spell = StorageFailureSpell(since: clock.now)
         while true {
             do {
                 return try await body()
@@ -245,6 +248,9 @@ public final class Worker: Sendable {
 struct StorageFailureSpell {
     private var since: Date?
     private var reported = false
+
+    /// A spell that began at `since` (`nil`: at the first failure).
+    init(since: Date? = nil) { self.since = since }
 
     /// Notes a failure at `now`.
     ///

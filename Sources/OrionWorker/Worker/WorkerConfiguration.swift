@@ -168,4 +168,7 @@ public enum WorkerEvent: Sendable {
     /// keeps retrying: the result of `trial` until it is stored (or a second interrupt), any other operation for
     /// ``WorkerConfiguration/storagePatience`` (`trial` is then `nil`). Sent once per spell of failures.
     case storageFailing(trial: Trial?, reason: String)
+    /// The stored algorithm state could not be used (`reason`: corrupted, written by another version, saved for
+    /// another algorithm); it was reset and the algorithm rebuilt from every trial of the experiment.
+    case algorithmRebuilt(reason: String)
 }

@@ -423,6 +423,33 @@ final class AlgorithmDriverTests: XCTestCase {
         XCTAssertEqual(xs(update.newTrials), [0, 2])
     }
 
+    /// A stored state saved for other options (or another algorithm: written by hand, or by another version) is
+    /// not silently replaced by a fresh algorithm that would see only the changed trials: the round throws
+    /// `.corruptState`, so that the caller resets the state and the fresh algorithm observes every trial.
+    func testStepRefusesAStateSavedForOtherOptions() throws {
+        let first = try AlgorithmDriver.step(
+            snapshot: snapshot(),
+            cached: nil,
+            experiment: experiment(["step": 3]),
+            factory: factory,
+            count: 2,
+            now: now
+        )
+        let state = try XCTUnwrap(first.state)
+        XCTAssertThrowsError(
+            try AlgorithmDriver.step(
+                snapshot: snapshot(state: state, version: 1),
+                cached: nil,
+                experiment: experiment(["step": 5]),
+                factory: factory,
+                count: 1,
+                now: now
+            )
+        ) { error in
+            XCTAssertEqual((error as? AlgorithmError)?.code, .corruptState, "\(error)")
+        }
+    }
+
     func testStepReusesTheCachedDriverOnlyWhenVersionsMatch() throws {
         let experiment = try experiment()
         let first = try AlgorithmDriver.step(

@@ -91,6 +91,32 @@ final class ExperimentDumpTests: XCTestCase {
         }
     }
 
+    /// Scenario: `orion db load` killed (SIGKILL) after it created an experiment and before its trials were stored
+    /// left the experiment empty, and loading the file again was refused as a conflict: the load is finished
+    /// instead. A load that completed is still a conflict.
+    func testALoadCutOffBeforeItsTrialsIsFinishedByLoadingAgain() async throws {
+        let source = try sqlite()
+        let original = try await fill(source)
+        let dump = try await ExperimentDump.read(from: source)
+        let target = try sqlite()
+        // What the killed load left: the experiment with its dumped id, no trial.
+        try await target.createExperiment(try XCTUnwrap(dump.experiments.first).experiment)
+
+        let report = try await dump.load(into: target, resolve: nil)
+        XCTAssertEqual(report.loaded, ["dumped-v1"])
+        let kept = try await source.trials(of: original.id, status: nil)
+        XCTAssertEqual(report.trials, kept.count)
+        let loaded = try await target.trials(of: original.id, status: nil)
+        XCTAssertEqual(Set(loaded.map(\.id)), Set(kept.map(\.id)))
+
+        do {
+            _ = try await dump.load(into: target, resolve: nil)
+            XCTFail("a complete load is a conflict")
+        } catch let error as DumpError {
+            XCTAssertEqual(error.code, .conflict)
+        }
+    }
+
     func testAnExistingExperimentIsAConflictUnlessAPolicySaysWhatToDo() async throws {
         let source = try sqlite()
         _ = try await fill(source)

@@ -167,6 +167,23 @@ final class WorkerOwnershipTests: XCTestCase {
         XCTAssertEqual(stored?.objective, 3)
     }
 
+    /// Scenario (PostgreSQL): the algorithm lock is held by a worker stopped with SIGSTOP; each attempt waits for
+    /// `lock_timeout` (60 s) before it fails. The hunt said nothing for two minutes (the spell of failures began at
+    /// the first failure, after the first wait); now the first failed wait is told at once.
+    func testALockWaitThatFailsAfterLongIsToldAtOnce() async throws {
+        let storage = FlakyStorage(InMemoryStorage())
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let clock = ManualClock()
+        storage.failingLocks.withLock { $0 = 1 }
+        storage.lockWait.withLock { $0 = (clock, .seconds(60)) }
+        let events = EventLog()
+        let worker = worker(experiment, storage, clock: clock, events: events) { _, _ in [.objective(3)] }
+        let report = try await drive(worker, clock, step: .milliseconds(100))
+        XCTAssertEqual(report.completed, 1)
+        XCTAssertEqual(events.storageFailures.map(\.trialID), [nil], "told once, after the first failed wait")
+        XCTAssertEqual(events.storageFailures.first?.reason, "database is locked (injected)")
+    }
+
     func testAReservationFailingForLongIsToldOnce() async throws {
         let storage = FlakyStorage(InMemoryStorage())
         let experiment = try await experiment(storage, maxTrials: 1)

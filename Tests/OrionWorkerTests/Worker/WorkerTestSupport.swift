@@ -73,6 +73,10 @@ final class FlakyStorage: Storage {
     let failingUpdates = Mutex(0)
     /// How many of the next reservations fail.
     let failingReservations = Mutex(0)
+    /// How many of the next algorithm locks fail after a wait of `lockWait` on `clock` (a lock held by a stopped
+    /// process, then the lock timeout).
+    let failingLocks = Mutex(0)
+    let lockWait = Mutex<(clock: ManualClock?, wait: Duration)>((nil, .seconds(60)))
 
     init(_ base: any Storage) { self.base = base }
 
@@ -131,7 +135,12 @@ final class FlakyStorage: Storage {
         timeout: Duration,
         _ body: @Sendable (AlgorithmSnapshot) throws -> AlgorithmUpdate<Output>
     ) async throws -> Output {
-        try await base.withAlgorithmLock(of: experimentID, timeout: timeout, body)
+        if failingLocks.withLock({ Self.take(&$0) }) {
+            let (clock, wait) = lockWait.withLock { $0 }
+            clock?.advance(by: wait)
+            throw Self.locked
+        }
+        return try await base.withAlgorithmLock(of: experimentID, timeout: timeout, body)
     }
     func resetAlgorithm(of experimentID: String) async throws { try await base.resetAlgorithm(of: experimentID) }
 }
