@@ -61,6 +61,25 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         return AlgorithmConfig(name: type.name, options: try Self.resolvedOptions(type, config.options))
     }
 
+    /// The options of `config` as Oríon shows them (`orion info`): every option with its value, and a count whose
+    /// null means no limit (``AlgorithmOptions/unlimitedCounts``) as infinity, which prints as `inf`.
+    ///
+    /// Not for storing: JSON has no infinity.
+    ///
+    /// - Parameter config: the configuration as stored.
+    /// - Returns: option name → value.
+    /// - Throws: as ``resolve(_:)``.
+    public func displayedOptions(_ config: AlgorithmConfig) throws -> [String: JSONValue] {
+        let type = try requireType(named: config.name)
+        var options = try Self.resolvedOptions(type, config.options)
+        for key in Self.unlimitedCounts(type) where options[key] == .null {
+            options[key] = .double(.infinity)
+        }
+        return options
+    }
+
+    private static func unlimitedCounts<A: Algorithm>(_ type: A.Type) -> Set<String> { A.Options.unlimitedCounts }
+
     /// Creates a fresh algorithm.
     ///
     /// - Parameters:

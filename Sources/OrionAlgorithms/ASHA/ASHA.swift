@@ -43,6 +43,9 @@ public struct ASHA: Algorithm {
             case repetitions
         }
 
+        /// `repetitions`: null is Oríon's `inf`.
+        public static let unlimitedCounts: Set<String> = ["repetitions"]
+
         /// The defaults: `seed: null, num_rungs: null, num_brackets: 1, repetitions: null`.
         public init() {}
 

@@ -130,6 +130,32 @@ extension OrionCompatibilityEndToEndTests {
         XCTAssertTrue(info.stdout.contains("\n    n_initial_points: 20\n"), info.stdout)
     }
 
+    /// `orion info` prints a count whose default means no limit as Oríon 0.2.7 does: `repetitions: inf` for
+    /// `hyperband`, `asha` and `evolutiones` (checked against it), `max_age: inf` for `dehb`; a set count as is.
+    func testInfoPrintsUnlimitedCountsAsInf() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        let cases = [
+            ("hyperband", "hyperband", "\n    repetitions: inf\n"),
+            ("asha", "asha", "\n    repetitions: inf\n"),
+            ("evolutiones", "evolutiones", "\n    repetitions: inf\n"),
+            ("dehb", "dehb", "\n    max_age: inf\n"),
+            ("hb2", "{hyperband: {repetitions: 2}}", "\n    repetitions: 2\n"),
+        ]
+        for (name, algorithm, expected) in cases {
+            let path = sandbox.directory + "/\(name).yaml"
+            try "experiment:\n  algorithm: \(algorithm)\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try sandbox.succeed([
+                "hunt", "--init-only", "-n", name, "-c", path, script, "-x~uniform(0, 1)",
+                "--e~fidelity(1, 16, base=2)",
+            ])
+            let info = try sandbox.run(["info", "-n", name]).stdout
+            XCTAssertTrue(info.contains(expected), "\(name): \(info)")
+            XCTAssertFalse(info.contains(": None\n    seed"), "\(name): \(info)")
+        }
+    }
+
     private func writeAlgorithm(_ sandbox: Sandbox) throws -> String {
         let path = sandbox.directory + "/tpe.yaml"
         try "experiment:\n  algorithm: tpe\n".write(toFile: path, atomically: true, encoding: .utf8)
