@@ -156,6 +156,29 @@ extension OrionCompatibilityEndToEndTests {
         }
     }
 
+    /// A whole float inside a nested option keeps its decimal point in `orion info`, as in Oríon 0.2.7
+    /// (`parallel_strategy: {..., default_result: 1.0}` prints `default_result: 1.0`, not `1`).
+    func testInfoPrintsWholeFloatsInsideParallelStrategy() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        let path = sandbox.directory + "/tpe.yaml"
+        try """
+        experiment:
+          algorithm:
+            tpe:
+              parallel_strategy:
+                of_type: StatusBasedParallelStrategy
+                strategy_configs: {broken: {of_type: StubParallelStrategy, stub_value: 2.0}}
+                default_strategy: {of_type: MaxParallelStrategy, default_result: 1.0}
+
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        try sandbox.succeed(["hunt", "--init-only", "-n", "tpe", "-c", path, script, "-x~uniform(0, 1)"])
+        let info = try sandbox.run(["info", "-n", "tpe"]).stdout
+        XCTAssertTrue(info.contains("\n            default_result: 1.0\n"), info)
+        XCTAssertTrue(info.contains("\n                stub_value: 2.0\n"), info)
+    }
+
     private func writeAlgorithm(_ sandbox: Sandbox) throws -> String {
         let path = sandbox.directory + "/tpe.yaml"
         try "experiment:\n  algorithm: tpe\n".write(toFile: path, atomically: true, encoding: .utf8)
