@@ -31,9 +31,10 @@ enum JSONResponse {
         )
     }
 
-    /// `value` as JSON text, numbers as Oríon's server writes them (Python's `json.dumps`): a double always with
-    /// its decimal point or exponent (`1.0`, `1e-05`, `0.0`), an integer without; keys sorted so that answers are
-    /// stable. NaN and the infinities, which JSON cannot hold (Python writes bare `NaN`, which `JSON.parse`
+    /// `value` as JSON text, numbers as Oríon's server writes them (Python's `json.dumps`).
+    ///
+    /// A double always has its decimal point or exponent (`1.0`, `1e-05`, `0.0`), an integer none; keys are
+    /// sorted so that answers are stable. NaN and the infinities, which JSON cannot hold (Python writes bare `NaN`, which `JSON.parse`
     /// refuses), are the strings `"NaN"`, `"Infinity"`, `"-Infinity"`, as stored.
     static func encode(_ value: JSONValue) -> String {
         var text = ""
