@@ -72,4 +72,24 @@ final class APIServerCompatibilityTests: XCTestCase {
         XCTAssertEqual(benchmarks.status, 200, benchmarks.text)
         XCTAssertEqual(benchmarks.text, "[]")
     }
+
+    /// Another method on a route is 405 with `allow: GET, OPTIONS` as in Oríon (falcon); `OPTIONS` is 200 with
+    /// `allow: GET`; an unknown route stays 404.
+    func testOtherMethodsAreNotAllowed() async throws {
+        for (method, path) in [("POST", "/experiments"), ("PUT", "/experiments/demo"), ("DELETE", "/trials/demo")] {
+            let answer = try await api.get(path, method: method)
+            XCTAssertEqual(answer.status, 405, "\(method) \(path)")
+            XCTAssertEqual(answer.headers["allow"], "GET, OPTIONS", "\(method) \(path)")
+            XCTAssertEqual(try answer.object()["title"] as? String, "405 Method Not Allowed")
+        }
+        let head = try await api.get("/experiments", method: "HEAD")
+        XCTAssertEqual(head.status, 405)
+        let options = try await api.get("/experiments/status/demo", method: "OPTIONS")
+        XCTAssertEqual(options.status, 200)
+        XCTAssertEqual(options.headers["allow"], "GET")
+        let unknown = try await api.get("/nope", method: "POST")
+        XCTAssertEqual(unknown.status, 404)
+        let get = try await api.get("/experiments")
+        XCTAssertEqual(get.status, 200)
+    }
 }
