@@ -116,6 +116,18 @@ public struct ASHA: Algorithm {
         )
     }
 
+    /// `num_rungs` as Oríon shows it: when null, the number of rungs the fidelity gives (`log(high / low) / log(base)
+    /// + 1`, 5 for `fidelity(1, 16, base=2)`); unchanged when set, or when the space has no usable fidelity.
+    public static func displayedOptions(_ options: [String: JSONValue], space: Space) -> [String: JSONValue] {
+        guard options["num_rungs"] == .null,
+            let (low, high, base) = try? SuccessiveHalving.fidelity(of: space, algorithm: name),
+            let budgets = try? budgets(low: low, high: high, base: base, numRungs: nil)
+        else { return options }
+        var shown = options
+        shown["num_rungs"] = .int(budgets.count)
+        return shown
+    }
+
     /// The fidelities of the rungs: `num_rungs` values from `low` to `high` spaced geometrically, rounded as Oríon
     /// does (`int(value + 0.5)`) and kept inside `[low, high]`.
     ///

@@ -131,7 +131,8 @@ extension OrionCompatibilityEndToEndTests {
     }
 
     /// `orion info` prints a count whose default means no limit as Oríon 0.2.7 does: `repetitions: inf` for
-    /// `hyperband`, `asha` and `evolutiones` (checked against it), `max_age: inf` for `dehb`; a set count as is.
+    /// `hyperband`, `asha` and `evolutiones` (checked against it), `max_age: inf` for `dehb`; a set count as is;
+    /// ASHA's `num_rungs` computed from the fidelity when not set (`5` for `fidelity(1, 16, base=2)`, as Oríon).
     func testInfoPrintsUnlimitedCountsAsInf() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
@@ -139,6 +140,8 @@ extension OrionCompatibilityEndToEndTests {
         let cases = [
             ("hyperband", "hyperband", "\n    repetitions: inf\n"),
             ("asha", "asha", "\n    repetitions: inf\n"),
+            ("asha-rungs", "asha", "\n    num_rungs: 5\n"),
+            ("asha3", "{asha: {num_rungs: 3}}", "\n    num_rungs: 3\n"),
             ("evolutiones", "evolutiones", "\n    repetitions: inf\n"),
             ("dehb", "dehb", "\n    max_age: inf\n"),
             ("hb2", "{hyperband: {repetitions: 2}}", "\n    repetitions: 2\n"),
