@@ -116,8 +116,10 @@ public struct ASHA: Algorithm {
         )
     }
 
-    /// `num_rungs` as Oríon shows it: when null, the number of rungs the fidelity gives (`log(high / low) / log(base)
-    /// + 1`, 5 for `fidelity(1, 16, base=2)`); unchanged when set, or when the space has no usable fidelity.
+    /// `num_rungs` as Oríon shows it: when null, the number of rungs the fidelity gives.
+    ///
+    /// That is `log(high / low) / log(base) + 1`, 5 for `fidelity(1, 16, base=2)`; the options are unchanged when
+    /// it is set, or when the space has no usable fidelity.
     public static func displayedOptions(_ options: [String: JSONValue], space: Space) -> [String: JSONValue] {
         guard options["num_rungs"] == .null,
             let (low, high, base) = try? SuccessiveHalving.fidelity(of: space, algorithm: name),
