@@ -61,6 +61,28 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         return AlgorithmConfig(name: type.name, options: try Self.resolvedOptions(type, config.options))
     }
 
+    /// The options of `config` as Oríon shows them (`orion info`): every option with its value, those computed
+    /// from the space with their value (``Algorithm/displayedOptions(_:space:)``), and a count whose null means no
+    /// limit (``AlgorithmOptions/unlimitedCounts``) as infinity, which prints as `inf`.
+    ///
+    /// Not for storing: JSON has no infinity.
+    ///
+    /// - Parameters:
+    ///   - config: the configuration as stored.
+    ///   - space: the experiment's search space.
+    /// - Returns: option name → value.
+    /// - Throws: as ``resolve(_:)``.
+    public func displayedOptions(_ config: AlgorithmConfig, space: Space) throws -> [String: JSONValue] {
+        let type = try requireType(named: config.name)
+        var options = type.displayedOptions(try Self.resolvedOptions(type, config.options), space: space)
+        for key in Self.unlimitedCounts(type) where options[key] == .null {
+            options[key] = .double(.infinity)
+        }
+        return options
+    }
+
+    private static func unlimitedCounts<A: Algorithm>(_ type: A.Type) -> Set<String> { A.Options.unlimitedCounts }
+
     /// Creates a fresh algorithm.
     ///
     /// - Parameters:

@@ -32,13 +32,9 @@ public struct APIError: Error, Sendable, Equatable {
         return APIError(.notFound, title: "Experiment not found", description: text)
     }
 
-    /// `Trial not found` (404).
-    static func trialNotFound(_ id: String, experiment: String) -> APIError {
-        APIError(
-            .notFound,
-            title: "Trial not found",
-            description: "Trial \"\(id)\" does not exist in experiment \"\(experiment)\""
-        )
+    /// `Trial not found` (404), Oríon's description.
+    static func trialNotFound(_ id: String) -> APIError {
+        APIError(.notFound, title: "Trial not found", description: "Trial \"\(id)\" does not exist")
     }
 
     /// `Invalid parameter` (400).

@@ -36,17 +36,14 @@ struct APIRoutes: Sendable {
         router.get("/trials/:name") { request, context in
             try await trials(request, name: try context.pathParameter("name"))
         }
-        router.get("/trials/:name/:id") { request, context in
-            _ = try QueryParameters(request, supported: [])
-            return try await trial(try context.pathParameter("id"), of: try context.pathParameter("name"))
+        // Oríon reads no query parameter on these two routes, and ignores any given.
+        router.get("/trials/:name/:id") { _, context in
+            try await trial(try context.pathParameter("id"), of: try context.pathParameter("name"))
         }
         router.get("/trial-rows/:name") { request, context in
             try await trialRows(request, name: try context.pathParameter("name"))
         }
-        router.get("/benchmarks") { request, _ in
-            _ = try QueryParameters(request, supported: [])
-            return JSONResponse.make(.array([]))
-        }
+        router.get("/benchmarks") { _, _ in JSONResponse.make(.array([])) }
         router.get("/benchmarks/:name") { request, context -> Response in
             _ = try QueryParameters(request, supported: ["algorithms", "assessment", "task"])
             let name = try context.pathParameter("name")
@@ -140,7 +137,7 @@ struct APIRoutes: Sendable {
     func trial(_ id: String, of name: String) async throws -> Response {
         let experiment = try await experiment(name, version: nil)
         let trial = try await executor.run { try await storage.trial(id: id, of: experiment.id) }
-        guard let trial else { throw APIError.trialNotFound(id, experiment: name) }
+        guard let trial else { throw APIError.trialNotFound(id) }
         return JSONResponse.make(Responses.trial(trial))
     }
 

@@ -87,6 +87,7 @@ public struct APIServer: Sendable {
         api.register(on: router)
         PlotRoutes(api: api, renderer: plots).register(on: router)
         router.get("/openapi.json") { _, _ in JSONResponse.make(OpenAPIDocument.json) }
+        Self.registerOtherMethods(on: router)
         Dashboard.register(on: router)
         let port = configuration.port
         let app = Application(
@@ -101,6 +102,33 @@ public struct APIServer: Sendable {
             throw error
         }
         try? await executor.shutdown()
+    }
+}
+
+extension APIServer {
+    /// The API's routes, every one `GET` only.
+    static let routes: [RouterPath] = [
+        "/", "/experiments", "/experiments/:name", "/experiments/status/:name", "/trials/:name", "/trials/:name/:id",
+        "/trial-rows/:name", "/benchmarks", "/benchmarks/:name", "/plots/:kind/:name", "/openapi.json",
+    ]
+
+    /// Another method on one of the API's routes is answered as Oríon's server (falcon) answers it: 405
+    /// `{"title": "405 Method Not Allowed"}` with `allow: GET, OPTIONS`, and `OPTIONS` (not a CORS preflight, which
+    /// ``CORSMiddleware`` answers first) 200 with `allow: GET`; not a 404, which would say the route does not exist.
+    static func registerOtherMethods<Context: RequestContext>(on router: Router<Context>) {
+        for path in routes {
+            for method in [HTTPRequest.Method.head, .post, .put, .delete, .patch] {
+                router.on(path, method: method) { _, _ -> Response in
+                    let failure = APIError.bare(.methodNotAllowed)
+                    var response = JSONResponse.make(failure.body, status: failure.status)
+                    response.headers[.allow] = "GET, OPTIONS"
+                    return response
+                }
+            }
+            router.on(path, method: .options) { _, _ -> Response in
+                Response(status: .ok, headers: [.allow: "GET", .contentType: "application/json"])
+            }
+        }
     }
 }
 

@@ -31,11 +31,6 @@ enum JSONResponse {
         )
     }
 
-    /// `value` as JSON text (keys sorted; NaN and infinities as Oríon's stored names).
-    static func encode(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    /// `value` as JSON text, numbers as Oríon's server writes them (``JSONValue/pythonJSON``: `1.0` for a double).
+    static func encode(_ value: JSONValue) -> String { value.pythonJSON }
 }

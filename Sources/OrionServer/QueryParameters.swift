@@ -40,10 +40,14 @@ struct QueryParameters {
 
     /// An integer parameter, at least `minimum`.
     ///
-    /// - Throws: ``APIError`` when it is not an integer or is too small.
+    /// - Throws: ``APIError`` when it is not an integer (Oríon's message, falcon's) or is too small (Oríon answers a
+    ///   negative `version` with a 500).
     func integer(_ name: String, minimum: Int = 0) throws -> Int? {
         guard let text = values[name] else { return nil }
-        guard let value = Int(text), value >= minimum else {
+        guard let value = Int(text) else {
+            throw APIError.invalidParameter("The \"\(name)\" parameter is invalid. The value must be an integer.")
+        }
+        guard value >= minimum else {
             throw APIError.invalidParameter(
                 "The \"\(name)\" parameter is invalid. The value must be an integer of at least \(minimum)."
             )
@@ -60,7 +64,9 @@ struct QueryParameters {
         case "true", "yes", "1", "on", "t", "y": return true
         case "false", "no", "0", "off", "f", "n": return false
         default:
-            throw APIError.invalidParameter("The \"\(name)\" parameter is invalid. The value must be a boolean.")
+            throw APIError.invalidParameter(
+                "The \"\(name)\" parameter is invalid. The value of the parameter must be \"true\" or \"false\"."
+            )
         }
     }
 

@@ -37,9 +37,15 @@ final class RunningServer: Sendable {
     }
 
     /// A GET of `path`, with `headers`.
-    func get(_ path: String, headers: [String: String] = [:], timeout: TimeInterval = 30) async throws -> HTTPAnswer {
+    func get(
+        _ path: String,
+        headers: [String: String] = [:],
+        method: String = "GET",
+        timeout: TimeInterval = 30
+    ) async throws -> HTTPAnswer {
         let url = try XCTUnwrap(URL(string: "http://127.0.0.1:\(port)\(path)"))
         var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = method
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = try XCTUnwrap(response as? HTTPURLResponse)

@@ -43,6 +43,9 @@ public struct ASHA: Algorithm {
             case repetitions
         }
 
+        /// `repetitions`: null is Oríon's `inf`.
+        public static let unlimitedCounts: Set<String> = ["repetitions"]
+
         /// The defaults: `seed: null, num_rungs: null, num_brackets: 1, repetitions: null`.
         public init() {}
 
@@ -111,6 +114,20 @@ public struct ASHA: Algorithm {
             seed: options.seed,
             context: context
         )
+    }
+
+    /// `num_rungs` as Oríon shows it: when null, the number of rungs the fidelity gives.
+    ///
+    /// That is `log(high / low) / log(base) + 1`, 5 for `fidelity(1, 16, base=2)`; the options are unchanged when
+    /// it is set, or when the space has no usable fidelity.
+    public static func displayedOptions(_ options: [String: JSONValue], space: Space) -> [String: JSONValue] {
+        guard options["num_rungs"] == .null,
+            let (low, high, base) = try? SuccessiveHalving.fidelity(of: space, algorithm: name),
+            let budgets = try? budgets(low: low, high: high, base: base, numRungs: nil)
+        else { return options }
+        var shown = options
+        shown["num_rungs"] = .int(budgets.count)
+        return shown
     }
 
     /// The fidelities of the rungs: `num_rungs` values from `low` to `high` spaced geometrically, rounded as Oríon

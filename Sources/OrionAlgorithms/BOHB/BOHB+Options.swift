@@ -58,8 +58,9 @@ extension BOHB {
             randomFraction = try container.decodeIfPresent(Double.self, forKey: .randomFraction) ?? randomFraction
             bandwidthFactor = try container.decodeIfPresent(Double.self, forKey: .bandwidthFactor) ?? bandwidthFactor
             minBandwidth = try container.decodeIfPresent(Double.self, forKey: .minBandwidth) ?? minBandwidth
-            parallelStrategy =
+            parallelStrategy = ParallelStrategy.normalized(
                 try container.decodeIfPresent(JSONValue.self, forKey: .parallelStrategy) ?? parallelStrategy
+            )
             if let minPointsInModel {
                 try check(
                     minPointsInModel >= 1,

@@ -91,6 +91,9 @@ extension DEHB {
             case maxAge = "max_age"
         }
 
+        /// `max_age`: null is Oríon's `inf`.
+        public static let unlimitedCounts: Set<String> = ["max_age"]
+
         /// Oríon's defaults.
         public init() {}
 

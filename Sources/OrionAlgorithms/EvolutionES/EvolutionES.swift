@@ -45,6 +45,9 @@ public struct EvolutionES: Algorithm {
             case maxRetries = "max_retries"
         }
 
+        /// `repetitions`: null is Oríon's `inf`.
+        public static let unlimitedCounts: Set<String> = ["repetitions"]
+
         /// The defaults: `seed: null, repetitions: null, nums_population: 20, mutate: null, max_retries: 1000`.
         public init() {}
 

@@ -34,6 +34,9 @@ public struct Hyperband: Algorithm {
             case repetitions
         }
 
+        /// `repetitions`: null is Oríon's `inf`.
+        public static let unlimitedCounts: Set<String> = ["repetitions"]
+
         /// The defaults: `seed: null, repetitions: null`.
         public init() {}
 

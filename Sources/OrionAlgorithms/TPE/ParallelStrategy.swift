@@ -29,6 +29,26 @@ indirect enum ParallelStrategy: Hashable, Sendable {
         "strategy_configs": .object(["broken": .object(["of_type": .string("MaxParallelStrategy")])]),
     ])
 
+    /// The option with its numbers as doubles, the type they are read as.
+    ///
+    /// `default_result` and `stub_value`, nested strategies' too: stored JSON writes a whole double `1.0` as `1`,
+    /// and `orion info` must print `1.0` as Oríon does. Anything else is left as it is, for ``init(_:)`` to judge.
+    ///
+    /// - Parameter value: a `parallel_strategy` option.
+    /// - Returns: the same option, numbers as doubles.
+    static func normalized(_ value: JSONValue) -> JSONValue {
+        guard var object = value.objectValue else { return value }
+        for key in ["default_result", "stub_value"] {
+            if case .int(let number) = object[key] { object[key] = .double(Double(number)) }
+        }
+        if let strategy = object["default_strategy"] { object["default_strategy"] = normalized(strategy) }
+        if var configs = object["strategy_configs"]?.objectValue {
+            for (status, config) in configs { configs[status] = normalized(config) }
+            object["strategy_configs"] = .object(configs)
+        }
+        return .object(object)
+    }
+
     /// The objectives observed so far, summarized for the lies.
     struct Observed: Sendable {
         /// The largest objective, if any.

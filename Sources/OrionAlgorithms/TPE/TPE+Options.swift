@@ -69,8 +69,9 @@ extension TPE {
             priorWeight = try container.decodeIfPresent(Double.self, forKey: .priorWeight) ?? priorWeight
             fullWeightNum = try container.decodeIfPresent(Int.self, forKey: .fullWeightNum) ?? fullWeightNum
             maxRetry = try container.decodeIfPresent(Int.self, forKey: .maxRetry) ?? maxRetry
-            parallelStrategy =
+            parallelStrategy = ParallelStrategy.normalized(
                 try container.decodeIfPresent(JSONValue.self, forKey: .parallelStrategy) ?? parallelStrategy
+            )
             multivariate = try container.decodeIfPresent(Bool.self, forKey: .multivariate) ?? multivariate
             try check(nInitialPoints >= 0, "n_initial_points", "an integer >= 0", .int(nInitialPoints))
             try check(nEICandidates >= 1, "n_ei_candidates", "an integer >= 1", .int(nEICandidates))

@@ -351,8 +351,9 @@ public enum Reports {
                 + "\nworking dir: \(experiment.workingDir ?? "")\n"
         )
         // The options as the algorithm reads them: stored JSON writes a whole double as `1`, its type says `1.0`
-        // (Oríon prints `prior_weight: 1.0`). An algorithm this build does not know prints as stored.
-        let options = (try? AlgorithmRegistry.standard.resolve(experiment.algorithm))?.options
+        // (Oríon prints `prior_weight: 1.0`), and a null count that means no limit is Oríon's `inf`. An algorithm
+        // this build does not know prints as stored.
+        let options = try? AlgorithmRegistry.standard.displayedOptions(experiment.algorithm, space: experiment.space)
         let algorithm = JSONValue.object([
             experiment.algorithm.name: .object(options ?? experiment.algorithm.options)
         ])

@@ -11,7 +11,8 @@ struct Serve: AsyncParsableCommand {
         discussion: """
             The address comes from --host/--port, else from `gunicorn: {bind: 'HOST:PORT'}` in the --config file, \
             else 127.0.0.1:8000. Browser pages of other origins may call the API only when listed in \
-            `frontends_uri` (the --config file, ORION_WEBAPI_FRONTENDS_URI, or --frontends-uri). The dashboard is \
+            `frontends_uri` (the --config file, ORION_WEBAPI_FRONTENDS_URI, or --frontends-uri; by default, as in \
+            Oríon, http://localhost:3000). The dashboard is \
             at http://HOST:PORT/dashboard (and at / for a browser). See docs/serving.md.
             """
     )
@@ -59,7 +60,8 @@ struct Serve: AsyncParsableCommand {
 struct WebSettings: Equatable {
     var host = "127.0.0.1"
     var port = 8000
-    var frontendsURI: [String] = []
+    /// Oríon's default when no `frontends_uri` is given: the page of its dashboard, `orion frontend`.
+    var frontendsURI = ["http://localhost:3000"]
 
     /// Resolves the settings.
     ///

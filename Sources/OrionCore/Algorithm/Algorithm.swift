@@ -53,6 +53,23 @@ public protocol Algorithm: Codable, Sendable {
     /// - Parameter context: the search space and the experiment's budget.
     /// - Returns: `true` once the search is over.
     func isDone(context: AlgorithmContext) -> Bool
+
+    /// The options as Oríon shows them once the algorithm is made for `space` (`orion info`): an option whose
+    /// null means "computed from the space" given its computed value (ASHA's `num_rungs: 5` for
+    /// `fidelity(1, 16, base=2)`). The default returns `options` unchanged.
+    ///
+    /// - Parameters:
+    ///   - options: every option with its value, as resolved.
+    ///   - space: the experiment's search space.
+    /// - Returns: the options to show.
+    static func displayedOptions(_ options: [String: JSONValue], space: Space) -> [String: JSONValue]
+}
+
+extension Algorithm {
+    /// The options unchanged.
+    public static func displayedOptions(_ options: [String: JSONValue], space: Space) -> [String: JSONValue] {
+        options
+    }
 }
 
 /// What an algorithm is told at every call: the search space, its numeric view and the experiment's budget.

@@ -21,9 +21,16 @@ import Foundation
 public protocol AlgorithmOptions: Codable, Sendable, Hashable {
     /// The options with every default value.
     init()
+
+    /// The options read with ``KeyedDecodingContainer/decodeUnlimitedCount(forKey:)``, whose null means no limit:
+    /// Oríon's `inf`, which `orion info` shows for them (`repetitions: inf`). Empty by default.
+    static var unlimitedCounts: Set<String> { get }
 }
 
 extension AlgorithmOptions {
+    /// None.
+    public static var unlimitedCounts: Set<String> { [] }
+
     /// Every option with its value, as stored in the experiment (`nil` optionals as `.null`).
     ///
     /// - Returns: option name → value.

@@ -172,19 +172,28 @@ struct SubplotGrid {
         trace["yaxis"] = .string(yName(row: row, column: column))
     }
 
-    /// The horizontal extent of a column, in `[0, 1]`.
+    /// The horizontal extent of a column, in `[0, 1]`, to the bit as plotly.py computes it.
     func xDomain(column: Int) -> [Double] {
         let spacing = columns > 1 ? 0.2 / Double(columns) : 0
         let width = (1 - spacing * Double(columns - 1)) / Double(columns)
-        let start = Double(column) * (width + spacing)
+        let start = Self.start(of: column, size: width, spacing: spacing)
         return [start, min(start + width, 1)]
     }
 
-    /// The vertical extent of a row, in `[0, 1]` (row 0 on top).
+    /// The vertical extent of a row, in `[0, 1]` (row 0 on top), to the bit as plotly.py computes it: from the
+    /// bottom up, ends within 0.01 outside `[0, 1]` rounded onto it.
     func yDomain(row: Int) -> [Double] {
         let spacing = rows > 1 ? 0.3 / Double(rows) : 0
         let height = (1 - spacing * Double(rows - 1)) / Double(rows)
-        let top = 1 - Double(row) * (height + spacing)
-        return [max(top - height, 0), top]
+        let start = Self.start(of: rows - 1 - row, size: height, spacing: spacing)
+        return [start, start + height].map { Swift.min(Swift.max($0, 0), 1) }
+    }
+
+    /// plotly.py's `sum(sizes[:index]) + index * spacing`: the sizes added one by one (not `index * size`, which
+    /// can differ in the last bit, and did: `0.7333333333333334` for plotly's `0.7333333333333333`).
+    private static func start(of index: Int, size: Double, spacing: Double) -> Double {
+        var sum = 0.0
+        for _ in 0..<index { sum += size }
+        return sum + Double(index) * spacing
     }
 }

@@ -62,9 +62,7 @@ public enum FigureExport {
     ) throws -> Data {
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return try encoder.encode(figure)
+            return Data(figure.pythonJSON.utf8)
         case .html:
             return try FigureDocument.html(figure: figure, title: title, plotly: try PlotlyAsset.requireJavaScript())
         case .png, .jpg, .jpeg, .webp, .svg, .pdf:

@@ -27,7 +27,8 @@ enum PlotlyJSON {
         ["data": .array(traces), "layout": .object(layout)]
     }
 
-    /// A time as plotly reads dates, in UTC: `2026-12-02 10:01:42.123456`.
+    /// A time as plotly.py writes a Python `datetime` (its `isoformat()`), in UTC: `2026-12-02T10:01:42.123456`,
+    /// `2026-12-02T10:01:42` on a whole second.
     static func time(_ date: Date?) -> JSONValue {
         guard let date else { return .null }
         var calendar = Calendar(identifier: .gregorian)
@@ -40,8 +41,9 @@ enum PlotlyJSON {
             return String(repeating: "0", count: max(width - text.count, 0)) + text
         }
         return .string(
-            "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2)) "
-                + "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2)).\(pad(micros, 6))"
+            "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))T"
+                + "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2))"
+                + (micros == 0 ? "" : ".\(pad(micros, 6))")
         )
     }
 

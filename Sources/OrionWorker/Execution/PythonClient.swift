@@ -78,8 +78,8 @@ public enum PythonClient {
 
                 if RESULTS_FILENAME and not IS_ORION_ON:
                     raise RuntimeWarning(
-                        "Results file path provided in environment variable "
-                        "does not correspond to an existing file: %s" % RESULTS_FILENAME
+                        "Results file path (%s) provided in environmental variable "
+                        "does not correspond to an existing file. " % RESULTS_FILENAME
                     )
 
 
@@ -112,7 +112,7 @@ public enum PythonClient {
                     if _HAS_REPORTED_RESULTS:
                         raise RuntimeWarning("Has already reported evaluation results once.")
                     if IS_ORION_ON:
-                        with open(RESULTS_FILENAME, "w") as results_file:
+                        with open(RESULTS_FILENAME, "w", encoding="utf8") as results_file:
                             json.dump(data, results_file, default=_plain)
                     else:
                         print(data)

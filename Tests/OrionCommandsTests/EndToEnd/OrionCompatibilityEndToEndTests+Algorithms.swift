@@ -130,6 +130,58 @@ extension OrionCompatibilityEndToEndTests {
         XCTAssertTrue(info.stdout.contains("\n    n_initial_points: 20\n"), info.stdout)
     }
 
+    /// `orion info` prints a count whose default means no limit as Oríon 0.2.7 does: `repetitions: inf` for
+    /// `hyperband`, `asha` and `evolutiones` (checked against it), `max_age: inf` for `dehb`; a set count as is;
+    /// ASHA's `num_rungs` computed from the fidelity when not set (`5` for `fidelity(1, 16, base=2)`, as Oríon).
+    func testInfoPrintsUnlimitedCountsAsInf() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        let cases = [
+            ("hyperband", "hyperband", "\n    repetitions: inf\n"),
+            ("asha", "asha", "\n    repetitions: inf\n"),
+            ("asha-rungs", "asha", "\n    num_rungs: 5\n"),
+            ("asha3", "{asha: {num_rungs: 3}}", "\n    num_rungs: 3\n"),
+            ("evolutiones", "evolutiones", "\n    repetitions: inf\n"),
+            ("dehb", "dehb", "\n    max_age: inf\n"),
+            ("hb2", "{hyperband: {repetitions: 2}}", "\n    repetitions: 2\n"),
+        ]
+        for (name, algorithm, expected) in cases {
+            let path = sandbox.directory + "/\(name).yaml"
+            try "experiment:\n  algorithm: \(algorithm)\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try sandbox.succeed([
+                "hunt", "--init-only", "-n", name, "-c", path, script, "-x~uniform(0, 1)",
+                "--e~fidelity(1, 16, base=2)",
+            ])
+            let info = try sandbox.run(["info", "-n", name]).stdout
+            XCTAssertTrue(info.contains(expected), "\(name): \(info)")
+            XCTAssertFalse(info.contains(": None\n    seed"), "\(name): \(info)")
+        }
+    }
+
+    /// A whole float inside a nested option keeps its decimal point in `orion info`, as in Oríon 0.2.7
+    /// (`parallel_strategy: {..., default_result: 1.0}` prints `default_result: 1.0`, not `1`).
+    func testInfoPrintsWholeFloatsInsideParallelStrategy() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        let path = sandbox.directory + "/tpe.yaml"
+        try """
+        experiment:
+          algorithm:
+            tpe:
+              parallel_strategy:
+                of_type: StatusBasedParallelStrategy
+                strategy_configs: {broken: {of_type: StubParallelStrategy, stub_value: 2.0}}
+                default_strategy: {of_type: MaxParallelStrategy, default_result: 1.0}
+
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        try sandbox.succeed(["hunt", "--init-only", "-n", "tpe", "-c", path, script, "-x~uniform(0, 1)"])
+        let info = try sandbox.run(["info", "-n", "tpe"]).stdout
+        XCTAssertTrue(info.contains("\n            default_result: 1.0\n"), info)
+        XCTAssertTrue(info.contains("\n                stub_value: 2.0\n"), info)
+    }
+
     private func writeAlgorithm(_ sandbox: Sandbox) throws -> String {
         let path = sandbox.directory + "/tpe.yaml"
         try "experiment:\n  algorithm: tpe\n".write(toFile: path, atomically: true, encoding: .utf8)

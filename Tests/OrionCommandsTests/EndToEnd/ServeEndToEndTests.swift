@@ -123,6 +123,36 @@ final class ServeEndToEndTests: XCTestCase {
         )
     }
 
+    /// With no `frontends_uri` anywhere, Oríon 0.2.7's server allows its own dashboard's page
+    /// (`http://localhost:3000`, `orion frontend`'s default) and no other origin; `frontends_uri: []` allows none.
+    func testServeAllowsOrionsDashboardOriginByDefault() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try await sandbox.storage().close()
+        func origin(_ served: Served, _ origin: String) async throws -> (Int, String?) {
+            var request = URLRequest(url: try XCTUnwrap(URL(string: served.base + "/experiments")))
+            request.setValue(origin, forHTTPHeaderField: "Origin")
+            let (_, response) = try await URLSession.shared.data(for: request)
+            let http = try XCTUnwrap(response as? HTTPURLResponse)
+            return (http.statusCode, http.value(forHTTPHeaderField: "access-control-allow-origin"))
+        }
+        let served = try serve(sandbox)
+        let allowed = try await origin(served, "http://localhost:3000")
+        let refused = try await origin(served, "http://evil.example")
+        served.process.interrupt()
+        _ = sandbox.wait(served.process, name: "serve", timeout: 30)
+        XCTAssertEqual(allowed.0, 200)
+        XCTAssertEqual(allowed.1, "http://localhost:3000")
+        XCTAssertEqual(refused.0, 403)
+        let config = sandbox.directory + "/none.yaml"
+        try "frontends_uri: []\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let closed = try serve(sandbox, ["-c", config])
+        let none = try await origin(closed, "http://localhost:3000")
+        closed.process.interrupt()
+        _ = sandbox.wait(closed.process, name: "serve", timeout: 30)
+        XCTAssertEqual(none.0, 403)
+    }
+
     /// The dashboard in headless Chromium over a finished hunt and a running one: content, sorting, paging, a
     /// reload, live progress; screenshots in `.build/screenshots/`.
     func testDashboardInABrowser() throws {

@@ -32,6 +32,13 @@ final class FigureExportTests: XCTestCase {
         }
     }
 
+    /// `-t json` writes numbers as plotly.py's figure JSON (and the server's `/plots`): `1.0` for a whole double.
+    func testJSONKeepsTheDecimalPointOfDoubles() throws {
+        let figure: JSONValue = ["data": [["y": [.double(1), .double(0.5), .int(2)]]], "layout": [:]]
+        let data = try FigureExport.data(of: figure, format: .json, title: "demo")
+        XCTAssertEqual(String(decoding: data, as: UTF8.self), #"{"data":[{"y":[1.0,0.5,2]}],"layout":{}}"#)
+    }
+
     func testHTMLInlinesTheScriptAndEscapesTheFigure() throws {
         let figure: JSONValue = ["data": [], "layout": ["title": ["text": "</script><b>x"]]]
         let page = try FigureDocument.html(figure: figure, title: "a <b>", plotly: Data("/*plotly*/".utf8))

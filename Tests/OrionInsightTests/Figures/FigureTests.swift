@@ -31,6 +31,51 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(layout["yaxis"], ["title": ["text": "Objective 'loss'"]])
     }
 
+    /// The subplot domains of partial dependencies are plotly.py's `make_subplots(rows=n, cols=n)`, to the bit
+    /// (printed by plotly 6 in the peers' virtualenv; the last column of 7 really ends at `0.9999999999999999`).
+    func testSubplotDomainsArePlotlysToTheBit() {
+        let expected: [Int: (x: [[Double]], y: [[Double]])] = [
+            3: (
+                [[0.0, 0.2888888888888889], [0.35555555555555557, 0.6444444444444445], [0.7111111111111111, 1.0]],
+                [[0.7333333333333333, 1.0], [0.36666666666666664, 0.6333333333333333], [0.0, 0.26666666666666666]]
+            ),
+            5: (
+                [[0.0, 0.16799999999999998], [0.208, 0.376], [0.416, 0.584], [0.624, 0.792], [0.832, 1.0]],
+                [
+                    [0.848, 1.0], [0.6359999999999999, 0.7879999999999999], [0.424, 0.576], [0.212, 0.364],
+                    [0.0, 0.152],
+                ]
+            ),
+            7: (
+                [
+                    [0.0, 0.1183673469387755], [0.14693877551020407, 0.26530612244897955],
+                    [0.29387755102040813, 0.4122448979591836], [0.4408163265306122, 0.5591836734693877],
+                    [0.5877551020408163, 0.7061224489795918], [0.7346938775510204, 0.8530612244897959],
+                    [0.8816326530612244, 0.9999999999999999],
+                ],
+                [
+                    [0.8938775510204082, 1.0], [0.7448979591836735, 0.8510204081632654],
+                    [0.5959183673469388, 0.7020408163265307], [0.4469387755102041, 0.553061224489796],
+                    [0.2979591836734694, 0.40408163265306124], [0.1489795918367347, 0.25510204081632654],
+                    [0.0, 0.10612244897959185],
+                ]
+            ),
+        ]
+        for (size, domains) in expected {
+            let grid = SubplotGrid(rows: size, columns: size)
+            XCTAssertEqual((0..<size).map { grid.xDomain(column: $0) }, domains.x, "x, \(size)")
+            XCTAssertEqual((0..<size).map { grid.yDomain(row: $0) }, domains.y, "y, \(size)")
+        }
+    }
+
+    /// Hover times as plotly.py writes Oríon's `datetime` values (`isoformat()`), checked against Oríon 0.2.7's
+    /// `orion plot regret -t json`.
+    func testTimesAreIsoformat() {
+        XCTAssertEqual(PlotlyJSON.time(Date(timeIntervalSince1970: 1_700_000_000.25)), "2023-11-14T22:13:20.250000")
+        XCTAssertEqual(PlotlyJSON.time(Date(timeIntervalSince1970: 1_700_000_000)), "2023-11-14T22:13:20")
+        XCTAssertEqual(PlotlyJSON.time(nil), .null)
+    }
+
     func testEveryKindEncodesAsJSON() async throws {
         let (storage, experiment) = try await stored(
             ["/x": "uniform(0, 1)", "/lr": "loguniform(1e-4, 1)", "/opt": "choices(['a', 'b'])"],

@@ -158,7 +158,14 @@ final class PythonClientTests: XCTestCase {
             timeout: 30
         )
         XCTAssertNotEqual(missing.status, 0)
-        XCTAssertTrue(missing.stderr.contains("does not correspond to an existing file"), missing.stderr)
+        // Oríon 0.2.7's text, word for word.
+        XCTAssertTrue(
+            missing.stderr.contains(
+                "RuntimeWarning: Results file path (\(directory)/missing.json) provided in environmental variable "
+                    + "does not correspond to an existing file. "
+            ),
+            missing.stderr
+        )
     }
 
     func testTheExperimentAPISaysToInstallOrion() throws {

@@ -1,0 +1,95 @@
+import Foundation
+import OrionCore
+import OrionSQLite
+import OrionServer
+import XCTest
+
+/// Where Oríon 0.2.7's server was run beside ours on the same requests (docs/serving.md): number types, error
+/// texts, and the routes that ignore their query.
+final class APIServerCompatibilityTests: XCTestCase {
+    var directory = ""
+    var storage: SQLiteStorage?
+    var server: RunningServer?
+
+    override func setUp() async throws {
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("orion-serve-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let storage = try SQLiteStorage(path: directory + "/orion.db")
+        try await ServerFixture.seed(storage, name: "demo", count: 30)
+        self.storage = storage
+        server = try await RunningServer(storage: storage)
+    }
+
+    override func tearDown() async throws {
+        await server?.stop()
+        try await storage?.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private var api: RunningServer { get throws { try XCTUnwrap(server) } }
+
+    /// A whole objective is `2.0` as Python writes a float, not `2`; an integer parameter stays `3`.
+    func testWholeDoublesKeepTheirDecimalPoint() async throws {
+        let ids = try await api.get("/trials/demo?status=completed").array().compactMap {
+            ($0 as? [String: Any])?["id"] as? String
+        }
+        let id = try XCTUnwrap(ids.first)
+        let text = try await api.get("/trials/demo/\(id)").text
+        XCTAssertNotNil(text.range(of: #""objective":[0-9]+\.0[,}]"#, options: .regularExpression), text)
+        XCTAssertTrue(text.contains(#""net":{"depth":3}"#), text)
+        XCTAssertTrue(text.contains(#""opt/lr":0.001"#), text)
+        let experiment = try await api.get("/experiments/demo").text
+        XCTAssertNil(experiment.range(of: #""objective":[0-9]+[,}]"#, options: .regularExpression), experiment)
+    }
+
+    func testErrorTextsAreOrions() async throws {
+        let trial = try await api.get("/trials/demo/nope")
+        XCTAssertEqual(trial.status, 404)
+        XCTAssertEqual(try trial.object()["description"] as? String, #"Trial "nope" does not exist"#)
+        let ancestors = try await api.get("/trials/demo?ancestors=maybe")
+        XCTAssertEqual(ancestors.status, 400)
+        XCTAssertEqual(
+            try ancestors.object()["description"] as? String,
+            #"The "ancestors" parameter is invalid. The value of the parameter must be "true" or "false"."#
+        )
+        let version = try await api.get("/experiments/demo?version=1.0")
+        XCTAssertEqual(version.status, 400)
+        XCTAssertEqual(
+            try version.object()["description"] as? String,
+            #"The "version" parameter is invalid. The value must be an integer."#
+        )
+        let negative = try await api.get("/experiments/demo?version=-1")
+        XCTAssertEqual(negative.status, 400)  // Oríon: 500
+    }
+
+    /// Oríon reads no query on `/trials/:name/:id` and `/benchmarks`, and ignores any given.
+    func testRoutesWithoutParametersIgnoreTheQuery() async throws {
+        let trial = try await api.get("/trials/demo/nope?version=1")
+        XCTAssertEqual(trial.status, 404, trial.text)
+        XCTAssertEqual(try trial.object()["title"] as? String, "Trial not found")
+        let benchmarks = try await api.get("/benchmarks?foo=1")
+        XCTAssertEqual(benchmarks.status, 200, benchmarks.text)
+        XCTAssertEqual(benchmarks.text, "[]")
+    }
+
+    /// Another method on a route is 405 with `allow: GET, OPTIONS` as in Oríon (falcon); `OPTIONS` is 200 with
+    /// `allow: GET`; an unknown route stays 404.
+    func testOtherMethodsAreNotAllowed() async throws {
+        for (method, path) in [("POST", "/experiments"), ("PUT", "/experiments/demo"), ("DELETE", "/trials/demo")] {
+            let answer = try await api.get(path, method: method)
+            XCTAssertEqual(answer.status, 405, "\(method) \(path)")
+            XCTAssertEqual(answer.headers["allow"], "GET, OPTIONS", "\(method) \(path)")
+            XCTAssertEqual(try answer.object()["title"] as? String, "405 Method Not Allowed")
+        }
+        let head = try await api.get("/experiments", method: "HEAD")
+        XCTAssertEqual(head.status, 405)
+        let options = try await api.get("/experiments/status/demo", method: "OPTIONS")
+        XCTAssertEqual(options.status, 200)
+        XCTAssertEqual(options.headers["allow"], "GET")
+        let unknown = try await api.get("/nope", method: "POST")
+        XCTAssertEqual(unknown.status, 404)
+        let get = try await api.get("/experiments")
+        XCTAssertEqual(get.status, 200)
+    }
+}
