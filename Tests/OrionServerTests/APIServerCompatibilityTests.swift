@@ -5,7 +5,7 @@ import OrionServer
 import XCTest
 
 /// Where Oríon 0.2.7's server was run beside ours on the same requests (docs/serving.md): number types, error
-/// texts, and the routes that ignore their query.
+/// texts and headers, and the routes that ignore their query.
 final class APIServerCompatibilityTests: XCTestCase {
     var directory = ""
     var storage: SQLiteStorage?
@@ -91,5 +91,29 @@ final class APIServerCompatibilityTests: XCTestCase {
         XCTAssertEqual(unknown.status, 404)
         let get = try await api.get("/experiments")
         XCTAssertEqual(get.status, 200)
+    }
+
+    /// Every error carries `vary: Accept`, as Oríon's (falcon chooses an error's media type from `Accept`); an
+    /// answer that succeeded carries none.
+    func testErrorsVaryOnAccept() async throws {
+        let errors: [(String, String, [String: String])] = [
+            ("GET", "/experiments/nope", [:]), ("GET", "/experiments/demo?foo=1", [:]),
+            ("GET", "/experiments/demo?version=x", [:]), ("GET", "/experiments/status/nope", [:]),
+            ("GET", "/trials/demo/nope", [:]), ("GET", "/trials/demo?status=done", [:]), ("GET", "/no/such/route", [:]),
+            ("GET", "/plots/bogus/demo", [:]), ("GET", "/plots/regret/nope", [:]), ("GET", "/benchmarks/nope", [:]),
+            ("POST", "/experiments", [:]), ("DELETE", "/nope", [:]),
+            ("GET", "/experiments", ["Origin": "http://evil.example"]),
+        ]
+        for (method, path, headers) in errors {
+            let answer = try await api.get(path, headers: headers, method: method)
+            XCTAssertGreaterThanOrEqual(answer.status, 400, "\(method) \(path)")
+            XCTAssertEqual(answer.headers["vary"], "Accept", "\(method) \(path)")
+            XCTAssertEqual(answer.headers["content-type"], "application/json", "\(method) \(path)")
+        }
+        for path in ["/", "/experiments", "/experiments/demo", "/experiments/status/demo", "/trials/demo"] {
+            let answer = try await api.get(path)
+            XCTAssertEqual(answer.status, 200, path)
+            XCTAssertNil(answer.headers["vary"], path)
+        }
     }
 }
