@@ -25,7 +25,8 @@ public struct PlotRoutes: Sendable {
         router.get("/plots/:kind/:name") { request, context in
             let kind = try context.pathParameter("kind")
             guard Self.kinds.contains(kind) else { throw APIError.bare(.notFound) }
-            let query = try QueryParameters(request, supported: ["version"])
+            // Oríon's plot routes read no query and ignore any; `version` is ours, every other name is ignored.
+            let query = try QueryParameters(request, supported: ["version"], ignoringOthers: true)
             let experiment = try await api.experiment(
                 try context.pathParameter("name"),
                 version: query.integer("version")

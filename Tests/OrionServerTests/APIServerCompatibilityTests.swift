@@ -116,4 +116,18 @@ final class APIServerCompatibilityTests: XCTestCase {
             XCTAssertNil(answer.headers["vary"], path)
         }
     }
+
+    /// Oríon's `/plots/...` reads no query and ignores what it is given; ours reads `version` (an extension) and
+    /// ignores the rest.
+    func testPlotsIgnoreUnknownParameters() async throws {
+        for kind in ["regret", "parallel_coordinates"] {
+            let answer = try await api.get("/plots/\(kind)/demo?foo=1&with_evc_tree=false")
+            XCTAssertEqual(answer.status, 200, answer.text)
+            XCTAssertNotNil(try answer.object()["data"], kind)
+        }
+        let version = try await api.get("/plots/regret/demo?version=1&foo=1")
+        XCTAssertEqual(version.status, 200, version.text)
+        let missing = try await api.get("/plots/regret/demo?version=2&foo=1")
+        XCTAssertEqual(missing.status, 404, missing.text)
+    }
 }
