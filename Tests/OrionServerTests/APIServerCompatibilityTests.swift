@@ -5,7 +5,7 @@ import OrionServer
 import XCTest
 
 /// Where Oríon 0.2.7's server was run beside ours on the same requests (docs/serving.md): number types, error
-/// texts and headers, and the routes that ignore their query.
+/// texts and headers, the routes that ignore their query, and an experiment's completion figures.
 final class APIServerCompatibilityTests: XCTestCase {
     var directory = ""
     var storage: SQLiteStorage?
@@ -129,5 +129,30 @@ final class APIServerCompatibilityTests: XCTestCase {
         XCTAssertEqual(version.status, 200, version.text)
         let missing = try await api.get("/plots/regret/demo?version=2&foo=1")
         XCTAssertEqual(missing.status, 404, missing.text)
+    }
+
+    /// `/experiments/:name`, compared with Oríon's on an experiment of completed, broken and pending trials: the
+    /// start is the experiment's creation, the end the last completed trial's end, with and without `?version=`;
+    /// `status` is `done` only when `maxTrials` trials completed: an experiment stopped by its broken trials is
+    /// `not done`, as in Oríon (`Experiment.is_done` does not read `max_broken`).
+    func testExperimentCompletionFiguresAreOrions() async throws {
+        for path in ["/experiments/demo", "/experiments/demo?version=1"] {
+            let body = try await api.get(path).object()
+            XCTAssertEqual(body["trialsCompleted"] as? Int, 18, path)
+            XCTAssertEqual(body["startTime"] as? String, "2023-11-14 22:13:20", path)
+            // The last completed trial is i = 29: submitted 29 s after the epoch, ended 2.5 s later.
+            XCTAssertEqual(body["endTime"] as? String, "2023-11-14 22:13:51.500000", path)
+            XCTAssertEqual((body["bestTrial"] as? [String: Any])?["objective"] as? Double, 1, path)
+            XCTAssertEqual(body["status"] as? String, "not done", path)
+        }
+        let storage = try XCTUnwrap(storage)
+        // 30 trials with 2 broken (i = 10, 20) and at most 2 allowed: stopped, not done.
+        try await ServerFixture.seed(storage, name: "stopped", count: 30, maxBroken: 2)
+        let stopped = try await api.get("/experiments/stopped").object()
+        XCTAssertEqual(stopped["status"] as? String, "not done")
+        // 30 trials, 18 completed, at most 18: done.
+        try await ServerFixture.seed(storage, name: "finished", count: 30, maxTrials: 18, maxBroken: 2)
+        let finished = try await api.get("/experiments/finished").object()
+        XCTAssertEqual(finished["status"] as? String, "done")
     }
 }
