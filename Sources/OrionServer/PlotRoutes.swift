@@ -15,7 +15,7 @@ public struct PlotRoutes: Sendable {
     /// Draws with OrionInsight (`Figure.make`, Oríon's default options): what `orion serve` uses.
     public static let insight: Renderer = { kind, experiment, storage in
         let figure = try await Figure.make(try PlotKind(named: kind), experiment: experiment, storage: storage)
-        return JSONResponse.encode(figure)
+        return FigureExport.plotlyJSON(figure)
     }
 
     let api: APIRoutes
