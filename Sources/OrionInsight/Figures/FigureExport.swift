@@ -9,11 +9,13 @@ public enum FigureExport {
     /// lacks; an HTML page needs nothing and opens offline (docs/plotting.md).
     public static let defaultFormat = FigureFormat.html
 
-    /// A figure as plotly.py's `to_json` writes it (Oríon 0.2.7's `/plots` and `orion plot -t json`): the numbers
-    /// of ``JSONValue/pythonJSON``, then `<`, `>` and `/` escaped (`\u003c`, `\u003e`, `\u002f`, plotly's guard
-    /// for JSON inlined in HTML) and every character beyond ASCII written `\uXXXX` (Python's `ensure_ascii`, a
-    /// surrogate pair above U+FFFF). Outside strings JSON holds none of these characters, so the text is rewritten
-    /// as a whole; the value a parser reads is unchanged.
+    /// A figure's JSON text as plotly.py's `to_json` writes it.
+    ///
+    /// As Oríon 0.2.7's `/plots` and `orion plot -t json` write it: the numbers of ``JSONValue/pythonJSON``, then
+    /// `<`, `>` and `/` escaped (`\u003c`, `\u003e`, `\u002f`, plotly's guard for JSON inlined in HTML) and every
+    /// character beyond ASCII written `\uXXXX` (Python's `ensure_ascii`, a surrogate pair above U+FFFF). Outside
+    /// strings JSON holds none of these characters, so the text is rewritten as a whole; the value a parser reads
+    /// is unchanged.
     ///
     /// - Parameter figure: the figure.
     /// - Returns: its JSON text.
