@@ -155,4 +155,17 @@ final class APIServerCompatibilityTests: XCTestCase {
         let finished = try await api.get("/experiments/finished").object()
         XCTAssertEqual(finished["status"] as? String, "done")
     }
+
+    /// Text beyond ASCII is written `\uXXXX`, as Python's `json.dumps` writes it (Oríon's `"caf\u00e9"`); a
+    /// parser reads the same value.
+    func testTextBeyondASCIIIsEscapedAsPython() async throws {
+        try await ServerFixture.seed(try XCTUnwrap(storage), name: "café ☕", count: 3)
+        let list = try await api.get("/experiments")
+        XCTAssertTrue(list.text.contains(#""name":"caf\u00e9 \u2615""#), list.text)
+        XCTAssertFalse(list.text.contains("é"), list.text)
+        let names = try list.array().compactMap { ($0 as? [String: Any])?["name"] as? String }
+        XCTAssertTrue(names.contains("café ☕"), "\(names)")
+        let missing = try await api.get("/experiments/th%C3%A9")
+        XCTAssertTrue(missing.text.contains(#"Experiment \"th\u00e9\" does not exist"#), missing.text)
+    }
 }

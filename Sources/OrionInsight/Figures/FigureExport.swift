@@ -11,7 +11,7 @@ public enum FigureExport {
 
     /// A figure's JSON text as plotly.py's `to_json` writes it.
     ///
-    /// As Oríon 0.2.7's `/plots` and `orion plot -t json` write it: the numbers of ``JSONValue/pythonJSON``, then
+    /// As Oríon 0.2.7's `/plots` and `orion plot -t json` write it: the text of ``JSONValue/asciiPythonJSON``, then
     /// `<`, `>` and `/` escaped (`\u003c`, `\u003e`, `\u002f`, plotly's guard for JSON inlined in HTML) and every
     /// character beyond ASCII written `\uXXXX` (Python's `ensure_ascii`, a surrogate pair above U+FFFF). Outside
     /// strings JSON holds none of these characters, so the text is rewritten as a whole; the value a parser reads
@@ -21,14 +21,12 @@ public enum FigureExport {
     /// - Returns: its JSON text.
     public static func plotlyJSON(_ figure: JSONValue) -> String {
         var text = ""
-        for unit in figure.pythonJSON.unicodeScalars {
+        for unit in figure.asciiPythonJSON.unicodeScalars {
             switch unit {
             case "<": text += "\\u003c"
             case ">": text += "\\u003e"
             case "/": text += "\\u002f"
-            case _ where unit.value < 0x7F: text.unicodeScalars.append(unit)
-            default:
-                for half in String(unit).utf16 { text += "\\u" + String(format: "%04x", half) }
+            default: text.unicodeScalars.append(unit)
             }
         }
         return text
