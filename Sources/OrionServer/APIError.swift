@@ -55,6 +55,14 @@ public struct APIError: Error, Sendable, Equatable {
         return .object(members)
     }
 
+    /// The answer: the body as JSON, with `vary: Accept` as on every error of Oríon's server (falcon picks an
+    /// error's media type from `Accept`, so caches must key on it); answers that succeed carry no `vary`.
+    var response: Response {
+        var response = JSONResponse.make(body, status: status)
+        response.headers[.vary] = "Accept"
+        return response
+    }
+
     /// The error for anything thrown while answering: an ``APIError`` as it is, Hummingbird's errors as their bare
     /// status, Oríon's own errors with the status of their kind (`ErrorReport`) and their message.
     ///
@@ -79,8 +87,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let failure = APIError.from(error)
-            return JSONResponse.make(failure.body, status: failure.status)
+            return APIError.from(error).response
         }
     }
 }

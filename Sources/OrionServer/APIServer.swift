@@ -119,8 +119,7 @@ extension APIServer {
         for path in routes {
             for method in [HTTPRequest.Method.head, .post, .put, .delete, .patch] {
                 router.on(path, method: method) { _, _ -> Response in
-                    let failure = APIError.bare(.methodNotAllowed)
-                    var response = JSONResponse.make(failure.body, status: failure.status)
+                    var response = APIError.bare(.methodNotAllowed).response
                     response.headers[.allow] = "GET, OPTIONS"
                     return response
                 }

@@ -18,8 +18,7 @@ struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
         let ownOrigin = request.head.authority.map { "http://" + $0 }
         guard allowedOrigins.contains(origin) || origin == ownOrigin else {
-            let failure = APIError.bare(.forbidden)
-            return JSONResponse.make(failure.body, status: failure.status)
+            return APIError.bare(.forbidden).response
         }
         if request.method == .options {
             return Response(
@@ -34,7 +33,7 @@ struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var response = try await next(request, context)
         response.headers[.accessControlAllowOrigin] = origin
-        response.headers[.vary] = "Origin"
+        response.headers[.vary] = response.headers[.vary].map { $0 + ", Origin" } ?? "Origin"
         return response
     }
 }

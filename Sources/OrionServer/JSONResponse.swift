@@ -31,6 +31,7 @@ enum JSONResponse {
         )
     }
 
-    /// `value` as JSON text, numbers as Oríon's server writes them (``JSONValue/pythonJSON``: `1.0` for a double).
-    static func encode(_ value: JSONValue) -> String { value.pythonJSON }
+    /// `value` as JSON text, numbers and text as Oríon's server writes them (``JSONValue/asciiPythonJSON``: `1.0`
+    /// for a double, `"caf\u00e9"`).
+    static func encode(_ value: JSONValue) -> String { value.asciiPythonJSON }
 }

@@ -15,7 +15,7 @@ public struct PlotRoutes: Sendable {
     /// Draws with OrionInsight (`Figure.make`, Oríon's default options): what `orion serve` uses.
     public static let insight: Renderer = { kind, experiment, storage in
         let figure = try await Figure.make(try PlotKind(named: kind), experiment: experiment, storage: storage)
-        return JSONResponse.encode(figure)
+        return FigureExport.plotlyJSON(figure)
     }
 
     let api: APIRoutes
@@ -25,7 +25,8 @@ public struct PlotRoutes: Sendable {
         router.get("/plots/:kind/:name") { request, context in
             let kind = try context.pathParameter("kind")
             guard Self.kinds.contains(kind) else { throw APIError.bare(.notFound) }
-            let query = try QueryParameters(request, supported: ["version"])
+            // Oríon's plot routes read no query and ignore any; `version` is ours, every other name is ignored.
+            let query = try QueryParameters(request, supported: ["version"], ignoringOthers: true)
             let experiment = try await api.experiment(
                 try context.pathParameter("name"),
                 version: query.integer("version")

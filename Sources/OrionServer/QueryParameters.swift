@@ -10,17 +10,20 @@ struct QueryParameters {
     /// Every value of each parameter, for the lists (`status=new&status=completed`).
     let lists: [String: [String]]
 
-    /// Reads the query of `request` and refuses names outside `supported`.
+    /// Reads the query of `request` and refuses names outside `supported`, or drops them with `ignoringOthers`.
     ///
     /// - Parameters:
     ///   - request: the request.
     ///   - supported: the accepted names.
+    ///   - ignoringOthers: whether other names are dropped rather than refused (Oríon's routes that read no
+    ///     query, such as `/plots/...`, ignore whatever they are given).
     /// - Throws: ``APIError`` `Invalid parameter` naming the first unknown parameter.
-    init(_ request: Request, supported: [String]) throws {
+    init(_ request: Request, supported: [String], ignoringOthers: Bool = false) throws {
         var values: [String: String] = [:]
         var lists: [String: [String]] = [:]
         for (key, value) in request.uri.queryParameters {
             let name = String(key)
+            if ignoringOthers, !supported.contains(name) { continue }
             guard supported.contains(name) else {
                 let expected =
                     supported.count == 1

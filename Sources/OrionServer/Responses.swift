@@ -98,9 +98,10 @@ enum Responses {
         ])
     }
 
-    /// Whether the experiment has its `maxTrials` completed trials or as many broken ones as it allows.
+    /// Whether the experiment has its `maxTrials` completed trials, as Oríon's `Experiment.is_done` counts: an
+    /// experiment stopped by `maxBroken` broken trials is `not done` there too (its search did not finish).
     static func isDone(_ summary: ExperimentSummary) -> Bool {
-        summary.reachedMaxTrials || summary.broken >= summary.experiment.maxBroken
+        summary.reachedMaxTrials
     }
 
     /// `/experiments/status/:name`: `ExperimentStats.to_json()` (dates and durations as Python's `str`).

@@ -5,7 +5,7 @@ import OrionServer
 import XCTest
 
 /// Where Oríon 0.2.7's server was run beside ours on the same requests (docs/serving.md): number types, error
-/// texts, and the routes that ignore their query.
+/// texts and headers, the routes that ignore their query, and an experiment's completion figures.
 final class APIServerCompatibilityTests: XCTestCase {
     var directory = ""
     var storage: SQLiteStorage?
@@ -91,5 +91,81 @@ final class APIServerCompatibilityTests: XCTestCase {
         XCTAssertEqual(unknown.status, 404)
         let get = try await api.get("/experiments")
         XCTAssertEqual(get.status, 200)
+    }
+
+    /// Every error carries `vary: Accept`, as Oríon's (falcon chooses an error's media type from `Accept`); an
+    /// answer that succeeded carries none.
+    func testErrorsVaryOnAccept() async throws {
+        let errors: [(String, String, [String: String])] = [
+            ("GET", "/experiments/nope", [:]), ("GET", "/experiments/demo?foo=1", [:]),
+            ("GET", "/experiments/demo?version=x", [:]), ("GET", "/experiments/status/nope", [:]),
+            ("GET", "/trials/demo/nope", [:]), ("GET", "/trials/demo?status=done", [:]), ("GET", "/no/such/route", [:]),
+            ("GET", "/plots/bogus/demo", [:]), ("GET", "/plots/regret/nope", [:]), ("GET", "/benchmarks/nope", [:]),
+            ("POST", "/experiments", [:]), ("DELETE", "/nope", [:]),
+            ("GET", "/experiments", ["Origin": "http://evil.example"]),
+        ]
+        for (method, path, headers) in errors {
+            let answer = try await api.get(path, headers: headers, method: method)
+            XCTAssertGreaterThanOrEqual(answer.status, 400, "\(method) \(path)")
+            XCTAssertEqual(answer.headers["vary"], "Accept", "\(method) \(path)")
+            XCTAssertEqual(answer.headers["content-type"], "application/json", "\(method) \(path)")
+        }
+        for path in ["/", "/experiments", "/experiments/demo", "/experiments/status/demo", "/trials/demo"] {
+            let answer = try await api.get(path)
+            XCTAssertEqual(answer.status, 200, path)
+            XCTAssertNil(answer.headers["vary"], path)
+        }
+    }
+
+    /// Oríon's `/plots/...` reads no query and ignores what it is given; ours reads `version` (an extension) and
+    /// ignores the rest.
+    func testPlotsIgnoreUnknownParameters() async throws {
+        for kind in ["regret", "parallel_coordinates"] {
+            let answer = try await api.get("/plots/\(kind)/demo?foo=1&with_evc_tree=false")
+            XCTAssertEqual(answer.status, 200, answer.text)
+            XCTAssertNotNil(try answer.object()["data"], kind)
+        }
+        let version = try await api.get("/plots/regret/demo?version=1&foo=1")
+        XCTAssertEqual(version.status, 200, version.text)
+        let missing = try await api.get("/plots/regret/demo?version=2&foo=1")
+        XCTAssertEqual(missing.status, 404, missing.text)
+    }
+
+    /// `/experiments/:name`, compared with Oríon's on an experiment of completed, broken and pending trials: the
+    /// start is the experiment's creation, the end the last completed trial's end, with and without `?version=`;
+    /// `status` is `done` only when `maxTrials` trials completed: an experiment stopped by its broken trials is
+    /// `not done`, as in Oríon (`Experiment.is_done` does not read `max_broken`).
+    func testExperimentCompletionFiguresAreOrions() async throws {
+        for path in ["/experiments/demo", "/experiments/demo?version=1"] {
+            let body = try await api.get(path).object()
+            XCTAssertEqual(body["trialsCompleted"] as? Int, 18, path)
+            XCTAssertEqual(body["startTime"] as? String, "2023-11-14 22:13:20", path)
+            // The last completed trial is i = 29: submitted 29 s after the epoch, ended 2.5 s later.
+            XCTAssertEqual(body["endTime"] as? String, "2023-11-14 22:13:51.500000", path)
+            XCTAssertEqual((body["bestTrial"] as? [String: Any])?["objective"] as? Double, 1, path)
+            XCTAssertEqual(body["status"] as? String, "not done", path)
+        }
+        let storage = try XCTUnwrap(storage)
+        // 30 trials with 2 broken (i = 10, 20) and at most 2 allowed: stopped, not done.
+        try await ServerFixture.seed(storage, name: "stopped", count: 30, maxBroken: 2)
+        let stopped = try await api.get("/experiments/stopped").object()
+        XCTAssertEqual(stopped["status"] as? String, "not done")
+        // 30 trials, 18 completed, at most 18: done.
+        try await ServerFixture.seed(storage, name: "finished", count: 30, maxTrials: 18, maxBroken: 2)
+        let finished = try await api.get("/experiments/finished").object()
+        XCTAssertEqual(finished["status"] as? String, "done")
+    }
+
+    /// Text beyond ASCII is written `\uXXXX`, as Python's `json.dumps` writes it (Oríon's `"caf\u00e9"`); a
+    /// parser reads the same value.
+    func testTextBeyondASCIIIsEscapedAsPython() async throws {
+        try await ServerFixture.seed(try XCTUnwrap(storage), name: "café ☕", count: 3)
+        let list = try await api.get("/experiments")
+        XCTAssertTrue(list.text.contains(#""name":"caf\u00e9 \u2615""#), list.text)
+        XCTAssertFalse(list.text.contains("é"), list.text)
+        let names = try list.array().compactMap { ($0 as? [String: Any])?["name"] as? String }
+        XCTAssertTrue(names.contains("café ☕"), "\(names)")
+        let missing = try await api.get("/experiments/th%C3%A9")
+        XCTAssertTrue(missing.text.contains(#"Experiment \"th\u00e9\" does not exist"#), missing.text)
     }
 }

@@ -198,6 +198,10 @@ final class APIServerTests: XCTestCase {
         XCTAssertNil(refused.headers["access-control-allow-origin"])
         let plain = try await api.get("/experiments")
         XCTAssertNil(plain.headers["access-control-allow-origin"])
+        let missing = try await api.get("/experiments/nope", headers: ["Origin": "http://localhost:3000"])
+        XCTAssertEqual(missing.status, 404)
+        XCTAssertEqual(missing.headers["access-control-allow-origin"], "http://localhost:3000")
+        XCTAssertEqual(missing.headers["vary"], "Accept, Origin")
     }
 
     func testOpenAPIDescribesEveryRoute() async throws {

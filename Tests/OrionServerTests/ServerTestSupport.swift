@@ -86,6 +86,7 @@ enum ServerFixture {
         name: String,
         count: Int,
         maxTrials: Int? = 100,
+        maxBroken: Int = 3,
         id: String = Experiment.makeID()
     ) async throws -> Experiment {
         let experiment = Experiment(
@@ -96,6 +97,7 @@ enum ServerFixture {
             ),
             algorithm: AlgorithmConfig(name: "random", options: ["seed": .int(1)]),
             maxTrials: maxTrials,
+            maxBroken: maxBroken,
             metadata: ExperimentMetadata(user: "tester", datetime: epoch, userArgs: ["./train.py"])
         )
         try await storage.createExperiment(experiment)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OrionCore
 import OrionInsight
+import OrionWorker
 
 /// `orion plot KIND -n NAME`: writes a figure of one experiment (html, json, or an image through Chromium).
 struct Plot: AsyncParsableCommand {
@@ -44,7 +45,7 @@ struct Plot: AsyncParsableCommand {
             let version = try await context.resolvedVersion(of: name, options.version)
             guard let experiment = try await context.storage.experiment(named: name, version: version) else {
                 let which = version.map { " and version \($0)" } ?? ""
-                throw UsageError("no experiment named '\(name)'\(which); run `orion list` to see them")
+                throw ExperimentError(.notFound, "no experiment named '\(name)'\(which); run `orion list` to see them")
             }
             let (path, format) = try FigureExport.destination(
                 kind: plotKind,

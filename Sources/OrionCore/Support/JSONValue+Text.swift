@@ -14,6 +14,22 @@ extension JSONValue {
         return text
     }
 
+    /// ``pythonJSON`` with every character beyond ASCII written `\uXXXX` (a surrogate pair above U+FFFF), as
+    /// Python's `json.dumps` writes text by default (`ensure_ascii`): what Oríon's server answers (`"caf\u00e9"`).
+    ///
+    /// Outside strings JSON holds only ASCII, so the text is rewritten as a whole; a parser reads the same value.
+    public var asciiPythonJSON: String {
+        var text = ""
+        for scalar in pythonJSON.unicodeScalars {
+            if scalar.value < 0x7F {
+                text.unicodeScalars.append(scalar)
+            } else {
+                for unit in String(scalar).utf16 { text += "\\u" + String(format: "%04x", unit) }
+            }
+        }
+        return text
+    }
+
     private static func write(_ value: JSONValue, into text: inout String) {
         switch value {
         case .null: text += "null"

@@ -9,6 +9,29 @@ public enum FigureExport {
     /// lacks; an HTML page needs nothing and opens offline (docs/plotting.md).
     public static let defaultFormat = FigureFormat.html
 
+    /// A figure's JSON text as plotly.py's `to_json` writes it.
+    ///
+    /// As Oríon 0.2.7's `/plots` and `orion plot -t json` write it: the text of ``JSONValue/asciiPythonJSON``, then
+    /// `<`, `>` and `/` escaped (`\u003c`, `\u003e`, `\u002f`, plotly's guard for JSON inlined in HTML) and every
+    /// character beyond ASCII written `\uXXXX` (Python's `ensure_ascii`, a surrogate pair above U+FFFF). Outside
+    /// strings JSON holds none of these characters, so the text is rewritten as a whole; the value a parser reads
+    /// is unchanged.
+    ///
+    /// - Parameter figure: the figure.
+    /// - Returns: its JSON text.
+    public static func plotlyJSON(_ figure: JSONValue) -> String {
+        var text = ""
+        for unit in figure.asciiPythonJSON.unicodeScalars {
+            switch unit {
+            case "<": text += "\\u003c"
+            case ">": text += "\\u003e"
+            case "/": text += "\\u002f"
+            default: text.unicodeScalars.append(unit)
+            }
+        }
+        return text
+    }
+
     /// The output path and format, as Oríon names them: `{name}-v{version}_{kind}.{type}` in the current
     /// directory without `output`; an `output` with an extension takes its format from it (overriding `type`),
     /// one without gets `.{type}` appended.
@@ -62,7 +85,7 @@ public enum FigureExport {
     ) throws -> Data {
         switch format {
         case .json:
-            return Data(figure.pythonJSON.utf8)
+            return Data(plotlyJSON(figure).utf8)
         case .html:
             return try FigureDocument.html(figure: figure, title: title, plotly: try PlotlyAsset.requireJavaScript())
         case .png, .jpg, .jpeg, .webp, .svg, .pdf:

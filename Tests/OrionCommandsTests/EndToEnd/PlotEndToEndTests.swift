@@ -61,7 +61,7 @@ final class PlotEndToEndTests: XCTestCase {
         XCTAssertEqual(kind.status, 2)
         XCTAssertTrue(kind.stderr.contains("unknown plot kind 'pie'"), kind.stderr)
         let missing = try sandbox.run(["plot", "regret", "-n", "nope"])
-        XCTAssertEqual(missing.status, 2)
+        XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("no experiment named 'nope'"), missing.stderr)
     }
 

@@ -25,4 +25,14 @@ final class JSONValueTextTests: XCTestCase {
         let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         XCTAssertEqual(decoded?["b"] as? String, "quote \" backslash \\ slash / line\nend\t\u{01} é")
     }
+
+    /// `asciiPythonJSON` writes text beyond ASCII as Python's `json.dumps` does by default (`ensure_ascii`): DEL
+    /// and up as `\uXXXX`, a surrogate pair above U+FFFF.
+    func testASCIITextEscapesAsPython() throws {
+        let value: JSONValue = .object(["k é": .string("café ☕ 😀 \u{7F} / < ok")])
+        let text = value.asciiPythonJSON
+        XCTAssertEqual(text, #"{"k \u00e9":"caf\u00e9 \u2615 \ud83d\ude00 \u007f / < ok"}"#)
+        let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String]
+        XCTAssertEqual(decoded, ["k é": "café ☕ 😀 \u{7F} / < ok"])
+    }
 }

@@ -39,6 +39,20 @@ final class FigureExportTests: XCTestCase {
         XCTAssertEqual(String(decoding: data, as: UTF8.self), #"{"data":[{"y":[1.0,0.5,2]}],"layout":{}}"#)
     }
 
+    /// The figure JSON's text is plotly.py's (`to_json`, engine `json`): `<`, `>` and `/` written `\u003c`,
+    /// `\u003e`, `\u002f`, and every character beyond ASCII as `\uXXXX` (a surrogate pair above U+FFFF), as
+    /// Oríon 0.2.7's `/plots` and `orion plot -t json` write it (checked with plotly 5 on `{"t": "<b>/é😀\u2028"}`).
+    func testJSONEscapesAsPlotly() throws {
+        let figure: JSONValue = ["data": [["hovertemplate": "<b>ID</b><br>/x: é😀\u{2028}"]], "layout": [:]]
+        let data = try FigureExport.data(of: figure, format: .json, title: "demo")
+        XCTAssertEqual(
+            String(decoding: data, as: UTF8.self),
+            #"{"data":[{"hovertemplate":"\u003cb\u003eID\u003c\u002fb\u003e\u003cbr\u003e"#
+                + #"\u002fx: \u00e9\ud83d\ude00\u2028"}],"layout":{}}"#
+        )
+        XCTAssertEqual(FigureExport.plotlyJSON(figure), String(decoding: data, as: UTF8.self))
+    }
+
     func testHTMLInlinesTheScriptAndEscapesTheFigure() throws {
         let figure: JSONValue = ["data": [], "layout": ["title": ["text": "</script><b>x"]]]
         let page = try FigureDocument.html(figure: figure, title: "a <b>", plotly: Data("/*plotly*/".utf8))
