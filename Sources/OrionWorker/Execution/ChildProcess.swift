@@ -1,3 +1,4 @@
+import COrionSpawn
 import Foundation
 import Synchronization
 
@@ -7,8 +8,11 @@ import Synchronization
     import Darwin
 #endif
 
-/// A child process spawned directly with `posix_spawn` (argv, never a shell), in its own process group, with its
-/// stdout and stderr copied both to files and, optionally, to this process's own stdout and stderr.
+/// A child process started directly (argv, never a shell), in its own process group, with its stdout and stderr
+/// copied both to files and, optionally, to this process's own stdout and stderr.
+///
+/// On Linux the group is led by a supervisor that ends it when this process dies (see
+/// ``init(argv:environment:orphanGrace:)``).
 ///
 /// The main process is reaped independently of the pipes: a background child that keeps them open
 /// (`tensorboard &`) does not keep the trial alive. Stopping it (interrupt, cancellation, time limit) signals the
@@ -49,7 +53,7 @@ final class ChildProcess: Sendable {
         var finished = false
     }
 
-    /// The child's pid, also its process group id.
+    /// The child's pid (on Linux, its supervisor's, which ends as the script ends), also its process group id.
     let pid: pid_t
 
     private let stdoutRead: Int32
@@ -58,8 +62,14 @@ final class ChildProcess: Sendable {
 
     /// Spawns `argv[0]` with `argv` and `environment`.
     ///
+    /// On Linux the script runs under a supervisor (`orion_spawn_supervised` in COrionSpawn), a small fork of this
+    /// process that leads the script's process group, ends the way the script ends (so `pid`, the group and the
+    /// wait status are used as if they were the script's), and, when this process dies by any means (`kill -9`
+    /// included), sends the group SIGTERM and, `orphanGrace` later, SIGKILL (docs/distributed.md, "The script dies
+    /// with its worker"). Elsewhere the script is spawned directly as the group's leader.
+    ///
     /// - Throws: `SpawnError` with the `errno` of the failed exec (`ENOENT`, `EACCES`, ...).
-    init(argv: [String], environment: [String: String]) throws(SpawnError) {
+    init(argv: [String], environment: [String: String], orphanGrace: Duration) throws(SpawnError) {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0 else { throw SpawnError(errno: errno) }
@@ -71,37 +81,6 @@ final class ChildProcess: Sendable {
         }
         for fd in [outPipe[0], errPipe[0]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        posix_spawn_file_actions_addclose(&actions, outPipe[1])
-        posix_spawn_file_actions_addclose(&actions, errPipe[1])
-        for fd in Self.inheritableDescriptors() where fd != outPipe[1] && fd != errPipe[1] {
-            posix_spawn_file_actions_addclose(&actions, fd)
-        }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Own process group (so signals are forwarded deliberately), default signal dispositions and an empty mask
-        // (the hunt ignores SIGINT/SIGTERM/SIGHUP/SIGPIPE itself; the child must not inherit that).
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
-        #if canImport(Darwin)
-            flags |= POSIX_SPAWN_CLOEXEC_DEFAULT
-            posix_spawn_file_actions_addinherit_np(&actions, 0)
-        #endif
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -109,7 +88,29 @@ final class ChildProcess: Sendable {
             for pointer in cEnvironment { free(pointer) }
         }
         var childPID: pid_t = 0
-        let status = posix_spawn(&childPID, argv[0], &actions, &attributes, cArguments, cEnvironment)
+        #if os(Linux)
+            // Close-on-exec here too: the supervisor duplicates them where the script needs them, and no other
+            // child of this process (a concurrent spawn) inherits them.
+            for fd in [outPipe[1], errPipe[1]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            let status = orion_spawn_supervised(
+                argv[0],
+                cArguments,
+                cEnvironment,
+                outPipe[1],
+                errPipe[1],
+                Self.milliseconds(orphanGrace),
+                &childPID
+            )
+        #else
+            let status = Self.spawnDirectly(
+                &childPID,
+                argv[0],
+                cArguments,
+                cEnvironment,
+                stdout: outPipe[1],
+                stderr: errPipe[1]
+            )
+        #endif
         close(outPipe[1])
         close(errPipe[1])
         guard status == 0 else {
@@ -122,25 +123,46 @@ final class ChildProcess: Sendable {
         stderrRead = errPipe[0]
     }
 
-    /// The descriptors of this process above stderr that a child would inherit (not close-on-exec).
-    ///
-    /// They are closed in the child, so that none leaks into a script (as with Python's `close_fds`): one kept open
-    /// by a script's background child would make whoever waits on it (the parent of `orion`, reading its pipe) wait
-    /// for that child.
-    /// On Darwin, `POSIX_SPAWN_CLOEXEC_DEFAULT` does the same. A descriptor closed after this listing is ignored by
-    /// `posix_spawn`'s close action.
-    private static func inheritableDescriptors() -> [Int32] {
-        #if os(Linux)
-            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return [] }
-            return entries.compactMap { entry in
-                guard let fd = Int32(entry), fd > 2 else { return nil }
-                let flags = fcntl(fd, F_GETFD)
-                return flags >= 0 && flags & FD_CLOEXEC == 0 ? fd : nil
-            }
-        #else
-            return []
-        #endif
-    }
+    #if !os(Linux)
+        /// `posix_spawn` in a process group of its own, with default signal dispositions and an empty mask (the hunt
+        /// ignores SIGINT/SIGTERM/SIGHUP/SIGPIPE itself; the child must not inherit that), inheriting nothing but
+        /// stdin and the two pipes (`POSIX_SPAWN_CLOEXEC_DEFAULT`).
+        private static func spawnDirectly(
+            _ pid: inout pid_t,
+            _ path: String,
+            _ arguments: [UnsafeMutablePointer<CChar>?],
+            _ environment: [UnsafeMutablePointer<CChar>?],
+            stdout: Int32,
+            stderr: Int32
+        ) -> Int32 {
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+            posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+            posix_spawn_file_actions_addclose(&actions, stdout)
+            posix_spawn_file_actions_addclose(&actions, stderr)
+
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            var emptyMask = sigset_t()
+            sigemptyset(&emptyMask)
+            posix_spawnattr_setsigmask(&attributes, &emptyMask)
+            posix_spawnattr_setpgroup(&attributes, 0)
+            var flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+            #if canImport(Darwin)
+                flags |= POSIX_SPAWN_CLOEXEC_DEFAULT
+                posix_spawn_file_actions_addinherit_np(&actions, 0)
+            #endif
+            posix_spawnattr_setflags(&attributes, Int16(flags))
+            return posix_spawn(&pid, path, &actions, &attributes, arguments, environment)
+        }
+    #endif
 
     /// Asks the child's process group to stop with `signal`; the group is killed if it is still there one grace
     /// period after the first request.
