@@ -1,0 +1,204 @@
+import Foundation
+import OrionCore
+import OrionWorker
+import XCTest
+
+/// The script's process as the worker sees it, through `ProcessExecutor`: on Linux the script runs under a
+/// supervisor (COrionSpawn) that leads its group and ends as it ends. These tests pin that nothing the worker sees
+/// changed (exit codes, deaths by signal, the signal mask and dispositions, one copy of each interrupt) and what the
+/// supervisor adds (a signal sent to it from outside reaches the script; killing it kills the script). The death of
+/// the worker itself is tested end to end (`WorkerDeathEndToEndTests`).
+final class ChildProcessTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("orion-child-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory + "/trial", withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        for pid in pids() { kill(pid, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func executor(_ text: String, grace: Duration = .seconds(2)) throws -> ProcessExecutor {
+        let path = directory + "/script"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        let command = try UserCommand(
+            arguments: [path, "-x~uniform(0, 1)"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
+        return ProcessExecutor(command: command, echoOutput: false, terminationGrace: grace)
+    }
+
+    private func context() throws -> TrialContext {
+        let space = try Space(priors: ["/x": "uniform(0, 1)"])
+        let experiment = Experiment(id: "exp1", name: "child", space: space, algorithm: AlgorithmConfig(name: "random"))
+        let trial = Trial(experimentID: "exp1", params: [Trial.Param(name: "/x", type: .real, value: .double(0.5))])
+        return TrialContext(
+            experiment: experiment,
+            trial: trial,
+            workingDirectory: directory + "/trial",
+            experimentWorkingDirectory: directory
+        )
+    }
+
+    private func run(_ text: String) async throws -> TrialOutcome {
+        try await executor(text).execute(try context())
+    }
+
+    /// Waits (at most 10 s) until `condition` holds.
+    private func wait(for what: String, _ condition: () -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(10)
+        while !condition() {
+            guard Date() < deadline else {
+                XCTFail("timed out waiting for \(what)")
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    private func read(_ name: String) -> String {
+        (try? String(contentsOfFile: directory + "/trial/" + name, encoding: .utf8)) ?? ""
+    }
+
+    func testExitCodeReachesTheWorker() async throws {
+        let outcome = try await run("#!/bin/sh\necho failing >&2\nexit 3\n")
+        guard case .broken(let reason, let code, let detail) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertEqual(reason, "the script exited with code 3")
+        XCTAssertEqual(code, 3)
+        XCTAssertEqual(detail, "failing\n")
+    }
+
+    func testDeathBySignalReachesTheWorker() async throws {
+        let usr1 = try await run("#!/bin/sh\nkill -USR1 $$\nsleep 5\n")
+        guard case .broken(let reason, nil, _) = usr1 else { return XCTFail("\(usr1)") }
+        XCTAssertEqual(reason, "the script was killed by signal \(SIGUSR1) (\(String(cString: strsignal(SIGUSR1))))")
+
+        let killed = try await run("#!/bin/sh\nkill -KILL $$\n")
+        guard case .broken(let reason, nil, _) = killed else { return XCTFail("\(killed)") }
+        XCTAssertTrue(reason.hasPrefix("the script was killed by signal 9 "), reason)
+
+        // SIGTERM from elsewhere (a node agent): interrupted, to be run again, as before.
+        let terminated = try await run("#!/bin/sh\nkill -TERM $$\nsleep 5\n")
+        guard case .interrupted(nil) = terminated else { return XCTFail("\(terminated)") }
+    }
+
+    /// The supervisor blocks every signal; the script must get an empty mask, and SIGINT, SIGTERM, SIGHUP, SIGQUIT
+    /// and SIGPIPE with their default action, whatever this process does with them.
+    func testScriptGetsAnEmptySignalMaskAndDefaultDispositions() async throws {
+        guard FileManager.default.fileExists(atPath: "/proc/self/status") else { throw XCTSkip("needs /proc") }
+        let previous = signal(SIGHUP, SIG_IGN)
+        defer { signal(SIGHUP, previous) }
+        let outcome = try await run(
+            "#!/bin/sh\ngrep -E '^(SigBlk|SigIgn):' /proc/self/status > \"$ORION_WORKING_DIR/signals\"\n"
+                + "printf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":1}]' > \"$ORION_RESULTS_PATH\"\n"
+        )
+        guard case .completed = outcome else { return XCTFail("\(outcome)") }
+        var masks: [String: UInt64] = [:]
+        for line in read("signals").split(separator: "\n") {
+            let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+            masks[parts[0]] = UInt64(parts[1], radix: 16)
+        }
+        XCTAssertEqual(masks["SigBlk"], 0, read("signals"))
+        let ignored = try XCTUnwrap(masks["SigIgn"], read("signals"))
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] {
+            XCTAssertEqual(ignored & (1 << UInt64(signal - 1)), 0, "signal \(signal) is ignored: \(read("signals"))")
+        }
+    }
+
+    /// The worker signals the whole group; the supervisor, a member, must not pass its copy on (a script that saves
+    /// a checkpoint on SIGINT would be interrupted twice).
+    func testTheWorkersInterruptReachesTheScriptOnce() async throws {
+        let executor = try executor(
+            """
+            #!/usr/bin/env python3
+            import os, signal, sys, time
+            count = 0
+            def interrupted(number, frame):
+                global count
+                count += 1
+            signal.signal(signal.SIGINT, interrupted)
+            os.chdir(os.environ["ORION_WORKING_DIR"])
+            open("pids", "a").write("%d\\n" % os.getpid())
+            open("ready", "w").close()
+            deadline = time.time() + 10
+            while count == 0 and time.time() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.5)  # time for a second copy to arrive
+            open("count", "w").write(str(count))
+            sys.exit(130)
+            """
+        )
+        let context = try context()
+        let task = Task { await executor.execute(context) }
+        try await wait(for: "the script") { FileManager.default.fileExists(atPath: directory + "/trial/ready") }
+        executor.interruptAll(force: false)
+        let outcome = await task.value
+        guard case .interrupted(130) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertEqual(read("count"), "1")
+    }
+
+    /// The script's parent is the supervisor, which leads the script's process group. A signal sent to the
+    /// supervisor by another process (someone who took it for the script) is passed on to the script; SIGKILL of the
+    /// supervisor kills the script.
+    func testSupervisorPassesOnSignalsFromOutsideAndTakesTheScriptWithIt() async throws {
+        #if !os(Linux)
+            throw XCTSkip("the supervisor is Linux only")
+        #else
+            let text = """
+                #!/bin/sh
+                echo $$ >> "$ORION_WORKING_DIR/pids"
+                echo $PPID > "$ORION_WORKING_DIR/parent"
+                ps -o pgid= -p $$ | tr -d ' ' > "$ORION_WORKING_DIR/group"
+                sleep 30
+                """
+            for (signal, expected) in [(SIGTERM, "interrupted"), (SIGKILL, "killed by signal 9")] {
+                try? FileManager.default.removeItem(atPath: directory + "/trial/group")
+                let executor = try executor(text)
+                let context = try context()
+                let task = Task { await executor.execute(context) }
+                try await wait(for: "the script") { !read("group").isEmpty }
+                let supervisor = try XCTUnwrap(pid_t(read("parent").trimmingCharacters(in: .whitespacesAndNewlines)))
+                XCTAssertEqual(read("group").trimmingCharacters(in: .whitespacesAndNewlines), String(supervisor))
+                XCTAssertEqual(
+                    try String(contentsOfFile: "/proc/\(supervisor)/comm", encoding: .utf8),
+                    "orion-supervise\n"
+                )
+                // From another process: this one is the supervisor's parent, whose signals it leaves to the script.
+                let killer = Process()
+                killer.executableURL = URL(fileURLWithPath: "/bin/kill")
+                killer.arguments = ["-\(signal)", String(supervisor)]
+                try killer.run()
+                killer.waitUntilExit()
+                let outcome = await task.value
+                switch outcome {
+                case .interrupted(nil): XCTAssertEqual(expected, "interrupted")
+                case .broken(let reason, _, _): XCTAssertTrue(reason.contains(expected), reason)
+                default: XCTFail("\(outcome)")
+                }
+                let script = try XCTUnwrap(pids().last)
+                try await wait(for: "the script's end") { !isRunning(script) }
+            }
+        #endif
+    }
+
+    /// The pids the scripts wrote to `pids` in the trial's directory.
+    private func pids() -> [pid_t] {
+        read("pids").split(separator: "\n").compactMap { pid_t($0) }
+    }
+
+    /// Whether `pid` runs (a zombie, dead but not reaped, does not).
+    private func isRunning(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return true }
+        let state = stat[stat.index(after: close)...].split(separator: " ").first
+        return state != "Z" && state != "X"
+    }
+}
