@@ -8,15 +8,16 @@ import Synchronization
     import Darwin
 #endif
 
-/// A child process started directly (argv, never a shell), in its own process group, with its stdout and stderr
-/// copied both to files and, optionally, to this process's own stdout and stderr.
-///
-/// On Linux the group is led by a supervisor that ends it when this process dies (see
-/// ``init(argv:environment:orphanGrace:)``).
+/// A child process spawned directly with `posix_spawn` (argv, never a shell), in its own process group, with its
+/// stdout and stderr copied both to files and, optionally, to this process's own stdout and stderr.
 ///
 /// The main process is reaped independently of the pipes: a background child that keeps them open
 /// (`tensorboard &`) does not keep the trial alive. Stopping it (interrupt, cancellation, time limit) signals the
 /// whole process group, and kills the group when it is still there after a grace period.
+///
+/// On Linux the group also holds a watchdog (COrionSpawn), so that the script does not outlive this process: when
+/// this process dies by any means (`kill -9`, the OOM killer), the watchdog sends the group SIGTERM and, one grace
+/// period later, SIGKILL (docs/distributed.md, "The script dies with its worker").
 final class ChildProcess: Sendable {
     /// How the child ended.
     struct Termination: Sendable {
@@ -53,22 +54,22 @@ final class ChildProcess: Sendable {
         var finished = false
     }
 
-    /// The child's pid (on Linux, its supervisor's, which ends as the script ends), also its process group id.
+    /// The child's pid, also its process group id.
     let pid: pid_t
+    /// The watchdog's pid (Linux), a member of the child's group that ends the group if this process dies.
+    private let watchdog: pid_t?
 
     private let stdoutRead: Int32
     private let stderrRead: Int32
     private let stopState = Mutex(StopState())
 
-    /// Spawns `argv[0]` with `argv` and `environment`.
+    /// Spawns `argv[0]` with `argv` and `environment`, and on Linux its watchdog.
     ///
-    /// On Linux the script runs under a supervisor (`orion_spawn_supervised` in COrionSpawn), a small fork of this
-    /// process that leads the script's process group, ends the way the script ends (so `pid`, the group and the
-    /// wait status are used as if they were the script's), and, when this process dies by any means (`kill -9`
-    /// included), sends the group SIGTERM and, `orphanGrace` later, SIGKILL (docs/distributed.md, "The script dies
-    /// with its worker"). Elsewhere the script is spawned directly as the group's leader.
-    ///
-    /// - Throws: `SpawnError` with the `errno` of the failed exec (`ENOENT`, `EACCES`, ...).
+    /// - Parameters:
+    ///   - argv: the program (a path) and its arguments.
+    ///   - environment: the child's whole environment.
+    ///   - orphanGrace: when this process dies, how long the child's group has between SIGTERM and SIGKILL.
+    /// - Throws: `SpawnError` with the `errno` of the failed exec (`ENOENT`, `EACCES`, ...) or of the watchdog's fork.
     init(argv: [String], environment: [String: String], orphanGrace: Duration) throws(SpawnError) {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
@@ -81,6 +82,37 @@ final class ChildProcess: Sendable {
         }
         for fd in [outPipe[0], errPipe[0]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        posix_spawn_file_actions_addclose(&actions, outPipe[1])
+        posix_spawn_file_actions_addclose(&actions, errPipe[1])
+        for fd in Self.inheritableDescriptors() where fd != outPipe[1] && fd != errPipe[1] {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Own process group (so signals are forwarded deliberately), default signal dispositions and an empty mask
+        // (the hunt ignores SIGINT/SIGTERM/SIGHUP/SIGPIPE itself; the child must not inherit that).
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        #if canImport(Darwin)
+            flags |= POSIX_SPAWN_CLOEXEC_DEFAULT
+            posix_spawn_file_actions_addinherit_np(&actions, 0)
+        #endif
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -88,29 +120,7 @@ final class ChildProcess: Sendable {
             for pointer in cEnvironment { free(pointer) }
         }
         var childPID: pid_t = 0
-        #if os(Linux)
-            // Close-on-exec here too: the supervisor duplicates them where the script needs them, and no other
-            // child of this process (a concurrent spawn) inherits them.
-            for fd in [outPipe[1], errPipe[1]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-            let status = orion_spawn_supervised(
-                argv[0],
-                cArguments,
-                cEnvironment,
-                outPipe[1],
-                errPipe[1],
-                Self.milliseconds(orphanGrace),
-                &childPID
-            )
-        #else
-            let status = Self.spawnDirectly(
-                &childPID,
-                argv[0],
-                cArguments,
-                cEnvironment,
-                stdout: outPipe[1],
-                stderr: errPipe[1]
-            )
-        #endif
+        let status = posix_spawn(&childPID, argv[0], &actions, &attributes, cArguments, cEnvironment)
         close(outPipe[1])
         close(errPipe[1])
         guard status == 0 else {
@@ -118,51 +128,46 @@ final class ChildProcess: Sendable {
             close(errPipe[0])
             throw SpawnError(errno: status)
         }
+        #if os(Linux)
+            var watchdogPID: pid_t = 0
+            let watchdogError = orion_start_watchdog(childPID, Self.milliseconds(orphanGrace), &watchdogPID)
+            guard watchdogError == 0 else {
+                // No script without its watchdog: this one is ended before it does anything.
+                _ = kill(-childPID, SIGKILL)
+                var ignored: Int32 = 0
+                while waitpid(childPID, &ignored, 0) < 0 && errno == EINTR {}
+                close(outPipe[0])
+                close(errPipe[0])
+                throw SpawnError(errno: watchdogError)
+            }
+            watchdog = watchdogPID
+        #else
+            watchdog = nil
+        #endif
         pid = childPID
         stdoutRead = outPipe[0]
         stderrRead = errPipe[0]
     }
 
-    #if !os(Linux)
-        /// `posix_spawn` in a process group of its own, with default signal dispositions and an empty mask (the hunt
-        /// ignores SIGINT/SIGTERM/SIGHUP/SIGPIPE itself; the child must not inherit that), inheriting nothing but
-        /// stdin and the two pipes (`POSIX_SPAWN_CLOEXEC_DEFAULT`).
-        private static func spawnDirectly(
-            _ pid: inout pid_t,
-            _ path: String,
-            _ arguments: [UnsafeMutablePointer<CChar>?],
-            _ environment: [UnsafeMutablePointer<CChar>?],
-            stdout: Int32,
-            stderr: Int32
-        ) -> Int32 {
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-            posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-            posix_spawn_file_actions_addclose(&actions, stdout)
-            posix_spawn_file_actions_addclose(&actions, stderr)
-
-            var attributes = posix_spawnattr_t()
-            posix_spawnattr_init(&attributes)
-            defer { posix_spawnattr_destroy(&attributes) }
-            var defaults = sigset_t()
-            sigemptyset(&defaults)
-            for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
-            posix_spawnattr_setsigdefault(&attributes, &defaults)
-            var emptyMask = sigset_t()
-            sigemptyset(&emptyMask)
-            posix_spawnattr_setsigmask(&attributes, &emptyMask)
-            posix_spawnattr_setpgroup(&attributes, 0)
-            var flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
-            #if canImport(Darwin)
-                flags |= POSIX_SPAWN_CLOEXEC_DEFAULT
-                posix_spawn_file_actions_addinherit_np(&actions, 0)
-            #endif
-            posix_spawnattr_setflags(&attributes, Int16(flags))
-            return posix_spawn(&pid, path, &actions, &attributes, arguments, environment)
-        }
-    #endif
+    /// The descriptors of this process above stderr that a child would inherit (not close-on-exec).
+    ///
+    /// They are closed in the child, so that none leaks into a script (as with Python's `close_fds`): one kept open
+    /// by a script's background child would make whoever waits on it (the parent of `orion`, reading its pipe) wait
+    /// for that child.
+    /// On Darwin, `POSIX_SPAWN_CLOEXEC_DEFAULT` does the same. A descriptor closed after this listing is ignored by
+    /// `posix_spawn`'s close action.
+    private static func inheritableDescriptors() -> [Int32] {
+        #if os(Linux)
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return [] }
+            return entries.compactMap { entry in
+                guard let fd = Int32(entry), fd > 2 else { return nil }
+                let flags = fcntl(fd, F_GETFD)
+                return flags >= 0 && flags & FD_CLOEXEC == 0 ? fd : nil
+            }
+        #else
+            return []
+        #endif
+    }
 
     /// Asks the child's process group to stop with `signal`; the group is killed if it is still there one grace
     /// period after the first request.
@@ -260,6 +265,7 @@ final class ChildProcess: Sendable {
         for entry in fds where entry.fd >= 0 { close(entry.fd) }
         let stopRequested = stopState.withLock { $0.requestedAt != nil }
         if stopRequested { terminateLeftovers(grace: limits.grace) }
+        endWatchdog()
         // No signal is sent to the group once the main process is reaped: its id could then be reused.
         stopState.withLock { $0.finished = true }
 
@@ -305,6 +311,15 @@ final class ChildProcess: Sendable {
         #endif
     }
 
+    /// Kills and reaps the watchdog: the child is done. Done before the child is reaped, so that the watchdog cannot
+    /// join a group whose id has been reused.
+    private func endWatchdog() {
+        guard let watchdog else { return }
+        _ = kill(watchdog, SIGKILL)
+        var ignored: Int32 = 0
+        while waitpid(watchdog, &ignored, 0) < 0 && errno == EINTR {}
+    }
+
     /// Reaps the main process (which has exited) and returns its wait status (`0xff00`, exit code 255, if it cannot
     /// be waited for).
     private func reap() -> Int32 {
@@ -328,11 +343,11 @@ final class ChildProcess: Sendable {
     /// After a stop, ends what is left of the process group (background children that ignored SIGINT): SIGTERM,
     /// then SIGKILL at the end of the grace period.
     private func terminateLeftovers(grace: Duration) {
-        guard ProcessGroup.hasLiveMembers(pid) else { return }
+        guard ProcessGroup.hasLiveMembers(pid, besides: watchdog) else { return }
         _ = kill(-pid, SIGTERM)
         let deadline = (stopState.withLock { $0.requestedAt } ?? .now) + grace
         while ContinuousClock.now < deadline {
-            guard ProcessGroup.hasLiveMembers(pid) else { return }
+            guard ProcessGroup.hasLiveMembers(pid, besides: watchdog) else { return }
             usleep(20_000)
         }
         _ = kill(-pid, SIGKILL)
@@ -362,15 +377,15 @@ final class ChildProcess: Sendable {
 
 /// What can be known about a process group from outside it.
 enum ProcessGroup {
-    /// Whether the group `id` still has a member that is not a zombie.
+    /// Whether the group `id` still has a member that is not a zombie (nor `besides`, the child's watchdog).
     ///
     /// A zombie left by a background child whose parent died is reaped by init; where init does not reap
     /// (some containers), `kill(-id, 0)` would still succeed, so on Linux the members are looked up in /proc.
-    static func hasLiveMembers(_ id: pid_t) -> Bool {
+    static func hasLiveMembers(_ id: pid_t, besides: pid_t? = nil) -> Bool {
         guard kill(-id, 0) == 0 || errno == EPERM else { return false }
         #if os(Linux)
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return true }
-            for entry in entries where entry.first?.isNumber == true {
+            for entry in entries where entry.first?.isNumber == true && entry != besides.map({ String($0) }) {
                 guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
                     let close = stat.lastIndex(of: ")")
                 else { continue }

@@ -15,8 +15,8 @@ import Synchronization
 /// The trial ends when the script's main process exits, even if a background child it started still holds its
 /// output open. Stopping a trial (``interruptAll(force:)``, cancelling the task running ``execute(_:)``, or the time
 /// limit) signals the script's whole process group, and kills the group when it is still there after the grace
-/// period. On Linux, a script outlives no worker: when this process dies by any means (`kill -9` included), the
-/// script's process group gets SIGTERM and, one grace period later, SIGKILL (docs/distributed.md).
+/// period. On Linux a script does not outlive its worker: when this process dies by any means (`kill -9` included),
+/// the script's process group gets SIGTERM and, one grace period later, SIGKILL (docs/distributed.md).
 public final class ProcessExecutor: TrialExecutor {
     private struct Running {
         var children: [ObjectIdentifier: ChildProcess] = [:]

@@ -3,11 +3,11 @@ import OrionCore
 import OrionWorker
 import XCTest
 
-/// The script's process as the worker sees it, through `ProcessExecutor`: on Linux the script runs under a
-/// supervisor (COrionSpawn) that leads its group and ends as it ends. These tests pin that nothing the worker sees
-/// changed (exit codes, deaths by signal, the signal mask and dispositions, one copy of each interrupt) and what the
-/// supervisor adds (a signal sent to it from outside reaches the script; killing it kills the script). The death of
-/// the worker itself is tested end to end (`WorkerDeathEndToEndTests`).
+/// The script's process as the worker sees it, through `ProcessExecutor`: on Linux its process group also holds a
+/// watchdog (COrionSpawn) that ends the group when the worker dies. These tests pin that nothing the worker or the
+/// script sees changed (exit codes, deaths by signal, the signal mask and dispositions, one copy of each interrupt,
+/// the parent, the group's leader) and that the watchdog holds nothing and ends with its trial. The death of the
+/// worker itself is tested end to end (`WorkerDeathEndToEndTests`).
 final class ChildProcessTests: XCTestCase {
     private var directory = ""
 
@@ -88,7 +88,7 @@ final class ChildProcessTests: XCTestCase {
         guard case .interrupted(nil) = terminated else { return XCTFail("\(terminated)") }
     }
 
-    /// The supervisor blocks every signal; the script must get an empty mask, and SIGINT, SIGTERM, SIGHUP, SIGQUIT
+    /// The watchdog is forked with every signal blocked; the script must get an empty mask, and SIGINT, SIGTERM, SIGHUP, SIGQUIT
     /// and SIGPIPE with their default action, whatever this process does with them.
     func testScriptGetsAnEmptySignalMaskAndDefaultDispositions() async throws {
         guard FileManager.default.fileExists(atPath: "/proc/self/status") else { throw XCTSkip("needs /proc") }
@@ -111,8 +111,8 @@ final class ChildProcessTests: XCTestCase {
         }
     }
 
-    /// The worker signals the whole group; the supervisor, a member, must not pass its copy on (a script that saves
-    /// a checkpoint on SIGINT would be interrupted twice).
+    /// The worker signals the whole group, the watchdog included, which must swallow its copy (a script that saves
+    /// a checkpoint on SIGINT must be interrupted once, and the trial must end as interrupted, not earlier).
     func testTheWorkersInterruptReachesTheScriptOnce() async throws {
         let executor = try executor(
             """
@@ -143,48 +143,64 @@ final class ChildProcessTests: XCTestCase {
         XCTAssertEqual(read("count"), "1")
     }
 
-    /// The script's parent is the supervisor, which leads the script's process group. A signal sent to the
-    /// supervisor by another process (someone who took it for the script) is passed on to the script; SIGKILL of the
-    /// supervisor kills the script.
-    func testSupervisorPassesOnSignalsFromOutsideAndTakesTheScriptWithIt() async throws {
+    /// Beside the script, its group holds a watchdog (Linux): not the script's parent (this process still is), not
+    /// the group's leader (the script still is), holding none of this process's descriptors (a database connection
+    /// kept open by it would outlive a killed worker), and gone, reaped, once the trial has ended.
+    func testTheWatchdogStaysOutOfTheScriptsWayAndEndsWithTheTrial() async throws {
         #if !os(Linux)
-            throw XCTSkip("the supervisor is Linux only")
+            throw XCTSkip("the watchdog is Linux only")
         #else
-            let text = """
-                #!/bin/sh
-                echo $$ >> "$ORION_WORKING_DIR/pids"
-                echo $PPID > "$ORION_WORKING_DIR/parent"
-                ps -o pgid= -p $$ | tr -d ' ' > "$ORION_WORKING_DIR/group"
-                sleep 30
+            let executor = try executor(
                 """
-            for (signal, expected) in [(SIGTERM, "interrupted"), (SIGKILL, "killed by signal 9")] {
-                try? FileManager.default.removeItem(atPath: directory + "/trial/group")
-                let executor = try executor(text)
-                let context = try context()
-                let task = Task { await executor.execute(context) }
-                try await wait(for: "the script") { !read("group").isEmpty }
-                let supervisor = try XCTUnwrap(pid_t(read("parent").trimmingCharacters(in: .whitespacesAndNewlines)))
-                XCTAssertEqual(read("group").trimmingCharacters(in: .whitespacesAndNewlines), String(supervisor))
-                XCTAssertEqual(
-                    try String(contentsOfFile: "/proc/\(supervisor)/comm", encoding: .utf8),
-                    "orion-supervise\n"
-                )
-                // From another process: this one is the supervisor's parent, whose signals it leaves to the script.
-                let killer = Process()
-                killer.executableURL = URL(fileURLWithPath: "/bin/kill")
-                killer.arguments = ["-\(signal)", String(supervisor)]
-                try killer.run()
-                killer.waitUntilExit()
-                let outcome = await task.value
-                switch outcome {
-                case .interrupted(nil): XCTAssertEqual(expected, "interrupted")
-                case .broken(let reason, _, _): XCTAssertTrue(reason.contains(expected), reason)
-                default: XCTFail("\(outcome)")
-                }
-                let script = try XCTUnwrap(pids().last)
-                try await wait(for: "the script's end") { !isRunning(script) }
-            }
+                #!/usr/bin/env python3
+                import os, time
+                directory = os.environ["ORION_WORKING_DIR"]
+                def write(name, value):
+                    with open(os.path.join(directory, name), "a") as handle:
+                        handle.write("%d\\n" % value)
+                write("pids", os.getpid())
+                write("parent", os.getppid())
+                write("group", os.getpgid(0))
+                while not os.path.exists(os.path.join(directory, "go")):
+                    time.sleep(0.02)
+                with open(os.environ["ORION_RESULTS_PATH"], "w") as results:
+                    results.write('[{"name": "o", "type": "objective", "value": 1}]')
+                """
+            )
+            let context = try context()
+            let task = Task { await executor.execute(context) }
+            try await wait(for: "the script") { !read("group").isEmpty }
+            let script = try XCTUnwrap(pids().first)
+            XCTAssertEqual(read("parent"), "\(getpid())\n", "the script is this process's child")
+            XCTAssertEqual(read("group"), "\(script)\n", "the script leads its group")
+            let members = Self.processes(inGroup: script)
+            let watchdogs = members.filter { $0.name == "orion-watchdog" }.map(\.pid)
+            XCTAssertEqual(watchdogs.count, 1, "\(members)")
+            XCTAssertEqual(Set(members.map(\.pid)), Set([script] + watchdogs), "\(members)")
+            let watchdog = try XCTUnwrap(watchdogs.first)
+            let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(watchdog)/fd")
+            XCTAssertEqual(descriptors, [], "the watchdog holds no descriptor")
+
+            FileManager.default.createFile(atPath: directory + "/trial/go", contents: nil)
+            let outcome = await task.value
+            guard case .completed = outcome else { return XCTFail("\(outcome)") }
+            XCTAssertEqual(kill(watchdog, 0), -1, "the watchdog is gone, reaped")
+            XCTAssertEqual(errno, ESRCH)
         #endif
+    }
+
+    /// The processes of group `group`, from /proc.
+    private static func processes(inGroup group: pid_t) -> [(pid: pid_t, name: String)] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> (pid: pid_t, name: String)? in
+            guard let pid = pid_t(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+            else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, fields[2] == Substring(String(group)), fields[0] != "Z" else { return nil }
+            return (pid, String(stat[stat.index(after: open)..<close]))
+        }
     }
 
     /// The pids the scripts wrote to `pids` in the trial's directory.
