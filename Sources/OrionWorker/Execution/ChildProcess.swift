@@ -311,8 +311,9 @@ final class ChildProcess: Sendable {
         #endif
     }
 
-    /// Kills and reaps the watchdog: the child is done. Done before the child is reaped, so that the watchdog cannot
-    /// join a group whose id has been reused.
+    /// Kills and reaps the watchdog, once the child is done.
+    ///
+    /// Called before the child is reaped, so that the watchdog cannot join a group whose id has been reused.
     private func endWatchdog() {
         guard let watchdog else { return }
         _ = kill(watchdog, SIGKILL)
