@@ -1,4 +1,4 @@
-// The watchdog of a trial's script: see COrionSpawn.h for what it does, docs/distributed.md for why.
+// The guardian of a worker's scripts: see COrionSpawn.h for what it does, docs/distributed.md for why.
 //
 // Everything after the fork runs in a copy of a multithreaded process, so it calls only async-signal-safe functions
 // (system calls, no allocation, no locks, no atfork handlers).
@@ -15,12 +15,10 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-// How often the watchdog looks whether its parent is still there when no signal wakes it.
-enum { PARENT_POLL_MS = 500 };
 
 // fork() without the atfork handlers (the Swift runtime's and libdispatch's take locks the child cannot have).
 static pid_t bare_fork(void) {
@@ -35,12 +33,6 @@ static long long now_ms(void) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
-static int wait_for_signal(const sigset_t *set, long long ms) {
-    struct timespec timeout = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000};
-    siginfo_t info;
-    return sigtimedwait(set, &info, &timeout);
 }
 
 // The number at the start of `text` (-1 when it does not start with a digit or holds anything after it).
@@ -78,8 +70,8 @@ static void close_from(int lowest) {
     for (long fd = lowest; fd < highest; fd++) close((int)fd);
 }
 
-// Whether the live (not zombie) process `pid` is in process group `group`, from /proc/<pid>/stat.
-static int is_live_member(pid_t pid, pid_t group) {
+// The process group of `pid` from /proc/<pid>/stat, or -1 when it is a zombie or gone.
+static long live_group_of(pid_t pid) {
     char path[32] = "/proc/";
     char digits[16];
     int length = 0;
@@ -90,106 +82,150 @@ static int is_live_member(pid_t pid, pid_t group) {
     path[at] = 0;
 
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
+    if (fd < 0) return -1;
     char stat[512];
     ssize_t count = read(fd, stat, sizeof stat - 1);
     close(fd);
-    if (count <= 0) return 0;
+    if (count <= 0) return -1;
     stat[count] = 0;
     // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so look after the last ')'.
     char *cursor = 0;
     for (char *c = stat; *c; c++)
         if (*c == ')') cursor = c;
-    if (!cursor || cursor[1] != ' ' || !cursor[2]) return 0;
+    if (!cursor || cursor[1] != ' ' || !cursor[2]) return -1;
     char state = cursor[2];
-    if (state == 'Z' || state == 'X') return 0;
+    if (state == 'Z' || state == 'X') return -1;
     cursor += 3;
     for (int field = 0; field < 2; field++) {  // ppid, then pgrp
         while (*cursor == ' ') cursor++;
         long value = 0;
         for (; *cursor >= '0' && *cursor <= '9'; cursor++) value = value * 10 + (*cursor - '0');
-        if (field == 1) return value == group;
+        if (field == 1) return value;
     }
-    return 0;
+    return -1;
 }
 
-// Whether a live process other than `self` is in process group `group` (1 when /proc cannot be read).
-static int group_has_others(pid_t group, pid_t self) {
+// Whether any of `groups` has a live member (1 when /proc cannot be read).
+static int any_group_alive(const pid_t *groups, int count) {
     int directory = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (directory < 0) return 1;
     char buffer[4096];
-    long count;
+    long read_count;
     int found = 0;
-    while (!found && (count = syscall(SYS_getdents64, directory, buffer, sizeof buffer)) > 0) {
-        for (long offset = 0; offset < count && !found;) {
+    while (!found && (read_count = syscall(SYS_getdents64, directory, buffer, sizeof buffer)) > 0) {
+        for (long offset = 0; offset < read_count && !found;) {
             struct dirent64 *entry = (struct dirent64 *)(buffer + offset);
             offset += entry->d_reclen;
             long pid = parse_number(entry->d_name);
-            if (pid > 0 && pid != self && is_live_member((pid_t)pid, group)) found = 1;
+            long group = pid > 0 ? live_group_of((pid_t)pid) : -1;
+            for (int index = 0; group > 0 && index < count && !found; index++)
+                if (groups[index] == group) found = 1;
         }
     }
     close(directory);
     return found;
 }
 
-// The spawning process is gone: SIGTERM (and SIGCONT, for a stopped script) to the group, SIGKILL at the end of the
-// grace period unless the group has emptied before; then the watchdog exits.
-static void end_group_and_exit(pid_t group, const sigset_t *all, int grace_ms) __attribute__((noreturn));
-static void end_group_and_exit(pid_t group, const sigset_t *all, int grace_ms) {
-    pid_t self = getpid();
-    kill(-group, SIGTERM);
-    kill(-group, SIGCONT);
-    long long deadline = now_ms() + grace_ms;
-    for (;;) {
-        if (!group_has_others(group, self)) _exit(0);
-        long long left = deadline - now_ms();
-        if (left <= 0) break;
-        wait_for_signal(all, left < 50 ? left : 50);
+// The most groups a guardian lists at once (scripts running at once in one worker); more are not protected.
+enum { MAX_GROUPS = 4096 };
+
+// One message on the channel: watch (1) or forget (0) a group.
+struct message {
+    int watch;
+    pid_t group;
+};
+
+// The worker is gone: SIGTERM (and SIGCONT, for a stopped script) to every listed group, SIGKILL at the end of the
+// grace period to those with a live member left; then the guardian exits.
+static void end_groups_and_exit(const pid_t *groups, int count, int grace_ms) __attribute__((noreturn));
+static void end_groups_and_exit(const pid_t *groups, int count, int grace_ms) {
+    for (int index = 0; index < count; index++) {
+        kill(-groups[index], SIGTERM);
+        kill(-groups[index], SIGCONT);
     }
-    kill(-group, SIGKILL);  // the watchdog included
+    long long deadline = now_ms() + grace_ms;
+    while (count > 0 && any_group_alive(groups, count)) {
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            for (int index = 0; index < count; index++) kill(-groups[index], SIGKILL);
+            break;
+        }
+        struct timespec pause = {.tv_sec = 0, .tv_nsec = (left < 50 ? left : 50) * 1000000L};
+        nanosleep(&pause, 0);
+    }
     _exit(0);
 }
 
-static void watch(pid_t group, int grace_ms, pid_t parent) __attribute__((noreturn));
-static void watch(pid_t group, int grace_ms, pid_t parent) {
-    // Every signal is blocked (since before the fork) and taken by sigtimedwait, which swallows it: the signals the
-    // worker sends the group are the script's.
-    sigset_t all;
-    sigfillset(&all);
-    // No descriptor of the worker stays open here: a database connection, or the hunt's stdout, held by this
-    // process would outlive a killed worker.
-    close_from(0);
-    prctl(PR_SET_NAME, "orion-watchdog");
-    // A fast notice of the worker's death. It also fires when the spawning thread alone exits (Swift's pool threads
-    // may), hence the check of getppid() on every wake-up and every PARENT_POLL_MS.
-    prctl(PR_SET_PDEATHSIG, SIGCHLD);
-    // As a member, it keeps the group's id from being reused while it watches, so the signals below reach no
-    // stranger. If the group is gone already (its script reaped), there is nothing to watch.
-    if (setpgid(0, group) != 0) _exit(0);
+static void guard(int channel, int grace_ms) __attribute__((noreturn));
+static void guard(int channel, int grace_ms) {
+    // Its own group: a signal to the worker's whole group (Ctrl-C, `kill -9 -PGID`) does not reach it. Every signal
+    // stays blocked (since before the fork): it ends when the channel closes, or by SIGKILL.
+    setpgid(0, 0);
+    // Nothing of the worker stays open here but the channel (a database connection, the hunt's stdout, the
+    // worker's own end of the channel, which would keep the channel from ever closing).
+    if (channel != 0 && dup2(channel, 0) < 0) _exit(1);
+    close_from(1);
+    prctl(PR_SET_NAME, "orion-guardian");
+    static pid_t groups[MAX_GROUPS];
+    int count = 0;
     for (;;) {
-        if (getppid() != parent) end_group_and_exit(group, &all, grace_ms);
-        wait_for_signal(&all, PARENT_POLL_MS);
+        struct message message;
+        ssize_t received = recv(0, &message, sizeof message, MSG_WAITALL);
+        if (received < 0 && errno == EINTR) continue;
+        if (received != (ssize_t)sizeof message) break;  // closed: the worker is gone
+        if (message.watch) {
+            if (count < MAX_GROUPS) groups[count++] = message.group;
+        } else {
+            for (int index = 0; index < count; index++) {
+                if (groups[index] != message.group) continue;
+                groups[index] = groups[--count];
+                break;
+            }
+        }
     }
+    end_groups_and_exit(groups, count, grace_ms);
 }
 
-int orion_start_watchdog(pid_t group, int grace_ms, pid_t *watchdog) {
+int orion_guardian_start(int grace_ms, pid_t *guardian, int *channel) {
+    int ends[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) return errno;
     sigset_t all, previous;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &previous);
-    pid_t parent = getpid();
     pid_t pid = bare_fork();
-    if (pid == 0) watch(group, grace_ms, parent);
+    if (pid == 0) guard(ends[1], grace_ms);
     int error = errno;
     pthread_sigmask(SIG_SETMASK, &previous, 0);
-    if (pid < 0) return error;
-    *watchdog = pid;
+    close(ends[1]);
+    if (pid < 0) {
+        close(ends[0]);
+        return error;
+    }
+    *guardian = pid;
+    *channel = ends[0];
     return 0;
+}
+
+int orion_guardian_send(int channel, pid_t group, int watch) {
+    struct message message = {.watch = watch ? 1 : 0, .group = group};
+    // One message is far below the socket's buffer: it is sent whole or not at all.
+    for (;;) {
+        ssize_t sent = send(channel, &message, sizeof message, MSG_NOSIGNAL);
+        if (sent == (ssize_t)sizeof message) return 0;
+        if (sent < 0 && errno == EINTR) continue;
+        return sent < 0 ? errno : EIO;
+    }
 }
 
 #else
 
-int orion_start_watchdog(pid_t group, int grace_ms, pid_t *watchdog) {
-    (void)group, (void)grace_ms, (void)watchdog;
+int orion_guardian_start(int grace_ms, pid_t *guardian, int *channel) {
+    (void)grace_ms, (void)guardian, (void)channel;
+    return ENOSYS;
+}
+
+int orion_guardian_send(int channel, pid_t group, int watch) {
+    (void)channel, (void)group, (void)watch;
     return ENOSYS;
 }
 

@@ -1,4 +1,3 @@
-import COrionSpawn
 import Foundation
 import Synchronization
 
@@ -13,11 +12,8 @@ import Synchronization
 ///
 /// The main process is reaped independently of the pipes: a background child that keeps them open
 /// (`tensorboard &`) does not keep the trial alive. Stopping it (interrupt, cancellation, time limit) signals the
-/// whole process group, and kills the group when it is still there after a grace period.
-///
-/// On Linux the group also holds a watchdog (COrionSpawn), so that the script does not outlive this process: when
-/// this process dies by any means (`kill -9`, the OOM killer), the watchdog sends the group SIGTERM and, one grace
-/// period later, SIGKILL (docs/distributed.md, "The script dies with its worker").
+/// whole process group, and kills the group when it is still there after a grace period. While it runs, its group is
+/// on the list of a ``GroupGuardian``, which ends the group if this process dies.
 final class ChildProcess: Sendable {
     /// How the child ended.
     struct Termination: Sendable {
@@ -56,21 +52,21 @@ final class ChildProcess: Sendable {
 
     /// The child's pid, also its process group id.
     let pid: pid_t
-    /// The watchdog's pid (Linux), a member of the child's group that ends the group if this process dies.
-    private let watchdog: pid_t?
+    /// What ends the child's group if this process dies (Linux; `nil` elsewhere).
+    private let guardian: GroupGuardian?
 
     private let stdoutRead: Int32
     private let stderrRead: Int32
     private let stopState = Mutex(StopState())
 
-    /// Spawns `argv[0]` with `argv` and `environment`, and on Linux its watchdog.
+    /// Spawns `argv[0]` with `argv` and `environment`, and puts its process group on `guardian`'s list.
     ///
     /// - Parameters:
     ///   - argv: the program (a path) and its arguments.
     ///   - environment: the child's whole environment.
-    ///   - orphanGrace: when this process dies, how long the child's group has between SIGTERM and SIGKILL.
-    /// - Throws: `SpawnError` with the `errno` of the failed exec (`ENOENT`, `EACCES`, ...) or of the watchdog's fork.
-    init(argv: [String], environment: [String: String], orphanGrace: Duration) throws(SpawnError) {
+    ///   - guardian: what ends the child's group if this process dies; `nil`: nothing does.
+    /// - Throws: `SpawnError` with the `errno` of the failed exec (`ENOENT`, `EACCES`, ...).
+    init(argv: [String], environment: [String: String], guardian: GroupGuardian?) throws(SpawnError) {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0 else { throw SpawnError(errno: errno) }
@@ -128,25 +124,11 @@ final class ChildProcess: Sendable {
             close(errPipe[0])
             throw SpawnError(errno: status)
         }
-        #if os(Linux)
-            var watchdogPID: pid_t = 0
-            let watchdogError = orion_start_watchdog(childPID, Self.milliseconds(orphanGrace), &watchdogPID)
-            guard watchdogError == 0 else {
-                // No script without its watchdog: this one is ended before it does anything.
-                _ = kill(-childPID, SIGKILL)
-                var ignored: Int32 = 0
-                while waitpid(childPID, &ignored, 0) < 0 && errno == EINTR {}
-                close(outPipe[0])
-                close(errPipe[0])
-                throw SpawnError(errno: watchdogError)
-            }
-            watchdog = watchdogPID
-        #else
-            watchdog = nil
-        #endif
         pid = childPID
         stdoutRead = outPipe[0]
         stderrRead = errPipe[0]
+        self.guardian = guardian
+        guardian?.watch(childPID)
     }
 
     /// The descriptors of this process above stderr that a child would inherit (not close-on-exec).
@@ -265,9 +247,9 @@ final class ChildProcess: Sendable {
         for entry in fds where entry.fd >= 0 { close(entry.fd) }
         let stopRequested = stopState.withLock { $0.requestedAt != nil }
         if stopRequested { terminateLeftovers(grace: limits.grace) }
-        endWatchdog()
         // No signal is sent to the group once the main process is reaped: its id could then be reused.
         stopState.withLock { $0.finished = true }
+        guardian?.forget(pid)
 
         let raw = status ?? reap()
         let text = String(decoding: tail, as: UTF8.self)
@@ -311,16 +293,6 @@ final class ChildProcess: Sendable {
         #endif
     }
 
-    /// Kills and reaps the watchdog, once the child is done.
-    ///
-    /// Called before the child is reaped, so that the watchdog cannot join a group whose id has been reused.
-    private func endWatchdog() {
-        guard let watchdog else { return }
-        _ = kill(watchdog, SIGKILL)
-        var ignored: Int32 = 0
-        while waitpid(watchdog, &ignored, 0) < 0 && errno == EINTR {}
-    }
-
     /// Reaps the main process (which has exited) and returns its wait status (`0xff00`, exit code 255, if it cannot
     /// be waited for).
     private func reap() -> Int32 {
@@ -344,11 +316,11 @@ final class ChildProcess: Sendable {
     /// After a stop, ends what is left of the process group (background children that ignored SIGINT): SIGTERM,
     /// then SIGKILL at the end of the grace period.
     private func terminateLeftovers(grace: Duration) {
-        guard ProcessGroup.hasLiveMembers(pid, besides: watchdog) else { return }
+        guard ProcessGroup.hasLiveMembers(pid) else { return }
         _ = kill(-pid, SIGTERM)
         let deadline = (stopState.withLock { $0.requestedAt } ?? .now) + grace
         while ContinuousClock.now < deadline {
-            guard ProcessGroup.hasLiveMembers(pid, besides: watchdog) else { return }
+            guard ProcessGroup.hasLiveMembers(pid) else { return }
             usleep(20_000)
         }
         _ = kill(-pid, SIGKILL)
@@ -378,15 +350,15 @@ final class ChildProcess: Sendable {
 
 /// What can be known about a process group from outside it.
 enum ProcessGroup {
-    /// Whether the group `id` still has a member that is not a zombie (nor `besides`, the child's watchdog).
+    /// Whether the group `id` still has a member that is not a zombie.
     ///
     /// A zombie left by a background child whose parent died is reaped by init; where init does not reap
     /// (some containers), `kill(-id, 0)` would still succeed, so on Linux the members are looked up in /proc.
-    static func hasLiveMembers(_ id: pid_t, besides: pid_t? = nil) -> Bool {
+    static func hasLiveMembers(_ id: pid_t) -> Bool {
         guard kill(-id, 0) == 0 || errno == EPERM else { return false }
         #if os(Linux)
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return true }
-            for entry in entries where entry.first?.isNumber == true && entry != besides.map({ String($0) }) {
+            for entry in entries where entry.first?.isNumber == true {
                 guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
                     let close = stat.lastIndex(of: ")")
                 else { continue }

@@ -30,6 +30,7 @@ public final class ProcessExecutor: TrialExecutor {
     private let trialTimeout: Duration?
     private let terminationGrace: Duration
     private let running = Mutex(Running())
+    private let guardian: GroupGuardian?
 
     /// Creates an executor.
     ///
@@ -58,6 +59,11 @@ public final class ProcessExecutor: TrialExecutor {
         self.echo = echoOutput ? echo : nil
         self.trialTimeout = trialTimeout
         self.terminationGrace = terminationGrace
+        #if os(Linux)
+            guardian = GroupGuardian(grace: terminationGrace)
+        #else
+            guardian = nil
+        #endif
     }
 
     /// The environment given to the trial's process: this process's plus the `ORION_*` variables.
@@ -139,7 +145,7 @@ public final class ProcessExecutor: TrialExecutor {
         let environment = environment(for: context, resultsPath: resultsPath)
         let child: ChildProcess
         do {
-            child = try ChildProcess(argv: argv, environment: environment, orphanGrace: terminationGrace)
+            child = try ChildProcess(argv: argv, environment: environment, guardian: guardian)
         } catch {
             return .broken(reason: spawnFailure(error.errno, program: argv[0], environment), exitCode: nil, detail: nil)
         }

@@ -3,11 +3,11 @@ import OrionCore
 import OrionWorker
 import XCTest
 
-/// The script's process as the worker sees it, through `ProcessExecutor`: on Linux its process group also holds a
-/// watchdog (COrionSpawn) that ends the group when the worker dies. These tests pin that nothing the worker or the
-/// script sees changed (exit codes, deaths by signal, the signal mask and dispositions, one copy of each interrupt,
-/// the parent, the group's leader) and that the watchdog holds nothing and ends with its trial. The death of the
-/// worker itself is tested end to end (`WorkerDeathEndToEndTests`).
+/// The script's process as the worker sees it, through `ProcessExecutor`: on Linux a guardian process (COrionSpawn)
+/// ends the script's group when the worker dies. These tests pin that nothing the worker or the script sees changed
+/// (exit codes, deaths by signal, the signal mask and dispositions, one copy of each interrupt, the parent, the
+/// group) and that the guardian holds nothing and ends with its executor. The death of the worker itself is tested
+/// end to end (`WorkerDeathEndToEndTests`).
 final class ChildProcessTests: XCTestCase {
     private var directory = ""
 
@@ -88,7 +88,7 @@ final class ChildProcessTests: XCTestCase {
         guard case .interrupted(nil) = terminated else { return XCTFail("\(terminated)") }
     }
 
-    /// The watchdog is forked with every signal blocked; the script must get an empty mask, and SIGINT, SIGTERM, SIGHUP, SIGQUIT
+    /// The guardian is forked with every signal blocked; the script must get an empty mask, and SIGINT, SIGTERM, SIGHUP, SIGQUIT
     /// and SIGPIPE with their default action, whatever this process does with them.
     func testScriptGetsAnEmptySignalMaskAndDefaultDispositions() async throws {
         guard FileManager.default.fileExists(atPath: "/proc/self/status") else { throw XCTSkip("needs /proc") }
@@ -111,8 +111,8 @@ final class ChildProcessTests: XCTestCase {
         }
     }
 
-    /// The worker signals the whole group, the watchdog included, which must swallow its copy (a script that saves
-    /// a checkpoint on SIGINT must be interrupted once, and the trial must end as interrupted, not earlier).
+    /// The worker signals the script's whole group, once (a script that saves a checkpoint on SIGINT must be
+    /// interrupted once).
     func testTheWorkersInterruptReachesTheScriptOnce() async throws {
         let executor = try executor(
             """
@@ -143,63 +143,81 @@ final class ChildProcessTests: XCTestCase {
         XCTAssertEqual(read("count"), "1")
     }
 
-    /// Beside the script, its group holds a watchdog (Linux): not the script's parent (this process still is), not
-    /// the group's leader (the script still is), holding none of this process's descriptors (a database connection
-    /// kept open by it would outlive a killed worker), and gone, reaped, once the trial has ended.
-    func testTheWatchdogStaysOutOfTheScriptsWayAndEndsWithTheTrial() async throws {
+    /// The script is spawned as before: this process's child, the leader of a group of its own and alone in it. The
+    /// guardian (Linux) is one more child of this process, in a group of its own, holding one descriptor (its end
+    /// of the channel: a database connection kept open by it would outlive a killed worker); it is gone, reaped,
+    /// once its executor is.
+    func testTheGuardianStaysOutOfTheScriptsWayAndEndsWithItsExecutor() async throws {
         #if !os(Linux)
-            throw XCTSkip("the watchdog is Linux only")
+            throw XCTSkip("the guardian is Linux only")
         #else
-            let executor = try executor(
-                """
-                #!/usr/bin/env python3
-                import os, time
-                directory = os.environ["ORION_WORKING_DIR"]
-                def write(name, value):
-                    with open(os.path.join(directory, name), "a") as handle:
-                        handle.write("%d\\n" % value)
-                write("pids", os.getpid())
-                write("parent", os.getppid())
-                write("group", os.getpgid(0))
-                while not os.path.exists(os.path.join(directory, "go")):
-                    time.sleep(0.02)
-                with open(os.environ["ORION_RESULTS_PATH"], "w") as results:
-                    results.write('[{"name": "o", "type": "objective", "value": 1}]')
-                """
-            )
-            let context = try context()
-            let task = Task { await executor.execute(context) }
-            try await wait(for: "the script") { !read("group").isEmpty }
-            let script = try XCTUnwrap(pids().first)
-            XCTAssertEqual(read("parent"), "\(getpid())\n", "the script is this process's child")
-            XCTAssertEqual(read("group"), "\(script)\n", "the script leads its group")
-            let members = Self.processes(inGroup: script)
-            let watchdogs = members.filter { $0.name == "orion-watchdog" }.map(\.pid)
-            XCTAssertEqual(watchdogs.count, 1, "\(members)")
-            XCTAssertEqual(Set(members.map(\.pid)), Set([script] + watchdogs), "\(members)")
-            let watchdog = try XCTUnwrap(watchdogs.first)
-            let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(watchdog)/fd")
-            XCTAssertEqual(descriptors, [], "the watchdog holds no descriptor")
-
-            FileManager.default.createFile(atPath: directory + "/trial/go", contents: nil)
-            let outcome = await task.value
-            guard case .completed = outcome else { return XCTFail("\(outcome)") }
-            XCTAssertEqual(kill(watchdog, 0), -1, "the watchdog is gone, reaped")
-            XCTAssertEqual(errno, ESRCH)
+            let guardian = try await runTrialCheckingTheGuardian()
+            // The executor is released: the guardian's channel closes, and it exits with no group listed.
+            try await wait(for: "the guardian's end") { kill(guardian, 0) == -1 && errno == ESRCH }
         #endif
     }
 
-    /// The processes of group `group`, from /proc.
-    private static func processes(inGroup group: pid_t) -> [(pid: pid_t, name: String)] {
+    /// Runs a trial with an executor of its own, checks the script and the guardian while the script runs, and
+    /// returns the guardian's pid.
+    private func runTrialCheckingTheGuardian() async throws -> pid_t {
+        let before = Set(Self.guardians())
+        let executor = try executor(
+            """
+            #!/usr/bin/env python3
+            import os, time
+            directory = os.environ["ORION_WORKING_DIR"]
+            def write(name, value):
+                with open(os.path.join(directory, name), "a") as handle:
+                    handle.write("%d\\n" % value)
+            write("pids", os.getpid())
+            write("parent", os.getppid())
+            write("group", os.getpgid(0))
+            while not os.path.exists(os.path.join(directory, "go")):
+                time.sleep(0.02)
+            with open(os.environ["ORION_RESULTS_PATH"], "w") as results:
+                results.write('[{"name": "o", "type": "objective", "value": 1}]')
+            """
+        )
+        let context = try context()
+        let task = Task { await executor.execute(context) }
+        try await wait(for: "the script") { !read("group").isEmpty }
+        let script = try XCTUnwrap(pids().first)
+        XCTAssertEqual(read("parent"), "\(getpid())\n", "the script is this process's child")
+        XCTAssertEqual(read("group"), "\(script)\n", "the script leads its group")
+        XCTAssertEqual(Self.processes { $0.group == script }.map(\.pid), [script], "alone in its group")
+        let guardians = Set(Self.guardians()).subtracting(before)
+        XCTAssertEqual(guardians.count, 1, "one guardian for the executor")
+        let guardian = try XCTUnwrap(guardians.first)
+        XCTAssertEqual(Self.processes { $0.pid == guardian }.first?.group, guardian, "in a group of its own")
+        let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(guardian)/fd")
+        XCTAssertEqual(descriptors, ["0"], "the guardian holds its channel and nothing else")
+
+        FileManager.default.createFile(atPath: directory + "/trial/go", contents: nil)
+        let outcome = await task.value
+        if case .completed = outcome {} else { XCTFail("\(outcome)") }
+        return guardian
+    }
+
+    /// This process's children named `orion-guardian`.
+    private static func guardians() -> [pid_t] {
+        processes { $0.parent == getpid() && $0.name == "orion-guardian" }.map(\.pid)
+    }
+
+    /// The live processes (not zombies) that `condition` selects, from /proc.
+    private static func processes(
+        where condition: ((pid: pid_t, name: String, parent: pid_t, group: pid_t)) -> Bool
+    ) -> [(pid: pid_t, name: String, parent: pid_t, group: pid_t)] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { entry -> (pid: pid_t, name: String)? in
+        return entries.compactMap { entry -> (pid: pid_t, name: String, parent: pid_t, group: pid_t)? in
             guard let pid = pid_t(entry),
                 let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
                 let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
             else { return nil }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 2, fields[2] == Substring(String(group)), fields[0] != "Z" else { return nil }
-            return (pid, String(stat[stat.index(after: open)..<close]))
+            guard fields.count > 2, fields[0] != "Z", let parent = pid_t(fields[1]), let group = pid_t(fields[2])
+            else { return nil }
+            let process = (pid: pid, name: String(stat[stat.index(after: open)..<close]), parent: parent, group: group)
+            return condition(process) ? process : nil
         }
     }
 
