@@ -156,6 +156,43 @@ static void end_groups_and_exit(const pid_t *groups, int count, int grace_ms) {
     _exit(0);
 }
 
+// The guardian's name in `ps` and /proc: not the hunt's command line, which it would otherwise show, so that what kills
+// hunts by name (`pkill -9 -f 'orion hunt'`, `pkill -9 orion`) does not kill their guardian.
+static const char guardian_name[] = "trial-guardian";
+
+// Overwrites this process's command line (the argv strings, between arg_start and arg_end of /proc/self/stat) with
+// `guardian_name`: this process is a copy of the worker, so its own copy of those bytes is changed.
+static void rename_command_line(void) {
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    char stat[1024];
+    ssize_t count = read(fd, stat, sizeof stat - 1);
+    close(fd);
+    if (count <= 0) return;
+    stat[count] = 0;
+    char *cursor = 0;
+    for (char *c = stat; *c; c++)
+        if (*c == ')') cursor = c;
+    if (!cursor) return;
+    cursor++;
+    // After "pid (comm)", field 3 (state) comes first; arg_start and arg_end are fields 48 and 49.
+    unsigned long values[2] = {0, 0};
+    for (int field = 3; field <= 49; field++) {
+        while (*cursor == ' ') cursor++;
+        if (!*cursor) return;
+        unsigned long value = 0;
+        for (; *cursor >= '0' && *cursor <= '9'; cursor++) value = value * 10 + (unsigned long)(*cursor - '0');
+        while (*cursor && *cursor != ' ') cursor++;
+        if (field >= 48) values[field - 48] = value;
+    }
+    char *start = (char *)values[0];
+    char *end = (char *)values[1];
+    if (!start || end <= start) return;
+    for (char *byte = start; byte < end; byte++) *byte = 0;
+    for (unsigned index = 0; index + 1 < sizeof guardian_name && start + index + 1 < end; index++)
+        start[index] = guardian_name[index];
+}
+
 static void guard(int channel, int grace_ms) __attribute__((noreturn));
 static void guard(int channel, int grace_ms) {
     // Its own group: a signal to the worker's whole group (Ctrl-C, `kill -9 -PGID`) does not reach it. Every signal
@@ -165,7 +202,8 @@ static void guard(int channel, int grace_ms) {
     // worker's own end of the channel, which would keep the channel from ever closing).
     if (channel != 0 && dup2(channel, 0) < 0) _exit(1);
     close_from(1);
-    prctl(PR_SET_NAME, "orion-guardian");
+    prctl(PR_SET_NAME, guardian_name);
+    rename_command_line();
     static pid_t groups[MAX_GROUPS];
     int count = 0;
     for (;;) {

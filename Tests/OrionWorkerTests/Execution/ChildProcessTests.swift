@@ -144,9 +144,9 @@ final class ChildProcessTests: XCTestCase {
     }
 
     /// The script is spawned as before: this process's child, the leader of a group of its own and alone in it. The
-    /// guardian (Linux) is one more child of this process, in a group of its own, holding one descriptor (its end
-    /// of the channel: a database connection kept open by it would outlive a killed worker); it is gone, reaped,
-    /// once its executor is.
+    /// guardian (Linux) is one more child of this process, in a group of its own, named `trial-guardian`, holding one
+    /// descriptor (its end of the channel: a database connection kept open by it would outlive a killed worker); it
+    /// is gone, reaped, once its executor is.
     func testTheGuardianStaysOutOfTheScriptsWayAndEndsWithItsExecutor() async throws {
         #if !os(Linux)
             throw XCTSkip("the guardian is Linux only")
@@ -191,6 +191,9 @@ final class ChildProcessTests: XCTestCase {
         XCTAssertEqual(Self.processes { $0.pid == guardian }.first?.group, guardian, "in a group of its own")
         let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(guardian)/fd")
         XCTAssertEqual(descriptors, ["0"], "the guardian holds its channel and nothing else")
+        // Not the command line of this process, so that `pkill -9 -f 'orion hunt'` spares it.
+        let commandLine = try String(contentsOfFile: "/proc/\(guardian)/cmdline", encoding: .utf8)
+        XCTAssertEqual(commandLine.split(separator: "\0"), ["trial-guardian"])
 
         FileManager.default.createFile(atPath: directory + "/trial/go", contents: nil)
         let outcome = await task.value
@@ -198,9 +201,9 @@ final class ChildProcessTests: XCTestCase {
         return guardian
     }
 
-    /// This process's children named `orion-guardian`.
+    /// This process's children named `trial-guardian`.
     private static func guardians() -> [pid_t] {
-        processes { $0.parent == getpid() && $0.name == "orion-guardian" }.map(\.pid)
+        processes { $0.parent == getpid() && $0.name == "trial-guardian" }.map(\.pid)
     }
 
     /// The live processes (not zombies) that `condition` selects, from /proc.
