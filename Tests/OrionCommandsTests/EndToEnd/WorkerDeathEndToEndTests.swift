@@ -40,13 +40,15 @@ final class WorkerDeathEndToEndTests: XCTestCase {
     }
 
     /// Starts a hunt of `sleeper` with `arguments`, waits until `scripts` scripts have written their pids and the
-    /// pids of their children, and kills the hunt with SIGKILL. Returns the pids.
+    /// pids of their children, stops the first script with SIGSTOP when `stopOne`, and kills the hunt with SIGKILL.
+    /// Returns the pids.
     private func startAndKill(
         _ sandbox: Sandbox,
         name: String,
         scripts: Int,
         arguments: [String],
-        mode: String = "plain"
+        mode: String = "plain",
+        stopOne: Bool = false
     ) async throws -> [pid_t] {
         let script = try sandbox.script("sleeper.py", Self.sleeper)
         let process = try sandbox.start(
@@ -60,6 +62,7 @@ final class WorkerDeathEndToEndTests: XCTestCase {
             XCTFail("the scripts did not start: \(output.stderr)")
             throw CancellationError()
         }
+        if stopOne, let first = pids(in: sandbox.directory + "/pids").first { kill(first, SIGSTOP) }
         kill(process.processIdentifier, SIGKILL)
         let output = sandbox.wait(process, name: name, timeout: 10)
         XCTAssertEqual(output.status, 128 + SIGKILL, "orion was killed")
@@ -117,8 +120,9 @@ final class WorkerDeathEndToEndTests: XCTestCase {
         XCTAssertGreaterThan(Date().timeIntervalSince(killedAt), Self.grace - 1, "killed at the end of the grace")
     }
 
-    /// Four scripts running when a `--n-workers 4` hunt is killed: all of them and their children end, and a new
-    /// hunt releases the four trials, runs them again and completes the experiment: every trial once, none lost.
+    /// Four scripts running when a `--n-workers 4` hunt is killed, one of them stopped (SIGSTOP): all of them and
+    /// their children end, and a new hunt releases the four trials, runs them again and completes the experiment:
+    /// every trial once, none lost.
     func testFourWorkersKilledLoseNothing() async throws {
         let sandbox = try Sandbox()
         defer {
@@ -126,7 +130,7 @@ final class WorkerDeathEndToEndTests: XCTestCase {
             sandbox.remove()
         }
         let arguments = ["--n-workers", "4", "--exp-max-trials", "8"]
-        let started = try await startAndKill(sandbox, name: "four", scripts: 4, arguments: arguments)
+        let started = try await startAndKill(sandbox, name: "four", scripts: 4, arguments: arguments, stopOne: true)
         let gone = try await poll(for: Self.grace + 5) { started.allSatisfy { !isRunning($0) } }
         XCTAssertTrue(gone, "still running after the hunt's death: \(started.filter(isRunning))")
         let killed = try await sandbox.trials(of: "four")
