@@ -161,11 +161,12 @@ static void end_groups_and_exit(const pid_t *groups, int count, int grace_ms) {
 static const char guardian_name[] = "trial-guardian";
 
 // Overwrites this process's command line (the argv strings, between arg_start and arg_end of /proc/self/stat) with
-// `guardian_name`: this process is a copy of the worker, so its own copy of those bytes is changed.
+// `guardian_name`: this process is a copy of the worker, so its own copy of those bytes is changed. Written through
+// /proc/self/mem, so that an address that is not what it should be fails the write instead of crashing the guardian.
 static void rename_command_line(void) {
     int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
     if (fd < 0) return;
-    char stat[1024];
+    char stat[2048];
     ssize_t count = read(fd, stat, sizeof stat - 1);
     close(fd);
     if (count <= 0) return;
@@ -185,12 +186,19 @@ static void rename_command_line(void) {
         while (*cursor && *cursor != ' ') cursor++;
         if (field >= 48) values[field - 48] = value;
     }
-    char *start = (char *)values[0];
-    char *end = (char *)values[1];
-    if (!start || end <= start) return;
-    for (char *byte = start; byte < end; byte++) *byte = 0;
-    for (unsigned index = 0; index + 1 < sizeof guardian_name && start + index + 1 < end; index++)
-        start[index] = guardian_name[index];
+    unsigned long start = values[0], end = values[1];
+    if (!start || end <= start + sizeof guardian_name) return;
+    int memory = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+    if (memory < 0) return;
+    char zeros[4096] = {0};
+    for (unsigned long at = start; at < end;) {
+        unsigned long length = end - at < sizeof zeros ? end - at : sizeof zeros;
+        ssize_t written = pwrite(memory, zeros, length, (off_t)at);
+        if (written <= 0) break;
+        at += (unsigned long)written;
+    }
+    pwrite(memory, guardian_name, sizeof guardian_name, (off_t)start);
+    close(memory);
 }
 
 static void guard(int channel, int grace_ms) __attribute__((noreturn));
