@@ -47,7 +47,7 @@ let package = Package(
             name: "OrionPostgres",
             dependencies: ["OrionCore", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
-        // The supervisor that ends a trial's script when its worker dies (C: only async-signal-safe code may run
+        // The guardian that ends the trials' scripts when their worker dies (C: only async-signal-safe code may run
         // after a fork of a multithreaded process); system headers only.
         .target(name: "COrionSpawn"),
         .target(

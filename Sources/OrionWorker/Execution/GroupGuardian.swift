@@ -45,8 +45,9 @@ final class GroupGuardian: Sendable {
                     guard orion_guardian_start(Self.milliseconds(grace), &pid, &channel) == 0 else { return }
                     state = State(pid: pid, channel: channel)
                 }
-                if orion_guardian_send(state.channel, group, 1) == 0 { return }
-                Self.release(&state)  // gone: start another
+                let error = orion_guardian_send(state.channel, group, 1)
+                guard Self.isGone(error) else { return }
+                Self.release(&state)  // start another
             }
         }
     }
@@ -55,8 +56,15 @@ final class GroupGuardian: Sendable {
     func forget(_ group: pid_t) {
         state.withLock { state in
             guard state.channel >= 0 else { return }
-            if orion_guardian_send(state.channel, group, 0) != 0 { Self.release(&state) }
+            if Self.isGone(orion_guardian_send(state.channel, group, 0)) { Self.release(&state) }
         }
+    }
+
+    /// Whether a send's error says that the guardian is gone.
+    ///
+    /// Only then is the channel closed: closing it while the guardian lives would end the groups it lists.
+    private static func isGone(_ error: Int32) -> Bool {
+        error == EPIPE || error == ECONNRESET
     }
 
     /// Closes the channel (the guardian then ends the groups still listed, none when every script was forgotten,

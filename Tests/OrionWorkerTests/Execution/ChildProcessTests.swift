@@ -201,6 +201,36 @@ final class ChildProcessTests: XCTestCase {
         return guardian
     }
 
+    /// A guardian killed by someone (SIGKILL) while a script runs: the trial still ends normally, the dead guardian
+    /// is reaped, and the next script gets a new one.
+    func testAKilledGuardianIsReplacedAtTheNextScript() async throws {
+        #if !os(Linux)
+            throw XCTSkip("the guardian is Linux only")
+        #else
+            let before = Set(Self.guardians())
+            let executor = try executor(
+                "#!/bin/sh\nwhile [ ! -e \"$ORION_WORKING_DIR/go\" ]; do sleep 0.02; done\n"
+                    + "printf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":1}]' > \"$ORION_RESULTS_PATH\"\n"
+            )
+            let context = try context()
+            let task = Task { await executor.execute(context) }
+            try await wait(for: "the guardian") { !Set(Self.guardians()).subtracting(before).isEmpty }
+            let first = try XCTUnwrap(Set(Self.guardians()).subtracting(before).first)
+            kill(first, SIGKILL)
+            try await wait(for: "the guardian's death") { !Self.guardians().contains(first) }
+            FileManager.default.createFile(atPath: directory + "/trial/go", contents: nil)
+            let outcome = await task.value
+            if case .completed = outcome {} else { XCTFail("\(outcome)") }
+            XCTAssertEqual(kill(first, 0), -1, "the dead guardian is reaped")
+
+            let next = await executor.execute(context)
+            if case .completed = next {} else { XCTFail("\(next)") }
+            let guardians = Set(Self.guardians()).subtracting(before)
+            XCTAssertEqual(guardians.count, 1, "a new guardian")
+            XCTAssertFalse(guardians.contains(first))
+        #endif
+    }
+
     /// This process's children named `trial-guardian`.
     private static func guardians() -> [pid_t] {
         processes { $0.parent == getpid() && $0.name == "trial-guardian" }.map(\.pid)
