@@ -47,9 +47,12 @@ let package = Package(
             name: "OrionPostgres",
             dependencies: ["OrionCore", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
+        // The guardian that ends the trials' scripts when their worker dies (C: only async-signal-safe code may run
+        // after a fork of a multithreaded process); system headers only.
+        .target(name: "COrionSpawn"),
         .target(
             name: "OrionWorker",
-            dependencies: ["OrionCore", "OrionAlgorithms", .product(name: "Yams", package: "Yams")]
+            dependencies: ["OrionCore", "OrionAlgorithms", "COrionSpawn", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "OrionCommands",

@@ -12,7 +12,8 @@ import Synchronization
 ///
 /// The main process is reaped independently of the pipes: a background child that keeps them open
 /// (`tensorboard &`) does not keep the trial alive. Stopping it (interrupt, cancellation, time limit) signals the
-/// whole process group, and kills the group when it is still there after a grace period.
+/// whole process group, and kills the group when it is still there after a grace period. While it runs, its group is
+/// on the list of a ``GroupGuardian``, which ends the group if this process dies.
 final class ChildProcess: Sendable {
     /// How the child ended.
     struct Termination: Sendable {
@@ -51,15 +52,21 @@ final class ChildProcess: Sendable {
 
     /// The child's pid, also its process group id.
     let pid: pid_t
+    /// What ends the child's group if this process dies (Linux; `nil` elsewhere).
+    private let guardian: GroupGuardian?
 
     private let stdoutRead: Int32
     private let stderrRead: Int32
     private let stopState = Mutex(StopState())
 
-    /// Spawns `argv[0]` with `argv` and `environment`.
+    /// Spawns `argv[0]` with `argv` and `environment`, and puts its process group on `guardian`'s list.
     ///
+    /// - Parameters:
+    ///   - argv: the program (a path) and its arguments.
+    ///   - environment: the child's whole environment.
+    ///   - guardian: what ends the child's group if this process dies; `nil`: nothing does.
     /// - Throws: `SpawnError` with the `errno` of the failed exec (`ENOENT`, `EACCES`, ...).
-    init(argv: [String], environment: [String: String]) throws(SpawnError) {
+    init(argv: [String], environment: [String: String], guardian: GroupGuardian?) throws(SpawnError) {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0 else { throw SpawnError(errno: errno) }
@@ -120,6 +127,8 @@ final class ChildProcess: Sendable {
         pid = childPID
         stdoutRead = outPipe[0]
         stderrRead = errPipe[0]
+        self.guardian = guardian
+        guardian?.watch(childPID)
     }
 
     /// The descriptors of this process above stderr that a child would inherit (not close-on-exec).
@@ -240,6 +249,7 @@ final class ChildProcess: Sendable {
         if stopRequested { terminateLeftovers(grace: limits.grace) }
         // No signal is sent to the group once the main process is reaped: its id could then be reused.
         stopState.withLock { $0.finished = true }
+        guardian?.forget(pid)
 
         let raw = status ?? reap()
         let text = String(decoding: tail, as: UTF8.self)

@@ -15,7 +15,8 @@ import Synchronization
 /// The trial ends when the script's main process exits, even if a background child it started still holds its
 /// output open. Stopping a trial (``interruptAll(force:)``, cancelling the task running ``execute(_:)``, or the time
 /// limit) signals the script's whole process group, and kills the group when it is still there after the grace
-/// period.
+/// period. On Linux a script does not outlive its worker: when this process dies by any means (`kill -9` included),
+/// the script's process group gets SIGTERM and, one grace period later, SIGKILL (docs/distributed.md).
 public final class ProcessExecutor: TrialExecutor {
     private struct Running {
         var children: [ObjectIdentifier: ChildProcess] = [:]
@@ -29,6 +30,7 @@ public final class ProcessExecutor: TrialExecutor {
     private let trialTimeout: Duration?
     private let terminationGrace: Duration
     private let running = Mutex(Running())
+    private let guardian: GroupGuardian?
 
     /// Creates an executor.
     ///
@@ -40,7 +42,8 @@ public final class ProcessExecutor: TrialExecutor {
     ///   - echo: where they are copied (this process's stdout and stderr by default).
     ///   - trialTimeout: the longest a trial may run (`worker.trial_timeout`); past it, the script's process group
     ///     is terminated and the trial is broken. `nil`: no limit.
-    ///   - terminationGrace: how long a stopped script's process group has between SIGINT/SIGTERM and SIGKILL.
+    ///   - terminationGrace: how long a stopped script's process group has between SIGINT/SIGTERM and SIGKILL; also
+    ///     how long it has between SIGTERM and SIGKILL when this process dies while the script runs (Linux).
     public init(
         command: UserCommand,
         environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -56,6 +59,11 @@ public final class ProcessExecutor: TrialExecutor {
         self.echo = echoOutput ? echo : nil
         self.trialTimeout = trialTimeout
         self.terminationGrace = terminationGrace
+        #if os(Linux)
+            guardian = GroupGuardian(grace: terminationGrace)
+        #else
+            guardian = nil
+        #endif
     }
 
     /// The environment given to the trial's process: this process's plus the `ORION_*` variables.
@@ -137,7 +145,7 @@ public final class ProcessExecutor: TrialExecutor {
         let environment = environment(for: context, resultsPath: resultsPath)
         let child: ChildProcess
         do {
-            child = try ChildProcess(argv: argv, environment: environment)
+            child = try ChildProcess(argv: argv, environment: environment, guardian: guardian)
         } catch {
             return .broken(reason: spawnFailure(error.errno, program: argv[0], environment), exitCode: nil, detail: nil)
         }

@@ -1,0 +1,22 @@
+#ifndef CORION_SPAWN_H
+#define CORION_SPAWN_H
+
+#include <sys/types.h>
+
+/// Starts a guardian of the process groups of this process's scripts, and returns 0 with its pid in `*guardian` and
+/// this process's end of the channel to it in `*channel` (close-on-exec), or the errno of what failed.
+///
+/// The guardian is a fork of this process that runs only async-signal-safe code, in a process group of its own,
+/// with every signal blocked and no descriptor but its end of the channel. It keeps the list of groups that
+/// `orion_guardian_send` gives it. When the channel closes, because this process died by any means (`kill -9`
+/// included) or closed it, the guardian sends every listed group SIGTERM and SIGCONT, then SIGKILL `grace_ms`
+/// milliseconds later to those that still have a live member, and exits; reap it with `waitpid`.
+/// Linux only (elsewhere it returns ENOSYS).
+int orion_guardian_start(int grace_ms, pid_t *guardian, int *channel);
+
+/// Tells the guardian on `channel` to watch (`watch` 1) or forget (`watch` 0) the process group `group`, and
+/// returns 0 or the errno of the failed send (EPIPE: the guardian is gone). Forget a group before its leader is
+/// reaped, so that its id cannot have been reused while it is listed. Safe to call from several threads at once.
+int orion_guardian_send(int channel, pid_t group, int watch);
+
+#endif

@@ -1,0 +1,278 @@
+// The guardian of a worker's scripts: see COrionSpawn.h for what it does, docs/distributed.md for why.
+//
+// Everything after the fork runs in a copy of a multithreaded process, so it calls only async-signal-safe functions
+// (system calls, no allocation, no locks, no atfork handlers).
+#define _GNU_SOURCE
+#include "COrionSpawn.h"
+
+#include <errno.h>
+
+#ifdef __linux__
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+// fork() without the atfork handlers (the Swift runtime's and libdispatch's take locks the child cannot have).
+static pid_t bare_fork(void) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    return _Fork();
+#else
+    return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+#endif
+}
+
+static long long now_ms(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+// The number at the start of `text` (-1 when it does not start with a digit or holds anything after it).
+static long parse_number(const char *text) {
+    if (*text < '0' || *text > '9') return -1;
+    long value = 0;
+    for (; *text >= '0' && *text <= '9'; text++) value = value * 10 + (*text - '0');
+    return *text == 0 ? value : -1;
+}
+
+// Closes every descriptor from `lowest` up.
+static void close_from(int lowest) {
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, (unsigned)lowest, ~0U, 0) == 0) return;
+#endif
+    int directory = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (directory >= 0) {
+        char buffer[4096];
+        long count;
+        while ((count = syscall(SYS_getdents64, directory, buffer, sizeof buffer)) > 0) {
+            for (long offset = 0; offset < count;) {
+                struct dirent64 *entry = (struct dirent64 *)(buffer + offset);
+                offset += entry->d_reclen;
+                long fd = parse_number(entry->d_name);
+                if (fd >= lowest && fd != directory) close((int)fd);
+            }
+        }
+        close(directory);
+        return;
+    }
+    struct rlimit limit;
+    long highest = 65536;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && (long)limit.rlim_cur < highest)
+        highest = (long)limit.rlim_cur;
+    for (long fd = lowest; fd < highest; fd++) close((int)fd);
+}
+
+// The process group of `pid` from /proc/<pid>/stat, or -1 when it is a zombie or gone.
+static long live_group_of(pid_t pid) {
+    char path[32] = "/proc/";
+    char digits[16];
+    int length = 0;
+    for (pid_t rest = pid; rest > 0 && length < 15; rest /= 10) digits[length++] = (char)('0' + rest % 10);
+    int at = 6;
+    while (length > 0) path[at++] = digits[--length];
+    for (const char *tail = "/stat"; *tail; tail++) path[at++] = *tail;
+    path[at] = 0;
+
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    char stat[512];
+    ssize_t count = read(fd, stat, sizeof stat - 1);
+    close(fd);
+    if (count <= 0) return -1;
+    stat[count] = 0;
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so look after the last ')'.
+    char *cursor = 0;
+    for (char *c = stat; *c; c++)
+        if (*c == ')') cursor = c;
+    if (!cursor || cursor[1] != ' ' || !cursor[2]) return -1;
+    char state = cursor[2];
+    if (state == 'Z' || state == 'X') return -1;
+    cursor += 3;
+    for (int field = 0; field < 2; field++) {  // ppid, then pgrp
+        while (*cursor == ' ') cursor++;
+        long value = 0;
+        for (; *cursor >= '0' && *cursor <= '9'; cursor++) value = value * 10 + (*cursor - '0');
+        if (field == 1) return value;
+    }
+    return -1;
+}
+
+// Whether any of `groups` has a live member (1 when /proc cannot be read).
+static int any_group_alive(const pid_t *groups, int count) {
+    int directory = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (directory < 0) return 1;
+    char buffer[4096];
+    long read_count;
+    int found = 0;
+    while (!found && (read_count = syscall(SYS_getdents64, directory, buffer, sizeof buffer)) > 0) {
+        for (long offset = 0; offset < read_count && !found;) {
+            struct dirent64 *entry = (struct dirent64 *)(buffer + offset);
+            offset += entry->d_reclen;
+            long pid = parse_number(entry->d_name);
+            long group = pid > 0 ? live_group_of((pid_t)pid) : -1;
+            for (int index = 0; group > 0 && index < count && !found; index++)
+                if (groups[index] == group) found = 1;
+        }
+    }
+    close(directory);
+    return found;
+}
+
+// The most groups a guardian lists at once (scripts running at once in one worker); more are not protected.
+enum { MAX_GROUPS = 4096 };
+
+// One message on the channel: watch (1) or forget (0) a group.
+struct message {
+    int watch;
+    pid_t group;
+};
+
+// The worker is gone: SIGTERM (and SIGCONT, for a stopped script) to every listed group, SIGKILL at the end of the
+// grace period to those with a live member left; then the guardian exits.
+static void end_groups_and_exit(const pid_t *groups, int count, int grace_ms) __attribute__((noreturn));
+static void end_groups_and_exit(const pid_t *groups, int count, int grace_ms) {
+    for (int index = 0; index < count; index++) {
+        kill(-groups[index], SIGTERM);
+        kill(-groups[index], SIGCONT);
+    }
+    long long deadline = now_ms() + grace_ms;
+    while (count > 0 && any_group_alive(groups, count)) {
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            for (int index = 0; index < count; index++) kill(-groups[index], SIGKILL);
+            break;
+        }
+        struct timespec pause = {.tv_sec = 0, .tv_nsec = (left < 50 ? left : 50) * 1000000L};
+        nanosleep(&pause, 0);
+    }
+    _exit(0);
+}
+
+// The guardian's name in `ps` and /proc: not the hunt's command line, which it would otherwise show, so that what kills
+// hunts by name (`pkill -9 -f 'orion hunt'`, `pkill -9 orion`) does not kill their guardian.
+static const char guardian_name[] = "trial-guardian";
+
+// Overwrites this process's command line (the argv strings, between arg_start and arg_end of /proc/self/stat) with
+// `guardian_name`: this process is a copy of the worker, so its own copy of those bytes is changed. Written through
+// /proc/self/mem, so that an address that is not what it should be fails the write instead of crashing the guardian.
+static void rename_command_line(void) {
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    char stat[2048];
+    ssize_t count = read(fd, stat, sizeof stat - 1);
+    close(fd);
+    if (count <= 0) return;
+    stat[count] = 0;
+    char *cursor = 0;
+    for (char *c = stat; *c; c++)
+        if (*c == ')') cursor = c;
+    if (!cursor) return;
+    cursor++;
+    // After "pid (comm)", field 3 (state) comes first; arg_start and arg_end are fields 48 and 49.
+    unsigned long values[2] = {0, 0};
+    for (int field = 3; field <= 49; field++) {
+        while (*cursor == ' ') cursor++;
+        if (!*cursor) return;
+        unsigned long value = 0;
+        for (; *cursor >= '0' && *cursor <= '9'; cursor++) value = value * 10 + (unsigned long)(*cursor - '0');
+        while (*cursor && *cursor != ' ') cursor++;
+        if (field >= 48) values[field - 48] = value;
+    }
+    unsigned long start = values[0], end = values[1];
+    if (!start || end <= start + sizeof guardian_name) return;
+    int memory = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+    if (memory < 0) return;
+    char zeros[4096] = {0};
+    for (unsigned long at = start; at < end;) {
+        unsigned long length = end - at < sizeof zeros ? end - at : sizeof zeros;
+        ssize_t written = pwrite(memory, zeros, length, (off_t)at);
+        if (written <= 0) break;
+        at += (unsigned long)written;
+    }
+    pwrite(memory, guardian_name, sizeof guardian_name, (off_t)start);
+    close(memory);
+}
+
+static void guard(int channel, int grace_ms) __attribute__((noreturn));
+static void guard(int channel, int grace_ms) {
+    // Its own group: a signal to the worker's whole group (Ctrl-C, `kill -9 -PGID`) does not reach it. Every signal
+    // stays blocked (since before the fork): it ends when the channel closes, or by SIGKILL.
+    setpgid(0, 0);
+    // Nothing of the worker stays open here but the channel (a database connection, the hunt's stdout, the
+    // worker's own end of the channel, which would keep the channel from ever closing).
+    if (channel != 0 && dup2(channel, 0) < 0) _exit(1);
+    close_from(1);
+    prctl(PR_SET_NAME, guardian_name);
+    rename_command_line();
+    static pid_t groups[MAX_GROUPS];
+    int count = 0;
+    for (;;) {
+        struct message message;
+        ssize_t received = recv(0, &message, sizeof message, MSG_WAITALL);
+        if (received < 0 && errno == EINTR) continue;
+        if (received != (ssize_t)sizeof message) break;  // closed: the worker is gone
+        if (message.watch) {
+            if (count < MAX_GROUPS) groups[count++] = message.group;
+        } else {
+            for (int index = 0; index < count; index++) {
+                if (groups[index] != message.group) continue;
+                groups[index] = groups[--count];
+                break;
+            }
+        }
+    }
+    end_groups_and_exit(groups, count, grace_ms);
+}
+
+int orion_guardian_start(int grace_ms, pid_t *guardian, int *channel) {
+    int ends[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) return errno;
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pid_t pid = bare_fork();
+    if (pid == 0) guard(ends[1], grace_ms);
+    int error = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, 0);
+    close(ends[1]);
+    if (pid < 0) {
+        close(ends[0]);
+        return error;
+    }
+    *guardian = pid;
+    *channel = ends[0];
+    return 0;
+}
+
+int orion_guardian_send(int channel, pid_t group, int watch) {
+    struct message message = {.watch = watch ? 1 : 0, .group = group};
+    // One message is far below the socket's buffer: it is sent whole or not at all.
+    for (;;) {
+        ssize_t sent = send(channel, &message, sizeof message, MSG_NOSIGNAL);
+        if (sent == (ssize_t)sizeof message) return 0;
+        if (sent < 0 && errno == EINTR) continue;
+        return sent < 0 ? errno : EIO;
+    }
+}
+
+#else
+
+int orion_guardian_start(int grace_ms, pid_t *guardian, int *channel) {
+    (void)grace_ms, (void)guardian, (void)channel;
+    return ENOSYS;
+}
+
+int orion_guardian_send(int channel, pid_t group, int watch) {
+    (void)channel, (void)group, (void)watch;
+    return ENOSYS;
+}
+
+#endif

@@ -1,0 +1,84 @@
+import COrionSpawn
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Ends the process groups of this process's scripts when this process dies, by any means (`kill -9` included).
+///
+/// The guardian is one small process per executor (COrionSpawn's `orion_guardian_start`), started with the first
+/// script: a fork that runs only async-signal-safe C, in a process group of its own, holding nothing of this
+/// process but its end of a socket. Each script's group is added to its list when the script starts and removed
+/// before the script is reaped (two short messages per trial). When the socket closes, because this process died
+/// or released the guardian, it sends every listed group SIGTERM and, `grace` later, SIGKILL to what is left.
+/// A guardian that is gone (killed by someone) is replaced at the next script. Linux only.
+final class GroupGuardian: Sendable {
+    private struct State {
+        var pid: pid_t = 0
+        var channel: Int32 = -1
+    }
+
+    private let grace: Duration
+    private let state = Mutex(State())
+
+    /// Creates a guardian, started with the first ``watch(_:)``.
+    ///
+    /// - Parameter grace: how long the groups have between SIGTERM and SIGKILL once this process is gone.
+    init(grace: Duration) {
+        self.grace = grace
+    }
+
+    deinit {
+        state.withLock { Self.release(&$0) }
+    }
+
+    /// Puts the process group `group` on the guardian's list (starting the guardian if needed).
+    func watch(_ group: pid_t) {
+        state.withLock { state in
+            for _ in 0..<2 {
+                if state.channel < 0 {
+                    var pid: pid_t = 0
+                    var channel: Int32 = -1
+                    guard orion_guardian_start(Self.milliseconds(grace), &pid, &channel) == 0 else { return }
+                    state = State(pid: pid, channel: channel)
+                }
+                let error = orion_guardian_send(state.channel, group, 1)
+                guard Self.isGone(error) else { return }
+                Self.release(&state)  // start another
+            }
+        }
+    }
+
+    /// Takes the process group `group` off the list: call it before reaping the group's leader.
+    func forget(_ group: pid_t) {
+        state.withLock { state in
+            guard state.channel >= 0 else { return }
+            if Self.isGone(orion_guardian_send(state.channel, group, 0)) { Self.release(&state) }
+        }
+    }
+
+    /// Whether a send's error says that the guardian is gone.
+    ///
+    /// Only then is the channel closed: closing it while the guardian lives would end the groups it lists.
+    private static func isGone(_ error: Int32) -> Bool {
+        error == EPIPE || error == ECONNRESET
+    }
+
+    /// Closes the channel (the guardian then ends the groups still listed, none when every script was forgotten,
+    /// and exits) and reaps the guardian.
+    private static func release(_ state: inout State) {
+        guard state.channel >= 0 else { return }
+        close(state.channel)
+        var ignored: Int32 = 0
+        while waitpid(state.pid, &ignored, 0) < 0 && errno == EINTR {}
+        state = State()
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int32 {
+        let (seconds, attoseconds) = duration.components
+        return Int32(clamping: max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+    }
+}
