@@ -36,7 +36,7 @@ extension GPBO {
         completed: [Record],
         seen: Set<[Double]>
     ) -> [Double]? {
-        guard options.trustRegionVersion == 3,
+        guard options.trustRegionVersion >= 3,
             transform.coordinates.contains(where: { $0.category != nil })
         else { return maximizeInTrustRegion(model, transform, region: region, seen: seen) }
         let regions = Self.combinationRegions(

@@ -48,7 +48,7 @@ extension GPBO {
             if models.local == nil {
                 models.local = fit(transform, completed: completed, local: true).map { believing($0, models.believed) }
             }
-            if let local = models.local, let region = trustRegion(local, completed: completed) {
+            if let local = models.local, let region = trustRegion(local, completed: completed, in: transform) {
                 vector = localSuggestion(local, transform, region: region, completed: completed, seen: seen)
             }
         }

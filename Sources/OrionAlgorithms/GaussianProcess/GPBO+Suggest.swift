@@ -42,7 +42,7 @@ extension GPBO {
                 if model == nil { model = fit(transform, completed: completed) }
                 if let current = model {
                     if isLocalStep(completed: completed.count, batchIndex: suggestions.count),
-                        let region = trustRegion(current, completed: completed)
+                        let region = trustRegion(current, completed: completed, in: transform)
                     {
                         vector = localSuggestion(current, transform, region: region, completed: completed, seen: seen)
                     }

@@ -24,6 +24,12 @@ import OrionNumerics
 ///
 /// Version 3 (`trust_region: "v3"`) is version 2 on a space without categories, suggestion for suggestion; on a space
 /// with categories its local step searches one box per category combination (`GPBO+CombinationRegions.swift`).
+///
+/// Version 4 (`trust_region: "v4"`) is version 3 with a later trigger on spaces of reals: the alternation starts once
+/// the last `max(4, d)` trials (global suggestions) all lie in the box the next local step would use, `d` the
+/// dimension, TuRBO's count of consecutive failures that halve the side reused as the count of consecutive global
+/// suggestions that show the global search has turned local (docs/algorithms/gp.md, "`trust_region: \"v4\"`"). On a
+/// space with an integer or a categorical dimension it is version 3, suggestion for suggestion.
 extension GPBO {
     /// A trust region's side and its bounds in the unit cube.
     struct TrustRegion: Equatable {
@@ -44,8 +50,8 @@ extension GPBO {
     /// Whether the suggestion made with `completed` trials completed and `batchIndex` earlier suggestions of the
     /// same batch is a local one: every other one, when `trust_region` is on.
     ///
-    /// With version 2, before its local phase has started, every suggestion is a candidate: ``trustRegion(_:completed:)``
-    /// then checks the trigger and returns `nil` (a global suggestion) until it fires.
+    /// With version 2, before its local phase has started, every suggestion is a candidate:
+    /// ``trustRegion(_:completed:in:)`` then checks the trigger and returns `nil` (a global suggestion) until it fires.
     func isLocalStep(completed: Int, batchIndex: Int) -> Bool {
         guard options.trustRegion else { return false }
         if options.trustRegionVersion >= 2, localPhaseFrom == nil { return true }
@@ -125,12 +131,20 @@ extension GPBO {
     ///
     /// Version 2 returns `nil` until its local phase has started: it starts (and is remembered in the state) when
     /// at least one suggestion has followed the design and the last trial lies in the box; from then on the
-    /// suggestions alternate as ``isLocalStep(completed:batchIndex:)`` says, this one included.
-    mutating func trustRegion(_ model: AcquisitionModel, completed: [Record]) -> TrustRegion? {
+    /// suggestions alternate as ``isLocalStep(completed:batchIndex:)`` says, this one included. Version 4 on a space
+    /// of reals (every coordinate of `transform` real) waits instead for the last ``triggerWindow(reals:width:)``
+    /// trials to lie in the box; without `transform`, version 4 triggers as version 3.
+    mutating func trustRegion(
+        _ model: AcquisitionModel,
+        completed: [Record],
+        in transform: SpaceTransform? = nil
+    ) -> TrustRegion? {
         let inputs = completed.map(\.vector)
         guard let width = inputs.first?.count, width > 0 else { return nil }
         if options.trustRegionVersion >= 2 {
-            return trustRegionV2(model, completed: completed, width: width)
+            let reals = transform?.coordinates.allSatisfy { $0.kind == .real } ?? false
+            let window = triggerWindow(reals: reals, width: width)
+            return trustRegionV2(model, completed: completed, width: width, window: window)
         }
         let means = model.process.predict(inputs.flatMap { $0 }, count: inputs.count).mean
         guard let centre = means.indices.min(by: { means[$0] < means[$1] }) else { return nil }
@@ -146,8 +160,20 @@ extension GPBO {
         )
     }
 
-    /// Version 2's box (see ``trustRegion(_:completed:)``), version 3's trigger and side too.
-    private mutating func trustRegionV2(_ model: AcquisitionModel, completed: [Record], width: Int) -> TrustRegion? {
+    /// How many of the last trials must lie in the box for the local phase to start: `max(4, width)` with version 4
+    /// on a space of reals (TuRBO's failure tolerance), else 1 (versions 2 and 3, and version 4 on other spaces).
+    func triggerWindow(reals: Bool, width: Int) -> Int {
+        options.trustRegionVersion == 4 && reals ? max(4, width) : 1
+    }
+
+    /// Version 2's box (see ``trustRegion(_:completed:in:)``), versions 3's and 4's too; the local phase starts
+    /// once the last `window` trials lie in it.
+    private mutating func trustRegionV2(
+        _ model: AcquisitionModel,
+        completed: [Record],
+        width: Int,
+        window: Int
+    ) -> TrustRegion? {
         let values = completed.map { $0.objective ?? .infinity }
         guard let best = values.indices.min(by: { values[$0] < values[$1] }) else { return nil }
         let region = Self.trustRegion(
@@ -161,8 +187,8 @@ extension GPBO {
             )
         )
         if localPhaseFrom == nil {
-            guard records.count > options.nInitialPoints, let last = records.last?.vector,
-                Self.contains(region, last)
+            guard records.count >= options.nInitialPoints + window,
+                records.suffix(window).allSatisfy({ Self.contains(region, $0.vector) })
             else { return nil }
             localPhaseFrom = completed.count
             guard isLocalStep(completed: completed.count, batchIndex: 0) else { return nil }
@@ -236,7 +262,8 @@ extension GPBO {
 }
 
 extension GPBO.Options {
-    /// `trust_region` as written: `true` or `false` (version 1 on or off), `"v2"` or `"v3"`; `nil` when absent.
+    /// `trust_region` as written: `true` or `false` (version 1 on or off), `"v2"`, `"v3"` or `"v4"`; `nil` when
+    /// absent.
     ///
     /// - Throws: ``AlgorithmError`` `.invalidOption` for any other value.
     static func decodeTrustRegion(_ container: KeyedDecodingContainer<CodingKeys>) throws -> (Bool, Int)? {
@@ -245,8 +272,12 @@ extension GPBO.Options {
         if let version = try? container.decode(String.self, forKey: .trustRegion) {
             if version == "v2" { return (true, 2) }
             if version == "v3" { return (true, 3) }
+            if version == "v4" { return (true, 4) }
         }
-        throw AlgorithmError(.invalidOption, "gp: option 'trust_region' must be true, false, \"v2\" or \"v3\"")
+        throw AlgorithmError(
+            .invalidOption,
+            "gp: option 'trust_region' must be true, false, \"v2\", \"v3\" or \"v4\""
+        )
     }
 
     /// Writes `trust_region` as ``decodeTrustRegion(_:)`` reads it.

@@ -56,9 +56,10 @@ public struct GPBO: Algorithm {
         /// `trust_region`: every other suggestion maximizes the acquisition within a TuRBO-sized box around the
         /// trial of lowest posterior mean, instead of the whole cube (default false; `"v2"`: version 2, see
         /// `GPBO+TrustRegion.swift`; `"v3"`: version 2 with one box per category combination on a space with
-        /// categories, see `GPBO+CombinationRegions.swift`).
+        /// categories, see `GPBO+CombinationRegions.swift`; `"v4"`: version 3 with a later trigger on spaces of
+        /// reals).
         public var trustRegion = false
-        /// The version of the local phase `trust_region` turns on: 1 (`true`), 2 (`"v2"`) or 3 (`"v3"`).
+        /// The version of the local phase `trust_region` turns on: 1 (`true`), 2 (`"v2"`), 3 (`"v3"`) or 4 (`"v4"`).
         public var trustRegionVersion = 1
         /// `additive`: add a first-order additive part to the kernel, `s²[(1 - a) Π + a (1/D) Σ_d k_d]` with one
         /// term per dimension element sharing the lengthscales and the weight `a` fitted with the other

@@ -251,8 +251,11 @@ final class GPTrustRegionTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(GPBO.Options.self, from: encoded).trustRegionVersion, 2)
         XCTAssertEqual(try GPBO.Options.decode(["trust_region": true], algorithm: "gp").trustRegionVersion, 1)
         XCTAssertFalse(try GPBO.Options.decode(["trust_region": .null], algorithm: "gp").trustRegion)
-        XCTAssertThrowsError(try GPBO.Options.decode(["trust_region": "v4"], algorithm: "gp")) { error in
-            XCTAssertTrue("\(error)".contains("'trust_region' must be true, false, \"v2\" or \"v3\""), "\(error)")
+        XCTAssertThrowsError(try GPBO.Options.decode(["trust_region": "v5"], algorithm: "gp")) { error in
+            XCTAssertTrue(
+                "\(error)".contains("'trust_region' must be true, false, \"v2\", \"v3\" or \"v4\""),
+                "\(error)"
+            )
         }
     }
 
