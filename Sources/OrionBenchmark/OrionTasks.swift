@@ -188,6 +188,7 @@ public enum BenchmarkTasks {
         if let problem = FreshProblems4.named(specification) { return problem }
         if let problem = FreshProblems5.named(specification) { return problem }
         if let problem = FreshProblems6.named(specification) { return problem }
+        if let problem = FreshProblems8.named(specification) { return problem }
         if let task = SklearnTasks.named(specification, sklearn) { return task }
         if let task = try OrionTasks.task(specification) { return task }
         throw BenchmarkError(
@@ -199,13 +200,14 @@ public enum BenchmarkTasks {
                 + " \(FreshProblems4.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems4.setName)'),"
                 + " \(FreshProblems5.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems5.setName)'),"
                 + " \(FreshProblems6.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems6.setName)'),"
+                + " \(FreshProblems8.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems8.setName)'),"
                 + " \(SklearnTasks.definitions.map(\.name).joined(separator: ", ")) (or"
                 + " '\(SklearnTasks.setName)'); Oríon's take arguments, e.g. RosenBrock:dim=3"
         )
     }
 
-    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to sixth fresh sets for
-    /// `fresh2` to `fresh6`, the scikit-learn tasks for `sklearn`, else the one task it names.
+    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to sixth and eighth fresh
+    /// sets for `fresh2` to `fresh6` and `fresh8`, the scikit-learn tasks for `sklearn`, else the one task it names.
     ///
     /// - Parameters:
     ///   - specification: a task name, `heldout` or `sklearn`.
@@ -223,6 +225,7 @@ public enum BenchmarkTasks {
         case FreshProblems4.setName: FreshProblems4.all
         case FreshProblems5.setName: FreshProblems5.all
         case FreshProblems6.setName: FreshProblems6.all
+        case FreshProblems8.setName: FreshProblems8.all
         case SklearnTasks.setName: SklearnTasks.all(sklearn)
         default: [try task(specification, sklearn: sklearn)]
         }

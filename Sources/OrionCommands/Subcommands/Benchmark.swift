@@ -195,6 +195,7 @@ struct BenchmarkListCommand: ParsableCommand {
             ("fourth fresh set (--problems \(FreshProblems4.setName) runs them all):", FreshProblems4.all),
             ("fifth fresh set (--problems \(FreshProblems5.setName) runs them all):", FreshProblems5.all),
             ("sixth fresh set (--problems \(FreshProblems6.setName) runs them all):", FreshProblems6.all),
+            ("eighth fresh set (--problems \(FreshProblems8.setName) runs them all):", FreshProblems8.all),
             (
                 "scikit-learn tasks (--problems \(SklearnTasks.setName); Python with scikit-learn, --python):",
                 SklearnTasks.all()
