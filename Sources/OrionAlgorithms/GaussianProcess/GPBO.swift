@@ -58,8 +58,11 @@ public struct GPBO: Algorithm {
         /// `GPBO+TrustRegion.swift`; `"v3"`: version 2 with one box per category combination on a space with
         /// categories, see `GPBO+CombinationRegions.swift`).
         public var trustRegion = false
-        /// The version of the local phase `trust_region` turns on: 1 (`true`), 2 (`"v2"`) or 3 (`"v3"`).
+        /// The version of the local phase `trust_region` turns on: 1 (`true`), 2 (`"v2"`, `"v2l"`) or 3 (`"v3"`).
         public var trustRegionVersion = 1
+        /// `trust_region: "v2l"`: version 2 whose local suggestions, once its local phase has started, use a GP fitted
+        /// on the trials nearest the box's centre (see `GPBO+NeighbourhoodModel.swift`).
+        public var trustRegionNeighbourhood = false
         /// `additive`: add a first-order additive part to the kernel, `s²[(1 - a) Π + a (1/D) Σ_d k_d]` with one
         /// term per dimension element sharing the lengthscales and the weight `a` fitted with the other
         /// hyperparameters (default false; [Duvenaud et al., 2011](https://arxiv.org/abs/1112.4394)); `"global"`:
@@ -137,8 +140,8 @@ public struct GPBO: Algorithm {
             maternNu = try container.decodeIfPresent(Double.self, forKey: .maternNu) ?? maternNu
             lengthscalePrior =
                 try container.decodeIfPresent(String.self, forKey: .lengthscalePrior) ?? lengthscalePrior
-            (trustRegion, trustRegionVersion) =
-                try Self.decodeTrustRegion(container) ?? (trustRegion, trustRegionVersion)
+            (trustRegion, trustRegionVersion, trustRegionNeighbourhood) =
+                try Self.decodeTrustRegion(container) ?? (trustRegion, trustRegionVersion, trustRegionNeighbourhood)
             (additive, additiveGlobalOnly) = try Self.decodeAdditive(container) ?? (additive, additiveGlobalOnly)
             refitGrowth = try container.decodeIfPresent(Double.self, forKey: .refitGrowth) ?? refitGrowth
             guard nInitialPoints >= 1 else {

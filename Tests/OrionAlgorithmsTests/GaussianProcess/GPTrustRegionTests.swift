@@ -252,7 +252,10 @@ final class GPTrustRegionTests: XCTestCase {
         XCTAssertEqual(try GPBO.Options.decode(["trust_region": true], algorithm: "gp").trustRegionVersion, 1)
         XCTAssertFalse(try GPBO.Options.decode(["trust_region": .null], algorithm: "gp").trustRegion)
         XCTAssertThrowsError(try GPBO.Options.decode(["trust_region": "v4"], algorithm: "gp")) { error in
-            XCTAssertTrue("\(error)".contains("'trust_region' must be true, false, \"v2\" or \"v3\""), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("'trust_region' must be true, false, \"v2\", \"v2l\" or \"v3\""),
+                "\(error)"
+            )
         }
     }
 
