@@ -189,6 +189,7 @@ public enum BenchmarkTasks {
         if let problem = FreshProblems5.named(specification) { return problem }
         if let problem = FreshProblems6.named(specification) { return problem }
         if let problem = FreshProblems7.named(specification) { return problem }
+        if let problem = FreshProblems8.named(specification) { return problem }
         if let task = SklearnTasks.named(specification, sklearn) { return task }
         if let task = try OrionTasks.task(specification) { return task }
         throw BenchmarkError(
@@ -201,13 +202,14 @@ public enum BenchmarkTasks {
                 + " \(FreshProblems5.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems5.setName)'),"
                 + " \(FreshProblems6.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems6.setName)'),"
                 + " \(FreshProblems7.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems7.setName)'),"
+                + " \(FreshProblems8.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems8.setName)'),"
                 + " \(SklearnTasks.definitions.map(\.name).joined(separator: ", ")) (or"
                 + " '\(SklearnTasks.setName)'); Oríon's take arguments, e.g. RosenBrock:dim=3"
         )
     }
 
-    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to seventh fresh sets for
-    /// `fresh2` to `fresh7`, the scikit-learn tasks for `sklearn`, else the one task it names.
+    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to eighth fresh sets for
+    /// `fresh2` to `fresh8`, the scikit-learn tasks for `sklearn`, else the one task it names.
     ///
     /// - Parameters:
     ///   - specification: a task name, `heldout` or `sklearn`.
@@ -226,6 +228,7 @@ public enum BenchmarkTasks {
         case FreshProblems5.setName: FreshProblems5.all
         case FreshProblems6.setName: FreshProblems6.all
         case FreshProblems7.setName: FreshProblems7.all
+        case FreshProblems8.setName: FreshProblems8.all
         case SklearnTasks.setName: SklearnTasks.all(sklearn)
         default: [try task(specification, sklearn: sklearn)]
         }

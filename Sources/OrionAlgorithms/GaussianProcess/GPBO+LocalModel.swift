@@ -28,6 +28,9 @@ extension GPBO {
         var global: AcquisitionModel?
         /// The product kernel's, for the trust region and local suggestions.
         var local: AcquisitionModel?
+        /// With `trust_region: "v2l"`, the product kernel's on the trials nearest the box's centre, for the local
+        /// suggestions once the local phase has started.
+        var neighbourhood: AcquisitionModel?
         /// The points this batch's models suggested so far, pending for the later suggestions.
         var believed: [[Double]] = []
     }
@@ -45,11 +48,29 @@ extension GPBO {
     ) -> [Double]? {
         var vector: [Double]?
         if isLocalStep(completed: completed.count, batchIndex: batchIndex) {
-            if models.local == nil {
-                models.local = fit(transform, completed: completed, local: true).map { believing($0, models.believed) }
+            var step: (model: AcquisitionModel, region: TrustRegion)?
+            let started = usesNeighbourhoodModel
+            if !started {
+                if models.local == nil {
+                    models.local = fit(transform, completed: completed, local: true).map {
+                        believing($0, models.believed)
+                    }
+                }
+                if let local = models.local, let region = trustRegion(local, completed: completed, in: transform) {
+                    step = (local, region)
+                }
             }
-            if let local = models.local, let region = trustRegion(local, completed: completed, in: transform) {
-                vector = localSuggestion(local, transform, region: region, completed: completed, seen: seen)
+            // `trust_region: "v2l"`: once the local phase has started (at this suggestion too), its model.
+            if options.trustRegionNeighbourhood, started || step != nil {
+                step = neighbourhoodStep(
+                    &models.neighbourhood,
+                    transform,
+                    completed: completed,
+                    believed: models.believed
+                )
+            }
+            if let step {
+                vector = localSuggestion(step.model, transform, region: step.region, completed: completed, seen: seen)
             }
         }
         if vector == nil {
@@ -63,6 +84,7 @@ extension GPBO {
             models.believed.append(vector)
             models.global = models.global?.believing(vector)
             models.local = models.local?.believing(vector)
+            models.neighbourhood = models.neighbourhood?.believing(vector)
         }
         return vector
     }

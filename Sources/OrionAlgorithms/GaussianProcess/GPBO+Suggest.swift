@@ -22,6 +22,8 @@ extension GPBO {
         var model: AcquisitionModel?
         // `additive: "global"`: the global suggestions' and the local ones' models, fitted when first needed.
         var models = SeparateModels()
+        // `trust_region: "v2l"`: the local suggestions' model on the trials nearest the box's centre.
+        var neighbourhood: AcquisitionModel?
         while suggestions.count < count {
             var vector: [Double]?
             let useDesign =
@@ -44,11 +46,25 @@ extension GPBO {
                     if isLocalStep(completed: completed.count, batchIndex: suggestions.count),
                         let region = trustRegion(current, completed: completed, in: transform)
                     {
-                        vector = localSuggestion(current, transform, region: region, completed: completed, seen: seen)
+                        // `trust_region: "v2l"`: the neighbourhood model and its box.
+                        let step =
+                            options.trustRegionNeighbourhood
+                            ? neighbourhoodStep(&neighbourhood, transform, completed: completed, believed: batch)
+                            : nil
+                        vector = localSuggestion(
+                            step?.model ?? current,
+                            transform,
+                            region: step?.region ?? region,
+                            completed: completed,
+                            seen: seen
+                        )
                     }
                     vector = vector ?? maximizeAcquisition(current, transform, seen: seen)
                     // The next suggestion of this batch sees this one as pending; the last one needs no refit.
-                    if let vector, suggestions.count + 1 < count { model = current.believing(vector) }
+                    if let vector, suggestions.count + 1 < count {
+                        model = current.believing(vector)
+                        neighbourhood = neighbourhood?.believing(vector)
+                    }
                 }
             }
             guard let point = vector ?? randomUnseen(context, transform, seen: seen) else { break }

@@ -262,21 +262,22 @@ extension GPBO {
 }
 
 extension GPBO.Options {
-    /// `trust_region` as written: `true` or `false` (version 1 on or off), `"v2"`, `"v3"` or `"v4"`; `nil` when
-    /// absent.
+    /// `trust_region` as written: `true` or `false` (version 1 on or off), `"v2"`, `"v2l"` (version 2 with the
+    /// neighbourhood model, the third value), `"v3"` or `"v4"`; `nil` when absent.
     ///
     /// - Throws: ``AlgorithmError`` `.invalidOption` for any other value.
-    static func decodeTrustRegion(_ container: KeyedDecodingContainer<CodingKeys>) throws -> (Bool, Int)? {
+    static func decodeTrustRegion(_ container: KeyedDecodingContainer<CodingKeys>) throws -> (Bool, Int, Bool)? {
         guard container.contains(.trustRegion), try !container.decodeNil(forKey: .trustRegion) else { return nil }
-        if let on = try? container.decode(Bool.self, forKey: .trustRegion) { return (on, 1) }
+        if let on = try? container.decode(Bool.self, forKey: .trustRegion) { return (on, 1, false) }
         if let version = try? container.decode(String.self, forKey: .trustRegion) {
-            if version == "v2" { return (true, 2) }
-            if version == "v3" { return (true, 3) }
-            if version == "v4" { return (true, 4) }
+            if version == "v2" { return (true, 2, false) }
+            if version == "v2l" { return (true, 2, true) }
+            if version == "v3" { return (true, 3, false) }
+            if version == "v4" { return (true, 4, false) }
         }
         throw AlgorithmError(
             .invalidOption,
-            "gp: option 'trust_region' must be true, false, \"v2\", \"v3\" or \"v4\""
+            "gp: option 'trust_region' must be true, false, \"v2\", \"v2l\", \"v3\" or \"v4\""
         )
     }
 
@@ -285,7 +286,8 @@ extension GPBO.Options {
     /// - Throws: `EncodingError` when the value cannot be encoded.
     func encodeTrustRegion(_ container: inout KeyedEncodingContainer<CodingKeys>) throws {
         if trustRegion, trustRegionVersion >= 2 {
-            try container.encode("v\(trustRegionVersion)", forKey: .trustRegion)
+            let suffix = trustRegionNeighbourhood ? "l" : ""
+            try container.encode("v\(trustRegionVersion)\(suffix)", forKey: .trustRegion)
         } else {
             try container.encode(trustRegion, forKey: .trustRegion)
         }

@@ -59,8 +59,12 @@ public struct GPBO: Algorithm {
         /// categories, see `GPBO+CombinationRegions.swift`; `"v4"`: version 3 with a later trigger on spaces of
         /// reals).
         public var trustRegion = false
-        /// The version of the local phase `trust_region` turns on: 1 (`true`), 2 (`"v2"`), 3 (`"v3"`) or 4 (`"v4"`).
+        /// The version of the local phase `trust_region` turns on: 1 (`true`), 2 (`"v2"`, `"v2l"`), 3 (`"v3"`) or 4
+        /// (`"v4"`).
         public var trustRegionVersion = 1
+        /// `trust_region: "v2l"`: version 2 whose local suggestions, once its local phase has started, use a GP fitted
+        /// on the trials nearest the box's centre (see `GPBO+NeighbourhoodModel.swift`).
+        public var trustRegionNeighbourhood = false
         /// `additive`: add a first-order additive part to the kernel, `s²[(1 - a) Π + a (1/D) Σ_d k_d]` with one
         /// term per dimension element sharing the lengthscales and the weight `a` fitted with the other
         /// hyperparameters (default false; [Duvenaud et al., 2011](https://arxiv.org/abs/1112.4394)); `"global"`:
@@ -138,8 +142,8 @@ public struct GPBO: Algorithm {
             maternNu = try container.decodeIfPresent(Double.self, forKey: .maternNu) ?? maternNu
             lengthscalePrior =
                 try container.decodeIfPresent(String.self, forKey: .lengthscalePrior) ?? lengthscalePrior
-            (trustRegion, trustRegionVersion) =
-                try Self.decodeTrustRegion(container) ?? (trustRegion, trustRegionVersion)
+            (trustRegion, trustRegionVersion, trustRegionNeighbourhood) =
+                try Self.decodeTrustRegion(container) ?? (trustRegion, trustRegionVersion, trustRegionNeighbourhood)
             (additive, additiveGlobalOnly) = try Self.decodeAdditive(container) ?? (additive, additiveGlobalOnly)
             refitGrowth = try container.decodeIfPresent(Double.self, forKey: .refitGrowth) ?? refitGrowth
             guard nInitialPoints >= 1 else {

@@ -196,6 +196,7 @@ struct BenchmarkListCommand: ParsableCommand {
             ("fifth fresh set (--problems \(FreshProblems5.setName) runs them all):", FreshProblems5.all),
             ("sixth fresh set (--problems \(FreshProblems6.setName) runs them all):", FreshProblems6.all),
             ("seventh fresh set (--problems \(FreshProblems7.setName) runs them all):", FreshProblems7.all),
+            ("eighth fresh set (--problems \(FreshProblems8.setName) runs them all):", FreshProblems8.all),
             (
                 "scikit-learn tasks (--problems \(SklearnTasks.setName); Python with scikit-learn, --python):",
                 SklearnTasks.all()

@@ -156,12 +156,13 @@ final class AutoSearchTests: XCTestCase {
     /// Until the hand-over `auto` is `gp` with the same seed (and, on branin's reals, Matérn-3/2; the local phase
     /// version 2), suggestion for suggestion; `hand_over_after: null` keeps `gp` for good, with no successor in the
     /// state.
-    /// `auto` gives `gp` the local phase version 2, Matérn-3/2 and the additive kernel for the global suggestions
+    /// `auto` gives `gp` the local phase version 2 with the neighbourhood model (`"v2l"`), Matérn-3/2 and the
+    /// additive kernel for the global suggestions
     /// on spaces of reals, the local phase version 3 alone on mixed spaces; the options are in the saved state.
     func testGPOptionsTurnOnTheLocalPhaseOnSpacesOfReals() throws {
         XCTAssertEqual(
             AutoSearch.gpOptions(for: try Space(priors: ["x": "uniform(0, 1)", "y": "loguniform(1e-3, 1)"])),
-            ["matern_nu": .double(1.5), "trust_region": "v2", "additive": "global"]
+            ["matern_nu": .double(1.5), "trust_region": "v2l", "additive": "global"]
         )
         XCTAssertEqual(
             AutoSearch.gpOptions(for: try Space(priors: ["x": "uniform(0, 1)", "c": "choices(['a', 'b'])"])),
@@ -199,7 +200,7 @@ final class AutoSearchTests: XCTestCase {
             return harness
         }
         let gp = try run(
-            experiment(["seed": 5, "matern_nu": 1.5, "trust_region": "v2", "additive": "global"], algorithm: "gp")
+            experiment(["seed": 5, "matern_nu": 1.5, "trust_region": "v2l", "additive": "global"], algorithm: "gp")
         )
         let auto = try run(experiment(["seed": 5, "hand_over_after": 10]))
         let never = try run(experiment(["seed": 5, "hand_over_after": .null]))

@@ -83,6 +83,22 @@ final class GPBOTests: XCTestCase {
         )
     }
 
+    func testConformanceWithTheNeighbourhoodModel() throws {
+        try AlgorithmConformance.checkAll(
+            factory: AlgorithmRegistry.standard,
+            config: AlgorithmConfig(
+                name: "gp",
+                options: ["matern_nu": 1.5, "additive": "global", "trust_region": "v2l"]
+            ),
+            braninThreshold: 0.6
+        )
+        try AlgorithmConformance.checkAll(
+            factory: AlgorithmRegistry.standard,
+            config: AlgorithmConfig(name: "gp", options: ["trust_region": "v2l"]),
+            braninThreshold: 0.6
+        )
+    }
+
     func testConformanceWithTheLocalPhaseVersion3() throws {
         try AlgorithmConformance.checkAll(
             factory: AlgorithmRegistry.standard,

@@ -128,6 +128,7 @@ final class BenchmarkEndToEndTests: XCTestCase {
             ("fourth fresh set (--problems fresh4", "mccormick"), ("fifth fresh set (--problems fresh5", "leon"),
             ("sixth fresh set (--problems fresh6", "function_choice3"),
             ("seventh fresh set (--problems fresh7", "shubert"),
+            ("eighth fresh set (--problems fresh8", "zettl"),
             ("scikit-learn tasks (--problems sklearn", "sk_"),
         ] {
             let headerAt = try XCTUnwrap(list.stdout.range(of: header), header)
