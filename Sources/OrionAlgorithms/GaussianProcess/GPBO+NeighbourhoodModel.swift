@@ -53,7 +53,9 @@ extension GPBO {
                 believed.reduce(model) { $0.believing($1) }
             }
         }
-        guard let model = neighbourhood, let region = trustRegion(model, completed: completed, in: transform) else { return nil }
+        guard let model = neighbourhood, let region = trustRegion(model, completed: completed, in: transform) else {
+            return nil
+        }
         return (model, region)
     }
 }
