@@ -262,12 +262,13 @@ enum Queries {
         )
     }
 
-    /// Checkpoints the write-ahead log into the database file and empties it.
+    /// Checkpoints the whole write-ahead log into the database file, so that the next write starts the log over
+    /// (`RESTART`: the file keeps its size, see ``SQLiteStorage/close()``).
     ///
-    /// - Returns: whether the log was emptied (`false` when another process's reader kept it in use).
+    /// - Returns: whether the whole log was checkpointed (`false` when another process's reader kept it in use).
     static func checkpoint(_ db: Database) throws -> Bool {
         do {
-            try db.checkpoint(.truncate)
+            try db.checkpoint(.restart)
             return true
         } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
             return false

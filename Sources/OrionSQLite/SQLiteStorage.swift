@@ -31,6 +31,8 @@ public final class SQLiteStorage: Storage {
         var inFlight = 0
         /// The busy timeout the writer connection has now.
         var writerBusyTimeout: Duration
+        /// Whether a write was attempted since opening (``close()`` then checkpoints).
+        var wrote = false
     }
 
     /// Opens the database at `path`, creating the file and its parent directories if needed (unless `create` is
@@ -96,12 +98,16 @@ public final class SQLiteStorage: Storage {
         }
     }
 
-    /// Checkpoints the write-ahead log into the database file, then closes every connection.
+    /// Checkpoints the write-ahead log into the database file (when this storage wrote), then closes every
+    /// connection.
     ///
-    /// The `-wal` file is emptied, so that the database file alone holds everything. Closing twice does nothing.
+    /// Once the last connection to the file is closed, SQLite deletes the `-wal` file, so that the database file
+    /// alone holds everything. While other processes keep the file open, the log is checkpointed but keeps its
+    /// size: an empty log would make the next process that opens the file write (GRDB makes sure the log is not
+    /// empty), and so wait for a worker holding the write lock. Closing twice does nothing.
     ///
-    /// When another process is still reading, the log cannot be emptied at once: it is checkpointed as far as
-    /// possible, and the last process to close empties it.
+    /// When another process is still reading, the log cannot be checkpointed at once: it is checkpointed as far as
+    /// possible, and the last process to close finishes it.
     ///
     /// - Throws: `StorageError` `.backend` when the database cannot be checkpointed or closed.
     public func close() async throws {
@@ -117,12 +123,20 @@ public final class SQLiteStorage: Storage {
         }
     }
 
-    /// The synchronous core of ``close()``; waits at most a second for other processes' readers.
+    /// The synchronous core of ``close()``; waits at most a second for other processes' readers and writer.
+    ///
+    /// A storage that wrote nothing (a command that only reads, its file up to date) does not checkpoint: it never
+    /// takes the write lock, so it never waits for a worker's write; SQLite checkpoints and deletes the log when the
+    /// last connection to the file closes.
     private func checkpointAndClose() throws {
-        try pool.writeWithoutTransaction { db in
-            try Queries.setBusyTimeout(db, .seconds(1))
-            _ = try Queries.checkpoint(db)
+        if writes.withLock({ $0.wrote }) {
+            try pool.writeWithoutTransaction { db in
+                try Queries.setBusyTimeout(db, .seconds(1))
+                _ = try Queries.checkpoint(db)
+            }
         }
+        // The readers first: GRDB closes the writer first, and only a writer closing last deletes the log.
+        pool.releaseMemory()
         try pool.close()
     }
 
@@ -190,6 +204,7 @@ public final class SQLiteStorage: Storage {
         _ body: @Sendable (Database) throws -> T
     ) async throws -> T {
         let alone = writes.withLock { state -> Bool in
+            state.wrote = true
             state.inFlight += 1
             return state.inFlight == 1
         }

@@ -8,6 +8,9 @@
 //   orion-storage-stress lock --db PATH --experiment ID --seconds S
 //       holds the database's write lock (a `BEGIN IMMEDIATE` transaction) for S seconds, as a stuck or slow writer
 //       would; prints `locked` once it holds it and `unlocked` when it lets go.
+//   orion-storage-stress read --db PATH --experiment ID
+//       opens the database as `orion status` does (not created when missing), prints `read <trials> trials` for the
+//       experiment and closes it: a command that only reads.
 //
 // --db is an SQLite file, or a postgresql:// URL (then `lock` holds the experiment's algorithm lock, a row lock).
 //
@@ -27,8 +30,8 @@ struct Options {
     var seconds: Double
 
     init(_ arguments: [String]) throws {
-        guard let mode = arguments.first, ["reserve", "produce", "lock"].contains(mode) else {
-            throw UsageError(message: "the first argument must be 'reserve', 'produce' or 'lock'")
+        guard let mode = arguments.first, ["reserve", "produce", "lock", "read"].contains(mode) else {
+            throw UsageError(message: "the first argument must be 'reserve', 'produce', 'lock' or 'read'")
         }
         var values: [String: String] = [:]
         var index = 1
@@ -125,14 +128,23 @@ func holdLock(_ storage: any Storage, _ options: Options) async throws {
     emit("unlocked")
 }
 
+/// Counts the experiment's trials, as a command that only reads would.
+func readTrials(_ storage: any Storage, _ options: Options) async throws {
+    let counts = try await storage.countTrials(of: options.experimentID)
+    try await storage.close()
+    emit("read \(counts.values.reduce(0, +)) trials")
+}
+
 do {
     let options = try Options(Array(CommandLine.arguments.dropFirst()))
     let storage: any Storage =
         PostgresAddress.isPostgres(options.database)
-        ? try PostgresStorage(url: options.database) : try SQLiteStorage(path: options.database)
+        ? try PostgresStorage(url: options.database)
+        : try SQLiteStorage(path: options.database, create: options.mode != "read")
     switch options.mode {
     case "reserve": try await reserveAll(storage, options)
     case "lock": try await holdLock(storage, options)
+    case "read": try await readTrials(storage, options)
     default: try await produce(storage, options)
     }
 } catch let error as UsageError {

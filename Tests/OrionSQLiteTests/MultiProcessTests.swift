@@ -136,6 +136,45 @@ final class MultiProcessTests: XCTestCase {
         throw CancellationError()
     }
 
+    /// A command that only reads (as `orion status`, another process) opens the file, reads and closes it while a
+    /// running hunt holds the write lock, also after a command that wrote (as `orion insert`) closed beside the hunt.
+    func testACommandThatOnlyReadsDoesNotWaitForTheWriteLock() async throws {
+        let tool = try stressTool()
+        let path = directory + "/orion.db"
+        let hunt = try SQLiteStorage(path: path)  // open throughout, as a running hunt's connection
+        let experiment = try await makeExperiment(hunt)
+        let inserter = try SQLiteStorage(path: path)
+        try await inserter.registerTrials([
+            Trial(experimentID: experiment.id, params: [Trial.Param(name: "/x", type: .integer, value: .int(7))])
+        ])
+        try await inserter.close()
+
+        let inside = Flag()
+        let readerDone = Flag()
+        let holder = Task.detached {
+            try await hunt.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
+                inside.raise()
+                let deadline = Date().addingTimeInterval(15)
+                while !readerDone.isRaised, Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+                return AlgorithmUpdate(state: nil, newTrials: [], output: readerDone.isRaised)
+            }
+        }
+        try await inside.wait()
+        let prefix = directory + "/reader"
+        let reader = try ProcessRunner.start(
+            [tool, "read", "--db", path, "--experiment", experiment.id],
+            outputPrefix: prefix
+        )
+        while reader.isRunning { try await Task.sleep(for: .milliseconds(5)) }
+        readerDone.raise()
+        let output = ProcessRunner.wait(reader, outputPrefix: prefix, timeout: 30)
+        let heldThroughout = try await holder.value
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertEqual(output.stdout, "read 1 trials\n")
+        XCTAssertTrue(heldThroughout, "the reader opened, read and closed the file while the lock was held")
+        try await hunt.close()
+    }
+
     func testWritesWaitingForAnotherProcessesLockLeaveTheConcurrencyPoolFree() async throws {
         let tool = try stressTool()
         let path = directory + "/orion.db"

@@ -391,6 +391,8 @@ final class Flag: Sendable {
 
     func raise() { value.withLock { $0 = true } }
 
+    var isRaised: Bool { value.withLock { $0 } }
+
     func wait() async throws {
         while !value.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
     }

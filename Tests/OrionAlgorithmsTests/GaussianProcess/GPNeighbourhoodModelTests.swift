@@ -68,7 +68,9 @@ final class GPNeighbourhoodModelTests: XCTestCase {
         for bad: JSONValue in ["v2L", "l", "v3l", 2] {
             XCTAssertThrowsError(try GPBO.Options.decode(["trust_region": bad], algorithm: "gp")) { error in
                 XCTAssertTrue(
-                    "\(error)".contains("gp: option 'trust_region' must be true, false, \"v2\", \"v2l\" or \"v3\""),
+                    "\(error)".contains(
+                        "gp: option 'trust_region' must be true, false, \"v2\", \"v2l\", \"v3\" or \"v4\""
+                    ),
                     "\(error)"
                 )
             }
