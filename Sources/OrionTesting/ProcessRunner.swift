@@ -89,4 +89,14 @@ public enum ProcessRunner {
         )
         return wait(process, outputPrefix: prefix, timeout: timeout)
     }
+
+    /// Whether the process `pid` is still running (a zombie, dead but not yet reaped, is not), as `/proc` says.
+    public static func isRunning(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return true }
+        let state = stat[stat.index(after: close)...].split(separator: " ").first
+        return state != "Z" && state != "X"
+    }
 }

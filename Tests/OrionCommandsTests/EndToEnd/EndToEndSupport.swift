@@ -106,16 +106,6 @@ enum Compat {
     }
 }
 
-/// Whether the process `pid` is still running (a zombie, dead but not yet reaped, is not running).
-func isRunning(_ pid: pid_t) -> Bool {
-    guard kill(pid, 0) == 0 else { return false }
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-        let close = stat.lastIndex(of: ")")
-    else { return true }
-    let state = stat[stat.index(after: close)...].split(separator: " ").first
-    return state != "Z" && state != "X"
-}
-
 /// The pids written one per line in `path` (by a script: `echo $$ >> pids`).
 func pids(in path: String) -> [pid_t] {
     let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""

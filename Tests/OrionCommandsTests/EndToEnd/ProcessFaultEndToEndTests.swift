@@ -48,7 +48,11 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         XCTAssertTrue(output.stdout.contains("Orion is interrupted."), output.stdout)
         let interrupted = try await sandbox.trials(of: "hup")
         XCTAssertEqual(interrupted.map(\.status), [.interrupted])
-        XCTAssertEqual(pids(in: sandbox.directory + "/pids").filter(isRunning), [], "the script is not orphaned")
+        XCTAssertEqual(
+            pids(in: sandbox.directory + "/pids").filter(ProcessRunner.isRunning),
+            [],
+            "the script is not orphaned"
+        )
 
         let fast = try sandbox.script("fast.sh", "#!/bin/sh\n" + Self.results)
         let resumed = try sandbox.run(["hunt", "-n", "hup", "--exp-max-trials", "1", fast, "-x~uniform(0, 1)"])
@@ -158,7 +162,7 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         XCTAssertEqual(trials.map(\.status), [.interrupted])
         // Everything in the script's process group is gone; the `setsid` child has left the group and is not
         // stopped (documented in docs/script-protocol.md).
-        XCTAssertEqual(pids(in: sandbox.directory + "/pids").filter(isRunning), [])
+        XCTAssertEqual(pids(in: sandbox.directory + "/pids").filter(ProcessRunner.isRunning), [])
     }
 
     /// `--trial-timeout`: a script that runs past it is stopped and its trial broken with a reason naming the limit;

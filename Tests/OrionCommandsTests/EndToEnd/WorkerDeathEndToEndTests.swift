@@ -82,8 +82,8 @@ final class WorkerDeathEndToEndTests: XCTestCase {
             sandbox.remove()
         }
         let started = try await startAndKill(sandbox, name: "oom", scripts: 1, arguments: ["--exp-max-trials", "1"])
-        let gone = try await poll(for: Self.grace + 5) { started.allSatisfy { !isRunning($0) } }
-        XCTAssertTrue(gone, "still running after the hunt's death: \(started.filter(isRunning))")
+        let gone = try await poll(for: Self.grace + 5) { started.allSatisfy { !ProcessRunner.isRunning($0) } }
+        XCTAssertTrue(gone, "still running after the hunt's death: \(started.filter(ProcessRunner.isRunning))")
         let killed = try await sandbox.trials(of: "oom")
         XCTAssertEqual(killed.map(\.status), [.reserved])
 
@@ -114,9 +114,13 @@ final class WorkerDeathEndToEndTests: XCTestCase {
         )
         let killedAt = Date()
         try await Task.sleep(for: .seconds(2))
-        XCTAssertEqual(started.filter(isRunning), started, "SIGTERM is ignored: both run on during the grace")
-        let gone = try await poll(for: Self.grace + 5) { started.allSatisfy { !isRunning($0) } }
-        XCTAssertTrue(gone, "still running after the grace: \(started.filter(isRunning))")
+        XCTAssertEqual(
+            started.filter(ProcessRunner.isRunning),
+            started,
+            "SIGTERM is ignored: both run on during the grace"
+        )
+        let gone = try await poll(for: Self.grace + 5) { started.allSatisfy { !ProcessRunner.isRunning($0) } }
+        XCTAssertTrue(gone, "still running after the grace: \(started.filter(ProcessRunner.isRunning))")
         XCTAssertGreaterThan(Date().timeIntervalSince(killedAt), Self.grace - 1, "killed at the end of the grace")
     }
 
@@ -131,8 +135,8 @@ final class WorkerDeathEndToEndTests: XCTestCase {
         }
         let arguments = ["--n-workers", "4", "--exp-max-trials", "8"]
         let started = try await startAndKill(sandbox, name: "four", scripts: 4, arguments: arguments, stopOne: true)
-        let gone = try await poll(for: Self.grace + 5) { started.allSatisfy { !isRunning($0) } }
-        XCTAssertTrue(gone, "still running after the hunt's death: \(started.filter(isRunning))")
+        let gone = try await poll(for: Self.grace + 5) { started.allSatisfy { !ProcessRunner.isRunning($0) } }
+        XCTAssertTrue(gone, "still running after the hunt's death: \(started.filter(ProcessRunner.isRunning))")
         let killed = try await sandbox.trials(of: "four")
         let reserved = Set(killed.filter { $0.status == .reserved }.map(\.id))
         XCTAssertEqual(reserved.count, 4, "\(killed.map(\.status))")

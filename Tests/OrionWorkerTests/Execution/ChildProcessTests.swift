@@ -258,14 +258,4 @@ final class ChildProcessTests: XCTestCase {
     private func pids() -> [pid_t] {
         read("pids").split(separator: "\n").compactMap { pid_t($0) }
     }
-
-    /// Whether `pid` runs (a zombie, dead but not reaped, does not).
-    private func isRunning(_ pid: pid_t) -> Bool {
-        guard kill(pid, 0) == 0 else { return false }
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return true }
-        let state = stat[stat.index(after: close)...].split(separator: " ").first
-        return state != "Z" && state != "X"
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import OrionTesting
 import OrionWorker
 import XCTest
 
@@ -117,7 +118,7 @@ final class ProcessExecutorFaultTests: XCTestCase {
         // Background children are left to run once the script has exited normally (as in Oríon).
         let background = Self.pids(in: directory + "/trial/pids")
         XCTAssertFalse(background.isEmpty)
-        XCTAssertTrue(background.allSatisfy(Self.isRunning))
+        XCTAssertTrue(background.allSatisfy(ProcessRunner.isRunning))
     }
 
     func testInterruptKillsTheWholeGroupAfterTheGracePeriod() async throws {
@@ -142,7 +143,7 @@ final class ProcessExecutorFaultTests: XCTestCase {
         XCTAssertEqual(result, .interrupted(exitCode: nil))
         let group = Self.pids(in: directory + "/trial/pids")
         XCTAssertEqual(group.count, 2)
-        XCTAssertEqual(group.filter(Self.isRunning), [], "no process of the script's group survives")
+        XCTAssertEqual(group.filter(ProcessRunner.isRunning), [], "no process of the script's group survives")
     }
 
     func testInterruptEndsBackgroundChildrenThatIgnoreSIGINT() async throws {
@@ -166,7 +167,7 @@ final class ProcessExecutorFaultTests: XCTestCase {
         XCTAssertEqual(result, .interrupted(exitCode: nil))
         let background = Self.pids(in: directory + "/trial/pids")
         XCTAssertEqual(background.count, 1)
-        XCTAssertEqual(background.filter(Self.isRunning), [])
+        XCTAssertEqual(background.filter(ProcessRunner.isRunning), [])
     }
 
     func testTimeLimitBreaksTheTrialAndStopsTheScript() async throws {
@@ -188,7 +189,7 @@ final class ProcessExecutorFaultTests: XCTestCase {
             "the script ran longer than the trial time limit of 0.3 s (worker.trial_timeout) and was stopped"
         )
         XCTAssertEqual(detail, "still training\n")
-        XCTAssertEqual(Self.pids(in: directory + "/trial/pids").filter(Self.isRunning), [])
+        XCTAssertEqual(Self.pids(in: directory + "/trial/pids").filter(ProcessRunner.isRunning), [])
     }
 
     func testCancellingTheTaskTerminatesTheScriptAndInterruptsTheTrial() async throws {
@@ -210,7 +211,7 @@ final class ProcessExecutorFaultTests: XCTestCase {
         let result = await outcome(of: task)
         guard case .interrupted = result else { return XCTFail("\(String(describing: result))") }
         XCTAssertEqual(try String(contentsOfFile: directory + "/trial/signal", encoding: .utf8), "TERM\n")
-        XCTAssertEqual(Self.pids(in: directory + "/trial/pids").filter(Self.isRunning), [])
+        XCTAssertEqual(Self.pids(in: directory + "/trial/pids").filter(ProcessRunner.isRunning), [])
     }
 
     func testCancelledBeforeStartingRunsNothing() async throws {
@@ -301,16 +302,6 @@ final class ProcessExecutorFaultTests: XCTestCase {
     private static func pids(in path: String) -> [pid_t] {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { pid_t($0.trimmingCharacters(in: .whitespaces)) }
-    }
-
-    /// Whether `pid` runs (a zombie, dead but not reaped, does not).
-    private static func isRunning(_ pid: pid_t) -> Bool {
-        guard kill(pid, 0) == 0 else { return false }
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return true }
-        let state = stat[stat.index(after: close)...].split(separator: " ").first
-        return state != "Z" && state != "X"
     }
 }
 
