@@ -57,12 +57,12 @@ extension SQLiteStorage {
         for attempt in 1...attempts {
             do {
                 try pool.read { db in try checkIsOurs(db, migrator: migrator, path: path) }
-                // Migrating takes the write lock even when there is nothing to apply: a file that is up to date is
-                // only read, so that `orion list` or `status` never waits for a worker's write.
-                guard try pool.read({ db in try !migrator.hasCompletedMigrations(db) }) else { return }
+                let pending = try pool.read { db in try !migrator.hasCompletedMigrations(db) }
                 try migrator.migrate(pool)
-                // A command that only reads must not leave its migration in the write-ahead log alone.
-                try pool.writeWithoutTransaction { db in _ = try Queries.checkpoint(db) }
+                if pending {
+                    // A command that only reads must not leave its migration in the write-ahead log alone.
+                    try pool.writeWithoutTransaction { db in _ = try Queries.checkpoint(db) }
+                }
                 return
             } catch let error as StorageError {
                 throw error
