@@ -318,7 +318,7 @@ extension PostgresStorage {
                 counts: counters.mapValues(\.count),
                 bestTrial: best,
                 lastEndTime: lastEnd.map(Date.init(timeIntervalSince1970:)),
-                completedTrialsTime: counters[.completed]?.runningTime ?? 0
+                endedTrialsTime: counters.values.reduce(0) { $0 + $1.runningTime }
             )
         }
     }

@@ -3,7 +3,7 @@ import OrionCore
 
 // The summary behind `orion status` and `orion info`: counts and running time by status, the best trial, the last end.
 extension StorageConformance {
-    /// `summary(of:)` counts trials by status as they change, adds up the running time of completed trials, finds
+    /// `summary(of:)` counts trials by status as they change, adds up the running time of ended trials, finds
     /// the completed trial with the lowest objective (never a NaN one, nor a better objective of a trial that is not
     /// completed) and the latest end, and forgets a deleted experiment's trials.
     ///
@@ -15,7 +15,7 @@ extension StorageConformance {
         let empty = try await storage.summary(of: experiment.id)
         try ConformanceFailure.expect(
             empty.counts.values.allSatisfy { $0 == 0 } && empty.bestTrial == nil && empty.lastEndTime == nil
-                && empty.completedTrialsTime == 0,
+                && empty.endedTrialsTime == 0,
             "an experiment without trials summarizes as \(empty)"
         )
         func completed(_ value: Int, objective: Double, seconds: Double) -> Trial {
@@ -27,6 +27,8 @@ extension StorageConformance {
         }
         var broken = Self.makeTrial(of: experiment, value: 5, status: .broken)
         broken.results = [.objective(-100)]  // not completed: never the best
+        broken.startTime = Self.epoch.addingTimeInterval(600)
+        broken.endTime = Self.epoch.addingTimeInterval(632)  // its running time counts, its end is not the last
         try await fixture.register([
             completed(1, objective: 3, seconds: 2),
             completed(2, objective: .nan, seconds: 4),
@@ -50,8 +52,8 @@ extension StorageConformance {
                 + "expected /x = 3 (objective 1.5, submitted before the other 1.5)"
         )
         try ConformanceFailure.expect(
-            abs(summary.completedTrialsTime - 30) < 1e-3,
-            "the completed trials ran \(summary.completedTrialsTime) s in all, expected 30 s"
+            abs(summary.endedTrialsTime - 62) < 1e-3,
+            "the ended trials ran \(summary.endedTrialsTime) s in all, expected 62 s (30 completed, 32 broken)"
         )
         try ConformanceFailure.expect(
             Self.sameInstant(summary.lastEndTime, Self.epoch.addingTimeInterval(416)),
@@ -74,8 +76,8 @@ extension StorageConformance {
             "after a completion: counts \(Self.describe(summary.counts)), expected \(Self.describe(expected))"
         )
         try ConformanceFailure.expect(
-            summary.bestTrial?.id == done.id && abs(summary.completedTrialsTime - 31) < 1e-3,
-            "after a completion: best \(summary.bestTrial?.objective ?? .nan), time \(summary.completedTrialsTime)"
+            summary.bestTrial?.id == done.id && abs(summary.endedTrialsTime - 63) < 1e-3,
+            "after a completion: best \(summary.bestTrial?.objective ?? .nan), time \(summary.endedTrialsTime)"
         )
         let counts = try await storage.countTrials(of: experiment.id).filter { $0.value != 0 }
         try ConformanceFailure.expect(

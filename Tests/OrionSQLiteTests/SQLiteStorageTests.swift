@@ -239,7 +239,7 @@ final class SQLiteStorageTests: XCTestCase {
     func testAnOlderDatabaseGetsItsTrialsCountedAndItsBestTrialIndexed() async throws {
         let path = directory + "/old.db"
         let experiment: Experiment
-        var expected = TrialSummary(counts: [:], bestTrial: nil, lastEndTime: nil, completedTrialsTime: 0)
+        var expected = TrialSummary(counts: [:], bestTrial: nil, lastEndTime: nil, endedTrialsTime: 0)
         do {
             let storage = try SQLiteStorage(path: path)
             experiment = try await makeExperiment(storage)
@@ -257,7 +257,7 @@ final class SQLiteStorageTests: XCTestCase {
         }
         XCTAssertEqual(expected.counts, [.completed: 4, .broken: 1, .new: 1])
         XCTAssertEqual(expected.bestTrial?.objective, 2)
-        XCTAssertEqual(expected.completedTrialsTime, 40, accuracy: 1e-6)
+        XCTAssertEqual(expected.endedTrialsTime, 40, accuracy: 1e-6)
         // Make it a database of the previous version: no counters, no objective column, no record of the migration.
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in
@@ -279,7 +279,7 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertEqual(migrated.counts, expected.counts)
         XCTAssertEqual(migrated.bestTrial?.id, expected.bestTrial?.id)
         XCTAssertEqual(migrated.lastEndTime, expected.lastEndTime)
-        XCTAssertEqual(migrated.completedTrialsTime, 40, accuracy: 1e-6)
+        XCTAssertEqual(migrated.endedTrialsTime, 40, accuracy: 1e-6)
         let counts = try await storage.countTrials(of: experiment.id)
         XCTAssertEqual(counts, expected.counts)
     }

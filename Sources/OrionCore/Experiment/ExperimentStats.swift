@@ -10,7 +10,8 @@ public struct ExperimentStats: Sendable, Hashable {
     public var startTime: Date
     /// The latest end time among completed trials.
     public var finishTime: Date?
-    /// Sum of the running time (end − start) of completed trials.
+    /// Sum of the running time (end − start) of the trials that have both: completed and broken (Oríon's
+    /// `sum_of_trials_time`, which also counts running and interrupted trials up to their last heartbeat).
     public var sumOfTrialsTime: TimeInterval
     /// The experiment's `maxTrials`.
     public var maxTrials: Int?
@@ -37,7 +38,7 @@ public struct ExperimentStats: Sendable, Hashable {
         bestTrial = summary.bestTrial
         startTime = experiment.metadata.datetime
         finishTime = summary.lastEndTime
-        sumOfTrialsTime = summary.completedTrialsTime
+        sumOfTrialsTime = summary.endedTrialsTime
         maxTrials = experiment.maxTrials
     }
 

@@ -9,8 +9,10 @@ public struct TrialSummary: Sendable, Hashable {
     public var bestTrial: Trial?
     /// The latest end time of a completed trial.
     public var lastEndTime: Date?
-    /// The running time (end − start) of the completed trials, added up.
-    public var completedTrialsTime: TimeInterval
+    /// The running time (end − start) of every trial that has both, added up: the completed and broken trials
+    /// (Oríon's `sum_of_trials_time` also counts the trials without an end, running or interrupted, up to their
+    /// last heartbeat).
+    public var endedTrialsTime: TimeInterval
 
     /// Creates a summary.
     ///
@@ -18,17 +20,17 @@ public struct TrialSummary: Sendable, Hashable {
     ///   - counts: trials of each status.
     ///   - bestTrial: the best completed trial.
     ///   - lastEndTime: the latest end of a completed trial.
-    ///   - completedTrialsTime: the completed trials' running time, added up.
+    ///   - endedTrialsTime: the running time of the trials with a start and an end, added up.
     public init(
         counts: [TrialStatus: Int],
         bestTrial: Trial?,
         lastEndTime: Date?,
-        completedTrialsTime: TimeInterval
+        endedTrialsTime: TimeInterval
     ) {
         self.counts = counts
         self.bestTrial = bestTrial
         self.lastEndTime = lastEndTime
-        self.completedTrialsTime = completedTrialsTime
+        self.endedTrialsTime = endedTrialsTime
     }
 
     /// Computes the summary of `trials` by reading each one.
@@ -43,17 +45,15 @@ public struct TrialSummary: Sendable, Hashable {
         var time: TimeInterval = 0
         for trial in trials {
             counts[trial.status, default: 0] += 1
+            if let start = trial.startTime, let end = trial.endTime { time += end.timeIntervalSince(start) }
             guard trial.status == .completed else { continue }
             if let objective = trial.objective, Self.ranks(objective), best == nil || objective < bestObjective {
                 best = trial
                 bestObjective = objective
             }
-            if let end = trial.endTime {
-                lastEnd = max(lastEnd ?? end, end)
-                if let start = trial.startTime { time += end.timeIntervalSince(start) }
-            }
+            if let end = trial.endTime { lastEnd = max(lastEnd ?? end, end) }
         }
-        self.init(counts: counts, bestTrial: best, lastEndTime: lastEnd, completedTrialsTime: time)
+        self.init(counts: counts, bestTrial: best, lastEndTime: lastEnd, endedTrialsTime: time)
     }
 
     /// Whether a trial with this objective can be the best one: any number but NaN.

@@ -45,7 +45,7 @@ public struct ExperimentSummary: Codable, Sendable, Hashable {
     public var startTime: Date
     /// The latest end time of a completed trial.
     public var finishTime: Date?
-    /// The running time (end − start) of the completed trials, added up.
+    /// The running time (end − start) of the trials that have both (completed and broken), added up.
     public var sumOfTrialsTime: TimeInterval
     /// The best objective after each completed trial, in completion order; `nil` unless asked for.
     public var regretCurve: [RegretPoint]?
@@ -69,7 +69,7 @@ public struct ExperimentSummary: Codable, Sendable, Hashable {
                 counts: countsByStatus,
                 bestTrial: bestTrial,
                 lastEndTime: finishTime,
-                completedTrialsTime: sumOfTrialsTime
+                endedTrialsTime: sumOfTrialsTime
             )
         )
         stats.startTime = startTime
@@ -88,7 +88,7 @@ public struct ExperimentSummary: Codable, Sendable, Hashable {
         self.bestTrial = summary.bestTrial
         self.startTime = experiment.metadata.datetime
         self.finishTime = summary.lastEndTime
-        self.sumOfTrialsTime = summary.completedTrialsTime
+        self.sumOfTrialsTime = summary.endedTrialsTime
         self.regretCurve = regretCurve
     }
 
