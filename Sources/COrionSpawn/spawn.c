@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -70,8 +71,9 @@ static void close_from(int lowest) {
     for (long fd = lowest; fd < highest; fd++) close((int)fd);
 }
 
-// The process group of `pid` from /proc/<pid>/stat, or -1 when it is a zombie or gone.
-static long live_group_of(pid_t pid) {
+// The state letter of `pid` from /proc/<pid>/stat ('R', 'S', 'T' for stopped, 'Z' for a zombie...), with its process
+// group in `*group`; 0 when it is gone or /proc cannot be read.
+static char stat_of(pid_t pid, long *group) {
     char path[32] = "/proc/";
     char digits[16];
     int length = 0;
@@ -82,27 +84,34 @@ static long live_group_of(pid_t pid) {
     path[at] = 0;
 
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
+    if (fd < 0) return 0;
     char stat[512];
     ssize_t count = read(fd, stat, sizeof stat - 1);
     close(fd);
-    if (count <= 0) return -1;
+    if (count <= 0) return 0;
     stat[count] = 0;
     // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so look after the last ')'.
     char *cursor = 0;
     for (char *c = stat; *c; c++)
         if (*c == ')') cursor = c;
-    if (!cursor || cursor[1] != ' ' || !cursor[2]) return -1;
+    if (!cursor || cursor[1] != ' ' || !cursor[2]) return 0;
     char state = cursor[2];
-    if (state == 'Z' || state == 'X') return -1;
     cursor += 3;
+    *group = -1;
     for (int field = 0; field < 2; field++) {  // ppid, then pgrp
         while (*cursor == ' ') cursor++;
         long value = 0;
         for (; *cursor >= '0' && *cursor <= '9'; cursor++) value = value * 10 + (*cursor - '0');
-        if (field == 1) return value;
+        if (field == 1) *group = value;
     }
-    return -1;
+    return state;
+}
+
+// The process group of `pid`, or -1 when it is a zombie or gone.
+static long live_group_of(pid_t pid) {
+    long group = -1;
+    char state = stat_of(pid, &group);
+    return state == 0 || state == 'Z' || state == 'X' ? -1 : group;
 }
 
 // Whether any of `groups` has a live member (1 when /proc cannot be read).
@@ -201,8 +210,24 @@ static void rename_command_line(void) {
     close(memory);
 }
 
+// The worker stopped (SIGSTOP, Ctrl-Z: state 'T') or went on: stops or continues every listed group to match, so that a
+// stopped hunt's scripts stop with it (their groups are not the hunt's, so job control does not reach them). `*stopped`
+// says whether this guardian has stopped them. A tracing stop ('t', a debugger) is not followed; a script stopped on
+// its own while its worker ran is continued with the others when the worker goes on after a stop.
+static void follow_worker(pid_t worker, const pid_t *groups, int count, int *stopped) {
+    long group = -1;
+    int worker_stopped = stat_of(worker, &group) == 'T';
+    if (worker_stopped == *stopped) return;
+    for (int index = 0; index < count; index++) kill(-groups[index], worker_stopped ? SIGSTOP : SIGCONT);
+    *stopped = worker_stopped;
+}
+
+// How often the guardian looks at the worker's state while scripts run (milliseconds).
+enum { FOLLOW_INTERVAL_MS = 100 };
+
 static void guard(int channel, int grace_ms) __attribute__((noreturn));
 static void guard(int channel, int grace_ms) {
+    pid_t worker = getppid();
     // Its own group: a signal to the worker's whole group (Ctrl-C, `kill -9 -PGID`) does not reach it. Every signal
     // stays blocked (since before the fork): it ends when the channel closes, or by SIGKILL.
     setpgid(0, 0);
@@ -214,13 +239,22 @@ static void guard(int channel, int grace_ms) {
     rename_command_line();
     static pid_t groups[MAX_GROUPS];
     int count = 0;
+    int stopped = 0;
     for (;;) {
+        // While scripts run, wake up every FOLLOW_INTERVAL_MS to follow the worker's state; otherwise wait.
+        if (count > 0 || stopped) {
+            struct pollfd wait = {.fd = 0, .events = POLLIN};
+            int ready = poll(&wait, 1, FOLLOW_INTERVAL_MS);
+            follow_worker(worker, groups, count, &stopped);
+            if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
+        }
         struct message message;
         ssize_t received = recv(0, &message, sizeof message, MSG_WAITALL);
         if (received < 0 && errno == EINTR) continue;
         if (received != (ssize_t)sizeof message) break;  // closed: the worker is gone
         if (message.watch) {
             if (count < MAX_GROUPS) groups[count++] = message.group;
+            if (stopped) kill(-message.group, SIGSTOP);
         } else {
             for (int index = 0; index < count; index++) {
                 if (groups[index] != message.group) continue;

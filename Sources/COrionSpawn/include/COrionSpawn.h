@@ -10,7 +10,9 @@
 /// with every signal blocked and no descriptor but its end of the channel. It keeps the list of groups that
 /// `orion_guardian_send` gives it. When the channel closes, because this process died by any means (`kill -9`
 /// included) or closed it, the guardian sends every listed group SIGTERM and SIGCONT, then SIGKILL `grace_ms`
-/// milliseconds later to those that still have a live member, and exits; reap it with `waitpid`.
+/// milliseconds later to those that still have a live member, and exits; reap it with `waitpid`. While groups are
+/// listed it also follows this process's state (every 100 ms): when this process is stopped (SIGSTOP, SIGTSTP from
+/// Ctrl-Z), it stops every listed group with SIGSTOP, and continues them with SIGCONT when this process goes on.
 /// Linux only (elsewhere it returns ENOSYS).
 int orion_guardian_start(int grace_ms, pid_t *guardian, int *channel);
 

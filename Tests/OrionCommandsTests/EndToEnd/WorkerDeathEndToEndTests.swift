@@ -75,6 +75,44 @@ final class WorkerDeathEndToEndTests: XCTestCase {
         for pid in pids(in: sandbox.directory + "/pids") { kill(pid, SIGKILL) }
     }
 
+    /// The state letter of `pid` in `/proc/<pid>/stat` (`T`: stopped), or `nil` when it is gone.
+    private func state(of pid: pid_t) -> Character? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ").first?.first
+    }
+
+    /// A hunt stopped with SIGSTOP stops its script and the script's child (their process group is not the hunt's,
+    /// so the signal alone would not reach them), and continues them when it is continued: a stopped hunt's trial
+    /// does not run on while its heartbeat lapses.
+    func testAStoppedHuntStopsItsScriptAndContinuesIt() async throws {
+        let sandbox = try Sandbox()
+        defer {
+            killAll(sandbox)
+            sandbox.remove()
+        }
+        let script = try sandbox.script("sleeper.py", Self.sleeper)
+        let process = try sandbox.start(
+            ["hunt", "-n", "paused", "--exp-max-trials", "1", script, "plain", "-x~uniform(0, 1)"],
+            name: "paused"
+        )
+        defer { kill(process.processIdentifier, SIGKILL) }
+        let started = try await poll(for: 60) { pids(in: sandbox.directory + "/pids").count >= 2 }
+        XCTAssertTrue(started, "the script did not start")
+        let scripts = pids(in: sandbox.directory + "/pids")
+        XCTAssertEqual(scripts.map { state(of: $0) == "T" }, [false, false], "running before the stop")
+
+        kill(process.processIdentifier, SIGSTOP)
+        let stoppedWithIt = try await poll(for: 10) { scripts.allSatisfy { state(of: $0) == "T" } }
+        XCTAssertTrue(stoppedWithIt, "the script and its child stop with the hunt: \(scripts.map { state(of: $0) })")
+
+        kill(process.processIdentifier, SIGCONT)
+        let continuedWithIt = try await poll(for: 10) { scripts.allSatisfy { state(of: $0) != "T" } }
+        XCTAssertTrue(continuedWithIt, "and go on with it: \(scripts.map { state(of: $0) })")
+        XCTAssertEqual(scripts.filter(ProcessRunner.isRunning), scripts, "nothing was ended")
+    }
+
     func testKillNineOfTheHuntEndsTheScriptAndItsChildAndTheTrialRunsAgain() async throws {
         let sandbox = try Sandbox()
         defer {
@@ -87,7 +125,7 @@ final class WorkerDeathEndToEndTests: XCTestCase {
         let killed = try await sandbox.trials(of: "oom")
         XCTAssertEqual(killed.map(\.status), [.reserved])
 
-        FileManager.default.createFile(atPath: sandbox.directory + "/go", contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: sandbox.directory + "/go", contents: nil))
         let script = sandbox.directory + "/sleeper.py"
         let resumed = try sandbox.run([
             "hunt", "-n", "oom", "--exp-max-trials", "1", script, "plain", "-x~uniform(0, 1)",
@@ -141,7 +179,7 @@ final class WorkerDeathEndToEndTests: XCTestCase {
         let reserved = Set(killed.filter { $0.status == .reserved }.map(\.id))
         XCTAssertEqual(reserved.count, 4, "\(killed.map(\.status))")
 
-        FileManager.default.createFile(atPath: sandbox.directory + "/go", contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: sandbox.directory + "/go", contents: nil))
         let script = sandbox.directory + "/sleeper.py"
         let resumed = try sandbox.run(["hunt", "-n", "four"] + arguments + [script, "plain", "-x~uniform(0, 1)"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
