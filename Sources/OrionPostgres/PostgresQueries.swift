@@ -60,6 +60,13 @@ enum PostgresQueries {
         """,
     ]
 
+    /// Migration `v2-trial-times`: the indexes that find an experiment's first start and last end (and its first
+    /// completed trial in start order) without reading its trials, for `summary(of:)`.
+    static let createTimeIndexes = [
+        "CREATE INDEX trials_by_start ON trials (experiment_id, start_time)",
+        "CREATE INDEX trials_by_end ON trials (experiment_id, end_time)",
+    ]
+
     /// Migration `v1-trial-counters`: per experiment and status, the number of trials and their running time,
     /// kept by triggers in the transaction of every insert, status change and delete (a heartbeat does not fire
     /// them).

@@ -9,6 +9,7 @@ extension PostgresStorage {
     static let migrations: [(name: String, sql: [String])] = [
         ("v1-experiments-trials", PostgresQueries.createTables),
         ("v1-trial-counters", PostgresQueries.createCounters),
+        ("v2-trial-times", PostgresQueries.createTimeIndexes),
     ]
 
     /// The names of the migrations this version knows, in order.

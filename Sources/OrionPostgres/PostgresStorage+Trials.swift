@@ -289,9 +289,11 @@ extension PostgresStorage {
         return counters
     }
 
-    /// Counts, running time, best trial and last end, from the counters and indexes kept by the database.
+    /// Counts, running time, best trial, last end and the execution intervals' span, from the counters and indexes
+    /// kept by the database.
     ///
-    /// - Complexity: independent of the number of trials.
+    /// - Complexity: independent of the number of trials, but for the started trials without an end (running and
+    ///   interrupted), read one by one.
     public func summary(of experimentID: String) async throws -> TrialSummary {
         let decoder = Self.makeDecoder()
         return try await withConnection("cannot summarize the trials of experiment \(experimentID)") {
@@ -314,11 +316,43 @@ extension PostgresStorage {
             ).decode(Double?.self) {
                 lastEnd = end
             }
+            var times: (firstStart: Double?, lastEnd: Double?, firstCompletedStart: Double?) = (nil, nil, nil)
+            for try await (firstStart, lastEnd, firstCompletedStart) in try await connection.query(
+                """
+                SELECT
+                    (SELECT start_time FROM trials WHERE experiment_id = \(experimentID) AND start_time IS NOT NULL
+                        ORDER BY start_time LIMIT 1),
+                    (SELECT end_time FROM trials WHERE experiment_id = \(experimentID) AND end_time IS NOT NULL
+                        ORDER BY end_time DESC LIMIT 1),
+                    (SELECT start_time FROM trials WHERE experiment_id = \(experimentID) AND start_time IS NOT NULL
+                        AND status = 'completed' ORDER BY start_time LIMIT 1)
+                """,
+                logger: logger
+            ).decode((Double?, Double?, Double?).self) {
+                times = (firstStart, lastEnd, firstCompletedStart)
+            }
+            // Heartbeats are in the server's clock, starts in the workers': see `serverAhead`.
+            var unended: (last: Double?, time: Double) = (nil, 0)
+            for try await (last, total, count) in try await connection.query(
+                """
+                SELECT MAX(heartbeat), COALESCE(SUM(heartbeat - start_time), 0), COUNT(*) FROM trials
+                WHERE experiment_id = \(experimentID) AND end_time IS NULL AND start_time IS NOT NULL
+                    AND heartbeat IS NOT NULL
+                """,
+                logger: logger
+            ).decode((Double?, Double, Int64).self) {
+                unended = (last.map { $0 - serverAhead }, total - Double(count) * serverAhead)
+            }
+            let activity = [times.lastEnd, unended.last].compactMap { $0 }.max()
             return TrialSummary(
                 counts: counters.mapValues(\.count),
                 bestTrial: best,
                 lastEndTime: lastEnd.map(Date.init(timeIntervalSince1970:)),
-                endedTrialsTime: counters.values.reduce(0) { $0 + $1.runningTime }
+                endedTrialsTime: counters.values.reduce(0) { $0 + $1.runningTime },
+                unendedTrialsTime: unended.time,
+                firstStartTime: times.firstStart.map(Date.init(timeIntervalSince1970:)),
+                lastActivityTime: activity.map(Date.init(timeIntervalSince1970:)),
+                firstCompletedStartTime: times.firstCompletedStart.map(Date.init(timeIntervalSince1970:))
             )
         }
     }

@@ -112,6 +112,51 @@ extension Queries {
         )
     }
 
+    /// The times of Oríon's execution intervals (see `TrialSummary`).
+    ///
+    /// The earliest start, the latest end, the latest heartbeat and the running time so far of the started trials
+    /// without an end, the earliest start of a completed trial. The first, second and last are one walk down an
+    /// index each (the last stops at the first completed trial in start order); the started trials without an end
+    /// (running, interrupted) are read one by one.
+    static func trialTimes(_ db: Database, experimentID: String) throws -> (
+        firstStart: Double?, lastEnd: Double?, lastHeartbeat: Double?, unended: Double, firstCompletedStart: Double?
+    ) {
+        func first(_ sql: String) throws -> Double? {
+            try Double.fetchOne(db.cachedStatement(sql: sql), arguments: [experimentID])
+        }
+        let firstStart = try first(
+            """
+            SELECT start_time FROM trials INDEXED BY trials_page_by_start
+            WHERE experiment_id = ? AND start_time IS NOT NULL ORDER BY start_time LIMIT 1
+            """
+        )
+        let lastEnd = try first(
+            """
+            SELECT end_time FROM trials INDEXED BY trials_page_by_end
+            WHERE experiment_id = ? AND end_time IS NOT NULL ORDER BY end_time DESC LIMIT 1
+            """
+        )
+        let firstCompletedStart = try first(
+            """
+            SELECT start_time FROM trials INDEXED BY trials_page_by_start
+            WHERE experiment_id = ? AND start_time IS NOT NULL AND status = 'completed' ORDER BY start_time LIMIT 1
+            """
+        )
+        let unended = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT MAX(heartbeat) AS last, TOTAL(heartbeat - start_time) AS time
+                    FROM trials INDEXED BY trials_page_by_end
+                    WHERE experiment_id = ? AND end_time IS NULL AND start_time IS NOT NULL AND heartbeat IS NOT NULL
+                    """
+            ),
+            arguments: [experimentID]
+        )
+        let lastHeartbeat: Double? = unended?["last"]
+        let time: Double = unended?["time"] ?? 0
+        return (firstStart, lastEnd, lastHeartbeat, time, firstCompletedStart)
+    }
+
     /// The ids among `ids` that the experiment has.
     static func existingTrialIDs(_ db: Database, experimentID: String, among ids: [String]) throws -> Set<String> {
         let statement = try db.cachedStatement(sql: "SELECT 1 FROM trials WHERE experiment_id = ? AND id = ?")

@@ -157,19 +157,27 @@ extension SQLiteStorage {
         }
     }
 
-    /// Counts, running time, best trial and last end, from the counters and indexes kept by the database.
+    /// Counts, running time, best trial, last end and the execution intervals' span, from the counters and indexes
+    /// kept by the database.
     ///
-    /// - Complexity: independent of the number of trials.
+    /// - Complexity: independent of the number of trials, but for the started trials without an end (running and
+    ///   interrupted), read one by one.
     public func summary(of experimentID: String) async throws -> TrialSummary {
         try await read("cannot summarize the trials of experiment \(experimentID)") { db in
             let counters = try Queries.statusCounters(db, experimentID: experimentID)
             let best = try Queries.bestTrial(db, experimentID: experimentID).map { try Self.decodeTrial($0) }
             let lastEnd = try Queries.lastCompletedEnd(db, experimentID: experimentID)
+            let times = try Queries.trialTimes(db, experimentID: experimentID)
+            let activity = [times.lastEnd, times.lastHeartbeat].compactMap { $0 }.max()
             return TrialSummary(
                 counts: counters.mapValues(\.count),
                 bestTrial: best,
                 lastEndTime: lastEnd.map(Date.init(timeIntervalSince1970:)),
-                endedTrialsTime: counters.values.reduce(0) { $0 + $1.runningTime }
+                endedTrialsTime: counters.values.reduce(0) { $0 + $1.runningTime },
+                unendedTrialsTime: times.unended,
+                firstStartTime: times.firstStart.map(Date.init(timeIntervalSince1970:)),
+                lastActivityTime: activity.map(Date.init(timeIntervalSince1970:)),
+                firstCompletedStartTime: times.firstCompletedStart.map(Date.init(timeIntervalSince1970:))
             )
         }
     }

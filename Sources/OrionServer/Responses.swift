@@ -106,13 +106,13 @@ enum Responses {
 
     /// `/experiments/status/:name`: `ExperimentStats.to_json()` (dates and durations as Python's `str`).
     ///
-    /// Elapsed time is the last completed trial's end minus the experiment's creation (kept figures, no scan of the
-    /// trials), and the ETA extrapolates it over the completed trials.
+    /// Elapsed time, ETA and the sum of the trials' times as Oríon computes them from the trials' execution intervals
+    /// (``ExperimentStats``).
     static func stats(_ summary: ExperimentSummary) -> JSONValue {
         let completed = summary.completed
         let total = summary.total
         let finish = summary.finishTime.map { max($0, summary.startTime) } ?? summary.startTime
-        let elapsed = finish.timeIntervalSince(summary.startTime)
+        let elapsed = summary.elapsedTime
         let maxTrials = summary.experiment.maxTrials
         var progress = JSONValue.null
         var eta = JSONValue.null
@@ -130,7 +130,8 @@ enum Responses {
             } else if completed == 0 {
                 eta = .string("infinite")
             } else {
-                let seconds = elapsed / Double(completed) * Double(maxTrials - completed)
+                let span = summary.completedSpan ?? elapsed
+                let seconds = span / Double(completed) * Double(maxTrials - completed)
                 eta = .string(PythonText.timedelta(seconds))
                 etaMilliseconds = .double(seconds * 1000)
             }

@@ -40,6 +40,14 @@ extension StorageConformance {
         guard let reservation = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch) else {
             throw ConformanceFailure("no trial to reserve")
         }
+        // The reserved trial started at the epoch and has run 5 s by its last heartbeat.
+        let beat = try await storage.heartbeat(
+            trialID: reservation.trial.id,
+            of: experiment.id,
+            holding: reservation.token,
+            at: Self.epoch.addingTimeInterval(5)
+        )
+        guard beat else { throw ConformanceFailure("the holder's heartbeat was refused") }
         var summary = try await storage.summary(of: experiment.id)
         var expected: [TrialStatus: Int] = [.completed: 4, .broken: 1, .new: 2, .reserved: 1]
         try ConformanceFailure.expect(
@@ -58,6 +66,14 @@ extension StorageConformance {
         try ConformanceFailure.expect(
             Self.sameInstant(summary.lastEndTime, Self.epoch.addingTimeInterval(416)),
             "the last end is \(summary.lastEndTime.map { "\($0)" } ?? "none"), expected epoch + 416 s"
+        )
+        try expectTimes(
+            summary,
+            unended: 5,
+            firstStart: 0,
+            lastActivity: 632,
+            firstCompletedStart: 100,
+            "with a trial running (started at the epoch, last heartbeat 5 s later)"
         )
 
         // Completing the reserved trial with a better objective moves it to the top and the counts with it.
@@ -79,6 +95,14 @@ extension StorageConformance {
             summary.bestTrial?.id == done.id && abs(summary.endedTrialsTime - 63) < 1e-3,
             "after a completion: best \(summary.bestTrial?.objective ?? .nan), time \(summary.endedTrialsTime)"
         )
+        try expectTimes(
+            summary,
+            unended: 0,
+            firstStart: 100,
+            lastActivity: 1001,
+            firstCompletedStart: 100,
+            "after a completion (the running trial restarted at epoch + 1000 s)"
+        )
         let counts = try await storage.countTrials(of: experiment.id).filter { $0.value != 0 }
         try ConformanceFailure.expect(
             counts == expected,
@@ -93,6 +117,31 @@ extension StorageConformance {
             fresh.counts.values.allSatisfy { $0 == 0 } && gone.counts.values.allSatisfy { $0 == 0 }
                 && gone.bestTrial == nil,
             "a deleted experiment still summarizes as \(gone)"
+        )
+    }
+
+    /// Checks the times of Oríon's execution intervals in `summary`, as seconds after ``epoch``.
+    private func expectTimes(
+        _ summary: TrialSummary,
+        unended: Double,
+        firstStart: Double,
+        lastActivity: Double,
+        firstCompletedStart: Double,
+        _ when: String
+    ) throws {
+        let seconds = { (date: Date?) in date.map { String($0.timeIntervalSince(Self.epoch)) } ?? "none" }
+        try ConformanceFailure.expect(
+            abs(summary.unendedTrialsTime - unended) < 1e-3
+                && Self.sameInstant(summary.firstStartTime, Self.epoch.addingTimeInterval(firstStart))
+                && Self.sameInstant(summary.lastActivityTime, Self.epoch.addingTimeInterval(lastActivity))
+                && Self.sameInstant(
+                    summary.firstCompletedStartTime,
+                    Self.epoch.addingTimeInterval(firstCompletedStart)
+                ),
+            "\(when): running time without an end \(summary.unendedTrialsTime) s (expected \(unended)), first start "
+                + "\(seconds(summary.firstStartTime)) (\(firstStart)), last end or heartbeat "
+                + "\(seconds(summary.lastActivityTime)) (\(lastActivity)), first completed start "
+                + "\(seconds(summary.firstCompletedStartTime)) (\(firstCompletedStart)), in seconds after the epoch"
         )
     }
 }

@@ -114,6 +114,10 @@ final class APIServerTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(body["progress"] as? Double), 18.0 / 98.0, accuracy: 1e-12)
         // 18 completed and 2 broken trials of 1.5 s: every trial that ran, as Oríon adds them.
         XCTAssertEqual(body["sum_of_trials_time"] as? String, "0:00:30")
+        // From the first start (trial 1, epoch + 2 s) to the last end (trial 29, epoch + 31.5 s), as Oríon spans its
+        // trials' execution intervals; the ETA extrapolates the completed trials' span (the same here) over 82 more.
+        XCTAssertEqual(body["elapsed_time"] as? String, "0:00:29.500000")
+        XCTAssertEqual(body["eta"] as? String, "0:02:14.388889")
         XCTAssertEqual(body["max_trials"] as? Int, 100)
         let unlimited = try await api.get("/experiments/status/empty%20space").object()
         XCTAssertEqual(unlimited["max_trials"] as? String, "infinite")

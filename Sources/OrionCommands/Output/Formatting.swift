@@ -78,8 +78,7 @@ enum Formatting {
         }
         lines.append("start time: \(date(stats.startTime))")
         lines.append("finish time: \(date(stats.finishTime))")
-        let end = stats.finishTime ?? Date()
-        lines.append("elapsed_time: \(duration(end.timeIntervalSince(stats.startTime)))")
+        lines.append("elapsed_time: \(duration(stats.elapsedTime))")
         return lines.joined(separator: "\n") + "\n"
     }
 

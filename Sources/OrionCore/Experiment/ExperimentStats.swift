@@ -10,9 +10,15 @@ public struct ExperimentStats: Sendable, Hashable {
     public var startTime: Date
     /// The latest end time among completed trials.
     public var finishTime: Date?
-    /// Sum of the running time (end − start) of the trials that have both: completed and broken (Oríon's
-    /// `sum_of_trials_time`, which also counts running and interrupted trials up to their last heartbeat).
+    /// Oríon's `sum_of_trials_time`: the running time of every trial that started, to its end or, without one (running
+    /// or interrupted), to its last heartbeat.
     public var sumOfTrialsTime: TimeInterval
+    /// Oríon's `elapsed_time`: from the first start of a trial to the last end, or last heartbeat of a started trial
+    /// without an end; 0 before any trial started.
+    public var elapsedTime: TimeInterval
+    /// From the first start of a completed trial to the last end of one (what Oríon's ETA extrapolates over the
+    /// completed trials); `nil` without a completed trial that has both.
+    public var completedSpan: TimeInterval?
     /// The experiment's `maxTrials`.
     public var maxTrials: Int?
 
@@ -38,8 +44,16 @@ public struct ExperimentStats: Sendable, Hashable {
         bestTrial = summary.bestTrial
         startTime = experiment.metadata.datetime
         finishTime = summary.lastEndTime
-        sumOfTrialsTime = summary.endedTrialsTime
+        sumOfTrialsTime = summary.endedTrialsTime + summary.unendedTrialsTime
+        elapsedTime = Self.span(from: summary.firstStartTime, to: summary.lastActivityTime) ?? 0
+        completedSpan = Self.span(from: summary.firstCompletedStartTime, to: summary.lastEndTime)
         maxTrials = experiment.maxTrials
+    }
+
+    /// `end − start` (never negative), or `nil` when either is missing.
+    static func span(from start: Date?, to end: Date?) -> TimeInterval? {
+        guard let start, let end else { return nil }
+        return max(0, end.timeIntervalSince(start))
     }
 
     /// Whether the experiment reached `maxTrials` completed trials.

@@ -9,10 +9,19 @@ public struct TrialSummary: Sendable, Hashable {
     public var bestTrial: Trial?
     /// The latest end time of a completed trial.
     public var lastEndTime: Date?
-    /// The running time (end − start) of every trial that has both, added up: the completed and broken trials
-    /// (Oríon's `sum_of_trials_time` also counts the trials without an end, running or interrupted, up to their
-    /// last heartbeat).
+    /// The running time (end − start) of every trial that has both, added up: the completed and broken trials.
     public var endedTrialsTime: TimeInterval
+    /// The running time so far (last heartbeat − start) of every started trial without an end, added up.
+    ///
+    /// These are the running and interrupted trials. With ``endedTrialsTime``, Oríon's `sum_of_trials_time`.
+    public var unendedTrialsTime: TimeInterval
+    /// The earliest start of a trial.
+    public var firstStartTime: Date?
+    /// The latest end of a trial, or last heartbeat of a started one that has no end (the ends of Oríon's execution
+    /// intervals: ``firstStartTime`` to this is its `elapsed_time`).
+    public var lastActivityTime: Date?
+    /// The earliest start of a completed trial (with ``lastEndTime``, the span Oríon's ETA extrapolates).
+    public var firstCompletedStartTime: Date?
 
     /// Creates a summary.
     ///
@@ -21,16 +30,28 @@ public struct TrialSummary: Sendable, Hashable {
     ///   - bestTrial: the best completed trial.
     ///   - lastEndTime: the latest end of a completed trial.
     ///   - endedTrialsTime: the running time of the trials with a start and an end, added up.
+    ///   - unendedTrialsTime: the running time so far of the started trials without an end, added up.
+    ///   - firstStartTime: the earliest start of a trial.
+    ///   - lastActivityTime: the latest end of a started trial, or heartbeat of one without an end.
+    ///   - firstCompletedStartTime: the earliest start of a completed trial.
     public init(
         counts: [TrialStatus: Int],
         bestTrial: Trial?,
         lastEndTime: Date?,
-        endedTrialsTime: TimeInterval
+        endedTrialsTime: TimeInterval,
+        unendedTrialsTime: TimeInterval = 0,
+        firstStartTime: Date? = nil,
+        lastActivityTime: Date? = nil,
+        firstCompletedStartTime: Date? = nil
     ) {
         self.counts = counts
         self.bestTrial = bestTrial
         self.lastEndTime = lastEndTime
         self.endedTrialsTime = endedTrialsTime
+        self.unendedTrialsTime = unendedTrialsTime
+        self.firstStartTime = firstStartTime
+        self.lastActivityTime = lastActivityTime
+        self.firstCompletedStartTime = firstCompletedStartTime
     }
 
     /// Computes the summary of `trials` by reading each one.
@@ -43,9 +64,23 @@ public struct TrialSummary: Sendable, Hashable {
         var bestObjective = Double.infinity
         var lastEnd: Date?
         var time: TimeInterval = 0
+        var unended: TimeInterval = 0
+        var firstStart: Date?
+        var lastActivity: Date?
+        var firstCompletedStart: Date?
         for trial in trials {
             counts[trial.status, default: 0] += 1
-            if let start = trial.startTime, let end = trial.endTime { time += end.timeIntervalSince(start) }
+            if let end = trial.endTime { lastActivity = max(lastActivity ?? end, end) }
+            if let start = trial.startTime {
+                firstStart = min(firstStart ?? start, start)
+                if trial.status == .completed { firstCompletedStart = min(firstCompletedStart ?? start, start) }
+                if let end = trial.endTime {
+                    time += end.timeIntervalSince(start)
+                } else if let heartbeat = trial.heartbeat {
+                    unended += heartbeat.timeIntervalSince(start)
+                    lastActivity = max(lastActivity ?? heartbeat, heartbeat)
+                }
+            }
             guard trial.status == .completed else { continue }
             if let objective = trial.objective, Self.ranks(objective), best == nil || objective < bestObjective {
                 best = trial
@@ -53,7 +88,16 @@ public struct TrialSummary: Sendable, Hashable {
             }
             if let end = trial.endTime { lastEnd = max(lastEnd ?? end, end) }
         }
-        self.init(counts: counts, bestTrial: best, lastEndTime: lastEnd, endedTrialsTime: time)
+        self.init(
+            counts: counts,
+            bestTrial: best,
+            lastEndTime: lastEnd,
+            endedTrialsTime: time,
+            unendedTrialsTime: unended,
+            firstStartTime: firstStart,
+            lastActivityTime: lastActivity,
+            firstCompletedStartTime: firstCompletedStart
+        )
     }
 
     /// Whether a trial with this objective can be the best one: any number but NaN.

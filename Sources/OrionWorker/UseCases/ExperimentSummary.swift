@@ -45,8 +45,13 @@ public struct ExperimentSummary: Codable, Sendable, Hashable {
     public var startTime: Date
     /// The latest end time of a completed trial.
     public var finishTime: Date?
-    /// The running time (end − start) of the trials that have both (completed and broken), added up.
+    /// The running time of every trial that started, to its end or last heartbeat, added up (Oríon's
+    /// `sum_of_trials_time`).
     public var sumOfTrialsTime: TimeInterval
+    /// From the first start of a trial to the last end or heartbeat (Oríon's `elapsed_time`).
+    public var elapsedTime: TimeInterval
+    /// From the first start of a completed trial to the last end of one; `nil` without one.
+    public var completedSpan: TimeInterval?
     /// The best objective after each completed trial, in completion order; `nil` unless asked for.
     public var regretCurve: [RegretPoint]?
 
@@ -72,6 +77,9 @@ public struct ExperimentSummary: Codable, Sendable, Hashable {
                 endedTrialsTime: sumOfTrialsTime
             )
         )
+        stats.sumOfTrialsTime = sumOfTrialsTime
+        stats.elapsedTime = elapsedTime
+        stats.completedSpan = completedSpan
         stats.startTime = startTime
         return stats
     }
@@ -88,7 +96,10 @@ public struct ExperimentSummary: Codable, Sendable, Hashable {
         self.bestTrial = summary.bestTrial
         self.startTime = experiment.metadata.datetime
         self.finishTime = summary.lastEndTime
-        self.sumOfTrialsTime = summary.endedTrialsTime
+        let stats = ExperimentStats(experiment: experiment, summary: summary)
+        self.sumOfTrialsTime = stats.sumOfTrialsTime
+        self.elapsedTime = stats.elapsedTime
+        self.completedSpan = stats.completedSpan
         self.regretCurve = regretCurve
     }
 
