@@ -316,8 +316,12 @@ extension PostgresStorage {
             ).decode(Double?.self) {
                 lastEnd = end
             }
+            // One round trip: the first start, the last end and the first completed start through the start and end
+            // indexes, then the started trials without an end. Heartbeats are in the server's clock, starts in the
+            // workers': see `serverAhead`.
             var times: (firstStart: Double?, lastEnd: Double?, firstCompletedStart: Double?) = (nil, nil, nil)
-            for try await (firstStart, lastEnd, firstCompletedStart) in try await connection.query(
+            var unended: (last: Double?, time: Double) = (nil, 0)
+            for try await (firstStart, lastEnd, firstCompletedStart, last, total, count) in try await connection.query(
                 """
                 SELECT
                     (SELECT start_time FROM trials WHERE experiment_id = \(experimentID) AND start_time IS NOT NULL
@@ -325,22 +329,18 @@ extension PostgresStorage {
                     (SELECT end_time FROM trials WHERE experiment_id = \(experimentID) AND end_time IS NOT NULL
                         ORDER BY end_time DESC LIMIT 1),
                     (SELECT start_time FROM trials WHERE experiment_id = \(experimentID) AND start_time IS NOT NULL
-                        AND status = 'completed' ORDER BY start_time LIMIT 1)
+                        AND status = 'completed' ORDER BY start_time LIMIT 1),
+                    unended.last, unended.total, unended.count
+                FROM (
+                    SELECT MAX(heartbeat) AS last, COALESCE(SUM(heartbeat - start_time), 0) AS total, COUNT(*) AS count
+                    FROM trials
+                    WHERE experiment_id = \(experimentID) AND end_time IS NULL AND start_time IS NOT NULL
+                        AND heartbeat IS NOT NULL
+                ) AS unended
                 """,
                 logger: logger
-            ).decode((Double?, Double?, Double?).self) {
+            ).decode((Double?, Double?, Double?, Double?, Double, Int64).self) {
                 times = (firstStart, lastEnd, firstCompletedStart)
-            }
-            // Heartbeats are in the server's clock, starts in the workers': see `serverAhead`.
-            var unended: (last: Double?, time: Double) = (nil, 0)
-            for try await (last, total, count) in try await connection.query(
-                """
-                SELECT MAX(heartbeat), COALESCE(SUM(heartbeat - start_time), 0), COUNT(*) FROM trials
-                WHERE experiment_id = \(experimentID) AND end_time IS NULL AND start_time IS NOT NULL
-                    AND heartbeat IS NOT NULL
-                """,
-                logger: logger
-            ).decode((Double?, Double, Int64).self) {
                 unended = (last.map { $0 - serverAhead }, total - Double(count) * serverAhead)
             }
             let activity = [times.lastEnd, unended.last].compactMap { $0 }.max()

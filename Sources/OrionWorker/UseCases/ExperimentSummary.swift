@@ -68,6 +68,7 @@ public struct ExperimentSummary: Codable, Sendable, Hashable {
 
     /// The same figures as ``ExperimentStats`` (what the CLI's `Stats` block prints).
     public var stats: ExperimentStats {
+        // The kept figures: the whole sum of the trials' times passes as ended time; the spans are set after.
         var stats = ExperimentStats(
             experiment: experiment,
             summary: TrialSummary(
@@ -77,7 +78,6 @@ public struct ExperimentSummary: Codable, Sendable, Hashable {
                 endedTrialsTime: sumOfTrialsTime
             )
         )
-        stats.sumOfTrialsTime = sumOfTrialsTime
         stats.elapsedTime = elapsedTime
         stats.completedSpan = completedSpan
         stats.startTime = startTime
