@@ -41,9 +41,28 @@ extension GPBO {
                     seen: seen
                 )
             } else {
-                if model == nil { model = fit(transform, completed: completed) }
-                if let current = model {
-                    if isLocalStep(completed: completed.count, batchIndex: suggestions.count),
+                // `trust_region: "v2l"` once its local phase has started: a local suggestion needs only the
+                // neighbourhood model; the model on every trial is fitted when a suggestion needs it.
+                let neighbourhoodFirst =
+                    usesNeighbourhoodModel && isLocalStep(completed: completed.count, batchIndex: suggestions.count)
+                if neighbourhoodFirst,
+                    let step = neighbourhoodStep(&neighbourhood, transform, completed: completed, believed: batch)
+                {
+                    vector = localSuggestion(
+                        step.model,
+                        transform,
+                        region: step.region,
+                        completed: completed,
+                        seen: seen
+                    )
+                    if let vector, suggestions.count + 1 < count {
+                        model = model?.believing(vector)
+                        neighbourhood = neighbourhood?.believing(vector)
+                    }
+                }
+                if vector == nil, model == nil { model = fit(transform, completed: completed) }
+                if vector == nil, let current = model {
+                    if !neighbourhoodFirst, isLocalStep(completed: completed.count, batchIndex: suggestions.count),
                         let region = trustRegion(current, completed: completed, in: transform)
                     {
                         // `trust_region: "v2l"`: the neighbourhood model and its box.
@@ -147,6 +166,7 @@ extension GPBO {
             starts: starts,
             maxIterations: large && warm != nil ? 25 : 50,
             subset: Self.fitSubset(targets:),
+            outputTransform: options.outputTransformKind,
             fixed: kept.map { GPHyperparameters(logVector: $0, width: w, warped: warped, structure: structure) }
         )
         if local { lastLocalFit = fitted.hyperparameters.logVector } else { lastFit = fitted.hyperparameters.logVector }

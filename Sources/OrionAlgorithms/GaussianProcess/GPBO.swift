@@ -79,12 +79,20 @@ public struct GPBO: Algorithm {
         /// the trials with the last fit's hyperparameters. Default 0: refitted at every suggestion, restarted once
         /// per five trials. See docs/algorithms/gp.md.
         public var refitGrowth = 0.0
+        /// `output_transform`: the map from objectives to the GP's targets (see ``OutputTransform``):
+        /// `"yeo_johnson"` (default) standardizes then applies Yeo-Johnson; `"box_cox"` applies Box-Cox to the values
+        /// divided by their standard deviation, with 0 as the origin, when every value observed is positive (HEBO's
+        /// transform), and `"yeo_johnson"`'s otherwise.
+        public var outputTransform = OutputTransform.Kind.yeoJohnson.rawValue
 
         /// The Matérn smoothnesses `matern_nu` accepts.
         public static let maternSmoothnesses: [Double] = [1.5, 2.5]
 
         /// The kernel's smoothness.
         var smoothness: MaternSmoothness { maternNu == 1.5 ? .threeHalves : .fiveHalves }
+
+        /// The output transform's kind.
+        var outputTransformKind: OutputTransform.Kind { OutputTransform.Kind(rawValue: outputTransform) ?? .yeoJohnson }
 
         /// How the lengthscales' prior enters the fit.
         var lengthscalePriorKind: GPPrior.LengthscalePrior {
@@ -118,6 +126,7 @@ public struct GPBO: Algorithm {
             case trustRegion = "trust_region"
             case additive
             case refitGrowth = "refit_growth"
+            case outputTransform = "output_transform"
         }
 
         /// The defaults.
@@ -146,6 +155,8 @@ public struct GPBO: Algorithm {
                 try Self.decodeTrustRegion(container) ?? (trustRegion, trustRegionVersion, trustRegionNeighbourhood)
             (additive, additiveGlobalOnly) = try Self.decodeAdditive(container) ?? (additive, additiveGlobalOnly)
             refitGrowth = try container.decodeIfPresent(Double.self, forKey: .refitGrowth) ?? refitGrowth
+            outputTransform =
+                try container.decodeIfPresent(String.self, forKey: .outputTransform) ?? outputTransform
             guard nInitialPoints >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_initial_points' must be at least 1")
             }
@@ -174,6 +185,14 @@ public struct GPBO: Algorithm {
             }
             guard Self.maternSmoothnesses.contains(maternNu) else {
                 throw AlgorithmError(.invalidOption, "gp: option 'matern_nu' must be 1.5 or 2.5, not \(maternNu)")
+            }
+            guard OutputTransform.Kind(rawValue: outputTransform) != nil else {
+                throw AlgorithmError(
+                    .invalidOption,
+                    "gp: option 'output_transform' must be one of "
+                        + OutputTransform.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+                        + ", not '\(outputTransform)'"
+                )
             }
             guard GPPrior.LengthscalePrior(rawValue: lengthscalePrior) != nil else {
                 throw AlgorithmError(
@@ -204,6 +223,7 @@ public struct GPBO: Algorithm {
             try encodeTrustRegion(&container)
             try encodeAdditive(&container)
             try container.encode(refitGrowth, forKey: .refitGrowth)
+            try container.encode(outputTransform, forKey: .outputTransform)
         }
     }
 

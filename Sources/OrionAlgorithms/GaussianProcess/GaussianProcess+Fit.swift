@@ -310,6 +310,7 @@ struct GPFit: Sendable {
     ///   - starts: the log-hyperparameter vectors the fit starts from (the prior's centre when empty).
     ///   - maxIterations: the most L-BFGS-B iterations per start.
     ///   - subset: the indices of the trials the hyperparameters are fitted on, given the targets (all by default).
+    ///   - outputTransform: the kind of ``OutputTransform`` (standardize then Yeo-Johnson by default).
     ///   - fixed: hyperparameters to use instead of fitting them (`starts`, `maxIterations` and `subset` unused).
     init(
         inputs: [Double],
@@ -322,10 +323,11 @@ struct GPFit: Sendable {
         starts: [[Double]],
         maxIterations: Int,
         subset: ([Double]) -> [Int] = { Array($0.indices) },
+        outputTransform: OutputTransform.Kind = .yeoJohnson,
         fixed: GPHyperparameters? = nil
     ) {
         let w = width
-        let output = OutputTransform(fitting: values)
+        let output = OutputTransform(fitting: values, kind: outputTransform)
         let targets = values.map { output($0) }
         self.targets = targets
         let hyper: GPHyperparameters

@@ -118,6 +118,14 @@ final class GPBOTests: XCTestCase {
         )
     }
 
+    func testConformanceWithBoxCox() throws {
+        try AlgorithmConformance.checkAll(
+            factory: AlgorithmRegistry.standard,
+            config: AlgorithmConfig(name: "gp", options: ["output_transform": "box_cox"]),
+            braninThreshold: 0.6
+        )
+    }
+
     func testOptionsHaveOrionNamesAndDefaultsAndAreChecked() throws {
         let resolved = try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "gp"))
         XCTAssertEqual(
@@ -126,12 +134,12 @@ final class GPBOTests: XCTestCase {
                 "seed": .null, "n_initial_points": 10, "acq_func": "log_ei", "kappa": 1.96,
                 "n_restarts_optimizer": 1, "n_candidates": 2000, "input_warping": false, "categorical_kernel": false,
                 "round_integers": false, "matern_nu": 2.5, "lengthscale_prior": "log_lengthscale",
-                "trust_region": false, "additive": false, "refit_growth": 0.0,
+                "trust_region": false, "additive": false, "refit_growth": 0.0, "output_transform": "yeo_johnson",
             ]
         )
         for (key, value) in [
             ("n_initial_points", JSONValue.int(0)), ("acq_func", "pi"), ("n_candidates", 0), ("matern_nu", 0.5),
-            ("lengthscale_prior", "gamma"), ("additive", "yes"),
+            ("lengthscale_prior", "gamma"), ("additive", "yes"), ("output_transform", "log"),
         ] {
             XCTAssertThrowsError(
                 try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "gp", options: [key: value]))

@@ -155,6 +155,8 @@ final class GPNeighbourhoodModelTests: XCTestCase {
             if before.localPhaseFrom == nil { XCTAssertNil(after.lastLocalFit) }
             if before.localPhaseFrom != nil, after.isLocalStep(completed: completed.count, batchIndex: 0) {
                 XCTAssertNotEqual(after.lastLocalFit, before.lastLocalFit)
+                // A local suggestion fits only the neighbourhood model, not the model on every trial.
+                XCTAssertEqual(after.lastFit, before.lastFit)
                 local += 1
             }
         }.points

@@ -1,0 +1,93 @@
+import Foundation
+import OrionCore
+import XCTest
+
+@testable import OrionAlgorithms
+
+/// `output_transform`: the default map (standardize, Yeo-Johnson) and HEBO's Box-Cox of positive values with 0 as the
+/// origin (`OutputTransform.swift`).
+final class GPOutputTransformTests: XCTestCase {
+    /// Positive values whose best few differ by little against their range: Box-Cox (a λ near 0, a log) spreads them
+    /// apart where the default map, centred on the mean, keeps them together; both maps are increasing and
+    /// standardized.
+    func testBoxCoxSpreadsTheBestOfPositiveValues() {
+        let values = [0.001, 0.002, 0.01, 0.1, 1, 5, 20, 50, 80, 100]
+        let boxCox = OutputTransform(fitting: values, kind: .boxCox)
+        let yeoJohnson = OutputTransform(fitting: values)
+        XCTAssertTrue(boxCox.boxCox)
+        XCTAssertFalse(yeoJohnson.boxCox)
+        XCTAssertEqual(boxCox.lambda, 0, accuracy: 0.3)
+        for transform in [boxCox, yeoJohnson] {
+            let targets = values.map { transform($0) }
+            XCTAssertEqual(targets, targets.sorted())
+            XCTAssertEqual(targets.reduce(0, +) / 10, 0, accuracy: 1e-9)
+            let variance = targets.reduce(0) { $0 + $1 * $1 } / 10
+            XCTAssertEqual(variance, 1, accuracy: 1e-9)
+        }
+        // The gap between the two best values, in standard deviations of the targets.
+        let gap = { (transform: OutputTransform) in transform(0.002) - transform(0.001) }
+        XCTAssertGreaterThan(gap(boxCox), 0.1)
+        XCTAssertGreaterThan(gap(boxCox), 20 * gap(yeoJohnson))
+        // Scaling the values does not change Box-Cox's targets: only their origin matters.
+        let scaled = OutputTransform(fitting: values.map { $0 * 1000 }, kind: .boxCox)
+        for value in values { XCTAssertEqual(scaled(value * 1000), boxCox(value), accuracy: 1e-6) }
+    }
+
+    /// With a value at or below 0, Box-Cox does not apply: the map is the default's, to the bit.
+    func testBoxCoxFallsBackToTheDefaultWhenAValueIsNotPositive() {
+        for values in [[0.0, 1, 2, 5, 9], [-3.0, -1, 0.5, 2, 7], [-3.3, -2.1, -1.0, -0.2, -0.1]] {
+            let boxCox = OutputTransform(fitting: values, kind: .boxCox)
+            let yeoJohnson = OutputTransform(fitting: values)
+            XCTAssertFalse(boxCox.boxCox)
+            XCTAssertEqual(values.map { boxCox($0) }, values.map { yeoJohnson($0) })
+        }
+    }
+
+    func testOptionIsDecodedSavedAndRefused() throws {
+        XCTAssertEqual(GPBO.Options().outputTransform, "yeo_johnson")
+        let options = try GPBO.Options.decode(["output_transform": "box_cox"], algorithm: "gp")
+        XCTAssertEqual(options.outputTransformKind, .boxCox)
+        let encoded = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+        XCTAssertTrue(encoded.contains("\"output_transform\":\"box_cox\""), encoded)
+        XCTAssertEqual(
+            try JSONDecoder().decode(GPBO.Options.self, from: Data(encoded.utf8)).outputTransformKind,
+            .boxCox
+        )
+        // Options written before the option existed read as the default.
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(encoded.utf8)) as? [String: Any])
+        object["output_transform"] = nil
+        let old = try JSONDecoder().decode(GPBO.Options.self, from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertEqual(old.outputTransformKind, .yeoJohnson)
+        XCTAssertThrowsError(try GPBO.Options.decode(["output_transform": "log"], algorithm: "gp")) { error in
+            XCTAssertTrue(
+                "\(error)".contains("gp: option 'output_transform' must be one of yeo_johnson, box_cox, not 'log'"),
+                "\(error)"
+            )
+        }
+    }
+
+    /// A run with Box-Cox on a positive objective differs from the default's; on an objective that is negative
+    /// everywhere it suggests exactly the default's points, and its state round-trips.
+    func testARunChangesOnlyWhereEveryValueIsPositive() throws {
+        func options(_ transform: String) throws -> GPBO.Options {
+            try GPBO.Options.decode(
+                [
+                    "seed": 3, "matern_nu": 1.5, "trust_region": "v2l", "additive": "global",
+                    "output_transform": .string(transform),
+                ],
+                algorithm: "gp"
+            )
+        }
+        let bowl = { (x: [Double]) in x.reduce(0) { $0 + ($1 - 0.3) * ($1 - 0.3) } + 1e-3 }
+        let negative = { (x: [Double]) in bowl(x) - 10 }
+        let positiveDefault = try runSequentially(options("yeo_johnson"), width: 2, count: 24, objective: bowl)
+        let positiveBoxCox = try runSequentially(options("box_cox"), width: 2, count: 24, objective: bowl)
+        XCTAssertEqual(positiveDefault.points.prefix(10), positiveBoxCox.points.prefix(10))
+        XCTAssertNotEqual(positiveDefault.points, positiveBoxCox.points)
+        let negativeDefault = try runSequentially(options("yeo_johnson"), width: 2, count: 24, objective: negative)
+        let negativeBoxCox = try runSequentially(options("box_cox"), width: 2, count: 24, objective: negative)
+        XCTAssertEqual(negativeDefault.points, negativeBoxCox.points)
+        let (_, _, restored) = try stateRoundTrip(positiveBoxCox.gp)
+        XCTAssertEqual(restored.options.outputTransformKind, .boxCox)
+    }
+}
