@@ -1,7 +1,7 @@
 import Foundation
 
 /// The closed-form functions of the ninth fresh set (``FreshProblems9``): spaces of reals, written from their usual
-/// definitions (Langermann, Lévy N.13, the Hölder table, the power sum, Csendes, Schwefel's 2.4 and 2.21: [Jamil &
+/// definitions (Langermann, the Hölder table, the power sum, Csendes, Schwefel's 2.4 and 2.21: [Jamil &
 /// Yang 2013](https://arxiv.org/abs/1308.4008); [Surjanovic & Bingham, the Virtual Library of Simulation
 /// Experiments](https://www.sfu.ca/~ssurjano/optimization.html)) and, for the shifts and the training-like loss,
 /// values chosen for this set.
@@ -21,14 +21,6 @@ extension TestFunctions {
 
     /// Langermann's minimizer on [0, 10]² (scipy: Nelder-Mead from 4,000 uniform starts, then BFGS).
     public static let langermannArgmin = [2.7934022083674463, 1.5972325026209038]
-
-    /// Lévy N.13: `sin²(3πx) + (x − 1)²(1 + sin²(3πy)) + (y − 1)²(1 + sin²(2πy))`; minimum 0 at (1, 1).
-    public static func levyN13(_ x: Double, _ y: Double) -> Double {
-        let a = sin(3 * Double.pi * x)
-        let b = sin(3 * Double.pi * y)
-        let c = sin(2 * Double.pi * y)
-        return a * a + (x - 1) * (x - 1) * (1 + b * b) + (y - 1) * (y - 1) * (1 + c * c)
-    }
 
     /// The Hölder table: `−|sin x cos y exp(|1 − √(x² + y²)/π|)|`; four minima near the corners of [−10, 10]².
     public static func holderTable(_ x: Double, _ y: Double) -> Double {

@@ -29,16 +29,6 @@ public enum FreshProblems6: SyntheticProblemSet {
 
     private static let budget = 100
 
-    /// A categorical choices prior in Oríon's syntax.
-    private static func choices(_ labels: [String]) -> String {
-        "choices([\(labels.map { "'\($0)'" }.joined(separator: ", "))])"
-    }
-
-    /// The error for a categorical value the problem does not know.
-    private static func unknown(_ task: String, _ name: String, _ value: String) -> BenchmarkError {
-        BenchmarkError(.badPoint, "task '\(task)' got unknown \(name) '\(value)'; evaluate it on its own space")
-    }
-
     /// A categorical selecting Booth, Matyas or Levy N.13 of two reals in [-10, 10], each with its own offset.
     public static let functionChoice3 = BenchmarkTask(
         name: "function_choice3",
@@ -196,9 +186,4 @@ public enum FreshProblems6: SyntheticProblemSet {
         }
         return value
     }
-}
-
-extension FreshProblems6 {
-    /// An integer prior on `[low, high]`, in Oríon's syntax.
-    fileprivate static func integer(_ low: Int, _ high: Int) -> String { "uniform(\(low), \(high), discrete=True)" }
 }

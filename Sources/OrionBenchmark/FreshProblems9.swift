@@ -4,7 +4,9 @@ import OrionCore
 /// The ninth fresh set (`--problems fresh9`): eight spaces of reals no algorithm was tuned on.
 ///
 /// Chosen before any run of the change they were added to judge (`auto`'s kernel on spaces of reals,
-/// docs/algorithms/gp.md), none of them among the nine, the held-out or the earlier fresh sets, nor Oríon's tasks:
+/// docs/algorithms/gp.md), none of them among the nine, the held-out or the earlier fresh sets, nor Oríon's tasks (Lévy
+/// N.13 is one of the three functions a categorical chooses in the sixth set's `function_choice3`; here it is a problem
+/// of its own):
 /// dimensions 2 to 7 — rings of ripples (Langermann), a rippled bowl (Lévy N.13), four deep corner wells (the Hölder
 /// table), a badly conditioned polynomial with permuted minima (the power sum), a flat bottom with ever finer ripples
 /// (Csendes), a training-like loss of four optimizer settings (three log-scaled), every coordinate coupled to the
@@ -39,7 +41,8 @@ public enum FreshProblems9: SyntheticProblemSet {
         TestFunctions.langermann(try point.reals(names(2)))
     }
 
-    /// Lévy N.13 on [−10, 10]².
+    /// Lévy N.13 on [−10, 10]² (``TestFunctions/levy13(_:_:)``, one of the three functions of the sixth fresh set's
+    /// `function_choice3`; here on its own).
     public static let levyN13 = BenchmarkTask(
         name: "levy13",
         priors: reals(2, -10, 10),
@@ -48,7 +51,7 @@ public enum FreshProblems9: SyntheticProblemSet {
         summary: "Lévy N.13, 2 real dimensions in [-10, 10], a bowl with ripples",
         dimensionOrder: names(2)
     ) { point throws(BenchmarkError) in
-        TestFunctions.levyN13(try point.real("x1"), try point.real("x2"))
+        TestFunctions.levy13(try point.real("x1"), try point.real("x2"))
     }
 
     /// The Hölder table on [−10, 10]².

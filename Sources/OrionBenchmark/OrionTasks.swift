@@ -191,6 +191,7 @@ public enum BenchmarkTasks {
         if let problem = FreshProblems7.named(specification) { return problem }
         if let problem = FreshProblems8.named(specification) { return problem }
         if let problem = FreshProblems9.named(specification) { return problem }
+        if let problem = FreshProblems10.named(specification) { return problem }
         if let task = SklearnTasks.named(specification, sklearn) { return task }
         if let task = try OrionTasks.task(specification) { return task }
         throw BenchmarkError(
@@ -205,13 +206,14 @@ public enum BenchmarkTasks {
                 + " \(FreshProblems7.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems7.setName)'),"
                 + " \(FreshProblems8.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems8.setName)'),"
                 + " \(FreshProblems9.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems9.setName)'),"
+                + " \(FreshProblems10.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems10.setName)'),"
                 + " \(SklearnTasks.definitions.map(\.name).joined(separator: ", ")) (or"
                 + " '\(SklearnTasks.setName)'); Oríon's take arguments, e.g. RosenBrock:dim=3"
         )
     }
 
-    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to ninth fresh sets for
-    /// `fresh2` to `fresh9`, the scikit-learn tasks for `sklearn`, else the one task it names.
+    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to tenth fresh sets for
+    /// `fresh2` to `fresh10`, the scikit-learn tasks for `sklearn`, else the one task it names.
     ///
     /// - Parameters:
     ///   - specification: a task name, `heldout` or `sklearn`.
@@ -232,6 +234,7 @@ public enum BenchmarkTasks {
         case FreshProblems7.setName: FreshProblems7.all
         case FreshProblems8.setName: FreshProblems8.all
         case FreshProblems9.setName: FreshProblems9.all
+        case FreshProblems10.setName: FreshProblems10.all
         case SklearnTasks.setName: SklearnTasks.all(sklearn)
         default: [try task(specification, sklearn: sklearn)]
         }

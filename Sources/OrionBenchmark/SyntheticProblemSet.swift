@@ -17,4 +17,17 @@ extension SyntheticProblemSet {
     static func reals(_ count: Int, _ low: Double, _ high: Double) -> [String: String] {
         Dictionary(uniqueKeysWithValues: names(count).map { ($0, real(low, high)) })
     }
+
+    /// A categorical choices prior in Oríon's syntax.
+    static func choices(_ labels: [String]) -> String {
+        "choices([\(labels.map { "'\($0)'" }.joined(separator: ", "))])"
+    }
+
+    /// An integer prior on `[low, high]` in Oríon's syntax.
+    static func integer(_ low: Int, _ high: Int) -> String { "uniform(\(low), \(high), discrete=True)" }
+
+    /// The error for a categorical value a problem does not know.
+    static func unknown(_ task: String, _ name: String, _ value: String) -> BenchmarkError {
+        BenchmarkError(.badPoint, "task '\(task)' got unknown \(name) '\(value)'; evaluate it on its own space")
+    }
 }

@@ -47,8 +47,8 @@ final class FreshProblems9Tests: XCTestCase {
         }
         close(TestFunctions.langermann([5, 5]), 0.1604074079959707)
         close(TestFunctions.langermann([1.5, 7.2]), -0.098317642884223)
-        close(TestFunctions.levyN13(0, 0), 2.0)
-        close(TestFunctions.levyN13(-3.3, 2.7), 25.855158946687943)
+        close(TestFunctions.levy13(0, 0), 2.0)
+        close(TestFunctions.levy13(-3.3, 2.7), 25.855158946687943)
         close(TestFunctions.holderTable(0, 0), 0)
         close(TestFunctions.holderTable(-4.1, 6.6), -3.3926308745548797)
         close(TestFunctions.powerSum([0, 0, 0, 0]), 136316.0)

@@ -70,7 +70,8 @@ extension GPBO {
                 )
             }
             if let step {
-                vector = localSuggestion(step.model, transform, region: step.region, completed: completed, seen: seen)
+                let trials = usesNeighbourhoodModel ? localTrials(completed, width: transform.width) : completed
+                vector = localSuggestion(step.model, transform, region: step.region, completed: trials, seen: seen)
             }
         }
         if vector == nil {

@@ -35,9 +35,16 @@ extension GPBO {
         return nearest.sorted().map { completed[$0] }
     }
 
-    /// Whether version 2's local phase has started with `trust_region: "v2l"`: its local suggestions then use the
-    /// neighbourhood model.
+    /// Whether version 2's local phase has started with `trust_region: "v2l"` (or version 3's with `"v3l"`): its local
+    /// suggestions then use the neighbourhood model.
     var usesNeighbourhoodModel: Bool { options.trustRegionNeighbourhood && localPhaseFrom != nil }
+
+    /// The completed trials a local suggestion draws version 3's boxes from: with `"v3l"`, the neighbourhood's, so that
+    /// the boxes are those of the category combinations the neighbourhood model was fitted on; otherwise all of them.
+    func localTrials(_ completed: [Record], width: Int) -> [Record] {
+        options.trustRegionNeighbourhood && options.trustRegionVersion >= 3
+            ? Self.neighbourhood(completed, width: width) : completed
+    }
 
     /// The neighbourhood model of a local suggestion and its box: fitted when `neighbourhood` is `nil` (once per
     /// batch), with the batch's earlier points `believed` pending; `nil` when it cannot be fitted.

@@ -41,7 +41,7 @@ extension GPBO {
                     seen: seen
                 )
             } else {
-                // `trust_region: "v2l"` once its local phase has started: a local suggestion needs only the
+                // `trust_region: "v2l"` or `"v3l"` once the local phase has started: a local suggestion needs only the
                 // neighbourhood model; the model on every trial is fitted when a suggestion needs it.
                 let neighbourhoodFirst =
                     usesNeighbourhoodModel && isLocalStep(completed: completed.count, batchIndex: suggestions.count)
@@ -52,7 +52,7 @@ extension GPBO {
                         step.model,
                         transform,
                         region: step.region,
-                        completed: completed,
+                        completed: localTrials(completed, width: transform.width),
                         seen: seen
                     )
                     if let vector, suggestions.count + 1 < count {
@@ -65,7 +65,7 @@ extension GPBO {
                     if !neighbourhoodFirst, isLocalStep(completed: completed.count, batchIndex: suggestions.count),
                         let region = trustRegion(current, completed: completed, in: transform)
                     {
-                        // `trust_region: "v2l"`: the neighbourhood model and its box.
+                        // `trust_region: "v2l"` or `"v3l"`: the neighbourhood model and its box.
                         let step =
                             options.trustRegionNeighbourhood
                             ? neighbourhoodStep(&neighbourhood, transform, completed: completed, believed: batch)
@@ -74,7 +74,7 @@ extension GPBO {
                             step?.model ?? current,
                             transform,
                             region: step?.region ?? region,
-                            completed: completed,
+                            completed: step == nil ? completed : localTrials(completed, width: transform.width),
                             seen: seen
                         )
                     }

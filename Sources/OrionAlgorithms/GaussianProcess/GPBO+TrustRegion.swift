@@ -263,7 +263,8 @@ extension GPBO {
 
 extension GPBO.Options {
     /// `trust_region` as written: `true` or `false` (version 1 on or off), `"v2"`, `"v2l"` (version 2 with the
-    /// neighbourhood model, the third value), `"v3"` or `"v4"`; `nil` when absent.
+    /// neighbourhood model, the third value), `"v3"`, `"v3l"` (version 3 with the neighbourhood model) or `"v4"`;
+    /// `nil` when absent.
     ///
     /// - Throws: ``AlgorithmError`` `.invalidOption` for any other value.
     static func decodeTrustRegion(_ container: KeyedDecodingContainer<CodingKeys>) throws -> (Bool, Int, Bool)? {
@@ -273,11 +274,12 @@ extension GPBO.Options {
             if version == "v2" { return (true, 2, false) }
             if version == "v2l" { return (true, 2, true) }
             if version == "v3" { return (true, 3, false) }
+            if version == "v3l" { return (true, 3, true) }
             if version == "v4" { return (true, 4, false) }
         }
         throw AlgorithmError(
             .invalidOption,
-            "gp: option 'trust_region' must be true, false, \"v2\", \"v2l\", \"v3\" or \"v4\""
+            "gp: option 'trust_region' must be true, false, \"v2\", \"v2l\", \"v3\", \"v3l\" or \"v4\""
         )
     }
 

@@ -147,7 +147,9 @@ final class GPLaterTriggerTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(GPBO.Options.self, from: encoded).trustRegionVersion, 4)
         XCTAssertThrowsError(try GPBO.Options.decode(["trust_region": "V4"], algorithm: "gp")) { error in
             XCTAssertEqual(
-                "\(error)".contains("gp: option 'trust_region' must be true, false, \"v2\", \"v2l\", \"v3\" or \"v4\""),
+                "\(error)".contains(
+                    "gp: option 'trust_region' must be true, false, \"v2\", \"v2l\", \"v3\", \"v3l\" or \"v4\""
+                ),
                 true,
                 "\(error)"
             )

@@ -65,11 +65,18 @@ final class GPNeighbourhoodModelTests: XCTestCase {
         for value: JSONValue in [true, false, "v3"] {
             XCTAssertFalse(try GPBO.Options.decode(["trust_region": value], algorithm: "gp").trustRegionNeighbourhood)
         }
-        for bad: JSONValue in ["v2L", "l", "v3l", 2] {
+        // "v3l" is version 3 with the neighbourhood model, saved as "v3l".
+        let v3l = try GPBO.Options.decode(["trust_region": "v3l"], algorithm: "gp")
+        XCTAssertTrue(v3l.trustRegionNeighbourhood)
+        XCTAssertEqual(v3l.trustRegionVersion, 3)
+        XCTAssertTrue(
+            String(decoding: try JSONEncoder().encode(v3l), as: UTF8.self).contains("\"trust_region\":\"v3l\"")
+        )
+        for bad: JSONValue in ["v2L", "l", "v4l", 2] {
             XCTAssertThrowsError(try GPBO.Options.decode(["trust_region": bad], algorithm: "gp")) { error in
                 XCTAssertTrue(
                     "\(error)".contains(
-                        "gp: option 'trust_region' must be true, false, \"v2\", \"v2l\", \"v3\" or \"v4\""
+                        "gp: option 'trust_region' must be true, false, \"v2\", \"v2l\", \"v3\", \"v3l\" or \"v4\""
                     ),
                     "\(error)"
                 )
@@ -186,5 +193,62 @@ final class GPNeighbourhoodModelTests: XCTestCase {
         let (v2Text, _, v2Restored) = try stateRoundTrip(v2)
         XCTAssertTrue(v2Text.contains("\"trust_region\":\"v2\""), v2Text)
         XCTAssertFalse(v2Restored.options.trustRegionNeighbourhood)
+    }
+
+    /// `"v3l"` on a space with a categorical: before the trigger the run is version 3's trial for trial; after it each
+    /// local suggestion refits the neighbourhood model only (the model on every trial is not refitted) and lies in a box
+    /// of one of the category combinations of the trials nearest the best one.
+    func testVersion3WithTheNeighbourhoodModel() throws {
+        let space = try Space(priors: ["/c": "choices(['a', 'b', 'c'])", "/x1": Self.prior, "/x2": Self.prior])
+        let context = AlgorithmContext(space: space)
+        let transform = GPBO.transform(context)
+        let offsets: [String: Double] = ["a": 0.6, "b": 0, "c": 0.3]
+        func objective(_ parameters: Parameters) -> Double {
+            let category = parameters["/c"]?.stringValue ?? "a"
+            let x = ["/x1", "/x2"].map { parameters[$0]?.doubleValue ?? 0 }
+            return Self.valley(x) / 100 + (offsets[category] ?? 1)
+        }
+        func run(_ value: JSONValue, inspect: (GPBO, GPBO, [Double]) throws -> Void = { _, _, _ in }) throws
+            -> [[Double]]
+        {
+            var gp = GPBO(
+                options: try GPBO.Options.decode(["seed": 5, "trust_region": value], algorithm: "gp"),
+                context: context
+            )
+            var points: [[Double]] = []
+            for index in 0..<40 {
+                let before = gp
+                let suggestion = try XCTUnwrap(gp.suggest(count: 1, context: context).first)
+                let point = try transform.encode(suggestion.parameters)
+                try inspect(before, gp, point)
+                var trial = Trial(experimentID: "e", params: suggestion.parameters)
+                trial.id = "t\(index)"
+                trial.status = .completed
+                trial.results = [.objective(objective(suggestion.parameters))]
+                gp.observe([trial], context: context)
+                points.append(point)
+            }
+            return points
+        }
+        var start: Int?
+        var local = 0
+        let points = try run("v3l") { before, after, point in
+            let completed = before.records.filter { $0.kind == .completed }
+            if start == nil, after.localPhaseFrom != nil { start = completed.count }
+            guard before.localPhaseFrom != nil, after.isLocalStep(completed: completed.count, batchIndex: 0) else {
+                return
+            }
+            XCTAssertEqual(after.lastFit, before.lastFit)
+            XCTAssertNotEqual(after.lastLocalFit, before.lastLocalFit)
+            let nearest = GPBO.neighbourhood(completed, width: transform.width)
+            let combinations = Set(nearest.map { Array($0.vector.prefix(3)) })
+            XCTAssertTrue(combinations.contains(Array(point.prefix(3))), "\(point)")
+            local += 1
+        }
+        XCTAssertGreaterThan(local, 3)
+        let trigger = try XCTUnwrap(start)
+        let v3 = try run("v3")
+        XCTAssertEqual(Array(points.prefix(trigger)), Array(v3.prefix(trigger)))
+        XCTAssertNotEqual(points, v3)
     }
 }

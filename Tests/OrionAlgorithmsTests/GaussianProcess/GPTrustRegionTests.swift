@@ -253,7 +253,7 @@ final class GPTrustRegionTests: XCTestCase {
         XCTAssertFalse(try GPBO.Options.decode(["trust_region": .null], algorithm: "gp").trustRegion)
         XCTAssertThrowsError(try GPBO.Options.decode(["trust_region": "v5"], algorithm: "gp")) { error in
             XCTAssertTrue(
-                "\(error)".contains("'trust_region' must be true, false, \"v2\", \"v2l\", \"v3\" or \"v4\""),
+                "\(error)".contains("'trust_region' must be true, false, \"v2\", \"v2l\", \"v3\", \"v3l\" or \"v4\""),
                 "\(error)"
             )
         }
