@@ -200,8 +200,7 @@ final class GPNeighbourhoodModelTests: XCTestCase {
     /// of one of the category combinations of the trials nearest the best one.
     func testVersion3WithTheNeighbourhoodModel() throws {
         let space = try Space(priors: ["/c": "choices(['a', 'b', 'c'])", "/x1": Self.prior, "/x2": Self.prior])
-        let context = AlgorithmContext(space: space)
-        let transform = GPBO.transform(context)
+        let transform = GPBO.transform(AlgorithmContext(space: space))
         let offsets: [String: Double] = ["a": 0.6, "b": 0, "c": 0.3]
         func objective(_ parameters: Parameters) -> Double {
             let category = parameters["/c"]?.stringValue ?? "a"
@@ -211,24 +210,13 @@ final class GPNeighbourhoodModelTests: XCTestCase {
         func run(_ value: JSONValue, inspect: (GPBO, GPBO, [Double]) throws -> Void = { _, _, _ in }) throws
             -> [[Double]]
         {
-            var gp = GPBO(
-                options: try GPBO.Options.decode(["seed": 5, "trust_region": value], algorithm: "gp"),
-                context: context
-            )
-            var points: [[Double]] = []
-            for index in 0..<40 {
-                let before = gp
-                let suggestion = try XCTUnwrap(gp.suggest(count: 1, context: context).first)
-                let point = try transform.encode(suggestion.parameters)
-                try inspect(before, gp, point)
-                var trial = Trial(experimentID: "e", params: suggestion.parameters)
-                trial.id = "t\(index)"
-                trial.status = .completed
-                trial.results = [.objective(objective(suggestion.parameters))]
-                gp.observe([trial], context: context)
-                points.append(point)
-            }
-            return points
+            try runSequentially(
+                try GPBO.Options.decode(["seed": 5, "trust_region": value], algorithm: "gp"),
+                space: space,
+                count: 40,
+                objective: objective,
+                inspect: inspect
+            ).points
         }
         var start: Int?
         var local = 0
