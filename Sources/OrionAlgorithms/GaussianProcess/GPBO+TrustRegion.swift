@@ -133,16 +133,16 @@ extension GPBO {
     /// at least one suggestion has followed the design and the last trial lies in the box; from then on the
     /// suggestions alternate as ``isLocalStep(completed:batchIndex:)`` says, this one included. Version 4 on a space
     /// of reals (every coordinate of `transform` real) waits instead for the last ``triggerWindow(reals:width:)``
-    /// trials to lie in the box; without `transform`, version 4 triggers as version 3.
+    /// trials to lie in the box.
     mutating func trustRegion(
         _ model: AcquisitionModel,
         completed: [Record],
-        in transform: SpaceTransform? = nil
+        in transform: SpaceTransform
     ) -> TrustRegion? {
         let inputs = completed.map(\.vector)
         guard let width = inputs.first?.count, width > 0 else { return nil }
         if options.trustRegionVersion >= 2 {
-            let reals = transform?.coordinates.allSatisfy { $0.kind == .real } ?? false
+            let reals = transform.coordinates.allSatisfy { $0.kind == .real }
             let window = triggerWindow(reals: reals, width: width)
             return trustRegionV2(model, completed: completed, width: width, window: window)
         }

@@ -109,7 +109,7 @@ final class GPLocalModelTests: XCTestCase {
                     completed: completed,
                     structure: before.kernelStructure(transform, additive: false)
                 )
-                let region = try XCTUnwrap(copy.trustRegion(model, completed: completed))
+                let region = try XCTUnwrap(copy.trustRegion(model, completed: completed, in: transform))
                 XCTAssertTrue(
                     point.indices.allSatisfy {
                         point[$0] >= region.lower[$0] - 1e-9 && point[$0] <= region.upper[$0] + 1e-9

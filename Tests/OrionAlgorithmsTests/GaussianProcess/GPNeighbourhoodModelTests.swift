@@ -132,7 +132,7 @@ final class GPNeighbourhoodModelTests: XCTestCase {
                 completed: nearest,
                 structure: before.kernelStructure(transform, additive: false)
             )
-            let region = try XCTUnwrap(copy.trustRegion(model, completed: completed))
+            let region = try XCTUnwrap(copy.trustRegion(model, completed: completed, in: transform))
             let best = try XCTUnwrap(completed.min { ($0.objective ?? 0) < ($1.objective ?? 0) })
             XCTAssertTrue(GPBO.contains(region, best.vector), "centred on the best trial")
             XCTAssertTrue(

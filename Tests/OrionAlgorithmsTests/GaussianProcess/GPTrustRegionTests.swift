@@ -111,7 +111,7 @@ final class GPTrustRegionTests: XCTestCase {
             kappa: 1.96
         )
         var copy = gp
-        return try XCTUnwrap(copy.trustRegion(model, completed: completed))
+        return try XCTUnwrap(copy.trustRegion(model, completed: completed, in: transform))
     }
 
     // MARK: Version 2
@@ -189,7 +189,7 @@ final class GPTrustRegionTests: XCTestCase {
             guard gp.localPhaseFrom != nil, let fit = gp.lastFit else { return }
             var copy = gp
             let model = try self.model(fit, completed: completed, width: 3, gp: gp)
-            let region = try XCTUnwrap(copy.trustRegion(model, completed: completed))
+            let region = try XCTUnwrap(copy.trustRegion(model, completed: completed, in: Self.unitCube(3)))
             let best = try XCTUnwrap(completed.min { $0.objective! < $1.objective! })
             let expected = GPBO.trustRegion(
                 center: best.vector,
@@ -203,16 +203,17 @@ final class GPTrustRegionTests: XCTestCase {
         XCTAssertGreaterThan(checked, 5)
     }
 
-    /// A log-EI model on `completed` with the log-hyperparameters `fit`, in `width` unit coordinates.
-    private func model(_ fit: [Double], completed: [GPBO.Record], width: Int, gp: GPBO) throws -> AcquisitionModel {
+    /// The transform of `width` reals in [0, 1] (`/x1`, `/x2`, …).
+    private static func unitCube(_ width: Int) throws -> SpaceTransform {
         let space = try Space(
             priors: Dictionary(uniqueKeysWithValues: (1...width).map { ("/x\($0)", "uniform(0, 1)") })
         )
-        return try logEIModel(
-            fit,
-            completed: completed,
-            structure: gp.kernelStructure(GPBO.transform(AlgorithmContext(space: space)))
-        )
+        return GPBO.transform(AlgorithmContext(space: space))
+    }
+
+    /// A log-EI model on `completed` with the log-hyperparameters `fit`, in `width` unit coordinates.
+    private func model(_ fit: [Double], completed: [GPBO.Record], width: Int, gp: GPBO) throws -> AcquisitionModel {
+        try logEIModel(fit, completed: completed, structure: gp.kernelStructure(Self.unitCube(width)))
     }
 
     /// After the trigger, every other suggestion lies in version 2's box; shifting the objective by a constant
@@ -226,7 +227,11 @@ final class GPTrustRegionTests: XCTestCase {
             else { return }
             var copy = gp
             let region = try XCTUnwrap(
-                copy.trustRegion(try self.model(fit, completed: completed, width: 3, gp: gp), completed: completed)
+                copy.trustRegion(
+                    try self.model(fit, completed: completed, width: 3, gp: gp),
+                    completed: completed,
+                    in: Self.unitCube(3)
+                )
             )
             XCTAssertTrue(
                 point.indices.allSatisfy {
