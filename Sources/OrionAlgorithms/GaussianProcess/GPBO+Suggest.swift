@@ -60,7 +60,13 @@ extension GPBO {
                         neighbourhood = neighbourhood?.believing(vector)
                     }
                 }
-                if vector == nil, model == nil { model = fit(transform, completed: completed) }
+                // Fitted after this batch's local suggestions (once the neighbourhood model is in use), the model
+                // sees them pending, as it would have had it been fitted first.
+                if vector == nil, model == nil {
+                    model = fit(transform, completed: completed).map { fitted in
+                        usesNeighbourhoodModel ? batch.reduce(fitted) { $0.believing($1) } : fitted
+                    }
+                }
                 if vector == nil, let current = model {
                     if !neighbourhoodFirst, isLocalStep(completed: completed.count, batchIndex: suggestions.count),
                         let region = trustRegion(current, completed: completed, in: transform)

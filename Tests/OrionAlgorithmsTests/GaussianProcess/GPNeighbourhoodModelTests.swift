@@ -189,6 +189,18 @@ final class GPNeighbourhoodModelTests: XCTestCase {
         XCTAssertEqual(copy.suggest(count: 4, context: context).map(\.parameters), batch)
         XCTAssertEqual(again.suggest(count: 4, context: context).map(\.parameters), batch)
 
+        // With one model (no additive kernel): local suggestions first, the model on every trial fitted later in the
+        // batch with them pending; four distinct points, the same from a copy and from the saved state.
+        var (_, single) = try run(options(5, "v2l", additive: false), count: 25)
+        XCTAssertNotNil(single.localPhaseFrom)
+        XCTAssertTrue(single.isLocalStep(completed: 25, batchIndex: 0), "the batch starts with a local suggestion")
+        var singleCopy = single
+        var singleRestored = try stateRoundTrip(single).restored
+        let singleBatch = single.suggest(count: 4, context: context).map(\.parameters)
+        XCTAssertEqual(Set(singleBatch).count, 4)
+        XCTAssertEqual(singleCopy.suggest(count: 4, context: context).map(\.parameters), singleBatch)
+        XCTAssertEqual(singleRestored.suggest(count: 4, context: context).map(\.parameters), singleBatch)
+
         let (_, v2) = try run(options(5, "v2"), count: 14)
         let (v2Text, _, v2Restored) = try stateRoundTrip(v2)
         XCTAssertTrue(v2Text.contains("\"trust_region\":\"v2\""), v2Text)
