@@ -28,7 +28,7 @@ struct OutputTransform: Sendable {
     /// The power.
     let lambda: Double
     /// Whether the power transform is Box-Cox's (else Yeo-Johnson's).
-    let boxCox: Bool
+    let usesBoxCox: Bool
     /// The mean and standard deviation after the power transform.
     let transformedMean: Double
     let transformedScale: Double
@@ -36,27 +36,27 @@ struct OutputTransform: Sendable {
     /// Fits the transform to `values` (finite).
     init(fitting values: [Double], kind: Kind = .yeoJohnson) {
         var (mean, scale) = Self.moments(values)
-        let boxCox = kind == .boxCox && !values.isEmpty && values.allSatisfy { $0 > 0 }
-        if boxCox { mean = 0 }
+        let usesBoxCox = kind == .boxCox && !values.isEmpty && values.allSatisfy { $0 > 0 }
+        if usesBoxCox { mean = 0 }
         self.mean = mean
         self.scale = scale
-        self.boxCox = boxCox
+        self.usesBoxCox = usesBoxCox
         let standardized = values.map { ($0 - mean) / scale }
         let lambda: Double
         if values.count < 4 {
             lambda = 1
         } else {
-            lambda = boxCox ? Self.bestBoxCoxLambda(standardized) : Self.bestLambda(standardized)
+            lambda = usesBoxCox ? Self.bestBoxCoxLambda(standardized) : Self.bestLambda(standardized)
         }
         self.lambda = lambda
-        let (m, s) = Self.moments(standardized.map { Self.power($0, lambda: lambda, boxCox: boxCox) })
+        let (m, s) = Self.moments(standardized.map { Self.power($0, lambda: lambda, boxCox: usesBoxCox) })
         transformedMean = m
         transformedScale = s
     }
 
     /// The target of a raw value.
     func callAsFunction(_ value: Double) -> Double {
-        (Self.power((value - mean) / scale, lambda: lambda, boxCox: boxCox) - transformedMean) / transformedScale
+        (Self.power((value - mean) / scale, lambda: lambda, boxCox: usesBoxCox) - transformedMean) / transformedScale
     }
 
     /// Box-Cox's or Yeo-Johnson's transform.

@@ -213,6 +213,8 @@ final class GPNeighbourhoodModelTests: XCTestCase {
     func testVersion3WithTheNeighbourhoodModel() throws {
         let space = try Space(priors: ["/c": "choices(['a', 'b', 'c'])", "/x1": Self.prior, "/x2": Self.prior])
         let transform = GPBO.transform(AlgorithmContext(space: space))
+        let categorical = transform.coordinates.indices.filter { transform.coordinates[$0].category != nil }
+        XCTAssertEqual(categorical.count, 3)
         let offsets: [String: Double] = ["a": 0.6, "b": 0, "c": 0.3]
         func objective(_ parameters: Parameters) -> Double {
             let category = parameters["/c"]?.stringValue ?? "a"
@@ -226,7 +228,7 @@ final class GPNeighbourhoodModelTests: XCTestCase {
                 try GPBO.Options.decode(["seed": 5, "trust_region": value], algorithm: "gp"),
                 space: space,
                 count: 40,
-                objective: objective,
+                objective: { parameters, _ in objective(parameters) },
                 inspect: inspect
             ).points
         }
@@ -241,8 +243,9 @@ final class GPNeighbourhoodModelTests: XCTestCase {
             XCTAssertEqual(after.lastFit, before.lastFit)
             XCTAssertNotEqual(after.lastLocalFit, before.lastLocalFit)
             let nearest = GPBO.neighbourhood(completed, width: transform.width)
-            let combinations = Set(nearest.map { Array($0.vector.prefix(3)) })
-            XCTAssertTrue(combinations.contains(Array(point.prefix(3))), "\(point)")
+            XCTAssertEqual(after.localTrials(completed, width: transform.width), nearest)
+            let combinations = Set(nearest.map { record in categorical.map { record.vector[$0] } })
+            XCTAssertTrue(combinations.contains(categorical.map { point[$0] }), "\(point)")
             local += 1
         }
         XCTAssertGreaterThan(local, 3)
@@ -250,5 +253,49 @@ final class GPNeighbourhoodModelTests: XCTestCase {
         let v3 = try run("v3")
         XCTAssertEqual(Array(points.prefix(trigger)), Array(v3.prefix(trigger)))
         XCTAssertNotEqual(points, v3)
+    }
+
+    /// `"v3l"`'s local step searches only the category combinations of the trials nearest the best one: with every
+    /// one of them in the best trial's category, the local suggestion stays in it, though five other categories were
+    /// tried (version 3 searches a box in each).
+    func testVersion3WithTheNeighbourhoodModelSearchesOnlyTheNeighbourhoodsCategories() throws {
+        let labels = ["a", "b", "c", "d", "e", "f"]
+        let space = try Space(
+            priors: ["/c": "choices(['a', 'b', 'c', 'd', 'e', 'f'])", "/x1": Self.prior, "/x2": Self.prior]
+        )
+        let context = AlgorithmContext(space: space)
+        let transform = GPBO.transform(context)
+        let categorical = transform.coordinates.indices.filter { transform.coordinates[$0].category != nil }
+        let numeric = transform.coordinates.indices.filter { transform.coordinates[$0].category == nil }
+        var gp = GPBO(
+            options: try GPBO.Options.decode(["seed": 2, "trust_region": "v3l"], algorithm: "gp"),
+            context: context
+        )
+        var generator = SplitMixGenerator(seed: 9)
+        func record(_ index: Int, category: Int, near centre: Double, spread: Double) -> GPBO.Record {
+            var vector = [Double](repeating: 0, count: transform.width)
+            vector[categorical[category]] = 1
+            var value = Double(category == 1 ? 0 : 1) + Double(category) * 0.1
+            for coordinate in numeric {
+                let x = min(max(centre + spread * (Double.random(in: -1...1, using: &generator)), 0), 1)
+                vector[coordinate] = x
+                value += (x - 0.3) * (x - 0.3)
+            }
+            return GPBO.Record(id: "t\(index)", vector: vector, kind: .completed, objective: value)
+        }
+        // 21 trials of `b` around (0.3, 0.3), two of each other category far from it: the 18 nearest the best are `b`.
+        var records = (0..<21).map { record($0, category: 1, near: 0.3, spread: 0.1) }
+        for category in [0, 2, 3, 4, 5] {
+            records += (0..<2).map { record(100 + 10 * category + $0, category: category, near: 0.7, spread: 0.3) }
+        }
+        gp.records = records
+        gp.designIndex = 10
+        gp.localPhaseFrom = 12
+        XCTAssertTrue(gp.isLocalStep(completed: records.count, batchIndex: 0))
+        let nearest = GPBO.neighbourhood(records, width: transform.width)
+        XCTAssertEqual(Set(nearest.map { record in categorical.map { record.vector[$0] } }).count, 1)
+        XCTAssertEqual(gp.localTrials(records, width: transform.width), nearest)
+        let suggestion = try XCTUnwrap(gp.suggest(count: 1, context: context).first)
+        XCTAssertEqual(suggestion.parameters["/c"]?.stringValue, labels[1])
     }
 }

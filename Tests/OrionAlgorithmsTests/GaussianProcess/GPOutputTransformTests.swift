@@ -14,8 +14,8 @@ final class GPOutputTransformTests: XCTestCase {
         let values = [0.001, 0.002, 0.01, 0.1, 1, 5, 20, 50, 80, 100]
         let boxCox = OutputTransform(fitting: values, kind: .boxCox)
         let yeoJohnson = OutputTransform(fitting: values)
-        XCTAssertTrue(boxCox.boxCox)
-        XCTAssertFalse(yeoJohnson.boxCox)
+        XCTAssertTrue(boxCox.usesBoxCox)
+        XCTAssertFalse(yeoJohnson.usesBoxCox)
         XCTAssertEqual(boxCox.lambda, 0, accuracy: 0.3)
         for transform in [boxCox, yeoJohnson] {
             let targets = values.map { transform($0) }
@@ -38,7 +38,7 @@ final class GPOutputTransformTests: XCTestCase {
         for values in [[0.0, 1, 2, 5, 9], [-3.0, -1, 0.5, 2, 7], [-3.3, -2.1, -1.0, -0.2, -0.1]] {
             let boxCox = OutputTransform(fitting: values, kind: .boxCox)
             let yeoJohnson = OutputTransform(fitting: values)
-            XCTAssertFalse(boxCox.boxCox)
+            XCTAssertFalse(boxCox.usesBoxCox)
             XCTAssertEqual(values.map { boxCox($0) }, values.map { yeoJohnson($0) })
         }
     }

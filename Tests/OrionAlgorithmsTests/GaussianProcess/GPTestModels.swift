@@ -40,26 +40,19 @@ func runSequentially(
     inspect: (GPBO, GPBO, [Double]) throws -> Void = { _, _, _ in }
 ) throws -> (points: [[Double]], gp: GPBO) {
     let space = try Space(priors: Dictionary(uniqueKeysWithValues: (1...width).map { ("/x\($0)", prior) }))
-    let transform = GPBO.transform(AlgorithmContext(space: space))
-    return try runSequentially(
-        options,
-        space: space,
-        count: count,
-        objective: { objective((try? transform.encode($0)) ?? []) },
-        inspect: inspect
-    )
+    return try runSequentially(options, space: space, count: count, objective: { objective($1) }, inspect: inspect)
 }
 
-/// Runs `gp` with `options` for `count` trials of `objective` (of the suggested parameters) over `space`, one at a
-/// time, each completed before the next suggestion; calls `inspect` with the algorithm before and after each
-/// suggestion and the suggestion's vector.
+/// Runs `gp` with `options` for `count` trials of `objective` (of the suggested parameters and their vector) over
+/// `space`, one at a time, each completed before the next suggestion; calls `inspect` with the algorithm before and
+/// after each suggestion and the suggestion's vector.
 ///
 /// - Returns: the suggestions' vectors, in order, and the algorithm at the end.
 func runSequentially(
     _ options: GPBO.Options,
     space: Space,
     count: Int,
-    objective: (Parameters) -> Double,
+    objective: (Parameters, [Double]) -> Double,
     inspect: (GPBO, GPBO, [Double]) throws -> Void = { _, _, _ in }
 ) throws -> (points: [[Double]], gp: GPBO) {
     let context = AlgorithmContext(space: space)
@@ -74,7 +67,7 @@ func runSequentially(
         var trial = Trial(experimentID: "e", params: suggestion.parameters)
         trial.id = "t\(index)"
         trial.status = .completed
-        trial.results = [.objective(objective(suggestion.parameters))]
+        trial.results = [.objective(objective(suggestion.parameters, point))]
         gp.observe([trial], context: context)
         points.append(point)
     }
