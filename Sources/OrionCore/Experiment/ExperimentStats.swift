@@ -29,6 +29,37 @@ public struct ExperimentStats: Sendable, Hashable {
     /// Number of trials in any status.
     public var total: Int { countsByStatus.values.reduce(0, +) }
 
+    /// Creates stats from their figures (what a decoder of a summary's JSON has).
+    ///
+    /// - Parameters:
+    ///   - countsByStatus: trials by status; statuses with no trial are dropped.
+    ///   - bestTrial: the completed trial with the lowest objective.
+    ///   - startTime: the experiment's start.
+    ///   - finishTime: the latest end of a completed trial.
+    ///   - sumOfTrialsTime: the trials' running times added up.
+    ///   - elapsedTime: from the first start of a trial to the last end or heartbeat.
+    ///   - completedSpan: from the first start of a completed trial to the last end of one.
+    ///   - maxTrials: the experiment's `maxTrials`.
+    public init(
+        countsByStatus: [TrialStatus: Int],
+        bestTrial: Trial?,
+        startTime: Date,
+        finishTime: Date?,
+        sumOfTrialsTime: TimeInterval,
+        elapsedTime: TimeInterval,
+        completedSpan: TimeInterval?,
+        maxTrials: Int?
+    ) {
+        self.countsByStatus = countsByStatus.filter { $0.value > 0 }
+        self.bestTrial = bestTrial
+        self.startTime = startTime
+        self.finishTime = finishTime
+        self.sumOfTrialsTime = sumOfTrialsTime
+        self.elapsedTime = elapsedTime
+        self.completedSpan = completedSpan
+        self.maxTrials = maxTrials
+    }
+
     /// Computes the stats of `trials` of `experiment` by reading each one (``TrialSummary/init(trials:)``).
     public init(experiment: Experiment, trials: [Trial]) {
         self.init(experiment: experiment, summary: TrialSummary(trials: trials))
@@ -40,14 +71,16 @@ public struct ExperimentStats: Sendable, Hashable {
     ///   - experiment: the experiment.
     ///   - summary: its trials' summary (`Storage.summary(of:)`).
     public init(experiment: Experiment, summary: TrialSummary) {
-        countsByStatus = summary.counts.filter { $0.value > 0 }
-        bestTrial = summary.bestTrial
-        startTime = experiment.metadata.datetime
-        finishTime = summary.lastEndTime
-        sumOfTrialsTime = summary.endedTrialsTime + summary.unendedTrialsTime
-        elapsedTime = Self.span(from: summary.firstStartTime, to: summary.lastActivityTime) ?? 0
-        completedSpan = Self.span(from: summary.firstCompletedStartTime, to: summary.lastEndTime)
-        maxTrials = experiment.maxTrials
+        self.init(
+            countsByStatus: summary.counts,
+            bestTrial: summary.bestTrial,
+            startTime: experiment.metadata.datetime,
+            finishTime: summary.lastEndTime,
+            sumOfTrialsTime: summary.endedTrialsTime + summary.unendedTrialsTime,
+            elapsedTime: Self.span(from: summary.firstStartTime, to: summary.lastActivityTime) ?? 0,
+            completedSpan: Self.span(from: summary.firstCompletedStartTime, to: summary.lastEndTime),
+            maxTrials: experiment.maxTrials
+        )
     }
 
     /// `end − start` (never negative), or `nil` when either is missing.

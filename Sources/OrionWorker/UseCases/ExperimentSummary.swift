@@ -8,7 +8,7 @@ import OrionCore
 /// Read it with ``load(named:version:storage:regretCurve:)`` or ``init(experiment:storage:regretCurve:)``: the
 /// counts, best trial and timing come from `Storage.summary(of:)` (independent of the number of trials on SQLite);
 /// only the regret curve reads the completed trials. `Codable`, so that a server can return it as JSON.
-public struct ExperimentSummary: Codable, Sendable, Hashable {
+public struct ExperimentSummary: Sendable, Hashable {
     /// One point of the regret curve: the best objective after a completed trial.
     public struct RegretPoint: Codable, Sendable, Hashable {
         /// The completed trial.
@@ -37,52 +37,36 @@ public struct ExperimentSummary: Codable, Sendable, Hashable {
 
     /// The experiment: identification, configuration, algorithm, space and metadata.
     public var experiment: Experiment
-    /// Trials of each status (statuses with no trial are absent).
-    public var countsByStatus: [TrialStatus: Int]
-    /// The completed trial with the lowest objective.
-    public var bestTrial: Trial?
-    /// When the experiment was created (Oríon's `start_time`).
-    public var startTime: Date
-    /// The latest end time of a completed trial.
-    public var finishTime: Date?
-    /// The running time of every trial that started, to its end or last heartbeat, added up (Oríon's
-    /// `sum_of_trials_time`).
-    public var sumOfTrialsTime: TimeInterval
-    /// From the first start of a trial to the last end or heartbeat (Oríon's `elapsed_time`).
-    public var elapsedTime: TimeInterval
-    /// From the first start of a completed trial to the last end of one; `nil` without one.
-    public var completedSpan: TimeInterval?
+    /// Counts by status, best trial and timing (what the CLI's `Stats` block prints).
+    public var stats: ExperimentStats
     /// The best objective after each completed trial, in completion order; `nil` unless asked for.
     public var regretCurve: [RegretPoint]?
 
+    /// Trials of each status (statuses with no trial are absent).
+    public var countsByStatus: [TrialStatus: Int] { stats.countsByStatus }
+    /// The completed trial with the lowest objective.
+    public var bestTrial: Trial? { stats.bestTrial }
+    /// When the experiment was created (Oríon's `start_time`).
+    public var startTime: Date { stats.startTime }
+    /// The latest end time of a completed trial.
+    public var finishTime: Date? { stats.finishTime }
+    /// The running time of every trial that started, to its end or last heartbeat, added up (Oríon's
+    /// `sum_of_trials_time`).
+    public var sumOfTrialsTime: TimeInterval { stats.sumOfTrialsTime }
+    /// From the first start of a trial to the last end or heartbeat (Oríon's `elapsed_time`).
+    public var elapsedTime: TimeInterval { stats.elapsedTime }
+    /// From the first start of a completed trial to the last end of one; `nil` without one.
+    public var completedSpan: TimeInterval? { stats.completedSpan }
     /// Number of completed trials.
-    public var completed: Int { countsByStatus[.completed, default: 0] }
+    public var completed: Int { stats.completed }
     /// Number of broken trials.
-    public var broken: Int { countsByStatus[.broken, default: 0] }
+    public var broken: Int { stats.broken }
     /// Number of trials in any status.
-    public var total: Int { countsByStatus.values.reduce(0, +) }
+    public var total: Int { stats.total }
     /// Whether the experiment has its `maxTrials` completed trials.
     public var reachedMaxTrials: Bool { experiment.maxTrials.map { completed >= $0 } ?? false }
     /// The name of the objective, from the best trial's results (`nil` with no best trial).
     public var objectiveName: String? { bestTrial?.results.first { $0.type == .objective }?.name }
-
-    /// The same figures as ``ExperimentStats`` (what the CLI's `Stats` block prints).
-    public var stats: ExperimentStats {
-        // The kept figures: the whole sum of the trials' times passes as ended time; the spans are set after.
-        var stats = ExperimentStats(
-            experiment: experiment,
-            summary: TrialSummary(
-                counts: countsByStatus,
-                bestTrial: bestTrial,
-                lastEndTime: finishTime,
-                endedTrialsTime: sumOfTrialsTime
-            )
-        )
-        stats.elapsedTime = elapsedTime
-        stats.completedSpan = completedSpan
-        stats.startTime = startTime
-        return stats
-    }
 
     /// Creates the summary of `experiment` from its storage's ``TrialSummary``.
     ///
@@ -92,14 +76,7 @@ public struct ExperimentSummary: Codable, Sendable, Hashable {
     ///   - regretCurve: the regret curve, if computed.
     public init(experiment: Experiment, summary: TrialSummary, regretCurve: [RegretPoint]? = nil) {
         self.experiment = experiment
-        self.countsByStatus = summary.counts.filter { $0.value > 0 }
-        self.bestTrial = summary.bestTrial
-        self.startTime = experiment.metadata.datetime
-        self.finishTime = summary.lastEndTime
-        let stats = ExperimentStats(experiment: experiment, summary: summary)
-        self.sumOfTrialsTime = stats.sumOfTrialsTime
-        self.elapsedTime = stats.elapsedTime
-        self.completedSpan = stats.completedSpan
+        self.stats = ExperimentStats(experiment: experiment, summary: summary)
         self.regretCurve = regretCurve
     }
 
@@ -181,5 +158,45 @@ public struct ExperimentSummary: Codable, Sendable, Hashable {
             if let objective, TrialSummary.ranks(objective) { best = min(best ?? objective, objective) }
             return RegretPoint(trialID: trial.id, objective: objective, best: best, endTime: trial.endTime)
         }
+    }
+}
+
+/// The JSON a server returns: the experiment, then the stats' figures at the top level (`countsByStatus` an object
+/// keyed by status), then the regret curve when computed.
+extension ExperimentSummary: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case experiment, countsByStatus, bestTrial, startTime, finishTime, sumOfTrialsTime, elapsedTime
+        case completedSpan, regretCurve
+    }
+
+    /// Decodes a summary from the keys ``encode(to:)`` writes.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        experiment = try container.decode(Experiment.self, forKey: .experiment)
+        stats = ExperimentStats(
+            countsByStatus: try container.decode([TrialStatus: Int].self, forKey: .countsByStatus),
+            bestTrial: try container.decodeIfPresent(Trial.self, forKey: .bestTrial),
+            startTime: try container.decode(Date.self, forKey: .startTime),
+            finishTime: try container.decodeIfPresent(Date.self, forKey: .finishTime),
+            sumOfTrialsTime: try container.decode(TimeInterval.self, forKey: .sumOfTrialsTime),
+            elapsedTime: try container.decode(TimeInterval.self, forKey: .elapsedTime),
+            completedSpan: try container.decodeIfPresent(TimeInterval.self, forKey: .completedSpan),
+            maxTrials: experiment.maxTrials
+        )
+        regretCurve = try container.decodeIfPresent([RegretPoint].self, forKey: .regretCurve)
+    }
+
+    /// Encodes the experiment, the stats' figures and the regret curve (absent keys for `nil`s).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(experiment, forKey: .experiment)
+        try container.encode(countsByStatus, forKey: .countsByStatus)
+        try container.encodeIfPresent(bestTrial, forKey: .bestTrial)
+        try container.encode(startTime, forKey: .startTime)
+        try container.encodeIfPresent(finishTime, forKey: .finishTime)
+        try container.encode(sumOfTrialsTime, forKey: .sumOfTrialsTime)
+        try container.encode(elapsedTime, forKey: .elapsedTime)
+        try container.encodeIfPresent(completedSpan, forKey: .completedSpan)
+        try container.encodeIfPresent(regretCurve, forKey: .regretCurve)
     }
 }

@@ -166,6 +166,14 @@ final class ExperimentSummaryTests: XCTestCase {
         let data = try encoder.encode(summary)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
         XCTAssertEqual(object["countsByStatus"] as? [String: Int], ["completed": 4, "broken": 1, "new": 1])
+        // The stats' figures sit at the top level, beside the experiment (the server's JSON since it existed).
+        XCTAssertEqual(
+            Set(object.keys),
+            [
+                "experiment", "countsByStatus", "bestTrial", "startTime", "finishTime", "sumOfTrialsTime",
+                "elapsedTime", "completedSpan", "regretCurve",
+            ]
+        )
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "inf",
