@@ -192,6 +192,7 @@ public enum BenchmarkTasks {
         if let problem = FreshProblems8.named(specification) { return problem }
         if let problem = FreshProblems9.named(specification) { return problem }
         if let problem = FreshProblems10.named(specification) { return problem }
+        if let problem = FreshProblems11.named(specification) { return problem }
         if let task = SklearnTasks.named(specification, sklearn) { return task }
         if let task = try OrionTasks.task(specification) { return task }
         throw BenchmarkError(
@@ -207,13 +208,14 @@ public enum BenchmarkTasks {
                 + " \(FreshProblems8.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems8.setName)'),"
                 + " \(FreshProblems9.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems9.setName)'),"
                 + " \(FreshProblems10.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems10.setName)'),"
+                + " \(FreshProblems11.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems11.setName)'),"
                 + " \(SklearnTasks.definitions.map(\.name).joined(separator: ", ")) (or"
                 + " '\(SklearnTasks.setName)'); Oríon's take arguments, e.g. RosenBrock:dim=3"
         )
     }
 
-    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to tenth fresh sets for
-    /// `fresh2` to `fresh10`, the scikit-learn tasks for `sklearn`, else the one task it names.
+    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to eleventh fresh sets for
+    /// `fresh2` to `fresh11`, the scikit-learn tasks for `sklearn`, else the one task it names.
     ///
     /// - Parameters:
     ///   - specification: a task name, `heldout` or `sklearn`.
@@ -235,6 +237,7 @@ public enum BenchmarkTasks {
         case FreshProblems8.setName: FreshProblems8.all
         case FreshProblems9.setName: FreshProblems9.all
         case FreshProblems10.setName: FreshProblems10.all
+        case FreshProblems11.setName: FreshProblems11.all
         case SklearnTasks.setName: SklearnTasks.all(sklearn)
         default: [try task(specification, sklearn: sklearn)]
         }

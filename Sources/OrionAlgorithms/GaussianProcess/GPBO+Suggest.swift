@@ -173,6 +173,7 @@ extension GPBO {
             maxIterations: large && warm != nil ? 25 : 50,
             subset: Self.fitSubset(targets:),
             outputTransform: options.outputTransformKind,
+            priorMean: options.priorMeanKind,
             fixed: kept.map { GPHyperparameters(logVector: $0, width: w, warped: warped, structure: structure) }
         )
         if local { lastLocalFit = fitted.hyperparameters.logVector } else { lastFit = fitted.hyperparameters.logVector }

@@ -84,6 +84,10 @@ public struct GPBO: Algorithm {
         /// divided by their standard deviation, with 0 as the origin, when every value observed is positive (HEBO's
         /// transform), and `"yeo_johnson"`'s otherwise.
         public var outputTransform = OutputTransform.Kind.yeoJohnson.rawValue
+        /// `prior_mean`: the GP's constant prior mean (see ``PriorMean``): `"mean"` (default), the mean of the
+        /// targets; `"worst"`, the worst (largest) target observed, so that unexplored regions look as bad as the
+        /// worst trial.
+        public var priorMean = PriorMean.mean.rawValue
 
         /// The Matérn smoothnesses `matern_nu` accepts.
         public static let maternSmoothnesses: [Double] = [1.5, 2.5]
@@ -93,6 +97,9 @@ public struct GPBO: Algorithm {
 
         /// The output transform's kind.
         var outputTransformKind: OutputTransform.Kind { OutputTransform.Kind(rawValue: outputTransform) ?? .yeoJohnson }
+
+        /// The prior mean's kind.
+        var priorMeanKind: PriorMean { PriorMean(rawValue: priorMean) ?? .mean }
 
         /// How the lengthscales' prior enters the fit.
         var lengthscalePriorKind: GPPrior.LengthscalePrior {
@@ -127,6 +134,7 @@ public struct GPBO: Algorithm {
             case additive
             case refitGrowth = "refit_growth"
             case outputTransform = "output_transform"
+            case priorMean = "prior_mean"
         }
 
         /// The defaults.
@@ -157,6 +165,7 @@ public struct GPBO: Algorithm {
             refitGrowth = try container.decodeIfPresent(Double.self, forKey: .refitGrowth) ?? refitGrowth
             outputTransform =
                 try container.decodeIfPresent(String.self, forKey: .outputTransform) ?? outputTransform
+            priorMean = try container.decodeIfPresent(String.self, forKey: .priorMean) ?? priorMean
             guard nInitialPoints >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_initial_points' must be at least 1")
             }
@@ -194,6 +203,13 @@ public struct GPBO: Algorithm {
                         + ", not '\(outputTransform)'"
                 )
             }
+            guard PriorMean(rawValue: priorMean) != nil else {
+                throw AlgorithmError(
+                    .invalidOption,
+                    "gp: option 'prior_mean' must be one of "
+                        + PriorMean.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(priorMean)'"
+                )
+            }
             guard GPPrior.LengthscalePrior(rawValue: lengthscalePrior) != nil else {
                 throw AlgorithmError(
                     .invalidOption,
@@ -224,6 +240,7 @@ public struct GPBO: Algorithm {
             try encodeAdditive(&container)
             try container.encode(refitGrowth, forKey: .refitGrowth)
             try container.encode(outputTransform, forKey: .outputTransform)
+            try container.encode(priorMean, forKey: .priorMean)
         }
     }
 

@@ -283,12 +283,36 @@ extension GaussianProcess {
     }
 }
 
+/// The constant prior mean of the GP, in target units (`gp`'s option `prior_mean`).
+///
+/// The hyperparameters are fitted to the targets as they are (standardized, so a zero mean); the posterior is then
+/// computed about this constant. Far from the data the posterior mean returns to it, so it sets how promising an
+/// unexplored region looks to the acquisition.
+enum PriorMean: String, CaseIterable, Sendable {
+    /// The mean of the targets (0: they are standardized), the usual choice.
+    case mean
+    /// The largest target: the worst value observed. Unexplored regions are expected to be as bad as the worst
+    /// trial, so the acquisition explores them only where the uncertainty is large against that gap ([De Ath,
+    /// Fieldsend & Everson, 2020, "What do you mean? The role of the mean function in Bayesian
+    /// optimisation"](https://arxiv.org/abs/2004.08349): the best of eight mean functions on their synthetic
+    /// problems of five or more dimensions).
+    case worst
+
+    /// The constant for `targets` (0 for none).
+    func constant(_ targets: [Double]) -> Double {
+        switch self {
+        case .mean: 0
+        case .worst: targets.max() ?? 0
+        }
+    }
+}
+
 /// One fit of the GP to observed values, the step `gp` and `turbo` share: the ``OutputTransform`` of the values,
 /// the MAP hyperparameters (best of L-BFGS-B runs from the given starts, on a subset of the trials if asked), the
 /// posterior on all the trials, and the pending points entered at its posterior mean (kriging believer,
 /// [Ginsbourger et al., 2010](https://doi.org/10.1007/978-3-642-10701-6_6)).
 struct GPFit: Sendable {
-    /// The targets: the values after the output transform, in their order.
+    /// The targets: the values after the output transform, less the prior mean's constant, in their order.
     let targets: [Double]
     /// The fitted hyperparameters.
     let hyperparameters: GPHyperparameters
@@ -311,6 +335,7 @@ struct GPFit: Sendable {
     ///   - maxIterations: the most L-BFGS-B iterations per start.
     ///   - subset: the indices of the trials the hyperparameters are fitted on, given the targets (all by default).
     ///   - outputTransform: the kind of ``OutputTransform`` (standardize then Yeo-Johnson by default).
+    ///   - priorMean: the GP's constant prior mean (the targets' mean by default).
     ///   - fixed: hyperparameters to use instead of fitting them (`starts`, `maxIterations` and `subset` unused).
     init(
         inputs: [Double],
@@ -324,11 +349,15 @@ struct GPFit: Sendable {
         maxIterations: Int,
         subset: ([Double]) -> [Int] = { Array($0.indices) },
         outputTransform: OutputTransform.Kind = .yeoJohnson,
+        priorMean: PriorMean = .mean,
         fixed: GPHyperparameters? = nil
     ) {
         let w = width
         let output = OutputTransform(fitting: values, kind: outputTransform)
-        let targets = values.map { output($0) }
+        let standardized = values.map { output($0) }
+        // The posterior is about the prior mean's constant: subtracting it from the targets is the same.
+        let constant = priorMean.constant(standardized)
+        let targets = constant == 0 ? standardized : standardized.map { $0 - constant }
         self.targets = targets
         let hyper: GPHyperparameters
         if let fixed {
@@ -338,7 +367,7 @@ struct GPFit: Sendable {
             hyper = GaussianProcess.fitHyperparameters(
                 inputs: indices.flatMap { inputs[($0 * w)..<($0 * w + w)] },
                 width: w,
-                targets: indices.map { targets[$0] },
+                targets: indices.map { standardized[$0] },
                 warped: warped,
                 structure: structure,
                 lengthscalePrior: lengthscalePrior,
