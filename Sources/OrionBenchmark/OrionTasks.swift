@@ -182,33 +182,17 @@ public enum BenchmarkTasks {
         sklearn: SklearnTasks.Environment = SklearnTasks.Environment()
     ) throws(BenchmarkError) -> BenchmarkTask {
         if let problem = BenchmarkProblems.named(specification) { return problem }
-        if let problem = HeldOutProblems.named(specification) { return problem }
-        if let problem = FreshProblems.named(specification) { return problem }
-        if let problem = FreshProblems3.named(specification) { return problem }
-        if let problem = FreshProblems4.named(specification) { return problem }
-        if let problem = FreshProblems5.named(specification) { return problem }
-        if let problem = FreshProblems6.named(specification) { return problem }
-        if let problem = FreshProblems7.named(specification) { return problem }
-        if let problem = FreshProblems8.named(specification) { return problem }
-        if let problem = FreshProblems9.named(specification) { return problem }
-        if let problem = FreshProblems10.named(specification) { return problem }
-        if let problem = FreshProblems11.named(specification) { return problem }
+        for set in syntheticProblemSets {
+            if let problem = set.all.first(where: { $0.name == specification }) { return problem }
+        }
         if let task = SklearnTasks.named(specification, sklearn) { return task }
         if let task = try OrionTasks.task(specification) { return task }
         throw BenchmarkError(
             .unknownTask,
             "unknown task '\(specification)'; valid tasks: \(all.map(\.name).joined(separator: ", ")), "
-                + "\(HeldOutProblems.all.map(\.name).joined(separator: ", ")) (or '\(HeldOutProblems.setName)' for all"
-                + " of those), \(FreshProblems.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems.setName)'),"
-                + " \(FreshProblems3.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems3.setName)'),"
-                + " \(FreshProblems4.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems4.setName)'),"
-                + " \(FreshProblems5.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems5.setName)'),"
-                + " \(FreshProblems6.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems6.setName)'),"
-                + " \(FreshProblems7.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems7.setName)'),"
-                + " \(FreshProblems8.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems8.setName)'),"
-                + " \(FreshProblems9.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems9.setName)'),"
-                + " \(FreshProblems10.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems10.setName)'),"
-                + " \(FreshProblems11.all.map(\.name).joined(separator: ", ")) (or '\(FreshProblems11.setName)'),"
+                + syntheticProblemSets.map { set in
+                    "\(set.all.map(\.name).joined(separator: ", ")) (or '\(set.setName)' for all of those),"
+                }.joined(separator: " ")
                 + " \(SklearnTasks.definitions.map(\.name).joined(separator: ", ")) (or"
                 + " '\(SklearnTasks.setName)'); Oríon's take arguments, e.g. RosenBrock:dim=3"
         )
@@ -226,20 +210,8 @@ public enum BenchmarkTasks {
         _ specification: String,
         sklearn: SklearnTasks.Environment = SklearnTasks.Environment()
     ) throws(BenchmarkError) -> [BenchmarkTask] {
-        switch specification {
-        case HeldOutProblems.setName: HeldOutProblems.all
-        case FreshProblems.setName: FreshProblems.all
-        case FreshProblems3.setName: FreshProblems3.all
-        case FreshProblems4.setName: FreshProblems4.all
-        case FreshProblems5.setName: FreshProblems5.all
-        case FreshProblems6.setName: FreshProblems6.all
-        case FreshProblems7.setName: FreshProblems7.all
-        case FreshProblems8.setName: FreshProblems8.all
-        case FreshProblems9.setName: FreshProblems9.all
-        case FreshProblems10.setName: FreshProblems10.all
-        case FreshProblems11.setName: FreshProblems11.all
-        case SklearnTasks.setName: SklearnTasks.all(sklearn)
-        default: [try task(specification, sklearn: sklearn)]
-        }
+        if specification == SklearnTasks.setName { return SklearnTasks.all(sklearn) }
+        if let set = syntheticProblemSets.first(where: { $0.setName == specification }) { return set.all }
+        return [try task(specification, sklearn: sklearn)]
     }
 }

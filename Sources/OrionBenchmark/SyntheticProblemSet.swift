@@ -2,7 +2,19 @@ import OrionCore
 
 /// A set of synthetic problems written in Swift (the fresh and held-out sets): the priors and coordinate names their
 /// definitions share.
-protocol SyntheticProblemSet {}
+protocol SyntheticProblemSet {
+    /// The problems.
+    static var all: [BenchmarkTask] { get }
+    /// The name that stands for the whole set on the command line (`heldout`, `fresh2`, …).
+    static var setName: String { get }
+}
+
+/// The synthetic sets `--problems` knows, in the order their names are listed.
+let syntheticProblemSets: [any SyntheticProblemSet.Type] = [
+    HeldOutProblems.self, FreshProblems.self, FreshProblems3.self, FreshProblems4.self, FreshProblems5.self,
+    FreshProblems6.self, FreshProblems7.self, FreshProblems8.self, FreshProblems9.self, FreshProblems10.self,
+    FreshProblems11.self,
+]
 
 extension SyntheticProblemSet {
     /// A real prior on `[low, high]` without rounding, in Oríon's syntax.
