@@ -68,17 +68,9 @@ final class FreshProblems11Tests: XCTestCase {
         close(TestFunctions.mishra2([0.5, 1, 0.25, 0.75, 1, 0, 0.5, 0.9]), 387.89725120553254)
     }
 
-    /// The set shares no name with the nine, the held-out or the earlier fresh sets, `fresh11` names it, and every
-    /// space is of reals, of dimension 2 to 8.
-    func testTheSetIsFreshAndNamed() throws {
-        let others = Set(
-            BenchmarkProblems.all.map(\.name) + HeldOutProblems.all.map(\.name) + FreshProblems.all.map(\.name)
-                + FreshProblems3.all.map(\.name) + FreshProblems4.all.map(\.name) + FreshProblems5.all.map(\.name)
-                + FreshProblems6.all.map(\.name) + FreshProblems7.all.map(\.name) + FreshProblems8.all.map(\.name)
-                + FreshProblems9.all.map(\.name) + FreshProblems10.all.map(\.name)
-                + SklearnTasks.definitions.map(\.name)
-        )
-        XCTAssertTrue(others.isDisjoint(with: FreshProblems11.all.map(\.name)))
+    /// `fresh11` names the set (its names are unique across the sets: ``ProblemSetsTests``), and every space is of
+    /// reals, of dimension 2 to 8.
+    func testTheSetIsNamedAndOfReals() throws {
         XCTAssertEqual(FreshProblems11.all.count, 8)
         XCTAssertEqual(try BenchmarkTasks.tasks("fresh11").map(\.name), FreshProblems11.all.map(\.name))
         XCTAssertEqual(try BenchmarkTasks.tasks("hgbat6").map(\.name), ["hgbat6"])
