@@ -74,22 +74,15 @@ final class GPPriorMeanTests: XCTestCase {
     }
 
     func testOptionIsDecodedSavedAndRefused() throws {
-        XCTAssertEqual(GPBO.Options().priorMean, "mean")
-        let options = try GPBO.Options.decode(["prior_mean": "worst"], algorithm: "gp")
-        XCTAssertEqual(options.priorMeanKind, .worst)
-        let encoded = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
-        XCTAssertTrue(encoded.contains("\"prior_mean\":\"worst\""), encoded)
-        // Options written before the option existed read as the default.
-        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(encoded.utf8)) as? [String: Any])
-        object["prior_mean"] = nil
-        let old = try JSONDecoder().decode(GPBO.Options.self, from: JSONSerialization.data(withJSONObject: object))
-        XCTAssertEqual(old.priorMeanKind, .mean)
-        XCTAssertThrowsError(try GPBO.Options.decode(["prior_mean": "max"], algorithm: "gp")) { error in
-            XCTAssertTrue(
-                "\(error)".contains("gp: option 'prior_mean' must be one of mean, worst, not 'max'"),
-                "\(error)"
-            )
-        }
+        try assertStringOption(
+            "prior_mean",
+            value: "worst",
+            defaultValue: "mean",
+            allowed: ["mean", "worst"],
+            refused: "max",
+            read: \.priorMean
+        )
+        XCTAssertEqual(try GPBO.Options.decode(["prior_mean": "worst"], algorithm: "gp").priorMeanKind, .worst)
     }
 
     /// The design is the same; the model's suggestions differ; the state keeps the option.

@@ -92,3 +92,37 @@ func stateRoundTrip(
     )
     return (String(decoding: data, as: UTF8.self), data, try JSONDecoder().decode(GPBO.self, from: data))
 }
+
+/// Checks a string option of `gp` named `key`: `value` is decoded (`read` gives it back), written under `key` and read
+/// again; options written before the option existed read as `defaultValue`; `refused` is refused with a message that
+/// lists `allowed`.
+func assertStringOption(
+    _ key: String,
+    value: String,
+    defaultValue: String,
+    allowed: [String],
+    refused: String,
+    read: (GPBO.Options) -> String,
+    file: StaticString = #filePath,
+    line: UInt = #line
+) throws {
+    XCTAssertEqual(read(GPBO.Options()), defaultValue, file: file, line: line)
+    let options = try GPBO.Options.decode([key: .string(value)], algorithm: "gp")
+    XCTAssertEqual(read(options), value, file: file, line: line)
+    let encoded = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+    XCTAssertTrue(encoded.contains("\"\(key)\":\"\(value)\""), encoded, file: file, line: line)
+    XCTAssertEqual(
+        read(try JSONDecoder().decode(GPBO.Options.self, from: Data(encoded.utf8))),
+        value,
+        file: file,
+        line: line
+    )
+    var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(encoded.utf8)) as? [String: Any])
+    object[key] = nil
+    let old = try JSONDecoder().decode(GPBO.Options.self, from: JSONSerialization.data(withJSONObject: object))
+    XCTAssertEqual(read(old), defaultValue, file: file, line: line)
+    XCTAssertThrowsError(try GPBO.Options.decode([key: .string(refused)], algorithm: "gp")) { error in
+        let expected = "gp: option '\(key)' must be one of \(allowed.joined(separator: ", ")), not '\(refused)'"
+        XCTAssertTrue("\(error)".contains(expected), "\(error)", file: file, line: line)
+    }
+}
