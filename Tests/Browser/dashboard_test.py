@@ -53,7 +53,9 @@ def make_driver():
 
 
 def wait_for(driver, condition, timeout=30):
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda _: condition())
+    """Waits until `condition()` is true; an element re-rendered while it is read counts as not yet."""
+    wait = WebDriverWait(driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,))
+    return wait.until(lambda _: condition())
 
 
 def stable(read, attempts=20):
@@ -64,6 +66,11 @@ def stable(read, attempts=20):
         except StaleElementReferenceException:
             time.sleep(0.1)
     return read()
+
+
+def click(driver, selector):
+    """Clicks the element `selector` finds, found again if the page re-rendered it before the click."""
+    stable(lambda: driver.find_element(By.CSS_SELECTOR, selector).click())
 
 
 def text(driver, selector):
@@ -88,14 +95,16 @@ def objectives(driver):
 def experiments_page(driver):
     driver.get(BASE + "/")
     wait_for(driver, lambda: driver.find_elements(By.CSS_SELECTOR, f'tr[data-experiment="{LIVE}"] td.completed'))
-    names = [row.get_attribute("data-experiment") for row in driver.find_elements(By.CSS_SELECTOR, "#experiments-table tbody tr")]
+    rows = lambda: driver.find_elements(By.CSS_SELECTOR, "#experiments-table tbody tr")
+    names = stable(lambda: [row.get_attribute("data-experiment") for row in rows()])
     check(DONE in names and LIVE in names, f"the experiments page lists {DONE} and {LIVE}: {names}")
     stats = api("/experiments/status/" + urllib.parse.quote(DONE))
     done_row = f'tr[data-experiment="{DONE}"] td.completed'
     wait_for(driver, lambda: text(driver, done_row) == str(stats["trials_completed"]))
     check(True, f"{DONE} shows {stats['trials_completed']} completed trials, as the API says")
-    bar = driver.find_element(By.CSS_SELECTOR, f'tr[data-experiment="{DONE}"] .progress')
-    check(float(bar.get_attribute("data-progress")) > 0, "the finished experiment's progress bar is filled")
+    bar = f'tr[data-experiment="{DONE}"] .progress'
+    progress = stable(lambda: driver.find_element(By.CSS_SELECTOR, bar).get_attribute("data-progress"))
+    check(float(progress) > 0, "the finished experiment's progress bar is filled")
     shoot(driver, "experiments")
     # Live update: the running hunt's completed count grows on the page, which is never reloaded.
     driver.execute_script("window.__notReloaded = true;")
@@ -141,19 +150,19 @@ def trials_page(driver):
     wait_for(driver, lambda: text(driver, "#page-info").startswith("1–"))
     check(text(driver, "#page-info") == f"1–5 of {total}", f"the first page says 1–5 of {total}: {text(driver, '#page-info')}")
     check(len(driver.find_elements(By.CSS_SELECTOR, "#trials-table tbody tr")) == 5, "the page has 5 rows")
-    driver.find_element(By.CSS_SELECTOR, 'th[data-sort="objective"]').click()
+    click(driver, 'th[data-sort="objective"]')
     wait_for(driver, lambda: "sort=objective" in driver.current_url and "order=asc" in driver.current_url)
     wait_for(driver, lambda: "sorted-asc" in driver.find_element(By.CSS_SELECTOR, 'th[data-sort="objective"]').get_attribute("class"))
     ascending = objectives(driver)
     known = [value for value in ascending if value is not None]
     check(known == sorted(known) and known, f"sorted by objective, ascending: {ascending}")
-    driver.find_element(By.CSS_SELECTOR, 'th[data-sort="objective"]').click()
+    click(driver, 'th[data-sort="objective"]')
     wait_for(driver, lambda: "order=desc" in driver.current_url)
     wait_for(driver, lambda: "sorted-desc" in driver.find_element(By.CSS_SELECTOR, 'th[data-sort="objective"]').get_attribute("class"))
     descending = [value for value in objectives(driver) if value is not None]
     check(descending == sorted(descending, reverse=True) and descending, f"then descending: {descending}")
     check(not descending or not known or descending[0] >= known[-1], "the descending page starts at the largest objective")
-    driver.find_element(By.CSS_SELECTOR, "#next-page").click()
+    click(driver, "#next-page")
     wait_for(driver, lambda: text(driver, "#page-info").startswith("6–"))
     check(text(driver, "#page-info") == f"6–{min(10, total)} of {total}", f"next page: {text(driver, '#page-info')}")
     second_page = objectives(driver)
@@ -161,7 +170,7 @@ def trials_page(driver):
     driver.refresh()
     wait_for(driver, lambda: text(driver, "#page-info").startswith("6–"))
     check(objectives(driver) == second_page, "after a reload: the same page in the same order")
-    Select(driver.find_element(By.CSS_SELECTOR, "#status-filter")).select_by_value("completed")
+    stable(lambda: Select(driver.find_element(By.CSS_SELECTOR, "#status-filter")).select_by_value("completed"))
     wait_for(driver, lambda: "status=completed" in driver.current_url)
     completed = api("/experiments/status/" + urllib.parse.quote(DONE))["trials_completed"]
     wait_for(driver, lambda: text(driver, "#page-info").endswith(f"of {completed}"))
