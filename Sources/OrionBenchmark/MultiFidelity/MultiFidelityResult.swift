@@ -200,12 +200,14 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
         return path
     }
 
-    /// Every `mf_*.json` file in `directories`; a later file of the same framework, algorithm and task replaces
-    /// an earlier one.
+    /// Every `mf_*.json` file in `directories`; files of the same name (framework, algorithm, task and accounting)
+    /// are joined by seed, as when the seeds of one configuration ran in several commands (a seed in both: the later
+    /// directory's run).
     ///
     /// - Parameter directories: the directories.
     /// - Returns: the files, ordered by task, framework and algorithm.
-    /// - Throws: ``BenchmarkError`` `.badResultFile` for a file that does not decode.
+    /// - Throws: ``BenchmarkError`` `.badResultFile` for a file that does not decode, or for two files of the same
+    ///   name whose budgets, optima or maximum fidelities differ (their runs do not compare).
     public static func load(directories: [String]) throws -> [MultiFidelityResultFile] {
         var files: [String: MultiFidelityResultFile] = [:]
         for directory in directories {
@@ -222,13 +224,34 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
                             + " `orion benchmark mf-run` or Benchmarks/peers/multifidelity_orion.py"
                     )
                 }
-                files[file.fileName] = file
+                files[file.fileName] = try files[file.fileName].map { try $0.joined(with: file, from: path) } ?? file
             }
         }
         return files.values.sorted {
             ($0.task, $0.framework, $0.algorithm, $0.accounting.rawValue)
                 < ($1.task, $1.framework, $1.algorithm, $1.accounting.rawValue)
         }
+    }
+
+    /// This file's runs and `later`'s (read from `path`) in one file, by seed; a seed in both keeps `later`'s run,
+    /// and the file keeps `later`'s notes and time.
+    ///
+    /// - Throws: ``BenchmarkError`` `.badResultFile` when the budgets, optima or maximum fidelities differ.
+    func joined(with later: Self, from path: String) throws(BenchmarkError) -> Self {
+        guard budget == later.budget, optimum == later.optimum, maxFidelity == later.maxFidelity else {
+            throw BenchmarkError(
+                .badResultFile,
+                "\(path) holds \(label) on \(task) with budget \(later.budget), optimum \(later.optimum) and maximum"
+                    + " fidelity \(later.maxFidelity), but an earlier \(fileName) has \(budget), \(optimum) and"
+                    + " \(maxFidelity); their runs do not compare: give them to separate `orion benchmark mf-table` commands"
+            )
+        }
+        var bySeed = Dictionary(runs.map { ($0.seed, $0) }, uniquingKeysWith: { _, last in last })
+        for run in later.runs { bySeed[run.seed] = run }
+        var joined = later
+        joined.runs = bySeed.values.sorted { $0.seed < $1.seed }
+        joined.seeds = joined.runs.map(\.seed)
+        return joined
     }
 
     enum CodingKeys: String, CodingKey {

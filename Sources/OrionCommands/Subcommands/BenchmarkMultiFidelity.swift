@@ -114,7 +114,12 @@ struct BenchmarkMultiFidelityTableCommand: AsyncParsableCommand {
         abstract: "Fidelity spent to reach random search's final regret, and regret at equal budget, per task."
     )
 
-    @Argument(help: "Directories of mf_*.json result files; a later file replaces an earlier one of the same name.")
+    @Argument(
+        help: ArgumentHelp(
+            "Directories of mf_*.json result files; files of the same name are joined by seed (a seed in both: the"
+                + " later directory's run)."
+        )
+    )
     var directories: [String]
 
     @Option(help: "Also write the table to this file.")

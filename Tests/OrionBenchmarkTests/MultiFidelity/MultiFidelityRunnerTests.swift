@@ -133,6 +133,39 @@ final class MultiFidelityRunnerTests: XCTestCase {
         XCTAssertTrue(table.markdown.contains("| orion/asha | 3 | 56 | 2/3 | 0.69 |"), table.markdown)
     }
 
+    /// The seeds of one configuration written by two commands into two directories load as one file, by seed (a
+    /// seed in both: the later directory's run); files of the same name with different budgets are refused.
+    func testFilesOfTheSameConfigurationAreJoinedBySeed() throws {
+        func file(_ seeds: [Int], value: Double, budget: Double = 81) -> MultiFidelityResultFile {
+            MultiFidelityResultFile(
+                algorithm: "asha",
+                task: "t",
+                optimum: 0,
+                maxFidelity: 27,
+                budget: budget,
+                notes: "",
+                runs: seeds.map {
+                    MultiFidelityRun(seed: $0, wallSeconds: 1, fidelities: [27], values: [value], regrets: [value])
+                }
+            )
+        }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mf-join-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (first, second, other) = (root + "/a", root + "/b", root + "/c")
+        try file([0, 1], value: 0.5).write(to: first)
+        try file([1, 2], value: 0.25).write(to: second)
+        let loaded = try MultiFidelityResultFile.load(directories: [first, second])
+        XCTAssertEqual(loaded.count, 1)
+        XCTAssertEqual(loaded[0].seeds, [0, 1, 2])
+        XCTAssertEqual(loaded[0].runs.map(\.values), [[0.5], [0.25], [0.25]])
+        XCTAssertEqual(MultiFidelityTable(files: loaded).rows(of: "t", target: 0.3)[0].seeds, 3)
+        try file([3], value: 0.1, budget: 540).write(to: other)
+        XCTAssertThrowsError(try MultiFidelityResultFile.load(directories: [first, other])) { error in
+            XCTAssertEqual((error as? BenchmarkError)?.code, .badResultFile)
+            XCTAssertTrue("\(error)".contains("budget 540.0"), "\(error)")
+        }
+    }
+
     /// The real task runs `sgd_digits.py` through the Oríon protocol: a validation error in [0, 1] on the grid of
     /// 1/600, the same for the same seed. Needs a Python with scikit-learn (`ORION_TEST_ORION027_PYTHON`).
     func testRealTaskRunsTheScriptDeterministically() async throws {
