@@ -13,7 +13,8 @@ public struct BenchmarkTable: Sendable {
     /// The numbers of trials at which regret is reported.
     public static let checkpoints = [25, 50, 100]
 
-    /// The result files, one per (problem, framework/algorithm); a later file replaces an earlier one.
+    /// The result files, one per (problem, framework/algorithm): files of the same problem and configuration are
+    /// joined by seed (see ``init(files:tasks:)``).
     public private(set) var files: [BenchmarkResultFile]
     /// The known tasks, for the optimum and the dimensions of each problem.
     public var tasks: [BenchmarkTask]
@@ -21,7 +22,9 @@ public struct BenchmarkTable: Sendable {
     /// Creates a table of `files`.
     ///
     /// - Parameters:
-    ///   - files: result files; for the same problem and `framework/algorithm`, the last one is kept.
+    ///   - files: result files; for the same problem and `framework/algorithm` with the same budget, the runs are
+    ///     joined by seed (a seed in both: the later file's run), as when the seeds of one configuration ran in
+    ///     several commands; with another budget the later file replaces the earlier.
     ///   - tasks: the known tasks (the nine problems, Oríon's tasks and the scikit-learn tasks by default: a
     ///     scikit-learn task's regret is measured against its reference value).
     public init(files: [BenchmarkResultFile], tasks: [BenchmarkTask] = BenchmarkTasks.all + SklearnTasks.all()) {
@@ -30,7 +33,7 @@ public struct BenchmarkTable: Sendable {
         for file in files {
             let key = file.problem + "\u{0}" + Self.label(file)
             if let index = byKey[key] {
-                kept[index] = file
+                kept[index] = kept[index].budget == file.budget ? Self.joined(kept[index], file) : file
             } else {
                 byKey[key] = kept.count
                 kept.append(file)
@@ -73,6 +76,17 @@ public struct BenchmarkTable: Sendable {
 
     /// `framework/algorithm`, the row label.
     static func label(_ file: BenchmarkResultFile) -> String { file.framework + "/" + file.algorithm }
+
+    /// `earlier`'s runs and `later`'s in one file, by seed: a seed in both keeps `later`'s run; the rest of the file is
+    /// `later`'s.
+    static func joined(_ earlier: BenchmarkResultFile, _ later: BenchmarkResultFile) -> BenchmarkResultFile {
+        var bySeed = Dictionary(earlier.runs.map { ($0.seed, $0) }, uniquingKeysWith: { _, last in last })
+        for run in later.runs { bySeed[run.seed] = run }
+        var joined = later
+        joined.runs = bySeed.values.sorted { $0.seed < $1.seed }
+        joined.seeds = joined.runs.map(\.seed)
+        return joined
+    }
 
     /// One configuration on one problem.
     public struct Row: Sendable, Equatable {

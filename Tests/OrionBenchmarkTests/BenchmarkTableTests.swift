@@ -25,7 +25,7 @@ final class BenchmarkTableTests: XCTestCase {
         XCTAssertEqual(table.meanRanks.first?.label, "optuna/gp")
     }
 
-    /// A later file of the same framework, algorithm and problem replaces the earlier one.
+    /// A later file of the same framework, algorithm, problem and seeds replaces the earlier one.
     func testLaterFileReplacesAnEarlierOne() {
         let first = BenchmarkResultFile(
             algorithm: "random",
@@ -41,6 +41,27 @@ final class BenchmarkTableTests: XCTestCase {
         XCTAssertEqual(table.files, [second])
         let regret = try? XCTUnwrap(table.sections.first?.rows.first?.median[100])
         XCTAssertEqual(regret ?? 0, 1 - 0.39788735772973816, accuracy: 1e-15)
+    }
+
+    /// Files of one configuration with other seeds (one run split over two commands) are joined by seed; with
+    /// another budget the later file replaces the earlier.
+    func testFilesOfOneConfigurationAreJoinedBySeed() {
+        func file(_ seeds: [Int], budget: Int = 2) -> BenchmarkResultFile {
+            BenchmarkResultFile(
+                algorithm: "random",
+                problem: "branin",
+                optimum: 0.39788735772973816,
+                budget: budget,
+                notes: "",
+                runs: seeds.map {
+                    BenchmarkRun(seed: $0, wallSeconds: 1, values: [3, Double($0 + 1)], bestParams: [:])
+                }
+            )
+        }
+        let table = BenchmarkTable(files: [file([0, 1]), file([2, 3])])
+        XCTAssertEqual(table.files.map(\.seeds), [[0, 1, 2, 3]])
+        XCTAssertEqual(table.sections.first?.rows.first?.seeds, 4)
+        XCTAssertEqual(BenchmarkTable(files: [file([0, 1]), file([2], budget: 3)]).files.map(\.seeds), [[2]])
     }
 
     /// Numbers are written as summarize.py's fmt writes them.

@@ -109,7 +109,12 @@ struct BenchmarkTableCommand: AsyncParsableCommand {
         abstract: "Merge result files (ours and the peers') into the markdown regret tables of summarize.py."
     )
 
-    @Argument(help: "Directories of result files (*.json); a later file replaces an earlier one of the same name.")
+    @Argument(
+        help: ArgumentHelp(
+            "Directories of result files (*.json); files of one configuration and budget are joined by seed (a seed"
+                + " in both: the later directory's run)."
+        )
+    )
     var directories: [String]
 
     @Option(help: "Also write the table to this file.")
