@@ -1,6 +1,14 @@
 import Foundation
 import OrionCore
 
+/// The runs of `earlier` and `later` in one list, in seed order (the seeds of one configuration run by several
+/// commands); a seed in both keeps `later`'s run.
+func runsJoinedBySeed<Run>(_ earlier: [Run], _ later: [Run], seed: (Run) -> Int) -> [Run] {
+    var bySeed = Dictionary(earlier.map { (seed($0), $0) }, uniquingKeysWith: { _, last in last })
+    for run in later { bySeed[seed(run)] = run }
+    return bySeed.keys.sorted().compactMap { bySeed[$0] }
+}
+
 /// One run of one algorithm on one task with one seed: what `shared/bench/results` files hold in `runs`.
 public struct BenchmarkRun: Codable, Sendable, Equatable {
     /// The seed given to the algorithm.

@@ -80,10 +80,8 @@ public struct BenchmarkTable: Sendable {
     /// `earlier`'s runs and `later`'s in one file, by seed: a seed in both keeps `later`'s run; the rest of the file is
     /// `later`'s.
     static func joined(_ earlier: BenchmarkResultFile, _ later: BenchmarkResultFile) -> BenchmarkResultFile {
-        var bySeed = Dictionary(earlier.runs.map { ($0.seed, $0) }, uniquingKeysWith: { _, last in last })
-        for run in later.runs { bySeed[run.seed] = run }
         var joined = later
-        joined.runs = bySeed.values.sorted { $0.seed < $1.seed }
+        joined.runs = runsJoinedBySeed(earlier.runs, later.runs, seed: \.seed)
         joined.seeds = joined.runs.map(\.seed)
         return joined
     }

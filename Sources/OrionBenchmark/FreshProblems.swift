@@ -16,12 +16,6 @@ public enum FreshProblems: SyntheticProblemSet {
     /// The name that stands for the whole set on the command line.
     public static let setName = "fresh2"
 
-    /// The problem called `name`, if any.
-    ///
-    /// - Parameter name: a problem name such as `beale`.
-    /// - Returns: the task, or `nil`.
-    public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
-
     private static let budget = 100
 
     /// Cosine mixture 6-D on [-0.7, 1]⁶: a bowl with cosine ripples, the optimum off the box's centre.

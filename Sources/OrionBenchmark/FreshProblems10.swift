@@ -21,12 +21,6 @@ public enum FreshProblems10: SyntheticProblemSet {
     /// The name that stands for the whole set on the command line.
     public static let setName = "fresh10"
 
-    /// The problem called `name`, if any.
-    ///
-    /// - Parameter name: a problem name such as `chain_choices5`.
-    /// - Returns: the task, or `nil`.
-    public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
-
     private static let budget = 100
 
     /// An SVM-like loss: a categorical kernel, log C and γ, an integer degree.

@@ -19,12 +19,6 @@ public enum FreshProblems11: SyntheticProblemSet {
     /// The name that stands for the whole set on the command line.
     public static let setName = "fresh11"
 
-    /// The problem called `name`, if any.
-    ///
-    /// - Parameter name: a problem name such as `hgbat6`.
-    /// - Returns: the task, or `nil`.
-    public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
-
     private static let budget = 100
 
     /// Trefethen's function on [−2, 1] × [−1, 2].

@@ -19,12 +19,6 @@ public enum FreshProblems3: SyntheticProblemSet {
     /// The name that stands for the whole set on the command line.
     public static let setName = "fresh3"
 
-    /// The problem called `name`, if any.
-    ///
-    /// - Parameter name: a problem name such as `qing4`.
-    /// - Returns: the task, or `nil`.
-    public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
-
     private static let budget = 100
 
     /// Three-hump camel on [-4, 5]²: smooth, non-separable, three minima.

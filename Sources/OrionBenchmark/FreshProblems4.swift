@@ -19,12 +19,6 @@ public enum FreshProblems4: SyntheticProblemSet {
     /// The name that stands for the whole set on the command line.
     public static let setName = "fresh4"
 
-    /// The problem called `name`, if any.
-    ///
-    /// - Parameter name: a problem name such as `pinter5`.
-    /// - Returns: the task, or `nil`.
-    public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
-
     private static let budget = 100
 
     /// McCormick on [-1.5, 4] × [-3, 4]: smooth, non-separable, one minimum in a tilted valley.

@@ -19,12 +19,6 @@ public enum FreshProblems5: SyntheticProblemSet {
     /// The name that stands for the whole set on the command line.
     public static let setName = "fresh5"
 
-    /// The problem called `name`, if any.
-    ///
-    /// - Parameter name: a problem name such as `sargan6`.
-    /// - Returns: the task, or `nil`.
-    public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
-
     private static let budget = 100
 
     /// Leon on [-1.2, 1.2]²: a curved valley along `y = x³`, ill-conditioned, non-separable.

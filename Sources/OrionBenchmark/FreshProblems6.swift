@@ -21,12 +21,6 @@ public enum FreshProblems6: SyntheticProblemSet {
     /// The name that stands for the whole set on the command line.
     public static let setName = "fresh6"
 
-    /// The problem called `name`, if any.
-    ///
-    /// - Parameter name: a problem name such as `pressure_vessel4`.
-    /// - Returns: the task, or `nil`.
-    public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
-
     private static let budget = 100
 
     /// A categorical selecting Booth, Matyas or Levy N.13 of two reals in [-10, 10], each with its own offset.

@@ -19,12 +19,6 @@ public enum FreshProblems7: SyntheticProblemSet {
     /// The name that stands for the whole set on the command line.
     public static let setName = "fresh7"
 
-    /// The problem called `name`, if any.
-    ///
-    /// - Parameter name: a problem name such as `lunacek5`.
-    /// - Returns: the task, or `nil`.
-    public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
-
     private static let budget = 100
 
     /// Shubert on [-10, 10]²: 760 local minima, 18 global ones, no global structure.

@@ -20,12 +20,6 @@ public enum FreshProblems8: SyntheticProblemSet {
     /// The name that stands for the whole set on the command line.
     public static let setName = "fresh8"
 
-    /// The problem called `name`, if any.
-    ///
-    /// - Parameter name: a problem name such as `twisted_gaussian4`.
-    /// - Returns: the task, or `nil`.
-    public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
-
     private static let budget = 100
 
     /// Zettl on [-3, 4]²: a curved valley along a circle, the minimum just off it.

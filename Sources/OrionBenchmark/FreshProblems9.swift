@@ -21,12 +21,6 @@ public enum FreshProblems9: SyntheticProblemSet {
     /// The name that stands for the whole set on the command line.
     public static let setName = "fresh9"
 
-    /// The problem called `name`, if any.
-    ///
-    /// - Parameter name: a problem name such as `power_sum4`.
-    /// - Returns: the task, or `nil`.
-    public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
-
     private static let budget = 100
 
     /// Langermann on [0, 10]².

@@ -20,12 +20,6 @@ public enum HeldOutProblems: SyntheticProblemSet {
     /// The name that stands for the whole set on the command line.
     public static let setName = "heldout"
 
-    /// The problem called `name`, if any.
-    ///
-    /// - Parameter name: a problem name such as `rastrigin6`.
-    /// - Returns: the task, or `nil`.
-    public static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
-
     private static let budget = 100
 
     private static func order(_ count: Int) -> [String] { names(count) }

@@ -183,7 +183,7 @@ public enum BenchmarkTasks {
     ) throws(BenchmarkError) -> BenchmarkTask {
         if let problem = BenchmarkProblems.named(specification) { return problem }
         for set in syntheticProblemSets {
-            if let problem = set.all.first(where: { $0.name == specification }) { return problem }
+            if let problem = set.named(specification) { return problem }
         }
         if let task = SklearnTasks.named(specification, sklearn) { return task }
         if let task = try OrionTasks.task(specification) { return task }

@@ -17,6 +17,12 @@ let syntheticProblemSets: [any SyntheticProblemSet.Type] = [
 ]
 
 extension SyntheticProblemSet {
+    /// The problem called `name`, if any.
+    ///
+    /// - Parameter name: a problem name such as `hgbat6`.
+    /// - Returns: the task, or `nil`.
+    static func named(_ name: String) -> BenchmarkTask? { all.first { $0.name == name } }
+
     /// A real prior on `[low, high]` without rounding, in Oríon's syntax.
     static func real(_ low: Double, _ high: Double) -> String {
         "uniform(\(PythonFloat.repr(low)), \(PythonFloat.repr(high)), precision=None)"

@@ -246,10 +246,8 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
                     + " \(maxFidelity); their runs do not compare: give them to separate `orion benchmark mf-table` commands"
             )
         }
-        var bySeed = Dictionary(runs.map { ($0.seed, $0) }, uniquingKeysWith: { _, last in last })
-        for run in later.runs { bySeed[run.seed] = run }
         var joined = later
-        joined.runs = bySeed.values.sorted { $0.seed < $1.seed }
+        joined.runs = runsJoinedBySeed(runs, later.runs, seed: \.seed)
         joined.seeds = joined.runs.map(\.seed)
         return joined
     }

@@ -64,7 +64,7 @@ public struct ExperimentSummary: Sendable, Hashable {
     /// Number of trials in any status.
     public var total: Int { stats.total }
     /// Whether the experiment has its `maxTrials` completed trials.
-    public var reachedMaxTrials: Bool { experiment.maxTrials.map { completed >= $0 } ?? false }
+    public var reachedMaxTrials: Bool { stats.reachedMaxTrials }
     /// The name of the objective, from the best trial's results (`nil` with no best trial).
     public var objectiveName: String? { bestTrial?.results.first { $0.type == .objective }?.name }
 
