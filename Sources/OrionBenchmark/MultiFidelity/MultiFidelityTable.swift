@@ -13,6 +13,9 @@ import Foundation
 /// - regret at a third of the budget and at the whole budget, the budget counted as the run's was (from scratch,
 ///   or with resumption for a `(resume)` row): median over seeds of the incumbent's regret (`-` when the median
 ///   run had no full-fidelity trial yet).
+///
+/// Below a task's table, swift-orion's runs are compared seed by seed with another framework's runs of the same
+/// algorithm (``pairs(of:)``, `MultiFidelityTable+Pairs.swift`).
 public struct MultiFidelityTable: Sendable {
     /// The result files.
     public var files: [MultiFidelityResultFile]
@@ -122,6 +125,7 @@ public struct MultiFidelityTable: Sendable {
                 lines.append("| " + cells.joined(separator: " | ") + " |")
             }
             lines.append("")
+            lines += pairsMarkdown(of: task)
         }
         return lines.joined(separator: "\n")
     }
