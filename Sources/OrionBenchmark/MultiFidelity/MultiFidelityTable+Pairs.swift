@@ -24,8 +24,10 @@ extension MultiFidelityTable {
             self.higher = higher
         }
 
-        /// The two-sided exact sign test's p-value, ties left out: the probability, if each side were as likely
-        /// to end lower, of a split at least this uneven. 1 when every seed is a tie.
+        /// The two-sided exact sign test's p-value, ties left out.
+        ///
+        /// The probability, were each side as likely to end lower, of a split at least this uneven; 1 when every
+        /// seed is a tie.
         public var pValue: Double { MultiFidelityTable.signTestPValue(lower, higher) }
     }
 

@@ -22,8 +22,13 @@ final class MultiFidelityTablePairsTests: XCTestCase {
     /// are printed below the task's table.
     func testPairsCountSeedsWhereOursEndsLower() {
         func run(_ seed: Int, _ fidelities: [Double], _ regrets: [Double?]) -> MultiFidelityRun {
-            MultiFidelityRun(seed: seed, wallSeconds: 1, fidelities: fidelities, values: regrets.map { $0 ?? 1 },
-                regrets: regrets)
+            MultiFidelityRun(
+                seed: seed,
+                wallSeconds: 1,
+                fidelities: fidelities,
+                values: regrets.map { $0 ?? 1 },
+                regrets: regrets
+            )
         }
         func file(_ framework: String, _ algorithm: String, _ runs: [MultiFidelityRun]) -> MultiFidelityResultFile {
             MultiFidelityResultFile(
