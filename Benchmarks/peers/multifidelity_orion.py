@@ -14,6 +14,12 @@ those the script reports). mlp_digits gets a working directory per trial (in a s
 run) and, for a trial with a parent (a promotion), the parent's, so it continues from the parent's checkpoint as
 with `orion hunt`; the epochs each trial paid that way are recorded as `paid` (the budget is counted from scratch,
 Oríon's convention). Incumbent and regret are computed by mf-table from the recorded trials.
+
+With --workers N (N > 1), N workers are simulated as `orion benchmark mf-run --workers` does (SimulatedWorkers.swift):
+a trial lasts as many time units as its epochs; a free worker asks for a trial at once while the others' trials are
+reserved, and waits for the next result when Oríon answers WaitingForTrials (its Hyperband waits for a rung to
+complete); results are observed in finishing order (ties: the earlier started first); each trial's finishing time
+is recorded as `times`, and the file is mf_orion_<algorithm>_<task>_w<N>.json.
 """
 import argparse
 import datetime
@@ -94,7 +100,7 @@ def mlp_digits(params, seed, working_dir, parent_working_dir):
     return result["objective"], result["objective"], result["trained_epochs"]
 
 
-def run_one(algorithm, task, seed, budget):
+def run_one(algorithm, task, seed, budget, workers=1):
     from orion.client import build_experiment
 
     spec = TASKS[task]
@@ -108,6 +114,13 @@ def run_one(algorithm, task, seed, budget):
         max_trials=100000,
         storage={"type": "legacy", "database": {"type": "ephemeraldb"}},
     )
+    if workers > 1:
+        start = time.perf_counter()
+        run = run_simulated(experiment, evaluate, spec, seed, budget, workers, scratch)
+        run["wall_s"] = time.perf_counter() - start
+        experiment.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+        return run
     fidelities, paid, values, regrets, spent, completed = [], [], [], [], 0.0, {}
     start = time.perf_counter()
     while not experiment.is_done:
@@ -139,7 +152,56 @@ def run_one(algorithm, task, seed, budget):
             "regrets": regrets}
 
 
-def write(out, algorithm, task, budget, runs):
+def run_simulated(experiment, evaluate, spec, seed, budget, workers, scratch):
+    """The trials of one run made by `workers` simulated workers (see the module's docstring)."""
+    from orion.core.utils.exceptions import CompletedExperiment, ReservationRaceCondition, WaitingForTrials
+
+    fidelities, paid, values, regrets, times, completed = [], [], [], [], [], {}
+    running = []  # [finish, order, trial, cost, value, clean, trained]
+    now, spent, starting, order = 0.0, 0.0, True, 0
+    while True:
+        while starting and len(running) < workers:
+            try:
+                trial = experiment.suggest()
+            except (WaitingForTrials, ReservationRaceCondition):
+                break
+            except CompletedExperiment:
+                starting = False
+                break
+            if trial is None:
+                break
+            params = dict(trial.params)
+            cost = float(params["epochs"])
+            if spent + cost > budget + 1e-9:
+                experiment.release(trial)
+                starting = False
+                break
+            working_dir = os.path.join(scratch, trial.id)
+            os.makedirs(working_dir, exist_ok=True)
+            parent = trial.parent if trial.parent in completed else None
+            value, clean, trained = evaluate(params, seed, working_dir, parent and os.path.join(scratch, parent))
+            if trained is None:
+                trained = cost - completed[parent] if parent and completed[parent] <= cost else cost
+            spent += cost
+            running.append([now + cost, order, trial, cost, value, clean, float(trained)])
+            order += 1
+        if not running:
+            break
+        done = min(running, key=lambda entry: (entry[0], entry[1]))
+        running.remove(done)
+        now, _, trial, cost, value, clean, trained = done
+        experiment.observe(trial, [{"name": "objective", "type": "objective", "value": value}])
+        completed[trial.id] = cost
+        fidelities.append(cost)
+        paid.append(trained)
+        values.append(value)
+        regrets.append(clean - spec["optimum"] if cost >= MAX_FIDELITY - 1e-9 else None)
+        times.append(now)
+    return {"seed": seed, "fidelities": fidelities, "paid": paid, "values": values, "regrets": regrets,
+            "times": times}
+
+
+def write(out, algorithm, task, budget, runs, workers=1):
     """Writes the runs so far as mf_orion_<algorithm>_<task>.json; returns its path."""
     import orion
 
@@ -151,12 +213,17 @@ def write(out, algorithm, task, budget, runs):
         "max_fidelity": MAX_FIDELITY,
         "budget": budget,
         "seeds": [run["seed"] for run in runs],
-        "notes": f"orion {orion.core.__version__} {algorithm} {{seed: seed}}; ephemeraldb; sequential"
-                 " suggest/observe; a trial that would pass the budget is not run",
+        "notes": f"orion {orion.core.__version__} {algorithm} {{seed: seed}}; ephemeraldb; "
+                 + ("sequential suggest/observe" if workers == 1 else
+                    f"{workers} simulated workers (a trial lasts its epochs, results in finishing order)")
+                 + "; a trial that would pass the budget is not run",
         "written_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"),
         "runs": runs,
     }
-    path = os.path.join(out, f"mf_orion_{algorithm}_{task}.json")
+    if workers > 1:
+        result["workers"] = workers
+    suffix = f"_w{workers}" if workers > 1 else ""
+    path = os.path.join(out, f"mf_orion_{algorithm}_{task}{suffix}.json")
     with open(path, "w") as handle:
         json.dump(result, handle, sort_keys=True)
     return path
@@ -176,8 +243,11 @@ def main():
     parser.add_argument("--tasks", default="learning_curve")
     parser.add_argument("--seeds", default="0-4")
     parser.add_argument("--random-trials", type=int, default=None)
+    parser.add_argument("--workers", type=int, default=1, help="simulated workers (see the module's docstring)")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
+    if args.workers < 1:
+        parser.error(f"--workers must be at least 1, got {args.workers}")
     warnings.filterwarnings("ignore")
     logging.getLogger("orion").setLevel(logging.ERROR)
     import orion
@@ -188,10 +258,11 @@ def main():
         for algorithm in args.algorithms.split(","):
             runs = []
             for seed in seeds_of(args.seeds):
-                runs.append(run_one(algorithm, task, seed, budget))
+                runs.append(run_one(algorithm, task, seed, budget, args.workers))
                 print(f"orion {algorithm} {task} seed {seed}: {len(runs[-1]['values'])} trials,"
                       f" {runs[-1]['wall_s']:.1f} s", file=sys.stderr)
-                path = write(args.out, algorithm, task, budget, runs)  # after each seed: a long run keeps its seeds
+                # after each seed: a long run keeps its seeds
+                path = write(args.out, algorithm, task, budget, runs, args.workers)
             print(path)
 
 

@@ -29,6 +29,9 @@ public struct MultiFidelityRun: Codable, Sendable, Equatable {
     /// The fidelity each trial paid when it continued from its parent's checkpoint (its fidelity when it had none);
     /// `nil` in files that do not record it (then equal to ``fidelities``).
     public var paid: [Double]?
+    /// Each trial's finishing time on the simulated clock of several workers (`SimulatedWorkers`: a trial lasts
+    /// the epochs it trains); `nil` for one worker, whose clock is the fidelity spent (``costs(_:)`` summed).
+    public var times: [Double]?
 
     /// Creates a run.
     ///
@@ -39,13 +42,15 @@ public struct MultiFidelityRun: Codable, Sendable, Equatable {
     ///   - values: each trial's observed value.
     ///   - regrets: each full-fidelity trial's regret, `nil` for the others.
     ///   - paid: each trial's fidelity beyond its parent's checkpoint; `nil` when not recorded.
+    ///   - times: each trial's finishing time with several simulated workers; `nil` for one worker.
     public init(
         seed: Int,
         wallSeconds: Double,
         fidelities: [Double],
         values: [Double],
         regrets: [Double?],
-        paid: [Double]? = nil
+        paid: [Double]? = nil,
+        times: [Double]? = nil
     ) {
         self.seed = seed
         self.wallSeconds = wallSeconds
@@ -53,6 +58,7 @@ public struct MultiFidelityRun: Codable, Sendable, Equatable {
         self.values = values
         self.regrets = regrets
         self.paid = paid
+        self.times = times
     }
 
     /// Each trial's cost under `accounting`.
@@ -118,8 +124,29 @@ public struct MultiFidelityRun: Codable, Sendable, Equatable {
     /// The incumbent's regret at the end of the run.
     public var finalRegret: Double? { curve.last?.regret ?? nil }
 
+    /// After each trial: its finishing time and the incumbent's regret; the time is ``times``' or, for one worker,
+    /// the fidelity spent under `accounting` (one worker trains the trials one after the other).
+    ///
+    /// - Parameter accounting: how a trial's duration is counted, as the run's budget was.
+    /// - Returns: one point per trial.
+    public func timeCurve(_ accounting: MultiFidelityAccounting) -> [(time: Double, regret: Double?)] {
+        let points = curve(accounting)
+        guard let times, times.count == points.count else { return points.map { ($0.spent, $0.regret) } }
+        return zip(times, points).map { ($0, $1.regret) }
+    }
+
+    /// The time when the incumbent's regret first reached `target` or less, `nil` when it never did.
+    ///
+    /// - Parameters:
+    ///   - target: the regret to reach.
+    ///   - accounting: how a trial's duration is counted.
+    /// - Returns: the time.
+    public func time(toReach target: Double, accounting: MultiFidelityAccounting) -> Double? {
+        timeCurve(accounting).first { point in point.regret.map { $0 <= target } ?? false }?.time
+    }
+
     enum CodingKeys: String, CodingKey {
-        case seed, fidelities, values, regrets, paid
+        case seed, fidelities, values, regrets, paid, times
         case wallSeconds = "wall_s"
     }
 }
@@ -141,6 +168,8 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
     public var budget: Double
     /// How the budget was counted: from scratch (Oríon's convention; files without the key) or with resumption.
     public var accounting: MultiFidelityAccounting
+    /// How many workers each run simulated (1 in files without the key).
+    public var workers: Int
     /// The seeds of ``runs``.
     public var seeds: [Int]
     /// How the runs were made.
@@ -159,11 +188,13 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
         maxFidelity: Double,
         budget: Double,
         accounting: MultiFidelityAccounting = .scratch,
+        workers: Int = 1,
         notes: String,
         writtenAt: Date = Date(),
         runs: [MultiFidelityRun]
     ) {
         self.accounting = accounting
+        self.workers = workers
         self.framework = framework
         self.algorithm = algorithm
         self.task = task
@@ -177,13 +208,16 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
     }
 
     /// `mf_<framework>_<algorithm>_<task>.json`, with `_resume` before `.json` for a budget counted with
-    /// resumption.
+    /// resumption and `_w<workers>` for several workers.
     public var fileName: String {
-        "mf_\(framework)_\(algorithm)_\(task)\(accounting == .resume ? "_resume" : "").json"
+        "mf_\(framework)_\(algorithm)_\(task)\(accounting == .resume ? "_resume" : "")"
+            + "\(workers > 1 ? "_w\(workers)" : "").json"
     }
 
-    /// `framework/algorithm`, with ` (resume)` for a budget counted with resumption.
-    public var label: String { "\(framework)/\(algorithm)\(accounting == .resume ? " (resume)" : "")" }
+    /// `framework/algorithm`, with ` (resume)` for a budget counted with resumption and ` ×w` for w workers.
+    public var label: String {
+        "\(framework)/\(algorithm)\(accounting == .resume ? " (resume)" : "")\(workers > 1 ? " ×\(workers)" : "")"
+    }
 
     /// Writes the file as JSON to `directory/fileName`, atomically.
     ///
@@ -228,8 +262,8 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
             }
         }
         return files.values.sorted {
-            ($0.task, $0.framework, $0.algorithm, $0.accounting.rawValue)
-                < ($1.task, $1.framework, $1.algorithm, $1.accounting.rawValue)
+            ($0.task, $0.framework, $0.algorithm, $0.accounting.rawValue, $0.workers)
+                < ($1.task, $1.framework, $1.algorithm, $1.accounting.rawValue, $1.workers)
         }
     }
 
@@ -253,12 +287,12 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case framework, algorithm, task, optimum, budget, accounting, seeds, notes, runs
+        case framework, algorithm, task, optimum, budget, accounting, workers, seeds, notes, runs
         case maxFidelity = "max_fidelity"
         case writtenAt = "written_at"
     }
 
-    /// Decodes a file; one without `accounting` was counted from scratch.
+    /// Decodes a file; one without `accounting` was counted from scratch, one without `workers` ran one worker.
     ///
     /// - Throws: `DecodingError` for a missing or mistyped key.
     public init(from decoder: any Decoder) throws {
@@ -270,6 +304,7 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
         maxFidelity = try container.decode(Double.self, forKey: .maxFidelity)
         budget = try container.decode(Double.self, forKey: .budget)
         accounting = try container.decodeIfPresent(MultiFidelityAccounting.self, forKey: .accounting) ?? .scratch
+        workers = try container.decodeIfPresent(Int.self, forKey: .workers) ?? 1
         seeds = try container.decode([Int].self, forKey: .seeds)
         notes = try container.decode(String.self, forKey: .notes)
         writtenAt = try container.decode(String.self, forKey: .writtenAt)

@@ -37,16 +37,21 @@ public struct MultiFidelityRunner: Sendable {
     ///   - accounting: how the budget is counted: every trial from scratch (Oríon's convention), or a trial with a
     ///     parent for the fidelity beyond its parent's.
     ///   - seed: the run's seed (also the task's noise or training seed).
+    ///   - workers: how many workers are simulated (``SimulatedWorkers``): 1 runs the trials one after the other.
     /// - Returns: the run.
-    /// - Throws: ``BenchmarkError`` for a bad budget, a broken trial or a run without any trial; the algorithm's,
-    ///   the storage's and the command's errors.
+    /// - Throws: ``BenchmarkError`` for a bad budget or worker count, a broken trial or a run without any trial; the
+    ///   algorithm's, the storage's and the command's errors.
     public func run(
         _ algorithm: AlgorithmConfig,
         on task: MultiFidelityTask,
         budget: Double,
         accounting: MultiFidelityAccounting = .scratch,
-        seed: Int
+        seed: Int,
+        workers: Int = 1
     ) async throws -> MultiFidelityRun {
+        guard workers >= 1 else {
+            throw BenchmarkError(.invalidConfiguration, "the number of workers must be at least 1, not \(workers)")
+        }
         guard budget >= task.maxFidelity else {
             throw BenchmarkError(
                 .invalidConfiguration,
@@ -103,43 +108,20 @@ public struct MultiFidelityRunner: Sendable {
             storage: InMemoryStorage(),
             factory: factory
         )
-        var fidelities: [Double] = []
-        var paid: [Double] = []
-        var values: [Double] = []
-        var regrets: [Double?] = []
-        var completed: [String: Double] = [:]
-        var spent = 0.0
-        while let trial = try await client.suggest() {
-            guard let level = trial.params[fidelity.name]?.doubleValue else {
-                throw BenchmarkError(.badPoint, "trial \(trial.id) of \(task.name) has no fidelity '\(fidelity.name)'")
-            }
-            let resumed = Self.increment(level: level, parentLevel: trial.parent.flatMap { completed[$0] })
-            let cost = accounting == .scratch ? level : resumed
-            if spent + cost > budget + 1e-9 {
-                try await client.release(trial)
-                break
-            }
-            let evaluation = try await evaluate(trial, client)
-            try await client.observe(trial, objective: evaluation.value)
-            let trained = evaluation.trained ?? resumed
-            spent += accounting == .scratch ? level : trained
-            completed[trial.id] = level
-            fidelities.append(level)
-            paid.append(trained)
-            values.append(evaluation.value)
-            regrets.append(level >= task.maxFidelity - 1e-9 ? evaluation.clean - task.optimum : nil)
-        }
+        var trials = SimulatedWorkers(workers: workers, budget: budget, accounting: accounting)
+        try await trials.run(client: client, fidelity: fidelity.name, task: task, evaluate: evaluate)
         let elapsed = clock.now - start
-        guard !values.isEmpty else {
+        guard !trials.values.isEmpty else {
             throw BenchmarkError(.incompleteRun, "\(algorithm.name) on \(task.name) (seed \(seed)) ran no trial")
         }
         return MultiFidelityRun(
             seed: seed,
             wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-            fidelities: fidelities,
-            values: values,
-            regrets: regrets,
-            paid: paid
+            fidelities: trials.fidelities,
+            values: trials.values,
+            regrets: trials.regrets,
+            paid: trials.paid,
+            times: workers > 1 ? trials.times : nil
         )
     }
 
@@ -231,9 +213,10 @@ public struct MultiFidelityRunner: Sendable {
     ///   - budget: the total fidelity per run; the task's ``MultiFidelityTask/budget`` when `nil`.
     ///   - accounting: how the budget is counted.
     ///   - seeds: the seeds.
+    ///   - workers: how many workers each run simulates.
     ///   - progress: called after each run.
     /// - Returns: the result file (not written).
-    /// - Throws: what ``run(_:on:budget:seed:)`` throws.
+    /// - Throws: what ``run(_:on:budget:accounting:seed:workers:)`` throws.
     public func runAll(
         _ algorithm: AlgorithmConfig,
         label: String? = nil,
@@ -241,12 +224,20 @@ public struct MultiFidelityRunner: Sendable {
         budget: Double? = nil,
         accounting: MultiFidelityAccounting = .scratch,
         seeds: [Int],
+        workers: Int = 1,
         progress: (MultiFidelityRun) -> Void = { _ in }
     ) async throws -> MultiFidelityResultFile {
         let budget = budget ?? task.budget
         var runs: [MultiFidelityRun] = []
         for seed in seeds {
-            let run = try await run(algorithm, on: task, budget: budget, accounting: accounting, seed: seed)
+            let run = try await run(
+                algorithm,
+                on: task,
+                budget: budget,
+                accounting: accounting,
+                seed: seed,
+                workers: workers
+            )
             progress(run)
             runs.append(run)
         }
@@ -262,7 +253,11 @@ public struct MultiFidelityRunner: Sendable {
             maxFidelity: task.maxFidelity,
             budget: budget,
             accounting: accounting,
-            notes: "swift-orion \(algorithm.name) {\(rendered.joined(separator: ", "))}; in-memory storage; 1 worker;"
+            workers: workers,
+            notes: "swift-orion \(algorithm.name) {\(rendered.joined(separator: ", "))}; in-memory storage;"
+                + (workers == 1
+                    ? " 1 worker;"
+                    : " \(workers) simulated workers (a trial lasts the epochs it trains, results in finishing order);")
                 + " a trial that would pass the budget (counted \(counted)) is not run",
             runs: runs
         )

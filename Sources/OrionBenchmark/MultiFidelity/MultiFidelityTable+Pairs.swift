@@ -33,7 +33,8 @@ extension MultiFidelityTable {
 
     /// swift-orion's configuration against another framework's of the same algorithm on one task.
     public struct Pair: Sendable, Equatable {
-        /// The algorithm (the files' `algorithm`), with ` (resume)` for budgets counted with resumption.
+        /// The algorithm (the files' `algorithm`), with ` (resume)` for budgets counted with resumption and ` ×w`
+        /// for w workers.
         public var algorithm: String
         /// The other framework (`orion`).
         public var other: String
@@ -46,7 +47,7 @@ extension MultiFidelityTable {
     }
 
     /// The pairs of `task`: for each file of another framework, swift-orion's file of the same algorithm,
-    /// accounting and budget, compared on the seeds both ran (pairs without a common seed are left out).
+    /// accounting, budget and workers, compared on the seeds both ran (pairs without a common seed are left out).
     ///
     /// A run without a full-fidelity trial within the budget counts as infinitely high regret (two such runs tie).
     ///
@@ -60,6 +61,7 @@ extension MultiFidelityTable {
                 let ours = taskFiles.first(where: {
                     $0.framework == "swift-orion" && $0.algorithm == other.algorithm
                         && $0.accounting == other.accounting && $0.budget == other.budget
+                        && $0.workers == other.workers
                 })
             else { return nil }
             let theirs = Dictionary(other.runs.map { ($0.seed, $0) }, uniquingKeysWith: { _, last in last })
@@ -81,7 +83,8 @@ extension MultiFidelityTable {
                 return tally
             }
             return Pair(
-                algorithm: other.algorithm + (other.accounting == .resume ? " (resume)" : ""),
+                algorithm: other.algorithm + (other.accounting == .resume ? " (resume)" : "")
+                    + (other.workers > 1 ? " ×\(other.workers)" : ""),
                 other: other.framework,
                 seeds: common.count,
                 atThird: tally(at: ours.budget / 3),

@@ -14,8 +14,9 @@ import Foundation
 ///   or with resumption for a `(resume)` row): median over seeds of the incumbent's regret (`-` when the median
 ///   run had no full-fidelity trial yet).
 ///
-/// Below a task's table, swift-orion's runs are compared seed by seed with another framework's runs of the same
-/// algorithm (``pairs(of:)``, `MultiFidelityTable+Pairs.swift`).
+/// Below a task's table come the runs with several simulated workers (``timeRows(of:target:)``,
+/// `MultiFidelityTable+Workers.swift`), and swift-orion's runs compared seed by seed with another framework's runs
+/// of the same algorithm (``pairs(of:)``, `MultiFidelityTable+Pairs.swift`).
 public struct MultiFidelityTable: Sendable {
     /// The result files.
     public var files: [MultiFidelityResultFile]
@@ -125,6 +126,7 @@ public struct MultiFidelityTable: Sendable {
                 lines.append("| " + cells.joined(separator: " | ") + " |")
             }
             lines.append("")
+            lines += timeMarkdown(of: task, target: target)
             lines += pairsMarkdown(of: task)
         }
         return lines.joined(separator: "\n")

@@ -35,6 +35,14 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
     @Option(help: "How the budget is counted: scratch (every trial its whole fidelity, as Oríon) or resume.")
     var accounting = MultiFidelityAccounting.scratch
 
+    @Option(
+        help: ArgumentHelp(
+            "Simulated workers: each trial lasts the epochs it trains, free workers start trials at once, results"
+                + " arrive in finishing order (mf-table then shows the time to target and the idle time)."
+        )
+    )
+    var workers = 1
+
     @Option(help: "The Python interpreter for sgd_digits and mlp_digits (it needs scikit-learn).")
     var python = "python3"
 
@@ -44,7 +52,7 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
     @Flag(help: "Run every trial of mlp_digits as its own process, as orion hunt does (default: one --serve process).")
     var processPerTrial = false
 
-    @Option(help: "Directory for the result files (mf_<framework>_<algorithm>_<task>.json).")
+    @Option(help: "Directory for the result files (mf_<framework>_<algorithm>_<task>[_resume][_w<workers>].json).")
     var out: String
 
     @Flag(name: .shortAndLong, help: "Print the chain of causes of an error.")
@@ -55,6 +63,7 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
             if let randomTrials, randomTrials < 1 {
                 throw UsageError("--random-trials must be at least 1, got \(randomTrials)")
             }
+            guard workers >= 1 else { throw UsageError("--workers must be at least 1, got \(workers)") }
             let names = BenchmarkPlan.list(algorithms ?? (algorithmsWithOptions.isEmpty ? "random,asha,hyperband" : ""))
             var configs = try names.map { name in
                 let config = AlgorithmConfig(
@@ -92,7 +101,8 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
                         label: label,
                         on: task,
                         accounting: accounting,
-                        seeds: seedList
+                        seeds: seedList,
+                        workers: workers
                     )
                     let path = try file.write(to: out)
                     let regrets = file.runs.map { $0.finalRegret ?? .infinity }

@@ -77,10 +77,13 @@ public final class ExperimentClient: Sendable {
 
     /// Reserves a trial to evaluate, producing new ones when none is waiting.
     ///
+    /// - Parameter waits: when the algorithm has nothing to suggest until pending trials complete, wait for them
+    ///   (the default: other workers complete them) or return `nil` at once (a caller that holds the pending trials
+    ///   itself, as a simulation of several workers does).
     /// - Returns: a reserved trial, or `nil` when the experiment is done (max trials reached, or the algorithm
-    ///   has nothing left and no trial is pending).
+    ///   has nothing left and no trial is pending), or, without `waits`, when it has nothing to suggest now.
     /// - Throws: ``ExperimentError`` `.broken` when the experiment has `maxBroken` broken trials.
-    public func suggest() async throws -> Trial? {
+    public func suggest(waits: Bool = true) async throws -> Trial? {
         while true {
             // The producer never registers more than the budget, so a reservable trial is always one to run.
             if let reservation = try await storage.reserveTrial(of: experiment.id, worker: workerName, at: Date()) {
@@ -99,7 +102,7 @@ public final class ExperimentClient: Sendable {
             let production = try await producer.produce(count: 1)
             if production.trials.isEmpty {
                 let pending = TrialStatus.pending.reduce(0) { $0 + counts[$1, default: 0] }
-                if production.algorithmIsDone || pending == 0 { return nil }
+                if production.algorithmIsDone || pending == 0 || !waits { return nil }
                 try await Task.sleep(for: .milliseconds(10))
             }
         }
