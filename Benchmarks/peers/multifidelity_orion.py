@@ -8,7 +8,7 @@ rule, written in the same mf_<framework>_<algorithm>_<task>.json schema (framewo
 
 Each run: orion.client.build_experiment (ephemeraldb, algorithm {name: {seed: seed}}), then a sequential
 suggest/observe loop; a trial whose fidelity would take the total past the budget (random's trials x 27 epochs)
-ends the run. learning_curve is the formula of Sources/OrionBenchmark/MultiFidelity/LearningCurve.swift (same
+is released and ends the run. learning_curve is the formula of Sources/OrionBenchmark/MultiFidelity/LearningCurve.swift (same
 noise); sgd_digits and mlp_digits call `train` of Benchmarks/multifidelity/<task>.py in process (the values are
 those the script reports). mlp_digits gets a working directory per trial (in a scratch directory deleted after the
 run) and, for a trial with a parent (a promotion), the parent's, so it continues from the parent's checkpoint as
@@ -114,46 +114,19 @@ def run_one(algorithm, task, seed, budget, workers=1):
         max_trials=100000,
         storage={"type": "legacy", "database": {"type": "ephemeraldb"}},
     )
-    if workers > 1:
-        start = time.perf_counter()
-        run = run_simulated(experiment, evaluate, spec, seed, budget, workers, scratch)
-        run["wall_s"] = time.perf_counter() - start
-        experiment.close()
-        shutil.rmtree(scratch, ignore_errors=True)
-        return run
-    fidelities, paid, values, regrets, spent, completed = [], [], [], [], 0.0, {}
     start = time.perf_counter()
-    while not experiment.is_done:
-        trial = experiment.suggest()
-        if trial is None:
-            break
-        params = dict(trial.params)
-        cost = float(params["epochs"])
-        if spent + cost > budget + 1e-9:
-            experiment.release(trial)
-            break
-        working_dir = os.path.join(scratch, trial.id)
-        os.makedirs(working_dir, exist_ok=True)
-        parent = trial.parent if trial.parent in completed else None
-        value, clean, trained = evaluate(params, seed, working_dir, parent and os.path.join(scratch, parent))
-        experiment.observe(trial, [{"name": "objective", "type": "objective", "value": value}])
-        if trained is None:
-            trained = cost - completed[parent] if parent and completed[parent] <= cost else cost
-        completed[trial.id] = cost
-        spent += cost
-        fidelities.append(cost)
-        paid.append(float(trained))
-        values.append(value)
-        regrets.append(clean - spec["optimum"] if cost >= MAX_FIDELITY - 1e-9 else None)
-    wall = time.perf_counter() - start
+    run = run_simulated(experiment, evaluate, spec, seed, budget, workers, scratch)
+    run["wall_s"] = time.perf_counter() - start
+    if workers == 1:
+        del run["times"]  # one worker's clock is the fidelity spent
     experiment.close()
     shutil.rmtree(scratch, ignore_errors=True)
-    return {"seed": seed, "wall_s": wall, "fidelities": fidelities, "paid": paid, "values": values,
-            "regrets": regrets}
+    return run
 
 
 def run_simulated(experiment, evaluate, spec, seed, budget, workers, scratch):
-    """The trials of one run made by `workers` simulated workers (see the module's docstring)."""
+    """The trials of one run made by `workers` simulated workers (see the module's docstring); with one worker,
+    each trial is suggested, evaluated and observed in turn."""
     from orion.core.utils.exceptions import CompletedExperiment, ReservationRaceCondition, WaitingForTrials
 
     fidelities, paid, values, regrets, times, completed = [], [], [], [], [], {}
