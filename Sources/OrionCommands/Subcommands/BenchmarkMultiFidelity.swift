@@ -37,11 +37,12 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Simulated workers: each trial lasts the epochs it trains, free workers start trials at once, results"
-                + " arrive in finishing order (mf-table then shows the time to target and the idle time)."
+            "Simulated workers, comma-separated: one configuration per count (e.g. 1,4). Each trial lasts the epochs"
+                + " it trains, free workers start trials at once, results arrive in finishing order (mf-table then"
+                + " shows the time to target and the idle time)."
         )
     )
-    var workers = 1
+    var workers = "1"
 
     @Option(help: "The Python interpreter for sgd_digits and mlp_digits (it needs scikit-learn).")
     var python = "python3"
@@ -63,7 +64,13 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
             if let randomTrials, randomTrials < 1 {
                 throw UsageError("--random-trials must be at least 1, got \(randomTrials)")
             }
-            guard workers >= 1 else { throw UsageError("--workers must be at least 1, got \(workers)") }
+            let counts = try BenchmarkPlan.list(workers).map { text in
+                guard let count = Int(text), count >= 1 else {
+                    throw UsageError("--workers takes counts of at least 1 separated by commas (1,4), got '\(text)'")
+                }
+                return count
+            }
+            guard !counts.isEmpty else { throw UsageError("--workers is empty; give e.g. --workers 1,4") }
             let names = BenchmarkPlan.list(algorithms ?? (algorithmsWithOptions.isEmpty ? "random,asha,hyperband" : ""))
             var configs = try names.map { name in
                 let config = AlgorithmConfig(
@@ -96,21 +103,23 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
             let runner = MultiFidelityRunner(processPerTrial: processPerTrial)
             for task in taskList {
                 for (config, label) in configs {
-                    let file = try await runner.runAll(
-                        config,
-                        label: label,
-                        on: task,
-                        accounting: accounting,
-                        seeds: seedList,
-                        workers: workers
-                    )
-                    let path = try file.write(to: out)
-                    let regrets = file.runs.map { $0.finalRegret ?? .infinity }
-                    StandardStream.emit(
-                        "\(label) on \(task.name): \(file.runs.count) runs of budget \(Int(file.budget)),"
-                            + " median final regret \(BenchmarkTable.format(MultiFidelityTable.median(regrets)))"
-                            + " -> \(path)\n"
-                    )
+                    for count in counts {
+                        let file = try await runner.runAll(
+                            config,
+                            label: label,
+                            on: task,
+                            accounting: accounting,
+                            seeds: seedList,
+                            workers: count
+                        )
+                        let path = try file.write(to: out)
+                        let regrets = file.runs.map { $0.finalRegret ?? .infinity }
+                        StandardStream.emit(
+                            "\(file.label) on \(task.name): \(file.runs.count) runs of budget \(Int(file.budget)),"
+                                + " median final regret \(BenchmarkTable.format(MultiFidelityTable.median(regrets)))"
+                                + " -> \(path)\n"
+                        )
+                    }
                 }
             }
         }

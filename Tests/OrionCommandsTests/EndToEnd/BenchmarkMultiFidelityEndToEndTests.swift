@@ -35,6 +35,32 @@ final class BenchmarkMultiFidelityEndToEndTests: XCTestCase {
         XCTAssertTrue(table.stdout.contains("| swift-orion/random | 3 |"), table.stdout)
     }
 
+    /// `--workers 1,2` writes one file per count, and `mf-table` adds the simulated workers' table; a count below
+    /// one is one clear line, exit code 2.
+    func testSimulatedWorkers() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let out = sandbox.directory + "/mf"
+        let run = try sandbox.run([
+            "benchmark", "mf-run", "--algorithms", "random,asha", "--tasks", "learning_curve", "--random-trials", "4",
+            "--seeds", "0-1", "--workers", "1,2", "--out", out,
+        ])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: out).sorted(),
+            [
+                "mf_swift-orion_asha_learning_curve.json", "mf_swift-orion_asha_learning_curve_w2.json",
+                "mf_swift-orion_random_learning_curve.json", "mf_swift-orion_random_learning_curve_w2.json",
+            ]
+        )
+        let table = try sandbox.run(["benchmark", "mf-table", out])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.contains("| swift-orion/asha ×2 | 2 | 2 |"), table.stdout)
+        let bad = try sandbox.run(["benchmark", "mf-run", "--workers", "1,0", "--out", out])
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--workers takes counts of at least 1 separated by commas (1,4), got '0'"))
+    }
+
     /// An unknown task is one clear line naming the valid ones, exit code 2.
     func testUnknownTask() throws {
         let sandbox = try Sandbox()
