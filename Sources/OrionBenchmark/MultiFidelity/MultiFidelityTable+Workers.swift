@@ -45,26 +45,32 @@ extension MultiFidelityTable {
                 && a.budget == b.budget
         }
         let compared = taskFiles.filter { file in taskFiles.contains { twins($0, file) && $0.workers != file.workers } }
-        func medianTime(_ file: MultiFidelityResultFile) -> Double {
-            Self.median(file.runs.map { $0.time(toReach: target, accounting: file.accounting) ?? .infinity })
+        func timesToTarget(_ file: MultiFidelityResultFile) -> [Double?] {
+            file.runs.map { $0.time(toReach: target, accounting: file.accounting) }
         }
         return compared.sorted { $0.workers < $1.workers }.map { file in
-            let time = medianTime(file)
-            let single = taskFiles.first { twins($0, file) && $0.workers == 1 }.map(medianTime)
-            let makespans = file.runs.map { $0.timeCurve(file.accounting).last?.time ?? 0 }
-            let idle = zip(file.runs, makespans).map { run, makespan in
-                makespan > 0
-                    ? 1 - run.costs(file.accounting).reduce(0, +) / (Double(file.workers) * makespan) : 0
+            let reach = timesToTarget(file)
+            let time = Self.median(reach.map { $0 ?? .infinity })
+            let single = taskFiles.first { twins($0, file) && $0.workers == 1 }.map { one in
+                Self.median(timesToTarget(one).map { $0 ?? .infinity })
+            }
+            // A run's workers trained for its summed costs; it lasted until its last trial finished (one worker: the
+            // same).
+            let spans = file.runs.map { run in
+                let busy = run.costs(file.accounting).reduce(0, +)
+                return (busy: busy, makespan: run.times?.last ?? busy)
             }
             return TimeRow(
                 label: file.label,
                 workers: file.workers,
                 seeds: file.runs.count,
                 timeToTarget: time,
-                reached: file.runs.filter { $0.time(toReach: target, accounting: file.accounting) != nil }.count,
+                reached: reach.compactMap { $0 }.count,
                 speedUp: single.flatMap { $0.isFinite && time.isFinite && time > 0 ? $0 / time : nil },
-                makespan: Self.median(makespans),
-                idle: Self.median(idle)
+                makespan: Self.median(spans.map(\.makespan)),
+                idle: Self.median(
+                    spans.map { $0.makespan > 0 ? 1 - $0.busy / (Double(file.workers) * $0.makespan) : 0 }
+                )
             )
         }
     }
