@@ -82,34 +82,21 @@ final class MultiFidelityRunnerTests: XCTestCase {
     /// The table's target is random search's median final regret; rows give the median fidelity to reach it and
     /// the regrets at a third of the budget and at the budget; the files round-trip through `write`/`load`.
     func testTableFromWrittenFiles() throws {
-        func run(_ seed: Int, _ fidelities: [Double], _ values: [Double], _ regrets: [Double?]) -> MultiFidelityRun {
-            MultiFidelityRun(seed: seed, wallSeconds: 2, fidelities: fidelities, values: values, regrets: regrets)
-        }
-        let random = MultiFidelityResultFile(
-            algorithm: "random",
-            task: "t",
-            optimum: 0,
-            maxFidelity: 27,
-            budget: 81,
-            notes: "",
+        let random = fixtureFile(
+            "random",
             runs: [
-                run(0, [27, 27, 27], [0.3, 0.2, 0.25], [0.3, 0.2, 0.25]),
-                run(1, [27, 27, 27], [0.4, 0.35, 0.1], [0.4, 0.35, 0.1]),
-                run(2, [27, 27, 27], [0.3, 0.3, 0.3], [0.3, 0.3, 0.3]),
+                fixtureRun(0, [27, 27, 27], [0.3, 0.2, 0.25]),
+                fixtureRun(1, [27, 27, 27], [0.4, 0.35, 0.1]),
+                fixtureRun(2, [27, 27, 27], [0.3, 0.3, 0.3]),
             ]
         )
-        let asha = MultiFidelityResultFile(
+        let asha = fixtureFile(
+            "asha",
             framework: "orion",
-            algorithm: "asha",
-            task: "t",
-            optimum: 0,
-            maxFidelity: 27,
-            budget: 81,
-            notes: "",
             runs: [
-                run(0, [1, 1, 3, 27], [0.5, 0.4, 0.3, 0.1], [nil, nil, nil, 0.1]),
-                run(1, [1, 1, 27, 27], [0.5, 0.4, 0.3, 0.2], [nil, nil, 0.3, 0.2]),
-                run(2, [1, 27], [0.5, 0.4], [nil, 0.4]),
+                fixtureRun(0, [1, 1, 3, 27], [nil, nil, nil, 0.1], values: [0.5, 0.4, 0.3, 0.1]),
+                fixtureRun(1, [1, 1, 27, 27], [nil, nil, 0.3, 0.2], values: [0.5, 0.4, 0.3, 0.2]),
+                fixtureRun(2, [1, 27], [nil, 0.4], values: [0.5, 0.4]),
             ]
         )
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mf-table-\(UUID())").path
@@ -137,17 +124,7 @@ final class MultiFidelityRunnerTests: XCTestCase {
     /// seed in both: the later directory's run); files of the same name with different budgets are refused.
     func testFilesOfTheSameConfigurationAreJoinedBySeed() throws {
         func file(_ seeds: [Int], value: Double, budget: Double = 81) -> MultiFidelityResultFile {
-            MultiFidelityResultFile(
-                algorithm: "asha",
-                task: "t",
-                optimum: 0,
-                maxFidelity: 27,
-                budget: budget,
-                notes: "",
-                runs: seeds.map {
-                    MultiFidelityRun(seed: $0, wallSeconds: 1, fidelities: [27], values: [value], regrets: [value])
-                }
-            )
+            fixtureFile("asha", budget: budget, runs: seeds.map { fixtureRun($0, [27], [value]) })
         }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("mf-join-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -21,49 +21,28 @@ final class MultiFidelityTablePairsTests: XCTestCase {
     /// ran is left out, a run without a full-fidelity trial counts as infinitely high, and the pairs and their row
     /// are printed below the task's table.
     func testPairsCountSeedsWhereOursEndsLower() {
-        func run(_ seed: Int, _ fidelities: [Double], _ regrets: [Double?]) -> MultiFidelityRun {
-            MultiFidelityRun(
-                seed: seed,
-                wallSeconds: 1,
-                fidelities: fidelities,
-                values: regrets.map { $0 ?? 1 },
-                regrets: regrets
-            )
-        }
-        func file(_ framework: String, _ algorithm: String, _ runs: [MultiFidelityRun]) -> MultiFidelityResultFile {
-            MultiFidelityResultFile(
-                framework: framework,
-                algorithm: algorithm,
-                task: "t",
-                optimum: 0,
-                maxFidelity: 27,
-                budget: 81,
-                notes: "",
-                runs: runs
-            )
-        }
-        let ours = file(
-            "swift-orion",
+        let ours = fixtureFile(
             "asha",
-            [
-                run(0, [27, 27, 27], [0.3, 0.1, 0.2]),  // 0.3 at 27 (a third), 0.1 at the end
-                run(1, [27, 27, 27], [0.4, 0.2, 0.3]),  // 0.4 at 27, 0.2 at the end
-                run(2, [27, 27], [0.5, 0.5]),
-                run(3, [27], [0.01]),  // Oríon did not run seed 3
+            runs: [
+                fixtureRun(0, [27, 27, 27], [0.3, 0.1, 0.2]),  // 0.3 at 27 (a third), 0.1 at the end
+                fixtureRun(1, [27, 27, 27], [0.4, 0.2, 0.3]),  // 0.4 at 27, 0.2 at the end
+                fixtureRun(2, [27, 27], [0.5, 0.5]),
+                fixtureRun(3, [27], [0.01]),  // Oríon did not run seed 3
             ]
         )
-        let orion = file(
-            "orion",
+        let orion = fixtureFile(
             "asha",
-            [
-                run(0, [27, 27, 27], [0.2, 0.2, 0.2]),  // ours higher at a third, lower at the end
-                run(1, [27, 27, 27], [0.4, 0.4, 0.1]),  // ours equal at a third, higher at the end
-                run(2, [3, 9, 27], [nil, nil, 0.6]),  // no full-fidelity trial at a third: ours lower at both
-                run(4, [27], [0.01]),
+            framework: "orion",
+            runs: [
+                fixtureRun(0, [27, 27, 27], [0.2, 0.2, 0.2]),  // ours higher at a third, lower at the end
+                fixtureRun(1, [27, 27, 27], [0.4, 0.4, 0.1]),  // ours equal at a third, higher at the end
+                fixtureRun(2, [3, 9, 27], [nil, nil, 0.6]),  // no full-fidelity trial at a third: ours lower at both
+                fixtureRun(4, [27], [0.01]),
             ]
         )
-        let random = file("swift-orion", "random", [run(0, [27, 27, 27], [0.3, 0.3, 0.3])])
-        let hyperband = file("orion", "hyperband", [run(0, [27], [0.3])])  // no swift-orion/hyperband: no pair
+        let random = fixtureFile("random", runs: [fixtureRun(0, [27, 27, 27], [0.3, 0.3, 0.3])])
+        // No swift-orion/hyperband: no pair.
+        let hyperband = fixtureFile("hyperband", framework: "orion", runs: [fixtureRun(0, [27], [0.3])])
         let table = MultiFidelityTable(files: [ours, orion, random, hyperband])
         let pairs = table.pairs(of: "t")
         XCTAssertEqual(pairs.count, 1)

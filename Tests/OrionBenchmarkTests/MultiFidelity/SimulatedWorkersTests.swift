@@ -72,53 +72,14 @@ final class SimulatedWorkersTests: XCTestCase {
     /// The workers' table: time to target on the simulated clock, speed-up over the one-worker file, makespan and
     /// idle fraction, by hand; a task without a several-worker file has no such table.
     func testTimeTableByHand() {
-        func file(_ workers: Int, _ runs: [MultiFidelityRun]) -> MultiFidelityResultFile {
-            MultiFidelityResultFile(
-                algorithm: "asha",
-                task: "t",
-                optimum: 0,
-                maxFidelity: 27,
-                budget: 81,
-                workers: workers,
-                notes: "",
-                runs: runs
-            )
-        }
-        let one = file(
-            1,
-            [
-                MultiFidelityRun(
-                    seed: 0,
-                    wallSeconds: 1,
-                    fidelities: [27, 27, 27],
-                    values: [0.3, 0.1, 0.2],
-                    regrets: [0.3, 0.1, 0.2]
-                )
-            ]
-        )
+        let one = fixtureFile("asha", runs: [fixtureRun(0, [27, 27, 27], [0.3, 0.1, 0.2])])
         // Two workers: trials of 27 finishing at 27, 27 and 54: busy 81 of 2 × 54.
-        let two = file(
-            2,
-            [
-                MultiFidelityRun(
-                    seed: 0,
-                    wallSeconds: 1,
-                    fidelities: [27, 27, 27],
-                    values: [0.3, 0.1, 0.2],
-                    regrets: [0.3, 0.1, 0.2],
-                    times: [27, 27, 54]
-                )
-            ]
+        let two = fixtureFile(
+            "asha",
+            workers: 2,
+            runs: [fixtureRun(0, [27, 27, 27], [0.3, 0.1, 0.2], times: [27, 27, 54])]
         )
-        let random = MultiFidelityResultFile(
-            algorithm: "random",
-            task: "t",
-            optimum: 0,
-            maxFidelity: 27,
-            budget: 81,
-            notes: "",
-            runs: [MultiFidelityRun(seed: 0, wallSeconds: 1, fidelities: [27], values: [0.1], regrets: [0.1])]
-        )
+        let random = fixtureFile("random", runs: [fixtureRun(0, [27], [0.1])])
         XCTAssertEqual(two.fileName, "mf_swift-orion_asha_t_w2.json")
         XCTAssertEqual(two.label, "swift-orion/asha ×2")
         let table = MultiFidelityTable(files: [one, two, random])
@@ -136,24 +97,7 @@ final class SimulatedWorkersTests: XCTestCase {
 
     /// Workers are written and read back; a file without the key ran one worker.
     func testWorkersRoundTrip() throws {
-        let run = MultiFidelityRun(
-            seed: 0,
-            wallSeconds: 1,
-            fidelities: [27],
-            values: [0.1],
-            regrets: [0.1],
-            times: [27]
-        )
-        let file = MultiFidelityResultFile(
-            algorithm: "asha",
-            task: "t",
-            optimum: 0,
-            maxFidelity: 27,
-            budget: 81,
-            workers: 3,
-            notes: "",
-            runs: [run]
-        )
+        let file = fixtureFile("asha", workers: 3, runs: [fixtureRun(0, [27], [0.1], times: [27])])
         let decoded = try JSONDecoder().decode(MultiFidelityResultFile.self, from: JSONEncoder().encode(file))
         XCTAssertEqual(decoded, file)
         var object = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(file)) as? [String: Any])
