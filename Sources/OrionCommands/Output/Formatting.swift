@@ -49,9 +49,10 @@ enum Formatting {
         return String(format: "%dh%02dm", total / 3600, (total % 3600) / 60)
     }
 
-    /// The name of the experiment's objective, from its best or any completed trial.
+    /// The name of the experiment's objective: from a completed trial, else from any trial that holds one.
     static func objectiveName(_ trials: [Trial]) -> String? {
-        for trial in trials where trial.status == .completed {
+        // A completed trial's first, else any trial's (one set back to another status keeps its results).
+        for trial in trials.filter({ $0.status == .completed }) + trials.filter({ $0.status != .completed }) {
             if let result = trial.results.first(where: { $0.type == .objective }) { return result.name }
         }
         return nil

@@ -114,7 +114,9 @@ public enum Reports {
         if !all {
             let summaries = try await ExperimentSummary.all(storage: storage, name: name, version: version)
             guard !summaries.isEmpty else { return "No experiment found\n" }
-            return summaries.map(statusBlock).joined()
+            var blocks: [String] = []
+            for summary in summaries { blocks.append(try await summaryBlock(summary, storage: storage)) }
+            return blocks.joined()
         }
         var experiments = try await storage.experiments().filter { name == nil || $0.name == name }
         if let version { experiments = experiments.filter { $0.version == version } }
@@ -171,7 +173,7 @@ public enum Reports {
             if tree.count == 1, !all, root.experiment.refers?.parentID == nil {
                 // One version: its summary, from indexed counts (nothing proportional to its trials).
                 let summary = try await ExperimentSummary(experiment: root.experiment, storage: storage)
-                blocks.append(statusBlock(summary))
+                blocks.append(try await summaryBlock(summary, storage: storage))
                 continue
             }
             let named = tree.contains { $0.name != root.experiment.name }
@@ -228,18 +230,37 @@ public enum Reports {
             .joined(separator: "\n")
     }
 
+    /// ``statusBlock(_:otherTrials:)`` of `summary`, with the trials of the other statuses that may hold an
+    /// objective (set back with `orion db set`, suspended) read from the storage: only those (rarely any).
+    static func summaryBlock(_ summary: ExperimentSummary, storage: any Storage) async throws -> String {
+        let others = summary.countsByStatus.filter { $0.value > 0 && mayHoldObjective($0.key) }.keys.sorted()
+        let trials = others.isEmpty ? [] : try await storage.trials(of: summary.experiment.id, status: others)
+        return statusBlock(summary, otherTrials: trials)
+    }
+
+    /// Statuses other than `completed` whose trials may hold an objective: ended ones a user set back, or suspended.
+    static func mayHoldObjective(_ status: TrialStatus) -> Bool {
+        [.broken, .interrupted, .suspended].contains(status)
+    }
+
     /// The counts by status with the best objective, from the experiment's summary (independent of the number of
-    /// trials), as Oríon's table: a `min <objective>` column only when a status has an objective.
-    static func statusBlock(_ summary: ExperimentSummary) -> String {
+    /// trials), as Oríon's table: a `min <objective>` column only when a status has an objective; `otherTrials`
+    /// are the trials of the statuses of ``mayHoldObjective(_:)``, whose minimum is shown too.
+    static func statusBlock(_ summary: ExperimentSummary, otherTrials: [Trial] = []) -> String {
         var text = summary.experiment.displayName.underlined + "\n"
         let counts = summary.countsByStatus.filter { $0.value > 0 }
         guard !counts.isEmpty else { return text + "empty\n\n\n" }
-        let best = summary.bestTrial?.objective
-        let rows = counts.keys.sorted().map { status -> [Table.Cell] in
-            let minimum = status == .completed ? best.map(Table.Cell.number) : nil
-            return [.text(status.rawValue), .integer(counts[status] ?? 0)] + (minimum.map { [$0] } ?? [])
+        var minimums: [TrialStatus: Double] = [:]
+        if let best = summary.bestTrial?.objective { minimums[.completed] = best }
+        for trial in otherTrials {
+            guard let value = trial.objective, !value.isNaN else { continue }
+            minimums[trial.status] = min(minimums[trial.status] ?? value, value)
         }
-        let headers = ["status", "quantity"] + (best == nil ? [] : ["min \(summary.objectiveName ?? "objective")"])
+        let rows = counts.keys.sorted().map { status -> [Table.Cell] in
+            [.text(status.rawValue), .integer(counts[status] ?? 0)] + (minimums[status].map { [.number($0)] } ?? [])
+        }
+        let name = summary.objectiveName ?? Formatting.objectiveName(otherTrials) ?? "objective"
+        let headers = ["status", "quantity"] + (minimums.isEmpty ? [] : ["min \(name)"])
         text += Table(headers: headers, rows: rows).render()
         return text + "\n\n\n"
     }

@@ -71,6 +71,10 @@ final class ProgressReporter: Sendable {
             )
             return
         }
+        if case .lost(let trial) = event {
+            warn(Self.lostWarning(trial: trial))
+            return
+        }
         guard case .finished(let trial) = event else { return }
         let text = state.withLock { state -> String in
             switch trial.status {
@@ -90,12 +94,19 @@ final class ProgressReporter: Sendable {
         }
     }
 
+    /// The warning for a trial this worker ran but no longer held when it ended: another worker took it as lost
+    /// (its heartbeat was late by that worker's `--heartbeat`), so this run's outcome is not stored.
+    static func lostWarning(trial: Trial) -> String {
+        "Warning: trial \(trial.id.prefix(8)) was taken over by another worker while it ran here (its heartbeat was "
+            + "late by that worker's --heartbeat); this run's outcome (\(trial.status.rawValue)) is not stored"
+    }
+
     /// The warning for a storage that keeps failing: the worker retries a result until it is stored, anything
     /// else for a while, so the hunt looks stuck unless it says so.
     static func storageWarning(trial: Trial?, reason: String) -> String {
         guard let trial else { return "Warning: the storage keeps failing (\(reason)); retrying" }
         return "Warning: the result of trial \(trial.id.prefix(8)) is not stored yet (\(reason)); retrying until it "
-            + "is (a second Ctrl-C stops the hunt and says where the result is kept)"
+            + "is (Ctrl-C twice stops the hunt and says where the result is kept)"
     }
 
     /// Writes `text` as a line of its own on stderr, above the live line on a terminal.

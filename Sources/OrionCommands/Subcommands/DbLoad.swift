@@ -51,6 +51,12 @@ struct DbLoad: AsyncParsableCommand {
                 "Loaded \(report.loaded.count) experiment(s) and \(report.trials) trial(s)"
                     + (report.loaded.isEmpty ? "" : ": " + report.loaded.joined(separator: ", "))
             )
+            if report.repeated > 0 {
+                print(
+                    "Left out \(report.repeated) trial(s) whose values repeat another trial's of the same experiment"
+                        + " (such as 1 and 1.0 of a real dimension, two trials in Oríon 0.2.7, one value here)"
+                )
+            }
         }
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 import OrionCore
 import OrionSQLite
 
-/// `orion db test`: check that the configured database is reachable, of a known schema and writable, printing
-/// each check as Oríon does (`<check>... Success`).
+/// `orion db test`: check that the configured database is reachable (created if it does not exist yet, as Oríon's
+/// check does, so that `orion db setup` then `orion db test` works), of a known schema and writable, printing each
+/// check as Oríon does (`<check>... Success`).
 struct DbTest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
@@ -39,7 +40,7 @@ struct DbTest: AsyncParsableCommand {
             step("Check if database of specified type can be created")
             let storage: any Storage
             do {
-                storage = try StorageFactory.open(address: address, environment: environment, create: false)
+                storage = try StorageFactory.open(address: address, environment: environment, create: true)
             } catch {
                 outcome("Failure")
                 throw error

@@ -83,7 +83,8 @@ public struct Parameters: Sendable, Hashable {
     public func replacing(_ name: String, with value: JSONValue) -> Parameters {
         guard let index = index(of: name) else { return self }
         var copy = self
-        copy.elements[index].value = value
+        let current = copy.elements[index]
+        copy.elements[index] = Trial.Param(name: current.name, type: current.type, value: value)
         return copy
     }
 

@@ -11,11 +11,13 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
         /// The value.
         public var value: JSONValue
 
-        /// Creates a parameter.
+        /// Creates a parameter; a real value written as an integer (a `default_value=1`, an EVC adapter's default)
+        /// becomes a `.double`, as a decoded one does, so that one real value always renders alike (`1.0`) and
+        /// gives one trial id.
         public init(name: String, type: DimensionKind, value: JSONValue) {
             self.name = name
             self.type = type
-            self.value = value
+            self.value = type == .real ? value.promotingIntegersToDoubles() : value
         }
 
         /// Decodes a parameter, restoring `.double` for real values that JSON wrote without a decimal point.
@@ -115,6 +117,23 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
     /// The MD5 of the parameters alone: the id Oríon 0.2.7 would give this trial.
     public var paramsHash: String { MD5.hex(params.representation) }
 
+    /// The ids Oríon 0.2.7 may have given this trial: ``paramsHash``, and, when a real parameter holds a whole
+    /// number, the MD5 with such numbers written as integers (`/y:1`): Oríon keeps the Python type a value was
+    /// given with, so `orion insert -y=1` or `default_value=1` hashes `1` where a sampled value hashes `1.0`.
+    public var orionIDs: Set<String> {
+        var ids: Set<String> = [paramsHash]
+        let integral = Parameters(
+            params.map { param in
+                guard param.type == .real else { return param }
+                var copy = param
+                copy.value = param.value.demotingWholeDoublesToIntegers()
+                return copy
+            }
+        )
+        if integral != params { ids.insert(MD5.hex(integral.representation)) }
+        return ids
+    }
+
     /// Oríon's `Trial.hash_params` (`{trial.hash_params}`): the MD5 of the parameters without the fidelity, the
     /// same for one configuration at every fidelity.
     public var hashParams: String { MD5.hex(Parameters(params.filter { $0.type != .fidelity }).representation) }
@@ -139,6 +158,16 @@ extension JSONValue {
         switch self {
         case .int(let value): .double(Double(value))
         case .array(let values): .array(values.map { $0.promotingIntegersToDoubles() })
+        default: self
+        }
+    }
+
+    /// The value with every whole `.double` (also inside arrays) written as an `.int`, as Python writes a value
+    /// given as an integer.
+    func demotingWholeDoublesToIntegers() -> JSONValue {
+        switch self {
+        case .double(let value): Int(exactly: value).map(JSONValue.int) ?? self
+        case .array(let values): .array(values.map { $0.demotingWholeDoublesToIntegers() })
         default: self
         }
     }

@@ -9,7 +9,7 @@ public enum DatabaseMaintenance {
         case all
         /// The trials with this status.
         case status(TrialStatus)
-        /// The trial with this id (ours, or the id Oríon 0.2.7 gave it: ``Trial/paramsHash``).
+        /// The trial with this id (ours, or an id Oríon 0.2.7 gave it: ``Trial/orionIDs``).
         case id(String)
 
         /// Parses `*`, `status=<status>` or `id=<trial id>`.
@@ -38,7 +38,7 @@ public enum DatabaseMaintenance {
             switch self {
             case .all: true
             case .status(let status): trial.status == status
-            case .id(let id): trial.id == id || trial.paramsHash == id
+            case .id(let id): trial.id == id || trial.orionIDs.contains(id)
             }
         }
     }

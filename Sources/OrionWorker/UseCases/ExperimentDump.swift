@@ -204,6 +204,9 @@ public struct LoadReport: Sendable, Hashable, Codable {
     public var overwritten: [String] = []
     /// The number of trials loaded.
     public var trials = 0
+    /// The trials of the dump left out because their values repeat another trial's of the same experiment (Oríon
+    /// 0.2.7 stores `1` and `1.0` of a real dimension as two trials; here they are one value, one trial).
+    public var repeated = 0
 
     /// Creates an empty report.
     public init() {}
@@ -245,6 +248,7 @@ extension ExperimentDump {
                 )
             }
         }
+        if resolve == .overwrite { try await Self.checkOverwriteKeepsTrees(of: experiments, in: storage) }
         var report = LoadReport()
         // Dumped experiment id → its id in the target, for the versions whose id changed (a clash, a bump, or an
         // ignored experiment the target keeps), so that their children's links follow them.
@@ -274,6 +278,7 @@ extension ExperimentDump {
                 }
             }
             let trials = try await Self.stored(entry.trials, as: &experiment, in: storage)
+            report.repeated += trials.count - Set(trials.map(\.id)).count
             if experiment.id != dumpedID { movedIDs[dumpedID] = experiment.id }
             if var refers = experiment.refers {
                 refers.rootID = movedIDs[refers.rootID] ?? refers.rootID
@@ -285,6 +290,34 @@ extension ExperimentDump {
             report.loaded.append(experiment.displayName)
         }
         return report
+    }
+
+    /// Refuses an overwrite that would cut stored versions off their tree: a stored experiment the dump replaces
+    /// whose child versions the dump does not replace too (their parent would be gone, `orion list` would show them
+    /// as a separate tree and `orion info` a deleted id). Checked before anything is changed.
+    ///
+    /// - Throws: ``DumpError`` `.conflict` naming the experiment and its children, and what to do instead.
+    private static func checkOverwriteKeepsTrees(of entries: [Entry], in storage: any Storage) async throws {
+        let replaced = Set(entries.map { "\($0.experiment.name)\u{0}\($0.experiment.version)" })
+        let stored = try await storage.experiments()
+        for entry in entries {
+            guard
+                let existing = stored.first(where: {
+                    $0.name == entry.experiment.name && $0.version == entry.experiment.version
+                })
+            else { continue }
+            let cutOff = stored.filter {
+                $0.refers?.parentID == existing.id && !replaced.contains("\($0.name)\u{0}\($0.version)")
+            }
+            guard !cutOff.isEmpty else { continue }
+            throw DumpError(
+                .conflict,
+                "overwriting \(existing.displayName) would cut off its child version(s) "
+                    + cutOff.map(\.displayName).joined(separator: ", ")
+                    + ", which the dump does not replace: load the whole tree, use --resolve bump, or remove them"
+                    + " first (orion db rm)"
+            )
+        }
     }
 
     /// Whether `existing` is what a load of `entry` that was killed (or failed) between creating the experiment and

@@ -134,8 +134,14 @@ public final class Worker: Sendable {
                 await state.stop(.experimentBroken)
                 return nil
             }
-            if counts[.reserved, default: 0] > 0, await state.shouldReleaseLostTrials(at: clock.now) {
-                try await releaseLostAndDeadWorkersTrials()
+            if counts[.reserved, default: 0] > 0 {
+                if await state.shouldReleaseLostTrials(at: clock.now) {
+                    try await releaseLostAndDeadWorkersTrials()
+                } else if await state.shouldLookForDeadWorkers(at: clock.now) {
+                    try await releaseDeadWorkersTrials(
+                        try await patiently { try await self.storage.reservations(of: self.experiment.id) }
+                    )
+                }
             }
             if let reservation = try await reserve() { return reservation }
 
@@ -166,18 +172,30 @@ public final class Worker: Sendable {
 
     /// Releases the reserved trials whose heartbeat is older than `heartbeat`, and at once those held by a worker
     /// of this host whose process no longer exists.
+    ///
+    /// A trial held by a live process of this host is never released as lost, however old its heartbeat: its holder
+    /// may refresh less often than this worker's `--heartbeat` asks (workers started with different values), and
+    /// taking it would run it twice at once. The cutoff is moved before the oldest such heartbeat, so the storage's
+    /// one atomic release leaves it alone (trials of other hosts between the two cutoffs wait for a later look).
     private func releaseLostAndDeadWorkersTrials() async throws {
-        let now = clock.now
-        let cutoff = now.addingTimeInterval(-configuration.heartbeat.seconds)
-        _ = try await patiently {
-            try await self.storage.releaseLostTrials(of: self.experiment.id, heartbeatBefore: cutoff)
-        }
-        let host = WorkerConfiguration.hostAndPID(of: configuration.workerName)?.host
+        var cutoff = clock.now.addingTimeInterval(-configuration.heartbeat.seconds)
         let reservations = try await patiently { try await self.storage.reservations(of: self.experiment.id) }
         for reservation in reservations {
-            guard let holder = reservation.trial.worker.flatMap(WorkerConfiguration.hostAndPID(of:)),
-                holder.host == host, holder.pid != getpid(), !Self.processExists(holder.pid)
-            else { continue }
+            guard let holder = localHolder(of: reservation), Self.isLiveWorker(holder) else { continue }
+            cutoff = min(cutoff, reservation.trial.heartbeat ?? .distantPast)
+        }
+        let released = cutoff
+        _ = try await patiently {
+            try await self.storage.releaseLostTrials(of: self.experiment.id, heartbeatBefore: released)
+        }
+        try await releaseDeadWorkersTrials(reservations)
+    }
+
+    /// Releases at once the trials of `reservations` held by a worker of this host whose process no longer exists
+    /// (each with its owner token: one released or taken meanwhile is left as it is).
+    private func releaseDeadWorkersTrials(_ reservations: [Reservation]) async throws {
+        for reservation in reservations {
+            guard let holder = localHolder(of: reservation), !Self.processExists(holder) else { continue }
             var trial = reservation.trial
             trial.status = .interrupted
             let released = trial
@@ -186,6 +204,32 @@ public final class Worker: Sendable {
             }
             if written { await state.countReclaimed() }
         }
+    }
+
+    /// The pid of the worker holding `reservation` when that worker runs on this host (not this process), else `nil`.
+    private func localHolder(of reservation: Reservation) -> Int32? {
+        let host = WorkerConfiguration.hostAndPID(of: configuration.workerName)?.host
+        guard let holder = reservation.trial.worker.flatMap(WorkerConfiguration.hostAndPID(of:)),
+            holder.host == host, holder.pid != getpid()
+        else { return nil }
+        return holder.pid
+    }
+
+    /// Whether `pid` is a live worker of this host: the process exists and, where `/proc` tells, is neither stopped
+    /// (SIGSTOP: its heartbeat has lapsed, its trial may go to another worker) nor a zombie, and runs the same
+    /// program as this one (a pid reused by another program does not protect a dead worker's trial).
+    static func isLiveWorker(_ pid: Int32) -> Bool {
+        guard processExists(pid) else { return false }
+        func read(_ process: String, _ file: String) -> String? {
+            try? String(contentsOfFile: "/proc/\(process)/\(file)", encoding: .utf8)
+        }
+        // `pid (comm) S …`: the state is the first field after the command's closing parenthesis.
+        if let stat = read(String(pid), "stat"), let close = stat.lastIndex(of: ")") {
+            let state = stat[stat.index(after: close)...].drop(while: { $0 == " " }).first
+            if let state, "TtZX".contains(state) { return false }
+        }
+        guard let theirs = read(String(pid), "comm"), let ours = read("self", "comm") else { return true }
+        return theirs == ours
     }
 
     /// Whether a process with this pid exists on this host (`kill(pid, 0)` does not fail with `ESRCH`).

@@ -97,10 +97,10 @@ public enum StopReason: String, Codable, Sendable, Equatable, CustomStringConver
         case .experimentDone:
             "the experiment is done: it has its max trials completed, or its algorithm has nothing left to suggest"
         case .experimentBroken: "the experiment has reached its max broken trials"
-        case .workerMaxTrials: "this worker completed its worker max trials"
-        case .workerMaxBroken: "this worker had worker max broken trials break"
+        case .workerMaxTrials: "this worker completed its --worker-max-trials trials"
+        case .workerMaxBroken: "this worker reached its --worker-max-broken broken trials"
         case .idle:
-            "nothing to run for idle timeout seconds: the other workers hold the remaining trials, and they are alive"
+            "nothing to run for its --idle-timeout: the other workers hold the remaining trials, and they are alive"
         case .interrupted: "interrupted (Ctrl-C or SIGTERM); the interrupted trials run again on the next hunt"
         }
     }

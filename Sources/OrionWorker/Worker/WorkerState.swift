@@ -23,6 +23,7 @@ final class WorkerState: Sendable {
         await inner.finish(status, failure: failure, unsaved: unsaved)
     }
     func shouldReleaseLostTrials(at now: Date) async -> Bool { await inner.shouldReleaseLostTrials(at: now) }
+    func shouldLookForDeadWorkers(at now: Date) async -> Bool { await inner.shouldLookForDeadWorkers(at: now) }
     func countReclaimed() async { await inner.countReclaimed() }
 
     actor InnerState {
@@ -31,6 +32,7 @@ final class WorkerState: Sendable {
         var stopReason: StopReason?
         var running = 0
         var lastLostCheck: Date?
+        var lastDeadWorkersCheck: Date?
 
         init(configuration: WorkerConfiguration) {
             self.configuration = configuration
@@ -85,6 +87,14 @@ final class WorkerState: Sendable {
                 return false
             }
             lastLostCheck = now
+            return true
+        }
+
+        /// Whether to look for the trials of dead workers of this host now: at most once a second, so that an idle
+        /// worker takes a crashed neighbour's trial within a second rather than a heartbeat interval.
+        func shouldLookForDeadWorkers(at now: Date) -> Bool {
+            if let last = lastDeadWorkersCheck, now.timeIntervalSince(last) < 1 { return false }
+            lastDeadWorkersCheck = now
             return true
         }
 

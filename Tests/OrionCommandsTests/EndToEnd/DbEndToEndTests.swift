@@ -129,9 +129,12 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertEqual(try run(["db", "setup", "--type", "sqlite", "--host", "x.db"]).status, 2, "kept without -f")
         XCTAssertEqual(try run(["db", "setup", "--type", "mongodb", "-f"]).status, 2)
 
-        let missing = try run(["db", "test"])
-        XCTAssertEqual(missing.status, 1, "the configured file does not exist yet")
-        XCTAssertTrue(missing.stdout.contains("can be created... Failure\n"), missing.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.directory + "/set-up.db"))
+        let fresh = try run(["db", "test"])
+        XCTAssertEqual(fresh.status, 0, "the configured file does not exist yet: the test creates it, as Oríon's does")
+        XCTAssertTrue(fresh.stdout.contains("can be created... Success\n"), fresh.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: sandbox.directory + "/set-up.db"))
+        XCTAssertEqual(try run(["list"]).stdout, "No experiment found\n", "the test's scratch experiment is gone")
 
         let hunt = try ProcessRunner.run(
             [

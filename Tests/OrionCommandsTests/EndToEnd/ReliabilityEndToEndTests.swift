@@ -75,6 +75,42 @@ final class ReliabilityEndToEndTests: XCTestCase {
         XCTAssertEqual(trial.objective, Double(second.processIdentifier), "the new holder's result is stored")
         XCTAssertTrue(trial.worker?.hasSuffix(secondName) ?? false, trial.worker ?? "")
         XCTAssertEqual(runs(sandbox).count, 2, "one run by each worker, and no third")
+        XCTAssertTrue(
+            firstOutput.stderr.contains("Warning: trial \(trial.id.prefix(8)) was taken over by another worker"),
+            "the paused worker says its run's outcome is not stored: \(firstOutput.stderr)"
+        )
+    }
+
+    /// A worker started with a shorter `--heartbeat` than a running one's refresh interval must not take that
+    /// worker's trial on the same host (its process is alive): the trial runs once, by its holder.
+    func testAShorterHeartbeatDoesNotTakeALiveWorkersTrialOnTheSameHost() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try pidScript(sandbox, seconds: 4)
+        let holder = try sandbox.start(
+            ["hunt", "-n", "beats", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"],
+            name: "holder"
+        )
+        defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL) } }
+        try await waitUntil("the holder runs the trial") { self.runs(sandbox).count == 1 }
+        // Its heartbeat is refreshed every 30 s (120 s / 4); this worker calls a trial lost after 1 s.
+        let eager = try sandbox.start(
+            [
+                "hunt", "-n", "beats", "--exp-max-trials", "1", "--heartbeat", "1", "--idle-timeout", "30", script,
+                "-x~uniform(0, 1)",
+            ],
+            name: "eager"
+        )
+        defer { if eager.isRunning { kill(eager.processIdentifier, SIGKILL) } }
+        let holderOutput = sandbox.wait(holder, name: "holder", timeout: 60)
+        let eagerOutput = sandbox.wait(eager, name: "eager", timeout: 60)
+        XCTAssertEqual(holderOutput.status, 0, holderOutput.stderr)
+        XCTAssertEqual(eagerOutput.status, 0, eagerOutput.stderr)
+        XCTAssertEqual(runs(sandbox).count, 1, "one run: \(runs(sandbox))")
+        let trials = try await sandbox.trials(of: "beats")
+        XCTAssertEqual(trials.map(\.status), [.completed])
+        XCTAssertEqual(trials.first?.objective, Double(holder.processIdentifier), "the holder's result is stored")
+        XCTAssertFalse(holderOutput.stderr.contains("taken over"), holderOutput.stderr)
     }
 
     func testAResultIsStoredOnceADatabaseLockedPastTheBusyTimeoutIsFree() async throws {

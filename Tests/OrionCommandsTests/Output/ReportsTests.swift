@@ -163,6 +163,45 @@ final class ReportsTests: XCTestCase {
         XCTAssertEqual(lines.count, 2 + 2 + 2, report)
     }
 
+    /// A trial set back to another status keeps its objective; Oríon's table shows each status's minimum, under the
+    /// objective's name, with and without `--all`.
+    func testStatusShowsTheMinimumOfEveryStatusThatHasObjectives() async throws {
+        let storage = try SQLiteStorage(path: directory + "/orion.db")
+        let client = try await ExperimentClient.build(
+            name: "set",
+            space: ["/x": "uniform(0, 1)"],
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
+            maxTrials: 3,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+        var values: [Double] = []
+        while let trial = try await client.suggest() {
+            let value = trial.params["/x"]?.doubleValue ?? 0
+            values.append(value)
+            try await client.observe(trial, results: [.objective(value, name: "loss")])
+        }
+        let stored = try await storage.experiment(named: "set", version: nil)
+        let experiment = try XCTUnwrap(stored)
+        let changed = try await DatabaseMaintenance.setTrials(
+            matching: .status(.completed),
+            update: "status=interrupted",
+            of: experiment,
+            storage: storage
+        )
+        XCTAssertEqual(changed, 3)
+        let summary = try await Reports.status(storage: storage, name: "set", all: false)
+        let rows = summary.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        XCTAssertEqual(rows[2], ["status", "quantity", "min", "loss"], summary)
+        XCTAssertEqual(Array(rows[4].prefix(2)), ["interrupted", "3"], summary)
+        XCTAssertEqual(Double(rows[4].last ?? "") ?? -1, values.min() ?? 0, accuracy: 1e-4, summary)
+        let all = try await Reports.status(storage: storage, name: "set", all: true)
+        XCTAssertEqual(
+            all.split(separator: "\n")[2].split(separator: " ").map(String.init),
+            ["id", "status", "min", "loss"]
+        )
+    }
+
     /// Issue 13, part 2: `orion list` draws the version trees as Oríon's pptree does (checked against its
     /// `print_tree`: the children split above and below a version).
     func testListDrawsTheVersionTrees() async throws {

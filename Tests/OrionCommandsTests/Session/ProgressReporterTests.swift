@@ -32,7 +32,7 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertEqual(
             ProgressReporter.storageWarning(trial: trial, reason: "database or disk is full"),
             "Warning: the result of trial \(trial.id.prefix(8)) is not stored yet (database or disk is full); "
-                + "retrying until it is (a second Ctrl-C stops the hunt and says where the result is kept)"
+                + "retrying until it is (Ctrl-C twice stops the hunt and says where the result is kept)"
         )
         XCTAssertEqual(
             ProgressReporter.storageWarning(trial: nil, reason: "connection refused"),

@@ -206,6 +206,70 @@ final class ExperimentDumpTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(loadedChild).refers?.parentID, kept.id)
     }
 
+    /// Overwriting a stored version whose children the dump does not replace is refused before anything changes;
+    /// overwriting the whole tree is not.
+    func testOverwritingAParentWithoutItsChildrenIsRefused() async throws {
+        let source = try sqlite()
+        var root = try await fill(source, name: "tree", version: 1)
+        var child = try await fill(source, name: "tree", version: 2)
+        root.refers = ExperimentRefers(rootID: root.id)
+        child.refers = ExperimentRefers(rootID: root.id, parentID: root.id)
+        try await source.updateExperiment(root)
+        try await source.updateExperiment(child)
+        let whole = try await ExperimentDump.read(from: source)
+        let target = try sqlite()
+        _ = try await whole.load(into: target, resolve: nil)
+        let before = try await target.experiments().map(\.id)
+
+        var parentOnly = whole
+        parentOnly.experiments = whole.experiments.filter { $0.experiment.version == 1 }
+        do {
+            _ = try await parentOnly.load(into: target, resolve: .overwrite)
+            XCTFail("the child would be cut off")
+        } catch let error as DumpError {
+            XCTAssertEqual(error.code, .conflict)
+            XCTAssertEqual(
+                error.message,
+                "overwriting tree-v1 would cut off its child version(s) tree-v2, which the dump does not replace: "
+                    + "load the whole tree, use --resolve bump, or remove them first (orion db rm)"
+            )
+        }
+        let unchanged = try await target.experiments().map(\.id)
+        XCTAssertEqual(unchanged, before, "nothing was changed")
+
+        let report = try await whole.load(into: target, resolve: .overwrite)
+        XCTAssertEqual(report.overwritten, ["tree-v1", "tree-v2"])
+        let reloaded = try await target.experiments()
+        XCTAssertEqual(reloaded.count, 2)
+        let newRoot = try XCTUnwrap(reloaded.first { $0.version == 1 })
+        let newChild = try XCTUnwrap(reloaded.first { $0.version == 2 })
+        XCTAssertEqual(newChild.refers?.parentID, newRoot.id, "the tree holds together")
+    }
+
+    /// Trials of one experiment whose values are one value here (Oríon's `1` and `1.0` of a real dimension) are
+    /// loaded once, and the report says how many were left out.
+    func testRepeatedValuesInADumpAreLoadedOnceAndCounted() async throws {
+        let experiment = Experiment(
+            name: "whole",
+            space: try Space(priors: ["/y": "uniform(-5, 10)"]),
+            algorithm: AlgorithmConfig(name: "random")
+        )
+        let asInteger = Trial(
+            experimentID: experiment.id,
+            params: [Trial.Param(name: "/y", type: .real, value: .int(1))]
+        )
+        var asDouble = Trial(
+            experimentID: experiment.id,
+            params: [Trial.Param(name: "/y", type: .real, value: .double(1))]
+        )
+        asDouble.id = "an id Oríon gave it"
+        let dump = ExperimentDump(experiments: [.init(experiment: experiment, trials: [asInteger, asDouble])])
+        let target = try sqlite()
+        let report = try await dump.load(into: target, resolve: nil)
+        XCTAssertEqual(report.trials, 1)
+        XCTAssertEqual(report.repeated, 1)
+    }
+
     func testDumpOfOneExperimentAndErrors() async throws {
         let source = try sqlite()
         _ = try await fill(source)

@@ -147,4 +147,47 @@ final class TrialInsertionTests: XCTestCase {
         XCTAssertEqual(stored?.endTime, now)
         try await storage.close()
     }
+
+    /// A real dimension's whole number is one value however it came (`default_value=1`, `-y=1`, `-y=1.0`): one
+    /// rendering, one trial id, so the second insert is a duplicate (Oríon 0.2.7 refuses it too); the id Oríon gives
+    /// the integer form still finds the trial.
+    func testAWholeRealFromTheDefaultOrAnArgumentIsOneTrial() async throws {
+        let storage = InMemoryStorage()
+        let request = ExperimentRequest(
+            name: "whole",
+            space: try Space(priors: ["/x": "uniform(-5, 10)", "/y": "uniform(-5, 10, default_value=1)"]),
+            metadata: ExperimentMetadata(user: "tester")
+        )
+        let experiment = try await ExperimentBuilder.build(
+            request,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        ).experiment
+        let fromDefault = try TrialInsertion.trial(for: experiment, arguments: ["./train.py", "-x=2.5"])
+        XCTAssertEqual(fromDefault.values["/y"], .double(1), "the default becomes the dimension's type")
+        XCTAssertEqual(fromDefault.params.representation, "/x:2.5,/y:1.0")
+        for arguments in [["-x=2.5", "-y=1"], ["-x=2.5", "-y=1.0"]] {
+            let explicit = try TrialInsertion.trial(for: experiment, arguments: arguments)
+            XCTAssertEqual(explicit.id, fromDefault.id, "\(arguments)")
+        }
+        try await TrialInsertion.insert(fromDefault, into: experiment, storage: storage)
+        let again = try TrialInsertion.trial(for: experiment, arguments: ["-x=2.5", "-y=1"])
+        do {
+            try await TrialInsertion.insert(again, into: experiment, storage: storage)
+            XCTFail("the same point twice")
+        } catch let error as TrialInsertionError {
+            XCTAssertEqual(error.code, .duplicate)
+        }
+        // Oríon's ids: MD5 of `/x:2.5,/y:1.0` (a sampled value) and of `/x:2.5,/y:1` (typed as an integer).
+        XCTAssertEqual(fromDefault.orionIDs, [MD5.hex("/x:2.5,/y:1.0"), MD5.hex("/x:2.5,/y:1")])
+        let changed = try await DatabaseMaintenance.setTrials(
+            matching: .id(MD5.hex("/x:2.5,/y:1")),
+            update: "status=broken",
+            of: experiment,
+            storage: storage
+        )
+        XCTAssertEqual(changed, 1)
+        let fractional = try TrialInsertion.trial(for: experiment, arguments: ["-x=2.5", "-y=1.5"])
+        XCTAssertEqual(fractional.orionIDs, [fractional.paramsHash], "no whole real: one id")
+    }
 }
