@@ -292,9 +292,11 @@ extension ExperimentDump {
         return report
     }
 
-    /// Refuses an overwrite that would cut stored versions off their tree: a stored experiment the dump replaces
-    /// whose child versions the dump does not replace too (their parent would be gone, `orion list` would show them
-    /// as a separate tree and `orion info` a deleted id). Checked before anything is changed.
+    /// Refuses an overwrite that would cut stored versions off their tree.
+    ///
+    /// That is a stored experiment the dump replaces whose child versions the dump does not replace too: their
+    /// parent would be gone, `orion list` would show them as a separate tree and `orion info` a deleted id.
+    /// Checked before anything is changed.
     ///
     /// - Throws: ``DumpError`` `.conflict` naming the experiment and its children, and what to do instead.
     private static func checkOverwriteKeepsTrees(of entries: [Entry], in storage: any Storage) async throws {
