@@ -15,7 +15,17 @@ final class ConfigTemplateTextTests: XCTestCase {
         """
 
     private func params(_ values: [String: JSONValue]) -> Parameters {
-        Parameters(values.map { Trial.Param(name: $0.key, type: .real, value: $0.value) })
+        Parameters(
+            values.map { name, value in
+                let type: DimensionKind =
+                    switch value {
+                    case .int: .integer
+                    case .string: .categorical
+                    default: .real
+                    }
+                return Trial.Param(name: name, type: type, value: value)
+            }
+        )
     }
 
     func testPriorsAreFoundAnywhereInTheText() throws {

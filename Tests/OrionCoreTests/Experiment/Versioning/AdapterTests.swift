@@ -64,7 +64,8 @@ final class AdapterTests: XCTestCase {
         XCTAssertNil(Adapter.dimensionAddition(name: "/z", type: .real, value: .double(0.2)).backward(child))
         XCTAssertEqual(
             Adapter.dimensionDeletion(name: "/y", type: .real, value: .int(2)).backward(child)?["/y"],
-            .int(2)
+            .double(2),
+            "a real dimension's value is a float, however its default was written"
         )
         XCTAssertNil(Adapter.dimensionDeletion(name: "/y", type: .real, value: nil).backward(child))
         let change = Adapter.dimensionPriorChange(name: "/x", oldPrior: "uniform(2, 10)", newPrior: "uniform(0, 5)")
