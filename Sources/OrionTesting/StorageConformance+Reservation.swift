@@ -248,6 +248,37 @@ extension StorageConformance {
         )
     }
 
+    /// Parameters read back with the number kinds they were written with: a whole float of a category (`2.0`),
+    /// inside a list (`[1, 2.0]`), and a large one (`1e16`), is not read back as an integer (JSON writes it without
+    /// a decimal point), an integer stays an integer, a real is a float.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkParameterNumberKinds() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try await fixture.createExperiment("parameter-kinds")
+        let params = Parameters([
+            Trial.Param(name: "/c", type: .categorical, value: .double(2)),
+            Trial.Param(name: "/d", type: .categorical, value: .array([.int(1), .double(2)])),
+            Trial.Param(name: "/f", type: .categorical, value: .double(1e16)),
+            Trial.Param(name: "/n", type: .integer, value: .int(3)),
+            Trial.Param(name: "/x", type: .real, value: .double(1)),
+        ])
+        let trial = Trial(experimentID: experiment.id, params: params, submitTime: Self.epoch)
+        try await fixture.register([trial])
+        let read = try await storage.trial(id: trial.id, of: experiment.id)
+        let listed = try await storage.trials(of: experiment.id, status: nil).first
+        let reserved = try await storage.reserveTrial(of: experiment.id, worker: "kinds:1", at: Self.epoch)
+        for (source, stored) in [
+            ("trial(id:of:)", read), ("trials(of:status:)", listed), ("reserveTrial", reserved?.trial),
+        ] {
+            try ConformanceFailure.expect(
+                stored?.params == params && stored?.params.representation == params.representation,
+                "parameters \(params.representation) read back by \(source) as \(stored?.params.representation ?? "nothing")"
+            )
+        }
+    }
+
     /// `heartbeat` refreshes only reserved trials, and only with their owner token; it returns `false` otherwise.
     ///
     /// - Throws: ``ConformanceFailure`` or the storage's error.

@@ -51,7 +51,7 @@ public struct StorageConformance: Sendable {
         "experimentCreateAndRead", "experimentVersions", "experimentList", "duplicateExperiment", "updateExperiment",
         "deleteExperimentCascades", "registerTrials", "readTrials", "countTrials", "summary", "reserveOrder",
         "reserveUnderConcurrency", "updateTrialCompareAndSet", "trialRoundTrip", "nonFiniteObjectives",
-        "resultNumberKinds",
+        "resultNumberKinds", "parameterNumberKinds",
         "heartbeat",
         "releaseLostTrials", "ownerTokens", "reservations", "completionRacesRelease", "close",
         "algorithmLockFirstSnapshot", "algorithmLockStateVersion", "algorithmLockChangedTrials",
@@ -109,6 +109,7 @@ public struct StorageConformance: Sendable {
         case "trialRoundTrip": try await checkTrialRoundTrip()
         case "nonFiniteObjectives": try await checkNonFiniteObjectives()
         case "resultNumberKinds": try await checkResultNumberKinds()
+        case "parameterNumberKinds": try await checkParameterNumberKinds()
         case "heartbeat": try await checkHeartbeat()
         case "releaseLostTrials": try await checkReleaseLostTrials()
         case "ownerTokens": try await checkOwnerTokens()

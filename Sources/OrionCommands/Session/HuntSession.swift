@@ -39,16 +39,20 @@ struct HuntSession {
             throw UsageError("an experiment name is required: orion hunt -n NAME ./script.py ...")
         }
         let version = try await context.resolvedVersion(of: name, options.version)
+        // What relative paths of the command line (the script, its --config file) are relative to.
+        var commandDirectory = currentDirectory
         if arguments.isEmpty {
-            // Resume with the stored command line, as Oríon does for `orion hunt -n NAME`.
+            // Resume with the stored command line, as Oríon does for `orion hunt -n NAME`, its relative paths
+            // read from the directory it was given in (Oríon stores them absolute): a job script may start anywhere.
             guard let stored = try await context.storage.experiment(named: name, version: version) else {
                 throw UsageError("no experiment named '\(name)' yet: give the script and its priors after the options")
             }
             arguments = stored.metadata.userArgs
+            commandDirectory = stored.metadata.startDirectory ?? currentDirectory
         }
         let command = try UserCommand(
             arguments: arguments,
-            currentDirectory: currentDirectory,
+            currentDirectory: commandDirectory,
             environmentPath: environment["PATH"],
             configOption: configuration.worker.userScriptConfig
         )
@@ -64,7 +68,7 @@ struct HuntSession {
             user: options.user ?? ExperimentMetadata.currentUser(environment: environment),
             userScript: command.script,
             userArgs: arguments,
-            startDirectory: currentDirectory,
+            startDirectory: commandDirectory,
             // Recorded with --ignore-code-changes too (not compared then): a run that does not branch stores the
             // code it ran, as Oríon.
             vcs: branching == nil ? nil : CodeVersion.git(at: scriptDirectory),

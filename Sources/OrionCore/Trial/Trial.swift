@@ -20,13 +20,38 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
             self.value = type == .real ? value.promotingIntegersToDoubles() : value
         }
 
-        /// Decodes a parameter, restoring `.double` for real values that JSON wrote without a decimal point.
+        private enum CodingKeys: String, CodingKey {
+            case name, type, value
+            /// The value's Python literal, written when JSON would lose it (see ``encode(to:)``).
+            case literal
+        }
+
+        /// Decodes a parameter, restoring `.double` for real values that JSON wrote without a decimal point, and
+        /// for other kinds the value of its Python literal when one was written.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decode(String.self, forKey: .name)
             type = try container.decode(DimensionKind.self, forKey: .type)
             value = try container.decode(JSONValue.self, forKey: .value)
-            if type == .real { value = value.promotingIntegersToDoubles() }
+            if type == .real {
+                value = value.promotingIntegersToDoubles()
+            } else if let literal = try container.decodeIfPresent(String.self, forKey: .literal),
+                let parsed = JSONValue(pythonLiteral: literal)
+            {
+                value = parsed
+            }
+        }
+
+        /// Encodes the parameter. JSON writes a whole float as an integer (`2.0` as `2`), which a real dimension
+        /// restores; a value of another kind holding one (a category `2.0`, in a list `[1, 2.0]`) also gets its
+        /// Python literal (`"literal": "2.0"`), so that it decodes as it was and not as the integer `2` (which
+        /// is another category, another trial id and another command-line argument).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(type, forKey: .type)
+            try container.encode(value, forKey: .value)
+            if type != .real, value.hasWholeDoubles { try container.encode(value.pythonRepr, forKey: .literal) }
         }
     }
 
@@ -150,6 +175,27 @@ extension JSONValue {
         case .int: true
         case .array(let values): values.contains { $0.hasIntegers }
         default: false
+        }
+    }
+
+    /// Whether the value is a whole finite `.double` or a list holding one: JSON writes it without a decimal point.
+    /// (A dictionary is left as JSON reads it.)
+    var hasWholeDoubles: Bool {
+        switch self {
+        case .double(let value): value.isFinite && value == value.rounded()
+        case .array(let values): values.contains { $0.hasWholeDoubles }
+        default: false
+        }
+    }
+
+    /// The value of a Python literal (`2.0`, `[1, 2.0]`), or `nil` when the text is not one (or is a dictionary).
+    init?(pythonLiteral text: String) {
+        do throws(SpaceError) {
+            var parser = try PriorParser(text: text, dimension: "literal")
+            guard let value = try parser.parseLiteral().json else { return nil }
+            self = value
+        } catch {
+            return nil
         }
     }
 

@@ -111,6 +111,38 @@ final class CommandsEndToEndTests: XCTestCase {
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 4)
     }
 
+    /// Resumed without a command line from another directory (a job script that starts elsewhere), the stored
+    /// command's relative script and configuration file are those of the directory it was given in, as Oríon's
+    /// absolute paths are.
+    func testResumingFromAnotherDirectoryFindsTheRelativeScriptAndConfiguration() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        _ = try sandbox.script(
+            "train.sh",
+            "#!/bin/sh\nprintf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":1}]' > \"$ORION_RESULTS_PATH\"\n"
+        )
+        try "lr: 'orion~uniform(0, 1)'\n".write(
+            toFile: sandbox.directory + "/cfg.yaml",
+            atomically: true,
+            encoding: .utf8
+        )
+        try sandbox.succeed(["hunt", "-n", "moved", "--exp-max-trials", "1", "./train.sh", "--config", "cfg.yaml"])
+        let elsewhere = sandbox.directory + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let resumed = try ProcessRunner.run(
+            [sandbox.orion, "hunt", "-n", "moved", "--exp-max-trials", "2"],
+            environment: sandbox.environment,
+            currentDirectory: elsewhere,
+            timeout: 120
+        )
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let trials = try await sandbox.trials(of: "moved")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2)
+        XCTAssertFalse(resumed.stderr.contains("Branch"), "the same command line: no new version: \(resumed.stderr)")
+        let versions = try await sandbox.storage().experiments()
+        XCTAssertEqual(versions.count, 1, "still one version")
+    }
+
     func testVersionAndHelp() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
