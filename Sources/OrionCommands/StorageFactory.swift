@@ -43,6 +43,10 @@ public enum StorageFactory {
             if !create, !FileManager.default.fileExists(atPath: path) { return InMemoryStorage() }
             return try SQLiteStorage(path: path, create: create)
         }
+        if address.hasPrefix(ConfigurationLoader.unsupportedPrefix) {
+            // A storage of Oríon's named by a configuration layer and not overridden (see `unsupportedPrefix`).
+            throw ConfigurationError(String(address.dropFirst(ConfigurationLoader.unsupportedPrefix.count)))
+        }
         if address == "memory:" || address == "memory://" { return InMemoryStorage() }
         if PostgresAddress.isPostgres(address) { return try PostgresStorage(url: address) }
         let (location, busyTimeout) = try sqliteOptions(of: address)

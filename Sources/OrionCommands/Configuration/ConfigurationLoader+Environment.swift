@@ -98,10 +98,14 @@ extension ConfigurationLoader {
             layer.storage.address = resolved
             layer.sources["storage.address"] = address != nil ? "env ORION_DB_ADDRESS" : "env ORION_DB_TYPE"
         } catch {
-            throw ConfigurationError(
+            let problem = ConfigurationError(
                 "environment variable ORION_DB_TYPE: \(error.text); set ORION_DB_TYPE=sqlite and"
                     + " ORION_DB_ADDRESS=/path/orion.db, or ORION_DB_ADDRESS=sqlite:///path/orion.db"
             )
+            guard isOrionOnlyStorage(type: type, host: address) else { throw problem }
+            // An error only if no higher layer (`-c`, `--storage`) names another storage.
+            layer.storage.address = unsupportedPrefix + problem.message
+            layer.sources["storage.address"] = address != nil ? "env ORION_DB_ADDRESS" : "env ORION_DB_TYPE"
         }
     }
 }

@@ -57,6 +57,17 @@ extension ConfigurationLoader {
         }
     }
 
+    /// The prefix of the address standing for a storage of Oríon's that swift-orion does not open (PickledDB,
+    /// MongoDB), followed by the one-line error to give if that storage is the one a command uses. A migrating
+    /// user's global file or environment may name one for Oríon; a higher layer (`--storage`, `-c`) overrides it.
+    static let unsupportedPrefix = "unsupported:"
+
+    /// Whether `type` (or the scheme of `host`) is one of Oríon's storages that swift-orion does not open.
+    static func isOrionOnlyStorage(type: String?, host: String?) -> Bool {
+        let kind = type?.lowercased() ?? host.flatMap(scheme(of:)) ?? ""
+        return kind == "pickleddb" || kind == "mongodb"
+    }
+
     /// The scheme of a URL-like host (`mongodb://h` → `mongodb`), or `nil`.
     private static func scheme(of host: String) -> String? {
         guard let range = host.range(of: "://") else { return nil }
@@ -183,11 +194,18 @@ extension YAMLLayerReader {
                 password: fields["password"]
             )
         } catch {
-            throw failure(
+            let problem = failure(
                 at: typeNode,
                 "\(error.text); write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
                     + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
             )
+            guard ConfigurationLoader.isOrionOnlyStorage(type: fields["type"], host: fields["host"]) else {
+                throw problem
+            }
+            // An error only if no higher layer (the environment, `-c`, `--storage`) names another storage.
+            layer.storage.address = ConfigurationLoader.unsupportedPrefix + problem.message
+            layer.sources["storage.address"] = source(keyNode)
+            return
         }
         guard let address else { return }
         layer.storage.address = address

@@ -50,13 +50,32 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         XCTAssertEqual(layer.notes, ["/x/o.yaml:1:1: top-level 'database' is deprecated: put it under 'storage:'"])
     }
 
-    func testUnsupportedDatabases() {
-        XCTAssertEqual(
-            message("storage:\n  database:\n    type: pickleddb\n    host: /p/db.pkl\n"),
+    /// Opening `address`: the error's message, or `nil` when it opens.
+    private func opening(_ address: String?) -> String? {
+        do {
+            _ = try StorageFactory.open(address: address, environment: [:], create: false)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// Oríon's PickledDB or MongoDB in a file (a migrating user's global file, which Oríon still reads) is an error
+    /// only when it is the storage a command opens: a higher layer (`--storage`, `-c`) overrides it.
+    func testUnsupportedDatabases() throws {
+        let pickled = try address("storage:\n  database:\n    type: pickleddb\n    host: /p/db.pkl\n")
+        let expected =
             "/x/o.yaml:3:11: storage type 'pickleddb' is not supported: swift-orion keeps experiments in SQLite"
-                + " (the default) or PostgreSQL; write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
-                + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
-        )
+            + " (the default) or PostgreSQL; write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
+            + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
+        XCTAssertEqual(pickled, ConfigurationLoader.unsupportedPrefix + expected)
+        XCTAssertEqual(opening(pickled), expected)
+        var layers = [
+            try ConfigurationLoader.layer(fromYAML: "storage: {database: {type: pickleddb}}", path: "/g.yaml")
+        ]
+        layers.append(try ConfigurationLoader.layer(fromYAML: "storage: {address: 'memory:'}", path: "/x/o.yaml"))
+        XCTAssertEqual(ConfigurationLoader.resolve(layers).storage.address, "memory:", "the higher layer wins")
+        XCTAssertNil(opening("memory:"))
         XCTAssertEqual(
             message("storage: {database: {type: couchdb}}"),
             "/x/o.yaml:1:28: unknown storage type 'couchdb': use sqlite (the default), postgresql, or ephemeraldb"
@@ -64,7 +83,7 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
                 + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
         )
         XCTAssertEqual(
-            message("storage: {database: {host: 'mongodb://h:27017'}}"),
+            opening(try address("storage: {database: {host: 'mongodb://h:27017'}}")),
             "/x/o.yaml:1:21: storage type 'mongodb' is not supported: swift-orion keeps experiments in SQLite"
                 + " (the default) or PostgreSQL; write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
                 + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
