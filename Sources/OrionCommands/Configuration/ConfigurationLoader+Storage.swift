@@ -57,9 +57,11 @@ extension ConfigurationLoader {
         }
     }
 
-    /// The prefix of the address standing for a storage of Oríon's that swift-orion does not open (PickledDB,
-    /// MongoDB), followed by the one-line error to give if that storage is the one a command uses. A migrating
-    /// user's global file or environment may name one for Oríon; a higher layer (`--storage`, `-c`) overrides it.
+    /// The prefix of an address that stands for a storage of Oríon's that swift-orion does not open.
+    ///
+    /// PickledDB or MongoDB: the prefix is followed by the one-line error to give if that storage is the one a
+    /// command uses. A migrating user's global file or environment may name one for Oríon; a higher layer
+    /// (`--storage`, `-c`) overrides it.
     static let unsupportedPrefix = "unsupported:"
 
     /// Whether `type` (or the scheme of `host`) is one of Oríon's storages that swift-orion does not open.
