@@ -49,7 +49,9 @@ extension UserCommand {
 }
 
 /// The values of the templates a command line may hold: `{trial.id}`, `{trial.working_dir}`,
-/// `{trial.hash_params}`, `{trial.legacy_id}`, `{exp.id}`, `{exp.name}`, `{exp.version}`, `{exp.working_dir}`.
+/// `{trial.hash_params}`, `{trial.legacy_id}`, `{exp.id}`, `{exp.name}`, `{exp.version}`, `{exp.working_dir}`,
+/// `{exp.max_trials}`, `{exp.max_broken}`, `{trial.params[/x]}` and `{exp.metadata[user]}`: the attributes of
+/// Oríon's trial and experiment a command line uses (Oríon formats with the objects themselves).
 public struct TemplateContext: Sendable {
     /// `{trial.id}`: the trial's id.
     public var trialID: String
@@ -67,6 +69,14 @@ public struct TemplateContext: Sendable {
     public var experimentVersion: Int
     /// `{exp.working_dir}`: the experiment's working directory.
     public var experimentWorkingDir: String
+    /// `{trial.params[/x]}`: the trial's parameters.
+    public var trialParams: Parameters
+    /// `{exp.max_trials}`: the experiment's maximum of trials (`None` without one, as Python writes it).
+    public var experimentMaxTrials: Int?
+    /// `{exp.max_broken}`: the experiment's maximum of broken trials.
+    public var experimentMaxBroken: Int?
+    /// `{exp.metadata[KEY]}`: the experiment's metadata (`user`, `user_script`, `orion_version`).
+    public var experimentMetadata: [String: String]
 
     /// Creates a context.
     public init(
@@ -77,7 +87,11 @@ public struct TemplateContext: Sendable {
         experimentID: String,
         experimentName: String,
         experimentVersion: Int,
-        experimentWorkingDir: String
+        experimentWorkingDir: String,
+        trialParams: Parameters = [],
+        experimentMaxTrials: Int? = nil,
+        experimentMaxBroken: Int? = nil,
+        experimentMetadata: [String: String] = [:]
     ) {
         self.trialID = trialID
         self.trialWorkingDir = trialWorkingDir
@@ -87,27 +101,62 @@ public struct TemplateContext: Sendable {
         self.experimentName = experimentName
         self.experimentVersion = experimentVersion
         self.experimentWorkingDir = experimentWorkingDir
+        self.trialParams = trialParams
+        self.experimentMaxTrials = experimentMaxTrials
+        self.experimentMaxBroken = experimentMaxBroken
+        self.experimentMetadata = experimentMetadata
     }
 
-    /// The names of the templates, in the order the documentation lists them.
+    /// The names of the templates, in the order the documentation lists them (besides the indexed ones,
+    /// ``indexedNames``).
     public static let names = [
         "trial.id", "trial.working_dir", "trial.hash_params", "trial.legacy_id", "exp.id", "exp.name", "exp.version",
-        "exp.working_dir",
+        "exp.working_dir", "exp.max_trials", "exp.max_broken",
     ]
 
-    /// The value of the template `name` (without braces), or `nil` if there is no such template.
+    /// The templates indexed by a key, as Python's `str.format` indexes a dictionary: `{trial.params[/x]}` (a
+    /// dimension's name) and `{exp.metadata[user]}` (`user`, `user_script`, `orion_version`).
+    public static let indexedNames = ["trial.params", "exp.metadata"]
+
+    /// The metadata keys `{exp.metadata[KEY]}` knows.
+    public static let metadataKeys = ["user", "user_script", "orion_version"]
+
+    /// Whether `name` (without braces) is a template: one of ``names``, or an indexed one with a key.
+    static func isTemplate(_ name: String) -> Bool {
+        if names.contains(name) { return true }
+        guard let (base, key) = indexed(name) else { return false }
+        return base == "trial.params" || metadataKeys.contains(key)
+    }
+
+    /// `("trial.params", "/x")` for `trial.params[/x]`, else `nil`.
+    private static func indexed(_ name: String) -> (base: String, key: String)? {
+        guard name.hasSuffix("]"), let open = name.firstIndex(of: "[") else { return nil }
+        let base = String(name[..<open])
+        let key = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
+        guard indexedNames.contains(base), !key.isEmpty else { return nil }
+        return (base, key)
+    }
+
+    /// The value of the template `name` (without braces), or `nil` if there is no such template (or the trial has
+    /// no such parameter).
     public func value(of name: String) -> String? {
         switch name {
-        case "trial.id": trialID
-        case "trial.working_dir": trialWorkingDir
-        case "trial.hash_params": trialHashParams
-        case "trial.legacy_id": trialLegacyID
-        case "exp.id": experimentID
-        case "exp.name": experimentName
-        case "exp.version": String(experimentVersion)
-        case "exp.working_dir": experimentWorkingDir
-        default: nil
+        case "trial.id": return trialID
+        case "trial.working_dir": return trialWorkingDir
+        case "trial.hash_params": return trialHashParams
+        case "trial.legacy_id": return trialLegacyID
+        case "exp.id": return experimentID
+        case "exp.name": return experimentName
+        case "exp.version": return String(experimentVersion)
+        case "exp.working_dir": return experimentWorkingDir
+        case "exp.max_trials": return experimentMaxTrials.map(String.init) ?? "None"
+        case "exp.max_broken": return experimentMaxBroken.map(String.init) ?? "None"
+        default: break
         }
+        guard let (base, key) = Self.indexed(name) else { return nil }
+        if base == "exp.metadata" { return experimentMetadata[key] }
+        // Oríon's keys are the dimension names with their `/`; the name without it is accepted too.
+        return (trialParams[key] ?? trialParams["/" + key])?.pythonString
     }
 
     /// `item` with its templates replaced; with no context, only checks them (and replaces them by nothing).
@@ -140,15 +189,26 @@ public struct TemplateContext: Sendable {
                     )
                 }
                 let name = String(item[next..<close])
-                guard Self.names.contains(name) else {
-                    let known = Self.names.map { "{\($0)}" }.joined(separator: ", ")
+                guard Self.isTemplate(name) else {
+                    let known = (Self.names + ["trial.params[/x]", "exp.metadata[user]"]).map { "{\($0)}" }
+                        .joined(separator: ", ")
                     throw CommandError(
                         .unknownTemplate,
                         "unknown template '{\(name)}' in argument '\(item)': use one of \(known),"
                             + " or write '{{' and '}}' for literal braces"
                     )
                 }
-                output += context?.value(of: name) ?? ""
+                if let context {
+                    guard let value = context.value(of: name) else {
+                        throw CommandError(
+                            .missingValue,
+                            "template '{\(name)}' in argument '\(item)': the trial has no parameter "
+                                + "\(name.dropFirst("trial.params[".count).dropLast()) (it has "
+                                + context.trialParams.names.joined(separator: ", ") + ")"
+                        )
+                    }
+                    output += value
+                }
                 index = item.index(after: close)
             } else {
                 output.append(character)

@@ -29,7 +29,15 @@ enum TrialPreparation {
                 experimentID: context.experiment.id,
                 experimentName: context.experiment.name,
                 experimentVersion: context.experiment.version,
-                experimentWorkingDir: context.experimentWorkingDirectory
+                experimentWorkingDir: context.experimentWorkingDirectory,
+                trialParams: context.trial.values,
+                experimentMaxTrials: context.experiment.maxTrials,
+                experimentMaxBroken: context.experiment.maxBroken,
+                experimentMetadata: [
+                    "user": context.experiment.metadata.user,
+                    "user_script": context.experiment.metadata.userScript ?? "None",
+                    "orion_version": context.experiment.metadata.orionVersion,
+                ]
             )
             argv = try command.render(values: context.trial.values, context: templates)
             try command.writeConfigFile(values: context.trial.values, directory: directory)

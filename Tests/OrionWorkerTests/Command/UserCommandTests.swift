@@ -381,8 +381,39 @@ final class UserCommandTests: XCTestCase {
             failure?.message,
             "unknown template '{trial.foo}' in argument 'x-{trial.foo}': use one of {trial.id}, {trial.working_dir},"
                 + " {trial.hash_params}, {trial.legacy_id}, {exp.id}, {exp.name}, {exp.version}, {exp.working_dir},"
+                + " {exp.max_trials}, {exp.max_broken}, {trial.params[/x]}, {exp.metadata[user]},"
                 + " or write '{{' and '}}' for literal braces"
         )
+        XCTAssertEqual(error(["./train.py", "{exp.metadata[password]}"])?.code, .unknownTemplate)
+    }
+
+    /// Oríon formats the command with its trial and experiment objects, so a script may take any of their
+    /// attributes; these are the ones a command line uses, written as Python's `str` writes them.
+    func testOrionsAttributeTemplates() throws {
+        var context = self.context
+        context.trialParams = params(["/lr": .double(0.001), "/layers": .int(3)])
+        context.experimentMaxTrials = 100
+        context.experimentMaxBroken = 3
+        context.experimentMetadata = ["user": "ada"]
+        let argv = try command([
+            "./train.py", "--lr~loguniform(1e-5, 1)", "--layers~randint(1, 5)",
+            "--tag={trial.params[/lr]}-{trial.params[layers]}", "{exp.max_trials}/{exp.max_broken}",
+            "by-{exp.metadata[user]}",
+        ]).render(values: context.trialParams, context: context)
+        XCTAssertEqual(
+            argv,
+            [directory + "/train.py", "--lr", "0.001", "--layers", "3", "--tag=0.001-3", "100/3", "by-ada"]
+        )
+        context.experimentMaxTrials = nil
+        XCTAssertEqual(
+            try command(["./train.py", "{exp.max_trials}"]).render(values: [], context: context).last,
+            "None"
+        )
+        XCTAssertThrowsError(
+            try command(["./train.py", "{trial.params[/nope]}"]).render(values: [], context: context)
+        ) { error in
+            XCTAssertEqual((error as? CommandError)?.code, .missingValue)
+        }
     }
 
     func testUnmatchedBraces() {
