@@ -101,14 +101,21 @@ struct JSONText {
         }
     }
 
-    /// Appends parameters in their stored form, `[{"name": ..., "type": ..., "value": ...}]`.
+    /// Appends parameters in their stored form, `[{"name": ..., "type": ..., "value": ...}]` (with `"literal"`
+    /// first when the parameter keeps one, ``Trial/Param/storedLiteral``).
     ///
     /// - Throws: `EncodingError.invalidValue` for a non-finite number.
     mutating func parameters(_ parameters: Parameters) throws {
         raw("[")
         for (position, param) in parameters.enumerated() {
             if position > 0 { raw(",") }
-            raw("{\"name\":")
+            raw("{")
+            if let literal = param.storedLiteral {
+                raw("\"literal\":")
+                string(literal)
+                raw(",")
+            }
+            raw("\"name\":")
             string(param.name)
             raw(",\"type\":")
             string(param.type.rawValue)

@@ -52,7 +52,13 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
             try container.encode(name, forKey: .name)
             try container.encode(type, forKey: .type)
             try container.encode(value, forKey: .value)
-            if type != .real, value.hasWholeDoubles { try container.encode(value.pythonRepr, forKey: .literal) }
+            if let literal = storedLiteral { try container.encode(literal, forKey: .literal) }
+        }
+
+        /// The Python literal the stored form keeps beside the value (`"literal"`), or `nil` when JSON keeps the
+        /// value as it is: a value that is not real and holds a whole float (a real is always a float).
+        public var storedLiteral: String? {
+            type != .real && value.hasWholeDoubles ? value.pythonRepr : nil
         }
     }
 
