@@ -274,7 +274,8 @@ extension StorageConformance {
         ] {
             try ConformanceFailure.expect(
                 stored?.params == params && stored?.params.representation == params.representation,
-                "parameters \(params.representation) read back by \(source) as \(stored?.params.representation ?? "nothing")"
+                "parameters \(params.representation) read back by \(source) as "
+                    + (stored?.params.representation ?? "nothing")
             )
         }
     }

@@ -284,7 +284,8 @@ struct HuntSession {
             let experiment = outcome.summary.experiment
             let reason = report.lastFailure.map { ": last failure: \($0)" } ?? ""
             StandardStream.emit(
-                "Error: \(stats.broken) \(stats.broken == 1 ? "trial" : "trials") broke\(reason); see `orion status -n \(experiment.name) --all`"
+                "Error: \(stats.broken) \(stats.broken == 1 ? "trial" : "trials") broke\(reason);"
+                    + " see `orion status -n \(experiment.name) --all`"
                     + " and the stderr.log in each trial's directory\n",
                 to: 2
             )

@@ -44,9 +44,10 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
 
         /// Encodes the parameter.
         ///
-        /// JSON writes a whole float as an integer (`2.0` as `2`), which a real dimension restores; a value of another kind holding one (a category `2.0`, in a list `[1, 2.0]`) also gets its
-        /// Python literal (`"literal": "2.0"`), so that it decodes as it was and not as the integer `2` (which
-        /// is another category, another trial id and another command-line argument).
+        /// JSON writes a whole float as an integer (`2.0` as `2`), which a real dimension restores; a value of
+        /// another kind holding one (a category `2.0`, in a list `[1, 2.0]`) also gets its Python literal
+        /// (`"literal": "2.0"`), so that it decodes as it was and not as the integer `2` (which is another
+        /// category, another trial id and another command-line argument).
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(name, forKey: .name)
