@@ -182,7 +182,8 @@ public final class Worker: Sendable {
         let reservations = try await patiently { try await self.storage.reservations(of: self.experiment.id) }
         for reservation in reservations {
             guard let holder = localHolder(of: reservation), Self.isLiveWorker(holder) else { continue }
-            cutoff = min(cutoff, reservation.trial.heartbeat ?? .distantPast)
+            // A millisecond before it: the storage compares its own copy of the time, which rounding may move.
+            cutoff = min(cutoff, (reservation.trial.heartbeat ?? .distantPast).addingTimeInterval(-0.001))
         }
         let released = cutoff
         _ = try await patiently {
