@@ -85,6 +85,7 @@ extension ConfigurationLoader {
             }
             port = number
         }
+        let source = address != nil ? "env ORION_DB_ADDRESS" : "env ORION_DB_TYPE"
         do {
             let resolved = try storageAddress(
                 type: type,
@@ -96,7 +97,7 @@ extension ConfigurationLoader {
             )
             guard let resolved else { return }
             layer.storage.address = resolved
-            layer.sources["storage.address"] = address != nil ? "env ORION_DB_ADDRESS" : "env ORION_DB_TYPE"
+            layer.sources["storage.address"] = source
         } catch {
             let problem = ConfigurationError(
                 "environment variable ORION_DB_TYPE: \(error.text); set ORION_DB_TYPE=sqlite and"
@@ -105,7 +106,7 @@ extension ConfigurationLoader {
             guard isOrionOnlyStorage(type: type, host: address) else { throw problem }
             // An error only if no higher layer (`-c`, `--storage`) names another storage.
             layer.storage.address = unsupportedPrefix + problem.message
-            layer.sources["storage.address"] = address != nil ? "env ORION_DB_ADDRESS" : "env ORION_DB_TYPE"
+            layer.sources["storage.address"] = source
         }
     }
 }

@@ -200,11 +200,14 @@ public struct TemplateContext: Sendable {
                 }
                 if let context {
                     guard let value = context.value(of: name) else {
+                        // Only an indexed template can miss: a parameter the trial lacks, or metadata not given.
+                        let known =
+                            name.hasPrefix("trial.params[")
+                            ? " (the trial's parameters: " + context.trialParams.names.joined(separator: ", ") + ")"
+                            : ""
                         throw CommandError(
                             .missingValue,
-                            "template '{\(name)}' in argument '\(item)': the trial has no parameter "
-                                + "\(name.dropFirst("trial.params[".count).dropLast()) (it has "
-                                + context.trialParams.names.joined(separator: ", ") + ")"
+                            "template '{\(name)}' in argument '\(item)' has no value for this trial\(known)"
                         )
                     }
                     output += value

@@ -413,6 +413,11 @@ final class UserCommandTests: XCTestCase {
             try command(["./train.py", "{trial.params[/nope]}"]).render(values: [], context: context)
         ) { error in
             XCTAssertEqual((error as? CommandError)?.code, .missingValue)
+            XCTAssertEqual(
+                (error as? CommandError)?.message,
+                "template '{trial.params[/nope]}' in argument '{trial.params[/nope]}' has no value for this trial"
+                    + " (the trial's parameters: /layers, /lr)"
+            )
         }
     }
 

@@ -169,18 +169,22 @@ final class ExperimentDumpTests: XCTestCase {
         XCTAssertNil(awaited8)
     }
 
-    func testAVersionTreeLoadedAsNewVersionsKeepsItsLinks() async throws {
-        let source = try sqlite()
-        var root = try await fill(source, name: "tree", version: 1)
-        var child = try await fill(source, name: "tree", version: 2)
+    /// Versions 1 and 2 of `tree`, each filled as ``fill(_:name:version:)``, the second a child of the first
+    /// (`refers` stored).
+    private func tree(_ storage: any Storage) async throws -> (root: Experiment, child: Experiment) {
+        var root = try await fill(storage, name: "tree", version: 1)
+        var child = try await fill(storage, name: "tree", version: 2)
         root.refers = ExperimentRefers(rootID: root.id)
         child.refers = ExperimentRefers(rootID: root.id, parentID: root.id)
-        let dumped = try await ExperimentDump.read(from: source)
-        let entries = dumped.experiments.map { entry in
-            var entry = entry
-            entry.experiment = entry.experiment.id == root.id ? root : child
-            return entry
-        }
+        try await storage.updateExperiment(root)
+        try await storage.updateExperiment(child)
+        return (root, child)
+    }
+
+    func testAVersionTreeLoadedAsNewVersionsKeepsItsLinks() async throws {
+        let source = try sqlite()
+        let (root, _) = try await tree(source)
+        let entries = try await ExperimentDump.read(from: source).experiments
         // The child first: the loader must still load its parent before it.
         let dump = ExperimentDump(experiments: entries.sorted { $0.experiment.version > $1.experiment.version })
         let target = try sqlite()
@@ -210,12 +214,7 @@ final class ExperimentDumpTests: XCTestCase {
     /// overwriting the whole tree is not.
     func testOverwritingAParentWithoutItsChildrenIsRefused() async throws {
         let source = try sqlite()
-        var root = try await fill(source, name: "tree", version: 1)
-        var child = try await fill(source, name: "tree", version: 2)
-        root.refers = ExperimentRefers(rootID: root.id)
-        child.refers = ExperimentRefers(rootID: root.id, parentID: root.id)
-        try await source.updateExperiment(root)
-        try await source.updateExperiment(child)
+        _ = try await tree(source)
         let whole = try await ExperimentDump.read(from: source)
         let target = try sqlite()
         _ = try await whole.load(into: target, resolve: nil)
