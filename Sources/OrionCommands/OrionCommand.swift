@@ -16,9 +16,8 @@ public struct OrionCommand: AsyncParsableCommand {
         version: "orion \(OrionVersion.current)",
         subcommands: [
             Hunt.self, InitOnly.self, Insert.self, List.self, Status.self, Info.self, Db.self, Benchmark.self,
-            Clean.self, Serve.self, Plot.self,
+            Clean.self, Serve.self, Frontend.self, Plot.self,
         ]
-            + NotImplemented.commands
     )
 
     /// `-V`: Oríon's short form of `--version`.

@@ -4,11 +4,12 @@
 Run by BrowserEndToEndTests (Tests/OrionCommandsTests/EndToEnd), which starts the real `orion serve` over a
 SQLite database filled by real hunts, then:
 
-    python dashboard_test.py URL SCREENSHOT_DIR DONE_EXPERIMENT LIVE_EXPERIMENT
+    python dashboard_test.py URL SCREENSHOT_DIR DONE_EXPERIMENT LIVE_EXPERIMENT [PAGE_URL]
 
 DONE_EXPERIMENT is a finished hunt with more than 10 trials; LIVE_EXPERIMENT is a hunt still running (its
 completed count must grow while the page is open, without a reload). A screenshot of each page is written to
-SCREENSHOT_DIR. Prints one line per check and 'N passed, N failed'; exits 1 when a check failed.
+SCREENSHOT_DIR. With PAGE_URL (an `orion frontend` reading the API at URL), the pages are loaded from there and
+call the API cross-origin; the API checks still ask URL. Prints one line per check and 'N passed, N failed'; exits 1 when a check failed.
 """
 import json
 import os
@@ -27,6 +28,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE, SHOTS, DONE, LIVE = sys.argv[1:5]
+PAGE = sys.argv[5] if len(sys.argv) > 5 else BASE
 RESULTS = {"passed": 0, "failed": 0}
 
 
@@ -93,7 +95,7 @@ def objectives(driver):
 
 
 def experiments_page(driver):
-    driver.get(BASE + "/")
+    driver.get(PAGE + "/")
     wait_for(driver, lambda: driver.find_elements(By.CSS_SELECTOR, f'tr[data-experiment="{LIVE}"] td.completed'))
     rows = lambda: driver.find_elements(By.CSS_SELECTOR, "#experiments-table tbody tr")
     names = stable(lambda: [row.get_attribute("data-experiment") for row in rows()])
@@ -120,7 +122,7 @@ def experiments_page(driver):
 
 
 def experiment_page(driver):
-    driver.get(BASE + "/#/experiments/" + urllib.parse.quote(DONE))
+    driver.get(PAGE + "/#/experiments/" + urllib.parse.quote(DONE))
     stats = api("/experiments/status/" + urllib.parse.quote(DONE))
     wait_for(driver, lambda: text(driver, "#exp-completed b") == str(stats["trials_completed"]))
     check(True, f"the experiment page shows {stats['trials_completed']} completed trials")
@@ -146,7 +148,7 @@ def experiment_page(driver):
 
 def trials_page(driver):
     total = api("/experiments/status/" + urllib.parse.quote(DONE))["nb_trials"]
-    driver.get(BASE + "/#/experiments/" + urllib.parse.quote(DONE) + "/trials?limit=5")
+    driver.get(PAGE + "/#/experiments/" + urllib.parse.quote(DONE) + "/trials?limit=5")
     wait_for(driver, lambda: text(driver, "#page-info").startswith("1–"))
     check(text(driver, "#page-info") == f"1–5 of {total}", f"the first page says 1–5 of {total}: {text(driver, '#page-info')}")
     check(len(driver.find_elements(By.CSS_SELECTOR, "#trials-table tbody tr")) == 5, "the page has 5 rows")

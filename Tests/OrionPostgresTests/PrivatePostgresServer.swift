@@ -29,7 +29,7 @@ final class PrivatePostgresServer {
         var root = URL(fileURLWithPath: "\(file)")
         for _ in 0..<3 { root.deleteLastPathComponent() }
         script = root.appendingPathComponent("scripts/services/postgres.sh").path
-        port = try Self.freePort()
+        port = try LoopbackPort.free()
         data = "/tmp/orion-pg-private-\(UUID().uuidString.prefix(8))"
         url = "postgresql://postgres@127.0.0.1:\(port)/orion_test"
         try run("start", timeout: 120)
@@ -56,25 +56,6 @@ final class PrivatePostgresServer {
             throw ServerError(message: "postgres.sh \(action) failed (\(output.status)): \(output.stderr)")
         }
         return output.stdout
-    }
-
-    /// A loopback TCP port that nothing listens on now (the kernel's pick for a socket bound to port 0).
-    private static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw ServerError(message: "socket() failed: errno \(errno)") }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(socket, generic, length) == 0 && getsockname(socket, generic, &length) == 0
-            }
-        }
-        guard bound else { throw ServerError(message: "cannot find a free port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// The private server could not be started or stopped.

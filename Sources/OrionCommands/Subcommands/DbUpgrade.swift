@@ -8,7 +8,10 @@ struct DbUpgrade: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "upgrade",
         abstract: "Apply pending schema migrations to the database and report its schema version.",
-        discussion: "Every command applies pending migrations when it opens the database; this one does only that."
+        discussion: """
+            Every command applies pending migrations when it opens the database; this one does only that. A database \
+            that does not exist yet is created at the latest version, as `orion db setup` and `orion db test` do.
+            """
     )
 
     @OptionGroup var options: ExperimentOptions
@@ -18,7 +21,7 @@ struct DbUpgrade: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(verbose: options.verbose) {
-            let context = try CommandContext(options: options)
+            let context = try CommandContext(options: options, createStorage: true)
             try await context.closingStorage {
                 print("Updating documents...")
                 if let sqlite = context.storage as? SQLiteStorage {

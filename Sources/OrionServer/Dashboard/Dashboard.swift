@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 import OrionInsight
@@ -5,11 +6,13 @@ import OrionInsight
 /// The web dashboard: one HTML page, a style sheet and a script, embedded in the binary.
 ///
 /// No build step, nothing fetched at run time. It reads the same REST API as any client and routes with the URL's hash
-/// (`#/experiments/NAME`, `#/experiments/NAME/trials?sort=objective`), so every view survives a reload.
+/// (`#/experiments/NAME`, `#/experiments/NAME/trials?sort=objective`), so every view survives a reload. `orion serve`
+/// serves it beside the API (same origin); `orion frontend` serves it alone and names the API's origin in the page
+/// (``page(backend:)``).
 enum Dashboard {
-    /// Registers `/dashboard` and its assets.
-    static func register<Context: RequestContext>(on router: Router<Context>) {
-        router.get("/dashboard") { _, _ in page() }
+    /// Registers `/dashboard` and its assets; with `backend`, the page reads the API there.
+    static func register<Context: RequestContext>(on router: Router<Context>, backend: String? = nil) {
+        router.get("/dashboard") { _, _ in page(backend: backend) }
         router.get("/dashboard/app.js") { _, _ in
             JSONResponse.text(DashboardAssets.script, contentType: "text/javascript; charset=utf-8")
         }
@@ -28,8 +31,42 @@ enum Dashboard {
         }
     }
 
-    /// The page.
-    static func page() -> Response {
-        JSONResponse.text(DashboardAssets.page, contentType: "text/html; charset=utf-8")
+    /// The page; with `backend` (an API on another origin, `orion frontend --backend`), a script line before the
+    /// dashboard's sets `window.__ORION_BACKEND__`, the name Oríon's dashboard build uses, which the script prefixes
+    /// to every API path.
+    static func page(backend: String? = nil) -> Response {
+        JSONResponse.text(pageText(backend: backend), contentType: "text/html; charset=utf-8")
+    }
+
+    /// The page's text (see ``page(backend:)``).
+    static func pageText(backend: String?) -> String {
+        guard let backend else { return DashboardAssets.page }
+        let line = "<script>window.__ORION_BACKEND__ = \(scriptString(backend));</script>\n"
+        return DashboardAssets.page.replacingOccurrences(
+            of: "<script src=\"/dashboard/app.js\">",
+            with: line + "<script src=\"/dashboard/app.js\">"
+        )
+    }
+
+    /// `text` as a JavaScript string literal that can sit inside a `<script>` element: quotes, backslashes,
+    /// control characters and `<` escaped.
+    static func scriptString(_ text: String) -> String {
+        var literal = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": literal += "\\\""
+            case "\\": literal += "\\\\"
+            case "<": literal += "\\u003c"
+            case ">": literal += "\\u003e"
+            case "&": literal += "\\u0026"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    literal += String(format: "\\u%04x", scalar.value)
+                } else {
+                    literal.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return literal + "\""
     }
 }

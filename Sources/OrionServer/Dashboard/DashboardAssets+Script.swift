@@ -3,6 +3,8 @@ extension DashboardAssets {
     static let script = #"""
         "use strict";
         const POLL_MS = Number(new URLSearchParams(location.search).get("poll")) || 2000;
+        // The API's origin when the page is served apart from it (orion frontend --backend); same origin otherwise.
+        const BACKEND = String(window.__ORION_BACKEND__ || "").replace(/\/+$/, "");
         let timer = null;
         let generation = 0;
 
@@ -13,7 +15,7 @@ extension DashboardAssets {
         const time = (value) => value ? new Date(value).toLocaleString() : "—";
 
         async function api(path) {
-          const response = await fetch(path, {headers: {Accept: "application/json"}});
+          const response = await fetch(BACKEND + path, {headers: {Accept: "application/json"}});
           const body = await response.json();
           if (!response.ok) throw new Error(body.description || body.title || response.statusText);
           return body;

@@ -187,13 +187,28 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertEqual(try sandbox.run(["-d", "db", "dump", "-o", "d.json"]).status, 0)
     }
 
-    func testVerbsNotImplementedYetSaySo() throws {
+    /// Oríon 0.2.7's `db upgrade` on a database not created yet crashes (IndexError on an empty experiments
+    /// collection); ours creates it at the latest schema, as `db test` does, and says which version it is.
+    func testUpgradeCreatesAMissingDatabase() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let frontend = try sandbox.run(["frontend"])
-        XCTAssertEqual(frontend.status, 1)
-        XCTAssertTrue(frontend.stderr.hasPrefix("Error: orion frontend is not implemented yet"), frontend.stderr)
-        XCTAssertTrue(frontend.stderr.contains("`orion serve` serves the dashboard"), frontend.stderr)
+        let path = sandbox.directory + "/new/upgraded.db"
+        try FileManager.default.createDirectory(
+            atPath: sandbox.directory + "/new",
+            withIntermediateDirectories: true
+        )
+        let upgrade = try sandbox.run(["db", "upgrade", "-f", "--storage", "sqlite://" + path])
+        XCTAssertEqual(upgrade.status, 0, upgrade.stderr)
+        let migrations = SQLiteStorage.migrationNames
+        XCTAssertEqual(
+            upgrade.stdout,
+            "Updating documents...\nSchema version: \(migrations.count) (\(migrations.last ?? ""))\n"
+                + "Database upgrade completed successfully\n"
+        )
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+        let list = try sandbox.run(["list", "--storage", "sqlite://" + path])
+        XCTAssertEqual(list.status, 0, list.stderr)
+        XCTAssertEqual(list.stdout, "No experiment found\n")
     }
 }
 

@@ -153,8 +153,107 @@ final class ServeEndToEndTests: XCTestCase {
         XCTAssertEqual(none.0, 403)
     }
 
+    /// A running `orion frontend` and the address of its page.
+    struct Frontend {
+        let process: Process
+        let page: String
+    }
+
+    /// Starts `orion frontend --port PORT --backend BACKEND` in `sandbox` and waits for the line that gives its page.
+    func frontend(_ sandbox: Sandbox, port: Int, backend: String) throws -> Frontend {
+        let process = try sandbox.start(
+            ["frontend", "--port", String(port), "--backend", backend],
+            name: "frontend"
+        )
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let text = (try? String(contentsOfFile: sandbox.directory + "/frontend.out", encoding: .utf8)) ?? ""
+            let prefix = "Serving the dashboard on "
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) {
+                let page = line.dropFirst(prefix.count).split(separator: " ").first.map(String.init) ?? ""
+                return Frontend(process: process, page: page)
+            }
+            if !process.isRunning { break }
+            usleep(50_000)
+        }
+        process.terminate()
+        let output = sandbox.wait(process, name: "frontend")
+        XCTFail("orion frontend did not start: \(output.stderr)")
+        throw XCTSkip("orion frontend did not start")
+    }
+
+    func text(_ url: String) async throws -> (Int, String, String?) {
+        let (data, response) = try await URLSession.shared.data(from: try XCTUnwrap(URL(string: url)))
+        let http = try XCTUnwrap(response as? HTTPURLResponse)
+        return (http.statusCode, String(decoding: data, as: UTF8.self), http.value(forHTTPHeaderField: "Content-Type"))
+    }
+
+    /// Oríon's two processes: `orion frontend` serves the dashboard on its own port, its page names the API given
+    /// by `--backend`, and the API allows that page's origin (listed in `frontends_uri`).
+    func testFrontendServesTheDashboardThatReadsTheAPI() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try await sandbox.storage().close()
+        let port = try LoopbackPort.free()
+        let served = try serve(sandbox, ["--frontends-uri", "http://localhost:\(port)"])
+        defer {
+            served.process.interrupt()
+            _ = sandbox.wait(served.process, name: "serve", timeout: 30)
+        }
+        let front = try frontend(sandbox, port: port, backend: served.base + "/")
+        defer {
+            front.process.interrupt()
+            let output = sandbox.wait(front.process, name: "frontend", timeout: 30)
+            XCTAssertEqual(output.status, 0, "orion frontend stops cleanly on SIGINT: \(output.stderr)")
+        }
+        XCTAssertEqual(front.page, "http://localhost:\(port)")
+        let local = "http://127.0.0.1:\(port)"
+        let (status, page, type) = try await text(local + "/")
+        XCTAssertEqual(status, 200)
+        XCTAssertEqual(type, "text/html; charset=utf-8")
+        XCTAssertTrue(
+            page.contains("<script>window.__ORION_BACKEND__ = \"\(served.base)\";</script>"),
+            "the page names the API without the trailing slash: \(page)"
+        )
+        XCTAssertLessThan(
+            try XCTUnwrap(page.range(of: "__ORION_BACKEND__")).lowerBound,
+            try XCTUnwrap(page.range(of: "/dashboard/app.js")).lowerBound,
+            "the backend is set before the dashboard's script runs"
+        )
+        let dashboard = try await text(local + "/dashboard")
+        XCTAssertEqual(dashboard.1, page)
+        let script = try await text(local + "/dashboard/app.js")
+        XCTAssertEqual(script.0, 200)
+        XCTAssertTrue(script.1.contains("fetch(BACKEND + path"), "every API call goes to the backend")
+        let style = try await text(local + "/dashboard/app.css")
+        XCTAssertEqual(style.0, 200)
+        var request = URLRequest(url: try XCTUnwrap(URL(string: served.base + "/experiments")))
+        request.setValue("http://localhost:\(port)", forHTTPHeaderField: "Origin")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        let http = try XCTUnwrap(response as? HTTPURLResponse)
+        XCTAssertEqual(http.statusCode, 200)
+        XCTAssertEqual(http.value(forHTTPHeaderField: "access-control-allow-origin"), "http://localhost:\(port)")
+    }
+
+    func testFrontendRefusesABackendThatIsNotAnAddress() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        for backend in ["localhost:8000", "ftp://127.0.0.1:8000", "http://", "http://host:1/?x=1"] {
+            let result = try sandbox.run(["frontend", "--port", "0", "--backend", backend])
+            XCTAssertEqual(result.status, 2, backend)
+            XCTAssertEqual(
+                result.stderr,
+                "Error: --backend '\(backend)' is not the REST API's address: give http://HOST:PORT "
+                    + "(where `orion serve` listens)\n",
+                backend
+            )
+        }
+        XCTAssertEqual(try sandbox.run(["frontend", "--port", "70000"]).status, 2)
+    }
+
     /// The dashboard in headless Chromium over a finished hunt and a running one: content, sorting, paging, a
-    /// reload, live progress; screenshots in `.build/screenshots/`.
+    /// reload, live progress; served by `orion serve`, then by `orion frontend` from another origin; screenshots in
+    /// `.build/screenshots/` and `.build/screenshots/frontend/`.
     func testDashboardInABrowser() throws {
         guard let python = ProcessInfo.processInfo.environment["ORION_TEST_BROWSER_PYTHON"] else {
             throw XCTSkip(
@@ -187,25 +286,34 @@ final class ServeEndToEndTests: XCTestCase {
             live.interrupt()
             _ = sandbox.wait(live, name: "live", timeout: 60)
         }
-        let served = try serve(sandbox)
+        let port = try LoopbackPort.free()
+        let served = try serve(sandbox, ["--frontends-uri", "http://localhost:\(port)"])
         defer {
             served.process.interrupt()
             _ = sandbox.wait(served.process, name: "serve", timeout: 30)
         }
+        let front = try frontend(sandbox, port: port, backend: served.base)
+        defer {
+            front.process.interrupt()
+            _ = sandbox.wait(front.process, name: "frontend", timeout: 30)
+        }
         var root = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { root.deleteLastPathComponent() }  // the file, EndToEnd, OrionCommandsTests, Tests
-        let screenshots = root.appendingPathComponent(".build/screenshots").path
-        let output = try ProcessRunner.run(
-            [
-                python, root.appendingPathComponent("Tests/Browser/dashboard_test.py").path, served.base, screenshots,
-                "demo", "live",
-            ],
-            timeout: 300
-        )
-        print(output.stdout)
-        XCTAssertEqual(output.status, 0, "browser checks failed:\n\(output.stdout)\n\(output.stderr)")
-        for page in ["experiments", "experiment", "trials"] {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(screenshots)/\(page).png"), page)
+        // The dashboard as `orion serve` serves it, then as `orion frontend` does (its page on another origin).
+        for (page, folder) in [(served.base, "screenshots"), (front.page, "screenshots/frontend")] {
+            let screenshots = root.appendingPathComponent(".build/" + folder).path
+            let output = try ProcessRunner.run(
+                [
+                    python, root.appendingPathComponent("Tests/Browser/dashboard_test.py").path, served.base,
+                    screenshots, "demo", "live", page,
+                ],
+                timeout: 300
+            )
+            print(output.stdout)
+            XCTAssertEqual(output.status, 0, "browser checks failed (\(page)):\n\(output.stdout)\n\(output.stderr)")
+            for page in ["experiments", "experiment", "trials"] {
+                XCTAssertTrue(FileManager.default.fileExists(atPath: "\(screenshots)/\(page).png"), page)
+            }
         }
     }
 }
