@@ -13,7 +13,7 @@ public struct FrontendServer: Sendable {
     public var host: String
     /// The port to bind; 0 picks a free one (``run(signals:onStart:)`` tells which).
     public var port: Int
-    /// The API's origin, e.g. `http://127.0.0.1:8000`, without a trailing slash.
+    /// The API's address (such as `http://127.0.0.1:8000`), without a trailing slash.
     public var backend: String
 
     /// The error for a `backend` that is not an http(s) origin.
