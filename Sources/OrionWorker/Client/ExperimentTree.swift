@@ -102,12 +102,13 @@ public enum ExperimentTree {
     public struct Node: Sendable, Equatable {
         /// The experiment.
         public var experiment: Experiment
-        /// Its child versions, sorted by name then version.
+        /// Its child versions, in the order they were created.
         public var children: [Node]
     }
 
     /// The experiments as trees: roots (experiments without a parent, or whose parent is gone) with their
-    /// children, sorted by name then version.
+    /// children, each level in the order the experiments were created (as Oríon 0.2.7 lists them: in the order
+    /// its database returns them, which is the order they were inserted), ties by name then version.
     ///
     /// - Parameter experiments: every experiment.
     /// - Returns: the roots.
@@ -135,7 +136,7 @@ public enum ExperimentTree {
     /// - Parameters:
     ///   - root: the experiment whose subtree is wanted.
     ///   - experiments: every experiment.
-    /// - Returns: `root` and its descendants, depth first, children sorted by name then version.
+    /// - Returns: `root` and its descendants, depth first, children in the order they were created.
     public static func versions(under root: Experiment, in experiments: [Experiment]) -> [Experiment] {
         guard let node = find(root.id, in: forest(experiments)) else { return [root] }
         func flatten(_ node: Node) -> [Experiment] { [node.experiment] + node.children.flatMap(flatten) }
@@ -151,6 +152,8 @@ public enum ExperimentTree {
     }
 
     private static func sorted(_ experiments: [Experiment]) -> [Experiment] {
-        experiments.sorted { ($0.name, $0.version) < ($1.name, $1.version) }
+        experiments.sorted {
+            ($0.metadata.datetime, $0.name, $0.version) < ($1.metadata.datetime, $1.name, $1.version)
+        }
     }
 }

@@ -68,3 +68,33 @@ extension OrionCompatibilityEndToEndTests {
         )
     }
 }
+
+extension OrionCompatibilityEndToEndTests {
+    /// Roots and children are listed in the order they were created, as Oríon 0.2.7 lists them (in its database's
+    /// order), not by name: the expected text is what Oríon printed for the same commands.
+    func testListKeepsTheOrderOfCreation() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        for arguments in [
+            ["-n", "zeta", script, "-x~uniform(0,1)"],
+            ["-n", "alpha", script, "-x~uniform(0,1)"],
+            ["-n", "zz", "--branch-from", "zeta", script, "-x~uniform(0,2)"],
+            ["-n", "aa", "--branch-from", "zeta", script, "-x~uniform(0,3)"],
+            ["-n", "mm", "--branch-from", "zeta", script, "-x~uniform(0,4)"],
+        ] {
+            try sandbox.succeed(["hunt", "--init-only", "--enable-evc"] + arguments)
+        }
+        XCTAssertEqual(
+            try sandbox.run(["list"]).stdout,
+            """
+                    ┌zz-v1
+             zeta-v1┤
+                    ├mm-v1
+                    └aa-v1
+             alpha-v1
+
+            """
+        )
+    }
+}
