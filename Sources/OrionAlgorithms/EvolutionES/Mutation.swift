@@ -137,8 +137,15 @@ public struct Mutation: Codable, Sendable, Hashable {
         let factor =
             1 / multiplyFactor + (multiplyFactor - 1 / multiplyFactor) * Double.random(in: 0..<1, using: &generator)
         let scaled = old * factor
-        if scaled < low { return .double(min(low + volatility * Double.random(in: 0..<1, using: &generator), high)) }
-        if scaled > high { return .double(max(high - volatility * Double.random(in: 0..<1, using: &generator), low)) }
-        return .double(scaled)
+        // A real keeps the prior's precision, as sampled values do (and as Oríon rounds mutated values).
+        if scaled < low {
+            let moved = min(low + volatility * Double.random(in: 0..<1, using: &generator), high)
+            return .double(dimension.applyingPrecision(moved))
+        }
+        if scaled > high {
+            let moved = max(high - volatility * Double.random(in: 0..<1, using: &generator), low)
+            return .double(dimension.applyingPrecision(moved))
+        }
+        return .double(dimension.applyingPrecision(scaled))
     }
 }

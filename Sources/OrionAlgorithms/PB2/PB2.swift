@@ -27,7 +27,7 @@ public struct PB2: Algorithm {
         /// `exploit`: ``Exploit/standard`` by default.
         public var exploit = Exploit.standard
         /// `fork_timeout`: seconds; 60 by default.
-        public var forkTimeout = 60
+        public var forkTimeout = 60.0
 
         /// Oríon's option names.
         public enum CodingKeys: String, CodingKey {
@@ -56,7 +56,7 @@ public struct PB2: Algorithm {
             populationSize = try container.decodeIfPresent(Int.self, forKey: .populationSize) ?? 50
             generations = try container.decodeIfPresent(Int.self, forKey: .generations) ?? 10
             exploit = try container.decodeIfPresent(Exploit.self, forKey: .exploit) ?? .standard
-            forkTimeout = try container.decodeIfPresent(Int.self, forKey: .forkTimeout) ?? 60
+            forkTimeout = try container.decodeIfPresent(Double.self, forKey: .forkTimeout) ?? 60
             try PBT.check(populationSize: populationSize, generations: generations, forkTimeout: forkTimeout)
         }
 
@@ -69,7 +69,7 @@ public struct PB2: Algorithm {
             try container.encode(populationSize, forKey: .populationSize)
             try container.encode(generations, forKey: .generations)
             try container.encode(exploit, forKey: .exploit)
-            try container.encode(forkTimeout, forKey: .forkTimeout)
+            try PBT.encode(forkTimeout: forkTimeout, to: &container, forKey: .forkTimeout)
         }
     }
 
@@ -99,7 +99,7 @@ public struct PB2: Algorithm {
                 algorithm: Self.name
             ),
             populationSize: options.populationSize,
-            forkTimeout: Double(options.forkTimeout),
+            forkTimeout: options.forkTimeout,
             seed: options.seed,
             context: context
         )

@@ -138,7 +138,8 @@ public indirect enum Explore: Codable, Sendable, Hashable {
         }
         guard let number = value.doubleValue, let interval = dimension.interval else { return value }
         let real = perturbReal(number, interval, factor: factor, volatility: volatility, using: &generator)
-        guard dimension.kind == .integer else { return .double(real) }
+        // A real keeps the prior's precision, as sampled values do (and as Oríon rounds explored values).
+        guard dimension.kind == .integer else { return .double(dimension.applyingPrecision(real)) }
         var rounded = real.rounded()
         if rounded == number { rounded = real > number ? number + 1 : (real < number ? number - 1 : number) }
         rounded = min(max(rounded, interval.low), interval.high)

@@ -31,7 +31,7 @@ public struct PBT: Algorithm {
         public var explore = Explore.standard
         /// `fork_timeout`: the longest time, in seconds, spent looking for a new configuration for one member;
         /// 60 by default.
-        public var forkTimeout = 60
+        public var forkTimeout = 60.0
 
         /// Oríon's option names.
         public enum CodingKeys: String, CodingKey {
@@ -63,7 +63,7 @@ public struct PBT: Algorithm {
             generations = try container.decodeIfPresent(Int.self, forKey: .generations) ?? 10
             exploit = try container.decodeIfPresent(Exploit.self, forKey: .exploit) ?? .standard
             explore = try container.decodeIfPresent(Explore.self, forKey: .explore) ?? .standard
-            forkTimeout = try container.decodeIfPresent(Int.self, forKey: .forkTimeout) ?? 60
+            forkTimeout = try container.decodeIfPresent(Double.self, forKey: .forkTimeout) ?? 60
             try PBT.check(populationSize: populationSize, generations: generations, forkTimeout: forkTimeout)
         }
 
@@ -77,7 +77,7 @@ public struct PBT: Algorithm {
             try container.encode(generations, forKey: .generations)
             try container.encode(exploit, forKey: .exploit)
             try container.encode(explore, forKey: .explore)
-            try container.encode(forkTimeout, forKey: .forkTimeout)
+            try PBT.encode(forkTimeout: forkTimeout, to: &container, forKey: .forkTimeout)
         }
     }
 
@@ -104,7 +104,7 @@ public struct PBT: Algorithm {
                 algorithm: Self.name
             ),
             populationSize: options.populationSize,
-            forkTimeout: Double(options.forkTimeout),
+            forkTimeout: options.forkTimeout,
             seed: options.seed,
             context: context
         )
@@ -113,15 +113,29 @@ public struct PBT: Algorithm {
     /// Checks the counts shared by ``PBT`` and ``PB2``.
     ///
     /// - Throws: ``AlgorithmError`` `.invalidOption` naming the option out of range.
-    static func check(populationSize: Int, generations: Int, forkTimeout: Int) throws {
+    static func check(populationSize: Int, generations: Int, forkTimeout: Double) throws {
         guard populationSize >= 1 else {
             throw AlgorithmError(.invalidOption, "option 'population_size' must be at least 1, not \(populationSize)")
         }
         guard generations >= 1 else {
             throw AlgorithmError(.invalidOption, "option 'generations' must be at least 1, not \(generations)")
         }
-        guard forkTimeout >= 0 else {
+        guard forkTimeout >= 0, forkTimeout.isFinite else {
             throw AlgorithmError(.invalidOption, "option 'fork_timeout' must be 0 or more seconds, not \(forkTimeout)")
+        }
+    }
+
+    /// Writes `fork_timeout` as it was given: a whole number of seconds as an integer (`60`, as Oríon prints its
+    /// default), a fraction as a float (Oríon compares it with a clock, so `60.5` is accepted there too).
+    static func encode<Key: CodingKey>(
+        forkTimeout: Double,
+        to container: inout KeyedEncodingContainer<Key>,
+        forKey key: Key
+    ) throws {
+        if let whole = Int(exactly: forkTimeout) {
+            try container.encode(whole, forKey: key)
+        } else {
+            try container.encode(forkTimeout, forKey: key)
         }
     }
 

@@ -83,21 +83,56 @@ enum Formatting {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A mapping as Oríon's `orion info` prints one: `key: value` lines sorted by key, nested mappings indented by
-    /// four spaces under `key:`, values as Python's `str()`.
+    /// A mapping as Oríon's `orion info` prints one (its `format_dict`): `key: value` lines sorted by key, values as
+    /// Python's `str()`; a nested mapping or a list under `key:`, indented by four spaces, a list between `[` and `]`
+    /// lines with one item per line (a mapping item as its lines, one after the other, as Oríon's `format_list`); an
+    /// empty mapping or list as its bare key.
     ///
     /// - Parameters:
-    ///   - value: the mapping (anything else prints as one line).
+    ///   - value: the mapping (a list prints as Oríon's list; anything else as one line).
     ///   - depth: the nesting level.
     /// - Returns: the lines, each ending with a newline.
     static func dictionary(_ value: JSONValue, depth: Int = 0) -> String {
-        let indent = String(repeating: " ", count: 4 * depth)
-        guard case .object(let members) = value else { return indent + value.pythonString + "\n" }
-        return members.keys.sorted().map { key -> String in
-            guard let member = members[key] else { return "" }
-            if case .object = member { return indent + key + ":\n" + dictionary(member, depth: depth + 1) }
-            return indent + key + ": " + member.pythonString + "\n"
-        }.joined()
+        let text = orionDictionary(value, depth: depth)
+        return text.isEmpty ? "" : text + "\n"
+    }
+
+    /// Oríon's `format_dict`, without its trailing newlines.
+    private static func orionDictionary(_ value: JSONValue, depth: Int) -> String {
+        if case .array(let items) = value { return orionList(items, depth: depth) }
+        let tab = String(repeating: " ", count: 4 * depth)
+        guard case .object(let members) = value else { return tab + value.pythonString }
+        var text = ""
+        for key in members.keys.sorted() {
+            guard let member = members[key] else { continue }
+            switch member {
+            case .object(let nested) where nested.isEmpty: text += tab + key + "\n"
+            case .array(let items) where items.isEmpty: text += tab + key + "\n"
+            case .object, .array: text += tab + key + ":\n" + orionDictionary(member, depth: depth + 1) + "\n"
+            default: text += tab + key + ": " + member.pythonString + "\n"
+            }
+        }
+        return withoutTrailingNewlines(text.replacingOccurrences(of: " \n", with: "\n"))
+    }
+
+    /// Oríon's `format_list`: `[`, the items one level deeper, `]`.
+    private static func orionList(_ items: [JSONValue], depth: Int) -> String {
+        let tab = String(repeating: " ", count: 4 * depth)
+        let itemTab = String(repeating: " ", count: 4 * (depth + 1))
+        var text = ""
+        for item in items {
+            switch item {
+            case .object, .array: text += orionDictionary(item, depth: depth + 1) + "\n"
+            default: text += itemTab + item.pythonString + "\n"
+            }
+        }
+        return tab + "[\n" + withoutTrailingNewlines(text) + "\n" + tab + "]"
+    }
+
+    private static func withoutTrailingNewlines(_ text: String) -> String {
+        var text = text
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
     }
 
     /// `name: value`, or `name:` with no value, and a newline.

@@ -61,12 +61,13 @@ extension Worker {
         }
     }
 
-    /// Runs the trial's objective in its directory.
+    /// Runs the trial's objective in its directory: a copy of its parent's for a trial with a parent, as in Oríon
+    /// (``TrialDirectory/prepare(_:parentDirectory:)``).
     private func execute(_ trial: Trial) async -> TrialOutcome {
         let directory = workingDirectory + "/" + trial.id
         if executor.needsWorkingDirectory {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try TrialDirectory.prepare(directory, parentDirectory: trial.parent.map { workingDirectory + "/" + $0 })
             } catch {
                 return .broken(
                     reason: "cannot create the trial's directory \(directory): \(error)",

@@ -76,6 +76,29 @@ final class EvolutionESTests: XCTestCase {
         XCTAssertFalse(winners.contains(ranked[5].id))
     }
 
+    /// A mutated real keeps its prior's precision (here 2 significant digits), as sampled values and Oríon's
+    /// mutated values do.
+    func testMutatedRealsKeepThePriorsPrecision() throws {
+        let rounded = [
+            "/x": "uniform(0.1, 1, precision=2)", "/y": "uniform(0.1, 1, precision=2)",
+            "/epochs": "fidelity(1, 9, base=3)",
+        ]
+        var harness = try PBTTests.harness("evolutiones", rounded, options: ["nums_population": 6, "repetitions": 1])
+        let first = try harness.produce(count: 10)
+        for trial in first { harness.complete(trial.id, objective: x(trial)) }
+        let next = try harness.produce(count: 10)
+        XCTAssertEqual(next.count, 6)
+        let byID = Dictionary(uniqueKeysWithValues: first.map { ($0.id, $0) })
+        let mutated = next.filter { $0.params.replacing("/epochs", with: 1) != byID[$0.parent ?? ""]?.params }
+        XCTAssertEqual(mutated.count, 3)
+        for trial in first + next {
+            for name in ["/x", "/y"] {
+                let value = try XCTUnwrap(trial.params[name]?.doubleValue)
+                XCTAssertEqual(value, Double(String(format: "%.1e", value)), "\(name) two significant digits: \(value)")
+            }
+        }
+    }
+
     func testRunsEveryRungThenIsDone() throws {
         var harness = try PBTTests.harness("evolutiones", line, options: ["nums_population": 4, "repetitions": 1])
         try harness.run(trials: 100, batch: 3) { $0["/x"]?.doubleValue ?? 0 }

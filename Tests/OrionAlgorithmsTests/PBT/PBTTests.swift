@@ -71,6 +71,24 @@ final class PBTTests: XCTestCase {
         )
     }
 
+    /// `fork_timeout` is seconds compared with a clock, as in Oríon: a fraction is accepted and kept, a whole number
+    /// stays an integer; a negative one is refused.
+    func testForkTimeoutTakesFractionsOfASecond() throws {
+        for name in ["pbt", "pb2"] {
+            let half = try AlgorithmRegistry.standard.resolve(
+                AlgorithmConfig(name: name, options: ["fork_timeout": 60.5])
+            ).options
+            XCTAssertEqual(half["fork_timeout"], .double(60.5), name)
+            let whole = try AlgorithmRegistry.standard.resolve(
+                AlgorithmConfig(name: name, options: ["fork_timeout": 30.0])
+            ).options
+            XCTAssertEqual(whole["fork_timeout"], .int(30), name)
+            XCTAssertThrowsError(
+                try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: name, options: ["fork_timeout": -1]))
+            )
+        }
+    }
+
     func testOrionsLowercaseTypeNamesAndPartialConfigurationsAreAccepted() throws {
         let options = try AlgorithmRegistry.standard.resolve(
             AlgorithmConfig(name: "pbt", options: ["explore": ["of_type": "resampleexplore"]])
@@ -152,10 +170,27 @@ final class PBTTests: XCTestCase {
                 promoted += 1
             } else {
                 let ratio = x(child) / x(parent)
-                XCTAssertTrue(abs(ratio - 1.2) < 1e-9 || abs(ratio - 1 / 1.2) < 1e-9, "perturbed by 1.2: \(ratio)")
+                // 1.2 to the prior's default precision (4 significant digits, a relative error under 5·10⁻⁴).
+                XCTAssertTrue(abs(ratio - 1.2) < 1e-3 || abs(ratio - 1 / 1.2) < 1e-3, "perturbed by 1.2: \(ratio)")
             }
         }
         XCTAssertEqual(promoted, 2, "the best half goes on unchanged")
+    }
+
+    /// A perturbed real keeps its prior's precision (here 2 significant digits), as sampled values and Oríon's
+    /// explored values do: the script gets `--x 0.36`, not `--x 0.35999999999999999`.
+    func testPerturbedRealsKeepThePriorsPrecision() throws {
+        let rounded = ["/x": "uniform(0.1, 1, precision=2)", "/epochs": "fidelity(1, 3, base=1)"]
+        var harness = try Self.harness("pbt", rounded, options: small)
+        let first = try harness.produce(count: 4)
+        for trial in first { harness.complete(trial.id, objective: x(trial)) }
+        let next = try harness.produce(count: 4)
+        let byID = Dictionary(uniqueKeysWithValues: first.map { ($0.id, $0) })
+        let perturbed = next.filter { x($0) != byID[$0.parent ?? ""].map(x) }
+        XCTAssertEqual(perturbed.count, 2, "two copies perturbed")
+        for trial in first + next {
+            XCTAssertEqual(x(trial), Double(String(format: "%.1e", x(trial))), "two significant digits: \(x(trial))")
+        }
     }
 
     func testABrokenChildSendsItsAncestorBackForAnotherTry() throws {

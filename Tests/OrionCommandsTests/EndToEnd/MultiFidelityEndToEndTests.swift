@@ -69,6 +69,59 @@ final class MultiFidelityEndToEndTests: XCTestCase {
         }
     }
 
+    /// A promoted trial starts in a copy of its parent's directory, as in Oríon, so an unchanged Oríon script that
+    /// saves its checkpoint in `$ORION_WORKING_DIR` resumes from it (not from scratch); the worker's own files
+    /// (captured output, results file) are not copied.
+    func testAPromotedTrialStartsInACopyOfItsParentsDirectory() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "resume.py",
+            """
+            #!/usr/bin/env python3
+            import json, os, sys
+            epochs = int(sys.argv[sys.argv.index("--epochs") + 1])
+            x = float(sys.argv[sys.argv.index("-x") + 1])
+            here = os.environ["ORION_WORKING_DIR"]
+            checkpoint = os.path.join(here, "state", "checkpoint.json")
+            start = json.load(open(checkpoint))["epochs"] if os.path.exists(checkpoint) else 0
+            os.makedirs(os.path.dirname(checkpoint), exist_ok=True)
+            json.dump({"epochs": epochs}, open(checkpoint, "w"))
+            print("run of " + os.environ["ORION_TRIAL_ID"])
+            with open(os.environ["ORION_RESULTS_PATH"], "w") as results:
+                json.dump([{"name": "loss", "type": "objective", "value": x * x},
+                           {"name": "start", "type": "statistic", "value": start}], results)
+            """
+        )
+        let path = sandbox.directory + "/asha.yaml"
+        try "experiment:\n  max_trials: 13\n  algorithm:\n    asha: {seed: 1, num_rungs: 3, num_brackets: 1}\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let output = try sandbox.run(
+            [
+                "hunt", "-n", "resume", "--config", path, "--n-workers", "2", script, "-x~uniform(-1, 1)",
+                "--epochs~fidelity(1, 9, base=3)",
+            ],
+            timeout: 120
+        )
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let trials = try await sandbox.trials(of: "resume")
+        let byID = Dictionary(uniqueKeysWithValues: trials.map { ($0.id, $0) })
+        XCTAssertEqual(trials.filter { $0.parent != nil }.count, 4, "3 promotions to 3 epochs, 1 to 9")
+        for trial in trials {
+            XCTAssertEqual(trial.status, .completed)
+            let start = trial.results.first { $0.name == "start" }?.value.doubleValue
+            let parentEpochs = trial.parent.flatMap { byID[$0] }?.values["/epochs"]?.doubleValue ?? 0
+            XCTAssertEqual(start, parentEpochs, "\(trial.id) resumed from its parent's checkpoint")
+            let directory = try XCTUnwrap(trial.workingDir)
+            let log = try String(contentsOfFile: directory + "/stdout.log", encoding: .utf8)
+            XCTAssertEqual(log, "run of \(trial.id)\n", "the parent's captured output is not copied")
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(
+            atPath: (try XCTUnwrap(trials.first?.workingDir) as NSString).deletingLastPathComponent
+        ).filter { $0.hasSuffix(".copying") }
+        XCTAssertEqual(leftovers, [], "no staging directory left")
+    }
+
     func testHyperbandWithFourWorkersPromotesWithParents() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }

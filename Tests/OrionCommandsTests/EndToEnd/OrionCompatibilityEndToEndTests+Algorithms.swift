@@ -182,6 +182,56 @@ extension OrionCompatibilityEndToEndTests {
         XCTAssertTrue(info.contains("\n                stub_value: 2.0\n"), info)
     }
 
+    /// Lists in the algorithm's options print as Oríon 0.2.7's `format_list` prints them (`[`, each item's lines one
+    /// level deeper, `]`), not as a Python repr on one line: the expected section is what Oríon printed for
+    /// `algorithm: pbt`.
+    func testInfoPrintsListOptionsAsOrion() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let path = sandbox.directory + "/pbt.yaml"
+        try "experiment:\n  algorithm: pbt\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try sandbox.succeed([
+            "hunt", "--init-only", "-n", "pbt", "-c", path, try Compat.script("noop.sh"), "--lr~loguniform(1e-3, 0.5)",
+            "--epochs~fidelity(1, 9, base=3)",
+        ])
+        let info = try sandbox.run(["info", "-n", "pbt"]).stdout
+        let section = try XCTUnwrap(info.range(of: "Algorithm\n=========\n")).upperBound
+        let end = try XCTUnwrap(info.range(of: "\n\n\nSpace\n", range: section..<info.endIndex)).lowerBound
+        XCTAssertEqual(
+            String(info[section..<end]),
+            """
+            pbt:
+                exploit:
+                    exploit_configs:
+                        [
+                            candidate_pool_ratio: 0.2
+                            min_forking_population: 5
+                            of_type: BacktrackExploit
+                            truncation_quantile: 0.9
+                            candidate_pool_ratio: 0.2
+                            min_forking_population: 5
+                            of_type: TruncateExploit
+                            truncation_quantile: 0.8
+                        ]
+                    of_type: PipelineExploit
+                explore:
+                    explore_configs:
+                        [
+                            of_type: ResampleExplore
+                            probability: 0.2
+                            factor: 1.2
+                            of_type: PerturbExplore
+                            volatility: 0.0001
+                        ]
+                    of_type: PipelineExplore
+                fork_timeout: 60
+                generations: 10
+                population_size: 50
+                seed: None
+            """
+        )
+    }
+
     private func writeAlgorithm(_ sandbox: Sandbox) throws -> String {
         let path = sandbox.directory + "/tpe.yaml"
         try "experiment:\n  algorithm: tpe\n".write(toFile: path, atomically: true, encoding: .utf8)

@@ -1,0 +1,46 @@
+import Foundation
+
+/// A trial's working directory, made before its script runs.
+enum TrialDirectory {
+    /// The files of the worker's own in a trial's directory, not copied into a child's: the script's captured
+    /// output and its results file (made anew for every run).
+    static let workerFiles: Set<String> = ["stdout.log", "stderr.log", "results.json"]
+
+    /// Makes `directory` for a trial's run: kept as it is when it exists (a resumed trial), otherwise a copy of
+    /// `parentDirectory` when the trial has a parent whose directory exists, otherwise empty.
+    ///
+    /// Oríon 0.2.7 starts a trial with a parent (a promotion, a population-based child) in a copy of the parent's
+    /// working directory, so an unchanged script resumes from the checkpoint it finds in `$ORION_WORKING_DIR`; the
+    /// parent's directory is also given as `$ORION_PARENT_WORKING_DIR`. The copy leaves out ``workerFiles`` and is
+    /// made in a sibling staging directory that is renamed into place, so a worker killed during the copy leaves no
+    /// half copy for the trial's next run (the staging directory is removed by the next attempt: the trial is
+    /// reserved by one worker at a time).
+    ///
+    /// - Parameters:
+    ///   - directory: the trial's directory.
+    ///   - parentDirectory: the parent trial's directory, for a trial with a parent.
+    /// - Throws: the file system's error when the directory cannot be made.
+    static func prepare(_ directory: String, parentDirectory: String?) throws {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        guard let parentDirectory, manager.fileExists(atPath: parentDirectory, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        else {
+            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            return
+        }
+        let staging = directory + ".copying"
+        if manager.fileExists(atPath: staging) { try manager.removeItem(atPath: staging) }
+        try manager.copyItem(atPath: parentDirectory, toPath: staging)
+        for name in workerFiles where manager.fileExists(atPath: staging + "/" + name) {
+            try manager.removeItem(atPath: staging + "/" + name)
+        }
+        guard rename(staging, directory) == 0 else {
+            let error = errno
+            try? manager.removeItem(atPath: staging)
+            if manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
+            throw POSIXError(POSIXErrorCode(rawValue: error) ?? .EIO)
+        }
+    }
+}

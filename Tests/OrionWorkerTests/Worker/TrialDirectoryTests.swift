@@ -1,0 +1,71 @@
+import Foundation
+import XCTest
+
+@testable import OrionWorker
+
+final class TrialDirectoryTests: XCTestCase {
+    private var root = ""
+
+    override func setUpWithError() throws {
+        root = NSTemporaryDirectory() + "trial-directory-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    private func write(_ text: String, _ path: String) throws {
+        let full = root + "/" + path
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        try text.write(toFile: full, atomically: true, encoding: .utf8)
+    }
+
+    private func read(_ path: String) -> String? { try? String(contentsOfFile: root + "/" + path, encoding: .utf8) }
+
+    func testAChildStartsInACopyOfItsParentsDirectoryWithoutTheWorkersFiles() throws {
+        try write("weights", "parent/model.ckpt")
+        try write("nested", "parent/logs/run/events")
+        try write("out", "parent/stdout.log")
+        try write("err", "parent/stderr.log")
+        try write("[]", "parent/results.json")
+        try TrialDirectory.prepare(root + "/child", parentDirectory: root + "/parent")
+        XCTAssertEqual(read("child/model.ckpt"), "weights")
+        XCTAssertEqual(read("child/logs/run/events"), "nested")
+        for name in TrialDirectory.workerFiles {
+            XCTAssertNil(read("child/" + name), name)
+            XCTAssertNotNil(read("parent/" + name), "the parent keeps its \(name)")
+        }
+        try write("changed", "child/model.ckpt")
+        XCTAssertEqual(read("parent/model.ckpt"), "weights", "a copy, not a link: the parent's checkpoint is kept")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/child.copying"))
+    }
+
+    func testAnExistingDirectoryIsKeptAsItIs() throws {
+        try write("parent's", "parent/model.ckpt")
+        try write("resumed", "child/model.ckpt")
+        try TrialDirectory.prepare(root + "/child", parentDirectory: root + "/parent")
+        XCTAssertEqual(read("child/model.ckpt"), "resumed", "a resumed trial keeps its own files")
+    }
+
+    func testWithoutAParentDirectoryTheDirectoryIsEmpty() throws {
+        try TrialDirectory.prepare(root + "/orphan", parentDirectory: root + "/gone")
+        try TrialDirectory.prepare(root + "/first", parentDirectory: nil)
+        for name in ["orphan", "first"] {
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root + "/" + name), [], name)
+        }
+    }
+
+    /// A worker killed during the copy leaves its staging directory; the trial's next run replaces it with a whole
+    /// copy.
+    func testAHalfCopyFromAKilledWorkerIsReplaced() throws {
+        try write("weights", "parent/model.ckpt")
+        try write("half", "child.copying/partial")
+        try TrialDirectory.prepare(root + "/child", parentDirectory: root + "/parent")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root + "/child"), ["model.ckpt"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/child.copying"))
+    }
+}
