@@ -69,7 +69,7 @@ final class AlgorithmRegistryTests: XCTestCase {
         assertError(
             try registry.resolve(AlgorithmConfig(name: "random", options: ["sed": 1])),
             .unknownOption,
-            "unknown option 'sed' for algorithm 'random'; valid options: seed"
+            "unknown option 'sed' for algorithm 'random'; valid options: seed (did you mean 'seed'?)"
         )
         assertError(
             try registry.resolve(AlgorithmConfig(name: "gridsearch", options: ["b": 1, "a": 2, "n_values": 3])),

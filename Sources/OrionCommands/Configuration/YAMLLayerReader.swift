@@ -82,31 +82,8 @@ struct YAMLLayerReader {
     func unknownKey(_ key: String, at node: Node, section: String, allowed: [String]) -> ConfigurationError {
         let place = section.isEmpty ? "at the top level" : "under '\(section)'"
         var message = "unknown key '\(key)' \(place): use one of \(allowed.sorted().joined(separator: ", "))"
-        let normalized = key.replacingOccurrences(of: "-", with: "_").lowercased()
-        let closest = allowed.map { ($0, Self.editDistance(normalized, $0)) }.min { $0.1 < $1.1 }
-        if let (candidate, distance) = closest, distance <= max(2, candidate.count / 4) {
-            message += " (did you mean '\(candidate)'?)"
-        }
+        if let candidate = Spelling.closest(to: key, in: allowed) { message += " (did you mean '\(candidate)'?)" }
         return failure(at: node, message)
-    }
-
-    /// The number of one-character insertions, deletions and substitutions from `a` to `b`.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        var current = previous
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 
     // MARK: - Values

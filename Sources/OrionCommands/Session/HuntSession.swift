@@ -101,7 +101,12 @@ struct HuntSession {
         if let workers = huntOptions.slurmArray, workers < 1 || workers > 100_000 {
             throw UsageError("--slurm-array must be a number of workers from 1 to 100000, not \(workers)")
         }
-        let prepared = try await runner.prepare(request)
+        let prepared: ExperimentBuilder.Outcome
+        do {
+            prepared = try await runner.prepare(request)
+        } catch let error as AlgorithmError where request.algorithm != nil {
+            throw Self.located(error, source: configuration.sources["experiment.algorithm"])
+        }
         let experiment = prepared.experiment
         for change in prepared.changes { StandardStream.emit("note: \(change)\n", to: 2) }
         if huntOptions.initOnly { return }
@@ -221,6 +226,13 @@ struct HuntSession {
         if huntOptions.noPythonClient { return false }
         guard let value = environment["ORION_PYTHON_CLIENT"]?.lowercased() else { return true }
         return !["false", "0", "no", "off"].contains(value)
+    }
+
+    /// `error` with the place in the configuration file that named the algorithm in front (`orion.yaml:2:3: unknown
+    /// option 'sed' for algorithm 'tpe'; ...`), when a file gave it; as it is otherwise (a flag, the environment).
+    static func located(_ error: AlgorithmError, source: String?) -> AlgorithmError {
+        guard let source, source.hasPrefix("file ") else { return error }
+        return AlgorithmError(error.code, String(source.dropFirst("file ".count)) + ": " + error.message)
     }
 
     /// The experiment version control request of the `evc` settings and the command line's markers; `nil` when

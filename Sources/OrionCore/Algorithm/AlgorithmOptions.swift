@@ -67,10 +67,11 @@ extension AlgorithmOptions {
         guard unknown.isEmpty else {
             let list = unknown.map { "'\($0)'" }.joined(separator: ", ")
             let valid = defaults.isEmpty ? "none" : defaults.keys.sorted().joined(separator: ", ")
+            let suggestion = unknown.count == 1 ? Spelling.closest(to: unknown[0], in: defaults.keys.sorted()) : nil
             throw AlgorithmError(
                 .unknownOption,
                 "unknown option\(unknown.count == 1 ? "" : "s") \(list) for algorithm '\(algorithm)'; "
-                    + "valid options: \(valid)"
+                    + "valid options: \(valid)" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
             )
         }
         let merged = defaults.merging(object) { $1 }

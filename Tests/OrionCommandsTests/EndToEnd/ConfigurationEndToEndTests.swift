@@ -36,6 +36,28 @@ final class ConfigurationEndToEndTests: XCTestCase {
         XCTAssertEqual(experiments.map(\.name), [], "\(options)", file: file, line: line)
     }
 
+    /// An algorithm's option that is wrong in a configuration file is an error that says where the algorithm is
+    /// configured (file, line, column), and suggests the closest option for a misspelt one.
+    func testAlgorithmOptionErrorsNameTheFileAndPlace() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let cases = [
+            (
+                "tpe:\n      sed: 3\n",
+                "unknown option 'sed' for algorithm 'tpe'; valid options: equal_weight, "
+                    + "full_weight_num, gamma, max_retry, multivariate, n_ei_candidates, n_initial_points, "
+                    + "parallel_strategy, prior_weight, seed (did you mean 'seed'?)"
+            ),
+            ("tpe:\n      gamma: abc\n", "tpe: option 'gamma' must be a number"),
+            ("gridsearch:\n      n_values: {/z: 3}\n", "gridsearch: n_values names '/z', which is not a dimension"),
+        ]
+        for (index, (algorithm, message)) in cases.enumerated() {
+            let path = sandbox.directory + "/bad\(index).yaml"
+            try "experiment:\n  algorithm:\n    \(algorithm)".write(toFile: path, atomically: true, encoding: .utf8)
+            try await expectRejected(sandbox, ["-n", "bad", "-c", path], containing: "Error: \(path):2:3: \(message)")
+        }
+    }
+
     /// Issue 9, item 4: `--heartbeat 0.0001` was a 0 ms heartbeat; now refused (variables and files: `SettingTests`).
     func testTinyHeartbeatIsRefused() async throws {
         let sandbox = try Sandbox()

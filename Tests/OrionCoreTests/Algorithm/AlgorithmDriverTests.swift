@@ -194,6 +194,7 @@ final class AlgorithmDriverTests: XCTestCase {
             XCTAssertEqual(
                 "\(error)",
                 "unknown option 'stp' for algorithm 'sequence'; valid options: done_after, modulo, repeat, step"
+                    + " (did you mean 'step'?)"
             )
         }
         XCTAssertThrowsError(try factory.resolve(AlgorithmConfig(name: "sequence", options: ["step": "two"]))) {

@@ -60,7 +60,7 @@ final class AlgorithmOptionsTests: XCTestCase {
             ["n_initial_point": 5],
             .unknownOption,
             "unknown option 'n_initial_point' for algorithm 'tpe'; valid options: equal_weight, fidelities, gamma, "
-                + "n_initial_points, ratio, seed, strategy"
+                + "n_initial_points, ratio, seed, strategy (did you mean 'n_initial_points'?)"
         )
     }
 
