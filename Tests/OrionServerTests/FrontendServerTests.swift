@@ -26,7 +26,7 @@ final class FrontendServerTests: XCTestCase {
         XCTAssertEqual(Dashboard.scriptString("http://h:1"), #""http://h:1""#)
         XCTAssertEqual(
             Dashboard.scriptString("a\"b\\c</script><x>&\n\u{2028}é"),
-            #""a\"b\\c\u003c/script\u003e\u003cx\u003e\u0026\u000a\u2028é""#
+            #""a\"b\\c\u003c/script\u003e\u003cx\u003e\u0026\n\u2028\u00e9""#
         )
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import OrionCore
 import OrionInsight
 
 /// The web dashboard: one HTML page, a style sheet and a script, embedded in the binary.
@@ -48,25 +49,12 @@ enum Dashboard {
         )
     }
 
-    /// `text` as a JavaScript string literal that can sit inside a `<script>` element: quotes, backslashes,
-    /// control characters and `<` escaped.
+    /// `text` as a JavaScript string literal that can sit inside a `<script>` element: its JSON text (ASCII only, so
+    /// U+2028 and U+2029 are escaped too) with `<`, `>` and `&` escaped, which in JSON text occur inside strings only.
     static func scriptString(_ text: String) -> String {
-        var literal = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": literal += "\\\""
-            case "\\": literal += "\\\\"
-            case "<": literal += "\\u003c"
-            case ">": literal += "\\u003e"
-            case "&": literal += "\\u0026"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    literal += String(format: "\\u%04x", scalar.value)
-                } else {
-                    literal.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return literal + "\""
+        JSONValue.string(text).asciiPythonJSON
+            .replacingOccurrences(of: "<", with: "\\u003c")
+            .replacingOccurrences(of: ">", with: "\\u003e")
+            .replacingOccurrences(of: "&", with: "\\u0026")
     }
 }

@@ -20,21 +20,29 @@ final class ServeEndToEndTests: XCTestCase {
 
     /// Starts `orion serve --port 0` in `sandbox` and waits for the line that gives its address.
     func serve(_ sandbox: Sandbox, _ extra: [String] = []) throws -> Served {
-        let process = try sandbox.start(["serve", "--port", "0"] + extra, name: "serve")
+        let (process, base) = try start(sandbox, ["serve", "--port", "0"] + extra, announcing: "Serving on ")
+        return Served(process: process, base: base)
+    }
+
+    /// Starts the server `arguments` in `sandbox` (output in `<verb>.out`) and waits for its line starting with
+    /// `prefix`; returns the process and the address that follows the prefix.
+    private func start(_ sandbox: Sandbox, _ arguments: [String], announcing prefix: String) throws -> (Process, String)
+    {
+        let name = arguments[0]
+        let process = try sandbox.start(arguments, name: name)
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            let text = (try? String(contentsOfFile: sandbox.directory + "/serve.out", encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Serving on ") }) {
-                let base = line.dropFirst("Serving on ".count).split(separator: " ").first.map(String.init) ?? ""
-                return Served(process: process, base: base)
+            let text = (try? String(contentsOfFile: sandbox.directory + "/\(name).out", encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) {
+                return (process, line.dropFirst(prefix.count).split(separator: " ").first.map(String.init) ?? "")
             }
             if !process.isRunning { break }
             usleep(50_000)
         }
         process.terminate()
-        let output = sandbox.wait(process, name: "serve")
-        XCTFail("orion serve did not start: \(output.stderr)")
-        throw XCTSkip("orion serve did not start")
+        let output = sandbox.wait(process, name: name)
+        XCTFail("orion \(name) did not start: \(output.stderr)")
+        throw XCTSkip("orion \(name) did not start")
     }
 
     func get(_ url: String) async throws -> (Int, Any) {
@@ -161,25 +169,12 @@ final class ServeEndToEndTests: XCTestCase {
 
     /// Starts `orion frontend --port PORT --backend BACKEND` in `sandbox` and waits for the line that gives its page.
     func frontend(_ sandbox: Sandbox, port: Int, backend: String) throws -> Frontend {
-        let process = try sandbox.start(
+        let (process, page) = try start(
+            sandbox,
             ["frontend", "--port", String(port), "--backend", backend],
-            name: "frontend"
+            announcing: "Serving the dashboard on "
         )
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let text = (try? String(contentsOfFile: sandbox.directory + "/frontend.out", encoding: .utf8)) ?? ""
-            let prefix = "Serving the dashboard on "
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) {
-                let page = line.dropFirst(prefix.count).split(separator: " ").first.map(String.init) ?? ""
-                return Frontend(process: process, page: page)
-            }
-            if !process.isRunning { break }
-            usleep(50_000)
-        }
-        process.terminate()
-        let output = sandbox.wait(process, name: "frontend")
-        XCTFail("orion frontend did not start: \(output.stderr)")
-        throw XCTSkip("orion frontend did not start")
+        return Frontend(process: process, page: page)
     }
 
     func text(_ url: String) async throws -> (Int, String, String?) {
