@@ -30,6 +30,7 @@ extension PostgresStorage {
     /// Creates the schema and applies the pending migrations in one transaction, under an advisory lock on the
     /// schema's name, so that workers starting at once wait for the first one instead of racing it.
     func applyMigrations() async throws {
+        try await probe()
         let schema = address.schema
         try await retrying("cannot create or upgrade the tables") { _ in
             try await leased { [self] connection in

@@ -266,10 +266,93 @@ public final class PostgresStorage: Storage {
         }
     }
 
-    /// Why the server refuses new connections, as it answers one direct attempt, after the pool gave up making any
-    /// (it keeps no cause): `nil` when the attempt connects, or fails without an answer from the server (the
-    /// generic "no connection" message says it then).
-    func connectionFailureCause() async -> String? {
+    /// One direct connection before the pool's first, so that an address the server refuses fails at once.
+    ///
+    /// The pool keeps trying to connect, whatever the cause, for about a minute before it reports the failure,
+    /// which it does without the cause. Here a login the server refuses (a wrong password, an unknown user or
+    /// database: SQLSTATE 28000, 28P01, 3D000) or a password it asks for and the address does not give is
+    /// `.invalidAddress` at once, naming the cause; a server that cannot be reached, or that is starting or full
+    /// (57P03, 53300), is tried again with backoff (50 ms doubling to 1 s) for at most ``PostgresAddress/retryFor``,
+    /// then `.backend`. Once per storage (``migrate()``); a success costs one connection, closed at once.
+    ///
+    /// - Throws: `StorageError` `.invalidAddress` or `.backend`.
+    func probe() async throws {
+        let what = "cannot connect to \(address.description)"
+        let deadline = ContinuousClock.now + address.retryFor
+        var pause = Duration.milliseconds(50)
+        while true {
+            let failure: StorageError
+            do {
+                let connection = try await PostgresConnection.connect(
+                    configuration: directConfiguration(),
+                    id: 0,
+                    logger: logger
+                )
+                try? await connection.close()
+                return
+            } catch let error as PSQLError where error.code == .server {
+                let state = error.serverInfo?[.sqlState] ?? ""
+                let message = error.serverInfo?[.message] ?? "\(error)"
+                guard ["57P03", "53300"].contains(state) || state.hasPrefix("08") else {
+                    throw Self.wrap(error, what)
+                }
+                failure = StorageError(
+                    .backend,
+                    state == "53300"
+                        ? "\(what): the server refuses new connections (\(message)): every connection it allows is "
+                            + "in use (max_connections, or a CONNECTION LIMIT of the user or database); close other "
+                            + "clients, lower pool_size or the number of workers, or raise the limit"
+                        : "\(what): \(message)",
+                    underlying: error
+                )
+            } catch let error as PSQLError
+                where error.code == .authMechanismRequiresPassword || error.code == .unsupportedAuthMechanism
+                || error.code == .saslError
+            {
+                let reason =
+                    error.code == .authMechanismRequiresPassword
+                    ? "the server asks for a password and the address gives none: write it in the address "
+                        + "(postgresql://user:password@host:port/database)"
+                    : "the server's login method failed (\(error.code)): check the user and password of the address"
+                throw StorageError(.invalidAddress, "\(what): \(reason)", underlying: error)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                failure = StorageError(
+                    .backend,
+                    "\(what): no connection to the PostgreSQL server could be made in "
+                        + "\(Int(address.retryFor.seconds.rounded())) s (retry_for): \(Self.connectionCause(error)); "
+                        + "check that it runs and the address is right",
+                    underlying: error
+                )
+            }
+            guard ContinuousClock.now + pause < deadline, !Task.isCancelled else { throw failure }
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .seconds(1))
+        }
+    }
+
+    /// Why a connection could not be made, in a few words: refused, a host name that does not resolve, no answer in
+    /// time, or the client's own description.
+    static func connectionCause(_ error: any Error) -> String {
+        let text = String(reflecting: error)
+        if text.contains("Connection refused") { return "connection refused" }
+        if text.contains("UnknownHost") || text.contains("Name or service not known") {
+            return "the host name does not resolve"
+        }
+        if text.contains("connectTimeout") || text.contains("timed out") || text.contains("Timeout")
+            || text.contains("serverClosedConnection")
+        {
+            return "no answer within connect_timeout, or the connection was closed before the login"
+        }
+        if text.contains("No route to host") || text.contains("Network is unreachable") {
+            return "the host cannot be reached"
+        }
+        return (error as? PSQLError)?.underlying.map { "\($0)" } ?? text
+    }
+
+    /// The configuration of a connection made outside the pool.
+    func directConfiguration() -> PostgresConnection.Configuration {
         var configuration = PostgresConnection.Configuration(
             host: address.host,
             port: address.port,
@@ -280,8 +363,19 @@ public final class PostgresStorage: Storage {
         )
         let (seconds, attoseconds) = address.connectTimeout.components
         configuration.options.connectTimeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return configuration
+    }
+
+    /// Why the server refuses new connections, as it answers one direct attempt, after the pool gave up making any
+    /// (it keeps no cause): `nil` when the attempt connects, or fails without an answer from the server (the
+    /// generic "no connection" message says it then).
+    func connectionFailureCause() async -> String? {
         do {
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            let connection = try await PostgresConnection.connect(
+                configuration: directConfiguration(),
+                id: 0,
+                logger: logger
+            )
             try? await connection.close()
             return nil
         } catch let error as PSQLError where error.code == .server {

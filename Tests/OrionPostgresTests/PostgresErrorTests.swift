@@ -1,5 +1,6 @@
 import Logging
 import OrionCore
+import OrionTesting
 import PostgresNIO
 import XCTest
 import _ConnectionPoolModule
@@ -53,6 +54,18 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
             let cause = try XCTUnwrap(refused)
             XCTAssertTrue(cause.hasPrefix("the server refuses new connections (too many connections for role"), cause)
             XCTAssertTrue(cause.contains("every connection it allows is in use"), cause)
+            // A storage opened now is tried for its retry_for, then says the same.
+            var brief = limited
+            brief.retryFor = .seconds(1)
+            let full = PostgresStorage(address: brief)
+            do {
+                _ = try await full.experiments()
+                XCTFail("no connection can be made")
+            } catch let error as StorageError {
+                XCTAssertEqual(error.code, .backend)
+                XCTAssertTrue(error.message.contains("every connection it allows is in use"), error.message)
+            }
+            try await full.close()
             try await held.close()
             try await storage.close()
         } catch {
@@ -60,6 +73,54 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
         }
         try await adminConnection.query(PostgresQuery(unsafeSQL: "DROP ROLE \(role)"), logger: Logger(label: "test"))
         try await adminConnection.close()
+    }
+
+    /// A login the server refuses (a database or a user that does not exist) fails at the first operation as an
+    /// invalid address naming the server's reason; the pool used to retry for a minute, then blame the connection.
+    func testALoginTheServerRefusesIsAnInvalidAddressAtOnce() async throws {
+        let admin = try PostgresAddress(url: try Self.serverURL())
+        var missingDatabase = admin
+        missingDatabase.database = "orion_missing_database"
+        var missingUser = admin
+        missingUser.user = "orion_missing_user"
+        missingUser.password = nil
+        for (address, reason) in [
+            (missingDatabase, "database \"orion_missing_database\" does not exist"),
+            (missingUser, "role \"orion_missing_user\" does not exist"),
+        ] {
+            let storage = PostgresStorage(address: address)
+            do {
+                _ = try await storage.experiments()
+                XCTFail("\(address.description) cannot be used")
+            } catch let error as StorageError {
+                XCTAssertEqual(error.code, .invalidAddress, error.message)
+                XCTAssertEqual(
+                    error.message,
+                    "cannot connect to \(address.description): \(reason); check the user, password and database of "
+                        + "the storage address"
+                )
+            }
+            try await storage.close()
+        }
+    }
+
+    /// A server that cannot be reached is tried for the address's `retry_for`, then named as such, with the cause.
+    func testAServerThatCannotBeReachedIsTriedForRetryFor() async throws {
+        let port = try LoopbackPort.free()
+        let address = try PostgresAddress(url: "postgresql://postgres@127.0.0.1:\(port)/orion?retry_for=1")
+        let storage = PostgresStorage(address: address)
+        do {
+            _ = try await storage.experiments()
+            XCTFail("nothing listens on \(port)")
+        } catch let error as StorageError {
+            XCTAssertEqual(error.code, .backend)
+            XCTAssertEqual(
+                error.message,
+                "cannot connect to \(address.description): no connection to the PostgreSQL server could be made in 1 s "
+                    + "(retry_for): connection refused; check that it runs and the address is right"
+            )
+        }
+        try await storage.close()
     }
 
     private func connect(_ address: PostgresAddress) async throws -> PostgresConnection {
