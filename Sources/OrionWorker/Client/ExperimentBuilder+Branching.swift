@@ -52,8 +52,12 @@ extension ExperimentBuilder {
     /// The parent is the stored `(name, version)` (the latest when no version is given), or, when there is none,
     /// the experiment named by `--branch-from`. The child is `(name, parent version + 1)`, or `(branchTo, 1)`; it records the parent, the
     /// root and the adapters that carry the parent's trials over (``ExperimentRefers``). Only the latest version
-    /// of a name can get a same-name child. When another worker created the same child at the same time, that
-    /// child is resumed.
+    /// of a name can get a same-name child.
+    ///
+    /// Several workers may branch at once. One whose new version another worker created first resumes that version
+    /// when it has the same configuration (no conflict between the two), and otherwise branches again from it; one
+    /// that finds a newer version than the latest it read (it was asked for the latest) reads it again and branches
+    /// from there. Each new version is thus the child of the one before, with the configuration it was created with.
     ///
     /// - Throws: ``BranchingError`` for unresolved conflicts, markers that do not fit, a parent that has a newer
     ///   version, or a `--branch-to` name that exists; ``ExperimentError`` `.notFound` for a missing
@@ -64,6 +68,37 @@ extension ExperimentBuilder {
         storage: any Storage,
         factory: any AlgorithmFactory
     ) async throws -> Outcome? {
+        for _ in 0..<Self.branchingAttempts {
+            switch try await branchOnce(request, branching, storage: storage, factory: factory) {
+            case .built(let outcome): return outcome
+            case .raced: continue
+            }
+        }
+        throw BranchingError(
+            .hasChild,
+            "experiment '\(branching.branchTo ?? request.name)': other workers created \(Self.branchingAttempts) new "
+                + "versions while this one was branching; run the command again"
+        )
+    }
+
+    /// How many times a worker reads the tree again after losing a race to create a version.
+    static let branchingAttempts = 16
+
+    /// What one attempt at branching did.
+    enum BranchingAttempt {
+        /// The outcome (`nil`: nothing to branch).
+        case built(Outcome?)
+        /// Another worker created a version meanwhile: read the tree again.
+        case raced
+    }
+
+    /// One attempt of ``branch(_:_:storage:factory:)``.
+    private static func branchOnce(
+        _ request: ExperimentRequest,
+        _ branching: BranchingRequest,
+        storage: any Storage,
+        factory: any AlgorithmFactory
+    ) async throws -> BranchingAttempt {
         let parent: Experiment
         let stored = try await storage.experiment(named: request.name, version: request.version)
         if let stored {
@@ -79,7 +114,7 @@ extension ExperimentBuilder {
             }
             parent = found
         } else {
-            return nil
+            return .built(nil)
         }
         var child = Experiment(
             name: parent.name,
@@ -94,7 +129,8 @@ extension ExperimentBuilder {
         )
         let conflicts = Conflict.detect(parent: parent, candidate: child, policy: branching.policy)
         let name = branching.branchTo ?? request.name
-        guard !conflicts.isEmpty || name != parent.name else { return nil }
+        guard !conflicts.isEmpty || name != parent.name else { return .built(nil) }
+        let candidate = child
         let adapters = try ConflictResolution.adapters(
             for: conflicts,
             parent: parent,
@@ -104,6 +140,8 @@ extension ExperimentBuilder {
         child.name = name
         if name == parent.name {
             if let latest = try await storage.experiment(named: name, version: nil), latest.version != parent.version {
+                // Asked for the latest, which another worker has just superseded: branch from the new one.
+                if request.version == nil, stored != nil, latest.version > parent.version { return .raced }
                 throw BranchingError(
                     .hasChild,
                     "experiment '\(name)' v\(parent.version) already has a newer version v\(latest.version): branch"
@@ -133,12 +171,27 @@ extension ExperimentBuilder {
         do {
             try await storage.createExperiment(child)
         } catch let error as StorageError where error.code == .duplicate {
-            // Another worker branched at the same time: resume its child if it comes from the same parent.
-            guard let raced = try await storage.experiment(named: child.name, version: child.version),
-                raced.refers?.parentID == parent.id
-            else { throw error }
-            return Outcome(experiment: raced, created: false, changes: [], parent: parent)
+            // Another worker created this version first: resume it when its configuration is this one (no
+            // conflict), otherwise branch again, from it.
+            guard let raced = try await storage.experiment(named: child.name, version: child.version) else {
+                throw error
+            }
+            var ours = candidate
+            ours.name = raced.name
+            guard raced.refers?.parentID == parent.id,
+                Conflict.detect(parent: raced, candidate: ours, policy: branching.policy).isEmpty
+            else {
+                guard name == parent.name else {
+                    throw BranchingError(
+                        .invalidName,
+                        "cannot branch \(parent.displayName) to '\(name)': another worker has just created it with "
+                            + "another configuration; give --branch-to another name, or resume it with -n \(name)"
+                    )
+                }
+                return .raced
+            }
+            return .built(Outcome(experiment: raced, created: false, changes: [], parent: parent))
         }
-        return Outcome(experiment: child, created: true, changes: changes, parent: parent)
+        return .built(Outcome(experiment: child, created: true, changes: changes, parent: parent))
     }
 }

@@ -46,6 +46,58 @@ final class VersioningEndToEndTests: XCTestCase {
         XCTAssertEqual(value1, 1)
     }
 
+    /// Scenario (a PostgreSQL fault run): hunts with five different priors started at once on one experiment with
+    /// `--enable-evc`. One that lost the race to create a version resumed the winner's version although its space
+    /// was another (a hunt given `uniform(0, 5)` ran in a version of `uniform(0, 4)`), or failed saying the version
+    /// it never named had a newer one. Now each hunt ends in a version of its own space, and the versions form one
+    /// chain. Run three times, as the race does not always happen.
+    func testHuntsThatBranchAtOnceEachRunInAVersionOfTheirOwnSpace() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "bound.sh",
+            """
+            #!/bin/sh
+            # The bound this hunt was given (its last argument) and the version it runs in.
+            for last; do :; done
+            echo "$last $ORION_EXPERIMENT_VERSION" >>"$(dirname "$0")/runs.log"
+            printf '[{"name": "o", "type": "objective", "value": 1}]\\n' >"$ORION_RESULTS_PATH"
+            """
+        )
+        for round in 0..<3 {
+            let name = "race\(round)"
+            try hunt(sandbox, ["-n", name, "--enable-evc", "--init-only", script, "-x~uniform(0, 1)", "1"])
+            let bounds = [2, 3, 4, 5, 6]
+            let processes = try bounds.map { bound in
+                try sandbox.start(
+                    [
+                        "hunt", "-n", name, "--enable-evc", "--exp-max-trials", "1", script,
+                        "-x~uniform(0, \(bound))", String(bound),
+                    ],
+                    name: "\(name)-\(bound)"
+                )
+            }
+            for (bound, process) in zip(bounds, processes) {
+                let output = sandbox.wait(process, name: "\(name)-\(bound)")
+                XCTAssertEqual(output.status, 0, "round \(round), bound \(bound): \(output.stderr)")
+            }
+            let storage = try sandbox.storage()
+            let versions = try await storage.experiments().filter { $0.name == name }.sorted { $0.version < $1.version }
+            XCTAssertEqual(versions.map(\.version), Array(1...6), "one version per space")
+            for (parent, child) in zip(versions, versions.dropFirst()) {
+                XCTAssertEqual(child.refers?.parentID, parent.id, "\(child.displayName) is the child of the one before")
+            }
+            let runs = try String(contentsOfFile: sandbox.directory + "/runs.log", encoding: .utf8)
+            for line in runs.split(separator: "\n") {
+                let fields = line.split(separator: " ").map(String.init)
+                guard fields.count == 2, let bound = Int(fields[0]), let version = Int(fields[1]) else { continue }
+                let space = try XCTUnwrap(versions.first { $0.version == version }?.space)
+                XCTAssertEqual(space, try Space(priors: ["/x": "uniform(0, \(bound))"]), "round \(round): \(line)")
+            }
+            try FileManager.default.removeItem(atPath: sandbox.directory + "/runs.log")
+        }
+    }
+
     func testNewDimensionBranchesAChildThatInheritsWithTheDefault() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
