@@ -167,6 +167,14 @@ struct HuntSession {
                     onEvent: { reporter.handle($0) }
                 )
             }
+        } catch let error as StorageError where error.code == .notFound {
+            // The experiment was removed under the hunt (`orion db rm`): say so, instead of an unknown id.
+            guard (try? await context.storage.experiment(id: experiment.id)) ?? nil == nil else { throw error }
+            throw StorageError(
+                .notFound,
+                "experiment '\(experiment.name)' v\(experiment.version) was removed while this hunt ran (orion db rm?); "
+                    + "the hunt stopped, and results of trials that were running are not stored"
+            )
         }
         try printSummary(outcome)
     }

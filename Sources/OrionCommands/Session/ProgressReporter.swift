@@ -95,10 +95,12 @@ final class ProgressReporter: Sendable {
     }
 
     /// The warning for a trial this worker ran but no longer held when it ended: another worker took it as lost
-    /// (its heartbeat was late by that worker's `--heartbeat`), so this run's outcome is not stored.
+    /// (its heartbeat was late by that worker's `--heartbeat`), or a command moved it (`orion db release`, `db set`,
+    /// `db rm`, `db load -r overwrite`), so this run's outcome is not stored.
     static func lostWarning(trial: Trial) -> String {
-        "Warning: trial \(trial.id.prefix(8)) was taken over by another worker while it ran here (its heartbeat was "
-            + "late by that worker's --heartbeat); this run's outcome (\(trial.status.rawValue)) is not stored"
+        "Warning: trial \(trial.id.prefix(8)) was taken from this worker while it ran here (another worker found its "
+            + "heartbeat late by its --heartbeat, or an orion db command released, changed or removed it); this run's "
+            + "outcome (\(trial.status.rawValue)) is not stored"
     }
 
     /// The warning for a storage that keeps failing: the worker retries a result until it is stored, anything

@@ -277,6 +277,10 @@ public struct HuntOutcome: Codable, Sendable, Equatable {
     ///   - report: what the worker did.
     ///   - summary: the experiment's summary after it.
     public init(report: WorkerReport, summary: ExperimentSummary) {
+        var report = report
+        // A slot that found nothing to run for --idle-timeout while the others finished the last trials: the
+        // experiment is done, which is what the hunt says.
+        if report.stopReason == .idle, summary.stats.reachedMaxTrials { report.stopReason = .experimentDone }
         self.report = report
         self.summary = summary
     }

@@ -187,6 +187,39 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertEqual(try sandbox.run(["-d", "db", "dump", "-o", "d.json"]).status, 0)
     }
 
+    /// `orion db rm` of an experiment a hunt is running: the hunt stops with an error that names the experiment and
+    /// says it was removed (it said "no experiment with id 106465dc…").
+    func testRemovingTheExperimentUnderAHuntStopsItSayingSo() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "slow.sh",
+            """
+            #!/bin/sh
+            sleep 0.3
+            printf '[{"name": "o", "type": "objective", "value": 1}]\\n' >"$ORION_RESULTS_PATH"
+            """
+        )
+        let hunt = try sandbox.start(
+            ["hunt", "-n", "gone", "--exp-max-trials", "200", script, "-x~uniform(0, 1)"],
+            name: "hunt"
+        )
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, try sandbox.run(["status", "-n", "gone"]).stdout.contains("completed") == false {
+            usleep(100_000)
+        }
+        try sandbox.succeed(["db", "rm", "gone", "-f"])
+        let output = sandbox.wait(hunt, name: "hunt")
+        XCTAssertEqual(output.status, 1, output.stderr)
+        XCTAssertTrue(
+            output.stderr.hasSuffix(
+                "Error: experiment 'gone' v1 was removed while this hunt ran (orion db rm?); the hunt stopped, and "
+                    + "results of trials that were running are not stored\n"
+            ),
+            output.stderr
+        )
+    }
+
     /// Oríon 0.2.7's `db upgrade` on a database not created yet crashes (IndexError on an empty experiments
     /// collection); ours creates it at the latest schema, as `db test` does, and says which version it is.
     func testUpgradeCreatesAMissingDatabase() throws {

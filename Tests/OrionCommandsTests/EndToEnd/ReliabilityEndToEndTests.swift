@@ -76,7 +76,9 @@ final class ReliabilityEndToEndTests: XCTestCase {
         XCTAssertTrue(trial.worker?.hasSuffix(secondName) ?? false, trial.worker ?? "")
         XCTAssertEqual(runs(sandbox).count, 2, "one run by each worker, and no third")
         XCTAssertTrue(
-            firstOutput.stderr.contains("Warning: trial \(trial.id.prefix(8)) was taken over by another worker"),
+            firstOutput.stderr.contains(
+                "Warning: trial \(trial.id.prefix(8)) was taken from this worker while it ran here"
+            ),
             "the paused worker says its run's outcome is not stored: \(firstOutput.stderr)"
         )
     }

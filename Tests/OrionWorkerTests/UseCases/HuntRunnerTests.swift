@@ -183,6 +183,23 @@ final class HuntRunnerTests: XCTestCase {
         XCTAssertEqual(runner.workingDirectory(for: relative), "/abs/runs")
     }
 
+    /// A worker slot that found nothing to run for its idle timeout while the other slots finished the last trials
+    /// (a dead worker's trials recovered by them): the experiment is done, and the outcome says so, not "idle".
+    func testAnIdleStopOfADoneExperimentIsDone() async throws {
+        let storage = InMemoryStorage()
+        let runner = runner(storage)
+        let done = try await runner.run(
+            try await runner.prepare(try request(maxTrials: 2)).experiment,
+            executor: square
+        )
+        var idle = done.report
+        idle.stopReason = .idle
+        XCTAssertEqual(HuntOutcome(report: idle, summary: done.summary).stopReason, .experimentDone)
+        let open = try await runner.prepare(try request(maxTrials: 5))
+        let summary = try await ExperimentSummary(experiment: open.experiment, storage: storage)
+        XCTAssertEqual(HuntOutcome(report: idle, summary: summary).stopReason, .idle, "2 of 5 trials: not done")
+    }
+
     /// A server returns the outcome as JSON.
     func testOutcomeJSONRoundTrip() async throws {
         let runner = runner(InMemoryStorage())
