@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import OrionCore
-import OrionSQLite
 
 /// `orion db test`: check that the configured database is reachable (created if it does not exist yet, as Oríon's
 /// check does, so that `orion db setup` then `orion db test` works), of a known schema and writable, printing each
@@ -54,8 +53,7 @@ struct DbTest: AsyncParsableCommand {
     private func checkOperations(_ storage: any Storage) async throws {
         defer { Task { try? await storage.close() } }
         step("Check the database's schema version")
-        if let sqlite = storage as? SQLiteStorage {
-            let applied = try await failing { try await sqlite.appliedMigrations() }
+        if let applied = try await failing({ try await DbUpgrade.appliedMigrations(storage) }) {
             outcome("Success (\(applied.count) migrations, latest \(applied.last ?? "none"))")
         } else {
             outcome("Skipping")

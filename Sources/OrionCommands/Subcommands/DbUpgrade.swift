@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OrionCore
+import OrionPostgres
 import OrionSQLite
 
 /// `orion db upgrade`: bring the database's schema up to date and report its version.
@@ -24,8 +25,7 @@ struct DbUpgrade: AsyncParsableCommand {
             let context = try CommandContext(options: options, createStorage: true)
             try await context.closingStorage {
                 print("Updating documents...")
-                if let sqlite = context.storage as? SQLiteStorage {
-                    let applied = try await sqlite.appliedMigrations()
+                if let applied = try await Self.appliedMigrations(context.storage) {
                     print("Schema version: \(applied.count) (\(applied.last ?? "none"))")
                 } else {
                     print("Schema version: none (this storage has no schema)")
@@ -33,5 +33,14 @@ struct DbUpgrade: AsyncParsableCommand {
                 print("Database upgrade completed successfully")
             }
         }
+    }
+}
+
+extension DbUpgrade {
+    /// The schema migrations applied to `storage`, oldest first; `nil` for a storage without a schema (in memory).
+    static func appliedMigrations(_ storage: any Storage) async throws -> [String]? {
+        if let sqlite = storage as? SQLiteStorage { return try await sqlite.appliedMigrations() }
+        if let postgres = storage as? PostgresStorage { return try await postgres.appliedMigrations() }
+        return nil
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import OrionPostgres
 import OrionSQLite
 import OrionTesting
 import XCTest
@@ -185,6 +186,37 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.database), "nothing written to the database")
         XCTAssertEqual(try sandbox.run(["--debug", "list"]).stdout, "No experiment found\n")
         XCTAssertEqual(try sandbox.run(["-d", "db", "dump", "-o", "d.json"]).status, 0)
+    }
+
+    /// `orion db upgrade` and `orion db test` report PostgreSQL's schema version as they do SQLite's (`db test` said
+    /// "Skipping"), on a schema of the test's own.
+    func testUpgradeAndTestReportPostgreSQLsSchemaVersion() async throws {
+        guard let server = ProcessInfo.processInfo.environment["ORION_TEST_POSTGRES_URL"] else {
+            throw XCTSkip("ORION_TEST_POSTGRES_URL is not set (scripts/test starts PostgreSQL and sets it)")
+        }
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let schema = "orion_dbtest_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased()
+        let url = server + (server.contains("?") ? "&" : "?") + "schema=" + schema
+        let migrations = PostgresStorage.migrationNames
+        let upgrade = try sandbox.run(["db", "upgrade", "-f", "--storage", url])
+        XCTAssertEqual(upgrade.status, 0, upgrade.stderr)
+        XCTAssertTrue(
+            upgrade.stdout.contains("Schema version: \(migrations.count) (\(migrations.last ?? ""))\n"),
+            upgrade.stdout
+        )
+        let test = try sandbox.run(["db", "test", "--storage", url])
+        XCTAssertEqual(test.status, 0, test.stderr)
+        XCTAssertTrue(
+            test.stdout.contains(
+                "Check the database's schema version... Success (\(migrations.count) migrations, latest "
+                    + "\(migrations.last ?? ""))\n"
+            ),
+            test.stdout
+        )
+        let storage = try PostgresStorage(url: url)
+        try await storage.dropSchema()
+        try await storage.close()
     }
 
     /// `orion db rm` of an experiment a hunt is running: the hunt stops with an error that names the experiment and
