@@ -283,28 +283,14 @@ public final class PostgresStorage: Storage {
         while true {
             let failure: StorageError
             do {
-                let connection = try await PostgresConnection.connect(
-                    configuration: directConfiguration(),
-                    id: 0,
-                    logger: logger
-                )
-                try? await connection.close()
+                try await connectDirectly()
                 return
             } catch let error as PSQLError where error.code == .server {
                 let state = error.serverInfo?[.sqlState] ?? ""
-                let message = error.serverInfo?[.message] ?? "\(error)"
                 guard ["57P03", "53300"].contains(state) || state.hasPrefix("08") else {
                     throw Self.wrap(error, what)
                 }
-                failure = StorageError(
-                    .backend,
-                    state == "53300"
-                        ? "\(what): the server refuses new connections (\(message)): every connection it allows is "
-                            + "in use (max_connections, or a CONNECTION LIMIT of the user or database); close other "
-                            + "clients, lower pool_size or the number of workers, or raise the limit"
-                        : "\(what): \(message)",
-                    underlying: error
-                )
+                failure = StorageError(.backend, "\(what): \(Self.refusal(error))", underlying: error)
             } catch let error as PSQLError
                 where error.code == .authMechanismRequiresPassword || error.code == .unsupportedAuthMechanism
                 || error.code == .saslError
@@ -371,24 +357,33 @@ public final class PostgresStorage: Storage {
     /// generic "no connection" message says it then).
     func connectionFailureCause() async -> String? {
         do {
-            let connection = try await PostgresConnection.connect(
-                configuration: directConfiguration(),
-                id: 0,
-                logger: logger
-            )
-            try? await connection.close()
+            try await connectDirectly()
             return nil
         } catch let error as PSQLError where error.code == .server {
-            let message = error.serverInfo?[.message] ?? "\(error)"
-            guard error.serverInfo?[.sqlState] == "53300" else {
-                return "the server refuses new connections: \(message)"
-            }
-            return "the server refuses new connections (\(message)): every connection it allows is in use "
-                + "(max_connections, or a CONNECTION LIMIT of the user or database); close other clients, lower "
-                + "pool_size or the number of workers, or raise the limit"
+            return Self.refusal(error)
         } catch {
             return nil
         }
+    }
+
+    /// Opens one connection outside the pool and closes it.
+    private func connectDirectly() async throws {
+        let connection = try await PostgresConnection.connect(
+            configuration: directConfiguration(),
+            id: 0,
+            logger: logger
+        )
+        try? await connection.close()
+    }
+
+    /// The server's refusal of a new connection, in words: for `53300` (too many connections) which limits to look
+    /// at.
+    static func refusal(_ error: PSQLError) -> String {
+        let message = error.serverInfo?[.message] ?? "\(error)"
+        guard error.serverInfo?[.sqlState] == "53300" else { return "the server refuses new connections: \(message)" }
+        return "the server refuses new connections (\(message)): every connection it allows is in use "
+            + "(max_connections, or a CONNECTION LIMIT of the user or database); close other clients, lower "
+            + "pool_size or the number of workers, or raise the limit"
     }
 
     /// Whether retrying the same operation at once may succeed: the connection was lost or could not be made, the
