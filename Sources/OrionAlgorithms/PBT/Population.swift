@@ -367,7 +367,13 @@ struct Population: Codable, Sendable {
             if free, context.space.contains(parameters) {
                 return .child(source: source, parameters: parameters)
             }
-            if source == member || Date().timeIntervalSince(start) > forkTimeout { break }
+            if source == member {
+                if let taken = index[Self.key(configuration, generation)], members[taken].status == .broken {
+                    return copyOfItself(member, start: start, context: context, explore: explore)
+                }
+                break
+            }
+            if Date().timeIntervalSince(start) > forkTimeout { break }
         }
         // No new configuration for a copy: the member goes on, when its own promotion is not a member already.
         let generation = members[member].generation + 1
@@ -377,6 +383,29 @@ struct Population: Codable, Sendable {
         )
         if index[Self.key(members[member].configuration, generation)] == nil {
             return .child(source: member, parameters: parameters)
+        }
+        return .drop
+    }
+
+    /// The offspring of a member whose own continuation broke: a failed trial is not run again under the same id, so
+    /// the member goes on as a copy of itself with explored hyperparameters (a new configuration), and its lineage
+    /// does not end; `.drop` when none is found within `fork_timeout`.
+    private mutating func copyOfItself(
+        _ member: Int,
+        start: Date,
+        context: AlgorithmContext,
+        explore: (Population, Int, AlgorithmContext, inout SeededGenerator) -> Parameters
+    ) -> Offspring {
+        let fidelity = SuccessiveHalving.value(fidelities[members[member].generation + 1])
+        for _ in 0..<Self.maxAttempts {
+            var local = generator
+            let parameters = explore(self, member, context, &local).replacing(fidelityName, with: fidelity)
+            generator = local
+            let configuration = context.space.configuration(of: parameters).representation
+            if !configurations.contains(configuration), context.space.contains(parameters) {
+                return .child(source: member, parameters: parameters)
+            }
+            if Date().timeIntervalSince(start) > forkTimeout { break }
         }
         return .drop
     }

@@ -208,6 +208,32 @@ final class PBTTests: XCTestCase {
         XCTAssertNotEqual(retry.first?.id, victim.id)
     }
 
+    /// A member's own continuation (the same configuration at the next level) that breaks cannot be run again under
+    /// the same trial id: the member goes on as a copy of itself with explored hyperparameters, so that the whole
+    /// population still completes the last level (a fault run saw 5 of 6 and the run reported as a success).
+    func testABrokenContinuationGoesOnAsAnExploredCopy() throws {
+        for name in ["pbt", "pb2"] {
+            var options = small
+            if name == "pb2" { options["explore"] = nil }
+            var harness = try Self.harness(name, line, options: options)
+            let first = try harness.produce(count: 4)
+            for trial in first { harness.complete(trial.id, objective: x(trial)) }
+            let next = try harness.produce(count: 4)
+            let byID = Dictionary(uniqueKeysWithValues: first.map { ($0.id, $0) })
+            let victim = try XCTUnwrap(next.first { x($0) == byID[$0.parent ?? ""].map(x) }, "a continuation")
+            harness.setStatus(victim.id, .broken)
+            let retry = try XCTUnwrap(try harness.produce(count: 1).first, name)
+            XCTAssertEqual(epochs(retry), 2, name)
+            XCTAssertEqual(retry.parent, victim.parent, "\(name): the same member goes on")
+            XCTAssertNotEqual(x(retry), x(victim), "\(name): with explored hyperparameters, a new trial")
+            for trial in next + [retry] where trial.id != victim.id { harness.complete(trial.id, objective: x(trial)) }
+            try harness.run(trials: 40, batch: 1) { params in params["/x"]?.doubleValue ?? 0 }
+            let last = harness.trials.filter { epochs($0) == 3 && $0.status == .completed }
+            XCTAssertEqual(last.count, 4, "\(name): every member completed the last level")
+            XCTAssertTrue(harness.isDone, name)
+        }
+    }
+
     func testDoneWhenThePopulationCompletedTheLastGeneration() throws {
         var harness = try Self.harness("pbt", line, options: small)
         try harness.run(trials: 100, batch: 4) { $0["/x"]?.doubleValue ?? 0 }
