@@ -111,7 +111,9 @@ extension AlgorithmDriver {
             wanted = min(wanted, max(0, maxTrials - live))
         }
         let existing = inherited.including(snapshot.existingTrials)
-        let trials = wanted > 0 ? try driver.produce(count: wanted, now: now, existing: existing) : []
+        let trials =
+            wanted > 0
+            ? try driver.produce(count: wanted, now: now, existing: existing).map(inherited.withStoredParent) : []
         let state = try driver.encodedState()
         let output = StepOutput(
             driver: driver,

@@ -17,24 +17,44 @@ public enum ExperimentTree {
     /// - Returns: the inherited trials, the parent's own first.
     /// - Throws: `StorageError`.
     public static func inheritedTrials(of experiment: Experiment, storage: any Storage) async throws -> [Trial] {
+        try await inheritance(of: experiment, storage: storage).map(\.trial)
+    }
+
+    /// ``inheritedTrials(of:storage:)`` with the stored trial each one comes from, for the worker: promotions and
+    /// forks of an inherited trial name that trial as their parent (``InheritedTrials/withStoredParent(_:)``).
+    ///
+    /// - Throws: `StorageError`.
+    public static func inherited(of experiment: Experiment, storage: any Storage) async throws -> InheritedTrials {
+        let pairs = try await inheritance(of: experiment, storage: storage)
+        return InheritedTrials(
+            pairs.map(\.trial),
+            origins: Dictionary(pairs.map { ($0.trial.id, $0.origin) }) { first, _ in first }
+        )
+    }
+
+    /// The inherited trials, each with the stored trial it comes from.
+    private static func inheritance(
+        of experiment: Experiment,
+        storage: any Storage
+    ) async throws -> [(trial: Trial, origin: Trial)] {
         guard let refers = experiment.refers, let parentID = refers.parentID,
             let parent = try await storage.experiment(id: parentID)
         else { return [] }
-        var candidates = try await storage.trials(of: parent.id, status: [.completed])
-        var seen = Set(candidates.map(\.paramsHash))
-        for trial in try await inheritedTrials(of: parent, storage: storage)
-        where seen.insert(trial.paramsHash).inserted {
-            candidates.append(trial)
+        var candidates = try await storage.trials(of: parent.id, status: [.completed]).map { ($0, $0) }
+        var seen = Set(candidates.map(\.0.paramsHash))
+        for pair in try await inheritance(of: parent, storage: storage)
+        where seen.insert(pair.trial.paramsHash).inserted {
+            candidates.append((pair.trial, pair.origin))
         }
-        var inherited: [Trial] = []
+        var inherited: [(trial: Trial, origin: Trial)] = []
         var ids: Set<String> = []
-        for (index, params) in Adapter.forward(refers.adapters, candidates.map(\.params))
+        for (index, params) in Adapter.forward(refers.adapters, candidates.map(\.0.params))
         where experiment.space.contains(params) {
-            var trial = candidates[index]
+            var trial = candidates[index].0
             trial.experimentID = experiment.id
             trial.params = params
             trial.id = Trial.makeID(experimentID: experiment.id, params: params)
-            if ids.insert(trial.id).inserted { inherited.append(trial) }
+            if ids.insert(trial.id).inserted { inherited.append((trial, candidates[index].1)) }
         }
         return inherited
     }

@@ -106,7 +106,7 @@ public final class ProcessExecutor: TrialExecutor {
             "ORION_INTERRUPT_CODE": String(interruptCode),
             // Set for a trial with a parent, and never inherited from an outer `orion` for one without.
             "ORION_PARENT_ID": context.trial.parent,
-            "ORION_PARENT_WORKING_DIR": context.trial.parent.map { context.experimentWorkingDirectory + "/" + $0 },
+            "ORION_PARENT_WORKING_DIR": context.trial.parent == nil ? nil : context.parentWorkingDirectory,
         ]
     }
 

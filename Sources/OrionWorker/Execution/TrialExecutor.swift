@@ -21,13 +21,25 @@ public struct TrialContext: Sendable {
     public var workingDirectory: String
     /// The experiment's working directory (the parent of every trial's directory).
     public var experimentWorkingDirectory: String
+    /// The parent trial's directory, for a trial with a parent: where the parent ran (its stored directory, in an
+    /// ancestor version's working directory for a promotion of an inherited trial); `<experiment working
+    /// dir>/<parent id>` when not known.
+    public var parentWorkingDirectory: String?
 
     /// Creates a context.
-    public init(experiment: Experiment, trial: Trial, workingDirectory: String, experimentWorkingDirectory: String) {
+    public init(
+        experiment: Experiment,
+        trial: Trial,
+        workingDirectory: String,
+        experimentWorkingDirectory: String,
+        parentWorkingDirectory: String? = nil
+    ) {
         self.experiment = experiment
         self.trial = trial
         self.workingDirectory = workingDirectory
         self.experimentWorkingDirectory = experimentWorkingDirectory
+        self.parentWorkingDirectory =
+            parentWorkingDirectory ?? trial.parent.map { experimentWorkingDirectory + "/" + $0 }
     }
 }
 

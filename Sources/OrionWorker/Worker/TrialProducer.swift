@@ -72,11 +72,18 @@ public actor TrialProducer {
         }
     }
 
+    /// The trials the experiment inherits from its parent versions, read once.
+    ///
+    /// - Throws: `StorageError`.
+    func inheritedTrials() async throws -> InheritedTrials {
+        if let inherited { return inherited }
+        let read = try await ExperimentTree.inherited(of: experiment, storage: storage)
+        inherited = read
+        return read
+    }
+
     private func produceOnce(count: Int) async throws -> Production {
-        if inherited == nil {
-            inherited = InheritedTrials(try await ExperimentTree.inheritedTrials(of: experiment, storage: storage))
-        }
-        let inherited = inherited ?? .none
+        let inherited = try await inheritedTrials()
         let experiment = experiment
         let factory = factory
         // The round takes the cached driver (nothing else keeps it), so that its algorithm's state is changed in

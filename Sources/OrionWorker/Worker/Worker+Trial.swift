@@ -65,9 +65,10 @@ extension Worker {
     /// (``TrialDirectory/prepare(_:parentDirectory:)``).
     private func execute(_ trial: Trial) async -> TrialOutcome {
         let directory = workingDirectory + "/" + trial.id
+        let parentDirectory = await parentWorkingDirectory(of: trial)
         if executor.needsWorkingDirectory {
             do {
-                try TrialDirectory.prepare(directory, parentDirectory: trial.parent.map { workingDirectory + "/" + $0 })
+                try TrialDirectory.prepare(directory, parentDirectory: parentDirectory)
             } catch {
                 return .broken(
                     reason: "cannot create the trial's directory \(directory): \(error)",
@@ -80,9 +81,25 @@ extension Worker {
             experiment: experiment,
             trial: trial,
             workingDirectory: directory,
-            experimentWorkingDirectory: workingDirectory
+            experimentWorkingDirectory: workingDirectory,
+            parentWorkingDirectory: parentDirectory
         )
         return await executor.execute(context)
+    }
+
+    /// Where a trial's parent ran: the directory stored with the parent (which a changed `--working-dir` does not
+    /// move), or, for the promotion of a trial inherited from an ancestor version, the directory of the stored trial
+    /// it comes from; `<working dir>/<parent id>` when neither is known. `nil` for a trial without a parent.
+    private func parentWorkingDirectory(of trial: Trial) async -> String? {
+        guard let parent = trial.parent else { return nil }
+        let fallback = workingDirectory + "/" + parent
+        if let stored = try? await storage.trial(id: parent, of: experiment.id) {
+            return stored.workingDir ?? fallback
+        }
+        if let origin = try? await producer.inheritedTrials().origin(withID: parent) {
+            return origin.workingDir ?? fallback
+        }
+        return fallback
     }
 
     /// The trial as it is to be stored after `outcome`.

@@ -122,6 +122,62 @@ final class MultiFidelityEndToEndTests: XCTestCase {
         XCTAssertEqual(leftovers, [], "no staging directory left")
     }
 
+    /// After a new version (a longer fidelity, `--enable-evc`), ASHA promotes trials inherited from the first
+    /// version: the child names the stored trial it continues as its parent (not the inherited copy's id, which no
+    /// stored trial has) and starts in a copy of that trial's directory, in the first version's working directory.
+    func testAPromotionOfAnInheritedTrialContinuesTheStoredParent() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "resume.py",
+            """
+            #!/usr/bin/env python3
+            import json, os, sys
+            epochs = int(sys.argv[sys.argv.index("--epochs") + 1])
+            x = float(sys.argv[sys.argv.index("-x") + 1])
+            checkpoint = os.path.join(os.environ["ORION_WORKING_DIR"], "checkpoint.json")
+            start = json.load(open(checkpoint))["epochs"] if os.path.exists(checkpoint) else 0
+            json.dump({"epochs": epochs}, open(checkpoint, "w"))
+            with open(os.environ["ORION_RESULTS_PATH"], "w") as results:
+                json.dump([{"name": "loss", "type": "objective", "value": x * x},
+                           {"name": "start", "type": "statistic", "value": start}], results)
+            """
+        )
+        let path = sandbox.directory + "/asha.yaml"
+        try "experiment:\n  algorithm:\n    asha: {seed: 1, num_rungs: 3, num_brackets: 1, repetitions: 1}\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        for (trials, fidelity) in [(13, "fidelity(1, 9, base=3)"), (24, "fidelity(1, 27, base=3)")] {
+            let output = try sandbox.run(
+                [
+                    "hunt", "-n", "inherit", "--enable-evc", "--config", path, "--exp-max-trials", String(trials),
+                    script,
+                    "-x~uniform(-1, 1)", "--epochs~\(fidelity)",
+                ],
+                timeout: 120
+            )
+            XCTAssertEqual(output.status, 0, output.stderr)
+        }
+        let storage = try sandbox.storage()
+        let versions = try await storage.experiments().sorted { $0.version < $1.version }
+        XCTAssertEqual(versions.map(\.version), [1, 2])
+        var all: [String: Trial] = [:]
+        for version in versions {
+            for trial in try await storage.trials(of: version.id, status: nil) { all[trial.id] = trial }
+        }
+        let second = try await storage.trials(of: versions[1].id, status: nil)
+        let promoted = second.filter { $0.parent.map { all[$0]?.experimentID == versions[0].id } ?? false }
+        XCTAssertFalse(promoted.isEmpty, "some of the first version's trials are promoted in the second")
+        for child in second where child.parent != nil {
+            let parent = try XCTUnwrap(all[child.parent ?? ""], "the parent of \(child.id) is a stored trial")
+            let start = child.results.first { $0.name == "start" }?.value.doubleValue
+            XCTAssertEqual(
+                start,
+                parent.values["/epochs"]?.doubleValue,
+                "\(child.id) continues its parent's checkpoint"
+            )
+        }
+    }
+
     func testHyperbandWithFourWorkersPromotesWithParents() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }

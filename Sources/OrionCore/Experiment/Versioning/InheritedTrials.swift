@@ -5,13 +5,33 @@ public struct InheritedTrials: Sendable {
     public let trials: [Trial]
     /// Their ids.
     public let ids: Set<String>
+    /// The stored trial each one comes from (in an ancestor version), by the inherited trial's id.
+    public let origins: [String: Trial]
 
     /// Wraps inherited trials.
     ///
-    /// - Parameter trials: the trials, in the child's space, with the child's experiment id.
-    public init(_ trials: [Trial]) {
+    /// - Parameters:
+    ///   - trials: the trials, in the child's space, with the child's experiment id.
+    ///   - origins: the stored trial each one comes from, by the inherited trial's id.
+    public init(_ trials: [Trial], origins: [String: Trial] = [:]) {
         self.trials = trials
         self.ids = Set(trials.map(\.id))
+        self.origins = origins
+    }
+
+    /// `trial` with its parent named as stored: an algorithm that promotes or forks an inherited trial names it by
+    /// its id in the child version, which no stored trial has; the stored trial it comes from is the real parent
+    /// (its id for `ORION_PARENT_ID` and `orion status`, its directory for the checkpoint).
+    public func withStoredParent(_ trial: Trial) -> Trial {
+        guard let parent = trial.parent, let origin = origins[parent] else { return trial }
+        var trial = trial
+        trial.parent = origin.id
+        return trial
+    }
+
+    /// The stored trial `id` names when it is the id of an inherited trial's origin.
+    public func origin(withID id: String) -> Trial? {
+        origins.values.first { $0.id == id }
     }
 
     /// No inherited trials (an experiment without a parent).
