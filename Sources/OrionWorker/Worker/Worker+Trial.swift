@@ -87,9 +87,11 @@ extension Worker {
         return await executor.execute(context)
     }
 
-    /// Where a trial's parent ran: the directory stored with the parent (which a changed `--working-dir` does not
-    /// move), or, for the promotion of a trial inherited from an ancestor version, the directory of the stored trial
-    /// it comes from; `<working dir>/<parent id>` when neither is known. `nil` for a trial without a parent.
+    /// Where a trial's parent ran; `nil` for a trial without a parent.
+    ///
+    /// The directory stored with the parent (which a changed `--working-dir` does not move), or, for the promotion
+    /// of a trial inherited from an ancestor version, the directory of the stored trial it comes from;
+    /// `<working dir>/<parent id>` when neither is known.
     private func parentWorkingDirectory(of trial: Trial) async -> String? {
         guard let parent = trial.parent else { return nil }
         let fallback = workingDirectory + "/" + parent
