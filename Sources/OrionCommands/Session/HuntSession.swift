@@ -326,7 +326,7 @@ struct HuntSession {
         case .workerMaxBroken: text += "Worker has reached broken trials threshold\n"
         case .experimentBroken: text += "Trials failed too many times\n"
         case .experimentDone: text += "Search finished successfully\n"
-        case .workerMaxTrials, .idle, .interrupted: break
+        case .workerMaxTrials, .idle, .stalled, .interrupted: break
         }
         text += "\n" + Formatting.stats(stats, done: done) + "\n\n"
         text += "Hints\n=====\n\nInfo\n----\n\nTo get more information on the experiment, run the command\n\n"

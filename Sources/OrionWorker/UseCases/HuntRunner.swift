@@ -280,7 +280,9 @@ public struct HuntOutcome: Codable, Sendable, Equatable {
         var report = report
         // A slot that found nothing to run for --idle-timeout while the others finished the last trials: the
         // experiment is done, which is what the hunt says.
-        if report.stopReason == .idle, summary.stats.reachedMaxTrials { report.stopReason = .experimentDone }
+        if [.idle, .stalled].contains(report.stopReason), summary.stats.reachedMaxTrials {
+            report.stopReason = .experimentDone
+        }
         self.report = report
         self.summary = summary
     }

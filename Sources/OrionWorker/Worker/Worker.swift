@@ -162,7 +162,7 @@ public final class Worker: Sendable {
             if clock.now.timeIntervalSince(idleSince) > configuration.idleTimeout.seconds,
                 try await othersAreAlive(since: idleSince)
             {
-                await state.stop(.idle)
+                await state.stop(pending == 0 ? .stalled : .idle)
                 return nil
             }
             try await clock.sleep(for: backoff)

@@ -88,6 +88,9 @@ public enum StopReason: String, Codable, Sendable, Equatable, CustomStringConver
     case workerMaxBroken
     /// Nothing to run for `idleTimeout` (other workers hold the remaining trials).
     case idle
+    /// Nothing to run for `idleTimeout`, and no trial is running or waiting: the algorithm suggests nothing until
+    /// results that will not come (trials removed or changed by a command while it waited for them).
+    case stalled
     /// Ctrl-C or SIGTERM.
     case interrupted
 
@@ -101,6 +104,10 @@ public enum StopReason: String, Codable, Sendable, Equatable, CustomStringConver
         case .workerMaxBroken: "this worker reached its --worker-max-broken broken trials"
         case .idle:
             "nothing to run for its --idle-timeout: the other workers hold the remaining trials, and they are alive"
+        case .stalled:
+            "nothing to run for its --idle-timeout: no trial is running or waiting, and the algorithm suggests none "
+                + "(it waits for results of trials that were removed or changed, e.g. by orion db rm or db set); see "
+                + "orion status --all"
         case .interrupted: "interrupted (Ctrl-C or SIGTERM); the interrupted trials run again on the next hunt"
         }
     }

@@ -267,7 +267,7 @@ final class WorkerOwnershipTests: XCTestCase {
 
     func testEveryStopReasonSaysWhyInOneLine() {
         let reasons: [StopReason] = [
-            .experimentDone, .experimentBroken, .workerMaxTrials, .workerMaxBroken, .idle, .interrupted,
+            .experimentDone, .experimentBroken, .workerMaxTrials, .workerMaxBroken, .idle, .stalled, .interrupted,
         ]
         let texts = reasons.map(\.description)
         XCTAssertEqual(Set(texts).count, reasons.count)

@@ -154,6 +154,34 @@ final class WorkerTests: XCTestCase {
         XCTAssertEqual(report.completed, 6)
     }
 
+    /// No trial is running or waiting and the algorithm suggests none (it waits for results of trials a command
+    /// removed): the worker stops after its idle timeout saying so, not that live workers hold the last trials
+    /// (a fault run saw that message with no other worker).
+    func testIdleTimeoutWithNothingRunningSaysTheAlgorithmWaits() async throws {
+        let factory = AlgorithmRegistry(algorithms: [Waiting.self])
+        let storage = InMemoryStorage()
+        let request = ExperimentRequest(
+            name: "waits",
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: Waiting.name, options: [:]),
+            maxTrials: 5
+        )
+        let experiment = try await ExperimentBuilder.build(request, storage: storage, factory: factory).experiment
+        let clock = ManualClock()
+        let worker = Worker(
+            experiment: experiment,
+            storage: storage,
+            factory: factory,
+            executor: ClosureExecutor { _, _ in [.objective(0)] },
+            configuration: WorkerConfiguration(idleTimeout: .seconds(30)),
+            workingDirectory: FileManager.default.temporaryDirectory.path + "/orion-worker-tests/\(UUID().uuidString)",
+            clock: clock
+        )
+        let report = try await drive(worker, clock)
+        XCTAssertEqual(report.stopReason, .stalled)
+        XCTAssertTrue(report.stopReason.description.contains("the algorithm suggests none"))
+    }
+
     func testIdleTimeoutWhenOtherLiveWorkersHoldTheLastTrials() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 1)
@@ -183,4 +211,22 @@ final class WorkerTests: XCTestCase {
         let stored = try await storage.trial(id: other.trial.id, of: experiment.id)
         XCTAssertEqual(stored?.status, .reserved, "the live worker's trial was left alone")
     }
+}
+
+/// Suggests nothing and is never done: an algorithm waiting for results that will not come.
+private struct Waiting: Algorithm {
+    struct Options: AlgorithmOptions {
+        var seed: Int?
+        enum CodingKeys: String, CodingKey { case seed }
+    }
+
+    static let name = "waiting"
+
+    init(options: Options, context: AlgorithmContext) {}
+
+    mutating func suggest(count: Int, context: AlgorithmContext) -> [Suggestion] { [] }
+
+    mutating func observe(_ trials: [Trial], context: AlgorithmContext) {}
+
+    func isDone(context: AlgorithmContext) -> Bool { false }
 }
