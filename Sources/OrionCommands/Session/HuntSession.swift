@@ -41,20 +41,30 @@ struct HuntSession {
         let version = try await context.resolvedVersion(of: name, options.version)
         // What relative paths of the command line (the script, its --config file) are relative to.
         var commandDirectory = currentDirectory
+        var configOption = configuration.worker.userScriptConfig
+        var storedConfigText: String?
         if arguments.isEmpty {
             // Resume with the stored command line, as Oríon does for `orion hunt -n NAME`, its relative paths
             // read from the directory it was given in (Oríon stores them absolute): a job script may start anywhere.
+            // Its configuration file is the stored copy and its option the stored one, as Oríon's parser state.
             guard let stored = try await context.storage.experiment(named: name, version: version) else {
                 throw UsageError("no experiment named '\(name)' yet: give the script and its priors after the options")
             }
             arguments = stored.metadata.userArgs
             commandDirectory = stored.metadata.startDirectory ?? currentDirectory
+            storedConfigText = stored.metadata.scriptConfigText
+            if configuration.sources["worker.user_script_config", default: "default"] == "default",
+                let option = stored.metadata.configOption
+            {
+                configOption = option
+            }
         }
         let command = try UserCommand(
             arguments: arguments,
             currentDirectory: commandDirectory,
             environmentPath: environment["PATH"],
-            configOption: configuration.worker.userScriptConfig
+            configOption: configOption,
+            storedConfigText: storedConfigText
         )
         guard !command.priors.isEmpty else {
             throw UsageError(
@@ -72,7 +82,9 @@ struct HuntSession {
             // Recorded with --ignore-code-changes too (not compared then): a run that does not branch stores the
             // code it ran, as Oríon.
             vcs: branching == nil ? nil : CodeVersion.git(at: scriptDirectory),
-            scriptConfig: branching == nil ? nil : try command.configTemplate?.signature()
+            scriptConfig: branching == nil ? nil : try command.configTemplate?.signature(),
+            scriptConfigText: command.configTemplate?.text,
+            configOption: configOption
         )
         // A stored experiment keeps its own values unless a flag or the -c file gives them (Oríon's precedence).
         let isStored = try await context.storage.experiment(named: name, version: version) != nil

@@ -82,6 +82,13 @@ public struct ExperimentMetadata: Codable, Sendable, Hashable {
     /// A digest of the script's configuration file (`--config train.yaml`) with its priors left out: what a change of
     /// the file's other values is detected on; `nil` without a configuration file.
     public var scriptConfig: String?
+    /// The text of the script's configuration file as the experiment was last run with a whole command line: what
+    /// `orion hunt -n NAME` (the stored command) renders each trial's copy from, as Oríon renders from the copy it
+    /// stores, so that an edit of the file or its removal does not change a resumed experiment; `nil` without one.
+    public var scriptConfigText: String?
+    /// The option of the script that names its configuration file (`worker.user_script_config`, `config` by
+    /// default) as the experiment was last run with a whole command line; `nil` for experiments stored before it.
+    public var configOption: String?
 
     /// Creates metadata; the user defaults to ``currentUser(environment:)``.
     public init(
@@ -92,10 +99,14 @@ public struct ExperimentMetadata: Codable, Sendable, Hashable {
         userArgs: [String] = [],
         startDirectory: String? = nil,
         vcs: CodeVersion? = nil,
-        scriptConfig: String? = nil
+        scriptConfig: String? = nil,
+        scriptConfigText: String? = nil,
+        configOption: String? = nil
     ) {
         self.vcs = vcs
         self.scriptConfig = scriptConfig
+        self.scriptConfigText = scriptConfigText
+        self.configOption = configOption
         self.user = user
         self.datetime = datetime
         self.orionVersion = orionVersion

@@ -233,6 +233,14 @@ public enum ExperimentBuilder {
                     + " '\(given.userArgs.joined(separator: " "))'"
             )
         }
+        if !given.userArgs.isEmpty,
+            given.scriptConfigText != stored.metadata.scriptConfigText
+                || given.configOption != stored.metadata.configOption
+        {
+            // The configuration file a resume with the stored command renders from: the one this command gives.
+            experiment.metadata.scriptConfigText = given.scriptConfigText
+            experiment.metadata.configOption = given.configOption
+        }
         if let vcs = given.vcs, vcs != stored.metadata.vcs {
             // The code this run uses (version control on, nothing branched: unchanged, or --ignore-code-changes).
             experiment.metadata.vcs = vcs

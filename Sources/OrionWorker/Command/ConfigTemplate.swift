@@ -34,6 +34,8 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
 
     /// The absolute path of the file as the user gave it.
     public private(set) var path: String
+    /// The file's text as it was read (stored with the experiment, so that a resume renders the same file).
+    public private(set) var text: String
     /// How the file is written.
     public private(set) var format: Format
     /// The priors the file holds: dimension name (`/optimizer/lr`) → prior expression (`loguniform(1e-4, 1)`).
@@ -87,6 +89,7 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
     /// - Throws: ``CommandError`` as ``init(path:)``.
     public init(text: String, format: Format, path: String) throws(CommandError) {
         self.path = path
+        self.text = text
         self.format = format
         if format == .text {
             (priors, segments) = try Self.textPriors(in: text, path: path)

@@ -18,13 +18,20 @@ extension UserCommand {
     ///
     /// A path holding a template (`{trial.id}`: the script writes it), a file with no prior, and a file that is not
     /// YAML or JSON and does not exist or is not text (``ConfigTemplate/templatableText(at:)``) are passed to the
-    /// script as written.
-    mutating func attachConfigFile(_ argument: ConfigArgument, currentDirectory: String) throws(CommandError) {
+    /// script as written. With `storedText` (the text stored with the experiment, for a resume with the stored
+    /// command) the file on disk is not read.
+    mutating func attachConfigFile(
+        _ argument: ConfigArgument,
+        currentDirectory: String,
+        storedText: String? = nil
+    ) throws(CommandError) {
         guard !argument.path.contains("{") else { return }
         let format = ConfigTemplate.format(ofFileNamed: argument.path)
         let path = Self.absolute(argument.path, in: currentDirectory)
         let template: ConfigTemplate
-        if format == .text {
+        if let storedText {
+            template = try ConfigTemplate(text: storedText, format: format, path: path)
+        } else if format == .text {
             guard let text = ConfigTemplate.templatableText(at: path) else { return }
             template = try ConfigTemplate(text: text, format: .text, path: path)
         } else {

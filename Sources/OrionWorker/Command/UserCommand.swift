@@ -77,7 +77,8 @@ public struct UserCommand: Sendable, Hashable, Codable {
         arguments: [String],
         currentDirectory: String,
         environmentPath: String?,
-        configOption: String = "config"
+        configOption: String = "config",
+        storedConfigText: String? = nil
     ) throws(CommandError) {
         guard let first = arguments.first, !first.isEmpty else {
             throw CommandError(
@@ -139,7 +140,7 @@ public struct UserCommand: Sendable, Hashable, Codable {
         markers = reader.markers
         configTemplate = nil
         if let argument = reader.configArgument {
-            try attachConfigFile(argument, currentDirectory: currentDirectory)
+            try attachConfigFile(argument, currentDirectory: currentDirectory, storedText: storedConfigText)
         }
     }
 

@@ -101,4 +101,42 @@ final class ConfigFileEndToEndTests: XCTestCase {
         XCTAssertEqual(conflict.status, 2, conflict.stderr)
         XCTAssertTrue(conflict.stderr.contains("defined both in the command line"), conflict.stderr)
     }
+
+    /// `orion hunt -n NAME` (the stored command) renders trials from the configuration file stored with the
+    /// experiment, as Oríon renders from its stored copy: an edit of a value that is not a prior, or the file's
+    /// removal, does not change a resumed experiment (it read the file on disk again: trials silently mixed two
+    /// configurations, a removed file stopped the resume). The option naming the file (`--user-script-config`) is
+    /// remembered too. A whole command line reads the file again, as before.
+    func testAResumeWithTheStoredCommandUsesTheStoredConfigurationFile() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "probe.py",
+            """
+            #!/usr/bin/env python3
+            import json, os, sys
+            path = sys.argv[sys.argv.index("--cfg") + 1]
+            with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "seen.log"), "a") as log:
+                log.write(open(path).read().split("name: ")[1].split("\\n")[0] + "\\n")
+            with open(os.environ["ORION_RESULTS_PATH"], "w") as results:
+                json.dump([{"name": "o", "type": "objective", "value": 1}], results)
+            """
+        )
+        let config = sandbox.directory + "/r.yaml"
+        try "opt:\n  lr: 'orion~uniform(0, 1)'\n  name: sgd\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try sandbox.succeed([
+            "hunt", "-n", "r", "--exp-max-trials", "1", "--user-script-config", "cfg", script, "--cfg", config,
+        ])
+        try "opt:\n  lr: 'orion~uniform(0, 1)'\n  name: adam\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try sandbox.succeed(["hunt", "-n", "r", "--exp-max-trials", "2"])
+        try FileManager.default.removeItem(atPath: config)
+        try sandbox.succeed(["hunt", "-n", "r", "--exp-max-trials", "3"])
+        try "opt:\n  lr: 'orion~uniform(0, 1)'\n  name: rms\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try sandbox.succeed([
+            "hunt", "-n", "r", "--exp-max-trials", "4", "--user-script-config", "cfg", script, "--cfg", config,
+        ])
+        try sandbox.succeed(["hunt", "-n", "r", "--exp-max-trials", "5"])
+        let seen = try String(contentsOfFile: sandbox.directory + "/seen.log", encoding: .utf8)
+        XCTAssertEqual(seen, "sgd\nsgd\nsgd\nrms\nrms\n")
+    }
 }
