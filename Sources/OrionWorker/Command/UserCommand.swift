@@ -70,6 +70,8 @@ public struct UserCommand: Sendable, Hashable, Codable {
     ///   - environmentPath: the `PATH` to look programs up on; `nil` uses `/usr/local/bin:/usr/bin:/bin`.
     ///   - configOption: the name of the script's option whose value is a configuration file that may hold priors
     ///     (`worker.user_script_config`, Oríon's `config`: `--config train.yaml`, `--config=train.yaml`).
+    ///   - storedConfigText: the configuration file's text stored with the experiment, read instead of the file (a
+    ///     resume with the stored command); `nil` reads the file.
     /// - Throws: ``CommandError`` when there is no script, it does not exist or cannot be executed, a prior marker is
     ///   misplaced or unsupported, two priors define the same dimension (also between the command line and the
     ///   configuration file), an argument holds an unknown template, or the configuration file cannot be read.
