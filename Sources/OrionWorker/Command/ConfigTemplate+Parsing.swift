@@ -100,12 +100,24 @@ extension ConfigTemplate {
             }
             spans.append((start..<end, slot.dimension))
         }
+        let places = Dictionary(zip(spans.map(\.range.lowerBound), slots)) { first, _ in first }
         spans.sort { $0.range.lowerBound < $1.range.lowerBound }
         var segments: [Segment] = []
         var position = 0
-        for span in spans {
+        for (index, span) in spans.enumerated() {
             guard span.range.lowerBound >= position else {
-                throw CommandError(.configFile, "configuration file '\(path)': overlapping priors")
+                // One prior reached by two paths: a YAML alias (`*base`) or merge key (`<<: *base`) of an anchored
+                // mapping that holds it; each path is a dimension, which one place of the text cannot hold.
+                let slot = places[span.range.lowerBound]
+                let names = [spans[index - 1].dimension, span.dimension].map {
+                    $0.replacingOccurrences(of: "/<</", with: "/")
+                }
+                throw CommandError(
+                    .configFile,
+                    "configuration file '\(path)', line \(slot?.line ?? 0), column \(slot?.column ?? 0): the prior "
+                        + "'\(slot?.value ?? "")' is reached as both \(names[0]) and \(names[1]) "
+                        + "(a YAML alias or merge key); write the prior under each key instead of sharing it"
+                )
             }
             if span.range.lowerBound > position {
                 segments.append(.text(Self.string(scalars[position..<span.range.lowerBound])))

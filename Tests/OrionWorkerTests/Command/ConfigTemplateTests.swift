@@ -50,6 +50,20 @@ final class ConfigTemplateTests: XCTestCase {
         XCTAssertNoThrow(try Space(priors: template.priors))
     }
 
+    /// A prior in an anchored mapping that an alias or a merge key repeats is two dimensions at one place of the
+    /// text: refused, saying where and which two (it said "overlapping priors").
+    func testAPriorSharedThroughAYAMLAliasIsRefusedSayingWhere() {
+        let text = "base: &b\n  lr: orion~uniform(0, 1)\n  wd: 0.1\nmerged:\n  <<: *b\n  extra: 1\n"
+        XCTAssertThrowsError(try ConfigTemplate(text: text, format: .yaml, path: "/x/c.yaml")) { error in
+            XCTAssertEqual(
+                (error as? CommandError)?.message,
+                "configuration file '/x/c.yaml', line 2, column 7: the prior 'orion~uniform(0, 1)' is reached as both "
+                    + "/base/lr and /merged/lr (a YAML alias or merge key); write the prior under each key instead of "
+                    + "sharing it"
+            )
+        }
+    }
+
     func testYAMLRenderingKeepsEverythingButThePriors() throws {
         let template = try ConfigTemplate(text: yaml, format: .yaml, path: "/x/train.yaml")
         let rendered = try template.render(
