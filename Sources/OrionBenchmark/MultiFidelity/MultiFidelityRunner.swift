@@ -199,7 +199,7 @@ public struct MultiFidelityRunner: Sendable {
                 "\(task.name): trial \(trial.params) broke: \(reason)\(detail.map { " (\($0))" } ?? "");"
                     + " check the interpreter (--python) and the scripts (--scripts)"
             )
-        case .interrupted:
+        case .interrupted, .requeued, .notStarted:
             throw BenchmarkError(.incompleteRun, "\(task.name): trial \(trial.id) was interrupted")
         }
     }

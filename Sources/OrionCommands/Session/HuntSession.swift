@@ -311,6 +311,10 @@ struct HuntSession {
         // Why the hunt stopped is ours (Oríon does not say): on stderr, so that stdout is Oríon's text.
         StandardStream.emit("Stopped: \(report.stopReason).\n", to: 2)
         print(Self.summaryText(outcome), terminator: "")
+        if report.stopReason == .cannotStart {
+            StandardStream.emit("Error: \(report.lastFailure ?? "a trial could not be started")\n", to: 2)
+            throw ExitCode(1)
+        }
         if outcome.isFailure {
             let stats = outcome.summary.stats
             let experiment = outcome.summary.experiment
@@ -338,7 +342,7 @@ struct HuntSession {
         case .workerMaxBroken: text += "Worker has reached broken trials threshold\n"
         case .experimentBroken: text += "Trials failed too many times\n"
         case .experimentDone: text += "Search finished successfully\n"
-        case .workerMaxTrials, .idle, .stalled, .interrupted: break
+        case .workerMaxTrials, .idle, .stalled, .interrupted, .cannotStart: break
         }
         text += "\n" + Formatting.stats(stats, done: done) + "\n\n"
         text += "Hints\n=====\n\nInfo\n----\n\nTo get more information on the experiment, run the command\n\n"

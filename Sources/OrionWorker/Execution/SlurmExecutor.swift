@@ -66,6 +66,11 @@ public final class SlurmExecutor: TrialExecutor {
         let directory = context.workingDirectory
         let statusPath = directory + "/exit-status"
         let scriptPath = directory + "/slurm-job.sh"
+        // A job of an earlier run of this trial may still be queued or running (its worker was killed, and the trial
+        // released): end it first, so that the trial never runs twice at once in its directory, nor writes into
+        // this run's files.
+        let jobIDPath = directory + "/slurm-job-id"
+        await cancelEarlierJob(recordedIn: jobIDPath)
         // An exit status from an earlier, interrupted run must not be read as this run's.
         unlink(statusPath)
         let argv: [String]
@@ -98,14 +103,41 @@ public final class SlurmExecutor: TrialExecutor {
             let jobID = submission.stdout.split(separator: "\n").last?.split(separator: ";").first.map(String.init),
             !jobID.isEmpty
         else {
-            return .broken(
-                reason: "sbatch could not submit the trial's job: \(submission.failure)",
-                exitCode: nil,
-                detail: nil
+            // Not the trial's fault, and every trial would meet it (a bad partition or option, no sbatch): the trial
+            // is put back and the hunt stops saying why, instead of breaking trials up to the experiment's limit.
+            return .notStarted(
+                reason: "sbatch could not submit the trial's job: "
+                    + submission.failure.split(separator: "\n").joined(separator: "; ") + "; check the Slurm settings "
+                    + "(--slurm-* options, worker.executor_configuration) and that sbatch is on the PATH"
             )
         }
+        try? jobID.write(toFile: jobIDPath, atomically: true, encoding: .utf8)
         let ended = await follow(jobID)
         return outcome(of: ended, jobID: jobID, directory: directory, statusPath: statusPath, resultsPath: resultsPath)
+    }
+
+    /// Cancels the job whose id an earlier run of the trial recorded in `path`, when Slurm still has it queued or
+    /// running, and waits (at most `terminationGrace` and 30 s more) until it has ended.
+    ///
+    /// A hunt killed with SIGKILL leaves its jobs in the queue; the worker that takes the trial over (its holder's
+    /// process is gone) would otherwise run it a second time, at the same time and in the same directory.
+    func cancelEarlierJob(recordedIn path: String) async {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        let jobID = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !jobID.isEmpty, jobID.allSatisfy({ $0.isNumber || $0 == "_" }) else { return }
+        let deadline = ContinuousClock.now + terminationGrace + .seconds(30)
+        var cancelled = false
+        while ContinuousClock.now < deadline {
+            let info = await SlurmCommand.run(["scontrol", "show", "job", "-o", jobID], environment: baseEnvironment)
+            guard info.status == 0, let state = SlurmCommand.fields(info.stdout)["JobState"],
+                !SlurmJobOptions.finalStates.contains(state)
+            else { return }
+            if !cancelled {
+                _ = await SlurmCommand.run(["scancel", jobID], environment: baseEnvironment)
+                cancelled = true
+            }
+            await SlurmCommand.pause(.milliseconds(200))
+        }
     }
 
     /// The `sbatch` arguments of a trial's job (before the script's path).
@@ -143,11 +175,19 @@ public final class SlurmExecutor: TrialExecutor {
         defer { running.withLock { _ = $0.jobs.remove(jobID) } }
         var interruptedAt: ContinuousClock.Instant?
         var cancelled = false
+        var lastState: String?
         while true {
             let (interrupted, forced) = running.withLock { ($0.interrupted, $0.forced) }
             if interrupted, interruptedAt == nil {
                 interruptedAt = .now
-                await signal(jobID, interrupt: true)
+                if lastState == "RUNNING" {
+                    await signal(jobID, interrupt: true)
+                } else {
+                    // A job still in the queue has no script to interrupt (and `scancel --signal` on it retries for a
+                    // minute and a half): cancel it at once.
+                    cancelled = true
+                    await signal(jobID, interrupt: false)
+                }
             }
             if !cancelled,
                 Task.isCancelled || forced || interruptedAt.map({ ContinuousClock.now - $0 > terminationGrace }) == true
@@ -160,6 +200,7 @@ public final class SlurmExecutor: TrialExecutor {
             if info.status == 0 {
                 let fields = SlurmCommand.fields(info.stdout)
                 let state = fields["JobState"]
+                lastState = state
                 if let state, SlurmJobOptions.finalStates.contains(state) {
                     return EndedJob(state: state, reason: fields["Reason"], stopRequested: stopRequested)
                 }
@@ -197,10 +238,17 @@ public final class SlurmExecutor: TrialExecutor {
         let detail = Self.tail(of: directory + "/stderr.log")
         let status = (try? String(contentsOfFile: statusPath, encoding: .utf8))
             .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        // Preempted, or cancelled by someone else (`scancel`, an administrator): not the script's failure, and not
+        // a request to stop the hunt; the trial runs again.
+        let endedByOthers = !job.stopRequested && ["PREEMPTED", "CANCELLED"].contains(job.state ?? "")
+        if endedByOthers, status != 0 {
+            return .requeued(
+                reason: "the Slurm job \(jobID) was \(job.state == "PREEMPTED" ? "preempted" : "cancelled") by "
+                    + "someone else"
+            )
+        }
         guard let status else {
-            if job.stopRequested || ["PREEMPTED", "CANCELLED"].contains(job.state ?? "") {
-                return .interrupted(exitCode: nil)
-            }
+            if job.stopRequested { return .interrupted(exitCode: nil) }
             let state = job.state.map { "ended as \($0)" } ?? "is no longer known to Slurm"
             let reason = job.reason.flatMap { $0 == "None" ? nil : " (\($0))" } ?? ""
             let hint = job.state == "TIMEOUT" ? Self.timeLimitHint : ""

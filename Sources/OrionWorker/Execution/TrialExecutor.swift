@@ -9,6 +9,12 @@ public enum TrialOutcome: Sendable, Equatable {
     case broken(reason: String, exitCode: Int?, detail: String?)
     /// The objective was interrupted (signal, or the script exited with the interrupt code); run it again later.
     case interrupted(exitCode: Int?)
+    /// The objective was ended by someone else (a Slurm job preempted or cancelled from outside): run it again; the
+    /// worker goes on.
+    case requeued(reason: String)
+    /// The objective could not be started for a reason that holds for every trial (`sbatch` refused the job: a bad
+    /// partition or option): the trial is put back to run later, and the worker stops with `reason`.
+    case notStarted(reason: String)
 }
 
 /// Everything an executor needs to run one trial.

@@ -291,7 +291,9 @@ public struct HuntOutcome: Codable, Sendable, Equatable {
     public var stopReason: StopReason { report.stopReason }
 
     /// Whether the hunt failed: too many broken trials (for this worker or the experiment).
-    public var isFailure: Bool { stopReason == .workerMaxBroken || stopReason == .experimentBroken }
+    public var isFailure: Bool {
+        stopReason == .workerMaxBroken || stopReason == .experimentBroken || stopReason == .cannotStart
+    }
 }
 
 /// Why a hunt cannot start.

@@ -122,6 +122,9 @@ extension Worker {
             trial.status = .interrupted
             trial.exitCode = exitCode
             trial.endTime = nil
+        case .requeued, .notStarted:
+            trial.status = .interrupted
+            trial.endTime = nil
         }
         return trial
     }
@@ -170,10 +173,11 @@ extension Worker {
             }
         }
         onEvent(.finished(trial))
-        if case .broken(let reason, _, _) = outcome {
-            await state.finish(.broken, failure: reason)
-        } else {
-            await state.finish(trial.status, failure: nil)
+        switch outcome {
+        case .broken(let reason, _, _): await state.finish(.broken, failure: reason)
+        case .requeued: await state.finish(.interrupted, failure: nil, stopsWorker: false)
+        case .notStarted(let reason): await state.finish(nil, failure: nil, cannotStart: reason)
+        default: await state.finish(trial.status, failure: nil)
         }
     }
 

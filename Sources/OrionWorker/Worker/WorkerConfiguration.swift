@@ -93,6 +93,8 @@ public enum StopReason: String, Codable, Sendable, Equatable, CustomStringConver
     case stalled
     /// Ctrl-C or SIGTERM.
     case interrupted
+    /// The executor could not start a trial, for a reason that holds for every trial (`sbatch` refused the job).
+    case cannotStart
 
     /// One line saying why the worker stopped, for the hunt's summary.
     public var description: String {
@@ -109,6 +111,8 @@ public enum StopReason: String, Codable, Sendable, Equatable, CustomStringConver
                 + "(it waits for results of trials that were removed or changed, e.g. by orion db rm or db set); see "
                 + "orion status --all"
         case .interrupted: "interrupted (Ctrl-C or SIGTERM); the interrupted trials run again on the next hunt"
+        case .cannotStart:
+            "a trial could not be started (see the error); it runs again on the next hunt, once that is fixed"
         }
     }
 }

@@ -19,8 +19,20 @@ final class WorkerState: Sendable {
     func reachedOwnLimits() async -> Bool { await inner.reachedOwnLimits() }
     func beginReservation() async -> Bool { await inner.beginReservation() }
     func endReservation(reserved: Bool) async { await inner.endReservation(reserved: reserved) }
-    func finish(_ status: TrialStatus?, failure: String?, unsaved: UnsavedResult? = nil) async {
-        await inner.finish(status, failure: failure, unsaved: unsaved)
+    func finish(
+        _ status: TrialStatus?,
+        failure: String?,
+        unsaved: UnsavedResult? = nil,
+        stopsWorker: Bool = true,
+        cannotStart: String? = nil
+    ) async {
+        await inner.finish(
+            status,
+            failure: failure,
+            unsaved: unsaved,
+            stopsWorker: stopsWorker,
+            cannotStart: cannotStart
+        )
     }
     func shouldReleaseLostTrials(at now: Date) async -> Bool { await inner.shouldReleaseLostTrials(at: now) }
     func shouldLookForDeadWorkers(at now: Date) async -> Bool { await inner.shouldLookForDeadWorkers(at: now) }
@@ -66,9 +78,22 @@ final class WorkerState: Sendable {
             if !reserved { running -= 1 }
         }
 
-        func finish(_ status: TrialStatus?, failure: String?, unsaved: UnsavedResult?) {
+        /// Counts a finished trial; an interrupted one stops the worker unless `stopsWorker` is false (ended by someone
+        /// else), and `cannotStart` (the executor could not start any trial) stops it with that reason.
+        func finish(
+            _ status: TrialStatus?,
+            failure: String?,
+            unsaved: UnsavedResult?,
+            stopsWorker: Bool,
+            cannotStart: String?
+        ) {
             running -= 1
             if let unsaved { report.unsavedResults.append(unsaved) }
+            if let cannotStart {
+                report.lastFailure = cannotStart
+                stop(.cannotStart)
+                return
+            }
             switch status {
             case .completed: report.completed += 1
             case .broken:
@@ -76,7 +101,7 @@ final class WorkerState: Sendable {
                 report.lastFailure = failure
             case .interrupted:
                 report.interrupted += 1
-                stop(.interrupted)
+                if stopsWorker { stop(.interrupted) }
             default: break
             }
         }

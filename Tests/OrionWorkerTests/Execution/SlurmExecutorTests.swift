@@ -179,14 +179,64 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertEqual(detail, "CUDA out of memory\n")
     }
 
-    func testAJobSlurmRefusesBreaksTheTrialWithSlurmsReason() async throws {
+    /// A job `sbatch` refuses (a bad partition) is not the trial's failure: it is put back and the hunt stops with
+    /// Slurm's reason on one line (it broke trials until the experiment's max broken, which then refused every
+    /// later hunt).
+    func testAJobSlurmRefusesIsNotStartedWithSlurmsReason() async throws {
         try requireSlurm()
         let options = SlurmJobOptions(partition: "no-such-partition", pollInterval: .milliseconds(200))
         let executor = try executor(try script(Self.reportingScript), options: options)
         let outcome = await executor.execute(try context())
-        guard case .broken(let reason, _, _) = outcome else { return XCTFail("expected broken, got \(outcome)") }
+        guard case .notStarted(let reason) = outcome else { return XCTFail("expected not started, got \(outcome)") }
         XCTAssertTrue(reason.hasPrefix("sbatch could not submit the trial's job: "), reason)
         XCTAssertTrue(reason.lowercased().contains("partition"), reason)
+        XCTAssertFalse(reason.contains("\n"), reason)
+    }
+
+    /// A job cancelled by someone else (`scancel`, an administrator, preemption) is not the script's failure nor a
+    /// request to stop the hunt: the trial runs again and the worker goes on (the hunt used to stop).
+    func testAJobCancelledBySomeoneElseIsRequeued() async throws {
+        try requireSlurm()
+        let context = try context()
+        let executor = try executor(try script("echo started\nsleep 60\n"))
+        let run = Task { await executor.execute(context) }
+        let log = context.workingDirectory + "/stdout.log"
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("started") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let jobID = try XCTUnwrap(try jobID(in: context))
+        _ = try ProcessRunner.run(["/usr/bin/env", "scancel", jobID])
+        let outcome = await run.value
+        guard case .requeued(let reason) = outcome else { return XCTFail("expected requeued, got \(outcome)") }
+        XCTAssertEqual(reason, "the Slurm job \(jobID) was cancelled by someone else")
+    }
+
+    /// A job left by an earlier run of the trial (its hunt killed with SIGKILL, the trial then taken over) is
+    /// cancelled before the trial's new job is submitted, so the trial never runs twice at once (it did, in the same
+    /// directory).
+    func testAJobOfAnEarlierRunIsCancelledBeforeTheTrialRunsAgain() async throws {
+        try requireSlurm()
+        let context = try context()
+        let first = try executor(try script("echo started\nsleep 60\n"))
+        let run = Task { await first.execute(context) }
+        let log = context.workingDirectory + "/stdout.log"
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("started") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let earlier = try XCTUnwrap(try jobID(in: context))
+        XCTAssertEqual(
+            try String(contentsOfFile: context.workingDirectory + "/slurm-job-id", encoding: .utf8),
+            earlier
+        )
+        // The earlier worker is gone (its task is left waiting); another executor runs the trial again.
+        let second = try executor(try script(Self.reportingScript))
+        let outcome = await second.execute(context)
+        guard case .completed = outcome else { return XCTFail("expected completed, got \(outcome)") }
+        try await assertJobGone(earlier)
+        run.cancel()
+        _ = await run.value
     }
 
     func testAnInterruptStopsTheJobAndTheTrialRunsAgainLater() async throws {
