@@ -166,6 +166,8 @@ public final class SlurmExecutor: TrialExecutor {
         var reason: String?
         /// Whether this executor asked the job to stop (interrupt or cancellation).
         var stopRequested: Bool
+        /// Whether this executor cancelled it because its script ran past `worker.trial_timeout`.
+        var timedOut = false
     }
 
     /// Polls the job until it ends; asks it to stop on an interrupt, cancels it when the task is cancelled or the
@@ -176,7 +178,16 @@ public final class SlurmExecutor: TrialExecutor {
         var interruptedAt: ContinuousClock.Instant?
         var cancelled = false
         var lastState: String?
+        var runningSince: ContinuousClock.Instant?
+        var timedOut = false
         while true {
+            // `worker.trial_timeout` counts the script's run, not the queue; Slurm's own `--time` has minutes, so the
+            // limit is kept here to the second.
+            if !cancelled, let trialTimeout, let runningSince, ContinuousClock.now - runningSince > trialTimeout {
+                timedOut = true
+                cancelled = true
+                await signal(jobID, interrupt: false)
+            }
             let (interrupted, forced) = running.withLock { ($0.interrupted, $0.forced) }
             if interrupted, interruptedAt == nil {
                 interruptedAt = .now
@@ -201,12 +212,18 @@ public final class SlurmExecutor: TrialExecutor {
                 let fields = SlurmCommand.fields(info.stdout)
                 let state = fields["JobState"]
                 lastState = state
+                if state == "RUNNING", runningSince == nil { runningSince = .now }
                 if let state, SlurmJobOptions.finalStates.contains(state) {
-                    return EndedJob(state: state, reason: fields["Reason"], stopRequested: stopRequested)
+                    return EndedJob(
+                        state: state,
+                        reason: fields["Reason"],
+                        stopRequested: stopRequested && !timedOut,
+                        timedOut: timedOut
+                    )
                 }
             } else if info.stderr.contains("Invalid job id") {
                 // Slurm has forgotten the job (it ended more than MinJobAge ago): the exit status file says how.
-                return EndedJob(state: nil, reason: nil, stopRequested: stopRequested)
+                return EndedJob(state: nil, reason: nil, stopRequested: stopRequested && !timedOut, timedOut: timedOut)
             }
             // Otherwise the controller did not answer: keep asking, the job runs on without it.
             let stopping = cancelled || interruptedAt != nil
@@ -238,9 +255,19 @@ public final class SlurmExecutor: TrialExecutor {
         let detail = Self.tail(of: directory + "/stderr.log")
         let status = (try? String(contentsOfFile: statusPath, encoding: .utf8))
             .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        if job.timedOut, let trialTimeout, status != 0 {
+            return .broken(
+                reason:
+                    "the script ran longer than the trial time limit of \(String(format: "%g s", trialTimeout.seconds)) "
+                    + "(worker.trial_timeout) and its Slurm job \(jobID) was cancelled",
+                exitCode: status,
+                detail: detail
+            )
+        }
         // Preempted, or cancelled by someone else (`scancel`, an administrator): not the script's failure, and not
         // a request to stop the hunt; the trial runs again.
-        let endedByOthers = !job.stopRequested && ["PREEMPTED", "CANCELLED"].contains(job.state ?? "")
+        let endedByOthers =
+            !job.stopRequested && !job.timedOut && ["PREEMPTED", "CANCELLED"].contains(job.state ?? "")
         if endedByOthers, status != 0 {
             return .requeued(
                 reason: "the Slurm job \(jobID) was \(job.state == "PREEMPTED" ? "preempted" : "cancelled") by "

@@ -193,6 +193,31 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertFalse(reason.contains("\n"), reason)
     }
 
+    /// `worker.trial_timeout` is kept to the second from the script's start (Slurm's `--time` has minutes, so a 2 s
+    /// limit became a minute and the trial completed): the job is cancelled and the trial breaks saying why.
+    func testTheTrialTimeoutIsEnforcedToTheSecond() async throws {
+        try requireSlurm()
+        let command = try UserCommand(
+            arguments: [try script("echo started\nsleep 60\n"), "-x~uniform(0, 1)"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
+        let executor = SlurmExecutor(
+            command: command,
+            options: SlurmJobOptions(pollInterval: .milliseconds(200)),
+            trialTimeout: .seconds(2),
+            terminationGrace: .seconds(2)
+        )
+        let context = try context()
+        let outcome = await executor.execute(context)
+        guard case .broken(let reason, _, _) = outcome else { return XCTFail("expected broken, got \(outcome)") }
+        XCTAssertTrue(
+            reason.hasPrefix("the script ran longer than the trial time limit of 2 s (worker.trial_timeout)"),
+            reason
+        )
+        try await assertJobGone(try XCTUnwrap(jobID(in: context)))
+    }
+
     /// A job cancelled by someone else (`scancel`, an administrator, preemption) is not the script's failure nor a
     /// request to stop the hunt: the trial runs again and the worker goes on (the hunt used to stop).
     func testAJobCancelledBySomeoneElseIsRequeued() async throws {
