@@ -112,7 +112,7 @@ public final class SlurmExecutor: TrialExecutor {
             )
         }
         try? jobID.write(toFile: jobIDPath, atomically: true, encoding: .utf8)
-        let ended = await follow(jobID)
+        let ended = await follow(jobID, statusPath: statusPath)
         return outcome(of: ended, jobID: jobID, directory: directory, statusPath: statusPath, resultsPath: resultsPath)
     }
 
@@ -172,7 +172,7 @@ public final class SlurmExecutor: TrialExecutor {
 
     /// Polls the job until it ends; asks it to stop on an interrupt, cancels it when the task is cancelled or the
     /// grace period after the interrupt is over.
-    private func follow(_ jobID: String) async -> EndedJob {
+    private func follow(_ jobID: String, statusPath: String) async -> EndedJob {
         running.withLock { _ = $0.jobs.insert(jobID) }
         defer { running.withLock { _ = $0.jobs.remove(jobID) } }
         var interruptedAt: ContinuousClock.Instant?
@@ -225,7 +225,12 @@ public final class SlurmExecutor: TrialExecutor {
                 // Slurm has forgotten the job (it ended more than MinJobAge ago): the exit status file says how.
                 return EndedJob(state: nil, reason: nil, stopRequested: stopRequested && !timedOut, timedOut: timedOut)
             }
-            // Otherwise the controller did not answer: keep asking, the job runs on without it.
+            // Otherwise the controller did not answer (or `scontrol` is missing). The job's exit status file says when
+            // its script has ended; a second Ctrl-C, or a cancelled run, stops waiting for an answer.
+            if FileManager.default.fileExists(atPath: statusPath) || forced || Task.isCancelled {
+                return EndedJob(state: nil, reason: nil, stopRequested: stopRequested && !timedOut, timedOut: timedOut)
+            }
+            // Else keep asking: the job runs on without the controller.
             let stopping = cancelled || interruptedAt != nil
             let pause = stopping ? min(options.pollInterval, .milliseconds(200)) : options.pollInterval
             // Not `Task.sleep`: once the task is cancelled it returns at once, and this loop must still wait for the

@@ -218,6 +218,35 @@ final class SlurmExecutorTests: XCTestCase {
         try await assertJobGone(try XCTUnwrap(jobID(in: context)))
     }
 
+    /// With the controller not answering `scontrol`, the job's exit status file says when its script ended: the trial
+    /// completes instead of being polled for ever (a fault run saw a finished job's hunt poll for 10 minutes).
+    func testWithoutAnswersFromScontrolTheExitStatusFileEndsTheWait() async throws {
+        try requireSlurm()
+        let bin = directory + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        let fake = bin + "/scontrol"
+        try
+            "#!/bin/sh\necho 'slurm_load_jobs error: Unable to contact slurm controller (connect failure)' >&2\nexit 1\n"
+            .write(toFile: fake, atomically: true, encoding: .utf8)
+        chmod(fake, 0o755)
+        let command = try UserCommand(
+            arguments: [try script(Self.reportingScript), "-x~uniform(0, 1)", "--note", "n"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = bin + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        let executor = SlurmExecutor(
+            command: command,
+            options: SlurmJobOptions(pollInterval: .milliseconds(200)),
+            environment: environment,
+            terminationGrace: .seconds(2)
+        )
+        let outcome = await executor.execute(try context(x: 0.5))
+        guard case .completed(let results) = outcome else { return XCTFail("expected completed, got \(outcome)") }
+        XCTAssertEqual(results.first?.value, .double(0.5))
+    }
+
     /// A job cancelled by someone else (`scancel`, an administrator, preemption) is not the script's failure nor a
     /// request to stop the hunt: the trial runs again and the worker goes on (the hunt used to stop).
     func testAJobCancelledBySomeoneElseIsRequeued() async throws {
