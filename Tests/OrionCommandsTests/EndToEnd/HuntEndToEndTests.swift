@@ -55,11 +55,20 @@ final class HuntEndToEndTests: XCTestCase {
         defer { sandbox.remove() }
         let script = try Compat.script("rosenbrock.py")
         let arguments = [script, "-x~uniform(-5, 10)", "-y~uniform(-5, 10)"]
-        XCTAssertEqual(try sandbox.run(["hunt", "-n", "again", "--exp-max-trials", "5"] + arguments).status, 0)
+        let first = try sandbox.run(["hunt", "-n", "again", "--exp-max-trials", "5"] + arguments)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let afterFirst = try await sandbox.trials(of: "again")
         let second = try sandbox.run(["hunt", "-n", "again", "--exp-max-trials", "5"] + arguments)
         XCTAssertEqual(second.status, 0, second.stderr)
         let afterSecond = try await sandbox.trials(of: "again")
-        XCTAssertEqual(afterSecond.count, 5)
+        // Seen once in CI (6 trials after the second hunt, not reproduced): say what they were.
+        XCTAssertEqual(
+            afterSecond.count,
+            5,
+            "after the first: \(afterFirst.map { "\($0.id.prefix(8)) \($0.status)" }); after the second: "
+                + "\(afterSecond.map { "\($0.id.prefix(8)) \($0.status) \($0.failure ?? "")" }); first hunt: "
+                + "\(first.stderr); second hunt: \(second.stderr)"
+        )
         let third = try sandbox.run(["hunt", "-n", "again", "--exp-max-trials", "8"] + arguments)
         XCTAssertEqual(third.status, 0, third.stderr)
         let trials = try await sandbox.trials(of: "again")
