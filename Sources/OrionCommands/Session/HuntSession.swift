@@ -53,7 +53,7 @@ struct HuntSession {
             arguments = stored.metadata.userArgs
             commandDirectory = stored.metadata.startDirectory ?? currentDirectory
             storedConfigText = stored.metadata.scriptConfigText
-            if configuration.sources["worker.user_script_config", default: "default"] == "default",
+            if !context.overridesStoredExperiment("worker.user_script_config", localFile: options.config),
                 let option = stored.metadata.configOption
             {
                 configOption = option

@@ -106,7 +106,7 @@ public final class ProcessExecutor: TrialExecutor {
             "ORION_INTERRUPT_CODE": String(interruptCode),
             // Set for a trial with a parent, and never inherited from an outer `orion` for one without.
             "ORION_PARENT_ID": context.trial.parent,
-            "ORION_PARENT_WORKING_DIR": context.trial.parent == nil ? nil : context.parentWorkingDirectory,
+            "ORION_PARENT_WORKING_DIR": context.parentWorkingDirectory,
         ]
     }
 
@@ -186,8 +186,7 @@ public final class ProcessExecutor: TrialExecutor {
         let code = termination.exitCode.map(Int.init)
         if termination.timedOut, let limit = trialTimeout {
             return .broken(
-                reason: "the script ran longer than the trial time limit of \(Self.describe(limit)) "
-                    + "(worker.trial_timeout) and was stopped",
+                reason: TrialOutcome.timeLimitReason(limit) + " and was stopped",
                 exitCode: code,
                 detail: detail
             )
@@ -225,10 +224,6 @@ public final class ProcessExecutor: TrialExecutor {
         case ENOEXEC: return "\(program) cannot be executed: does it start with a #! line?"
         default: return "cannot start \(program): \(String(cString: strerror(error)))"
         }
-    }
-
-    private static func describe(_ duration: Duration) -> String {
-        String(format: "%g s", duration.seconds)
     }
 
     /// Forwards SIGINT (or SIGKILL when `force`) to every running script's process group.

@@ -180,6 +180,15 @@ public final class SlurmExecutor: TrialExecutor {
         var lastState: String?
         var runningSince: ContinuousClock.Instant?
         var timedOut = false
+        // A job cancelled for its time limit was not asked to stop by the hunt: its trial breaks instead.
+        func ended(_ state: String?, _ reason: String?) -> EndedJob {
+            EndedJob(
+                state: state,
+                reason: reason,
+                stopRequested: (interruptedAt != nil || cancelled) && !timedOut,
+                timedOut: timedOut
+            )
+        }
         while true {
             // `worker.trial_timeout` counts the script's run, not the queue; Slurm's own `--time` has minutes, so the
             // limit is kept here to the second.
@@ -207,28 +216,20 @@ public final class SlurmExecutor: TrialExecutor {
                 await signal(jobID, interrupt: false)
             }
             let info = await SlurmCommand.run(["scontrol", "show", "job", "-o", jobID], environment: baseEnvironment)
-            let stopRequested = interruptedAt != nil || cancelled
             if info.status == 0 {
                 let fields = SlurmCommand.fields(info.stdout)
                 let state = fields["JobState"]
                 lastState = state
                 if state == "RUNNING", runningSince == nil { runningSince = .now }
-                if let state, SlurmJobOptions.finalStates.contains(state) {
-                    return EndedJob(
-                        state: state,
-                        reason: fields["Reason"],
-                        stopRequested: stopRequested && !timedOut,
-                        timedOut: timedOut
-                    )
-                }
+                if let state, SlurmJobOptions.finalStates.contains(state) { return ended(state, fields["Reason"]) }
             } else if info.stderr.contains("Invalid job id") {
                 // Slurm has forgotten the job (it ended more than MinJobAge ago): the exit status file says how.
-                return EndedJob(state: nil, reason: nil, stopRequested: stopRequested && !timedOut, timedOut: timedOut)
+                return ended(nil, nil)
             }
             // Otherwise the controller did not answer (or `scontrol` is missing). The job's exit status file says when
             // its script has ended; a second Ctrl-C, or a cancelled run, stops waiting for an answer.
             if FileManager.default.fileExists(atPath: statusPath) || forced || Task.isCancelled {
-                return EndedJob(state: nil, reason: nil, stopRequested: stopRequested && !timedOut, timedOut: timedOut)
+                return ended(nil, nil)
             }
             // Else keep asking: the job runs on without the controller.
             let stopping = cancelled || interruptedAt != nil
@@ -262,9 +263,7 @@ public final class SlurmExecutor: TrialExecutor {
             .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         if job.timedOut, let trialTimeout, status != 0 {
             return .broken(
-                reason:
-                    "the script ran longer than the trial time limit of \(String(format: "%g s", trialTimeout.seconds)) "
-                    + "(worker.trial_timeout) and its Slurm job \(jobID) was cancelled",
+                reason: TrialOutcome.timeLimitReason(trialTimeout) + " and its Slurm job \(jobID) was cancelled",
                 exitCode: status,
                 detail: detail
             )

@@ -17,6 +17,15 @@ public enum TrialOutcome: Sendable, Equatable {
     case notStarted(reason: String)
 }
 
+extension TrialOutcome {
+    /// The start of the reason of a trial whose script ran past `worker.trial_timeout` (`limit`), for every
+    /// executor: `the script ran longer than the trial time limit of 3 s (worker.trial_timeout)`.
+    static func timeLimitReason(_ limit: Duration) -> String {
+        "the script ran longer than the trial time limit of \(String(format: "%g s", limit.seconds)) "
+            + "(worker.trial_timeout)"
+    }
+}
+
 /// Everything an executor needs to run one trial.
 public struct TrialContext: Sendable {
     /// The experiment the trial belongs to.
@@ -27,9 +36,9 @@ public struct TrialContext: Sendable {
     public var workingDirectory: String
     /// The experiment's working directory (the parent of every trial's directory).
     public var experimentWorkingDirectory: String
-    /// The parent trial's directory, for a trial with a parent: where the parent ran (its stored directory, in an
-    /// ancestor version's working directory for a promotion of an inherited trial); `<experiment working
-    /// dir>/<parent id>` when not known.
+    /// The parent trial's directory, for a trial with a parent (`nil` without one): where the parent ran (its stored
+    /// directory, in an ancestor version's working directory for a promotion of an inherited trial);
+    /// `<experiment working dir>/<parent id>` when not known.
     public var parentWorkingDirectory: String?
 
     /// Creates a context.
@@ -44,8 +53,9 @@ public struct TrialContext: Sendable {
         self.trial = trial
         self.workingDirectory = workingDirectory
         self.experimentWorkingDirectory = experimentWorkingDirectory
-        self.parentWorkingDirectory =
-            parentWorkingDirectory ?? trial.parent.map { experimentWorkingDirectory + "/" + $0 }
+        self.parentWorkingDirectory = trial.parent.map {
+            parentWorkingDirectory ?? experimentWorkingDirectory + "/" + $0
+        }
     }
 }
 

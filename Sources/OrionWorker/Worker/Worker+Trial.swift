@@ -65,10 +65,16 @@ extension Worker {
     /// (``TrialDirectory/prepare(_:parentDirectory:)``).
     private func execute(_ trial: Trial) async -> TrialOutcome {
         let directory = workingDirectory + "/" + trial.id
-        let parentDirectory = await parentWorkingDirectory(of: trial)
+        let context = TrialContext(
+            experiment: experiment,
+            trial: trial,
+            workingDirectory: directory,
+            experimentWorkingDirectory: workingDirectory,
+            parentWorkingDirectory: await storedParentWorkingDirectory(of: trial)
+        )
         if executor.needsWorkingDirectory {
             do {
-                try TrialDirectory.prepare(directory, parentDirectory: parentDirectory)
+                try TrialDirectory.prepare(directory, parentDirectory: context.parentWorkingDirectory)
             } catch {
                 return .broken(
                     reason: "cannot create the trial's directory \(directory): \(error)",
@@ -77,31 +83,16 @@ extension Worker {
                 )
             }
         }
-        let context = TrialContext(
-            experiment: experiment,
-            trial: trial,
-            workingDirectory: directory,
-            experimentWorkingDirectory: workingDirectory,
-            parentWorkingDirectory: parentDirectory
-        )
         return await executor.execute(context)
     }
 
-    /// Where a trial's parent ran; `nil` for a trial without a parent.
-    ///
-    /// The directory stored with the parent (which a changed `--working-dir` does not move), or, for the promotion
-    /// of a trial inherited from an ancestor version, the directory of the stored trial it comes from;
-    /// `<working dir>/<parent id>` when neither is known.
-    private func parentWorkingDirectory(of trial: Trial) async -> String? {
+    /// The directory stored with a trial's parent (which a changed `--working-dir` does not move), or, for the
+    /// promotion of a trial inherited from an ancestor version, with the stored trial it comes from; `nil` when
+    /// neither is known (``TrialContext`` then takes `<working dir>/<parent id>`) or the trial has no parent.
+    private func storedParentWorkingDirectory(of trial: Trial) async -> String? {
         guard let parent = trial.parent else { return nil }
-        let fallback = workingDirectory + "/" + parent
-        if let stored = try? await storage.trial(id: parent, of: experiment.id) {
-            return stored.workingDir ?? fallback
-        }
-        if let origin = try? await producer.inheritedTrials().origin(withID: parent) {
-            return origin.workingDir ?? fallback
-        }
-        return fallback
+        if let stored = try? await storage.trial(id: parent, of: experiment.id) { return stored.workingDir }
+        return try? await producer.inheritedTrials().origin(withID: parent)?.workingDir
     }
 
     /// The trial as it is to be stored after `outcome`.
