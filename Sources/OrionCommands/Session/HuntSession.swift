@@ -229,7 +229,21 @@ struct HuntSession {
         print("Submitted \(workers) workers of '\(experiment.name)' as the Slurm job array \(jobID)")
         print("  script: \(scriptPath)")
         print("  logs:   \(directory)/slurm-array-\(jobID)_<task>.log")
-        print("Follow them with `squeue -j \(jobID)` and `orion status -n \(experiment.name)`.")
+        print("Follow them with `squeue -j \(jobID)` and `\(statusCommand(for: experiment))`.")
+    }
+
+    /// `orion status` for the experiment, with this hunt's `-c` file and `--storage` when it was given them, so that
+    /// the hint finds the same storage.
+    func statusCommand(for experiment: Experiment) -> String {
+        var words = ["orion", "status", "-n", experiment.name]
+        if let config = options.config { words += ["-c", config] }
+        if let storage = options.storage { words += ["--storage", storage] }
+        return words.map { word in
+            let plain =
+                !word.isEmpty
+                && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./:=@%+,".contains($0)) }
+            return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
     }
 
     /// The absolute path of the running `orion` (`/proc/self/exe` on Linux), for the job array's tasks.
@@ -321,7 +335,7 @@ struct HuntSession {
             let reason = report.lastFailure.map { ": last failure: \($0)" } ?? ""
             StandardStream.emit(
                 "Error: \(stats.broken) \(stats.broken == 1 ? "trial" : "trials") broke\(reason);"
-                    + " see `orion status -n \(experiment.name) --all`"
+                    + " see `\(statusCommand(for: experiment)) --all`"
                     + " and the stderr.log in each trial's directory\n",
                 to: 2
             )

@@ -61,6 +61,18 @@ final class FailureEndToEndTests: XCTestCase {
         let again = try sandbox.run(["hunt", "-n", "failing", "--exp-max-trials", "10", script, "-x~uniform(0, 1)"])
         XCTAssertEqual(again.status, 1)
         XCTAssertTrue(again.stdout.contains("Trials failed too many times"), again.stdout)
+        XCTAssertTrue(again.stderr.contains("see `orion status -n failing --all`"), again.stderr)
+
+        // A hunt given its storage by flag names it in the hint, so that the command finds the same experiment.
+        let elsewhere = "sqlite://" + sandbox.directory + "/other dir.db"
+        let flagged = try sandbox.run([
+            "hunt", "-n", "failing", "--storage", elsewhere, "--exp-max-trials", "10", script, "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(flagged.status, 1)
+        XCTAssertTrue(
+            flagged.stderr.contains("see `orion status -n failing --storage '\(elsewhere)' --all`"),
+            flagged.stderr
+        )
     }
 
     func testResultsFileProblemsBreakTheTrialWithAClearReason() async throws {
