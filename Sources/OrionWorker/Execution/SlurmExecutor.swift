@@ -22,6 +22,8 @@ public final class SlurmExecutor: TrialExecutor {
         var jobs: Set<String> = []
         var interrupted = false
         var forced = false
+        /// Whether the hunt was told that the controller does not answer (once until it answers again).
+        var warnedUnanswered = false
     }
 
     private let command: UserCommand
@@ -30,6 +32,8 @@ public final class SlurmExecutor: TrialExecutor {
     private let interruptCode: Int32
     private let trialTimeout: Duration?
     private let terminationGrace: Duration
+    private let unansweredWarning: Duration
+    private let warn: @Sendable (String) -> Void
     private let running = Mutex(Running())
 
     /// Creates an executor.
@@ -43,13 +47,18 @@ public final class SlurmExecutor: TrialExecutor {
     ///   - interruptCode: the exit code by which a script says "I was interrupted" (Oríon's 130).
     ///   - trialTimeout: `worker.trial_timeout`: the job's time limit (`--time`) when `options.time` is not set.
     ///   - terminationGrace: how long an interrupted job has between SIGINT and its cancellation.
+    ///   - unansweredWarning: how long `scontrol` may fail to answer about a job before `warn` is told (once, until
+    ///     it answers again); the jobs are still followed through their exit status files meanwhile.
+    ///   - warn: where that warning goes (standard error by default).
     public init(
         command: UserCommand,
         options: SlurmJobOptions = SlurmJobOptions(),
         environment: [String: String] = ProcessInfo.processInfo.environment,
         interruptCode: Int32 = 130,
         trialTimeout: Duration? = nil,
-        terminationGrace: Duration = .seconds(10)
+        terminationGrace: Duration = .seconds(10),
+        unansweredWarning: Duration = .seconds(60),
+        warn: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     ) {
         self.command = command
         self.options = options
@@ -57,6 +66,8 @@ public final class SlurmExecutor: TrialExecutor {
         self.interruptCode = interruptCode
         self.trialTimeout = trialTimeout
         self.terminationGrace = terminationGrace
+        self.unansweredWarning = unansweredWarning
+        self.warn = warn
     }
 
     /// Submits the trial's job, waits for it to end and reads its results.
@@ -179,6 +190,7 @@ public final class SlurmExecutor: TrialExecutor {
         var cancelled = false
         var lastState: String?
         var runningSince: ContinuousClock.Instant?
+        var unansweredSince: ContinuousClock.Instant?
         var timedOut = false
         // A job cancelled for its time limit was not asked to stop by the hunt: its trial breaks instead.
         func ended(_ state: String?, _ reason: String?) -> EndedJob {
@@ -216,6 +228,8 @@ public final class SlurmExecutor: TrialExecutor {
                 await signal(jobID, interrupt: false)
             }
             let info = await SlurmCommand.run(["scontrol", "show", "job", "-o", jobID], environment: baseEnvironment)
+            let answered = info.status == 0 || info.stderr.contains("Invalid job id")
+            noteAnswer(answered, since: &unansweredSince, jobID: jobID, error: info.stderr)
             if info.status == 0 {
                 let fields = SlurmCommand.fields(info.stdout)
                 let state = fields["JobState"]
@@ -238,6 +252,39 @@ public final class SlurmExecutor: TrialExecutor {
             // cancelled job to end without spinning.
             await SlurmCommand.pause(pause)
         }
+    }
+
+    /// Tells `warn` once when `scontrol` has not answered about a job for `unansweredWarning`, and again when it
+    /// answers after that: without it a hunt whose controller is down looks stuck without a word.
+    private func noteAnswer(
+        _ answered: Bool,
+        since unansweredSince: inout ContinuousClock.Instant?,
+        jobID: String,
+        error: String
+    ) {
+        if answered {
+            unansweredSince = nil
+            let wasWarned = running.withLock { state in
+                defer { state.warnedUnanswered = false }
+                return state.warnedUnanswered
+            }
+            if wasWarned { warn("Slurm's controller answers again (scontrol show job \(jobID))") }
+            return
+        }
+        let since = unansweredSince ?? .now
+        unansweredSince = since
+        guard ContinuousClock.now - since >= unansweredWarning else { return }
+        let first = running.withLock { state in
+            defer { state.warnedUnanswered = true }
+            return !state.warnedUnanswered
+        }
+        guard first else { return }
+        let cause = error.split(separator: "\n").last.map { ": \($0)" } ?? ""
+        warn(
+            "Warning: Slurm's controller has not answered `scontrol show job \(jobID)` for "
+                + "\(Int((ContinuousClock.now - since).components.seconds)) s\(cause); the hunt waits for the jobs' "
+                + "exit-status files in their trials' directories"
+        )
     }
 
     /// `scancel --full --signal=INT` (an interrupt) or `scancel` (cancel the job).

@@ -1,6 +1,7 @@
 import Foundation
 import OrionCore
 import OrionTesting
+import Synchronization
 import XCTest
 
 @testable import OrionWorker
@@ -230,21 +231,31 @@ final class SlurmExecutorTests: XCTestCase {
             .write(toFile: fake, atomically: true, encoding: .utf8)
         chmod(fake, 0o755)
         let command = try UserCommand(
-            arguments: [try script(Self.reportingScript), "-x~uniform(0, 1)", "--note", "n"],
+            // The script outlasts the warning's delay, so that the hunt has waited long enough to say why.
+            arguments: [try script("sleep 1\n" + Self.reportingScript), "-x~uniform(0, 1)", "--note", "n"],
             currentDirectory: directory,
             environmentPath: nil
         )
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = bin + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        let warnings = Mutex<[String]>([])
         let executor = SlurmExecutor(
             command: command,
             options: SlurmJobOptions(pollInterval: .milliseconds(200)),
             environment: environment,
-            terminationGrace: .seconds(2)
+            terminationGrace: .seconds(2),
+            unansweredWarning: .milliseconds(100),
+            warn: { message in warnings.withLock { $0.append(message) } }
         )
         let outcome = await executor.execute(try context(x: 0.5))
         guard case .completed(let results) = outcome else { return XCTFail("expected completed, got \(outcome)") }
         XCTAssertEqual(results.first?.value, .double(0.5))
+        // The hunt says why it waits, once, with the controller's error.
+        let said = warnings.withLock { $0 }
+        XCTAssertEqual(said.count, 1, "\(said)")
+        let warning = said.first ?? ""
+        XCTAssertTrue(warning.hasPrefix("Warning: Slurm's controller has not answered `scontrol show job "), warning)
+        XCTAssertTrue(warning.contains("Unable to contact slurm controller (connect failure)"), warning)
     }
 
     /// A job cancelled by someone else (`scancel`, an administrator, preemption) is not the script's failure nor a
