@@ -73,6 +73,30 @@ extension SQLiteStorage {
         }
     }
 
+    /// Checks, without writing, that a file opened read-only is an Oríon database at this version's schema (it
+    /// cannot be upgraded here).
+    ///
+    /// - Throws: `StorageError` `.schema` for a file that is not an Oríon database, a newer one, or an older one.
+    static func checkSchema(_ pool: DatabasePool, path: String) throws {
+        let migrator = migrator
+        do {
+            try pool.read { db in
+                try checkIsOurs(db, migrator: migrator, path: path)
+                guard try migrator.hasCompletedMigrations(db) else {
+                    throw StorageError(
+                        .schema,
+                        "the database \(path) is read-only for this user and was written by an older version of "
+                            + "orion; its owner can upgrade it with `orion db upgrade`"
+                    )
+                }
+            }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw wrap(error, "cannot read the database \(path)")
+        }
+    }
+
     /// Throws unless the file is empty, an Oríon database, or one written by a newer Oríon.
     private static func checkIsOurs(_ db: Database, migrator: DatabaseMigrator, path: String) throws {
         let tables = try Queries.tableNames(db)

@@ -72,9 +72,38 @@ public final class SQLiteStorage: Storage {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout.seconds)
         configuration.label = "orion-sqlite"
-        configuration.prepareDatabase { db in try Queries.preparePragmas(db) }
-        pool = try Self.open(path: path, configuration: configuration, patience: busyTimeout)
-        try Self.migrate(pool, path: path)
+        // A file this user may not write (a colleague's, a published copy) is opened read-only: the commands that
+        // only read work, the others fail with what is wrong.
+        let readOnly = FileManager.default.fileExists(atPath: path) && !Self.isWritable(path)
+        configuration.readonly = readOnly
+        if !readOnly { configuration.prepareDatabase { db in try Queries.preparePragmas(db) } }
+        pool = try Self.open(
+            path: readOnly ? Self.readOnlyLocation(path) : path,
+            configuration: configuration,
+            patience: busyTimeout
+        )
+        if readOnly {
+            try Self.checkSchema(pool, path: path)
+        } else {
+            try Self.migrate(pool, path: path)
+        }
+    }
+
+    /// Where SQLite opens a file this process may not write. With no write-ahead log beside it (no process writes
+    /// it now), SQLite could not create the log's index either, so the file is opened as immutable (a snapshot);
+    /// while its owner's processes write it, through their log and index.
+    static func readOnlyLocation(_ path: String) -> String {
+        guard !FileManager.default.fileExists(atPath: path + "-wal") else { return path }
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let encoded = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute
+        return "file:" + encoded + "?immutable=1"
+    }
+
+    /// Whether this process may write the database: the file, and its directory (SQLite creates the write-ahead
+    /// log and its index beside it).
+    static func isWritable(_ path: String) -> Bool {
+        let directory = (path as NSString).deletingLastPathComponent
+        return access(path, W_OK) == 0 && access(directory.isEmpty ? "." : directory, W_OK) == 0
     }
 
     /// Opens the pool, retrying while another process holds a lock that SQLite does not wait for with its busy
@@ -168,6 +197,13 @@ public final class SQLiteStorage: Storage {
                 .schema,
                 "\(what): the file is not an Oríon database, or it is corrupted (\(message)); give the path of an "
                     + "Oríon SQLite database, or a new file",
+                underlying: error
+            )
+        case .SQLITE_READONLY:
+            return StorageError(
+                .backend,
+                "\(what): the database is read-only for this user (\(message)); commands that change it need write "
+                    + "access to the file and its directory",
                 underlying: error
             )
         case .SQLITE_CORRUPT:
