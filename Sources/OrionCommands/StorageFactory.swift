@@ -103,6 +103,8 @@ public enum StorageFactory {
     }
 
     private static func absolute(_ path: String, in directory: String) -> String {
+        // `sqlite:////abs/orion.db` (SQLAlchemy's spelling of an absolute path) names `/abs/orion.db`.
+        if path.hasPrefix("//") { return "/" + path.drop { $0 == "/" } }
         if path.hasPrefix("/") { return path }
         if path.hasPrefix("~/") { return NSHomeDirectory() + path.dropFirst() }
         return directory + "/" + path

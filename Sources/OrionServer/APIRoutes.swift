@@ -23,6 +23,13 @@ struct APIRoutes: Sendable {
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/experiments") { _, _ in try await experiments() }
+        // An experiment named `status`: the route of the stats has no name here, so this is the experiment's.
+        router.get("/experiments/status") { request, _ in
+            let query = try QueryParameters(request, supported: ["version"])
+            return JSONResponse.make(
+                Responses.experiment(try await summary("status", version: try query.integer("version")))
+            )
+        }
         router.get("/experiments/status/:name") { request, context in
             let query = try QueryParameters(request, supported: ["version"])
             let summary = try await summary(try context.pathParameter("name"), version: try query.integer("version"))
@@ -62,13 +69,21 @@ struct APIRoutes: Sendable {
         )
     }
 
-    /// `/experiments`: the latest version of each experiment, by name.
+    /// `/experiments`: the latest version of each experiment, in the order the names were first created (as
+    /// Oríon lists its database's documents, and as `orion list` orders its trees).
     func experiments() async throws -> Response {
         let all = try await executor.run { try await storage.experiments() }
         var latest: [String: Int] = [:]
-        for experiment in all { latest[experiment.name] = max(latest[experiment.name] ?? 0, experiment.version) }
-        let list = latest.sorted { $0.key < $1.key }.map { name, version -> JSONValue in
-            .object(["name": .string(name), "version": .int(version)])
+        var names: [String] = []
+        let created = all.sorted {
+            ($0.metadata.datetime, $0.version, $0.name) < ($1.metadata.datetime, $1.version, $1.name)
+        }
+        for experiment in created {
+            if latest[experiment.name] == nil { names.append(experiment.name) }
+            latest[experiment.name] = max(latest[experiment.name] ?? 0, experiment.version)
+        }
+        let list = names.map { name -> JSONValue in
+            .object(["name": .string(name), "version": .int(latest[name] ?? 1)])
         }
         return JSONResponse.make(.array(list))
     }
@@ -78,7 +93,11 @@ struct APIRoutes: Sendable {
     /// - Throws: ``APIError`` `Experiment not found`.
     func experiment(_ name: String, version: Int?) async throws -> Experiment {
         let found = try await executor.run { try await storage.experiment(named: name, version: version) }
-        guard let found else { throw APIError.experimentNotFound(name, version: version) }
+        guard let found else {
+            // A version of a name that has none at all: the experiment does not exist, as Oríon says.
+            let named = try await executor.run { try await storage.experiment(named: name, version: nil) }
+            throw APIError.experimentNotFound(name, version: named == nil ? nil : version)
+        }
         return found
     }
 

@@ -108,7 +108,8 @@ public struct APIServer: Sendable {
 extension APIServer {
     /// The API's routes, every one `GET` only.
     static let routes: [RouterPath] = [
-        "/", "/experiments", "/experiments/:name", "/experiments/status/:name", "/trials/:name", "/trials/:name/:id",
+        "/", "/experiments", "/experiments/:name", "/experiments/status", "/experiments/status/:name", "/trials/:name",
+        "/trials/:name/:id",
         "/trial-rows/:name", "/benchmarks", "/benchmarks/:name", "/plots/:kind/:name", "/openapi.json",
     ]
 
@@ -131,7 +132,37 @@ extension APIServer {
     }
 }
 
-/// Whether the client asked for HTML (a browser) rather than JSON.
+/// Whether the client prefers HTML (a browser) to JSON: `text/html` has a higher quality in `Accept` than
+/// `application/json` (each taken from its most specific matching range); a tie, or no `Accept`, is JSON.
 func wantsHTML(_ request: Request) -> Bool {
-    request.headers[.accept]?.contains("text/html") ?? false
+    guard let accept = request.headers[.accept] else { return false }
+    return AcceptHeader(accept).quality(of: "text/html") > AcceptHeader(accept).quality(of: "application/json")
+}
+
+/// The media ranges of an `Accept` header with their qualities (RFC 9110, 12.5.1).
+struct AcceptHeader {
+    /// Each range, lower-cased (`text/html`, `text/*`, `*/*`), with its `q` (1 when absent).
+    let ranges: [(range: String, quality: Double)]
+
+    init(_ header: String) {
+        ranges = header.split(separator: ",").compactMap { item in
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let range = parts.first?.lowercased(), !range.isEmpty else { return nil }
+            var quality = 1.0
+            for parameter in parts.dropFirst() {
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if pair.count == 2, pair[0].lowercased() == "q" { quality = Double(pair[1]) ?? 0 }
+            }
+            return (range, quality)
+        }
+    }
+
+    /// The quality of `type` (`text/html`): that of its exact range, else of `text/*`, else of `*/*`, else 0.
+    func quality(of type: String) -> Double {
+        let family = type.split(separator: "/").first.map { $0 + "/*" } ?? ""
+        for candidate in [type, family, "*/*"] {
+            if let match = ranges.first(where: { $0.range == candidate }) { return match.quality }
+        }
+        return 0
+    }
 }

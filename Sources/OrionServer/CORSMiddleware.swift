@@ -15,7 +15,7 @@ struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let origin = request.headers[.origin] else { return try await next(request, context) }
+        guard let origin = request.headers[.origin], !origin.isEmpty else { return try await next(request, context) }
         let ownOrigin = request.head.authority.map { "http://" + $0 }
         guard allowedOrigins.contains(origin) || origin == ownOrigin else {
             return APIError.bare(.forbidden).response

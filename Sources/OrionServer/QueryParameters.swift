@@ -23,6 +23,8 @@ struct QueryParameters {
         var lists: [String: [String]] = [:]
         for (key, value) in request.uri.queryParameters {
             let name = String(key)
+            // `?&version=1`: an empty pair is no parameter (falcon skips it).
+            if name.isEmpty { continue }
             if ignoringOthers, !supported.contains(name) { continue }
             guard supported.contains(name) else {
                 let expected =
@@ -58,12 +60,14 @@ struct QueryParameters {
         return value
     }
 
-    /// A boolean parameter (`true`/`false`, `yes`/`no`, `1`/`0`, `on`/`off`, as falcon reads them).
+    /// A boolean parameter (`true`/`false`, `yes`/`no`, `1`/`0`, `on`/`off`, as falcon reads them); given blank
+    /// (`?ancestors`), true, as Oríon reads it (falcon's `blank_as_true`).
     ///
     /// - Throws: ``APIError`` for any other text.
     func boolean(_ name: String) throws -> Bool? {
         guard let text = values[name]?.lowercased() else { return nil }
         switch text {
+        case "": return true
         case "true", "yes", "1", "on", "t", "y": return true
         case "false", "no", "0", "off", "f", "n": return false
         default:
@@ -73,12 +77,14 @@ struct QueryParameters {
         }
     }
 
-    /// Trial statuses: every value of `name`, each possibly a comma-separated list.
+    /// Trial statuses: every value of `name`, each possibly a comma-separated list; blank (`?status=`), no filter,
+    /// as Oríon reads it (every trial, not none).
     ///
     /// - Throws: ``APIError`` for a name that is not a status, listing the valid ones as Oríon does.
     func statuses(_ name: String = "status") throws -> [TrialStatus]? {
-        guard let texts = lists[name] else { return nil }
-        return try texts.flatMap { $0.split(separator: ",") }.map { text in
+        let texts = (lists[name] ?? []).flatMap { $0.split(separator: ",") }
+        guard !texts.isEmpty else { return nil }
+        return try texts.map { text in
             guard let status = TrialStatus(rawValue: String(text)) else {
                 let valid = TrialStatus.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
                 throw APIError.invalidParameter(

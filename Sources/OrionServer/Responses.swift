@@ -98,8 +98,11 @@ enum Responses {
         ])
     }
 
-    /// Whether the experiment has its `maxTrials` completed trials, as Oríon's `Experiment.is_done` counts: an
-    /// experiment stopped by `maxBroken` broken trials is `not done` there too (its search did not finish).
+    /// Whether the experiment has its `maxTrials` completed trials.
+    ///
+    /// An experiment stopped by `maxBroken` broken trials is `not done`, as in Oríon (its search did not finish). Unlike Oríon's `Experiment.is_done`, which
+    /// counts the trials of the whole version tree, a version counts its own (docs/versioning.md): a new version
+    /// whose parents completed `maxTrials` trials is `not done`, as `orion hunt` runs it.
     static func isDone(_ summary: ExperimentSummary) -> Bool {
         summary.reachedMaxTrials
     }
@@ -133,7 +136,8 @@ enum Responses {
                 let span = summary.completedSpan ?? elapsed
                 let seconds = span / Double(completed) * Double(maxTrials - completed)
                 eta = .string(PythonText.timedelta(seconds))
-                etaMilliseconds = .double(seconds * 1000)
+                // Python's timedelta keeps microseconds: the milliseconds match the `eta` text.
+                etaMilliseconds = .double((seconds * 1_000_000).rounded(.toNearestOrEven) / 1000)
             }
         }
         var counts: [String: JSONValue] = [:]

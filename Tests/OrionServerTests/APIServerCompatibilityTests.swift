@@ -63,6 +63,52 @@ final class APIServerCompatibilityTests: XCTestCase {
         XCTAssertEqual(negative.status, 400)  // Oríon: 500
     }
 
+    /// Queries as Oríon (falcon) reads them, found side by side: a blank `status` filters nothing, a blank
+    /// `ancestors` is true, an empty `&` pair is no parameter; an empty `Origin` is no origin; a version of a name
+    /// with none does not exist.
+    func testBlankAndEmptyQueryPartsReadAsOrionReadsThem() async throws {
+        let blank = try await api.get("/trials/demo?status=").array()
+        XCTAssertEqual(blank.count, 30)
+        let blankWithVersion = try await api.get("/trials/demo?status=&version=1").array()
+        XCTAssertEqual(blankWithVersion.count, 30)
+        let ancestors = try await api.get("/trials/demo?ancestors")
+        XCTAssertEqual(ancestors.status, 200, ancestors.text)
+        XCTAssertEqual(try ancestors.array().count, 30)
+        let empty = try await api.get("/experiments/status/demo?&version=1")
+        XCTAssertEqual(empty.status, 200, empty.text)
+        let origin = try await api.get("/experiments", headers: ["Origin": ""])
+        XCTAssertEqual(origin.status, 200, origin.text)
+        let missing = try await api.get("/experiments/nope?version=1")
+        XCTAssertEqual(missing.status, 404)
+        XCTAssertEqual(try missing.object()["description"] as? String, #"Experiment "nope" does not exist"#)
+    }
+
+    /// An experiment named `status` is served at `/experiments/status`, beside the stats route.
+    func testAnExperimentNamedStatus() async throws {
+        try await ServerFixture.seed(try XCTUnwrap(storage), name: "status", count: 2)
+        let experiment = try await api.get("/experiments/status")
+        XCTAssertEqual(experiment.status, 200, experiment.text)
+        XCTAssertEqual(try experiment.object()["name"] as? String, "status")
+        let stats = try await api.get("/experiments/status/status").object()
+        XCTAssertEqual(stats["nb_trials"] as? Int, 2)
+    }
+
+    /// `/` is the dashboard only for a client that prefers HTML: a JSON client listing `text/html` after, or below,
+    /// `application/json` gets Oríon's JSON.
+    func testRootFollowsTheAcceptPreferences() async throws {
+        for (accept, html) in [
+            ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", true),
+            ("application/json, text/html", false),
+            ("text/html;q=0.1, application/json", false),
+            ("*/*", false),
+            ("text/*", true),
+            ("application/json;q=0.5, text/html;q=0.6", true),
+        ] {
+            let answer = try await api.get("/", headers: ["Accept": accept])
+            XCTAssertEqual(answer.headers["content-type"]?.hasPrefix("text/html"), html, accept)
+        }
+    }
+
     /// Oríon reads no query on `/trials/:name/:id` and `/benchmarks`, and ignores any given.
     func testRoutesWithoutParametersIgnoreTheQuery() async throws {
         let trial = try await api.get("/trials/demo/nope?version=1")

@@ -40,7 +40,9 @@ struct Serve: AsyncParsableCommand {
                 port: port,
                 frontendsURI: frontendsURI
             )
-            let context = try CommandContext(options: options.experimentOptions())
+            // A server started before the first hunt serves the database that hunt will write (Oríon serves a new
+            // file as empty): it is created, not read as an empty storage of its own.
+            let context = try CommandContext(options: options.experimentOptions(), createStorage: true)
             let server = APIServer(
                 storage: context.storage,
                 configuration: ServerConfiguration(host: web.host, port: web.port, frontendsURI: web.frontendsURI)
