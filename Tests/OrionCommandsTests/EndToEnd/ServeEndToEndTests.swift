@@ -82,6 +82,30 @@ final class ServeEndToEndTests: XCTestCase {
         XCTAssertEqual((missing as? [String: String])?["title"], "Experiment not found")
     }
 
+    /// A server started before the first hunt serves the database that hunt then writes (it read a missing file as
+    /// an empty storage of its own, or refused it); `sqlite:////abs` names `/abs`, as in SQLAlchemy.
+    func testServeStartedBeforeTheFirstHuntSeesIt() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let database = sandbox.directory + "/later/orion.db"
+        let served = try serve(sandbox, ["--storage", "sqlite:///" + database])
+        defer {
+            served.process.interrupt()
+            _ = sandbox.wait(served.process, name: "serve", timeout: 30)
+        }
+        let (_, before) = try await get(served.base + "/experiments")
+        XCTAssertEqual((before as? [Any])?.count, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: database))
+        let script = try Compat.script("rosenbrock.py")
+        let hunt = try sandbox.run([
+            "hunt", "-n", "later", "--storage", "sqlite://" + database, "--exp-max-trials", "2", script,
+            "-x~uniform(-5, 10)", "-y~uniform(-5, 10)",
+        ])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        let (_, after) = try await get(served.base + "/experiments")
+        XCTAssertEqual((after as? [[String: Any]])?.map { $0["name"] as? String }, ["later"])
+    }
+
     func testServeRefusesABadBind() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
