@@ -99,9 +99,12 @@ struct RegressionTree: Sendable {
             let count = Double(range.count)
             value[node] = sum / count
             guard range.count >= 2 * minLeaf else { continue }
+            // The features in a random order at every node, as scikit-learn draws them: a tie between features
+            // (two samples that several features separate equally) goes to any of them, not always to the first
+            // by name, which made the importance of a parameter depend on its name.
             var candidates = allFeatures
+            candidates.shuffle(using: &rng)
             if let maxFeatures = options.maxFeatures, maxFeatures < data.features {
-                candidates.shuffle(using: &rng)
                 candidates = Array(candidates.prefix(max(maxFeatures, 1)))
             }
             // The split maximizing sumL²/nL + sumR²/nR (least squared error).

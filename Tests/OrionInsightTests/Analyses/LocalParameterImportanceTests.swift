@@ -22,6 +22,23 @@ final class LocalParameterImportanceTests: XCTestCase {
         XCTAssertTrue(lpi.entries.allSatisfy { $0.standardDeviation >= 0 && $0.standardDeviation < 0.1 })
     }
 
+    /// Two trials that both parameters separate equally: each tree's split is a tie between them, so the
+    /// importance is shared, whatever the names (the first name in order used to take it all: found side by side
+    /// with Oríon, whose scikit-learn forest draws the features in a random order at each split).
+    func testTiesBetweenParametersAreNotWonByTheFirstName() throws {
+        for (first, second) in [("/a", "/x"), ("/z", "/x")] {
+            let experiment = try InsightFixtures.experiment([first: "uniform(0, 1)", second: "uniform(0, 1)"])
+            let trials = [
+                InsightFixtures.completed([first: .double(0.2), second: .double(0.3)], objective: 1, in: experiment),
+                InsightFixtures.completed([first: .double(0.8), second: .double(0.7)], objective: 2, in: experiment),
+            ]
+            let lpi = LocalParameterImportance(trials: trials, space: experiment.space)
+            for entry in lpi.entries {
+                XCTAssertEqual(entry.importance, 0.5, accuracy: 0.2, "\(first), \(second): \(lpi.entries)")
+            }
+        }
+    }
+
     func testSameSeedSameImportances() throws {
         let experiment = try InsightFixtures.experiment(["/x": "uniform(0, 1)", "/c": "choices(['a', 'b', 'c'])"])
         let trials = InsightFixtures.sampled(40, in: experiment, seed: 3) { ($0["/x"] ?? 0) }
