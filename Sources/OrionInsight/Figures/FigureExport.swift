@@ -33,8 +33,8 @@ public enum FigureExport {
     }
 
     /// The output path and format, as Oríon names them: `{name}-v{version}_{kind}.{type}` in the current
-    /// directory without `output`; an `output` with an extension takes its format from it (overriding `type`),
-    /// one without gets `.{type}` appended.
+    /// directory without `output`; an `output` whose extension is a type's takes its format from it (overriding
+    /// `type`), any other (`lr_0.01`, none) gets `.{type}` appended.
     ///
     /// - Parameters:
     ///   - kind: the plot.
@@ -42,7 +42,7 @@ public enum FigureExport {
     ///   - type: the `-t` value, if given.
     ///   - output: the `-o` value, if given (empty means not given).
     /// - Returns: the path and the format.
-    /// - Throws: ``InsightError`` `.invalidOption` for an unknown type or extension.
+    /// - Throws: ``InsightError`` `.invalidOption` for an unknown type.
     public static func destination(kind: PlotKind, experiment: Experiment, type: String?, output: String?)
         throws(InsightError) -> (path: String, format: FigureFormat)
     {
@@ -55,13 +55,9 @@ public enum FigureExport {
         guard !extensionName.isEmpty, !fileName.hasPrefix(".") || fileName.dropFirst().contains(".") else {
             return ("\(output).\(requested.rawValue)", requested)
         }
+        // Not a type's extension (`-o lr_0.01`, `-o run.v2`): part of the name, as in Oríon, which appends the type.
         guard let format = FigureFormat(rawValue: extensionName.lowercased()) else {
-            throw InsightError(
-                .invalidOption,
-                "output '\(output)' has the unknown extension '.\(extensionName)'; use one of "
-                    + FigureFormat.allCases.map { ".\($0.rawValue)" }.joined(separator: ", ")
-                    + ", or give the type with -t"
-            )
+            return ("\(output).\(requested.rawValue)", requested)
         }
         return (output, format)
     }

@@ -75,13 +75,29 @@ enum PlotlyJSON {
             + (verbose ? "parameters: %{customdata[2]}" : "") + "<extra></extra>"
     }
 
-    /// A color scale by name, `[colorscale, reversescale]` members: plotly.js's built-in `Blues`, `Greens`,
-    /// `Greys`, `YlGnBu` and `YlOrRd` run dark to light, the other way round from plotly.py's (which Oríon's
-    /// figures use), so they are reversed to look the same: light for low values.
+    /// A color scale by name, as a `colorscale` member: ColorBrewer's sequential scales that Oríon's figures use
+    /// are written out as plotly.py writes them (nine stops, light for low values), since plotly.js's built-in
+    /// scales of the same names run the other way and are other colors (`Blues` is grey to royal blue there), and
+    /// plotly.py reverses a name it reads; any other name is left to plotly.js.
     static func colorscale(_ name: String) -> [String: JSONValue] {
-        let darkFirst: Set<String> = ["Blues", "Greens", "Greys", "YlGnBu", "YlOrRd"]
-        return ["colorscale": .string(name), "reversescale": .bool(darkFirst.contains(name))]
+        guard let stops = colorBrewer[name] else { return ["colorscale": .string(name)] }
+        let last = Double(stops.count - 1)
+        let scale = stops.enumerated().map { index, hex -> JSONValue in
+            let value = Int(hex, radix: 16) ?? 0
+            let rgb = "rgb(\(value >> 16),\((value >> 8) & 0xFF),\(value & 0xFF))"
+            return .array([.double(Double(index) / last), .string(rgb)])
+        }
+        return ["colorscale": .array(scale)]
     }
+
+    /// ColorBrewer's nine-class sequential scales (Brewer, colorbrewer2.org), light to dark.
+    static let colorBrewer: [String: [String]] = [
+        "Blues": ["f7fbff", "deebf7", "c6dbef", "9ecae1", "6baed6", "4292c6", "2171b5", "08519c", "08306b"],
+        "Greens": ["f7fcf5", "e5f5e0", "c7e9c0", "a1d99b", "74c476", "41ab5d", "238b45", "006d2c", "00441b"],
+        "Greys": ["ffffff", "f0f0f0", "d9d9d9", "bdbdbd", "969696", "737373", "525252", "252525", "000000"],
+        "YlGnBu": ["ffffd9", "edf8b1", "c7e9b4", "7fcdbb", "41b6c4", "1d91c0", "225ea8", "253494", "081d58"],
+        "YlOrRd": ["ffffcc", "ffeda0", "fed976", "feb24c", "fd8d3c", "fc4e2a", "e31a1c", "bd0026", "800026"],
+    ]
 
     /// The y-axis title of an objective: `Objective 'loss'`.
     static func objectiveTitle(_ name: String?) -> String {

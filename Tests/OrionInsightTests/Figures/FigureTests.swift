@@ -111,6 +111,15 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(layout["yaxis3"]?.objectValue?["type"], "log")
         XCTAssertEqual(layout["xaxis4"]?.objectValue?["type"], "log")
         XCTAssertNil(layout["xaxis2"], "the upper triangle is empty")
+        // plotly.py's Blues, written out as Oríon's JSON has it: plotly.js's own `Blues` is grey to royal blue.
+        let scale = try XCTUnwrap(layout["coloraxis"]?.objectValue?["colorscale"]?.arrayValue)
+        XCTAssertEqual(scale.first, [.double(0), "rgb(247,251,255)"])
+        XCTAssertEqual(scale.last, [.double(1), "rgb(8,48,107)"])
+        XCTAssertEqual(scale.count, 9)
+        XCTAssertNil(layout["coloraxis"]?.objectValue?["reversescale"])
+        let parallel = try Figure.make(.parallelCoordinates, experiment: experiment, trials: trials, options: options)
+        let line = parallel.objectValue?["data"]?.arrayValue?.first?.objectValue?["line"]?.objectValue
+        XCTAssertEqual(line?["colorscale"]?.arrayValue?.first, [.double(0), "rgb(255,255,204)"])
     }
 
     func testEVCTreeAddsTheParentsTrials() async throws {
