@@ -140,6 +140,12 @@ public struct ExperimentDump: Codable, Sendable, Hashable {
                 case formatVersion = "format_version"
             }
         }
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            // A truncated or hand-broken file: say so, rather than that it is not a dump.
+            throw DumpError(.invalid, "\(source) is not valid JSON (\(Self.reason(of: error)))", underlying: error)
+        }
         guard let header = try? decoder.decode(Header.self, from: data), header.format == formatName else {
             throw DumpError(
                 .invalid,
@@ -160,6 +166,12 @@ public struct ExperimentDump: Codable, Sendable, Hashable {
         } catch {
             throw DumpError(.invalid, "\(source) is not a valid dump: \(Self.describe(error))", underlying: error)
         }
+    }
+
+    /// The parser's own words for a JSON error, without Foundation's wrapping.
+    private static func reason(of error: any Error) -> String {
+        let nsError = error as NSError
+        return (nsError.userInfo[NSDebugDescriptionErrorKey] as? String) ?? nsError.localizedDescription
     }
 
     /// `seconds` rounded to the microsecond.
@@ -225,9 +237,11 @@ extension ExperimentDump {
     ///   - storage: the target.
     ///   - resolve: what to do with an experiment whose name and version exist in the target; `nil` refuses.
     /// - Returns: what was loaded, skipped and replaced.
-    /// - Throws: ``DumpError`` `.conflict` on an existing experiment without a policy (nothing is loaded then),
-    ///   or the storage's error.
+    /// - Throws: ``DumpError`` `.invalid` when a trial does not fit its experiment's space (a value outside its
+    ///   prior, a missing or unknown dimension: a dump edited or written by another program), `.conflict` on an
+    ///   existing experiment without a policy (nothing is loaded in either case), or the storage's error.
     public func load(into storage: any Storage, resolve: ConflictPolicy?) async throws -> LoadReport {
+        try checkTrialsFitTheirSpaces()
         if resolve == nil {
             var conflicts: [String] = []
             for entry in experiments {
@@ -290,6 +304,43 @@ extension ExperimentDump {
             report.loaded.append(experiment.displayName)
         }
         return report
+    }
+
+    /// Refuses the dump when a trial does not fit its experiment's space, before anything is written: `orion
+    /// insert` would refuse such a trial, and the algorithms and `orion info` would read values the space cannot
+    /// hold. The message names the experiment, the trial and what does not fit.
+    func checkTrialsFitTheirSpaces() throws {
+        for entry in experiments {
+            let space = entry.experiment.space
+            let misfits = entry.trials.filter { !space.contains($0.params) }
+            guard let first = misfits.first else { continue }
+            let count = misfits.count == 1 ? "a trial" : "\(misfits.count) trials"
+            throw DumpError(
+                .invalid,
+                "\(count) of experiment \(entry.experiment.displayName) do not fit its space (trial \(first.id): "
+                    + "\(Self.misfit(first.params, in: space))); nothing was loaded"
+            )
+        }
+    }
+
+    /// What of `params` does not fit `space`: the first missing or unknown dimension, or value outside its prior.
+    static func misfit(_ params: Parameters, in space: Space) -> String {
+        let names = Set(params.map(\.name))
+        if let missing = space.dimensions.first(where: { !names.contains($0.name) }) {
+            return "no value for \(missing.name)"
+        }
+        let known = Set(space.dimensions.map(\.name))
+        if let unknown = params.first(where: { !known.contains($0.name) }) {
+            return "\(unknown.name) is not a dimension of the space"
+        }
+        for dimension in space.dimensions {
+            guard let param = params.first(where: { $0.name == dimension.name }) else { continue }
+            if param.type != dimension.kind || !dimension.contains(param.value) {
+                let prior = space.priorStrings[dimension.name] ?? dimension.kind.rawValue
+                return "\(dimension.name) = \(param.value.pythonRepr) does not fit \(prior)"
+            }
+        }
+        return "its parameters are not in the space's order"
     }
 
     /// Refuses an overwrite that would cut stored versions off their tree.

@@ -269,6 +269,49 @@ final class ExperimentDumpTests: XCTestCase {
         XCTAssertEqual(report.repeated, 1)
     }
 
+    /// A trial that does not fit its experiment's space (a dump edited by hand or written by another program) is
+    /// refused before anything is written, naming the experiment, the trial and what does not fit.
+    func testTrialsOutsideTheSpaceAreRefusedBeforeAnythingIsLoaded() async throws {
+        let source = try sqlite()
+        let experiment = try await fill(source)
+        let dump = try await ExperimentDump.read(from: source)
+        let space = experiment.space
+        for (edit, fragment) in [
+            (
+                { (trial: inout Trial) in trial.params = space.params(from: ["/x": .double(99), "/opt": "sgd"]) },
+                "/x = 99.0 does not fit uniform(0, 10)"
+            ),
+            ({ (trial: inout Trial) in trial.params = space.params(from: ["/x": .double(1)]) }, "no value for /opt"),
+            (
+                { (trial: inout Trial) in
+                    trial.params = Parameters(trial.params + [Trial.Param(name: "/zz", type: .real, value: .double(1))])
+                }, "/zz is not a dimension of the space"
+            ),
+            (
+                { (trial: inout Trial) in trial.params = space.params(from: ["/x": .double(1), "/opt": "rmsprop"]) },
+                "/opt = 'rmsprop' does not fit choices"
+            ),
+        ] {
+            var edited = dump
+            edit(&edited.experiments[0].trials[1])
+            let target = try sqlite()
+            do {
+                _ = try await edited.load(into: target, resolve: nil)
+                XCTFail("a trial outside the space must be refused: \(fragment)")
+            } catch let error as DumpError {
+                XCTAssertEqual(error.code, .invalid)
+                XCTAssertTrue(
+                    error.message.contains("a trial of experiment dumped-v1 do not fit its space"),
+                    error.message
+                )
+                XCTAssertTrue(error.message.contains(fragment), error.message)
+                XCTAssertTrue(error.message.hasSuffix("nothing was loaded"), error.message)
+            }
+            let stored = try await target.experiments()
+            XCTAssertEqual(stored.count, 0)
+        }
+    }
+
     func testDumpOfOneExperimentAndErrors() async throws {
         let source = try sqlite()
         _ = try await fill(source)
@@ -283,7 +326,8 @@ final class ExperimentDumpTests: XCTestCase {
         }
         for (text, fragment) in [
             ("{\"experiments\": []}", "not a swift-orion dump"),
-            ("not json", "not a swift-orion dump"),
+            ("not json", "x.json is not valid JSON"),
+            ("{\"format\": \"swift-orion-dump\", ", "x.json is not valid JSON"),
             ("{\"format\": \"swift-orion-dump\", \"format_version\": 99, \"experiments\": []}", "version 99"),
             ("{\"format\": \"swift-orion-dump\", \"format_version\": 1}", "missing key"),
         ] {
