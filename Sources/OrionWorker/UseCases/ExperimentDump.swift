@@ -306,9 +306,10 @@ extension ExperimentDump {
         return report
     }
 
-    /// Refuses the dump when a trial does not fit its experiment's space, before anything is written: `orion
-    /// insert` would refuse such a trial, and the algorithms and `orion info` would read values the space cannot
-    /// hold. The message names the experiment, the trial and what does not fit.
+    /// Refuses the dump when a trial does not fit its experiment's space, before anything is written.
+    ///
+    /// `orion insert` would refuse such a trial, and the algorithms and `orion info` would read values the space
+    /// cannot hold. The message names the experiment, the trial and what does not fit.
     func checkTrialsFitTheirSpaces() throws {
         for entry in experiments {
             let space = entry.experiment.space
