@@ -69,6 +69,18 @@ def algorithm_of(config):
     return {name.lower(): plain(options or {})}
 
 
+def flat_space(space, prefix=""):
+    """Oríon's space with its nested names flattened: `--a.b~uniform(0, 1)` is stored as `{"/a": {"b": ...}}`,
+    while its trials name the dimension `/a.b`, as swift-orion's space does."""
+    flat = {}
+    for name, prior in space.items():
+        if isinstance(prior, dict):
+            flat.update(flat_space(prior, prefix + name + "."))
+        else:
+            flat[prefix + name] = str(prior)
+    return flat
+
+
 def convert_experiment(config):
     """Oríon's experiment document as swift-orion's `Experiment`."""
     metadata = config.get("metadata") or {}
@@ -79,7 +91,7 @@ def convert_experiment(config):
         "id": experiment_id(config),
         "name": config["name"],
         "version": int(config.get("version") or 1),
-        "space": {name: str(prior) for name, prior in (config.get("space") or {}).items()},
+        "space": flat_space(config.get("space") or {}),
         "algorithm": algorithm_of(config),
         "maxBroken": int(config.get("max_broken") or 3),
         "metadata": {

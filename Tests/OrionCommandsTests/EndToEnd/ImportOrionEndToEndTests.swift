@@ -112,6 +112,37 @@ final class ImportOrionEndToEndTests: XCTestCase {
         XCTAssertEqual(trials.filter { $0.status == .completed }.compactMap(\.objective).sorted(), objectives.sorted())
     }
 
+    /// A dotted name (`--a.b~...`, `{"a.b": ...}`) is stored by Oríon as a nested space (`{"a": {"b": ...}}`),
+    /// while its trials name the dimension `a.b`: the import flattens the space so that the trials fit it (the
+    /// load refused the whole file).
+    func testADottedNameIsImportedAsOneDimension() async throws {
+        let python = try orionPython()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        _ = try makeAndExport(
+            """
+            import sys, warnings
+            warnings.simplefilter("ignore")
+            from orion.client import build_experiment
+            storage = {"type": "legacy", "database": {"type": "pickleddb", "host": sys.argv[1]}}
+            experiment = build_experiment(
+                "dotted", space={"a.b": "uniform(0, 1)", "x": "uniform(0, 1)"}, max_trials=2, storage=storage
+            )
+            for _ in range(2):
+                trial = experiment.suggest()
+                experiment.observe(trial, [{"name": "loss", "type": "objective", "value": trial.params["x"]}])
+            """,
+            python: python,
+            in: sandbox
+        )
+        let load = try sandbox.run(["db", "load", "orion.json"])
+        XCTAssertEqual(load.status, 0, load.stderr)
+        let info = try sandbox.run(["info", "-n", "dotted"])
+        XCTAssertTrue(info.stdout.contains("Space\n=====\na.b: uniform(0, 1)\nx: uniform(0, 1)\n"), info.stdout)
+        let trials = try await sandbox.trials(of: "dotted")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2)
+    }
+
     /// An integer objective Oríon stored (a Python `int`) is still an integer once imported: `orion info` prints
     /// `evaluation: 2` as Oríon does; a whole float statistic stays a float.
     func testAnIntegerObjectiveStaysAnIntegerThroughTheImport() async throws {
