@@ -38,7 +38,10 @@ struct HuntSession {
         guard let name = configuration.experiment.name else {
             throw UsageError("an experiment name is required: orion hunt -n NAME ./script.py ...")
         }
-        let version = try await context.resolvedVersion(of: name, options.version)
+        let version = try await context.resolvedVersion(
+            of: name,
+            options.version ?? context.configuration.experiment.version
+        )
         // What relative paths of the command line (the script, its --config file) are relative to.
         var commandDirectory = currentDirectory
         var configOption = configuration.worker.userScriptConfig
@@ -75,7 +78,8 @@ struct HuntSession {
         let branching = try Self.branching(configuration.evc, markers: command.markers)
         let scriptDirectory = ((command.script ?? command.executable) as NSString).deletingLastPathComponent
         let metadata = ExperimentMetadata(
-            user: options.user ?? ExperimentMetadata.currentUser(environment: environment),
+            user: options.user ?? configuration.experiment.user
+                ?? ExperimentMetadata.currentUser(environment: environment),
             userScript: command.script,
             userArgs: arguments,
             startDirectory: commandDirectory,

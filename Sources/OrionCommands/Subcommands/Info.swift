@@ -15,7 +15,10 @@ struct Info: AsyncParsableCommand {
             guard let name = options.name ?? context.configuration.experiment.name else {
                 throw UsageError("orion info needs an experiment name: orion info -n NAME")
             }
-            let version = try await context.resolvedVersion(of: name, options.version)
+            let version = try await context.resolvedVersion(
+                of: name,
+                options.version ?? context.configuration.experiment.version
+            )
             print(
                 try await Reports.info(storage: context.storage, name: name, version: version),
                 terminator: ""

@@ -27,7 +27,10 @@ struct Insert: AsyncParsableCommand {
                 guard let name = options.name ?? context.configuration.experiment.name else {
                     throw UsageError("orion insert needs an experiment name: orion insert -n NAME ./script.py -x=1.5")
                 }
-                let version = try await context.resolvedVersion(of: name, options.version)
+                let version = try await context.resolvedVersion(
+                    of: name,
+                    options.version ?? context.configuration.experiment.version
+                )
                 guard let experiment = try await context.storage.experiment(named: name, version: version)
                 else {
                     throw ExperimentError(

@@ -42,7 +42,10 @@ struct Plot: AsyncParsableCommand {
             guard let name = options.name ?? context.configuration.experiment.name else {
                 throw UsageError("orion plot needs an experiment name: orion plot \(plotKind.rawValue) -n NAME")
             }
-            let version = try await context.resolvedVersion(of: name, options.version)
+            let version = try await context.resolvedVersion(
+                of: name,
+                options.version ?? context.configuration.experiment.version
+            )
             guard let experiment = try await context.storage.experiment(named: name, version: version) else {
                 let which = version.map { " and version \($0)" } ?? ""
                 throw ExperimentError(.notFound, "no experiment named '\(name)'\(which); run `orion list` to see them")

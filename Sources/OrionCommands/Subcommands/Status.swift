@@ -30,7 +30,9 @@ struct Status: AsyncParsableCommand {
             let name = options.name ?? context.configuration.experiment.name
             // A named experiment that does not exist is an error, as with `orion info` (exit 1, one line); with no
             // name, an empty database prints "No experiment found" (exit 0), as in Oríon.
-            let version = try await context.resolvedVersion(of: name, options.version)
+            // A version named by the -c file counts as -v (Oríon merges them), unless the flags ask for every version.
+            let fileVersion = collapse || expandVersions ? nil : context.configuration.experiment.version
+            let version = try await context.resolvedVersion(of: name, options.version ?? fileVersion)
             if let name, try await context.storage.experiment(named: name, version: version) == nil {
                 let which = version.map { " and version \($0)" } ?? ""
                 throw ExperimentError(.notFound, "no experiment named '\(name)'\(which); run `orion list` to see them")

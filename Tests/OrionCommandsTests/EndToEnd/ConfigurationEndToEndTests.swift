@@ -175,4 +175,29 @@ final class ConfigurationEndToEndTests: XCTestCase {
         XCTAssertEqual(everything.status, 0, everything.stderr)
         XCTAssertEqual(everything.stdout, "No experiment found\n")
     }
+    /// `experiment.version` and `experiment.user` in a `-c` file are used as Oríon uses them, as `-v` and `-u`
+    /// would be: they were read and dropped (found side by side).
+    func testVersionAndUserFromTheConfigFileAreUsed() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        try sandbox.succeed(["hunt", "--init-only", "-n", "brn", script, "-x~uniform(-1, 1)", "--foo", "1"])
+        try sandbox.succeed([
+            "hunt", "--init-only", "--enable-evc", "-n", "brn", script, "-x~uniform(-1, 2)", "--foo", "1",
+        ])
+        let versionFile = sandbox.directory + "/v.yaml"
+        try "experiment:\n  name: brn\n  version: 1\n".write(toFile: versionFile, atomically: true, encoding: .utf8)
+        let info = try sandbox.run(["info", "-c", versionFile])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(info.stdout.contains("version: 1\n"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("/x: uniform(-1, 1)"), info.stdout)
+        let flagWins = try sandbox.run(["info", "-c", versionFile, "-v", "2"])
+        XCTAssertTrue(flagWins.stdout.contains("/x: uniform(-1, 2)"), flagWins.stdout)
+
+        let userFile = sandbox.directory + "/u.yaml"
+        try "experiment:\n  user: carol\n".write(toFile: userFile, atomically: true, encoding: .utf8)
+        try sandbox.succeed(["hunt", "--init-only", "-n", "uf", "-c", userFile, script, "-x~uniform(-1, 1)"])
+        let user = try sandbox.run(["info", "-n", "uf"])
+        XCTAssertTrue(user.stdout.contains("user: carol\n"), user.stdout)
+    }
 }
