@@ -72,6 +72,7 @@ public final class SQLiteStorage: Storage {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout.seconds)
         configuration.label = "orion-sqlite"
+        if let pickled = Self.pickledDBMessage(path) { throw StorageError(.schema, pickled) }
         // A file this user may not write (a colleague's, a published copy) is opened read-only: the commands that
         // only read work, the others fail with what is wrong.
         let readOnly = FileManager.default.fileExists(atPath: path) && !Self.isWritable(path)
@@ -87,6 +88,29 @@ public final class SQLiteStorage: Storage {
         } else {
             try Self.migrate(pool, path: path)
         }
+    }
+
+    /// What to say when `path` is Oríon's PickledDB (a Python pickle, Oríon's default storage) or names one that
+    /// does not exist yet (`.pkl`): that this program keeps experiments in SQLite or PostgreSQL, and how to import
+    /// Oríon's. `nil` for any other path.
+    static func pickledDBMessage(_ path: String) -> String? {
+        func howToImport(_ file: String) -> String {
+            "convert it with Oríon's Python: `python scripts/import-orion.py --pickleddb \(file) -o orion.json`, "
+                + "then `orion db load orion.json` (docs/migrating-from-orion.md)"
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            guard path.hasSuffix(".pkl"), !FileManager.default.fileExists(atPath: path) else { return nil }
+            return "\(path) names an Oríon PickledDB file, which this orion does not write: give an SQLite file "
+                + "(e.g. orion.db) or a postgresql:// address; for an existing Oríon database, "
+                + howToImport("PATH")
+        }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 2)) ?? Data()
+        // A pickle of protocol 2 to 5 starts with PROTO (0x80) and the protocol number.
+        guard head.count == 2, head[head.startIndex] == 0x80, (2...5).contains(head[head.startIndex + 1]) else {
+            return nil
+        }
+        return "\(path) is an Oríon PickledDB file (a Python pickle), not an SQLite database; " + howToImport(path)
     }
 
     /// Where SQLite opens a file this process may not write.

@@ -143,6 +143,24 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertNotNil(error?.underlying)
     }
 
+    /// Oríon's own PickledDB (a pickle) is named as such with how to import it; a `.pkl` path that does not exist
+    /// is refused rather than created as an SQLite file under a pickle's name (an Oríon configuration's `host`).
+    func testOrionsPickledDBIsNamedWithHowToImportIt() async throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let pickled = directory + "/orion_db.pkl"
+        try Data([0x80, 0x04, 0x95, 0x10, 0, 0, 0, 0, 0, 0, 0, 0x7D, 0x94, 0x2E]).write(
+            to: URL(fileURLWithPath: pickled)
+        )
+        let error = await expectStorageError(.schema) { _ = try SQLiteStorage(path: pickled) }
+        let message = error?.message ?? ""
+        XCTAssertTrue(message.hasPrefix("\(pickled) is an Oríon PickledDB file (a Python pickle)"), message)
+        XCTAssertTrue(message.contains("scripts/import-orion.py --pickleddb \(pickled)"), message)
+        let missing = directory + "/new/orion_db.pkl"
+        let refused = await expectStorageError(.schema) { _ = try SQLiteStorage(path: missing) }
+        XCTAssertTrue(refused?.message.contains("names an Oríon PickledDB file") ?? false, refused?.message ?? "")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: missing))
+    }
+
     func testAnUnwritableLocationIsABackendError() async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let blocker = directory + "/file"

@@ -164,13 +164,38 @@ extension YAMLLayerReader {
         }
     }
 
+    /// Whether the mapping `node` is a `database:` block of MongoDB: its `type`, or a `mongodb://` host.
+    static func isMongoDB(_ node: Node) -> Bool {
+        guard case .mapping(let mapping) = node else { return false }
+        return mapping.contains { key, value in
+            guard case .scalar(let name) = key, case .scalar(let text) = value else { return false }
+            let value = text.string.lowercased()
+            return (name.string == "type" && value == "mongodb")
+                || (name.string == "host" && value.hasPrefix("mongodb"))
+        }
+    }
+
+    /// The keys of the mapping `node` (dashes as underscores, as ``entries(of:section:allowed:alsoAccepted:)``
+    /// normalizes them).
+    static func keys(of node: Node) -> [String] {
+        guard case .mapping(let mapping) = node else { return [] }
+        return mapping.compactMap { key, _ in
+            guard case .scalar(let name) = key else { return nil }
+            return name.string.replacingOccurrences(of: "-", with: "_")
+        }
+    }
+
     /// Reads Oríon's `database: {type, host, name, port, ...}` block into the storage address.
     mutating func readDatabase(_ node: Node, keyNode: Node) throws(ConfigurationError) {
         guard !isNull(node) else { return }
         var fields: [String: String] = [:]
         var typeNode = node
         var port: Int?
-        for entry in try entries(of: node, section: "database", allowed: Self.databaseKeys) {
+        // Oríon passes a MongoDB block's other keys to pymongo (`serverSelectionTimeoutMS`, `authSource`, ...): such
+        // a block is Oríon's, overridden by a higher layer or refused below, never an unknown-key error here.
+        let mongoKeys = Self.isMongoDB(node) ? Self.keys(of: node).filter { !Self.databaseKeys.contains($0) } : []
+        for entry in try entries(of: node, section: "database", allowed: Self.databaseKeys, alsoAccepted: mongoKeys) {
+            if mongoKeys.contains(entry.key) { continue }
             if entry.key == "port" {
                 guard !isNull(entry.value) else { continue }
                 guard let number = jsonValue(entry.value).intValue, (1...65535).contains(number) else {

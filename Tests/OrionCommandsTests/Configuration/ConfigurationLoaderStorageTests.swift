@@ -88,6 +88,19 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
                 + " (the default) or PostgreSQL; write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
                 + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
         )
+        // pymongo's options in Oríon's MongoDB block are Oríon's, not unknown keys: overridden like the block.
+        let mongo = try address(
+            "storage:\n  database:\n    type: mongodb\n    host: mongodb://u:p@h/orion\n    serverSelectionTimeoutMS: 100\n"
+        )
+        XCTAssertTrue(mongo?.hasPrefix(ConfigurationLoader.unsupportedPrefix) ?? false, mongo ?? "")
+        XCTAssertTrue(opening(mongo)?.contains("storage type 'mongodb' is not supported") ?? false, mongo ?? "")
+        XCTAssertNotNil(try address("storage: {database: {host: 'mongodb://h', authSource: admin}}"))
+        XCTAssertEqual(
+            message("storage: {database: {type: sqlite, serverSelectionTimeoutMS: 1}}").map {
+                $0.contains("unknown key")
+            },
+            true
+        )
         XCTAssertEqual(
             message("storage: {type: track}"),
             "/x/o.yaml:1:17: storage type 'track' is not supported:"

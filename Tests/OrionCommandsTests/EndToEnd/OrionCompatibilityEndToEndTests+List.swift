@@ -98,3 +98,39 @@ extension OrionCompatibilityEndToEndTests {
         )
     }
 }
+
+extension OrionCompatibilityEndToEndTests {
+    /// Someone who moved from Oríon and runs `orion list` on the default storage sees their experiments missing:
+    /// when Oríon's default PickledDB exists, a note says where they are and how to import them.
+    func testListNotesOrionsDatabaseWhenTheDefaultOneIsEmpty() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let home = sandbox.directory + "/home"
+        let pickled = home + "/.local/share/orion.core/orion/orion_db.pkl"
+        try FileManager.default.createDirectory(
+            atPath: (pickled as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        try Data([0x80, 0x04, 0x2E]).write(to: URL(fileURLWithPath: pickled))
+        var environment = sandbox.environment
+        environment.removeValue(forKey: "ORION_DB_ADDRESS")
+        environment.removeValue(forKey: "XDG_DATA_HOME")
+        environment["HOME"] = home
+        let listed = try ProcessRunner.run(
+            [sandbox.orion, "list"],
+            environment: environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        XCTAssertEqual(listed.stdout, "No experiment found\n")
+        XCTAssertTrue(listed.stderr.hasPrefix("note: Oríon's database \(pickled) exists"), listed.stderr)
+        // Naming a storage says nothing.
+        let named = try ProcessRunner.run(
+            [sandbox.orion, "list", "--storage", "memory:"],
+            environment: environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(named.status, 0, named.stderr)
+        XCTAssertEqual(named.stderr, "")
+    }
+}
