@@ -23,8 +23,9 @@ struct List: AsyncParsableCommand {
         }
     }
 
-    /// A note for someone who moved from Oríon: their experiments are in Oríon's default PickledDB, which this
-    /// program does not read, while its own default database is empty. `nil` otherwise.
+    /// A note for someone who moved from Oríon, whose experiments are in Oríon's default PickledDB.
+    ///
+    /// This program does not read that file, and its own default database is empty. `nil` otherwise.
     static func orionDatabaseNote(empty: Bool, address: String?, environment: [String: String]) -> String? {
         guard empty, address?.isEmpty ?? true else { return nil }
         let data =
