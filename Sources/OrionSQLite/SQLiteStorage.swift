@@ -90,9 +90,10 @@ public final class SQLiteStorage: Storage {
         }
     }
 
-    /// What to say when `path` is Oríon's PickledDB (a Python pickle, Oríon's default storage) or names one that
-    /// does not exist yet (`.pkl`): that this program keeps experiments in SQLite or PostgreSQL, and how to import
-    /// Oríon's. `nil` for any other path.
+    /// What to say when `path` is Oríon's PickledDB (a pickle, Oríon's default storage), or a `.pkl` not there yet.
+    ///
+    /// That this program keeps experiments in SQLite or PostgreSQL, and how to import Oríon's; `nil` for any other
+    /// path.
     static func pickledDBMessage(_ path: String) -> String? {
         func howToImport(_ file: String) -> String {
             "convert it with Oríon's Python: `python scripts/import-orion.py --pickleddb \(file) -o orion.json`, "
