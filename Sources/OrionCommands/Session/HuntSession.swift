@@ -83,10 +83,11 @@ struct HuntSession {
             userScript: command.script,
             userArgs: arguments,
             startDirectory: commandDirectory,
-            // Recorded with --ignore-code-changes too (not compared then): a run that does not branch stores the
-            // code it ran, as Oríon.
-            vcs: branching == nil ? nil : CodeVersion.git(at: scriptDirectory),
-            scriptConfig: branching == nil ? nil : try command.configTemplate?.signature(),
+            // Recorded with version control off or --ignore-code-changes too (not compared then): a run that does
+            // not branch stores the code and the file's values it ran with, as Oríon, so that a later run with
+            // version control on compares with them (it branched from the code of the first run).
+            vcs: CodeVersion.git(at: scriptDirectory),
+            scriptConfig: try command.configTemplate?.signature(),
             scriptConfigText: command.configTemplate?.text,
             configOption: configOption
         )

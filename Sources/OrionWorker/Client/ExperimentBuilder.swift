@@ -242,8 +242,13 @@ public enum ExperimentBuilder {
             experiment.metadata.configOption = given.configOption
         }
         if let vcs = given.vcs, vcs != stored.metadata.vcs {
-            // The code this run uses (version control on, nothing branched: unchanged, or --ignore-code-changes).
+            // The code this run uses (nothing branched: version control off, the code unchanged, or
+            // --ignore-code-changes), as Oríon records it.
             experiment.metadata.vcs = vcs
+        }
+        if let scriptConfig = given.scriptConfig, scriptConfig != stored.metadata.scriptConfig {
+            // Likewise the values of the script's configuration file this run uses.
+            experiment.metadata.scriptConfig = scriptConfig
         }
         if experiment != stored {
             try await storage.updateExperiment(experiment)

@@ -420,4 +420,37 @@ final class VersioningEndToEndTests: XCTestCase {
         let carried = try await inherited(sandbox, child)
         XCTAssertEqual(carried.count, 3, "v2's own trial and v1's two")
     }
+    /// The same script or configuration file written another way (`./c.sh`, `c.sh`, its absolute path; `--config
+    /// ../x.yaml` and its absolute path) is no change, as in Oríon, which stores absolute paths; and a run without
+    /// version control records the code it ran, so that a later run with it compares with that code (found side by
+    /// side: each of these made a new version that inherited nothing).
+    func testTheSameScriptAndCodeWrittenOrRunAnotherWayAreNoChange() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        let config = sandbox.directory + "/train.yaml"
+        try "epochs: 1\nlr: 'orion~uniform(0, 1)'\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try sandbox.git(["init", "-q"])
+        try sandbox.git(["add", "c.sh"])
+        try sandbox.git(["commit", "-q", "-m", "one"])
+        try hunt(sandbox, ["-n", "e", "--exp-max-trials", "1", "./c.sh", "--config", "train.yaml"])
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "2", script, "--config", config])
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "3", "c.sh", "--config", "./train.yaml"])
+        var names = try await sandbox.storage().experiments().map(\.displayName)
+        XCTAssertEqual(names, ["e-v1"])
+        // A commit, then a run without version control: it records the new code (Oríon too, with a warning).
+        _ = try sandbox.script("c.sh", Self.constant + "\n# two\n")
+        try sandbox.git(["commit", "-q", "-am", "two"])
+        try hunt(sandbox, ["-n", "e", "--exp-max-trials", "4", "./c.sh", "--config", "train.yaml"])
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "5", "./c.sh", "--config", "train.yaml"])
+        names = try await sandbox.storage().experiments().map(\.displayName)
+        XCTAssertEqual(names, ["e-v1"])
+        let trials = try await completed(sandbox, try await experiment(sandbox, "e", 1))
+        XCTAssertEqual(trials.count, 5)
+        // Another script is still a change.
+        _ = try sandbox.script("d.sh", Self.constant)
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "6", "./d.sh", "--config", "train.yaml"])
+        names = try await sandbox.storage().experiments().map(\.displayName).sorted()
+        XCTAssertEqual(names, ["e-v1", "e-v2"])
+    }
 }

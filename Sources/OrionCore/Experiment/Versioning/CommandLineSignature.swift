@@ -1,3 +1,5 @@
+import Foundation
+
 /// The part of a command line that experiment version control watches: the script and the arguments that are not
 /// priors, as sorted `key value` items (Oríon's `CommandLineConflict`).
 public enum CommandLineSignature {
@@ -8,16 +10,24 @@ public enum CommandLineSignature {
     /// `--lr=0.1` → `lr 0.1`). Priors and branching markers (`--lr~...`, `--lr orion~...`, `--lr=orion~...`,
     /// `p~...` before any option) are left out: the space is compared on its own.
     ///
+    /// The script's path is taken from `directory` (where the hunt started) as an absolute path, as Oríon stores
+    /// it: `./train.py`, `train.py` and `/home/me/train.py` typed in `/home/me` are one script.
+    ///
     /// - Parameters:
     ///   - arguments: the command line as typed (the script first).
+    ///   - directory: the directory it was typed in, if known.
     ///   - ignoring: option names (without dashes) whose values are not watched.
     /// - Returns: the items, sorted.
-    public static func items(of arguments: [String], ignoring: [String] = []) -> [String] {
+    public static func items(of arguments: [String], in directory: String? = nil, ignoring: [String] = []) -> [String] {
         guard !arguments.isEmpty else { return [] }
         let isInterpreter = (arguments[0].split(separator: "/").last.map(String.init) ?? arguments[0])
             .hasPrefix("python")
         let scriptCount = isInterpreter && arguments.count > 1 ? 2 : 1
-        var items = ["script " + arguments.prefix(scriptCount).joined(separator: " ")]
+        var script = Array(arguments.prefix(scriptCount))
+        if let directory, let path = script.last {
+            script[script.count - 1] = absolute(path, in: directory, isFile: isInterpreter)
+        }
+        var items = ["script " + script.joined(separator: " ")]
         var options: [(name: String, values: [String])] = []
         var isPrior = false
         var sawOption = false
@@ -52,6 +62,15 @@ public enum CommandLineSignature {
             items.append(([option.name] + option.values).joined(separator: " "))
         }
         return items.sorted()
+    }
+
+    /// `path` as an absolute, standardized path when it names a file from `directory`: a path with a `/`, a file
+    /// given to an interpreter, or a bare name that is a file there (rather than a command found on the `PATH`).
+    static func absolute(_ path: String, in directory: String, isFile: Bool) -> String {
+        let joined = path.hasPrefix("/") ? path : directory + "/" + path
+        guard path.hasPrefix("/") || path.contains("/") || isFile || FileManager.default.fileExists(atPath: joined)
+        else { return path }
+        return URL(fileURLWithPath: joined).standardizedFileURL.path
     }
 
     /// `-x`, `--lr`, not `-`, `--` or a negative number.

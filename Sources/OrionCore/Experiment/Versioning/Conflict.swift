@@ -102,14 +102,26 @@ public enum Conflict: Sendable, Hashable {
         {
             conflicts.append(.code(old: parent.metadata.vcs, new: candidate.metadata.vcs))
         }
-        let ignored = policy.nonMonitoredArguments
-        let before = CommandLineSignature.items(of: parent.metadata.userArgs, ignoring: ignored)
-        let after = CommandLineSignature.items(of: candidate.metadata.userArgs, ignoring: ignored)
+        // The script's configuration file is compared by its values below, not by its path.
+        let configOptions = [parent, candidate].filter { $0.metadata.scriptConfig != nil }
+            .compactMap(\.metadata.configOption)
+        let ignored = policy.nonMonitoredArguments + configOptions
+        let before = CommandLineSignature.items(
+            of: parent.metadata.userArgs,
+            in: parent.metadata.startDirectory,
+            ignoring: ignored
+        )
+        let after = CommandLineSignature.items(
+            of: candidate.metadata.userArgs,
+            in: candidate.metadata.startDirectory,
+            ignoring: ignored
+        )
         if !candidate.metadata.userArgs.isEmpty, !parent.metadata.userArgs.isEmpty, before != after {
             conflicts.append(.commandLine(old: before, new: after))
         }
-        if let config = candidate.metadata.scriptConfig, parent.metadata.scriptConfig != config {
-            conflicts.append(.scriptConfig(old: parent.metadata.scriptConfig, new: config))
+        // As for the code: a parent whose file's values were not recorded cannot be compared.
+        if let config = candidate.metadata.scriptConfig, let stored = parent.metadata.scriptConfig, stored != config {
+            conflicts.append(.scriptConfig(old: stored, new: config))
         }
         return conflicts
     }

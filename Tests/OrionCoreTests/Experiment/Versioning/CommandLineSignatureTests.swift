@@ -23,4 +23,22 @@ final class CommandLineSignatureTests: XCTestCase {
             CommandLineSignature.items(of: ["t.py", "--out", "b", "--epochs", "10"], ignoring: ["out"])
         )
     }
+    /// The script is one path whatever way it was typed from where the hunt started, as Oríon stores it absolute;
+    /// a command found on the `PATH` stays a name.
+    func testTheScriptIsComparedByItsAbsolutePath() {
+        XCTAssertEqual(
+            CommandLineSignature.items(of: ["./t.py", "--epochs", "1"], in: "/home/me"),
+            CommandLineSignature.items(of: ["/home/me/t.py", "--epochs", "1"], in: "/elsewhere")
+        )
+        XCTAssertEqual(
+            CommandLineSignature.items(of: ["../run/../t.py"], in: "/home/me/sub"),
+            ["script /home/me/t.py"]
+        )
+        XCTAssertEqual(CommandLineSignature.items(of: ["python", "t.py"], in: "/a"), ["script python /a/t.py"])
+        XCTAssertEqual(CommandLineSignature.items(of: ["train-cli"], in: "/nonexistent"), ["script train-cli"])
+        XCTAssertNotEqual(
+            CommandLineSignature.items(of: ["./t.py"], in: "/a"),
+            CommandLineSignature.items(of: ["./t.py"], in: "/b")
+        )
+    }
 }
