@@ -89,17 +89,30 @@ public enum Reports {
         if version == nil, collapse || expandVersions {
             return try await versionTrees(storage: storage, name: name, all: all, collapse: collapse)
         }
+        if let name, let version, collapse || expandVersions {
+            // As Oríon with a name: the tree from that version down.
+            let experiments = try await storage.experiments()
+            let roots = ExperimentTree.forest(experiments).flatMap { versionNodes($0, name: name, version: version) }
+            guard !roots.isEmpty else { return "No experiment found\n" }
+            var blocks: [String] = []
+            for root in roots {
+                blocks += try await treeBlocks(
+                    root,
+                    experiments: experiments,
+                    storage: storage,
+                    all: all,
+                    collapse: collapse
+                )
+            }
+            return blocks.joined()
+        }
         if version == nil || name != nil {
             // Oríon's layout: from the named version (or each tree's root), a tree is expanded when it has a version
             // of another name, else one block with the trials its latest version sees (ancestors included).
             let experiments = try await storage.experiments()
             var roots = roots(experiments, name: name)
             if let version {
-                func find(_ node: ExperimentTree.Node) -> [ExperimentTree.Node] {
-                    node.experiment.name == name && node.experiment.version == version
-                        ? [node] : node.children.flatMap(find)
-                }
-                roots = ExperimentTree.forest(experiments).flatMap(find)
+                roots = ExperimentTree.forest(experiments).flatMap { versionNodes($0, name: name, version: version) }
             }
             if roots.contains(where: { !$0.children.isEmpty || $0.experiment.refers?.parentID != nil }) {
                 return try await defaultTrees(
@@ -127,6 +140,12 @@ public enum Reports {
             blocks.append(statusBlock(experiment: experiment, trials: trials, all: true))
         }
         return blocks.joined()
+    }
+
+    /// The nodes under `node` (itself included) of the experiment `name` at `version`.
+    static func versionNodes(_ node: ExperimentTree.Node, name: String?, version: Int) -> [ExperimentTree.Node] {
+        node.experiment.name == name && node.experiment.version == version
+            ? [node] : node.children.flatMap { versionNodes($0, name: name, version: version) }
     }
 
     /// The roots of the version trees, as `orion list` finds them: with `name`, the first version of that name in

@@ -21,13 +21,14 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(verbose: options.verbose) {
-            if options.version != nil, collapse || expandVersions {
-                throw UsageError(
-                    "--collapse and --expand-versions show every version of an experiment: leave out --version"
-                )
-            }
             let context = try CommandContext(options: options)
             let name = options.name ?? context.configuration.experiment.name
+            // With a name, a version starts the tree there (as in Oríon); without one, there is no tree to start.
+            if options.version != nil, name == nil, collapse || expandVersions {
+                throw UsageError(
+                    "--collapse and --expand-versions with --version need the experiment's name (-n NAME)"
+                )
+            }
             // A named experiment that does not exist is an error, as with `orion info` (exit 1, one line); with no
             // name, an empty database prints "No experiment found" (exit 0), as in Oríon.
             // A version named by the -c file counts as -v (Oríon merges them), unless the flags ask for every version.

@@ -54,9 +54,17 @@ final class StatusVersionsEndToEndTests: XCTestCase {
         let both = try sandbox.run(["status", "-C", "-e"])
         XCTAssertEqual(both.stdout, collapsed.stdout)
 
-        let refused = try sandbox.run(["status", "-n", "e", "--version", "1", "-e"])
-        XCTAssertNotEqual(refused.status, 0)
-        XCTAssertTrue(refused.stderr.contains("leave out --version"), refused.stderr)
+        // With a name, a version starts the tree there (Oríon accepts the pair; refusing it broke its commands).
+        let fromFirst = try sandbox.run(["status", "-n", "e", "--version", "1", "-e"])
+        XCTAssertEqual(fromFirst.status, 0, fromFirst.stderr)
+        XCTAssertEqual(fromFirst.stdout, expanded.stdout)
+        let fromSecond = try sandbox.run(["status", "-n", "e", "--version", "2", "-e"])
+        XCTAssertEqual(fromSecond.stdout, "e-v2\n====\n" + table("", completed: 2) + "\n\n\n")
+        let collapsedFromSecond = try sandbox.run(["status", "-n", "e", "-v", "2", "-C"])
+        XCTAssertEqual(collapsedFromSecond.stdout, collapsed.stdout, "e-v2 sees e-v1's trials through its adapter")
+        let unnamed = try sandbox.run(["status", "--version", "1", "-e"])
+        XCTAssertEqual(unnamed.status, 2)
+        XCTAssertTrue(unnamed.stderr.contains("need the experiment's name"), unnamed.stderr)
 
         // A version with another name (-b) in the tree: the tree is expanded, as in Oríon; an experiment without
         // versions keeps its own block.
