@@ -50,7 +50,13 @@ struct HuntSession {
             // Resume with the stored command line, as Oríon does for `orion hunt -n NAME`, its relative paths
             // read from the directory it was given in (Oríon stores them absolute): a job script may start anywhere.
             // Its configuration file is the stored copy and its option the stored one, as Oríon's parser state.
-            guard let stored = try await context.storage.experiment(named: name, version: version) else {
+            // A new experiment branched from another (`--branch-from`) takes that one's command line, as in Oríon.
+            let source = configuration.evc.enable ? configuration.evc.branchFrom.map(BranchingRequest.parseSource) : nil
+            var stored = try await context.storage.experiment(named: name, version: version)
+            if stored == nil, let source {
+                stored = try await context.storage.experiment(named: source.name, version: source.version)
+            }
+            guard let stored else {
                 throw UsageError("no experiment named '\(name)' yet: give the script and its priors after the options")
             }
             arguments = stored.metadata.userArgs
@@ -93,6 +99,14 @@ struct HuntSession {
         )
         // A stored experiment keeps its own values unless a flag or the -c file gives them (Oríon's precedence).
         let isStored = try await context.storage.experiment(named: name, version: version) != nil
+        if isStored, configuration.evc.enable, let source = configuration.evc.branchFrom {
+            // The name is the parent once it exists (a resubmitted job resumes it): say that the flag is not used.
+            StandardStream.emit(
+                "note: --branch-from \(source) is not used: experiment '\(name)' exists, and this run resumes it (or"
+                    + " makes its next version); give a new name with -n to branch from \(source)\n",
+                to: 2
+            )
+        }
         func given<T>(_ key: String, _ value: T?) -> T? {
             !isStored || context.overridesStoredExperiment(key, localFile: options.config) ? value : nil
         }

@@ -231,6 +231,18 @@ final class VersioningEndToEndTests: XCTestCase {
         XCTAssertEqual(value6, 3)
         XCTAssertEqual(try sandbox.run(["list"]).stdout, " e-v1┐\n     └f-v1┐\n          └g-v1\n")
         XCTAssertEqual(try sandbox.run(["list", "-n", "f"]).stdout, " f-v1┐\n     └g-v1\n")
+        // --branch-from without a command line takes the source's, as in Oríon; with an existing name, a note says
+        // the flag is not used.
+        let bare = try hunt(sandbox, ["-n", "h", "--enable-evc", "--branch-from", "f", "--exp-max-trials", "1"])
+        let branched = try await experiment(sandbox, "h")
+        XCTAssertEqual(branched.refers?.parentID, renamed.id, bare.stderr)
+        XCTAssertEqual(branched.metadata.userArgs, renamed.metadata.userArgs)
+        let existing = try hunt(sandbox, ["-n", "h", "--enable-evc", "--branch-from", "e", "--exp-max-trials", "1"])
+        XCTAssertTrue(
+            existing.stderr.contains("note: --branch-from e is not used: experiment 'h' exists"),
+            existing.stderr
+        )
+        try sandbox.succeed(["db", "rm", "h", "-f"])
         // Branching from an older version with a same-name child is refused.
         try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "1", script, "-x~uniform(0, 4)"])
         let old = try hunt(
