@@ -13,7 +13,7 @@ struct DbDump: AsyncParsableCommand {
 
     @OptionGroup var options: ExperimentOptions
 
-    @Option(name: [.customShort("o"), .long], help: "The file to write.")
+    @Option(name: [.customShort("o"), .long], help: "The file to write; - writes to the standard output.")
     var output = "dump.json"
 
     @Flag(name: [.customShort("f"), .long], help: "Overwrite the output file if it exists.")
@@ -21,20 +21,28 @@ struct DbDump: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(verbose: options.verbose) {
-            if !force, FileManager.default.fileExists(atPath: output) {
+            let toStandardOutput = output == "-"
+            if !toStandardOutput, !force, FileManager.default.fileExists(atPath: output) {
                 throw UsageError("\(output) exists already: add -f (--force) to overwrite it, or choose -o PATH")
             }
             let context = try CommandContext(options: options)
             let dump = try await context.closingStorage {
                 try await ExperimentDump.read(from: context.storage, name: options.name, version: options.version)
             }
+            let trials = dump.experiments.map(\.trials.count).reduce(0, +)
+            let summary = "Dumped \(dump.experiments.count) experiment(s) and \(trials) trial(s) to"
+            if toStandardOutput {
+                // `-` is the standard output (`orion db dump -o - | gzip`); the summary goes to stderr.
+                FileHandle.standardOutput.write(try dump.encoded())
+                StandardStream.emit("\(summary) the standard output\n", to: 2)
+                return
+            }
             do {
                 try dump.encoded().write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
                 throw UsageError("cannot write \(output): \(error.localizedDescription)")
             }
-            let trials = dump.experiments.map(\.trials.count).reduce(0, +)
-            print("Dumped \(dump.experiments.count) experiment(s) and \(trials) trial(s) to \(output)")
+            print("\(summary) \(output)")
         }
     }
 }

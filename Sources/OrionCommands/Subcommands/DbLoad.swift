@@ -18,7 +18,7 @@ struct DbLoad: AsyncParsableCommand {
 
     @OptionGroup var options: ExperimentOptions
 
-    @Argument(help: "The dump file (written by orion db dump or scripts/import-orion.py).")
+    @Argument(help: "The dump file (written by orion db dump or scripts/import-orion.py); - reads the standard input.")
     var file: String
 
     @Option(name: [.customShort("r"), .long], help: "On an existing experiment: ignore, overwrite or bump.")
@@ -28,7 +28,10 @@ struct DbLoad: AsyncParsableCommand {
         try await CommandRunner.run(verbose: options.verbose) {
             let data: Data
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: file))
+                // `-` is the standard input (`orion db dump -o - | ssh host orion db load -`).
+                data =
+                    file == "-"
+                    ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
             } catch {
                 throw UsageError("cannot read \(file): \(error.localizedDescription)")
             }
@@ -38,7 +41,8 @@ struct DbLoad: AsyncParsableCommand {
                     $0.experiment.name == name && (options.version == nil || $0.experiment.version == options.version)
                 }
                 guard !dump.experiments.isEmpty else {
-                    throw ExperimentError(.notFound, "\(file) has no experiment named '\(name)' to load")
+                    let which = options.version.map { " with version \($0)" } ?? ""
+                    throw ExperimentError(.notFound, "\(file) has no experiment named '\(name)'\(which) to load")
                 }
             }
             let context = try CommandContext(options: options, createStorage: true)

@@ -6,7 +6,9 @@ import OrionWorker
 struct DbRm: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rm",
-        abstract: "Delete an experiment (every version, or -v VERSION) or only its trials with -s STATUS.",
+        abstract:
+            "Delete the latest version of an experiment (or -v VERSION) with its child versions, or only their "
+            + "trials with -s STATUS.",
         discussion: "orion db rm NAME -s broken -f unblocks an experiment stopped by too many broken trials."
     )
 

@@ -58,6 +58,21 @@ final class DbEndToEndTests: XCTestCase {
         )
         let bad = try sandbox.run(["db", "load", "all.json", "-r", "merge"])
         XCTAssertEqual(bad.status, 2)
+
+        // `-` is the standard output of a dump and the standard input of a load: one pipe copies a database.
+        let piped = sandbox.directory + "/piped.db"
+        let pipe = try ProcessRunner.run(
+            [
+                "/bin/sh", "-c",
+                "\"$0\" db dump -n second -o - | \"$0\" db load - --storage \"sqlite://$1\"", sandbox.orion, piped,
+            ],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(pipe.status, 0, pipe.stderr)
+        XCTAssertEqual(pipe.stdout, "Loaded 1 experiment(s) and 2 trial(s): second-v1\n")
+        XCTAssertEqual(pipe.stderr, "Dumped 1 experiment(s) and 2 trial(s) to the standard output\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.directory + "/-"))
     }
 
     func testSetRmAndReleaseChangeTrialsAsOrionsQueriesSay() async throws {
