@@ -96,6 +96,18 @@ public enum TrialInsertion {
             trial.endTime = now
         }
         guard let stored = try await storage.registerTrials([trial]).first else {
+            // A trial's id hashes its values as Python prints them (Oríon's id): the category "2" and the category
+            // 2 print alike, so the stored trial may hold other values.
+            let existing = try await storage.trial(id: trial.id, of: experiment.id)
+            if let existing, existing.params != trial.params {
+                let values = existing.params.map { "\($0.name)=\($0.value.pythonRepr)" }.joined(separator: " ")
+                throw TrialInsertionError(
+                    .duplicate,
+                    "a trial whose values print the same exists already in \(experiment.displayName) (\(values)):"
+                        + " a trial's id is made from its values as text, as in Oríon, so these two cannot both be"
+                        + " stored"
+                )
+            }
             throw TrialInsertionError(
                 .duplicate,
                 "a trial with these values exists already in \(experiment.displayName)"

@@ -53,4 +53,25 @@ extension OrionCompatibilityEndToEndTests {
         let after = try await sandbox.trials(of: "vals")
         XCTAssertEqual(after.count, 3)
     }
+    /// The categories "2" and 2 print alike, and a trial's id is made from its values as Python prints them (as in
+    /// Oríon, which also refuses the second): the refusal says so instead of claiming the same values are stored.
+    func testCategoriesThatPrintAlikeAreRefusedSayingWhy() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        try sandbox.succeed([
+            "hunt", "--init-only", "-n", "q", script, "--c~choices([\"2\", 2, \"a\"])", "-x~uniform(0, 2)",
+        ])
+        try sandbox.succeed(["insert", "-n", "q", script, "--c=2", "-x=1"])
+        let alike = try sandbox.run(["insert", "-n", "q", script, "--c=\"2\"", "-x=1"])
+        XCTAssertEqual(alike.status, 2)
+        XCTAssertTrue(
+            alike.stderr.contains("a trial whose values print the same exists already in q-v1 (/c=2 /x=1.0)"),
+            alike.stderr
+        )
+        let same = try sandbox.run(["insert", "-n", "q", script, "--c=2", "-x=1"])
+        XCTAssertTrue(same.stderr.contains("a trial with these values exists already in q-v1"), same.stderr)
+        let trials = try await sandbox.trials(of: "q")
+        XCTAssertEqual(trials.count, 1)
+    }
 }
