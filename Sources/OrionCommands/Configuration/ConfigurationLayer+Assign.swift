@@ -35,7 +35,8 @@ extension Setting.Kind {
             }
             return .string(text)
         case .integer(let minimum, let maximum):
-            let number: Int? = value.intValue ?? trimmed.flatMap { Int($0) }
+            // A whole number however it is written (`1000`, `1e3`, `2.0`), in a file, a variable or a flag alike.
+            let number: Int? = value.intValue ?? trimmed.flatMap { Int($0) ?? Double($0).flatMap { Int(exactly: $0) } }
             guard let number, value.boolValue == nil else {
                 throw ValueProblem(text: "must be an integer, not \(ConfigurationLayer.describe(value))", example: "")
             }

@@ -109,6 +109,17 @@ final class ConfigurationEndToEndTests: XCTestCase {
             ["-n", "x", "--heartbeat", "-1"],
             containing: "flag --heartbeat must be a number of seconds > 0, not -1; pass e.g. --heartbeat 120"
         )
+        // A whole number however it is written, from a flag or a variable as from a file; a fraction is refused.
+        try await expectRejected(
+            sandbox,
+            ["-n", "x"],
+            environment: ["ORION_EXP_MAX_TRIALS": "2.5"],
+            containing: "environment variable ORION_EXP_MAX_TRIALS must be an integer, not '2.5'"
+        )
+        let script = try Compat.script("noop.sh")
+        try sandbox.succeed(["hunt", "--init-only", "-n", "w", "--exp-max-trials", "1e3", script, "-x~uniform(0, 1)"])
+        let info = try sandbox.run(["info", "-n", "w"])
+        XCTAssertTrue(info.stdout.contains("max trials: 1000\n"), info.stdout)
     }
 
     /// Issue 9, item 13: a working directory that is a file, or under a file, dumped Foundation errors after the
