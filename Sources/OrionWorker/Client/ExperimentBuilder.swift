@@ -204,7 +204,8 @@ public enum ExperimentBuilder {
                 _ = try factory.makeAlgorithm(algorithm, space: stored.space, maxTrials: experiment.maxTrials)
                 experiment.algorithm = algorithm
                 resetAlgorithm = true
-                changes.append("algorithm changed from \(stored.algorithm.name) to \(algorithm.name); it restarts")
+                let before = Conflict.render(stored.algorithm)
+                changes.append("algorithm changed from \(before) to \(Conflict.render(algorithm)); it restarts")
             }
         }
         if let maxTrials = request.maxTrials, maxTrials != stored.maxTrials {

@@ -211,4 +211,30 @@ final class ConfigurationEndToEndTests: XCTestCase {
         let user = try sandbox.run(["info", "-n", "uf"])
         XCTAssertTrue(user.stdout.contains("user: carol\n"), user.stdout)
     }
+    /// A resumed experiment given another algorithm configuration says what changed, options included (it said
+    /// "from random to random" for a new seed).
+    func testAChangedAlgorithmOnResumeIsShownWithItsOptions() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        for seed in [1, 8] {
+            let file = sandbox.directory + "/r\(seed).yaml"
+            try "experiment:\n  algorithm:\n    random:\n      seed: \(seed)\n".write(
+                toFile: file,
+                atomically: true,
+                encoding: .utf8
+            )
+        }
+        try sandbox.succeed([
+            "hunt", "--init-only", "-n", "a", "-c", sandbox.directory + "/r1.yaml", script, "-x~uniform(0, 1)",
+        ])
+        let changed = try sandbox.run([
+            "hunt", "--init-only", "-n", "a", "-c", sandbox.directory + "/r8.yaml", script, "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(changed.status, 0, changed.stderr)
+        XCTAssertEqual(
+            changed.stderr,
+            "note: algorithm changed from {random: {seed: 1}} to {random: {seed: 8}}; it restarts\n"
+        )
+    }
 }

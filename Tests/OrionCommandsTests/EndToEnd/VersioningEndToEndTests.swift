@@ -272,7 +272,7 @@ final class VersioningEndToEndTests: XCTestCase {
                 + " interactive prompt); unresolved: new dimension /y~uniform(0, 1): mark it `-y~+'uniform(0, 1)'`"
                 + " (with default_value=... to reuse the parent's trials); algorithm changed from {auto:"
                 + " {hand_over_after: 300, seed: None}} to {gridsearch: {n_values: 100}}: add --algorithm-change; command line changed from"
-                + " 'epochs 1 script \(script)' to 'epochs 2 script \(script)': add --cli-change-type"
+                + " 'epochs 1' to 'epochs 2': add --cli-change-type"
                 + " noeffect|unsure|break, or --non-monitored-arguments NAME for an argument that does not matter\n"
         )
         try hunt(

@@ -30,7 +30,9 @@ public enum Conflict: Sendable, Hashable {
         case .code(let old, let new):
             "code changed from \(old?.shortDescription ?? "no repository") to \(new?.shortDescription ?? "no repository")"
         case .commandLine(let old, let new):
-            "command line changed from '\(old.joined(separator: " "))' to '\(new.joined(separator: " "))'"
+            // Only the items that differ: the whole sorted signature read as a jumbled command line.
+            "command line changed from '\(old.filter { !new.contains($0) }.joined(separator: ", "))' to"
+                + " '\(new.filter { !old.contains($0) }.joined(separator: ", "))'"
         case .scriptConfig:
             "the script's configuration file changed (values other than priors)"
         }
@@ -127,7 +129,7 @@ public enum Conflict: Sendable, Hashable {
     }
 
     /// `{name: {key: value, ...}}` with sorted keys, as Oríon prints an algorithm.
-    static func render(_ algorithm: AlgorithmConfig) -> String {
+    public static func render(_ algorithm: AlgorithmConfig) -> String {
         let options = algorithm.options.keys.sorted().map { key in
             "\(key): \(algorithm.options[key]?.pythonRepr ?? "None")"
         }
