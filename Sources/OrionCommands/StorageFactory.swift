@@ -73,7 +73,9 @@ public enum StorageFactory {
         {
             throw StorageError(
                 .invalidAddress,
-                "unknown storage scheme '\(location[..<colon])' in '\(address)': use sqlite:///path/orion.db or memory:"
+                "unknown storage scheme '\(location[..<colon])' in '\(address)': use sqlite:///path/orion.db,"
+                    + " postgresql://user@host:port/db or memory: (swift-orion keeps experiments in SQLite or"
+                    + " PostgreSQL)"
             )
         }
         return try SQLiteStorage(

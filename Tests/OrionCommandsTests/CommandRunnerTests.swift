@@ -90,7 +90,9 @@ final class CommandRunnerTests: XCTestCase {
         )
         XCTAssertTrue(
             messages.contains(
-                "unknown storage scheme 'mysql' in 'mysql://host/db': use sqlite:///path/orion.db or memory:"
+                "unknown storage scheme 'mysql' in 'mysql://host/db': use sqlite:///path/orion.db,"
+                    + " postgresql://user@host:port/db or memory: (swift-orion keeps experiments in SQLite or"
+                    + " PostgreSQL)"
             ),
             "\(messages)"
         )

@@ -22,9 +22,10 @@ public enum ConfigurationLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             let reason =
-                FileManager.default.fileExists(atPath: path)
-                ? "cannot be read as UTF-8 text" : "does not exist"
+                !exists ? "does not exist" : isDirectory.boolValue ? "is a directory" : "cannot be read as UTF-8 text"
             throw ConfigurationError("\(path): the configuration file \(reason); check the path given to --config")
         }
         return try layer(fromYAML: text, path: path)

@@ -59,9 +59,10 @@ struct YAMLLayerReader {
         alsoAccepted: [String] = []
     ) throws(ConfigurationError) -> [Entry] {
         guard case .mapping(let mapping) = node else {
+            let subject = section.isEmpty ? "the configuration" : "'\(section)'"
             throw failure(
                 at: node,
-                "'\(section)' must be a mapping of keys (\(allowed.joined(separator: ", "))), not \(describe(node))"
+                "\(subject) must be a mapping of keys (\(allowed.joined(separator: ", "))), not \(describe(node))"
             )
         }
         var result: [Entry] = []

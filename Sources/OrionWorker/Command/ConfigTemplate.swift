@@ -70,8 +70,10 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             let reason =
-                FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "does not exist"
+                !exists ? "does not exist" : isDirectory.boolValue ? "is a directory" : "cannot be read as UTF-8 text"
             throw CommandError(
                 .configFile,
                 "configuration file '\(path)' \(reason): check the path given to the script"

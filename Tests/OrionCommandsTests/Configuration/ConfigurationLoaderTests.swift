@@ -114,5 +114,11 @@ final class ConfigurationLoaderTests: XCTestCase {
                 "/nonexistent/orion.yaml: the configuration file does not exist; check the path given to --config"
             )
         }
+        XCTAssertThrowsError(try ConfigurationLoader.layer(fromYAMLFile: "/tmp")) { error in
+            XCTAssertEqual(
+                (error as? ConfigurationError)?.message,
+                "/tmp: the configuration file is a directory; check the path given to --config"
+            )
+        }
     }
 }

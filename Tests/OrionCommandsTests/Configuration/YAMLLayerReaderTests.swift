@@ -277,7 +277,7 @@ final class YAMLLayerReaderTests: XCTestCase {
     func testTopLevelMustBeAMapping() {
         XCTAssertEqual(
             message("- a\n- b\n"),
-            "/x/orion.yaml:1:1: '' must be a mapping of keys (experiment, worker, storage, database, evc), not a list"
+            "/x/orion.yaml:1:1: the configuration must be a mapping of keys (experiment, worker, storage, database, evc), not a list"
         )
     }
 

@@ -28,7 +28,8 @@ final class ErrorsEndToEndTests: XCTestCase {
         XCTAssertEqual(output.status, 2, output.stderr)
         XCTAssertEqual(
             output.stderr,
-            "Error: unknown storage scheme 'mysql' in 'mysql://host/db': use sqlite:///path/orion.db or memory:\n"
+            "Error: unknown storage scheme 'mysql' in 'mysql://host/db': use sqlite:///path/orion.db,"
+                + " postgresql://user@host:port/db or memory: (swift-orion keeps experiments in SQLite or PostgreSQL)\n"
         )
     }
 
