@@ -46,7 +46,9 @@ public struct DurationAnalysis: Codable, Sendable, Hashable {
     public init(trials: [Trial], now: Date = Date()) {
         runs = trials.compactMap { trial -> Run? in
             guard let start = trial.startTime else { return nil }
-            let end = trial.status == .reserved ? max(now, start) : trial.endTime
+            // A trial that ended without an end time (broken or interrupted in Oríon, which records none) ran until
+            // its last heartbeat.
+            let end = trial.status == .reserved ? max(now, start) : trial.endTime ?? trial.heartbeat
             guard let end, end >= start else { return nil }
             return Run(trialID: trial.id, status: trial.status, start: start, end: end)
         }

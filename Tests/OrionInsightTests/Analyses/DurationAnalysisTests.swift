@@ -31,4 +31,17 @@ final class DurationAnalysisTests: XCTestCase {
         XCTAssertEqual(steps.map(\.1), expected.map(\.1))
         XCTAssertEqual(analysis.maxBusy, 3)
     }
+    /// A broken trial without an end time (as Oríon stores one, then imported) ran until its last heartbeat.
+    func testABrokenTrialWithoutAnEndRunsUntilItsHeartbeat() throws {
+        let experiment = try InsightFixtures.experiment(["/x": "uniform(0, 10)"])
+        var broken = Trial(experimentID: experiment.id, params: experiment.space.params(from: ["/x": 1.0]))
+        broken.status = .broken
+        broken.startTime = Date(timeIntervalSince1970: 100)
+        broken.heartbeat = Date(timeIntervalSince1970: 160)
+        var unknown = broken
+        unknown.params = experiment.space.params(from: ["/x": 2.0])
+        unknown.heartbeat = nil
+        let analysis = DurationAnalysis(trials: [broken, unknown], now: Date(timeIntervalSince1970: 500))
+        XCTAssertEqual(analysis.runs.map(\.seconds), [60], "the one without a heartbeat has no known end")
+    }
 }
