@@ -129,6 +129,11 @@ extension ExperimentBuilder {
         )
         let conflicts = Conflict.detect(parent: parent, candidate: child, policy: branching.policy)
         let name = branching.branchTo ?? request.name
+        if conflicts.isEmpty, !branching.policy.markers.renames.isEmpty {
+            // A rename with nothing to rename (its dimension is not stored, or its target not new) is refused here
+            // as when something else changed: stored with the command line, it broke every later branch.
+            _ = try ConflictResolution.adapters(for: [], parent: parent, candidate: child, policy: branching.policy)
+        }
         guard !conflicts.isEmpty || name != parent.name else { return .built(nil) }
         let candidate = child
         let adapters = try ConflictResolution.adapters(

@@ -465,4 +465,22 @@ final class VersioningEndToEndTests: XCTestCase {
         names = try await sandbox.storage().experiments().map(\.displayName).sorted()
         XCTAssertEqual(names, ["e-v1", "e-v2"])
     }
+    /// A rename whose dimension is not stored is refused even when nothing else changed: it was accepted and stored
+    /// with the command line, and every later branch of the experiment then failed on it (found side by side).
+    func testARenameOfADimensionThatIsNotStoredIsRefusedAtOnce() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        try hunt(sandbox, ["-n", "e", "--exp-max-trials", "1", script, "-x~uniform(-1, 1)", "-y~uniform(0, 1)"])
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "2", script, "-x~uniform(-1, 1)", "-y~-"])
+        let refused = try hunt(
+            sandbox,
+            ["-n", "e", "--enable-evc", "--exp-max-trials", "3", script, "-x~uniform(-1, 1)", "-y~>x"],
+            status: 2
+        )
+        XCTAssertTrue(refused.stderr.contains("renames /y, which the stored space does not have"), refused.stderr)
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "-b", "e2", "--exp-max-trials", "3"])
+        let names = try await sandbox.storage().experiments().map(\.displayName).sorted()
+        XCTAssertEqual(names, ["e-v1", "e-v2", "e2-v1"])
+    }
 }
