@@ -16,6 +16,7 @@ import datetime
 import hashlib
 import json
 import math
+import re
 import sys
 import warnings
 
@@ -69,6 +70,19 @@ def algorithm_of(config):
     return {name.lower(): plain(options or {})}
 
 
+# A float written with more digits than a double's 15 significant ones: Oríon's `low + (high - low)`, such as
+# `0.7699999999999998` for `uniform(-1.7, 0.77)`.
+LONG_FLOAT = re.compile(r"(?<![\w.])-?\d+\.\d{15,}(?:e[+-]?\d+)?")
+
+
+def typed_prior(prior):
+    """A prior as the user typed it: Oríon stores the upper bound of `uniform(-1.7, 0.77)` as `0.7699999999999998`
+    (its `low + (high - low)`); swift-orion keeps `0.77`, so that the same command line resumes the experiment."""
+    if not prior.startswith(("uniform(", "loguniform(")):
+        return prior
+    return LONG_FLOAT.sub(lambda match: repr(float("%.15g" % float(match.group(0)))), prior)
+
+
 def flat_space(space, prefix=""):
     """Oríon's space with its nested names flattened: `--a.b~uniform(0, 1)` is stored as `{"/a": {"b": ...}}`,
     while its trials name the dimension `/a.b`, as swift-orion's space does."""
@@ -77,7 +91,7 @@ def flat_space(space, prefix=""):
         if isinstance(prior, dict):
             flat.update(flat_space(prior, prefix + name + "."))
         else:
-            flat[prefix + name] = str(prior)
+            flat[prefix + name] = typed_prior(str(prior))
     return flat
 
 

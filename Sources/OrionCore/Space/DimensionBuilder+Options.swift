@@ -99,7 +99,7 @@ extension DimensionBuilder {
         case "low", "high":
             detail =
                 "'\(keyword.name)=' is not supported (Oríon 0.2.7 used it to clip the interval silently); "
-                + "write the bounds as arguments, e.g. \(prior == "fidelity" ? "fidelity(1, 81)" : "uniform(0, 1)")"
+                + "write the bounds as arguments, e.g. \(prior)(\(prior == "loguniform" ? "1e-5, 1" : "0, 1"))"
         case "loc", "scale":
             detail =
                 "scipy's '\(keyword.name)=' is not supported; write the prior's own arguments, e.g. "

@@ -3,6 +3,26 @@ struct DimensionBuilder {
     let call: PriorCall
     let dimension: String
 
+    /// `fidelity(low=1, high=81, base=3)`, the form of Oríon's documentation (`low` and `high` are its fidelity's
+    /// own parameters, not scipy's clipping keywords), as `fidelity(1, 81, base=3)`.
+    private func withFidelityBoundsAsArguments() throws(SpaceError) -> DimensionBuilder {
+        var rewritten = call
+        for (name, position, label) in [("low", 0, "lower"), ("high", 1, "upper")] {
+            guard let index = rewritten.keywords.firstIndex(where: { $0.name == name }) else { continue }
+            let keyword = rewritten.keywords.remove(at: index)
+            guard rewritten.positional.count == position else {
+                throw fail(
+                    .invalidArguments,
+                    keyword.column,
+                    "the \(label) bound of 'fidelity' is given \(position == 0 ? "twice" : "without the lower one or twice");"
+                        + " write fidelity(low, high, base=2) or fidelity(low=..., high=..., base=2)"
+                )
+            }
+            rewritten.positional.append(keyword.value)
+        }
+        return DimensionBuilder(call: rewritten, dimension: dimension)
+    }
+
     func fail(_ code: SpaceError.Code, _ column: Int, _ detail: String) -> SpaceError {
         SpaceError(code, dimension: dimension, column: column, detail)
     }
@@ -14,6 +34,9 @@ struct DimensionBuilder {
                 detail += " (prior names are lower case: '\(call.name.lowercased())')"
             }
             throw fail(.unknownPrior, call.nameColumn, detail + "; supported priors: " + PriorExpression.supportedList)
+        }
+        if prior == "fidelity", call.keywords.contains(where: { $0.name == "low" || $0.name == "high" }) {
+            return try withFidelityBoundsAsArguments().build()
         }
         let options = try readOptions(for: prior)
         var floatLiterals: Set<PriorArgument> = []

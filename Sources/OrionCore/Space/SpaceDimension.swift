@@ -82,7 +82,7 @@ public struct SpaceDimension: Hashable, Sendable {
     /// The float-literal flags that matter: those of the prior's arguments that are integers in `Int`'s range
     /// (others always print as floats).
     ///
-    /// For `uniform`, a float lower bound makes the upper bound print as a float too, as Oríon's
+    /// For `uniform`, a float lower bound (`0.0`, `0.5`) makes the upper bound print as a float too, as Oríon's
     /// `low + (high - low)` does. A fidelity has none: its integral bounds are integers, as in Oríon.
     public var effectiveFloatLiterals: Set<PriorArgument> {
         var result: Set<PriorArgument> = []
@@ -93,7 +93,9 @@ public struct SpaceDimension: Hashable, Sendable {
         case .uniform(let low, let high):
             keep(.low, low)
             keep(.high, high)
-            if result.contains(.low) && Int(exactly: high) != nil { result.insert(.high) }
+            // Any float lower bound (`0.0`, `0.5`, `1e-5`): Python's `0.5 + 999.5` is `1000.0`.
+            let lowIsFloat = result.contains(.low) || Int(exactly: low) == nil
+            if lowIsFloat && Int(exactly: high) != nil { result.insert(.high) }
         case .logUniform(let low, let high):
             keep(.low, low)
             keep(.high, high)

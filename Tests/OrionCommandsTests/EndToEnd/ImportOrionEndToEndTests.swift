@@ -126,7 +126,9 @@ final class ImportOrionEndToEndTests: XCTestCase {
             from orion.client import build_experiment
             storage = {"type": "legacy", "database": {"type": "pickleddb", "host": sys.argv[1]}}
             experiment = build_experiment(
-                "dotted", space={"a.b": "uniform(0, 1)", "x": "uniform(0, 1)"}, max_trials=2, storage=storage
+                "dotted",
+                space={"a.b": "uniform(0, 1)", "x": "uniform(0, 1)", "y": "uniform(-1.7, 0.77)", "z": "uniform(0.5, 9)"},
+                max_trials=2, storage=storage,
             )
             for _ in range(2):
                 trial = experiment.suggest()
@@ -138,7 +140,14 @@ final class ImportOrionEndToEndTests: XCTestCase {
         let load = try sandbox.run(["db", "load", "orion.json"])
         XCTAssertEqual(load.status, 0, load.stderr)
         let info = try sandbox.run(["info", "-n", "dotted"])
-        XCTAssertTrue(info.stdout.contains("Space\n=====\na.b: uniform(0, 1)\nx: uniform(0, 1)\n"), info.stdout)
+        // Oríon stores the upper bounds as low + (high - low): 0.7699999999999998 and 9.0; the import keeps what was
+        // typed, 0.77, and a float lower bound gives a float upper one here too, so the same priors resume it.
+        XCTAssertTrue(
+            info.stdout.contains(
+                "Space\n=====\na.b: uniform(0, 1)\nx: uniform(0, 1)\ny: uniform(-1.7, 0.77)\nz: uniform(0.5, 9.0)\n"
+            ),
+            info.stdout
+        )
         let trials = try await sandbox.trials(of: "dotted")
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2)
     }

@@ -47,8 +47,24 @@ final class PriorExpressionTests: XCTestCase {
             ("uniform(0, 1, precision=2)", "uniform(0, 1, precision=2)"),
             ("normal(0, 1)", "normal(0, 1)"),
             ("randint(1, 6)", "randint(1, 6)"),
+            // Oríon stores low + (high - low): a float lower bound makes the upper one a float (found side by side:
+            // an imported experiment could not be resumed).
+            ("uniform(0.5, 1000)", "uniform(0.5, 1000.0)"),
+            ("uniform(1e-5, 1)", "uniform(1e-05, 1.0)"),
+            ("uniform(-0.5, 3, discrete=True)", "uniform(-0.5, 3.0, discrete=True)"),
+            ("uniform(0, 1.5)", "uniform(0, 1.5)"),
+            // The form of Oríon's documentation: low and high are its fidelity's own parameters.
+            ("fidelity(low=1, high=81, base=3)", "fidelity(1, 81, base=3)"),
+            ("fidelity(1, high=27)", "fidelity(1, 27)"),
+            ("fidelity(high=27, low=3, base=3)", "fidelity(3, 27, base=3)"),
         ]
         for (text, expected) in cases { XCTAssertEqual(canonical(text), expected, text) }
+        assertError(
+            "fidelity(1, low=2, high=5)",
+            .invalidArguments,
+            column: 13,
+            containing: "lower bound of 'fidelity' is given twice"
+        )
     }
 
     func testLiteralsAliasesAndWhitespace() {
