@@ -149,9 +149,13 @@ public struct ASHA: Algorithm {
         }
         let start = log(low) / log(base)
         let end = log(high) / log(base)
+        // Whole levels for whole bounds (epochs), as Oríon rounds them; a fractional fidelity (a share of the data,
+        // fidelity(0.1, 1)) keeps its levels, which rounding made all equal.
+        let whole = low.rounded() == low && high.rounded() == high
         let budgets = (0..<count).map { index -> Double in
             let exponent = count == 1 ? start : start + (end - start) * Double(index) / Double(count - 1)
-            let rounded = (pow(base, exponent) + 0.5).rounded(.down)
+            let level = pow(base, exponent)
+            let rounded = whole ? (level + 0.5).rounded(.down) : level
             return min(max(rounded, low), high)
         }
         guard zip(budgets, budgets.dropFirst()).allSatisfy({ $0 < $1 }) else {

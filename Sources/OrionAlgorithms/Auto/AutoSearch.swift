@@ -152,7 +152,12 @@ public struct AutoSearch: Algorithm {
     /// - Returns: the choice (see the type's documentation for the rules).
     public static func choose(for context: AlgorithmContext) -> Choice {
         let space = context.space
-        if space.fidelity != nil { return .asha }
+        if let fidelity = space.fidelity {
+            // ASHA's reduction factor is the fidelity's base: with base 1 (linear levels) there is none, and random
+            // search runs every trial at the full fidelity, as Oríon's default does.
+            guard case .fidelity(_, _, let base) = fidelity.prior, base >= 2 else { return .random }
+            return .asha
+        }
         let cardinality = space.cardinality
         if cardinality.isFinite, let maxTrials = context.maxTrials, cardinality <= Double(maxTrials) {
             return .random

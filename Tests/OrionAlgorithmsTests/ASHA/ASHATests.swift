@@ -83,6 +83,22 @@ final class ASHATests: XCTestCase {
         XCTAssertEqual(try harness.produce(count: 2), [])
     }
 
+    /// A fractional fidelity (a share of the data) keeps its levels: rounding them to whole numbers made them all
+    /// equal and refused the space (`auto` picks ASHA for it).
+    func testAFractionalFidelityKeepsItsLevels() throws {
+        var harness = try harness(["/x": "uniform(0, 1)", "/f": "fidelity(0.1, 1.0)"], options: ["repetitions": 1])
+        while !harness.isDone {
+            let trials = try harness.produce(count: 3)
+            if trials.isEmpty { break }
+            for trial in trials { harness.complete(trial.id, objective: x(trial)) }
+        }
+        let levels = Set(harness.trials.compactMap { $0.params.first { $0.name == "/f" }?.value.doubleValue }).sorted()
+        XCTAssertEqual(levels.count, 4, "\(levels)")
+        XCTAssertEqual(levels.first ?? 0, 0.1, accuracy: 1e-12)
+        XCTAssertEqual(levels.last ?? 0, 1.0, accuracy: 1e-12)
+        XCTAssertTrue(zip(levels, levels.dropFirst()).allSatisfy { $1 / $0 > 1.9 && $1 / $0 < 2.4 }, "\(levels)")
+    }
+
     func testDefaultNumberOfRungsIsOrions() throws {
         // Oríon: int(log(high / low) / log(base) + 1), 5 for fidelity(1, 16, base=2); the bottom rung holds 2^4.
         var harness = try harness(

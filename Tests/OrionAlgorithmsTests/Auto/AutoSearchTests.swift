@@ -44,6 +44,10 @@ final class AutoSearchTests: XCTestCase {
             AutoSearch.choose(for: AlgorithmContext(space: try Space(priors: priors), maxTrials: maxTrials))
         }
         XCTAssertEqual(try choice(["x": "uniform(0, 1)", "e": "fidelity(1, 16, base=2)"]), .asha)
+        // Linear levels have no reduction factor for ASHA: random search at the full fidelity, as Oríon's default (the
+        // default algorithm refused a valid prior).
+        XCTAssertEqual(try choice(["x": "uniform(0, 1)", "e": "fidelity(1, 10, base=1)"]), .random)
+        XCTAssertEqual(try choice(["x": "uniform(0, 1)", "e": "fidelity(0.1, 1.0)"]), .asha)
         XCTAssertEqual(try choice(["c": "choices(['a', 'b', 'c'])", "k": "randint(0, 30)"]), .random)
         XCTAssertEqual(try choice(["c": "choices(['a', 'b', 'c'])", "k": "randint(0, 40)"]), .gp, "120 > 100")
         XCTAssertEqual(try choice(["c": "choices(['a', 'b', 'c'])", "k": "randint(0, 30)"], maxTrials: nil), .gp)
