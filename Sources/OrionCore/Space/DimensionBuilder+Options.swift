@@ -114,6 +114,8 @@ extension DimensionBuilder {
         let usage = "shape must be a positive integer or a tuple of them, e.g. shape=3 or shape=(2, 3)"
         let sizes: [Int]
         switch value.value {
+        case .none:
+            return []  // `shape=None`: Oríon's default, a single value
         case .int(let size) where size > 0:
             sizes = [size]
         case .tuple(let items), .list(let items):

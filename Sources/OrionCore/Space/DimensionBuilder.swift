@@ -51,7 +51,7 @@ struct DimensionBuilder {
         default:
             built = try fidelityPrior(base: options.base)
         }
-        let result = SpaceDimension(
+        var result = SpaceDimension(
             name: dimension,
             prior: built,
             kind: options.discrete ? .integer : .real,
@@ -60,7 +60,18 @@ struct DimensionBuilder {
             defaultValue: options.defaultValue?.value,
             floatLiterals: floatLiterals
         )
-        if let (value, column) = options.defaultValue, !result.contains(value) {
+        // As Oríon reads them: `default_value=None` outside the prior is no default, and a whole float is the integer
+        // of an integer dimension (`default_value=3.0`).
+        if let (value, _) = options.defaultValue, !result.contains(value) {
+            if value == .null {
+                result.defaultValue = nil
+            } else if result.kind == .integer, result.shape.isEmpty, let whole = value.intValue,
+                result.contains(.int(whole))
+            {
+                result.defaultValue = .int(whole)
+            }
+        }
+        if let (value, column) = options.defaultValue, result.defaultValue == value, !result.contains(value) {
             throw fail(
                 .invalidOption,
                 column,

@@ -57,6 +57,11 @@ final class PriorExpressionTests: XCTestCase {
             ("fidelity(low=1, high=81, base=3)", "fidelity(1, 81, base=3)"),
             ("fidelity(1, high=27)", "fidelity(1, 27)"),
             ("fidelity(high=27, low=3, base=3)", "fidelity(3, 27, base=3)"),
+            // Options Oríon reads as unset, and a whole float default of an integer dimension.
+            ("uniform(0, 1, default_value=None)", "uniform(0, 1)"),
+            ("uniform(0, 1, shape=None)", "uniform(0, 1)"),
+            ("uniform(0, 10, discrete=True, default_value=3.0)", "uniform(0, 10, default_value=3, discrete=True)"),
+            ("choices([None, 'a'], default_value=None)", "choices([None, 'a'], default_value=None)"),
         ]
         for (text, expected) in cases { XCTAssertEqual(canonical(text), expected, text) }
         assertError(
