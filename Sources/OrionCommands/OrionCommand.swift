@@ -52,7 +52,7 @@ extension OrionCommand {
             )
         }
         do {
-            var command = try parse(moveGlobalOptions(withoutLogDirectory))
+            var command = try parse(moveGlobalOptions(withoutLogDirectory.map(escapingTripleDash)))
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -101,6 +101,20 @@ extension OrionCommand {
             index += 1
         }
         return (remaining + arguments[index...], directory)
+    }
+
+    /// What marks an argument that starts with `---` while the command line is parsed.
+    static let tripleDashMark: Character = "\u{1F}"
+
+    /// `argument` hidden from the argument parser when it starts with `---` (a script's own `---foo`, which the
+    /// parser refuses as a malformed option before `hunt` can pass it on); ``unescapingTripleDash(_:)`` restores it.
+    static func escapingTripleDash(_ argument: String) -> String {
+        argument.hasPrefix("---") ? String(tripleDashMark) + argument : argument
+    }
+
+    /// A user argument as typed (see ``escapingTripleDash(_:)``).
+    static func unescapingTripleDash(_ argument: String) -> String {
+        argument.first == tripleDashMark ? String(argument.dropFirst()) : argument
     }
 
     /// Parses `arguments` as moved by ``moveGlobalOptions(_:)``: first with the global `--verbose` after the verb,

@@ -27,7 +27,7 @@ struct HuntSession {
         let configuration = context.configuration
         // An unknown option swallows what follows it (`orion hunt --bogus -n x ./script.py`): say so before
         // complaining about a missing name.
-        var arguments = userArguments
+        var arguments = userArguments.map(OrionCommand.unescapingTripleDash)
         if arguments.first == "--" {
             arguments.removeFirst()
         } else if let first = arguments.first, first.hasPrefix("-") {

@@ -38,7 +38,10 @@ struct Insert: AsyncParsableCommand {
                         "no experiment named '\(name)'; create it with orion hunt --init-only"
                     )
                 }
-                let trial = try TrialInsertion.trial(for: experiment, arguments: userArguments)
+                let trial = try TrialInsertion.trial(
+                    for: experiment,
+                    arguments: userArguments.map(OrionCommand.unescapingTripleDash)
+                )
                 try await TrialInsertion.insert(trial, into: experiment, storage: context.storage)
             }
         }

@@ -65,6 +65,14 @@ extension OrionCompatibilityEndToEndTests {
         let info = try sandbox.run(["info", "-n", "cmd"])
         XCTAssertTrue(info.stdout.contains("-x~uniform(0, 1) --foo 2\n"), info.stdout)
         XCTAssertTrue(changed.stderr.contains("command line"), changed.stderr)
+
+        // A script's argument that starts with three dashes reaches it, as in Oríon (the parser refused the line).
+        let dashes = try sandbox.run([
+            "hunt", "-n", "dashes", "--exp-max-trials", "1", script, "-x~uniform(0, 1)", "---foo", "3",
+        ])
+        XCTAssertEqual(dashes.status, 0, dashes.stderr)
+        let last = try String(contentsOfFile: sandbox.directory + "/argv.txt", encoding: .utf8)
+        XCTAssertTrue(last.hasSuffix("---foo 3\n"), last)
     }
 }
 
