@@ -212,6 +212,15 @@ public final class SlurmExecutor: TrialExecutor {
             let (interrupted, forced) = running.withLock { ($0.interrupted, $0.forced) }
             if interrupted, interruptedAt == nil {
                 interruptedAt = .now
+                if lastState != "RUNNING" {
+                    // The last poll may be a second old: a job that has started since gets the interrupt, not a
+                    // cancellation.
+                    let info = await SlurmCommand.run(
+                        ["scontrol", "show", "job", "-o", jobID],
+                        environment: baseEnvironment
+                    )
+                    if info.status == 0, let state = SlurmCommand.fields(info.stdout)["JobState"] { lastState = state }
+                }
                 if lastState == "RUNNING" {
                     await signal(jobID, interrupt: true)
                 } else {

@@ -35,7 +35,12 @@ final class OutputEndToEndTests: XCTestCase {
     func testHuntStatusAndInfoPrintOrionsText() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let script = try Compat.script("noop.sh")
+        // Outside any git repository, so that `VCS:` is empty in `orion info` (it lists the repository's state when
+        // the script is in one, as Oríon's does).
+        let script = try sandbox.script(
+            "noop.sh",
+            try String(contentsOfFile: Compat.script("noop.sh"), encoding: .utf8)
+        )
         // Oríon's text was observed with its default algorithm, random search; ours is `auto`, so name random.
         let config = sandbox.directory + "/random.yaml"
         try "experiment:\n  algorithm: random\n".write(toFile: config, atomically: true, encoding: .utf8)
