@@ -3,7 +3,7 @@ import OrionCore
 
 /// What every executor does before a trial runs, wherever it runs: the argv rendered from the trial's values and
 /// the templates, the script's configuration file rendered into the trial's directory, and an empty results file
-/// at `<trial dir>/results.json` (a stale one from an earlier, interrupted run must not be read as this run's).
+/// at `<trial dir>/.orion-results.json` (a stale one from an earlier, interrupted run must not be read as this run's).
 enum TrialPreparation {
     /// Ready to run `argv`; the script writes its results to `resultsPath`.
     case ready(argv: [String], resultsPath: String)
@@ -18,7 +18,7 @@ enum TrialPreparation {
     /// - Returns: the argv and results path, or the outcome that breaks the trial with the reason.
     static func prepare(_ command: UserCommand, for context: TrialContext) -> TrialPreparation {
         let directory = context.workingDirectory
-        let resultsPath = directory + "/results.json"
+        let resultsPath = directory + "/" + TrialDirectory.resultsFileName
         let argv: [String]
         do {
             let templates = TemplateContext(

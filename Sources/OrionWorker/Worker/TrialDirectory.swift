@@ -4,7 +4,12 @@ import Foundation
 enum TrialDirectory {
     /// The files of the worker's own in a trial's directory, not copied into a child's: the script's captured
     /// output and its results file (made anew for every run).
-    static let workerFiles: Set<String> = ["stdout.log", "stderr.log", "results.json"]
+    static let workerFiles: Set<String> = ["stdout.log", "stderr.log", resultsFileName]
+
+    /// The results file the script gets as `ORION_RESULTS_PATH`: hidden, so that a script's own `results.json` in
+    /// `$ORION_WORKING_DIR` (a common name for its metrics) is not read as its results (Oríon names it
+    /// `results_<random>.log`).
+    static let resultsFileName = ".orion-results.json"
 
     /// Makes `directory` for a trial's run: kept as it is when it exists (a resumed trial), otherwise a copy of
     /// `parentDirectory` when the trial has a parent whose directory exists, otherwise empty.

@@ -183,7 +183,7 @@ extension Worker {
         }
         var path: String?
         if executor.needsWorkingDirectory {
-            let candidate = workingDirectory + "/" + trial.id + "/results.json"
+            let candidate = workingDirectory + "/" + trial.id + "/" + TrialDirectory.resultsFileName
             if FileManager.default.fileExists(atPath: candidate) { path = candidate }
         }
         let unsaved = UnsavedResult(trialID: trial.id, resultsPath: path, reason: reason)

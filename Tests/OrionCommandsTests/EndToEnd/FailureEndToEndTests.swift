@@ -75,6 +75,24 @@ final class FailureEndToEndTests: XCTestCase {
         )
     }
 
+    /// A script that keeps its own `results.json` in `$ORION_WORKING_DIR` (a common name for metrics) is not read as
+    /// reporting its results there: the worker's file is `.orion-results.json` (found side by side: the trial broke).
+    func testAScriptsOwnResultsJSONIsNotTheResultsFile() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "own.sh",
+            "#!/bin/sh\n"
+                + "echo '[{\"name\": \"loss\", \"type\": \"objective\", \"value\": 0.5}]' > \"$ORION_RESULTS_PATH\"\n"
+                + "echo '{\"acc\": 0.9}' > \"$ORION_WORKING_DIR/results.json\"\n"
+        )
+        let output = try sandbox.run(["hunt", "-n", "own", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let trials = try await sandbox.trials(of: "own")
+        XCTAssertEqual(trials.map(\.status), [.completed])
+        XCTAssertEqual(trials.first?.objective, 0.5)
+    }
+
     func testResultsFileProblemsBreakTheTrialWithAClearReason() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }

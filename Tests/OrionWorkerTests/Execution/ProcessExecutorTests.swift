@@ -70,7 +70,7 @@ final class ProcessExecutorTests: XCTestCase {
         XCTAssertTrue(environment.contains("ORION_EXPERIMENT_VERSION=1\n"))
         XCTAssertTrue(environment.contains("ORION_TRIAL_ID=\(context.trial.id)\n"))
         XCTAssertTrue(environment.contains("ORION_WORKING_DIR=\(directory)/trial\n"))
-        XCTAssertTrue(environment.contains("ORION_RESULTS_PATH=\(directory)/trial/results.json\n"))
+        XCTAssertTrue(environment.contains("ORION_RESULTS_PATH=\(directory)/trial/.orion-results.json\n"))
         XCTAssertTrue(environment.contains("ORION_INTERRUPT_CODE=130\n"))
         let stdout = try String(contentsOfFile: directory + "/trial/stdout.log", encoding: .utf8)
         XCTAssertEqual(stdout, "args: -x 0.25\n")
@@ -102,7 +102,7 @@ final class ProcessExecutorTests: XCTestCase {
 
     func testStaleResultsOfAnEarlierRunAreNotRead() async throws {
         try "[{\"name\":\"o\",\"type\":\"objective\",\"value\":1}]".write(
-            toFile: directory + "/trial/results.json",
+            toFile: directory + "/trial/.orion-results.json",
             atomically: true,
             encoding: .utf8
         )

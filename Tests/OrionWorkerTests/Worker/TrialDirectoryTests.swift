@@ -31,9 +31,11 @@ final class TrialDirectoryTests: XCTestCase {
         try write("nested", "parent/logs/run/events")
         try write("out", "parent/stdout.log")
         try write("err", "parent/stderr.log")
-        try write("[]", "parent/results.json")
+        try write("[]", "parent/.orion-results.json")
+        try write("{\"acc\": 0.9}", "parent/results.json")
         try TrialDirectory.prepare(root + "/child", parentDirectory: root + "/parent")
         XCTAssertEqual(read("child/model.ckpt"), "weights")
+        XCTAssertEqual(read("child/results.json"), "{\"acc\": 0.9}", "the script's own file, not the worker's")
         XCTAssertEqual(read("child/logs/run/events"), "nested")
         for name in TrialDirectory.workerFiles {
             XCTAssertNil(read("child/" + name), name)
