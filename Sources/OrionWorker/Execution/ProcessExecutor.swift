@@ -66,7 +66,8 @@ public final class ProcessExecutor: TrialExecutor {
         #endif
     }
 
-    /// The environment given to the trial's process: this process's plus the `ORION_*` variables.
+    /// The environment given to the trial's process: this process's plus the `ORION_*` variables, and
+    /// `PYTHONUNBUFFERED=1` unless it is set.
     ///
     /// - Parameters:
     ///   - context: the trial being run.
@@ -78,6 +79,10 @@ public final class ProcessExecutor: TrialExecutor {
         for (key, value) in Self.orionVariables(for: context, resultsPath: resultsPath, interruptCode: interruptCode) {
             environment[key] = value
         }
+        // The script's output reaches the terminal through a pipe (for its stdout.log and the progress line), where
+        // Python would hold every print until it exits; on Oríon's terminal it was line-buffered. A value the user
+        // set is kept.
+        if environment["PYTHONUNBUFFERED"] == nil { environment["PYTHONUNBUFFERED"] = "1" }
         return environment
     }
 

@@ -30,6 +30,20 @@ public enum PythonClient {
             path: "orion/__init__.py",
             text: #"""
                 """swift-orion's light stand-in for the `orion` package: only `orion.client`'s results-file helpers."""
+                import os as _os
+                import sys as _sys
+
+                # A real Oríon on the path comes first. Its `orion` is a namespace package (no __init__.py), which a
+                # regular package like this one hides wherever it is on sys.path: a checkout on PYTHONPATH or an
+                # editable install found nothing but this light client. Its directories go before this one in
+                # __path__, so `orion.client` and `orion.core` are Oríon's own.
+                _here = _os.path.dirname(_os.path.abspath(__file__))
+                __path__ = [
+                    _candidate
+                    for _candidate in (_os.path.join(_entry or _os.getcwd(), "orion") for _entry in _sys.path)
+                    if _os.path.abspath(_candidate) != _here
+                    and _os.path.isfile(_os.path.join(_candidate, "core", "__init__.py"))
+                ] + [_here]
                 """#
         ),
         File(
@@ -47,12 +61,19 @@ public enum PythonClient {
 
 
                 def __getattr__(name):
+                    # An AttributeError, so that hasattr() and getattr(..., default) answer as for any module; `from
+                    # orion.client import build_experiment` turns it into Python's ImportError, so the reason is also
+                    # written to stderr (the trial's stderr.log).
                     if name.startswith("__"):
                         raise AttributeError(name)
-                    raise ImportError(
+                    message = (
                         "orion.client.%s is not in swift-orion's light client (it has only %s): install Oríon and run "
                         "`orion hunt --no-python-client` to use Oríon's own package" % (name, ", ".join(__all__))
                     )
+                    import sys
+
+                    sys.stderr.write(message + "\n")
+                    raise AttributeError(message)
                 """#
         ),
         File(

@@ -76,6 +76,21 @@ final class ProcessExecutorTests: XCTestCase {
         XCTAssertEqual(stdout, "args: -x 0.25\n")
     }
 
+    /// Python's prints reach the terminal as they happen: its output is a pipe here, where it would be held until
+    /// the script exits (found side by side: Oríon's trials write to its terminal). A value the user set is kept.
+    func testPythonOutputIsUnbufferedUnlessTheUserSaysOtherwise() throws {
+        let command = try UserCommand(
+            arguments: ["/bin/true", "-x~uniform(0, 1)"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
+        let context = try context()
+        let unset = ProcessExecutor(command: command, environment: ["PATH": "/usr/bin:/bin"])
+        XCTAssertEqual(unset.environment(for: context, resultsPath: "/r")["PYTHONUNBUFFERED"], "1")
+        let set = ProcessExecutor(command: command, environment: ["PYTHONUNBUFFERED": ""])
+        XCTAssertEqual(set.environment(for: context, resultsPath: "/r")["PYTHONUNBUFFERED"], "")
+    }
+
     func testNonZeroExitIsBrokenWithStderrTail() async throws {
         let path = try script("echo 'something went wrong' >&2\nexit 4\n")
         let outcome = try await executor(path).execute(try context())

@@ -174,6 +174,47 @@ final class PythonClientTests: XCTestCase {
         XCTAssertTrue(output.stderr.contains("--no-python-client"), output.stderr)
     }
 
+    /// A name the light client lacks is an AttributeError, so `hasattr` and `getattr(..., default)` answer as for any
+    /// module (they raised); `from ... import` of it still fails, with the reason on stderr.
+    func testProbingForAMissingNameAnswersLikeAnyModule() throws {
+        let output = try python(
+            "import orion.client as c; print(hasattr(c, 'foo'), getattr(c, 'build_experiment', None))"
+        )
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertEqual(output.stdout, "False None\n")
+    }
+
+    /// A real Oríon on the user's PYTHONPATH (a checkout, an editable install) is a namespace package, which the
+    /// light client's regular package hid wherever it was on the path: its `orion.client` is now Oríon's.
+    func testARealOrionOnThePathIsNotHidden() throws {
+        let checkout = directory + "/checkout"
+        for (path, text) in [
+            ("orion/core/__init__.py", "VERSION = 'real'\n"),
+            ("orion/client/__init__.py", "from orion.core import VERSION\nbuild_experiment = 'build ' + VERSION\n"),
+        ] {
+            let file = checkout + "/" + path
+            try FileManager.default.createDirectory(
+                atPath: (file as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true
+            )
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment = PythonClient.environment(["PYTHONPATH": checkout], adding: clientDirectory)
+            .merging(["PATH": environment["PATH"] ?? "/usr/bin:/bin"]) { $1 }
+        let output = try ProcessRunner.run(
+            [
+                Self.interpreter ?? "python3", "-c",
+                "from orion.client import build_experiment; print(build_experiment)",
+            ],
+            environment: environment,
+            currentDirectory: directory,
+            timeout: 30
+        )
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertEqual(output.stdout, "build real\n")
+    }
+
     func testThePathIsAppendedAfterTheUsersOwn() {
         XCTAssertEqual(PythonClient.environment([:], adding: "/c")["PYTHONPATH"], "/c")
         XCTAssertEqual(PythonClient.environment(["PYTHONPATH": "/mine"], adding: "/c")["PYTHONPATH"], "/mine:/c")
