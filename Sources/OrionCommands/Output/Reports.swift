@@ -93,18 +93,7 @@ public enum Reports {
             // As Oríon with a name: the tree from that version down.
             let experiments = try await storage.experiments()
             let roots = ExperimentTree.forest(experiments).flatMap { versionNodes($0, name: name, version: version) }
-            guard !roots.isEmpty else { return "No experiment found\n" }
-            var blocks: [String] = []
-            for root in roots {
-                blocks += try await treeBlocks(
-                    root,
-                    experiments: experiments,
-                    storage: storage,
-                    all: all,
-                    collapse: collapse
-                )
-            }
-            return blocks.joined()
+            return try await blocks(of: roots, experiments: experiments, storage: storage, all: all, collapse: collapse)
         }
         if version == nil || name != nil {
             // Oríon's layout: from the named version (or each tree's root), a tree is expanded when it has a version
@@ -163,7 +152,23 @@ public enum Reports {
     /// `orion status --collapse` or `--expand-versions`: the blocks of every version tree.
     static func versionTrees(storage: any Storage, name: String?, all: Bool, collapse: Bool) async throws -> String {
         let experiments = try await storage.experiments()
-        let roots = roots(experiments, name: name)
+        return try await blocks(
+            of: roots(experiments, name: name),
+            experiments: experiments,
+            storage: storage,
+            all: all,
+            collapse: collapse
+        )
+    }
+
+    /// The blocks of the version trees under `roots`, collapsed or expanded; `No experiment found` without one.
+    static func blocks(
+        of roots: [ExperimentTree.Node],
+        experiments: [Experiment],
+        storage: any Storage,
+        all: Bool,
+        collapse: Bool
+    ) async throws -> String {
         guard !roots.isEmpty else { return "No experiment found\n" }
         var blocks: [String] = []
         for root in roots {

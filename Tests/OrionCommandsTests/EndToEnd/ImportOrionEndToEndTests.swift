@@ -23,6 +23,15 @@ final class ImportOrionEndToEndTests: XCTestCase {
         return url.appendingPathComponent(path).path
     }
 
+    /// The start of a maker: Oríon's client, quiet, on the PickledDB given as `sys.argv[1]` (`storage`).
+    private static let preamble = """
+        import sys, warnings
+        warnings.simplefilter("ignore")
+        from orion.client import build_experiment
+        storage = {"type": "legacy", "database": {"type": "pickleddb", "host": sys.argv[1]}}
+
+        """
+
     /// Runs `maker` (Python, given a PickledDB path as `sys.argv[1]`) with Oríon's own client to fill
     /// `orion_db.pkl` in the sandbox, then exports that file to `orion.json` with scripts/import-orion.py; both must
     /// succeed.
@@ -120,20 +129,16 @@ final class ImportOrionEndToEndTests: XCTestCase {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         _ = try makeAndExport(
-            """
-            import sys, warnings
-            warnings.simplefilter("ignore")
-            from orion.client import build_experiment
-            storage = {"type": "legacy", "database": {"type": "pickleddb", "host": sys.argv[1]}}
-            experiment = build_experiment(
-                "dotted",
-                space={"a.b": "uniform(0, 1)", "x": "uniform(0, 1)", "y": "uniform(-1.7, 0.77)", "z": "uniform(0.5, 9)"},
-                max_trials=2, storage=storage,
-            )
-            for _ in range(2):
-                trial = experiment.suggest()
-                experiment.observe(trial, [{"name": "loss", "type": "objective", "value": trial.params["x"]}])
-            """,
+            Self.preamble + """
+                experiment = build_experiment(
+                    "dotted",
+                    space={"a.b": "uniform(0, 1)", "x": "uniform(0, 1)", "y": "uniform(-1.7, 0.77)", "z": "uniform(0.5, 9)"},
+                    max_trials=2, storage=storage,
+                )
+                for _ in range(2):
+                    trial = experiment.suggest()
+                    experiment.observe(trial, [{"name": "loss", "type": "objective", "value": trial.params["x"]}])
+                """,
             python: python,
             in: sandbox
         )
@@ -159,18 +164,14 @@ final class ImportOrionEndToEndTests: XCTestCase {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         _ = try makeAndExport(
-            """
-            import sys, warnings
-            warnings.simplefilter("ignore")
-            from orion.client import build_experiment
-            storage = {"type": "legacy", "database": {"type": "pickleddb", "host": sys.argv[1]}}
-            experiment = build_experiment("ints", space={"x": "uniform(0, 1)"}, max_trials=1, storage=storage)
-            trial = experiment.suggest()
-            experiment.observe(trial, [
-                {"name": "loss", "type": "objective", "value": 2},
-                {"name": "epochs", "type": "statistic", "value": 3.0},
-            ])
-            """,
+            Self.preamble + """
+                experiment = build_experiment("ints", space={"x": "uniform(0, 1)"}, max_trials=1, storage=storage)
+                trial = experiment.suggest()
+                experiment.observe(trial, [
+                    {"name": "loss", "type": "objective", "value": 2},
+                    {"name": "epochs", "type": "statistic", "value": 3.0},
+                ])
+                """,
             python: python,
             in: sandbox
         )
