@@ -65,7 +65,10 @@ struct CommandContext {
         var layers = try ConfigurationLoader.globalLayers(environment: environment)
         layers.append(try ConfigurationLoader.layer(fromEnvironment: environment))
         if let file = options.config { layers.append(try ConfigurationLoader.layer(fromYAMLFile: file)) }
-        layers.append(try ConfigurationLoader.layer(fromFlags: options.settings + (huntOptions?.settings ?? [])))
+        // A name given to a command that only finds an experiment is not checked against the rule for new names
+        // (an experiment imported from Oríon may be named `group/run`); `orion hunt` checks it.
+        let flags = options.settings.filter { huntOptions != nil || $0.key != "experiment.name" }
+        layers.append(try ConfigurationLoader.layer(fromFlags: flags + (huntOptions?.settings ?? [])))
         return ConfigurationLoader.resolve(layers)
     }
 

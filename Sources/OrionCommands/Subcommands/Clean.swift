@@ -37,6 +37,8 @@ struct Clean: AsyncParsableCommand {
                 guard let name = options.name ?? context.configuration.experiment.name else {
                     throw UsageError("an experiment name is required: orion clean -n NAME")
                 }
+                // Trial directories are under a folder named after the experiment: only a name that stays inside.
+                try ExperimentName.validate(name)
                 guard let experiment = try await context.storage.experiment(named: name, version: options.version)
                 else {
                     let which = options.version.map { " and version \($0)" } ?? ""

@@ -48,7 +48,9 @@ public enum FigureExport {
     {
         let requested = try type.map { (name) throws(InsightError) in try FigureFormat(named: name) } ?? defaultFormat
         guard let output, !output.isEmpty else {
-            return ("\(experiment.name)-v\(experiment.version)_\(kind.rawValue).\(requested.rawValue)", requested)
+            // In the current directory whatever the name (one imported from Oríon may hold `/`).
+            let name = experiment.name.replacingOccurrences(of: "/", with: "_")
+            return ("\(name)-v\(experiment.version)_\(kind.rawValue).\(requested.rawValue)", requested)
         }
         let fileName = (output as NSString).lastPathComponent
         let extensionName = (fileName as NSString).pathExtension

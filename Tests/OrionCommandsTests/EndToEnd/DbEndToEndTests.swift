@@ -75,6 +75,34 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.directory + "/-"))
     }
 
+    /// An experiment whose name Oríon allowed and `orion hunt` refuses (`group/run`, imported) is found by the
+    /// commands that read it; `hunt` still refuses it, and a plot's default file stays in the current directory.
+    func testAnImportedNameWithASlashCanBeRead() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try hunt(sandbox, "plain", trials: 2)
+        try sandbox.succeed(["db", "dump", "-o", "plain.json"])
+        let text = try String(contentsOfFile: sandbox.directory + "/plain.json", encoding: .utf8)
+        try text.replacingOccurrences(of: "\"plain\"", with: "\"group/run\"").write(
+            toFile: sandbox.directory + "/slash.json",
+            atomically: true,
+            encoding: .utf8
+        )
+        try sandbox.succeed(["db", "load", "slash.json", "--storage", "sqlite://" + sandbox.directory + "/other.db"])
+        let other = ["--storage", "sqlite://" + sandbox.directory + "/other.db"]
+        for command in [["status", "-n", "group/run"], ["info", "-n", "group/run"], ["list", "-n", "group/run"]] {
+            let output = try sandbox.run(command + other)
+            XCTAssertEqual(output.status, 0, "\(command): \(output.stderr)")
+            XCTAssertTrue(output.stdout.contains("group/run"), "\(command): \(output.stdout)")
+        }
+        let plot = try sandbox.run(["plot", "regret", "-n", "group/run", "-t", "json"] + other)
+        XCTAssertEqual(plot.status, 0, plot.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: sandbox.directory + "/group_run-v1_regret.json"))
+        let resumed = try sandbox.run(["hunt", "-n", "group/run", "--exp-max-trials", "3"] + other)
+        XCTAssertEqual(resumed.status, 2)
+        XCTAssertTrue(resumed.stderr.contains("contains '/'"), resumed.stderr)
+    }
+
     func testSetRmAndReleaseChangeTrialsAsOrionsQueriesSay() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
