@@ -91,6 +91,15 @@ extension ConfigTemplate {
                 throw CommandError(.configFile, "\(place): cannot locate the prior '\(slot.value)'")
             }
             let start = lineStarts[slot.line - 1] + slot.column - 1
+            if start < scalars.count, scalars[start] == "&" || scalars[start] == "!" {
+                // The node starts with its anchor or tag: the value is not where a rendered copy could write it.
+                throw CommandError(
+                    .configFile,
+                    "\(place): the prior '\(slot.value)' carries a YAML \(scalars[start] == "&" ? "anchor" : "tag");"
+                        + " write the prior without it (e.g. lr: 'orion~loguniform(1e-5, 1)'), and give each"
+                        + " dimension its own prior"
+                )
+            }
             guard let end = Self.end(of: slot, in: scalars, from: start) else {
                 throw CommandError(
                     .configFile,

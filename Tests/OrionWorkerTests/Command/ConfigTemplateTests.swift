@@ -64,6 +64,18 @@ final class ConfigTemplateTests: XCTestCase {
         }
     }
 
+    /// A prior with its own anchor or tag says so (it said to write the prior on one line, which it was).
+    func testAPriorWithAnAnchorOrATagSaysSo() {
+        for (text, what) in [
+            ("a: 1\nb: &x 'orion~uniform(10, 20)'\n", "anchor"), ("a: !!str 'orion~uniform(0, 1)'\n", "tag"),
+        ] {
+            XCTAssertThrowsError(try ConfigTemplate(text: text, format: .yaml, path: "/x/c.yaml")) { error in
+                let message = (error as? CommandError)?.message ?? ""
+                XCTAssertTrue(message.contains("carries a YAML \(what); write the prior without it"), message)
+            }
+        }
+    }
+
     func testYAMLRenderingKeepsEverythingButThePriors() throws {
         let template = try ConfigTemplate(text: yaml, format: .yaml, path: "/x/train.yaml")
         let rendered = try template.render(
