@@ -102,8 +102,8 @@ extension DimensionBuilder {
                 + "write the bounds as arguments, e.g. \(prior)(\(prior == "loguniform" ? "1e-5, 1" : "0, 1"))"
         case "loc", "scale":
             detail =
-                "scipy's '\(keyword.name)=' is not supported; write the prior's own arguments, e.g. "
-                + "uniform(low, high) or normal(mean, sd)"
+                "scipy's '\(keyword.name)=' is not supported for '\(prior)' (only for normal, as its mean and standard"
+                + " deviation); write the prior's own arguments, e.g. \(prior)(\(prior == "loguniform" ? "1e-5, 1" : "0, 1"))"
         default:
             return
         }

@@ -3,22 +3,29 @@ struct DimensionBuilder {
     let call: PriorCall
     let dimension: String
 
-    /// `fidelity(low=1, high=81, base=3)`, the form of Oríon's documentation (`low` and `high` are its fidelity's
-    /// own parameters, not scipy's clipping keywords), as `fidelity(1, 81, base=3)`.
-    private func withFidelityBoundsAsArguments() throws(SpaceError) -> DimensionBuilder {
+    /// The call with its bounds given as keywords moved to the arguments, in order: `fidelity(low=1, high=81,
+    /// base=3)`, the form of Oríon's documentation (`low` and `high` are its fidelity's own parameters, not scipy's
+    /// clipping keywords), is `fidelity(1, 81, base=3)`; `normal(loc=0, scale=1)` is `normal(0, 1)`.
+    ///
+    /// - Parameter keywords: the names of the first arguments, in order, with what they are (for the message).
+    private func withKeywordsAsArguments(_ keywords: [(name: String, label: String)]) throws(SpaceError)
+        -> DimensionBuilder
+    {
         var rewritten = call
-        for (name, position, label) in [("low", 0, "lower"), ("high", 1, "upper")] {
-            guard let index = rewritten.keywords.firstIndex(where: { $0.name == name }) else { continue }
-            let keyword = rewritten.keywords.remove(at: index)
+        for (position, keyword) in keywords.enumerated() {
+            guard let index = rewritten.keywords.firstIndex(where: { $0.name == keyword.name }) else { continue }
+            let given = rewritten.keywords.remove(at: index)
             guard rewritten.positional.count == position else {
+                let names = keywords.map(\.name)
                 throw fail(
                     .invalidArguments,
-                    keyword.column,
-                    "the \(label) bound of 'fidelity' is given \(position == 0 ? "twice" : "without the lower one or twice");"
-                        + " write fidelity(low, high, base=2) or fidelity(low=..., high=..., base=2)"
+                    given.column,
+                    "the \(keyword.label) of '\(call.name)' is given twice, or without the arguments before it; write"
+                        + " \(call.name)(\(names.joined(separator: ", "))) or \(call.name)("
+                        + names.map { "\($0)=..." }.joined(separator: ", ") + ")"
                 )
             }
-            rewritten.positional.append(keyword.value)
+            rewritten.positional.append(given.value)
         }
         return DimensionBuilder(call: rewritten, dimension: dimension)
     }
@@ -36,7 +43,11 @@ struct DimensionBuilder {
             throw fail(.unknownPrior, call.nameColumn, detail + "; supported priors: " + PriorExpression.supportedList)
         }
         if prior == "fidelity", call.keywords.contains(where: { $0.name == "low" || $0.name == "high" }) {
-            return try withFidelityBoundsAsArguments().build()
+            return try withKeywordsAsArguments([("low", "lower bound"), ("high", "upper bound")]).build()
+        }
+        if prior == "normal", call.keywords.contains(where: { $0.name == "loc" || $0.name == "scale" }) {
+            // scipy's names of the mean and the standard deviation, which Oríon passes to scipy's `norm`.
+            return try withKeywordsAsArguments([("loc", "mean"), ("scale", "standard deviation")]).build()
         }
         let options = try readOptions(for: prior)
         var floatLiterals: Set<PriorArgument> = []

@@ -70,6 +70,9 @@ final class PriorExpressionTests: XCTestCase {
             column: 13,
             containing: "lower bound of 'fidelity' is given twice"
         )
+        // scipy's names for normal's mean and standard deviation, which Oríon passes to scipy's `norm`.
+        XCTAssertEqual(canonical("normal(loc=0, scale=1)"), "normal(0, 1)")
+        XCTAssertEqual(canonical("normal(0, scale=2.5)"), "normal(0, 2.5)")
     }
 
     func testLiteralsAliasesAndWhitespace() {
@@ -263,7 +266,7 @@ final class PriorExpressionTests: XCTestCase {
         assertError("uniform(0, 1, size=3)", .invalidOption, column: 15, containing: "use shape=")
         assertError("uniform(low=0, high=1)", .invalidOption, column: 9, containing: "clip")
         assertError("uniform(0, 1, high=0.5)", .invalidOption, column: 15, containing: "clip")
-        assertError("normal(loc=0, scale=1)", .invalidOption, column: 8, containing: "scipy")
+        assertError("uniform(loc=0, scale=1)", .invalidOption, column: 9, containing: "scipy")
         assertError("uniform(0, 1, discrete=1)", .invalidOption, column: 24, containing: "True or False")
         assertError(
             "uniform(0, 1, discrete=True, precision=2)",
