@@ -8,6 +8,9 @@ struct DimensionBuilder {
     /// clipping keywords), is `fidelity(1, 81, base=3)`; `normal(loc=0, scale=1)` is `normal(0, 1)`.
     ///
     /// - Parameter keywords: the names of the first arguments, in order, with what they are (for the message).
+    /// - Returns: a builder of the rewritten call.
+    /// - Throws: ``SpaceError`` `.invalidArguments` for a keyword given as an argument too, or without the ones
+    ///   before it.
     private func withKeywordsAsArguments(_ keywords: [(name: String, label: String)]) throws(SpaceError)
         -> DimensionBuilder
     {
