@@ -139,9 +139,7 @@ public final class SlurmExecutor: TrialExecutor {
         let deadline = ContinuousClock.now + terminationGrace + .seconds(30)
         var cancelled = false
         while ContinuousClock.now < deadline {
-            let info = await SlurmCommand.run(["scontrol", "show", "job", "-o", jobID], environment: baseEnvironment)
-            guard info.status == 0, let state = SlurmCommand.fields(info.stdout)["JobState"],
-                !SlurmJobOptions.finalStates.contains(state)
+            guard let state = await show(jobID).fields?["JobState"], !SlurmJobOptions.finalStates.contains(state)
             else { return }
             if !cancelled {
                 _ = await SlurmCommand.run(["scancel", jobID], environment: baseEnvironment)
@@ -215,11 +213,7 @@ public final class SlurmExecutor: TrialExecutor {
                 if lastState != "RUNNING" {
                     // The last poll may be a second old: a job that has started since gets the interrupt, not a
                     // cancellation.
-                    let info = await SlurmCommand.run(
-                        ["scontrol", "show", "job", "-o", jobID],
-                        environment: baseEnvironment
-                    )
-                    if info.status == 0, let state = SlurmCommand.fields(info.stdout)["JobState"] { lastState = state }
+                    if let state = await show(jobID).fields?["JobState"] { lastState = state }
                 }
                 if lastState == "RUNNING" {
                     await signal(jobID, interrupt: true)
@@ -236,11 +230,10 @@ public final class SlurmExecutor: TrialExecutor {
                 cancelled = true
                 await signal(jobID, interrupt: false)
             }
-            let info = await SlurmCommand.run(["scontrol", "show", "job", "-o", jobID], environment: baseEnvironment)
+            let (info, shown) = await show(jobID)
             let answered = info.status == 0 || info.stderr.contains("Invalid job id")
             noteAnswer(answered, since: &unansweredSince, jobID: jobID, error: info.stderr)
-            if info.status == 0 {
-                let fields = SlurmCommand.fields(info.stdout)
+            if let fields = shown {
                 let state = fields["JobState"]
                 lastState = state
                 if state == "RUNNING", runningSince == nil { runningSince = .now }
@@ -261,6 +254,12 @@ public final class SlurmExecutor: TrialExecutor {
             // cancelled job to end without spinning.
             await SlurmCommand.pause(pause)
         }
+    }
+
+    /// `scontrol show job -o JOB`: its output, and its fields when it answered.
+    private func show(_ jobID: String) async -> (output: SlurmCommand.Output, fields: [String: String]?) {
+        let output = await SlurmCommand.run(["scontrol", "show", "job", "-o", jobID], environment: baseEnvironment)
+        return (output, output.status == 0 ? SlurmCommand.fields(output.stdout) : nil)
     }
 
     /// Tells `warn` once when `scontrol` has not answered about a job for `unansweredWarning`, and again when it
