@@ -40,7 +40,7 @@ struct HuntSession {
         }
         let version = try await context.resolvedVersion(
             of: name,
-            options.version ?? context.configuration.experiment.version
+            context.configuration.experiment.version
         )
         // What relative paths of the command line (the script, its --config file) are relative to.
         var commandDirectory = currentDirectory
@@ -84,8 +84,7 @@ struct HuntSession {
         let branching = try Self.branching(configuration.evc, markers: command.markers)
         let scriptDirectory = ((command.script ?? command.executable) as NSString).deletingLastPathComponent
         let metadata = ExperimentMetadata(
-            user: options.user ?? configuration.experiment.user
-                ?? ExperimentMetadata.currentUser(environment: environment),
+            user: configuration.experiment.user ?? ExperimentMetadata.currentUser(environment: environment),
             userScript: command.script,
             userArgs: arguments,
             startDirectory: commandDirectory,
@@ -261,7 +260,7 @@ struct HuntSession {
             let plain =
                 !word.isEmpty
                 && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./:=@%+,".contains($0)) }
-            return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+            return plain ? word : SlurmExecutor.shellQuoted(word)
         }.joined(separator: " ")
     }
 

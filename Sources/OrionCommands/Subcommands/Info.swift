@@ -17,7 +17,7 @@ struct Info: AsyncParsableCommand {
             }
             let version = try await context.resolvedVersion(
                 of: name,
-                options.version ?? context.configuration.experiment.version
+                context.configuration.experiment.version
             )
             print(
                 try await Reports.info(storage: context.storage, name: name, version: version),

@@ -29,7 +29,7 @@ struct Insert: AsyncParsableCommand {
                 }
                 let version = try await context.resolvedVersion(
                     of: name,
-                    options.version ?? context.configuration.experiment.version
+                    context.configuration.experiment.version
                 )
                 guard let experiment = try await context.storage.experiment(named: name, version: version)
                 else {

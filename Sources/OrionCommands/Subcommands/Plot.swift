@@ -44,7 +44,7 @@ struct Plot: AsyncParsableCommand {
             }
             let version = try await context.resolvedVersion(
                 of: name,
-                options.version ?? context.configuration.experiment.version
+                context.configuration.experiment.version
             )
             guard let experiment = try await context.storage.experiment(named: name, version: version) else {
                 let which = version.map { " and version \($0)" } ?? ""

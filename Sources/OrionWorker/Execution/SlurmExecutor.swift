@@ -411,7 +411,7 @@ public final class SlurmExecutor: TrialExecutor {
     }
 
     /// `text` as one `sh` word: single-quoted, with each `'` written `'\''`.
-    static func shellQuoted(_ text: String) -> String {
+    public static func shellQuoted(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
