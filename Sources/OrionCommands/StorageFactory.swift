@@ -14,9 +14,13 @@ import OrionSQLite
 public enum StorageFactory {
     /// The default database: `$XDG_DATA_HOME/orion/orion.db`, else `~/.local/share/orion/orion.db`.
     public static func defaultPath(environment: [String: String]) -> String {
-        if let data = environment["XDG_DATA_HOME"], !data.isEmpty { return data + "/orion/orion.db" }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        return home + "/.local/share/orion/orion.db"
+        dataDirectory(environment: environment) + "/orion/orion.db"
+    }
+
+    /// The user's data directory: `$XDG_DATA_HOME`, else `~/.local/share` (where Oríon's appdirs looks too).
+    static func dataDirectory(environment: [String: String]) -> String {
+        if let data = environment["XDG_DATA_HOME"], !data.isEmpty { return data }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
     }
 
     /// Opens the storage at `address`, or the default SQLite file when `address` is `nil` or empty.

@@ -116,8 +116,9 @@ public final class SQLiteStorage: Storage {
 
     /// Where SQLite opens a file this process may not write.
     ///
-    /// With no write-ahead log beside it (no process writes it now), SQLite could not create the log's index either, so the file is opened as immutable (a snapshot);
-    /// while its owner's processes write it, through their log and index.
+    /// With no write-ahead log beside it (no process writes it now), SQLite could not create the log's index
+    /// either, so the file is opened as immutable (a snapshot); while its owner's processes write it, through their
+    /// log and index.
     static func readOnlyLocation(_ path: String) -> String {
         guard !FileManager.default.fileExists(atPath: path + "-wal") else { return path }
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path

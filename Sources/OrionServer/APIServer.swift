@@ -136,7 +136,8 @@ extension APIServer {
 /// `application/json` (each taken from its most specific matching range); a tie, or no `Accept`, is JSON.
 func wantsHTML(_ request: Request) -> Bool {
     guard let accept = request.headers[.accept] else { return false }
-    return AcceptHeader(accept).quality(of: "text/html") > AcceptHeader(accept).quality(of: "application/json")
+    let header = AcceptHeader(accept)
+    return header.quality(of: "text/html") > header.quality(of: "application/json")
 }
 
 /// The media ranges of an `Accept` header with their qualities (RFC 9110, 12.5.1).

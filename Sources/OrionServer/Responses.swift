@@ -100,9 +100,10 @@ enum Responses {
 
     /// Whether the experiment has its `maxTrials` completed trials.
     ///
-    /// An experiment stopped by `maxBroken` broken trials is `not done`, as in Oríon (its search did not finish). Unlike Oríon's `Experiment.is_done`, which
-    /// counts the trials of the whole version tree, a version counts its own (docs/versioning.md): a new version
-    /// whose parents completed `maxTrials` trials is `not done`, as `orion hunt` runs it.
+    /// An experiment stopped by `maxBroken` broken trials is `not done`, as in Oríon (its search did not finish).
+    /// Unlike Oríon's `Experiment.is_done`, which counts the trials of the whole version tree, a version counts its
+    /// own (docs/versioning.md): a new version whose parents completed `maxTrials` trials is `not done`, as `orion
+    /// hunt` runs it.
     static func isDone(_ summary: ExperimentSummary) -> Bool {
         summary.reachedMaxTrials
     }

@@ -13,28 +13,27 @@ struct List: AsyncParsableCommand {
             let context = try CommandContext(options: options)
             let text = try await Reports.list(storage: context.storage, name: options.name, version: options.version)
             print(text, terminator: "")
-            if let note = Self.orionDatabaseNote(
-                empty: try await context.storage.experiments().isEmpty,
+            // Someone who moved from Oríon finds nothing here: say where their experiments are.
+            if let pickled = Self.orionDatabase(
                 address: context.configuration.storage.address,
                 environment: ProcessInfo.processInfo.environment
-            ) {
-                StandardStream.emit(note, to: 2)
+            ), try await context.storage.experiments().isEmpty {
+                StandardStream.emit(
+                    "note: Oríon's database \(pickled) exists; this orion keeps its own (SQLite): to see Oríon's "
+                        + "experiments here, convert it with scripts/import-orion.py and `orion db load` "
+                        + "(docs/migrating-from-orion.md)\n",
+                    to: 2
+                )
             }
         }
     }
 
-    /// A note for someone who moved from Oríon, whose experiments are in Oríon's default PickledDB.
+    /// Oríon's default PickledDB, where someone who moved from Oríon has their experiments.
     ///
-    /// This program does not read that file, and its own default database is empty. `nil` otherwise.
-    static func orionDatabaseNote(empty: Bool, address: String?, environment: [String: String]) -> String? {
-        guard empty, address?.isEmpty ?? true else { return nil }
-        let data =
-            environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
-        let pickled = data + "/orion.core/orion/orion_db.pkl"
-        guard FileManager.default.fileExists(atPath: pickled) else { return nil }
-        return "note: Oríon's database \(pickled) exists; this orion keeps its own (SQLite): to see Oríon's "
-            + "experiments here, convert it with scripts/import-orion.py and `orion db load` "
-            + "(docs/migrating-from-orion.md)\n"
+    /// `nil` when it does not exist or a storage address is given.
+    static func orionDatabase(address: String?, environment: [String: String]) -> String? {
+        guard address?.isEmpty ?? true else { return nil }
+        let pickled = StorageFactory.dataDirectory(environment: environment) + "/orion.core/orion/orion_db.pkl"
+        return FileManager.default.fileExists(atPath: pickled) ? pickled : nil
     }
 }
