@@ -21,4 +21,12 @@ int orion_guardian_start(int grace_ms, pid_t *guardian, int *channel);
 /// reaped, so that its id cannot have been reused while it is listed. Safe to call from several threads at once.
 int orion_guardian_send(int channel, pid_t group, int watch);
 
+/// Opens a pseudo-terminal for a script's output, and returns 0 with its master in `*master` (close-on-exec) and
+/// its slave in `*slave` (close-on-exec; dup it onto the script's stdout or stderr), or the errno of what failed.
+///
+/// The slave is raw (no newline translation, no echo, no signals from typed characters) and is never the
+/// controlling terminal of whoever opens it; its window takes the size of the terminal on `sized_as` when that is
+/// one. Once every copy of the slave is closed, reading the master gives what is left, then fails with EIO.
+int orion_output_pty(int sized_as, int *master, int *slave);
+
 #endif

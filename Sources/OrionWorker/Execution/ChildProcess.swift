@@ -1,3 +1,4 @@
+import COrionSpawn
 import Foundation
 import Synchronization
 
@@ -9,6 +10,12 @@ import Synchronization
 
 /// A child process spawned directly with `posix_spawn` (argv, never a shell), in its own process group, with its
 /// stdout and stderr copied both to files and, optionally, to this process's own stdout and stderr.
+///
+/// A stream whose copy goes to a terminal reaches the child as a pseudo-terminal of that terminal's size rather than
+/// a pipe, so that a script asking whether its output is a terminal (`isatty`: tqdm, Keras, rich, colours) gets the
+/// answer it would get when `orion` is not between them, as under Oríon, which lets its scripts inherit the terminal.
+/// The pseudo-terminal is not the child's controlling terminal and does not translate newlines, so the log files
+/// get the bytes the script wrote.
 ///
 /// The main process is reaped independently of the pipes: a background child that keeps them open
 /// (`tensorboard &`) does not keep the trial alive. Stopping it (interrupt, cancellation, time limit) signals the
@@ -65,12 +72,21 @@ final class ChildProcess: Sendable {
     ///   - argv: the program (a path) and its arguments.
     ///   - environment: the child's whole environment.
     ///   - guardian: what ends the child's group if this process dies; `nil`: nothing does.
+    ///   - terminalStreams: the child's streams (`1`, `2`) given a pseudo-terminal of the size of this process's
+    ///     same descriptor instead of a pipe (a pipe when no pseudo-terminal can be opened).
     /// - Throws: `SpawnError` with the `errno` of the failed exec (`ENOENT`, `EACCES`, ...).
-    init(argv: [String], environment: [String: String], guardian: GroupGuardian?) throws(SpawnError) {
+    init(
+        argv: [String],
+        environment: [String: String],
+        guardian: GroupGuardian?,
+        terminalStreams: Set<Int32> = []
+    ) throws(SpawnError) {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0 else { throw SpawnError(errno: errno) }
-        guard pipe(&errPipe) == 0 else {
+        guard Self.openStream(&outPipe, terminal: terminalStreams.contains(1) ? 1 : nil) else {
+            throw SpawnError(errno: errno)
+        }
+        guard Self.openStream(&errPipe, terminal: terminalStreams.contains(2) ? 2 : nil) else {
             let error = errno
             close(outPipe[0])
             close(outPipe[1])
@@ -129,6 +145,21 @@ final class ChildProcess: Sendable {
         stderrRead = errPipe[0]
         self.guardian = guardian
         guardian?.watch(childPID)
+    }
+
+    /// Opens the two ends of one of the child's output streams into `ends` (read, write): a pseudo-terminal (master,
+    /// slave) with the window size of this process's descriptor `terminal` when it is given and one can be opened,
+    /// a pipe otherwise.
+    ///
+    /// - Returns: `false` when not even a pipe can be opened (`errno` says why).
+    private static func openStream(_ ends: inout [Int32], terminal: Int32?) -> Bool {
+        var master: Int32 = -1
+        var slave: Int32 = -1
+        if let terminal, orion_output_pty(terminal, &master, &slave) == 0 {
+            ends = [master, slave]
+            return true
+        }
+        return pipe(&ends) == 0
     }
 
     /// The descriptors of this process above stderr that a child would inherit (not close-on-exec).

@@ -27,6 +27,7 @@ public final class ProcessExecutor: TrialExecutor {
     private let baseEnvironment: [String: String]
     private let interruptCode: Int32
     private let echo: OutputEcho?
+    private let terminalStreams: Set<Int32>
     private let trialTimeout: Duration?
     private let terminationGrace: Duration
     private let running = Mutex(Running())
@@ -39,7 +40,8 @@ public final class ProcessExecutor: TrialExecutor {
     ///   - environment: the environment the children inherit (this process's, by default).
     ///   - interruptCode: the exit code by which a script says "I was interrupted" (Oríon's 130).
     ///   - echoOutput: whether the children's stdout and stderr are also copied to this process's.
-    ///   - echo: where they are copied (this process's stdout and stderr by default).
+    ///   - echo: where they are copied (this process's stdout and stderr by default, or a writer to them). A stream
+    ///     copied to a terminal reaches the script as a pseudo-terminal, so that it sees a terminal as under Oríon.
     ///   - trialTimeout: the longest a trial may run (`worker.trial_timeout`); past it, the script's process group
     ///     is terminated and the trial is broken. `nil`: no limit.
     ///   - terminationGrace: how long a stopped script's process group has between SIGINT/SIGTERM and SIGKILL; also
@@ -57,6 +59,7 @@ public final class ProcessExecutor: TrialExecutor {
         self.baseEnvironment = environment
         self.interruptCode = interruptCode
         self.echo = echoOutput ? echo : nil
+        self.terminalStreams = echoOutput ? Set([1, 2].filter { isatty($0) == 1 }) : []
         self.trialTimeout = trialTimeout
         self.terminationGrace = terminationGrace
         #if os(Linux)
@@ -79,9 +82,9 @@ public final class ProcessExecutor: TrialExecutor {
         for (key, value) in Self.orionVariables(for: context, resultsPath: resultsPath, interruptCode: interruptCode) {
             environment[key] = value
         }
-        // The script's output reaches the terminal through a pipe (for its stdout.log and the progress line), where
-        // Python would hold every print until it exits; on Oríon's terminal it was line-buffered. A value the user
-        // set is kept.
+        // Off a terminal the script's output reaches `orion` through a pipe (for its stdout.log and the progress
+        // line), where Python would hold every print until it exits; a hunt's log file then shows each print as it is
+        // made. A value the user set is kept.
         if environment["PYTHONUNBUFFERED"] == nil { environment["PYTHONUNBUFFERED"] = "1" }
         return environment
     }
@@ -150,7 +153,12 @@ public final class ProcessExecutor: TrialExecutor {
         let environment = environment(for: context, resultsPath: resultsPath)
         let child: ChildProcess
         do {
-            child = try ChildProcess(argv: argv, environment: environment, guardian: guardian)
+            child = try ChildProcess(
+                argv: argv,
+                environment: environment,
+                guardian: guardian,
+                terminalStreams: terminalStreams
+            )
         } catch {
             return .broken(reason: spawnFailure(error.errno, program: argv[0], environment), exitCode: nil, detail: nil)
         }

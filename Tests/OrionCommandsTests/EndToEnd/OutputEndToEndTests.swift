@@ -241,4 +241,51 @@ final class OutputEndToEndTests: XCTestCase {
         let status = try sandbox.run(["status", "--collapse", "-v", "1"])
         XCTAssertEqual(status.status, 2)
     }
+
+    /// A hunt on a terminal gives its scripts a terminal (a pseudo-terminal of its size), as Oríon's scripts inherit
+    /// the terminal: tqdm, Keras and colour libraries see one. Off a terminal they see what `orion`'s output is. The
+    /// trial's logs keep the script's own bytes (no `\r\n`).
+    func testAScriptSeesATerminalWhenTheHuntHasOne() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            throw XCTSkip("util-linux's script(1), which gives the hunt a terminal, is not installed")
+        }
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let report = sandbox.directory + "/isatty.txt"
+        let probe = try sandbox.script(
+            "probe.sh",
+            """
+            #!/bin/sh
+            if [ -t 1 ]; then out=yes; else out=no; fi
+            if [ -t 2 ]; then err=yes; else err=no; fi
+            echo "$out $err $(stty size <&2 2>/dev/null)" >> \(report)
+            echo first line
+            echo second line
+            echo '[{"name": "o", "type": "objective", "value": 1}]' > "$ORION_RESULTS_PATH"
+
+            """
+        )
+        let hunt = [sandbox.orion, "hunt", "-n", "tty", "--exp-max-trials", "1", "--working-dir", "wd", probe,
+            "-x~uniform(0, 1)"]
+        let quoted = hunt.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let onTerminal = try ProcessRunner.run(
+            ["/usr/bin/script", "-qec", "stty cols 97 rows 31; " + quoted, "/dev/null"],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(onTerminal.status, 0, onTerminal.stdout + onTerminal.stderr)
+        XCTAssertTrue(onTerminal.stdout.contains("first line"), onTerminal.stdout)
+        try sandbox.succeed(["hunt", "-n", "tty", "--exp-max-trials", "2", "--working-dir", "wd", probe, "-x~uniform(0, 1)"])
+        XCTAssertEqual(try String(contentsOfFile: report, encoding: .utf8), "yes yes 31 97\nno no \n")
+
+        let logs = try FileManager.default.subpathsOfDirectory(atPath: sandbox.directory + "/wd")
+            .filter { $0.hasSuffix("stdout.log") }
+        XCTAssertEqual(logs.count, 2)
+        for log in logs {
+            XCTAssertEqual(
+                try String(contentsOfFile: sandbox.directory + "/wd/" + log, encoding: .utf8),
+                "first line\nsecond line\n"
+            )
+        }
+    }
 }
