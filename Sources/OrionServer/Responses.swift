@@ -35,6 +35,7 @@ enum Responses {
             "objective": objective(of: trial),
             "parameters": .object(parameters),
             "worker": trial.worker.map(JSONValue.string) ?? .null,
+            "parent": trial.parent.map(JSONValue.string) ?? .null,
         ])
     }
 

@@ -9,7 +9,9 @@ SQLite database filled by real hunts, then:
 DONE_EXPERIMENT is a finished hunt with more than 10 trials; LIVE_EXPERIMENT is a hunt still running (its
 completed count must grow while the page is open, without a reload). A screenshot of each page is written to
 SCREENSHOT_DIR. With PAGE_URL (an `orion frontend` reading the API at URL), the pages are loaded from there and
-call the API cross-origin; the API checks still ask URL. Prints one line per check and 'N passed, N failed'; exits 1 when a check failed.
+call the API cross-origin; the API checks still ask URL. When the API lists an experiment named `tree` with two
+versions and one named `empty` without trials, their pages are checked too. Prints one line per check and
+'N passed, N failed'; exits 1 when a check failed.
 """
 import json
 import os
@@ -181,10 +183,87 @@ def trials_page(driver):
     shoot(driver, "trials")
 
 
+def quote(name):
+    return urllib.parse.quote(name)
+
+
+def robustness(driver):
+    """What a user does besides reading: select text, follow a stale link, lose the server, open an old version."""
+    # A poll that finds nothing new leaves the page alone: a selection of the configuration survives it.
+    driver.get(PAGE + "/#/experiments/" + quote(DONE) + "?poll=300")
+    wait_for(driver, lambda: text(driver, "#configuration") != "")
+    driver.execute_script("window.getSelection().selectAllChildren(document.querySelector('#configuration'));")
+    selected = driver.execute_script("return window.getSelection().toString().length;")
+    time.sleep(2)
+    kept = driver.execute_script("return window.getSelection().toString().length;")
+    check(selected > 0 and kept == selected, f"a selection of the configuration survives the polls ({selected} -> {kept})")
+
+    # An unreachable API is said, and the page recovers by itself when it answers again.
+    driver.execute_script("""
+        window.__fetch = window.fetch;
+        window.fetch = () => Promise.reject(new TypeError('Failed to fetch'));""")
+    wait_for(driver, lambda: "Cannot reach the API" in text(driver, "#notice"), timeout=20)
+    check(True, f"a failing API is said: {text(driver, '#notice')!r}")
+    driver.execute_script("window.fetch = window.__fetch;")
+    wait_for(driver, lambda: text(driver, "#notice") == "", timeout=40)
+    check(True, "the notice goes once the API answers again")
+
+    # An experiment that does not exist is said, and not asked for again.
+    driver.get(PAGE + "/#/experiments/no-such-experiment?poll=300")
+    wait_for(driver, lambda: "does not exist" in text(driver, "#not-found"))
+    asked = lambda: driver.execute_script(
+        "return performance.getEntriesByType('resource').filter((e) => e.name.includes('no-such-experiment')).length;")
+    first = asked()
+    time.sleep(1.5)
+    check(asked() == first, f"a missing experiment is said and not polled again ({first} then {asked()} requests)")
+
+    total = api("/experiments/status/" + quote(DONE))["nb_trials"]
+    # An offset past the end goes to the last page; a bad sort is said above the table, whose controls stay.
+    driver.get(PAGE + "/#/experiments/" + quote(DONE) + "/trials?limit=5&offset=6000")
+    start = (total - 1) // 5 * 5 + 1
+    wait_for(driver, lambda: text(driver, "#page-info") == f"{start}–{total} of {total}")
+    check(True, f"an offset past the end shows the last page: {text(driver, '#page-info')}")
+    driver.get(PAGE + "/#/experiments/" + quote(DONE) + "/trials?sort=bogus")
+    wait_for(driver, lambda: "sort" in text(driver, "#trials-error"))
+    check(bool(driver.find_elements(By.CSS_SELECTOR, "#status-filter")), "a bad sort is said and the controls stay")
+
+    names = [experiment["name"] for experiment in api("/experiments")]
+    if "tree" in names:
+        old = api("/experiments/status/tree?version=1")
+        driver.get(PAGE + "/#/experiments/tree?version=1")
+        wait_for(driver, lambda: text(driver, "#exp-trials b") == str(old["nb_trials"]))
+        check("v2" in text(driver, "#versions"), f"version 1 shows its own trials and links the others: {text(driver, '#versions')!r}")
+        driver.get(PAGE + "/#/experiments/tree/trials?version=1")
+        wait_for(driver, lambda: text(driver, "#page-info").endswith(f"of {old['nb_trials']}"))
+        check(True, "the trials table of version 1 is version 1's")
+    if "empty" in names:
+        driver.get(PAGE + "/#/experiments/empty")
+        wait_for(driver, lambda: "No trials yet" in text(driver, "#no-plots"))
+        check(True, "an experiment without trials says its plots come with the first trials")
+
+
+def live_plots(driver):
+    """A running experiment's regret plot gains points without a reload."""
+    try:
+        urllib.request.urlopen(BASE + "/plots/regret/" + quote(LIVE), timeout=60)
+    except urllib.error.HTTPError:
+        return  # a build without plots
+    driver.get(PAGE + "/#/experiments/" + quote(LIVE))
+    points = lambda: len(driver.find_elements(By.CSS_SELECTOR, "#plot-regret .scatterlayer .point"))
+    wait_for(driver, lambda: points() > 0)
+    first = points()
+    try:
+        wait_for(driver, lambda: points() > first, timeout=60)
+        grew = True
+    except Exception:
+        grew = False
+    check(grew, f"the running experiment's regret plot grew from {first} to {points()} points without a reload")
+
+
 def main():
     driver = make_driver()
     try:
-        for page in (experiments_page, experiment_page, trials_page):
+        for page in (experiments_page, experiment_page, trials_page, robustness, live_plots):
             try:
                 page(driver)
             except Exception as error:  # a timeout or a missing element: one failed check, then the next page

@@ -1,6 +1,7 @@
 /// The dashboard's files, as text compiled into the binary.
 enum DashboardAssets {
-    /// The HTML shell: a header, a navigation line and the view the script fills.
+    /// The HTML shell: a header with the navigation line, a notice (the API cannot be reached) and the view the
+    /// script fills.
     static let page = #"""
         <!doctype html>
         <html lang="en">
@@ -8,10 +9,12 @@ enum DashboardAssets {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>Oríon dashboard</title>
+        <link rel="icon" href="data:,">
         <link rel="stylesheet" href="/dashboard/app.css">
         </head>
         <body>
         <header><a href="#/" class="brand">Oríon</a><span id="crumbs"></span><span id="live" title="polling">●</span></header>
+        <div id="notice" class="notice" role="alert" hidden></div>
         <main id="view"><p class="muted">Loading…</p></main>
         <script src="/dashboard/app.js"></script>
         </body>
@@ -22,7 +25,7 @@ enum DashboardAssets {
     static let style = #"""
         * { box-sizing: border-box; }
         body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2433; background: #f6f7f9; }
-        header { display: flex; gap: 1rem; align-items: center; padding: .7rem 1.4rem; background: #1d2433; color: #fff; }
+        header { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; padding: .7rem 1.4rem; background: #1d2433; color: #fff; }
         header a { color: #fff; text-decoration: none; }
         .brand { font-weight: 700; font-size: 1.1rem; }
         #crumbs a { color: #b8c4e0; }
@@ -47,5 +50,10 @@ enum DashboardAssets {
         pre { background: #fff; border: 1px solid #e3e6ec; padding: .6rem; overflow: auto; }
         .plot { background: #fff; border: 1px solid #e3e6ec; min-height: 360px; margin-bottom: 1rem; }
         .error { color: #c62828; }
+        .notice { background: #fdecea; color: #8e1b1b; border-bottom: 1px solid #f5c2c0; padding: .5rem 1.4rem; }
+        .scroll { overflow-x: auto; max-width: 100%; }
+        .name { white-space: pre-wrap; }
+        code { overflow-wrap: anywhere; }
+        .plot .loading { padding: 1rem; }
         """#
 }

@@ -265,8 +265,10 @@ final class OutputEndToEndTests: XCTestCase {
 
             """
         )
-        let hunt = [sandbox.orion, "hunt", "-n", "tty", "--exp-max-trials", "1", "--working-dir", "wd", probe,
-            "-x~uniform(0, 1)"]
+        let hunt = [
+            sandbox.orion, "hunt", "-n", "tty", "--exp-max-trials", "1", "--working-dir", "wd", probe,
+            "-x~uniform(0, 1)",
+        ]
         let quoted = hunt.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         let onTerminal = try ProcessRunner.run(
             ["/usr/bin/script", "-qec", "stty cols 97 rows 31; " + quoted, "/dev/null"],
@@ -275,7 +277,9 @@ final class OutputEndToEndTests: XCTestCase {
         )
         XCTAssertEqual(onTerminal.status, 0, onTerminal.stdout + onTerminal.stderr)
         XCTAssertTrue(onTerminal.stdout.contains("first line"), onTerminal.stdout)
-        try sandbox.succeed(["hunt", "-n", "tty", "--exp-max-trials", "2", "--working-dir", "wd", probe, "-x~uniform(0, 1)"])
+        try sandbox.succeed([
+            "hunt", "-n", "tty", "--exp-max-trials", "2", "--working-dir", "wd", probe, "-x~uniform(0, 1)",
+        ])
         XCTAssertEqual(try String(contentsOfFile: report, encoding: .utf8), "yes yes 31 97\nno no \n")
 
         let logs = try FileManager.default.subpathsOfDirectory(atPath: sandbox.directory + "/wd")

@@ -286,6 +286,15 @@ final class ServeEndToEndTests: XCTestCase {
             "hunt", "-n", "demo", "--exp-max-trials", "12", script, "-x~uniform(-5, 10)", "-y~uniform(-5, 10)",
         ])
         XCTAssertEqual(done.status, 0, done.stderr)
+        // Two versions of `tree` (the second widens a prior) and `empty`, without trials.
+        try sandbox.succeed([
+            "hunt", "-n", "tree", "--exp-max-trials", "3", script, "-x~uniform(-5, 10)", "-y~uniform(-5, 10)",
+        ])
+        try sandbox.succeed([
+            "hunt", "-n", "tree", "--enable-evc", "--exp-max-trials", "5", script, "-x~uniform(-5, 10)",
+            "-y~uniform(-5, 12)",
+        ])
+        try sandbox.succeed(["hunt", "--init-only", "-n", "empty", script, "-x~uniform(-5, 10)", "-y~uniform(-5, 10)"])
         let slow = try sandbox.script(
             "slow.py",
             """
