@@ -44,8 +44,10 @@ extension AlgorithmDriver {
     /// 1. Picks the driver: `cached` when its version is the snapshot's (this worker saved the state last), else
     ///    the stored state decoded, else a fresh algorithm.
     /// 2. On a fresh algorithm (no stored state), observes `inherited` first: a child version's adapted parent
-    ///    trials (warm start); then observes the snapshot's changed trials. Inherited points count as existing
-    ///    trials at every round: they are not produced again.
+    ///    trials (warm start; a multi-fidelity algorithm continues the parent's brackets and promotes its trials);
+    ///    then observes the snapshot's changed trials. Inherited points count as existing trials at every round:
+    ///    they are not produced again. When the inherited trials alone leave a multi-fidelity algorithm done (its
+    ///    brackets or populations full), it starts again without them, so that the version runs its own.
     /// 3. When the experiment has `maxTrials`, lowers `count` to `maxTrials` minus the trials that are not
     ///    broken (broken trials are replaced).
     /// 4. Produces up to that many new trials.
@@ -102,7 +104,15 @@ extension AlgorithmDriver {
         } else {
             driver = try AlgorithmDriver(experiment: experiment, factory: factory)
         }
-        if snapshot.state == nil { driver.observe(inherited.trials) }
+        if snapshot.state == nil && !inherited.trials.isEmpty {
+            driver.observe(inherited.trials)
+            if driver.isDone && experiment.space.fidelity != nil {
+                // The inherited trials already fill every bracket or population of a multi-fidelity algorithm
+                // (`repetitions: 1` done in the parent): the version runs its own, as under Oríon, where a child's
+                // brackets start empty, rather than nothing at all. Its points still count as existing below.
+                driver = try AlgorithmDriver(experiment: experiment, factory: factory)
+            }
+        }
         driver.observe(snapshot.changedTrials)
 
         var wanted = max(0, count)

@@ -166,6 +166,39 @@ final class MultiFidelityEndToEndTests: XCTestCase {
         }
     }
 
+    /// A new version (here the algorithm's seed changed, `--enable-evc`) of a Hyperband or ASHA run whose single
+    /// repetition is over runs a repetition of its own, as Oríon's does, instead of stopping at once because the
+    /// inherited trials fill every bracket.
+    func testANewVersionOfAFinishedRepetitionRunsItsOwn() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("train_like.py")
+        // fidelity(1, 9, base=3): Hyperband's repetition is 22 trials (9@1, 3+5@3, 1+1+3@9), ASHA's 13 (9, 3, 1).
+        for (algorithm, perRepetition) in [("hyperband: {seed: SEED, repetitions: 1}", 22),
+            ("asha: {seed: SEED, num_brackets: 1, repetitions: 1}", 13)]
+        {
+            let name = String(algorithm.prefix { $0 != ":" })
+            var versions: [Int] = []
+            for seed in [1, 2] {
+                let path = sandbox.directory + "/\(name)-\(seed).yaml"
+                let block = algorithm.replacingOccurrences(of: "SEED", with: String(seed))
+                try "experiment:\n  max_trials: 100\n  algorithm:\n    \(block)\n"
+                    .write(toFile: path, atomically: true, encoding: .utf8)
+                let output = try sandbox.run(
+                    ["hunt", "-n", name, "--enable-evc", "--config", path, script] + priors,
+                    timeout: 120
+                )
+                XCTAssertEqual(output.status, 0, output.stderr)
+                let stored = try await sandbox.storage().experiments().filter { $0.name == name }
+                let latest = try XCTUnwrap(stored.max { $0.version < $1.version })
+                versions.append(latest.version)
+                let own = try await sandbox.storage().trials(of: latest.id, status: [.completed])
+                XCTAssertEqual(own.count, perRepetition, "\(name) v\(latest.version) runs one repetition of its own")
+            }
+            XCTAssertEqual(versions, [1, 2], name)
+        }
+    }
+
     func testHyperbandWithFourWorkersPromotesWithParents() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
