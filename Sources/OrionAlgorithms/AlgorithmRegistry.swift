@@ -81,6 +81,15 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         return options
     }
 
+    /// The options of `config` made for `space`: those computed from the space with their value
+    /// (``Algorithm/displayedOptions(_:space:)``), every other as resolved.
+    ///
+    /// - Throws: as ``resolve(_:)``.
+    public func effectiveOptions(_ config: AlgorithmConfig, space: Space) throws -> [String: JSONValue] {
+        let type = try requireType(named: config.name)
+        return type.displayedOptions(try Self.resolvedOptions(type, config.options), space: space)
+    }
+
     private static func unlimitedCounts<A: Algorithm>(_ type: A.Type) -> Set<String> { A.Options.unlimitedCounts }
 
     /// Creates a fresh algorithm.

@@ -138,6 +138,24 @@ public protocol AlgorithmFactory: Sendable {
     /// - Throws: ``AlgorithmError`` `.corruptState` when the state cannot be decoded (the driver then rebuilds
     ///   the algorithm from scratch by observing every trial again).
     func decodeAlgorithm(named name: String, from data: Data) throws -> any Algorithm
+
+    /// The options of `config` once made for `space`: every option with its value, an option whose null means
+    /// "computed from the space" given its computed value (ASHA's `num_rungs`).
+    ///
+    /// Two configurations whose options are equal here run the same algorithm, so that `num_rungs: 3` written out
+    /// (as Oríon stores it) and `num_rungs` left out, where the space gives 3 rungs, are not an algorithm change.
+    ///
+    /// - Throws: as ``resolve(_:)``.
+    func effectiveOptions(_ config: AlgorithmConfig, space: Space) throws -> [String: JSONValue]
+}
+
+extension AlgorithmFactory {
+    /// The resolved options, unchanged: a factory whose algorithms compute no option from the space.
+    ///
+    /// - Throws: as ``resolve(_:)``.
+    public func effectiveOptions(_ config: AlgorithmConfig, space: Space) throws -> [String: JSONValue] {
+        try resolve(config).options
+    }
 }
 
 /// An error in an algorithm's configuration or use.

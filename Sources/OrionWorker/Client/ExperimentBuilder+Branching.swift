@@ -120,8 +120,9 @@ extension ExperimentBuilder {
             name: parent.name,
             version: parent.version,
             space: request.space ?? parent.space,
-            algorithm: try request.algorithm.map { try resolved($0, stored: parent.algorithm, factory: factory) }
-                ?? parent.algorithm,
+            algorithm: try request.algorithm.map {
+                try resolved($0, in: request.space ?? parent.space, stored: parent.algorithm, in: parent.space, factory: factory)
+            } ?? parent.algorithm,
             maxTrials: request.maxTrials ?? parent.maxTrials,
             maxBroken: request.maxBroken ?? parent.maxBroken,
             workingDir: request.workingDir ?? parent.workingDir,

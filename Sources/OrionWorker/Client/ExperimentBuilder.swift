@@ -167,16 +167,34 @@ public enum ExperimentBuilder {
         throw ExperimentError(.notFound, "experiment '\(request.name)' could not be created or loaded")
     }
 
-    /// `requested` with every option's default (``AlgorithmFactory/resolve(_:)``), or `stored` when that is what
-    /// `stored` resolves to today: an option the algorithm gained after the experiment was stored, at its default, is
-    /// not a change of algorithm (no reset of its state, no new version).
+    /// `requested` with every option's default (``AlgorithmFactory/resolve(_:)``), or `stored` when it runs the same
+    /// algorithm: when that is what `stored` resolves to today (an option the algorithm gained after the experiment
+    /// was stored, at its default), or when their options made for their spaces are equal
+    /// (``AlgorithmFactory/effectiveOptions(_:space:)``: ASHA's `num_rungs: 3` written out, as Oríon stores it, and
+    /// left out where the space gives 3). Then there is no change of algorithm (no reset of its state, no new
+    /// version).
+    ///
+    /// - Parameters:
+    ///   - requested: the configuration asked for now.
+    ///   - space: the space it is asked for.
+    ///   - stored: the stored experiment's (or the parent version's) configuration.
+    ///   - storedSpace: the stored experiment's space.
+    ///   - factory: resolves configurations.
     static func resolved(
         _ requested: AlgorithmConfig,
+        in space: Space,
         stored: AlgorithmConfig,
+        in storedSpace: Space,
         factory: any AlgorithmFactory
     ) throws -> AlgorithmConfig {
         let algorithm = try factory.resolve(requested)
-        return (try? factory.resolve(stored)) == algorithm ? stored : algorithm
+        if (try? factory.resolve(stored)) == algorithm { return stored }
+        guard algorithm.name.lowercased() == stored.name.lowercased(),
+            let effective = try? factory.effectiveOptions(algorithm, space: space),
+            let storedEffective = try? factory.effectiveOptions(stored, space: storedSpace),
+            effective == storedEffective
+        else { return algorithm }
+        return stored
     }
 
     private static func update(
@@ -199,7 +217,13 @@ public enum ExperimentBuilder {
         }
         var resetAlgorithm = false
         if let requested = request.algorithm {
-            let algorithm = try resolved(requested, stored: stored.algorithm, factory: factory)
+            let algorithm = try resolved(
+                requested,
+                in: stored.space,
+                stored: stored.algorithm,
+                in: stored.space,
+                factory: factory
+            )
             if algorithm != stored.algorithm {
                 _ = try factory.makeAlgorithm(algorithm, space: stored.space, maxTrials: experiment.maxTrials)
                 experiment.algorithm = algorithm

@@ -79,6 +79,46 @@ final class ExperimentBuilderTests: XCTestCase {
         XCTAssertEqual(changed.changes.count, 1, "\(changed.changes)")
     }
 
+    /// An option whose null means "computed from the space" written out at the value the space gives (ASHA's
+    /// `num_rungs: 3` for `fidelity(1, 9, base=3)`, as Oríon stores it, so as an imported experiment has it) runs the
+    /// same algorithm as leaving it out: no reset, no new version, either way round. Another value is a change.
+    func testAComputedOptionWrittenOutAtItsValueIsNotAChange() async throws {
+        let storage = InMemoryStorage()
+        let space = try Space(priors: ["/x": "uniform(0, 1)", "/epochs": "fidelity(1, 9, base=3)"])
+        let implicit = AlgorithmConfig(name: "asha", options: ["seed": 1])
+        let explicit = AlgorithmConfig(name: "asha", options: ["seed": 1, "num_rungs": 3])
+        for (first, second) in [(implicit, explicit), (explicit, implicit)] {
+            let name = "asha\(first.options.count)"
+            let stored = try await ExperimentBuilder.build(
+                ExperimentRequest(name: name, space: space, algorithm: first),
+                storage: storage,
+                factory: factory
+            ).experiment
+            for branching in [nil, BranchingRequest()] {
+                let resumed = try await ExperimentBuilder.build(
+                    ExperimentRequest(name: name, space: space, algorithm: second, branching: branching),
+                    storage: storage,
+                    factory: factory
+                )
+                XCTAssertFalse(resumed.created, "\(second.options) after \(first.options)")
+                XCTAssertEqual(resumed.experiment.id, stored.id)
+                XCTAssertEqual(resumed.changes, [])
+                XCTAssertEqual(resumed.experiment.algorithm, stored.algorithm)
+            }
+        }
+        let changed = try await ExperimentBuilder.build(
+            ExperimentRequest(
+                name: "asha1",
+                space: space,
+                algorithm: AlgorithmConfig(name: "asha", options: ["seed": 1, "num_rungs": 2])
+            ),
+            storage: storage,
+            factory: factory
+        )
+        XCTAssertEqual(changed.experiment.algorithm.options["num_rungs"], .int(2))
+        XCTAssertEqual(changed.changes.count, 1, "\(changed.changes)")
+    }
+
     /// Issue 9, item 14: the library applies the same name rule as the CLI, before anything is stored.
     func testInvalidNamesAreRefusedBeforeAnythingIsStored() async throws {
         let storage = InMemoryStorage()
