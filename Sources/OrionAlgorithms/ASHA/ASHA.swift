@@ -147,25 +147,35 @@ public struct ASHA: Algorithm {
         guard count >= 1 else {
             throw AlgorithmError(.invalidOption, "asha: option 'num_rungs' must be at least 1, not \(count)")
         }
+        let budgets = levels(low: low, high: high, base: base, count: count)
+        guard distinct(budgets) else {
+            let largest = (1..<count).last { distinct(levels(low: low, high: high, base: base, count: $0)) } ?? 1
+            throw AlgorithmError(
+                .invalidOption,
+                "asha: option 'num_rungs' \(count) gives the fidelity levels \(budgets.map(\.description)) with "
+                    + "repeats for fidelity(\(low), \(high), base=\(base)); use at most \(largest) rungs"
+            )
+        }
+        return budgets
+    }
+
+    /// `count` fidelities from `low` to `high` spaced geometrically; whole for whole bounds (epochs), rounded as
+    /// Oríon does, while a fractional fidelity (a share of the data, fidelity(0.1, 1)) keeps its levels, which
+    /// rounding would make all equal.
+    private static func levels(low: Double, high: Double, base: Double, count: Int) -> [Double] {
         let start = log(low) / log(base)
         let end = log(high) / log(base)
-        // Whole levels for whole bounds (epochs), as Oríon rounds them; a fractional fidelity (a share of the data,
-        // fidelity(0.1, 1)) keeps its levels, which rounding made all equal.
         let whole = low.rounded() == low && high.rounded() == high
-        let budgets = (0..<count).map { index -> Double in
+        return (0..<count).map { index -> Double in
             let exponent = count == 1 ? start : start + (end - start) * Double(index) / Double(count - 1)
             let level = pow(base, exponent)
             let rounded = whole ? (level + 0.5).rounded(.down) : level
             return min(max(rounded, low), high)
         }
-        guard zip(budgets, budgets.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            throw AlgorithmError(
-                .invalidOption,
-                "asha: option 'num_rungs' \(count) gives the fidelity levels \(budgets.map(\.description)) with "
-                    + "repeats for fidelity(\(low), \(high), base=\(base)); use at most \(max(1, automatic)) rungs"
-            )
-        }
-        return budgets
+    }
+
+    private static func distinct(_ levels: [Double]) -> Bool {
+        zip(levels, levels.dropFirst()).allSatisfy { $0 < $1 }
     }
 
     /// Up to `count` suggestions: promotions first, then new configurations.

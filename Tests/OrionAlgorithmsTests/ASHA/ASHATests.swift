@@ -64,6 +64,21 @@ final class ASHATests: XCTestCase {
         }
     }
 
+    /// `num_rungs` that would repeat a fidelity after rounding names the largest count that does not: for
+    /// `fidelity(1, 9, base=3)` 4 and 5 rungs give distinct levels (5: 1, 2, 3, 5, 9), 6 does not.
+    func testTooManyRungsNameTheLargestValidCount() throws {
+        let nine = ["/x": "uniform(0, 1)", "/z": "fidelity(1, 9, base=3)"]
+        for rungs in [4, 5] {
+            var harness = try harness(nine, options: ["num_rungs": .int(rungs)])
+            XCTAssertNoThrow(try harness.produce(count: 1), "\(rungs) rungs")
+        }
+        var harness = try harness(nine, options: ["num_rungs": 6])
+        XCTAssertThrowsError(try harness.produce(count: 1)) { error in
+            let message = (error as? AlgorithmError)?.message ?? ""
+            XCTAssertTrue(message.hasSuffix("use at most 5 rungs"), message)
+        }
+    }
+
     func testRungsGoFromLowToHighByBase() throws {
         // fidelity(1, 27, base=3): rungs 1, 3, 9, 27 holding 27, 9, 3 and 1 configurations; repetitions: 1 runs
         // exactly those 40 trials.
