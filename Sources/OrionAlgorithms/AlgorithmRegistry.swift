@@ -90,6 +90,12 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         return type.displayedOptions(try Self.resolvedOptions(type, config.options), space: space)
     }
 
+    /// Whether the algorithm of `config` plans its search for `max_trials` (grid search); `false` for an unknown
+    /// name.
+    public func plansForBudget(_ config: AlgorithmConfig) -> Bool {
+        algorithmType(named: config.name)?.plansForBudget ?? false
+    }
+
     private static func unlimitedCounts<A: Algorithm>(_ type: A.Type) -> Set<String> { A.Options.unlimitedCounts }
 
     /// Creates a fresh algorithm.

@@ -86,6 +86,10 @@ public struct GridSearch: Algorithm {
     /// `gridsearch`.
     public static let name = "gridsearch"
 
+    /// `true`: the grid is fitted to `max_trials`, so a new `max_trials` builds it again (the points already
+    /// tried are skipped).
+    public static let plansForBudget = true
+
     /// The number of values per dimension when `n_values` does not say.
     public static let defaultValueCount = 100
 

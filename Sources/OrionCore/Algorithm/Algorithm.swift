@@ -63,9 +63,17 @@ public protocol Algorithm: Codable, Sendable {
     ///   - space: the experiment's search space.
     /// - Returns: the options to show.
     static func displayedOptions(_ options: [String: JSONValue], space: Space) -> [String: JSONValue]
+
+    /// Whether the algorithm plans its whole search for the experiment's `max_trials` when it is made (grid search
+    /// fits its grid to it), so that a new `max_trials` must make it again: the stored state is reset and the new
+    /// algorithm skips the points already tried. `false` by default.
+    static var plansForBudget: Bool { get }
 }
 
 extension Algorithm {
+    /// `false`: the algorithm reads `max_trials` from its context at each call, if at all.
+    public static var plansForBudget: Bool { false }
+
     /// The options unchanged.
     public static func displayedOptions(_ options: [String: JSONValue], space: Space) -> [String: JSONValue] {
         options
@@ -147,6 +155,10 @@ public protocol AlgorithmFactory: Sendable {
     ///
     /// - Throws: as ``resolve(_:)``.
     func effectiveOptions(_ config: AlgorithmConfig, space: Space) throws -> [String: JSONValue]
+
+    /// Whether the algorithm of `config` plans its search for the experiment's `max_trials` when it is made
+    /// (``Algorithm/plansForBudget``): a new `max_trials` then resets its state.
+    func plansForBudget(_ config: AlgorithmConfig) -> Bool
 }
 
 extension AlgorithmFactory {
@@ -156,6 +168,10 @@ extension AlgorithmFactory {
     public func effectiveOptions(_ config: AlgorithmConfig, space: Space) throws -> [String: JSONValue] {
         try resolve(config).options
     }
+
+    /// Whether the algorithm of `config` plans its search for `max_trials` (``Algorithm/plansForBudget``); `false`
+    /// for a factory that does not say.
+    public func plansForBudget(_ config: AlgorithmConfig) -> Bool { false }
 }
 
 /// An error in an algorithm's configuration or use.

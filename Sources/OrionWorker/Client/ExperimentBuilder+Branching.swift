@@ -121,7 +121,13 @@ extension ExperimentBuilder {
             version: parent.version,
             space: request.space ?? parent.space,
             algorithm: try request.algorithm.map {
-                try resolved($0, in: request.space ?? parent.space, stored: parent.algorithm, in: parent.space, factory: factory)
+                try resolved(
+                    $0,
+                    in: request.space ?? parent.space,
+                    stored: parent.algorithm,
+                    in: parent.space,
+                    factory: factory
+                )
             } ?? parent.algorithm,
             maxTrials: request.maxTrials ?? parent.maxTrials,
             maxBroken: request.maxBroken ?? parent.maxBroken,

@@ -234,9 +234,15 @@ public enum ExperimentBuilder {
         }
         if let maxTrials = request.maxTrials, maxTrials != stored.maxTrials {
             experiment.maxTrials = maxTrials
-            changes.append(
-                "max trials changed from \(stored.maxTrials.map(String.init) ?? "unlimited") to \(maxTrials)"
-            )
+            var change = "max trials changed from \(stored.maxTrials.map(String.init) ?? "unlimited") to \(maxTrials)"
+            if !resetAlgorithm && factory.plansForBudget(experiment.algorithm) {
+                // Grid search fitted its grid to the old budget: made again for the new one, it skips the points
+                // already tried (they are trials), as Oríon's, which builds its grid anew at each start.
+                resetAlgorithm = true
+                change +=
+                    "; \(experiment.algorithm.name) plans its search again for it (points already tried are skipped)"
+            }
+            changes.append(change)
         }
         if let maxBroken = request.maxBroken, maxBroken != stored.maxBroken {
             experiment.maxBroken = maxBroken

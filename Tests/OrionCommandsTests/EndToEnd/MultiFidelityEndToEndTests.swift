@@ -174,9 +174,10 @@ final class MultiFidelityEndToEndTests: XCTestCase {
         defer { sandbox.remove() }
         let script = try Compat.script("train_like.py")
         // fidelity(1, 9, base=3): Hyperband's repetition is 22 trials (9@1, 3+5@3, 1+1+3@9), ASHA's 13 (9, 3, 1).
-        for (algorithm, perRepetition) in [("hyperband: {seed: SEED, repetitions: 1}", 22),
-            ("asha: {seed: SEED, num_brackets: 1, repetitions: 1}", 13)]
-        {
+        for (algorithm, perRepetition) in [
+            ("hyperband: {seed: SEED, repetitions: 1}", 22),
+            ("asha: {seed: SEED, num_brackets: 1, repetitions: 1}", 13),
+        ] {
             let name = String(algorithm.prefix { $0 != ":" })
             var versions: [Int] = []
             for seed in [1, 2] {

@@ -242,6 +242,39 @@ final class OutputEndToEndTests: XCTestCase {
         XCTAssertEqual(status.status, 2)
     }
 
+    /// Grid search fits its grid to `max_trials`; a later run with more trials builds it again for the new budget
+    /// and skips the points already tried, so the whole grid asked for is covered.
+    func testGridSearchIsPlannedAgainForANewMaxTrials() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let config = try sandbox.script("grid.yaml", "experiment:\n  algorithm:\n    gridsearch:\n      n_values: 10\n")
+        let hunt = { (trials: Int) in
+            try sandbox.run([
+                "hunt", "-n", "grid", "--config", config, "--exp-max-trials", String(trials),
+                try Compat.script("noop.sh"), "-x~uniform(0.001, 0.01)",
+            ])
+        }
+        XCTAssertEqual(try hunt(5).status, 0)
+        let second = try hunt(20)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(
+            second.stderr.contains("max trials changed from 5 to 20; gridsearch plans its search again"),
+            second.stderr
+        )
+        let status = try sandbox.run(["status", "--all", "-n", "grid"])
+        let values = Set(
+            status.stdout.split(separator: "\n").compactMap { line in
+                line.split(separator: " ").last.flatMap { Double($0) }
+            }
+        )
+        let grid = (0..<10).map { 0.001 + 0.001 * Double($0) }
+        let first = [0.001, 0.00325, 0.0055, 0.00775, 0.01]
+        XCTAssertEqual(values.count, 13, status.stdout)
+        for value in grid + first {
+            XCTAssertTrue(values.contains { abs($0 - value) < 1e-9 }, "\(value) in \(values.sorted())")
+        }
+    }
+
     /// A hunt on a terminal gives its scripts a terminal (a pseudo-terminal of its size), as Oríon's scripts inherit
     /// the terminal: tqdm, Keras and colour libraries see one. Off a terminal they see what `orion`'s output is. The
     /// trial's logs keep the script's own bytes (no `\r\n`).
