@@ -180,6 +180,8 @@ public enum ExperimentBuilder {
     ///   - stored: the stored experiment's (or the parent version's) configuration.
     ///   - storedSpace: the stored experiment's space.
     ///   - factory: resolves configurations.
+    /// - Returns: `stored` when it runs the same algorithm, else `requested` resolved.
+    /// - Throws: ``AlgorithmError`` when `requested` does not resolve.
     static func resolved(
         _ requested: AlgorithmConfig,
         in space: Space,
