@@ -167,9 +167,11 @@ public enum ExperimentBuilder {
         throw ExperimentError(.notFound, "experiment '\(request.name)' could not be created or loaded")
     }
 
-    /// `requested` with every option's default (``AlgorithmFactory/resolve(_:)``), or `stored` when it runs the same
-    /// algorithm: when that is what `stored` resolves to today (an option the algorithm gained after the experiment
-    /// was stored, at its default), or when their options made for their spaces are equal
+    /// `requested` with every option's default, or `stored` when it runs the same algorithm.
+    ///
+    /// `stored` runs the same algorithm when it is what `stored` resolves to today (``AlgorithmFactory/resolve(_:)``;
+    /// an option the algorithm gained after the experiment was stored, at its default), or when their options made
+    /// for their spaces are equal
     /// (``AlgorithmFactory/effectiveOptions(_:space:)``: ASHA's `num_rungs: 3` written out, as Oríon stores it, and
     /// left out where the space gives 3). Then there is no change of algorithm (no reset of its state, no new
     /// version).
