@@ -84,23 +84,24 @@ enum Formatting {
     }
 
     /// A mapping as Oríon's `orion info` prints one (its `format_dict`): `key: value` lines sorted by key, values as
-    /// Python's `str()`; a nested mapping or a list under `key:`, indented by four spaces, a list between `[` and `]`
+    /// Python's `str()`; a nested mapping or a list under `key:`, indented by `width` spaces, a list between `[` and `]`
     /// lines with one item per line (a mapping item as its lines, one after the other, as Oríon's `format_list`); an
     /// empty mapping or list as its bare key.
     ///
     /// - Parameters:
     ///   - value: the mapping (a list prints as Oríon's list; anything else as one line).
     ///   - depth: the nesting level.
+    ///   - width: the spaces per level (Oríon's `width`: 4, and 2 for the adapters of `Parent experiment`).
     /// - Returns: the lines, each ending with a newline.
-    static func dictionary(_ value: JSONValue, depth: Int = 0) -> String {
-        let text = orionDictionary(value, depth: depth)
+    static func dictionary(_ value: JSONValue, depth: Int = 0, width: Int = 4) -> String {
+        let text = orionDictionary(value, depth: depth, width: width)
         return text.isEmpty ? "" : text + "\n"
     }
 
     /// Oríon's `format_dict`, without its trailing newlines.
-    private static func orionDictionary(_ value: JSONValue, depth: Int) -> String {
-        if case .array(let items) = value { return orionList(items, depth: depth) }
-        let tab = String(repeating: " ", count: 4 * depth)
+    private static func orionDictionary(_ value: JSONValue, depth: Int, width: Int) -> String {
+        if case .array(let items) = value { return orionList(items, depth: depth, width: width) }
+        let tab = String(repeating: " ", count: width * depth)
         guard case .object(let members) = value else { return tab + value.pythonString }
         var text = ""
         for key in members.keys.sorted() {
@@ -108,7 +109,8 @@ enum Formatting {
             switch member {
             case .object(let nested) where nested.isEmpty: text += tab + key + "\n"
             case .array(let items) where items.isEmpty: text += tab + key + "\n"
-            case .object, .array: text += tab + key + ":\n" + orionDictionary(member, depth: depth + 1) + "\n"
+            case .object, .array:
+                text += tab + key + ":\n" + orionDictionary(member, depth: depth + 1, width: width) + "\n"
             default: text += tab + key + ": " + member.pythonString + "\n"
             }
         }
@@ -116,13 +118,13 @@ enum Formatting {
     }
 
     /// Oríon's `format_list`: `[`, the items one level deeper, `]`.
-    private static func orionList(_ items: [JSONValue], depth: Int) -> String {
-        let tab = String(repeating: " ", count: 4 * depth)
-        let itemTab = String(repeating: " ", count: 4 * (depth + 1))
+    private static func orionList(_ items: [JSONValue], depth: Int, width: Int) -> String {
+        let tab = String(repeating: " ", count: width * depth)
+        let itemTab = String(repeating: " ", count: width * (depth + 1))
         var text = ""
         for item in items {
             switch item {
-            case .object, .array: text += orionDictionary(item, depth: depth + 1) + "\n"
+            case .object, .array: text += orionDictionary(item, depth: depth + 1, width: width) + "\n"
             default: text += itemTab + item.pythonString + "\n"
             }
         }

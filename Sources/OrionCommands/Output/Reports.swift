@@ -344,7 +344,8 @@ public enum Reports {
         if let refers = summary.experiment.refers, let parentID = refers.parentID {
             let parent = try await storage.experiment(id: parentID)
             let root = refers.rootID == parentID ? parent : try await storage.experiment(id: refers.rootID)
-            lineage = (root?.displayName ?? refers.rootID, parent?.displayName ?? parentID)
+            // Names, as Oríon prints them (its versions share the name).
+            lineage = (root?.name ?? refers.rootID, parent?.name ?? parentID)
         }
         return info(summary, lineage: lineage)
     }
@@ -367,9 +368,11 @@ public enum Reports {
         var text =
             "Parent experiment".underlined + "\n" + Formatting.field("root", lineage?.root)
             + Formatting.field("parent", lineage?.parent)
+        // Oríon prints its composite adapter's configuration: one list of every adapter's keys, two spaces a level.
         let adapters = experiment.refers?.adapters ?? []
-        text += "adapter:" + adapters.map { "\n  \($0.description)" }.joined()
-        return text + "\n"
+        guard !adapters.isEmpty else { return text + "adapter:\n" }
+        return text + "adapter:\n"
+            + Formatting.dictionary(.array(adapters.map(\.orionConfiguration)), depth: 1, width: 2)
     }
 
     /// The text of `orion info` for a summary, laid out as Oríon's: sections `Identification`, `Commandline`,

@@ -145,8 +145,8 @@ final class VersioningEndToEndTests: XCTestCase {
         let info = try sandbox.run(["info", "-n", "e"])
         XCTAssertTrue(
             info.stdout.contains(
-                "Parent experiment\n=================\nroot: e-v1\nparent: e-v1\nadapter:\n"
-                    + "  DimensionAddition(/y, default: 0.5)\n"
+                "Parent experiment\n=================\nroot: e\nparent: e\nadapter:\n  [\n    of_type: dimensionaddition\n"
+                    + "    param:\n      name: /y\n      type: real\n      value: 0.5\n  ]\n"
             ),
             info.stdout
         )

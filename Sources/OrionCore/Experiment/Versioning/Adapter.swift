@@ -121,7 +121,38 @@ public enum Adapter: Codable, Sendable, Hashable {
         }
     }
 
-    /// Oríon's one-line description of the adapter, as `orion info` lists it.
+    /// The adapter as Oríon's `configuration` gives it (what its `orion info` prints): `of_type`, the class name in
+    /// lower case, and the adapter's fields under Oríon's keys (`param: {name, type, value}` for an added or deleted
+    /// dimension, `name`, `old_prior` and `new_prior` for a changed prior, `old_name` and `new_name` for a renaming,
+    /// `change_type` for a code, command-line or script-configuration change).
+    public var orionConfiguration: JSONValue {
+        func param(_ name: String, _ type: DimensionKind, _ value: JSONValue?) -> JSONValue {
+            .object(["name": .string(name), "type": .string(type.rawValue), "value": value ?? .null])
+        }
+        switch self {
+        case .dimensionAddition(let name, let type, let value):
+            return .object(["of_type": "dimensionaddition", "param": param(name, type, value)])
+        case .dimensionDeletion(let name, let type, let value):
+            return .object(["of_type": "dimensiondeletion", "param": param(name, type, value)])
+        case .dimensionPriorChange(let name, let oldPrior, let newPrior):
+            return .object([
+                "of_type": "dimensionpriorchange", "name": .string(name), "old_prior": .string(oldPrior),
+                "new_prior": .string(newPrior),
+            ])
+        case .dimensionRenaming(let oldName, let newName):
+            return .object(["of_type": "dimensionrenaming", "old_name": .string(oldName), "new_name": .string(newName)])
+        case .algorithmChange:
+            return .object(["of_type": "algorithmchange"])
+        case .codeChange(let type):
+            return .object(["of_type": "codechange", "change_type": .string(type.rawValue)])
+        case .commandLineChange(let type):
+            return .object(["of_type": "commandlinechange", "change_type": .string(type.rawValue)])
+        case .scriptConfigChange(let type):
+            return .object(["of_type": "scriptconfigchange", "change_type": .string(type.rawValue)])
+        }
+    }
+
+    /// A one-line description of the adapter, as Oríon's `repr` of it (`orion info` prints ``orionConfiguration``).
     public var description: String {
         switch self {
         case .dimensionAddition(let name, _, let value):
