@@ -186,11 +186,34 @@ public final class ProcessExecutor: TrialExecutor {
         if cancellation.isCancelled {
             return .interrupted(exitCode: termination.signal == nil ? termination.exitCode.map(Int.init) : nil)
         }
-        return outcome(of: termination, resultsPath: resultsPath, program: argv[0], environment: environment)
+        var huntInterrupted = running.withLock { $0.interrupted }
+        if let signal = termination.signal, signal == SIGINT || signal == SIGTERM, !termination.stopRequested,
+            !huntInterrupted
+        {
+            // A scheduler that preempts a job (Slurm's scancel, a time limit) signals every process of it, this one
+            // too: give its handler a moment to say so before calling the script's death its own.
+            for _ in 0..<50 where !huntInterrupted {
+                try? await Task.sleep(for: .milliseconds(20))
+                huntInterrupted = running.withLock { $0.interrupted }
+            }
+        }
+        return outcome(
+            of: termination,
+            huntInterrupted: huntInterrupted,
+            resultsPath: resultsPath,
+            program: argv[0],
+            environment: environment
+        )
     }
 
+    /// The trial's outcome from how its script ended.
+    ///
+    /// A script killed by SIGINT or SIGTERM is interrupted (to run again) only when `orion` stopped it or was
+    /// interrupted itself (a scheduler's signal to the whole job); otherwise it is broken, as in Oríon: a script
+    /// that ends that way by itself would otherwise stop every hunt that runs it again.
     private func outcome(
         of termination: ChildProcess.Termination,
+        huntInterrupted: Bool,
         resultsPath: String,
         program: String,
         environment: [String: String]
@@ -205,9 +228,16 @@ public final class ProcessExecutor: TrialExecutor {
             )
         }
         if let signal = termination.signal {
-            if termination.stopRequested || signal == SIGINT || signal == SIGTERM { return .interrupted(exitCode: nil) }
+            if termination.stopRequested || (huntInterrupted && (signal == SIGINT || signal == SIGTERM)) {
+                return .interrupted(exitCode: nil)
+            }
             let name = String(cString: strsignal(signal))
-            return .broken(reason: "the script was killed by signal \(signal) (\(name))", exitCode: nil, detail: detail)
+            let sender = signal == SIGINT || signal == SIGTERM ? ", which orion did not send" : ""
+            return .broken(
+                reason: "the script was killed by signal \(signal) (\(name))\(sender)",
+                exitCode: nil,
+                detail: detail
+            )
         }
         let exitCode = code ?? -1
         if exitCode == Int(interruptCode) { return .interrupted(exitCode: exitCode) }

@@ -83,9 +83,13 @@ final class ChildProcessTests: XCTestCase {
         guard case .broken(let reason, nil, _) = killed else { return XCTFail("\(killed)") }
         XCTAssertTrue(reason.hasPrefix("the script was killed by signal 9 "), reason)
 
-        // SIGTERM from elsewhere (a node agent): interrupted, to be run again, as before.
-        let terminated = try await run("#!/bin/sh\nkill -TERM $$\nsleep 5\n")
-        guard case .interrupted(nil) = terminated else { return XCTFail("\(terminated)") }
+        // SIGTERM or SIGINT that orion did not send (the script's own, a crash path): broken, as in Oríon; as
+        // interrupted it would stop every hunt that runs the trial again.
+        for signal in ["TERM", "INT"] {
+            let terminated = try await run("#!/bin/sh\nkill -\(signal) $$\nsleep 5\n")
+            guard case .broken(let reason, nil, _) = terminated else { return XCTFail("\(terminated)") }
+            XCTAssertTrue(reason.hasSuffix(", which orion did not send"), reason)
+        }
     }
 
     /// The guardian is forked with every signal blocked; the script must get an empty mask, and SIGINT, SIGTERM, SIGHUP, SIGQUIT
@@ -141,6 +145,18 @@ final class ChildProcessTests: XCTestCase {
         let outcome = await task.value
         guard case .interrupted(130) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(read("count"), "1")
+    }
+
+    /// A scheduler that preempts a job (Slurm's scancel) signals every process of it: a script killed by SIGTERM
+    /// while the hunt is being interrupted too (here, just after) is interrupted, to run again, not broken.
+    func testASchedulersSignalToTheWholeJobInterruptsTheTrial() async throws {
+        let executor = try executor("#!/bin/sh\ntouch \"$ORION_WORKING_DIR/dying\"\nkill -TERM $$\nsleep 5\n")
+        let context = try context()
+        let task = Task { await executor.execute(context) }
+        try await wait(for: "the script's end") { FileManager.default.fileExists(atPath: directory + "/trial/dying") }
+        executor.interruptAll(force: false)
+        let outcome = await task.value
+        guard case .interrupted(nil) = outcome else { return XCTFail("\(outcome)") }
     }
 
     /// The script is spawned as before: this process's child, the leader of a group of its own and alone in it. The
