@@ -148,7 +148,8 @@ struct HuntSession {
         let reporter = ProgressReporter(
             experiment: experiment,
             interactive: isatty(2) == 1,
-            outputIsTerminal: isatty(1) == 1
+            outputIsTerminal: isatty(1) == 1,
+            heartbeat: configuration.worker.heartbeatDuration
         )
         await reporter.start(storage: context.storage)
         let signals = SignalForwarder { force in runner.interrupt(force: force) }

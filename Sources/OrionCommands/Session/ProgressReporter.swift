@@ -19,12 +19,14 @@ final class ProgressReporter: Sendable {
         var best: Double?
         var start = ContinuousClock.now
         var completedThisRun = 0
+        var waitingSaid = false
     }
 
     private let experiment: Experiment
     private let interactive: Bool
     private let state = Mutex(State())
     private let line: PinnedLine
+    private let heartbeat: Duration
 
     /// Creates a reporter.
     ///
@@ -32,9 +34,12 @@ final class ProgressReporter: Sendable {
     ///   - experiment: the experiment being hunted.
     ///   - interactive: whether stderr is a terminal (a live line) or not (log lines).
     ///   - outputIsTerminal: whether stdout is the same terminal (the scripts' stdout then also moves the line).
-    init(experiment: Experiment, interactive: Bool, outputIsTerminal: Bool = false) {
+    ///   - heartbeat: the workers' `--heartbeat`, named when a worker waits on another's trial.
+    init(experiment: Experiment, interactive: Bool, outputIsTerminal: Bool = false, heartbeat: Duration = .seconds(120))
+    {
         self.experiment = experiment
         self.interactive = interactive
+        self.heartbeat = heartbeat
         self.line = PinnedLine(terminalStreams: interactive ? (outputIsTerminal ? [1, 2] : [2]) : [])
     }
 
@@ -75,6 +80,15 @@ final class ProgressReporter: Sendable {
             warn(Self.lostWarning(trial: trial))
             return
         }
+        if case .waitingForOthers(let trials) = event {
+            // Once per hunt: every worker slot of this process sees the same trials.
+            let first = state.withLock { state -> Bool in
+                defer { state.waitingSaid = true }
+                return !state.waitingSaid
+            }
+            if first { warn(Self.waitingNote(trials: trials, heartbeat: heartbeat)) }
+            return
+        }
         guard case .finished(let trial) = event else { return }
         let text = state.withLock { state -> String in
             switch trial.status {
@@ -101,6 +115,18 @@ final class ProgressReporter: Sendable {
         "Warning: trial \(trial.id.prefix(8)) was taken from this worker while it ran here (another worker found its "
             + "heartbeat late by its --heartbeat, or an orion db command released, changed or removed it); this run's "
             + "outcome (\(trial.status.rawValue)) is not stored"
+    }
+
+    /// The note for a worker that has had nothing to run for its idle timeout but waits on trials other workers
+    /// hold and have not refreshed since: they may be dead, and their trials come back once the heartbeat is late.
+    static func waitingNote(trials: [Trial], heartbeat: Duration) -> String {
+        let held =
+            trials.prefix(3).map { trial in
+                "\(trial.id.prefix(8))" + (trial.worker.map { " (worker \($0))" } ?? "")
+            }.joined(separator: ", ") + (trials.count > 3 ? " and \(trials.count - 3) more" : "")
+        return "note: nothing to run for the --idle-timeout, but trial \(held) has not reported since: waiting until "
+            + "it ends, or its heartbeat is \(Formatting.shortDuration(heartbeat.seconds)) late (--heartbeat) and it "
+            + "runs here"
     }
 
     /// The warning for a storage that keeps failing: the worker retries a result until it is stored, anything

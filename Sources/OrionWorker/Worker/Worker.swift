@@ -117,6 +117,7 @@ public final class Worker: Sendable {
     private func nextReservation() async throws -> Reservation? {
         var backoff: Duration = .milliseconds(5)
         var idleSince = clock.now
+        var waitingSaid = false
         while true {
             if isInterrupted {
                 await state.stop(.interrupted)
@@ -151,6 +152,7 @@ public final class Worker: Sendable {
             if !production.trials.isEmpty {
                 onEvent(.produced(production.trials))
                 idleSince = clock.now
+                waitingSaid = false
                 backoff = .milliseconds(5)
                 continue
             }
@@ -159,11 +161,16 @@ public final class Worker: Sendable {
                 await state.stop(.experimentDone)
                 return nil
             }
-            if clock.now.timeIntervalSince(idleSince) > configuration.idleTimeout.seconds,
-                try await othersAreAlive(since: idleSince)
-            {
-                await state.stop(pending == 0 ? .stalled : .idle)
-                return nil
+            if clock.now.timeIntervalSince(idleSince) > configuration.idleTimeout.seconds {
+                let silent = try await silentReservations(since: idleSince)
+                if silent.isEmpty {
+                    await state.stop(pending == 0 ? .stalled : .idle)
+                    return nil
+                }
+                if !waitingSaid {
+                    waitingSaid = true
+                    onEvent(.waitingForOthers(silent))
+                }
             }
             try await clock.sleep(for: backoff)
             backoff = min(backoff * 2, .milliseconds(500))
@@ -238,14 +245,14 @@ public final class Worker: Sendable {
         kill(pid, 0) == 0 || errno != ESRCH
     }
 
-    /// Whether every reserved trial was refreshed since `since`.
+    /// The reserved trials not refreshed since `since`.
     ///
-    /// Then their holders are alive, and waiting longer for them to come back as lost is pointless. A trial not
-    /// refreshed since may belong to a dead worker: the idle timeout waits until its heartbeat deadline passes and
-    /// it is released.
-    private func othersAreAlive(since: Date) async throws -> Bool {
+    /// When there is none, every holder is alive, and waiting longer for a trial to come back as lost is pointless.
+    /// A trial not refreshed since may belong to a dead worker: the idle timeout waits until its heartbeat deadline
+    /// passes and it is released.
+    private func silentReservations(since: Date) async throws -> [Trial] {
         let reservations = try await patiently { try await self.storage.reservations(of: self.experiment.id) }
-        return reservations.allSatisfy { ($0.trial.heartbeat ?? .distantPast) > since }
+        return reservations.map(\.trial).filter { ($0.heartbeat ?? .distantPast) <= since }
     }
 
     private func reserve() async throws -> Reservation? {

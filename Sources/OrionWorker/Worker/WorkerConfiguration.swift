@@ -182,4 +182,8 @@ public enum WorkerEvent: Sendable {
     /// The stored algorithm state could not be used (`reason`: corrupted, written by another version, saved for
     /// another algorithm); it was reset and the algorithm rebuilt from every trial of the experiment.
     case algorithmRebuilt(reason: String)
+    /// The worker has had nothing to run for its idle timeout but goes on waiting: these trials, reserved by other
+    /// workers, have not reported since it became idle, so their workers may be dead; it waits until they finish or
+    /// their heartbeat is late. Sent once per spell of waiting.
+    case waitingForOthers([Trial])
 }

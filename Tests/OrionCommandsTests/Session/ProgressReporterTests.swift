@@ -39,4 +39,14 @@ final class ProgressReporterTests: XCTestCase {
             "Warning: the storage keeps failing (connection refused); retrying"
         )
     }
+
+    func testTheWaitingNoteNamesTheTrialItsWorkerAndTheHeartbeat() {
+        var trial = Trial(experimentID: "e", params: [])
+        trial.worker = "node7:4242"
+        XCTAssertEqual(
+            ProgressReporter.waitingNote(trials: [trial], heartbeat: .seconds(120)),
+            "note: nothing to run for the --idle-timeout, but trial \(trial.id.prefix(8)) (worker node7:4242) has not "
+                + "reported since: waiting until it ends, or its heartbeat is 2m00s late (--heartbeat) and it runs here"
+        )
+    }
 }

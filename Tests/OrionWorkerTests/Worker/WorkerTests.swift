@@ -4,6 +4,7 @@ import OrionCore
 import OrionSQLite
 import OrionTesting
 import OrionWorker
+import Synchronization
 import XCTest
 
 final class WorkerTests: XCTestCase {
@@ -210,6 +211,62 @@ final class WorkerTests: XCTestCase {
         XCTAssertEqual(report.completed, 0)
         let stored = try await storage.trial(id: other.trial.id, of: experiment.id)
         XCTAssertEqual(stored?.status, .reserved, "the live worker's trial was left alone")
+    }
+}
+
+extension WorkerTests {
+    /// Past its idle timeout, a worker whose only trial left is held by another worker that has not refreshed it
+    /// since this one became idle waits (the holder may be dead), and says so once; it stops once the holder shows
+    /// it is alive.
+    func testAnIdleWorkerSaysOnceThatItWaitsOnASilentTrial() async throws {
+        let storage = InMemoryStorage()
+        let request = ExperimentRequest(
+            name: "silent",
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
+            maxTrials: 1
+        )
+        let experiment = try await ExperimentBuilder.build(
+            request,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+        .experiment
+        let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
+        _ = try await producer.produce(count: 1)
+        let clock = ManualClock()
+        let taken = try await storage.reserveTrial(of: experiment.id, worker: "other:1", at: clock.now)
+        let other = try XCTUnwrap(taken)
+        // The holder refreshes its heartbeat every 100 s: within the 120 s heartbeat, but not within the 60 s idle
+        // timeout after this worker becomes idle.
+        let beating = Task {
+            while !Task.isCancelled {
+                try await clock.sleep(for: .seconds(100))
+                _ = try await storage.heartbeat(
+                    trialID: other.trial.id,
+                    of: experiment.id,
+                    holding: other.token,
+                    at: clock.now
+                )
+            }
+        }
+        defer { beating.cancel() }
+        let events = Mutex<[[String]]>([])
+        let worker = Worker(
+            experiment: experiment,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            executor: ClosureExecutor { _, _ in [.objective(0)] },
+            configuration: WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120)),
+            workingDirectory: FileManager.default.temporaryDirectory.path + "/orion-worker-tests/\(UUID().uuidString)",
+            clock: clock,
+            onEvent: { event in
+                if case .waitingForOthers(let trials) = event { events.withLock { $0.append(trials.map(\.id)) } }
+            }
+        )
+        let report = try await drive(worker, clock)
+        XCTAssertEqual(report.stopReason, .idle)
+        XCTAssertEqual(events.withLock { $0 }, [[other.trial.id]], "said once, naming the silent trial")
     }
 }
 
