@@ -52,7 +52,8 @@ public final class PostgresStorage: Storage {
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = address.connectTimeout
         configuration.options.additionalStartupParameters = [
-            ("search_path", address.schema), ("application_name", "orion"),
+            // Quoted, as CREATE SCHEMA names it: unquoted, a name with capitals would be folded to lower case.
+            ("search_path", "\"" + address.schema + "\""), ("application_name", "orion"),
         ]
         var logger = Logger(label: "orion-postgres")
         logger.logLevel = .critical

@@ -122,7 +122,7 @@ final class CommandRunnerTests: XCTestCase {
             Array(verbose.dropFirst()),
             [
                 "cause: cannot store the result: the database is locked by another process",
-                "cause: " + String(describing: POSIXError(.EBUSY)),
+                "cause: " + String(reflecting: POSIXError(.EBUSY)),
             ]
         )
         let plain = ErrorReport(CommandError(.missingScript, "no script given"))

@@ -33,8 +33,8 @@ final class Schemas: Sendable {
     private let made = Mutex<[String]>([])
 
     /// A URL for a new, empty schema on the server (`options` appended, e.g. `pool_size=2`).
-    func freshURL(_ options: String = "") throws -> String {
-        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    func freshURL(_ options: String = "", prefix: String = "t_") throws -> String {
+        let schema = prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let url = try PostgresTestCase.serverURL() + "?schema=\(schema)" + (options.isEmpty ? "" : "&" + options)
         made.withLock { $0.append(url) }
         return url
@@ -67,6 +67,24 @@ final class PostgresStorageTests: PostgresTestCase {
                 return PostgresStorage(address: storage.address)
             }
         ).runEveryCheck()
+    }
+
+    /// A schema named with capitals (`?schema=Team_A`) is created and used under that exact name: the connection's
+    /// search path quotes it as `CREATE SCHEMA` does, where it used to fold it to lower case and find no schema.
+    func testASchemaWithCapitalsIsUsedUnderItsOwnName() async throws {
+        let url = try schemas.freshURL(prefix: "T_Mixed_")
+        let storage = try PostgresStorage(url: url)
+        let experiment = Experiment(
+            name: "capitals",
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: "random")
+        )
+        try await storage.createExperiment(experiment)
+        try await storage.close()
+        let reopened = try PostgresStorage(url: url)
+        let names = try await reopened.experiments().map(\.name)
+        try await reopened.close()
+        XCTAssertEqual(names, ["capitals"])
     }
 
     // MARK: Clocks

@@ -37,7 +37,12 @@ public struct ErrorReport: Sendable, Equatable {
         causes = []
         var next = (error as? any OrionError)?.cause
         while let cause = next, causes.count < Self.maximumCauses {
-            causes.append(Self.oneLine(cause))
+            // A library's error as its debug description: postgres-nio's plain one is a placeholder that hides the
+            // server's message ("Generic description to prevent accidental leakage..."), and `--verbose` is for
+            // the details.
+            causes.append(
+                cause is any OrionError ? Self.oneLine(cause) : Self.oneLine(String(reflecting: cause))
+            )
             next = (cause as? any OrionError)?.cause
         }
     }
@@ -53,7 +58,11 @@ public struct ErrorReport: Sendable, Equatable {
 
     /// The error's message (or description) with line breaks turned into spaces.
     private static func oneLine(_ error: any Error) -> String {
-        let text = (error as? any OrionError)?.message ?? String(describing: error)
-        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        oneLine((error as? any OrionError)?.message ?? String(describing: error))
+    }
+
+    /// `text` with line breaks turned into spaces.
+    private static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }

@@ -90,7 +90,6 @@ public actor TrialProducer {
         // place instead of copied; after a round that failed, or in a body run again, the state is decoded.
         let handOver = CachedDriver(cached)
         cached = nil
-        let now = Date()
         let output: AlgorithmDriver.StepOutput
         do {
             output = try await storage.withAlgorithmLock(of: experiment.id, timeout: lockTimeout) { snapshot in
@@ -100,7 +99,9 @@ public actor TrialProducer {
                     experiment: experiment,
                     factory: factory,
                     count: count,
-                    now: now,
+                    // Stamped under the lock: trials are reserved oldest first, so submission order must be the
+                    // order they were produced in, whichever worker produced them.
+                    now: Date(),
                     inherited: inherited
                 )
             }
