@@ -72,6 +72,13 @@ extension ConfigurationLoader {
         if let address, isURLAddress(address) {
             layer.storage.address = address
             layer.sources["storage.address"] = "env ORION_DB_ADDRESS"
+            let ignored = ["ORION_DB_NAME", "ORION_DB_PORT", "ORION_DB_TYPE"].filter { value($0) != nil }
+            if !ignored.isEmpty {
+                layer.notes.append(
+                    ignored.joined(separator: ", ") + (ignored.count == 1 ? " is" : " are")
+                        + " not used: ORION_DB_ADDRESS is a URL, which names the storage whole"
+                )
+            }
             return
         }
         guard address != nil || type != nil else { return }

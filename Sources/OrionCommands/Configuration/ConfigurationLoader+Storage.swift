@@ -198,7 +198,11 @@ extension YAMLLayerReader {
             if mongoKeys.contains(entry.key) { continue }
             if entry.key == "port" {
                 guard !isNull(entry.value) else { continue }
-                guard let number = jsonValue(entry.value).intValue, (1...65535).contains(number) else {
+                // A quoted number, as for the other integer keys (`port: "5432"`).
+                let value = jsonValue(entry.value)
+                guard let number = value.intValue ?? value.stringValue.flatMap({ Int($0) }),
+                    (1...65535).contains(number)
+                else {
                     throw failure(
                         at: entry.value,
                         "'database.port' must be a port number, not \(describe(entry.value)); write e.g. `port: 5432`"

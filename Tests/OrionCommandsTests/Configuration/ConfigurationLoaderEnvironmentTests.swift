@@ -98,6 +98,18 @@ final class ConfigurationLoaderEnvironmentTests: XCTestCase {
         )
     }
 
+    /// Oríon's variables that complete a host are not used with a URL, which names its database: a note says so.
+    func testAURLAddressNotesTheVariablesItDoesNotUse() throws {
+        let layer = try ConfigurationLoader.layer(
+            fromEnvironment: ["ORION_DB_ADDRESS": "postgresql://h/hpo", "ORION_DB_NAME": "other"]
+        )
+        XCTAssertEqual(layer.storage.address, "postgresql://h/hpo")
+        XCTAssertEqual(
+            layer.notes,
+            ["ORION_DB_NAME is not used: ORION_DB_ADDRESS is a URL, which names the storage whole"]
+        )
+    }
+
     func testUnsupportedDatabaseType() {
         // Oríon's PickledDB is an error when it is the storage opened, not before: `--storage` overrides it.
         XCTAssertNil(message(["ORION_DB_TYPE": "PickledDB", "ORION_DB_ADDRESS": "/d/db.pkl"]))

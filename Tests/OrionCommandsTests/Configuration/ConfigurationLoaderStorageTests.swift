@@ -122,6 +122,14 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         )
     }
 
+    /// A quoted port is a port, as a quoted number is for the other integer keys.
+    func testQuotedPort() throws {
+        XCTAssertEqual(
+            try address("storage: {database: {type: postgres, host: db, port: '6543', name: hpo}}"),
+            "postgres://db:6543/hpo"
+        )
+    }
+
     func testSQLiteAddressOfPaths() {
         XCTAssertEqual(ConfigurationLoader.sqliteAddress("/a/b.db"), "sqlite:///a/b.db")
         XCTAssertEqual(ConfigurationLoader.sqliteAddress("b.db"), "sqlite:b.db")
