@@ -241,6 +241,7 @@ extension ExperimentDump {
     ///   prior, a missing or unknown dimension: a dump edited or written by another program), `.conflict` on an
     ///   existing experiment without a policy (nothing is loaded in either case), or the storage's error.
     public func load(into storage: any Storage, resolve: ConflictPolicy?) async throws -> LoadReport {
+        try checkNames()
         try checkTrialsFitTheirSpaces()
         if resolve == nil {
             var conflicts: [String] = []
@@ -264,6 +265,43 @@ extension ExperimentDump {
         }
         if resolve == .overwrite { try await Self.checkOverwriteKeepsTrees(of: experiments, in: storage) }
         var report = LoadReport()
+        // The experiments this load created, removed again when it fails part way (a storage error, another load
+        // of the same experiments at the same time), so that a failed load leaves nothing of its own behind.
+        var created: [String] = []
+        do {
+            try await loadEntries(into: storage, resolve: resolve, report: &report, created: &created)
+        } catch {
+            for id in created.reversed() { try? await storage.deleteExperiment(id: id) }
+            let duplicate = (error as? StorageError)?.code == .duplicate
+            guard duplicate || !created.isEmpty else { throw error }
+            var message = ErrorReport(error).message
+            if duplicate {
+                message =
+                    "another load or hunt wrote an experiment of the dump while this load ran (\(message)): load"
+                    + " again, with --resolve ignore, overwrite or bump"
+            }
+            if !created.isEmpty {
+                message += "; the \(created.count) experiment(s) this load had written were removed"
+            }
+            if !report.overwritten.isEmpty {
+                message += ", and the ones it replaced are gone: " + report.overwritten.joined(separator: ", ")
+            }
+            throw DumpError(
+                (error as? DumpError)?.code ?? (duplicate ? .conflict : .failed),
+                message,
+                underlying: error
+            )
+        }
+        return report
+    }
+
+    /// The loop of ``load(into:resolve:)``: each experiment, parents first, then its trials.
+    private func loadEntries(
+        into storage: any Storage,
+        resolve: ConflictPolicy?,
+        report: inout LoadReport,
+        created: inout [String]
+    ) async throws {
         // Dumped experiment id → its id in the target, for the versions whose id changed (a clash, a bump, or an
         // ignored experiment the target keeps), so that their children's links follow them.
         var movedIDs: [String: String] = [:]
@@ -279,7 +317,14 @@ extension ExperimentDump {
                     continue
                 }
                 switch resolve {
-                case .ignore, nil:
+                case nil:
+                    // It was not there when the load started: another load or hunt wrote it since.
+                    throw DumpError(
+                        .conflict,
+                        "experiment \(experiment.displayName) was created in the target database while this load ran:"
+                            + " load again, with --resolve ignore, overwrite or bump"
+                    )
+                case .ignore:
                     movedIDs[dumpedID] = existing.id
                     report.ignored.append(experiment.displayName)
                     continue
@@ -291,19 +336,77 @@ extension ExperimentDump {
                     experiment.version = (latest?.version ?? experiment.version) + 1
                 }
             }
-            let trials = try await Self.stored(entry.trials, as: &experiment, in: storage)
-            report.repeated += trials.count - Set(trials.map(\.id)).count
-            if experiment.id != dumpedID { movedIDs[dumpedID] = experiment.id }
             if var refers = experiment.refers {
                 refers.rootID = movedIDs[refers.rootID] ?? refers.rootID
                 refers.parentID = refers.parentID.map { movedIDs[$0] ?? $0 }
                 experiment.refers = refers
             }
-            try await storage.createExperiment(experiment)
+            let trials = try await Self.create(&experiment, with: entry.trials, in: storage, bumping: resolve == .bump)
+            created.append(experiment.id)
+            if experiment.id != dumpedID { movedIDs[dumpedID] = experiment.id }
+            report.repeated += trials.count - Set(trials.map(\.id)).count
             report.trials += try await storage.registerTrials(trials).count
             report.loaded.append(experiment.displayName)
         }
-        return report
+    }
+
+    /// Creates `experiment` and returns its trials as they are stored (``stored(_:as:in:keepingID:)``).
+    ///
+    /// Another writer may take its id or its version meanwhile (loads of one dump at the same time): a taken id
+    /// gets a new one (and the trials their ids from it); with `bumping`, a taken version moves one above the
+    /// latest, so that loads bumping the same name at once each get a version of their own. Otherwise the storage's
+    /// `.duplicate` error is thrown.
+    private static func create(
+        _ experiment: inout Experiment,
+        with dumped: [Trial],
+        in storage: any Storage,
+        bumping: Bool
+    ) async throws -> [Trial] {
+        var attempts = 0
+        while true {
+            var candidate = experiment
+            let trials = try await stored(dumped, as: &candidate, in: storage)
+            if candidate.id != experiment.id, var refers = candidate.refers {
+                // A root refers to itself: under its new id.
+                if refers.rootID == experiment.id { refers.rootID = candidate.id }
+                if refers.parentID == experiment.id { refers.parentID = candidate.id }
+                candidate.refers = refers
+            }
+            do {
+                try await storage.createExperiment(candidate)
+                experiment = candidate
+                return trials
+            } catch let error as StorageError where error.code == .duplicate && attempts < 10 {
+                attempts += 1
+                if try await storage.experiment(id: candidate.id) != nil { continue }
+                guard bumping else { throw error }
+                let latest = try await storage.experiment(named: experiment.name, version: nil)
+                experiment.version = max(experiment.version, latest?.version ?? 0) + 1
+            }
+        }
+    }
+
+    /// Refuses the dump when an experiment's name holds a control character (a NUL, a line break), before anything
+    /// is written: no command could name it, and PostgreSQL cannot store a NUL at all, so SQLite and PostgreSQL
+    /// accept the same dumps.
+    ///
+    /// - Throws: ``DumpError`` `.invalid` naming the experiment and the character.
+    func checkNames() throws {
+        for entry in experiments {
+            let name = entry.experiment.name
+            guard let bad = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) else {
+                continue
+            }
+            let escaped = name.unicodeScalars.map {
+                $0.properties.generalCategory == .control
+                    ? String(format: "\\u%04X", $0.value) : String($0)
+            }.joined()
+            throw DumpError(
+                .invalid,
+                "experiment name '\(escaped)' holds the control character U+\(String(format: "%04X", bad.value)): no"
+                    + " command could name it; fix the name in the dump, nothing was loaded"
+            )
+        }
     }
 
     /// Refuses the dump when a trial does not fit its experiment's space, before anything is written.
@@ -440,6 +543,8 @@ public struct DumpError: OrionError {
         case conflict
         /// The experiment to dump does not exist.
         case notFound
+        /// The target failed part way through a load (what the load had written is removed).
+        case failed
     }
 
     /// What went wrong.
@@ -470,6 +575,7 @@ public struct DumpError: OrionError {
         case .invalid: .usage
         case .conflict: .conflict
         case .notFound: .notFound
+        case .failed: .failure
         }
     }
 }

@@ -181,6 +181,94 @@ final class ExperimentDumpTests: XCTestCase {
         return (root, child)
     }
 
+    /// A name with a control character (a NUL, which PostgreSQL cannot store) is refused before anything is written.
+    func testANameWithAControlCharacterIsRefused() async throws {
+        let source = try sqlite()
+        _ = try await fill(source, name: "e\u{0}nul")
+        let dump = try await ExperimentDump.read(from: source)
+        let target = try sqlite()
+        do {
+            _ = try await dump.load(into: target, resolve: nil)
+            XCTFail("a NUL in a name must be refused")
+        } catch let error as DumpError {
+            XCTAssertEqual(error.code, .invalid)
+            XCTAssertTrue(
+                error.message.hasPrefix("experiment name 'e\\u0000nul' holds the control character U+0000"),
+                error.message
+            )
+        }
+        let left = try await target.experiments()
+        XCTAssertEqual(left.count, 0)
+    }
+
+    /// A load that fails part way (here the target fails writing the second experiment's trials) removes what it
+    /// wrote: the target is as it was, and the message says so.
+    func testALoadThatFailsPartWayLeavesNothingBehind() async throws {
+        let source = try sqlite()
+        _ = try await fill(source, name: "first")
+        _ = try await fill(source, name: "second")
+        let dump = try await ExperimentDump.read(from: source)
+        let target = FlakyStorage(try sqlite())
+        target.registrationsBeforeFailure.withLock { $0 = 1 }
+        do {
+            _ = try await dump.load(into: target, resolve: nil)
+            XCTFail("the injected failure must fail the load")
+        } catch let error as DumpError {
+            XCTAssertEqual(error.code, .failed)
+            XCTAssertTrue(
+                error.message.hasSuffix("the 2 experiment(s) this load had written were removed"),
+                error.message
+            )
+        }
+        let left = try await target.experiments()
+        XCTAssertEqual(left.map(\.displayName), [], "nothing of the failed load is kept")
+        let again = try await dump.load(into: target, resolve: nil)
+        XCTAssertEqual(Set(again.loaded), ["first-v1", "second-v1"], "the same load succeeds afterwards")
+    }
+
+    /// Loads run at the same time: with `bump` each gets versions of its own; without a policy, one loads and the
+    /// others fail as a conflict, leaving nothing of theirs, never "ignored". (One that finds the other's
+    /// experiment before its trials takes it for a load cut off there and finishes it: both say loaded, and the
+    /// target holds the dump once.)
+    func testLoadsAtTheSameTimeDoNotMix() async throws {
+        let source = try sqlite()
+        _ = try await fill(source)
+        let dump = try await ExperimentDump.read(from: source)
+        let target = try sqlite()
+        async let a = dump.load(into: target, resolve: .bump)
+        async let b = dump.load(into: target, resolve: .bump)
+        async let c = dump.load(into: target, resolve: .bump)
+        let bumped = try await [a, b, c].flatMap(\.loaded)
+        XCTAssertEqual(bumped.count, 3)
+        XCTAssertEqual(Set(bumped).count, 3, "three versions of their own: \(bumped)")
+        for experiment in try await target.experiments() {
+            let count = try await target.trials(of: experiment.id, status: nil).count
+            XCTAssertEqual(count, 5, experiment.displayName)
+        }
+
+        let empty = try sqlite()
+        let outcomes = await withTaskGroup(of: Result<LoadReport, any Error>.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    do { return .success(try await dump.load(into: empty, resolve: nil)) } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let loaded = outcomes.compactMap { try? $0.get() }
+        XCTAssertGreaterThanOrEqual(loaded.count, 1, "one load wins")
+        XCTAssertEqual(loaded.flatMap(\.ignored), [])
+        for case .failure(let error) in outcomes {
+            XCTAssertEqual((error as? DumpError)?.code, .conflict, "\(error)")
+        }
+        let stored = try await empty.experiments()
+        XCTAssertEqual(stored.count, 1)
+        let trials = try await empty.trials(of: try XCTUnwrap(stored.first).id, status: nil).count
+        XCTAssertEqual(trials, 5)
+    }
+
     func testAVersionTreeLoadedAsNewVersionsKeepsItsLinks() async throws {
         let source = try sqlite()
         let (root, _) = try await tree(source)

@@ -77,6 +77,8 @@ final class FlakyStorage: Storage {
     /// process, then the lock timeout).
     let failingLocks = Mutex(0)
     let lockWait = Mutex<(clock: ManualClock?, wait: Duration)>((nil, .seconds(60)))
+    /// How many trial registrations succeed before one fails with a storage error (`nil`: none fails).
+    let registrationsBeforeFailure = Mutex<Int?>(nil)
 
     init(_ base: any Storage) { self.base = base }
 
@@ -99,7 +101,15 @@ final class FlakyStorage: Storage {
     func deleteTrials(of experimentID: String, status statuses: [TrialStatus]) async throws -> Int {
         try await base.deleteTrials(of: experimentID, status: statuses)
     }
-    func registerTrials(_ trials: [Trial]) async throws -> [Trial] { try await base.registerTrials(trials) }
+    func registerTrials(_ trials: [Trial]) async throws -> [Trial] {
+        let fails = registrationsBeforeFailure.withLock { left -> Bool in
+            guard let remaining = left else { return false }
+            left = remaining - 1
+            return remaining == 0
+        }
+        if fails { throw StorageError(.backend, "disk I/O error (injected)") }
+        return try await base.registerTrials(trials)
+    }
     func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Reservation? {
         if failingReservations.withLock({ Self.take(&$0) }) { throw Self.locked }
         return try await base.reserveTrial(of: experimentID, worker: worker, at: now)
