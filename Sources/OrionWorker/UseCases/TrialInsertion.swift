@@ -122,7 +122,8 @@ public enum TrialInsertion {
     /// - Returns: its value.
     public static func literal(_ raw: String) -> JSONValue {
         if let value = Int(raw) { return .int(value) }
-        if let value = Double(raw) { return .double(value) }
+        // Not `nan` or `inf`, which Python does not read as numbers either: Oríon keeps them as text (a category).
+        if let value = Double(raw), value.isFinite { return .double(value) }
         switch raw {
         case "True", "true": return .bool(true)
         case "False", "false": return .bool(false)

@@ -92,6 +92,8 @@ final class TrialInsertionTests: XCTestCase {
         XCTAssertEqual(TrialInsertion.literal("[1, 2]"), .array([.int(1), .int(2)]))
         XCTAssertEqual(TrialInsertion.literal("'adam'"), .string("adam"))
         XCTAssertEqual(TrialInsertion.literal("adam"), .string("adam"))
+        // Python does not read these as numbers: Oríon inserts the category 'NaN'.
+        for text in ["NaN", "nan", "inf", "-Infinity"] { XCTAssertEqual(TrialInsertion.literal(text), .string(text)) }
     }
 
     func testInsertNewTrialOnSQLiteThenADuplicateFails() async throws {
