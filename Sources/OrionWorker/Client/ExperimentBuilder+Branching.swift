@@ -178,7 +178,23 @@ extension ExperimentBuilder {
             adapters: adapters
         )
         _ = try factory.makeAlgorithm(child.algorithm, space: child.space, maxTrials: child.maxTrials)
-        let why = conflicts.isEmpty ? "new name" : conflicts.map(\.description).joined(separator: "; ")
+        // A rename resolves a missing and a new dimension: named as what it is.
+        var renamed: [String] = []
+        var resolvedAway: Set<Conflict> = []
+        for case .dimensionRenaming(let old, let new) in adapters {
+            renamed.append("dimension \(old) renamed to \(new)")
+            resolvedAway.formUnion(
+                conflicts.filter { conflict in
+                    switch conflict {
+                    case .missingDimension(let name, _): name == old
+                    case .newDimension(let name, _): name == new
+                    default: false
+                    }
+                }
+            )
+        }
+        let reasons = renamed + conflicts.filter { !resolvedAway.contains($0) }.map(\.description)
+        let why = reasons.isEmpty ? "new name" : reasons.joined(separator: "; ")
         let changes = ["new version \(child.displayName) branched from \(parent.displayName) (\(why))"]
         do {
             try await storage.createExperiment(child)

@@ -170,13 +170,15 @@ final class VersioningEndToEndTests: XCTestCase {
         let parent = try await experiment(sandbox, "e", 1)
         let parentTrials = try await completed(sandbox, parent)
         // Remove y keeping y = 1, rename lr to rate, narrow x.
-        try hunt(
+        let branched = try hunt(
             sandbox,
             [
                 "-n", "e", "--enable-evc", "--exp-max-trials", "1", script, "-x~uniform(0, 0.5)", "-y~-1",
                 "--lr~>rate", "--rate~uniform(0, 1)",
             ]
         )
+        XCTAssertTrue(branched.stderr.contains("(dimension /lr renamed to /rate; "), branched.stderr)
+        XCTAssertFalse(branched.stderr.contains("new dimension /rate"), "the rename is named once: \(branched.stderr)")
         let child = try await experiment(sandbox, "e", 2)
         XCTAssertEqual(
             child.refers?.adapters,
