@@ -8,16 +8,29 @@ extension PostgresStorage {
     /// - Parameter experiment: the experiment; its id and its `(name, version)` must be new.
     /// - Throws: `StorageError` `.duplicate` when the id or `(name, version)` exists already.
     public func createExperiment(_ experiment: Experiment) async throws {
+        try await createExperiment(experiment, trials: [])
+    }
+
+    /// Stores a new experiment, with its revision counter and an empty algorithm state, and its first trials, in one
+    /// transaction.
+    ///
+    /// - Returns: the trials that were stored.
+    /// - Throws: `StorageError` `.duplicate` when the id or `(name, version)` exists already (nothing is stored).
+    @discardableResult
+    public func createExperiment(_ experiment: Experiment, trials: [Trial]) async throws -> [Trial] {
         let document = try Self.document(of: experiment)
-        try await transaction("cannot store experiment '\(experiment.name)'") { [self] connection, attempt in
+        let encoder = Self.makeEncoder()
+        let columns = try trials.map { try PostgresQueries.TrialColumns($0, encoder: encoder) }
+        let inserted = try await transaction("cannot store experiment '\(experiment.name)'") {
+            [self] connection, attempt -> [Bool] in
             let existing = try await connection.query(
                 "SELECT id, document FROM experiments WHERE id = \(experiment.id) OR (name = \(experiment.name) AND version = \(experiment.version))",
                 logger: logger
             ).collect()
             if let row = existing.first {
                 let (id, stored) = try row.decode((String, String).self)
-                // A retry whose first attempt was committed finds its own experiment.
-                if attempt > 1, id == experiment.id, stored == document { return }
+                // A retry whose first attempt was committed finds its own experiment, with its trials.
+                if attempt > 1, id == experiment.id, stored == document { return columns.map { _ in true } }
                 throw StorageError(
                     .duplicate,
                     id == experiment.id
@@ -41,7 +54,16 @@ extension PostgresStorage {
                 "INSERT INTO algorithm_states (experiment_id) VALUES (\(experiment.id))",
                 logger: logger
             )
+            guard !columns.isEmpty else { return [] }
+            return try await Self.insert(
+                columns,
+                connection,
+                logger: logger,
+                stampingWith: nil,
+                serverAhead: serverAhead
+            )
         }
+        return zip(trials, inserted).filter(\.1).map(\.0)
     }
 
     /// The experiment with this name and version, or the latest version when `version` is `nil`.

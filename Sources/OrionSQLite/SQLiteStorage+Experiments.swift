@@ -24,6 +24,32 @@ extension SQLiteStorage {
         }
     }
 
+    /// Stores a new experiment and its first trials in one transaction.
+    ///
+    /// - Returns: the trials that were stored.
+    /// - Throws: `StorageError` `.duplicate` when the id or `(name, version)` exists already (nothing is stored).
+    @discardableResult
+    public func createExperiment(_ experiment: Experiment, trials: [Trial]) async throws -> [Trial] {
+        let document = try Self.document(of: experiment)
+        let encoder = Self.makeEncoder()
+        let columns = try trials.map { try Queries.TrialColumns($0, encoder: encoder) }
+        let inserted = try await write("cannot store experiment '\(experiment.name)'") { db in
+            if try Queries.experimentExists(db, id: experiment.id) {
+                throw StorageError(.duplicate, "an experiment with id \(experiment.id) exists already")
+            }
+            try Self.checkUnique(db, experiment)
+            try Queries.insertExperiment(
+                db,
+                id: experiment.id,
+                name: experiment.name,
+                version: experiment.version,
+                document: document
+            )
+            return columns.isEmpty ? [] : try Self.insert(columns, db, stampingWith: nil)
+        }
+        return zip(trials, inserted).filter(\.1).map(\.0)
+    }
+
     /// Throws `.duplicate` when another experiment has the name and version of `experiment`.
     private static func checkUnique(_ db: Database, _ experiment: Experiment) throws {
         if try Queries.experimentID(db, name: experiment.name, version: experiment.version, excluding: experiment.id)

@@ -84,6 +84,36 @@ extension StorageConformance {
         try await storage.createExperiment(try fixture.makeExperiment("duplicate", version: 2))
     }
 
+    /// `createExperiment(_:trials:)` stores the experiment with its trials (a repeated id once); refused as a
+    /// duplicate, it stores none of its trials, not even under the existing experiment's id.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkCreateExperimentWithTrials() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try fixture.makeExperiment("with-trials")
+        let trials = fixture.makeTrials(of: experiment, 0..<3)
+        let stored = try await storage.createExperiment(experiment, trials: trials + [trials[0]])
+        try ConformanceFailure.expect(stored.count == 3, "stored \(stored.count) trials, not 3 (one repeated)")
+        let read = try await storage.trials(of: experiment.id, status: nil)
+        try ConformanceFailure.expect(Set(read.map(\.id)) == Set(trials.map(\.id)), "the trials read back differ")
+        let created = try await storage.experiment(id: experiment.id)
+        try ConformanceFailure.expect(created == experiment, "the experiment read back differs")
+        var again = try fixture.makeExperiment("with-trials")
+        again.maxTrials = 7
+        let more = Self.makeTrial(of: experiment, value: 99)
+        try await Self.expectStorageError(.duplicate, "creating an existing (name, version) with trials") {
+            try await storage.createExperiment(again, trials: [Self.makeTrial(of: again, value: 98)])
+        }
+        try await Self.expectStorageError(.duplicate, "creating an existing id with trials") {
+            try await storage.createExperiment(experiment, trials: [more])
+        }
+        let after = try await storage.trials(of: experiment.id, status: nil)
+        try ConformanceFailure.expect(after.count == 3, "a refused creation stored a trial (\(after.count) now)")
+        let byID = try await storage.experiment(id: again.id)
+        try ConformanceFailure.expect(byID == nil, "the refused duplicate was stored under its own id")
+    }
+
     /// `updateExperiment` replaces the stored record; an unknown id fails with `.notFound`, and renaming onto
     /// another experiment's `(name, version)` with `.duplicate`.
     ///

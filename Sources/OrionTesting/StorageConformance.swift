@@ -56,7 +56,7 @@ public struct StorageConformance: Sendable {
         "releaseLostTrials", "ownerTokens", "reservations", "completionRacesRelease", "close",
         "algorithmLockFirstSnapshot", "algorithmLockStateVersion", "algorithmLockChangedTrials",
         "algorithmLockBodyThrows", "algorithmLockMutualExclusion", "algorithmLockNewTrials", "algorithmLockCounts",
-        "resetAlgorithm", "deleteTrials",
+        "resetAlgorithm", "deleteTrials", "createExperimentWithTrials",
     ]
 
     /// Runs every check, stopping at the first failure.
@@ -125,6 +125,7 @@ public struct StorageConformance: Sendable {
         case "algorithmLockCounts": try await checkAlgorithmLockCounts()
         case "resetAlgorithm": try await checkResetAlgorithm()
         case "deleteTrials": try await checkDeleteTrials()
+        case "createExperimentWithTrials": try await checkCreateExperimentWithTrials()
         default: throw ConformanceFailure("no storage check named '\(name)'; see StorageConformance.checkNames")
         }
     }

@@ -126,6 +126,25 @@ public final class InMemoryStorage: Storage {
         }
     }
 
+    /// Stores a new experiment and its first trials at once.
+    ///
+    /// - Returns: the trials that were stored.
+    /// - Throws: `StorageError` `.duplicate` when the id or `(name, version)` exists already (nothing is stored).
+    @discardableResult
+    public func createExperiment(_ experiment: Experiment, trials: [Trial]) async throws -> [Trial] {
+        try contents.withLock { contents in
+            if contents.experiments[experiment.id] != nil {
+                throw StorageError(.duplicate, "an experiment with id \(experiment.id) exists already")
+            }
+            try Self.checkUnique(experiment, in: contents)
+            var staged = contents
+            staged.experiments[experiment.id] = ExperimentRecord(experiment: experiment)
+            let inserted = try Self.insert(trials, into: &staged, stampingWith: nil)
+            contents = staged
+            return inserted
+        }
+    }
+
     /// Throws `.duplicate` when another experiment has the name and version of `experiment`.
     private static func checkUnique(_ experiment: Experiment, in contents: Contents) throws {
         let clash = contents.experiments.values.contains {

@@ -15,6 +15,15 @@ public protocol Storage: Sendable {
     /// - Throws: `StorageError` with code `.duplicate` when `(name, version)` exists already.
     func createExperiment(_ experiment: Experiment) async throws
 
+    /// Stores a new experiment and its first trials in one transaction: another process sees both or neither
+    /// (`orion db load`, so that a load in progress never looks like one cut off between the two).
+    ///
+    /// - Returns: the trials that were stored (those whose ids repeat are stored once).
+    /// - Throws: `StorageError` with code `.duplicate` when the id or `(name, version)` exists already; nothing is
+    ///   stored then.
+    @discardableResult
+    func createExperiment(_ experiment: Experiment, trials: [Trial]) async throws -> [Trial]
+
     /// The experiment with this name and version, or the latest version when `version` is `nil`.
     func experiment(named name: String, version: Int?) async throws -> Experiment?
 
@@ -346,6 +355,20 @@ public struct StorageError: OrionError {
 extension Storage {
     /// Does nothing: for backends with nothing to flush or release (the in-memory storage).
     public func close() async throws {}
+
+    /// ``createExperiment(_:)`` then ``registerTrials(_:)``, and the experiment deleted again when its trials
+    /// cannot be stored: two steps, for a backend that has no transaction across them (each backend of this
+    /// package has one), so another process may see the experiment before its trials.
+    @discardableResult
+    public func createExperiment(_ experiment: Experiment, trials: [Trial]) async throws -> [Trial] {
+        try await createExperiment(experiment)
+        do {
+            return try await registerTrials(trials)
+        } catch {
+            try? await deleteExperiment(id: experiment.id)
+            throw error
+        }
+    }
 
     /// Refuses: for backends that do not implement deleting trials yet (`StorageConformance`'s `deleteTrials`
     /// check fails for them).

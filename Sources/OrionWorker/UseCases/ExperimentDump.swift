@@ -271,17 +271,27 @@ extension ExperimentDump {
         do {
             try await loadEntries(into: storage, resolve: resolve, report: &report, created: &created)
         } catch {
-            for id in created.reversed() { try? await storage.deleteExperiment(id: id) }
             let duplicate = (error as? StorageError)?.code == .duplicate
+            let conflict = duplicate || (error as? DumpError)?.code == .conflict
+            // A failure of the target (disk, connection): what this load wrote is removed, so that it is all or
+            // nothing. A conflict is another load or hunt writing the same experiments at the same time, which may
+            // have taken this load's as its own (ignored, or finished as a load cut off): they stay.
+            if !conflict {
+                for id in created.reversed() { try? await storage.deleteExperiment(id: id) }
+            }
             guard duplicate || !created.isEmpty else { throw error }
             var message = ErrorReport(error).message
             if duplicate {
-                message =
-                    "another load or hunt wrote an experiment of the dump while this load ran (\(message)): load"
-                    + " again, with --resolve ignore, overwrite or bump"
+                message = "another load or hunt wrote an experiment of the dump while this load ran (\(message))"
             }
             if !created.isEmpty {
-                message += "; the \(created.count) experiment(s) this load had written were removed"
+                message +=
+                    conflict
+                    ? "; this load had loaded \(report.loaded.joined(separator: ", ")), which stay: load again with"
+                        + " --resolve ignore to load the rest"
+                    : "; the \(created.count) experiment(s) this load had written were removed"
+            } else if duplicate {
+                message += ": load again, with --resolve ignore, overwrite or bump"
             }
             if !report.overwritten.isEmpty {
                 message += ", and the ones it replaced are gone: " + report.overwritten.joined(separator: ", ")
@@ -341,27 +351,41 @@ extension ExperimentDump {
                 refers.parentID = refers.parentID.map { movedIDs[$0] ?? $0 }
                 experiment.refers = refers
             }
-            let trials = try await Self.create(&experiment, with: entry.trials, in: storage, bumping: resolve == .bump)
-            created.append(experiment.id)
-            if experiment.id != dumpedID { movedIDs[dumpedID] = experiment.id }
-            report.repeated += trials.count - Set(trials.map(\.id)).count
-            report.trials += try await storage.registerTrials(trials).count
-            report.loaded.append(experiment.displayName)
+            switch try await Self.create(&experiment, with: entry.trials, in: storage, resolve: resolve) {
+            case .created(let trials, let stored):
+                created.append(experiment.id)
+                if experiment.id != dumpedID { movedIDs[dumpedID] = experiment.id }
+                report.repeated += trials - stored
+                report.trials += stored
+                report.loaded.append(experiment.displayName)
+            case .taken(let existing):
+                // `ignore`, and another load or hunt wrote this version meanwhile: ignored, as if it had been there.
+                movedIDs[dumpedID] = existing.id
+                report.ignored.append(existing.displayName)
+            }
         }
     }
 
-    /// Creates `experiment` and returns its trials as they are stored (``stored(_:as:in:keepingID:)``).
+    /// What ``create(_:with:in:resolve:)`` did.
+    private enum Creation {
+        /// Created with its trials: how many the dump had, and how many were stored (repeated ids are one).
+        case created(trials: Int, stored: Int)
+        /// Under ``ConflictPolicy/ignore``, another writer created this version meanwhile: it is kept.
+        case taken(Experiment)
+    }
+
+    /// Creates `experiment` with its trials (``stored(_:as:in:keepingID:)``) in one transaction.
     ///
     /// Another writer may take its id or its version meanwhile (loads of one dump at the same time): a taken id
-    /// gets a new one (and the trials their ids from it); with `bumping`, a taken version moves one above the
-    /// latest, so that loads bumping the same name at once each get a version of their own. Otherwise the storage's
-    /// `.duplicate` error is thrown.
+    /// gets a new one (and the trials their ids from it); a taken version moves one above the latest with `bump`
+    /// (so that loads bumping the same name at once each get a version of their own), is kept with `ignore`, and
+    /// is the storage's `.duplicate` error otherwise.
     private static func create(
         _ experiment: inout Experiment,
         with dumped: [Trial],
         in storage: any Storage,
-        bumping: Bool
-    ) async throws -> [Trial] {
+        resolve: ConflictPolicy?
+    ) async throws -> Creation {
         var attempts = 0
         while true {
             var candidate = experiment
@@ -373,15 +397,24 @@ extension ExperimentDump {
                 candidate.refers = refers
             }
             do {
-                try await storage.createExperiment(candidate)
+                let inserted = try await storage.createExperiment(candidate, trials: trials)
                 experiment = candidate
-                return trials
+                return .created(trials: trials.count, stored: inserted.count)
             } catch let error as StorageError where error.code == .duplicate && attempts < 10 {
                 attempts += 1
                 if try await storage.experiment(id: candidate.id) != nil { continue }
-                guard bumping else { throw error }
-                let latest = try await storage.experiment(named: experiment.name, version: nil)
-                experiment.version = max(experiment.version, latest?.version ?? 0) + 1
+                switch resolve {
+                case .bump:
+                    let latest = try await storage.experiment(named: experiment.name, version: nil)
+                    experiment.version = max(experiment.version, latest?.version ?? 0) + 1
+                case .ignore:
+                    guard
+                        let existing = try await storage.experiment(named: experiment.name, version: experiment.version)
+                    else { continue }
+                    return .taken(existing)
+                case .overwrite, nil:
+                    throw error
+                }
             }
         }
     }
