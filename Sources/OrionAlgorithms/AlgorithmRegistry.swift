@@ -96,6 +96,11 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         algorithmType(named: config.name)?.plansForBudget ?? false
     }
 
+    /// Whether the algorithm of `config` schedules trials at several fidelities; `false` for an unknown name.
+    public func schedulesFidelity(_ config: AlgorithmConfig) -> Bool {
+        algorithmType(named: config.name)?.schedulesFidelity ?? false
+    }
+
     private static func unlimitedCounts<A: Algorithm>(_ type: A.Type) -> Set<String> { A.Options.unlimitedCounts }
 
     /// Creates a fresh algorithm.

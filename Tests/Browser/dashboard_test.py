@@ -190,7 +190,8 @@ def quote(name):
 def robustness(driver):
     """What a user does besides reading: select text, follow a stale link, lose the server, open an old version."""
     # A poll that finds nothing new leaves the page alone: a selection of the configuration survives it.
-    driver.get(PAGE + "/#/experiments/" + quote(DONE) + "?poll=300")
+    # The poll period is the page's own query (`?poll=MS` before the hash): a new page, polling every 300 ms.
+    driver.get(PAGE + "/?poll=300#/experiments/" + quote(DONE))
     wait_for(driver, lambda: text(driver, "#configuration") != "")
     driver.execute_script("window.getSelection().selectAllChildren(document.querySelector('#configuration'));")
     selected = driver.execute_script("return window.getSelection().toString().length;")
@@ -209,7 +210,7 @@ def robustness(driver):
     check(True, "the notice goes once the API answers again")
 
     # An experiment that does not exist is said, and not asked for again.
-    driver.get(PAGE + "/#/experiments/no-such-experiment?poll=300")
+    driver.get(PAGE + "/?poll=300#/experiments/no-such-experiment")
     wait_for(driver, lambda: "does not exist" in text(driver, "#not-found"))
     asked = lambda: driver.execute_script(
         "return performance.getEntriesByType('resource').filter((e) => e.name.includes('no-such-experiment')).length;")

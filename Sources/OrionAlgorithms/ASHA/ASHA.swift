@@ -75,6 +75,9 @@ public struct ASHA: Algorithm {
     /// `asha`.
     public static let name = "asha"
 
+    /// `true`: it fills brackets (rungs, populations) with the trials it observes.
+    public static let schedulesFidelity = true
+
     var core: SuccessiveHalving
 
     /// Creates an ASHA search.

@@ -111,6 +111,9 @@ public struct AutoSearch: Algorithm {
     /// `auto`.
     public static let name = "auto"
 
+    /// `true`: a space with a fidelity runs a multi-fidelity algorithm, which fills brackets with the trials it observes.
+    public static let schedulesFidelity = true
+
     /// Spaces of more unit-cube coordinates than this go to `tpe`.
     public static let tpeWidth = 40
 

@@ -17,6 +17,9 @@ public struct BOHB: Algorithm {
     /// `bohb`.
     public static let name = "bohb"
 
+    /// `true`: it fills brackets (rungs, populations) with the trials it observes.
+    public static let schedulesFidelity = true
+
     /// The options, kept for the model.
     let options: Options
     /// Hyperband's brackets and promotions.

@@ -24,6 +24,9 @@ public struct DEHB: Algorithm {
     /// `dehb`.
     public static let name = "dehb"
 
+    /// `true`: it fills brackets (rungs, populations) with the trials it observes.
+    public static let schedulesFidelity = true
+
     /// Hyperband's brackets.
     var core: SuccessiveHalving
     /// The subpopulations and the pending children's targets.

@@ -125,6 +125,9 @@ public struct EvolutionES: Algorithm {
     /// `evolutiones`.
     public static let name = "evolutiones"
 
+    /// `true`: it fills brackets (rungs, populations) with the trials it observes.
+    public static let schedulesFidelity = true
+
     let fidelityName: String
     /// The fidelity of each rung.
     let fidelities: [Double]

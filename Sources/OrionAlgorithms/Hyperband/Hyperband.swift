@@ -62,6 +62,9 @@ public struct Hyperband: Algorithm {
     /// `hyperband`.
     public static let name = "hyperband"
 
+    /// `true`: it fills brackets (rungs, populations) with the trials it observes.
+    public static let schedulesFidelity = true
+
     var core: SuccessiveHalving
 
     /// Creates a Hyperband search.

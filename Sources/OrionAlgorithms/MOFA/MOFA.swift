@@ -77,6 +77,9 @@ public struct MOFA: Algorithm {
     /// `mofa`.
     public static let name = "mofa"
 
+    /// `true`: it fills brackets (rungs, populations) with the trials it observes.
+    public static let schedulesFidelity = true
+
     /// The most rounds in a space without a fidelity: each round shrinks a free coordinate's range to
     /// `2 / n_levels` of it, so after 10 rounds of the default 5 levels it is 10⁻⁴ of the prior, Oríon's default
     /// precision.

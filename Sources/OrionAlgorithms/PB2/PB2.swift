@@ -76,6 +76,9 @@ public struct PB2: Algorithm {
     /// `pb2`.
     public static let name = "pb2"
 
+    /// `true`: it fills brackets (rungs, populations) with the trials it observes.
+    public static let schedulesFidelity = true
+
     /// The most recent steps the model is fitted to.
     static let window = 200
     /// The random candidates tried for the acquisition's maximum, before local refinement.

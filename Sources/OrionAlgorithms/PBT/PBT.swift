@@ -84,6 +84,9 @@ public struct PBT: Algorithm {
     /// `pbt`.
     public static let name = "pbt"
 
+    /// `true`: it fills brackets (rungs, populations) with the trials it observes.
+    public static let schedulesFidelity = true
+
     let exploit: Exploit
     let explore: Explore
     private(set) var population: Population

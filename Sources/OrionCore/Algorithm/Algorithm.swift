@@ -68,11 +68,19 @@ public protocol Algorithm: Codable, Sendable {
     /// fits its grid to it), so that a new `max_trials` must make it again: the stored state is reset and the new
     /// algorithm skips the points already tried. `false` by default.
     static var plansForBudget: Bool { get }
+
+    /// Whether the algorithm schedules trials at several fidelities in brackets, rungs or populations (ASHA,
+    /// Hyperband, PBT...), which inherited trials of a parent version can fill: when they alone leave it done, a
+    /// new version's algorithm starts without them. `false` by default.
+    static var schedulesFidelity: Bool { get }
 }
 
 extension Algorithm {
     /// `false`: the algorithm reads `max_trials` from its context at each call, if at all.
     public static var plansForBudget: Bool { false }
+
+    /// `false`: the algorithm does not fill brackets with the trials it observes.
+    public static var schedulesFidelity: Bool { false }
 
     /// The options unchanged.
     public static func displayedOptions(_ options: [String: JSONValue], space: Space) -> [String: JSONValue] {
@@ -159,6 +167,9 @@ public protocol AlgorithmFactory: Sendable {
     /// Whether the algorithm of `config` plans its search for the experiment's `max_trials` when it is made
     /// (``Algorithm/plansForBudget``): a new `max_trials` then resets its state.
     func plansForBudget(_ config: AlgorithmConfig) -> Bool
+
+    /// Whether the algorithm of `config` schedules trials at several fidelities (``Algorithm/schedulesFidelity``).
+    func schedulesFidelity(_ config: AlgorithmConfig) -> Bool
 }
 
 extension AlgorithmFactory {
@@ -172,6 +183,9 @@ extension AlgorithmFactory {
     /// Whether the algorithm of `config` plans its search for `max_trials` (``Algorithm/plansForBudget``); `false`
     /// for a factory that does not say.
     public func plansForBudget(_ config: AlgorithmConfig) -> Bool { false }
+
+    /// `false` for a factory that does not say.
+    public func schedulesFidelity(_ config: AlgorithmConfig) -> Bool { false }
 }
 
 /// An error in an algorithm's configuration or use.

@@ -106,7 +106,7 @@ extension AlgorithmDriver {
         }
         if snapshot.state == nil && !inherited.trials.isEmpty {
             driver.observe(inherited.trials)
-            if driver.isDone && experiment.space.fidelity != nil {
+            if driver.isDone && factory.schedulesFidelity(experiment.algorithm) {
                 // The inherited trials already fill every bracket or population of a multi-fidelity algorithm
                 // (`repetitions: 1` done in the parent): the version runs its own, as under Oríon, where a child's
                 // brackets start empty, rather than nothing at all. Its points still count as existing below.

@@ -55,10 +55,11 @@ extension DashboardAssets {
           return `Cannot reach the API at ${where}: is orion serve running?`;
         }
 
-        async function api(path) {
+        // `signal`: the view's, so that a request made by a view that is gone fails (AbortError) instead of drawing.
+        async function api(path, signal) {
           let response;
           try {
-            response = await fetch(BACKEND + path, {headers: {Accept: "application/json"}, signal: requests.signal});
+            response = await fetch(BACKEND + path, {headers: {Accept: "application/json"}, signal});
           } catch (error) {
             if (error.name === "AbortError") throw error;
             throw new APIError(unreachable(), 0);
@@ -95,6 +96,7 @@ extension DashboardAssets {
           let delay = POLL_MS;
           const tick = async () => {
             if (mine !== generation) return;
+            let wait = POLL_MS;
             try {
               await fn();
               if (mine !== generation) return;
@@ -109,10 +111,11 @@ extension DashboardAssets {
                 return missing(error);
               }
               live(false, error.message);
-              notice(`${error.message} Trying again in ${Math.round(delay / 1000)} s.`);
+              wait = delay;
+              notice(`${error.message} Trying again in ${Math.round(wait / 1000)} s.`);
               delay = Math.min(delay * 2, MAX_RETRY_MS);
             }
-            if (mine === generation) timer = setTimeout(tick, delay);
+            if (mine === generation) timer = setTimeout(tick, wait);
           };
           tick();
         }
@@ -162,9 +165,10 @@ extension DashboardAssets {
           crumbs();
           document.title = "Experiments · Oríon";
           view.innerHTML = `<h1>Experiments</h1><div class="scroll"><table id="experiments-table"><thead><tr><th>Name</th><th>Version</th><th>Trials</th><th>Completed</th><th>Best</th><th>Progress</th></tr></thead><tbody><tr><td colspan="6" class="muted">Loading…</td></tr></tbody></table></div>`;
+          const signal = requests.signal;
           poll(async () => {
-            const experiments = await api("/experiments");
-            const stats = await Promise.all(experiments.map((e) => api(`/experiments/status/${enc(e.name)}`).catch((error) => {
+            const experiments = await api("/experiments", signal);
+            const stats = await Promise.all(experiments.map((e) => api(`/experiments/status/${enc(e.name)}`, signal).catch((error) => {
               if (error.status === 404) return {};  // removed between the two calls
               throw error;
             })));
@@ -205,12 +209,14 @@ extension DashboardAssets {
             <h2>Best trial</h2><div id="best-trial" class="muted">—</div>
             <h2>Plots</h2><p id="plots-note" class="muted" hidden></p><div id="plots"><p class="muted">Loading plots…</p></div>
             <h2>Configuration</h2><pre id="configuration"></pre>`;
-          const plots = {key: null, drawnAt: 0, loading: false};
+          const plots = {key: null, drawnAt: 0, loading: false, never: false};
+          const signal = requests.signal;
+          const mine = generation;
           let latest = null;
           poll(async () => {
             const q = versionQuery(version);
-            const [experiment, stats] = await Promise.all([api(`/experiments/${enc(name)}${q}`), api(`/experiments/status/${enc(name)}${q}`)]);
-            if (latest === null) latest = version ? (await api(`/experiments/${enc(name)}`)).version : experiment.version;
+            const [experiment, stats] = await Promise.all([api(`/experiments/${enc(name)}${q}`, signal), api(`/experiments/status/${enc(name)}${q}`, signal)]);
+            if (latest === null) latest = version ? (await api(`/experiments/${enc(name)}`, signal)).version : experiment.version;
             const shown = experiment.version;
             setHTML($("#versions"), versionLinks(name, shown, latest));
             const c = stats.trial_status_count || {};
@@ -232,19 +238,25 @@ extension DashboardAssets {
             const note = $("#plots-note");
             note.hidden = shown < 2;
             note.textContent = shown < 2 ? "" : "The plots include the completed trials this version inherits from its earlier versions, as orion plot draws them.";
-            // The plots follow the trials: drawn again when the counts changed, at most every PLOT_REFRESH_MS.
+            // The plots follow the trials: drawn again when the counts changed, at most every PLOT_REFRESH_MS (a failed
+            // draw too); never again when they cannot be drawn at all (no plotly.js in this build, a server without plots).
             const key = JSON.stringify(c);
-            if (!plots.loading && key !== plots.key && Date.now() - plots.drawnAt >= (plots.key === null ? 0 : PLOT_REFRESH_MS)) {
+            if (!plots.never && !plots.loading && key !== plots.key && Date.now() - plots.drawnAt >= (plots.drawnAt === 0 ? 0 : PLOT_REFRESH_MS)) {
               plots.loading = true;
-              drawPlots(name, version, stats.nb_trials || 0)
-                .then((done) => { if (done) { plots.key = key; plots.drawnAt = Date.now(); } })
+              drawPlots(name, version, stats.nb_trials || 0, mine, signal)
+                .then((result) => {
+                  plots.drawnAt = Date.now();
+                  if (result === "drawn") plots.key = key;
+                  if (result === "never") plots.never = true;
+                })
                 .finally(() => { plots.loading = false; });
             }
           }, (error) => missingView(view, name, error));
         }
 
         let plotly = null;
-        // plotly.js, loaded once; a failed load is tried again at the next draw. Resolves to an error message or null.
+        // plotly.js, loaded once; a failed load is tried again at the next draw. Resolves to null, or to what went wrong and
+        // whether it is for good ({never, message}).
         function loadPlotly() {
           if (window.Plotly) return Promise.resolve(null);
           if (!plotly) {
@@ -257,8 +269,8 @@ extension DashboardAssets {
                 plotly = null;
                 let status = 0;
                 try { status = (await fetch("/dashboard/plotly.min.js", {method: "HEAD"})).status; } catch (_) { status = 0; }
-                resolve(status === 404 ? "Plots are not available in this build (it embeds no plotly.js)."
-                  : "Could not load plotly.js from the server; trying again at the next update.");
+                resolve(status === 404 ? {never: true, message: "Plots are not available in this build (it embeds no plotly.js)."}
+                  : {never: false, message: "Could not load plotly.js from the server; trying again at the next update."});
               };
               document.head.appendChild(tag);
             });
@@ -274,30 +286,30 @@ extension DashboardAssets {
           return Math.max(360, Math.min(2400, 200 * rows + 120));
         }
 
-        // Draws (or redraws in place) the four plots; returns whether they were drawn.
-        async function drawPlots(name, version, trials) {
-          const mine = generation;
+        // Draws (or redraws in place) the four plots of the view `mine` (its generation and `signal`); resolves to "drawn",
+        // "failed" (to try again later) or "never" (they cannot be drawn here: no plotly.js, a server without plots).
+        async function drawPlots(name, version, trials, mine, signal) {
           const box = $("#plots");
           if (trials === 0) {
             setHTML(box, `<p class="muted" id="no-plots">No trials yet: the plots appear with the first trials.</p>`);
-            return true;
+            return "drawn";
           }
           const problem = await loadPlotly();
-          if (mine !== generation) return false;
+          if (mine !== generation) return "failed";
           if (problem) {
-            setHTML(box, `<p class="muted" id="no-plots">${esc(problem)}</p>`);
-            return false;
+            setHTML(box, `<p class="muted" id="no-plots">${esc(problem.message)}</p>`);
+            return problem.never ? "never" : "failed";
           }
           const kinds = ["regret", "parallel_coordinates", "lpi", "partial_dependencies"];
           if (!box.querySelector(".plot")) {
             box.innerHTML = kinds.map((kind) => `<div class="plot" id="plot-${kind}"><p class="muted loading">Loading ${kind.replace(/_/g, " ")}…</p></div>`).join("");
             box.__html = undefined;
           }
-          let drawn = true;
+          let result = "drawn";
           await Promise.all(kinds.map(async (kind) => {
             const div = $(`#plot-${kind}`);
             try {
-              const figure = await api(`/plots/${kind}/${enc(name)}${versionQuery(version)}`);
+              const figure = await api(`/plots/${kind}/${enc(name)}${versionQuery(version)}`, signal);
               if (mine !== generation || !div) return;
               const layout = figure.layout || {};
               layout.height = plotHeight(kind, layout);
@@ -306,12 +318,14 @@ extension DashboardAssets {
               await window.Plotly.react(div, figure.data || [], layout, {responsive: true, displaylogo: false});
             } catch (error) {
               if (error.name === "AbortError" || mine !== generation || !div) return;
-              drawn = false;
+              // 501: a server started without plots, for good.
+              if (error.status === 501) result = "never";
+              else if (result === "drawn") result = "failed";
               if (window.Plotly) window.Plotly.purge(div);
               div.innerHTML = `<p class="muted">${esc(kind.replace(/_/g, " "))}: ${esc(error.message)}</p>`;
             }
           }));
-          return drawn;
+          return result;
         }
 
         function trialsView(view, name, params, version) {
@@ -352,13 +366,14 @@ extension DashboardAssets {
             if (event.target.id === "status-filter") setHash({status: event.target.value, offset: "0"});
           };
           const header = (key, label) => `<th data-sort="${key}" class="${sort === key ? "sorted-" + order : ""}">${esc(label)}</th>`;
+          const signal = requests.signal;
           poll(async () => {
             const query = new URLSearchParams({limit: String(PAGE_SIZE), offset: String(offset), sort, order});
             if (status) query.set("status", status);
             if (version) query.set("version", String(version));
             let page;
             try {
-              page = await api(`/trial-rows/${enc(name)}?${query}`);
+              page = await api(`/trial-rows/${enc(name)}?${query}`, signal);
             } catch (error) {
               if (error.status !== 400) throw error;
               // A bad sort, order or status in the address: said above the table, the controls stay.

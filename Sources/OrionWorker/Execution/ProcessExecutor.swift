@@ -192,10 +192,12 @@ public final class ProcessExecutor: TrialExecutor {
         {
             // A scheduler that preempts a job (Slurm's scancel, a time limit) signals every process of it, this one
             // too: give its handler a moment to say so before calling the script's death its own.
-            for _ in 0..<50 where !huntInterrupted {
+            for _ in 0..<50 where !huntInterrupted && !cancellation.isCancelled {
                 try? await Task.sleep(for: .milliseconds(20))
                 huntInterrupted = running.withLock { $0.interrupted }
             }
+            // Cancelled meanwhile (the hunt is being torn down): the trial was stopped, not broken.
+            if cancellation.isCancelled { return .interrupted(exitCode: nil) }
         }
         return outcome(
             of: termination,

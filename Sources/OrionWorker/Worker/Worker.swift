@@ -245,14 +245,21 @@ public final class Worker: Sendable {
         kill(pid, 0) == 0 || errno != ESRCH
     }
 
-    /// The reserved trials not refreshed since `since`.
+    /// The reserved trials not refreshed since `since` whose holder may be dead: not this process's own (another
+    /// slot runs it), nor a live worker's of this host (it is never taken from it).
     ///
     /// When there is none, every holder is alive, and waiting longer for a trial to come back as lost is pointless.
-    /// A trial not refreshed since may belong to a dead worker: the idle timeout waits until its heartbeat deadline
-    /// passes and it is released.
+    /// A trial not refreshed since may belong to a dead worker of another host: the idle timeout waits until its
+    /// heartbeat deadline passes and it is released.
     private func silentReservations(since: Date) async throws -> [Trial] {
         let reservations = try await patiently { try await self.storage.reservations(of: self.experiment.id) }
-        return reservations.map(\.trial).filter { ($0.heartbeat ?? .distantPast) <= since }
+        return reservations.filter { reservation in
+            guard (reservation.trial.heartbeat ?? .distantPast) <= since,
+                reservation.trial.worker != configuration.workerName
+            else { return false }
+            if let holder = localHolder(of: reservation), Self.isLiveWorker(holder) { return false }
+            return true
+        }.map(\.trial)
     }
 
     private func reserve() async throws -> Reservation? {
