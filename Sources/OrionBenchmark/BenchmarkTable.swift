@@ -7,8 +7,10 @@ import Foundation
 /// files alone is byte for byte the one summarize.py writes: simple regret at k trials is
 /// `best_so_far[min(k, n) − 1] − optimum` clipped at 0; mean and median over seeds (the median of an even count is
 /// the mean of the middle two); per problem and checkpoint, configurations are ranked by median regret (ties share
-/// the average rank); the last table averages the ranks over problems. Problems come in the order of
-/// problems.json, then any other task found in the files, by name.
+/// the average rank); the last table averages the ranks over the problems of problems.json, as summarize.py, and
+/// another one over the other tasks found in the files, when there are any. Problems come in the order of
+/// problems.json, then any other task found in the files, by name. A cell at k trials of a configuration whose runs
+/// are shorter than k (summarize.py then takes the last trial's value) is marked `*`, with a note under the table.
 public struct BenchmarkTable: Sendable {
     /// The numbers of trials at which regret is reported.
     public static let checkpoints = [25, 50, 100]
@@ -44,12 +46,12 @@ public struct BenchmarkTable: Sendable {
     }
 
     /// Reads every `*.json` result file of `directories` (in name order, directory by directory); JSON files
-    /// without `runs` are skipped.
+    /// without `runs` and `mf_*.json` files (`orion benchmark mf-table`'s) are skipped.
     ///
     /// - Parameter directories: directories holding result files.
     /// - Returns: the files.
-    /// - Throws: ``BenchmarkError`` `.badResultFile` for a directory that cannot be listed or a result file that
-    ///   does not follow the schema.
+    /// - Throws: ``BenchmarkError`` `.badResultFile` for a directory that cannot be listed, a file that is not JSON
+    ///   (a run cut off while writing, an edit) or a result file that does not follow the schema.
     public static func load(directories: [String]) throws -> [BenchmarkResultFile] {
         var files: [BenchmarkResultFile] = []
         for directory in directories {
@@ -62,12 +64,19 @@ public struct BenchmarkTable: Sendable {
                     "cannot list \(directory): give a directory of result files written by `orion benchmark run`"
                 )
             }
-            for name in names.sorted() {
+            for name in names.sorted() where !name.hasPrefix("mf_") {
                 let path = (directory as NSString).appendingPathComponent(name)
-                guard let data = FileManager.default.contents(atPath: path),
-                    let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                    object["runs"] != nil
-                else { continue }
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw BenchmarkError(.badResultFile, "cannot read \(path)")
+                }
+                guard let parsed = try? JSONSerialization.jsonObject(with: data) else {
+                    throw BenchmarkError(
+                        .badResultFile,
+                        "\(path) is not JSON (cut off while it was written, or edited): run its configuration again,"
+                            + " or move the file away"
+                    )
+                }
+                guard let object = parsed as? [String: Any], object["runs"] != nil else { continue }
                 files.append(try BenchmarkResultFile.read(from: path))
             }
         }
@@ -100,6 +109,8 @@ public struct BenchmarkTable: Sendable {
         public var rank: [Int: Double]
         /// Median wall seconds per run.
         public var wallSeconds: Double
+        /// The checkpoints past the length of some run (its last trial's value stands for them).
+        public var short: Set<Int> = []
     }
 
     /// One problem's section.
@@ -134,6 +145,7 @@ public struct BenchmarkTable: Sendable {
                 }
                 var mean: [Int: Double] = [:]
                 var median: [Int: Double] = [:]
+                let shortest = file.runs.map(\.bestSoFar.count).min() ?? 0
                 for k in Self.checkpoints {
                     let regrets = file.runs.map { run -> Double in
                         let curve = run.bestSoFar
@@ -145,7 +157,15 @@ public struct BenchmarkTable: Sendable {
                 }
                 let wall = Statistics.median(file.runs.map(\.wallSeconds))
                 rows.append(
-                    Row(label: label, seeds: file.runs.count, mean: mean, median: median, rank: [:], wallSeconds: wall)
+                    Row(
+                        label: label,
+                        seeds: file.runs.count,
+                        mean: mean,
+                        median: median,
+                        rank: [:],
+                        wallSeconds: wall,
+                        short: Set(Self.checkpoints.filter { $0 > shortest })
+                    )
                 )
             }
             for k in Self.checkpoints {
@@ -176,10 +196,22 @@ public struct BenchmarkTable: Sendable {
         public var rank: [Int: Double]
     }
 
-    /// Mean ranks over problems, best (lowest at the last checkpoint) first.
+    /// Mean ranks over the problems of problems.json (the nine), best (lowest at the last checkpoint) first, as
+    /// summarize.py ranks them.
     public var meanRanks: [MeanRank] {
-        let sections = self.sections
-        let labels = Set(files.map(Self.label)).sorted()
+        let nine = Set(BenchmarkProblems.all.map(\.name))
+        return Self.meanRanks(of: sections.filter { nine.contains($0.problem) }, labels: Set(files.map(Self.label)))
+    }
+
+    /// Mean ranks over the other tasks found in the files (Oríon's, the held-out and fresh sets, the
+    /// scikit-learn tasks), best first; empty when there is none.
+    public var otherMeanRanks: [MeanRank] {
+        let nine = Set(BenchmarkProblems.all.map(\.name))
+        return Self.meanRanks(of: sections.filter { !nine.contains($0.problem) }, labels: Set(files.map(Self.label)))
+    }
+
+    private static func meanRanks(of sections: [Section], labels: Set<String>) -> [MeanRank] {
+        let labels = labels.sorted()
         let ranks = labels.map { label in
             let rows = sections.compactMap { section in section.rows.first { $0.label == label } }
             var mean: [Int: Double] = [:]
@@ -212,23 +244,38 @@ public struct BenchmarkTable: Sendable {
             for row in section.rows {
                 var cells = [row.label, String(row.seeds)]
                 for k in Self.checkpoints {
-                    cells += [Self.format(row.mean[k] ?? .nan), Self.format(row.median[k] ?? .nan)]
+                    let mark = row.short.contains(k) ? "\\*" : ""
+                    cells += [Self.format(row.mean[k] ?? .nan) + mark, Self.format(row.median[k] ?? .nan) + mark]
                 }
-                cells += [Self.format("%g", row.rank[100] ?? .nan), Self.format("%.2f", row.wallSeconds)]
+                cells += [
+                    Self.format("%g", row.rank[100] ?? .nan) + (row.short.contains(100) ? "\\*" : ""),
+                    Self.format("%.2f", row.wallSeconds),
+                ]
                 lines.append("| " + cells.joined(separator: " | ") + " |")
             }
             lines.append("")
         }
-        lines += [
-            "## Mean rank over problems (by median regret; lower is better)", "",
-            "| framework/algo | problems | mean rank@25 | mean rank@50 | mean rank@100 |",
-            "|---|---|---|---|---|",
+        let ranked: [(title: String, ranks: [MeanRank])] = [
+            ("## Mean rank over problems (by median regret; lower is better)", meanRanks),
+            ("## Mean rank over the other tasks (by median regret; lower is better)", otherMeanRanks),
         ]
-        for entry in meanRanks {
-            let cells = Self.checkpoints.map { Self.format("%.2f", entry.rank[$0] ?? .nan) }
-            lines.append("| \(entry.label) | \(entry.problems) | " + cells.joined(separator: " | ") + " |")
+        for (title, ranks) in ranked where !ranks.isEmpty || title.contains("over problems") {
+            lines += [
+                title, "",
+                "| framework/algo | problems | mean rank@25 | mean rank@50 | mean rank@100 |",
+                "|---|---|---|---|---|",
+            ]
+            for entry in ranks {
+                let cells = Self.checkpoints.map { Self.format("%.2f", entry.rank[$0] ?? .nan) }
+                lines.append("| \(entry.label) | \(entry.problems) | " + cells.joined(separator: " | ") + " |")
+            }
+            lines.append("")
         }
-        lines.append("")
+        if sections.contains(where: { $0.rows.contains { !$0.short.isEmpty } }) {
+            lines += [
+                "\\* some runs of this configuration are shorter than k trials: the value is their last trial's.", "",
+            ]
+        }
         return lines.joined(separator: "\n")
     }
 

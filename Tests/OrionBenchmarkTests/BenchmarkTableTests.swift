@@ -64,6 +64,83 @@ final class BenchmarkTableTests: XCTestCase {
         XCTAssertEqual(BenchmarkTable(files: [file([0, 1]), file([2], budget: 3)]).files.map(\.seeds), [[2]])
     }
 
+    private func file(_ algorithm: String, _ problem: String, final: Double, length: Int = 100) -> BenchmarkResultFile {
+        BenchmarkResultFile(
+            algorithm: algorithm,
+            problem: problem,
+            optimum: 0,
+            budget: length,
+            notes: "",
+            runs: [
+                BenchmarkRun(
+                    seed: 0,
+                    wallSeconds: 1,
+                    values: Array(repeating: 10, count: length - 1) + [final],
+                    bestParams: [:]
+                )
+            ]
+        )
+    }
+
+    /// The mean rank over problems is summarize.py's, over the nine of problems.json; other tasks (Oríon's, the
+    /// fresh sets) get a mean rank of their own instead of mixing in.
+    func testOtherTasksAreRankedApartFromTheNine() {
+        let table = BenchmarkTable(files: [
+            file("a", "branin", final: 1), file("b", "branin", final: 2),
+            file("a", "Forrester", final: 3), file("b", "Forrester", final: 0.5),
+        ])
+        XCTAssertEqual(table.meanRanks.map(\.label), ["swift-orion/a", "swift-orion/b"])
+        XCTAssertEqual(table.meanRanks.map(\.problems), [1, 1])
+        XCTAssertEqual(table.otherMeanRanks.map(\.label), ["swift-orion/b", "swift-orion/a"])
+        XCTAssertTrue(table.markdown.contains("## Mean rank over the other tasks"), table.markdown)
+        XCTAssertFalse(
+            BenchmarkTable(files: [file("a", "branin", final: 1)]).markdown.contains("other tasks"),
+            "no second ranking without other tasks"
+        )
+    }
+
+    /// A configuration whose runs are shorter than a checkpoint shows its last trial's value there, marked.
+    func testCheckpointsPastAShortRunAreMarked() throws {
+        let table = BenchmarkTable(files: [file("short", "branin", final: 1, length: 30)])
+        let row = try XCTUnwrap(table.sections.first?.rows.first)
+        XCTAssertEqual(row.short, [50, 100])
+        XCTAssertTrue(
+            table.markdown.contains(
+                "| swift-orion/short | 1 | 9.602 | 9.602 | 0.6021\\* | 0.6021\\* | 0.6021\\* | 0.6021\\* | 1\\* | 1.00 |"
+            ),
+            table.markdown
+        )
+        XCTAssertTrue(table.markdown.contains("shorter than k trials"), table.markdown)
+    }
+
+    /// A file that is not JSON (a run cut off while writing) is an error naming it; `mf-run`'s files are left to
+    /// `mf-table`.
+    func testAFileThatIsNotJSONIsAnErrorAndMultiFidelityFilesAreSkipped() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "orion-table-\(UUID().uuidString)"
+        )
+        .path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try file("a", "branin", final: 1).write(to: directory)
+        try Data(#"{"runs": [{"problem": 1}], "tasks": []}"#.utf8).write(
+            to: URL(fileURLWithPath: directory + "/mf_swift-orion_asha_learning_curve.json")
+        )
+        XCTAssertEqual(try BenchmarkTable.load(directories: [directory]).count, 1)
+        try Data(#"{"framework": "swift-orion", "runs": [{"se"#.utf8).write(
+            to: URL(fileURLWithPath: directory + "/swift-orion_b_branin.json")
+        )
+        XCTAssertThrowsError(try BenchmarkTable.load(directories: [directory])) { error in
+            let message = (error as? BenchmarkError)?.message ?? ""
+            XCTAssertTrue(
+                message.hasSuffix(
+                    "swift-orion_b_branin.json is not JSON (cut off while it was written, or edited): run its configuration again, or move the file away"
+                ),
+                message
+            )
+        }
+    }
+
     /// Numbers are written as summarize.py's fmt writes them.
     func testFormatMatchesPythonFormatting() {
         XCTAssertEqual(BenchmarkTable.format(0), "0")
