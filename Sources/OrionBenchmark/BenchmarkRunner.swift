@@ -206,7 +206,7 @@ public struct BenchmarkRunner: Sendable {
         }
         let options = try factory.resolve(configuration.algorithm).options
         let rendered = options.keys.sorted().map { key in
-            "\(key): \(key == "seed" && configuration.algorithm.options["seed"] == nil ? "seed" : "\(options[key] ?? .null)")"
+            "\(key): \(key == "seed" && configuration.algorithm.options["seed"] == nil ? "seed" : (options[key] ?? .null).pythonRepr)"
         }
         return BenchmarkResultFile(
             algorithm: configuration.label,

@@ -86,9 +86,15 @@ public struct BenchmarkTable: Sendable {
     /// `framework/algorithm`, the row label.
     static func label(_ file: BenchmarkResultFile) -> String { file.framework + "/" + file.algorithm }
 
+    /// The median as the table computes it (the mean of the middle two of an even count); `nan` when empty.
+    ///
+    /// - Parameter values: the values.
+    /// - Returns: their median.
+    public static func median(_ values: [Double]) -> Double { Statistics.median(values) }
+
     /// `earlier`'s runs and `later`'s in one file, by seed: a seed in both keeps `later`'s run; the rest of the file is
     /// `later`'s.
-    static func joined(_ earlier: BenchmarkResultFile, _ later: BenchmarkResultFile) -> BenchmarkResultFile {
+    public static func joined(_ earlier: BenchmarkResultFile, _ later: BenchmarkResultFile) -> BenchmarkResultFile {
         var joined = later
         joined.runs = runsJoinedBySeed(earlier.runs, later.runs, seed: \.seed)
         joined.seeds = joined.runs.map(\.seed)

@@ -92,11 +92,42 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
                 StandardStream.emit("skipping the scikit-learn tasks: \(reason)\n", to: 2)
                 guard !plan.configurations.isEmpty else { throw UsageError("nothing to run: \(reason)") }
             }
+            try BenchmarkPlan.checkOutputDirectory(out)
+            for note in plan.notes { StandardStream.emit("note: \(note)\n", to: 2) }
             let runner = BenchmarkRunner()
             for configuration in plan.configurations {
-                let file = try await runner.runAll(configuration, seeds: plan.seeds)
-                let path = try file.write(to: out)
-                StandardStream.emit(BenchmarkPlan.line(for: file, path: path) + "\n")
+                // Written after each seed, joined by seed with the file a run of the same configuration and budget
+                // left there: seeds run in several commands (or before an interrupt) are kept.
+                var written: BenchmarkResultFile?
+                var path = ""
+                for seed in plan.seeds {
+                    let one = try await runner.runAll(configuration, seeds: [seed])
+                    if let earlier = written {
+                        written = BenchmarkTable.joined(earlier, one)
+                    } else {
+                        path = (out as NSString).appendingPathComponent(one.fileName)
+                        written = one
+                        if let stored = try? BenchmarkResultFile.read(from: path) {
+                            if stored.budget == one.budget {
+                                written = BenchmarkTable.joined(stored, one)
+                                let kept = Set(stored.seeds).subtracting(plan.seeds).sorted()
+                                if !kept.isEmpty {
+                                    StandardStream.emit(
+                                        "note: \(path) keeps its runs of seeds \(kept.map(String.init).joined(separator: ","))\n",
+                                        to: 2
+                                    )
+                                }
+                            } else {
+                                StandardStream.emit(
+                                    "note: \(path) had runs of \(stored.budget) trials: replaced by these of \(one.budget)\n",
+                                    to: 2
+                                )
+                            }
+                        }
+                    }
+                    if let written { path = try written.write(to: out) }
+                }
+                if let written { StandardStream.emit(BenchmarkPlan.line(for: written, path: path) + "\n") }
             }
         }
     }
@@ -202,6 +233,9 @@ struct BenchmarkListCommand: ParsableCommand {
             ("sixth fresh set (--problems \(FreshProblems6.setName) runs them all):", FreshProblems6.all),
             ("seventh fresh set (--problems \(FreshProblems7.setName) runs them all):", FreshProblems7.all),
             ("eighth fresh set (--problems \(FreshProblems8.setName) runs them all):", FreshProblems8.all),
+            ("ninth fresh set (--problems \(FreshProblems9.setName) runs them all):", FreshProblems9.all),
+            ("tenth fresh set (--problems \(FreshProblems10.setName) runs them all):", FreshProblems10.all),
+            ("eleventh fresh set (--problems \(FreshProblems11.setName) runs them all):", FreshProblems11.all),
             (
                 "scikit-learn tasks (--problems \(SklearnTasks.setName); Python with scikit-learn, --python):",
                 SklearnTasks.all()
@@ -232,6 +266,8 @@ extension BenchmarkStorage: ExpressibleByArgument {}
 struct BenchmarkPlan {
     var configurations: [BenchmarkConfiguration]
     var seeds: [Int]
+    /// What the user should know before the runs (a fixed seed that makes every seed's run the same).
+    var notes: [String] = []
 
     init(
         algorithms: String,
@@ -262,7 +298,13 @@ struct BenchmarkPlan {
             }
             _ = try AlgorithmRegistry.standard.resolve(algorithm)
             let options = algorithm.options.keys.sorted().map { "\($0)=\(algorithm.options[$0]?.pythonString ?? "")" }
-            configs.append((algorithm, ([algorithm.name] + options).joined(separator: "-")))
+            configs.append((algorithm, options.isEmpty ? nil : ([algorithm.name] + options).joined(separator: "-")))
+            if let seed = algorithm.options["seed"], seed != .null {
+                notes.append(
+                    "--algorithm '\(text)' sets its seed (\(seed.pythonString)): every one of --seeds runs the same;"
+                        + " leave the seed out to let --seeds set it"
+                )
+            }
         }
         guard !configs.isEmpty else { throw UsageError("--algorithms is empty; give e.g. --algorithms random,tpe") }
         let tasks =
@@ -278,8 +320,23 @@ struct BenchmarkPlan {
             return count
         }
         var configurations: [BenchmarkConfiguration] = []
+        var planned: Set<String> = []
         for task in tasks {
             for (algorithm, label) in configs {
+                // The same algorithm on the same task can run only once: it has one result file.
+                guard planned.insert(task.name + "\u{0}" + (label ?? algorithm.name)).inserted else { continue }
+                do {
+                    let space = try task.space()
+                    _ = try AlgorithmRegistry.standard.makeAlgorithm(algorithm, space: space, maxTrials: budget)
+                } catch let error as AlgorithmError {
+                    guard !error.message.contains("fidelity") else {
+                        throw UsageError(
+                            "cannot run \(algorithm.name) on \(task.name): it needs a fidelity; run it on the"
+                                + " multi-fidelity tasks with `orion benchmark mf-run --algorithms \(algorithm.name)`"
+                        )
+                    }
+                    throw UsageError("cannot run \(algorithm.name) on \(task.name): \(error.message)")
+                }
                 for count in counts {
                     configurations.append(
                         BenchmarkConfiguration(
@@ -295,6 +352,24 @@ struct BenchmarkPlan {
             }
         }
         self.configurations = configurations
+    }
+
+    /// Refuses an output directory that cannot hold the result files, before anything runs.
+    ///
+    /// - Throws: ``UsageError`` naming the directory and what is wrong.
+    static func checkOutputDirectory(_ out: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw UsageError("--out \(out) is a file: give a directory for the result files")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        } catch {
+            throw UsageError("--out \(out) cannot be created: \(ErrorReport(error).message)")
+        }
+        guard access(out, W_OK) == 0 else {
+            throw UsageError("--out \(out) is not writable: give a directory you may write to")
+        }
     }
 
     static func list(_ text: String) -> [String] {
@@ -318,11 +393,11 @@ struct BenchmarkPlan {
 
     /// One line per written file: the configuration, the median final regret and the median wall time.
     static func line(for file: BenchmarkResultFile, path: String) -> String {
-        let finals = file.runs.compactMap { $0.bestSoFar.last }.map { $0 - (file.optimum ?? 0) }.sorted()
-        let walls = file.runs.map(\.wallSeconds).sorted()
-        let regret = finals.isEmpty ? "-" : BenchmarkTable.format(max(finals[finals.count / 2], 0))
-        let wall = walls.isEmpty ? 0 : walls[walls.count / 2]
-        return "\(file.algorithm) on \(file.problem): \(file.runs.count) runs of \(file.budget) trials,"
+        let finals = file.runs.compactMap { $0.bestSoFar.last }.map { max($0 - (file.optimum ?? 0), 0) }
+        let regret = finals.isEmpty ? "-" : BenchmarkTable.format(BenchmarkTable.median(finals))
+        let wall = file.runs.isEmpty ? 0 : BenchmarkTable.median(file.runs.map(\.wallSeconds))
+        let runs = file.runs.count == 1 ? "1 run" : "\(file.runs.count) runs"
+        return "\(file.algorithm) on \(file.problem): \(runs) of \(file.budget) trials,"
             + " median regret \(regret), median wall \(String(format: "%.3f", wall)) s -> \(path)"
     }
 }

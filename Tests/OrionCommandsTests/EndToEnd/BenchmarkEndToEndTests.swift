@@ -1,4 +1,5 @@
 import Foundation
+import OrionBenchmark
 import OrionTesting
 import XCTest
 
@@ -97,6 +98,46 @@ final class BenchmarkEndToEndTests: XCTestCase {
     }
 
     /// Mistakes are usage errors (exit 2) with one line naming the valid values.
+    /// Seeds run in several commands into one directory are joined in one file per configuration (written after
+    /// each seed); an algorithm that cannot run on a task, or an output that is a file, stops the run before
+    /// anything is written; a configuration named twice runs once.
+    func testRunsJoinSeedsAndCheckBeforeRunning() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let out = sandbox.directory + "/r"
+        for seeds in ["0-1", "2"] {
+            let run = try sandbox.run([
+                "benchmark", "run", "--algorithms", "random,random", "--problems", "branin", "--seeds", seeds,
+                "--budget", "5", "--out", out,
+            ])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertEqual(
+                run.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("random on branin") }.count,
+                1
+            )
+        }
+        let file = try BenchmarkResultFile.read(from: out + "/swift-orion_random_branin.json")
+        XCTAssertEqual(file.seeds, [0, 1, 2])
+        XCTAssertFalse(file.notes.contains("JSONValue"), file.notes)
+
+        let mixed = try sandbox.run([
+            "benchmark", "run", "--algorithms", "tpe,asha", "--problems", "branin", "--seeds", "0", "--budget", "5",
+            "--out", sandbox.directory + "/m",
+        ])
+        XCTAssertEqual(mixed.status, 2)
+        XCTAssertTrue(
+            mixed.stderr.contains("cannot run asha on branin: it needs a fidelity; run it on the"),
+            mixed.stderr
+        )
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.directory + "/m/swift-orion_tpe_branin.json"))
+
+        let plain = sandbox.directory + "/plain"
+        FileManager.default.createFile(atPath: plain, contents: Data())
+        let onAFile = try sandbox.run(["benchmark", "run", "--problems", "branin", "--budget", "5", "--out", plain])
+        XCTAssertEqual(onAFile.status, 2)
+        XCTAssertTrue(onAFile.stderr.contains("is a file: give a directory"), onAFile.stderr)
+    }
+
     func testUsageErrors() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
@@ -129,6 +170,9 @@ final class BenchmarkEndToEndTests: XCTestCase {
             ("sixth fresh set (--problems fresh6", "function_choice3"),
             ("seventh fresh set (--problems fresh7", "shubert"),
             ("eighth fresh set (--problems fresh8", "zettl"),
+            ("ninth fresh set (--problems fresh9", "langermann"),
+            ("tenth fresh set (--problems fresh10", "kernel_choice4"),
+            ("eleventh fresh set (--problems fresh11", "trefethen"),
             ("scikit-learn tasks (--problems sklearn", "sk_"),
         ] {
             let headerAt = try XCTUnwrap(list.stdout.range(of: header), header)
