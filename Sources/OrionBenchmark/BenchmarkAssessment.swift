@@ -126,7 +126,14 @@ public enum BenchmarkAssessment: String, Sendable, CaseIterable {
                 "| framework/algo | runs | " + header.joined(separator: " | ") + " | median wall s/run |",
                 "|---|---|" + String(repeating: "---|", count: marks.count) + "---|",
             ]
-            for row in rows(ofProblem, checkpoints: marks) {
+            let computed = rows(ofProblem, checkpoints: marks)
+            if self == .averageRank, computed.contains(where: { $0.runs == 0 }) {
+                lines += [
+                    "No seed ran with every configuration of \(section.problem) (ranks compare runs of one seed): run"
+                        + " them with the same --seeds.", "",
+                ]
+            }
+            for row in computed {
                 let cells = row.values.indices.map { index -> String in
                     let value =
                         self == .averageRank
@@ -154,8 +161,8 @@ public enum BenchmarkAssessment: String, Sendable, CaseIterable {
         .averageResult: "Best objective so far after @k trials: mean ± standard deviation over seeds.",
         .averageRank: "Rank of each configuration by best objective so far after @k trials (1 = best), averaged over"
             + " the seeds every configuration ran.",
-        .parallelAssessment: "Best objective so far after @k completed trials with 1, 2 and 4 concurrent workers"
-            + " (labels -w2, -w4): mean ± standard deviation over seeds; and the wall time per run.",
+        .parallelAssessment: "Best objective so far after @k completed trials with each count of concurrent workers"
+            + " (labels -wN; none for one): mean ± standard deviation over seeds; and the wall time per run.",
     ]
 
     /// Sorting key: the algorithm's name, then the worker count, then the label.

@@ -98,4 +98,20 @@ final class BenchmarkAssessmentTests: XCTestCase {
         let rows = BenchmarkAssessment.parallelAssessment.rows(files, checkpoints: [20])
         XCTAssertEqual(rows.map(\.runs), [1, 1, 1])
     }
+
+    /// Configurations without a seed in common cannot be ranked: the section says why instead of printing nan alone.
+    func testAverageRankWithoutACommonSeedSaysWhy() {
+        func file(_ algorithm: String, seed: Int) -> BenchmarkResultFile {
+            BenchmarkResultFile(
+                algorithm: algorithm,
+                problem: "branin",
+                optimum: 0,
+                budget: 2,
+                notes: "",
+                runs: [BenchmarkRun(seed: seed, wallSeconds: 1, values: [3, 2], bestParams: [:])]
+            )
+        }
+        let text = BenchmarkAssessment.averageRank.markdown([file("a", seed: 0), file("b", seed: 1)])
+        XCTAssertTrue(text.contains("No seed ran with every configuration of branin"), text)
+    }
 }
