@@ -27,6 +27,8 @@ final class ProgressReporter: Sendable {
     private let state = Mutex(State())
     private let line: PinnedLine
     private let heartbeat: Duration
+    /// The storage the counts are read from again while the live line ticks (other processes' trials count too).
+    private let storage = Mutex<(any Storage)?>(nil)
 
     /// Creates a reporter.
     ///
@@ -53,6 +55,7 @@ final class ProgressReporter: Sendable {
 
     /// Starts the counts of a resumed experiment where they were, from its summary (without reading every trial).
     func start(storage: any Storage) async {
+        self.storage.withLock { $0 = storage }
         let summary = try? await ExperimentSummary(experiment: experiment, storage: storage)
         state.withLock { state in
             if let summary {
@@ -157,12 +160,31 @@ final class ProgressReporter: Sendable {
         guard interactive else { return nil }
         redraw()
         return Task { [weak self] in
+            var tick = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
+                tick += 1
+                // Every other second, the experiment's counts as stored: hunts in other processes (or on other
+                // machines) complete trials of it too, and `[done/total]` is the experiment's.
+                if tick % 2 == 0 { await self?.refreshCounts() }
                 self?.redraw()
             }
         }
     }
+
+    /// Reads the experiment's completed and broken counts from the storage (one count query).
+    func refreshCounts() async {
+        guard let storage = storage.withLock({ $0 }),
+            let counts = try? await storage.countTrials(of: experiment.id)
+        else { return }
+        state.withLock { state in
+            state.completed = counts[.completed, default: 0]
+            state.broken = counts[.broken, default: 0]
+        }
+    }
+
+    /// The live line's text now.
+    var liveText: String { state.withLock { progressLine($0) } }
 
     /// Clears the live line, so that what follows starts on a clean line.
     func finish() {

@@ -49,4 +49,31 @@ final class ProgressReporterTests: XCTestCase {
                 + "reported since: waiting until it ends, or its heartbeat is 2m00s late (--heartbeat) and it runs here"
         )
     }
+
+    /// The live line counts the experiment's trials as stored, those other hunts complete included.
+    func testTheLiveLineCountsTrialsOfOtherHunts() async throws {
+        let storage = InMemoryStorage()
+        let experiment = Experiment(
+            name: "shared",
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: "random"),
+            maxTrials: 10
+        )
+        try await storage.createExperiment(experiment)
+        let reporter = ProgressReporter(experiment: experiment, interactive: false)
+        await reporter.start(storage: storage)
+        XCTAssertTrue(reporter.liveText.hasPrefix("[0/10]"), reporter.liveText)
+        let others = (0..<3).map { index -> Trial in
+            var trial = Trial(
+                experimentID: experiment.id,
+                params: [Trial.Param(name: "/x", type: .real, value: .double(Double(index) / 10))]
+            )
+            trial.status = .completed
+            trial.results = [.objective(Double(index))]
+            return trial
+        }
+        try await storage.registerTrials(others)
+        await reporter.refreshCounts()
+        XCTAssertTrue(reporter.liveText.hasPrefix("[3/10]"), reporter.liveText)
+    }
 }
