@@ -123,3 +123,22 @@ final class SklearnTasksTests: XCTestCase {
         XCTAssertEqual(run.bestSoFar.last, run.values.compactMap { $0 }.min())
     }
 }
+
+/// The repository's benchmark scripts are found from any directory, above the running executable.
+final class RepositoryPathTests: XCTestCase {
+    func testTheRepositorysScriptsAreFoundFromAnotherDirectory() throws {
+        let manager = FileManager.default
+        let here = manager.currentDirectoryPath
+        let elsewhere = manager.temporaryDirectory.appendingPathComponent("orion-path-\(UUID().uuidString)").path
+        try manager.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        defer {
+            manager.changeCurrentDirectoryPath(here)
+            try? manager.removeItem(atPath: elsewhere)
+        }
+        XCTAssertTrue(manager.changeCurrentDirectoryPath(elsewhere))
+        let found = RepositoryPath.resolve(SklearnTasks.defaultScript)
+        XCTAssertTrue(found.hasPrefix("/") && found.hasSuffix("/Benchmarks/sklearn/tasks.py"), found)
+        XCTAssertTrue(manager.fileExists(atPath: found))
+        XCTAssertEqual(RepositoryPath.resolve("Benchmarks/no-such-file.py"), "Benchmarks/no-such-file.py")
+    }
+}

@@ -73,7 +73,8 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(verbose: verbose) {
-            let environment = SklearnTasks.Environment(python: python, script: sklearnScript)
+            // The default script is the repository's, found from another directory too (above the executable).
+            let environment = SklearnTasks.Environment(python: python, script: RepositoryPath.resolve(sklearnScript))
             var plan = try BenchmarkPlan(
                 algorithms: algorithms ?? (algorithmsWithOptions.isEmpty ? "random" : ""),
                 algorithmsWithOptions: algorithmsWithOptions,

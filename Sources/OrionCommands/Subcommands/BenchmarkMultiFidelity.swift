@@ -96,7 +96,12 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
                 throw UsageError("--algorithms is empty; give e.g. --algorithms random,asha")
             }
             let taskList = try BenchmarkPlan.list(tasks).map { name in
-                try MultiFidelityTasks.task(name, python: python, scripts: scripts, randomTrials: randomTrials)
+                try MultiFidelityTasks.task(
+                    name,
+                    python: python,
+                    scripts: RepositoryPath.resolve(scripts),
+                    randomTrials: randomTrials
+                )
             }
             guard !taskList.isEmpty else { throw UsageError("--tasks is empty; give e.g. --tasks learning_curve") }
             let seedList = try BenchmarkPlan.seeds(seeds)
