@@ -8,20 +8,7 @@ extension SQLiteStorage {
     /// - Parameter experiment: the experiment; its id and its `(name, version)` must be new.
     /// - Throws: `StorageError` `.duplicate` when the id or `(name, version)` exists already.
     public func createExperiment(_ experiment: Experiment) async throws {
-        let document = try Self.document(of: experiment)
-        try await write("cannot store experiment '\(experiment.name)'") { db in
-            if try Queries.experimentExists(db, id: experiment.id) {
-                throw StorageError(.duplicate, "an experiment with id \(experiment.id) exists already")
-            }
-            try Self.checkUnique(db, experiment)
-            try Queries.insertExperiment(
-                db,
-                id: experiment.id,
-                name: experiment.name,
-                version: experiment.version,
-                document: document
-            )
-        }
+        try await createExperiment(experiment, trials: [])
     }
 
     /// Stores a new experiment and its first trials in one transaction.

@@ -117,13 +117,7 @@ public final class InMemoryStorage: Storage {
     /// - Parameter experiment: the experiment; its id and its `(name, version)` must be new.
     /// - Throws: `StorageError` `.duplicate` when the id or `(name, version)` exists already.
     public func createExperiment(_ experiment: Experiment) async throws {
-        try contents.withLock { contents in
-            if contents.experiments[experiment.id] != nil {
-                throw StorageError(.duplicate, "an experiment with id \(experiment.id) exists already")
-            }
-            try Self.checkUnique(experiment, in: contents)
-            contents.experiments[experiment.id] = ExperimentRecord(experiment: experiment)
-        }
+        try await createExperiment(experiment, trials: [])
     }
 
     /// Stores a new experiment and its first trials at once.
@@ -137,6 +131,11 @@ public final class InMemoryStorage: Storage {
                 throw StorageError(.duplicate, "an experiment with id \(experiment.id) exists already")
             }
             try Self.checkUnique(experiment, in: contents)
+            guard !trials.isEmpty else {
+                contents.experiments[experiment.id] = ExperimentRecord(experiment: experiment)
+                return []
+            }
+            // Inserted into a copy first, so that a refused trial leaves no experiment behind.
             var staged = contents
             staged.experiments[experiment.id] = ExperimentRecord(experiment: experiment)
             let inserted = try Self.insert(trials, into: &staged, stampingWith: nil)

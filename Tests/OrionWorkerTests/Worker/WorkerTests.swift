@@ -186,23 +186,9 @@ final class WorkerTests: XCTestCase {
     func testIdleTimeoutWhenOtherLiveWorkersHoldTheLastTrials() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 1)
-        let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
-        _ = try await producer.produce(count: 1)
         let clock = ManualClock()
-        let taken = try await storage.reserveTrial(of: experiment.id, worker: "other:1", at: clock.now)
-        let other = try XCTUnwrap(taken)
         // The other worker is alive: it refreshes its heartbeat every 10 s of the clock's time.
-        let beating = Task {
-            while !Task.isCancelled {
-                try await clock.sleep(for: .seconds(10))
-                _ = try await storage.heartbeat(
-                    trialID: other.trial.id,
-                    of: experiment.id,
-                    holding: other.token,
-                    at: clock.now
-                )
-            }
-        }
+        let (other, beating) = try await heldByAnotherWorker(experiment, storage, clock, beatingEvery: .seconds(10))
         defer { beating.cancel() }
         let configuration = WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120))
         let worker = worker(experiment, storage, configuration: configuration, clock: clock) { _, _ in [.objective(0)] }
@@ -215,33 +201,21 @@ final class WorkerTests: XCTestCase {
 }
 
 extension WorkerTests {
-    /// Past its idle timeout, a worker whose only trial left is held by another worker that has not refreshed it
-    /// since this one became idle waits (the holder may be dead), and says so once; it stops once the holder shows
-    /// it is alive.
-    func testAnIdleWorkerSaysOnceThatItWaitsOnASilentTrial() async throws {
-        let storage = InMemoryStorage()
-        let request = ExperimentRequest(
-            name: "silent",
-            space: try Space(priors: ["/x": "uniform(0, 1)"]),
-            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
-            maxTrials: 1
-        )
-        let experiment = try await ExperimentBuilder.build(
-            request,
-            storage: storage,
-            factory: AlgorithmRegistry.standard
-        )
-        .experiment
+    /// The experiment's one trial, produced and reserved by the worker `other:1` of another host, which refreshes
+    /// its heartbeat every `period` of `clock`'s time until the returned task is cancelled.
+    fileprivate func heldByAnotherWorker(
+        _ experiment: Experiment,
+        _ storage: InMemoryStorage,
+        _ clock: ManualClock,
+        beatingEvery period: Duration
+    ) async throws -> (Reservation, Task<Void, any Error>) {
         let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
         _ = try await producer.produce(count: 1)
-        let clock = ManualClock()
         let taken = try await storage.reserveTrial(of: experiment.id, worker: "other:1", at: clock.now)
         let other = try XCTUnwrap(taken)
-        // The holder refreshes its heartbeat every 100 s: within the 120 s heartbeat, but not within the 60 s idle
-        // timeout after this worker becomes idle.
         let beating = Task {
             while !Task.isCancelled {
-                try await clock.sleep(for: .seconds(100))
+                try await clock.sleep(for: period)
                 _ = try await storage.heartbeat(
                     trialID: other.trial.id,
                     of: experiment.id,
@@ -250,6 +224,19 @@ extension WorkerTests {
                 )
             }
         }
+        return (other, beating)
+    }
+
+    /// Past its idle timeout, a worker whose only trial left is held by another worker that has not refreshed it
+    /// since this one became idle waits (the holder may be dead), and says so once; it stops once the holder shows
+    /// it is alive.
+    func testAnIdleWorkerSaysOnceThatItWaitsOnASilentTrial() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let clock = ManualClock()
+        // The holder refreshes its heartbeat every 100 s: within the 120 s heartbeat, but not within the 60 s idle
+        // timeout after this worker becomes idle.
+        let (other, beating) = try await heldByAnotherWorker(experiment, storage, clock, beatingEvery: .seconds(100))
         defer { beating.cancel() }
         let events = Mutex<[[String]]>([])
         let worker = Worker(
