@@ -238,8 +238,10 @@ extension ExperimentDump {
     ///   - resolve: what to do with an experiment whose name and version exist in the target; `nil` refuses.
     /// - Returns: what was loaded, skipped and replaced.
     /// - Throws: ``DumpError`` `.invalid` when a trial does not fit its experiment's space (a value outside its
-    ///   prior, a missing or unknown dimension: a dump edited or written by another program), `.conflict` on an
-    ///   existing experiment without a policy (nothing is loaded in either case), or the storage's error.
+    ///   prior, a missing or unknown dimension: a dump edited or written by another program) or a name with a
+    ///   control character, `.conflict` on an existing experiment without a policy (nothing is loaded in these
+    ///   cases) or on one another writer created while this load ran (what this load had stored stays), `.failed`
+    ///   when the target fails part way (what this load had stored is removed), or the storage's error.
     public func load(into storage: any Storage, resolve: ConflictPolicy?) async throws -> LoadReport {
         try checkNames()
         try checkTrialsFitTheirSpaces()
@@ -265,8 +267,7 @@ extension ExperimentDump {
         }
         if resolve == .overwrite { try await Self.checkOverwriteKeepsTrees(of: experiments, in: storage) }
         var report = LoadReport()
-        // The experiments this load created, removed again when it fails part way (a storage error, another load
-        // of the same experiments at the same time), so that a failed load leaves nothing of its own behind.
+        // The experiments this load created, removed again when the target fails part way (below).
         var created: [String] = []
         do {
             try await loadEntries(into: storage, resolve: resolve, report: &report, created: &created)
