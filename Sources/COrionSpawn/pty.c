@@ -9,6 +9,17 @@
 #include <termios.h>
 #include <unistd.h>
 
+int orion_output_pipe(int ends[2]) {
+#ifdef __linux__
+    return pipe2(ends, O_CLOEXEC) == 0 ? 0 : errno;
+#else
+    if (pipe(ends) != 0) return errno;
+    fcntl(ends[0], F_SETFD, FD_CLOEXEC);
+    fcntl(ends[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+#endif
+}
+
 int orion_output_pty(int sized_as, int *master, int *slave) {
     int primary = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (primary < 0) return errno;

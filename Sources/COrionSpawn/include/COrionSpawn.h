@@ -21,6 +21,11 @@ int orion_guardian_start(int grace_ms, pid_t *guardian, int *channel);
 /// reaped, so that its id cannot have been reused while it is listed. Safe to call from several threads at once.
 int orion_guardian_send(int channel, pid_t group, int watch);
 
+/// Opens a pipe for a script's output with both ends close-on-exec from the start (`pipe2`), so that a script
+/// another thread starts meanwhile does not inherit them; returns 0 or the errno of the failure. Dup the write end
+/// onto the script's stdout or stderr (the copy is not close-on-exec).
+int orion_output_pipe(int ends[2]);
+
 /// Opens a pseudo-terminal for a script's output, and returns 0 with its master in `*master` (close-on-exec) and
 /// its slave in `*slave` (close-on-exec; dup it onto the script's stdout or stderr), or the errno of what failed.
 ///

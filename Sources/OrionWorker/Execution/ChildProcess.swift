@@ -147,9 +147,9 @@ final class ChildProcess: Sendable {
         guardian?.watch(childPID)
     }
 
-    /// Opens the two ends of one of the child's output streams into `ends` (read, write): a pseudo-terminal (master,
-    /// slave) with the window size of this process's descriptor `terminal` when it is given and one can be opened,
-    /// a pipe otherwise.
+    /// Opens the two ends of one of the child's output streams into `ends` (read, write), both close-on-exec from the
+    /// start (another thread may spawn a script meanwhile): a pseudo-terminal (master, slave) with the window size of
+    /// this process's descriptor `terminal` when it is given and one can be opened, a pipe otherwise.
     ///
     /// - Returns: `false` when not even a pipe can be opened (`errno` says why).
     private static func openStream(_ ends: inout [Int32], terminal: Int32?) -> Bool {
@@ -159,7 +159,14 @@ final class ChildProcess: Sendable {
             ends = [master, slave]
             return true
         }
-        return pipe(&ends) == 0
+        var pair: [Int32] = [-1, -1]
+        let error = pair.withUnsafeMutableBufferPointer { orion_output_pipe($0.baseAddress) }
+        guard error == 0 else {
+            errno = error
+            return false
+        }
+        ends = pair
+        return true
     }
 
     /// The descriptors of this process above stderr that a child would inherit (not close-on-exec).
