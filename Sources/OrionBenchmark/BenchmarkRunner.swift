@@ -127,6 +127,7 @@ public struct BenchmarkRunner: Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let path = (directory as NSString).appendingPathComponent("orion-benchmark-\(UUID().uuidString).db")
             databasePath = path
+            ScratchFiles.add(path)
             storage = try SQLiteStorage(path: path)
         }
         defer {
@@ -134,6 +135,7 @@ public struct BenchmarkRunner: Sendable {
                 for suffix in ["", "-wal", "-shm"] {
                     try? FileManager.default.removeItem(atPath: databasePath + suffix)
                 }
+                ScratchFiles.forget(databasePath)
             }
         }
         let recorder = Recorder()

@@ -65,7 +65,10 @@ public struct MultiFidelityRunner: Sendable {
         var server: PythonLineEvaluator?
         defer {
             server?.close()
-            if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
+            if let scratch {
+                try? FileManager.default.removeItem(atPath: scratch)
+                ScratchFiles.forget(scratch)
+            }
         }
         switch task.objective {
         case .function(let function):
@@ -76,6 +79,7 @@ public struct MultiFidelityRunner: Sendable {
             ).path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             scratch = directory
+            ScratchFiles.add(directory)
             let command = try UserCommand(
                 arguments: arguments + ["--seed", String(seed)],
                 currentDirectory: FileManager.default.currentDirectoryPath,

@@ -138,6 +138,34 @@ final class BenchmarkEndToEndTests: XCTestCase {
         XCTAssertTrue(onAFile.stderr.contains("is a file: give a directory"), onAFile.stderr)
     }
 
+    /// Ctrl-C stops a run with exit 130 and removes its scratch database (`--storage sqlite`) from the temporary
+    /// directory.
+    func testAnInterruptedRunLeavesNoScratchDatabase() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let run = try sandbox.start(
+            [
+                "benchmark", "run", "--algorithms", "gp", "--problems", "hartmann6", "--seeds", "0-9", "--budget",
+                "400",
+                "--storage", "sqlite", "--out", sandbox.directory + "/r",
+            ],
+            name: "run"
+        )
+        let temporary = sandbox.directory + "/tmp"
+        let scratch = {
+            ((try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []).filter {
+                $0.hasPrefix("orion-benchmark-")
+            }
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while scratch().isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertFalse(scratch().isEmpty, "the run made its scratch database")
+        run.interrupt()
+        let output = sandbox.wait(run, name: "run")
+        XCTAssertEqual(output.status, 130, output.stderr)
+        XCTAssertEqual(scratch(), [], "the interrupted run removed its scratch files")
+    }
+
     func testUsageErrors() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
