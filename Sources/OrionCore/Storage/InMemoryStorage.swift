@@ -131,16 +131,14 @@ public final class InMemoryStorage: Storage {
                 throw StorageError(.duplicate, "an experiment with id \(experiment.id) exists already")
             }
             try Self.checkUnique(experiment, in: contents)
-            guard !trials.isEmpty else {
-                contents.experiments[experiment.id] = ExperimentRecord(experiment: experiment)
-                return []
+            contents.experiments[experiment.id] = ExperimentRecord(experiment: experiment)
+            do {
+                // `insert` checks every trial's experiment before it stores any: a refusal stores nothing.
+                return try Self.insert(trials, into: &contents, stampingWith: nil)
+            } catch {
+                contents.experiments[experiment.id] = nil
+                throw error
             }
-            // Inserted into a copy first, so that a refused trial leaves no experiment behind.
-            var staged = contents
-            staged.experiments[experiment.id] = ExperimentRecord(experiment: experiment)
-            let inserted = try Self.insert(trials, into: &staged, stampingWith: nil)
-            contents = staged
-            return inserted
         }
     }
 

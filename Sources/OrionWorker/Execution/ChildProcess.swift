@@ -92,7 +92,6 @@ final class ChildProcess: Sendable {
             close(outPipe[1])
             throw SpawnError(errno: error)
         }
-        for fd in [outPipe[0], errPipe[0]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
