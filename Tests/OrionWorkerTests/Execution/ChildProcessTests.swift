@@ -148,12 +148,19 @@ final class ChildProcessTests: XCTestCase {
     }
 
     /// A scheduler that preempts a job (Slurm's scancel) signals every process of it: a script killed by SIGTERM
-    /// while the hunt is being interrupted too (here, just after) is interrupted, to run again, not broken.
+    /// while the hunt is being interrupted too (here, just after the script died, so that orion did not stop it) is
+    /// interrupted, to run again, not broken.
     func testASchedulersSignalToTheWholeJobInterruptsTheTrial() async throws {
-        let executor = try executor("#!/bin/sh\ntouch \"$ORION_WORKING_DIR/dying\"\nkill -TERM $$\nsleep 5\n")
+        let executor = try executor("#!/bin/sh\necho $$ > \"$ORION_WORKING_DIR/dying\"\nkill -TERM $$\nsleep 5\n")
         let context = try context()
         let task = Task { await executor.execute(context) }
-        try await wait(for: "the script's end") { FileManager.default.fileExists(atPath: directory + "/trial/dying") }
+        try await wait(for: "the script's pid") { !read("dying").isEmpty }
+        let pid = read("dying").trimmingCharacters(in: .whitespacesAndNewlines)
+        // Dead: a zombie until the executor reaps it, then gone.
+        try await wait(for: "the script's death") {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+            return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+        }
         executor.interruptAll(force: false)
         let outcome = await task.value
         guard case .interrupted(nil) = outcome else { return XCTFail("\(outcome)") }
