@@ -11,9 +11,12 @@ public struct OrionCommand: AsyncParsableCommand {
         discussion: """
             Start with:  orion hunt -n demo --exp-max-trials 50 ./train.py --lr~'loguniform(1e-5, 1)'
             Then:        orion status    orion info -n demo    orion list
-            orion -d VERB ... (--debug): use an in-memory database; nothing is read or kept.
+            orion --version (or -V): print the version.
+            Before the verb, as in Oríon:
+              -d, --debug   use an in-memory database: nothing is read or kept
+              -v, -vv       add each error's cause
+              --logdir DIR  accepted; orion's messages go to stderr
             """,
-        version: "orion \(OrionVersion.current)",
         subcommands: [
             Hunt.self, InitOnly.self, Insert.self, List.self, Status.self, Info.self, Db.self, Benchmark.self,
             Clean.self, Serve.self, Frontend.self, Plot.self,
@@ -21,6 +24,10 @@ public struct OrionCommand: AsyncParsableCommand {
     )
 
     /// `-V`: Oríon's short form of `--version`.
+    ///
+    /// `orion --version` itself is read before parsing (``runFromCommandLine()``): as a flag of this command it would
+    /// also be read after the verb, where each verb that takes an experiment has its own `-v/--version N`; and
+    /// ArgumentParser's automatic version flag shows on every verb's help, where it does not work.
     @Flag(name: .customShort("V"), help: "Print the version (same as --version).")
     var printVersion = false
 
@@ -38,6 +45,10 @@ extension OrionCommand {
     /// Parses `CommandLine.arguments`, runs the chosen verb and exits with its code (the `orion` executable).
     public static func runFromCommandLine() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "--version" {
+            print("orion \(OrionVersion.current)")
+            Foundation.exit(0)
+        }
         // Oríon prints the help of `hunt`, `init_only` and `insert` given nothing else (exit 0).
         if arguments.count == 1, let verb = verbsShowingHelpAlone[arguments[0]] {
             print(helpMessage(for: verb), terminator: "")

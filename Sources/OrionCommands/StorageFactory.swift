@@ -52,7 +52,7 @@ public enum StorageFactory {
             throw ConfigurationError(String(address.dropFirst(ConfigurationLoader.unsupportedPrefix.count)))
         }
         if address == "memory:" || address == "memory://" { return InMemoryStorage() }
-        if PostgresAddress.isPostgres(address) { return try PostgresStorage(url: address) }
+        if PostgresAddress.isPostgres(address) { return try PostgresStorage(url: address, create: create) }
         let (location, busyTimeout) = try sqliteOptions(of: address)
         if location.hasPrefix("sqlite://") {
             let path = String(location.dropFirst("sqlite://".count))

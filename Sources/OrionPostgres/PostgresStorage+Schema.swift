@@ -32,6 +32,7 @@ extension PostgresStorage {
     func applyMigrations() async throws {
         try await probe()
         let schema = address.schema
+        if !create { try await requireExistingTables() }
         try await retrying("cannot create or upgrade the tables") { _ in
             try await leased { [self] connection in
                 try await Self.inTransaction(connection, logger: logger) {
@@ -65,6 +66,34 @@ extension PostgresStorage {
                 }
             }
         }
+    }
+
+    /// Throws `.notFound` when the schema holds no swift-orion tables (a reading command's mistyped `?schema=` or
+    /// database), before anything is created.
+    func requireExistingTables() async throws {
+        let schema = address.schema
+        let found = try await retrying("cannot read the schema") { _ in
+            try await leased { [self] connection in
+                let rows = try await connection.query(
+                    """
+                    SELECT to_regnamespace(quote_ident(\(schema))) IS NOT NULL,
+                           to_regclass(quote_ident(\(schema)) || '.orion_migrations') IS NOT NULL
+                    """,
+                    logger: logger
+                ).collect()
+                let (hasSchema, hasTables) = try rows.first?.decode((Bool, Bool).self) ?? (false, false)
+                return (hasSchema, hasTables)
+            }
+        }
+        guard !found.1 else { return }
+        let place = "database \(address.database) on \(address.host):\(address.port)"
+        let missing =
+            found.0 ? "schema '\(schema)' of \(place) holds no experiment" : "no schema '\(schema)' in \(place)"
+        throw StorageError(
+            .notFound,
+            "\(missing): check the storage address (?schema= is case-sensitive; --storage, ORION_DB_ADDRESS or the "
+                + "configuration file); `orion hunt` creates the tables"
+        )
     }
 
     /// The migrations recorded in the schema (none when it has no `orion_migrations` table).

@@ -18,6 +18,9 @@ import Synchronization
 public final class PostgresStorage: Storage {
     /// Where the server is.
     public let address: PostgresAddress
+    /// Whether the first operation creates the schema and its tables when they are not there; commands that only
+    /// read pass `false`, so that a mistyped `?schema=` (or database) is an error, not an empty store left behind.
+    public let create: Bool
     let client: PostgresClient
     let logger: Logger
     private let runner: Task<Void, Never>
@@ -31,14 +34,18 @@ public final class PostgresStorage: Storage {
     /// Connects lazily to the server at `address`: nothing is sent until the first operation, which also creates
     /// or upgrades the schema.
     ///
-    /// - Parameter address: the server, database, schema and pool size.
-    public convenience init(address: PostgresAddress) {
-        self.init(address: address, localClock: { Date() })
+    /// - Parameters:
+    ///   - address: the server, database, schema and pool size.
+    ///   - create: whether the schema and its tables are created when missing (else the first operation throws
+    ///     `StorageError` `.notFound`).
+    public convenience init(address: PostgresAddress, create: Bool = true) {
+        self.init(address: address, create: create, localClock: { Date() })
     }
 
     /// Connects lazily to the server at `address`, reading this machine's time from `localClock`.
-    init(address: PostgresAddress, localClock: @escaping @Sendable () -> Date) {
+    init(address: PostgresAddress, create: Bool = true, localClock: @escaping @Sendable () -> Date) {
         self.address = address
+        self.create = create
         self.localClock = localClock
         var configuration = PostgresClient.Configuration(
             host: address.host,
@@ -65,10 +72,12 @@ public final class PostgresStorage: Storage {
 
     /// Connects lazily to the server named by a `postgresql://` URL.
     ///
-    /// - Parameter url: the URL (see ``PostgresAddress/init(url:)``).
+    /// - Parameters:
+    ///   - url: the URL (see ``PostgresAddress/init(url:)``).
+    ///   - create: whether the schema and its tables are created when missing.
     /// - Throws: `StorageError` `.invalidAddress` when the URL is not valid.
-    public convenience init(url: String) throws {
-        self.init(address: try PostgresAddress(url: url))
+    public convenience init(url: String, create: Bool = true) throws {
+        self.init(address: try PostgresAddress(url: url), create: create)
     }
 
     deinit { runner.cancel() }

@@ -90,11 +90,14 @@ public struct APIServer: Sendable {
         Self.registerOtherMethods(on: router)
         Dashboard.register(on: router)
         let port = configuration.port
-        let app = Application(
+        var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: port), serverName: nil),
             onServerRunning: { channel in await onStart(channel.localAddress?.port ?? port) }
         )
+        // The command says where it serves in its own words (stdout); the server's "started and listening" info line
+        // on stderr would come first on a terminal. Warnings and errors still show.
+        app.logger.logLevel = .warning
         do {
             try await app.runService(gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [])
         } catch {

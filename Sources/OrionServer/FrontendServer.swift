@@ -51,11 +51,14 @@ public struct FrontendServer: Sendable {
         let backend = backend
         router.get("/") { _, _ in Dashboard.page(backend: backend) }
         Dashboard.register(on: router, backend: backend)
-        let app = Application(
+        var app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in await onStart(channel.localAddress?.port ?? port) }
         )
+        // The command says where it serves in its own words (stdout); the server's "started and listening" info line
+        // on stderr would come first on a terminal. Warnings and errors still show.
+        app.logger.logLevel = .warning
         try await app.runService(gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [])
     }
 }

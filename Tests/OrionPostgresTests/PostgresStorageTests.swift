@@ -87,6 +87,33 @@ final class PostgresStorageTests: PostgresTestCase {
         XCTAssertEqual(names, ["capitals"])
     }
 
+    /// A storage that only reads (`create: false`, what `orion status`, `list`, `info` and `plot` open) finds a
+    /// mistyped schema missing instead of creating it and reporting it empty; the schema is still not there after.
+    func testAStorageThatOnlyReadsDoesNotCreateAMissingSchema() async throws {
+        let url = try schemas.freshURL(prefix: "T_Absent_")
+        for _ in 0..<2 {
+            let reader = try PostgresStorage(url: url, create: false)
+            do {
+                _ = try await reader.experiments()
+                XCTFail("a missing schema must be an error")
+            } catch let error as StorageError {
+                XCTAssertEqual(error.code, .notFound)
+                XCTAssertTrue(error.message.contains("no schema 'T_Absent_"), error.message)
+                XCTAssertTrue(error.message.contains("case-sensitive"), error.message)
+            }
+            try await reader.close()
+        }
+        let writer = try PostgresStorage(url: url)
+        try await writer.createExperiment(
+            Experiment(name: "now", space: try Space(priors: ["/x": "uniform(0, 1)"]), algorithm: .init(name: "random"))
+        )
+        try await writer.close()
+        let reader = try PostgresStorage(url: url, create: false)
+        let names = try await reader.experiments().map(\.name)
+        try await reader.close()
+        XCTAssertEqual(names, ["now"])
+    }
+
     // MARK: Clocks
 
     /// Workers on machines whose clocks are off by 10 minutes, either way, judge each other's liveness on the

@@ -93,7 +93,14 @@ public enum Reports {
             // As Oríon with a name: the tree from that version down.
             let experiments = try await storage.experiments()
             let roots = ExperimentTree.forest(experiments).flatMap { versionNodes($0, name: name, version: version) }
-            return try await blocks(of: roots, experiments: experiments, storage: storage, all: all, collapse: collapse)
+            return try await blocks(
+                of: roots,
+                experiments: experiments,
+                storage: storage,
+                all: all,
+                collapse: collapse,
+                fromLatest: false
+            )
         }
         if version == nil || name != nil {
             // Oríon's layout: from the named version (or each tree's root), a tree is expanded when it has a version
@@ -162,12 +169,16 @@ public enum Reports {
     }
 
     /// The blocks of the version trees under `roots`, collapsed or expanded; `No experiment found` without one.
+    ///
+    /// Collapsed, a tree is titled by the latest version of its root's name, or by the root itself when not
+    /// `fromLatest` (`-n NAME -v N -C`: that version, with the trials it sees).
     static func blocks(
         of roots: [ExperimentTree.Node],
         experiments: [Experiment],
         storage: any Storage,
         all: Bool,
-        collapse: Bool
+        collapse: Bool,
+        fromLatest: Bool = true
     ) async throws -> String {
         guard !roots.isEmpty else { return "No experiment found\n" }
         var blocks: [String] = []
@@ -177,7 +188,8 @@ public enum Reports {
                 experiments: experiments,
                 storage: storage,
                 all: all,
-                collapse: collapse
+                collapse: collapse,
+                fromLatest: fromLatest
             )
         }
         return blocks.joined()

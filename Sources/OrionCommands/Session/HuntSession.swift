@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import OrionAlgorithms
 import OrionCore
+import OrionPostgres
+import OrionSQLite
 import OrionWorker
 
 #if canImport(Glibc)
@@ -141,7 +143,23 @@ struct HuntSession {
         for change in prepared.changes { StandardStream.emit("note: \(change)\n", to: 2) }
         if huntOptions.initOnly { return }
         if let workers = huntOptions.slurmArray {
-            try await submitArray(workers, experiment: experiment, runner: runner, options: slurm)
+            if let sqlite = context.storage as? SQLiteStorage {
+                // Every task opens this file: on another node it is not there (or is on NFS, whose locks SQLite
+                // cannot trust).
+                StandardStream.emit(
+                    "note: the tasks share the SQLite file \(sqlite.path): they must all run on this machine "
+                        + "(--slurm-args --nodelist=\(ProcessInfo.processInfo.hostName)); across nodes use "
+                        + "--storage postgresql://... (docs/distributed.md)\n",
+                    to: 2
+                )
+            }
+            try await submitArray(
+                workers,
+                experiment: experiment,
+                runner: runner,
+                options: slurm,
+                configuration: configuration
+            )
             return
         }
 
@@ -185,6 +203,7 @@ struct HuntSession {
             case .slurm:
                 let executor = SlurmExecutor(
                     command: command,
+                    startDirectory: currentDirectory,
                     options: slurm,
                     environment: try runner.trialEnvironment(pythonClient: usesPythonClient),
                     interruptCode: configuration.worker.interruptSignalCode,
@@ -207,7 +226,7 @@ struct HuntSession {
                     + "the hunt stopped, and results of trials that were running are not stored"
             )
         }
-        try printSummary(outcome)
+        try printSummary(outcome, configuration: configuration)
     }
 
     /// Which trial directories the hunt keeps: everything with `--keep-all-trial-dirs`; else the last
@@ -227,7 +246,8 @@ struct HuntSession {
         _ workers: Int,
         experiment: Experiment,
         runner: HuntRunner,
-        options: SlurmJobOptions
+        options: SlurmJobOptions,
+        configuration: OrionConfiguration
     ) async throws {
         let directory = runner.workingDirectory(for: experiment)
         do {
@@ -245,24 +265,46 @@ struct HuntSession {
         )
         let scriptPath = directory + "/slurm-array.sh"
         let jobID = try await array.submit(scriptPath: scriptPath, environment: environment)
-        print("Submitted \(workers) workers of '\(experiment.name)' as the Slurm job array \(jobID)")
+        print(
+            "Submitted \(workers) worker\(workers == 1 ? "" : "s") of '\(experiment.name)' as the Slurm job array \(jobID)"
+        )
         print("  script: \(scriptPath)")
         print("  logs:   \(directory)/slurm-array-\(jobID)_<task>.log")
-        print("Follow them with `squeue -j \(jobID)` and `\(statusCommand(for: experiment))`.")
+        print(
+            "Follow them with `squeue -j \(jobID)` and "
+                + "`\(statusCommand(for: experiment, configuration: configuration))`."
+        )
     }
 
-    /// `orion status` for the experiment, with this hunt's `-c` file and `--storage` when it was given them, so that
-    /// the hint finds the same storage.
-    func statusCommand(for experiment: Experiment) -> String {
-        var words = ["orion", "status", "-n", experiment.name]
-        if let config = options.config { words += ["-c", config] }
-        if let storage = options.storage { words += ["--storage", storage] }
-        return words.map { word in
-            let plain =
-                !word.isEmpty
-                && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./:=@%+,".contains($0)) }
-            return plain ? word : SlurmExecutor.shellQuoted(word)
-        }.joined(separator: " ")
+    /// `orion status` for the experiment, with this hunt's `--storage` or `-c` file when the storage came from
+    /// them, so that the hint finds the same storage.
+    func statusCommand(for experiment: Experiment, configuration: OrionConfiguration) -> String {
+        (["orion", "status", "-n", Self.shellWord(experiment.name)] + locationArguments(configuration))
+            .joined(separator: " ")
+    }
+
+    /// The arguments a command printed for the user needs to find this hunt's storage: its `--storage`, or its `-c`
+    /// file when that file named the storage (the environment and the global file are there for the next command
+    /// too); shell-quoted, a URL's password as `***` (printed, it would end in logs).
+    func locationArguments(_ configuration: OrionConfiguration) -> [String] {
+        var words: [String] = []
+        if let storage = options.storage {
+            words = ["--storage", PostgresAddress.redacted(storage)]
+        } else if let config = options.config,
+            let source = configuration.sources["storage.address"], source.hasPrefix("file "),
+            source.contains((config as NSString).lastPathComponent)
+        {
+            words = ["-c", config]
+        }
+        return words.map(Self.shellWord)
+    }
+
+    /// `word` as typed in a shell: as is when it has no character the shell reads, else quoted.
+    static func shellWord(_ word: String) -> String {
+        let plain =
+            !word.isEmpty
+            && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./:=@%+,*".contains($0)) }
+        return plain ? word : SlurmExecutor.shellQuoted(word)
     }
 
     /// The absolute path of the running `orion` (`/proc/self/exe` on Linux), for the job array's tasks.
@@ -332,7 +374,7 @@ struct HuntSession {
         try HuntRunner.checkWorkingDirectory(configured, environment: environment)
     }
 
-    private func printSummary(_ outcome: HuntOutcome) throws {
+    private func printSummary(_ outcome: HuntOutcome, configuration: OrionConfiguration) throws {
         let report = outcome.report
         for unsaved in report.unsavedResults {
             StandardStream.emit("Warning: \(unsaved)\n", to: 2)
@@ -343,7 +385,7 @@ struct HuntSession {
         }
         // Why the hunt stopped is ours (Oríon does not say): on stderr, so that stdout is Oríon's text.
         StandardStream.emit("Stopped: \(report.stopReason).\n", to: 2)
-        print(Self.summaryText(outcome), terminator: "")
+        print(Self.summaryText(outcome, location: locationArguments(configuration)), terminator: "")
         if report.stopReason == .cannotStart {
             StandardStream.emit("Error: \(report.lastFailure ?? "a trial could not be started")\n", to: 2)
             throw ExitCode(1)
@@ -354,7 +396,7 @@ struct HuntSession {
             let reason = report.lastFailure.map { ": last failure: \($0)" } ?? ""
             StandardStream.emit(
                 "Error: \(stats.broken) \(stats.broken == 1 ? "trial" : "trials") broke\(reason);"
-                    + " see `\(statusCommand(for: experiment)) --all`"
+                    + " see `\(statusCommand(for: experiment, configuration: configuration)) --all`"
                     + " and the stderr.log in each trial's directory\n",
                 to: 2
             )
@@ -365,11 +407,17 @@ struct HuntSession {
     /// What `orion hunt` prints on stdout at the end, as Oríon's `hunt`: the outcome's first line (`Search finished
     /// successfully`, or why the workers stopped), the `Stats` block, the `Hints` with the `orion info` command and,
     /// when the experiment is not done, the `orion status` commands.
-    static func summaryText(_ outcome: HuntOutcome) -> String {
+    ///
+    /// - Parameters:
+    ///   - outcome: how the hunt ended.
+    ///   - location: the arguments the commands need to find the experiment's storage (``locationArguments(_:)``).
+    /// - Returns: the text.
+    static func summaryText(_ outcome: HuntOutcome, location: [String] = []) -> String {
         let experiment = outcome.summary.experiment
         let stats = outcome.summary.stats
         let done = outcome.report.stopReason == .experimentDone || stats.reachedMaxTrials
-        let which = "--name \(experiment.name) --version \(experiment.version)"
+        let which = (["--name", shellWord(experiment.name), "--version", "\(experiment.version)"] + location)
+            .joined(separator: " ")
         var text = ""
         switch outcome.report.stopReason {
         case .workerMaxBroken: text += "Worker has reached broken trials threshold\n"

@@ -5,14 +5,17 @@ import Foundation
     import Glibc
 #endif
 
-/// Turns SIGINT, SIGTERM and SIGHUP into a call: the first asks running trials to stop (they become `interrupted`
-/// and run again on the next `hunt`), a second SIGINT or SIGTERM kills them.
+/// Turns SIGINT, SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 into a call: the first asks running trials to stop (they
+/// become `interrupted` and run again on the next `hunt`), a second SIGINT or SIGTERM kills them.
 ///
 /// SIGHUP (the terminal went away: an ssh disconnect) is an interrupt like the others: the trials are stored as
 /// interrupted and their scripts stopped, instead of `orion` dying with its trials reserved and its scripts orphaned.
+/// So are SIGUSR1 and SIGUSR2, which schedulers send as a warning before they end a job (Slurm's
+/// `--signal=B:USR1@60`): by default they would kill `orion` silently, its trials left reserved until their heartbeat
+/// is late. None of these three forces: they may come again.
 final class SignalForwarder: @unchecked Sendable {
     /// The signals handled as an interrupt.
-    static let signals = [SIGINT, SIGTERM, SIGHUP]
+    static let signals = [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2]
 
     private let sources: [any DispatchSourceSignal]
     private let queue = DispatchQueue(label: "orion.signals")
@@ -24,8 +27,9 @@ final class SignalForwarder: @unchecked Sendable {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
-                // A hangup often comes twice (from the kernel and from the login shell): it never forces.
-                if number == SIGHUP && interrupted { return }
+                // A hangup often comes twice (from the kernel and from the login shell), a scheduler's warning may be
+                // repeated: they never force.
+                if [SIGHUP, SIGUSR1, SIGUSR2].contains(number) && interrupted { return }
                 handler(interrupted)
                 interrupted = true
             }

@@ -286,6 +286,13 @@ public enum ExperimentBuilder {
             experiment.metadata.scriptConfig = scriptConfig
         }
         if experiment != stored {
+            // Nothing is written for an experiment this build cannot run (an algorithm it does not know, say from a
+            // dump of another tool): the hunt would fail right after, with the stored budget already changed.
+            _ = try factory.makeAlgorithm(
+                experiment.algorithm,
+                space: experiment.space,
+                maxTrials: experiment.maxTrials
+            )
             try await storage.updateExperiment(experiment)
             if resetAlgorithm { try await storage.resetAlgorithm(of: experiment.id) }
         }

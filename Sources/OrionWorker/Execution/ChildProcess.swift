@@ -108,10 +108,10 @@ final class ChildProcess: Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // Own process group (so signals are forwarded deliberately), default signal dispositions and an empty mask
-        // (the hunt ignores SIGINT/SIGTERM/SIGHUP/SIGPIPE itself; the child must not inherit that).
+        // (the hunt ignores SIGINT/SIGTERM/SIGHUP/SIGUSR1/SIGUSR2/SIGPIPE itself; the child must not inherit that).
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
+        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var emptyMask = sigset_t()
         sigemptyset(&emptyMask)

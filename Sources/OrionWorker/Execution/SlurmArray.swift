@@ -96,6 +96,9 @@ public struct SlurmArray: Sendable, Equatable {
     public func submit(scriptPath path: String, environment: [String: String]) async throws -> String {
         do {
             try script.write(toFile: path, atomically: true, encoding: .utf8)
+            // Its command line may hold a database password (`--storage postgresql://user:secret@...`): readable by
+            // its owner only, who submits it.
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         } catch {
             throw SlurmError("cannot write the job array's script \(path): \(error.localizedDescription)")
         }

@@ -6,7 +6,8 @@ import Synchronization
 /// node: `worker.executor: slurm`.
 ///
 /// For each trial it writes `slurm-job.sh` into the trial's working directory (the `ORION_*` variables, `cd` into
-/// the directory, the script's argv quoted for `sh`, and its exit status written to `exit-status`), submits it
+/// the directory the hunt runs in, as a local trial runs there, the script's argv quoted for `sh`, and its exit
+/// status written to `exit-status`), submits it
 /// with `sbatch` (the job's stdout and stderr go to `stdout.log` and `stderr.log` there), follows it with
 /// `scontrol show job` and reads the results file once it ends. The trial's directory must therefore be on a file
 /// system that the compute nodes share with this machine (the experiment's working directory: set
@@ -16,7 +17,8 @@ import Synchronization
 /// the job (`scancel`) when it is still there after the grace period; a cancelled task (a trial lost to another
 /// worker, a second Ctrl-C) cancels it at once. A job that ends without the script's exit status (time limit,
 /// out of memory, node failure) breaks the trial with Slurm's state and reason; one that was preempted or cancelled
-/// by someone else is interrupted and runs again.
+/// by someone else is interrupted and runs again; one that Slurm requeued is cancelled (it would run again later
+/// with no worker following it) and the trial runs again as a new job.
 public final class SlurmExecutor: TrialExecutor {
     private struct Running {
         var jobs: Set<String> = []
@@ -27,6 +29,7 @@ public final class SlurmExecutor: TrialExecutor {
     }
 
     private let command: UserCommand
+    private let startDirectory: String
     private let options: SlurmJobOptions
     private let baseEnvironment: [String: String]
     private let interruptCode: Int32
@@ -40,6 +43,8 @@ public final class SlurmExecutor: TrialExecutor {
     ///
     /// - Parameters:
     ///   - command: the parsed user command (script and priors).
+    ///   - startDirectory: the directory the script runs in (the hunt's, where its relative paths resolve, as for a
+    ///     local trial); a job on a node that does not see it runs in the trial's directory, saying so.
     ///   - options: the jobs' resources and extra `sbatch` arguments.
     ///   - environment: the environment `sbatch` runs with (its `PATH` finds `sbatch`, `scontrol` and `scancel`;
     ///     Slurm passes it on to the job unless the site says otherwise); the `ORION_*` variables are set in the
@@ -52,6 +57,7 @@ public final class SlurmExecutor: TrialExecutor {
     ///   - warn: where that warning goes (standard error by default).
     public init(
         command: UserCommand,
+        startDirectory: String = FileManager.default.currentDirectoryPath,
         options: SlurmJobOptions = SlurmJobOptions(),
         environment: [String: String] = ProcessInfo.processInfo.environment,
         interruptCode: Int32 = 130,
@@ -61,6 +67,7 @@ public final class SlurmExecutor: TrialExecutor {
         warn: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     ) {
         self.command = command
+        self.startDirectory = startDirectory
         self.options = options
         self.baseEnvironment = environment
         self.interruptCode = interruptCode
@@ -98,7 +105,13 @@ public final class SlurmExecutor: TrialExecutor {
             resultsPath: resultsPath,
             interruptCode: interruptCode
         )
-        let script = Self.jobScript(argv: argv, variables: variables, directory: directory, statusPath: statusPath)
+        let script = Self.jobScript(
+            argv: argv,
+            variables: variables,
+            startDirectory: startDirectory,
+            directory: directory,
+            statusPath: statusPath
+        )
         do {
             try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         } catch {
@@ -177,6 +190,9 @@ public final class SlurmExecutor: TrialExecutor {
         var stopRequested: Bool
         /// Whether this executor cancelled it because its script ran past `worker.trial_timeout`.
         var timedOut = false
+        /// Whether Slurm put it back in its queue (its `Restarts` grew: preemption in `REQUEUE` mode, a node failure
+        /// with `--requeue`, `scontrol requeue`), and this executor cancelled it.
+        var requeued = false
     }
 
     /// Polls the job until it ends; asks it to stop on an interrupt, cancels it when the task is cancelled or the
@@ -190,13 +206,15 @@ public final class SlurmExecutor: TrialExecutor {
         var runningSince: ContinuousClock.Instant?
         var unansweredSince: ContinuousClock.Instant?
         var timedOut = false
+        var restarts: Int?
         // A job cancelled for its time limit was not asked to stop by the hunt: its trial breaks instead.
-        func ended(_ state: String?, _ reason: String?) -> EndedJob {
+        func ended(_ state: String?, _ reason: String?, requeued: Bool = false) -> EndedJob {
             EndedJob(
                 state: state,
                 reason: reason,
-                stopRequested: (interruptedAt != nil || cancelled) && !timedOut,
-                timedOut: timedOut
+                stopRequested: (interruptedAt != nil || cancelled) && !timedOut && !requeued,
+                timedOut: timedOut,
+                requeued: requeued
             )
         }
         while true {
@@ -238,6 +256,15 @@ public final class SlurmExecutor: TrialExecutor {
                 lastState = state
                 if state == "RUNNING", runningSince == nil { runningSince = .now }
                 if let state, SlurmJobOptions.finalStates.contains(state) { return ended(state, fields["Reason"]) }
+                // Requeued by Slurm: its script was killed (and may have written its exit status) and the job would
+                // run it again later, with no worker following it. Cancelled instead: the trial runs again, as a new
+                // job, from the hunt (a job of an earlier run is ended before that, `cancelEarlierJob`).
+                let count = fields["Restarts"].flatMap { Int($0) }
+                if let count, let first = restarts, count > first, !cancelled, interruptedAt == nil {
+                    await signal(jobID, interrupt: false)
+                    return ended(state, fields["Reason"], requeued: true)
+                }
+                if restarts == nil { restarts = count }
             } else if info.stderr.contains("Invalid job id") {
                 // Slurm has forgotten the job (it ended more than MinJobAge ago): the exit status file says how.
                 return ended(nil, nil)
@@ -323,6 +350,12 @@ public final class SlurmExecutor: TrialExecutor {
                 detail: detail
             )
         }
+        if job.requeued {
+            return .requeued(
+                reason: "Slurm requeued the job \(jobID) (preemption, a node failure or scontrol requeue); it was "
+                    + "cancelled and the trial runs again as a new job"
+            )
+        }
         // Preempted, or cancelled by someone else (`scancel`, an administrator): not the script's failure, and not
         // a request to stop the hunt; the trial runs again.
         let endedByOthers =
@@ -381,18 +414,23 @@ public final class SlurmExecutor: TrialExecutor {
         }
     }
 
-    /// The job script: the `ORION_*` variables, `cd` into the trial's directory, the script's argv, and its exit
-    /// status written (atomically) to `statusPath`.
+    /// The job script: the `ORION_*` variables, `cd` into the hunt's directory (the trial's, saying so, when the node
+    /// does not see it), the script's argv, and its exit status written (atomically) to `statusPath`.
     ///
     /// - Parameters:
     ///   - argv: the rendered command.
     ///   - variables: the `ORION_*` variables (`nil`: unset).
+    ///   - startDirectory: the hunt's directory, where the script runs.
     ///   - directory: the trial's working directory.
     ///   - statusPath: where the exit status is written.
     /// - Returns: the text of the `sh` script.
-    static func jobScript(argv: [String], variables: [String: String?], directory: String, statusPath: String)
-        -> String
-    {
+    static func jobScript(
+        argv: [String],
+        variables: [String: String?],
+        startDirectory: String,
+        directory: String,
+        statusPath: String
+    ) -> String {
         var lines = ["#!/bin/sh", "# Written by orion: one trial, run as a Slurm job."]
         for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
             if let value {
@@ -401,7 +439,12 @@ public final class SlurmExecutor: TrialExecutor {
                 lines.append("unset \(name)")
             }
         }
-        lines.append("cd \(shellQuoted(directory)) || exit 1")
+        let start = shellQuoted(startDirectory)
+        let trial = shellQuoted(directory)
+        lines.append(
+            "cd \(start) 2>/dev/null || { echo \"orion: $(hostname) does not see \"\(start)\", the directory of the hunt;"
+                + " the script runs in its trial's directory\" >&2; cd \(trial) || exit 1; }"
+        )
         lines.append(argv.map(shellQuoted).joined(separator: " "))
         lines.append("status=$?")
         let temporary = shellQuoted(statusPath + ".tmp")

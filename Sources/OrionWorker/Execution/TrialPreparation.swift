@@ -46,7 +46,12 @@ enum TrialPreparation {
         }
         unlink(resultsPath)
         guard FileManager.default.createFile(atPath: resultsPath, contents: nil) else {
-            return .failed(.broken(reason: "cannot create the results file \(resultsPath)", exitCode: nil, detail: nil))
+            // The file system's fault (full, read-only), not the trial's: put back, and the hunt stops saying why.
+            return .failed(
+                .notStarted(
+                    reason: "cannot create the results file \(resultsPath): \(String(cString: strerror(errno)))"
+                )
+            )
         }
         return .ready(argv: argv, resultsPath: resultsPath)
     }

@@ -453,9 +453,10 @@ extension ExperimentDump {
             let misfits = entry.trials.filter { !space.contains($0.params) }
             guard let first = misfits.first else { continue }
             let count = misfits.count == 1 ? "a trial" : "\(misfits.count) trials"
+            let verb = misfits.count == 1 ? "does" : "do"
             throw DumpError(
                 .invalid,
-                "\(count) of experiment \(entry.experiment.displayName) do not fit its space (trial \(first.id): "
+                "\(count) of experiment \(entry.experiment.displayName) \(verb) not fit its space (trial \(first.id): "
                     + "\(Self.misfit(first.params, in: space))); nothing was loaded"
             )
         }

@@ -4,12 +4,28 @@ import Foundation
 enum TrialDirectory {
     /// The files of the worker's own in a trial's directory, not copied into a child's: the script's captured
     /// output and its results file (made anew for every run).
-    static let workerFiles: Set<String> = ["stdout.log", "stderr.log", resultsFileName]
+    static let workerFiles: Set<String> = ["stdout.log", "stderr.log", resultsFileName, unsavedResultsFileName]
 
     /// The results file the script gets as `ORION_RESULTS_PATH`: hidden, so that a script's own `results.json` in
     /// `$ORION_WORKING_DIR` (a common name for its metrics) is not read as its results (Oríon names it
     /// `results_<random>.log`).
     static let resultsFileName = ".orion-results.json"
+
+    /// The results of a completed run that the storage did not take (a full disk, a lost database), moved aside by
+    /// the worker that gave up storing them: the trial's next run stores them instead of running the script again
+    /// (which would overwrite the results file).
+    static let unsavedResultsFileName = ".orion-unsaved-results.json"
+
+    /// The file system's reason for `error`, as `strerror` says it ("No space left on device"), instead of
+    /// Foundation's error dump.
+    static func reason(_ error: any Error) -> String {
+        let error = error as NSError
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
+        return error.localizedDescription
+    }
 
     /// Makes `directory` for a trial's run: kept as it is when it exists (a resumed trial), otherwise a copy of
     /// `parentDirectory` when the trial has a parent whose directory exists, otherwise empty.

@@ -76,11 +76,18 @@ extension Worker {
             do {
                 try TrialDirectory.prepare(directory, parentDirectory: context.parentWorkingDirectory)
             } catch {
-                return .broken(
-                    reason: "cannot create the trial's directory \(directory): \(error)",
-                    exitCode: nil,
-                    detail: nil
+                // Not the trial's fault (a full disk, a read-only or missing mount), and every trial would meet it:
+                // the trial is put back and the hunt stops saying why, instead of breaking trials up to the
+                // experiment's limit (which then stopped every later hunt, the disk freed or not).
+                return .notStarted(
+                    reason: "cannot create the trial's directory \(directory): \(TrialDirectory.reason(error))"
                 )
+            }
+            // A run of this trial completed, but the storage did not take its results (``giveUp``): store them now
+            // rather than run the script again.
+            let kept = directory + "/" + TrialDirectory.unsavedResultsFileName
+            if FileManager.default.fileExists(atPath: kept), let results = try? ResultsFile.read(path: kept) {
+                return .completed(results)
             }
         }
         return await executor.execute(context)
@@ -142,6 +149,9 @@ extension Worker {
                     await state.finish(nil, failure: nil)
                     return
                 }
+                if executor.needsWorkingDirectory, trial.status == .completed {
+                    unlink(workingDirectory + "/" + trial.id + "/" + TrialDirectory.unsavedResultsFileName)
+                }
                 break
             } catch let error as StorageError where error.isTransient {
                 if lease.isLost {
@@ -174,8 +184,9 @@ extension Worker {
 
     /// Records that the outcome of `trial` could not be stored.
     ///
-    /// A completed trial's results are reported with where they are kept (its results file). The trial stays
-    /// reserved and comes back as lost later.
+    /// A completed trial's results are reported with where they are kept: its results file, renamed to
+    /// ``TrialDirectory/unsavedResultsFileName`` (a rename needs no space on a full disk), which the trial's next run
+    /// stores instead of running the script again. The trial stays reserved and comes back as lost later.
     private func giveUp(_ trial: Trial, _ outcome: TrialOutcome, reason: String) async {
         guard case .completed = outcome else {
             await state.finish(nil, failure: nil)
@@ -183,8 +194,13 @@ extension Worker {
         }
         var path: String?
         if executor.needsWorkingDirectory {
-            let candidate = workingDirectory + "/" + trial.id + "/" + TrialDirectory.resultsFileName
-            if FileManager.default.fileExists(atPath: candidate) { path = candidate }
+            let directory = workingDirectory + "/" + trial.id + "/"
+            let kept = directory + TrialDirectory.unsavedResultsFileName
+            if rename(directory + TrialDirectory.resultsFileName, kept) == 0
+                || FileManager.default.fileExists(atPath: kept)
+            {
+                path = kept
+            }
         }
         let unsaved = UnsavedResult(trialID: trial.id, resultsPath: path, reason: reason)
         await state.finish(nil, failure: nil, unsaved: unsaved)

@@ -139,10 +139,11 @@ public struct UnsavedResult: Codable, Sendable, Equatable, CustomStringConvertib
         self.reason = reason
     }
 
-    /// `the result of trial ID could not be stored (REASON); it is kept in PATH`.
+    /// `the result of trial ID could not be stored (REASON); it is kept in PATH, and the trial's next run stores it`.
     public var description: String {
         "the result of trial \(trialID) could not be stored (\(reason)); "
-            + (resultsPath.map { "it is kept in \($0)" } ?? "it is lost")
+            + (resultsPath.map { "it is kept in \($0), and the trial's next run stores it instead of running again" }
+                ?? "it is lost")
     }
 }
 

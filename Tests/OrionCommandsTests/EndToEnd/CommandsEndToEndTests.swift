@@ -156,5 +156,12 @@ final class CommandsEndToEndTests: XCTestCase {
         for flag in ["--exp-max-trials", "--worker-max-trials", "--exp-max-broken", "--n-workers", "--working-dir"] {
             XCTAssertTrue(help.stdout.contains(flag), flag)
         }
+        // A verb's --version is the experiment's version, its help shows no flag that prints orion's.
+        XCTAssertFalse(help.stdout.contains("Show the version"), help.stdout)
+        XCTAssertTrue(help.stdout.contains("-v, --version <n>"), help.stdout)
+        let rootHelp = try sandbox.run(["--help"])
+        for global in ["--version", "--debug", "-vv", "--logdir"] {
+            XCTAssertTrue(rootHelp.stdout.contains(global), global)
+        }
     }
 }

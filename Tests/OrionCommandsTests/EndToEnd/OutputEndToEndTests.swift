@@ -204,6 +204,24 @@ final class OutputEndToEndTests: XCTestCase {
         )
     }
 
+    /// With `--storage`, the hints name it: without it they looked in the default database and found nothing.
+    func testTheHintsNameTheStorageTheHuntWasGiven() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let storage = "sqlite://" + sandbox.directory + "/elsewhere.db"
+        let hunt = try sandbox.run([
+            "hunt", "-n", "away", "--storage", storage, "--exp-max-trials", "5", "--worker-max-trials", "1",
+            try Compat.script("noop.sh"), "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        XCTAssertTrue(hunt.stdout.contains("orion info --name away --version 1 --storage \(storage)\n"), hunt.stdout)
+        let hinted = "orion status --name away --version 1 --storage \(storage) --all\n"
+        XCTAssertTrue(hunt.stdout.contains(hinted), hunt.stdout)
+        let status = try sandbox.run(["status", "--name", "away", "--version", "1", "--storage", storage, "--all"])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.hasPrefix("away-v1\n"), status.stdout)
+    }
+
     func testNoCompletedTrialAndAnExhaustedSpace() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }

@@ -22,6 +22,15 @@ final class ProcessFaultEndToEndTests: XCTestCase {
     }
 
     func testHangupInterruptsTheHuntAndStopsTheScript() async throws {
+        try await assertSignalInterruptsTheHunt(SIGHUP, name: "hup")  // the ssh connection dropped
+    }
+
+    /// Slurm's warning before it ends a job (`--signal=B:USR1@60`) killed `orion` silently, its trial left reserved.
+    func testASchedulersWarningSignalInterruptsTheHunt() async throws {
+        try await assertSignalInterruptsTheHunt(SIGUSR1, name: "usr1")
+    }
+
+    private func assertSignalInterruptsTheHunt(_ number: Int32, name: String) async throws {
         let sandbox = try Sandbox()
         defer {
             for pid in pids(in: sandbox.directory + "/pids") { kill(pid, SIGKILL) }
@@ -39,14 +48,14 @@ final class ProcessFaultEndToEndTests: XCTestCase {
             time.sleep(30)
             """
         )
-        let arguments = ["hunt", "-n", "hup", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"]
-        let process = try sandbox.start(arguments, name: "hup")
+        let arguments = ["hunt", "-n", name, "--exp-max-trials", "1", script, "-x~uniform(0, 1)"]
+        let process = try sandbox.start(arguments, name: name)
         try await wait(for: "the script") { !pids(in: sandbox.directory + "/pids").isEmpty }
-        kill(process.processIdentifier, SIGHUP)  // the ssh connection dropped
-        let output = sandbox.wait(process, name: "hup", timeout: 20)
+        kill(process.processIdentifier, number)
+        let output = sandbox.wait(process, name: name, timeout: 20)
         XCTAssertEqual(output.status, 130, output.stderr)
         XCTAssertTrue(output.stdout.contains("Orion is interrupted."), output.stdout)
-        let interrupted = try await sandbox.trials(of: "hup")
+        let interrupted = try await sandbox.trials(of: name)
         XCTAssertEqual(interrupted.map(\.status), [.interrupted])
         XCTAssertEqual(
             pids(in: sandbox.directory + "/pids").filter(ProcessRunner.isRunning),
@@ -55,9 +64,9 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         )
 
         let fast = try sandbox.script("fast.sh", "#!/bin/sh\n" + Self.results)
-        let resumed = try sandbox.run(["hunt", "-n", "hup", "--exp-max-trials", "1", fast, "-x~uniform(0, 1)"])
+        let resumed = try sandbox.run(["hunt", "-n", name, "--exp-max-trials", "1", fast, "-x~uniform(0, 1)"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
-        let trials = try await sandbox.trials(of: "hup")
+        let trials = try await sandbox.trials(of: name)
         XCTAssertEqual(trials.map(\.id), interrupted.map(\.id))
         XCTAssertEqual(trials.map(\.status), [.completed])
     }

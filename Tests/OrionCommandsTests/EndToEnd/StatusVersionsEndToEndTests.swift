@@ -62,6 +62,10 @@ final class StatusVersionsEndToEndTests: XCTestCase {
         XCTAssertEqual(fromSecond.stdout, "e-v2\n====\n" + table("", completed: 2) + "\n\n\n")
         let collapsedFromSecond = try sandbox.run(["status", "-n", "e", "-v", "2", "-C"])
         XCTAssertEqual(collapsedFromSecond.stdout, collapsed.stdout, "e-v2 sees e-v1's trials through its adapter")
+        // -C with an older version: that version's block, with the trials it sees (e-v2's sampled y is not the
+        // default, so none comes back through the adapter), not the latest version's.
+        let collapsedFromFirst = try sandbox.run(["status", "-n", "e", "-v", "1", "-C"])
+        XCTAssertEqual(collapsedFromFirst.stdout, "e-v1\n====\n" + table("", completed: 3) + "\n\n\n")
         let unnamed = try sandbox.run(["status", "--version", "1", "-e"])
         XCTAssertEqual(unnamed.status, 2)
         XCTAssertTrue(unnamed.stderr.contains("need the experiment's name"), unnamed.stderr)

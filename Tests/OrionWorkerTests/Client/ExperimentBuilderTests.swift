@@ -204,6 +204,32 @@ final class ExperimentBuilderTests: XCTestCase {
         }
     }
 
+    /// A stored experiment this build cannot run (an algorithm loaded from another tool's dump) is refused before
+    /// the request's changes are written: its budget stays as stored.
+    func testAStoredUnknownAlgorithmIsRefusedBeforeAnyChangeIsWritten() async throws {
+        let storage = InMemoryStorage()
+        let space = try Space(priors: ["/x": "uniform(0, 1)"])
+        var stored = try await ExperimentBuilder.build(
+            ExperimentRequest(name: "alien", space: space, maxTrials: 4),
+            storage: storage,
+            factory: factory
+        ).experiment
+        stored.algorithm = AlgorithmConfig(name: "hebo", options: ["seed": 1])
+        try await storage.updateExperiment(stored)
+        do {
+            _ = try await ExperimentBuilder.build(
+                ExperimentRequest(name: "alien", space: space, maxTrials: 6),
+                storage: storage,
+                factory: factory
+            )
+            XCTFail("an unknown stored algorithm must fail")
+        } catch let error as AlgorithmError {
+            XCTAssertEqual(error.code, .unknownAlgorithm)
+        }
+        let after = try await storage.experiment(named: "alien", version: nil)
+        XCTAssertEqual(after?.maxTrials, 4)
+    }
+
     func testMissingExperimentWithoutSpace() async throws {
         do {
             _ = try await ExperimentBuilder.build(

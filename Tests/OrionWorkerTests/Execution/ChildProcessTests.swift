@@ -92,12 +92,14 @@ final class ChildProcessTests: XCTestCase {
         }
     }
 
-    /// The guardian is forked with every signal blocked; the script must get an empty mask, and SIGINT, SIGTERM, SIGHUP, SIGQUIT
-    /// and SIGPIPE with their default action, whatever this process does with them.
+    /// The guardian is forked with every signal blocked; the script must get an empty mask, and SIGINT, SIGTERM, SIGHUP,
+    /// SIGQUIT, SIGPIPE, SIGUSR1 and SIGUSR2 with their default action, whatever this process does with them.
     func testScriptGetsAnEmptySignalMaskAndDefaultDispositions() async throws {
         guard FileManager.default.fileExists(atPath: "/proc/self/status") else { throw XCTSkip("needs /proc") }
         let previous = signal(SIGHUP, SIG_IGN)
         defer { signal(SIGHUP, previous) }
+        let previousUser = signal(SIGUSR1, SIG_IGN)
+        defer { signal(SIGUSR1, previousUser) }
         let outcome = try await run(
             "#!/bin/sh\ngrep -E '^(SigBlk|SigIgn):' /proc/self/status > \"$ORION_WORKING_DIR/signals\"\n"
                 + "printf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":1}]' > \"$ORION_RESULTS_PATH\"\n"
@@ -110,7 +112,7 @@ final class ChildProcessTests: XCTestCase {
         }
         XCTAssertEqual(masks["SigBlk"], 0, read("signals"))
         let ignored = try XCTUnwrap(masks["SigIgn"], read("signals"))
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] {
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1, SIGUSR2] {
             XCTAssertEqual(ignored & (1 << UInt64(signal - 1)), 0, "signal \(signal) is ignored: \(read("signals"))")
         }
     }

@@ -57,7 +57,12 @@ final class SlurmExecutorTests: XCTestCase {
             currentDirectory: directory,
             environmentPath: nil
         )
-        return SlurmExecutor(command: command, options: options, terminationGrace: .seconds(2))
+        return SlurmExecutor(
+            command: command,
+            startDirectory: directory,
+            options: options,
+            terminationGrace: .seconds(2)
+        )
     }
 
     private static let reportingScript = """
@@ -68,34 +73,49 @@ final class SlurmExecutorTests: XCTestCase {
 
     // MARK: - Without Slurm
 
-    func testTheJobScriptRunsTheArgvInTheTrialsDirectoryAndRecordsItsStatus() throws {
+    /// The script runs in the hunt's directory, as a local trial does (its relative paths resolve there); a node that
+    /// does not see that directory runs it in the trial's, saying so on stderr.
+    func testTheJobScriptRunsTheArgvInTheHuntsDirectoryAndRecordsItsStatus() throws {
         let context = try context()
         let variables = ProcessExecutor.orionVariables(
             for: context,
             resultsPath: context.workingDirectory + "/results.json",
             interruptCode: 130
         )
-        let path = try script("echo \"$1 $2 [$4] $ORION_TRIAL_ID $(pwd) ${ORION_PARENT_ID-unset}\" > out.txt\nexit 7\n")
-        let text = SlurmExecutor.jobScript(
-            argv: [path, "-x", "0.25", "--note", "it's a \"test\" $HOME"],
-            variables: variables,
-            directory: context.workingDirectory,
-            statusPath: context.workingDirectory + "/exit-status"
+        let path = try script(
+            "echo \"$1 $2 [$4] $ORION_TRIAL_ID $(pwd) ${ORION_PARENT_ID-unset}\" > \"$ORION_WORKING_DIR/out.txt\"\nexit 7\n"
         )
-        let job = context.workingDirectory + "/slurm-job.sh"
-        try text.write(toFile: job, atomically: true, encoding: .utf8)
-        let output = try ProcessRunner.run(
-            ["/bin/sh", job],
-            environment: ["PATH": "/usr/bin:/bin", "ORION_PARENT_ID": "x"]
-        )
-        XCTAssertEqual(output.status, 7, output.stderr)
-        let written = try String(contentsOfFile: context.workingDirectory + "/out.txt", encoding: .utf8)
-        XCTAssertEqual(
-            written,
-            "-x 0.25 [it's a \"test\" $HOME] \(context.trial.id) \(context.workingDirectory) unset\n",
-            "argv passed word for word, the ORION_* variables set and inherited parents unset, run in the trial's directory"
-        )
-        XCTAssertEqual(try String(contentsOfFile: context.workingDirectory + "/exit-status", encoding: .utf8), "7\n")
+        for (start, runsIn) in [(directory, directory), (directory + "/not-on-this-node", context.workingDirectory)] {
+            let text = SlurmExecutor.jobScript(
+                argv: [path, "-x", "0.25", "--note", "it's a \"test\" $HOME"],
+                variables: variables,
+                startDirectory: start,
+                directory: context.workingDirectory,
+                statusPath: context.workingDirectory + "/exit-status"
+            )
+            let job = context.workingDirectory + "/slurm-job.sh"
+            try text.write(toFile: job, atomically: true, encoding: .utf8)
+            let output = try ProcessRunner.run(
+                ["/bin/sh", job],
+                environment: ["PATH": "/usr/bin:/bin", "ORION_PARENT_ID": "x"]
+            )
+            XCTAssertEqual(output.status, 7, output.stderr)
+            let written = try String(contentsOfFile: context.workingDirectory + "/out.txt", encoding: .utf8)
+            XCTAssertEqual(
+                written,
+                "-x 0.25 [it's a \"test\" $HOME] \(context.trial.id) \(runsIn) unset\n",
+                "argv passed word for word, the ORION_* variables set and inherited parents unset, run in \(runsIn)"
+            )
+            XCTAssertEqual(
+                try String(contentsOfFile: context.workingDirectory + "/exit-status", encoding: .utf8),
+                "7\n"
+            )
+            XCTAssertEqual(
+                output.stderr.contains("does not see \(start), the directory of the hunt"),
+                runsIn != directory,
+                output.stderr
+            )
+        }
     }
 
     /// A job Slurm ended as TIMEOUT breaks its trial saying so, whether the job's shell was killed before writing the
@@ -151,7 +171,7 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertTrue(arguments.contains("--chdir=/d"))
     }
 
-    func testATrialRunsAsASlurmJobInItsDirectory() async throws {
+    func testATrialRunsAsASlurmJobInTheHuntsDirectory() async throws {
         try requireSlurm()
         let context = try context(x: 0.375)
         let executor = try executor(try script(Self.reportingScript))
@@ -163,7 +183,7 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertTrue(log.hasPrefix("job="), log)
         XCTAssertFalse(log.hasPrefix("job= "), "SLURM_JOB_ID is set: it ran as a job (\(log))")
         XCTAssertTrue(
-            log.contains("pwd=\(context.workingDirectory) trial=\(context.trial.id) note=it's a \"test\" $HOME"),
+            log.contains("pwd=\(directory) trial=\(context.trial.id) note=it's a \"test\" $HOME"),
             log
         )
     }
@@ -270,6 +290,23 @@ final class SlurmExecutorTests: XCTestCase {
         let outcome = await run.value
         guard case .requeued(let reason) = outcome else { return XCTFail("expected requeued, got \(outcome)") }
         XCTAssertEqual(reason, "the Slurm job \(jobID) was cancelled by someone else")
+    }
+
+    /// A job that Slurm requeues (`scontrol requeue`, as preemption in `REQUEUE` mode or a node failure does) is
+    /// cancelled and the trial runs again: the requeued job ran the script again later with no worker following it,
+    /// and the trial broke with the killed script's code 143.
+    func testAJobRequeuedBySlurmIsCancelledAndTheTrialRunsAgain() async throws {
+        try requireSlurm()
+        let context = try context()
+        let executor = try executor(try script("echo started\nsleep 60\n"))
+        let run = try await startedRun(executor, context)
+        let jobID = try XCTUnwrap(try jobID(in: context))
+        let requeue = try ProcessRunner.run(["/usr/bin/env", "scontrol", "requeue", jobID])
+        XCTAssertEqual(requeue.status, 0, requeue.stderr)
+        let outcome = await run.value
+        guard case .requeued(let reason) = outcome else { return XCTFail("expected requeued, got \(outcome)") }
+        XCTAssertTrue(reason.hasPrefix("Slurm requeued the job \(jobID)"), reason)
+        try await assertJobGone(jobID)
     }
 
     /// A job left by an earlier run of the trial (its hunt killed with SIGKILL, the trial then taken over) is

@@ -401,7 +401,7 @@ final class ExperimentDumpTests: XCTestCase {
             } catch let error as DumpError {
                 XCTAssertEqual(error.code, .invalid)
                 XCTAssertTrue(
-                    error.message.contains("a trial of experiment dumped-v1 do not fit its space"),
+                    error.message.contains("a trial of experiment dumped-v1 does not fit its space"),
                     error.message
                 )
                 XCTAssertTrue(error.message.contains(fragment), error.message)

@@ -219,6 +219,72 @@ final class WorkerOwnershipTests: XCTestCase {
         XCTAssertTrue(report.unsavedResults.first?.description.contains(trial.id) ?? false)
     }
 
+    /// A completed run whose result the storage never took (a full disk until the hunt was stopped) is kept beside
+    /// the trial and stored by the trial's next run, without running the script again: the next run overwrote the
+    /// results file the warning said the result was kept in.
+    func testAResultKeptAfterTheStorageFailedIsStoredByTheTrialsNextRun() async throws {
+        let storage = FlakyStorage(InMemoryStorage())
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let directory = FileManager.default.temporaryDirectory.path + "/orion-kept-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Reports how many times it ran: 1 the first time.
+        let script = directory + "/count.sh"
+        try """
+        #!/bin/sh
+        echo run >> '\(directory)/runs'
+        printf '[{"name":"o","type":"objective","value":%d}]' "$(wc -l < '\(directory)/runs')" > "$ORION_RESULTS_PATH"
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let command = try UserCommand(
+            arguments: [script, "-x~uniform(0, 1)"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
+        func worker(_ clock: ManualClock) -> Worker {
+            Worker(
+                experiment: experiment,
+                storage: storage,
+                factory: AlgorithmRegistry.standard,
+                executor: ProcessExecutor(command: command, interruptCode: 130, echoOutput: false),
+                configuration: WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120)),
+                workingDirectory: directory + "/trials",
+                clock: clock
+            )
+        }
+        storage.failingUpdates.withLock { $0 = 1_000_000 }  // the disk stays full
+        let clock = ManualClock()
+        let first = worker(clock)
+        let run = Task { try await drive(first, clock, step: .milliseconds(500)) }
+        try await eventually("the result is being retried") {
+            storage.failingUpdates.withLock { $0 } < 1_000_000 - 3
+        }
+        first.interrupt()
+        first.interrupt(force: true)
+        let report = try await run.value
+        let unsaved = try XCTUnwrap(report.unsavedResults.first)
+        let kept = try XCTUnwrap(unsaved.resultsPath)
+        XCTAssertTrue(kept.hasSuffix("/.orion-unsaved-results.json"), kept)
+        XCTAssertTrue(unsaved.description.contains("the trial's next run stores it"), unsaved.description)
+
+        // Space is freed; the trial comes back (its worker is gone) and runs again.
+        storage.failingUpdates.withLock { $0 = 0 }
+        let held = try await storage.trials(of: experiment.id, status: nil)
+        var trial = try XCTUnwrap(held.first)
+        XCTAssertEqual(trial.status, .reserved)
+        trial.status = .interrupted
+        let released = try await storage.updateTrial(trial, expecting: .reserved)
+        XCTAssertTrue(released)
+        let secondClock = ManualClock()
+        let second = try await drive(worker(secondClock), secondClock, step: .milliseconds(500))
+        XCTAssertEqual(second.completed, 1)
+        let stored = try await storage.trial(id: trial.id, of: experiment.id)
+        XCTAssertEqual(stored?.status, .completed)
+        XCTAssertEqual(stored?.objective, 1, "the first run's result")
+        XCTAssertEqual(try String(contentsOfFile: directory + "/runs", encoding: .utf8), "run\n", "the script ran once")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: kept), "stored, the kept file is removed")
+    }
+
     func testTheTrialOfADeadWorkerOnThisHostIsReleasedAtOnce() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 2)
