@@ -285,6 +285,45 @@ final class WorkerOwnershipTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: kept), "stored, the kept file is removed")
     }
 
+    /// A trial whose directory cannot be made (a full disk, a read-only mount; here a file in the way) is not the
+    /// trial's fault: it is put back and the worker stops saying why, instead of breaking trials until the
+    /// experiment's `max_broken`, after which every later hunt refused to run, the disk freed or not.
+    func testATrialWhoseDirectoryCannotBeMadeIsPutBackAndTheWorkerStops() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let directory = FileManager.default.temporaryDirectory.path + "/orion-nodir-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/trials", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
+        let produced = try await producer.produce(count: 1)
+        let trialID = try XCTUnwrap(produced.trials.first?.id)
+        try "in the way".write(toFile: directory + "/trials/" + trialID, atomically: true, encoding: .utf8)
+        let script = directory + "/ok.sh"
+        try "#!/bin/sh\nprintf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":1}]' > \"$ORION_RESULTS_PATH\"\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let command = try UserCommand(arguments: [script, "-x~uniform(0, 1)"], currentDirectory: directory, environmentPath: nil)
+        let clock = ManualClock()
+        let worker = Worker(
+            experiment: experiment,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            executor: ProcessExecutor(command: command, interruptCode: 130, echoOutput: false),
+            configuration: WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120)),
+            workingDirectory: directory + "/trials",
+            clock: clock
+        )
+        let report = try await drive(worker, clock, step: .milliseconds(100))
+        XCTAssertEqual(report.stopReason, .cannotStart)
+        XCTAssertEqual(report.broken, 0)
+        XCTAssertEqual(
+            report.lastFailure,
+            "cannot create the trial's directory \(directory)/trials/\(trialID): File exists"
+        )
+        let trials = try await storage.trials(of: experiment.id, status: nil)
+        XCTAssertFalse(trials.contains { $0.status == .broken }, "\(trials.map(\.status))")
+    }
+
     func testTheTrialOfADeadWorkerOnThisHostIsReleasedAtOnce() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 2)
