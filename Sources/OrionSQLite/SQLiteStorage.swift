@@ -24,6 +24,8 @@ public final class SQLiteStorage: Storage {
     private let closed = Mutex(false)
     /// This process's writes: how many are in flight, and the writer connection's current busy timeout.
     private let writes: Mutex<WriterState>
+    /// The file's device and inode when it was opened, for writes to check that `path` is still that file.
+    private let identity: (device: UInt64, inode: UInt64)?
 
     /// What ``write(_:busyTimeout:_:)`` keeps about the writer connection.
     private struct WriterState {
@@ -84,9 +86,34 @@ public final class SQLiteStorage: Storage {
             patience: busyTimeout
         )
         if readOnly {
+            identity = nil
             try Self.checkSchema(pool, path: path)
         } else {
             try Self.migrate(pool, path: path)
+            identity = Self.identity(of: path)
+        }
+    }
+
+    /// The device and inode of the file at `path` (symbolic links followed); `nil` when there is none.
+    static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return (UInt64(status.st_dev), UInt64(status.st_ino))
+    }
+
+    /// Throws when `path` is no longer the file this storage opened: removed (`rm`) or replaced (`mv other.db`)
+    /// while it was in use. SQLite goes on writing into the open file, which nothing can read once it is closed: a
+    /// hunt reported every trial as stored, and its results were gone.
+    private func checkStillThere() throws {
+        guard let opened = identity else { return }
+        let now = Self.identity(of: path)
+        guard let now, now.device == opened.device, now.inode == opened.inode else {
+            throw StorageError(
+                .schema,
+                "the database \(path) was \(now == nil ? "removed" : "replaced by another file") while orion was using "
+                    + "it: nothing more is written, since what would be written now could not be read again; restore "
+                    + "the file (this process's writes since then are lost) and run the command again"
+            )
         }
     }
 
@@ -228,7 +255,7 @@ public final class SQLiteStorage: Storage {
             )
         case .SQLITE_READONLY:
             return StorageError(
-                .backend,
+                .readOnly,
                 "\(what): the database is read-only for this user (\(message)); commands that change it need write "
                     + "access to the file and its directory",
                 underlying: error
@@ -301,6 +328,7 @@ public final class SQLiteStorage: Storage {
             try Queries.setBusyTimeout(db, busyTimeout)
             writes.withLock { $0.writerBusyTimeout = busyTimeout }
         }
+        try checkStillThere()
         var result: T?
         try db.inTransaction(.immediate) {
             result = try body(db)

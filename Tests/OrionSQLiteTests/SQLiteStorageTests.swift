@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
 import OrionCore
-import OrionSQLite
 import OrionTesting
 import Synchronization
 import XCTest
+
+@testable import OrionSQLite
 
 final class SQLiteStorageTests: XCTestCase {
     private var directory = ""
@@ -210,6 +211,48 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertFalse(message.contains("newer version"), message)
         XCTAssertTrue(message.contains("corrupted"), message)
         XCTAssertTrue(message.contains(path), message)
+    }
+
+    /// A database file removed (`rm`) or replaced (`mv other.db`) while a storage uses it: the next write fails, not
+    /// transient, saying so. SQLite went on writing into the open, unlinked file: a hunt reported every trial as
+    /// stored and its results were gone once it closed.
+    func testAWriteAfterTheFileWasRemovedOrReplacedFailsSayingSo() async throws {
+        for replaced in [false, true] {
+            let path = directory + "/moved-\(replaced).db"
+            let storage = try SQLiteStorage(path: path)
+            let experiment = try await makeExperiment(storage)
+            try await storage.registerTrials(trials(experiment, 2))
+            XCTAssertEqual(unlink(path), 0)
+            if replaced {
+                let other = try SQLiteStorage(path: directory + "/other-\(replaced).db")
+                try await other.close()
+                XCTAssertEqual(rename(directory + "/other-\(replaced).db", path), 0)
+            }
+            do {
+                try await storage.registerTrials(Array(trials(experiment, 3).suffix(1)))
+                XCTFail("a write into a removed file must fail")
+            } catch let error as StorageError {
+                XCTAssertFalse(error.isTransient, "\(error.code)")
+                XCTAssertTrue(
+                    error.message.contains("\(path) was \(replaced ? "replaced by another file" : "removed")"),
+                    error.message
+                )
+            }
+            try? await storage.close()
+        }
+    }
+
+    /// A database that cannot be written (a read-only mount, an immutable file) fails at once: a hunt retried every
+    /// write for 10 minutes, saying only that the storage kept failing.
+    func testAReadOnlyDatabaseIsNotATransientError() {
+        let wrapped = SQLiteStorage.wrap(
+            DatabaseError(resultCode: .SQLITE_READONLY, message: "attempt to write a readonly database"),
+            "storing trials in /x/orion.db"
+        )
+        let error = wrapped as? StorageError
+        XCTAssertEqual(error?.code, .readOnly)
+        XCTAssertEqual(error?.isTransient, false)
+        XCTAssertTrue(error?.message.contains("read-only") ?? false, error?.message ?? "")
     }
 
     func testReadingAMissingDatabaseCreatesNothing() async throws {

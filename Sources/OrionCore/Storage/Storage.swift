@@ -313,9 +313,13 @@ public struct StorageError: OrionError {
         case invalidAddress
         /// The database could not be opened, read or written.
         case backend
-        /// The database cannot be used as it is: written by a newer, incompatible version, not an Oríon database, or
-        /// corrupted. Retrying does not help (not ``StorageError/isTransient``).
+        /// The database cannot be used as it is: written by a newer, incompatible version, not an Oríon database,
+        /// corrupted, or its file removed or replaced while in use. Retrying does not help (not
+        /// ``StorageError/isTransient``).
         case schema
+        /// The database can be read but not written: a read-only file, directory or mount. Retrying does not help
+        /// (a hunt retried every write for 10 minutes before it said so).
+        case readOnly
     }
 
     /// What went wrong.
@@ -343,7 +347,7 @@ public struct StorageError: OrionError {
         case .notFound: .notFound
         case .lockTimeout, .backend: .unavailable
         case .invalidAddress: .usage
-        case .schema: .failure
+        case .schema, .readOnly: .failure
         }
     }
 

@@ -302,7 +302,11 @@ final class WorkerOwnershipTests: XCTestCase {
         try "#!/bin/sh\nprintf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":1}]' > \"$ORION_RESULTS_PATH\"\n"
             .write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
-        let command = try UserCommand(arguments: [script, "-x~uniform(0, 1)"], currentDirectory: directory, environmentPath: nil)
+        let command = try UserCommand(
+            arguments: [script, "-x~uniform(0, 1)"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
         let clock = ManualClock()
         let worker = Worker(
             experiment: experiment,
