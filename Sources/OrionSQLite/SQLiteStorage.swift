@@ -101,9 +101,10 @@ public final class SQLiteStorage: Storage {
         return (UInt64(status.st_dev), UInt64(status.st_ino))
     }
 
-    /// Throws when `path` is no longer the file this storage opened: removed (`rm`) or replaced (`mv other.db`)
-    /// while it was in use. SQLite goes on writing into the open file, which nothing can read once it is closed: a
-    /// hunt reported every trial as stored, and its results were gone.
+    /// Throws when `path` is no longer the file this storage opened.
+    ///
+    /// Removed (`rm`) or replaced (`mv other.db`) while in use: SQLite goes on writing into the open file, which
+    /// nothing can read once it is closed, so a hunt reported every trial as stored and its results were gone.
     private func checkStillThere() throws {
         guard let opened = identity else { return }
         let now = Self.identity(of: path)

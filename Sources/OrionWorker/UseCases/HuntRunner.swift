@@ -107,8 +107,11 @@ public final class HuntRunner: Sendable {
         let report = try await worker.run()
         var cleanup: TrialDirectoryRetention.Cleanup?
         if executor.needsWorkingDirectory, retention != .keepAll {
-            let trials = try await storage.trials(of: experiment.id, status: nil)
-            cleanup = retention.apply(to: trials, in: workingDirectory(for: experiment))
+            cleanup = try await retention.apply(
+                experimentID: experiment.id,
+                storage: storage,
+                in: workingDirectory(for: experiment)
+            )
         }
         let summary = try await ExperimentSummary(experiment: experiment, storage: storage)
         var outcome = HuntOutcome(report: report, summary: summary)

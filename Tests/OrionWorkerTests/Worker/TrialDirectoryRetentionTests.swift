@@ -46,6 +46,64 @@ final class TrialDirectoryRetentionTests: XCTestCase {
         )
     }
 
+    /// Reading only the deciding trials from the storage removes exactly the directories that reading every trial
+    /// does, for random experiments and every kind of policy.
+    func testApplyingFromTheStorageRemovesWhatApplyingToEveryTrialRemoves() async throws {
+        var generator = SeededGenerator(seed: 11)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("retention-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let space = try Space(priors: ["/x": "uniform(0, 1)"])
+        for round in 0..<6 {
+            let experiment = Experiment(name: "r\(round)", space: space, algorithm: AlgorithmConfig(name: "random"))
+            var trials: [Trial] = []
+            // Distinct end times and objectives: with ties, which of the tied trials are "the latest" or "the best"
+            // is arbitrary either way.
+            let ends = Array(0..<300).shuffled(using: &generator)
+            let objectives = Array(0..<300).shuffled(using: &generator)
+            for index in 0..<300 {
+                let statuses: [TrialStatus] = [
+                    .completed, .completed, .completed, .broken, .interrupted, .new, .reserved,
+                ]
+                let status = statuses.randomElement(using: &generator)!
+                let parent =
+                    index > 10 && Double.random(in: 0..<1, using: &generator) < 0.2
+                    ? trials.randomElement(using: &generator)?.id : nil
+                var made = Trial(
+                    experimentID: experiment.id,
+                    params: [Trial.Param(name: "/x", type: .real, value: .double(Double(index) / 300))],
+                    parent: parent
+                )
+                made.status = status
+                made.endTime = Date(timeIntervalSince1970: Double(ends[index]))
+                if status == .completed { made.results = [.objective(Double(objectives[index]))] }
+                trials.append(made)
+            }
+            let storage = InMemoryStorage()
+            _ = try await storage.createExperiment(experiment, trials: trials)
+            let onDisk = trials.filter { _ in Double.random(in: 0..<1, using: &generator) < 0.4 }.map(\.id)
+            let policy = TrialDirectoryRetention(keepCompleted: [0, 5, 50][round % 3], keepFailed: round < 3)
+            var left: [Set<String>] = []
+            for copy in ["every", "deciding"] {
+                let directory = root + "/\(round)-\(copy)"
+                for id in onDisk {
+                    try FileManager.default.createDirectory(
+                        atPath: directory + "/" + id,
+                        withIntermediateDirectories: true
+                    )
+                }
+                try "not a trial".write(toFile: directory + "/slurm-array.sh", atomically: true, encoding: .utf8)
+                if copy == "every" {
+                    _ = policy.apply(to: try await storage.trials(of: experiment.id, status: nil), in: directory)
+                } else {
+                    _ = try await policy.apply(experimentID: experiment.id, storage: storage, in: directory)
+                }
+                left.append(Set(try FileManager.default.contentsOfDirectory(atPath: directory)))
+            }
+            XCTAssertEqual(left[0], left[1], "round \(round)")
+            XCTAssertLessThan(left[0].count, onDisk.count + 1, "round \(round): something was removed")
+        }
+    }
+
     func testApplyRemovesOnlyTrialDirectoriesAndCountsTheirSize() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retention-\(UUID().uuidString)")
             .path
