@@ -209,7 +209,7 @@ extension DashboardAssets {
             <h2>Best trial</h2><div id="best-trial" class="muted">—</div>
             <h2>Plots</h2><p id="plots-note" class="muted" hidden></p><div id="plots"><p class="muted">Loading plots…</p></div>
             <h2>Configuration</h2><pre id="configuration"></pre>`;
-          const plots = {key: null, drawnAt: 0, loading: false, never: false};
+          const plots = {key: null, drawnAt: 0, took: 0, loading: false, never: false};
           const signal = requests.signal;
           const mine = generation;
           let latest = null;
@@ -239,13 +239,18 @@ extension DashboardAssets {
             note.hidden = shown < 2;
             note.textContent = shown < 2 ? "" : "The plots include the completed trials this version inherits from its earlier versions, as orion plot draws them.";
             // The plots follow the trials: drawn again when the counts changed, at most every PLOT_REFRESH_MS (a failed
-            // draw too); never again when they cannot be drawn at all (no plotly.js in this build, a server without plots).
+            // draw too), and no more often than ten times the last draw took (a large experiment's figures take the
+            // server seconds each: it spends at most a tenth of its time on one page); never again when they cannot be
+            // drawn at all (no plotly.js in this build, a server without plots).
             const key = JSON.stringify(c);
-            if (!plots.never && !plots.loading && key !== plots.key && Date.now() - plots.drawnAt >= (plots.drawnAt === 0 ? 0 : PLOT_REFRESH_MS)) {
+            const wait = plots.drawnAt === 0 ? 0 : Math.max(PLOT_REFRESH_MS, 10 * plots.took);
+            if (!plots.never && !plots.loading && key !== plots.key && Date.now() - plots.drawnAt >= wait) {
               plots.loading = true;
+              const started = Date.now();
               drawPlots(name, version, stats.nb_trials || 0, mine, signal)
                 .then((result) => {
                   plots.drawnAt = Date.now();
+                  plots.took = plots.drawnAt - started;
                   if (result === "drawn") plots.key = key;
                   if (result === "never") plots.never = true;
                 })

@@ -111,6 +111,16 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(layout["yaxis3"]?.objectValue?["type"], "log")
         XCTAssertEqual(layout["xaxis4"]?.objectValue?["type"], "log")
         XCTAssertNil(layout["xaxis2"], "the upper triangle is empty")
+        // Each trial's parameters are in the hover of the one-parameter plots only (in every pair plot too, the
+        // figure grew with the cube of the dimensions).
+        let points = data.filter { $0.objectValue?["mode"] == "markers" }.compactMap(\.objectValue)
+        XCTAssertEqual(points.count, 3)
+        for point in points {
+            let first = try XCTUnwrap(point["customdata"]?.arrayValue?.first?.arrayValue)
+            let pair = point["xaxis"] == "x3"
+            XCTAssertEqual(first.count, pair ? 2 : 3, "\(point["xaxis"] ?? "x")")
+            XCTAssertEqual(point["hovertemplate"]?.stringValue?.contains("parameters"), !pair)
+        }
         // plotly.py's Blues, written out as Oríon's JSON has it: plotly.js's own `Blues` is grey to royal blue.
         let scale = try XCTUnwrap(layout["coloraxis"]?.objectValue?["colorscale"]?.arrayValue)
         XCTAssertEqual(scale.first, [.double(0), "rgb(247,251,255)"])
