@@ -16,6 +16,7 @@ import datetime
 import hashlib
 import json
 import math
+import os
 import re
 import sys
 import warnings
@@ -95,6 +96,22 @@ def flat_space(space, prefix=""):
     return flat
 
 
+def start_directory(user_args, user_script):
+    """The directory Oríon's command was given in, when the script's path as typed says it: `./train.py` typed in
+    /home/me/proj, for the absolute /home/me/proj/train.py that Oríon stores beside the arguments as typed. A resume
+    reads the command's relative paths (the script, a `--config` file) from there. None when it cannot be told
+    (`../train.py`, a program found on the PATH)."""
+    if not user_script or not os.path.isabs(user_script):
+        return None
+    for argument in user_args:
+        typed = os.path.normpath(str(argument))
+        if os.path.isabs(typed) or typed.startswith("..") or "~" in typed:
+            continue
+        if user_script.endswith("/" + typed):
+            return user_script[: -len(typed) - 1] or "/"
+    return None
+
+
 def convert_experiment(config):
     """Oríon's experiment document as swift-orion's `Experiment`."""
     metadata = config.get("metadata") or {}
@@ -121,6 +138,9 @@ def convert_experiment(config):
         experiment["workingDir"] = config["working_dir"]
     if metadata.get("user_script"):
         experiment["metadata"]["userScript"] = metadata["user_script"]
+        start = start_directory(experiment["metadata"]["userArgs"], metadata["user_script"])
+        if start:
+            experiment["metadata"]["startDirectory"] = start
     return experiment
 
 

@@ -157,6 +157,38 @@ final class ImportOrionEndToEndTests: XCTestCase {
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2)
     }
 
+    /// Oríon stores the command as typed (`./train.sh`) beside the script's absolute path: the import derives the
+    /// directory the command was given in, so that `orion hunt -n NAME` resumes the imported experiment from any
+    /// directory (it said `script './train.sh' not found`, looking where the resume was started).
+    func testAnImportedCommandResumesFromAnotherDirectory() async throws {
+        let python = try orionPython()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try FileManager.default.createDirectory(atPath: sandbox.directory + "/proj", withIntermediateDirectories: true)
+        _ = try sandbox.script(
+            "proj/train.sh",
+            "#!/bin/sh\nprintf '[{\"name\":\"loss\",\"type\":\"objective\",\"value\":%s}]' \"$2\" > \"$ORION_RESULTS_PATH\"\n"
+        )
+        _ = try makeAndExport(
+            Self.preamble + """
+                experiment = build_experiment("typed", space={"/x": "uniform(0, 1)"}, max_trials=1, storage=storage)
+                metadata = dict(experiment.metadata)
+                metadata["user_script"] = sys.argv[1].rsplit("/", 1)[0] + "/proj/train.sh"
+                metadata["user_args"] = ["./train.sh", "-x~uniform(0, 1)"]
+                experiment._experiment._storage.update_experiment(experiment._experiment, metadata=metadata)
+                """,
+            python: python,
+            in: sandbox
+        )
+        let load = try sandbox.run(["db", "load", "orion.json"])
+        XCTAssertEqual(load.status, 0, load.stderr)
+        // Run from the sandbox, not from proj/ where the command was typed.
+        let hunt = try sandbox.run(["hunt", "-n", "typed", "--exp-max-trials", "2"])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        let trials = try await sandbox.trials(of: "typed")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2, hunt.stderr)
+    }
+
     /// An integer objective Oríon stored (a Python `int`) is still an integer once imported: `orion info` prints
     /// `evaluation: 2` as Oríon does; a whole float statistic stays a float.
     func testAnIntegerObjectiveStaysAnIntegerThroughTheImport() async throws {
