@@ -155,9 +155,17 @@ final class ProgressReporter: Sendable {
         line.draw(state.withLock { progressLine($0) })
     }
 
-    /// Draws the live line now, then redraws it every second until `finish()`.
+    /// Draws the live line now, then redraws it every second until `finish()`; off a terminal, reads the counts
+    /// every other second, so that each log line's `[done/total]` is the experiment's, not this process's.
     func startTicking() -> Task<Void, Never>? {
-        guard interactive else { return nil }
+        guard interactive else {
+            return Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(2))
+                    await self?.refreshCounts()
+                }
+            }
+        }
         redraw()
         return Task { [weak self] in
             var tick = 0

@@ -76,4 +76,33 @@ final class ProgressReporterTests: XCTestCase {
         await reporter.refreshCounts()
         XCTAssertTrue(reporter.liveText.hasPrefix("[3/10]"), reporter.liveText)
     }
+
+    /// Off a terminal too (a Slurm task's log), the counts are read again while the hunt runs: each log line's
+    /// `[done/total]` counted this process's trials only.
+    func testTheLogLinesCountTrialsOfOtherHunts() async throws {
+        let storage = InMemoryStorage()
+        let experiment = Experiment(
+            name: "logged",
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: "random"),
+            maxTrials: 10
+        )
+        try await storage.createExperiment(experiment)
+        let reporter = ProgressReporter(experiment: experiment, interactive: false)
+        await reporter.start(storage: storage)
+        let ticker = try XCTUnwrap(reporter.startTicking())
+        defer { ticker.cancel() }
+        var other = Trial(
+            experimentID: experiment.id,
+            params: [Trial.Param(name: "/x", type: .real, value: .double(0.5))]
+        )
+        other.status = .completed
+        other.results = [.objective(1)]
+        try await storage.registerTrials([other])
+        let deadline = Date().addingTimeInterval(20)
+        while !reporter.liveText.hasPrefix("[1/10]"), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        XCTAssertTrue(reporter.liveText.hasPrefix("[1/10]"), reporter.liveText)
+    }
 }
