@@ -72,7 +72,13 @@ struct YAMLLayerReader {
             }
             let key = scalar.string.replacingOccurrences(of: "-", with: "_")
             guard allowed.contains(key) || alsoAccepted.contains(key) else {
-                throw unknownKey(scalar.string, at: keyNode, section: section, allowed: allowed)
+                var message = unknownKey(scalar.string, at: keyNode, section: section, allowed: allowed)
+                if section.isEmpty {
+                    // The other keys an Oríon file may have at the top level, which the list leaves out (they
+                    // configure Oríon's other commands, or are deprecated places of section keys).
+                    message.message += "; Oríon's debug, frontends_uri, gunicorn and producer are accepted too"
+                }
+                throw message
             }
             result.append(Entry(key: key, keyNode: keyNode, value: value))
         }

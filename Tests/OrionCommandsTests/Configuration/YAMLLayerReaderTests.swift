@@ -216,7 +216,8 @@ final class YAMLLayerReaderTests: XCTestCase {
         XCTAssertEqual(
             message("workers:\n  n_workers: 2\n"),
             "/x/orion.yaml:1:1: unknown key 'workers' at the top level: use one of database, evc, experiment,"
-                + " storage, worker (did you mean 'worker'?)"
+                + " storage, worker (did you mean 'worker'?); Oríon's debug, frontends_uri, gunicorn and producer are"
+                + " accepted too"
         )
         XCTAssertEqual(
             message("worker: {colour: red}"),
