@@ -141,6 +141,18 @@ struct HuntSession {
         }
         let experiment = prepared.experiment
         for change in prepared.changes { StandardStream.emit("note: \(change)\n", to: 2) }
+        if prepared.created, experiment.algorithm.name.lowercased() == "auto" {
+            // The default picks an algorithm once, from the space and the budget: say which, since `orion info`
+            // shows only `auto`.
+            let choice = AutoSearch.choose(
+                for: AlgorithmContext(space: experiment.space, maxTrials: experiment.maxTrials)
+            )
+            StandardStream.emit(
+                "note: the default algorithm (auto) runs \(choice.rawValue) for this space and budget "
+                    + "(docs/algorithms/auto.md); `--config` with `algorithm: NAME` picks another\n",
+                to: 2
+            )
+        }
         if huntOptions.initOnly { return }
         if let workers = huntOptions.slurmArray {
             if let sqlite = context.storage as? SQLiteStorage {

@@ -217,6 +217,17 @@ final class OutputEndToEndTests: XCTestCase {
         XCTAssertTrue(hunt.stdout.contains("orion info --name away --version 1 --storage \(storage)\n"), hunt.stdout)
         let hinted = "orion status --name away --version 1 --storage \(storage) --all\n"
         XCTAssertTrue(hunt.stdout.contains(hinted), hunt.stdout)
+        // The default algorithm says what it picked, once, when the experiment is made.
+        XCTAssertTrue(
+            hunt.stderr.contains("note: the default algorithm (auto) runs gp for this space and budget"),
+            hunt.stderr
+        )
+        let resumed = try sandbox.run([
+            "hunt", "-n", "away", "--storage", storage, "--exp-max-trials", "5", "--worker-max-trials", "1",
+            try Compat.script("noop.sh"), "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertFalse(resumed.stderr.contains("default algorithm"), resumed.stderr)
         let status = try sandbox.run(["status", "--name", "away", "--version", "1", "--storage", storage, "--all"])
         XCTAssertEqual(status.status, 0, status.stderr)
         XCTAssertTrue(status.stdout.hasPrefix("away-v1\n"), status.stdout)
