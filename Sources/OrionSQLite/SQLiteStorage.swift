@@ -177,9 +177,35 @@ public final class SQLiteStorage: Storage {
                 Thread.sleep(forTimeInterval: pause)
                 pause = min(pause * 2, 0.2)
             } catch {
-                throw wrap(error, "cannot open the database \(path)")
+                let problem = (error as? DatabaseError).flatMap { _ in openProblem(path) }
+                throw wrap(error, "cannot open the database \(path)" + (problem.map { " (\($0))" } ?? ""))
             }
         }
+    }
+
+    /// What is wrong with `path` as a place for a database, in words, when SQLite's own ("unable to open database
+    /// file", "disk I/O error") does not say: a directory, a dangling link, a full or read-only file system.
+    static func openProblem(_ path: String) -> String? {
+        guard !path.hasPrefix("file:") else { return nil }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return "it is a directory: give the path of a file in it, e.g. \(path)/orion.db"
+        }
+        var link = stat()
+        var target = stat()
+        if lstat(path, &link) == 0, stat(path, &target) != 0 {
+            return "it is a symbolic link to a file that does not exist"
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        var volume = statvfs()
+        if statvfs(directory.isEmpty ? "." : directory, &volume) == 0 {
+            if volume.f_flag & UInt(ST_RDONLY) != 0 { return "\(directory) is on a read-only file system" }
+            if volume.f_bavail == 0 { return "the file system holding \(directory) is full" }
+        }
+        if access(directory.isEmpty ? "." : directory, W_OK) != 0 {
+            return "this user cannot create files in \(directory)"
+        }
+        return nil
     }
 
     /// Checkpoints the write-ahead log into the database file (when this storage wrote), then closes every
