@@ -174,10 +174,19 @@ final class SQLiteStorageTests: XCTestCase {
     func testAPathThatCannotBeADatabaseSaysWhy() async throws {
         try FileManager.default.createDirectory(atPath: directory + "/folder.db", withIntermediateDirectories: true)
         let folder = await expectStorageError(.backend) { _ = try SQLiteStorage(path: directory + "/folder.db") }
-        XCTAssertTrue(folder?.message.contains("(it is a directory: give the path of a file in it") ?? false, folder?.message ?? "")
-        try FileManager.default.createSymbolicLink(atPath: directory + "/link.db", withDestinationPath: directory + "/gone/x.db")
+        XCTAssertTrue(
+            folder?.message.contains("(it is a directory: give the path of a file in it") ?? false,
+            folder?.message ?? ""
+        )
+        try FileManager.default.createSymbolicLink(
+            atPath: directory + "/link.db",
+            withDestinationPath: directory + "/gone/x.db"
+        )
         let link = await expectStorageError(.backend) { _ = try SQLiteStorage(path: directory + "/link.db") }
-        XCTAssertTrue(link?.message.contains("symbolic link to a file that does not exist") ?? false, link?.message ?? "")
+        XCTAssertTrue(
+            link?.message.contains("symbolic link to a file that does not exist") ?? false,
+            link?.message ?? ""
+        )
     }
 
     func testAnotherProgramsSQLiteDatabaseIsNotTakenForOurs() async throws {

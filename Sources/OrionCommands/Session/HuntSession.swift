@@ -182,7 +182,10 @@ struct HuntSession {
             heartbeat: configuration.worker.heartbeatDuration
         )
         await reporter.start(storage: context.storage)
-        let signals = SignalForwarder { force in runner.interrupt(force: force) }
+        let signals = SignalForwarder { force in
+            runner.interrupt(force: force)
+            if !force { reporter.noteStopping() }
+        }
         let ticker = reporter.startTicking()
         let outcome: HuntOutcome
         do {

@@ -20,6 +20,8 @@ final class ProgressReporter: Sendable {
         var start = ContinuousClock.now
         var completedThisRun = 0
         var waitingSaid = false
+        var finished = false
+        var stoppingSaid = false
     }
 
     private let experiment: Experiment
@@ -196,7 +198,27 @@ final class ProgressReporter: Sendable {
 
     /// Clears the live line, so that what follows starts on a clean line.
     func finish() {
+        state.withLock { $0.finished = true }
         if interactive { line.clear() }
+    }
+
+    /// After the first interrupt: when the hunt is still stopping `delay` later (scripts that take their time to
+    /// exit, results the storage does not take yet), says so once, and how to stop at once; a hunt that stops
+    /// quickly prints nothing more than Oríon's `Orion is interrupted.`.
+    func noteStopping(after delay: Duration = .seconds(3)) {
+        Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            guard let self else { return }
+            let say = self.state.withLock { state -> Bool in
+                defer { state.stoppingSaid = true }
+                return !state.finished && !state.stoppingSaid
+            }
+            guard say else { return }
+            self.warn(
+                "Stopping: the running trials are asked to stop and their outcomes are being stored; Ctrl-C again "
+                    + "stops at once (a result not stored yet is kept in its trial's directory)"
+            )
+        }
     }
 
     private func progressLine(_ state: State) -> String {

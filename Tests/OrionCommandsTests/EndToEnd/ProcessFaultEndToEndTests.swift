@@ -71,6 +71,29 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         XCTAssertEqual(trials.map(\.status), [.completed])
     }
 
+    /// A hunt still stopping a few seconds after Ctrl-C (a script that takes its time to exit) says so, and how to
+    /// stop at once: it was silent until the end.
+    func testAHuntSlowToStopSaysSo() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "slow-exit.sh",
+            "#!/bin/sh\ntrap 'sleep 5; exit 130' INT\ntouch \"$ORION_WORKING_DIR/../started\"\nwhile :; do sleep 1; done\n"
+        )
+        let process = try sandbox.start(
+            ["hunt", "-n", "slow", "--exp-max-trials", "1", "--working-dir", "trials", script, "-x~uniform(0, 1)"],
+            name: "slow"
+        )
+        try await wait(for: "the script") {
+            FileManager.default.fileExists(atPath: sandbox.directory + "/trials/started")
+        }
+        kill(process.processIdentifier, SIGINT)
+        let output = sandbox.wait(process, name: "slow", timeout: 30)
+        XCTAssertEqual(output.status, 130, output.stderr)
+        XCTAssertTrue(output.stderr.contains("Stopping: the running trials are asked to stop"), output.stderr)
+        XCTAssertTrue(output.stderr.contains("Ctrl-C again stops at once"), output.stderr)
+    }
+
     func testClosedStdoutNeitherKillsNorHangsTheHunt() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
