@@ -32,7 +32,7 @@ extension PostgresStorage {
     func applyMigrations() async throws {
         try await probe()
         let schema = address.schema
-        if !create { try await requireExistingTables() }
+        if !create { try await requireExistingSchema() }
         try await retrying("cannot create or upgrade the tables") { _ in
             try await leased { [self] connection in
                 try await Self.inTransaction(connection, logger: logger) {
@@ -68,31 +68,29 @@ extension PostgresStorage {
         }
     }
 
-    /// Throws `.notFound` when the schema holds no swift-orion tables (a reading command's mistyped `?schema=` or
-    /// database), before anything is created.
-    func requireExistingTables() async throws {
+    /// Throws `.notFound` when the schema does not exist, before anything is created.
+    ///
+    /// A reading command's mistyped `?schema=` is then an error. An existing schema without tables (a fresh
+    /// database's `public`) gets them, as before: it reads as empty, as Oríon's does.
+    ///
+    /// - Throws: `StorageError` `.notFound`, or `.backend` when the server cannot be reached.
+    func requireExistingSchema() async throws {
         let schema = address.schema
-        let found = try await retrying("cannot read the schema") { _ in
+        let exists = try await retrying("cannot read the schema") { _ in
             try await leased { [self] connection in
                 let rows = try await connection.query(
-                    """
-                    SELECT to_regnamespace(quote_ident(\(schema))) IS NOT NULL,
-                           to_regclass(quote_ident(\(schema)) || '.orion_migrations') IS NOT NULL
-                    """,
+                    "SELECT to_regnamespace(quote_ident(\(schema))) IS NOT NULL",
                     logger: logger
                 ).collect()
-                let (hasSchema, hasTables) = try rows.first?.decode((Bool, Bool).self) ?? (false, false)
-                return (hasSchema, hasTables)
+                return try rows.first?.decode(Bool.self) ?? false
             }
         }
-        guard !found.1 else { return }
-        let place = "database \(address.database) on \(address.host):\(address.port)"
-        let missing =
-            found.0 ? "schema '\(schema)' of \(place) holds no experiment" : "no schema '\(schema)' in \(place)"
+        guard !exists else { return }
         throw StorageError(
             .notFound,
-            "\(missing): check the storage address (?schema= is case-sensitive; --storage, ORION_DB_ADDRESS or the "
-                + "configuration file); `orion hunt` creates the tables"
+            "no schema '\(schema)' in database \(address.database) on \(address.host):\(address.port): check the "
+                + "storage address (?schema= is case-sensitive; --storage, ORION_DB_ADDRESS or the configuration "
+                + "file); `orion hunt` creates it"
         )
     }
 

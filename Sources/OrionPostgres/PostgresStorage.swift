@@ -18,8 +18,8 @@ import Synchronization
 public final class PostgresStorage: Storage {
     /// Where the server is.
     public let address: PostgresAddress
-    /// Whether the first operation creates the schema and its tables when they are not there; commands that only
-    /// read pass `false`, so that a mistyped `?schema=` (or database) is an error, not an empty store left behind.
+    /// Whether the first operation creates the schema when it is not there; commands that only read pass `false`,
+    /// so that a mistyped `?schema=` is an error, not an empty schema left behind.
     public let create: Bool
     let client: PostgresClient
     let logger: Logger
@@ -36,8 +36,8 @@ public final class PostgresStorage: Storage {
     ///
     /// - Parameters:
     ///   - address: the server, database, schema and pool size.
-    ///   - create: whether the schema and its tables are created when missing (else the first operation throws
-    ///     `StorageError` `.notFound`).
+    ///   - create: whether a missing schema is created (else the first operation throws `StorageError`
+    ///     `.notFound`).
     public convenience init(address: PostgresAddress, create: Bool = true) {
         self.init(address: address, create: create, localClock: { Date() })
     }
@@ -74,7 +74,7 @@ public final class PostgresStorage: Storage {
     ///
     /// - Parameters:
     ///   - url: the URL (see ``PostgresAddress/init(url:)``).
-    ///   - create: whether the schema and its tables are created when missing.
+    ///   - create: whether a missing schema is created.
     /// - Throws: `StorageError` `.invalidAddress` when the URL is not valid.
     public convenience init(url: String, create: Bool = true) throws {
         self.init(address: try PostgresAddress(url: url), create: create)

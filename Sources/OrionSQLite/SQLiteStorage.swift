@@ -26,6 +26,8 @@ public final class SQLiteStorage: Storage {
     private let writes: Mutex<WriterState>
     /// The file's device and inode when it was opened, for writes to check that `path` is still that file.
     private let identity: (device: UInt64, inode: UInt64)?
+    /// Where the open file's contents were saved once `path` was found removed or replaced.
+    private let recovered = Mutex<String?>(nil)
 
     /// What ``write(_:busyTimeout:_:)`` keeps about the writer connection.
     private struct WriterState {
@@ -101,21 +103,45 @@ public final class SQLiteStorage: Storage {
         return (UInt64(status.st_dev), UInt64(status.st_ino))
     }
 
-    /// Throws when `path` is no longer the file this storage opened.
+    /// Throws when `path` is no longer the file this storage opened, after saving what the open file holds.
     ///
     /// Removed (`rm`) or replaced (`mv other.db`) while in use: SQLite goes on writing into the open file, which
-    /// nothing can read once it is closed, so a hunt reported every trial as stored and its results were gone.
-    private func checkStillThere() throws {
+    /// nothing can read once it is closed, so a hunt reported every trial as stored and its results were gone. What
+    /// the open file holds is copied first (`VACUUM INTO`, once) to `<path>.recovered-<pid>`, which the error names.
+    /// A path that cannot be examined for another reason (a permission, a network file system) is not taken for a
+    /// removal.
+    ///
+    /// - Parameter db: the writer connection, outside any transaction.
+    /// - Throws: `StorageError` `.schema` when the file was removed or replaced.
+    private func checkStillThere(_ db: Database) throws {
         guard let opened = identity else { return }
-        let now = Self.identity(of: path)
-        guard let now, now.device == opened.device, now.inode == opened.inode else {
-            throw StorageError(
-                .schema,
-                "the database \(path) was \(now == nil ? "removed" : "replaced by another file") while orion was using "
-                    + "it: nothing more is written, since what would be written now could not be read again; restore "
-                    + "the file (this process's writes since then are lost) and run the command again"
-            )
+        var status = stat()
+        let removed: Bool
+        if stat(path, &status) == 0 {
+            guard UInt64(status.st_dev) != opened.device || UInt64(status.st_ino) != opened.inode else { return }
+            removed = false
+        } else {
+            guard errno == ENOENT || errno == ENOTDIR else { return }
+            removed = true
         }
+        let copy = recovered.withLock { copy -> String? in
+            if let copy { return copy }
+            let target = path + ".recovered-\(getpid())"
+            guard (try? db.execute(sql: "VACUUM INTO ?", arguments: [target])) != nil else { return nil }
+            copy = target
+            return target
+        }
+        let saved =
+            copy.map {
+                "what this process's connection held is saved in \($0): put it back in place of \(path) once no "
+                    + "orion uses the file"
+            }
+            ?? "this process's writes since then are lost"
+        throw StorageError(
+            .schema,
+            "the database \(path) was \(removed ? "removed" : "replaced by another file") while orion was using it: "
+                + "nothing more is written, since it could not be read again; \(saved)"
+        )
     }
 
     /// What to say when `path` is Oríon's PickledDB (a pickle, Oríon's default storage), or a `.pkl` not there yet.
@@ -355,7 +381,7 @@ public final class SQLiteStorage: Storage {
             try Queries.setBusyTimeout(db, busyTimeout)
             writes.withLock { $0.writerBusyTimeout = busyTimeout }
         }
-        try checkStillThere()
+        try checkStillThere(db)
         var result: T?
         try db.inTransaction(.immediate) {
             result = try body(db)

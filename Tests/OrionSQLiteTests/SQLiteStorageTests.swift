@@ -256,6 +256,13 @@ final class SQLiteStorageTests: XCTestCase {
                     error.message.contains("\(path) was \(replaced ? "replaced by another file" : "removed")"),
                     error.message
                 )
+                // What the open file held is saved beside it, and is a database with the experiment's trials.
+                let copy = path + ".recovered-\(getpid())"
+                XCTAssertTrue(error.message.contains("saved in \(copy)"), error.message)
+                let saved = try SQLiteStorage(path: copy)
+                let count = try await saved.trials(of: experiment.id, status: nil).count
+                try await saved.close()
+                XCTAssertEqual(count, 2)
             }
             try? await storage.close()
         }

@@ -281,7 +281,8 @@ struct HuntSession {
         let scriptPath = directory + "/slurm-array.sh"
         let jobID = try await array.submit(scriptPath: scriptPath, environment: environment)
         print(
-            "Submitted \(workers) worker\(workers == 1 ? "" : "s") of '\(experiment.name)' as the Slurm job array \(jobID)"
+            "Submitted \(workers) worker\(workers == 1 ? "" : "s") of '\(experiment.name)' as the Slurm job array "
+                + jobID
         )
         print("  script: \(scriptPath)")
         print("  logs:   \(directory)/slurm-array-\(jobID)_<task>.log")
@@ -305,9 +306,8 @@ struct HuntSession {
         var words: [String] = []
         if let storage = options.storage {
             words = ["--storage", PostgresAddress.redacted(storage)]
-        } else if let config = options.config,
-            let source = configuration.sources["storage.address"], source.hasPrefix("file "),
-            source.contains((config as NSString).lastPathComponent)
+        } else if let config = options.config, let source = configuration.sources["storage.address"],
+            source.hasPrefix("file \(config):") || source == "file \(config)"
         {
             words = ["-c", config]
         }
@@ -318,7 +318,7 @@ struct HuntSession {
     static func shellWord(_ word: String) -> String {
         let plain =
             !word.isEmpty
-            && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./:=@%+,*".contains($0)) }
+            && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./:=@%+,".contains($0)) }
         return plain ? word : SlurmExecutor.shellQuoted(word)
     }
 

@@ -74,8 +74,8 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(verbose: verbose) {
             // The default script is the repository's, found from another directory too (above the executable).
-            // Ctrl-C (or SIGTERM, SIGHUP) removes the scratch databases and directories of the runs in progress; the
-            // result files written so far stay.
+            // Ctrl-C (or SIGTERM, SIGHUP, SIGUSR1, SIGUSR2) removes the scratch databases and directories of the runs
+            // in progress; the result files written so far stay.
             let signals = SignalForwarder { _ in ScratchFiles.removeAllAndExit(130) }
             defer { signals.cancel() }
             let environment = SklearnTasks.Environment(python: python, script: RepositoryPath.resolve(sklearnScript))

@@ -61,8 +61,8 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(verbose: verbose) {
-            // Ctrl-C (or SIGTERM, SIGHUP) removes the scratch databases and directories of the runs in progress; the
-            // result files written so far stay.
+            // Ctrl-C (or SIGTERM, SIGHUP, SIGUSR1, SIGUSR2) removes the scratch databases and directories of the runs
+            // in progress; the result files written so far stay.
             let signals = SignalForwarder { _ in ScratchFiles.removeAllAndExit(130) }
             defer { signals.cancel() }
             if let randomTrials, randomTrials < 1 {

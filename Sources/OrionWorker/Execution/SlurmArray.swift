@@ -94,13 +94,19 @@ public struct SlurmArray: Sendable, Equatable {
     /// - Returns: the array's job id.
     /// - Throws: `SlurmError` when the script cannot be written or `sbatch` refuses it.
     public func submit(scriptPath path: String, environment: [String: String]) async throws -> String {
-        do {
-            try script.write(toFile: path, atomically: true, encoding: .utf8)
-            // Its command line may hold a database password (`--storage postgresql://user:secret@...`): readable by
-            // its owner only, who submits it.
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        } catch {
-            throw SlurmError("cannot write the job array's script \(path): \(error.localizedDescription)")
+        // Its command line may hold a database password (`--storage postgresql://user:secret@...`): readable by its
+        // owner only (who submits it) from its creation, then moved into place.
+        let staging = path + ".writing-\(getpid())"
+        unlink(staging)
+        let file = open(staging, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let bytes = Array(script.utf8)
+        let written = file >= 0 ? bytes.withUnsafeBytes { write(file, $0.baseAddress, $0.count) } : -1
+        let failure = errno
+        if file >= 0 { close(file) }
+        guard written == bytes.count, rename(staging, path) == 0 else {
+            let code = written == bytes.count ? errno : failure
+            unlink(staging)
+            throw SlurmError("cannot write the job array's script \(path): \(String(cString: strerror(code)))")
         }
         let output = await SlurmCommand.run(["sbatch", "--parsable", path], environment: environment)
         guard output.status == 0,

@@ -255,16 +255,22 @@ public final class SlurmExecutor: TrialExecutor {
                 let state = fields["JobState"]
                 lastState = state
                 if state == "RUNNING", runningSince == nil { runningSince = .now }
-                if let state, SlurmJobOptions.finalStates.contains(state) { return ended(state, fields["Reason"]) }
                 // Requeued by Slurm: its script was killed (and may have written its exit status) and the job would
                 // run it again later, with no worker following it. Cancelled instead: the trial runs again, as a new
-                // job, from the hunt (a job of an earlier run is ended before that, `cancelEarlierJob`).
+                // job, from the hunt (a job of an earlier run is ended before that, `cancelEarlierJob`). Checked
+                // before the final states: a requeued job may first be seen as PREEMPTED or NODE_FAIL.
                 let count = fields["Restarts"].flatMap { Int($0) }
                 if let count, let first = restarts, count > first, !cancelled, interruptedAt == nil {
                     await signal(jobID, interrupt: false)
                     return ended(state, fields["Reason"], requeued: true)
                 }
                 if restarts == nil { restarts = count }
+                if let state, SlurmJobOptions.finalStates.contains(state) {
+                    // A job whose node failed may be requeued by Slurm (`--requeue`) after this: end it for good,
+                    // since its trial runs again from the hunt (see `outcome`).
+                    if state == "NODE_FAIL" { await signal(jobID, interrupt: false) }
+                    return ended(state, fields["Reason"])
+                }
             } else if info.stderr.contains("Invalid job id") {
                 // Slurm has forgotten the job (it ended more than MinJobAge ago): the exit status file says how.
                 return ended(nil, nil)
@@ -349,6 +355,9 @@ public final class SlurmExecutor: TrialExecutor {
                 exitCode: status,
                 detail: detail
             )
+        }
+        if job.state == "NODE_FAIL", !job.stopRequested, status == nil {
+            return .requeued(reason: "the node of the Slurm job \(jobID) failed; the trial runs again as a new job")
         }
         if job.requeued {
             return .requeued(
@@ -442,8 +451,8 @@ public final class SlurmExecutor: TrialExecutor {
         let start = shellQuoted(startDirectory)
         let trial = shellQuoted(directory)
         lines.append(
-            "cd \(start) 2>/dev/null || { echo \"orion: $(hostname) does not see \"\(start)\", the directory of the hunt;"
-                + " the script runs in its trial's directory\" >&2; cd \(trial) || exit 1; }"
+            "cd \(start) 2>/dev/null || { echo \"orion: $(hostname) does not see \"\(start)\", the directory of the"
+                + " hunt; the script runs in its trial's directory\" >&2; cd \(trial) || exit 1; }"
         )
         lines.append(argv.map(shellQuoted).joined(separator: " "))
         lines.append("status=$?")

@@ -45,14 +45,17 @@ enum TrialPreparation {
             return .failed(.broken(reason: error.description, exitCode: nil, detail: nil))
         }
         unlink(resultsPath)
-        guard FileManager.default.createFile(atPath: resultsPath, contents: nil) else {
-            // The file system's fault (full, read-only), not the trial's: put back, and the hunt stops saying why.
-            return .failed(
-                .notStarted(
-                    reason: "cannot create the results file \(resultsPath): \(String(cString: strerror(errno)))"
-                )
-            )
+        let file = open(resultsPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard file >= 0 else {
+            let code = errno
+            let reason = "cannot create the results file \(resultsPath): \(String(cString: strerror(code)))"
+            // A full or read-only file system is not the trial's fault: put back, and the hunt stops saying why.
+            if TrialDirectory.isFileSystemWide(POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)) {
+                return .failed(.notStarted(reason: reason))
+            }
+            return .failed(.broken(reason: reason, exitCode: nil, detail: nil))
         }
+        close(file)
         return .ready(argv: argv, resultsPath: resultsPath)
     }
 }

@@ -16,6 +16,21 @@ enum TrialDirectory {
     /// (which would overwrite the results file).
     static let unsavedResultsFileName = ".orion-unsaved-results.json"
 
+    /// Whether `error` comes from the file system as a whole (full, over quota, read-only, failing), which every
+    /// trial would meet, rather than from one trial's directory.
+    static func isFileSystemWide(_ error: any Error) -> Bool {
+        let error = error as NSError
+        let posix =
+            error.domain == NSPOSIXErrorDomain
+            ? error : (error.userInfo[NSUnderlyingErrorKey] as? any Error).map { $0 as NSError }
+        guard let posix, posix.domain == NSPOSIXErrorDomain else {
+            // Foundation's own codes for a full or read-only volume.
+            return error.domain == NSCocoaErrorDomain
+                && [NSFileWriteOutOfSpaceError, NSFileWriteVolumeReadOnlyError].contains(error.code)
+        }
+        return [ENOSPC, EDQUOT, EROFS, EIO].contains(Int32(posix.code))
+    }
+
     /// The file system's reason for `error`, as `strerror` says it ("No space left on device"), instead of
     /// Foundation's error dump.
     static func reason(_ error: any Error) -> String {

@@ -137,7 +137,9 @@ public struct TrialDirectoryRetention: Sendable, Equatable, Codable {
             }
         }
         if let best = try await storage.summary(of: experimentID).bestTrial { deciding[best.id] = best }
-        for name in names where deciding[name] == nil && !name.hasPrefix(".") {
+        // Trial ids are 32 hexadecimal digits: the job array's logs, staging copies and the user's files beside them
+        // are not looked up.
+        for name in names where deciding[name] == nil && name.utf8.count == 32 && name.allSatisfy(\.isHexDigit) {
             if let trial = try await storage.trial(id: name, of: experimentID) { deciding[name] = trial }
         }
         return apply(to: Array(deciding.values), in: workingDirectory)

@@ -76,18 +76,21 @@ extension Worker {
             do {
                 try TrialDirectory.prepare(directory, parentDirectory: context.parentWorkingDirectory)
             } catch {
-                // Not the trial's fault (a full disk, a read-only or missing mount), and every trial would meet it:
+                let reason = "cannot create the trial's directory \(directory): \(TrialDirectory.reason(error))"
+                // A full, read-only or failing file system is not the trial's fault, and every trial would meet it:
                 // the trial is put back and the hunt stops saying why, instead of breaking trials up to the
-                // experiment's limit (which then stopped every later hunt, the disk freed or not).
-                return .notStarted(
-                    reason: "cannot create the trial's directory \(directory): \(TrialDirectory.reason(error))"
-                )
+                // experiment's limit (which then stopped every later hunt, the disk freed or not). Anything else
+                // (a parent's file this user cannot copy) is this trial's: it breaks, and the hunt goes on.
+                if TrialDirectory.isFileSystemWide(error) { return .notStarted(reason: reason) }
+                return .broken(reason: reason, exitCode: nil, detail: nil)
             }
             // A run of this trial completed, but the storage did not take its results (``giveUp``): store them now
-            // rather than run the script again.
+            // rather than run the script again. Not when the stored trial has results: it was stored after all (a
+            // reply lost on the way back) and is run again on purpose (`orion db set`), so the file is stale.
             let kept = directory + "/" + TrialDirectory.unsavedResultsFileName
-            if FileManager.default.fileExists(atPath: kept), let results = try? ResultsFile.read(path: kept) {
-                return .completed(results)
+            if FileManager.default.fileExists(atPath: kept) {
+                if trial.results.isEmpty, let results = try? ResultsFile.read(path: kept) { return .completed(results) }
+                unlink(kept)
             }
         }
         return await executor.execute(context)
@@ -196,10 +199,13 @@ extension Worker {
         if executor.needsWorkingDirectory {
             let directory = workingDirectory + "/" + trial.id + "/"
             let kept = directory + TrialDirectory.unsavedResultsFileName
-            if rename(directory + TrialDirectory.resultsFileName, kept) == 0
-                || FileManager.default.fileExists(atPath: kept)
-            {
+            let results = directory + TrialDirectory.resultsFileName
+            if rename(results, kept) == 0 || FileManager.default.fileExists(atPath: kept) {
                 path = kept
+            } else if FileManager.default.fileExists(atPath: results) {
+                // Not moved aside (a read-only remount): still where the script wrote it, which the trial's next
+                // run empties; say where it is.
+                path = results
             }
         }
         let unsaved = UnsavedResult(trialID: trial.id, resultsPath: path, reason: reason)

@@ -129,6 +129,11 @@ final class SlurmEndToEndTests: XCTestCase {
         let jobID = String(output.stdout.split(separator: "\n").first?.split(separator: " ").last ?? "")
         XCTAssertFalse(jobID.isEmpty)
         defer { _ = try? ProcessRunner.run(["/usr/bin/env", "scancel", jobID]) }
+        // The script (whose command line may hold a database password) is its owner's only; the hunt says that
+        // SQLite tasks must share this machine.
+        let attributes = try FileManager.default.attributesOfItem(atPath: sandbox.directory + "/work/slurm-array.sh")
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        XCTAssertTrue(output.stderr.contains("note: the tasks share the SQLite file"), output.stderr)
 
         // Wait for both tasks to leave the queue.
         let deadline = Date().addingTimeInterval(90)

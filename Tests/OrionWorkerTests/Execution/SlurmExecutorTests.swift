@@ -154,6 +154,25 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertFalse(reason.contains("time limit"), reason)
     }
 
+    /// A job whose node failed before the script ended is not the trial's failure: the trial runs again (it broke,
+    /// while Slurm could requeue the job and run it with no one following it).
+    func testAJobWhoseNodeFailedRunsItsTrialAgain() throws {
+        let executor = try executor(try script("sleep 600\n"))
+        let statusPath = directory + "/trial/exit-status"
+        try? FileManager.default.removeItem(atPath: statusPath)
+        let outcome = executor.outcome(
+            of: SlurmExecutor.EndedJob(state: "NODE_FAIL", reason: "NodeDown", stopRequested: false),
+            jobID: "44",
+            directory: directory + "/trial",
+            statusPath: statusPath,
+            resultsPath: directory + "/trial/results.json"
+        )
+        XCTAssertEqual(
+            outcome,
+            .requeued(reason: "the node of the Slurm job 44 failed; the trial runs again as a new job")
+        )
+    }
+
     func testTheTrialTimeoutIsTheJobsTimeLimitUnlessATimeIsGiven() throws {
         let command = try UserCommand(
             arguments: ["/bin/true", "-x~uniform(0, 1)"],

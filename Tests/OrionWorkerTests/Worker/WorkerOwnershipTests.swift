@@ -2,9 +2,10 @@ import Foundation
 import OrionAlgorithms
 import OrionCore
 import OrionTesting
-import OrionWorker
 import Synchronization
 import XCTest
+
+@testable import OrionWorker
 
 #if canImport(Glibc)
     import Glibc
@@ -285,12 +286,24 @@ final class WorkerOwnershipTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: kept), "stored, the kept file is removed")
     }
 
-    /// A trial whose directory cannot be made (a full disk, a read-only mount; here a file in the way) is not the
+    /// A trial whose directory cannot be made because of the file system as a whole (full, read-only) is not the
     /// trial's fault: it is put back and the worker stops saying why, instead of breaking trials until the
-    /// experiment's `max_broken`, after which every later hunt refused to run, the disk freed or not.
-    func testATrialWhoseDirectoryCannotBeMadeIsPutBackAndTheWorkerStops() async throws {
+    /// experiment's `max_broken`, after which every later hunt refused to run, the disk freed or not. A problem of
+    /// one trial's directory (here a file in the way) breaks that trial only.
+    func testAFullFileSystemStopsTheWorkerAndOneTrialsProblemBreaksThatTrial() async throws {
+        let full = NSError(
+            domain: NSCocoaErrorDomain,
+            code: NSFileWriteOutOfSpaceError,
+            userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC))]
+        )
+        XCTAssertTrue(TrialDirectory.isFileSystemWide(full))
+        XCTAssertTrue(TrialDirectory.isFileSystemWide(POSIXError(.EROFS)))
+        XCTAssertEqual(TrialDirectory.reason(full), "No space left on device")
+        XCTAssertFalse(TrialDirectory.isFileSystemWide(POSIXError(.EEXIST)))
+        XCTAssertFalse(TrialDirectory.isFileSystemWide(POSIXError(.EACCES)))
+
         let storage = InMemoryStorage()
-        let experiment = try await experiment(storage, maxTrials: 1)
+        let experiment = try await experiment(storage, maxTrials: 2)
         let directory = FileManager.default.temporaryDirectory.path + "/orion-nodir-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory + "/trials", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -318,14 +331,58 @@ final class WorkerOwnershipTests: XCTestCase {
             clock: clock
         )
         let report = try await drive(worker, clock, step: .milliseconds(100))
-        XCTAssertEqual(report.stopReason, .cannotStart)
-        XCTAssertEqual(report.broken, 0)
+        XCTAssertEqual(report.broken, 1)
+        XCTAssertEqual(report.completed, 2, "the hunt went on")
         XCTAssertEqual(
             report.lastFailure,
             "cannot create the trial's directory \(directory)/trials/\(trialID): File exists"
         )
-        let trials = try await storage.trials(of: experiment.id, status: nil)
-        XCTAssertFalse(trials.contains { $0.status == .broken }, "\(trials.map(\.status))")
+    }
+
+    /// A kept results file beside a trial the storage holds results for is stale (stored after all, and the trial
+    /// set back to run again): the script runs, and the file is removed.
+    func testAKeptResultOfATrialThatHasResultsIsNotStored() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let directory = FileManager.default.temporaryDirectory.path + "/orion-stale-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var trial = Trial(
+            experimentID: experiment.id,
+            params: [Trial.Param(name: "/x", type: .real, value: .double(0.5))]
+        )
+        trial.results = [.objective(9)]
+        trial.status = .new
+        _ = try await storage.registerTrials([trial])
+        let kept = directory + "/trials/" + trial.id + "/.orion-unsaved-results.json"
+        try FileManager.default.createDirectory(
+            atPath: directory + "/trials/" + trial.id,
+            withIntermediateDirectories: true
+        )
+        try #"[{"name":"o","type":"objective","value":9}]"#.write(toFile: kept, atomically: true, encoding: .utf8)
+        let script = directory + "/two.sh"
+        try "#!/bin/sh\nprintf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":2}]' > \"$ORION_RESULTS_PATH\"\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let command = try UserCommand(
+            arguments: [script, "-x~uniform(0, 1)"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
+        let clock = ManualClock()
+        let worker = Worker(
+            experiment: experiment,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            executor: ProcessExecutor(command: command, interruptCode: 130, echoOutput: false),
+            configuration: WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120)),
+            workingDirectory: directory + "/trials",
+            clock: clock
+        )
+        let report = try await drive(worker, clock, step: .milliseconds(100))
+        XCTAssertEqual(report.completed, 1)
+        let stored = try await storage.trial(id: trial.id, of: experiment.id)
+        XCTAssertEqual(stored?.objective, 2, "the script ran")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: kept))
     }
 
     func testTheTrialOfADeadWorkerOnThisHostIsReleasedAtOnce() async throws {
