@@ -50,16 +50,22 @@ final class ProgressReporterTests: XCTestCase {
         )
     }
 
-    /// The live line counts the experiment's trials as stored, those other hunts complete included.
-    func testTheLiveLineCountsTrialsOfOtherHunts() async throws {
+    /// An experiment of 10 trials named `name`, stored in a new in-memory storage.
+    private func stored(_ name: String) async throws -> (InMemoryStorage, Experiment) {
         let storage = InMemoryStorage()
         let experiment = Experiment(
-            name: "shared",
+            name: name,
             space: try Space(priors: ["/x": "uniform(0, 1)"]),
             algorithm: AlgorithmConfig(name: "random"),
             maxTrials: 10
         )
         try await storage.createExperiment(experiment)
+        return (storage, experiment)
+    }
+
+    /// The live line counts the experiment's trials as stored, those other hunts complete included.
+    func testTheLiveLineCountsTrialsOfOtherHunts() async throws {
+        let (storage, experiment) = try await stored("shared")
         let reporter = ProgressReporter(experiment: experiment, interactive: false)
         await reporter.start(storage: storage)
         XCTAssertTrue(reporter.liveText.hasPrefix("[0/10]"), reporter.liveText)
@@ -80,14 +86,7 @@ final class ProgressReporterTests: XCTestCase {
     /// Off a terminal too (a Slurm task's log), the counts are read again while the hunt runs: each log line's
     /// `[done/total]` counted this process's trials only.
     func testTheLogLinesCountTrialsOfOtherHunts() async throws {
-        let storage = InMemoryStorage()
-        let experiment = Experiment(
-            name: "logged",
-            space: try Space(priors: ["/x": "uniform(0, 1)"]),
-            algorithm: AlgorithmConfig(name: "random"),
-            maxTrials: 10
-        )
-        try await storage.createExperiment(experiment)
+        let (storage, experiment) = try await stored("logged")
         let reporter = ProgressReporter(experiment: experiment, interactive: false)
         await reporter.start(storage: storage)
         let ticker = try XCTUnwrap(reporter.startTicking())

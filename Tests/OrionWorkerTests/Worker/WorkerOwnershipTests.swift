@@ -45,6 +45,39 @@ final class WorkerOwnershipTests: XCTestCase {
         )
     }
 
+    /// A worker that runs the shell script `body` as a real process (written to `directory/script.sh`), its trials'
+    /// directories under `directory/trials`.
+    private func processWorker(
+        _ experiment: Experiment,
+        _ storage: any Storage,
+        in directory: String,
+        script body: String,
+        clock: ManualClock
+    ) throws -> Worker {
+        let script = directory + "/script.sh"
+        try ("#!/bin/sh\n" + body).write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let command = try UserCommand(
+            arguments: [script, "-x~uniform(0, 1)"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
+        return Worker(
+            experiment: experiment,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            executor: ProcessExecutor(command: command, interruptCode: 130, echoOutput: false),
+            configuration: WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120)),
+            workingDirectory: directory + "/trials",
+            clock: clock
+        )
+    }
+
+    /// A script body that reports `value` (shell words, expanded) as its objective.
+    private static func reporting(_ value: String) -> String {
+        "printf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":%s}]' \"\(value)\" > \"$ORION_RESULTS_PATH\"\n"
+    }
+
     /// Waits (real time) until `condition` holds.
     private func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
@@ -230,32 +263,13 @@ final class WorkerOwnershipTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Reports how many times it ran: 1 the first time.
-        let script = directory + "/count.sh"
-        try """
-        #!/bin/sh
-        echo run >> '\(directory)/runs'
-        printf '[{"name":"o","type":"objective","value":%d}]' "$(wc -l < '\(directory)/runs')" > "$ORION_RESULTS_PATH"
-        """.write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        let command = try UserCommand(
-            arguments: [script, "-x~uniform(0, 1)"],
-            currentDirectory: directory,
-            environmentPath: nil
-        )
-        func worker(_ clock: ManualClock) -> Worker {
-            Worker(
-                experiment: experiment,
-                storage: storage,
-                factory: AlgorithmRegistry.standard,
-                executor: ProcessExecutor(command: command, interruptCode: 130, echoOutput: false),
-                configuration: WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120)),
-                workingDirectory: directory + "/trials",
-                clock: clock
-            )
+        let counting = "echo run >> '\(directory)/runs'\n" + Self.reporting("$(wc -l < '\(directory)/runs')")
+        func worker(_ clock: ManualClock) throws -> Worker {
+            try processWorker(experiment, storage, in: directory, script: counting, clock: clock)
         }
         storage.failingUpdates.withLock { $0 = 1_000_000 }  // the disk stays full
         let clock = ManualClock()
-        let first = worker(clock)
+        let first = try worker(clock)
         let run = Task { try await drive(first, clock, step: .milliseconds(500)) }
         try await eventually("the result is being retried") {
             storage.failingUpdates.withLock { $0 } < 1_000_000 - 3
@@ -277,7 +291,7 @@ final class WorkerOwnershipTests: XCTestCase {
         let released = try await storage.updateTrial(trial, expecting: .reserved)
         XCTAssertTrue(released)
         let secondClock = ManualClock()
-        let second = try await drive(worker(secondClock), secondClock, step: .milliseconds(500))
+        let second = try await drive(try worker(secondClock), secondClock, step: .milliseconds(500))
         XCTAssertEqual(second.completed, 1)
         let stored = try await storage.trial(id: trial.id, of: experiment.id)
         XCTAssertEqual(stored?.status, .completed)
@@ -311,25 +325,8 @@ final class WorkerOwnershipTests: XCTestCase {
         let produced = try await producer.produce(count: 1)
         let trialID = try XCTUnwrap(produced.trials.first?.id)
         try "in the way".write(toFile: directory + "/trials/" + trialID, atomically: true, encoding: .utf8)
-        let script = directory + "/ok.sh"
-        try "#!/bin/sh\nprintf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":1}]' > \"$ORION_RESULTS_PATH\"\n"
-            .write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        let command = try UserCommand(
-            arguments: [script, "-x~uniform(0, 1)"],
-            currentDirectory: directory,
-            environmentPath: nil
-        )
         let clock = ManualClock()
-        let worker = Worker(
-            experiment: experiment,
-            storage: storage,
-            factory: AlgorithmRegistry.standard,
-            executor: ProcessExecutor(command: command, interruptCode: 130, echoOutput: false),
-            configuration: WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120)),
-            workingDirectory: directory + "/trials",
-            clock: clock
-        )
+        let worker = try processWorker(experiment, storage, in: directory, script: Self.reporting("1"), clock: clock)
         let report = try await drive(worker, clock, step: .milliseconds(100))
         XCTAssertEqual(report.broken, 1)
         XCTAssertEqual(report.completed, 2, "the hunt went on")
@@ -359,25 +356,8 @@ final class WorkerOwnershipTests: XCTestCase {
             withIntermediateDirectories: true
         )
         try #"[{"name":"o","type":"objective","value":9}]"#.write(toFile: kept, atomically: true, encoding: .utf8)
-        let script = directory + "/two.sh"
-        try "#!/bin/sh\nprintf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":2}]' > \"$ORION_RESULTS_PATH\"\n"
-            .write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        let command = try UserCommand(
-            arguments: [script, "-x~uniform(0, 1)"],
-            currentDirectory: directory,
-            environmentPath: nil
-        )
         let clock = ManualClock()
-        let worker = Worker(
-            experiment: experiment,
-            storage: storage,
-            factory: AlgorithmRegistry.standard,
-            executor: ProcessExecutor(command: command, interruptCode: 130, echoOutput: false),
-            configuration: WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120)),
-            workingDirectory: directory + "/trials",
-            clock: clock
-        )
+        let worker = try processWorker(experiment, storage, in: directory, script: Self.reporting("2"), clock: clock)
         let report = try await drive(worker, clock, step: .milliseconds(100))
         XCTAssertEqual(report.completed, 1)
         let stored = try await storage.trial(id: trial.id, of: experiment.id)
