@@ -133,8 +133,9 @@ public final class SQLiteStorage: Storage {
         }
         let saved =
             copy.map {
-                "what this process's connection held is saved in \($0): put it back in place of \(path) once no "
-                    + "orion uses the file"
+                "what this process's connection held is saved in \($0): to put it back in place of \(path), once no "
+                    + "orion uses the file, first delete \(path)-wal and \(path)-shm (they belong to the "
+                    + "\(removed ? "removed" : "replaced") database and would corrupt any file opened there)"
             }
             ?? "this process's writes since then are lost"
         throw StorageError(

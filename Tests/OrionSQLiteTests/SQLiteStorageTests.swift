@@ -259,6 +259,8 @@ final class SQLiteStorageTests: XCTestCase {
                 // What the open file held is saved beside it, and is a database with the experiment's trials.
                 let copy = path + ".recovered-\(getpid())"
                 XCTAssertTrue(error.message.contains("saved in \(copy)"), error.message)
+                // The old log beside the path would corrupt the copy put back there (or the replacing file).
+                XCTAssertTrue(error.message.contains("first delete \(path)-wal and \(path)-shm"), error.message)
                 let saved = try SQLiteStorage(path: copy)
                 let count = try await saved.trials(of: experiment.id, status: nil).count
                 try await saved.close()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OrionCore
+import OrionPostgres
 
 /// `orion db test`: check that the configured database is reachable (created if it does not exist yet, as Oríon's
 /// check does, so that `orion db setup` then `orion db test` works), of a known schema and writable, printing each
@@ -35,7 +36,7 @@ struct DbTest: AsyncParsableCommand {
                 options.debug
                 ? "memory:"
                 : configuration.storage.address ?? "sqlite://" + StorageFactory.defaultPath(environment: environment)
-            StandardStream.emit("Using configuration: \(address)\n")
+            StandardStream.emit("Using configuration: \(PostgresAddress.redacted(address))\n")
             step("Check if database of specified type can be created")
             let storage: any Storage
             do {
