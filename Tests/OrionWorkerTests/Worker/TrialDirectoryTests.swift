@@ -32,6 +32,7 @@ final class TrialDirectoryTests: XCTestCase {
         try write("out", "parent/stdout.log")
         try write("err", "parent/stderr.log")
         try write("[]", "parent/.orion-results.json")
+        try write("[]", "parent/.orion-unsaved-results.json")
         try write("{\"acc\": 0.9}", "parent/results.json")
         try TrialDirectory.prepare(root + "/child", parentDirectory: root + "/parent")
         XCTAssertEqual(read("child/model.ckpt"), "weights")
