@@ -45,7 +45,7 @@ public enum StorageFactory {
             let path = defaultPath(environment: environment)
             // Nothing ran on this machine yet: reading finds no experiment, as in Oríon, and creates nothing.
             if !create, !FileManager.default.fileExists(atPath: path) { return InMemoryStorage() }
-            return try SQLiteStorage(path: path, create: create)
+            return try sqlite(path: path, busyTimeout: .seconds(60), create: create)
         }
         if address.hasPrefix(ConfigurationLoader.unsupportedPrefix) {
             // A storage of Oríon's named by a configuration layer and not overridden (see `unsupportedPrefix`).
@@ -53,7 +53,11 @@ public enum StorageFactory {
         }
         if address == "memory:" || address == "memory://" { return InMemoryStorage() }
         if PostgresAddress.isPostgres(address) { return try PostgresStorage(url: address, create: create) }
-        let (location, busyTimeout) = try sqliteOptions(of: address)
+        // A plain path may hold a `?` (`runs?v2.db`): only a URL, or a path whose `?` starts options, has them.
+        let plainPathWithQuestionMark =
+            !address.hasPrefix("sqlite:") && address.contains("?") && !address.contains("?busy_timeout=")
+        let (location, busyTimeout) =
+            plainPathWithQuestionMark ? (address, Duration.seconds(60)) : try sqliteOptions(of: address)
         if location.hasPrefix("sqlite://") {
             let path = String(location.dropFirst("sqlite://".count))
             guard !path.isEmpty else {
@@ -62,15 +66,11 @@ public enum StorageFactory {
                     "storage address '\(address)' has no path: use sqlite:///path/orion.db"
                 )
             }
-            return try SQLiteStorage(
-                path: absolute(path, in: currentDirectory),
-                busyTimeout: busyTimeout,
-                create: create
-            )
+            return try sqlite(path: absolute(path, in: currentDirectory), busyTimeout: busyTimeout, create: create)
         }
         if location.hasPrefix("sqlite:") {
             let path = absolute(String(location.dropFirst("sqlite:".count)), in: currentDirectory)
-            return try SQLiteStorage(path: path, busyTimeout: busyTimeout, create: create)
+            return try sqlite(path: path, busyTimeout: busyTimeout, create: create)
         }
         if let colon = location.firstIndex(of: ":"), location[..<colon].allSatisfy(\.isLetter),
             location[location.index(after: colon)...].hasPrefix("//")
@@ -82,11 +82,18 @@ public enum StorageFactory {
                     + " PostgreSQL)"
             )
         }
-        return try SQLiteStorage(
-            path: absolute(location, in: currentDirectory),
-            busyTimeout: busyTimeout,
-            create: create
-        )
+        return try sqlite(path: absolute(location, in: currentDirectory), busyTimeout: busyTimeout, create: create)
+    }
+
+    /// The SQLite database at `path`; for a command that only reads, an empty file (`touch orion.db`) is read as an
+    /// empty database without writing the schema into it.
+    private static func sqlite(path: String, busyTimeout: Duration, create: Bool) throws -> any Storage {
+        if !create, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
+            size.intValue == 0
+        {
+            return InMemoryStorage()
+        }
+        return try SQLiteStorage(path: path, busyTimeout: busyTimeout, create: create)
     }
 
     /// Splits `?busy_timeout=SECONDS` off an SQLite address.

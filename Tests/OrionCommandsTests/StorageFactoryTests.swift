@@ -63,6 +63,25 @@ final class StorageFactoryTests: XCTestCase {
         }
     }
 
+    /// A plain path may hold a `?` (it was read as the start of options: "unknown option 'v2.db'").
+    func testAPlainPathWithAQuestionMarkIsAPath() throws {
+        let path = directory + "/runs?v2.db"
+        let storage = try StorageFactory.open(address: path, environment: [:])
+        XCTAssertEqual((storage as? SQLiteStorage)?.path, path)
+        let timed = try StorageFactory.open(address: directory + "/c.db?busy_timeout=3", environment: [:])
+        XCTAssertEqual((timed as? SQLiteStorage)?.busyTimeout, .seconds(3))
+    }
+
+    /// A command that only reads finds an empty file (`touch orion.db`) empty, and writes nothing into it (it wrote
+    /// the schema).
+    func testReadingAnEmptyFileWritesNothingIntoIt() throws {
+        let path = directory + "/empty.db"
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data()))
+        let storage = try StorageFactory.open(address: path, environment: [:], create: false)
+        XCTAssertTrue(storage is InMemoryStorage)
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue, 0)
+    }
+
     func testReadingCreatesNoDatabase() throws {
         let missing = directory + "/typo/orion.db"
         XCTAssertThrowsError(try StorageFactory.open(address: missing, environment: [:], create: false)) { error in

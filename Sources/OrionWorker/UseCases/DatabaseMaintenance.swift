@@ -109,12 +109,23 @@ public enum DatabaseMaintenance {
             )
         }
         var modified = 0
-        for trial in try await storage.trials(of: experiment.id, status: nil)
-        where query.matches(trial) && trial.status != status {
+        let matching = try await storage.trials(of: experiment.id, status: nil).filter {
+            query.matches($0) && $0.status != status
+        }
+        for trial in matching {
             var changed = trial
             changed.status = status
             if status.isReservable { changed.heartbeat = nil }
-            if try await storage.updateTrial(changed, expecting: trial.status) { modified += 1 }
+            do {
+                if try await storage.updateTrial(changed, expecting: trial.status) { modified += 1 }
+            } catch let error as StorageError where modified > 0 {
+                // One trial per transaction: say how far it got (a full disk stopped it part way, silently).
+                var partial = error
+                partial.message +=
+                    "; \(modified) of the \(matching.count) trials were changed before it: run the "
+                    + "command again for the others"
+                throw partial
+            }
         }
         return modified
     }

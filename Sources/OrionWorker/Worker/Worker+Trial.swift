@@ -188,7 +188,7 @@ extension Worker {
     /// Records that the outcome of `trial` could not be stored.
     ///
     /// A completed trial's results are reported with where they are kept: its results file, renamed to
-    /// ``TrialDirectory/unsavedResultsFileName`` (a rename needs no space on a full disk), which the trial's next run
+    /// ``TrialDirectory/unsavedResultsFileName`` (a rename seldom needs space on a full disk), which the trial's next run
     /// stores instead of running the script again. The trial stays reserved and comes back as lost later.
     private func giveUp(_ trial: Trial, _ outcome: TrialOutcome, reason: String) async {
         guard case .completed = outcome else {

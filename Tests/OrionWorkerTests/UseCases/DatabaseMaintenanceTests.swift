@@ -70,6 +70,28 @@ final class DatabaseMaintenanceTests: XCTestCase {
         }
     }
 
+    /// `db set` changes one trial per transaction: when the storage fails part way (a full disk), the error says how
+    /// many were changed (it stopped silently, 4 of 600 changed).
+    func testASetStoppedPartWaySaysHowFarItGot() async throws {
+        let base = InMemoryStorage()
+        let experiment = try await experiment(with: [.broken, .broken, .broken, .broken], in: base)
+        let storage = FlakyStorage(base)
+        storage.statusChangesBeforeFailing.withLock { $0 = 2 }
+        do {
+            _ = try await DatabaseMaintenance.setTrials(
+                matching: .status(.broken),
+                update: "status=new",
+                of: experiment,
+                storage: storage
+            )
+            XCTFail("the third change must fail")
+        } catch let error as StorageError {
+            XCTAssertTrue(error.message.contains("2 of the 4 trials were changed before it"), error.message)
+        }
+        let counts = try await base.countTrials(of: experiment.id)
+        XCTAssertEqual(counts, [.new: 2, .broken: 2])
+    }
+
     func testRemoveTrialsByStatusAndReleaseReservedOnes() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(with: [.broken, .broken, .reserved, .completed], in: storage)

@@ -71,6 +71,8 @@ final class FlakyStorage: Storage {
     let failingHeartbeats = Mutex(0)
     /// How many of the next owner updates (results) fail.
     let failingUpdates = Mutex(0)
+    /// How many status changes (`updateTrial(_:expecting:)`) succeed before every later one fails; `nil`: all do.
+    let statusChangesBeforeFailing = Mutex<Int?>(nil)
     /// How many of the next reservations fail.
     let failingReservations = Mutex(0)
     /// How many of the next algorithm locks fail after a wait of `lockWait` on `clock` (a lock held by a stopped
@@ -115,7 +117,13 @@ final class FlakyStorage: Storage {
         return try await base.reserveTrial(of: experimentID, worker: worker, at: now)
     }
     func updateTrial(_ trial: Trial, expecting expected: TrialStatus) async throws -> Bool {
-        try await base.updateTrial(trial, expecting: expected)
+        let fails = statusChangesBeforeFailing.withLock { left -> Bool in
+            guard let remaining = left else { return false }
+            left = remaining - 1
+            return remaining <= 0
+        }
+        if fails { throw Self.locked }
+        return try await base.updateTrial(trial, expecting: expected)
     }
     func updateTrial(_ trial: Trial, holding token: String) async throws -> Bool {
         if failingUpdates.withLock({ Self.take(&$0) }) { throw Self.locked }
