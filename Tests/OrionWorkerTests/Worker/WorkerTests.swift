@@ -192,7 +192,7 @@ final class WorkerTests: XCTestCase {
         defer { beating.cancel() }
         let configuration = WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120))
         let worker = worker(experiment, storage, configuration: configuration, clock: clock) { _, _ in [.objective(0)] }
-        let report = try await drive(worker, clock)
+        let report = try await drive(worker, clock, sleepers: 2)
         XCTAssertEqual(report.stopReason, .idle)
         XCTAssertEqual(report.completed, 0)
         let stored = try await storage.trial(id: other.trial.id, of: experiment.id)
@@ -251,7 +251,8 @@ extension WorkerTests {
                 if case .waitingForOthers(let trials) = event { events.withLock { $0.append(trials.map(\.id)) } }
             }
         )
-        let report = try await drive(worker, clock)
+        // Time moves only while both this worker and the holder wait on it.
+        let report = try await drive(worker, clock, sleepers: 2)
         XCTAssertEqual(report.stopReason, .idle)
         XCTAssertEqual(events.withLock { $0 }, [[other.trial.id]], "said once, naming the silent trial")
     }
