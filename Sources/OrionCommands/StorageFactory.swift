@@ -53,11 +53,7 @@ public enum StorageFactory {
         }
         if address == "memory:" || address == "memory://" { return InMemoryStorage() }
         if PostgresAddress.isPostgres(address) { return try PostgresStorage(url: address, create: create) }
-        // A plain path may hold a `?` (`runs?v2.db`): only a URL, or a path whose `?` starts options, has them.
-        let plainPathWithQuestionMark =
-            !address.hasPrefix("sqlite:") && address.contains("?") && !address.contains("?busy_timeout=")
-        let (location, busyTimeout) =
-            plainPathWithQuestionMark ? (address, Duration.seconds(60)) : try sqliteOptions(of: address)
+        let (location, busyTimeout) = try sqliteOptions(of: address)
         if location.hasPrefix("sqlite://") {
             let path = String(location.dropFirst("sqlite://".count))
             guard !path.isEmpty else {
@@ -97,8 +93,12 @@ public enum StorageFactory {
     }
 
     /// Splits `?busy_timeout=SECONDS` off an SQLite address.
+    ///
+    /// A plain path may hold a `?` (`runs?v2.db`, once read as an unknown option): there, only `?busy_timeout=`
+    /// starts options; in an `sqlite:` URL any `?` does.
     private static func sqliteOptions(of address: String) throws -> (location: String, busyTimeout: Duration) {
-        guard let question = address.firstIndex(of: "?") else { return (address, .seconds(60)) }
+        let options = address.hasPrefix("sqlite:") ? address.range(of: "?") : address.range(of: "?busy_timeout=")
+        guard let question = options?.lowerBound else { return (address, .seconds(60)) }
         let location = String(address[..<question])
         var busyTimeout: Duration = .seconds(60)
         for option in address[address.index(after: question)...].split(separator: "&") {

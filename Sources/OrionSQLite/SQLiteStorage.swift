@@ -92,15 +92,15 @@ public final class SQLiteStorage: Storage {
             try Self.checkSchema(pool, path: path)
         } else {
             try Self.migrate(pool, path: path)
-            identity = Self.identity(of: path)
+            identity = try? Self.identity(of: path).get()
         }
     }
 
-    /// The device and inode of the file at `path` (symbolic links followed); `nil` when there is none.
-    static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
+    /// The device and inode of the file at `path` (symbolic links followed), or `stat`'s `errno` when it failed.
+    static func identity(of path: String) -> Result<(device: UInt64, inode: UInt64), POSIXError> {
         var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        return (UInt64(status.st_dev), UInt64(status.st_ino))
+        guard stat(path, &status) == 0 else { return .failure(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)) }
+        return .success((UInt64(status.st_dev), UInt64(status.st_ino)))
     }
 
     /// Throws when `path` is no longer the file this storage opened, after saving what the open file holds.
@@ -115,13 +115,13 @@ public final class SQLiteStorage: Storage {
     /// - Throws: `StorageError` `.schema` when the file was removed or replaced.
     private func checkStillThere(_ db: Database) throws {
         guard let opened = identity else { return }
-        var status = stat()
         let removed: Bool
-        if stat(path, &status) == 0 {
-            guard UInt64(status.st_dev) != opened.device || UInt64(status.st_ino) != opened.inode else { return }
+        switch Self.identity(of: path) {
+        case .success(let now):
+            guard now != opened else { return }
             removed = false
-        } else {
-            guard errno == ENOENT || errno == ENOTDIR else { return }
+        case .failure(let error):
+            guard [.ENOENT, .ENOTDIR].contains(error.code) else { return }
             removed = true
         }
         let copy = recovered.withLock { copy -> String? in

@@ -50,7 +50,7 @@ enum TrialPreparation {
             let code = errno
             let reason = "cannot create the results file \(resultsPath): \(String(cString: strerror(code)))"
             // A full or read-only file system is not the trial's fault: put back, and the hunt stops saying why.
-            if TrialDirectory.isFileSystemWide(POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)) {
+            if TrialDirectory.isFileSystemWide(code: code) {
                 return .failed(.notStarted(reason: reason))
             }
             return .failed(.broken(reason: reason, exitCode: nil, detail: nil))

@@ -19,29 +19,30 @@ enum TrialDirectory {
     /// Whether `error` comes from the file system as a whole (full, over quota, read-only, failing), which every
     /// trial would meet, rather than from one trial's directory.
     static func isFileSystemWide(_ error: any Error) -> Bool {
+        if let code = posixCode(of: error) { return isFileSystemWide(code: code) }
+        // Foundation's own codes for a full or read-only volume, without the system's.
         let error = error as NSError
-        let posix =
-            error.domain == NSPOSIXErrorDomain
-            ? error : (error.userInfo[NSUnderlyingErrorKey] as? any Error).map { $0 as NSError }
-        guard let posix, posix.domain == NSPOSIXErrorDomain else {
-            // Foundation's own codes for a full or read-only volume.
-            return error.domain == NSCocoaErrorDomain
-                && [NSFileWriteOutOfSpaceError, NSFileWriteVolumeReadOnlyError].contains(error.code)
-        }
-        return [ENOSPC, EDQUOT, EROFS, EIO].contains(Int32(posix.code))
+        return error.domain == NSCocoaErrorDomain
+            && [NSFileWriteOutOfSpaceError, NSFileWriteVolumeReadOnlyError].contains(error.code)
     }
+
+    /// Whether the `errno` value `code` says the file system as a whole fails (``isFileSystemWide(_:)``).
+    static func isFileSystemWide(code: Int32) -> Bool { [ENOSPC, EDQUOT, EROFS, EIO].contains(code) }
 
     /// The file system's reason for `error`, as `strerror` says it ("No space left on device"), instead of
     /// Foundation's error dump.
     static func reason(_ error: any Error) -> String {
+        posixCode(of: error).map { String(cString: strerror($0)) } ?? (error as NSError).localizedDescription
+    }
+
+    /// The system's `errno` value behind `error`: its own, or its underlying error's (Foundation wraps it).
+    private static func posixCode(of error: any Error) -> Int32? {
         let error = error as NSError
-        if let underlying = (error.userInfo[NSUnderlyingErrorKey] as? any Error).map({ $0 as NSError }),
+        if error.domain == NSPOSIXErrorDomain { return Int32(error.code) }
+        guard let underlying = (error.userInfo[NSUnderlyingErrorKey] as? any Error).map({ $0 as NSError }),
             underlying.domain == NSPOSIXErrorDomain
-        {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
-        return error.localizedDescription
+        else { return nil }
+        return Int32(underlying.code)
     }
 
     /// Makes `directory` for a trial's run: kept as it is when it exists (a resumed trial), otherwise a copy of
