@@ -26,6 +26,21 @@ public enum TestSpaces {
         ])
     }
 
+    /// One dimension of each kind of scipy distribution a prior may name (bounded and unbounded reals, discrete
+    /// families, a continuous family with `discrete=True`, a shape), with a fidelity for multi-fidelity algorithms.
+    ///
+    /// - Throws: `SpaceError` if the prior parser rejects the expressions (a bug).
+    public static func scipy() throws -> Space {
+        try Space(priors: [
+            "/beta": "beta(2, 3, loc=-1, scale=2)",
+            "/epochs": "fidelity(1, 9, base=3)",
+            "/gamma": "gamma(2, scale=0.5)",
+            "/lognorm": "lognorm(1, scale=0.01, shape=2)",
+            "/poisson": "poisson(4)",
+            "/t": "t(3, discrete=True)",
+        ])
+    }
+
     /// A finite space of 6 points, `choices(['a', 'b', 'c'])` × `randint(0, 2)`, for exhaustion checks.
     ///
     /// - Throws: `SpaceError` if the prior parser rejects the expressions (a bug).

@@ -1,6 +1,7 @@
 import Foundation
 import OrionAlgorithms
 import OrionCore
+import OrionTesting
 import XCTest
 
 final class AlgorithmRegistryTests: XCTestCase {
@@ -40,6 +41,23 @@ final class AlgorithmRegistryTests: XCTestCase {
             try registry.resolve(AlgorithmConfig(name: "Random", options: ["seed": 3])),
             AlgorithmConfig(name: "random", options: ["seed": 3])
         )
+    }
+
+    /// Every algorithm searches a space of scipy distributions (`beta`, `gamma`, `poisson`, ...): its suggestions
+    /// are values of the space, none twice.
+    func testEveryAlgorithmSearchesScipyDistributions() throws {
+        let space = try TestSpaces.scipy()
+        for name in registry.names where name != "gridsearch" {
+            let config = AlgorithmConfig(name: name)
+            XCTAssertNoThrow(
+                try AlgorithmConformance.checkSuggestionsInsideSpace(factory: registry, config: config, space: space),
+                name
+            )
+            XCTAssertNoThrow(
+                try AlgorithmConformance.checkNoDuplicates(factory: registry, config: config, space: space),
+                name
+            )
+        }
     }
 
     func testUnknownAlgorithm() {

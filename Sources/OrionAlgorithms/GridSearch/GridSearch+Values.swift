@@ -10,12 +10,14 @@ extension GridSearch {
     ///   are at most `count`, else `count` evenly spaced (log-spaced for `loguniform`) values rounded to integers,
     ///   duplicates removed.
     /// - `choices`: every category, in order; `fidelity`: the upper bound only.
+    /// - a scipy distribution with a bounded support (`beta`, `triang`, `truncnorm`, `binom`, `bernoulli`): as
+    ///   `uniform` over the support (its integers for a discrete family or `discrete=True`).
     ///
     /// - Parameters:
     ///   - dimension: the dimension.
     ///   - count: the number of values wanted (at least 1); ignored for categories and fidelities.
     /// - Returns: the distinct values, in increasing order for numbers.
-    /// - Throws: ``AlgorithmError`` `.unsupportedSpace` for a `normal` prior.
+    /// - Throws: ``AlgorithmError`` `.unsupportedSpace` for a `normal` prior or an unbounded scipy distribution.
     static func values(of dimension: SpaceDimension, count: Int) throws -> [JSONValue] {
         let count = max(1, count)
         switch dimension.prior {
@@ -25,11 +27,19 @@ extension GridSearch {
             // The value every sampler gives a fidelity (its upper bound), so that trials match other algorithms'.
             var generator = SeededGenerator(seed: 0)
             return [dimension.sample(using: &generator)]
-        case .normal:
+        case .scipy(let distribution) where distribution.support.low.isFinite && distribution.support.high.isFinite:
+            guard let (low, high) = dimension.interval else { return [] }
+            if dimension.kind == .integer {
+                return integers(from: low, to: high, count: count, log: false).map(JSONValue.int)
+            }
+            let raw = linspace(low, high, count)
+            return unique(raw.map { round($0, digits: dimension.precision, inside: low, high) }).map(JSONValue.double)
+        case .normal, .scipy:
             throw AlgorithmError(
                 .unsupportedSpace,
                 "gridsearch cannot search dimension '\(dimension.name)' with prior \(dimension.priorString): "
-                    + "a grid needs bounded priors; use uniform(low, high) or loguniform(low, high) instead, "
+                    + "a grid needs bounded priors; use uniform(low, high), loguniform(low, high) or a bounded scipy "
+                    + "distribution (beta, triang, truncnorm, binom, bernoulli) instead, "
                     + "or another algorithm such as random"
             )
         case .uniform(let low, let high), .logUniform(let low, let high):

@@ -11,7 +11,8 @@ struct PriorOptions {
 extension DimensionBuilder {
     /// The keywords each prior accepts.
     static func validKeywords(for prior: String) -> [String] {
-        switch prior {
+        if let family = ScipyDistribution.Family(rawValue: prior) { return scipyOptionKeywords(family) }
+        return switch prior {
         case "uniform", "loguniform", "normal": ["discrete", "precision", "shape", "default_value"]
         case "randint": ["discrete", "shape", "default_value"]
         case "choices": ["shape", "default_value"]
@@ -45,6 +46,9 @@ extension DimensionBuilder {
                         value.column,
                         "randint is always discrete; remove discrete=False or use uniform(low, high)"
                     )
+                }
+                if let family = ScipyDistribution.Family(rawValue: prior), family.isDiscrete, !flag {
+                    throw fail(.invalidOption, value.column, "\(prior) is always discrete; remove discrete=False")
                 }
                 options.discrete = flag
             case "precision":
@@ -96,10 +100,21 @@ extension DimensionBuilder {
                 + "(the algorithm's seed option); remove it"
         case "size":
             detail = "'size=' is not supported; use shape= instead, e.g. shape=3 or shape=(2, 3)"
+        case "low",
+            "high" where ScipyDistribution.Family(rawValue: prior) != nil:
+            detail =
+                "'\(keyword.name)=' is not supported (Oríon 0.2.7 used it to clip the interval silently); remove it, or "
+                + "use truncnorm(a, b) for a normal distribution cut to an interval"
         case "low", "high":
             detail =
                 "'\(keyword.name)=' is not supported (Oríon 0.2.7 used it to clip the interval silently); "
                 + "write the bounds as arguments, e.g. \(prior)(\(prior == "loguniform" ? "1e-5, 1" : "0, 1"))"
+        case "loc",
+            "scale" where ScipyDistribution.Family(rawValue: prior) != nil:
+            // Only a discrete family's `scale` gets here: its parameters were read before the options.
+            detail =
+                "unknown option '\(keyword.name)' for '\(prior)' (a discrete scipy distribution has loc but no "
+                + "scale); valid options: " + DimensionBuilder.validKeywords(for: prior).joined(separator: ", ")
         case "loc", "scale":
             detail =
                 "scipy's '\(keyword.name)=' is not supported for '\(prior)' (only for normal, as its mean and standard"

@@ -38,9 +38,25 @@ struct DimensionBuilder {
     }
 
     func build() throws(SpaceError) -> SpaceDimension {
+        if let family = ScipyDistribution.Family(rawValue: call.name) {
+            let (distribution, rest) = try scipyDistribution(family)
+            let options = try rest.readOptions(for: family.rawValue)
+            return try rest.finish(
+                SpaceDimension(
+                    name: dimension,
+                    prior: .scipy(distribution),
+                    kind: options.discrete ? .integer : .real,
+                    precision: options.precision,
+                    shape: options.shape,
+                    defaultValue: options.defaultValue?.value
+                ),
+                options
+            )
+        }
         guard let prior = PriorExpression.canonicalName(call.name) else {
             var detail = "unknown prior '\(call.name)'"
-            if PriorExpression.canonicalName(call.name.lowercased()) != nil {
+            let lowered = call.name.lowercased()
+            if PriorExpression.canonicalName(lowered) != nil || ScipyDistribution.Family(rawValue: lowered) != nil {
                 detail += " (prior names are lower case: '\(call.name.lowercased())')"
             }
             throw fail(.unknownPrior, call.nameColumn, detail + "; supported priors: " + PriorExpression.supportedList)
@@ -65,7 +81,7 @@ struct DimensionBuilder {
         default:
             built = try fidelityPrior(base: options.base)
         }
-        var result = SpaceDimension(
+        let result = SpaceDimension(
             name: dimension,
             prior: built,
             kind: options.discrete ? .integer : .real,
@@ -74,6 +90,12 @@ struct DimensionBuilder {
             defaultValue: options.defaultValue?.value,
             floatLiterals: floatLiterals
         )
+        return try finish(result, options)
+    }
+
+    /// Checks the `default_value` of a built dimension against it.
+    private func finish(_ built: SpaceDimension, _ options: PriorOptions) throws(SpaceError) -> SpaceDimension {
+        var result = built
         // As Oríon reads them: `default_value=None` outside the prior is no default, and a whole float is the integer
         // of an integer dimension (`default_value=3.0`).
         if let (value, _) = options.defaultValue, !result.contains(value) {

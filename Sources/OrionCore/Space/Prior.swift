@@ -16,6 +16,9 @@ public enum Prior: Hashable, Sendable {
     case choices(values: [JSONValue], probabilities: [Double])
     /// `fidelity(low, high, base=2)`: the budget dimension; `low > 0`, `low <= high`, `base >= 1`.
     case fidelity(low: Double, high: Double, base: Double)
+    /// Another `scipy.stats` distribution by name (`beta(2, 3)`, `gamma(2, scale=0.5)`, `poisson(3)`), as Oríon
+    /// accepts: reals, or integers for a discrete family (or with `discrete=True`, rounded to the nearest integer).
+    case scipy(ScipyDistribution)
 
     /// The canonical name of the prior in prior expressions (`uniform`, `loguniform`, `normal`, ...).
     public var name: String {
@@ -26,6 +29,7 @@ public enum Prior: Hashable, Sendable {
         case .randint: "randint"
         case .choices: "choices"
         case .fidelity: "fidelity"
+        case .scipy(let distribution): distribution.family.rawValue
         }
     }
 
@@ -36,6 +40,7 @@ public enum Prior: Hashable, Sendable {
         case .randint: .integer
         case .choices: .categorical
         case .fidelity: .fidelity
+        case .scipy(let distribution): distribution.family.isDiscrete ? .integer : .real
         }
     }
 

@@ -4,9 +4,10 @@
 /// signature. The grammar and its differences from Oríon 0.2.7 are described in `docs/search-space.md`.
 public enum PriorExpression {
     /// The prior names accepted, aliases included.
-    public static let priorNames: [String] = [
-        "uniform", "loguniform", "reciprocal", "normal", "gaussian", "norm", "choices", "randint", "fidelity",
-    ]
+    public static let priorNames: [String] =
+        [
+            "uniform", "loguniform", "reciprocal", "normal", "gaussian", "norm", "choices", "randint", "fidelity",
+        ] + ScipyDistribution.Family.allCases.map(\.rawValue)
 
     /// The most values one dimension may hold: the product of its `shape` (10,000).
     ///
@@ -27,7 +28,9 @@ public enum PriorExpression {
     public static let integerLimit = 0x1p63
 
     /// The supported priors as listed in error messages.
-    static let supportedList = "uniform, loguniform, normal (or gaussian), choices, randint, fidelity"
+    static let supportedList =
+        "uniform, loguniform, normal (or gaussian), choices, randint, fidelity, and the scipy.stats distributions "
+        + ScipyDistribution.Family.allCases.map(\.rawValue).joined(separator: ", ")
 
     /// Parses a prior expression into a dimension.
     ///

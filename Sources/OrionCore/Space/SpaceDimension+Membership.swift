@@ -81,13 +81,19 @@ extension SpaceDimension {
     ///
     /// `uniform`/`loguniform`: `(low, high)`, for an integer dimension the integers inside
     /// (`(ceil(low), floor(high))`); `normal`: `(-inf, inf)`; `randint(low, high)`: `(low, high - 1)`;
-    /// `fidelity`: `(low, high)`.
+    /// `fidelity`: `(low, high)`; another scipy distribution: its support (infinite ends included), for a continuous
+    /// family with `discrete=True` its ends rounded to the nearest integers.
     public var interval: (low: Double, high: Double)? {
         switch prior {
         case .uniform(let low, let high), .logUniform(let low, let high):
             return kind == .integer ? (low.rounded(.up), high.rounded(.down)) : (low, high)
         case .normal:
             return (-.infinity, .infinity)
+        case .scipy(let distribution):
+            let (low, high) = distribution.support
+            // A continuous family with `discrete=True` rounds its draws to the nearest integer.
+            if kind == .integer && !distribution.family.isDiscrete { return (low.rounded(), high.rounded()) }
+            return (low, high)
         case .randint(let low, let high):
             return (Double(low), Double(high - 1))
         case .fidelity(let low, let high, _):

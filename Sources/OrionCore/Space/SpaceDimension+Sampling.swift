@@ -5,8 +5,9 @@ extension SpaceDimension {
     ///
     /// Reals are `.double`, rounded to ``precision`` significant digits without leaving the support; integers are
     /// `.int` (`uniform` inclusive of `high`, `randint` exclusive, `loguniform` log-uniform over the integers,
-    /// `normal` rounded to the nearest integer); a category is drawn with its probability; a fidelity is always its
-    /// upper bound. With a shape, every element is drawn independently into a nested `.array`.
+    /// `normal` and continuous scipy distributions rounded to the nearest integer, discrete scipy families as they
+    /// are); a category is drawn with its probability; a fidelity is always its upper bound. With a shape, every
+    /// element is drawn independently into a nested `.array`.
     ///
     /// - Parameter rng: the source of randomness.
     /// - Returns: a value of the dimension's kind and shape.
@@ -46,6 +47,14 @@ extension SpaceDimension {
             return .double(rounded(finite, -.infinity, .infinity))
         case .randint(let low, let high):
             return .int(high > low ? Int.random(in: low..<high, using: &rng) : low)
+        case .scipy(let distribution):
+            // The quantile of a uniform draw, as the space transform decodes a coordinate.
+            let unit = Double.random(in: 0..<1, using: &rng)
+            if kind == .integer {
+                let rounded = !distribution.family.isDiscrete
+                return .int(DimensionCodec.integerValue(distribution, rounded: rounded, unit: unit, interval))
+            }
+            return .double(applyingPrecision(DimensionCodec.distributionValue(distribution, unit)))
         case .choices(let values, let probabilities):
             guard !values.isEmpty else { return .null }
             return values[min(SpaceDimension.categoryIndex(probabilities, using: &rng), values.count - 1)]

@@ -27,7 +27,8 @@ public struct SpaceDimension: Hashable, Sendable {
     /// Creates a dimension.
     ///
     /// The kind is made consistent with the prior: `choices` is always `categorical`, `fidelity` always
-    /// `fidelity`, `randint` always `integer`, and the other priors are `real` unless `kind` is `integer`.
+    /// `fidelity`, `randint` and discrete scipy families always `integer`, and the other priors are `real` unless
+    /// `kind` is `integer`.
     /// `precision` is kept only for `real` dimensions; a fidelity has no shape. No other check is made here: use
     /// ``PriorExpression/parse(_:name:)`` to validate user input.
     ///
@@ -102,7 +103,7 @@ public struct SpaceDimension: Hashable, Sendable {
         case .normal(let mean, let sd):
             keep(.mean, mean)
             keep(.sd, sd)
-        case .randint, .choices, .fidelity:
+        case .randint, .choices, .fidelity, .scipy:
             break
         }
         return result

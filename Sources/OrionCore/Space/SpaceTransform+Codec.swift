@@ -15,6 +15,11 @@ enum ScalarCodec: Hashable, Sendable {
     case logInteger(first: Int, last: Int, logLow: Double, logHigh: Double)
     /// Integers rounded from a `normal` draw: `k` in the CDF cell of `[k - 0.5, k + 0.5]`.
     case normalInteger(mean: Double, sd: Double)
+    /// A real of another scipy distribution, through its CDF.
+    case distribution(ScipyDistribution)
+    /// Integers of a discrete scipy family (`k` in the cell `[cdf(k - 1), cdf(k)]`), or of a continuous one with
+    /// `discrete=True`, rounded like `normal` (`rounded`: the cell of `[k - 0.5, k + 0.5]`).
+    case distributionInteger(ScipyDistribution, rounded: Bool)
     /// The index of one of `count` categories, in equal cells.
     case index(count: Int)
     /// One of `count` categories, one coordinate each.
@@ -65,6 +70,11 @@ struct DimensionCodec: Hashable, Sendable {
             }
         case .normal(let mean, let sd):
             scalar = integer ? .normalInteger(mean: mean, sd: sd) : .normal(mean: mean, sd: sd)
+        case .scipy(let distribution):
+            scalar =
+                integer
+                ? .distributionInteger(distribution, rounded: !distribution.family.isDiscrete)
+                : .distribution(distribution)
         }
         self.dimension = dimension
         self.offset = offset
@@ -101,6 +111,7 @@ struct DimensionCodec: Hashable, Sendable {
         switch scalar {
         case .log, .logInteger: .log
         case .normal, .normalInteger: .normal
+        case .distribution, .distributionInteger: .distribution
         case .linear, .linearInteger, .index, .oneHot: .linear
         }
     }
@@ -112,7 +123,7 @@ struct DimensionCodec: Hashable, Sendable {
             return overflow || span == .max ? nil : span + 1
         case .index(let count):
             return count
-        case .linear, .log, .normal, .normalInteger, .oneHot:
+        case .linear, .log, .normal, .normalInteger, .distribution, .distributionInteger, .oneHot:
             return nil
         }
     }

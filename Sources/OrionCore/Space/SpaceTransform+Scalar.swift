@@ -4,7 +4,7 @@ extension DimensionCodec {
     /// Appends the coordinates of one valid scalar.
     func encodeScalar(_ value: JSONValue, into vector: inout [Double]) {
         switch scalar {
-        case .linear, .log, .normal:
+        case .linear, .log, .normal, .distribution:
             vector.append(encodeReal(value.doubleValue ?? 0))
         case .linearInteger(let first, let last):
             let cells = Double(last) - Double(first) + 1
@@ -18,6 +18,12 @@ extension DimensionCodec {
             let lower = StandardNormal.cdf(Self.standardized(integer - 0.5, mean, sd))
             let upper = StandardNormal.cdf(Self.standardized(integer + 0.5, mean, sd))
             vector.append(lower / 2 + upper / 2)
+        case .distributionInteger(let distribution, let rounded):
+            let integer = Double(value.intValue ?? 0)
+            let shift = rounded ? 0.5 : 0
+            let lower = distribution.cdf(integer - 1 + shift)
+            let upper = distribution.cdf(integer + shift)
+            vector.append(lower / 2 + upper / 2)
         case .index(let count):
             vector.append((Double(categoryIndex(of: value)) + 0.5) / Double(count))
         case .oneHot(let count):
@@ -30,7 +36,7 @@ extension DimensionCodec {
     func decodeScalar(_ vector: [Double], at start: Int) -> JSONValue {
         let unit = Self.clipped(vector[start])
         switch scalar {
-        case .linear, .log, .normal:
+        case .linear, .log, .normal, .distribution:
             return .double(decodeReal(unit))
         case .linearInteger(let first, let last):
             return .int(Self.linearInteger(unit, first, last))
@@ -40,6 +46,8 @@ extension DimensionCodec {
         case .normalInteger(let mean, let sd):
             let value = Self.normalValue(mean, sd, unit).rounded()
             return .int(Int(min(max(value, -Self.integerLimit), Self.integerLimit)))
+        case .distributionInteger(let distribution, let rounded):
+            return .int(Self.integerValue(distribution, rounded: rounded, unit: unit, dimension.interval))
         case .index(let count):
             guard case .choices(let values, _) = dimension.prior, !values.isEmpty else { return .null }
             let index = Int((unit * Double(count)).rounded(.down))
@@ -71,7 +79,7 @@ extension DimensionCodec {
             return
         }
         switch scalar {
-        case .linear, .log, .normal:
+        case .linear, .log, .normal, .distribution:
             result.append(encodeReal(decodeReal(Self.clipped(vector[offset]))))
         case .linearInteger(let first, let last):
             let integer = Self.linearInteger(Self.clipped(vector[offset]), first, last)
@@ -101,6 +109,8 @@ extension DimensionCodec {
             value = min(max(exp(Self.between(logLow, logHigh, unit)), low), high)
         case .normal(let mean, let sd):
             value = Self.normalValue(mean, sd, unit)
+        case .distribution(let distribution):
+            value = Self.distributionValue(distribution, unit)
         default:
             value = unit
         }
@@ -118,6 +128,8 @@ extension DimensionCodec {
             guess = (Foundation.log(value) - logLow) / (logHigh - logLow)
         case .normal(let mean, let sd):
             guess = StandardNormal.cdf(Self.standardized(value, mean, sd))
+        case .distribution(let distribution):
+            guess = distribution.cdf(value)
         default:
             guess = 0.5
         }
@@ -185,6 +197,26 @@ extension DimensionCodec {
     static func normalValue(_ mean: Double, _ sd: Double, _ unit: Double) -> Double {
         let z = StandardNormal.quantile(min(max(unit, normalTail), 1 - normalTail))
         return min(max(mean + sd * z, -Double.greatestFiniteMagnitude), Double.greatestFiniteMagnitude)
+    }
+
+    /// The finite value of a scipy distribution at CDF `unit`, the CDF clipped as for `normal` (``normalTail``).
+    static func distributionValue(_ distribution: ScipyDistribution, _ unit: Double) -> Double {
+        let value = distribution.quantile(min(max(unit, normalTail), 1 - normalTail))
+        return min(max(value, -Double.greatestFiniteMagnitude), Double.greatestFiniteMagnitude)
+    }
+
+    /// The integer of a scipy distribution at CDF `unit`: the discrete quantile, or the continuous one rounded to
+    /// the nearest integer; kept inside `interval` and within ±``integerLimit``.
+    static func integerValue(
+        _ distribution: ScipyDistribution,
+        rounded: Bool,
+        unit: Double,
+        _ interval: (low: Double, high: Double)?
+    ) -> Int {
+        var value = distributionValue(distribution, unit)
+        if rounded { value.round() }
+        if let (low, high) = interval { value = min(max(value, low), high) }
+        return Int(min(max(value, -integerLimit), integerLimit))
     }
 
     /// `(value - mean) / sd`, without overflowing in the subtraction.

@@ -5,9 +5,11 @@
 /// cube decodes to a draw from the priors:
 ///
 /// - `uniform` reals are linear on `[low, high]`; `loguniform` reals linear in `log` space; `normal` reals go through
-///   the normal CDF, so they still land in `[0, 1]` (decoded values lie within ±8.2 standard deviations).
+///   the normal CDF, so they still land in `[0, 1]` (decoded values lie within ±8.2 standard deviations); other
+///   scipy distributions (`beta`, `gamma`, ...) through their own CDF, the same way.
 /// - Integers cut `[0, 1]` into one cell per integer, laid out as sampling draws them (equal cells for `uniform`
-///   and `randint`, log-width cells for `loguniform`, CDF cells for `normal`); a decoded coordinate takes the
+///   and `randint`, log-width cells for `loguniform`, CDF cells for `normal` and scipy distributions); a decoded
+///   coordinate takes the
 ///   integer of its cell, and an integer encodes to the centre of its cell, so rounding is the same every time.
 /// - Categories: one coordinate cut into equal cells in list order (``CategoricalEncoding/index``), or one
 ///   coordinate per category, decoded by argmax (``CategoricalEncoding/oneHot``).
@@ -41,6 +43,8 @@ public struct SpaceTransform: Hashable, Sendable {
         case log
         /// The normal CDF of the value (`normal`).
         case normal
+        /// The CDF of another scipy distribution (`beta(2, 3)`, `poisson(3)`, ...).
+        case distribution
     }
 
     /// What one coordinate of the vector stands for.

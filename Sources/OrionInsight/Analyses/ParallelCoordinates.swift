@@ -98,7 +98,7 @@ public struct ParallelCoordinates: Codable, Sendable, Hashable {
                 range: [Double(low), Double(high - 1)],
                 isLogScale: false
             )
-        case .normal:
+        case .normal, .scipy:
             let values = raw.map { $0.doubleValue ?? .nan }
             let finite = values.filter(\.isFinite)
             return Axis(

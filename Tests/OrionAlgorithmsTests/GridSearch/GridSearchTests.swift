@@ -100,15 +100,27 @@ final class GridSearchTests: XCTestCase {
         XCTAssertEqual(all(grid), [["/c": "a", "/f": 16], ["/c": 2, "/f": 16], ["/c": 3.5, "/f": 16]])
     }
 
-    func testNormalIsRejected() {
-        XCTAssertThrowsError(try make(["/x": "normal(0, 1)"])) { error in
-            XCTAssertEqual((error as? AlgorithmError)?.code, .unsupportedSpace)
-            XCTAssertEqual(
-                "\(error)",
-                "gridsearch cannot search dimension '/x' with prior normal(0, 1): a grid needs bounded priors; "
-                    + "use uniform(low, high) or loguniform(low, high) instead, or another algorithm such as random"
-            )
+    func testUnboundedPriorsAreRejected() {
+        for (prior, shown) in [("normal(0, 1)", "normal(0, 1)"), ("gamma(2,scale=3)", "gamma(2, scale=3)")] {
+            XCTAssertThrowsError(try make(["/x": prior])) { error in
+                XCTAssertEqual((error as? AlgorithmError)?.code, .unsupportedSpace)
+                XCTAssertEqual(
+                    "\(error)",
+                    "gridsearch cannot search dimension '/x' with prior \(shown): a grid needs bounded priors; "
+                        + "use uniform(low, high), loguniform(low, high) or a bounded scipy distribution (beta, "
+                        + "triang, truncnorm, binom, bernoulli) instead, or another algorithm such as random"
+                )
+            }
         }
+    }
+
+    func testBoundedScipyDistributionsAreGriddedOverTheirSupport() throws {
+        // The support of beta(2, 3, loc=1, scale=2) is [1, 3]; binom(3, 0.9) has 4 integers, all on a 5-value grid.
+        let grid = try make(["/b": "beta(2, 3, loc=1, scale=2)", "/k": "binom(3, 0.9)"], nValues: 5)
+        let expected: [[String: JSONValue]] = [1.0, 1.5, 2.0, 2.5, 3.0].flatMap { b in
+            (0...3).map { k in ["/b": .double(b), "/k": .int(k)] }
+        }
+        XCTAssertEqual(all(grid), expected)
     }
 
     func testProductOrderLastDimensionFastest() throws {

@@ -196,13 +196,13 @@ final class PriorExpressionTests: XCTestCase {
 
     func testUnknownPriors() {
         assertError(
-            "beta(2, 3)",
+            "lalala(2, 3)",
             .unknownPrior,
             column: 1,
             containing: "uniform, loguniform, normal (or gaussian), "
-                + "choices, randint, fidelity"
+                + "choices, randint, fidelity, and the scipy.stats distributions beta"
         )
-        assertError("  poisson(3)", .unknownPrior, column: 3, containing: "unknown prior 'poisson'")
+        assertError("  zipf(3)", .unknownPrior, column: 3, containing: "unknown prior 'zipf'")
         assertError("Uniform(0, 1)", .unknownPrior, column: 1, containing: "lower case: 'uniform'")
     }
 
