@@ -1,4 +1,4 @@
-/// Splits a prior expression into tokens: names, numbers, strings and punctuation.
+/// Splits a prior expression into tokens: names, numbers, strings, punctuation and arithmetic operators.
 ///
 /// Numbers follow Python: `3`, `-3` (the sign is a separate token), `1_000`, `.5`, `1.`, `1e-5`, `2.5E+3`.
 /// Strings use single or double quotes with backslash escapes (`\\`, `\'`, `\"`, `\n`, `\t`, `\r`, `\0`,
@@ -50,9 +50,16 @@ struct PriorLexer {
             return try number(column: column)
         }
         if character == "'" || character == "\"" { return try string(column: column) }
-        if "()[]{},:=+-".unicodeScalars.contains(character) {
+        if "()[]{},:=+-.".unicodeScalars.contains(character) {
             index += 1
             return PriorToken(kind: .punctuation(Character(character)), column: column)
+        }
+        if character == "*" || character == "/" || character == "%" {
+            // `**` and `//` are one operator each.
+            let doubled = character != "%" && peek(1) == character
+            index += doubled ? 2 : 1
+            let symbol = String(Character(character)) + (doubled ? String(Character(character)) : "")
+            return PriorToken(kind: .arithmetic(symbol), column: column)
         }
         if character == ";" {
             throw error(column, "';' is not allowed in a prior; write a single expression such as uniform(0, 1)")

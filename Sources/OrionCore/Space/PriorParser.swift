@@ -22,9 +22,9 @@ struct PriorCall: Sendable {
 struct PriorParser {
     private let tokens: [PriorToken]
     private let dimension: String
-    private var position = 0
+    var position = 0
     /// How many lists, tuples and dicts enclose the value being parsed.
-    private var depth = 0
+    var depth = 0
 
     init(text: String, dimension: String) throws(SpaceError) {
         var lexer = PriorLexer(text: text, dimension: dimension)
@@ -32,17 +32,17 @@ struct PriorParser {
         self.dimension = dimension
     }
 
-    private var current: PriorToken { tokens[min(position, tokens.count - 1)] }
+    var current: PriorToken { tokens[min(position, tokens.count - 1)] }
 
-    private func peekKind(_ offset: Int) -> PriorToken.Kind {
+    func peekKind(_ offset: Int) -> PriorToken.Kind {
         tokens[min(position + offset, tokens.count - 1)].kind
     }
 
-    private func error(_ column: Int, _ detail: String) -> SpaceError {
+    func error(_ column: Int, _ detail: String) -> SpaceError {
         SpaceError(.syntax, dimension: dimension, column: column, detail)
     }
 
-    private func isPunctuation(_ character: Character) -> Bool { current.kind == .punctuation(character) }
+    func isPunctuation(_ character: Character) -> Bool { current.kind == .punctuation(character) }
 
     /// Parses a text that holds one literal (`1.5`, `-3`, `'a'`, `[1, 2]`), as a value given by a user.
     mutating func parseLiteral() throws(SpaceError) -> PythonLiteral {
@@ -135,7 +135,9 @@ struct PriorParser {
         call.positional.append(value)
     }
 
-    private mutating func parseValue() throws(SpaceError) -> PythonLiteral {
+    /// One value that is not an arithmetic expression: a literal, a container, or a name of numpy's (`np.pi`,
+    /// `np.exp(1)`: ``parseNumpy(_:)``).
+    mutating func parsePrimary() throws(SpaceError) -> PythonLiteral {
         let token = current
         position += 1
         let opensContainer = [.punctuation("["), .punctuation("("), .punctuation("{")].contains(token.kind)
@@ -157,23 +159,14 @@ struct PriorParser {
         case .identifier("True"): return PythonLiteral(value: .bool(true), column: token.column)
         case .identifier("False"): return PythonLiteral(value: .bool(false), column: token.column)
         case .identifier("None"): return PythonLiteral(value: .none, column: token.column)
+        case .identifier("np") where current.kind == .punctuation("."):
+            return try parseNumpy(token)
         case .identifier(let name):
             throw error(
                 token.column,
-                "unexpected name '\(name)'; quote strings ('\(name)'), "
-                    + "and use only literals: numbers, strings, True, False, None, lists, tuples and dicts"
+                "unexpected name '\(name)'; quote strings ('\(name)'), and use only literals (numbers, strings, True,"
+                    + " False, None, lists, tuples and dicts), arithmetic and numpy's np.pi, np.e, np.exp(...), ..."
             )
-        case .punctuation("-"), .punctuation("+"):
-            let operand = current
-            position += 1
-            let negate = token.kind == .punctuation("-")
-            switch operand.kind {
-            case .int(let value): return PythonLiteral(value: .int(negate ? -value : value), column: token.column)
-            case .float(let value):
-                return PythonLiteral(value: .float(negate ? -value : value), column: token.column)
-            default:
-                throw error(operand.column, "expected a number after \(token.display), found \(operand.display)")
-            }
         case .punctuation("["):
             let items = try parseItems(close: "]", openColumn: token.column, what: "the list")
             return PythonLiteral(value: .list(items), column: token.column)
@@ -200,7 +193,7 @@ struct PriorParser {
         try parseSequence(close: close, openColumn: openColumn, what: what).items
     }
 
-    private mutating func parseSequence(
+    mutating func parseSequence(
         close: Character,
         openColumn: Int,
         what: String

@@ -88,6 +88,9 @@ struct PriorToken: Sendable {
         case float(Double)
         case string(String)
         case punctuation(Character)
+        /// An arithmetic operator other than `+` and `-` (which are punctuation, being also signs): `*`, `**`, `/`,
+        /// `//` or `%`.
+        case arithmetic(String)
         case end
     }
 
@@ -103,6 +106,7 @@ struct PriorToken: Sendable {
         case .float(let value): "'\(PythonFloat.repr(value))'"
         case .string(let value): PythonFloat.quote(value)
         case .punctuation(let character): "'\(character)'"
+        case .arithmetic(let symbol): "'\(symbol)'"
         case .end: "the end of the expression"
         }
     }

@@ -194,6 +194,48 @@ final class PriorExpressionTests: XCTestCase {
         assertError("uniform(0, 1 @ 2)", .syntax, column: 14, containing: "unexpected character '@'")
     }
 
+    /// Arithmetic and numpy's constants and functions, as Oríon's `eval` reads them (values from Python 3 and
+    /// numpy 2).
+    func testArithmeticAndNumpyAsInOrion() throws {
+        let values: [(String, String)] = [
+            ("loguniform(np.exp(-10), np.exp(10))", "loguniform(4.5399929762484854e-05, 22026.465794806718)"),
+            ("uniform(0, 2*np.pi)", "uniform(0, 6.283185307179586)"),
+            ("uniform(1, 2**10, discrete=True)", "uniform(1, 1024, discrete=True)"),
+            ("uniform(-2**2, 2**-1)", "uniform(-4, 0.5)"),
+            ("uniform(-7//2, 7//2)", "uniform(-4, 3)"),
+            ("uniform(-7%3, 7%-3 + 10)", "uniform(2, 8)"),
+            ("uniform(10/4, (1+2)*3)", "uniform(2.5, 9.0)"),  // Oríon prints low + (high - low)
+            ("loguniform(1e-5*3, np.power(10., -3))", "loguniform(3.0000000000000004e-05, 0.001)"),
+            ("uniform(np.log10(1000) - np.sqrt(2), np.e)", "uniform(1.5857864376269049, 2.718281828459045)"),
+            ("uniform(-7.5//2, 7.5%-2 + 3 - -2)", "uniform(-4.0, 4.5)"),
+            ("normal(-np.pi, 2*3**2)", "normal(-3.141592653589793, 18)"),
+            ("uniform(+-+1, --1)", "uniform(-1, 1)"),
+            ("choices([1 + 1, 'a', 3 * 0.5])", "choices([2, 'a', 1.5])"),
+        ]
+        for (text, canonical) in values {
+            XCTAssertEqual(try PriorExpression.parse(text, name: "/x").priorString, canonical, text)
+        }
+        assertError("uniform(0, 1/0)", .syntax, column: 13, containing: "division by zero")
+        assertError("uniform(0, 2**64)", .syntax, column: 13, containing: "beyond 64 bits")
+        assertError("uniform(0, np.log(-1))", .syntax, column: 12, containing: "np.log(...) is nan")
+        assertError("uniform(0, np.inf)", .syntax, column: 15, containing: "'np.inf' is not available")
+        assertError("uniform(0, np.random.rand())", .syntax, column: 15, containing: "np.exp(...)")
+        assertError("uniform(0, np.exp(1, 2))", .syntax, column: 18, containing: "takes one argument, got 2")
+        assertError("uniform(0, np.exp('a'))", .syntax, column: 19, containing: "must be a number")
+        assertError("uniform(0, 'a' * 2)", .syntax, column: 12, containing: "works on numbers only")
+        assertError("uniform(0, math.pi)", .syntax, column: 12, containing: "np.pi")
+        assertError("uniform(0, (-8) ** 0.5)", .syntax, column: 17, containing: "not a real number")
+        // The 65th '**' of a chain is refused before the parser's recursion goes deeper; a long run of signs is no
+        // recursion at all (99,999 minuses make -1).
+        assertError(
+            "uniform(0, " + String(repeating: "2**", count: 70) + "1)",
+            .syntax,
+            column: 205,
+            containing: "chained"
+        )
+        assertError("uniform(1, " + String(repeating: "-", count: 99_999) + "1)", .invalidArguments, column: 12)
+    }
+
     func testUnknownPriors() {
         assertError(
             "lalala(2, 3)",
