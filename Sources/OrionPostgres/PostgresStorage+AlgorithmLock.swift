@@ -134,22 +134,47 @@ extension PostgresStorage {
         var counts: [TrialStatus: Int]
     }
 
+    /// The stored state and the trials changed since it was saved, in one read-only transaction: the lock is not
+    /// taken, nothing is written.
+    public func storedAlgorithmState(of experimentID: String) async throws -> StoredAlgorithmState? {
+        let decoder = Self.makeDecoder()
+        return try await withConnection("cannot read the algorithm state of experiment \(experimentID)") {
+            [self] connection, _ in
+            // REPEATABLE READ: the state and the changed trials from one snapshot of the database.
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                let read = try await readSnapshot(of: experimentID, lockTimeout: nil, connection, decoder: decoder)
+                try await connection.query("COMMIT", logger: logger)
+                return StoredAlgorithmState(state: read.state, changedTrials: read.changed)
+            } catch let error as StorageError where error.code == .notFound {
+                try await connection.query("ROLLBACK", logger: logger)
+                return nil
+            } catch {
+                if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
+                throw error
+            }
+        }
+    }
+
     /// In the caller's transaction on `connection`: takes the experiment's algorithm lock (waiting at most
-    /// `lockTimeout` milliseconds) and reads the snapshot.
+    /// `lockTimeout` milliseconds; with `nil`, reads without taking it) and reads the snapshot.
     func readSnapshot(
         of experimentID: String,
-        lockTimeout milliseconds: Int64,
+        lockTimeout milliseconds: Int64?,
         _ connection: PostgresConnection,
         decoder: JSONDecoder
     ) async throws -> LockedRead {
-        try await connection.query(
-            PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = \(milliseconds)"),
-            logger: logger
-        )
+        if let milliseconds {
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = \(milliseconds)"),
+                logger: logger
+            )
+        }
+        let lock = milliseconds == nil ? "" : " FOR UPDATE"
         let states = try await connection.query(
             """
             SELECT state, state_version, observed_revision FROM algorithm_states
-            WHERE experiment_id = \(experimentID) FOR UPDATE
+            WHERE experiment_id = \(experimentID)\(unescaped: lock)
             """,
             logger: logger
         ).collect()

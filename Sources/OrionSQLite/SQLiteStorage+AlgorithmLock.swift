@@ -79,6 +79,18 @@ extension SQLiteStorage {
         }
     }
 
+    /// The stored state and the trials changed since it was saved, in one read transaction (no lock, no write).
+    public func storedAlgorithmState(of experimentID: String) async throws -> StoredAlgorithmState? {
+        try await read("cannot read the algorithm state of experiment \(experimentID)") { db in
+            guard let stored = try Queries.algorithmState(db, experimentID: experimentID) else { return nil }
+            let observed = stored.state == nil ? -1 : stored.observedRevision
+            let decoder = Self.makeDecoder()
+            let changed = try Queries.trialsChanged(db, experimentID: experimentID, after: observed)
+                .map { try Self.decodeTrial($0, decoder: decoder) }
+            return StoredAlgorithmState(state: stored.state, changedTrials: changed)
+        }
+    }
+
     /// Forgets the stored algorithm state, so the next holder of the lock observes every trial.
     ///
     /// The state version is kept (and keeps increasing), so that a worker's cached state never matches a state

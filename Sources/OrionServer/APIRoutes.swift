@@ -27,7 +27,9 @@ struct APIRoutes: Sendable {
         router.get("/experiments/status") { request, _ in
             let query = try QueryParameters(request, supported: ["version"])
             return JSONResponse.make(
-                Responses.experiment(try await summary("status", version: try query.integer("version")))
+                Responses.experiment(
+                    try await summary("status", version: try query.integer("version"), algorithmState: true)
+                )
             )
         }
         router.get("/experiments/status/:name") { request, context in
@@ -37,7 +39,11 @@ struct APIRoutes: Sendable {
         }
         router.get("/experiments/:name") { request, context in
             let query = try QueryParameters(request, supported: ["version"])
-            let summary = try await summary(try context.pathParameter("name"), version: try query.integer("version"))
+            let summary = try await summary(
+                try context.pathParameter("name"),
+                version: try query.integer("version"),
+                algorithmState: true
+            )
             return JSONResponse.make(Responses.experiment(summary))
         }
         router.get("/trials/:name") { request, context in
@@ -101,10 +107,12 @@ struct APIRoutes: Sendable {
         return found
     }
 
-    /// The summary of the experiment named `name`.
-    func summary(_ name: String, version: Int?) async throws -> ExperimentSummary {
+    /// The summary of the experiment named `name`, with whether its algorithm is done when `algorithmState`.
+    func summary(_ name: String, version: Int?, algorithmState: Bool = false) async throws -> ExperimentSummary {
         let experiment = try await experiment(name, version: version)
-        return try await executor.run { try await ExperimentSummary(experiment: experiment, storage: storage) }
+        return try await executor.run {
+            try await ExperimentSummary(experiment: experiment, storage: storage, algorithmState: algorithmState)
+        }
     }
 
     /// `/trials/:name`: Oríon's `[{"id": ...}]` of every matching trial; with any of `limit`, `offset`, `sort`,

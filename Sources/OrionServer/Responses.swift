@@ -83,7 +83,7 @@ enum Responses {
         return .object([
             "name": .string(experiment.name),
             "version": .int(experiment.version),
-            "status": .string(isDone(summary) ? "done" : "not done"),
+            "status": .string(summary.isDone ? "done" : "not done"),
             "trialsCompleted": .int(completed),
             "startTime": completed > 0 ? .string(PythonText.datetime(summary.startTime)) : .null,
             "endTime": completed > 0 ? .string(PythonText.datetimeOrNone(summary.finishTime)) : .null,
@@ -97,16 +97,6 @@ enum Responses {
             ]),
             "bestTrial": summary.bestTrial.map(trial) ?? .object([:]),
         ])
-    }
-
-    /// Whether the experiment has its `maxTrials` completed trials.
-    ///
-    /// An experiment stopped by `maxBroken` broken trials is `not done`, as in Oríon (its search did not finish).
-    /// Unlike Oríon's `Experiment.is_done`, which counts the trials of the whole version tree, a version counts its
-    /// own (docs/versioning.md): a new version whose parents completed `maxTrials` trials is `not done`, as `orion
-    /// hunt` runs it.
-    static func isDone(_ summary: ExperimentSummary) -> Bool {
-        summary.reachedMaxTrials
     }
 
     /// `/experiments/status/:name`: `ExperimentStats.to_json()` (dates and durations as Python's `str`).

@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import Synchronization
 
 // What the lock's holder registers and counts, and resetting the algorithm.
 extension StorageConformance {
@@ -69,6 +70,62 @@ extension StorageConformance {
     /// state version never goes back, so a copy cached under an old version is never mistaken for a new state.
     ///
     /// - Throws: ``ConformanceFailure`` or the storage's error.
+    /// A reader sees the last saved state and the trials changed since, as the next holder of the lock would,
+    /// without taking the lock (it reads while another task holds it) and without changing anything; `nil` for an
+    /// unknown experiment.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkStoredAlgorithmState() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try await fixture.createExperiment("stored-state")
+        let first = try await fixture.register(fixture.makeTrials(of: experiment, 0..<2))
+        let fresh = try await storage.storedAlgorithmState(of: experiment.id)
+        try ConformanceFailure.expect(fresh != nil, "no reading for an existing experiment")
+        try ConformanceFailure.expect(fresh?.state == nil, "a state before any was saved")
+        try ConformanceFailure.expect(
+            Set(fresh?.changedTrials.map(\.id) ?? []) == Set(first.map(\.id)),
+            "without a state, the reading lists \(fresh?.changedTrials.count ?? 0) changed trials, expected all 2"
+        )
+        _ = try await Self.snapshot(storage, experiment, saving: try Counter.encode(7))
+        let reserved = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch)
+        let later = try await fixture.register(fixture.makeTrials(of: experiment, 2..<3))
+        // Read while another task holds the lock: the holder keeps it until the reading is done (at most 10 s), so a
+        // reader that waited for the lock would finish only after the holder gave up.
+        let readingDone = Mutex(false)
+        let holder = Task {
+            try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
+                let deadline = Date().addingTimeInterval(10)
+                while !readingDone.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+                return AlgorithmUpdate(state: nil, newTrials: [], output: readingDone.withLock { $0 })
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))  // let the holder take the lock
+        let stored = try await storage.storedAlgorithmState(of: experiment.id)
+        readingDone.withLock { $0 = true }
+        try ConformanceFailure.expect(
+            try await holder.value,
+            "the reading waited for the algorithm lock (it ended after its holder released it)"
+        )
+        try ConformanceFailure.expect(
+            (try Counter.decode(stored?.state)) == 7,
+            "the reading's state is not the one saved last"
+        )
+        let expected = Set(later.map(\.id) + [reserved?.trial.id].compactMap { $0 })
+        let changed = Set(stored?.changedTrials.map(\.id) ?? [])
+        try ConformanceFailure.expect(
+            changed == expected,
+            "the reading lists \(changed.count) changed trials, expected the reserved one and the new one (2)"
+        )
+        let next = try await Self.snapshot(storage, experiment)
+        try ConformanceFailure.expect(
+            (try Self.changedIDs(next)) == expected && (try Counter.decode(next.state)) == 7,
+            "reading the state changed what the next holder of the lock sees"
+        )
+        let unknown = try await storage.storedAlgorithmState(of: Experiment.makeID())
+        try ConformanceFailure.expect(unknown == nil, "a reading for an unknown experiment")
+    }
+
     public func checkResetAlgorithm() async throws {
         let fixture = try await fixture()
         let storage = fixture.storage

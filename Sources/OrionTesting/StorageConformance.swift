@@ -56,7 +56,7 @@ public struct StorageConformance: Sendable {
         "releaseLostTrials", "ownerTokens", "reservations", "completionRacesRelease", "close",
         "algorithmLockFirstSnapshot", "algorithmLockStateVersion", "algorithmLockChangedTrials",
         "algorithmLockBodyThrows", "algorithmLockMutualExclusion", "algorithmLockNewTrials", "algorithmLockCounts",
-        "resetAlgorithm", "deleteTrials", "createExperimentWithTrials",
+        "resetAlgorithm", "storedAlgorithmState", "deleteTrials", "createExperimentWithTrials",
     ]
 
     /// Runs every check, stopping at the first failure.
@@ -124,6 +124,7 @@ public struct StorageConformance: Sendable {
         case "algorithmLockNewTrials": try await checkAlgorithmLockNewTrials()
         case "algorithmLockCounts": try await checkAlgorithmLockCounts()
         case "resetAlgorithm": try await checkResetAlgorithm()
+        case "storedAlgorithmState": try await checkStoredAlgorithmState()
         case "deleteTrials": try await checkDeleteTrials()
         case "createExperimentWithTrials": try await checkCreateExperimentWithTrials()
         default: throw ConformanceFailure("no storage check named '\(name)'; see StorageConformance.checkNames")

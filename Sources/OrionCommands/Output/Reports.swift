@@ -351,7 +351,12 @@ public enum Reports {
     ///
     /// - Throws: `ExperimentError` `.notFound` when no such experiment exists.
     public static func info(storage: any Storage, name: String, version: Int?) async throws -> String {
-        let summary = try await ExperimentSummary.load(named: name, version: version, storage: storage)
+        let summary = try await ExperimentSummary.load(
+            named: name,
+            version: version,
+            storage: storage,
+            algorithmState: true
+        )
         var lineage: (root: String, parent: String)?
         if let refers = summary.experiment.refers, let parentID = refers.parentID {
             let parent = try await storage.experiment(id: parentID)
@@ -427,7 +432,7 @@ public enum Reports {
                 + "\nVCS:\n" + vcs(experiment.metadata.vcs) + "\n"
         )
         sections.append(parentSection(experiment, lineage: lineage))
-        sections.append(Formatting.stats(summary.stats, done: summary.stats.reachedMaxTrials))
+        sections.append(Formatting.stats(summary.stats, done: summary.isDone))
         return sections.map { $0 + "\n\n" }.joined()
     }
 }

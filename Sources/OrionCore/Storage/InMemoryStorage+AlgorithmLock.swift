@@ -79,6 +79,18 @@ extension InMemoryStorage {
         }
     }
 
+    /// The stored state and the trials changed since it was saved, read under the storage's mutex.
+    public func storedAlgorithmState(of experimentID: String) async throws -> StoredAlgorithmState? {
+        contents.withLock { contents in
+            guard let record = contents.experiments[experimentID] else { return nil }
+            let observed = record.state == nil ? -1 : record.observedRevision
+            return StoredAlgorithmState(
+                state: record.state,
+                changedTrials: record.trialsChanged(after: observed).map(\.trial)
+            )
+        }
+    }
+
     // MARK: The lock
 
     /// Waits until this task holds the experiment's algorithm lock.

@@ -166,6 +166,15 @@ public protocol Storage: Sendable {
     /// observes every trial.
     func resetAlgorithm(of experimentID: String) async throws
 
+    /// The stored algorithm state and the trials changed since it observed them, read without the lock and
+    /// without writing (for read-only commands: whether the algorithm is done).
+    ///
+    /// - Parameter experimentID: the experiment.
+    /// - Returns: the state's snapshot; `nil` when the experiment does not exist, or the backend cannot tell (the
+    ///   default for backends outside this package).
+    /// - Throws: the storage's errors.
+    func storedAlgorithmState(of experimentID: String) async throws -> StoredAlgorithmState?
+
     // MARK: Lifetime
 
     /// Writes everything to its final place and lets go of the backend (SQLite: checkpoints the write-ahead log
@@ -206,6 +215,24 @@ public struct Reservation: Sendable, Hashable {
             let text = String(generator.next() as UInt64, radix: 16)
             return String(repeating: "0", count: 16 - text.count) + text
         }.joined()
+    }
+}
+
+/// The stored algorithm state as a reader sees it, without the lock (``Storage/storedAlgorithmState(of:)``).
+public struct StoredAlgorithmState: Sendable {
+    /// The state saved by the last holder of the lock; `nil` before the first production or after a reset.
+    public var state: Data?
+    /// Trials registered or changed in status since the state was saved (all trials when `state` is nil).
+    public var changedTrials: [Trial]
+
+    /// Creates a reading.
+    ///
+    /// - Parameters:
+    ///   - state: the saved state, if any.
+    ///   - changedTrials: the trials changed since the state was saved.
+    public init(state: Data?, changedTrials: [Trial]) {
+        self.state = state
+        self.changedTrials = changedTrials
     }
 }
 
@@ -359,6 +386,10 @@ public struct StorageError: OrionError {
 extension Storage {
     /// Does nothing: for backends with nothing to flush or release (the in-memory storage).
     public func close() async throws {}
+
+    /// `nil`: a backend that does not implement it cannot tell (read-only commands then report the algorithm as
+    /// not done).
+    public func storedAlgorithmState(of experimentID: String) async throws -> StoredAlgorithmState? { nil }
 
     /// ``createExperiment(_:)`` then ``registerTrials(_:)``, and the experiment deleted again when its trials
     /// cannot be stored: two steps, for a backend that has no transaction across them (each backend of this

@@ -1,4 +1,5 @@
 import Foundation
+import OrionAlgorithms
 import OrionCore
 
 /// Everything `orion info`, `orion status` and the end of `orion hunt` show about one experiment: its
@@ -41,6 +42,9 @@ public struct ExperimentSummary: Sendable, Hashable {
     public var stats: ExperimentStats
     /// The best objective after each completed trial, in completion order; `nil` unless asked for.
     public var regretCurve: [RegretPoint]?
+    /// Whether the algorithm has nothing more to suggest (a grid or a finite space used up, every bracket run),
+    /// as its stored state says once it observed the trials since; `nil` unless asked for.
+    public var algorithmIsDone: Bool?
 
     /// Trials of each status (statuses with no trial are absent).
     public var countsByStatus: [TrialStatus: Int] { stats.countsByStatus }
@@ -65,6 +69,18 @@ public struct ExperimentSummary: Sendable, Hashable {
     public var total: Int { stats.total }
     /// Whether the experiment has its `maxTrials` completed trials.
     public var reachedMaxTrials: Bool { stats.reachedMaxTrials }
+    /// Whether the experiment is done, as Oríon's `is_done`: `maxTrials` completed trials, or an algorithm with
+    /// nothing more to suggest and no trial pending (new, reserved, interrupted or suspended). Without
+    /// ``algorithmIsDone`` (not asked for), only the first.
+    ///
+    /// An experiment stopped by `maxBroken` broken trials is not done, as in Oríon (its search did not finish).
+    /// Unlike Oríon's, which counts the trials of the whole version tree, a version counts its own
+    /// (docs/versioning.md): a new version whose parents completed `maxTrials` trials is not done, as `orion hunt`
+    /// runs it.
+    public var isDone: Bool {
+        reachedMaxTrials
+            || algorithmIsDone == true && TrialStatus.pending.allSatisfy { countsByStatus[$0, default: 0] == 0 }
+    }
     /// The name of the objective, from the best trial's results (`nil` with no best trial).
     public var objectiveName: String? { bestTrial?.results.first { $0.type == .objective }?.name }
 
@@ -86,14 +102,44 @@ public struct ExperimentSummary: Sendable, Hashable {
     ///   - experiment: the experiment.
     ///   - storage: the storage holding it.
     ///   - regretCurve: whether to compute the regret curve (reads every completed trial).
+    ///   - algorithmState: whether to read the algorithm's state for ``algorithmIsDone`` (decodes it).
     /// - Throws: the storage's errors.
-    public init(experiment: Experiment, storage: any Storage, regretCurve: Bool = false) async throws {
+    public init(
+        experiment: Experiment,
+        storage: any Storage,
+        regretCurve: Bool = false,
+        algorithmState: Bool = false
+    ) async throws {
         let summary = try await storage.summary(of: experiment.id)
         var curve: [RegretPoint]?
         if regretCurve {
             curve = Self.regretCurve(of: try await storage.trials(of: experiment.id, status: [.completed]))
         }
         self.init(experiment: experiment, summary: summary, regretCurve: curve)
+        if algorithmState { algorithmIsDone = try await Self.algorithmIsDone(experiment, storage: storage) }
+    }
+
+    /// Whether the experiment's algorithm has nothing more to suggest: its stored state, decoded, after observing
+    /// the trials changed since it was saved (in memory: nothing is written, no lock is taken).
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment.
+    ///   - storage: the storage holding it.
+    ///   - factory: decodes the algorithm.
+    /// - Returns: `false` without a stored state (nothing produced yet), when the backend cannot tell, or when the
+    ///   state is for another algorithm configuration (the next producer starts anew).
+    /// - Throws: the storage's errors.
+    public static func algorithmIsDone(
+        _ experiment: Experiment,
+        storage: any Storage,
+        factory: any AlgorithmFactory = AlgorithmRegistry.standard
+    ) async throws -> Bool {
+        guard let stored = try await storage.storedAlgorithmState(of: experiment.id), let state = stored.state,
+            var driver = try? AlgorithmDriver(experiment: experiment, factory: factory, state: state),
+            !driver.restartedFromScratch
+        else { return false }
+        driver.observe(stored.changedTrials)
+        return driver.isDone
     }
 
     /// Finds an experiment by name and reads its summary.
@@ -103,19 +149,26 @@ public struct ExperimentSummary: Sendable, Hashable {
     ///   - version: its version; `nil` is the latest.
     ///   - storage: the storage holding it.
     ///   - regretCurve: whether to compute the regret curve (reads every completed trial).
+    ///   - algorithmState: whether to read the algorithm's state for ``algorithmIsDone``.
     /// - Returns: the summary.
     /// - Throws: ``ExperimentError`` `.notFound` when no such experiment exists; the storage's errors.
     public static func load(
         named name: String,
         version: Int? = nil,
         storage: any Storage,
-        regretCurve: Bool = false
+        regretCurve: Bool = false,
+        algorithmState: Bool = false
     ) async throws -> ExperimentSummary {
         guard let experiment = try await storage.experiment(named: name, version: version) else {
             let which = version.map { " and version \($0)" } ?? ""
             throw ExperimentError(.notFound, "no experiment named '\(name)'\(which); run `orion list` to see them")
         }
-        return try await ExperimentSummary(experiment: experiment, storage: storage, regretCurve: regretCurve)
+        return try await ExperimentSummary(
+            experiment: experiment,
+            storage: storage,
+            regretCurve: regretCurve,
+            algorithmState: algorithmState
+        )
     }
 
     /// The summaries of the stored experiments, optionally only those with a name and version.
@@ -162,11 +215,11 @@ public struct ExperimentSummary: Sendable, Hashable {
 }
 
 /// The JSON a server returns: the experiment, then the stats' figures at the top level (`countsByStatus` an object
-/// keyed by status), then the regret curve when computed.
+/// keyed by status), then the regret curve and whether the algorithm is done, when computed.
 extension ExperimentSummary: Codable {
     private enum CodingKeys: String, CodingKey {
         case experiment, countsByStatus, bestTrial, startTime, finishTime, sumOfTrialsTime, elapsedTime
-        case completedSpan, regretCurve
+        case completedSpan, regretCurve, algorithmIsDone
     }
 
     /// Decodes a summary from the keys ``encode(to:)`` writes.
@@ -184,6 +237,7 @@ extension ExperimentSummary: Codable {
             maxTrials: experiment.maxTrials
         )
         regretCurve = try container.decodeIfPresent([RegretPoint].self, forKey: .regretCurve)
+        algorithmIsDone = try container.decodeIfPresent(Bool.self, forKey: .algorithmIsDone)
     }
 
     /// Encodes the experiment, the stats' figures and the regret curve (absent keys for `nil`s).
@@ -198,5 +252,6 @@ extension ExperimentSummary: Codable {
         try container.encode(elapsedTime, forKey: .elapsedTime)
         try container.encodeIfPresent(completedSpan, forKey: .completedSpan)
         try container.encodeIfPresent(regretCurve, forKey: .regretCurve)
+        try container.encodeIfPresent(algorithmIsDone, forKey: .algorithmIsDone)
     }
 }

@@ -77,6 +77,55 @@ final class HuntRunnerTests: XCTestCase {
         try await storage.close()
     }
 
+    /// An experiment whose algorithm used up its space is done for a reader too (`orion info`, the REST API), as
+    /// Oríon's `is_done` says, once no trial is pending; without `maxTrials` reached and before, it is not.
+    func testAnExhaustedSpaceIsDoneForReaders() async throws {
+        let storage = try SQLiteStorage(path: directory + "/orion.db")
+        let runner = runner(storage)
+        let request = ExperimentRequest(
+            name: "grid",
+            space: try Space(priors: ["/x": "uniform(-1, 1)", "/k": "randint(0, 2)"]),
+            algorithm: AlgorithmConfig(name: "gridsearch", options: ["n_values": 3]),
+            maxTrials: 100,
+            metadata: ExperimentMetadata(user: "tester")
+        )
+        let prepared = try await runner.prepare(request)
+        let before = try await ExperimentSummary(
+            experiment: prepared.experiment,
+            storage: storage,
+            algorithmState: true
+        )
+        XCTAssertEqual(before.algorithmIsDone, false, "nothing produced yet")
+        XCTAssertFalse(before.isDone)
+        let outcome = try await runner.run(prepared.experiment, executor: square)
+        XCTAssertEqual(outcome.stopReason, .experimentDone)
+        XCTAssertEqual(outcome.summary.completed, 6)
+        let after = try await ExperimentSummary(experiment: prepared.experiment, storage: storage, algorithmState: true)
+        XCTAssertEqual(after.algorithmIsDone, true)
+        XCTAssertFalse(after.reachedMaxTrials)
+        XCTAssertTrue(after.isDone)
+        // Without the algorithm's state read, only max trials counts.
+        let plain = try await ExperimentSummary(experiment: prepared.experiment, storage: storage)
+        XCTAssertNil(plain.algorithmIsDone)
+        XCTAssertFalse(plain.isDone)
+
+        // A trial still pending (a user's `orion insert`) keeps it not done, as in Oríon.
+        var inserted = Trial(
+            experimentID: prepared.experiment.id,
+            params: prepared.experiment.space.params(from: ["/x": .double(0.5), "/k": .int(1)]),
+            submitTime: Date()
+        )
+        inserted.status = .new
+        _ = try await storage.registerTrials([inserted])
+        let pending = try await ExperimentSummary(
+            experiment: prepared.experiment,
+            storage: storage,
+            algorithmState: true
+        )
+        XCTAssertFalse(pending.isDone)
+        try await storage.close()
+    }
+
     func testHuntOfAScriptRunsChildProcessesInTheirDirectories() async throws {
         let script = directory + "/objective.sh"
         try """
