@@ -66,10 +66,6 @@ extension StorageConformance {
         )
     }
 
-    /// `resetAlgorithm` forgets the state, so that the next holder sees no state and every trial as changed; the
-    /// state version never goes back, so a copy cached under an old version is never mistaken for a new state.
-    ///
-    /// - Throws: ``ConformanceFailure`` or the storage's error.
     /// A reader sees the last saved state and the trials changed since, as the next holder of the lock would,
     /// without taking the lock (it reads while another task holds it) and without changing anything; `nil` for an
     /// unknown experiment.
@@ -126,6 +122,10 @@ extension StorageConformance {
         try ConformanceFailure.expect(unknown == nil, "a reading for an unknown experiment")
     }
 
+    /// `resetAlgorithm` forgets the state, so that the next holder sees no state and every trial as changed; the
+    /// state version never goes back, so a copy cached under an old version is never mistaken for a new state.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
     public func checkResetAlgorithm() async throws {
         let fixture = try await fixture()
         let storage = fixture.storage

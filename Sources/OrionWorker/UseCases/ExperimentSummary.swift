@@ -69,9 +69,10 @@ public struct ExperimentSummary: Sendable, Hashable {
     public var total: Int { stats.total }
     /// Whether the experiment has its `maxTrials` completed trials.
     public var reachedMaxTrials: Bool { stats.reachedMaxTrials }
-    /// Whether the experiment is done, as Oríon's `is_done`: `maxTrials` completed trials, or an algorithm with
-    /// nothing more to suggest and no trial pending (new, reserved, interrupted or suspended). Without
-    /// ``algorithmIsDone`` (not asked for), only the first.
+    /// Whether the experiment is done, as Oríon's `is_done` defines it.
+    ///
+    /// Done: `maxTrials` completed trials, or an algorithm with nothing more to suggest and no trial pending (new,
+    /// reserved, interrupted or suspended). Without ``algorithmIsDone`` (not asked for), only the first.
     ///
     /// An experiment stopped by `maxBroken` broken trials is not done, as in Oríon (its search did not finish).
     /// Unlike Oríon's, which counts the trials of the whole version tree, a version counts its own
