@@ -20,13 +20,11 @@ public enum ConfigurationLoader {
     public static func layer(fromYAMLFile path: String) throws(ConfigurationError) -> ConfigurationLayer {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try TextFile.read(path)
         } catch {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let reason =
-                !exists ? "does not exist" : isDirectory.boolValue ? "is a directory" : "cannot be read as UTF-8 text"
-            throw ConfigurationError("\(path): the configuration file \(reason); check the path given to --config")
+            throw ConfigurationError(
+                "\(path): the configuration file \(error.reason); check the path given to --config"
+            )
         }
         return try layer(fromYAML: text, path: path)
     }

@@ -68,15 +68,11 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
         let format = Self.format(ofFileNamed: path)
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try TextFile.read(path)
         } catch {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let reason =
-                !exists ? "does not exist" : isDirectory.boolValue ? "is a directory" : "cannot be read as UTF-8 text"
             throw CommandError(
                 .configFile,
-                "configuration file '\(path)' \(reason): check the path given to the script"
+                "configuration file '\(path)' \(error.reason): check the path given to the script"
             )
         }
         try self.init(text: text, format: format, path: path)
