@@ -145,7 +145,7 @@ extension PostgresStorage {
             do {
                 let read = try await readSnapshot(of: experimentID, lockTimeout: nil, connection, decoder: decoder)
                 try await connection.query("COMMIT", logger: logger)
-                return StoredAlgorithmState(state: read.state, changedTrials: read.changed)
+                return StoredAlgorithmState(state: read.state, changedTrials: read.changed, counts: read.counts)
             } catch let error as StorageError where error.code == .notFound {
                 try await connection.query("ROLLBACK", logger: logger)
                 return nil

@@ -87,7 +87,11 @@ extension SQLiteStorage {
             let decoder = Self.makeDecoder()
             let changed = try Queries.trialsChanged(db, experimentID: experimentID, after: observed)
                 .map { try Self.decodeTrial($0, decoder: decoder) }
-            return StoredAlgorithmState(state: stored.state, changedTrials: changed)
+            return StoredAlgorithmState(
+                state: stored.state,
+                changedTrials: changed,
+                counts: try Queries.countTrials(db, experimentID: experimentID)
+            )
         }
     }
 

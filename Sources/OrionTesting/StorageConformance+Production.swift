@@ -88,15 +88,18 @@ extension StorageConformance {
         let later = try await fixture.register(fixture.makeTrials(of: experiment, 2..<3))
         // Read while another task holds the lock: the holder keeps it until the reading is done (at most 10 s), so a
         // reader that waited for the lock would finish only after the holder gave up.
+        // (The holder blocks its thread: this needs a second thread for the reader, as every concurrency check does.)
         let readingDone = Mutex(false)
+        let holding = Mutex(false)
         let holder = Task {
             try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
+                holding.withLock { $0 = true }
                 let deadline = Date().addingTimeInterval(10)
                 while !readingDone.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
                 return AlgorithmUpdate(state: nil, newTrials: [], output: readingDone.withLock { $0 })
             }
         }
-        try await Task.sleep(for: .milliseconds(200))  // let the holder take the lock
+        while !holding.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
         let stored = try await storage.storedAlgorithmState(of: experiment.id)
         readingDone.withLock { $0 = true }
         try ConformanceFailure.expect(
@@ -112,6 +115,10 @@ extension StorageConformance {
         try ConformanceFailure.expect(
             changed == expected,
             "the reading lists \(changed.count) changed trials, expected the reserved one and the new one (2)"
+        )
+        try ConformanceFailure.expect(
+            stored?.counts[.new] == 2 && stored?.counts[.reserved] == 1,
+            "the reading counts \(Self.describe(stored?.counts ?? [:])), expected 2 new and 1 reserved"
         )
         let next = try await Self.snapshot(storage, experiment)
         try ConformanceFailure.expect(

@@ -100,16 +100,13 @@ extension DimensionBuilder {
                 + "(the algorithm's seed option); remove it"
         case "size":
             detail = "'size=' is not supported; use shape= instead, e.g. shape=3 or shape=(2, 3)"
-        case "low",
-            "high" where ScipyDistribution.Family(rawValue: prior) != nil:
-            detail =
-                "'\(keyword.name)=' is not supported (Oríon 0.2.7 used it to clip the interval silently); remove it, or "
-                + "use truncnorm(a, b) for a normal distribution cut to an interval"
         case "low", "high":
             detail =
                 "'\(keyword.name)=' is not supported (Oríon 0.2.7 used it to clip the interval silently); "
-                + "write the bounds as arguments, e.g. \(prior)(\(prior == "loguniform" ? "1e-5, 1" : "0, 1"))"
-        case "loc",
+                + (ScipyDistribution.Family(rawValue: prior) != nil
+                    ? "remove it, or use truncnorm(a, b) for a normal distribution cut to an interval"
+                    : "write the bounds as arguments, e.g. \(prior)(\(prior == "loguniform" ? "1e-5, 1" : "0, 1"))")
+        case "loc" where ScipyDistribution.Family(rawValue: prior) != nil,
             "scale" where ScipyDistribution.Family(rawValue: prior) != nil:
             // Only a discrete family's `scale` gets here: its parameters were read before the options.
             detail =

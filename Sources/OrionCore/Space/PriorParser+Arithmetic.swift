@@ -20,10 +20,11 @@ extension PriorParser {
         "floor": { $0.rounded(.down) }, "ceil": { $0.rounded(.up) },
     ]
 
-    /// A value: a literal, a container, or an arithmetic expression of numbers.
+    /// A value: a literal, a container, or an arithmetic expression of numbers (a signed literal only when
+    /// ``PriorParser/arithmetic`` is off).
     mutating func parseValue() throws(SpaceError) -> PythonLiteral {
         var left = try parseTerm()
-        while isPunctuation("+") || isPunctuation("-") {
+        while arithmetic && (isPunctuation("+") || isPunctuation("-")) {
             let symbol = isPunctuation("+") ? "+" : "-"
             let column = current.column
             position += 1
@@ -34,7 +35,7 @@ extension PriorParser {
 
     private mutating func parseTerm() throws(SpaceError) -> PythonLiteral {
         var left = try parseUnary()
-        while case .arithmetic(let symbol) = current.kind, symbol != "**" {
+        while arithmetic, case .arithmetic(let symbol) = current.kind, symbol != "**" {
             let column = current.column
             position += 1
             left = try combine(left, symbol, try parseUnary(), at: column)
@@ -70,7 +71,7 @@ extension PriorParser {
 
     private mutating func parsePower() throws(SpaceError) -> PythonLiteral {
         let base = try parsePrimary()
-        guard case .arithmetic("**") = current.kind else { return base }
+        guard arithmetic, case .arithmetic("**") = current.kind else { return base }
         let column = current.column
         position += 1
         guard depth < PriorExpression.maxNestingDepth else {
@@ -104,6 +105,11 @@ extension PriorParser {
         }
         let open = current.column
         position += 1
+        guard depth < PriorExpression.maxNestingDepth else {
+            throw error(open, "calls are nested more than \(PriorExpression.maxNestingDepth) levels deep")
+        }
+        depth += 1
+        defer { depth -= 1 }
         let (arguments, _) = try parseSequence(close: ")", openColumn: open, what: "the arguments of 'np.\(member)'")
         let expected = member == "power" ? 2 : 1
         guard arguments.count == expected else {
@@ -118,6 +124,15 @@ extension PriorParser {
                 throw error(argument.column, "the argument of 'np.\(member)' must be a number, got \(argument.display)")
             }
             numbers.append(number)
+        }
+        // numpy keeps integers integers in `abs` and in `power` with a non-negative exponent.
+        if member == "abs", case .int(let value) = arguments[0].value, value != .min {
+            return PythonLiteral(value: .int(Swift.abs(value)), column: name.column)
+        }
+        if member == "power", case .int(let base) = arguments[0].value, case .int(let exponent) = arguments[1].value,
+            exponent >= 0, let value = try integerResult(base, "**", exponent, at: open)
+        {
+            return PythonLiteral(value: .int(value), column: name.column)
         }
         let result = function.map { $0(numbers[0]) } ?? pow(numbers[0], numbers[1])
         return try finite(result, at: name.column, "np.\(member)(...)")
@@ -161,12 +176,19 @@ extension PriorParser {
         case "*": result = a * b
         case "/", "//", "%":
             guard b != 0 else { throw error(column, "division by zero") }
+            // CPython's float divmod: the remainder from fmod, the quotient from it (`1 // 0.1` is 9.0, not 10.0).
+            var remainder = fmod(a, b)
+            var quotient = (a - remainder) / b
+            if remainder != 0 && (remainder < 0) != (b < 0) {
+                remainder += b
+                quotient -= 1
+            }
+            var floored = quotient.rounded(.down)
+            if quotient - floored > 0.5 { floored += 1 }
             switch symbol {
             case "/": result = a / b
-            case "//": result = (a / b).rounded(.down)
-            default:
-                let remainder = fmod(a, b)
-                result = remainder != 0 && (remainder < 0) != (b < 0) ? remainder + b : remainder
+            case "//": result = floored
+            default: result = remainder
             }
         default:
             if a < 0 && b != b.rounded() {

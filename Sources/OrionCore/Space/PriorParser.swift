@@ -15,16 +15,21 @@ struct PriorCall: Sendable {
     var closeColumn: Int
 }
 
-/// A recursive-descent parser of prior expressions over ``PriorLexer`` tokens; it never evaluates anything.
+/// A recursive-descent parser of prior expressions over ``PriorLexer`` tokens; it evaluates arithmetic on numbers
+/// and numpy's constants and functions (PriorParser+Arithmetic.swift), nothing else.
 ///
-/// Grammar: `call := NAME '(' [argument (',' argument)* [',']] ')' END`, `argument := [NAME '='] value`,
-/// `value := ['+' | '-'] NUMBER | STRING | True | False | None | list | tuple | dict`.
+/// Grammar: `call := NAME '(' [argument (',' argument)* [',']] ')' END`, `argument := [NAME '='] value`, `value`
+/// an arithmetic expression whose primaries are `NUMBER | STRING | True | False | None | np.NAME | np.NAME(...) |
+/// list | tuple | dict`.
 struct PriorParser {
     private let tokens: [PriorToken]
     private let dimension: String
     var position = 0
     /// How many lists, tuples and dicts enclose the value being parsed.
     var depth = 0
+    /// Whether values may be arithmetic expressions (prior arguments); off for a value given alone by a user
+    /// (``parseLiteral()``), where `0-1` is text, not -1.
+    var arithmetic = true
 
     init(text: String, dimension: String) throws(SpaceError) {
         var lexer = PriorLexer(text: text, dimension: dimension)
@@ -46,6 +51,7 @@ struct PriorParser {
 
     /// Parses a text that holds one literal (`1.5`, `-3`, `'a'`, `[1, 2]`), as a value given by a user.
     mutating func parseLiteral() throws(SpaceError) -> PythonLiteral {
+        arithmetic = false
         let value = try parseValue()
         if current.kind != .end {
             throw error(current.column, "unexpected \(current.display) after the value; give a single value")
@@ -159,7 +165,7 @@ struct PriorParser {
         case .identifier("True"): return PythonLiteral(value: .bool(true), column: token.column)
         case .identifier("False"): return PythonLiteral(value: .bool(false), column: token.column)
         case .identifier("None"): return PythonLiteral(value: .none, column: token.column)
-        case .identifier("np") where current.kind == .punctuation("."):
+        case .identifier("np") where arithmetic && current.kind == .punctuation("."):
             return try parseNumpy(token)
         case .identifier(let name):
             throw error(

@@ -4,9 +4,9 @@ extension SpaceDimension {
     /// Examples: `uniform(-5, 5)`, `loguniform(0.001, 1)`, `uniform(1, 10, discrete=True)`,
     /// `choices(['a', 'b', 3])`, `choices({'a': 0.2, 'b': 0.8})`, `fidelity(1, 81, base=3)`,
     /// `uniform(0, 1, precision=2)`, `normal(0, 1)`, `randint(1, 6)`, `beta(2, 3, loc=1, scale=2)`,
-    /// `poisson(3, discrete=True)` (scipy distributions: shapes in order, then `loc` and `scale` when not 0 and 1). Options appear only when they differ from
-    /// their defaults, in Oríon's order: `shape`, `default_value`, then `precision` (real) or `discrete=True`
-    /// (integer). Numbers are printed like Python, keeping the user's integer or float form. Parsing the string
+    /// `poisson(3, discrete=True)` (scipy distributions: shapes in order, then `loc` and `scale` when not 0 and 1).
+    /// Options appear only when they differ from their defaults, in Oríon's order: `shape`, `default_value`, then
+    /// `precision` (real) or `discrete=True` (integer). Numbers are printed like Python, keeping the user's integer or float form. Parsing the string
     /// with ``PriorExpression/parse(_:name:)`` gives back an equal dimension.
     public var priorString: String {
         var arguments: [String] = []

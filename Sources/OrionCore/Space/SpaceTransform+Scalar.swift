@@ -199,10 +199,13 @@ extension DimensionCodec {
         return min(max(mean + sd * z, -Double.greatestFiniteMagnitude), Double.greatestFiniteMagnitude)
     }
 
-    /// The finite value of a scipy distribution at CDF `unit`, the CDF clipped as for `normal` (``normalTail``).
+    /// The finite value of a scipy distribution at CDF `unit`, the CDF clipped as for `normal` (``normalTail``;
+    /// a discrete family only at the top: its support starts at a finite integer), the value within
+    /// ±``ScipyDistribution/valueLimit``.
     static func distributionValue(_ distribution: ScipyDistribution, _ unit: Double) -> Double {
-        let value = distribution.quantile(min(max(unit, normalTail), 1 - normalTail))
-        return min(max(value, -Double.greatestFiniteMagnitude), Double.greatestFiniteMagnitude)
+        let bottom = distribution.family.isDiscrete ? 0 : normalTail
+        let value = distribution.quantile(min(max(unit, bottom), 1 - normalTail))
+        return min(max(value, -ScipyDistribution.valueLimit), ScipyDistribution.valueLimit)
     }
 
     /// The integer of a scipy distribution at CDF `unit`: the discrete quantile, or the continuous one rounded to

@@ -86,7 +86,8 @@ extension InMemoryStorage {
             let observed = record.state == nil ? -1 : record.observedRevision
             return StoredAlgorithmState(
                 state: record.state,
-                changedTrials: record.trialsChanged(after: observed).map(\.trial)
+                changedTrials: record.trialsChanged(after: observed).map(\.trial),
+                counts: record.counts()
             )
         }
     }

@@ -224,15 +224,19 @@ public struct StoredAlgorithmState: Sendable {
     public var state: Data?
     /// Trials registered or changed in status since the state was saved (all trials when `state` is nil).
     public var changedTrials: [Trial]
+    /// Number of trials of each status, read with the state (one snapshot).
+    public var counts: [TrialStatus: Int]
 
     /// Creates a reading.
     ///
     /// - Parameters:
     ///   - state: the saved state, if any.
     ///   - changedTrials: the trials changed since the state was saved.
-    public init(state: Data?, changedTrials: [Trial]) {
+    ///   - counts: the number of trials of each status at the same moment.
+    public init(state: Data?, changedTrials: [Trial], counts: [TrialStatus: Int]) {
         self.state = state
         self.changedTrials = changedTrials
+        self.counts = counts
     }
 }
 

@@ -9,6 +9,9 @@ public enum TextFile {
         public var reason: String
     }
 
+    /// The largest file read (64 MiB): `-c /dev/zero` fails instead of filling the memory.
+    public static let maxBytes = 64 * 1_048_576
+
     /// The file's text.
     ///
     /// - Parameter path: the file's path.
@@ -28,6 +31,9 @@ public enum TextFile {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
+            if data.count > maxBytes {
+                throw Problem(reason: "is larger than \(maxBytes / 1_048_576) MiB (is it the right file?)")
+            }
             let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
             if count == 0 { break }
             if count < 0 {

@@ -42,8 +42,9 @@ public struct ExperimentSummary: Sendable, Hashable {
     public var stats: ExperimentStats
     /// The best objective after each completed trial, in completion order; `nil` unless asked for.
     public var regretCurve: [RegretPoint]?
-    /// Whether the algorithm has nothing more to suggest (a grid or a finite space used up, every bracket run),
-    /// as its stored state says once it observed the trials since; `nil` unless asked for.
+    /// Whether the algorithm has nothing more to suggest (a grid or a finite space used up, every bracket run)
+    /// and no trial is pending, as its stored state says once it observed the trials since, and as the trial counts
+    /// read with it say; `nil` unless asked for.
     public var algorithmIsDone: Bool?
 
     /// Trials of each status (statuses with no trial are absent).
@@ -78,10 +79,7 @@ public struct ExperimentSummary: Sendable, Hashable {
     /// Unlike Oríon's, which counts the trials of the whole version tree, a version counts its own
     /// (docs/versioning.md): a new version whose parents completed `maxTrials` trials is not done, as `orion hunt`
     /// runs it.
-    public var isDone: Bool {
-        reachedMaxTrials
-            || algorithmIsDone == true && TrialStatus.pending.allSatisfy { countsByStatus[$0, default: 0] == 0 }
-    }
+    public var isDone: Bool { reachedMaxTrials || algorithmIsDone == true }
     /// The name of the objective, from the best trial's results (`nil` with no best trial).
     public var objectiveName: String? { bestTrial?.results.first { $0.type == .objective }?.name }
 
@@ -120,8 +118,9 @@ public struct ExperimentSummary: Sendable, Hashable {
         if algorithmState { algorithmIsDone = try await Self.algorithmIsDone(experiment, storage: storage) }
     }
 
-    /// Whether the experiment's algorithm has nothing more to suggest: its stored state, decoded, after observing
-    /// the trials changed since it was saved (in memory: nothing is written, no lock is taken).
+    /// Whether the experiment's algorithm has nothing more to suggest and no trial is pending: its stored state,
+    /// decoded, after observing the trials changed since it was saved (in memory: nothing is written, no lock is
+    /// taken), and the trial counts of the same reading.
     ///
     /// - Parameters:
     ///   - experiment: the experiment.
@@ -140,7 +139,7 @@ public struct ExperimentSummary: Sendable, Hashable {
             !driver.restartedFromScratch
         else { return false }
         driver.observe(stored.changedTrials)
-        return driver.isDone
+        return driver.isDone && TrialStatus.pending.allSatisfy { stored.counts[$0, default: 0] == 0 }
     }
 
     /// Finds an experiment by name and reads its summary.

@@ -211,6 +211,9 @@ final class PriorExpressionTests: XCTestCase {
             ("normal(-np.pi, 2*3**2)", "normal(-3.141592653589793, 18)"),
             ("uniform(+-+1, --1)", "uniform(-1, 1)"),
             ("choices([1 + 1, 'a', 3 * 0.5])", "choices([2, 'a', 1.5])"),
+            // CPython's float floor division and remainder (1 // 0.1 is 9.0), numpy's integer abs and power.
+            ("uniform(1 // 0.1, 9.5 % 0.1 + 10)", "uniform(9.0, 10.1)"),
+            ("randint(np.abs(-3), np.power(2, 3))", "randint(3, 8)"),
         ]
         for (text, canonical) in values {
             XCTAssertEqual(try PriorExpression.parse(text, name: "/x").priorString, canonical, text)
@@ -225,6 +228,15 @@ final class PriorExpressionTests: XCTestCase {
         assertError("uniform(0, 'a' * 2)", .syntax, column: 12, containing: "works on numbers only")
         assertError("uniform(0, math.pi)", .syntax, column: 12, containing: "np.pi")
         assertError("uniform(0, (-8) ** 0.5)", .syntax, column: 17, containing: "not a real number")
+        assertError(
+            "uniform(0, " + String(repeating: "np.abs(", count: 70) + "1" + String(repeating: ")", count: 70) + ")",
+            .syntax,
+            column: 12 + 7 * 64 + 6,
+            containing: "calls are nested more than 64 levels"
+        )
+        // The scipy hint is for scipy families only.
+        assertError("uniform(0, 1, low=0)", .invalidOption, column: 15, containing: "write the bounds as arguments")
+        assertError("uniform(loc=0, scale=1)", .invalidOption, column: 9, containing: "only for normal")
         // The 65th '**' of a chain is refused before the parser's recursion goes deeper; a long run of signs is no
         // recursion at all (99,999 minuses make -1).
         assertError(

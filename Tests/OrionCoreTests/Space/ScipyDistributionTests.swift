@@ -142,7 +142,7 @@ final class ScipyDistributionTests: XCTestCase {
             ("binom(0, 0.5)", .invalidArguments, 13, "a single value or none"),
             ("geom(0)", .invalidArguments, 6, "p must lie in (0, 1]"),
             ("triang(2)", .invalidArguments, 8, "c must lie in [0, 1]"),
-            ("truncnorm(2, 1)", .invalidArguments, 11, "a must be less than b"),
+            ("truncnorm(2, 1)", .invalidArguments, 14, "a must be less than b"),
             ("gamma(2, low=0)", .invalidOption, 10, "truncnorm"),
             ("gamma(2, seed=1)", .invalidOption, 10, "not allowed in a prior"),
             ("gamma(2, discrete=True, precision=3)", .invalidOption, 25, "precision applies to real dimensions"),
@@ -155,6 +155,60 @@ final class ScipyDistributionTests: XCTestCase {
                 guard let error = error as? SpaceError else { return XCTFail("\(text): \(error)") }
                 XCTAssertEqual(error.code, code, "\(text): \(error)")
                 XCTAssertEqual(error.column, column, "\(text): \(error)")
+                XCTAssertTrue("\(error)".contains(message), "\(text): \(error)")
+            }
+        }
+    }
+
+    /// Extreme parameters within the limits: quantiles end (no endless bisection above 2⁵³), decoded extremes are
+    /// finite values of the space, and the CDF stays monotone; beyond the limits, a clear error.
+    func testExtremesStayFiniteAndLimitsAreErrors() throws {
+        for prior in [
+            "geom(1e-12)", "nbinom(1, 1e-12)", "poisson(1e6)", "binom(1000000, 0.5)", "pareto(0.01)",
+            "weibull_min(0.01)", "halfnorm(scale=3)", "t(0.5)", "gamma(1e-3)", "beta(1e-3, 1e6)", "truncnorm(30, 31)",
+            "halfcauchy()", "lognorm(5)", "cauchy(scale=1e100)",
+        ] {
+            let (dimension, distribution) = try distribution(prior)
+            let transform = SpaceTransform(try Space(dimensions: [dimension]))
+            var previous = -Double.infinity
+            for unit in [0, 1e-300, 0x1p-53, 1e-9, 0.25, 0.5, 0.75, 1 - 1e-9, 1 - 0x1p-53, 1] {
+                let value = transform.decode([unit])
+                XCTAssertTrue(dimension.contains(value[dimension.name] ?? .null), "\(prior) at \(unit): \(value)")
+                let number = try XCTUnwrap(value[dimension.name]?.doubleValue)
+                XCTAssertTrue(number.isFinite && number >= previous, "\(prior) at \(unit): \(number)")
+                previous = number
+            }
+            let (low, high) = distribution.support
+            var last = 0.0
+            for index in 0...50 {
+                let t = Double(index) / 50
+                let x = distribution.quantile(0.001 + 0.998 * t)
+                XCTAssertTrue(x >= low && x <= high, "\(prior): \(x)")
+                let cdf = distribution.cdf(x)
+                XCTAssertGreaterThanOrEqual(cdf, last, "\(prior): the CDF decreases at \(x)")
+                last = cdf
+            }
+        }
+        // The half-normal's top decodes to its far tail (Φ⁻¹ of (1 + p) / 2 would be infinite).
+        let (_, halfnorm) = try distribution("halfnorm(scale=3, precision=None)")
+        // scipy's halfnorm.ppf(1 - 2⁻⁵³) is inf; here 3 Φ⁻¹(1 - 2⁻⁵⁴).
+        XCTAssertEqual(DimensionCodec.distributionValue(halfnorm, 1), 3 * 8.292361075813597, accuracy: 1e-6)
+        // A discrete family reaches the first value of its support: poisson(40)'s 0 has a CDF below 2⁻⁵³.
+        let poisson = try PriorExpression.parse("poisson(40)", name: "/k")
+        let transform = SpaceTransform(try Space(dimensions: [poisson]))
+        let zero: [String: JSONValue] = ["/k": .int(0)]
+        XCTAssertEqual(transform.decode(try transform.encode(zero))["/k"], .int(0))
+        for (text, column, message) in [
+            ("poisson(2e6)", 9, "mu must be at most 1000000.0 here"),
+            ("binom(2000000, 0.5)", 7, "n must be a whole number from 0 to"),
+            ("beta(2, 1e7)", 9, "b must be at most"),
+            ("t(0.1)", 3, "df must be at least 0.5"),
+            ("geom(1e-13)", 6, "p must be at least 1e-12"),
+            ("truncnorm(40, 41)", 11, "beyond 37 standard deviations"),
+            ("beta(2, 0)", 9, "b must be > 0"),
+        ] {
+            XCTAssertThrowsError(try PriorExpression.parse(text, name: "/x"), text) { error in
+                XCTAssertEqual((error as? SpaceError)?.column, column, "\(text): \(error)")
                 XCTAssertTrue("\(error)".contains(message), "\(text): \(error)")
             }
         }

@@ -185,6 +185,9 @@ final class SpaceDimensionTests: XCTestCase {
         XCTAssertEqual(try real.cast(" -0 "), .double(0))
         XCTAssertThrowsError(try real.cast("3")) { XCTAssertEqual(($0 as? SpaceError)?.code, .outOfBounds) }
         XCTAssertThrowsError(try real.cast("abc")) { XCTAssertEqual(($0 as? SpaceError)?.code, .invalidArguments) }
+        // A value given alone is a literal: arithmetic and numpy are for prior arguments only.
+        XCTAssertThrowsError(try real.cast("0-1")) { XCTAssertEqual(($0 as? SpaceError)?.code, .invalidArguments) }
+        XCTAssertThrowsError(try real.cast("np.e")) { XCTAssertEqual(($0 as? SpaceError)?.code, .invalidArguments) }
 
         let integer = try dimension("uniform(0, 10, discrete=True)")
         XCTAssertEqual(try integer.cast("3"), .int(3))

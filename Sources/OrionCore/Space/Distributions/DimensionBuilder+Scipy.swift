@@ -71,8 +71,8 @@ extension DimensionBuilder {
             numbers.append(number)
         }
         let shapes = Array(numbers.prefix(family.shapeNames.count))
-        if let problem = family.problem(with: shapes) {
-            let column = values.compactMap { $0 }.first?.column ?? call.closeColumn
+        if let (index, problem) = family.problem(with: shapes) {
+            let column = values[index]?.column ?? call.closeColumn
             throw fail(.invalidArguments, column, "invalid parameters for '\(call.name)': \(problem)")
         }
         let distribution = ScipyDistribution(

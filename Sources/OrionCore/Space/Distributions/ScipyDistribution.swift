@@ -57,29 +57,54 @@ public struct ScipyDistribution: Hashable, Sendable {
             }
         }
 
-        /// What is wrong with `shapes` (scipy's own conditions), or `nil` when they are valid.
-        func problem(with shapes: [Double]) -> String? {
-            func positive(_ index: Int) -> String? {
-                shapes[index] > 0 ? nil : "\(shapeNames[index]) must be > 0"
+        /// The largest shape parameter of the families computed through incomplete gamma and beta functions
+        /// (10⁶): beyond, their series lose precision; such a distribution is close to a normal one anyway.
+        static let largestShape = 1e6
+
+        /// What is wrong with `shapes` (scipy's own conditions, and the limits of this implementation): the index
+        /// of the parameter at fault and why, or `nil` when they are valid.
+        func problem(with shapes: [Double]) -> (index: Int, message: String)? {
+            func positive(_ index: Int, most: Double = .infinity) -> (Int, String)? {
+                if !(shapes[index] > 0) { return (index, "\(shapeNames[index]) must be > 0") }
+                if shapes[index] > most {
+                    return (
+                        index, "\(shapeNames[index]) must be at most \(PythonFloat.repr(most)) here; use normal(...)"
+                    )
+                }
+                return nil
             }
-            func probability(_ index: Int, open: Bool) -> String? {
+            func probability(_ index: Int, open: Bool, least: Double = 0) -> (Int, String)? {
                 let p = shapes[index]
                 let valid = open ? p > 0 && p <= 1 : p >= 0 && p <= 1
-                return valid ? nil : "p must lie in " + (open ? "(0, 1]" : "[0, 1]")
+                if !valid { return (index, "p must lie in " + (open ? "(0, 1]" : "[0, 1]")) }
+                if p < least { return (index, "p must be at least \(PythonFloat.repr(least)) here") }
+                return nil
             }
+            let most = Self.largestShape
             switch self {
-            case .beta: return positive(0) ?? positive(1)
-            case .chi2, .t, .gamma, .lognorm, .pareto, .weibullMin, .poisson: return positive(0)
-            case .triang: return shapes[0] >= 0 && shapes[0] <= 1 ? nil : "c must lie in [0, 1]"
-            case .truncnorm: return shapes[0] < shapes[1] ? nil : "a must be less than b"
+            case .beta: return positive(0, most: most) ?? positive(1, most: most)
+            case .gamma, .poisson: return positive(0, most: most)
+            case .chi2: return positive(0, most: 2 * most)
+            case .t:
+                if shapes[0] < 0.5 { return (0, "df must be at least 0.5 here (heavier tails overflow doubles)") }
+                return positive(0, most: most)
+            case .lognorm, .pareto, .weibullMin: return positive(0)
+            case .triang: return shapes[0] >= 0 && shapes[0] <= 1 ? nil : (0, "c must lie in [0, 1]")
+            case .truncnorm:
+                guard shapes[0] < shapes[1] else { return (1, "a must be less than b") }
+                // Beyond about 37 standard deviations the normal CDF underflows: no mass left to spread.
+                guard shapes[0] < 37, shapes[1] > -37 else {
+                    return (0, "the interval [a, b] lies beyond 37 standard deviations; shift it with loc instead")
+                }
+                return nil
             case .bernoulli: return probability(0, open: false)
-            case .geom: return probability(0, open: true)
+            case .geom: return probability(0, open: true, least: 1e-12)
             case .binom:
-                guard shapes[0] >= 0, shapes[0] == shapes[0].rounded(), shapes[0] < 0x1p53 else {
-                    return "n must be a whole number >= 0"
+                guard shapes[0] >= 0, shapes[0] == shapes[0].rounded(), shapes[0] <= most else {
+                    return (0, "n must be a whole number from 0 to \(PythonFloat.repr(most))")
                 }
                 return probability(1, open: false)
-            case .nbinom: return positive(0) ?? probability(1, open: true)
+            case .nbinom: return positive(0, most: most) ?? probability(1, open: true, least: 1e-12)
             case .cauchy, .expon, .gumbelR, .halfcauchy, .halfnorm, .laplace, .logistic: return nil
             }
         }
@@ -181,6 +206,8 @@ public struct ScipyDistribution: Hashable, Sendable {
         case .gumbelR: return -log(-log(p))
         case .halfcauchy: return tan(Double.pi * p / 2)
         case .halfnorm:
+            // The upper half from the tail beyond, (1 − p) / 2, exact; (1 + p) / 2 would round to 1 near p = 1.
+            if p >= 0.5 { return -StandardNormal.quantile((1 - p) / 2) }
             // Φ⁻¹((1 + p) / 2) loses p's digits below 1e-16 when added to 1; two Newton steps on erf restore them.
             var z = StandardNormal.quantile((1 + p) / 2)
             for _ in 0..<2 where z > 0 && z.isFinite {
@@ -210,10 +237,17 @@ public struct ScipyDistribution: Hashable, Sendable {
         }
     }
 
-    /// The probability that Student's t is beyond `z >= 0`: ½ I_{df/(df+z²)}(df/2, ½).
+    /// The probability that Student's t is beyond `z >= 0`: ½ I_{df/(df+z²)}(df/2, ½), or near 0, where
+    /// `df / (df + z²)` rounds to 1, ½ (1 − I_{z²/(df+z²)}(½, df/2)).
     private func tTail(_ z: Double) -> Double {
         let df = shapes[0]
-        return 0.5 * SpecialFunctions.incompleteBeta(df / 2, 0.5, df / (df + z * z))
+        let ratio = z / df.squareRoot()  // z² / df without overflowing z²
+        if ratio < 1 {
+            let x = ratio * ratio / (1 + ratio * ratio)
+            return 0.5 * SpecialFunctions.incompleteBetaComplement(0.5, df / 2, x)
+        }
+        let inverse = 1 / ratio
+        return 0.5 * SpecialFunctions.incompleteBeta(df / 2, 0.5, inverse * inverse / (1 + inverse * inverse))
     }
 
     /// The truncated normal's CDF on `[a, b]`, in the tail that keeps precision (upper tails when `a >= 0`).
@@ -257,28 +291,34 @@ public struct ScipyDistribution: Hashable, Sendable {
 
     /// The smallest integer `k` of the standard discrete form with `P(Z <= k) >= p`, for `p` in `(0, 1)`.
     ///
-    /// Gallops up from the lower end of the support (1, 2, 4, ... steps), then bisects: O(log k) CDF evaluations.
+    /// Gallops up from the lower end of the support (1, 2, 4, ... steps), then bisects over the integers: O(log k)
+    /// CDF evaluations. Values stop at ``integerLimit``, where doubles still hold every integer.
     private func discreteQuantile(_ p: Double) -> Double {
         let (low, high) = family.standardSupport(shapes)
         if p <= 0 { return low }
         if p >= 1 && high.isFinite { return high }
-        let limit = min(high, Self.integerLimit)
+        let first = Int(low)
+        let limit = Int(min(high, Self.integerLimit))
         if discreteCDF(low) >= p { return low }
-        var below = low  // cdf(below) < p
-        var step = 1.0
-        var above = min(low + step, limit)
-        while discreteCDF(above) < p && above < limit {
+        var below = first  // cdf(below) < p
+        var step = 1
+        var above = min(first + step, limit)
+        while discreteCDF(Double(above)) < p && above < limit {
             below = above
             step *= 2
-            above = min(low + step, limit)
+            above = first + step < limit ? first + step : limit
         }
         while above - below > 1 {
-            let middle = (below + (above - below) / 2).rounded(.down)
-            if discreteCDF(middle) >= p { above = middle } else { below = middle }
+            let middle = below + (above - below) / 2
+            if discreteCDF(Double(middle)) >= p { above = middle } else { below = middle }
         }
-        return above
+        return Double(above)
     }
 
-    /// The largest integer magnitude a discrete quantile reaches (2⁶², within `Int`).
-    static let integerLimit = 0x1p62
+    /// The largest value a discrete quantile reaches: 2⁵³, below which doubles hold every integer.
+    static let integerLimit = 0x1p53
+
+    /// The largest magnitude of a decoded or sampled real: values beyond are clipped (heavy tails such as
+    /// `pareto(0.01)` reach `Double`'s range at the clipped CDF ends).
+    static let valueLimit = 1e300
 }
