@@ -41,6 +41,7 @@ struct DimensionBuilder {
         if let family = ScipyDistribution.Family(rawValue: call.name) {
             let (distribution, rest) = try scipyDistribution(family)
             let options = try rest.readOptions(for: family.rawValue)
+            try checkIntegerReach(distribution, discrete: options.discrete)
             return try rest.finish(
                 SpaceDimension(
                     name: dimension,

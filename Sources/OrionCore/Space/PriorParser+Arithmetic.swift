@@ -125,9 +125,9 @@ extension PriorParser {
             }
             numbers.append(number)
         }
-        // numpy keeps integers integers in `abs` and in `power` with a non-negative exponent.
-        if member == "abs", case .int(let value) = arguments[0].value, value != .min {
-            return PythonLiteral(value: .int(Swift.abs(value)), column: name.column)
+        // numpy 2 keeps integers integers in `abs`, `floor`, `ceil`, and `power` with a non-negative exponent.
+        if ["abs", "floor", "ceil"].contains(member), case .int(let value) = arguments[0].value, value != .min {
+            return PythonLiteral(value: .int(member == "abs" ? Swift.abs(value) : value), column: name.column)
         }
         if member == "power", case .int(let base) = arguments[0].value, case .int(let exponent) = arguments[1].value,
             exponent >= 0, let value = try integerResult(base, "**", exponent, at: open)

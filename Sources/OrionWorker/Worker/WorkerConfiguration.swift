@@ -108,8 +108,9 @@ public enum StopReason: String, Codable, Sendable, Equatable, CustomStringConver
             "nothing to run for its --idle-timeout: the other workers hold the remaining trials, and they are alive"
         case .stalled:
             "nothing to run for its --idle-timeout: no trial is running or waiting, and the algorithm suggests none "
-                + "(it waits for results of trials that were removed or changed, e.g. by orion db rm or db set); see "
-                + "orion status --all"
+                + "(its new draws all repeat trials it has, as in a small or concentrated space such as poisson(3); "
+                + "or it waits for results of trials that were removed or changed, e.g. by orion db rm or db set); "
+                + "see orion status --all"
         case .interrupted: "interrupted (Ctrl-C or SIGTERM); the interrupted trials run again on the next hunt"
         case .cannotStart:
             "a trial could not be started (see the error); it runs again on the next hunt, once that is fixed"

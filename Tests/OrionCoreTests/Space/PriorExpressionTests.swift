@@ -214,6 +214,7 @@ final class PriorExpressionTests: XCTestCase {
             // CPython's float floor division and remainder (1 // 0.1 is 9.0), numpy's integer abs and power.
             ("uniform(1 // 0.1, 9.5 % 0.1 + 10)", "uniform(9.0, 10.1)"),
             ("randint(np.abs(-3), np.power(2, 3))", "randint(3, 8)"),
+            ("randint(np.floor(2), np.ceil(8))", "randint(2, 8)"),
         ]
         for (text, canonical) in values {
             XCTAssertEqual(try PriorExpression.parse(text, name: "/x").priorString, canonical, text)

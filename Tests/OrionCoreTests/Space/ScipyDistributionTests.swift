@@ -206,6 +206,10 @@ final class ScipyDistributionTests: XCTestCase {
             ("geom(1e-13)", 6, "p must be at least 1e-12"),
             ("truncnorm(40, 41)", 11, "beyond 37 standard deviations"),
             ("beta(2, 0)", 9, "b must be > 0"),
+            // No silent clamping of integers: a reach beyond 64 bits, a discrete loc beyond 2^53.
+            ("gamma(2, scale=1e300, discrete=True)", 36, "its values reach"),
+            ("pareto(0.1, discrete=True)", 26, "remove discrete=True"),
+            ("poisson(3, loc=9000000000000000000)", 16, "within ±2^53"),
         ] {
             XCTAssertThrowsError(try PriorExpression.parse(text, name: "/x"), text) { error in
                 XCTAssertEqual((error as? SpaceError)?.column, column, "\(text): \(error)")

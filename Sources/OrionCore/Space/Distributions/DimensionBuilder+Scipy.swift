@@ -68,6 +68,14 @@ extension DimensionBuilder {
                     "loc of '\(call.name)' must be a whole number (its values are integers), got \(literal.display)"
                 )
             }
+            if name == "loc" && family.isDiscrete && !(abs(number) <= ScipyDistribution.integerLimit) {
+                throw fail(
+                    .invalidArguments,
+                    literal.column,
+                    "loc of '\(call.name)' must lie within ±2^53, where doubles hold every integer, got "
+                        + literal.display
+                )
+            }
             numbers.append(number)
         }
         let shapes = Array(numbers.prefix(family.shapeNames.count))
@@ -92,6 +100,22 @@ extension DimensionBuilder {
         }
         rest.positional = []
         return (distribution, DimensionBuilder(call: rest, dimension: dimension))
+    }
+
+    /// Refuses `discrete=True` on a continuous family whose values reach beyond 64-bit integers (checked at the
+    /// CDF ends the space transform decodes, 2⁻⁵³ and 1 − 2⁻⁵³), instead of clamping them.
+    func checkIntegerReach(_ distribution: ScipyDistribution, discrete: Bool) throws(SpaceError) {
+        guard discrete, !distribution.family.isDiscrete else { return }
+        let ends = [
+            distribution.quantile(DimensionCodec.normalTail), distribution.quantile(1 - DimensionCodec.normalTail),
+        ]
+        guard let far = ends.first(where: { !(abs($0) < DimensionCodec.integerLimit) }) else { return }
+        throw fail(
+            .invalidArguments,
+            call.closeColumn,
+            "with discrete=True, '\(call.name)' draws 64-bit integers, but its values reach \(PythonFloat.repr(far));"
+                + " narrow its scale or remove discrete=True"
+        )
     }
 
     /// The keywords a scipy family accepts besides its parameters.
