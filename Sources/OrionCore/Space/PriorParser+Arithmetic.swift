@@ -74,12 +74,16 @@ extension PriorParser {
         guard arithmetic, case .arithmetic("**") = current.kind else { return base }
         let column = current.column
         position += 1
-        guard depth < PriorExpression.maxNestingDepth else {
-            throw error(column, "'**' is chained more than \(PriorExpression.maxNestingDepth) times")
-        }
-        depth += 1
+        try enterLevel(at: column, "'**' is chained more than \(PriorExpression.maxNestingDepth) times")
         defer { depth -= 1 }
         return try combine(base, "**", try parseUnary(), at: column)
+    }
+
+    /// Goes one level deeper in the recursion (a `**` or an `np.` call), refusing to go beyond
+    /// ``PriorExpression/maxNestingDepth`` before the parser's stack can overflow; the caller goes back up.
+    private mutating func enterLevel(at column: Int, _ message: String) throws(SpaceError) {
+        guard depth < PriorExpression.maxNestingDepth else { throw error(column, message) }
+        depth += 1
     }
 
     /// `np.NAME` or `np.NAME(arguments)`, the current token being the `.` after `np` (`name` is the `np` token).
@@ -105,10 +109,7 @@ extension PriorParser {
         }
         let open = current.column
         position += 1
-        guard depth < PriorExpression.maxNestingDepth else {
-            throw error(open, "calls are nested more than \(PriorExpression.maxNestingDepth) levels deep")
-        }
-        depth += 1
+        try enterLevel(at: open, "calls are nested more than \(PriorExpression.maxNestingDepth) levels deep")
         defer { depth -= 1 }
         let (arguments, _) = try parseSequence(close: ")", openColumn: open, what: "the arguments of 'np.\(member)'")
         let expected = member == "power" ? 2 : 1
