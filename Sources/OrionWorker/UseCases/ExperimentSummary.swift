@@ -44,7 +44,7 @@ public struct ExperimentSummary: Sendable, Hashable {
     public var regretCurve: [RegretPoint]?
     /// Whether the algorithm has nothing more to suggest (a grid or a finite space used up, every bracket run)
     /// and no trial is pending, as its stored state says once it observed the trials since, and as the trial counts
-    /// read with it say; `nil` unless asked for.
+    /// read with it say; `nil` unless asked for, and when `maxTrials` is reached (the experiment is done anyway).
     public var algorithmIsDone: Bool?
 
     /// Trials of each status (statuses with no trial are absent).
@@ -115,7 +115,12 @@ public struct ExperimentSummary: Sendable, Hashable {
             curve = Self.regretCurve(of: try await storage.trials(of: experiment.id, status: [.completed]))
         }
         self.init(experiment: experiment, summary: summary, regretCurve: curve)
-        if algorithmState { algorithmIsDone = try await Self.algorithmIsDone(experiment, storage: storage) }
+        // Decoding the state is skipped where the counts already decide (the dashboard polls this every 2 s while
+        // a hunt runs): a pending trial means not done, `maxTrials` reached means done whatever the algorithm says.
+        if algorithmState && !reachedMaxTrials {
+            let pending = TrialStatus.pending.contains { countsByStatus[$0, default: 0] > 0 }
+            algorithmIsDone = pending ? false : try await Self.algorithmIsDone(experiment, storage: storage)
+        }
     }
 
     /// Whether the experiment's algorithm has nothing more to suggest and no trial is pending: its stored state,
