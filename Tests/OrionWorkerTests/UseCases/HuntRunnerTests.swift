@@ -123,6 +123,10 @@ final class HuntRunnerTests: XCTestCase {
             algorithmState: true
         )
         XCTAssertFalse(pending.isDone)
+        // The same from the state's own reading (its counts), which a summary skips when its counts already show a
+        // pending trial.
+        let direct = try await ExperimentSummary.algorithmIsDone(prepared.experiment, storage: storage)
+        XCTAssertFalse(direct)
         try await storage.close()
     }
 
