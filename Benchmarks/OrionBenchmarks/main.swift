@@ -19,6 +19,9 @@
 // (g) with --only g: the saved state of --state-algorithms asha,hyperband,bohb,dehb (one trial per round, each completed)
 //     at --state-trials 100,1000 trials: its size in bytes and the time `AlgorithmDriver.encodedState` takes
 //     (median of the saves after each of the last 21 trials), the cost every production pays (StateBenchmarks.swift).
+// (h) with --only h: a new version's start at the end of a chain of --chain-depths 50,100,200 versions of
+//     --chain-trials 5 completed trials each: the trials it inherits and what `orion status --collapse` reads
+//     (VersionChainBenchmarks.swift).
 import Foundation
 import OrionAlgorithms
 import OrionCore
@@ -39,6 +42,8 @@ struct Options {
     var pgLoops = 100
     var stateTrials = [100, 1000]
     var stateAlgorithms = ["asha", "hyperband", "bohb", "dehb"]
+    var chainDepths = [50, 100, 200]
+    var chainTrials = 5
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -54,6 +59,8 @@ struct Options {
             case "--pg-loops": pgLoops = iterator.next().flatMap(Int.init) ?? pgLoops
             case "--state-trials": stateTrials = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
             case "--state-algorithms": stateAlgorithms = (iterator.next() ?? "").split(separator: ",").map(String.init)
+            case "--chain-depths": chainDepths = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--chain-trials": chainTrials = iterator.next().flatMap(Int.init) ?? chainTrials
             case "--only": only = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
             case "--scaling-workers":
                 scalingWorkers = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
@@ -472,4 +479,7 @@ if options.only.contains("f"), let url = options.postgres {
 }
 if options.only.contains("g") {
     try StateBenchmarks.run(algorithms: options.stateAlgorithms, trials: options.stateTrials)
+}
+if options.only.contains("h") {
+    try await VersionChainBenchmarks.run(depths: options.chainDepths, trials: options.chainTrials)
 }

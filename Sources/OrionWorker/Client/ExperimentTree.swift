@@ -33,28 +33,54 @@ public enum ExperimentTree {
     }
 
     /// The inherited trials, each with the stored trial it comes from.
+    ///
+    /// Each ancestor's completed trials go down the chain once, through the adapters and into the space of every
+    /// version below it, the farthest ancestor's first; a level whose adapters keep every trial as it is and whose
+    /// space is its parent's only adds its parent's own trials. Trials are named (and repeated parameters dropped,
+    /// the closest version's trial kept) once, in the child's space: a repeat keeps repeating below, so this drops
+    /// what dropping at every level would.
+    ///
+    /// - Complexity: O(trials of the ancestors) plus, at each level that changes the space or the parameters,
+    ///   O(trials above it).
     private static func inheritance(
         of experiment: Experiment,
         storage: any Storage
     ) async throws -> [(trial: Trial, origin: Trial)] {
-        guard let refers = experiment.refers, let parentID = refers.parentID,
-            let parent = try await storage.experiment(id: parentID)
-        else { return [] }
-        var candidates = try await storage.trials(of: parent.id, status: [.completed]).map { ($0, $0) }
-        var seen = Set(candidates.map(\.0.paramsHash))
-        for pair in try await inheritance(of: parent, storage: storage)
-        where seen.insert(pair.trial.paramsHash).inserted {
-            candidates.append((pair.trial, pair.origin))
+        // The ancestors, the parent first, each with the version right below it; a cycle in corrupted data ends
+        // the chain.
+        var levels: [(ancestor: Experiment, below: Experiment)] = []
+        var visited: Set<String> = [experiment.id]
+        var below = experiment
+        while let parentID = below.refers?.parentID, visited.insert(parentID).inserted,
+            let ancestor = try await storage.experiment(id: parentID)
+        {
+            levels.append((ancestor, below))
+            below = ancestor
+        }
+        // The trials carried into the space of the version below the current level, one segment per ancestor
+        // whose trials came down unchanged since, the closest ancestor's last.
+        var carried: [[(params: Parameters, origin: Trial)]] = []
+        for (ancestor, below) in levels.reversed() {
+            let own = try await storage.trials(of: ancestor.id, status: [.completed]).map {
+                (params: $0.params, origin: $0)
+            }
+            let adapters = below.refers?.adapters ?? []
+            let keepsCarried = below.space == ancestor.space && adapters.allSatisfy(\.keepsParameters)
+            let moving = keepsCarried ? own : own + carried.reversed().joined()
+            let moved = Adapter.forward(adapters, moving.map(\.params)).compactMap { index, params in
+                below.space.contains(params) ? (params, moving[index].origin) : nil
+            }
+            if !keepsCarried { carried = [] }
+            carried.append(moved)
         }
         var inherited: [(trial: Trial, origin: Trial)] = []
         var ids: Set<String> = []
-        for (index, params) in Adapter.forward(refers.adapters, candidates.map(\.0.params))
-        where experiment.space.contains(params) {
-            var trial = candidates[index].0
+        for (params, origin) in carried.reversed().joined() {
+            var trial = origin
             trial.experimentID = experiment.id
             trial.params = params
             trial.id = Trial.makeID(experimentID: experiment.id, params: params)
-            if ids.insert(trial.id).inserted { inherited.append((trial, candidates[index].1)) }
+            if ids.insert(trial.id).inserted { inherited.append((trial, origin)) }
         }
         return inherited
     }
@@ -79,21 +105,32 @@ public enum ExperimentTree {
     ) async throws -> [Trial] {
         var trials = try await trialsSeenBelow(experiment, in: experiments, storage: storage, depth: 0)
         var seen = Set(trials.map(\.paramsHash))
-        var adapters: [Adapter] = []
-        var current = experiment
+        let byID = Dictionary(experiments.map { ($0.id, $0) }) { first, _ in first }
+        var levels: [(ancestor: Experiment, below: Experiment)] = []
+        var below = experiment
         var visited: Set<String> = [experiment.id]
-        while let parentID = current.refers?.parentID, visited.insert(parentID).inserted,
-            let parent = experiments.first(where: { $0.id == parentID })
-        {
-            adapters = (current.refers?.adapters ?? []) + adapters
-            let own = try await storage.trials(of: parent.id, status: nil)
-            for (index, params) in Adapter.forward(adapters, own.map(\.params)) {
-                var trial = own[index]
-                trial.params = params
-                if seen.insert(trial.paramsHash).inserted { trials.append(trial) }
-            }
-            current = parent
+        while let parentID = below.refers?.parentID, visited.insert(parentID).inserted, let ancestor = byID[parentID] {
+            levels.append((ancestor, below))
+            below = ancestor
         }
+        // Down the chain once, the farthest ancestor first: each level's adapters apply to its parent's own trials
+        // and to those carried from above (one segment per ancestor whose trials came down unchanged since, the
+        // closest ancestor's last); a level whose adapters keep every trial as it is leaves those as they are.
+        var carried: [[Trial]] = []
+        for (ancestor, below) in levels.reversed() {
+            let adapters = below.refers?.adapters ?? []
+            let keepsCarried = adapters.allSatisfy(\.keepsParameters)
+            let own = try await storage.trials(of: ancestor.id, status: nil)
+            let moving = keepsCarried ? own : own + carried.reversed().joined()
+            let moved = Adapter.forward(adapters, moving.map(\.params)).map { index, params in
+                var trial = moving[index]
+                trial.params = params
+                return trial
+            }
+            if !keepsCarried { carried = [] }
+            carried.append(moved)
+        }
+        for trial in carried.reversed().joined() where seen.insert(trial.paramsHash).inserted { trials.append(trial) }
         return trials
     }
 

@@ -52,4 +52,115 @@ final class ExperimentTreeTests: XCTestCase {
         )
         XCTAssertEqual(ExperimentTree.versions(under: root.experiment, in: all).count, 3)
     }
+
+    /// The one pass down a version chain gives what carrying the trials level by level gives (Oríon's way, and
+    /// this code's before): the same trials, ids, parameters and stored origins, in the same order, over random
+    /// chains of renamings, deletions, additions, changed priors (with and without an adapter), breaking and harmless
+    /// changes, with parameters
+    /// that repeat across versions.
+    func testInheritanceInOnePassMatchesCarryingLevelByLevel() async throws {
+        var random = SeededGenerator(seed: 7)
+        for _ in 0..<40 {
+            let storage = InMemoryStorage()
+            var priors: [String: String] = ["/a": "uniform(0, 3, discrete=True)", "/b": "uniform(0, 2, discrete=True)"]
+            var fresh = 0
+            var parent: Experiment?
+            var chain: [Experiment] = []
+            for version in 1...Int.random(in: 2...9, using: &random) {
+                var adapters: [Adapter] = []
+                if parent != nil {
+                    let name = priors.keys.sorted().randomElement(using: &random)!
+                    switch Int.random(in: 0..<8, using: &random) {
+                    case 0:
+                        let newPrior = "uniform(0, \(Int.random(in: 1...4, using: &random)), discrete=True)"
+                        adapters = [.dimensionPriorChange(name: name, oldPrior: priors[name]!, newPrior: newPrior)]
+                        priors[name] = newPrior
+                    case 1:
+                        fresh += 1
+                        priors["/r\(fresh)"] = priors.removeValue(forKey: name)
+                        adapters = [.dimensionRenaming(oldName: name, newName: "/r\(fresh)")]
+                    case 2 where priors.count > 1:
+                        priors[name] = nil
+                        let value: JSONValue? =
+                            Bool.random(using: &random) ? .int(Int.random(in: 0...2, using: &random)) : nil
+                        adapters = [.dimensionDeletion(name: name, type: .integer, value: value)]
+                    case 3:
+                        fresh += 1
+                        priors["/n\(fresh)"] = "uniform(0, 3, discrete=True, default_value=1)"
+                        adapters = [.dimensionAddition(name: "/n\(fresh)", type: .integer, value: .int(1))]
+                    case 4:
+                        adapters = [.codeChange([.breaking, .unsure, .noEffect].randomElement(using: &random)!)]
+                    case 5:
+                        // A space narrowed with no adapter saying so (an imported or hand-made chain).
+                        priors[name] = "uniform(0, \(Int.random(in: 1...2, using: &random)), discrete=True)"
+                    default:
+                        adapters = Bool.random(using: &random) ? [.algorithmChange] : []
+                    }
+                }
+                let experiment = Experiment(
+                    name: "chain",
+                    version: version,
+                    space: try Space(priors: priors),
+                    algorithm: AlgorithmConfig(name: "random"),
+                    refers: parent.map { ExperimentRefers(rootID: chain[0].id, parentID: $0.id, adapters: adapters) }
+                )
+                try await storage.createExperiment(experiment)
+                var trials: [String: Trial] = [:]
+                for _ in 0..<Int.random(in: 0...6, using: &random) {
+                    var trial = Trial(
+                        experimentID: experiment.id,
+                        params: Parameters(
+                            priors.keys.sorted().map { name in
+                                Trial.Param(
+                                    name: name,
+                                    type: .integer,
+                                    value: .int(Int.random(in: 0...2, using: &random))
+                                )
+                            }
+                        )
+                    )
+                    trial.status = Int.random(in: 0..<5, using: &random) == 0 ? .broken : .completed
+                    trial.results = [TrialResult(name: "o", type: .objective, value: .double(1))]
+                    trials[trial.id] = trial
+                }
+                try await storage.registerTrials(Array(trials.values))
+                chain.append(experiment)
+                parent = experiment
+            }
+            let child = chain.last!
+            let expected = try await Self.levelByLevel(of: child, storage: storage)
+            let inherited = try await ExperimentTree.inherited(of: child, storage: storage)
+            XCTAssertEqual(inherited.trials, expected.map(\.trial))
+            XCTAssertEqual(inherited.trials.map { inherited.origins[$0.id]?.id }, expected.map(\.origin.id))
+        }
+    }
+
+    /// Inheritance as it was computed before the one pass: each level re-carries everything above it.
+    private static func levelByLevel(
+        of experiment: Experiment,
+        storage: InMemoryStorage
+    ) async throws -> [(trial: Trial, origin: Trial)] {
+        guard let refers = experiment.refers, let parentID = refers.parentID,
+            let parent = try await storage.experiment(id: parentID)
+        else { return [] }
+        var candidates = try await storage.trials(of: parent.id, status: [.completed]).map { ($0, $0) }
+        var seen = Set(candidates.map(\.0.paramsHash))
+        for pair in try await levelByLevel(of: parent, storage: storage)
+        where seen.insert(pair.trial.paramsHash).inserted {
+            candidates.append((pair.trial, pair.origin))
+        }
+        var inherited: [(trial: Trial, origin: Trial)] = []
+        var ids: Set<String> = []
+        for (trial, origin) in candidates {
+            var params: Parameters? = trial.params
+            for adapter in refers.adapters { params = params.flatMap(adapter.forward) }
+            guard let params, experiment.space.contains(params) else { continue }
+            var carried = trial
+            carried.experimentID = experiment.id
+            carried.params = params
+            carried.id = Trial.makeID(experimentID: experiment.id, params: params)
+            if ids.insert(carried.id).inserted { inherited.append((carried, origin)) }
+        }
+        return inherited
+    }
 }

@@ -93,10 +93,11 @@ public enum Adapter: Codable, Sendable, Hashable {
     ///   - params: the child trials' parameters.
     /// - Returns: for each trial that carries back, its index in `params` and its parameters in the parent's space.
     public static func backward(_ adapters: [Adapter], _ params: [Parameters]) -> [(index: Int, params: Parameters)] {
-        params.enumerated().compactMap { index, point in
+        let steps = adapters.reversed().map { $0.prepared(forward: false) }
+        return params.enumerated().compactMap { index, point in
             var current = point
-            for adapter in adapters.reversed() {
-                guard let next = adapter.backward(current) else { return nil }
+            for step in steps {
+                guard let next = step(current) else { return nil }
                 current = next
             }
             return (index, current)
@@ -111,13 +112,38 @@ public enum Adapter: Codable, Sendable, Hashable {
     ///   - params: the parent trials' parameters.
     /// - Returns: for each trial that carries over, its index in `params` and its parameters in the child's space.
     public static func forward(_ adapters: [Adapter], _ params: [Parameters]) -> [(index: Int, params: Parameters)] {
-        params.enumerated().compactMap { index, point in
+        let steps = adapters.map { $0.prepared(forward: true) }
+        return params.enumerated().compactMap { index, point in
             var current = point
-            for adapter in adapters {
-                guard let next = adapter.forward(current) else { return nil }
+            for step in steps {
+                guard let next = step(current) else { return nil }
                 current = next
             }
             return (index, current)
+        }
+    }
+
+    /// Whether ``forward(_:)`` gives every trial back unchanged: an algorithm change, or a code, command-line or
+    /// configuration change that carries trials over.
+    public var keepsParameters: Bool {
+        switch self {
+        case .algorithmChange: true
+        case .codeChange(let type), .commandLineChange(let type), .scriptConfigChange(let type):
+            type.passesTrialsForward
+        case .dimensionAddition, .dimensionDeletion, .dimensionPriorChange, .dimensionRenaming: false
+        }
+    }
+
+    /// ``forward(_:)`` or ``backward(_:)`` for many trials: a changed prior is parsed once, not once per trial.
+    private func prepared(forward: Bool) -> (Parameters) -> Parameters? {
+        guard case .dimensionPriorChange(let name, let oldPrior, let newPrior) = self else {
+            return forward ? { self.forward($0) } : { self.backward($0) }
+        }
+        let dimension = try? Space(priors: [name: forward ? newPrior : oldPrior])[name]
+        return { params in
+            guard let value = params[name] else { return params }
+            guard let dimension, dimension.contains(value) else { return nil }
+            return params
         }
     }
 
