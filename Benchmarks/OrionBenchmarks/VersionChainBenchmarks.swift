@@ -3,7 +3,9 @@ import OrionCore
 import OrionSQLite
 import OrionWorker
 
-/// (h) What a new version reads when it starts: the trials it inherits through a chain of `depth` versions on
+/// (h) What a new version reads when it starts, at the end of a long version chain.
+///
+/// The trials it inherits through a chain of `depth` versions on
 /// SQLite (`ExperimentTree.inherited`, once per worker) and what `orion status --collapse` reads
 /// (`ExperimentTree.trialsSeen`), with `trials` completed trials per version. Two chains: each version widening
 /// the prior of its parent (every level changes the space: the trials above it are checked again), and each

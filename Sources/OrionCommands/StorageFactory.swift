@@ -89,7 +89,9 @@ public enum StorageFactory {
         {
             return InMemoryStorage()
         }
-        return try SQLiteStorage(path: path, busyTimeout: busyTimeout, create: create)
+        return try SQLiteStorage(path: path, busyTimeout: busyTimeout, create: create) { message in
+            StandardStream.emit("note: \(message)\n", to: 2)
+        }
     }
 
     /// Splits `?busy_timeout=SECONDS` off an SQLite address.

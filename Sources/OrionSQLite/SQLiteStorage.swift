@@ -47,10 +47,18 @@ public final class SQLiteStorage: Storage {
     ///   - busyTimeout: how long a write waits for other processes holding the write lock (60 s by default).
     ///   - create: whether a missing file (and its directories) is created; commands that only read pass `false`,
     ///     so that a mistyped path is an error rather than a new, empty database.
+    ///   - waitNotice: called once, from another thread, when opening has waited 2 s for another process's lock
+    ///     (a process in the middle of a long write, or stopped with Ctrl-Z while it held the lock); `orion` prints
+    ///     the message, so that a command does not hang silently for up to `busyTimeout`.
     /// - Throws: `StorageError` `.notFound` when the file does not exist and `create` is `false`, `.backend` when
     ///   the file cannot be created, opened or migrated, `.schema` when it was written by a newer version of
     ///   swift-orion or is not an Oríon database.
-    public init(path: String, busyTimeout: Duration = .seconds(60), create: Bool = true) throws {
+    public init(
+        path: String,
+        busyTimeout: Duration = .seconds(60),
+        create: Bool = true,
+        waitNotice: (@Sendable (String) -> Void)? = nil
+    ) throws {
         self.path = path
         self.busyTimeout = busyTimeout
         self.writes = Mutex(WriterState(writerBusyTimeout: busyTimeout))
@@ -82,6 +90,18 @@ public final class SQLiteStorage: Storage {
         let readOnly = FileManager.default.fileExists(atPath: path) && !Self.isWritable(path)
         configuration.readonly = readOnly
         if !readOnly { configuration.prepareDatabase { db in try Queries.preparePragmas(db) } }
+        // Opening writes when the write-ahead log is empty (GRDB makes sure it is not), and migrating writes: both
+        // wait for another process holding the write lock.
+        let notice = waitNotice.map { notify in
+            DispatchWorkItem {
+                notify(
+                    "waiting for another process to release its lock on the database \(path) (giving up after "
+                        + "\(Int(busyTimeout.seconds.rounded())) s)"
+                )
+            }
+        }
+        if let notice { DispatchQueue.global().asyncAfter(deadline: .now() + Self.waitNoticeDelay, execute: notice) }
+        defer { notice?.cancel() }
         pool = try Self.open(
             path: readOnly ? Self.readOnlyLocation(path) : path,
             configuration: configuration,
@@ -95,6 +115,10 @@ public final class SQLiteStorage: Storage {
             identity = try? Self.identity(of: path).get()
         }
     }
+
+    /// How long opening waits for another process's lock before ``init(path:busyTimeout:create:waitNotice:)`` says
+    /// so (seconds).
+    static let waitNoticeDelay = 2.0
 
     /// The device and inode of the file at `path` (symbolic links followed), or `stat`'s `errno` when it failed.
     static func identity(of path: String) -> Result<(device: UInt64, inode: UInt64), POSIXError> {

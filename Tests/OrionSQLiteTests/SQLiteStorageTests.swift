@@ -133,6 +133,43 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertTrue(error?.message.contains(path) ?? false, error?.message ?? "")
     }
 
+    /// Opening waits for another process that holds the write lock (here a connection in `BEGIN IMMEDIATE`, with
+    /// the write-ahead log empty, so that opening must write), and says so after two seconds instead of hanging
+    /// silently; the open succeeds once the lock is released, and without a wait nothing is said.
+    func testOpeningSaysWhenItWaitsForAnotherProcesssLock() async throws {
+        let path = directory + "/locked.db"
+        try await SQLiteStorage(path: path).close()
+        let notices = Mutex<[String]>([])
+        _ = try SQLiteStorage(path: path) { message in notices.withLock { $0.append(message) } }
+        XCTAssertEqual(notices.withLock { $0 }, [])
+        try? FileManager.default.removeItem(atPath: path + "-wal")
+        try? FileManager.default.removeItem(atPath: path + "-shm")
+        let holder = try DatabaseQueue(path: path)
+        let holding = DispatchSemaphore(value: 0)
+        let released = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            try? holder.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    holding.signal()
+                    Thread.sleep(forTimeInterval: 3)
+                    return .rollback
+                }
+            }
+            released.signal()
+        }
+        holding.wait()
+        let opened = try SQLiteStorage(path: path, busyTimeout: .seconds(20)) { message in
+            notices.withLock { $0.append(message) }
+        }
+        released.wait()
+        XCTAssertEqual(notices.withLock { $0 }.count, 1)
+        XCTAssertTrue(notices.withLock { $0 }.first?.contains("another process") ?? false)
+        XCTAssertTrue(notices.withLock { $0 }.first?.contains(path) ?? false)
+        XCTAssertTrue(notices.withLock { $0 }.first?.contains("20 s") ?? false)
+        let experiments = try await opened.experiments()
+        XCTAssertEqual(experiments.count, 0)
+    }
+
     /// An Oríon PickledDB file (or any file that is not SQLite) is refused at once, naming it; retrying would not help.
     func testAFileThatIsNotADatabaseIsASchemaErrorNamingIt() async throws {
         let path = directory + "/orion_db.pkl"
