@@ -12,6 +12,7 @@ The database is read with Oríon's own storage API (`orion.storage.base.setup_st
 format is docs/dump-format.md; what is kept and what is not is in docs/migrating-from-orion.md.
 """
 import argparse
+import ast
 import datetime
 import hashlib
 import json
@@ -84,15 +85,40 @@ def typed_prior(prior):
     return LONG_FLOAT.sub(lambda match: repr(float("%.15g" % float(match.group(0)))), prior)
 
 
-def flat_space(space, prefix=""):
+def exact_choices(prior, typed=None):
+    """A `choices` prior with probabilities that sum to 1. Oríon stores each probability rounded to two decimals
+    (`choices({'a': 0.333, 'b': 0.333, 'c': 0.334})` is stored as `choices({'a': 0.33, 'b': 0.33, 'c': 0.33})`),
+    which then sum to 0.99 and are refused as a prior, so the experiment could not be resumed. The prior as typed
+    (`metadata.priors`, when Oríon kept it) is taken when it is a `choices` prior; otherwise the stored
+    probabilities are scaled to sum to 1 (equal ones stay equal), when they are off by no more than the rounding."""
+    if not prior.startswith("choices({"):
+        return prior
+    if isinstance(typed, str) and typed.replace(" ", "").startswith("choices({"):
+        return typed
+    try:
+        call = ast.parse(prior, mode="eval").body
+        probabilities = ast.literal_eval(call.args[0])
+        total = sum(probabilities.values())
+    except (SyntaxError, ValueError, AttributeError, IndexError, TypeError):
+        return prior
+    if abs(total - 1) <= 1e-9 or abs(total - 1) > 0.005 * len(probabilities) or total <= 0:
+        return prior
+    scaled = {key: float("%.12g" % (value / total)) for key, value in probabilities.items()}
+    node = call.args[0]
+    return prior[: node.col_offset] + repr(scaled) + prior[node.end_col_offset :]
+
+
+def flat_space(space, prefix="", typed=None):
     """Oríon's space with its nested names flattened: `--a.b~uniform(0, 1)` is stored as `{"/a": {"b": ...}}`,
-    while its trials name the dimension `/a.b`, as swift-orion's space does."""
+    while its trials name the dimension `/a.b`, as swift-orion's space does. `typed` holds the priors as the user
+    typed them (`metadata.priors`), by flat name, when Oríon kept them."""
     flat = {}
+    typed = typed if isinstance(typed, dict) else {}
     for name, prior in space.items():
         if isinstance(prior, dict):
-            flat.update(flat_space(prior, prefix + name + "."))
+            flat.update(flat_space(prior, prefix + name + ".", typed))
         else:
-            flat[prefix + name] = typed_prior(str(prior))
+            flat[prefix + name] = exact_choices(typed_prior(str(prior)), typed.get(prefix + name))
     return flat
 
 
@@ -122,7 +148,7 @@ def convert_experiment(config):
         "id": experiment_id(config),
         "name": config["name"],
         "version": int(config.get("version") or 1),
-        "space": flat_space(config.get("space") or {}),
+        "space": flat_space(config.get("space") or {}, typed=metadata.get("priors")),
         "algorithm": algorithm_of(config),
         "maxBroken": int(config.get("max_broken") or 3),
         "metadata": {

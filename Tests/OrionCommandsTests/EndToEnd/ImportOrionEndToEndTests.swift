@@ -157,6 +157,38 @@ final class ImportOrionEndToEndTests: XCTestCase {
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2)
     }
 
+    /// Oríon stores `choices` probabilities rounded to two decimals (thirds as 0.33, summing to 0.99), which are
+    /// not a valid prior: the whole dump was refused. The import takes the prior as typed when Oríon kept it
+    /// (`metadata.priors`), and otherwise scales the stored probabilities to sum to 1.
+    func testChoicesProbabilitiesThatOrionRoundedAreImported() async throws {
+        let python = try orionPython()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        _ = try makeAndExport(
+            Self.preamble + """
+                prior = "choices({'a': 0.333, 'b': 0.333, 'c': 0.334})"
+                rounded = build_experiment("rounded", space={"y": prior}, max_trials=1, storage=storage)
+                typed = build_experiment("typed", space={"y": prior}, max_trials=1, storage=storage)
+                metadata = dict(typed.metadata)
+                metadata["priors"] = {"y": prior}
+                typed._experiment._storage.update_experiment(typed._experiment, metadata=metadata)
+                """,
+            python: python,
+            in: sandbox
+        )
+        let export = try String(contentsOfFile: sandbox.directory + "/orion.json", encoding: .utf8)
+        XCTAssertFalse(export.contains("0.33,"), "the export still holds the rounded probabilities")
+        let load = try sandbox.run(["db", "load", "orion.json"])
+        XCTAssertEqual(load.status, 0, load.stderr)
+        let rounded = try sandbox.run(["info", "-n", "rounded"])
+        XCTAssertTrue(
+            rounded.stdout.contains("y: choices({'a': 0.333333333333, 'b': 0.333333333333, 'c': 0.333333333333})"),
+            rounded.stdout
+        )
+        let typed = try sandbox.run(["info", "-n", "typed"])
+        XCTAssertTrue(typed.stdout.contains("y: choices({'a': 0.333, 'b': 0.333, 'c': 0.334})"), typed.stdout)
+    }
+
     /// Oríon stores the command as typed (`./train.sh`) beside the script's absolute path: the import derives the
     /// directory the command was given in, so that `orion hunt -n NAME` resumes the imported experiment from any
     /// directory (it said `script './train.sh' not found`, looking where the resume was started).
