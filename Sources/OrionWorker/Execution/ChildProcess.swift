@@ -15,7 +15,7 @@ import Synchronization
 /// a pipe, so that a script asking whether its output is a terminal (`isatty`: tqdm, Keras, rich, colours) gets the
 /// answer it would get when `orion` is not between them, as under Oríon, which lets its scripts inherit the terminal.
 /// The pseudo-terminal is not the child's controlling terminal and does not translate newlines, so the log files
-/// get the bytes the script wrote.
+/// get the bytes the script wrote; it follows the terminal's size when the window is resized (``TerminalResizer``).
 ///
 /// The main process is reaped independently of the pipes: a background child that keeps them open
 /// (`tensorboard &`) does not keep the trial alive. Stopping it (interrupt, cancellation, time limit) signals the
@@ -108,10 +108,13 @@ final class ChildProcess: Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // Own process group (so signals are forwarded deliberately), default signal dispositions and an empty mask
-        // (the hunt ignores SIGINT/SIGTERM/SIGHUP/SIGUSR1/SIGUSR2/SIGPIPE itself; the child must not inherit that).
+        // (the hunt ignores SIGINT/SIGTERM/SIGHUP/SIGUSR1/SIGUSR2/SIGPIPE/SIGWINCH itself; the child must not inherit
+        // that).
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
+        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH] {
+            sigaddset(&defaults, signal)
+        }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var emptyMask = sigset_t()
         sigemptyset(&emptyMask)
@@ -142,6 +145,10 @@ final class ChildProcess: Sendable {
         pid = childPID
         stdoutRead = outPipe[0]
         stderrRead = errPipe[0]
+        for (master, sizedAs) in [(outPipe[0], Int32(1)), (errPipe[0], Int32(2))]
+        where terminalStreams.contains(sizedAs) && isatty(master) == 1 {
+            TerminalResizer.shared.follow(master, sizedAs: sizedAs, group: childPID)
+        }
         self.guardian = guardian
         guardian?.watch(childPID)
     }
@@ -260,6 +267,7 @@ final class ChildProcess: Sendable {
                 let count = buffer.withUnsafeMutableBytes { read(fds[index].fd, $0.baseAddress, $0.count) }
                 if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
                 if count <= 0 {
+                    TerminalResizer.shared.forget(fds[index].fd)
                     close(fds[index].fd)
                     fds[index].fd = -1
                     continue
@@ -281,7 +289,10 @@ final class ChildProcess: Sendable {
                 }
             }
         }
-        for entry in fds where entry.fd >= 0 { close(entry.fd) }
+        for entry in fds where entry.fd >= 0 {
+            TerminalResizer.shared.forget(entry.fd)
+            close(entry.fd)
+        }
         let stopRequested = stopState.withLock { $0.requestedAt != nil }
         if stopRequested { terminateLeftovers(grace: limits.grace) }
         // No signal is sent to the group once the main process is reaped: its id could then be reused.

@@ -354,4 +354,71 @@ final class OutputEndToEndTests: XCTestCase {
             )
         }
     }
+
+    /// A window resized during a trial reaches the script: its pseudo-terminal takes the new size and its process
+    /// group gets SIGWINCH (the pseudo-terminal is not its controlling terminal, so the kernel would not send it), as
+    /// when the script runs on the terminal itself. Before, the script kept the size it started with.
+    func testAResizedWindowReachesTheScript() throws {
+        let python = "/usr/bin/python3"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw XCTSkip("\(python), which gives the hunt a terminal here, is not installed")
+        }
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let ready = sandbox.directory + "/ready"
+        let report = sandbox.directory + "/sizes.json"
+        let probe = try sandbox.script(
+            "probe.py",
+            """
+            #!\(python)
+            import json, os, signal, time
+            sizes = []
+            signal.signal(signal.SIGWINCH, lambda number, frame: sizes.append(list(os.get_terminal_size(1))))
+            start = list(os.get_terminal_size(1))
+            open("\(ready)", "w").close()
+            deadline = time.time() + 20
+            while not sizes and time.time() < deadline:
+                time.sleep(0.05)
+            json.dump({"start": start, "sizes": sizes}, open("\(report)", "w"))
+            json.dump([{"name": "o", "type": "objective", "value": 1}], open(os.environ["ORION_RESULTS_PATH"], "w"))
+
+            """
+        )
+        // The hunt on a new terminal of 100x30, which is resized to 132x40 once the script has started.
+        let driver = try sandbox.script(
+            "driver.py",
+            """
+            import fcntl, os, pty, select, struct, sys, termios, time
+            pid, master = pty.fork()
+            if pid == 0:
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+                os.execv(sys.argv[1], sys.argv[1:])
+            resized = False
+            deadline = time.time() + 120
+            while time.time() < deadline:
+                if not resized and os.path.exists("\(ready)"):
+                    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 132, 0, 0))
+                    resized = True
+                try:
+                    if select.select([master], [], [], 0.05)[0] and not os.read(master, 65536):
+                        break
+                except OSError:
+                    break
+            _, status = os.waitpid(pid, 0)
+            print(os.waitstatus_to_exitcode(status), resized)
+
+            """
+        )
+        let run = try ProcessRunner.run(
+            [
+                python, driver, sandbox.orion, "hunt", "-n", "winch", "--exp-max-trials", "1", probe,
+                "-x~uniform(0, 1)",
+            ],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(run.stdout, "0 True\n", run.stderr)
+        let sizes = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report)))
+        XCTAssertEqual(sizes as? NSDictionary, ["start": [100, 30], "sizes": [[132, 40]]] as NSDictionary)
+    }
 }
