@@ -15,6 +15,8 @@ import Synchronization
 final class ProgressReporter: Sendable {
     private struct State {
         var completed = 0
+        /// The completed trials of parent versions the experiment inherits: they count toward its max trials.
+        var inherited = 0
         var broken = 0
         var best: Double?
         var start = ContinuousClock.now
@@ -62,6 +64,7 @@ final class ProgressReporter: Sendable {
         state.withLock { state in
             if let summary {
                 state.completed = summary.completed
+                state.inherited = summary.stats.inheritedCompleted
                 state.broken = summary.broken
                 state.best = summary.bestTrial?.objective
             }
@@ -224,12 +227,12 @@ final class ProgressReporter: Sendable {
     private func progressLine(_ state: State) -> String {
         let elapsed = (ContinuousClock.now - state.start).seconds
         let total = experiment.maxTrials.map(String.init) ?? "∞"
-        var parts = ["[\(state.completed)/\(total)]"]
+        var parts = ["[\(state.completed + state.inherited)/\(total)]"]
         if state.broken > 0 { parts.append("broken \(state.broken)") }
         if let best = state.best { parts.append("best \(String(format: "%g", best))") }
         parts.append("elapsed \(Formatting.shortDuration(elapsed))")
         if let maxTrials = experiment.maxTrials, state.completedThisRun > 0 {
-            let remaining = Double(max(0, maxTrials - state.completed))
+            let remaining = Double(max(0, maxTrials - state.completed - state.inherited))
             parts.append("ETA \(Formatting.shortDuration(elapsed / Double(state.completedThisRun) * remaining))")
         }
         return parts.joined(separator: " · ")
@@ -240,11 +243,12 @@ final class ProgressReporter: Sendable {
         let total = experiment.maxTrials.map(String.init) ?? "inf"
         switch trial.status {
         case .completed:
-            return "[\(state.completed)/\(total)] trial \(trial.id.prefix(8)) completed: "
+            return "[\(state.completed + state.inherited)/\(total)] trial \(trial.id.prefix(8)) completed: "
                 + "\(Formatting.number(trial.objectiveValue)) (\(params))"
         case .broken:
             let reason = trial.failure?.split(separator: "\n").first.map(String.init) ?? "unknown reason"
-            return "[\(state.completed)/\(total)] trial \(trial.id.prefix(8)) broken: \(reason) (\(params))"
+            return
+                "[\(state.completed + state.inherited)/\(total)] trial \(trial.id.prefix(8)) broken: \(reason) (\(params))"
         default:
             return "trial \(trial.id.prefix(8)) \(trial.status.rawValue) (\(params))"
         }

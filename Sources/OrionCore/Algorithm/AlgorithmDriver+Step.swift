@@ -49,7 +49,8 @@ extension AlgorithmDriver {
     ///    they are not produced again. When the inherited trials alone leave a multi-fidelity algorithm done (its
     ///    brackets or populations full), it starts again without them, so that the version runs its own.
     /// 3. When the experiment has `maxTrials`, lowers `count` to `maxTrials` minus the trials that are not
-    ///    broken (broken trials are replaced).
+    ///    broken (broken trials are replaced) and minus the inherited trials (they count toward `maxTrials`, as in
+    ///    Oríon).
     /// 4. Produces up to that many new trials.
     ///
     /// A stored state that cannot be decoded, or that was saved for another algorithm or other options (written by
@@ -117,7 +118,7 @@ extension AlgorithmDriver {
 
         var wanted = max(0, count)
         if let maxTrials = experiment.maxTrials {
-            let live = snapshot.counts.reduce(0) { $0 + ($1.key == .broken ? 0 : $1.value) }
+            let live = snapshot.counts.reduce(inherited.trials.count) { $0 + ($1.key == .broken ? 0 : $1.value) }
             wanted = min(wanted, max(0, maxTrials - live))
         }
         let existing = inherited.including(snapshot.existingTrials)

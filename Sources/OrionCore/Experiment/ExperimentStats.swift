@@ -21,6 +21,9 @@ public struct ExperimentStats: Sendable, Hashable {
     public var completedSpan: TimeInterval?
     /// The experiment's `maxTrials`.
     public var maxTrials: Int?
+    /// The completed trials of parent versions that this version inherits (they count toward `maxTrials`, as in
+    /// Oríon, whose `is_done` counts the trials of the whole version tree; the counts above are the version's own).
+    public var inheritedCompleted = 0
 
     /// Number of completed trials.
     public var completed: Int { countsByStatus[.completed, default: 0] }
@@ -89,9 +92,9 @@ public struct ExperimentStats: Sendable, Hashable {
         return max(0, end.timeIntervalSince(start))
     }
 
-    /// Whether the experiment reached `maxTrials` completed trials.
+    /// Whether the experiment reached `maxTrials` completed trials, its own and those it inherits.
     public var reachedMaxTrials: Bool {
         guard let maxTrials else { return false }
-        return completed >= maxTrials
+        return completed + inheritedCompleted >= maxTrials
     }
 }

@@ -91,7 +91,11 @@ public final class ExperimentClient: Sendable {
                 return reservation.trial
             }
             let counts = try await storage.countTrials(of: experiment.id)
-            if let maxTrials = experiment.maxTrials, counts[.completed, default: 0] >= maxTrials { return nil }
+            if let maxTrials = experiment.maxTrials,
+                counts[.completed, default: 0] + (try await producer.inheritedTrials().trials.count) >= maxTrials
+            {
+                return nil
+            }
             if counts[.broken, default: 0] >= experiment.maxBroken {
                 throw ExperimentError(
                     .broken,

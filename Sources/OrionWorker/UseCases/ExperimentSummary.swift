@@ -76,9 +76,8 @@ public struct ExperimentSummary: Sendable, Hashable {
     /// reserved, interrupted or suspended). Without ``algorithmIsDone`` (not asked for), only the first.
     ///
     /// An experiment stopped by `maxBroken` broken trials is not done, as in Oríon (its search did not finish).
-    /// Unlike Oríon's, which counts the trials of the whole version tree, a version counts its own
-    /// (docs/versioning.md): a new version whose parents completed `maxTrials` trials is not done, as `orion hunt`
-    /// runs it.
+    /// As in Oríon, the completed trials a version inherits from its parents count toward `maxTrials`
+    /// (``ExperimentStats/inheritedCompleted``, docs/versioning.md).
     public var isDone: Bool { reachedMaxTrials || algorithmIsDone == true }
     /// The name of the objective, from the best trial's results (`nil` with no best trial).
     public var objectiveName: String? { bestTrial?.results.first { $0.type == .objective }?.name }
@@ -115,6 +114,10 @@ public struct ExperimentSummary: Sendable, Hashable {
             curve = Self.regretCurve(of: try await storage.trials(of: experiment.id, status: [.completed]))
         }
         self.init(experiment: experiment, summary: summary, regretCurve: curve)
+        // A version's inherited trials count toward maxTrials: read them only where they can decide.
+        if experiment.refers?.parentID != nil, experiment.maxTrials != nil, !reachedMaxTrials {
+            stats.inheritedCompleted = try await ExperimentTree.inheritedTrials(of: experiment, storage: storage).count
+        }
         // Decoding the state is skipped where the counts already decide (the dashboard polls this every 2 s while
         // a hunt runs): a pending trial means not done, `maxTrials` reached means done whatever the algorithm says.
         if algorithmState && !reachedMaxTrials {
@@ -224,7 +227,7 @@ public struct ExperimentSummary: Sendable, Hashable {
 extension ExperimentSummary: Codable {
     private enum CodingKeys: String, CodingKey {
         case experiment, countsByStatus, bestTrial, startTime, finishTime, sumOfTrialsTime, elapsedTime
-        case completedSpan, regretCurve, algorithmIsDone
+        case completedSpan, regretCurve, algorithmIsDone, inheritedCompleted
     }
 
     /// Decodes a summary from the keys ``encode(to:)`` writes.
@@ -241,6 +244,7 @@ extension ExperimentSummary: Codable {
             completedSpan: try container.decodeIfPresent(TimeInterval.self, forKey: .completedSpan),
             maxTrials: experiment.maxTrials
         )
+        stats.inheritedCompleted = try container.decodeIfPresent(Int.self, forKey: .inheritedCompleted) ?? 0
         regretCurve = try container.decodeIfPresent([RegretPoint].self, forKey: .regretCurve)
         algorithmIsDone = try container.decodeIfPresent(Bool.self, forKey: .algorithmIsDone)
     }
@@ -258,5 +262,6 @@ extension ExperimentSummary: Codable {
         try container.encodeIfPresent(completedSpan, forKey: .completedSpan)
         try container.encodeIfPresent(regretCurve, forKey: .regretCurve)
         try container.encodeIfPresent(algorithmIsDone, forKey: .algorithmIsDone)
+        if stats.inheritedCompleted > 0 { try container.encode(stats.inheritedCompleted, forKey: .inheritedCompleted) }
     }
 }

@@ -127,7 +127,11 @@ public final class Worker: Sendable {
             if await state.reachedOwnLimits() { return nil }
 
             let counts = try await patiently { try await self.storage.countTrials(of: self.experiment.id) }
-            if let maxTrials = experiment.maxTrials, counts[.completed, default: 0] >= maxTrials {
+            // Inherited trials count toward maxTrials, as in Oríon (read once, when the producer first needs them).
+            if let maxTrials = experiment.maxTrials,
+                try await counts[.completed, default: 0]
+                    + patiently({ try await self.producer.inheritedTrials().trials.count }) >= maxTrials
+            {
                 await state.stop(.experimentDone)
                 return nil
             }

@@ -167,10 +167,10 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         let script = try Compat.script("noop.sh")
         try sandbox.succeed(["hunt", "-n", "tree", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
         try sandbox.succeed([
-            "hunt", "-n", "tree", "--enable-evc", "--exp-max-trials", "1", script, "-x~uniform(0, 2)",
+            "hunt", "-n", "tree", "--enable-evc", "--exp-max-trials", "2", script, "-x~uniform(0, 2)",
         ])
         try sandbox.succeed([
-            "hunt", "-n", "tree", "--enable-evc", "-b", "leaf", "--exp-max-trials", "1", script, "-x~uniform(0, 3)",
+            "hunt", "-n", "tree", "--enable-evc", "-b", "leaf", "--exp-max-trials", "3", script, "-x~uniform(0, 3)",
         ])
         let remove = try sandbox.run(["db", "rm", "tree", "-v", "2", "-f"])
         XCTAssertEqual(remove.status, 0, remove.stderr)
@@ -187,7 +187,7 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         let script = try Compat.script("noop.sh")
         try sandbox.succeed(["hunt", "-n", "keep", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
         try sandbox.succeed([
-            "hunt", "-n", "keep", "--enable-evc", "--exp-max-trials", "1", script, "-x~uniform(0, 2)",
+            "hunt", "-n", "keep", "--enable-evc", "--exp-max-trials", "2", script, "-x~uniform(0, 2)",
         ])
         let remove = try sandbox.run(["db", "rm", "keep", "-f"])
         XCTAssertEqual(remove.status, 0, remove.stderr)
@@ -198,14 +198,15 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         XCTAssertEqual(trials.count, 1)
     }
 
-    /// `orion db set NAME -v N QUERY UPDATE` applies to that version and its child versions, as in Oríon.
+    /// `orion db set NAME -v N QUERY UPDATE` applies to that version and its child versions, as in Oríon. (The
+    /// child's `--exp-max-trials 2` counts the trial it inherits, as Oríon's: it runs one of its own.)
     func testDbSetAppliesToTheChildVersions() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try Compat.script("noop.sh")
         try sandbox.succeed(["hunt", "-n", "setv", "--exp-max-trials", "1", script, "-x~uniform(0, 1)"])
         try sandbox.succeed([
-            "hunt", "-n", "setv", "--enable-evc", "-b", "setw", "--exp-max-trials", "1", script, "-x~uniform(0, 2)",
+            "hunt", "-n", "setv", "--enable-evc", "-b", "setw", "--exp-max-trials", "2", script, "-x~uniform(0, 2)",
         ])
         let set = try sandbox.run(["db", "set", "setv", "-v", "1", "status=completed", "status=interrupted", "-f"])
         XCTAssertEqual(set.status, 0, set.stderr)

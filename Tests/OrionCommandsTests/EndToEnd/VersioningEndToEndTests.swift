@@ -106,7 +106,7 @@ final class VersioningEndToEndTests: XCTestCase {
         let branched = try hunt(
             sandbox,
             [
-                "-n", "e", "--enable-evc", "--exp-max-trials", "2", script, "-x~uniform(0, 1)",
+                "-n", "e", "--enable-evc", "--exp-max-trials", "5", script, "-x~uniform(0, 1)",
                 "-y~+uniform(0, 1, default_value=0.5)",
             ]
         )
@@ -121,7 +121,8 @@ final class VersioningEndToEndTests: XCTestCase {
         XCTAssertEqual(child.refers?.parentID, parent.id)
         XCTAssertEqual(child.refers?.rootID, parent.id)
         XCTAssertEqual(child.refers?.adapters, [.dimensionAddition(name: "/y", type: .real, value: .double(0.5))])
-        // The child counts its own trials; it inherits the parent's three with y = 0.5.
+        // The child inherits the parent's three with y = 0.5, which count toward its max trials as in Oríon: 5 is
+        // two trials of its own.
         let value2 = try await completed(sandbox, child).count
         XCTAssertEqual(value2, 2)
         let carried = try await inherited(sandbox, child)
@@ -134,7 +135,7 @@ final class VersioningEndToEndTests: XCTestCase {
         try hunt(
             sandbox,
             [
-                "-n", "e", "--enable-evc", "--exp-max-trials", "3", script, "-x~uniform(0, 1)",
+                "-n", "e", "--enable-evc", "--exp-max-trials", "6", script, "-x~uniform(0, 1)",
                 "-y~+uniform(0, 1, default_value=0.5)",
             ]
         )
@@ -154,6 +155,36 @@ final class VersioningEndToEndTests: XCTestCase {
         XCTAssertEqual(value4, 3)
         let value5 = try await completed(sandbox, parent).count
         XCTAssertEqual(value5, 3)
+    }
+
+    /// As in Oríon, whose `is_done` counts the completed trials of the whole version tree, the trials a version
+    /// inherits count toward its max trials: after three in v1, a v2 with `--exp-max-trials 5` runs two (Oríon 0.2.7
+    /// ran two, checked), says `[4/5]` and `[5/5]`, and is done for `orion info`; a v3 with the same bound inherits
+    /// five and runs none. The counts shown stay each version's own.
+    func testInheritedTrialsCountTowardMaxTrials() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        try hunt(sandbox, ["-n", "m", "--exp-max-trials", "3", script, "-x~uniform(0, 1)"])
+        let second = try hunt(
+            sandbox,
+            ["-n", "m", "--enable-evc", "--exp-max-trials", "5", script, "-x~uniform(0, 2)"]
+        )
+        XCTAssertTrue(second.stderr.contains("[4/5] trial"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("[5/5] trial"), second.stderr)
+        XCTAssertFalse(second.stderr.contains("[6/5]"), second.stderr)
+        let v2 = try await experiment(sandbox, "m", 2)
+        let ownOfV2 = try await completed(sandbox, v2).count
+        XCTAssertEqual(ownOfV2, 2)
+        let info = try sandbox.run(["info", "-n", "m"])
+        XCTAssertTrue(info.stdout.contains("Stats\n=====\ncompleted: True\ntrials completed: 2\n"), info.stdout)
+        let third = try hunt(sandbox, ["-n", "m", "--enable-evc", "--exp-max-trials", "5", script, "-x~uniform(0, 3)"])
+        let v3 = try await experiment(sandbox, "m", 3)
+        let ownOfV3 = try await completed(sandbox, v3).count
+        XCTAssertEqual(ownOfV3, 0, third.stderr)
+        let inheritedByV3 = try await inherited(sandbox, v3).count
+        XCTAssertEqual(inheritedByV3, 5)
+        XCTAssertTrue(third.stderr.contains("the experiment is done"), third.stderr)
     }
 
     func testRemovedRenamedAndChangedDimensionsCarryOnlyMatchingTrials() async throws {
@@ -200,7 +231,7 @@ final class VersioningEndToEndTests: XCTestCase {
         defer { sandbox.remove() }
         let script = try sandbox.script("c.sh", Self.constant)
         try hunt(sandbox, ["-n", "e", "--exp-max-trials", "2", script, "-x~uniform(0, 1)"])
-        try hunt(sandbox, ["-n", "e", "--enable-evc", "-b", "f", "--exp-max-trials", "1", script, "-x~uniform(0, 2)"])
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "-b", "f", "--exp-max-trials", "3", script, "-x~uniform(0, 2)"])
         let root = try await experiment(sandbox, "e", 1)
         let renamed = try await experiment(sandbox, "f")
         XCTAssertEqual(renamed.version, 1)
@@ -415,7 +446,7 @@ final class VersioningEndToEndTests: XCTestCase {
         try write(1)
         try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "2", script, "--config", config])
         try write(1, prior: "uniform(0, 2)")  // a prior: a space change, not a configuration change
-        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "1", script, "--config", config])
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "3", script, "--config", config])
         let prior = try await experiment(sandbox, "e", 2)
         XCTAssertEqual(
             prior.refers?.adapters,
