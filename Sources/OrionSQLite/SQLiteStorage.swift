@@ -82,7 +82,8 @@ public final class SQLiteStorage: Storage {
             )
         }
         var configuration = Configuration()
-        configuration.busyMode = .timeout(busyTimeout.seconds)
+        let notice = LockWaitNotice(path: path, patience: busyTimeout, notify: waitNotice)
+        configuration.busyMode = .callback { tries in notice.keepWaiting(tries: tries) }
         configuration.label = "orion-sqlite"
         if let pickled = Self.pickledDBMessage(path) { throw StorageError(.schema, pickled) }
         // A file this user may not write (a colleague's, a published copy) is opened read-only: the commands that
@@ -90,22 +91,11 @@ public final class SQLiteStorage: Storage {
         let readOnly = FileManager.default.fileExists(atPath: path) && !Self.isWritable(path)
         configuration.readonly = readOnly
         if !readOnly { configuration.prepareDatabase { db in try Queries.preparePragmas(db) } }
-        // Opening writes when the write-ahead log is empty (GRDB makes sure it is not), and migrating writes: both
-        // wait for another process holding the write lock.
-        let notice = waitNotice.map { notify in
-            DispatchWorkItem {
-                notify(
-                    "waiting for another process to release its lock on the database \(path) (giving up after "
-                        + "\(Int(busyTimeout.seconds.rounded())) s)"
-                )
-            }
-        }
-        if let notice { DispatchQueue.global().asyncAfter(deadline: .now() + Self.waitNoticeDelay, execute: notice) }
-        defer { notice?.cancel() }
         pool = try Self.open(
             path: readOnly ? Self.readOnlyLocation(path) : path,
             configuration: configuration,
-            patience: busyTimeout
+            patience: busyTimeout,
+            notice: notice
         )
         if readOnly {
             identity = nil
@@ -119,6 +109,46 @@ public final class SQLiteStorage: Storage {
     /// How long opening waits for another process's lock before ``init(path:busyTimeout:create:waitNotice:)`` says
     /// so (seconds).
     static let waitNoticeDelay = 2.0
+
+    /// Waits for other processes' locks as SQLite's busy timeout does, and says once when a wait has lasted
+    /// ``waitNoticeDelay``: the busy handler of every new connection (opening writes when the write-ahead log is
+    /// empty, as GRDB makes sure it is not, and migrating writes), until a write sets the connection's own
+    /// timeout (``write(_:busyTimeout:_:)``).
+    final class LockWaitNotice: Sendable {
+        private let message: String
+        private let patience: Double
+        private let notify: (@Sendable (String) -> Void)?
+        private let said = Mutex(false)
+        /// The pauses between tries, as SQLite's own busy timeout makes them (seconds); the last one repeats.
+        private static let pauses = [0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.025, 0.025, 0.05, 0.05, 0.1]
+
+        init(path: String, patience: Duration, notify: (@Sendable (String) -> Void)?) {
+            self.patience = patience.seconds
+            self.notify = notify
+            message =
+                "waiting for another process to release its lock on the database \(path) (giving up after "
+                + "\(Int(patience.seconds.rounded())) s)"
+        }
+
+        /// Whether to try again after `tries` failed tries of one lock (the busy handler), after a pause.
+        func keepWaiting(tries: Int) -> Bool {
+            let seconds = (0..<tries).reduce(0.0) { $0 + Self.pauses[min($1, Self.pauses.count - 1)] }
+            guard seconds < patience else { return false }
+            waited(seconds)
+            Thread.sleep(forTimeInterval: Self.pauses[min(tries, Self.pauses.count - 1)])
+            return true
+        }
+
+        /// Says so once, when a wait has lasted long enough.
+        func waited(_ seconds: Double) {
+            guard seconds >= SQLiteStorage.waitNoticeDelay, let notify else { return }
+            let first = said.withLock { said in
+                defer { said = true }
+                return !said
+            }
+            if first { notify(message) }
+        }
+    }
 
     /// The device and inode of the file at `path` (symbolic links followed), or `stat`'s `errno` when it failed.
     static func identity(of path: String) -> Result<(device: UInt64, inode: UInt64), POSIXError> {
@@ -215,16 +245,22 @@ public final class SQLiteStorage: Storage {
     /// Opens the pool, retrying while another process holds a lock that SQLite does not wait for with its busy
     /// handler (switching a new file to WAL mode needs an exclusive lock: several workers starting at once race
     /// for it).
-    private static func open(path: String, configuration: Configuration, patience: Duration) throws -> DatabasePool {
-        let deadline = ContinuousClock.now + patience
+    private static func open(
+        path: String,
+        configuration: Configuration,
+        patience: Duration,
+        notice: LockWaitNotice
+    ) throws -> DatabasePool {
+        let start = ContinuousClock.now
         var pause = 0.005
         while true {
             do {
                 return try DatabasePool(path: path, configuration: configuration)
             } catch let error as DatabaseError
                 where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode.primaryResultCode)
-                && ContinuousClock.now < deadline
+                && ContinuousClock.now < start + patience
             {
+                notice.waited((ContinuousClock.now - start).seconds)
                 Thread.sleep(forTimeInterval: pause)
                 pause = min(pause * 2, 0.2)
             } catch {
