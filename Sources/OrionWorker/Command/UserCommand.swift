@@ -22,8 +22,9 @@ import OrionCore
 ///   marked as added or changed; `--y~-`, `--y~-VALUE` (removed) and `--old~>new` (renamed) are not passed to the
 ///   script.
 ///
-/// Deliberate differences from Oríon: `--y~prior` is passed as `--y <value>` (Oríon passes `-y`), existing relative
-/// file paths in the arguments are kept as written (the script runs in the hunt's directory, so they still resolve),
+/// As Oríon, an option of one letter written with two dashes is passed with one (`--y~prior` → `-y <value>`,
+/// `--q 3` → `-q 3`, `--q=3` → `-q 3`): scripts run under Oríon were given `-y`. Deliberate differences from
+/// Oríon: existing relative file paths in the arguments are kept as written (the script runs in the hunt's directory, so they still resolve),
 /// templates are applied to the user's text only (never inside sampled values), and `{{`/`}}` write literal braces.
 public struct UserCommand: Sendable, Hashable, Codable {
     /// The command as given, priors included: kept in the experiment's metadata.
@@ -90,18 +91,17 @@ public struct UserCommand: Sendable, Hashable, Codable {
         }
         let searchPath = environmentPath ?? "/usr/local/bin:/usr/bin:/bin"
         let firstArgument: Int
-        if Self.isPythonInterpreter(first) {
+        if Self.isPythonInterpreter(first), arguments.count > 1, Self.isOption(arguments[1]) {
+            // Interpreter options (`python3 -u train.py`, `python3 -m package.train`): the interpreter is the program,
+            // as any program on PATH, and everything after it its arguments (priors included), as under Oríon.
+            executable = try Self.resolveProgram(first, currentDirectory: currentDirectory, searchPath: searchPath)
+            script = nil
+            firstArgument = 1
+        } else if Self.isPythonInterpreter(first) {
             guard arguments.count > 1, !arguments[1].isEmpty else {
                 throw CommandError(.missingScript, "no script after '\(first)': write `\(first) ./train.py ...`")
             }
             let scriptArgument = arguments[1]
-            guard !scriptArgument.hasPrefix("-") else {
-                throw CommandError(
-                    .invalidArgument,
-                    "interpreter options ('\(first) \(scriptArgument) ...') are not supported: give the script right"
-                        + " after '\(first)', or make it executable with a #! line"
-                )
-            }
             executable = try Self.resolveProgram(first, currentDirectory: currentDirectory, searchPath: searchPath)
             let scriptPath = Self.absolute(scriptArgument, in: currentDirectory)
             switch Self.fileKind(scriptPath) {
@@ -246,7 +246,7 @@ extension UserCommand {
                 if try consumeMarker(expression, of: name, in: item) { return }
                 let prior = try UserCommand.additionMarker(expression, in: item)
                 try define(name, prior, by: item, marked: prior != expression)
-                pieces.append(.option(flag: flag, dimension: name))
+                pieces.append(.option(flag: UserCommand.scriptFlag(flag), dimension: name))
                 return
             }
             if let equals {
@@ -263,7 +263,21 @@ extension UserCommand {
                     let prior = try UserCommand.additionMarker(expression, in: item)
                     let name = UserCommand.dimensionName(flag)
                     try define(name, prior, by: item, marked: prior != expression)
-                    pieces.append(.value(prefix: flag + "=", dimension: name))
+                    let shortened = UserCommand.scriptFlag(flag)
+                    pieces.append(
+                        shortened == flag
+                            ? .value(prefix: flag + "=", dimension: name) : .option(flag: shortened, dimension: name)
+                    )
+                    return
+                }
+                let shortened = UserCommand.scriptFlag(flag)
+                if shortened != flag, !value.hasPrefix("~") {
+                    // `--q=3` is passed as Oríon passes it, `-q 3`.
+                    try appendText(shortened)
+                    if configArgument == nil, UserCommand.dimensionName(flag) == configOption {
+                        configArgument = ConfigArgument(piece: pieces.count, path: value, prefix: "")
+                    }
+                    try appendText(value)
                     return
                 }
                 if configArgument == nil, UserCommand.dimensionName(flag) == configOption {
@@ -273,7 +287,7 @@ extension UserCommand {
                 return
             }
             pendingOption = item
-            try appendText(item)
+            try appendText(UserCommand.scriptFlag(item))
         }
 
         private mutating func definePositional(
@@ -373,6 +387,15 @@ extension UserCommand {
             throw CommandError(.invalidArgument, "'\(item)' has no prior after '~+': write e.g. `--z~+'uniform(0, 1)'`")
         }
         return prior
+    }
+
+    /// The option as the script gets it: one letter written with two dashes gets one (`--y` → `-y`), as Oríon,
+    /// which renders every option so, passes it; anything else as written.
+    static func scriptFlag(_ flag: String) -> String {
+        guard flag.hasPrefix("--"), flag.count == 3, let letter = flag.last, letter.isLetter || letter == "_" else {
+            return flag
+        }
+        return "-" + String(letter)
     }
 
     /// `/` and the option name without its leading dashes: `--lr` → `/lr`, `-x` → `/x`.

@@ -93,13 +93,20 @@ final class UserCommandTests: XCTestCase {
         XCTAssertEqual(argv, [directory + "/train.py", "--lr", "1e-05", "--epochs", "10"])
     }
 
-    func testSingleLetterLongOptionKeepsTwoDashes() throws {
-        // Oríon passes `-y`; we pass what the user wrote.
-        let parsed = try command(["./train.py", "--y~uniform(0, 1)"])
-        XCTAssertEqual(parsed.priors, ["/y": "uniform(0, 1)"])
+    /// One letter written with two dashes is passed with one, as Oríon passes it (its scripts were given `-y`): in
+    /// every prior form and for plain options (`--q=3` as Oríon's `-q 3`); longer names and numbers keep theirs.
+    func testSingleLetterLongOptionsArePassedWithOneDashAsOrionDoes() throws {
+        let parsed = try command([
+            "./train.py", "--y~uniform(0, 1)", "--z", "orion~uniform(0, 1)", "--w=orion~uniform(0, 1)", "--q", "3",
+            "--r=4", "--lr~uniform(0, 1)", "--ab", "5", "--cd=6", "-e", "7", "--", "--f",
+        ])
+        XCTAssertEqual(Set(parsed.priors.keys), ["/y", "/z", "/w", "/lr"])
         XCTAssertEqual(
-            try parsed.render(values: params(["/y": 0.25]), context: context),
-            [directory + "/train.py", "--y", "0.25"]
+            try parsed.render(values: params(["/y": 0.25, "/z": 0.5, "/w": 0.75, "/lr": 0.125]), context: context),
+            [
+                directory + "/train.py", "-y", "0.25", "-z", "0.5", "-w", "0.75", "-q", "3", "-r", "4", "--lr", "0.125",
+                "--ab", "5", "--cd=6", "-e", "7", "--", "-f",
+            ]
         )
     }
 
@@ -227,7 +234,7 @@ final class UserCommandTests: XCTestCase {
             ]),
             context: context
         )
-        XCTAssertEqual(argv, [directory + "/train.py", "--lr", "0.5", "--b", "1.0", "--epochs", "3"])
+        XCTAssertEqual(argv, [directory + "/train.py", "--lr", "0.5", "-b", "1.0", "--epochs", "3"])
     }
 
     func testMisplacedBranchingMarkersAreErrors() {
@@ -341,8 +348,22 @@ final class UserCommandTests: XCTestCase {
         )
     }
 
-    func testInterpreterOptionsAreRejected() {
-        XCTAssertEqual(error(["python3", "-u", "plain.py"])?.code, .invalidArgument)
+    /// Interpreter options (`python3 -u train.py`, `python3 -m package.train`) make the interpreter the program, as
+    /// under Oríon: everything after it is passed as written, priors replaced (they were refused).
+    func testInterpreterOptionsMakeTheInterpreterTheProgram() throws {
+        let unbuffered = try command(["python3", "-u", "plain.py", "-x~uniform(0, 1)"])
+        XCTAssertNil(unbuffered.script)
+        XCTAssertTrue(unbuffered.executable.hasSuffix("/python3"), unbuffered.executable)
+        XCTAssertEqual(unbuffered.priors, ["/x": "uniform(0, 1)"])
+        XCTAssertEqual(
+            try unbuffered.render(values: params(["/x": 0.5]), context: context),
+            [unbuffered.executable, "-u", "plain.py", "-x", "0.5"]
+        )
+        let module = try command(["python3", "-m", "package.train", "--lr~uniform(0, 1)"])
+        XCTAssertEqual(
+            try module.render(values: params(["/lr": 0.5]), context: context),
+            [module.executable, "-m", "package.train", "--lr", "0.5"]
+        )
     }
 
     // MARK: - Templates
