@@ -108,11 +108,13 @@ final class ChildProcess: Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // Own process group (so signals are forwarded deliberately), default signal dispositions and an empty mask
-        // (the hunt ignores SIGINT/SIGTERM/SIGHUP/SIGUSR1/SIGUSR2/SIGPIPE/SIGWINCH itself; the child must not inherit
-        // that).
+        // (the hunt ignores SIGINT/SIGTERM/SIGHUP/SIGUSR1/SIGUSR2/SIGPIPE/SIGWINCH, and SIGTTOU once it lends the
+        // terminal, itself; the child must not inherit that).
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH] {
+        for signal in [
+            SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTTOU, SIGTTIN, SIGTSTP,
+        ] {
             sigaddset(&defaults, signal)
         }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
@@ -238,8 +240,10 @@ final class ChildProcess: Sendable {
         var exitedAt: ContinuousClock.Instant?
         var timedOut = false
         var idleWait: Duration = .milliseconds(1)
+        var terminal = TerminalUse()
         while true {
             if exitedAt == nil, hasExited(status: &status) { exitedAt = .now }
+            if exitedAt == nil { followStops(&terminal) }
             let now = ContinuousClock.now
             let wait: Duration
             if let exitedAt {
@@ -293,6 +297,20 @@ final class ChildProcess: Sendable {
             TerminalResizer.shared.forget(entry.fd)
             close(entry.fd)
         }
+        if terminal.held {
+            TerminalHandover.takeBack(from: pid)
+            // The terminal's Ctrl-C went to the script alone: it is the user's interrupt of the hunt, as when orion
+            // holds the terminal (the trial is interrupted, to run again, and the hunt stops).
+            let raw = status ?? peekStatus()
+            let signal = raw.map { $0 & 0x7f } ?? 0
+            let code = raw.map { ($0 >> 8) & 0xff } ?? 0
+            if signal == SIGINT || (signal == 0 && code == 130) {
+                stopState.withLock { state in
+                    if state.requestedAt == nil { state.requestedAt = .now }
+                }
+                _ = kill(getpid(), SIGINT)
+            }
+        }
         let stopRequested = stopState.withLock { $0.requestedAt != nil }
         if stopRequested { terminateLeftovers(grace: limits.grace) }
         // No signal is sent to the group once the main process is reaped: its id could then be reused.
@@ -338,6 +356,56 @@ final class ChildProcess: Sendable {
                     return true
                 }
             }
+        #endif
+    }
+
+    /// Whether the child wants the terminal (stopped reading it) and whether it holds it.
+    private struct TerminalUse {
+        var wanted = false
+        var held = false
+    }
+
+    /// Follows the child's stops: one for reading or writing the terminal from the background (SIGTTIN, SIGTTOU)
+    /// gets it the terminal when it can have it (``TerminalHandover``), then SIGCONT; a Ctrl-Z (SIGTSTP) while it
+    /// holds the terminal gives the terminal back and stops orion, as the shell expects of its job (the guardian
+    /// continues the script when orion goes on, and it asks for the terminal again).
+    private func followStops(_ terminal: inout TerminalUse) {
+        #if os(Linux)
+            var info = siginfo_t()
+            if waitid(P_PID, id_t(pid), &info, WSTOPPED | WNOHANG) == 0, info._sifields._sigchld.si_pid == pid,
+                info.si_code == CLD_STOPPED
+            {
+                switch info._sifields._sigchld.si_status {
+                case SIGTTIN, SIGTTOU:
+                    terminal.wanted = true
+                case SIGTSTP where terminal.held:
+                    TerminalHandover.takeBack(from: pid)
+                    terminal.held = false
+                    terminal.wanted = true
+                    _ = kill(getpid(), SIGTSTP)
+                default:
+                    break
+                }
+            }
+            if terminal.wanted, TerminalHandover.lend(to: pid) {
+                terminal.wanted = false
+                terminal.held = true
+                _ = kill(-pid, SIGCONT)
+            }
+        #endif
+    }
+
+    /// The wait status of the main process, which has exited, without reaping it; `nil` when it cannot be read.
+    private func peekStatus() -> Int32? {
+        #if os(Linux)
+            var info = siginfo_t()
+            guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0,
+                info._sifields._sigchld.si_pid == pid
+            else { return nil }
+            let value = info._sifields._sigchld.si_status
+            return info.si_code == CLD_EXITED ? (value & 0xff) << 8 : value & 0x7f
+        #else
+            return nil
         #endif
     }
 

@@ -421,4 +421,76 @@ final class OutputEndToEndTests: XCTestCase {
         let sizes = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report)))
         XCTAssertEqual(sizes as? NSDictionary, ["start": [100, 30], "sizes": [[132, 40]]] as NSDictionary)
     }
+
+    /// A script that reads the terminal (`input()`, `breakpoint()`, a login prompt) gets it, as under Oríon, where
+    /// scripts share orion's terminal: in its own process group it was stopped by SIGTTIN and the hunt waited for
+    /// ever, silently. A Ctrl-C typed at its prompt reaches the script, and is the user's interrupt of the hunt: exit
+    /// 130, the trial interrupted.
+    func testAScriptReadsTheTerminalAndCtrlCAtItsPromptInterruptsTheHunt() async throws {
+        let python = "/usr/bin/python3"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw XCTSkip("\(python), which gives the hunt a terminal here, is not installed")
+        }
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let ask = try sandbox.script(
+            "ask.py",
+            """
+            #!\(python)
+            import json, os
+            answer = input("value? ")
+            json.dump([{"name": "o", "type": "objective", "value": float(answer)}], open(os.environ["ORION_RESULTS_PATH"], "w"))
+
+            """
+        )
+        // Runs the command on a new terminal, types the reply once the prompt shows, and prints the exit code
+        // (-9: the command had to be killed after 60 s).
+        let driver = try sandbox.script(
+            "driver.py",
+            """
+            import os, pty, select, signal, sys, time
+            pid, master = pty.fork()
+            if pid == 0:
+                os.execv(sys.argv[2], sys.argv[2:])
+            reply = sys.argv[1].encode().decode("unicode_escape").encode()
+            output, sent, deadline = b"", False, time.time() + 60
+            while time.time() < deadline:
+                if not sent and b"value? " in output:
+                    time.sleep(0.3)
+                    os.write(master, reply)
+                    sent = True
+                try:
+                    if select.select([master], [], [], 0.05)[0]:
+                        chunk = os.read(master, 65536)
+                        if not chunk:
+                            break
+                        output += chunk
+                except OSError:
+                    break
+            else:
+                os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+            print(os.waitstatus_to_exitcode(status), sent)
+
+            """
+        )
+        func hunt(_ name: String, typing reply: String) throws -> String {
+            try ProcessRunner.run(
+                [
+                    python, driver, reply, sandbox.orion, "hunt", "-n", name, "--exp-max-trials", "1", ask,
+                    "-x~uniform(0, 1)",
+                ],
+                environment: sandbox.environment,
+                currentDirectory: sandbox.directory,
+                timeout: 120
+            ).stdout
+        }
+        XCTAssertEqual(try hunt("answered", typing: "0.25\\n"), "0 True\n")
+        let answered = try await sandbox.trials(of: "answered")
+        XCTAssertEqual(answered.map(\.status), [.completed])
+        XCTAssertEqual(answered.first?.objective, 0.25)
+        XCTAssertEqual(try hunt("stopped", typing: "\\x03"), "130 True\n")
+        let stopped = try await sandbox.trials(of: "stopped")
+        XCTAssertEqual(stopped.map(\.status), [.interrupted])
+    }
 }
