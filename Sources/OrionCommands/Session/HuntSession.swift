@@ -412,7 +412,7 @@ struct HuntSession {
             StandardStream.emit(
                 "Error: \(stats.broken) \(stats.broken == 1 ? "trial" : "trials") broke\(reason);"
                     + " see `\(statusCommand(for: experiment, configuration: configuration)) --all`"
-                    + " and the stderr.log in each trial's directory\n",
+                    + " and the orion.stderr.log in each trial's directory\n",
                 to: 2
             )
             throw ExitCode(1)

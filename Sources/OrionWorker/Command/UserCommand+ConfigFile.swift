@@ -57,7 +57,9 @@ extension UserCommand {
     /// - Parameters:
     ///   - values: the trial's parameters.
     ///   - directory: the trial's working directory.
-    /// - Returns: the path of the trial's copy (`<directory>/<the file's name>`) and its text; `nil` when the command
+    /// - Returns: the path of the trial's copy (`<directory>/orion.<the file's name>`: a script that copies its
+    ///   configuration into its directory under its own name, a common way to keep it with the checkpoints, does
+    ///   not overwrite it) and its text; `nil` when the command
     ///   has no configuration template.
     /// - Throws: ``CommandError`` `.missingValue` when `values` lacks one of the file's dimensions.
     public func renderConfigFile(
@@ -65,7 +67,7 @@ extension UserCommand {
         directory: String
     ) throws(CommandError) -> (path: String, text: String)? {
         guard let configTemplate else { return nil }
-        return (directory + "/" + configTemplate.fileName, try configTemplate.render(values: values))
+        return (directory + "/" + configTemplate.trialFileName, try configTemplate.render(values: values))
     }
 
     /// Writes the trial's configuration file into its working directory, when the command has a configuration

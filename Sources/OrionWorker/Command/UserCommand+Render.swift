@@ -27,7 +27,7 @@ extension UserCommand {
             case .value(let prefix, let dimension):
                 argv.append(prefix + (try Self.value(of: dimension, in: values)))
             case .configFile(let prefix):
-                argv.append(prefix + context.trialWorkingDir + "/" + (configTemplate?.fileName ?? ""))
+                argv.append(prefix + context.trialWorkingDir + "/" + (configTemplate?.trialFileName ?? ""))
             }
         }
         return argv

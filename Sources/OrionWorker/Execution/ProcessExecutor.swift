@@ -82,7 +82,7 @@ public final class ProcessExecutor: TrialExecutor {
         for (key, value) in Self.orionVariables(for: context, resultsPath: resultsPath, interruptCode: interruptCode) {
             environment[key] = value
         }
-        // Off a terminal the script's output reaches `orion` through a pipe (for its stdout.log and the progress
+        // Off a terminal the script's output reaches `orion` through a pipe (for its orion.stdout.log and the progress
         // line), where Python would hold every print until it exits; a hunt's log file then shows each print as it is
         // made. A value the user set is kept.
         if environment["PYTHONUNBUFFERED"] == nil { environment["PYTHONUNBUFFERED"] = "1" }
@@ -143,8 +143,8 @@ public final class ProcessExecutor: TrialExecutor {
         case .failed(let outcome):
             return outcome
         }
-        let stdoutFile = open(directory + "/stdout.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        let stderrFile = open(directory + "/stderr.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let stdoutFile = open(directory + "/orion.stdout.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let stderrFile = open(directory + "/orion.stderr.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         defer {
             if stdoutFile >= 0 { close(stdoutFile) }
             if stderrFile >= 0 { close(stderrFile) }

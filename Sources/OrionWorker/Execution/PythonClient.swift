@@ -63,7 +63,7 @@ public enum PythonClient {
                 def __getattr__(name):
                     # An AttributeError, so that hasattr() and getattr(..., default) answer as for any module; `from
                     # orion.client import build_experiment` turns it into Python's ImportError, so the reason is also
-                    # written to stderr (the trial's stderr.log).
+                    # written to stderr (the trial's orion.stderr.log).
                     if name.startswith("__"):
                         raise AttributeError(name)
                     message = (

@@ -8,7 +8,7 @@ import Synchronization
 /// For each trial it writes `slurm-job.sh` into the trial's working directory (the `ORION_*` variables, `cd` into
 /// the directory the hunt runs in, as a local trial runs there, the script's argv quoted for `sh`, and its exit
 /// status written to `exit-status`), submits it
-/// with `sbatch` (the job's stdout and stderr go to `stdout.log` and `stderr.log` there), follows it with
+/// with `sbatch` (the job's stdout and stderr go to `orion.stdout.log` and `orion.stderr.log` there), follows it with
 /// `scontrol show job` and reads the results file once it ends. The trial's directory must therefore be on a file
 /// system that the compute nodes share with this machine (the experiment's working directory: set
 /// `--working-dir` to such a path).
@@ -168,8 +168,8 @@ public final class SlurmExecutor: TrialExecutor {
             "--parsable",
             "--job-name=orion-\(context.experiment.name)-\(context.trial.id.prefix(8))",
             "--chdir=\(directory)",
-            "--output=\(directory)/stdout.log",
-            "--error=\(directory)/stderr.log",
+            "--output=\(directory)/orion.stdout.log",
+            "--error=\(directory)/orion.stderr.log",
             "--open-mode=append",
         ]
         var resources = options
@@ -346,7 +346,7 @@ public final class SlurmExecutor: TrialExecutor {
         statusPath: String,
         resultsPath: String
     ) -> TrialOutcome {
-        let detail = Self.tail(of: directory + "/stderr.log")
+        let detail = Self.tail(of: directory + "/orion.stderr.log")
         let status = (try? String(contentsOfFile: statusPath, encoding: .utf8))
             .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         if job.timedOut, let trialTimeout, status != 0 {
@@ -382,7 +382,7 @@ public final class SlurmExecutor: TrialExecutor {
             let hint = job.state == "TIMEOUT" ? Self.timeLimitHint : ""
             return .broken(
                 reason: "the Slurm job \(jobID) \(state)\(reason) before the script finished\(hint); "
-                    + "see \(directory)/stderr.log",
+                    + "see \(directory)/orion.stderr.log",
                 exitCode: nil,
                 detail: detail
             )
@@ -395,7 +395,7 @@ public final class SlurmExecutor: TrialExecutor {
             if job.state == "TIMEOUT" {
                 return .broken(
                     reason: "the Slurm job \(jobID) ended as TIMEOUT, the script killed with code \(status)"
-                        + "\(Self.timeLimitHint); see \(directory)/stderr.log",
+                        + "\(Self.timeLimitHint); see \(directory)/orion.stderr.log",
                     exitCode: status,
                     detail: detail
                 )

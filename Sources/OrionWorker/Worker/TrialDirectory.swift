@@ -4,7 +4,11 @@ import Foundation
 enum TrialDirectory {
     /// The files of the worker's own in a trial's directory, not copied into a child's: the script's captured
     /// output and its results file (made anew for every run).
-    static let workerFiles: Set<String> = ["stdout.log", "stderr.log", resultsFileName, unsavedResultsFileName]
+    static let workerFiles: Set<String> = [
+        "orion.stdout.log", "orion.stderr.log", resultsFileName, unsavedResultsFileName,
+        // The names before 2026-12-05, in the directories of trials run then.
+        "stdout.log", "stderr.log",
+    ]
 
     /// The results file the script gets as `ORION_RESULTS_PATH`: hidden, so that a script's own `results.json` in
     /// `$ORION_WORKING_DIR` (a common name for its metrics) is not read as its results (Oríon names it

@@ -38,7 +38,7 @@ final class ConfigFileEndToEndTests: XCTestCase {
         )
         for trial in trials {
             let directory = try XCTUnwrap(trial.workingDir)
-            let rendered = try String(contentsOfFile: directory + "/train.yaml", encoding: .utf8)
+            let rendered = try String(contentsOfFile: directory + "/orion.train.yaml", encoding: .utf8)
             let lr = try XCTUnwrap(trial.values["/optimizer/lr"]?.doubleValue)
             let width = try XCTUnwrap(trial.values["/model/width"]?.intValue)
             let activation = try XCTUnwrap(trial.values["/model/activation"]?.stringValue)
@@ -51,6 +51,41 @@ final class ConfigFileEndToEndTests: XCTestCase {
             let expected = 1e4 * (lr - 0.01) * (lr - 0.01) + Double((width - 128) * (width - 128)) / 1e4 + penalty
             XCTAssertEqual(try XCTUnwrap(trial.objective), expected, accuracy: 1e-9 * max(1, expected))
         }
+    }
+
+    /// A script may keep its configuration with its checkpoints under the file's own name, and write its own
+    /// `stdout.log`, in its trial's directory: orion's files there are `orion.<name>` and `orion.stdout.log`, so
+    /// nothing clashes (the copy failed with "are the same file", and orion's output was appended to the script's
+    /// log).
+    func testAScriptsOwnFilesInItsDirectoryDoNotClashWithOrions() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try "lr: 'orion~uniform(0, 1)'\n".write(
+            toFile: sandbox.directory + "/c.yaml",
+            atomically: true,
+            encoding: .utf8
+        )
+        let script = try sandbox.script(
+            "keep.sh",
+            """
+            #!/bin/sh
+            cp "$2" "$ORION_WORKING_DIR/c.yaml" || exit 1
+            echo own > "$ORION_WORKING_DIR/stdout.log"
+            echo printed
+            printf '[{"name": "o", "type": "objective", "value": 1}]' > "$ORION_RESULTS_PATH"
+
+            """
+        )
+        try sandbox.succeed([
+            "hunt", "-n", "keep", "--exp-max-trials", "1", "--working-dir", "wd", script, "--config", "c.yaml",
+        ])
+        let trials = try await sandbox.trials(of: "keep")
+        XCTAssertEqual(trials.map(\.status), [.completed])
+        let directory = try XCTUnwrap(trials.first?.workingDir)
+        XCTAssertEqual(try String(contentsOfFile: directory + "/stdout.log", encoding: .utf8), "own\n")
+        XCTAssertEqual(try String(contentsOfFile: directory + "/orion.stdout.log", encoding: .utf8), "printed\n")
+        let kept = try String(contentsOfFile: directory + "/c.yaml", encoding: .utf8)
+        XCTAssertTrue(kept.hasPrefix("lr: 0."), kept)
     }
 
     func testJSONConfigurationWithCommandLinePriorsAndAnotherOptionName() async throws {
@@ -89,7 +124,7 @@ final class ConfigFileEndToEndTests: XCTestCase {
             let tanh = trial.values["/model/activation"]?.stringValue == "tanh" ? 1.0 : 0.0
             XCTAssertEqual(try XCTUnwrap(trial.objective), lr + x + tanh, accuracy: 1e-12)
             XCTAssertTrue(
-                FileManager.default.fileExists(atPath: try XCTUnwrap(trial.workingDir) + "/space.json"),
+                FileManager.default.fileExists(atPath: try XCTUnwrap(trial.workingDir) + "/orion.space.json"),
                 "the trial's copy"
             )
         }

@@ -24,7 +24,7 @@ final class HuntEndToEndTests: XCTestCase {
             let expected = (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x)
             XCTAssertEqual(try XCTUnwrap(trial.objective), expected, accuracy: 1e-9 * max(1, expected))
             XCTAssertEqual(trial.results.first { $0.type == .statistic }?.name, "distance_to_one")
-            let log = try String(contentsOfFile: try XCTUnwrap(trial.workingDir) + "/stdout.log", encoding: .utf8)
+            let log = try String(contentsOfFile: try XCTUnwrap(trial.workingDir) + "/orion.stdout.log", encoding: .utf8)
             XCTAssertTrue(log.hasPrefix("x="), log)
         }
 

@@ -115,7 +115,7 @@ final class MultiFidelityEndToEndTests: XCTestCase {
             let parentEpochs = trial.parent.flatMap { byID[$0] }?.values["/epochs"]?.doubleValue ?? 0
             XCTAssertEqual(start, parentEpochs, "\(trial.id) resumed from its parent's checkpoint")
             let directory = try XCTUnwrap(trial.workingDir)
-            let log = try String(contentsOfFile: directory + "/stdout.log", encoding: .utf8)
+            let log = try String(contentsOfFile: directory + "/orion.stdout.log", encoding: .utf8)
             XCTAssertEqual(log, "run of \(trial.id)\n", "the parent's captured output is not copied")
         }
         let leftovers = try FileManager.default.contentsOfDirectory(

@@ -345,7 +345,7 @@ final class OutputEndToEndTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: report, encoding: .utf8), "yes yes 31 97\nno no \n")
 
         let logs = try FileManager.default.subpathsOfDirectory(atPath: sandbox.directory + "/wd")
-            .filter { $0.hasSuffix("stdout.log") }
+            .filter { $0.hasSuffix("orion.stdout.log") }
         XCTAssertEqual(logs.count, 2)
         for log in logs {
             XCTAssertEqual(

@@ -46,7 +46,7 @@ final class SlurmEndToEndTests: XCTestCase {
         for trial in trials {
             XCTAssertEqual(trial.objective, trial.values["/x"]?.doubleValue)
             let directory = try XCTUnwrap(trial.workingDir)
-            let log = try String(contentsOfFile: directory + "/stdout.log", encoding: .utf8)
+            let log = try String(contentsOfFile: directory + "/orion.stdout.log", encoding: .utf8)
             let words = log.split(separator: " ")
             XCTAssertEqual(words.first, "job", log)
             let job = words.count > 1 ? String(words[1]) : "none"

@@ -57,10 +57,10 @@ final class UserCommandConfigFileTests: XCTestCase {
         XCTAssertEqual(command.configTemplate?.path, directory + "/train.yaml")
         XCTAssertEqual(
             try command.render(values: values, context: context),
-            [directory + "/train.py", "--config", "/work/exp/t1/train.yaml", "-x", "0.5"]
+            [directory + "/train.py", "--config", "/work/exp/t1/orion.train.yaml", "-x", "0.5"]
         )
         let file = try XCTUnwrap(try command.renderConfigFile(values: values, directory: "/work/exp/t1"))
-        XCTAssertEqual(file.path, "/work/exp/t1/train.yaml")
+        XCTAssertEqual(file.path, "/work/exp/t1/orion.train.yaml")
         XCTAssertEqual(file.text, "lr: 0.01\nepochs: 3\n")
     }
 
@@ -69,7 +69,7 @@ final class UserCommandConfigFileTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: trialDirectory, withIntermediateDirectories: true)
         try command(["--config", "train.yaml"]).writeConfigFile(values: values, directory: trialDirectory)
         XCTAssertEqual(
-            try String(contentsOfFile: trialDirectory + "/train.yaml", encoding: .utf8),
+            try String(contentsOfFile: trialDirectory + "/orion.train.yaml", encoding: .utf8),
             "lr: 0.01\nepochs: 3\n"
         )
         XCTAssertThrowsError(
@@ -86,13 +86,13 @@ final class UserCommandConfigFileTests: XCTestCase {
         let equals = try command(["--config=train.yaml"])
         XCTAssertEqual(
             try equals.render(values: values, context: context),
-            [directory + "/train.py", "--config=/work/exp/t1/train.yaml"]
+            [directory + "/train.py", "--config=/work/exp/t1/orion.train.yaml"]
         )
         let renamed = try command(["--cfg", "train.yaml", "--config", "other.txt"], option: "cfg")
         XCTAssertEqual(renamed.priors, ["/lr": "loguniform(1e-4, 1)"])
         XCTAssertEqual(
             try renamed.render(values: values, context: context),
-            [directory + "/train.py", "--cfg", "/work/exp/t1/train.yaml", "--config", "other.txt"]
+            [directory + "/train.py", "--cfg", "/work/exp/t1/orion.train.yaml", "--config", "other.txt"]
         )
     }
 

@@ -113,7 +113,7 @@ final class ProcessExecutorFaultTests: XCTestCase {
         let context = try context()
         let result = await outcome(of: Task { await executor.execute(context) })
         XCTAssertEqual(result, .completed([TrialResult(name: "o", type: .objective, value: .int(1))]))
-        let stdout = try String(contentsOfFile: directory + "/trial/stdout.log", encoding: .utf8)
+        let stdout = try String(contentsOfFile: directory + "/trial/orion.stdout.log", encoding: .utf8)
         XCTAssertEqual(stdout, "main done\n")
         // Background children are left to run once the script has exited normally (as in Oríon).
         let background = Self.pids(in: directory + "/trial/pids")

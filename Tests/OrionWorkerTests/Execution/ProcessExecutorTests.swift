@@ -72,7 +72,7 @@ final class ProcessExecutorTests: XCTestCase {
         XCTAssertTrue(environment.contains("ORION_WORKING_DIR=\(directory)/trial\n"))
         XCTAssertTrue(environment.contains("ORION_RESULTS_PATH=\(directory)/trial/.orion-results.json\n"))
         XCTAssertTrue(environment.contains("ORION_INTERRUPT_CODE=130\n"))
-        let stdout = try String(contentsOfFile: directory + "/trial/stdout.log", encoding: .utf8)
+        let stdout = try String(contentsOfFile: directory + "/trial/orion.stdout.log", encoding: .utf8)
         XCTAssertEqual(stdout, "args: -x 0.25\n")
     }
 
@@ -99,7 +99,7 @@ final class ProcessExecutorTests: XCTestCase {
         XCTAssertEqual(exitCode, 4)
         XCTAssertEqual(detail, "something went wrong\n")
         XCTAssertEqual(
-            try String(contentsOfFile: directory + "/trial/stderr.log", encoding: .utf8),
+            try String(contentsOfFile: directory + "/trial/orion.stderr.log", encoding: .utf8),
             "something went wrong\n"
         )
     }

@@ -186,7 +186,7 @@ final class SlurmExecutorTests: XCTestCase {
         let arguments = explicit.submitArguments(context: context, directory: "/d")
         XCTAssertTrue(arguments.contains("--time=5"))
         XCTAssertFalse(arguments.contains("--time=0-00:10:00"))
-        XCTAssertTrue(arguments.contains("--output=/d/stdout.log"))
+        XCTAssertTrue(arguments.contains("--output=/d/orion.stdout.log"))
         XCTAssertTrue(arguments.contains("--chdir=/d"))
     }
 
@@ -198,7 +198,7 @@ final class SlurmExecutorTests: XCTestCase {
         guard case .completed(let results) = outcome else { return XCTFail("expected completed, got \(outcome)") }
         XCTAssertEqual(results.map(\.name), ["o"])
         XCTAssertEqual(results.first?.value, .double(0.375))
-        let log = try String(contentsOfFile: context.workingDirectory + "/stdout.log", encoding: .utf8)
+        let log = try String(contentsOfFile: context.workingDirectory + "/orion.stdout.log", encoding: .utf8)
         XCTAssertTrue(log.hasPrefix("job="), log)
         XCTAssertFalse(log.hasPrefix("job= "), "SLURM_JOB_ID is set: it ran as a job (\(log))")
         XCTAssertTrue(
@@ -381,7 +381,7 @@ final class SlurmExecutorTests: XCTestCase {
         _ context: TrialContext
     ) async throws -> Task<TrialOutcome, Never> {
         let run = Task { await executor.execute(context) }
-        let log = context.workingDirectory + "/stdout.log"
+        let log = context.workingDirectory + "/orion.stdout.log"
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline, !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("started") {
             try await Task.sleep(for: .milliseconds(50))

@@ -154,7 +154,9 @@ final class HuntRunnerTests: XCTestCase {
         for trial in trials {
             XCTAssertEqual(trial.objective, trial.values["/x"]?.doubleValue, "the script's result")
             XCTAssertTrue(
-                FileManager.default.fileExists(atPath: directory + "/orion-tester/runner-v1/\(trial.id)/stdout.log"),
+                FileManager.default.fileExists(
+                    atPath: directory + "/orion-tester/runner-v1/\(trial.id)/orion.stdout.log"
+                ),
                 "each trial runs in <TMPDIR>/orion-<USER>/<name>-v<version>/<trial id>"
             )
         }

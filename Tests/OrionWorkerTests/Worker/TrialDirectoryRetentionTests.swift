@@ -117,7 +117,7 @@ final class TrialDirectoryRetentionTests: XCTestCase {
                 atPath: directory + "/" + item.id,
                 withIntermediateDirectories: true
             )
-            try Data(count: 1000).write(to: URL(fileURLWithPath: directory + "/" + item.id + "/stdout.log"))
+            try Data(count: 1000).write(to: URL(fileURLWithPath: directory + "/" + item.id + "/orion.stdout.log"))
         }
         // A symbolic link named like a trial (pointing at data elsewhere) is never followed nor removed.
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
@@ -133,7 +133,7 @@ final class TrialDirectoryRetentionTests: XCTestCase {
         let cleanup = policy.apply(to: trials, in: directory)
         XCTAssertEqual(cleanup, dryRun)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/" + removed.id))
-        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/" + kept.id + "/stdout.log"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/" + kept.id + "/orion.stdout.log"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/" + linked.id))
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/data"))
     }

@@ -29,8 +29,10 @@ final class TrialDirectoryTests: XCTestCase {
     func testAChildStartsInACopyOfItsParentsDirectoryWithoutTheWorkersFiles() throws {
         try write("weights", "parent/model.ckpt")
         try write("nested", "parent/logs/run/events")
-        try write("out", "parent/stdout.log")
-        try write("err", "parent/stderr.log")
+        try write("out", "parent/orion.stdout.log")
+        try write("err", "parent/orion.stderr.log")
+        try write("old out", "parent/stdout.log")  // the names of a parent run before 2026-12-05
+        try write("old err", "parent/stderr.log")
         try write("[]", "parent/.orion-results.json")
         try write("[]", "parent/.orion-unsaved-results.json")
         try write("{\"acc\": 0.9}", "parent/results.json")
