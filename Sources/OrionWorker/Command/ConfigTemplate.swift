@@ -45,9 +45,10 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
 
     /// The name of each trial's copy (in the trial's working directory): the file's own name.
     public var fileName: String { (path as NSString).lastPathComponent }
-    /// The name of each trial's rendered copy in its working directory: `orion.<fileName>` (`orion.train.yaml`),
-    /// which the script's own copy of its configuration (`shutil.copy(args.config, wd + "/train.yaml")`, to keep it
-    /// with the checkpoints) does not overwrite. Oríon names it `trial_<random>.conf`.
+    /// The name of each trial's rendered copy in its working directory: `orion.<fileName>` (`orion.train.yaml`).
+    ///
+    /// The script's own copy of its configuration (`shutil.copy(args.config, wd + "/train.yaml")`, to keep it with
+    /// the checkpoints) does not overwrite it. Oríon names it `trial_<random>.conf`.
     public var trialFileName: String { "orion." + fileName }
 
     /// The format of a file named `path`, from its extension; `nil` for a file that is not templated.

@@ -54,15 +54,18 @@ final class TerminalResizer: Sendable {
         _ = state.withLock { $0.entries.removeValue(forKey: master) }
     }
 
-    /// Gives every followed pseudo-terminal its terminal's size, and its script's group SIGWINCH.
+    /// Gives every followed pseudo-terminal its terminal's size, and each script's group one SIGWINCH (a script
+    /// whose stdout and stderr are both pseudo-terminals has two).
     private func resize() {
         state.withLock { state in
+            var resized: Set<pid_t> = []
             for (master, entry) in state.entries {
                 var size = winsize()
                 guard ioctl(entry.sizedAs, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { continue }
                 guard ioctl(master, UInt(TIOCSWINSZ), &size) == 0 else { continue }
-                _ = kill(-entry.group, SIGWINCH)
+                resized.insert(entry.group)
             }
+            for group in resized { _ = kill(-group, SIGWINCH) }
         }
     }
 }
