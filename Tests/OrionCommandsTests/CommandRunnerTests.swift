@@ -52,7 +52,7 @@ final class CommandRunnerTests: XCTestCase {
         let space = try Space(priors: ["/x": "uniform(0, 1)"])
         let experiment = Experiment(name: "x", space: space, algorithm: AlgorithmConfig(name: "random"))
         made(2, 400) { _ = try TrialInsertion.trial(for: experiment, arguments: ["-y=1"]) }
-        samples.append((TrialInsertionError(.duplicate, "a trial with these values exists already in x-v1"), 2, 409))
+        samples.append((TrialInsertionError(.duplicate, "a trial with these values exists already in x-v1"), 1, 409))
         made(2, 400) { _ = try PlotKind(named: "pie") }
         made(2, 400) { _ = try RungAnalysis(trials: [], space: space) }
         samples.append((InsightError(.missingAsset, "this orion was built without plotly.js"), 1, 500))

@@ -206,10 +206,10 @@ public struct TrialInsertionError: OrionError {
         self.message = message
     }
 
-    /// A mistake in the values or results given; a duplicate is a conflict with what is stored, fixed by giving
-    /// other values (a usage error: exit code 2).
+    /// A mistake in the values or results given; a duplicate is a conflict with what is stored.
     public var kind: ErrorKind { code == .duplicate ? .conflict : .usage }
 
-    /// Always: each code is fixed by changing what was given.
-    public var isUsageError: Bool { true }
+    /// A mistake in what was given (exit code 2); a duplicate is a conflict with what is stored, which fails the
+    /// command (exit code 1), as Oríon's `DuplicateKeyError` does.
+    public var isUsageError: Bool { code != .duplicate }
 }
