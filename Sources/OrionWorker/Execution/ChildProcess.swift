@@ -299,12 +299,10 @@ final class ChildProcess: Sendable {
         }
         if terminal.held {
             TerminalHandover.takeBack(from: pid)
-            // The terminal's Ctrl-C went to the script alone: it is the user's interrupt of the hunt, as when orion
-            // holds the terminal (the trial is interrupted, to run again, and the hunt stops).
-            let raw = status ?? peekStatus()
-            let signal = raw.map { $0 & 0x7f } ?? 0
-            let code = raw.map { ($0 >> 8) & 0xff } ?? 0
-            if signal == SIGINT || (signal == 0 && code == 130) {
+            // The terminal's Ctrl-C went to the script alone: a script it ended is the user's interrupt of the hunt,
+            // as when orion holds the terminal (the trial is interrupted, to run again, and the hunt stops). A
+            // script that exits with the interrupt code instead is handled as any such exit.
+            if let raw = status ?? peekStatus(), raw & 0x7f == SIGINT {
                 stopState.withLock { state in
                     if state.requestedAt == nil { state.requestedAt = .now }
                 }
