@@ -140,23 +140,29 @@ public struct TemplateContext: Sendable {
     /// The value of the template `name` (without braces), or `nil` if there is no such template (or the trial has
     /// no such parameter).
     public func value(of name: String) -> String? {
+        typedValue(of: name)?.pythonString
+    }
+
+    /// The value of the template `name` with its Python type (an integer for `exp.version`, `None` for a missing
+    /// maximum), for a format specification.
+    func typedValue(of name: String) -> JSONValue? {
         switch name {
-        case "trial.id": return trialID
-        case "trial.working_dir": return trialWorkingDir
-        case "trial.hash_params": return trialHashParams
-        case "trial.legacy_id": return trialLegacyID
-        case "exp.id": return experimentID
-        case "exp.name": return experimentName
-        case "exp.version": return String(experimentVersion)
-        case "exp.working_dir": return experimentWorkingDir
-        case "exp.max_trials": return experimentMaxTrials.map(String.init) ?? "None"
-        case "exp.max_broken": return experimentMaxBroken.map(String.init) ?? "None"
+        case "trial.id": return .string(trialID)
+        case "trial.working_dir": return .string(trialWorkingDir)
+        case "trial.hash_params": return .string(trialHashParams)
+        case "trial.legacy_id": return .string(trialLegacyID)
+        case "exp.id": return .string(experimentID)
+        case "exp.name": return .string(experimentName)
+        case "exp.version": return .int(experimentVersion)
+        case "exp.working_dir": return .string(experimentWorkingDir)
+        case "exp.max_trials": return experimentMaxTrials.map(JSONValue.int) ?? .null
+        case "exp.max_broken": return experimentMaxBroken.map(JSONValue.int) ?? .null
         default: break
         }
         guard let (base, key) = Self.indexed(name) else { return nil }
-        if base == "exp.metadata" { return experimentMetadata[key] }
+        if base == "exp.metadata" { return experimentMetadata[key].map(JSONValue.string) }
         // Oríon's keys are the dimension names with their `/`; the name without it is accepted too.
-        return (trialParams[key] ?? trialParams["/" + key])?.pythonString
+        return trialParams[key] ?? trialParams["/" + key]
     }
 
     /// `item` with its templates replaced; with no context, only checks them (and replaces them by nothing).
@@ -188,7 +194,13 @@ public struct TemplateContext: Sendable {
                         "unclosed '{' in argument '\(item)': write '{{' for a literal brace"
                     )
                 }
-                let name = String(item[next..<close])
+                // `{name:spec}`: a Python format specification after the name (`{exp.version:03d}`).
+                let field = String(item[next..<close])
+                let colon = field.firstIndex(of: ":")
+                let name = colon.map { String(field[..<$0]) } ?? field
+                let specification = try colon.map { colon throws(CommandError) in
+                    try FormatSpecification(String(field[field.index(after: colon)...]), in: field)
+                }
                 guard Self.isTemplate(name) else {
                     let known = (Self.names + ["trial.params[/x]", "exp.metadata[user]"]).map { "{\($0)}" }
                         .joined(separator: ", ")
@@ -199,7 +211,7 @@ public struct TemplateContext: Sendable {
                     )
                 }
                 if let context {
-                    guard let value = context.value(of: name) else {
+                    guard let typed = context.typedValue(of: name) else {
                         // Only an indexed template can miss: a parameter the trial lacks, or metadata not given.
                         let known =
                             name.hasPrefix("trial.params[")
@@ -208,6 +220,13 @@ public struct TemplateContext: Sendable {
                         throw CommandError(
                             .missingValue,
                             "template '{\(name)}' in argument '\(item)' has no value for this trial\(known)"
+                        )
+                    }
+                    guard let value = specification.map({ $0.format(typed) }) ?? typed.pythonString else {
+                        throw CommandError(
+                            .invalidArgument,
+                            "template '{\(field)}' in argument '\(item)': its value \(typed.pythonRepr) does not take"
+                                + " the format '\(field[field.index(after: colon!)...])'"
                         )
                     }
                     output += value
