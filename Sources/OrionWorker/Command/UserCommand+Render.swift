@@ -226,7 +226,7 @@ public struct TemplateContext: Sendable {
                         throw CommandError(
                             .invalidArgument,
                             "template '{\(field)}' in argument '\(item)': its value \(typed.pythonRepr) does not take"
-                                + " the format '\(field[field.index(after: colon!)...])'"
+                                + " the format '\(field.drop { $0 != ":" }.dropFirst())'"
                         )
                     }
                     output += value
