@@ -112,11 +112,12 @@ struct FormatSpecification: Sendable, Equatable {
             body = magnitude.isNaN ? "nan" : "inf"
             if let type, type.isUppercase { body = body.uppercased() }
         } else {
+            let flags = alternate ? "#" : ""
             switch type {
-            case "e", "E", "f", "F":
-                body = String(format: "%\(alternate ? "#" : "").*\(type!)", precision ?? 6, magnitude)
-            case "g", "G":
-                body = String(format: "%\(alternate ? "#" : "").*\(type!)", max(precision ?? 6, 1), magnitude)
+            case .some(let code) where "eEfF".contains(code):
+                body = String(format: "%\(flags).*\(code)", precision ?? 6, magnitude)
+            case .some(let code) where "gG".contains(code):
+                body = String(format: "%\(flags).*\(code)", max(precision ?? 6, 1), magnitude)
             case "%":
                 body = String(format: "%.*f", precision ?? 6, magnitude * 100) + "%"
             default:
