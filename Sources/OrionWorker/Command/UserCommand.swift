@@ -22,9 +22,9 @@ import OrionCore
 ///   marked as added or changed; `--y~-`, `--y~-VALUE` (removed) and `--old~>new` (renamed) are not passed to the
 ///   script.
 ///
-/// As Oríon, an option of one letter written with two dashes is passed with one (`--y~prior` → `-y <value>`,
-/// `--q 3` → `-q 3`, `--q=3` → `-q 3`): scripts run under Oríon were given `-y`. Deliberate differences from
-/// Oríon: existing relative file paths in the arguments are kept as written (the script runs in the hunt's directory, so they still resolve),
+/// As Oríon, an item that is exactly an option of one letter with two dashes is passed with one (`--y~prior` →
+/// `-y <value>`, `--q 3` → `-q 3`; `--q=3` is kept): scripts run under Oríon were given `-y`. Deliberate
+/// differences from Oríon: existing relative file paths in the arguments are kept as written (the script runs in the hunt's directory, so they still resolve),
 /// templates are applied to the user's text only (never inside sampled values), and `{{`/`}}` write literal braces.
 public struct UserCommand: Sendable, Hashable, Codable {
     /// The command as given, priors included: kept in the experiment's metadata.
@@ -33,6 +33,8 @@ public struct UserCommand: Sendable, Hashable, Codable {
     public private(set) var executable: String
     /// The absolute path of the user's script; `nil` when the command is a program found on `PATH`.
     public private(set) var script: String?
+    /// The interpreter's options before the script (`-u` in `python3 -u train.py`).
+    public private(set) var interpreterOptions: [String] = []
     /// The priors: dimension name (`/lr`) → prior expression (`loguniform(1e-5, 1)`), the configuration file's
     /// included.
     public internal(set) var priors: [String: String]
@@ -91,17 +93,23 @@ public struct UserCommand: Sendable, Hashable, Codable {
         }
         let searchPath = environmentPath ?? "/usr/local/bin:/usr/bin:/bin"
         let firstArgument: Int
-        if Self.isPythonInterpreter(first), arguments.count > 1, Self.isOption(arguments[1]) {
-            // Interpreter options (`python3 -u train.py`, `python3 -m package.train`): the interpreter is the program,
-            // as any program on PATH, and everything after it its arguments (priors included), as under Oríon.
+        // The interpreter's own options that take no value (`python3 -u train.py`): the script follows them.
+        let flags =
+            Self.isPythonInterpreter(first) ? arguments.dropFirst().prefix(while: Self.interpreterFlags.contains) : []
+        interpreterOptions = Array(flags)
+        if Self.isPythonInterpreter(first), arguments.count > 1 + flags.count, Self.isOption(arguments[1 + flags.count])
+        {
+            // Other interpreter options (`python3 -m package.train`, `-c`, `-W ignore`): the interpreter is the
+            // program, as any program on PATH, and everything after it its arguments (priors included), as Oríon.
             executable = try Self.resolveProgram(first, currentDirectory: currentDirectory, searchPath: searchPath)
             script = nil
+            interpreterOptions = []
             firstArgument = 1
         } else if Self.isPythonInterpreter(first) {
-            guard arguments.count > 1, !arguments[1].isEmpty else {
+            guard arguments.count > 1 + flags.count, !arguments[1 + flags.count].isEmpty else {
                 throw CommandError(.missingScript, "no script after '\(first)': write `\(first) ./train.py ...`")
             }
-            let scriptArgument = arguments[1]
+            let scriptArgument = arguments[1 + flags.count]
             executable = try Self.resolveProgram(first, currentDirectory: currentDirectory, searchPath: searchPath)
             let scriptPath = Self.absolute(scriptArgument, in: currentDirectory)
             switch Self.fileKind(scriptPath) {
@@ -115,7 +123,7 @@ public struct UserCommand: Sendable, Hashable, Codable {
                 throw CommandError(.scriptNotFound, Self.notFoundMessage(scriptArgument, currentDirectory))
             }
             script = scriptPath
-            firstArgument = 2
+            firstArgument = 2 + flags.count
         } else if first.contains("/") || Self.fileKind(Self.absolute(first, in: currentDirectory)) == .file {
             let scriptPath = try Self.checkedScript(first, currentDirectory: currentDirectory)
             executable = scriptPath
@@ -146,11 +154,16 @@ public struct UserCommand: Sendable, Hashable, Codable {
         }
     }
 
-    /// The programs that start the trial's argv: the script, or the interpreter and the script.
+    /// The programs that start the trial's argv: the script, or the interpreter (with its options) and the script.
     var launch: [String] {
-        if let script, script != executable { return [executable, script] }
+        if let script, script != executable { return [executable] + interpreterOptions + [script] }
         return [executable]
     }
+
+    /// The Python interpreter's options that take no value; after them comes the script (`python3 -u train.py`).
+    static let interpreterFlags: Set<String> = [
+        "-b", "-bb", "-B", "-d", "-E", "-I", "-O", "-OO", "-P", "-q", "-R", "-s", "-S", "-u", "-v", "-x",
+    ]
 }
 
 // MARK: - Script arguments
@@ -263,21 +276,7 @@ extension UserCommand {
                     let prior = try UserCommand.additionMarker(expression, in: item)
                     let name = UserCommand.dimensionName(flag)
                     try define(name, prior, by: item, marked: prior != expression)
-                    let shortened = UserCommand.scriptFlag(flag)
-                    pieces.append(
-                        shortened == flag
-                            ? .value(prefix: flag + "=", dimension: name) : .option(flag: shortened, dimension: name)
-                    )
-                    return
-                }
-                let shortened = UserCommand.scriptFlag(flag)
-                if shortened != flag, !value.hasPrefix("~") {
-                    // `--q=3` is passed as Oríon passes it, `-q 3`.
-                    try appendText(shortened)
-                    if configArgument == nil, UserCommand.dimensionName(flag) == configOption {
-                        configArgument = ConfigArgument(piece: pieces.count, path: value, prefix: "")
-                    }
-                    try appendText(value)
+                    pieces.append(.value(prefix: flag + "=", dimension: name))
                     return
                 }
                 if configArgument == nil, UserCommand.dimensionName(flag) == configOption {

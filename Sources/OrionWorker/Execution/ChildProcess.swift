@@ -51,7 +51,7 @@ final class ChildProcess: Sendable {
         var drain: Duration = .milliseconds(100)
     }
 
-    private struct StopState {
+    struct StopState {
         var requestedAt: ContinuousClock.Instant?
         var killed = false
         var finished = false
@@ -64,7 +64,7 @@ final class ChildProcess: Sendable {
 
     private let stdoutRead: Int32
     private let stderrRead: Int32
-    private let stopState = Mutex(StopState())
+    let stopState = Mutex(StopState())
 
     /// Spawns `argv[0]` with `argv` and `environment`, and puts its process group on `guardian`'s list.
     ///
@@ -243,7 +243,7 @@ final class ChildProcess: Sendable {
         var terminal = TerminalUse()
         while true {
             if exitedAt == nil, hasExited(status: &status) { exitedAt = .now }
-            if exitedAt == nil { followStops(&terminal) }
+            if exitedAt == nil { followStops(&terminal, echo: echo) }
             let now = ContinuousClock.now
             let wait: Duration
             if let exitedAt {
@@ -297,18 +297,7 @@ final class ChildProcess: Sendable {
             TerminalResizer.shared.forget(entry.fd)
             close(entry.fd)
         }
-        if terminal.held {
-            TerminalHandover.takeBack(from: pid)
-            // The terminal's Ctrl-C went to the script alone: a script it ended is the user's interrupt of the hunt,
-            // as when orion holds the terminal (the trial is interrupted, to run again, and the hunt stops). A
-            // script that exits with the interrupt code instead is handled as any such exit.
-            if let raw = status ?? peekStatus(), raw & 0x7f == SIGINT {
-                stopState.withLock { state in
-                    if state.requestedAt == nil { state.requestedAt = .now }
-                }
-                _ = kill(getpid(), SIGINT)
-            }
-        }
+        if terminal.held { giveTerminalBack(status: status) }
         let stopRequested = stopState.withLock { $0.requestedAt != nil }
         if stopRequested { terminateLeftovers(grace: limits.grace) }
         // No signal is sent to the group once the main process is reaped: its id could then be reused.
@@ -354,56 +343,6 @@ final class ChildProcess: Sendable {
                     return true
                 }
             }
-        #endif
-    }
-
-    /// Whether the child wants the terminal (stopped reading it) and whether it holds it.
-    private struct TerminalUse {
-        var wanted = false
-        var held = false
-    }
-
-    /// Follows the child's stops: one for reading or writing the terminal from the background (SIGTTIN, SIGTTOU)
-    /// gets it the terminal when it can have it (``TerminalHandover``), then SIGCONT; a Ctrl-Z (SIGTSTP) while it
-    /// holds the terminal gives the terminal back and stops orion, as the shell expects of its job (the guardian
-    /// continues the script when orion goes on, and it asks for the terminal again).
-    private func followStops(_ terminal: inout TerminalUse) {
-        #if os(Linux)
-            var info = siginfo_t()
-            if waitid(P_PID, id_t(pid), &info, WSTOPPED | WNOHANG) == 0, info._sifields._sigchld.si_pid == pid,
-                info.si_code == CLD_STOPPED
-            {
-                switch info._sifields._sigchld.si_status {
-                case SIGTTIN, SIGTTOU:
-                    terminal.wanted = true
-                case SIGTSTP where terminal.held:
-                    TerminalHandover.takeBack(from: pid)
-                    terminal.held = false
-                    terminal.wanted = true
-                    _ = kill(getpid(), SIGTSTP)
-                default:
-                    break
-                }
-            }
-            if terminal.wanted, TerminalHandover.lend(to: pid) {
-                terminal.wanted = false
-                terminal.held = true
-                _ = kill(-pid, SIGCONT)
-            }
-        #endif
-    }
-
-    /// The wait status of the main process, which has exited, without reaping it; `nil` when it cannot be read.
-    private func peekStatus() -> Int32? {
-        #if os(Linux)
-            var info = siginfo_t()
-            guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0,
-                info._sifields._sigchld.si_pid == pid
-            else { return nil }
-            let value = info._sifields._sigchld.si_status
-            return info.si_code == CLD_EXITED ? (value & 0xff) << 8 : value & 0x7f
-        #else
-            return nil
         #endif
     }
 

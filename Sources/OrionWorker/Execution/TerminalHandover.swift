@@ -16,28 +16,42 @@ import Synchronization
 /// foreground group and goes on, as if it ran on the terminal itself (under Oríon it shares orion's group). The
 /// terminal comes back to orion when the script ends. While a script holds it, the terminal's Ctrl-C reaches the
 /// script, not orion: ``ChildProcess`` takes a script ended by it for the user's interrupt of the hunt, and a
-/// script stopped by Ctrl-Z for a stop of the hunt.
+/// script stopped by Ctrl-Z for a stop of the hunt (a script that catches SIGINT keeps the hunt from being
+/// interrupted from the keyboard until it ends).
+///
+/// Process-wide state, against the rule of no global mutable state: a process has one controlling terminal, and
+/// the scripts of all its workers share it.
 enum TerminalHandover {
     /// The controlling terminal (opened once; -1 without one) and the group it is lent to, if any.
     private static let state = Mutex<(terminal: Int32?, holder: pid_t?)>((nil, nil))
 
+    /// What ``lend(to:)`` could do.
+    enum Lending: Equatable {
+        /// The group holds the terminal.
+        case lent
+        /// Another script holds it.
+        case busy
+        /// orion is not in the terminal's foreground (run with `&`, or stopped and sent to the background).
+        case background
+        /// orion has no controlling terminal, or it cannot be given.
+        case unavailable
+    }
+
     /// Lends the terminal to `group` when orion is in its foreground and no other script holds it.
-    ///
-    /// - Returns: whether `group` now holds it.
-    static func lend(to group: pid_t) -> Bool {
+    static func lend(to group: pid_t) -> Lending {
         state.withLock { state in
             if state.terminal == nil {
                 state.terminal = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
                 // Taking the terminal back from the background must not stop orion.
                 if state.terminal ?? -1 >= 0 { signal(SIGTTOU, SIG_IGN) }
             }
-            guard let terminal = state.terminal, terminal >= 0 else { return false }
-            if state.holder == group { return true }
-            guard state.holder == nil, tcgetpgrp(terminal) == getpgrp(), tcsetpgrp(terminal, group) == 0 else {
-                return false
-            }
+            guard let terminal = state.terminal, terminal >= 0 else { return .unavailable }
+            if state.holder == group { return .lent }
+            guard state.holder == nil else { return .busy }
+            guard tcgetpgrp(terminal) == getpgrp() else { return .background }
+            guard tcsetpgrp(terminal, group) == 0 else { return .unavailable }
             state.holder = group
-            return true
+            return .lent
         }
     }
 

@@ -15,6 +15,8 @@ import Synchronization
 /// the new size of the descriptor it was sized from, and its script's process group gets SIGWINCH, which the kernel
 /// does not send itself (the pseudo-terminal is not the script's controlling terminal). A progress bar that
 /// redraws to the width of the window (tqdm, rich) thus follows it, as when the script runs without `orion`.
+///
+/// One per process, against the rule of no global mutable state: SIGWINCH is one signal for the whole process.
 final class TerminalResizer: Sendable {
     /// The one resizer of this process: SIGWINCH is one signal.
     static let shared = TerminalResizer()
@@ -52,6 +54,26 @@ final class TerminalResizer: Sendable {
     /// Stops following `master`; call it before closing the descriptor (whose number may then be reused).
     func forget(_ master: Int32) {
         _ = state.withLock { $0.entries.removeValue(forKey: master) }
+    }
+
+    /// Gives the pseudo-terminals of `group`, which holds the terminal (orion, in the background, gets no SIGWINCH
+    /// then), the terminal's size when it changed, and the group one SIGWINCH (the kernel sent it one before its
+    /// pseudo-terminals had the new size).
+    func follow(group: pid_t) {
+        state.withLock { state in
+            var resized = false
+            for (master, entry) in state.entries where entry.group == group {
+                var size = winsize()
+                var current = winsize()
+                guard ioctl(entry.sizedAs, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0,
+                    ioctl(master, UInt(TIOCGWINSZ), &current) == 0,
+                    size.ws_col != current.ws_col || size.ws_row != current.ws_row,
+                    ioctl(master, UInt(TIOCSWINSZ), &size) == 0
+                else { continue }
+                resized = true
+            }
+            if resized { _ = kill(-group, SIGWINCH) }
+        }
     }
 
     /// Gives every followed pseudo-terminal its terminal's size, and each script's group one SIGWINCH (a script

@@ -93,8 +93,9 @@ final class UserCommandTests: XCTestCase {
         XCTAssertEqual(argv, [directory + "/train.py", "--lr", "1e-05", "--epochs", "10"])
     }
 
-    /// One letter written with two dashes is passed with one, as Oríon passes it (its scripts were given `-y`): in
-    /// every prior form and for plain options (`--q=3` as Oríon's `-q 3`); longer names and numbers keep theirs.
+    /// An item that is exactly one letter with two dashes is passed with one, as Oríon passes it (its scripts were
+    /// given `-y`), for priors and plain options; `--w=...` and `--r=4` are kept (Oríon passes `--r 4`, checked with
+    /// its parser), and longer names keep theirs.
     func testSingleLetterLongOptionsArePassedWithOneDashAsOrionDoes() throws {
         let parsed = try command([
             "./train.py", "--y~uniform(0, 1)", "--z", "orion~uniform(0, 1)", "--w=orion~uniform(0, 1)", "--q", "3",
@@ -104,7 +105,7 @@ final class UserCommandTests: XCTestCase {
         XCTAssertEqual(
             try parsed.render(values: params(["/y": 0.25, "/z": 0.5, "/w": 0.75, "/lr": 0.125]), context: context),
             [
-                directory + "/train.py", "-y", "0.25", "-z", "0.5", "-w", "0.75", "-q", "3", "-r", "4", "--lr", "0.125",
+                directory + "/train.py", "-y", "0.25", "-z", "0.5", "--w=0.75", "-q", "3", "--r=4", "--lr", "0.125",
                 "--ab", "5", "--cd=6", "-e", "7", "--", "-f",
             ]
         )
@@ -348,17 +349,20 @@ final class UserCommandTests: XCTestCase {
         )
     }
 
-    /// Interpreter options (`python3 -u train.py`, `python3 -m package.train`) make the interpreter the program, as
-    /// under Oríon: everything after it is passed as written, priors replaced (they were refused).
-    func testInterpreterOptionsMakeTheInterpreterTheProgram() throws {
-        let unbuffered = try command(["python3", "-u", "plain.py", "-x~uniform(0, 1)"])
-        XCTAssertNil(unbuffered.script)
+    /// Interpreter options that take no value (`python3 -u -B train.py`) come before a script that is checked and
+    /// known as any (a positional prior after it is `/_pos_4`); other options (`python3 -m package.train`) make the
+    /// interpreter the program, as under Oríon: everything after it is passed as written, priors replaced. (They were
+    /// refused.)
+    func testInterpreterOptions() throws {
+        let unbuffered = try command(["python3", "-u", "-B", "plain.py", "p~uniform(0, 1)", "-x~uniform(0, 1)"])
+        XCTAssertEqual(unbuffered.script, directory + "/plain.py")
         XCTAssertTrue(unbuffered.executable.hasSuffix("/python3"), unbuffered.executable)
-        XCTAssertEqual(unbuffered.priors, ["/x": "uniform(0, 1)"])
+        XCTAssertEqual(unbuffered.priors, ["/_pos_4": "uniform(0, 1)", "/x": "uniform(0, 1)"])
         XCTAssertEqual(
-            try unbuffered.render(values: params(["/x": 0.5]), context: context),
-            [unbuffered.executable, "-u", "plain.py", "-x", "0.5"]
+            try unbuffered.render(values: params(["/_pos_4": 0.25, "/x": 0.5]), context: context),
+            [unbuffered.executable, "-u", "-B", directory + "/plain.py", "0.25", "-x", "0.5"]
         )
+        XCTAssertEqual(error(["python3", "-u", "missing.py"])?.code, .scriptNotFound)
         let module = try command(["python3", "-m", "package.train", "--lr~uniform(0, 1)"])
         XCTAssertEqual(
             try module.render(values: params(["/lr": 0.5]), context: context),
