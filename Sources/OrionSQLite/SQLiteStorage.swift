@@ -33,8 +33,9 @@ public final class SQLiteStorage: Storage {
     private struct WriterState {
         /// Writes running or waiting in this process.
         var inFlight = 0
-        /// The busy timeout the writer connection has now.
-        var writerBusyTimeout: Duration
+        /// The busy timeout the writer connection has now; `nil` at first, when it has ``LockWaitNotice``'s busy
+        /// handler (the first write sets its own).
+        var writerBusyTimeout: Duration?
         /// Whether a write was attempted since opening (``close()`` then checkpoints).
         var wrote = false
     }
@@ -61,7 +62,7 @@ public final class SQLiteStorage: Storage {
     ) throws {
         self.path = path
         self.busyTimeout = busyTimeout
-        self.writes = Mutex(WriterState(writerBusyTimeout: busyTimeout))
+        self.writes = Mutex(WriterState(writerBusyTimeout: nil))
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw StorageError(
                 .notFound,

@@ -140,7 +140,7 @@ final class SQLiteStorageTests: XCTestCase {
         let path = directory + "/locked.db"
         try await SQLiteStorage(path: path).close()
         let notices = Mutex<[String]>([])
-        _ = try SQLiteStorage(path: path) { message in notices.withLock { $0.append(message) } }
+        try await SQLiteStorage(path: path) { message in notices.withLock { $0.append(message) } }.close()
         XCTAssertEqual(notices.withLock { $0 }, [])
         try? FileManager.default.removeItem(atPath: path + "-wal")
         try? FileManager.default.removeItem(atPath: path + "-shm")

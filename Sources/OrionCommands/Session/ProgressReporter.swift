@@ -247,8 +247,8 @@ final class ProgressReporter: Sendable {
                 + "\(Formatting.number(trial.objectiveValue)) (\(params))"
         case .broken:
             let reason = trial.failure?.split(separator: "\n").first.map(String.init) ?? "unknown reason"
-            return
-                "[\(state.completed + state.inherited)/\(total)] trial \(trial.id.prefix(8)) broken: \(reason) (\(params))"
+            let done = state.completed + state.inherited
+            return "[\(done)/\(total)] trial \(trial.id.prefix(8)) broken: \(reason) (\(params))"
         default:
             return "trial \(trial.id.prefix(8)) \(trial.status.rawValue) (\(params))"
         }

@@ -89,7 +89,8 @@ public enum ExperimentTree {
     ///
     /// As Oríon's `fetch_trials(with_evc_tree=True)`: its own trials (every status), its descendants' carried back
     /// by their adapters, and its ancestors' own trials carried over by the adapters down to it. A trial whose
-    /// parameters are seen already, closer to the experiment, is left out. The trials keep their experiment and id; their parameters are as the experiment sees them.
+    /// parameters are seen already, closer to the experiment, is left out. The trials keep their experiment and id;
+    /// their parameters are as the experiment sees them.
     ///
     /// - Parameters:
     ///   - experiment: the experiment.

@@ -24,8 +24,9 @@ import OrionCore
 ///
 /// As Oríon, an item that is exactly an option of one letter with two dashes is passed with one (`--y~prior` →
 /// `-y <value>`, `--q 3` → `-q 3`; `--q=3` is kept): scripts run under Oríon were given `-y`. Deliberate
-/// differences from Oríon: existing relative file paths in the arguments are kept as written (the script runs in the hunt's directory, so they still resolve),
-/// templates are applied to the user's text only (never inside sampled values), and `{{`/`}}` write literal braces.
+/// differences from Oríon: existing relative file paths in the arguments are kept as written (the script runs in
+/// the hunt's directory, so they still resolve), templates are applied to the user's text only (never inside
+/// sampled values), and `{{`/`}}` write literal braces.
 public struct UserCommand: Sendable, Hashable, Codable {
     /// The command as given, priors included: kept in the experiment's metadata.
     public private(set) var arguments: [String]

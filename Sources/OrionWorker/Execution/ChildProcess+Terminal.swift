@@ -84,11 +84,12 @@ extension ChildProcess {
         #endif
     }
 
-    /// Takes the terminal back from the child, which has exited; when the terminal's Ctrl-C ended it (it reached
-    /// the script alone), that is the user's interrupt of the hunt, as when orion holds the terminal: the trial is
-    /// interrupted, to run again, and orion gets the SIGINT it missed. Not when the hunt had asked the script to stop
-    /// already (that SIGINT was orion's own; a second would force every other script). A script that exits with the
-    /// interrupt code instead is handled as any such exit.
+    /// Takes the terminal back from the child, which has exited.
+    ///
+    /// When the terminal's Ctrl-C ended it (it reached the script alone), that is the user's interrupt of the hunt,
+    /// as when orion holds the terminal: the trial is interrupted, to run again, and orion gets the SIGINT it
+    /// missed. Not when the hunt had asked the script to stop already (that SIGINT was orion's own; a second would
+    /// force every other script). A script that exits with the interrupt code instead is handled as any such exit.
     ///
     /// - Parameter status: the wait status when it is known already (not on Linux, where it is read here).
     func giveTerminalBack(status: Int32?) {

@@ -101,12 +101,15 @@ public struct ExperimentSummary: Sendable, Hashable {
     ///   - storage: the storage holding it.
     ///   - regretCurve: whether to compute the regret curve (reads every completed trial).
     ///   - algorithmState: whether to read the algorithm's state for ``algorithmIsDone`` (decodes it).
+    ///   - inheritedCompleted: the number of trials the experiment inherits, when the caller read them already (a
+    ///     worker's producer has); `nil` reads them when they can decide whether `maxTrials` is reached.
     /// - Throws: the storage's errors.
     public init(
         experiment: Experiment,
         storage: any Storage,
         regretCurve: Bool = false,
-        algorithmState: Bool = false
+        algorithmState: Bool = false,
+        inheritedCompleted: Int? = nil
     ) async throws {
         let summary = try await storage.summary(of: experiment.id)
         var curve: [RegretPoint]?
@@ -115,7 +118,9 @@ public struct ExperimentSummary: Sendable, Hashable {
         }
         self.init(experiment: experiment, summary: summary, regretCurve: curve)
         // A version's inherited trials count toward maxTrials: read them only where they can decide.
-        if experiment.refers?.parentID != nil, experiment.maxTrials != nil, !reachedMaxTrials {
+        if let inheritedCompleted {
+            stats.inheritedCompleted = inheritedCompleted
+        } else if experiment.refers?.parentID != nil, experiment.maxTrials != nil, !reachedMaxTrials {
             stats.inheritedCompleted = try await ExperimentTree.inheritedTrials(of: experiment, storage: storage).count
         }
         // Decoding the state is skipped where the counts already decide (the dashboard polls this every 2 s while

@@ -113,7 +113,11 @@ public final class HuntRunner: Sendable {
                 in: workingDirectory(for: experiment)
             )
         }
-        let summary = try await ExperimentSummary(experiment: experiment, storage: storage)
+        let summary = try await ExperimentSummary(
+            experiment: experiment,
+            storage: storage,
+            inheritedCompleted: try await worker.producer.inheritedTrials().trials.count
+        )
         var outcome = HuntOutcome(report: report, summary: summary)
         outcome.trialDirectories = cleanup
         return outcome

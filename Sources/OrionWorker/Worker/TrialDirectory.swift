@@ -6,9 +6,11 @@ enum TrialDirectory {
     /// output and its results file (made anew for every run).
     static let workerFiles: Set<String> = [
         "orion.stdout.log", "orion.stderr.log", resultsFileName, unsavedResultsFileName,
-        // The names before 2026-12-05, in the directories of trials run then.
-        "stdout.log", "stderr.log",
     ]
+
+    /// The worker's logs before 2026-12-05, left out of a copy of the directory of a trial run then (one without
+    /// `orion.stdout.log`); in a later trial's directory they are the script's own.
+    static let earlierLogs = ["stdout.log", "stderr.log"]
 
     /// The results file the script gets as `ORION_RESULTS_PATH`: hidden, so that a script's own `results.json` in
     /// `$ORION_WORKING_DIR` (a common name for its metrics) is not read as its results (Oríon names it
@@ -76,7 +78,9 @@ enum TrialDirectory {
         let staging = directory + ".copying"
         if manager.fileExists(atPath: staging) { try manager.removeItem(atPath: staging) }
         try manager.copyItem(atPath: parentDirectory, toPath: staging)
-        for name in workerFiles where manager.fileExists(atPath: staging + "/" + name) {
+        let ranBefore = !manager.fileExists(atPath: parentDirectory + "/orion.stdout.log")
+        for name in workerFiles.union(ranBefore ? earlierLogs : [])
+        where manager.fileExists(atPath: staging + "/" + name) {
             try manager.removeItem(atPath: staging + "/" + name)
         }
         guard rename(staging, directory) == 0 else {

@@ -439,7 +439,8 @@ final class OutputEndToEndTests: XCTestCase {
             #!\(python)
             import json, os
             answer = input("value? ")
-            json.dump([{"name": "o", "type": "objective", "value": float(answer)}], open(os.environ["ORION_RESULTS_PATH"], "w"))
+            results = [{"name": "o", "type": "objective", "value": float(answer)}]
+            json.dump(results, open(os.environ["ORION_RESULTS_PATH"], "w"))
 
             """
         )

@@ -61,78 +61,136 @@ final class ExperimentTreeTests: XCTestCase {
     func testInheritanceInOnePassMatchesCarryingLevelByLevel() async throws {
         var random = SeededGenerator(seed: 7)
         for _ in 0..<40 {
-            let storage = InMemoryStorage()
-            var priors: [String: String] = ["/a": "uniform(0, 3, discrete=True)", "/b": "uniform(0, 2, discrete=True)"]
-            var fresh = 0
-            var parent: Experiment?
-            var chain: [Experiment] = []
-            for version in 1...Int.random(in: 2...9, using: &random) {
-                var adapters: [Adapter] = []
-                if parent != nil {
-                    let name = priors.keys.sorted().randomElement(using: &random)!
-                    switch Int.random(in: 0..<8, using: &random) {
-                    case 0:
-                        let newPrior = "uniform(0, \(Int.random(in: 1...4, using: &random)), discrete=True)"
-                        adapters = [.dimensionPriorChange(name: name, oldPrior: priors[name]!, newPrior: newPrior)]
-                        priors[name] = newPrior
-                    case 1:
-                        fresh += 1
-                        priors["/r\(fresh)"] = priors.removeValue(forKey: name)
-                        adapters = [.dimensionRenaming(oldName: name, newName: "/r\(fresh)")]
-                    case 2 where priors.count > 1:
-                        priors[name] = nil
-                        let value: JSONValue? =
-                            Bool.random(using: &random) ? .int(Int.random(in: 0...2, using: &random)) : nil
-                        adapters = [.dimensionDeletion(name: name, type: .integer, value: value)]
-                    case 3:
-                        fresh += 1
-                        priors["/n\(fresh)"] = "uniform(0, 3, discrete=True, default_value=1)"
-                        adapters = [.dimensionAddition(name: "/n\(fresh)", type: .integer, value: .int(1))]
-                    case 4:
-                        adapters = [.codeChange([.breaking, .unsure, .noEffect].randomElement(using: &random)!)]
-                    case 5:
-                        // A space narrowed with no adapter saying so (an imported or hand-made chain).
-                        priors[name] = "uniform(0, \(Int.random(in: 1...2, using: &random)), discrete=True)"
-                    default:
-                        adapters = Bool.random(using: &random) ? [.algorithmChange] : []
-                    }
-                }
-                let experiment = Experiment(
-                    name: "chain",
-                    version: version,
-                    space: try Space(priors: priors),
-                    algorithm: AlgorithmConfig(name: "random"),
-                    refers: parent.map { ExperimentRefers(rootID: chain[0].id, parentID: $0.id, adapters: adapters) }
-                )
-                try await storage.createExperiment(experiment)
-                var trials: [String: Trial] = [:]
-                for _ in 0..<Int.random(in: 0...6, using: &random) {
-                    var trial = Trial(
-                        experimentID: experiment.id,
-                        params: Parameters(
-                            priors.keys.sorted().map { name in
-                                Trial.Param(
-                                    name: name,
-                                    type: .integer,
-                                    value: .int(Int.random(in: 0...2, using: &random))
-                                )
-                            }
-                        )
-                    )
-                    trial.status = Int.random(in: 0..<5, using: &random) == 0 ? .broken : .completed
-                    trial.results = [TrialResult(name: "o", type: .objective, value: .double(1))]
-                    trials[trial.id] = trial
-                }
-                try await storage.registerTrials(Array(trials.values))
-                chain.append(experiment)
-                parent = experiment
-            }
+            let (storage, chain) = try await Self.randomChain(using: &random)
             let child = chain.last!
             let expected = try await Self.levelByLevel(of: child, storage: storage)
             let inherited = try await ExperimentTree.inherited(of: child, storage: storage)
             XCTAssertEqual(inherited.trials, expected.map(\.trial))
             XCTAssertEqual(inherited.trials.map { inherited.origins[$0.id]?.id }, expected.map(\.origin.id))
         }
+    }
+
+    /// A chain of 2 to 9 versions, each changing its parent at random (a renaming, a deletion, an addition, a changed
+    /// prior with or without an adapter, a code change of each type, an algorithm change or nothing), with up to six
+    /// trials each (one in five broken) whose values repeat across versions.
+    private static func randomChain(
+        using random: inout SeededGenerator
+    ) async throws -> (storage: InMemoryStorage, chain: [Experiment]) {
+        let storage = InMemoryStorage()
+        var priors: [String: String] = ["/a": "uniform(0, 3, discrete=True)", "/b": "uniform(0, 2, discrete=True)"]
+        var fresh = 0
+        var parent: Experiment?
+        var chain: [Experiment] = []
+        for version in 1...Int.random(in: 2...9, using: &random) {
+            var adapters: [Adapter] = []
+            if parent != nil {
+                let name = priors.keys.sorted().randomElement(using: &random)!
+                switch Int.random(in: 0..<8, using: &random) {
+                case 0:
+                    let newPrior = "uniform(0, \(Int.random(in: 1...4, using: &random)), discrete=True)"
+                    adapters = [.dimensionPriorChange(name: name, oldPrior: priors[name]!, newPrior: newPrior)]
+                    priors[name] = newPrior
+                case 1:
+                    fresh += 1
+                    priors["/r\(fresh)"] = priors.removeValue(forKey: name)
+                    adapters = [.dimensionRenaming(oldName: name, newName: "/r\(fresh)")]
+                case 2 where priors.count > 1:
+                    priors[name] = nil
+                    let value: JSONValue? =
+                        Bool.random(using: &random) ? .int(Int.random(in: 0...2, using: &random)) : nil
+                    adapters = [.dimensionDeletion(name: name, type: .integer, value: value)]
+                case 3:
+                    fresh += 1
+                    priors["/n\(fresh)"] = "uniform(0, 3, discrete=True, default_value=1)"
+                    adapters = [.dimensionAddition(name: "/n\(fresh)", type: .integer, value: .int(1))]
+                case 4:
+                    adapters = [.codeChange([.breaking, .unsure, .noEffect].randomElement(using: &random)!)]
+                case 5:
+                    // A space narrowed with no adapter saying so (an imported or hand-made chain).
+                    priors[name] = "uniform(0, \(Int.random(in: 1...2, using: &random)), discrete=True)"
+                default:
+                    adapters = Bool.random(using: &random) ? [.algorithmChange] : []
+                }
+            }
+            let experiment = Experiment(
+                name: "chain",
+                version: version,
+                space: try Space(priors: priors),
+                algorithm: AlgorithmConfig(name: "random"),
+                refers: parent.map { ExperimentRefers(rootID: chain[0].id, parentID: $0.id, adapters: adapters) }
+            )
+            try await storage.createExperiment(experiment)
+            var trials: [String: Trial] = [:]
+            for _ in 0..<Int.random(in: 0...6, using: &random) {
+                var trial = Trial(
+                    experimentID: experiment.id,
+                    params: Parameters(
+                        priors.keys.sorted().map { name in
+                            Trial.Param(
+                                name: name,
+                                type: .integer,
+                                value: .int(Int.random(in: 0...2, using: &random))
+                            )
+                        }
+                    )
+                )
+                trial.status = Int.random(in: 0..<5, using: &random) == 0 ? .broken : .completed
+                trial.results = [TrialResult(name: "o", type: .objective, value: .double(1))]
+                trials[trial.id] = trial
+            }
+            try await storage.registerTrials(Array(trials.values))
+            chain.append(experiment)
+            parent = experiment
+        }
+        return (storage, chain)
+    }
+
+    /// `orion status --collapse`'s reading in one pass down the chain gives what composing each ancestor's adapters
+    /// down to the version gives (the code before): the same trials, in the same order, with the same parameters.
+    func testTrialsSeenInOnePassMatchComposingTheAdapters() async throws {
+        var random = SeededGenerator(seed: 11)
+        for _ in 0..<40 {
+            let (storage, chain) = try await Self.randomChain(using: &random)
+            for experiment in [chain[chain.count - 1], chain[chain.count / 2]] {
+                let seen = try await ExperimentTree.trialsSeen(from: experiment, in: chain, storage: storage)
+                let expected = try await Self.composing(from: experiment, in: chain, storage: storage)
+                XCTAssertEqual(seen, expected)
+            }
+        }
+    }
+
+    /// ``ExperimentTree/trialsSeen(from:in:storage:)`` as it was before the one pass: each ancestor's trials through
+    /// the composition of the adapters below it.
+    private static func composing(
+        from experiment: Experiment,
+        in experiments: [Experiment],
+        storage: InMemoryStorage
+    ) async throws -> [Trial] {
+        // Its own trials and its descendants' (code that did not change): what it sees without a parent.
+        var orphan = experiment
+        orphan.refers = nil
+        var trials = try await ExperimentTree.trialsSeen(
+            from: orphan,
+            in: experiments.map { $0.id == experiment.id ? orphan : $0 },
+            storage: storage
+        )
+        var seen = Set(trials.map(\.paramsHash))
+        var adapters: [Adapter] = []
+        var current = experiment
+        var visited: Set<String> = [experiment.id]
+        while let parentID = current.refers?.parentID, visited.insert(parentID).inserted,
+            let parent = experiments.first(where: { $0.id == parentID })
+        {
+            adapters = (current.refers?.adapters ?? []) + adapters
+            let own = try await storage.trials(of: parent.id, status: nil)
+            for (index, params) in Adapter.forward(adapters, own.map(\.params)) {
+                var trial = own[index]
+                trial.params = params
+                if seen.insert(trial.paramsHash).inserted { trials.append(trial) }
+            }
+            current = parent
+        }
+        return trials
     }
 
     /// Inheritance as it was computed before the one pass: each level re-carries everything above it.

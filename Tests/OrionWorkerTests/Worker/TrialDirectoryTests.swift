@@ -31,13 +31,13 @@ final class TrialDirectoryTests: XCTestCase {
         try write("nested", "parent/logs/run/events")
         try write("out", "parent/orion.stdout.log")
         try write("err", "parent/orion.stderr.log")
-        try write("old out", "parent/stdout.log")  // the names of a parent run before 2026-12-05
-        try write("old err", "parent/stderr.log")
+        try write("own log", "parent/stdout.log")  // the script's own
         try write("[]", "parent/.orion-results.json")
         try write("[]", "parent/.orion-unsaved-results.json")
         try write("{\"acc\": 0.9}", "parent/results.json")
         try TrialDirectory.prepare(root + "/child", parentDirectory: root + "/parent")
         XCTAssertEqual(read("child/model.ckpt"), "weights")
+        XCTAssertEqual(read("child/stdout.log"), "own log", "the script's own log is copied")
         XCTAssertEqual(read("child/results.json"), "{\"acc\": 0.9}", "the script's own file, not the worker's")
         XCTAssertEqual(read("child/logs/run/events"), "nested")
         for name in TrialDirectory.workerFiles {
@@ -72,5 +72,16 @@ final class TrialDirectoryTests: XCTestCase {
         try TrialDirectory.prepare(root + "/child", parentDirectory: root + "/parent")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root + "/child"), ["model.ckpt"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/child.copying"))
+    }
+
+    /// A parent run before 2026-12-05 has the worker's logs under their earlier names: they are left out too.
+    func testTheLogsOfAParentRunBeforeTheRenameAreLeftOut() throws {
+        try write("weights", "parent/model.ckpt")
+        try write("out", "parent/stdout.log")
+        try write("err", "parent/stderr.log")
+        try TrialDirectory.prepare(root + "/child", parentDirectory: root + "/parent")
+        XCTAssertEqual(read("child/model.ckpt"), "weights")
+        XCTAssertNil(read("child/stdout.log"))
+        XCTAssertNil(read("child/stderr.log"))
     }
 }
