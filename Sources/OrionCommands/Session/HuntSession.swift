@@ -400,6 +400,14 @@ struct HuntSession {
         }
         // Why the hunt stopped is ours (Oríon does not say): on stderr, so that stdout is Oríon's text.
         StandardStream.emit("Stopped: \(report.stopReason).\n", to: 2)
+        let stats = outcome.summary.stats
+        if report.stopReason == .experimentDone, stats.reachedMaxTrials, stats.inheritedCompleted > 0 {
+            StandardStream.emit(
+                "note: the \(stats.inheritedCompleted) completed trials of its parent versions count toward its max"
+                    + " trials (\(stats.maxTrials.map(String.init) ?? "")), as in Oríon\n",
+                to: 2
+            )
+        }
         print(Self.summaryText(outcome, location: locationArguments(configuration)), terminator: "")
         if report.stopReason == .cannotStart {
             StandardStream.emit("Error: \(report.lastFailure ?? "a trial could not be started")\n", to: 2)

@@ -185,6 +185,12 @@ final class VersioningEndToEndTests: XCTestCase {
         let inheritedByV3 = try await inherited(sandbox, v3).count
         XCTAssertEqual(inheritedByV3, 5)
         XCTAssertTrue(third.stderr.contains("the experiment is done"), third.stderr)
+        XCTAssertTrue(
+            third.stderr.contains(
+                "note: the 5 completed trials of its parent versions count toward its max trials (5)"
+            ),
+            third.stderr
+        )
     }
 
     func testRemovedRenamedAndChangedDimensionsCarryOnlyMatchingTrials() async throws {
