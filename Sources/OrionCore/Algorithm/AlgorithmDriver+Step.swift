@@ -69,6 +69,8 @@ extension AlgorithmDriver {
     ///   - now: the new trials' submission time.
     ///   - inherited: trials the experiment inherits from its parent versions, already in its space; observed
     ///     once, when the algorithm starts fresh, never registered nor produced again.
+    ///   - inheritedCount: how many of them count toward `maxTrials` (those at a point the experiment has no trial
+    ///     at); `nil`: all of them.
     /// - Returns: the new state, the trials to register, and a ``StepOutput``.
     /// - Throws: ``AlgorithmError`` when the algorithm cannot be made, `.corruptState` when the stored state cannot
     ///   be used; the state's encoding error.
@@ -79,7 +81,8 @@ extension AlgorithmDriver {
         factory: any AlgorithmFactory,
         count: Int,
         now: Date,
-        inherited: InheritedTrials = .none
+        inherited: InheritedTrials = .none,
+        inheritedCount: Int? = nil
     ) throws -> AlgorithmUpdate<StepOutput> {
         var driver: AlgorithmDriver
         let reusable =
@@ -118,7 +121,8 @@ extension AlgorithmDriver {
 
         var wanted = max(0, count)
         if let maxTrials = experiment.maxTrials {
-            let live = snapshot.counts.reduce(inherited.trials.count) { $0 + ($1.key == .broken ? 0 : $1.value) }
+            let counted = inheritedCount ?? inherited.trials.count
+            let live = snapshot.counts.reduce(counted) { $0 + ($1.key == .broken ? 0 : $1.value) }
             wanted = min(wanted, max(0, maxTrials - live))
         }
         let existing = inherited.including(snapshot.existingTrials)

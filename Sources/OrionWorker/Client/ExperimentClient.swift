@@ -92,7 +92,7 @@ public final class ExperimentClient: Sendable {
             }
             let counts = try await storage.countTrials(of: experiment.id)
             if let maxTrials = experiment.maxTrials,
-                counts[.completed, default: 0] + (try await producer.inheritedTrials().trials.count) >= maxTrials
+                counts[.completed, default: 0] + (try await producer.inheritedCompletedCount()) >= maxTrials
             {
                 return nil
             }

@@ -32,6 +32,33 @@ public enum ExperimentTree {
         )
     }
 
+    /// The number of inherited trials that count toward the experiment's `maxTrials`: those at a point where the
+    /// experiment has no trial of its own (a trial is counted once, the closest one, as in Oríon's tree).
+    ///
+    /// - Throws: `StorageError`.
+    public static func inheritedCompletedCount(of experiment: Experiment, storage: any Storage) async throws -> Int {
+        let inherited = try await inheritedTrials(of: experiment, storage: storage)
+        guard !inherited.isEmpty else { return 0 }
+        let own = Set(try await storage.trials(of: experiment.id, status: nil).map(\.id))
+        return inherited.count { !own.contains($0.id) }
+    }
+
+    /// The experiment's ancestors, its parent first (a cycle in corrupted data ends the chain).
+    ///
+    /// - Throws: `StorageError`.
+    public static func ancestors(of experiment: Experiment, storage: any Storage) async throws -> [Experiment] {
+        var ancestors: [Experiment] = []
+        var visited: Set<String> = [experiment.id]
+        var below = experiment
+        while let parentID = below.refers?.parentID, visited.insert(parentID).inserted,
+            let ancestor = try await storage.experiment(id: parentID)
+        {
+            ancestors.append(ancestor)
+            below = ancestor
+        }
+        return ancestors
+    }
+
     /// The inherited trials, each with the stored trial it comes from.
     ///
     /// Each ancestor's completed trials go down the chain once, through the adapters and into the space of every
@@ -46,17 +73,9 @@ public enum ExperimentTree {
         of experiment: Experiment,
         storage: any Storage
     ) async throws -> [(trial: Trial, origin: Trial)] {
-        // The ancestors, the parent first, each with the version right below it; a cycle in corrupted data ends
-        // the chain.
-        var levels: [(ancestor: Experiment, below: Experiment)] = []
-        var visited: Set<String> = [experiment.id]
-        var below = experiment
-        while let parentID = below.refers?.parentID, visited.insert(parentID).inserted,
-            let ancestor = try await storage.experiment(id: parentID)
-        {
-            levels.append((ancestor, below))
-            below = ancestor
-        }
+        // The ancestors, the parent first, each with the version right below it.
+        let ancestors = try await ancestors(of: experiment, storage: storage)
+        let levels = zip(ancestors, [experiment] + ancestors).map { (ancestor: $0, below: $1) }
         // The trials carried into the space of the version below the current level, one segment per ancestor
         // whose trials came down unchanged since, the closest ancestor's last.
         var carried: [[(params: Parameters, origin: Trial)]] = []

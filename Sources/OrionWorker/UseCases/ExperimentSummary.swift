@@ -121,7 +121,10 @@ public struct ExperimentSummary: Sendable, Hashable {
         if let inheritedCompleted {
             stats.inheritedCompleted = inheritedCompleted
         } else if experiment.refers?.parentID != nil, experiment.maxTrials != nil, !reachedMaxTrials {
-            stats.inheritedCompleted = try await ExperimentTree.inheritedTrials(of: experiment, storage: storage).count
+            stats.inheritedCompleted = try await ExperimentTree.inheritedCompletedCount(
+                of: experiment,
+                storage: storage
+            )
         }
         // Decoding the state is skipped where the counts already decide (the dashboard polls this every 2 s while
         // a hunt runs): a pending trial means not done, `maxTrials` reached means done whatever the algorithm says.

@@ -116,7 +116,7 @@ public final class HuntRunner: Sendable {
         let summary = try await ExperimentSummary(
             experiment: experiment,
             storage: storage,
-            inheritedCompleted: try await worker.producer.inheritedTrials().trials.count
+            inheritedCompleted: try await worker.producer.inheritedCompletedCount()
         )
         var outcome = HuntOutcome(report: report, summary: summary)
         outcome.trialDirectories = cleanup

@@ -18,8 +18,16 @@ public actor TrialProducer {
     private let lockTimeout: Duration
     private let onRebuild: @Sendable (String) -> Void
     private var cached: AlgorithmDriver.Cached?
-    /// The completed trials of the experiment's parent versions, adapted (read once, for a child version).
+    /// The completed trials of the experiment's parent versions, adapted (for a child version); read again when an
+    /// ancestor's number of completed trials changed (a parent version still running).
     private var inherited: InheritedTrials?
+    /// The ancestors' ids, the parent first, and their completed counts when ``inherited`` was read.
+    private var ancestors: (ids: [String], completed: [Int])?
+    /// How many of ``inherited`` count toward `maxTrials`: those at a point the experiment has no trial at.
+    private var inheritedCount = 0
+    /// When the ancestors' counts were last compared, and how often they are (one count query per ancestor).
+    private var ancestorsCheckedAt: ContinuousClock.Instant?
+    private let ancestorsCheckInterval: Duration
 
     /// Creates a producer for `experiment`.
     ///
@@ -28,6 +36,8 @@ public actor TrialProducer {
     ///   - storage: where the trials and the algorithm's state are.
     ///   - factory: makes and decodes the algorithm.
     ///   - lockTimeout: how long to wait for the algorithm lock.
+    ///   - ancestorsCheckInterval: how often a child version compares its ancestors' numbers of completed trials
+    ///     with those of its inherited trials, to read them again (a parent version still running).
     ///   - onRebuild: called with the reason when the stored algorithm state could not be used and is rebuilt
     ///     from every trial.
     public init(
@@ -35,8 +45,10 @@ public actor TrialProducer {
         storage: any Storage,
         factory: any AlgorithmFactory,
         lockTimeout: Duration = .seconds(60),
+        ancestorsCheckInterval: Duration = .seconds(1),
         onRebuild: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.ancestorsCheckInterval = ancestorsCheckInterval
         self.experiment = experiment
         self.storage = storage
         self.factory = factory
@@ -72,18 +84,41 @@ public actor TrialProducer {
         }
     }
 
-    /// The trials the experiment inherits from its parent versions, read once.
+    /// The trials the experiment inherits from its parent versions: read once, and again when an ancestor's number
+    /// of completed trials changed (one count per ancestor, at most every `ancestorsCheckInterval`; nothing for an
+    /// experiment without a parent).
     ///
     /// - Throws: `StorageError`.
     func inheritedTrials() async throws -> InheritedTrials {
-        if let inherited { return inherited }
+        guard experiment.refers?.parentID != nil else { return .none }
+        let now = ContinuousClock.now
+        if let inherited, let checked = ancestorsCheckedAt, now - checked < ancestorsCheckInterval { return inherited }
+        ancestorsCheckedAt = now
+        var ids = ancestors?.ids ?? []
+        if ancestors == nil { ids = try await ExperimentTree.ancestors(of: experiment, storage: storage).map(\.id) }
+        var completed: [Int] = []
+        for id in ids { completed.append(try await storage.countTrials(of: id)[.completed, default: 0]) }
+        if let inherited, completed == ancestors?.completed { return inherited }
         let read = try await ExperimentTree.inherited(of: experiment, storage: storage)
+        let own = read.trials.isEmpty ? [] : Set(try await storage.trials(of: experiment.id, status: nil).map(\.id))
         inherited = read
+        ancestors = (ids, completed)
+        inheritedCount = read.trials.count { !own.contains($0.id) }
         return read
+    }
+
+    /// The number of inherited trials that count toward `maxTrials` (``inheritedTrials()``'s, less those at a point
+    /// the experiment has a trial at: the tree counts a point once, as in Oríon).
+    ///
+    /// - Throws: `StorageError`.
+    public func inheritedCompletedCount() async throws -> Int {
+        _ = try await inheritedTrials()
+        return inheritedCount
     }
 
     private func produceOnce(count: Int) async throws -> Production {
         let inherited = try await inheritedTrials()
+        let inheritedCount = inheritedCount
         let experiment = experiment
         let factory = factory
         // The round takes the cached driver (nothing else keeps it), so that its algorithm's state is changed in
@@ -102,7 +137,8 @@ public actor TrialProducer {
                     // Stamped under the lock: trials are reserved oldest first, so submission order must be the
                     // order they were produced in, whichever worker produced them.
                     now: Date(),
-                    inherited: inherited
+                    inherited: inherited,
+                    inheritedCount: inheritedCount
                 )
             }
         } catch {

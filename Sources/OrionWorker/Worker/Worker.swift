@@ -127,10 +127,10 @@ public final class Worker: Sendable {
             if await state.reachedOwnLimits() { return nil }
 
             let counts = try await patiently { try await self.storage.countTrials(of: self.experiment.id) }
-            // Inherited trials count toward maxTrials, as in Oríon (read once, when the producer first needs them).
+            // Inherited trials count toward maxTrials, as in Oríon (read again when a parent version completed more).
             if let maxTrials = experiment.maxTrials,
                 try await counts[.completed, default: 0]
-                    + patiently({ try await self.producer.inheritedTrials().trials.count }) >= maxTrials
+                    + patiently({ try await self.producer.inheritedCompletedCount() }) >= maxTrials
             {
                 await state.stop(.experimentDone)
                 return nil

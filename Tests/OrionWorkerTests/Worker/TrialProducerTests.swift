@@ -136,4 +136,50 @@ final class TrialProducerTests: XCTestCase {
         XCTAssertEqual(all.count, 8)
         XCTAssertEqual(Set(all.map(\.id)).count, 8)
     }
+
+    /// A child version counts its parent's completed trials toward its max trials, as Oríon's tree does: once per
+    /// point (a trial of its own at an inherited point is counted once), and read again when the parent, still
+    /// running, completes more. Production stops at the max trials so counted.
+    func testInheritedTrialsCountTowardMaxTrialsOncePerPointAndFollowARunningParent() async throws {
+        let storage = try makeStorage()
+        let space = try Space(priors: ["/x": "uniform(0, 1000, discrete=True)"])
+        func completed(_ value: Int, in experiment: Experiment) -> Trial {
+            var trial = Trial(
+                experimentID: experiment.id,
+                params: Parameters([Trial.Param(name: "/x", type: .integer, value: .int(value))])
+            )
+            trial.status = .completed
+            trial.results = [TrialResult(name: "o", type: .objective, value: .double(Double(value)))]
+            return trial
+        }
+        let parent = Experiment(name: "tree", space: space, algorithm: AlgorithmConfig(name: Recorder.name))
+        try await storage.createExperiment(parent)
+        try await storage.registerTrials([completed(1, in: parent), completed(2, in: parent)])
+        let child = Experiment(
+            name: "tree",
+            version: 2,
+            space: space,
+            algorithm: AlgorithmConfig(name: Recorder.name),
+            maxTrials: 6,
+            refers: ExperimentRefers(rootID: parent.id, parentID: parent.id, adapters: [.algorithmChange])
+        )
+        try await storage.createExperiment(child)
+        try await storage.registerTrials([completed(2, in: child), completed(7, in: child)])
+        let producer = TrialProducer(
+            experiment: child,
+            storage: storage,
+            factory: factory,
+            ancestorsCheckInterval: .zero
+        )
+        let first = try await producer.inheritedCompletedCount()
+        XCTAssertEqual(first, 1, "x=1 counts; x=2 is the child's own")
+        let read = try await ExperimentTree.inheritedCompletedCount(of: child, storage: storage)
+        XCTAssertEqual(read, 1)
+        try await storage.registerTrials([completed(3, in: parent)])
+        let followed = try await producer.inheritedCompletedCount()
+        XCTAssertEqual(followed, 2, "the parent's new trial is read")
+        // 2 of its own and 2 inherited: 2 more make the 6.
+        let production = try await producer.produce(count: 10)
+        XCTAssertEqual(production.trials.count, 2)
+    }
 }
