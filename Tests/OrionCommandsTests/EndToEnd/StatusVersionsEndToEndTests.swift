@@ -25,7 +25,8 @@ final class StatusVersionsEndToEndTests: XCTestCase {
         let first = try sandbox.run(["hunt", "-n", "e", "--exp-max-trials", "3", script, "-x~uniform(0, 1)"])
         XCTAssertEqual(first.status, 0, first.stderr)
         let second = try sandbox.run([
-            "hunt", "-n", "e", "--enable-evc", "--exp-max-trials", "2", script, "-x~uniform(0, 1)",
+            // Three inherited trials and two of its own (inherited trials count toward max trials, as in Oríon).
+            "hunt", "-n", "e", "--enable-evc", "--exp-max-trials", "5", script, "-x~uniform(0, 1)",
             "-y~+uniform(0, 1, default_value=0.5)",
         ])
         XCTAssertEqual(second.status, 0, second.stderr)
@@ -73,7 +74,7 @@ final class StatusVersionsEndToEndTests: XCTestCase {
         // A version with another name (-b) in the tree: the tree is expanded, as in Oríon; an experiment without
         // versions keeps its own block.
         let branch = try sandbox.run([
-            "hunt", "-n", "e", "--enable-evc", "-b", "f", "--exp-max-trials", "1", script, "-x~uniform(0, 2)",
+            "hunt", "-n", "e", "--enable-evc", "-b", "f", "--exp-max-trials", "6", script, "-x~uniform(0, 2)",
             "-y~uniform(0, 1, default_value=0.5)",
         ])
         XCTAssertEqual(branch.status, 0, branch.stderr)
