@@ -60,11 +60,11 @@ final class ProgressReporter: Sendable {
     /// Starts the counts of a resumed experiment where they were, from its summary (without reading every trial).
     func start(storage: any Storage) async {
         self.storage.withLock { $0 = storage }
-        let summary = try? await ExperimentSummary(experiment: experiment, storage: storage)
+        // The inherited trials come from the worker, which reads them anyway (``WorkerEvent/inherited(count:)``).
+        let summary = try? await ExperimentSummary(experiment: experiment, storage: storage, inheritedCompleted: 0)
         state.withLock { state in
             if let summary {
                 state.completed = summary.completed
-                state.inherited = summary.stats.inheritedCompleted
                 state.broken = summary.broken
                 state.best = summary.bestTrial?.objective
             }
@@ -73,6 +73,10 @@ final class ProgressReporter: Sendable {
     }
 
     func handle(_ event: WorkerEvent) {
+        if case .inherited(let count) = event {
+            state.withLock { $0.inherited = count }
+            return
+        }
         if case .storageFailing(let trial, let reason) = event {
             warn(Self.storageWarning(trial: trial, reason: reason))
             return

@@ -128,10 +128,11 @@ public final class Worker: Sendable {
 
             let counts = try await patiently { try await self.storage.countTrials(of: self.experiment.id) }
             // Inherited trials count toward maxTrials, as in Oríon (read again when a parent version completed more).
-            if let maxTrials = experiment.maxTrials,
-                try await counts[.completed, default: 0]
-                    + patiently({ try await self.producer.inheritedCompletedCount() }) >= maxTrials
-            {
+            let inherited =
+                experiment.maxTrials == nil || experiment.refers?.parentID == nil
+                ? 0 : try await patiently { try await self.producer.inheritedCompletedCount() }
+            if inherited > 0 { onEvent(.inherited(count: inherited)) }
+            if let maxTrials = experiment.maxTrials, counts[.completed, default: 0] + inherited >= maxTrials {
                 await state.stop(.experimentDone)
                 return nil
             }

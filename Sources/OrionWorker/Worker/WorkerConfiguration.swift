@@ -188,4 +188,7 @@ public enum WorkerEvent: Sendable {
     /// workers, have not reported since it became idle, so their workers may be dead; it waits until they finish or
     /// their heartbeat is late. Sent once per spell of waiting.
     case waitingForOthers([Trial])
+    /// The number of trials of parent versions that count toward the experiment's max trials (a child version's;
+    /// sent at each check of the max trials, so that a progress line can count them).
+    case inherited(count: Int)
 }
