@@ -31,11 +31,32 @@ extension UserCommand {
         case .directory:
             throw CommandError(.notExecutable, "script '\(given)' is a directory: give the path of the file to run")
         case .file:
+            let python = given.hasSuffix(".py") ? ", or run it as `python3 \(given)`" : ""
             guard access(path, X_OK) == 0 else {
-                throw CommandError(.notExecutable, "script '\(given)' is not executable: run `chmod +x \(given)`")
+                throw CommandError(
+                    .notExecutable,
+                    "script '\(given)' is not executable: run `chmod +x \(given)` (with a #! line)\(python)"
+                )
+            }
+            guard !isTextWithoutShebang(path) else {
+                // The kernel refuses it (ENOEXEC): every trial would break.
+                throw CommandError(
+                    .notExecutable,
+                    "script '\(given)' has no #! line, so it cannot be run directly: add one as its first line (e.g."
+                        + " #!/usr/bin/env python3)\(python)"
+                )
             }
             return path
         }
+    }
+
+    /// Whether the file at `path` is text (no NUL in its first 512 bytes, or empty) that does not start with `#!`:
+    /// what the kernel cannot execute. A binary (ELF, or a format the system was taught) is not.
+    static func isTextWithoutShebang(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 512)) ?? Data()
+        return !head.starts(with: Array("#!".utf8)) && !head.contains(0)
     }
 
     /// The absolute path of a program: by path if it has a `/`, else looked up on `searchPath`.

@@ -335,7 +335,11 @@ final class UserCommandTests: XCTestCase {
     func testScriptNotExecutable() {
         let failure = error(["./plain.py"])
         XCTAssertEqual(failure?.code, .notExecutable)
-        XCTAssertEqual(failure?.message, "script './plain.py' is not executable: run `chmod +x ./plain.py`")
+        XCTAssertEqual(
+            failure?.message,
+            "script './plain.py' is not executable: run `chmod +x ./plain.py` (with a #! line), or run it as"
+                + " `python3 ./plain.py`"
+        )
         XCTAssertEqual(
             error(["./folder"])?.message,
             "script './folder' is a directory: give the path of the file to run"
@@ -467,5 +471,20 @@ final class UserCommandTests: XCTestCase {
             try decoded.render(values: params(["/lr": 0.5]), context: context),
             [directory + "/train.py", "--lr", "0.5", "--out", "abc123", "p"]
         )
+    }
+
+    /// An executable text file without a `#!` line cannot be run (the kernel refuses it): refused at once, saying
+    /// how to fix it, instead of three broken trials. An executable binary is run.
+    func testAnExecutableScriptWithoutAShebangIsRefusedAtOnce() throws {
+        let path = directory + "/bare.py"
+        try "import sys\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        XCTAssertEqual(
+            error(["./bare.py"])?.message,
+            "script './bare.py' has no #! line, so it cannot be run directly: add one as its first line (e.g."
+                + " #!/usr/bin/env python3), or run it as `python3 ./bare.py`"
+        )
+        XCTAssertNoThrow(try command(["python3", "bare.py"]))
+        XCTAssertNoThrow(try command(["/bin/true"]))
     }
 }
