@@ -50,8 +50,10 @@ extension UserCommand {
         }
     }
 
-    /// Whether the file at `path` is text (no NUL in its first 512 bytes, or empty) that does not start with `#!`:
-    /// what the kernel cannot execute. A binary (ELF, or a format the system was taught) is not.
+    /// Whether the file at `path` is text that does not start with `#!`: what the kernel cannot execute.
+    ///
+    /// Text: no NUL in its first 512 bytes (an empty file too). A binary (ELF, or a format the system was taught) is
+    /// not.
     static func isTextWithoutShebang(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
