@@ -165,6 +165,16 @@ public struct TemplateContext: Sendable {
         return trialParams[key] ?? trialParams["/" + key]
     }
 
+    /// A value of the type of the template `name`, to check a format specification before any trial: `nil` where
+    /// the type is not known before (a parameter, a maximum that may be `None`).
+    static func sampleValue(of name: String) -> JSONValue? {
+        switch name {
+        case "exp.version": .int(1)
+        case "exp.max_trials", "exp.max_broken": nil
+        default: names.contains(name) || name.hasPrefix("exp.metadata[") ? .string("") : nil
+        }
+    }
+
     /// `item` with its templates replaced; with no context, only checks them (and replaces them by nothing).
     static func expand(_ item: String, with context: TemplateContext?) throws(CommandError) -> String {
         guard item.contains(where: { $0 == "{" || $0 == "}" }) else { return item }
@@ -208,6 +218,17 @@ public struct TemplateContext: Sendable {
                         .unknownTemplate,
                         "unknown template '{\(name)}' in argument '\(item)': use one of \(known),"
                             + " or write '{{' and '}}' for literal braces"
+                    )
+                }
+                if context == nil, let specification, let sample = Self.sampleValue(of: name),
+                    specification.format(sample) == nil
+                {
+                    let kind = sample == .string("") ? "text" : "an integer"
+                    let format = field.drop { $0 != ":" }.dropFirst()
+                    throw CommandError(
+                        .invalidArgument,
+                        "template '{\(field)}' in argument '\(item)': its value, \(kind), does not take the format"
+                            + " '\(format)'"
                     )
                 }
                 if let context {

@@ -44,6 +44,9 @@ extension ChildProcess {
                     terminal.held = false
                     terminal.wanted = true
                     _ = kill(getpid(), SIGTSTP)
+                    // Not lent again in this pass: orion may not have stopped yet, and the terminal would go back to
+                    // the script just before the shell takes it.
+                    return
                 default:
                     break
                 }

@@ -46,9 +46,12 @@ enum TerminalHandover {
                 if state.terminal ?? -1 >= 0 { signal(SIGTTOU, SIG_IGN) }
             }
             guard let terminal = state.terminal, terminal >= 0 else { return .unavailable }
-            if state.holder == group { return .lent }
-            guard state.holder == nil else { return .busy }
-            guard tcgetpgrp(terminal) == getpgrp() else { return .background }
+            let foreground = tcgetpgrp(terminal)
+            if state.holder == group, foreground == group { return .lent }
+            // A holder that lost the terminal meanwhile (the shell took it back for a stop, then gave it to orion
+            // with `fg`) gets it again like a new one.
+            guard state.holder == nil || state.holder == group else { return .busy }
+            guard foreground == getpgrp() else { return .background }
             guard tcsetpgrp(terminal, group) == 0 else { return .unavailable }
             state.holder = group
             return .lent

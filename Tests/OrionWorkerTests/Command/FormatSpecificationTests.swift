@@ -107,5 +107,11 @@ final class FormatSpecificationTests: XCTestCase {
             XCTAssertTrue((error as? CommandError)?.message.contains("'{exp.name:d}'") ?? false, "\(error)")
         }
         XCTAssertThrowsError(try TemplateContext.expand("{exp.version:03q}", with: nil))
+        // Known before any trial: the name is text, the version an integer.
+        XCTAssertThrowsError(try TemplateContext.expand("{exp.name:d}", with: nil)) { error in
+            XCTAssertTrue((error as? CommandError)?.message.contains("its value, text,") ?? false, "\(error)")
+        }
+        XCTAssertThrowsError(try TemplateContext.expand("{exp.version:s}", with: nil))
+        XCTAssertEqual(try TemplateContext.expand("{exp.version:03d}-{trial.params[/lr]:.2e}", with: nil), "-")
     }
 }
