@@ -494,4 +494,96 @@ final class OutputEndToEndTests: XCTestCase {
         let stopped = try await sandbox.trials(of: "stopped")
         XCTAssertEqual(stopped.map(\.status), [.interrupted])
     }
+
+    /// Ctrl-Z at a script's prompt stops the hunt as a shell's job (the shell sees orion stopped), and `fg` gives the
+    /// terminal back to the script, which reads the answer and completes (the hunt could hang there: the script was
+    /// lent the terminal once more just before orion stopped, then taken for still holding it).
+    func testCtrlZAtAScriptsPromptThenFgCompletesTheTrial() async throws {
+        let python = "/usr/bin/python3"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw XCTSkip("\(python), which gives the hunt a terminal here, is not installed")
+        }
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let ask = try sandbox.script(
+            "ask.py",
+            """
+            #!\(python)
+            import json, os
+            answer = input("value? ")
+            results = [{"name": "o", "type": "objective", "value": float(answer)}]
+            json.dump(results, open(os.environ["ORION_RESULTS_PATH"], "w"))
+
+            """
+        )
+        // A new terminal whose session leader acts as a job-control shell: it runs the command as a foreground job,
+        // takes the terminal back when the job stops (saying STOPPED), and on a line `fg` gives it back with SIGCONT.
+        // The driver types Ctrl-Z at the prompt, then `fg`, then the answer, and prints the job's exit code (-9: it
+        // had to be killed after 60 s).
+        let driver = try sandbox.script(
+            "jobs.py",
+            """
+            import os, pty, select, signal, sys, time
+            pid, master = pty.fork()
+            if pid == 0:
+                for number in (signal.SIGTTOU, signal.SIGTTIN, signal.SIGTSTP, signal.SIGINT):
+                    signal.signal(number, signal.SIG_IGN)
+                shell = os.getpgrp()
+                job = os.fork()
+                if job == 0:
+                    os.setpgid(0, 0)
+                    os.tcsetpgrp(0, os.getpid())
+                    for number in (signal.SIGTTOU, signal.SIGTTIN, signal.SIGTSTP, signal.SIGINT):
+                        signal.signal(number, signal.SIG_DFL)
+                    os.execv(sys.argv[1], sys.argv[1:])
+                try:
+                    os.setpgid(job, job)
+                    os.tcsetpgrp(0, job)
+                except OSError:
+                    pass
+                while True:
+                    _, status = os.waitpid(job, os.WUNTRACED)
+                    os.tcsetpgrp(0, shell)
+                    if not os.WIFSTOPPED(status):
+                        os.write(1, b"\\r\\nEXIT %d\\r\\n" % os.waitstatus_to_exitcode(status))
+                        os._exit(0)
+                    os.write(1, b"\\r\\nSTOPPED\\r\\n")
+                    line = b""
+                    while not line.endswith(b"\\n"):
+                        line += os.read(0, 1)
+                    os.tcsetpgrp(0, job)
+                    os.killpg(job, signal.SIGCONT)
+            output, step, deadline = b"", 0, time.time() + 60
+            while time.time() < deadline and b"EXIT" not in output:
+                if step == 0 and b"value? " in output:
+                    time.sleep(0.3)
+                    os.write(master, b"\\x1a")
+                    step = 1
+                elif step == 1 and b"STOPPED" in output:
+                    os.write(master, b"fg\\n")
+                    time.sleep(1)
+                    os.write(master, b"0.5\\n")
+                    step = 2
+                try:
+                    if select.select([master], [], [], 0.05)[0]:
+                        output += os.read(master, 65536)
+                except OSError:
+                    break
+            if b"EXIT" not in output:
+                os.kill(pid, signal.SIGKILL)
+            print(step, output.split(b"EXIT")[-1].split()[0].decode() if b"EXIT" in output else "-9")
+
+            """
+        )
+        let run = try ProcessRunner.run(
+            [python, driver, sandbox.orion, "hunt", "-n", "jobs", "--exp-max-trials", "1", ask, "-x~uniform(0, 1)"],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory,
+            timeout: 120
+        )
+        XCTAssertEqual(run.stdout, "2 0\n", run.stderr)
+        let trials = try await sandbox.trials(of: "jobs")
+        XCTAssertEqual(trials.map(\.status), [.completed])
+        XCTAssertEqual(trials.first?.objective, 0.5)
+    }
 }
