@@ -37,7 +37,13 @@ public enum ExperimentTree {
     ///
     /// - Throws: `StorageError`.
     public static func inheritedCompletedCount(of experiment: Experiment, storage: any Storage) async throws -> Int {
-        let inherited = try await inheritedTrials(of: experiment, storage: storage)
+        try await counted(inheritedTrials(of: experiment, storage: storage), of: experiment, storage: storage)
+    }
+
+    /// How many of `inherited`, the experiment's inherited trials, are at a point where it has no trial of its own.
+    ///
+    /// - Throws: `StorageError`.
+    static func counted(_ inherited: [Trial], of experiment: Experiment, storage: any Storage) async throws -> Int {
         guard !inherited.isEmpty else { return 0 }
         let own = Set(try await storage.trials(of: experiment.id, status: nil).map(\.id))
         return inherited.count { !own.contains($0.id) }

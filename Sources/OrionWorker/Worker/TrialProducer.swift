@@ -100,10 +100,10 @@ public actor TrialProducer {
         for id in ids { completed.append(try await storage.countTrials(of: id)[.completed, default: 0]) }
         if let inherited, completed == ancestors?.completed { return inherited }
         let read = try await ExperimentTree.inherited(of: experiment, storage: storage)
-        let own = read.trials.isEmpty ? [] : Set(try await storage.trials(of: experiment.id, status: nil).map(\.id))
+        let count = try await ExperimentTree.counted(read.trials, of: experiment, storage: storage)
         inherited = read
         ancestors = (ids, completed)
-        inheritedCount = read.trials.count { !own.contains($0.id) }
+        inheritedCount = count
         return read
     }
 

@@ -359,10 +359,7 @@ final class OutputEndToEndTests: XCTestCase {
     /// group gets SIGWINCH (the pseudo-terminal is not its controlling terminal, so the kernel would not send it), as
     /// when the script runs on the terminal itself. Before, the script kept the size it started with.
     func testAResizedWindowReachesTheScript() throws {
-        let python = "/usr/bin/python3"
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw XCTSkip("\(python), which gives the hunt a terminal here, is not installed")
-        }
+        let python = try terminalPython()
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let ready = sandbox.directory + "/ready"
@@ -427,23 +424,10 @@ final class OutputEndToEndTests: XCTestCase {
     /// ever, silently. A Ctrl-C typed at its prompt reaches the script, and is the user's interrupt of the hunt: exit
     /// 130, the trial interrupted.
     func testAScriptReadsTheTerminalAndCtrlCAtItsPromptInterruptsTheHunt() async throws {
-        let python = "/usr/bin/python3"
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw XCTSkip("\(python), which gives the hunt a terminal here, is not installed")
-        }
+        let python = try terminalPython()
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let ask = try sandbox.script(
-            "ask.py",
-            """
-            #!\(python)
-            import json, os
-            answer = input("value? ")
-            results = [{"name": "o", "type": "objective", "value": float(answer)}]
-            json.dump(results, open(os.environ["ORION_RESULTS_PATH"], "w"))
-
-            """
-        )
+        let ask = try promptingScript(in: sandbox, python: python)
         // Runs the command on a new terminal, types the reply once the prompt shows, and prints the exit code
         // (-9: the command had to be killed after 60 s).
         let driver = try sandbox.script(
@@ -499,23 +483,10 @@ final class OutputEndToEndTests: XCTestCase {
     /// terminal back to the script, which reads the answer and completes (the hunt could hang there: the script was
     /// lent the terminal once more just before orion stopped, then taken for still holding it).
     func testCtrlZAtAScriptsPromptThenFgCompletesTheTrial() async throws {
-        let python = "/usr/bin/python3"
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw XCTSkip("\(python), which gives the hunt a terminal here, is not installed")
-        }
+        let python = try terminalPython()
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let ask = try sandbox.script(
-            "ask.py",
-            """
-            #!\(python)
-            import json, os
-            answer = input("value? ")
-            results = [{"name": "o", "type": "objective", "value": float(answer)}]
-            json.dump(results, open(os.environ["ORION_RESULTS_PATH"], "w"))
-
-            """
-        )
+        let ask = try promptingScript(in: sandbox, python: python)
         // A new terminal whose session leader acts as a job-control shell: it runs the command as a foreground job,
         // takes the terminal back when the job stops (saying STOPPED), and on a line `fg` gives it back with SIGCONT.
         // The driver types Ctrl-Z at the prompt, then `fg`, then the answer, and prints the job's exit code (-9: it
@@ -585,5 +556,29 @@ final class OutputEndToEndTests: XCTestCase {
         let trials = try await sandbox.trials(of: "jobs")
         XCTAssertEqual(trials.map(\.status), [.completed])
         XCTAssertEqual(trials.first?.objective, 0.5)
+    }
+
+    /// The Python that drives `orion` on a pseudo-terminal in these tests; the test is skipped without it.
+    private func terminalPython() throws -> String {
+        let python = "/usr/bin/python3"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw XCTSkip("\(python), which gives the hunt a terminal here, is not installed")
+        }
+        return python
+    }
+
+    /// A script that asks `value? ` on the terminal and reports the number typed as its objective.
+    private func promptingScript(in sandbox: Sandbox, python: String) throws -> String {
+        try sandbox.script(
+            "ask.py",
+            """
+            #!\(python)
+            import json, os
+            answer = input("value? ")
+            results = [{"name": "o", "type": "objective", "value": float(answer)}]
+            json.dump(results, open(os.environ["ORION_RESULTS_PATH"], "w"))
+
+            """
+        )
     }
 }
