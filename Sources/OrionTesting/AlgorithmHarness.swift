@@ -91,6 +91,20 @@ public struct AlgorithmHarness: Sendable {
         return registered
     }
 
+    /// Registers a trial the algorithm did not suggest, as `orion insert` or a parent version gives one, so that
+    /// the next step observes it.
+    ///
+    /// - Parameter trial: the trial; ignored when a trial with its id exists.
+    /// - Returns: whether it was registered.
+    @discardableResult
+    public mutating func insert(_ trial: Trial) -> Bool {
+        guard positions[trial.id] == nil else { return false }
+        positions[trial.id] = trials.count
+        trials.append(trial)
+        changed.append(trial.id)
+        return true
+    }
+
     /// Completes a trial with an objective.
     ///
     /// - Parameters:

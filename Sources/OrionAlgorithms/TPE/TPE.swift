@@ -90,6 +90,12 @@ public struct TPE: Algorithm {
         return suggestions
     }
 
+    /// An objective as the model ranks it: NaN is no result, ±infinity the largest finite magnitude (a diverged
+    /// run ranks last, and the state stays writable as JSON).
+    static func rankable(_ objective: Double) -> Double? {
+        objective.isNaN ? nil : max(-.greatestFiniteMagnitude, min(.greatestFiniteMagnitude, objective))
+    }
+
     /// Records the trials' points, statuses and objectives.
     ///
     /// - Parameters:
@@ -98,7 +104,7 @@ public struct TPE: Algorithm {
     public mutating func observe(_ trials: [Trial], context: AlgorithmContext) {
         for trial in trials {
             guard let vector = try? context.transform.encode(trial.params) else { continue }
-            let objective = trial.status == .completed ? trial.objective.flatMap { $0.isNaN ? nil : $0 } : nil
+            let objective = trial.status == .completed ? trial.objective.flatMap(Self.rankable) : nil
             let record = Record(id: trial.id, vector: vector, status: trial.status, objective: objective)
             if let position = positions[trial.id] {
                 records[position] = record

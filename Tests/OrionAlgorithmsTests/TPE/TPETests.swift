@@ -134,6 +134,29 @@ final class TPETests: XCTestCase {
         )
     }
 
+    /// A run that diverged (+infinity) ranks last and one at -infinity first, NaN is no result, and the state
+    /// with them is saved and restored (it used to fail to encode, which stopped the hunt).
+    func testInfiniteObjectivesRankAtTheEndsAndTheStateSaves() throws {
+        var (tpe, context) = try make(["/x": "uniform(0, 1)"])
+        let values: [Double] = [2, .infinity, -.infinity, .nan, 1]
+        let trials = values.enumerated().map { index, value in
+            var trial = Trial(
+                experimentID: "e",
+                params: context.space.params(from: ["/x": .double(0.1 * Double(index))])
+            )
+            trial.id = "t\(index)"
+            trial.status = .completed
+            trial.results = [.objective(value)]
+            return trial
+        }
+        tpe.observe(trials, context: context)
+        let ranked = tpe.observations(batch: []).map(\.value)
+        XCTAssertEqual(ranked, [2, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1])
+        var restored = try JSONDecoder().decode(TPE.self, from: tpe.writtenState())
+        XCTAssertEqual(restored.observations(batch: []).map(\.value), ranked)
+        XCTAssertEqual(restored.suggest(count: 3, context: context), tpe.suggest(count: 3, context: context))
+    }
+
     func testEveryPriorKindStaysInsideItsDimensionAndFidelityIsAtItsUpperBound() throws {
         let priors = [
             "/u": "uniform(-3, 3)", "/l": "loguniform(1e-4, 1)", "/n": "normal(2, 0.5)",

@@ -1,0 +1,152 @@
+import Foundation
+import OrionAlgorithms
+import OrionCore
+import OrionTesting
+import XCTest
+
+/// Every algorithm on random spaces (``RandomSpaces``: every prior kind, shapes, tiny and huge ranges, one-value
+/// dimensions) with hostile results: NaN, ±infinity, ±1e300, a constant, differences of one ulp, broken trials, and
+/// trials left pending and completed out of order, points a user inserted, in batches of one to four, the state sometimes decoded between
+/// steps as another worker would.
+///
+/// An algorithm may refuse a space when it is created (a multi-fidelity one without a fidelity, a grid over an
+/// unbounded prior) with a one-line error; once it has suggested, it must never throw, trap or hang, and every
+/// suggestion must be a value of the space that no earlier trial has.
+final class AlgorithmFuzzTests: XCTestCase {
+    private let registry = AlgorithmRegistry.standard
+
+    /// A result a trial gets.
+    private enum Outcome: CaseIterable {
+        case sphere, nan, infinity, negativeInfinity, constant, huge, negativeHuge, ulp, broken, pending
+    }
+
+    /// 12 spaces by default (about 20 s); `ORION_FUZZ_ROUNDS=200 swift test --filter AlgorithmFuzzTests` searches
+    /// longer.
+    func testEveryAlgorithmSurvivesRandomSpacesAndHostileResults() throws {
+        let rounds = Int(ProcessInfo.processInfo.environment["ORION_FUZZ_ROUNDS"] ?? "") ?? 12
+        var rng = SeededGenerator(seed: 20_261_205)
+        var runs: [String: (started: Int, refused: Int)] = [:]
+        for round in 0..<rounds {
+            let space = try withFidelity(RandomSpaces.space(dimensions: 1...4, using: &rng), round: round, using: &rng)
+            for name in registry.names {
+                let started = try fuzz(name, on: space, round: round, using: &rng)
+                runs[name, default: (0, 0)].started += started ? 1 : 0
+                runs[name, default: (0, 0)].refused += started ? 0 : 1
+            }
+        }
+        // The check is worth something only if every algorithm ran on several of the spaces.
+        for (name, count) in runs.sorted(by: { $0.key < $1.key }) {
+            XCTAssertGreaterThanOrEqual(count.started, 3, "\(name) started on \(count.started) of \(rounds) spaces")
+        }
+    }
+
+    /// `space`, with a `fidelity` dimension added in every other round when it has none, so that the multi-fidelity
+    /// and population-based algorithms run on half of the spaces.
+    private func withFidelity(_ space: Space, round: Int, using rng: inout SeededGenerator) throws -> Space {
+        guard round % 2 == 0, !space.dimensions.contains(where: { $0.kind == .fidelity }) else { return space }
+        let low = Int.random(in: 1...5, using: &rng)
+        let high = low * Int.random(in: 2...40, using: &rng)
+        let prior = "fidelity(\(low), \(high), base=\(Int.random(in: 1...4, using: &rng)))"
+        return try Space(dimensions: space.dimensions + [PriorExpression.parse(prior, name: "/epochs")])
+    }
+
+    /// Runs one algorithm on one space; returns whether it started (did not refuse the space).
+    private func fuzz(
+        _ name: String,
+        on space: Space,
+        round: Int,
+        using rng: inout SeededGenerator
+    ) throws -> Bool {
+        let context = "\(name) on \(space.priorStrings) (round \(round))"
+        var config = try registry.resolve(AlgorithmConfig(name: name))
+        if config.options["seed"] == .null { config.options["seed"] = .int(round) }
+        let experiment = Experiment(
+            id: "0123456789abcdef01234567",
+            name: "fuzz",
+            space: space,
+            algorithm: config,
+            maxTrials: Bool.random(using: &rng) ? 40 : nil
+        )
+        var harness = AlgorithmHarness(
+            experiment: experiment,
+            factory: registry,
+            reusesDriver: Bool.random(using: &rng)
+        )
+        var pending: [String] = []
+        var seen: Set<String> = []
+        var started = false
+        var idleRounds = 0
+        for step in 0..<30 where !harness.isDone {
+            harness.reusesDriver = harness.reusesDriver != (step % 7 == 3)
+            let produced: [Trial]
+            do {
+                produced = try harness.produce(count: Int.random(in: 1...4, using: &rng))
+            } catch {
+                let message = "\(error)"
+                XCTAssertFalse(started, "\(context): threw after it started: \(message)")
+                XCTAssertFalse(message.isEmpty || message.contains("\n"), "\(context): refused with \(message)")
+                return false
+            }
+            started = started || !produced.isEmpty
+            for trial in produced {
+                let key = Trial.parametersRepresentation(trial.params)
+                XCTAssertTrue(seen.insert(key).inserted, "\(context): suggested {\(key)} twice")
+                XCTAssertEqual(trial.params.map(\.name), space.names, context)
+                for param in trial.params {
+                    guard let dimension = space[param.name] else { continue }
+                    XCTAssertTrue(
+                        dimension.contains(param.value) && param.type == dimension.kind,
+                        "\(context): \(param.name) = \(param.value.pythonRepr) is not a value of "
+                            + dimension.priorString
+                    )
+                }
+                report(trial, Outcome.allCases.randomElement(using: &rng) ?? .sphere, to: &harness, pending: &pending)
+            }
+            if Int.random(in: 0..<5, using: &rng) == 0 {
+                // A point the user inserted: the algorithm did not suggest it.
+                var trial = Trial(experimentID: experiment.id, params: space.sample(using: &rng))
+                trial.status = .completed
+                trial.results = [.objective([Double.nan, 0, 1e300, -.infinity].randomElement(using: &rng) ?? 0)]
+                if harness.insert(trial) { seen.insert(Trial.parametersRepresentation(trial.params)) }
+            }
+            if !pending.isEmpty, Int.random(in: 0..<3, using: &rng) == 0 {
+                let id = pending.remove(at: Int.random(in: 0..<pending.count, using: &rng))
+                let value = [Double.nan, 1, -2.5, .infinity].randomElement(using: &rng) ?? 1
+                harness.complete(id, objective: value)
+            }
+            if produced.isEmpty {
+                idleRounds += 1
+                if idleRounds >= 3 {
+                    // Waiting for pending trials is fine; once they are all back, it must go on or be done.
+                    for id in pending { harness.complete(id, objective: 0.5) }
+                    pending = []
+                }
+                if idleRounds >= 6 { break }
+            } else {
+                idleRounds = 0
+            }
+        }
+        return started
+    }
+
+    private func report(
+        _ trial: Trial,
+        _ outcome: Outcome,
+        to harness: inout AlgorithmHarness,
+        pending: inout [String]
+    ) {
+        let base = Objectives.sphere(trial.values)
+        switch outcome {
+        case .sphere: harness.complete(trial.id, objective: base)
+        case .nan: harness.complete(trial.id, objective: .nan)
+        case .infinity: harness.complete(trial.id, objective: .infinity)
+        case .negativeInfinity: harness.complete(trial.id, objective: -.infinity)
+        case .constant: harness.complete(trial.id, objective: 3)
+        case .huge: harness.complete(trial.id, objective: 1e300)
+        case .negativeHuge: harness.complete(trial.id, objective: -1e300)
+        case .ulp: harness.complete(trial.id, objective: 1 + Double(harness.trials.count) * 0x1p-52)
+        case .broken: harness.setStatus(trial.id, .broken)
+        case .pending: pending.append(trial.id)
+        }
+    }
+}
