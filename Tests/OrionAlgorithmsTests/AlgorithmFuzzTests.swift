@@ -40,6 +40,46 @@ final class AlgorithmFuzzTests: XCTestCase {
         }
     }
 
+    /// Options away from the defaults, one configuration per code path they open: every algorithm runs each on
+    /// 6 spaces (about 30 s), or `ORION_FUZZ_ROUNDS`.
+    func testOtherOptionsSurviveRandomSpacesAndHostileResults() throws {
+        let rounds = Int(ProcessInfo.processInfo.environment["ORION_FUZZ_ROUNDS"] ?? "") ?? 6
+        let variants: [(String, [String: JSONValue])] = [
+            ("auto", ["hand_over_after": 8]),
+            ("tpe", ["multivariate": false, "equal_weight": true, "n_initial_points": 2, "gamma": 1]),
+            ("tpe", ["parallel_strategy": ["of_type": "MeanParallelStrategy"], "prior_weight": 0.01]),
+            ("gp", ["trust_region": "v2l", "additive": "global", "matern_nu": 1.5, "n_initial_points": 2]),
+            ("gp", ["trust_region": "v3", "categorical_kernel": true, "input_warping": true, "acq_func": "mace"]),
+            ("gp", ["acq_func": "ucb", "round_integers": true, "output_transform": "box_cox", "prior_mean": "worst"]),
+            ("gp", ["trust_region": true, "refit_growth": 0.3, "additive": true]),
+            ("cmaes", ["restart_strategy": "bipop", "population_size": 2, "n_initial_points": 3]),
+            ("turbo", ["n_initial_points": 2, "length_init": 0.01, "failure_tolerance": 1]),
+            ("asha", ["num_rungs": 2, "num_brackets": 2, "repetitions": 2]),
+            ("hyperband", ["repetitions": 1]),
+            ("bohb", ["min_points_in_model": 2, "random_fraction": 0, "top_n_percent": 50]),
+            (
+                "dehb",
+                ["mutation_strategy": "currenttobest1", "crossover_strategy": "exp", "boundary_fix_type": "clip"]
+            ),
+            ("dehb", ["mutation_strategy": "rand2dir", "max_age": 1]),
+            ("evolutiones", ["nums_population": 2, "max_retries": 1, "repetitions": 2]),
+            ("pbt", ["population_size": 3, "generations": 2, "fork_timeout": 1]),
+            ("pb2", ["population_size": 3, "generations": 2, "fork_timeout": 1]),
+        ]
+        var rng = SeededGenerator(seed: 5_122_026)
+        var started: [Int] = Array(repeating: 0, count: variants.count)
+        for round in 0..<rounds {
+            let space = try withFidelity(RandomSpaces.space(dimensions: 1...3, using: &rng), round: round, using: &rng)
+            for (index, (name, options)) in variants.enumerated() {
+                let config = try registry.resolve(AlgorithmConfig(name: name, options: options))
+                if try fuzz(config, on: space, round: round, using: &rng) { started[index] += 1 }
+            }
+        }
+        for (index, count) in started.enumerated() {
+            XCTAssertGreaterThanOrEqual(count, 2, "\(variants[index]) started on \(count) of \(rounds) spaces")
+        }
+    }
+
     /// `space`, with a `fidelity` dimension added in every other round when it has none, so that the multi-fidelity
     /// and population-based algorithms run on half of the spaces.
     private func withFidelity(_ space: Space, round: Int, using rng: inout SeededGenerator) throws -> Space {
@@ -57,8 +97,18 @@ final class AlgorithmFuzzTests: XCTestCase {
         round: Int,
         using rng: inout SeededGenerator
     ) throws -> Bool {
-        let context = "\(name) on \(space.priorStrings) (round \(round))"
-        var config = try registry.resolve(AlgorithmConfig(name: name))
+        try fuzz(registry.resolve(AlgorithmConfig(name: name)), on: space, round: round, using: &rng)
+    }
+
+    /// Runs one configuration on one space; returns whether it started (did not refuse the space).
+    private func fuzz(
+        _ resolved: AlgorithmConfig,
+        on space: Space,
+        round: Int,
+        using rng: inout SeededGenerator
+    ) throws -> Bool {
+        let context = "\(resolved.name) \(resolved.options) on \(space.priorStrings) (round \(round))"
+        var config = resolved
         if config.options["seed"] == .null { config.options["seed"] = .int(round) }
         let experiment = Experiment(
             id: "0123456789abcdef01234567",
