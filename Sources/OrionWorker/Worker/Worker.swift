@@ -161,7 +161,10 @@ public final class Worker: Sendable {
                 backoff = .milliseconds(5)
                 continue
             }
-            let pending = TrialStatus.pending.reduce(0) { $0 + counts[$1, default: 0] }
+            // Counted after the production: the counts above may predate trials another slot or worker has just
+            // produced, which are pending although the algorithm is now done.
+            let after = try await patiently { try await self.storage.countTrials(of: self.experiment.id) }
+            let pending = TrialStatus.pending.reduce(0) { $0 + after[$1, default: 0] }
             if production.algorithmIsDone && pending == 0 {
                 await state.stop(.experimentDone)
                 return nil

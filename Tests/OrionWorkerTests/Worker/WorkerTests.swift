@@ -155,6 +155,30 @@ final class WorkerTests: XCTestCase {
         XCTAssertEqual(report.completed, 6)
     }
 
+    /// Slots that find the algorithm done while the other slots' last suggestions wait to run go on to run them: the
+    /// pending trials are counted after the production, not before it (a stale count stopped the hunt with trials
+    /// left `new`; with four workers on a five-point space a hunt ended after 1 completed trial with 4 new).
+    func testSlotsRunTheLastSuggestionsOfAFiniteSpace() async throws {
+        for round in 0..<20 {
+            let storage = InMemoryStorage()
+            let experiment = try await experiment(
+                storage,
+                maxTrials: nil,
+                priors: ["/x": "choices([1, 2, 3, 4, 5])"],
+                algorithm: AlgorithmConfig(name: "random", options: ["seed": .int(round)])
+            )
+            let report = try await worker(experiment, storage, configuration: WorkerConfiguration(concurrency: 4)) {
+                values,
+                _ in
+                try await Task.sleep(for: .milliseconds(Int.random(in: 0...2)))
+                return [.objective(values["/x"]?.doubleValue ?? 0)]
+            }.run()
+            let counts = try await storage.countTrials(of: experiment.id)
+            XCTAssertEqual(report.stopReason, .experimentDone, "round \(round)")
+            XCTAssertEqual(counts, [.completed: 5], "round \(round)")
+        }
+    }
+
     /// No trial is running or waiting and the algorithm suggests none (it waits for results of trials a command
     /// removed): the worker stops after its idle timeout saying so, not that live workers hold the last trials
     /// (a fault run saw that message with no other worker).
