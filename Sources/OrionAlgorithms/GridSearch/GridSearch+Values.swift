@@ -64,11 +64,17 @@ extension GridSearch {
     }
 
     /// `count` evenly spaced values from `low` to `high`, both included (`[low]` when `count` is 1).
+    ///
+    /// Where `high − low` overflows (`uniform(-1e308, 1e308)`), each value is the weighted mean
+    /// `low · (1 − t) + high · t`, which stays finite and inside the bounds.
     static func linspace(_ low: Double, _ high: Double, _ count: Int) -> [Double] {
         guard count > 1 else { return [low] }
         let last = Double(count - 1)
+        let width = high - low
         return (0..<count).map { index in
-            index == count - 1 ? high : low + (high - low) * (Double(index) / last)
+            let t = Double(index) / last
+            if index == count - 1 { return high }
+            return width.isFinite ? low + width * t : min(max(low * (1 - t) + high * t, low), high)
         }
     }
 

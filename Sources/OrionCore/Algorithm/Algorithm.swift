@@ -204,6 +204,8 @@ public struct AlgorithmError: OrionError {
         case corruptState
         /// The configuration would need more resources than allowed (a grid too large to build).
         case tooLarge
+        /// The algorithm suggested a point that is not a value of the space (a bug in the algorithm).
+        case invalidSuggestion
     }
 
     /// What went wrong.
@@ -217,7 +219,7 @@ public struct AlgorithmError: OrionError {
         self.message = message
     }
 
-    /// Always ``ErrorKind/usage``: the algorithm's configuration is the user's (a corrupt state never reaches the
-    /// user: the driver rebuilds the algorithm).
-    public var kind: ErrorKind { .usage }
+    /// ``ErrorKind/usage``: the algorithm's configuration is the user's (a corrupt state never reaches the user: the
+    /// driver rebuilds the algorithm); ``ErrorKind/failure`` for a suggestion outside the space.
+    public var kind: ErrorKind { code == .invalidSuggestion ? .failure : .usage }
 }

@@ -137,7 +137,8 @@ public struct AlgorithmDriver: Sendable {
     ///   - existing: the storage's index of the experiment's trial ids (``AlgorithmSnapshot/existingTrials``);
     ///     by default only the trials this driver has seen count as existing.
     /// - Returns: between 0 and `count` trials with distinct, previously unknown ids.
-    /// - Throws: the index's error when the storage cannot be read.
+    /// - Throws: the index's error when the storage cannot be read; ``AlgorithmError`` `.invalidSuggestion` when
+    ///   the algorithm suggests a point outside the space.
     /// - Complexity: O(`count` × `maxRetries`) suggestions and index look-ups in the worst case, independent of the
     ///   number of trials.
     public mutating func produce(count: Int, now: Date, existing: TrialIndex = .containing([])) throws -> [Trial] {
@@ -148,9 +149,19 @@ public struct AlgorithmDriver: Sendable {
             guard !suggestions.isEmpty else { break }
             var candidates: [Trial] = []
             for suggestion in suggestions where produced.count + candidates.count < count {
+                let parameters = normalized(suggestion.parameters)
+                // Never hand a script a value its prior cannot give (NaN, a value past a bound): stop instead.
+                guard context.space.contains(parameters) else {
+                    throw AlgorithmError(
+                        .invalidSuggestion,
+                        "algorithm '\(configuration.name)' suggested {\(Trial.parametersRepresentation(parameters))}, "
+                            + "which is not a point of the search space, and nothing was registered; this is a bug "
+                            + "in the algorithm: please report it with the experiment's configuration (orion info)"
+                    )
+                }
                 let trial = Trial(
                     experimentID: experimentID,
-                    params: normalized(suggestion.parameters),
+                    params: parameters,
                     submitTime: now,
                     parent: suggestion.parent
                 )

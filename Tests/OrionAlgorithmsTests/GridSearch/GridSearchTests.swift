@@ -62,6 +62,18 @@ final class GridSearchTests: XCTestCase {
         XCTAssertEqual(column(try make(["/x": "uniform(-5, 10)"], nValues: 1), "/x"), [-5.0])
     }
 
+    /// Bounds whose difference overflows a double still give evenly spaced, finite values inside them (they gave
+    /// NaN and Infinity, which reached the script and made the dump impossible to load).
+    func testBoundsWhoseWidthOverflowsGiveFiniteValues() throws {
+        XCTAssertEqual(column(try make(["/x": "uniform(-1e308, 1e308)"], nValues: 3), "/x"), [-1e308, 0.0, 1e308])
+        let wide = column(try make(["/x": "uniform(-1.7e308, 1.7e308, precision=None)"], nValues: 5), "/x")
+            .compactMap(\.doubleValue)
+        XCTAssertEqual(wide.count, 5)
+        for (value, expected) in zip(wide, [-1.7e308, -8.5e307, 0.0, 8.5e307, 1.7e308]) {
+            XCTAssertEqual(value, expected, accuracy: 1e293)
+        }
+    }
+
     func testRealsAreRoundedToPrecisionAsInOrion() throws {
         let values = column(try make(["/x": "uniform(0, 1)"]), "/x")
         XCTAssertEqual(values.count, 100)

@@ -210,6 +210,39 @@ final class AlgorithmDriverTests: XCTestCase {
         }
     }
 
+    /// A suggestion that is not a point of the space (NaN, past a bound, a category the prior lacks) stops the
+    /// production with an error naming the algorithm and the point, and nothing of that round is registered: a
+    /// script never receives it (gridsearch once gave `uniform(-1e308, 1e308)` the values NaN and Infinity).
+    func testASuggestionOutsideTheSpaceIsAnErrorNotATrial() throws {
+        let space = try Space(priors: ["/x": "uniform(0, 1)", "/c": "choices(['a', 'b'])"])
+        func point(_ x: Double, _ c: String) -> Parameters {
+            [
+                Trial.Param(name: "/c", type: .categorical, value: .string(c)),
+                Trial.Param(name: "/x", type: .real, value: .double(x)),
+            ]
+        }
+        for bad in [point(.nan, "a"), point(1.5, "a"), point(0.5, "z"), point(.infinity, "b")] {
+            let script = [Suggestion(point(0.25, "b")), Suggestion(bad)]
+            let options = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(script))
+            let factory = SingleFactory<Scripted>()
+            let experiment = Experiment(
+                id: "exp",
+                name: "outside",
+                space: space,
+                algorithm: try factory.resolve(AlgorithmConfig(name: "scripted", options: ["script": options]))
+            )
+            var driver = try AlgorithmDriver(experiment: experiment, factory: factory)
+            XCTAssertThrowsError(try driver.produce(count: 2, now: now)) { error in
+                XCTAssertEqual((error as? AlgorithmError)?.code, .invalidSuggestion)
+                XCTAssertEqual((error as? AlgorithmError)?.kind, .failure)
+                let message = (error as? AlgorithmError)?.message ?? ""
+                XCTAssertTrue(message.hasPrefix("algorithm 'scripted' suggested {/c:"), message)
+                XCTAssertTrue(message.contains("not a point of the search space"), message)
+            }
+        }
+        XCTAssertTrue(space.contains(point(0.25, "b")), "the check itself takes a point of the space")
+    }
+
     func testSuggestionsKeepTheirParentAndTheSamePointAtTheSameFidelityIsDropped() throws {
         let space = try Space(priors: ["/x": "randint(0, 3)", "/epochs": "fidelity(1, 4, base=2)"])
         func point(_ x: Int, _ epochs: Int) -> Parameters {
@@ -282,7 +315,8 @@ final class AlgorithmDriverTests: XCTestCase {
 
     /// Issue 10, part 4: the saved state holds no list of trials, so saving it costs the same at any size.
     func testTheStateDoesNotGrowWithTheTrials() throws {
-        var driver = try AlgorithmDriver(experiment: experiment(["modulo": 100_000]), factory: factory)
+        let space = "uniform(0, 100000, discrete=True)"
+        var driver = try AlgorithmDriver(experiment: experiment(["modulo": 100_000], prior: space), factory: factory)
         _ = try driver.produce(count: 10, now: now)
         let small = try driver.encodedState().count
         _ = try driver.produce(count: 5_000, now: now)
