@@ -6,12 +6,14 @@ import XCTest
 
 /// Every algorithm on random spaces (``RandomSpaces``: every prior kind, shapes, tiny and huge ranges, one-value
 /// dimensions) with hostile results: NaN, ±infinity, ±1e300, a constant, differences of one ulp, broken trials, and
-/// trials left pending and completed out of order, points a user inserted, in batches of one to four, the state sometimes decoded between
+/// trials left pending and completed out of order, points a user inserted, a state lost (the search rebuilt from
+/// the trials), in batches of one to four, the state sometimes decoded between
 /// steps as another worker would.
 ///
 /// An algorithm may refuse a space when it is created (a multi-fidelity one without a fidelity, a grid over an
-/// unbounded prior) with a one-line error; once it has suggested, it must never throw, trap or hang, and every
-/// suggestion must be a value of the space that no earlier trial has.
+/// unbounded prior) with a one-line error; once it has suggested, it must never throw, trap or hang, every
+/// suggestion must be a value of the space that no earlier trial has, and once nothing is pending it must suggest
+/// or be done (never wait for ever).
 final class AlgorithmFuzzTests: XCTestCase {
     private let registry = AlgorithmRegistry.standard
 
@@ -128,6 +130,12 @@ final class AlgorithmFuzzTests: XCTestCase {
         var idleRounds = 0
         for step in 0..<30 where !harness.isDone {
             harness.reusesDriver = harness.reusesDriver != (step % 7 == 3)
+            if step == 12, Bool.random(using: &rng) {
+                // The state is lost (or was not in a dump that was loaded): a fresh search observes every trial.
+                var rebuilt = AlgorithmHarness(experiment: experiment, factory: registry)
+                for trial in harness.trials { rebuilt.insert(trial) }
+                harness = rebuilt
+            }
             let produced: [Trial]
             do {
                 produced = try harness.produce(count: Int.random(in: 1...4, using: &rng))
@@ -171,7 +179,21 @@ final class AlgorithmFuzzTests: XCTestCase {
                     for id in pending { harness.complete(id, objective: 0.5) }
                     pending = []
                 }
-                if idleRounds >= 6 { break }
+                if idleRounds >= 6 {
+                    // Stalled, unless the budget is spent or the space has nothing new left that a draw from the
+                    // priors finds (a discrete normal of deviation 0.3 holds a handful of values).
+                    let live = harness.trials.filter { $0.status != .broken }.count
+                    let spent = experiment.maxTrials.map { live >= $0 } == true
+                    let tried = Set(harness.trials.map { Trial.parametersRepresentation($0.params) })
+                    let fresh = (0..<200).contains { _ in
+                        !tried.contains(Trial.parametersRepresentation(space.sample(using: &rng)))
+                    }
+                    XCTAssertTrue(
+                        harness.isDone || spent || !fresh,
+                        "\(context): suggests nothing with nothing pending, and is not done"
+                    )
+                    break
+                }
             } else {
                 idleRounds = 0
             }

@@ -217,7 +217,12 @@ public struct MOFA: Algorithm {
         let keys = Set(designKeys)
         for trial in trials {
             let key = trial.params.representation
-            guard keys.contains(key) else { continue }
+            guard keys.contains(key) else {
+                // A point of a later round, observed before that round starts (a search rebuilt from the trials
+                // observes them all at once): its result waits in `earlier` for the round's design to take it.
+                record(trial, key: key)
+                continue
+            }
             // A point the driver did not register again because it already is a trial counts as suggested.
             suggested.insert(key)
             switch trial.status {
@@ -242,6 +247,22 @@ public struct MOFA: Algorithm {
             } else {
                 round = fidelities.count
             }
+        }
+    }
+
+    /// Keeps the outcome of a finished trial that is not a point of the round under way.
+    private mutating func record(_ trial: Trial, key: String) {
+        switch trial.status {
+        case .completed:
+            if let value = trial.objective, value.isFinite {
+                earlier?[key] = value
+            } else {
+                earlierFailed?.insert(key)
+            }
+        case .broken:
+            earlierFailed?.insert(key)
+        default:
+            break
         }
     }
 

@@ -67,6 +67,9 @@ extension TPE {
             )
         }
         let models = groups.map { (coordinates: $0, good: estimator(below, $0), bad: estimator(above, $0)) }
+        // In a space too large to track, the points observed (and earlier ones of this batch) tell a repeat: a model
+        // that has collapsed onto them retries, then draws from the priors, instead of repeating a trial for ever.
+        let observed: Set<[Double]> = seen == nil ? Set(records.map(\.vector) + batch) : []
         for _ in 0...options.maxRetry {
             // Not snapped: integer and categorical kernels score the cell a value falls in, as decoding does.
             let candidates = (0..<options.nEICandidates).map { _ in
@@ -93,6 +96,7 @@ extension TPE {
                 for coordinate in model.coordinates { best[coordinate] = chosen[coordinate] }
             }
             let point = transform.decode(best)
+            if !observed.isEmpty, let vector = try? transform.encode(point), observed.contains(vector) { continue }
             if claim(point, context.space) { return point }
             if isDone(context: context) { return nil }
         }

@@ -162,6 +162,48 @@ final class MOFATests: XCTestCase {
         XCTAssertTrue(try harness.produce(count: 3).isEmpty)
     }
 
+    /// A MOFA rebuilt from the trials alone (its state lost, or not carried by `orion db dump`) takes up the round
+    /// where it was and ends with the same points as the original: the results of rounds after the first, observed
+    /// before those rounds start, are kept for them (it used to wait for ever on points that were trials already).
+    func testRebuiltFromTheTrialsItGoesOnWhereItWas() throws {
+        for priors in [
+            ["/x": "uniform(-2, 2)", "/y": "uniform(-2, 2)"],
+            ["/x": "uniform(-2, 2)", "/y": "uniform(-2, 2)", "/epochs": "fidelity(1, 27, base=3)"],
+        ] {
+            var original = try harness(priors, options: ["n_levels": 3])
+            func objective(_ trial: Trial) -> Double { Objectives.sphere(trial.params) }
+            /// Produces and completes until done; returns whether it got stuck (nothing to run and not done).
+            func finish(_ harness: inout AlgorithmHarness) throws -> Bool {
+                for _ in 0..<60 where !harness.isDone {
+                    let produced = try harness.produce(count: 100)
+                    let open = harness.trials.filter { $0.status == .new }
+                    if produced.isEmpty, open.isEmpty { return !harness.isDone }
+                    for trial in open { harness.complete(trial.id, objective: objective(trial)) }
+                }
+                return !harness.isDone
+            }
+            // Two rounds, then the third's points produced and half of them completed.
+            for _ in 0..<2 {
+                for trial in try original.produce(count: 100) {
+                    original.complete(trial.id, objective: objective(trial))
+                }
+            }
+            for (index, trial) in try original.produce(count: 100).enumerated() where index % 2 == 0 {
+                original.complete(trial.id, objective: objective(trial))
+            }
+            var rebuilt = try harness(priors, options: ["n_levels": 3])
+            for trial in original.trials { rebuilt.insert(trial) }
+            XCTAssertFalse(try finish(&original), "\(priors)")
+            XCTAssertFalse(try finish(&rebuilt), "the rebuilt search waits for ever: \(priors)")
+            XCTAssertTrue(rebuilt.isDone, "\(priors)")
+            XCTAssertEqual(
+                Set(rebuilt.trials.map { $0.params.representation }),
+                Set(original.trials.map { $0.params.representation }),
+                "\(priors)"
+            )
+        }
+    }
+
     /// Broken trials and NaN or infinite objectives count as failed points: the state, saved and read back at every
     /// step, holds no number JSON cannot write, and the rounds go on.
     func testFailedPointsKeepTheStateWritable() throws {
