@@ -63,7 +63,7 @@ extension OrionCommand {
             )
         }
         do {
-            var command = try parse(moveGlobalOptions(withoutLogDirectory.map(escapingTripleDash)))
+            var command = try parseSplittingAttachedValues(withoutLogDirectory.map(escapingTripleDash))
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -126,6 +126,67 @@ extension OrionCommand {
     /// A user argument as typed (see ``escapingTripleDash(_:)``).
     static func unescapingTripleDash(_ argument: String) -> String {
         argument.first == tripleDashMark ? String(argument.dropFirst()) : argument
+    }
+
+    /// The short options that take a value (`-n NAME`, `-v VERSION`, `-c FILE`, ...), which argparse also takes with
+    /// the value attached (`-nNAME`, `-v2`, `-c../orion.yaml`).
+    static let shortOptionsTakingValues: Set<Character> = ["b", "c", "n", "o", "p", "r", "s", "t", "u", "v"]
+
+    /// Parses `arguments`, and when that fails, again with short options whose value is attached (`-nexp`, `-v2`)
+    /// split from it, one at a time from the left, as argparse reads them; when no split helps, the error reported
+    /// is the one of the arguments split furthest (it names the option that is wrong).
+    ///
+    /// Splitting only after a failure leaves a script's own arguments (after the script, which `hunt` and `insert`
+    /// pass on as they are) untouched whenever orion's own options parse.
+    ///
+    /// - Parameter arguments: the arguments without the program's name.
+    /// - Returns: the command to run.
+    /// - Throws: the parse error of `arguments` as given.
+    static func parseSplittingAttachedValues(_ arguments: [String]) throws -> any ParsableCommand {
+        // Read as bundled flags, `-nmatched` holds `-h`: a help nobody asked for is a failure too.
+        let asksForHelp = arguments.contains { ["-h", "--help", "help"].contains($0) }
+        let parsed = Result { try parse(moveGlobalOptions(arguments)) }
+        switch parsed {
+        case .success(let command) where asksForHelp || String(describing: type(of: command)) != "HelpCommand":
+            return command
+        case .failure(let error) where asksForHelp && error is CleanExit:
+            throw error
+        default:
+            break
+        }
+        var current = arguments
+        var lastError: (any Error)?
+        while let split = splittingFirstAttachedValue(current) {
+            current = split
+            do {
+                return try parse(moveGlobalOptions(current))
+            } catch {
+                // Split far enough to read the options: what is left to report is this error, not the first.
+                if !fullMessage(for: error).hasPrefix("Error: Unknown option"), !(error is CleanExit) { throw error }
+                lastError = error is CleanExit ? lastError : error
+            }
+        }
+        if let lastError { throw lastError }
+        return try parsed.get()
+    }
+
+    /// `arguments` with the first short option of a verb written with its value attached (`-nexp`) split into the
+    /// option and its value (`-n`, `exp`); `nil` when there is none. Options before the verb (`orion -vv hunt`) and
+    /// those of `benchmark` (whose `-v` is a flag) are left alone.
+    static func splittingFirstAttachedValue(_ arguments: [String]) -> [String]? {
+        guard let verb = arguments.firstIndex(where: { !$0.hasPrefix("-") }), arguments[verb] != "benchmark" else {
+            return nil
+        }
+        for index in arguments.indices.dropFirst(verb + 1) {
+            let argument = arguments[index]
+            guard argument.count > 2, argument.hasPrefix("-"), !argument.hasPrefix("--"),
+                let letter = argument.dropFirst().first, shortOptionsTakingValues.contains(letter)
+            else { continue }
+            var split = arguments
+            split.replaceSubrange(index...index, with: ["-" + String(letter), String(argument.dropFirst(2))])
+            return split
+        }
+        return nil
     }
 
     /// Parses `arguments` as moved by ``moveGlobalOptions(_:)``: first with the global `--verbose` after the verb,

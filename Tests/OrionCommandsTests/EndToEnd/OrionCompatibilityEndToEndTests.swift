@@ -33,6 +33,41 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         XCTAssertTrue(info.stdout.contains("version: 1"), info.stdout)
     }
 
+    /// Short options with their value attached, as argparse takes them (`-nNAME`, `-v1`, `-cFILE`); a script's own
+    /// arguments of that form reach it unchanged.
+    func testShortOptionsWithTheirValueAttached() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = sandbox.directory + "/argv.py"
+        try """
+        import json, os, sys
+        print("ARGV", sys.argv[1:])
+        json.dump([{"name": "o", "type": "objective", "value": 1}], open(os.environ["ORION_RESULTS_PATH"], "w"))
+
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        try "experiment:\n  max_trials: 1\n".write(
+            toFile: sandbox.directory + "/one.yaml",
+            atomically: true,
+            encoding: .utf8
+        )
+        let hunt = try sandbox.run([
+            "hunt", "-nattached", "-c" + sandbox.directory + "/one.yaml", "python3", script,
+            "-x~uniform(0, 1)", "-nfoo", "-v2",
+        ])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        XCTAssertTrue(hunt.stdout.contains("'-nfoo', '-v2']"), hunt.stdout)
+        let info = try sandbox.run(["info", "-nattached", "-v1"])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(info.stdout.contains("name: attached") && info.stdout.contains("version: 1"), info.stdout)
+        let status = try sandbox.run(["status", "-nattached", "-a"])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.hasPrefix("attached-v1\n"), status.stdout)
+        // A mistake is reported as it was typed, not as the split form.
+        let wrong = try sandbox.run(["info", "-nattached", "-x1"])
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertTrue(wrong.stderr.contains("-x"), wrong.stderr)
+    }
+
     /// `orion init_only`: Oríon's verb is spelled with an underscore.
     func testInitOnlyWithAnUnderscore() async throws {
         let sandbox = try Sandbox()
