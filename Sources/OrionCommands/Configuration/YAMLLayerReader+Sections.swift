@@ -27,20 +27,25 @@ extension YAMLLayerReader {
         // experiment.max_trials; keys both sections have go to the experiment.
         let experimentTop = Self.experimentKeys + Self.experimentDeprecatedKeys
         let workerTop = (Self.workerKeys + Self.workerDeprecatedKeys).filter { !experimentTop.contains($0) }
+        // And, as Oríon's `backward_keys`, the version control's (`ignore_code_changes: true`).
+        let evcTop = Self.evcKeys.filter { !experimentTop.contains($0) && !workerTop.contains($0) }
         let entries = try entries(
             of: root,
             section: "",
             allowed: Self.topLevelKeys,
-            alsoAccepted: Self.topLevelIgnoredKeys + experimentTop + workerTop
+            alsoAccepted: Self.topLevelIgnoredKeys + experimentTop + workerTop + evcTop
         )
         let deprecatedExperiment = entries.filter { experimentTop.contains($0.key) }
         let deprecatedWorker = entries.filter { workerTop.contains($0.key) }
-        for entry in deprecatedExperiment + deprecatedWorker {
-            let section = experimentTop.contains(entry.key) ? "experiment" : "worker"
+        let deprecatedEVC = entries.filter { evcTop.contains($0.key) }
+        for entry in deprecatedExperiment + deprecatedWorker + deprecatedEVC {
+            let section =
+                experimentTop.contains(entry.key) ? "experiment" : workerTop.contains(entry.key) ? "worker" : "evc"
             note(at: entry.keyNode, "top-level '\(entry.key)' is deprecated: put it under '\(section):'")
         }
         try readExperiment(deprecatedExperiment)
         try readWorker(deprecatedWorker)
+        try readEVC(entries: deprecatedEVC)
         for entry in entries {
             switch entry.key {
             case "experiment":
@@ -169,7 +174,12 @@ extension YAMLLayerReader {
     /// `orion_version_change` (swift-orion's version is not a conflict) are accepted and ignored.
     mutating func readEVC(_ node: Node) throws(ConfigurationError) {
         guard !isNull(node) else { return }
-        for entry in try entries(of: node, section: "evc", allowed: Self.evcKeys) {
+        try readEVC(entries: try entries(of: node, section: "evc", allowed: Self.evcKeys))
+    }
+
+    /// Reads version-control keys, from the `evc:` section or (deprecated) the top level.
+    mutating func readEVC(entries: [Entry]) throws(ConfigurationError) {
+        for entry in entries {
             switch entry.key {
             case "auto_resolution":
                 note(at: entry.keyNode, "'evc.auto_resolution' is deprecated (as in Oríon) and is ignored")

@@ -135,6 +135,23 @@ final class YAMLLayerReaderTests: XCTestCase {
         XCTAssertTrue(read.notes.contains("/x/orion.yaml:4:1: 'algorithms' is deprecated: write 'algorithm'"))
     }
 
+    /// Version-control keys at the top level, as Oríon's `backward_keys` takes them (an old `-c` file); the
+    /// `evc:` section wins over them.
+    func testDeprecatedTopLevelVersionControlKeys() throws {
+        let read = try layer("ignore_code_changes: true\nnon_monitored_arguments: [seed]\nenable: true\n")
+        XCTAssertTrue(read.evc.ignoreCodeChanges)
+        XCTAssertEqual(read.evc.nonMonitoredArguments, ["seed"])
+        XCTAssertTrue(read.evc.enable)
+        XCTAssertTrue(
+            read.notes.contains(
+                "/x/orion.yaml:1:1: top-level 'ignore_code_changes' is deprecated: put it under 'evc:'"
+            ),
+            "\(read.notes)"
+        )
+        let both = try layer("enable: true\nevc:\n  enable: false\n")
+        XCTAssertFalse(both.evc.enable)
+    }
+
     func testSectionWinsOverDeprecatedTopLevelKey() throws {
         let read = try layer("max_trials: 5\nexperiment:\n  max_trials: 7\n")
         XCTAssertEqual(read.experiment.maxTrials, 7)
