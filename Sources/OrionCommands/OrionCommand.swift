@@ -170,9 +170,10 @@ extension OrionCommand {
         return try parsed.get()
     }
 
-    /// `arguments` with the first short option of a verb written with its value attached (`-nexp`) split into the
-    /// option and its value (`-n`, `exp`); `nil` when there is none. Options before the verb (`orion -vv hunt`) and
-    /// those of `benchmark` (whose `-v` is a flag) are left alone.
+    /// The arguments with the first attached short option value split off (`-nexp` into `-n`, `exp`), or `nil`.
+    ///
+    /// Only short options of a verb that take a value count; options before the verb (`orion -vv hunt`) and those
+    /// of `benchmark` (whose `-v` is a flag) are left alone.
     static func splittingFirstAttachedValue(_ arguments: [String]) -> [String]? {
         guard let verb = arguments.firstIndex(where: { !$0.hasPrefix("-") }), arguments[verb] != "benchmark" else {
             return nil
