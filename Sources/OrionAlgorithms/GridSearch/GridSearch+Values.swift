@@ -30,7 +30,7 @@ extension GridSearch {
         case .scipy(let distribution) where distribution.support.low.isFinite && distribution.support.high.isFinite:
             guard let (low, high) = dimension.interval else { return [] }
             if dimension.kind == .integer {
-                return integers(from: low, to: high, count: count, log: false).map(JSONValue.int)
+                return integers(from: int(low), through: int(high), count: count, log: false).map(JSONValue.int)
             }
             let raw = linspace(low, high, count)
             return unique(raw.map { round($0, digits: dimension.precision, inside: low, high) }).map(JSONValue.double)
@@ -46,21 +46,37 @@ extension GridSearch {
             let log = dimension.isLogScale
             if dimension.kind == .integer {
                 guard let (first, last) = dimension.interval else { return [] }
-                return integers(from: first, to: last, count: count, log: log).map(JSONValue.int)
+                return integers(from: int(first), through: int(last), count: count, log: log).map(JSONValue.int)
             }
             let raw = log ? logspace(low, high, count) : linspace(low, high, count)
             return unique(raw.map { round($0, digits: dimension.precision, inside: low, high) }).map(JSONValue.double)
         case .randint(let low, let high):
-            return integers(from: Double(low), to: Double(high - 1), count: count, log: false).map(JSONValue.int)
+            return integers(from: low, through: high - 1, count: count, log: false).map(JSONValue.int)
         }
     }
 
     /// Every integer of `[first, last]` if there are at most `count`, else `count` evenly spaced ones.
-    private static func integers(from first: Double, to last: Double, count: Int, log: Bool) -> [Int] {
+    ///
+    /// The bounds are integers, so that a range near the ends of 64 bits (`randint(0, 9223372036854775807)`) is
+    /// exact; the spacing is in doubles, each value rounded and kept inside the bounds.
+    private static func integers(from first: Int, through last: Int, count: Int, log: Bool) -> [Int] {
         guard first <= last else { return [] }
-        if last - first + 1 <= Double(count) { return Array(Int(first)...Int(last)) }
-        let raw = log && first > 0 ? logspace(first, last, count) : linspace(first, last, count)
-        return unique(raw.map { Int(min(max($0.rounded(), first), last)) })
+        let span = last.subtractingReportingOverflow(first)
+        if !span.overflow, span.partialValue < count { return Array(first...last) }
+        let (low, high) = (Double(first), Double(last))
+        let raw = log && first > 0 ? logspace(low, high, count) : linspace(low, high, count)
+        return unique(
+            raw.map { value in
+                let rounded = value.rounded()
+                // Strictly between the bounds' doubles, a value is below 2^63 in magnitude: it converts.
+                return rounded <= low ? first : rounded >= high ? last : Int(rounded)
+            }
+        )
+    }
+
+    /// An integral double as an `Int`, clamped to 64 bits.
+    private static func int(_ value: Double) -> Int {
+        Int(min(max(value.rounded(), -0x1p63), 0x1p63.nextDown))
     }
 
     /// `count` evenly spaced values from `low` to `high`, both included (`[low]` when `count` is 1).

@@ -74,6 +74,19 @@ final class GridSearchTests: XCTestCase {
         }
     }
 
+    /// Integer ranges at the ends of 64 bits are gridded exactly, inside their bounds (the conversion of
+    /// 2^63 as a double trapped: the hunt died with signal 4).
+    func testIntegerRangesAtTheEndsOf64Bits() throws {
+        let full = column(try make(["/k": "randint(0, 9223372036854775807)"], nValues: 3), "/k")
+        XCTAssertEqual(full.first, .int(0))
+        XCTAssertEqual(full.last, .int(Int.max - 1))
+        XCTAssertEqual(full.count, 3)
+        let top = column(try make(["/k": "randint(9223372036854775800, 9223372036854775807)"], nValues: 100), "/k")
+        XCTAssertEqual(top, (9_223_372_036_854_775_800...(Int.max - 1)).map(JSONValue.int))
+        let bottom = column(try make(["/k": "randint(-9223372036854775807, -9223372036854775805)"]), "/k")
+        XCTAssertEqual(bottom, [.int(Int.min + 1), .int(Int.min + 2)])
+    }
+
     func testRealsAreRoundedToPrecisionAsInOrion() throws {
         let values = column(try make(["/x": "uniform(0, 1)"]), "/x")
         XCTAssertEqual(values.count, 100)
