@@ -74,7 +74,12 @@ final class AlgorithmFuzzTests: XCTestCase {
             let space = try withFidelity(RandomSpaces.space(dimensions: 1...3, using: &rng), round: round, using: &rng)
             for (index, (name, options)) in variants.enumerated() {
                 let config = try registry.resolve(AlgorithmConfig(name: name, options: options))
-                if try fuzz(config, on: space, round: round, using: &rng) { started[index] += 1 }
+                // Populations with one retry and a 1 s fork timeout may end their lineages on a small space without
+                // being done: the hunt then stops after its idle timeout, saying so (noted in docs/fuzzing.md).
+                let checksStalls = !["evolutiones", "pbt", "pb2"].contains(name)
+                if try fuzz(config, on: space, round: round, checksStalls: checksStalls, using: &rng) {
+                    started[index] += 1
+                }
             }
         }
         for (index, count) in started.enumerated() {
@@ -107,6 +112,7 @@ final class AlgorithmFuzzTests: XCTestCase {
         _ resolved: AlgorithmConfig,
         on space: Space,
         round: Int,
+        checksStalls: Bool = true,
         using rng: inout SeededGenerator
     ) throws -> Bool {
         let context = "\(resolved.name) \(resolved.options) on \(space.priorStrings) (round \(round))"
@@ -180,16 +186,18 @@ final class AlgorithmFuzzTests: XCTestCase {
                     pending = []
                 }
                 if idleRounds >= 6 {
-                    // Stalled, unless the budget is spent or the space has nothing new left that a draw from the
-                    // priors finds (a discrete normal of deviation 0.3 holds a handful of values).
+                    // Stalled, unless the budget is spent or the priors have little new left: fewer than 1 draw in
+                    // 20 gives a configuration (the fidelity aside) not tried yet (a discrete normal of deviation
+                    // 0.3 holds a handful of values, most of its mass on two).
                     let live = harness.trials.filter { $0.status != .broken }.count
                     let spent = experiment.maxTrials.map { live >= $0 } == true
-                    let tried = Set(harness.trials.map { Trial.parametersRepresentation($0.params) })
-                    let fresh = (0..<200).contains { _ in
-                        !tried.contains(Trial.parametersRepresentation(space.sample(using: &rng)))
+                    let tried = Set(harness.trials.map { space.configuration(of: $0.params) })
+                    let untried = (0..<200).filter { _ in
+                        !tried.contains(space.configuration(of: space.sample(using: &rng)))
                     }
+                    let fresh = untried.count >= 10
                     XCTAssertTrue(
-                        harness.isDone || spent || !fresh,
+                        !checksStalls || harness.isDone || spent || !fresh,
                         "\(context): suggests nothing with nothing pending, and is not done"
                     )
                     break
