@@ -126,6 +126,22 @@ final class AlgorithmDriverTests: XCTestCase {
         )
     }
 
+    /// An experiment (id `exp`) of the `scripted` algorithm, which suggests `script` in order, on `space`.
+    private func scripted(
+        _ script: [Suggestion],
+        space: Space
+    ) throws -> (experiment: Experiment, factory: SingleFactory<Scripted>) {
+        let options = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(script))
+        let factory = SingleFactory<Scripted>()
+        let experiment = Experiment(
+            id: "exp",
+            name: "scripted",
+            space: space,
+            algorithm: try factory.resolve(AlgorithmConfig(name: "scripted", options: ["script": options]))
+        )
+        return (experiment, factory)
+    }
+
     private func xs(_ trials: [Trial]) -> [Int] { trials.compactMap { $0.params["/x"]?.intValue } }
 
     private func sequence(_ driver: AlgorithmDriver) throws -> Sequence {
@@ -222,15 +238,7 @@ final class AlgorithmDriverTests: XCTestCase {
             ]
         }
         for bad in [point(.nan, "a"), point(1.5, "a"), point(0.5, "z"), point(.infinity, "b")] {
-            let script = [Suggestion(point(0.25, "b")), Suggestion(bad)]
-            let options = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(script))
-            let factory = SingleFactory<Scripted>()
-            let experiment = Experiment(
-                id: "exp",
-                name: "outside",
-                space: space,
-                algorithm: try factory.resolve(AlgorithmConfig(name: "scripted", options: ["script": options]))
-            )
+            let (experiment, factory) = try scripted([Suggestion(point(0.25, "b")), Suggestion(bad)], space: space)
             var driver = try AlgorithmDriver(experiment: experiment, factory: factory)
             XCTAssertThrowsError(try driver.produce(count: 2, now: now)) { error in
                 XCTAssertEqual((error as? AlgorithmError)?.code, .invalidSuggestion)
@@ -255,14 +263,7 @@ final class AlgorithmDriverTests: XCTestCase {
             Suggestion(point(1, 1)), Suggestion(point(1, 2), parent: "p"), Suggestion(point(1, 2), parent: "q"),
             Suggestion(point(1, 1), parent: "r"), Suggestion(point(1, 4), parent: "s"),
         ]
-        let options = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(script))
-        let factory = SingleFactory<Scripted>()
-        let experiment = Experiment(
-            id: "exp",
-            name: "lineage",
-            space: space,
-            algorithm: try factory.resolve(AlgorithmConfig(name: "scripted", options: ["script": options]))
-        )
+        let (experiment, factory) = try scripted(script, space: space)
         var driver = try AlgorithmDriver(experiment: experiment, factory: factory)
         let trials = try driver.produce(count: 5, now: now)
         XCTAssertEqual(trials.map(\.params), [point(1, 1), point(1, 2), point(1, 4)])
