@@ -74,10 +74,7 @@ final class AlgorithmFuzzTests: XCTestCase {
             let space = try withFidelity(RandomSpaces.space(dimensions: 1...3, using: &rng), round: round, using: &rng)
             for (index, (name, options)) in variants.enumerated() {
                 let config = try registry.resolve(AlgorithmConfig(name: name, options: options))
-                // Populations with one retry and a 1 s fork timeout may end their lineages on a small space without
-                // being done: the hunt then stops after its idle timeout, saying so (noted in docs/fuzzing.md).
-                let checksStalls = !["evolutiones", "pbt", "pb2"].contains(name)
-                if try fuzz(config, on: space, round: round, checksStalls: checksStalls, using: &rng) {
+                if try fuzz(config, on: space, round: round, using: &rng) {
                     started[index] += 1
                 }
             }
@@ -112,7 +109,6 @@ final class AlgorithmFuzzTests: XCTestCase {
         _ resolved: AlgorithmConfig,
         on space: Space,
         round: Int,
-        checksStalls: Bool = true,
         using rng: inout SeededGenerator
     ) throws -> Bool {
         let context = "\(resolved.name) \(resolved.options) on \(space.priorStrings) (round \(round))"
@@ -197,7 +193,7 @@ final class AlgorithmFuzzTests: XCTestCase {
                     }
                     let fresh = untried.count >= 10
                     XCTAssertTrue(
-                        !checksStalls || harness.isDone || spent || !fresh,
+                        harness.isDone || spent || !fresh,
                         "\(context): suggests nothing with nothing pending, and is not done"
                     )
                     break

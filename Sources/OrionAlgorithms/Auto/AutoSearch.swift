@@ -254,6 +254,15 @@ public struct AutoSearch: Algorithm {
         delegate.suggest(count: count, context: context)
     }
 
+    /// Tells the chosen algorithm which of its suggestions were not registered.
+    ///
+    /// - Parameters:
+    ///   - suggestions: the suggestions dropped.
+    ///   - context: the search space and the experiment's budget.
+    public mutating func dropped(_ suggestions: [Suggestion], context: AlgorithmContext) {
+        delegate.dropped(suggestions, context: context)
+    }
+
     /// Passes the trials to the chosen algorithm.
     ///
     /// - Parameters:

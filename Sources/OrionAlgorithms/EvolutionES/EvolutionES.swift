@@ -339,13 +339,17 @@ public struct EvolutionES: Algorithm {
         let mutable = context.space.dimensions.filter { $0.kind != .fidelity }
         let genesToMutate = max(1, Int(Double(mutable.count) * 0.3))
         for (first, second) in zip(red, blue) {
-            let (winner, loser) = performance[first] < performance[second] ? (first, second) : (second, first)
+            // On a tie, a member with a trial wins over one the driver dropped (it has no trial to continue from).
+            let firstWins =
+                (performance[first], parents[first] == nil ? 1 : 0)
+                < (performance[second], parents[second] == nil ? 1 : 0)
+            let (winner, loser) = firstWins ? (first, second) : (second, first)
             genes[loser] = mutate(genes[winner], dimensions: mutable, count: genesToMutate)
             parents[loser] = entries[winner].trialID
         }
         let next = rung + 1
         let fidelity = SuccessiveHalving.value(fidelities[next])
-        for i in 0..<min(entries.count, capacity(next)) {
+        for i in 0..<min(entries.count, capacity(next)) where parents[i] != nil {
             var parameters = genes[i].replacing(fidelityName, with: fidelity)
             var configuration = context.space.configuration(of: parameters).representation
             var retries = 0
@@ -433,10 +437,32 @@ public struct EvolutionES: Algorithm {
             guard let location = index[key] else { continue }
             var entry = repetitions[location.repetition].rungs[location.rung][location.entry]
             entry.trialID = trial.id
+            // A member of a generation not handed out yet whose trial exists (a user inserted it): nothing to run.
+            entry.isSuggested = true
             let objective = trial.objective.flatMap { $0.isFinite ? $0 : nil }
             entry.objective = trial.status == .completed ? objective : nil
             entry.isFinished = trial.status == .completed || trial.status == .broken
             repetitions[location.repetition].rungs[location.rung][location.entry] = entry
+        }
+    }
+
+    /// Ends the members the driver did not register because their trials exist already (a point a user inserted
+    /// at that fidelity): each counts as broken (it loses its tournament), so that its rung completes.
+    ///
+    /// - Parameters:
+    ///   - suggestions: the suggestions dropped.
+    ///   - context: the search space.
+    public mutating func dropped(_ suggestions: [Suggestion], context: AlgorithmContext) {
+        for suggestion in suggestions {
+            guard let value = suggestion.parameters[fidelityName]?.doubleValue,
+                let rung = fidelities.firstIndex(where: { abs($0 - value) <= 1e-9 * max(1, abs($0)) }),
+                let location = index[
+                    Self.key(context.space.configuration(of: suggestion.parameters).representation, rung)
+                ]
+            else { continue }
+            let entry = repetitions[location.repetition].rungs[location.rung][location.entry]
+            guard entry.trialID == nil else { continue }
+            repetitions[location.repetition].rungs[location.rung][location.entry].isFinished = true
         }
     }
 

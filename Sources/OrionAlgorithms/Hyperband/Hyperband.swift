@@ -132,6 +132,16 @@ public struct Hyperband: Algorithm {
         core.suggest(count: count, context: context) { _, _, open in open.first }
     }
 
+    /// Ends the entries whose trials exist already (a point a user inserted at that fidelity), so that their rungs
+    /// do not wait for them.
+    ///
+    /// - Parameters:
+    ///   - suggestions: the suggestions dropped.
+    ///   - context: the search space.
+    public mutating func dropped(_ suggestions: [Suggestion], context: AlgorithmContext) {
+        core.dropped(suggestions, context: context)
+    }
+
     /// Records the status and objective of trials.
     ///
     /// - Parameters:

@@ -398,8 +398,12 @@ struct SuccessiveHalving: Codable, Sendable {
         let space = context.space
         var point = breed?(&generator, brackets[b], 0, nil) ?? designPoint(context)
         let bottom = brackets[b].plan[0].fidelity
-        if index[Self.key(space.configuration(of: point).representation, bottom)] != nil {
+        // A configuration already in the bottom rung (a small discrete space that is not tracked) is drawn again,
+        // a few times; one that still repeats a trial is dropped by the driver (``dropped(_:context:)``).
+        var redraws = 0
+        while index[Self.key(space.configuration(of: point).representation, bottom)] != nil, redraws < 10 {
             point = space.sample(using: &generator)
+            redraws += 1
         }
         if seen != nil {
             var attempts = max(100, 20 * Int(min(space.cardinality, 1e6)))
@@ -520,6 +524,40 @@ struct SuccessiveHalving: Codable, Sendable {
             entry.isFinished = trial.status == .completed || trial.status == .broken
             entry.broken = entry.isFinished && entry.objective == nil
             brackets[location.bracket].rungs[location.rung][location.entry] = entry
+        }
+    }
+
+    /// Ends the entries the driver did not register because their trials exist already: each counts as broken
+    /// (never promoted), so that its rung does not wait for it, and an earlier entry of the same configuration at
+    /// that fidelity gets its results again.
+    ///
+    /// - Parameters:
+    ///   - suggestions: the suggestions dropped.
+    ///   - context: the search space.
+    mutating func dropped(_ suggestions: [Suggestion], context: AlgorithmContext) {
+        for suggestion in suggestions {
+            guard let fidelity = suggestion.parameters[fidelityName]?.doubleValue else { continue }
+            let configuration = context.space.configuration(of: suggestion.parameters).representation
+            // The same configuration at this fidelity may be in several entries (drawn twice in one step).
+            var entries: [Location] = []
+            for b in brackets.indices {
+                for (rung, plan) in brackets[b].plan.enumerated() where plan.fidelity == fidelity {
+                    for (e, entry) in brackets[b].rungs[rung].enumerated() where entry.configuration == configuration {
+                        entries.append(Location(bracket: b, rung: rung, entry: e))
+                    }
+                }
+            }
+            func entry(_ location: Location) -> Entry {
+                brackets[location.bracket].rungs[location.rung][location.entry]
+            }
+            guard let target = entries.last(where: { entry($0).trialID == nil && !entry($0).isFinished }) else {
+                continue
+            }
+            brackets[target.bracket].rungs[target.rung][target.entry].isFinished = true
+            brackets[target.bracket].rungs[target.rung][target.entry].broken = true
+            // The index keeps the entry that gets (or has) the trial: one observed, else one still waiting.
+            let live = entries.first { entry($0).trialID != nil || !entry($0).isFinished }
+            index[Self.key(configuration, fidelity)] = live ?? target
         }
     }
 

@@ -129,6 +129,16 @@ public struct PB2: Algorithm {
         population.observe(trials, context: context)
     }
 
+    /// Ends the members whose trials exist already (a point a user inserted): each counts as broken, so that its
+    /// lineage goes on as after a failed trial.
+    ///
+    /// - Parameters:
+    ///   - suggestions: the suggestions dropped.
+    ///   - context: the search space.
+    public mutating func dropped(_ suggestions: [Suggestion], context: AlgorithmContext) {
+        population.dropped(suggestions, context: context)
+    }
+
     /// `true` once `population_size` members completed the last level, or nothing more can run.
     ///
     /// - Parameter context: the search space.

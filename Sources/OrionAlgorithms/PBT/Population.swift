@@ -473,6 +473,26 @@ struct Population: Codable, Sendable {
         }
     }
 
+    /// Ends the members the driver did not register because their trials exist already (a point a user
+    /// inserted at that fidelity): each counts as broken, so its lineage goes on as after a failed trial (a copy of
+    /// itself, or its ancestor queued again) instead of waiting for a result that will not come under it.
+    ///
+    /// - Parameters:
+    ///   - suggestions: the suggestions dropped.
+    ///   - context: the search space.
+    mutating func dropped(_ suggestions: [Suggestion], context: AlgorithmContext) {
+        for suggestion in suggestions {
+            guard let value = suggestion.parameters[fidelityName]?.doubleValue,
+                let generation = generation(of: value),
+                let position = index[
+                    Self.key(context.space.configuration(of: suggestion.parameters).representation, generation)
+                ],
+                members[position].trialID == nil
+            else { continue }
+            finish(position, status: .broken, objective: nil)
+        }
+    }
+
     /// Adds a trial the search did not suggest, when it fits the population.
     private mutating func adopt(_ trial: Trial, configuration: String, generation: Int) -> Int? {
         var member = Member(parameters: trial.params, configuration: configuration, generation: generation)
@@ -509,9 +529,14 @@ struct Population: Codable, Sendable {
         case .broken: status = .broken
         default: status = .pending
         }
-        let previous = members[position].status
         members[position].trialID = trial.id
         byTrial[trial.id] = position
+        finish(position, status: status, objective: objective)
+    }
+
+    /// Sets a member's status; queues it (or its ancestor) when it finishes.
+    private mutating func finish(_ position: Int, status: Status, objective: Double?) {
+        let previous = members[position].status
         members[position].status = status
         members[position].objective = status == .completed ? objective : nil
         guard previous == .pending, status != .pending else { return }

@@ -47,6 +47,16 @@ public protocol Algorithm: Codable, Sendable {
     ///   - context: the search space and the experiment's budget.
     mutating func observe(_ trials: [Trial], context: AlgorithmContext)
 
+    /// Learns that the driver did not register these suggestions because a trial with the same parameters exists
+    /// (a point a user inserted, a trial of a parent version): no result will come for them as suggested, under
+    /// their parent. An algorithm that waits for each of its suggestions (a rung, a generation, a lineage) must not
+    /// wait for these. The default does nothing.
+    ///
+    /// - Parameters:
+    ///   - suggestions: the suggestions dropped, as the algorithm made them.
+    ///   - context: the search space and the experiment's budget.
+    mutating func dropped(_ suggestions: [Suggestion], context: AlgorithmContext)
+
     /// Whether the algorithm has nothing more to suggest (an exhausted grid, every configuration of a finite space
     /// tried at its highest fidelity...).
     ///
@@ -76,6 +86,9 @@ public protocol Algorithm: Codable, Sendable {
 }
 
 extension Algorithm {
+    /// Nothing: the algorithm does not wait for the results of its own suggestions.
+    public mutating func dropped(_ suggestions: [Suggestion], context: AlgorithmContext) {}
+
     /// `false`: the algorithm reads `max_trials` from its context at each call, if at all.
     public static var plansForBudget: Bool { false }
 

@@ -126,7 +126,8 @@ public struct AlgorithmDriver: Sendable {
     /// Asks the algorithm for up to `count` new trials.
     ///
     /// Suggestions that are already trials (produced or observed before, or suggested twice; the same
-    /// configuration at another fidelity is a new trial) are dropped and the algorithm is asked again, up to
+    /// configuration at another fidelity is a new trial) are dropped, the algorithm is told which
+    /// (``Algorithm/dropped(_:context:)``) and asked again, up to
     /// ``maxRetries`` more times; an empty answer ends the search early. Real values given as integers are turned
     /// into doubles, so the trial id does not depend on how the algorithm wrote them. The new trials are `new`,
     /// submitted at `now`, carry their suggestion's parent, and are known from now on.
@@ -147,7 +148,8 @@ public struct AlgorithmDriver: Sendable {
         while produced.count < count, !isDone {
             let suggestions = algorithm.suggest(count: count - produced.count, context: context)
             guard !suggestions.isEmpty else { break }
-            var candidates: [Trial] = []
+            var candidates: [(trial: Trial, suggestion: Suggestion)] = []
+            var dropped: [Suggestion] = []
             for suggestion in suggestions where produced.count + candidates.count < count {
                 let parameters = normalized(suggestion.parameters)
                 // Never hand a script a value its prior cannot give (NaN, a value past a bound): stop instead.
@@ -165,10 +167,16 @@ public struct AlgorithmDriver: Sendable {
                     submitTime: now,
                     parent: suggestion.parent
                 )
-                if known.insert(trial.id) { candidates.append(trial) }
+                if known.insert(trial.id) {
+                    candidates.append((trial, suggestion))
+                } else {
+                    dropped.append(suggestion)
+                }
             }
-            let stored = try existing.existing(candidates.map(\.id))
-            let fresh = candidates.filter { !stored.contains($0.id) }
+            let stored = try existing.existing(candidates.map(\.trial.id))
+            let fresh = candidates.filter { !stored.contains($0.trial.id) }.map(\.trial)
+            dropped += candidates.filter { stored.contains($0.trial.id) }.map(\.suggestion)
+            if !dropped.isEmpty { algorithm.dropped(dropped, context: context) }
             produced += fresh
             let gotNew = !fresh.isEmpty
             if !gotNew {
