@@ -96,7 +96,8 @@ struct HuntSession {
             vcs: CodeVersion.git(at: scriptDirectory),
             scriptConfig: try command.configTemplate?.signature(),
             scriptConfigText: command.configTemplate?.text,
-            configOption: configOption
+            configOption: configOption,
+            legacyScriptConfig: try command.configTemplate?.legacySignature()
         )
         // A stored experiment keeps its own values unless a flag or the -c file gives them (Oríon's precedence).
         let isStored = try await context.storage.experiment(named: name, version: version) != nil

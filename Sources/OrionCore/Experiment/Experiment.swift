@@ -89,6 +89,14 @@ public struct ExperimentMetadata: Codable, Sendable, Hashable {
     /// The option of the script that names its configuration file (`worker.user_script_config`, `config` by
     /// default) as the experiment was last run with a whole command line; `nil` for experiments stored before it.
     public var configOption: String?
+    /// A candidate's ``scriptConfig`` as versions before its `2:` prefix computed it (the keys of the priors
+    /// counted), to compare with a parent that stored one; not stored.
+    public var legacyScriptConfig: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case user, datetime, orionVersion, userScript, userArgs, startDirectory, vcs, scriptConfig, scriptConfigText
+        case configOption
+    }
 
     /// Creates metadata; the user defaults to ``currentUser(environment:)``.
     public init(
@@ -101,8 +109,10 @@ public struct ExperimentMetadata: Codable, Sendable, Hashable {
         vcs: CodeVersion? = nil,
         scriptConfig: String? = nil,
         scriptConfigText: String? = nil,
-        configOption: String? = nil
+        configOption: String? = nil,
+        legacyScriptConfig: String? = nil
     ) {
+        self.legacyScriptConfig = legacyScriptConfig
         self.vcs = vcs
         self.scriptConfig = scriptConfig
         self.scriptConfigText = scriptConfigText

@@ -16,6 +16,7 @@ extension ConfigTemplate {
     struct PriorFinder {
         let path: String
         var priors: [String: String] = [:]
+        var additions: Set<String> = []
         var slots: [Slot] = []
 
         init(path: String) {
@@ -34,16 +35,21 @@ extension ConfigTemplate {
                     try visit(item, name: name + "/" + String(index))
                 }
             case .scalar(let scalar):
-                guard let expression = ConfigTemplate.priorExpression(in: scalar.string) else { return }
-                if let marker = expression.first, "+->".contains(marker) {
+                guard var expression = ConfigTemplate.priorExpression(in: scalar.string) else { return }
+                if let marker = expression.first, "->".contains(marker) {
                     throw CommandError(
                         .invalidArgument,
                         "'\(scalar.string)' uses the branching marker '~\(marker)' inside a configuration file: write"
-                            + " branching markers on the command line (`--name~\(marker)...`, docs/versioning.md)"
+                            + " removals and renamings on the command line (`--name~\(marker)...`, docs/versioning.md)"
                     )
                 }
                 guard let mark = scalar.mark else { return }
                 let dimension = name.isEmpty ? "/" : name
+                if expression.first == "+" {
+                    // `orion~+prior`: a new dimension, as `--name~+prior` on the command line.
+                    expression.removeFirst()
+                    additions.insert(dimension)
+                }
                 priors[dimension] = expression
                 slots.append(
                     Slot(
@@ -65,7 +71,7 @@ extension ConfigTemplate {
     /// A value is a prior when it starts with Oríon's `orion~`, or when a name and `(` follow its `~`
     /// (`lr~uniform(`); its expression is then parsed as a prior, so a malformed one (`orion~uniform(0, 1`) is an
     /// error naming its dimension instead of a value silently kept as text. Other values with a `~` (`~/data`,
-    /// `a~b`) are text. Branching markers (`~+...`, `~-`, `~>name`) are returned as they are, to be refused.
+    /// `a~b`) are text. Branching markers (`~+...`, `~-`, `~>name`) are returned as they are.
     /// - Returns: the expression, or `nil` when the value is not a prior.
     static func priorExpression(in value: String) -> String? {
         guard let tilde = value.firstIndex(of: "~"), tilde != value.startIndex else { return nil }

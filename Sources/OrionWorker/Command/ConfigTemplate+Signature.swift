@@ -6,14 +6,31 @@ extension ConfigTemplate {
     /// A digest of the file's values other than its priors: what experiment version control compares to detect a
     /// change of the script's configuration (Oríon's `ScriptConfigConflict`).
     ///
-    /// The priors are replaced by their dimension names and the document is read back, so that comments, layout,
-    /// key order and the priors' expressions (compared with the space) do not count; any other value does.
+    /// The document is read back with its priors replaced, so that comments, layout, key order and the priors'
+    /// expressions (compared with the space) do not count; any other value does. A key whose value is a prior is left
+    /// out, as Oríon leaves out the keys whose value starts with `orion~`, so that a prior added to the file or taken
+    /// from it is a change of the space only (a new or a missing dimension), not of the file's values. A text file
+    /// (no structure) counts as its text with the priors replaced.
+    ///
+    /// - Returns: `2:` and an MD5 digest in hexadecimal; ``legacySignature()`` gives the digest of versions before
+    ///   the prefix, which counted the keys of the priors.
+    /// - Throws: ``CommandError`` `.configFile` when the file with its priors replaced cannot be read back.
+    public func signature() throws(CommandError) -> String {
+        try "2:" + digest(omittingPriorKeys: true)
+    }
+
+    /// The digest versions before ``signature()``'s `2:` stored: the priors replaced by their names, their keys
+    /// kept. Compared with a parent version that stored one.
     ///
     /// - Returns: an MD5 digest in hexadecimal.
     /// - Throws: ``CommandError`` `.configFile` when the file with its priors replaced cannot be read back.
-    public func signature() throws(CommandError) -> String {
+    public func legacySignature() throws(CommandError) -> String {
+        try digest(omittingPriorKeys: false)
+    }
+
+    private func digest(omittingPriorKeys: Bool) throws(CommandError) -> String {
         let placeholders = Parameters(
-            priors.keys.map { Trial.Param(name: $0, type: .categorical, value: .string("orion~" + $0)) }
+            priors.keys.map { Trial.Param(name: $0, type: .categorical, value: .string(Self.placeholder($0))) }
         )
         let text = try render(values: placeholders)
         // A text file has no structure to compare: its text, priors replaced, is what counts.
@@ -24,21 +41,29 @@ extension ConfigTemplate {
         } catch {
             throw CommandError(.configFile, "configuration file '\(path)' cannot be read back: \(error)")
         }
-        return MD5.hex(root.map(Self.canonical) ?? "")
+        let priorValues = omittingPriorKeys ? Set(priors.keys.map(Self.placeholder)) : []
+        return MD5.hex(root.map { Self.canonical($0, omitting: priorValues) } ?? "")
     }
 
-    /// A node as text with mapping keys sorted: equal documents give equal texts.
-    private static func canonical(_ node: Node) -> String {
+    /// What a prior is replaced by to read the document back.
+    private static func placeholder(_ dimension: String) -> String { "orion~" + dimension }
+
+    /// A node as text with mapping keys sorted, without the entries whose value is one of `omitted`: equal
+    /// documents give equal texts.
+    private static func canonical(_ node: Node, omitting omitted: Set<String>) -> String {
         switch node {
         case .scalar(let scalar):
             return "\""
                 + scalar.string.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"") + "\""
         case .mapping(let mapping):
-            let entries = mapping.map { canonical($0.key) + ":" + canonical($0.value) }.sorted()
+            let kept = mapping.filter { entry in entry.value.scalar.map { !omitted.contains($0.string) } ?? true }
+            let entries = kept.map {
+                canonical($0.key, omitting: omitted) + ":" + canonical($0.value, omitting: omitted)
+            }.sorted()
             return "{" + entries.joined(separator: ",") + "}"
         case .sequence(let sequence):
-            return "[" + sequence.map(canonical).joined(separator: ",") + "]"
+            return "[" + sequence.map { canonical($0, omitting: omitted) }.joined(separator: ",") + "]"
         case .alias:
             return "*"
         }

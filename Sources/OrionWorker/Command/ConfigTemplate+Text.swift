@@ -32,15 +32,16 @@ extension ConfigTemplate {
     /// - Parameters:
     ///   - text: the file's content.
     ///   - path: the file's path, for messages.
-    /// - Returns: dimension name → prior expression, and the file cut at the priors.
-    /// - Throws: ``CommandError`` `.invalidArgument` for a branching marker (`name~+prior(...)`),
-    ///   `.duplicateDimension` for a name given twice.
+    /// - Returns: dimension name → prior expression, the dimensions marked as added (`name~+prior(...)`), and the
+    ///   file cut at the priors.
+    /// - Throws: ``CommandError`` `.duplicateDimension` for a name given twice.
     static func textPriors(
         in text: String,
         path: String
-    ) throws(CommandError) -> (priors: [String: String], segments: [Segment]) {
+    ) throws(CommandError) -> (priors: [String: String], additions: Set<String>, segments: [Segment]) {
         let scalars = Array(text.unicodeScalars)
         var priors: [String: String] = [:]
+        var additions: Set<String> = []
         var segments: [Segment] = []
         var position = 0
         var index = 0
@@ -57,13 +58,7 @@ extension ConfigTemplate {
             if marked { expressionStart += 1 }
             guard let end = priorEnd(scalars, from: expressionStart) else { continue }
             let expression = String(String.UnicodeScalarView(scalars[expressionStart..<end]))
-            if marked {
-                throw CommandError(
-                    .invalidArgument,
-                    "configuration file '\(path)': '\(name)~+\(expression)' uses the branching marker '~+' inside a"
-                        + " configuration file: write branching markers on the command line (docs/versioning.md)"
-                )
-            }
+            if marked { additions.insert(dimension) }
             if priors[dimension] != nil {
                 throw CommandError(
                     .duplicateDimension,
@@ -81,7 +76,7 @@ extension ConfigTemplate {
         if position < scalars.count {
             segments.append(.text(String(String.UnicodeScalarView(scalars[position...]))))
         }
-        return (priors, segments)
+        return (priors, additions, segments)
     }
 
     /// Whether `scalar` may be part of a dimension name in a text file.

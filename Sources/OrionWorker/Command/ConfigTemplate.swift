@@ -27,6 +27,10 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
     }
 
     /// One part of the file: text kept as written, or the place of a prior's value.
+    enum CodingKeys: String, CodingKey {
+        case path, text, format, priors, segments
+    }
+
     enum Segment: Sendable, Hashable, Codable {
         case text(String)
         case value(dimension: String)
@@ -40,6 +44,9 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
     public private(set) var format: Format
     /// The priors the file holds: dimension name (`/optimizer/lr`) → prior expression (`loguniform(1e-4, 1)`).
     public private(set) var priors: [String: String]
+    /// The dimensions the file marks as new (`orion~+uniform(0, 1, default_value=0.5)`), for a new version's
+    /// conflict resolution as `--name~+prior` on the command line; not stored (read again from the text).
+    public private(set) var additions: Set<String> = []
     /// The file, cut at the priors.
     private(set) var segments: [Segment]
 
@@ -68,7 +75,7 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
     /// - Parameter path: the file's absolute path; its extension says its format.
     /// - Throws: ``CommandError`` `.configFile` when the file cannot be read, it is not valid YAML/JSON, or a prior
     ///   is written where it cannot be replaced (a multi-line or block scalar, a mapping key); `.invalidArgument` for
-    ///   a branching marker (`~+`, `~-`, `~>`); `.duplicateDimension` for a name given twice in a text file.
+    ///   a removal or renaming marker (`~-`, `~>`); `.duplicateDimension` for a name given twice in a text file.
     public init(path: String) throws(CommandError) {
         let format = Self.format(ofFileNamed: path)
         let text: String
@@ -95,7 +102,7 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
         self.text = text
         self.format = format
         if format == .text {
-            (priors, segments) = try Self.textPriors(in: text, path: path)
+            (priors, additions, segments) = try Self.textPriors(in: text, path: path)
             return
         }
         if let problem = YAMLShape.problem(in: text) {
@@ -110,6 +117,7 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
         var finder = PriorFinder(path: path)
         if let root { try finder.visit(root, name: "") }
         priors = finder.priors
+        additions = finder.additions
         segments = try Self.cut(text, at: finder.slots, path: path)
     }
 

@@ -48,6 +48,7 @@ extension UserCommand {
             }
             priors[name] = expression
         }
+        markers.additions.formUnion(template.additions)
         pieces[argument.piece] = .configFile(prefix: argument.prefix)
         configTemplate = template
     }

@@ -333,6 +333,29 @@ final class VersioningEndToEndTests: XCTestCase {
         XCTAssertEqual(value7, 0, "no default for /y: nothing carries over")
     }
 
+    /// Oríon's `orion~+prior` inside the script's configuration file marks a new dimension, as `--y~+prior` does.
+    func testANewDimensionMarkedInTheScriptsConfigurationFile() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        let config = sandbox.directory + "/manual.yaml"
+        try "evc:\n  enable: true\n  manual_resolution: true\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let file = sandbox.directory + "/train.yaml"
+        try "lr: orion~uniform(0, 1)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try hunt(sandbox, ["-n", "e", "--exp-max-trials", "2", script, "--config", file])
+        try "lr: orion~uniform(0, 1)\nmom: orion~uniform(0, 1)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = try hunt(sandbox, ["-n", "e", "-c", config, script, "--config", file], status: 2)
+        XCTAssertTrue(refused.stderr.contains("unresolved: new dimension /mom~uniform(0, 1)"), refused.stderr)
+        try "lr: orion~uniform(0, 1)\nmom: orion~+uniform(0, 1, default_value=0.5)\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        try hunt(sandbox, ["-n", "e", "-c", config, "--exp-max-trials", "3", script, "--config", file])
+        let child = try await experiment(sandbox, "e", 2)
+        XCTAssertEqual(child.refers?.adapters, [.dimensionAddition(name: "/mom", type: .real, value: .double(0.5))])
+        XCTAssertEqual(child.space["/mom"]?.priorString, "uniform(0, 1, default_value=0.5)")
+        let carried = try await inherited(sandbox, child)
+        XCTAssertEqual(Set(carried.map { $0.params["/mom"] }), [.double(0.5)])
+    }
+
     func testCommandLineChangeTypesAndIgnoredArguments() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }

@@ -22,9 +22,37 @@ final class ConfigTemplateSignatureTests: XCTestCase {
             base,
             try signature("epochs: 10\nopt:\n  lr: 0.1\n  name: sgd\n  wd: 'orion~uniform(0, 1)'\n")
         )
+        XCTAssertTrue(base.hasPrefix("2:"), base)
         XCTAssertEqual(
             try signature("{\"epochs\": 10, \"lr\": \"orion~uniform(0, 1)\"}", format: .json),
             try signature("{\"lr\": \"orion~uniform(0, 2)\", \"epochs\": 10}", format: .json)
         )
+    }
+
+    /// As Oríon leaves out the keys whose value is a prior: a prior added to the file (`orion~+...`) or taken from
+    /// it changes the space only, and its new or missing dimension is the conflict, not the file's values.
+    func testAPriorAddedOrRemovedIsNotAChangeOfTheFilesValues() throws {
+        let base = try signature("epochs: 10\nlr: 'orion~uniform(0, 1)'\n")
+        XCTAssertEqual(base, try signature("epochs: 10\nlr: 'orion~uniform(0, 1)'\nmom: 'orion~+uniform(0, 1)'\n"))
+        XCTAssertEqual(base, try signature("epochs: 10\n"))
+        // A prior in a list keeps its place: the list's length is a value.
+        XCTAssertNotEqual(
+            try signature("sizes: ['orion~randint(1, 9)', 4]\n"),
+            try signature("sizes: [4]\n")
+        )
+        // Versions before the `2:` prefix counted the keys of the priors; a parent that stored such a digest is
+        // compared with the candidate's digest of that kind.
+        let legacy = try ConfigTemplate(
+            text: "epochs: 10\nlr: 'orion~uniform(0, 1)'\n",
+            format: .yaml,
+            path: "/x/t.yaml"
+        )
+        let added = try ConfigTemplate(
+            text: "epochs: 10\nlr: 'orion~uniform(0, 1)'\nmom: 'orion~uniform(0, 1)'\n",
+            format: .yaml,
+            path: "/x/t.yaml"
+        )
+        XCTAssertFalse(try legacy.legacySignature().hasPrefix("2:"))
+        XCTAssertNotEqual(try legacy.legacySignature(), try added.legacySignature())
     }
 }

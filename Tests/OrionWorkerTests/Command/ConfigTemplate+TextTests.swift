@@ -65,10 +65,11 @@ final class ConfigTemplateTextTests: XCTestCase {
         XCTAssertEqual(try template.render(values: params([:])), "home = ~/x\nv1~beta\nf~(1)\n")
     }
 
-    func testMarkersAndDuplicatesAreErrors() {
-        XCTAssertThrowsError(try ConfigTemplate(text: "z~+uniform(0, 1)", format: .text, path: "/x/a.cfg")) {
-            XCTAssertEqual(($0 as? CommandError)?.code, .invalidArgument)
-        }
+    func testAnAddedDimensionIsMarkedAndDuplicatesAreErrors() throws {
+        let template = try ConfigTemplate(text: "z~+uniform(0, 1)\ny~uniform(0, 2)", format: .text, path: "/x/a.cfg")
+        XCTAssertEqual(template.priors, ["/z": "uniform(0, 1)", "/y": "uniform(0, 2)"])
+        XCTAssertEqual(template.additions, ["/z"])
+        XCTAssertEqual(try template.render(values: params(["/z": 0.5, "/y": 1.5])), "0.5\n1.5")
         XCTAssertThrowsError(
             try ConfigTemplate(text: "x~uniform(0, 1)\nx~uniform(0, 2)", format: .text, path: "/x/a.cfg")
         ) {

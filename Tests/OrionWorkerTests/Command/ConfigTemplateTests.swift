@@ -170,9 +170,23 @@ final class ConfigTemplateTests: XCTestCase {
             }
         }
         XCTAssertEqual(code("lr: >-\n  orion~uniform(0, 1)\n"), .configFile)
-        XCTAssertEqual(code("lr: 'orion~+uniform(0, 1)'\n"), .invalidArgument)
+        XCTAssertEqual(code("lr: 'orion~-'\n"), .invalidArgument)
+        XCTAssertEqual(code("lr: 'orion~>rate'\n"), .invalidArgument)
+        XCTAssertNil(code("lr: 'orion~+uniform(0, 1)'\n"))
         XCTAssertEqual(code("lr: [unclosed\n"), .configFile)
         XCTAssertNil(code("lr: 0.1\n"))
+    }
+
+    /// Oríon's `orion~+prior` in a script's configuration: a prior, marked as a new dimension for version control.
+    func testAnAddedDimensionInTheFileIsAPriorMarkedAsNew() throws {
+        let yaml = "lr: orion~uniform(0, 1)\nmom: 'orion~+uniform(0, 1, default_value=0.5)'\n"
+        let template = try ConfigTemplate(text: yaml, format: .yaml, path: "/x/c.yaml")
+        XCTAssertEqual(template.priors, ["/lr": "uniform(0, 1)", "/mom": "uniform(0, 1, default_value=0.5)"])
+        XCTAssertEqual(template.additions, ["/mom"])
+        XCTAssertEqual(try template.render(values: params(["/lr": 0.25, "/mom": 0.75])), "lr: 0.25\nmom: 0.75\n")
+        // Not stored: a template decoded from the experiment reads its text again when it is needed.
+        let decoded = try JSONDecoder().decode(ConfigTemplate.self, from: JSONEncoder().encode(template))
+        XCTAssertEqual(decoded.priors, template.priors)
     }
 
     func testMissingValueIsAnError() throws {

@@ -156,6 +156,27 @@ final class ConflictResolutionTests: XCTestCase {
         }
     }
 
+    /// A parent stored before the `2:` digests is compared with the candidate's digest of the old kind.
+    func testAParentsOldDigestIsComparedWithTheOldDigest() throws {
+        var parent = try experiment(["/x": "uniform(0, 1)"])
+        parent.metadata.scriptConfig = "0123"
+        var candidate = parent
+        candidate.metadata.scriptConfig = "2:abcd"
+        candidate.metadata.legacyScriptConfig = "0123"
+        XCTAssertEqual(Conflict.detect(parent: parent, candidate: candidate, policy: BranchingPolicy()), [])
+        candidate.metadata.legacyScriptConfig = "4567"
+        XCTAssertEqual(
+            Conflict.detect(parent: parent, candidate: candidate, policy: BranchingPolicy()),
+            [.scriptConfig(old: "0123", new: "4567")]
+        )
+        parent.metadata.scriptConfig = "2:abcd"
+        XCTAssertEqual(Conflict.detect(parent: parent, candidate: candidate, policy: BranchingPolicy()), [])
+        // Not stored: the digest of the old kind is the candidate's only.
+        let decoded = try JSONDecoder().decode(ExperimentMetadata.self, from: JSONEncoder().encode(candidate.metadata))
+        XCTAssertNil(decoded.legacyScriptConfig)
+        XCTAssertEqual(decoded.scriptConfig, "2:abcd")
+    }
+
     func testScriptConfigurationChangeTakesItsChangeType() throws {
         var parent = try experiment(["/x": "uniform(0, 1)"])
         parent.metadata.scriptConfig = "a"
