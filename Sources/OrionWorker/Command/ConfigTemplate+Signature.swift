@@ -19,8 +19,10 @@ extension ConfigTemplate {
         try "2:" + digest(omittingPriorKeys: true)
     }
 
-    /// The digest versions before ``signature()``'s `2:` stored: the priors replaced by their names, their keys
-    /// kept. Compared with a parent version that stored one.
+    /// The digest that versions before ``signature()``'s `2:` prefix stored.
+    ///
+    /// The priors are replaced by their names and their keys kept. It is compared with a parent version that
+    /// stored one.
     ///
     /// - Returns: an MD5 digest in hexadecimal.
     /// - Throws: ``CommandError`` `.configFile` when the file with its priors replaced cannot be read back.

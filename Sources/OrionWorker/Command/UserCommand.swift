@@ -42,9 +42,10 @@ public struct UserCommand: Sendable, Hashable, Codable {
     /// The script's configuration file with priors (the value of its `--config` option), rendered for each trial;
     /// `nil` when there is none, or when it holds no prior (the script then gets the file as given).
     public internal(set) var configTemplate: ConfigTemplate?
-    /// The branching markers (`--z~+prior`, `--y~-`, `--lr~>rate`) for experiment version control; a `~+` prior is
-    /// also in ``priors``, while `~-` and `~>` arguments are not passed to the script. A `orion~+prior` in the
-    /// configuration file is an addition too.
+    /// The branching markers (`--z~+prior`, `--y~-`, `--lr~>rate`) for experiment version control.
+    ///
+    /// A `~+` prior is also in ``priors``, while `~-` and `~>` arguments are not passed to the script. An
+    /// `orion~+prior` in the configuration file is an addition too.
     public internal(set) var markers: BranchingMarkers
 
     /// The script's arguments as parsed, in order.
