@@ -233,6 +233,13 @@ struct HuntSession {
                     onEvent: { reporter.handle($0) }
                 )
             }
+        } catch let interrupted as InterruptedHunt {
+            for unsaved in interrupted.report.unsavedResults {
+                StandardStream.emit("Warning: \(unsaved)\n", to: 2)
+            }
+            StandardStream.emit("note: the hunt's summary could not be read: \(interrupted.summaryError)\n", to: 2)
+            print("Orion is interrupted.")
+            throw ExitCode(130)
         } catch let error as StorageError where error.code == .notFound {
             // The experiment was removed under the hunt (`orion db rm`): say so, instead of an unknown id.
             guard (try? await context.storage.experiment(id: experiment.id)) ?? nil == nil else { throw error }

@@ -23,6 +23,7 @@ public final class HuntRunner: Sendable {
     private struct Control {
         var worker: Worker?
         var interrupt: Bool?  // a pending interrupt (its `force`) that came before the worker existed
+        var forced = false  // a forced interrupt came: what follows the worker (the cleanup) stops too
     }
 
     /// The storage holding the experiment.
@@ -31,6 +32,8 @@ public final class HuntRunner: Sendable {
     private let environment: [String: String]
     private let currentDirectory: String
     private let control = Mutex(Control())
+    /// How often a hunt removes old trial directories while it runs (``TrialDirectoryRetention``).
+    private let cleanupInterval: Duration
 
     /// Creates a runner.
     ///
@@ -39,12 +42,15 @@ public final class HuntRunner: Sendable {
     ///   - factory: the algorithms available (`AlgorithmRegistry.standard`).
     ///   - environment: where `TMPDIR` and `USER` (the default working directory) are read.
     ///   - currentDirectory: what a relative working directory is relative to.
+    ///   - cleanupInterval: how often a hunt removes old trial directories while it runs (every minute).
     public init(
         storage: any Storage,
         factory: any AlgorithmFactory,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        currentDirectory: String = FileManager.default.currentDirectoryPath
+        currentDirectory: String = FileManager.default.currentDirectoryPath,
+        cleanupInterval: Duration = .seconds(60)
     ) {
+        self.cleanupInterval = cleanupInterval
         self.storage = storage
         self.factory = factory
         self.environment = environment
@@ -99,28 +105,63 @@ public final class HuntRunner: Sendable {
         )
         let pending = control.withLock { control in
             control.worker = worker
+            control.forced = control.interrupt ?? false
             defer { control.interrupt = nil }
             return control.interrupt
         }
         if let force = pending { worker.interrupt(force: force) }
         defer { control.withLock { $0.worker = nil } }
-        let report = try await worker.run()
-        var cleanup: TrialDirectoryRetention.Cleanup?
-        if executor.needsWorkingDirectory, retention != .keepAll {
-            cleanup = try await retention.apply(
-                experimentID: experiment.id,
-                storage: storage,
-                in: workingDirectory(for: experiment)
-            )
+        let cleans = executor.needsWorkingDirectory && retention != .keepAll
+        let directory = workingDirectory(for: experiment)
+        let forced: @Sendable () -> Bool = { [self] in control.withLock { $0.forced } }
+        // A long hunt removes old trial directories as it goes, not only when it stops (tens of thousands of them
+        // after a night of short trials; removing them all at the stop took a minute). Not with a fidelity, whose
+        // promotions and population members load a parent's checkpoint long after it completed.
+        let sweeper: Task<Void, Never>? =
+            cleans && experiment.space.fidelity == nil
+            ? Task { [storage, cleanupInterval] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: cleanupInterval)
+                    guard !Task.isCancelled else { return }
+                    _ = try? await retention.apply(
+                        experimentID: experiment.id,
+                        storage: storage,
+                        in: directory,
+                        stopsWhen: { Task.isCancelled || forced() }
+                    )
+                }
+            } : nil
+        let report: WorkerReport
+        do {
+            report = try await worker.run()
+            sweeper?.cancel()
+        } catch {
+            sweeper?.cancel()
+            throw error
         }
-        let summary = try await ExperimentSummary(
-            experiment: experiment,
-            storage: storage,
-            inheritedCompleted: try await worker.producer.inheritedCompletedCount()
-        )
-        var outcome = HuntOutcome(report: report, summary: summary)
-        outcome.trialDirectories = cleanup
-        return outcome
+        _ = await sweeper?.value
+        do {
+            var cleanup: TrialDirectoryRetention.Cleanup?
+            if cleans, !forced() {
+                cleanup = try await retention.apply(
+                    experimentID: experiment.id,
+                    storage: storage,
+                    in: directory,
+                    stopsWhen: forced
+                )
+            }
+            let summary = try await ExperimentSummary(
+                experiment: experiment,
+                storage: storage,
+                inheritedCompleted: try await worker.producer.inheritedCompletedCount()
+            )
+            var outcome = HuntOutcome(report: report, summary: summary)
+            outcome.trialDirectories = cleanup
+            return outcome
+        } catch  where report.stopReason == .interrupted {
+            // The storage the worker could not reach either: the hunt was interrupted, which is what it says.
+            throw InterruptedHunt(report: report, summaryError: error)
+        }
     }
 
     /// Runs the user's command on a stored experiment until it stops: ``run(_:executor:configuration:onEvent:)``
@@ -178,6 +219,7 @@ public final class HuntRunner: Sendable {
     public func interrupt(force: Bool = false) {
         let worker = control.withLock { control -> Worker? in
             if control.worker == nil { control.interrupt = force || (control.interrupt ?? false) }
+            if force { control.forced = true }
             return control.worker
         }
         worker?.interrupt(force: force)
@@ -269,6 +311,15 @@ public final class HuntRunner: Sendable {
 }
 
 /// How a hunt ended: why its worker stopped, what it did, and the experiment's summary after it.
+/// A hunt that was interrupted and then could not read its summary (the storage the worker could not reach
+/// either): the caller says the hunt was interrupted, with the reason as a note.
+public struct InterruptedHunt: Error, Sendable {
+    /// What the worker did (its unsaved results among them).
+    public var report: WorkerReport
+    /// Why the summary could not be read.
+    public var summaryError: any Error
+}
+
 public struct HuntOutcome: Codable, Sendable, Equatable {
     /// What the worker did and why it stopped.
     public var report: WorkerReport

@@ -9,8 +9,10 @@ import OrionCore
 /// population-based child loads its parent's checkpoint), and when it is the best completed trial. Of the other
 /// completed trials, the `keepCompleted` most recently completed keep their directory; the rest are removed.
 ///
-/// `orion hunt` applies the policy when its worker stops (`worker.keep_trial_dirs`, default 100 for the default
-/// working directory, everything for a `--working-dir` you chose); `orion clean` applies it on demand.
+/// `orion hunt` applies the policy every minute while it runs (not in a space with a fidelity, whose promotions load
+/// old checkpoints) and when its worker stops, a second Ctrl-C cutting it short (`worker.keep_trial_dirs`, default
+/// 100 for the default working directory, everything for a `--working-dir` you chose); `orion clean` applies it on
+/// demand.
 public struct TrialDirectoryRetention: Sendable, Equatable, Codable {
     /// Completed trials whose directory is kept, most recent first (the best one is kept in addition); `nil`
     /// keeps every directory.
@@ -83,11 +85,18 @@ public struct TrialDirectoryRetention: Sendable, Equatable, Codable {
     ///   - trials: every trial of the experiment.
     ///   - workingDirectory: the experiment's working directory (absolute).
     ///   - dryRun: only say what would be removed.
+    ///   - stopsWhen: checked before each directory: the removal stops when it says so (a second Ctrl-C).
     /// - Returns: what was (or would be) removed.
-    public func apply(to trials: [Trial], in workingDirectory: String, dryRun: Bool = false) -> Cleanup {
+    public func apply(
+        to trials: [Trial],
+        in workingDirectory: String,
+        dryRun: Bool = false,
+        stopsWhen: () -> Bool = { false }
+    ) -> Cleanup {
         var cleanup = Cleanup()
         let manager = FileManager.default
         for id in removable(among: trials) {
+            if stopsWhen() { break }
             guard !id.isEmpty, !id.contains("/"), id != ".", id != ".." else { continue }
             let path = workingDirectory + "/" + id
             guard let attributes = try? manager.attributesOfItem(atPath: path),
@@ -121,9 +130,15 @@ public struct TrialDirectoryRetention: Sendable, Equatable, Codable {
     ///   - experimentID: the experiment.
     ///   - storage: where its trials are.
     ///   - workingDirectory: the experiment's working directory (absolute).
+    ///   - stopsWhen: checked between look-ups and before each directory: the cleanup stops when it says so.
     /// - Returns: what was removed.
     /// - Throws: `StorageError`.
-    public func apply(experimentID: String, storage: any Storage, in workingDirectory: String) async throws -> Cleanup {
+    public func apply(
+        experimentID: String,
+        storage: any Storage,
+        in workingDirectory: String,
+        stopsWhen: @Sendable () -> Bool = { false }
+    ) async throws -> Cleanup {
         if keepCompleted == nil && keepFailed { return Cleanup() }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: workingDirectory)) ?? []
         guard !names.isEmpty else { return Cleanup() }
@@ -140,9 +155,10 @@ public struct TrialDirectoryRetention: Sendable, Equatable, Codable {
         // Trial ids are 32 hexadecimal digits: the job array's logs, staging copies and the user's files beside them
         // are not looked up.
         for name in names where deciding[name] == nil && name.utf8.count == 32 && name.allSatisfy(\.isHexDigit) {
+            if stopsWhen() { return Cleanup() }
             if let trial = try await storage.trial(id: name, of: experimentID) { deciding[name] = trial }
         }
-        return apply(to: Array(deciding.values), in: workingDirectory)
+        return apply(to: Array(deciding.values), in: workingDirectory, stopsWhen: stopsWhen)
     }
 
     /// The total size of the regular files under `path`, in bytes.

@@ -3,6 +3,7 @@ import OrionAlgorithms
 import OrionCore
 import OrionSQLite
 import OrionWorker
+import Synchronization
 import XCTest
 
 final class HuntRunnerTests: XCTestCase {
@@ -205,6 +206,82 @@ final class HuntRunnerTests: XCTestCase {
         )
         XCTAssertEqual(outcome.stopReason, .interrupted)
         XCTAssertLessThanOrEqual(outcome.summary.completed, 1)
+    }
+
+    /// A hunt interrupted because its storage went away cannot read its summary either: it says it was interrupted
+    /// (exit 130 in `orion hunt`), not that the summary failed.
+    func testAnInterruptedHuntWhoseSummaryFailsIsStillInterrupted() async throws {
+        let flaky = FlakyStorage(InMemoryStorage())
+        let runner = runner(flaky)
+        let prepared = try await runner.prepare(try request())
+        do {
+            _ = try await runner.run(
+                prepared.experiment,
+                executor: ClosureExecutor { _, _ in
+                    flaky.summariesFail.withLock { $0 = true }
+                    runner.interrupt(force: true)
+                    return [.objective(1)]
+                }
+            )
+            XCTFail("the summary failed: the run throws")
+        } catch let interrupted as InterruptedHunt {
+            XCTAssertEqual(interrupted.report.stopReason, .interrupted)
+            XCTAssertTrue("\(interrupted.summaryError)".contains("injected"), "\(interrupted.summaryError)")
+        }
+        // Without an interrupt, a failing summary is the error it is.
+        var otherRequest = try request(maxTrials: 1)
+        otherRequest.name = "other"
+        let other = try await runner.prepare(otherRequest)
+        do {
+            _ = try await runner.run(other.experiment, executor: square)
+            XCTFail("the summary failed: the run throws")
+        } catch {
+            XCTAssertFalse(error is InterruptedHunt, "\(error)")
+        }
+    }
+
+    /// A long hunt removes old trial directories as it goes (every `cleanupInterval`), not only when it stops.
+    func testOldTrialDirectoriesAreRemovedWhileTheHuntRuns() async throws {
+        let script = directory + "/objective.sh"
+        try """
+        #!/bin/sh
+        printf '[{"name":"loss","type":"objective","value":%s}]' "$2" > "$ORION_RESULTS_PATH"
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let command = try UserCommand(
+            arguments: [script, "-x~uniform(-5, 5)"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
+        let storage = InMemoryStorage()
+        let runner = HuntRunner(
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            environment: ["TMPDIR": directory, "USER": "tester"],
+            currentDirectory: directory,
+            cleanupInterval: .milliseconds(20)
+        )
+        var request = try request(maxTrials: 40)
+        request.space = try Space(priors: command.priors)
+        let prepared = try await runner.prepare(request)
+        let trialsDirectory = directory + "/orion-tester/runner-v1"
+        let seen = Mutex<[Int]>([])
+        let outcome = try await runner.run(
+            prepared.experiment,
+            command: command,
+            echoOutput: false,
+            retention: TrialDirectoryRetention(keepCompleted: 2),
+            onEvent: { event in
+                guard case .finished = event else { return }
+                let count = (try? FileManager.default.contentsOfDirectory(atPath: trialsDirectory).count) ?? 0
+                seen.withLock { $0.append(count) }
+            }
+        )
+        XCTAssertEqual(outcome.summary.completed, 40)
+        let counts = seen.withLock { $0 }
+        XCTAssertEqual(counts.count, 40)
+        // Without the sweeps, the 40th trial finishes beside 40 directories.
+        XCTAssertLessThan(counts.suffix(10).min() ?? 40, 30, "\(counts)")
     }
 
     func testABadWorkingDirectoryLeavesNoExperiment() async throws {

@@ -104,6 +104,27 @@ final class TrialDirectoryRetentionTests: XCTestCase {
         }
     }
 
+    /// A second Ctrl-C stops the removal between two directories (it took a minute for 20,000 of them).
+    func testApplyStopsWhenAsked() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retention-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let trials = (0..<6).map { trial(0.1 * Double($0 + 1), .completed, end: Double($0), objective: Double($0)) }
+        for item in trials {
+            try FileManager.default.createDirectory(
+                atPath: directory + "/" + item.id,
+                withIntermediateDirectories: true
+            )
+        }
+        var asked = 0
+        let cleanup = TrialDirectoryRetention(keepCompleted: 0).apply(to: trials, in: directory) {
+            asked += 1
+            return asked > 2
+        }
+        XCTAssertEqual(cleanup.removed, 2, "5 removable (the best is kept), stopped after 2")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).count, 4)
+    }
+
     func testApplyRemovesOnlyTrialDirectoriesAndCountsTheirSize() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("retention-\(UUID().uuidString)")
             .path

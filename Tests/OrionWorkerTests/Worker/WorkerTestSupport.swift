@@ -83,6 +83,8 @@ final class FlakyStorage: Storage {
     /// process, then the lock timeout).
     let failingLocks = Mutex(0)
     let lockWait = Mutex<(clock: ManualClock?, wait: Duration)>((nil, .seconds(60)))
+    /// Whether summaries fail (the server went away after the worker stopped).
+    let summariesFail = Mutex(false)
     /// How many trial registrations succeed before one fails with a storage error (`nil`: none fails).
     let registrationsBeforeFailure = Mutex<Int?>(nil)
 
@@ -115,6 +117,12 @@ final class FlakyStorage: Storage {
         }
         if fails { throw StorageError(.backend, "disk I/O error (injected)") }
         return try await base.registerTrials(trials)
+    }
+    func summary(of experimentID: String) async throws -> TrialSummary {
+        if summariesFail.withLock({ $0 }) {
+            throw StorageError(.backend, "no connection to the server could be made (injected)")
+        }
+        return try await base.summary(of: experimentID)
     }
     func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Reservation? {
         if failingReservations.withLock({ Self.take(&$0) }) { throw Self.locked }
