@@ -310,9 +310,10 @@ public final class HuntRunner: Sendable {
     }
 }
 
-/// How a hunt ended: why its worker stopped, what it did, and the experiment's summary after it.
-/// A hunt that was interrupted and then could not read its summary (the storage the worker could not reach
-/// either): the caller says the hunt was interrupted, with the reason as a note.
+/// A hunt that was interrupted and then could not read its summary.
+///
+/// The storage the worker could not reach either: the caller says the hunt was interrupted, with the reason as a
+/// note.
 public struct InterruptedHunt: Error, Sendable {
     /// What the worker did (its unsaved results among them).
     public var report: WorkerReport
@@ -320,6 +321,7 @@ public struct InterruptedHunt: Error, Sendable {
     public var summaryError: any Error
 }
 
+/// How a hunt ended: why its worker stopped, what it did, and the experiment's summary after it.
 public struct HuntOutcome: Codable, Sendable, Equatable {
     /// What the worker did and why it stopped.
     public var report: WorkerReport
