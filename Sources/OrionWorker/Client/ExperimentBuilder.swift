@@ -161,7 +161,14 @@ public enum ExperimentBuilder {
                 try await storage.createExperiment(experiment)
                 return Outcome(experiment: experiment, created: true, changes: [])
             } catch let error as StorageError where error.code == .duplicate && attempt == 0 {
-                continue  // another worker created it meanwhile: resume it
+                // Another worker created it meanwhile: with version control, branch from it when its configuration
+                // is not this one (as when it was there first); else resume it.
+                if let branching = request.branching,
+                    let outcome = try await branch(request, branching, storage: storage, factory: factory)
+                {
+                    return outcome
+                }
+                continue
             }
         }
         throw ExperimentError(.notFound, "experiment '\(request.name)' could not be created or loaded")

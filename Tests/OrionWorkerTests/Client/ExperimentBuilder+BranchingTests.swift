@@ -51,6 +51,42 @@ final class ExperimentBuilderBranchingTests: XCTestCase {
         XCTAssertEqual(grandchild.experiment.refers?.parentID, child.experiment.id)
     }
 
+    /// Two workers create the same new experiment at once with different configurations: the one that loses the
+    /// creation branches from the winner's version, as when it came second (it used to resume the winner's version
+    /// as without version control: refused for another space, its algorithm replaced in place for another one).
+    func testTheLoserOfTheFirstCreationBranchesFromTheWinner() async throws {
+        for (rivalPriors, rivalAlgorithm) in [
+            (["/x": "uniform(0, 1)"], AlgorithmConfig(name: "gridsearch")),  // another space
+            (["/x": "uniform(0, 2)"], AlgorithmConfig(name: "random", options: ["seed": 1])),  // another algorithm
+        ] {
+            let storage = FlakyStorage(InMemoryStorage())
+            let rival = Experiment(
+                name: "b",
+                space: try Space(priors: rivalPriors),
+                algorithm: try factory.resolve(rivalAlgorithm)
+            )
+            storage.rivalCreation.withLock { $0 = rival }
+            let ours = try await ExperimentBuilder.build(
+                ExperimentRequest(
+                    name: "b",
+                    space: try Space(priors: ["/x": "uniform(0, 2)"]),
+                    algorithm: AlgorithmConfig(name: "gridsearch"),
+                    branching: BranchingRequest()
+                ),
+                storage: storage,
+                factory: factory
+            )
+            XCTAssertTrue(ours.created, "\(rivalPriors)")
+            XCTAssertEqual(ours.experiment.version, 2, "\(rivalPriors)")
+            XCTAssertEqual(ours.parent?.id, rival.id)
+            XCTAssertEqual(ours.experiment.space, try Space(priors: ["/x": "uniform(0, 2)"]))
+            XCTAssertEqual(ours.experiment.algorithm.name, "gridsearch")
+            let winner = try await storage.experiment(named: "b", version: 1)
+            XCTAssertEqual(winner?.algorithm, rival.algorithm, "the winner's version is not changed in place")
+            XCTAssertEqual(winner?.space, rival.space)
+        }
+    }
+
     func testWithoutVersionControlTheRefusalStays() async throws {
         let storage = InMemoryStorage()
         _ = try await build(storage, ["/x": "uniform(0, 1)"], branching: nil)

@@ -98,7 +98,17 @@ final class FlakyStorage: Storage {
 
     private static let locked = StorageError(.lockTimeout, "database is locked (injected)")
 
-    func createExperiment(_ experiment: Experiment) async throws { try await base.createExperiment(experiment) }
+    /// An experiment another worker creates just before the next creation (a race lost).
+    let rivalCreation = Mutex<Experiment?>(nil)
+
+    func createExperiment(_ experiment: Experiment) async throws {
+        if let rival = rivalCreation.withLock({ rival in
+            defer { rival = nil }; return rival
+        }) {
+            try await base.createExperiment(rival)
+        }
+        try await base.createExperiment(experiment)
+    }
     func experiment(named name: String, version: Int?) async throws -> Experiment? {
         try await base.experiment(named: name, version: version)
     }
