@@ -23,47 +23,76 @@ extension PostgresStorage {
         let columns = try trials.map { try PostgresQueries.TrialColumns($0, encoder: encoder) }
         let inserted = try await transaction("cannot store experiment '\(experiment.name)'") {
             [self] connection, attempt -> [Bool] in
-            let existing = try await connection.query(
-                "SELECT id, document FROM experiments WHERE id = \(experiment.id) OR (name = \(experiment.name) AND version = \(experiment.version))",
-                logger: logger
-            ).collect()
-            if let row = existing.first {
-                let (id, stored) = try row.decode((String, String).self)
-                // A retry whose first attempt was committed finds its own experiment, with its trials.
-                if attempt > 1, id == experiment.id, stored == document { return columns.map { _ in true } }
-                throw StorageError(
-                    .duplicate,
-                    id == experiment.id
-                        ? "an experiment with id \(experiment.id) exists already"
-                        : "experiment '\(experiment.name)' version \(experiment.version) exists already; choose "
-                            + "another name or version"
-                )
-            }
-            try await connection.query(
-                """
-                INSERT INTO experiments (id, name, version, document)
-                VALUES (\(experiment.id), \(experiment.name), \(experiment.version), \(document))
-                """,
-                logger: logger
-            )
-            try await connection.query(
-                "INSERT INTO trial_revisions (experiment_id) VALUES (\(experiment.id))",
-                logger: logger
-            )
-            try await connection.query(
-                "INSERT INTO algorithm_states (experiment_id) VALUES (\(experiment.id))",
-                logger: logger
-            )
-            guard !columns.isEmpty else { return [] }
-            return try await Self.insert(
-                columns,
-                connection,
-                logger: logger,
-                stampingWith: nil,
-                serverAhead: serverAhead
-            )
+            try await insert(experiment, document: document, columns: columns, connection, attempt: attempt)
         }
         return zip(trials, inserted).filter(\.1).map(\.0)
+    }
+
+    /// Deletes the experiment `id` and stores `experiment` with its trials, in one transaction.
+    ///
+    /// - Returns: the trials that were stored.
+    /// - Throws: `StorageError` `.duplicate` when the new id or `(name, version)` belongs to another experiment
+    ///   (nothing changes).
+    @discardableResult
+    public func replaceExperiment(_ id: String, with experiment: Experiment, trials: [Trial]) async throws -> [Trial] {
+        let document = try Self.document(of: experiment)
+        let encoder = Self.makeEncoder()
+        let columns = try trials.map { try PostgresQueries.TrialColumns($0, encoder: encoder) }
+        let inserted = try await transaction("cannot replace experiment \(id) by '\(experiment.name)'") {
+            [self] connection, attempt -> [Bool] in
+            try await deleteExperiment(id, connection)
+            return try await insert(experiment, document: document, columns: columns, connection, attempt: attempt)
+        }
+        return zip(trials, inserted).filter(\.1).map(\.0)
+    }
+
+    /// Inserts a new experiment, its counters and its trials in the current transaction.
+    private func insert(
+        _ experiment: Experiment,
+        document: String,
+        columns: [PostgresQueries.TrialColumns],
+        _ connection: PostgresConnection,
+        attempt: Int
+    ) async throws -> [Bool] {
+        let existing = try await connection.query(
+            "SELECT id, document FROM experiments WHERE id = \(experiment.id) OR (name = \(experiment.name) AND version = \(experiment.version))",
+            logger: logger
+        ).collect()
+        if let row = existing.first {
+            let (id, stored) = try row.decode((String, String).self)
+            // A retry whose first attempt was committed finds its own experiment, with its trials.
+            if attempt > 1, id == experiment.id, stored == document { return columns.map { _ in true } }
+            throw StorageError(
+                .duplicate,
+                id == experiment.id
+                    ? "an experiment with id \(experiment.id) exists already"
+                    : "experiment '\(experiment.name)' version \(experiment.version) exists already; choose "
+                        + "another name or version"
+            )
+        }
+        try await connection.query(
+            """
+            INSERT INTO experiments (id, name, version, document)
+            VALUES (\(experiment.id), \(experiment.name), \(experiment.version), \(document))
+            """,
+            logger: logger
+        )
+        try await connection.query(
+            "INSERT INTO trial_revisions (experiment_id) VALUES (\(experiment.id))",
+            logger: logger
+        )
+        try await connection.query(
+            "INSERT INTO algorithm_states (experiment_id) VALUES (\(experiment.id))",
+            logger: logger
+        )
+        guard !columns.isEmpty else { return [] }
+        return try await Self.insert(
+            columns,
+            connection,
+            logger: logger,
+            stampingWith: nil,
+            serverAhead: serverAhead
+        )
     }
 
     /// The experiment with this name and version, or the latest version when `version` is `nil`.
@@ -132,15 +161,20 @@ extension PostgresStorage {
     /// experiment.
     public func deleteExperiment(id: String) async throws {
         try await transaction("cannot delete experiment \(id)") { [self] connection, _ in
-            // The revision row first: every writer of the experiment's trials takes it before the counters.
-            try await connection.query(
-                "SELECT revision FROM trial_revisions WHERE experiment_id = \(id) FOR UPDATE",
-                logger: logger
-            )
-            try await connection.query("DELETE FROM trials WHERE experiment_id = \(id)", logger: logger)
-            try await connection.query("DELETE FROM trial_counts WHERE experiment_id = \(id)", logger: logger)
-            try await connection.query("DELETE FROM experiments WHERE id = \(id)", logger: logger)
+            try await deleteExperiment(id, connection)
         }
+    }
+
+    /// Deletes an experiment with its trials, counters and algorithm state in the current transaction.
+    private func deleteExperiment(_ id: String, _ connection: PostgresConnection) async throws {
+        // The revision row first: every writer of the experiment's trials takes it before the counters.
+        try await connection.query(
+            "SELECT revision FROM trial_revisions WHERE experiment_id = \(id) FOR UPDATE",
+            logger: logger
+        )
+        try await connection.query("DELETE FROM trials WHERE experiment_id = \(id)", logger: logger)
+        try await connection.query("DELETE FROM trial_counts WHERE experiment_id = \(id)", logger: logger)
+        try await connection.query("DELETE FROM experiments WHERE id = \(id)", logger: logger)
     }
 
     /// Deletes the experiment's trials with one of `statuses`; the counters follow (the trigger), the revision does

@@ -21,20 +21,47 @@ extension SQLiteStorage {
         let encoder = Self.makeEncoder()
         let columns = try trials.map { try Queries.TrialColumns($0, encoder: encoder) }
         let inserted = try await write("cannot store experiment '\(experiment.name)'") { db in
-            if try Queries.experimentExists(db, id: experiment.id) {
-                throw StorageError(.duplicate, "an experiment with id \(experiment.id) exists already")
-            }
-            try Self.checkUnique(db, experiment)
-            try Queries.insertExperiment(
-                db,
-                id: experiment.id,
-                name: experiment.name,
-                version: experiment.version,
-                document: document
-            )
-            return columns.isEmpty ? [] : try Self.insert(columns, db, stampingWith: nil)
+            try Self.insert(experiment, document: document, columns: columns, db)
         }
         return zip(trials, inserted).filter(\.1).map(\.0)
+    }
+
+    /// Deletes the experiment `id` and stores `experiment` with its trials, in one transaction.
+    ///
+    /// - Returns: the trials that were stored.
+    /// - Throws: `StorageError` `.duplicate` when the new id or `(name, version)` belongs to another experiment
+    ///   (nothing changes).
+    @discardableResult
+    public func replaceExperiment(_ id: String, with experiment: Experiment, trials: [Trial]) async throws -> [Trial] {
+        let document = try Self.document(of: experiment)
+        let encoder = Self.makeEncoder()
+        let columns = try trials.map { try Queries.TrialColumns($0, encoder: encoder) }
+        let inserted = try await write("cannot replace experiment \(id) by '\(experiment.name)'") { db in
+            try Queries.deleteExperiment(db, id: id)
+            return try Self.insert(experiment, document: document, columns: columns, db)
+        }
+        return zip(trials, inserted).filter(\.1).map(\.0)
+    }
+
+    /// Inserts a new experiment and its trials in the current transaction.
+    private static func insert(
+        _ experiment: Experiment,
+        document: String,
+        columns: [Queries.TrialColumns],
+        _ db: Database
+    ) throws -> [Bool] {
+        if try Queries.experimentExists(db, id: experiment.id) {
+            throw StorageError(.duplicate, "an experiment with id \(experiment.id) exists already")
+        }
+        try Self.checkUnique(db, experiment)
+        try Queries.insertExperiment(
+            db,
+            id: experiment.id,
+            name: experiment.name,
+            version: experiment.version,
+            document: document
+        )
+        return columns.isEmpty ? [] : try Self.insert(columns, db, stampingWith: nil)
     }
 
     /// Throws `.duplicate` when another experiment has the name and version of `experiment`.

@@ -114,6 +114,47 @@ extension StorageConformance {
         try ConformanceFailure.expect(byID == nil, "the refused duplicate was stored under its own id")
     }
 
+    /// `replaceExperiment` deletes an experiment and stores another with its trials at once, under a new id or the
+    /// same one; refused (the new `(name, version)` is a third experiment's), it changes nothing: the old one stays,
+    /// with its trials (`orion db load --resolve overwrite` is never left with neither).
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkReplaceExperiment() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let old = try fixture.makeExperiment("replaced")
+        try await storage.createExperiment(old, trials: fixture.makeTrials(of: old, 0..<2))
+        let third = try await fixture.createExperiment("third")
+        var new = try fixture.makeExperiment("replaced")
+        new.maxTrials = 42
+        let stored = try await storage.replaceExperiment(old.id, with: new, trials: fixture.makeTrials(of: new, 0..<3))
+        try ConformanceFailure.expect(stored.count == 3, "stored \(stored.count) trials, not 3")
+        let gone = try await storage.experiment(id: old.id)
+        try ConformanceFailure.expect(gone == nil, "the replaced experiment is still there")
+        let oldTrials = try await storage.trials(of: old.id, status: nil)
+        try ConformanceFailure.expect(oldTrials.isEmpty, "the replaced experiment's trials are still there")
+        let read = try await storage.experiment(named: new.name, version: 1)
+        try ConformanceFailure.expect(read == new, "the new experiment read back differs")
+        var same = new
+        same.maxTrials = 43
+        try await storage.replaceExperiment(new.id, with: same, trials: fixture.makeTrials(of: same, 5..<6))
+        let sameRead = try await storage.experiment(id: new.id)
+        try ConformanceFailure.expect(sameRead == same, "replaced under the same id, it reads back differently")
+        let sameTrials = try await storage.trials(of: new.id, status: nil)
+        try ConformanceFailure.expect(sameTrials.count == 1, "\(sameTrials.count) trials under the same id, not 1")
+        var clash = try fixture.makeExperiment("third")
+        clash.maxTrials = 7
+        try await Self.expectStorageError(.duplicate, "replacing with another experiment's (name, version)") {
+            try await storage.replaceExperiment(new.id, with: clash, trials: fixture.makeTrials(of: clash, 0..<1))
+        }
+        let kept = try await storage.experiment(id: new.id)
+        try ConformanceFailure.expect(kept == same, "a refused replacement deleted the old experiment")
+        let keptTrials = try await storage.trials(of: new.id, status: nil)
+        try ConformanceFailure.expect(keptTrials.count == 1, "a refused replacement deleted the old trials")
+        let thirdRead = try await storage.experiment(id: third.id)
+        try ConformanceFailure.expect(thirdRead == third, "a refused replacement changed the third experiment")
+    }
+
     /// `updateExperiment` replaces the stored record; an unknown id fails with `.notFound`, and renaming onto
     /// another experiment's `(name, version)` with `.duplicate`.
     ///

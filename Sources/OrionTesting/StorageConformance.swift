@@ -56,7 +56,7 @@ public struct StorageConformance: Sendable {
         "releaseLostTrials", "ownerTokens", "reservations", "completionRacesRelease", "close",
         "algorithmLockFirstSnapshot", "algorithmLockStateVersion", "algorithmLockChangedTrials",
         "algorithmLockBodyThrows", "algorithmLockMutualExclusion", "algorithmLockNewTrials", "algorithmLockCounts",
-        "resetAlgorithm", "storedAlgorithmState", "deleteTrials", "createExperimentWithTrials",
+        "resetAlgorithm", "storedAlgorithmState", "deleteTrials", "createExperimentWithTrials", "replaceExperiment",
     ]
 
     /// Runs every check, stopping at the first failure.
@@ -127,6 +127,7 @@ public struct StorageConformance: Sendable {
         case "storedAlgorithmState": try await checkStoredAlgorithmState()
         case "deleteTrials": try await checkDeleteTrials()
         case "createExperimentWithTrials": try await checkCreateExperimentWithTrials()
+        case "replaceExperiment": try await checkReplaceExperiment()
         default: throw ConformanceFailure("no storage check named '\(name)'; see StorageConformance.checkNames")
         }
     }

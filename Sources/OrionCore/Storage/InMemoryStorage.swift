@@ -126,7 +126,31 @@ public final class InMemoryStorage: Storage {
     /// - Throws: `StorageError` `.duplicate` when the id or `(name, version)` exists already (nothing is stored).
     @discardableResult
     public func createExperiment(_ experiment: Experiment, trials: [Trial]) async throws -> [Trial] {
+        try contents.withLock { contents in try Self.create(experiment, trials: trials, in: &contents) }
+    }
+
+    /// Deletes the experiment `id` and stores `experiment` with its trials at once (the old one stays when the new
+    /// one is refused).
+    ///
+    /// - Returns: the trials that were stored.
+    /// - Throws: `StorageError` `.duplicate` when the new id or `(name, version)` belongs to another experiment.
+    @discardableResult
+    public func replaceExperiment(_ id: String, with experiment: Experiment, trials: [Trial]) async throws -> [Trial] {
         try contents.withLock { contents in
+            let old = contents.experiments.removeValue(forKey: id)
+            do {
+                return try Self.create(experiment, trials: trials, in: &contents)
+            } catch {
+                contents.experiments[id] = old
+                throw error
+            }
+        }
+    }
+
+    private static func create(_ experiment: Experiment, trials: [Trial], in contents: inout Contents) throws
+        -> [Trial]
+    {
+        do {
             if contents.experiments[experiment.id] != nil {
                 throw StorageError(.duplicate, "an experiment with id \(experiment.id) exists already")
             }

@@ -24,6 +24,16 @@ public protocol Storage: Sendable {
     @discardableResult
     func createExperiment(_ experiment: Experiment, trials: [Trial]) async throws -> [Trial]
 
+    /// Deletes the experiment `id` (with its trials and algorithm state) and stores `experiment` with its trials,
+    /// in one transaction: another process, or a process killed meanwhile, sees the old experiment or the new one,
+    /// never neither (`orion db load --resolve overwrite`).
+    ///
+    /// - Returns: the trials that were stored.
+    /// - Throws: `StorageError` with code `.duplicate` when the new id or `(name, version)` belongs to another
+    ///   experiment than `id`; nothing changes then.
+    @discardableResult
+    func replaceExperiment(_ id: String, with experiment: Experiment, trials: [Trial]) async throws -> [Trial]
+
     /// The experiment with this name and version, or the latest version when `version` is `nil`.
     func experiment(named name: String, version: Int?) async throws -> Experiment?
 
@@ -407,6 +417,14 @@ extension Storage {
             try? await deleteExperiment(id: experiment.id)
             throw error
         }
+    }
+
+    /// ``deleteExperiment(id:)`` then ``createExperiment(_:trials:)``: two steps, for a backend that has no
+    /// transaction across them (the in-memory storage, which a kill empties anyway).
+    @discardableResult
+    public func replaceExperiment(_ id: String, with experiment: Experiment, trials: [Trial]) async throws -> [Trial] {
+        try await deleteExperiment(id: id)
+        return try await createExperiment(experiment, trials: trials)
     }
 
     /// Refuses: for backends that do not implement deleting trials yet (`StorageConformance`'s `deleteTrials`

@@ -325,6 +325,8 @@ extension ExperimentDump {
         var movedIDs: [String: String] = [:]
         for entry in Self.parentsFirst(experiments) {
             var experiment = entry.experiment
+            // The experiment `overwrite` replaces, in the same transaction as the new one is stored.
+            var replacing: String?
             let dumpedID = experiment.id
             if let existing = try await storage.experiment(named: experiment.name, version: experiment.version) {
                 if try await Self.isCutOffLoad(existing, of: entry, in: storage) {
@@ -347,7 +349,7 @@ extension ExperimentDump {
                     report.ignored.append(experiment.displayName)
                     continue
                 case .overwrite:
-                    try await storage.deleteExperiment(id: existing.id)
+                    replacing = existing.id
                     report.overwritten.append(existing.displayName)
                 case .bump:
                     let latest = try await storage.experiment(named: experiment.name, version: nil)
@@ -359,7 +361,13 @@ extension ExperimentDump {
                 refers.parentID = refers.parentID.map { movedIDs[$0] ?? $0 }
                 experiment.refers = refers
             }
-            switch try await Self.create(&experiment, with: entry.trials, in: storage, resolve: resolve) {
+            switch try await Self.create(
+                &experiment,
+                with: entry.trials,
+                in: storage,
+                resolve: resolve,
+                replacing: replacing
+            ) {
             case .created(let trials, let stored):
                 created.append(experiment.id)
                 if experiment.id != dumpedID { movedIDs[dumpedID] = experiment.id }
@@ -382,7 +390,8 @@ extension ExperimentDump {
         case taken(Experiment)
     }
 
-    /// Creates `experiment` with its trials (``stored(_:as:in:keepingID:)``) in one transaction.
+    /// Creates `experiment` with its trials (``stored(_:as:in:keepingID:replacing:)``) in one transaction, with
+    /// the deletion of the experiment `replacing` (`--resolve overwrite`) when one is given.
     ///
     /// Another writer may take its id or its version meanwhile (loads of one dump at the same time): a taken id
     /// gets a new one (and the trials their ids from it); a taken version moves one above the latest with `bump`
@@ -392,12 +401,13 @@ extension ExperimentDump {
         _ experiment: inout Experiment,
         with dumped: [Trial],
         in storage: any Storage,
-        resolve: ConflictPolicy?
+        resolve: ConflictPolicy?,
+        replacing: String? = nil
     ) async throws -> Creation {
         var attempts = 0
         while true {
             var candidate = experiment
-            let trials = try await stored(dumped, as: &candidate, in: storage)
+            let trials = try await stored(dumped, as: &candidate, in: storage, replacing: replacing)
             if candidate.id != experiment.id, var refers = candidate.refers {
                 // A root refers to itself: under its new id.
                 if refers.rootID == experiment.id { refers.rootID = candidate.id }
@@ -405,7 +415,12 @@ extension ExperimentDump {
                 candidate.refers = refers
             }
             do {
-                let inserted = try await storage.createExperiment(candidate, trials: trials)
+                let inserted =
+                    if let replacing {
+                        try await storage.replaceExperiment(replacing, with: candidate, trials: trials)
+                    } else {
+                        try await storage.createExperiment(candidate, trials: trials)
+                    }
                 experiment = candidate
                 return .created(trials: trials.count, stored: inserted.count)
             } catch let error as StorageError where error.code == .duplicate && attempts < 10 {
@@ -549,16 +564,19 @@ extension ExperimentDump {
     }
 
     /// The trials as they are stored in the target: a new experiment id when the target uses the dumped one
-    /// already; trial ids computed again from the experiment id and the parameters (as the storage's
+    /// already (unless by the experiment `replacing`, which goes in the same transaction); trial ids computed again from the experiment id and the parameters (as the storage's
     /// deduplication expects, whatever program wrote the dump), parents renamed to match; reserved trials
     /// interrupted.
     private static func stored(
         _ trials: [Trial],
         as experiment: inout Experiment,
         in storage: any Storage,
-        keepingID: Bool = false
+        keepingID: Bool = false,
+        replacing: String? = nil
     ) async throws -> [Trial] {
-        if !keepingID, try await storage.experiment(id: experiment.id) != nil { experiment.id = Experiment.makeID() }
+        if !keepingID, experiment.id != replacing, try await storage.experiment(id: experiment.id) != nil {
+            experiment.id = Experiment.makeID()
+        }
         var renamed: [String: String] = [:]
         for trial in trials { renamed[trial.id] = Trial.makeID(experimentID: experiment.id, params: trial.params) }
         return trials.map { original in
