@@ -242,7 +242,15 @@ struct HuntSession {
             throw ExitCode(130)
         } catch let error as StorageError where error.code == .notFound {
             // The experiment was removed under the hunt (`orion db rm`): say so, instead of an unknown id.
-            guard (try? await context.storage.experiment(id: experiment.id)) ?? nil == nil else { throw error }
+            guard (try? await context.storage.experiment(id: experiment.id)) ?? nil == nil else {
+                // It is there again: replaced (`orion db load --resolve overwrite`) while the hunt ran.
+                throw StorageError(
+                    .notFound,
+                    "experiment '\(experiment.name)' v\(experiment.version) changed under this hunt (replaced by"
+                        + " `orion db load --resolve overwrite`, or trials removed): \(error.message); the hunt"
+                        + " stopped, and results of trials that were running are not stored: run it again to go on"
+                )
+            }
             throw StorageError(
                 .notFound,
                 "experiment '\(experiment.name)' v\(experiment.version) was removed while this hunt ran (orion db rm?); "

@@ -148,6 +148,7 @@ public struct UserCommand: Sendable, Hashable, Codable {
         for item in arguments.dropFirst(firstArgument) {
             try reader.consume(item)
         }
+        try reader.checkRepeatedPriorOptions()
         pieces = reader.pieces
         priors = reader.priors
         markers = reader.markers
@@ -189,6 +190,10 @@ extension UserCommand {
         let configOption: String
         /// The first value of the configuration file option, if any.
         var configArgument: ConfigArgument?
+        /// The options given a prior, as the script gets them (`-x`, `--lr`), with the item.
+        var priorFlags: [String: String] = [:]
+        /// The other options, as the script gets them, with the item and how many times.
+        var plainFlags: [String: (item: String, count: Int)] = [:]
 
         init(firstIndex: Int, configOption: String) {
             index = firstIndex
@@ -217,6 +222,9 @@ extension UserCommand {
                 if let option {
                     try define(UserCommand.dimensionName(option), prior, by: item, marked: prior != expression)
                     pieces.append(.value(prefix: "", dimension: UserCommand.dimensionName(option)))
+                    let flag = UserCommand.scriptFlag(option)
+                    plainFlags[flag]?.count -= 1
+                    priorFlags[flag] = option + " " + item
                 } else if !sawOption {
                     try definePositional(prior, by: item, marked: prior != expression)
                 } else {
@@ -263,6 +271,7 @@ extension UserCommand {
                 let prior = try UserCommand.additionMarker(expression, in: item)
                 try define(name, prior, by: item, marked: prior != expression)
                 pieces.append(.option(flag: UserCommand.scriptFlag(flag), dimension: name))
+                priorFlags[UserCommand.scriptFlag(flag)] = item
                 return
             }
             if let equals {
@@ -280,16 +289,37 @@ extension UserCommand {
                     let name = UserCommand.dimensionName(flag)
                     try define(name, prior, by: item, marked: prior != expression)
                     pieces.append(.value(prefix: flag + "=", dimension: name))
+                    priorFlags[UserCommand.scriptFlag(flag)] = item
                     return
                 }
                 if configArgument == nil, UserCommand.dimensionName(flag) == configOption {
                     configArgument = ConfigArgument(piece: pieces.count, path: value, prefix: flag + "=")
                 }
+                notePlain(UserCommand.scriptFlag(flag), item)
                 try appendText(item)
                 return
             }
             pendingOption = item
+            notePlain(UserCommand.scriptFlag(item), item)
             try appendText(UserCommand.scriptFlag(item))
+        }
+
+        private mutating func notePlain(_ flag: String, _ item: String) {
+            plainFlags[flag] = (plainFlags[flag]?.item ?? item, (plainFlags[flag]?.count ?? 0) + 1)
+        }
+
+        /// Refuses an option given both a prior and a value (`-x~'uniform(0, 1)' ... -x 3`): the script would get
+        /// both and keep one (argparse keeps the last), and every trial would run with the value while the
+        /// experiment records a search. Oríon refuses any repeated option; other repeats are passed as written.
+        func checkRepeatedPriorOptions() throws(CommandError) {
+            for (flag, prior) in priorFlags.sorted(by: { $0.key < $1.key }) {
+                guard let plain = plainFlags[flag], plain.count > 0 else { continue }
+                throw CommandError(
+                    .duplicateDimension,
+                    "option \(flag) is given both a prior ('\(prior)') and a value ('\(plain.item) ...'): the script"
+                        + " would get both and use one; keep one of them"
+                )
+            }
         }
 
         private mutating func definePositional(

@@ -218,6 +218,30 @@ final class UserCommandTests: XCTestCase {
         )
     }
 
+    /// An option given a prior and a value: the script would get both (argparse keeps the last), so every trial
+    /// would run with the value. Oríon refuses any repeated option; swift-orion refuses this one.
+    func testAnOptionGivenBothAPriorAndAValueIsRefused() throws {
+        let failure = error(["./train.py", "-x~uniform(0,1)", "-x", "3"])
+        XCTAssertEqual(failure?.code, .duplicateDimension)
+        XCTAssertEqual(
+            failure?.message,
+            "option -x is given both a prior ('-x~uniform(0,1)') and a value ('-x ...'): the script would get both"
+                + " and use one; keep one of them"
+        )
+        for arguments in [
+            ["./train.py", "--lr=0.1", "--lr~loguniform(1e-5, 1)"],
+            ["./train.py", "--lr", "orion~loguniform(1e-5, 1)", "--lr", "0.1"],
+            ["./train.py", "--x", "3", "-x~uniform(0, 1)"],  // `--x` reaches the script as `-x`
+            ["./train.py", "--epochs~fidelity(1, 9)", "--epochs=9"],
+        ] {
+            XCTAssertEqual(error(arguments)?.code, .duplicateDimension, "\(arguments)")
+        }
+        // Other repeats and a value-form prior alone are passed as written.
+        XCTAssertNil(error(["./train.py", "--tag", "a", "--tag", "b", "-x~uniform(0, 1)"]))
+        XCTAssertNil(error(["./train.py", "--lr", "orion~loguniform(1e-5, 1)", "--lrs", "0.1"]))
+        XCTAssertNil(error(["./train.py", "--y", "orion~uniform(0, 1)", "-x~uniform(0, 1)"]))
+    }
+
     /// Issue 13, part 2: Oríon's branching markers are read for experiment version control.
     func testBranchingMarkersAreRecorded() throws {
         let parsed = try command([
