@@ -308,9 +308,11 @@ extension UserCommand {
             plainFlags[flag] = (plainFlags[flag]?.item ?? item, (plainFlags[flag]?.count ?? 0) + 1)
         }
 
-        /// Refuses an option given both a prior and a value (`-x~'uniform(0, 1)' ... -x 3`): the script would get
-        /// both and keep one (argparse keeps the last), and every trial would run with the value while the
-        /// experiment records a search. Oríon refuses any repeated option; other repeats are passed as written.
+        /// Refuses an option given both a prior and a value (`-x~'uniform(0, 1)' ... -x 3`).
+        ///
+        /// The script would get both and keep one (argparse keeps the last), and every trial would run with the
+        /// value while the experiment records a search. Oríon refuses any repeated option; other repeats are passed
+        /// as written.
         func checkRepeatedPriorOptions() throws(CommandError) {
             for (flag, prior) in priorFlags.sorted(by: { $0.key < $1.key }) {
                 guard let plain = plainFlags[flag], plain.count > 0 else { continue }
