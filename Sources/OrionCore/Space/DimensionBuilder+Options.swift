@@ -37,8 +37,18 @@ extension DimensionBuilder {
             let value = keyword.value
             switch keyword.name {
             case "discrete":
-                guard case .bool(let flag) = value.value else {
-                    throw fail(.invalidOption, value.column, "discrete must be True or False, got \(value.display)")
+                // `discrete=1` and `discrete=0` work in Oríon (Python's truth value): read as True and False, and
+                // stored so.
+                let flag: Bool
+                switch value.value {
+                case .bool(let given): flag = given
+                case .int(let given) where given == 0 || given == 1: flag = given == 1
+                default:
+                    throw fail(
+                        .invalidOption,
+                        value.column,
+                        "discrete must be True or False (or 1 or 0), got \(value.display)"
+                    )
                 }
                 if prior == "randint" && !flag {
                     throw fail(

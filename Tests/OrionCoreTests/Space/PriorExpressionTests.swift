@@ -322,7 +322,7 @@ final class PriorExpressionTests: XCTestCase {
         assertError("uniform(low=0, high=1)", .invalidOption, column: 9, containing: "clip")
         assertError("uniform(0, 1, high=0.5)", .invalidOption, column: 15, containing: "clip")
         assertError("uniform(loc=0, scale=1)", .invalidOption, column: 9, containing: "scipy")
-        assertError("uniform(0, 1, discrete=1)", .invalidOption, column: 24, containing: "True or False")
+        assertError("uniform(0, 1, discrete='x')", .invalidOption, column: 24, containing: "True or False")
         assertError(
             "uniform(0, 1, discrete=True, precision=2)",
             .invalidOption,
@@ -383,6 +383,14 @@ final class PriorExpressionTests: XCTestCase {
             try PriorExpression.parse("choices(\(nested), 'b')", name: "/x").priorString,
             "choices(['a', 'b'])"
         )
+    }
+
+    /// Oríon takes `discrete=1` (Python's truth value): read as True, stored as `discrete=True`.
+    func testDiscreteTakesOneAndZero() throws {
+        XCTAssertEqual(canonical("uniform(0, 10, discrete=1)"), "uniform(0, 10, discrete=True)")
+        XCTAssertEqual(canonical("uniform(0, 10, discrete=0)"), "uniform(0, 10)")
+        assertError("uniform(0, 1, discrete=2)", .invalidOption, column: 24, containing: "True or False (or 1 or 0)")
+        assertError("uniform(0, 1, discrete='yes')", .invalidOption, column: 24, containing: "got 'yes'")
     }
 
     func testDiscreteBoundsBeyondSixtyFourBitIntegersAreRefusedNotClamped() throws {
