@@ -387,7 +387,8 @@ public enum Reports {
             + Formatting.field("parent", lineage?.parent)
         // Oríon prints its composite adapter's configuration: one list of every adapter's keys, two spaces a level.
         let adapters = experiment.refers?.adapters ?? []
-        guard !adapters.isEmpty else { return text + "adapter:\n" }
+        // A root has none; a child without adapters (`--branch-from` with nothing changed) an empty list, as in Oríon.
+        guard !adapters.isEmpty else { return text + (lineage == nil ? "adapter:\n" : "adapter:\n  [\n\n  ]\n") }
         return text + "adapter:\n"
             + Formatting.dictionary(.array(adapters.map(\.orionConfiguration)), depth: 1, width: 2)
     }

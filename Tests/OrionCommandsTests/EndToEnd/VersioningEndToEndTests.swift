@@ -265,6 +265,9 @@ final class VersioningEndToEndTests: XCTestCase {
         XCTAssertEqual(grandchild.refers?.parentID, renamed.id)
         XCTAssertEqual(grandchild.refers?.rootID, root.id)
         XCTAssertEqual(grandchild.refers?.adapters, [])
+        // A child without adapters shows an empty list, as Oríon does (a root shows none).
+        let childInfo = try sandbox.run(["info", "-n", "g"]).stdout
+        XCTAssertTrue(childInfo.contains("\nparent: f\nadapter:\n  [\n\n  ]\n"), childInfo)
         // g inherits f's own trial and, through f's prior change, e's two (all inside uniform(0, 2)).
         let value6 = try await inherited(sandbox, grandchild).count
         XCTAssertEqual(value6, 3)

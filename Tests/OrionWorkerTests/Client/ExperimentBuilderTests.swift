@@ -21,6 +21,50 @@ final class ExperimentBuilderTests: XCTestCase {
         XCTAssertEqual(resumed.changes, [])
     }
 
+    /// Without version control, a changed configuration file of the script is noted (as a changed command line
+    /// is), and stored; a digest stored before the `2:` ones is compared with the digest of its kind, so a program
+    /// upgrade alone notes nothing.
+    func testAChangedScriptConfigurationIsNoted() async throws {
+        let storage = InMemoryStorage()
+        func request(_ digest: String, legacy: String) -> ExperimentRequest {
+            ExperimentRequest(
+                name: "c",
+                space: try? Space(priors: ["/x": "uniform(0, 1)"]),
+                metadata: ExperimentMetadata(
+                    userArgs: ["./t.py", "--config", "c.yaml"],
+                    scriptConfig: digest,
+                    legacyScriptConfig: legacy
+                )
+            )
+        }
+        let created = try await ExperimentBuilder.build(
+            request("2:aa", legacy: "aa"),
+            storage: storage,
+            factory: factory
+        )
+        let same = try await ExperimentBuilder.build(request("2:aa", legacy: "aa"), storage: storage, factory: factory)
+        XCTAssertEqual(same.changes, [])
+        let changed = try await ExperimentBuilder.build(
+            request("2:bb", legacy: "bb"),
+            storage: storage,
+            factory: factory
+        )
+        XCTAssertEqual(changed.changes, ["the script's configuration file changed (values other than priors)"])
+        XCTAssertEqual(changed.experiment.id, created.experiment.id)
+        // Stored by an earlier version: its digest has no prefix.
+        var old = changed.experiment
+        old.metadata.scriptConfig = "bb"
+        try await storage.updateExperiment(old)
+        let upgraded = try await ExperimentBuilder.build(
+            request("2:bb", legacy: "bb"),
+            storage: storage,
+            factory: factory
+        )
+        XCTAssertEqual(upgraded.changes, [], "the same file, digested anew")
+        let stored = try await storage.experiment(id: created.experiment.id)
+        XCTAssertEqual(stored?.metadata.scriptConfig, "2:bb", "the new kind is stored from now on")
+    }
+
     /// The default is for a new experiment only: one stored with `random` (the default before `auto`, and Oríon's)
     /// keeps it when resumed without an algorithm.
     func testStoredAlgorithmIsKeptWhenResumedWithoutOne() async throws {
