@@ -98,6 +98,27 @@ final class CommandRunnerTests: XCTestCase {
         )
     }
 
+    /// A reason that repeats the error that stopped the hunt (a removed database file's recovery steps, 500
+    /// characters) is said once, not once more per result.
+    func testAnUnsavedResultsReasonEqualToTheErrorIsSaidOnce() {
+        let message = "the database file /x/o.db was removed while this hunt ran: restore it, then run again"
+        let error = UnsavedResultsError(
+            underlying: StorageError(.backend, message),
+            unsaved: [
+                UnsavedResult(trialID: "a", resultsPath: "/w/a/kept.json", reason: message),
+                UnsavedResult(trialID: "b", resultsPath: nil, reason: "locked"),
+            ]
+        )
+        XCTAssertEqual(
+            CommandRunner.lines(for: ErrorReport(error), verbose: false),
+            [
+                "Error: \(message); the result of trial a could not be stored (the same error); it is kept in"
+                    + " /w/a/kept.json, and the trial's next run stores it instead of running again; the result of"
+                    + " trial b could not be stored (locked); it is lost"
+            ]
+        )
+    }
+
     func testOneLineWithoutVerboseAndTheCauseChainWithIt() {
         let error = UnsavedResultsError(
             underlying: StorageError(

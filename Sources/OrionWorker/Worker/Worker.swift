@@ -354,8 +354,15 @@ public struct UnsavedResultsError: OrionError {
     /// Always ``ErrorKind/failure``.
     public var kind: ErrorKind { .failure }
 
-    /// The underlying error, then one sentence per unsaved result.
+    /// The underlying error, then one sentence per unsaved result; a reason that repeats the underlying error (a
+    /// long one, such as a removed database file's recovery steps) is said once.
     public var message: String {
-        "\(underlying); " + unsaved.map(\.description).joined(separator: "; ")
+        let said = "\(underlying)"
+        let own = (underlying as? any OrionError)?.message
+        return said + "; "
+            + unsaved.map { result in
+                result.reason == said || result.reason == own
+                    ? result.description(saying: "the same error") : result.description
+            }.joined(separator: "; ")
     }
 }
