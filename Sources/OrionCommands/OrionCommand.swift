@@ -170,7 +170,8 @@ extension OrionCommand {
         return try parsed.get()
     }
 
-    /// The arguments with the first attached short option value split off (`-nexp` into `-n`, `exp`), or `nil`.
+    /// The arguments with the first attached short option value split off (`-nexp` into `-n`, `exp`; `-anexp` into
+    /// `-a`, `-n`, `exp`), or `nil`.
     ///
     /// Only short options of a verb that take a value count; options before the verb (`orion -vv hunt`) and those
     /// of `benchmark` (whose `-v` is a flag) are left alone.
@@ -180,11 +181,19 @@ extension OrionCommand {
         }
         for index in arguments.indices.dropFirst(verb + 1) {
             let argument = arguments[index]
-            guard argument.count > 2, argument.hasPrefix("-"), !argument.hasPrefix("--"),
-                let letter = argument.dropFirst().first, shortOptionsTakingValues.contains(letter)
+            guard argument.count > 2, argument.hasPrefix("-"), !argument.hasPrefix("--") else { continue }
+            let letters = Array(argument.dropFirst())
+            // Flags bundled before an option that takes a value, as argparse reads them: `-anNAME` is `-a -n NAME`,
+            // `-an NAME` is `-a -n NAME`.
+            guard let position = letters.firstIndex(where: { shortOptionsTakingValues.contains($0) }),
+                letters[..<position].allSatisfy({ $0.isLetter }),
+                position > 0 || letters.count > 1
             else { continue }
+            var pieces = position > 0 ? ["-" + String(letters[..<position])] : []
+            pieces.append("-" + String(letters[position]))
+            if position + 1 < letters.count { pieces.append(String(letters[(position + 1)...])) }
             var split = arguments
-            split.replaceSubrange(index...index, with: ["-" + String(letter), String(argument.dropFirst(2))])
+            split.replaceSubrange(index...index, with: pieces)
             return split
         }
         return nil

@@ -28,8 +28,44 @@ struct Hunt: AsyncParsableCommand {
         if let first = userArguments.first, ["-h", "--help", "-help"].contains(first) {
             throw CleanExit.helpRequest(self)
         }
+        Self.warnDeprecated(in: CommandLine.arguments, userArguments: userArguments)
         try await CommandRunner.run(verbose: options.verbose) {
             try await HuntSession(options: options, huntOptions: huntOptions, userArguments: userArguments).run()
+        }
+    }
+}
+
+extension Hunt {
+    /// Oríon's deprecation warnings for what this command was given before the user's script (whose own arguments
+    /// are not looked at): `init_only`, `--max-trials`, `--worker-trials`, which still work.
+    ///
+    /// - Parameters:
+    ///   - arguments: the command line, the program first.
+    ///   - userArguments: the user's script and its arguments, at the end of `arguments`.
+    ///   - initOnly: whether the command is `init_only`.
+    /// - Returns: the warnings, one line each.
+    static func deprecationWarnings(in arguments: [String], userArguments: [String], initOnly: Bool = false)
+        -> [String]
+    {
+        let own = arguments.dropFirst().dropLast(userArguments.count)
+        var warnings: [String] = []
+        if initOnly {
+            warnings.append(
+                "Warning: Command init_only is deprecated and will be removed in v0.3. Use orion hunt --init-only"
+                    + " instead."
+            )
+        }
+        for (flag, replacement) in [("--max-trials", "--exp-max-trials"), ("--worker-trials", "--worker-max-trials")]
+        where own.contains(where: { $0 == flag || $0.hasPrefix(flag + "=") }) {
+            warnings.append("Warning: \(flag) is deprecated and will be removed in v0.3. Use \(replacement) instead")
+        }
+        return warnings
+    }
+
+    /// Prints ``deprecationWarnings(in:userArguments:initOnly:)`` on stderr.
+    static func warnDeprecated(in arguments: [String], userArguments: [String], initOnly: Bool = false) {
+        for warning in deprecationWarnings(in: arguments, userArguments: userArguments, initOnly: initOnly) {
+            StandardStream.emit(warning + "\n", to: 2)
         }
     }
 }
@@ -52,6 +88,7 @@ struct InitOnly: AsyncParsableCommand {
         if let first = userArguments.first, ["-h", "--help", "-help"].contains(first) {
             throw CleanExit.helpRequest(self)
         }
+        Hunt.warnDeprecated(in: CommandLine.arguments, userArguments: userArguments, initOnly: true)
         var session = HuntSession(options: options, huntOptions: huntOptions, userArguments: userArguments)
         session.huntOptions.initOnly = true
         try await CommandRunner.run(verbose: options.verbose) { try await session.run() }

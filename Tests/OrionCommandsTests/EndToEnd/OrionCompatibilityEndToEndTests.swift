@@ -62,6 +62,12 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         let status = try sandbox.run(["status", "-nattached", "-a"])
         XCTAssertEqual(status.status, 0, status.stderr)
         XCTAssertTrue(status.stdout.hasPrefix("attached-v1\n"), status.stdout)
+        // Flags bundled before an option with its value, as argparse reads them.
+        for bundled in [["status", "-anattached"], ["status", "-an", "attached"], ["status", "-aCnattached"]] {
+            let run = try sandbox.run(bundled)
+            XCTAssertEqual(run.status, 0, "\(bundled): \(run.stderr)")
+            XCTAssertEqual(run.stdout, status.stdout, "\(bundled)")
+        }
         // A mistake is reported as it was typed, not as the split form.
         let wrong = try sandbox.run(["info", "-nattached", "-x1"])
         XCTAssertEqual(wrong.status, 2)
@@ -79,6 +85,35 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         XCTAssertNotNil(experiment)
         let trials = try await sandbox.trials(of: "under")
         XCTAssertEqual(trials.count, 0)
+        XCTAssertTrue(
+            result.stderr.contains(
+                "Warning: Command init_only is deprecated and will be removed in v0.3. Use orion hunt --init-only"
+            ),
+            result.stderr
+        )
+    }
+
+    /// Oríon's deprecated options still work, with its warning; the script's own options are not looked at.
+    func testDeprecatedOptionsWarnAsOrionDoes() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        let old = try sandbox.run([
+            "hunt", "-n", "dep", "--max-trials", "1", "--worker-trials=5", script, "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(old.status, 0, old.stderr)
+        XCTAssertTrue(
+            old.stderr.contains(
+                "Warning: --max-trials is deprecated and will be removed in v0.3. Use --exp-max-trials"
+            ),
+            old.stderr
+        )
+        XCTAssertTrue(old.stderr.contains("Warning: --worker-trials is deprecated"), old.stderr)
+        let scripts = try sandbox.run([
+            "hunt", "-n", "dep2", "--exp-max-trials", "1", script, "-x~uniform(0, 1)", "--max-trials", "3",
+        ])
+        XCTAssertEqual(scripts.status, 0, scripts.stderr)
+        XCTAssertFalse(scripts.stderr.contains("deprecated"), scripts.stderr)
     }
 
     /// `orion hunt`, `orion insert` and `orion init_only` with nothing after them print their help (exit 0).
