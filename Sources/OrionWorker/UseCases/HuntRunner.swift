@@ -158,9 +158,9 @@ public final class HuntRunner: Sendable {
             var outcome = HuntOutcome(report: report, summary: summary)
             outcome.trialDirectories = cleanup
             return outcome
-        } catch where report.stopReason == .interrupted {
+        } catch let failure where report.stopReason == .interrupted {
             // The storage the worker could not reach either: the hunt was interrupted, which is what it says.
-            throw InterruptedHunt(report: report, summaryError: error)
+            throw InterruptedHunt(report: report, summaryError: failure)
         }
     }
 
