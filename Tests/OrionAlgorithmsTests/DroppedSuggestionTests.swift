@@ -27,27 +27,18 @@ final class DroppedSuggestionTests: XCTestCase {
         for (name, options) in configurations {
             var harness = try harness(name, options, space)
             var inserted = 0
-            var steps = 0
-            while !harness.isDone, steps < 200 {
-                steps += 1
+            try run(&harness, name, steps: 200, batch: 1) { harness in
                 try harness.produce(count: 0)  // observes the last results, so that the peek below sees them
-                if inserted < 3, let driver = harness.driver {
-                    var peek = driver.algorithm
-                    if let next = peek.suggest(count: 1, context: driver.context).first, next.parent != nil {
-                        var trial = Trial(experimentID: harness.experiment.id, params: next.parameters)
-                        trial.status = .completed
-                        trial.results = [.objective(loss(next.parameters) + 1)]
-                        if harness.insert(trial) { inserted += 1 }
-                    }
+                guard inserted < 3, let driver = harness.driver else { return }
+                var peek = driver.algorithm
+                guard let next = peek.suggest(count: 1, context: driver.context).first, next.parent != nil else {
+                    return
                 }
-                let produced = try harness.produce(count: 1)
-                for trial in produced { harness.complete(trial.id, objective: loss(trial.params)) }
-                if produced.isEmpty {
-                    XCTAssertTrue(harness.isDone, "\(name): suggests nothing with nothing pending, and is not done")
-                    break
-                }
+                var trial = Trial(experimentID: harness.experiment.id, params: next.parameters)
+                trial.status = .completed
+                trial.results = [.objective(loss(next.parameters) + 1)]
+                if harness.insert(trial) { inserted += 1 }
             }
-            XCTAssertTrue(harness.isDone, "\(name): not done after \(steps) steps")
             XCTAssertGreaterThanOrEqual(inserted, 2, "\(name): the test inserted \(inserted) of its next members")
         }
     }
@@ -62,22 +53,35 @@ final class DroppedSuggestionTests: XCTestCase {
         ])
         for name in ["hyperband", "asha"] {
             var harness = try harness(name, ["repetitions": 1, "seed": 3], space)
-            var steps = 0
-            while !harness.isDone, steps < 100 {
-                steps += 1
-                let produced = try harness.produce(count: 2)
-                for trial in produced { harness.complete(trial.id, objective: loss(trial.params)) }
-                if produced.isEmpty {
-                    XCTAssertTrue(harness.isDone, "\(name): suggests nothing with nothing pending, and is not done")
-                    break
-                }
-            }
-            XCTAssertTrue(harness.isDone, "\(name): not done after \(steps) steps")
+            try run(&harness, name, steps: 100, batch: 2)
             // Hyperband ran the one configuration at every fidelity, once, in its three brackets. ASHA promotes the
             // best third of a rung's results, and a rung with one result promotes none.
             let fidelities = harness.trials.compactMap { $0.params["/epochs"]?.doubleValue }.sorted()
             XCTAssertEqual(fidelities, name == "hyperband" ? [1, 3, 9] : [1], name)
         }
+    }
+
+    /// Runs the search until it is done, `before` each step, completing every trial at once: it must never
+    /// suggest nothing (with nothing pending) unless it is done.
+    private func run(
+        _ harness: inout AlgorithmHarness,
+        _ name: String,
+        steps: Int,
+        batch: Int,
+        before: (inout AlgorithmHarness) throws -> Void = { _ in }
+    ) throws {
+        var step = 0
+        while !harness.isDone, step < steps {
+            step += 1
+            try before(&harness)
+            let produced = try harness.produce(count: batch)
+            for trial in produced { harness.complete(trial.id, objective: loss(trial.params)) }
+            if produced.isEmpty {
+                XCTAssertTrue(harness.isDone, "\(name): suggests nothing with nothing pending, and is not done")
+                break
+            }
+        }
+        XCTAssertTrue(harness.isDone, "\(name): not done after \(step) steps")
     }
 
     /// A loss that falls with the epochs, as training does.

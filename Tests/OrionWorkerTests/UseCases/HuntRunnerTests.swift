@@ -131,18 +131,23 @@ final class HuntRunnerTests: XCTestCase {
         try await storage.close()
     }
 
-    func testHuntOfAScriptRunsChildProcessesInTheirDirectories() async throws {
+    /// A script whose objective is its `-x` value, as a command with the prior `-x~uniform(-5, 5)`.
+    private func objectiveCommand() throws -> UserCommand {
         let script = directory + "/objective.sh"
         try """
         #!/bin/sh
         printf '[{"name":"loss","type":"objective","value":%s}]' "$2" > "$ORION_RESULTS_PATH"
         """.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
-        let command = try UserCommand(
+        return try UserCommand(
             arguments: [script, "-x~uniform(-5, 5)"],
             currentDirectory: directory,
             environmentPath: nil
         )
+    }
+
+    func testHuntOfAScriptRunsChildProcessesInTheirDirectories() async throws {
+        let command = try objectiveCommand()
         let storage = try SQLiteStorage(path: directory + "/orion.db")
         let runner = runner(storage)
         var request = try request(maxTrials: 2)
@@ -242,17 +247,7 @@ final class HuntRunnerTests: XCTestCase {
 
     /// A long hunt removes old trial directories as it goes (every `cleanupInterval`), not only when it stops.
     func testOldTrialDirectoriesAreRemovedWhileTheHuntRuns() async throws {
-        let script = directory + "/objective.sh"
-        try """
-        #!/bin/sh
-        printf '[{"name":"loss","type":"objective","value":%s}]' "$2" > "$ORION_RESULTS_PATH"
-        """.write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        let command = try UserCommand(
-            arguments: [script, "-x~uniform(-5, 5)"],
-            currentDirectory: directory,
-            environmentPath: nil
-        )
+        let command = try objectiveCommand()
         let storage = InMemoryStorage()
         let runner = HuntRunner(
             storage: storage,
