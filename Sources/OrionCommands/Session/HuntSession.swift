@@ -237,7 +237,9 @@ struct HuntSession {
             for unsaved in interrupted.report.unsavedResults {
                 StandardStream.emit("Warning: \(unsaved)\n", to: 2)
             }
-            StandardStream.emit("note: the hunt's summary could not be read: \(interrupted.summaryError)\n", to: 2)
+            if let failure = interrupted.summaryError {
+                StandardStream.emit("note: the hunt's summary could not be read: \(failure)\n", to: 2)
+            }
             print("Orion is interrupted.")
             throw ExitCode(130)
         } catch let error as StorageError where error.code == .notFound {

@@ -140,6 +140,10 @@ public final class HuntRunner: Sendable {
             throw error
         }
         _ = await sweeper?.value
+        if report.stopReason == .interrupted, forced() {
+            // Interrupted twice: no more storage calls (an unreachable server holds each for a minute).
+            throw InterruptedHunt(report: report, summaryError: nil)
+        }
         do {
             var cleanup: TrialDirectoryRetention.Cleanup?
             if cleans, !forced() {
@@ -310,15 +314,15 @@ public final class HuntRunner: Sendable {
     }
 }
 
-/// A hunt that was interrupted and then could not read its summary.
+/// A hunt that was interrupted and then did not read its summary.
 ///
-/// The storage the worker could not reach either: the caller says the hunt was interrupted, with the reason as a
-/// note.
+/// Interrupted twice (the summary is not read then), or the summary failed (the storage the worker could not reach
+/// either): the caller says the hunt was interrupted, with the reason as a note.
 public struct InterruptedHunt: Error, Sendable {
     /// What the worker did (its unsaved results among them).
     public var report: WorkerReport
-    /// Why the summary could not be read.
-    public var summaryError: any Error
+    /// Why the summary could not be read; `nil` when it was not read (interrupted twice).
+    public var summaryError: (any Error)?
 }
 
 /// How a hunt ended: why its worker stopped, what it did, and the experiment's summary after it.
