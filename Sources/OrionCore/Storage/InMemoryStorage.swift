@@ -147,22 +147,21 @@ public final class InMemoryStorage: Storage {
         }
     }
 
+    /// Stores a new experiment and its trials in `contents`, or nothing when it is refused.
     private static func create(_ experiment: Experiment, trials: [Trial], in contents: inout Contents) throws
         -> [Trial]
     {
+        if contents.experiments[experiment.id] != nil {
+            throw StorageError(.duplicate, "an experiment with id \(experiment.id) exists already")
+        }
+        try Self.checkUnique(experiment, in: contents)
+        contents.experiments[experiment.id] = ExperimentRecord(experiment: experiment)
         do {
-            if contents.experiments[experiment.id] != nil {
-                throw StorageError(.duplicate, "an experiment with id \(experiment.id) exists already")
-            }
-            try Self.checkUnique(experiment, in: contents)
-            contents.experiments[experiment.id] = ExperimentRecord(experiment: experiment)
-            do {
-                // `insert` checks every trial's experiment before it stores any: a refusal stores nothing.
-                return try Self.insert(trials, into: &contents, stampingWith: nil)
-            } catch {
-                contents.experiments[experiment.id] = nil
-                throw error
-            }
+            // `insert` checks every trial's experiment before it stores any: a refusal stores nothing.
+            return try Self.insert(trials, into: &contents, stampingWith: nil)
+        } catch {
+            contents.experiments[experiment.id] = nil
+            throw error
         }
     }
 
