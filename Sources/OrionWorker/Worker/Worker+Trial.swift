@@ -146,7 +146,16 @@ extension Worker {
         var spell = StorageFailureSpell(since: clock.now)
         while true {
             do {
-                let written = try await storage.updateTrial(trial, holding: reservation.token)
+                let token = reservation.token
+                guard
+                    let written = try await unlessForced({ [storage] in
+                        try await storage.updateTrial(trial, holding: token)
+                    })
+                else {
+                    // Interrupted twice while the storage held the call (an unreachable server, a locked file).
+                    await giveUp(trial, outcome, reason: "interrupted twice while it was being stored")
+                    return
+                }
                 guard written else {
                     onEvent(.lost(trial))
                     await state.finish(nil, failure: nil)
@@ -185,6 +194,36 @@ extension Worker {
         }
     }
 
+    /// `operation`'s result, or `nil` when the worker is interrupted twice while the operation has run for more
+    /// than ``forcedPatience`` (a storage call an unreachable server or a locked file holds for a minute): the
+    /// operation goes on in the background and its result is not used, so that a second Ctrl-C stops at once.
+    func unlessForced<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
+        let resumed = ResumedOnce()
+        let started = ContinuousClock.now
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T?, any Error>) in
+            Task {
+                do {
+                    let value = try await operation()
+                    if resumed.claim() { continuation.resume(returning: value) }
+                } catch {
+                    if resumed.claim() { continuation.resume(throwing: error) }
+                }
+            }
+            Task { [self] in
+                while !resumed.isClaimed {
+                    if isForced, ContinuousClock.now - started > Self.forcedPatience {
+                        if resumed.claim() { continuation.resume(returning: nil) }
+                        return
+                    }
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        }
+    }
+
+    /// How long a storage call may go on after a second interrupt before the worker stops waiting for it.
+    static let forcedPatience = Duration.seconds(2)
+
     /// Records that the outcome of `trial` could not be stored.
     ///
     /// A completed trial's results are reported with where they are kept: its results file, renamed to
@@ -210,5 +249,21 @@ extension Worker {
         }
         let unsaved = UnsavedResult(trialID: trial.id, resultsPath: path, reason: reason)
         await state.finish(nil, failure: nil, unsaved: unsaved)
+    }
+}
+
+/// A flag that one caller claims first (resuming a continuation once from two tasks).
+final class ResumedOnce: Sendable {
+    private let flag = Mutex(false)
+
+    /// Whether someone claimed it.
+    var isClaimed: Bool { flag.withLock { $0 } }
+
+    /// Claims it: `true` for the first caller only.
+    func claim() -> Bool {
+        flag.withLock { claimed in
+            defer { claimed = true }
+            return !claimed
+        }
     }
 }

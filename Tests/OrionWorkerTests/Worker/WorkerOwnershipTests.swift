@@ -253,6 +253,25 @@ final class WorkerOwnershipTests: XCTestCase {
         XCTAssertTrue(report.unsavedResults.first?.description.contains(trial.id) ?? false)
     }
 
+    /// A second interrupt does not wait for a storage call that is held (an unreachable server holds a connection
+    /// attempt for a minute): after ``Worker/forcedPatience`` the result is reported unsaved and the worker stops.
+    func testASecondInterruptDoesNotWaitForAHeldStorageCall() async throws {
+        let storage = FlakyStorage(InMemoryStorage())
+        let experiment = try await experiment(storage, maxTrials: 1)
+        storage.blockingUpdates.withLock { $0 = .seconds(60) }
+        let clock = ManualClock()
+        let worker = worker(experiment, storage, clock: clock) { _, _ in [.objective(7)] }
+        let run = Task { try await drive(worker, clock, step: .milliseconds(100)) }
+        try await eventually("the result is being stored") { storage.updatesStarted.withLock { $0 } > 0 }
+        let stopped = ContinuousClock.now
+        worker.interrupt(force: true)
+        let report = try await run.value
+        XCTAssertLessThan(ContinuousClock.now - stopped, .seconds(20), "it waited for the held call")
+        XCTAssertEqual(report.stopReason, .interrupted)
+        XCTAssertEqual(report.unsavedResults.count, 1)
+        XCTAssertTrue(report.unsavedResults.first?.reason.contains("interrupted twice") ?? false)
+    }
+
     /// A completed run whose result the storage never took (a full disk until the hunt was stopped) is kept beside
     /// the trial and stored by the trial's next run, without running the script again: the next run overwrote the
     /// results file the warning said the result was kept in.

@@ -83,6 +83,10 @@ final class FlakyStorage: Storage {
     /// process, then the lock timeout).
     let failingLocks = Mutex(0)
     let lockWait = Mutex<(clock: ManualClock?, wait: Duration)>((nil, .seconds(60)))
+    /// How long each owner update (a result) is held before it goes through, in real time; `nil`: not held.
+    let blockingUpdates = Mutex<Duration?>(nil)
+    /// How many held owner updates started.
+    let updatesStarted = Mutex(0)
     /// Whether summaries fail (the server went away after the worker stopped).
     let summariesFail = Mutex(false)
     /// How many trial registrations succeed before one fails with a storage error (`nil`: none fails).
@@ -148,6 +152,10 @@ final class FlakyStorage: Storage {
         return try await base.updateTrial(trial, expecting: expected)
     }
     func updateTrial(_ trial: Trial, holding token: String) async throws -> Bool {
+        if let hold = blockingUpdates.withLock({ $0 }) {
+            updatesStarted.withLock { $0 += 1 }
+            try? await Task.sleep(for: hold)  // a call held by an unreachable server (in real time)
+        }
         if failingUpdates.withLock({ Self.take(&$0) }) { throw Self.locked }
         return try await base.updateTrial(trial, holding: token)
     }
