@@ -197,19 +197,21 @@ struct APIRoutes: Sendable {
         )
     }
 
-    /// The experiment's trials with one of `statuses`, and with `ancestors` the completed trials it inherits from
-    /// its parent versions (the EVC tree).
+    /// The experiment's trials with one of `statuses`; with `ancestors`, every trial it sees through its version
+    /// tree, as Oríon's `fetch_trials(with_evc_tree=True)` (``ExperimentTree/trialsSeen(from:in:storage:)``): its
+    /// parents' and children's trials of every status, under their stored ids.
     static func trials(
         of experiment: Experiment,
         statuses: [TrialStatus]?,
         ancestors: Bool,
         storage: any Storage
     ) async throws -> [Trial] {
-        var trials = try await storage.trials(of: experiment.id, status: statuses)
-        if ancestors {
-            let inherited = try await ExperimentTree.inheritedTrials(of: experiment, storage: storage)
-            trials = inherited.filter { statuses?.contains($0.status) ?? true } + trials
-        }
-        return trials
+        guard ancestors else { return try await storage.trials(of: experiment.id, status: statuses) }
+        let seen = try await ExperimentTree.trialsSeen(
+            from: experiment,
+            in: storage.experiments(),
+            storage: storage
+        )
+        return seen.filter { statuses?.contains($0.status) ?? true }
     }
 }
