@@ -196,7 +196,8 @@ public final class ExperimentClient: Sendable {
     }
 
     /// Registers a trial with chosen values, as Oríon's `ExperimentClient.insert(params, results)`: `new` (run
-    /// later by a worker), or `completed` when its results are given.
+    /// later by a worker; Oríon's is `interrupted`, reserved then released, which a worker runs as well), or
+    /// `completed` when its results are given.
     ///
     /// - Parameters:
     ///   - values: dimension name (`/x`) → value; missing dimensions take their default value.

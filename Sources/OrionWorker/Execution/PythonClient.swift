@@ -60,19 +60,25 @@ public enum PythonClient {
                 __all__ = ["report_objective", "report_results", "report_bad_trial", "interrupt_trial"]
 
 
+                _said = set()
+
+
                 def __getattr__(name):
                     # An AttributeError, so that hasattr() and getattr(..., default) answer as for any module; `from
                     # orion.client import build_experiment` turns it into Python's ImportError, so the reason is also
-                    # written to stderr (the trial's orion.stderr.log).
+                    # written to stderr (the trial's orion.stderr.log), once per name (Python asks twice on an import,
+                    # and a script probing with hasattr() asks as often as it likes).
                     if name.startswith("__"):
                         raise AttributeError(name)
                     message = (
                         "orion.client.%s is not in swift-orion's light client (it has only %s): install Oríon and run "
                         "`orion hunt --no-python-client` to use Oríon's own package" % (name, ", ".join(__all__))
                     )
-                    import sys
+                    if name not in _said:
+                        _said.add(name)
+                        import sys
 
-                    sys.stderr.write(message + "\n")
+                        sys.stderr.write(message + "\n")
                     raise AttributeError(message)
                 """#
         ),

@@ -172,6 +172,7 @@ final class PythonClientTests: XCTestCase {
         let output = try python("from orion.client import build_experiment")
         XCTAssertNotEqual(output.status, 0)
         XCTAssertTrue(output.stderr.contains("--no-python-client"), output.stderr)
+        XCTAssertEqual(output.stderr.components(separatedBy: "is not in swift-orion's light client").count, 2, "once")
     }
 
     /// A name the light client lacks is an AttributeError, so `hasattr` and `getattr(..., default)` answer as for any
@@ -182,6 +183,9 @@ final class PythonClientTests: XCTestCase {
         )
         XCTAssertEqual(output.status, 0, output.stderr)
         XCTAssertEqual(output.stdout, "False None\n")
+        // Said once per name, however often a script probes.
+        let probes = try python("import orion.client as c; print([hasattr(c, 'foo') for _ in range(5)])")
+        XCTAssertEqual(probes.stderr.components(separatedBy: "orion.client.foo is not").count, 2, probes.stderr)
     }
 
     /// A real Oríon on the user's PYTHONPATH (a checkout, an editable install) is a namespace package, which the
