@@ -186,7 +186,7 @@ public final class PostgresStorage: Storage {
         timeout: Duration,
         _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        let outcome = Outcome<T>()
+        let outcome = FirstOutcome<T>()
         let work = Task {
             do {
                 outcome.resume(with: .success(try await body()))
@@ -213,11 +213,7 @@ public final class PostgresStorage: Storage {
             }
         }
         defer { watcher.cancel() }
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in outcome.wait(continuation) }
-        } onCancel: {
-            work.cancel()
-        }
+        return try await outcome.value(cancelling: work)
     }
 
     /// Like ``withConnection(_:_:)``, inside one transaction (committed when `body` returns, rolled back when it
@@ -501,30 +497,4 @@ struct ConnectionLost: Error, CustomStringConvertible {
     var reason: String
 
     var description: String { reason }
-}
-
-/// The first outcome of a watched operation, handed to the one task that waits for it (see
-/// ``PostgresStorage/watching(_:timeout:_:)``).
-final class Outcome<T: Sendable>: Sendable {
-    private let state = Mutex<(result: Result<T, any Error>?, waiter: CheckedContinuation<T, any Error>?)>((nil, nil))
-
-    /// Records `result` unless an outcome was recorded already, and resumes the waiter if it waits.
-    func resume(with result: Result<T, any Error>) {
-        let waiter = state.withLock { state -> CheckedContinuation<T, any Error>? in
-            guard state.result == nil else { return nil }
-            state.result = result
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(with: result)
-    }
-
-    /// Resumes `continuation` with the outcome, at once if there is one already, else when it comes.
-    func wait(_ continuation: CheckedContinuation<T, any Error>) {
-        let result = state.withLock { state -> Result<T, any Error>? in
-            if state.result == nil { state.waiter = continuation }
-            return state.result
-        }
-        if let result { continuation.resume(with: result) }
-    }
 }

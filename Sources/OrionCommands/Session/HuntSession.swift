@@ -85,6 +85,7 @@ struct HuntSession {
         let space = try Space(priors: command.priors)
         let branching = try Self.branching(configuration.evc, markers: command.markers)
         let scriptDirectory = ((command.script ?? command.executable) as NSString).deletingLastPathComponent
+        let signatures = try command.configTemplate?.signatures()
         let metadata = ExperimentMetadata(
             user: configuration.experiment.user ?? ExperimentMetadata.currentUser(environment: environment),
             userScript: command.script,
@@ -94,10 +95,10 @@ struct HuntSession {
             // not branch stores the code and the file's values it ran with, as Oríon, so that a later run with
             // version control on compares with them (it branched from the code of the first run).
             vcs: CodeVersion.git(at: scriptDirectory),
-            scriptConfig: try command.configTemplate?.signature(),
+            scriptConfig: signatures?.current,
             scriptConfigText: command.configTemplate?.text,
             configOption: configOption,
-            legacyScriptConfig: try command.configTemplate?.legacySignature()
+            legacyScriptConfig: signatures?.legacy
         )
         // A stored experiment keeps its own values unless a flag or the -c file gives them (Oríon's precedence).
         let isStored = try await context.storage.experiment(named: name, version: version) != nil

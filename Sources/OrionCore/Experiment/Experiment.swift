@@ -98,6 +98,15 @@ public struct ExperimentMetadata: Codable, Sendable, Hashable {
         case configOption
     }
 
+    /// This candidate's ``scriptConfig`` of the kind `stored` is: ``legacyScriptConfig`` for a digest stored before
+    /// the `2:` ones (when the candidate has it), so that only a change of the file's values differs.
+    ///
+    /// - Parameter stored: the digest a stored experiment has.
+    /// - Returns: the digest to compare with it; `nil` without a configuration file.
+    public func scriptConfig(comparableWith stored: String) -> String? {
+        stored.hasPrefix("2:") ? scriptConfig : legacyScriptConfig ?? scriptConfig
+    }
+
     /// Creates metadata; the user defaults to ``currentUser(environment:)``.
     public init(
         user: String = ExperimentMetadata.currentUser(),

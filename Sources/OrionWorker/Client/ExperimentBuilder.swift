@@ -289,11 +289,9 @@ public enum ExperimentBuilder {
             experiment.metadata.vcs = vcs
         }
         if let scriptConfig = given.scriptConfig, scriptConfig != stored.metadata.scriptConfig {
-            // Likewise the values of the script's configuration file this run uses. A digest stored before the `2:`
-            // ones is compared with the digest of its kind: only a change of the file's values is a change.
-            let before = stored.metadata.scriptConfig
-            let comparable = before?.hasPrefix("2:") == false ? given.legacyScriptConfig : scriptConfig
-            if let before, let comparable, before != comparable {
+            // Likewise the values of the script's configuration file this run uses (compared as version control
+            // compares them).
+            if let before = stored.metadata.scriptConfig, given.scriptConfig(comparableWith: before) != before {
                 changes.append("the script's configuration file changed (values other than priors)")
             }
             experiment.metadata.scriptConfig = scriptConfig

@@ -16,7 +16,7 @@ extension ConfigTemplate {
     ///   the prefix, which counted the keys of the priors.
     /// - Throws: ``CommandError`` `.configFile` when the file with its priors replaced cannot be read back.
     public func signature() throws(CommandError) -> String {
-        try "2:" + digest(omittingPriorKeys: true)
+        try signatures().current
     }
 
     /// The digest that versions before ``signature()``'s `2:` prefix stored.
@@ -27,24 +27,30 @@ extension ConfigTemplate {
     /// - Returns: an MD5 digest in hexadecimal.
     /// - Throws: ``CommandError`` `.configFile` when the file with its priors replaced cannot be read back.
     public func legacySignature() throws(CommandError) -> String {
-        try digest(omittingPriorKeys: false)
+        try signatures().legacy
     }
 
-    private func digest(omittingPriorKeys: Bool) throws(CommandError) -> String {
+    /// ``signature()`` and ``legacySignature()``, from one reading of the file.
+    ///
+    /// - Throws: ``CommandError`` `.configFile` when the file with its priors replaced cannot be read back.
+    public func signatures() throws(CommandError) -> (current: String, legacy: String) {
         let placeholders = Parameters(
             priors.keys.map { Trial.Param(name: $0, type: .categorical, value: .string(Self.placeholder($0))) }
         )
         let text = try render(values: placeholders)
         // A text file has no structure to compare: its text, priors replaced, is what counts.
-        if format == .text { return MD5.hex(text) }
+        if format == .text { return ("2:" + MD5.hex(text), MD5.hex(text)) }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch {
             throw CommandError(.configFile, "configuration file '\(path)' cannot be read back: \(error)")
         }
-        let priorValues = omittingPriorKeys ? Set(priors.keys.map(Self.placeholder)) : []
-        return MD5.hex(root.map { Self.canonical($0, omitting: priorValues) } ?? "")
+        let priorValues = Set(priors.keys.map(Self.placeholder))
+        return (
+            "2:" + MD5.hex(root.map { Self.canonical($0, omitting: priorValues) } ?? ""),
+            MD5.hex(root.map { Self.canonical($0, omitting: []) } ?? "")
+        )
     }
 
     /// What a prior is replaced by to read the document back.

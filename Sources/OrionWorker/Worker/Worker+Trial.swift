@@ -198,27 +198,26 @@ extension Worker {
     /// than ``forcedPatience`` (a storage call an unreachable server or a locked file holds for a minute): the
     /// operation goes on in the background and its result is not used, so that a second Ctrl-C stops at once.
     func unlessForced<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
-        let resumed = ResumedOnce()
+        let outcome = FirstOutcome<T?>()
         let started = ContinuousClock.now
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T?, any Error>) in
-            Task {
-                do {
-                    let value = try await operation()
-                    if resumed.claim() { continuation.resume(returning: value) }
-                } catch {
-                    if resumed.claim() { continuation.resume(throwing: error) }
-                }
-            }
-            Task { [self] in
-                while !resumed.isClaimed {
-                    if isForced, ContinuousClock.now - started > Self.forcedPatience {
-                        if resumed.claim() { continuation.resume(returning: nil) }
-                        return
-                    }
-                    try? await Task.sleep(for: .milliseconds(100))
-                }
+        let work = Task {
+            do {
+                outcome.resume(with: .success(try await operation()))
+            } catch {
+                outcome.resume(with: .failure(error))
             }
         }
+        let watcher = Task { [self] in
+            while !Task.isCancelled, !outcome.isRecorded {
+                if isForced, ContinuousClock.now - started > Self.forcedPatience {
+                    outcome.resume(with: .success(nil))
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        defer { watcher.cancel() }
+        return try await outcome.value(cancelling: work)
     }
 
     /// How long a storage call may go on after a second interrupt before the worker stops waiting for it.
@@ -249,21 +248,5 @@ extension Worker {
         }
         let unsaved = UnsavedResult(trialID: trial.id, resultsPath: path, reason: reason)
         await state.finish(nil, failure: nil, unsaved: unsaved)
-    }
-}
-
-/// A flag that one caller claims first (resuming a continuation once from two tasks).
-final class ResumedOnce: Sendable {
-    private let flag = Mutex(false)
-
-    /// Whether someone claimed it.
-    var isClaimed: Bool { flag.withLock { $0 } }
-
-    /// Claims it: `true` for the first caller only.
-    func claim() -> Bool {
-        flag.withLock { claimed in
-            defer { claimed = true }
-            return !claimed
-        }
     }
 }

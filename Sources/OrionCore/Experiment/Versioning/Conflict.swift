@@ -122,10 +122,10 @@ public enum Conflict: Sendable, Hashable {
             conflicts.append(.commandLine(old: before, new: after))
         }
         // As for the code: a parent whose file's values were not recorded cannot be compared.
-        // A parent stored before the `2:` digests is compared with the candidate's digest of that kind.
-        if var config = candidate.metadata.scriptConfig, let stored = parent.metadata.scriptConfig {
-            if !stored.hasPrefix("2:"), let legacy = candidate.metadata.legacyScriptConfig { config = legacy }
-            if stored != config { conflicts.append(.scriptConfig(old: stored, new: config)) }
+        if let stored = parent.metadata.scriptConfig,
+            let config = candidate.metadata.scriptConfig(comparableWith: stored), stored != config
+        {
+            conflicts.append(.scriptConfig(old: stored, new: config))
         }
         return conflicts
     }
