@@ -1,31 +1,30 @@
 import OrionCore
 import OrionWorker
 
-/// The trials an analysis reads: an experiment's own trials and, with the version tree, the completed trials its
-/// child version inherits from its ancestors (Oríon's `with_evc_tree=True`, its plots' default).
+/// The trials an analysis reads: an experiment's own trials and, with the version tree, the trials it sees through
+/// its versions (Oríon's `fetch_trials(with_evc_tree=True)`, its plots' default).
 public enum ExperimentTrials {
     /// Reads the trials of `experiment`.
     ///
-    /// Inherited trials come from `ExperimentTree.inheritedTrials(of:storage:)`: carried over by the version's
-    /// adapters, kept when they lie in its space, given its experiment id. A local trial with the same parameters
-    /// wins over an inherited one.
+    /// With the tree, as ``ExperimentTree/trialsSeen(from:in:storage:)``: its own trials first, then its child
+    /// versions' and its ancestors', of every status, carried by the adapters into its parameters, under their
+    /// stored ids (the ids `orion status -a` and the REST API show), a trial whose parameters are seen already,
+    /// closer to the experiment, left out.
     ///
     /// - Parameters:
     ///   - experiment: the experiment.
     ///   - storage: where it is stored.
-    ///   - withEVCTree: whether to add the trials inherited from parent versions.
-    /// - Returns: the experiment's trials (every status), then the inherited ones.
+    ///   - withEVCTree: whether to add the trials of the other versions.
+    /// - Returns: the experiment's trials (every status), then the other versions'.
     /// - Throws: the storage's errors.
     public static func load(of experiment: Experiment, storage: any Storage, withEVCTree: Bool = true) async throws
         -> [Trial]
     {
-        var trials = try await storage.trials(of: experiment.id, status: nil)
-        guard withEVCTree, experiment.refers?.parentID != nil else { return trials }
-        let own = Set(trials.map(\.id))
-        for trial in try await ExperimentTree.inheritedTrials(of: experiment, storage: storage)
-        where !own.contains(trial.id) {
-            trials.append(trial)
+        guard withEVCTree else { return try await storage.trials(of: experiment.id, status: nil) }
+        let experiments = try await storage.experiments()
+        guard experiments.contains(where: { $0.refers?.parentID != nil }) else {
+            return try await storage.trials(of: experiment.id, status: nil)
         }
-        return trials
+        return try await ExperimentTree.trialsSeen(from: experiment, in: experiments, storage: storage)
     }
 }

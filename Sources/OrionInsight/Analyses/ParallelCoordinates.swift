@@ -21,6 +21,9 @@ public struct ParallelCoordinates: Codable, Sendable, Hashable {
         public var tickText: [String]?
         /// Whether the parameter is spread on a log scale (`loguniform`, fidelity).
         public var isLogScale: Bool
+        /// Whether the values are whole numbers: a category's index, or an integer dimension's (or fidelity's)
+        /// values.
+        public var isInteger = false
     }
 
     /// The trials drawn, in suggestion order.
@@ -75,6 +78,11 @@ public struct ParallelCoordinates: Codable, Sendable, Hashable {
         -> Axis
     {
         let raw = trials.map { features.value(of: index, in: $0.params) ?? .null }
+        let integers =
+            feature.dimension.kind != .real
+            && raw.allSatisfy { value in
+                if case .int = value { true } else { false }
+            }
         switch feature.dimension.prior {
         case .choices(let categories, _):
             return Axis(
@@ -82,21 +90,24 @@ public struct ParallelCoordinates: Codable, Sendable, Hashable {
                 values: raw.map { value in Double(categories.firstIndex(of: value) ?? -1) },
                 tickValues: Array(categories.indices),
                 tickText: categories.map(\.pythonString),
-                isLogScale: false
+                isLogScale: false,
+                isInteger: true
             )
         case .uniform(let low, let high), .logUniform(let low, let high), .fidelity(let low, let high, _):
             return Axis(
                 label: feature.name,
                 values: raw.map { $0.doubleValue ?? .nan },
                 range: [low, high],
-                isLogScale: feature.dimension.isLogScale || feature.dimension.kind == .fidelity
+                isLogScale: feature.dimension.isLogScale || feature.dimension.kind == .fidelity,
+                isInteger: integers
             )
         case .randint(let low, let high):
             return Axis(
                 label: feature.name,
                 values: raw.map { $0.doubleValue ?? .nan },
                 range: [Double(low), Double(high - 1)],
-                isLogScale: false
+                isLogScale: false,
+                isInteger: true
             )
         case .normal, .scipy:
             let values = raw.map { $0.doubleValue ?? .nan }
@@ -105,7 +116,8 @@ public struct ParallelCoordinates: Codable, Sendable, Hashable {
                 label: feature.name,
                 values: values,
                 range: finite.min().map { [$0, finite.max() ?? $0] },
-                isLogScale: false
+                isLogScale: false,
+                isInteger: integers
             )
         }
     }

@@ -193,9 +193,9 @@ public enum Figure {
         guard !data.trialIDs.isEmpty, let objective = data.axes.last else { return PlotlyJSON.figure([], layout) }
         let dimensions: [JSONValue] = data.axes.map { axis in
             var members: [String: JSONValue] = [
-                "label": .string(axis.label), "values": PlotlyJSON.numbers(axis.values),
+                "label": .string(axis.label), "values": PlotlyJSON.numbers(axis.values, integers: axis.isInteger),
             ]
-            if let range = axis.range { members["range"] = PlotlyJSON.numbers(range) }
+            if let range = axis.range { members["range"] = PlotlyJSON.numbers(range, integers: axis.isInteger) }
             if let ticks = axis.tickValues { members["tickvals"] = .array(ticks.map { .int($0) }) }
             if let text = axis.tickText { members["ticktext"] = .array(text.map { .string($0) }) }
             return .object(members)

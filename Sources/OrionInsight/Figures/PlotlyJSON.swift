@@ -12,6 +12,18 @@ enum PlotlyJSON {
     /// Numbers (see ``number(_:)``).
     static func numbers(_ values: [Double]) -> JSONValue { .array(values.map { number($0) }) }
 
+    /// Numbers, whole ones as integers when `integers` (as plotly.py writes a discrete dimension's values).
+    static func numbers(_ values: [Double], integers: Bool) -> JSONValue {
+        guard integers else { return numbers(values) }
+        return .array(
+            values.map { value in
+                guard value.isFinite else { return .null }
+                guard value == value.rounded(), abs(value) < 1e15 else { return .double(value) }
+                return .int(Int(value))
+            }
+        )
+    }
+
     /// `{"text": text}`: plotly's title object.
     static func title(_ text: String) -> JSONValue { ["text": .string(text)] }
 
@@ -65,6 +77,7 @@ enum PlotlyJSON {
     /// A parameter value for an axis: its number, or its text for a category (plotly then draws a category axis).
     static func axisValue(_ value: JSONValue?) -> JSONValue {
         guard let value else { return .null }
+        if case .int = value { return value }
         if let number = value.doubleValue, value.boolValue == nil { return self.number(number) }
         return .string(value.pythonString)
     }

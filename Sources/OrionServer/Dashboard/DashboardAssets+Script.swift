@@ -237,7 +237,7 @@ extension DashboardAssets {
             setHTML($("#configuration"), esc(JSON.stringify(experiment.config, null, 2)));
             const note = $("#plots-note");
             note.hidden = shown < 2;
-            note.textContent = shown < 2 ? "" : "The plots include the completed trials this version inherits from its earlier versions, as orion plot draws them.";
+            note.textContent = shown < 2 ? "" : "The plots include the trials of this experiment's other versions, as orion plot draws them.";
             // The plots follow the trials: drawn again when the counts changed, at most every PLOT_REFRESH_MS (a failed
             // draw too), and no more often than ten times the last draw took (a large experiment's figures take the
             // server seconds each: it spends at most a tenth of its time on one page); never again when they cannot be

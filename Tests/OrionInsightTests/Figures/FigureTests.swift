@@ -96,6 +96,48 @@ final class FigureTests: XCTestCase {
         }
     }
 
+    func testWholeValuesAreWrittenAsIntegersAsPlotlyPyWritesThem() throws {
+        let experiment = try InsightFixtures.experiment([
+            "/x": "uniform(0, 1)", "/n": "uniform(1, 9, discrete=True)", "/k": "randint(2, 5)",
+            "/opt": "choices(['a', 'b'])",
+        ])
+        let trials = InsightFixtures.sampled(12, in: experiment, seed: 3) { $0["/x"] ?? 0 }
+        let figure = try Figure.make(.parallelCoordinates, experiment: experiment, trials: trials)
+        let dimensions = try XCTUnwrap(
+            figure.objectValue?["data"]?.arrayValue?.first?.objectValue?["dimensions"]?.arrayValue
+        )
+        var checked = 0
+        for dimension in dimensions.compactMap(\.objectValue) {
+            let label = dimension["label"]?.stringValue ?? ""
+            let values = (dimension["values"]?.arrayValue ?? []) + (dimension["range"]?.arrayValue ?? [])
+            XCTAssertFalse(values.isEmpty, label)
+            for value in values {
+                switch (label, value) {
+                case ("/n", .int), ("/k", .int), ("/opt", .int), ("/x", .double), ("loss", .double): checked += 1
+                default: XCTFail("\(label): \(value)")
+                }
+            }
+        }
+        XCTAssertEqual(checked, 5 * 12 + 4 * 2)
+        // The trials' values along a discrete parameter in the partial dependencies, too.
+        var options = PlotOptions()
+        options.partialDependence.forest.trees = 5
+        options.partialDependence.params = ["/k"]
+        let dependencies = try Figure.make(
+            .partialDependencies,
+            experiment: experiment,
+            trials: trials,
+            options: options
+        )
+        let points = dependencies.objectValue?["data"]?.arrayValue?.compactMap(\.objectValue)
+            .first { $0["mode"] == "markers" }
+        let xs = try XCTUnwrap(points?["x"]?.arrayValue)
+        XCTAssertEqual(xs.count, 12)
+        for x in xs {
+            guard case .int = x else { return XCTFail("\(x)") }
+        }
+    }
+
     func testPartialDependenciesLayOutAGridOfSubplots() throws {
         let experiment = try InsightFixtures.experiment(["/a": "uniform(0, 1)", "/b": "loguniform(1e-3, 1)"])
         let trials = InsightFixtures.sampled(15, in: experiment) { ($0["/a"] ?? 0) }
@@ -146,6 +188,15 @@ final class FigureTests: XCTestCase {
         var options = PlotOptions()
         let loaded = try await ExperimentTrials.load(of: child, storage: storage)
         XCTAssertEqual(loaded.count, 8)
+        // Under their stored ids (what `orion status -a` and the REST API show), whichever version holds them; the
+        // parent sees its child's trials too, as Oríon's `fetch_trials(with_evc_tree=True)`.
+        let stored = try await storage.trials(of: parent.id, status: nil) + storage.trials(of: child.id, status: nil)
+        XCTAssertEqual(Set(loaded.map(\.id)), Set(stored.map(\.id)))
+        XCTAssertEqual(loaded.filter { $0.experimentID == parent.id }.count, 5)
+        let fromParent = try await ExperimentTrials.load(of: parent, storage: storage)
+        XCTAssertEqual(Set(fromParent.map(\.id)), Set(stored.map(\.id)))
+        let parentOnly = try await ExperimentTrials.load(of: parent, storage: storage, withEVCTree: false)
+        XCTAssertEqual(parentOnly.count, 5)
         let tree = try await Figure.make(.regret, experiment: child, storage: storage, options: options)
         XCTAssertEqual(tree.objectValue?["data"]?.arrayValue?.first?.objectValue?["y"]?.arrayValue?.count, 8)
         options.withEVCTree = false
