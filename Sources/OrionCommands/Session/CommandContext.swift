@@ -94,15 +94,33 @@ struct CommandContext {
 
     /// Runs `body`, then closes the storage (for SQLite: everything checkpointed into the database file) whether
     /// `body` returned or threw.
+    ///
+    /// After an error, the close waits at most ``closePatience``: a hunt interrupted twice may have left a storage
+    /// call waiting on a locked file or an unreachable server, which a checkpoint would wait behind for a minute.
+    /// The process then exits without it, which loses nothing (an uncommitted transaction is rolled back, and the
+    /// next connection replays SQLite's log).
     func closingStorage<T>(_ body: () async throws -> T) async throws -> T {
         let value: T
         do {
             value = try await body()
         } catch {
-            try? await storage.close()
+            let outcome = FirstOutcome<Void>()
+            let close = Task { [storage] in
+                try? await storage.close()
+                outcome.resume(with: .success(()))
+            }
+            let timer = Task {
+                try? await Task.sleep(for: Self.closePatience)
+                outcome.resume(with: .success(()))
+            }
+            defer { timer.cancel() }
+            try? await outcome.value(cancelling: close)
             throw error
         }
         try await storage.close()
         return value
     }
+
+    /// How long a command that failed waits for its storage to close.
+    static let closePatience = Duration.seconds(2)
 }

@@ -238,6 +238,13 @@ struct HuntSession {
             for unsaved in interrupted.report.unsavedResults {
                 StandardStream.emit("Warning: \(unsaved)\n", to: 2)
             }
+            if interrupted.abandonedStorageCall {
+                StandardStream.emit(
+                    "note: a storage call (the database locked or unreachable) was still waiting and was abandoned;"
+                        + " a trial it reserved goes back to the other workers\n",
+                    to: 2
+                )
+            }
             if let failure = interrupted.summaryError {
                 StandardStream.emit("note: the hunt's summary could not be read: \(failure)\n", to: 2)
             }

@@ -132,17 +132,18 @@ public final class HuntRunner: Sendable {
                 }
             } : nil
         let report: WorkerReport
+        let abandoned: Bool
         do {
-            report = try await worker.run()
+            (report, abandoned) = try await runUnlessHeldWhenForced(worker, forced: forced)
             sweeper?.cancel()
         } catch {
             sweeper?.cancel()
             throw error
         }
-        _ = await sweeper?.value
+        if !abandoned { _ = await sweeper?.value }
         if report.stopReason == .interrupted, forced() {
             // Interrupted twice: no more storage calls (an unreachable server holds each for a minute).
-            throw InterruptedHunt(report: report, summaryError: nil)
+            throw InterruptedHunt(report: report, summaryError: nil, abandonedStorageCall: abandoned)
         }
         do {
             var cleanup: TrialDirectoryRetention.Cleanup?
@@ -166,6 +167,42 @@ public final class HuntRunner: Sendable {
             // The storage the worker could not reach either: the hunt was interrupted, which is what it says.
             throw InterruptedHunt(report: report, summaryError: failure)
         }
+    }
+
+    /// The worker's report once it stops or, interrupted twice, once it has had ``Worker/forcedPatience`` and a
+    /// second more to stop: then a storage call it still waits for (a reservation or a production on a locked file
+    /// or an unreachable server, held up to a minute) is abandoned, and what the worker did so far is its report,
+    /// stopped as interrupted. The call goes on in the background until the process exits; a trial it reserved
+    /// comes back to other workers as any dead worker's does.
+    ///
+    /// - Returns: the report, and whether a call was abandoned.
+    private func runUnlessHeldWhenForced(
+        _ worker: Worker,
+        forced: @escaping @Sendable () -> Bool
+    ) async throws -> (report: WorkerReport, abandoned: Bool) {
+        let outcome = FirstOutcome<(report: WorkerReport, abandoned: Bool)>()
+        let work = Task {
+            do {
+                outcome.resume(with: .success((try await worker.run(), false)))
+            } catch {
+                outcome.resume(with: .failure(error))
+            }
+        }
+        let watcher = Task {
+            var forcedAt: ContinuousClock.Instant?
+            while !Task.isCancelled, !outcome.isRecorded {
+                if forcedAt == nil, forced() { forcedAt = .now }
+                if let forcedAt, ContinuousClock.now - forcedAt > Worker.forcedPatience + .seconds(1) {
+                    var report = await worker.state.report
+                    report.stopReason = .interrupted
+                    outcome.resume(with: .success((report, true)))
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        defer { watcher.cancel() }
+        return try await outcome.value(cancelling: work)
     }
 
     /// Runs the user's command on a stored experiment until it stops: ``run(_:executor:configuration:onEvent:)``
@@ -323,6 +360,9 @@ public struct InterruptedHunt: Error, Sendable {
     public var report: WorkerReport
     /// Why the summary could not be read; `nil` when it was not read (interrupted twice).
     public var summaryError: (any Error)?
+    /// Whether the worker still waited for a storage call when it was interrupted twice, and the call was left
+    /// to finish in the background.
+    public var abandonedStorageCall = false
 }
 
 /// How a hunt ended: why its worker stopped, what it did, and the experiment's summary after it.

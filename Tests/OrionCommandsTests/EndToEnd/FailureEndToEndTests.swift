@@ -180,6 +180,57 @@ final class FailureEndToEndTests: XCTestCase {
         XCTAssertEqual(trials.map(\.status), [.completed, .completed])
     }
 
+    /// Interrupted twice while another process holds the database's write lock (its result then waits for a
+    /// minute), the hunt stops within seconds and keeps the result beside the trial; it used to wait a minute more
+    /// to checkpoint the database on its way out. The next hunt stores the kept result.
+    func testASecondCtrlCOnALockedDatabaseStopsWithinSeconds() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "quick.sh",
+            "#!/bin/sh\ntouch \"$ORION_WORKING_DIR/started\"\nsleep 1\n"
+                + "printf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":%s}]' \"$2\" > \"$ORION_RESULTS_PATH\"\n"
+        )
+        let arguments = ["hunt", "-n", "locked", "--exp-max-trials", "3", script, "-x~uniform(0, 1)"]
+        let hunt = try sandbox.start(arguments, name: "hunt")
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, try await !sandbox.trials(of: "locked").contains(where: { $0.status == .reserved }) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // Another process takes the write lock and keeps it until its stdin closes (a pyenv shim would outlive a
+        // signal to it).
+        let lock = Process()
+        let hold = Pipe()
+        lock.standardInput = hold
+        lock.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        lock.arguments = [
+            "python3", "-c",
+            "import sqlite3; c = sqlite3.connect('\(sandbox.database)', isolation_level=None, timeout=30); "
+                + "import sys; c.execute('BEGIN EXCLUSIVE'); open('\(sandbox.directory)/locked', 'w').close(); sys.stdin.read()",
+        ]
+        try lock.run()
+        defer { try? hold.fileHandleForWriting.close() }
+        while Date() < deadline, !FileManager.default.fileExists(atPath: sandbox.directory + "/locked") {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Task.sleep(for: .seconds(2))  // the trial has ended; its result waits for the lock
+        kill(hunt.processIdentifier, SIGINT)
+        try await Task.sleep(for: .milliseconds(300))
+        let interrupted = Date()
+        kill(hunt.processIdentifier, SIGINT)
+        let output = sandbox.wait(hunt, name: "hunt", timeout: 40)
+        XCTAssertLessThan(Date().timeIntervalSince(interrupted), 20, "it waited for the lock: \(output.stderr)")
+        XCTAssertEqual(output.status, 130, output.stderr)
+        XCTAssertTrue(output.stderr.contains("could not be stored"), output.stderr)
+        try hold.fileHandleForWriting.close()
+        lock.waitUntilExit()
+
+        let resumed = try sandbox.run(arguments)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let trials = try await sandbox.trials(of: "locked")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 3, "\(trials.map(\.status))")
+    }
+
     func testSIGTERMInterruptsLikeSlurmDoes() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }

@@ -261,6 +261,36 @@ final class HuntRunnerTests: XCTestCase {
         }
     }
 
+    /// Interrupted twice while a reservation waits on a locked database (held up to a minute), the hunt stops
+    /// within seconds, saying that it abandoned the call; it used to wait for the call.
+    func testASecondInterruptDoesNotWaitForAHeldReservation() async throws {
+        let flaky = FlakyStorage(InMemoryStorage())
+        let runner = runner(flaky)
+        let prepared = try await runner.prepare(try request(maxTrials: 5))
+        let run = Task {
+            try await runner.run(
+                prepared.experiment,
+                executor: ClosureExecutor { _, _ in
+                    flaky.blockingReservations.withLock { $0 = .seconds(60) }
+                    return [.objective(1)]
+                }
+            )
+        }
+        try await eventually("the next reservation is held") { flaky.reservationsStarted.withLock { $0 } > 0 }
+        let stopped = ContinuousClock.now
+        runner.interrupt()
+        runner.interrupt(force: true)
+        do {
+            _ = try await run.value
+            XCTFail("interrupted twice: the run throws")
+        } catch let interrupted as InterruptedHunt {
+            XCTAssertLessThan(ContinuousClock.now - stopped, .seconds(20), "it waited for the held reservation")
+            XCTAssertTrue(interrupted.abandonedStorageCall)
+            XCTAssertEqual(interrupted.report.stopReason, .interrupted)
+            XCTAssertEqual(interrupted.report.completed, 1)
+        }
+    }
+
     /// A long hunt removes old trial directories as it goes (every `cleanupInterval`), not only when it stops.
     func testOldTrialDirectoriesAreRemovedWhileTheHuntRuns() async throws {
         let command = try objectiveCommand()

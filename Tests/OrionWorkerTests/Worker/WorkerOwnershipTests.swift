@@ -78,15 +78,6 @@ final class WorkerOwnershipTests: XCTestCase {
         "printf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":%s}]' \"\(value)\" > \"$ORION_RESULTS_PATH\"\n"
     }
 
-    /// Waits (real time) until `condition` holds.
-    private func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw WorkerHung(patience: .seconds(10)) }
-            try await Task.sleep(for: .milliseconds(2))
-        }
-    }
-
     func testAWorkerThatLostItsTrialCancelsTheRunAndNeverOverwritesTheNewHolder() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 1)

@@ -87,6 +87,10 @@ final class FlakyStorage: Storage {
     let blockingUpdates = Mutex<Duration?>(nil)
     /// How many held owner updates started.
     let updatesStarted = Mutex(0)
+    /// How long each reservation is held before it goes on (`nil`: not held).
+    let blockingReservations = Mutex<Duration?>(nil)
+    /// How many held reservations started.
+    let reservationsStarted = Mutex(0)
     /// Whether summaries fail (the server went away after the worker stopped).
     let summariesFail = Mutex(false)
     /// How many trial registrations succeed before one fails with a storage error (`nil`: none fails).
@@ -139,6 +143,10 @@ final class FlakyStorage: Storage {
         return try await base.summary(of: experimentID)
     }
     func reserveTrial(of experimentID: String, worker: String, at now: Date) async throws -> Reservation? {
+        if let hold = blockingReservations.withLock({ $0 }) {
+            reservationsStarted.withLock { $0 += 1 }
+            try? await Task.sleep(for: hold)  // a reservation a locked file holds (in real time)
+        }
         if failingReservations.withLock({ Self.take(&$0) }) { throw Self.locked }
         return try await base.reserveTrial(of: experimentID, worker: worker, at: now)
     }
@@ -191,4 +199,15 @@ final class FlakyStorage: Storage {
         return try await base.withAlgorithmLock(of: experimentID, timeout: timeout, body)
     }
     func resetAlgorithm(of experimentID: String) async throws { try await base.resetAlgorithm(of: experimentID) }
+}
+
+extension XCTestCase {
+    /// Waits (real time) until `condition` holds.
+    func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw WorkerHung(patience: .seconds(10)) }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
 }
