@@ -52,7 +52,9 @@ public enum StorageFactory {
             throw ConfigurationError(String(address.dropFirst(ConfigurationLoader.unsupportedPrefix.count)))
         }
         if address == "memory:" || address == "memory://" { return InMemoryStorage() }
-        if PostgresAddress.isPostgres(address) { return try PostgresStorage(url: address, create: create) }
+        if PostgresAddress.isPostgres(address) {
+            return try PostgresStorage(url: address, create: create) { StandardStream.emit("note: \($0)\n", to: 2) }
+        }
         let (location, busyTimeout) = try sqliteOptions(of: address)
         if location.hasPrefix("sqlite://") {
             let path = String(location.dropFirst("sqlite://".count))

@@ -28,6 +28,8 @@ public final class PostgresStorage: Storage {
     private let closed = Mutex(false)
     /// This machine's clock (replaced in tests to play a machine whose clock is off).
     let localClock: @Sendable () -> Date
+    /// Told once, with one line, when the first connection has failed for a few seconds and is tried again.
+    let onWaiting: (@Sendable (String) -> Void)?
     /// The server's clock minus this machine's, in whole seconds, and when it was measured (see ``serverAhead``).
     private let serverClock = Mutex<(ahead: Double, measured: ContinuousClock.Instant)?>(nil)
 
@@ -38,15 +40,28 @@ public final class PostgresStorage: Storage {
     ///   - address: the server, database, schema and pool size.
     ///   - create: whether a missing schema is created (else the first operation throws `StorageError`
     ///     `.notFound`).
-    public convenience init(address: PostgresAddress, create: Bool = true) {
-        self.init(address: address, create: create, localClock: { Date() })
+    ///   - onWaiting: told once, with one line, when the first connection has failed for
+    ///     ``waitingNoticeAfter`` and goes on being tried for ``PostgresAddress/retryFor`` (a command would
+    ///     otherwise wait a minute in silence).
+    public convenience init(
+        address: PostgresAddress,
+        create: Bool = true,
+        onWaiting: (@Sendable (String) -> Void)? = nil
+    ) {
+        self.init(address: address, create: create, localClock: { Date() }, onWaiting: onWaiting)
     }
 
     /// Connects lazily to the server at `address`, reading this machine's time from `localClock`.
-    init(address: PostgresAddress, create: Bool = true, localClock: @escaping @Sendable () -> Date) {
+    init(
+        address: PostgresAddress,
+        create: Bool = true,
+        localClock: @escaping @Sendable () -> Date,
+        onWaiting: (@Sendable (String) -> Void)? = nil
+    ) {
         self.address = address
         self.create = create
         self.localClock = localClock
+        self.onWaiting = onWaiting
         var configuration = PostgresClient.Configuration(
             host: address.host,
             port: address.port,
@@ -75,10 +90,14 @@ public final class PostgresStorage: Storage {
     /// - Parameters:
     ///   - url: the URL (see ``PostgresAddress/init(url:)``).
     ///   - create: whether a missing schema is created.
+    ///   - onWaiting: told once when the first connection keeps failing (see ``init(address:create:onWaiting:)``).
     /// - Throws: `StorageError` `.invalidAddress` when the URL is not valid.
-    public convenience init(url: String, create: Bool = true) throws {
-        self.init(address: try PostgresAddress(url: url), create: create)
+    public convenience init(url: String, create: Bool = true, onWaiting: (@Sendable (String) -> Void)? = nil) throws {
+        self.init(address: try PostgresAddress(url: url), create: create, onWaiting: onWaiting)
     }
+
+    /// How long the first connection fails before ``onWaiting`` is told.
+    static let waitingNoticeAfter = Duration.seconds(2)
 
     deinit { runner.cancel() }
 
@@ -284,8 +303,10 @@ public final class PostgresStorage: Storage {
     /// - Throws: `StorageError` `.invalidAddress` or `.backend`.
     func probe() async throws {
         let what = "cannot connect to \(address.description)"
-        let deadline = ContinuousClock.now + address.retryFor
+        let started = ContinuousClock.now
+        let deadline = started + address.retryFor
         var pause = Duration.milliseconds(50)
+        var told = false
         while true {
             let failure: StorageError
             do {
@@ -319,6 +340,14 @@ public final class PostgresStorage: Storage {
                 )
             }
             guard ContinuousClock.now + pause < deadline, !Task.isCancelled else { throw failure }
+            if !told, let onWaiting, ContinuousClock.now - started >= Self.waitingNoticeAfter {
+                told = true
+                let cause = (failure.underlying).map(Self.connectionCause) ?? failure.message
+                onWaiting(
+                    "waiting for the PostgreSQL server at \(address.description) (\(cause)); trying again for up to"
+                        + " \(Int(address.retryFor.seconds.rounded())) s (retry_for in the address)"
+                )
+            }
             try await Task.sleep(for: pause)
             pause = min(pause * 2, .seconds(1))
         }

@@ -2,6 +2,7 @@ import Logging
 import OrionCore
 import OrionTesting
 import PostgresNIO
+import Synchronization
 import XCTest
 import _ConnectionPoolModule
 
@@ -121,6 +122,30 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
             )
         }
         try await storage.close()
+    }
+
+    /// A first connection that keeps failing is said once, after a few seconds, with the cause and how long it is
+    /// tried: `orion list` on a wrong address waited a minute in silence.
+    func testWaitingForAServerIsSaidOnce() async throws {
+        let port = try LoopbackPort.free()
+        let address = try PostgresAddress(url: "postgresql://postgres@127.0.0.1:\(port)/orion?retry_for=4")
+        let notes = Mutex<[String]>([])
+        let storage = PostgresStorage(address: address) { note in notes.withLock { $0.append(note) } }
+        _ = try? await storage.experiments()
+        try await storage.close()
+        XCTAssertEqual(
+            notes.withLock { $0 },
+            [
+                "waiting for the PostgreSQL server at \(address.description) (connection refused); trying again for up"
+                    + " to 4 s (retry_for in the address)"
+            ]
+        )
+        // Within the notice's delay, nothing is said.
+        let quick = try PostgresAddress(url: "postgresql://postgres@127.0.0.1:\(port)/orion?retry_for=1")
+        let quiet = PostgresStorage(address: quick) { note in notes.withLock { $0.append(note) } }
+        _ = try? await quiet.experiments()
+        try await quiet.close()
+        XCTAssertEqual(notes.withLock { $0.count }, 1)
     }
 
     private func connect(_ address: PostgresAddress) async throws -> PostgresConnection {

@@ -151,7 +151,7 @@ struct HuntSession {
             )
             StandardStream.emit(
                 "note: the default algorithm (auto) runs \(choice.rawValue) for this space and budget "
-                    + "(docs/algorithms/auto.md); `--config` with `algorithm: NAME` picks another\n",
+                    + "(docs/algorithms/auto.md); an orion `-c FILE` with `experiment: {algorithm: NAME}` picks another\n",
                 to: 2
             )
         }
@@ -449,6 +449,25 @@ struct HuntSession {
                     + " and the orion.stderr.log in each trial's directory\n",
                 to: 2
             )
+            switch report.stopReason {
+            case .experimentBroken:
+                // Oríon's users did not find the way out (Oríon issue #1128).
+                let remove =
+                    (["orion", "db", "rm", Self.shellWord(experiment.name), "-v", "\(experiment.version)"]
+                    + locationArguments(configuration) + ["-s", "broken", "-f"]).joined(separator: " ")
+                StandardStream.emit(
+                    "note: once the cause is fixed, go on with `\(remove)` (removes the broken trials) or a higher"
+                        + " --exp-max-broken (now \(experiment.maxBroken))\n",
+                    to: 2
+                )
+            case .workerMaxBroken:
+                StandardStream.emit(
+                    "note: this worker's limit; once the cause is fixed, run the hunt again (or with a higher"
+                        + " --worker-max-broken)\n",
+                    to: 2
+                )
+            default: break
+            }
             throw ExitCode(1)
         }
     }

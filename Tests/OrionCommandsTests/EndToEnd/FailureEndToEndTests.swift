@@ -113,6 +113,13 @@ final class FailureEndToEndTests: XCTestCase {
             let trial = try XCTUnwrap(stored.first)
             XCTAssertEqual(trial.status, .broken)
             XCTAssertTrue(trial.failure?.contains(reason) ?? false, "\(name): \(trial.failure ?? "")")
+            // The way out is said, and works (Oríon's users did not find it).
+            let way = "orion db rm \(name) -v 1 -s broken -f"
+            XCTAssertTrue(output.stderr.contains("`\(way)`"), output.stderr)
+            XCTAssertTrue(output.stderr.contains("--exp-max-broken (now 1)"), output.stderr)
+            try sandbox.succeed(way.split(separator: " ").dropFirst().map(String.init))
+            let left = try await sandbox.trials(of: name)
+            XCTAssertEqual(left.count, 0)
         }
     }
 
