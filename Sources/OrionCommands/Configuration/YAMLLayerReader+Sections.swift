@@ -120,16 +120,9 @@ extension YAMLLayerReader {
                 note(at: entry.keyNode, "'max_idle_time' is deprecated: write 'idle_timeout'")
                 try assign("worker.idle_timeout", entry)
             case "executor":
-                let name = try string(entry, of: "worker.executor")
-                if name?.lowercased() == "slurm" {
-                    try assign("worker.executor", entry)
-                } else if let name, !["poolexecutor", "pool"].contains(name.lowercased()) {
-                    note(
-                        at: entry.keyNode,
-                        "'worker.executor: \(name)' is ignored: swift-orion runs n_workers trials at a time as"
-                            + " child processes, or as Slurm jobs with 'executor: slurm'"
-                    )
-                }
+                // Any name, so that this file's executor wins over the environment's and a global file's; Oríon's
+                // names are noted when the hunt starts (`HuntExecutorKind`), wherever they come from.
+                try assign("worker.executor", entry)
             case "executor_configuration":
                 guard !isNull(entry.value) else { continue }
                 guard case .mapping = entry.value else {
@@ -138,7 +131,17 @@ extension YAMLLayerReader {
                         "'worker.executor_configuration' must be a mapping, not \(describe(entry.value))"
                     )
                 }
-                try readExecutorConfiguration(entry)
+                // Under one of Oríon's executors (Dask passes any key to its client), every key is accepted with
+                // a note; otherwise an unknown key is a mistake in a Slurm option.
+                let executor = entries.first { $0.key == "executor" }
+                    .flatMap { entry -> String? in
+                        guard case .scalar(let scalar) = entry.value else { return nil }
+                        return scalar.string.lowercased()
+                    }
+                try readExecutorConfiguration(
+                    entry,
+                    anyKey: executor.map(HuntExecutorKind.orionNames.contains) ?? false
+                )
             default:
                 try assign("worker." + entry.key, entry)
             }
@@ -147,15 +150,25 @@ extension YAMLLayerReader {
 
     /// Reads `worker.executor_configuration`: the Slurm keys of the settings table; Oríon's pool keys (`n_workers`,
     /// `backend`, ...) are accepted with a note, since they configure executors swift-orion does not have.
-    mutating func readExecutorConfiguration(_ section: Entry) throws(ConfigurationError) {
+    ///
+    /// - Parameters:
+    ///   - section: the `executor_configuration` entry.
+    ///   - anyKey: whether every key is accepted (the section's executor is one of Oríon's).
+    mutating func readExecutorConfiguration(_ section: Entry, anyKey: Bool = false) throws(ConfigurationError) {
         let prefix = "executor_configuration."
         let slurmKeys = Setting.settings(in: "worker").map(\.name).filter { $0.hasPrefix(prefix) }
             .map { String($0.dropFirst(prefix.count)) }
+        var alsoAccepted = ["n_workers", "backend", "client", "threads_per_worker", "processes", "address"]
+        if anyKey, case .mapping(let mapping) = section.value {
+            for case .scalar(let key) in mapping.keys {
+                alsoAccepted.append(key.string.replacingOccurrences(of: "-", with: "_"))
+            }
+        }
         let entries = try entries(
             of: section.value,
             section: "worker.executor_configuration",
             allowed: slurmKeys,
-            alsoAccepted: ["n_workers", "backend", "client", "threads_per_worker", "processes"]
+            alsoAccepted: alsoAccepted
         )
         for entry in entries {
             if slurmKeys.contains(entry.key) {

@@ -131,6 +131,12 @@ struct HuntSession {
             currentDirectory: currentDirectory
         )
         let executorKind = try HuntExecutorKind(configuration.worker.executor)
+        if let note = HuntExecutorKind.note(
+            for: configuration.worker.executor,
+            source: configuration.sources["worker.executor"]
+        ) {
+            StandardStream.emit("note: \(note)\n", to: 2)
+        }
         let slurm = configuration.worker.slurm.jobOptions
         if let workers = huntOptions.slurmArray, workers < 1 || workers > 100_000 {
             throw UsageError("--slurm-array must be a number of workers from 1 to 100000, not \(workers)")
@@ -197,7 +203,8 @@ struct HuntSession {
                 reporter.finish()
             }
             let workerConfiguration = WorkerConfiguration(
-                concurrency: configuration.worker.nWorkers,
+                concurrency: configuration.worker.executor.lowercased() == "singleexecutor"
+                    ? 1 : configuration.worker.nWorkers,
                 poolSize: configuration.worker.poolSize,
                 maxTrials: configuration.worker.maxTrials,
                 maxBroken: configuration.worker.maxBroken,

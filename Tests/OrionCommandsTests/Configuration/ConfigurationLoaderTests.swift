@@ -54,6 +54,18 @@ final class ConfigurationLoaderTests: XCTestCase {
         XCTAssertEqual(configuration.sources["worker.idle_timeout"], "default")
     }
 
+    /// A `-c` file's executor wins over the environment's, whatever its name: `executor: pool` (or Oríon's
+    /// `joblib`) in the file used to be dropped, so that `ORION_EXECUTOR=slurm` still sent the trials to sbatch.
+    func testTheLocalFilesExecutorWinsOverTheEnvironments() throws {
+        let environment = try ConfigurationLoader.layer(fromEnvironment: ["ORION_EXECUTOR": "slurm"])
+        for name in ["pool", "joblib", "PoolExecutor"] {
+            let local = try ConfigurationLoader.layer(fromYAML: "worker:\n  executor: \(name)\n", path: "/p/o.yaml")
+            let configuration = ConfigurationLoader.resolve([environment, local])
+            XCTAssertEqual(try HuntExecutorKind(configuration.worker.executor), .pool, name)
+            XCTAssertEqual(configuration.sources["worker.executor"], "file /p/o.yaml:2:3")
+        }
+    }
+
     func testLaterLayerReplacesTheWholeAlgorithm() throws {
         let first = try ConfigurationLoader.layer(fromYAML: "experiment: {algorithm: {tpe: {seed: 1}}}", path: "/a")
         let second = try ConfigurationLoader.layer(fromYAML: "experiment: {algorithm: {tpe: {gamma: 0.5}}}", path: "/b")

@@ -307,11 +307,25 @@ final class YAMLLayerReaderTests: XCTestCase {
         )
         XCTAssertEqual(
             read.notes,
+            ["/x/orion.yaml:3:14: 'experiment.strategy' is not supported anymore (as in Oríon) and is ignored"]
+        )
+        // The file's executor is kept, whatever its name, so that it wins over the environment's (the hunt says
+        // how it runs an executor of Oríon's: `HuntExecutorKind.note`).
+        XCTAssertEqual(read.worker.executor, "joblib")
+        XCTAssertEqual(try layer("worker: {executor: pool}\n").worker.executor, "pool")
+        // Under one of Oríon's executors, any key of its configuration is accepted with a note (Dask passes them
+        // to its client); under ours, an unknown key is a mistake.
+        let dask = try layer("worker:\n  executor: dask\n  executor_configuration: {scheduler_file: s.json}\n")
+        XCTAssertEqual(
+            dask.notes,
             [
-                "/x/orion.yaml:1:10: 'worker.executor: joblib' is ignored: swift-orion runs n_workers trials at a time"
-                    + " as child processes, or as Slurm jobs with 'executor: slurm'",
-                "/x/orion.yaml:3:14: 'experiment.strategy' is not supported anymore (as in Oríon) and is ignored",
+                "/x/orion.yaml:3:28: 'worker.executor_configuration.scheduler_file' is ignored: it configures an Oríon"
+                    + " executor that swift-orion does not have"
             ]
+        )
+        XCTAssertTrue(
+            message("worker:\n  executor: slurm\n  executor_configuration: {partiton: gpu}\n")?
+                .contains("unknown key 'partiton'") ?? false
         )
         XCTAssertEqual(try layer("debug: true\nfrontends_uri: []\ngunicorn: {bind: x}\n").notes, [])
         XCTAssertTrue(read.evc.enable)

@@ -13,6 +13,23 @@ final class HuntExecutorKindTests: XCTestCase {
         XCTAssertEqual(try HuntExecutorKind("dask"), .pool)
     }
 
+    /// Oríon's executors run as `pool`, and the hunt says so once, with where the name came from.
+    func testOrionsExecutorsAreNoted() {
+        XCTAssertNil(HuntExecutorKind.note(for: "pool", source: "flag --executor"))
+        XCTAssertNil(HuntExecutorKind.note(for: "PoolExecutor", source: nil))
+        XCTAssertNil(HuntExecutorKind.note(for: "slurm", source: nil))
+        XCTAssertEqual(
+            HuntExecutorKind.note(for: "Dask", source: "env ORION_EXECUTOR"),
+            "executor 'Dask' (env ORION_EXECUTOR) runs here as 'pool': n_workers trials at a time, as child processes"
+                + " of this orion (no cluster is used); 'slurm' runs each trial as a Slurm job"
+        )
+        XCTAssertEqual(
+            HuntExecutorKind.note(for: "singleexecutor", source: nil),
+            "executor 'singleexecutor' runs here as 'pool': one trial at a time, as Oríon's SingleExecutor, as child"
+                + " processes of this orion; 'slurm' runs each trial as a Slurm job"
+        )
+    }
+
     func testAnUnknownExecutorIsAUsageErrorNamingTheChoices() {
         XCTAssertThrowsError(try HuntExecutorKind("kubernetes")) { error in
             let error = error as? any OrionError
