@@ -154,6 +154,7 @@ extension YAMLLayerReader {
     /// - Parameters:
     ///   - section: the `executor_configuration` entry.
     ///   - anyKey: whether every key is accepted (the section's executor is one of Oríon's).
+    /// - Throws: `ConfigurationError` for an unknown key (unless `anyKey`) or a value of the wrong type.
     mutating func readExecutorConfiguration(_ section: Entry, anyKey: Bool = false) throws(ConfigurationError) {
         let prefix = "executor_configuration."
         let slurmKeys = Setting.settings(in: "worker").map(\.name).filter { $0.hasPrefix(prefix) }
