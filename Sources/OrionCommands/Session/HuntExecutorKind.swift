@@ -20,6 +20,7 @@ enum HuntExecutorKind: Equatable {
     /// - Parameters:
     ///   - name: `worker.executor`.
     ///   - source: where it was set (`--executor`, `ORION_EXECUTOR`, `FILE:LINE:COLUMN`).
+    /// - Returns: the note's text, without `note: `.
     static func note(for name: String, source: String?) -> String? {
         let lowered = name.lowercased()
         guard orionNames.contains(lowered) else { return nil }
