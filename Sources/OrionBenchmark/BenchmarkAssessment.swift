@@ -122,7 +122,7 @@ public enum BenchmarkAssessment: String, Sendable, CaseIterable {
             let marks = checkpoints ?? Self.defaultCheckpoints(budget: budget)
             let header = marks.map { "@\($0)" }
             lines += [
-                "## \(section.problem)  (optimum \(BenchmarkTable.format("%.10g", section.optimum)))", "",
+                "## \(section.problem)  (\(section.optimumText))", "",
                 "| framework/algo | runs | " + header.joined(separator: " | ") + " | median wall s/run |",
                 "|---|---|" + String(repeating: "---|", count: marks.count) + "---|",
             ]

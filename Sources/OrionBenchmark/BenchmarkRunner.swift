@@ -132,7 +132,7 @@ public struct BenchmarkRunner: Sendable {
         }
         defer {
             if let databasePath {
-                for suffix in ["", "-wal", "-shm"] {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
                     try? FileManager.default.removeItem(atPath: databasePath + suffix)
                 }
                 ScratchFiles.forget(databasePath)

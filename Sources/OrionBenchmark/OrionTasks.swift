@@ -58,7 +58,7 @@ public enum OrionTasks {
             priors: ["x": "uniform(-512, 512, shape=\(dim))"],
             optimum: dim == 2 ? -959.6406627208506 : nil,
             defaultBudget: maxTrials,
-            summary: "Oríon's EggHolder: x in [-512, 512]^\(dim), deep and irregular"
+            summary: "EggHolder (Oríon's task, the textbook function): x in [-512, 512]^\(dim), deep and irregular"
         ) { point throws(BenchmarkError) in
             TestFunctions.eggholder(try vector(point, count: dim, task: name))
         }
@@ -74,7 +74,7 @@ public enum OrionTasks {
             priors: ["x": "uniform(-10, 10, shape=2)"],
             optimum: -24.15681551650653,
             defaultBudget: maxTrials,
-            summary: "Oríon's CarromTable: x in [-10, 10]^2, four minima at the corners"
+            summary: "CarromTable (Oríon's task, the textbook function): x in [-10, 10]^2, four minima at the corners"
         ) { point throws(BenchmarkError) in
             let x = try vector(point, count: 2, task: "CarromTable")
             return TestFunctions.carromTable(x[0], x[1])

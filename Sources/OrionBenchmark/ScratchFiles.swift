@@ -19,14 +19,17 @@ public enum ScratchFiles {
         exit(code)
     }
 
-    /// Removes every registered path (a database with its `-wal` and `-shm` files, a directory with its content).
+    /// Removes every registered path (a database with its `-wal`, `-shm` and `-journal` files, a directory with its
+    /// content).
     public static func removeAll() {
         let all = paths.withLock { paths in
             defer { paths = [] }
             return paths
         }
         for path in all {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                try? FileManager.default.removeItem(atPath: path + suffix)
+            }
         }
     }
 }

@@ -64,11 +64,17 @@ final class BenchmarkTableTests: XCTestCase {
         XCTAssertEqual(BenchmarkTable(files: [file([0, 1]), file([2], budget: 3)]).files.map(\.seeds), [[2]])
     }
 
-    private func file(_ algorithm: String, _ problem: String, final: Double, length: Int = 100) -> BenchmarkResultFile {
+    private func file(
+        _ algorithm: String,
+        _ problem: String,
+        final: Double,
+        length: Int = 100,
+        optimum: Double? = 0
+    ) -> BenchmarkResultFile {
         BenchmarkResultFile(
             algorithm: algorithm,
             problem: problem,
-            optimum: 0,
+            optimum: optimum,
             budget: length,
             notes: "",
             runs: [
@@ -80,6 +86,25 @@ final class BenchmarkTableTests: XCTestCase {
                 )
             ]
         )
+    }
+
+    /// Without a known optimum (EggHolder in 3 dimensions), regrets are measured against the best value found:
+    /// they used to be measured against 0, so that every configuration read 0 and tied.
+    func testAProblemWithoutAKnownOptimumIsMeasuredAgainstTheBestValueFound() throws {
+        let table = BenchmarkTable(files: [
+            file("a", "EggHolder+dim=3", final: -700, optimum: nil),
+            file("b", "EggHolder+dim=3", final: -650, optimum: nil),
+        ])
+        let section = try XCTUnwrap(table.sections.first)
+        XCTAssertFalse(section.optimumIsKnown)
+        XCTAssertEqual(section.optimum, -700)
+        XCTAssertEqual(section.rows.map(\.label), ["swift-orion/a", "swift-orion/b"])
+        XCTAssertEqual(section.rows.map { $0.median[100] }, [0, 50])
+        XCTAssertTrue(
+            table.markdown.contains("## EggHolder+dim=3  (optimum unknown: regret against the best value found, -700;"),
+            table.markdown
+        )
+        XCTAssertTrue(BenchmarkTable(files: [file("a", "branin", final: 1)]).sections.first?.optimumIsKnown ?? false)
     }
 
     /// The mean rank over problems is summarize.py's, over the nine of problems.json; other tasks (Oríon's, the

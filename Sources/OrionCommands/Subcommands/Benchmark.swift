@@ -397,12 +397,17 @@ struct BenchmarkPlan {
     }
 
     /// One line per written file: the configuration, the median final regret and the median wall time.
+    ///
+    /// Without a known optimum, the median final best value instead of the regret.
     static func line(for file: BenchmarkResultFile, path: String) -> String {
-        let finals = file.runs.compactMap { $0.bestSoFar.last }.map { max($0 - (file.optimum ?? 0), 0) }
-        let regret = finals.isEmpty ? "-" : BenchmarkTable.format(BenchmarkTable.median(finals))
+        let finals = file.runs.compactMap { $0.bestSoFar.last }.map { best in
+            file.optimum.map { max(best - $0, 0) } ?? best
+        }
+        let value = finals.isEmpty ? "-" : BenchmarkTable.format(BenchmarkTable.median(finals))
+        let what = file.optimum == nil ? "median best value (optimum unknown)" : "median regret"
         let wall = file.runs.isEmpty ? 0 : BenchmarkTable.median(file.runs.map(\.wallSeconds))
         let runs = file.runs.count == 1 ? "1 run" : "\(file.runs.count) runs"
         return "\(file.algorithm) on \(file.problem): \(runs) of \(file.budget) trials,"
-            + " median regret \(regret), median wall \(String(format: "%.3f", wall)) s -> \(path)"
+            + " \(what) \(value), median wall \(String(format: "%.3f", wall)) s -> \(path)"
     }
 }
