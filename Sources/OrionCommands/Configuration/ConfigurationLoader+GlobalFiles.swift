@@ -34,7 +34,7 @@ extension ConfigurationLoader {
     public static func globalLayers(environment: [String: String]) throws(ConfigurationError) -> [ConfigurationLayer] {
         var layers: [ConfigurationLayer] = []
         for path in globalConfigPaths(environment: environment) where FileManager.default.fileExists(atPath: path) {
-            layers.append(try layer(fromYAMLFile: path))
+            layers.append(try layer(fromYAMLFile: path, isGlobal: true))
         }
         return layers
     }

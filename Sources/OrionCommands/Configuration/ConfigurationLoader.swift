@@ -14,10 +14,14 @@ import OrionCore
 public enum ConfigurationLoader {
     /// Reads a YAML (or JSON) configuration file.
     ///
-    /// - Parameter path: the file's path.
+    /// - Parameters:
+    ///   - path: the file's path.
+    ///   - isGlobal: whether it is a global file (``layer(fromYAML:path:isGlobal:)``).
     /// - Returns: the settings the file gives.
     /// - Throws: ``ConfigurationError`` when the file cannot be read or holds an invalid configuration.
-    public static func layer(fromYAMLFile path: String) throws(ConfigurationError) -> ConfigurationLayer {
+    public static func layer(fromYAMLFile path: String, isGlobal: Bool = false) throws(ConfigurationError)
+        -> ConfigurationLayer
+    {
         let text: String
         do {
             text = try TextFile.read(path)
@@ -26,7 +30,7 @@ public enum ConfigurationLoader {
                 "\(path): the configuration file \(error.reason); check the path given to --config"
             )
         }
-        return try layer(fromYAML: text, path: path)
+        return try layer(fromYAML: text, path: path, isGlobal: isGlobal)
     }
 
     /// Reads a configuration from YAML text (JSON is YAML too).
@@ -40,11 +44,15 @@ public enum ConfigurationLoader {
     /// - Parameters:
     ///   - text: the YAML text.
     ///   - path: the file's path, for the sources and the error messages.
+    ///   - isGlobal: whether it is a global file, where Oríon's `orion db setup` writes the top-level `database`
+    ///     (read without the deprecation note there).
     /// - Returns: the settings the text gives.
     /// - Throws: ``ConfigurationError`` at `path:line:column` for invalid YAML, an unknown key (the message lists the
     ///   valid ones), a value of the wrong type, or an unsupported storage.
-    public static func layer(fromYAML text: String, path: String) throws(ConfigurationError) -> ConfigurationLayer {
-        var reader = YAMLLayerReader(path: path)
+    public static func layer(fromYAML text: String, path: String, isGlobal: Bool = false) throws(ConfigurationError)
+        -> ConfigurationLayer
+    {
+        var reader = YAMLLayerReader(path: path, isGlobal: isGlobal)
         try reader.read(text)
         return reader.layer
     }

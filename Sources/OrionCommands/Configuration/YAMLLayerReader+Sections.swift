@@ -72,7 +72,9 @@ extension YAMLLayerReader {
                 guard !isNull(entry.value) else { continue }
                 try readStorage(entry.value)
             case "database":
-                note(at: entry.keyNode, "top-level 'database' is deprecated: put it under 'storage:'")
+                if !isGlobal {
+                    note(at: entry.keyNode, "top-level 'database' is deprecated: put it under 'storage:'")
+                }
                 try readDatabase(entry.value, keyNode: entry.keyNode)
             case "evc":
                 try readEVC(entry.value)

@@ -17,9 +17,13 @@ struct YAMLLayerReader {
     let path: String
     /// What was read so far.
     var layer = ConfigurationLayer()
+    /// Whether the file is a global one, where Oríon's own `orion db setup` writes a top-level `database:` (not
+    /// noted as deprecated there).
+    let isGlobal: Bool
 
-    init(path: String) {
+    init(path: String, isGlobal: Bool = false) {
         self.path = path
+        self.isGlobal = isGlobal
     }
 
     /// How deep flow collections (`[...]`, `{...}`) may nest in a configuration file.

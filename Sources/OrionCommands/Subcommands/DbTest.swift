@@ -31,11 +31,16 @@ struct DbTest: AsyncParsableCommand {
                 outcome("Failure")
                 throw error
             }
-            outcome(options.config == nil ? "Skipping" : "Success")
             let address =
                 options.debug
                 ? "memory:"
                 : configuration.storage.address ?? "sqlite://" + StorageFactory.defaultPath(environment: environment)
+            if address.hasPrefix(ConfigurationLoader.unsupportedPrefix) {
+                // A storage of Oríon's that swift-orion does not have (PickledDB, MongoDB): said as the error it is.
+                outcome("Failure")
+                throw ConfigurationError(String(address.dropFirst(ConfigurationLoader.unsupportedPrefix.count)))
+            }
+            outcome(options.config == nil ? "Skipping" : "Success")
             StandardStream.emit("Using configuration: \(PostgresAddress.redacted(address))\n")
             step("Check if database of specified type can be created")
             let storage: any Storage

@@ -48,6 +48,14 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         XCTAssertEqual(layer.storage.address, "sqlite:///a.db")
         XCTAssertEqual(layer.sources["storage.address"], "file /x/o.yaml:1:1")
         XCTAssertEqual(layer.notes, ["/x/o.yaml:1:1: top-level 'database' is deprecated: put it under 'storage:'"])
+        // In a global file, where Oríon's own `orion db setup` writes it, every command would say so: not noted.
+        let global = try ConfigurationLoader.layer(
+            fromYAML: "database:\n  type: sqlite\n  host: /a.db\n",
+            path: "/home/u/.config/orion.core/orion_config.yaml",
+            isGlobal: true
+        )
+        XCTAssertEqual(global.storage.address, "sqlite:///a.db")
+        XCTAssertEqual(global.notes, [])
     }
 
     /// Opening `address`: the error's message, or `nil` when it opens.

@@ -218,6 +218,24 @@ final class DbEndToEndTests: XCTestCase {
         )
     }
 
+    /// A storage of Oríon's that swift-orion does not have fails `db test` at the configuration's stage, with the
+    /// reason: it used to pass that stage and print the internal `unsupported:` marker as the configuration.
+    func testDbTestOnAnOrionStorageFailsAtTheConfigurationStage() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let config = sandbox.directory + "/pk.yaml"
+        try "storage:\n  type: legacy\n  database:\n    type: pickleddb\n    host: \(sandbox.directory)/x.pkl\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let test = try sandbox.run(["db", "test", "-c", config])
+        XCTAssertEqual(test.status, 2, test.stderr)
+        XCTAssertTrue(
+            test.stdout.hasSuffix("Check if configuration file has valid database configuration... Failure\n"),
+            test.stdout
+        )
+        XCTAssertFalse(test.stdout.contains("unsupported:"), test.stdout)
+        XCTAssertTrue(test.stderr.contains("pk.yaml:4:11: storage type 'pickleddb' is not supported"), test.stderr)
+    }
+
     func testDebugUsesAnInMemoryDatabase() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
