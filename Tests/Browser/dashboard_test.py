@@ -145,6 +145,21 @@ def experiment_page(driver):
         except Exception:
             points = 0
         check(points > 0, f"the regret plot renders {points} points")
+        # The grid of partial dependencies keeps its height when the window is resized (it was squeezed to 360 px).
+        grid = "#plot-partial_dependencies .main-svg"
+        height = lambda: driver.execute_script(
+            "const s = document.querySelector(arguments[0]); return s ? s.getBoundingClientRect().height : 0;", grid)
+        try:
+            wait_for(driver, lambda: height() > 0)
+        except Exception:
+            pass
+        before = height()
+        driver.set_window_size(1000, 900)
+        time.sleep(1.5)
+        after = height()
+        driver.set_window_size(1280, 900)
+        check(before > 360 and abs(after - before) < 2,
+              f"the partial dependencies keep their height ({before:.0f} px) after a window resize ({after:.0f} px)")
     shoot(driver, "experiment")
 
 

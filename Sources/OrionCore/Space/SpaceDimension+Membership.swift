@@ -29,7 +29,7 @@ extension SpaceDimension {
     }
 
     /// Whether two categories are the same: equal values, or numbers of equal value (`1` and `1.0`).
-    static func sameCategory(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
+    public static func sameCategory(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
         if lhs == rhs { return true }
         switch (lhs, rhs) {
         case (.int, .double), (.double, .int): return lhs.doubleValue == rhs.doubleValue

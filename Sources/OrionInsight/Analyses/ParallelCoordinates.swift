@@ -87,7 +87,9 @@ public struct ParallelCoordinates: Codable, Sendable, Hashable {
         case .choices(let categories, _):
             return Axis(
                 label: feature.name,
-                values: raw.map { value in Double(categories.firstIndex(of: value) ?? -1) },
+                values: raw.map { value in
+                    Double(categories.firstIndex { SpaceDimension.sameCategory($0, value) } ?? -1)
+                },
                 tickValues: Array(categories.indices),
                 tickText: categories.map(\.pythonString),
                 isLogScale: false,

@@ -283,11 +283,12 @@ extension DashboardAssets {
           return plotly;
         }
 
-        // How tall a figure is drawn: a grid of partial dependencies gets room for each of its rows.
+        // How tall a figure is drawn: a grid of partial dependencies gets room for each of its rows (n parameters
+        // draw n(n + 1)/2 subplots: the diagonal and the pairs below it).
         function plotHeight(kind, layout) {
           if (layout.height || kind !== "partial_dependencies") return layout.height;
           const axes = Object.keys(layout).filter((key) => /^xaxis\d*$/.test(key)).length;
-          const rows = Math.max(1, Math.ceil(Math.sqrt(axes)));
+          const rows = Math.max(1, Math.round((Math.sqrt(8 * axes + 1) - 1) / 2));
           return Math.max(360, Math.min(2400, 200 * rows + 120));
         }
 
@@ -318,6 +319,9 @@ extension DashboardAssets {
               if (mine !== generation || !div) return;
               const layout = figure.layout || {};
               layout.height = plotHeight(kind, layout);
+              // The box keeps the figure's height: a window resize lays the figure out again in its box (responsive),
+              // and a box only as tall as its min-height squeezed a grid of partial dependencies into 360 px.
+              div.style.height = layout.height ? `${layout.height}px` : "";
               const message = div.querySelector(":scope > p");
               if (message) message.remove();
               await window.Plotly.react(div, figure.data || [], layout, {responsive: true, displaylogo: false});
