@@ -69,7 +69,13 @@ def algorithm_of(config):
     if isinstance(algorithm, str):
         return {algorithm.lower(): {}}
     (name, options), = algorithm.items()
-    return {name.lower(): plain(options or {})}
+    # An infinite count (`repetitions`, `max_age`) means no limit, which swift-orion writes null.
+    return {
+        name.lower(): {
+            str(key): None if isinstance(value, float) and math.isinf(value) and value > 0 else plain(value)
+            for key, value in (options or {}).items()
+        }
+    }
 
 
 # A float written with more digits than a double's 15 significant ones: Oríon's `low + (high - low)`, such as
@@ -142,7 +148,8 @@ def convert_experiment(config):
     """Oríon's experiment document as swift-orion's `Experiment`."""
     metadata = config.get("metadata") or {}
     max_trials = config.get("max_trials")
-    if max_trials is None or (isinstance(max_trials, float) and math.isinf(max_trials)):
+    # Oríon's default, 1000000000 (or infinity), means no limit: swift-orion's null.
+    if max_trials is None or (isinstance(max_trials, float) and math.isinf(max_trials)) or max_trials >= 1000000000:
         max_trials = None
     experiment = {
         "id": experiment_id(config),

@@ -45,6 +45,19 @@ struct DbLoad: AsyncParsableCommand {
                     throw ExperimentError(.notFound, "\(file) has no experiment named '\(name)'\(which) to load")
                 }
             }
+            // Oríon takes any name; ours follow a rule (`ExperimentName`). Such an experiment loads and can be read,
+            // but no hunt can name it: said before anything is written.
+            var unusable: Set<String> = []
+            for entry in dump.experiments {
+                let name = entry.experiment.name
+                guard let problem = ExperimentName.problem(with: name), unusable.insert(name).inserted else { continue }
+                StandardStream.emit(
+                    "note: experiment \(ExperimentName.display(name)) \(problem): it is loaded and can be read"
+                        + " (status, info, plot, serve), but `orion hunt` cannot name it; to resume it, rename it in"
+                        + " \(file) (\(ExperimentName.rule)) and load it again\n",
+                    to: 2
+                )
+            }
             let context = try CommandContext(options: options, createStorage: true)
             let report = try await context.closingStorage {
                 try await dump.load(into: context.storage, resolve: resolve)

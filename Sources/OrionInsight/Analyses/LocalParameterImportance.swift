@@ -54,6 +54,12 @@ public struct LocalParameterImportance: Codable, Sendable, Hashable {
             entries = features.names.map { Entry(name: $0, importance: 0, standardDeviation: 0) }
             return
         }
+        // An objective that does not vary (one trial, or the same value everywhere) says nothing of what matters:
+        // every importance is undefined (NaN, no bar), as in Oríon, not the even shares rounding noise would give.
+        guard let low = data.targets.min(), let high = data.targets.max(), high > low else {
+            entries = features.names.map { Entry(name: $0, importance: .nan, standardDeviation: .nan) }
+            return
+        }
         let anchor = data.inputs[best]
         var shares: [[Double]] = []
         for _ in 0..<max(options.runs, 1) {

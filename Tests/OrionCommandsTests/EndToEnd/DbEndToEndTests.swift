@@ -236,6 +236,31 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertTrue(test.stderr.contains("pk.yaml:4:11: storage type 'pickleddb' is not supported"), test.stderr)
     }
 
+    /// A dump may name an experiment as Oríon allows and `orion hunt` refuses (`a/b`): it loads, and the load says
+    /// that no hunt can name it and how to rename it.
+    func testLoadingANameThatNoHuntCanNameSaysSo() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try sandbox.succeed([
+            "hunt", "-n", "renameme", "--exp-max-trials", "1", try Compat.script("noop.sh"), "-x~uniform(0, 1)",
+        ])
+        try sandbox.succeed(["db", "dump", "-o", "d.json"])
+        let path = sandbox.directory + "/d.json"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"renameme\"", with: "\"a\\/b\"").write(
+            toFile: path,
+            atomically: true,
+            encoding: .utf8
+        )
+        let load = try sandbox.run(["db", "load", "d.json", "--storage", "sqlite://" + sandbox.directory + "/o.db"])
+        XCTAssertEqual(load.status, 0, load.stderr)
+        XCTAssertTrue(load.stdout.contains("a/b-v1"), load.stdout)
+        XCTAssertTrue(
+            load.stderr.contains("note: experiment 'a/b' contains '/': it is loaded and can be read"),
+            load.stderr
+        )
+    }
+
     func testDebugUsesAnInMemoryDatabase() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }

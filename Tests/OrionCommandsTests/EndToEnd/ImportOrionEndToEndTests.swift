@@ -246,4 +246,29 @@ final class ImportOrionEndToEndTests: XCTestCase {
         let trial = try XCTUnwrap(imported.first)
         XCTAssertEqual(trial.results.map(\.value), [.int(2), .double(3)])
     }
+
+    /// Oríon's "no limit" values come in as ours: its default max_trials (1000000000) and an infinite
+    /// `repetitions` are null, as for an experiment made here (the API showed 1000000000 and "Infinity").
+    func testOrionsUnlimitedValuesAreImportedAsNoLimit() async throws {
+        let python = try orionPython()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        _ = try makeAndExport(
+            Self.preamble + """
+                experiment = build_experiment(
+                    "unlimited", space={"x": "uniform(0, 1)", "epochs": "fidelity(1, 9, base=3)"},
+                    algorithm={"asha": {"seed": 1}}, storage=storage,
+                )
+                """,
+            python: python,
+            in: sandbox
+        )
+        try sandbox.succeed(["db", "load", "orion.json"])
+        let storage = try sandbox.storage()
+        let stored = try await storage.experiment(named: "unlimited", version: nil)
+        let experiment = try XCTUnwrap(stored)
+        XCTAssertNil(experiment.maxTrials)
+        XCTAssertEqual(experiment.algorithm.name, "asha")
+        XCTAssertEqual(experiment.algorithm.options["repetitions"], .null, "\(experiment.algorithm.options)")
+    }
 }

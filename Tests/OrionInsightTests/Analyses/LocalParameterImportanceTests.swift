@@ -51,6 +51,25 @@ final class LocalParameterImportanceTests: XCTestCase {
         XCTAssertNotEqual(first, LocalParameterImportance(trials: trials, space: experiment.space, options: options))
     }
 
+    /// An objective that does not vary gives no importance (NaN, drawn as no bar, as Oríon's): rounding noise in
+    /// the forest's predictions used to give every parameter an even share.
+    func testAnObjectiveThatDoesNotVaryGivesNoImportance() throws {
+        let experiment = try InsightFixtures.experiment([
+            "/x": "uniform(0, 1)", "/y": "uniform(0, 1)", "/z": "uniform(0, 1)",
+        ])
+        for trials in [
+            InsightFixtures.sampled(12, in: experiment, seed: 4) { _ in 3.25 },
+            InsightFixtures.sampled(1, in: experiment, seed: 5) { $0["/x"] ?? 0 },
+        ] {
+            let lpi = LocalParameterImportance(trials: trials, space: experiment.space)
+            XCTAssertEqual(lpi.entries.count, 3)
+            XCTAssertTrue(lpi.entries.allSatisfy { $0.importance.isNaN && $0.standardDeviation.isNaN }, "\(lpi)")
+            let figure = Figure.lpi(lpi, experiment: experiment)
+            let bars = figure.objectValue?["data"]?.arrayValue?.first?.objectValue?["y"]?.arrayValue
+            XCTAssertEqual(bars, [.null, .null, .null])
+        }
+    }
+
     func testNoCompletedTrialGivesZeros() throws {
         let experiment = try InsightFixtures.experiment(["/x": "uniform(0, 1)", "/w": "uniform(0, 1, shape=2)"])
         let lpi = LocalParameterImportance(trials: [], space: experiment.space)
