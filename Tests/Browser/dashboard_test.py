@@ -256,6 +256,11 @@ def robustness(driver):
         driver.get(PAGE + "/#/experiments/empty")
         wait_for(driver, lambda: "No trials yet" in text(driver, "#no-plots"))
         check(True, "an experiment without trials says its plots come with the first trials")
+    if "allbroken" in names:
+        driver.get(PAGE + "/#/experiments/allbroken")
+        wait_for(driver, lambda: "No completed trial yet" in text(driver, "#no-plots"))
+        check(not driver.find_elements(By.CSS_SELECTOR, "#plots .plot"),
+              "an experiment whose trials all broke says so instead of drawing empty plots")
 
 
 def live_plots(driver):

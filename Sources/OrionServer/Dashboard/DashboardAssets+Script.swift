@@ -247,7 +247,7 @@ extension DashboardAssets {
             if (!plots.never && !plots.loading && key !== plots.key && Date.now() - plots.drawnAt >= wait) {
               plots.loading = true;
               const started = Date.now();
-              drawPlots(name, version, stats.nb_trials || 0, mine, signal)
+              drawPlots(name, version, stats.nb_trials || 0, stats.trials_completed || 0, mine, signal)
                 .then((result) => {
                   plots.drawnAt = Date.now();
                   plots.took = plots.drawnAt - started;
@@ -294,10 +294,15 @@ extension DashboardAssets {
 
         // Draws (or redraws in place) the four plots of the view `mine` (its generation and `signal`); resolves to "drawn",
         // "failed" (to try again later) or "never" (they cannot be drawn here: no plotly.js, a server without plots).
-        async function drawPlots(name, version, trials, mine, signal) {
+        async function drawPlots(name, version, trials, completed, mine, signal) {
           const box = $("#plots");
           if (trials === 0) {
             setHTML(box, `<p class="muted" id="no-plots">No trials yet: the plots appear with the first trials.</p>`);
+            return "drawn";
+          }
+          if (completed === 0) {
+            // Every plot draws completed trials: four empty frames said nothing.
+            setHTML(box, `<p class="muted" id="no-plots">No completed trial yet (${trials} ${trials === 1 ? "trial" : "trials"}): the plots draw completed trials; see the trials table for the others.</p>`);
             return "drawn";
           }
           const problem = await loadPlotly();

@@ -295,6 +295,10 @@ final class ServeEndToEndTests: XCTestCase {
             "-y~uniform(-5, 12)",
         ])
         try sandbox.succeed(["hunt", "--init-only", "-n", "empty", script, "-x~uniform(-5, 10)", "-y~uniform(-5, 10)"])
+        // `allbroken`: two trials, both broken (the hunt stops at its max broken, exit 1).
+        let failing = try sandbox.script("fail.sh", "#!/bin/sh\nexit 3\n")
+        let broken = try sandbox.run(["hunt", "-n", "allbroken", "--exp-max-broken", "2", failing, "-x~uniform(0, 1)"])
+        XCTAssertEqual(broken.status, 1, broken.stderr)
         let slow = try sandbox.script(
             "slow.py",
             """
