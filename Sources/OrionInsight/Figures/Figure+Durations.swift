@@ -3,8 +3,9 @@ import OrionCore
 extension Figure {
     /// The durations figure: each trial's running time, and the busy workers over time.
     ///
-    /// Not among Oríon's single-experiment plots. Above, each trial's running time against its start time; below,
-    /// the number of busy workers over time (a step line). Both share the time axis.
+    /// Not among Oríon's single-experiment plots. Above, each trial's running time against its start time, one
+    /// trace (color and legend entry) per status; below, the number of busy workers over time (a step line, on
+    /// whole-number ticks). Both share the time axis.
     ///
     /// - Parameters:
     ///   - analysis: the runs and the busy-workers curve.
@@ -13,16 +14,23 @@ extension Figure {
     public static func durations(_ analysis: DurationAnalysis, experiment: Experiment) -> JSONValue {
         var layout: [String: JSONValue] = ["title": PlotlyJSON.title("Durations for experiment '\(experiment.name)'")]
         guard !analysis.runs.isEmpty else { return PlotlyJSON.figure([], layout) }
-        let runs: JSONValue = [
-            "type": "scatter", "mode": "markers", "name": "time per trial",
-            "x": .array(analysis.runs.map { PlotlyJSON.time($0.start) }),
-            "y": PlotlyJSON.numbers(analysis.runs.map(\.seconds)),
-            "customdata": .array(analysis.runs.map { [.string($0.trialID), .string($0.status.rawValue)] }),
-            "hovertemplate": .string(
-                "<b>ID: %{customdata[0]}</b><br>%{customdata[1]}<br>started: %{x}<br>duration: %{y:.3f} s<extra></extra>"
-            ),
-            "xaxis": "x", "yaxis": "y",
-        ]
+        // Completed first, then the statuses in their usual order: a broken trial is told apart at a glance.
+        let order: [TrialStatus] = [.completed, .broken, .interrupted, .reserved, .suspended, .new]
+        let statuses = order.filter { status in analysis.runs.contains { $0.status == status } }
+        let traces: [JSONValue] = statuses.map { status in
+            let runs = analysis.runs.filter { $0.status == status }
+            return [
+                "type": "scatter", "mode": "markers", "name": .string(status.rawValue),
+                "x": .array(runs.map { PlotlyJSON.time($0.start) }),
+                "y": PlotlyJSON.numbers(runs.map(\.seconds)),
+                "customdata": .array(runs.map { [.string($0.trialID), .string($0.status.rawValue)] }),
+                "hovertemplate": .string(
+                    "<b>ID: %{customdata[0]}</b><br>%{customdata[1]}<br>started: %{x}<br>duration: %{y:.3f} s"
+                        + "<extra></extra>"
+                ),
+                "xaxis": "x", "yaxis": "y",
+            ]
+        }
         let busy: JSONValue = [
             "type": "scatter", "mode": "lines", "name": "busy workers",
             "x": .array(analysis.busyWorkers.map { PlotlyJSON.time($0.time) }),
@@ -33,11 +41,13 @@ extension Figure {
         layout["xaxis"] = PlotlyJSON.axis(nil, ["anchor": "y", "matches": "x2", "showticklabels": false])
         layout["yaxis"] = PlotlyJSON.axis("Trial duration (s)", ["anchor": "x", "domain": [0.55, 1.0]])
         layout["xaxis2"] = PlotlyJSON.axis("Time", ["anchor": "y2"])
+        // Whole numbers of workers: at most about six ticks, a whole number apart.
+        let step = max(1, Int((Double(analysis.maxBusy) / 6).rounded(.up)))
         layout["yaxis2"] = PlotlyJSON.axis(
             "Busy workers",
-            ["anchor": "x2", "domain": [0.0, 0.45], "rangemode": "tozero"]
+            ["anchor": "x2", "domain": [0.0, 0.45], "rangemode": "tozero", "tick0": 0, "dtick": .int(step)]
         )
-        return PlotlyJSON.figure([runs, busy], layout)
+        return PlotlyJSON.figure(traces + [busy], layout)
     }
 
     /// The rungs figure: the objectives at each fidelity and the best of each rung.

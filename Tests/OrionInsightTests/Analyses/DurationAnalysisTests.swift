@@ -30,6 +30,14 @@ final class DurationAnalysisTests: XCTestCase {
         XCTAssertEqual(steps.map(\.0), expected.map(\.0))
         XCTAssertEqual(steps.map(\.1), expected.map(\.1))
         XCTAssertEqual(analysis.maxBusy, 3)
+        // The figure: one trace per status (completed first), and whole-number ticks for the workers.
+        let figure = Figure.durations(analysis, experiment: experiment)
+        let traces = try XCTUnwrap(figure.objectValue?["data"]?.arrayValue?.compactMap(\.objectValue))
+        XCTAssertEqual(traces.map { $0["name"]?.stringValue }, ["completed", "reserved", "busy workers"])
+        XCTAssertEqual(traces.first?["y"]?.arrayValue?.count, 4)
+        let workers = figure.objectValue?["layout"]?.objectValue?["yaxis2"]?.objectValue
+        XCTAssertEqual(workers?["dtick"], .int(1))
+        XCTAssertEqual(workers?["tick0"], .int(0))
     }
     /// A broken trial without an end time (as Oríon stores one, then imported) ran until its last heartbeat.
     func testABrokenTrialWithoutAnEndRunsUntilItsHeartbeat() throws {
