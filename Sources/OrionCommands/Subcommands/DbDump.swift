@@ -40,7 +40,9 @@ struct DbDump: AsyncParsableCommand {
             do {
                 try dump.encoded().write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
-                throw UsageError("cannot write \(output): \(error.localizedDescription)")
+                throw UsageError(
+                    "cannot write \(output): \(TextFile.whyNotWritable(output) ?? error.localizedDescription)"
+                )
             }
             print("\(summary) \(output)")
         }

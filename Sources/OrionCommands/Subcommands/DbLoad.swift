@@ -33,7 +33,12 @@ struct DbLoad: AsyncParsableCommand {
                     file == "-"
                     ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
             } catch {
-                throw UsageError("cannot read \(file): \(error.localizedDescription)")
+                var isDirectory: ObjCBool = false
+                let exists = FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory)
+                let reason =
+                    !exists
+                    ? "it does not exist" : isDirectory.boolValue ? "it is a directory" : error.localizedDescription
+                throw UsageError("cannot read \(file): \(reason)")
             }
             var dump = try ExperimentDump.decode(data, source: file)
             if let name = options.name {

@@ -14,10 +14,12 @@ struct List: AsyncParsableCommand {
             let text = try await Reports.list(storage: context.storage, name: options.name, version: options.version)
             print(text, terminator: "")
             // Someone who moved from Oríon finds nothing here: say where their experiments are.
-            if let pickled = Self.orionDatabase(
-                address: context.configuration.storage.address,
-                environment: ProcessInfo.processInfo.environment
-            ), try await context.storage.experiments().isEmpty {
+            if !options.debug,
+                let pickled = Self.orionDatabase(
+                    address: context.configuration.storage.address,
+                    environment: ProcessInfo.processInfo.environment
+                ), try await context.storage.experiments().isEmpty
+            {
                 StandardStream.emit(
                     "note: Oríon's database \(pickled) exists; this orion keeps its own (SQLite): to see Oríon's "
                         + "experiments here, convert it with scripts/import-orion.py and `orion db load` "

@@ -9,6 +9,26 @@ public enum TextFile {
         public var reason: String
     }
 
+    /// Why a file cannot be written at `path`, in words that complete "cannot write PATH: ", or `nil` when
+    /// nothing about its place says so (the write's own error then tells).
+    ///
+    /// - Parameter path: where the file would be written.
+    /// - Returns: `it is a directory`, `its directory /x does not exist`, `its directory /x is not writable`, ...
+    public static func whyNotWritable(_ path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return "it is a directory"
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            return "its directory \(directory) does not exist"
+        }
+        guard isDirectory.boolValue else { return "\(directory) is not a directory" }
+        guard access(directory, W_OK | X_OK) == 0 else { return "its directory \(directory) is not writable" }
+        return nil
+    }
+
     /// The largest file read (64 MiB): `-c /dev/zero` fails instead of filling the memory.
     public static let maxBytes = 64 * 1_048_576
 

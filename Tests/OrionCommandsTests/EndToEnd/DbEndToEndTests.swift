@@ -261,6 +261,27 @@ final class DbEndToEndTests: XCTestCase {
         )
     }
 
+    /// A dump or load file that cannot be used is said by what is wrong with its place (Foundation said "The file
+    /// doesn't exist." of a missing directory).
+    func testDumpAndLoadSayWhatIsWrongWithTheirFile() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try sandbox.succeed([
+            "hunt", "-n", "files", "--exp-max-trials", "1", try Compat.script("noop.sh"), "-x~uniform(0, 1)",
+        ])
+        let cases: [([String], String)] = [
+            (["db", "dump", "-o", "nodir/x.json"], "cannot write nodir/x.json: its directory nodir does not exist"),
+            (["db", "dump", "-f", "-o", sandbox.directory], "cannot write \(sandbox.directory): it is a directory"),
+            (["db", "load", "nope.json"], "cannot read nope.json: it does not exist"),
+            (["db", "load", sandbox.directory], "cannot read \(sandbox.directory): it is a directory"),
+        ]
+        for (arguments, message) in cases {
+            let output = try sandbox.run(arguments)
+            XCTAssertEqual(output.status, 2, "\(arguments): \(output.stderr)")
+            XCTAssertEqual(output.stderr, "Error: \(message)\n", "\(arguments)")
+        }
+    }
+
     func testDebugUsesAnInMemoryDatabase() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
