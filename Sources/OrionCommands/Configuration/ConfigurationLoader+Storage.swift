@@ -135,6 +135,19 @@ extension YAMLLayerReader {
 
     /// Reads `storage: {address}` or Oríon's `storage: {type: legacy, database: {...}}`.
     mutating func readStorage(_ node: Node) throws(ConfigurationError) {
+        // An unsupported type first: Oríon's `track` storage has keys of its own (`uri`) that are not the mistake.
+        if case .mapping(let mapping) = node {
+            for (key, value) in mapping {
+                guard case .scalar(let name) = key, name.string == "type", case .scalar(let type) = value,
+                    type.string.lowercased() != "legacy"
+                else { continue }
+                throw failure(
+                    at: value,
+                    "storage type '\(type.string)' is not supported: leave 'type' out (or write 'legacy', Oríon's"
+                        + " default)"
+                )
+            }
+        }
         let entries = try entries(of: node, section: "storage", allowed: Self.storageKeys)
         if entries.contains(where: { $0.key == "address" }),
             let database = entries.first(where: { $0.key == "database" })
@@ -238,7 +251,25 @@ extension YAMLLayerReader {
             layer.sources["storage.address"] = source(keyNode)
             return
         }
-        guard let address else { return }
+        guard var address else { return }
+        // Oríon's PickledDB waits `timeout` seconds for its file lock: SQLite's busy timeout is the same wait.
+        if let timeout = fields["timeout"] {
+            guard let seconds = Double(timeout), seconds.isFinite, seconds >= 0 else {
+                throw failure(
+                    at: node,
+                    "'database.timeout' must be a number of seconds, not '\(timeout)'; write e.g. `timeout: 60`"
+                )
+            }
+            if address.hasPrefix("sqlite:") {
+                address += (address.contains("?") ? "&" : "?") + "busy_timeout=\(PythonFloat.repr(seconds))"
+            } else {
+                note(
+                    at: keyNode,
+                    "'database.timeout' is ignored for \(address.hasPrefix("memory") ? "an in-memory storage" : "PostgreSQL")"
+                        + " (its waits are set in the address: retry_for, operation_timeout)"
+                )
+            }
+        }
         layer.storage.address = address
         layer.sources["storage.address"] = source(keyNode)
     }

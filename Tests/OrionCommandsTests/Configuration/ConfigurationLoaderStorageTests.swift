@@ -40,6 +40,34 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         XCTAssertEqual(try address("storage: {database: {type: postgres}}"), "postgres://localhost/orion")
     }
 
+    /// Oríon's `database.timeout` (its PickledDB lock wait) is SQLite's busy timeout; it was read and dropped.
+    func testDatabaseTimeoutIsTheBusyTimeout() throws {
+        XCTAssertEqual(
+            try address("storage: {database: {type: sqlite, host: /p/orion.db, timeout: 5}}"),
+            "sqlite:///p/orion.db?busy_timeout=5.0"
+        )
+        XCTAssertEqual(
+            message("storage: {database: {type: sqlite, host: /p/orion.db, timeout: soon}}"),
+            "/x/o.yaml:1:21: 'database.timeout' must be a number of seconds, not 'soon'; write e.g. `timeout: 60`"
+        )
+        let postgres = try ConfigurationLoader.layer(
+            fromYAML: "storage: {database: {type: postgresql, host: db.lab, timeout: 5}}",
+            path: "/x/o.yaml"
+        )
+        XCTAssertEqual(postgres.storage.address, "postgres://db.lab/orion")
+        XCTAssertEqual(postgres.notes.count, 1)
+        XCTAssertTrue(postgres.notes.first?.contains("'database.timeout' is ignored for PostgreSQL") ?? false)
+    }
+
+    /// An unsupported storage type is said before its own keys are refused (`track` has `uri`).
+    func testAnUnsupportedStorageTypeIsSaidBeforeItsKeys() {
+        XCTAssertEqual(
+            message("storage: {type: track, uri: 'file://x'}"),
+            "/x/o.yaml:1:17: storage type 'track' is not supported: leave 'type' out (or write 'legacy', Oríon's"
+                + " default)"
+        )
+    }
+
     func testTopLevelDatabaseIsAccepted() throws {
         let layer = try ConfigurationLoader.layer(
             fromYAML: "database:\n  type: sqlite\n  host: /a.db\n",
