@@ -33,7 +33,10 @@ extension Setting {
         case .boolean: valueName = ""
         case .choice: valueName = "type"
         case .list: valueName = "names"
-        case .string, .algorithm: valueName = setting.name.replacingOccurrences(of: "_", with: "-")
+        case .string, .algorithm:
+            // The key's last part (`executor_configuration.partition` → `partition`).
+            let last = setting.name.split(separator: ".").last.map(String.init) ?? setting.name
+            valueName = last.replacingOccurrences(of: "_", with: "-")
         }
         return ArgumentHelp(text, valueName: valueName)
     }
