@@ -127,7 +127,13 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         _ options: [String: JSONValue],
         _ context: AlgorithmContext
     ) throws -> A {
-        try A(options: A.Options.decode(options, algorithm: A.name), context: context)
+        do {
+            return try A(options: A.Options.decode(options, algorithm: A.name), context: context)
+        } catch var error as AlgorithmError where error.code == .invalidOption && error.message.hasPrefix("option '") {
+            // Every option's message names its algorithm first (`pbt: option 'population_size' ...`), as most do.
+            error.message = "\(A.name): " + error.message
+            throw error
+        }
     }
 
     /// Decodes an algorithm's JSON state.
@@ -152,6 +158,13 @@ public struct AlgorithmRegistry: AlgorithmFactory {
 
     private func requireType(named name: String) throws -> any Algorithm.Type {
         guard let type = algorithmType(named: name) else {
+            if let similar = Self.orionPlugins[name.lowercased()] {
+                throw AlgorithmError(
+                    .unknownAlgorithm,
+                    "algorithm '\(name)' is one of Oríon's plugins (a Python package), which swift-orion does not"
+                        + " provide; \(similar) is the closest here; valid algorithms: \(names.joined(separator: ", "))"
+                )
+            }
             throw AlgorithmError(
                 .unknownAlgorithm,
                 "unknown algorithm '\(name)'; valid algorithms: \(names.joined(separator: ", "))"
@@ -159,4 +172,11 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         }
         return type
     }
+
+    /// Oríon's algorithms from optional Python packages (`pip install orion[ax]`, ...), with the closest of ours.
+    static let orionPlugins: [String: String] = [
+        "axoptimizer": "gp", "nevergradoptimizer": "cmaes", "hebo": "gp (or auto, the default)",
+        "bayesianoptimizer": "gp", "robo_gp": "gp", "robo_gp_mcmc": "gp", "robo_randomforest": "tpe",
+        "robo_dngo": "gp", "robo_bohamiann": "gp", "robo_ablr": "gp",
+    ]
 }

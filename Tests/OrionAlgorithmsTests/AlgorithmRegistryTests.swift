@@ -81,6 +81,13 @@ final class AlgorithmRegistryTests: XCTestCase {
             .unknownAlgorithm,
             "unknown algorithm 'foo'; valid algorithms: \(valid)"
         )
+        // Oríon's plugins are named as such, with the closest of ours.
+        assertError(
+            try registry.resolve(AlgorithmConfig(name: "AxOptimizer")),
+            .unknownAlgorithm,
+            "algorithm 'axoptimizer' is one of Oríon's plugins (a Python package), which swift-orion does not provide;"
+                + " gp is the closest here; valid algorithms: \(valid)"
+        )
     }
 
     func testUnknownOptions() {

@@ -155,11 +155,24 @@ public struct ASHA: Algorithm {
             let largest = (1..<count).last { distinct(levels(low: low, high: high, base: base, count: $0)) } ?? 1
             throw AlgorithmError(
                 .invalidOption,
-                "asha: option 'num_rungs' \(count) gives the fidelity levels \(budgets.map(\.description)) with "
-                    + "repeats for fidelity(\(low), \(high), base=\(base)); use at most \(largest) rungs"
+                "asha: option 'num_rungs' \(count) gives fidelity levels that repeat (\(Self.shortList(budgets)))"
+                    + " for fidelity(\(Self.text(low)), \(Self.text(high)), base=\(Self.text(base)));"
+                    + " use at most \(largest) rungs"
             )
         }
         return budgets
+    }
+
+    /// A number as written in a prior: whole ones without a decimal point.
+    static func text(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : JSONValue.double(value).pythonString
+    }
+
+    /// The levels, the first six and the last when there are more.
+    static func shortList(_ levels: [Double]) -> String {
+        let shown = levels.map(text)
+        guard shown.count > 7 else { return shown.joined(separator: ", ") }
+        return (shown.prefix(6) + ["...", shown[shown.count - 1]]).joined(separator: ", ")
     }
 
     /// `count` fidelities from `low` to `high` spaced geometrically; whole for whole bounds (epochs), rounded as

@@ -347,6 +347,21 @@ public struct EvolutionES: Algorithm {
             genes[loser] = mutate(genes[winner], dimensions: mutable, count: genesToMutate)
             parents[loser] = entries[winner].trialID
         }
+        // A member whose parent broke (a winner of two broken members, or one left out of the tournaments) does not
+        // go on from it: the broken trial left no checkpoint and its hyperparameters broke. It becomes a mutated
+        // copy of the rung's best completed member instead, or ends when none completed.
+        let broken = Set(entries.indices.filter { !performance[$0].isFinite }.compactMap { entries[$0].trialID })
+        let best = entries.indices.filter { performance[$0].isFinite && entries[$0].trialID != nil }
+            .min { performance[$0] < performance[$1] }
+        for i in entries.indices {
+            guard let parent = parents[i], broken.contains(parent) else { continue }
+            if let best {
+                genes[i] = mutate(entries[best].parameters, dimensions: mutable, count: genesToMutate)
+                parents[i] = entries[best].trialID
+            } else {
+                parents[i] = nil
+            }
+        }
         let next = rung + 1
         let fidelity = SuccessiveHalving.value(fidelities[next])
         for i in 0..<min(entries.count, capacity(next)) where parents[i] != nil {

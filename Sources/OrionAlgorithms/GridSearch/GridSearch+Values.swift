@@ -158,7 +158,7 @@ extension GridSearch {
         throw AlgorithmError(
             .tooLarge,
             "gridsearch: n_values asks for \(requested[index]) values of '\(dimension.name)', a grid of up to "
-                + "\(JSONValue.double(size).pythonString) points; the limit is \(maximumValueCount) values per "
+                + "\(size < 1e15 ? String(Int(size)) : String(format: "%.3g", size)) points; the limit is \(maximumValueCount) values per "
                 + "dimension: lower n_values (the grid is shrunk to max_trials anyway)"
         )
     }

@@ -154,23 +154,31 @@ public struct PB2: Algorithm {
     ) -> Parameters {
         let transform = context.transform
         let base = population.members[source]
-        var steps: [(t: Double, before: Double, x: [Double], gain: Double)] = []
+        // A step's gain is nil when its trial broke: it gets the worst gain seen, so that the bandit moves away
+        // from hyperparameters that broke instead of proposing them again (91 children of one member in a region
+        // that always broke, before).
+        var observed: [(t: Double, before: Double, x: [Double], gain: Double?)] = []
         var running: [[Double]] = []
         for member in population.members {
             if member.status == .pending {
                 if let x = try? transform.encode(member.parameters) { running.append(x) }
                 continue
             }
-            guard member.status == .completed, let parent = member.parent,
+            guard member.status == .completed || member.status == .broken, let parent = member.parent,
                 population.members[parent].status == .completed,
-                let after = member.objective, let before = population.members[parent].objective,
+                let before = population.members[parent].objective,
                 let x = try? transform.encode(member.parameters)
             else { continue }
-            steps.append((population.fidelities[member.generation], before, x, before - after))
+            let gain = member.status == .completed ? member.objective.map { before - $0 } : nil
+            if member.status == .completed, gain == nil { continue }
+            observed.append((population.fidelities[member.generation], before, x, gain))
         }
-        steps = Array(steps.suffix(window))
+        observed = Array(observed.suffix(window))
+        let worst = observed.compactMap(\.gain).min() ?? 0
+        let completedSteps = observed.count { $0.gain != nil }
+        let steps = observed.map { (t: $0.t, before: $0.before, x: $0.x, gain: $0.gain ?? worst) }
         let next = min(base.generation + 1, population.fidelities.count - 1)
-        guard steps.count >= 3, transform.width > 0, let baseObjective = base.objective else {
+        guard completedSteps >= 3, transform.width > 0, let baseObjective = base.objective else {
             return Explore.perturb(factor: 1.2, volatility: 0.0001)
                 .explore(base.parameters, space: context.space, using: &generator) ?? base.parameters
         }

@@ -261,7 +261,10 @@ extension YAMLLayerReader {
                 )
             }
             if address.hasPrefix("sqlite:") {
-                address += (address.contains("?") ? "&" : "?") + "busy_timeout=\(PythonFloat.repr(seconds))"
+                // 60 s, Oríon's default, is SQLite's here too: the address stays as it was.
+                if seconds != 60 {
+                    address += (address.contains("?") ? "&" : "?") + "busy_timeout=\(PythonFloat.repr(seconds))"
+                }
             } else {
                 note(
                     at: keyNode,

@@ -131,7 +131,7 @@ extension Setting {
             kind: .seconds(minimum: 0.1, maximum: maximumSeconds),
             default: "60",
             example: "60",
-            summary: "Seconds with nothing to run before this process exits.",
+            summary: "Seconds with nothing to run, while this process runs no trial either, before this process exits.",
             worker: \.idleTimeout
         ),
         Setting(

@@ -432,8 +432,16 @@ struct HuntSession {
             throw ExitCode(130)
         }
         // Why the hunt stopped is ours (Oríon does not say): on stderr, so that stdout is Oríon's text.
-        StandardStream.emit("Stopped: \(report.stopReason).\n", to: 2)
         let stats = outcome.summary.stats
+        var why = "\(report.stopReason)"
+        if report.stopReason == .experimentDone {
+            // Which of the two it was.
+            why =
+                stats.reachedMaxTrials
+                ? "the experiment is done: it has its max trials completed"
+                : "the experiment is done: its algorithm has nothing left to suggest"
+        }
+        StandardStream.emit("Stopped: \(why).\n", to: 2)
         if report.stopReason == .experimentDone, stats.reachedMaxTrials, stats.inheritedCompleted > 0 {
             StandardStream.emit(
                 "note: the \(stats.inheritedCompleted) completed trials of its parent versions count toward its max"
@@ -490,7 +498,7 @@ struct HuntSession {
     static func summaryText(_ outcome: HuntOutcome, location: [String] = []) -> String {
         let experiment = outcome.summary.experiment
         let stats = outcome.summary.stats
-        let done = outcome.report.stopReason == .experimentDone || stats.reachedMaxTrials
+        let done = outcome.report.stopReason == .experimentDone || outcome.summary.isDone
         let which = (["--name", shellWord(experiment.name), "--version", "\(experiment.version)"] + location)
             .joined(separator: " ")
         var text = ""

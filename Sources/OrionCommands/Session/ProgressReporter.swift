@@ -81,6 +81,10 @@ final class ProgressReporter: Sendable {
             warn(Self.storageWarning(trial: trial, reason: reason))
             return
         }
+        if case .requeued(let trial, let reason) = event {
+            warn("note: trial \(trial.id.prefix(8)): \(reason); it runs again")
+            return
+        }
         if case .algorithmRebuilt(let reason) = event {
             warn(
                 "Warning: \(reason); the algorithm's state was reset and rebuilt from the experiment's trials "

@@ -357,12 +357,12 @@ public final class SlurmExecutor: TrialExecutor {
             )
         }
         if job.state == "NODE_FAIL", !job.stopRequested, status == nil {
-            return .requeued(reason: "the node of the Slurm job \(jobID) failed; the trial runs again as a new job")
+            return .requeued(reason: "the node of the Slurm job \(jobID) failed")
         }
         if job.requeued {
             return .requeued(
-                reason: "Slurm requeued the job \(jobID) (preemption, a node failure or scontrol requeue); it was "
-                    + "cancelled and the trial runs again as a new job"
+                reason: "Slurm requeued the job \(jobID) (preemption, a node failure or scontrol requeue), which was"
+                    + " cancelled"
             )
         }
         // Preempted, or cancelled by someone else (`scancel`, an administrator): not the script's failure, and not
@@ -440,7 +440,12 @@ public final class SlurmExecutor: TrialExecutor {
         directory: String,
         statusPath: String
     ) -> String {
-        var lines = ["#!/bin/sh", "# Written by orion: one trial, run as a Slurm job."]
+        // The job's shell outlives the INT that a stop (`scancel --full --signal=INT`) sends to every process of the
+        // job, so that it writes the status of a script that caught it and saved its result; without the trap it
+        // died first, and the trial was interrupted or broken whatever the script did. Not TERM: a job someone
+        // cancels (`scancel`) or that reaches its time limit must end as Slurm says (CANCELLED, TIMEOUT), not as
+        // the script's own exit.
+        var lines = ["#!/bin/sh", "# Written by orion: one trial, run as a Slurm job.", "trap : INT"]
         for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
             if let value {
                 lines.append("export \(name)=\(shellQuoted(value))")

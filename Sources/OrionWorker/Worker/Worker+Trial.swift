@@ -29,7 +29,28 @@ extension Worker {
             await state.finish(nil, failure: nil)
             return
         }
-        try await record(outcome, of: reservation, lease: lease)
+        try await record(try await limitingRequeues(outcome, of: reservation.trial), of: reservation, lease: lease)
+    }
+
+    /// How many times a trial's run may be ended by someone else in this worker before the trial is broken: a
+    /// script that cancels its own Slurm job, or an administrator's rule that always does, was resubmitted for
+    /// ever.
+    public static let requeueLimit = 5
+
+    /// `outcome`, but broken the ``requeueLimit``-th time the trial's run was ended by someone else; says each
+    /// time before that.
+    private func limitingRequeues(_ outcome: TrialOutcome, of trial: Trial) async throws -> TrialOutcome {
+        guard case .requeued(let reason) = outcome else { return outcome }
+        let times = await state.countRequeue(of: trial.id)
+        guard times >= Self.requeueLimit else {
+            onEvent(.requeued(trial, reason: reason))
+            return outcome
+        }
+        return .broken(
+            reason: "its run was ended by someone else \(times) times (the last: \(reason)); it is not run again",
+            exitCode: nil,
+            detail: nil
+        )
     }
 
     /// Refreshes the heartbeat every quarter of `heartbeat` until cancelled; keeps going through storage errors

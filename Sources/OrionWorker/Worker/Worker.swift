@@ -169,6 +169,13 @@ public final class Worker: Sendable {
                 await state.stop(.experimentDone)
                 return nil
             }
+            // Idle only while this worker's own slots run nothing, as in Oríon: their trials' results may give the
+            // algorithm something to suggest (promotions, a population's next generation). A slot that stopped
+            // for them stopped the whole hunt with its own trials left to finish and the rest of the budget unrun.
+            if await state.running > 0 {
+                idleSince = clock.now
+                waitingSaid = false
+            }
             if clock.now.timeIntervalSince(idleSince) > configuration.idleTimeout.seconds {
                 let silent = try await silentReservations(since: idleSince)
                 if silent.isEmpty {

@@ -194,4 +194,8 @@ public enum WorkerEvent: Sendable {
     /// The number of trials of parent versions that count toward the experiment's max trials (a child version's;
     /// sent at each check of the max trials, so that a progress line can count them).
     case inherited(count: Int)
+    /// A trial's run was ended by someone else (its Slurm job cancelled, preempted or requeued), for `reason`: the
+    /// trial is released to run again (``Worker/requeueLimit`` times at most in this worker). Sent before its
+    /// `.finished` (interrupted).
+    case requeued(Trial, reason: String)
 }

@@ -37,6 +37,10 @@ final class WorkerState: Sendable {
     func shouldReleaseLostTrials(at now: Date) async -> Bool { await inner.shouldReleaseLostTrials(at: now) }
     func shouldLookForDeadWorkers(at now: Date) async -> Bool { await inner.shouldLookForDeadWorkers(at: now) }
     func countReclaimed() async { await inner.countReclaimed() }
+    /// Counts one more run of trial `id` ended by someone else; returns how many there were.
+    func countRequeue(of id: String) async -> Int { await inner.countRequeue(of: id) }
+    /// The trials this worker's slots run, and the reservations they are making.
+    var running: Int { get async { await inner.running } }
 
     actor InnerState {
         let configuration: WorkerConfiguration
@@ -45,6 +49,12 @@ final class WorkerState: Sendable {
         var running = 0
         var lastLostCheck: Date?
         var lastDeadWorkersCheck: Date?
+        var requeues: [String: Int] = [:]
+
+        func countRequeue(of id: String) -> Int {
+            requeues[id, default: 0] += 1
+            return requeues[id, default: 0]
+        }
 
         init(configuration: WorkerConfiguration) {
             self.configuration = configuration

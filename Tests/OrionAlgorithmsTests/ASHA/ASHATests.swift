@@ -77,6 +77,18 @@ final class ASHATests: XCTestCase {
             let message = (error as? AlgorithmError)?.message ?? ""
             XCTAssertTrue(message.hasSuffix("use at most 5 rungs"), message)
         }
+        // Many rungs: the levels are cut short, not listed one by one on one line of 1,500 characters.
+        var many = try self.harness(
+            ["/x": "uniform(0, 1)", "/z": "fidelity(1, 81, base=3)"],
+            options: ["num_rungs": 100]
+        )
+        XCTAssertThrowsError(try many.produce(count: 1)) { error in
+            XCTAssertEqual(
+                (error as? AlgorithmError)?.message,
+                "asha: option 'num_rungs' 100 gives fidelity levels that repeat (1, 1, 1, 1, 1, 1, ..., 81) for"
+                    + " fidelity(1, 81, base=3); use at most 10 rungs"
+            )
+        }
     }
 
     func testRungsGoFromLowToHighByBase() throws {

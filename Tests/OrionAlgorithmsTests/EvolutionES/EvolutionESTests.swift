@@ -76,6 +76,34 @@ final class EvolutionESTests: XCTestCase {
         XCTAssertFalse(winners.contains(ranked[5].id))
     }
 
+    /// A member whose trial broke does not go on from it (no checkpoint, hyperparameters that broke): the next
+    /// rung continues completed trials only, and ends the search's lineages when none completed. The winner of two
+    /// broken members used to continue its broken trial.
+    func testNoMemberContinuesABrokenTrial() throws {
+        var harness = try PBTTests.harness("evolutiones", line, options: ["nums_population": 6, "repetitions": 1])
+        let first = try harness.produce(count: 10)
+        XCTAssertEqual(first.count, 6)
+        // Four of six break: at least one pair is two broken members.
+        for (index, trial) in first.enumerated() {
+            if index < 4 {
+                harness.setStatus(trial.id, .broken)
+            } else {
+                harness.complete(trial.id, objective: x(trial))
+            }
+        }
+        let completed = Set(first.suffix(2).map(\.id))
+        let next = try harness.produce(count: 10)
+        XCTAssertFalse(next.isEmpty)
+        for child in next {
+            XCTAssertTrue(completed.contains(child.parent ?? ""), "\(child.parent ?? "no parent") is a broken trial")
+        }
+
+        // Nothing completed: the lineages end instead of continuing broken trials.
+        var none = try PBTTests.harness("evolutiones", line, options: ["nums_population": 4, "repetitions": 1])
+        for trial in try none.produce(count: 10) { none.setStatus(trial.id, .broken) }
+        XCTAssertEqual(try none.produce(count: 10), [])
+    }
+
     /// A mutated real keeps its prior's precision (here 2 significant digits), as sampled values and Oríon's
     /// mutated values do.
     func testMutatedRealsKeepThePriorsPrecision() throws {

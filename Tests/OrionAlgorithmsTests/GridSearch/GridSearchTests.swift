@@ -251,7 +251,7 @@ final class GridSearchTests: XCTestCase {
         XCTAssertThrowsError(try make(["/k": "randint(0, 5)", "/x": "uniform(0, 1)"], nValues: ["/x": 200_000])) {
             XCTAssertEqual(
                 "\($0)",
-                "gridsearch: n_values asks for 200000 values of '/x', a grid of up to 1000000.0 points; the limit is "
+                "gridsearch: n_values asks for 200000 values of '/x', a grid of up to 1000000 points; the limit is "
                     + "100000 values per dimension: lower n_values (the grid is shrunk to max_trials anyway)"
             )
         }

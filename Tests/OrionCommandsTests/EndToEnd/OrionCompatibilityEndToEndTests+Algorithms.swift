@@ -7,14 +7,16 @@ import XCTest
 /// found different by the third compatibility pass of 2026-12-03.
 extension OrionCompatibilityEndToEndTests {
     /// Every option Oríon 0.2.7 lists for each algorithm (its `configuration`, checked against it), at its default
-    /// and at another value, names in any case, runs unchanged: `repetitions: .inf` and `max_age: .inf` (Oríon's
-    /// defaults) included, and `mofa` on a space without a fidelity, as Oríon's MOFA runs.
+    /// and at another value, names in any case, runs unchanged: `repetitions: .inf`, `max_age: .inf` and
+    /// `default_result: .inf` (Oríon's defaults) included, and `mofa` on a space without a fidelity, as Oríon's MOFA
+    /// runs.
     func testOrionAlgorithmFilesWithEveryOptionRun() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try Compat.script("noop.sh")
         let status =
-            "{of_type: StatusBasedParallelStrategy, strategy_configs: {broken: {of_type: MaxParallelStrategy}}}"
+            "{of_type: StatusBasedParallelStrategy, strategy_configs: {broken: {of_type: MaxParallelStrategy,"
+            + " default_result: .inf}}, default_strategy: {of_type: StubParallelStrategy, stub_value: inf}}"
         let mean =
             "{of_type: StatusBasedParallelStrategy, strategy_configs: {broken: {of_type: MeanParallelStrategy,"
             + " default_result: 1.0}}, default_strategy: {of_type: NoParallelStrategy}}"

@@ -118,6 +118,45 @@ final class SlurmExecutorTests: XCTestCase {
         }
     }
 
+    /// `scancel --full --signal=INT` (a stop) signals the job's shell and the script alike: a script that catches it
+    /// and ends well has its status written by the shell, which used to die of the signal first (the trial was then
+    /// interrupted, or broken as a job launch failure).
+    func testTheJobsShellOutlivesTheSignalAndWritesTheScriptsStatus() throws {
+        let statusPath = directory + "/status-of-signalled"
+        let pidPath = directory + "/script.pid"
+        let path = try script(
+            "echo $$ > '\(pidPath)'\ntrap 'kill $!; echo saved > \"$ORION_WORKING_DIR/saved\"; exit 0' INT\nsleep 30 &\nwait\n"
+        )
+        let text = SlurmExecutor.jobScript(
+            argv: [path],
+            variables: ["ORION_WORKING_DIR": directory],
+            startDirectory: directory,
+            directory: directory,
+            statusPath: statusPath
+        )
+        let job = directory + "/signalled-job.sh"
+        try text.write(toFile: job, atomically: true, encoding: .utf8)
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = [job]
+        try shell.run()
+        let deadline = Date().addingTimeInterval(10)
+        var scriptPID: Int32?
+        while scriptPID == nil, Date() < deadline {
+            scriptPID = (try? String(contentsOfFile: pidPath, encoding: .utf8))
+                .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if scriptPID == nil { Thread.sleep(forTimeInterval: 0.02) }
+        }
+        let pid = try XCTUnwrap(scriptPID, "the script started")
+        Thread.sleep(forTimeInterval: 0.2)  // its trap is set
+        kill(shell.processIdentifier, SIGINT)
+        kill(pid, SIGINT)
+        shell.waitUntilExit()
+        XCTAssertEqual(shell.terminationStatus, 0)
+        XCTAssertEqual(try String(contentsOfFile: statusPath, encoding: .utf8), "0\n")
+        XCTAssertEqual(try String(contentsOfFile: directory + "/saved", encoding: .utf8), "saved\n")
+    }
+
     /// A job Slurm ended as TIMEOUT breaks its trial saying so, whether the job's shell was killed before writing the
     /// script's exit status or wrote the status of the killed script (143) first: both happen, by a race.
     func testAJobEndedAsTimeoutSaysItRanPastItsTimeLimit() throws {
@@ -169,7 +208,7 @@ final class SlurmExecutorTests: XCTestCase {
         )
         XCTAssertEqual(
             outcome,
-            .requeued(reason: "the node of the Slurm job 44 failed; the trial runs again as a new job")
+            .requeued(reason: "the node of the Slurm job 44 failed")
         )
     }
 
@@ -358,10 +397,30 @@ final class SlurmExecutorTests: XCTestCase {
         let interrupted = Date()
         executor.interruptAll(force: false)
         let outcome = await run.value
-        XCTAssertEqual(outcome, .interrupted(exitCode: nil))
+        // The script died of the INT; the job's shell outlived it and wrote its status.
+        XCTAssertEqual(outcome, .interrupted(exitCode: 130))
         XCTAssertLessThan(Date().timeIntervalSince(interrupted), 25, "stopped, not waited for")
         let jobID = try XCTUnwrap(jobID(in: context))
         try await assertJobGone(jobID)
+    }
+
+    /// A script that catches the stop's INT and saves its result completes, as it does run locally: the job's shell
+    /// used to die of the same signal before writing the status, and the trial was interrupted.
+    func testAScriptThatSavesItsResultOnInterruptCompletes() async throws {
+        try requireSlurm()
+        let context = try context()
+        let saving = """
+            trap 'kill $!; printf "[{\\"name\\": \\"o\\", \\"type\\": \\"objective\\", \\"value\\": 1}]" > "$ORION_RESULTS_PATH"; exit 0' INT
+            echo started
+            sleep 60 &
+            wait
+
+            """
+        let executor = try executor(try script(saving))
+        let run = try await startedRun(executor, context)
+        executor.interruptAll(force: false)
+        let outcome = await run.value
+        XCTAssertEqual(outcome, .completed([TrialResult(name: "o", type: .objective, value: .int(1))]))
     }
 
     func testCancellingTheTaskCancelsTheJob() async throws {

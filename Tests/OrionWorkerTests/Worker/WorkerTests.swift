@@ -207,6 +207,77 @@ final class WorkerTests: XCTestCase {
         XCTAssertTrue(report.stopReason.description.contains("the algorithm suggests none"))
     }
 
+    /// A slot with nothing to run waits while the worker's other slots run trials, whatever the idle timeout: the
+    /// algorithm suggests again once they complete (a population's next generation). The slot used to stop the
+    /// whole hunt after the idle timeout, with the budget left unrun (Oríon waits).
+    func testASlotWaitsWhileTheWorkersOwnTrialsRun() async throws {
+        let factory = AlgorithmRegistry(algorithms: [Serial.self])
+        let storage = InMemoryStorage()
+        let request = ExperimentRequest(
+            name: "serial",
+            space: try Space(priors: ["/x": "uniform(0, 1000, discrete=True)"]),
+            algorithm: AlgorithmConfig(name: Serial.name, options: [:]),
+            maxTrials: 3
+        )
+        let experiment = try await ExperimentBuilder.build(request, storage: storage, factory: factory).experiment
+        let clock = ManualClock()
+        let worker = Worker(
+            experiment: experiment,
+            storage: storage,
+            factory: factory,
+            executor: ClosureExecutor { _, _ in
+                try await clock.sleep(for: .seconds(30))  // six times the idle timeout
+                return [.objective(0)]
+            },
+            configuration: WorkerConfiguration(concurrency: 2, idleTimeout: .seconds(5), heartbeat: .seconds(120)),
+            workingDirectory: FileManager.default.temporaryDirectory.path + "/orion-worker-tests/\(UUID().uuidString)",
+            clock: clock
+        )
+        let report = try await drive(worker, clock, patience: .seconds(60))
+        XCTAssertEqual(report.stopReason, .experimentDone)
+        XCTAssertEqual(report.completed, 3)
+    }
+
+    /// A trial whose run someone else always ends (a script that cancels its own Slurm job) runs again at most
+    /// `requeueLimit` times, each said, then breaks with the reason: it used to be resubmitted for ever.
+    func testATrialEndedBySomeoneElseRunsAgainALimitedNumberOfTimes() async throws {
+        final class Cancelled: TrialExecutor, Sendable {
+            let runs = Mutex(0)
+            func execute(_ context: TrialContext) async -> TrialOutcome {
+                runs.withLock { $0 += 1 }
+                return .requeued(reason: "the Slurm job 7 was cancelled by someone else")
+            }
+            func interruptAll(force: Bool) {}
+            var needsWorkingDirectory: Bool { false }
+        }
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 1, maxBroken: 1)
+        let executor = Cancelled()
+        let notes = Mutex<[String]>([])
+        let worker = Worker(
+            experiment: experiment,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            executor: executor,
+            configuration: WorkerConfiguration(idleTimeout: .seconds(5)),
+            workingDirectory: FileManager.default.temporaryDirectory.path + "/orion-worker-tests/\(UUID().uuidString)",
+            onEvent: { event in
+                if case .requeued(_, let reason) = event { notes.withLock { $0.append(reason) } }
+            }
+        )
+        let report = try await worker.run()
+        XCTAssertEqual(executor.runs.withLock { $0 }, Worker.requeueLimit)
+        XCTAssertEqual(notes.withLock { $0.count }, Worker.requeueLimit - 1)
+        let trials = try await storage.trials(of: experiment.id, status: nil)
+        XCTAssertEqual(trials.map(\.status), [.broken])
+        XCTAssertEqual(
+            trials.first?.failure,
+            "its run was ended by someone else 5 times (the last: the Slurm job 7 was cancelled by someone else); it"
+                + " is not run again"
+        )
+        XCTAssertEqual(report.broken, 1)
+    }
+
     func testIdleTimeoutWhenOtherLiveWorkersHoldTheLastTrials() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 1)
@@ -283,6 +354,34 @@ extension WorkerTests {
 }
 
 /// Suggests nothing and is never done: an algorithm waiting for results that will not come.
+/// Suggests one point at a time: the next only once the last one completed (as a population waits for its
+/// generation).
+private struct Serial: Algorithm {
+    struct Options: AlgorithmOptions {
+        var seed: Int?
+        enum CodingKeys: String, CodingKey { case seed }
+    }
+
+    static let name = "serial"
+    var next = 0
+    var waiting = false
+
+    init(options: Options, context: AlgorithmContext) {}
+
+    mutating func suggest(count: Int, context: AlgorithmContext) -> [Suggestion] {
+        guard !waiting else { return [] }
+        waiting = true
+        defer { next += 1 }
+        return [Suggestion([Trial.Param(name: "/x", type: .integer, value: .int(next))])]
+    }
+
+    mutating func observe(_ trials: [Trial], context: AlgorithmContext) {
+        if trials.contains(where: { $0.status == .completed }) { waiting = false }
+    }
+
+    func isDone(context: AlgorithmContext) -> Bool { false }
+}
+
 private struct Waiting: Algorithm {
     struct Options: AlgorithmOptions {
         var seed: Int?
