@@ -88,7 +88,17 @@ public final class SlurmExecutor: TrialExecutor {
         // released): end it first, so that the trial never runs twice at once in its directory, nor writes into
         // this run's files.
         let jobIDPath = directory + "/slurm-job-id"
-        await cancelEarlierJob(recordedIn: jobIDPath)
+        let earlierEnded = await cancelEarlierJob(recordedIn: jobIDPath)
+        // An earlier job that finished by itself, its script successful, after its worker was killed: its results
+        // are this trial's, rather than running it again (not when the stored trial has results: it is run again
+        // on purpose, `orion db set`).
+        if earlierEnded, context.trial.results.isEmpty,
+            let status = try? String(contentsOfFile: statusPath, encoding: .utf8),
+            status.trimmingCharacters(in: .whitespacesAndNewlines) == "0",
+            let results = try? ResultsFile.read(path: directory + "/" + TrialDirectory.resultsFileName)
+        {
+            return .completed(results)
+        }
         // An exit status from an earlier, interrupted run must not be read as this run's.
         unlink(statusPath)
         let argv: [String]
@@ -145,21 +155,25 @@ public final class SlurmExecutor: TrialExecutor {
     ///
     /// A hunt killed with SIGKILL leaves its jobs in the queue; the worker that takes the trial over (its holder's
     /// process is gone) would otherwise run it a second time, at the same time and in the same directory.
-    func cancelEarlierJob(recordedIn path: String) async {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+    ///
+    /// - Returns: whether an earlier job was recorded and had ended by itself (not cancelled here).
+    @discardableResult
+    func cancelEarlierJob(recordedIn path: String) async -> Bool {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
         let jobID = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !jobID.isEmpty, jobID.allSatisfy({ $0.isNumber || $0 == "_" }) else { return }
+        guard !jobID.isEmpty, jobID.allSatisfy({ $0.isNumber || $0 == "_" }) else { return false }
         let deadline = ContinuousClock.now + terminationGrace + .seconds(30)
         var cancelled = false
         while ContinuousClock.now < deadline {
             guard let state = await show(jobID).fields?["JobState"], !SlurmJobOptions.finalStates.contains(state)
-            else { return }
+            else { return !cancelled }
             if !cancelled {
                 _ = await SlurmCommand.run(["scancel", jobID], environment: baseEnvironment)
                 cancelled = true
             }
             await SlurmCommand.pause(.milliseconds(200))
         }
+        return false
     }
 
     /// The `sbatch` arguments of a trial's job (before the script's path).
@@ -278,6 +292,12 @@ public final class SlurmExecutor: TrialExecutor {
             // Otherwise the controller did not answer (or `scontrol` is missing). The job's exit status file says when
             // its script has ended; a second Ctrl-C, or a cancelled run, stops waiting for an answer.
             if FileManager.default.fileExists(atPath: statusPath) || forced || Task.isCancelled {
+                // Cancelled since the check above (the poll's `scontrol` was cut short): the job is cancelled and
+                // the trial interrupted, not broken as a job Slurm forgot.
+                if (Task.isCancelled || forced), !cancelled {
+                    cancelled = true
+                    await signal(jobID, interrupt: false)
+                }
                 return ended(nil, nil)
             }
             // Else keep asking: the job runs on without the controller.

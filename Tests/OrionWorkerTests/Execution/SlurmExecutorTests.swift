@@ -370,6 +370,28 @@ final class SlurmExecutorTests: XCTestCase {
     /// A job left by an earlier run of the trial (its hunt killed with SIGKILL, the trial then taken over) is
     /// cancelled before the trial's new job is submitted, so the trial never runs twice at once (it did, in the same
     /// directory).
+    /// A job that finished by itself after its worker was killed: the worker that takes the trial over stores its
+    /// results instead of running the trial again (it ran again from scratch); a trial stored with results is run
+    /// again on purpose (`orion db set`), so it is.
+    func testAJobThatFinishedAfterItsWorkerDiedIsNotRunAgain() async throws {
+        try requireSlurm()
+        var context = try context()
+        let first = try executor(try script(Self.reportingScript))
+        guard case .completed(let results) = await first.execute(context) else { return XCTFail("the first run") }
+        let earlier = try XCTUnwrap(try jobID(in: context))
+        // The next worker's script would fail: it is not run.
+        let second = try executor(try script("exit 3\n"))
+        let reused = await second.execute(context)
+        XCTAssertEqual(reused, .completed(results))
+        XCTAssertEqual(
+            try String(contentsOfFile: context.workingDirectory + "/slurm-job-id", encoding: .utf8),
+            earlier,
+            "no new job"
+        )
+        context.trial.results = results
+        guard case .broken = await second.execute(context) else { return XCTFail("run again on purpose") }
+    }
+
     func testAJobOfAnEarlierRunIsCancelledBeforeTheTrialRunsAgain() async throws {
         try requireSlurm()
         let context = try context()
