@@ -36,6 +36,7 @@ public final class SlurmExecutor: TrialExecutor {
     private let trialTimeout: Duration?
     private let terminationGrace: Duration
     private let unansweredWarning: Duration
+    private let pendingWarning: Duration
     private let warn: @Sendable (String) -> Void
     private let running = Mutex(Running())
 
@@ -54,6 +55,8 @@ public final class SlurmExecutor: TrialExecutor {
     ///   - terminationGrace: how long an interrupted job has between SIGINT and its cancellation.
     ///   - unansweredWarning: how long `scontrol` may fail to answer about a job before `warn` is told (once, until
     ///     it answers again); the jobs are still followed through their exit status files meanwhile.
+    ///   - pendingWarning: how long a job may wait in the queue before `warn` is told why (once per job: a job
+    ///     whose resources no node has waits for ever, silently before).
     ///   - warn: where that warning goes (standard error by default).
     public init(
         command: UserCommand,
@@ -64,6 +67,7 @@ public final class SlurmExecutor: TrialExecutor {
         trialTimeout: Duration? = nil,
         terminationGrace: Duration = .seconds(10),
         unansweredWarning: Duration = .seconds(60),
+        pendingWarning: Duration = .seconds(60),
         warn: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     ) {
         self.command = command
@@ -74,6 +78,7 @@ public final class SlurmExecutor: TrialExecutor {
         self.trialTimeout = trialTimeout
         self.terminationGrace = terminationGrace
         self.unansweredWarning = unansweredWarning
+        self.pendingWarning = pendingWarning
         self.warn = warn
     }
 
@@ -129,10 +134,22 @@ public final class SlurmExecutor: TrialExecutor {
         }
         if Task.isCancelled || running.withLock({ $0.interrupted }) { return .interrupted(exitCode: nil) }
 
-        let submission = await SlurmCommand.run(
+        var submission = await SlurmCommand.run(
             ["sbatch"] + submitArguments(context: context, directory: directory) + [scriptPath],
             environment: baseEnvironment
         )
+        // A controller that is busy or restarting refuses a submission for a moment: tried again a few times
+        // before the hunt stops (one `Socket timed out` stopped it).
+        var pause = Duration.seconds(2)
+        for _ in 0..<3 where submission.status != 0 && Self.isTransient(submission.failure) {
+            await SlurmCommand.pause(pause)
+            if Task.isCancelled || running.withLock({ $0.interrupted }) { return .interrupted(exitCode: nil) }
+            pause *= 2
+            submission = await SlurmCommand.run(
+                ["sbatch"] + submitArguments(context: context, directory: directory) + [scriptPath],
+                environment: baseEnvironment
+            )
+        }
         guard submission.status == 0,
             let jobID = submission.stdout.split(separator: "\n").last?.split(separator: ";").first.map(String.init),
             !jobID.isEmpty
@@ -221,6 +238,8 @@ public final class SlurmExecutor: TrialExecutor {
         var unansweredSince: ContinuousClock.Instant?
         var timedOut = false
         var restarts: Int?
+        var pendingSince: ContinuousClock.Instant?
+        var pendingSaid = false
         // A job cancelled for its time limit was not asked to stop by the hunt: its trial breaks instead.
         func ended(_ state: String?, _ reason: String?, requeued: Bool = false) -> EndedJob {
             EndedJob(
@@ -269,6 +288,14 @@ public final class SlurmExecutor: TrialExecutor {
                 let state = fields["JobState"]
                 lastState = state
                 if state == "RUNNING", runningSince == nil { runningSince = .now }
+                if state == "PENDING", !pendingSaid, !cancelled, interruptedAt == nil {
+                    let since = pendingSince ?? .now
+                    pendingSince = since
+                    if ContinuousClock.now - since >= pendingWarning {
+                        pendingSaid = true
+                        warn(Self.pendingNote(jobID: jobID, waited: pendingWarning, reason: fields["Reason"]))
+                    }
+                }
                 // Requeued by Slurm: its script was killed (and may have written its exit status) and the job would
                 // run it again later, with no worker following it. Cancelled instead: the trial runs again, as a new
                 // job, from the hunt (a job of an earlier run is ended before that, `cancelEarlierJob`). Checked
@@ -357,6 +384,39 @@ public final class SlurmExecutor: TrialExecutor {
     /// What a trial broken by Slurm's time limit is told.
     static let timeLimitHint =
         ": it ran past its time limit (worker.executor_configuration time, or worker.trial_timeout)"
+
+    /// Whether an `sbatch` failure is the controller's passing trouble (a timeout, a restart), not the request's.
+    static func isTransient(_ failure: String) -> Bool {
+        let markers = [
+            "Socket timed out", "Unable to contact slurm controller", "Resource temporarily unavailable",
+            "Zero Bytes were transmitted", "Slurm temporarily unable", "Connection refused", "slurm_persist_conn",
+        ]
+        return markers.contains { failure.contains($0) }
+    }
+
+    /// Slurm's reasons for a pending job that no waiting will end: the request exceeds what the partition or its
+    /// nodes have, or what the account may use.
+    static let hopelessReasons: Set<String> = [
+        "PartitionConfig", "PartitionNodeLimit", "PartitionTimeLimit", "ReqNodeNotAvail", "BadConstraints",
+        "InvalidAccount", "InvalidQOS", "AssocMaxCpuPerJobLimit", "AssocMaxNodePerJobLimit", "QOSMaxCpuPerJobLimit",
+        "QOSMaxNodePerJobLimit", "AssocMaxWallDurationPerJobLimit", "QOSMaxWallDurationPerJobLimit",
+    ]
+
+    /// The note for a job that has waited in the queue for `waited`, with Slurm's reason.
+    static func pendingNote(jobID: String, waited: Duration, reason: String?) -> String {
+        let why = reason.flatMap { $0 == "None" ? nil : $0 }
+        var text =
+            "note: the Slurm job \(jobID) has waited in the queue for \(Int(waited.seconds)) s"
+            + (why.map { " (reason: \($0))" } ?? "")
+        if let why, hopelessReasons.contains(where: { why.hasPrefix($0) }) {
+            text +=
+                "; it cannot start as it is: its resources (--slurm-cpus, --slurm-mem, --slurm-gpus, --slurm-time,"
+                + " --slurm-partition) are more than the partition allows; Ctrl-C stops the hunt"
+        } else {
+            text += "; `squeue -j \(jobID)` says why, and the hunt goes on waiting"
+        }
+        return text
+    }
 
     /// The trial's outcome from the job's end, its exit status file and its results file.
     func outcome(

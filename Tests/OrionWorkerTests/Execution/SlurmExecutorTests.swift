@@ -445,6 +445,66 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertEqual(outcome, .completed([TrialResult(name: "o", type: .objective, value: .int(1))]))
     }
 
+    /// A job that waits in the queue is said once, with Slurm's reason, and whether it can ever start: a job asking
+    /// for more CPUs than the node has waited for ever in silence.
+    func testAJobThatCannotStartIsSaid() async throws {
+        try requireSlurm()
+        let context = try context()
+        let said = Mutex<[String]>([])
+        let command = try UserCommand(
+            arguments: [try script(Self.reportingScript), "-x~uniform(0, 1)"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
+        let executor = SlurmExecutor(
+            command: command,
+            startDirectory: directory,
+            options: SlurmJobOptions(cpus: 4096, pollInterval: .milliseconds(200)),
+            terminationGrace: .seconds(2),
+            pendingWarning: .seconds(1),
+            warn: { text in said.withLock { $0.append(text) } }
+        )
+        let run = Task { await executor.execute(context) }
+        let deadline = Date().addingTimeInterval(30)
+        while said.withLock({ $0.isEmpty }), Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        run.cancel()
+        let outcome = await run.value
+        let notes = said.withLock { $0 }
+        guard !notes.isEmpty else {
+            // A cluster whose partition takes 4096 CPUs refused it at sbatch instead.
+            if case .notStarted = outcome { return }
+            return XCTFail("no note, \(outcome)")
+        }
+        XCTAssertEqual(notes.count, 1, "\(notes)")
+        XCTAssertTrue(notes[0].hasPrefix("note: the Slurm job "), notes[0])
+        XCTAssertTrue(notes[0].contains("has waited in the queue for 1 s (reason: "), notes[0])
+    }
+
+    func testASubmissionTheControllerRefusesForAMomentIsTriedAgain() {
+        XCTAssertTrue(
+            SlurmExecutor.isTransient(
+                "sbatch: error: Batch job submission failed: Socket timed out on send/recv operation"
+            )
+        )
+        XCTAssertTrue(SlurmExecutor.isTransient("sbatch: error: Unable to contact slurm controller (connect failure)"))
+        XCTAssertFalse(SlurmExecutor.isTransient("sbatch: error: invalid partition specified: gpu"))
+        XCTAssertFalse(SlurmExecutor.isTransient("sbatch: error: Invalid generic resource (gres) specification"))
+    }
+
+    func testThePendingNoteSaysWhetherTheJobCanStart() {
+        XCTAssertEqual(
+            SlurmExecutor.pendingNote(jobID: "42", waited: .seconds(60), reason: "PartitionConfig"),
+            "note: the Slurm job 42 has waited in the queue for 60 s (reason: PartitionConfig); it cannot start as it"
+                + " is: its resources (--slurm-cpus, --slurm-mem, --slurm-gpus, --slurm-time, --slurm-partition) are more"
+                + " than the partition allows; Ctrl-C stops the hunt"
+        )
+        XCTAssertEqual(
+            SlurmExecutor.pendingNote(jobID: "42", waited: .seconds(60), reason: "Priority"),
+            "note: the Slurm job 42 has waited in the queue for 60 s (reason: Priority); `squeue -j 42` says why, and"
+                + " the hunt goes on waiting"
+        )
+    }
+
     func testCancellingTheTaskCancelsTheJob() async throws {
         try requireSlurm()
         let context = try context()
