@@ -46,6 +46,34 @@ final class WorkerTests: XCTestCase {
         )
     }
 
+    /// A worker on a new experiment of one integer dimension searched by `algorithm` (a test algorithm).
+    private func worker<A: Algorithm>(
+        running algorithm: A.Type,
+        maxTrials: Int,
+        configuration: WorkerConfiguration,
+        clock: ManualClock,
+        objective: @escaping ClosureExecutor.Objective
+    ) async throws -> Worker {
+        let factory = AlgorithmRegistry(algorithms: [algorithm])
+        let storage = InMemoryStorage()
+        let request = ExperimentRequest(
+            name: A.name,
+            space: try Space(priors: ["/x": "uniform(0, 1000, discrete=True)"]),
+            algorithm: AlgorithmConfig(name: A.name, options: [:]),
+            maxTrials: maxTrials
+        )
+        let experiment = try await ExperimentBuilder.build(request, storage: storage, factory: factory).experiment
+        return Worker(
+            experiment: experiment,
+            storage: storage,
+            factory: factory,
+            executor: ClosureExecutor(objective),
+            configuration: configuration,
+            workingDirectory: FileManager.default.temporaryDirectory.path + "/orion-worker-tests/\(UUID().uuidString)",
+            clock: clock
+        )
+    }
+
     func testConcurrentSlotsCompleteExactlyTheBudget() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 30)
@@ -183,25 +211,13 @@ final class WorkerTests: XCTestCase {
     /// removed): the worker stops after its idle timeout saying so, not that live workers hold the last trials
     /// (a fault run saw that message with no other worker).
     func testIdleTimeoutWithNothingRunningSaysTheAlgorithmWaits() async throws {
-        let factory = AlgorithmRegistry(algorithms: [Waiting.self])
-        let storage = InMemoryStorage()
-        let request = ExperimentRequest(
-            name: "waits",
-            space: try Space(priors: ["/x": "uniform(0, 1)"]),
-            algorithm: AlgorithmConfig(name: Waiting.name, options: [:]),
-            maxTrials: 5
-        )
-        let experiment = try await ExperimentBuilder.build(request, storage: storage, factory: factory).experiment
         let clock = ManualClock()
-        let worker = Worker(
-            experiment: experiment,
-            storage: storage,
-            factory: factory,
-            executor: ClosureExecutor { _, _ in [.objective(0)] },
+        let worker = try await worker(
+            running: Waiting.self,
+            maxTrials: 5,
             configuration: WorkerConfiguration(idleTimeout: .seconds(30)),
-            workingDirectory: FileManager.default.temporaryDirectory.path + "/orion-worker-tests/\(UUID().uuidString)",
             clock: clock
-        )
+        ) { _, _ in [.objective(0)] }
         let report = try await drive(worker, clock)
         XCTAssertEqual(report.stopReason, .stalled)
         XCTAssertTrue(report.stopReason.description.contains("the algorithm suggests none"))
@@ -211,28 +227,16 @@ final class WorkerTests: XCTestCase {
     /// algorithm suggests again once they complete (a population's next generation). The slot used to stop the
     /// whole hunt after the idle timeout, with the budget left unrun (Oríon waits).
     func testASlotWaitsWhileTheWorkersOwnTrialsRun() async throws {
-        let factory = AlgorithmRegistry(algorithms: [Serial.self])
-        let storage = InMemoryStorage()
-        let request = ExperimentRequest(
-            name: "serial",
-            space: try Space(priors: ["/x": "uniform(0, 1000, discrete=True)"]),
-            algorithm: AlgorithmConfig(name: Serial.name, options: [:]),
-            maxTrials: 3
-        )
-        let experiment = try await ExperimentBuilder.build(request, storage: storage, factory: factory).experiment
         let clock = ManualClock()
-        let worker = Worker(
-            experiment: experiment,
-            storage: storage,
-            factory: factory,
-            executor: ClosureExecutor { _, _ in
-                try await clock.sleep(for: .seconds(30))  // six times the idle timeout
-                return [.objective(0)]
-            },
+        let worker = try await worker(
+            running: Serial.self,
+            maxTrials: 3,
             configuration: WorkerConfiguration(concurrency: 2, idleTimeout: .seconds(5), heartbeat: .seconds(120)),
-            workingDirectory: FileManager.default.temporaryDirectory.path + "/orion-worker-tests/\(UUID().uuidString)",
             clock: clock
-        )
+        ) { _, _ in
+            try await clock.sleep(for: .seconds(30))  // six times the idle timeout
+            return [.objective(0)]
+        }
         let report = try await drive(worker, clock, patience: .seconds(60))
         XCTAssertEqual(report.stopReason, .experimentDone)
         XCTAssertEqual(report.completed, 3)
