@@ -27,9 +27,11 @@ extension Worker {
         if lease.isLost {
             discard(reservation.trial, outcome)
             await state.finish(nil, failure: nil)
+            await state.noteTrialEnded(at: clock.now)
             return
         }
         try await record(try await limitingRequeues(outcome, of: reservation.trial), of: reservation, lease: lease)
+        await state.noteTrialEnded(at: clock.now)
     }
 
     /// How many times a trial's run may be ended by someone else in this worker before the trial is broken: a

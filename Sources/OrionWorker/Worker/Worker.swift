@@ -172,8 +172,13 @@ public final class Worker: Sendable {
             // Idle only while this worker's own slots run nothing, as in Oríon: their trials' results may give the
             // algorithm something to suggest (promotions, a population's next generation). A slot that stopped
             // for them stopped the whole hunt with its own trials left to finish and the rest of the budget unrun.
+            // A slot's own loop may be slow (a production waiting for the algorithm lock): the end of the last
+            // trial of another slot counts too, whenever this slot looks.
             if await state.running > 0 {
                 idleSince = clock.now
+                waitingSaid = false
+            } else if let ended = await state.lastTrialEnd, ended > idleSince {
+                idleSince = ended
                 waitingSaid = false
             }
             if clock.now.timeIntervalSince(idleSince) > configuration.idleTimeout.seconds {

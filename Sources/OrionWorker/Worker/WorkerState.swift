@@ -41,6 +41,10 @@ final class WorkerState: Sendable {
     func countRequeue(of id: String) async -> Int { await inner.countRequeue(of: id) }
     /// The trials this worker's slots run, and the reservations they are making.
     var running: Int { get async { await inner.running } }
+    /// When the last of this worker's trials ended (`nil` before the first).
+    var lastTrialEnd: Date? { get async { await inner.lastTrialEnd } }
+    /// Notes that one of this worker's trials ended at `date`.
+    func noteTrialEnded(at date: Date) async { await inner.noteTrialEnded(at: date) }
 
     actor InnerState {
         let configuration: WorkerConfiguration
@@ -50,6 +54,11 @@ final class WorkerState: Sendable {
         var lastLostCheck: Date?
         var lastDeadWorkersCheck: Date?
         var requeues: [String: Int] = [:]
+        var lastTrialEnd: Date?
+
+        func noteTrialEnded(at date: Date) {
+            lastTrialEnd = max(lastTrialEnd ?? date, date)
+        }
 
         func countRequeue(of id: String) -> Int {
             requeues[id, default: 0] += 1

@@ -15,6 +15,7 @@ func drive(
     _ clock: ManualClock,
     step: Duration = .seconds(1),
     sleepers: Int = 1,
+    loneAfter: Duration? = nil,
     patience: Duration = .seconds(20)
 ) async throws -> WorkerReport {
     let outcome = Mutex<Result<WorkerReport, any Error>?>(nil)
@@ -24,9 +25,22 @@ func drive(
         outcome.withLock { $0 = result }
     }
     let deadline = ContinuousClock.now + patience
+    // With `loneAfter`, fewer sleepers than `sleepers` also move the clock once they have waited that long in real
+    // time (the last slot, once the others have ended).
+    var fewerSince: ContinuousClock.Instant?
     while ContinuousClock.now < deadline {
         if let result = outcome.withLock({ $0 }) { return try result.get() }
-        if clock.sleeperCount >= sleepers {
+        let count = clock.sleeperCount
+        if count < sleepers, count > 0, let loneAfter {
+            let since = fewerSince ?? .now
+            fewerSince = since
+            if ContinuousClock.now - since < loneAfter {
+                try await Task.sleep(for: .milliseconds(1))
+                continue
+            }
+        }
+        if count >= sleepers || (count > 0 && loneAfter != nil) {
+            fewerSince = nil
             clock.advance(by: step)
             await Task.yield()
         } else {

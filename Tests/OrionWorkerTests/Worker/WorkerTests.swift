@@ -50,6 +50,7 @@ final class WorkerTests: XCTestCase {
     private func worker<A: Algorithm>(
         running algorithm: A.Type,
         maxTrials: Int,
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in },
         configuration: WorkerConfiguration,
         clock: ManualClock,
         objective: @escaping ClosureExecutor.Objective
@@ -70,7 +71,8 @@ final class WorkerTests: XCTestCase {
             executor: ClosureExecutor(objective),
             configuration: configuration,
             workingDirectory: FileManager.default.temporaryDirectory.path + "/orion-worker-tests/\(UUID().uuidString)",
-            clock: clock
+            clock: clock,
+            onEvent: onEvent
         )
     }
 
@@ -231,13 +233,17 @@ final class WorkerTests: XCTestCase {
         let worker = try await worker(
             running: Serial.self,
             maxTrials: 3,
-            configuration: WorkerConfiguration(concurrency: 2, idleTimeout: .seconds(5), heartbeat: .seconds(120)),
+            configuration: WorkerConfiguration(concurrency: 2, idleTimeout: .seconds(60), heartbeat: .seconds(120)),
             clock: clock
         ) { _, _ in
-            try await clock.sleep(for: .seconds(30))  // six times the idle timeout
+            try await clock.sleep(for: .seconds(360))  // six times the idle timeout
             return [.objective(0)]
         }
-        let report = try await drive(worker, clock, patience: .seconds(60))
+        // The clock moves only while the trial, its heartbeat and the idle slot all wait (not while a slot stores a
+        // result or produces, which takes no time on a real clock); fewer sleepers move it after 200 ms of real
+        // time (between two trials, and once the other slot has ended), so that a slow machine does not make the
+        // idle timeout (60 s: 12 s of real time) pass between two trials.
+        let report = try await drive(worker, clock, sleepers: 3, loneAfter: .milliseconds(200), patience: .seconds(60))
         XCTAssertEqual(report.stopReason, .experimentDone)
         XCTAssertEqual(report.completed, 3)
     }
