@@ -96,15 +96,8 @@ indirect enum ParallelStrategy: Hashable, Sendable {
         }
         func number(_ key: String, _ fallback: Double?) throws -> Double? {
             guard let entry = object[key], entry != .null else { return fallback }
-            // Oríon's default `default_result` is infinity, which its users copy: YAML's `.inf` (`-.inf`), or
-            // the text `inf`/`Infinity` as stored.
-            if case .string(let text) = entry {
-                switch text.lowercased() {
-                case "inf", "+inf", ".inf", "infinity", "+infinity": return .infinity
-                case "-inf", "-.inf", "-infinity": return -.infinity
-                default: break
-                }
-            }
+            // Oríon's default `default_result` is infinity, which its users copy (`.inf`).
+            if let infinity = entry.infinity { return infinity }
             guard let number = entry.doubleValue else {
                 throw AlgorithmError(
                     .invalidOption,

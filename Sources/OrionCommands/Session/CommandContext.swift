@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import OrionWorker
 
 /// What every command needs, resolved once at the edge: the configuration (defaults < global files < environment <
 /// `--config` file < flags) and the storage it points at.
@@ -104,17 +105,9 @@ struct CommandContext {
         do {
             value = try await body()
         } catch {
-            let outcome = FirstOutcome<Void>()
-            let close = Task { [storage] in
+            _ = try? await Worker.unlessForced(after: Self.closePatience, isForced: { true }) { [storage] in
                 try? await storage.close()
-                outcome.resume(with: .success(()))
             }
-            let timer = Task {
-                try? await Task.sleep(for: Self.closePatience)
-                outcome.resume(with: .success(()))
-            }
-            defer { timer.cancel() }
-            try? await outcome.value(cancelling: close)
             throw error
         }
         try await storage.close()

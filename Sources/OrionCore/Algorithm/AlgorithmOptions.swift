@@ -127,12 +127,29 @@ extension KeyedDecodingContainer {
     /// - Throws: the `DecodingError` of reading an integer, for any other value.
     public func decodeUnlimitedCount(forKey key: Key) throws -> Int? {
         if let count = try? decodeIfPresent(Int.self, forKey: key) { return count }
-        if let text = try? decode(String.self, forKey: key),
-            ["inf", "+inf", ".inf", "infinity", "+infinity"].contains(text.lowercased())
-        {
+        if let text = try? decode(String.self, forKey: key), JSONValue.string(text).infinity == .infinity {
             return nil
         }
         if let number = try? decode(Double.self, forKey: key), number == .infinity { return nil }
         return try decodeIfPresent(Int.self, forKey: key)
+    }
+}
+
+extension JSONValue {
+    /// Plus or minus infinity when the value is one, or a text that Oríon's files use for it (YAML's `.inf`, `inf`,
+    /// `Infinity`, signed, any case: JSON has no infinity, so it arrives as text); else `nil`.
+    public var infinity: Double? {
+        switch self {
+        case .double(let value) where value.isInfinite:
+            return value
+        case .string(let text):
+            switch text.lowercased() {
+            case "inf", "+inf", ".inf", "+.inf", "infinity", "+infinity": return .infinity
+            case "-inf", "-.inf", "-infinity": return -.infinity
+            default: return nil
+            }
+        default:
+            return nil
+        }
     }
 }

@@ -174,7 +174,6 @@ public final class SlurmExecutor: TrialExecutor {
     /// process is gone) would otherwise run it a second time, at the same time and in the same directory.
     ///
     /// - Returns: whether an earlier job was recorded and had ended by itself (not cancelled here).
-    @discardableResult
     func cancelEarlierJob(recordedIn path: String) async -> Bool {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
         let jobID = text.trimmingCharacters(in: .whitespacesAndNewlines)

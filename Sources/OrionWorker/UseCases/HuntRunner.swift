@@ -182,29 +182,16 @@ public final class HuntRunner: Sendable {
         _ worker: Worker,
         forced: @escaping @Sendable () -> Bool
     ) async throws -> (report: WorkerReport, abandoned: Bool) {
-        let outcome = FirstOutcome<(report: WorkerReport, abandoned: Bool)>()
-        let work = Task {
-            do {
-                outcome.resume(with: .success((try await worker.run(), false)))
-            } catch {
-                outcome.resume(with: .failure(error))
-            }
+        if let report = try await Worker.unlessForced(
+            after: Worker.forcedPatience + .seconds(1),
+            isForced: forced,
+            { try await worker.run() }
+        ) {
+            return (report, false)
         }
-        let watcher = Task {
-            var forcedAt: ContinuousClock.Instant?
-            while !Task.isCancelled, !outcome.isRecorded {
-                if forcedAt == nil, forced() { forcedAt = .now }
-                if let forcedAt, ContinuousClock.now - forcedAt > Worker.forcedPatience + .seconds(1) {
-                    var report = await worker.state.report
-                    report.stopReason = .interrupted
-                    outcome.resume(with: .success((report, true)))
-                    return
-                }
-                try? await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        defer { watcher.cancel() }
-        return try await outcome.value(cancelling: work)
+        var report = await worker.state.report
+        report.stopReason = .interrupted
+        return (report, true)
     }
 
     /// Runs the user's command on a stored experiment until it stops: ``run(_:executor:configuration:onEvent:)``

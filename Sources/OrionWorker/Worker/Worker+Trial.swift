@@ -217,12 +217,29 @@ extension Worker {
         }
     }
 
-    /// `operation`'s result, or `nil` when the worker is interrupted twice while the operation has run for more
-    /// than ``forcedPatience`` (a storage call an unreachable server or a locked file holds for a minute): the
+    /// `operation`'s result, or `nil` when the worker is interrupted twice and the operation goes on for more than
+    /// ``forcedPatience`` after that (a storage call an unreachable server or a locked file holds for a minute): the
     /// operation goes on in the background and its result is not used, so that a second Ctrl-C stops at once.
     func unlessForced<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
+        try await Self.unlessForced(after: Self.forcedPatience, isForced: { [self] in isForced }, operation)
+    }
+
+    /// `operation`'s result, or `nil` once `isForced()` has held for `patience` while the operation still runs (it
+    /// goes on in the background, its result unused): how a second Ctrl-C stops waiting for a call that a locked file
+    /// or an unreachable server holds.
+    ///
+    /// - Parameters:
+    ///   - patience: how long the operation may go on once `isForced()` holds (`{ true }`: from now).
+    ///   - isForced: whether to stop waiting, polled every 100 ms.
+    ///   - operation: the call.
+    /// - Returns: its value, or `nil` when it was abandoned.
+    /// - Throws: its error.
+    public static func unlessForced<T: Sendable>(
+        after patience: Duration,
+        isForced: @escaping @Sendable () -> Bool,
+        _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T? {
         let outcome = FirstOutcome<T?>()
-        let started = ContinuousClock.now
         let work = Task {
             do {
                 outcome.resume(with: .success(try await operation()))
@@ -230,9 +247,11 @@ extension Worker {
                 outcome.resume(with: .failure(error))
             }
         }
-        let watcher = Task { [self] in
+        let watcher = Task {
+            var forcedAt: ContinuousClock.Instant?
             while !Task.isCancelled, !outcome.isRecorded {
-                if isForced, ContinuousClock.now - started > Self.forcedPatience {
+                if forcedAt == nil, isForced() { forcedAt = .now }
+                if let forcedAt, ContinuousClock.now - forcedAt > patience {
                     outcome.resume(with: .success(nil))
                     return
                 }

@@ -174,11 +174,8 @@ public final class Worker: Sendable {
             // for them stopped the whole hunt with its own trials left to finish and the rest of the budget unrun.
             // A slot's own loop may be slow (a production waiting for the algorithm lock): the end of the last
             // trial of another slot counts too, whenever this slot looks.
-            if await state.running > 0 {
-                idleSince = clock.now
-                waitingSaid = false
-            } else if let ended = await state.lastTrialEnd, ended > idleSince {
-                idleSince = ended
+            if let busy = await state.lastBusy(now: clock.now), busy > idleSince {
+                idleSince = busy
                 waitingSaid = false
             }
             if clock.now.timeIntervalSince(idleSince) > configuration.idleTimeout.seconds {

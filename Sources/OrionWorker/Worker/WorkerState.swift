@@ -39,10 +39,9 @@ final class WorkerState: Sendable {
     func countReclaimed() async { await inner.countReclaimed() }
     /// Counts one more run of trial `id` ended by someone else; returns how many there were.
     func countRequeue(of id: String) async -> Int { await inner.countRequeue(of: id) }
-    /// The trials this worker's slots run, and the reservations they are making.
-    var running: Int { get async { await inner.running } }
-    /// When the last of this worker's trials ended (`nil` before the first).
-    var lastTrialEnd: Date? { get async { await inner.lastTrialEnd } }
+    /// When this worker last ran a trial: `now` while one runs (or is being reserved), else when the last one
+    /// ended; `nil` before the first.
+    func lastBusy(now: Date) async -> Date? { await inner.lastBusy(now: now) }
     /// Notes that one of this worker's trials ended at `date`.
     func noteTrialEnded(at date: Date) async { await inner.noteTrialEnded(at: date) }
 
@@ -59,6 +58,8 @@ final class WorkerState: Sendable {
         func noteTrialEnded(at date: Date) {
             lastTrialEnd = max(lastTrialEnd ?? date, date)
         }
+
+        func lastBusy(now: Date) -> Date? { running > 0 ? now : lastTrialEnd }
 
         func countRequeue(of id: String) -> Int {
             requeues[id, default: 0] += 1
