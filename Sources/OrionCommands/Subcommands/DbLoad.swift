@@ -33,11 +33,7 @@ struct DbLoad: AsyncParsableCommand {
                     file == "-"
                     ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
             } catch {
-                var isDirectory: ObjCBool = false
-                let exists = FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory)
-                let reason =
-                    !exists
-                    ? "it does not exist" : isDirectory.boolValue ? "it is a directory" : error.localizedDescription
+                let reason = TextFile.whyNotReadable(file).map { "it " + $0 } ?? error.localizedDescription
                 throw UsageError("cannot read \(file): \(reason)")
             }
             var dump = try ExperimentDump.decode(data, source: file)

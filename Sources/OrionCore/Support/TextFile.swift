@@ -9,6 +9,17 @@ public enum TextFile {
         public var reason: String
     }
 
+    /// Why there is no file to read at `path`, in words that complete "the file ...": `does not exist`, `is a
+    /// directory`; `nil` when there is one (reading it may still fail).
+    ///
+    /// - Parameter path: the file's path.
+    /// - Returns: the reason, or `nil`.
+    public static func whyNotReadable(_ path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "does not exist" }
+        return isDirectory.boolValue ? "is a directory" : nil
+    }
+
     /// Why a file cannot be written at `path`, in words that complete "cannot write PATH: ", or `nil` when
     /// nothing about its place says so (the write's own error then tells).
     ///
@@ -38,11 +49,7 @@ public enum TextFile {
     /// - Returns: its content, decoded as UTF-8.
     /// - Throws: ``Problem`` saying what is wrong.
     public static func read(_ path: String) throws(Problem) -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw Problem(reason: "does not exist")
-        }
-        if isDirectory.boolValue { throw Problem(reason: "is a directory") }
+        if let reason = whyNotReadable(path) { throw Problem(reason: reason) }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw Problem(reason: "cannot be read: " + String(cString: strerror(errno)))

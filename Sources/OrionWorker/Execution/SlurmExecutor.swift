@@ -134,10 +134,8 @@ public final class SlurmExecutor: TrialExecutor {
         }
         if Task.isCancelled || running.withLock({ $0.interrupted }) { return .interrupted(exitCode: nil) }
 
-        var submission = await SlurmCommand.run(
-            ["sbatch"] + submitArguments(context: context, directory: directory) + [scriptPath],
-            environment: baseEnvironment
-        )
+        let sbatch = ["sbatch"] + submitArguments(context: context, directory: directory) + [scriptPath]
+        var submission = await SlurmCommand.run(sbatch, environment: baseEnvironment)
         // A controller that is busy or restarting refuses a submission for a moment: tried again a few times
         // before the hunt stops (one `Socket timed out` stopped it).
         var pause = Duration.seconds(2)
@@ -145,10 +143,7 @@ public final class SlurmExecutor: TrialExecutor {
             await SlurmCommand.pause(pause)
             if Task.isCancelled || running.withLock({ $0.interrupted }) { return .interrupted(exitCode: nil) }
             pause *= 2
-            submission = await SlurmCommand.run(
-                ["sbatch"] + submitArguments(context: context, directory: directory) + [scriptPath],
-                environment: baseEnvironment
-            )
+            submission = await SlurmCommand.run(sbatch, environment: baseEnvironment)
         }
         guard submission.status == 0,
             let jobID = submission.stdout.split(separator: "\n").last?.split(separator: ";").first.map(String.init),
