@@ -471,8 +471,8 @@ final class SlurmExecutorTests: XCTestCase {
         let outcome = await run.value
         let notes = said.withLock { $0 }
         guard !notes.isEmpty else {
-            // A cluster whose partition takes 4096 CPUs refused it at sbatch instead.
-            if case .notStarted = outcome { return }
+            // A Slurm that refuses 4096 CPUs at sbatch leaves nothing to check here.
+            if case .notStarted = outcome { throw XCTSkip("this Slurm refused the job at sbatch: \(outcome)") }
             return XCTFail("no note, \(outcome)")
         }
         XCTAssertEqual(notes.count, 1, "\(notes)")
