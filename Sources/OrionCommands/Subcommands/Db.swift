@@ -35,15 +35,42 @@ enum DbSupport {
         return experiment
     }
 
-    /// Asks for the experiment's name again on a terminal (Oríon's confirmation), unless `force`.
+    /// Says on standard error what a `rm`, `set` or `release` is about to change, as Oríon does on its standard
+    /// output (ours keeps the standard output for the counts), then asks for the
+    /// experiment's name again on a terminal; with `force`, writes the prompt answered by `FORCED`, as Oríon does,
+    /// so that a log shows the change was not typed.
     ///
-    /// - Throws: `UsageError` when the answer differs, or when there is no terminal to ask on and `force` is off.
-    static func confirm(_ name: String, action: String, force: Bool) throws {
-        guard !force else { return }
-        guard isatty(0) == 1 else {
+    /// What it says: the version tree rooted at `root` (drawn as `orion list` draws it), what happens to it, how to
+    /// narrow it, and to stop the workers first.
+    ///
+    /// - Parameters:
+    ///   - root: the version named on the command line (the latest without `-v`).
+    ///   - stored: every experiment of the storage.
+    ///   - effect: what the command does to the versions drawn, one sentence.
+    ///   - hints: more lines: how to narrow the command.
+    ///   - action: the verb, for the message when there is no terminal.
+    ///   - force: `-f`: do not ask.
+    /// - Throws: `UsageError` when the answer differs, or when there is no terminal to ask on and `force` is off
+    ///   (then before saying anything else).
+    static func confirm(
+        root: Experiment,
+        stored: [Experiment],
+        effect: String,
+        hints: [String],
+        action: String,
+        force: Bool
+    ) throws {
+        guard force || isatty(0) == 1 else {
             throw UsageError("orion db \(action) asks for confirmation: add -f (--force) when not on a terminal")
         }
-        StandardStream.emit("Type the name of the experiment ('\(name)') to confirm: ")
-        guard readLine() == name else { throw UsageError("the name did not match: nothing was changed") }
+        let node = ExperimentTree.node(of: root, in: stored) ?? ExperimentTree.forest([root])[0]
+        var lines: [String] = []
+        Reports.drawTree(node, indent: "", position: .root, into: &lines)
+        lines += ["", effect] + hints
+        lines += ["", "Stop every worker of these experiments first: a running trial can no longer be stored.", ""]
+        let prompt = "Type the name of the experiment ('\(root.name)') to confirm: "
+        StandardStream.emit(lines.joined(separator: "\n") + "\n" + prompt + (force ? "FORCED\n" : ""), to: 2)
+        guard !force else { return }
+        guard readLine() == root.name else { throw UsageError("the name did not match: nothing was changed") }
     }
 }

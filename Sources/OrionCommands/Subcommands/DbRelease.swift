@@ -32,7 +32,16 @@ struct DbRelease: AsyncParsableCommand {
                     storage: context.storage,
                     verb: "release"
                 )
-                try DbSupport.confirm(experiment.name, action: "release", force: force)
+                let stored = try await context.storage.experiments()
+                try DbSupport.confirm(
+                    root: experiment,
+                    stored: stored,
+                    effect:
+                        "The reserved trials of \(experiment.displayName) will become interrupted, to be run again.",
+                    hints: ["To release another version, use -v VERSION."],
+                    action: "release",
+                    force: force
+                )
                 let released = try await DatabaseMaintenance.release(experiment, storage: context.storage)
                 print("Algorithm lock successfully released.")
                 print("\(released) reserved trials released (now interrupted)")

@@ -41,13 +41,21 @@ struct DbRm: AsyncParsableCommand {
                 let statuses = try status.map { text in
                     text == "*" ? TrialStatus.allCases : [try DatabaseMaintenance.status(named: text)]
                 }
-                let what = experiments.map(\.displayName).joined(separator: ", ")
-                StandardStream.emit(
-                    statuses == nil
-                        ? "Experiments to delete: \(what)\n"
-                        : "Trials with status \(status ?? "") to delete in: \(what)\n"
+                try DbSupport.confirm(
+                    root: latest,
+                    stored: stored,
+                    effect: statuses == nil
+                        ? "These experiments will be deleted, with all their trials and their algorithms' states."
+                        : "The trials with status \(status ?? "") of these experiments will be deleted.",
+                    hints: [
+                        "To act on one version and the versions below it, use -v VERSION; its parents stay.",
+                        statuses == nil
+                            ? "To delete only some trials, use -s STATUS (* for all)."
+                            : "Without -s, the experiments themselves are deleted.",
+                    ],
+                    action: "rm",
+                    force: force
                 )
-                try DbSupport.confirm(latest.name, action: "rm", force: force)
                 var trials = 0
                 for experiment in experiments.reversed() {  // children before their parents
                     if let statuses {

@@ -27,6 +27,7 @@ struct DbSet: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(verbose: options.verbose) {
             let trialQuery = try DatabaseMaintenance.TrialQuery(parsing: query)
+            _ = try DatabaseMaintenance.statusUpdate(parsing: update)  // checked before anything is said or asked
             let context = try CommandContext(options: options)
             try await context.closingStorage {
                 let experiment = try await DbSupport.experiment(
@@ -35,9 +36,16 @@ struct DbSet: AsyncParsableCommand {
                     storage: context.storage,
                     verb: "set"
                 )
-                try DbSupport.confirm(experiment.name, action: "set", force: force)
                 // As in Oríon, the update applies to the experiment and to its child versions.
                 let stored = try await context.storage.experiments()
+                try DbSupport.confirm(
+                    root: experiment,
+                    stored: stored,
+                    effect: "The trials matching `\(query)` in these experiments will be changed to `\(update)`.",
+                    hints: ["To act on one version and the versions below it, use -v VERSION; its parents stay."],
+                    action: "set",
+                    force: force
+                )
                 var modified = 0
                 for version in ExperimentTree.versions(under: experiment, in: stored) {
                     modified += try await DatabaseMaintenance.setTrials(

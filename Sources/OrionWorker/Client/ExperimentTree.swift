@@ -221,9 +221,19 @@ public enum ExperimentTree {
     ///   - experiments: every experiment.
     /// - Returns: `root` and its descendants, depth first, children in the order they were created.
     public static func versions(under root: Experiment, in experiments: [Experiment]) -> [Experiment] {
-        guard let node = find(root.id, in: forest(experiments)) else { return [root] }
+        guard let node = node(of: root, in: experiments) else { return [root] }
         func flatten(_ node: Node) -> [Experiment] { [node.experiment] + node.children.flatMap(flatten) }
         return flatten(node)
+    }
+
+    /// The tree rooted at `experiment`: it and every version below it.
+    ///
+    /// - Parameters:
+    ///   - experiment: the tree's root.
+    ///   - experiments: every experiment.
+    /// - Returns: its node, or nil when `experiments` lacks it.
+    public static func node(of experiment: Experiment, in experiments: [Experiment]) -> Node? {
+        find(experiment.id, in: forest(experiments))
     }
 
     private static func find(_ id: String, in nodes: [Node]) -> Node? {

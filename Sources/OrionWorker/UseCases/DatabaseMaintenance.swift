@@ -75,6 +75,30 @@ public enum DatabaseMaintenance {
         return deleted
     }
 
+    /// The status an `orion db set` update asks for.
+    ///
+    /// - Parameter update: the update as typed, `status=<status>`.
+    /// - Returns: the status.
+    /// - Throws: ``MaintenanceError`` for another attribute, an unknown status, or `reserved` (a reservation belongs
+    ///   to a running worker).
+    public static func statusUpdate(parsing update: String) throws -> TrialStatus {
+        let (key, value) = try keyValue(update, what: "update")
+        guard key == "status" else {
+            throw MaintenanceError(
+                .invalidQuery,
+                "Invalid update attribute '\(key)': only the status can be set, as status=<status>"
+            )
+        }
+        let status = try self.status(named: value)
+        guard status != .reserved else {
+            throw MaintenanceError(
+                .invalidQuery,
+                "a trial cannot be set to reserved: only a running worker reserves trials; use new or interrupted"
+            )
+        }
+        return status
+    }
+
     /// Sets the status of the trials that match `query` (`orion db set NAME QUERY status=<status>`).
     ///
     /// Each trial is written with a compare-and-set on the status it was read with, so a trial that a worker
@@ -94,20 +118,7 @@ public enum DatabaseMaintenance {
         of experiment: Experiment,
         storage: any Storage
     ) async throws -> Int {
-        let (key, value) = try keyValue(update, what: "update")
-        guard key == "status" else {
-            throw MaintenanceError(
-                .invalidQuery,
-                "Invalid update attribute '\(key)': only the status can be set, as status=<status>"
-            )
-        }
-        let status = try self.status(named: value)
-        guard status != .reserved else {
-            throw MaintenanceError(
-                .invalidQuery,
-                "a trial cannot be set to reserved: only a running worker reserves trials; use new or interrupted"
-            )
-        }
+        let status = try statusUpdate(parsing: update)
         var modified = 0
         let matching = try await storage.trials(of: experiment.id, status: nil).filter {
             query.matches($0) && $0.status != status

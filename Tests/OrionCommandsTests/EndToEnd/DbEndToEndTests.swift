@@ -112,6 +112,12 @@ final class DbEndToEndTests: XCTestCase {
         let set = try sandbox.run(["db", "set", "edited", "status=completed", "status=broken", "-f"])
         XCTAssertEqual(set.status, 0, set.stderr)
         XCTAssertEqual(set.stdout, "4 trials modified\n")
+        // As Oríon, the tree it acts on and what it does come first, and -f answers the prompt with FORCED.
+        XCTAssertTrue(set.stderr.hasPrefix(" edited-v1\n\nThe trials matching `status=completed`"), set.stderr)
+        XCTAssertTrue(
+            set.stderr.hasSuffix("Type the name of the experiment ('edited') to confirm: FORCED\n"),
+            set.stderr
+        )
         let bogus = try sandbox.run(["db", "set", "edited", "*", "status=bogus", "-f"])
         XCTAssertEqual(bogus.status, 2)
         XCTAssertTrue(bogus.stderr.hasPrefix("Error: Invalid status 'bogus'"), bogus.stderr)
@@ -120,6 +126,10 @@ final class DbEndToEndTests: XCTestCase {
 
         let unconfirmed = try sandbox.run(["db", "rm", "edited", "-s", "broken"])
         XCTAssertEqual(unconfirmed.status, 2, "no terminal to confirm on and no -f")
+        XCTAssertEqual(
+            unconfirmed.stderr,
+            "Error: orion db rm asks for confirmation: add -f (--force) when not on a terminal\n"
+        )
         let awaited2 = try await sandbox.trials(of: "edited").count
         XCTAssertEqual(awaited2, 4)
 

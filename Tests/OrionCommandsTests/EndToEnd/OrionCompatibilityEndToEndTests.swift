@@ -245,6 +245,8 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         let remove = try sandbox.run(["db", "rm", "tree", "-v", "2", "-f"])
         XCTAssertEqual(remove.status, 0, remove.stderr)
         XCTAssertTrue(remove.stdout.contains("2 experiments deleted"), remove.stdout)
+        // What goes is drawn first, as Oríon draws it: the named version with its children, not its parent.
+        XCTAssertTrue(remove.stderr.hasPrefix(" tree-v2┐\n        └leaf-v1\n\nThese experiments"), remove.stderr)
         let names = try await sandbox.storage().experiments().map(\.displayName)
         XCTAssertEqual(names, ["tree-v1"])
     }
