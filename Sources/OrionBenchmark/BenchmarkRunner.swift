@@ -100,6 +100,28 @@ public struct BenchmarkRunner: Sendable {
         return AlgorithmConfig(name: algorithm.name, options: options)
     }
 
+    /// Whether every seed's run of `configuration` is the same: an algorithm without a `seed` option (grid search)
+    /// with one worker. Oríon's benchmark runs such a deterministic algorithm once per task; so does ours.
+    ///
+    /// - Parameter configuration: the algorithm, task and workers.
+    /// - Returns: true when one run stands for every seed.
+    /// - Throws: `AlgorithmError` for an unknown algorithm.
+    public func isDeterministic(_ configuration: BenchmarkConfiguration) throws -> Bool {
+        let seeded = try factory.resolve(configuration.algorithm).options.keys.contains("seed")
+        return configuration.workers == 1 && !seeded
+    }
+
+    /// The seeds to run of `seeds`: the first only when ``isDeterministic(_:)``, else all of them.
+    ///
+    /// - Parameters:
+    ///   - configuration: the algorithm, task and workers.
+    ///   - seeds: the seeds asked for.
+    /// - Returns: the seeds to run.
+    /// - Throws: `AlgorithmError` for an unknown algorithm.
+    public func seedsToRun(_ configuration: BenchmarkConfiguration, of seeds: [Int]) throws -> [Int] {
+        try isDeterministic(configuration) ? Array(seeds.prefix(1)) : seeds
+    }
+
     /// Runs `configuration` once with `seed`.
     ///
     /// - Parameters:
@@ -187,7 +209,8 @@ public struct BenchmarkRunner: Sendable {
         )
     }
 
-    /// Runs `configuration` once per seed, one after the other, and gathers the runs in a result file.
+    /// Runs `configuration` once per seed (once in all for a deterministic algorithm: ``seedsToRun(_:of:)``), one
+    /// after the other, and gathers the runs in a result file.
     ///
     /// - Parameters:
     ///   - configuration: the algorithm, task, budget, workers and storage.
@@ -201,7 +224,7 @@ public struct BenchmarkRunner: Sendable {
         progress: (BenchmarkRun) -> Void = { _ in }
     ) async throws -> BenchmarkResultFile {
         var runs: [BenchmarkRun] = []
-        for seed in seeds {
+        for seed in try seedsToRun(configuration, of: seeds) {
             let run = try await run(configuration, seed: seed)
             progress(run)
             runs.append(run)

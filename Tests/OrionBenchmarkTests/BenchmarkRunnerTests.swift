@@ -61,6 +61,21 @@ final class BenchmarkRunnerTests: XCTestCase {
         XCTAssertThrowsError(try runner.seeded(AlgorithmConfig(name: "nope"), seed: 1))
     }
 
+    /// Grid search (no seed option) runs once for all seeds with one worker, as Oríon runs a deterministic algorithm
+    /// once; with several workers, or an algorithm with a seed, every seed runs.
+    func testADeterministicAlgorithmRunsOnce() async throws {
+        var grid = configuration(budget: 4)
+        grid.algorithm = AlgorithmConfig(name: "gridsearch")
+        XCTAssertTrue(try runner.isDeterministic(grid))
+        XCTAssertEqual(try runner.seedsToRun(grid, of: [3, 4, 5]), [3])
+        let file = try await runner.runAll(grid, seeds: [3, 4, 5])
+        XCTAssertEqual(file.seeds, [3])
+        XCTAssertEqual(file.runs.first?.values.count, 4)
+        grid.workers = 2
+        XCTAssertEqual(try runner.seedsToRun(grid, of: [3, 4, 5]), [3, 4, 5])
+        XCTAssertEqual(try runner.seedsToRun(configuration(), of: [3, 4]), [3, 4])
+    }
+
     /// On a SQLite file the same seed gives the same trials as in memory, and the file is removed afterwards.
     func testSQLiteStorageGivesTheSameRun() async throws {
         let memory = try await runner.run(configuration(budget: 8), seed: 2)

@@ -105,7 +105,15 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
                 // left there: seeds run in several commands (or before an interrupt) are kept.
                 var written: BenchmarkResultFile?
                 var path = ""
-                for seed in plan.seeds {
+                let seeds = try runner.seedsToRun(configuration, of: plan.seeds)
+                if seeds.count < plan.seeds.count {
+                    StandardStream.emit(
+                        "note: \(configuration.label) has no seed: one run on \(configuration.task.name) stands for"
+                            + " every seed, as Oríon runs a deterministic algorithm once\n",
+                        to: 2
+                    )
+                }
+                for seed in seeds {
                     let one = try await runner.runAll(configuration, seeds: [seed])
                     if let earlier = written {
                         written = BenchmarkTable.joined(earlier, one)
