@@ -100,8 +100,10 @@ public struct BenchmarkRunner: Sendable {
         return AlgorithmConfig(name: algorithm.name, options: options)
     }
 
-    /// Whether every seed's run of `configuration` is the same: an algorithm without a `seed` option (grid search)
-    /// with one worker. Oríon's benchmark runs such a deterministic algorithm once per task; so does ours.
+    /// Whether every seed's run of `configuration` is the same.
+    ///
+    /// That is an algorithm without a `seed` option (grid search) with one worker. Oríon's benchmark runs such a
+    /// deterministic algorithm once per task; so does ours.
     ///
     /// - Parameter configuration: the algorithm, task and workers.
     /// - Returns: true when one run stands for every seed.
