@@ -79,7 +79,9 @@ extension Worker {
                     return
                 }
             } catch {
-                continue  // transient: try again at the next beat; the deadline has three more beats of margin
+                // Transient: try again at the next beat; the deadline has three more beats of margin.
+                await state.noteStorageFailure(at: clock.now)
+                continue
             }
         }
     }
@@ -189,6 +191,7 @@ extension Worker {
                 }
                 break
             } catch let error as StorageError where error.isTransient {
+                await state.noteStorageFailure(at: clock.now)
                 if lease.isLost {
                     onEvent(.lost(trial))
                     await state.finish(nil, failure: nil)

@@ -109,7 +109,13 @@ public final class Worker: Sendable {
     private func runSlot() async throws {
         while let reservation = try await nextReservation() {
             onEvent(.started(reservation.trial))
-            try await run(reservation)
+            do {
+                try await run(reservation)
+            } catch {
+                await state.letGo(reservation.token)
+                throw error
+            }
+            await state.letGo(reservation.token)
         }
     }
 
@@ -199,13 +205,17 @@ public final class Worker: Sendable {
     ///
     /// A trial held by a live process of this host is never released as lost, however old its heartbeat: its holder
     /// may refresh less often than this worker's `--heartbeat` asks (workers started with different values), and
-    /// taking it would run it twice at once. The cutoff is moved before the oldest such heartbeat, so the storage's
-    /// one atomic release leaves it alone (trials of other hosts between the two cutoffs wait for a later look).
+    /// taking it would run it twice at once. Nor is a trial this worker's own slots hold (their heartbeats may lag
+    /// behind a storage that was slow for them). The cutoff is moved before the oldest such heartbeat, so the
+    /// storage's one atomic release leaves it alone (trials of other hosts between the two cutoffs wait for a later
+    /// look).
     private func releaseLostAndDeadWorkersTrials() async throws {
         var cutoff = clock.now.addingTimeInterval(-configuration.heartbeat.seconds)
         let reservations = try await patiently { try await self.storage.reservations(of: self.experiment.id) }
+        let held = await state.heldTokens
         for reservation in reservations {
-            guard let holder = localHolder(of: reservation), Self.isLiveWorker(holder) else { continue }
+            let live = held.contains(reservation.token) || localHolder(of: reservation).map(Self.isLiveWorker) == true
+            guard live else { continue }
             // A millisecond before it: the storage compares its own copy of the time, which rounding may move.
             cutoff = min(cutoff, (reservation.trial.heartbeat ?? .distantPast).addingTimeInterval(-0.001))
         }
@@ -289,10 +299,10 @@ public final class Worker: Sendable {
                     at: self.clock.now
                 )
             }
-            await state.endReservation(reserved: reservation != nil)
+            await state.endReservation(reservation)
             return reservation
         } catch {
-            await state.endReservation(reserved: false)
+            await state.endReservation(nil)
             throw error
         }
     }
@@ -309,6 +319,7 @@ public final class Worker: Sendable {
             do {
                 return try await body()
             } catch let error as StorageError where error.isTransient {
+                await state.noteStorageFailure(at: clock.now)
                 if isInterrupted || clock.now >= deadline { throw error }
                 if spell.fails(at: clock.now, reportAfter: configuration.storageWarningAfter) {
                     onEvent(.storageFailing(trial: nil, reason: error.message))

@@ -18,7 +18,16 @@ final class WorkerState: Sendable {
     func stop(_ reason: StopReason) async { await inner.stop(reason) }
     func reachedOwnLimits() async -> Bool { await inner.reachedOwnLimits() }
     func beginReservation() async -> Bool { await inner.beginReservation() }
-    func endReservation(reserved: Bool) async { await inner.endReservation(reserved: reserved) }
+    /// Ends a reservation begun by ``beginReservation()``; the reservation made, if any, is held by this worker until
+    /// ``letGo(_:)``.
+    func endReservation(_ reservation: Reservation?) async { await inner.endReservation(reservation) }
+    /// Notes that this worker no longer holds the reservation with `token` (its trial's outcome is stored, lost or
+    /// given up).
+    func letGo(_ token: String) async { await inner.letGo(token) }
+    /// The owner tokens of the reservations this worker's slots hold now.
+    var heldTokens: Set<String> { get async { await inner.heldTokens } }
+    /// Notes that a storage call failed at `date` (a transient error: a lock, a server gone away).
+    func noteStorageFailure(at date: Date) async { await inner.noteStorageFailure(at: date) }
     func finish(
         _ status: TrialStatus?,
         failure: String?,
@@ -54,6 +63,14 @@ final class WorkerState: Sendable {
         var lastDeadWorkersCheck: Date?
         var requeues: [String: Int] = [:]
         var lastTrialEnd: Date?
+        var heldTokens: Set<String> = []
+        var lastStorageFailure: Date?
+
+        func letGo(_ token: String) { heldTokens.remove(token) }
+
+        func noteStorageFailure(at date: Date) {
+            lastStorageFailure = max(lastStorageFailure ?? date, date)
+        }
 
         func noteTrialEnded(at date: Date) {
             lastTrialEnd = max(lastTrialEnd ?? date, date)
@@ -94,8 +111,12 @@ final class WorkerState: Sendable {
             return true
         }
 
-        func endReservation(reserved: Bool) {
-            if !reserved { running -= 1 }
+        func endReservation(_ reservation: Reservation?) {
+            if let reservation {
+                heldTokens.insert(reservation.token)
+            } else {
+                running -= 1
+            }
         }
 
         /// Counts a finished trial; an interrupted one stops the worker unless `stopsWorker` is false (ended by someone
@@ -126,9 +147,18 @@ final class WorkerState: Sendable {
             }
         }
 
-        /// Whether to look for lost trials and dead workers now: at most once per heartbeat interval.
+        /// Whether to look for lost trials and dead workers now: at most once per heartbeat interval, and not until a
+        /// whole `heartbeat` has passed since this worker last met a storage failure.
+        ///
+        /// A storage that was out for this worker was most likely out for the others too: their heartbeats could not
+        /// be written, and their trials are not lost until they have had a heartbeat's time to write one again. The
+        /// first look after an outage released every running trial, this process's own included, and threw away
+        /// the results that were being retried (a PostgreSQL restart of a minute, in a probe).
         func shouldReleaseLostTrials(at now: Date) -> Bool {
             if let last = lastLostCheck, now.timeIntervalSince(last) < configuration.heartbeatInterval.seconds {
+                return false
+            }
+            if let failure = lastStorageFailure, now.timeIntervalSince(failure) < configuration.heartbeat.seconds {
                 return false
             }
             lastLostCheck = now

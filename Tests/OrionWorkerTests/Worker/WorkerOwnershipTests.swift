@@ -158,6 +158,61 @@ final class WorkerOwnershipTests: XCTestCase {
         XCTAssertEqual(storage.failingHeartbeats.withLock { $0 }, 0)
     }
 
+    /// Scenario (PostgreSQL restarted under a hunt of 4 slots): the heartbeats of a running trial fail for longer than
+    /// `--heartbeat`, while another slot of the same worker goes on. That slot released the trial as lost, ran it
+    /// again, and the first run's result was thrown away ("taken from this worker while it ran here"). A worker's own
+    /// running trial is never lost to it.
+    func testAWorkersOwnRunningTrialIsNotReleasedWhenItsHeartbeatsFail() async throws {
+        let storage = FlakyStorage(InMemoryStorage())
+        let experiment = try await experiment(storage, maxTrials: 4)
+        let clock = ManualClock()
+        let events = EventLog()
+        let calls = Mutex(0)
+        let release = Mutex(false)
+        let worker = worker(
+            experiment,
+            storage,
+            clock: clock,
+            configuration: WorkerConfiguration(concurrency: 2, idleTimeout: .seconds(60), heartbeat: .seconds(2)),
+            events: events
+        ) { _, _ in
+            let first = calls.withLock { calls in
+                calls += 1
+                return calls == 1
+            }
+            while first, !release.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(2)) }
+            return [.objective(1)]
+        }
+        storage.failingHeartbeats.withLock { $0 = 24 }  // 12 s of failed beats, six times --heartbeat
+        let run = Task { try await drive(worker, clock, step: .milliseconds(500)) }
+        try await eventually("the heartbeats have failed and come back") {
+            storage.failingHeartbeats.withLock { $0 } == 0
+        }
+        release.withLock { $0 = true }
+        let report = try await run.value
+        XCTAssertEqual(report.completed, 4)
+        XCTAssertEqual(events.lost.map(\.id), [], "no run of this worker was thrown away")
+        XCTAssertEqual(calls.withLock { $0 }, 4, "no trial ran twice")
+    }
+
+    /// After this worker met a storage failure, it does not release other workers' trials as lost until a whole
+    /// `--heartbeat` has passed: they could not write their heartbeats during the outage either.
+    func testLostTrialsWaitAHeartbeatAfterAStorageFailure() async throws {
+        let state = WorkerState(configuration: WorkerConfiguration(heartbeat: .seconds(120)))
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        let looked = await state.shouldReleaseLostTrials(at: start)
+        XCTAssertTrue(looked)
+        await state.noteStorageFailure(at: start.addingTimeInterval(40))
+        for seconds in [100.0, 150] {
+            let early = await state.shouldReleaseLostTrials(at: start.addingTimeInterval(seconds))
+            XCTAssertFalse(early, "\(seconds) s: within a heartbeat of the failure")
+        }
+        let after = await state.shouldReleaseLostTrials(at: start.addingTimeInterval(161))
+        XCTAssertTrue(after)
+        let again = await state.shouldReleaseLostTrials(at: start.addingTimeInterval(170))
+        XCTAssertFalse(again, "at most once per heartbeat interval (30 s)")
+    }
+
     func testAResultIsRetriedUntilStored() async throws {
         let storage = FlakyStorage(InMemoryStorage())
         let experiment = try await experiment(storage, maxTrials: 2)
