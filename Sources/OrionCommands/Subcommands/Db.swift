@@ -50,8 +50,8 @@ enum DbSupport {
     ///   - hints: more lines: how to narrow the command.
     ///   - action: the verb, for the message when there is no terminal.
     ///   - force: `-f`: do not ask.
-    /// - Throws: `UsageError` when the answer differs, or when there is no terminal to ask on and `force` is off
-    ///   (then before saying anything else).
+    /// - Throws: ``NotConfirmed`` when the answer differs; `UsageError` when there is no terminal to ask on and `force`
+    ///   is off (then before saying anything else).
     static func confirm(
         root: Experiment,
         stored: [Experiment],
@@ -71,6 +71,13 @@ enum DbSupport {
         let prompt = "Type the name of the experiment ('\(root.name)') to confirm: "
         StandardStream.emit(lines.joined(separator: "\n") + "\n" + prompt + (force ? "FORCED\n" : ""), to: 2)
         guard !force else { return }
-        guard readLine() == root.name else { throw UsageError("the name did not match: nothing was changed") }
+        guard readLine() == root.name else { throw NotConfirmed() }
+    }
+
+    /// The name typed at the confirmation prompt was not the experiment's: exit code 1, as Oríon's aborted
+    /// operation (the command was well formed; the answer declined it).
+    struct NotConfirmed: OrionError {
+        var message: String { "the name did not match: nothing was changed" }
+        var kind: ErrorKind { .failure }
     }
 }

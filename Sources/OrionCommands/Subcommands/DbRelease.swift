@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OrionCore
 import OrionWorker
 
@@ -33,11 +34,18 @@ struct DbRelease: AsyncParsableCommand {
                     verb: "release"
                 )
                 let stored = try await context.storage.experiments()
+                let reservations = try await context.storage.reservations(of: experiment.id)
+                let recent = Date().addingTimeInterval(-WorkerConfiguration().heartbeat.seconds)
+                let fresh = reservations.filter { ($0.trial.heartbeat ?? .distantPast) > recent }.count
                 try DbSupport.confirm(
                     root: experiment,
                     stored: stored,
-                    effect:
-                        "The reserved trials of \(experiment.displayName) will become interrupted, to be run again.",
+                    effect: "The \(reservations.count) reserved trials of \(experiment.displayName) will become "
+                        + "interrupted, to be run again."
+                        + (fresh == 0
+                            ? ""
+                            : " \(fresh) of them reported within the last 2 minutes: their workers seem to run, and"
+                                + " what those runs have done would be thrown away."),
                     hints: ["To release another version, use -v VERSION."],
                     action: "release",
                     force: force

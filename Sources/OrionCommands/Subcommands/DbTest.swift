@@ -45,7 +45,10 @@ struct DbTest: AsyncParsableCommand {
             step("Check if database of specified type can be created")
             let storage: any Storage
             do {
-                storage = try StorageFactory.open(address: address, environment: environment, create: true)
+                storage = try Self.open(address, environment: environment)
+                // A server connects at the first call: reach it here, so that a server that cannot be reached fails
+                // this step, not the next one.
+                _ = try await storage.experiment(id: "orion-db-test")
             } catch {
                 outcome("Failure")
                 throw error
@@ -53,6 +56,21 @@ struct DbTest: AsyncParsableCommand {
             outcome("Success")
             try await checkOperations(storage)
         }
+    }
+
+    /// How long `db test` tries to reach a PostgreSQL server whose address does not say (`retry_for`): a check
+    /// should answer in seconds, as Oríon's does; a hunt keeps the minute.
+    static let postgresPatience = Duration.seconds(5)
+
+    /// Opens the storage at `address`, creating it; a PostgreSQL address without `retry_for` gets
+    /// ``postgresPatience``.
+    static func open(_ address: String, environment: [String: String]) throws -> any Storage {
+        guard PostgresAddress.isPostgres(address), !address.contains("retry_for=") else {
+            return try StorageFactory.open(address: address, environment: environment, create: true)
+        }
+        var parsed = try PostgresAddress(url: address)
+        parsed.retryFor = postgresPatience
+        return PostgresStorage(address: parsed, create: true) { StandardStream.emit("note: \($0)\n", to: 2) }
     }
 
     /// The schema, write, read, count and delete checks, on a scratch experiment deleted at the end.

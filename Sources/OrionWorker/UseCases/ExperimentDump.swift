@@ -149,6 +149,17 @@ public struct ExperimentDump: Codable, Sendable, Hashable {
             do {
                 _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
             } catch {
+                // A pickle starts with its protocol's opcode, 0x80: Oríon's PickledDB file, or a `db dump` of
+                // Oríon's develop branch (`dump.pkl`).
+                if data.first == 0x80 {
+                    throw DumpError(
+                        .invalid,
+                        "\(source) is a Python pickle, as Oríon's PickledDB files are, not a swift-orion dump: convert"
+                            + " it with scripts/import-orion.py --pickleddb FILE -o dump.json, then load dump.json"
+                            + " (docs/migrating-from-orion.md)",
+                        underlying: error
+                    )
+                }
                 throw DumpError(.invalid, "\(source) is not valid JSON (\(Self.reason(of: error)))", underlying: error)
             }
             parsed = nil

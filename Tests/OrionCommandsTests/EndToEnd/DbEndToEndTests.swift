@@ -103,6 +103,47 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertTrue(resumed.stderr.contains("contains '/'"), resumed.stderr)
     }
 
+    /// `db test` on a PostgreSQL server that cannot be reached fails at the step that creates the database, within
+    /// its own 5 s (Oríon's check answers in seconds), not at the schema step after a hunt's minute.
+    func testDbTestOfAnUnreachableServerFailsAtTheCreationStep() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let test = try sandbox.run(["db", "test", "--storage", "postgresql://postgres@127.0.0.1:1/none"])
+        XCTAssertEqual(test.status, 1, test.stderr)
+        XCTAssertTrue(
+            test.stdout.hasSuffix("Check if database of specified type can be created... Failure\n"),
+            test.stdout
+        )
+        XCTAssertTrue(test.stderr.contains("could be made in 5 s (retry_for)"), test.stderr)
+    }
+
+    /// On a terminal the name is asked for; a wrong answer changes nothing and exits 1, as Oríon's aborted
+    /// operation; the right one goes on. (`script` gives the command a terminal.)
+    func testTheConfirmationOnATerminal() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            throw XCTSkip("util-linux's script is not installed: no terminal to test the prompt on")
+        }
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try hunt(sandbox, "asked", trials: 2)
+        func answer(_ text: String, _ arguments: String) throws -> ProcessRunner.Output {
+            try ProcessRunner.run(
+                ["/bin/sh", "-c", "printf '\(text)\\n' | script -qec \"$0 \(arguments)\" /dev/null", sandbox.orion],
+                environment: sandbox.environment,
+                currentDirectory: sandbox.directory
+            )
+        }
+        let wrong = try answer("wrong", "db rm asked")
+        XCTAssertEqual(wrong.status, 1, wrong.stdout)
+        XCTAssertTrue(wrong.stdout.contains("Error: the name did not match: nothing was changed"), wrong.stdout)
+        let kept = try await sandbox.trials(of: "asked").count
+        XCTAssertEqual(kept, 2)
+        let right = try answer("asked", "db rm asked -s completed")
+        XCTAssertEqual(right.status, 0, right.stdout)
+        XCTAssertTrue(right.stdout.contains(" asked-v1\r\n"), right.stdout)
+        XCTAssertTrue(right.stdout.hasSuffix("2 trials deleted\r\n"), right.stdout)
+    }
+
     func testSetRmAndReleaseChangeTrialsAsOrionsQueriesSay() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
@@ -139,9 +180,17 @@ final class DbEndToEndTests: XCTestCase {
         let awaited4 = try await storage.trials(of: edited.id, status: nil).first
         var held = try XCTUnwrap(awaited4)
         held.status = .reserved
+        held.heartbeat = Date()  // its worker seems to run: the confirmation says so
         let awaited5 = try await storage.updateTrial(held, expecting: .broken)
         XCTAssertTrue(awaited5)
         let release = try sandbox.run(["db", "release", "edited", "-f"])
+        XCTAssertTrue(
+            release.stderr.contains(
+                "The 1 reserved trials of edited-v1 will become interrupted, to be run again. 1 of them reported"
+                    + " within the last 2 minutes"
+            ),
+            release.stderr
+        )
         XCTAssertEqual(
             release.stdout,
             "Algorithm lock successfully released.\n1 reserved trials released (now interrupted)\n"

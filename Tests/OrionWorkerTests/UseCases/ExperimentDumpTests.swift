@@ -436,6 +436,11 @@ final class ExperimentDumpTests: XCTestCase {
                 XCTAssertEqual((error as? DumpError)?.kind, .usage)
             }
         }
+        // The first bytes of a pickle of protocol 4 (Oríon's PickledDB file): told apart from broken JSON.
+        XCTAssertThrowsError(try ExperimentDump.decode(Data([0x80, 0x04, 0x95, 0x10, 0x00]), source: "db.pkl")) {
+            XCTAssertTrue("\($0)".contains("db.pkl is a Python pickle"), "\($0)")
+            XCTAssertTrue("\($0)".contains("scripts/import-orion.py --pickleddb"), "\($0)")
+        }
     }
 }
 
