@@ -278,8 +278,12 @@ extension ExperimentDump {
             if !conflicts.isEmpty {
                 throw DumpError(
                     .conflict,
-                    "experiment \(conflicts.joined(separator: ", ")) exists already in the target database: choose"
-                        + " --resolve ignore (keep it), overwrite (replace it) or bump (load as a new version)"
+                    conflicts.count == 1
+                        ? "experiment \(conflicts[0]) exists already in the target database: choose --resolve ignore"
+                            + " (keep it), overwrite (replace it) or bump (load as a new version)"
+                        : "experiments \(conflicts.joined(separator: ", ")) exist already in the target database:"
+                            + " choose --resolve ignore (keep them), overwrite (replace them) or bump (load them as new"
+                            + " versions)"
                 )
             }
         }

@@ -48,7 +48,15 @@ final class DbEndToEndTests: XCTestCase {
         // Loading into the same file again: a conflict, unless --resolve says what to do.
         let conflict = try sandbox.run(["db", "load", "all.json", "-n", "first"])
         XCTAssertEqual(conflict.status, 1)
-        XCTAssertTrue(conflict.stderr.contains("--resolve"), conflict.stderr)
+        XCTAssertTrue(conflict.stderr.contains("experiment first-v1 exists already"), conflict.stderr)
+        let conflicts = try sandbox.run(["db", "load", "all.json"])
+        XCTAssertTrue(
+            conflicts.stderr.contains(
+                "experiments first-v1, second-v1 exist already in the target database: choose"
+                    + " --resolve ignore (keep them)"
+            ),
+            conflicts.stderr
+        )
         let bump = try sandbox.run(["db", "load", "all.json", "-n", "first", "--resolve", "bump"])
         XCTAssertEqual(bump.stdout, "Loaded 1 experiment(s) and 3 trial(s): first-v2\n", bump.stderr)
         let ignore = try sandbox.run(["db", "load", "all.json", "-r", "ignore"])
