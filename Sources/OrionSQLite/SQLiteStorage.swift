@@ -28,6 +28,13 @@ public final class SQLiteStorage: Storage {
     private let identity: (device: UInt64, inode: UInt64)?
     /// Where the open file's contents were saved once `path` was found removed or replaced.
     private let recovered = Mutex<String?>(nil)
+    /// Told when a write has waited ``writeWaitNoticeAfter`` for another process's lock (the `waitNotice` of
+    /// ``init(path:busyTimeout:create:waitNotice:)``), and when it was last told.
+    private let writeWaitNotice: (@Sendable (String) -> Void)?
+    private let lastWriteWaitNotice = Mutex<ContinuousClock.Instant?>(nil)
+    /// How long a write waits for another process's lock before `waitNotice` is told (at most once a minute): a hunt
+    /// whose writes wait for a lock held elsewhere said nothing until the busy timeout ran out.
+    let writeWaitNoticeAfter = Mutex(Duration.seconds(10))
 
     /// What ``write(_:busyTimeout:_:)`` keeps about the writer connection.
     private struct WriterState {
@@ -63,6 +70,7 @@ public final class SQLiteStorage: Storage {
         self.path = path
         self.busyTimeout = busyTimeout
         self.writes = Mutex(WriterState(writerBusyTimeout: nil))
+        self.writeWaitNotice = waitNotice
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw StorageError(
                 .notFound,
@@ -417,11 +425,36 @@ public final class SQLiteStorage: Storage {
         do {
             if alone, let result = try writeNowUnlessBusy(body) { return result }
             let timeout = busyTimeout ?? self.busyTimeout
+            let notice = noticeWhileWaiting(patience: timeout)
+            defer { notice?.cancel() }
             return try await pool.writeWithoutTransaction { db in
                 try self.transaction(db, busyTimeout: timeout, body)
             }
         } catch {
             throw Self.wrap(error, "\(what) in \(path)", cancelled: Task.isCancelled)
+        }
+    }
+
+    /// A task that tells `writeWaitNotice` once the write has waited ``writeWaitNoticeAfter`` (unless told less than
+    /// a minute ago); cancelled when the write is done. `nil` without a notice to tell.
+    private func noticeWhileWaiting(patience: Duration) -> Task<Void, Never>? {
+        let after = writeWaitNoticeAfter.withLock { $0 }
+        guard let notify = writeWaitNotice, patience > after else { return nil }
+        return Task { [self] in
+            try? await Task.sleep(for: after)
+            guard !Task.isCancelled else { return }
+            let now = ContinuousClock.now
+            let tell = lastWriteWaitNotice.withLock { last -> Bool in
+                if let last, now - last < .seconds(60) { return false }
+                last = now
+                return true
+            }
+            if tell {
+                notify(
+                    "waiting for another process to release its lock on the database \(path) (a write gives up after "
+                        + "\(Int(patience.seconds.rounded())) s)"
+                )
+            }
         }
     }
 

@@ -170,6 +170,40 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertEqual(experiments.count, 0)
     }
 
+    /// A write that waits for another process's lock says so once after `writeWaitNoticeAfter` (a hunt waited in
+    /// silence until its busy timeout ran out), and not again within a minute; a write that does not wait says
+    /// nothing.
+    func testAWriteWaitingForAnotherProcessSaysSoOnce() async throws {
+        let path = directory + "/held.db"
+        let notices = Mutex<[String]>([])
+        let storage = try SQLiteStorage(path: path, busyTimeout: .seconds(20)) { message in
+            notices.withLock { $0.append(message) }
+        }
+        storage.writeWaitNoticeAfter.withLock { $0 = .milliseconds(300) }
+        _ = try await makeExperiment(storage, name: "free")
+        XCTAssertEqual(notices.withLock { $0 }, [])
+        let holder = try DatabaseQueue(path: path)
+        for name in ["held", "held again"] {
+            let holding = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                try? holder.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        holding.signal()
+                        Thread.sleep(forTimeInterval: 1.5)
+                        return .rollback
+                    }
+                }
+            }
+            holding.wait()
+            _ = try await makeExperiment(storage, name: name)  // waits for the lock, then writes
+        }
+        let said = notices.withLock { $0 }
+        XCTAssertEqual(said.count, 1, "\(said)")
+        XCTAssertTrue(said.first?.contains("another process to release its lock on the database \(path)") ?? false)
+        XCTAssertTrue(said.first?.contains("gives up after 20 s") ?? false, "\(said)")
+        try await storage.close()
+    }
+
     /// An Oríon PickledDB file (or any file that is not SQLite) is refused at once, naming it; retrying would not help.
     func testAFileThatIsNotADatabaseIsASchemaErrorNamingIt() async throws {
         let path = directory + "/orion_db.pkl"
