@@ -435,8 +435,9 @@ public final class SQLiteStorage: Storage {
         }
     }
 
-    /// A task that tells `writeWaitNotice` once the write has waited ``writeWaitNoticeAfter`` (unless told less than
-    /// a minute ago); cancelled when the write is done. `nil` without a notice to tell.
+    /// A task that tells `writeWaitNotice` once the write has waited ``writeWaitNoticeAfter``.
+    ///
+    /// Not when it was told less than a minute ago; cancelled when the write is done. `nil` without a notice to tell.
     private func noticeWhileWaiting(patience: Duration) -> Task<Void, Never>? {
         let after = writeWaitNoticeAfter.withLock { $0 }
         guard let notify = writeWaitNotice, patience > after else { return nil }
