@@ -36,9 +36,9 @@ enum DbSupport {
     }
 
     /// Says on standard error what a `rm`, `set` or `release` is about to change, as Oríon does on its standard
-    /// output (ours keeps the standard output for the counts), then asks for the
-    /// experiment's name again on a terminal; with `force`, writes the prompt answered by `FORCED`, as Oríon does,
-    /// so that a log shows the change was not typed.
+    /// output (ours keeps the standard output for the counts), then asks for the experiment's name again on a
+    /// terminal; with `force`, writes the prompt answered by `FORCED`, as Oríon does, so that a log shows the change
+    /// was not typed.
     ///
     /// What it says: the version tree rooted at `root` (drawn as `orion list` draws it), what happens to it, how to
     /// narrow it, and to stop the workers first.

@@ -23,6 +23,27 @@ struct DbRelease: AsyncParsableCommand {
     @Flag(name: [.customShort("f"), .long], help: "Do not ask to type the name again.")
     var force = false
 
+    /// What the release does: the reserved trials it makes interrupted, and how many of them seem to run (reported
+    /// within a default heartbeat, 2 minutes).
+    static func effect(of experiment: Experiment, reserved: Int, recent: Int) -> String {
+        let name = experiment.displayName
+        switch reserved {
+        case 0: return "No trial of \(name) is reserved: no trial will change."
+        case 1:
+            return "The reserved trial of \(name) will become interrupted, to be run again."
+                + (recent == 0
+                    ? ""
+                    : " It reported within the last 2 minutes: its worker seems to run, and what that run has done"
+                        + " would be thrown away.")
+        default:
+            return "The \(reserved) reserved trials of \(name) will become interrupted, to be run again."
+                + (recent == 0
+                    ? ""
+                    : " \(recent) of them reported within the last 2 minutes: their workers seem to run, and what"
+                        + " those runs have done would be thrown away.")
+        }
+    }
+
     func run() async throws {
         try await CommandRunner.run(verbose: options.verbose) {
             let context = try CommandContext(options: options)
@@ -40,12 +61,7 @@ struct DbRelease: AsyncParsableCommand {
                 try DbSupport.confirm(
                     root: experiment,
                     stored: stored,
-                    effect: "The \(reservations.count) reserved trials of \(experiment.displayName) will become "
-                        + "interrupted, to be run again."
-                        + (fresh == 0
-                            ? ""
-                            : " \(fresh) of them reported within the last 2 minutes: their workers seem to run, and"
-                                + " what those runs have done would be thrown away."),
+                    effect: Self.effect(of: experiment, reserved: reservations.count, recent: fresh),
                     hints: ["To release another version, use -v VERSION."],
                     action: "release",
                     force: force

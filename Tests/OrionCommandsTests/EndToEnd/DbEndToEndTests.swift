@@ -194,8 +194,8 @@ final class DbEndToEndTests: XCTestCase {
         let release = try sandbox.run(["db", "release", "edited", "-f"])
         XCTAssertTrue(
             release.stderr.contains(
-                "The 1 reserved trials of edited-v1 will become interrupted, to be run again. 1 of them reported"
-                    + " within the last 2 minutes"
+                "The reserved trial of edited-v1 will become interrupted, to be run again. It reported within the"
+                    + " last 2 minutes"
             ),
             release.stderr
         )
