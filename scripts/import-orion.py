@@ -128,6 +128,59 @@ def flat_space(space, prefix="", typed=None):
     return flat
 
 
+# Oríon's adapter classes (`of_type`) as swift-orion's `Adapter` cases.
+CHANGE_ADAPTERS = {"codechange": "codeChange", "commandlinechange": "commandLineChange",
+                   "scriptconfigchange": "scriptConfigChange"}
+
+
+def convert_adapter(adapter):
+    """One of Oríon's EVC adapters (`refers.adapter`) as swift-orion's; ValueError for one it does not know."""
+    kind = str(adapter.get("of_type", "")).lower()
+    if kind in ("dimensionaddition", "dimensiondeletion"):
+        param = adapter.get("param") or {}
+        body = {"name": str(param["name"]), "type": str(param.get("type") or "real")}
+        if param.get("value") is not None:
+            body["value"] = plain(param["value"])
+        return {"dimensionAddition" if kind == "dimensionaddition" else "dimensionDeletion": body}
+    if kind == "dimensionpriorchange":
+        return {"dimensionPriorChange": {
+            "name": str(adapter["name"]),
+            "oldPrior": typed_prior(str(adapter["old_prior"])),
+            "newPrior": typed_prior(str(adapter["new_prior"])),
+        }}
+    if kind == "dimensionrenaming":
+        return {"dimensionRenaming": {"oldName": str(adapter["old_name"]), "newName": str(adapter["new_name"])}}
+    if kind == "algorithmchange":
+        return {"algorithmChange": {}}
+    if kind in CHANGE_ADAPTERS:
+        change = str(adapter.get("change_type"))
+        if change not in ("noeffect", "unsure", "break"):
+            raise ValueError("change type %r" % change)
+        return {CHANGE_ADAPTERS[kind]: {"_0": change}}
+    raise ValueError("adapter %r" % kind)
+
+
+def convert_refers(config, ids):
+    """The experiment's place in its version tree (`refers`: root, parent, adapters) under the imported ids, or
+    None for a root, or when its parent is not in the database or an adapter is not known (then said on stderr: the
+    version is imported as a tree of its own)."""
+    refers = config.get("refers") or {}
+    parent = refers.get("parent_id")
+    if parent is None:
+        return None
+    what = "%s-v%s" % (config["name"], config.get("version", 1))
+    if parent not in ids or refers.get("root_id") not in ids:
+        print("warning: the parent of %s is not in the database: imported as a root" % what, file=sys.stderr)
+        return None
+    try:
+        adapters = [convert_adapter(adapter) for adapter in refers.get("adapter") or []]
+    except (KeyError, ValueError) as error:
+        print("warning: %s has an adapter this import does not know (%s): imported as a root" % (what, error),
+              file=sys.stderr)
+        return None
+    return {"rootID": ids[refers["root_id"]], "parentID": ids[parent], "adapters": adapters}
+
+
 def start_directory(user_args, user_script):
     """The directory Oríon's command was given in, when the script's path as typed says it: `./train.py` typed in
     /home/me/proj, for the absolute /home/me/proj/train.py that Oríon stores beside the arguments as typed. A resume
@@ -144,8 +197,9 @@ def start_directory(user_args, user_script):
     return None
 
 
-def convert_experiment(config):
-    """Oríon's experiment document as swift-orion's `Experiment`."""
+def convert_experiment(config, ids=None):
+    """Oríon's experiment document as swift-orion's `Experiment`; `ids` maps every Oríon experiment id of the
+    database to its imported id, for the version tree (`refers`)."""
     metadata = config.get("metadata") or {}
     max_trials = config.get("max_trials")
     # Oríon's default, 1000000000 (or infinity), means no limit: swift-orion's null.
@@ -167,6 +221,9 @@ def convert_experiment(config):
     }
     if max_trials is not None:
         experiment["maxTrials"] = int(max_trials)
+    refers = convert_refers(config, ids or {})
+    if refers:
+        experiment["refers"] = refers
     if config.get("working_dir"):
         experiment["workingDir"] = config["working_dir"]
     if metadata.get("user_script"):
@@ -247,9 +304,11 @@ def main(argv=None):
     configs = sorted(storage.fetch_experiments(query), key=lambda config: (config["name"], config.get("version", 1)))
     if arguments.name and not configs:
         sys.exit("error: no experiment named %r in the Oríon database" % arguments.name)
+    # Every experiment's imported id, for the parents of the versions (a branch's parent may have another name).
+    ids = {config["_id"]: experiment_id(config) for config in storage.fetch_experiments({})}
     experiments = []
     for config in configs:
-        experiment = convert_experiment(config)
+        experiment = convert_experiment(config, ids)
         trials = storage.fetch_trials(uid=config["_id"])
         trials = sorted(trials, key=lambda trial: seconds(trial.submit_time) or 0.0)
         experiments.append({"experiment": experiment, "trials": [convert_trial(t, experiment) for t in trials]})

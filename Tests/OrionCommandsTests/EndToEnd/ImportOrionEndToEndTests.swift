@@ -271,4 +271,57 @@ final class ImportOrionEndToEndTests: XCTestCase {
         XCTAssertEqual(experiment.algorithm.name, "asha")
         XCTAssertEqual(experiment.algorithm.options["repetitions"], .null, "\(experiment.algorithm.options)")
     }
+
+    /// Oríon's version tree comes in as a tree: a new version with a changed prior and an added dimension, and a
+    /// branch to another name, keep their parents and adapters (each version was imported as a root of its own), so
+    /// `orion list` draws the tree and a version sees its parent's trials through the adapters. (Oríon's Python API
+    /// names the dimensions without the command line's `/`.)
+    func testAVersionTreeIsImportedWithItsParentsAndAdapters() async throws {
+        let python = try orionPython()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        _ = try makeAndExport(
+            Self.preamble + """
+                def run(experiment, count):
+                    for _ in range(count):
+                        trial = experiment.suggest()
+                        value = float(trial.params["x"])
+                        experiment.observe(trial, [{"name": "objective", "type": "objective", "value": value}])
+                one = build_experiment("tree", space={"x": "uniform(0, 1)"}, algorithm={"random": {"seed": 1}},
+                                       max_trials=2, storage=storage)
+                run(one, 2)
+                two = build_experiment("tree", space={"x": "uniform(0, 2)", "y": "uniform(0, 1, default_value=0.5)"},
+                                       algorithm={"random": {"seed": 1}}, max_trials=4, storage=storage,
+                                       branching={"enable": True})
+                run(two, 2)
+                leaf = build_experiment("tree", version=2, space={"x": "uniform(0, 2)"},
+                                        algorithm={"random": {"seed": 1}}, max_trials=6, storage=storage,
+                                        branching={"enable": True, "branch_to": "leaf"})
+                run(leaf, 1)
+                """,
+            python: python,
+            in: sandbox
+        )
+        try sandbox.succeed(["db", "load", "orion.json"])
+        let list = try sandbox.run(["list"])
+        XCTAssertEqual(list.stdout, " tree-v1┐\n        └tree-v2┐\n                └leaf-v1\n")
+        let storage = try sandbox.storage()
+        let stored = try await storage.experiment(named: "tree", version: 2)
+        let two = try XCTUnwrap(stored)
+        XCTAssertEqual(
+            two.refers?.adapters,
+            [
+                .dimensionPriorChange(name: "x", oldPrior: "uniform(0, 1)", newPrior: "uniform(0, 2)"),
+                .dimensionAddition(name: "y", type: .real, value: .double(0.5)),
+            ]
+        )
+        let leafStored = try await storage.experiment(named: "leaf", version: nil)
+        let leaf = try XCTUnwrap(leafStored)
+        XCTAssertEqual(leaf.refers?.parentID, two.id)
+        XCTAssertEqual(leaf.refers?.rootID, two.refers?.rootID)
+        XCTAssertEqual(leaf.refers?.adapters, [.dimensionDeletion(name: "y", type: .real, value: .double(0.5))])
+        // tree-v2 sees its own 2 trials, v1's 2 through the adapters, and leaf's 1 carried back.
+        let collapsed = try sandbox.run(["status", "-n", "tree", "-C"])
+        XCTAssertTrue(collapsed.stdout.contains("completed           5"), collapsed.stdout)
+    }
 }
