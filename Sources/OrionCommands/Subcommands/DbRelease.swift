@@ -23,25 +23,39 @@ struct DbRelease: AsyncParsableCommand {
     @Flag(name: [.customShort("f"), .long], help: "Do not ask to type the name again.")
     var force = false
 
-    /// What the release does: the reserved trials it makes interrupted, and how many of them seem to run (reported
-    /// within a default heartbeat, 2 minutes).
-    static func effect(of experiment: Experiment, reserved: Int, recent: Int) -> String {
+    /// What the release does: the reserved trials it makes interrupted, when their workers last reported, and how
+    /// many of them are held by an `orion` process still running on this machine.
+    ///
+    /// - Parameters:
+    ///   - experiment: the experiment released.
+    ///   - ages: for each reserved trial, how long ago its worker last reported (seconds; nil: never).
+    ///   - runningHere: how many are held by a live worker of this machine.
+    /// - Returns: one paragraph.
+    static func effect(of experiment: Experiment, ages: [Double?], runningHere: Int) -> String {
         let name = experiment.displayName
-        switch reserved {
-        case 0: return "No trial of \(name) is reserved: no trial will change."
-        case 1:
-            return "The reserved trial of \(name) will become interrupted, to be run again."
-                + (recent == 0
-                    ? ""
-                    : " It reported within the last 2 minutes: its worker seems to run, and what that run has done"
-                        + " would be thrown away.")
-        default:
-            return "The \(reserved) reserved trials of \(name) will become interrupted, to be run again."
-                + (recent == 0
-                    ? ""
-                    : " \(recent) of them reported within the last 2 minutes: their workers seem to run, and what"
-                        + " those runs have done would be thrown away.")
+        guard !ages.isEmpty else { return "No trial of \(name) is reserved: no trial will change." }
+        func span(_ seconds: Double) -> String {
+            seconds < 120 ? "\(Int(seconds.rounded())) s" : "\(Int((seconds / 60).rounded())) min"
         }
+        let known = ages.compactMap { $0 }.sorted()
+        let one = ages.count == 1
+        var text =
+            one
+            ? "The reserved trial of \(name) will become interrupted, to be run again."
+            : "The \(ages.count) reserved trials of \(name) will become interrupted, to be run again."
+        if let latest = known.first.map(span), let oldest = known.last.map(span) {
+            text +=
+                " \(one ? "Its worker" : "Their workers") last reported "
+                + (latest == oldest ? latest : "\(latest) to \(oldest)") + " ago."
+        }
+        if runningHere > 0 {
+            text +=
+                one
+                ? " It is held by an orion process still running on this machine."
+                : " \(runningHere) of them \(runningHere == 1 ? "is" : "are") held by an orion process still running"
+                    + " on this machine."
+        }
+        return text + " A run that still goes on is thrown away, and its trial runs again."
     }
 
     func run() async throws {
@@ -56,12 +70,13 @@ struct DbRelease: AsyncParsableCommand {
                 )
                 let stored = try await context.storage.experiments()
                 let reservations = try await context.storage.reservations(of: experiment.id)
-                let recent = Date().addingTimeInterval(-WorkerConfiguration().heartbeat.seconds)
-                let fresh = reservations.filter { ($0.trial.heartbeat ?? .distantPast) > recent }.count
+                let now = Date()
+                let ages = reservations.map { $0.trial.heartbeat.map { max(0, now.timeIntervalSince($0)) } }
+                let runningHere = reservations.filter { Worker.isHeldByALiveWorkerHere($0.trial) }.count
                 try DbSupport.confirm(
                     root: experiment,
                     stored: stored,
-                    effect: Self.effect(of: experiment, reserved: reservations.count, recent: fresh),
+                    effect: Self.effect(of: experiment, ages: ages, runningHere: runningHere),
                     hints: ["To release another version, use -v VERSION."],
                     action: "release",
                     force: force

@@ -56,20 +56,32 @@ struct DbRm: AsyncParsableCommand {
                     action: "rm",
                     force: force
                 )
-                var trials = 0
-                for experiment in experiments.reversed() {  // children before their parents
-                    if let statuses {
+                if let statuses {
+                    var trials = 0
+                    for experiment in experiments.reversed() {
                         trials += try await DatabaseMaintenance.removeTrials(
                             status: statuses,
                             of: experiment,
                             storage: context.storage
                         )
-                    } else {
-                        trials += try await DatabaseMaintenance.removeExperiment(experiment, storage: context.storage)
                     }
+                    print("\(trials) trials deleted")
+                    return
                 }
-                print("\(trials) trials deleted")
-                if statuses == nil { print("\(experiments.count) experiments deleted") }
+                // Read again: a hunt may have branched a version from one of these since the list above.
+                let (deleted, removed) = try await DatabaseMaintenance.removeTree(
+                    rootedAt: latest,
+                    storage: context.storage
+                )
+                let shown = Set(experiments.map(\.id))
+                for experiment in removed where !shown.contains(experiment.id) {
+                    StandardStream.emit(
+                        "note: \(experiment.displayName) was branched from one of these meanwhile: deleted too\n",
+                        to: 2
+                    )
+                }
+                print("\(deleted) trials deleted")
+                print("\(removed.count) experiments deleted")
             }
         }
     }

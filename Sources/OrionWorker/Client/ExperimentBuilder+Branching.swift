@@ -163,7 +163,22 @@ extension ExperimentBuilder {
             child.version = parent.version + 1
         } else {
             try ExperimentName.validate(name)
-            if try await storage.experiment(named: name, version: nil) != nil {
+            if let existing = try await storage.experiment(named: name, version: nil) {
+                // Branched from this version with this configuration (by a worker started at the same moment, or an
+                // earlier run of the same job script): resume it, as a version that lost the race to another worker
+                // does (below).
+                var ours = candidate
+                ours.name = existing.name
+                if existing.refers?.parentID == parent.id,
+                    Conflict.detect(parent: existing, candidate: ours, policy: branching.policy).isEmpty
+                {
+                    let note =
+                        "--branch-to \(name): \(existing.displayName) was branched from \(parent.displayName) with this"
+                        + " configuration already; this run resumes it"
+                    var resumed = try await update(existing, with: request, storage: storage, factory: factory)
+                    resumed.changes.insert(note, at: 0)
+                    return .built(resumed)
+                }
                 throw BranchingError(
                     .invalidName,
                     "cannot branch \(parent.displayName) to '\(name)': an experiment of that name exists already;"

@@ -208,7 +208,7 @@ public enum ExperimentBuilder {
         return stored
     }
 
-    private static func update(
+    static func update(
         _ stored: Experiment,
         with request: ExperimentRequest,
         storage: any Storage,
@@ -219,11 +219,16 @@ public enum ExperimentBuilder {
         if let space = request.space, space != stored.space {
             let before = stored.space.priorStrings.sorted { $0.key < $1.key }.map { "\($0.key)~\($0.value)" }
             let after = space.priorStrings.sorted { $0.key < $1.key }.map { "\($0.key)~\($0.value)" }
+            // With version control on, this is a race: the experiment was removed and made again by another
+            // worker while this one was branching; the advice to turn version control on would be wrong.
+            let advice =
+                request.branching == nil
+                ? "use a new name with -n, or the same priors, or --enable-evc to make it a new version"
+                : "another worker made it while this one was branching (after an orion db rm?); run the command again"
             throw ExperimentError(
                 .spaceChanged,
                 "experiment '\(stored.name)' v\(stored.version) was created with a different space"
-                    + " (stored: \(before.joined(separator: " ")); given: \(after.joined(separator: " "))):"
-                    + " use a new name with -n, or the same priors, or --enable-evc to make it a new version"
+                    + " (stored: \(before.joined(separator: " ")); given: \(after.joined(separator: " "))): \(advice)"
             )
         }
         var resetAlgorithm = false

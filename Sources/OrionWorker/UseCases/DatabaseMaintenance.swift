@@ -56,6 +56,41 @@ public enum DatabaseMaintenance {
         return trials
     }
 
+    /// Deletes `root` and every version below it, as stored now, and then every version branched meanwhile from a
+    /// deleted one, until none is left whose parent is gone (`orion db rm`).
+    ///
+    /// A hunt may branch a version while the user reads what is to be deleted, or while it is being deleted; such a
+    /// version was left under a deleted parent, unseen by `orion list`.
+    ///
+    /// - Parameters:
+    ///   - root: the version named (its children go with it; its parents stay).
+    ///   - storage: where it is stored.
+    /// - Returns: how many trials and experiments were deleted, children before their parents.
+    /// - Throws: the storage's error.
+    public static func removeTree(
+        rootedAt root: Experiment,
+        storage: any Storage
+    ) async throws -> (trials: Int, experiments: [Experiment]) {
+        var removed: [Experiment] = []
+        var removedIDs: Set<String> = []
+        var trials = 0
+        while true {
+            let current = try await storage.experiments()
+            let doomed =
+                removedIDs.isEmpty
+                ? ExperimentTree.versions(under: root, in: current)
+                : current.filter { $0.refers?.parentID.map(removedIDs.contains) == true }
+                    .flatMap { ExperimentTree.versions(under: $0, in: current) }
+            let fresh = doomed.filter { !removedIDs.contains($0.id) }
+            guard !fresh.isEmpty else { return (trials, removed) }
+            for experiment in fresh.reversed() {  // children before their parents
+                trials += try await removeExperiment(experiment, storage: storage)
+                removed.append(experiment)
+                removedIDs.insert(experiment.id)
+            }
+        }
+    }
+
     /// Deletes the experiment's trials with one of `statuses`, and resets its algorithm so that it observes the
     /// remaining trials afresh (a grid search offers deleted points again).
     ///

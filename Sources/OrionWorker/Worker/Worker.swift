@@ -250,6 +250,18 @@ public final class Worker: Sendable {
         return holder.pid
     }
 
+    /// Whether `trial` is reserved by a worker of this host whose process still runs (not stopped, not a zombie):
+    /// what `orion db release` says before it takes such a trial away.
+    ///
+    /// - Parameter trial: a reserved trial.
+    /// - Returns: true when its worker's name is `host:pid` of this host and that process is a live worker.
+    public static func isHeldByALiveWorkerHere(_ trial: Trial) -> Bool {
+        guard let holder = trial.worker.flatMap(WorkerConfiguration.hostAndPID(of:)),
+            holder.host == WorkerConfiguration.hostAndPID(of: WorkerConfiguration.defaultWorkerName())?.host
+        else { return false }
+        return isLiveWorker(holder.pid)
+    }
+
     /// Whether `pid` is a live worker of this host: the process exists and, where `/proc` tells, is neither stopped
     /// (SIGSTOP: its heartbeat has lapsed, its trial may go to another worker) nor a zombie, and runs the same
     /// program as this one (a pid reused by another program does not protect a dead worker's trial).

@@ -98,6 +98,33 @@ final class VersioningEndToEndTests: XCTestCase {
         }
     }
 
+    /// Scenario (a versioning probe): six hunts started at once with one `--branch-to` and one configuration. The
+    /// one that created the child hunted it; most of the others failed, saying the name exists, by timing. Now all
+    /// of them hunt the one child, as docs/versioning.md says.
+    func testHuntsThatBranchToOneNameAtOnceAllRunIt() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        try hunt(sandbox, ["-n", "trunk", "--exp-max-trials", "2", script, "-x~uniform(0, 1)"])
+        let processes = try (0..<6).map { index in
+            try sandbox.start(
+                [
+                    "hunt", "-n", "trunk", "--enable-evc", "-b", "twig", "--exp-max-trials", "8", script,
+                    "-x~uniform(0, 2)",
+                ],
+                name: "twig-\(index)"
+            )
+        }
+        for (index, process) in processes.enumerated() {
+            let output = sandbox.wait(process, name: "twig-\(index)")
+            XCTAssertEqual(output.status, 0, "hunt \(index): \(output.stderr)")
+        }
+        let names = try await sandbox.storage().experiments().map(\.displayName).sorted()
+        XCTAssertEqual(names, ["trunk-v1", "twig-v1"])
+        let twig = try await completed(sandbox, try await experiment(sandbox, "twig"))
+        XCTAssertEqual(twig.count, 6, "8 with trunk's 2")
+    }
+
     func testNewDimensionBranchesAChildThatInheritsWithTheDefault() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
@@ -249,6 +276,23 @@ final class VersioningEndToEndTests: XCTestCase {
             status: 2
         )
         XCTAssertTrue(again.stderr.contains("an experiment of that name exists already"), again.stderr)
+        // The same --branch-to with f's own configuration (a job script run again, or workers started together):
+        // it resumes f, as the worker that loses a race to create it does.
+        let same = try hunt(
+            sandbox,
+            ["-n", "e", "--enable-evc", "-b", "f", "--exp-max-trials", "4", script, "-x~uniform(0, 2)"]
+        )
+        XCTAssertTrue(
+            same.stderr.contains(
+                "note: --branch-to f: f-v1 was branched from e-v1 with this configuration already;"
+                    + " this run resumes it"
+            ),
+            same.stderr
+        )
+        let names = try await sandbox.storage().experiments().map(\.displayName).sorted()
+        XCTAssertEqual(names, ["e-v1", "f-v1"])
+        let resumed = try await sandbox.trials(of: "f").filter { $0.status == .completed }.count
+        XCTAssertEqual(resumed, 2, "f ran one more trial of its own (4 with e's 2)")
         // --branch-from NAME:VERSION with an unchanged space: a child of f under the name g, all trials carried.
         var environment = sandbox.environment
         environment["ORION_EVC_ENABLE"] = "true"
@@ -268,9 +312,9 @@ final class VersioningEndToEndTests: XCTestCase {
         // A child without adapters shows an empty list, as Oríon does (a root shows none).
         let childInfo = try sandbox.run(["info", "-n", "g"]).stdout
         XCTAssertTrue(childInfo.contains("\nparent: f\nadapter:\n  [\n\n  ]\n"), childInfo)
-        // g inherits f's own trial and, through f's prior change, e's two (all inside uniform(0, 2)).
+        // g inherits f's own two trials and, through f's prior change, e's two (all inside uniform(0, 2)).
         let value6 = try await inherited(sandbox, grandchild).count
-        XCTAssertEqual(value6, 3)
+        XCTAssertEqual(value6, 4)
         XCTAssertEqual(try sandbox.run(["list"]).stdout, " e-v1┐\n     └f-v1┐\n          └g-v1\n")
         XCTAssertEqual(try sandbox.run(["list", "-n", "f"]).stdout, " f-v1┐\n     └g-v1\n")
         // --branch-from without a command line takes the source's, as in Oríon; with an existing name, a note says

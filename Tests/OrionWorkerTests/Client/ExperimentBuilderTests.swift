@@ -1,8 +1,9 @@
 import Foundation
 import OrionAlgorithms
 import OrionCore
-import OrionWorker
 import XCTest
+
+@testable import OrionWorker
 
 final class ExperimentBuilderTests: XCTestCase {
     private let factory = AlgorithmRegistry.standard
@@ -204,6 +205,26 @@ final class ExperimentBuilderTests: XCTestCase {
         }
         let stored = try await storage.experiment(named: "b", version: nil)
         XCTAssertEqual(stored?.space.priorStrings, ["/x": "uniform(0, 1)"])
+        // With version control on, the same refusal can only come from a race (the experiment removed and made
+        // again by another worker while this one branched): no advice to turn version control on.
+        let raced = try XCTUnwrap(stored)
+        do {
+            _ = try await ExperimentBuilder.update(
+                raced,
+                with: ExperimentRequest(
+                    name: "b",
+                    space: try Space(priors: ["/x": "uniform(0, 2)"]),
+                    branching: BranchingRequest()
+                ),
+                storage: storage,
+                factory: factory
+            )
+            XCTFail("a different space must be refused")
+        } catch let error as ExperimentError {
+            XCTAssertEqual(error.code, .spaceChanged)
+            XCTAssertFalse(error.message.contains("--enable-evc"), error.message)
+            XCTAssertTrue(error.message.hasSuffix("run the command again"), error.message)
+        }
     }
 
     func testLimitsAndAlgorithmChangesAreAppliedInPlace() async throws {

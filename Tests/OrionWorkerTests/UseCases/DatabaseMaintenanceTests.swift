@@ -24,6 +24,37 @@ final class DatabaseMaintenanceTests: XCTestCase {
         return experiment
     }
 
+    /// `db rm` of a version tree deletes the versions stored when it deletes, and a version branched meanwhile from
+    /// one it deleted (a hunt branching during the deletion): none is left under a deleted parent. The root's own
+    /// parent stays.
+    func testRemovingATreeLeavesNoVersionUnderADeletedParent() async throws {
+        let storage = FlakyStorage(InMemoryStorage())
+        let space = try Space(priors: ["/x": "uniform(0, 10)"])
+        func version(_ name: String, _ number: Int, of parent: Experiment?) -> Experiment {
+            var experiment = Experiment(
+                name: name,
+                version: number,
+                space: space,
+                algorithm: AlgorithmConfig(name: "random")
+            )
+            if let parent {
+                experiment.refers = ExperimentRefers(rootID: parent.refers?.rootID ?? parent.id, parentID: parent.id)
+            }
+            return experiment
+        }
+        let v1 = version("tree", 1, of: nil)
+        let v2 = version("tree", 2, of: v1)
+        let v3 = version("tree", 3, of: v2)
+        for experiment in [v1, v2, v3] { try await storage.createExperiment(experiment) }
+        // While v3 (the first deleted: children first) goes, a hunt branches a leaf from v2.
+        let leaf = version("leaf", 1, of: v2)
+        storage.creationBeforeDeletion.withLock { $0 = leaf }
+        let (_, removed) = try await DatabaseMaintenance.removeTree(rootedAt: v2, storage: storage)
+        XCTAssertEqual(removed.map(\.displayName), ["tree-v3", "tree-v2", "leaf-v1"])
+        let left = try await storage.experiments().map(\.displayName)
+        XCTAssertEqual(left, ["tree-v1"])
+    }
+
     func testQueriesParseAsOrionsAndRejectTheRest() throws {
         XCTAssertEqual(try DatabaseMaintenance.TrialQuery(parsing: "*"), .all)
         XCTAssertEqual(try DatabaseMaintenance.TrialQuery(parsing: "status=broken"), .status(.broken))

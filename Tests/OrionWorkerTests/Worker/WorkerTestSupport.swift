@@ -137,7 +137,17 @@ final class FlakyStorage: Storage {
     func experiment(id: String) async throws -> Experiment? { try await base.experiment(id: id) }
     func experiments() async throws -> [Experiment] { try await base.experiments() }
     func updateExperiment(_ experiment: Experiment) async throws { try await base.updateExperiment(experiment) }
-    func deleteExperiment(id: String) async throws { try await base.deleteExperiment(id: id) }
+    /// An experiment another worker creates just before the next deletion (a hunt branching during `db rm`).
+    let creationBeforeDeletion = Mutex<Experiment?>(nil)
+
+    func deleteExperiment(id: String) async throws {
+        if let created = creationBeforeDeletion.withLock({ created in
+            defer { created = nil }; return created
+        }) {
+            try await base.createExperiment(created)
+        }
+        try await base.deleteExperiment(id: id)
+    }
     func deleteTrials(of experimentID: String, status statuses: [TrialStatus]) async throws -> Int {
         try await base.deleteTrials(of: experimentID, status: statuses)
     }
