@@ -154,6 +154,17 @@ extension ExperimentBuilder {
             if let latest = try await storage.experiment(named: name, version: nil), latest.version != parent.version {
                 // Asked for the latest, which another worker has just superseded: branch from the new one.
                 if request.version == nil, stored != nil, latest.version > parent.version { return .raced }
+                // Asked for this version, whose child is what this run would make: resume it.
+                if let resumed = try await resumption(
+                    of: latest,
+                    from: parent,
+                    as: candidate,
+                    request,
+                    storage,
+                    factory
+                ) {
+                    return .built(resumed)
+                }
                 throw BranchingError(
                     .hasChild,
                     "experiment '\(name)' v\(parent.version) already has a newer version v\(latest.version): branch"
@@ -167,16 +178,14 @@ extension ExperimentBuilder {
                 // Branched from this version with this configuration (by a worker started at the same moment, or an
                 // earlier run of the same job script): resume it, as a version that lost the race to another worker
                 // does (below).
-                var ours = candidate
-                ours.name = existing.name
-                if existing.refers?.parentID == parent.id,
-                    Conflict.detect(parent: existing, candidate: ours, policy: branching.policy).isEmpty
-                {
-                    let note =
-                        "--branch-to \(name): \(existing.displayName) was branched from \(parent.displayName) with this"
-                        + " configuration already; this run resumes it"
-                    var resumed = try await update(existing, with: request, storage: storage, factory: factory)
-                    resumed.changes.insert(note, at: 0)
+                if let resumed = try await resumption(
+                    of: existing,
+                    from: parent,
+                    as: candidate,
+                    request,
+                    storage,
+                    factory
+                ) {
                     return .built(resumed)
                 }
                 throw BranchingError(
@@ -236,5 +245,34 @@ extension ExperimentBuilder {
             return .built(Outcome(experiment: raced, created: false, changes: [], parent: parent))
         }
         return .built(Outcome(experiment: child, created: true, changes: changes, parent: parent))
+    }
+}
+
+extension ExperimentBuilder {
+    /// `existing` resumed, with a note, when it is the child this run would branch from `parent` (its parent is
+    /// `parent`, and its configuration is `candidate`'s: no conflict between them); else `nil`.
+    ///
+    /// Workers started together, or a job script run again, ask for the version one of them has made already.
+    static func resumption(
+        of existing: Experiment,
+        from parent: Experiment,
+        as candidate: Experiment,
+        _ request: ExperimentRequest,
+        _ storage: any Storage,
+        _ factory: any AlgorithmFactory
+    ) async throws -> Outcome? {
+        var ours = candidate
+        ours.name = existing.name
+        guard existing.refers?.parentID == parent.id,
+            Conflict.detect(parent: existing, candidate: ours, policy: request.branching?.policy ?? BranchingPolicy())
+                .isEmpty
+        else { return nil }
+        var resumed = try await update(existing, with: request, storage: storage, factory: factory)
+        resumed.changes.insert(
+            "\(existing.displayName) was branched from \(parent.displayName) with this configuration already; this run"
+                + " resumes it",
+            at: 0
+        )
+        return resumed
     }
 }

@@ -284,8 +284,7 @@ final class VersioningEndToEndTests: XCTestCase {
         )
         XCTAssertTrue(
             same.stderr.contains(
-                "note: --branch-to f: f-v1 was branched from e-v1 with this configuration already;"
-                    + " this run resumes it"
+                "note: f-v1 was branched from e-v1 with this configuration already; this run resumes it"
             ),
             same.stderr
         )
@@ -337,6 +336,14 @@ final class VersioningEndToEndTests: XCTestCase {
             status: 2
         )
         XCTAssertTrue(old.stderr.contains("e' v1 already has a newer version v2"), old.stderr)
+        // With v2's own configuration, branching from v1 would make v2 again: it resumes v2.
+        let again2 = try hunt(sandbox, ["-n", "e", "-v", "1", "--enable-evc", script, "-x~uniform(0, 4)"])
+        XCTAssertTrue(
+            again2.stderr.contains("note: e-v2 was branched from e-v1 with this configuration already"),
+            again2.stderr
+        )
+        let versions = try await sandbox.storage().experiments().filter { $0.name == "e" }.map(\.version).sorted()
+        XCTAssertEqual(versions, [1, 2])
     }
 
     func testManualResolutionRefusesUnmarkedConflictsAndAcceptsMarkedOnes() async throws {
