@@ -228,21 +228,17 @@ extension ExperimentBuilder {
             guard let raced = try await storage.experiment(named: child.name, version: child.version) else {
                 throw error
             }
-            var ours = candidate
-            ours.name = raced.name
-            guard raced.refers?.parentID == parent.id,
-                Conflict.detect(parent: raced, candidate: ours, policy: branching.policy).isEmpty
-            else {
-                guard name == parent.name else {
-                    throw BranchingError(
-                        .invalidName,
-                        "cannot branch \(parent.displayName) to '\(name)': another worker has just created it with "
-                            + "another configuration; give --branch-to another name, or resume it with -n \(name)"
-                    )
-                }
-                return .raced
+            if let resumed = try await resumption(of: raced, from: parent, as: candidate, request, storage, factory) {
+                return .built(resumed)
             }
-            return .built(Outcome(experiment: raced, created: false, changes: [], parent: parent))
+            guard name == parent.name else {
+                throw BranchingError(
+                    .invalidName,
+                    "cannot branch \(parent.displayName) to '\(name)': another worker has just created it with "
+                        + "another configuration; give --branch-to another name, or resume it with -n \(name)"
+                )
+            }
+            return .raced
         }
         return .built(Outcome(experiment: child, created: true, changes: changes, parent: parent))
     }
