@@ -150,19 +150,16 @@ extension ExperimentBuilder {
             policy: branching.policy
         )
         child.name = name
+        // The existing experiment resumed, when it is the child this run would make (``resumption``).
+        func resume(_ existing: Experiment) async throws -> Outcome? {
+            try await resumption(of: existing, from: parent, as: candidate, request, storage, factory)
+        }
         if name == parent.name {
             if let latest = try await storage.experiment(named: name, version: nil), latest.version != parent.version {
                 // Asked for the latest, which another worker has just superseded: branch from the new one.
                 if request.version == nil, stored != nil, latest.version > parent.version { return .raced }
                 // Asked for this version, whose child is what this run would make: resume it.
-                if let resumed = try await resumption(
-                    of: latest,
-                    from: parent,
-                    as: candidate,
-                    request,
-                    storage,
-                    factory
-                ) {
+                if let resumed = try await resume(latest) {
                     return .built(resumed)
                 }
                 throw BranchingError(
@@ -178,14 +175,7 @@ extension ExperimentBuilder {
                 // Branched from this version with this configuration (by a worker started at the same moment, or an
                 // earlier run of the same job script): resume it, as a version that lost the race to another worker
                 // does (below).
-                if let resumed = try await resumption(
-                    of: existing,
-                    from: parent,
-                    as: candidate,
-                    request,
-                    storage,
-                    factory
-                ) {
+                if let resumed = try await resume(existing) {
                     return .built(resumed)
                 }
                 throw BranchingError(
@@ -228,7 +218,7 @@ extension ExperimentBuilder {
             guard let raced = try await storage.experiment(named: child.name, version: child.version) else {
                 throw error
             }
-            if let resumed = try await resumption(of: raced, from: parent, as: candidate, request, storage, factory) {
+            if let resumed = try await resume(raced) {
                 return .built(resumed)
             }
             guard name == parent.name else {
