@@ -152,7 +152,7 @@ extension ExperimentBuilder {
         child.name = name
         // The existing experiment resumed, when it is the child this run would make (``resumption``).
         func resume(_ existing: Experiment) async throws -> Outcome? {
-            try await resumption(of: existing, from: parent, as: candidate, request, storage, factory)
+            try await resumption(of: existing, from: parent, as: candidate, branching.policy, request, storage, factory)
         }
         if name == parent.name {
             if let latest = try await storage.experiment(named: name, version: nil), latest.version != parent.version {
@@ -236,13 +236,14 @@ extension ExperimentBuilder {
 
 extension ExperimentBuilder {
     /// `existing` resumed, with a note, when it is the child this run would branch from `parent` (its parent is
-    /// `parent`, and its configuration is `candidate`'s: no conflict between them); else `nil`.
+    /// `parent`, and its configuration is `candidate`'s: no conflict between them under `policy`); else `nil`.
     ///
     /// Workers started together, or a job script run again, ask for the version one of them has made already.
     static func resumption(
         of existing: Experiment,
         from parent: Experiment,
         as candidate: Experiment,
+        _ policy: BranchingPolicy,
         _ request: ExperimentRequest,
         _ storage: any Storage,
         _ factory: any AlgorithmFactory
@@ -250,8 +251,7 @@ extension ExperimentBuilder {
         var ours = candidate
         ours.name = existing.name
         guard existing.refers?.parentID == parent.id,
-            Conflict.detect(parent: existing, candidate: ours, policy: request.branching?.policy ?? BranchingPolicy())
-                .isEmpty
+            Conflict.detect(parent: existing, candidate: ours, policy: policy).isEmpty
         else { return nil }
         var resumed = try await update(existing, with: request, storage: storage, factory: factory)
         resumed.changes.insert(

@@ -244,9 +244,15 @@ public final class Worker: Sendable {
     /// The pid of the worker holding `reservation` when that worker runs on this host (not this process), else `nil`.
     private func localHolder(of reservation: Reservation) -> Int32? {
         let host = WorkerConfiguration.hostAndPID(of: configuration.workerName)?.host
-        guard let holder = reservation.trial.worker.flatMap(WorkerConfiguration.hostAndPID(of:)),
-            holder.host == host, holder.pid != getpid()
-        else { return nil }
+        guard let pid = Self.holderPID(of: reservation.trial, on: host), pid != getpid() else { return nil }
+        return pid
+    }
+
+    /// The pid in the `host:pid` name of the worker holding `trial`, when that host is `host`.
+    private static func holderPID(of trial: Trial, on host: String?) -> Int32? {
+        guard let holder = trial.worker.flatMap(WorkerConfiguration.hostAndPID(of:)), holder.host == host else {
+            return nil
+        }
         return holder.pid
     }
 
@@ -256,10 +262,8 @@ public final class Worker: Sendable {
     /// - Parameter trial: a reserved trial.
     /// - Returns: true when its worker's name is `host:pid` of this host and that process is a live worker.
     public static func isHeldByALiveWorkerHere(_ trial: Trial) -> Bool {
-        guard let holder = trial.worker.flatMap(WorkerConfiguration.hostAndPID(of:)),
-            holder.host == WorkerConfiguration.hostAndPID(of: WorkerConfiguration.defaultWorkerName())?.host
-        else { return false }
-        return isLiveWorker(holder.pid)
+        let host = WorkerConfiguration.hostAndPID(of: WorkerConfiguration.defaultWorkerName())?.host
+        return holderPID(of: trial, on: host).map(isLiveWorker) == true
     }
 
     /// Whether `pid` is a live worker of this host: the process exists and, where `/proc` tells, is neither stopped
