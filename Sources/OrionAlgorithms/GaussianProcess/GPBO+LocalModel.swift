@@ -21,6 +21,16 @@ import OrionCore
 /// product model to check the trigger and, when it does not fire, the additive model too. In a batch, each
 /// suggestion made by a model enters both models (the one fitted later in the batch too) as a pending point at that
 /// model's posterior mean. Without `trust_region` every suggestion is global, so the option is `additive: true`.
+///
+/// `additive: "alternate"` hedges between the two kernels' views of the objective for the global search: the
+/// additive kernel carries a coordinate's good value from one region to another, which helps on separable
+/// objectives and misleads on coupled ones (hartmann6's second basin, colville's valleys; docs/algorithms/gp.md).
+/// So the global suggestions alternate: the even ones (counted from the first global suggestion after the design,
+/// or once the local phase alternates, over the global steps only) maximize the additive model's acquisition, the
+/// odd ones the product model's, the GP on every trial that checks version 2's trigger (the same fit, warm started
+/// from ``GPBO/lastLocalFit``). Local suggestions are unchanged. Before the local phase the product model is fitted
+/// anyway, and after it an odd global suggestion fits it instead of the additive model, so the option costs no
+/// extra fit.
 extension GPBO {
     /// The models of one batch, each fitted when a suggestion first needs it.
     struct SeparateModels {
@@ -74,6 +84,12 @@ extension GPBO {
                 vector = localSuggestion(step.model, transform, region: step.region, completed: trials, seen: seen)
             }
         }
+        if vector == nil, isProductGlobalStep(completed: completed.count, batchIndex: batchIndex) {
+            if models.local == nil {
+                models.local = fit(transform, completed: completed, local: true).map { believing($0, models.believed) }
+            }
+            if let product = models.local { vector = maximizeAcquisition(product, transform, seen: seen) }
+        }
         if vector == nil {
             if models.global == nil {
                 models.global = fit(transform, completed: completed).map { believing($0, models.believed) }
@@ -90,6 +106,16 @@ extension GPBO {
         return vector
     }
 
+    /// Whether the global suggestion made with `completed` trials completed and `batchIndex` earlier suggestions of
+    /// the same batch uses the product model (`additive: "alternate"`): every other global suggestion, counted over
+    /// every suggestion before the local phase starts and over the global ones (every other) after.
+    func isProductGlobalStep(completed: Int, batchIndex: Int) -> Bool {
+        guard options.additiveAlternate else { return false }
+        let index = completed + batchIndex
+        let globalIndex = localPhaseFrom == nil || !options.trustRegion ? index : index / 2
+        return globalIndex % 2 == 1
+    }
+
     /// `model` with `points` pending, each at the posterior mean given the ones before.
     private func believing(_ model: AcquisitionModel, _ points: [[Double]]) -> AcquisitionModel {
         points.reduce(model) { $0.believing($1) }
@@ -97,14 +123,18 @@ extension GPBO {
 }
 
 extension GPBO.Options {
-    /// `additive` as written: `true` or `false`, or `"global"` (`(true, true)`); `nil` when absent.
+    /// `additive` as written: `true` or `false`, `"global"` (`(true, true, false)`) or `"alternate"`
+    /// (`(true, true, true)`); `nil` when absent.
     ///
     /// - Throws: ``AlgorithmError`` `.invalidOption` for any other value.
-    static func decodeAdditive(_ container: KeyedDecodingContainer<CodingKeys>) throws -> (Bool, Bool)? {
+    static func decodeAdditive(_ container: KeyedDecodingContainer<CodingKeys>) throws -> (Bool, Bool, Bool)? {
         guard container.contains(.additive), try !container.decodeNil(forKey: .additive) else { return nil }
-        if let on = try? container.decode(Bool.self, forKey: .additive) { return (on, false) }
-        if let scope = try? container.decode(String.self, forKey: .additive), scope == "global" { return (true, true) }
-        throw AlgorithmError(.invalidOption, "gp: option 'additive' must be true, false or \"global\"")
+        if let on = try? container.decode(Bool.self, forKey: .additive) { return (on, false, false) }
+        if let scope = try? container.decode(String.self, forKey: .additive) {
+            if scope == "global" { return (true, true, false) }
+            if scope == "alternate" { return (true, true, true) }
+        }
+        throw AlgorithmError(.invalidOption, "gp: option 'additive' must be true, false, \"global\" or \"alternate\"")
     }
 
     /// Writes `additive` as ``decodeAdditive(_:)`` reads it.
@@ -112,7 +142,7 @@ extension GPBO.Options {
     /// - Throws: `EncodingError` when the value cannot be encoded.
     func encodeAdditive(_ container: inout KeyedEncodingContainer<CodingKeys>) throws {
         if additive, additiveGlobalOnly {
-            try container.encode("global", forKey: .additive)
+            try container.encode(additiveAlternate ? "alternate" : "global", forKey: .additive)
         } else {
             try container.encode(additive, forKey: .additive)
         }

@@ -69,10 +69,13 @@ public struct GPBO: Algorithm {
         /// term per dimension element sharing the lengthscales and the weight `a` fitted with the other
         /// hyperparameters (default false; [Duvenaud et al., 2011](https://arxiv.org/abs/1112.4394)); `"global"`:
         /// that kernel for the global suggestions only, the product kernel for the local phase's (see
-        /// `GPBO+LocalModel.swift`).
+        /// `GPBO+LocalModel.swift`); `"alternate"`: as `"global"`, but every other global suggestion uses the
+        /// product kernel fitted on every trial instead.
         public var additive = false
-        /// With `additive`, whether only the global suggestions use the additive kernel (`"global"`).
+        /// With `additive`, whether only the global suggestions use the additive kernel (`"global"`, `"alternate"`).
         public var additiveGlobalOnly = false
+        /// `additive: "alternate"`: the global suggestions alternate between the additive and the product kernel.
+        public var additiveAlternate = false
         /// `refit_growth`: the fraction the completed trials grow by before a model's hyperparameters are refitted.
         ///
         /// Each refit also restarts from the prior's centre and random draws; in between, the posterior is on all
@@ -161,7 +164,8 @@ public struct GPBO: Algorithm {
                 try container.decodeIfPresent(String.self, forKey: .lengthscalePrior) ?? lengthscalePrior
             (trustRegion, trustRegionVersion, trustRegionNeighbourhood) =
                 try Self.decodeTrustRegion(container) ?? (trustRegion, trustRegionVersion, trustRegionNeighbourhood)
-            (additive, additiveGlobalOnly) = try Self.decodeAdditive(container) ?? (additive, additiveGlobalOnly)
+            (additive, additiveGlobalOnly, additiveAlternate) =
+                try Self.decodeAdditive(container) ?? (additive, additiveGlobalOnly, additiveAlternate)
             refitGrowth = try container.decodeIfPresent(Double.self, forKey: .refitGrowth) ?? refitGrowth
             outputTransform =
                 try container.decodeIfPresent(String.self, forKey: .outputTransform) ?? outputTransform

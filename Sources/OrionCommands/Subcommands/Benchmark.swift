@@ -249,6 +249,7 @@ struct BenchmarkListCommand: ParsableCommand {
             ("ninth fresh set (--problems \(FreshProblems9.setName) runs them all):", FreshProblems9.all),
             ("tenth fresh set (--problems \(FreshProblems10.setName) runs them all):", FreshProblems10.all),
             ("eleventh fresh set (--problems \(FreshProblems11.setName) runs them all):", FreshProblems11.all),
+            ("twelfth fresh set (--problems \(FreshProblems12.setName) runs them all):", FreshProblems12.all),
             (
                 "scikit-learn tasks (--problems \(SklearnTasks.setName); Python with scikit-learn, --python):",
                 SklearnTasks.all()

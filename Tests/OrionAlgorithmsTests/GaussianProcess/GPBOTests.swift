@@ -99,6 +99,17 @@ final class GPBOTests: XCTestCase {
         )
     }
 
+    func testConformanceWithAlternatingGlobalKernels() throws {
+        try AlgorithmConformance.checkAll(
+            factory: AlgorithmRegistry.standard,
+            config: AlgorithmConfig(
+                name: "gp",
+                options: ["matern_nu": 1.5, "additive": "alternate", "trust_region": "v2l"]
+            ),
+            braninThreshold: 0.6
+        )
+    }
+
     func testConformanceWithTheLocalPhaseVersion3() throws {
         try AlgorithmConformance.checkAll(
             factory: AlgorithmRegistry.standard,

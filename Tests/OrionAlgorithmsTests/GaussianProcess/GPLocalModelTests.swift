@@ -68,11 +68,83 @@ final class GPLocalModelTests: XCTestCase {
         for bad: JSONValue in ["local", "yes", 2] {
             XCTAssertThrowsError(try GPBO.Options.decode(["additive": bad], algorithm: "gp")) { error in
                 XCTAssertTrue(
-                    "\(error)".contains("gp: option 'additive' must be true, false or \"global\""),
+                    "\(error)".contains("gp: option 'additive' must be true, false, \"global\" or \"alternate\""),
                     "\(error)"
                 )
             }
         }
+    }
+
+    /// `"alternate"` is `"global"` with the alternation on; it is saved as written and read back.
+    func testAlternateIsDecodedAndSaved() throws {
+        let alternate = try GPBO.Options.decode(["additive": "alternate"], algorithm: "gp")
+        XCTAssertEqual(
+            [alternate.additive, alternate.additiveGlobalOnly, alternate.additiveAlternate],
+            [true, true, true]
+        )
+        let encoded = try JSONEncoder().encode(alternate)
+        XCTAssertTrue(String(decoding: encoded, as: UTF8.self).contains("\"additive\":\"alternate\""))
+        let decoded = try JSONDecoder().decode(GPBO.Options.self, from: encoded)
+        XCTAssertEqual([decoded.additive, decoded.additiveGlobalOnly, decoded.additiveAlternate], [true, true, true])
+        for value: JSONValue in ["global", true, false] {
+            XCTAssertFalse(try GPBO.Options.decode(["additive": value], algorithm: "gp").additiveAlternate, "\(value)")
+        }
+    }
+
+    /// With `"alternate"`, the global suggestions take turns: the even ones refit the additive model, the odd ones
+    /// use the product model on every trial and leave the additive fit alone; the local ones are `"global"`'s.
+    func testAlternateGlobalSuggestionsTakeTurnsBetweenTheKernels() throws {
+        let width = 3
+        var additive = 0
+        var product = 0
+        var local = 0
+        var kinds: [Bool] = []
+        let first = try run(options(6, ["additive": "alternate"]), width: width, count: 40) { before, after, _ in
+            let completed = before.records.filter { $0.kind == .completed }.count
+            guard completed >= 10 else { return }
+            if after.localPhaseFrom != nil, after.isLocalStep(completed: completed, batchIndex: 0) {
+                XCTAssertEqual(after.lastFit, before.lastFit, "a local suggestion does not refit the additive model")
+                local += 1
+                return
+            }
+            let usesProduct = after.isProductGlobalStep(completed: completed, batchIndex: 0)
+            kinds.append(usesProduct)
+            if usesProduct {
+                XCTAssertEqual(after.lastFit, before.lastFit, "the additive model was not refitted")
+                XCTAssertNotEqual(after.lastLocalFit, before.lastLocalFit, "the product model was")
+                product += 1
+            } else {
+                XCTAssertNotEqual(after.lastFit, before.lastFit, "the additive model was refitted")
+                additive += 1
+            }
+        }
+        XCTAssertGreaterThan(local, 5)
+        XCTAssertGreaterThan(additive, 5)
+        XCTAssertGreaterThan(product, 5)
+        XCTAssertLessThanOrEqual(abs(additive - product), 2, "the kernels take turns: \(kinds)")
+        XCTAssertEqual(first.points, try run(options(6, ["additive": "alternate"]), width: width, count: 40).points)
+        XCTAssertNotEqual(first.points, try run(options(6, ["additive": "global"]), width: width, count: 40).points)
+    }
+
+    /// Without a local phase, every other suggestion is the product kernel's: the run leaves `additive: true`'s.
+    func testAlternateWithoutTrustRegionTakesTurnsOverEverySuggestion() throws {
+        let options = try GPBO.Options.decode(["seed": 2, "additive": "alternate"], algorithm: "gp")
+        var gp = GPBO(options: options, context: try Self.context(2))
+        XCTAssertEqual(
+            (10..<16).map { gp.isProductGlobalStep(completed: $0, batchIndex: 0) },
+            [false, true, false, true, false, true]
+        )
+        gp.localPhaseFrom = 3
+        XCTAssertEqual(
+            gp.isProductGlobalStep(completed: 11, batchIndex: 0),
+            true,
+            "no trust region: every suggestion counts"
+        )
+        func points(_ additive: JSONValue) throws -> [[Double]] {
+            try run(GPBO.Options.decode(["seed": 2, "additive": additive], algorithm: "gp"), width: 2, count: 18).points
+        }
+        XCTAssertNotEqual(try points("alternate"), try points(true))
+        XCTAssertEqual(try points("alternate"), try points("alternate"))
     }
 
     /// Each local suggestion refits only the product model and lies in the box built from that fit; each global one
@@ -155,6 +227,14 @@ final class GPLocalModelTests: XCTestCase {
         XCTAssertNotEqual(gp.lastLocalFit, before.lastLocalFit, "a local one refitted the product model")
         let second = copy.suggest(count: 4, context: context).map(\.parameters)
         XCTAssertEqual(second, batch)
+
+        // `"alternate"`: a batch of four after the trigger has two global suggestions, one of each kernel.
+        var (_, alternating) = try run(options(3, ["additive": "alternate"]), count: 24)
+        XCTAssertNotNil(alternating.localPhaseFrom)
+        var again = alternating
+        let mixed = alternating.suggest(count: 4, context: context).map(\.parameters)
+        XCTAssertEqual(Set(mixed).count, 4)
+        XCTAssertEqual(again.suggest(count: 4, context: context).map(\.parameters), mixed)
     }
 
     /// The state keeps both fits and reads back to the same suggestions; a state without the product fit (as main

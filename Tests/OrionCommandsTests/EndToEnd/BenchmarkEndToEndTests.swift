@@ -201,6 +201,7 @@ final class BenchmarkEndToEndTests: XCTestCase {
             ("ninth fresh set (--problems fresh9", "langermann"),
             ("tenth fresh set (--problems fresh10", "kernel_choice4"),
             ("eleventh fresh set (--problems fresh11", "trefethen"),
+            ("twelfth fresh set (--problems fresh12", "damavandi"),
             ("scikit-learn tasks (--problems sklearn", "sk_"),
         ] {
             let headerAt = try XCTUnwrap(list.stdout.range(of: header), header)
