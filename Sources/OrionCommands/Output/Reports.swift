@@ -234,10 +234,16 @@ public enum Reports {
         collapse: Bool,
         fromLatest: Bool = true
     ) async throws -> [String] {
+        let versions = ExperimentTree.versions(under: root.experiment, in: experiments)
+        if versions.count == 1, !all, root.experiment.refers?.parentID == nil {
+            // One version, collapsed or expanded alike: its summary, from indexed counts (nothing proportional to its
+            // trials), as ``defaultTrees(_:experiments:storage:all:fromLatest:)`` prints it.
+            let summary = try await ExperimentSummary(experiment: root.experiment, storage: storage)
+            return [try await summaryBlock(summary, storage: storage)]
+        }
         if collapse {
             // As Oríon: the latest version of the root's name, with the trials it sees through the adapters (its
             // own, its ancestors' carried over, its descendants' carried back).
-            let versions = ExperimentTree.versions(under: root.experiment, in: experiments)
             // With `--version`, that version itself, as Oríon.
             let latest =
                 fromLatest

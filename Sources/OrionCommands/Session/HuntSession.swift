@@ -461,7 +461,8 @@ struct HuntSession {
             StandardStream.emit(
                 "Error: \(stats.broken) \(stats.broken == 1 ? "trial" : "trials") broke\(reason);"
                     + " see `\(statusCommand(for: experiment, configuration: configuration)) --all`"
-                    + " and the orion.stderr.log in each trial's directory\n",
+                    + " and the orion.stderr.log in each trial's directory"
+                    + (report.lastFailureLog.map { " (the last one's: \($0))" } ?? "") + "\n",
                 to: 2
             )
             switch report.stopReason {

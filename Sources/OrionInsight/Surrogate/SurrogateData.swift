@@ -11,29 +11,42 @@ struct SurrogateData {
 
     /// Encodes the completed trials of `trials` that lie in `features`' space and have a finite objective.
     ///
+    /// Beyond `limit` such trials, only the kept ones are encoded (an experiment of 50,000 trials is not encoded
+    /// whole for a surrogate of 2,000): the best trial that lies in the space, then a seeded random order of the
+    /// others, encoded until `limit` are kept.
+    ///
     /// - Parameters:
     ///   - trials: the experiment's trials.
     ///   - features: the surrogate's features.
     ///   - limit: the most samples to keep; beyond it a seeded random subset is kept, the best trial always in it.
     ///   - rng: the source of randomness for that subset.
+    /// - Complexity: O(n log n) for n trials, plus the encoding of at most `limit` of them (and of those outside the
+    ///   space met on the way).
     init(trials: [Trial], features: FeatureSpace, limit: Int, using rng: inout some RandomNumberGenerator) {
-        var inputs: [[Double]] = []
-        var targets: [Double] = []
-        for trial in trials where trial.status == .completed {
-            guard let objective = trial.objective, objective.isFinite, let input = features.encode(trial.params)
-            else { continue }
-            inputs.append(input)
-            targets.append(objective)
+        let limit = max(limit, 1)
+        let candidates = trials.indices.filter { index in
+            trials[index].status == .completed && trials[index].objective.map { $0.isFinite } == true
         }
-        if inputs.count > max(limit, 1) {
-            let best = targets.indices.min { targets[$0] < targets[$1] } ?? 0
-            var keep = Array(inputs.indices.filter { $0 != best }.shuffled(using: &rng).prefix(max(limit, 1) - 1))
-            keep.append(best)
-            keep.sort()
-            inputs = keep.map { inputs[$0] }
-            targets = keep.map { targets[$0] }
+        var kept: [(index: Int, input: [Double])] = []
+        if candidates.count <= limit {
+            kept = candidates.compactMap { index in features.encode(trials[index].params).map { (index, $0) } }
+        } else {
+            let objective = { (index: Int) in trials[index].objective ?? .infinity }
+            let byObjective = candidates.sorted { (objective($0), $0) < (objective($1), $1) }
+            var best: Int?
+            for index in byObjective {
+                if let input = features.encode(trials[index].params) {
+                    kept.append((index, input))
+                    best = index
+                    break
+                }
+            }
+            for index in candidates.filter({ $0 != best }).shuffled(using: &rng) where kept.count < limit {
+                if let input = features.encode(trials[index].params) { kept.append((index, input)) }
+            }
+            kept.sort { $0.index < $1.index }
         }
-        self.inputs = inputs
-        self.targets = targets
+        inputs = kept.map(\.input)
+        targets = kept.map { trials[$0.index].objective ?? .infinity }
     }
 }

@@ -5,8 +5,11 @@ enum TrialDirectory {
     /// The files of the worker's own in a trial's directory, not copied into a child's: the script's captured
     /// output and its results file (made anew for every run).
     static let workerFiles: Set<String> = [
-        "orion.stdout.log", "orion.stderr.log", resultsFileName, unsavedResultsFileName,
+        "orion.stdout.log", stderrLogName, resultsFileName, unsavedResultsFileName,
     ]
+
+    /// The script's standard error, captured by the worker.
+    static let stderrLogName = "orion.stderr.log"
 
     /// The worker's logs before 2026-12-05, left out of a copy of the directory of a trial run then (one without
     /// `orion.stdout.log`); in a later trial's directory they are the script's own.

@@ -213,7 +213,9 @@ extension Worker {
         }
         onEvent(.finished(trial))
         switch outcome {
-        case .broken(let reason, _, _): await state.finish(.broken, failure: reason)
+        case .broken(let reason, _, _):
+            let log = trial.workingDir.map { $0 + "/" + TrialDirectory.stderrLogName }
+            await state.finish(.broken, failure: reason, failureLog: log)
         case .requeued: await state.finish(.interrupted, failure: nil, stopsWorker: false)
         case .notStarted(let reason): await state.finish(nil, failure: nil, cannotStart: reason)
         default: await state.finish(trial.status, failure: nil)

@@ -163,6 +163,8 @@ public struct WorkerReport: Codable, Sendable, Equatable {
     public var stopReason: StopReason = .experimentDone
     /// The reason of the last broken trial, if any.
     public var lastFailure: String?
+    /// The standard error log of the last broken trial, when its script ran in a working directory of its own.
+    public var lastFailureLog: String?
     /// Results this worker could not store before it stopped, with where they are kept.
     public var unsavedResults: [UnsavedResult] = []
     /// Trials of dead workers (on this host) that this worker released at once.

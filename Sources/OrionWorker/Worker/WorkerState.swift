@@ -31,6 +31,7 @@ final class WorkerState: Sendable {
     func finish(
         _ status: TrialStatus?,
         failure: String?,
+        failureLog: String? = nil,
         unsaved: UnsavedResult? = nil,
         stopsWorker: Bool = true,
         cannotStart: String? = nil
@@ -38,6 +39,7 @@ final class WorkerState: Sendable {
         await inner.finish(
             status,
             failure: failure,
+            failureLog: failureLog,
             unsaved: unsaved,
             stopsWorker: stopsWorker,
             cannotStart: cannotStart
@@ -124,6 +126,7 @@ final class WorkerState: Sendable {
         func finish(
             _ status: TrialStatus?,
             failure: String?,
+            failureLog: String?,
             unsaved: UnsavedResult?,
             stopsWorker: Bool,
             cannotStart: String?
@@ -140,6 +143,7 @@ final class WorkerState: Sendable {
             case .broken:
                 report.broken += 1
                 report.lastFailure = failure
+                report.lastFailureLog = failureLog
             case .interrupted:
                 report.interrupted += 1
                 if stopsWorker { stop(.interrupted) }

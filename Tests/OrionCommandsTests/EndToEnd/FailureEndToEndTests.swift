@@ -57,6 +57,13 @@ final class FailureEndToEndTests: XCTestCase {
         XCTAssertTrue(output.stderr.contains("the script exited with code 3"), output.stderr)
         let failing = try await sandbox.trials(of: "failing")
         XCTAssertEqual(failing.filter { $0.status == .broken }.count, 3)
+        // The error names the last broken trial's log, which holds the script's message.
+        let marker = "(the last one's: "
+        let logStart = try XCTUnwrap(output.stderr.range(of: marker), output.stderr).upperBound
+        let log = String(output.stderr[logStart...].prefix { $0 != ")" })
+        XCTAssertTrue(log.hasSuffix("/orion.stderr.log"), log)
+        XCTAssertTrue(failing.contains { $0.workingDir.map { log.hasPrefix($0 + "/") } ?? false }, log)
+        XCTAssertTrue(try String(contentsOfFile: log, encoding: .utf8).contains("boom: bad input"))
         // The experiment is now broken: a new worker stops at once, and says why.
         let again = try sandbox.run(["hunt", "-n", "failing", "--exp-max-trials", "10", script, "-x~uniform(0, 1)"])
         XCTAssertEqual(again.status, 1)
