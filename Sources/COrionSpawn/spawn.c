@@ -310,3 +310,13 @@ int orion_guardian_send(int channel, pid_t group, int watch) {
 }
 
 #endif
+
+int orion_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *directory) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))
+    return posix_spawn_file_actions_addchdir_np(actions, directory);
+#else
+    (void)actions;
+    (void)directory;
+    return ENOSYS;
+#endif
+}

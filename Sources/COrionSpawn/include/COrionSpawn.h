@@ -1,6 +1,7 @@
 #ifndef CORION_SPAWN_H
 #define CORION_SPAWN_H
 
+#include <spawn.h>
 #include <sys/types.h>
 
 /// Starts a guardian of the process groups of this process's scripts, and returns 0 with its pid in `*guardian` and
@@ -20,6 +21,11 @@ int orion_guardian_start(int grace_ms, pid_t *guardian, int *channel);
 /// returns 0 or the errno of the failed send (EPIPE: the guardian is gone). Forget a group before its leader is
 /// reaped, so that its id cannot have been reused while it is listed. Safe to call from several threads at once.
 int orion_guardian_send(int channel, pid_t group, int watch);
+
+/// Adds to `actions` a change of the spawned process's current directory to `directory`
+/// (`posix_spawn_file_actions_addchdir_np`), and returns 0 or the errno of the failure (ENOSYS where the C library
+/// lacks it).
+int orion_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *directory);
 
 /// Opens a pipe for a script's output with both ends close-on-exec from the start (`pipe2`), so that a script
 /// another thread starts meanwhile does not inherit them; returns 0 or the errno of the failure. Dup the write end

@@ -46,6 +46,8 @@ struct HuntSession {
         )
         // What relative paths of the command line (the script, its --config file) are relative to.
         var commandDirectory = currentDirectory
+        // Where the scripts run: here, except for a stored command line given elsewhere (below).
+        var runDirectory: String?
         var configOption = configuration.worker.userScriptConfig
         var storedConfigText: String?
         if arguments.isEmpty {
@@ -63,6 +65,7 @@ struct HuntSession {
             }
             arguments = stored.metadata.userArgs
             commandDirectory = stored.metadata.startDirectory ?? currentDirectory
+            runDirectory = Self.runDirectory(forStored: commandDirectory, here: currentDirectory)
             storedConfigText = stored.metadata.scriptConfigText
             if !context.overridesStoredExperiment("worker.user_script_config", localFile: options.config),
                 let option = stored.metadata.configOption
@@ -222,12 +225,13 @@ struct HuntSession {
                     echo: reporter.echo,
                     configuration: workerConfiguration,
                     retention: retention(for: experiment, configuration: configuration),
+                    startDirectory: runDirectory,
                     onEvent: { reporter.handle($0) }
                 )
             case .slurm:
                 let executor = SlurmExecutor(
                     command: command,
-                    startDirectory: currentDirectory,
+                    startDirectory: runDirectory ?? currentDirectory,
                     options: slurm,
                     environment: try runner.trialEnvironment(pythonClient: usesPythonClient),
                     interruptCode: configuration.worker.interruptSignalCode,
@@ -281,6 +285,28 @@ struct HuntSession {
     /// `worker.keep_trial_dirs` completed ones (and the best, and every broken or interrupted one) when it is given;
     /// else 100 of them in the default working directory, and everything in a working directory the user chose
     /// (Oríon keeps them all).
+    /// The directory the scripts of a stored command line run in, given where it was first given (`stored`) and the
+    /// current directory: `stored` when it differs and exists here, so that the relative paths among its arguments
+    /// (a data file, an output directory) mean what they meant then, as its script and `--config` file do (a note
+    /// says so); `nil` (the current directory) otherwise.
+    static func runDirectory(forStored stored: String, here: String) -> String? {
+        guard stored != here else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: stored, isDirectory: &isDirectory), isDirectory.boolValue else {
+            StandardStream.emit(
+                "note: the stored command line was given in \(stored), which is not here: its scripts run in \(here)\n",
+                to: 2
+            )
+            return nil
+        }
+        StandardStream.emit(
+            "note: the stored command line runs in \(stored), where it was given, so that its relative paths resolve"
+                + " as they did then\n",
+            to: 2
+        )
+        return stored
+    }
+
     func retention(for experiment: Experiment, configuration: OrionConfiguration) -> TrialDirectoryRetention {
         if huntOptions.keepAllTrialDirs { return .keepAll }
         if let keep = configuration.worker.keepTrialDirs { return TrialDirectoryRetention(keepCompleted: keep) }

@@ -74,12 +74,14 @@ final class ChildProcess: Sendable {
     ///   - guardian: what ends the child's group if this process dies; `nil`: nothing does.
     ///   - terminalStreams: the child's streams (`1`, `2`) given a pseudo-terminal of the size of this process's
     ///     same descriptor instead of a pipe (a pipe when no pseudo-terminal can be opened).
+    ///   - directory: the child's current directory; `nil`: this process's.
     /// - Throws: `SpawnError` with the `errno` of the failed exec (`ENOENT`, `EACCES`, ...).
     init(
         argv: [String],
         environment: [String: String],
         guardian: GroupGuardian?,
-        terminalStreams: Set<Int32> = []
+        terminalStreams: Set<Int32> = [],
+        directory: String? = nil
     ) throws(SpawnError) {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
@@ -100,6 +102,16 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         posix_spawn_file_actions_addclose(&actions, outPipe[1])
         posix_spawn_file_actions_addclose(&actions, errPipe[1])
+        if let directory {
+            let code = orion_spawn_add_chdir(&actions, directory)
+            if code != 0 {
+                close(outPipe[0])
+                close(outPipe[1])
+                close(errPipe[0])
+                close(errPipe[1])
+                throw SpawnError(errno: code)
+            }
+        }
         for fd in Self.inheritableDescriptors() where fd != outPipe[1] && fd != errPipe[1] {
             posix_spawn_file_actions_addclose(&actions, fd)
         }

@@ -30,6 +30,8 @@ public final class ProcessExecutor: TrialExecutor {
     private let terminalStreams: Set<Int32>
     private let trialTimeout: Duration?
     private let terminationGrace: Duration
+    /// The scripts' current directory; `nil`: this process's.
+    private let startDirectory: String?
     private let running = Mutex(Running())
     private let guardian: GroupGuardian?
 
@@ -46,6 +48,8 @@ public final class ProcessExecutor: TrialExecutor {
     ///     is terminated and the trial is broken. `nil`: no limit.
     ///   - terminationGrace: how long a stopped script's process group has between SIGINT/SIGTERM and SIGKILL; also
     ///     how long it has between SIGTERM and SIGKILL when this process dies while the script runs (Linux).
+    ///   - startDirectory: the directory the scripts run in (where their relative paths resolve); `nil`: this
+    ///     process's current directory.
     public init(
         command: UserCommand,
         environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -53,9 +57,11 @@ public final class ProcessExecutor: TrialExecutor {
         echoOutput: Bool = true,
         echo: OutputEcho = .standard,
         trialTimeout: Duration? = nil,
-        terminationGrace: Duration = .seconds(10)
+        terminationGrace: Duration = .seconds(10),
+        startDirectory: String? = nil
     ) {
         self.command = command
+        self.startDirectory = startDirectory
         self.baseEnvironment = environment
         self.interruptCode = interruptCode
         self.echo = echoOutput ? echo : nil
@@ -157,7 +163,8 @@ public final class ProcessExecutor: TrialExecutor {
                 argv: argv,
                 environment: environment,
                 guardian: guardian,
-                terminalStreams: terminalStreams
+                terminalStreams: terminalStreams,
+                directory: startDirectory
             )
         } catch {
             return .broken(reason: spawnFailure(error.errno, program: argv[0], environment), exitCode: nil, detail: nil)

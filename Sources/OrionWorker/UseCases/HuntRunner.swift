@@ -208,6 +208,7 @@ public final class HuntRunner: Sendable {
     ///   - echo: where it goes (this process's stdout and stderr by default).
     ///   - configuration: concurrency, limits and timings.
     ///   - retention: which trial directories are kept once the worker stops.
+    ///   - startDirectory: the directory the scripts run in; `nil`: this process's current directory.
     ///   - onEvent: called for each produced, started and finished trial (from any thread).
     /// - Returns: why the worker stopped, what it did, and the experiment's summary.
     /// - Throws: ``HuntError`` `.pythonClient` when the Python client cannot be written; the worker's errors
@@ -222,6 +223,7 @@ public final class HuntRunner: Sendable {
         echo: OutputEcho = .standard,
         configuration: WorkerConfiguration = WorkerConfiguration(),
         retention: TrialDirectoryRetention = .keepAll,
+        startDirectory: String? = nil,
         onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
     ) async throws -> HuntOutcome {
         let trialEnvironment = try trialEnvironment(pythonClient: pythonClient)
@@ -231,7 +233,8 @@ public final class HuntRunner: Sendable {
             interruptCode: interruptCode,
             echoOutput: echoOutput,
             echo: echo,
-            trialTimeout: trialTimeout
+            trialTimeout: trialTimeout,
+            startDirectory: startDirectory
         )
         return try await run(
             experiment,

@@ -113,20 +113,26 @@ final class CommandsEndToEndTests: XCTestCase {
 
     /// Resumed without a command line from another directory (a job script that starts elsewhere), the stored
     /// command's relative script and configuration file are those of the directory it was given in, as Oríon's
-    /// absolute paths are.
+    /// absolute paths are, and so are its other relative arguments: the scripts run in that directory (found side by
+    /// side with Oríon: a data file given as `--data pri.txt` was missing on resume).
     func testResumingFromAnotherDirectoryFindsTheRelativeScriptAndConfiguration() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
+        // The script reads its data file (`--data FILE`, the last argument) from the directory it runs in.
         _ = try sandbox.script(
             "train.sh",
-            "#!/bin/sh\nprintf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":1}]' > \"$ORION_RESULTS_PATH\"\n"
+            "#!/bin/sh\nfor last; do :; done\ncat \"$last\" > /dev/null || exit 4\n"
+                + "printf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":1}]' > \"$ORION_RESULTS_PATH\"\n"
         )
         try "lr: 'orion~uniform(0, 1)'\n".write(
             toFile: sandbox.directory + "/cfg.yaml",
             atomically: true,
             encoding: .utf8
         )
-        try sandbox.succeed(["hunt", "-n", "moved", "--exp-max-trials", "1", "./train.sh", "--config", "cfg.yaml"])
+        try "1 2 3\n".write(toFile: sandbox.directory + "/data.txt", atomically: true, encoding: .utf8)
+        try sandbox.succeed([
+            "hunt", "-n", "moved", "--exp-max-trials", "1", "./train.sh", "--config", "cfg.yaml", "--data", "data.txt",
+        ])
         let elsewhere = sandbox.directory + "/elsewhere"
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
         let resumed = try ProcessRunner.run(
@@ -136,8 +142,12 @@ final class CommandsEndToEndTests: XCTestCase {
             timeout: 120
         )
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(
+            resumed.stderr.contains("note: the stored command line runs in \(sandbox.directory)"),
+            resumed.stderr
+        )
         let trials = try await sandbox.trials(of: "moved")
-        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2)
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 2, "\(trials.map(\.failure))")
         XCTAssertFalse(resumed.stderr.contains("Branch"), "the same command line: no new version: \(resumed.stderr)")
         let versions = try await sandbox.storage().experiments()
         XCTAssertEqual(versions.count, 1, "still one version")
