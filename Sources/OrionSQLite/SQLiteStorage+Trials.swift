@@ -77,6 +77,30 @@ extension SQLiteStorage {
         try await replace(trial) { row in row.status == expected.rawValue }
     }
 
+    /// ``updateTrial(_:expecting:)`` for each of `trials` (the status in `expected` at the same index), in one
+    /// transaction: all written or none.
+    ///
+    /// - Returns: how many were written.
+    public func updateTrials(_ trials: [Trial], expecting expected: [TrialStatus]) async throws -> Int {
+        precondition(trials.count == expected.count, "one expected status per trial")
+        guard !trials.isEmpty else { return 0 }
+        let encoder = Self.makeEncoder()
+        let rows = try trials.map { try Queries.TrialColumns($0, encoder: encoder) }
+        return try await write("cannot update \(trials.count) trials") { db in
+            var written = 0
+            for (index, trial) in trials.enumerated() {
+                guard let row = try Queries.trial(db, experimentID: trial.experimentID, id: trial.id),
+                    row.status == expected[index].rawValue
+                else { continue }
+                let token = trial.status == .reserved ? row.token ?? Reservation.makeToken() : nil
+                let revision = try Queries.bumpRevision(db, experimentID: trial.experimentID)
+                try Queries.updateTrial(db, sequence: row.sequence, rows[index], revision: revision, token: token)
+                written += 1
+            }
+            return written
+        }
+    }
+
     /// Compare-and-set on the owner: replaces the stored trial with `trial` if it is still reserved with `token`;
     /// clears the token unless the new status is `reserved`.
     ///

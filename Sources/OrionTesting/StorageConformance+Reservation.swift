@@ -89,6 +89,65 @@ extension StorageConformance {
         try ConformanceFailure.expect(counts == [.reserved: 200], "after the race: \(Self.describe(counts))")
     }
 
+    /// `updateTrials(_:expecting:)`: each trial is written only when its stored status is the expected one, the
+    /// count says how many, the others (a reserved one, one never registered) are left as they were, and the
+    /// counts by status follow.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkUpdateTrialsInOneBatch() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try await fixture.createExperiment("batch")
+        let registered = try await fixture.register(fixture.makeTrials(of: experiment, 0..<4))
+        guard let reserved = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Self.epoch)?.trial
+        else {
+            throw ConformanceFailure("no trial to reserve")
+        }
+        let stranger = Self.makeTrial(of: experiment, value: 99)
+        let suspended = (registered + [stranger]).map { trial in
+            var changed = trial
+            changed.status = .suspended
+            return changed
+        }
+        let written = try await storage.updateTrials(suspended, expecting: Array(repeating: .new, count: 5))
+        try ConformanceFailure.expect(
+            written == 3,
+            "a batch of 3 new trials, 1 reserved and 1 unknown wrote \(written)"
+        )
+        for trial in registered {
+            let stored = try await storage.trial(id: trial.id, of: experiment.id)
+            let expected: TrialStatus = trial.id == reserved.id ? .reserved : .suspended
+            try ConformanceFailure.expect(
+                stored?.status == expected,
+                "after the batch, trial \(trial.id) is \(stored?.status.rawValue ?? "missing"), not \(expected.rawValue)"
+            )
+        }
+        let unknown = try await storage.trial(id: stranger.id, of: experiment.id)
+        try ConformanceFailure.expect(unknown == nil, "a batch update stored a trial that was never registered")
+        let counts = try await storage.countTrials(of: experiment.id).filter { $0.value != 0 }
+        try ConformanceFailure.expect(
+            counts == [.suspended: 3, .reserved: 1],
+            "counts after a batch update: \(counts)"
+        )
+        let none = try await storage.updateTrials([], expecting: [])
+        try ConformanceFailure.expect(none == 0, "an empty batch wrote \(none)")
+
+        // Non-finite objectives and times come back as written.
+        let others = registered.filter { $0.id != reserved.id }
+        let completed = others.enumerated().map { index, trial in
+            var changed = trial
+            changed.status = .completed
+            changed.results = [.objective([Double.infinity, -.infinity, .nan][index])]
+            changed.endTime = Self.epoch.addingTimeInterval(Double(index))
+            return changed
+        }
+        let done = try await storage.updateTrials(completed, expecting: Array(repeating: .suspended, count: 3))
+        try ConformanceFailure.expect(done == 3, "completing 3 suspended trials in a batch wrote \(done)")
+        for trial in completed {
+            try Self.expectSame(try await storage.trial(id: trial.id, of: experiment.id), trial, "a batch completion")
+        }
+    }
+
     /// `updateTrial` writes only while the stored status is the expected one: a second completion, or one
     /// expecting the wrong status, changes nothing; of 8 tasks completing one trial, exactly one wins.
     ///

@@ -50,7 +50,8 @@ public struct StorageConformance: Sendable {
     public static let checkNames = [
         "experimentCreateAndRead", "experimentVersions", "experimentList", "duplicateExperiment", "updateExperiment",
         "deleteExperimentCascades", "registerTrials", "readTrials", "countTrials", "summary", "reserveOrder",
-        "reserveUnderConcurrency", "updateTrialCompareAndSet", "trialRoundTrip", "nonFiniteObjectives",
+        "reserveUnderConcurrency", "updateTrialCompareAndSet", "updateTrialsInOneBatch", "trialRoundTrip",
+        "nonFiniteObjectives",
         "resultNumberKinds", "parameterNumberKinds",
         "heartbeat",
         "releaseLostTrials", "ownerTokens", "reservations", "completionRacesRelease", "close",
@@ -106,6 +107,7 @@ public struct StorageConformance: Sendable {
         case "reserveOrder": try await checkReserveOrder()
         case "reserveUnderConcurrency": try await checkReserveUnderConcurrency()
         case "updateTrialCompareAndSet": try await checkUpdateTrialCompareAndSet()
+        case "updateTrialsInOneBatch": try await checkUpdateTrialsInOneBatch()
         case "trialRoundTrip": try await checkTrialRoundTrip()
         case "nonFiniteObjectives": try await checkNonFiniteObjectives()
         case "resultNumberKinds": try await checkResultNumberKinds()

@@ -281,14 +281,11 @@ struct HuntSession {
         try printSummary(outcome, configuration: configuration)
     }
 
-    /// Which trial directories the hunt keeps: everything with `--keep-all-trial-dirs`; else the last
-    /// `worker.keep_trial_dirs` completed ones (and the best, and every broken or interrupted one) when it is given;
-    /// else 100 of them in the default working directory, and everything in a working directory the user chose
-    /// (Oríon keeps them all).
-    /// The directory the scripts of a stored command line run in, given where it was first given (`stored`) and the
-    /// current directory: `stored` when it differs and exists here, so that the relative paths among its arguments
-    /// (a data file, an output directory) mean what they meant then, as its script and `--config` file do (a note
-    /// says so); `nil` (the current directory) otherwise.
+    /// The directory the scripts of a stored command line run in.
+    ///
+    /// Given where it was first given (`stored`) and the current directory: `stored` when it differs and exists
+    /// here, so that the relative paths among its arguments (a data file, an output directory) mean what they meant
+    /// then, as its script and `--config` file do (a note says so); `nil` (the current directory) otherwise.
     static func runDirectory(forStored stored: String, here: String) -> String? {
         guard stored != here else { return nil }
         var isDirectory: ObjCBool = false
@@ -307,6 +304,10 @@ struct HuntSession {
         return stored
     }
 
+    /// Which trial directories the hunt keeps: everything with `--keep-all-trial-dirs`; else the last
+    /// `worker.keep_trial_dirs` completed ones (and the best, and every broken or interrupted one) when it is given;
+    /// else 100 of them in the default working directory, and everything in a working directory the user chose
+    /// (Oríon keeps them all).
     func retention(for experiment: Experiment, configuration: OrionConfiguration) -> TrialDirectoryRetention {
         if huntOptions.keepAllTrialDirs { return .keepAll }
         if let keep = configuration.worker.keepTrialDirs { return TrialDirectoryRetention(keepCompleted: keep) }

@@ -81,6 +81,13 @@ public protocol Storage: Sendable {
     /// - Returns: `true` if written, `false` if the stored status differed (someone else changed it).
     func updateTrial(_ trial: Trial, expecting expected: TrialStatus) async throws -> Bool
 
+    /// ``updateTrial(_:expecting:)`` for each of `trials`, with the status in `expected` at the same index, in one
+    /// transaction where the backend has them (all written or none; the default writes them one by one).
+    ///
+    /// - Returns: how many were written (the others' stored status differed).
+    /// - Throws: `StorageError` when the storage cannot be written.
+    func updateTrials(_ trials: [Trial], expecting expected: [TrialStatus]) async throws -> Int
+
     /// Compare-and-set on the owner: writes `trial` only if the stored trial is still `reserved` with owner token
     /// `token` (the holder's completion, failure or release).
     ///
@@ -400,6 +407,17 @@ public struct StorageError: OrionError {
 extension Storage {
     /// Does nothing: for backends with nothing to flush or release (the in-memory storage).
     public func close() async throws {}
+
+    /// One ``updateTrial(_:expecting:)`` per trial: for backends without a transaction across them (the in-memory
+    /// storage, where each is immediate).
+    public func updateTrials(_ trials: [Trial], expecting expected: [TrialStatus]) async throws -> Int {
+        precondition(trials.count == expected.count, "one expected status per trial")
+        var written = 0
+        for (trial, status) in zip(trials, expected) where try await updateTrial(trial, expecting: status) {
+            written += 1
+        }
+        return written
+    }
 
     /// `nil`: a backend that does not implement it cannot tell (read-only commands then report the algorithm as
     /// not done).

@@ -145,27 +145,35 @@ public enum DatabaseMaintenance {
     ///   - update: the update as typed, `status=<status>`.
     ///   - experiment: the experiment.
     ///   - storage: where it is stored.
+    ///   - batchSize: the trials written in one transaction (``setBatchSize``).
     /// - Returns: the number of trials modified.
-    /// - Throws: ``MaintenanceError`` for an update other than a valid `status=<status>`, or the storage's error.
+    /// - Throws: ``MaintenanceError`` for an update other than a valid `status=<status>`, or the storage's error
+    ///   (with how many trials the batches before it changed).
     public static func setTrials(
         matching query: TrialQuery,
         update: String,
         of experiment: Experiment,
-        storage: any Storage
+        storage: any Storage,
+        batchSize: Int = setBatchSize
     ) async throws -> Int {
         let status = try statusUpdate(parsing: update)
         var modified = 0
         let matching = try await storage.trials(of: experiment.id, status: nil).filter {
             query.matches($0) && $0.status != status
         }
-        for trial in matching {
-            var changed = trial
-            changed.status = status
-            if status.isReservable { changed.heartbeat = nil }
+        // A transaction per batch (one per trial took 100 s for 50,000 trials on PostgreSQL).
+        for start in stride(from: 0, to: matching.count, by: max(batchSize, 1)) {
+            let batch = matching[start..<min(start + max(batchSize, 1), matching.count)]
+            let changed = batch.map { trial in
+                var changed = trial
+                changed.status = status
+                if status.isReservable { changed.heartbeat = nil }
+                return changed
+            }
             do {
-                if try await storage.updateTrial(changed, expecting: trial.status) { modified += 1 }
+                modified += try await storage.updateTrials(changed, expecting: batch.map(\.status))
             } catch let error as StorageError where modified > 0 {
-                // One trial per transaction: say how far it got (a full disk stopped it part way, silently).
+                // Say how far it got (a full disk stopped it part way, silently).
                 var partial = error
                 partial.message +=
                     "; \(modified) of the \(matching.count) trials were changed before it: run the "
@@ -175,6 +183,9 @@ public enum DatabaseMaintenance {
         }
         return modified
     }
+
+    /// The trials `orion db set` writes in one transaction.
+    public static let setBatchSize = 500
 
     /// Frees a stuck experiment: every `reserved` trial becomes `interrupted` (run again by the next hunt), its
     /// owner token cleared so that a worker still running it cannot write its result.

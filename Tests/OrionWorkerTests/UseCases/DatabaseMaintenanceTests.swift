@@ -101,8 +101,8 @@ final class DatabaseMaintenanceTests: XCTestCase {
         }
     }
 
-    /// `db set` changes one trial per transaction: when the storage fails part way (a full disk), the error says how
-    /// many were changed (it stopped silently, 4 of 600 changed).
+    /// `db set` changes the trials a batch per transaction: when the storage fails part way (a full disk), the error
+    /// says how many were changed (it stopped silently, 4 of 600 changed); here batches of one.
     func testASetStoppedPartWaySaysHowFarItGot() async throws {
         let base = InMemoryStorage()
         let experiment = try await experiment(with: [.broken, .broken, .broken, .broken], in: base)
@@ -113,7 +113,8 @@ final class DatabaseMaintenanceTests: XCTestCase {
                 matching: .status(.broken),
                 update: "status=new",
                 of: experiment,
-                storage: storage
+                storage: storage,
+                batchSize: 1
             )
             XCTFail("the third change must fail")
         } catch let error as StorageError {
