@@ -45,7 +45,11 @@ extension OrionCommand {
     /// Parses `CommandLine.arguments`, runs the chosen verb and exits with its code (the `orion` executable).
     public static func runFromCommandLine() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.first == "--version" {
+        // `orion --version`, `orion -V`, also after Oríon's global verbosity flags (`orion -v -V`, as Oríon).
+        let globalFlags: Set<String> = ["-v", "-vv", "-vvv", "--verbose", "-d", "--debug"]
+        if ["--version", "-V"].contains(arguments.first { !globalFlags.contains($0) }),
+            arguments.filter({ !globalFlags.contains($0) }).count == 1
+        {
             print("orion \(OrionVersion.current)")
             Foundation.exit(0)
         }

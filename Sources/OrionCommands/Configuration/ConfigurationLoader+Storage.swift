@@ -238,14 +238,19 @@ extension YAMLLayerReader {
                 password: fields["password"]
             )
         } catch {
+            let write =
+                "write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
+                + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
+            guard ConfigurationLoader.isOrionOnlyStorage(type: fields["type"], host: fields["host"]) else {
+                throw failure(at: typeNode, "\(error.text); \(write)")
+            }
+            // Oríon's own storage (its `orion db setup` writes it to the global file): the file may still serve Oríon.
             let problem = failure(
                 at: typeNode,
-                "\(error.text); write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
-                    + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
+                "\(error.text); \(write), or leave the file to Oríon and give swift-orion its storage with --storage or"
+                    + " ORION_DB_ADDRESS (scripts/import-orion.py brings Oríon's experiments over:"
+                    + " docs/migrating-from-orion.md)"
             )
-            guard ConfigurationLoader.isOrionOnlyStorage(type: fields["type"], host: fields["host"]) else {
-                throw problem
-            }
             // An error only if no higher layer (the environment, `-c`, `--storage`) names another storage.
             layer.storage.address = ConfigurationLoader.unsupportedPrefix + problem.message
             layer.sources["storage.address"] = source(keyNode)

@@ -103,7 +103,9 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         let expected =
             "/x/o.yaml:3:11: storage type 'pickleddb' is not supported: swift-orion keeps experiments in SQLite"
             + " (the default) or PostgreSQL; write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
-            + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
+            + " or `storage: {address: \"sqlite:///path/orion.db\"}`, or leave the file to Oríon and give swift-orion"
+            + " its storage with --storage or ORION_DB_ADDRESS (scripts/import-orion.py brings Oríon's experiments"
+            + " over: docs/migrating-from-orion.md)"
         XCTAssertEqual(pickled, ConfigurationLoader.unsupportedPrefix + expected)
         XCTAssertEqual(opening(pickled), expected)
         var layers = [
@@ -122,7 +124,9 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
             opening(try address("storage: {database: {host: 'mongodb://h:27017'}}")),
             "/x/o.yaml:1:21: storage type 'mongodb' is not supported: swift-orion keeps experiments in SQLite"
                 + " (the default) or PostgreSQL; write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
-                + " or `storage: {address: \"sqlite:///path/orion.db\"}`"
+                + " or `storage: {address: \"sqlite:///path/orion.db\"}`, or leave the file to Oríon and give"
+                + " swift-orion its storage with --storage or ORION_DB_ADDRESS (scripts/import-orion.py brings Oríon's"
+                + " experiments over: docs/migrating-from-orion.md)"
         )
         // pymongo's options in Oríon's MongoDB block are Oríon's, not unknown keys: overridden like the block.
         let mongo = try address(

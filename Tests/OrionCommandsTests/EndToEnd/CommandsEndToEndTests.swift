@@ -161,6 +161,12 @@ final class CommandsEndToEndTests: XCTestCase {
         XCTAssertEqual(version.stdout, "orion \(OrionVersion.current)\n")
         let short = try sandbox.run(["-V"])
         XCTAssertEqual(short.stdout, version.stdout)
+        // After Oríon's global verbosity flags too (found side by side: `orion -v -V` was an unknown option).
+        for flags in [["-v", "-V"], ["-vv", "--version"], ["--debug", "-V"]] {
+            let verbose = try sandbox.run(flags)
+            XCTAssertEqual(verbose.status, 0, "\(flags): \(verbose.stderr)")
+            XCTAssertEqual(verbose.stdout, version.stdout, "\(flags)")
+        }
         let help = try sandbox.run(["hunt", "--help"])
         XCTAssertEqual(help.status, 0)
         for flag in ["--exp-max-trials", "--worker-max-trials", "--exp-max-broken", "--n-workers", "--working-dir"] {
