@@ -105,6 +105,15 @@ struct HuntSession {
         )
         // A stored experiment keeps its own values unless a flag or the -c file gives them (Oríon's precedence).
         let isStored = try await context.storage.experiment(named: name, version: version) != nil
+        if !isStored, configuration.evc.enable, !configuration.evc.ignoreCodeChanges, metadata.vcs == nil {
+            // As Oríon warns (at every run; here once, when the experiment is made): version control then sees the
+            // priors and the configuration, not the code.
+            StandardStream.emit(
+                "note: the script's directory \(scriptDirectory) is not in a git repository (or git is not"
+                    + " installed): version control does not see changes to its code\n",
+                to: 2
+            )
+        }
         if isStored, configuration.evc.enable, let source = configuration.evc.branchFrom {
             // The name is the parent once it exists (a resubmitted job resumes it): say that the flag is not used.
             StandardStream.emit(

@@ -84,17 +84,34 @@ extension OrionCompatibilityEndToEndTests {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try sandbox.script("code.sh", "#!/bin/sh\n")
+        // Outside a repository, a new experiment with version control says it cannot see the code (Oríon warns
+        // too); not without version control.
+        let outside = try sandbox.run([
+            "hunt", "--init-only", "--enable-evc", "-n", "loose", script, "-x~uniform(0, 1)",
+        ])
+        let inRepository = try ProcessRunner.run(
+            ["/usr/bin/env", "git", "-C", sandbox.directory, "rev-parse", "HEAD"],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory
+        )
+        if inRepository.status != 0 {
+            XCTAssertTrue(outside.stderr.contains("is not in a git repository"), outside.stderr)
+        }
+        let off = try sandbox.run(["hunt", "--init-only", "-n", "loose2", script, "-x~uniform(0, 1)"])
+        XCTAssertFalse(off.stderr.contains("git repository"), off.stderr)
         try sandbox.git(["init", "-q"])
         try sandbox.git(["add", "code.sh"])
         try sandbox.git(["commit", "-q", "-m", "one"])
         let command = ["hunt", "--init-only", "--enable-evc", "-n", "code"]
-        try sandbox.succeed(command + [script, "-x~uniform(0, 1)"])
+        let inside = try sandbox.run(command + [script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(inside.status, 0, inside.stderr)
+        XCTAssertFalse(inside.stderr.contains("git repository"), inside.stderr)
         _ = try sandbox.script("code.sh", "#!/bin/sh\n# two\n")
         try sandbox.git(["commit", "-q", "-am", "two"])
         try sandbox.succeed(command + ["--ignore-code-changes", script, "-x~uniform(0, 1)"])
         try sandbox.succeed(command + [script, "-x~uniform(0, 1)"])
         let names = try await sandbox.storage().experiments().map(\.displayName)
-        XCTAssertEqual(names, ["code-v1"])
+        XCTAssertEqual(names.filter { $0.hasPrefix("code") }, ["code-v1"])
     }
 }
 
