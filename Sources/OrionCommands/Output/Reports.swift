@@ -276,7 +276,13 @@ public enum Reports {
     /// objective (set back with `orion db set`, suspended) read from the storage: only those (rarely any).
     static func summaryBlock(_ summary: ExperimentSummary, storage: any Storage) async throws -> String {
         let others = summary.countsByStatus.filter { $0.value > 0 && mayHoldObjective($0.key) }.keys.sorted()
-        let trials = others.isEmpty ? [] : try await storage.trials(of: summary.experiment.id, status: others)
+        var trials = others.isEmpty ? [] : try await storage.trials(of: summary.experiment.id, status: others)
+        if summary.bestTrial == nil, (summary.countsByStatus[.completed] ?? 0) > 0 {
+            // Completed trials but no best: every objective is NaN. One of them gives the objective's name, and the
+            // minimum is shown as `nan`, as Oríon shows it.
+            let query = TrialPageQuery(statuses: [.completed], limit: 1)
+            trials += try await storage.trialPage(of: summary.experiment.id, query: query).trials
+        }
         return statusBlock(summary, otherTrials: trials)
     }
 
@@ -295,7 +301,12 @@ public enum Reports {
         var minimums: [TrialStatus: Double] = [:]
         if let best = summary.bestTrial?.objective { minimums[.completed] = best }
         for trial in otherTrials {
-            guard let value = trial.objective, !value.isNaN else { continue }
+            guard let value = trial.objective else { continue }
+            if value.isNaN {
+                // A completed trial here has a NaN objective and there is no best one: every objective is NaN.
+                if trial.status == .completed, minimums[.completed] == nil { minimums[.completed] = .nan }
+                continue
+            }
             minimums[trial.status] = min(minimums[trial.status] ?? value, value)
         }
         let rows = counts.keys.sorted().map { status -> [Table.Cell] in

@@ -202,6 +202,27 @@ final class ReportsTests: XCTestCase {
         )
     }
 
+    /// Every objective NaN: the table still has the objective's column, with `nan`, as Oríon's (found side by side:
+    /// the column was left out).
+    func testStatusOfNaNObjectivesShowsNan() async throws {
+        let storage = try SQLiteStorage(path: directory + "/orion.db")
+        let client = try await ExperimentClient.build(
+            name: "nan",
+            space: ["/x": "uniform(0, 1)"],
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
+            maxTrials: 2,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+        while let trial = try await client.suggest() {
+            try await client.observe(trial, results: [.objective(.nan, name: "loss")])
+        }
+        let summary = try await Reports.status(storage: storage, name: "nan", all: false)
+        let rows = summary.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        XCTAssertEqual(rows[2], ["status", "quantity", "min", "loss"], summary)
+        XCTAssertEqual(rows[4], ["completed", "2", "nan"], summary)
+    }
+
     /// Issue 13, part 2: `orion list` draws the version trees as Oríon's pptree does (checked against its
     /// `print_tree`: the children split above and below a version).
     func testListDrawsTheVersionTrees() async throws {
