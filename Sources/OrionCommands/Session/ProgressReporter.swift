@@ -96,6 +96,13 @@ final class ProgressReporter: Sendable {
             warn(Self.lostWarning(trial: trial))
             return
         }
+        if case .stoppingWhileRunning(let reason, let count) = event {
+            let who = reason == .experimentBroken ? "the experiment has" : "this worker has"
+            let why = who + " reached its max broken trials"
+            let trials = count == 1 ? "the trial that still runs" : "the \(count) trials that still run"
+            warn("note: \(why): no new trial starts; waiting for \(trials) to end (Ctrl-C interrupts)")
+            return
+        }
         if case .waitingForOthers(let trials) = event {
             // Once per hunt: every worker slot of this process sees the same trials.
             let first = state.withLock { state -> Bool in

@@ -119,6 +119,14 @@ public final class Worker: Sendable {
         }
     }
 
+    /// Tells (``WorkerEvent/stoppingWhileRunning(reason:count:)``) that the worker stopped for broken trials while
+    /// its other slots still run trials, which it lets end rather than interrupt (Oríon interrupts them; their work
+    /// would be lost); nothing when `announcement` is `nil` (``WorkerState`` gives it once).
+    private func announceWait(for announcement: WorkerState.WaitAnnouncement?) {
+        guard let announcement else { return }
+        onEvent(.stoppingWhileRunning(reason: announcement.reason, count: announcement.running))
+    }
+
     /// The next reservation to run, or `nil` when this slot should stop.
     private func nextReservation() async throws -> Reservation? {
         var backoff: Duration = .milliseconds(5)
@@ -130,7 +138,11 @@ public final class Worker: Sendable {
                 return nil
             }
             if await state.stopReason != nil { return nil }
-            if await state.reachedOwnLimits() { return nil }
+            let limits = await state.reachedOwnLimits()
+            if limits.reached {
+                announceWait(for: limits.waitingFor)
+                return nil
+            }
 
             let counts = try await patiently { try await self.storage.countTrials(of: self.experiment.id) }
             // Inherited trials count toward maxTrials, as in Oríon (read again when a parent version completed more).
@@ -143,7 +155,7 @@ public final class Worker: Sendable {
                 return nil
             }
             if counts[.broken, default: 0] >= experiment.maxBroken {
-                await state.stop(.experimentBroken)
+                announceWait(for: await state.stop(.experimentBroken))
                 return nil
             }
             if counts[.reserved, default: 0] > 0 {

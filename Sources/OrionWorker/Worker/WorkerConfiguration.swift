@@ -189,6 +189,9 @@ public enum WorkerEvent: Sendable {
     /// The stored algorithm state could not be used (`reason`: corrupted, written by another version, saved for
     /// another algorithm); it was reset and the algorithm rebuilt from every trial of the experiment.
     case algorithmRebuilt(reason: String)
+    /// The worker stopped taking trials because too many broke (`reason`), and waits for `count` trials its other
+    /// slots still run to end. Sent once, by the first slot that stops.
+    case stoppingWhileRunning(reason: StopReason, count: Int)
     /// The worker has had nothing to run for its idle timeout but goes on waiting: these trials, reserved by other
     /// workers, have not reported since it became idle, so their workers may be dead; it waits until they finish or
     /// their heartbeat is late. Sent once per spell of waiting.

@@ -15,8 +15,16 @@ final class WorkerState: Sendable {
 
     var report: WorkerReport { get async { await inner.report } }
     var stopReason: StopReason? { get async { await inner.stopReason } }
-    func stop(_ reason: StopReason) async { await inner.stop(reason) }
-    func reachedOwnLimits() async -> Bool { await inner.reachedOwnLimits() }
+    /// Stops the worker for `reason` (the first reason given stays); returns the reason and the number of trials
+    /// the other slots still run when this is the first stop for broken trials while some run (to be told once),
+    /// else `nil`.
+    @discardableResult
+    func stop(_ reason: StopReason) async -> WaitAnnouncement? { await inner.stopAnnouncing(reason) }
+    /// Whether this worker reached its own limits (then it is stopped), with what ``stop(_:)`` returns.
+    func reachedOwnLimits() async -> (reached: Bool, waitingFor: WaitAnnouncement?) { await inner.checkOwnLimits() }
+
+    /// Why the worker stopped taking trials, and how many its other slots still run.
+    typealias WaitAnnouncement = (reason: StopReason, running: Int)
     func beginReservation() async -> Bool { await inner.beginReservation() }
     /// Ends a reservation begun by ``beginReservation()``; the reservation made, if any, is held by this worker until
     /// ``letGo(_:)``.
@@ -92,6 +100,30 @@ final class WorkerState: Sendable {
         func stop(_ reason: StopReason) {
             if stopReason == nil { stopReason = reason }
             report.stopReason = stopReason ?? reason
+        }
+
+        /// Whether the wait for running trials after a stop for broken trials was told.
+        var waitAnnounced = false
+
+        /// ``stop(_:)``, then the trials still running when this is the first stop for broken trials while some
+        /// run (once), else `nil`.
+        func stopAnnouncing(_ reason: StopReason) -> WaitAnnouncement? {
+            stop(reason)
+            return announcement()
+        }
+
+        /// ``reachedOwnLimits()`` with ``stopAnnouncing(_:)``'s announcement.
+        func checkOwnLimits() -> (reached: Bool, waitingFor: WaitAnnouncement?) {
+            let reached = reachedOwnLimits()
+            return (reached, reached ? announcement() : nil)
+        }
+
+        private func announcement() -> WaitAnnouncement? {
+            guard !waitAnnounced, running > 0, let reason = stopReason,
+                reason == .experimentBroken || reason == .workerMaxBroken
+            else { return nil }
+            waitAnnounced = true
+            return (reason, running)
         }
 
         func reachedOwnLimits() -> Bool {

@@ -82,6 +82,34 @@ final class FailureEndToEndTests: XCTestCase {
         )
     }
 
+    /// When the broken limit is reached while another worker slot runs a trial, the hunt lets that trial end (its
+    /// work is kept, where Oríon interrupts it) and says that it waits for it (it waited silently).
+    func testReachingTheBrokenLimitSaysItWaitsForTheRunningTrial() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        // The first trial to start takes the marker and runs for a while; the others break at once.
+        let script = try sandbox.script(
+            "one.sh",
+            "#!/bin/sh\nmkdir \"\(sandbox.directory)/marker\" 2>/dev/null || exit 3\nsleep 5\n"
+                + "printf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":1}]' > \"$ORION_RESULTS_PATH\"\n"
+        )
+        let output = try sandbox.run([
+            "hunt", "-n", "wait", "--n-workers", "2", "--exp-max-trials", "4", "--exp-max-broken", "1", script,
+            "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(output.status, 1, output.stderr)
+        XCTAssertTrue(
+            output.stderr.contains(
+                "note: the experiment has reached its max broken trials: no new trial starts; waiting for the trial"
+                    + " that still runs to end"
+            ),
+            output.stderr
+        )
+        let trials = try await sandbox.trials(of: "wait")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 1, "the running trial ended and was kept")
+        XCTAssertEqual(trials.filter { $0.status == .broken }.count, 1)
+    }
+
     /// A script that keeps its own `results.json` in `$ORION_WORKING_DIR` (a common name for metrics) is not read as
     /// reporting its results there: the worker's file is `.orion-results.json` (found side by side: the trial broke).
     func testAScriptsOwnResultsJSONIsNotTheResultsFile() async throws {
