@@ -81,12 +81,27 @@ struct YAMLLayerReader {
                     // The other keys an Oríon file may have at the top level, which the list leaves out (they
                     // configure Oríon's other commands, or are deprecated places of section keys).
                     message.message += "; Oríon's debug, frontends_uri, gunicorn and producer are accepted too"
+                    if Self.holdsPriors(node) {
+                        message.message +=
+                            "; this file holds priors (orion~...): a script's configuration goes after the script"
+                            + " (./script.py --config FILE), -c is orion's own"
+                    }
                 }
                 throw message
             }
             result.append(Entry(key: key, keyNode: keyNode, value: value))
         }
         return result
+    }
+
+    /// Whether a value anywhere under `node` is a prior written for a script's configuration file (`orion~...`).
+    static func holdsPriors(_ node: Node) -> Bool {
+        switch node {
+        case .scalar(let scalar): return scalar.string.hasPrefix("orion~")
+        case .mapping(let mapping): return mapping.contains { holdsPriors($0.value) }
+        case .sequence(let sequence): return sequence.contains { holdsPriors($0) }
+        default: return false
+        }
     }
 
     /// The error for a key that does not exist, with the valid keys and the closest one.

@@ -224,6 +224,21 @@ final class YAMLLayerReaderTests: XCTestCase {
 
     // MARK: - Errors
 
+    /// A script's configuration given to orion's `-c` (its priors are the clue) says where it goes instead (found
+    /// side by side with Oríon, which ignores the unknown keys and runs without the priors).
+    func testAScriptsConfigurationGivenToDashCSaysWhereItGoes() throws {
+        let text = try XCTUnwrap(message("dataset: mnist\nmodel:\n  lr: 'orion~loguniform(1e-5, 1)'\n"))
+        XCTAssertTrue(text.hasPrefix("/x/orion.yaml:1:1: unknown key 'dataset' at the top level"), text)
+        XCTAssertTrue(
+            text.hasSuffix(
+                "; this file holds priors (orion~...): a script's configuration goes after the script"
+                    + " (./script.py --config FILE), -c is orion's own"
+            ),
+            text
+        )
+        XCTAssertFalse(try XCTUnwrap(message("dataset: mnist\n")).contains("holds priors"))
+    }
+
     func testUnknownKeyListsTheValidKeys() {
         XCTAssertEqual(
             message("experiment:\n  name: a\n  max_trails: 3\n"),
