@@ -198,8 +198,8 @@ public enum BenchmarkTasks {
         )
     }
 
-    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to twelfth fresh sets for
-    /// `fresh2` to `fresh12`, the scikit-learn tasks for `sklearn`, else the one task it names.
+    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to thirteenth fresh sets for
+    /// `fresh2` to `fresh13`, the scikit-learn tasks for `sklearn`, else the one task it names.
     ///
     /// - Parameters:
     ///   - specification: a task name, `heldout` or `sklearn`.

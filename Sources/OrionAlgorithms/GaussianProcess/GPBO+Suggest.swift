@@ -29,66 +29,79 @@ extension GPBO {
             let useDesign =
                 (completed.count < options.nInitialPoints && designIndex < options.nInitialPoints)
                 || completed.count < 2 || transform.width == 0
-            if useDesign {
-                vector = nextDesignPoint(transform, seen: seen)
-            } else if options.additive, options.additiveGlobalOnly {
-                vector = suggestWithSeparateModels(
-                    &models,
-                    transform,
-                    completed: completed,
+            let exploit =
+                !useDesign
+                && isFinalExploitStep(
+                    completed: completed.count,
                     batchIndex: suggestions.count,
-                    last: suggestions.count + 1 == count,
-                    seen: seen
+                    maxTrials: context.maxTrials
                 )
-            } else {
-                // `trust_region: "v2l"` or `"v3l"` once the local phase has started: a local suggestion needs only the
-                // neighbourhood model; the model on every trial is fitted when a suggestion needs it.
-                let neighbourhoodFirst =
-                    usesNeighbourhoodModel && isLocalStep(completed: completed.count, batchIndex: suggestions.count)
-                if neighbourhoodFirst,
-                    let step = neighbourhoodStep(&neighbourhood, transform, completed: completed, believed: batch)
-                {
-                    vector = localSuggestion(
-                        step.model,
+            if exploit {
+                // `final_exploit`: the budget's last suggestions; the usual step when its point is seen.
+                vector = finalExploitSuggestion(transform, completed: completed, believed: batch, seen: seen)
+            }
+            if vector == nil {
+                if useDesign {
+                    vector = nextDesignPoint(transform, seen: seen)
+                } else if options.additive, options.additiveGlobalOnly {
+                    vector = suggestWithSeparateModels(
+                        &models,
                         transform,
-                        region: step.region,
-                        completed: localTrials(completed, width: transform.width),
+                        completed: completed,
+                        batchIndex: suggestions.count,
+                        last: suggestions.count + 1 == count,
                         seen: seen
                     )
-                    if let vector, suggestions.count + 1 < count {
-                        model = model?.believing(vector)
-                        neighbourhood = neighbourhood?.believing(vector)
-                    }
-                }
-                // Fitted after this batch's local suggestions (once the neighbourhood model is in use), the model
-                // sees them pending, as it would have had it been fitted first.
-                if vector == nil, model == nil {
-                    model = fit(transform, completed: completed).map { fitted in
-                        usesNeighbourhoodModel ? batch.reduce(fitted) { $0.believing($1) } : fitted
-                    }
-                }
-                if vector == nil, let current = model {
-                    if !neighbourhoodFirst, isLocalStep(completed: completed.count, batchIndex: suggestions.count),
-                        let region = trustRegion(current, completed: completed, in: transform)
+                } else {
+                    // `trust_region: "v2l"` or `"v3l"` once the local phase has started: a local suggestion needs only the
+                    // neighbourhood model; the model on every trial is fitted when a suggestion needs it.
+                    let neighbourhoodFirst =
+                        usesNeighbourhoodModel && isLocalStep(completed: completed.count, batchIndex: suggestions.count)
+                    if neighbourhoodFirst,
+                        let step = neighbourhoodStep(&neighbourhood, transform, completed: completed, believed: batch)
                     {
-                        // `trust_region: "v2l"` or `"v3l"`: the neighbourhood model and its box.
-                        let step =
-                            options.trustRegionNeighbourhood
-                            ? neighbourhoodStep(&neighbourhood, transform, completed: completed, believed: batch)
-                            : nil
                         vector = localSuggestion(
-                            step?.model ?? current,
+                            step.model,
                             transform,
-                            region: step?.region ?? region,
-                            completed: step == nil ? completed : localTrials(completed, width: transform.width),
+                            region: step.region,
+                            completed: localTrials(completed, width: transform.width),
                             seen: seen
                         )
+                        if let vector, suggestions.count + 1 < count {
+                            model = model?.believing(vector)
+                            neighbourhood = neighbourhood?.believing(vector)
+                        }
                     }
-                    vector = vector ?? maximizeAcquisition(current, transform, seen: seen)
-                    // The next suggestion of this batch sees this one as pending; the last one needs no refit.
-                    if let vector, suggestions.count + 1 < count {
-                        model = current.believing(vector)
-                        neighbourhood = neighbourhood?.believing(vector)
+                    // Fitted after this batch's local suggestions (once the neighbourhood model is in use), the model
+                    // sees them pending, as it would have had it been fitted first.
+                    if vector == nil, model == nil {
+                        model = fit(transform, completed: completed).map { fitted in
+                            usesNeighbourhoodModel ? batch.reduce(fitted) { $0.believing($1) } : fitted
+                        }
+                    }
+                    if vector == nil, let current = model {
+                        if !neighbourhoodFirst, isLocalStep(completed: completed.count, batchIndex: suggestions.count),
+                            let region = trustRegion(current, completed: completed, in: transform)
+                        {
+                            // `trust_region: "v2l"` or `"v3l"`: the neighbourhood model and its box.
+                            let step =
+                                options.trustRegionNeighbourhood
+                                ? neighbourhoodStep(&neighbourhood, transform, completed: completed, believed: batch)
+                                : nil
+                            vector = localSuggestion(
+                                step?.model ?? current,
+                                transform,
+                                region: step?.region ?? region,
+                                completed: step == nil ? completed : localTrials(completed, width: transform.width),
+                                seen: seen
+                            )
+                        }
+                        vector = vector ?? maximizeAcquisition(current, transform, seen: seen)
+                        // The next suggestion of this batch sees this one as pending; the last one needs no refit.
+                        if let vector, suggestions.count + 1 < count {
+                            model = current.believing(vector)
+                            neighbourhood = neighbourhood?.believing(vector)
+                        }
                     }
                 }
             }

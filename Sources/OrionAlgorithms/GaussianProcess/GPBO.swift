@@ -91,6 +91,11 @@ public struct GPBO: Algorithm {
         /// targets; `"worst"`, the worst (largest) target observed, so that unexplored regions look as bad as the
         /// worst trial.
         public var priorMean = PriorMean.mean.rawValue
+        /// `final_exploit`: the fraction of the experiment's `max_trials` whose last suggestions exploit.
+        ///
+        /// Each is the minimizer of the posterior mean (see `GPBO+FinalExploit.swift`); 0 (default): none. At most
+        /// 0.5.
+        public var finalExploit = 0.0
 
         /// The Matérn smoothnesses `matern_nu` accepts.
         public static let maternSmoothnesses: [Double] = [1.5, 2.5]
@@ -138,6 +143,7 @@ public struct GPBO: Algorithm {
             case refitGrowth = "refit_growth"
             case outputTransform = "output_transform"
             case priorMean = "prior_mean"
+            case finalExploit = "final_exploit"
         }
 
         /// The defaults.
@@ -170,6 +176,10 @@ public struct GPBO: Algorithm {
             outputTransform =
                 try container.decodeIfPresent(String.self, forKey: .outputTransform) ?? outputTransform
             priorMean = try container.decodeIfPresent(String.self, forKey: .priorMean) ?? priorMean
+            finalExploit = try container.decodeIfPresent(Double.self, forKey: .finalExploit) ?? finalExploit
+            guard finalExploit >= 0, finalExploit <= 0.5 else {
+                throw AlgorithmError(.invalidOption, "gp: option 'final_exploit' must be between 0 and 0.5")
+            }
             guard nInitialPoints >= 1 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'n_initial_points' must be at least 1")
             }
@@ -245,6 +255,7 @@ public struct GPBO: Algorithm {
             try container.encode(refitGrowth, forKey: .refitGrowth)
             try container.encode(outputTransform, forKey: .outputTransform)
             try container.encode(priorMean, forKey: .priorMean)
+            try container.encode(finalExploit, forKey: .finalExploit)
         }
     }
 

@@ -250,6 +250,7 @@ struct BenchmarkListCommand: ParsableCommand {
             ("tenth fresh set (--problems \(FreshProblems10.setName) runs them all):", FreshProblems10.all),
             ("eleventh fresh set (--problems \(FreshProblems11.setName) runs them all):", FreshProblems11.all),
             ("twelfth fresh set (--problems \(FreshProblems12.setName) runs them all):", FreshProblems12.all),
+            ("thirteenth fresh set (--problems \(FreshProblems13.setName) runs them all):", FreshProblems13.all),
             (
                 "scikit-learn tasks (--problems \(SklearnTasks.setName); Python with scikit-learn, --python):",
                 SklearnTasks.all()

@@ -146,12 +146,13 @@ final class GPBOTests: XCTestCase {
                 "n_restarts_optimizer": 1, "n_candidates": 2000, "input_warping": false, "categorical_kernel": false,
                 "round_integers": false, "matern_nu": 2.5, "lengthscale_prior": "log_lengthscale",
                 "trust_region": false, "additive": false, "refit_growth": 0.0, "output_transform": "yeo_johnson",
-                "prior_mean": "mean",
+                "prior_mean": "mean", "final_exploit": 0.0,
             ]
         )
         for (key, value) in [
             ("n_initial_points", JSONValue.int(0)), ("acq_func", "pi"), ("n_candidates", 0), ("matern_nu", 0.5),
             ("lengthscale_prior", "gamma"), ("additive", "yes"), ("output_transform", "log"), ("prior_mean", "max"),
+            ("final_exploit", 0.6), ("final_exploit", -0.1),
         ] {
             XCTAssertThrowsError(
                 try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "gp", options: [key: value]))

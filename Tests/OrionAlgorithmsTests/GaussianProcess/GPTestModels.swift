@@ -45,17 +45,18 @@ func runSequentially(
 
 /// Runs `gp` with `options` for `count` trials of `objective` (of the suggested parameters and their vector) over
 /// `space`, one at a time, each completed before the next suggestion; calls `inspect` with the algorithm before and
-/// after each suggestion and the suggestion's vector.
+/// after each suggestion and the suggestion's vector; the experiment's budget is `maxTrials`.
 ///
 /// - Returns: the suggestions' vectors, in order, and the algorithm at the end.
 func runSequentially(
     _ options: GPBO.Options,
     space: Space,
     count: Int,
+    maxTrials: Int? = nil,
     objective: (Parameters, [Double]) -> Double,
     inspect: (GPBO, GPBO, [Double]) throws -> Void = { _, _, _ in }
 ) throws -> (points: [[Double]], gp: GPBO) {
-    let context = AlgorithmContext(space: space)
+    let context = AlgorithmContext(space: space, maxTrials: maxTrials)
     let transform = GPBO.transform(context)
     var gp = GPBO(options: options, context: context)
     var points: [[Double]] = []

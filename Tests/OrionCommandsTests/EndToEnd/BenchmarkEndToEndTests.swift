@@ -202,6 +202,7 @@ final class BenchmarkEndToEndTests: XCTestCase {
             ("tenth fresh set (--problems fresh10", "kernel_choice4"),
             ("eleventh fresh set (--problems fresh11", "trefethen"),
             ("twelfth fresh set (--problems fresh12", "damavandi"),
+            ("thirteenth fresh set (--problems fresh13", "freudenstein_roth"),
             ("scikit-learn tasks (--problems sklearn", "sk_"),
         ] {
             let headerAt = try XCTUnwrap(list.stdout.range(of: header), header)
