@@ -46,8 +46,10 @@ struct HuntSession {
         )
         // What relative paths of the command line (the script, its --config file) are relative to.
         var commandDirectory = currentDirectory
-        // Where the scripts run: here, except for a stored command line given elsewhere (below).
+        // Where the scripts run: here, except for a stored command line given elsewhere (below), with the note that
+        // says so once the trials are about to run.
         var runDirectory: String?
+        var runDirectoryNote: String?
         var configOption = configuration.worker.userScriptConfig
         var storedConfigText: String?
         if arguments.isEmpty {
@@ -65,7 +67,7 @@ struct HuntSession {
             }
             arguments = stored.metadata.userArgs
             commandDirectory = stored.metadata.startDirectory ?? currentDirectory
-            runDirectory = Self.runDirectory(forStored: commandDirectory, here: currentDirectory)
+            (runDirectory, runDirectoryNote) = Self.runDirectory(forStored: commandDirectory, here: currentDirectory)
             storedConfigText = stored.metadata.scriptConfigText
             if !context.overridesStoredExperiment("worker.user_script_config", localFile: options.config),
                 let option = stored.metadata.configOption
@@ -223,6 +225,7 @@ struct HuntSession {
                 idleTimeout: configuration.worker.idleTimeoutDuration,
                 heartbeat: configuration.worker.heartbeatDuration
             )
+            if let runDirectoryNote { StandardStream.emit(runDirectoryNote + "\n", to: 2) }
             switch executorKind {
             case .pool:
                 outcome = try await runner.run(
@@ -294,23 +297,22 @@ struct HuntSession {
     ///
     /// Given where it was first given (`stored`) and the current directory: `stored` when it differs and exists
     /// here, so that the relative paths among its arguments (a data file, an output directory) mean what they meant
-    /// then, as its script and `--config` file do (a note says so); `nil` (the current directory) otherwise.
-    static func runDirectory(forStored stored: String, here: String) -> String? {
-        guard stored != here else { return nil }
+    /// then, as its script and `--config` file do; `nil` (the current directory) otherwise. With the note that says
+    /// so, for when the trials are about to run (an error before that is the only line).
+    static func runDirectory(forStored stored: String, here: String) -> (directory: String?, note: String?) {
+        guard stored != here else { return (nil, nil) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: stored, isDirectory: &isDirectory), isDirectory.boolValue else {
-            StandardStream.emit(
-                "note: the stored command line was given in \(stored), which is not here: its scripts run in \(here)\n",
-                to: 2
+            return (
+                nil,
+                "note: the stored command line was given in \(stored), which is not here: its scripts run in \(here)"
             )
-            return nil
         }
-        StandardStream.emit(
+        return (
+            stored,
             "note: the stored command line runs in \(stored), where it was given, so that its relative paths resolve"
-                + " as they did then\n",
-            to: 2
+                + " as they did then"
         )
-        return stored
     }
 
     /// Which trial directories the hunt keeps: everything with `--keep-all-trial-dirs`; else the last
