@@ -34,46 +34,41 @@ extension PostgresStorage {
         return encoder
     }
 
-    /// One trial of ``insert(_:_:logger:stampingWith:serverAhead:)``'s JSON parameter: its columns, its revision and
-    /// its owner token when it is stored reserved.
-    private struct InsertRow: Encodable {
-        /// The row's place in the chunk, the order of insertion.
-        let position: Int
-        let experimentID: String
-        let id: String
-        let status: String
-        let submitTime: Double
-        let startTime: Double?
-        let endTime: Double?
-        let heartbeat: Double?
-        let worker: String?
-        let revision: Int64
+    /// One trial as a row of the JSON parameter that `json_to_recordset` reads (the inserts, the batched updates):
+    /// its columns, the owner token it gets if it is stored reserved, and what the statement needs beside them.
+    private struct JSONTrialRow: Encodable {
+        let columns: PostgresQueries.TrialColumns
         let token: String?
-        let objective: Double?
-        let document: String
-
-        init(_ columns: PostgresQueries.TrialColumns, position: Int, revision: Int64, token: String?) {
-            self.position = position
-            experimentID = columns.experimentID
-            id = columns.id
-            status = columns.status
-            submitTime = columns.submitTime
-            startTime = columns.startTime
-            endTime = columns.endTime
-            heartbeat = columns.heartbeat
-            worker = columns.worker
-            self.revision = revision
-            self.token = token
-            objective = columns.objective
-            document = columns.document
-        }
+        /// Inserts: the row's place in its chunk (the order of insertion) and its revision.
+        var position: Int?
+        var revision: Int64?
+        /// Updates: the status the stored trial must still have.
+        var expected: String?
 
         enum CodingKeys: String, CodingKey {
-            case position, id, status, heartbeat, worker, revision, token, objective, document
+            case position, id, status, heartbeat, worker, revision, token, objective, document, expected
             case experimentID = "experiment_id"
             case submitTime = "submit_time"
             case startTime = "start_time"
             case endTime = "end_time"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(columns.experimentID, forKey: .experimentID)
+            try container.encode(columns.id, forKey: .id)
+            try container.encode(columns.status, forKey: .status)
+            try container.encode(columns.submitTime, forKey: .submitTime)
+            try container.encodeIfPresent(columns.startTime, forKey: .startTime)
+            try container.encodeIfPresent(columns.endTime, forKey: .endTime)
+            try container.encodeIfPresent(columns.heartbeat, forKey: .heartbeat)
+            try container.encodeIfPresent(columns.worker, forKey: .worker)
+            try container.encodeIfPresent(columns.objective, forKey: .objective)
+            try container.encode(columns.document, forKey: .document)
+            try container.encodeIfPresent(token, forKey: .token)
+            try container.encodeIfPresent(position, forKey: .position)
+            try container.encodeIfPresent(revision, forKey: .revision)
+            try container.encodeIfPresent(expected, forKey: .expected)
         }
     }
 
@@ -108,11 +103,11 @@ extension PostgresStorage {
         for start in stride(from: 0, to: trials.count, by: insertChunk) {
             let chunk = Array(trials[start..<min(start + insertChunk, trials.count)])
             let rows = chunk.enumerated().map { position, trial in
-                InsertRow(
-                    trial,
+                JSONTrialRow(
+                    columns: trial,
+                    token: trial.status == TrialStatus.reserved.rawValue ? Reservation.makeToken() : nil,
                     position: position,
-                    revision: revisions[trial.experimentID] ?? 0,
-                    token: trial.status == TrialStatus.reserved.rawValue ? Reservation.makeToken() : nil
+                    revision: revisions[trial.experimentID] ?? 0
                 )
             }
             let payload = String(decoding: try rowEncoder.encode(rows), as: UTF8.self)
@@ -253,16 +248,16 @@ extension PostgresStorage {
         precondition(trials.count == expected.count, "one expected status per trial")
         guard !trials.isEmpty else { return 0 }
         let encoder = Self.makeEncoder()
-        var groups: [String: [BatchRow]] = [:]
+        var groups: [String: [JSONTrialRow]] = [:]
         var order: [String] = []
         for (trial, status) in zip(trials, expected) {
             let columns = try PostgresQueries.TrialColumns(trial, encoder: encoder)
             if groups[trial.experimentID] == nil { order.append(trial.experimentID) }
             groups[trial.experimentID, default: []].append(
-                BatchRow(
-                    columns,
-                    expected: status.rawValue,
-                    token: trial.status == .reserved ? Reservation.makeToken() : nil
+                JSONTrialRow(
+                    columns: columns,
+                    token: trial.status == .reserved ? Reservation.makeToken() : nil,
+                    expected: status.rawValue
                 )
             )
         }
@@ -311,43 +306,6 @@ extension PostgresStorage {
                 written += Set(already).subtracting(updated).count
             }
             return written
-        }
-    }
-
-    /// One trial of ``updateTrials(_:expecting:)``'s JSON parameter: its columns, the status it must still have,
-    /// and the owner token it gets if it becomes reserved.
-    private struct BatchRow: Encodable {
-        let id: String
-        let expected: String
-        let status: String
-        let submitTime: Double
-        let startTime: Double?
-        let endTime: Double?
-        let heartbeat: Double?
-        let worker: String?
-        let objective: Double?
-        let document: String
-        let token: String?
-
-        init(_ columns: PostgresQueries.TrialColumns, expected: String, token: String?) {
-            id = columns.id
-            self.expected = expected
-            status = columns.status
-            submitTime = columns.submitTime
-            startTime = columns.startTime
-            endTime = columns.endTime
-            heartbeat = columns.heartbeat
-            worker = columns.worker
-            objective = columns.objective
-            document = columns.document
-            self.token = token
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id, expected, status, heartbeat, worker, objective, document, token
-            case submitTime = "submit_time"
-            case startTime = "start_time"
-            case endTime = "end_time"
         }
     }
 
