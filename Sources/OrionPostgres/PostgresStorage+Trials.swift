@@ -24,7 +24,7 @@ extension PostgresStorage {
     static let insertChunk = 1000
 
     /// The JSON encoder of the rows sent as one parameter: non-finite numbers as PostgreSQL reads them.
-    static var rowEncoder: JSONEncoder {
+    static func makeRowEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity",
@@ -100,6 +100,7 @@ extension PostgresStorage {
         var inserted: [Bool] = []
         inserted.reserveCapacity(trials.count)
         var bumped: Set<String> = []
+        let rowEncoder = makeRowEncoder()
         for start in stride(from: 0, to: trials.count, by: insertChunk) {
             let chunk = Array(trials[start..<min(start + insertChunk, trials.count)])
             let rows = chunk.enumerated().map { position, trial in
@@ -224,15 +225,38 @@ extension PostgresStorage {
     private func replace(_ trial: Trial, when condition: String, equals value: String) async throws -> Bool {
         let columns = try PostgresQueries.TrialColumns(trial, encoder: Self.makeEncoder())
         let newToken = trial.status == .reserved ? Reservation.makeToken() : nil
+        let heartbeat = columns.heartbeat
+        @Sendable func query(serverAhead: Double) -> PostgresQuery {
+            """
+            WITH target AS (
+                SELECT seq FROM trials
+                WHERE experiment_id = \(columns.experimentID) AND id = \(columns.id) AND \(unescaped: condition) \(value)
+                FOR UPDATE),
+            bumped AS (
+                UPDATE trial_revisions SET revision = revision + 1
+                WHERE experiment_id = \(columns.experimentID) AND EXISTS (SELECT 1 FROM target) RETURNING revision)
+            UPDATE trials SET status = \(columns.status), submit_time = \(columns.submitTime),
+                start_time = \(columns.startTime), end_time = \(columns.endTime),
+                heartbeat = \(heartbeat.map { $0 + serverAhead }),
+                worker = \(columns.worker), revision = bumped.revision,
+                owner_token = CASE WHEN \(columns.status) = 'reserved' THEN COALESCE(owner_token, \(newToken)) END,
+                objective = \(columns.objective), document = \(columns.document)
+            FROM target, bumped WHERE trials.seq = target.seq RETURNING 1
+            """
+        }
+        let document = columns.document
         return try await withConnection("cannot update trial \(trial.id)") { [self] connection, attempt in
-            try await replace(
-                columns,
-                newToken: newToken,
-                when: condition,
-                equals: value,
-                on: connection,
-                attempt: attempt
+            if try await !connection.query(query(serverAhead: serverAhead), logger: logger).collect().isEmpty {
+                return true
+            }
+            guard attempt > 1 else { return false }
+            let stored = try await strings(
+                connection.query(
+                    "SELECT document FROM trials WHERE experiment_id = \(columns.experimentID) AND id = \(columns.id)",
+                    logger: logger
+                )
             )
+            return stored.first == document
         }
     }
 
@@ -261,7 +285,7 @@ extension PostgresStorage {
                 )
             )
         }
-        let rowEncoder = Self.rowEncoder
+        let rowEncoder = Self.makeRowEncoder()
         let payloads = try order.map { ($0, String(decoding: try rowEncoder.encode(groups[$0] ?? []), as: UTF8.self)) }
         return try await transaction("cannot update \(trials.count) trials") { [self] connection, attempt in
             var written = 0
@@ -307,44 +331,6 @@ extension PostgresStorage {
             }
             return written
         }
-    }
-
-    /// The statement of ``replace(_:when:equals:)`` on `connection`; on a retry (`attempt` > 1), a trial already
-    /// stored as given counts as written.
-    private func replace(
-        _ columns: PostgresQueries.TrialColumns,
-        newToken: String?,
-        when condition: String,
-        equals value: String,
-        on connection: PostgresConnection,
-        attempt: Int
-    ) async throws -> Bool {
-        let heartbeat = columns.heartbeat.map { $0 + serverAhead }
-        let query: PostgresQuery = """
-            WITH target AS (
-                SELECT seq FROM trials
-                WHERE experiment_id = \(columns.experimentID) AND id = \(columns.id) AND \(unescaped: condition) \(value)
-                FOR UPDATE),
-            bumped AS (
-                UPDATE trial_revisions SET revision = revision + 1
-                WHERE experiment_id = \(columns.experimentID) AND EXISTS (SELECT 1 FROM target) RETURNING revision)
-            UPDATE trials SET status = \(columns.status), submit_time = \(columns.submitTime),
-                start_time = \(columns.startTime), end_time = \(columns.endTime),
-                heartbeat = \(heartbeat),
-                worker = \(columns.worker), revision = bumped.revision,
-                owner_token = CASE WHEN \(columns.status) = 'reserved' THEN COALESCE(owner_token, \(newToken)) END,
-                objective = \(columns.objective), document = \(columns.document)
-            FROM target, bumped WHERE trials.seq = target.seq RETURNING 1
-            """
-        if try await !connection.query(query, logger: logger).collect().isEmpty { return true }
-        guard attempt > 1 else { return false }
-        let stored = try await strings(
-            connection.query(
-                "SELECT document FROM trials WHERE experiment_id = \(columns.experimentID) AND id = \(columns.id)",
-                logger: logger
-            )
-        )
-        return stored.first == columns.document
     }
 
     /// Refreshes the heartbeat of a trial that is still reserved with `token`, in one statement; does not change

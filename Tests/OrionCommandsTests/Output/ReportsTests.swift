@@ -144,19 +144,35 @@ final class ReportsTests: XCTestCase {
         try AlgorithmConformance.checkNoDuplicates(factory: registry, config: config, space: space)
     }
 
-    func testStatusAllHasNoParentColumnWithoutLineage() async throws {
-        let storage = try SQLiteStorage(path: directory + "/orion.db")
+    /// Runs random search over `/x` in `storage` to `maxTrials` completed trials, each with the result `result(x)`;
+    /// returns the values of `/x` in order.
+    @discardableResult
+    private func completedExperiment(
+        _ name: String,
+        maxTrials: Int,
+        in storage: SQLiteStorage,
+        result: (Double) -> TrialResult
+    ) async throws -> [Double] {
         let client = try await ExperimentClient.build(
-            name: "plain",
+            name: name,
             space: ["/x": "uniform(0, 1)"],
             algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
-            maxTrials: 2,
+            maxTrials: maxTrials,
             storage: storage,
             factory: AlgorithmRegistry.standard
         )
+        var values: [Double] = []
         while let trial = try await client.suggest() {
-            try await client.observe(trial, objective: trial.params["/x"]?.doubleValue ?? 0)
+            let value = trial.params["/x"]?.doubleValue ?? 0
+            values.append(value)
+            try await client.observe(trial, results: [result(value)])
         }
+        return values
+    }
+
+    func testStatusAllHasNoParentColumnWithoutLineage() async throws {
+        let storage = try SQLiteStorage(path: directory + "/orion.db")
+        try await completedExperiment("plain", maxTrials: 2, in: storage) { .objective($0) }
         let report = try await Reports.status(storage: storage, name: "plain", all: true)
         let lines = report.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines[2].split(separator: " ").map(String.init), ["id", "status", "min", "objective"])
@@ -167,20 +183,7 @@ final class ReportsTests: XCTestCase {
     /// objective's name, with and without `--all`.
     func testStatusShowsTheMinimumOfEveryStatusThatHasObjectives() async throws {
         let storage = try SQLiteStorage(path: directory + "/orion.db")
-        let client = try await ExperimentClient.build(
-            name: "set",
-            space: ["/x": "uniform(0, 1)"],
-            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
-            maxTrials: 3,
-            storage: storage,
-            factory: AlgorithmRegistry.standard
-        )
-        var values: [Double] = []
-        while let trial = try await client.suggest() {
-            let value = trial.params["/x"]?.doubleValue ?? 0
-            values.append(value)
-            try await client.observe(trial, results: [.objective(value, name: "loss")])
-        }
+        let values = try await completedExperiment("set", maxTrials: 3, in: storage) { .objective($0, name: "loss") }
         let stored = try await storage.experiment(named: "set", version: nil)
         let experiment = try XCTUnwrap(stored)
         let changed = try await DatabaseMaintenance.setTrials(
@@ -206,17 +209,7 @@ final class ReportsTests: XCTestCase {
     /// the column was left out).
     func testStatusOfNaNObjectivesShowsNan() async throws {
         let storage = try SQLiteStorage(path: directory + "/orion.db")
-        let client = try await ExperimentClient.build(
-            name: "nan",
-            space: ["/x": "uniform(0, 1)"],
-            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
-            maxTrials: 2,
-            storage: storage,
-            factory: AlgorithmRegistry.standard
-        )
-        while let trial = try await client.suggest() {
-            try await client.observe(trial, results: [.objective(.nan, name: "loss")])
-        }
+        try await completedExperiment("nan", maxTrials: 2, in: storage) { _ in .objective(.nan, name: "loss") }
         let summary = try await Reports.status(storage: storage, name: "nan", all: false)
         let rows = summary.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         XCTAssertEqual(rows[2], ["status", "quantity", "min", "loss"], summary)
