@@ -404,6 +404,74 @@ extension PostgresStorage {
         return try rows.map { try $0.trial(decoder, serverAhead: serverAhead) }
     }
 
+    /// The ids of ``trials(of:status:)``, in the same order, from one column.
+    public func trialIDs(of experimentID: String, status statuses: [TrialStatus]?) async throws -> [String] {
+        if let statuses, statuses.isEmpty { return [] }
+        let query: PostgresQuery =
+            if let statuses {
+                """
+                SELECT id FROM trials WHERE experiment_id = \(experimentID) AND status = ANY(\(statuses.map(\.rawValue)))
+                ORDER BY submit_time, seq
+                """
+            } else {
+                "SELECT id FROM trials WHERE experiment_id = \(experimentID) ORDER BY submit_time, seq"
+            }
+        return try await withConnection("cannot read the trials of experiment \(experimentID)") {
+            [self] connection, _ in
+            var ids: [String] = []
+            for try await id in try await connection.query(query, logger: logger).decode(String.self) {
+                ids.append(id)
+            }
+            return ids
+        }
+    }
+
+    /// One page of the experiment's trials: the count from the status counters, the page from one ordered query
+    /// with a limit, as SQLite's (missing values last in either direction; ties in insertion order, reversed
+    /// with a descending order).
+    ///
+    /// - Complexity: the count is independent of the number of trials; the page sorts the matching trials' sort
+    ///   column, then decodes `limit` documents.
+    public func trialPage(of experimentID: String, query: TrialPageQuery) async throws -> TrialPage {
+        if let statuses = query.statuses, statuses.isEmpty { return TrialPage(total: 0, trials: []) }
+        let direction = query.descending ? "DESC" : "ASC"
+        // Text columns in byte order, as Swift compares the strings.
+        let column =
+            switch query.sort {
+            case .submitTime: "submit_time"
+            case .startTime: "start_time"
+            case .endTime: "end_time"
+            case .objective: "objective"
+            case .status: "status COLLATE \"C\""
+            case .id: "id COLLATE \"C\""
+            }
+        let order = "\(column) \(direction) NULLS LAST, seq \(direction)"
+        let page: PostgresQuery =
+            if let statuses = query.statuses {
+                """
+                SELECT \(unescaped: PostgresQueries.trialColumns) FROM trials
+                WHERE experiment_id = \(experimentID) AND status = ANY(\(statuses.map(\.rawValue)))
+                ORDER BY \(unescaped: order) LIMIT \(query.limit) OFFSET \(query.offset)
+                """
+            } else {
+                """
+                SELECT \(unescaped: PostgresQueries.trialColumns) FROM trials WHERE experiment_id = \(experimentID)
+                ORDER BY \(unescaped: order) LIMIT \(query.limit) OFFSET \(query.offset)
+                """
+            }
+        return try await withConnection("cannot read a page of the trials of experiment \(experimentID)") {
+            [self] connection, _ in
+            let counts = try await Self.counters(connection, experimentID: experimentID, logger: logger)
+            let total =
+                query.statuses.map { $0.reduce(0) { $0 + (counts[$1]?.count ?? 0) } }
+                ?? counts.values.reduce(0) { $0 + $1.count }
+            let decoder = Self.makeDecoder()
+            let trials = try await connection.query(page, logger: logger).trialRows()
+                .map { try $0.trial(decoder, serverAhead: serverAhead) }
+            return TrialPage(total: total, trials: trials)
+        }
+    }
+
     /// Runs one query that selects ``PostgresQueries/trialColumns`` and reads its rows.
     private func trialRows(_ what: String, _ query: () -> PostgresQuery) async throws -> [PostgresQueries.TrialRow] {
         let query = query()

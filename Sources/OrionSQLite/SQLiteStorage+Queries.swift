@@ -310,6 +310,17 @@ enum Queries {
         return try TrialRow.fetchAll(db.cachedStatement(sql: sql + " ORDER BY submit_time, seq"), arguments: arguments)
     }
 
+    /// The ids of ``trials(_:experimentID:statuses:)``, in the same order.
+    static func trialIDs(_ db: Database, experimentID: String, statuses: [TrialStatus]?) throws -> [String] {
+        var sql = "SELECT id FROM trials WHERE experiment_id = ?"
+        var arguments: StatementArguments = [experimentID]
+        if let statuses {
+            sql += " AND status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")"
+            arguments += StatementArguments(statuses.map(\.rawValue))
+        }
+        return try String.fetchAll(db.cachedStatement(sql: sql + " ORDER BY submit_time, seq"), arguments: arguments)
+    }
+
     /// The experiment's `reserved` trials whose heartbeat is older than `cutoff` (Unix seconds) or missing.
     static func lostTrials(_ db: Database, experimentID: String, cutoff: Double) throws -> [TrialRow] {
         try TrialRow.fetchAll(

@@ -174,6 +174,14 @@ extension SQLiteStorage {
         }
     }
 
+    /// The ids of ``trials(of:status:)``, in the same order, from one column.
+    public func trialIDs(of experimentID: String, status statuses: [TrialStatus]?) async throws -> [String] {
+        if let statuses, statuses.isEmpty { return [] }
+        return try await read("cannot read the trials of experiment \(experimentID)") { db in
+            try Queries.trialIDs(db, experimentID: experimentID, statuses: statuses)
+        }
+    }
+
     /// The number of trials of each status (statuses without trials are absent).
     public func countTrials(of experimentID: String) async throws -> [TrialStatus: Int] {
         try await read("cannot count the trials of experiment \(experimentID)") { db in

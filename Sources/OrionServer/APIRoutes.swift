@@ -123,10 +123,13 @@ struct APIRoutes: Sendable {
         let experiment = try await experiment(name, version: try query.integer("version"))
         let ancestors = try query.boolean("ancestors") ?? false
         guard query.containsAny(Self.pagingParameters) else {
-            let trials = try await executor.run {
-                try await Self.trials(of: experiment, statuses: statuses, ancestors: ancestors, storage: storage)
+            // Only the ids: read from one column unless the version tree's trials are asked for.
+            let ids = try await executor.run {
+                guard ancestors else { return try await storage.trialIDs(of: experiment.id, status: statuses) }
+                return try await Self.trials(of: experiment, statuses: statuses, ancestors: true, storage: storage)
+                    .map(\.id)
             }
-            return JSONResponse.make(.array(trials.map { .object(["id": .string($0.id)]) }))
+            return JSONResponse.make(.array(ids.map { .object(["id": .string($0)]) }))
         }
         let pageQuery = try pageQuery(query, statuses: statuses)
         let page = try await executor.run {

@@ -89,8 +89,78 @@ extension StorageConformance {
         )
         let none = try await storage.trials(of: experiment.id, status: [])
         try ConformanceFailure.expect(none.isEmpty, "an empty status filter lists \(none.count) trials")
+        for statuses in [nil, [.completed], [.new, .broken], []] as [[TrialStatus]?] {
+            let ids = try await storage.trialIDs(of: experiment.id, status: statuses)
+            let expected = try await storage.trials(of: experiment.id, status: statuses).map(\.id)
+            try ConformanceFailure.expect(
+                ids == expected,
+                "trialIDs(of:status: \(String(describing: statuses))) lists \(ids), trials(of:) \(expected)"
+            )
+        }
         let missing = try await storage.trials(of: Experiment.makeID(), status: nil)
         try ConformanceFailure.expect(missing.isEmpty, "an unknown experiment lists \(missing.count) trials")
+    }
+
+    /// `trialPage` selects what ``TrialPage/select(from:query:)`` selects from every trial, for every order,
+    /// direction, status filter and page position: trials without a start, an end or an objective (NaN counts as
+    /// none) last in either direction, ties (equal objectives) in submission order, reversed when descending.
+    ///
+    /// - Throws: ``ConformanceFailure`` or the storage's error.
+    public func checkTrialPages() async throws {
+        let fixture = try await fixture()
+        let storage = fixture.storage
+        let experiment = try await fixture.createExperiment("pages")
+        var trials: [Trial] = []
+        for value in 0..<23 {
+            var trial = Self.makeTrial(of: experiment, value: value)
+            switch value % 5 {
+            case 0: break
+            case 1, 2:
+                trial.status = .completed
+                trial.startTime = trial.submitTime.addingTimeInterval(Double(30 - value))
+                trial.endTime = trial.startTime?.addingTimeInterval(Double(value % 4))
+                // Repeated objectives (ties), and a NaN.
+                trial.results = [.objective(value == 6 ? .nan : Double(value % 3))]
+            case 3:
+                trial.status = .broken
+                trial.startTime = trial.submitTime.addingTimeInterval(1)
+                trial.endTime = trial.submitTime.addingTimeInterval(2)
+            default:
+                trial.status = .interrupted
+                trial.startTime = trial.submitTime.addingTimeInterval(3)
+            }
+            trials.append(trial)
+        }
+        try await fixture.register(trials)
+        let all = try await storage.trials(of: experiment.id, status: nil)
+        let filters: [[TrialStatus]?] = [nil, [.completed], [.new, .broken], [.suspended], []]
+        for sort in TrialPageQuery.SortKey.allCases {
+            for descending in [false, true] {
+                for statuses in filters {
+                    for (offset, limit) in [(0, 7), (5, 10), (20, 10), (30, 5)] {
+                        let query = TrialPageQuery(
+                            statuses: statuses,
+                            sort: sort,
+                            descending: descending,
+                            offset: offset,
+                            limit: limit
+                        )
+                        let page = try await storage.trialPage(of: experiment.id, query: query)
+                        let expected = TrialPage.select(from: all, query: query)
+                        let label = "\(sort) desc=\(descending) \(String(describing: statuses)) \(offset)+\(limit)"
+                        try ConformanceFailure.expect(
+                            page.total == expected.total,
+                            "trialPage \(label): total \(page.total), expected \(expected.total)"
+                        )
+                        try ConformanceFailure.expect(
+                            page.trials.map { $0.params[0].value } == expected.trials.map { $0.params[0].value },
+                            "trialPage \(label): values \(page.trials.map { $0.params[0].value }), expected"
+                                + " \(expected.trials.map { $0.params[0].value })"
+                        )
+                    }
+                }
+            }
+        }
     }
 
     /// `countTrials` gives the number of trials of each status, and nothing for an unknown experiment.

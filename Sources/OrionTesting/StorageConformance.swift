@@ -49,7 +49,8 @@ public struct StorageConformance: Sendable {
     /// The names of the checks, in the order ``runAll()`` runs them (`checkReserveOrder` is `reserveOrder`).
     public static let checkNames = [
         "experimentCreateAndRead", "experimentVersions", "experimentList", "duplicateExperiment", "updateExperiment",
-        "deleteExperimentCascades", "registerTrials", "readTrials", "countTrials", "summary", "reserveOrder",
+        "deleteExperimentCascades", "registerTrials", "readTrials", "trialPages", "countTrials", "summary",
+        "reserveOrder",
         "reserveUnderConcurrency", "updateTrialCompareAndSet", "updateTrialsInOneBatch", "trialRoundTrip",
         "nonFiniteObjectives",
         "resultNumberKinds", "parameterNumberKinds",
@@ -102,6 +103,7 @@ public struct StorageConformance: Sendable {
         case "deleteExperimentCascades": try await checkDeleteExperimentCascades()
         case "registerTrials": try await checkRegisterTrials()
         case "readTrials": try await checkReadTrials()
+        case "trialPages": try await checkTrialPages()
         case "countTrials": try await checkCountTrials()
         case "summary": try await checkSummary()
         case "reserveOrder": try await checkReserveOrder()

@@ -26,25 +26,39 @@ struct DbDump: AsyncParsableCommand {
                 throw UsageError("\(output) exists already: add -f (--force) to overwrite it, or choose -o PATH")
             }
             let context = try CommandContext(options: options)
-            let dump = try await context.closingStorage {
-                try await ExperimentDump.read(from: context.storage, name: options.name, version: options.version)
-            }
-            let trials = dump.experiments.map(\.trials.count).reduce(0, +)
-            let summary = "Dumped \(dump.experiments.count) experiment(s) and \(trials) trial(s) to"
+            // The text is written as it is made, one experiment's trials in memory at a time; a file is written
+            // beside its name and renamed into place at the end, so a failed dump leaves no partial file.
             if toStandardOutput {
                 // `-` is the standard output (`orion db dump -o - | gzip`); the summary goes to stderr.
-                FileHandle.standardOutput.write(try dump.encoded())
-                StandardStream.emit("\(summary) the standard output\n", to: 2)
+                let written = try await context.closingStorage {
+                    try await ExperimentDump.write(from: context.storage, name: options.name, version: options.version)
+                    {
+                        FileHandle.standardOutput.write($0)
+                    }
+                }
+                StandardStream.emit("\(Self.summary(written)) the standard output\n", to: 2)
                 return
             }
+            let file = try PartialFile(replacing: output)
+            let written: ExperimentDump.Written
             do {
-                try dump.encoded().write(to: URL(fileURLWithPath: output), options: .atomic)
+                written = try await context.closingStorage {
+                    try await ExperimentDump.write(from: context.storage, name: options.name, version: options.version)
+                    {
+                        try file.write($0)
+                    }
+                }
+                try file.commit()
             } catch {
-                throw UsageError(
-                    "cannot write \(output): \(TextFile.whyNotWritable(output) ?? error.localizedDescription)"
-                )
+                file.discard()
+                throw error
             }
-            print("\(summary) \(output)")
+            print("\(Self.summary(written)) \(output)")
         }
+    }
+
+    /// The first words of the line that reports a dump.
+    static func summary(_ written: ExperimentDump.Written) -> String {
+        "Dumped \(written.experiments) experiment(s) and \(written.trials) trial(s) to"
     }
 }

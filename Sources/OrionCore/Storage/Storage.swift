@@ -119,6 +119,12 @@ public protocol Storage: Sendable {
     /// The experiment's trials with one of `statuses` (all when `nil`), in submission order.
     func trials(of experimentID: String, status statuses: [TrialStatus]?) async throws -> [Trial]
 
+    /// The ids of ``trials(of:status:)``, in the same order, without reading the trials (`orion serve`'s
+    /// `/trials/:name`).
+    ///
+    /// - Complexity: SQLite and PostgreSQL read one column; the default implementation reads every trial.
+    func trialIDs(of experimentID: String, status statuses: [TrialStatus]?) async throws -> [String]
+
     /// One page of the experiment's trials, filtered by status and ordered by a column, with the number of trials
     /// that match (`orion serve`'s paging).
     ///
@@ -417,6 +423,11 @@ extension Storage {
             written += 1
         }
         return written
+    }
+
+    /// The ids of ``trials(of:status:)``: for backends where the trials are at hand (the in-memory storage).
+    public func trialIDs(of experimentID: String, status statuses: [TrialStatus]?) async throws -> [String] {
+        try await trials(of: experimentID, status: statuses).map(\.id)
     }
 
     /// `nil`: a backend that does not implement it cannot tell (read-only commands then report the algorithm as

@@ -75,14 +75,7 @@ public struct ExperimentDump: Codable, Sendable, Hashable {
     public static func read(from storage: any Storage, name: String? = nil, version: Int? = nil) async throws
         -> ExperimentDump
     {
-        var experiments = try await storage.experiments()
-        if let name {
-            experiments = experiments.filter { $0.name == name && (version == nil || $0.version == version) }
-            guard !experiments.isEmpty else {
-                let which = version.map { " with version \($0)" } ?? ""
-                throw DumpError(.notFound, "no experiment named '\(name)'\(which) to dump; `orion list` shows them")
-            }
-        }
+        let experiments = try await selected(in: storage, name: name, version: version)
         var entries: [Entry] = []
         for experiment in experiments {
             entries.append(
@@ -101,6 +94,11 @@ public struct ExperimentDump: Codable, Sendable, Hashable {
     /// - Returns: the UTF-8 JSON document.
     /// - Throws: `EncodingError` if a value cannot be encoded.
     public func encoded() throws -> Data {
+        try Self.makeEncoder().encode(self)
+    }
+
+    /// The encoder of ``encoded()``.
+    static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -112,7 +110,7 @@ public struct ExperimentDump: Codable, Sendable, Hashable {
             negativeInfinity: "-Infinity",
             nan: "NaN"
         )
-        return try encoder.encode(self)
+        return encoder
     }
 
     /// Reads a dump from its JSON text, checking that it is one and that its version is known.

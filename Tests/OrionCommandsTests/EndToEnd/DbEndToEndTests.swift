@@ -3,6 +3,7 @@ import OrionCore
 import OrionPostgres
 import OrionSQLite
 import OrionTesting
+import OrionWorker
 import XCTest
 
 /// `orion db ...` with the built binary on real SQLite files.
@@ -350,6 +351,30 @@ final class DbEndToEndTests: XCTestCase {
             XCTAssertEqual(output.status, 2, "\(arguments): \(output.stderr)")
             XCTAssertEqual(output.stderr, "Error: \(message)\n", "\(arguments)")
         }
+    }
+
+    /// `db dump` writes its file as the text is made, beside its name: a dump that fails leaves the file it was to
+    /// replace as it was, and no partial file; one that succeeds replaces it whole.
+    func testAFailedDumpLeavesTheFileItWasToReplace() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try sandbox.succeed([
+            "hunt", "-n", "kept", "--exp-max-trials", "3", try Compat.script("noop.sh"), "-x~uniform(0, 1)",
+        ])
+        let path = sandbox.directory + "/keep.json"
+        try "previous\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let failed = try sandbox.run(["db", "dump", "-n", "nope", "-f", "-o", "keep.json"])
+        XCTAssertEqual(failed.status, 1, failed.stderr)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "previous\n")
+        func leftovers() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: sandbox.directory).filter { $0.hasSuffix(".partial") }
+        }
+        XCTAssertEqual(try leftovers(), [])
+        let dump = try sandbox.run(["db", "dump", "-f", "-o", "keep.json"])
+        XCTAssertEqual(dump.stdout, "Dumped 1 experiment(s) and 3 trial(s) to keep.json\n", dump.stderr)
+        let loaded = try ExperimentDump.decode(Data(contentsOf: URL(fileURLWithPath: path)), source: path)
+        XCTAssertEqual(loaded.experiments.map(\.trials.count), [3])
+        XCTAssertEqual(try leftovers(), [])
     }
 
     func testDebugUsesAnInMemoryDatabase() throws {

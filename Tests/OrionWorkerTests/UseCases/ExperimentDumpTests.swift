@@ -2,8 +2,9 @@ import Foundation
 import OrionAlgorithms
 import OrionCore
 import OrionSQLite
-import OrionWorker
 import XCTest
+
+@testable import OrionWorker
 
 final class ExperimentDumpTests: XCTestCase {
     private var paths: [String] = []
@@ -88,6 +89,97 @@ final class ExperimentDumpTests: XCTestCase {
             }
             let awaited2 = try await target.trials(of: experiment.id, status: nil)
             XCTAssertEqual(awaited2, expected)
+        }
+    }
+
+    /// The streamed dump writes the bytes of the whole document encoded at once, in small pieces, for every
+    /// selection: nothing, one version, an experiment without trials, several with trials of every status, a
+    /// non-finite objective and nested empty values.
+    func testTheStreamedDumpWritesTheBytesOfTheWholeDocument() async throws {
+        let created = Date(timeIntervalSince1970: 1_700_000_500.125)
+        func streamed(_ storage: any Storage, name: String? = nil, version: Int? = nil) async throws -> (Data, Int) {
+            var pieces: [Data] = []
+            let written = try await ExperimentDump.write(
+                from: storage,
+                name: name,
+                version: version,
+                created: created,
+                pieceSize: 512
+            ) { pieces.append($0) }
+            let whole = pieces.reduce(into: Data()) { $0.append($1) }
+            XCTAssert(pieces.dropLast().allSatisfy { $0.count >= 512 }, "pieces of at least the size asked")
+            XCTAssertEqual(written.experiments, try ExperimentDump.decode(whole, source: "s").experiments.count)
+            return (whole, written.trials)
+        }
+        func whole(_ storage: any Storage, name: String? = nil, version: Int? = nil) async throws -> Data {
+            var dump = try await ExperimentDump.read(from: storage, name: name, version: version)
+            dump.created = created
+            return try dump.encoded()
+        }
+        let storage = try sqlite()
+        let (emptyText, emptyTrials) = try await streamed(storage)
+        let emptyWhole = try await whole(storage)
+        XCTAssertEqual(emptyText, emptyWhole, "no experiment")
+        XCTAssertEqual(emptyTrials, 0)
+
+        let first = try await fill(storage)
+        _ = try await fill(storage, name: "other", version: 2)
+        var bare = Experiment(
+            name: "bare",
+            space: try Space(priors: ["/y": "loguniform(1e-3, 1)"]),
+            algorithm: AlgorithmConfig(name: "random")
+        )
+        bare.metadata.userArgs = []
+        try await storage.createExperiment(bare)
+        var odd = Trial(
+            experimentID: first.id,
+            params: first.space.params(from: ["/x": .double(7), "/opt": .string("adam")]),
+            submitTime: Date(timeIntervalSince1970: 1_700_000_000.5)
+        )
+        odd.status = .completed
+        odd.results = [.objective(.nan, name: "loss"), TrialResult(name: "g", type: .gradient, value: .array([]))]
+        _ = try await storage.registerTrials([odd])
+
+        // More trials than one call of the encoder takes.
+        var many = Experiment(
+            name: "many",
+            space: try Space(priors: ["/y": "loguniform(1e-3, 1)"]),
+            algorithm: AlgorithmConfig(name: "random")
+        )
+        many.metadata.userArgs = []
+        try await storage.createExperiment(many)
+        let count = 2 * ExperimentDump.trialsPerEncoding + 3
+        _ = try await storage.registerTrials(
+            (0..<count).map { index in
+                Trial(
+                    experimentID: many.id,
+                    params: many.space.params(from: ["/y": .double(0.001 + Double(index) / 1_000)]),
+                    submitTime: Date(timeIntervalSince1970: 1_700_000_000 + Double(index))
+                )
+            }
+        )
+        let (manyText, manyTrials) = try await streamed(storage, name: "many")
+        let manyWhole = try await whole(storage, name: "many")
+        XCTAssertEqual(manyText, manyWhole, "trials encoded in several calls")
+        XCTAssertEqual(manyTrials, count)
+
+        let (allText, allTrials) = try await streamed(storage)
+        let allWhole = try await whole(storage)
+        XCTAssertEqual(allText, allWhole, "every experiment")
+        XCTAssertEqual(allTrials, 11 + count)
+        let (oneText, oneTrials) = try await streamed(storage, name: "other", version: 2)
+        let oneWhole = try await whole(storage, name: "other", version: 2)
+        XCTAssertEqual(oneText, oneWhole, "one version")
+        XCTAssertEqual(oneTrials, 5)
+        let (bareText, _) = try await streamed(storage, name: "bare")
+        let bareWhole = try await whole(storage, name: "bare")
+        XCTAssertEqual(bareText, bareWhole, "an experiment without trials")
+
+        do {
+            _ = try await ExperimentDump.write(from: storage, name: "nope") { _ in XCTFail("nothing is written") }
+            XCTFail("an unknown name is refused")
+        } catch let error as DumpError {
+            XCTAssertEqual(error.code, .notFound)
         }
     }
 
