@@ -245,11 +245,12 @@ extension YAMLLayerReader {
                 throw failure(at: typeNode, "\(error.text); \(write)")
             }
             // Oríon's own storage (its `orion db setup` writes it to the global file): the file may still serve Oríon.
+            // The environment overrides a global file, not a `-c` file, which only `--storage` does.
+            let override = isGlobal ? "--storage or ORION_DB_ADDRESS" : "--storage"
             let problem = failure(
                 at: typeNode,
-                "\(error.text); \(write), or leave the file to Oríon and give swift-orion its storage with --storage or"
-                    + " ORION_DB_ADDRESS (scripts/import-orion.py brings Oríon's experiments over:"
-                    + " docs/migrating-from-orion.md)"
+                "\(error.text); \(write), or leave the file to Oríon and give swift-orion its storage with \(override)"
+                    + " (scripts/import-orion.py brings Oríon's experiments over: docs/migrating-from-orion.md)"
             )
             // An error only if no higher layer (the environment, `-c`, `--storage`) names another storage.
             layer.storage.address = ConfigurationLoader.unsupportedPrefix + problem.message

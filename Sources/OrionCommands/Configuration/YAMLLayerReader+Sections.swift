@@ -5,6 +5,11 @@ extension YAMLLayerReader {
     /// The `experiment:` keys: those of the settings table.
     static var experimentKeys: [String] { Setting.settings(in: "experiment").map(\.name) }
     static let experimentDeprecatedKeys = ["algorithms", "strategy", "worker_trials"]
+    /// Keys Oríon's own files have under `experiment:`, accepted there with a note and ignored.
+    ///
+    /// Oríon 0.2.7 drops them there (`producer` with a warning, `pool_size` silently); at the top level `pool_size`
+    /// is the worker's.
+    static let experimentIgnoredKeys = ["pool_size", "producer"]
     /// The `worker:` keys: those of the settings table, and Oríon's executor keys (accepted, ignored).
     static var workerKeys: [String] {
         Setting.settings(in: "worker").map(\.name).filter { !$0.contains(".") && $0 != "executor" }
@@ -55,7 +60,7 @@ extension YAMLLayerReader {
                         of: entry.value,
                         section: "experiment",
                         allowed: Self.experimentKeys,
-                        alsoAccepted: Self.experimentDeprecatedKeys
+                        alsoAccepted: Self.experimentDeprecatedKeys + Self.experimentIgnoredKeys
                     )
                 )
             case "worker":
@@ -104,6 +109,13 @@ extension YAMLLayerReader {
                 layer.sources["experiment.algorithm"] = source(entry.keyNode)
             case "strategy":
                 note(at: entry.keyNode, "'experiment.strategy' is not supported anymore (as in Oríon) and is ignored")
+            case "producer":
+                note(at: entry.keyNode, "'experiment.producer' is not supported anymore (as in Oríon) and is ignored")
+            case "pool_size":
+                note(
+                    at: entry.keyNode,
+                    "'experiment.pool_size' is ignored (as by Oríon 0.2.7): write 'worker: {pool_size: N}'"
+                )
             case "worker_trials":
                 note(at: entry.keyNode, "'worker_trials' is deprecated: write 'worker: {max_trials: N}'")
                 try assign("worker.max_trials", entry)

@@ -127,7 +127,8 @@ public enum Reports {
             for summary in summaries { blocks.append(try await summaryBlock(summary, storage: storage)) }
             return blocks.joined()
         }
-        var experiments = try await storage.experiments().filter { name == nil || $0.name == name }
+        var experiments = ExperimentTree.inCreationOrder(try await storage.experiments())
+            .filter { name == nil || $0.name == name }
         if let version { experiments = experiments.filter { $0.version == version } }
         guard !experiments.isEmpty else { return "No experiment found\n" }
         var blocks: [String] = []

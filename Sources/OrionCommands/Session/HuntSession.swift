@@ -30,6 +30,8 @@ struct HuntSession {
         // An unknown option swallows what follows it (`orion hunt --bogus -n x ./script.py`): say so before
         // complaining about a missing name.
         var arguments = userArguments.map(OrionCommand.unescapingTripleDash)
+        // Only empty words (a job script's empty "$ARGS"): no command line, as in Oríon, which resumes the stored one.
+        if arguments.allSatisfy({ $0.allSatisfy(\.isWhitespace) }) { arguments = [] }
         if arguments.first == "--" {
             arguments.removeFirst()
         } else if let first = arguments.first, first.hasPrefix("-") {
@@ -496,8 +498,14 @@ struct HuntSession {
             let stats = outcome.summary.stats
             let experiment = outcome.summary.experiment
             let reason = report.lastFailure.map { ": last failure: \($0)" } ?? ""
+            // A worker stopped by its own limit counts its own trials, and says how many the experiment has.
+            let broke =
+                report.stopReason == .workerMaxBroken
+                ? "\(report.broken) \(report.broken == 1 ? "trial" : "trials") of this worker broke"
+                    + " (\(stats.broken) in the experiment)"
+                : "\(stats.broken) \(stats.broken == 1 ? "trial" : "trials") broke"
             StandardStream.emit(
-                "Error: \(stats.broken) \(stats.broken == 1 ? "trial" : "trials") broke\(reason);"
+                "Error: \(broke)\(reason);"
                     + " see `\(statusCommand(for: experiment, configuration: configuration)) --all`"
                     + " and the orion.stderr.log in each trial's directory"
                     + (report.lastFailureLog.map { " (the last one's: \($0))" } ?? "") + "\n",

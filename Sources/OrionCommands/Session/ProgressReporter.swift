@@ -147,9 +147,14 @@ final class ProgressReporter: Sendable {
             trials.prefix(3).map { trial in
                 "\(trial.id.prefix(8))" + (trial.worker.map { " (worker \($0))" } ?? "")
             }.joined(separator: ", ") + (trials.count > 3 ? " and \(trials.count - 3) more" : "")
-        return "note: nothing to run for the --idle-timeout, but trial \(held) has not reported since: waiting until "
-            + "it ends, or its heartbeat is \(Formatting.shortDuration(heartbeat.seconds)) late (--heartbeat) and it "
-            + "runs here"
+        let late = Formatting.shortDuration(heartbeat.seconds)
+        guard trials.count > 1 else {
+            return
+                "note: nothing to run for the --idle-timeout, but trial \(held) has not reported since: waiting until "
+                + "it ends, or its heartbeat is \(late) late (--heartbeat) and it runs here"
+        }
+        return "note: nothing to run for the --idle-timeout, but trials \(held) have not reported since: waiting until "
+            + "they end, or their heartbeat is \(late) late (--heartbeat) and they run here"
     }
 
     /// The warning for a storage that keeps failing: the worker retries a result until it is stored, anything

@@ -57,6 +57,9 @@ public struct ExperimentError: OrionError {
         case spaceChanged
         /// The experiment has too many broken trials to go on.
         case broken
+        /// A result or release the experiment cannot take: no objective, an objective that is not a number, a
+        /// status a trial cannot be released with.
+        case invalidResult
     }
 
     /// What went wrong.
@@ -76,11 +79,12 @@ public struct ExperimentError: OrionError {
         case .notFound: .notFound
         case .spaceChanged: .conflict
         case .broken: .failure
+        case .invalidResult: .usage
         }
     }
 
-    /// Whether the code is `spaceChanged`: the user fixes it by choosing another name.
-    public var isUsageError: Bool { code == .spaceChanged }
+    /// Whether the code is `spaceChanged` (the user fixes it by choosing another name) or `invalidResult`.
+    public var isUsageError: Bool { code == .spaceChanged || code == .invalidResult }
 }
 
 /// Creates an experiment or resumes a stored one, applying the changes that need no new version.

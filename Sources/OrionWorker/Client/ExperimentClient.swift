@@ -6,9 +6,15 @@ import Synchronization
 ///
 /// Or hand a closure to ``workon(maxTrials:configuration:_:)``.
 ///
+/// A trial from ``suggest(waits:)`` is this client's until ``observe(_:results:)`` or ``release(_:status:failure:)``:
+/// the client refreshes its heartbeat meanwhile, so other workers (`orion hunt`, other clients, on any machine
+/// sharing the storage) do not take it as lost however long it runs, and while waiting it takes over the trials of
+/// holders that are gone, as `orion hunt`'s workers do.
+///
 /// ```swift
 /// let client = try await ExperimentClient.build(
-///     name: "demo", space: ["/x": "uniform(-5, 10)"], storage: InMemoryStorage(), factory: AlgorithmRegistry.standard)
+///     name: "demo", space: ["/x": "uniform(-5, 10)"], maxTrials: 20, storage: InMemoryStorage(),
+///     factory: AlgorithmRegistry.standard)
 /// while let trial = try await client.suggest() {
 ///     try await client.observe(trial, objective: f(trial.params["/x"]?.doubleValue ?? 0))
 /// }
@@ -18,24 +24,45 @@ public final class ExperimentClient: Sendable {
     public let experiment: Experiment
     /// The storage holding it.
     public let storage: any Storage
+    /// A reserved trial whose heartbeat is older than this is lost: this client refreshes its own trials' four
+    /// times as often, and releases other holders' lost trials when it would otherwise wait for them.
+    public let heartbeat: Duration
     private let factory: any AlgorithmFactory
     private let producer: TrialProducer
     private let workerName: String
     /// The owner tokens of the trials this client reserved and has not reported yet, by trial id.
     private let tokens = Mutex<[String: String]>([:])
+    /// The task refreshing the heartbeat of each trial this client holds, by trial id.
+    private let heartbeats = Mutex<[String: Task<Void, Never>]>([:])
+    /// When this client last looked for lost trials and dead holders.
+    private let lastLostCheck = Mutex<Date?>(nil)
 
     /// Creates a client for a stored experiment.
+    ///
+    /// - Parameters:
+    ///   - experiment: the stored experiment.
+    ///   - storage: where it is stored.
+    ///   - factory: the algorithms available (`AlgorithmRegistry.standard`).
+    ///   - workerName: the name stored with the trials this client reserves: `host:pid` by default, which tells
+    ///     other workers of this host when this process has died.
+    ///   - heartbeat: how old a reserved trial's heartbeat is lost (`orion hunt --heartbeat`, 120 s by default).
     public init(
         experiment: Experiment,
         storage: any Storage,
         factory: any AlgorithmFactory,
-        workerName: String = WorkerConfiguration.defaultWorkerName()
+        workerName: String = WorkerConfiguration.defaultWorkerName(),
+        heartbeat: Duration = .seconds(120)
     ) {
         self.experiment = experiment
         self.storage = storage
         self.factory = factory
         self.workerName = workerName
+        self.heartbeat = heartbeat
         self.producer = TrialProducer(experiment: experiment, storage: storage, factory: factory)
+    }
+
+    deinit {
+        for task in heartbeats.withLock({ $0.values }) { task.cancel() }
     }
 
     /// Creates the experiment, or loads it if it exists.
@@ -50,6 +77,7 @@ public final class ExperimentClient: Sendable {
     ///   - factory: the algorithms available (`AlgorithmRegistry.standard`).
     ///   - branching: experiment version control (Oríon's `branching=`): a changed space or algorithm makes a child
     ///     version; `nil` (disabled) refuses a changed space.
+    ///   - heartbeat: how old a reserved trial's heartbeat is lost (see ``init(experiment:storage:factory:workerName:heartbeat:)``).
     /// - Returns: a client for the stored experiment.
     /// - Throws: `SpaceError` for a bad prior, ``ExperimentError``, `BranchingError`, `AlgorithmError`,
     ///   `StorageError`.
@@ -61,7 +89,8 @@ public final class ExperimentClient: Sendable {
         maxBroken: Int? = nil,
         storage: any Storage,
         factory: any AlgorithmFactory,
-        branching: BranchingRequest? = nil
+        branching: BranchingRequest? = nil,
+        heartbeat: Duration = .seconds(120)
     ) async throws -> ExperimentClient {
         let request = ExperimentRequest(
             name: name,
@@ -72,22 +101,34 @@ public final class ExperimentClient: Sendable {
             branching: branching
         )
         let outcome = try await ExperimentBuilder.build(request, storage: storage, factory: factory)
-        return ExperimentClient(experiment: outcome.experiment, storage: storage, factory: factory)
+        return ExperimentClient(
+            experiment: outcome.experiment,
+            storage: storage,
+            factory: factory,
+            heartbeat: heartbeat
+        )
     }
 
     /// Reserves a trial to evaluate, producing new ones when none is waiting.
+    ///
+    /// The client refreshes the heartbeat of the trial it returns until ``observe(_:results:)`` or
+    /// ``release(_:status:failure:)``, so that other workers do not take it as lost, however long it runs. While it
+    /// waits, it releases the trials of holders that are gone: a worker of this host whose process has died, at once,
+    /// and any trial whose heartbeat is older than ``heartbeat``.
     ///
     /// - Parameter waits: when the algorithm has nothing to suggest until pending trials complete, wait for them
     ///   (the default: other workers complete them) or return `nil` at once (a caller that holds the pending trials
     ///   itself, as a simulation of several workers does).
     /// - Returns: a reserved trial, or `nil` when the experiment is done (max trials reached, or the algorithm
-    ///   has nothing left and no trial is pending), or, without `waits`, when it has nothing to suggest now.
+    ///   has nothing left and no trial is pending), when every pending trial is one this client holds (waiting
+    ///   for them would never end: observe them first), or, without `waits`, when it has nothing to suggest now.
     /// - Throws: ``ExperimentError`` `.broken` when the experiment has `maxBroken` broken trials.
     public func suggest(waits: Bool = true) async throws -> Trial? {
+        var pause: Duration = .milliseconds(10)
         while true {
             // The producer never registers more than the budget, so a reservable trial is always one to run.
             if let reservation = try await storage.reserveTrial(of: experiment.id, worker: workerName, at: Date()) {
-                tokens.withLock { $0[reservation.trial.id] = reservation.token }
+                hold(reservation)
                 return reservation.trial
             }
             let counts = try await storage.countTrials(of: experiment.id)
@@ -107,18 +148,29 @@ public final class ExperimentClient: Sendable {
             if production.trials.isEmpty {
                 let pending = TrialStatus.pending.reduce(0) { $0 + counts[$1, default: 0] }
                 if production.algorithmIsDone || pending == 0 || !waits { return nil }
-                try await Task.sleep(for: .milliseconds(10))
+                if pending <= tokens.withLock({ $0.count }) { return nil }
+                try await releaseTrialsOfGoneHolders()
+                try await Task.sleep(for: pause)
+                // Polling less often as the wait goes on: each round reads the storage and locks the algorithm.
+                pause = min(pause * 2, .milliseconds(500))
             }
         }
     }
 
     /// Reports results of a reserved trial and marks it completed.
     ///
-    /// - Throws: ``ExperimentError`` when the results hold no objective; `StorageError` `.notFound` when the
-    ///   trial is no longer reserved by anyone (it was lost and handed to another worker).
+    /// - Throws: ``ExperimentError`` `.invalidResult` when the results hold no objective or one that is not a
+    ///   number (NaN is a number; nothing is written); `StorageError` `.notFound` when this client does not hold the
+    ///   trial (it was lost and handed to another worker, or reported already).
     public func observe(_ trial: Trial, results: [TrialResult]) async throws {
-        guard results.contains(where: { $0.type == .objective }) else {
-            throw ExperimentError(.notFound, "results of trial \(trial.id) have no result of type 'objective'")
+        guard let objective = results.first(where: { $0.type == .objective }) else {
+            throw ExperimentError(.invalidResult, "results of trial \(trial.id) have no result of type 'objective'")
+        }
+        guard objective.value.doubleValue != nil else {
+            throw ExperimentError(
+                .invalidResult,
+                "the objective '\(objective.name)' of trial \(trial.id) is \(objective.value.pythonJSON), not a number"
+            )
         }
         var completed = trial
         completed.status = .completed
@@ -134,20 +186,88 @@ public final class ExperimentClient: Sendable {
         try await observe(trial, results: [.objective(objective, name: name)])
     }
 
-    /// Gives a reserved trial back without a result (`interrupted` to run it again, or `broken`).
+    /// Gives a reserved trial back without a result: `interrupted` (the default) or `suspended` to run it again,
+    /// `broken` when it cannot be evaluated.
+    ///
+    /// - Throws: ``ExperimentError`` `.invalidResult` for another status; `StorageError` `.notFound` when this
+    ///   client does not hold the trial (released or reported already, lost to another worker, or never suggested
+    ///   by this client): nothing is written.
     public func release(_ trial: Trial, status: TrialStatus = .interrupted, failure: String? = nil) async throws {
+        guard [.interrupted, .suspended, .broken].contains(status) else {
+            throw ExperimentError(
+                .invalidResult,
+                "a trial is released as interrupted, suspended or broken, not \(status.rawValue)"
+            )
+        }
         var released = trial
         released.status = status
         released.failure = failure
-        _ = try await finish(released)
+        guard try await finish(released) else {
+            throw StorageError(
+                .notFound,
+                "trial \(trial.id) is not reserved by this client (released or reported already, lost to another"
+                    + " worker, or not suggested by it); nothing was written"
+            )
+        }
     }
 
-    /// Writes the outcome of a trial this client reserved, with its owner token; `false` when the trial was lost.
+    /// Writes the outcome of a trial this client reserved, with its owner token; `false` when this client does not
+    /// hold it or it was lost.
     private func finish(_ trial: Trial) async throws -> Bool {
         guard let token = tokens.withLock({ $0[trial.id] }) else { return false }
         let written = try await storage.updateTrial(trial, holding: token)
         tokens.withLock { _ = $0.removeValue(forKey: trial.id) }
+        heartbeats.withLock { $0.removeValue(forKey: trial.id) }?.cancel()
         return written
+    }
+
+    /// Keeps the owner token of a trial this client reserved, and refreshes its heartbeat until it is reported.
+    private func hold(_ reservation: Reservation) {
+        tokens.withLock { $0[reservation.trial.id] = reservation.token }
+        let storage = storage
+        let experimentID = experiment.id
+        let interval = heartbeat / 4
+        let task = Task {
+            while true {
+                do { try await Task.sleep(for: interval) } catch { return }
+                // A failed refresh is tried again at the next beat; a refused one means the trial is not ours any more.
+                let refreshed = try? await storage.heartbeat(
+                    trialID: reservation.trial.id,
+                    of: experimentID,
+                    holding: reservation.token,
+                    at: Date()
+                )
+                if refreshed == false { return }
+            }
+        }
+        heartbeats.withLock { $0[reservation.trial.id] = task }
+    }
+
+    /// Releases the trials of holders that are gone, as a worker of `orion hunt` does, at most once a second: those
+    /// of a dead worker process of this host at once, and those whose heartbeat is older than ``heartbeat`` (never
+    /// this client's own, nor a live worker's of this host).
+    private func releaseTrialsOfGoneHolders() async throws {
+        let now = Date()
+        let due = lastLostCheck.withLock { last -> Bool in
+            if let last, now.timeIntervalSince(last) < 1 { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        let reservations = try await storage.reservations(of: experiment.id)
+        let cutoff = Worker.lostCutoff(
+            of: reservations,
+            heldHere: Set(tokens.withLock { $0.values }),
+            workerName: workerName,
+            heartbeat: heartbeat,
+            now: now
+        )
+        _ = try await storage.releaseLostTrials(of: experiment.id, heartbeatBefore: cutoff)
+        for reservation in Worker.deadWorkersReservations(reservations, workerName: workerName) {
+            var trial = reservation.trial
+            trial.status = .interrupted
+            _ = try await storage.updateTrial(trial, holding: reservation.token)
+        }
     }
 
     /// Runs `objective` on suggested trials until the experiment is done or this call completed `maxTrials`.

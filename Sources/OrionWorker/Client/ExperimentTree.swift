@@ -170,7 +170,9 @@ public enum ExperimentTree {
         var trials = try await storage.trials(of: experiment.id, status: nil)
         guard depth < experiments.count else { return trials }
         var seen = Set(trials.map(\.paramsHash))
-        for child in sorted(experiments.filter { $0.refers?.parentID == experiment.id && $0.id != experiment.id }) {
+        for child in inCreationOrder(
+            experiments.filter { $0.refers?.parentID == experiment.id && $0.id != experiment.id }
+        ) {
             let below = try await trialsSeenBelow(child, in: experiments, storage: storage, depth: depth + 1)
             for (index, params) in Adapter.backward(child.refers?.adapters ?? [], below.map(\.params)) {
                 var trial = below[index]
@@ -208,9 +210,9 @@ public enum ExperimentTree {
         }
         func node(_ experiment: Experiment, depth: Int) -> Node {
             let kids = depth < experiments.count ? (children[experiment.id] ?? []) : []
-            return Node(experiment: experiment, children: sorted(kids).map { node($0, depth: depth + 1) })
+            return Node(experiment: experiment, children: inCreationOrder(kids).map { node($0, depth: depth + 1) })
         }
-        return sorted(roots).map { node($0, depth: 0) }
+        return inCreationOrder(roots).map { node($0, depth: 0) }
     }
 
     /// An experiment and every version below it (children, their children, ...), the experiment first: what
@@ -244,7 +246,9 @@ public enum ExperimentTree {
         return nil
     }
 
-    private static func sorted(_ experiments: [Experiment]) -> [Experiment] {
+    /// `experiments` in the order they were created (then by name and version), as Oríon lists its database's
+    /// documents: the order of `orion list`, `orion status` and the REST API's lists.
+    public static func inCreationOrder(_ experiments: [Experiment]) -> [Experiment] {
         experiments.sorted {
             ($0.metadata.datetime, $0.name, $0.version) < ($1.metadata.datetime, $1.name, $1.version)
         }

@@ -193,13 +193,14 @@ public struct ExperimentSummary: Sendable, Hashable {
     ///   - storage: the storage.
     ///   - name: only experiments with this name, when given.
     ///   - version: only this version, when given.
-    /// - Returns: one summary per experiment, in the storage's order; empty when none matches.
+    /// - Returns: one summary per experiment, in creation order (``ExperimentTree/inCreationOrder(_:)``); empty when
+    ///   none matches.
     /// - Throws: the storage's errors.
     public static func all(storage: any Storage, name: String? = nil, version: Int? = nil) async throws
         -> [ExperimentSummary]
     {
         var summaries: [ExperimentSummary] = []
-        for experiment in try await storage.experiments()
+        for experiment in ExperimentTree.inCreationOrder(try await storage.experiments())
         where (name == nil || experiment.name == name) && (version == nil || experiment.version == version) {
             summaries.append(try await ExperimentSummary(experiment: experiment, storage: storage))
         }

@@ -222,27 +222,53 @@ public final class Worker: Sendable {
     /// storage's one atomic release leaves it alone (trials of other hosts between the two cutoffs wait for a later
     /// look).
     private func releaseLostAndDeadWorkersTrials() async throws {
-        var cutoff = clock.now.addingTimeInterval(-configuration.heartbeat.seconds)
         let reservations = try await patiently { try await self.storage.reservations(of: self.experiment.id) }
-        let held = await state.heldTokens
-        for reservation in reservations {
-            let live = held.contains(reservation.token) || localHolder(of: reservation).map(Self.isLiveWorker) == true
-            guard live else { continue }
-            // A millisecond before it: the storage compares its own copy of the time, which rounding may move.
-            cutoff = min(cutoff, (reservation.trial.heartbeat ?? .distantPast).addingTimeInterval(-0.001))
-        }
-        let released = cutoff
+        let released = Self.lostCutoff(
+            of: reservations,
+            heldHere: await state.heldTokens,
+            workerName: configuration.workerName,
+            heartbeat: configuration.heartbeat,
+            now: clock.now
+        )
         _ = try await patiently {
             try await self.storage.releaseLostTrials(of: self.experiment.id, heartbeatBefore: released)
         }
         try await releaseDeadWorkersTrials(reservations)
     }
 
+    /// The heartbeat before which a reserved trial of `reservations` is lost: `heartbeat` before `now`, moved before
+    /// the heartbeat of every trial held here (`heldHere`, owner tokens) or by a live worker process of this host.
+    ///
+    /// - Parameters:
+    ///   - reservations: the experiment's reserved trials.
+    ///   - heldHere: the owner tokens of the trials the caller holds itself.
+    ///   - workerName: the caller's `host:pid` name.
+    ///   - heartbeat: how old a heartbeat is lost.
+    ///   - now: the time.
+    /// - Returns: the cutoff for ``Storage/releaseLostTrials(of:heartbeatBefore:)``.
+    static func lostCutoff(
+        of reservations: [Reservation],
+        heldHere: Set<String>,
+        workerName: String,
+        heartbeat: Duration,
+        now: Date
+    ) -> Date {
+        var cutoff = now.addingTimeInterval(-heartbeat.seconds)
+        for reservation in reservations {
+            let live =
+                heldHere.contains(reservation.token)
+                || localHolder(of: reservation, workerName: workerName).map(isLiveWorker) == true
+            guard live else { continue }
+            // A millisecond before it: the storage compares its own copy of the time, which rounding may move.
+            cutoff = min(cutoff, (reservation.trial.heartbeat ?? .distantPast).addingTimeInterval(-0.001))
+        }
+        return cutoff
+    }
+
     /// Releases at once the trials of `reservations` held by a worker of this host whose process no longer exists
     /// (each with its owner token: one released or taken meanwhile is left as it is).
     private func releaseDeadWorkersTrials(_ reservations: [Reservation]) async throws {
-        for reservation in reservations {
-            guard let holder = localHolder(of: reservation), !Self.processExists(holder) else { continue }
+        for reservation in Self.deadWorkersReservations(reservations, workerName: configuration.workerName) {
             var trial = reservation.trial
             trial.status = .interrupted
             let released = trial
@@ -253,10 +279,18 @@ public final class Worker: Sendable {
         }
     }
 
-    /// The pid of the worker holding `reservation` when that worker runs on this host (not this process), else `nil`.
-    private func localHolder(of reservation: Reservation) -> Int32? {
-        let host = WorkerConfiguration.hostAndPID(of: configuration.workerName)?.host
-        guard let pid = Self.holderPID(of: reservation.trial, on: host), pid != getpid() else { return nil }
+    /// The reservations held by a worker of this host (by `workerName`'s host) whose process no longer exists.
+    static func deadWorkersReservations(_ reservations: [Reservation], workerName: String) -> [Reservation] {
+        reservations.filter { reservation in
+            localHolder(of: reservation, workerName: workerName).map { !processExists($0) } ?? false
+        }
+    }
+
+    /// The pid of the worker holding `reservation` when that worker runs on the host of `workerName` (not this
+    /// process), else `nil`.
+    private static func localHolder(of reservation: Reservation, workerName: String) -> Int32? {
+        let host = WorkerConfiguration.hostAndPID(of: workerName)?.host
+        guard let pid = holderPID(of: reservation.trial, on: host), pid != getpid() else { return nil }
         return pid
     }
 
@@ -312,7 +346,11 @@ public final class Worker: Sendable {
             guard (reservation.trial.heartbeat ?? .distantPast) <= since,
                 reservation.trial.worker != configuration.workerName
             else { return false }
-            if let holder = localHolder(of: reservation), Self.isLiveWorker(holder) { return false }
+            if let holder = Self.localHolder(of: reservation, workerName: configuration.workerName),
+                Self.isLiveWorker(holder)
+            {
+                return false
+            }
             return true
         }.map(\.trial)
     }

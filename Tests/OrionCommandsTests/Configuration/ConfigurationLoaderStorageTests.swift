@@ -104,10 +104,20 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
             "/x/o.yaml:3:11: storage type 'pickleddb' is not supported: swift-orion keeps experiments in SQLite"
             + " (the default) or PostgreSQL; write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
             + " or `storage: {address: \"sqlite:///path/orion.db\"}`, or leave the file to Oríon and give swift-orion"
-            + " its storage with --storage or ORION_DB_ADDRESS (scripts/import-orion.py brings Oríon's experiments"
+            + " its storage with --storage (scripts/import-orion.py brings Oríon's experiments"
             + " over: docs/migrating-from-orion.md)"
         XCTAssertEqual(pickled, ConfigurationLoader.unsupportedPrefix + expected)
         XCTAssertEqual(opening(pickled), expected)
+        // In a global file (where Oríon's `orion db setup` writes it) the environment overrides it too.
+        let global = try ConfigurationLoader.layer(
+            fromYAML: "storage: {database: {type: pickleddb}}",
+            path: "/g.yaml",
+            isGlobal: true
+        )
+        XCTAssertTrue(
+            global.storage.address?.contains("its storage with --storage or ORION_DB_ADDRESS (") == true,
+            global.storage.address ?? ""
+        )
         var layers = [
             try ConfigurationLoader.layer(fromYAML: "storage: {database: {type: pickleddb}}", path: "/g.yaml")
         ]
@@ -125,7 +135,7 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
             "/x/o.yaml:1:21: storage type 'mongodb' is not supported: swift-orion keeps experiments in SQLite"
                 + " (the default) or PostgreSQL; write `storage: {database: {type: sqlite, host: /path/orion.db}}`"
                 + " or `storage: {address: \"sqlite:///path/orion.db\"}`, or leave the file to Oríon and give"
-                + " swift-orion its storage with --storage or ORION_DB_ADDRESS (scripts/import-orion.py brings Oríon's"
+                + " swift-orion its storage with --storage (scripts/import-orion.py brings Oríon's"
                 + " experiments over: docs/migrating-from-orion.md)"
         )
         // pymongo's options in Oríon's MongoDB block are Oríon's, not unknown keys: overridden like the block.

@@ -324,6 +324,19 @@ final class YAMLLayerReaderTests: XCTestCase {
             read.notes,
             ["/x/orion.yaml:3:14: 'experiment.strategy' is not supported anymore (as in Oríon) and is ignored"]
         )
+        // Oríon's own demo files have `pool_size` and `producer` under `experiment:`, where Oríon drops them; at the
+        // top level `pool_size` is still the worker's.
+        let demo = try layer("experiment:\n  name: demo\n  pool_size: 1\n  producer: {strategy: NoParallelStrategy}\n")
+        XCTAssertEqual(
+            demo.notes,
+            [
+                "/x/orion.yaml:3:3: 'experiment.pool_size' is ignored (as by Oríon 0.2.7): write 'worker: {pool_size: N}'",
+                "/x/orion.yaml:4:3: 'experiment.producer' is not supported anymore (as in Oríon) and is ignored",
+            ]
+        )
+        XCTAssertEqual(demo.experiment.name, "demo")
+        XCTAssertNil(demo.sources["worker.pool_size"], "experiment.pool_size does not set the worker's")
+        XCTAssertEqual(try layer("pool_size: 3\n").worker.poolSize, 3)
         // The file's executor is kept, whatever its name, so that it wins over the environment's (the hunt says
         // how it runs an executor of Oríon's: `HuntExecutorKind.note`).
         XCTAssertEqual(read.worker.executor, "joblib")

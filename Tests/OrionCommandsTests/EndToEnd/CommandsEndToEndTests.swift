@@ -109,6 +109,12 @@ final class CommandsEndToEndTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         let trials = try await sandbox.trials(of: "stored")
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 4)
+        // An empty word where the command would be (a job script's empty "$ARGS"; one of Oríon's own tests) is no
+        // command line either.
+        let empty = try sandbox.run(["hunt", "-n", "stored", "--exp-max-trials", "5", ""])
+        XCTAssertEqual(empty.status, 0, empty.stderr)
+        let more = try await sandbox.trials(of: "stored")
+        XCTAssertEqual(more.filter { $0.status == .completed }.count, 5)
     }
 
     /// Resumed without a command line from another directory (a job script that starts elsewhere), the stored

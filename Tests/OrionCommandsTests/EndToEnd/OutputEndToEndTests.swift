@@ -247,6 +247,17 @@ final class OutputEndToEndTests: XCTestCase {
             ),
             broken.stdout
         )
+        XCTAssertTrue(
+            broken.stderr.contains("\nError: 1 trial of this worker broke (1 in the experiment): "),
+            broken.stderr
+        )
+        // A second worker with the same limit counts its own broken trial, not the experiment's two.
+        let again = try sandbox.run(["hunt", "-n", "broken", "--worker-max-broken", "1"])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(
+            again.stderr.contains("\nError: 1 trial of this worker broke (2 in the experiment): "),
+            again.stderr
+        )
 
         let grid = try sandbox.run([
             "hunt", "-n", "grid", "--exp-max-trials", "10", try Compat.script("noop.sh"), "-x~choices([1, 2])",

@@ -179,6 +179,20 @@ final class ReportsTests: XCTestCase {
         XCTAssertEqual(lines.count, 2 + 2 + 2, report)
     }
 
+    /// Experiments without versions are listed in the order they were created, as `orion list` and Oríon list them
+    /// (SQLite returned them by name), with and without `--all`.
+    func testStatusListsExperimentsInCreationOrder() async throws {
+        let storage = try SQLiteStorage(path: directory + "/orion.db")
+        for name in ["normal", "missing", "two"] {
+            try await completedExperiment(name, maxTrials: 1, in: storage) { .objective($0) }
+        }
+        for all in [false, true] {
+            let report = try await Reports.status(storage: storage, name: nil, all: all)
+            let titles = report.split(separator: "\n").filter { $0.hasSuffix("-v1") }
+            XCTAssertEqual(titles, ["normal-v1", "missing-v1", "two-v1"], report)
+        }
+    }
+
     /// A trial set back to another status keeps its objective; Oríon's table shows each status's minimum, under the
     /// objective's name, with and without `--all`.
     func testStatusShowsTheMinimumOfEveryStatusThatHasObjectives() async throws {

@@ -48,6 +48,14 @@ final class ProgressReporterTests: XCTestCase {
             "note: nothing to run for the --idle-timeout, but trial \(trial.id.prefix(8)) (worker node7:4242) has not "
                 + "reported since: waiting until it ends, or its heartbeat is 2m00s late (--heartbeat) and it runs here"
         )
+        var other = Trial(experimentID: "e", params: [Trial.Param(name: "/x", type: .integer, value: .int(1))])
+        other.worker = "node8:1"
+        XCTAssertEqual(
+            ProgressReporter.waitingNote(trials: [trial, other], heartbeat: .seconds(120)),
+            "note: nothing to run for the --idle-timeout, but trials \(trial.id.prefix(8)) (worker node7:4242), "
+                + "\(other.id.prefix(8)) (worker node8:1) have not reported since: waiting until they end, or their "
+                + "heartbeat is 2m00s late (--heartbeat) and they run here"
+        )
     }
 
     /// An experiment of 10 trials named `name`, stored in a new in-memory storage.

@@ -82,6 +82,174 @@ final class ExperimentClientTests: XCTestCase {
         XCTAssertEqual(stored?.objective, 1)
     }
 
+    /// `suggest()`, or an error if it has not returned within `seconds`: a wait that never ends fails the test.
+    private func suggest(_ client: ExperimentClient, within seconds: Double) async throws -> Trial? {
+        try await withThrowingTaskGroup(of: Trial?.self) { group in
+            group.addTask { try await client.suggest() }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                throw StorageError(.lockTimeout, "suggest() still waits after \(seconds) s")
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
+
+    /// A client (lost trials after `heartbeat`) whose budget is spent but for one trial, held by another client
+    /// named `worker` that never refreshes its heartbeat.
+    private func clientWithTheLastTrialHeld(by worker: String, heartbeat: Duration) async throws -> ExperimentClient {
+        let storage = InMemoryStorage()
+        let client = try await ExperimentClient.build(
+            name: "held",
+            space: ["/x": "uniform(0, 1)"],
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 3]),
+            maxTrials: 2,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            heartbeat: heartbeat
+        )
+        let first = try XCTUnwrapAsync(try await client.suggest())
+        let other = ExperimentClient(
+            experiment: client.experiment,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            workerName: worker,
+            heartbeat: .seconds(3_600)
+        )
+        let held = try await other.suggest()
+        XCTAssertEqual(held?.worker, worker)
+        try await client.observe(first, objective: 1)
+        return client
+    }
+
+    /// Scenario (found by a library user): a client process died holding a trial; the other clients waited in
+    /// `suggest()` for ever, since the producer never registers beyond the budget. A client now releases the trial
+    /// of a dead worker of its host at once, and one whose heartbeat is older than its `heartbeat`, and runs it.
+    func testSuggestTakesOverTheTrialsOfGoneHolders() async throws {
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let host = ProcessInfo.processInfo.hostName
+        let dead = try await clientWithTheLastTrialHeld(
+            by: "\(host):\(finished.processIdentifier)",
+            heartbeat: .seconds(60)
+        )
+        let fromTheDead = try await suggest(dead, within: 20)
+        XCTAssertNotNil(fromTheDead, "the dead process's trial is suggested again")
+        try await dead.observe(try XCTUnwrap(fromTheDead), objective: 2)
+        let deadNext = try await suggest(dead, within: 20)
+        XCTAssertNil(deadNext, "the budget is spent")
+
+        // A worker of another host, silent for longer than the heartbeat.
+        let silent = try await clientWithTheLastTrialHeld(by: "elsewhere:12", heartbeat: .milliseconds(500))
+        let fromTheSilent = try await suggest(silent, within: 20)
+        XCTAssertEqual(fromTheSilent?.worker, WorkerConfiguration.defaultWorkerName())
+
+        // A worker of another host whose heartbeat is recent is waited for.
+        let busy = try await clientWithTheLastTrialHeld(by: "elsewhere:13", heartbeat: .seconds(60))
+        do {
+            _ = try await suggest(busy, within: 0.5)
+            XCTFail("a live holder's trial is not taken")
+        } catch let error as StorageError {
+            XCTAssertEqual(error.code, .lockTimeout, "the test's own timeout")
+        }
+    }
+
+    /// The client refreshes the heartbeat of the trial it holds until it reports it: a trial that runs for longer
+    /// than a worker's `--heartbeat` is not taken from it (a library user's result was refused after 120 s).
+    func testAHeldTrialsHeartbeatIsRefreshedUntilItIsReported() async throws {
+        let storage = InMemoryStorage()
+        let client = try await ExperimentClient.build(
+            name: "beat",
+            space: ["/x": "uniform(0, 1)"],
+            maxTrials: 3,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            heartbeat: .milliseconds(200)
+        )
+        let trial = try XCTUnwrapAsync(try await client.suggest())
+        let reserved = try XCTUnwrap(trial.heartbeat)
+        try await Task.sleep(for: .milliseconds(600))
+        let refreshed = try await storage.trial(id: trial.id, of: client.experiment.id)?.heartbeat
+        XCTAssertGreaterThan(try XCTUnwrap(refreshed), reserved.addingTimeInterval(0.2))
+        // Another worker looking for lost trials with the same threshold finds none.
+        let released = try await storage.releaseLostTrials(
+            of: client.experiment.id,
+            heartbeatBefore: Date().addingTimeInterval(-0.2)
+        )
+        XCTAssertEqual(released, 0)
+        try await client.observe(trial, objective: 1)
+        let stored = try await storage.trial(id: trial.id, of: client.experiment.id)
+        XCTAssertEqual(stored?.status, .completed)
+    }
+
+    /// Oríon's batch pattern (suggest several trials, then observe them) past the budget: the last `suggest()`
+    /// waited for ever for trials the caller itself held; it now returns `nil`.
+    func testSuggestDoesNotWaitForTrialsTheClientHoldsItself() async throws {
+        let client = try await ExperimentClient.build(
+            name: "batch",
+            space: ["/x": "uniform(0, 1)"],
+            maxTrials: 3,
+            storage: InMemoryStorage(),
+            factory: AlgorithmRegistry.standard
+        )
+        var held: [Trial] = []
+        for _ in 0..<3 { held.append(try XCTUnwrapAsync(try await suggest(client, within: 20))) }
+        let fourth = try await suggest(client, within: 20)
+        XCTAssertNil(fourth)
+        for trial in held { try await client.observe(trial, objective: 1) }
+        let stats = try await client.stats()
+        XCTAssertEqual(stats.completed, 3)
+    }
+
+    /// `observe` refuses an objective that is not a number and `release` a trial this client does not hold or a
+    /// status a trial is not released with, writing nothing (`release` did nothing silently).
+    func testObserveAndReleaseRefuseWhatTheyCannotRecord() async throws {
+        let storage = InMemoryStorage()
+        let client = try await ExperimentClient.build(
+            name: "refuse",
+            space: ["/x": "uniform(0, 1)"],
+            maxTrials: 3,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+        let trial = try XCTUnwrapAsync(try await client.suggest())
+        do {
+            try await client.observe(trial, results: [TrialResult(name: "loss", type: .objective, value: .string("a"))])
+            XCTFail("a string objective is refused")
+        } catch let error as ExperimentError {
+            XCTAssertEqual(error.code, .invalidResult)
+            XCTAssertTrue(error.message.contains("\"a\", not a number"), error.message)
+        }
+        do {
+            try await client.release(trial, status: .completed)
+            XCTFail("a trial is not released as completed")
+        } catch let error as ExperimentError {
+            XCTAssertEqual(error.code, .invalidResult)
+        }
+        func status() async throws -> TrialStatus? {
+            try await storage.trial(id: trial.id, of: client.experiment.id)?.status
+        }
+        let kept = try await status()
+        XCTAssertEqual(kept, .reserved)
+        try await client.release(trial)
+        let released = try await status()
+        XCTAssertEqual(released, .interrupted)
+        do {
+            try await client.release(trial)
+            XCTFail("releasing twice is refused")
+        } catch let error as StorageError {
+            XCTAssertEqual(error.code, .notFound)
+            XCTAssertTrue(error.message.contains("not reserved by this client"), error.message)
+        }
+        let again = try XCTUnwrapAsync(try await client.suggest())
+        XCTAssertEqual(again.id, trial.id, "the interrupted trial runs again")
+        try await client.observe(again, objective: .nan)
+        let completed = try await status()
+        XCTAssertEqual(completed, .completed)
+    }
+
     func testWorkonOnSQLite() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("orion-client-\(UUID().uuidString).db")
             .path
@@ -111,4 +279,9 @@ final class ExperimentClientTests: XCTestCase {
         let stats = try await reopened.stats()
         XCTAssertEqual(stats.completed, 40)
     }
+}
+
+/// `XCTUnwrap` of a value computed before the call (an `async` expression cannot be XCTUnwrap's autoclosure).
+private func XCTUnwrapAsync<T>(_ value: T?, file: StaticString = #filePath, line: UInt = #line) throws -> T {
+    try XCTUnwrap(value, file: file, line: line)
 }
