@@ -219,6 +219,8 @@ public struct AlgorithmError: OrionError {
         case tooLarge
         /// The algorithm suggested a point that is not a value of the space (a bug in the algorithm).
         case invalidSuggestion
+        /// The algorithm's state cannot be saved (a value JSON cannot hold; a bug in the algorithm).
+        case invalidState
     }
 
     /// What went wrong.
@@ -233,6 +235,7 @@ public struct AlgorithmError: OrionError {
     }
 
     /// ``ErrorKind/usage``: the algorithm's configuration is the user's (a corrupt state never reaches the user: the
-    /// driver rebuilds the algorithm); ``ErrorKind/failure`` for a suggestion outside the space.
-    public var kind: ErrorKind { code == .invalidSuggestion ? .failure : .usage }
+    /// driver rebuilds the algorithm); ``ErrorKind/failure`` for a suggestion outside the space or a state that
+    /// cannot be saved (bugs in the algorithm).
+    public var kind: ErrorKind { code == .invalidSuggestion || code == .invalidState ? .failure : .usage }
 }

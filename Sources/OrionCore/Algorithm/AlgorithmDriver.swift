@@ -87,10 +87,21 @@ public struct AlgorithmDriver: Sendable {
     /// - Returns: UTF-8 JSON of the algorithm (written by the algorithm itself when it is ``StateWriting``) and its
     ///   configuration only: no list of trials, so that saving it at every production costs the same whatever the
     ///   number of trials.
-    /// - Throws: the algorithm's encoding error.
+    /// - Throws: ``AlgorithmError`` `.invalidState` naming the algorithm and the value when JSON cannot hold its
+    ///   state (a non-finite number: `var best = Double.infinity`), or the algorithm's own encoding error.
     public func encodedState() throws -> Data {
-        let algorithmJSON =
-            try (algorithm as? any StateWriting)?.writtenState() ?? StoredState.makeEncoder().encode(algorithm)
+        let algorithmJSON: Data
+        do {
+            algorithmJSON =
+                try (algorithm as? any StateWriting)?.writtenState() ?? StoredState.makeEncoder().encode(algorithm)
+        } catch let EncodingError.invalidValue(value, context) {
+            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            throw AlgorithmError(
+                .invalidState,
+                "algorithm '\(configuration.name)' cannot save its state: \(value) at '\(path)' cannot be written as"
+                    + " JSON; keep such a value optional (nil) or finite in the state"
+            )
+        }
         return try StoredState(
             name: configuration.name,
             configuration: configuration.options,

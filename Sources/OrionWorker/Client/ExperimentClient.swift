@@ -306,6 +306,45 @@ public final class ExperimentClient: Sendable {
         ExperimentStats(experiment: experiment, summary: try await storage.summary(of: experiment.id))
     }
 
+    /// Whether the experiment is done, as Oríon's `is_done`: `maxTrials` completed trials, or an algorithm with
+    /// nothing more to suggest and no trial pending (``ExperimentSummary/isDone``, reading the algorithm's state).
+    public var isDone: Bool {
+        get async throws {
+            try await ExperimentSummary(experiment: experiment, storage: storage, algorithmState: true).isDone
+        }
+    }
+
+    /// Whether the experiment has its `maxBroken` broken trials, as Oríon's `is_broken`: `suggest()` then throws.
+    public var isBroken: Bool {
+        get async throws {
+            try await storage.countTrials(of: experiment.id)[.broken, default: 0] >= experiment.maxBroken
+        }
+    }
+
+    /// The experiment's trials, in submission order, as Oríon's `fetch_trials` and `fetch_trials_by_status`.
+    ///
+    /// - Parameters:
+    ///   - statuses: only trials with one of these statuses; all when `nil`.
+    ///   - withVersionTree: also the trials its parent and child versions show it (Oríon's `with_evc_tree`).
+    /// - Returns: the trials.
+    /// - Throws: the storage's errors.
+    public func fetchTrials(status statuses: [TrialStatus]? = nil, withVersionTree: Bool = false) async throws
+        -> [Trial]
+    {
+        guard withVersionTree else { return try await storage.trials(of: experiment.id, status: statuses) }
+        let seen = try await ExperimentTree.trialsSeen(
+            from: experiment,
+            in: storage.experiments(),
+            storage: storage
+        )
+        return seen.filter { statuses?.contains($0.status) ?? true }
+    }
+
+    /// One trial of the experiment, as Oríon's `get_trial(uid=)`; `nil` when it has none with this id.
+    public func trial(id: String) async throws -> Trial? {
+        try await storage.trial(id: id, of: experiment.id)
+    }
+
     /// The experiment's summary now: counts, best trial, timing and, when asked for, the regret curve.
     ///
     /// - Parameter regretCurve: whether to compute the regret curve (reads every completed trial).

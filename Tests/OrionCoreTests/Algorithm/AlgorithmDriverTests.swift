@@ -90,6 +90,26 @@ private struct Scripted: Algorithm {
     func isDone(context: AlgorithmContext) -> Bool { script.isEmpty }
 }
 
+/// Keeps the best value seen in a `Double` that starts at infinity: a state JSON cannot hold.
+private struct Unbounded: Algorithm {
+    struct Options: AlgorithmOptions {}
+
+    static let name = "unbounded"
+    var best = Double.infinity
+    var next = 0
+
+    init(options: Options, context: AlgorithmContext) {}
+
+    mutating func suggest(count: Int, context: AlgorithmContext) -> [Suggestion] {
+        defer { next += count }
+        return (next..<next + count).map { Suggestion([Trial.Param(name: "/x", type: .integer, value: .int($0))]) }
+    }
+
+    mutating func observe(_ trials: [Trial], context: AlgorithmContext) {}
+
+    func isDone(context: AlgorithmContext) -> Bool { false }
+}
+
 /// Makes one algorithm type, as a registry would.
 private struct SingleFactory<A: Algorithm>: AlgorithmFactory {
     func resolve(_ config: AlgorithmConfig) throws -> AlgorithmConfig {
@@ -146,6 +166,26 @@ final class AlgorithmDriverTests: XCTestCase {
 
     private func sequence(_ driver: AlgorithmDriver) throws -> Sequence {
         try XCTUnwrap(driver.algorithm as? Sequence)
+    }
+
+    /// A user's algorithm whose state holds an infinity: saving it says which algorithm and which value, not
+    /// Foundation's bare `EncodingError`.
+    func testAStateJSONCannotHoldIsAnAlgorithmErrorNamingTheValue() throws {
+        let factory = SingleFactory<Unbounded>()
+        let experiment = Experiment(
+            id: "exp",
+            name: "unbounded",
+            space: try Space(priors: ["/x": "uniform(0, 1000, discrete=True)"]),
+            algorithm: try factory.resolve(AlgorithmConfig(name: "unbounded"))
+        )
+        var driver = try AlgorithmDriver(experiment: experiment, factory: factory)
+        _ = try driver.produce(count: 1, now: now)
+        XCTAssertThrowsError(try driver.encodedState()) { error in
+            let error = error as? AlgorithmError
+            XCTAssertEqual(error?.code, .invalidState)
+            XCTAssertTrue(error?.message.contains("'unbounded'") == true, error?.message ?? "")
+            XCTAssertTrue(error?.message.contains("at 'best'") == true, error?.message ?? "")
+        }
     }
 
     func testProduceMakesNewTrials() throws {

@@ -250,6 +250,57 @@ final class ExperimentClientTests: XCTestCase {
         XCTAssertEqual(completed, .completed)
     }
 
+    /// Oríon's `is_done`, `is_broken`, `fetch_trials(_by_status)` and `get_trial` on the client: a grid search
+    /// exhausted before `maxTrials` is done; broken trials up to `maxBroken` make it broken.
+    func testDoneBrokenAndTheTrials() async throws {
+        let storage = InMemoryStorage()
+        let grid = try await ExperimentClient.build(
+            name: "grid",
+            space: ["/x": "choices([1, 2, 3])"],
+            algorithm: AlgorithmConfig(name: "gridsearch"),
+            maxTrials: 10,
+            maxBroken: 2,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+        let notYet = try await grid.isDone
+        XCTAssertFalse(notYet)
+        var suggested: [Trial] = []
+        while let trial = try await grid.suggest() {
+            suggested.append(trial)
+            try await grid.observe(trial, objective: trial.params["/x"]?.doubleValue ?? 0)
+        }
+        XCTAssertEqual(suggested.count, 3)
+        let done = try await grid.isDone
+        XCTAssertTrue(done, "every configuration was tried")
+        let completed = try await grid.fetchTrials(status: [.completed])
+        XCTAssertEqual(completed.map(\.id), suggested.map(\.id))
+        let none = try await grid.fetchTrials(status: [.broken])
+        XCTAssertEqual(none, [])
+        let one = try await grid.trial(id: suggested[1].id)
+        XCTAssertEqual(one?.objective, 2)
+        let missing = try await grid.trial(id: "nope")
+        XCTAssertNil(missing)
+
+        let failing = try await ExperimentClient.build(
+            name: "failing",
+            space: ["/x": "uniform(0, 1)"],
+            maxTrials: 10,
+            maxBroken: 2,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+        for _ in 0..<2 {
+            let brokenYet = try await failing.isBroken
+            XCTAssertFalse(brokenYet)
+            try await failing.release(try XCTUnwrapAsync(try await failing.suggest()), status: .broken)
+        }
+        let broken = try await failing.isBroken
+        XCTAssertTrue(broken)
+        let brokenDone = try await failing.isDone
+        XCTAssertFalse(brokenDone, "a broken experiment is not done, as in Oríon")
+    }
+
     func testWorkonOnSQLite() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("orion-client-\(UUID().uuidString).db")
             .path
