@@ -169,6 +169,7 @@ extension Worker {
         let trial = finished(reservation.trial, outcome)
         var pause: Duration = .milliseconds(50)
         var spell = StorageFailureSpell(since: clock.now)
+        var keptAside = false
         while true {
             do {
                 let token = reservation.token
@@ -203,6 +204,10 @@ extension Worker {
                 }
                 if spell.fails(at: clock.now, reportAfter: configuration.storageWarningAfter) {
                     onEvent(.storageFailing(trial: trial, reason: error.message))
+                }
+                if !keptAside {
+                    keptAside = true
+                    keepAside(outcome, of: trial)
                 }
                 try? await clock.sleep(for: pause)
                 pause = min(pause * 2, .seconds(2))
@@ -269,6 +274,21 @@ extension Worker {
 
     /// How long a storage call may go on after a second interrupt before the worker stops waiting for it.
     static let forcedPatience = Duration.seconds(2)
+
+    /// Links a completed trial's results file to ``TrialDirectory/unsavedResultsFileName`` when its first attempt to
+    /// store them fails, so that the trial's next run stores them instead of running the script again even if this
+    /// worker is killed (`kill -9`, a node lost) while it retries; removed once they are stored.
+    ///
+    /// A hard link needs no space on a full disk; a copy is the fallback (another file system is not possible here:
+    /// both names are in the trial's directory, but a file system may refuse links).
+    private func keepAside(_ outcome: TrialOutcome, of trial: Trial) {
+        guard case .completed = outcome, executor.needsWorkingDirectory else { return }
+        let directory = workingDirectory + "/" + trial.id + "/"
+        let kept = directory + TrialDirectory.unsavedResultsFileName
+        let results = directory + TrialDirectory.resultsFileName
+        guard link(results, kept) != 0, errno != EEXIST else { return }
+        try? FileManager.default.copyItem(atPath: results, toPath: kept)
+    }
 
     /// Records that the outcome of `trial` could not be stored.
     ///

@@ -339,6 +339,11 @@ final class WorkerOwnershipTests: XCTestCase {
         try await eventually("the result is being retried") {
             storage.failingUpdates.withLock { $0 } < 1_000_000 - 3
         }
+        // Already while it retries, the result is kept beside the trial: what a worker killed now (kill -9, a lost
+        // node) leaves for the trial's next run (found by a fault probe: the script ran again).
+        let keptWhileRetrying = FileManager.default.enumerator(atPath: directory)?.allObjects
+            .compactMap { $0 as? String }.filter { $0.hasSuffix("/.orion-unsaved-results.json") }
+        XCTAssertEqual(keptWhileRetrying?.count, 1, "\(String(describing: keptWhileRetrying))")
         first.interrupt()
         first.interrupt(force: true)
         let report = try await run.value
