@@ -69,10 +69,12 @@ public final class ExperimentClient: Sendable {
     ///
     /// - Parameters:
     ///   - name: the experiment's name.
+    ///   - version: the version to load (the latest when `nil`), as Oríon's `build_experiment(version=)`.
     ///   - space: dimension name → prior expression, e.g. `["/lr": "loguniform(1e-5, 1)"]`.
     ///   - algorithm: the algorithm; the default one when `nil`.
     ///   - maxTrials: the number of trials to complete.
     ///   - maxBroken: broken trials after which the experiment stops (3 for a new one).
+    ///   - workingDir: where `workon` runs trials (a directory per trial); a temporary directory when `nil`.
     ///   - storage: where to keep it.
     ///   - factory: the algorithms available (`AlgorithmRegistry.standard`).
     ///   - branching: experiment version control (Oríon's `branching=`): a changed space or algorithm makes a child
@@ -83,10 +85,12 @@ public final class ExperimentClient: Sendable {
     ///   `StorageError`.
     public static func build(
         name: String,
+        version: Int? = nil,
         space: [String: String]? = nil,
         algorithm: AlgorithmConfig? = nil,
         maxTrials: Int? = nil,
         maxBroken: Int? = nil,
+        workingDir: String? = nil,
         storage: any Storage,
         factory: any AlgorithmFactory,
         branching: BranchingRequest? = nil,
@@ -94,10 +98,12 @@ public final class ExperimentClient: Sendable {
     ) async throws -> ExperimentClient {
         let request = ExperimentRequest(
             name: name,
+            version: version,
             space: try space.map { try Space(priors: $0) },
             algorithm: algorithm,
             maxTrials: maxTrials,
             maxBroken: maxBroken,
+            workingDir: workingDir,
             branching: branching
         )
         let outcome = try await ExperimentBuilder.build(request, storage: storage, factory: factory)

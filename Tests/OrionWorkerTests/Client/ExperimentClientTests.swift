@@ -297,6 +297,14 @@ final class ExperimentClientTests: XCTestCase {
         }
         let broken = try await failing.isBroken
         XCTAssertTrue(broken)
+        // A version by number, as Oríon's `build_experiment(version=)`.
+        let first = try await ExperimentClient.build(
+            name: "failing",
+            version: 1,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+        XCTAssertEqual(first.experiment.id, failing.experiment.id)
         let brokenDone = try await failing.isDone
         XCTAssertFalse(brokenDone, "a broken experiment is not done, as in Oríon")
     }
