@@ -30,87 +30,92 @@ extension PostgresStorage {
         let operationTimeout = address.operationTimeout
         do {
             try await migrate()
-            return try await retrying("cannot produce trials for experiment \(experimentID)") { [self] _ in
-                try await client.withConnection { [self] connection in
-                    // Two watched steps on one connection, in one transaction: take the lock and read the snapshot,
-                    // then (after `body`, run in this task: it is synchronous and may not escape) store the update.
-                    do {
-                        let read = try await Self.watching(connection, timeout: operationTimeout) { [self] in
-                            try await connection.query("BEGIN", logger: logger)
-                            return try await readSnapshot(
-                                of: experimentID,
-                                lockTimeout: milliseconds,
-                                connection,
-                                decoder: decoder
-                            )
-                        }
-                        let lookupLogger = logger
-                        let snapshot = AlgorithmSnapshot(
-                            state: read.state,
-                            stateVersion: read.stateVersion,
-                            changedTrials: read.changed,
-                            counts: read.counts,
-                            existingTrials: TrialIndex { ids in
-                                // `body` is synchronous: wait for the server on this thread (the connection's event
-                                // loop runs elsewhere), on the lock's connection, which only this body uses meanwhile.
-                                let result = try Self.waitForAnswer(
-                                    connection.query(
-                                        """
-                                        SELECT id FROM trials WHERE experiment_id = \(experimentID) AND id = ANY(\(ids))
-                                        """,
-                                        logger: lookupLogger
-                                    ),
-                                    on: connection
-                                )
-                                return Set(try result.rows.map { try $0.decode(String.self) })
-                            }
-                        )
-                        let update: AlgorithmUpdate<Output>
+            // `pooled` runs its closure in a child task that ends before it returns: `body` does not outlive this
+            // call.
+            return try await withoutActuallyEscaping(body) { body in
+                try await retrying("cannot produce trials for experiment \(experimentID)") { [self] _ in
+                    try await pooled { [self] connection in
+                        // Two watched steps on one connection, in one transaction: take the lock and read the
+                        // snapshot, then (after `body`, run between them in this task: it is synchronous) store the
+                        // update.
                         do {
-                            update = try body(snapshot)
-                        } catch let error as StorageError where error.isTransient {
-                            throw error
-                        } catch {
-                            throw ForeignError(error: error)
-                        }
-                        let encoder = Self.makeEncoder()
-                        let columns = try update.newTrials.map {
-                            try PostgresQueries.TrialColumns($0, encoder: encoder)
-                        }
-                        let revision = read.revision
-                        let stamp = update.state == nil ? nil : (experimentID, revision)
-                        let newState = update.state
-                        try await Self.watching(connection, timeout: operationTimeout) { [self] in
-                            _ = try await Self.insert(
-                                columns,
-                                connection,
-                                logger: logger,
-                                stampingWith: stamp,
-                                serverAhead: serverAhead
-                            )
-                            if let newState {
-                                try await connection.query(
-                                    """
-                                    UPDATE algorithm_states
-                                    SET state = \(newState), state_version = state_version + 1,
-                                        observed_revision = \(revision)
-                                    WHERE experiment_id = \(experimentID)
-                                    """,
-                                    logger: logger
+                            let read = try await Self.watching(connection, timeout: operationTimeout) { [self] in
+                                try await connection.query("BEGIN", logger: logger)
+                                return try await readSnapshot(
+                                    of: experimentID,
+                                    lockTimeout: milliseconds,
+                                    connection,
+                                    decoder: decoder
                                 )
                             }
-                            try await connection.query("COMMIT", logger: logger)
-                        }
-                        return update.output
-                    } catch {
-                        // On a closed connection the server has rolled back already, and the query might never
-                        // answer.
-                        if !connection.isClosed {
-                            _ = try? await Self.watching(connection, timeout: operationTimeout) { [self] in
-                                try await connection.query("ROLLBACK", logger: logger)
+                            let lookupLogger = logger
+                            let snapshot = AlgorithmSnapshot(
+                                state: read.state,
+                                stateVersion: read.stateVersion,
+                                changedTrials: read.changed,
+                                counts: read.counts,
+                                existingTrials: TrialIndex { ids in
+                                    // `body` is synchronous: wait for the server on this thread (the connection's event
+                                    // loop runs elsewhere), on the lock's connection, which only this body uses meanwhile.
+                                    let result = try Self.waitForAnswer(
+                                        connection.query(
+                                            """
+                                            SELECT id FROM trials WHERE experiment_id = \(experimentID) AND id = ANY(\(ids))
+                                            """,
+                                            logger: lookupLogger
+                                        ),
+                                        on: connection
+                                    )
+                                    return Set(try result.rows.map { try $0.decode(String.self) })
+                                }
+                            )
+                            let update: AlgorithmUpdate<Output>
+                            do {
+                                update = try body(snapshot)
+                            } catch let error as StorageError where error.isTransient {
+                                throw error
+                            } catch {
+                                throw ForeignError(error: error)
                             }
+                            let encoder = Self.makeEncoder()
+                            let columns = try update.newTrials.map {
+                                try PostgresQueries.TrialColumns($0, encoder: encoder)
+                            }
+                            let revision = read.revision
+                            let stamp = update.state == nil ? nil : (experimentID, revision)
+                            let newState = update.state
+                            try await Self.watching(connection, timeout: operationTimeout) { [self] in
+                                _ = try await Self.insert(
+                                    columns,
+                                    connection,
+                                    logger: logger,
+                                    stampingWith: stamp,
+                                    serverAhead: serverAhead
+                                )
+                                if let newState {
+                                    try await connection.query(
+                                        """
+                                        UPDATE algorithm_states
+                                        SET state = \(newState), state_version = state_version + 1,
+                                            observed_revision = \(revision)
+                                        WHERE experiment_id = \(experimentID)
+                                        """,
+                                        logger: logger
+                                    )
+                                }
+                                try await connection.query("COMMIT", logger: logger)
+                            }
+                            return update.output
+                        } catch {
+                            // On a closed connection the server has rolled back already, and the query might never
+                            // answer.
+                            if !connection.isClosed {
+                                _ = try? await Self.watching(connection, timeout: operationTimeout) { [self] in
+                                    try await connection.query("ROLLBACK", logger: logger)
+                                }
+                            }
+                            throw error
                         }
-                        throw error
                     }
                 }
             }

@@ -21,9 +21,15 @@ public final class PostgresStorage: Storage {
     /// Whether the first operation creates the schema when it is not there; commands that only read pass `false`,
     /// so that a mistyped `?schema=` is an error, not an empty schema left behind.
     public let create: Bool
-    let client: PostgresClient
+    /// The connection pool and the task that runs it; replaced by ``renewPoolIfStuck(after:)``.
+    private let pool: Mutex<(client: PostgresClient, runner: Task<Void, Never>)>
+    /// The pool's configuration, for a new pool.
+    private let poolConfiguration: PostgresClient.Configuration
+    /// When the pool was last checked for being stuck after an outage.
+    private let lastPoolCheck = Mutex<ContinuousClock.Instant?>(nil)
     let logger: Logger
-    private let runner: Task<Void, Never>
+    /// The connection pool now.
+    var client: PostgresClient { pool.withLock { $0.client } }
     let migration = Mutex<Task<Void, any Error>?>(nil)
     private let closed = Mutex(false)
     /// This machine's clock (replaced in tests to play a machine whose clock is off).
@@ -80,9 +86,9 @@ public final class PostgresStorage: Storage {
         var logger = Logger(label: "orion-postgres")
         logger.logLevel = .critical
         self.logger = logger
+        poolConfiguration = configuration
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
-        runner = Task { await client.run() }
+        pool = Mutex((client, Task { await client.run() }))
     }
 
     /// Connects lazily to the server named by a `postgresql://` URL.
@@ -99,7 +105,7 @@ public final class PostgresStorage: Storage {
     /// How long the first connection fails before ``onWaiting`` is told.
     static let waitingNoticeAfter = Duration.seconds(2)
 
-    deinit { runner.cancel() }
+    deinit { pool.withLock { $0.runner.cancel() } }
 
     /// Closes every connection.
     ///
@@ -110,8 +116,77 @@ public final class PostgresStorage: Storage {
             return closed
         }
         guard !wasClosed else { return }
+        let runner = pool.withLock { $0.runner }
         runner.cancel()
         await runner.value
+    }
+
+    /// Runs `body` on a connection of the pool, replacing the pool when it keeps the request waiting while the
+    /// server takes a direct connection.
+    ///
+    /// After an outage, postgres-nio's pool tries to connect again only when its backoff has passed, which grows to a
+    /// minute (100 ms × 1.25ⁿ after n failed attempts), and keeps requests waiting meanwhile: a hunt stood still for
+    /// up to that long after the server was back (8 s after a 60 s outage). A request that has waited
+    /// ``poolPatience`` looks for the server with a direct connection (every ``poolProbeInterval`` per storage); when
+    /// the server answers and the request still waits, a new pool takes the old one's place, and the request fails
+    /// with ``ConnectionLost`` so that ``retrying(_:_:)`` makes it again on the new pool.
+    func pooled<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let client = client
+        let leased = LeaseFlag()
+        return try await withThrowingTaskGroup(of: PooledOutcome<T>.self) { group in
+            group.addTask {
+                .done(
+                    try await client.withConnection { connection in
+                        leased.set()
+                        return try await body(connection)
+                    }
+                )
+            }
+            group.addTask { [self] in
+                try await Task.sleep(for: Self.poolPatience)
+                while !leased.isSet {
+                    if try await renewPool(stuck: client, unless: leased) {
+                        throw ConnectionLost(reason: "the connection pool waited after the server was back; replaced")
+                    }
+                    try await Task.sleep(for: Self.poolProbeInterval)
+                }
+                return .watched
+            }
+            defer { group.cancelAll() }
+            while let outcome = try await group.next() {
+                if case .done(let value) = outcome { return value }
+            }
+            throw CancellationError()
+        }
+    }
+
+    /// How long a request waits for a pooled connection before the server is looked for directly.
+    static let poolPatience = Duration.seconds(2)
+    /// How often a waiting request looks for the server, at most (per storage, whatever the number of requests).
+    static let poolProbeInterval = Duration.milliseconds(500)
+
+    /// Replaces `stuck` by a new pool when the server takes a direct connection and `leased` is still unset; at
+    /// most once every ``poolProbeInterval`` per storage, and only if `stuck` is still the pool (another request
+    /// may have replaced it).
+    ///
+    /// - Returns: whether the pool was replaced (by this call or by another since `stuck` was taken).
+    private func renewPool(stuck: PostgresClient, unless leased: LeaseFlag) async throws -> Bool {
+        if pool.withLock({ $0.client !== stuck }) { return !leased.isSet }
+        let now = ContinuousClock.now
+        let due = lastPoolCheck.withLock { last -> Bool in
+            if let last, now - last < Self.poolProbeInterval { return false }
+            last = now
+            return true
+        }
+        guard due, !closed.withLock({ $0 }), (try? await connectDirectly()) != nil, !leased.isSet else { return false }
+        let replaced = pool.withLock { pool -> Task<Void, Never>? in
+            guard pool.client === stuck else { return nil }
+            let client = PostgresClient(configuration: poolConfiguration, backgroundLogger: logger)
+            defer { pool = (client, Task { await client.run() }) }
+            return pool.runner
+        }
+        replaced?.cancel()
+        return true
     }
 
     /// Creates the schema or applies its pending migrations, once per storage; every operation waits for it.
@@ -186,7 +261,7 @@ public final class PostgresStorage: Storage {
     /// ``ConnectionLost`` as soon as the connection closes or ``PostgresAddress/operationTimeout`` passes.
     func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let timeout = address.operationTimeout
-        return try await client.withConnection { connection in
+        return try await pooled { connection in
             try await Self.watching(connection, timeout: timeout) { try await body(connection) }
         }
     }
@@ -526,4 +601,21 @@ struct ConnectionLost: Error, CustomStringConvertible {
     var reason: String
 
     var description: String { reason }
+}
+
+/// Whether a pooled request has got its connection.
+final class LeaseFlag: Sendable {
+    private let value = Mutex(false)
+
+    /// Marks the connection as got.
+    func set() { value.withLock { $0 = true } }
+
+    /// Whether the connection was got.
+    var isSet: Bool { value.withLock { $0 } }
+}
+
+/// What a task of ``PostgresStorage/pooled(_:)`` ends with: the body's value, or the watch ended.
+enum PooledOutcome<T: Sendable>: Sendable {
+    case done(T)
+    case watched
 }

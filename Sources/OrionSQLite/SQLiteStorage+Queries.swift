@@ -301,24 +301,30 @@ enum Queries {
 
     /// The experiment's trials with one of `statuses` (all when `nil`), by submission time then insertion.
     static func trials(_ db: Database, experimentID: String, statuses: [TrialStatus]?) throws -> [TrialRow] {
-        var sql = "SELECT seq, status, owner_token, document FROM trials WHERE experiment_id = ?"
+        let (sql, arguments) = inSubmissionOrder("seq, status, owner_token, document", experimentID, statuses)
+        return try TrialRow.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    /// A query of `columns` of the experiment's trials with one of `statuses` (all when `nil`), by submission time
+    /// then insertion.
+    private static func inSubmissionOrder(
+        _ columns: String,
+        _ experimentID: String,
+        _ statuses: [TrialStatus]?
+    ) -> (sql: String, arguments: StatementArguments) {
+        var sql = "SELECT \(columns) FROM trials WHERE experiment_id = ?"
         var arguments: StatementArguments = [experimentID]
         if let statuses {
             sql += " AND status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")"
             arguments += StatementArguments(statuses.map(\.rawValue))
         }
-        return try TrialRow.fetchAll(db.cachedStatement(sql: sql + " ORDER BY submit_time, seq"), arguments: arguments)
+        return (sql + " ORDER BY submit_time, seq", arguments)
     }
 
     /// The ids of ``trials(_:experimentID:statuses:)``, in the same order.
     static func trialIDs(_ db: Database, experimentID: String, statuses: [TrialStatus]?) throws -> [String] {
-        var sql = "SELECT id FROM trials WHERE experiment_id = ?"
-        var arguments: StatementArguments = [experimentID]
-        if let statuses {
-            sql += " AND status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")"
-            arguments += StatementArguments(statuses.map(\.rawValue))
-        }
-        return try String.fetchAll(db.cachedStatement(sql: sql + " ORDER BY submit_time, seq"), arguments: arguments)
+        let (sql, arguments) = inSubmissionOrder("id", experimentID, statuses)
+        return try String.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
     /// The experiment's `reserved` trials whose heartbeat is older than `cutoff` (Unix seconds) or missing.

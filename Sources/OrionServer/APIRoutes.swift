@@ -126,15 +126,25 @@ struct APIRoutes: Sendable {
             // Only the ids: read from one column unless the version tree's trials are asked for.
             let ids = try await executor.run {
                 guard ancestors else { return try await storage.trialIDs(of: experiment.id, status: statuses) }
-                return try await Self.trials(of: experiment, statuses: statuses, ancestors: true, storage: storage)
-                    .map(\.id)
+                return try await ExperimentTree.trials(
+                    of: experiment,
+                    status: statuses,
+                    withVersionTree: true,
+                    storage: storage
+                )
+                .map(\.id)
             }
             return JSONResponse.make(.array(ids.map { .object(["id": .string($0)]) }))
         }
         let pageQuery = try pageQuery(query, statuses: statuses)
         let page = try await executor.run {
             guard ancestors else { return try await storage.trialPage(of: experiment.id, query: pageQuery) }
-            let trials = try await Self.trials(of: experiment, statuses: statuses, ancestors: true, storage: storage)
+            let trials = try await ExperimentTree.trials(
+                of: experiment,
+                status: statuses,
+                withVersionTree: true,
+                storage: storage
+            )
             return TrialPage.select(from: trials, query: pageQuery)
         }
         return JSONResponse.make(
@@ -198,23 +208,5 @@ struct APIRoutes: Sendable {
             offset: try query.integer("offset") ?? 0,
             limit: limit
         )
-    }
-
-    /// The experiment's trials with one of `statuses`; with `ancestors`, every trial it sees through its version
-    /// tree, as Oríon's `fetch_trials(with_evc_tree=True)` (``ExperimentTree/trialsSeen(from:in:storage:)``): its
-    /// parents' and children's trials of every status, under their stored ids.
-    static func trials(
-        of experiment: Experiment,
-        statuses: [TrialStatus]?,
-        ancestors: Bool,
-        storage: any Storage
-    ) async throws -> [Trial] {
-        guard ancestors else { return try await storage.trials(of: experiment.id, status: statuses) }
-        let seen = try await ExperimentTree.trialsSeen(
-            from: experiment,
-            in: storage.experiments(),
-            storage: storage
-        )
-        return seen.filter { statuses?.contains($0.status) ?? true }
     }
 }

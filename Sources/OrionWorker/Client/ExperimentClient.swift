@@ -154,7 +154,7 @@ public final class ExperimentClient: Sendable {
             if production.trials.isEmpty {
                 let pending = TrialStatus.pending.reduce(0) { $0 + counts[$1, default: 0] }
                 if production.algorithmIsDone || pending == 0 || !waits { return nil }
-                if pending <= tokens.withLock({ $0.count }) { return nil }
+                if try await pending <= heldHere() { return nil }
                 try await releaseTrialsOfGoneHolders()
                 try await Task.sleep(for: pause)
                 // Polling less often as the wait goes on: each round reads the storage and locks the algorithm.
@@ -225,6 +225,14 @@ public final class ExperimentClient: Sendable {
         tokens.withLock { _ = $0.removeValue(forKey: trial.id) }
         heartbeats.withLock { $0.removeValue(forKey: trial.id) }?.cancel()
         return written
+    }
+
+    /// How many reserved trials this client holds now, by their owner tokens in the storage (one another worker took
+    /// meanwhile is not this client's any more, though its token is still kept here until it is reported).
+    private func heldHere() async throws -> Int {
+        let mine = Set(tokens.withLock { $0.values })
+        guard !mine.isEmpty else { return 0 }
+        return try await storage.reservations(of: experiment.id).filter { mine.contains($0.token) }.count
     }
 
     /// Keeps the owner token of a trial this client reserved, and refreshes its heartbeat until it is reported.
@@ -309,7 +317,11 @@ public final class ExperimentClient: Sendable {
     /// Counts, best trial and timings of the experiment now, from the storage's summary (without reading every
     /// trial).
     public func stats() async throws -> ExperimentStats {
-        ExperimentStats(experiment: experiment, summary: try await storage.summary(of: experiment.id))
+        var stats = ExperimentStats(experiment: experiment, summary: try await storage.summary(of: experiment.id))
+        if experiment.refers?.parentID != nil {
+            stats.inheritedCompleted = try await producer.inheritedCompletedCount()
+        }
+        return stats
     }
 
     /// Whether the experiment is done, as Oríon's `is_done`: `maxTrials` completed trials, or an algorithm with
@@ -337,13 +349,12 @@ public final class ExperimentClient: Sendable {
     public func fetchTrials(status statuses: [TrialStatus]? = nil, withVersionTree: Bool = false) async throws
         -> [Trial]
     {
-        guard withVersionTree else { return try await storage.trials(of: experiment.id, status: statuses) }
-        let seen = try await ExperimentTree.trialsSeen(
-            from: experiment,
-            in: storage.experiments(),
+        try await ExperimentTree.trials(
+            of: experiment,
+            status: statuses,
+            withVersionTree: withVersionTree,
             storage: storage
         )
-        return seen.filter { statuses?.contains($0.status) ?? true }
     }
 
     /// One trial of the experiment, as Oríon's `get_trial(uid=)`; `nil` when it has none with this id.
@@ -351,13 +362,19 @@ public final class ExperimentClient: Sendable {
         try await storage.trial(id: id, of: experiment.id)
     }
 
-    /// The experiment's summary now: counts, best trial, timing and, when asked for, the regret curve.
+    /// The experiment's summary now: counts, best trial, timing, whether it is done (the algorithm's own word
+    /// included, as ``isDone``) and, when asked for, the regret curve.
     ///
     /// - Parameter regretCurve: whether to compute the regret curve (reads every completed trial).
     /// - Returns: the summary.
     /// - Throws: the storage's errors.
     public func summary(regretCurve: Bool = false) async throws -> ExperimentSummary {
-        try await ExperimentSummary(experiment: experiment, storage: storage, regretCurve: regretCurve)
+        try await ExperimentSummary(
+            experiment: experiment,
+            storage: storage,
+            regretCurve: regretCurve,
+            algorithmState: true
+        )
     }
 
     /// Registers a trial with chosen values, as Oríon's `ExperimentClient.insert(params, results)`: `new` (run

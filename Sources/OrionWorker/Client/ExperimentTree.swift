@@ -246,6 +246,22 @@ public enum ExperimentTree {
         return nil
     }
 
+    /// The experiment's trials with one of `statuses` (all when `nil`); with `withVersionTree`, every trial it sees
+    /// through its version tree, as Oríon's `fetch_trials(with_evc_tree=True)` (``trialsSeen(from:in:storage:)``):
+    /// its parents' and children's trials of every status, under their stored ids.
+    ///
+    /// - Throws: the storage's errors.
+    public static func trials(
+        of experiment: Experiment,
+        status statuses: [TrialStatus]?,
+        withVersionTree: Bool,
+        storage: any Storage
+    ) async throws -> [Trial] {
+        guard withVersionTree else { return try await storage.trials(of: experiment.id, status: statuses) }
+        let seen = try await trialsSeen(from: experiment, in: storage.experiments(), storage: storage)
+        return seen.filter { statuses?.contains($0.status) ?? true }
+    }
+
     /// `experiments` in the order they were created (then by name and version), as Oríon lists its database's
     /// documents: the order of `orion list`, `orion status` and the REST API's lists.
     public static func inCreationOrder(_ experiments: [Experiment]) -> [Experiment] {

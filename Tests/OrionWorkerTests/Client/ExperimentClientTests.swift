@@ -3,6 +3,7 @@ import OrionAlgorithms
 import OrionCore
 import OrionSQLite
 import OrionWorker
+import Synchronization
 import XCTest
 
 final class ExperimentClientTests: XCTestCase {
@@ -201,6 +202,49 @@ final class ExperimentClientTests: XCTestCase {
         for trial in held { try await client.observe(trial, objective: 1) }
         let stats = try await client.stats()
         XCTAssertEqual(stats.completed, 3)
+    }
+
+    /// A trial taken from the client by another worker (lost, then reserved there) is not the client's any more:
+    /// its `suggest()` waits for it like for any other worker's, instead of returning `nil` at once as if only it
+    /// held the pending trials (found by a second probe of the library: the loop ended before the experiment was done).
+    func testATrialTakenByAnotherWorkerIsWaitedFor() async throws {
+        let storage = InMemoryStorage()
+        let client = try await ExperimentClient.build(
+            name: "taken",
+            space: ["/x": "uniform(0, 1)"],
+            maxTrials: 1,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            heartbeat: .seconds(3_600)
+        )
+        let mine = try XCTUnwrapAsync(try await client.suggest())
+        let lost = try await storage.releaseLostTrials(
+            of: client.experiment.id,
+            heartbeatBefore: Date().addingTimeInterval(60)
+        )
+        XCTAssertEqual(lost, 1)
+        let other = ExperimentClient(
+            experiment: client.experiment,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            workerName: "elsewhere:7",
+            heartbeat: .seconds(3_600)
+        )
+        let taken = try XCTUnwrapAsync(try await other.suggest())
+        XCTAssertEqual(taken.id, mine.id)
+        let observed = Mutex(false)
+        let waiting = Task { () -> (Trial?, Bool) in
+            let next = try await client.suggest()
+            return (next, observed.withLock { $0 })
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        observed.withLock { $0 = true }
+        try await other.observe(taken, objective: 1)
+        let (next, afterTheObservation) = try await waiting.value
+        XCTAssertNil(next, "the budget is spent")
+        XCTAssertTrue(afterTheObservation, "suggest() waited for the other worker's trial")
+        let done = try await client.isDone
+        XCTAssertTrue(done)
     }
 
     /// `observe` refuses an objective that is not a number and `release` a trial this client does not hold or a
