@@ -21,8 +21,9 @@ public final class PostgresStorage: Storage {
     /// Whether the first operation creates the schema when it is not there; commands that only read pass `false`,
     /// so that a mistyped `?schema=` is an error, not an empty schema left behind.
     public let create: Bool
-    /// The connection pool and the task that runs it; replaced by ``renewPoolIfStuck(after:)``.
-    private let pool: Mutex<(client: PostgresClient, runner: Task<Void, Never>)>
+    /// The connection pool, the task that runs it, and the `application_name` its connections give the server
+    /// (unique to the pool); replaced by ``renewPool(stuck:unless:)``.
+    private let pool: Mutex<(client: PostgresClient, runner: Task<Void, Never>, name: String)>
     /// The pool's configuration, for a new pool.
     private let poolConfiguration: PostgresClient.Configuration
     /// When the pool was last checked for being stuck after an outage.
@@ -81,15 +82,34 @@ public final class PostgresStorage: Storage {
         configuration.options.connectTimeout = address.connectTimeout
         configuration.options.additionalStartupParameters = [
             // Quoted, as CREATE SCHEMA names it: unquoted, a name with capitals would be folded to lower case.
-            ("search_path", "\"" + address.schema + "\""), ("application_name", "orion"),
+            ("search_path", "\"" + address.schema + "\"")
         ]
         var logger = Logger(label: "orion-postgres")
         logger.logLevel = .critical
         self.logger = logger
         poolConfiguration = configuration
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        pool = Mutex((client, Task { await client.run() }))
+        let (client, name) = Self.makePool(configuration, logger: logger)
+        pool = Mutex((client, Task { await client.run() }, name))
     }
+
+    /// A new pool whose connections name themselves `orion <pid> <n>` to the server (`application_name`), so that
+    /// ``renewPool(stuck:unless:)`` can count them.
+    private static func makePool(
+        _ configuration: PostgresClient.Configuration,
+        logger: Logger
+    ) -> (PostgresClient, String) {
+        let number = poolCount.withLock { count -> Int in
+            count += 1
+            return count
+        }
+        let name = "orion \(getpid()) \(number)"
+        var configuration = configuration
+        configuration.options.additionalStartupParameters.append(("application_name", name))
+        return (PostgresClient(configuration: configuration, backgroundLogger: logger), name)
+    }
+
+    /// The pools made by this process so far.
+    private static let poolCount = Mutex(0)
 
     /// Connects lazily to the server named by a `postgresql://` URL.
     ///
@@ -128,8 +148,9 @@ public final class PostgresStorage: Storage {
     /// minute (100 ms × 1.25ⁿ after n failed attempts), and keeps requests waiting meanwhile: a hunt stood still for
     /// up to that long after the server was back (8 s after a 60 s outage). A request that has waited
     /// ``poolPatience`` looks for the server with a direct connection (every ``poolProbeInterval`` per storage); when
-    /// the server answers and the request still waits, a new pool takes the old one's place, and the request fails
-    /// with ``ConnectionLost`` so that ``retrying(_:_:)`` makes it again on the new pool.
+    /// the server answers, has no connection of the pool, and the request still waits, a new pool takes the old
+    /// one's place, and the request fails with ``ConnectionLost`` so that ``retrying(_:_:)`` makes it again on the
+    /// new pool.
     func pooled<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let client = client
         let leased = LeaseFlag()
@@ -165,28 +186,57 @@ public final class PostgresStorage: Storage {
     /// How often a waiting request looks for the server, at most (per storage, whatever the number of requests).
     static let poolProbeInterval = Duration.milliseconds(500)
 
-    /// Replaces `stuck` by a new pool when the server takes a direct connection and `leased` is still unset; at
-    /// most once every ``poolProbeInterval`` per storage, and only if `stuck` is still the pool (another request
-    /// may have replaced it).
+    /// Replaces `stuck` by a new pool when the server takes a direct connection, has no connection of that pool
+    /// (a pool whose connections are all busy, holding the algorithm lock for a long suggestion, is not stuck), and
+    /// `leased` is still unset; at most once every ``poolProbeInterval`` per storage, and only if `stuck` is still
+    /// the pool (another request may have replaced it).
     ///
     /// - Returns: whether the pool was replaced (by this call or by another since `stuck` was taken).
     private func renewPool(stuck: PostgresClient, unless leased: LeaseFlag) async throws -> Bool {
-        if pool.withLock({ $0.client !== stuck }) { return !leased.isSet }
+        let current = pool.withLock { $0 }
+        if current.client !== stuck { return !leased.isSet }
         let now = ContinuousClock.now
         let due = lastPoolCheck.withLock { last -> Bool in
             if let last, now - last < Self.poolProbeInterval { return false }
             last = now
             return true
         }
-        guard due, !closed.withLock({ $0 }), (try? await connectDirectly()) != nil, !leased.isSet else { return false }
+        guard due, !closed.withLock({ $0 }), (try? await connectionsOnServer(named: current.name)) == 0,
+            !leased.isSet
+        else { return false }
         let replaced = pool.withLock { pool -> Task<Void, Never>? in
             guard pool.client === stuck else { return nil }
-            let client = PostgresClient(configuration: poolConfiguration, backgroundLogger: logger)
-            defer { pool = (client, Task { await client.run() }) }
+            let (client, name) = Self.makePool(poolConfiguration, logger: logger)
+            defer { pool = (client, Task { await client.run() }, name) }
             return pool.runner
         }
         replaced?.cancel()
         return true
+    }
+
+    /// How many connections named `name` the server has, asked over a direct connection of its own.
+    ///
+    /// - Throws: when the server cannot be reached or refuses the connection.
+    private func connectionsOnServer(named name: String) async throws -> Int {
+        let connection = try await PostgresConnection.connect(
+            configuration: directConfiguration(),
+            id: 0,
+            logger: logger
+        )
+        do {
+            var count = 0
+            for try await value in try await connection.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = \(name)",
+                logger: logger
+            ).decode(Int64.self) {
+                count = Int(value)
+            }
+            try? await connection.close()
+            return count
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 
     /// Creates the schema or applies its pending migrations, once per storage; every operation waits for it.

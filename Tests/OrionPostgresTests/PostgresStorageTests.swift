@@ -71,6 +71,36 @@ final class PostgresStorageTests: PostgresTestCase {
 
     /// A schema named with capitals (`?schema=Team_A`) is created and used under that exact name: the connection's
     /// search path quotes it as `CREATE SCHEMA` does, where it used to fold it to lower case and find no schema.
+    /// A request that waits for a pool whose every connection is busy (here the one connection of `pool_size=1`,
+    /// holding the algorithm lock for a long suggestion) is not taken for one waiting on a pool stuck after an
+    /// outage: the server has the pool's connection, so the pool is kept and the lock's holder is not cut off.
+    func testABusyPoolIsNotReplaced() async throws {
+        let storage = try PostgresStorage(url: try schemas.freshURL("pool_size=1"))
+        defer { Task { try? await storage.close() } }
+        let experiment = Experiment(
+            name: "busy",
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: "random")
+        )
+        try await storage.createExperiment(experiment)
+        let pool = storage.client
+        let bodies = Mutex(0)
+        let holder = Task {
+            try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(30)) { _ in
+                bodies.withLock { $0 += 1 }
+                // Longer than the pool's patience and several probes.
+                Thread.sleep(forTimeInterval: 4)
+                return AlgorithmUpdate(state: nil, newTrials: [], output: ())
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let counts = try await storage.countTrials(of: experiment.id)
+        XCTAssertEqual(counts.values.reduce(0, +), 0)
+        try await holder.value
+        XCTAssertEqual(bodies.withLock { $0 }, 1, "the lock's holder ran once, not cut off and retried")
+        XCTAssertTrue(storage.client === pool, "the busy pool was kept")
+    }
+
     func testASchemaWithCapitalsIsUsedUnderItsOwnName() async throws {
         let url = try schemas.freshURL(prefix: "T_Mixed_")
         let storage = try PostgresStorage(url: url)
