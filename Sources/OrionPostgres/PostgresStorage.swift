@@ -23,7 +23,8 @@ public final class PostgresStorage: Storage {
     public let create: Bool
     /// The connection pool, the task that runs it, and the `application_name` its connections give the server
     /// (unique to the pool); replaced by ``renewPool(stuck:unless:)``.
-    private let pool: Mutex<(client: PostgresClient, runner: Task<Void, Never>, name: String)>
+    private let pool:
+        Mutex<(client: PostgresClient, runner: Task<Void, Never>, name: String, created: ContinuousClock.Instant)>
     /// The pool's configuration, for a new pool.
     private let poolConfiguration: PostgresClient.Configuration
     /// When the pool was last checked for being stuck after an outage.
@@ -89,7 +90,7 @@ public final class PostgresStorage: Storage {
         self.logger = logger
         poolConfiguration = configuration
         let (client, name) = Self.makePool(configuration, logger: logger)
-        pool = Mutex((client, Task { await client.run() }, name))
+        pool = Mutex((client, Task { await client.run() }, name, ContinuousClock.now))
     }
 
     /// A new pool whose connections name themselves `orion <pid> <n>` to the server (`application_name`), so that
@@ -207,12 +208,33 @@ public final class PostgresStorage: Storage {
         let replaced = pool.withLock { pool -> Task<Void, Never>? in
             guard pool.client === stuck else { return nil }
             let (client, name) = Self.makePool(poolConfiguration, logger: logger)
-            defer { pool = (client, Task { await client.run() }, name) }
+            defer { pool = (client, Task { await client.run() }, name, ContinuousClock.now) }
             return pool.runner
         }
         replaced?.cancel()
         return true
     }
+
+    /// Whether `error` is a request's on a pool that was shut down: one ``renewPool(stuck:unless:)`` replaced while
+    /// the request waited on it (or this storage was closed, which the caller checks).
+    static func isPoolShutdown(_ error: any Error) -> Bool {
+        "\(error)".contains("poolShutdown")
+    }
+
+    /// Replaces the pool when `error` says its circuit breaker tripped (it fails requests at once after a minute of
+    /// failed connections, so they never wait long enough for ``pooled(_:)`` to look for the server) and the
+    /// server is back; only for a pool old enough to have tripped.
+    ///
+    /// - Returns: whether the pool was replaced.
+    private func renewTrippedPool(after error: any Error) async throws -> Bool {
+        guard "\(error)".contains("CircuitBreakerTripped") else { return false }
+        let current = pool.withLock { $0 }
+        guard ContinuousClock.now - current.created > Self.poolTripAge else { return false }
+        return try await renewPool(stuck: current.client, unless: LeaseFlag())
+    }
+
+    /// The youngest a pool can be when its circuit breaker trips (it trips after about a minute of failures).
+    static let poolTripAge = Duration.seconds(30)
 
     /// How many connections named `name` the server has, asked over a direct connection of its own.
     ///
@@ -396,12 +418,25 @@ public final class PostgresStorage: Storage {
         let deadline = ContinuousClock.now + address.retryFor
         var pause = Duration.milliseconds(50)
         var attempt = 1
+        var onNewPools = 0
         while true {
             do {
                 return try await operation(attempt)
             } catch let error as ForeignError {
                 throw error.error
             } catch {
+                // The pool failing every request at once (its circuit breaker tripped after a minute of failed
+                // connections) while the server is back, or a request that waited on a pool replaced meanwhile: again
+                // at once, on the new pool.
+                if !Task.isCancelled, !closed.withLock({ $0 }), onNewPools < 5 {
+                    var again = Self.isPoolShutdown(error)
+                    if !again { again = try await renewTrippedPool(after: error) }
+                    if again {
+                        onNewPools += 1
+                        attempt += 1
+                        continue
+                    }
+                }
                 let wrapped = Self.wrap(error, "\(what) in \(address.description)")
                 guard Self.isRetryable(error), ContinuousClock.now + pause < deadline, !Task.isCancelled else {
                     if "\(error)".contains("CircuitBreakerTripped"), let cause = await connectionFailureCause() {
