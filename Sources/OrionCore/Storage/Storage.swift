@@ -128,8 +128,8 @@ public protocol Storage: Sendable {
     /// One page of the experiment's trials, filtered by status and ordered by a column, with the number of trials
     /// that match (`orion serve`'s paging).
     ///
-    /// - Complexity: SQLite: one indexed count and one ordered query with a limit; the default implementation reads
-    ///   every trial.
+    /// - Complexity: SQLite and PostgreSQL: the count from their status counters and one ordered query with a
+    ///   limit; the default implementation reads every trial.
     func trialPage(of experimentID: String, query: TrialPageQuery) async throws -> TrialPage
 
     /// The number of trials of each status.
