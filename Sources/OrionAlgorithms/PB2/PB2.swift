@@ -115,8 +115,13 @@ public struct PB2: Algorithm {
     ///   - context: the search space.
     /// - Returns: the suggestions; offspring carry their parent's id.
     public mutating func suggest(count: Int, context: AlgorithmContext) -> [Suggestion] {
-        population.suggest(count: count, context: context, exploit: exploit) { population, source, context, generator in
-            Self.explore(population, source: source, context: context, using: &generator)
+        population.suggest(count: count, context: context, exploit: exploit) {
+            population,
+            source,
+            generation,
+            context,
+            generator in
+            Self.explore(population, source: source, generation: generation, context: context, using: &generator)
         }
     }
 
@@ -145,10 +150,11 @@ public struct PB2: Algorithm {
     /// - Returns: whether the search is over.
     public func isDone(context: AlgorithmContext) -> Bool { population.isDone(context: context) }
 
-    /// New hyperparameters for a copy of member `source`, by the GP bandit.
+    /// New hyperparameters for a copy of member `source` that runs at level `generation`, by the GP bandit.
     static func explore(
         _ population: Population,
         source: Int,
+        generation: Int,
         context: AlgorithmContext,
         using generator: inout SeededGenerator
     ) -> Parameters {
@@ -177,7 +183,7 @@ public struct PB2: Algorithm {
         let worst = observed.compactMap(\.gain).min() ?? 0
         let completedSteps = observed.count { $0.gain != nil }
         let steps = observed.map { (t: $0.t, before: $0.before, x: $0.x, gain: $0.gain ?? worst) }
-        let next = min(base.generation + 1, population.fidelities.count - 1)
+        let next = min(generation, population.fidelities.count - 1)
         guard completedSteps >= 3, transform.width > 0, let baseObjective = base.objective else {
             return Explore.perturb(factor: 1.2, volatility: 0.0001)
                 .explore(base.parameters, space: context.space, using: &generator) ?? base.parameters

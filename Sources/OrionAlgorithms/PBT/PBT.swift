@@ -157,6 +157,7 @@ public struct PBT: Algorithm {
         return population.suggest(count: count, context: context, exploit: exploit) {
             population,
             source,
+            _,
             context,
             generator in
             let parameters = population.members[source].parameters

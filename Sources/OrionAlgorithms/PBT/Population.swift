@@ -282,7 +282,7 @@ struct Population: Codable, Sendable {
         count: Int,
         context: AlgorithmContext,
         exploit: Exploit,
-        explore: (Population, Int, AlgorithmContext, inout SeededGenerator) -> Parameters
+        explore: (Population, Int, Int, AlgorithmContext, inout SeededGenerator) -> Parameters
     ) -> [Suggestion] {
         var suggestions: [Suggestion] = []
         while suggestions.count < count, canSampleRoot(context), let root = sampleRoot(context) {
@@ -300,7 +300,7 @@ struct Population: Codable, Sendable {
                 var child = Member(
                     parameters: parameters,
                     configuration: context.space.configuration(of: parameters).representation,
-                    generation: members[source].generation + 1
+                    generation: members[member].generation + 1
                 )
                 child.parent = source
                 if source != member { child.replaced = member }
@@ -340,7 +340,7 @@ struct Population: Codable, Sendable {
         of member: Int,
         context: AlgorithmContext,
         exploit: Exploit,
-        explore: (Population, Int, AlgorithmContext, inout SeededGenerator) -> Parameters
+        explore: (Population, Int, Int, AlgorithmContext, inout SeededGenerator) -> Parameters
     ) -> Offspring {
         let start = Date()
         for _ in 0..<Self.maxAttempts {
@@ -352,13 +352,16 @@ struct Population: Codable, Sendable {
             } else {
                 source = member  // Nobody left to compare with: the member goes on.
             }
+            // The level after the member's, also for a copy of an older checkpoint (backtracking): its script resumes
+            // from that checkpoint and trains up to this level. At the level after the checkpoint's, as Oríon does, a
+            // loss that grows with the fidelity (over-fitting) sent every lineage back to the first level for ever.
+            let generation = members[member].generation + 1
             var parameters = members[source].parameters
             if source != member {
                 var local = generator
-                parameters = explore(self, source, context, &local)
+                parameters = explore(self, source, generation, context, &local)
                 generator = local
             }
-            let generation = members[source].generation + 1
             parameters = parameters.replacing(fidelityName, with: SuccessiveHalving.value(fidelities[generation]))
             let configuration = context.space.configuration(of: parameters).representation
             let free =
@@ -394,12 +397,13 @@ struct Population: Codable, Sendable {
         _ member: Int,
         start: Date,
         context: AlgorithmContext,
-        explore: (Population, Int, AlgorithmContext, inout SeededGenerator) -> Parameters
+        explore: (Population, Int, Int, AlgorithmContext, inout SeededGenerator) -> Parameters
     ) -> Offspring {
-        let fidelity = SuccessiveHalving.value(fidelities[members[member].generation + 1])
+        let generation = members[member].generation + 1
+        let fidelity = SuccessiveHalving.value(fidelities[generation])
         for _ in 0..<Self.maxAttempts {
             var local = generator
-            let parameters = explore(self, member, context, &local).replacing(fidelityName, with: fidelity)
+            let parameters = explore(self, member, generation, context, &local).replacing(fidelityName, with: fidelity)
             generator = local
             let configuration = context.space.configuration(of: parameters).representation
             if !configurations.contains(configuration), context.space.contains(parameters) {
