@@ -513,9 +513,10 @@ public final class PostgresStorage: Storage {
         }
     }
 
-    /// Why a connection could not be made, in a few words: refused, a host name that does not resolve, no answer in
-    /// time, or the client's own description.
+    /// Why a connection could not be made, in a few words: the server's refusal (``refusal(_:)``), refused, a host
+    /// name that does not resolve, no answer in time, or the client's own description.
     static func connectionCause(_ error: any Error) -> String {
+        if let error = error as? PSQLError, error.code == .server { return refusal(error) }
         let text = String(reflecting: error)
         if text.contains("Connection refused") { return "connection refused" }
         if text.contains("UnknownHost") || text.contains("Name or service not known") {

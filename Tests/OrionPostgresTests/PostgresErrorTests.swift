@@ -67,6 +67,17 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
                 XCTAssertTrue(error.message.contains("every connection it allows is in use"), error.message)
             }
             try await full.close()
+            // The note said while it waits gives the server's refusal in words (it gave postgres-nio's raw error).
+            var waiting = limited
+            waiting.retryFor = .seconds(5)
+            let notes = Mutex<[String]>([])
+            let patient = PostgresStorage(address: waiting) { note in notes.withLock { $0.append(note) } }
+            _ = try? await patient.experiments()
+            try await patient.close()
+            let note = try XCTUnwrap(notes.withLock { $0.first })
+            XCTAssertTrue(note.contains("(the server refuses new connections (too many connections for role"), note)
+            XCTAssertTrue(note.contains("every connection it allows is in use"), note)
+            XCTAssertFalse(note.contains("PSQLError"), note)
             try await held.close()
             try await storage.close()
         } catch {
