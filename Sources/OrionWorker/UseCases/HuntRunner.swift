@@ -24,6 +24,12 @@ public final class HuntRunner: Sendable {
         var worker: Worker?
         var interrupt: Bool?  // a pending interrupt (its `force`) that came before the worker existed
         var forced = false  // a forced interrupt came: what follows the worker (the cleanup) stops too
+        var interruptedAt: ContinuousClock.Instant?  // the first interrupt: as forced once the stop's patience passed
+
+        /// Whether to stop waiting for the storage: interrupted twice, or once more than `patience` ago.
+        func isForced(patience: Duration) -> Bool {
+            forced || interruptedAt.map { ContinuousClock.now - $0 > patience } == true
+        }
     }
 
     /// The storage holding the experiment.
@@ -113,7 +119,8 @@ public final class HuntRunner: Sendable {
         defer { control.withLock { $0.worker = nil } }
         let cleans = executor.needsWorkingDirectory && retention != .keepAll
         let directory = workingDirectory(for: experiment)
-        let forced: @Sendable () -> Bool = { [self] in control.withLock { $0.forced } }
+        let patience = configuration.stopPatience
+        let forced: @Sendable () -> Bool = { [self] in control.withLock { $0.isForced(patience: patience) } }
         // A long hunt removes old trial directories as it goes, not only when it stops (tens of thousands of them
         // after a night of short trials; removing them all at the stop took a minute). Not with a fidelity, whose
         // promotions and population members load a parent's checkpoint long after it completed.
@@ -155,11 +162,23 @@ public final class HuntRunner: Sendable {
                     stopsWhen: forced
                 )
             }
-            let summary = try await ExperimentSummary(
-                experiment: experiment,
-                storage: storage,
-                inheritedCompleted: try await worker.producer.inheritedCompletedCount()
-            )
+            // After an interrupt, not for longer than its patience (a server that is down holds each call for a
+            // minute).
+            guard
+                let summary = try await Worker.unlessForced(
+                    after: Worker.forcedPatience,
+                    isForced: forced,
+                    { [storage] in
+                        try await ExperimentSummary(
+                            experiment: experiment,
+                            storage: storage,
+                            inheritedCompleted: try await worker.producer.inheritedCompletedCount()
+                        )
+                    }
+                )
+            else {
+                throw InterruptedHunt(report: report, summaryError: nil, abandonedStorageCall: true)
+            }
             var outcome = HuntOutcome(report: report, summary: summary)
             outcome.trialDirectories = cleanup
             return outcome
@@ -171,7 +190,8 @@ public final class HuntRunner: Sendable {
 
     /// The worker's report once it stops, or once a second interrupt has given it a few seconds to stop.
     ///
-    /// Interrupted twice, the worker has ``Worker/forcedPatience`` and a second more: then a storage call it still
+    /// Interrupted twice (or once, ``WorkerConfiguration/stopPatience`` ago), the worker has ``Worker/forcedPatience``
+    /// and a second more: then a storage call it still
     /// waits for (a reservation or a production on a locked file or an unreachable server, held up to a minute) is
     /// abandoned, and what the worker did so far is its report, stopped as interrupted. The call goes on in the
     /// background until the process exits; a trial it reserved comes back to other workers as any dead worker's
@@ -253,6 +273,7 @@ public final class HuntRunner: Sendable {
         let worker = control.withLock { control -> Worker? in
             if control.worker == nil { control.interrupt = force || (control.interrupt ?? false) }
             if force { control.forced = true }
+            control.interruptedAt = control.interruptedAt ?? .now
             return control.worker
         }
         worker?.interrupt(force: force)

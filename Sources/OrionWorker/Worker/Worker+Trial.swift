@@ -162,7 +162,8 @@ extension Worker {
 
     /// Stores the outcome with the reservation's token, retrying transient storage errors with backoff (the
     /// heartbeat goes on meanwhile) until it is stored, the trial is provably another worker's, the worker is
-    /// interrupted twice, or the slot is cancelled; then the result is reported as unsaved with where it is kept.
+    /// interrupted twice (or once, ``WorkerConfiguration/stopPatience`` ago), or the slot is cancelled; then the result
+    /// is reported as unsaved with where it is kept.
     ///
     /// Failures that last ``WorkerConfiguration/storageWarningAfter`` are told to the observer once.
     private func record(_ outcome: TrialOutcome, of reservation: Reservation, lease: Lease) async throws {
@@ -178,8 +179,9 @@ extension Worker {
                         try await storage.updateTrial(trial, holding: token)
                     })
                 else {
-                    // Interrupted twice while the storage held the call (an unreachable server, a locked file).
-                    await giveUp(trial, outcome, reason: "interrupted twice while it was being stored")
+                    // Interrupted twice, or once long enough ago, while the storage held the call (an unreachable
+                    // server, a locked file).
+                    await giveUp(trial, outcome, reason: forcedReason)
                     return
                 }
                 guard written else {
@@ -199,7 +201,7 @@ extension Worker {
                     return
                 }
                 if isForced || Task.isCancelled {
-                    await giveUp(trial, outcome, reason: error.message)
+                    await giveUp(trial, outcome, reason: isForced ? "\(forcedReason): \(error.message)" : error.message)
                     return
                 }
                 if spell.fails(at: clock.now, reportAfter: configuration.storageWarningAfter) {
@@ -227,8 +229,8 @@ extension Worker {
         }
     }
 
-    /// `operation`'s result, or `nil` when the worker is interrupted twice and the operation goes on for more than
-    /// ``forcedPatience`` after that (a storage call an unreachable server or a locked file holds for a minute): the
+    /// `operation`'s result, or `nil` when the worker is interrupted twice (or once, long enough ago: ``isForced``)
+    /// and the operation goes on for more than ``forcedPatience`` after that (a storage call an unreachable server or a locked file holds for a minute): the
     /// operation goes on in the background and its result is not used, so that a second Ctrl-C stops at once.
     func unlessForced<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
         try await Self.unlessForced(after: Self.forcedPatience, isForced: { [self] in isForced }, operation)

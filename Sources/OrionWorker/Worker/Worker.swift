@@ -95,16 +95,33 @@ public final class Worker: Sendable {
         return await state.report
     }
 
-    /// Stops taking new trials and interrupts running ones; with `force`, kills them and stops retrying to store
-    /// results (their paths are reported).
+    /// Stops taking new trials and interrupts running ones.
+    ///
+    /// With `force`, kills them and stops retrying to store results (their paths are reported). Without it, outcomes are retried for ``WorkerConfiguration/stopPatience``
+    /// after the first interrupt, then as after a forced one.
     public func interrupt(force: Bool = false) {
-        state.interruptFlag.withLock { $0 = true }
+        state.interruptedAt.withLock { $0 = $0 ?? .now }
         if force { state.forceFlag.withLock { $0 = true } }
         executor.interruptAll(force: force)
     }
 
-    var isInterrupted: Bool { state.interruptFlag.withLock { $0 } }
-    var isForced: Bool { state.forceFlag.withLock { $0 } }
+    var isInterrupted: Bool { state.interruptedAt.withLock { $0 != nil } }
+
+    /// Whether to stop waiting for the storage: interrupted twice, or once more than
+    /// ``WorkerConfiguration/stopPatience`` ago (a SIGTERM from Slurm, followed by SIGKILL, must not wait for a
+    /// server that is down).
+    var isForced: Bool {
+        if state.forceFlag.withLock({ $0 }) { return true }
+        guard let since = state.interruptedAt.withLock({ $0 }) else { return false }
+        return ContinuousClock.now - since > configuration.stopPatience
+    }
+
+    /// Why the worker stopped waiting for the storage, once ``isForced``.
+    var forcedReason: String {
+        state.forceFlag.withLock { $0 }
+            ? "interrupted twice while it was being stored"
+            : "not stored within \(configuration.stopPatience.seconds.formatted()) s of the interrupt"
+    }
 
     private func runSlot() async throws {
         while let reservation = try await nextReservation() {

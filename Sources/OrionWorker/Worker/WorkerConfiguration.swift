@@ -19,12 +19,19 @@ public struct WorkerConfiguration: Sendable {
     public var lockTimeout: Duration
     /// How long the hunt loop keeps retrying a storage that fails transiently before it gives up with the error.
     ///
-    /// Transient: locked by another process, unavailable for a moment. A result that a trial produced is retried without limit (until stored, or the trial is
-    /// provably another worker's, or a second interrupt).
+    /// Transient: locked by another process, unavailable for a moment. A result that a trial produced is retried
+    /// without limit (until stored, or the trial is provably another worker's, or a second interrupt, or
+    /// ``stopPatience`` after a first one).
     public var storagePatience: Duration
     /// How long the storage fails transiently before the worker says so (``WorkerEvent/storageFailing(trial:reason:)``),
     /// once per spell of failures: a lock held for a moment is normal, a full disk or a server that went away is not.
     public var storageWarningAfter: Duration
+    /// How long, after a first interrupt (Ctrl-C, SIGTERM), outcomes are retried while the storage fails.
+    ///
+    /// The storage may fail or hold the call (a server that is down); then they are reported unsaved (a result is kept
+    /// beside its trial) and the worker stops, as after a second interrupt. Slurm sends SIGKILL 30 s after SIGTERM by
+    /// default.
+    public var stopPatience: Duration = .seconds(10)
     /// This worker's name, stored on the trials it reserves (`host:pid`): a worker on the same host whose pid no
     /// longer exists is dead, and its trials are released at once.
     public var workerName: String

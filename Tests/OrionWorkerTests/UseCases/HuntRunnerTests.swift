@@ -291,6 +291,39 @@ final class HuntRunnerTests: XCTestCase {
         }
     }
 
+    /// Interrupted once (SIGTERM from Slurm, which sends SIGKILL 30 s later) while a reservation waits on a server
+    /// that is down (held up to a minute, then retried): the hunt stops a little after the stop's patience, saying
+    /// that it abandoned the call; it used to wait until the server came back.
+    func testOneInterruptWaitsForAHeldReservationOnlyForTheStopsPatience() async throws {
+        let flaky = FlakyStorage(InMemoryStorage())
+        let runner = runner(flaky)
+        let prepared = try await runner.prepare(try request(maxTrials: 5))
+        var configuration = WorkerConfiguration()
+        configuration.stopPatience = .seconds(1)
+        let run = Task { [configuration] in
+            try await runner.run(
+                prepared.experiment,
+                executor: ClosureExecutor { _, _ in
+                    flaky.blockingReservations.withLock { $0 = .seconds(60) }
+                    return [.objective(1)]
+                },
+                configuration: configuration
+            )
+        }
+        try await eventually("the next reservation is held") { flaky.reservationsStarted.withLock { $0 } > 0 }
+        let stopped = ContinuousClock.now
+        runner.interrupt()
+        do {
+            _ = try await run.value
+            XCTFail("interrupted while a call is held: the run throws")
+        } catch let interrupted as InterruptedHunt {
+            XCTAssertLessThan(ContinuousClock.now - stopped, .seconds(20), "it waited for the held reservation")
+            XCTAssertTrue(interrupted.abandonedStorageCall)
+            XCTAssertEqual(interrupted.report.stopReason, .interrupted)
+            XCTAssertEqual(interrupted.report.completed, 1)
+        }
+    }
+
     /// A long hunt removes old trial directories as it goes (every `cleanupInterval`), not only when it stops.
     func testOldTrialDirectoriesAreRemovedWhileTheHuntRuns() async throws {
         let command = try objectiveCommand()

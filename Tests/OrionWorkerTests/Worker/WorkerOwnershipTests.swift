@@ -318,6 +318,53 @@ final class WorkerOwnershipTests: XCTestCase {
         XCTAssertTrue(report.unsavedResults.first?.reason.contains("interrupted twice") ?? false)
     }
 
+    /// One interrupt (SIGTERM from Slurm, a first Ctrl-C) while the storage is held (a PostgreSQL server down holds
+    /// each call for its retry_for): the result is tried for the stop's patience, then reported unsaved and the
+    /// worker stops. It waited until the server came back (minutes, past Slurm's SIGKILL).
+    func testOneInterruptWaitsForAHeldStorageCallOnlyForTheStopsPatience() async throws {
+        let storage = FlakyStorage(InMemoryStorage())
+        let experiment = try await experiment(storage, maxTrials: 1)
+        storage.blockingUpdates.withLock { $0 = .seconds(60) }
+        let clock = ManualClock()
+        var configuration = WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120))
+        configuration.stopPatience = .seconds(1)
+        let worker = worker(experiment, storage, clock: clock, configuration: configuration) { _, _ in
+            [.objective(7)]
+        }
+        let run = Task { try await drive(worker, clock, step: .milliseconds(100)) }
+        try await eventually("the result is being stored") { storage.updatesStarted.withLock { $0 } > 0 }
+        let stopped = ContinuousClock.now
+        worker.interrupt()
+        let report = try await run.value
+        XCTAssertLessThan(ContinuousClock.now - stopped, .seconds(10), "it waited for the held call")
+        XCTAssertEqual(report.stopReason, .interrupted)
+        XCTAssertEqual(report.unsavedResults.count, 1)
+        let reason = report.unsavedResults.first?.reason ?? ""
+        XCTAssertTrue(reason.contains("not stored within 1 s of the interrupt"), reason)
+    }
+
+    /// The same with a storage that fails at once (each attempt refused): retried for the stop's patience, not until
+    /// a second interrupt.
+    func testOneInterruptRetriesAFailingStorageOnlyForTheStopsPatience() async throws {
+        let storage = FlakyStorage(InMemoryStorage())
+        let experiment = try await experiment(storage, maxTrials: 1)
+        storage.failingUpdates.withLock { $0 = 1_000_000 }
+        let clock = ManualClock()
+        var configuration = WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120))
+        configuration.stopPatience = .seconds(1)
+        let worker = worker(experiment, storage, clock: clock, configuration: configuration) { _, _ in
+            [.objective(7)]
+        }
+        let run = Task { try await drive(worker, clock, step: .milliseconds(100)) }
+        try await eventually("the result is being retried") {
+            storage.failingUpdates.withLock { $0 } < 1_000_000 - 3
+        }
+        worker.interrupt()
+        let report = try await run.value
+        XCTAssertEqual(report.stopReason, .interrupted)
+        XCTAssertEqual(report.unsavedResults.count, 1)
+    }
+
     /// A completed run whose result the storage never took (a full disk until the hunt was stopped) is kept beside
     /// the trial and stored by the trial's next run, without running the script again: the next run overwrote the
     /// results file the warning said the result was kept in.
