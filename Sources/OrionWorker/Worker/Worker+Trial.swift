@@ -170,7 +170,9 @@ extension Worker {
         let trial = finished(reservation.trial, outcome)
         var pause: Duration = .milliseconds(50)
         var spell = StorageFailureSpell(since: clock.now)
-        var keptAside = false
+        // Before the first attempt, which a storage may hold for long (PostgreSQL retries inside a call while its
+        // server is down): a worker killed during it leaves the result for the trial's next run.
+        keepAside(outcome, of: trial)
         while true {
             do {
                 let token = reservation.token
@@ -185,17 +187,17 @@ extension Worker {
                     return
                 }
                 guard written else {
+                    dropKept(trial)
                     onEvent(.lost(trial))
                     await state.finish(nil, failure: nil)
                     return
                 }
-                if executor.needsWorkingDirectory, trial.status == .completed {
-                    unlink(workingDirectory + "/" + trial.id + "/" + TrialDirectory.unsavedResultsFileName)
-                }
+                dropKept(trial)
                 break
             } catch let error as StorageError where error.isTransient {
                 await state.noteStorageFailure(at: clock.now)
                 if lease.isLost {
+                    dropKept(trial)
                     onEvent(.lost(trial))
                     await state.finish(nil, failure: nil)
                     return
@@ -206,10 +208,6 @@ extension Worker {
                 }
                 if spell.fails(at: clock.now, reportAfter: configuration.storageWarningAfter) {
                     onEvent(.storageFailing(trial: trial, reason: error.message))
-                }
-                if !keptAside {
-                    keptAside = true
-                    keepAside(outcome, of: trial)
                 }
                 try? await clock.sleep(for: pause)
                 pause = min(pause * 2, .seconds(2))
@@ -277,9 +275,10 @@ extension Worker {
     /// How long a storage call may go on after a second interrupt before the worker stops waiting for it.
     static let forcedPatience = Duration.seconds(2)
 
-    /// Links a completed trial's results file to ``TrialDirectory/unsavedResultsFileName`` when its first attempt to
-    /// store them fails, so that the trial's next run stores them instead of running the script again even if this
-    /// worker is killed (`kill -9`, a node lost) while it retries; removed once they are stored.
+    /// Links a completed trial's results file to ``TrialDirectory/unsavedResultsFileName`` before they are stored, so
+    /// that the trial's next run stores them instead of running the script again even if this worker is killed
+    /// (`kill -9`, a node lost) while the storage holds or fails the call; removed once they are stored (a link and
+    /// an unlink per trial).
     ///
     /// A hard link needs no space on a full disk; a copy is the fallback (another file system is not possible here:
     /// both names are in the trial's directory, but a file system may refuse links).
@@ -290,6 +289,13 @@ extension Worker {
         let results = directory + TrialDirectory.resultsFileName
         guard link(results, kept) != 0, errno != EEXIST else { return }
         try? FileManager.default.copyItem(atPath: results, toPath: kept)
+    }
+
+    /// Removes what ``keepAside(_:of:)`` kept: the result is stored, or discarded with a trial that is another
+    /// worker's now.
+    private func dropKept(_ trial: Trial) {
+        guard executor.needsWorkingDirectory, trial.status == .completed else { return }
+        unlink(workingDirectory + "/" + trial.id + "/" + TrialDirectory.unsavedResultsFileName)
     }
 
     /// Records that the outcome of `trial` could not be stored.

@@ -365,6 +365,28 @@ final class WorkerOwnershipTests: XCTestCase {
         XCTAssertEqual(report.unsavedResults.count, 1)
     }
 
+    /// A result whose first attempt to be stored is held (PostgreSQL retries a call inside itself while the server is
+    /// down, for its retry_for) is already kept beside the trial: a worker killed meanwhile (kill -9, a lost node)
+    /// leaves it for the trial's next run. It was kept only once an attempt had failed, so such a kill ran the script
+    /// again.
+    func testAResultIsKeptBesideTheTrialWhileItsFirstAttemptIsHeld() async throws {
+        let storage = FlakyStorage(InMemoryStorage())
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let directory = FileManager.default.temporaryDirectory.path + "/orion-held-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        storage.blockingUpdates.withLock { $0 = .seconds(60) }
+        let clock = ManualClock()
+        let worker = try processWorker(experiment, storage, in: directory, script: Self.reporting("3"), clock: clock)
+        let run = Task { try await drive(worker, clock, step: .milliseconds(100)) }
+        try await eventually("the result is being stored") { storage.updatesStarted.withLock { $0 } > 0 }
+        let kept = FileManager.default.enumerator(atPath: directory)?.allObjects
+            .compactMap { $0 as? String }.filter { $0.hasSuffix("/.orion-unsaved-results.json") }
+        XCTAssertEqual(kept?.count, 1, "\(String(describing: kept))")
+        worker.interrupt(force: true)
+        _ = try await run.value
+    }
+
     /// A completed run whose result the storage never took (a full disk until the hunt was stopped) is kept beside
     /// the trial and stored by the trial's next run, without running the script again: the next run overwrote the
     /// results file the warning said the result was kept in.
