@@ -274,7 +274,9 @@ public final class Worker: Sendable {
         for reservation in reservations {
             let live =
                 heldHere.contains(reservation.token)
-                || localHolder(of: reservation, workerName: workerName).map(isLiveWorker) == true
+                || localHolder(of: reservation, workerName: workerName).map {
+                    isLiveWorker($0, reservedAt: reservation.trial.startTime)
+                } == true
             guard live else { continue }
             // A millisecond before it: the storage compares its own copy of the time, which rounding may move.
             cutoff = min(cutoff, (reservation.trial.heartbeat ?? .distantPast).addingTimeInterval(-0.001))
@@ -296,10 +298,13 @@ public final class Worker: Sendable {
         }
     }
 
-    /// The reservations held by a worker of this host (by `workerName`'s host) whose process no longer exists.
+    /// The reservations held by a worker of this host (by `workerName`'s host) whose process no longer exists (or
+    /// whose pid a process started after the reservation has taken).
     static func deadWorkersReservations(_ reservations: [Reservation], workerName: String) -> [Reservation] {
         reservations.filter { reservation in
-            localHolder(of: reservation, workerName: workerName).map { !processExists($0) } ?? false
+            localHolder(of: reservation, workerName: workerName).map { pid in
+                !processExists(pid) || startedAfter(pid, reservedAt: reservation.trial.startTime) == true
+            } ?? false
         }
     }
 
@@ -326,24 +331,60 @@ public final class Worker: Sendable {
     /// - Returns: true when its worker's name is `host:pid` of this host and that process is a live worker.
     public static func isHeldByALiveWorkerHere(_ trial: Trial) -> Bool {
         let host = WorkerConfiguration.hostAndPID(of: WorkerConfiguration.defaultWorkerName())?.host
-        return holderPID(of: trial, on: host).map(isLiveWorker) == true
+        return holderPID(of: trial, on: host).map { isLiveWorker($0, reservedAt: trial.startTime) } == true
     }
 
-    /// Whether `pid` is a live worker of this host: the process exists and, where `/proc` tells, is neither stopped
-    /// (SIGSTOP: its heartbeat has lapsed, its trial may go to another worker) nor a zombie, and runs the same
-    /// program as this one (a pid reused by another program does not protect a dead worker's trial).
-    static func isLiveWorker(_ pid: Int32) -> Bool {
+    /// Whether `pid` is a live worker of this host, the holder of a trial reserved at `reservedAt`: the process
+    /// exists and, where `/proc` tells, is neither stopped (SIGSTOP: its heartbeat has lapsed, its trial may go to
+    /// another worker) nor a zombie, and is the process that reserved the trial, not a later one that reuses its pid.
+    ///
+    /// The process must have started before the reservation (within ``startSlack``), whatever its program: an
+    /// `orion hunt`, or a program using ``ExperimentClient`` (compared by program name before, a client's trial was
+    /// taken by a hunt of the same host whose `--heartbeat` was shorter than the client's). Without a reservation
+    /// time or `/proc`'s start time, it must run the same program as this one.
+    static func isLiveWorker(_ pid: Int32, reservedAt: Date?) -> Bool {
         guard processExists(pid) else { return false }
+        // `pid (comm) S …`: the state is the first field after the command's closing parenthesis.
+        if let fields = statFields(of: pid), let state = fields.first?.first, "TtZX".contains(state) { return false }
+        if let later = startedAfter(pid, reservedAt: reservedAt) { return !later }
         func read(_ process: String, _ file: String) -> String? {
             try? String(contentsOfFile: "/proc/\(process)/\(file)", encoding: .utf8)
         }
-        // `pid (comm) S …`: the state is the first field after the command's closing parenthesis.
-        if let stat = read(String(pid), "stat"), let close = stat.lastIndex(of: ")") {
-            let state = stat[stat.index(after: close)...].drop(while: { $0 == " " }).first
-            if let state, "TtZX".contains(state) { return false }
-        }
         guard let theirs = read(String(pid), "comm"), let ours = read("self", "comm") else { return true }
         return theirs == ours
+    }
+
+    /// How much later than a trial's reservation its holder may seem to have started: the boot time `/proc` gives
+    /// is whole seconds and moves with clock adjustments, and PostgreSQL's reservation times are the server's,
+    /// corrected to whole seconds.
+    static let startSlack: TimeInterval = 30
+
+    /// Whether process `pid` started more than ``startSlack`` after `reservedAt` (so it cannot have reserved the
+    /// trial: its pid was reused); `nil` when either time is unknown (no `/proc`).
+    static func startedAfter(_ pid: Int32, reservedAt: Date?) -> Bool? {
+        guard let reservedAt, let started = startTime(of: pid) else { return nil }
+        return started.timeIntervalSince(reservedAt) > startSlack
+    }
+
+    /// When process `pid` started, from `/proc/<pid>/stat` (clock ticks after boot) and `/proc/stat`'s `btime`.
+    static func startTime(of pid: Int32) -> Date? {
+        // Field 22 of stat is the 20th after the command (the state is the first).
+        guard let fields = statFields(of: pid), fields.count > 19, let ticks = Double(fields[19]),
+            let system = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+            let line = system.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
+            let boot = Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        let perSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard perSecond > 0 else { return nil }
+        return Date(timeIntervalSince1970: boot + ticks / perSecond)
+    }
+
+    /// The fields of `/proc/<pid>/stat` after the command's closing parenthesis (the command may hold spaces).
+    private static func statFields(of pid: Int32) -> [Substring]? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ")
     }
 
     /// Whether a process with this pid exists on this host (`kill(pid, 0)` does not fail with `ESRCH`).
@@ -364,7 +405,7 @@ public final class Worker: Sendable {
                 reservation.trial.worker != configuration.workerName
             else { return false }
             if let holder = Self.localHolder(of: reservation, workerName: configuration.workerName),
-                Self.isLiveWorker(holder)
+                Self.isLiveWorker(holder, reservedAt: reservation.trial.startTime)
             {
                 return false
             }

@@ -387,6 +387,62 @@ final class WorkerOwnershipTests: XCTestCase {
         _ = try await run.value
     }
 
+    /// A trial held by a live process of this host is never taken as lost, whatever the program: one using
+    /// `ExperimentClient` (not `orion`) was judged dead by its program's name, and a hunt of the same host with a
+    /// shorter `--heartbeat` took its trial while it ran. A pid that a process started after the reservation has
+    /// taken is not the holder: that trial is released at once.
+    func testTheHolderOfATrialIsTheProcessThatStartedBeforeTheReservationWhateverItsProgram() async throws {
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = ["30"]
+        try sleeper.run()
+        let pid = sleeper.processIdentifier
+        defer {
+            kill(pid, SIGKILL)
+            sleeper.waitUntilExit()
+        }
+        try await eventually("the child runs sleep") {
+            (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "sleep\n"
+        }
+        let started = try XCTUnwrap(Worker.startTime(of: pid))
+        XCTAssertLessThan(abs(started.timeIntervalSinceNow), 5, "its start time, from /proc")
+
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 2)
+        let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
+        _ = try await producer.produce(count: 2)
+        let host = try XCTUnwrap(WorkerConfiguration.hostAndPID(of: WorkerConfiguration.defaultWorkerName())).host
+        let now = Date()
+        let held = try await storage.reserveTrial(of: experiment.id, worker: "\(host):\(pid)", at: now)
+        let reused = try await storage.reserveTrial(
+            of: experiment.id,
+            worker: "\(host):\(pid)",
+            at: now.addingTimeInterval(-3600)
+        )
+        let holder = try XCTUnwrap(held), stale = try XCTUnwrap(reused)
+        let later = now.addingTimeInterval(600)
+        let cutoff = Worker.lostCutoff(
+            of: [holder],
+            heldHere: [],
+            workerName: WorkerConfiguration.defaultWorkerName(),
+            heartbeat: .seconds(10),
+            now: later
+        )
+        XCTAssertLessThan(cutoff, holder.trial.heartbeat ?? .distantPast, "the live holder's trial is not lost")
+        XCTAssertEqual(
+            Worker.deadWorkersReservations([holder, stale], workerName: WorkerConfiguration.defaultWorkerName())
+                .map(\.trial.id),
+            [stale.trial.id],
+            "reserved an hour before the process started: its pid was reused"
+        )
+        XCTAssertTrue(Worker.isLiveWorker(pid, reservedAt: now))
+        XCTAssertFalse(Worker.isLiveWorker(pid, reservedAt: nil), "without a reservation time: another program")
+        kill(pid, SIGSTOP)
+        try await eventually("a stopped holder's heartbeat lapses: not live") {
+            !Worker.isLiveWorker(pid, reservedAt: now)
+        }
+    }
+
     /// A completed run whose result the storage never took (a full disk until the hunt was stopped) is kept beside
     /// the trial and stored by the trial's next run, without running the script again: the next run overwrote the
     /// results file the warning said the result was kept in.
