@@ -109,7 +109,8 @@ extension ExperimentBuilder {
                 let version = branching.branchFromVersion.map { " version \($0)" } ?? ""
                 throw ExperimentError(
                     .notFound,
-                    "--branch-from: no experiment '\(source)'\(version); run `orion list` to see the stored ones"
+                    request.advice("--branch-from", "branchFrom")
+                        + ": no experiment '\(source)'\(version); run `orion list` to see the stored ones"
                 )
             }
             parent = found
@@ -165,7 +166,10 @@ extension ExperimentBuilder {
                 throw BranchingError(
                     .hasChild,
                     "experiment '\(name)' v\(parent.version) already has a newer version v\(latest.version): branch"
-                        + " from the latest (leave out --version) or give the new version a name with --branch-to NAME"
+                        + request.advice(
+                            " from the latest (leave out --version) or give the new version a name with --branch-to NAME",
+                            " from the latest (version: nil) or give the new version a name with branchTo"
+                        )
                 )
             }
             child.version = parent.version + 1
@@ -181,7 +185,10 @@ extension ExperimentBuilder {
                 throw BranchingError(
                     .invalidName,
                     "cannot branch \(parent.displayName) to '\(name)': an experiment of that name exists already;"
-                        + " give --branch-to another name, or resume it with -n \(name)"
+                        + request.advice(
+                            " give --branch-to another name, or resume it with -n \(name)",
+                            " give branchTo another name, or resume it with name: \"\(name)\""
+                        )
                 )
             }
             child.version = 1
@@ -225,7 +232,11 @@ extension ExperimentBuilder {
                 throw BranchingError(
                     .invalidName,
                     "cannot branch \(parent.displayName) to '\(name)': another worker has just created it with "
-                        + "another configuration; give --branch-to another name, or resume it with -n \(name)"
+                        + "another configuration;"
+                        + request.advice(
+                            " give --branch-to another name, or resume it with -n \(name)",
+                            " give branchTo another name, or resume it with name: \"\(name)\""
+                        )
                 )
             }
             return .raced

@@ -22,6 +22,23 @@ public struct ExperimentRequest: Sendable {
     /// Experiment version control: how a changed configuration becomes a child version; `nil` when it is disabled
     /// (a changed space is then refused, as before).
     public var branching: BranchingRequest?
+    /// Who asks, so that an error's advice names what the caller can change: `orion`'s flags, or
+    /// ``ExperimentClient/build(name:version:space:algorithm:maxTrials:maxBroken:workingDir:storage:factory:branching:heartbeat:)``'s
+    /// parameters.
+    public var interface: Interface = .commandLine
+
+    /// Who asks for an experiment.
+    public enum Interface: Sendable {
+        /// `orion hunt` and the other commands: advice names flags (`-n`, `--enable-evc`).
+        case commandLine
+        /// ``ExperimentClient``: advice names its parameters (`name:`, `branching:`).
+        case library
+    }
+
+    /// `commandLine` or `library`, whichever names the thing to change for ``interface``.
+    func advice(_ commandLine: String, _ library: String) -> String {
+        interface == .commandLine ? commandLine : library
+    }
 
     /// Creates a request.
     public init(
@@ -143,9 +160,10 @@ public enum ExperimentBuilder {
                 )
             }
             guard let space = request.space else {
+                let example = request.advice("-x~'uniform(0, 1)'", "space: [\"/x\": \"uniform(0, 1)\"]")
                 throw ExperimentError(
                     .notFound,
-                    "no experiment named '\(request.name)'; give a search space (e.g. -x~'uniform(0, 1)') to create it"
+                    "no experiment named '\(request.name)'; give a search space (e.g. \(example)) to create it"
                 )
             }
             let algorithm = try factory.resolve(request.algorithm ?? defaultAlgorithm)
@@ -227,7 +245,10 @@ public enum ExperimentBuilder {
             // worker while this one was branching; the advice to turn version control on would be wrong.
             let advice =
                 request.branching == nil
-                ? "use a new name with -n, or the same priors, or --enable-evc to make it a new version"
+                ? request.advice(
+                    "use a new name with -n, or the same priors, or --enable-evc to make it a new version",
+                    "use a new name, or the same space, or branching: BranchingRequest() to make it a new version"
+                )
                 : "another worker made it while this one was branching (after an orion db rm?); run the command again"
             throw ExperimentError(
                 .spaceChanged,

@@ -96,7 +96,7 @@ public final class ExperimentClient: Sendable {
         branching: BranchingRequest? = nil,
         heartbeat: Duration = .seconds(120)
     ) async throws -> ExperimentClient {
-        let request = ExperimentRequest(
+        var request = ExperimentRequest(
             name: name,
             version: version,
             space: try space.map { try Space(priors: $0) },
@@ -106,6 +106,7 @@ public final class ExperimentClient: Sendable {
             workingDir: workingDir,
             branching: branching
         )
+        request.interface = .library
         let outcome = try await ExperimentBuilder.build(request, storage: storage, factory: factory)
         return ExperimentClient(
             experiment: outcome.experiment,

@@ -61,6 +61,58 @@ final class ExperimentClientTests: XCTestCase {
         XCTAssertEqual(points, ["/x:0.0,/y:b", "/x:0.5,/y:b", "/x:1.0,/y:b"], "the points with y = 'a' are inherited")
     }
 
+    /// A library caller's errors name the client's parameters, not `orion`'s flags (`-x~…`, `--enable-evc`,
+    /// `--branch-to`), which a Swift program cannot give.
+    func testErrorsNameTheClientsParametersNotTheCommandLinesFlags() async throws {
+        let storage = InMemoryStorage()
+        func message(_ build: () async throws -> ExperimentClient) async -> String {
+            do {
+                _ = try await build()
+                return "built"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let missing = await message {
+            try await ExperimentClient.build(name: "lib", storage: storage, factory: AlgorithmRegistry.standard)
+        }
+        XCTAssertTrue(missing.contains("space: [\"/x\": \"uniform(0, 1)\"]"), missing)
+        _ = try await ExperimentClient.build(
+            name: "lib",
+            space: ["/x": "uniform(0, 1)"],
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+        let changed = await message {
+            try await ExperimentClient.build(
+                name: "lib",
+                space: ["/x": "uniform(0, 2)"],
+                storage: storage,
+                factory: AlgorithmRegistry.standard
+            )
+        }
+        XCTAssertTrue(changed.contains("or branching: BranchingRequest() to make it a new version"), changed)
+        _ = try await ExperimentClient.build(
+            name: "other",
+            space: ["/x": "uniform(0, 1)"],
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+        let taken = await message {
+            try await ExperimentClient.build(
+                name: "lib",
+                space: ["/x": "uniform(0, 3)"],
+                storage: storage,
+                factory: AlgorithmRegistry.standard,
+                branching: BranchingRequest(branchTo: "other")
+            )
+        }
+        XCTAssertTrue(taken.contains("give branchTo another name, or resume it with name: \"other\""), taken)
+        for text in [missing, changed, taken] {
+            XCTAssertFalse(text.contains("--") || text.contains("-x~") || text.contains("-n "), text)
+        }
+    }
+
     func testObserveOfATrialNoLongerReservedFails() async throws {
         let storage = InMemoryStorage()
         let client = try await ExperimentClient.build(
