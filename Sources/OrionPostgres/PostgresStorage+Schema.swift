@@ -40,19 +40,43 @@ extension PostgresStorage {
                         "SELECT pg_advisory_xact_lock(hashtext(\("orion-migrations:" + schema)))",
                         logger: logger
                     )
-                    try await connection.query(
-                        PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""),
+                    // Only what is missing is created: PostgreSQL checks the right to create before it looks for
+                    // an existing schema or table, so a role allowed to read and write Oríon's tables, but not to
+                    // create (PostgreSQL 15 no longer lets every role create in `public`), was refused.
+                    let schemaExists =
+                        try await connection.query(
+                            "SELECT to_regnamespace(quote_ident(\(schema))) IS NOT NULL",
+                            logger: logger
+                        ).collect().first?.decode(Bool.self) ?? false
+                    if !schemaExists {
+                        try await connection.query(
+                            PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""),
+                            logger: logger
+                        )
+                    } else if try await connection.query(
+                        "SELECT has_schema_privilege(quote_ident(\(schema)), 'USAGE')",
                         logger: logger
-                    )
+                    ).collect().first?.decode(Bool.self) == false {
+                        // Left out of the search path, the schema would look empty to the role.
+                        throw StorageError(
+                            .invalidAddress,
+                            "cannot use schema \(schema) of \(address.description): the role \(address.user) may "
+                                + "not use it (no USAGE privilege); GRANT USAGE ON SCHEMA \(schema) TO \(address.user), "
+                                + "and SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \(schema)"
+                        )
+                    }
                     try await checkIsOurs(connection)
-                    try await connection.query(
-                        """
-                        CREATE TABLE IF NOT EXISTS orion_migrations (
-                            name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
-                        """,
-                        logger: logger
-                    )
-                    let applied = try await Self.appliedNames(connection, logger: logger)
+                    var applied = try await Self.appliedNames(connection, logger: logger)
+                    if applied.isEmpty {
+                        try await connection.query(
+                            """
+                            CREATE TABLE IF NOT EXISTS orion_migrations (
+                                name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                            """,
+                            logger: logger
+                        )
+                        applied = try await Self.appliedNames(connection, logger: logger)
+                    }
                     try checkKnown(applied)
                     for migration in Self.migrations where !applied.contains(migration.name) {
                         for statement in migration.sql {

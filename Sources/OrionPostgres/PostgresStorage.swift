@@ -648,6 +648,15 @@ public final class PostgresStorage: Storage {
             )
         case "23505":
             return StorageError(.duplicate, "\(what): \(message)", underlying: error)
+        case "42501":
+            return StorageError(
+                .invalidAddress,
+                "\(what): the PostgreSQL role lacks a privilege orion needs (\(message)); a new database's tables are "
+                    + "created once by a role that may create in its schema (PostgreSQL 15 no longer lets every role "
+                    + "create in schema public: GRANT CREATE ON SCHEMA public TO the role, or make it the database's "
+                    + "owner), then SELECT, INSERT, UPDATE and DELETE on them are enough",
+                underlying: error
+            )
         case "28000", "28P01", "3D000":
             return StorageError(
                 .invalidAddress,

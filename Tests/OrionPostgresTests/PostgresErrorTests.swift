@@ -87,6 +87,90 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
         try await adminConnection.close()
     }
 
+    /// A role that may read and write Oríon's tables but not create anything (PostgreSQL 15 no longer lets every
+    /// role create in schema public) uses a database whose tables another role created; it was refused ("the
+    /// database is not as this version of orion expects (permission denied for database …)"), since the schema and
+    /// the migrations table were created IF NOT EXISTS, which PostgreSQL checks the right for first. Without the
+    /// right to read them, or to create them in a new database, the error says which privilege and how to grant it.
+    func testARoleThatMayOnlyReadAndWriteUsesTablesAnotherRoleCreated() async throws {
+        let ownerURL = try schemas.freshURL()
+        let owner = try PostgresStorage(url: ownerURL)
+        _ = try await owner.experiments()  // creates the schema and its tables
+        let schema = try PostgresAddress(url: ownerURL).schema
+        let admin = try PostgresAddress(url: try Self.serverURL())
+        let role = "orion_dml_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased()
+        let adminConnection = try await connect(admin)
+        let log = Logger(label: "test")
+        func run(_ sql: String) async throws {
+            try await adminConnection.query(PostgresQuery(unsafeSQL: sql), logger: log)
+        }
+        try await run("CREATE ROLE \(role) LOGIN")
+        do {
+            var address = try PostgresAddress(url: ownerURL)
+            address.user = role
+            address.retryFor = .seconds(1)
+            func refusal(_ address: PostgresAddress) async -> StorageError? {
+                let storage = PostgresStorage(address: address)
+                defer { Task { try? await storage.close() } }
+                do {
+                    _ = try await storage.experiments()
+                    return nil
+                } catch {
+                    return error as? StorageError
+                }
+            }
+            // No right on the schema yet: said, with how to grant it.
+            let deniedError = await refusal(address)
+            let denied = try XCTUnwrap(deniedError, "the role may not read the schema")
+            XCTAssertEqual(denied.code, .invalidAddress)
+            XCTAssertTrue(denied.message.contains("may not use it (no USAGE privilege)"), denied.message)
+            XCTAssertTrue(denied.message.contains("GRANT USAGE ON SCHEMA \(schema) TO \(role)"), denied.message)
+            // A new schema it may not create: the same.
+            var fresh = address
+            fresh.schema = "t_new_" + role
+            let cannotCreateError = await refusal(fresh)
+            let cannotCreate = try XCTUnwrap(cannotCreateError, "the role may not create a schema")
+            XCTAssertEqual(cannotCreate.code, .invalidAddress)
+            XCTAssertTrue(cannotCreate.message.contains("lacks a privilege"), cannotCreate.message)
+            XCTAssertTrue(cannotCreate.message.contains("GRANT CREATE ON SCHEMA public"), cannotCreate.message)
+
+            try await run("GRANT USAGE ON SCHEMA \(schema) TO \(role)")
+            try await run("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \(schema) TO \(role)")
+            try await run("GRANT USAGE ON ALL SEQUENCES IN SCHEMA \(schema) TO \(role)")
+            let storage = PostgresStorage(address: address)
+            let experiment = Experiment(
+                name: "dml",
+                space: try Space(priors: ["/x": "randint(0, 100)"]),
+                algorithm: AlgorithmConfig(name: "random")
+            )
+            try await storage.createExperiment(experiment)
+            try await storage.registerTrials(
+                (0..<2).map {
+                    Trial(
+                        experimentID: experiment.id,
+                        params: [Trial.Param(name: "/x", type: .integer, value: .int($0))]
+                    )
+                }
+            )
+            let reservation = try await storage.reserveTrial(of: experiment.id, worker: "h:1", at: Date())
+            var trial = try XCTUnwrap(reservation).trial
+            trial.status = .completed
+            trial.results = [TrialResult(name: "o", type: .objective, value: .double(1))]
+            let written = try await storage.updateTrial(trial, holding: try XCTUnwrap(reservation).token)
+            XCTAssertTrue(written)
+            let stored = try await owner.trials(of: experiment.id, status: [.completed])
+            XCTAssertEqual(stored.map(\.id), [trial.id])
+            try await storage.close()
+        } catch {
+            XCTFail("\(error)")
+        }
+        try await owner.dropSchema()
+        try await owner.close()
+        try await run("DROP OWNED BY \(role)")
+        try await run("DROP ROLE \(role)")
+        try await adminConnection.close()
+    }
+
     /// A login the server refuses (a database or a user that does not exist) fails at the first operation as an
     /// invalid address naming the server's reason; the pool used to retry for a minute, then blame the connection.
     func testALoginTheServerRefusesIsAnInvalidAddressAtOnce() async throws {
