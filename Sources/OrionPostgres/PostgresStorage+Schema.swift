@@ -54,7 +54,7 @@ extension PostgresStorage {
                             logger: logger
                         )
                     } else if try await connection.query(
-                        "SELECT has_schema_privilege(quote_ident(\(schema)), 'USAGE')",
+                        "SELECT has_schema_privilege(\(schema), 'USAGE')",
                         logger: logger
                     ).collect().first?.decode(Bool.self) == false {
                         // Left out of the search path, the schema would look empty to the role.
