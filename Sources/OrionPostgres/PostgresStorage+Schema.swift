@@ -61,7 +61,8 @@ extension PostgresStorage {
                         throw StorageError(
                             .invalidAddress,
                             "cannot use schema \(schema) of \(address.description): the role \(address.user) may "
-                                + "not use it (no USAGE privilege); GRANT USAGE ON SCHEMA \(schema) TO \(address.user), "
+                                + "not use it (no USAGE privilege); GRANT USAGE ON SCHEMA \(schema) TO "
+                                + "\(address.user), "
                                 + "and SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \(schema)"
                         )
                     }

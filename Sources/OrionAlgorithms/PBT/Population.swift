@@ -246,6 +246,10 @@ struct Population: Codable, Sendable {
 
     /// Oríon's lineage elites up to `depth`: for every lineage (a leaf of a first-generation member's tree, taken
     /// back to `depth`), the best member on its path; lineages whose member at `depth` was replaced are skipped.
+    ///
+    /// A lineage is cut at its last member at or below `depth`: a backtracking copy's child skips levels (a
+    /// first-level checkpoint continued at the fifth), and a member past `depth` taken as an elite would be copied
+    /// into a child at its own level, trained for no epoch at all.
     func elites(upTo depth: Int) -> [Int] {
         var result: [Int] = []
         var added = Set<Int>()
@@ -253,10 +257,12 @@ struct Population: Codable, Sendable {
             var trimmed = Set<Int>()
             var stack = [root]
             while let node = stack.popLast() {
-                if children[node].isEmpty || members[node].generation >= depth {
+                let within = children[node].filter { members[$0].generation <= depth }
+                if within.count < children[node].count { trimmed.insert(node) }
+                if within.isEmpty || members[node].generation >= depth {
                     trimmed.insert(node)
                 } else {
-                    stack += children[node]
+                    stack += within
                 }
             }
             for node in trimmed.sorted() {
@@ -426,7 +432,10 @@ struct Population: Codable, Sendable {
         case .truncate(let options):
             return truncate(member, among: byGeneration[members[member].generation], options)
         case .backtrack(let options):
-            return truncate(member, among: elites(upTo: members[member].generation) + [member], options)
+            let depth = members[member].generation
+            // Never a member past the one it replaces: its child would run at its own level.
+            let elites = elites(upTo: depth).filter { members[$0].generation <= depth }
+            return truncate(member, among: elites + [member], options)
         }
     }
 

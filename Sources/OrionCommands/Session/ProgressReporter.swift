@@ -238,8 +238,8 @@ final class ProgressReporter: Sendable {
             }
             guard say else { return }
             self.warn(
-                "Stopping: the running trials are asked to stop and their outcomes are being stored (for about 10 s "
-                    + "at most while the storage fails); Ctrl-C again stops at once (a result not stored yet is kept in "
+                "Stopping: the running trials are asked to stop and their outcomes are being stored (for 20 s at "
+                    + "most while the storage fails); Ctrl-C again stops at once (a result not stored yet is kept in "
                     + "its trial's directory)"
             )
         }

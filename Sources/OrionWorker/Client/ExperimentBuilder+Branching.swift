@@ -167,7 +167,8 @@ extension ExperimentBuilder {
                     .hasChild,
                     "experiment '\(name)' v\(parent.version) already has a newer version v\(latest.version): branch"
                         + request.advice(
-                            " from the latest (leave out --version) or give the new version a name with --branch-to NAME",
+                            " from the latest (leave out --version) or give the new version a name with "
+                                + "--branch-to NAME",
                             " from the latest (version: nil) or give the new version a name with branchTo"
                         )
                 )

@@ -22,9 +22,8 @@ public struct ExperimentRequest: Sendable {
     /// Experiment version control: how a changed configuration becomes a child version; `nil` when it is disabled
     /// (a changed space is then refused, as before).
     public var branching: BranchingRequest?
-    /// Who asks, so that an error's advice names what the caller can change: `orion`'s flags, or
-    /// ``ExperimentClient/build(name:version:space:algorithm:maxTrials:maxBroken:workingDir:storage:factory:branching:heartbeat:)``'s
-    /// parameters.
+    /// Who asks, so that an error's advice names what the caller can change: `orion`'s flags, or the parameters of
+    /// ``ExperimentClient``'s `build`.
     public var interface: Interface = .commandLine
 
     /// Who asks for an experiment.

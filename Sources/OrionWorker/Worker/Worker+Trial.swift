@@ -228,8 +228,9 @@ extension Worker {
     }
 
     /// `operation`'s result, or `nil` when the worker is interrupted twice (or once, long enough ago: ``isForced``)
-    /// and the operation goes on for more than ``forcedPatience`` after that (a storage call an unreachable server or a locked file holds for a minute): the
-    /// operation goes on in the background and its result is not used, so that a second Ctrl-C stops at once.
+    /// and the operation goes on for more than ``forcedPatience`` after that (a storage call an unreachable server or
+    /// a locked file holds for a minute): the operation goes on in the background and its result is not used, so that
+    /// a second Ctrl-C stops at once.
     func unlessForced<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
         try await Self.unlessForced(after: Self.forcedPatience, isForced: { [self] in isForced }, operation)
     }

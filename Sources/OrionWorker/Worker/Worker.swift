@@ -97,8 +97,9 @@ public final class Worker: Sendable {
 
     /// Stops taking new trials and interrupts running ones.
     ///
-    /// With `force`, kills them and stops retrying to store results (their paths are reported). Without it, outcomes are retried for ``WorkerConfiguration/stopPatience``
-    /// after the first interrupt, then as after a forced one.
+    /// With `force`, kills them and stops retrying to store results (their paths are reported). Without it,
+    /// outcomes are retried until ``WorkerConfiguration/stopPatience`` after the first interrupt, then as after a
+    /// forced one.
     public func interrupt(force: Bool = false) {
         state.interruptedAt.withLock { $0 = $0 ?? .now }
         if force { state.forceFlag.withLock { $0 = true } }

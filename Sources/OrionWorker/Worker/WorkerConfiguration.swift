@@ -29,9 +29,10 @@ public struct WorkerConfiguration: Sendable {
     /// How long, after a first interrupt (Ctrl-C, SIGTERM), outcomes are retried while the storage fails.
     ///
     /// The storage may fail or hold the call (a server that is down); then they are reported unsaved (a result is kept
-    /// beside its trial) and the worker stops, as after a second interrupt. Slurm sends SIGKILL 30 s after SIGTERM by
-    /// default.
-    public var stopPatience: Duration = .seconds(10)
+    /// beside its trial) and the worker stops, as after a second interrupt. Counted from the interrupt: the scripts
+    /// get 10 s to stop (then SIGKILL), their outcomes at least 10 s more, and the hunt ends before Slurm's SIGKILL,
+    /// 30 s after its SIGTERM by default.
+    public var stopPatience: Duration = .seconds(20)
     /// This worker's name, stored on the trials it reserves (`host:pid`): a worker on the same host whose pid no
     /// longer exists is dead, and its trials are released at once.
     public var workerName: String

@@ -4,8 +4,8 @@ import Synchronization
 
 /// The mutable bookkeeping of one worker, shared by its slots.
 final class WorkerState: Sendable {
-    /// When the first interrupt came: stop taking trials; stop waiting for the storage ``WorkerConfiguration/stopPatience``
-    /// later.
+    /// When the first interrupt came: stop taking trials; stop waiting for the storage
+    /// ``WorkerConfiguration/stopPatience`` later.
     let interruptedAt = Mutex<ContinuousClock.Instant?>(nil)
     /// Set by a second interrupt: stop retrying to store results.
     let forceFlag = Mutex(false)

@@ -310,6 +310,32 @@ final class PBTTests: XCTestCase {
         }
     }
 
+    /// Every child starts from a checkpoint below its own level, with backtracking on crossing curves (a fast
+    /// learner leads early): a lineage cut at the levels it reaches, not at its first member past them, once copies
+    /// of older checkpoints skip levels. A copy of a checkpoint at its own level trained for no epoch (4 of 6 final
+    /// members on one seed).
+    func testEveryChildStartsFromACheckpointBelowItsOwnLevel() throws {
+        let priors = ["/x": "uniform(0, 1)", "/epochs": "fidelity(1, 7, base=1)"]
+        var copiesOfOlderCheckpoints = 0
+        for seed in 0..<10 {
+            let options: [String: JSONValue] = ["population_size": 10, "generations": 6, "seed": .int(seed)]
+            var harness = try Self.harness("pbt", priors, options: options)
+            try harness.run(trials: 1000, batch: 1) { params in
+                let x = params["/x"]?.doubleValue ?? 0, epochs = params["/epochs"]?.doubleValue ?? 1
+                return (x - 0.5) * (epochs - 3) + 1
+            }
+            XCTAssertTrue(harness.isDone, "seed \(seed)")
+            let byID = Dictionary(uniqueKeysWithValues: harness.trials.map { ($0.id, $0) })
+            for trial in harness.trials {
+                guard let parent = trial.parent.flatMap({ byID[$0] }) else { continue }
+                let own = epochs(trial) ?? 0, from = epochs(parent) ?? 0
+                XCTAssertLessThan(from, own, "seed \(seed): \(trial.id) at \(own) epochs from a checkpoint at \(from)")
+                if from < own - 1 { copiesOfOlderCheckpoints += 1 }
+            }
+        }
+        XCTAssertGreaterThan(copiesOfOlderCheckpoints, 0, "backtracking copied older checkpoints")
+    }
+
     /// A member whose copy cannot have a new configuration (every configuration of the space is a member) goes on
     /// with its own weights instead of ending its lineage.
     func testAMemberWhoseCopyCannotBeNewGoesOn() throws {
