@@ -171,6 +171,57 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
         try await adminConnection.close()
     }
 
+    /// A request that waits for a connection the server refuses (every connection it allows is in use, here the
+    /// role's CONNECTION LIMIT 1 while the process's one connection is busy) says so once, then goes on when the
+    /// busy connection is free: a hunt of two workers on a nearly full server stood still 30 s per operation in
+    /// silence.
+    func testARequestWaitingForAConnectionTheServerRefusesSaysSo() async throws {
+        let ownerURL = try schemas.freshURL()
+        let owner = try PostgresStorage(url: ownerURL)
+        _ = try await owner.experiments()
+        let schema = try PostgresAddress(url: ownerURL).schema
+        let admin = try PostgresAddress(url: try Self.serverURL())
+        let role = "orion_one_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased()
+        let adminConnection = try await connect(admin)
+        let log = Logger(label: "test")
+        func run(_ sql: String) async throws {
+            try await adminConnection.query(PostgresQuery(unsafeSQL: sql), logger: log)
+        }
+        try await run("CREATE ROLE \(role) LOGIN CONNECTION LIMIT 1")
+        try await run("GRANT USAGE ON SCHEMA \(schema) TO \(role)")
+        try await run("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \(schema) TO \(role)")
+        do {
+            var address = try PostgresAddress(url: ownerURL)
+            address.user = role
+            let notes = Mutex<[String]>([])
+            let storage = PostgresStorage(address: address) { note in notes.withLock { $0.append(note) } }
+            _ = try await storage.experiments()
+            let busy = Task {
+                try await storage.withConnection("hold") { connection, _ in
+                    try await connection.query("SELECT pg_sleep(4)", logger: log)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let experiments = try await storage.experiments()
+            XCTAssertEqual(experiments.count, 0)
+            _ = try await busy.value
+            let said = notes.withLock { $0 }
+            XCTAssertEqual(said.count, 1, "\(said)")
+            let note = said.first ?? ""
+            XCTAssertTrue(note.hasPrefix("waiting for a free connection to the PostgreSQL server at"), note)
+            XCTAssertTrue(note.contains("every connection it allows is in use"), note)
+            XCTAssertTrue(note.contains("?pool_size=1 in the address"), note)
+            try await storage.close()
+        } catch {
+            XCTFail("\(error)")
+        }
+        try await owner.dropSchema()
+        try await owner.close()
+        try await run("DROP OWNED BY \(role)")
+        try await run("DROP ROLE \(role)")
+        try await adminConnection.close()
+    }
+
     /// A login the server refuses (a database or a user that does not exist) fails at the first operation as an
     /// invalid address naming the server's reason; the pool used to retry for a minute, then blame the connection.
     func testALoginTheServerRefusesIsAnInvalidAddressAtOnce() async throws {
