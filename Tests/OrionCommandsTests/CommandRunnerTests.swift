@@ -113,7 +113,8 @@ final class CommandRunnerTests: XCTestCase {
             CommandRunner.lines(for: ErrorReport(error), verbose: false),
             [
                 "Error: \(message); the result of trial a could not be stored (the same error); it is kept in"
-                    + " /w/a/kept.json, and the trial's next run stores it instead of running again; the result of"
+                    + " /w/a/kept.json, and the trial's next run in that working directory stores it instead of"
+                    + " running again; the result of"
                     + " trial b could not be stored (locked); it is lost"
             ]
         )

@@ -148,13 +148,17 @@ public struct UnsavedResult: Codable, Sendable, Equatable, CustomStringConvertib
         self.reason = reason
     }
 
-    /// `the result of trial ID could not be stored (REASON); it is kept in PATH, and the trial's next run stores it`.
+    /// `the result of trial ID could not be stored (REASON); it is kept in PATH, and the trial's next run in that
+    /// working directory stores it instead of running again`.
     public var description: String { description(saying: reason) }
 
     /// ``description`` with `why` in place of the reason (`the same error`, after that error was said once).
     public func description(saying why: String) -> String {
         "the result of trial \(trialID) could not be stored (\(why)); "
-            + (resultsPath.map { "it is kept in \($0), and the trial's next run stores it instead of running again" }
+            + (resultsPath.map {
+                "it is kept in \($0), and the trial's next run in that working directory stores it instead of running "
+                    + "again"
+            }
                 ?? "it is lost")
     }
 }

@@ -475,7 +475,10 @@ final class WorkerOwnershipTests: XCTestCase {
         let unsaved = try XCTUnwrap(report.unsavedResults.first)
         let kept = try XCTUnwrap(unsaved.resultsPath)
         XCTAssertTrue(kept.hasSuffix("/.orion-unsaved-results.json"), kept)
-        XCTAssertTrue(unsaved.description.contains("the trial's next run stores it"), unsaved.description)
+        XCTAssertTrue(
+            unsaved.description.contains("the trial's next run in that working directory stores it"),
+            unsaved.description
+        )
 
         // Space is freed; the trial comes back (its worker is gone) and runs again.
         storage.failingUpdates.withLock { $0 = 0 }
