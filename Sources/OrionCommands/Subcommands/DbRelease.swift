@@ -51,9 +51,9 @@ struct DbRelease: AsyncParsableCommand {
         if runningHere > 0 {
             text +=
                 one
-                ? " It is held by an orion process still running on this machine."
-                : " \(runningHere) of them \(runningHere == 1 ? "is" : "are") held by an orion process still running"
-                    + " on this machine."
+                ? " It is held by a process still running on this machine (orion, or a program using its library)."
+                : " \(runningHere) of them \(runningHere == 1 ? "is" : "are") held by processes still running on this"
+                    + " machine (orion, or a program using its library)."
         }
         return text + " A run that still goes on is thrown away, and its trial runs again."
     }

@@ -63,6 +63,8 @@ public final class ExperimentClient: Sendable {
 
     deinit {
         for task in heartbeats.withLock({ $0.values }) { task.cancel() }
+        let held = Set(tokens.withLock { $0.values })
+        Worker.heldByClientsHere.withLock { $0.subtract(held) }
     }
 
     /// Creates the experiment, or loads it if it exists.
@@ -224,6 +226,7 @@ public final class ExperimentClient: Sendable {
         guard let token = tokens.withLock({ $0[trial.id] }) else { return false }
         let written = try await storage.updateTrial(trial, holding: token)
         tokens.withLock { _ = $0.removeValue(forKey: trial.id) }
+        Worker.heldByClientsHere.withLock { _ = $0.remove(token) }
         heartbeats.withLock { $0.removeValue(forKey: trial.id) }?.cancel()
         return written
     }
@@ -239,6 +242,7 @@ public final class ExperimentClient: Sendable {
     /// Keeps the owner token of a trial this client reserved, and refreshes its heartbeat until it is reported.
     private func hold(_ reservation: Reservation) {
         tokens.withLock { $0[reservation.trial.id] = reservation.token }
+        Worker.heldByClientsHere.withLock { _ = $0.insert(reservation.token) }
         let storage = storage
         let experimentID = experiment.id
         let interval = heartbeat / 4
@@ -272,7 +276,7 @@ public final class ExperimentClient: Sendable {
         let reservations = try await storage.reservations(of: experiment.id)
         let cutoff = Worker.lostCutoff(
             of: reservations,
-            heldHere: Set(tokens.withLock { $0.values }),
+            heldHere: Worker.heldByClientsHere.withLock { $0 },
             workerName: workerName,
             heartbeat: heartbeat,
             now: now

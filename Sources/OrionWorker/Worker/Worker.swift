@@ -243,7 +243,7 @@ public final class Worker: Sendable {
         let reservations = try await patiently { try await self.storage.reservations(of: self.experiment.id) }
         let released = Self.lostCutoff(
             of: reservations,
-            heldHere: await state.heldTokens,
+            heldHere: await state.heldTokens.union(Self.heldByClientsHere.withLock { $0 }),
             workerName: configuration.workerName,
             heartbeat: configuration.heartbeat,
             now: clock.now
@@ -299,15 +299,24 @@ public final class Worker: Sendable {
         }
     }
 
-    /// The reservations held by a worker of this host (by `workerName`'s host) whose process no longer exists (or
-    /// whose pid a process started after the reservation has taken).
+    /// The reservations held by a worker of this host (by `workerName`'s host) whose process no longer exists, or
+    /// has exited and waits for its parent (a zombie).
+    ///
+    /// A pid that a process started after the reservation has taken is not released here: the clock the start time
+    /// is compared with may have been stepped forward since, and the holder alive (``isLiveWorker(_:reservedAt:)``
+    /// only stops protecting it; its heartbeat still does).
     static func deadWorkersReservations(_ reservations: [Reservation], workerName: String) -> [Reservation] {
         reservations.filter { reservation in
             localHolder(of: reservation, workerName: workerName).map { pid in
-                !processExists(pid) || startedAfter(pid, reservedAt: reservation.trial.startTime) == true
+                !processExists(pid) || statFields(of: pid)?.first?.first.map { "ZX".contains($0) } == true
             } ?? false
         }
     }
+
+    /// The owner tokens of the trials that the ``ExperimentClient``s of this process hold: no worker or client of
+    /// this process takes them as lost, whatever the heartbeat each was given (they share the process's pid, so the
+    /// pid does not tell them apart).
+    static let heldByClientsHere = Mutex<Set<String>>([])
 
     /// The pid of the worker holding `reservation` when that worker runs on the host of `workerName` (not this
     /// process), else `nil`.
@@ -381,7 +390,7 @@ public final class Worker: Sendable {
     }
 
     /// The fields of `/proc/<pid>/stat` after the command's closing parenthesis (the command may hold spaces).
-    private static func statFields(of pid: Int32) -> [Substring]? {
+    static func statFields(of pid: Int32) -> [Substring]? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
         else { return nil }

@@ -209,6 +209,37 @@ final class ExperimentClientTests: XCTestCase {
         }
     }
 
+    /// Two clients of one process share its pid: one with a short `heartbeat` took the other's live trial as lost,
+    /// and the holder's result was refused. A trial that a client of this process holds is never taken by another.
+    func testAClientDoesNotTakeTheTrialOfAnotherClientOfThisProcess() async throws {
+        let storage = InMemoryStorage()
+        let holder = try await ExperimentClient.build(
+            name: "two",
+            space: ["/x": "uniform(0, 1)"],
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 3]),
+            maxTrials: 1,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            heartbeat: .seconds(3_600)
+        )
+        let held = try XCTUnwrapAsync(try await holder.suggest())
+        let eager = ExperimentClient(
+            experiment: holder.experiment,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            heartbeat: .milliseconds(300)
+        )
+        do {
+            let taken = try await suggest(eager, within: 2)
+            XCTFail("the other client's trial was taken: \(String(describing: taken?.id))")
+        } catch let error as StorageError {
+            XCTAssertEqual(error.code, .lockTimeout, "the test's own timeout")
+        }
+        try await holder.observe(held, objective: 1)
+        let next = try await suggest(eager, within: 20)
+        XCTAssertNil(next, "the budget is spent")
+    }
+
     /// The client refreshes the heartbeat of the trial it holds until it reports it: a trial that runs for longer
     /// than a worker's `--heartbeat` is not taken from it (a library user's result was refused after 120 s).
     func testAHeldTrialsHeartbeatIsRefreshedUntilItIsReported() async throws {

@@ -429,11 +429,12 @@ final class WorkerOwnershipTests: XCTestCase {
             now: later
         )
         XCTAssertLessThan(cutoff, holder.trial.heartbeat ?? .distantPast, "the live holder's trial is not lost")
+        // Reserved an hour before the process started: its pid was reused, or the clock stepped forward since. Not
+        // protected (its heartbeat decides), and not released at once either.
+        XCTAssertFalse(Worker.isLiveWorker(pid, reservedAt: stale.trial.startTime))
         XCTAssertEqual(
-            Worker.deadWorkersReservations([holder, stale], workerName: WorkerConfiguration.defaultWorkerName())
-                .map(\.trial.id),
-            [stale.trial.id],
-            "reserved an hour before the process started: its pid was reused"
+            Worker.deadWorkersReservations([holder, stale], workerName: WorkerConfiguration.defaultWorkerName()),
+            []
         )
         XCTAssertTrue(Worker.isLiveWorker(pid, reservedAt: now))
         XCTAssertFalse(Worker.isLiveWorker(pid, reservedAt: nil), "without a reservation time: another program")
@@ -441,6 +442,42 @@ final class WorkerOwnershipTests: XCTestCase {
         try await eventually("a stopped holder's heartbeat lapses: not live") {
             !Worker.isLiveWorker(pid, reservedAt: now)
         }
+    }
+
+    /// A holder that has exited but waits for its parent (a zombie) is dead: its trial is released at once, not
+    /// after the heartbeat.
+    func testAZombieHoldersTrialIsReleasedAtOnce() async throws {
+        let directory = FileManager.default.temporaryDirectory.path + "/orion-zombie-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // The shell's child exits at once; the shell then becomes `sleep`, which never reaps it.
+        let parent = Process()
+        parent.executableURL = URL(fileURLWithPath: "/bin/sh")
+        parent.arguments = ["-c", "true & echo $! > '\(directory)/pid'; exec sleep 30"]
+        try parent.run()
+        let parentPID = parent.processIdentifier
+        defer {
+            kill(parentPID, SIGKILL)
+            parent.waitUntilExit()
+        }
+        var zombie: Int32 = 0
+        try await eventually("the child is a zombie") {
+            let text = (try? String(contentsOfFile: directory + "/pid", encoding: .utf8)) ?? ""
+            zombie = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            return zombie > 0 && Worker.statFields(of: zombie)?.first == "Z"
+        }
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
+        _ = try await producer.produce(count: 1)
+        let host = try XCTUnwrap(WorkerConfiguration.hostAndPID(of: WorkerConfiguration.defaultWorkerName())).host
+        let taken = try await storage.reserveTrial(of: experiment.id, worker: "\(host):\(zombie)", at: Date())
+        let reservation = try XCTUnwrap(taken)
+        XCTAssertEqual(
+            Worker.deadWorkersReservations([reservation], workerName: WorkerConfiguration.defaultWorkerName())
+                .map(\.trial.id),
+            [reservation.trial.id]
+        )
     }
 
     /// A completed run whose result the storage never took (a full disk until the hunt was stopped) is kept beside
