@@ -93,22 +93,11 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
     /// the migrations table were created IF NOT EXISTS, which PostgreSQL checks the right for first. Without the
     /// right to read them, or to create them in a new database, the error says which privilege and how to grant it.
     func testARoleThatMayOnlyReadAndWriteUsesTablesAnotherRoleCreated() async throws {
-        let ownerURL = try schemas.freshURL()
-        let owner = try PostgresStorage(url: ownerURL)
-        _ = try await owner.experiments()  // creates the schema and its tables
-        let schema = try PostgresAddress(url: ownerURL).schema
-        let admin = try PostgresAddress(url: try Self.serverURL())
-        let role = "orion_dml_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased()
-        let adminConnection = try await connect(admin)
-        let log = Logger(label: "test")
-        func run(_ sql: String) async throws {
-            try await adminConnection.query(PostgresQuery(unsafeSQL: sql), logger: log)
-        }
-        try await run("CREATE ROLE \(role) LOGIN")
-        do {
-            var address = try PostgresAddress(url: ownerURL)
-            address.user = role
-            address.retryFor = .seconds(1)
+        try await withRole("LOGIN") { address, owner, grant in
+            let schema = address.schema
+            let role = address.user
+            var brief = address
+            brief.retryFor = .seconds(1)
             func refusal(_ address: PostgresAddress) async -> StorageError? {
                 let storage = PostgresStorage(address: address)
                 defer { Task { try? await storage.close() } }
@@ -120,13 +109,13 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
                 }
             }
             // No right on the schema yet: said, with how to grant it.
-            let deniedError = await refusal(address)
+            let deniedError = await refusal(brief)
             let denied = try XCTUnwrap(deniedError, "the role may not read the schema")
             XCTAssertEqual(denied.code, .invalidAddress)
             XCTAssertTrue(denied.message.contains("may not use it (no USAGE privilege)"), denied.message)
             XCTAssertTrue(denied.message.contains("GRANT USAGE ON SCHEMA \(schema) TO \(role)"), denied.message)
             // A new schema it may not create: the same.
-            var fresh = address
+            var fresh = brief
             fresh.schema = "t_new_" + role
             let cannotCreateError = await refusal(fresh)
             let cannotCreate = try XCTUnwrap(cannotCreateError, "the role may not create a schema")
@@ -134,9 +123,7 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
             XCTAssertTrue(cannotCreate.message.contains("lacks a privilege"), cannotCreate.message)
             XCTAssertTrue(cannotCreate.message.contains("GRANT CREATE ON SCHEMA public"), cannotCreate.message)
 
-            try await run("GRANT USAGE ON SCHEMA \(schema) TO \(role)")
-            try await run("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \(schema) TO \(role)")
-            try await run("GRANT USAGE ON ALL SEQUENCES IN SCHEMA \(schema) TO \(role)")
+            try await grant()
             let storage = PostgresStorage(address: address)
             let experiment = Experiment(
                 name: "dml",
@@ -161,14 +148,7 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
             let stored = try await owner.trials(of: experiment.id, status: [.completed])
             XCTAssertEqual(stored.map(\.id), [trial.id])
             try await storage.close()
-        } catch {
-            XCTFail("\(error)")
         }
-        try await owner.dropSchema()
-        try await owner.close()
-        try await run("DROP OWNED BY \(role)")
-        try await run("DROP ROLE \(role)")
-        try await adminConnection.close()
     }
 
     /// A request that waits for a connection the server refuses (every connection it allows is in use, here the
@@ -176,29 +156,14 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
     /// busy connection is free: a hunt of two workers on a nearly full server stood still 30 s per operation in
     /// silence.
     func testARequestWaitingForAConnectionTheServerRefusesSaysSo() async throws {
-        let ownerURL = try schemas.freshURL()
-        let owner = try PostgresStorage(url: ownerURL)
-        _ = try await owner.experiments()
-        let schema = try PostgresAddress(url: ownerURL).schema
-        let admin = try PostgresAddress(url: try Self.serverURL())
-        let role = "orion_one_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased()
-        let adminConnection = try await connect(admin)
-        let log = Logger(label: "test")
-        func run(_ sql: String) async throws {
-            try await adminConnection.query(PostgresQuery(unsafeSQL: sql), logger: log)
-        }
-        try await run("CREATE ROLE \(role) LOGIN CONNECTION LIMIT 1")
-        try await run("GRANT USAGE ON SCHEMA \(schema) TO \(role)")
-        try await run("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \(schema) TO \(role)")
-        do {
-            var address = try PostgresAddress(url: ownerURL)
-            address.user = role
+        try await withRole("LOGIN CONNECTION LIMIT 1") { address, _, grant in
+            try await grant()
             let notes = Mutex<[String]>([])
             let storage = PostgresStorage(address: address) { note in notes.withLock { $0.append(note) } }
             _ = try await storage.experiments()
             let busy = Task {
                 try await storage.withConnection("hold") { connection, _ in
-                    try await connection.query("SELECT pg_sleep(4)", logger: log)
+                    try await connection.query("SELECT pg_sleep(4)", logger: Logger(label: "test"))
                 }
             }
             try await Task.sleep(for: .milliseconds(300))
@@ -212,6 +177,34 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
             XCTAssertTrue(note.contains("every connection it allows is in use"), note)
             XCTAssertTrue(note.contains("?pool_size=1 in the address"), note)
             try await storage.close()
+        }
+    }
+
+    /// Runs `body` with the address of a new role (`CREATE ROLE name options`) on a fresh schema whose tables the
+    /// server's own role created (`owner`), and a call that grants the role what reading and writing them needs;
+    /// drops the schema and the role afterwards.
+    private func withRole(
+        _ options: String,
+        _ body: (PostgresAddress, PostgresStorage, () async throws -> Void) async throws -> Void
+    ) async throws {
+        let ownerURL = try schemas.freshURL()
+        let owner = try PostgresStorage(url: ownerURL)
+        _ = try await owner.experiments()  // creates the schema and its tables
+        let schema = try PostgresAddress(url: ownerURL).schema
+        let role = "orion_r_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased()
+        let adminConnection = try await connect(try PostgresAddress(url: try Self.serverURL()))
+        func run(_ sql: String) async throws {
+            try await adminConnection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test"))
+        }
+        try await run("CREATE ROLE \(role) \(options)")
+        do {
+            var address = try PostgresAddress(url: ownerURL)
+            address.user = role
+            try await body(address, owner) {
+                try await run("GRANT USAGE ON SCHEMA \(schema) TO \(role)")
+                try await run("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \(schema) TO \(role)")
+                try await run("GRANT USAGE ON ALL SEQUENCES IN SCHEMA \(schema) TO \(role)")
+            }
         } catch {
             XCTFail("\(error)")
         }

@@ -323,22 +323,12 @@ final class WorkerOwnershipTests: XCTestCase {
     /// worker stops. It waited until the server came back (minutes, past Slurm's SIGKILL).
     func testOneInterruptWaitsForAHeldStorageCallOnlyForTheStopsPatience() async throws {
         let storage = FlakyStorage(InMemoryStorage())
-        let experiment = try await experiment(storage, maxTrials: 1)
         storage.blockingUpdates.withLock { $0 = .seconds(60) }
-        let clock = ManualClock()
-        var configuration = WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120))
-        configuration.stopPatience = .seconds(1)
-        let worker = worker(experiment, storage, clock: clock, configuration: configuration) { _, _ in
-            [.objective(7)]
-        }
-        let run = Task { try await drive(worker, clock, step: .milliseconds(100)) }
-        try await eventually("the result is being stored") { storage.updatesStarted.withLock { $0 } > 0 }
         let stopped = ContinuousClock.now
-        worker.interrupt()
-        let report = try await run.value
+        let report = try await interruptedOnce(storage, once: "the result is being stored") {
+            storage.updatesStarted.withLock { $0 } > 0
+        }
         XCTAssertLessThan(ContinuousClock.now - stopped, .seconds(10), "it waited for the held call")
-        XCTAssertEqual(report.stopReason, .interrupted)
-        XCTAssertEqual(report.unsavedResults.count, 1)
         let reason = report.unsavedResults.first?.reason ?? ""
         XCTAssertTrue(reason.contains("not stored within 1 s of the interrupt"), reason)
     }
@@ -347,8 +337,20 @@ final class WorkerOwnershipTests: XCTestCase {
     /// a second interrupt.
     func testOneInterruptRetriesAFailingStorageOnlyForTheStopsPatience() async throws {
         let storage = FlakyStorage(InMemoryStorage())
-        let experiment = try await experiment(storage, maxTrials: 1)
         storage.failingUpdates.withLock { $0 = 1_000_000 }
+        _ = try await interruptedOnce(storage, once: "the result is being retried") {
+            storage.failingUpdates.withLock { $0 } < 1_000_000 - 3
+        }
+    }
+
+    /// The report of a worker (stop patience 1 s) of a one-trial experiment on `storage`, interrupted once as soon as
+    /// `condition` holds; checks that it stopped as interrupted with its result unsaved.
+    private func interruptedOnce(
+        _ storage: FlakyStorage,
+        once what: String,
+        _ condition: () async throws -> Bool
+    ) async throws -> WorkerReport {
+        let experiment = try await experiment(storage, maxTrials: 1)
         let clock = ManualClock()
         var configuration = WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120))
         configuration.stopPatience = .seconds(1)
@@ -356,13 +358,12 @@ final class WorkerOwnershipTests: XCTestCase {
             [.objective(7)]
         }
         let run = Task { try await drive(worker, clock, step: .milliseconds(100)) }
-        try await eventually("the result is being retried") {
-            storage.failingUpdates.withLock { $0 } < 1_000_000 - 3
-        }
+        try await eventually(what, condition)
         worker.interrupt()
         let report = try await run.value
         XCTAssertEqual(report.stopReason, .interrupted)
         XCTAssertEqual(report.unsavedResults.count, 1)
+        return report
     }
 
     /// A result whose first attempt to be stored is held (PostgreSQL retries a call inside itself while the server is
