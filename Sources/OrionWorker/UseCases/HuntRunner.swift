@@ -191,11 +191,10 @@ public final class HuntRunner: Sendable {
     /// The worker's report once it stops, or once a second interrupt has given it a few seconds to stop.
     ///
     /// Interrupted twice (or once, ``WorkerConfiguration/stopPatience`` ago), the worker has ``Worker/forcedPatience``
-    /// and a second more: then a storage call it still
-    /// waits for (a reservation or a production on a locked file or an unreachable server, held up to a minute) is
-    /// abandoned, and what the worker did so far is its report, stopped as interrupted. The call goes on in the
-    /// background until the process exits; a trial it reserved comes back to other workers as any dead worker's
-    /// does.
+    /// and a second more: then a storage call it still waits for (a reservation or a production on a locked file or
+    /// an unreachable server, held up to a minute) is abandoned, and what the worker did so far is its report,
+    /// stopped as interrupted. The call goes on in the background until the process exits; a trial it reserved comes
+    /// back to other workers as any dead worker's does.
     ///
     /// - Returns: the report, and whether a call was abandoned.
     private func runUnlessHeldWhenForced(
