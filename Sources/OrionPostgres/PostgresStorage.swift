@@ -31,6 +31,9 @@ public final class PostgresStorage: Storage {
     private let lastPoolCheck = Mutex<ContinuousClock.Instant?>(nil)
     /// When ``onWaiting`` was last told that requests wait for a connection the server refuses.
     private let lastRefusalNote = Mutex<ContinuousClock.Instant?>(nil)
+    /// Whether the pool was cut to one connection because the server refused more (``narrowPool(stuck:)``); every
+    /// later pool keeps that size.
+    private let narrowed = Mutex(false)
     let logger: Logger
     /// The connection pool now.
     var client: PostgresClient { pool.withLock { $0.client } }
@@ -209,13 +212,14 @@ public final class PostgresStorage: Storage {
         do {
             onServer = try await connectionsOnServer(named: current.name)
         } catch {
+            guard Self.isFull(error), !leased.isSet else { return false }
             noteRefusal(error)
-            return false
+            return narrowPool(stuck: stuck)
         }
         guard onServer == 0, !leased.isSet else { return false }
         let replaced = pool.withLock { pool -> Task<Void, Never>? in
             guard pool.client === stuck else { return nil }
-            let (client, name) = Self.makePool(poolConfiguration, logger: logger)
+            let (client, name) = Self.makePool(currentPoolConfiguration, logger: logger)
             defer { pool = (client, Task { await client.run() }, name, ContinuousClock.now) }
             return pool.runner
         }
@@ -223,15 +227,43 @@ public final class PostgresStorage: Storage {
         return true
     }
 
+    /// The configuration of a new pool: ``poolConfiguration``, of one connection once ``narrowed``.
+    private var currentPoolConfiguration: PostgresClient.Configuration {
+        var configuration = poolConfiguration
+        if narrowed.withLock({ $0 }) { configuration.options.maximumConnections = 1 }
+        return configuration
+    }
+
+    /// Replaces `stuck` by a pool of one connection, once per storage, when the server refuses new connections
+    /// (SQLSTATE 53300) while a request waits.
+    ///
+    /// While a new connection keeps failing, postgres-nio's pool queues every request without looking at the
+    /// connections it has, and serves the queue only when one of them is released: a request made while the
+    /// process's one connection sat idle waited 30 s (its keep-alive query), and a hunt of two workers with one free
+    /// connection on the server stood still. A pool of one never asks for a second connection, so its requests take
+    /// turns on the one it has (three 1 s trials: 2.6 s, against 27.5 s). The old pool's connections are closed (a
+    /// request running on one fails as a lost connection and is made again on the new pool).
+    ///
+    /// - Returns: whether the pool was replaced.
+    private func narrowPool(stuck: PostgresClient) -> Bool {
+        guard poolConfiguration.options.maximumConnections > 1 else { return false }
+        let replaced = pool.withLock { pool -> Task<Void, Never>? in
+            guard pool.client === stuck, !narrowed.withLock({ $0 }) else { return nil }
+            narrowed.withLock { $0 = true }
+            let (client, name) = Self.makePool(currentPoolConfiguration, logger: logger)
+            defer { pool = (client, Task { await client.run() }, name, ContinuousClock.now) }
+            return pool.runner
+        }
+        guard let replaced else { return false }
+        replaced.cancel()
+        return true
+    }
+
     /// Tells ``onWaiting`` (at most once every 5 minutes) that requests wait for a connection because the server
-    /// refuses new ones (SQLSTATE 53300: every connection it allows is in use): postgres-nio's pool keeps such a
-    /// request waiting for the new connection, not for one of those the process has, so a hunt of two workers with one
-    /// free connection on the server stood still, silently before, until the server took a second one (27.5 s for
-    /// three 1 s trials, against 2.6 s with `?pool_size=1`).
+    /// refuses new ones (SQLSTATE 53300: every connection it allows is in use), and that the process goes on with one
+    /// (``narrowPool(stuck:)``); a hunt stood still in silence before.
     private func noteRefusal(_ error: any Error) {
-        guard let onWaiting, let error = error as? PSQLError, error.code == .server,
-            error.serverInfo?[.sqlState] == "53300"
-        else { return }
+        guard let onWaiting, let error = error as? PSQLError, Self.isFull(error) else { return }
         let now = ContinuousClock.now
         let due = lastRefusalNote.withLock { last -> Bool in
             if let last, now - last < .seconds(300) { return false }
@@ -241,9 +273,14 @@ public final class PostgresStorage: Storage {
         guard due else { return }
         onWaiting(
             "waiting for a free connection to the PostgreSQL server at \(address.description) (\(Self.refusal(error))); "
-                + "a request that needs one more connection than this process has waits until the server takes it: "
-                + "?pool_size=1 in the address makes them take turns on one connection"
+                + "this process goes on with one connection, its requests taking turns"
         )
+    }
+
+    /// Whether `error` is the server's refusal of a new connection because every one it allows is in use (53300).
+    static func isFull(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, error.code == .server else { return false }
+        return error.serverInfo?[.sqlState] == "53300"
     }
 
     /// Whether `error` is a request's on a pool that was shut down: one ``renewPool(stuck:unless:)`` replaced while

@@ -170,12 +170,20 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
             let experiments = try await storage.experiments()
             XCTAssertEqual(experiments.count, 0)
             _ = try await busy.value
+            // postgres-nio's pool, while a new connection keeps failing, queues every request without looking at the
+            // connections it has: one made now waited until the idle connection was closed (a minute). The process
+            // goes on with one connection instead.
+            for _ in 0..<3 {
+                let started = ContinuousClock.now
+                _ = try await storage.experiments()
+                XCTAssertLessThan(ContinuousClock.now - started, .seconds(3), "a request on an idle connection")
+            }
             let said = notes.withLock { $0 }
             XCTAssertEqual(said.count, 1, "\(said)")
             let note = said.first ?? ""
             XCTAssertTrue(note.hasPrefix("waiting for a free connection to the PostgreSQL server at"), note)
             XCTAssertTrue(note.contains("every connection it allows is in use"), note)
-            XCTAssertTrue(note.contains("?pool_size=1 in the address"), note)
+            XCTAssertTrue(note.contains("goes on with one connection"), note)
             try await storage.close()
         }
     }
