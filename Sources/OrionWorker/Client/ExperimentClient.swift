@@ -157,8 +157,27 @@ public final class ExperimentClient: Sendable {
             if production.trials.isEmpty {
                 let pending = TrialStatus.pending.reduce(0) { $0 + counts[$1, default: 0] }
                 if production.algorithmIsDone || pending == 0 || !waits { return nil }
-                if try await pending <= heldHere() { return nil }
-                try await releaseTrialsOfGoneHolders()
+                // One read of the reservations serves both looks, and only when one is needed.
+                let mine = Set(tokens.withLock { $0.values })
+                let now = Date()
+                let lookForGone = lostCheckIsDue(at: now)
+                if !mine.isEmpty || lookForGone {
+                    let reservations = try await storage.reservations(of: experiment.id)
+                    // Every pending trial is one this client holds (by its token, still its own in the storage):
+                    // waiting for them would never end.
+                    if pending <= reservations.count(where: { mine.contains($0.token) }) { return nil }
+                    if lookForGone {
+                        _ = try await Worker.releaseTrialsOfGoneHolders(
+                            reservations,
+                            of: experiment.id,
+                            heldHere: mine,
+                            workerName: workerName,
+                            heartbeat: heartbeat,
+                            now: now,
+                            storage: storage
+                        )
+                    }
+                }
                 try await Task.sleep(for: pause)
                 // Polling less often as the wait goes on: each round reads the storage and locks the algorithm.
                 pause = min(pause * 2, .milliseconds(500))
@@ -231,14 +250,6 @@ public final class ExperimentClient: Sendable {
         return written
     }
 
-    /// How many reserved trials this client holds now, by their owner tokens in the storage (one another worker took
-    /// meanwhile is not this client's any more, though its token is still kept here until it is reported).
-    private func heldHere() async throws -> Int {
-        let mine = Set(tokens.withLock { $0.values })
-        guard !mine.isEmpty else { return 0 }
-        return try await storage.reservations(of: experiment.id).filter { mine.contains($0.token) }.count
-    }
-
     /// Keeps the owner token of a trial this client reserved, and refreshes its heartbeat until it is reported.
     private func hold(_ reservation: Reservation) {
         tokens.withLock { $0[reservation.trial.id] = reservation.token }
@@ -262,30 +273,13 @@ public final class ExperimentClient: Sendable {
         heartbeats.withLock { $0[reservation.trial.id] = task }
     }
 
-    /// Releases the trials of holders that are gone, as a worker of `orion hunt` does, at most once a second: those
-    /// of a dead worker process of this host at once, and those whose heartbeat is older than ``heartbeat`` (never
-    /// this client's own, nor a live worker's of this host).
-    private func releaseTrialsOfGoneHolders() async throws {
-        let now = Date()
-        let due = lastLostCheck.withLock { last -> Bool in
+    /// Whether this client should look for the trials of holders that are gone (`Worker.releaseTrialsOfGoneHolders`)
+    /// while it waits: at most once a second.
+    private func lostCheckIsDue(at now: Date) -> Bool {
+        lastLostCheck.withLock { last -> Bool in
             if let last, now.timeIntervalSince(last) < 1 { return false }
             last = now
             return true
-        }
-        guard due else { return }
-        let reservations = try await storage.reservations(of: experiment.id)
-        let cutoff = Worker.lostCutoff(
-            of: reservations,
-            heldHere: Worker.heldByClientsHere.withLock { $0 },
-            workerName: workerName,
-            heartbeat: heartbeat,
-            now: now
-        )
-        _ = try await storage.releaseLostTrials(of: experiment.id, heartbeatBefore: cutoff)
-        for reservation in Worker.deadWorkersReservations(reservations, workerName: workerName) {
-            var trial = reservation.trial
-            trial.status = .interrupted
-            _ = try await storage.updateTrial(trial, holding: reservation.token)
         }
     }
 

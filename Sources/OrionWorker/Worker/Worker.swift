@@ -180,9 +180,17 @@ public final class Worker: Sendable {
                 if await state.shouldReleaseLostTrials(at: clock.now) {
                     try await releaseLostAndDeadWorkersTrials()
                 } else if await state.shouldLookForDeadWorkers(at: clock.now) {
-                    try await releaseDeadWorkersTrials(
-                        try await patiently { try await self.storage.reservations(of: self.experiment.id) }
-                    )
+                    let reservations = try await patiently {
+                        try await self.storage.reservations(of: self.experiment.id)
+                    }
+                    let reclaimed = try await patiently {
+                        try await Self.releaseTrialsOfDeadHolders(
+                            reservations,
+                            workerName: self.configuration.workerName,
+                            storage: self.storage
+                        )
+                    }
+                    for _ in 0..<reclaimed { await state.countReclaimed() }
                 }
             }
             if let reservation = try await reserve() { return reservation }
@@ -241,17 +249,67 @@ public final class Worker: Sendable {
     /// look).
     private func releaseLostAndDeadWorkersTrials() async throws {
         let reservations = try await patiently { try await self.storage.reservations(of: self.experiment.id) }
-        let released = Self.lostCutoff(
-            of: reservations,
-            heldHere: await state.heldTokens.union(Self.heldByClientsHere.withLock { $0 }),
-            workerName: configuration.workerName,
-            heartbeat: configuration.heartbeat,
-            now: clock.now
-        )
-        _ = try await patiently {
-            try await self.storage.releaseLostTrials(of: self.experiment.id, heartbeatBefore: released)
+        let held = await state.heldTokens
+        let reclaimed = try await patiently {
+            try await Self.releaseTrialsOfGoneHolders(
+                reservations,
+                of: self.experiment.id,
+                heldHere: held,
+                workerName: self.configuration.workerName,
+                heartbeat: self.configuration.heartbeat,
+                now: self.clock.now,
+                storage: self.storage
+            )
         }
-        try await releaseDeadWorkersTrials(reservations)
+        for _ in 0..<reclaimed { await state.countReclaimed() }
+    }
+
+    /// Releases the trials of `reservations` whose holders are gone, for a worker or an ``ExperimentClient`` that
+    /// would otherwise wait for them: at once those of a dead process of this host
+    /// (``releaseTrialsOfDeadHolders(_:workerName:storage:)``), and those whose
+    /// heartbeat is older than `heartbeat` (``lostCutoff(of:heldHere:workerName:heartbeat:now:)``; never one held by
+    /// the caller, `heldHere`, or by another client of this process, ``heldByClientsHere``).
+    ///
+    /// Made again after a failure, it neither releases twice nor takes a trial from a new holder.
+    ///
+    /// - Returns: how many trials of dead processes were released.
+    static func releaseTrialsOfGoneHolders(
+        _ reservations: [Reservation],
+        of experimentID: String,
+        heldHere: Set<String>,
+        workerName: String,
+        heartbeat: Duration,
+        now: Date,
+        storage: any Storage
+    ) async throws -> Int {
+        let cutoff = lostCutoff(
+            of: reservations,
+            heldHere: heldHere.union(heldByClientsHere.withLock { $0 }),
+            workerName: workerName,
+            heartbeat: heartbeat,
+            now: now
+        )
+        _ = try await storage.releaseLostTrials(of: experimentID, heartbeatBefore: cutoff)
+        return try await releaseTrialsOfDeadHolders(reservations, workerName: workerName, storage: storage)
+    }
+
+    /// Releases at once the trials of `reservations` held by a dead process of this host
+    /// (``deadWorkersReservations(_:workerName:)``), each with its owner token: one released or taken meanwhile is
+    /// left as it is.
+    ///
+    /// - Returns: how many were released.
+    static func releaseTrialsOfDeadHolders(
+        _ reservations: [Reservation],
+        workerName: String,
+        storage: any Storage
+    ) async throws -> Int {
+        var reclaimed = 0
+        for reservation in deadWorkersReservations(reservations, workerName: workerName) {
+            var trial = reservation.trial
+            trial.status = .interrupted
+            if try await storage.updateTrial(trial, holding: reservation.token) { reclaimed += 1 }
+        }
+        return reclaimed
     }
 
     /// The heartbeat before which a reserved trial of `reservations` is lost: `heartbeat` before `now`, moved before
@@ -283,20 +341,6 @@ public final class Worker: Sendable {
             cutoff = min(cutoff, (reservation.trial.heartbeat ?? .distantPast).addingTimeInterval(-0.001))
         }
         return cutoff
-    }
-
-    /// Releases at once the trials of `reservations` held by a worker of this host whose process no longer exists
-    /// (each with its owner token: one released or taken meanwhile is left as it is).
-    private func releaseDeadWorkersTrials(_ reservations: [Reservation]) async throws {
-        for reservation in Self.deadWorkersReservations(reservations, workerName: configuration.workerName) {
-            var trial = reservation.trial
-            trial.status = .interrupted
-            let released = trial
-            let written = try await patiently {
-                try await self.storage.updateTrial(released, holding: reservation.token)
-            }
-            if written { await state.countReclaimed() }
-        }
     }
 
     /// The reservations held by a worker of this host (by `workerName`'s host) whose process no longer exists, or
