@@ -31,9 +31,17 @@ public final class PostgresStorage: Storage {
     private let lastPoolCheck = Mutex<ContinuousClock.Instant?>(nil)
     /// When ``onWaiting`` was last told that requests wait for a connection the server refuses.
     private let lastRefusalNote = Mutex<ContinuousClock.Instant?>(nil)
-    /// Whether the pool was cut to one connection because the server refused more (``narrowPool(stuck:)``); every
-    /// later pool keeps that size.
-    private let narrowed = Mutex(false)
+    /// Since when the pool has been cut to one connection because the server refused more (``narrowPool(stuck:)``),
+    /// and whether a direct connection is being tried to give it back its full size
+    /// (``restoreFullPoolIfDue()``); `nil` while the pool has its full size.
+    private let narrowed = Mutex<(since: ContinuousClock.Instant, probing: Bool)?>(nil)
+    /// How long a pool cut to one connection keeps that size before a full-size pool is tried again
+    /// (``poolRestoreAfter``, doubled each time the pool is cut again, up to 16 times), and how many cuts there were.
+    private let restoreWait: Mutex<(after: Duration, cuts: Int)>
+    /// How long a pool cut to one connection keeps that size, at least, before a full-size pool is tried again.
+    let poolRestoreAfter: Duration
+    /// Pools replaced by a full-size one, each closed after ``retiredPoolGrace`` (their requests in flight finish).
+    private let retiredPools = Mutex<[Task<Void, Never>]>([])
     let logger: Logger
     /// The connection pool now.
     var client: PostgresClient { pool.withLock { $0.client } }
@@ -69,9 +77,12 @@ public final class PostgresStorage: Storage {
         address: PostgresAddress,
         create: Bool = true,
         localClock: @escaping @Sendable () -> Date,
+        poolRestoreAfter: Duration = .seconds(60),
         onWaiting: (@Sendable (String) -> Void)? = nil
     ) {
         self.address = address
+        self.poolRestoreAfter = poolRestoreAfter
+        restoreWait = Mutex((poolRestoreAfter, 0))
         self.create = create
         self.localClock = localClock
         self.onWaiting = onWaiting
@@ -145,6 +156,10 @@ public final class PostgresStorage: Storage {
         let runner = pool.withLock { $0.runner }
         runner.cancel()
         await runner.value
+        for retired in retiredPools.withLock({ $0 }) {
+            retired.cancel()
+            await retired.value
+        }
     }
 
     /// Runs `body` on a connection of the pool, replacing the pool when it keeps the request waiting while the
@@ -158,6 +173,7 @@ public final class PostgresStorage: Storage {
     /// one's place, and the request fails with ``ConnectionLost`` so that ``retrying(_:_:)`` makes it again on the
     /// new pool.
     func pooled<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        restoreFullPoolIfDue()
         let client = client
         let leased = LeaseFlag()
         return try await withThrowingTaskGroup(of: PooledOutcome<T>.self) { group in
@@ -227,10 +243,13 @@ public final class PostgresStorage: Storage {
         return true
     }
 
-    /// The configuration of a new pool: ``poolConfiguration``, of one connection once ``narrowed``.
+    /// Whether the pool has been cut to one connection (``narrowPool(stuck:)``) and not yet given back its full size.
+    var isNarrowed: Bool { narrowed.withLock { $0 != nil } }
+
+    /// The configuration of a new pool: ``poolConfiguration``, of one connection while ``narrowed``.
     private var currentPoolConfiguration: PostgresClient.Configuration {
         var configuration = poolConfiguration
-        if narrowed.withLock({ $0 }) { configuration.options.maximumConnections = 1 }
+        if narrowed.withLock({ $0 != nil }) { configuration.options.maximumConnections = 1 }
         return configuration
     }
 
@@ -242,14 +261,20 @@ public final class PostgresStorage: Storage {
     /// process's one connection sat idle waited 30 s (its keep-alive query), and a hunt of two workers with one free
     /// connection on the server stood still. A pool of one never asks for a second connection, so its requests take
     /// turns on the one it has (three 1 s trials: 2.6 s, against 27.5 s). The old pool's connections are closed (a
-    /// request running on one fails as a lost connection and is made again on the new pool).
+    /// request running on one fails as a lost connection and is made again on the new pool). The pool gets its full
+    /// size back when the server takes connections again (``restoreFullPoolIfDue()``); each time it is cut again, it
+    /// keeps one connection twice as long before trying.
     ///
     /// - Returns: whether the pool was replaced.
     private func narrowPool(stuck: PostgresClient) -> Bool {
         guard poolConfiguration.options.maximumConnections > 1 else { return false }
         let replaced = pool.withLock { pool -> Task<Void, Never>? in
-            guard pool.client === stuck, !narrowed.withLock({ $0 }) else { return nil }
-            narrowed.withLock { $0 = true }
+            guard pool.client === stuck, narrowed.withLock({ $0 == nil }) else { return nil }
+            narrowed.withLock { $0 = (ContinuousClock.now, false) }
+            restoreWait.withLock { wait in
+                if wait.cuts > 0 { wait.after = min(wait.after * 2, poolRestoreAfter * 16) }
+                wait.cuts += 1
+            }
             let (client, name) = Self.makePool(currentPoolConfiguration, logger: logger)
             defer { pool = (client, Task { await client.run() }, name, ContinuousClock.now) }
             return pool.runner
@@ -258,6 +283,67 @@ public final class PostgresStorage: Storage {
         replaced.cancel()
         return true
     }
+
+    /// Starts giving the pool back its full size when it has had one connection (``narrowPool(stuck:)``) for
+    /// ``restoreWait`` and no attempt is under way: in a task of its own, so that no request waits for it.
+    ///
+    /// A burst of other clients that filled the server once would otherwise leave a hunt of several workers on one
+    /// connection for the rest of its run.
+    private func restoreFullPoolIfDue() {
+        let wait = restoreWait.withLock { $0.after }
+        let due = narrowed.withLock { narrowing -> Bool in
+            guard let current = narrowing, !current.probing, ContinuousClock.now - current.since >= wait else {
+                return false
+            }
+            narrowing = (current.since, true)
+            return true
+        }
+        guard due else { return }
+        Task { [weak self] in await self?.restoreFullPool() }
+    }
+
+    /// Replaces the pool of one connection by one of ``poolConfiguration``'s size when the server takes a direct
+    /// connection; when it refuses (or cannot be reached) the pool keeps one connection for another ``restoreWait``.
+    ///
+    /// The old pool is closed after ``retiredPoolGrace``, so that the requests in flight on it finish there (one
+    /// still running then fails as a lost connection and is made again on the new pool). If the server turns out
+    /// full again, a request waiting on the new pool cuts it to one connection again (``narrowPool(stuck:)``).
+    private func restoreFullPool() async {
+        var takesConnections = false
+        if let connection = try? await PostgresConnection.connect(
+            configuration: directConfiguration(),
+            id: 0,
+            logger: logger
+        ) {
+            takesConnections = true
+            try? await connection.close()
+        }
+        let isClosed = closed.withLock { $0 }
+        let retired = pool.withLock { pool -> Task<Void, Never>? in
+            let restore = narrowed.withLock { narrowing -> Bool in
+                guard takesConnections, !isClosed else {
+                    narrowing = (ContinuousClock.now, false)
+                    return false
+                }
+                narrowing = nil
+                return true
+            }
+            guard restore else { return nil }
+            let (client, name) = Self.makePool(poolConfiguration, logger: logger)
+            defer { pool = (client, Task { await client.run() }, name, ContinuousClock.now) }
+            return pool.runner
+        }
+        guard let retired else { return }
+        let closing = Task {
+            try? await Task.sleep(for: Self.retiredPoolGrace)
+            retired.cancel()
+            await retired.value
+        }
+        retiredPools.withLock { $0.append(closing) }
+    }
+
+    /// How long a pool replaced by a full-size one stays open for the requests in flight on it.
+    static let retiredPoolGrace = Duration.seconds(30)
 
     /// Tells ``onWaiting`` (at most once every 5 minutes) that requests wait for a connection because the server
     /// refuses new ones (SQLSTATE 53300: every connection it allows is in use), and that the process goes on with one

@@ -188,6 +188,65 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
         }
     }
 
+    /// Scenario: a burst of other clients filled the server once, and the hunt went on with one connection
+    /// (``testARequestWaitingForAConnectionTheServerRefusesSaysSo``). It kept one connection for the rest of its run,
+    /// its workers taking turns, long after the server had room again. The pool now gets its full size back once the
+    /// server takes a direct connection, tried after a while (60 s, here 1 s); while the server is still full it
+    /// keeps its one connection, and no request waits for the attempt.
+    func testAPoolCutToOneConnectionGetsItsSizeBackWhenTheServerHasRoom() async throws {
+        try await withRole("LOGIN CONNECTION LIMIT 1") { address, owner, grant in
+            try await grant()
+            let storage = PostgresStorage(
+                address: address,
+                localClock: { Date() },
+                poolRestoreAfter: .seconds(1),
+                onWaiting: { _ in }
+            )
+            _ = try await storage.experiments()
+            let busy = Task {
+                try await storage.withConnection("hold") { connection, _ in
+                    try await connection.query("SELECT pg_sleep(3)", logger: Logger(label: "test"))
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await storage.experiments()
+            _ = try await busy.value
+            XCTAssertTrue(storage.isNarrowed)
+
+            // Still full (the role's one connection is the pool's): the attempt is refused, the pool stays as it is.
+            try await Task.sleep(for: .milliseconds(1200))
+            let started = ContinuousClock.now
+            _ = try await storage.experiments()
+            XCTAssertLessThan(ContinuousClock.now - started, .seconds(1), "a request waited for the attempt")
+            try await Task.sleep(for: .milliseconds(500))
+            XCTAssertTrue(storage.isNarrowed, "a full-size pool on a full server")
+
+            try await owner.withConnection("raise") { connection, _ in
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "ALTER ROLE \(address.user) CONNECTION LIMIT 4"),
+                    logger: Logger(label: "test")
+                )
+            }
+            try await Task.sleep(for: .milliseconds(1200))
+            _ = try await storage.experiments()
+            let deadline = ContinuousClock.now + .seconds(5)
+            while storage.isNarrowed, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            XCTAssertFalse(storage.isNarrowed, "the server has room again")
+
+            // Two requests at once run side by side again (on one connection they took turns: 2 s).
+            let both = ContinuousClock.now
+            async let first: Void = storage.withConnection("first") { connection, _ in
+                try await connection.query("SELECT pg_sleep(1)", logger: Logger(label: "test"))
+            }
+            async let second: Void = storage.withConnection("second") { connection, _ in
+                try await connection.query("SELECT pg_sleep(1)", logger: Logger(label: "test"))
+            }
+            _ = try await (first, second)
+            XCTAssertLessThan(ContinuousClock.now - both, .milliseconds(1800), "requests took turns")
+            try await storage.close()
+        }
+    }
+
     /// Runs `body` with the address of a new role (`CREATE ROLE name options`) on a fresh schema whose tables the
     /// server's own role created (`owner`), and a call that grants the role what reading and writing them needs;
     /// drops the schema and the role afterwards.
