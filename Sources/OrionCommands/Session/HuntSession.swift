@@ -206,9 +206,9 @@ struct HuntSession {
             heartbeat: configuration.worker.heartbeatDuration
         )
         await reporter.start(storage: context.storage)
-        let signals = SignalForwarder { force in
+        let signals = SignalForwarder { force, signal in
             runner.interrupt(force: force)
-            if !force { reporter.noteStopping() }
+            if !force { reporter.noteStopping(signal: signal) }
         }
         let ticker = reporter.startTicking()
         let outcome: HuntOutcome

@@ -24,6 +24,8 @@ final class ProgressReporter: Sendable {
         var waitingSaid = false
         var finished = false
         var stoppingSaid = false
+        /// The trials this process runs now (started, not yet finished or lost).
+        var running: Set<String> = []
     }
 
     private let experiment: Experiment
@@ -73,6 +75,11 @@ final class ProgressReporter: Sendable {
     }
 
     func handle(_ event: WorkerEvent) {
+        switch event {
+        case .started(let trial): state.withLock { _ = $0.running.insert(trial.id) }
+        case .finished(let trial), .lost(let trial): state.withLock { _ = $0.running.remove(trial.id) }
+        default: break
+        }
         if case .inherited(let count) = event {
             state.withLock { $0.inherited = count }
             return
@@ -225,24 +232,40 @@ final class ProgressReporter: Sendable {
         if interactive { line.clear() }
     }
 
-    /// After the first interrupt: when the hunt is still stopping `delay` later (scripts that take their time to
-    /// exit, results the storage does not take yet), says so once, and how to stop at once; a hunt that stops
-    /// quickly prints nothing more than Oríon's `Orion is interrupted.`.
-    func noteStopping(after delay: Duration = .seconds(3)) {
+    /// After the first interrupt (`signal`): when the hunt is still stopping `delay` later (scripts that take their
+    /// time to exit, results the storage does not take yet, a storage call that waits for the server), says so once,
+    /// and how to stop at once; a hunt that stops quickly prints nothing more than Oríon's `Orion is interrupted.`.
+    func noteStopping(signal: Int32 = SIGINT, after delay: Duration = .seconds(3)) {
         Task { [weak self] in
             try? await Task.sleep(for: delay)
             guard let self else { return }
-            let say = self.state.withLock { state -> Bool in
+            let running = self.state.withLock { state -> Int? in
                 defer { state.stoppingSaid = true }
-                return !state.finished && !state.stoppingSaid
+                return !state.finished && !state.stoppingSaid ? state.running.count : nil
             }
-            guard say else { return }
-            self.warn(
-                "Stopping: the running trials are asked to stop and their outcomes are being stored (for 20 s at "
-                    + "most while the storage fails); Ctrl-C again stops at once (a result not stored yet is kept in "
-                    + "its trial's directory)"
-            )
+            guard let running else { return }
+            self.warn(Self.stoppingNote(signal: signal, running: running))
         }
+    }
+
+    /// How many trials this process runs now, as the events tell.
+    var runningCount: Int { state.withLock { $0.running.count } }
+
+    /// The line for a hunt still stopping a few seconds after the first interrupt, `signal`, with `running` trials.
+    static func stoppingNote(signal: Int32, running: Int) -> String {
+        let again =
+            switch signal {
+            case SIGINT: "Ctrl-C again stops at once"
+            case SIGTERM: "a second SIGTERM (or Ctrl-C) stops at once"
+            default: "Ctrl-C or SIGTERM stops at once"
+            }
+        guard running > 0 else {
+            return "Stopping: waiting for the storage to answer (for 20 s at most); \(again)"
+        }
+        let trials = running == 1 ? "the running trial is" : "the \(running) running trials are"
+        return "Stopping: \(trials) asked to stop and \(running == 1 ? "its outcome is" : "their outcomes are") being "
+            + "stored (for 20 s at most while the storage fails); \(again) (a result not stored yet is kept in its "
+            + "trial's directory)"
     }
 
     private func progressLine(_ state: State) -> String {

@@ -20,7 +20,8 @@ final class SignalForwarder: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
     private let queue = DispatchQueue(label: "orion.signals")
 
-    init(_ handler: @escaping @Sendable (_ force: Bool) -> Void) {
+    /// Calls `handler` on each signal, with `force` set from the second interrupt on and the signal's number.
+    init(_ handler: @escaping @Sendable (_ force: Bool, _ signal: Int32) -> Void) {
         var interrupted = false
         let queue = queue
         sources = Self.signals.map { number in
@@ -30,7 +31,7 @@ final class SignalForwarder: @unchecked Sendable {
                 // A hangup often comes twice (from the kernel and from the login shell), a scheduler's warning may be
                 // repeated: they never force.
                 if [SIGHUP, SIGUSR1, SIGUSR2].contains(number) && interrupted { return }
-                handler(interrupted)
+                handler(interrupted, number)
                 interrupted = true
             }
             source.resume()

@@ -76,7 +76,7 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
             // The default script is the repository's, found from another directory too (above the executable).
             // Ctrl-C (or SIGTERM, SIGHUP, SIGUSR1, SIGUSR2) removes the scratch databases and directories of the runs
             // in progress; the result files written so far stay.
-            let signals = SignalForwarder { _ in ScratchFiles.removeAllAndExit(130) }
+            let signals = SignalForwarder { _, _ in ScratchFiles.removeAllAndExit(130) }
             defer { signals.cancel() }
             let environment = SklearnTasks.Environment(python: python, script: RepositoryPath.resolve(sklearnScript))
             var plan = try BenchmarkPlan(

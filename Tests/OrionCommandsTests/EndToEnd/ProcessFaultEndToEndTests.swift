@@ -74,6 +74,23 @@ final class ProcessFaultEndToEndTests: XCTestCase {
     /// A hunt still stopping a few seconds after Ctrl-C (a script that takes its time to exit) says so, and how to
     /// stop at once: it was silent until the end.
     func testAHuntSlowToStopSaysSo() async throws {
+        let output = try await stopSlowly(with: SIGINT)
+        XCTAssertEqual(output.status, 130, output.stderr)
+        XCTAssertTrue(output.stderr.contains("Stopping: the running trial is asked to stop"), output.stderr)
+        XCTAssertTrue(output.stderr.contains("Ctrl-C again stops at once"), output.stderr)
+    }
+
+    /// After a SIGTERM (a scheduler's, `kill`), the way to stop at once is a second SIGTERM: the line said "Ctrl-C
+    /// again" whatever the signal.
+    func testAHuntSlowToStopAfterASIGTERMSaysASecondOneStopsAtOnce() async throws {
+        let output = try await stopSlowly(with: SIGTERM)
+        XCTAssertEqual(output.status, 130, output.stderr)
+        XCTAssertTrue(output.stderr.contains("a second SIGTERM (or Ctrl-C) stops at once"), output.stderr)
+        XCTAssertFalse(output.stderr.contains("Ctrl-C again"), output.stderr)
+    }
+
+    /// Sends `signal` to a hunt whose script takes 5 s to exit on SIGINT, and returns what the hunt printed.
+    private func stopSlowly(with signal: Int32) async throws -> ProcessRunner.Output {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let script = try sandbox.script(
@@ -87,11 +104,8 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         try await wait(for: "the script") {
             FileManager.default.fileExists(atPath: sandbox.directory + "/trials/started")
         }
-        kill(process.processIdentifier, SIGINT)
-        let output = sandbox.wait(process, name: "slow", timeout: 30)
-        XCTAssertEqual(output.status, 130, output.stderr)
-        XCTAssertTrue(output.stderr.contains("Stopping: the running trials are asked to stop"), output.stderr)
-        XCTAssertTrue(output.stderr.contains("Ctrl-C again stops at once"), output.stderr)
+        kill(process.processIdentifier, signal)
+        return sandbox.wait(process, name: "slow", timeout: 30)
     }
 
     func testClosedStdoutNeitherKillsNorHangsTheHunt() async throws {

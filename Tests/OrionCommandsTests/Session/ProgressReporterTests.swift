@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import OrionWorker
 import XCTest
 
 @testable import OrionCommands
@@ -55,6 +56,49 @@ final class ProgressReporterTests: XCTestCase {
             "note: nothing to run for the --idle-timeout, but trials \(trial.id.prefix(8)) (worker node7:4242), "
                 + "\(other.id.prefix(8)) (worker node8:1) have not reported since: waiting until they end, or their "
                 + "heartbeat is 2m00s late (--heartbeat) and they run here"
+        )
+    }
+
+    /// The line for a hunt slow to stop names what it waits for (running trials, or only the storage: it said
+    /// "the running trials" with none running) and how to stop at once after the signal that came (it said
+    /// "Ctrl-C again" after a SIGTERM too).
+    func testTheStoppingNoteSaysWhatItWaitsForAndHowToStopAtOnce() throws {
+        let reporter = ProgressReporter(
+            experiment: Experiment(
+                name: "e",
+                space: try Space(priors: ["/x": "uniform(0, 1)"]),
+                algorithm: AlgorithmConfig(name: "random")
+            ),
+            interactive: false
+        )
+        let first = Trial(experimentID: "e", params: [])
+        let second = Trial(experimentID: "e", params: [Trial.Param(name: "/x", type: .integer, value: .int(1))])
+        reporter.handle(.started(first))
+        reporter.handle(.started(second))
+        XCTAssertEqual(reporter.runningCount, 2)
+        var lost = second
+        lost.status = .interrupted
+        reporter.handle(.lost(lost))
+        XCTAssertEqual(reporter.runningCount, 1)
+        var done = first
+        done.status = .completed
+        reporter.handle(.finished(done))
+        XCTAssertEqual(reporter.runningCount, 0)
+
+        XCTAssertEqual(
+            ProgressReporter.stoppingNote(signal: SIGINT, running: 1),
+            "Stopping: the running trial is asked to stop and its outcome is being stored (for 20 s at most while the "
+                + "storage fails); Ctrl-C again stops at once (a result not stored yet is kept in its trial's directory)"
+        )
+        XCTAssertEqual(
+            ProgressReporter.stoppingNote(signal: SIGTERM, running: 3),
+            "Stopping: the 3 running trials are asked to stop and their outcomes are being stored (for 20 s at most "
+                + "while the storage fails); a second SIGTERM (or Ctrl-C) stops at once (a result not stored yet is kept "
+                + "in its trial's directory)"
+        )
+        XCTAssertEqual(
+            ProgressReporter.stoppingNote(signal: SIGUSR1, running: 0),
+            "Stopping: waiting for the storage to answer (for 20 s at most); Ctrl-C or SIGTERM stops at once"
         )
     }
 
