@@ -24,7 +24,8 @@ enum JSONResponse {
     ///   - contentType: its media type.
     /// - Returns: the response.
     static func text(_ text: String, status: HTTPResponse.Status = .ok, contentType: String) -> Response {
-        Response(
+        if text.utf8.count >= MemoryTrim.heavyResponseBytes { MemoryTrim.soon() }
+        return Response(
             status: status,
             headers: [.contentType: contentType],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text))

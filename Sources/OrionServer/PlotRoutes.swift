@@ -40,6 +40,8 @@ public struct PlotRoutes: Sendable {
             }
             let storage = api.storage
             let figure = try await api.executor.run { try await renderer(kind, experiment, storage) }
+            // A plot reads every trial of the experiment, whatever the size of its figure.
+            MemoryTrim.soon()
             return JSONResponse.text(figure, contentType: "application/json")
         }
     }
