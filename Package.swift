@@ -32,7 +32,8 @@ let package = Package(
         // The core (the space's transform and snapping, which the model-based algorithms call for every candidate) and
         // the numerical code are optimized in debug builds too: unoptimized, the model-based algorithms' tests would
         // take minutes instead of seconds, and two thirds of a debug `gp` run went to unoptimized snapping.
-        .target(name: "OrionCore", swiftSettings: optimizedInDebug),
+        .target(name: "COrionDecimal"),
+        .target(name: "OrionCore", dependencies: ["COrionDecimal"], swiftSettings: optimizedInDebug),
         .target(name: "OrionNumerics", swiftSettings: optimizedInDebug),
         .target(
             name: "OrionAlgorithms",

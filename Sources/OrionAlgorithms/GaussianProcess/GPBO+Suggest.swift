@@ -144,7 +144,8 @@ extension GPBO {
     ///
     /// With `local` (`additive: "global"`'s local phase), the product kernel without the additive part, warm
     /// started from and kept in ``lastLocalFit``; otherwise the options' kernel, in ``lastFit``.
-    mutating func fit(_ transform: SpaceTransform, completed: [Record], local: Bool = false) -> AcquisitionModel? {
+    mutating func fit(_ transform: SpaceTransform, completed all: [Record], local: Bool = false) -> AcquisitionModel? {
+        let completed = Self.modelledTrials(all)
         let w = transform.width
         let warped =
             options.inputWarping
@@ -162,13 +163,13 @@ extension GPBO {
         let warm = (local ? lastLocalFit : lastFit).flatMap { $0.count == prior.center.count ? $0 : nil }
         let structure = kernelStructure(transform, additive: additive)
         // `refit_growth`: the last fit's hyperparameters are kept until the trials have grown by that fraction.
-        let kept = warm.flatMap { keptHyperparameters($0, completed: completed.count, local: local) }
+        let kept = warm.flatMap { keptHyperparameters($0, completed: all.count, local: local) }
         if let warm { starts.append(warm) }
         // Beyond ``fitLimit`` trials the fitted subset changes little from one trial to the next: the warm start
         // alone, and the random restarts only at the first fit, bound the cost.
-        let large = completed.count > Self.fitLimit
+        let large = all.count > Self.fitLimit
         // With `refit_growth`, every refit (they are few) restarts; otherwise once per ``restartPeriod`` trials.
-        let restart = options.refitGrowth > 0 ? !large : completed.count % Self.restartPeriod == 0
+        let restart = options.refitGrowth > 0 ? !large : all.count % Self.restartPeriod == 0
         if kept == nil, warm == nil || (!large && restart) {
             starts.append(prior.center)
             for _ in 0..<(large ? 0 : options.nRestartsOptimizer) { starts.append(randomStart(prior, width: w)) }
@@ -191,7 +192,7 @@ extension GPBO {
         )
         if local { lastLocalFit = fitted.hyperparameters.logVector } else { lastFit = fitted.hyperparameters.logVector }
         if options.refitGrowth > 0, kept == nil {
-            if local { lastLocalFitCount = completed.count } else { lastFitCount = completed.count }
+            if local { lastLocalFitCount = all.count } else { lastFitCount = all.count }
         }
         guard let process = fitted.process else { return nil }
         return AcquisitionModel(
@@ -200,7 +201,7 @@ extension GPBO {
             bestInputs: Self.bestInputs(completed, fitted.targets),
             functions: options.acquisitions,
             kappa: options.acqFunc == "mace"
-                ? AcquisitionModel.scheduledKappa(observations: completed.count, dimensions: w) : options.kappa
+                ? AcquisitionModel.scheduledKappa(observations: all.count, dimensions: w) : options.kappa
         )
     }
 
@@ -231,12 +232,28 @@ extension GPBO {
     /// The indices of the trials the hyperparameters are fitted on: all, or the best half of ``fitLimit`` and
     /// an even spread of the others.
     static func fitSubset(targets: [Double]) -> [Int] {
-        guard targets.count > fitLimit else { return Array(targets.indices) }
-        let order = targets.indices.sorted { targets[$0] < targets[$1] }
-        let best = order.prefix(fitLimit / 2)
-        let rest = order.dropFirst(fitLimit / 2)
-        let step = Double(rest.count) / Double(fitLimit - best.count)
-        let spread = (0..<(fitLimit - best.count)).map { rest[rest.startIndex + Int(Double($0) * step)] }
+        subset(of: targets, limit: fitLimit)
+    }
+
+    /// The completed trials a model conditions on: all of them up to ``observationLimit``, else the best half of that
+    /// limit and an even spread of the others by objective, in their original order.
+    ///
+    /// A posterior on n trials costs O(n²) memory and O(n³) time: on 100,000 trials `gp` asked for an 80 GB matrix
+    /// and the process was aborted, and on 10,000 a suggestion took a minute, holding the algorithm lock.
+    static func modelledTrials(_ completed: [Record]) -> [Record] {
+        guard completed.count > observationLimit else { return completed }
+        return subset(of: completed.map { $0.objective ?? .infinity }, limit: observationLimit).map { completed[$0] }
+    }
+
+    /// The indices, in increasing order, of `limit` of `values` when there are more: the `limit / 2` lowest, and the
+    /// others evenly spread over the rest in increasing order of value (ties by index).
+    static func subset(of values: [Double], limit: Int) -> [Int] {
+        guard values.count > limit else { return Array(values.indices) }
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        let best = order.prefix(limit / 2)
+        let rest = order.dropFirst(limit / 2)
+        let step = Double(rest.count) / Double(limit - best.count)
+        let spread = (0..<(limit - best.count)).map { rest[rest.startIndex + Int(Double($0) * step)] }
         return (Array(best) + spread).sorted()
     }
 

@@ -146,7 +146,9 @@ extension GPBO {
             let window = triggerWindow(reals: reals, width: width)
             return trustRegionV2(model, completed: completed, width: width, window: window)
         }
-        let means = model.process.predict(inputs.flatMap { $0 }, count: inputs.count).mean
+        // The centre is among the trials the model conditions on (the best of them, when there are many).
+        let candidates = Self.modelledTrials(completed).map(\.vector)
+        let means = model.process.predict(candidates.flatMap { $0 }, count: candidates.count).mean
         guard let centre = means.indices.min(by: { means[$0] < means[$1] }) else { return nil }
         let length = Self.trustRegionLength(
             values: completed.compactMap(\.objective),
@@ -154,7 +156,7 @@ extension GPBO {
             width: width
         )
         return Self.trustRegion(
-            center: inputs[centre],
+            center: candidates[centre],
             lengthscales: model.process.hyperparameters.lengthscales,
             length: length
         )

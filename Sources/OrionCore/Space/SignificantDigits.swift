@@ -1,3 +1,4 @@
+import COrionDecimal
 import Foundation
 
 /// Rounding to significant digits, as Oríon does with numpy's `format_float_scientific(value, precision=N-1)`.
@@ -36,15 +37,47 @@ enum SignificantDigits {
 
     /// The signed integer mantissa of `digits` digits and the exponent with `value == mantissa × 10^exponent`
     /// after rounding; `nil` when no rounding applies (non-finite value, or `digits` outside 1...16).
+    ///
+    /// The digits are C's `%.{digits-1}e` (exact binary value, correctly rounded), written by `snprintf` into a
+    /// buffer on the stack (``orion_format_scientific``): Foundation's `String(format:)` cost about 130 µs a value, so
+    /// that observing the 200,000 reals of a 100,000-trial experiment took half a minute.
     static func decimal(_ value: Double, digits: Int) -> (mantissa: Int, exponent: Int)? {
         guard value.isFinite, digits >= 1, digits <= 16 else { return nil }
-        let text = String(format: "%.\(digits - 1)e", value)
-        guard let marker = text.firstIndex(of: "e"), let power = Int(text[text.index(after: marker)...]) else {
-            return nil
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> (Int, Int)? in
+            guard let base = buffer.baseAddress else { return nil }
+            let length = orion_format_scientific(base, 64, Int32(digits - 1), value)
+            guard length > 0, length < 64 else { return nil }
+            // `-d.ddde±xx`: the sign, the digits around the decimal point (whatever the locale writes for it), the
+            // exponent.
+            var mantissa = 0
+            var negative = false
+            var index = 0
+            while index < Int(length), base[index] != CChar(UInt8(ascii: "e")) {
+                let character = UInt8(bitPattern: base[index])
+                if character == UInt8(ascii: "-") {
+                    negative = true
+                } else if character >= UInt8(ascii: "0"), character <= UInt8(ascii: "9") {
+                    mantissa = mantissa * 10 + Int(character - UInt8(ascii: "0"))
+                }
+                index += 1
+            }
+            index += 1
+            guard index < Int(length) else { return nil }
+            var power = 0
+            var negativePower = false
+            while index < Int(length) {
+                let character = UInt8(bitPattern: base[index])
+                if character == UInt8(ascii: "-") {
+                    negativePower = true
+                } else if character >= UInt8(ascii: "0"), character <= UInt8(ascii: "9") {
+                    power = power * 10 + Int(character - UInt8(ascii: "0"))
+                } else if character != UInt8(ascii: "+") {
+                    return nil
+                }
+                index += 1
+            }
+            return (negative ? -mantissa : mantissa, (negativePower ? -power : power) - (digits - 1))
         }
-        let digitsText = text[..<marker].filter { $0 != "." }
-        guard let mantissa = Int(digitsText) else { return nil }
-        return (mantissa, power - (digits - 1))
     }
 
     /// `10^exponent` for small non-negative exponents.

@@ -177,3 +177,45 @@ final class GPCostTests: XCTestCase {
         }
     }
 }
+
+/// `gp` on many trials (an experiment loaded from a dump, a long run with `gp` named explicitly): its model
+/// conditions on a bounded subset, so that a suggestion costs the same at any number of trials. On 100,000 trials it
+/// asked for an 80 GB matrix and the process was aborted; on 10,000 a suggestion took a minute.
+final class GPObservationLimitTests: XCTestCase {
+    func testTheModelConditionsOnTheBestHalfOfTheLimitAndASpreadOfTheOthers() throws {
+        let context = AlgorithmContext(
+            space: try Space(priors: ["/x": "uniform(0, 1)", "/y": "uniform(0, 1)", "/z": "uniform(0, 1)"])
+        )
+        var gp = GPBO(options: try GPBO.Options.decode(["seed": .int(5)], algorithm: "gp"), context: context)
+        var generator = SeededGenerator(seed: 8)
+        let n = 3 * GPBO.observationLimit
+        let transform = GPBO.transform(context)
+        let trials = (0..<n).map { index in
+            let point = (0..<3).map { _ in Double.random(in: 0..<1, using: &generator) }
+            var trial = Trial(experimentID: "e", params: transform.decode(point))
+            trial.id = "t\(index)"
+            trial.status = .completed
+            trial.results = [.objective(point.reduce(0) { $0 + ($1 - 0.3) * ($1 - 0.3) })]
+            return trial
+        }
+        gp.observe(trials, context: context)
+        let completed = gp.records.filter { $0.kind == .completed }
+        XCTAssertEqual(completed.count, n)
+
+        let modelled = GPBO.modelledTrials(completed)
+        XCTAssertEqual(modelled.count, GPBO.observationLimit)
+        let positions = modelled.map { gp.positions[$0.id] ?? -1 }
+        XCTAssertEqual(positions, positions.sorted(), "the trials keep the order they were observed in")
+        let objectives = completed.compactMap(\.objective).sorted()
+        let modelledObjectives = modelled.compactMap(\.objective).sorted()
+        let half = GPBO.observationLimit / 2
+        XCTAssertEqual(Array(modelledObjectives.prefix(half)), Array(objectives.prefix(half)), "the best half")
+        XCTAssertGreaterThan(modelledObjectives.last ?? 0, objectives[n * 99 / 100], "a spread up to the worst")
+
+        let model = try XCTUnwrap(gp.fit(transform, completed: completed))
+        XCTAssertEqual(model.process.count, GPBO.observationLimit)
+        let suggestions = gp.suggest(count: 2, context: context)
+        XCTAssertEqual(suggestions.count, 2)
+        XCTAssertEqual(GPBO.modelledTrials(Array(completed.prefix(10))), Array(completed.prefix(10)), "few: all")
+    }
+}

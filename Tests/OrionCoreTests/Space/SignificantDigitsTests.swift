@@ -28,6 +28,33 @@ final class SignificantDigitsTests: XCTestCase {
         XCTAssertEqual(SignificantDigits.round(0.0, digits: 4), 0.0)
     }
 
+    /// The digits are read from C's `%e` written on the stack, no longer through Foundation's `String(format:)` (130 µs
+    /// a value); the mantissa and exponent are those of `String(format:)`'s text for values of every magnitude and
+    /// sign, ties included.
+    func testTheDecimalIsThatOfTheScientificFormat() {
+        var generator = SeededGenerator(seed: 17)
+        var values: [Double] = [0, -0.0, 0.5, 2.5, -2.5, 0.125, 9.9995, 1e-300, -1.7e308, 5e-324, 123456789012345678]
+        for _ in 0..<20_000 {
+            let magnitude = Double.random(in: -30...30, using: &generator)
+            let value = pow(10, magnitude) * (Bool.random(using: &generator) ? 1 : -1)
+            // Every fourth one has few digits, so that ties to even come up.
+            values.append(Int.random(in: 0..<4, using: &generator) == 0 ? (value * 1000).rounded() / 8 : value)
+        }
+        for value in values {
+            for digits in [1, 2, 4, 7, 16] {
+                let text = String(format: "%.\(digits - 1)e", value)
+                let marker = text.firstIndex(of: "e") ?? text.endIndex
+                let power = Int(text[text.index(after: marker)...]) ?? 0
+                let mantissa = Int(text[..<marker].filter { $0 != "." }) ?? 0
+                let decimal = SignificantDigits.decimal(value, digits: digits)
+                XCTAssertEqual(decimal?.mantissa, mantissa, "\(value) to \(digits) digits")
+                XCTAssertEqual(decimal?.exponent, power - (digits - 1), "\(value) to \(digits) digits")
+            }
+        }
+        XCTAssertNil(SignificantDigits.decimal(.nan, digits: 4))
+        XCTAssertNil(SignificantDigits.decimal(.infinity, digits: 4))
+    }
+
     func testRoundingStaysInside() {
         // 0.99996 rounds to 1.0, above the bound: the 4-digit neighbour inside is 0.9999.
         XCTAssertEqual(SignificantDigits.round(0.99996, digits: 4, inside: 0.5, 0.99999), 0.9999)
