@@ -282,8 +282,10 @@ public struct GPBO: Algorithm {
 
     /// The trials fitted at most; beyond, a subset of the best and a spread of the others.
     static let fitLimit = 200
-    /// The completed trials a model conditions on at most (``modelledTrials(_:)``); beyond, the best half of them and
-    /// a spread of the others. A suggestion on 1,000 trials in 6 dimensions takes well under a second.
+    /// The completed trials a model conditions on at most (``modelledTrials(_:)``).
+    ///
+    /// Beyond, the best half of them and a spread of the others. A suggestion on 1,000 trials in 6 dimensions takes
+    /// well under a second.
     static let observationLimit = 1000
     /// The hyperparameter fit restarts from the prior (not only from the previous fit) once per this many trials.
     static let restartPeriod = 5
