@@ -28,6 +28,8 @@ public final class SQLiteStorage: Storage {
     private let identity: (device: UInt64, inode: UInt64)?
     /// Where the open file's contents were saved once `path` was found removed or replaced.
     private let recovered = Mutex<String?>(nil)
+    /// Whether the write-ahead log was found removed while this storage used it (``writeBackRemovedLog(_:)``).
+    private let logRemoved = Mutex(false)
     /// Told when a write has waited ``writeWaitNoticeAfter`` for another process's lock (the `waitNotice` of
     /// ``init(path:busyTimeout:create:waitNotice:)``), and when it was last told.
     private let writeWaitNotice: (@Sendable (String) -> Void)?
@@ -95,6 +97,7 @@ public final class SQLiteStorage: Storage {
         configuration.busyMode = .callback { tries in notice.keepWaiting(tries: tries) }
         configuration.label = "orion-sqlite"
         if let pickled = Self.pickledDBMessage(path) { throw StorageError(.schema, pickled) }
+        try Self.checkLogIsThere(path)
         // A file this user may not write (a colleague's, a published copy) is opened read-only: the commands that
         // only read work, the others fail with what is wrong.
         let readOnly = FileManager.default.fileExists(atPath: path) && !Self.isWritable(path)
@@ -164,6 +167,52 @@ public final class SQLiteStorage: Storage {
         var status = stat()
         guard stat(path, &status) == 0 else { return .failure(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)) }
         return .success((UInt64(status.st_dev), UInt64(status.st_ino)))
+    }
+
+    /// Refuses a database whose write-ahead log (`<path>-wal`) is missing while its index (`<path>-shm`) is there.
+    ///
+    /// SQLite never leaves that pair behind (closing removes the index first, a crash leaves both): the log was
+    /// removed by hand, and a process that has the database open may still hold it, with every change since its last
+    /// checkpoint. Opening the database would create a new, empty log, after which that process's changes could no
+    /// longer be written back: an `orion status` run after `rm orion.db-wal` lost a running hunt's whole experiment.
+    /// The processes that hold the log write it back into the file when they stop (and after each of their writes,
+    /// ``writeBackRemovedLog(_:)``).
+    ///
+    /// - Throws: `StorageError` `.schema`, which says what to do.
+    static func checkLogIsThere(_ path: String) throws {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: path + "-shm"), !manager.fileExists(atPath: path + "-wal"),
+            manager.fileExists(atPath: path)
+        else { return }
+        throw StorageError(
+            .schema,
+            "the database \(path) has lost its write-ahead log \(path)-wal (removed while its index \(path)-shm is "
+                + "there): opening it now could lose what a process using it has written; let the orion processes "
+                + "using it stop (they write the log back into the file), or, if none uses it, delete \(path)-shm"
+        )
+    }
+
+    /// When the write-ahead log was removed while this storage used it (`rm orion.db-wal`), writes it back into the
+    /// database file (a checkpoint, through this process's handle on the removed log) and says so once: the changes
+    /// would otherwise live only in a removed file until this process stops, and be lost if it were killed.
+    ///
+    /// The other commands refuse the database meanwhile (``checkLogIsThere(_:)``); when the last process using it
+    /// closes it, the index is removed and the database opens again as usual.
+    ///
+    /// - Parameter db: the writer connection, outside any transaction.
+    private func writeBackRemovedLog(_ db: Database) {
+        guard identity != nil, !FileManager.default.fileExists(atPath: path + "-wal") else { return }
+        _ = try? db.checkpoint(.passive)
+        let first = logRemoved.withLock { removed in
+            defer { removed = true }
+            return !removed
+        }
+        guard first, let notify = writeWaitNotice else { return }
+        notify(
+            "the write-ahead log \(path)-wal was removed while orion was using it: this process writes its changes "
+                + "back into \(path) after each write, and other orion commands refuse the database until the processes "
+                + "using it stop (nothing is lost)"
+        )
     }
 
     /// Throws when `path` is no longer the file this storage opened, after saving what the open file holds.
@@ -483,6 +532,7 @@ public final class SQLiteStorage: Storage {
             result = try body(db)
             return .commit
         }
+        writeBackRemovedLog(db)
         guard let result else { throw StorageError(.backend, "the transaction gave no result") }
         return result
     }

@@ -341,6 +341,44 @@ final class SQLiteStorageTests: XCTestCase {
         }
     }
 
+    /// The write-ahead log removed while a storage uses it (`rm orion.db-wal`): another process opening the
+    /// database created a new, empty log, and the running hunt's whole experiment was lost. Now the storage writes
+    /// its changes back into the file after each write (so a `kill -9` loses nothing either), and every other opener
+    /// refuses the database, saying why and what to do, until the storage closes.
+    func testARemovedLogIsWrittenBackAndOtherOpenersRefuseTheDatabase() async throws {
+        let path = directory + "/lost-log.db"
+        let notes = Mutex<[String]>([])
+        let storage = try SQLiteStorage(path: path, waitNotice: { note in notes.withLock { $0.append(note) } })
+        let experiment = try await makeExperiment(storage)
+        try await storage.registerTrials(trials(experiment, 2))
+        XCTAssertEqual(unlink(path + "-wal"), 0)
+        try await storage.registerTrials(Array(trials(experiment, 3).suffix(1)))
+        try await storage.registerTrials(Array(trials(experiment, 4).suffix(1)))
+        XCTAssertEqual(notes.withLock { $0.count }, 1, "said once: \(notes.withLock { $0 })")
+        XCTAssertTrue(notes.withLock { $0.first ?? "" }.contains("\(path)-wal was removed"), "\(notes.withLock { $0 })")
+
+        let error = await expectStorageError(.schema) { _ = try SQLiteStorage(path: path, create: false) }
+        XCTAssertTrue(
+            error?.message.contains("has lost its write-ahead log \(path)-wal") ?? false,
+            error?.message ?? ""
+        )
+        XCTAssertTrue(error?.message.contains("if none uses it, delete \(path)-shm") ?? false, error?.message ?? "")
+
+        // The file alone (what is left when the process is killed now) holds every trial.
+        let alone = directory + "/lost-log-copy.db"
+        XCTAssertNoThrow(try FileManager.default.copyItem(atPath: path, toPath: alone))
+        let copy = try SQLiteStorage(path: alone, create: false)
+        let count = try await copy.trials(of: experiment.id, status: nil).count
+        try await copy.close()
+        XCTAssertEqual(count, 4)
+
+        try await storage.close()
+        let reopened = try SQLiteStorage(path: path, create: false)
+        let after = try await reopened.trials(of: experiment.id, status: nil).count
+        try await reopened.close()
+        XCTAssertEqual(after, 4)
+    }
+
     /// A database that cannot be written (a read-only mount, an immutable file) fails at once: a hunt retried every
     /// write for 10 minutes, saying only that the storage kept failing.
     func testAReadOnlyDatabaseIsNotATransientError() {
