@@ -21,12 +21,17 @@ struct HuntSession {
     var currentDirectory = FileManager.default.currentDirectoryPath
 
     func run() async throws {
+        try OpenFileLimit.checkFloor()
+        try Self.checkCurrentDirectoryExists()
         let context = try CommandContext(options: options, huntOptions: huntOptions)
         try await context.closingStorage { try await run(in: context) }
     }
 
     private func run(in context: CommandContext) async throws {
         let configuration = context.configuration
+        if let note = OpenFileLimit.note(workers: configuration.worker.nWorkers) {
+            StandardStream.emit(note + "\n", to: 2)
+        }
         // An unknown option swallows what follows it (`orion hunt --bogus -n x ./script.py`): say so before
         // complaining about a missing name.
         var arguments = userArguments.map(OrionCommand.unescapingTripleDash)
@@ -388,6 +393,17 @@ struct HuntSession {
     }
 
     /// `word` as typed in a shell: as is when it has no character the shell reads, else quoted.
+    /// Throws when the current directory was removed after the shell entered it: the scripts run there and failed
+    /// one after the other ("getcwd: cannot access parent directories"), breaking trials up to the experiment's limit.
+    static func checkCurrentDirectoryExists() throws {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) == nil, errno == ENOENT else { return }
+        throw UsageError(
+            "the current directory no longer exists (it was removed after this shell entered it): the scripts would "
+                + "run there; cd to an existing directory and run orion hunt again"
+        )
+    }
+
     static func shellWord(_ word: String) -> String {
         let plain =
             !word.isEmpty

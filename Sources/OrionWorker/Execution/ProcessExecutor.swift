@@ -167,6 +167,11 @@ public final class ProcessExecutor: TrialExecutor {
                 directory: startDirectory
             )
         } catch {
+            // `orion`'s own resources (open files, processes, memory) are short: every trial would fail the same way,
+            // so the trial is put back and the hunt stops saying why.
+            if let shortage = TrialDirectory.resourceShortage(error.errno) {
+                return .notStarted(reason: "cannot start \(argv[0]): \(shortage)")
+            }
             return .broken(reason: spawnFailure(error.errno, program: argv[0], environment), exitCode: nil, detail: nil)
         }
         let interrupted = running.withLock { running -> Bool in

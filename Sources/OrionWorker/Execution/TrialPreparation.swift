@@ -48,7 +48,7 @@ enum TrialPreparation {
         let file = open(resultsPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard file >= 0 else {
             let code = errno
-            let reason = "cannot create the results file \(resultsPath): \(String(cString: strerror(code)))"
+            let reason = "cannot create the results file \(resultsPath): \(TrialDirectory.describe(code))"
             // A full or read-only file system is not the trial's fault: put back, and the hunt stops saying why.
             if TrialDirectory.isFileSystemWide(code: code) {
                 return .failed(.notStarted(reason: reason))

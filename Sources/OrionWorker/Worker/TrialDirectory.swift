@@ -35,13 +35,42 @@ enum TrialDirectory {
             && [NSFileWriteOutOfSpaceError, NSFileWriteVolumeReadOnlyError].contains(error.code)
     }
 
-    /// Whether the `errno` value `code` says the file system as a whole fails (``isFileSystemWide(_:)``).
-    static func isFileSystemWide(code: Int32) -> Bool { [ENOSPC, EDQUOT, EROFS, EIO].contains(code) }
+    /// Whether the `errno` value `code` says the file system as a whole fails (``isFileSystemWide(_:)``), or
+    /// `orion`'s own resources do (``resourceShortage(_:)``).
+    static func isFileSystemWide(code: Int32) -> Bool {
+        [ENOSPC, EDQUOT, EROFS, EIO].contains(code) || resourceShortage(code) != nil
+    }
+
+    /// What `orion`'s own resources lack when `code` is `EMFILE`, `ENFILE`, `EAGAIN` (from `fork`) or `ENOMEM`, and
+    /// what to do: every trial would fail the same way, so the trial is put back and the hunt stops; `nil` otherwise.
+    ///
+    /// Such a failure used to break the trial: at `ulimit -n 32` with four workers, trials broke until the
+    /// experiment's max broken trials, which then had to be removed before it could go on.
+    static func resourceShortage(_ code: Int32) -> String? {
+        switch code {
+        case EMFILE:
+            var limit = rlimit()
+            let soft = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 ? " \(limit.rlim_cur)" : ""
+            return "orion has as many files open as its limit allows (ulimit -n\(soft)): raise the limit, or run "
+                + "fewer workers (--n-workers)"
+        case ENFILE: return "the system's table of open files is full: close other programs, or raise fs.file-max"
+        case EAGAIN:
+            return "the system refused a new process (too many processes for this user, ulimit -u, or for the "
+                + "system): raise the limit, or run fewer workers (--n-workers)"
+        case ENOMEM: return "there is not enough memory"
+        default: return nil
+        }
+    }
+
+    /// `strerror(code)`, or ``resourceShortage(_:)``'s explanation when there is one.
+    static func describe(_ code: Int32) -> String {
+        resourceShortage(code) ?? String(cString: strerror(code))
+    }
 
     /// The file system's reason for `error`, as `strerror` says it ("No space left on device"), instead of
     /// Foundation's error dump.
     static func reason(_ error: any Error) -> String {
-        posixCode(of: error).map { String(cString: strerror($0)) } ?? (error as NSError).localizedDescription
+        posixCode(of: error).map(describe) ?? (error as NSError).localizedDescription
     }
 
     /// The system's `errno` value behind `error`: its own, or its underlying error's (Foundation wraps it).

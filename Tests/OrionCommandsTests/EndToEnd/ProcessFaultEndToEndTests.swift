@@ -21,6 +21,73 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         }
     }
 
+    /// A low limit on open files (`ulimit -n`): trials broke with "Too many open files" up to the experiment's max
+    /// broken trials (which had to be removed before it could go on), or the hunt died with SIGILL, or blamed the
+    /// Python client. Now a limit below what a hunt needs at all is refused before anything is opened, one below
+    /// what its workers need is said, a worker that runs out puts its trial back and stops the hunt with the limit
+    /// named, and a soft limit below the hard one is raised.
+    func testALowLimitOnOpenFilesIsNamedAndBreaksNoTrial() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("quick.sh", "#!/bin/sh\nsleep 0.2\n" + Self.results)
+        func hunt(limit: String, workers: Int) throws -> ProcessRunner.Output {
+            try FileManager.default.createDirectory(
+                atPath: sandbox.directory + "/tmp",
+                withIntermediateDirectories: true
+            )
+            return try ProcessRunner.run(
+                [
+                    "/bin/sh", "-c", "ulimit \(limit) && exec \"$0\" \"$@\"", sandbox.orion, "hunt", "-n", "files",
+                    "--exp-max-trials", "16", "--n-workers", "\(workers)", script, "-x~uniform(0, 1)",
+                ],
+                environment: sandbox.environment,
+                currentDirectory: sandbox.directory,
+                timeout: 120
+            )
+        }
+        let floor = try hunt(limit: "-n 32", workers: 1)
+        XCTAssertEqual(floor.status, 1, floor.stderr)
+        XCTAssertTrue(floor.stderr.contains("ulimit -n 32) is below what orion hunt needs to run"), floor.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.database), "nothing is opened")
+
+        let short = try hunt(limit: "-n 48", workers: 8)
+        XCTAssertEqual(short.status, 1, short.stderr)
+        XCTAssertTrue(short.stderr.contains("(ulimit -n 48) is low for 8 workers"), short.stderr)
+        XCTAssertTrue(short.stderr.contains("as many files open as its limit allows (ulimit -n 48)"), short.stderr)
+        let stopped = try await sandbox.trials(of: "files")
+        XCTAssertFalse(stopped.isEmpty)
+        XCTAssertFalse(stopped.contains { $0.status == .broken }, "\(stopped.map(\.status))")
+
+        // Only the soft limit is low: it is raised, and the hunt finishes every trial, none broken.
+        let soft = try hunt(limit: "-S -n 32", workers: 8)
+        XCTAssertEqual(soft.status, 0, soft.stderr)
+        XCTAssertFalse(soft.stderr.contains("limit on open files"), soft.stderr)
+        let trials = try await sandbox.trials(of: "files")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 16)
+        XCTAssertFalse(trials.contains { $0.status == .broken })
+    }
+
+    /// A hunt started in a directory removed after the shell entered it: each script failed ("getcwd: cannot access
+    /// parent directories"), breaking trials up to the experiment's limit. Now it is refused before anything is
+    /// created.
+    func testAHuntInARemovedDirectoryIsRefused() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("quick.sh", "#!/bin/sh\n" + Self.results)
+        try FileManager.default.createDirectory(atPath: sandbox.directory + "/tmp", withIntermediateDirectories: true)
+        let output = try ProcessRunner.run(
+            [
+                "/bin/sh", "-c", "mkdir gone && cd gone && rmdir ../gone && exec \"$0\" \"$@\"", sandbox.orion, "hunt",
+                "-n", "gone", "--exp-max-trials", "2", script, "-x~uniform(0, 1)",
+            ],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(output.status, 2, output.stderr)
+        XCTAssertTrue(output.stderr.contains("the current directory no longer exists"), output.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.database), "nothing is created")
+    }
+
     func testHangupInterruptsTheHuntAndStopsTheScript() async throws {
         try await assertSignalInterruptsTheHunt(SIGHUP, name: "hup")  // the ssh connection dropped
     }
