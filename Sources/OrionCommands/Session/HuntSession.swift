@@ -392,9 +392,10 @@ struct HuntSession {
         return words.map(Self.shellWord)
     }
 
-    /// `word` as typed in a shell: as is when it has no character the shell reads, else quoted.
-    /// Throws when the current directory was removed after the shell entered it: the scripts run there and failed
-    /// one after the other ("getcwd: cannot access parent directories"), breaking trials up to the experiment's limit.
+    /// Throws when the current directory was removed after the shell entered it.
+    ///
+    /// The scripts run there and failed one after the other ("getcwd: cannot access parent directories"), breaking
+    /// trials up to the experiment's limit.
     static func checkCurrentDirectoryExists() throws {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) == nil, errno == ENOENT else { return }
@@ -404,6 +405,7 @@ struct HuntSession {
         )
     }
 
+    /// `word` as typed in a shell: as is when it has no character the shell reads, else quoted.
     static func shellWord(_ word: String) -> String {
         let plain =
             !word.isEmpty
