@@ -123,20 +123,21 @@ public enum Reports {
         if !all {
             let summaries = try await ExperimentSummary.all(storage: storage, name: name, version: version)
             guard !summaries.isEmpty else { return "No experiment found\n" }
-            var blocks: [String] = []
-            for summary in summaries { blocks.append(try await summaryBlock(summary, storage: storage)) }
-            return blocks.joined()
+            return try await summaries.concurrentMap(limit: ExperimentSummary.concurrentReads) {
+                try await summaryBlock($0, storage: storage)
+            }.joined()
         }
         var experiments = ExperimentTree.inCreationOrder(try await storage.experiments())
             .filter { name == nil || $0.name == name }
         if let version { experiments = experiments.filter { $0.version == version } }
         guard !experiments.isEmpty else { return "No experiment found\n" }
-        var blocks: [String] = []
-        for experiment in experiments {
-            let trials = try await storage.trials(of: experiment.id, status: nil)
-            blocks.append(statusBlock(experiment: experiment, trials: trials, all: true))
-        }
-        return blocks.joined()
+        return try await experiments.concurrentMap(limit: ExperimentSummary.concurrentReads) { experiment in
+            statusBlock(
+                experiment: experiment,
+                trials: try await storage.trials(of: experiment.id, status: nil),
+                all: true
+            )
+        }.joined()
     }
 
     /// The nodes under `node` (itself included) of the experiment `name` at `version`.

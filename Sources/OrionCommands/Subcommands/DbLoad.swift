@@ -67,7 +67,7 @@ struct DbLoad: AsyncParsableCommand {
             for name in report.ignored { print("Ignored \(name): it exists already") }
             print(
                 "Loaded \(report.loaded.count) experiment(s) and \(report.trials) trial(s)"
-                    + (report.loaded.isEmpty ? "" : ": " + report.loaded.joined(separator: ", "))
+                    + (report.loaded.isEmpty ? "" : ": " + Self.names(report.loaded))
             )
             if report.repeated > 0 {
                 print(
@@ -77,4 +77,15 @@ struct DbLoad: AsyncParsableCommand {
             }
         }
     }
+
+    /// The loaded versions' names for the summary line: all of them up to ``namesShown``, else the first ones and how
+    /// many more (a dump of 1,000 experiments printed a line of 10 KB).
+    static func names(_ loaded: [String]) -> String {
+        guard loaded.count > namesShown else { return loaded.joined(separator: ", ") }
+        return loaded.prefix(namesShown).joined(separator: ", ") + " and \(loaded.count - namesShown) more "
+            + "(orion list shows them)"
+    }
+
+    /// How many loaded versions the summary line names.
+    static let namesShown = 20
 }

@@ -187,7 +187,11 @@ public struct ExperimentSummary: Sendable, Hashable {
         )
     }
 
-    /// The summaries of the stored experiments, optionally only those with a name and version.
+    /// How many experiments the reports read at once (a PostgreSQL pool has 10 connections by default).
+    public static let concurrentReads = 8
+
+    /// The summaries of the stored experiments, optionally only those with a name and version, read
+    /// ``concurrentReads`` at a time.
     ///
     /// - Parameters:
     ///   - storage: the storage.
@@ -199,12 +203,11 @@ public struct ExperimentSummary: Sendable, Hashable {
     public static func all(storage: any Storage, name: String? = nil, version: Int? = nil) async throws
         -> [ExperimentSummary]
     {
-        var summaries: [ExperimentSummary] = []
-        for experiment in ExperimentTree.inCreationOrder(try await storage.experiments())
-        where (name == nil || experiment.name == name) && (version == nil || experiment.version == version) {
-            summaries.append(try await ExperimentSummary(experiment: experiment, storage: storage))
-        }
-        return summaries
+        try await ExperimentTree.inCreationOrder(try await storage.experiments())
+            .filter { (name == nil || $0.name == name) && (version == nil || $0.version == version) }
+            .concurrentMap(limit: Self.concurrentReads) {
+                try await ExperimentSummary(experiment: $0, storage: storage)
+            }
     }
 
     /// The best objective after each completed trial, in completion order (end time, then submit time; a trial
