@@ -8,8 +8,9 @@ extension Sequence where Element: Sendable {
     ///
     /// - Parameters:
     ///   - limit: the most calls in flight (at least 1).
-    ///   - transform: the call; the first error thrown is rethrown once the calls in flight have ended.
+    ///   - transform: the call.
     /// - Returns: the results, in order.
+    /// - Throws: the first error `transform` throws, once the calls in flight have ended.
     public func concurrentMap<T: Sendable>(
         limit: Int,
         _ transform: @escaping @Sendable (Element) async throws -> T
