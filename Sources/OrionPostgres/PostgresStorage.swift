@@ -793,7 +793,21 @@ public final class PostgresStorage: Storage {
         let state = error.serverInfo?[.sqlState] ?? ""
         let message = error.serverInfo?[.message] ?? "\(error)"
         switch state {
-        case "55P03", "57014":
+        case "57014":
+            // Orion sets only lock_timeout (55P03); a cancelled statement comes from a statement_timeout of the role
+            // or the database, or from another client (pg_cancel_backend). It said "a lock was held by another
+            // worker", with no other worker there.
+            let why =
+                message.contains("statement timeout")
+                ? "the statement_timeout set for this role or database is shorter than orion's statements: raise it, "
+                    + "or `ALTER ROLE <role> SET statement_timeout = 0` for orion's role"
+                : "another client cancelled it (pg_cancel_backend); retry"
+            return StorageError(
+                .lockTimeout,
+                "\(what): the PostgreSQL server cancelled the statement (\(message)); \(why)",
+                underlying: error
+            )
+        case "55P03":
             return StorageError(
                 .lockTimeout,
                 "\(what): a lock was held by another worker for too long (\(message)); retry, or look for a stuck "

@@ -247,6 +247,23 @@ final class PostgresConnectionLimitTests: PostgresTestCase {
         }
     }
 
+    /// A statement cancelled by a `statement_timeout` of the role or the database (SQLSTATE 57014) said "a lock was
+    /// held by another worker for too long", with no other worker there; it names the setting now.
+    func testAStatementTimeoutIsNamedAsSuch() async throws {
+        let connection = try await connect(try PostgresAddress(url: try Self.serverURL()))
+        try await connection.query("SET statement_timeout = 50", logger: Logger(label: "test"))
+        do {
+            for try await _ in try await connection.query("SELECT pg_sleep(1)", logger: Logger(label: "test")) {}
+            XCTFail("the statement was not cancelled")
+        } catch {
+            let wrapped = try XCTUnwrap(PostgresStorage.wrap(error, "cannot list the experiments") as? StorageError)
+            XCTAssertTrue(wrapped.message.contains("the PostgreSQL server cancelled the statement"), wrapped.message)
+            XCTAssertTrue(wrapped.message.contains("statement_timeout set for this role or database"), wrapped.message)
+            XCTAssertFalse(wrapped.message.contains("another worker"), wrapped.message)
+        }
+        try await connection.close()
+    }
+
     /// Runs `body` with the address of a new role (`CREATE ROLE name options`) on a fresh schema whose tables the
     /// server's own role created (`owner`), and a call that grants the role what reading and writing them needs;
     /// drops the schema and the role afterwards.
