@@ -379,6 +379,42 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertEqual(after, 4)
     }
 
+    /// A file made immutable while a storage used it (`chattr +i`): closing could not write the log back, and said
+    /// only "cannot close the database: disk I/O error", though every change was safe in the log. It says so now,
+    /// and the next opener writes the log back once the file is writable again.
+    func testALogThatCannotBeWrittenBackWhenClosingIsSaidToBeKept() async throws {
+        let path = directory + "/immutable.db"
+        let storage = try SQLiteStorage(path: path)
+        let experiment = try await makeExperiment(storage)
+        try await storage.registerTrials(trials(experiment, 3))
+        func chattr(_ flag: String) -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+            process.arguments = [flag, path]
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { return -1 }
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        guard chattr("+i") == 0 else {
+            try await storage.close()
+            throw XCTSkip("chattr +i is not available here (not root, or a file system without it)")
+        }
+        defer { _ = chattr("-i") }
+        do {
+            try await storage.close()
+            XCTFail("closing wrote into an immutable file")
+        } catch let error as StorageError {
+            XCTAssertTrue(error.message.contains("cannot write the log back into the database \(path)"), error.message)
+            XCTAssertTrue(error.message.contains("every change is kept in \(path)-wal"), error.message)
+        }
+        XCTAssertEqual(chattr("-i"), 0)
+        let reopened = try SQLiteStorage(path: path, create: false)
+        let count = try await reopened.trials(of: experiment.id, status: nil).count
+        try await reopened.close()
+        XCTAssertEqual(count, 3)
+    }
+
     /// A database that cannot be written (a read-only mount, an immutable file) fails at once: a hunt retried every
     /// write for 10 minutes, saying only that the storage kept failing.
     func testAReadOnlyDatabaseIsNotATransientError() {
