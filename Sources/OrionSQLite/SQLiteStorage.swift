@@ -98,6 +98,9 @@ public final class SQLiteStorage: Storage {
         configuration.label = "orion-sqlite"
         if let pickled = Self.pickledDBMessage(path) { throw StorageError(.schema, pickled) }
         try Self.checkLogIsThere(path)
+        if !FileManager.default.fileExists(atPath: path), let problem = Self.nameProblem(path) {
+            throw StorageError(.invalidAddress, "cannot create the database \(path): \(problem)")
+        }
         // A file this user may not write (a colleague's, a published copy) is opened read-only: the commands that
         // only read work, the others fail with what is wrong.
         let readOnly = FileManager.default.fileExists(atPath: path) && !Self.isWritable(path)
@@ -349,6 +352,25 @@ public final class SQLiteStorage: Storage {
         }
         if access(directory.isEmpty ? "." : directory, W_OK) != 0 {
             return "this user cannot create files in \(directory)"
+        }
+        return nameProblem(path)
+    }
+
+    /// What is wrong with the name of `path` as a database's: longer than the file system allows, or too long for
+    /// the `<name>-wal` and `<name>-shm` files SQLite keeps beside it; `nil` when it fits.
+    static func nameProblem(_ path: String) -> String? {
+        guard !path.hasPrefix("file:") else { return nil }
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let longest = Int(pathconf(directory.isEmpty ? "." : directory, Int32(_PC_NAME_MAX)))
+        guard longest > 0 else { return nil }
+        if name.utf8.count > longest {
+            return "its name has \(name.utf8.count) bytes, more than the file system allows (\(longest)); give a "
+                + "shorter name"
+        }
+        if name.utf8.count + 4 > longest {
+            return "its name is too long for the files SQLite keeps beside it (\(name.prefix(12))…-wal and -shm: "
+                + "\(longest) bytes at most, the name has \(name.utf8.count)); give a shorter name"
         }
         return nil
     }

@@ -415,6 +415,21 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertEqual(count, 3)
     }
 
+    /// A file name that fits the file system but not with SQLite's `-wal` suffix: "unable to open database file",
+    /// and an empty file left behind. Now the name is the error, before anything is created.
+    func testANameTooLongForTheLogIsRefusedBeforeAnythingIsCreated() async {
+        for length in [250, 260] {
+            let path = directory + "/" + String(repeating: "n", count: length) + ".db"
+            let error = await expectStorageError(.invalidAddress) { _ = try SQLiteStorage(path: path) }
+            let message = error?.message ?? ""
+            XCTAssertTrue(
+                message.contains(length == 250 ? "too long for the files SQLite keeps" : "more than the file"),
+                message
+            )
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path), "a file was created")
+        }
+    }
+
     /// A database that cannot be written (a read-only mount, an immutable file) fails at once: a hunt retried every
     /// write for 10 minutes, saying only that the storage kept failing.
     func testAReadOnlyDatabaseIsNotATransientError() {
