@@ -211,13 +211,29 @@ public final class ProcessExecutor: TrialExecutor {
             // Cancelled meanwhile (the hunt is being torn down): the trial was stopped, not broken.
             if cancellation.isCancelled { return .interrupted(exitCode: nil) }
         }
-        return outcome(
+        let ended = outcome(
             of: termination,
             huntInterrupted: huntInterrupted,
             resultsPath: resultsPath,
             program: argv[0],
             environment: environment
         )
+        // A script that fails while the file system of its directory is full most likely failed for that (it could
+        // not write its output, nor `orion` its logs), as every trial would: the trial is put back and the hunt stops
+        // saying so, instead of breaking trials up to the experiment's limit with an empty orion.stderr.log.
+        if case .broken(let reason, _, _) = ended, Self.isFull(directory) {
+            return .notStarted(
+                reason: "\(reason), and the file system holding its directory \(directory) is full (its output could "
+                    + "not be written): free some space, then run the hunt again"
+            )
+        }
+        return ended
+    }
+
+    /// Whether the file system holding `directory` has no space left for this user.
+    static func isFull(_ directory: String) -> Bool {
+        var volume = statvfs()
+        return statvfs(directory, &volume) == 0 && volume.f_bavail == 0
     }
 
     /// The trial's outcome from how its script ended.

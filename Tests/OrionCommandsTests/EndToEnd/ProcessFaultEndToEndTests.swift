@@ -88,6 +88,34 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.database), "nothing is created")
     }
 
+    /// A script failing while the file system of its directory is full: the trials broke one after the other up to
+    /// the experiment's limit, with an empty orion.stderr.log and no word of the full disk. Now the trial is put back
+    /// and the hunt stops saying that the file system is full.
+    func testAScriptFailingOnAFullFileSystemPutsItsTrialBack() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let full = sandbox.directory + "/full"
+        try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
+        let mount = try ProcessRunner.run(["/bin/mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", full])
+        guard mount.status == 0 else { throw XCTSkip("cannot mount a small tmpfs here (needs root): \(mount.stderr)") }
+        defer { _ = try? ProcessRunner.run(["/bin/umount", full]) }
+        try FileManager.default.createDirectory(atPath: full + "/wd", withIntermediateDirectories: true)
+        // Fill it (dd stops at the end of the space).
+        _ = try ProcessRunner.run(["/bin/dd", "if=/dev/zero", "of=\(full)/filler", "bs=1k", "count=1024"])
+        let script = try sandbox.script(
+            "chatty.sh",
+            "#!/bin/sh\nhead -c 100000 /dev/zero > \"$ORION_WORKING_DIR/out.bin\" || exit 1\n" + Self.results
+        )
+        let output = try sandbox.run([
+            "hunt", "-n", "full", "--exp-max-trials", "3", "--working-dir", full + "/wd", script, "-x~uniform(0, 1)",
+        ])
+        XCTAssertEqual(output.status, 1, output.stderr)
+        XCTAssertTrue(output.stderr.contains("is full (its output could not be written)"), output.stderr)
+        let trials = try await sandbox.trials(of: "full")
+        XCTAssertFalse(trials.isEmpty)
+        XCTAssertFalse(trials.contains { $0.status == .broken }, "\(trials.map(\.status))")
+    }
+
     func testHangupInterruptsTheHuntAndStopsTheScript() async throws {
         try await assertSignalInterruptsTheHunt(SIGHUP, name: "hup")  // the ssh connection dropped
     }
