@@ -26,6 +26,9 @@ public final class SQLiteStorage: Storage {
     private let writes: Mutex<WriterState>
     /// The file's device and inode when it was opened, for writes to check that `path` is still that file.
     private let identity: (device: UInt64, inode: UInt64)?
+    /// The device and inode of SQLite's log (`<path>-wal`) and index (`<path>-shm`) once opened, for writes to check
+    /// that they were not replaced, nor the index removed (``checkCompanions(_:)``).
+    private let companions: (log: (device: UInt64, inode: UInt64)?, index: (device: UInt64, inode: UInt64)?)
     /// Where the open file's contents were saved once `path` was found removed or replaced.
     private let recovered = Mutex<String?>(nil)
     /// Whether the write-ahead log was found removed while this storage used it (``writeBackRemovedLog(_:)``).
@@ -114,10 +117,13 @@ public final class SQLiteStorage: Storage {
         )
         if readOnly {
             identity = nil
+            companions = (nil, nil)
             try Self.checkSchema(pool, path: path)
         } else {
             try Self.migrate(pool, path: path)
             identity = try? Self.identity(of: path).get()
+            // The migration read and wrote: SQLite has made both, and keeps them until its last connection closes.
+            companions = (try? Self.identity(of: path + "-wal").get(), try? Self.identity(of: path + "-shm").get())
         }
     }
 
@@ -192,6 +198,41 @@ public final class SQLiteStorage: Storage {
             "the database \(path) has lost its write-ahead log \(path)-wal (removed while its index \(path)-shm is "
                 + "there): opening it now could lose what a process using it has written; let the orion processes "
                 + "using it stop (they write the log back into the file), or, if none uses it, delete \(path)-shm"
+        )
+    }
+
+    /// Throws when SQLite's index (`<path>-shm`) was removed or replaced, or its log (`<path>-wal`) replaced, while
+    /// this storage used them, after writing what it can back into the database file.
+    ///
+    /// Another process opening the database then makes a new index while this one goes on with the removed one: two
+    /// indexes of one log, and the database is corrupted ("database disk image is malformed"; trials run twice). An
+    /// opener cannot tell a removed pair from a database closed cleanly (SQLite removes both), so the processes
+    /// that have the removed files stop instead, with their changes written back into the file (a checkpoint).
+    /// A removed log alone is written back and the process goes on (``writeBackRemovedLog(_:)``): the index left in
+    /// place makes every other opener refuse the database.
+    ///
+    /// - Parameter db: the writer connection, outside any transaction.
+    /// - Throws: `StorageError` `.schema`.
+    private func checkCompanions(_ db: Database) throws {
+        func changed(_ suffix: String, _ opened: (device: UInt64, inode: UInt64)?, missingCounts: Bool) -> Bool {
+            guard let opened else { return false }
+            switch Self.identity(of: path + suffix) {
+            case .success(let now): return now != opened
+            case .failure(let error): return missingCounts && [.ENOENT, .ENOTDIR].contains(error.code)
+            }
+        }
+        let index = changed("-shm", companions.index, missingCounts: true)
+        let log = changed("-wal", companions.log, missingCounts: false)
+        guard index || log else { return }
+        let written = (try? db.checkpoint(.full)) != nil
+        throw StorageError(
+            .schema,
+            "SQLite's \(index ? "index \(path)-shm" : "log \(path)-wal") was \(index ? "removed or replaced" : "replaced") "
+                + "while orion was using the database \(path) (they must stay while it is in use): this process stops "
+                + "so that it cannot corrupt the database with another process that opens it; "
+                + (written
+                    ? "its changes were written into \(path); run the command again"
+                    : "its last changes could not be written into \(path)")
         )
     }
 
@@ -563,6 +604,7 @@ public final class SQLiteStorage: Storage {
             writes.withLock { $0.writerBusyTimeout = busyTimeout }
         }
         try checkStillThere(db)
+        try checkCompanions(db)
         var result: T?
         try db.inTransaction(.immediate) {
             result = try body(db)

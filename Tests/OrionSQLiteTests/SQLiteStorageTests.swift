@@ -379,6 +379,40 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertEqual(after, 4)
     }
 
+    /// SQLite's index removed while a storage uses it (`rm orion.db-shm`, or both it and the log): a process opening
+    /// the database afterwards made a new index beside the running ones, and the database was corrupted (trials ran
+    /// twice, "database disk image is malformed"). An opener cannot tell that from a database closed cleanly, so the
+    /// storage that has the removed index stops at its next write, its changes written into the file.
+    func testARemovedIndexStopsTheWritesWithTheChangesWrittenBack() async throws {
+        for both in [false, true] {
+            let path = directory + "/lost-index-\(both).db"
+            let storage = try SQLiteStorage(path: path)
+            let experiment = try await makeExperiment(storage)
+            try await storage.registerTrials(trials(experiment, 3))
+            XCTAssertEqual(unlink(path + "-shm"), 0)
+            if both { XCTAssertEqual(unlink(path + "-wal"), 0) }
+            do {
+                try await storage.registerTrials(Array(trials(experiment, 4).suffix(1)))
+                XCTFail("a write with the index removed")
+            } catch let error as StorageError {
+                XCTAssertFalse(error.isTransient, "\(error.code)")
+                XCTAssertTrue(
+                    error.message.contains("SQLite's index \(path)-shm was removed or replaced"),
+                    error.message
+                )
+                XCTAssertTrue(error.message.contains("its changes were written into \(path)"), error.message)
+            }
+            try? await storage.close()
+            // The file alone holds the trials written before the removal.
+            let alone = directory + "/lost-index-copy-\(both).db"
+            XCTAssertNoThrow(try FileManager.default.copyItem(atPath: path, toPath: alone))
+            let copy = try SQLiteStorage(path: alone, create: false)
+            let count = try await copy.trials(of: experiment.id, status: nil).count
+            try await copy.close()
+            XCTAssertEqual(count, 3)
+        }
+    }
+
     /// A file made immutable while a storage used it (`chattr +i`): closing could not write the log back, and said
     /// only "cannot close the database: disk I/O error", though every change was safe in the log. It says so now,
     /// and the next opener writes the log back once the file is writable again.
