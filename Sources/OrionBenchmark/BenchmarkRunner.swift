@@ -152,7 +152,8 @@ public struct BenchmarkRunner: Sendable {
             let path = (directory as NSString).appendingPathComponent("orion-benchmark-\(UUID().uuidString).db")
             databasePath = path
             ScratchFiles.add(path)
-            storage = try SQLiteStorage(path: path)
+            // Removed on purpose when the run is interrupted (``ScratchFiles``): a write meanwhile saves no copy.
+            storage = try SQLiteStorage(path: path, savesWhenRemoved: false)
         }
         defer {
             if let databasePath {

@@ -31,10 +31,12 @@ public final class SQLiteStorage: Storage {
     private let companions: (log: (device: UInt64, inode: UInt64)?, index: (device: UInt64, inode: UInt64)?)
     /// Where the open file's contents were saved once `path` was found removed or replaced.
     private let recovered = Mutex<String?>(nil)
+    /// Whether the open file's contents are saved when `path` is found removed or replaced.
+    private let savesWhenRemoved: Bool
     /// Whether the write-ahead log was found removed while this storage used it (``writeBackRemovedLog(_:)``).
     private let logRemoved = Mutex(false)
     /// Told when a write has waited ``writeWaitNoticeAfter`` for another process's lock (the `waitNotice` of
-    /// ``init(path:busyTimeout:create:waitNotice:)``), and when it was last told.
+    /// ``init(path:busyTimeout:create:waitNotice:savesWhenRemoved:)``), and when it was last told.
     private let writeWaitNotice: (@Sendable (String) -> Void)?
     private let lastWriteWaitNotice = Mutex<ContinuousClock.Instant?>(nil)
     /// How long a write waits for another process's lock before `waitNotice` is told (at most once a minute): a hunt
@@ -63,6 +65,9 @@ public final class SQLiteStorage: Storage {
     ///   - waitNotice: called once, from another thread, when opening has waited 2 s for another process's lock
     ///     (a process in the middle of a long write, or stopped with Ctrl-Z while it held the lock); `orion` prints
     ///     the message, so that a command does not hang silently for up to `busyTimeout`.
+    ///   - savesWhenRemoved: whether a write that finds the file removed or replaced first saves what the open file
+    ///     holds to `<path>.recovered-<pid>` (``checkStillThere(_:)``); a scratch database its owner removes on
+    ///     purpose (an interrupted `orion benchmark run`) passes `false`, so that nothing is left behind.
     /// - Throws: `StorageError` `.notFound` when the file does not exist and `create` is `false`, `.backend` when
     ///   the file cannot be created, opened or migrated, `.schema` when it was written by a newer version of
     ///   swift-orion or is not an Oríon database.
@@ -70,9 +75,11 @@ public final class SQLiteStorage: Storage {
         path: String,
         busyTimeout: Duration = .seconds(60),
         create: Bool = true,
-        waitNotice: (@Sendable (String) -> Void)? = nil
+        waitNotice: (@Sendable (String) -> Void)? = nil,
+        savesWhenRemoved: Bool = true
     ) throws {
         self.path = path
+        self.savesWhenRemoved = savesWhenRemoved
         self.busyTimeout = busyTimeout
         self.writes = Mutex(WriterState(writerBusyTimeout: nil))
         self.writeWaitNotice = waitNotice
@@ -127,7 +134,7 @@ public final class SQLiteStorage: Storage {
         }
     }
 
-    /// How long opening waits for another process's lock before ``init(path:busyTimeout:create:waitNotice:)`` says
+    /// How long opening waits for another process's lock before ``init(path:busyTimeout:create:waitNotice:savesWhenRemoved:)`` says
     /// so (seconds).
     static let waitNoticeDelay = 2.0
 
@@ -282,6 +289,7 @@ public final class SQLiteStorage: Storage {
         }
         let copy = recovered.withLock { copy -> String? in
             if let copy { return copy }
+            guard savesWhenRemoved else { return nil }
             let target = path + ".recovered-\(getpid())"
             guard (try? db.execute(sql: "VACUUM INTO ?", arguments: [target])) != nil else { return nil }
             copy = target
