@@ -78,14 +78,9 @@ struct DbLoad: AsyncParsableCommand {
         }
     }
 
-    /// The loaded versions' names for the summary line: all of them up to ``namesShown``, else the first ones and how
-    /// many more (a dump of 1,000 experiments printed a line of 10 KB).
+    /// The loaded versions' names for the summary line: all of them up to 20, else the first ones and how many more
+    /// (a dump of 1,000 experiments printed a line of 10 KB).
     static func names(_ loaded: [String]) -> String {
-        guard loaded.count > namesShown else { return loaded.joined(separator: ", ") }
-        return loaded.prefix(namesShown).joined(separator: ", ") + " and \(loaded.count - namesShown) more "
-            + "(orion list shows them)"
+        ExperimentDump.listed(loaded) + (loaded.count > ExperimentDump.listedAtMost ? " (orion list shows them)" : "")
     }
-
-    /// How many loaded versions the summary line names.
-    static let namesShown = 20
 }

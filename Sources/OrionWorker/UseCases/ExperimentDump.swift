@@ -279,7 +279,7 @@ extension ExperimentDump {
                     conflicts.count == 1
                         ? "experiment \(conflicts[0]) exists already in the target database: choose --resolve ignore"
                             + " (keep it), overwrite (replace it) or bump (load as a new version)"
-                        : "experiments \(conflicts.joined(separator: ", ")) exist already in the target database:"
+                        : "experiments \(Self.listed(conflicts)) exist already in the target database:"
                             + " choose --resolve ignore (keep them), overwrite (replace them) or bump (load them as new"
                             + " versions)"
                 )
@@ -546,6 +546,16 @@ extension ExperimentDump {
             )
         }
     }
+
+    /// `names` for a message: all of them up to 20, else the first 20 and how many more (a conflict of 157
+    /// experiments named them all, 1.5 KB on one line).
+    public static func listed(_ names: [String]) -> String {
+        guard names.count > listedAtMost else { return names.joined(separator: ", ") }
+        return names.prefix(listedAtMost).joined(separator: ", ") + " and \(names.count - listedAtMost) more"
+    }
+
+    /// How many names ``listed(_:)`` gives at most.
+    public static let listedAtMost = 20
 
     /// Whether `existing` is what a load of `entry` that was killed (or failed) between creating the experiment and
     /// registering its trials left: the dumped experiment's id, no trials, while the dump has some.

@@ -1,3 +1,4 @@
+import OrionWorker
 import XCTest
 
 @testable import OrionCommands
@@ -13,5 +14,11 @@ final class DbLoadTests: XCTestCase {
         XCTAssertTrue(line.hasPrefix("e1-v1, e2-v1, "), line)
         XCTAssertTrue(line.hasSuffix("e20-v1 and 980 more (orion list shows them)"), line)
         XCTAssertFalse(line.contains("e21-v1"), line)
+        // The error for versions that exist already names as many (it named 157 in 1.5 KB).
+        let conflicts = (1...157).map { "e\($0)-v1" }
+        XCTAssertTrue(
+            ExperimentDump.listed(conflicts).hasSuffix("e20-v1 and 137 more"),
+            ExperimentDump.listed(conflicts)
+        )
     }
 }
