@@ -22,6 +22,7 @@ struct UsageError: OrionError {
 enum CommandRunner {
     static func run(verbose: Bool, _ body: () async throws -> Void) async throws {
         do {
+            try OpenFileLimit.checkCommandFloor()
             try await body()
         } catch let error as ExitCode {
             throw error

@@ -72,8 +72,17 @@ public struct APIError: Error, Sendable, Equatable {
         if let error = error as? APIError { return error }
         if let error = error as? any HTTPResponseError { return .bare(error.status) }
         let report = ErrorReport(error)
-        let status = HTTPResponse.Status(code: report.httpStatus)
+        let status = Self.status(code: report.httpStatus)
         return APIError(status, title: "\(status.code) \(status.reasonPhrase)", description: report.message)
+    }
+
+    /// The status of `code` with its reason phrase, as falcon titles its errors (`503 Service Unavailable`):
+    /// `HTTPResponse.Status(code:)` has none, and the title of a 503 read `"503 "`.
+    static func status(code: Int) -> HTTPResponse.Status {
+        let known: [HTTPResponse.Status] = [
+            .badRequest, .notFound, .conflict, .internalServerError, .serviceUnavailable, .notImplemented,
+        ]
+        return known.first { $0.code == code } ?? HTTPResponse.Status(code: code)
     }
 }
 

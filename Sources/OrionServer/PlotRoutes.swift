@@ -20,6 +20,14 @@ public struct PlotRoutes: Sendable {
 
     let api: APIRoutes
     let renderer: Renderer?
+    /// Lets a quarter of the storage executor's threads draw plots at once, so that the other requests keep the rest.
+    let gate: ConcurrencyGate
+
+    init(api: APIRoutes, renderer: Renderer?) {
+        self.api = api
+        self.renderer = renderer
+        gate = ConcurrencyGate(limit: api.executor.threadCount / 4)
+    }
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/plots/:kind/:name") { request, context in
@@ -39,7 +47,8 @@ public struct PlotRoutes: Sendable {
                 )
             }
             let storage = api.storage
-            let figure = try await api.executor.run { try await renderer(kind, experiment, storage) }
+            let executor = api.executor
+            let figure = try await gate.run { try await executor.run { try await renderer(kind, experiment, storage) } }
             // A plot reads every trial of the experiment, whatever the size of its figure.
             MemoryTrim.soon()
             return JSONResponse.text(figure, contentType: "application/json")

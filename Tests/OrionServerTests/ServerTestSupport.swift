@@ -13,7 +13,12 @@ final class RunningServer: Sendable {
     private let task: Task<Void, any Error>
 
     /// Starts `server` (its configuration's port is replaced by 0: any free port) and waits until it listens.
-    init(storage: any Storage, frontendsURI: [String] = [], storageThreads: Int = 8) async throws {
+    init(
+        storage: any Storage,
+        frontendsURI: [String] = [],
+        storageThreads: Int = 8,
+        plots: PlotRoutes.Renderer? = PlotRoutes.insight
+    ) async throws {
         let server = APIServer(
             storage: storage,
             configuration: ServerConfiguration(
@@ -21,7 +26,8 @@ final class RunningServer: Sendable {
                 port: 0,
                 frontendsURI: frontendsURI,
                 storageThreads: storageThreads
-            )
+            ),
+            plots: plots
         )
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         task = Task { try await server.run { port in continuation.yield(port) } }

@@ -44,6 +44,20 @@ enum OpenFileLimit {
         )
     }
 
+    /// The descriptors any command needs (a PostgreSQL connection's event loop, the database and its log):
+    /// `orion status` on PostgreSQL died with SIGILL in its event loop at `ulimit -n 14`.
+    static let commandBase = 20
+
+    /// Throws when the limit, raised as far as the hard limit allows, is below ``commandBase``; what every command
+    /// checks before it opens anything (`orion hunt` then checks ``base``).
+    static func checkCommandFloor() throws {
+        guard let limit = raise(to: commandBase), limit < commandBase else { return }
+        throw TooLow(
+            message: "the limit on open files (ulimit -n \(limit)) is below what orion needs to run (\(commandBase)): "
+                + "raise it, e.g. `ulimit -n 1024`"
+        )
+    }
+
     /// The note for a limit below what `workers` workers need (raised first as far as the hard limit allows); `nil`
     /// when it is enough.
     static func note(workers: Int) -> String? {
