@@ -45,6 +45,15 @@ final class ProcessFaultEndToEndTests: XCTestCase {
                 timeout: 120
             )
         }
+        // Any command: `orion status` on PostgreSQL died with SIGILL in its event loop at 14.
+        let list = try ProcessRunner.run(
+            ["/bin/sh", "-c", "ulimit -n 14 && exec \"$0\" \"$@\"", sandbox.orion, "list"],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(list.status, 1, list.stderr)
+        XCTAssertTrue(list.stderr.contains("ulimit -n 14) is below what orion needs to run (20)"), list.stderr)
+
         let floor = try hunt(limit: "-n 32", workers: 1)
         XCTAssertEqual(floor.status, 1, floor.stderr)
         XCTAssertTrue(floor.stderr.contains("ulimit -n 32) is below what orion hunt needs to run"), floor.stderr)
