@@ -22,7 +22,8 @@ struct QueryParameters {
         var values: [String: String] = [:]
         var lists: [String: [String]] = [:]
         for (key, value) in request.uri.queryParameters {
-            let name = String(key)
+            // Hummingbird decodes the values, not the names: `?st%61tus=completed` is `status`, as falcon reads it.
+            let name = String(key).removingPercentEncoding ?? String(key)
             // `?&version=1`: an empty pair is no parameter (falcon skips it).
             if name.isEmpty { continue }
             if ignoringOthers, !supported.contains(name) { continue }

@@ -48,6 +48,16 @@ final class APIServerTests: XCTestCase {
         let script = try await api.get("/dashboard/app.js")
         XCTAssertEqual(script.status, 200)
         XCTAssertTrue(script.text.contains("/trial-rows/"))
+        // HEAD answers as GET would, without a body (it was 404; the page's HEAD of plotly.min.js then switched the
+        // plots off).
+        for path in ["/dashboard", "/dashboard/app.js", "/dashboard/app.css"] {
+            let head = try await api.get(path, method: "HEAD")
+            XCTAssertEqual(head.status, 200, path)
+            XCTAssertTrue(head.body.isEmpty, path)
+        }
+        let plotly = try await api.get("/dashboard/plotly.min.js", method: "HEAD")
+        let get = try await api.get("/dashboard/plotly.min.js")
+        XCTAssertEqual(plotly.status, get.status, "HEAD and GET agree on whether plotly.js is in this build")
     }
 
     func testExperimentsListsTheLatestVersions() async throws {
@@ -176,6 +186,9 @@ final class APIServerTests: XCTestCase {
                 "description": "Parameter \"foo\" is not supported. Expected parameter \"version\".",
             ]
         )
+        // A percent-encoded name is the name it encodes (falcon decodes names as values).
+        let encoded = try await api.get("/experiments/demo?v%65rsion=7")
+        XCTAssertEqual(encoded.status, 404, "read as version=7")
         let status = try await api.get("/trials/demo?status=done")
         XCTAssertEqual(status.status, 400)
         XCTAssertEqual(try status.object()["title"] as? String, "Invalid parameter")

@@ -30,6 +30,19 @@ enum Dashboard {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: script))
             )
         }
+        // HEAD answers as GET would, without the body: the page asks `HEAD /dashboard/plotly.min.js` after the script
+        // failed to load, and took the 404 every HEAD got for "plots are not available in this build".
+        let types = [
+            "/dashboard": "text/html; charset=utf-8", "/dashboard/app.js": "text/javascript; charset=utf-8",
+            "/dashboard/app.css": "text/css; charset=utf-8",
+            "/dashboard/plotly.min.js": "text/javascript; charset=utf-8",
+        ]
+        for (path, type) in types {
+            router.head(RouterPath(path)) { _, _ -> Response in
+                if path.hasSuffix("plotly.min.js"), PlotlyAsset.javaScript == nil { throw APIError.bare(.notFound) }
+                return Response(status: .ok, headers: [.contentType: type])
+            }
+        }
     }
 
     /// The page; with `backend` (an API on another origin, `orion frontend --backend`), a script line before the
