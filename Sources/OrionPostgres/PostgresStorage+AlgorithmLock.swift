@@ -192,7 +192,7 @@ extension PostgresStorage {
         // The revision and the trials changed since `observed`, in one statement: one snapshot.
         var revision: Int64 = 0
         var changed: [Trial] = []
-        for try await row in try await connection.query(
+        for row in try await connection.collectedRows(
             """
             SELECT r.revision, \(unescaped: Self.qualifiedTrialColumns) FROM trial_revisions r
             LEFT JOIN trials ON trials.experiment_id = r.experiment_id AND trials.revision > \(observed)

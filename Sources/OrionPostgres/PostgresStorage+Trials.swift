@@ -162,20 +162,20 @@ extension PostgresStorage {
             connection,
             attempt in
             if attempt > 1 {
-                let earlier = try await connection.query(
+                let earlier = try await connection.trialRows(
                     """
                     SELECT \(unescaped: PostgresQueries.trialColumns) FROM trials
                     WHERE experiment_id = \(experimentID) AND status = 'reserved' AND worker = \(worker)
                         AND start_time = \(time) LIMIT 1
                     """,
                     logger: logger
-                ).trialRows()
+                )
                 if let row = earlier.first, let token = row.token {
                     return Reservation(trial: try row.trial(decoder, serverAhead: serverAhead), token: token)
                 }
             }
             let token = Reservation.makeToken()
-            let rows = try await connection.query(
+            let rows = try await connection.trialRows(
                 """
                 WITH picked AS (
                     SELECT seq FROM trials
@@ -191,7 +191,7 @@ extension PostgresStorage {
                 RETURNING \(unescaped: Self.qualifiedTrialColumns)
                 """,
                 logger: logger
-            ).trialRows()
+            )
             guard let row = rows.first else { return nil }
             return Reservation(trial: try row.trial(decoder, serverAhead: serverAhead), token: token)
         }
@@ -419,8 +419,8 @@ extension PostgresStorage {
         return try await withConnection("cannot read the trials of experiment \(experimentID)") {
             [self] connection, _ in
             var ids: [String] = []
-            for try await id in try await connection.query(query, logger: logger).decode(String.self) {
-                ids.append(id)
+            for row in try await connection.collectedRows(query, logger: logger) {
+                ids.append(try row.decode(String.self))
             }
             return ids
         }
@@ -466,7 +466,7 @@ extension PostgresStorage {
                 query.statuses.map { $0.reduce(0) { $0 + (counts[$1]?.count ?? 0) } }
                 ?? counts.values.reduce(0) { $0 + $1.count }
             let decoder = Self.makeDecoder()
-            let trials = try await connection.query(page, logger: logger).trialRows()
+            let trials = try await connection.trialRows(page, logger: logger)
                 .map { try $0.trial(decoder, serverAhead: serverAhead) }
             return TrialPage(total: total, trials: trials)
         }
@@ -476,7 +476,7 @@ extension PostgresStorage {
     private func trialRows(_ what: String, _ query: () -> PostgresQuery) async throws -> [PostgresQueries.TrialRow] {
         let query = query()
         return try await withConnection(what) { [self] connection, _ in
-            try await connection.query(query, logger: logger).trialRows()
+            try await connection.trialRows(query, logger: logger)
         }
     }
 
@@ -518,14 +518,14 @@ extension PostgresStorage {
             connection,
             _ in
             let counters = try await Self.counters(connection, experimentID: experimentID, logger: logger)
-            let best = try await connection.query(
+            let best = try await connection.trialRows(
                 """
                 SELECT \(unescaped: PostgresQueries.trialColumns) FROM trials
                 WHERE experiment_id = \(experimentID) AND status = 'completed' AND objective IS NOT NULL
                 ORDER BY objective, seq LIMIT 1
                 """,
                 logger: logger
-            ).trialRows().first.map { try $0.trial(decoder, serverAhead: serverAhead) }
+            ).first.map { try $0.trial(decoder, serverAhead: serverAhead) }
             var lastEnd: Double?
             for try await end in try await connection.query(
                 "SELECT MAX(end_time) FROM trials WHERE experiment_id = \(experimentID) AND status = 'completed'",
