@@ -23,8 +23,7 @@ public final class PostgresStorage: Storage {
     public let create: Bool
     /// The connection pool, the task that runs it, and the `application_name` its connections give the server
     /// (unique to the pool); replaced by ``renewPool(stuck:unless:)``.
-    private let pool:
-        Mutex<(client: PostgresClient, runner: Task<Void, Never>, name: String, created: ContinuousClock.Instant)>
+    private let pool: Mutex<RunningPool>
     /// The pool's configuration, for a new pool.
     private let poolConfiguration: PostgresClient.Configuration
     /// When the pool was last checked for being stuck after an outage.
@@ -105,8 +104,28 @@ public final class PostgresStorage: Storage {
         logger.logLevel = .critical
         self.logger = logger
         poolConfiguration = configuration
-        let (client, name) = Self.makePool(configuration, logger: logger)
-        pool = Mutex((client, Task { await client.run() }, name, ContinuousClock.now))
+        pool = Mutex(Self.startPool(configuration, logger: logger))
+    }
+
+    /// A pool, the task that runs it, the `application_name` its connections give the server, and when it started.
+    private typealias RunningPool = (
+        client: PostgresClient, runner: Task<Void, Never>, name: String, created: ContinuousClock.Instant
+    )
+
+    /// A new pool of `configuration` (``makePool(_:logger:)``), running.
+    private static func startPool(_ configuration: PostgresClient.Configuration, logger: Logger) -> RunningPool {
+        let (client, name) = makePool(configuration, logger: logger)
+        return (client, Task { await client.run() }, name, ContinuousClock.now)
+    }
+
+    /// Puts a new pool of `configuration` in the place of `pool`, and returns the task that runs the old one, for the
+    /// caller to stop (at once, or once its requests in flight are done).
+    private func replace(_ pool: inout RunningPool, with configuration: PostgresClient.Configuration) -> Task<
+        Void, Never
+    > {
+        let old = pool.runner
+        pool = Self.startPool(configuration, logger: logger)
+        return old
     }
 
     /// A new pool whose connections name themselves `orion <pid> <n>` to the server (`application_name`), so that
@@ -235,9 +254,7 @@ public final class PostgresStorage: Storage {
         guard onServer == 0, !leased.isSet else { return false }
         let replaced = pool.withLock { pool -> Task<Void, Never>? in
             guard pool.client === stuck else { return nil }
-            let (client, name) = Self.makePool(currentPoolConfiguration, logger: logger)
-            defer { pool = (client, Task { await client.run() }, name, ContinuousClock.now) }
-            return pool.runner
+            return replace(&pool, with: currentPoolConfiguration)
         }
         replaced?.cancel()
         return true
@@ -253,8 +270,8 @@ public final class PostgresStorage: Storage {
         return configuration
     }
 
-    /// Replaces `stuck` by a pool of one connection, once per storage, when the server refuses new connections
-    /// (SQLSTATE 53300) while a request waits.
+    /// Replaces `stuck` by a pool of one connection, unless the pool has one already, when the server refuses new
+    /// connections (SQLSTATE 53300) while a request waits.
     ///
     /// While a new connection keeps failing, postgres-nio's pool queues every request without looking at the
     /// connections it has, and serves the queue only when one of them is released: a request made while the
@@ -275,9 +292,7 @@ public final class PostgresStorage: Storage {
                 if wait.cuts > 0 { wait.after = min(wait.after * 2, poolRestoreAfter * 16) }
                 wait.cuts += 1
             }
-            let (client, name) = Self.makePool(currentPoolConfiguration, logger: logger)
-            defer { pool = (client, Task { await client.run() }, name, ContinuousClock.now) }
-            return pool.runner
+            return replace(&pool, with: currentPoolConfiguration)
         }
         guard let replaced else { return false }
         replaced.cancel()
@@ -329,9 +344,7 @@ public final class PostgresStorage: Storage {
                 return true
             }
             guard restore else { return nil }
-            let (client, name) = Self.makePool(poolConfiguration, logger: logger)
-            defer { pool = (client, Task { await client.run() }, name, ContinuousClock.now) }
-            return pool.runner
+            return replace(&pool, with: poolConfiguration)
         }
         guard let retired else { return }
         let closing = Task {

@@ -219,18 +219,21 @@ public final class SQLiteStorage: Storage {
     /// place makes every other opener refuse the database.
     ///
     /// - Parameter db: the writer connection, outside any transaction.
+    /// - Returns: whether the log was removed (none can be made again while the index is there).
     /// - Throws: `StorageError` `.schema`.
-    private func checkCompanions(_ db: Database) throws {
-        func changed(_ suffix: String, _ opened: (device: UInt64, inode: UInt64)?, missingCounts: Bool) -> Bool {
-            guard let opened else { return false }
+    private func checkCompanions(_ db: Database) throws -> Bool {
+        enum Change { case none, removed, replaced }
+        func change(_ suffix: String, _ opened: (device: UInt64, inode: UInt64)?) -> Change {
+            guard let opened else { return .none }
             switch Self.identity(of: path + suffix) {
-            case .success(let now): return now != opened
-            case .failure(let error): return missingCounts && [.ENOENT, .ENOTDIR].contains(error.code)
+            case .success(let now): return now == opened ? .none : .replaced
+            case .failure(let error): return [.ENOENT, .ENOTDIR].contains(error.code) ? .removed : .none
             }
         }
-        let index = changed("-shm", companions.index, missingCounts: true)
-        let log = changed("-wal", companions.log, missingCounts: false)
-        guard index || log else { return }
+        let index = change("-shm", companions.index) != .none
+        let logChange = change("-wal", companions.log)
+        let log = logChange == .replaced
+        guard index || log else { return logChange == .removed }
         let written = (try? db.checkpoint(.full)) != nil
         throw StorageError(
             .schema,
@@ -250,9 +253,9 @@ public final class SQLiteStorage: Storage {
     /// The other commands refuse the database meanwhile (``checkLogIsThere(_:)``); when the last process using it
     /// closes it, the index is removed and the database opens again as usual.
     ///
-    /// - Parameter db: the writer connection, outside any transaction.
+    /// - Parameter db: the writer connection, outside any transaction, after a write that ``checkCompanions(_:)``
+    ///   found without its log.
     private func writeBackRemovedLog(_ db: Database) {
-        guard identity != nil, !FileManager.default.fileExists(atPath: path + "-wal") else { return }
         _ = try? db.checkpoint(.passive)
         let first = logRemoved.withLock { removed in
             defer { removed = true }
@@ -612,13 +615,13 @@ public final class SQLiteStorage: Storage {
             writes.withLock { $0.writerBusyTimeout = busyTimeout }
         }
         try checkStillThere(db)
-        try checkCompanions(db)
+        let withoutLog = try checkCompanions(db)
         var result: T?
         try db.inTransaction(.immediate) {
             result = try body(db)
             return .commit
         }
-        writeBackRemovedLog(db)
+        if withoutLog { writeBackRemovedLog(db) }
         guard let result else { throw StorageError(.backend, "the transaction gave no result") }
         return result
     }

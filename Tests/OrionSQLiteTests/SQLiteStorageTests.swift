@@ -402,10 +402,10 @@ final class SQLiteStorageTests: XCTestCase {
                 )
                 XCTAssertTrue(error.message.contains("its changes were written into \(path)"), error.message)
             }
-            try? await storage.close()
-            // The file alone holds the trials written before the removal.
+            // The file alone (before the storage closes) holds the trials written before the removal.
             let alone = directory + "/lost-index-copy-\(both).db"
             XCTAssertNoThrow(try FileManager.default.copyItem(atPath: path, toPath: alone))
+            try? await storage.close()
             let copy = try SQLiteStorage(path: alone, create: false)
             let count = try await copy.trials(of: experiment.id, status: nil).count
             try await copy.close()

@@ -37,11 +37,7 @@ enum OpenFileLimit {
 
     /// Throws when the limit, raised as far as the hard limit allows, is below ``base``: nothing is opened then.
     static func checkFloor() throws {
-        guard let limit = raise(to: base), limit < base else { return }
-        throw TooLow(
-            message: "the limit on open files (ulimit -n \(limit)) is below what orion hunt needs to run (\(base), "
-                + "and about \(perWorker) more per worker): raise it, e.g. `ulimit -n 1024`"
-        )
+        try check(floor: base, for: "orion hunt", more: ", and about \(perWorker) more per worker")
     }
 
     /// The descriptors any command needs (a PostgreSQL connection's event loop, the database and its log):
@@ -51,10 +47,16 @@ enum OpenFileLimit {
     /// Throws when the limit, raised as far as the hard limit allows, is below ``commandBase``; what every command
     /// checks before it opens anything (`orion hunt` then checks ``base``).
     static func checkCommandFloor() throws {
-        guard let limit = raise(to: commandBase), limit < commandBase else { return }
+        try check(floor: commandBase, for: "orion", more: "")
+    }
+
+    /// Throws when the limit, raised toward `floor` as far as the hard limit allows, is below it, naming `command`
+    /// and what it needs (`floor`, then `more`).
+    private static func check(floor: Int, for command: String, more: String) throws {
+        guard let limit = raise(to: floor), limit < floor else { return }
         throw TooLow(
-            message: "the limit on open files (ulimit -n \(limit)) is below what orion needs to run (\(commandBase)): "
-                + "raise it, e.g. `ulimit -n 1024`"
+            message: "the limit on open files (ulimit -n \(limit)) is below what \(command) needs to run (\(floor)"
+                + "\(more)): raise it, e.g. `ulimit -n 1024`"
         )
     }
 

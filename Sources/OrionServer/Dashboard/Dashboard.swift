@@ -13,34 +13,40 @@ import OrionInsight
 enum Dashboard {
     /// Registers `/dashboard` and its assets; with `backend`, the page reads the API there.
     static func register<Context: RequestContext>(on router: Router<Context>, backend: String? = nil) {
-        router.get("/dashboard") { _, _ in page(backend: backend) }
-        router.get("/dashboard/app.js") { _, _ in
-            JSONResponse.text(DashboardAssets.script, contentType: "text/javascript; charset=utf-8")
-        }
-        router.get("/dashboard/app.css") { _, _ in
-            JSONResponse.text(DashboardAssets.style, contentType: "text/css; charset=utf-8")
-        }
-        router.get("/dashboard/plotly.min.js") { _, _ in
-            // plotly.js as OrionInsight embeds it (scripts/services/plotly.sh); without it the page says plots are
-            // not available.
-            guard let script = PlotlyAsset.javaScript else { throw APIError.bare(.notFound) }
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=86400"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: script))
-            )
-        }
-        // HEAD answers as GET would, without the body: the page asks `HEAD /dashboard/plotly.min.js` after the script
-        // failed to load, and took the 404 every HEAD got for "plots are not available in this build".
-        let types = [
-            "/dashboard": "text/html; charset=utf-8", "/dashboard/app.js": "text/javascript; charset=utf-8",
-            "/dashboard/app.css": "text/css; charset=utf-8",
-            "/dashboard/plotly.min.js": "text/javascript; charset=utf-8",
+        let assets: [(path: String, answer: @Sendable () throws -> Response)] = [
+            ("/dashboard", { page(backend: backend) }),
+            (
+                "/dashboard/app.js",
+                {
+                    JSONResponse.text(DashboardAssets.script, contentType: "text/javascript; charset=utf-8")
+                }
+            ),
+            (
+                "/dashboard/app.css",
+                { JSONResponse.text(DashboardAssets.style, contentType: "text/css; charset=utf-8") }
+            ),
+            (
+                "/dashboard/plotly.min.js",
+                {
+                    // plotly.js as OrionInsight embeds it (scripts/services/plotly.sh); without it the page says plots are
+                    // not available.
+                    guard let script = PlotlyAsset.javaScript else { throw APIError.bare(.notFound) }
+                    return Response(
+                        status: .ok,
+                        headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=86400"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: script))
+                    )
+                }
+            ),
         ]
-        for (path, type) in types {
-            router.head(RouterPath(path)) { _, _ -> Response in
-                if path.hasSuffix("plotly.min.js"), PlotlyAsset.javaScript == nil { throw APIError.bare(.notFound) }
-                return Response(status: .ok, headers: [.contentType: type])
+        for asset in assets {
+            router.get(RouterPath(asset.path)) { _, _ in try asset.answer() }
+            // HEAD answers as GET does, without the body: the page asks `HEAD /dashboard/plotly.min.js` after the
+            // script failed to load, and took the 404 every HEAD got for "plots are not available in this build".
+            router.head(RouterPath(asset.path)) { _, _ in
+                var response = try asset.answer()
+                response.body = ResponseBody()
+                return response
             }
         }
     }
