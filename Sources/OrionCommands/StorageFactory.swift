@@ -32,6 +32,9 @@ public enum StorageFactory {
     ///   - create: whether a missing database is created (`orion hunt`, `init-only`, `insert`); commands that only
     ///     read pass `false`, so that a mistyped address is an error naming the path, not a new empty file (a
     ///     missing default database reads as empty, and is not created either).
+    ///   - postgresRetryFor: how long a PostgreSQL operation waits for an unreachable server when the URL has no
+    ///     `retry_for` (`orion serve` answers sooner than a worker, which rides out a restart); `nil`: the URL's
+    ///     default, 60 s.
     /// - Returns: the opened storage.
     /// - Throws: `StorageError` `.invalidAddress` for an unknown scheme or option, `.notFound` for a missing
     ///   database when `create` is `false`, or the backend's error.
@@ -39,7 +42,8 @@ public enum StorageFactory {
         address: String?,
         environment: [String: String],
         currentDirectory: String = FileManager.default.currentDirectoryPath,
-        create: Bool = true
+        create: Bool = true,
+        postgresRetryFor: Duration? = nil
     ) throws -> any Storage {
         guard let address, !address.isEmpty else {
             let path = defaultPath(environment: environment)
@@ -53,7 +57,11 @@ public enum StorageFactory {
         }
         if address == "memory:" || address == "memory://" { return InMemoryStorage() }
         if PostgresAddress.isPostgres(address) {
-            return try PostgresStorage(url: address, create: create) { StandardStream.emit("note: \($0)\n", to: 2) }
+            var postgres = try PostgresAddress(url: address)
+            if let postgresRetryFor, !PostgresAddress.givesOption("retry_for", in: address) {
+                postgres.retryFor = postgresRetryFor
+            }
+            return PostgresStorage(address: postgres, create: create) { StandardStream.emit("note: \($0)\n", to: 2) }
         }
         let (location, busyTimeout) = try sqliteOptions(of: address)
         if location.hasPrefix("sqlite://") {

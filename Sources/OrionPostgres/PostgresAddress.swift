@@ -76,6 +76,17 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
         address.hasPrefix("postgresql://") || address.hasPrefix("postgres://")
     }
 
+    /// Whether the URL `url` sets the query option `option` (`retry_for`), so that a caller's own default for it
+    /// does not override the user's value.
+    ///
+    /// - Parameters:
+    ///   - option: the option's name.
+    ///   - url: a PostgreSQL URL.
+    /// - Returns: `true` when the query has `option=...`.
+    public static func givesOption(_ option: String, in url: String) -> Bool {
+        URLComponents(string: url)?.queryItems?.contains { $0.name == option } ?? false
+    }
+
     /// Parses a `postgresql://` or `postgres://` URL.
     ///
     /// - Parameter url: the URL.

@@ -28,6 +28,9 @@ public final class PostgresStorage: Storage {
     private let poolConfiguration: PostgresClient.Configuration
     /// When the pool was last checked for being stuck after an outage.
     private let lastPoolCheck = Mutex<ContinuousClock.Instant?>(nil)
+    /// When a waiting request's direct look for the server (``renewPool(stuck:unless:)``) first found it
+    /// unreachable, in the run of failed looks that the last one belongs to; `nil` once a look reaches it.
+    private let unreachableSince = Mutex<ContinuousClock.Instant?>(nil)
     /// When ``onWaiting`` was last told that requests wait for a connection the server refuses.
     private let lastRefusalNote = Mutex<ContinuousClock.Instant?>(nil)
     /// Since when the pool has been cut to one connection because the server refused more (``narrowPool(stuck:)``),
@@ -205,11 +208,13 @@ public final class PostgresStorage: Storage {
                 )
             }
             group.addTask { [self] in
+                let started = ContinuousClock.now
                 try await Task.sleep(for: Self.poolPatience)
                 while !leased.isSet {
                     if try await renewPool(stuck: client, unless: leased) {
                         throw ConnectionLost(reason: "the connection pool waited after the server was back; replaced")
                     }
+                    if let reason = givingUp(waitingSince: started) { throw ConnectionLost(reason: reason) }
                     try await Task.sleep(for: Self.poolProbeInterval)
                 }
                 return .watched
@@ -220,6 +225,28 @@ public final class PostgresStorage: Storage {
             }
             throw CancellationError()
         }
+    }
+
+    /// Why a request that has waited for a pooled connection since `started` stops waiting: the server has been out
+    /// of reach, at every direct look, for ``PostgresAddress/retryFor`` of the wait (postgres-nio's pool would
+    /// hold it until its circuit breaker trips, about a minute); `nil` while it may still come.
+    ///
+    /// A pool whose connections are all busy (a long suggestion holding the algorithm lock) while the server
+    /// answers keeps its requests waiting: only an unreachable server ends the wait.
+    func givingUp(waitingSince started: ContinuousClock.Instant) -> String? {
+        let now = ContinuousClock.now
+        guard let since = unreachableSince.withLock({ $0 }), now - max(since, started) >= address.retryFor else {
+            return nil
+        }
+        return "no connection to it could be made for \(Self.spelled(address.retryFor))"
+    }
+
+    /// `duration` in words: `5 seconds`, `a minute`, `90 seconds`.
+    static func spelled(_ duration: Duration) -> String {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        if seconds == 60 { return "a minute" }
+        if seconds == 1 { return "1 second" }
+        return seconds.rounded() == seconds ? "\(Int(seconds)) seconds" : "\(seconds) seconds"
     }
 
     /// How long a request waits for a pooled connection before the server is looked for directly.
@@ -246,7 +273,11 @@ public final class PostgresStorage: Storage {
         let onServer: Int
         do {
             onServer = try await connectionsOnServer(named: current.name)
+            unreachableSince.withLock { $0 = nil }
         } catch {
+            unreachableSince.withLock { since in
+                if Self.isFull(error) { since = nil } else if since == nil { since = now }
+            }
             guard Self.isFull(error), !leased.isSet else { return false }
             noteRefusal(error)
             return narrowPool(stuck: stuck)

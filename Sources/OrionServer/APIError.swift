@@ -55,11 +55,17 @@ public struct APIError: Error, Sendable, Equatable {
         return .object(members)
     }
 
-    /// The answer: the body as JSON, with `vary: Accept` as on every error of Oríon's server (falcon picks an
-    /// error's media type from `Accept`, so caches must key on it); answers that succeed carry no `vary`.
+    /// The answer: the body as JSON, with `vary: Accept` as on every error of Oríon's server.
+    ///
+    /// Falcon picks an error's media type from `Accept`, so caches must key on it; answers that succeed carry no
+    /// `vary`. A 503 (the storage out of reach or its lock busy) says when to ask again: `retry-after` of
+    /// ``APIServer/requestRetryFor``.
     var response: Response {
         var response = JSONResponse.make(body, status: status)
         response.headers[.vary] = "Accept"
+        if status == .serviceUnavailable {
+            response.headers[.retryAfter] = "\(APIServer.requestRetryFor.components.seconds)"
+        }
         return response
     }
 

@@ -69,12 +69,16 @@ public struct APIServer: Sendable {
         self.plots = plots
     }
 
+    /// How long a request waits for a storage that cannot be reached (a PostgreSQL server down or restarting)
+    /// before it is answered 503; that answer's `retry-after`, in seconds.
+    public static let requestRetryFor = Duration.seconds(5)
+
     /// Serves until the task is cancelled or, with `signals`, until one of them arrives.
     ///
     /// - Parameters:
     ///   - signals: whether SIGINT and SIGTERM stop the server gracefully (the command; not in-process tests).
     ///   - onStart: called once listening, with the bound port.
-    /// - Throws: when the address cannot be bound.
+    /// - Throws: ``ListenError`` when the address cannot be bound.
     public func run(signals: Bool = false, onStart: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let executor = StorageExecutor(threads: configuration.storageThreads)
         let router = Router()
@@ -102,7 +106,7 @@ public struct APIServer: Sendable {
             try await app.runService(gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [])
         } catch {
             try? await executor.shutdown()
-            throw error
+            throw ListenError.translating(error, host: configuration.host, port: port)
         }
         try? await executor.shutdown()
     }

@@ -45,7 +45,7 @@ public struct FrontendServer: Sendable {
     /// - Parameters:
     ///   - signals: whether SIGINT and SIGTERM stop the server gracefully (the command; not in-process tests).
     ///   - onStart: called once listening, with the bound port.
-    /// - Throws: when the address cannot be bound.
+    /// - Throws: ``ListenError`` when the address cannot be bound.
     public func run(signals: Bool = false, onStart: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router()
         let backend = backend
@@ -59,6 +59,10 @@ public struct FrontendServer: Sendable {
         // The command says where it serves in its own words (stdout); the server's "started and listening" info line
         // on stderr would come first on a terminal. Warnings and errors still show.
         app.logger.logLevel = .warning
-        try await app.runService(gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [])
+        do {
+            try await app.runService(gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [])
+        } catch {
+            throw ListenError.translating(error, host: host, port: port)
+        }
     }
 }

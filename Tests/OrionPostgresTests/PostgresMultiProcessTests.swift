@@ -163,6 +163,37 @@ final class PostgresMultiProcessTests: PostgresTestCase {
         XCTAssertLessThan(delay, 1.5, "the request went on within a second or so of the server's return")
     }
 
+    /// A request asked while the server is away waited in postgres-nio's pool until its circuit breaker tripped
+    /// (about a minute), whatever `retry_for` said: `orion serve` (which sets 5 s) answered its first request after
+    /// the database went down in 67 s. It now gives up once the server has been out of reach, at its direct looks,
+    /// for `retry_for`; and the next request after the server is back is answered.
+    func testARequestGivesUpOnceTheServerHasBeenAwayForRetryFor() async throws {
+        let server = try PrivatePostgresServer()
+        let storage = try PostgresStorage(url: server.url + "?retry_for=3")
+        defer { Task { try? await storage.close() } }
+        let experiment = Experiment(
+            name: "away",
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: "random")
+        )
+        try await storage.createExperiment(experiment)
+        try server.stop()
+        let asked = Date()
+        do {
+            _ = try await storage.countTrials(of: experiment.id)
+            XCTFail("answered with the server stopped")
+        } catch let error as StorageError {
+            XCTAssertEqual(error.code, .backend)
+            XCTAssertTrue(error.message.contains("no connection to it could be made for 3 seconds"), error.message)
+        }
+        let waited = Date().timeIntervalSince(asked)
+        trace("away: gave up after \(waited) s")
+        XCTAssertLessThan(waited, 30, "gave up well before the pool's minute")
+        try server.start()
+        let counts = try await storage.countTrials(of: experiment.id)
+        XCTAssertEqual(counts.values.reduce(0, +), 0)
+    }
+
     func testHuntsKilledWithSIGKILLEverySecondLoseNothing() async throws {
         let url = try schemas.freshURL()
         let started = Date()

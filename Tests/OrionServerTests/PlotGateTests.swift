@@ -77,6 +77,14 @@ final class APIErrorStatusTests: XCTestCase {
         XCTAssertEqual(APIError.status(code: 500).reasonPhrase, "Internal Server Error")
         XCTAssertEqual(APIError.status(code: 418).code, 418)
     }
+
+    /// A 503 says when to ask again (the dashboard and scripts back off instead of hammering a database that is
+    /// down); other errors do not.
+    func testAnUnavailableStorageIsAnsweredWithRetryAfter() {
+        let unavailable = APIError.from(StorageError(.backend, "no connection to the PostgreSQL server")).response
+        XCTAssertEqual(unavailable.headers[.retryAfter], "\(APIServer.requestRetryFor.components.seconds)")
+        XCTAssertNil(APIError.experimentNotFound("x").response.headers[.retryAfter])
+    }
 }
 
 /// How many bodies run now, the most at once, and how many ended.

@@ -34,11 +34,13 @@ struct CommandContext {
     }
 
     /// Resolves the configuration and opens the storage; only commands that write (`hunt`, `init-only`, `insert`:
-    /// `createStorage`, implied by `huntOptions`) create a missing database.
+    /// `createStorage`, implied by `huntOptions`) create a missing database; `postgresRetryFor` is
+    /// ``StorageFactory/open(address:environment:currentDirectory:create:postgresRetryFor:)``'s.
     init(
         options: ExperimentOptions,
         huntOptions: HuntOptions? = nil,
         createStorage: Bool = false,
+        postgresRetryFor: Duration? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
         configuration = try Self.resolveConfiguration(
@@ -50,7 +52,8 @@ struct CommandContext {
         storage = try StorageFactory.open(
             address: options.debug ? "memory:" : configuration.storage.address,
             environment: environment,
-            create: createStorage || huntOptions != nil
+            create: createStorage || huntOptions != nil,
+            postgresRetryFor: postgresRetryFor
         )
     }
 

@@ -42,7 +42,13 @@ struct Serve: AsyncParsableCommand {
             )
             // A server started before the first hunt serves the database that hunt will write (Oríon serves a new
             // file as empty): it is created, not read as an empty storage of its own.
-            let context = try CommandContext(options: options.experimentOptions(), createStorage: true)
+            // A request waits at most `requestRetryFor` for an unreachable PostgreSQL server, then is answered 503
+            // with Retry-After (a worker's minute would hold the dashboard's every request).
+            let context = try CommandContext(
+                options: options.experimentOptions(),
+                createStorage: true,
+                postgresRetryFor: APIServer.requestRetryFor
+            )
             let server = APIServer(
                 storage: context.storage,
                 configuration: ServerConfiguration(host: web.host, port: web.port, frontendsURI: web.frontendsURI)
