@@ -62,3 +62,43 @@ final class ListenErrorTests: XCTestCase {
         }
     }
 }
+
+final class IdleConnectionTests: XCTestCase {
+    /// A connection that sends a request's head a piece at a time and stops, or one that sends nothing, is closed once
+    /// idle for the server's `idleTimeout`: it held a file descriptor for ever (a few thousand such clients would
+    /// leave the server without any). A request in progress is not cut.
+    func testAnIdleConnectionIsClosed() async throws {
+        let server = try await RunningServer(storage: InMemoryStorage(), idleTimeout: .seconds(1))
+        defer { Task { await server.stop() } }
+        for sent in ["", "GET /experiments HTTP/1.1\r\nHost: 127.0.0.1\r\n"] {
+            let socket = try Self.connect(port: server.port)
+            defer { close(socket) }
+            if !sent.isEmpty { _ = sent.withCString { send(socket, $0, strlen($0), 0) } }
+            var timeout = timeval(tv_sec: 20, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let started = Date()
+            var byte: UInt8 = 0
+            let received = recv(socket, &byte, 1, 0)
+            XCTAssertEqual(received, 0, "the server closed the connection (sent: \(sent.debugDescription))")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 15)
+        }
+        let answer = try await server.get("/experiments")
+        XCTAssertEqual(answer.status, 200, "requests are still served")
+    }
+
+    /// A connected TCP socket to 127.0.0.1:`port`.
+    static func connect(port: Int) throws -> Int32 {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        return socket
+    }
+}

@@ -17,6 +17,7 @@ final class RunningServer: Sendable {
         storage: any Storage,
         frontendsURI: [String] = [],
         storageThreads: Int = 8,
+        idleTimeout: Duration = .seconds(60),
         plots: PlotRoutes.Renderer? = PlotRoutes.insight
     ) async throws {
         let server = APIServer(
@@ -25,7 +26,8 @@ final class RunningServer: Sendable {
                 host: "127.0.0.1",
                 port: 0,
                 frontendsURI: frontendsURI,
-                storageThreads: storageThreads
+                storageThreads: storageThreads,
+                idleTimeout: idleTimeout
             ),
             plots: plots
         )
