@@ -137,12 +137,7 @@ final class PostgresMultiProcessTests: PostgresTestCase {
         let server = try PrivatePostgresServer()
         let storage = try PostgresStorage(url: server.url + "?retry_for=120")
         defer { Task { try? await storage.close() } }
-        let experiment = Experiment(
-            name: "outage",
-            space: try Space(priors: ["/x": "uniform(0, 1)"]),
-            algorithm: AlgorithmConfig(name: "random")
-        )
-        try await storage.createExperiment(experiment)
+        let experiment = try await Self.createExperiment("outage", in: storage)
         try server.stop()
         // Asked while the server is away: the requests wait in the pool, which keeps failing to connect. When one of
         // them replaces the pool, the others, shut out of the old one, are made again on the new one (they failed,
@@ -171,12 +166,7 @@ final class PostgresMultiProcessTests: PostgresTestCase {
         let server = try PrivatePostgresServer()
         let storage = try PostgresStorage(url: server.url + "?retry_for=3")
         defer { Task { try? await storage.close() } }
-        let experiment = Experiment(
-            name: "away",
-            space: try Space(priors: ["/x": "uniform(0, 1)"]),
-            algorithm: AlgorithmConfig(name: "random")
-        )
-        try await storage.createExperiment(experiment)
+        let experiment = try await Self.createExperiment("away", in: storage)
         try server.stop()
         let asked = Date()
         do {
@@ -192,6 +182,17 @@ final class PostgresMultiProcessTests: PostgresTestCase {
         try server.start()
         let counts = try await storage.countTrials(of: experiment.id)
         XCTAssertEqual(counts.values.reduce(0, +), 0)
+    }
+
+    /// A random-search experiment named `name` over one real, created in `storage`.
+    private static func createExperiment(_ name: String, in storage: PostgresStorage) async throws -> Experiment {
+        let experiment = Experiment(
+            name: name,
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: "random")
+        )
+        try await storage.createExperiment(experiment)
+        return experiment
     }
 
     func testHuntsKilledWithSIGKILLEverySecondLoseNothing() async throws {
