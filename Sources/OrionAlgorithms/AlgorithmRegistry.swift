@@ -119,7 +119,7 @@ public struct AlgorithmRegistry: AlgorithmFactory {
     private static func resolvedOptions<A: Algorithm>(_ type: A.Type, _ options: [String: JSONValue]) throws
         -> [String: JSONValue]
     {
-        try A.Options.decode(options, algorithm: A.name).jsonObject()
+        try namingAlgorithm(A.self) { try A.Options.decode(options, algorithm: A.name).jsonObject() }
     }
 
     private static func make<A: Algorithm>(
@@ -127,10 +127,16 @@ public struct AlgorithmRegistry: AlgorithmFactory {
         _ options: [String: JSONValue],
         _ context: AlgorithmContext
     ) throws -> A {
+        try namingAlgorithm(A.self) { try A(options: A.Options.decode(options, algorithm: A.name), context: context) }
+    }
+
+    /// Runs `body`, putting the algorithm's name before an option's message that does not start with it
+    /// (`pbt: option 'population_size' ...`), as most algorithms write theirs, whether the options are resolved or
+    /// the algorithm made.
+    private static func namingAlgorithm<A: Algorithm, T>(_ type: A.Type, _ body: () throws -> T) throws -> T {
         do {
-            return try A(options: A.Options.decode(options, algorithm: A.name), context: context)
+            return try body()
         } catch var error as AlgorithmError where error.code == .invalidOption && error.message.hasPrefix("option '") {
-            // Every option's message names its algorithm first (`pbt: option 'population_size' ...`), as most do.
             error.message = "\(A.name): " + error.message
             throw error
         }

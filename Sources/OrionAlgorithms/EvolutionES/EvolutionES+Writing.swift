@@ -59,7 +59,7 @@ final class EvolutionESMemo: @unchecked Sendable {
                     write: Self.write
                 )
             }
-            out.append(contentsOf: "]}".utf8)
+            out.append(contentsOf: (repetition.shortGeneration == true ? "],\"shortGeneration\":true}" : "]}").utf8)
         }
         out.append(UInt8(ascii: "]"))
         rungs = kept

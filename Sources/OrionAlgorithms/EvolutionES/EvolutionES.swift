@@ -120,6 +120,11 @@ public struct EvolutionES: Algorithm {
         var generated = 1
         /// Whether the first rung takes no more new configurations.
         var isBottomClosed = false
+        /// Whether the last generation holds fewer members than it was made with (`true`; `nil` otherwise).
+        ///
+        /// A state rebuilt from the trials (a `db load`, a reset state) knows only the members that had trials; the
+        /// others are made again (``topUp(repetition:context:)``) before any is handed out.
+        var shortGeneration: Bool?
     }
 
     /// `evolutiones`.
@@ -243,6 +248,8 @@ public struct EvolutionES: Algorithm {
     private func isComplete(_ repetition: Repetition, _ rung: Int) -> Bool {
         let entries = repetition.rungs[rung]
         guard entries.allSatisfy(\.isFinished) else { return false }
+        // A rebuilt last generation waits for the members it is to be completed with.
+        if repetition.shortGeneration == true, rung == repetition.generated - 1 { return false }
         return rung == 0 ? repetition.isBottomClosed : rung < repetition.generated
     }
 
@@ -279,6 +286,7 @@ public struct EvolutionES: Algorithm {
     /// The next member of a generation not handed out yet, making generations of complete rungs first.
     private mutating func nextWaiting(context: AlgorithmContext) -> Suggestion? {
         for r in repetitions.indices {
+            if repetitions[r].shortGeneration == true { topUp(repetition: r, context: context) }
             let last = repetitions[r].generated - 1
             if last + 1 < fidelities.count, isComplete(repetitions[r], last), !repetitions[r].rungs[last].isEmpty {
                 makeGeneration(repetition: r, from: last, context: context)
@@ -327,6 +335,35 @@ public struct EvolutionES: Algorithm {
 
     /// Makes the generation of rung `rung + 1` from the complete rung `rung`: tournaments, then mutated copies.
     private mutating func makeGeneration(repetition r: Int, from rung: Int, context: AlgorithmContext) {
+        let next = rung + 1
+        for member in offspring(repetition: r, from: rung, context: context) {
+            add(member, repetition: r, rung: next)
+        }
+        repetitions[r].generated = next + 1
+    }
+
+    /// Completes a rebuilt last generation (``Repetition/shortGeneration``) with members made as
+    /// ``makeGeneration(repetition:from:context:)`` makes them, each of a configuration the rung does not hold, up to
+    /// the size a generation of its rung below has; once.
+    private mutating func topUp(repetition r: Int, context: AlgorithmContext) {
+        repetitions[r].shortGeneration = nil
+        let rung = repetitions[r].generated - 1
+        guard rung > 0, isComplete(repetitions[r], rung - 1) else { return }
+        let size = min(repetitions[r].rungs[rung - 1].count, capacity(rung))
+        for member in offspring(repetition: r, from: rung - 1, context: context) {
+            guard repetitions[r].rungs[rung].count < size else { break }
+            add(member, repetition: r, rung: rung)
+        }
+    }
+
+    /// The members of a generation of rung `rung + 1` made from the complete rung `rung` (not added), each with the
+    /// trial it continues from: tournaments, then mutated copies of the winners; none of a configuration that rung `rung + 1`
+    /// holds already (mutated again, up to `max_retries` times, else left out).
+    private mutating func offspring(
+        repetition r: Int,
+        from rung: Int,
+        context: AlgorithmContext
+    ) -> [Entry] {
         let entries = repetitions[r].rungs[rung]
         var genes = entries.map(\.parameters)
         var parents = entries.map(\.trialID)
@@ -364,24 +401,27 @@ public struct EvolutionES: Algorithm {
         }
         let next = rung + 1
         let fidelity = SuccessiveHalving.value(fidelities[next])
-        for i in 0..<min(entries.count, capacity(next)) where parents[i] != nil {
+        var members: [Entry] = []
+        var taken: Set<String> = []
+        for i in 0..<min(entries.count, capacity(next)) {
+            guard let parent = parents[i] else { continue }
             var parameters = genes[i].replacing(fidelityName, with: fidelity)
             var configuration = context.space.configuration(of: parameters).representation
+            func isTaken(_ configuration: String) -> Bool {
+                index[Self.key(configuration, next)] != nil || taken.contains(configuration)
+            }
             var retries = 0
-            while index[Self.key(configuration, next)] != nil, retries <= maxRetries {
+            while isTaken(configuration), retries <= maxRetries {
                 retries += 1
                 parameters = mutate(parameters, dimensions: mutable, count: genesToMutate)
                 configuration = context.space.configuration(of: parameters).representation
             }
-            guard index[Self.key(configuration, next)] == nil else { continue }
+            guard !isTaken(configuration) else { continue }
             seen?.insert(configuration)
-            add(
-                Entry(parameters: parameters, configuration: configuration, parent: parents[i]),
-                repetition: r,
-                rung: next
-            )
+            taken.insert(configuration)
+            members.append(Entry(parameters: parameters, configuration: configuration, parent: parent))
         }
-        repetitions[r].generated = next + 1
+        return members
     }
 
     /// `parameters` with `count` of `dimensions` (drawn without replacement) mutated.
@@ -447,6 +487,7 @@ public struct EvolutionES: Algorithm {
                     add(entry, repetition: r, rung: rung)
                     repetitions[r].isBottomClosed = true
                     repetitions[r].generated = max(repetitions[r].generated, rung + 1)
+                    repetitions[r].shortGeneration = repetitions[r].rungs[rung].count < capacity(rung) ? true : nil
                 }
             }
             guard let location = index[key] else { continue }

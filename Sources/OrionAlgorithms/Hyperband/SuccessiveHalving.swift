@@ -515,6 +515,11 @@ struct SuccessiveHalving: Codable, Sendable {
             if index[key] == nil {
                 guard let (bracket, rung) = place(configuration: configuration, fidelity: fidelity) else { continue }
                 add(Entry(configuration: configuration, parameters: trial.params), bracket: bracket, rung: rung)
+                // A new configuration of a state rebuilt from its trials (a `db load`, a reset state) stands for a
+                // draw of the sequence: the next draws go on past it instead of starting the sequence again, whose
+                // first points, drawn into a later bracket at a higher fidelity, were the trials that the bottom
+                // rung's promotions would run (they ran there without a parent and the promotions were lost).
+                if rung == 0 { designIndex += 1 }
             }
             guard let location = index[key] else { continue }
             var entry = brackets[location.bracket].rungs[location.rung][location.entry]

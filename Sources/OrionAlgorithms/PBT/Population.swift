@@ -556,9 +556,21 @@ struct Population: Codable, Sendable {
         if status == .completed {
             if members[position].generation < fidelities.count - 1 { queue.append(position) }
         } else if let ancestor = trueAncestor(of: position), members[ancestor].status == .completed,
-            !queue.contains(ancestor)
+            !queue.contains(ancestor), brokenOffspring(of: ancestor) < Self.offspringTries
         {
             queue.append(ancestor)
+        }
+    }
+
+    /// How many offspring of one member may break (or complete without a finite objective) before its lineage ends:
+    /// a level that fails for every configuration (a model that always diverges there) made new offspring for ever
+    /// (252 trials at that level in 30 s, the hunt never ending); a failure now and then still gets its retries.
+    static let offspringTries = 3
+
+    /// The members made for `member`'s lineage (its continuation or copies replacing it) that broke.
+    private func brokenOffspring(of member: Int) -> Int {
+        members.indices.reduce(0) { count, other in
+            count + (members[other].status == .broken && trueAncestor(of: other) == member ? 1 : 0)
         }
     }
 

@@ -37,7 +37,7 @@ final class EvolutionESTests: XCTestCase {
         ) { error in
             XCTAssertEqual(
                 (error as? AlgorithmError)?.message,
-                "option 'mutate': function 'my.module.mutate' is not available (Python functions cannot be called); "
+                "evolutiones: option 'mutate': function 'my.module.mutate' is not available (Python functions cannot be called); "
                     + "leave 'function' out for orion.algo.evolution_es.mutate_functions.default_mutate, and set "
                     + "multiply_factor, add_factor, volatility"
             )
@@ -160,5 +160,29 @@ final class EvolutionESTests: XCTestCase {
         XCTAssertEqual(next.map { epochs($0) }, [9, 9, 9, 9])
         let third = Set(harness.trials.filter { epochs($0) == 3 }.map(\.id))
         XCTAssertTrue(next.allSatisfy { third.contains($0.parent ?? "") }, "\(next.map(\.parent))")
+    }
+
+    /// The state is lost when 4 of the 6 members of a generation have trials (a `db load` of a hunt its budget
+    /// stopped): the rebuilt search makes the 2 others before going on, so the population keeps its size (it shrank
+    /// to 4 for the rest of the search), and a last generation cut short is not taken for the end of the search
+    /// (the hunt stopped with 4 members never run at the top fidelity).
+    func testARebuiltSearchCompletesAGenerationCutShort() throws {
+        for cut in [3.0, 9.0] {
+            var harness = try PBTTests.harness("evolutiones", line, options: ["nums_population": 6, "repetitions": 1])
+            for rung in [1.0, 3.0, 9.0] where rung <= cut {
+                let trials = try harness.produce(count: rung == cut ? 4 : 6)
+                XCTAssertTrue(trials.allSatisfy { epochs($0) == rung })
+                for trial in trials { harness.complete(trial.id, objective: x(trial)) }
+            }
+            var rebuilt = try AlgorithmDriver(experiment: harness.experiment, factory: AlgorithmRegistry.standard)
+            rebuilt.observe(harness.trials)
+            XCTAssertFalse(rebuilt.isDone, "cut at \(cut)")
+            let rest = try rebuilt.produce(count: 6, now: Date(timeIntervalSince1970: 0))
+            XCTAssertEqual(rest.map { epochs($0) }, [cut, cut], "the generation of \(cut) epochs is completed first")
+            let below = Set(harness.trials.filter { epochs($0) == cut / 3 }.map(\.id))
+            XCTAssertTrue(rest.allSatisfy { below.contains($0.parent ?? "") }, "\(rest.map(\.parent))")
+            let generation = harness.trials.filter { epochs($0) == cut } + rest
+            XCTAssertEqual(Set(generation.map(\.id)).count, 6)
+        }
     }
 }

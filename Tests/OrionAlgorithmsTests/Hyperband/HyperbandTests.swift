@@ -86,6 +86,22 @@ final class HyperbandTests: XCTestCase {
         XCTAssertEqual(promoted.compactMap(\.parent), best)
     }
 
+    /// A state rebuilt from the trials (a `db load` of a hunt stopped inside the first rung) went back to the
+    /// sequence's first points: the next bracket drew, at its fidelity of 3, configurations of the first rung, whose
+    /// promotions then found their trials taken (run without a parent) and were lost. Its draws now go on past the
+    /// trials it observed.
+    func testARebuiltSearchDrawsNoConfigurationItHasSeen() throws {
+        var harness = try harness(line, options: ["repetitions": 1])
+        let first = try harness.produce(count: 25)
+        for trial in first { harness.complete(trial.id, objective: x(trial)) }
+        var rebuilt = try AlgorithmDriver(experiment: harness.experiment, factory: AlgorithmRegistry.standard)
+        rebuilt.observe(harness.trials)
+        let next = try rebuilt.produce(count: 6, now: Date(timeIntervalSince1970: 0))
+        XCTAssertEqual(next.map { fidelity($0) }, [1, 1, 3, 3, 3, 3], "the rung's last 2, then the next bracket's")
+        let seen = Set(first.map { x($0) })
+        XCTAssertTrue(next.allSatisfy { !seen.contains(x($0)) }, "\(next.map { x($0) })")
+    }
+
     func testBrokenTrialsDoNotBlockARungAndAreNotPromoted() throws {
         var harness = try harness(line)
         let bottom = try harness.produce(count: 27)

@@ -100,20 +100,20 @@ final class PBTTests: XCTestCase {
         let cases: [(JSONValue, String, String)] = [
             (
                 ["of_type": "Greedy"], "exploit",
-                "option 'exploit': unknown of_type 'Greedy'; valid: PipelineExploit, TruncateExploit, BacktrackExploit"
+                "pbt: option 'exploit': unknown of_type 'Greedy'; valid: PipelineExploit, TruncateExploit, BacktrackExploit"
             ),
             (
                 ["of_type": "TruncateExploit", "quantile": 0.5], "exploit",
-                "option 'exploit': unknown key 'quantile' for TruncateExploit; valid keys: of_type, "
+                "pbt: option 'exploit': unknown key 'quantile' for TruncateExploit; valid keys: of_type, "
                     + "candidate_pool_ratio, min_forking_population, truncation_quantile"
             ),
             (
                 ["of_type": "PerturbExplore", "factor": 0.5], "explore",
-                "option 'explore': PerturbExplore's 'factor' must be a number >= 1, not 0.5"
+                "pbt: option 'explore': PerturbExplore's 'factor' must be a number >= 1, not 0.5"
             ),
             (
                 ["of_type": "PipelineExplore"], "explore",
-                "option 'explore': PipelineExplore needs 'explore_configs', a non-empty list of explore configurations"
+                "pbt: option 'explore': PipelineExplore needs 'explore_configs', a non-empty list of explore configurations"
             ),
         ]
         for (value, key, message) in cases {
@@ -126,7 +126,16 @@ final class PBTTests: XCTestCase {
         XCTAssertThrowsError(
             try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "pbt", options: ["population_size": 0]))
         ) { error in
-            XCTAssertEqual((error as? AlgorithmError)?.message, "option 'population_size' must be at least 1, not 0")
+            XCTAssertEqual(
+                (error as? AlgorithmError)?.message,
+                "pbt: option 'population_size' must be at least 1, not 0",
+                "named as the other algorithms' options are"
+            )
+        }
+        XCTAssertThrowsError(
+            try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "pb2", options: ["generations": 0]))
+        ) { error in
+            XCTAssertEqual((error as? AlgorithmError)?.message, "pb2: option 'generations' must be at least 1, not 0")
         }
     }
 
@@ -231,6 +240,28 @@ final class PBTTests: XCTestCase {
             let last = harness.trials.filter { epochs($0) == 3 && $0.status == .completed }
             XCTAssertEqual(last.count, 4, "\(name): every member completed the last level")
             XCTAssertTrue(harness.isDone, name)
+        }
+    }
+
+    /// A level where every configuration fails (NaN there, a model that always diverges) made new offspring for ever:
+    /// the hunt never ended (252 trials at that level in 30 s). Each lineage now gets `offspringTries` failed offspring
+    /// there, then ends, and the search is done.
+    func testALevelThatAlwaysFailsEndsTheLineagesThere() throws {
+        for name in ["pbt", "pb2"] {
+            var options = small
+            if name == "pb2" { options["explore"] = nil }
+            var priors = line
+            priors["/y"] = "uniform(0, 1)"
+            var harness = try Self.harness(name, priors, options: options)
+            try harness.run(trials: 1000, batch: 2) { params in
+                params["/epochs"]?.doubleValue == 2 ? .nan : params["/x"]?.doubleValue ?? 0
+            }
+            XCTAssertTrue(harness.isDone, name)
+            let failed = harness.trials.filter { epochs($0) == 2 }.count
+            // Fewer when a lineage runs out of new configurations first (its explored copies all tried).
+            XCTAssertGreaterThan(failed, 4, name)
+            XCTAssertLessThanOrEqual(failed, 4 * 3, "\(name): 4 lineages, at most 3 failed offspring each")
+            XCTAssertFalse(harness.trials.contains { epochs($0) == 3 }, name)
         }
     }
 

@@ -74,6 +74,33 @@ final class PopulationStateWritingTests: XCTestCase {
         }
     }
 
+    /// A rebuilt EvolutionES whose last generation is short (``EvolutionES/Repetition/shortGeneration``) writes the
+    /// bytes `JSONEncoder` writes, that key included, and decodes to the same state.
+    func testAShortGenerationIsWrittenAsJSONEncoderWritesIt() throws {
+        var harness = try seededHarness(
+            "evolutiones",
+            ["/x": "uniform(0, 1)", "/epochs": "fidelity(1, 9, base=3)"],
+            options: ["nums_population": 6, "repetitions": 1]
+        )
+        for count in [6, 4] {
+            for trial in try harness.produce(count: count) {
+                harness.complete(trial.id, objective: trial.params["/x"]?.doubleValue ?? 0)
+            }
+        }
+        var rebuilt = try AlgorithmDriver(experiment: harness.experiment, factory: AlgorithmRegistry.standard)
+        rebuilt.observe(harness.trials)
+        _ = try rebuilt.produce(count: 0, now: Date(timeIntervalSince1970: 0))
+        let state = try rebuilt.encodedState()
+        XCTAssertTrue(String(decoding: state, as: UTF8.self).contains("\"shortGeneration\":true"))
+        try assertWrittenAsJSONEncoder(rebuilt, "short generation")
+        let restored = try AlgorithmDriver(
+            experiment: harness.experiment,
+            factory: AlgorithmRegistry.standard,
+            state: state
+        )
+        XCTAssertEqual(try restored.encodedState(), state)
+    }
+
     func testEntriesAndMembersAreComparedByMemoryWhenEveryStoredPropertyIsListed() throws {
         XCTAssertEqual(EvolutionESMemo.entryBytes?.isEmpty, false)
         XCTAssertEqual(Population.memberBytes?.isEmpty, false)
