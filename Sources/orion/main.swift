@@ -10,4 +10,18 @@ import OrionCommands
 // fail with EPIPE instead, and the hunt goes on. Scripts get the default disposition back (see ChildProcess).
 signal(SIGPIPE, SIG_IGN)
 
+#if canImport(Glibc)
+    // Under a limit on the address space (`ulimit -v`, set on some clusters' login nodes), glibc's per-thread malloc
+    // arenas (64 MB of address space each) used it up: with 300 MB, thread creation failed and orion crashed (150 MB:
+    // it hung). Two arenas are enough for orion's few busy threads. Before any thread starts.
+    // `mallopt` (malloc.h, not in Swift's Glibc module) is looked up at run time; M_ARENA_MAX is -8.
+    var addressSpace = rlimit()
+    if getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &addressSpace) == 0, addressSpace.rlim_cur != rlim_t.max,
+        let symbol = dlsym(nil, "mallopt")
+    {
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, 2)
+    }
+#endif
+
 await OrionCommand.runFromCommandLine()

@@ -21,6 +21,26 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         }
     }
 
+    /// A limit on the address space (`ulimit -v 300000`, as some clusters' login nodes set): glibc's malloc arenas
+    /// (64 MB of address space per thread) used it up, thread creation failed and the hunt crashed with SIGSEGV
+    /// (at 150 MB it hung). orion now keeps two arenas under such a limit.
+    func testALimitOnTheAddressSpaceIsEnoughForAHunt() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("quick.sh", "#!/bin/sh\n" + Self.results)
+        let hunt = try ProcessRunner.run(
+            [
+                "/bin/sh", "-c", "ulimit -v 300000 && exec \"$0\" \"$@\"", sandbox.orion, "hunt", "-n", "small",
+                "--exp-max-trials", "6", "--n-workers", "2", script, "-x~uniform(0, 1)",
+            ],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory,
+            timeout: 120
+        )
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        XCTAssertTrue(hunt.stdout.contains("Search finished successfully"), hunt.stdout)
+    }
+
     /// A low limit on open files (`ulimit -n`): trials broke with "Too many open files" up to the experiment's max
     /// broken trials (which had to be removed before it could go on), or the hunt died with SIGILL, or blamed the
     /// Python client. Now a limit below what a hunt needs at all is refused before anything is opened, one below
