@@ -242,6 +242,33 @@ struct HuntOptions: ParsableArguments {
     var keepAllTrialDirs = false
 
     /// Each setting's flag value, by key (`nil` when the flag is not given).
+    /// Gives `--exp-max-trials` and `--worker-max-trials` their values when their deprecated forms (`--max-trials`,
+    /// `--worker-trials`, one option each for the parser, whose last value wins) are given too: Oríon writes the
+    /// new flag's value over the old one's whatever their order (a job script with both stopped at the other
+    /// count).
+    ///
+    /// - Parameters:
+    ///   - arguments: the command line, the program first.
+    ///   - userArguments: the user's script and its arguments, at the end of `arguments`.
+    mutating func preferCanonicalFlags(in arguments: [String], userArguments: [String]) {
+        let own = Array(arguments.dropFirst().dropLast(userArguments.count))
+        func lastValue(of flag: String) -> String? {
+            var value: String?
+            for (index, item) in own.enumerated() {
+                if item == flag, index + 1 < own.count {
+                    value = own[index + 1]
+                } else if item.hasPrefix(flag + "=") {
+                    value = String(item.dropFirst(flag.count + 1))
+                }
+            }
+            return value
+        }
+        for (old, new) in Hunt.deprecatedFlags {
+            guard lastValue(of: old) != nil, let value = lastValue(of: new) else { continue }
+            if new == "--exp-max-trials" { expMaxTrials = value } else { workerMaxTrials = value }
+        }
+    }
+
     var settings: [(key: String, text: String?)] {
         [
             ("experiment.max_trials", expMaxTrials),

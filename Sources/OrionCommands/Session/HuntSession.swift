@@ -82,13 +82,28 @@ struct HuntSession {
                 configOption = option
             }
         }
-        let command = try UserCommand(
-            arguments: arguments,
-            currentDirectory: commandDirectory,
-            environmentPath: environment["PATH"],
-            configOption: configOption,
-            storedConfigText: storedConfigText
-        )
+        func parse(_ rule: UserCommand.ValuesAfterAPrior) throws -> UserCommand {
+            try UserCommand(
+                arguments: arguments,
+                currentDirectory: commandDirectory,
+                environmentPath: environment["PATH"],
+                configOption: configOption,
+                storedConfigText: storedConfigText,
+                valuesAfterAPrior: rule
+            )
+        }
+        var command = try parse(.keepPrior)
+        // An experiment Oríon created (imported with scripts/import-orion.py) from a command line with a word after
+        // a prior (`--a~'uniform(0, 1)' extra`) has no such dimension: Oríon read the option as a list. Read it the
+        // same way when that gives the stored space, so that it resumes instead of being refused as changed.
+        if command.priors.count > 0, let existing = try await context.storage.experiment(named: name, version: version),
+            (try? Space(priors: command.priors)) != existing.space,
+            let orion = try? parse(.orionList), !orion.priors.isEmpty,
+            (try? Space(priors: orion.priors)) == existing.space
+        {
+            command = orion
+        }
+        for note in command.notes { StandardStream.emit("note: \(note)\n", to: 2) }
         guard !command.priors.isEmpty else {
             throw UsageError(
                 "no prior in the command line: mark a searched argument with a tilde, e.g. -x~'uniform(0, 1)'"

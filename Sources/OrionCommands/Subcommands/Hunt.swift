@@ -29,6 +29,8 @@ struct Hunt: AsyncParsableCommand {
             throw CleanExit.helpRequest(self)
         }
         Self.warnDeprecated(in: CommandLine.arguments, userArguments: userArguments)
+        var huntOptions = huntOptions
+        huntOptions.preferCanonicalFlags(in: CommandLine.arguments, userArguments: userArguments)
         try await CommandRunner.run(verbose: options.verbose) {
             try await HuntSession(options: options, huntOptions: huntOptions, userArguments: userArguments).run()
         }
@@ -55,12 +57,15 @@ extension Hunt {
                     + " instead."
             )
         }
-        for (flag, replacement) in [("--max-trials", "--exp-max-trials"), ("--worker-trials", "--worker-max-trials")]
-        where own.contains(where: { $0 == flag || $0.hasPrefix(flag + "=") }) {
+        for (flag, replacement) in deprecatedFlags where own.contains(where: { $0 == flag || $0.hasPrefix(flag + "=") })
+        {
             warnings.append("Warning: \(flag) is deprecated and will be removed in v0.3. Use \(replacement) instead")
         }
         return warnings
     }
+
+    /// The deprecated flags and the flags that replace them, which win when both are given.
+    static let deprecatedFlags = [("--max-trials", "--exp-max-trials"), ("--worker-trials", "--worker-max-trials")]
 
     /// Prints ``deprecationWarnings(in:userArguments:initOnly:)`` on stderr.
     static func warnDeprecated(in arguments: [String], userArguments: [String], initOnly: Bool = false) {
@@ -89,6 +94,8 @@ struct InitOnly: AsyncParsableCommand {
             throw CleanExit.helpRequest(self)
         }
         Hunt.warnDeprecated(in: CommandLine.arguments, userArguments: userArguments, initOnly: true)
+        var huntOptions = huntOptions
+        huntOptions.preferCanonicalFlags(in: CommandLine.arguments, userArguments: userArguments)
         var session = HuntSession(options: options, huntOptions: huntOptions, userArguments: userArguments)
         session.huntOptions.initOnly = true
         try await CommandRunner.run(verbose: options.verbose) { try await session.run() }

@@ -48,6 +48,21 @@ public struct UserCommand: Sendable, Hashable, Codable {
     /// `orion~+prior` in the configuration file is an addition too.
     public internal(set) var markers: BranchingMarkers
 
+    /// What the command line does that the user may not expect, one line each (with ``ValuesAfterAPrior/orionList``,
+    /// an option given a prior and another value, which is then not a prior).
+    public private(set) var notes: [String] = []
+
+    /// How a word after an option's prior is read (`--a~'uniform(0, 1)' extra`).
+    public enum ValuesAfterAPrior: Sendable {
+        /// The option stays a prior and the word is passed after its value (`-a 0.42 extra`): swift-orion's rule, a
+        /// deliberate difference (docs/script-protocol.md).
+        case keepPrior
+        /// As Oríon's parser, which gives an option every item up to the next option: the option has several values,
+        /// a list, and is not a prior; its items are passed as written (`-a orion~uniform(0, 1) extra`). What an
+        /// experiment created by Oríon from such a command line was given, so that it resumes with its space.
+        case orionList
+    }
+
     /// The script's arguments as parsed, in order.
     var pieces: [Piece]
 
@@ -78,6 +93,7 @@ public struct UserCommand: Sendable, Hashable, Codable {
     ///     (`worker.user_script_config`, Oríon's `config`: `--config train.yaml`, `--config=train.yaml`).
     ///   - storedConfigText: the configuration file's text stored with the experiment, read instead of the file (a
     ///     resume with the stored command); `nil` reads the file.
+    ///   - valuesAfterAPrior: how a word after an option's prior is read.
     /// - Throws: ``CommandError`` when there is no script, it does not exist or cannot be executed, a prior marker is
     ///   misplaced or unsupported, two priors define the same dimension (also between the command line and the
     ///   configuration file), an argument holds an unknown template, or the configuration file cannot be read.
@@ -86,7 +102,8 @@ public struct UserCommand: Sendable, Hashable, Codable {
         currentDirectory: String,
         environmentPath: String?,
         configOption: String = "config",
-        storedConfigText: String? = nil
+        storedConfigText: String? = nil,
+        valuesAfterAPrior: ValuesAfterAPrior = .keepPrior
     ) throws(CommandError) {
         guard let first = arguments.first, !first.isEmpty else {
             throw CommandError(
@@ -145,6 +162,7 @@ public struct UserCommand: Sendable, Hashable, Codable {
         }
         self.arguments = arguments
         var reader = ScriptArgumentReader(firstIndex: firstArgument, configOption: Self.dimensionName(configOption))
+        reader.listsAfterPriors = valuesAfterAPrior == .orionList
         for item in arguments.dropFirst(firstArgument) {
             try reader.consume(item)
         }
@@ -152,6 +170,7 @@ public struct UserCommand: Sendable, Hashable, Codable {
         pieces = reader.pieces
         priors = reader.priors
         markers = reader.markers
+        notes = reader.notes
         configTemplate = nil
         if let argument = reader.configArgument {
             try attachConfigFile(argument, currentDirectory: currentDirectory, storedText: storedConfigText)
@@ -194,6 +213,15 @@ extension UserCommand {
         var priorFlags: [String: String] = [:]
         /// The other options, as the script gets them, with the item and how many times.
         var plainFlags: [String: (item: String, count: Int)] = [:]
+        /// The prior given by the last option (`--a~prior`, `--a orion~prior`, `--a=orion~prior`), while no other
+        /// item followed it: its dimension, its first piece, the items the script gets if it is not a prior after
+        /// all, and the items that defined it.
+        var lastPrior: (name: String, piece: Int, asText: [String], items: [String])?
+        /// See ``UserCommand/notes``.
+        var notes: [String] = []
+        /// Whether a word after an option's prior makes the option a list, not a prior
+        /// (``UserCommand/ValuesAfterAPrior/orionList``).
+        var listsAfterPriors = false
 
         init(firstIndex: Int, configOption: String) {
             index = firstIndex
@@ -205,7 +233,16 @@ extension UserCommand {
             if UserCommand.isOption(item) {
                 sawOption = true
                 pendingOption = nil
+                lastPrior = nil
                 try consumeOption(item)
+                return
+            }
+            // Oríon reads any item that starts with `-` (`-1` too) as the next option.
+            if listsAfterPriors, lastPrior != nil, !item.hasPrefix("-"),
+                !item.trimmingCharacters(in: .whitespaces).isEmpty
+            {
+                demoteLastPrior(followedBy: item)
+                try appendText(item)
                 return
             }
             let option = pendingOption
@@ -221,6 +258,7 @@ extension UserCommand {
                 let prior = try UserCommand.additionMarker(expression, in: item)
                 if let option {
                     try define(UserCommand.dimensionName(option), prior, by: item, marked: prior != expression)
+                    lastPrior = (UserCommand.dimensionName(option), pieces.count, [item], [option, item])
                     pieces.append(.value(prefix: "", dimension: UserCommand.dimensionName(option)))
                     let flag = UserCommand.scriptFlag(option)
                     plainFlags[flag]?.count -= 1
@@ -270,6 +308,7 @@ extension UserCommand {
                 if try consumeMarker(expression, of: name, in: item) { return }
                 let prior = try UserCommand.additionMarker(expression, in: item)
                 try define(name, prior, by: item, marked: prior != expression)
+                lastPrior = (name, pieces.count, [UserCommand.scriptFlag(flag), "orion~" + expression], [item])
                 pieces.append(.option(flag: UserCommand.scriptFlag(flag), dimension: name))
                 priorFlags[UserCommand.scriptFlag(flag)] = item
                 return
@@ -288,6 +327,7 @@ extension UserCommand {
                     let prior = try UserCommand.additionMarker(expression, in: item)
                     let name = UserCommand.dimensionName(flag)
                     try define(name, prior, by: item, marked: prior != expression)
+                    lastPrior = (name, pieces.count, [item], [item])
                     pieces.append(.value(prefix: flag + "=", dimension: name))
                     priorFlags[UserCommand.scriptFlag(flag)] = item
                     return
@@ -302,6 +342,28 @@ extension UserCommand {
             pendingOption = item
             notePlain(UserCommand.scriptFlag(item), item)
             try appendText(UserCommand.scriptFlag(item))
+        }
+
+        /// Makes the last option's prior an ordinary argument because `item` follows it
+        /// (``UserCommand/ValuesAfterAPrior/orionList``): the option is a list of values, not a prior, and its items
+        /// are passed as written (`-a orion~uniform(0, 1) extra`).
+        private mutating func demoteLastPrior(followedBy item: String) {
+            guard let prior = lastPrior else { return }
+            lastPrior = nil
+            priors[prior.name] = nil
+            origins[prior.name] = nil
+            markers.additions.remove(prior.name)
+            pieces.replaceSubrange(prior.piece..<(prior.piece + 1), with: prior.asText.map(Piece.text))
+            if let flag = priorFlags.first(where: { $0.value == prior.items.joined(separator: " ") })?.key {
+                priorFlags[flag] = nil
+                // `--a orion~prior`: the option counts as one of the plain ones again.
+                if prior.items.count == 2 { plainFlags[flag]?.count += 1 }
+            }
+            let given = (prior.items + [item]).map { "'\($0)'" }.joined(separator: " ")
+            notes.append(
+                "\(given) gives the option several values, so it is not a prior and its items are passed as written, "
+                    + "as Oríon read this command line when it created the experiment"
+            )
         }
 
         private mutating func notePlain(_ flag: String, _ item: String) {

@@ -114,6 +114,18 @@ final class OrionCompatibilityEndToEndTests: XCTestCase {
         ])
         XCTAssertEqual(scripts.status, 0, scripts.stderr)
         XCTAssertFalse(scripts.stderr.contains("deprecated"), scripts.stderr)
+        // Both forms: the new flag's value, whatever their order, as Oríon (the last one won, 2 trials here).
+        for order in [["--exp-max-trials", "3", "--max-trials", "2"], ["--max-trials", "2", "--exp-max-trials=3"]] {
+            let name = "both\(order[0].count)"
+            let both = try sandbox.run(["hunt", "-n", name] + order + [script, "-x~uniform(0, 1)"])
+            XCTAssertEqual(both.status, 0, both.stderr)
+            let trials = try ProcessRunner.run(
+                [sandbox.orion, "status", "-n", name, "--all"],
+                environment: sandbox.environment,
+                currentDirectory: sandbox.directory
+            )
+            XCTAssertEqual(trials.stdout.components(separatedBy: " completed ").count - 1, 3, trials.stdout)
+        }
     }
 
     /// `orion hunt`, `orion insert` and `orion init_only` with nothing after them print their help (exit 0).

@@ -33,6 +33,44 @@ final class VersioningEndToEndTests: XCTestCase {
         try await ExperimentTree.inheritedTrials(of: experiment, storage: sandbox.storage())
     }
 
+    /// An experiment Oríon created from `./w.sh --b~'uniform(0, 1)' --a~'uniform(0, 1)' extra` has only `/b`: its
+    /// parser gave `--a` two values, a list and no prior. Imported (scripts/import-orion.py, `db load`), it was
+    /// refused on resume as "created with a different space"; it now resumes, read as Oríon read it, and the script
+    /// gets what Oríon gave it.
+    func testAnExperimentOrionCreatedWithAWordAfterAPriorResumes() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "w.sh",
+            "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/args.log\"\n" + Self.constant.split(separator: "\n")[1]
+                + "\n"
+        )
+        let arguments = [script, "--b~uniform(0, 1)", "--a~uniform(0, 1)", "extra"]
+        try await sandbox.storage().createExperiment(
+            Experiment(
+                name: "imported",
+                space: try Space(priors: ["/b": "uniform(0, 1)"]),
+                algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
+                maxTrials: 1,
+                metadata: ExperimentMetadata(userScript: script, userArgs: arguments, startDirectory: sandbox.directory)
+            )
+        )
+        for typed in [[], arguments] {
+            let output = try hunt(sandbox, ["-n", "imported", "--exp-max-trials", typed.isEmpty ? "1" : "2"] + typed)
+            XCTAssertTrue(output.stderr.contains("'--a~uniform(0, 1)' 'extra' gives the option several values"))
+        }
+        let args = try String(contentsOfFile: sandbox.directory + "/args.log", encoding: .utf8)
+        let lines = args.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, args)
+        XCTAssertTrue(lines.allSatisfy { $0.hasSuffix(" -a orion~uniform(0, 1) extra") && $0.hasPrefix("-b ") }, args)
+        let imported = try await experiment(sandbox, "imported")
+        XCTAssertEqual(imported.space, try Space(priors: ["/b": "uniform(0, 1)"]))
+        // A new experiment keeps swift-orion's rule: the prior stays.
+        try hunt(sandbox, ["-n", "ours", "--exp-max-trials", "1"] + arguments)
+        let ours = try await experiment(sandbox, "ours")
+        XCTAssertEqual(ours.space.dimensions.map(\.name), ["/a", "/b"])
+    }
+
     func testWithoutVersionControlAChangedSpaceIsRefusedAndMarkersChangeNothing() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }

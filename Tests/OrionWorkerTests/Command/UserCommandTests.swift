@@ -158,6 +158,58 @@ final class UserCommandTests: XCTestCase {
         )
     }
 
+    /// Oríon gives an option every item up to the next option: a prior followed by another value (`--a~prior
+    /// extra`, `--a orion~prior extra`, `--a=orion~prior extra`) is a list of values there, not a prior, passed as
+    /// written (`-a orion~uniform(0, 1) extra`, checked with Oríon 0.2.7). Read that way with `.orionList` (an
+    /// experiment Oríon created, resumed: it has no such dimension); a negative number starts another option there,
+    /// and the prior stays. Our own rule keeps the prior.
+    func testAPriorFollowedByAnotherValueIsAListWhenReadAsOrionReadsIt() throws {
+        let cases: [(arguments: [String], priors: Set<String>, argv: [String])] = [
+            (
+                ["--b~uniform(0, 1)", "--a~uniform(0, 1)", "extra"], ["/b"],
+                ["-b", "0.5", "-a", "orion~uniform(0, 1)", "extra"]
+            ),
+            (
+                ["--lr", "orion~uniform(0, 1)", "x", "y", "--cc", "2"], [],
+                ["--lr", "orion~uniform(0, 1)", "x", "y", "--cc", "2"]
+            ),
+            (["--lr=orion~uniform(0, 1)", "x"], [], ["--lr=orion~uniform(0, 1)", "x"]),
+            (
+                ["--sd~uniform(0, 1)", "pos~choices([1, 2])"], [],
+                ["--sd", "orion~uniform(0, 1)", "pos~choices([1, 2])"]
+            ),
+            (["--lr~uniform(0, 1)", "-1"], ["/lr"], ["--lr", "0.5", "-1"]),
+            (["--lr~uniform(0, 1)", ""], ["/lr"], ["--lr", "0.5", ""]),
+        ]
+        for (arguments, priors, argv) in cases {
+            let parsed = try UserCommand(
+                arguments: ["./train.py"] + arguments,
+                currentDirectory: directory,
+                environmentPath: binDirectory,
+                valuesAfterAPrior: .orionList
+            )
+            XCTAssertEqual(Set(parsed.priors.keys), priors, "\(arguments)")
+            let values = params(Dictionary(uniqueKeysWithValues: priors.map { ($0, 0.5) }))
+            XCTAssertEqual(try parsed.render(values: values, context: context), [directory + "/train.py"] + argv)
+        }
+        let ours = try command(["./train.py", "--b~uniform(0, 1)", "--a~uniform(0, 1)", "extra"])
+        XCTAssertEqual(Set(ours.priors.keys), ["/a", "/b"])
+        XCTAssertEqual(ours.notes, [])
+        let orion = try UserCommand(
+            arguments: ["./train.py", "--b~uniform(0, 1)", "--a~uniform(0, 1)", "extra"],
+            currentDirectory: directory,
+            environmentPath: binDirectory,
+            valuesAfterAPrior: .orionList
+        )
+        XCTAssertEqual(
+            orion.notes,
+            [
+                "'--a~uniform(0, 1)' 'extra' gives the option several values, so it is not a prior and its items are "
+                    + "passed as written, as Oríon read this command line when it created the experiment"
+            ]
+        )
+    }
+
     func testTildeFollowedByNothingOrSlashIsNotAPrior() throws {
         let items = ["a~/b", "--x~", "--data~/some/path", "--path=~/x", "--y=~uniform(0, 1)"]
         let parsed = try command(["./train.py"] + items)
