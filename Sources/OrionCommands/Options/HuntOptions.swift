@@ -241,11 +241,11 @@ struct HuntOptions: ParsableArguments {
     )
     var keepAllTrialDirs = false
 
-    /// Each setting's flag value, by key (`nil` when the flag is not given).
-    /// Gives `--exp-max-trials` and `--worker-max-trials` their values when their deprecated forms (`--max-trials`,
-    /// `--worker-trials`, one option each for the parser, whose last value wins) are given too: Oríon writes the
-    /// new flag's value over the old one's whatever their order (a job script with both stopped at the other
-    /// count).
+    /// Gives `--exp-max-trials` and `--worker-max-trials` their values when their deprecated forms are given too.
+    ///
+    /// `--max-trials` and `--worker-trials` are one option each with the new flags for the parser, whose last value
+    /// wins; Oríon writes the new flag's value over the old one's whatever their order (a job script with both
+    /// stopped at the other count).
     ///
     /// - Parameters:
     ///   - arguments: the command line, the program first.
@@ -269,6 +269,7 @@ struct HuntOptions: ParsableArguments {
         }
     }
 
+    /// Each setting's flag value, by key (`nil` when the flag is not given).
     var settings: [(key: String, text: String?)] {
         [
             ("experiment.max_trials", expMaxTrials),
