@@ -160,11 +160,15 @@ struct HuntSession {
             metadata: metadata,
             branching: branching
         )
+        // A stored relative working directory follows the stored command line: when that runs where it was first
+        // given (``runDirectory(forStored:here:)``), so do its trials' directories (they went to a new directory here,
+        // splitting the experiment's trials between two places). One given now is relative to here.
         let runner = HuntRunner(
             storage: context.storage,
             factory: AlgorithmRegistry.standard,
             environment: environment,
-            currentDirectory: currentDirectory
+            currentDirectory: context.overridesStoredExperiment("experiment.working_dir", localFile: options.config)
+                ? currentDirectory : runDirectory ?? currentDirectory
         )
         let executorKind = try HuntExecutorKind(configuration.worker.executor)
         if let note = HuntExecutorKind.note(

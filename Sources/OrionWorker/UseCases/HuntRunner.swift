@@ -360,6 +360,23 @@ public final class HuntRunner: Sendable {
             let what = existing == standardized ? "is not writable" : "cannot be created: \(existing) is not writable"
             throw HuntError(.workingDirectory, "\(setting) \(standardized) \(what) by this user; \(fix)")
         }
+        // Permission bits are not the whole answer (root on /sys, a root-squashed NFS mount, a read-only mount that
+        // says writable): the first missing directory is made and removed, so that a refusal is said here in one line
+        // (it was Foundation's error text, exit 1, when the first trial's directory was made).
+        guard existing != standardized else { return }
+        let probe =
+            existing == "/"
+            ? "/" + (standardized.dropFirst().split(separator: "/").first ?? "")
+            : existing
+                + "/" + (standardized.dropFirst(existing.count + 1).split(separator: "/").first ?? "")
+        guard mkdir(probe, 0o700) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw HuntError(
+                .workingDirectory,
+                "\(setting) \(standardized) cannot be created: making \(probe) failed (\(reason)); \(fix)"
+            )
+        }
+        rmdir(probe)
     }
 }
 

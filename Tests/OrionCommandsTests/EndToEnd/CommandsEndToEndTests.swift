@@ -137,7 +137,8 @@ final class CommandsEndToEndTests: XCTestCase {
         )
         try "1 2 3\n".write(toFile: sandbox.directory + "/data.txt", atomically: true, encoding: .utf8)
         try sandbox.succeed([
-            "hunt", "-n", "moved", "--exp-max-trials", "1", "./train.sh", "--config", "cfg.yaml", "--data", "data.txt",
+            "hunt", "-n", "moved", "--exp-max-trials", "1", "--working-dir", "trials", "./train.sh", "--config",
+            "cfg.yaml", "--data", "data.txt",
         ])
         let elsewhere = sandbox.directory + "/elsewhere"
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
@@ -157,6 +158,11 @@ final class CommandsEndToEndTests: XCTestCase {
         XCTAssertFalse(resumed.stderr.contains("Branch"), "the same command line: no new version: \(resumed.stderr)")
         let versions = try await sandbox.storage().experiments()
         XCTAssertEqual(versions.count, 1, "still one version")
+        // The relative working directory follows the command line: both trials' directories are in the first one
+        // (the second went to a new `elsewhere/trials`).
+        let directories = try FileManager.default.contentsOfDirectory(atPath: sandbox.directory + "/trials")
+        XCTAssertEqual(Set(directories), Set(trials.map(\.id)), "\(directories)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: elsewhere + "/trials"))
     }
 
     func testVersionAndHelp() throws {

@@ -58,6 +58,25 @@ final class HuntSessionTests: XCTestCase {
         )
     }
 
+    /// A directory whose permission bits say writable but that refuses a new directory (root on `/sys`, a
+    /// root-squashed NFS mount): said before the experiment is made, in one line; it was Foundation's error text,
+    /// exit 1, when the first trial's directory was made. Nothing is left behind by the check.
+    func testAWorkingDirectoryThatCannotBeMadeIsSaidUpFront() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: "/sys/kernel"), "no /sys/kernel")
+        let refused = try XCTUnwrap(message("/sys/kernel/orion-wd/trials"))
+        XCTAssertTrue(refused.hasPrefix("the working directory /sys/kernel/orion-wd/trials "), refused)
+        XCTAssertTrue(
+            refused.hasSuffix(
+                "; give a writable directory with --working-dir, experiment.working_dir or ORION_WORKING_DIR"
+            )
+        )
+        if geteuid() == 0 {
+            XCTAssertTrue(refused.contains("making /sys/kernel/orion-wd failed (Operation not permitted)"), refused)
+        }
+        XCTAssertNil(message(directory + "/made/later"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/made"), "the check leaves nothing")
+    }
+
     /// Issue 9, item 13: an unwritable working directory. Root can write anywhere, so as root (CI) the built `orion`
     /// runs as `nobody` through `setpriv`, end to end.
     func testUnwritableWorkingDirectory() throws {
