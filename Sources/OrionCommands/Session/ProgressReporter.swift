@@ -54,7 +54,7 @@ final class ProgressReporter: Sendable {
     /// Where the scripts' output goes: through the pinned line on a terminal (cleared before, redrawn after each
     /// complete line), unchanged otherwise.
     var echo: OutputEcho {
-        guard interactive else { return .standard }
+        // Off a terminal too, so that the line knows whether a script left its last line unfinished.
         let line = self.line
         return OutputEcho { stream, bytes in line.write(stream, bytes) }
     }
@@ -134,7 +134,7 @@ final class ProgressReporter: Sendable {
         if interactive {
             line.draw(text)
         } else {
-            StandardStream.emit(text + "\n", to: 2)
+            line.writeLine(text)
         }
     }
 
@@ -174,17 +174,13 @@ final class ProgressReporter: Sendable {
 
     /// Writes `text` as a line of its own on stderr, above the live line on a terminal.
     private func warn(_ text: String) {
-        guard interactive else {
-            StandardStream.emit(text + "\n", to: 2)
-            return
-        }
-        Array((text + "\n").utf8).withUnsafeBytes { _ = line.write(2, $0) }
+        line.writeLine(text)
     }
 
     /// Redraws the live line (elapsed time and ETA move while long trials run); does nothing off a terminal.
     func redraw() {
-        guard interactive else { return }
-        line.draw(state.withLock { progressLine($0) })
+        guard interactive, let text = state.withLock({ $0.finished ? nil : progressLine($0) }) else { return }
+        line.draw(text)
     }
 
     /// Draws the live line now, then redraws it every second until `finish()`; off a terminal, reads the counts
@@ -229,7 +225,7 @@ final class ProgressReporter: Sendable {
     /// Clears the live line, so that what follows starts on a clean line.
     func finish() {
         state.withLock { $0.finished = true }
-        if interactive { line.clear() }
+        line.clear()
     }
 
     /// After the first interrupt (`signal`): when the hunt is still stopping `delay` later (scripts that take their
@@ -263,9 +259,11 @@ final class ProgressReporter: Sendable {
             return "Stopping: waiting for the storage to answer (for 20 s at most); \(again)"
         }
         let trials = running == 1 ? "the running trial is" : "the \(running) running trials are"
-        return "Stopping: \(trials) asked to stop and \(running == 1 ? "its outcome is" : "their outcomes are") being "
-            + "stored (for 20 s at most while the storage fails); \(again) (a result not stored yet is kept in its "
-            + "trial's directory)"
+        let killed = running == 1 ? "killed after 10 s if it does not" : "killed after 10 s if they do not"
+        return
+            "Stopping: \(trials) asked to stop (\(killed)) and \(running == 1 ? "its outcome is" : "their outcomes are") "
+            + "being stored (for 20 s at most while the storage fails); \(again) (a result not stored yet is kept in "
+            + "its trial's directory)"
     }
 
     private func progressLine(_ state: State) -> String {
@@ -309,6 +307,8 @@ final class PinnedLine: Sendable {
         var text = ""
         var drawn = false
         var atLineStart = true
+        /// Set by ``clear()``: the line is not drawn again (a tick after the hunt's last words drew it below them).
+        var closed = false
     }
 
     private let state = Mutex(State())
@@ -329,6 +329,7 @@ final class PinnedLine: Sendable {
     /// Shows `text` as the line (now, or after the current unfinished line of output).
     func draw(_ text: String) {
         state.withLock { state in
+            guard !state.closed else { return }
             state.text = text
             guard state.atLineStart else { return }
             emit("\r\u{1B}[K" + text)
@@ -336,12 +337,25 @@ final class PinnedLine: Sendable {
         }
     }
 
-    /// Erases the line and stops showing it.
+    /// Erases the line and stops showing it for good; what follows (the hunt's last words) starts on a line of its
+    /// own, after a script's unfinished last line too.
     func clear() {
         state.withLock { state in
             if state.drawn { emit("\r\u{1B}[K") }
+            if !state.atLineStart { emit("\n") }
             state.drawn = false
             state.text = ""
+            state.atLineStart = true
+            state.closed = true
+        }
+    }
+
+    /// Writes `text` and a newline on a line of its own, above the line: after a newline when a script's output
+    /// left its line unfinished (orion's line was glued to it: `loss=0.3[1/2] trial ... completed`).
+    func writeLine(_ text: String) {
+        state.withLock { state in
+            let line = (state.atLineStart ? "" : "\n") + text + "\n"
+            _ = Array(line.utf8).withUnsafeBytes { write(descriptor, $0, &state) }
         }
     }
 
@@ -349,20 +363,26 @@ final class PinnedLine: Sendable {
     ///
     /// - Returns: `false` when `stream` can no longer be written.
     func write(_ stream: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        state.withLock { state in
-            guard terminalStreams.contains(stream) else { return OutputEcho.writeAll(stream, bytes) }
-            if state.drawn {
-                emit("\r\u{1B}[K")
-                state.drawn = false
-            }
-            let written = OutputEcho.writeAll(stream, bytes)
+        state.withLock { write(stream, bytes, &$0) }
+    }
+
+    /// ``write(_:_:)`` with the state locked.
+    private func write(_ stream: Int32, _ bytes: UnsafeRawBufferPointer, _ state: inout State) -> Bool {
+        guard terminalStreams.contains(stream) else {
             if let last = bytes.last { state.atLineStart = last == UInt8(ascii: "\n") }
-            if state.atLineStart, !state.text.isEmpty {
-                emit(state.text)
-                state.drawn = true
-            }
-            return written
+            return OutputEcho.writeAll(stream, bytes)
         }
+        if state.drawn {
+            emit("\r\u{1B}[K")
+            state.drawn = false
+        }
+        let written = OutputEcho.writeAll(stream, bytes)
+        if let last = bytes.last { state.atLineStart = last == UInt8(ascii: "\n") }
+        if state.atLineStart, !state.text.isEmpty {
+            emit(state.text)
+            state.drawn = true
+        }
+        return written
     }
 
     /// Writes `text` where the line is.

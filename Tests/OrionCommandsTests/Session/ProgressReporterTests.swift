@@ -28,6 +28,31 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertEqual(output, "\(clear)[1/3]\(clear)hello\n[1/3]\(clear)partial end\n[2/3]\(clear)")
     }
 
+    /// Orion's own lines start on a line of their own after a script's unfinished last line, on a terminal and off
+    /// one (`epoch 1/1 loss=0.3[1/2] trial ... completed`); after `clear()` (the hunt's end) the line is not drawn
+    /// again (a tick drew it below `Orion is interrupted.`), and what follows starts on a fresh line.
+    func testOrionsLinesStartOnALineOfTheirOwn() throws {
+        for terminal in [true, false] {
+            var fds: [Int32] = [0, 0]
+            XCTAssertEqual(pipe(&fds), 0)
+            defer { close(fds[0]) }
+            let line = PinnedLine(terminalStreams: terminal ? [fds[1]] : [], descriptor: fds[1])
+            func write(_ text: String) {
+                XCTAssertTrue(Array(text.utf8).withUnsafeBytes { line.write(fds[1], $0) })
+            }
+            write("loss=0.3")
+            line.writeLine("[1/2] trial completed")
+            write("next\n")
+            line.writeLine("note")
+            write("unfinished")
+            line.clear()
+            line.draw("[2/2]")
+            close(fds[1])
+            let output = String(decoding: FileHandle(fileDescriptor: fds[0]).readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertEqual(output, "loss=0.3\n[1/2] trial completed\nnext\nnote\nunfinished\n", "terminal: \(terminal)")
+        }
+    }
+
     func testTheStorageWarningNamesTheTrialAndWhatToDo() {
         let trial = Trial(experimentID: "e", params: [])
         XCTAssertEqual(
@@ -87,14 +112,15 @@ final class ProgressReporterTests: XCTestCase {
 
         XCTAssertEqual(
             ProgressReporter.stoppingNote(signal: SIGINT, running: 1),
-            "Stopping: the running trial is asked to stop and its outcome is being stored (for 20 s at most while the "
-                + "storage fails); Ctrl-C again stops at once (a result not stored yet is kept in its trial's directory)"
+            "Stopping: the running trial is asked to stop (killed after 10 s if it does not) and its outcome is being "
+                + "stored (for 20 s at most while the storage fails); Ctrl-C again stops at once (a result not stored yet "
+                + "is kept in its trial's directory)"
         )
         XCTAssertEqual(
             ProgressReporter.stoppingNote(signal: SIGTERM, running: 3),
-            "Stopping: the 3 running trials are asked to stop and their outcomes are being stored (for 20 s at most "
-                + "while the storage fails); a second SIGTERM (or Ctrl-C) stops at once (a result not stored yet is kept "
-                + "in its trial's directory)"
+            "Stopping: the 3 running trials are asked to stop (killed after 10 s if they do not) and their outcomes "
+                + "are being stored (for 20 s at most while the storage fails); a second SIGTERM (or Ctrl-C) stops at "
+                + "once (a result not stored yet is kept in its trial's directory)"
         )
         XCTAssertEqual(
             ProgressReporter.stoppingNote(signal: SIGUSR1, running: 0),
