@@ -23,13 +23,20 @@ public enum ResultsFile {
     ///
     /// - Parameter path: the file the script wrote (`$ORION_RESULTS_PATH`).
     /// - Returns: the results, in the file's order.
-    /// - Throws: ``Problem`` when the file is missing, empty, not a regular file or larger than ``maxSize``, and
-    ///   for every reason ``parse(_:path:)`` gives.
+    /// - Throws: ``Problem`` when the file is missing, empty, not a regular file (nor a link to one) or larger than
+    ///   ``maxSize``, and for every reason ``parse(_:path:)`` gives.
     public static func read(path: String) throws(Problem) -> [TrialResult] {
         let missing = Problem(
             message: "the script wrote no results file: write a JSON list of results to $ORION_RESULTS_PATH (\(path))"
         )
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { throw missing }
+        guard var attributes = try? FileManager.default.attributesOfItem(atPath: path) else { throw missing }
+        if attributes[.type] as? FileAttributeType == .typeSymbolicLink {
+            // A link to a regular file is read through, as Oríon's `open` does; a broken link is no file.
+            var status = stat()
+            guard stat(path, &status) == 0 else { throw missing }
+            attributes[.type] = (status.st_mode & S_IFMT) == S_IFREG ? FileAttributeType.typeRegular : .typeUnknown
+            attributes[.size] = NSNumber(value: Int(status.st_size))
+        }
         guard attributes[.type] as? FileAttributeType == .typeRegular else {
             throw Problem(message: "results file \(path) is not a regular file; write the results to a plain file")
         }

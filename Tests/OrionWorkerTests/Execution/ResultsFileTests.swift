@@ -135,6 +135,34 @@ final class ResultsFileTests: XCTestCase {
             (try? ResultsFile.read(path: directory.path)).map { _ in false } ?? true,
             "a directory is refused"
         )
+        // A link to a FIFO is refused as the FIFO is.
+        let linkToFIFO = directory.appendingPathComponent("fifo-link.json").path
+        XCTAssertEqual(symlink(fifo, linkToFIFO), 0)
+        XCTAssertThrowsError(try ResultsFile.read(path: linkToFIFO)) { error in
+            XCTAssertTrue("\(error)".contains("is not a regular file"), "\(error)")
+        }
+    }
+
+    /// A results file that is a link to a regular file is read through it, as Oríon's `open` reads it (it was refused
+    /// as "not a regular file"); a broken link is no results file.
+    func testALinkToARegularFileIsReadThroughIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("results-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = directory.appendingPathComponent("real.json").path
+        try #"[{"name": "loss", "type": "objective", "value": 0.25}]"#.write(
+            toFile: target,
+            atomically: true,
+            encoding: .utf8
+        )
+        let link = directory.appendingPathComponent("results.json").path
+        XCTAssertEqual(symlink(target, link), 0)
+        XCTAssertEqual(try ResultsFile.read(path: link).count, 1)
+        let broken = directory.appendingPathComponent("broken.json").path
+        XCTAssertEqual(symlink(directory.appendingPathComponent("none.json").path, broken), 0)
+        XCTAssertThrowsError(try ResultsFile.read(path: broken)) { error in
+            XCTAssertTrue("\(error)".contains("the script wrote no results file"), "\(error)")
+        }
     }
 }
 
