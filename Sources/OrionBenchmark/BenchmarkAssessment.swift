@@ -121,18 +121,20 @@ public enum BenchmarkAssessment: String, Sendable, CaseIterable {
             let budget = ofProblem.map(\.budget).max() ?? 1
             let marks = checkpoints ?? Self.defaultCheckpoints(budget: budget)
             let header = marks.map { "@\($0)" }
+            lines += ["## \(section.problem)  (\(section.optimumText))", ""]
+            let computed = rows(ofProblem, checkpoints: marks)
+            // Notes go above or below the table, never inside it (a line there ends a markdown table).
+            if self == .averageRank, computed.contains(where: { $0.runs == 0 }) {
+                lines += [
+                    "No seed ran with every configuration of \(section.problem) (ranks compare runs of one seed), so"
+                        + " there is nothing to rank: run them with the same --seeds.", "",
+                ]
+                continue
+            }
             lines += [
-                "## \(section.problem)  (\(section.optimumText))", "",
                 "| framework/algo | runs | " + header.joined(separator: " | ") + " | median wall s/run |",
                 "|---|---|" + String(repeating: "---|", count: marks.count) + "---|",
             ]
-            let computed = rows(ofProblem, checkpoints: marks)
-            if self == .averageRank, computed.contains(where: { $0.runs == 0 }) {
-                lines += [
-                    "No seed ran with every configuration of \(section.problem) (ranks compare runs of one seed): run"
-                        + " them with the same --seeds.", "",
-                ]
-            }
             for row in computed {
                 let cells = row.values.indices.map { index -> String in
                     let value =
@@ -147,6 +149,13 @@ public enum BenchmarkAssessment: String, Sendable, CaseIterable {
                 )
             }
             lines.append("")
+            let common = computed.first?.runs ?? 0
+            if self == .averageRank, ofProblem.contains(where: { $0.runs.count > common }) {
+                lines += [
+                    "Ranked over the \(common) seed\(common == 1 ? "" : "s") every configuration of"
+                        + " \(section.problem) ran; the other seeds' runs are left out.", "",
+                ]
+            }
         }
         return lines.joined(separator: "\n")
     }

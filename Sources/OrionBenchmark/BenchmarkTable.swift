@@ -26,13 +26,14 @@ public struct BenchmarkTable: Sendable {
     /// - Parameters:
     ///   - files: result files; for the same problem and `framework/algorithm` with the same budget, the runs are
     ///     joined by seed (a seed in both: the later file's run), as when the seeds of one configuration ran in
-    ///     several commands; with another budget the later file replaces the earlier.
+    ///     several commands; with another budget the later file replaces the earlier. A file without runs is left
+    ///     out: it has no median to rank (``load(directories:skipping:)`` says which it left out).
     ///   - tasks: the known tasks (the nine problems, Oríon's tasks and the scikit-learn tasks by default: a
     ///     scikit-learn task's regret is measured against its reference value).
     public init(files: [BenchmarkResultFile], tasks: [BenchmarkTask] = BenchmarkTasks.all + SklearnTasks.all()) {
         var byKey: [String: Int] = [:]
         var kept: [BenchmarkResultFile] = []
-        for file in files {
+        for file in files where !file.runs.isEmpty {
             let key = file.problem + "\u{0}" + Self.label(file)
             if let index = byKey[key] {
                 kept[index] = kept[index].budget == file.budget ? Self.joined(kept[index], file) : file
@@ -46,13 +47,19 @@ public struct BenchmarkTable: Sendable {
     }
 
     /// Reads every `*.json` result file of `directories` (in name order, directory by directory); JSON files
-    /// without `runs` and `mf_*.json` files (`orion benchmark mf-table`'s) are skipped.
+    /// without `runs` and `mf_*.json` files (`orion benchmark mf-table`'s) are skipped, and so is a result file
+    /// whose `runs` is empty, with a note.
     ///
-    /// - Parameter directories: directories holding result files.
-    /// - Returns: the files.
+    /// - Parameters:
+    ///   - directories: directories holding result files.
+    ///   - skipping: called with one line naming each result file left out because it holds no run.
+    /// - Returns: the files, each with at least one run.
     /// - Throws: ``BenchmarkError`` `.badResultFile` for a directory that cannot be listed, a file that is not JSON
     ///   (a run cut off while writing, an edit) or a result file that does not follow the schema.
-    public static func load(directories: [String]) throws -> [BenchmarkResultFile] {
+    public static func load(
+        directories: [String],
+        skipping: (String) -> Void = { _ in }
+    ) throws -> [BenchmarkResultFile] {
         var files: [BenchmarkResultFile] = []
         for directory in directories {
             let names: [String]
@@ -77,7 +84,12 @@ public struct BenchmarkTable: Sendable {
                     )
                 }
                 guard let object = parsed as? [String: Any], object["runs"] != nil else { continue }
-                files.append(try BenchmarkResultFile.read(from: path))
+                let file = try BenchmarkResultFile.read(from: path)
+                guard !file.runs.isEmpty else {
+                    skipping("\(path) holds no run (\"runs\": []): left out; run its configuration again, or remove it")
+                    continue
+                }
+                files.append(file)
             }
         }
         return files
@@ -371,8 +383,10 @@ enum Statistics {
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
-    /// Ranks from 1 (smallest); equal values share the average of their ranks.
+    /// Ranks from 1 (smallest); equal values share the average of their ranks; `nan` ranks as `+∞` (last), so
+    /// that one undefined value cannot scramble the others' order.
     static func ranks(_ values: [Double]) -> [Double] {
+        let values = values.map { $0.isNaN ? Double.infinity : $0 }
         let order = values.indices.sorted { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
         var ranks = [Double](repeating: 0, count: values.count)
         var i = 0

@@ -113,5 +113,28 @@ final class BenchmarkAssessmentTests: XCTestCase {
         }
         let text = BenchmarkAssessment.averageRank.markdown([file("a", seed: 0), file("b", seed: 1)])
         XCTAssertTrue(text.contains("No seed ran with every configuration of branin"), text)
+        XCTAssertFalse(text.contains("|"), "no table of zero runs and nan: \(text)")
+        XCTAssertFalse(text.contains("nan"), text)
+    }
+
+    /// AverageRank's notes come after the table, never between its header and its rows (which ended the markdown
+    /// table there).
+    func testAverageRankNotesStayOutsideTheTable() throws {
+        let files = [
+            file("a", [0: [1, 1], 1: [5, 5], 2: [9, 9]]),
+            file("b", [0: [2, 0], 1: [3, 3]]),
+        ]
+        let lines = BenchmarkAssessment.averageRank.markdown(files, checkpoints: [1, 2]).components(separatedBy: "\n")
+        let header = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("| framework/algo |") })
+        XCTAssertEqual(lines[header + 1], "|---|---|---|---|---|")
+        XCTAssertTrue(lines[header + 2].hasPrefix("| swift-orion/a | "), lines[header + 2])
+        XCTAssertTrue(lines[header + 3].hasPrefix("| swift-orion/b | "), lines[header + 3])
+        XCTAssertEqual(lines[header + 4], "")
+        XCTAssertEqual(
+            lines[header + 5],
+            "Ranked over the 2 seeds every configuration of branin ran; the other seeds' runs are left out."
+        )
+        let ranked = BenchmarkAssessment.averageRank.markdown([files[1]], checkpoints: [1])
+        XCTAssertFalse(ranked.contains("Ranked over"), ranked)
     }
 }

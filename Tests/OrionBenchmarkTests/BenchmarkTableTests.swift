@@ -166,6 +166,34 @@ final class BenchmarkTableTests: XCTestCase {
         }
     }
 
+    /// A result file whose `runs` is empty (a copy with its runs removed) is left out with a note naming it: its
+    /// NaN medians ranked a row at 0.002 below one at 0.198, and AverageRank read `nan` for the whole problem.
+    func testAFileWithoutRunsIsLeftOutWithANote() throws {
+        let directory = FileManager.default.temporaryDirectory.path + "/orion-table-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try file("good", "quadratic", final: 0.002).write(to: directory)
+        _ = try file("worse", "quadratic", final: 0.198).write(to: directory)
+        var empty = file("empty", "quadratic", final: 0)
+        empty.runs = []
+        empty.seeds = []
+        let emptyPath = try empty.write(to: directory)
+        var notes: [String] = []
+        let files = try BenchmarkTable.load(directories: [directory]) { notes.append($0) }
+        XCTAssertEqual(files.map(\.algorithm).sorted(), ["good", "worse"])
+        XCTAssertEqual(notes.count, 1, "\(notes)")
+        XCTAssertTrue(notes.first?.hasPrefix(emptyPath + " holds no run") ?? false, "\(notes)")
+        for table in [BenchmarkTable(files: files), BenchmarkTable(files: files + [empty])] {
+            let rows = try XCTUnwrap(table.sections.first?.rows)
+            XCTAssertEqual(rows.map(\.label), ["swift-orion/good", "swift-orion/worse"])
+            XCTAssertEqual(rows.map { $0.rank[100] }, [1, 2])
+            XCTAssertFalse(table.markdown.contains("nan"), table.markdown)
+        }
+        let rank = BenchmarkAssessment.averageRank.markdown(files + [empty], checkpoints: [100])
+        XCTAssertFalse(rank.contains("nan"), rank)
+        XCTAssertEqual(Statistics.ranks([.nan, 0.198, 0.002]), [3, 2, 1])
+    }
+
     /// Numbers are written as summarize.py's fmt writes them.
     func testFormatMatchesPythonFormatting() {
         XCTAssertEqual(BenchmarkTable.format(0), "0")

@@ -169,7 +169,9 @@ struct BenchmarkTableCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(verbose: verbose) {
-            let table = BenchmarkTable(files: try BenchmarkTable.load(directories: directories))
+            let table = BenchmarkTable(
+                files: try BenchmarkTable.load(directories: directories) { StandardStream.emit("note: \($0)\n", to: 2) }
+            )
             guard !table.files.isEmpty else {
                 throw UsageError(
                     "no result files in \(directories.joined(separator: ", ")); write some with orion benchmark run --out DIR"
@@ -216,7 +218,9 @@ struct BenchmarkAssessCommand: AsyncParsableCommand {
                     return value
                 }
             }
-            let files = try BenchmarkTable.load(directories: directories)
+            let files = try BenchmarkTable.load(directories: directories) {
+                StandardStream.emit("note: \($0)\n", to: 2)
+            }
             guard !files.isEmpty else {
                 throw UsageError(
                     "no result files in \(directories.joined(separator: ", ")); write some with orion benchmark run --out DIR"
