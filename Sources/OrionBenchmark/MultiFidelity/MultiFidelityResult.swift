@@ -248,22 +248,30 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for name in names.sorted() where name.hasPrefix("mf_") && name.hasSuffix(".json") {
                 let path = (directory as NSString).appendingPathComponent(name)
-                let file: MultiFidelityResultFile
-                do {
-                    file = try JSONDecoder().decode(Self.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-                } catch {
-                    throw BenchmarkError(
-                        .badResultFile,
-                        "\(path) is not a multi-fidelity result file (\(error)); give files written by"
-                            + " `orion benchmark mf-run` or Benchmarks/peers/multifidelity_orion.py"
-                    )
-                }
+                let file = try read(from: path)
                 files[file.fileName] = try files[file.fileName].map { try $0.joined(with: file, from: path) } ?? file
             }
         }
         return files.values.sorted {
             ($0.task, $0.framework, $0.algorithm, $0.accounting.rawValue, $0.workers)
                 < ($1.task, $1.framework, $1.algorithm, $1.accounting.rawValue, $1.workers)
+        }
+    }
+
+    /// Reads a multi-fidelity result file.
+    ///
+    /// - Parameter path: the file's path.
+    /// - Returns: the decoded file.
+    /// - Throws: ``BenchmarkError`` `.badResultFile` when it cannot be read or does not follow the schema.
+    public static func read(from path: String) throws(BenchmarkError) -> MultiFidelityResultFile {
+        do {
+            return try JSONDecoder().decode(Self.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw BenchmarkError(
+                .badResultFile,
+                "\(path) is not a multi-fidelity result file (\(error)); give files written by"
+                    + " `orion benchmark mf-run` or Benchmarks/peers/multifidelity_orion.py"
+            )
         }
     }
 
@@ -280,10 +288,7 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
                     + " \(maxFidelity); their runs do not compare: give them to separate `orion benchmark mf-table` commands"
             )
         }
-        var joined = later
-        joined.runs = runsJoinedBySeed(runs, later.runs, seed: \.seed)
-        joined.seeds = joined.runs.map(\.seed)
-        return joined
+        return Self.joined(self, later)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -101,10 +101,6 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
             for note in plan.notes { StandardStream.emit("note: \(note)\n", to: 2) }
             let runner = BenchmarkRunner()
             for configuration in plan.configurations {
-                // Written after each seed, joined by seed with the file a run of the same configuration and budget
-                // left there: seeds run in several commands (or before an interrupt) are kept.
-                var written: BenchmarkResultFile?
-                var path = ""
                 let seeds = try runner.seedsToRun(configuration, of: plan.seeds)
                 if seeds.count < plan.seeds.count {
                     StandardStream.emit(
@@ -113,34 +109,13 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
                         to: 2
                     )
                 }
-                for seed in seeds {
-                    let one = try await runner.runAll(configuration, seeds: [seed])
-                    if let earlier = written {
-                        written = BenchmarkTable.joined(earlier, one)
-                    } else {
-                        path = (out as NSString).appendingPathComponent(one.fileName)
-                        written = one
-                        if let stored = try? BenchmarkResultFile.read(from: path) {
-                            if stored.budget == one.budget {
-                                written = BenchmarkTable.joined(stored, one)
-                                let kept = Set(stored.seeds).subtracting(plan.seeds).sorted()
-                                if !kept.isEmpty {
-                                    StandardStream.emit(
-                                        "note: \(path) keeps its runs of seeds \(kept.map(String.init).joined(separator: ","))\n",
-                                        to: 2
-                                    )
-                                }
-                            } else {
-                                StandardStream.emit(
-                                    "note: \(path) had runs of \(stored.budget) trials: replaced by these of \(one.budget)\n",
-                                    to: 2
-                                )
-                            }
-                        }
-                    }
-                    if let written { path = try written.write(to: out) }
+                // Written after each seed, joined by seed with the file a run of the same configuration and budget
+                // left there: seeds run in several commands (or before an interrupt) are kept.
+                var writer = ResultFileWriter<BenchmarkResultFile>(directory: out, seeds: plan.seeds)
+                let written = try await writer.runEachSeed(seeds, note: BenchmarkPlan.note) { seed in
+                    try await runner.runAll(configuration, seeds: [seed])
                 }
-                if let written { StandardStream.emit(BenchmarkPlan.line(for: written, path: path) + "\n") }
+                if let written { StandardStream.emit(BenchmarkPlan.line(for: written.file, path: written.path) + "\n") }
             }
         }
     }
@@ -170,7 +145,7 @@ struct BenchmarkTableCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run(verbose: verbose) {
             let table = BenchmarkTable(
-                files: try BenchmarkTable.load(directories: directories) { StandardStream.emit("note: \($0)\n", to: 2) }
+                files: try BenchmarkTable.load(directories: directories, skipping: BenchmarkPlan.note)
             )
             guard !table.files.isEmpty else {
                 throw UsageError(
@@ -218,9 +193,7 @@ struct BenchmarkAssessCommand: AsyncParsableCommand {
                     return value
                 }
             }
-            let files = try BenchmarkTable.load(directories: directories) {
-                StandardStream.emit("note: \($0)\n", to: 2)
-            }
+            let files = try BenchmarkTable.load(directories: directories, skipping: BenchmarkPlan.note)
             guard !files.isEmpty else {
                 throw UsageError(
                     "no result files in \(directories.joined(separator: ", ")); write some with orion benchmark run --out DIR"
@@ -389,6 +362,11 @@ struct BenchmarkPlan {
         guard access(out, W_OK) == 0 else {
             throw UsageError("--out \(out) is not writable: give a directory you may write to")
         }
+    }
+
+    /// Prints `text` on standard error as a note.
+    static func note(_ text: String) {
+        StandardStream.emit("note: \(text)\n", to: 2)
     }
 
     static func list(_ text: String) -> [String] {

@@ -109,19 +109,25 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
             }
             guard !taskList.isEmpty else { throw UsageError("--tasks is empty; give e.g. --tasks learning_curve") }
             let seedList = try BenchmarkPlan.seeds(seeds)
+            try BenchmarkPlan.checkOutputDirectory(out)
             let runner = MultiFidelityRunner(processPerTrial: processPerTrial)
             for task in taskList {
                 for (config, label) in configs {
                     for count in counts {
-                        let file = try await runner.runAll(
-                            config,
-                            label: label,
-                            on: task,
-                            accounting: accounting,
-                            seeds: seedList,
-                            workers: count
-                        )
-                        let path = try file.write(to: out)
+                        // Written after each seed and joined by seed with the file of the same configuration and
+                        // budget in --out, as `run` does.
+                        var writer = ResultFileWriter<MultiFidelityResultFile>(directory: out, seeds: seedList)
+                        let written = try await writer.runEachSeed(seedList, note: BenchmarkPlan.note) { seed in
+                            try await runner.runAll(
+                                config,
+                                label: label,
+                                on: task,
+                                accounting: accounting,
+                                seeds: [seed],
+                                workers: count
+                            )
+                        }
+                        guard let (file, path) = written else { continue }
                         let regrets = file.runs.map { $0.finalRegret ?? .infinity }
                         StandardStream.emit(
                             "\(file.label) on \(task.name): \(file.runs.count) runs of budget \(Int(file.budget)),"

@@ -1,4 +1,5 @@
 import Foundation
+import OrionBenchmark
 import OrionTesting
 import XCTest
 
@@ -59,6 +60,53 @@ final class BenchmarkMultiFidelityEndToEndTests: XCTestCase {
         let bad = try sandbox.run(["benchmark", "mf-run", "--workers", "1,0", "--out", out])
         XCTAssertEqual(bad.status, 2, bad.stderr)
         XCTAssertTrue(bad.stderr.contains("--workers takes counts of at least 1 separated by commas (1,4), got '0'"))
+    }
+
+    /// As `run`, `mf-run` joins its seeds with the file of the same configuration and budget in `--out` (seeds 0-1
+    /// then 2-3 left only 2 and 3), and says when it replaces a file of another budget.
+    func testSeedsRunInSeveralCommandsAreJoined() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let out = sandbox.directory + "/mf"
+        let path = out + "/mf_swift-orion_random_learning_curve.json"
+        for seeds in ["0-1", "2-3"] {
+            let run = try sandbox.run([
+                "benchmark", "mf-run", "--algorithms", "random", "--random-trials", "3", "--seeds", seeds, "--out", out,
+            ])
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
+        XCTAssertEqual(try MultiFidelityResultFile.read(from: path).seeds, [0, 1, 2, 3])
+        let other = try sandbox.run([
+            "benchmark", "mf-run", "--algorithms", "random", "--random-trials", "4", "--seeds", "5", "--out", out,
+        ])
+        XCTAssertEqual(other.status, 0, other.stderr)
+        XCTAssertTrue(
+            other.stderr.contains("note: \(path) had runs of budget 81 fidelity: replaced by these of budget 108"),
+            other.stderr
+        )
+        XCTAssertEqual(try MultiFidelityResultFile.read(from: path).seeds, [5])
+    }
+
+    /// The file is written after each seed: Ctrl-C after some seeds keeps them (it lost every one).
+    func testAnInterruptKeepsTheSeedsThatFinished() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let path = sandbox.directory + "/mf/mf_swift-orion_random_learning_curve.json"
+        let run = try sandbox.start(
+            [
+                "benchmark", "mf-run", "--algorithms", "random", "--random-trials", "3", "--seeds", "0-4999",
+                "--out", sandbox.directory + "/mf",
+            ],
+            name: "run"
+        )
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: path) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        run.interrupt()
+        let output = sandbox.wait(run, name: "run")
+        XCTAssertEqual(output.status, 130, output.stderr)
+        let seeds = try MultiFidelityResultFile.read(from: path).seeds
+        XCTAssertFalse(seeds.isEmpty)
+        XCTAssertEqual(seeds, Array(0..<seeds.count))
     }
 
     /// An unknown task is one clear line naming the valid ones, exit code 2.

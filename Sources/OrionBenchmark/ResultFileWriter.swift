@@ -1,0 +1,175 @@
+import Foundation
+
+/// A result file whose runs can be joined by seed with those of an earlier file of the same configuration:
+/// ``BenchmarkResultFile`` (`orion benchmark run`) and ``MultiFidelityResultFile`` (`mf-run`).
+public protocol SeedJoinableResultFile: Sendable {
+    /// The file's name in its directory, which names its configuration.
+    var fileName: String { get }
+    /// The seeds of its runs, in order.
+    var seeds: [Int] { get }
+
+    /// Why the runs of `stored`, a file of the same name, cannot be joined with this file's, or `nil` when they
+    /// can (the same budget).
+    ///
+    /// - Parameter stored: the file found where this one is written.
+    /// - Returns: a phrase such as `had runs of 5 trials: replaced by these of 6 trials`, or `nil`.
+    func replacementNote(for stored: Self) -> String?
+
+    /// `earlier`'s runs and `later`'s in one file, by seed: a seed in both keeps `later`'s run; the rest of the
+    /// file is `later`'s.
+    ///
+    /// - Parameters:
+    ///   - earlier: the file written before.
+    ///   - later: the newer runs.
+    /// - Returns: the joined file.
+    static func joined(_ earlier: Self, _ later: Self) -> Self
+
+    /// Reads a file.
+    ///
+    /// - Parameter path: the file's path.
+    /// - Returns: the decoded file.
+    /// - Throws: ``BenchmarkError`` `.badResultFile` when it cannot be read or decoded.
+    static func read(from path: String) throws -> Self
+
+    /// Writes the file to `directory/fileName` atomically (a temporary file renamed over it).
+    ///
+    /// - Parameter directory: the directory, created if needed.
+    /// - Returns: the path written.
+    /// - Throws: the file system's errors.
+    func write(to directory: String) throws -> String
+}
+
+/// Writes one configuration's result file after each seed, joined by seed with the file an earlier command left
+/// there: the seeds of a configuration can run in several commands, and an interrupted command keeps the seeds it
+/// finished (`orion benchmark run` and `mf-run` alike).
+///
+/// The first seed's file meets the file of the same name in the directory: with the same budget their runs are
+/// joined (a note names the seeds the stored file keeps beyond those asked for); with another budget the stored file
+/// is replaced, with a note. Every write is atomic, so an interrupt leaves the previous seed's file whole.
+public struct ResultFileWriter<File: SeedJoinableResultFile> {
+    /// The directory of the result files.
+    public let directory: String
+    /// The seeds the command runs, for the note on the stored file's other seeds.
+    public let seeds: [Int]
+    /// The file as last written, `nil` before the first seed.
+    public private(set) var file: File?
+    /// The path last written, `nil` before the first seed.
+    public private(set) var path: String?
+
+    /// Creates a writer for one configuration.
+    ///
+    /// - Parameters:
+    ///   - directory: the directory of the result files.
+    ///   - seeds: the seeds the command runs.
+    public init(directory: String, seeds: [Int]) {
+        self.directory = directory
+        self.seeds = seeds
+    }
+
+    /// Joins `one` (the runs of the latest seed) with what was written and writes the file.
+    ///
+    /// - Parameters:
+    ///   - one: a file of the same configuration holding the newest runs.
+    ///   - note: called with each note (the stored file's seeds kept, or its replacement), without `note: `.
+    /// - Returns: the path written.
+    /// - Throws: the file system's errors.
+    @discardableResult
+    public mutating func add(_ one: File, note: (String) -> Void) throws -> String {
+        var next = one
+        if let file {
+            next = File.joined(file, one)
+        } else {
+            let target = (directory as NSString).appendingPathComponent(one.fileName)
+            if FileManager.default.fileExists(atPath: target), let stored = try? File.read(from: target) {
+                if let replaced = one.replacementNote(for: stored) {
+                    note("\(target) \(replaced)")
+                } else {
+                    next = File.joined(stored, one)
+                    let kept = Set(stored.seeds).subtracting(seeds).sorted()
+                    if !kept.isEmpty {
+                        note("\(target) keeps its runs of seeds \(kept.map(String.init).joined(separator: ","))")
+                    }
+                }
+            }
+        }
+        let written = try next.write(to: directory)
+        file = next
+        path = written
+        return written
+    }
+
+    /// Runs `run` for each of `seeds` in turn, writing the joined file after each.
+    ///
+    /// - Parameters:
+    ///   - seeds: the seeds to run (those ``seeds`` names, or fewer for a deterministic algorithm).
+    ///   - note: called with each note, without `note: `.
+    ///   - run: runs one seed, returning a file with its run.
+    /// - Returns: the last file written and its path, `nil` without seeds.
+    /// - Throws: what `run` and the writes throw; the seeds finished before stay written.
+    public mutating func runEachSeed(
+        _ seeds: [Int],
+        note: (String) -> Void,
+        run: (Int) async throws -> File
+    ) async throws -> (file: File, path: String)? {
+        for seed in seeds {
+            try add(try await run(seed), note: note)
+        }
+        guard let file, let path else { return nil }
+        return (file, path)
+    }
+}
+
+extension BenchmarkResultFile: SeedJoinableResultFile {
+    /// `had runs of 5 trials: replaced by these of 6 trials` for another budget, else `nil`.
+    ///
+    /// - Parameter stored: the file found where this one is written.
+    /// - Returns: the note, or `nil` when the runs join.
+    public func replacementNote(for stored: BenchmarkResultFile) -> String? {
+        stored.budget == budget ? nil : "had runs of \(stored.budget) trials: replaced by these of \(budget)"
+    }
+
+    /// `earlier`'s runs and `later`'s in one file, by seed (``BenchmarkTable/joined(_:_:)``).
+    ///
+    /// - Parameters:
+    ///   - earlier: the file written before.
+    ///   - later: the newer runs.
+    /// - Returns: the joined file.
+    public static func joined(_ earlier: BenchmarkResultFile, _ later: BenchmarkResultFile) -> BenchmarkResultFile {
+        BenchmarkTable.joined(earlier, later)
+    }
+}
+
+extension MultiFidelityResultFile: SeedJoinableResultFile {
+    /// `had runs of budget 108 fidelity: replaced by these of budget 54` for another budget (or another maximum
+    /// fidelity or reference value: their runs do not compare either), else `nil`.
+    ///
+    /// - Parameter stored: the file found where this one is written.
+    /// - Returns: the note, or `nil` when the runs join.
+    public func replacementNote(for stored: MultiFidelityResultFile) -> String? {
+        if stored.budget != budget {
+            return "had runs of budget \(MultiFidelityTable.format(stored.budget)) fidelity: replaced by these of"
+                + " budget \(MultiFidelityTable.format(budget))"
+        }
+        if stored.maxFidelity != maxFidelity || stored.optimum != optimum {
+            return "had runs with maximum fidelity \(MultiFidelityTable.format(stored.maxFidelity)) and reference"
+                + " \(stored.optimum): replaced by these with \(MultiFidelityTable.format(maxFidelity)) and \(optimum)"
+        }
+        return nil
+    }
+
+    /// `earlier`'s runs and `later`'s in one file, by seed: a seed in both keeps `later`'s run; the rest of the
+    /// file is `later`'s.
+    ///
+    /// - Parameters:
+    ///   - earlier: the file written before.
+    ///   - later: the newer runs.
+    /// - Returns: the joined file.
+    public static func joined(_ earlier: MultiFidelityResultFile, _ later: MultiFidelityResultFile)
+        -> MultiFidelityResultFile
+    {
+        var joined = later
+        joined.runs = runsJoinedBySeed(earlier.runs, later.runs, seed: \.seed)
+        joined.seeds = joined.runs.map(\.seed)
+        return joined
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import XCTest
+
+@testable import OrionBenchmark
+
+final class ResultFileWriterTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.path + "/orion-writer-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func multiFidelity(_ seeds: [Int], budget: Double = 81) -> MultiFidelityResultFile {
+        fixtureFile("asha", budget: budget, runs: seeds.map { fixtureRun($0, [27], [0.5]) })
+    }
+
+    /// Each seed's file is on disk before the next seed runs, so that an interrupt (`mf-run` stopped with Ctrl-C)
+    /// keeps the seeds it finished: `mf-run` wrote only once every seed had run.
+    func testEachSeedIsWrittenBeforeTheNextRuns() async throws {
+        var writer = ResultFileWriter<MultiFidelityResultFile>(directory: directory, seeds: [0, 1, 2])
+        let path = directory + "/" + multiFidelity([0]).fileName
+        var onDisk: [[Int]] = []
+        do {
+            _ = try await writer.runEachSeed([0, 1, 2], note: { XCTFail("no note expected: \($0)") }) { seed in
+                if FileManager.default.fileExists(atPath: path) {
+                    onDisk.append(try MultiFidelityResultFile.read(from: path).seeds)
+                }
+                guard seed < 2 else { throw CancellationError() }
+                return self.multiFidelity([seed])
+            }
+            XCTFail("the third seed was cancelled")
+        } catch is CancellationError {}
+        XCTAssertEqual(onDisk, [[0], [0, 1]])
+        XCTAssertEqual(try MultiFidelityResultFile.read(from: path).seeds, [0, 1])
+    }
+
+    /// A file of the same configuration and budget is joined by seed (`mf-run --seeds 0-1` then `--seeds 2-3` left
+    /// only 2 and 3); one of another budget is replaced with a note saying so.
+    func testSeedsJoinTheStoredFileOfTheSameBudgetAndReplaceAnother() throws {
+        try multiFidelity([0, 1]).write(to: directory)
+        var notes: [String] = []
+        var writer = ResultFileWriter<MultiFidelityResultFile>(directory: directory, seeds: [2, 3])
+        try writer.add(multiFidelity([2]), note: { notes.append($0) })
+        let path = try writer.add(multiFidelity([3]), note: { notes.append($0) })
+        XCTAssertEqual(try MultiFidelityResultFile.read(from: path).seeds, [0, 1, 2, 3])
+        XCTAssertEqual(notes, ["\(path) keeps its runs of seeds 0,1"])
+
+        notes = []
+        var other = ResultFileWriter<MultiFidelityResultFile>(directory: directory, seeds: [4])
+        try other.add(multiFidelity([4], budget: 54), note: { notes.append($0) })
+        XCTAssertEqual(try MultiFidelityResultFile.read(from: path).seeds, [4])
+        XCTAssertEqual(notes, ["\(path) had runs of budget 81 fidelity: replaced by these of budget 54"])
+    }
+
+    /// `run`'s files go through the same writer: joined with a stored file of the same budget, replaced otherwise.
+    func testRunFilesJoinAndReplaceTheSameWay() throws {
+        func file(_ seeds: [Int], budget: Int = 2) -> BenchmarkResultFile {
+            BenchmarkResultFile(
+                algorithm: "random",
+                problem: "branin",
+                optimum: 0,
+                budget: budget,
+                notes: "",
+                runs: seeds.map { BenchmarkRun(seed: $0, wallSeconds: 1, values: [1, 2], bestParams: [:]) }
+            )
+        }
+        try file([0]).write(to: directory)
+        var notes: [String] = []
+        var writer = ResultFileWriter<BenchmarkResultFile>(directory: directory, seeds: [1])
+        let path = try writer.add(file([1]), note: { notes.append($0) })
+        XCTAssertEqual(try BenchmarkResultFile.read(from: path).seeds, [0, 1])
+        var other = ResultFileWriter<BenchmarkResultFile>(directory: directory, seeds: [1])
+        try other.add(file([1], budget: 3), note: { notes.append($0) })
+        XCTAssertEqual(try BenchmarkResultFile.read(from: path).seeds, [1])
+        XCTAssertEqual(
+            notes,
+            ["\(path) keeps its runs of seeds 0", "\(path) had runs of 2 trials: replaced by these of 3"]
+        )
+    }
+}
