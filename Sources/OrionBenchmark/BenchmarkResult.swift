@@ -143,8 +143,12 @@ public struct BenchmarkResultFile: Codable, Sendable, Equatable {
         self.writtenAt = Self.timestamp(writtenAt)
     }
 
-    /// The file name of this configuration: `<framework>_<algorithm>_<problem>.json`.
-    public var fileName: String { "\(framework)_\(algorithm)_\(problem).json" }
+    /// The file name of this configuration: `<framework>_<algorithm>_<problem>.json`, the algorithm's label and the
+    /// problem through ``SafeName`` (a label with other characters than letters, digits and `- _ . = +`, or longer
+    /// than 120 bytes, is a slug and a hash of it).
+    public var fileName: String {
+        "\(framework)_\(SafeName.of(algorithm))_\(SafeName.of(problem, maximumLength: 80)).json"
+    }
 
     /// `date` as `YYYY-MM-DDTHH:MM:SS` in UTC.
     static func timestamp(_ date: Date) -> String {

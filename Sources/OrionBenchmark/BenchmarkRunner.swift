@@ -170,7 +170,11 @@ public struct BenchmarkRunner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let client = try await ExperimentClient.build(
-            name: "benchmark-\(task.name)-\(configuration.label)-\(seed)",
+            // Internal, and valid whatever the label holds (nested options: braces, quotes; many options).
+            name: SafeName.of(
+                "benchmark-\(task.name)-\(configuration.label)-\(seed)",
+                maximumLength: ExperimentName.maximumLength
+            ),
             space: task.priors,
             algorithm: algorithm,
             maxTrials: configuration.budget,

@@ -208,9 +208,11 @@ public struct MultiFidelityResultFile: Codable, Sendable, Equatable {
     }
 
     /// `mf_<framework>_<algorithm>_<task>.json`, with `_resume` before `.json` for a budget counted with
-    /// resumption and `_w<workers>` for several workers.
+    /// resumption and `_w<workers>` for several workers; the algorithm's label and the task go through
+    /// ``SafeName`` (a label with braces, quotes or spaces, or a long one, is a slug and a hash of it).
     public var fileName: String {
-        "mf_\(framework)_\(algorithm)_\(task)\(accounting == .resume ? "_resume" : "")"
+        "mf_\(framework)_\(SafeName.of(algorithm))_\(SafeName.of(task, maximumLength: 80))"
+            + "\(accounting == .resume ? "_resume" : "")"
             + "\(workers > 1 ? "_w\(workers)" : "").json"
     }
 

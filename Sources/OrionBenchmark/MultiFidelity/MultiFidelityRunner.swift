@@ -105,7 +105,7 @@ public struct MultiFidelityRunner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let client = try await ExperimentClient.build(
-            name: "mf-\(task.name)-\(algorithm.name)-\(seed)",
+            name: SafeName.of("mf-\(task.name)-\(algorithm.name)-\(seed)", maximumLength: ExperimentName.maximumLength),
             space: priors,
             algorithm: seeded,
             maxBroken: 1,
