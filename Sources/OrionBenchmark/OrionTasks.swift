@@ -117,7 +117,9 @@ public enum OrionTasks {
     ///
     /// - Parameter specification: the class name and arguments.
     /// - Returns: the task, or `nil` when the name is not one of Oríon's tasks.
-    /// - Throws: ``BenchmarkError`` `.unknownTask` for an unknown argument or a bad value.
+    /// - Throws: ``BenchmarkError`` `.unknownTask` for an unknown or repeated argument, a bad value (`max_trials` and
+    ///   `dim` are integers: `dim=3.7` is refused, not cut to 3), or arguments whose values or optimum are not
+    ///   finite (`Forrester:alpha=1e308`).
     public static func task(_ specification: String) throws(BenchmarkError) -> BenchmarkTask? {
         let parts = specification.split(omittingEmptySubsequences: false) { $0 == ":" || $0 == "+" }.map(String.init)
         guard let name = parts.first else { return nil }
@@ -126,6 +128,7 @@ public enum OrionTasks {
             "CarromTable": ["max_trials"], "Forrester": ["max_trials", "alpha", "beta"],
         ]
         guard let keys = allowed[name] else { return nil }
+        let integers: Set<String> = ["max_trials", "dim"]
         var arguments: [String: Double] = [:]
         for part in parts.dropFirst() {
             let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
@@ -136,7 +139,18 @@ public enum OrionTasks {
                         + " written \(name):\(keys[0])=20"
                 )
             }
-            arguments[pair[0]] = value
+            guard !integers.contains(pair[0]) || Int(pair[1]) != nil else {
+                throw BenchmarkError(
+                    .unknownTask,
+                    "task \(specification): \(pair[0]) takes an integer, got '\(pair[1])' (e.g. \(name):\(pair[0])=3)"
+                )
+            }
+            guard arguments.updateValue(value, forKey: pair[0]) == nil else {
+                throw BenchmarkError(
+                    .unknownTask,
+                    "task \(specification) gives \(pair[0]) twice; give each argument once"
+                )
+            }
         }
         let maxTrials = Int(arguments["max_trials"] ?? 20)
         let dim = Int(arguments["dim"] ?? 2)
@@ -149,7 +163,19 @@ public enum OrionTasks {
         case "EggHolder": return eggholder(maxTrials: maxTrials, dim: dim)
         case "CarromTable": return carromTable(maxTrials: maxTrials)
         default:
-            return forrester(maxTrials: maxTrials, alpha: arguments["alpha"] ?? 0.5, beta: arguments["beta"] ?? 0.5)
+            let alpha = arguments["alpha"] ?? 0.5
+            let beta = arguments["beta"] ?? 0.5
+            // |f| <= (|alpha| + 2)^2 on [0, 1]: finite values, and so a finite optimum, unless that overflows.
+            let bound = (abs(alpha) + 2) * (abs(alpha) + 2)
+            let task = forrester(maxTrials: maxTrials, alpha: alpha, beta: beta)
+            guard bound.isFinite, task.optimum?.isFinite ?? false else {
+                throw BenchmarkError(
+                    .unknownTask,
+                    "task \(specification): with alpha = \(PythonFloat.repr(alpha)) the values of (alpha x - 2)^2"
+                        + " sin(beta x - 4) overflow (|alpha| must stay below 1e154)"
+                )
+            }
+            return task
         }
     }
 

@@ -53,6 +53,31 @@ final class OrionTasksTests: XCTestCase {
         }
     }
 
+    /// Arguments are read strictly: an integer argument that is not an integer (`dim=3.7` ran as 3, `dim=2.5` as
+    /// plain RosenBrock, `max_trials=3.9` as 3) and a repeated argument (`dim=3:dim=4` took 4) are refused, naming
+    /// the task and the argument; so is a Forrester whose values overflow (`alpha=1e308` failed writing its -inf
+    /// optimum after the run).
+    func testArgumentsAreReadStrictly() throws {
+        for (specification, expected) in [
+            ("RosenBrock:dim=3.7", "task RosenBrock:dim=3.7: dim takes an integer, got '3.7'"),
+            ("RosenBrock:dim=2.5", "task RosenBrock:dim=2.5: dim takes an integer, got '2.5'"),
+            ("RosenBrock:max_trials=3.9", "task RosenBrock:max_trials=3.9: max_trials takes an integer, got '3.9'"),
+            ("RosenBrock:dim=3:dim=4", "task RosenBrock:dim=3:dim=4 gives dim twice; give each argument once"),
+            ("Forrester:alpha=1e308:beta=1e308", "task Forrester:alpha=1e308:beta=1e308: with alpha = 1e+308 the"),
+            ("Forrester:alpha=-1e200", "task Forrester:alpha=-1e200: with alpha = -1e+200 the values"),
+        ] {
+            XCTAssertThrowsError(try BenchmarkTasks.task(specification), specification) { error in
+                let error = error as? BenchmarkError
+                XCTAssertEqual(error?.code, .unknownTask)
+                XCTAssertEqual(error?.kind, .usage)
+                XCTAssertTrue(error?.message.hasPrefix(expected) ?? false, "\(error?.message ?? "")")
+            }
+        }
+        XCTAssertEqual(try BenchmarkTasks.task("RosenBrock:dim=4:max_trials=7").defaultBudget, 7)
+        let forrester = try BenchmarkTasks.task("Forrester:alpha=1e100:beta=1e308")
+        XCTAssertTrue(forrester.optimum?.isFinite ?? false)
+    }
+
     /// Random search runs on every Oríon task through the runner (vector dimensions included).
     func testRandomSearchRunsOnEveryTask() async throws {
         for task in OrionTasks.defaults {

@@ -299,11 +299,9 @@ struct BenchmarkPlan {
             }
         }
         guard !configs.isEmpty else { throw UsageError("--algorithms is empty; give e.g. --algorithms random,tpe") }
-        let tasks =
-            try problems.map { try Self.list($0).flatMap { try BenchmarkTasks.tasks($0, sklearn: sklearn) } }
-            ?? BenchmarkProblems.all
-        guard !tasks.isEmpty else { throw UsageError("--problems is empty; give e.g. --problems branin,hartmann6") }
         if let budget, budget < 1 { throw UsageError("--budget must be at least 1, got \(budget)") }
+        let tasks = try problems.map { try Self.tasks($0, budget: budget, sklearn: sklearn) } ?? BenchmarkProblems.all
+        guard !tasks.isEmpty else { throw UsageError("--problems is empty; give e.g. --problems branin,hartmann6") }
         self.seeds = try Self.seeds(seeds)
         let counts = try Self.list(workers).map { text in
             guard let count = Int(text), count >= 1 else {
@@ -344,6 +342,41 @@ struct BenchmarkPlan {
             }
         }
         self.configurations = configurations
+    }
+
+    /// The tasks of `--problems`, each once: a task named twice runs once, but two tasks that get the same name
+    /// (and so one result file) with different budgets are refused.
+    ///
+    /// - Parameters:
+    ///   - problems: the comma-separated specifications.
+    ///   - budget: `--budget`, which overrides each task's default.
+    ///   - sklearn: where the scikit-learn tasks are evaluated.
+    /// - Returns: the tasks, in order.
+    /// - Throws: ``UsageError`` for two tasks of one name and different budgets; ``BenchmarkError`` for an unknown
+    ///   task.
+    static func tasks(
+        _ problems: String,
+        budget: Int?,
+        sklearn: SklearnTasks.Environment
+    ) throws -> [BenchmarkTask] {
+        var tasks: [(specification: String, task: BenchmarkTask)] = []
+        for specification in list(problems) {
+            for task in try BenchmarkTasks.tasks(specification, sklearn: sklearn) {
+                guard let earlier = tasks.first(where: { $0.task.name == task.name }) else {
+                    tasks.append((specification, task))
+                    continue
+                }
+                let (first, second) = (earlier.task.defaultBudget, task.defaultBudget)
+                guard budget != nil || first == second else {
+                    throw UsageError(
+                        "--problems gives two tasks named \(task.name): \(earlier.specification) (\(first) trials) and"
+                            + " \(specification) (\(second) trials), whose results would share one file: give one of"
+                            + " them, or set --budget"
+                    )
+                }
+            }
+        }
+        return tasks.map(\.task)
     }
 
     /// Refuses an output directory that cannot hold the result files, before anything runs.
