@@ -153,9 +153,7 @@ struct BenchmarkTableCommand: AsyncParsableCommand {
                 )
             }
             let text = table.markdown
-            if let out {
-                try text.write(toFile: out, atomically: true, encoding: .utf8)
-            }
+            if let out { try BenchmarkPlan.writeTable(text, to: out) }
             StandardStream.emit(text)
         }
     }
@@ -377,24 +375,6 @@ struct BenchmarkPlan {
             }
         }
         return tasks.map(\.task)
-    }
-
-    /// Refuses an output directory that cannot hold the result files, before anything runs.
-    ///
-    /// - Throws: ``UsageError`` naming the directory and what is wrong.
-    static func checkOutputDirectory(_ out: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw UsageError("--out \(out) is a file: give a directory for the result files")
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        } catch {
-            throw UsageError("--out \(out) cannot be created: \(ErrorReport(error).message)")
-        }
-        guard access(out, W_OK) == 0 else {
-            throw UsageError("--out \(out) is not writable: give a directory you may write to")
-        }
     }
 
     /// Prints `text` on standard error as a note.

@@ -171,7 +171,7 @@ struct BenchmarkMultiFidelityTableCommand: AsyncParsableCommand {
                 )
             }
             let text = MultiFidelityTable(files: files).markdown
-            if let out { try text.write(toFile: out, atomically: true, encoding: .utf8) }
+            if let out { try BenchmarkPlan.writeTable(text, to: out) }
             StandardStream.emit(text)
         }
     }
