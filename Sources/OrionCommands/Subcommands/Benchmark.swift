@@ -401,9 +401,12 @@ struct BenchmarkPlan {
         return seeds
     }
 
-    /// One line per written file: the configuration, the median final regret and the median wall time.
+    /// One line per written file: the configuration, the trials run, the median final regret and the median wall
+    /// time.
     ///
-    /// Without a known optimum, the median final best value instead of the regret.
+    /// Without a known optimum, the median final best value instead of the regret. The trials are the budget, or
+    /// what the runs completed when that differs (grid search runs out of points): `16 trials (budget 20)`, or a
+    /// range `12-16 trials (budget 20)`.
     static func line(for file: BenchmarkResultFile, path: String) -> String {
         let finals = file.runs.compactMap { $0.bestSoFar.last }.map { best in
             file.optimum.map { max(best - $0, 0) } ?? best
@@ -412,7 +415,12 @@ struct BenchmarkPlan {
         let what = file.optimum == nil ? "median best value (optimum unknown)" : "median regret"
         let wall = file.runs.isEmpty ? 0 : BenchmarkTable.median(file.runs.map(\.wallSeconds))
         let runs = file.runs.count == 1 ? "1 run" : "\(file.runs.count) runs"
-        return "\(file.algorithm) on \(file.problem): \(runs) of \(file.budget) trials,"
+        let counts = file.runs.map(\.trialCount)
+        var trials = "\(file.budget) trials"
+        if let low = counts.min(), let high = counts.max(), low != file.budget || high != file.budget {
+            trials = (low == high ? "\(low)" : "\(low)-\(high)") + " trials (budget \(file.budget))"
+        }
+        return "\(file.algorithm) on \(file.problem): \(runs) of \(trials),"
             + " \(what) \(value), median wall \(String(format: "%.3f", wall)) s -> \(path)"
     }
 }
