@@ -47,13 +47,21 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
     )
     var problems: String?
 
-    @Option(help: "Trials per run; each task's default (100 for the problems, 20 for Oríon's tasks) when not given.")
+    // `.unconditional`: a negative value (`--budget -3`) is read as the value and refused with what is allowed,
+    // not taken for a flag ("Missing value for '--budget <budget>'").
+    @Option(
+        parsing: .unconditional,
+        help: "Trials per run; each task's default (100 for the problems, 20 for Oríon's tasks) when not given."
+    )
     var budget: Int?
 
-    @Option(help: "Seeds: a range 0-9, a list 0,3,5, or both (0-4,7).")
+    @Option(parsing: .unconditional, help: "Seeds: a range 0-9, a list 0,3,5, or both (0-4,7).")
     var seeds = "0-9"
 
-    @Option(help: "Concurrent workers per run, comma-separated: one configuration per count (e.g. 1,2,4).")
+    @Option(
+        parsing: .unconditional,
+        help: "Concurrent workers per run, comma-separated: one configuration per count (e.g. 1,2,4)."
+    )
     var workers = "1"
 
     @Option(help: "Where each run keeps its experiment: memory or sqlite (a fresh file per run).")
@@ -173,6 +181,7 @@ struct BenchmarkAssessCommand: AsyncParsableCommand {
     var assessment = "AverageResult"
 
     @Option(
+        parsing: .unconditional,
         help: "Numbers of completed trials to report, comma-separated; 10 evenly spaced up to the budget by default."
     )
     var checkpoints: String?
@@ -301,12 +310,7 @@ struct BenchmarkPlan {
         let tasks = try problems.map { try Self.tasks($0, budget: budget, sklearn: sklearn) } ?? BenchmarkProblems.all
         guard !tasks.isEmpty else { throw UsageError("--problems is empty; give e.g. --problems branin,hartmann6") }
         self.seeds = try Self.seeds(seeds)
-        let counts = try Self.list(workers).map { text in
-            guard let count = Int(text), count >= 1 else {
-                throw UsageError("--workers takes counts of at least 1 separated by commas (1,2,4), got '\(text)'")
-            }
-            return count
-        }
+        let counts = try Self.workerCounts(workers, example: "1,2,4")
         var configurations: [BenchmarkConfiguration] = []
         var planned: Set<String> = []
         for task in tasks {
@@ -386,7 +390,28 @@ struct BenchmarkPlan {
         text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    /// `--workers`: counts of at least 1, in order, each once (a count named twice runs once).
+    ///
+    /// - Parameters:
+    ///   - text: the comma-separated counts.
+    ///   - example: a valid value for the message.
+    /// - Returns: the counts.
+    /// - Throws: ``UsageError`` for a count that is not an integer of at least 1, or none.
+    static func workerCounts(_ text: String, example: String) throws -> [Int] {
+        var counts: [Int] = []
+        for part in list(text) {
+            guard let count = Int(part), count >= 1 else {
+                throw UsageError("--workers takes counts of at least 1 separated by commas (\(example)), got '\(part)'")
+            }
+            if !counts.contains(count) { counts.append(count) }
+        }
+        guard !counts.isEmpty else { throw UsageError("--workers is empty; give e.g. --workers \(example)") }
+        return counts
+    }
+
     /// `0-9`, `0,3,5` or `0-4,7`: the seeds, in order, without repeats.
+    ///
+    /// - Throws: ``UsageError`` for a part that is not a non-negative integer or range, or a reversed range.
     static func seeds(_ text: String) throws -> [Int] {
         var seeds: [Int] = []
         let usage = "--seeds takes a range 0-9, a list 0,3,5 or both (0-4,7) of non-negative integers, got '\(text)'"
@@ -394,7 +419,10 @@ struct BenchmarkPlan {
             let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
             guard bounds.count <= 2, let low = Int(bounds[0]), low >= 0 else { throw UsageError(usage) }
             let high = bounds.count == 2 ? Int(bounds[1]) : low
-            guard let high, high >= low, high - low < 100_000 else { throw UsageError(usage) }
+            if let high, high < low {
+                throw UsageError("--seeds range \(part) is reversed: write it \(high)-\(low)")
+            }
+            guard let high, high - low < 100_000 else { throw UsageError(usage) }
             for seed in low...high where !seeds.contains(seed) { seeds.append(seed) }
         }
         guard !seeds.isEmpty else { throw UsageError(usage) }

@@ -26,16 +26,21 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
     )
     var tasks = "learning_curve"
 
-    @Option(help: "Seeds: a range 0-4, a list 0,3,5, or both.")
+    // `.unconditional`: a negative value is read as the value and refused with what is allowed, not taken for a flag.
+    @Option(parsing: .unconditional, help: "Seeds: a range 0-4, a list 0,3,5, or both.")
     var seeds = "0-4"
 
-    @Option(help: "Random search's trials at full fidelity, which set the budget; each task's default when not given.")
+    @Option(
+        parsing: .unconditional,
+        help: "Random search's trials at full fidelity, which set the budget; each task's default when not given."
+    )
     var randomTrials: Int?
 
     @Option(help: "How the budget is counted: scratch (every trial its whole fidelity, as Oríon) or resume.")
     var accounting = MultiFidelityAccounting.scratch
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Simulated workers, comma-separated: one configuration per count (e.g. 1,4). Each trial lasts the epochs"
                 + " it trains, free workers start trials at once, results arrive in finishing order (mf-table then"
@@ -68,13 +73,7 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
             if let randomTrials, randomTrials < 1 {
                 throw UsageError("--random-trials must be at least 1, got \(randomTrials)")
             }
-            let counts = try BenchmarkPlan.list(workers).map { text in
-                guard let count = Int(text), count >= 1 else {
-                    throw UsageError("--workers takes counts of at least 1 separated by commas (1,4), got '\(text)'")
-                }
-                return count
-            }
-            guard !counts.isEmpty else { throw UsageError("--workers is empty; give e.g. --workers 1,4") }
+            let counts = try BenchmarkPlan.workerCounts(workers, example: "1,4")
             let names = BenchmarkPlan.list(algorithms ?? (algorithmsWithOptions.isEmpty ? "random,asha,hyperband" : ""))
             var configs = try names.map { name in
                 let config = AlgorithmConfig(

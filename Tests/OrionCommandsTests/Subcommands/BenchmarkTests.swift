@@ -45,6 +45,34 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertEqual(try plan(problems: "branin,branin", budget: nil).configurations.count, 1)
     }
 
+    /// A worker count named twice runs once, as a configuration named twice does (`--workers 1,1` ran it twice).
+    func testWorkerCountsNamedTwiceRunOnce() throws {
+        XCTAssertEqual(try plan(workers: "1,1").configurations.map(\.workers), [1])
+        XCTAssertEqual(try plan(workers: "2,1,2").configurations.map(\.workers), [2, 1])
+    }
+
+    /// Negative numbers reach the checks (they read as flags: "Missing value for '--budget <budget>'"), and a
+    /// reversed range of seeds says so.
+    func testNegativeNumbersAndReversedSeedsAreClearUsageErrors() throws {
+        let run = try BenchmarkRunCommand.parse(["--budget", "-3", "--seeds", "-1", "--workers", "-2", "--out", "x"])
+        XCTAssertEqual(run.budget, -3)
+        assertUsageError(try plan(budget: run.budget), "--budget must be at least 1, got -3")
+        assertUsageError(
+            try plan(seeds: run.seeds),
+            "--seeds takes a range 0-9, a list 0,3,5 or both (0-4,7) of non-negative integers, got '-1'"
+        )
+        assertUsageError(
+            try plan(workers: run.workers),
+            "--workers takes counts of at least 1 separated by commas (1,2,4), got '-2'"
+        )
+        assertUsageError(try BenchmarkPlan.seeds("0,5-2"), "--seeds range 5-2 is reversed: write it 2-5")
+        let mf = try BenchmarkMultiFidelityRunCommand.parse(["--random-trials", "-3", "--seeds", "-1", "--out", "x"])
+        XCTAssertEqual(mf.randomTrials, -3)
+        XCTAssertEqual(mf.seeds, "-1")
+        let assess = try BenchmarkAssessCommand.parse(["d", "--checkpoints", "-5"])
+        XCTAssertEqual(assess.checkpoints, "-5")
+    }
+
     /// The summary line gives the trials the runs completed when they differ from the budget (grid search on
     /// hartmann6 ran 16 of 20; the line said 20).
     func testSummaryLineGivesTheTrialsRun() {
