@@ -16,17 +16,6 @@ final class BenchmarkOutputTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    private func assertUsageError(
-        _ body: () throws -> Void,
-        _ message: String,
-        file: StaticString = #filePath,
-        line: UInt = #line
-    ) {
-        XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            XCTAssertEqual((error as? UsageError)?.message, message, "\(error)", file: file, line: line)
-        }
-    }
-
     /// `table --out` (and `mf-table --out`) creates missing parents, as `run --out` does, and a directory, a parent
     /// that is a file or an empty path is one line naming it (it was Foundation's `Error Domain=NSCocoaErrorDomain
     /// Code=512 ...`).
@@ -35,14 +24,14 @@ final class BenchmarkOutputTests: XCTestCase {
         try BenchmarkPlan.writeTable("| a |\n", to: nested)
         XCTAssertEqual(try String(contentsOfFile: nested, encoding: .utf8), "| a |\n")
         assertUsageError(
-            { try BenchmarkPlan.writeTable("", to: self.directory) },
+            try BenchmarkPlan.writeTable("", to: directory),
             "--out \(directory) is a directory: give a file for the table (\(directory)/summary.md)"
         )
         assertUsageError(
-            { try BenchmarkPlan.writeTable("", to: self.directory + "/afile/x/summary.md") },
+            try BenchmarkPlan.writeTable("", to: directory + "/afile/x/summary.md"),
             "--out \(directory)/afile/x/summary.md cannot be created: \(directory)/afile is a file, not a directory"
         )
-        assertUsageError({ try BenchmarkPlan.writeTable("", to: "") }, "--out is empty: give a file for the table")
+        assertUsageError(try BenchmarkPlan.writeTable("", to: ""), "--out is empty: give a file for the table")
     }
 
     /// Relative paths of one component work (`--out x` trapped in Foundation's `deletingLastPathComponent`).
@@ -55,7 +44,7 @@ final class BenchmarkOutputTests: XCTestCase {
         try BenchmarkPlan.writeTable("t", to: "y/summary.md")
         XCTAssertEqual(try String(contentsOfFile: directory + "/y/summary.md", encoding: .utf8), "t")
         assertUsageError(
-            { try BenchmarkPlan.checkOutputDirectory("afile/sub/") },
+            try BenchmarkPlan.checkOutputDirectory("afile/sub/"),
             "--out afile/sub/ cannot be created: afile is a file, not a directory"
         )
         XCTAssertEqual(
@@ -67,11 +56,11 @@ final class BenchmarkOutputTests: XCTestCase {
     /// `run --out afile/sub` and `--out ""` are one line each, before anything runs.
     func testResultDirectoryUnderAFileOrEmptyIsOneLine() throws {
         assertUsageError(
-            { try BenchmarkPlan.checkOutputDirectory(self.directory + "/afile/sub") },
+            try BenchmarkPlan.checkOutputDirectory(directory + "/afile/sub"),
             "--out \(directory)/afile/sub cannot be created: \(directory)/afile is a file, not a directory"
         )
         assertUsageError(
-            { try BenchmarkPlan.checkOutputDirectory("") },
+            try BenchmarkPlan.checkOutputDirectory(""),
             "--out is empty: give a directory for the result files"
         )
         try BenchmarkPlan.checkOutputDirectory(directory + "/new/results")

@@ -21,17 +21,6 @@ final class BenchmarkTests: XCTestCase {
         )
     }
 
-    private func assertUsageError(
-        _ expression: @autoclosure () throws -> some Any,
-        _ message: String,
-        file: StaticString = #filePath,
-        line: UInt = #line
-    ) {
-        XCTAssertThrowsError(try expression(), file: file, line: line) { error in
-            XCTAssertEqual((error as? UsageError)?.message, message, "\(error)", file: file, line: line)
-        }
-    }
-
     /// Two tasks that get one name (and one result file) with different budgets are refused: the second was
     /// silently dropped. The same task twice still runs once.
     func testTasksNamedTwice() throws {
@@ -97,5 +86,17 @@ final class BenchmarkTests: XCTestCase {
             BenchmarkPlan.line(for: file([12, 16]), path: "p").contains(": 2 runs of 12-16 trials (budget 20),")
         )
         XCTAssertTrue(BenchmarkPlan.line(for: file([20, 20]), path: "p").contains(": 2 runs of 20 trials, median"))
+    }
+}
+
+/// Asserts that `expression` throws a ``UsageError`` whose message is `message` (the benchmark commands' tests).
+func assertUsageError(
+    _ expression: @autoclosure () throws -> some Any,
+    _ message: String,
+    file: StaticString = #filePath,
+    line: UInt = #line
+) {
+    XCTAssertThrowsError(try expression(), file: file, line: line) { error in
+        XCTAssertEqual((error as? UsageError)?.message, message, "\(error)", file: file, line: line)
     }
 }
