@@ -29,8 +29,9 @@ public final class PostgresStorage: Storage {
     /// When the pool was last checked for being stuck after an outage.
     private let lastPoolCheck = Mutex<ContinuousClock.Instant?>(nil)
     /// When a waiting request's direct look for the server (``renewPool(stuck:unless:)``) first found it
-    /// unreachable, in the run of failed looks that the last one belongs to; `nil` once a look reaches it.
-    private let unreachableSince = Mutex<ContinuousClock.Instant?>(nil)
+    /// unreachable, in the run of failed looks that the last one belongs to, and when the last one did; `nil` once a
+    /// look reaches it.
+    private let unreachableSince = Mutex<(first: ContinuousClock.Instant, last: ContinuousClock.Instant)?>(nil)
     /// When ``onWaiting`` was last told that requests wait for a connection the server refuses.
     private let lastRefusalNote = Mutex<ContinuousClock.Instant?>(nil)
     /// Since when the pool has been cut to one connection because the server refused more (``narrowPool(stuck:)``),
@@ -235,9 +236,10 @@ public final class PostgresStorage: Storage {
     /// answers keeps its requests waiting: only an unreachable server ends the wait.
     func givingUp(waitingSince started: ContinuousClock.Instant) -> String? {
         let now = ContinuousClock.now
-        guard let since = unreachableSince.withLock({ $0 }), now - max(since, started) >= address.retryFor else {
-            return nil
-        }
+        // The last look failed, lately (not an outage over since, whose end no look saw).
+        guard let since = unreachableSince.withLock({ $0 }), now - since.last < Self.poolPatience,
+            now - max(since.first, started) >= address.retryFor
+        else { return nil }
         return "no connection to it could be made for \(Self.spelled(address.retryFor))"
     }
 
@@ -276,7 +278,7 @@ public final class PostgresStorage: Storage {
             unreachableSince.withLock { $0 = nil }
         } catch {
             unreachableSince.withLock { since in
-                if Self.isFull(error) { since = nil } else if since == nil { since = now }
+                since = Self.isFull(error) ? nil : (since?.first ?? now, now)
             }
             guard Self.isFull(error), !leased.isSet else { return false }
             noteRefusal(error)

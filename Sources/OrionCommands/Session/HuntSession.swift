@@ -82,26 +82,41 @@ struct HuntSession {
                 configOption = option
             }
         }
-        func parse(_ rule: UserCommand.ValuesAfterAPrior) throws -> UserCommand {
+        func parse(
+            _ rule: UserCommand.ValuesAfterAPrior,
+            _ arguments: [String],
+            in directory: String,
+            config: String?
+        ) throws -> UserCommand {
             try UserCommand(
                 arguments: arguments,
-                currentDirectory: commandDirectory,
+                currentDirectory: directory,
                 environmentPath: environment["PATH"],
                 configOption: configOption,
-                storedConfigText: storedConfigText,
+                storedConfigText: config,
                 valuesAfterAPrior: rule
             )
         }
-        var command = try parse(.keepPrior)
+        var command = try parse(.keepPrior, arguments, in: commandDirectory, config: storedConfigText)
         // An experiment Oríon created (imported with scripts/import-orion.py) from a command line with a word after
-        // a prior (`--a~'uniform(0, 1)' extra`) has no such dimension: Oríon read the option as a list. Read it the
-        // same way when that gives the stored space, so that it resumes instead of being refused as changed.
-        if command.priors.count > 0, let existing = try await context.storage.experiment(named: name, version: version),
-            (try? Space(priors: command.priors)) != existing.space,
-            let orion = try? parse(.orionList), !orion.priors.isEmpty,
-            (try? Space(priors: orion.priors)) == existing.space
+        // a prior (`--a~'uniform(0, 1)' extra`) has no such dimension: Oríon read the option as a list. Its own
+        // command line gives its space only when read Oríon's way: this one is then read that way too, so that it
+        // resumes instead of being refused as changed (an experiment of ours keeps our reading).
+        if let existing = try await context.storage.experiment(named: name, version: version),
+            (try? Space(priors: command.priors)) != existing.space
         {
-            command = orion
+            func space(_ rule: UserCommand.ValuesAfterAPrior) -> Space? {
+                let stored = try? parse(
+                    rule,
+                    existing.metadata.userArgs,
+                    in: existing.metadata.startDirectory ?? commandDirectory,
+                    config: existing.metadata.scriptConfigText
+                )
+                return stored.flatMap { try? Space(priors: $0.priors) }
+            }
+            if space(.keepPrior) != existing.space, space(.orionList) == existing.space {
+                command = try parse(.orionList, arguments, in: commandDirectory, config: storedConfigText)
+            }
         }
         for note in command.notes { StandardStream.emit("note: \(note)\n", to: 2) }
         guard !command.priors.isEmpty else {

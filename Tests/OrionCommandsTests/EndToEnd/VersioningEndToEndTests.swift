@@ -69,6 +69,13 @@ final class VersioningEndToEndTests: XCTestCase {
         try hunt(sandbox, ["-n", "ours", "--exp-max-trials", "1"] + arguments)
         let ours = try await experiment(sandbox, "ours")
         XCTAssertEqual(ours.space.dimensions.map(\.name), ["/a", "/b"])
+        // And so does one of ours that the command line extends (made with `/b` only): `/a` is added, with EVC.
+        try hunt(sandbox, ["-n", "grown", "--exp-max-trials", "1", script, "--b~uniform(0, 1)"])
+        let grownOutput = try hunt(sandbox, ["-n", "grown", "--enable-evc", "--exp-max-trials", "2"] + arguments)
+        XCTAssertFalse(grownOutput.stderr.contains("several values"), grownOutput.stderr)
+        let grown = try await experiment(sandbox, "grown")
+        XCTAssertEqual(grown.version, 2)
+        XCTAssertEqual(grown.space.dimensions.map(\.name), ["/a", "/b"])
     }
 
     func testWithoutVersionControlAChangedSpaceIsRefusedAndMarkersChangeNothing() async throws {
