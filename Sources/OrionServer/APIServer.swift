@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import NIOCore
 import OrionCore
 
 /// Where and how `orion serve` listens.
@@ -13,10 +12,6 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var frontendsURI: [String]
     /// How many storage calls may wait at once (threads of the ``StorageExecutor``).
     public var storageThreads: Int
-    /// How long a connection may stay idle (no request in progress, or a request's head still incomplete) before
-    /// the server closes it: a client that opens connections and sends nothing, or a head a byte at a time, would
-    /// otherwise hold a file descriptor for ever.
-    public var idleTimeout: Duration
 
     /// Creates a configuration.
     ///
@@ -25,25 +20,16 @@ public struct ServerConfiguration: Sendable, Hashable {
     ///   - port: the port (0: any free one).
     ///   - frontendsURI: the allowed cross-origin pages.
     ///   - storageThreads: the storage calls' threads.
-    ///   - idleTimeout: how long an idle connection is kept open.
     public init(
         host: String = "127.0.0.1",
         port: Int = 8000,
         frontendsURI: [String] = [],
-        storageThreads: Int = 8,
-        idleTimeout: Duration = .seconds(60)
+        storageThreads: Int = 8
     ) {
         self.host = host
         self.port = port
         self.frontendsURI = frontendsURI
         self.storageThreads = storageThreads
-        self.idleTimeout = idleTimeout
-    }
-
-    /// ``idleTimeout`` for the HTTP server.
-    var idleTimeAmount: TimeAmount {
-        let (seconds, attoseconds) = idleTimeout.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }
 
@@ -110,7 +96,6 @@ public struct APIServer: Sendable {
         let port = configuration.port
         var app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: configuration.idleTimeAmount)),
             configuration: .init(address: .hostname(configuration.host, port: port), serverName: nil),
             onServerRunning: { channel in await onStart(channel.localAddress?.port ?? port) }
         )

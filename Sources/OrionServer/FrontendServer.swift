@@ -53,7 +53,6 @@ public struct FrontendServer: Sendable {
         Dashboard.register(on: router, backend: backend)
         var app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: ServerConfiguration().idleTimeAmount)),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in await onStart(channel.localAddress?.port ?? port) }
         )

@@ -17,7 +17,6 @@ final class RunningServer: Sendable {
         storage: any Storage,
         frontendsURI: [String] = [],
         storageThreads: Int = 8,
-        idleTimeout: Duration = .seconds(60),
         plots: PlotRoutes.Renderer? = PlotRoutes.insight
     ) async throws {
         let server = APIServer(
@@ -26,8 +25,7 @@ final class RunningServer: Sendable {
                 host: "127.0.0.1",
                 port: 0,
                 frontendsURI: frontendsURI,
-                storageThreads: storageThreads,
-                idleTimeout: idleTimeout
+                storageThreads: storageThreads
             ),
             plots: plots
         )
