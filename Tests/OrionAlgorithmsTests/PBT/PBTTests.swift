@@ -252,6 +252,7 @@ final class PBTTests: XCTestCase {
             if name == "pb2" { options["explore"] = nil }
             var priors = line
             priors["/y"] = "uniform(0, 1)"
+            priors["/z"] = "uniform(0, 1)"
             var harness = try Self.harness(name, priors, options: options)
             try harness.run(trials: 1000, batch: 2) { params in
                 params["/epochs"]?.doubleValue == 2 ? .nan : params["/x"]?.doubleValue ?? 0
@@ -260,7 +261,7 @@ final class PBTTests: XCTestCase {
             let failed = harness.trials.filter { epochs($0) == 2 }.count
             // Fewer when a lineage runs out of new configurations first (its explored copies all tried).
             XCTAssertGreaterThan(failed, 4, name)
-            XCTAssertLessThanOrEqual(failed, 4 * 3, "\(name): 4 lineages, at most 3 failed offspring each")
+            XCTAssertLessThanOrEqual(failed, 4 * 5, "\(name): 4 lineages, at most 5 failed offspring each")
             XCTAssertFalse(harness.trials.contains { epochs($0) == 3 }, name)
         }
     }

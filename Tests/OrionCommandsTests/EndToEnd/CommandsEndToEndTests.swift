@@ -163,6 +163,23 @@ final class CommandsEndToEndTests: XCTestCase {
         let directories = try FileManager.default.contentsOfDirectory(atPath: sandbox.directory + "/trials")
         XCTAssertEqual(Set(directories), Set(trials.map(\.id)), "\(directories)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: elsewhere + "/trials"))
+        // One given there is relative to there, and stays there for the runs after (it was stored relative, and a
+        // run from a third directory put its trials next to the first command line's).
+        for (directory, maxTrials, workingDir) in [
+            (elsewhere, 3, ["--working-dir", "other"]), (sandbox.directory + "/elsewhere/more", 4, []),
+        ] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let run = try ProcessRunner.run(
+                [sandbox.orion, "hunt", "-n", "moved", "--exp-max-trials", "\(maxTrials)"] + workingDir,
+                environment: sandbox.environment,
+                currentDirectory: directory,
+                timeout: 120
+            )
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
+        let other = try FileManager.default.contentsOfDirectory(atPath: elsewhere + "/other")
+        XCTAssertEqual(other.count, 2, "\(other)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.directory + "/other"))
     }
 
     func testVersionAndHelp() throws {
