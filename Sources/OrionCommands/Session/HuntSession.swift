@@ -172,8 +172,8 @@ struct HuntSession {
             maxTrials: given("experiment.max_trials", configuration.experiment.maxTrials),
             maxBroken: given("experiment.max_broken", context.explicitMaxBroken),
             workingDir: given("experiment.working_dir", configuration.experiment.workingDir).map { directory in
-                // Given here to a command line that runs where it was first given: relative to here, stored as such
-                // (later runs resolve a stored relative one where the command line runs).
+                // Given here to a command line that runs where it was first given: relative to here, and stored
+                // absolute (later runs resolve a stored relative one where the command line runs).
                 runDirectory == nil || directory.isEmpty || directory.hasPrefix("/")
                     ? directory : (currentDirectory as NSString).appendingPathComponent(directory)
             },
