@@ -102,9 +102,8 @@ struct HuntSession {
         // a prior (`--a~'uniform(0, 1)' extra`) has no such dimension: Oríon read the option as a list. Its own
         // command line gives its space only when read Oríon's way: this one is then read that way too, so that it
         // resumes instead of being refused as changed (an experiment of ours keeps our reading).
-        if let existing = try await context.storage.experiment(named: name, version: version),
-            (try? Space(priors: command.priors)) != existing.space
-        {
+        let existing = try await context.storage.experiment(named: name, version: version)
+        if let existing, (try? Space(priors: command.priors)) != existing.space {
             func space(_ rule: UserCommand.ValuesAfterAPrior) -> Space? {
                 let stored = try? parse(
                     rule,
@@ -143,7 +142,7 @@ struct HuntSession {
             legacyScriptConfig: signatures?.legacy
         )
         // A stored experiment keeps its own values unless a flag or the -c file gives them (Oríon's precedence).
-        let isStored = try await context.storage.experiment(named: name, version: version) != nil
+        let isStored = existing != nil
         if !isStored, configuration.evc.enable, !configuration.evc.ignoreCodeChanges, metadata.vcs == nil {
             // As Oríon warns (at every run; here once, when the experiment is made): version control then sees the
             // priors and the configuration, not the code.
