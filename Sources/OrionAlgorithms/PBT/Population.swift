@@ -208,9 +208,13 @@ struct Population: Codable, Sendable {
     /// The first-generation members that are not broken.
     var liveRoots: Int { roots.reduce(0) { $0 + (members[$1].status == .broken ? 0 : 1) } }
 
-    /// Whether a first-generation member can still be drawn.
+    /// Whether a first-generation member can still be drawn: the population is short, the space has another
+    /// configuration, and fewer than ``offspringTries`` members per place in the population were drawn (a first
+    /// level where every trial fails or returns NaN drew new members for ever, the hunt never ending; Oríon keeps
+    /// such members and ends).
     func canSampleRoot(_ context: AlgorithmContext) -> Bool {
-        liveRoots < populationSize && Double(roots.count) < context.space.cardinality
+        liveRoots < populationSize && roots.count < Self.offspringTries * populationSize
+            && Double(roots.count) < context.space.cardinality
     }
 
     /// Whether the search is over: `population_size` members completed the last generation, or no member is

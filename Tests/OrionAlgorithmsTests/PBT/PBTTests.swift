@@ -266,6 +266,28 @@ final class PBTTests: XCTestCase {
         }
     }
 
+    /// A first level where every trial fails (or returns NaN or infinity) drew new first-generation members for
+    /// ever: 145 trials in 60 s, the hunt never ending. Each place in the population now gets `offspringTries` draws.
+    func testAFirstLevelThatAlwaysFailsEndsTheSearch() throws {
+        for (name, value) in [("pbt", Double.nan), ("pb2", .infinity), ("pbt", -.infinity)] {
+            var options = small
+            if name == "pb2" { options["explore"] = nil }
+            var harness = try Self.harness(name, line, options: options)
+            try harness.run(trials: 1000, batch: 3) { _ in value }
+            XCTAssertTrue(harness.isDone, "\(name), \(value)")
+            XCTAssertEqual(harness.trials.count, 4 * 5, "\(name), \(value): 4 places, 5 draws each")
+            XCTAssertFalse(harness.trials.contains { epochs($0) != 1 }, "\(name): nothing to promote")
+        }
+        // A first level that fails now and then still fills the population (one trial in three fails).
+        var harness = try Self.harness("pbt", line, options: small)
+        var count = 0
+        try harness.run(trials: 1000, batch: 2) { params in
+            count += 1
+            return count % 3 == 0 && params["/epochs"]?.doubleValue == 1 ? .nan : params["/x"]?.doubleValue ?? 0
+        }
+        XCTAssertEqual(harness.trials.filter { epochs($0) == 3 && $0.status == .completed }.count, 4)
+    }
+
     func testDoneWhenThePopulationCompletedTheLastGeneration() throws {
         var harness = try Self.harness("pbt", line, options: small)
         try harness.run(trials: 100, batch: 4) { $0["/x"]?.doubleValue ?? 0 }
