@@ -32,6 +32,9 @@ public final class ExperimentClient: Sendable {
     private let workerName: String
     /// The owner tokens of the trials this client reserved and has not reported yet, by trial id.
     private let tokens = Mutex<[String: String]>([:])
+    /// The trials this client reserved and has not reported yet, as reserved, by trial id: what is written back is
+    /// their outcome alone, whatever the caller changed in its copy (its parameters, its id's other fields).
+    private let reserved = Mutex<[String: Trial]>([:])
     /// The task refreshing the heartbeat of each trial this client holds, by trial id.
     private let heartbeats = Mutex<[String: Task<Void, Never>]>([:])
     /// When this client last looked for lost trials and dead holders.
@@ -135,11 +138,8 @@ public final class ExperimentClient: Sendable {
     public func suggest(waits: Bool = true) async throws -> Trial? {
         var pause: Duration = .milliseconds(10)
         while true {
-            // The producer never registers more than the budget, so a reservable trial is always one to run.
-            if let reservation = try await storage.reserveTrial(of: experiment.id, worker: workerName, at: Date()) {
-                hold(reservation)
-                return reservation.trial
-            }
+            // Done first, as in Oríon (and as a worker of `orion hunt` does): the producer never registers more than
+            // the budget, but trials inserted by hand may be waiting beyond it, and a done experiment runs none.
             let counts = try await storage.countTrials(of: experiment.id)
             if let maxTrials = experiment.maxTrials,
                 counts[.completed, default: 0] + (try await producer.inheritedCompletedCount()) >= maxTrials
@@ -153,9 +153,15 @@ public final class ExperimentClient: Sendable {
                         + " (max broken: \(experiment.maxBroken)); fix the objective, then raise max broken"
                 )
             }
+            if let reservation = try await storage.reserveTrial(of: experiment.id, worker: workerName, at: Date()) {
+                hold(reservation)
+                return reservation.trial
+            }
             let production = try await producer.produce(count: 1)
             if production.trials.isEmpty {
-                let pending = TrialStatus.pending.reduce(0) { $0 + counts[$1, default: 0] }
+                // Counted after the production: another client may have produced trials since the count above.
+                let after = try await storage.countTrials(of: experiment.id)
+                let pending = TrialStatus.pending.reduce(0) { $0 + after[$1, default: 0] }
                 if production.algorithmIsDone || pending == 0 || !waits { return nil }
                 // One read of the reservations serves both looks, and only when one is needed.
                 let mine = Set(tokens.withLock { $0.values })
@@ -200,11 +206,13 @@ public final class ExperimentClient: Sendable {
                 "the objective '\(objective.name)' of trial \(trial.id) is \(objective.value.pythonJSON), not a number"
             )
         }
-        var completed = trial
-        completed.status = .completed
-        completed.results = results
-        completed.endTime = Date()
-        guard try await finish(completed) else {
+        let end = Date()
+        let written = try await finish(trial.id) { completed in
+            completed.status = .completed
+            completed.results = results
+            completed.endTime = end
+        }
+        guard written else {
             throw StorageError(.notFound, "trial \(trial.id) is no longer reserved; its result was not recorded")
         }
     }
@@ -227,10 +235,11 @@ public final class ExperimentClient: Sendable {
                 "a trial is released as interrupted, suspended or broken, not \(status.rawValue)"
             )
         }
-        var released = trial
-        released.status = status
-        released.failure = failure
-        guard try await finish(released) else {
+        let written = try await finish(trial.id) { released in
+            released.status = status
+            released.failure = failure
+        }
+        guard written else {
             throw StorageError(
                 .notFound,
                 "trial \(trial.id) is not reserved by this client (released or reported already, lost to another"
@@ -239,12 +248,15 @@ public final class ExperimentClient: Sendable {
         }
     }
 
-    /// Writes the outcome of a trial this client reserved, with its owner token; `false` when this client does not
-    /// hold it or it was lost.
-    private func finish(_ trial: Trial) async throws -> Bool {
-        guard let token = tokens.withLock({ $0[trial.id] }) else { return false }
+    /// Writes the outcome of a trial this client reserved, with its owner token, onto the trial as it was reserved
+    /// (a caller's copy whose parameters were changed wrote them, a value outside the space included, the id no
+    /// longer matching them); `false` when this client does not hold it or it was lost.
+    private func finish(_ id: String, outcome: (inout Trial) -> Void) async throws -> Bool {
+        guard let token = tokens.withLock({ $0[id] }), var trial = reserved.withLock({ $0[id] }) else { return false }
+        outcome(&trial)
         let written = try await storage.updateTrial(trial, holding: token)
         tokens.withLock { _ = $0.removeValue(forKey: trial.id) }
+        reserved.withLock { _ = $0.removeValue(forKey: trial.id) }
         Worker.heldByClientsHere.withLock { _ = $0.remove(token) }
         heartbeats.withLock { $0.removeValue(forKey: trial.id) }?.cancel()
         return written
@@ -253,6 +265,7 @@ public final class ExperimentClient: Sendable {
     /// Keeps the owner token of a trial this client reserved, and refreshes its heartbeat until it is reported.
     private func hold(_ reservation: Reservation) {
         tokens.withLock { $0[reservation.trial.id] = reservation.token }
+        reserved.withLock { $0[reservation.trial.id] = reservation.trial }
         Worker.heldByClientsHere.withLock { _ = $0.insert(reservation.token) }
         let storage = storage
         let experimentID = experiment.id
@@ -285,6 +298,11 @@ public final class ExperimentClient: Sendable {
 
     /// Runs `objective` on suggested trials until the experiment is done or this call completed `maxTrials`.
     ///
+    /// Cancelling the task that runs it stops it as an interrupt does: no new trial is taken, a running objective
+    /// finishes (or, when it throws `CancellationError`, its trial is interrupted, to run again), and the report's
+    /// stop reason is `interrupted`. Before, an objective that did not look at cancellation ran every remaining
+    /// trial.
+    ///
     /// - Parameters:
     ///   - maxTrials: trials this call completes at most; `nil` runs until the experiment is done.
     ///   - configuration: concurrency and limits (its `maxTrials` is replaced by `maxTrials`).
@@ -310,7 +328,11 @@ public final class ExperimentClient: Sendable {
             configuration: configuration,
             workingDirectory: directory + "/" + experiment.displayName
         )
-        return try await worker.run()
+        return try await withTaskCancellationHandler {
+            try await worker.run()
+        } onCancel: {
+            worker.interrupt()
+        }
     }
 
     /// Counts, best trial and timings of the experiment now, from the storage's summary (without reading every

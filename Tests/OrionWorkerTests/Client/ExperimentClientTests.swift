@@ -30,6 +30,61 @@ final class ExperimentClientTests: XCTestCase {
         XCTAssertNotNil(stats.bestTrial)
     }
 
+    /// A done experiment suggests nothing, inserted trials waiting beyond its budget included (as Oríon's `suggest`
+    /// raises `CompletedExperiment`): they were handed out, and the experiment ended with 7 completed of 3.
+    func testADoneExperimentSuggestsNoTrialInsertedBeyondItsBudget() async throws {
+        let client = try await ExperimentClient.build(
+            name: "lib",
+            space: ["/x": "uniform(0, 1)"],
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
+            maxTrials: 3,
+            storage: InMemoryStorage(),
+            factory: AlgorithmRegistry.standard
+        )
+        let first = try XCTUnwrapAsync(try await client.suggest())
+        try await client.observe(first, objective: 1)
+        for value in [0.1, 0.2, 0.3, 0.4] { _ = try await client.insert(["/x": .double(value)]) }
+        var run = 1
+        while let trial = try await client.suggest() {
+            run += 1
+            try await client.observe(trial, objective: 1)
+        }
+        XCTAssertEqual(run, 3, "the budget: one suggested, then two of the inserted")
+        let done = try await client.isDone
+        XCTAssertTrue(done)
+        let waiting = try await client.fetchTrials(status: [.new])
+        XCTAssertEqual(waiting.count, 2, "the inserted trials beyond the budget are left, not run")
+    }
+
+    /// What `observe` and `release` write is the outcome alone: a caller's copy whose parameters were changed wrote
+    /// them (`/x` 99 in `uniform(0, 1)`, the id no longer matching them).
+    func testObserveAndReleaseWriteTheOutcomeOntoTheTrialAsReserved() async throws {
+        let storage = InMemoryStorage()
+        let client = try await ExperimentClient.build(
+            name: "lib",
+            space: ["/x": "uniform(0, 1)"],
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
+            maxTrials: 5,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+        for release in [false, true] {
+            let trial = try XCTUnwrapAsync(try await client.suggest())
+            var changed = trial
+            changed.params = trial.params.replacing("/x", with: .double(99))
+            if release {
+                try await client.release(changed, status: .broken, failure: "diverged")
+            } else {
+                try await client.observe(changed, objective: 0.5)
+            }
+            let stored = try XCTUnwrapAsync(try await client.trial(id: trial.id))
+            XCTAssertEqual(stored.params, trial.params, "release: \(release)")
+            XCTAssertEqual(stored.status, release ? .broken : .completed)
+            XCTAssertEqual(release ? stored.failure : nil, release ? "diverged" : nil)
+            XCTAssertEqual(stored.objective, release ? nil : 0.5)
+        }
+    }
+
     /// Issue 13, part 2: with `branching`, a changed space makes a child version that skips the parent's points.
     func testBranchingMakesAChildThatKnowsTheParentsTrials() async throws {
         let storage = InMemoryStorage()
@@ -434,6 +489,39 @@ final class ExperimentClientTests: XCTestCase {
         XCTAssertEqual(first.experiment.id, failing.experiment.id)
         let brokenDone = try await failing.isDone
         XCTAssertFalse(brokenDone, "a broken experiment is not done, as in Oríon")
+    }
+
+    /// Cancelling the task running `workon` stops it after the running objective, as an interrupt does: an objective
+    /// that does not look at cancellation ran every remaining trial.
+    func testCancellingWorkonStopsItAfterTheRunningTrial() async throws {
+        let client = try await ExperimentClient.build(
+            name: "cancel",
+            space: ["/x": "uniform(0, 1)"],
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
+            maxTrials: 1000,
+            storage: InMemoryStorage(),
+            factory: AlgorithmRegistry.standard
+        )
+        let started = Mutex(0)
+        let task = Task {
+            try await client.workon { params in
+                started.withLock { $0 += 1 }
+                // Busy, not sleeping: an objective that never looks at cancellation.
+                let end = Date().addingTimeInterval(0.02)
+                while Date() < end {}
+                return params["/x"]?.doubleValue ?? 0
+            }
+        }
+        while started.withLock({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        task.cancel()
+        let report = try await task.value
+        XCTAssertEqual(report.stopReason, .interrupted)
+        let ran = started.withLock { $0 }
+        XCTAssertLessThan(ran, 10, "stopped after the running trial, not after the budget")
+        let stats = try await client.stats()
+        XCTAssertEqual(stats.completed, ran, "the trials that ran are recorded")
+        let reserved = try await client.fetchTrials(status: [.reserved])
+        XCTAssertEqual(reserved, [], "nothing is left reserved")
     }
 
     func testWorkonOnSQLite() async throws {
