@@ -15,6 +15,10 @@ public struct ConfigurationLayer: Sendable, Equatable {
     public var storage = OrionConfiguration.StorageSection()
     /// The `evc:` settings (those listed in ``sources``).
     public var evc = OrionConfiguration.EVCSection()
+    /// The keys of Oríon's `database:` block this layer gives (from a file's block or the `ORION_DB_*` variables),
+    /// combined key by key with the layers below by ``ConfigurationLoader/resolve(_:)``; ``storage`` holds the address
+    /// they give on their own.
+    public var database: DatabaseFields?
     /// Where each value came from, by key (`worker.n_workers` → `flag --n-workers`): the keys this layer gives.
     public var sources: [String: String] = [:]
     /// Warnings for the user: deprecated keys, settings accepted but ignored.

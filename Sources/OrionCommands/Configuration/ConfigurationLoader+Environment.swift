@@ -81,7 +81,6 @@ extension ConfigurationLoader {
             }
             return
         }
-        guard address != nil || type != nil else { return }
         var port: Int?
         if let text = value("ORION_DB_PORT") {
             guard let number = Int(text), (1...65535).contains(number) else {
@@ -92,6 +91,18 @@ extension ConfigurationLoader {
             }
             port = number
         }
+        // Each variable is one key of Oríon's `database` block, combined with the other layers' key by key
+        // (`resolve`): a global file naming PostgreSQL and a job's ORION_DB_ADDRESS=host give that host's database.
+        let given = ["ORION_DB_ADDRESS", "ORION_DB_TYPE", "ORION_DB_NAME", "ORION_DB_PORT"].first { value($0) != nil }
+        guard let given else { return }
+        layer.database = DatabaseFields(
+            type: type,
+            host: address,
+            name: value("ORION_DB_NAME"),
+            port: port,
+            source: "env \(given)"
+        )
+        guard address != nil || type != nil else { return }
         let source = address != nil ? "env ORION_DB_ADDRESS" : "env ORION_DB_TYPE"
         do {
             let resolved = try storageAddress(

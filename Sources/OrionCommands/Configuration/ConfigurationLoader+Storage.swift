@@ -227,6 +227,28 @@ extension YAMLLayerReader {
             if entry.key == "type" { typeNode = entry.value }
             fields[entry.key] = try string(entry, of: "database." + entry.key)
         }
+        // Oríon's PickledDB waits `timeout` seconds for its file lock: SQLite's busy timeout is the same wait.
+        var timeout: Double?
+        if let text = fields["timeout"] {
+            guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
+                throw failure(
+                    at: node,
+                    "'database.timeout' must be a number of seconds, not '\(text)'; write e.g. `timeout: 60`"
+                )
+            }
+            timeout = seconds
+        }
+        let given = DatabaseFields(
+            type: fields["type"],
+            host: fields["host"],
+            name: fields["name"],
+            port: port,
+            user: fields["user"] ?? fields["username"],
+            password: fields["password"],
+            timeout: timeout,
+            source: source(keyNode)
+        )
+        if !given.isEmpty { layer.database = given }
         let address: String?
         do {
             address = try ConfigurationLoader.storageAddress(
@@ -258,18 +280,11 @@ extension YAMLLayerReader {
             return
         }
         guard var address else { return }
-        // Oríon's PickledDB waits `timeout` seconds for its file lock: SQLite's busy timeout is the same wait.
-        if let timeout = fields["timeout"] {
-            guard let seconds = Double(timeout), seconds.isFinite, seconds >= 0 else {
-                throw failure(
-                    at: node,
-                    "'database.timeout' must be a number of seconds, not '\(timeout)'; write e.g. `timeout: 60`"
-                )
-            }
+        if let timeout {
             if address.hasPrefix("sqlite:") {
                 // 60 s, Oríon's default, is SQLite's here too: the address stays as it was.
-                if seconds != 60 {
-                    address += (address.contains("?") ? "&" : "?") + "busy_timeout=\(PythonFloat.repr(seconds))"
+                if timeout != 60 {
+                    address += (address.contains("?") ? "&" : "?") + "busy_timeout=\(PythonFloat.repr(timeout))"
                 }
             } else {
                 note(

@@ -59,19 +59,69 @@ public enum ConfigurationLoader {
 
     /// Resolves layers over the defaults: for each key, the value of the last layer that gives one.
     ///
+    /// The storage is resolved by Oríon's `database` keys (``DatabaseFields``) where layers give them: a layer's
+    /// keys override those of the layers below one by one, and a whole address (`--storage`, `storage.address`, a
+    /// URL in `ORION_DB_ADDRESS`) replaces them all.
+    ///
     /// - Parameter layers: the layers, lowest precedence first.
     /// - Returns: the configuration, with each key's source and every layer's notes.
     public static func resolve(_ layers: [ConfigurationLayer]) -> OrionConfiguration {
         var configuration = OrionConfiguration()
+        // The `database` keys in effect; `nil` while the storage is the default or a whole address.
+        var fields: DatabaseFields?
         for layer in layers {
-            for setting in Setting.all {
+            for setting in Setting.all where setting.key != storageKey {
                 guard let source = layer.sources[setting.key] else { continue }
                 setting.copy(layer, &configuration)
                 configuration.sources[setting.key] = source
             }
             configuration.notes += layer.notes
+            resolveStorage(of: layer, fields: &fields, into: &configuration)
         }
         return configuration
+    }
+
+    /// The key of the storage address.
+    private static let storageKey = "storage.address"
+
+    /// Applies one layer's storage over the configuration resolved so far.
+    private static func resolveStorage(
+        of layer: ConfigurationLayer,
+        fields: inout DatabaseFields?,
+        into configuration: inout OrionConfiguration
+    ) {
+        guard let own = layer.database else {
+            guard let source = layer.sources[storageKey] else { return }
+            configuration.storage.address = layer.storage.address
+            configuration.sources[storageKey] = source
+            fields = nil
+            return
+        }
+        if fields == nil, let whole = configuration.sources[storageKey], whole != "default", !own.namesAStorage {
+            configuration.notes.append(
+                "the database keys of \(own.source) are not used: the storage address of \(whole) names the storage"
+                    + " whole"
+            )
+            return
+        }
+        let merged = own.over(fields ?? DatabaseFields(source: own.source))
+        fields = merged
+        if merged == own {
+            // Nothing from below: the layer's own reading, with its notes and the place of its errors (the default
+            // file when it gives none, over a whole address below: `ORION_DB_TYPE=sqlite`).
+            if let source = layer.sources[storageKey] {
+                configuration.storage.address = layer.storage.address
+                configuration.sources[storageKey] = source
+            } else if configuration.storage.address != nil {
+                configuration.storage.address = nil
+                configuration.sources[storageKey] = own.source
+            }
+            return
+        }
+        let (address, note) = merged.address()
+        configuration.storage.address = address
+        configuration.sources[storageKey] = merged.source
+        if let note { configuration.notes.append(note) }
     }
 
     /// The user's global configuration file: `$XDG_CONFIG_HOME/orion.core/orion_config.yaml`, else

@@ -158,6 +158,90 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         )
     }
 
+    /// Oríon's `database` keys combine key by key across the global file, the environment and `-c`: a cluster's
+    /// global file names PostgreSQL and each job sets ORION_DB_ADDRESS to the host. Resolved one source at a time,
+    /// the host alone was an SQLite file (each job wrote its own), and ORION_DB_NAME, ORION_DB_PORT or a `-c` block
+    /// giving only some keys were ignored.
+    func testDatabaseKeysCombineKeyByKeyAcrossSources() throws {
+        let global = try ConfigurationLoader.layer(
+            fromYAML: "storage: {database: {type: postgresql, host: localhost, port: 55499, name: orion, user: me}}",
+            path: "/g.yaml",
+            isGlobal: true
+        )
+        func resolved(_ environment: [String: String], _ yaml: String? = nil, flag: String? = nil) throws -> String? {
+            var layers = [global, try ConfigurationLoader.layer(fromEnvironment: environment)]
+            if let yaml { layers.append(try ConfigurationLoader.layer(fromYAML: yaml, path: "/x/o.yaml")) }
+            var flags = ConfigurationLayer()
+            if let flag { flags.set(\.storage.address, flag, source: "flag --storage") }
+            layers.append(flags)
+            return ConfigurationLoader.resolve(layers).storage.address
+        }
+        XCTAssertEqual(try resolved([:]), "postgres://me@localhost:55499/orion")
+        XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "dbhost"]), "postgres://me@dbhost:55499/orion")
+        XCTAssertEqual(try resolved(["ORION_DB_NAME": "other"]), "postgres://me@localhost:55499/other")
+        XCTAssertEqual(try resolved(["ORION_DB_PORT": "5555"]), "postgres://me@localhost:5555/orion")
+        XCTAssertEqual(try resolved([:], "storage: {database: {name: other}}"), "postgres://me@localhost:55499/other")
+        XCTAssertEqual(
+            try resolved(["ORION_DB_NAME": "env"], "storage: {database: {host: otherhost}}"),
+            "postgres://me@otherhost:55499/env"
+        )
+        XCTAssertEqual(try resolved(["ORION_DB_TYPE": "sqlite", "ORION_DB_ADDRESS": "/d/o.db"]), "sqlite:///d/o.db")
+        XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "sqlite:///d/o.db"]), "sqlite:///d/o.db", "a URL is whole")
+        XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "dbhost"], flag: "memory:"), "memory:")
+        XCTAssertEqual(try resolved([:], "storage: {address: 'sqlite:///c.db'}"), "sqlite:///c.db")
+        let sources = ConfigurationLoader.resolve([
+            global, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_PORT": "5"]),
+        ])
+        .sources["storage.address"]
+        XCTAssertEqual(sources, "env ORION_DB_PORT")
+
+        // Keys that do not name a storage are not used over a whole address, and a note says so.
+        let whole = try ConfigurationLoader.layer(fromYAML: "storage: {address: 'postgres://h/db'}", path: "/g.yaml")
+        let over = ConfigurationLoader.resolve([
+            whole, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_NAME": "x"]),
+        ])
+        XCTAssertEqual(over.storage.address, "postgres://h/db")
+        XCTAssertEqual(
+            over.notes,
+            [
+                "the database keys of env ORION_DB_NAME are not used: the storage address of file /g.yaml:1:11 names the"
+                    + " storage whole"
+            ]
+        )
+        let typed = ConfigurationLoader.resolve([
+            whole, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_TYPE": "sqlite"]),
+        ])
+        XCTAssertNil(typed.storage.address, "the default file, as ORION_DB_TYPE=sqlite says")
+
+        // Oríon's MongoDB in a global file is not carried over to the host the environment gives, as its error says.
+        let mongo = try ConfigurationLoader.layer(
+            fromYAML: "storage: {database: {type: mongodb, host: 'mongodb://h', name: orion}}",
+            path: "/g.yaml",
+            isGlobal: true
+        )
+        let overridden = ConfigurationLoader.resolve([
+            mongo, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_ADDRESS": "/d/o.db"]),
+        ])
+        XCTAssertEqual(overridden.storage.address, "sqlite:///d/o.db")
+        let named = ConfigurationLoader.resolve([
+            mongo, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_NAME": "x"]),
+        ])
+        XCTAssertEqual(
+            named.storage.address.map { $0.hasPrefix(ConfigurationLoader.unsupportedPrefix) },
+            true,
+            "still MongoDB: an error if it is the storage opened"
+        )
+        // A timeout in the global file applies to the SQLite file a higher layer names.
+        let timed = try ConfigurationLoader.layer(fromYAML: "storage: {database: {timeout: 5}}", path: "/g.yaml")
+        XCTAssertEqual(
+            ConfigurationLoader.resolve([
+                timed, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_ADDRESS": "/d/o.db"]),
+            ])
+            .storage.address,
+            "sqlite:///d/o.db?busy_timeout=5.0"
+        )
+    }
+
     func testAddressAndDatabaseTogether() {
         XCTAssertEqual(
             message("storage: {address: 'memory:', database: {type: sqlite}}"),

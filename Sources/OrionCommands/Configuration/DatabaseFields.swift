@@ -1,0 +1,117 @@
+import OrionCore
+
+/// The keys of Oríon's `database:` block that one configuration source gives (`type`, `host`, `name`, `port`, user,
+/// password, `timeout`), kept apart so that sources combine key by key, as in Oríon.
+///
+/// The usual cluster set-up: the global file names the database (`type: postgresql`, `name`, `port`) and each job
+/// sets `ORION_DB_ADDRESS` to the host. Resolved one source at a time, the host alone read as an SQLite file, and
+/// every job wrote to a file of its own; `ORION_DB_NAME` or `ORION_DB_PORT` alone, or a `-c` block giving only some
+/// keys, were ignored.
+public struct DatabaseFields: Sendable, Equatable {
+    /// `type`: `sqlite`, `postgresql`, `ephemeraldb`, or one of Oríon's that swift-orion does not open.
+    public var type: String?
+    /// `host`: the SQLite file, the PostgreSQL server (or a whole URL).
+    public var host: String?
+    /// `name`: the PostgreSQL database.
+    public var name: String?
+    /// `port`: the PostgreSQL port.
+    public var port: Int?
+    /// `user` (or `username`).
+    public var user: String?
+    /// `password`.
+    public var password: String?
+    /// `timeout`: SQLite's busy timeout, in seconds.
+    public var timeout: Double?
+    /// Where these keys came from, for `orion info` (`env ORION_DB_ADDRESS`, `file /x/orion.yaml:3:3`).
+    public var source: String
+
+    /// Creates the keys of one source.
+    public init(
+        type: String? = nil,
+        host: String? = nil,
+        name: String? = nil,
+        port: Int? = nil,
+        user: String? = nil,
+        password: String? = nil,
+        timeout: Double? = nil,
+        source: String
+    ) {
+        self.type = type
+        self.host = host.flatMap { $0.isEmpty ? nil : $0 }
+        self.name = name
+        self.port = port
+        self.user = user
+        self.password = password
+        self.timeout = timeout
+        self.source = source
+    }
+
+    /// Whether no key is given.
+    var isEmpty: Bool {
+        type == nil && host == nil && name == nil && port == nil && user == nil && password == nil && timeout == nil
+    }
+
+    /// Whether the keys say which storage it is (a type or a host), not only details of one named elsewhere.
+    var namesAStorage: Bool { type != nil || host != nil }
+
+    /// These keys over `lower`'s, key by key.
+    ///
+    /// A type of Oríon's that swift-orion does not open (MongoDB, PickledDB, often in a global file written by Oríon's
+    /// `orion db setup`) is not carried over to a host given here without a type: its error tells the user to give
+    /// swift-orion its storage with `ORION_DB_ADDRESS`, which must then work.
+    ///
+    /// - Parameter lower: the keys of the sources below.
+    /// - Returns: the combined keys, with this source.
+    func over(_ lower: DatabaseFields) -> DatabaseFields {
+        var merged = lower
+        if host != nil, type == nil, ConfigurationLoader.isOrionOnlyStorage(type: lower.type, host: lower.host) {
+            merged.type = nil
+        }
+        merged.type = type ?? merged.type
+        merged.host = host ?? merged.host
+        merged.name = name ?? merged.name
+        merged.port = port ?? merged.port
+        merged.user = user ?? merged.user
+        merged.password = password ?? merged.password
+        merged.timeout = timeout ?? merged.timeout
+        merged.source = source
+        return merged
+    }
+
+    /// The storage address the keys give, `nil` for the default SQLite file, or an address made of
+    /// ``ConfigurationLoader/unsupportedPrefix`` and the error to give if it is the storage a command opens.
+    ///
+    /// - Returns: the address and a note when `timeout` does not apply.
+    func address() -> (address: String?, note: String?) {
+        let address: String?
+        do {
+            address = try ConfigurationLoader.storageAddress(
+                type: type,
+                host: host,
+                name: name,
+                port: port,
+                user: user,
+                password: password
+            )
+        } catch {
+            return (
+                ConfigurationLoader.unsupportedPrefix
+                    + "the storage of the configuration (\(source)): \(error.text); give swift-orion its storage"
+                    + " with --storage or ORION_DB_ADDRESS (sqlite:///path/orion.db or postgresql://user@host/db)",
+                nil
+            )
+        }
+        guard let address, let timeout else { return (address, nil) }
+        guard address.hasPrefix("sqlite:") else {
+            let kind = address.hasPrefix("memory") ? "an in-memory storage" : "PostgreSQL"
+            return (
+                address,
+                "'database.timeout' is ignored for \(kind) (its waits are set in the address: retry_for,"
+                    + " operation_timeout)"
+            )
+        }
+        // 60 s, Oríon's default, is SQLite's here too: the address stays as it was.
+        guard timeout != 60 else { return (address, nil) }
+        return (address + (address.contains("?") ? "&" : "?") + "busy_timeout=\(PythonFloat.repr(timeout))", nil)
+    }
+}
