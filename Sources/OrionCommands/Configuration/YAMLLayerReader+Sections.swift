@@ -44,6 +44,8 @@ extension YAMLLayerReader {
         let deprecatedWorker = entries.filter { workerTop.contains($0.key) }
         let deprecatedEVC = entries.filter { evcTop.contains($0.key) }
         for entry in deprecatedExperiment + deprecatedWorker + deprecatedEVC {
+            // `worker_trials` gets its own note (`readExperiment`), which names its replacement, a worker key.
+            if entry.key == "worker_trials" { continue }
             let section =
                 experimentTop.contains(entry.key) ? "experiment" : workerTop.contains(entry.key) ? "worker" : "evc"
             note(at: entry.keyNode, "top-level '\(entry.key)' is deprecated: put it under '\(section):'")

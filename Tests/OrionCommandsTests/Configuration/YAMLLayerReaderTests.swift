@@ -172,6 +172,11 @@ final class YAMLLayerReaderTests: XCTestCase {
         let read = try layer("experiment:\n  worker_trials: 4\n")
         XCTAssertEqual(read.worker.maxTrials, 4)
         XCTAssertNil(read.experiment.maxTrials)
+        // At the top level too, with the one note that names its replacement (a second one said to put it under
+        // 'experiment:', where it is deprecated as well).
+        let top = try layer("worker_trials: 4\n")
+        XCTAssertEqual(top.worker.maxTrials, 4)
+        XCTAssertEqual(top.notes, ["/x/orion.yaml:1:1: 'worker_trials' is deprecated: write 'worker: {max_trials: N}'"])
     }
 
     // MARK: - Algorithm forms
