@@ -114,12 +114,18 @@ public struct MOFA: Algorithm {
     ///
     /// - Parameters:
     ///   - options: `seed`, `index`, `n_levels`, `strength`, `threshold`.
-    ///   - context: the search space: with a fidelity, exactly one, `fidelity(low, high, base)` with base >= 2.
-    /// - Throws: ``AlgorithmError`` `.unsupportedSpace` for several fidelities or a base below 2,
+    ///   - context: the search space: with a fidelity, exactly one, `fidelity(low, high, base)`; with base 1 every
+    ///     round runs at `high`.
+    /// - Throws: ``AlgorithmError`` `.unsupportedSpace` for several fidelities,
     ///   `.invalidOption` for options out of range.
     public init(options: Options, context: AlgorithmContext) throws {
         var fidelities: [Double?] = Array(repeating: nil, count: Self.roundsWithoutFidelity)
-        if context.space.dimensions.contains(where: { $0.kind == .fidelity }) {
+        let fidelityPriors = context.space.dimensions.filter { $0.kind == .fidelity }.map(\.prior)
+        if fidelityPriors.count == 1, case .fidelity(_, let high, let base) = fidelityPriors[0], base < 2 {
+            // Linear levels (`base=1`) give no ladder of fidelities: the rounds run as without a fidelity, each at
+            // the highest, as Oríon's MOFA runs every trial (it refused such a space).
+            fidelities = Array(repeating: high, count: Self.roundsWithoutFidelity)
+        } else if !fidelityPriors.isEmpty {
             let (low, high, base) = try SuccessiveHalving.fidelity(of: context.space, algorithm: Self.name)
             fidelities = try ASHA.budgets(low: low, high: high, base: base, numRungs: nil)
         }

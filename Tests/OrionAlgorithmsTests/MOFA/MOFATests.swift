@@ -91,6 +91,19 @@ final class MOFATests: XCTestCase {
         XCTAssertTrue(try harness.produce(count: 3).isEmpty)
     }
 
+    /// A fidelity with linear levels (`base=1`) gives no ladder: the rounds run as without a fidelity, every trial
+    /// at the highest level (the space was refused: "mofa needs a fidelity base >= 2").
+    func testALinearFidelityRunsEveryRoundAtItsHighest() throws {
+        var harness = try harness(
+            ["/x": "uniform(-2, 2)", "/y": "uniform(-2, 2)", "/w": "uniform(-2, 2)", "/e": "fidelity(1, 10, base=1)"]
+        )
+        let rounds = try runRounds(&harness) { x, y, w in x * x + 2 * y * y + 0.01 * w * w }
+        XCTAssertTrue(harness.isDone)
+        XCTAssertGreaterThanOrEqual(rounds.count, 3)
+        XCTAssertEqual(Set(rounds.joined().map { $0.params["/e"]?.doubleValue }), [10])
+        XCTAssertLessThan(Self.distance(rounds[rounds.count - 1]), Self.distance(rounds[0]) / 10)
+    }
+
     /// On a finite space without a fidelity, later rounds draw points that are trials already: they take those
     /// trials' results, and the search still ends.
     func testDoneOnAFiniteSpaceWithoutAFidelity() throws {
