@@ -193,8 +193,9 @@ public final class ExperimentClient: Sendable {
 
     /// Reports results of a reserved trial and marks it completed.
     ///
-    /// - Throws: ``ExperimentError`` `.invalidResult` when the results hold no objective or one that is not a
-    ///   number (NaN is a number; nothing is written); `StorageError` `.notFound` when this client does not hold the
+    /// - Throws: ``ExperimentError`` `.invalidResult` when the results hold no objective, one that is not a number
+    ///   (NaN is a number), two, a constraint that is not a number, a gradient that is not a list of numbers, or more
+    ///   than 1 MiB, as a results file (nothing is written); `StorageError` `.notFound` when this client does not hold the
     ///   trial (it was lost and handed to another worker, or reported already).
     public func observe(_ trial: Trial, results: [TrialResult]) async throws {
         guard let objective = results.first(where: { $0.type == .objective }) else {
@@ -205,6 +206,13 @@ public final class ExperimentClient: Sendable {
                 .invalidResult,
                 "the objective '\(objective.name)' of trial \(trial.id) is \(objective.value.pythonJSON), not a number"
             )
+        }
+        // The rest as a script's results file is checked: a second objective, a constraint that is not a number,
+        // a gradient that is not a list of numbers, more than 1 MiB.
+        do {
+            try ResultsFile.validate(results, of: "results of trial \(trial.id)")
+        } catch {
+            throw ExperimentError(.invalidResult, error.message)
         }
         let end = Date()
         let written = try await finish(trial.id) { completed in
@@ -406,10 +414,19 @@ public final class ExperimentClient: Sendable {
     ///   - values: dimension name (`/x`) → value; missing dimensions take their default value.
     ///   - results: the trial's results, when it was evaluated elsewhere; they must hold an objective.
     /// - Returns: the stored trial.
-    /// - Throws: ``TrialInsertionError``, `SpaceError` for a value outside its prior, `StorageError`.
+    /// - Throws: ``TrialInsertionError``, `SpaceError` for a value outside its prior, ``ExperimentError``
+    ///   `.invalidResult` for results `observe` would refuse, `StorageError`.
     @discardableResult
     public func insert(_ values: [String: JSONValue], results: [TrialResult]? = nil) async throws -> Trial {
         let trial = try TrialInsertion.trial(for: experiment, values: values)
+        // Checked as `observe` checks them: an objective that is text, true or null was stored as completed.
+        if let results, results.contains(where: { $0.type == .objective }) {
+            do {
+                try ResultsFile.validate(results, of: "results of the inserted trial")
+            } catch {
+                throw ExperimentError(.invalidResult, error.message)
+            }
+        }
         return try await TrialInsertion.insert(trial, results: results, into: experiment, storage: storage)
     }
 }

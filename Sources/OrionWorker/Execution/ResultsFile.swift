@@ -119,25 +119,67 @@ public enum ResultsFile {
                     + " (use objective, constraint, gradient or statistic)"
             )
         }
-        switch kind {
+        let result = TrialResult(name: name, type: kind, value: value)
+        try check(result, at: "results file \(path), entry \(index)")
+        return result
+    }
+
+    /// Checks one result's value against its type: a number for an objective or a constraint, a list of numbers
+    /// for a gradient.
+    ///
+    /// - Parameters:
+    ///   - result: the result.
+    ///   - place: where it was given, to start the message (`results file PATH, entry 2`).
+    /// - Throws: ``Problem`` naming the result and its value.
+    static func check(_ result: TrialResult, at place: String) throws(Problem) {
+        let (name, value) = (result.name, result.value)
+        switch result.type {
         case .objective, .constraint, .lie:
             guard value.doubleValue != nil else {
                 throw Problem(
-                    message: "results file \(path), entry \(index): the \(kind.rawValue) '\(name)' must be a number,"
-                        + " not \(summary(value))"
+                    message: "\(place): the \(result.type.rawValue) '\(name)' must be a number, not \(summary(value))"
                 )
             }
         case .gradient:
             guard let items = value.arrayValue, items.allSatisfy({ $0.doubleValue != nil }) else {
                 throw Problem(
-                    message: "results file \(path), entry \(index): the gradient '\(name)' must be a list of"
-                        + " numbers, not \(summary(value))"
+                    message: "\(place): the gradient '\(name)' must be a list of numbers, not \(summary(value))"
                 )
             }
         case .statistic:
             break
         }
-        return TrialResult(name: name, type: kind, value: value)
+    }
+
+    /// Checks results given through the library (`ExperimentClient.observe`, `insert(_:results:)`) as a results
+    /// file is checked: each value against its type, one objective, and at most ``maxSize`` bytes as JSON.
+    ///
+    /// - Parameters:
+    ///   - results: the results.
+    ///   - owner: what they are the results of, to start the message (`the results of trial 0a1b...`).
+    /// - Throws: ``Problem`` with a one-line message.
+    public static func validate(_ results: [TrialResult], of owner: String) throws(Problem) {
+        var objective: (index: Int, name: String)?
+        for (index, result) in results.enumerated() {
+            try check(result, at: "\(owner), result \(index)")
+            guard result.type == .objective else { continue }
+            if let first = objective {
+                throw Problem(
+                    message: "\(owner), result \(index): a second objective '\(result.name)' (result \(first.index),"
+                        + " '\(first.name)', is the objective); report one objective and give the others the type"
+                        + " statistic"
+                )
+            }
+            objective = (index, result.name)
+        }
+        guard objective != nil else { throw Problem(message: "\(owner) have no result of type 'objective'") }
+        let size = results.reduce(0) { $0 + $1.name.utf8.count + $1.value.pythonJSON.utf8.count + 40 }
+        guard size <= maxSize else {
+            throw Problem(
+                message: "\(owner) take about \(size) bytes as JSON, more than \(maxSize) (1 MiB): keep large data in a"
+                    + " file and report its path as a statistic"
+            )
+        }
     }
 
     /// A value's Python `repr`, cut short for a message.

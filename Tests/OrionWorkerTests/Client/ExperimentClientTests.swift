@@ -85,6 +85,58 @@ final class ExperimentClientTests: XCTestCase {
         }
     }
 
+    /// Results given through the library are checked as a results file is: two objectives, a constraint that is
+    /// not a number, a gradient that is not a list, 2 MB of statistics, and inserted objectives that are text were
+    /// stored.
+    func testLibraryResultsAreCheckedAsAResultsFileIs() async throws {
+        let client = try await ExperimentClient.build(
+            name: "lib",
+            space: ["/x": "uniform(0, 1)"],
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
+            maxTrials: 5,
+            storage: InMemoryStorage(),
+            factory: AlgorithmRegistry.standard
+        )
+        let trial = try XCTUnwrapAsync(try await client.suggest())
+        let bad: [[TrialResult]] = [
+            [.objective(1), .objective(2, name: "other")],
+            [.objective(1), TrialResult(name: "c", type: .constraint, value: .string("no"))],
+            [.objective(1), TrialResult(name: "g", type: .gradient, value: .double(1))],
+            [
+                .objective(1),
+                TrialResult(name: "s", type: .statistic, value: .string(String(repeating: "x", count: 2 << 20))),
+            ],
+        ]
+        for results in bad {
+            do {
+                try await client.observe(trial, results: results)
+                XCTFail("accepted \(results.map(\.name))")
+            } catch let error as ExperimentError {
+                XCTAssertEqual(error.code, .invalidResult)
+                XCTAssertTrue(error.message.hasPrefix("results of trial \(trial.id)"), error.message)
+            }
+        }
+        let stored = try XCTUnwrapAsync(try await client.trial(id: trial.id))
+        XCTAssertEqual(stored.status, .reserved, "nothing was written")
+        try await client.observe(
+            trial,
+            results: [.objective(1), TrialResult(name: "s", type: .statistic, value: "ok")]
+        )
+        for value: JSONValue in ["text", true, .null] {
+            do {
+                _ = try await client.insert(
+                    ["/x": 0.25],
+                    results: [TrialResult(name: "o", type: .objective, value: value)]
+                )
+                XCTFail("inserted an objective \(value)")
+            } catch let error as ExperimentError {
+                XCTAssertEqual(error.code, .invalidResult, error.message)
+            }
+        }
+        let completed = try await client.fetchTrials(status: [.completed])
+        XCTAssertEqual(completed.count, 1)
+    }
+
     /// Issue 13, part 2: with `branching`, a changed space makes a child version that skips the parent's points.
     func testBranchingMakesAChildThatKnowsTheParentsTrials() async throws {
         let storage = InMemoryStorage()
