@@ -76,6 +76,8 @@ public struct ExperimentError: OrionError {
         /// A result or release the experiment cannot take: no objective, an objective that is not a number, a
         /// status a trial cannot be released with.
         case invalidResult
+        /// A setting out of its range: negative max trials, max broken below 1, a heartbeat that is not positive.
+        case invalidSetting
     }
 
     /// What went wrong.
@@ -95,12 +97,13 @@ public struct ExperimentError: OrionError {
         case .notFound: .notFound
         case .spaceChanged: .conflict
         case .broken: .failure
-        case .invalidResult: .usage
+        case .invalidResult, .invalidSetting: .usage
         }
     }
 
-    /// Whether the code is `spaceChanged` (the user fixes it by choosing another name) or `invalidResult`.
-    public var isUsageError: Bool { code == .spaceChanged || code == .invalidResult }
+    /// Whether the code is `spaceChanged` (the user fixes it by choosing another name), `invalidResult` or
+    /// `invalidSetting`.
+    public var isUsageError: Bool { [.spaceChanged, .invalidResult, .invalidSetting].contains(code) }
 }
 
 /// Creates an experiment or resumes a stored one, applying the changes that need no new version.
@@ -143,6 +146,14 @@ public enum ExperimentBuilder {
         factory: any AlgorithmFactory
     ) async throws -> Outcome {
         try ExperimentName.validate(request.name)
+        // As the command line checks its flags: a negative budget or a max broken of 0 made an experiment that
+        // failed with a confusing error at its first suggestion.
+        if let maxTrials = request.maxTrials, maxTrials < 0 {
+            throw ExperimentError(.invalidSetting, "max trials must be at least 0, not \(maxTrials)")
+        }
+        if let maxBroken = request.maxBroken, maxBroken < 1 {
+            throw ExperimentError(.invalidSetting, "max broken must be at least 1, not \(maxBroken)")
+        }
         if let branching = request.branching,
             let outcome = try await branch(request, branching, storage: storage, factory: factory)
         {

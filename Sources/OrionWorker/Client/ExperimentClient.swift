@@ -112,6 +112,10 @@ public final class ExperimentClient: Sendable {
             branching: branching
         )
         request.interface = .library
+        // A heartbeat of zero made the refreshing loop spin (half a second of CPU per second per trial held).
+        guard heartbeat > .zero else {
+            throw ExperimentError(.invalidSetting, "the heartbeat must be a positive duration, not \(heartbeat)")
+        }
         let outcome = try await ExperimentBuilder.build(request, storage: storage, factory: factory)
         return ExperimentClient(
             experiment: outcome.experiment,

@@ -137,6 +137,39 @@ final class ExperimentClientTests: XCTestCase {
         XCTAssertEqual(completed.count, 1)
     }
 
+    /// Settings the command line refuses are refused by the library too: a heartbeat of zero made its refreshing
+    /// loop spin, and a max broken of 0 failed with a confusing error at the first suggestion.
+    func testBuildRefusesSettingsOutOfRange() async throws {
+        func refusal(maxTrials: Int? = nil, maxBroken: Int? = nil, heartbeat: Duration = .seconds(120)) async -> String?
+        {
+            do {
+                _ = try await ExperimentClient.build(
+                    name: "lib",
+                    space: ["/x": "uniform(0, 1)"],
+                    maxTrials: maxTrials,
+                    maxBroken: maxBroken,
+                    storage: InMemoryStorage(),
+                    factory: AlgorithmRegistry.standard,
+                    heartbeat: heartbeat
+                )
+                return nil
+            } catch let error as ExperimentError {
+                XCTAssertEqual(error.code, .invalidSetting)
+                return error.message
+            } catch {
+                return "\(error)"
+            }
+        }
+        let negative = await refusal(maxTrials: -1)
+        XCTAssertEqual(negative, "max trials must be at least 0, not -1")
+        let none = await refusal(maxBroken: 0)
+        XCTAssertEqual(none, "max broken must be at least 1, not 0")
+        let spinning = await refusal(heartbeat: .zero)
+        XCTAssertEqual(spinning, "the heartbeat must be a positive duration, not 0.0 seconds")
+        let fine = await refusal(maxTrials: 0, maxBroken: 1)
+        XCTAssertNil(fine)
+    }
+
     /// Issue 13, part 2: with `branching`, a changed space makes a child version that skips the parent's points.
     func testBranchingMakesAChildThatKnowsTheParentsTrials() async throws {
         let storage = InMemoryStorage()
