@@ -166,7 +166,8 @@ public enum ExperimentBuilder {
             if let version = request.version {
                 throw ExperimentError(
                     .notFound,
-                    "experiment '\(request.name)' has no version \(version); run `orion list` to see the stored ones"
+                    "experiment '\(request.name)' has no version \(version); "
+                        + request.advice("run `orion list` to see the stored ones", "leave version out for the latest")
                 )
             }
             guard let space = request.space else {

@@ -101,6 +101,12 @@ public final class ExperimentClient: Sendable {
         branching: BranchingRequest? = nil,
         heartbeat: Duration = .seconds(120)
     ) async throws -> ExperimentClient {
+        if let space, space.isEmpty {
+            throw ExperimentError(
+                .invalidSetting,
+                "the search space has no dimension; give at least one prior, e.g. space: [\"/lr\": \"loguniform(1e-5, 1)\"]"
+            )
+        }
         var request = ExperimentRequest(
             name: name,
             version: version,
@@ -225,7 +231,11 @@ public final class ExperimentClient: Sendable {
             completed.endTime = end
         }
         guard written else {
-            throw StorageError(.notFound, "trial \(trial.id) is no longer reserved; its result was not recorded")
+            throw StorageError(
+                .notFound,
+                "trial \(trial.id) is not reserved by this client (reported or released already, lost to another"
+                    + " worker, or not suggested by it); its result was not recorded"
+            )
         }
     }
 

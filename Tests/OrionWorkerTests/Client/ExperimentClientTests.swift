@@ -168,6 +168,29 @@ final class ExperimentClientTests: XCTestCase {
         XCTAssertEqual(spinning, "the heartbeat must be a positive duration, not 0.0 seconds")
         let fine = await refusal(maxTrials: 0, maxBroken: 1)
         XCTAssertNil(fine)
+        // Library words, not the command line's.
+        do {
+            _ = try await ExperimentClient.build(
+                name: "empty",
+                space: [:],
+                storage: InMemoryStorage(),
+                factory: AlgorithmRegistry.standard
+            )
+            XCTFail("an empty space")
+        } catch let error as ExperimentError {
+            XCTAssertTrue(error.message.contains("space: [\"/lr\""), error.message)
+        }
+        do {
+            _ = try await ExperimentClient.build(
+                name: "none",
+                version: 9,
+                storage: InMemoryStorage(),
+                factory: AlgorithmRegistry.standard
+            )
+            XCTFail("no version 9")
+        } catch let error as ExperimentError {
+            XCTAssertFalse(error.message.contains("orion list"), error.message)
+        }
     }
 
     /// Issue 13, part 2: with `branching`, a changed space makes a child version that skips the parent's points.
@@ -270,6 +293,7 @@ final class ExperimentClientTests: XCTestCase {
             XCTFail("observing twice must fail")
         } catch let error as StorageError {
             XCTAssertEqual(error.code, .notFound)
+            XCTAssertTrue(error.message.contains("is not reserved by this client"), error.message)
         }
         let stored = try await storage.trial(id: trial.id, of: client.experiment.id)
         XCTAssertEqual(stored?.objective, 1)
