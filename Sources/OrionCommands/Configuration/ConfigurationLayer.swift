@@ -19,6 +19,9 @@ public struct ConfigurationLayer: Sendable, Equatable {
     /// combined key by key with the layers below by ``ConfigurationLoader/resolve(_:)``; ``storage`` holds the address
     /// they give on their own.
     public var database: DatabaseFields?
+    /// Whether this layer gives the storage as a whole address (`storage.address`), which wins over `database` keys
+    /// of the same layer (a top-level `database:` block beside it) and replaces every key below.
+    public var givesWholeAddress = false
     /// Where each value came from, by key (`worker.n_workers` → `flag --n-workers`): the keys this layer gives.
     public var sources: [String: String] = [:]
     /// Warnings for the user: deprecated keys, settings accepted but ignored.

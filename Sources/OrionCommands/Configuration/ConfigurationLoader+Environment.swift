@@ -123,6 +123,7 @@ extension ConfigurationLoader {
             )
             guard isOrionOnlyStorage(type: type, host: address) else { throw problem }
             // An error only if no higher layer (`-c`, `--storage`) names another storage.
+            layer.database?.problem = problem.message
             layer.storage.address = unsupportedPrefix + problem.message
             layer.sources["storage.address"] = source
         }

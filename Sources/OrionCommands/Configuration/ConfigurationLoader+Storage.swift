@@ -30,8 +30,8 @@ extension ConfigurationLoader {
         case "ephemeraldb", "memory":
             return "memory:"
         case "postgres", "postgresql":
-            let host = host ?? "localhost"
-            if host.contains("://") { return host }
+            if let host, host.contains("://") { return host }
+            let (server, ownPort) = serverAndPort(host ?? "localhost")
             var address = "postgres://"
             if let user {
                 address += user.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed) ?? user
@@ -40,7 +40,7 @@ extension ConfigurationLoader {
                 }
                 address += "@"
             }
-            address += host + (port.map { ":\($0)" } ?? "") + "/" + (name ?? "orion")
+            address += server + ((ownPort ?? port).map { ":\($0)" } ?? "") + "/" + (name ?? "orion")
             return address
         case "pickleddb", "mongodb":
             throw ValueProblem(
@@ -55,6 +55,22 @@ extension ConfigurationLoader {
                 example: ""
             )
         }
+    }
+
+    /// A server as a URL writes it, and the port given with it: `db:5433` → (`db`, 5433), an IPv6 address in
+    /// brackets (`::1` → `[::1]`, `[::1]:5433` → (`[::1]`, 5433)); the port given with the host wins over `port`.
+    static func serverAndPort(_ host: String) -> (server: String, port: Int?) {
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
+            let rest = host[host.index(after: close)...]
+            let port = rest.hasPrefix(":") ? Int(rest.dropFirst()) : nil
+            return (String(host[...close]), port)
+        }
+        let colons = host.count(where: { $0 == ":" })
+        if colons > 1 { return ("[\(host)]", nil) }
+        if colons == 1, let colon = host.firstIndex(of: ":"), let port = Int(host[host.index(after: colon)...]) {
+            return (String(host[..<colon]), port)
+        }
+        return (host, nil)
     }
 
     /// The prefix of an address that stands for a storage of Oríon's that swift-orion does not open.
@@ -169,6 +185,13 @@ extension YAMLLayerReader {
                 }
             case "address":
                 guard let address = try string(entry, of: "storage.address") else { continue }
+                if layer.database != nil {
+                    note(
+                        at: entry.keyNode,
+                        "'database' is not used: 'storage.address' in the same file names the storage whole"
+                    )
+                }
+                layer.givesWholeAddress = true
                 layer.storage.address = address
                 layer.sources["storage.address"] = source(entry.keyNode)
             default:
@@ -249,6 +272,10 @@ extension YAMLLayerReader {
             source: source(keyNode)
         )
         if !given.isEmpty { layer.database = given }
+        guard !layer.givesWholeAddress else {
+            note(at: keyNode, "'database' is not used: 'storage.address' in the same file names the storage whole")
+            return
+        }
         let address: String?
         do {
             address = try ConfigurationLoader.storageAddress(
@@ -275,6 +302,7 @@ extension YAMLLayerReader {
                     + " (scripts/import-orion.py brings Oríon's experiments over: docs/migrating-from-orion.md)"
             )
             // An error only if no higher layer (the environment, `-c`, `--storage`) names another storage.
+            layer.database?.problem = problem.message
             layer.storage.address = ConfigurationLoader.unsupportedPrefix + problem.message
             layer.sources["storage.address"] = source(keyNode)
             return

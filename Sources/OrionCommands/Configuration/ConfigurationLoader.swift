@@ -90,7 +90,7 @@ public enum ConfigurationLoader {
         fields: inout DatabaseFields?,
         into configuration: inout OrionConfiguration
     ) {
-        guard let own = layer.database else {
+        guard let own = layer.database, !layer.givesWholeAddress else {
             guard let source = layer.sources[storageKey] else { return }
             configuration.storage.address = layer.storage.address
             configuration.sources[storageKey] = source
@@ -121,7 +121,8 @@ public enum ConfigurationLoader {
         let (address, note) = merged.address()
         configuration.storage.address = address
         configuration.sources[storageKey] = merged.source
-        if let note { configuration.notes.append(note) }
+        // Said once: the layer that gave the timeout noted it already when its own storage was PostgreSQL.
+        if let note, !configuration.notes.contains(where: { $0.hasSuffix(note) }) { configuration.notes.append(note) }
     }
 
     /// The user's global configuration file: `$XDG_CONFIG_HOME/orion.core/orion_config.yaml`, else

@@ -24,6 +24,10 @@ public struct DatabaseFields: Sendable, Equatable {
     public var timeout: Double?
     /// Where these keys came from, for `orion info` (`env ORION_DB_ADDRESS`, `file /x/orion.yaml:3:3`).
     public var source: String
+    /// The error to give when `type` (or the scheme of `host`) is one of Oríon's storages that swift-orion does not
+    /// open and it is the storage a command opens: the message of the source that named it (its file, line and
+    /// column, and what to write there).
+    public var problem: String?
 
     /// Creates the keys of one source.
     public init(
@@ -34,7 +38,8 @@ public struct DatabaseFields: Sendable, Equatable {
         user: String? = nil,
         password: String? = nil,
         timeout: Double? = nil,
-        source: String
+        source: String,
+        problem: String? = nil
     ) {
         self.type = type
         self.host = host.flatMap { $0.isEmpty ? nil : $0 }
@@ -44,6 +49,7 @@ public struct DatabaseFields: Sendable, Equatable {
         self.password = password
         self.timeout = timeout
         self.source = source
+        self.problem = problem
     }
 
     /// Whether no key is given.
@@ -56,16 +62,27 @@ public struct DatabaseFields: Sendable, Equatable {
 
     /// These keys over `lower`'s, key by key.
     ///
-    /// A type of Oríon's that swift-orion does not open (MongoDB, PickledDB, often in a global file written by Oríon's
-    /// `orion db setup`) is not carried over to a host given here without a type: its error tells the user to give
-    /// swift-orion its storage with `ORION_DB_ADDRESS`, which must then work.
+    /// A host given without a type does not take the type from below when it is a file (a path: `/`, `~`, `.` or a
+    /// `/` in it, or a name ending in `.db`, `.sqlite`, `.sqlite3`), a URL, or when the type below is one of Oríon's
+    /// that swift-orion does not open (MongoDB, PickledDB, often in a global file written by Oríon's `orion db
+    /// setup`, whose error tells the user to give swift-orion its storage with `ORION_DB_ADDRESS`): a path there is
+    /// an SQLite file, as the documentation of `ORION_DB_ADDRESS` says, where Oríon would make it the host of the
+    /// database below.
     ///
     /// - Parameter lower: the keys of the sources below.
     /// - Returns: the combined keys, with this source.
     func over(_ lower: DatabaseFields) -> DatabaseFields {
         var merged = lower
-        if host != nil, type == nil, ConfigurationLoader.isOrionOnlyStorage(type: lower.type, host: lower.host) {
+        if let host, type == nil,
+            Self.isFile(host) || ConfigurationLoader.isURLAddress(host)
+                || ConfigurationLoader.isOrionOnlyStorage(type: lower.type, host: lower.host)
+        {
             merged.type = nil
+            merged.problem = nil
+        }
+        if type != nil { merged.problem = problem }
+        if type == nil, host != nil, ConfigurationLoader.isOrionOnlyStorage(type: nil, host: host) {
+            merged.problem = problem
         }
         merged.type = type ?? merged.type
         merged.host = host ?? merged.host
@@ -78,11 +95,18 @@ public struct DatabaseFields: Sendable, Equatable {
         return merged
     }
 
+    /// Whether a host names a file rather than a server.
+    static func isFile(_ host: String) -> Bool {
+        host.hasPrefix("/") || host.hasPrefix("~") || host.hasPrefix(".") || host.contains("/")
+            || [".db", ".sqlite", ".sqlite3"].contains { host.lowercased().hasSuffix($0) }
+    }
+
     /// The storage address the keys give, `nil` for the default SQLite file, or an address made of
     /// ``ConfigurationLoader/unsupportedPrefix`` and the error to give if it is the storage a command opens.
     ///
     /// - Returns: the address and a note when `timeout` does not apply.
     func address() -> (address: String?, note: String?) {
+        if let problem { return (ConfigurationLoader.unsupportedPrefix + problem, nil) }
         let address: String?
         do {
             address = try ConfigurationLoader.storageAddress(

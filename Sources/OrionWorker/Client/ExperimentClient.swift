@@ -148,20 +148,21 @@ public final class ExperimentClient: Sendable {
     public func suggest(waits: Bool = true) async throws -> Trial? {
         var pause: Duration = .milliseconds(10)
         while true {
-            // Done first, as in Oríon (and as a worker of `orion hunt` does): the producer never registers more than
-            // the budget, but trials inserted by hand may be waiting beyond it, and a done experiment runs none.
+            // Broken, then done, before reserving, as Oríon's `suggest` (and `orion hunt`'s workers) look: the producer
+            // never registers more than the budget, but trials inserted by hand may wait beyond it, and a done
+            // experiment runs none.
             let counts = try await storage.countTrials(of: experiment.id)
-            if let maxTrials = experiment.maxTrials,
-                counts[.completed, default: 0] + (try await producer.inheritedCompletedCount()) >= maxTrials
-            {
-                return nil
-            }
             if counts[.broken, default: 0] >= experiment.maxBroken {
                 throw ExperimentError(
                     .broken,
                     "experiment '\(experiment.name)' has \(counts[.broken, default: 0]) broken trials"
                         + " (max broken: \(experiment.maxBroken)); fix the objective, then raise max broken"
                 )
+            }
+            if let maxTrials = experiment.maxTrials,
+                counts[.completed, default: 0] + (try await producer.inheritedCompletedCount()) >= maxTrials
+            {
+                return nil
             }
             if let reservation = try await storage.reserveTrial(of: experiment.id, worker: workerName, at: Date()) {
                 hold(reservation)
@@ -320,9 +321,11 @@ public final class ExperimentClient: Sendable {
 
     /// Runs `objective` on suggested trials until the experiment is done or this call completed `maxTrials`.
     ///
-    /// Cancelling the task that runs it stops it as an interrupt does: no new trial is taken, a running objective
-    /// finishes (or, when it throws `CancellationError`, its trial is interrupted, to run again), and the report's
-    /// stop reason is `interrupted`. Before, an objective that did not look at cancellation ran every remaining
+    /// Cancelling the task that runs it stops it as an interrupt does: no new trial is taken, a running objective is
+    /// cancelled (one that looks at cancellation throws `CancellationError` and its trial is interrupted, to run
+    /// again; one that does not finishes and is recorded), and the report's stop reason is `interrupted`. The worker
+    /// itself runs in a task of its own, so that the cancellation does not cut its storage calls short (the results
+    /// of finished trials are recorded). Before, an objective that did not look at cancellation ran every remaining
     /// trial.
     ///
     /// - Parameters:
@@ -350,8 +353,9 @@ public final class ExperimentClient: Sendable {
             configuration: configuration,
             workingDirectory: directory + "/" + experiment.displayName
         )
+        let run = Task { try await worker.run() }
         return try await withTaskCancellationHandler {
-            try await worker.run()
+            try await run.value
         } onCancel: {
             worker.interrupt()
         }

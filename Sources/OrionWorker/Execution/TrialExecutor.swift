@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import Synchronization
 
 /// How a trial ended, as told by an executor.
 public enum TrialOutcome: Sendable, Equatable {
@@ -85,16 +86,22 @@ public struct ClosureExecutor: TrialExecutor {
     public typealias Objective = @Sendable (Parameters, TrialContext) async throws -> [TrialResult]
 
     private let objective: Objective
+    /// The objectives running now, each in a task of its own, so that an interrupt cancels them.
+    private let running = RunningObjectives()
 
     /// Creates an executor calling `objective`.
     public init(_ objective: @escaping Objective) {
         self.objective = objective
     }
 
-    /// Calls the objective and validates its results.
+    /// Calls the objective, in a task that ``interruptAll(force:)`` cancels, and validates its results.
     public func execute(_ context: TrialContext) async -> TrialOutcome {
+        let objective = objective
+        let task = Task { try await objective(context.trial.params, context) }
+        let key = running.add(task)
+        defer { running.remove(key) }
         do {
-            let results = try await objective(context.trial.params, context)
+            let results = try await task.value
             guard results.contains(where: { $0.type == .objective }) else {
                 return .broken(
                     reason: "the objective returned no result of type 'objective'",
@@ -110,9 +117,35 @@ public struct ClosureExecutor: TrialExecutor {
         }
     }
 
-    /// In-process objectives are not interrupted; the worker stops taking new trials.
-    public func interruptAll(force: Bool) {}
+    /// Cancels the running objectives: one that looks at cancellation (`try Task.checkCancellation()`, a
+    /// `Task.sleep`) throws `CancellationError` and its trial is interrupted, to run again; one that does not finishes
+    /// and is recorded. The worker takes no new trial.
+    public func interruptAll(force: Bool) { running.cancelAll() }
 
     /// An in-process function needs no directory: the worker creates none.
     public var needsWorkingDirectory: Bool { false }
+}
+
+/// The tasks of the objectives a ``ClosureExecutor`` runs now.
+private final class RunningObjectives: Sendable {
+    private let tasks = Mutex<(next: Int, byKey: [Int: Task<[TrialResult], any Error>])>((0, [:]))
+
+    /// Keeps `task` until ``remove(_:)``; returns its key.
+    func add(_ task: Task<[TrialResult], any Error>) -> Int {
+        tasks.withLock { state in
+            state.next += 1
+            state.byKey[state.next] = task
+            return state.next
+        }
+    }
+
+    /// Forgets the task of `key`.
+    func remove(_ key: Int) {
+        tasks.withLock { _ = $0.byKey.removeValue(forKey: key) }
+    }
+
+    /// Cancels every task kept.
+    func cancelAll() {
+        for task in tasks.withLock({ Array($0.byKey.values) }) { task.cancel() }
+    }
 }

@@ -231,6 +231,46 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
             true,
             "still MongoDB: an error if it is the storage opened"
         )
+        // A path is an SQLite file, whatever the type below (it became the PostgreSQL host: postgres://me@/d/o.db...),
+        // as a URL names the storage whole; a server's own port and an IPv6 address are written as a URL wants them.
+        XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "/d/o.db"]), "sqlite:///d/o.db")
+        XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "o.db"]), "sqlite:o.db")
+        XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "runs/o"]), "sqlite:runs/o")
+        XCTAssertEqual(try resolved([:], "storage: {database: {host: /c/c.db}}"), "sqlite:///c/c.db")
+        XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "127.0.0.1:5440"]), "postgres://me@127.0.0.1:5440/orion")
+        XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "::1"]), "postgres://me@[::1]:55499/orion")
+        XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "[::1]:5440"]), "postgres://me@[::1]:5440/orion")
+        // A file's own `storage.address` wins over a `database:` block beside it, and over the environment below.
+        let both = "storage:\n  address: sqlite:///a.db\ndatabase:\n  name: foo\n"
+        XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "/e.db"], both), "sqlite:///a.db")
+        XCTAssertEqual(
+            try ConfigurationLoader.layer(fromYAML: both, path: "/x/o.yaml").notes.last,
+            "/x/o.yaml:3:1: 'database' is not used: 'storage.address' in the same file names the storage whole"
+        )
+        // Oríon's MongoDB keeps the error of the file that named it, with its place, over keys that name no storage.
+        let mongoError = ConfigurationLoader.resolve([
+            try ConfigurationLoader.layer(
+                fromYAML: "storage: {database: {type: mongodb}}",
+                path: "/g.yaml",
+                isGlobal: true
+            ),
+            try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_NAME": "x"]),
+        ]).storage.address
+        XCTAssertTrue(
+            mongoError?.hasPrefix(ConfigurationLoader.unsupportedPrefix + "/g.yaml:1:28: storage type") == true,
+            mongoError ?? ""
+        )
+        // The timeout note of a PostgreSQL global file is said once.
+        let postgresTimeout = try ConfigurationLoader.layer(
+            fromYAML: "storage: {database: {type: postgresql, timeout: 5}}",
+            path: "/g.yaml",
+            isGlobal: true
+        )
+        let said = ConfigurationLoader.resolve([
+            postgresTimeout, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_ADDRESS": "h"]),
+        ])
+        XCTAssertEqual(said.storage.address, "postgres://h/orion")
+        XCTAssertEqual(said.notes.filter { $0.contains("'database.timeout' is ignored") }.count, 1, "\(said.notes)")
         // A timeout in the global file applies to the SQLite file a higher layer names.
         let timed = try ConfigurationLoader.layer(fromYAML: "storage: {database: {timeout: 5}}", path: "/g.yaml")
         XCTAssertEqual(

@@ -600,37 +600,57 @@ final class ExperimentClientTests: XCTestCase {
         XCTAssertFalse(brokenDone, "a broken experiment is not done, as in Oríon")
     }
 
-    /// Cancelling the task running `workon` stops it after the running objective, as an interrupt does: an objective
-    /// that does not look at cancellation ran every remaining trial.
-    func testCancellingWorkonStopsItAfterTheRunningTrial() async throws {
-        let client = try await ExperimentClient.build(
-            name: "cancel",
-            space: ["/x": "uniform(0, 1)"],
-            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
-            maxTrials: 1000,
-            storage: InMemoryStorage(),
-            factory: AlgorithmRegistry.standard
-        )
-        let started = Mutex(0)
-        let task = Task {
-            try await client.workon { params in
-                started.withLock { $0 += 1 }
-                // Busy, not sleeping: an objective that never looks at cancellation.
-                let end = Date().addingTimeInterval(0.02)
-                while Date() < end {}
-                return params["/x"]?.doubleValue ?? 0
+    /// Cancelling the task running `workon` stops it as an interrupt does, on SQLite with two trials at a time: an
+    /// objective that never looks at cancellation finishes and is recorded (it ran every remaining trial); one that
+    /// looks is interrupted, to run again. Nothing is left reserved.
+    func testCancellingWorkonStopsItAfterTheRunningTrials() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("orion-cancel-\(UUID().uuidString).db")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for looks in [false, true] {
+            let client = try await ExperimentClient.build(
+                name: "cancel-\(looks)",
+                space: ["/x": "uniform(0, 1)"],
+                algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
+                maxTrials: 1000,
+                storage: try SQLiteStorage(path: path),
+                factory: AlgorithmRegistry.standard
+            )
+            let started = Mutex(0)
+            let task = Task {
+                try await client.workon(configuration: WorkerConfiguration(concurrency: 2, idleTimeout: .seconds(10))) {
+                    params in
+                    started.withLock { $0 += 1 }
+                    if looks {
+                        try await Task.sleep(for: .milliseconds(20))
+                    } else {
+                        let end = Date().addingTimeInterval(0.02)
+                        while Date() < end {}
+                    }
+                    return params["/x"]?.doubleValue ?? 0
+                }
             }
+            while started.withLock({ $0 }) < 4 { try await Task.sleep(for: .milliseconds(5)) }
+            task.cancel()
+            let report = try await task.value
+            XCTAssertEqual(report.stopReason, .interrupted, "looks: \(looks)")
+            let ran = started.withLock { $0 }
+            XCTAssertLessThan(ran, 12, "looks: \(looks): stopped after the running trials, not after the budget")
+            let completed = try await client.fetchTrials(status: [.completed])
+            let interrupted = try await client.fetchTrials(status: [.interrupted])
+            XCTAssertEqual(
+                completed.count + interrupted.count,
+                ran,
+                "looks: \(looks): every trial that ran is recorded"
+            )
+            if looks {
+                XCTAssertGreaterThan(interrupted.count, 0, "the running objectives were cancelled")
+            } else {
+                XCTAssertEqual(interrupted.count, 0, "an objective that does not look finishes")
+            }
+            let reserved = try await client.fetchTrials(status: [.reserved])
+            XCTAssertEqual(reserved, [], "looks: \(looks): nothing is left reserved")
         }
-        while started.withLock({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(5)) }
-        task.cancel()
-        let report = try await task.value
-        XCTAssertEqual(report.stopReason, .interrupted)
-        let ran = started.withLock { $0 }
-        XCTAssertLessThan(ran, 10, "stopped after the running trial, not after the budget")
-        let stats = try await client.stats()
-        XCTAssertEqual(stats.completed, ran, "the trials that ran are recorded")
-        let reserved = try await client.fetchTrials(status: [.reserved])
-        XCTAssertEqual(reserved, [], "nothing is left reserved")
     }
 
     func testWorkonOnSQLite() async throws {
