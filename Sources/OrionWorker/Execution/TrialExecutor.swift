@@ -117,9 +117,11 @@ public struct ClosureExecutor: TrialExecutor {
         }
     }
 
-    /// Cancels the running objectives: one that looks at cancellation (`try Task.checkCancellation()`, a
-    /// `Task.sleep`) throws `CancellationError` and its trial is interrupted, to run again; one that does not finishes
-    /// and is recorded. The worker takes no new trial.
+    /// Cancels the running objectives.
+    ///
+    /// One that looks at cancellation (`try Task.checkCancellation()`, a `Task.sleep`) throws `CancellationError` and
+    /// its trial is interrupted, to run again; one that does not finishes and is recorded. The worker takes no new
+    /// trial.
     public func interruptAll(force: Bool) { running.cancelAll() }
 
     /// An in-process function needs no directory: the worker creates none.
