@@ -127,11 +127,17 @@ public enum StorageFactory {
         return (location, busyTimeout)
     }
 
+    /// The user's home as the shell and Python's `os.path.expanduser` (Oríon's) give it: `$HOME` when set, else the
+    /// account's (`NSHomeDirectory`, which reads the password database, gave `/root` under `HOME=/tmp/h`).
+    static func homeDirectory() -> String {
+        ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    }
+
     private static func absolute(_ path: String, in directory: String) -> String {
         // `sqlite:////abs/orion.db` (SQLAlchemy's spelling of an absolute path) names `/abs/orion.db`.
         if path.hasPrefix("//") { return "/" + path.drop { $0 == "/" } }
         if path.hasPrefix("/") { return path }
-        if path.hasPrefix("~/") { return NSHomeDirectory() + path.dropFirst() }
+        if path.hasPrefix("~/") { return homeDirectory() + path.dropFirst() }
         return directory + "/" + path
     }
 }

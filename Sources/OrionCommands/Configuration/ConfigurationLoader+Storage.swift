@@ -101,7 +101,7 @@ extension ConfigurationLoader {
     /// The SQLite address of a path (`~` expanded); a URL is kept.
     static func sqliteAddress(_ path: String) -> String {
         if isURLAddress(path) { return path }
-        let expanded = path == "~" || path.hasPrefix("~/") ? NSString(string: path).expandingTildeInPath : path
+        let expanded = path == "~" || path.hasPrefix("~/") ? StorageFactory.homeDirectory() + path.dropFirst() : path
         return expanded.hasPrefix("/") ? "sqlite://" + expanded : "sqlite:" + expanded
     }
 

@@ -309,5 +309,15 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         XCTAssertEqual(ConfigurationLoader.sqliteAddress("b.db"), "sqlite:b.db")
         XCTAssertEqual(ConfigurationLoader.sqliteAddress("sqlite:///a.db"), "sqlite:///a.db")
         XCTAssertTrue(ConfigurationLoader.sqliteAddress("~/o.db").hasPrefix("sqlite:///"))
+        // `~` is $HOME, as in the shell and in Oríon (Python's expanduser); it was the account's home.
+        let saved = ProcessInfo.processInfo.environment["HOME"]
+        setenv("HOME", "/tmp/another-home", 1)
+        defer {
+            if let saved { setenv("HOME", saved, 1) } else { unsetenv("HOME") }
+        }
+        XCTAssertEqual(ConfigurationLoader.sqliteAddress("~/o.db"), "sqlite:///tmp/another-home/o.db")
+        XCTAssertThrowsError(try StorageFactory.open(address: "~/x/none.db", environment: [:], create: false)) {
+            XCTAssertTrue("\($0)".contains("/tmp/another-home/x/none.db"), "\($0)")
+        }
     }
 }
