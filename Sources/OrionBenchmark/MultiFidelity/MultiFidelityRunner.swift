@@ -248,7 +248,7 @@ public struct MultiFidelityRunner: Sendable {
         let options = try factory.resolve(algorithm).options
         let counted = accounting == .scratch ? "from scratch" : "with resumption"
         let rendered = options.keys.sorted().map { key in
-            "\(key): \(key == "seed" && algorithm.options["seed"] == nil ? "seed" : "\(options[key] ?? .null)")"
+            "\(key): \(key == "seed" && algorithm.options["seed"] == nil ? "seed" : (options[key] ?? .null).pythonRepr)"
         }
         return MultiFidelityResultFile(
             algorithm: label ?? algorithm.name,

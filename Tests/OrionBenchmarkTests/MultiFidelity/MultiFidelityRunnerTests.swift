@@ -48,6 +48,19 @@ final class MultiFidelityRunnerTests: XCTestCase {
         XCTAssertNotEqual(other.values, run.values)
     }
 
+    /// A result file's notes give nested options as Python prints them, in a fixed order: PBT's were Swift's debug
+    /// descriptions (`OrionCore.JSONValue.string("PipelineExploit")`) in a dictionary's random order, so two runs of
+    /// the same configuration wrote different files.
+    func testNotesGiveNestedOptionsAsPythonPrintsThem() async throws {
+        let task = MultiFidelityTasks.learningCurve(randomTrials: 2)
+        let pbt = AlgorithmConfig(name: "pbt", options: ["population_size": 2, "generations": 1])
+        let file = try await runner.runAll(pbt, on: task, budget: task.budget, seeds: [0])
+        XCTAssertFalse(file.notes.contains("JSONValue"), file.notes)
+        XCTAssertTrue(file.notes.contains("'of_type': 'PipelineExploit'"), file.notes)
+        let again = try await runner.runAll(pbt, on: task, budget: task.budget, seeds: [0])
+        XCTAssertEqual(again.notes, file.notes)
+    }
+
     /// Random search runs every trial at full fidelity: exactly `randomTrials` of them fill the budget.
     func testRandomSearchRunsAtFullFidelity() async throws {
         let task = MultiFidelityTasks.learningCurve(randomTrials: 6)
