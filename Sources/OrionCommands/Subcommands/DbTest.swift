@@ -41,6 +41,8 @@ struct DbTest: AsyncParsableCommand {
                 throw ConfigurationError(String(address.dropFirst(ConfigurationLoader.unsupportedPrefix.count)))
             }
             outcome(options.config == nil ? "Skipping" : "Success")
+            // What the configuration leaves out or ignores (a key not used, a deprecated form), as other commands say.
+            for note in configuration.notes { StandardStream.emit("note: \(note)\n", to: 2) }
             StandardStream.emit("Using configuration: \(PostgresAddress.redacted(address))\n")
             step("Check if database of specified type can be created")
             let storage: any Storage

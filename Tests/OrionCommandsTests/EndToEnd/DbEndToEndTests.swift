@@ -126,6 +126,35 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertTrue(test.stderr.contains("could be made in 5 s (retry_for)"), test.stderr)
     }
 
+    /// The usual cluster set-up: the global file names the PostgreSQL database and the job's environment its host;
+    /// `db test` uses both, key by key (the host alone was an SQLite file), and says its configuration's notes.
+    func testDbTestCombinesTheGlobalFileAndTheEnvironmentKeyByKey() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let xdg = sandbox.directory + "/xdg"
+        try FileManager.default.createDirectory(atPath: xdg + "/orion.core", withIntermediateDirectories: true)
+        try
+            "storage:\n  database:\n    type: postgresql\n    host: nowhere.invalid\n    port: 1\n    name: hpo\n    timeout: 5\n"
+            .write(toFile: xdg + "/orion.core/orion_config.yaml", atomically: true, encoding: .utf8)
+        var environment = sandbox.environment
+        environment["XDG_CONFIG_HOME"] = xdg
+        environment["ORION_DB_ADDRESS"] = "127.0.0.1"
+        let test = try ProcessRunner.run(
+            [sandbox.orion, "db", "test"],
+            environment: environment,
+            currentDirectory: sandbox.directory,
+            timeout: 120
+        )
+        XCTAssertEqual(test.status, 1, test.stderr)
+        XCTAssertTrue(test.stdout.contains("Using configuration: postgres://127.0.0.1:1/hpo\n"), test.stdout)
+        XCTAssertEqual(
+            test.stderr.components(separatedBy: "'database.timeout' is ignored for PostgreSQL").count - 1,
+            1,
+            test.stderr
+        )
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.directory + "/127.0.0.1"), "no SQLite file")
+    }
+
     /// On a terminal the name is asked for; a wrong answer changes nothing and exits 1, as Oríon's aborted
     /// operation; the right one goes on. (`script` gives the command a terminal.)
     func testTheConfirmationOnATerminal() async throws {
