@@ -173,10 +173,16 @@ struct APIRoutes: Sendable {
         )
     }
 
-    /// `/trials/:name/:id`: one trial of the latest version.
+    /// `/trials/:name/:id`: one trial of the latest version, by its id or by the id Oríon 0.2.7 gave it (a trial
+    /// brought over by `scripts/import-orion.py` gets an id of ours; links and logs keep Oríon's).
     func trial(_ id: String, of name: String) async throws -> Response {
         let experiment = try await experiment(name, version: nil)
-        let trial = try await executor.run { try await storage.trial(id: id, of: experiment.id) }
+        let trial = try await executor.run { () async throws -> Trial? in
+            if let trial = try await storage.trial(id: id, of: experiment.id) { return trial }
+            guard id.count == 32, id.allSatisfy(\.isHexDigit) else { return nil }
+            // Read only for an id that is not ours: O(trials of the experiment).
+            return try await storage.trials(of: experiment.id, status: nil).first { $0.orionIDs.contains(id) }
+        }
         guard let trial else { throw APIError.trialNotFound(id) }
         return JSONResponse.make(Responses.trial(trial))
     }

@@ -160,6 +160,16 @@ final class APIServerTests: XCTestCase {
             objectives.append(try XCTUnwrap(trial["objective"] as? Double))
         }
         XCTAssertEqual(objectives, objectives.sorted(by: >))
+        // By the id Oríon 0.2.7 gave it (a trial imported from Oríon's database has an id of ours): found, under ours.
+        let database = try XCTUnwrap(storage)
+        let found = try await database.experiment(named: "demo", version: nil)
+        let demo = try XCTUnwrap(found)
+        let read = try await database.trial(id: ids[0], of: demo.id)
+        let stored = try XCTUnwrap(read)
+        let byOrionID = try await api.get("/trials/demo/\(stored.paramsHash)").object()
+        XCTAssertEqual(byOrionID["id"] as? String, ids[0])
+        let unknown = try await api.get("/trials/demo/\(String(repeating: "0", count: 32))")
+        XCTAssertEqual(unknown.status, 404)
         let rows = try await api.get("/trial-rows/demo?sort=objective&limit=3").object()
         let first = try XCTUnwrap((rows["rows"] as? [[String: Any]])?.first)
         XCTAssertEqual(first["objective"] as? Double, 1)

@@ -121,7 +121,7 @@ public enum ExperimentTree {
     ///   - experiment: the experiment.
     ///   - experiments: every experiment (its ancestors and descendants among them).
     ///   - storage: where their trials are.
-    /// - Returns: the experiment's own trials first, then its descendants', then its ancestors' from the parent up.
+    /// - Returns: its ancestors' trials (the farthest ancestor's first), then its own, then its descendants'.
     /// - Throws: `StorageError`.
     /// - Complexity: reads every trial of the experiment, its ancestors and its descendants.
     public static func trialsSeen(
@@ -156,8 +156,28 @@ public enum ExperimentTree {
             if !keepsCarried { carried = [] }
             carried.append(moved)
         }
-        for trial in carried.reversed().joined() where seen.insert(trial.paramsHash).inserted { trials.append(trial) }
-        return trials
+        // A trial seen twice (the same parameters) is kept from the closest version; the ancestors' trials come
+        // first, the farthest ancestor's first, as Oríon's `fetch_trials(with_evc_tree=True)` lists them (its parents',
+        // its own, its children's: the order the trials were made in).
+        var ancestral: [Trial] = []
+        for trial in carried.reversed().joined() where seen.insert(trial.paramsHash).inserted {
+            ancestral.append(trial)
+        }
+        return Self.farthestFirst(ancestral, levels: levels.map(\.ancestor)) + trials
+    }
+
+    /// Ancestors' trials ordered by their version, the farthest ancestor's first, each version's in the order given.
+    ///
+    /// - Parameters:
+    ///   - trials: trials of the ancestors.
+    ///   - levels: the ancestors, the parent first.
+    /// - Returns: the trials, reordered.
+    static func farthestFirst(_ trials: [Trial], levels: [Experiment]) -> [Trial] {
+        let depth = Dictionary(levels.enumerated().map { ($1.id, $0) }) { first, _ in first }
+        return trials.enumerated().sorted { left, right in
+            let (a, b) = (depth[left.element.experimentID] ?? 0, depth[right.element.experimentID] ?? 0)
+            return a != b ? a > b : left.offset < right.offset
+        }.map(\.element)
     }
 
     /// An experiment's own trials, then its descendants' carried back to it (``trialsSeen(from:in:storage:)``).

@@ -159,6 +159,22 @@ final class ExperimentTreeTests: XCTestCase {
         }
     }
 
+    /// A version sees its ancestors' trials first, the farthest's first, then its own, then its descendants', as
+    /// Oríon's `fetch_trials(with_evc_tree=True)` and its REST API's `?ancestors=true` list them (the parents' came
+    /// last: version 2 of three listed 2, 3, 1).
+    func testTrialsSeenComeInTheOrderOfTheVersions() async throws {
+        var random = SeededGenerator(seed: 5)
+        for _ in 0..<20 {
+            let (storage, chain) = try await Self.randomChain(using: &random)
+            let position = Dictionary(uniqueKeysWithValues: chain.enumerated().map { ($1.id, $0) })
+            for experiment in [chain[chain.count - 1], chain[chain.count / 2], chain[0]] {
+                let seen = try await ExperimentTree.trialsSeen(from: experiment, in: chain, storage: storage)
+                let versions = seen.map { position[$0.experimentID] ?? -1 }
+                XCTAssertEqual(versions, versions.sorted(), "seen from version \(experiment.version)")
+            }
+        }
+    }
+
     /// ``ExperimentTree/trialsSeen(from:in:storage:)`` as it was before the one pass: each ancestor's trials through
     /// the composition of the adapters below it.
     private static func composing(
@@ -178,19 +194,24 @@ final class ExperimentTreeTests: XCTestCase {
         var adapters: [Adapter] = []
         var current = experiment
         var visited: Set<String> = [experiment.id]
+        // Each ancestor's trials, the parent's first (a trial seen twice is kept from the closest version).
+        var groups: [[Trial]] = []
         while let parentID = current.refers?.parentID, visited.insert(parentID).inserted,
             let parent = experiments.first(where: { $0.id == parentID })
         {
             adapters = (current.refers?.adapters ?? []) + adapters
             let own = try await storage.trials(of: parent.id, status: nil)
+            var group: [Trial] = []
             for (index, params) in Adapter.forward(adapters, own.map(\.params)) {
                 var trial = own[index]
                 trial.params = params
-                if seen.insert(trial.paramsHash).inserted { trials.append(trial) }
+                if seen.insert(trial.paramsHash).inserted { group.append(trial) }
             }
+            groups.append(group)
             current = parent
         }
-        return trials
+        // The farthest ancestor's first, then the version's own and its descendants'.
+        return groups.reversed().joined() + trials
     }
 
     /// Inheritance as it was computed before the one pass: each level re-carries everything above it.
