@@ -20,12 +20,14 @@ struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
         guard allowedOrigins.contains(origin) || origin == ownOrigin else {
             return APIError.bare(.forbidden).response
         }
-        if request.method == .options {
+        // A preflight is an OPTIONS with the method it asks for; another OPTIONS is answered as without an origin
+        // (200, `allow: GET`), with the origin allowed. The API's routes answer GET (HEAD is the dashboard's files').
+        if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
             return Response(
                 status: .noContent,
                 headers: [
                     .accessControlAllowOrigin: origin,
-                    .accessControlAllowMethods: "GET, HEAD, OPTIONS",
+                    .accessControlAllowMethods: "GET, OPTIONS",
                     .accessControlAllowHeaders: request.headers[.accessControlRequestHeaders] ?? "",
                     .vary: "Origin",
                 ]

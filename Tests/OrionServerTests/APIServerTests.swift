@@ -177,6 +177,25 @@ final class APIServerTests: XCTestCase {
         XCTAssertEqual(rows["total"] as? Int, 30)
     }
 
+    /// A preflight (`OPTIONS` with `Access-Control-Request-Method`) from an allowed origin is 204 with the methods the
+    /// API answers (it listed HEAD, which the API's routes answer 405); an `OPTIONS` without that header is not a
+    /// preflight and is answered as without an origin (it was taken for one).
+    func testPreflightsAndOtherOptionsFromAnAllowedOrigin() async throws {
+        let origin = "http://localhost:3000"
+        let preflight = try await api.get(
+            "/experiments",
+            headers: ["Origin": origin, "Access-Control-Request-Method": "GET"],
+            method: "OPTIONS"
+        )
+        XCTAssertEqual(preflight.status, 204)
+        XCTAssertEqual(preflight.headers["access-control-allow-methods"], "GET, OPTIONS")
+        XCTAssertEqual(preflight.headers["access-control-allow-origin"], origin)
+        let options = try await api.get("/experiments", headers: ["Origin": origin], method: "OPTIONS")
+        XCTAssertEqual(options.status, 200)
+        XCTAssertEqual(options.headers["allow"], "GET")
+        XCTAssertEqual(options.headers["access-control-allow-origin"], origin)
+    }
+
     func testErrorsHaveOrionsTitles() async throws {
         let missing = try await api.get("/experiments/nope")
         XCTAssertEqual(missing.status, 404)
