@@ -83,22 +83,9 @@ public enum ResultsFile {
             )
         }
         var results: [TrialResult] = []
-        var objectiveEntry: (index: Int, name: String)?
-        for (index, entry) in entries.enumerated() {
-            let result = try self.result(entry, index: index, path: path)
-            if result.type == .objective {
-                if let first = objectiveEntry {
-                    throw Problem(
-                        message: "results file \(path), entry \(index): a second objective '\(result.name)' (entry"
-                            + " \(first.index), '\(first.name)', is the objective); report one objective and give"
-                            + " the others the type \"statistic\""
-                    )
-                }
-                objectiveEntry = (index, result.name)
-            }
-            results.append(result)
-        }
-        guard objectiveEntry != nil else {
+        for (index, entry) in entries.enumerated() { results.append(try self.result(entry, index: index, path: path)) }
+        try checkOneObjective(results, word: "entry", at: "results file \(path)", type: "\"statistic\"")
+        guard results.contains(where: { $0.type == .objective }) else {
             throw Problem(message: "results file \(path) has no result of type \"objective\"")
         }
         return results
@@ -159,20 +146,11 @@ public enum ResultsFile {
     ///   - owner: what they are the results of, to start the message (`the results of trial 0a1b...`).
     /// - Throws: ``Problem`` with a one-line message.
     public static func validate(_ results: [TrialResult], of owner: String) throws(Problem) {
-        var objective: (index: Int, name: String)?
-        for (index, result) in results.enumerated() {
-            try check(result, at: "\(owner), result \(index)")
-            guard result.type == .objective else { continue }
-            if let first = objective {
-                throw Problem(
-                    message: "\(owner), result \(index): a second objective '\(result.name)' (result \(first.index),"
-                        + " '\(first.name)', is the objective); report one objective and give the others the type"
-                        + " statistic"
-                )
-            }
-            objective = (index, result.name)
+        for (index, result) in results.enumerated() { try check(result, at: "\(owner), result \(index)") }
+        try checkOneObjective(results, word: "result", at: owner, type: "statistic")
+        guard results.contains(where: { $0.type == .objective }) else {
+            throw Problem(message: "\(owner) have no result of type 'objective'")
         }
-        guard objective != nil else { throw Problem(message: "\(owner) have no result of type 'objective'") }
         let size = results.reduce(0) { $0 + $1.name.utf8.count + $1.value.pythonJSON.utf8.count + 40 }
         guard size <= maxSize else {
             throw Problem(
@@ -180,6 +158,23 @@ public enum ResultsFile {
                     + " file and report its path as a statistic"
             )
         }
+    }
+
+    /// Throws when `results` hold a second objective, naming both by their place (`results file PATH, entry 3`).
+    private static func checkOneObjective(
+        _ results: [TrialResult],
+        word: String,
+        at place: String,
+        type statistic: String
+    ) throws(Problem) {
+        guard let first = results.firstIndex(where: { $0.type == .objective }),
+            let second = results[(first + 1)...].firstIndex(where: { $0.type == .objective })
+        else { return }
+        throw Problem(
+            message: "\(place), \(word) \(second): a second objective '\(results[second].name)' (\(word) \(first),"
+                + " '\(results[first].name)', is the objective); report one objective and give the others the type"
+                + " \(statistic)"
+        )
     }
 
     /// A value's Python `repr`, cut short for a message.

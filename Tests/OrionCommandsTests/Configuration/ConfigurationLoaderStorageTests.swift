@@ -17,6 +17,17 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         }
     }
 
+    /// A global file's layer.
+    private func globalLayer(_ yaml: String) throws -> ConfigurationLayer {
+        try ConfigurationLoader.layer(fromYAML: yaml, path: "/g.yaml", isGlobal: true)
+    }
+
+    /// `lower` resolved under the environment `environment`.
+    private func resolve(_ lower: ConfigurationLayer, under environment: [String: String]) throws -> OrionConfiguration
+    {
+        ConfigurationLoader.resolve([lower, try ConfigurationLoader.layer(fromEnvironment: environment)])
+    }
+
     func testOwnAddressForm() throws {
         XCTAssertEqual(try address("storage: {address: 'sqlite:///data/orion.db'}"), "sqlite:///data/orion.db")
         XCTAssertEqual(try address("storage: {address: 'memory:'}"), "memory:")
@@ -109,11 +120,7 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         XCTAssertEqual(pickled, ConfigurationLoader.unsupportedPrefix + expected)
         XCTAssertEqual(opening(pickled), expected)
         // In a global file (where Oríon's `orion db setup` writes it) the environment overrides it too.
-        let global = try ConfigurationLoader.layer(
-            fromYAML: "storage: {database: {type: pickleddb}}",
-            path: "/g.yaml",
-            isGlobal: true
-        )
+        let global = try globalLayer("storage: {database: {type: pickleddb}}")
         XCTAssertTrue(
             global.storage.address?.contains("its storage with --storage or ORION_DB_ADDRESS (") == true,
             global.storage.address ?? ""
@@ -163,10 +170,8 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
     /// the host alone was an SQLite file (each job wrote its own), and ORION_DB_NAME, ORION_DB_PORT or a `-c` block
     /// giving only some keys were ignored.
     func testDatabaseKeysCombineKeyByKeyAcrossSources() throws {
-        let global = try ConfigurationLoader.layer(
-            fromYAML: "storage: {database: {type: postgresql, host: localhost, port: 55499, name: orion, user: me}}",
-            path: "/g.yaml",
-            isGlobal: true
+        let global = try globalLayer(
+            "storage: {database: {type: postgresql, host: localhost, port: 55499, name: orion, user: me}}"
         )
         func resolved(_ environment: [String: String], _ yaml: String? = nil, flag: String? = nil) throws -> String? {
             var layers = [global, try ConfigurationLoader.layer(fromEnvironment: environment)]
@@ -189,17 +194,13 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "sqlite:///d/o.db"]), "sqlite:///d/o.db", "a URL is whole")
         XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "dbhost"], flag: "memory:"), "memory:")
         XCTAssertEqual(try resolved([:], "storage: {address: 'sqlite:///c.db'}"), "sqlite:///c.db")
-        let sources = ConfigurationLoader.resolve([
-            global, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_PORT": "5"]),
-        ])
-        .sources["storage.address"]
+        let sources = try resolve(global, under: ["ORION_DB_PORT": "5"])
+            .sources["storage.address"]
         XCTAssertEqual(sources, "env ORION_DB_PORT")
 
         // Keys that do not name a storage are not used over a whole address, and a note says so.
         let whole = try ConfigurationLoader.layer(fromYAML: "storage: {address: 'postgres://h/db'}", path: "/g.yaml")
-        let over = ConfigurationLoader.resolve([
-            whole, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_NAME": "x"]),
-        ])
+        let over = try resolve(whole, under: ["ORION_DB_NAME": "x"])
         XCTAssertEqual(over.storage.address, "postgres://h/db")
         XCTAssertEqual(
             over.notes,
@@ -208,24 +209,14 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
                     + " storage whole"
             ]
         )
-        let typed = ConfigurationLoader.resolve([
-            whole, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_TYPE": "sqlite"]),
-        ])
+        let typed = try resolve(whole, under: ["ORION_DB_TYPE": "sqlite"])
         XCTAssertNil(typed.storage.address, "the default file, as ORION_DB_TYPE=sqlite says")
 
         // Oríon's MongoDB in a global file is not carried over to the host the environment gives, as its error says.
-        let mongo = try ConfigurationLoader.layer(
-            fromYAML: "storage: {database: {type: mongodb, host: 'mongodb://h', name: orion}}",
-            path: "/g.yaml",
-            isGlobal: true
-        )
-        let overridden = ConfigurationLoader.resolve([
-            mongo, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_ADDRESS": "/d/o.db"]),
-        ])
+        let mongo = try globalLayer("storage: {database: {type: mongodb, host: 'mongodb://h', name: orion}}")
+        let overridden = try resolve(mongo, under: ["ORION_DB_ADDRESS": "/d/o.db"])
         XCTAssertEqual(overridden.storage.address, "sqlite:///d/o.db")
-        let named = ConfigurationLoader.resolve([
-            mongo, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_NAME": "x"]),
-        ])
+        let named = try resolve(mongo, under: ["ORION_DB_NAME": "x"])
         XCTAssertEqual(
             named.storage.address.map { $0.hasPrefix(ConfigurationLoader.unsupportedPrefix) },
             true,
@@ -249,11 +240,7 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         )
         // Oríon's MongoDB keeps the error of the file that named it, with its place, over keys that name no storage.
         let mongoError = ConfigurationLoader.resolve([
-            try ConfigurationLoader.layer(
-                fromYAML: "storage: {database: {type: mongodb}}",
-                path: "/g.yaml",
-                isGlobal: true
-            ),
+            try globalLayer("storage: {database: {type: mongodb}}"),
             try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_NAME": "x"]),
         ]).storage.address
         XCTAssertTrue(
@@ -261,23 +248,15 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
             mongoError ?? ""
         )
         // The timeout note of a PostgreSQL global file is said once.
-        let postgresTimeout = try ConfigurationLoader.layer(
-            fromYAML: "storage: {database: {type: postgresql, timeout: 5}}",
-            path: "/g.yaml",
-            isGlobal: true
-        )
-        let said = ConfigurationLoader.resolve([
-            postgresTimeout, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_ADDRESS": "h"]),
-        ])
+        let postgresTimeout = try globalLayer("storage: {database: {type: postgresql, timeout: 5}}")
+        let said = try resolve(postgresTimeout, under: ["ORION_DB_ADDRESS": "h"])
         XCTAssertEqual(said.storage.address, "postgres://h/orion")
         XCTAssertEqual(said.notes.filter { $0.contains("'database.timeout' is ignored") }.count, 1, "\(said.notes)")
         // A timeout in the global file applies to the SQLite file a higher layer names.
         let timed = try ConfigurationLoader.layer(fromYAML: "storage: {database: {timeout: 5}}", path: "/g.yaml")
         XCTAssertEqual(
-            ConfigurationLoader.resolve([
-                timed, try ConfigurationLoader.layer(fromEnvironment: ["ORION_DB_ADDRESS": "/d/o.db"]),
-            ])
-            .storage.address,
+            try resolve(timed, under: ["ORION_DB_ADDRESS": "/d/o.db"])
+                .storage.address,
             "sqlite:///d/o.db?busy_timeout=5.0"
         )
     }
