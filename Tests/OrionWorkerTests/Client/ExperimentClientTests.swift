@@ -7,6 +7,20 @@ import Synchronization
 import XCTest
 
 final class ExperimentClientTests: XCTestCase {
+    /// A client of random search (seed 1) over `/x` in [0, 1].
+    private func randomClient(_ name: String, maxTrials: Int, storage: any Storage = InMemoryStorage()) async throws
+        -> ExperimentClient
+    {
+        try await ExperimentClient.build(
+            name: name,
+            space: ["/x": "uniform(0, 1)"],
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
+            maxTrials: maxTrials,
+            storage: storage,
+            factory: AlgorithmRegistry.standard
+        )
+    }
+
     func testSuggestObserveUntilDone() async throws {
         let storage = InMemoryStorage()
         let client = try await ExperimentClient.build(
@@ -33,14 +47,7 @@ final class ExperimentClientTests: XCTestCase {
     /// A done experiment suggests nothing, inserted trials waiting beyond its budget included (as Oríon's `suggest`
     /// raises `CompletedExperiment`): they were handed out, and the experiment ended with 7 completed of 3.
     func testADoneExperimentSuggestsNoTrialInsertedBeyondItsBudget() async throws {
-        let client = try await ExperimentClient.build(
-            name: "lib",
-            space: ["/x": "uniform(0, 1)"],
-            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
-            maxTrials: 3,
-            storage: InMemoryStorage(),
-            factory: AlgorithmRegistry.standard
-        )
+        let client = try await randomClient("lib", maxTrials: 3)
         let first = try XCTUnwrapAsync(try await client.suggest())
         try await client.observe(first, objective: 1)
         for value in [0.1, 0.2, 0.3, 0.4] { _ = try await client.insert(["/x": .double(value)]) }
@@ -60,14 +67,7 @@ final class ExperimentClientTests: XCTestCase {
     /// them (`/x` 99 in `uniform(0, 1)`, the id no longer matching them).
     func testObserveAndReleaseWriteTheOutcomeOntoTheTrialAsReserved() async throws {
         let storage = InMemoryStorage()
-        let client = try await ExperimentClient.build(
-            name: "lib",
-            space: ["/x": "uniform(0, 1)"],
-            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
-            maxTrials: 5,
-            storage: storage,
-            factory: AlgorithmRegistry.standard
-        )
+        let client = try await randomClient("lib", maxTrials: 5, storage: storage)
         for release in [false, true] {
             let trial = try XCTUnwrapAsync(try await client.suggest())
             var changed = trial
@@ -89,14 +89,7 @@ final class ExperimentClientTests: XCTestCase {
     /// not a number, a gradient that is not a list, 2 MB of statistics, and inserted objectives that are text were
     /// stored.
     func testLibraryResultsAreCheckedAsAResultsFileIs() async throws {
-        let client = try await ExperimentClient.build(
-            name: "lib",
-            space: ["/x": "uniform(0, 1)"],
-            algorithm: AlgorithmConfig(name: "random", options: ["seed": 1]),
-            maxTrials: 5,
-            storage: InMemoryStorage(),
-            factory: AlgorithmRegistry.standard
-        )
+        let client = try await randomClient("lib", maxTrials: 5)
         let trial = try XCTUnwrapAsync(try await client.suggest())
         let bad: [[TrialResult]] = [
             [.objective(1), .objective(2, name: "other")],
