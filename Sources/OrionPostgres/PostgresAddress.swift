@@ -104,7 +104,10 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
                 "the PostgreSQL URL '\(Self.redacted(url))' has no host: use postgresql://user@host:port/database"
             )
         }
-        self.init(host: host)
+        // An IPv6 address is written in brackets in a URL (`[::1]`); the resolver wants it without them (with them,
+        // no connection was ever tried: "host name does not resolve").
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        self.init(host: bare)
         if let port = components.port {
             guard (1...65535).contains(port) else {
                 throw StorageError(.invalidAddress, "the port \(port) in '\(Self.redacted(url))' is not a TCP port")
@@ -171,7 +174,8 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The address as a URL, without the password.
     public var description: String {
-        "postgresql://\(user)@\(host):\(port)/\(database)" + (schema == "public" ? "" : "?schema=\(schema)")
+        "postgresql://\(user)@\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)"
+            + (schema == "public" ? "" : "?schema=\(schema)")
     }
 
     /// `url` with its password replaced by `***`, for messages.

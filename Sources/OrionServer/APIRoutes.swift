@@ -181,7 +181,9 @@ struct APIRoutes: Sendable {
             if let trial = try await storage.trial(id: id, of: experiment.id) { return trial }
             guard id.count == 32, id.allSatisfy(\.isHexDigit) else { return nil }
             // Read only for an id that is not ours: O(trials of the experiment).
-            return try await storage.trials(of: experiment.id, status: nil).first { $0.orionIDs.contains(id) }
+            let trials = try await storage.trials(of: experiment.id, status: nil)
+            let orionIDs = Trial.orionIDs(of: trials)
+            return trials.first { orionIDs[$0.id]?.contains(id) == true }
         }
         guard let trial else { throw APIError.trialNotFound(id) }
         return JSONResponse.make(Responses.trial(trial))

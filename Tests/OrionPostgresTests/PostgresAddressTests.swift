@@ -15,6 +15,16 @@ final class PostgresAddressTests: XCTestCase {
         XCTAssertEqual(address.operationTimeout, .seconds(120))
     }
 
+    /// An IPv6 address is written in brackets in a URL and given to the resolver without them (with them, no
+    /// connection was ever tried).
+    func testAnIPv6HostLosesItsBrackets() throws {
+        let address = try PostgresAddress(url: "postgresql://u@[::1]:5433/hpo")
+        XCTAssertEqual(address.host, "::1")
+        XCTAssertEqual(address.port, 5433)
+        XCTAssertEqual(address.description, "postgresql://u@[::1]:5433/hpo")
+        XCTAssertEqual(try PostgresAddress(url: "postgres://[fe80::1%25eth0]/x").host, "fe80::1%eth0")
+    }
+
     func testTheURLGivesEveryField() throws {
         let address = try PostgresAddress(
             url: "postgresql://ana:p%40ss@10.0.0.5:6543/hpo?schema=team_a&pool_size=20&connect_timeout=2.5&retry_for=0"

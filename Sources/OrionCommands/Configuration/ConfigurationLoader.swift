@@ -78,6 +78,12 @@ public enum ConfigurationLoader {
             configuration.notes += layer.notes
             resolveStorage(of: layer, fields: &fields, into: &configuration)
         }
+        // A layer's note that its timeout is ignored for PostgreSQL is wrong once a layer above made the storage an
+        // SQLite file (which uses it) or another address.
+        let address = configuration.storage.address ?? ""
+        if !(address.hasPrefix("postgres") || address.hasPrefix("memory")) {
+            configuration.notes.removeAll { $0.contains("'database.timeout' is ignored for") }
+        }
         return configuration
     }
 
@@ -95,6 +101,13 @@ public enum ConfigurationLoader {
             configuration.storage.address = layer.storage.address
             configuration.sources[storageKey] = source
             fields = nil
+            return
+        }
+        if fields == nil, configuration.sources[storageKey].map({ $0 != "default" }) == true,
+            let whole = configuration.storage.address, let overridden = own.overriding(whole)
+        {
+            configuration.storage.address = overridden
+            configuration.sources[storageKey] = own.source
             return
         }
         if fields == nil, let whole = configuration.sources[storageKey], whole != "default", !own.namesAStorage {

@@ -1,3 +1,4 @@
+import Foundation
 import OrionCore
 
 /// The keys of Oríon's `database:` block that one configuration source gives (`type`, `host`, `name`, `port`, user,
@@ -63,7 +64,7 @@ public struct DatabaseFields: Sendable, Equatable {
     /// These keys over `lower`'s, key by key.
     ///
     /// A host given without a type does not take the type from below when it is a file (a path: `/`, `~`, `.` or a
-    /// `/` in it, or a name ending in `.db`, `.sqlite`, `.sqlite3`), a URL, or when the type below is one of Oríon's
+    /// `/` in it, or a name ending in `.db`, `.sqlite`, `.sqlite3`, `.pkl`), a URL, or when the type below is one of Oríon's
     /// that swift-orion does not open (MongoDB, PickledDB, often in a global file written by Oríon's `orion db
     /// setup`, whose error tells the user to give swift-orion its storage with `ORION_DB_ADDRESS`): a path there is
     /// an SQLite file, as the documentation of `ORION_DB_ADDRESS` says, where Oríon would make it the host of the
@@ -80,6 +81,13 @@ public struct DatabaseFields: Sendable, Equatable {
             merged.type = nil
             merged.problem = nil
         }
+        // A server's type given above a file's host below (`ORION_DB_TYPE=postgresql` over a global `host: /x.db`):
+        // the file is not the server (it made `postgres:///x.db/orion`); the server's default host stands.
+        if host == nil, let type, !["sqlite", "sqlite3"].contains(type.lowercased()), let below = lower.host,
+            Self.isFile(below)
+        {
+            merged.host = nil
+        }
         if type != nil { merged.problem = problem }
         if type == nil, host != nil, ConfigurationLoader.isOrionOnlyStorage(type: nil, host: host) {
             merged.problem = problem
@@ -95,10 +103,35 @@ public struct DatabaseFields: Sendable, Equatable {
         return merged
     }
 
+    /// A PostgreSQL URL with these keys in place of its own (host, port, database, user, password), its options
+    /// kept; `nil` when `url` is not a PostgreSQL URL, or when the keys name another storage (a type other than
+    /// PostgreSQL, a file, a URL).
+    ///
+    /// A global file written with swift-orion's `storage: {address: postgresql://...}` and a job's
+    /// `ORION_DB_ADDRESS=dbhost` reach that host's database, as with Oríon's `database` block (the host alone was an
+    /// SQLite file named `dbhost`).
+    func overriding(_ url: String) -> String? {
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"),
+            type.map({ ["postgres", "postgresql"].contains($0.lowercased()) }) ?? true,
+            !(host.map { Self.isFile($0) || ConfigurationLoader.isURLAddress($0) } ?? false),
+            var components = URLComponents(string: url)
+        else { return nil }
+        if let port { components.port = port }
+        if let host {
+            let (server, ownPort) = ConfigurationLoader.serverAndPort(host)
+            components.percentEncodedHost = server
+            if let ownPort { components.port = ownPort }
+        }
+        if let name { components.path = "/" + name }
+        if let user { components.user = user }
+        if let password { components.password = password }
+        return components.string
+    }
+
     /// Whether a host names a file rather than a server.
     static func isFile(_ host: String) -> Bool {
         host.hasPrefix("/") || host.hasPrefix("~") || host.hasPrefix(".") || host.contains("/")
-            || [".db", ".sqlite", ".sqlite3"].contains { host.lowercased().hasSuffix($0) }
+            || [".db", ".sqlite", ".sqlite3", ".pkl"].contains { host.lowercased().hasSuffix($0) }
     }
 
     /// The storage address the keys give, `nil` for the default SQLite file, or an address made of

@@ -150,11 +150,14 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
     /// The MD5 of the parameters alone: the id Oríon 0.2.7 would give this trial.
     public var paramsHash: String { MD5.hex(params.representation) }
 
-    /// The ids Oríon 0.2.7 may have given this trial: ``paramsHash``, and, when a real parameter holds a whole
-    /// number, the MD5 with such numbers written as integers (`/y:1`): Oríon keeps the Python type a value was
-    /// given with, so `orion insert -y=1` or `default_value=1` hashes `1` where a sampled value hashes `1.0`.
-    public var orionIDs: Set<String> {
-        var ids: Set<String> = [paramsHash]
+    /// The ids Oríon 0.2.7 may have given this trial, were it without a parent: ``paramsHash``, and, when a real
+    /// parameter holds a whole number, the MD5 with such numbers written as integers (`/y:1`): Oríon keeps the Python
+    /// type a value was given with, so `orion insert -y=1` or `default_value=1` hashes `1` where a sampled value
+    /// hashes `1.0`. A trial with a parent: ``orionIDs(of:)``.
+    public var orionIDs: Set<String> { Set(orionRepresentations.map { MD5.hex($0) }) }
+
+    /// Oríon's renderings of the parameters this trial may have been hashed from (see ``orionIDs``).
+    private var orionRepresentations: [String] {
         let integral = Parameters(
             params.map { param in
                 guard param.type == .real else { return param }
@@ -163,7 +166,34 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
                 return copy
             }
         )
-        if integral != params { ids.insert(MD5.hex(integral.representation)) }
+        return integral != params ? [params.representation, integral.representation] : [params.representation]
+    }
+
+    /// The ids Oríon 0.2.7 may have given each of `trials`, by trial id: Oríon's id hashes the parameters followed
+    /// by the parent's own Oríon id (`md5(params + parent id)`), so a promoted trial's depends on its whole lineage.
+    /// A parent that is not among `trials` (in another version) is taken by the id stored.
+    ///
+    /// - Parameter trials: trials of one experiment.
+    /// - Returns: for each trial id, the ids Oríon may have given it.
+    /// - Complexity: O(n) for n trials (each lineage is followed once).
+    public static func orionIDs(of trials: [Trial]) -> [String: Set<String>] {
+        let byID = Dictionary(trials.map { ($0.id, $0) }) { first, _ in first }
+        var ids: [String: Set<String>] = [:]
+        func compute(_ trial: Trial, depth: Int) -> Set<String> {
+            if let known = ids[trial.id] { return known }
+            var parents: Set<String> = [""]
+            if let parent = trial.parent {
+                parents =
+                    byID[parent].map { depth < trials.count ? compute($0, depth: depth + 1) : [$0.id] } ?? [parent]
+            }
+            var result: Set<String> = []
+            for representation in trial.orionRepresentations {
+                for parent in parents { result.insert(MD5.hex(representation + parent)) }
+            }
+            ids[trial.id] = result
+            return result
+        }
+        for trial in trials { _ = compute(trial, depth: 0) }
         return ids
     }
 

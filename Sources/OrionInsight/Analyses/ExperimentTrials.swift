@@ -15,7 +15,8 @@ public enum ExperimentTrials {
     ///   - experiment: the experiment.
     ///   - storage: where it is stored.
     ///   - withEVCTree: whether to add the trials of the other versions.
-    /// - Returns: the experiment's trials (every status), then the other versions'.
+    /// - Returns: the experiment's trials (every status); with the version tree, its ancestors' first (the farthest
+    ///   version's first), then its own, then its descendants', as Oríon lists them.
     /// - Throws: the storage's errors.
     public static func load(of experiment: Experiment, storage: any Storage, withEVCTree: Bool = true) async throws
         -> [Trial]

@@ -9,7 +9,7 @@ public enum DatabaseMaintenance {
         case all
         /// The trials with this status.
         case status(TrialStatus)
-        /// The trial with this id (ours, or an id Oríon 0.2.7 gave it: ``Trial/orionIDs``).
+        /// The trial with this id (ours, or an id Oríon 0.2.7 gave it: ``Trial/orionIDs(of:)``).
         case id(String)
 
         /// Parses `*`, `status=<status>` or `id=<trial id>`.
@@ -33,12 +33,15 @@ public enum DatabaseMaintenance {
             }
         }
 
-        /// Whether `trial` matches.
-        func matches(_ trial: Trial) -> Bool {
+        /// The trials of `trials` (one experiment's) that match.
+        func matching(_ trials: [Trial]) -> [Trial] {
             switch self {
-            case .all: true
-            case .status(let status): trial.status == status
-            case .id(let id): trial.id == id || trial.orionIDs.contains(id)
+            case .all: return trials
+            case .status(let status): return trials.filter { $0.status == status }
+            case .id(let id):
+                if let ours = trials.first(where: { $0.id == id }) { return [ours] }
+                let orionIDs = Trial.orionIDs(of: trials)
+                return trials.filter { orionIDs[$0.id]?.contains(id) == true }
             }
         }
     }
@@ -158,8 +161,8 @@ public enum DatabaseMaintenance {
     ) async throws -> Int {
         let status = try statusUpdate(parsing: update)
         var modified = 0
-        let matching = try await storage.trials(of: experiment.id, status: nil).filter {
-            query.matches($0) && $0.status != status
+        let matching = query.matching(try await storage.trials(of: experiment.id, status: nil)).filter {
+            $0.status != status
         }
         // A transaction per batch (one per trial took 100 s for 50,000 trials on PostgreSQL).
         for start in stride(from: 0, to: matching.count, by: max(batchSize, 1)) {

@@ -198,10 +198,29 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
             .sources["storage.address"]
         XCTAssertEqual(sources, "env ORION_DB_PORT")
 
-        // Keys that do not name a storage are not used over a whole address, and a note says so.
-        let whole = try ConfigurationLoader.layer(fromYAML: "storage: {address: 'postgres://h/db'}", path: "/g.yaml")
-        let over = try resolve(whole, under: ["ORION_DB_NAME": "x"])
-        XCTAssertEqual(over.storage.address, "postgres://h/db")
+        // Over a whole PostgreSQL address (swift-orion's own `storage.address`), the keys replace the URL's parts,
+        // its options kept: the host alone was an SQLite file named after it.
+        let whole = try ConfigurationLoader.layer(
+            fromYAML: "storage: {address: 'postgresql://me:pw@h:5433/db?retry_for=5'}",
+            path: "/g.yaml"
+        )
+        XCTAssertEqual(
+            try resolve(whole, under: ["ORION_DB_ADDRESS": "127.0.0.1"]).storage.address,
+            "postgresql://me:pw@127.0.0.1:5433/db?retry_for=5"
+        )
+        XCTAssertEqual(
+            try resolve(whole, under: ["ORION_DB_NAME": "x", "ORION_DB_PORT": "6000"]).storage.address,
+            "postgresql://me:pw@h:6000/x?retry_for=5"
+        )
+        XCTAssertEqual(
+            try resolve(whole, under: ["ORION_DB_ADDRESS": "::1"]).storage.address,
+            "postgresql://me:pw@[::1]:5433/db?retry_for=5"
+        )
+        XCTAssertEqual(try resolve(whole, under: ["ORION_DB_ADDRESS": "/d/o.db"]).storage.address, "sqlite:///d/o.db")
+        // Over a whole SQLite address, keys that name no storage are not used, and a note says so.
+        let file = try ConfigurationLoader.layer(fromYAML: "storage: {address: 'sqlite:///a.db'}", path: "/g.yaml")
+        let over = try resolve(file, under: ["ORION_DB_NAME": "x"])
+        XCTAssertEqual(over.storage.address, "sqlite:///a.db")
         XCTAssertEqual(
             over.notes,
             [
@@ -252,6 +271,17 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
         let said = try resolve(postgresTimeout, under: ["ORION_DB_ADDRESS": "h"])
         XCTAssertEqual(said.storage.address, "postgres://h/orion")
         XCTAssertEqual(said.notes.filter { $0.contains("'database.timeout' is ignored") }.count, 1, "\(said.notes)")
+        // Not said when a layer above made the storage an SQLite file, which uses the timeout.
+        let filed = try resolve(postgresTimeout, under: ["ORION_DB_ADDRESS": "/d/o.db"])
+        XCTAssertEqual(filed.storage.address, "sqlite:///d/o.db?busy_timeout=5.0")
+        XCTAssertFalse(filed.notes.contains { $0.contains("'database.timeout' is ignored") }, "\(filed.notes)")
+        // A server's type above a file's host below keeps the server's default host (it made postgres:///x.db/orion).
+        let fileBelow = try globalLayer("storage: {database: {host: /g/g.db}}")
+        XCTAssertEqual(
+            try resolve(fileBelow, under: ["ORION_DB_TYPE": "postgresql"]).storage.address,
+            "postgres://localhost/orion"
+        )
+        XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "o.pkl"]), "sqlite:o.pkl", "a file, not a server")
         // A timeout in the global file applies to the SQLite file a higher layer names.
         let timed = try ConfigurationLoader.layer(fromYAML: "storage: {database: {timeout: 5}}", path: "/g.yaml")
         XCTAssertEqual(
