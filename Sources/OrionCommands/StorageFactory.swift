@@ -127,9 +127,10 @@ public enum StorageFactory {
         return (location, busyTimeout)
     }
 
-    /// The user's home as the shell gives it: `$HOME` when set, else the account's (`NSHomeDirectory`, which reads
-    /// the password database, gave `/root` under `HOME=/tmp/h`). Oríon 0.2.7 does not expand `~` at all (it makes a
-    /// directory named `~`).
+    /// The user's home as the shell gives it.
+    ///
+    /// `$HOME` when set, else the account's (`NSHomeDirectory`, which reads the password database, gave `/root` under
+    /// `HOME=/tmp/h`). Oríon 0.2.7 does not expand `~` at all (it makes a directory named `~`).
     static func homeDirectory() -> String {
         ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
     }

@@ -169,9 +169,11 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
         return integral != params ? [params.representation, integral.representation] : [params.representation]
     }
 
-    /// The ids Oríon 0.2.7 may have given each of `trials`, by trial id: Oríon's id hashes the parameters followed
-    /// by the parent's own Oríon id (`md5(params + parent id)`), so a promoted trial's depends on its whole lineage.
-    /// A parent that is not among `trials` (in another version) is taken by the id stored.
+    /// The ids Oríon 0.2.7 may have given each of `trials`, by trial id.
+    ///
+    /// Oríon's id hashes the parameters followed by the parent's own Oríon id (`md5(params + parent id)`), so a
+    /// promoted trial's depends on its whole lineage. A parent that is not among `trials` (in another version) is
+    /// taken by the id stored.
     ///
     /// - Parameter trials: trials of one experiment.
     /// - Returns: for each trial id, the ids Oríon may have given it.
