@@ -150,10 +150,11 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
     /// The MD5 of the parameters alone: the id Oríon 0.2.7 would give this trial.
     public var paramsHash: String { MD5.hex(params.representation) }
 
-    /// The ids Oríon 0.2.7 may have given this trial, were it without a parent: ``paramsHash``, and, when a real
-    /// parameter holds a whole number, the MD5 with such numbers written as integers (`/y:1`): Oríon keeps the Python
-    /// type a value was given with, so `orion insert -y=1` or `default_value=1` hashes `1` where a sampled value
-    /// hashes `1.0`. A trial with a parent: ``orionIDs(of:)``.
+    /// The ids Oríon 0.2.7 may have given this trial, were it without a parent.
+    ///
+    /// ``paramsHash``, and, when a real parameter holds a whole number, the MD5 with such numbers written as integers
+    /// (`/y:1`): Oríon keeps the Python type a value was given with, so `orion insert -y=1` or `default_value=1`
+    /// hashes `1` where a sampled value hashes `1.0`. A trial with a parent: ``orionIDs(of:)``.
     public var orionIDs: Set<String> { Set(orionRepresentations.map { MD5.hex($0) }) }
 
     /// Oríon's renderings of the parameters this trial may have been hashed from (see ``orionIDs``).
