@@ -24,6 +24,13 @@ struct DbLoad: AsyncParsableCommand {
     @Option(name: [.customShort("r"), .long], help: "On an existing experiment: ignore, overwrite or bump.")
     var resolve: ConflictPolicy?
 
+    @Flag(
+        name: [.customShort("f"), .long],
+        help:
+            "With --resolve overwrite: replace experiments whose trials are running (their workers' results are lost)."
+    )
+    var force = false
+
     func run() async throws {
         try await CommandRunner.run(verbose: options.verbose) {
             let data: Data
@@ -61,7 +68,8 @@ struct DbLoad: AsyncParsableCommand {
             }
             let context = try CommandContext(options: options, createStorage: true)
             let report = try await context.closingStorage {
-                try await dump.load(into: context.storage, resolve: resolve)
+                if resolve == .overwrite, !force { try await Self.refuseLiveOverwrite(of: dump, in: context.storage) }
+                return try await dump.load(into: context.storage, resolve: resolve)
             }
             for name in report.overwritten { print("Overwritten \(name)") }
             for name in report.ignored { print("Ignored \(name): it exists already") }
@@ -76,6 +84,25 @@ struct DbLoad: AsyncParsableCommand {
                 )
             }
         }
+    }
+
+    /// Throws when `--resolve overwrite` would replace an experiment whose trials are running: its hunts go on
+    /// under the same id, their results land in the replaced experiment, and what had completed is gone (a live
+    /// overwrite deleted 20 results, and 15 trials ran twice). `--force` replaces it anyway.
+    static func refuseLiveOverwrite(of dump: ExperimentDump, in storage: any Storage) async throws {
+        var live: [String] = []
+        for entry in dump.experiments {
+            let dumped = entry.experiment
+            guard let stored = try await storage.experiment(named: dumped.name, version: dumped.version),
+                let running = try await storage.countTrials(of: stored.id)[.reserved], running > 0
+            else { continue }
+            live.append("\(stored.displayName) (\(running) running)")
+        }
+        guard !live.isEmpty else { return }
+        throw UsageError(
+            "--resolve overwrite would replace experiments whose trials are running: \(live.joined(separator: ", "));"
+                + " stop every worker of these experiments first, or give --force to replace them anyway"
+        )
     }
 
     /// The loaded versions' names for the summary line: all of them up to 20, else the first ones and how many more

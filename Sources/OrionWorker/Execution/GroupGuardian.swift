@@ -9,7 +9,7 @@ import Synchronization
 
 /// Ends the process groups of this process's scripts when this process dies, by any means (`kill -9` included).
 ///
-/// The guardian is one small process per executor (COrionSpawn's `orion_guardian_start`), started with the first
+/// The guardian is one small process per executor (COrionSpawn's `orion_guardian_start`), started before the first
 /// script: a fork that runs only async-signal-safe C, in a process group of its own, holding nothing of this
 /// process but its end of a socket. Each script's group is added to its list when the script starts and removed
 /// before the script is reaped (two short messages per trial). When the socket closes, because this process died
@@ -24,7 +24,7 @@ final class GroupGuardian: Sendable {
     private let grace: Duration
     private let state = Mutex(State())
 
-    /// Creates a guardian, started with the first ``watch(_:)``.
+    /// Creates a guardian, started before the first script (``start()``) or with the first ``watch(_:)``.
     ///
     /// - Parameter grace: how long the groups have between SIGTERM and SIGKILL once this process is gone.
     init(grace: Duration) {
@@ -35,21 +35,32 @@ final class GroupGuardian: Sendable {
         state.withLock { Self.release(&$0) }
     }
 
+    /// Starts the guardian if it is not running: call it before spawning a script, so that ``watch(_:)`` is one
+    /// message.
+    func start() {
+        state.withLock { state in _ = startIfNeeded(&state) }
+    }
+
     /// Puts the process group `group` on the guardian's list (starting the guardian if needed).
     func watch(_ group: pid_t) {
         state.withLock { state in
             for _ in 0..<2 {
-                if state.channel < 0 {
-                    var pid: pid_t = 0
-                    var channel: Int32 = -1
-                    guard orion_guardian_start(Self.milliseconds(grace), &pid, &channel) == 0 else { return }
-                    state = State(pid: pid, channel: channel)
-                }
+                guard startIfNeeded(&state) else { return }
                 let error = orion_guardian_send(state.channel, group, 1)
                 guard Self.isGone(error) else { return }
                 Self.release(&state)  // start another
             }
         }
+    }
+
+    /// Starts the guardian when there is none; `false` when it cannot be started.
+    private func startIfNeeded(_ state: inout State) -> Bool {
+        guard state.channel < 0 else { return true }
+        var pid: pid_t = 0
+        var channel: Int32 = -1
+        guard orion_guardian_start(Self.milliseconds(grace), &pid, &channel) == 0 else { return false }
+        state = State(pid: pid, channel: channel)
+        return true
     }
 
     /// Takes the process group `group` off the list: call it before reaping the group's leader.

@@ -141,7 +141,7 @@ public enum DatabaseMaintenance {
     ///
     /// Each trial is written with a compare-and-set on the status it was read with, so a trial that a worker
     /// changed in the meantime is left alone (and not counted). Setting `reserved` is refused: a reservation
-    /// belongs to a running worker.
+    /// belongs to a running worker; so is setting `completed` on a trial without an objective.
     ///
     /// - Parameters:
     ///   - query: which trials.
@@ -163,6 +163,17 @@ public enum DatabaseMaintenance {
         var modified = 0
         let matching = query.matching(try await storage.trials(of: experiment.id, status: nil)).filter {
             $0.status != status
+        }
+        // A completed trial has an objective (a run without one is broken): `status=reserved status=completed` made
+        // running trials completed without one, counted in the budget, and the hunts ended short of results.
+        let withoutObjective = status == .completed ? matching.filter { $0.objective == nil } : []
+        if let first = withoutObjective.first {
+            throw MaintenanceError(
+                .invalidQuery,
+                "\(withoutObjective.count) of the \(matching.count) trials to set completed have no objective"
+                    + " (trial \(first.id) is \(first.status.rawValue)): a completed trial has one; set them to"
+                    + " interrupted to run them again, or broken"
+            )
         }
         // A transaction per batch (one per trial took 100 s for 50,000 trials on PostgreSQL).
         for start in stride(from: 0, to: matching.count, by: max(batchSize, 1)) {

@@ -155,6 +155,31 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.directory + "/127.0.0.1"), "no SQLite file")
     }
 
+    /// `--resolve overwrite` refuses to replace an experiment whose trials are running unless `-f` is given: its
+    /// hunts went on under the same id, the completed results were gone, and trials ran twice.
+    func testOverwritingAnExperimentWithRunningTrialsNeedsForce() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try hunt(sandbox, "live", trials: 3)
+        let dump = try sandbox.run(["db", "dump", "-o", "live.json"])
+        XCTAssertEqual(dump.status, 0, dump.stderr)
+        let inserted = try sandbox.run(["insert", "-n", "live", "-x=0.5"])
+        XCTAssertEqual(inserted.status, 0, inserted.stderr)
+        let storage = try sandbox.storage()
+        let found = try await storage.experiment(named: "live", version: nil)
+        let experiment = try XCTUnwrap(found)
+        let reservation = try await storage.reserveTrial(of: experiment.id, worker: "elsewhere:1", at: Date())
+        XCTAssertNotNil(reservation)
+        let refused = try sandbox.run(["db", "load", "live.json", "--resolve", "overwrite"])
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("trials are running: live-v1 (1 running)"), refused.stderr)
+        let untouched = try await sandbox.trials(of: "live").count
+        XCTAssertEqual(untouched, 4, "nothing replaced")
+        let forced = try sandbox.run(["db", "load", "live.json", "--resolve", "overwrite", "-f"])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertTrue(forced.stdout.hasPrefix("Overwritten live-v1"), forced.stdout)
+    }
+
     /// On a terminal the name is asked for; a wrong answer changes nothing and exits 1, as Oríon's aborted
     /// operation; the right one goes on. (`script` gives the command a terminal.)
     func testTheConfirmationOnATerminal() async throws {

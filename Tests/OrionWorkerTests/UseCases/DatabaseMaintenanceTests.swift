@@ -101,6 +101,41 @@ final class DatabaseMaintenanceTests: XCTestCase {
         }
     }
 
+    /// `status=completed` is refused for trials without an objective: `db set NAME status=reserved status=completed`
+    /// made running trials completed without one, counted in the budget (hunts ended at 40 of 40 with 34 results).
+    func testSettingCompletedNeedsAnObjective() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(with: [.broken, .interrupted, .completed], in: storage)
+        do {
+            _ = try await DatabaseMaintenance.setTrials(
+                matching: .all,
+                update: "status=completed",
+                of: experiment,
+                storage: storage
+            )
+            XCTFail("trials without an objective must not become completed")
+        } catch let error as MaintenanceError {
+            XCTAssertEqual(error.kind, .usage)
+            XCTAssertTrue(
+                error.message.hasPrefix("2 of the 2 trials to set completed have no objective"),
+                error.message
+            )
+        }
+        let counts = try await storage.countTrials(of: experiment.id)
+        XCTAssertEqual(counts, [.broken: 1, .interrupted: 1, .completed: 1], "nothing changed")
+        // A broken trial that has its objective (a script that failed after writing it) may be set completed.
+        var kept = try await storage.trials(of: experiment.id, status: [.broken])[0]
+        kept.results = [.objective(0.5)]
+        _ = try await storage.updateTrials([kept], expecting: [.broken])
+        let changed = try await DatabaseMaintenance.setTrials(
+            matching: .status(.broken),
+            update: "status=completed",
+            of: experiment,
+            storage: storage
+        )
+        XCTAssertEqual(changed, 1)
+    }
+
     /// `db set` changes the trials a batch per transaction: when the storage fails part way (a full disk), the error
     /// says how many were changed (it stopped silently, 4 of 600 changed); here batches of one.
     func testASetStoppedPartWaySaysHowFarItGot() async throws {
