@@ -86,9 +86,11 @@ struct DbLoad: AsyncParsableCommand {
         }
     }
 
-    /// Throws when `--resolve overwrite` would replace an experiment whose trials are running: its hunts go on
-    /// under the same id, their results land in the replaced experiment, and what had completed is gone (a live
-    /// overwrite deleted 20 results, and 15 trials ran twice). `--force` replaces it anyway.
+    /// Throws when `--resolve overwrite` would replace an experiment whose trials are running.
+    ///
+    /// Its hunts would go on under the same id, their results landing in the replaced experiment, and what had
+    /// completed would be gone (a live overwrite deleted 20 results, and 15 trials ran twice). `--force` replaces it
+    /// anyway.
     static func refuseLiveOverwrite(of dump: ExperimentDump, in storage: any Storage) async throws {
         var live: [String] = []
         for entry in dump.experiments {
