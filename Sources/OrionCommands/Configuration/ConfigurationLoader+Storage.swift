@@ -315,10 +315,11 @@ extension YAMLLayerReader {
                     address += (address.contains("?") ? "&" : "?") + "busy_timeout=\(PythonFloat.repr(timeout))"
                 }
             } else {
+                let kind = address.hasPrefix("memory") ? "an in-memory storage" : "PostgreSQL"
                 note(
                     at: keyNode,
-                    "'database.timeout' is ignored for \(address.hasPrefix("memory") ? "an in-memory storage" : "PostgreSQL")"
-                        + " (its waits are set in the address: retry_for, operation_timeout)"
+                    "'database.timeout' is ignored for \(kind) (its waits are set in the address: retry_for,"
+                        + " operation_timeout)"
                 )
             }
         }

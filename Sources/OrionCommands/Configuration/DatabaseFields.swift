@@ -64,10 +64,10 @@ public struct DatabaseFields: Sendable, Equatable {
     /// These keys over `lower`'s, key by key.
     ///
     /// A host given without a type does not take the type from below when it is a file (a path: `/`, `~`, `.` or a
-    /// `/` in it, or a name ending in `.db`, `.sqlite`, `.sqlite3`, `.pkl`), a URL, or when the type below is one of Oríon's
-    /// that swift-orion does not open (MongoDB, PickledDB, often in a global file written by Oríon's `orion db
-    /// setup`, whose error tells the user to give swift-orion its storage with `ORION_DB_ADDRESS`): a path there is
-    /// an SQLite file, as the documentation of `ORION_DB_ADDRESS` says, where Oríon would make it the host of the
+    /// `/` in it, or a name ending in `.db`, `.sqlite`, `.sqlite3`, `.pkl`), a URL, or when the type below is one of
+    /// Oríon's that swift-orion does not open (MongoDB, PickledDB, often in a global file written by Oríon's `orion
+    /// db setup`, whose error tells the user to give swift-orion its storage with `ORION_DB_ADDRESS`): a path there
+    /// is an SQLite file, as the documentation of `ORION_DB_ADDRESS` says, where Oríon would make it the host of the
     /// database below.
     ///
     /// - Parameter lower: the keys of the sources below.
