@@ -104,7 +104,8 @@ public final class ExperimentClient: Sendable {
         if let space, space.isEmpty {
             throw ExperimentError(
                 .invalidSetting,
-                "the search space has no dimension; give at least one prior, e.g. space: [\"/lr\": \"loguniform(1e-5, 1)\"]"
+                "the search space has no dimension; give at least one prior, e.g."
+                    + " space: [\"/lr\": \"loguniform(1e-5, 1)\"]"
             )
         }
         var request = ExperimentRequest(
@@ -206,8 +207,8 @@ public final class ExperimentClient: Sendable {
     ///
     /// - Throws: ``ExperimentError`` `.invalidResult` when the results hold no objective, one that is not a number
     ///   (NaN is a number), two, a constraint that is not a number, a gradient that is not a list of numbers, or more
-    ///   than 1 MiB, as a results file (nothing is written); `StorageError` `.notFound` when this client does not hold the
-    ///   trial (it was lost and handed to another worker, or reported already).
+    ///   than 1 MiB, as a results file (nothing is written); `StorageError` `.notFound` when this client does not
+    ///   hold the trial (it was lost and handed to another worker, or reported already).
     public func observe(_ trial: Trial, results: [TrialResult]) async throws {
         guard let objective = results.first(where: { $0.type == .objective }) else {
             throw ExperimentError(.invalidResult, "results of trial \(trial.id) have no result of type 'objective'")
