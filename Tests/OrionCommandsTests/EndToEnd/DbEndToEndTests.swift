@@ -133,9 +133,10 @@ final class DbEndToEndTests: XCTestCase {
         defer { sandbox.remove() }
         let xdg = sandbox.directory + "/xdg"
         try FileManager.default.createDirectory(atPath: xdg + "/orion.core", withIntermediateDirectories: true)
-        try
-            "storage:\n  database:\n    type: postgresql\n    host: nowhere.invalid\n    port: 1\n    name: hpo\n    timeout: 5\n"
-            .write(toFile: xdg + "/orion.core/orion_config.yaml", atomically: true, encoding: .utf8)
+        let global =
+            "storage:\n  database:\n    type: postgresql\n    host: nowhere.invalid\n    port: 1\n"
+            + "    name: hpo\n    timeout: 5\n"
+        try global.write(toFile: xdg + "/orion.core/orion_config.yaml", atomically: true, encoding: .utf8)
         var environment = sandbox.environment
         environment["XDG_CONFIG_HOME"] = xdg
         environment["ORION_DB_ADDRESS"] = "127.0.0.1"
