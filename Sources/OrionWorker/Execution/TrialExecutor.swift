@@ -101,7 +101,12 @@ public struct ClosureExecutor: TrialExecutor {
         let key = running.add(task)
         defer { running.remove(key) }
         do {
-            let results = try await task.value
+            // A cancellation of the caller reaches the objective too, as when it ran inline.
+            let results = try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                task.cancel()
+            }
             guard results.contains(where: { $0.type == .objective }) else {
                 return .broken(
                     reason: "the objective returned no result of type 'objective'",
