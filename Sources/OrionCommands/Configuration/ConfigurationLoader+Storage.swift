@@ -315,12 +315,7 @@ extension YAMLLayerReader {
                     address += (address.contains("?") ? "&" : "?") + "busy_timeout=\(PythonFloat.repr(timeout))"
                 }
             } else {
-                let kind = address.hasPrefix("memory") ? "an in-memory storage" : "PostgreSQL"
-                note(
-                    at: keyNode,
-                    "'database.timeout' is ignored for \(kind) (its waits are set in the address: retry_for,"
-                        + " operation_timeout)"
-                )
+                note(at: keyNode, DatabaseFields.timeoutNote(for: address))
             }
         }
         layer.storage.address = address

@@ -78,11 +78,14 @@ public enum ConfigurationLoader {
             configuration.notes += layer.notes
             resolveStorage(of: layer, fields: &fields, into: &configuration)
         }
-        // A layer's note that its timeout is ignored for PostgreSQL is wrong once a layer above made the storage an
-        // SQLite file (which uses it) or another address.
+        // A layer's note that its timeout is ignored holds for the storage that layer named: once a layer above made
+        // the storage another one (an SQLite file, which uses it; memory), only the note for the one resolved stays.
         let address = configuration.storage.address ?? ""
-        if !(address.hasPrefix("postgres") || address.hasPrefix("memory")) {
-            configuration.notes.removeAll { $0.contains("'database.timeout' is ignored for") }
+        let fitting =
+            address.hasPrefix("postgres") || address.hasPrefix("memory")
+            ? DatabaseFields.timeoutNote(for: address) : nil
+        configuration.notes.removeAll { note in
+            note.contains("'database.timeout' is ignored for") && !(fitting.map { note.hasSuffix($0) } ?? false)
         }
         return configuration
     }
@@ -108,6 +111,7 @@ public enum ConfigurationLoader {
         {
             configuration.storage.address = overridden
             configuration.sources[storageKey] = own.source
+            if own.timeout != nil { configuration.notes.append(DatabaseFields.timeoutNote(for: overridden)) }
             return
         }
         if fields == nil, let whole = configuration.sources[storageKey], whole != "default", !own.namesAStorage {

@@ -104,14 +104,15 @@ public struct DatabaseFields: Sendable, Equatable {
     }
 
     /// A PostgreSQL URL with these keys in place of its own (host, port, database, user, password), its options
-    /// kept; `nil` when `url` is not a PostgreSQL URL, or when the keys name another storage (a type other than
-    /// PostgreSQL, a file, a URL).
+    /// kept; `nil` when `url` is not a PostgreSQL URL, when the keys give none of these parts, or when they name
+    /// another storage (a type other than PostgreSQL, a file, a URL).
     ///
     /// A global file written with swift-orion's `storage: {address: postgresql://...}` and a job's
     /// `ORION_DB_ADDRESS=dbhost` reach that host's database, as with Oríon's `database` block (the host alone was an
     /// SQLite file named `dbhost`).
     func overriding(_ url: String) -> String? {
         guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"),
+            host != nil || port != nil || name != nil || user != nil || password != nil,
             type.map({ ["postgres", "postgresql"].contains($0.lowercased()) }) ?? true,
             !(host.map { Self.isFile($0) || ConfigurationLoader.isURLAddress($0) } ?? false),
             var components = URLComponents(string: url)
@@ -126,6 +127,14 @@ public struct DatabaseFields: Sendable, Equatable {
         if let user { components.user = user }
         if let password { components.password = password }
         return components.string
+    }
+
+    /// The note that `database.timeout` (SQLite's busy timeout) does not apply to the storage at `address`.
+    static func timeoutNote(for address: String) -> String {
+        address.hasPrefix("memory")
+            ? "'database.timeout' is ignored for an in-memory storage"
+            : "'database.timeout' is ignored for PostgreSQL (its waits are set in the address: retry_for,"
+                + " operation_timeout)"
     }
 
     /// Whether a host names a file rather than a server.
@@ -160,12 +169,7 @@ public struct DatabaseFields: Sendable, Equatable {
         }
         guard let address, let timeout else { return (address, nil) }
         guard address.hasPrefix("sqlite:") else {
-            let kind = address.hasPrefix("memory") ? "an in-memory storage" : "PostgreSQL"
-            return (
-                address,
-                "'database.timeout' is ignored for \(kind) (its waits are set in the address: retry_for,"
-                    + " operation_timeout)"
-            )
+            return (address, Self.timeoutNote(for: address))
         }
         // 60 s, Oríon's default, is SQLite's here too: the address stays as it was.
         guard timeout != 60 else { return (address, nil) }

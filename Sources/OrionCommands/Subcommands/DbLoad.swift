@@ -103,7 +103,8 @@ struct DbLoad: AsyncParsableCommand {
         guard !live.isEmpty else { return }
         throw UsageError(
             "--resolve overwrite would replace experiments whose trials are running: \(live.joined(separator: ", "));"
-                + " stop every worker of these experiments first, or give --force to replace them anyway"
+                + " stop every worker of these experiments first (if they are gone already, `orion db release` their"
+                + " trials), or give --force to replace them anyway"
         )
     }
 

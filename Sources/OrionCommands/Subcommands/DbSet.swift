@@ -38,6 +38,13 @@ struct DbSet: AsyncParsableCommand {
                 )
                 // As in Oríon, the update applies to the experiment and to its child versions.
                 let stored = try await context.storage.experiments()
+                // Refused before the prompt, and before any version is changed.
+                try await DatabaseMaintenance.checkSet(
+                    matching: trialQuery,
+                    update: update,
+                    of: ExperimentTree.versions(under: experiment, in: stored),
+                    storage: context.storage
+                )
                 try DbSupport.confirm(
                     root: experiment,
                     stored: stored,

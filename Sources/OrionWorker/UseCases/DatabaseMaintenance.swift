@@ -137,6 +137,45 @@ public enum DatabaseMaintenance {
         return status
     }
 
+    /// Checks an `orion db set` on every version it will change before any is written: a refusal after the first
+    /// versions were changed left them changed, with nothing said.
+    ///
+    /// - Parameters:
+    ///   - query: which trials.
+    ///   - update: the update as typed, `status=<status>`.
+    ///   - experiments: the versions it applies to.
+    ///   - storage: where they are stored.
+    /// - Throws: ``MaintenanceError`` for an update ``setTrials(matching:update:of:storage:batchSize:)`` refuses.
+    public static func checkSet(
+        matching query: TrialQuery,
+        update: String,
+        of experiments: [Experiment],
+        storage: any Storage
+    ) async throws {
+        let status = try statusUpdate(parsing: update)
+        guard status == .completed else { return }
+        var matching: [Trial] = []
+        for experiment in experiments {
+            matching += query.matching(try await storage.trials(of: experiment.id, status: nil)).filter {
+                $0.status != status
+            }
+        }
+        try refuseCompletedWithoutObjective(matching, status: status)
+    }
+
+    /// A completed trial has an objective (a run without one is broken): `status=reserved status=completed` made
+    /// running trials completed without one, counted in the budget, and the hunts ended short of results.
+    private static func refuseCompletedWithoutObjective(_ trials: [Trial], status: TrialStatus) throws {
+        let withoutObjective = status == .completed ? trials.filter { $0.objective == nil } : []
+        guard let first = withoutObjective.first else { return }
+        throw MaintenanceError(
+            .invalidQuery,
+            "\(withoutObjective.count) of the \(trials.count) trials to set completed have no objective (trial"
+                + " \(first.id) is \(first.status.rawValue)): a completed trial has one; nothing was changed; set"
+                + " them to new or interrupted to run them again, or broken"
+        )
+    }
+
     /// Sets the status of the trials that match `query` (`orion db set NAME QUERY status=<status>`).
     ///
     /// Each trial is written with a compare-and-set on the status it was read with, so a trial that a worker
@@ -164,17 +203,7 @@ public enum DatabaseMaintenance {
         let matching = query.matching(try await storage.trials(of: experiment.id, status: nil)).filter {
             $0.status != status
         }
-        // A completed trial has an objective (a run without one is broken): `status=reserved status=completed` made
-        // running trials completed without one, counted in the budget, and the hunts ended short of results.
-        let withoutObjective = status == .completed ? matching.filter { $0.objective == nil } : []
-        if let first = withoutObjective.first {
-            throw MaintenanceError(
-                .invalidQuery,
-                "\(withoutObjective.count) of the \(matching.count) trials to set completed have no objective"
-                    + " (trial \(first.id) is \(first.status.rawValue)): a completed trial has one; set them to"
-                    + " interrupted to run them again, or broken"
-            )
-        }
+        try refuseCompletedWithoutObjective(matching, status: status)
         // A transaction per batch (one per trial took 100 s for 50,000 trials on PostgreSQL).
         for start in stride(from: 0, to: matching.count, by: max(batchSize, 1)) {
             let batch = matching[start..<min(start + max(batchSize, 1), matching.count)]

@@ -282,6 +282,30 @@ final class ConfigurationLoaderStorageTests: XCTestCase {
             "postgres://localhost/orion"
         )
         XCTAssertEqual(try resolved(["ORION_DB_ADDRESS": "o.pkl"]), "sqlite:o.pkl", "a file, not a server")
+        // Over a whole PostgreSQL URL, a block giving only a timeout changes nothing and says so; one that also gives
+        // a host says the timeout is ignored (both notes were lost).
+        let url = try globalLayer("storage: {address: 'postgresql://u@h/db'}")
+        let timeoutOnly = ConfigurationLoader.resolve([
+            url, try ConfigurationLoader.layer(fromYAML: "storage: {database: {timeout: 10}}", path: "/c.yaml"),
+        ])
+        XCTAssertEqual(timeoutOnly.storage.address, "postgresql://u@h/db")
+        XCTAssertTrue(
+            timeoutOnly.notes.contains { $0.hasPrefix("the database keys of file /c.yaml") },
+            "\(timeoutOnly.notes)"
+        )
+        let hostAndTimeout = ConfigurationLoader.resolve([
+            url,
+            try ConfigurationLoader.layer(fromYAML: "storage: {database: {host: g, timeout: 10}}", path: "/c.yaml"),
+        ])
+        XCTAssertEqual(hostAndTimeout.storage.address, "postgresql://u@g/db")
+        XCTAssertEqual(hostAndTimeout.notes.filter { $0.contains("is ignored for PostgreSQL") }.count, 1)
+        // In memory: only the note for memory (the PostgreSQL one of the layer below was said too).
+        let memory = try resolve(postgresTimeout, under: ["ORION_DB_TYPE": "ephemeraldb"])
+        XCTAssertEqual(memory.storage.address, "memory:")
+        XCTAssertEqual(
+            memory.notes.filter { $0.contains("'database.timeout' is ignored") },
+            ["'database.timeout' is ignored for an in-memory storage"]
+        )
         // A timeout in the global file applies to the SQLite file a higher layer names.
         let timed = try ConfigurationLoader.layer(fromYAML: "storage: {database: {timeout: 5}}", path: "/g.yaml")
         XCTAssertEqual(

@@ -4,9 +4,13 @@ import OrionWorker
 import XCTest
 
 final class DatabaseMaintenanceTests: XCTestCase {
-    private func experiment(with statuses: [TrialStatus], in storage: InMemoryStorage) async throws -> Experiment {
+    private func experiment(
+        with statuses: [TrialStatus],
+        in storage: InMemoryStorage,
+        name: String = "maintained"
+    ) async throws -> Experiment {
         let experiment = Experiment(
-            name: "maintained",
+            name: name,
             space: try Space(priors: ["/x": "uniform(0, 10)"]),
             algorithm: AlgorithmConfig(name: "random")
         )
@@ -134,6 +138,19 @@ final class DatabaseMaintenanceTests: XCTestCase {
             storage: storage
         )
         XCTAssertEqual(changed, 1)
+        // Checked on every version before any is changed (a refusal on the second left the first changed).
+        let other = try await self.experiment(with: [.interrupted], in: storage, name: "other")
+        do {
+            try await DatabaseMaintenance.checkSet(
+                matching: .all,
+                update: "status=completed",
+                of: [experiment, other],
+                storage: storage
+            )
+            XCTFail("the second version's trial has no objective")
+        } catch let error as MaintenanceError {
+            XCTAssertTrue(error.message.contains("nothing was changed"), error.message)
+        }
     }
 
     /// `db set` changes the trials a batch per transaction: when the storage fails part way (a full disk), the error
