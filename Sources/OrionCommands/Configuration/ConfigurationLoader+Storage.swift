@@ -276,9 +276,10 @@ extension YAMLLayerReader {
             note(at: keyNode, "'database' is not used: 'storage.address' in the same file names the storage whole")
             return
         }
-        let address: String?
+        // Checked here, where a bad type is an error at its line; the address itself is the keys' own
+        // (`DatabaseFields.address()`, which the layers' combination uses too).
         do {
-            address = try ConfigurationLoader.storageAddress(
+            _ = try ConfigurationLoader.storageAddress(
                 type: fields["type"],
                 host: fields["host"],
                 name: fields["name"],
@@ -307,17 +308,9 @@ extension YAMLLayerReader {
             layer.sources["storage.address"] = source(keyNode)
             return
         }
-        guard var address else { return }
-        if let timeout {
-            if address.hasPrefix("sqlite:") {
-                // 60 s, Oríon's default, is SQLite's here too: the address stays as it was.
-                if timeout != 60 {
-                    address += (address.contains("?") ? "&" : "?") + "busy_timeout=\(PythonFloat.repr(timeout))"
-                }
-            } else {
-                note(at: keyNode, DatabaseFields.timeoutNote(for: address))
-            }
-        }
+        let (address, timeoutNote) = given.address()
+        guard let address else { return }
+        if let timeoutNote { note(at: keyNode, timeoutNote) }
         layer.storage.address = address
         layer.sources["storage.address"] = source(keyNode)
     }
