@@ -51,6 +51,8 @@ let package = Package(
         // The guardian that ends the trials' scripts when their worker dies (C: only async-signal-safe code may run
         // after a fork of a multithreaded process); system headers only.
         .target(name: "COrionSpawn"),
+        // Test support for COrionSpawn (a worker killed right after a spawn); only the tests depend on it.
+        .target(name: "COrionSpawnTesting", dependencies: ["COrionSpawn"]),
         .target(
             name: "OrionWorker",
             dependencies: ["OrionCore", "OrionAlgorithms", "COrionSpawn", .product(name: "Yams", package: "Yams")]
@@ -99,7 +101,7 @@ let package = Package(
             dependencies: ["OrionCore", "OrionSQLite", "OrionPostgres"],
             path: "Sources/OrionStorageStress"
         ),
-        .testTarget(name: "OrionCoreTests", dependencies: ["OrionCore", "OrionTesting"]),
+        .testTarget(name: "OrionCoreTests", dependencies: ["OrionCore", "OrionTesting"], exclude: ["Space/Fixtures"]),
         .testTarget(name: "OrionAlgorithmsTests", dependencies: ["OrionAlgorithms", "OrionTesting"]),
         .testTarget(
             name: "OrionSQLiteTests",
@@ -112,7 +114,10 @@ let package = Package(
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
             ]
         ),
-        .testTarget(name: "OrionWorkerTests", dependencies: ["OrionWorker", "OrionSQLite", "OrionTesting"]),
+        .testTarget(
+            name: "OrionWorkerTests",
+            dependencies: ["OrionWorker", "OrionSQLite", "OrionTesting", "COrionSpawn", "COrionSpawnTesting"]
+        ),
         .testTarget(
             name: "OrionCommandsTests",
             dependencies: ["OrionCommands", "OrionSQLite", "OrionPostgres", "OrionWorker", "OrionTesting"]

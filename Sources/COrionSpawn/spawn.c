@@ -14,10 +14,12 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -297,6 +299,83 @@ int orion_guardian_send(int channel, pid_t group, int watch) {
     }
 }
 
+// What the child of `orion_spawn` tells its parent, through the memory they share until it runs the script.
+struct spawn_report {
+    int error;        // errno of the step that failed (the script did not start), 0 when it started
+    int watched;      // whether the child's group was put on the guardian's list
+    int watch_error;  // errno of that message's send (EPIPE, ECONNRESET: the guardian is gone), 0 when sent
+};
+
+// Moves `fd` above stderr when it is one of the three standard descriptors (a hunt started with one of them closed
+// gets its pipes there), so that putting one stream in place cannot overwrite the other; -1 when it cannot.
+static int above_standard(int fd) {
+    return fd > 2 ? fd : fcntl(fd, F_DUPFD, 3);
+}
+
+// The child of `orion_spawn`, between vfork and exec: it shares the parent's memory (the parent's thread is suspended
+// until it runs the script or exits), so it only makes system calls and writes nothing but `report`.
+static void spawn_child(const struct orion_spawn_request *request, volatile struct spawn_report *report)
+    __attribute__((noreturn, noinline));
+static void spawn_child(const struct orion_spawn_request *request, volatile struct spawn_report *report) {
+    // Every signal arrives blocked (the parent blocked them before vfork). Default dispositions for all: no handler
+    // of the parent may run here, in its memory, and what the hunt ignores (SIGINT, SIGPIPE...) the script must not.
+    struct sigaction fallback;
+    memset(&fallback, 0, sizeof fallback);
+    fallback.sa_handler = SIG_DFL;
+    sigemptyset(&fallback.sa_mask);
+    for (int signal = 1; signal < NSIG; signal++)
+        if (signal != SIGKILL && signal != SIGSTOP) sigaction(signal, &fallback, 0);
+    int step_error = 0;
+    if (setpgid(0, 0) != 0) step_error = errno;
+    // The group goes on the guardian's list before anything else runs in it: were the hunt killed from here on, the
+    // message is already in the guardian's queue (or this process still holds the channel open until exec).
+    if (!step_error && request->guardian_channel >= 0) {
+        struct message message = {.watch = 1, .group = getpid()};
+        ssize_t sent;
+        do sent = send(request->guardian_channel, &message, sizeof message, MSG_NOSIGNAL);
+        while (sent < 0 && errno == EINTR);
+        report->watched = sent == (ssize_t)sizeof message;
+        report->watch_error = report->watched ? 0 : (sent < 0 ? errno : EIO);
+    }
+    int out = step_error ? -1 : above_standard(request->stdout_fd);
+    int err = out < 0 ? -1 : above_standard(request->stderr_fd);
+    if (!step_error && (out < 0 || err < 0)) step_error = errno;
+    if (!step_error && (dup2(out, 1) < 0 || dup2(err, 2) < 0)) step_error = errno;
+    if (!step_error && request->directory && chdir(request->directory) != 0) step_error = errno;
+    if (!step_error) {
+        close_from(3);  // nothing of the worker leaks into the script (as Python's close_fds)
+        sigset_t empty;
+        sigemptyset(&empty);
+        sigprocmask(SIG_SETMASK, &empty, 0);
+        execve(request->path, request->argv, request->envp);
+        step_error = errno;
+    }
+    report->error = step_error ? step_error : EIO;
+    _exit(127);
+}
+
+int orion_spawn(const struct orion_spawn_request *request, pid_t *pid, int *watch_error) {
+    volatile struct spawn_report report = {0, 0, 0};
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pid_t child = vfork();
+    if (child == 0) spawn_child(request, &report);
+    int error = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, 0);
+    if (child < 0) return error;
+    if (report.error) {
+        // The script did not start: off the list before the child is reaped (its id could be reused after).
+        if (report.watched) orion_guardian_send(request->guardian_channel, child, 0);
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+        return report.error;
+    }
+    *pid = child;
+    *watch_error = request->guardian_channel < 0 ? 0 : report.watch_error;
+    return 0;
+}
+
 #else
 
 int orion_guardian_start(int grace_ms, pid_t *guardian, int *channel) {
@@ -306,6 +385,11 @@ int orion_guardian_start(int grace_ms, pid_t *guardian, int *channel) {
 
 int orion_guardian_send(int channel, pid_t group, int watch) {
     (void)channel, (void)group, (void)watch;
+    return ENOSYS;
+}
+
+int orion_spawn(const struct orion_spawn_request *request, pid_t *pid, int *watch_error) {
+    (void)request, (void)pid, (void)watch_error;
     return ENOSYS;
 }
 

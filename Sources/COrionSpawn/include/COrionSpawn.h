@@ -22,6 +22,33 @@ int orion_guardian_start(int grace_ms, pid_t *guardian, int *channel);
 /// reaped, so that its id cannot have been reused while it is listed. Safe to call from several threads at once.
 int orion_guardian_send(int channel, pid_t group, int watch);
 
+/// What `orion_spawn` starts.
+struct orion_spawn_request {
+    /// The program (a path: no search in PATH) and its arguments and environment, each ending with a null pointer.
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    /// What becomes the script's stdout and stderr (stdin is this process's).
+    int stdout_fd;
+    int stderr_fd;
+    /// The script's current directory, or a null pointer for this process's.
+    const char *directory;
+    /// A guardian's channel (`orion_guardian_start`) on which the script's group is put on the list before the
+    /// script runs, or -1.
+    int guardian_channel;
+};
+
+/// Starts `request`'s program in a new process group of which it is the leader, with default dispositions for every
+/// signal, an empty signal mask and no descriptor of this process but stdin and the two given; returns 0 with its
+/// pid (also its group's id) in `*pid`, or the errno of the step that failed (`ENOENT`, `EACCES` from exec, a
+/// directory that cannot be entered...), the failed child reaped.
+///
+/// With a guardian channel, the child itself puts its group on the guardian's list before it runs the program, so
+/// that there is no moment at which this process can die with the script running unlisted. `*watch_error` is 0 when
+/// it did, or the errno of that message's send (EPIPE or ECONNRESET: the guardian is gone, and the group is not
+/// listed). Linux only (elsewhere it returns ENOSYS); safe to call from several threads at once.
+int orion_spawn(const struct orion_spawn_request *request, pid_t *pid, int *watch_error);
+
 /// Adds to `actions` a change of the spawned process's current directory to `directory`
 /// (`posix_spawn_file_actions_addchdir_np`), and returns 0 or the errno of the failure (ENOSYS where the C library
 /// lacks it).

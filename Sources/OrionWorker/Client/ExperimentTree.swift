@@ -129,7 +129,7 @@ public enum ExperimentTree {
         in experiments: [Experiment],
         storage: any Storage
     ) async throws -> [Trial] {
-        var trials = try await trialsSeenBelow(experiment, in: experiments, storage: storage, depth: 0)
+        let trials = try await trialsSeenBelow(experiment, in: experiments, storage: storage, depth: 0)
         var seen = Set(trials.map(\.paramsHash))
         let byID = Dictionary(experiments.map { ($0.id, $0) }) { first, _ in first }
         var levels: [(ancestor: Experiment, below: Experiment)] = []

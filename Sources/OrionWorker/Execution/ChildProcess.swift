@@ -8,7 +8,7 @@ import Synchronization
     import Darwin
 #endif
 
-/// A child process spawned directly with `posix_spawn` (argv, never a shell), in its own process group, with its
+/// A child process spawned directly (argv, never a shell), in its own process group, with its
 /// stdout and stderr copied both to files and, optionally, to this process's own stdout and stderr.
 ///
 /// A stream whose copy goes to a terminal reaches the child as a pseudo-terminal of that terminal's size rather than
@@ -83,10 +83,6 @@ final class ChildProcess: Sendable {
         terminalStreams: Set<Int32> = [],
         directory: String? = nil
     ) throws(SpawnError) {
-        // The guardian is started before the script, so that what is left between the spawn and `watch` is one
-        // message: started inside the first `watch`, its fork came after the spawn, and a `kill -9` in that window
-        // left the script running unwatched beside the trial's next run (2 orphans in 160 kills on a loaded machine).
-        guardian?.start()
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         guard Self.openStream(&outPipe, terminal: terminalStreams.contains(1) ? 1 : nil) else {
@@ -98,61 +94,20 @@ final class ChildProcess: Sendable {
             close(outPipe[1])
             throw SpawnError(errno: error)
         }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        posix_spawn_file_actions_addclose(&actions, outPipe[1])
-        posix_spawn_file_actions_addclose(&actions, errPipe[1])
-        if let directory {
-            let code = orion_spawn_add_chdir(&actions, directory)
-            if code != 0 {
-                close(outPipe[0])
-                close(outPipe[1])
-                close(errPipe[0])
-                close(errPipe[1])
-                throw SpawnError(errno: code)
-            }
-        }
-        for fd in Self.inheritableDescriptors() where fd != outPipe[1] && fd != errPipe[1] {
-            posix_spawn_file_actions_addclose(&actions, fd)
-        }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Own process group (so signals are forwarded deliberately), default signal dispositions and an empty mask
-        // (the hunt ignores SIGINT/SIGTERM/SIGHUP/SIGUSR1/SIGUSR2/SIGPIPE/SIGWINCH, and SIGTTOU once it lends the
-        // terminal, itself; the child must not inherit that).
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [
-            SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTTOU, SIGTTIN, SIGTSTP,
-        ] {
-            sigaddset(&defaults, signal)
-        }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
-        #if canImport(Darwin)
-            flags |= POSIX_SPAWN_CLOEXEC_DEFAULT
-            posix_spawn_file_actions_addinherit_np(&actions, 0)
-        #endif
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in cArguments { free(pointer) }
             for pointer in cEnvironment { free(pointer) }
         }
-        var childPID: pid_t = 0
-        let status = posix_spawn(&childPID, argv[0], &actions, &attributes, cArguments, cEnvironment)
+        let (status, childPID) = Self.spawn(
+            argv: cArguments,
+            environment: cEnvironment,
+            stdout: outPipe[1],
+            stderr: errPipe[1],
+            directory: directory,
+            guardian: guardian
+        )
         close(outPipe[1])
         close(errPipe[1])
         guard status == 0 else {
@@ -168,8 +123,115 @@ final class ChildProcess: Sendable {
             TerminalResizer.shared.follow(master, sizedAs: sizedAs, group: childPID)
         }
         self.guardian = guardian
-        guardian?.watch(childPID)
     }
+
+    #if os(Linux)
+        /// Starts the child with COrionSpawn's `orion_spawn`; returns 0 or the errno of the failure, and the pid.
+        ///
+        /// The child puts its group on `guardian`'s list before the script runs: a `kill -9` of this process at any
+        /// moment leaves no script running unlisted (with `posix_spawn` and the message sent from here, 2 in 160
+        /// kills did on a loaded machine).
+        private static func spawn(
+            argv: [UnsafeMutablePointer<CChar>?],
+            environment: [UnsafeMutablePointer<CChar>?],
+            stdout: Int32,
+            stderr: Int32,
+            directory: String?,
+            guardian: GroupGuardian?
+        ) -> (status: Int32, pid: pid_t) {
+            func start(channel: Int32) -> (status: Int32, pid: pid_t, watchError: Int32) {
+                var childPID: pid_t = 0
+                var watchError: Int32 = 0
+                let status = argv.withUnsafeBufferPointer { arguments in
+                    environment.withUnsafeBufferPointer { variables in
+                        withOptionalCString(directory) { directoryPointer in
+                            var request = orion_spawn_request(
+                                path: arguments[0],
+                                argv: arguments.baseAddress,
+                                envp: variables.baseAddress,
+                                stdout_fd: stdout,
+                                stderr_fd: stderr,
+                                directory: directoryPointer,
+                                guardian_channel: channel
+                            )
+                            return orion_spawn(&request, &childPID, &watchError)
+                        }
+                    }
+                }
+                return (status, childPID, watchError)
+            }
+            guard let guardian else {
+                let result = start(channel: -1)
+                return (result.status, result.pid)
+            }
+            return guardian.spawn(start(channel:))
+        }
+
+        private static func withOptionalCString<T>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> T) -> T {
+            guard let text else { return body(nil) }
+            return text.withCString { body($0) }
+        }
+    #else
+        /// Starts the child with `posix_spawn` (no guardian outside Linux); returns 0 or the errno, and the pid.
+        private static func spawn(
+            argv: [UnsafeMutablePointer<CChar>?],
+            environment: [UnsafeMutablePointer<CChar>?],
+            stdout: Int32,
+            stderr: Int32,
+            directory: String?,
+            guardian: GroupGuardian?
+        ) -> (status: Int32, pid: pid_t) {
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+            posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+            posix_spawn_file_actions_addclose(&actions, stdout)
+            posix_spawn_file_actions_addclose(&actions, stderr)
+            if let directory {
+                let code = orion_spawn_add_chdir(&actions, directory)
+                if code != 0 { return (code, 0) }
+            }
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            // Own process group (so signals are forwarded deliberately), default signal dispositions and an empty
+            // mask (the hunt ignores SIGINT/SIGTERM/SIGHUP/SIGUSR1/SIGUSR2/SIGPIPE/SIGWINCH, and SIGTTOU once it
+            // lends the terminal, itself; the child must not inherit that).
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for signal in [
+                SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTTOU, SIGTTIN, SIGTSTP,
+            ] {
+                sigaddset(&defaults, signal)
+            }
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            var emptyMask = sigset_t()
+            sigemptyset(&emptyMask)
+            posix_spawnattr_setsigmask(&attributes, &emptyMask)
+            posix_spawnattr_setpgroup(&attributes, 0)
+            var flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+            #if canImport(Darwin)
+                flags |= POSIX_SPAWN_CLOEXEC_DEFAULT
+                posix_spawn_file_actions_addinherit_np(&actions, 0)
+            #endif
+            posix_spawnattr_setflags(&attributes, Int16(flags))
+            var childPID: pid_t = 0
+            let status = argv.withUnsafeBufferPointer { arguments in
+                environment.withUnsafeBufferPointer { variables in
+                    posix_spawn(
+                        &childPID,
+                        arguments[0],
+                        &actions,
+                        &attributes,
+                        arguments.baseAddress,
+                        variables.baseAddress
+                    )
+                }
+            }
+            return (status, childPID)
+        }
+    #endif
 
     /// Opens the two ends of one of the child's output streams into `ends` (read, write), both close-on-exec from the
     /// start (another thread may spawn a script meanwhile): a pseudo-terminal (master, slave) with the window size of
@@ -191,26 +253,6 @@ final class ChildProcess: Sendable {
         }
         ends = pair
         return true
-    }
-
-    /// The descriptors of this process above stderr that a child would inherit (not close-on-exec).
-    ///
-    /// They are closed in the child, so that none leaks into a script (as with Python's `close_fds`): one kept open
-    /// by a script's background child would make whoever waits on it (the parent of `orion`, reading its pipe) wait
-    /// for that child.
-    /// On Darwin, `POSIX_SPAWN_CLOEXEC_DEFAULT` does the same. A descriptor closed after this listing is ignored by
-    /// `posix_spawn`'s close action.
-    private static func inheritableDescriptors() -> [Int32] {
-        #if os(Linux)
-            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return [] }
-            return entries.compactMap { entry in
-                guard let fd = Int32(entry), fd > 2 else { return nil }
-                let flags = fcntl(fd, F_GETFD)
-                return flags >= 0 && flags & FD_CLOEXEC == 0 ? fd : nil
-            }
-        #else
-            return []
-        #endif
     }
 
     /// Asks the child's process group to stop with `signal`; the group is killed if it is still there one grace

@@ -9,10 +9,11 @@ import Synchronization
 
 /// Ends the process groups of this process's scripts when this process dies, by any means (`kill -9` included).
 ///
-/// The guardian is one small process per executor (COrionSpawn's `orion_guardian_start`), started before the first
+/// The guardian is one small process per executor (COrionSpawn's `orion_guardian_start`), started with the first
 /// script: a fork that runs only async-signal-safe C, in a process group of its own, holding nothing of this
-/// process but its end of a socket. Each script's group is added to its list when the script starts and removed
-/// before the script is reaped (two short messages per trial). When the socket closes, because this process died
+/// process but its end of a socket. Each script's group is added to its list by the script's own process before it
+/// runs the script (COrionSpawn's `orion_spawn`), and removed before the script is reaped (two short messages per
+/// trial). When the socket closes, because this process died
 /// or released the guardian, it sends every listed group SIGTERM and, `grace` later, SIGKILL to what is left.
 /// A guardian that is gone (killed by someone) is replaced at the next script. Linux only.
 final class GroupGuardian: Sendable {
@@ -24,7 +25,7 @@ final class GroupGuardian: Sendable {
     private let grace: Duration
     private let state = Mutex(State())
 
-    /// Creates a guardian, started before the first script (``start()``) or with the first ``watch(_:)``.
+    /// Creates a guardian, started with the first script (``spawn(_:)``).
     ///
     /// - Parameter grace: how long the groups have between SIGTERM and SIGKILL once this process is gone.
     init(grace: Duration) {
@@ -35,21 +36,23 @@ final class GroupGuardian: Sendable {
         state.withLock { Self.release(&$0) }
     }
 
-    /// Starts the guardian if it is not running: call it before spawning a script, so that ``watch(_:)`` is one
-    /// message.
-    func start() {
-        state.withLock { state in _ = startIfNeeded(&state) }
-    }
-
-    /// Puts the process group `group` on the guardian's list (starting the guardian if needed).
-    func watch(_ group: pid_t) {
+    /// Starts a script with `spawn`, given the channel on which the script's group goes on the guardian's list before
+    /// the script runs (`-1` when no guardian can be started), and returns `spawn`'s status and pid.
+    ///
+    /// `spawn` runs with the guardian locked, so that its channel is not replaced meanwhile. When the script's
+    /// message found the guardian gone (`watchError`), another guardian is started and lists the group from here.
+    func spawn(_ spawn: (_ channel: Int32) -> (status: Int32, pid: pid_t, watchError: Int32)) -> (
+        status: Int32, pid: pid_t
+    ) {
         state.withLock { state in
-            for _ in 0..<2 {
-                guard startIfNeeded(&state) else { return }
-                let error = orion_guardian_send(state.channel, group, 1)
-                guard Self.isGone(error) else { return }
-                Self.release(&state)  // start another
+            let running = startIfNeeded(&state)
+            let result = spawn(running ? state.channel : -1)
+            guard result.status == 0, running, Self.isGone(result.watchError) else {
+                return (result.status, result.pid)
             }
+            Self.release(&state)
+            if startIfNeeded(&state) { _ = orion_guardian_send(state.channel, result.pid, 1) }
+            return (result.status, result.pid)
         }
     }
 
