@@ -587,9 +587,9 @@ extension ExperimentDump {
     }
 
     /// The trials as they are stored in the target: a new experiment id when the target uses the dumped one
-    /// already (unless by the experiment `replacing`, which goes in the same transaction); trial ids computed again from the experiment id and the parameters (as the storage's
-    /// deduplication expects, whatever program wrote the dump), parents renamed to match; reserved trials
-    /// interrupted.
+    /// already (unless by the experiment `replacing`, which goes in the same transaction); trial ids computed again
+    /// from the experiment id and the parameters (as the storage's deduplication expects, whatever program wrote the
+    /// dump), parents renamed to match; reserved trials interrupted.
     private static func stored(
         _ trials: [Trial],
         as experiment: inout Experiment,
@@ -607,10 +607,8 @@ extension ExperimentDump {
             trial.experimentID = experiment.id
             trial.id = renamed[trial.id] ?? trial.id
             trial.parent = trial.parent.map { renamed[$0] ?? $0 }
-            if trial.status == .reserved {
-                trial.status = .interrupted
-                trial.heartbeat = nil
-            }
+            // Interrupted with its last heartbeat, as a released lost trial (the REST API's elapsed time ends there).
+            if trial.status == .reserved { trial.status = .interrupted }
             return trial
         }
     }
