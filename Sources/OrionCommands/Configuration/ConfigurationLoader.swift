@@ -57,6 +57,9 @@ public enum ConfigurationLoader {
         return reader.layer
     }
 
+    /// The start of the source keys of the algorithm's options (`experiment.algorithm.seed`), where a file gave them.
+    static let algorithmOptionPrefix = "experiment.algorithm."
+
     /// Resolves layers over the defaults: for each key, the value of the last layer that gives one.
     ///
     /// The storage is resolved by Oríon's `database` keys (``DatabaseFields``) where layers give them: a layer's
@@ -74,6 +77,13 @@ public enum ConfigurationLoader {
                 guard let source = layer.sources[setting.key] else { continue }
                 setting.copy(layer, &configuration)
                 configuration.sources[setting.key] = source
+                if setting.key == "experiment.algorithm" {
+                    // The options' places go with the algorithm they belong to, which replaces those below whole.
+                    configuration.sources = configuration.sources.filter { !$0.key.hasPrefix(algorithmOptionPrefix) }
+                    for (key, place) in layer.sources where key.hasPrefix(algorithmOptionPrefix) {
+                        configuration.sources[key] = place
+                    }
+                }
             }
             configuration.notes += layer.notes
             resolveStorage(of: layer, fields: &fields, into: &configuration)

@@ -93,6 +93,17 @@ extension YAMLLayerReader {
         }
     }
 
+    /// The option keys of an algorithm's mapping (`{tpe: {seed: 1}}`, `{of_type: tpe, seed: 1}`), with their nodes.
+    static func algorithmOptionKeys(_ node: Node) -> [(String, Node)] {
+        guard case .mapping(let mapping) = node else { return [] }
+        let keys = mapping.compactMap { key, value in key.scalar.map { ($0.string, key, value) } }
+        if keys.contains(where: { $0.0 == "of_type" }) {
+            return keys.filter { $0.0 != "of_type" }.map { ($0.0, $0.1) }
+        }
+        guard keys.count == 1, let only = keys.first, case .mapping(let options) = only.2 else { return [] }
+        return options.compactMap { key, _ in key.scalar.map { ($0.string, key) } }
+    }
+
     /// Reads `experiment:` keys.
     mutating func readExperiment(_ entries: [Entry]) throws(ConfigurationError) {
         // The deprecated `algorithms` first, so that `algorithm` wins when both are given.
@@ -109,6 +120,10 @@ extension YAMLLayerReader {
                     throw failure(at: entry.value, "'experiment.algorithm' \(error.text); \(error.example)")
                 }
                 layer.sources["experiment.algorithm"] = source(entry.keyNode)
+                layer.sources = layer.sources.filter { !$0.key.hasPrefix(ConfigurationLoader.algorithmOptionPrefix) }
+                for (option, keyNode) in Self.algorithmOptionKeys(entry.value) {
+                    layer.sources[ConfigurationLoader.algorithmOptionPrefix + option] = source(keyNode)
+                }
             case "strategy":
                 note(at: entry.keyNode, "'experiment.strategy' is not supported anymore (as in Oríon) and is ignored")
             case "producer":

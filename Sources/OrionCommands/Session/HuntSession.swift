@@ -204,7 +204,7 @@ struct HuntSession {
         do {
             prepared = try await runner.prepare(request)
         } catch let error as AlgorithmError where request.algorithm != nil {
-            throw Self.located(error, source: configuration.sources["experiment.algorithm"])
+            throw Self.located(error, sources: configuration.sources)
         }
         let experiment = prepared.experiment
         for change in prepared.changes { StandardStream.emit("note: \(change)\n", to: 2) }
@@ -467,10 +467,22 @@ struct HuntSession {
         return !["false", "0", "no", "off"].contains(value)
     }
 
-    /// `error` with the place in the configuration file that named the algorithm in front (`orion.yaml:2:3: unknown
-    /// option 'sed' for algorithm 'tpe'; ...`), when a file gave it; as it is otherwise (a flag, the environment).
-    static func located(_ error: AlgorithmError, source: String?) -> AlgorithmError {
-        guard let source, source.hasPrefix("file ") else { return error }
+    /// `error` with its place in the configuration file in front, when a file gave the algorithm: the line of the
+    /// option the message names (`orion.yaml:5:7: unknown option 'sed' for algorithm 'tpe'; ...`), else the
+    /// algorithm's; as it is otherwise (a flag, the environment).
+    ///
+    /// The option is the configured option whose quoted name (`'sed'`) comes first in the message (a message names
+    /// the wrong option before any suggestion: `... (did you mean 'seed'?)`); with none, the place is the algorithm's.
+    static func located(_ error: AlgorithmError, sources: [String: String]) -> AlgorithmError {
+        let prefix = ConfigurationLoader.algorithmOptionPrefix
+        let named = sources.compactMap { key, source -> (String.Index, String)? in
+            guard key.hasPrefix(prefix), let range = error.message.range(of: "'\(key.dropFirst(prefix.count))'")
+            else { return nil }
+            return (range.lowerBound, source)
+        }
+        guard let source = named.min(by: { $0.0 < $1.0 })?.1 ?? sources["experiment.algorithm"],
+            source.hasPrefix("file ")
+        else { return error }
         return AlgorithmError(error.code, String(source.dropFirst("file ".count)) + ": " + error.message)
     }
 

@@ -8,8 +8,8 @@ import Synchronization
     import Darwin
 #endif
 
-/// A child process spawned directly (argv, never a shell), in its own process group, with its
-/// stdout and stderr copied both to files and, optionally, to this process's own stdout and stderr.
+/// A child process spawned directly (argv, never a shell), in its own process group, with its stdout and stderr
+/// copied both to files and, optionally, to this process's own stdout and stderr.
 ///
 /// A stream whose copy goes to a terminal reaches the child as a pseudo-terminal of that terminal's size rather than
 /// a pipe, so that a script asking whether its output is a terminal (`isatty`: tqdm, Keras, rich, colours) gets the
@@ -167,6 +167,7 @@ final class ChildProcess: Sendable {
             return guardian.spawn(start(channel:))
         }
 
+        /// Runs `body` with `text` as a C string, or with a null pointer when there is no text.
         private static func withOptionalCString<T>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> T) -> T {
             guard let text else { return body(nil) }
             return text.withCString { body($0) }

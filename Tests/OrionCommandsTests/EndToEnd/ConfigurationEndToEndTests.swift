@@ -36,26 +36,68 @@ final class ConfigurationEndToEndTests: XCTestCase {
         XCTAssertEqual(experiments.map(\.name), [], "\(options)", file: file, line: line)
     }
 
-    /// An algorithm's option that is wrong in a configuration file is an error that says where the algorithm is
-    /// configured (file, line, column), and suggests the closest option for a misspelt one.
+    /// An algorithm's option that is wrong in a configuration file is an error that says where the option is
+    /// (file, line, column), or where the algorithm is when the message names no configured option, and suggests the
+    /// closest option for a misspelt one.
     func testAlgorithmOptionErrorsNameTheFileAndPlace() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let cases = [
             (
-                "tpe:\n      sed: 3\n",
+                "tpe:\n      seed: 1\n      sed: 3\n", "5:7",
                 "unknown option 'sed' for algorithm 'tpe'; valid options: equal_weight, "
                     + "full_weight_num, gamma, max_retry, multivariate, n_ei_candidates, n_initial_points, "
                     + "parallel_strategy, prior_weight, seed (did you mean 'seed'?)"
             ),
-            ("tpe:\n      gamma: abc\n", "tpe: option 'gamma' must be a number"),
-            ("gridsearch:\n      n_values: {/z: 3}\n", "gridsearch: n_values names '/z', which is not a dimension"),
+            ("tpe:\n      gamma: abc\n", "4:7", "tpe: option 'gamma' must be a number"),
+            ("of_type: tpe\n    seed: 1\n    gamma: abc\n", "5:5", "tpe: option 'gamma' must be a number"),
+            // The message quotes the dimension, not the option: the algorithm's place.
+            (
+                "gridsearch:\n      n_values: {/z: 3}\n", "2:3",
+                "gridsearch: n_values names '/z', which is not a dimension"
+            ),
         ]
-        for (index, (algorithm, message)) in cases.enumerated() {
+        for (index, (algorithm, place, message)) in cases.enumerated() {
             let path = sandbox.directory + "/bad\(index).yaml"
             try "experiment:\n  algorithm:\n    \(algorithm)".write(toFile: path, atomically: true, encoding: .utf8)
-            try await expectRejected(sandbox, ["-n", "bad", "-c", path], containing: "Error: \(path):2:3: \(message)")
+            try await expectRejected(
+                sandbox,
+                ["-n", "bad", "-c", path],
+                containing: "Error: \(path):\(place): \(message)"
+            )
         }
+        // An algorithm given again by a layer above (-c over the global file) takes its options' places with it.
+        let xdg = sandbox.directory + "/xdg"
+        try FileManager.default.createDirectory(atPath: xdg + "/orion.core", withIntermediateDirectories: true)
+        try "experiment:\n  algorithm:\n    tpe:\n      gamma: 0.5\n".write(
+            toFile: xdg + "/orion.core/orion_config.yaml",
+            atomically: true,
+            encoding: .utf8
+        )
+        let upper = sandbox.directory + "/upper.yaml"
+        try "experiment:\n\n  algorithm:\n    tpe:\n      seed: 1\n      sed: 3\n".write(
+            toFile: upper,
+            atomically: true,
+            encoding: .utf8
+        )
+        try await expectRejected(
+            sandbox,
+            ["-n", "bad", "-c", upper],
+            environment: ["XDG_CONFIG_HOME": xdg],
+            containing: "Error: \(upper):6:7: unknown option 'sed'"
+        )
+        // The global file's own wrong option, with no algorithm above it: its place there.
+        try "experiment:\n  algorithm:\n    tpe:\n      gamma: abc\n".write(
+            toFile: xdg + "/orion.core/orion_config.yaml",
+            atomically: true,
+            encoding: .utf8
+        )
+        try await expectRejected(
+            sandbox,
+            ["-n", "bad"],
+            environment: ["XDG_CONFIG_HOME": xdg],
+            containing: "Error: \(xdg)/orion.core/orion_config.yaml:4:7: tpe: option 'gamma' must be a number"
+        )
     }
 
     /// Issue 9, item 4: `--heartbeat 0.0001` was a 0 ms heartbeat; now refused (variables and files: `SettingTests`).
