@@ -312,19 +312,37 @@ static int above_standard(int fd) {
     return fd > 2 ? fd : fcntl(fd, F_DUPFD, 3);
 }
 
+// Whether the hunt ignores or handles `signal` itself (interrupts, a closed terminal or pipe, job control once it lends
+// the terminal), so that a script must get its default back; SIGXFSZ as Python's subprocess resets it.
+static int hunt_signal(int signal) {
+    static const int signals[] = {
+        SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTTOU, SIGTTIN, SIGTSTP, SIGXFSZ,
+    };
+    for (unsigned index = 0; index < sizeof signals / sizeof signals[0]; index++)
+        if (signals[index] == signal) return 1;
+    return 0;
+}
+
 // The child of `orion_spawn`, between vfork and exec: it shares the parent's memory (the parent's thread is suspended
 // until it runs the script or exits), so it only makes system calls and writes nothing but `report`.
 static void spawn_child(const struct orion_spawn_request *request, volatile struct spawn_report *report)
     __attribute__((noreturn, noinline));
 static void spawn_child(const struct orion_spawn_request *request, volatile struct spawn_report *report) {
-    // Every signal arrives blocked (the parent blocked them before vfork). Default dispositions for all: no handler
-    // of the parent may run here, in its memory, and what the hunt ignores (SIGINT, SIGPIPE...) the script must not.
+    // Every signal arrives blocked (the parent blocked them before vfork). A signal the parent handles gets its
+    // default disposition (no handler of the parent may run here, in its memory; exec would reset it anyway), and so
+    // does each one the hunt ignores or handles itself; others keep what the hunt inherited (an ignored SIGALRM
+    // stays ignored, as with Python's subprocess under Oríon).
     struct sigaction fallback;
     memset(&fallback, 0, sizeof fallback);
     fallback.sa_handler = SIG_DFL;
     sigemptyset(&fallback.sa_mask);
-    for (int signal = 1; signal < NSIG; signal++)
-        if (signal != SIGKILL && signal != SIGSTOP) sigaction(signal, &fallback, 0);
+    for (int signal = 1; signal < NSIG; signal++) {
+        if (signal == SIGKILL || signal == SIGSTOP) continue;
+        struct sigaction current;
+        if (sigaction(signal, 0, &current) != 0) continue;
+        int handled = current.sa_handler != SIG_DFL && current.sa_handler != SIG_IGN;
+        if (handled || hunt_signal(signal)) sigaction(signal, &fallback, 0);
+    }
     int step_error = 0;
     if (setpgid(0, 0) != 0) step_error = errno;
     // The group goes on the guardian's list before anything else runs in it: were the hunt killed from here on, the

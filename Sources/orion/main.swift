@@ -9,6 +9,10 @@ import OrionCommands
 // A closed stdout or stderr (`orion hunt ... | head`) must never kill orion in the middle of a hunt: writes to it
 // fail with EPIPE instead, and the hunt goes on. Scripts get the default disposition back (see ChildProcess).
 signal(SIGPIPE, SIG_IGN)
+// A parent that ignores SIGCHLD (a supervisor, `trap '' CHLD`, Python code that did `signal(SIGCHLD, SIG_IGN)`) passes
+// that on, and then the kernel reaps the scripts by itself: their exit statuses were lost, and every trial broke with
+// "the script exited with code 255". Its default disposition back, before any script starts.
+signal(SIGCHLD, SIG_DFL)
 
 #if canImport(Glibc)
     // Under a limit on the address space (`ulimit -v`, set on some clusters' login nodes), glibc's per-thread malloc

@@ -38,8 +38,10 @@ struct orion_spawn_request {
     int guardian_channel;
 };
 
-/// Starts `request`'s program in a new process group of which it is the leader, with default dispositions for every
-/// signal, an empty signal mask and no descriptor of this process but stdin and the two given; returns 0 with its
+/// Starts `request`'s program in a new process group of which it is the leader, with default dispositions for the
+/// signals this process handles and for those a worker ignores or handles itself (SIGINT, SIGTERM, SIGPIPE, SIGHUP,
+/// SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTTOU, SIGTTIN, SIGTSTP, SIGXFSZ; others as inherited), an empty signal
+/// mask and no descriptor of this process but stdin and the two given; returns 0 with its
 /// pid (also its group's id) in `*pid`, or the errno of the step that failed (`ENOENT`, `EACCES` from exec, a
 /// directory that cannot be entered...), the failed child reaped.
 ///

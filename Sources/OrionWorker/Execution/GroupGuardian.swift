@@ -39,12 +39,19 @@ final class GroupGuardian: Sendable {
     /// Starts a script with `spawn`, given the channel on which the script's group goes on the guardian's list before
     /// the script runs (`-1` when no guardian can be started), and returns `spawn`'s status and pid.
     ///
-    /// `spawn` runs with the guardian locked, so that its channel is not replaced meanwhile. When the script's
-    /// message found the guardian gone (`watchError`), another guardian is started and lists the group from here.
+    /// `spawn` runs with the guardian locked, so that its channel is not replaced meanwhile. A guardian found dead
+    /// before is replaced first; when the script's message found it gone all the same (it died in between), another
+    /// is started and lists the group from here, the script already running.
     func spawn(_ spawn: (_ channel: Int32) -> (status: Int32, pid: pid_t, watchError: Int32)) -> (
         status: Int32, pid: pid_t
     ) {
         state.withLock { state in
+            // A guardian killed since the last script (it is this process's child: a dead one is found without
+            // waiting) is replaced first, so that the script lists itself with the new one.
+            if state.channel >= 0, Self.hasExited(state.pid) {
+                close(state.channel)
+                state = State()
+            }
             let running = startIfNeeded(&state)
             let result = spawn(running ? state.channel : -1)
             guard result.status == 0, running, Self.isGone(result.watchError) else {
@@ -53,6 +60,17 @@ final class GroupGuardian: Sendable {
             Self.release(&state)
             if startIfNeeded(&state) { _ = orion_guardian_send(state.channel, result.pid, 1) }
             return (result.status, result.pid)
+        }
+    }
+
+    /// Whether the guardian `pid` has exited (it is reaped then).
+    private static func hasExited(_ pid: pid_t) -> Bool {
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return true }
+            if result == 0 { return false }
+            if errno != EINTR { return errno == ECHILD }
         }
     }
 

@@ -41,6 +41,27 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         XCTAssertTrue(hunt.stdout.contains("Search finished successfully"), hunt.stdout)
     }
 
+    /// A hunt whose parent ignores SIGCHLD (`trap '' CHLD`, a supervisor) inherits that: the kernel then reaped the
+    /// scripts by itself, their exit statuses were lost, and every trial broke with "the script exited with code
+    /// 255". orion takes SIGCHLD's default disposition back at its start.
+    func testAnIgnoredSIGCHLDInheritedFromTheParentBreaksNoTrial() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("quick.sh", "#!/bin/sh\n" + Self.results)
+        let hunt = try ProcessRunner.run(
+            [
+                "/bin/bash", "-c", "trap '' CHLD && exec \"$0\" \"$@\"", sandbox.orion, "hunt", "-n", "chld",
+                "--exp-max-trials", "4", "--n-workers", "2", script, "-x~uniform(0, 1)",
+            ],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory,
+            timeout: 120
+        )
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        XCTAssertFalse(hunt.stdout.contains("broken"), hunt.stdout)
+        XCTAssertTrue(hunt.stdout.contains("Search finished successfully"), hunt.stdout)
+    }
+
     /// A low limit on open files (`ulimit -n`): trials broke with "Too many open files" up to the experiment's max
     /// broken trials (which had to be removed before it could go on), or the hunt died with SIGILL, or blamed the
     /// Python client. Now a limit below what a hunt needs at all is refused before anything is opened, one below

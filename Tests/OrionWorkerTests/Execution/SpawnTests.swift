@@ -84,6 +84,30 @@ final class SpawnTests: XCTestCase {
         XCTAssertEqual(getpgid(pid), pid, "the script leads a group of its own")
     }
 
+    /// The signals a worker ignores or handles itself get their default back; a signal ignored by whoever started
+    /// the worker (and not one of those) stays ignored, as with Python's subprocess under Oríon.
+    func testTheWorkersSignalsAreResetAndOtherInheritedIgnoresKept() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("spawn-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let ignored = [SIGALRM, SIGPIPE, SIGHUP, SIGXFSZ]
+        let previous = ignored.map { signal($0, SIG_IGN) }
+        let (status, pid) = spawn(["/bin/sh", "-c", "grep SigIgn /proc/$$/status > \(output)"])
+        for (number, disposition) in zip(ignored, previous) { signal(number, disposition) }
+        XCTAssertEqual(status, 0)
+        var exit: Int32 = 0
+        while waitpid(pid, &exit, 0) < 0 && errno == EINTR {}
+        let line = try String(contentsOfFile: output, encoding: .utf8)
+        let mask = try XCTUnwrap(
+            UInt64(line.split(separator: "\t").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "", radix: 16),
+            line
+        )
+        func isIgnored(_ number: Int32) -> Bool { mask & (1 << UInt64(number - 1)) != 0 }
+        XCTAssertTrue(isIgnored(SIGALRM), "inherited ignore kept: \(line)")
+        XCTAssertFalse(isIgnored(SIGPIPE), line)
+        XCTAssertFalse(isIgnored(SIGHUP), line)
+        XCTAssertFalse(isIgnored(SIGXFSZ), line)
+    }
+
     func testAFailedExecIsReportedAndTakenOffTheList() {
         let (status, _) = spawn(["/nonexistent/script"])
         XCTAssertEqual(status, ENOENT)
