@@ -27,18 +27,23 @@ final class ProcessFaultEndToEndTests: XCTestCase {
     func testALimitOnTheAddressSpaceIsEnoughForAHunt() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
+        let hunt = try quickHunt(sandbox, after: "ulimit -v 300000", trials: 6)
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        XCTAssertTrue(hunt.stdout.contains("Search finished successfully"), hunt.stdout)
+    }
+
+    /// `orion hunt` of a quick script with two workers, started by bash after `prelude` (a limit, a trap).
+    private func quickHunt(_ sandbox: Sandbox, after prelude: String, trials: Int) throws -> ProcessRunner.Output {
         let script = try sandbox.script("quick.sh", "#!/bin/sh\n" + Self.results)
-        let hunt = try ProcessRunner.run(
+        return try ProcessRunner.run(
             [
-                "/bin/sh", "-c", "ulimit -v 300000 && exec \"$0\" \"$@\"", sandbox.orion, "hunt", "-n", "small",
-                "--exp-max-trials", "6", "--n-workers", "2", script, "-x~uniform(0, 1)",
+                "/bin/bash", "-c", "\(prelude) && exec \"$0\" \"$@\"", sandbox.orion, "hunt", "-n", "quick",
+                "--exp-max-trials", "\(trials)", "--n-workers", "2", script, "-x~uniform(0, 1)",
             ],
             environment: sandbox.environment,
             currentDirectory: sandbox.directory,
             timeout: 120
         )
-        XCTAssertEqual(hunt.status, 0, hunt.stderr)
-        XCTAssertTrue(hunt.stdout.contains("Search finished successfully"), hunt.stdout)
     }
 
     /// A hunt whose parent ignores SIGCHLD (`trap '' CHLD`, a supervisor) inherits that: the kernel then reaped the
@@ -47,16 +52,7 @@ final class ProcessFaultEndToEndTests: XCTestCase {
     func testAnIgnoredSIGCHLDInheritedFromTheParentBreaksNoTrial() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let script = try sandbox.script("quick.sh", "#!/bin/sh\n" + Self.results)
-        let hunt = try ProcessRunner.run(
-            [
-                "/bin/bash", "-c", "trap '' CHLD && exec \"$0\" \"$@\"", sandbox.orion, "hunt", "-n", "chld",
-                "--exp-max-trials", "4", "--n-workers", "2", script, "-x~uniform(0, 1)",
-            ],
-            environment: sandbox.environment,
-            currentDirectory: sandbox.directory,
-            timeout: 120
-        )
+        let hunt = try quickHunt(sandbox, after: "trap '' CHLD", trials: 4)
         XCTAssertEqual(hunt.status, 0, hunt.stderr)
         XCTAssertFalse(hunt.stdout.contains("broken"), hunt.stdout)
         XCTAssertTrue(hunt.stdout.contains("Search finished successfully"), hunt.stdout)
