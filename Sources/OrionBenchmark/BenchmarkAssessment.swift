@@ -50,6 +50,8 @@ public enum BenchmarkAssessment: String, Sendable, CaseIterable {
         public var runs: Int
         /// Median wall seconds per run.
         public var wallSeconds: Double
+        /// The checkpoints past the length of some run counted (its last trial's value stands for them).
+        public var short: Set<Int> = []
     }
 
     /// The rows of this assessment for one problem's result files.
@@ -76,7 +78,8 @@ public enum BenchmarkAssessment: String, Sendable, CaseIterable {
                     values: means,
                     deviations: deviations,
                     runs: curves.count,
-                    wallSeconds: Statistics.median(file.runs.map(\.wallSeconds))
+                    wallSeconds: Statistics.median(file.runs.map(\.wallSeconds)),
+                    short: Set(checkpoints.filter { k in curves.contains { $0.count < k } })
                 )
             }
         case .averageRank:
@@ -101,7 +104,8 @@ public enum BenchmarkAssessment: String, Sendable, CaseIterable {
                     values: sums[index].map { seeds.isEmpty ? .nan : $0 / Double(seeds.count) },
                     deviations: [],
                     runs: seeds.count,
-                    wallSeconds: Statistics.median(file.runs.map(\.wallSeconds))
+                    wallSeconds: Statistics.median(file.runs.map(\.wallSeconds)),
+                    short: Set(checkpoints.filter { k in seeds.contains { (bySeed[index][$0]?.count ?? 0) < k } })
                 )
             }
         }
@@ -137,11 +141,12 @@ public enum BenchmarkAssessment: String, Sendable, CaseIterable {
             ]
             for row in computed {
                 let cells = row.values.indices.map { index -> String in
+                    let mark = row.short.contains(marks[index]) ? "\\*" : ""
                     let value =
                         self == .averageRank
                         ? BenchmarkTable.format("%.2f", row.values[index]) : BenchmarkTable.format(row.values[index])
-                    guard index < row.deviations.count else { return value }
-                    return value + " ± " + BenchmarkTable.format(row.deviations[index])
+                    guard index < row.deviations.count else { return value + mark }
+                    return value + " ± " + BenchmarkTable.format(row.deviations[index]) + mark
                 }
                 lines.append(
                     "| \(row.label) | \(row.runs) | " + cells.joined(separator: " | ")
@@ -149,6 +154,12 @@ public enum BenchmarkAssessment: String, Sendable, CaseIterable {
                 )
             }
             lines.append("")
+            if computed.contains(where: { !$0.short.isEmpty }) {
+                lines += [
+                    "\\* some runs of this configuration are shorter than k trials: the value is their last trial's"
+                        + " (in a rank, as if that run had stopped improving).", "",
+                ]
+            }
             let common = computed.first?.runs ?? 0
             if self == .averageRank, ofProblem.contains(where: { $0.runs.count > common }) {
                 lines += [

@@ -20,22 +20,32 @@ public struct BenchmarkTable: Sendable {
     public private(set) var files: [BenchmarkResultFile]
     /// The known tasks, for the optimum and the dimensions of each problem.
     public var tasks: [BenchmarkTask]
+    /// One line for each file left out for a later file of its configuration with another budget.
+    public private(set) var notes: [String]
 
     /// Creates a table of `files`.
     ///
     /// - Parameters:
     ///   - files: result files; for the same problem and `framework/algorithm` with the same budget, the runs are
     ///     joined by seed (a seed in both: the later file's run), as when the seeds of one configuration ran in
-    ///     several commands; with another budget the later file replaces the earlier. A file without runs is left
+    ///     several commands; with another budget the later file replaces the earlier (``notes`` says so). A file
+    ///     without runs is left
     ///     out: it has no median to rank (``load(directories:skipping:)`` says which it left out).
     ///   - tasks: the known tasks (the nine problems, Oríon's tasks and the scikit-learn tasks by default: a
     ///     scikit-learn task's regret is measured against its reference value).
     public init(files: [BenchmarkResultFile], tasks: [BenchmarkTask] = BenchmarkTasks.all + SklearnTasks.all()) {
         var byKey: [String: Int] = [:]
         var kept: [BenchmarkResultFile] = []
+        var notes: [String] = []
         for file in files where !file.runs.isEmpty {
             let key = file.problem + "\u{0}" + Self.label(file)
             if let index = byKey[key] {
+                if kept[index].budget != file.budget {
+                    notes.append(
+                        "\(Self.label(file)) on \(file.problem): the runs of \(kept[index].budget) trials are left out for"
+                            + " those of \(file.budget) trials of a later file (one budget per configuration)"
+                    )
+                }
                 kept[index] = kept[index].budget == file.budget ? Self.joined(kept[index], file) : file
             } else {
                 byKey[key] = kept.count
@@ -44,6 +54,7 @@ public struct BenchmarkTable: Sendable {
         }
         self.files = kept
         self.tasks = tasks
+        self.notes = notes
     }
 
     /// Reads every `*.json` result file of `directories` (in name order, directory by directory); JSON files

@@ -33,7 +33,9 @@ public final class PythonLineEvaluator: @unchecked Sendable {
             case .launch(let message): "cannot start the Python evaluator: \(message)"
             case .script(let message): "the Python evaluator failed: \(message)"
             case .exited(let status, let stderr):
-                "the Python evaluator exited (status \(status)) before replying" + (stderr.isEmpty ? "" : ": \(stderr)")
+                // A traceback's last line names the exception (`ModuleNotFoundError: No module named 'sklearn'`).
+                "the Python evaluator exited (status \(status)) before replying"
+                    + (stderr.split(whereSeparator: \.isNewline).last.map { ": \($0)" } ?? "")
             case .malformedReply(let line):
                 "the Python evaluator replied with a line that is not a JSON object: \(line)"
             }

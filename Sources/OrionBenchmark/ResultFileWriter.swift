@@ -8,6 +8,14 @@ public protocol SeedJoinableResultFile: Sendable {
     /// The seeds of its runs, in order.
     var seeds: [Int] { get }
 
+    /// What `stored`, a file of the same name, holds that is not this file's configuration (another problem,
+    /// algorithm or framework: two names equal but for case are one file on a case-insensitive file system), or runs
+    /// it cannot hold; `nil` when it holds runs of this configuration.
+    ///
+    /// - Parameter stored: the file found where this one is written.
+    /// - Returns: a phrase such as `holds runs of swift-orion/random on mixed_cat_int`, or `nil`.
+    func foreignContent(of stored: Self) -> String?
+
     /// Why the runs of `stored`, a file of the same name, cannot be joined with this file's, or `nil` when they
     /// can (the same budget).
     ///
@@ -45,7 +53,8 @@ public protocol SeedJoinableResultFile: Sendable {
 ///
 /// The first seed's file meets the file of the same name in the directory: with the same budget their runs are
 /// joined (a note names the seeds the stored file keeps beyond those asked for); with another budget the stored file
-/// is replaced, with a note. Every write is atomic, so an interrupt leaves the previous seed's file whole.
+/// is replaced, with a note. A stored file that cannot be read, or holds another configuration's runs, is refused
+/// (an error, the file left as it is). Every write is atomic, so an interrupt leaves the previous seed's file whole.
 public struct ResultFileWriter<File: SeedJoinableResultFile> {
     /// The directory of the result files.
     public let directory: String
@@ -72,7 +81,7 @@ public struct ResultFileWriter<File: SeedJoinableResultFile> {
     ///   - one: a file of the same configuration holding the newest runs.
     ///   - note: called with each note (the stored file's seeds kept, or its replacement), without `note: `.
     /// - Returns: the path written.
-    /// - Throws: the file system's errors.
+    /// - Throws: ``BenchmarkError`` `.badResultFile` for a stored file it must not replace; the file system's errors.
     @discardableResult
     public mutating func add(_ one: File, note: (String) -> Void) throws -> String {
         var next = one
@@ -80,7 +89,23 @@ public struct ResultFileWriter<File: SeedJoinableResultFile> {
             next = File.joined(file, one)
         } else {
             let target = (directory as NSString).appendingPathComponent(one.fileName)
-            if FileManager.default.fileExists(atPath: target), let stored = try? File.read(from: target) {
+            if FileManager.default.fileExists(atPath: target) {
+                let stored: File
+                do {
+                    stored = try File.read(from: target)
+                } catch {
+                    throw BenchmarkError(
+                        .badResultFile,
+                        "cannot add runs to \(target), which is not a result file this command can read (cut off,"
+                            + " edited, or another program's): move it away or repair it, then run again"
+                    )
+                }
+                if let foreign = one.foreignContent(of: stored) {
+                    throw BenchmarkError(
+                        .badResultFile,
+                        "cannot add runs to \(target): it \(foreign); move it away or give another --out"
+                    )
+                }
                 if let replaced = one.replacementNote(for: stored) {
                     note("\(target) \(replaced)")
                 } else {
@@ -120,6 +145,23 @@ public struct ResultFileWriter<File: SeedJoinableResultFile> {
 }
 
 extension BenchmarkResultFile: SeedJoinableResultFile {
+    /// `holds runs of swift-orion/random on mixed_cat_int` for another configuration, `has runs of more than its
+    /// budget` for runs longer than its budget, else `nil`.
+    ///
+    /// - Parameter stored: the file found where this one is written.
+    /// - Returns: the phrase, or `nil`.
+    public func foreignContent(of stored: BenchmarkResultFile) -> String? {
+        if stored.framework != framework || stored.algorithm != algorithm || stored.problem != problem {
+            return "holds runs of \(stored.framework)/\(stored.algorithm) on \(stored.problem), not of"
+                + " \(framework)/\(algorithm) on \(problem)"
+        }
+        if let long = stored.runs.first(where: { $0.trialCount > stored.budget }) {
+            return
+                "has a run of \(long.trialCount) trials (seed \(long.seed)), more than its budget of \(stored.budget)"
+        }
+        return nil
+    }
+
     /// `had runs of 5 trials: replaced by these of 6 trials` for another budget, else `nil`.
     ///
     /// - Parameter stored: the file found where this one is written.
@@ -140,6 +182,16 @@ extension BenchmarkResultFile: SeedJoinableResultFile {
 }
 
 extension MultiFidelityResultFile: SeedJoinableResultFile {
+    /// `holds runs of swift-orion/asha on mlp_digits` for another configuration, else `nil`.
+    ///
+    /// - Parameter stored: the file found where this one is written.
+    /// - Returns: the phrase, or `nil`.
+    public func foreignContent(of stored: MultiFidelityResultFile) -> String? {
+        guard stored.framework != framework || stored.algorithm != algorithm || stored.task != task else { return nil }
+        return "holds runs of \(stored.framework)/\(stored.algorithm) on \(stored.task), not of"
+            + " \(framework)/\(algorithm) on \(task)"
+    }
+
     /// `had runs of budget 108 fidelity: replaced by these of budget 54` for another budget (or another maximum
     /// fidelity or reference value: their runs do not compare either), else `nil`.
     ///

@@ -142,6 +142,11 @@ public enum SklearnTasks {
     /// - Parameter environment: the interpreter and script.
     /// - Returns: `nil` when it can, else one line saying why not and how to fix it.
     public static func unavailability(_ environment: Environment) -> String? {
+        guard FileManager.default.fileExists(atPath: environment.script) else {
+            return
+                "their script \(environment.script) does not exist: give --sklearn-script (Benchmarks/sklearn/tasks.py"
+                + " of the repository)"
+        }
         do {
             let process = try PythonLineEvaluator(
                 python: environment.python,

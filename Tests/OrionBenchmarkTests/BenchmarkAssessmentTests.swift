@@ -54,6 +54,39 @@ final class BenchmarkAssessmentTests: XCTestCase {
         XCTAssertEqual(tie.map(\.values), [[1.5], [1.5]])
     }
 
+    /// A checkpoint past the length of some run is marked `*`, with a note under the table, as `table` marks it:
+    /// the last trial's value stood there without a word, and short runs were ranked against long ones.
+    func testCheckpointsPastARunsLengthAreMarked() {
+        let files = [file("short", [0: [3, 2]]), file("long", [0: [4, 3, 2, 1]])]
+        let results = BenchmarkAssessment.averageResult.rows(files, checkpoints: [1, 2, 4])
+        XCTAssertEqual(results.map(\.short), [[], [4]])
+        let ranks = BenchmarkAssessment.averageRank.rows(files, checkpoints: [1, 2, 4])
+        XCTAssertEqual(ranks.map(\.short), [[], [4]])
+        for assessment in [BenchmarkAssessment.averageResult, .averageRank] {
+            let text = assessment.markdown(files, checkpoints: [1, 2, 4])
+            let shortRow = text.split(separator: "\n").first { $0.hasPrefix("| swift-orion/short ") } ?? ""
+            XCTAssertEqual(shortRow.components(separatedBy: "\\*").count - 1, 1, String(shortRow))
+            XCTAssertTrue(text.contains("\\* some runs of this configuration are shorter than k trials"), text)
+        }
+        let full = BenchmarkAssessment.averageResult.markdown(files, checkpoints: [1, 2])
+        XCTAssertFalse(full.contains("\\*"), full)
+    }
+
+    /// Two files of one configuration with different budgets: the later is kept, and the table says so (the earlier
+    /// was dropped without a word).
+    func testAFileLeftOutForAnotherBudgetIsNamed() {
+        let table = BenchmarkTable(files: [file("random", [0: [3, 2]]), file("random", [0: [4, 3, 2]])])
+        XCTAssertEqual(table.files.map(\.budget), [3])
+        XCTAssertEqual(
+            table.notes,
+            [
+                "swift-orion/random on branin: the runs of 2 trials are left out for those of 3 trials of a later"
+                    + " file (one budget per configuration)"
+            ]
+        )
+        XCTAssertEqual(BenchmarkTable(files: [file("random", [0: [3, 2]]), file("random", [1: [4, 3]])]).notes, [])
+    }
+
     /// ParallelAssessment: one algorithm's worker counts in order, whatever the labels' alphabetical order.
     func testParallelAssessmentOrdersByWorkerCount() {
         let files = [

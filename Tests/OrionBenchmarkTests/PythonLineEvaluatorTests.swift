@@ -65,6 +65,23 @@ final class PythonLineEvaluatorTests: XCTestCase {
         }
     }
 
+    /// A traceback is told by its last line, the exception, so that the message stays one line.
+    func testAnExitsMessageIsOneLineEndingWithTheException() {
+        let failure = PythonLineEvaluator.Failure.exited(
+            status: 1,
+            stderr: "Traceback (most recent call last):\n  File \"t.py\", line 3, in <module>\n    import sklearn\n"
+                + "ModuleNotFoundError: No module named 'sklearn'\n"
+        )
+        XCTAssertEqual(
+            failure.description,
+            "the Python evaluator exited (status 1) before replying: ModuleNotFoundError: No module named 'sklearn'"
+        )
+        XCTAssertEqual(
+            PythonLineEvaluator.Failure.exited(status: 2, stderr: "").description,
+            "the Python evaluator exited (status 2) before replying"
+        )
+    }
+
     func testAMissingInterpreterIsALaunchOrExitFailure() throws {
         let evaluator = try PythonLineEvaluator(python: "no-such-python-xyz", script: "x.py")
         XCTAssertThrowsError(try evaluator.evaluate(["x": 1])) { error in

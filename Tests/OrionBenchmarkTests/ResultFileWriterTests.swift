@@ -82,4 +82,63 @@ final class ResultFileWriterTests: XCTestCase {
             ["\(path) keeps its runs of seeds 0", "\(path) had runs of 2 trials: replaced by these of 3"]
         )
     }
+
+    /// A stored file that cannot be read, holds another configuration's runs (two task names equal but for case are
+    /// one file on a case-insensitive file system), or runs longer than its budget is refused and left as it was:
+    /// it was overwritten without a word, or joined into the new file (another problem's regrets counted as these).
+    func testAStoredFileItMustNotJoinIsRefusedAndKept() throws {
+        func file(_ problem: String, runLength: Int = 2) -> BenchmarkResultFile {
+            BenchmarkResultFile(
+                algorithm: "random",
+                problem: problem,
+                optimum: 0,
+                budget: 2,
+                notes: "",
+                runs: [
+                    BenchmarkRun(
+                        seed: 5,
+                        wallSeconds: 1,
+                        values: (0..<runLength).map(Double.init),
+                        bestParams: [:]
+                    )
+                ]
+            )
+        }
+        let path = directory + "/" + file("branin").fileName
+        let stored: [(Data, String)] = [
+            (
+                Data("{\"framework\": \"swift-orion\", \"runs\": [ {\"seed\": 7".utf8),
+                "is not a result file this command can read"
+            ),
+            (
+                try JSONEncoder().encode(file("mixed_cat_int")),
+                "holds runs of swift-orion/random on mixed_cat_int, not of"
+                    + " swift-orion/random on branin"
+            ),
+            (
+                try JSONEncoder().encode(file("branin", runLength: 3)),
+                "has a run of 3 trials (seed 5), more than its budget of 2"
+            ),
+        ]
+        for (bytes, expected) in stored {
+            try bytes.write(to: URL(fileURLWithPath: path))
+            var writer = ResultFileWriter<BenchmarkResultFile>(directory: directory, seeds: [0])
+            XCTAssertThrowsError(try writer.add(file("branin"), note: { XCTFail("no note expected: \($0)") })) {
+                error in
+                XCTAssertEqual((error as? BenchmarkError)?.code, .badResultFile)
+                XCTAssertTrue("\(error)".contains(expected), "\(error)")
+                XCTAssertTrue("\(error)".contains(path), "\(error)")
+            }
+            XCTAssertEqual(FileManager.default.contents(atPath: path), bytes, "left as it was")
+        }
+
+        var other = multiFidelity([0])
+        other.task = "mlp_digits"
+        let written = try other.write(to: directory + "/elsewhere")
+        try FileManager.default.copyItem(atPath: written, toPath: directory + "/" + multiFidelity([1]).fileName)
+        var writer = ResultFileWriter<MultiFidelityResultFile>(directory: directory, seeds: [1])
+        XCTAssertThrowsError(try writer.add(multiFidelity([1]), note: { _ in })) { error in
+            XCTAssertTrue("\(error)".contains("holds runs of swift-orion/asha on mlp_digits"), "\(error)")
+        }
+    }
 }

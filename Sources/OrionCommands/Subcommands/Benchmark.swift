@@ -155,6 +155,7 @@ struct BenchmarkTableCommand: AsyncParsableCommand {
             let table = BenchmarkTable(
                 files: try BenchmarkTable.load(directories: directories, skipping: BenchmarkPlan.note)
             )
+            for note in table.notes { BenchmarkPlan.note(note) }
             guard !table.files.isEmpty else {
                 throw UsageError(
                     "no result files in \(directories.joined(separator: ", ")); write some with orion benchmark run --out DIR"
@@ -206,6 +207,7 @@ struct BenchmarkAssessCommand: AsyncParsableCommand {
                     "no result files in \(directories.joined(separator: ", ")); write some with orion benchmark run --out DIR"
                 )
             }
+            for note in BenchmarkTable(files: files).notes { BenchmarkPlan.note(note) }
             StandardStream.emit(kind.markdown(files, checkpoints: marks))
         }
     }

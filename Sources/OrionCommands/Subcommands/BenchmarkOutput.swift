@@ -17,9 +17,17 @@ extension BenchmarkPlan {
             throw UsageError("--out \(out) is a file: give a directory for the result files")
         }
         try createDirectory(out)
-        guard access(out, W_OK) == 0 else {
-            throw UsageError("--out \(out) is not writable: give a directory you may write to")
+        // A file created and removed, not only the permission bits: root passes `access` on a read-only file system
+        // or /sys, and the first result file then failed after its run.
+        let probe = (out as NSString).appendingPathComponent(".orion-write-check-\(getpid())")
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw UsageError(
+                "--out \(out) is not writable (\(String(cString: strerror(errno)))): give a directory you may write to"
+            )
         }
+        close(descriptor)
+        unlink(probe)
     }
 
     /// Writes a table to `out` atomically, creating its directory (and parents) when missing, as `run --out` does.
