@@ -84,7 +84,7 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
             // The default script is the repository's, found from another directory too (above the executable).
             // Ctrl-C (or SIGTERM, SIGHUP, SIGUSR1, SIGUSR2) removes the scratch databases and directories of the runs
             // in progress; the result files written so far stay.
-            let signals = SignalForwarder { _, _ in ScratchFiles.removeAllAndExit(130) }
+            let signals = SignalForwarder { _, signal in BenchmarkPlan.stopOnSignal(signal) }
             defer { signals.cancel() }
             let environment = SklearnTasks.Environment(python: python, script: RepositoryPath.resolve(sklearnScript))
             var plan = try BenchmarkPlan(
@@ -386,6 +386,17 @@ struct BenchmarkPlan {
     /// Prints `text` on standard error as a note.
     static func note(_ text: String) {
         StandardStream.emit("note: \(text)\n", to: 2)
+    }
+
+    /// Stops `run` or `mf-run` on `signal` (Ctrl-C, SIGTERM...): says what is kept, removes the scratch databases and
+    /// directories of the runs in progress and exits with 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM).
+    static func stopOnSignal(_ signal: Int32) -> Never {
+        StandardStream.emit(
+            "interrupted: each configuration's result file keeps the seeds it finished; run the others again with"
+                + " --seeds\n",
+            to: 2
+        )
+        ScratchFiles.removeAllAndExit(128 + signal)
     }
 
     static func list(_ text: String) -> [String] {

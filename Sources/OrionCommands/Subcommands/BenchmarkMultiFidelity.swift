@@ -68,7 +68,7 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
         try await CommandRunner.run(verbose: verbose) {
             // Ctrl-C (or SIGTERM, SIGHUP, SIGUSR1, SIGUSR2) removes the scratch databases and directories of the runs
             // in progress; the result files written so far stay.
-            let signals = SignalForwarder { _, _ in ScratchFiles.removeAllAndExit(130) }
+            let signals = SignalForwarder { _, signal in BenchmarkPlan.stopOnSignal(signal) }
             defer { signals.cancel() }
             if let randomTrials, randomTrials < 1 {
                 throw UsageError("--random-trials must be at least 1, got \(randomTrials)")

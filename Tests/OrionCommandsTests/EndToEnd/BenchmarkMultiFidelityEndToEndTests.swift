@@ -104,9 +104,27 @@ final class BenchmarkMultiFidelityEndToEndTests: XCTestCase {
         run.interrupt()
         let output = sandbox.wait(run, name: "run")
         XCTAssertEqual(output.status, 130, output.stderr)
+        XCTAssertTrue(output.stderr.contains("interrupted: each configuration's result file keeps"), output.stderr)
         let seeds = try MultiFidelityResultFile.read(from: path).seeds
         XCTAssertFalse(seeds.isEmpty)
         XCTAssertEqual(seeds, Array(0..<seeds.count))
+
+        // SIGTERM (a scheduler's stop): the same, with 128 + 15.
+        let terminated = try sandbox.start(
+            [
+                "benchmark", "mf-run", "--algorithms", "random", "--random-trials", "3", "--seeds", "0-4999",
+                "--out", sandbox.directory + "/mf2",
+            ],
+            name: "terminated"
+        )
+        let second = sandbox.directory + "/mf2/mf_swift-orion_random_learning_curve.json"
+        while !FileManager.default.fileExists(atPath: second) && Date() < deadline + 60 {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        terminated.terminate()
+        let stopped = sandbox.wait(terminated, name: "terminated")
+        XCTAssertEqual(stopped.status, 143, stopped.stderr)
+        XCTAssertFalse(try MultiFidelityResultFile.read(from: second).seeds.isEmpty)
     }
 
     /// An unknown task is one clear line naming the valid ones, exit code 2.
