@@ -213,15 +213,21 @@ public enum BenchmarkTasks {
         }
         if let task = SklearnTasks.named(specification, sklearn) { return task }
         if let task = try OrionTasks.task(specification) { return task }
-        throw BenchmarkError(
-            .unknownTask,
-            "unknown task '\(specification)'; valid tasks: \(all.map(\.name).joined(separator: ", ")), "
-                + syntheticProblemSets.map { set in
-                    "\(set.all.map(\.name).joined(separator: ", ")) (or '\(set.setName)' for all of those),"
-                }.joined(separator: " ")
-                + " \(SklearnTasks.definitions.map(\.name).joined(separator: ", ")) (or"
-                + " '\(SklearnTasks.setName)'); Oríon's take arguments, e.g. RosenBrock:dim=3"
-        )
+        // The nine and Oríon's by name, the other sets by their set's name (every task: `orion benchmark list`).
+        throw BenchmarkError(.unknownTask, unknownTaskMessage(specification))
+    }
+
+    /// `unknown task 'hartman6' (did you mean 'hartmann6'?); valid tasks: ...`: the nine and Oríon's by name, the
+    /// other sets by their set's name (`orion benchmark list` names every task), with the closest name of any task.
+    private static func unknownTaskMessage(_ specification: String) -> String {
+        let setNames: [[String]] = syntheticProblemSets.map { set in set.all.map { $0.name } }
+        let names = all.map(\.name) + setNames.joined() + SklearnTasks.definitions.map(\.name)
+        let base = String(specification.prefix { $0 != ":" })
+        let suggestion = Spelling.closest(to: base, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+        let sets = syntheticProblemSets.map { $0.setName } + [SklearnTasks.setName]
+        return "unknown task '\(specification)'\(suggestion); valid tasks: \(all.map(\.name).joined(separator: ", ")),"
+            + " the sets \(sets.joined(separator: ", ")) and their tasks (orion benchmark list names them all);"
+            + " Oríon's take arguments, e.g. RosenBrock:dim=3"
     }
 
     /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to thirteenth fresh sets for

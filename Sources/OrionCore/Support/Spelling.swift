@@ -27,7 +27,8 @@ public enum Spelling {
     /// be a misspelling: at most 2 edits, or a quarter of its length for longer names.
     public static func closest(to name: String, in names: [String]) -> String? {
         let normalized = name.replacingOccurrences(of: "-", with: "_").lowercased()
-        let best = names.map { ($0, distance(normalized, $0)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
+        let best = names.map { ($0, distance(normalized, $0.replacingOccurrences(of: "-", with: "_").lowercased())) }
+            .min { ($0.1, $0.0) < ($1.1, $1.0) }
         guard let (candidate, edits) = best, edits <= max(2, candidate.count / 4) else { return nil }
         return candidate
     }

@@ -172,6 +172,13 @@ final class BenchmarkEndToEndTests: XCTestCase {
         let unknown = try sandbox.run(["benchmark", "run", "--problems", "nope", "--out", sandbox.directory])
         XCTAssertEqual(unknown.status, 2)
         XCTAssertTrue(unknown.stderr.contains("valid tasks: branin"), unknown.stderr)
+        // One readable line: the sets by name (their tasks: `orion benchmark list`), the closest name suggested.
+        XCTAssertLessThan(unknown.stderr.count, 600, unknown.stderr)
+        let misspelt = try sandbox.run([
+            "benchmark", "run", "--problems", "Rosenbrock:dim=3", "--out", sandbox.directory,
+        ])
+        XCTAssertTrue(misspelt.stderr.contains("(did you mean 'RosenBrock'?)"), misspelt.stderr)
+        XCTAssertTrue(misspelt.stderr.contains("the sets heldout, fresh2"), misspelt.stderr)
         let seeds = try sandbox.run(["benchmark", "run", "--seeds", "9-1", "--out", sandbox.directory])
         XCTAssertEqual(seeds.status, 2)
         let algorithm = try sandbox.run(["benchmark", "run", "--algorithms", "nope", "--out", sandbox.directory])
