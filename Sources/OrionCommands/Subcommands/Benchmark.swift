@@ -267,7 +267,8 @@ extension BenchmarkStorage: ExpressibleByArgument {}
 struct BenchmarkPlan {
     var configurations: [BenchmarkConfiguration]
     var seeds: [Int]
-    /// What the user should know before the runs (a fixed seed that makes every seed's run the same).
+    /// What the user should know before the runs (a fixed seed that makes every seed's run the same, a budget within
+    /// an algorithm's random start).
     var notes: [String] = []
 
     init(
@@ -330,6 +331,17 @@ struct BenchmarkPlan {
                         )
                     }
                     throw UsageError("cannot run \(algorithm.name) on \(task.name): \(error.message)")
+                }
+                let trials = budget ?? task.defaultBudget
+                if let initial = try AlgorithmRegistry.standard.resolve(algorithm).options["n_initial_points"]?
+                    .intValue,
+                    initial >= trials
+                {
+                    let note =
+                        "\(label ?? algorithm.name)'s first \(initial) points come before any model"
+                        + " (n_initial_points): runs of \(trials) trials never use one; raise --budget, or lower"
+                        + " n_initial_points with --algorithm"
+                    if !notes.contains(note) { notes.append(note) }
                 }
                 for count in counts {
                     configurations.append(

@@ -34,6 +34,38 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertEqual(try plan(problems: "branin,branin", budget: nil).configurations.count, 1)
     }
 
+    /// A budget within an algorithm's start before any model (tpe's 20 points) gets one note per algorithm and
+    /// budget: such a comparison with random search measured nothing, without a word.
+    func testABudgetWithinTheRandomStartIsNoted() throws {
+        let small = try BenchmarkPlan(
+            algorithms: "random,tpe,gp",
+            algorithmsWithOptions: [#"{"tpe": {"n_initial_points": 5}}"#],
+            problems: "branin,hartmann3",
+            budget: 10,
+            seeds: "0",
+            workers: "1",
+            storage: .memory
+        )
+        XCTAssertEqual(
+            small.notes,
+            [
+                "tpe's first 20 points come before any model (n_initial_points): runs of 10 trials never use one;"
+                    + " raise --budget, or lower n_initial_points with --algorithm",
+                "gp's first 10 points come before any model (n_initial_points): runs of 10 trials never use one;"
+                    + " raise --budget, or lower n_initial_points with --algorithm",
+            ]
+        )
+        let large = try BenchmarkPlan(
+            algorithms: "tpe",
+            problems: "branin",
+            budget: 25,
+            seeds: "0",
+            workers: "1",
+            storage: .memory
+        )
+        XCTAssertEqual(large.notes, [])
+    }
+
     /// A worker count named twice runs once, as a configuration named twice does (`--workers 1,1` ran it twice).
     func testWorkerCountsNamedTwiceRunOnce() throws {
         XCTAssertEqual(try plan(workers: "1,1").configurations.map(\.workers), [1])
