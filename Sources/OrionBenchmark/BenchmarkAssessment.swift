@@ -162,9 +162,13 @@ public enum BenchmarkAssessment: String, Sendable, CaseIterable {
             }
             let common = computed.first?.runs ?? 0
             if self == .averageRank, ofProblem.contains(where: { $0.runs.count > common }) {
+                // Those with the fewest runs limit the ranking (a deterministic algorithm's one run, as Oríon's).
+                let fewest = ofProblem.map(\.runs.count).min() ?? 0
+                let limiting = ofProblem.filter { $0.runs.count == fewest }.map(BenchmarkTable.label).sorted()
                 lines += [
                     "Ranked over the \(common) seed\(common == 1 ? "" : "s") every configuration of"
-                        + " \(section.problem) ran; the other seeds' runs are left out.", "",
+                        + " \(section.problem) ran; the other seeds' runs are left out (fewest runs:"
+                        + " \(limiting.joined(separator: ", ")), \(fewest)).", "",
                 ]
             }
         }

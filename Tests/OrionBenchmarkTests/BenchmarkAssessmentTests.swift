@@ -165,7 +165,8 @@ final class BenchmarkAssessmentTests: XCTestCase {
         XCTAssertEqual(lines[header + 4], "")
         XCTAssertEqual(
             lines[header + 5],
-            "Ranked over the 2 seeds every configuration of branin ran; the other seeds' runs are left out."
+            "Ranked over the 2 seeds every configuration of branin ran; the other seeds' runs are left out (fewest"
+                + " runs: swift-orion/b, 2)."
         )
         let ranked = BenchmarkAssessment.averageRank.markdown([files[1]], checkpoints: [1])
         XCTAssertFalse(ranked.contains("Ranked over"), ranked)
