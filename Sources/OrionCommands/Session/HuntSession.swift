@@ -468,22 +468,50 @@ struct HuntSession {
     }
 
     /// `error` with its place in the configuration file in front, when a file gave the algorithm: the line of the
-    /// option the message names (`orion.yaml:5:7: unknown option 'sed' for algorithm 'tpe'; ...`), else the
+    /// option the message is about (`orion.yaml:5:7: unknown option 'sed' for algorithm 'tpe'; ...`), else the
     /// algorithm's; as it is otherwise (a flag, the environment).
     ///
-    /// The option is the configured option whose quoted name (`'sed'`) comes first in the message (a message names
-    /// the wrong option before any suggestion: `... (did you mean 'seed'?)`); with none, the place is the algorithm's.
+    /// The option is the configured one the message names first as `option 'NAME'` or `options 'NAME', ...` (a
+    /// message names the wrong option before any suggestion: `... (did you mean 'seed'?)`), else the first configured
+    /// option named as a word outside quotes (`tpe: parallel_strategy 'default_result' must be ...`); a quoted value
+    /// that spells an option's name (`not 'seed'`) is not one. With none, the place is the algorithm's.
     static func located(_ error: AlgorithmError, sources: [String: String]) -> AlgorithmError {
         let prefix = ConfigurationLoader.algorithmOptionPrefix
-        let named = sources.compactMap { key, source -> (String.Index, String)? in
-            guard key.hasPrefix(prefix), let range = error.message.range(of: "'\(key.dropFirst(prefix.count))'")
-            else { return nil }
-            return (range.lowerBound, source)
+        let options = sources.filter { $0.key.hasPrefix(prefix) }.map {
+            (String($0.key.dropFirst(prefix.count)), $0.value)
         }
-        guard let source = named.min(by: { $0.0 < $1.0 })?.1 ?? sources["experiment.algorithm"],
-            source.hasPrefix("file ")
-        else { return error }
-        return AlgorithmError(error.code, String(source.dropFirst("file ".count)) + ": " + error.message)
+        let message = error.message
+        func first(_ position: (String) -> String.Index?) -> String? {
+            options.compactMap { name, source in position(name).map { ($0, source) } }.min { $0.0 < $1.0 }?.1
+        }
+        let named = first { name in
+            [message.range(of: "option '\(name)'"), message.range(of: "options '\(name)'")].compactMap {
+                $0?.lowerBound
+            }
+            .min()
+        }
+        let mentioned = first { name in Self.unquotedWord(name, in: message) }
+        guard let source = named ?? mentioned ?? sources["experiment.algorithm"], source.hasPrefix("file ") else {
+            return error
+        }
+        return AlgorithmError(error.code, String(source.dropFirst("file ".count)) + ": " + message)
+    }
+
+    /// Where `word` first stands in `text` as a word of its own outside quotes (not `'word'`, not part of a longer
+    /// name); `nil` when it does not.
+    private static func unquotedWord(_ word: String, in text: String) -> String.Index? {
+        func isNamePart(_ character: Character?) -> Bool {
+            guard let character else { return false }
+            return character.isLetter || character.isNumber || character == "_" || character == "'" || character == "-"
+        }
+        var start = text.startIndex
+        while let range = text.range(of: word, range: start..<text.endIndex) {
+            let before = range.lowerBound > text.startIndex ? text[text.index(before: range.lowerBound)] : nil
+            let after = range.upperBound < text.endIndex ? text[range.upperBound] : nil
+            if !isNamePart(before) && !isNamePart(after) { return range.lowerBound }
+            start = range.upperBound
+        }
+        return nil
     }
 
     /// The experiment version control request of the `evc` settings and the command line's markers; `nil` when

@@ -51,10 +51,22 @@ final class ConfigurationEndToEndTests: XCTestCase {
             ),
             ("tpe:\n      gamma: abc\n", "4:7", "tpe: option 'gamma' must be a number"),
             ("of_type: tpe\n    seed: 1\n    gamma: abc\n", "5:5", "tpe: option 'gamma' must be a number"),
-            // The message quotes the dimension, not the option: the algorithm's place.
+            // The option named as a word of the message (not quoted).
             (
-                "gridsearch:\n      n_values: {/z: 3}\n", "2:3",
+                "gridsearch:\n      n_values: {/z: 3}\n", "4:7",
                 "gridsearch: n_values names '/z', which is not a dimension"
+            ),
+            // A quoted value that spells another option's name is not that option.
+            (
+                "tpe:\n      parallel_strategy:\n        of_type: MaxParallelStrategy\n        default_result: seed\n"
+                    + "      seed: 1\n", "4:7", "tpe: parallel_strategy 'default_result' must be a number, not 'seed'"
+            ),
+            // Several unknown options: the first named.
+            ("tpe:\n      zeta: 5\n      seeed: 5\n", "5:7", "unknown options 'seeed', 'zeta' for algorithm 'tpe'"),
+            // A message naming no configured option: the algorithm's place.
+            (
+                "tpe:\n      parallel_strategy:\n        of_type: MaxParallelStrategy\n        default_resultz: 1\n",
+                "2:3", "tpe: unknown key default_resultz for parallel strategy MaxParallelStrategy"
             ),
         ]
         for (index, (algorithm, place, message)) in cases.enumerated() {
