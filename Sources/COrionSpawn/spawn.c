@@ -323,6 +323,31 @@ static int hunt_signal(int signal) {
     return 0;
 }
 
+// The worker's signals that were ignored when it started (`nohup`'s SIGHUP), recorded by
+// `orion_signals_record_inherited` before it changed any.
+static sigset_t inherited_ignored;
+
+void orion_signals_record_inherited(void) {
+    sigemptyset(&inherited_ignored);
+    for (int signal = 1; signal < NSIG; signal++) {
+        struct sigaction current;
+        if (hunt_signal(signal) && sigaction(signal, 0, &current) == 0 && current.sa_handler == SIG_IGN)
+            sigaddset(&inherited_ignored, signal);
+    }
+}
+
+int orion_signal_inherited_ignored(int signal) {
+    return sigismember(&inherited_ignored, signal) == 1;
+}
+
+// Whether the script keeps `signal` ignored as the worker inherited it (`nohup`: as under Oríon's Python
+// subprocess); never SIGINT and SIGTERM, by which the worker stops its scripts, nor SIGPIPE and SIGXFSZ, which Python
+// resets.
+static int keeps_inherited_ignore(int signal) {
+    return orion_signal_inherited_ignored(signal) && signal != SIGINT && signal != SIGTERM && signal != SIGPIPE
+        && signal != SIGXFSZ;
+}
+
 // The child of `orion_spawn`, between vfork and exec: it shares the parent's memory (the parent's thread is suspended
 // until it runs the script or exits), so it only makes system calls and writes nothing but `report`.
 static void spawn_child(const struct orion_spawn_request *request, volatile struct spawn_report *report)
@@ -330,8 +355,8 @@ static void spawn_child(const struct orion_spawn_request *request, volatile stru
 static void spawn_child(const struct orion_spawn_request *request, volatile struct spawn_report *report) {
     // Every signal arrives blocked (the parent blocked them before vfork). A signal the parent handles gets its
     // default disposition (no handler of the parent may run here, in its memory; exec would reset it anyway), and so
-    // does each one the hunt ignores or handles itself; others keep what the hunt inherited (an ignored SIGALRM
-    // stays ignored, as with Python's subprocess under Oríon).
+    // does each one the hunt ignores or handles itself, unless the hunt inherited it ignored (`nohup`); others keep
+    // what the hunt inherited (an ignored SIGALRM stays ignored, as with Python's subprocess under Oríon).
     struct sigaction fallback;
     memset(&fallback, 0, sizeof fallback);
     fallback.sa_handler = SIG_DFL;
@@ -341,7 +366,7 @@ static void spawn_child(const struct orion_spawn_request *request, volatile stru
         struct sigaction current;
         if (sigaction(signal, 0, &current) != 0) continue;
         int handled = current.sa_handler != SIG_DFL && current.sa_handler != SIG_IGN;
-        if (handled || hunt_signal(signal)) sigaction(signal, &fallback, 0);
+        if (handled || (hunt_signal(signal) && !keeps_inherited_ignore(signal))) sigaction(signal, &fallback, 0);
     }
     int step_error = 0;
     if (setpgid(0, 0) != 0) step_error = errno;
@@ -409,6 +434,13 @@ int orion_guardian_send(int channel, pid_t group, int watch) {
 int orion_spawn(const struct orion_spawn_request *request, pid_t *pid, int *watch_error) {
     (void)request, (void)pid, (void)watch_error;
     return ENOSYS;
+}
+
+void orion_signals_record_inherited(void) {}
+
+int orion_signal_inherited_ignored(int signal) {
+    (void)signal;
+    return 0;
 }
 
 #endif

@@ -6,6 +6,10 @@ import OrionCommands
     import Darwin
 #endif
 
+// The signals the parent left ignored (`nohup`: SIGHUP) stay so, for the hunt and its scripts: recorded before any
+// disposition below changes.
+recordInheritedSignals()
+
 // A closed stdout or stderr (`orion hunt ... | head`) must never kill orion in the middle of a hunt: writes to it
 // fail with EPIPE instead, and the hunt goes on. Scripts get the default disposition back (see ChildProcess).
 signal(SIGPIPE, SIG_IGN)

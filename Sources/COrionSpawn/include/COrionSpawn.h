@@ -40,7 +40,8 @@ struct orion_spawn_request {
 
 /// Starts `request`'s program in a new process group of which it is the leader, with default dispositions for the
 /// signals this process handles and for those a worker ignores or handles itself (SIGINT, SIGTERM, SIGPIPE, SIGHUP,
-/// SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTTOU, SIGTTIN, SIGTSTP, SIGXFSZ; others as inherited), an empty signal
+/// SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTTOU, SIGTTIN, SIGTSTP, SIGXFSZ, but those of them it was started with
+/// ignored, see `orion_signals_record_inherited`; others as inherited), an empty signal
 /// mask and no descriptor of this process but stdin and the two given; returns 0 with its
 /// pid (also its group's id) in `*pid`, or the errno of the step that failed (`ENOENT`, `EACCES` from exec, a
 /// directory that cannot be entered...), the failed child reaped.
@@ -50,6 +51,15 @@ struct orion_spawn_request {
 /// it did, or the errno of that message's send (EPIPE or ECONNRESET: the guardian is gone, and the group is not
 /// listed). Linux only (elsewhere it returns ENOSYS); safe to call from several threads at once.
 int orion_spawn(const struct orion_spawn_request *request, pid_t *pid, int *watch_error);
+
+/// Records which of a worker's signals (SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTTOU,
+/// SIGTTIN, SIGTSTP, SIGXFSZ) this process was started with ignored (`nohup`: SIGHUP); call it first, before this
+/// process changes any. Those stay ignored in the scripts `orion_spawn` starts, except SIGINT, SIGTERM, SIGPIPE and
+/// SIGXFSZ. Linux only (elsewhere nothing is recorded).
+void orion_signals_record_inherited(void);
+
+/// Whether `signal` was ignored when this process started, as `orion_signals_record_inherited` recorded (0 before).
+int orion_signal_inherited_ignored(int signal);
 
 /// Adds to `actions` a change of the spawned process's current directory to `directory`
 /// (`posix_spawn_file_actions_addchdir_np`), and returns 0 or the errno of the failure (ENOSYS where the C library

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import OrionWorker
 
 #if canImport(Glibc)
     import Glibc
@@ -13,9 +14,14 @@ import Foundation
 /// So are SIGUSR1 and SIGUSR2, which schedulers send as a warning before they end a job (Slurm's
 /// `--signal=B:USR1@60`): by default they would kill `orion` silently, its trials left reserved until their heartbeat
 /// is late. None of these three forces: they may come again.
+///
+/// A signal this process was started with ignored (`nohup orion hunt`: SIGHUP; a background job of a script: SIGINT)
+/// stays ignored, as Oríon leaves it: a hangup stopped a `nohup`ed hunt at the ssh logout.
 final class SignalForwarder: @unchecked Sendable {
-    /// The signals handled as an interrupt.
-    static let signals = [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2]
+    /// The signals handled as an interrupt, less those this process was started with ignored.
+    static var signals: [Int32] {
+        [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2].filter { !InheritedSignals.wereIgnored($0) }
+    }
 
     private let sources: [any DispatchSourceSignal]
     private let queue = DispatchQueue(label: "orion.signals")
@@ -43,4 +49,10 @@ final class SignalForwarder: @unchecked Sendable {
         for source in sources { source.cancel() }
         for number in Self.signals { signal(number, SIG_DFL) }
     }
+}
+
+/// Records the signals this process was started with ignored (``InheritedSignals``): call it first in `main`, before
+/// any disposition changes.
+public func recordInheritedSignals() {
+    InheritedSignals.record()
 }

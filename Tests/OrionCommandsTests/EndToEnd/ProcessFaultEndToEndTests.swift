@@ -166,6 +166,53 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         try await assertSignalInterruptsTheHunt(SIGHUP, name: "hup")  // the ssh connection dropped
     }
 
+    /// `nohup orion hunt` (SIGHUP ignored by its parent) runs on after a hangup, as Oríon does, and its scripts keep
+    /// SIGHUP ignored: orion put its own handler over the ignored signal, and a logout interrupted the hunt (exit 130).
+    func testAHuntStartedWithHangupsIgnoredRunsOnAfterOne() async throws {
+        let sandbox = try Sandbox()
+        defer {
+            for pid in pids(in: sandbox.directory + "/pids") { kill(pid, SIGKILL) }
+            sandbox.remove()
+        }
+        let script = try sandbox.script(
+            "slow.sh",
+            "#!/bin/sh\necho $$ >> \"$ORION_WORKING_DIR/../../pids\"\ngrep SigIgn /proc/$$/status"
+                + " > \"$ORION_WORKING_DIR/../../ignored\"\nsleep 1\n" + Self.results
+        )
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [
+            "-c", "trap '' HUP && exec \"$0\" \"$@\"", sandbox.orion, "hunt", "-n", "nohup", "--exp-max-trials", "2",
+            "--working-dir", sandbox.directory + "/work/runs", script, "-x~uniform(0, 1)",
+        ]
+        process.environment = sandbox.environment
+        process.currentDirectoryURL = URL(fileURLWithPath: sandbox.directory)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try await wait(for: "the script") { !pids(in: sandbox.directory + "/work/pids").isEmpty }
+        kill(process.processIdentifier, SIGHUP)
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "the hangup interrupted the hunt")
+        let trials = try await sandbox.trials(of: "nohup")
+        XCTAssertEqual(trials.map(\.status), [.completed, .completed])
+        let line = try String(contentsOfFile: sandbox.directory + "/work/ignored", encoding: .utf8)
+        let mask = UInt64(
+            line.split(separator: "\t").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "",
+            radix: 16
+        )
+        XCTAssertEqual(
+            mask.map { $0 & (1 << UInt64(SIGHUP - 1)) != 0 },
+            true,
+            "the script keeps SIGHUP ignored: \(line)"
+        )
+        XCTAssertEqual(mask.map { $0 & (1 << UInt64(SIGINT - 1)) != 0 }, false, line)
+    }
+
     /// Slurm's warning before it ends a job (`--signal=B:USR1@60`) killed `orion` silently, its trial left reserved.
     func testASchedulersWarningSignalInterruptsTheHunt() async throws {
         try await assertSignalInterruptsTheHunt(SIGUSR1, name: "usr1")
