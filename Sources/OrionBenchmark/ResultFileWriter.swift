@@ -75,7 +75,12 @@ public struct ResultFileWriter<File: SeedJoinableResultFile> {
         self.seeds = seeds
     }
 
-    /// Joins `one` (the runs of the latest seed) with what was written and writes the file.
+    /// Joins `one` (the runs of the latest seed) with what was written and with the file in the directory, and
+    /// writes the file.
+    ///
+    /// The file in the directory is read again at each seed, under a lock on the directory, so that two commands
+    /// running seeds of one configuration into one directory at once both keep their runs (the second to write took
+    /// only its own and the stored file's at its first seed, and dropped the other's later seeds).
     ///
     /// - Parameters:
     ///   - one: a file of the same configuration holding the newest runs.
@@ -84,37 +89,43 @@ public struct ResultFileWriter<File: SeedJoinableResultFile> {
     /// - Throws: ``BenchmarkError`` `.badResultFile` for a stored file it must not replace; the file system's errors.
     @discardableResult
     public mutating func add(_ one: File, note: (String) -> Void) throws -> String {
-        var next = one
-        if let file {
-            next = File.joined(file, one)
-        } else {
-            let target = (directory as NSString).appendingPathComponent(one.fileName)
-            if FileManager.default.fileExists(atPath: target) {
-                let stored: File
-                do {
-                    stored = try File.read(from: target)
-                } catch {
-                    throw BenchmarkError(
-                        .badResultFile,
-                        "cannot add runs to \(target), which is not a result file this command can read (cut off,"
-                            + " edited, or another program's): move it away or repair it, then run again"
-                    )
-                }
-                if let foreign = one.foreignContent(of: stored) {
-                    throw BenchmarkError(
-                        .badResultFile,
-                        "cannot add runs to \(target): it \(foreign); move it away or give another --out"
-                    )
-                }
-                if let replaced = one.replacementNote(for: stored) {
-                    note("\(target) \(replaced)")
-                } else {
-                    next = File.joined(stored, one)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let lock = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if lock >= 0 {
+            while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+        }
+        defer { if lock >= 0 { close(lock) } }
+        var next = file.map { File.joined($0, one) } ?? one
+        let target = (directory as NSString).appendingPathComponent(one.fileName)
+        if FileManager.default.fileExists(atPath: target) {
+            let stored: File
+            do {
+                stored = try File.read(from: target)
+            } catch {
+                throw BenchmarkError(
+                    .badResultFile,
+                    "cannot add runs to \(target), which is not a result file this command can read (cut off,"
+                        + " edited, or another program's): move it away or repair it, then run again"
+                )
+            }
+            if let foreign = one.foreignContent(of: stored) {
+                throw BenchmarkError(
+                    .badResultFile,
+                    "cannot add runs to \(target): it \(foreign); move it away or give another --out"
+                )
+            }
+            if let replaced = one.replacementNote(for: stored) {
+                // At the first seed the stored file of another budget is replaced; later, one of another budget
+                // written meanwhile by another command is replaced as well.
+                if file == nil { note("\(target) \(replaced)") }
+            } else {
+                if file == nil {
                     let kept = Set(stored.seeds).subtracting(seeds).sorted()
                     if !kept.isEmpty {
                         note("\(target) keeps its runs of seeds \(kept.map(String.init).joined(separator: ","))")
                     }
                 }
+                next = File.joined(stored, next)
             }
         }
         let written = try next.write(to: directory)
@@ -182,14 +193,33 @@ extension BenchmarkResultFile: SeedJoinableResultFile {
 }
 
 extension MultiFidelityResultFile: SeedJoinableResultFile {
-    /// `holds runs of swift-orion/asha on mlp_digits` for another configuration, else `nil`.
+    /// `holds runs of swift-orion/asha on mlp_digits` for another configuration (algorithm, task, framework, the
+    /// budget's accounting or the number of workers), `has a run (seed 3) that spent 1000 of a budget of 270` for runs
+    /// past its budget, else `nil`.
     ///
     /// - Parameter stored: the file found where this one is written.
     /// - Returns: the phrase, or `nil`.
     public func foreignContent(of stored: MultiFidelityResultFile) -> String? {
-        guard stored.framework != framework || stored.algorithm != algorithm || stored.task != task else { return nil }
-        return "holds runs of \(stored.framework)/\(stored.algorithm) on \(stored.task), not of"
-            + " \(framework)/\(algorithm) on \(task)"
+        if stored.framework != framework || stored.algorithm != algorithm || stored.task != task
+            || stored.accounting != accounting || stored.workers != workers
+        {
+            return "holds runs of \(stored.label) on \(stored.task), not of \(label) on \(task)"
+        }
+        // A run stops before a trial whose cost would take it past the budget.
+        let tolerance = 1e-9 * max(1, stored.budget)
+        for run in stored.runs {
+            guard run.fidelities.count == run.values.count, (run.paid?.count ?? run.values.count) == run.values.count
+            else {
+                return "has a run (seed \(run.seed)) whose fidelities, values and costs are not one per trial"
+            }
+            let spent = run.costs(stored.accounting).reduce(0, +)
+            guard spent <= stored.budget + tolerance else {
+                return
+                    "has a run (seed \(run.seed)) that spent \(MultiFidelityTable.format(spent)), more than its budget"
+                    + " of \(MultiFidelityTable.format(stored.budget))"
+            }
+        }
+        return nil
     }
 
     /// `had runs of budget 108 fidelity: replaced by these of budget 54` for another budget (or another maximum

@@ -57,6 +57,21 @@ final class ResultFileWriterTests: XCTestCase {
         XCTAssertEqual(notes, ["\(path) had runs of budget 81 fidelity: replaced by these of budget 54"])
     }
 
+    /// Two commands running seeds of one configuration into one directory at once (`--seeds 0-2` and `--seeds 3-5`)
+    /// both keep their runs: each seed joins the file as it is on disk then (the second writer dropped the first's
+    /// later seeds, and the file ended with 0, 3, 4, 5).
+    func testTwoWritersOfOneConfigurationKeepEachOthersSeeds() throws {
+        var first = ResultFileWriter<MultiFidelityResultFile>(directory: directory, seeds: [0, 1, 2])
+        var second = ResultFileWriter<MultiFidelityResultFile>(directory: directory, seeds: [3, 4, 5])
+        try first.add(multiFidelity([0]), note: { _ in })
+        try second.add(multiFidelity([3]), note: { _ in })
+        try first.add(multiFidelity([1]), note: { _ in })
+        try second.add(multiFidelity([4]), note: { _ in })
+        try first.add(multiFidelity([2]), note: { _ in })
+        let path = try second.add(multiFidelity([5]), note: { _ in })
+        XCTAssertEqual(try MultiFidelityResultFile.read(from: path).seeds, [0, 1, 2, 3, 4, 5])
+    }
+
     /// `run`'s files go through the same writer: joined with a stored file of the same budget, replaced otherwise.
     func testRunFilesJoinAndReplaceTheSameWay() throws {
         func file(_ seeds: [Int], budget: Int = 2) -> BenchmarkResultFile {
@@ -139,6 +154,34 @@ final class ResultFileWriterTests: XCTestCase {
         var writer = ResultFileWriter<MultiFidelityResultFile>(directory: directory, seeds: [1])
         XCTAssertThrowsError(try writer.add(multiFidelity([1]), note: { _ in })) { error in
             XCTAssertTrue("\(error)".contains("holds runs of swift-orion/asha on mlp_digits"), "\(error)")
+        }
+        // Another accounting, another number of workers, a run past its budget, lists of different lengths.
+        var resumed = multiFidelity([0])
+        resumed.accounting = .resume
+        var parallel = multiFidelity([0])
+        parallel.workers = 4
+        var spendthrift = multiFidelity([0])
+        spendthrift.runs[0].fidelities = [81, 27]
+        spendthrift.runs[0].values = [0.5, 0.4]
+        var ragged = multiFidelity([0])
+        ragged.runs[0].values = [0.5, 0.4]
+        let cases = [
+            (resumed, "holds runs of swift-orion/asha (resume) on t, not of swift-orion/asha on t"),
+            (parallel, "holds runs of swift-orion/asha ×4 on t, not of swift-orion/asha on t"),
+            (spendthrift, "has a run (seed 0) that spent 108, more than its budget of 81"),
+            (ragged, "has a run (seed 0) whose fidelities, values and costs are not one per trial"),
+        ]
+        for (stored, expected) in cases {
+            let path = directory + "/" + multiFidelity([1]).fileName
+            try? FileManager.default.removeItem(atPath: path)
+            let written = try stored.write(to: directory + "/stored")
+            try FileManager.default.moveItem(atPath: written, toPath: path)
+            let before = FileManager.default.contents(atPath: path)
+            var writer = ResultFileWriter<MultiFidelityResultFile>(directory: directory, seeds: [1])
+            XCTAssertThrowsError(try writer.add(multiFidelity([1]), note: { _ in })) { error in
+                XCTAssertTrue("\(error)".contains(expected), "\(error)")
+            }
+            XCTAssertEqual(FileManager.default.contents(atPath: path), before)
         }
     }
 }
