@@ -97,23 +97,7 @@ public struct ResultFileWriter<File: SeedJoinableResultFile> {
         defer { if lock >= 0 { close(lock) } }
         var next = file.map { File.joined($0, one) } ?? one
         let target = (directory as NSString).appendingPathComponent(one.fileName)
-        if FileManager.default.fileExists(atPath: target) {
-            let stored: File
-            do {
-                stored = try File.read(from: target)
-            } catch {
-                throw BenchmarkError(
-                    .badResultFile,
-                    "cannot add runs to \(target), which is not a result file this command can read (cut off,"
-                        + " edited, or another program's): move it away or repair it, then run again"
-                )
-            }
-            if let foreign = one.foreignContent(of: stored) {
-                throw BenchmarkError(
-                    .badResultFile,
-                    "cannot add runs to \(target): it \(foreign); move it away or give another --out"
-                )
-            }
+        if let stored = try storedFile(for: one) {
             if let replaced = one.replacementNote(for: stored) {
                 // At the first seed the stored file of another budget is replaced; later, one of another budget
                 // written meanwhile by another command is replaced as well.
@@ -122,16 +106,70 @@ public struct ResultFileWriter<File: SeedJoinableResultFile> {
                 if file == nil {
                     let kept = Set(stored.seeds).subtracting(seeds).sorted()
                     if !kept.isEmpty {
-                        note("\(target) keeps its runs of seeds \(kept.map(String.init).joined(separator: ","))")
+                        let seedsText = kept.map(String.init).joined(separator: ",")
+                        note("\(target) keeps its \(kept.count == 1 ? "run of seed" : "runs of seeds") \(seedsText)")
                     }
                 }
                 next = File.joined(stored, next)
             }
         }
-        let written = try next.write(to: directory)
+        let written: String
+        do {
+            written = try next.write(to: directory)
+        } catch {
+            throw BenchmarkError(
+                .badResultFile,
+                "cannot write \(target) (\(Self.reason(error))): the runs of this seed are lost; make the file or"
+                    + " --out writable"
+            )
+        }
         file = next
         path = written
         return written
+    }
+
+    /// Refuses, before anything runs, the file in the directory that `header`'s runs would join when it cannot be
+    /// read or holds another configuration's runs (what ``add(_:note:)`` refuses at the first seed).
+    ///
+    /// - Parameter header: a file of the configuration (its runs are not used).
+    /// - Throws: ``BenchmarkError`` `.badResultFile` naming the file and what is wrong.
+    public func check(_ header: File) throws {
+        _ = try storedFile(for: header)
+    }
+
+    /// The file of `one`'s name in the directory, `nil` when there is none.
+    ///
+    /// - Throws: ``BenchmarkError`` `.badResultFile` when it cannot be read or holds another configuration's runs.
+    private func storedFile(for one: File) throws -> File? {
+        let target = (directory as NSString).appendingPathComponent(one.fileName)
+        guard FileManager.default.fileExists(atPath: target) else { return nil }
+        let stored: File
+        do {
+            stored = try File.read(from: target)
+        } catch {
+            throw BenchmarkError(
+                .badResultFile,
+                "cannot add runs to \(target), which is not a result file this command can read (cut off,"
+                    + " edited, or another program's): move it away or repair it, then run again"
+            )
+        }
+        if let foreign = one.foreignContent(of: stored) {
+            throw BenchmarkError(
+                .badResultFile,
+                "cannot add runs to \(target): it \(foreign); move it away or give another --out"
+            )
+        }
+        return stored
+    }
+
+    /// The file system's words for `error` (`Operation not permitted`), without Foundation's dump.
+    private static func reason(_ error: any Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey]
+        if let posix = underlying as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
+        if let other = underlying as? NSError, other.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(other.code)))
+        }
+        return (error as NSError).localizedDescription
     }
 
     /// Runs `run` for each of `seeds` in turn, writing the joined file after each.

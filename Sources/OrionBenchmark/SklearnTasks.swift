@@ -144,8 +144,8 @@ public enum SklearnTasks {
     public static func unavailability(_ environment: Environment) -> String? {
         guard FileManager.default.fileExists(atPath: environment.script) else {
             return
-                "their script \(environment.script) does not exist: give --sklearn-script (Benchmarks/sklearn/tasks.py"
-                + " of the repository)"
+                "the scikit-learn tasks' script \(environment.script) does not exist: give --sklearn-script"
+                + " (Benchmarks/sklearn/tasks.py of the repository)"
         }
         do {
             let process = try PythonLineEvaluator(

@@ -57,6 +57,34 @@ final class ResultFileWriterTests: XCTestCase {
         XCTAssertEqual(notes, ["\(path) had runs of budget 81 fidelity: replaced by these of budget 54"])
     }
 
+    /// A result file that cannot be replaced (immutable: `chattr +i`) is one line naming it and why, not Foundation's
+    /// error dump; the file is left as it was.
+    func testAFileThatCannotBeWrittenIsNamedWithTheReason() throws {
+        try multiFidelity([0]).write(to: directory)
+        let path = directory + "/" + multiFidelity([0]).fileName
+        func chattr(_ flag: String) -> Bool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+            process.arguments = [flag, path]
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { return false }
+            process.waitUntilExit()
+            return process.terminationStatus == 0
+        }
+        guard chattr("+i") else { throw XCTSkip("needs chattr +i (root, on a file system with attributes)") }
+        defer { _ = chattr("-i") }
+        let before = FileManager.default.contents(atPath: path)
+        var writer = ResultFileWriter<MultiFidelityResultFile>(directory: directory, seeds: [1])
+        XCTAssertThrowsError(try writer.add(multiFidelity([1]), note: { _ in })) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "cannot write \(path) (Operation not permitted): the runs of this seed are lost; make the file or"
+                    + " --out writable"
+            )
+        }
+        XCTAssertEqual(FileManager.default.contents(atPath: path), before)
+    }
+
     /// Two commands running seeds of one configuration into one directory at once (`--seeds 0-2` and `--seeds 3-5`)
     /// both keep their runs: each seed joins the file as it is on disk then (the second writer dropped the first's
     /// later seeds, and the file ended with 0, 3, 4, 5).
@@ -94,7 +122,7 @@ final class ResultFileWriterTests: XCTestCase {
         XCTAssertEqual(try BenchmarkResultFile.read(from: path).seeds, [1])
         XCTAssertEqual(
             notes,
-            ["\(path) keeps its runs of seeds 0", "\(path) had runs of 2 trials: replaced by these of 3"]
+            ["\(path) keeps its run of seed 0", "\(path) had runs of 2 trials: replaced by these of 3"]
         )
     }
 

@@ -106,6 +106,19 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
                 guard !plan.configurations.isEmpty else { throw UsageError("nothing to run: \(reason)") }
             }
             try BenchmarkPlan.checkOutputDirectory(out)
+            // A stored file a configuration cannot join is refused before anything runs.
+            for configuration in plan.configurations {
+                try ResultFileWriter<BenchmarkResultFile>(directory: out, seeds: plan.seeds).check(
+                    BenchmarkResultFile(
+                        algorithm: configuration.label,
+                        problem: configuration.task.name,
+                        optimum: configuration.task.optimum,
+                        budget: configuration.budget,
+                        notes: "",
+                        runs: []
+                    )
+                )
+            }
             for note in plan.notes { StandardStream.emit("note: \(note)\n", to: 2) }
             let runner = BenchmarkRunner()
             for configuration in plan.configurations {

@@ -23,7 +23,8 @@ extension BenchmarkPlan {
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw UsageError(
-                "--out \(out) is not writable (\(String(cString: strerror(errno)))): give a directory you may write to"
+                "--out \(out) is not writable: a file cannot be created in it (\(String(cString: strerror(errno))));"
+                    + " give a directory you may write to"
             )
         }
         close(descriptor)

@@ -166,6 +166,37 @@ final class BenchmarkEndToEndTests: XCTestCase {
         XCTAssertEqual(scratch(), [], "the interrupted run removed its scratch files")
     }
 
+    /// A stored file that a configuration cannot join (another problem's runs under its name) is refused before
+    /// anything runs, and left as it is: the configurations before it ran first, then the command stopped midway.
+    func testAStoredFileThatCannotBeJoinedIsRefusedBeforeAnythingRuns() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let other = sandbox.directory + "/other"
+        let made = try sandbox.run([
+            "benchmark", "run", "--problems", "hartmann3", "--budget", "2", "--seeds", "0", "--out", other,
+        ])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let out = sandbox.directory + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let foreign = out + "/swift-orion_random_branin.json"
+        try FileManager.default.copyItem(atPath: other + "/swift-orion_random_hartmann3.json", toPath: foreign)
+        let before = FileManager.default.contents(atPath: foreign)
+        let refused = try sandbox.run([
+            "benchmark", "run", "--algorithms", "tpe,random", "--problems", "branin", "--budget", "2", "--seeds", "0",
+            "--out", out,
+        ])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(
+            refused.stderr.contains(
+                "cannot add runs to \(foreign): it holds runs of swift-orion/random on hartmann3, not of"
+                    + " swift-orion/random on branin"
+            ),
+            refused.stderr
+        )
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/swift-orion_tpe_branin.json"), "nothing ran")
+        XCTAssertEqual(FileManager.default.contents(atPath: foreign), before)
+    }
+
     func testUsageErrors() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
