@@ -39,7 +39,7 @@ struct YAMLLayerReader {
             throw syntaxError(error)
         }
         guard let root, !isNull(root) else { return }
-        try readTopLevel(root)
+        try readTopLevel(YAMLMerge.expanded(root))
     }
 
     /// Refuses, before parsing, what no configuration needs and what makes YAML composition blow up

@@ -21,6 +21,39 @@ final class YAMLLayerReaderTests: XCTestCase {
         }
     }
 
+    /// Merge keys are expanded as Oríon's loader (PyYAML) expands them: the keys a mapping gives itself win, the first
+    /// of several merged mappings wins, a quoted '<<' is an ordinary key; an error in a merged option points at the
+    /// line where it is written (the merge key was refused as an unknown option '<<').
+    func testMergeKeysAreExpanded() throws {
+        let merged = try layer(
+            """
+            worker: &workers
+              n_workers: 2
+            experiment:
+              <<: [{max_trials: 7, max_broken: 2}, {max_trials: 9, working_dir: /w}]
+              max_broken: 5
+              algorithm:
+                tpe:
+                  <<: {seed: 3, gamma: 0.5}
+                  gamma: 0.25
+            evc:
+              enable: true
+            """
+        )
+        XCTAssertEqual(merged.experiment.maxTrials, 7)
+        XCTAssertEqual(merged.experiment.maxBroken, 5)
+        XCTAssertEqual(merged.experiment.workingDir, "/w")
+        XCTAssertEqual(merged.experiment.algorithm?.options["seed"], .int(3))
+        XCTAssertEqual(merged.experiment.algorithm?.options["gamma"], .double(0.25))
+        XCTAssertEqual(message("experiment:\n  '<<': {max_trials: 3}\n")?.contains("unknown key '<<'"), true)
+        // An anchor merged from another section: a key wrong there is reported at the line where it is written.
+        XCTAssertEqual(
+            message("experiment:\n  algorithm:\n    tpe: &tpe\n      seed: 1\nworker:\n  <<: *tpe\n")?
+                .hasPrefix("\(path):4:7: unknown key 'seed' under 'worker'"),
+            true
+        )
+    }
+
     func testFullOrionExample() throws {
         let yaml = """
             experiment:
