@@ -1,7 +1,8 @@
 import Yams
 
-/// YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`) expanded in a configuration file, as Oríon's loader (PyYAML's
-/// `safe_load`) expands them: a mapping gets the merged mappings' keys it does not give itself; of several merged
+/// YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`) expanded in a configuration file, as Oríon's loader does.
+///
+/// As PyYAML's `safe_load`, a mapping gets the merged mappings' keys it does not give itself; of several merged
 /// mappings, the first to give a key wins. The merged keys keep their own nodes, so that messages point at the lines
 /// where they are written.
 enum YAMLMerge {
