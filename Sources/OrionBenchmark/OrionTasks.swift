@@ -221,10 +221,10 @@ public enum BenchmarkTasks {
     /// other sets by their set's name (`orion benchmark list` names every task), with the closest name of any task.
     private static func unknownTaskMessage(_ specification: String) -> String {
         let setNames: [[String]] = syntheticProblemSets.map { set in set.all.map { $0.name } }
-        let names = all.map(\.name) + setNames.joined() + SklearnTasks.definitions.map(\.name)
+        let sets = syntheticProblemSets.map { $0.setName } + [SklearnTasks.setName]
+        let names = all.map(\.name) + setNames.joined() + SklearnTasks.definitions.map(\.name) + sets
         let base = String(specification.prefix { $0 != ":" })
         let suggestion = Spelling.closest(to: base, in: names).map { " (did you mean '\($0)'?)" } ?? ""
-        let sets = syntheticProblemSets.map { $0.setName } + [SklearnTasks.setName]
         return "unknown task '\(specification)'\(suggestion); valid tasks: \(all.map(\.name).joined(separator: ", ")),"
             + " the sets \(sets.joined(separator: ", ")) and their tasks (orion benchmark list names them all);"
             + " Oríon's take arguments, e.g. RosenBrock:dim=3"

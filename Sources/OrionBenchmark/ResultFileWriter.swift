@@ -129,12 +129,27 @@ public struct ResultFileWriter<File: SeedJoinableResultFile> {
     }
 
     /// Refuses, before anything runs, the file in the directory that `header`'s runs would join when it cannot be
-    /// read or holds another configuration's runs (what ``add(_:note:)`` refuses at the first seed).
+    /// read, holds another configuration's runs (what ``add(_:note:)`` refuses at the first seed) or cannot be
+    /// replaced (immutable, on a read-only file system).
     ///
     /// - Parameter header: a file of the configuration (its runs are not used).
+    /// - Returns: the stored file, `nil` when there is none.
     /// - Throws: ``BenchmarkError`` `.badResultFile` naming the file and what is wrong.
-    public func check(_ header: File) throws {
-        _ = try storedFile(for: header)
+    @discardableResult
+    public func check(_ header: File) throws -> File? {
+        guard let stored = try storedFile(for: header) else { return nil }
+        let target = (directory as NSString).appendingPathComponent(header.fileName)
+        // Opened for writing, not written: only what no permission change would fix (root passes the rest).
+        let descriptor = open(target, O_WRONLY | O_CLOEXEC)
+        if descriptor >= 0 {
+            close(descriptor)
+        } else if errno == EPERM || errno == EROFS {
+            throw BenchmarkError(
+                .badResultFile,
+                "cannot write \(target) (\(String(cString: strerror(errno)))): make the file or --out writable"
+            )
+        }
+        return stored
     }
 
     /// The file of `one`'s name in the directory, `nil` when there is none.

@@ -74,6 +74,15 @@ final class ResultFileWriterTests: XCTestCase {
         guard chattr("+i") else { throw XCTSkip("needs chattr +i (root, on a file system with attributes)") }
         defer { _ = chattr("-i") }
         let before = FileManager.default.contents(atPath: path)
+        // Before anything runs.
+        XCTAssertThrowsError(
+            try ResultFileWriter<MultiFidelityResultFile>(directory: directory, seeds: [1]).check(multiFidelity([1]))
+        ) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "cannot write \(path) (Operation not permitted): make the file or --out writable"
+            )
+        }
         var writer = ResultFileWriter<MultiFidelityResultFile>(directory: directory, seeds: [1])
         XCTAssertThrowsError(try writer.add(multiFidelity([1]), note: { _ in })) { error in
             XCTAssertEqual(

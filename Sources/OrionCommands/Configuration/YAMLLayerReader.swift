@@ -39,7 +39,16 @@ struct YAMLLayerReader {
             throw syntaxError(error)
         }
         guard let root, !isNull(root) else { return }
-        try readTopLevel(YAMLMerge.expanded(root))
+        let merged: Node
+        do {
+            merged = try YAMLMerge.expanded(root)
+        } catch {
+            throw failure(
+                at: error.node,
+                "a merge key '<<' takes a mapping or a list of mappings (aliases of them), not \(describe(error.node))"
+            )
+        }
+        try readTopLevel(merged)
     }
 
     /// Refuses, before parsing, what no configuration needs and what makes YAML composition blow up
@@ -240,9 +249,10 @@ struct YAMLLayerReader {
             return ConfigurationError("\(path):\(mark.line):\(mark.column): invalid YAML: \(detail); \(fix)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            let fix = duplicates.contains("<<") ? "merge several mappings with one key, `<<: [*a, *b]`" : "keep one"
             return ConfigurationError(
                 "\(path):\(context.mark.line):\(context.mark.column): key \(keys) given twice in the same mapping;"
-                    + " keep one"
+                    + " \(fix)"
             )
         default:
             return ConfigurationError("\(path): invalid YAML (\(yamlError)); \(fix)")

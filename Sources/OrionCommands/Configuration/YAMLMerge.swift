@@ -4,22 +4,31 @@ import Yams
 ///
 /// As PyYAML's `safe_load`, a mapping gets the merged mappings' keys it does not give itself; of several merged
 /// mappings, the first to give a key wins. The merged keys keep their own nodes, so that messages point at the lines
-/// where they are written.
+/// where they are written. A mapping cannot hold two merge keys (the YAML parser refuses a key given twice): merge
+/// several with `<<: [*a, *b]`.
 enum YAMLMerge {
-    /// `node` with every merge key below it expanded; a merge key whose value is not a mapping or a list of mappings
-    /// stays as written (and is refused as an unknown key where keys are checked).
-    static func expanded(_ node: Node) -> Node {
+    /// A merge key's value that is not a mapping or a list of mappings.
+    struct Failure: Error {
+        /// The value.
+        var node: Node
+    }
+
+    /// `node` with every merge key below it expanded.
+    ///
+    /// - Throws: ``Failure`` with the value of a merge key that is not a mapping or a list of mappings (PyYAML
+    ///   refuses it too).
+    static func expanded(_ node: Node) throws(Failure) -> Node {
         switch node {
         case .mapping(let mapping):
             let given = Set(mapping.compactMap { key, _ in isMergeKey(key) ? nil : key.scalar?.string })
             var merged: Set<String> = []
             var pairs: [(Node, Node)] = []
             for (key, value) in mapping {
-                guard isMergeKey(key), let sources = mergedMappings(value) else {
-                    pairs.append((key, expanded(value)))
+                guard isMergeKey(key) else {
+                    pairs.append((key, try expanded(value)))
                     continue
                 }
-                for source in sources {
+                for source in try mergedMappings(value) {
                     for (mergedKey, mergedValue) in source {
                         guard let name = mergedKey.scalar?.string, !given.contains(name), merged.insert(name).inserted
                         else { continue }
@@ -29,7 +38,9 @@ enum YAMLMerge {
             }
             return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark))
         case .sequence(let sequence):
-            return .sequence(Node.Sequence(sequence.map(expanded), sequence.tag, sequence.style, sequence.mark))
+            var nodes: [Node] = []
+            for item in sequence { nodes.append(try expanded(item)) }
+            return .sequence(Node.Sequence(nodes, sequence.tag, sequence.style, sequence.mark))
         default:
             return node
         }
@@ -41,17 +52,19 @@ enum YAMLMerge {
         return scalar.string == "<<" && (scalar.style == .plain || scalar.style == .any)
     }
 
-    /// The mappings a merge key's value names, expanded: one mapping, or a list of them; `nil` for anything else.
-    private static func mergedMappings(_ value: Node) -> [Node.Mapping]? {
+    /// The mappings a merge key's value names, expanded: one mapping, or a list of them.
+    ///
+    /// - Throws: ``Failure`` for anything else.
+    private static func mergedMappings(_ value: Node) throws(Failure) -> [Node.Mapping] {
         let nodes: [Node]
         switch value {
         case .mapping: nodes = [value]
         case .sequence(let sequence): nodes = Array(sequence)
-        default: return nil
+        default: throw Failure(node: value)
         }
         var mappings: [Node.Mapping] = []
         for node in nodes {
-            guard case .mapping(let mapping) = expanded(node) else { return nil }
+            guard case .mapping(let mapping) = try expanded(node) else { throw Failure(node: node) }
             mappings.append(mapping)
         }
         return mappings

@@ -107,7 +107,7 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
             }
             try BenchmarkPlan.checkOutputDirectory(out)
             // A stored file a configuration cannot join is refused before anything runs.
-            for configuration in plan.configurations {
+            let stored = try plan.configurations.map { configuration in
                 try ResultFileWriter<BenchmarkResultFile>(directory: out, seeds: plan.seeds).check(
                     BenchmarkResultFile(
                         algorithm: configuration.label,
@@ -121,8 +121,19 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
             }
             for note in plan.notes { StandardStream.emit("note: \(note)\n", to: 2) }
             let runner = BenchmarkRunner()
-            for configuration in plan.configurations {
+            for (configuration, file) in zip(plan.configurations, stored) {
                 let seeds = try runner.seedsToRun(configuration, of: plan.seeds)
+                // A deterministic algorithm's one run stands for every seed: a stored one of this budget is kept.
+                if try runner.isDeterministic(configuration), let file, file.budget == configuration.budget,
+                    let run = file.runs.first
+                {
+                    StandardStream.emit(
+                        "note: \(configuration.label) on \(configuration.task.name) is deterministic: its stored run"
+                            + " (seed \(run.seed)) stands for every seed; nothing to run\n",
+                        to: 2
+                    )
+                    continue
+                }
                 if seeds.count < plan.seeds.count {
                     StandardStream.emit(
                         "note: \(configuration.label) has no seed: one run on \(configuration.task.name) stands for"

@@ -27,9 +27,15 @@ public enum Spelling {
     /// be a misspelling: at most 2 edits, or a quarter of its length for longer names.
     public static func closest(to name: String, in names: [String]) -> String? {
         let normalized = name.replacingOccurrences(of: "-", with: "_").lowercased()
-        let best = names.map { ($0, distance(normalized, $0.replacingOccurrences(of: "-", with: "_").lowercased())) }
-            .min { ($0.1, $0.0) < ($1.1, $1.0) }
-        guard let (candidate, edits) = best, edits <= max(2, candidate.count / 4) else { return nil }
+        // Ties go to the name closest as written (`braninn`: `branin`, not `Branin`).
+        let best = names.map { candidate in
+            (
+                candidate,
+                distance(normalized, candidate.replacingOccurrences(of: "-", with: "_").lowercased()),
+                distance(name, candidate)
+            )
+        }.min { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }
+        guard let (candidate, edits, _) = best, edits <= max(2, candidate.count / 4) else { return nil }
         return candidate
     }
 }

@@ -46,6 +46,16 @@ final class YAMLLayerReaderTests: XCTestCase {
         XCTAssertEqual(merged.experiment.algorithm?.options["seed"], .int(3))
         XCTAssertEqual(merged.experiment.algorithm?.options["gamma"], .double(0.25))
         XCTAssertEqual(message("experiment:\n  '<<': {max_trials: 3}\n")?.contains("unknown key '<<'"), true)
+        // A merge of something else than mappings, and two merge keys in one mapping, say what to write.
+        XCTAssertEqual(
+            message("experiment:\n  <<: [{max_trials: 3}, 5]\n"),
+            "\(path):2:25: a merge key '<<' takes a mapping or a list of mappings (aliases of them), not '5'"
+        )
+        XCTAssertEqual(
+            message("experiment:\n  <<: {max_trials: 3}\n  <<: {max_broken: 3}\n")?
+                .hasSuffix("given twice in the same mapping; merge several mappings with one key, `<<: [*a, *b]`"),
+            true
+        )
         // An anchor merged from another section: a key wrong there is reported at the line where it is written.
         XCTAssertEqual(
             message("experiment:\n  algorithm:\n    tpe: &tpe\n      seed: 1\nworker:\n  <<: *tpe\n")?

@@ -197,6 +197,26 @@ final class BenchmarkEndToEndTests: XCTestCase {
         XCTAssertEqual(FileManager.default.contents(atPath: foreign), before)
     }
 
+    /// A deterministic algorithm's stored run stands for every seed: a later command with other seeds keeps it and
+    /// runs nothing (it added a second, identical run under another seed).
+    func testADeterministicAlgorithmsStoredRunStandsForLaterSeeds() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let out = sandbox.directory + "/grid"
+        let arguments = ["benchmark", "run", "--algorithms", "gridsearch", "--problems", "branin", "--budget", "4"]
+        let first = try sandbox.run(arguments + ["--seeds", "0-1", "--out", out])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let later = try sandbox.run(arguments + ["--seeds", "4", "--out", out])
+        XCTAssertEqual(later.status, 0, later.stderr)
+        XCTAssertTrue(
+            later.stderr.contains(
+                "gridsearch on branin is deterministic: its stored run (seed 0) stands for every seed"
+            ),
+            later.stderr
+        )
+        XCTAssertEqual(try BenchmarkResultFile.read(from: out + "/swift-orion_gridsearch_branin.json").seeds, [0])
+    }
+
     func testUsageErrors() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }

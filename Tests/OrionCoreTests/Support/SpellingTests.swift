@@ -9,5 +9,8 @@ final class SpellingTests: XCTestCase {
         XCTAssertEqual(Spelling.closest(to: "max-trails", in: ["max_broken", "max_trials"]), "max_trials")
         XCTAssertEqual(Spelling.closest(to: "N_INITIAL_POINT", in: ["n-initial-points", "seed"]), "n-initial-points")
         XCTAssertNil(Spelling.closest(to: "zzz", in: ["abcdef"]))
+        // A tie goes to the name closest as written.
+        XCTAssertEqual(Spelling.closest(to: "braninn", in: ["Branin", "branin"]), "branin")
+        XCTAssertEqual(Spelling.closest(to: "BRANINN", in: ["branin", "BRANIN"]), "BRANIN")
     }
 }
