@@ -109,6 +109,26 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
             guard !taskList.isEmpty else { throw UsageError("--tasks is empty; give e.g. --tasks learning_curve") }
             let seedList = try BenchmarkPlan.seeds(seeds)
             try BenchmarkPlan.checkOutputDirectory(out)
+            // A stored file a configuration cannot join (or replace) is refused before anything runs, as in `run`.
+            for task in taskList {
+                for (_, label) in configs {
+                    for count in counts {
+                        try ResultFileWriter<MultiFidelityResultFile>(directory: out, seeds: seedList).check(
+                            MultiFidelityResultFile(
+                                algorithm: label,
+                                task: task.name,
+                                optimum: task.optimum,
+                                maxFidelity: task.maxFidelity,
+                                budget: task.budget,
+                                accounting: accounting,
+                                workers: count,
+                                notes: "",
+                                runs: []
+                            )
+                        )
+                    }
+                }
+            }
             let runner = MultiFidelityRunner(processPerTrial: processPerTrial)
             for task in taskList {
                 for (config, label) in configs {

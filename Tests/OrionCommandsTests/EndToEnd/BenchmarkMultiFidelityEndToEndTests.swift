@@ -87,6 +87,39 @@ final class BenchmarkMultiFidelityEndToEndTests: XCTestCase {
         XCTAssertEqual(try MultiFidelityResultFile.read(from: path).seeds, [5])
     }
 
+    /// A stored file that a configuration cannot join (another task's runs under its name) is refused before
+    /// anything runs, and left as it is.
+    func testAStoredFileThatCannotBeJoinedIsRefusedBeforeAnythingRuns() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let out = sandbox.directory + "/mf"
+        let made = try sandbox.run([
+            "benchmark", "mf-run", "--algorithms", "random", "--random-trials", "2", "--seeds", "0", "--out", out,
+        ])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let path = out + "/mf_swift-orion_random_learning_curve.json"
+        var foreign = try MultiFidelityResultFile.read(from: path)
+        foreign.algorithm = "asha"
+        let written = try foreign.write(to: sandbox.directory + "/elsewhere")
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.moveItem(atPath: written, toPath: path)
+        let before = FileManager.default.contents(atPath: path)
+        let refused = try sandbox.run([
+            "benchmark", "mf-run", "--algorithms", "hyperband,random", "--random-trials", "2", "--seeds", "0",
+            "--out", out,
+        ])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(
+            refused.stderr.contains("cannot add runs to \(path): it holds runs of swift-orion/asha"),
+            refused.stderr
+        )
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: out + "/mf_swift-orion_hyperband_learning_curve.json"),
+            "nothing ran"
+        )
+        XCTAssertEqual(FileManager.default.contents(atPath: path), before)
+    }
+
     /// The file is written after each seed: Ctrl-C after some seeds keeps them (it lost every one).
     func testAnInterruptKeepsTheSeedsThatFinished() throws {
         let sandbox = try Sandbox()
