@@ -13,8 +13,8 @@ import Synchronization
 /// script: a fork that runs only async-signal-safe C, in a process group of its own, holding nothing of this
 /// process but its end of a socket. Each script's group is added to its list by the script's own process before it
 /// runs the script (COrionSpawn's `orion_spawn`), and removed before the script is reaped (two short messages per
-/// trial). When the socket closes, because this process died
-/// or released the guardian, it sends every listed group SIGTERM and, `grace` later, SIGKILL to what is left.
+/// trial). When the socket closes, because this process died or released the guardian, it sends every listed group
+/// SIGTERM and, `grace` later, SIGKILL to what is left.
 /// A guardian that is gone (killed by someone) is replaced at the next script. Linux only.
 final class GroupGuardian: Sendable {
     private struct State {
