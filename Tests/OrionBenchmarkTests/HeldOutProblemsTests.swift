@@ -140,7 +140,11 @@ final class HeldOutProblemsTests: XCTestCase {
         XCTAssertEqual(try BenchmarkTasks.tasks("rastrigin6").map(\.name), ["rastrigin6"])
         XCTAssertEqual(try BenchmarkTasks.tasks("branin").map(\.name), ["branin"])
         XCTAssertThrowsError(try BenchmarkTasks.tasks("rastrigin7")) { error in
-            XCTAssertTrue((error as? BenchmarkError)?.message.contains("'heldout'") == true, "\(error)")
+            XCTAssertTrue((error as? BenchmarkError)?.message.contains("the sets heldout, ") == true, "\(error)")
+            XCTAssertTrue(
+                (error as? BenchmarkError)?.message.contains("(did you mean 'rastrigin6'?)") == true,
+                "\(error)"
+            )
         }
     }
 
