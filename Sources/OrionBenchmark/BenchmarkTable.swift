@@ -42,8 +42,8 @@ public struct BenchmarkTable: Sendable {
             if let index = byKey[key] {
                 if kept[index].budget != file.budget {
                     notes.append(
-                        "\(Self.label(file)) on \(file.problem): the runs of \(kept[index].budget) trials are left out for"
-                            + " those of \(file.budget) trials of a later file (one budget per configuration)"
+                        "\(Self.label(file)) on \(file.problem): the runs of \(kept[index].budget) trials are left"
+                            + " out for those of \(file.budget) trials of a later file (one budget per configuration)"
                     )
                 }
                 kept[index] = kept[index].budget == file.budget ? Self.joined(kept[index], file) : file

@@ -209,8 +209,8 @@ public struct ResultFileWriter<File: SeedJoinableResultFile> {
 }
 
 extension BenchmarkResultFile: SeedJoinableResultFile {
-    /// `holds runs of swift-orion/random on mixed_cat_int` for another configuration, `has runs of more than its
-    /// budget` for runs longer than its budget, else `nil`.
+    /// `holds runs of swift-orion/random on mixed_cat_int, not of ...` for another configuration, `has a run of 25
+    /// trials (seed 2), more than its budget of 5` for a run longer than its budget, else `nil`.
     ///
     /// - Parameter stored: the file found where this one is written.
     /// - Returns: the phrase, or `nil`.
@@ -246,9 +246,9 @@ extension BenchmarkResultFile: SeedJoinableResultFile {
 }
 
 extension MultiFidelityResultFile: SeedJoinableResultFile {
-    /// `holds runs of swift-orion/asha on mlp_digits` for another configuration (algorithm, task, framework, the
-    /// budget's accounting or the number of workers), `has a run (seed 3) that spent 1000 of a budget of 270` for runs
-    /// past its budget, else `nil`.
+    /// `holds runs of swift-orion/asha on mlp_digits, not of ...` for another configuration (algorithm, task,
+    /// framework, the budget's accounting or the number of workers), `has a run (seed 3) that spent 1000, more than
+    /// its budget of 270` for a run past its budget (or one whose lists do not match), else `nil`.
     ///
     /// - Parameter stored: the file found where this one is written.
     /// - Returns: the phrase, or `nil`.

@@ -149,7 +149,8 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
                         guard let (file, path) = written else { continue }
                         let regrets = file.runs.map { $0.finalRegret ?? .infinity }
                         StandardStream.emit(
-                            "\(file.label) on \(task.name): \(file.runs.count) run\(file.runs.count == 1 ? "" : "s") of budget \(Int(file.budget)),"
+                            "\(file.label) on \(task.name): \(file.runs.count) run\(file.runs.count == 1 ? "" : "s")"
+                                + " of budget \(Int(file.budget)),"
                                 + " median final regret \(BenchmarkTable.format(MultiFidelityTable.median(regrets)))"
                                 + " -> \(path)\n"
                         )
