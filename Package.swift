@@ -66,7 +66,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .executableTarget(name: "orion", dependencies: ["OrionCommands"]),
+        .executableTarget(name: "orion", dependencies: ["OrionCommands", "OrionWorker"]),
         .target(
             name: "OrionBenchmark",
             dependencies: ["OrionCore", "OrionAlgorithms", "OrionSQLite", "OrionWorker"]

@@ -240,15 +240,29 @@ public struct BenchmarkRunner: Sendable {
         let rendered = options.keys.sorted().map { key in
             "\(key): \(key == "seed" && configuration.algorithm.options["seed"] == nil ? "seed" : (options[key] ?? .null).pythonRepr)"
         }
-        return BenchmarkResultFile(
+        return Self.resultFile(
+            configuration,
+            notes: "swift-orion \(configuration.algorithm.name) {\(rendered.joined(separator: ", "))};"
+                + " \(configuration.storage.rawValue) storage; \(configuration.workers) worker(s);"
+                + " ExperimentClient suggest/observe; \(configuration.task.precisionNote)",
+            runs: runs
+        )
+    }
+
+    /// The result file of `configuration` holding `runs`; without runs, the file a stored one is checked against
+    /// before anything runs (``ResultFileWriter/check(_:)``).
+    public static func resultFile(
+        _ configuration: BenchmarkConfiguration,
+        notes: String = "",
+        runs: [BenchmarkRun] = []
+    ) -> BenchmarkResultFile {
+        BenchmarkResultFile(
             algorithm: configuration.label,
             problem: configuration.task.name,
             optimum: configuration.task.optimum,
             budget: configuration.budget,
             versions: ["swift-orion": OrionVersion.current, "algorithm": configuration.algorithm.name],
-            notes: "swift-orion \(configuration.algorithm.name) {\(rendered.joined(separator: ", "))};"
-                + " \(configuration.storage.rawValue) storage; \(configuration.workers) worker(s);"
-                + " ExperimentClient suggest/observe; \(configuration.task.precisionNote)",
+            notes: notes,
             runs: runs
         )
     }

@@ -1,4 +1,5 @@
 import OrionCommands
+import OrionWorker
 
 #if canImport(Glibc)
     import Glibc
@@ -8,7 +9,7 @@ import OrionCommands
 
 // The signals the parent left ignored (`nohup`: SIGHUP) stay so, for the hunt and its scripts: recorded before any
 // disposition below changes.
-recordInheritedSignals()
+InheritedSignals.record()
 
 // A closed stdout or stderr (`orion hunt ... | head`) must never kill orion in the middle of a hunt: writes to it
 // fail with EPIPE instead, and the hunt goes on. Scripts get the default disposition back (see ChildProcess).

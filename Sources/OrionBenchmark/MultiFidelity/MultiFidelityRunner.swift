@@ -250,11 +250,10 @@ public struct MultiFidelityRunner: Sendable {
         let rendered = options.keys.sorted().map { key in
             "\(key): \(key == "seed" && algorithm.options["seed"] == nil ? "seed" : (options[key] ?? .null).pythonRepr)"
         }
-        return MultiFidelityResultFile(
-            algorithm: label ?? algorithm.name,
-            task: task.name,
-            optimum: task.optimum,
-            maxFidelity: task.maxFidelity,
+        return Self.resultFile(
+            algorithm,
+            label: label,
+            on: task,
             budget: budget,
             accounting: accounting,
             workers: workers,
@@ -263,6 +262,32 @@ public struct MultiFidelityRunner: Sendable {
                     ? " 1 worker;"
                     : " \(workers) simulated workers (a trial lasts the epochs it trains, results in finishing order);")
                 + " a trial that would pass the budget (counted \(counted)) is not run",
+            runs: runs
+        )
+    }
+
+    /// The result file of `algorithm` on `task` holding `runs` (parameters as ``runAll(_:label:on:budget:accounting:
+    /// seeds:workers:progress:)`` takes them); without runs, the file a stored one is checked against before anything
+    /// runs (``ResultFileWriter/check(_:)``).
+    public static func resultFile(
+        _ algorithm: AlgorithmConfig,
+        label: String? = nil,
+        on task: MultiFidelityTask,
+        budget: Double? = nil,
+        accounting: MultiFidelityAccounting = .scratch,
+        workers: Int = 1,
+        notes: String = "",
+        runs: [MultiFidelityRun] = []
+    ) -> MultiFidelityResultFile {
+        MultiFidelityResultFile(
+            algorithm: label ?? algorithm.name,
+            task: task.name,
+            optimum: task.optimum,
+            maxFidelity: task.maxFidelity,
+            budget: budget ?? task.budget,
+            accounting: accounting,
+            workers: workers,
+            notes: notes,
             runs: runs
         )
     }

@@ -50,9 +50,3 @@ final class SignalForwarder: @unchecked Sendable {
         for number in Self.signals { signal(number, SIG_DFL) }
     }
 }
-
-/// Records the signals this process was started with ignored (``InheritedSignals``): call it first in `main`, before
-/// any disposition changes.
-public func recordInheritedSignals() {
-    InheritedSignals.record()
-}

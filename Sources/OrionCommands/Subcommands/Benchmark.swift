@@ -109,14 +109,7 @@ struct BenchmarkRunCommand: AsyncParsableCommand {
             // A stored file a configuration cannot join is refused before anything runs.
             let stored = try plan.configurations.map { configuration in
                 try ResultFileWriter<BenchmarkResultFile>(directory: out, seeds: plan.seeds).check(
-                    BenchmarkResultFile(
-                        algorithm: configuration.label,
-                        problem: configuration.task.name,
-                        optimum: configuration.task.optimum,
-                        budget: configuration.budget,
-                        notes: "",
-                        runs: []
-                    )
+                    BenchmarkRunner.resultFile(configuration)
                 )
             }
             for note in plan.notes { StandardStream.emit("note: \(note)\n", to: 2) }

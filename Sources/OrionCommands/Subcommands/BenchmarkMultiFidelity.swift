@@ -111,19 +111,15 @@ struct BenchmarkMultiFidelityRunCommand: AsyncParsableCommand {
             try BenchmarkPlan.checkOutputDirectory(out)
             // A stored file a configuration cannot join (or replace) is refused before anything runs, as in `run`.
             for task in taskList {
-                for (_, label) in configs {
+                for (config, label) in configs {
                     for count in counts {
                         try ResultFileWriter<MultiFidelityResultFile>(directory: out, seeds: seedList).check(
-                            MultiFidelityResultFile(
-                                algorithm: label,
-                                task: task.name,
-                                optimum: task.optimum,
-                                maxFidelity: task.maxFidelity,
-                                budget: task.budget,
+                            MultiFidelityRunner.resultFile(
+                                config,
+                                label: label,
+                                on: task,
                                 accounting: accounting,
-                                workers: count,
-                                notes: "",
-                                runs: []
+                                workers: count
                             )
                         )
                     }
