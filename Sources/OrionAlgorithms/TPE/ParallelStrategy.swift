@@ -112,7 +112,7 @@ indirect enum ParallelStrategy: Hashable, Sendable {
                 throw AlgorithmError(
                     .invalidOption,
                     "tpe: unknown key\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) for "
-                        + "parallel strategy \(type); valid keys: \((["of_type"] + keys.sorted()).joined(separator: ", "))"
+                        + "parallel_strategy \(type); valid keys: \((["of_type"] + keys.sorted()).joined(separator: ", "))"
                 )
             }
         }
@@ -147,7 +147,7 @@ indirect enum ParallelStrategy: Hashable, Sendable {
         default:
             throw AlgorithmError(
                 .invalidOption,
-                "tpe: unknown parallel strategy '\(type)'; valid strategies: \(kinds.joined(separator: ", "))"
+                "tpe: unknown parallel_strategy '\(type)'; valid strategies: \(kinds.joined(separator: ", "))"
             )
         }
     }

@@ -63,7 +63,7 @@ final class BOHBTests: XCTestCase {
             )
         ) { error in
             XCTAssertTrue(
-                (error as? AlgorithmError)?.message.hasPrefix("bohb: unknown parallel strategy 'Nope'") == true
+                (error as? AlgorithmError)?.message.hasPrefix("bohb: unknown parallel_strategy 'Nope'") == true
             )
         }
     }

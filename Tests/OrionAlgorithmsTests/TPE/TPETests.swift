@@ -86,7 +86,7 @@ final class TPETests: XCTestCase {
             (["n_initial_points": "a"], "tpe: option 'n_initial_points' must be an integer or null, not 'a'"),
             (
                 ["parallel_strategy": ["of_type": "Liar"]],
-                "tpe: unknown parallel strategy 'Liar'; valid strategies: NoParallelStrategy, MaxParallelStrategy, "
+                "tpe: unknown parallel_strategy 'Liar'; valid strategies: NoParallelStrategy, MaxParallelStrategy, "
                     + "MeanParallelStrategy, StubParallelStrategy, StatusBasedParallelStrategy"
             ),
             (

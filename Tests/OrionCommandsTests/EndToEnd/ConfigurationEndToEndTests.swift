@@ -63,10 +63,14 @@ final class ConfigurationEndToEndTests: XCTestCase {
             ),
             // Several unknown options: the first named.
             ("tpe:\n      zeta: 5\n      seeed: 5\n", "5:7", "unknown options 'seeed', 'zeta' for algorithm 'tpe'"),
-            // A message naming no configured option: the algorithm's place.
+            // A nested key of an option: the option's place.
             (
                 "tpe:\n      parallel_strategy:\n        of_type: MaxParallelStrategy\n        default_resultz: 1\n",
-                "2:3", "tpe: unknown key default_resultz for parallel strategy MaxParallelStrategy"
+                "4:7", "tpe: unknown key default_resultz for parallel_strategy MaxParallelStrategy"
+            ),
+            (
+                "tpe:\n      seed: 1\n      parallel_strategy:\n        of_type: Liar\n", "5:7",
+                "tpe: unknown parallel_strategy 'Liar'; valid strategies: NoParallelStrategy"
             ),
         ]
         for (index, (algorithm, place, message)) in cases.enumerated() {
@@ -78,6 +82,18 @@ final class ConfigurationEndToEndTests: XCTestCase {
                 containing: "Error: \(path):\(place): \(message)"
             )
         }
+        // A message naming no configured option: the algorithm's place.
+        let fidelityless = sandbox.directory + "/fidelityless.yaml"
+        try "experiment:\n  algorithm:\n    asha:\n      seed: 1\n".write(
+            toFile: fidelityless,
+            atomically: true,
+            encoding: .utf8
+        )
+        try await expectRejected(
+            sandbox,
+            ["-n", "bad", "-c", fidelityless],
+            containing: "Error: \(fidelityless):2:3: asha needs exactly one fidelity dimension"
+        )
         // An algorithm given again by a layer above (-c over the global file) takes its options' places with it.
         let xdg = sandbox.directory + "/xdg"
         try FileManager.default.createDirectory(atPath: xdg + "/orion.core", withIntermediateDirectories: true)
