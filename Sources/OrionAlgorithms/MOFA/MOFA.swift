@@ -13,7 +13,8 @@ import OrionCore
 /// `n_levels` levels and the mean objective of the points at each level is its main effect. The new region keeps,
 /// per coordinate, the best level widened by half a level on each side; a coordinate whose share of the
 /// main-effect variance is below `threshold` is fixed at the centre of its best level. The search is done after
-/// the last round, or when every coordinate is fixed. A point that is already a trial (an earlier round drew it)
+/// the last round, or when every coordinate is fixed (with a fidelity, once the configuration they make ran at
+/// `high`). A point that is already a trial (an earlier round drew it)
 /// takes that trial's result. Rounds are synchronous: a worker that
 /// asks while a round still waits for results gets nothing.
 ///
@@ -153,7 +154,17 @@ public struct MOFA: Algorithm {
         lower = Array(repeating: 0, count: width)
         self.width = Array(repeating: 1, count: width)
         fixed = Array(repeating: nil, count: width)
+        if free.isEmpty, climbs {
+            // Nothing to search but the fidelity: the one configuration runs at `high` only.
+            round = fidelities.count - 1
+        }
         startRound(context: context)
+    }
+
+    /// Whether the rounds climb a ladder of fidelities (a fidelity with `base >= 2` and more than one level).
+    private var climbs: Bool {
+        guard let first = fidelities.first ?? nil, let last = fidelities.last ?? nil else { return false }
+        return first != last
     }
 
     /// The coordinates not fixed yet.
@@ -161,6 +172,14 @@ public struct MOFA: Algorithm {
 
     private mutating func startRound(context: AlgorithmContext) {
         let free = self.free
+        if free.isEmpty {
+            // Every coordinate fixed: the round is the one configuration they make.
+            designLevels = [[]]
+            designPoints = [context.transform.decode(fixed.map { $0 ?? 0.5 }, fidelity: fidelities[round])]
+            designKeys = designPoints.map(\.representation)
+            takeEarlierResults()
+            return
+        }
         let levels = OrthogonalDesign.levels(
             columns: max(free.count, 1),
             levels: options.nLevels,
@@ -178,6 +197,11 @@ public struct MOFA: Algorithm {
             return context.transform.decode(vector, fidelity: fidelities[round])
         }
         designKeys = designPoints.map(\.representation)
+        takeEarlierResults()
+    }
+
+    /// Starts the round's bookkeeping, with the results its points have as trials of earlier rounds.
+    private mutating func takeEarlierResults() {
         suggested = []
         results = [:]
         failed = []
@@ -248,7 +272,13 @@ public struct MOFA: Algorithm {
                 if let value = results[key] { earlier?[key] = value } else { earlierFailed?.insert(key) }
             }
             round += 1
-            if round < fidelities.count, !free.isEmpty {
+            if round < fidelities.count, free.isEmpty, climbs {
+                // Every coordinate is fixed below the top of the ladder: the configuration they make runs once at
+                // `high`, so that the search ends with a trial at full fidelity (it ended at the round's fidelity,
+                // the lowest when a round fixed them all, as in a space of many equally important dimensions).
+                round = fidelities.count - 1
+                startRound(context: context)
+            } else if round < fidelities.count, !free.isEmpty {
                 startRound(context: context)
             } else {
                 round = fidelities.count

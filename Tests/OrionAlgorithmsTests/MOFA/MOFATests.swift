@@ -155,6 +155,40 @@ final class MOFATests: XCTestCase {
         XCTAssertTrue(try harness.produce(count: 3).isEmpty)
     }
 
+    /// A round that fixes every coordinate below the top fidelity (thirty equally important dimensions: each has
+    /// about a thirtieth of the main-effect variance, under `threshold`) is followed by one trial of the configuration
+    /// they make at `high`, then done; it ended at the lowest fidelity. A space with only the fidelity runs at `high`.
+    func testEveryCoordinateFixedRunsTheirConfigurationAtTheTopFidelity() throws {
+        var priors = ["/z": "fidelity(1, 9, base=3)"]
+        for index in 0..<30 { priors["/x\(index)"] = "uniform(-1, 1)" }
+        var harness = try harness(priors)
+        var rounds: [[Trial]] = []
+        while !harness.isDone {
+            let trials = try harness.produce(count: 100)
+            guard !trials.isEmpty else { break }
+            for trial in trials {
+                let values = trial.params.compactMap { $0.name == "/z" ? nil : $0.value.doubleValue }
+                harness.complete(trial.id, objective: values.reduce(0) { $0 + $1 * $1 })
+            }
+            rounds.append(trials)
+        }
+        XCTAssertTrue(harness.isDone)
+        XCTAssertEqual(rounds.map(\.count), [25, 1])
+        XCTAssertEqual(rounds.map { Set($0.compactMap { $0.params["/z"]?.doubleValue }) }, [[1], [9]])
+        guard rounds.count == 2 else { return }
+        // The last trial is the fixed configuration: each coordinate at the centre of its best level, not a point of
+        // the first round.
+        func configuration(_ trial: Trial) -> [JSONValue] { trial.params.filter { $0.name != "/z" }.map(\.value) }
+        XCTAssertFalse(rounds[0].map(configuration).contains(configuration(rounds[1][0])))
+
+        var alone = try self.harness(["/z": "fidelity(1, 9, base=3)"])
+        let only = try alone.produce(count: 10)
+        XCTAssertEqual(only.compactMap { $0.params["/z"]?.doubleValue }, [9])
+        alone.complete(only[0].id, objective: 1)
+        XCTAssertTrue(try alone.produce(count: 1).isEmpty)
+        XCTAssertTrue(alone.isDone)
+    }
+
     /// On a finite space, MOFA ends after its rounds and suggests nothing more.
     func testDoneAfterTheRoundsOnAFiniteSpace() throws {
         var harness = AlgorithmHarness(
