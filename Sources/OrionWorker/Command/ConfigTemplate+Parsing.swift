@@ -18,6 +18,8 @@ extension ConfigTemplate {
         var priors: [String: String] = [:]
         var additions: Set<String> = []
         var slots: [Slot] = []
+        /// Where each dimension's prior is, for the message when two keys make one dimension.
+        var places: [String: (line: Int, column: Int)] = [:]
 
         init(path: String) {
             self.path = path
@@ -50,6 +52,17 @@ extension ConfigTemplate {
                     expression.removeFirst()
                     additions.insert(dimension)
                 }
+                if let other = places[dimension] {
+                    // A key holding `/` and nested keys of the same path (`a/b:` and `a: {b:}`): one dimension,
+                    // whose value the copy would write in both places, one of them outside its prior.
+                    throw CommandError(
+                        .duplicateDimension,
+                        "configuration file '\(path)', line \(mark.line), column \(mark.column): this prior makes the"
+                            + " dimension '\(dimension)', as the one at line \(other.line), column \(other.column)"
+                            + " does (a key holding '/' and nested keys give the same name); rename one of the keys"
+                    )
+                }
+                places[dimension] = (mark.line, mark.column)
                 priors[dimension] = expression
                 slots.append(
                     Slot(

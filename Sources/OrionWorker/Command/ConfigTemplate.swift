@@ -112,13 +112,45 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw CommandError(.configFile, "configuration file '\(path)' is not valid \(format.name): \(error)")
+            throw Self.parseError(error, path: path, format: format)
         }
         var finder = PriorFinder(path: path)
         if let root { try finder.visit(root, name: "") }
         priors = finder.priors
         additions = finder.additions
         segments = try Self.cut(text, at: finder.slots, path: path)
+    }
+
+    /// The one-line error for a file that does not parse: where, and what.
+    ///
+    /// A key given twice in one mapping is refused, in JSON too (valid there, and Python's loaders, Oríon's, keep
+    /// the last value): the value the script reads and the prior the search fills in could be different ones.
+    static func parseError(_ error: any Error, path: String, format: Format) -> CommandError {
+        guard let yamlError = error as? YamlError else {
+            return CommandError(.configFile, "configuration file '\(path)' is not valid \(format.name): \(error)")
+        }
+        switch yamlError {
+        case .scanner(let context, let problem, let mark, _),
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\($0.text), \(problem)" } ?? problem
+            return CommandError(
+                .configFile,
+                "configuration file '\(path)', line \(mark.line), column \(mark.column): not valid \(format.name):"
+                    + " \(detail)"
+            )
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return CommandError(
+                .configFile,
+                "configuration file '\(path)', line \(context.mark.line), column \(context.mark.column): key \(keys)"
+                    + " given twice in the same mapping; keep one (the script's loader would read one value, the"
+                    + " search could fill in the other)"
+            )
+        default:
+            let text = "\(yamlError)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            return CommandError(.configFile, "configuration file '\(path)' is not valid \(format.name): \(text)")
+        }
     }
 
     /// The file with the priors replaced by the trial's values.

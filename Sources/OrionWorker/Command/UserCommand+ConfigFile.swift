@@ -12,6 +12,54 @@ extension UserCommand {
         var path: String
         /// What comes before the path in the same item (`--config=`), or nothing.
         var prefix: String
+        /// The option and the path as the command line gives them (`--config train.yaml`), for messages.
+        var written: String
+    }
+
+    /// Refuses a command line that gives the configuration file option several times when one of the files holds
+    /// priors.
+    ///
+    /// The search fills in the first file, while the script reads the one its parser keeps (argparse: the last),
+    /// so every trial would run without the values the experiment records for it. Oríon refuses any repeated
+    /// option; files without priors (a script that takes a list of files) are passed as written.
+    ///
+    /// - Throws: ``CommandError`` `.duplicateDimension` naming the options and the file with priors.
+    static func refuseRepeatedConfigFiles(
+        _ arguments: [ConfigArgument],
+        currentDirectory: String
+    ) throws(CommandError) {
+        for argument in arguments {
+            guard let template = try template(of: argument, currentDirectory: currentDirectory, storedText: nil),
+                !template.priors.isEmpty
+            else { continue }
+            let given = arguments.map { "'\($0.written)'" }.joined(separator: ", ")
+            throw CommandError(
+                .duplicateDimension,
+                "the script's configuration file is given \(arguments.count == 2 ? "twice" : "\(arguments.count) times") (\(given)) and '\(argument.path)'"
+                    + " holds priors: the script would read one file while the search fills in another; give the"
+                    + " option once"
+            )
+        }
+    }
+
+    /// The configuration file `argument` names, read as a template; `nil` for a file passed as written: a path
+    /// holding a template (`{trial.id}`), or a file that is not YAML or JSON and does not exist or is not text.
+    private static func template(
+        of argument: ConfigArgument,
+        currentDirectory: String,
+        storedText: String?
+    ) throws(CommandError) -> ConfigTemplate? {
+        guard !argument.path.contains("{") else { return nil }
+        let format = ConfigTemplate.format(ofFileNamed: argument.path)
+        let path = absolute(argument.path, in: currentDirectory)
+        if let storedText {
+            return try ConfigTemplate(text: storedText, format: format, path: path)
+        } else if format == .text {
+            guard let text = ConfigTemplate.templatableText(at: path) else { return nil }
+            return try ConfigTemplate(text: text, format: .text, path: path)
+        } else {
+            return try ConfigTemplate(path: path)
+        }
     }
 
     /// Reads the configuration file named by `argument` and adds its priors.
@@ -25,19 +73,10 @@ extension UserCommand {
         currentDirectory: String,
         storedText: String? = nil
     ) throws(CommandError) {
-        guard !argument.path.contains("{") else { return }
-        let format = ConfigTemplate.format(ofFileNamed: argument.path)
-        let path = Self.absolute(argument.path, in: currentDirectory)
-        let template: ConfigTemplate
-        if let storedText {
-            template = try ConfigTemplate(text: storedText, format: format, path: path)
-        } else if format == .text {
-            guard let text = ConfigTemplate.templatableText(at: path) else { return }
-            template = try ConfigTemplate(text: text, format: .text, path: path)
-        } else {
-            template = try ConfigTemplate(path: path)
-        }
-        guard !template.priors.isEmpty else { return }
+        guard
+            let template = try Self.template(of: argument, currentDirectory: currentDirectory, storedText: storedText),
+            !template.priors.isEmpty
+        else { return }
         for (name, expression) in template.priors {
             if let defined = priors[name] {
                 throw CommandError(

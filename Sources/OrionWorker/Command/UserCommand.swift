@@ -172,7 +172,10 @@ public struct UserCommand: Sendable, Hashable, Codable {
         markers = reader.markers
         notes = reader.notes
         configTemplate = nil
-        if let argument = reader.configArgument {
+        if let argument = reader.configArguments.first {
+            if storedConfigText == nil, reader.configArguments.count > 1 {
+                try Self.refuseRepeatedConfigFiles(reader.configArguments, currentDirectory: currentDirectory)
+            }
             try attachConfigFile(argument, currentDirectory: currentDirectory, storedText: storedConfigText)
         }
     }
@@ -207,8 +210,8 @@ extension UserCommand {
         var pendingOption: String?
         /// The configuration file option's dimension-style name (`/config`).
         let configOption: String
-        /// The first value of the configuration file option, if any.
-        var configArgument: ConfigArgument?
+        /// The values of the configuration file option, in order (the first one is read).
+        var configArguments: [ConfigArgument] = []
         /// The options given a prior, as the script gets them (`-x`, `--lr`), with the item.
         var priorFlags: [String: String] = [:]
         /// The other options, as the script gets them, with the item and how many times.
@@ -273,8 +276,10 @@ extension UserCommand {
                 }
                 return
             }
-            if let option, configArgument == nil, UserCommand.dimensionName(option) == configOption {
-                configArgument = ConfigArgument(piece: pieces.count, path: item, prefix: "")
+            if let option, UserCommand.dimensionName(option) == configOption {
+                configArguments.append(
+                    ConfigArgument(piece: pieces.count, path: item, prefix: "", written: option + " " + item)
+                )
             }
             if !sawOption, let tilde = item.firstIndex(of: "~"), tilde != item.startIndex {
                 let expression = String(item[item.index(after: tilde)...])
@@ -332,8 +337,10 @@ extension UserCommand {
                     priorFlags[UserCommand.scriptFlag(flag)] = item
                     return
                 }
-                if configArgument == nil, UserCommand.dimensionName(flag) == configOption {
-                    configArgument = ConfigArgument(piece: pieces.count, path: value, prefix: flag + "=")
+                if UserCommand.dimensionName(flag) == configOption {
+                    configArguments.append(
+                        ConfigArgument(piece: pieces.count, path: value, prefix: flag + "=", written: item)
+                    )
                 }
                 notePlain(UserCommand.scriptFlag(flag), item)
                 try appendText(item)

@@ -177,6 +177,37 @@ final class ConfigTemplateTests: XCTestCase {
         XCTAssertNil(code("lr: 0.1\n"))
     }
 
+    /// Errors that say where, on one line: a key given twice (JSON too), a key holding `/` that names the same
+    /// dimension as nested keys (the copy wrote one value in both places, one outside its prior), a syntax error.
+    func testDuplicateKeysSameDimensionsAndSyntaxErrorsSayWhere() {
+        func message(_ text: String, _ format: ConfigTemplate.Format = .yaml) -> String {
+            do {
+                _ = try ConfigTemplate(text: text, format: format, path: "/x/c")
+                return ""
+            } catch {
+                return error.message
+            }
+        }
+        XCTAssertEqual(
+            message("lr: 0.1\nlr: 'orion~uniform(0, 1)'\n"),
+            "configuration file '/x/c', line 1, column 1: key 'lr' given twice in the same mapping; keep one (the"
+                + " script's loader would read one value, the search could fill in the other)"
+        )
+        XCTAssertTrue(
+            message("{\"lr\": 0.1, \"lr\": \"orion~uniform(0, 1)\"}", .json).hasPrefix(
+                "configuration file '/x/c', line 1, column 2: key 'lr' given twice"
+            )
+        )
+        XCTAssertEqual(
+            message("a/b: 'orion~uniform(0, 1)'\na:\n  b: 'orion~uniform(100, 200)'\n"),
+            "configuration file '/x/c', line 3, column 6: this prior makes the dimension '/a/b', as the one at line 1,"
+                + " column 6 does (a key holding '/' and nested keys give the same name); rename one of the keys"
+        )
+        let syntax = message("lr: [0.1\n")
+        XCTAssertTrue(syntax.hasPrefix("configuration file '/x/c', line 2, column 1: not valid YAML: "), syntax)
+        XCTAssertFalse(syntax.contains("\n"), syntax)
+    }
+
     /// Oríon's `orion~+prior` in a script's configuration: a prior, marked as a new dimension for version control.
     func testAnAddedDimensionInTheFileIsAPriorMarkedAsNew() throws {
         let yaml = "lr: orion~uniform(0, 1)\nmom: 'orion~+uniform(0, 1, default_value=0.5)'\n"

@@ -107,6 +107,27 @@ final class UserCommandConfigFileTests: XCTestCase {
         }
     }
 
+    /// The option given twice when a file holds priors: the search would fill in the first file while the script's
+    /// parser reads the last (hAY's probe: every trial ran without its values). Files without priors pass as written
+    /// (a script that takes a list of files).
+    func testTheOptionGivenTwiceWithPriorsIsRefused() throws {
+        for arguments in [
+            ["--config", "train.yaml", "--config", "plain.json"], ["--config=plain.json", "--config", "train.yaml"],
+        ] {
+            XCTAssertThrowsError(try command(arguments)) { error in
+                XCTAssertEqual((error as? CommandError)?.code, .duplicateDimension)
+                XCTAssertTrue("\(error)".contains("given twice"), "\(error)")
+                XCTAssertTrue("\(error)".contains("'train.yaml' holds priors"), "\(error)")
+            }
+        }
+        let plain = try command(["--config", "plain.json", "--config", "plain.json", "-x~uniform(0, 1)"])
+        XCTAssertNil(plain.configTemplate)
+        XCTAssertEqual(
+            try plain.render(values: values, context: context),
+            [directory + "/train.py", "--config", "plain.json", "--config", "plain.json", "-x", "0.5"]
+        )
+    }
+
     func testConflictsAndMissingFilesAreErrors() {
         XCTAssertThrowsError(try command(["--config", "train.yaml", "--lr~uniform(0, 1)"])) { error in
             XCTAssertEqual((error as? CommandError)?.code, .duplicateDimension)
