@@ -140,6 +140,17 @@ public final class ProcessExecutor: TrialExecutor {
     private func run(_ context: TrialContext, cancellation: Cancellation) async -> TrialOutcome {
         if Task.isCancelled { return .interrupted(exitCode: nil) }
         let directory = context.workingDirectory
+        // The trial ran last as a Slurm job whose hunt was killed: the job may still run, in this directory. It is
+        // ended first (its results taken when it finished by itself); then its files go, so that a later run here
+        // does not read them as its own.
+        if FileManager.default.fileExists(atPath: directory + "/" + EarlierSlurmJob.idFileName) {
+            let ended = await EarlierSlurmJob.end(in: directory, environment: baseEnvironment, grace: terminationGrace)
+            let results = EarlierSlurmJob.results(in: directory, endedByItself: ended, trial: context.trial)
+            unlink(directory + "/" + EarlierSlurmJob.idFileName)
+            unlink(directory + "/" + EarlierSlurmJob.statusFileName)
+            if let results { return .completed(results) }
+            if Task.isCancelled { return .interrupted(exitCode: nil) }
+        }
         let argv: [String]
         let resultsPath: String
         switch TrialPreparation.prepare(command, for: context) {

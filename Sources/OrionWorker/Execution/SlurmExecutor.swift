@@ -87,21 +87,20 @@ public final class SlurmExecutor: TrialExecutor {
     /// Cancelling the calling task cancels the job (`scancel`) and the outcome is `.interrupted`.
     public func execute(_ context: TrialContext) async -> TrialOutcome {
         let directory = context.workingDirectory
-        let statusPath = directory + "/exit-status"
+        let statusPath = directory + "/" + EarlierSlurmJob.statusFileName
         let scriptPath = directory + "/slurm-job.sh"
         // A job of an earlier run of this trial may still be queued or running (its worker was killed, and the trial
         // released): end it first, so that the trial never runs twice at once in its directory, nor writes into
         // this run's files.
-        let jobIDPath = directory + "/slurm-job-id"
-        let earlierEnded = await cancelEarlierJob(recordedIn: jobIDPath)
+        let jobIDPath = directory + "/" + EarlierSlurmJob.idFileName
+        let earlierEnded = await EarlierSlurmJob.end(
+            in: directory,
+            environment: baseEnvironment,
+            grace: terminationGrace
+        )
         // An earlier job that finished by itself, its script successful, after its worker was killed: its results
-        // are this trial's, rather than running it again (not when the stored trial has results: it is run again
-        // on purpose, `orion db set`).
-        if earlierEnded, context.trial.results.isEmpty,
-            let status = try? String(contentsOfFile: statusPath, encoding: .utf8),
-            status.trimmingCharacters(in: .whitespacesAndNewlines) == "0",
-            let results = try? ResultsFile.read(path: directory + "/" + TrialDirectory.resultsFileName)
-        {
+        // are this trial's, rather than running it again.
+        if let results = EarlierSlurmJob.results(in: directory, endedByItself: earlierEnded, trial: context.trial) {
             return .completed(results)
         }
         // An exit status from an earlier, interrupted run must not be read as this run's.
@@ -160,31 +159,6 @@ public final class SlurmExecutor: TrialExecutor {
         try? jobID.write(toFile: jobIDPath, atomically: true, encoding: .utf8)
         let ended = await follow(jobID, statusPath: statusPath)
         return outcome(of: ended, jobID: jobID, directory: directory, statusPath: statusPath, resultsPath: resultsPath)
-    }
-
-    /// Cancels the job whose id an earlier run of the trial recorded in `path`, when Slurm still has it queued or
-    /// running, and waits (at most `terminationGrace` and 30 s more) until it has ended.
-    ///
-    /// A hunt killed with SIGKILL leaves its jobs in the queue; the worker that takes the trial over (its holder's
-    /// process is gone) would otherwise run it a second time, at the same time and in the same directory.
-    ///
-    /// - Returns: whether an earlier job was recorded and had ended by itself (not cancelled here).
-    func cancelEarlierJob(recordedIn path: String) async -> Bool {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
-        let jobID = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !jobID.isEmpty, jobID.allSatisfy({ $0.isNumber || $0 == "_" }) else { return false }
-        let deadline = ContinuousClock.now + terminationGrace + .seconds(30)
-        var cancelled = false
-        while ContinuousClock.now < deadline {
-            guard let state = await show(jobID).fields?["JobState"], !SlurmJobOptions.finalStates.contains(state)
-            else { return !cancelled }
-            if !cancelled {
-                _ = await SlurmCommand.run(["scancel", jobID], environment: baseEnvironment)
-                cancelled = true
-            }
-            await SlurmCommand.pause(.milliseconds(200))
-        }
-        return false
     }
 
     /// The `sbatch` arguments of a trial's job (before the script's path).
@@ -292,7 +266,7 @@ public final class SlurmExecutor: TrialExecutor {
                 }
                 // Requeued by Slurm: its script was killed (and may have written its exit status) and the job would
                 // run it again later, with no worker following it. Cancelled instead: the trial runs again, as a new
-                // job, from the hunt (a job of an earlier run is ended before that, `cancelEarlierJob`). Checked
+                // job, from the hunt (a job of an earlier run is ended before that, `EarlierSlurmJob.end`). Checked
                 // before the final states: a requeued job may first be seen as PREEMPTED or NODE_FAIL.
                 let count = fields["Restarts"].flatMap { Int($0) }
                 if let count, let first = restarts, count > first, !cancelled, interruptedAt == nil {

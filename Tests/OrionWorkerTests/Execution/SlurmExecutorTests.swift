@@ -411,6 +411,55 @@ final class SlurmExecutorTests: XCTestCase {
         _ = await run.value
     }
 
+    /// A local worker (a plain `orion hunt`, a task of `--slurm-array`) that takes over the trial of a killed Slurm
+    /// hunt ends its job first too: it ran the trial again at once, beside the job, in the same directory, and left
+    /// the job running after the experiment was done (hAX's probe). The job's files go once it has ended.
+    func testALocalWorkerCancelsTheJobOfAnEarlierRunBeforeRunningTheTrial() async throws {
+        try requireSlurm()
+        let context = try context()
+        let first = try executor(try script("echo started\nsleep 60\n"))
+        let run = try await startedRun(first, context)
+        let earlier = try XCTUnwrap(try jobID(in: context))
+        let local = ProcessExecutor(
+            command: try UserCommand(
+                arguments: [try script(Self.reportingScript), "-x~uniform(0, 1)", "--note", "local"],
+                currentDirectory: directory,
+                environmentPath: nil
+            ),
+            echoOutput: false,
+            terminationGrace: .seconds(2),
+            startDirectory: directory
+        )
+        let outcome = await local.execute(context)
+        guard case .completed = outcome else { return XCTFail("expected completed, got \(outcome)") }
+        try await assertJobGone(earlier)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: context.workingDirectory + "/slurm-job-id"))
+        run.cancel()
+        _ = await run.value
+    }
+
+    /// A job that finished by itself after its Slurm worker was killed gives its results to a local worker too.
+    func testALocalWorkerTakesTheResultsOfAJobThatFinishedAfterItsWorkerDied() async throws {
+        try requireSlurm()
+        let context = try context()
+        let first = try executor(try script(Self.reportingScript))
+        guard case .completed(let results) = await first.execute(context) else { return XCTFail("the first run") }
+        let local = ProcessExecutor(
+            command: try UserCommand(
+                arguments: [try script("exit 3\n"), "-x~uniform(0, 1)"],
+                currentDirectory: directory,
+                environmentPath: nil
+            ),
+            echoOutput: false,
+            terminationGrace: .seconds(2),
+            startDirectory: directory
+        )
+        let taken = await local.execute(context)
+        XCTAssertEqual(taken, .completed(results))
+        // Its files are gone: a later run here is run.
+        guard case .broken = await local.execute(context) else { return XCTFail("run again") }
+    }
+
     func testAnInterruptStopsTheJobAndTheTrialRunsAgainLater() async throws {
         try requireSlurm()
         let context = try context()
