@@ -67,7 +67,7 @@ struct HuntSession {
             let source = configuration.evc.enable ? configuration.evc.branchFrom.map(BranchingRequest.parseSource) : nil
             var stored = try await context.storage.experiment(named: name, version: version)
             if stored == nil, let source {
-                stored = try await context.storage.experiment(named: source.name, version: source.version)
+                stored = try await context.storage.experiment(named: source.name, version: source.version ?? version)
             }
             guard let stored else {
                 throw UsageError("no experiment named '\(name)' yet: give the script and its priors after the options")

@@ -11,7 +11,8 @@ public struct BranchingRequest: Sendable, Hashable {
     /// The experiment to branch from (`--branch-from NAME[:VERSION]`) instead of the one named by `-n`, which
     /// becomes its child.
     public var branchFrom: String?
-    /// The version of ``branchFrom``; `nil` is its latest.
+    /// The version of ``branchFrom``; `nil` is the request's version (`--branch-from a -v 1`, as in Oríon), else
+    /// its latest.
     public var branchFromVersion: Int?
 
     /// Creates a request.
@@ -105,8 +106,11 @@ extension ExperimentBuilder {
             // `-n` exists: it is the parent (a `--branch-from` only names the parent of a new experiment).
             parent = stored
         } else if let source = branching.branchFrom {
-            guard let found = try await storage.experiment(named: source, version: branching.branchFromVersion) else {
-                let version = branching.branchFromVersion.map { " version \($0)" } ?? ""
+            // `--branch-from a -v 1` with no `-n` experiment yet: the version is the parent's, as in Oríon (it was
+            // ignored, and the child branched from the latest).
+            let sourceVersion = branching.branchFromVersion ?? request.version
+            guard let found = try await storage.experiment(named: source, version: sourceVersion) else {
+                let version = sourceVersion.map { " version \($0)" } ?? ""
                 throw ExperimentError(
                     .notFound,
                     request.advice("--branch-from", "branchFrom")

@@ -626,6 +626,40 @@ final class VersioningEndToEndTests: XCTestCase {
         names = try await sandbox.storage().experiments().map(\.displayName).sorted()
         XCTAssertEqual(names, ["e-v1", "e-v2"])
     }
+    /// The command that made a version by a renaming, run again (a job resubmitted), or a resume with the stored
+    /// command line, resumes that version, as in Oríon; both were refused, the marker's old name not being stored.
+    func testTheCommandOfARenamingRunAgainResumesItsVersion() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        try hunt(sandbox, ["-n", "e", "--exp-max-trials", "1", script, "-x~uniform(-1, 1)"])
+        let renaming = [script, "-x~>w", "-w~uniform(-1, 1)"]
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "2"] + renaming)
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "3"] + renaming)
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "4"])
+        let experiments = try await sandbox.storage().experiments()
+        XCTAssertEqual(experiments.map(\.displayName).sorted(), ["e-v1", "e-v2"])
+        XCTAssertEqual(experiments.first { $0.version == 2 }?.maxTrials, 4)
+    }
+
+    /// `--branch-from a -v 1`: the version is the parent's, as in Oríon (it was ignored: the child branched from
+    /// a's latest version, with another space).
+    func testBranchFromTakesTheVersionOption() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        try hunt(sandbox, ["-n", "a", "--exp-max-trials", "1", script, "-x~uniform(-1, 1)"])
+        try hunt(
+            sandbox,
+            ["-n", "a", "--enable-evc", "--exp-max-trials", "2", script, "-x~uniform(-1, 1)", "-z~+uniform(0, 1)"]
+        )
+        try hunt(sandbox, ["-n", "b", "--branch-from", "a", "-v", "1", "--enable-evc", "--exp-max-trials", "2"])
+        let experiments = try await sandbox.storage().experiments()
+        let b = try XCTUnwrap(experiments.first { $0.name == "b" })
+        XCTAssertEqual(b.space.names, ["/x"])
+        XCTAssertEqual(b.refers?.parentID, experiments.first { $0.name == "a" && $0.version == 1 }?.id)
+    }
+
     /// A rename whose dimension is not stored is refused even when nothing else changed: it was accepted and stored
     /// with the command line, and every later branch of the experiment then failed on it (found side by side).
     func testARenameOfADimensionThatIsNotStoredIsRefusedAtOnce() async throws {

@@ -37,6 +37,10 @@ public enum ConflictResolution {
         var renamedTargets: Set<String> = []
         for (old, new) in markers.renames.sorted(by: { $0.key < $1.key }) {
             guard let oldDimension = parent.space[old] else {
+                // Applied already: the stored version was made by this renaming (the same command run again, a
+                // resume with the stored command line, a branch from that version), as Oríon resumes it.
+                let renaming = Adapter.dimensionRenaming(oldName: old, newName: new)
+                if parent.refers?.adapters.contains(renaming) == true, candidate.space[new] != nil { continue }
                 throw BranchingError(
                     .invalidMarker,
                     "'\(Conflict.flag(old))~>\(new)' renames \(old), which the stored space does not have; remove"
@@ -44,6 +48,13 @@ public enum ConflictResolution {
                 )
             }
             guard newNames.contains(new), let newDimension = candidate.space[new] else {
+                if parent.space[new] != nil {
+                    throw BranchingError(
+                        .invalidMarker,
+                        "'\(Conflict.flag(old))~>\(new)' renames \(old) to \(new), which the stored space has already:"
+                            + " rename it to a new name, or remove \(old) with `\(Conflict.flag(old))~-`"
+                    )
+                }
                 throw BranchingError(
                     .invalidMarker,
                     "'\(Conflict.flag(old))~>\(new)' renames \(old) to \(new), which is not a new dimension: give"

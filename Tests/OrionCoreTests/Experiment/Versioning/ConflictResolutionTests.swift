@@ -102,6 +102,43 @@ final class ConflictResolutionTests: XCTestCase {
         )
     }
 
+    /// A renaming the stored version was made by (the same command run again, a resume with the stored command
+    /// line) is applied already: nothing to adapt, as Oríon resumes that version (hAU's probe: refused, exit 2). A
+    /// renaming onto a dimension the stored space has says so.
+    func testARenamingAppliedAlreadyIsNoConflictAndOneOntoAStoredDimensionSaysSo() throws {
+        var renamed = try experiment(["/rate": "uniform(0, 1)"])
+        renamed.refers = ExperimentRefers(
+            rootID: "root",
+            parentID: "root",
+            adapters: [.dimensionRenaming(oldName: "/lr", newName: "/rate")]
+        )
+        let policy = BranchingPolicy(markers: BranchingMarkers(renames: ["/lr": "/rate"]))
+        XCTAssertEqual(Conflict.detect(parent: renamed, candidate: renamed, policy: policy), [])
+        XCTAssertEqual(
+            try ConflictResolution.adapters(for: [], parent: renamed, candidate: renamed, policy: policy),
+            []
+        )
+        let both = try experiment(["/lr": "uniform(0, 1)", "/rate": "uniform(0, 1)"])
+        let onto = try experiment(["/rate": "uniform(0, 1)"])
+        let conflicts = Conflict.detect(parent: both, candidate: onto, policy: policy)
+        XCTAssertThrowsError(
+            try ConflictResolution.adapters(for: conflicts, parent: both, candidate: onto, policy: policy)
+        ) { error in
+            XCTAssertEqual(
+                (error as? BranchingError)?.message,
+                "'--lr~>/rate' renames /lr to /rate, which the stored space has already: rename it to a new name, or"
+                    + " remove /lr with `--lr~-`"
+            )
+        }
+        // Not the renaming the stored version was made by: the marker is wrong.
+        let other = try experiment(["/rate": "uniform(0, 1)"])
+        XCTAssertThrowsError(
+            try ConflictResolution.adapters(for: [], parent: other, candidate: other, policy: policy)
+        ) { error in
+            XCTAssertTrue((error as? BranchingError)?.message.contains("which the stored space does not have") == true)
+        }
+    }
+
     func testManualResolutionRefusesWhatIsNotMarkedAndSaysHowToMarkIt() throws {
         let parent = try experiment(["/x": "uniform(0, 1)"])
         let candidate = try experiment(["/x": "uniform(0, 1)", "/z": "uniform(0, 1)"], algorithm: "gridsearch")
