@@ -23,8 +23,14 @@ enum EarlierSlurmJob {
     ///   - directory: the trial's working directory.
     ///   - environment: the environment `scontrol` and `scancel` run with (their `PATH`).
     ///   - grace: how long a cancelled job may take to end, before the 30 s more.
+    ///   - queryTimeout: how long one `scontrol` or `scancel` may take.
     /// - Returns: whether a job was recorded and had ended by itself (not cancelled here).
-    static func end(in directory: String, environment: [String: String], grace: Duration) async -> Bool {
+    static func end(
+        in directory: String,
+        environment: [String: String],
+        grace: Duration,
+        queryTimeout: Duration = SlurmCommand.queryTimeout
+    ) async -> Bool {
         guard let text = try? String(contentsOfFile: directory + "/" + idFileName, encoding: .utf8) else {
             return false
         }
@@ -33,12 +39,20 @@ enum EarlierSlurmJob {
         let deadline = ContinuousClock.now + grace + .seconds(30)
         var cancelled = false
         while ContinuousClock.now < deadline {
-            let shown = await SlurmCommand.run(["scontrol", "show", "job", "-o", jobID], environment: environment)
+            let shown = await SlurmCommand.run(
+                ["scontrol", "show", "job", "-o", jobID],
+                environment: environment,
+                timeout: queryTimeout
+            )
             guard shown.status == 0, let state = SlurmCommand.fields(shown.stdout)["JobState"],
                 !SlurmJobOptions.finalStates.contains(state)
             else { return !cancelled }
             if !cancelled {
-                _ = await SlurmCommand.run(["scancel", jobID], environment: environment)
+                _ = await SlurmCommand.run(
+                    ["scancel", jobID],
+                    environment: environment,
+                    timeout: queryTimeout
+                )
                 cancelled = true
             }
             await SlurmCommand.pause(.milliseconds(200))
@@ -51,7 +65,7 @@ enum EarlierSlurmJob {
     ///
     /// - Parameters:
     ///   - directory: the trial's working directory.
-    ///   - endedByItself: what ``end(in:environment:grace:)`` returned.
+    ///   - endedByItself: what ``end(in:environment:grace:queryTimeout:)`` returned.
     ///   - trial: the stored trial.
     /// - Returns: the results its script wrote, or `nil` to run the trial.
     static func results(in directory: String, endedByItself: Bool, trial: Trial) -> [TrialResult]? {

@@ -138,7 +138,16 @@ public final class SlurmExecutor: TrialExecutor {
         // A controller that is busy or restarting refuses a submission for a moment: tried again a few times
         // before the hunt stops (one `Socket timed out` stopped it).
         var pause = Duration.seconds(2)
-        for _ in 0..<3 where submission.status != 0 && Self.isTransient(submission.failure) {
+        for attempt in 0..<3 where submission.status != 0 && Self.isTransient(submission.failure) {
+            if attempt == 0 {
+                // Each attempt against an unreachable controller takes its timeout (about 30 s): said, so that the
+                // hunt does not look hung for two minutes before its error.
+                warn(
+                    "sbatch could not submit the job of trial \(context.trial.id.prefix(8)) ("
+                        + submission.failure.split(separator: "\n").joined(separator: "; ")
+                        + "); trying again 3 times"
+                )
+            }
             await SlurmCommand.pause(pause)
             if Task.isCancelled || running.withLock({ $0.interrupted }) { return .interrupted(exitCode: nil) }
             pause *= 2
@@ -208,6 +217,8 @@ public final class SlurmExecutor: TrialExecutor {
         var restarts: Int?
         var pendingSince: ContinuousClock.Instant?
         var pendingSaid = false
+        // Whether the controller answered the last cancellation (`scancel`).
+        var cancelAnswered = true
         // A job cancelled for its time limit was not asked to stop by the hunt: its trial breaks instead.
         func ended(_ state: String?, _ reason: String?, requeued: Bool = false) -> EndedJob {
             EndedJob(
@@ -224,7 +235,7 @@ public final class SlurmExecutor: TrialExecutor {
             if !cancelled, let trialTimeout, let runningSince, ContinuousClock.now - runningSince > trialTimeout {
                 timedOut = true
                 cancelled = true
-                await signal(jobID, interrupt: false)
+                cancelAnswered = await signal(jobID, interrupt: false)
             }
             let (interrupted, forced) = running.withLock { ($0.interrupted, $0.forced) }
             if interrupted, interruptedAt == nil {
@@ -235,23 +246,39 @@ public final class SlurmExecutor: TrialExecutor {
                     if let state = await show(jobID).fields?["JobState"] { lastState = state }
                 }
                 if lastState == "RUNNING" {
-                    await signal(jobID, interrupt: true)
+                    if !(await signal(jobID, interrupt: true)) {
+                        // Unanswered: cancelling after the grace period would meet the same silence.
+                        cancelled = true
+                        cancelAnswered = false
+                    }
                 } else {
                     // A job still in the queue has no script to interrupt (and `scancel --signal` on it retries for a
                     // minute and a half): cancel it at once.
                     cancelled = true
-                    await signal(jobID, interrupt: false)
+                    cancelAnswered = await signal(jobID, interrupt: false)
                 }
             }
             if !cancelled,
                 Task.isCancelled || forced || interruptedAt.map({ ContinuousClock.now - $0 > terminationGrace }) == true
             {
                 cancelled = true
-                await signal(jobID, interrupt: false)
+                cancelAnswered = await signal(jobID, interrupt: false)
             }
+            if cancelled, !cancelAnswered, !timedOut, !FileManager.default.fileExists(atPath: statusPath) {
+                // Stopping, and the controller does not answer the cancellation: the job cannot be ended from here.
+                // Waiting on would hold the hunt's exit for minutes; the trial is given back, and the user told which
+                // job may still run (a later hunt ends it before running the trial again).
+                warn(
+                    "Slurm's controller does not answer, so the job \(jobID) could not be cancelled and may still run:"
+                        + " `scancel \(jobID)` once it answers (the next hunt on this experiment cancels it before"
+                        + " running its trial again)"
+                )
+                return ended(nil, nil)
+            }
+            let asked = ContinuousClock.now
             let (info, shown) = await show(jobID)
             let answered = info.status == 0 || info.stderr.contains("Invalid job id")
-            noteAnswer(answered, since: &unansweredSince, jobID: jobID, error: info.stderr)
+            noteAnswer(answered, since: &unansweredSince, askedAt: asked, jobID: jobID, error: info.stderr)
             if let fields = shown {
                 let state = fields["JobState"]
                 lastState = state
@@ -306,7 +333,11 @@ public final class SlurmExecutor: TrialExecutor {
 
     /// `scontrol show job -o JOB`: its output, and its fields when it answered.
     private func show(_ jobID: String) async -> (output: SlurmCommand.Output, fields: [String: String]?) {
-        let output = await SlurmCommand.run(["scontrol", "show", "job", "-o", jobID], environment: baseEnvironment)
+        let output = await SlurmCommand.run(
+            ["scontrol", "show", "job", "-o", jobID],
+            environment: baseEnvironment,
+            timeout: options.queryTimeout
+        )
         return (output, output.status == 0 ? SlurmCommand.fields(output.stdout) : nil)
     }
 
@@ -315,6 +346,7 @@ public final class SlurmExecutor: TrialExecutor {
     private func noteAnswer(
         _ answered: Bool,
         since unansweredSince: inout ContinuousClock.Instant?,
+        askedAt: ContinuousClock.Instant,
         jobID: String,
         error: String
     ) {
@@ -327,7 +359,8 @@ public final class SlurmExecutor: TrialExecutor {
             if wasWarned { warn("Slurm's controller answers again (scontrol show job \(jobID))") }
             return
         }
-        let since = unansweredSince ?? .now
+        // Counted from when the first unanswered query was asked: one takes up to ``SlurmCommand/queryTimeout``.
+        let since = unansweredSince ?? askedAt
         unansweredSince = since
         guard ContinuousClock.now - since >= unansweredWarning else { return }
         let first = running.withLock { state in
@@ -344,9 +377,11 @@ public final class SlurmExecutor: TrialExecutor {
     }
 
     /// `scancel --full --signal=INT` (an interrupt) or `scancel` (cancel the job).
-    private func signal(_ jobID: String, interrupt: Bool) async {
+    @discardableResult
+    private func signal(_ jobID: String, interrupt: Bool) async -> Bool {
         let arguments = interrupt ? ["scancel", "--full", "--signal=INT", jobID] : ["scancel", jobID]
-        _ = await SlurmCommand.run(arguments, environment: baseEnvironment)
+        let output = await SlurmCommand.run(arguments, environment: baseEnvironment, timeout: options.queryTimeout)
+        return output.status == 0 || output.stderr.contains("Invalid job id") || output.stderr.contains("already")
     }
 
     /// What a trial broken by Slurm's time limit is told.

@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import Synchronization
 
 /// The resources of the Slurm jobs that `orion` submits (one per trial with ``SlurmExecutor``, or one job array of
 /// workers): `worker.executor_configuration` when `worker.executor` is `slurm`.
@@ -22,6 +23,8 @@ public struct SlurmJobOptions: Sendable, Equatable {
     public var extraArguments: [String]
     /// How often a trial's job is checked with `scontrol show job` while it runs.
     public var pollInterval: Duration
+    /// How long a query or a cancellation (`scontrol`, `scancel`) may take before it counts as unanswered.
+    public var queryTimeout: Duration
 
     /// Creates the options; every resource is left to Slurm's default unless given.
     ///
@@ -34,6 +37,7 @@ public struct SlurmJobOptions: Sendable, Equatable {
     ///   - account: `--account`.
     ///   - extraArguments: more `sbatch` arguments.
     ///   - pollInterval: how often a running job is checked.
+    ///   - queryTimeout: how long a query or a cancellation may take (``SlurmCommand/queryTimeout``).
     public init(
         partition: String? = nil,
         time: String? = nil,
@@ -42,7 +46,8 @@ public struct SlurmJobOptions: Sendable, Equatable {
         mem: String? = nil,
         account: String? = nil,
         extraArguments: [String] = [],
-        pollInterval: Duration = .seconds(1)
+        pollInterval: Duration = .seconds(1),
+        queryTimeout: Duration = .seconds(10)
     ) {
         self.partition = partition
         self.time = time
@@ -52,6 +57,7 @@ public struct SlurmJobOptions: Sendable, Equatable {
         self.account = account
         self.extraArguments = extraArguments
         self.pollInterval = pollInterval
+        self.queryTimeout = queryTimeout
     }
 
     /// The `sbatch` arguments for these resources, then ``extraArguments``.
@@ -106,22 +112,31 @@ enum SlurmCommand {
         }
     }
 
+    /// How long a query or a cancellation (`scontrol`, `scancel`) may take by default before it counts as
+    /// unanswered: against an unreachable controller one takes about a minute to fail (Slurm's `MessageTimeout`,
+    /// retried), while the hunt must go on looking at the jobs' exit-status files and at interrupts.
+    static let queryTimeout: Duration = .seconds(10)
+
     /// Runs `arguments` (the command found on the environment's `PATH`) and waits for it on a thread of its own.
     ///
     /// - Parameters:
     ///   - arguments: the command and its arguments.
     ///   - environment: its environment.
+    ///   - timeout: how long it may run; past it, it is terminated and its status is 124 (`timeout`'s), with a
+    ///     standard error saying so. `nil`: no limit.
     /// - Returns: its output and status.
-    static func run(_ arguments: [String], environment: [String: String]) async -> Output {
+    static func run(_ arguments: [String], environment: [String: String], timeout: Duration? = nil) async -> Output {
         await withCheckedContinuation { (continuation: CheckedContinuation<Output, Never>) in
-            let thread = Thread { continuation.resume(returning: runNow(arguments, environment: environment)) }
+            let thread = Thread {
+                continuation.resume(returning: runNow(arguments, environment: environment, timeout: timeout))
+            }
             thread.stackSize = 1 << 18
             thread.start()
         }
     }
 
-    /// The blocking core of ``run(_:environment:)``.
-    private static func runNow(_ arguments: [String], environment: [String: String]) -> Output {
+    /// The blocking core of ``run(_:environment:timeout:)``.
+    private static func runNow(_ arguments: [String], environment: [String: String], timeout: Duration?) -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -140,9 +155,26 @@ enum SlurmCommand {
         let errors = ErrorText()
         let reader = Thread { errors.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
         reader.start()
+        let expired = Mutex(false)
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout.seconds) {
+                guard process.isRunning else { return }
+                expired.withLock { $0 = true }
+                // SIGKILL: a child started from a thread that blocks SIGTERM (the hunt's signal handling) inherits
+                // the blocked mask, and a query has nothing to save.
+                kill(process.processIdentifier, SIGKILL)
+            }
+        }
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let errorData = errors.wait()
+        if expired.withLock({ $0 }), let timeout {
+            return Output(
+                status: 124,
+                stdout: "",
+                stderr: "\(arguments[0]) did not answer within \(String(format: "%g", timeout.seconds)) s"
+            )
+        }
         return Output(
             status: process.terminationStatus,
             stdout: String(decoding: output, as: UTF8.self),

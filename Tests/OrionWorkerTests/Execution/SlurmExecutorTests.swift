@@ -338,6 +338,73 @@ final class SlurmExecutorTests: XCTestCase {
 
     /// A job cancelled by someone else (`scancel`, an administrator, preemption) is not the script's failure nor a
     /// request to stop the hunt: the trial runs again and the worker goes on (the hunt used to stop).
+    /// A controller that does not answer makes each query hang (about a minute each here): queries are cut after
+    /// `queryTimeout`, so that the job's exit-status file ends the wait at once and the warning comes after
+    /// `unansweredWarning` from the first query asked (hAX's probe: 3 minutes of silence, the end seen 31–47 s late).
+    /// An interrupt whose cancellation is not answered gives the trial back at once, saying which job may still run.
+    func testAControllerThatHangsIsNotWaitedFor() async throws {
+        try requireSlurm()
+        let bin = directory + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        for name in ["scontrol", "scancel"] {
+            try "#!/bin/sh\nexec sleep 30\n".write(toFile: bin + "/" + name, atomically: true, encoding: .utf8)
+            chmod(bin + "/" + name, 0o755)
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = bin + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        let warnings = Mutex<[String]>([])
+        func executor(_ body: String) throws -> SlurmExecutor {
+            SlurmExecutor(
+                command: try UserCommand(
+                    arguments: [try script(body), "-x~uniform(0, 1)", "--note", "n"],
+                    currentDirectory: directory,
+                    environmentPath: nil
+                ),
+                options: SlurmJobOptions(pollInterval: .milliseconds(100), queryTimeout: .milliseconds(300)),
+                environment: environment,
+                terminationGrace: .seconds(2),
+                unansweredWarning: .seconds(1),
+                warn: { message in warnings.withLock { $0.append(message) } }
+            )
+        }
+        let started = Date()
+        let outcome = await try executor("sleep 3\n" + Self.reportingScript).execute(try context(x: 0.5))
+        guard case .completed = outcome else { return XCTFail("expected completed, got \(outcome)") }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 15, "the exit-status file ended the wait")
+        XCTAssertEqual(warnings.withLock { $0.count }, 1, "\(warnings.withLock { $0 })")
+        XCTAssertTrue(
+            warnings.withLock { $0.first?.contains("did not answer within 0.3 s") == true },
+            "\(warnings.withLock { $0 })"
+        )
+
+        warnings.withLock { $0 = [] }
+        // Another trial's directory (the first job's files would stand for this run).
+        try FileManager.default.removeItem(atPath: directory + "/trial")
+        try FileManager.default.createDirectory(atPath: directory + "/trial", withIntermediateDirectories: true)
+        let context = try context(x: 0.75)
+        let hanging = try executor("echo started\nsleep 60\n")
+        let run = Task { await hanging.execute(context) }
+        let log = context.workingDirectory + "/orion.stdout.log"
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("started") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let jobID = try XCTUnwrap(try self.jobID(in: context))
+        let interrupted = Date()
+        hanging.interruptAll(force: false)
+        let stopped = await run.value
+        XCTAssertEqual(stopped, .interrupted(exitCode: nil))
+        XCTAssertLessThan(Date().timeIntervalSince(interrupted), 5, "given back, not waited for")
+        XCTAssertTrue(
+            warnings.withLock {
+                $0.contains { $0.contains("the job \(jobID) could not be cancelled and may still run") }
+            },
+            "\(warnings.withLock { $0 })"
+        )
+        _ = try ProcessRunner.run(["/usr/bin/env", "scancel", jobID])
+        try await assertJobGone(jobID)
+    }
+
     func testAJobCancelledBySomeoneElseIsRequeued() async throws {
         try requireSlurm()
         let context = try context()
