@@ -15,13 +15,13 @@ struct Frontend: AsyncParsableCommand {
             """
     )
 
-    @Option(name: [.customShort("p"), .long], help: "The port to bind (default 3000; 0 picks a free one).")
+    @Option(name: [.customShort("p"), .long], help: "The port to bind (0 picks a free one).")
     var port = 3000
 
-    @Option(name: [.customShort("b"), .long], help: "The REST API's address (default http://127.0.0.1:8000).")
+    @Option(name: [.customShort("b"), .long], help: "The REST API's address.")
     var backend = "http://127.0.0.1:8000"
 
-    @Option(help: "The address to bind (default 127.0.0.1, which the page's address http://localhost:PORT reaches).")
+    @Option(help: "The address to bind (127.0.0.1 is what the page's address http://localhost:PORT reaches).")
     var host = "127.0.0.1"
 
     func validate() throws {
