@@ -213,7 +213,10 @@ public final class PostgresStorage: Storage {
                 try await Task.sleep(for: Self.poolPatience)
                 while !leased.isSet {
                     if try await renewPool(stuck: client, unless: leased) {
-                        throw ConnectionLost(reason: "the connection pool waited after the server was back; replaced")
+                        throw ConnectionLost(
+                            reason: "its connection pool, stuck on the outage, was replaced",
+                            serverIsBack: true
+                        )
                     }
                     if let reason = givingUp(waitingSince: started) { throw ConnectionLost(reason: reason) }
                     try await Task.sleep(for: Self.poolProbeInterval)
@@ -810,6 +813,13 @@ public final class PostgresStorage: Storage {
     static func wrap(_ error: any Error, _ what: String) -> any Error {
         if error is StorageError || error is CancellationError { return error }
         if let lost = error as? ConnectionLost {
+            if lost.serverIsBack {
+                return StorageError(
+                    .backend,
+                    "\(what): the PostgreSQL server was unreachable and answers again (\(lost.reason)); trying again",
+                    underlying: lost
+                )
+            }
             return StorageError(
                 .backend,
                 "\(what): lost the PostgreSQL server (\(lost.reason)); check that it runs and the address is right",
@@ -908,6 +918,9 @@ struct ForeignError: Error {
 struct ConnectionLost: Error, CustomStringConvertible {
     /// What happened.
     var reason: String
+    /// Whether the server answers again (the connection pool, stuck on the outage, was replaced): the call is
+    /// tried again at once, and the message does not ask to check a server that runs.
+    var serverIsBack = false
 
     var description: String { reason }
 }

@@ -25,6 +25,23 @@ final class PostgresErrorTests: XCTestCase {
                 + "the address is right"
         )
     }
+
+    /// A pool replaced once the server answers again says so, instead of asking to check a server that runs (hAW's
+    /// probe: "lost the PostgreSQL server (the connection pool waited after the server was back; replaced); check
+    /// that it runs").
+    func testAPoolReplacedAfterAnOutageSaysTheServerIsBack() throws {
+        let wrapped = PostgresStorage.wrap(
+            ConnectionLost(reason: "its connection pool, stuck on the outage, was replaced", serverIsBack: true),
+            "cannot count the trials"
+        )
+        let error = try XCTUnwrap(wrapped as? StorageError)
+        XCTAssertTrue(error.isTransient)
+        XCTAssertEqual(
+            error.message,
+            "cannot count the trials: the PostgreSQL server was unreachable and answers again (its connection pool,"
+                + " stuck on the outage, was replaced); trying again"
+        )
+    }
 }
 
 /// What the storage says when the server refuses every new connection, checked on the test server.

@@ -145,12 +145,17 @@ public final class Worker: Sendable {
         onEvent(.stoppingWhileRunning(reason: announcement.reason, count: announcement.running))
     }
 
+    /// How long one look for a trial (its storage calls and its production) may take before the rest counts as the
+    /// storage not answering, not as idle time.
+    static let storageStall: Duration = .seconds(5)
+
     /// The next reservation to run, or `nil` when this slot should stop.
     private func nextReservation() async throws -> Reservation? {
         var backoff: Duration = .milliseconds(5)
         var idleSince = clock.now
         var waitingSaid = false
         while true {
+            let began = clock.now
             if isInterrupted {
                 await state.stop(.interrupted)
                 return nil
@@ -221,6 +226,13 @@ public final class Worker: Sendable {
             if let busy = await state.lastBusy(now: clock.now), busy > idleSince {
                 idleSince = busy
                 waitingSaid = false
+            }
+            // A storage that did not answer (a table locked by another session, a server restarting) held this look
+            // for that long: not time with nothing to run. A worker stopped during a minute's lock on the trials,
+            // saying that live workers held the remaining trials, with most of the budget not even produced.
+            let spent = clock.now.timeIntervalSince(began)
+            if spent > Self.storageStall.seconds {
+                idleSince = min(clock.now, idleSince.addingTimeInterval(spent - Self.storageStall.seconds))
             }
             if clock.now.timeIntervalSince(idleSince) > configuration.idleTimeout.seconds {
                 let silent = try await silentReservations(since: idleSince)

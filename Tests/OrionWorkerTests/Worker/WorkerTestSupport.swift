@@ -97,6 +97,9 @@ final class FlakyStorage: Storage {
     /// process, then the lock timeout).
     let failingLocks = Mutex(0)
     let lockWait = Mutex<(clock: ManualClock?, wait: Duration)>((nil, .seconds(60)))
+    /// How many of the next algorithm locks wait `lockWait` on `clock`, then go through (a table locked by another
+    /// session for that long).
+    let stalledLocks = Mutex(0)
     /// How long each owner update (a result) is held before it goes through, in real time; `nil`: not held.
     let blockingUpdates = Mutex<Duration?>(nil)
     /// How many held owner updates started.
@@ -219,6 +222,10 @@ final class FlakyStorage: Storage {
             let (clock, wait) = lockWait.withLock { $0 }
             clock?.advance(by: wait)
             throw Self.locked
+        }
+        if stalledLocks.withLock({ Self.take(&$0) }) {
+            let (clock, wait) = lockWait.withLock { $0 }
+            clock?.advance(by: wait)
         }
         return try await base.withAlgorithmLock(of: experimentID, timeout: timeout, body)
     }

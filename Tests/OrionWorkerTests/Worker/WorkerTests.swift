@@ -306,6 +306,26 @@ final class WorkerTests: XCTestCase {
 }
 
 extension WorkerTests {
+    /// A storage that does not answer for longer than the idle timeout (a table locked by another session) is not
+    /// idle time: the worker stops only after its idle timeout of looks that were answered (hAW's probe: a worker
+    /// stopped during a minute's lock, saying that live workers held the remaining trials).
+    func testTimeTheStorageDoesNotAnswerIsNotIdleTime() async throws {
+        let base = InMemoryStorage()
+        let experiment = try await experiment(base, maxTrials: 1)
+        let clock = ManualClock()
+        let started = clock.now
+        let (_, beating) = try await heldByAnotherWorker(experiment, base, clock, beatingEvery: .seconds(10))
+        defer { beating.cancel() }
+        let storage = FlakyStorage(base)
+        storage.lockWait.withLock { $0 = (clock, .seconds(70)) }
+        storage.stalledLocks.withLock { $0 = 1 }
+        let configuration = WorkerConfiguration(idleTimeout: .seconds(60), heartbeat: .seconds(120))
+        let worker = worker(experiment, storage, configuration: configuration, clock: clock) { _, _ in [.objective(0)] }
+        let report = try await drive(worker, clock, sleepers: 2)
+        XCTAssertEqual(report.stopReason, .idle)
+        XCTAssertGreaterThanOrEqual(clock.now.timeIntervalSince(started), 125, "70 s of lock, then 60 s of idleness")
+    }
+
     /// The experiment's one trial, produced and reserved by the worker `other:1` of another host, which refreshes
     /// its heartbeat every `period` of `clock`'s time until the returned task is cancelled.
     fileprivate func heldByAnotherWorker(
