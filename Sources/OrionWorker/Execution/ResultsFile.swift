@@ -93,11 +93,25 @@ public enum ResultsFile {
 
     /// One validated entry of the list.
     private static func result(_ entry: JSONValue, index: Int, path: String) throws(Problem) -> TrialResult {
-        guard let object = entry.objectValue, let name = object["name"]?.stringValue,
-            let typeName = object["type"]?.stringValue, let value = object["value"]
-        else {
+        let shape = "expected {\"name\": ..., \"type\": ..., \"value\": ...}"
+        guard let object = entry.objectValue else {
+            throw Problem(message: "results file \(path), entry \(index): \(shape), not \(entry.pythonRepr)")
+        }
+        // Which key is missing, or not a string, is said: `expected {...}` alone left the reader comparing.
+        let missing = ["name", "type", "value"].filter { object[$0] == nil }
+        guard missing.isEmpty else {
+            let keys = missing.map { "'\($0)'" }.joined(separator: " and ")
             throw Problem(
-                message: "results file \(path), entry \(index): expected {\"name\": ..., \"type\": ..., \"value\": ...}"
+                message: "results file \(path), entry \(index): no \(keys) (\(shape))"
+            )
+        }
+        guard let name = object["name"]?.stringValue, let typeName = object["type"]?.stringValue,
+            let value = object["value"]
+        else {
+            let key = object["name"]?.stringValue == nil ? "name" : "type"
+            throw Problem(
+                message: "results file \(path), entry \(index): '\(key)' must be a string, not "
+                    + (object[key]?.pythonRepr ?? "nothing")
             )
         }
         guard let kind = TrialResult.Kind(rawValue: typeName), kind != .lie else {

@@ -23,7 +23,11 @@ final class ResultsFileTests: XCTestCase {
         let cases: [(String, String)] = [
             ("loss = 3", "is not valid JSON"),
             ("{\"name\": \"loss\"}", "must hold a JSON list"),
-            ("[{\"name\": \"loss\", \"value\": 1}]", "entry 0: expected"),
+            // The missing key named (hAY's probe).
+            ("[{\"name\": \"loss\", \"value\": 1}]", "entry 0: no 'type' (expected {\"name\": ..., \"type\""),
+            ("[{\"type\": \"objective\"}]", "entry 0: no 'name' and 'value' (expected"),
+            ("[{\"name\": 3, \"type\": \"objective\", \"value\": 1}]", "entry 0: 'name' must be a string, not 3"),
+            ("[3]", "entry 0: expected {\"name\": ..., \"type\": ..., \"value\": ...}, not 3"),
             ("[{\"name\": \"loss\", \"type\": \"metric\", \"value\": 1}]", "unknown type 'metric'"),
             ("[{\"name\": \"loss\", \"type\": \"objective\", \"value\": \"low\"}]", "must be a number"),
             // A deliberate difference from Oríon, which stores Python's True as 1 (docs/script-protocol.md).
