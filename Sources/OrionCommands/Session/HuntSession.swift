@@ -394,7 +394,9 @@ struct HuntSession {
             outputPattern: directory + "/slurm-array-%A_%a.log",
             options: options
         )
-        let scriptPath = directory + "/slurm-array.sh"
+        // Named after the experiment: two experiments given one `--working-dir` wrote one script, and resubmitting
+        // the path printed for the first started workers of the second.
+        let scriptPath = directory + "/slurm-array-\(experiment.name)-v\(experiment.version).sh"
         let jobID = try await array.submit(scriptPath: scriptPath, environment: environment)
         print(
             "Submitted \(workers) worker\(workers == 1 ? "" : "s") of '\(experiment.name)' as the Slurm job array "

@@ -113,7 +113,9 @@ public struct SlurmArray: Sendable, Equatable {
             let jobID = output.stdout.split(separator: "\n").last?.split(separator: ";").first.map(String.init),
             !jobID.isEmpty
         else {
-            throw SlurmError("sbatch refused the job array \(path): \(output.failure)")
+            // One line, and not "refused" when sbatch is missing or the controller did not answer.
+            let failure = output.failure.split(whereSeparator: \.isNewline).joined(separator: "; ")
+            throw SlurmError("sbatch could not submit the job array \(path): \(failure)")
         }
         return jobID
     }
