@@ -131,7 +131,9 @@ final class SlurmEndToEndTests: XCTestCase {
         defer { _ = try? ProcessRunner.run(["/usr/bin/env", "scancel", jobID]) }
         // The script (whose command line may hold a database password) is its owner's only; the hunt says that
         // SQLite tasks must share this machine.
-        let attributes = try FileManager.default.attributesOfItem(atPath: sandbox.directory + "/work/slurm-array-array-v1.sh")
+        let attributes = try FileManager.default.attributesOfItem(
+            atPath: sandbox.directory + "/work/slurm-array-array-v1.sh"
+        )
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
         XCTAssertTrue(output.stderr.contains("note: the tasks share the SQLite file"), output.stderr)
 
