@@ -167,7 +167,14 @@ public final class SlurmExecutor: TrialExecutor {
         }
         try? jobID.write(toFile: jobIDPath, atomically: true, encoding: .utf8)
         let ended = await follow(jobID, statusPath: statusPath)
-        return outcome(of: ended, jobID: jobID, directory: directory, statusPath: statusPath, resultsPath: resultsPath)
+        return outcome(
+            of: ended,
+            jobID: jobID,
+            directory: directory,
+            statusPath: statusPath,
+            resultsPath: resultsPath,
+            program: argv.first
+        )
     }
 
     /// The `sbatch` arguments of a trial's job (before the script's path).
@@ -427,7 +434,8 @@ public final class SlurmExecutor: TrialExecutor {
         jobID: String,
         directory: String,
         statusPath: String,
-        resultsPath: String
+        resultsPath: String,
+        program: String? = nil
     ) -> TrialOutcome {
         let detail = Self.tail(of: directory + "/orion.stderr.log")
         let status = (try? String(contentsOfFile: statusPath, encoding: .utf8))
@@ -482,6 +490,13 @@ public final class SlurmExecutor: TrialExecutor {
                     exitCode: status,
                     detail: detail
                 )
+            }
+            // 126/127: the shell could not run the program. A missing interpreter on its `#!` line reads "not
+            // found" in the job's stderr although the script exists; said as a local run says it.
+            if status == 126 || status == 127, let program,
+                let problem = Shebang.problem(script: program, searchPath: baseEnvironment["PATH"])
+            {
+                return .broken(reason: problem + " (Slurm job \(jobID))", exitCode: status, detail: detail)
             }
             return .broken(
                 reason: "the script exited with code \(status) (Slurm job \(jobID))",

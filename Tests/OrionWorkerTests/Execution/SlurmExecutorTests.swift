@@ -193,6 +193,34 @@ final class SlurmExecutorTests: XCTestCase {
         XCTAssertFalse(reason.contains("time limit"), reason)
     }
 
+    /// A script whose `#!` interpreter is missing exits 127 in its job, whose stderr says the script is "not found":
+    /// the trial is told what a local run is told (hAX's probe: only "exited with code 127").
+    func testAMissingInterpreterIsNamedAsLocally() throws {
+        let bad = directory + "/bad.sh"
+        try "#!/nonexistent/interp\necho hi\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        chmod(bad, 0o755)
+        let executor = try executor(bad)
+        let statusPath = directory + "/trial/exit-status"
+        try "127\n".write(toFile: statusPath, atomically: true, encoding: .utf8)
+        let outcome = executor.outcome(
+            of: SlurmExecutor.EndedJob(state: "FAILED", reason: "NonZeroExitCode", stopRequested: false),
+            jobID: "44",
+            directory: directory + "/trial",
+            statusPath: statusPath,
+            resultsPath: directory + "/trial/results.json",
+            program: bad
+        )
+        XCTAssertEqual(
+            outcome,
+            .broken(
+                reason: "the interpreter '/nonexistent/interp' named on the first line of \(bad) was not found: fix its"
+                    + " #! line (e.g. #!/usr/bin/env python3) (Slurm job 44)",
+                exitCode: 127,
+                detail: nil
+            )
+        )
+    }
+
     /// A job whose node failed before the script ended is not the trial's failure: the trial runs again (it broke,
     /// while Slurm could requeue the job and run it with no one following it).
     func testAJobWhoseNodeFailedRunsItsTrialAgain() throws {
