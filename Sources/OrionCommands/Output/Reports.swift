@@ -380,8 +380,10 @@ public enum Reports {
         if let refers = summary.experiment.refers, let parentID = refers.parentID {
             let parent = try await storage.experiment(id: parentID)
             let root = refers.rootID == parentID ? parent : try await storage.experiment(id: refers.rootID)
-            // Names, as Oríon prints them (its versions share the name).
-            lineage = (root?.name ?? refers.rootID, parent?.name ?? parentID)
+            // Names, as Oríon prints them (its versions share the name); an id said to be missing (a version loaded
+            // by `orion db load` without its parent showed a bare hex id).
+            let missing = " (not in this database)"
+            lineage = (root?.name ?? refers.rootID + missing, parent?.name ?? parentID + missing)
         }
         return info(summary, lineage: lineage)
     }

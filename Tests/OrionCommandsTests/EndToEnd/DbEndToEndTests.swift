@@ -86,6 +86,28 @@ final class DbEndToEndTests: XCTestCase {
 
     /// An experiment whose name Oríon allowed and `orion hunt` refuses (`group/run`, imported) is found by the
     /// commands that read it; `hunt` still refuses it, and a plot's default file stays in the current directory.
+    /// A version loaded without its parent: `orion info` says the parent's id is not in this database (it printed a
+    /// bare hex id where a name stands).
+    func testAVersionLoadedWithoutItsParentSaysSoInInfo() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try hunt(sandbox, "tree", trials: 1)
+        let child = try sandbox.run([
+            "hunt", "-n", "tree", "--enable-evc", "--exp-max-trials", "2", try Compat.script("noop.sh"),
+            "-x~uniform(0, 2)",
+        ])
+        XCTAssertEqual(child.status, 0, child.stderr)
+        try sandbox.succeed(["db", "dump", "-n", "tree", "-v", "2", "-o", "v2.json"])
+        let copy = "sqlite://" + sandbox.directory + "/copy.db"
+        try sandbox.succeed(["db", "load", "v2.json", "--storage", copy])
+        let info = try sandbox.run(["info", "-n", "tree", "--storage", copy])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(info.stdout.contains(" (not in this database)\nparent: "), info.stdout)
+        // With the parent there, the name, as in Oríon.
+        let here = try sandbox.run(["info", "-n", "tree", "-v", "2"])
+        XCTAssertTrue(here.stdout.contains("root: tree\nparent: tree\n"), here.stdout)
+    }
+
     func testAnImportedNameWithASlashCanBeRead() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
