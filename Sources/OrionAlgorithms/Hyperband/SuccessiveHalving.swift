@@ -68,6 +68,15 @@ struct SuccessiveHalving: Codable, Sendable {
             return rungs[index].count >= min(plan[index].capacity, ranked(index - 1).count)
         }
 
+        /// Whether rung `index` of an asynchronous bracket will receive nothing more: every entry finished, its
+        /// bottom full (or the space exhausted), and nothing left to promote into it from below.
+        func settled(_ index: Int, base: Double, exhausted: Bool) -> Bool {
+            guard rungs[index].allSatisfy(\.isFinished) else { return false }
+            if index == 0 { return isBottomFull(exhausted: exhausted) }
+            return settled(index - 1, base: base, exhausted: exhausted)
+                && candidate(index - 1, synchronous: false, base: base, exhausted: exhausted) == nil
+        }
+
         /// The entry of rung `index` to promote to rung `index + 1` now, if any: the best completed entry not
         /// promoted yet, when it ranks among the rung's top (``ranked(_:)``: the first of the top not promoted).
         ///
@@ -82,7 +91,12 @@ struct SuccessiveHalving: Codable, Sendable {
                 guard isComplete(index, exhausted: exhausted) else { return nil }
                 top = min(plan[index + 1].capacity, completed)
             } else {
-                top = min(Int((Double(completed) / base).rounded(.down)), plan[index + 1].capacity)
+                var fraction = Int((Double(completed) / base).rounded(.down))
+                // A rung that will receive nothing more (a small finite space, every configuration tried) with fewer
+                // than `base` completed: its best is promoted, so that the search reaches the top fidelity (6
+                // configurations at `base=3` never ran above the second rung).
+                if fraction == 0, completed > 0, settled(index, base: base, exhausted: exhausted) { fraction = 1 }
+                top = min(fraction, plan[index + 1].capacity)
             }
             guard top > 0 else { return nil }
             let promoted = Set(rungs[index + 1].map { $0.source ?? $0.configuration })

@@ -158,6 +158,35 @@ final class ASHATests: XCTestCase {
         XCTAssertEqual(fidelity(next[1]), 1)
     }
 
+    /// A small finite space, every configuration tried: a rung that will receive nothing more promotes its best even
+    /// with fewer than `base` completed, so that the search reaches the top fidelity (hAV's probe: 6 configurations at
+    /// `base=3` never ran at 9; a space of the fidelity alone ran only at 1).
+    func testASmallFiniteSpaceReachesTheTopFidelity() throws {
+        for (priors, bottom) in [
+            (["/a": "choices(['a', 'b', 'c'])", "/b": "choices(['u', 'v'])", "/z": "fidelity(1, 9, base=3)"], 6),
+            (["/z": "fidelity(1, 9, base=3)"], 1),
+        ] {
+            var harness = try harness(priors)
+            var trials: [Trial] = []
+            for _ in 0..<20 where !harness.isDone {
+                let produced = try harness.produce(count: 10)
+                for trial in produced {
+                    let value = trial.params.map { "\($0.value)" }.joined().hashValue % 100
+                    harness.complete(trial.id, objective: Double(abs(value)))
+                }
+                trials += produced
+            }
+            XCTAssertTrue(harness.isDone, "\(priors)")
+            let levels = trials.compactMap { fidelity($0) }
+            XCTAssertEqual(levels.filter { $0 == 1 }.count, bottom, "\(priors)")
+            XCTAssertEqual(levels.filter { $0 == 9 }.count, 1, "\(priors): the best reaches the top")
+            // It is the best of the rung below.
+            let below = trials.filter { fidelity($0) == 3 }.map(\.id)
+            let top = try XCTUnwrap(trials.first { fidelity($0) == 9 })
+            XCTAssertTrue(below.contains(top.parent ?? ""), "\(priors)")
+        }
+    }
+
     func testPendingTrialsAreNotPromotedUntilCompleted() throws {
         var harness = try harness(line)
         let first = try harness.produce(count: 4)
