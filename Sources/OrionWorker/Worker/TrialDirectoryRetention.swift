@@ -161,16 +161,15 @@ public struct TrialDirectoryRetention: Sendable, Equatable, Codable {
         return apply(to: Array(deciding.values), in: workingDirectory, stopsWhen: stopsWhen)
     }
 
-    /// The total size of the regular files under `path`, in bytes.
+    /// The disk space `path` and everything under it take, in bytes, as `du` counts it (allocated blocks,
+    /// directories included, links not followed): what removing it frees. The files' lengths told 162 KB for
+    /// directories that took 24 MB.
     static func size(of path: String) -> Int64 {
-        guard let enumerator = FileManager.default.enumerator(atPath: path) else { return 0 }
-        var total: Int64 = 0
+        var info = stat()
+        var total: Int64 = lstat(path, &info) == 0 ? Int64(info.st_blocks) * 512 : 0
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else { return total }
         while let item = enumerator.nextObject() as? String {
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + item),
-                attributes[.type] as? FileAttributeType == .typeRegular,
-                let size = attributes[.size] as? NSNumber
-            else { continue }
-            total += size.int64Value
+            if lstat(path + "/" + item, &info) == 0 { total += Int64(info.st_blocks) * 512 }
         }
         return total
     }

@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import OrionTesting
 import XCTest
 
 @testable import OrionWorker
@@ -146,9 +147,13 @@ final class TrialDirectoryRetentionTests: XCTestCase {
         let trials = [kept, removed, linked, missing]
         let policy = TrialDirectoryRetention(keepCompleted: 0)
 
+        // The disk space it frees, as `du` counts it (its files' lengths were told: far less than the space).
+        let du = try ProcessRunner.run(["/usr/bin/du", "-s", "--block-size=1", directory + "/" + removed.id])
+        let used = try XCTUnwrap(Int64(du.stdout.split(separator: "\t").first ?? ""))
         let dryRun = policy.apply(to: trials, in: directory, dryRun: true)
         XCTAssertEqual(dryRun.removed, 1)
-        XCTAssertEqual(dryRun.bytes, 1000)
+        XCTAssertEqual(dryRun.bytes, used)
+        XCTAssertGreaterThanOrEqual(used, 1000)
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/" + removed.id))
 
         let cleanup = policy.apply(to: trials, in: directory)
