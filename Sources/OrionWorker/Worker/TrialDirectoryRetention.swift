@@ -161,9 +161,10 @@ public struct TrialDirectoryRetention: Sendable, Equatable, Codable {
         return apply(to: Array(deciding.values), in: workingDirectory, stopsWhen: stopsWhen)
     }
 
-    /// The disk space `path` and everything under it take, in bytes, as `du` counts it (allocated blocks,
-    /// directories included, links not followed): what removing it frees. The files' lengths told 162 KB for
-    /// directories that took 24 MB.
+    /// The disk space `path` and everything under it take, in bytes: what removing it frees.
+    ///
+    /// Counted as `du` counts it (allocated blocks, directories included, links not followed); the files' lengths
+    /// told 162 KB for directories that took 24 MB.
     static func size(of path: String) -> Int64 {
         var info = stat()
         var total: Int64 = lstat(path, &info) == 0 ? Int64(info.st_blocks) * 512 : 0
