@@ -34,6 +34,8 @@ public final class PostgresStorage: Storage {
     private let unreachableSince = Mutex<(first: ContinuousClock.Instant, last: ContinuousClock.Instant)?>(nil)
     /// When ``onWaiting`` was last told that requests wait for a connection the server refuses.
     private let lastRefusalNote = Mutex<ContinuousClock.Instant?>(nil)
+    /// When ``onWaiting`` was last told that a request waits for the server's answer.
+    private let lastSlowNote = Mutex<ContinuousClock.Instant?>(nil)
     /// Since when the pool has been cut to one connection because the server refused more (``narrowPool(stuck:)``),
     /// and whether a direct connection is being tried to give it back its full size
     /// (``restoreFullPoolIfDue()``); `nil` while the pool has its full size.
@@ -537,8 +539,32 @@ public final class PostgresStorage: Storage {
     func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let timeout = address.operationTimeout
         return try await pooled { connection in
-            try await Self.watching(connection, timeout: timeout) { try await body(connection) }
+            try await Self.watching(connection, timeout: timeout, onSlow: { [self] in noteSlowAnswer() }) {
+                try await body(connection)
+            }
         }
+    }
+
+    /// How long a request may wait for the server's answer before ``onWaiting`` is told.
+    static let slowAnswer: Duration = .seconds(10)
+
+    /// Tells ``onWaiting`` (at most once every 5 minutes) that a request has waited ``slowAnswer`` for the server's
+    /// answer: a table locked by another session (`LOCK TABLE`, a long transaction) held hunts and `orion status` in
+    /// silence for as long as it lasted, where SQLite's lock says so.
+    private func noteSlowAnswer() {
+        guard let onWaiting else { return }
+        let now = ContinuousClock.now
+        let due = lastSlowNote.withLock { last -> Bool in
+            if let last, now - last < .seconds(300) { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        onWaiting(
+            "waiting for the PostgreSQL server at \(address.description) to answer (\(Int(Self.slowAnswer.seconds)) s so"
+                + " far): a table may be locked by another session (see `SELECT * FROM pg_locks WHERE NOT granted`),"
+                + " or the server is busy"
+        )
     }
 
     /// Runs `body`, which uses `connection`, and returns its result; but throws ``ConnectionLost`` as soon as the
@@ -549,10 +575,12 @@ public final class PostgresStorage: Storage {
     /// is dropped with the write): awaited in line, it would hang its worker for ever. `body` therefore runs in a
     /// task of its own, which is abandoned (it stays suspended, holding nothing but the dead connection) when the
     /// connection goes away. Both outcomes are retryable: the operations are written so that a retry after an
-    /// attempt that was in fact committed neither duplicates nor loses anything.
+    /// attempt that was in fact committed neither duplicates nor loses anything. `onSlow` is called once when `body`
+    /// has waited ``slowAnswer``.
     static func watching<T: Sendable>(
         _ connection: PostgresConnection,
         timeout: Duration,
+        onSlow: (@Sendable () -> Void)? = nil,
         _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let outcome = FirstOutcome<T>()
@@ -564,10 +592,16 @@ public final class PostgresStorage: Storage {
             }
         }
         let watcher = Task {
-            let deadline = ContinuousClock.now + timeout
+            let started = ContinuousClock.now
+            let deadline = started + timeout
+            var slowSaid = onSlow == nil
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(100))
                 if Task.isCancelled { return }
+                if !slowSaid, ContinuousClock.now - started >= slowAnswer {
+                    slowSaid = true
+                    onSlow?()
+                }
                 if connection.isClosed {
                     outcome.resume(with: .failure(ConnectionLost(reason: "the server closed the connection")))
                     return

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OrionCore
 import OrionTesting
 import Synchronization
@@ -99,6 +100,43 @@ final class PostgresStorageTests: PostgresTestCase {
         try await holder.value
         XCTAssertEqual(bodies.withLock { $0 }, 1, "the lock's holder ran once, not cut off and retried")
         XCTAssertTrue(storage.client === pool, "the busy pool was kept")
+    }
+
+    /// A table locked by another session holds a request: after 10 s the storage says what it waits for (hAW's
+    /// probe: `orion status` and the hunts waited a minute's lock in silence), and the request then completes.
+    func testARequestHeldByALockedTableSaysSo() async throws {
+        let url = try schemas.freshURL()
+        let notes = Mutex<[String]>([])
+        let storage = try PostgresStorage(url: url) { note in notes.withLock { $0.append(note) } }
+        let locker = try PostgresStorage(url: url)
+        defer {
+            Task {
+                try? await storage.close()
+                try? await locker.close()
+            }
+        }
+        let experiment = Experiment(
+            name: "locked",
+            space: try Space(priors: ["/x": "uniform(0, 1)"]),
+            algorithm: AlgorithmConfig(name: "random")
+        )
+        try await storage.createExperiment(experiment)
+        let holder = Task {
+            try await locker.withConnection("lock") { connection, _ in
+                let logger = Logger(label: "test")
+                try await connection.query("BEGIN", logger: logger)
+                try await connection.query("LOCK TABLE trials IN ACCESS EXCLUSIVE MODE", logger: logger)
+                try await connection.query("SELECT pg_sleep(11)", logger: logger)
+                try await connection.query("COMMIT", logger: logger)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let trials = try await storage.trials(of: experiment.id, status: nil)
+        XCTAssertEqual(trials, [])
+        try await holder.value
+        let said = notes.withLock { $0 }
+        XCTAssertEqual(said.count, 1, "\(said)")
+        XCTAssertTrue(said.first?.contains("to answer (10 s so far): a table may be locked") == true, "\(said)")
     }
 
     func testASchemaWithCapitalsIsUsedUnderItsOwnName() async throws {
