@@ -67,7 +67,21 @@ struct HuntSession {
             let source = configuration.evc.enable ? configuration.evc.branchFrom.map(BranchingRequest.parseSource) : nil
             var stored = try await context.storage.experiment(named: name, version: version)
             if stored == nil, let source {
-                stored = try await context.storage.experiment(named: source.name, version: source.version ?? version)
+                if let given = source.version, let version, given != version {
+                    throw UsageError(
+                        "--branch-from \(source.name):\(given) and --version \(version) name two versions of the parent;"
+                            + " give one"
+                    )
+                }
+                let sourceVersion = source.version ?? version
+                stored = try await context.storage.experiment(named: source.name, version: sourceVersion)
+                guard stored != nil else {
+                    // The parent is what is missing, not the new experiment (it said "no experiment named NEW yet").
+                    throw UsageError(
+                        "no experiment '\(source.name)'\(sourceVersion.map { " version \($0)" } ?? "") to branch from;"
+                            + " run `orion list` to see the stored ones"
+                    )
+                }
             }
             guard let stored else {
                 throw UsageError("no experiment named '\(name)' yet: give the script and its priors after the options")

@@ -108,6 +108,13 @@ extension ExperimentBuilder {
         } else if let source = branching.branchFrom {
             // `--branch-from a -v 1` with no `-n` experiment yet: the version is the parent's, as in Oríon (it was
             // ignored, and the child branched from the latest).
+            if let given = branching.branchFromVersion, let version = request.version, given != version {
+                throw ExperimentError(
+                    .invalidSetting,
+                    request.advice("--branch-from", "branchFrom")
+                        + ": \(source):\(given) and version \(version) name two versions of the parent; give one"
+                )
+            }
             let sourceVersion = branching.branchFromVersion ?? request.version
             guard let found = try await storage.experiment(named: source, version: sourceVersion) else {
                 let version = sourceVersion.map { " version \($0)" } ?? ""

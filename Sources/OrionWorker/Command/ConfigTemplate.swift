@@ -105,6 +105,19 @@ public struct ConfigTemplate: Sendable, Hashable, Codable {
             (priors, additions, segments) = try Self.textPriors(in: text, path: path)
             return
         }
+        if format == .json {
+            // YAML reads JSON's superset: a trailing comma, single quotes or comments passed, and every trial then
+            // broke in the script's `json.load`. Python's reader is the measure, as Oríon's.
+            do {
+                try StrictJSON.check(text)
+            } catch {
+                throw CommandError(
+                    .configFile,
+                    "configuration file '\(path)', line \(error.line), column \(error.column): not valid JSON: "
+                        + error.message
+                )
+            }
+        }
         if let problem = YAMLShape.problem(in: text) {
             throw CommandError(.configFile, "configuration file '\(path)', line \(problem.line): \(problem.message)")
         }

@@ -23,13 +23,20 @@ extension UserCommand {
     /// so every trial would run without the values the experiment records for it. Oríon refuses any repeated
     /// option; files without priors (a script that takes a list of files) are passed as written.
     ///
+    /// An experiment's stored command line (`storedText`: the first file's stored text) is refused too when its
+    /// first file holds priors: stored by a version that filled in one file while the script read another, its
+    /// trials would go on running without their values.
+    ///
     /// - Throws: ``CommandError`` `.duplicateDimension` naming the options and the file with priors.
     static func refuseRepeatedConfigFiles(
         _ arguments: [ConfigArgument],
-        currentDirectory: String
+        currentDirectory: String,
+        storedText: String? = nil
     ) throws(CommandError) {
-        for argument in arguments {
-            guard let template = try template(of: argument, currentDirectory: currentDirectory, storedText: nil),
+        for (index, argument) in arguments.enumerated() {
+            // Resuming: only the first file was read and stored; the others are not looked for.
+            if storedText != nil, index > 0 { break }
+            guard let template = try template(of: argument, currentDirectory: currentDirectory, storedText: storedText),
                 !template.priors.isEmpty
             else { continue }
             let given = arguments.map { "'\($0.written)'" }.joined(separator: ", ")

@@ -173,8 +173,12 @@ public struct UserCommand: Sendable, Hashable, Codable {
         notes = reader.notes
         configTemplate = nil
         if let argument = reader.configArguments.first {
-            if storedConfigText == nil, reader.configArguments.count > 1 {
-                try Self.refuseRepeatedConfigFiles(reader.configArguments, currentDirectory: currentDirectory)
+            if reader.configArguments.count > 1 {
+                try Self.refuseRepeatedConfigFiles(
+                    reader.configArguments,
+                    currentDirectory: currentDirectory,
+                    storedText: storedConfigText
+                )
             }
             try attachConfigFile(argument, currentDirectory: currentDirectory, storedText: storedConfigText)
         }

@@ -637,9 +637,17 @@ final class VersioningEndToEndTests: XCTestCase {
         try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "2"] + renaming)
         try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "3"] + renaming)
         try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "4"])
-        let experiments = try await sandbox.storage().experiments()
+        var experiments = try await sandbox.storage().experiments()
         XCTAssertEqual(experiments.map(\.displayName).sorted(), ["e-v1", "e-v2"])
         XCTAssertEqual(experiments.first { $0.version == 2 }?.maxTrials, 4)
+        // A later version made by another change, its job script keeping the marker: resumed too.
+        let widened = [script, "-x~>w", "-w~uniform(-2, 2)"]
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "5"] + widened)
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "6"] + widened)
+        try hunt(sandbox, ["-n", "e", "--enable-evc", "--exp-max-trials", "7"])
+        experiments = try await sandbox.storage().experiments()
+        XCTAssertEqual(experiments.map(\.displayName).sorted(), ["e-v1", "e-v2", "e-v3"])
+        XCTAssertEqual(experiments.first { $0.version == 3 }?.maxTrials, 7)
     }
 
     /// `--branch-from a -v 1`: the version is the parent's, as in Oríon (it was ignored: the child branched from
@@ -658,6 +666,12 @@ final class VersioningEndToEndTests: XCTestCase {
         let b = try XCTUnwrap(experiments.first { $0.name == "b" })
         XCTAssertEqual(b.space.names, ["/x"])
         XCTAssertEqual(b.refers?.parentID, experiments.first { $0.name == "a" && $0.version == 1 }?.id)
+        // A parent that is not there is named as such (it said that the new experiment did not exist yet); two
+        // versions of the parent are refused.
+        let missing = try hunt(sandbox, ["-n", "c", "--branch-from", "a", "-v", "9", "--enable-evc"], status: 2)
+        XCTAssertTrue(missing.stderr.contains("no experiment 'a' version 9 to branch from"), missing.stderr)
+        let twice = try hunt(sandbox, ["-n", "c", "--branch-from", "a:1", "-v", "2", "--enable-evc"], status: 2)
+        XCTAssertTrue(twice.stderr.contains("name two versions of the parent"), twice.stderr)
     }
 
     /// A rename whose dimension is not stored is refused even when nothing else changed: it was accepted and stored

@@ -120,6 +120,18 @@ final class UserCommandConfigFileTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains("'train.yaml' holds priors"), "\(error)")
             }
         }
+        // An experiment stored so (by an earlier version) is refused when resumed with its stored command line: its
+        // trials would go on running without their values (hBB's re-check).
+        XCTAssertThrowsError(
+            try UserCommand(
+                arguments: ["./train.py", "--config", "train.yaml", "--config", "plain.json"],
+                currentDirectory: directory,
+                environmentPath: nil,
+                storedConfigText: "lr: 'orion~loguniform(1e-4, 1)'\n"
+            )
+        ) { error in
+            XCTAssertTrue("\(error)".contains("'train.yaml' holds priors"), "\(error)")
+        }
         let plain = try command(["--config", "plain.json", "--config", "plain.json", "-x~uniform(0, 1)"])
         XCTAssertNil(plain.configTemplate)
         XCTAssertEqual(

@@ -39,8 +39,13 @@ public enum ConflictResolution {
             guard let oldDimension = parent.space[old] else {
                 // Applied already: the stored version was made by this renaming (the same command run again, a
                 // resume with the stored command line, a branch from that version), as Oríon resumes it.
+                // So is one its stored command line carries (a later version made by another change, or a branch
+                // of the renamed version, whose job script keeps the marker).
                 let renaming = Adapter.dimensionRenaming(oldName: old, newName: new)
-                if parent.refers?.adapters.contains(renaming) == true, candidate.space[new] != nil { continue }
+                let applied =
+                    parent.refers?.adapters.contains(renaming) == true
+                    || storedRenames(parent.metadata.userArgs)[old] == new
+                if applied, candidate.space[new] != nil { continue }
                 throw BranchingError(
                     .invalidMarker,
                     "'\(Conflict.flag(old))~>\(new)' renames \(old), which the stored space does not have; remove"
@@ -61,7 +66,15 @@ public enum ConflictResolution {
                         + " \(new) a prior, e.g. `\(Conflict.flag(new))~'\(oldDimension.priorString)'`"
                 )
             }
-            renamedTargets.insert(new)
+            guard renamedTargets.insert(new).inserted else {
+                // Two dimensions renamed to one: the child would carry one of the two values and drop the other's.
+                let other = markers.renames.first { $0.key != old && $0.value == new }?.key ?? "?"
+                throw BranchingError(
+                    .invalidMarker,
+                    "'\(Conflict.flag(old))~>\(new)' and '\(Conflict.flag(other))~>\(new)' rename two dimensions to"
+                        + " \(new): rename each to its own name, or remove one with `\(Conflict.flag(old))~-`"
+                )
+            }
             renamings.append(.dimensionRenaming(oldName: old, newName: new))
             if oldDimension.priorString != newDimension.priorString {
                 priorChanges.append(
@@ -151,5 +164,18 @@ public enum ConflictResolution {
             )
         }
         return renamings + deletions + priorChanges + additions + others
+    }
+
+    /// The renamings a stored command line gives (`-x~>w`, `--lr~>rate`), old name to new, as dimension names.
+    static func storedRenames(_ arguments: [String]) -> [String: String] {
+        var renames: [String: String] = [:]
+        for item in arguments where item.hasPrefix("-") {
+            guard let marker = item.range(of: "~>") else { continue }
+            let flag = item[..<marker.lowerBound].drop { $0 == "-" }
+            let target = item[marker.upperBound...].drop { $0 == "/" }
+            guard !flag.isEmpty, !target.isEmpty, !flag.contains("="), !target.contains("~") else { continue }
+            renames["/" + flag] = "/" + target
+        }
+        return renames
     }
 }

@@ -130,6 +130,28 @@ final class ConflictResolutionTests: XCTestCase {
                     + " remove /lr with `--lr~-`"
             )
         }
+        // A later version whose stored command line keeps the marker (made by another change, or a branch of the
+        // renamed version): applied already too (hBB's re-check).
+        let later = try experiment(["/rate": "uniform(0, 2)"], args: ["./t.py", "--lr~>rate", "--rate~uniform(0, 2)"])
+        XCTAssertEqual(try ConflictResolution.adapters(for: [], parent: later, candidate: later, policy: policy), [])
+        // Two dimensions renamed to one: refused (the child would carry one value and drop the other).
+        let pair = try experiment(["/a": "uniform(0, 1)", "/b": "uniform(0, 1)"])
+        let merged = try experiment(["/c": "uniform(0, 1)"])
+        let twice = BranchingPolicy(markers: BranchingMarkers(renames: ["/a": "/c", "/b": "/c"]))
+        XCTAssertThrowsError(
+            try ConflictResolution.adapters(
+                for: Conflict.detect(parent: pair, candidate: merged, policy: twice),
+                parent: pair,
+                candidate: merged,
+                policy: twice
+            )
+        ) { error in
+            XCTAssertEqual(
+                (error as? BranchingError)?.message,
+                "'-b~>/c' and '-a~>/c' rename two dimensions to /c: rename each to its own name, or remove one with"
+                    + " `-b~-`"
+            )
+        }
         // Not the renaming the stored version was made by: the marker is wrong.
         let other = try experiment(["/rate": "uniform(0, 1)"])
         XCTAssertThrowsError(
