@@ -100,7 +100,10 @@ public enum ResultsFile {
         // Which key is missing, or not a string, is said: `expected {...}` alone left the reader comparing.
         let missing = ["name", "type", "value"].filter { object[$0] == nil }
         guard missing.isEmpty else {
-            let keys = missing.map { "'\($0)'" }.joined(separator: " and ")
+            let quoted = missing.map { "'\($0)'" }
+            let keys =
+                quoted.count == 1
+                ? quoted[0] : quoted.dropLast().joined(separator: ", ") + " or " + quoted[quoted.count - 1]
             throw Problem(
                 message: "results file \(path), entry \(index): no \(keys) (\(shape))"
             )

@@ -25,8 +25,9 @@ final class ResultsFileTests: XCTestCase {
             ("{\"name\": \"loss\"}", "must hold a JSON list"),
             // The missing key named (hAY's probe).
             ("[{\"name\": \"loss\", \"value\": 1}]", "entry 0: no 'type' (expected {\"name\": ..., \"type\""),
-            ("[{\"type\": \"objective\"}]", "entry 0: no 'name' and 'value' (expected"),
+            ("[{\"type\": \"objective\"}]", "entry 0: no 'name' or 'value' (expected"),
             ("[{\"name\": 3, \"type\": \"objective\", \"value\": 1}]", "entry 0: 'name' must be a string, not 3"),
+            ("[{}]", "entry 0: no 'name', 'type' or 'value' (expected"),
             ("[3]", "entry 0: expected {\"name\": ..., \"type\": ..., \"value\": ...}, not 3"),
             ("[{\"name\": \"loss\", \"type\": \"metric\", \"value\": 1}]", "unknown type 'metric'"),
             ("[{\"name\": \"loss\", \"type\": \"objective\", \"value\": \"low\"}]", "must be a number"),
