@@ -400,14 +400,9 @@ public final class PostgresStorage: Storage {
     /// refuses new ones (SQLSTATE 53300: every connection it allows is in use), and that the process goes on with one
     /// (``narrowPool(stuck:)``); a hunt stood still in silence before.
     private func noteRefusal(_ error: any Error) {
-        guard let onWaiting, let error = error as? PSQLError, Self.isFull(error) else { return }
-        let now = ContinuousClock.now
-        let due = lastRefusalNote.withLock { last -> Bool in
-            if let last, now - last < .seconds(300) { return false }
-            last = now
-            return true
+        guard let onWaiting, let error = error as? PSQLError, Self.isFull(error), Self.isDue(lastRefusalNote) else {
+            return
         }
-        guard due else { return }
         onWaiting(
             "waiting for a free connection to the PostgreSQL server at \(address.description) (\(Self.refusal(error))); "
                 + "this process goes on with one connection, its requests taking turns"
@@ -545,6 +540,16 @@ public final class PostgresStorage: Storage {
         }
     }
 
+    /// Whether a note last given at `last` may be given again (5 minutes on), recording now when it may.
+    private static func isDue(_ last: borrowing Mutex<ContinuousClock.Instant?>) -> Bool {
+        let now = ContinuousClock.now
+        return last.withLock { last -> Bool in
+            if let last, now - last < .seconds(300) { return false }
+            last = now
+            return true
+        }
+    }
+
     /// How long a request may wait for the server's answer before ``onWaiting`` is told.
     static let slowAnswer: Duration = .seconds(10)
 
@@ -552,14 +557,7 @@ public final class PostgresStorage: Storage {
     /// answer: a table locked by another session (`LOCK TABLE`, a long transaction) held hunts and `orion status` in
     /// silence for as long as it lasted, where SQLite's lock says so.
     private func noteSlowAnswer() {
-        guard let onWaiting else { return }
-        let now = ContinuousClock.now
-        let due = lastSlowNote.withLock { last -> Bool in
-            if let last, now - last < .seconds(300) { return false }
-            last = now
-            return true
-        }
-        guard due else { return }
+        guard let onWaiting, Self.isDue(lastSlowNote) else { return }
         onWaiting(
             "waiting for the PostgreSQL server at \(address.description) to answer (\(Int(Self.slowAnswer.seconds)) s so"
                 + " far): a table may be locked by another session (see `SELECT * FROM pg_locks WHERE NOT granted`),"

@@ -61,54 +61,48 @@ enum StrictJSON {
             guard depth < 512 else { throw problem("nested too deep") }
             switch current {
             case UInt8(ascii: "{"):
+                try elements(of: true, depth: depth)
+            case UInt8(ascii: "["):
+                try elements(of: false, depth: depth)
+            case UInt8(ascii: "\""):
+                try string()
+            default:
+                for word in ["true", "false", "null", "NaN", "Infinity", "-Infinity"] where expect(word) { return }
+                try number()
+            }
+        }
+
+        /// An object's members (`object`) or an array's values, separated by commas, from the opening bracket to
+        /// the closing one.
+        mutating func elements(of object: Bool, depth: Int) throws(Problem) {
+            let closing = UInt8(ascii: object ? "}" : "]")
+            position += 1
+            skipSpace()
+            if current == closing {
                 position += 1
-                skipSpace()
-                if current == UInt8(ascii: "}") {
-                    position += 1
-                    return
-                }
-                while true {
+                return
+            }
+            while true {
+                if object {
                     guard current == UInt8(ascii: "\"") else { throw problem("expected a key in double quotes") }
                     try string()
                     skipSpace()
                     guard current == UInt8(ascii: ":") else { throw problem("expected ':'") }
                     position += 1
                     skipSpace()
-                    try value(depth: depth + 1)
-                    skipSpace()
-                    if current == UInt8(ascii: ",") {
-                        position += 1
-                        skipSpace()
-                        continue
-                    }
-                    guard current == UInt8(ascii: "}") else { throw problem("expected ',' or '}'") }
-                    position += 1
-                    return
                 }
-            case UInt8(ascii: "["):
-                position += 1
+                try value(depth: depth + 1)
                 skipSpace()
-                if current == UInt8(ascii: "]") {
+                if current == UInt8(ascii: ",") {
                     position += 1
-                    return
-                }
-                while true {
-                    try value(depth: depth + 1)
                     skipSpace()
-                    if current == UInt8(ascii: ",") {
-                        position += 1
-                        skipSpace()
-                        continue
-                    }
-                    guard current == UInt8(ascii: "]") else { throw problem("expected ',' or ']'") }
-                    position += 1
-                    return
+                    continue
                 }
-            case UInt8(ascii: "\""):
-                try string()
-            default:
-                for word in ["true", "false", "null", "NaN", "Infinity", "-Infinity"] where expect(word) { return }
-                try number()
+                guard current == closing else {
+                    throw problem("expected ',' or '\(Character(Unicode.Scalar(closing)))'")
+                }
+                position += 1
+                return
             }
         }
 
