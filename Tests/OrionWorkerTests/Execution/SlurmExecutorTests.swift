@@ -65,6 +65,20 @@ final class SlurmExecutorTests: XCTestCase {
         )
     }
 
+    /// A local worker's executor (a plain `orion hunt`, a task of `--slurm-array`) running `body` as the script.
+    private func localExecutor(_ body: String) throws -> ProcessExecutor {
+        ProcessExecutor(
+            command: try UserCommand(
+                arguments: [try script(body), "-x~uniform(0, 1)", "--note", "local"],
+                currentDirectory: directory,
+                environmentPath: nil
+            ),
+            echoOutput: false,
+            terminationGrace: .seconds(2),
+            startDirectory: directory
+        )
+    }
+
     private static let reportingScript = """
         echo "job=$SLURM_JOB_ID pwd=$(pwd) trial=$ORION_TRIAL_ID note=$4"
         printf '[{"name": "o", "type": "objective", "value": %s}]' "$2" > "$ORION_RESULTS_PATH"
@@ -515,16 +529,7 @@ final class SlurmExecutorTests: XCTestCase {
         let first = try executor(try script("echo started\nsleep 60\n"))
         let run = try await startedRun(first, context)
         let earlier = try XCTUnwrap(try jobID(in: context))
-        let local = ProcessExecutor(
-            command: try UserCommand(
-                arguments: [try script(Self.reportingScript), "-x~uniform(0, 1)", "--note", "local"],
-                currentDirectory: directory,
-                environmentPath: nil
-            ),
-            echoOutput: false,
-            terminationGrace: .seconds(2),
-            startDirectory: directory
-        )
+        let local = try localExecutor(Self.reportingScript)
         let outcome = await local.execute(context)
         guard case .completed = outcome else { return XCTFail("expected completed, got \(outcome)") }
         try await assertJobGone(earlier)
@@ -539,16 +544,7 @@ final class SlurmExecutorTests: XCTestCase {
         let context = try context()
         let first = try executor(try script(Self.reportingScript))
         guard case .completed(let results) = await first.execute(context) else { return XCTFail("the first run") }
-        let local = ProcessExecutor(
-            command: try UserCommand(
-                arguments: [try script("exit 3\n"), "-x~uniform(0, 1)"],
-                currentDirectory: directory,
-                environmentPath: nil
-            ),
-            echoOutput: false,
-            terminationGrace: .seconds(2),
-            startDirectory: directory
-        )
+        let local = try localExecutor("exit 3\n")
         let taken = await local.execute(context)
         XCTAssertEqual(taken, .completed(results))
         // Its files are gone: a later run here is run.
