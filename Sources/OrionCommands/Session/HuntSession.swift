@@ -322,8 +322,8 @@ struct HuntSession {
             }
             if interrupted.abandonedStorageCall {
                 StandardStream.emit(
-                    "note: a storage call (the database locked or unreachable) was still waiting and was abandoned;"
-                        + " a trial it reserved goes back to the other workers\n",
+                    "note: a call still waiting (on the database, locked or unreachable, or on Slurm's controller) was"
+                        + " abandoned; a trial it held goes back to the other workers\n",
                     to: 2
                 )
             }

@@ -24,12 +24,14 @@ enum EarlierSlurmJob {
     ///   - environment: the environment `scontrol` and `scancel` run with (their `PATH`).
     ///   - grace: how long a cancelled job may take to end, before the 30 s more.
     ///   - queryTimeout: how long one `scontrol` or `scancel` may take.
+    ///   - warn: told when the job cannot be checked (a controller that does not answer, no `scontrol` here).
     /// - Returns: whether a job was recorded and had ended by itself (not cancelled here).
     static func end(
         in directory: String,
         environment: [String: String],
         grace: Duration,
-        queryTimeout: Duration = SlurmCommand.queryTimeout
+        queryTimeout: Duration = SlurmCommand.queryTimeout,
+        warn: (@Sendable (String) -> Void)? = nil
     ) async -> Bool {
         guard let text = try? String(contentsOfFile: directory + "/" + idFileName, encoding: .utf8) else {
             return false
@@ -44,6 +46,14 @@ enum EarlierSlurmJob {
                 environment: environment,
                 timeout: queryTimeout
             )
+            if shown.status != 0, !shown.stderr.contains("Invalid job id") {
+                // Not known to have ended: the trial may run beside it. Said, since nothing more can be done here.
+                warn?(
+                    "the trial's earlier Slurm job \(jobID) (its hunt was stopped) could not be checked, so it may still"
+                        + " run beside this run, in the same directory: \(shown.failure); `scancel \(jobID)` if it does"
+                )
+                return !cancelled
+            }
             guard shown.status == 0, let state = SlurmCommand.fields(shown.stdout)["JobState"],
                 !SlurmJobOptions.finalStates.contains(state)
             else { return !cancelled }
@@ -65,7 +75,7 @@ enum EarlierSlurmJob {
     ///
     /// - Parameters:
     ///   - directory: the trial's working directory.
-    ///   - endedByItself: what ``end(in:environment:grace:queryTimeout:)`` returned.
+    ///   - endedByItself: what ``end(in:environment:grace:queryTimeout:warn:)`` returned.
     ///   - trial: the stored trial.
     /// - Returns: the results its script wrote, or `nil` to run the trial.
     static func results(in directory: String, endedByItself: Bool, trial: Trial) -> [TrialResult]? {

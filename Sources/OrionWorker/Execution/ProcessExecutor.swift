@@ -144,7 +144,12 @@ public final class ProcessExecutor: TrialExecutor {
         // ended first (its results taken when it finished by itself); then its files go, so that a later run here
         // does not read them as its own.
         if FileManager.default.fileExists(atPath: directory + "/" + EarlierSlurmJob.idFileName) {
-            let ended = await EarlierSlurmJob.end(in: directory, environment: baseEnvironment, grace: terminationGrace)
+            let ended = await EarlierSlurmJob.end(
+                in: directory,
+                environment: baseEnvironment,
+                grace: terminationGrace,
+                warn: { FileHandle.standardError.write(Data(("Warning: " + $0 + "\n").utf8)) }
+            )
             let results = EarlierSlurmJob.results(in: directory, endedByItself: ended, trial: context.trial)
             unlink(directory + "/" + EarlierSlurmJob.idFileName)
             unlink(directory + "/" + EarlierSlurmJob.statusFileName)

@@ -96,7 +96,9 @@ public final class SlurmExecutor: TrialExecutor {
         let earlierEnded = await EarlierSlurmJob.end(
             in: directory,
             environment: baseEnvironment,
-            grace: terminationGrace
+            grace: terminationGrace,
+            queryTimeout: options.queryTimeout,
+            warn: { [warn] in warn("Warning: " + $0) }
         )
         // An earlier job that finished by itself, its script successful, after its worker was killed: its results
         // are this trial's, rather than running it again.
@@ -338,12 +340,22 @@ public final class SlurmExecutor: TrialExecutor {
         }
     }
 
+    /// How long a query may take, and when it is cut short: after a second interrupt (forced) the hunt has about two
+    /// seconds before it stops waiting, so a query gets one; before it, ``SlurmJobOptions/queryTimeout``, cut short
+    /// by that second interrupt.
+    private func queryLimits() -> (Duration, (@Sendable () -> Bool)?) {
+        if running.withLock({ $0.forced }) { return (.seconds(1), nil) }
+        return (options.queryTimeout, { [self] in running.withLock { $0.forced } })
+    }
+
     /// `scontrol show job -o JOB`: its output, and its fields when it answered.
     private func show(_ jobID: String) async -> (output: SlurmCommand.Output, fields: [String: String]?) {
+        let (timeout, stopsWhen) = queryLimits()
         let output = await SlurmCommand.run(
             ["scontrol", "show", "job", "-o", jobID],
             environment: baseEnvironment,
-            timeout: options.queryTimeout
+            timeout: timeout,
+            stopsWhen: stopsWhen
         )
         return (output, output.status == 0 ? SlurmCommand.fields(output.stdout) : nil)
     }
@@ -387,7 +399,13 @@ public final class SlurmExecutor: TrialExecutor {
     @discardableResult
     private func signal(_ jobID: String, interrupt: Bool) async -> Bool {
         let arguments = interrupt ? ["scancel", "--full", "--signal=INT", jobID] : ["scancel", jobID]
-        let output = await SlurmCommand.run(arguments, environment: baseEnvironment, timeout: options.queryTimeout)
+        let (timeout, stopsWhen) = queryLimits()
+        let output = await SlurmCommand.run(
+            arguments,
+            environment: baseEnvironment,
+            timeout: timeout,
+            stopsWhen: stopsWhen
+        )
         return output.status == 0 || output.stderr.contains("Invalid job id") || output.stderr.contains("already")
     }
 

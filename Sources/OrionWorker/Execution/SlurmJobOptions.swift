@@ -125,18 +125,32 @@ enum SlurmCommand {
     ///   - timeout: how long it may run; past it, it is terminated and its status is 124 (`timeout`'s), with a
     ///     standard error saying so. `nil`: no limit.
     /// - Returns: its output and status.
-    static func run(_ arguments: [String], environment: [String: String], timeout: Duration? = nil) async -> Output {
+    ///   - stopsWhen: checked every 100 ms while it runs: once `true`, it is ended as at its timeout (a second
+    ///     Ctrl-C stops waiting for a controller that does not answer).
+    static func run(
+        _ arguments: [String],
+        environment: [String: String],
+        timeout: Duration? = nil,
+        stopsWhen: (@Sendable () -> Bool)? = nil
+    ) async -> Output {
         await withCheckedContinuation { (continuation: CheckedContinuation<Output, Never>) in
             let thread = Thread {
-                continuation.resume(returning: runNow(arguments, environment: environment, timeout: timeout))
+                continuation.resume(
+                    returning: runNow(arguments, environment: environment, timeout: timeout, stopsWhen: stopsWhen)
+                )
             }
             thread.stackSize = 1 << 18
             thread.start()
         }
     }
 
-    /// The blocking core of ``run(_:environment:timeout:)``.
-    private static func runNow(_ arguments: [String], environment: [String: String], timeout: Duration?) -> Output {
+    /// The blocking core of ``run(_:environment:timeout:stopsWhen:)``.
+    private static func runNow(
+        _ arguments: [String],
+        environment: [String: String],
+        timeout: Duration?,
+        stopsWhen: (@Sendable () -> Bool)?
+    ) -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -156,24 +170,28 @@ enum SlurmCommand {
         let reader = Thread { errors.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
         reader.start()
         let expired = Mutex(false)
-        if let timeout {
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout.seconds) {
+        if timeout != nil || stopsWhen != nil {
+            let deadline = timeout.map { ContinuousClock.now + $0 }
+            let pid = process.processIdentifier
+            @Sendable func watch() {
                 guard process.isRunning else { return }
-                expired.withLock { $0 = true }
-                // SIGKILL: a child started from a thread that blocks SIGTERM (the hunt's signal handling) inherits
-                // the blocked mask, and a query has nothing to save.
-                kill(process.processIdentifier, SIGKILL)
+                if deadline.map({ ContinuousClock.now >= $0 }) == true || stopsWhen?() == true {
+                    expired.withLock { $0 = true }
+                    // SIGKILL: a child started from a thread that blocks SIGTERM (the hunt's signal handling)
+                    // inherits the blocked mask, and a query has nothing to save.
+                    kill(pid, SIGKILL)
+                    return
+                }
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { watch() }
             }
+            watch()
         }
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let errorData = errors.wait()
-        if expired.withLock({ $0 }), let timeout {
-            return Output(
-                status: 124,
-                stdout: "",
-                stderr: "\(arguments[0]) did not answer within \(String(format: "%g", timeout.seconds)) s"
-            )
+        if expired.withLock({ $0 }) {
+            let within = timeout.map { " within \(String(format: "%g", $0.seconds)) s" } ?? ""
+            return Output(status: 124, stdout: "", stderr: "\(arguments[0]) did not answer\(within)")
         }
         return Output(
             status: process.terminationStatus,

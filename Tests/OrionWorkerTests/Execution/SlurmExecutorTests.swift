@@ -235,6 +235,40 @@ final class SlurmExecutorTests: XCTestCase {
         )
     }
 
+    /// A job of an earlier run that cannot be checked (the controller does not answer, or no `scontrol` here)
+    /// counts as ended, since nothing more can be done, and is said: the trial may run beside it (hBC's re-check:
+    /// a local worker ran it beside the job without a word).
+    func testAnEarlierJobThatCannotBeCheckedIsSaid() async throws {
+        let bin = directory + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try "#!/bin/sh\necho 'slurm_load_jobs error: Unable to contact slurm controller' >&2\nexit 1\n".write(
+            toFile: bin + "/scontrol",
+            atomically: true,
+            encoding: .utf8
+        )
+        chmod(bin + "/scontrol", 0o755)
+        try "4242\n".write(toFile: directory + "/trial/slurm-job-id", atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = bin + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        let warnings = Mutex<[String]>([])
+        let ended = await EarlierSlurmJob.end(
+            in: directory + "/trial",
+            environment: environment,
+            grace: .seconds(1),
+            queryTimeout: .seconds(5),
+            warn: { message in warnings.withLock { $0.append(message) } }
+        )
+        XCTAssertTrue(ended)
+        let said = warnings.withLock { $0 }
+        XCTAssertEqual(said.count, 1, "\(said)")
+        XCTAssertTrue(
+            said.first?.hasPrefix("the trial's earlier Slurm job 4242 (its hunt was stopped) could not be checked")
+                == true,
+            "\(said)"
+        )
+        XCTAssertTrue(said.first?.contains("Unable to contact slurm controller") == true, "\(said)")
+    }
+
     /// A job whose node failed before the script ended is not the trial's failure: the trial runs again (it broke,
     /// while Slurm could requeue the job and run it with no one following it).
     func testAJobWhoseNodeFailedRunsItsTrialAgain() throws {
@@ -395,14 +429,14 @@ final class SlurmExecutorTests: XCTestCase {
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = bin + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         let warnings = Mutex<[String]>([])
-        func executor(_ body: String) throws -> SlurmExecutor {
+        func executor(_ body: String, queryTimeout: Duration = .milliseconds(300)) throws -> SlurmExecutor {
             SlurmExecutor(
                 command: try UserCommand(
                     arguments: [try script(body), "-x~uniform(0, 1)", "--note", "n"],
                     currentDirectory: directory,
                     environmentPath: nil
                 ),
-                options: SlurmJobOptions(pollInterval: .milliseconds(100), queryTimeout: .milliseconds(300)),
+                options: SlurmJobOptions(pollInterval: .milliseconds(100), queryTimeout: queryTimeout),
                 environment: environment,
                 terminationGrace: .seconds(2),
                 unansweredWarning: .seconds(1),
@@ -445,6 +479,33 @@ final class SlurmExecutorTests: XCTestCase {
         )
         _ = try ProcessRunner.run(["/usr/bin/env", "scancel", jobID])
         try await assertJobGone(jobID)
+
+        // A second interrupt cuts short the query under way (the hunt waits about two seconds after it): the trial
+        // is still given back and the job named (hBC's re-check: the hunt stopped, blaming a storage call, the trial
+        // left reserved).
+        warnings.withLock { $0 = [] }
+        try FileManager.default.removeItem(atPath: directory + "/trial")
+        try FileManager.default.createDirectory(atPath: directory + "/trial", withIntermediateDirectories: true)
+        let patient = try executor("echo started\nsleep 60\n", queryTimeout: .seconds(20))
+        let second = Task { await patient.execute(context) }
+        let deadline2 = Date().addingTimeInterval(30)
+        while Date() < deadline2, !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("started") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let secondJob = try XCTUnwrap(try self.jobID(in: context))
+        patient.interruptAll(force: false)
+        try await Task.sleep(for: .milliseconds(500))
+        let forced = Date()
+        patient.interruptAll(force: true)
+        let given = await second.value
+        XCTAssertEqual(given, .interrupted(exitCode: nil))
+        XCTAssertLessThan(Date().timeIntervalSince(forced), 2.5, "within the hunt's patience after a second interrupt")
+        XCTAssertTrue(
+            warnings.withLock { $0.contains { $0.contains("the job \(secondJob) could not be cancelled") } },
+            "\(warnings.withLock { $0 })"
+        )
+        _ = try ProcessRunner.run(["/usr/bin/env", "scancel", secondJob])
+        try await assertJobGone(secondJob)
     }
 
     func testAJobCancelledBySomeoneElseIsRequeued() async throws {
