@@ -124,9 +124,9 @@ enum SlurmCommand {
     ///   - environment: its environment.
     ///   - timeout: how long it may run; past it, it is terminated and its status is 124 (`timeout`'s), with a
     ///     standard error saying so. `nil`: no limit.
-    /// - Returns: its output and status.
     ///   - stopsWhen: checked every 100 ms while it runs: once `true`, it is ended as at its timeout (a second
     ///     Ctrl-C stops waiting for a controller that does not answer).
+    /// - Returns: its output and status.
     static func run(
         _ arguments: [String],
         environment: [String: String],
