@@ -36,8 +36,16 @@ public enum ProcessRunner {
         outputPrefix: String
     ) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
+        if resetsSignals {
+            // Every signal at its default, as a shell starts a command: a test process may have left one ignored (an
+            // in-process test's handler), and a child inherits that (`orion` keeps an inherited ignore, as under
+            // `nohup`): a hangup test then saw its hunt run on.
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["--default-signal", "--"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: arguments[0])
+            process.arguments = Array(arguments.dropFirst())
+        }
         process.environment = environment ?? ProcessInfo.processInfo.environment
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         for suffix in [".out", ".err"]
@@ -50,6 +58,18 @@ public enum ProcessRunner {
         try process.run()
         return process
     }
+
+    /// Whether `/usr/bin/env` resets signal dispositions (`--default-signal`, GNU coreutils 8.31 and later).
+    static let resetsSignals: Bool = {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["--default-signal", "--", "/bin/true"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }()
 
     /// Waits for a process started by ``start(_:environment:currentDirectory:outputPrefix:)`` and reads its output.
     public static func wait(_ process: Process, outputPrefix: String, timeout: TimeInterval = 120) -> Output {
