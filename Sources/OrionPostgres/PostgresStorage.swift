@@ -559,9 +559,9 @@ public final class PostgresStorage: Storage {
     private func noteSlowAnswer() {
         guard let onWaiting, Self.isDue(lastSlowNote) else { return }
         onWaiting(
-            "waiting for the PostgreSQL server at \(address.description) to answer (\(Int(Self.slowAnswer.seconds)) s so"
-                + " far): a table may be locked by another session (see `SELECT * FROM pg_locks WHERE NOT granted`),"
-                + " or the server is busy"
+            "waiting for the PostgreSQL server at \(address.description) to answer"
+                + " (\(Int(Self.slowAnswer.seconds)) s so far): a table may be locked by another session (see"
+                + " `SELECT * FROM pg_locks WHERE NOT granted`), or the server is busy"
         )
     }
 

@@ -112,7 +112,8 @@ indirect enum ParallelStrategy: Hashable, Sendable {
                 throw AlgorithmError(
                     .invalidOption,
                     "tpe: unknown key\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) for "
-                        + "parallel_strategy \(type); valid keys: \((["of_type"] + keys.sorted()).joined(separator: ", "))"
+                        + "parallel_strategy \(type); valid keys: "
+                        + (["of_type"] + keys.sorted()).joined(separator: ", ")
                 )
             }
         }

@@ -67,13 +67,12 @@ struct HuntSession {
             let source = configuration.evc.enable ? configuration.evc.branchFrom.map(BranchingRequest.parseSource) : nil
             var stored = try await context.storage.experiment(named: name, version: version)
             if stored == nil, let source {
-                if let given = source.version, let version, given != version {
-                    throw UsageError(
-                        "--branch-from \(source.name):\(given) and --version \(version) name two versions of the parent;"
-                            + " give one"
-                    )
-                }
-                let sourceVersion = source.version ?? version
+                let sourceVersion = try BranchingRequest.parentVersion(
+                    of: source.name,
+                    given: source.version,
+                    requested: version,
+                    advice: "--branch-from"
+                )
                 stored = try await context.storage.experiment(named: source.name, version: sourceVersion)
                 guard stored != nil else {
                     // The parent is what is missing, not the new experiment (it said "no experiment named NEW yet").

@@ -34,6 +34,31 @@ public struct BranchingRequest: Sendable, Hashable {
         self.branchFromVersion = branchFromVersion
     }
 
+    /// The version of the parent `--branch-from` names: its own (`NAME:VERSION`), else the version asked for
+    /// (`--branch-from a -v 1`, as Oríon reads it), else `nil`, the latest.
+    ///
+    /// - Parameters:
+    ///   - source: the parent's name.
+    ///   - given: its version from `NAME:VERSION`.
+    ///   - requested: the version asked for (`-v`).
+    ///   - advice: how the caller names the setting (`--branch-from`, or the library's `branchFrom`).
+    /// - Returns: the version to branch from, `nil` for the latest.
+    /// - Throws: ``ExperimentError`` `.invalidSetting` when both are given and differ.
+    public static func parentVersion(
+        of source: String,
+        given: Int?,
+        requested: Int?,
+        advice: String
+    ) throws(ExperimentError) -> Int? {
+        if let given, let requested, given != requested {
+            throw ExperimentError(
+                .invalidSetting,
+                "\(advice): \(source):\(given) and version \(requested) name two versions of the parent; give one"
+            )
+        }
+        return given ?? requested
+    }
+
     /// Reads `NAME` or `NAME:VERSION` (`--branch-from`).
     ///
     /// - Parameter text: the flag's value.
@@ -108,14 +133,12 @@ extension ExperimentBuilder {
         } else if let source = branching.branchFrom {
             // `--branch-from a -v 1` with no `-n` experiment yet: the version is the parent's, as in Oríon (it was
             // ignored, and the child branched from the latest).
-            if let given = branching.branchFromVersion, let version = request.version, given != version {
-                throw ExperimentError(
-                    .invalidSetting,
-                    request.advice("--branch-from", "branchFrom")
-                        + ": \(source):\(given) and version \(version) name two versions of the parent; give one"
-                )
-            }
-            let sourceVersion = branching.branchFromVersion ?? request.version
+            let sourceVersion = try BranchingRequest.parentVersion(
+                of: source,
+                given: branching.branchFromVersion,
+                requested: request.version,
+                advice: request.advice("--branch-from", "branchFrom")
+            )
             guard let found = try await storage.experiment(named: source, version: sourceVersion) else {
                 let version = sourceVersion.map { " version \($0)" } ?? ""
                 throw ExperimentError(

@@ -40,11 +40,11 @@ extension UserCommand {
                 !template.priors.isEmpty
             else { continue }
             let given = arguments.map { "'\($0.written)'" }.joined(separator: ", ")
+            let times = arguments.count == 2 ? "twice" : "\(arguments.count) times"
             throw CommandError(
                 .duplicateDimension,
-                "the script's configuration file is given \(arguments.count == 2 ? "twice" : "\(arguments.count) times") (\(given)) and '\(argument.path)'"
-                    + " holds priors: the script would read one file while the search fills in another; give the"
-                    + " option once"
+                "the script's configuration file is given \(times) (\(given)) and '\(argument.path)' holds priors: the"
+                    + " script would read one file while the search fills in another; give the option once"
             )
         }
     }

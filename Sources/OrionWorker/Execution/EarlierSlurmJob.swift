@@ -30,7 +30,7 @@ enum EarlierSlurmJob {
         in directory: String,
         environment: [String: String],
         grace: Duration,
-        queryTimeout: Duration = SlurmCommand.queryTimeout,
+        queryTimeout: Duration = SlurmJobOptions.defaultQueryTimeout,
         warn: (@Sendable (String) -> Void)? = nil
     ) async -> Bool {
         guard let text = try? String(contentsOfFile: directory + "/" + idFileName, encoding: .utf8) else {
@@ -49,8 +49,9 @@ enum EarlierSlurmJob {
             if shown.status != 0, !shown.stderr.contains("Invalid job id") {
                 // Not known to have ended: the trial may run beside it. Said, since nothing more can be done here.
                 warn?(
-                    "the trial's earlier Slurm job \(jobID) (its hunt was stopped) could not be checked, so it may still"
-                        + " run beside this run, in the same directory: \(shown.failure); `scancel \(jobID)` if it does"
+                    "the trial's earlier Slurm job \(jobID) (its hunt was stopped) could not be checked, so it may"
+                        + " still run beside this run, in the same directory: \(shown.failure); `scancel \(jobID)` if"
+                        + " it does"
                 )
                 return !cancelled
             }

@@ -378,7 +378,7 @@ public final class SlurmExecutor: TrialExecutor {
             if wasWarned { warn("Slurm's controller answers again (scontrol show job \(jobID))") }
             return
         }
-        // Counted from when the first unanswered query was asked: one takes up to ``SlurmCommand/queryTimeout``.
+        // Counted from when the first unanswered query was asked: one takes up to ``SlurmJobOptions/queryTimeout``.
         let since = unansweredSince ?? askedAt
         unansweredSince = since
         guard ContinuousClock.now - since >= unansweredWarning else { return }

@@ -26,6 +26,11 @@ public struct SlurmJobOptions: Sendable, Equatable {
     /// How long a query or a cancellation (`scontrol`, `scancel`) may take before it counts as unanswered.
     public var queryTimeout: Duration
 
+    /// The default ``queryTimeout``: against an unreachable controller a query takes about a minute to fail
+    /// (Slurm's `MessageTimeout`, retried), while the hunt must go on looking at the jobs' exit-status files and at
+    /// interrupts.
+    public static let defaultQueryTimeout: Duration = .seconds(10)
+
     /// Creates the options; every resource is left to Slurm's default unless given.
     ///
     /// - Parameters:
@@ -37,7 +42,7 @@ public struct SlurmJobOptions: Sendable, Equatable {
     ///   - account: `--account`.
     ///   - extraArguments: more `sbatch` arguments.
     ///   - pollInterval: how often a running job is checked.
-    ///   - queryTimeout: how long a query or a cancellation may take (``SlurmCommand/queryTimeout``).
+    ///   - queryTimeout: how long a query or a cancellation may take (``defaultQueryTimeout``).
     public init(
         partition: String? = nil,
         time: String? = nil,
@@ -47,7 +52,7 @@ public struct SlurmJobOptions: Sendable, Equatable {
         account: String? = nil,
         extraArguments: [String] = [],
         pollInterval: Duration = .seconds(1),
-        queryTimeout: Duration = .seconds(10)
+        queryTimeout: Duration = SlurmJobOptions.defaultQueryTimeout
     ) {
         self.partition = partition
         self.time = time
@@ -111,11 +116,6 @@ enum SlurmCommand {
             return message.isEmpty ? "exit status \(status)" : message
         }
     }
-
-    /// How long a query or a cancellation (`scontrol`, `scancel`) may take by default before it counts as
-    /// unanswered: against an unreachable controller one takes about a minute to fail (Slurm's `MessageTimeout`,
-    /// retried), while the hunt must go on looking at the jobs' exit-status files and at interrupts.
-    static let queryTimeout: Duration = .seconds(10)
 
     /// Runs `arguments` (the command found on the environment's `PATH`) and waits for it on a thread of its own.
     ///
