@@ -33,8 +33,8 @@ struct CommandContext {
         return source.hasPrefix("file \(localFile):") || source == "file \(localFile)"
     }
 
-    /// Resolves the configuration and opens the storage; only commands that write (`hunt`, `init-only`, `insert`:
-    /// `createStorage`, implied by `huntOptions`) create a missing database; `postgresRetryFor` is
+    /// Resolves the configuration and opens the storage; only commands that make experiments (`hunt`, `init-only`,
+    /// `db load`, `serve`: `createStorage`, implied by `huntOptions`) create a missing database; `postgresRetryFor` is
     /// ``StorageFactory/open(address:environment:currentDirectory:create:postgresRetryFor:)``'s.
     init(
         options: ExperimentOptions,

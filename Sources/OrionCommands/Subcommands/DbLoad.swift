@@ -66,6 +66,8 @@ struct DbLoad: AsyncParsableCommand {
                     to: 2
                 )
             }
+            // Before the target is opened: a refused file leaves no new, empty database behind.
+            try dump.check()
             let context = try CommandContext(options: options, createStorage: true)
             let report = try await context.closingStorage {
                 if resolve == .overwrite, !force { try await Self.refuseLiveOverwrite(of: dump, in: context.storage) }

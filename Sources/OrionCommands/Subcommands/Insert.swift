@@ -22,7 +22,8 @@ struct Insert: AsyncParsableCommand {
             throw CleanExit.helpRequest(self)
         }
         try await CommandRunner.run(verbose: options.verbose) {
-            let context = try CommandContext(options: options, createStorage: true)
+            // The experiment must exist: a storage file named but missing is a typo, said with its path (not created).
+            let context = try CommandContext(options: options)
             try await context.closingStorage {
                 guard let name = options.name ?? context.configuration.experiment.name else {
                     throw UsageError("orion insert needs an experiment name: orion insert -n NAME ./script.py -x=1.5")

@@ -259,8 +259,7 @@ extension ExperimentDump {
     ///   cases) or on one another writer created while this load ran (what this load had stored stays), `.failed`
     ///   when the target fails part way (what this load had stored is removed), or the storage's error.
     public func load(into storage: any Storage, resolve: ConflictPolicy?) async throws -> LoadReport {
-        try checkNames()
-        try checkTrialsFitTheirSpaces()
+        try check()
         if resolve == nil {
             var conflicts: [String] = []
             for entry in experiments {
@@ -453,6 +452,18 @@ extension ExperimentDump {
                 }
             }
         }
+    }
+
+    /// Refuses a dump that no database could take, before any storage is opened: names with control characters
+    /// (``checkNames()``) and trials that do not fit their spaces (``checkTrialsFitTheirSpaces()``).
+    ///
+    /// `orion db load` calls it before it opens (and so creates) the target, so that a refused file leaves no new
+    /// empty database behind; ``load(into:resolve:)`` calls it again for library callers.
+    ///
+    /// - Throws: ``DumpError`` `.invalid`, naming what is wrong.
+    public func check() throws {
+        try checkNames()
+        try checkTrialsFitTheirSpaces()
     }
 
     /// Refuses the dump when an experiment's name holds a control character (a NUL, a line break), before anything

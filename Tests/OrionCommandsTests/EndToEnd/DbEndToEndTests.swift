@@ -430,6 +430,32 @@ final class DbEndToEndTests: XCTestCase {
         }
     }
 
+    /// A dump `orion db load` refuses (a trial outside its space) creates no database at a new `--storage` path.
+    func testARefusedLoadCreatesNoDatabase() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try sandbox.succeed([
+            "hunt", "-n", "src", "--exp-max-trials", "1", try Compat.script("noop.sh"), "-x~uniform(0, 1)",
+        ])
+        let dumpPath = sandbox.directory + "/all.json"
+        try sandbox.succeed(["db", "dump", "-o", dumpPath])
+        let text = try String(contentsOfFile: dumpPath, encoding: .utf8)
+        var json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        var experiments = try XCTUnwrap(json["experiments"] as? [[String: Any]])
+        var trials = try XCTUnwrap(experiments[0]["trials"] as? [[String: Any]])
+        var params = try XCTUnwrap(trials[0]["params"] as? [[String: Any]])
+        params[0]["value"] = 7.0
+        trials[0]["params"] = params
+        experiments[0]["trials"] = trials
+        json["experiments"] = experiments
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: dumpPath))
+        let target = sandbox.directory + "/new.db"
+        let output = try sandbox.run(["db", "load", dumpPath, "--storage", target])
+        XCTAssertEqual(output.status, 2, output.stderr)
+        XCTAssertTrue(output.stderr.contains("does not fit its space"), output.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target), "a refused load created \(target)")
+    }
+
     /// `db dump` writes its file as the text is made, beside its name: a dump that fails leaves the file it was to
     /// replace as it was, and no partial file; one that succeeds replaces it whole.
     func testAFailedDumpLeavesTheFileItWasToReplace() throws {

@@ -208,8 +208,10 @@ final class ReliabilityEndToEndTests: XCTestCase {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
         let mistyped = sandbox.directory + "/typo/orion.db"
-        for command in ["list", "status"] {
-            let output = try sandbox.run([command, "--storage", mistyped])
+        let commands = [["list"], ["status"], ["insert", "-n", "e", "./train.py", "-x=1"]]
+        for command in commands {
+            // The flag before the script's command line, which is the script's own.
+            let output = try sandbox.run([command[0], "--storage", mistyped] + command.dropFirst())
             XCTAssertEqual(output.status, 1, "\(command): \(output.stderr)")
             XCTAssertTrue(output.stderr.contains(mistyped), "\(command): \(output.stderr)")
         }
