@@ -171,10 +171,19 @@ extension ExperimentBuilder {
         )
         let conflicts = Conflict.detect(parent: parent, candidate: child, policy: branching.policy)
         let name = branching.branchTo ?? request.name
+        // The renamings the parent was made by, or carries from its own command line: applied already.
+        let parentRenames =
+            branching.policy.markers.renames.isEmpty ? [:] : UserCommand.storedMarkers(parent.metadata.userArgs).renames
         if conflicts.isEmpty, !branching.policy.markers.renames.isEmpty {
             // A rename with nothing to rename (its dimension is not stored, or its target not new) is refused here
             // as when something else changed: stored with the command line, it broke every later branch.
-            _ = try ConflictResolution.adapters(for: [], parent: parent, candidate: child, policy: branching.policy)
+            _ = try ConflictResolution.adapters(
+                for: [],
+                parent: parent,
+                candidate: child,
+                policy: branching.policy,
+                parentRenames: parentRenames
+            )
         }
         guard !conflicts.isEmpty || name != parent.name else { return .built(nil) }
         let candidate = child
@@ -182,7 +191,8 @@ extension ExperimentBuilder {
             for: conflicts,
             parent: parent,
             candidate: child,
-            policy: branching.policy
+            policy: branching.policy,
+            parentRenames: parentRenames
         )
         child.name = name
         // The existing experiment resumed, when it is the child this run would make (``resumption``).

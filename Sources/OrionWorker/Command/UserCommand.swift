@@ -184,6 +184,24 @@ public struct UserCommand: Sendable, Hashable, Codable {
         }
     }
 
+    /// The branching markers a stored command line holds (`metadata.userArgs`: the script, then its arguments), read
+    /// as ``init(arguments:currentDirectory:environmentPath:configOption:storedConfigText:valuesAfterAPrior:)``
+    /// reads them, without looking at the script or its files.
+    ///
+    /// An experiment made by a renaming (`--lr~>rate`) keeps the marker in its command line; the same command run
+    /// again, or a branch of that version, finds the renaming applied already. An item that does not read (stored
+    /// by an older version) is skipped.
+    ///
+    /// - Parameter arguments: the stored command line.
+    /// - Returns: its markers.
+    public static func storedMarkers(_ arguments: [String]) -> BranchingMarkers {
+        var reader = ScriptArgumentReader(firstIndex: 1, configOption: "/config")
+        for item in arguments.dropFirst() {
+            try? reader.consume(item)
+        }
+        return reader.markers
+    }
+
     /// The programs that start the trial's argv: the script, or the interpreter (with its options) and the script.
     var launch: [String] {
         if let script, script != executable { return [executable] + interpreterOptions + [script] }
@@ -435,7 +453,8 @@ extension UserCommand {
                         + " prior for --new_name"
                 )
             }
-            markers.renames[name] = UserCommand.dimensionName(rest)
+            // `~>rate` or `~>/rate` (as the dimension is named): one dimension.
+            markers.renames[name] = UserCommand.dimensionName(String(rest.drop { $0 == "/" }))
             return true
         }
 

@@ -314,6 +314,20 @@ final class UserCommandTests: XCTestCase {
         XCTAssertEqual(argv, [directory + "/train.py", "--lr", "0.5", "-b", "1.0", "--epochs", "3"])
     }
 
+    /// A stored command line's markers are read as a typed one's, without the script (which may be elsewhere now);
+    /// what does not read is skipped.
+    func testAStoredCommandLinesMarkersAreReadWithoutItsScript() {
+        let stored = [
+            "/gone/train.py", "--a~>b", "--b~uniform(0, 2)", "-x~>/w", "--path=~/data", "--c~>", "--y~-", "--epochs",
+            "3",
+        ]
+        let markers = UserCommand.storedMarkers(stored)
+        XCTAssertEqual(markers.renames, ["/a": "/b", "/x": "/w"])
+        XCTAssertEqual(markers.removals, ["/y": nil])
+        XCTAssertEqual(UserCommand.storedMarkers(["python3", "-u", "t.py", "--lr~>rate"]).renames, ["/lr": "/rate"])
+        XCTAssertEqual(UserCommand.storedMarkers([]), BranchingMarkers())
+    }
+
     func testMisplacedBranchingMarkersAreErrors() {
         XCTAssertEqual(
             error(["./train.py", "--lr", "orion~-"])?.message,

@@ -66,6 +66,11 @@ public enum Conflict: Sendable, Hashable {
         return (bare.count == 1 ? "-" : "--") + bare
     }
 
+    /// The renaming marker of `old` to `new` as a user writes it: `--lr~>rate` for `/lr` to `/rate`.
+    static func marker(_ old: String, _ new: String) -> String {
+        flag(old) + "~>" + (new.hasPrefix("/") ? String(new.dropFirst()) : new)
+    }
+
     /// The conflicts between a stored experiment and a candidate configuration for it.
     ///
     /// Dimensions are compared by name and canonical prior string; the algorithm by name and options; the code by

@@ -15,6 +15,9 @@ public enum ConflictResolution {
     ///   - parent: the stored experiment (its space gives the removed dimensions' types and defaults).
     ///   - candidate: the configuration asked for (its space gives the added dimensions' types and defaults).
     ///   - policy: the markers and flags.
+    ///   - parentRenames: the renamings the parent's stored command line carries, old name to new (the caller reads
+    ///     them with the parser of the command line; the marker syntax is not this layer's): a marker among them
+    ///     is applied already.
     /// - Returns: the adapters.
     /// - Throws: ``BranchingError`` `.invalidMarker` for a marker that does not fit the spaces, `.unresolved`
     ///   naming each unresolved conflict with the marker or flag that resolves it.
@@ -22,7 +25,8 @@ public enum ConflictResolution {
         for conflicts: [Conflict],
         parent: Experiment,
         candidate: Experiment,
-        policy: BranchingPolicy
+        policy: BranchingPolicy,
+        parentRenames: [String: String] = [:]
     ) throws(BranchingError) -> [Adapter] {
         let markers = policy.markers
         let manual = policy.manualResolution
@@ -44,11 +48,11 @@ public enum ConflictResolution {
                 let renaming = Adapter.dimensionRenaming(oldName: old, newName: new)
                 let applied =
                     parent.refers?.adapters.contains(renaming) == true
-                    || storedRenames(parent.metadata.userArgs)[old] == new
+                    || parentRenames[old] == new
                 if applied, candidate.space[new] != nil { continue }
                 throw BranchingError(
                     .invalidMarker,
-                    "'\(Conflict.flag(old))~>\(new)' renames \(old), which the stored space does not have; remove"
+                    "'\(Conflict.marker(old, new))' renames \(old), which the stored space does not have; remove"
                         + " the marker"
                 )
             }
@@ -56,13 +60,13 @@ public enum ConflictResolution {
                 if parent.space[new] != nil {
                     throw BranchingError(
                         .invalidMarker,
-                        "'\(Conflict.flag(old))~>\(new)' renames \(old) to \(new), which the stored space has already:"
+                        "'\(Conflict.marker(old, new))' renames \(old) to \(new), which the stored space has already:"
                             + " rename it to a new name, or remove \(old) with `\(Conflict.flag(old))~-`"
                     )
                 }
                 throw BranchingError(
                     .invalidMarker,
-                    "'\(Conflict.flag(old))~>\(new)' renames \(old) to \(new), which is not a new dimension: give"
+                    "'\(Conflict.marker(old, new))' renames \(old) to \(new), which is not a new dimension: give"
                         + " \(new) a prior, e.g. `\(Conflict.flag(new))~'\(oldDimension.priorString)'`"
                 )
             }
@@ -71,7 +75,7 @@ public enum ConflictResolution {
                 let other = markers.renames.first { $0.key != old && $0.value == new }?.key ?? "?"
                 throw BranchingError(
                     .invalidMarker,
-                    "'\(Conflict.flag(old))~>\(new)' and '\(Conflict.flag(other))~>\(new)' rename two dimensions to"
+                    "'\(Conflict.marker(old, new))' and '\(Conflict.marker(other, new))' rename two dimensions to"
                         + " \(new): rename each to its own name, or remove one with `\(Conflict.flag(old))~-`"
                 )
             }
@@ -164,18 +168,5 @@ public enum ConflictResolution {
             )
         }
         return renamings + deletions + priorChanges + additions + others
-    }
-
-    /// The renamings a stored command line gives (`-x~>w`, `--lr~>rate`), old name to new, as dimension names.
-    static func storedRenames(_ arguments: [String]) -> [String: String] {
-        var renames: [String: String] = [:]
-        for item in arguments where item.hasPrefix("-") {
-            guard let marker = item.range(of: "~>") else { continue }
-            let flag = item[..<marker.lowerBound].drop { $0 == "-" }
-            let target = item[marker.upperBound...].drop { $0 == "/" }
-            guard !flag.isEmpty, !target.isEmpty, !flag.contains("="), !target.contains("~") else { continue }
-            renames["/" + flag] = "/" + target
-        }
-        return renames
     }
 }

@@ -126,14 +126,23 @@ final class ConflictResolutionTests: XCTestCase {
         ) { error in
             XCTAssertEqual(
                 (error as? BranchingError)?.message,
-                "'--lr~>/rate' renames /lr to /rate, which the stored space has already: rename it to a new name, or"
+                "'--lr~>rate' renames /lr to /rate, which the stored space has already: rename it to a new name, or"
                     + " remove /lr with `--lr~-`"
             )
         }
         // A later version whose stored command line keeps the marker (made by another change, or a branch of the
         // renamed version): applied already too (hBB's re-check).
-        let later = try experiment(["/rate": "uniform(0, 2)"], args: ["./t.py", "--lr~>rate", "--rate~uniform(0, 2)"])
-        XCTAssertEqual(try ConflictResolution.adapters(for: [], parent: later, candidate: later, policy: policy), [])
+        let later = try experiment(["/rate": "uniform(0, 2)"])
+        XCTAssertEqual(
+            try ConflictResolution.adapters(
+                for: [],
+                parent: later,
+                candidate: later,
+                policy: policy,
+                parentRenames: ["/lr": "/rate"]
+            ),
+            []
+        )
         // Two dimensions renamed to one: refused (the child would carry one value and drop the other).
         let pair = try experiment(["/a": "uniform(0, 1)", "/b": "uniform(0, 1)"])
         let merged = try experiment(["/c": "uniform(0, 1)"])
@@ -148,7 +157,7 @@ final class ConflictResolutionTests: XCTestCase {
         ) { error in
             XCTAssertEqual(
                 (error as? BranchingError)?.message,
-                "'-b~>/c' and '-a~>/c' rename two dimensions to /c: rename each to its own name, or remove one with"
+                "'-b~>c' and '-a~>c' rename two dimensions to /c: rename each to its own name, or remove one with"
                     + " `-b~-`"
             )
         }
