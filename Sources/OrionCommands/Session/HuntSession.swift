@@ -29,6 +29,7 @@ struct HuntSession {
 
     private func run(in context: CommandContext) async throws {
         let configuration = context.configuration
+        let pythonClient = try usesPythonClient()
         if let note = OpenFileLimit.note(workers: configuration.worker.nWorkers) {
             StandardStream.emit(note + "\n", to: 2)
         }
@@ -291,7 +292,7 @@ struct HuntSession {
                     command: command,
                     interruptCode: configuration.worker.interruptSignalCode,
                     trialTimeout: configuration.worker.trialTimeout,
-                    pythonClient: usesPythonClient,
+                    pythonClient: pythonClient,
                     echo: reporter.echo,
                     configuration: workerConfiguration,
                     retention: retention(for: experiment, configuration: configuration),
@@ -303,7 +304,7 @@ struct HuntSession {
                     command: command,
                     startDirectory: runDirectory ?? currentDirectory,
                     options: slurm,
-                    environment: try runner.trialEnvironment(pythonClient: usesPythonClient),
+                    environment: try runner.trialEnvironment(pythonClient: pythonClient),
                     interruptCode: configuration.worker.interruptSignalCode,
                     trialTimeout: configuration.worker.trialTimeout
                 )
@@ -475,11 +476,20 @@ struct HuntSession {
     }
 
     /// Whether the trials get the light Python client: unless `--no-python-client`, or `ORION_PYTHON_CLIENT` is
-    /// `false`, `0`, `no` or `off`.
-    var usesPythonClient: Bool {
+    /// `false`, `0`, `no` or `off` (any case).
+    ///
+    /// - Throws: ``ConfigurationError`` naming the variable when its value is not a boolean (a typo such as `flase`
+    ///   turned the client on).
+    func usesPythonClient() throws -> Bool {
         if huntOptions.noPythonClient { return false }
-        guard let value = environment["ORION_PYTHON_CLIENT"]?.lowercased() else { return true }
-        return !["false", "0", "no", "off"].contains(value)
+        guard let text = environment["ORION_PYTHON_CLIENT"], !text.isEmpty else { return true }
+        guard let value = ConfigurationLoader.boolean(text) else {
+            throw ConfigurationError(
+                "environment variable ORION_PYTHON_CLIENT must be true or false (or 1/0, yes/no, on/off), not '\(text)';"
+                    + " set e.g. ORION_PYTHON_CLIENT=false"
+            )
+        }
+        return value
     }
 
     /// `error` with its place in the configuration file in front, when a file gave the algorithm: the line of the

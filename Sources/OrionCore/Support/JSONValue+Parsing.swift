@@ -20,7 +20,8 @@ extension JSONValue {
     /// Beyond strict JSON, the bare words `NaN`, `Infinity` and `-Infinity` that Python's `json.dump` writes for
     /// non-finite floats are read as those doubles, and a key that appears twice in an object keeps its last value
     /// (Python's rule). Numbers without a decimal point or an exponent are `.int` when they fit in `Int`, else
-    /// `.double`; a number too large for a `Double` is an infinity (as in Python). A UTF-8 byte order mark at the
+    /// `.double` (Python keeps such an integer exact); a number too large for a `Double` is an infinity (as in Python
+    /// for a float). A UTF-8 byte order mark at the
     /// start is skipped. Lists and objects nested deeper than ``maxParsingDepth`` are rejected, so hostile input
     /// cannot exhaust the stack.
     ///

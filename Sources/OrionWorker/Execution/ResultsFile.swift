@@ -108,10 +108,16 @@ public enum ResultsFile {
                 message: "results file \(path), entry \(index): no \(keys) (\(shape))"
             )
         }
-        guard let name = object["name"]?.stringValue, let typeName = object["type"]?.stringValue,
-            let value = object["value"]
-        else {
-            let key = object["name"]?.stringValue == nil ? "name" : "type"
+        // A name that is a number, a boolean or null (`report_objective(v, name=None)`, `name=args.metric` left at
+        // its default) is kept as Python's `str()` writes it, as Oríon completes such a trial.
+        let name: String? =
+            switch object["name"] {
+            case .string(let text): text
+            case .null, .bool, .int, .double: object["name"]?.pythonString
+            default: nil
+            }
+        guard let name, let typeName = object["type"]?.stringValue, let value = object["value"] else {
+            let key = name == nil ? "name" : "type"
             throw Problem(
                 message: "results file \(path), entry \(index): '\(key)' must be a string, not "
                     + (object[key]?.pythonRepr ?? "nothing")

@@ -295,29 +295,90 @@ public final class HuntRunner: Sendable {
     ///
     /// It is the hunt's, with swift-orion's light `orion.client` (``PythonClient``) installed under
     /// ``userDirectory`` and put on `PYTHONPATH` when `pythonClient` is on (Slurm jobs get the environment `sbatch`
-    /// runs with).
+    /// runs with). When `$TMPDIR` cannot take it, the client goes where Python's `tempfile` would go next: `/tmp`,
+    /// `/var/tmp`, `/usr/tmp` (each `/orion-$USER`), so that a `TMPDIR` a hunt with `--working-dir` never uses does
+    /// not stop it.
     ///
-    /// - Throws: `HuntError` `.pythonClient` when the client cannot be written.
+    /// - Throws: `HuntError` `.pythonClient` when the client cannot be written anywhere, saying why not under
+    ///   `$TMPDIR`.
     public func trialEnvironment(pythonClient: Bool) throws -> [String: String] {
         guard pythonClient else { return environment }
-        let root = userDirectory
-        do {
-            let directory = try PythonClient.install(under: root)
-            return PythonClient.environment(environment, adding: directory)
-        } catch {
-            throw HuntError(
-                .pythonClient,
-                "cannot write the Python client under \(root) (\(error.localizedDescription)); set TMPDIR to a"
-                    + " writable directory, or run with --no-python-client"
-            )
+        var roots = [userDirectory]
+        for temporary in ["/tmp", "/var/tmp", "/usr/tmp"] {
+            let root = Self.userDirectory(under: temporary, environment: environment)
+            if !roots.contains(root) { roots.append(root) }
         }
+        var firstFailure: String?
+        for root in roots {
+            do {
+                let directory = try PythonClient.install(under: root)
+                return PythonClient.environment(environment, adding: directory)
+            } catch {
+                let reason = Self.unwritable(root).map(\.description) ?? error.localizedDescription
+                firstFailure = firstFailure ?? "\(root) (\(reason))"
+            }
+        }
+        throw HuntError(
+            .pythonClient,
+            "cannot write the Python client under \(firstFailure ?? userDirectory), nor under /tmp, /var/tmp or"
+                + " /usr/tmp; set TMPDIR to a writable directory, or run with --no-python-client"
+        )
     }
 
     /// `$TMPDIR/orion-$USER`: the parent of the default working directories and of the Python client.
     var userDirectory: String {
-        let temporary = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        Self.userDirectory(
+            under: environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp",
+            environment: environment
+        )
+    }
+
+    /// `temporary/orion-$USER` (the user id when `USER` is not set): per user, so that users sharing a machine do
+    /// not share a directory.
+    static func userDirectory(under temporary: String, environment: [String: String]) -> String {
         let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? String(getuid())
         return temporary + "/orion-" + user
+    }
+
+    /// Why directories cannot be made under a path: the first thing in the way.
+    enum Unwritable: CustomStringConvertible {
+        /// The path, or the ancestor given, is a file.
+        case file(String)
+        /// The path, or the ancestor given, is a directory this user cannot write to.
+        case notWritable(String)
+        /// Making the first missing directory (given) failed, with the system's reason.
+        case refused(probe: String, reason: String)
+
+        var description: String {
+            switch self {
+            case .file(let path): "\(path) is a file, not a directory"
+            case .notWritable(let path): "\(path) is not writable by this user"
+            case .refused(let probe, let reason): "making \(probe) failed: \(reason)"
+            }
+        }
+    }
+
+    /// What stops this user from making directories under `path` (an absolute path), or `nil` when nothing does.
+    ///
+    /// Permission bits are not the whole answer (root on /sys or /proc, a root-squashed NFS mount, a read-only
+    /// mount that says writable): the first missing directory is made and removed.
+    static func unwritable(_ path: String) -> Unwritable? {
+        let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
+        var existing = standardized
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory) {
+            existing = (existing as NSString).deletingLastPathComponent
+        }
+        guard isDirectory.boolValue else { return .file(existing) }
+        guard access(existing, W_OK | X_OK) == 0 else { return .notWritable(existing) }
+        guard existing != standardized else { return nil }
+        let probe =
+            existing == "/"
+            ? "/" + (standardized.dropFirst().split(separator: "/").first ?? "")
+            : existing + "/" + (standardized.dropFirst(existing.count + 1).split(separator: "/").first ?? "")
+        guard mkdir(probe, 0o700) == 0 else { return .refused(probe: probe, reason: String(cString: strerror(errno))) }
+        rmdir(probe)
+        return nil
     }
 
     /// Checks that trials can get directories under `configured` (or, when it is `nil`, the default working
@@ -346,37 +407,24 @@ public final class HuntRunner: Sendable {
         }
         let fix = "give a writable directory with --working-dir, experiment.working_dir or ORION_WORKING_DIR"
         let standardized = URL(fileURLWithPath: directory).standardizedFileURL.path
-        var existing = standardized
-        var isDirectory: ObjCBool = false
-        while !FileManager.default.fileExists(atPath: existing, isDirectory: &isDirectory) {
-            existing = (existing as NSString).deletingLastPathComponent
-        }
-        guard isDirectory.boolValue else {
+        switch unwritable(standardized) {
+        case nil:
+            return
+        case .file(let existing):
             let what =
                 existing == standardized ? "is a file, not a directory" : "cannot be created: \(existing) is a file"
             throw HuntError(.workingDirectory, "\(setting) \(standardized) \(what); \(fix)")
-        }
-        guard access(existing, W_OK | X_OK) == 0 else {
+        case .notWritable(let existing):
             let what = existing == standardized ? "is not writable" : "cannot be created: \(existing) is not writable"
             throw HuntError(.workingDirectory, "\(setting) \(standardized) \(what) by this user; \(fix)")
-        }
-        // Permission bits are not the whole answer (root on /sys, a root-squashed NFS mount, a read-only mount that
-        // says writable): the first missing directory is made and removed, so that a refusal is said here in one line
-        // (it was Foundation's error text, exit 1, when the first trial's directory was made).
-        guard existing != standardized else { return }
-        let probe =
-            existing == "/"
-            ? "/" + (standardized.dropFirst().split(separator: "/").first ?? "")
-            : existing
-                + "/" + (standardized.dropFirst(existing.count + 1).split(separator: "/").first ?? "")
-        guard mkdir(probe, 0o700) == 0 else {
-            let reason = String(cString: strerror(errno))
+        case .refused(let probe, let reason):
+            // Said here in one line: it was Foundation's error text, exit 1, when the first trial's directory was
+            // made.
             throw HuntError(
                 .workingDirectory,
                 "\(setting) \(standardized) cannot be created: making \(probe) failed (\(reason)); \(fix)"
             )
         }
-        rmdir(probe)
     }
 }
 

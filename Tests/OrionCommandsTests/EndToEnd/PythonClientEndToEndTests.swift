@@ -44,6 +44,43 @@ final class PythonClientEndToEndTests: XCTestCase {
         XCTAssertTrue(broken.first?.failure?.contains("No module named 'orion'") ?? false, "\(broken)")
     }
 
+    /// `ORION_PYTHON_CLIENT` reads as the other boolean variables do: `Off` turns the client off, and a typo is an
+    /// error naming the variable before anything is stored (`flase` turned it on; hBG's probe).
+    func testThePythonClientVariableIsABoolean() async throws {
+        try requireNoOrion()
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "client.py",
+            header + "from orion.client import report_objective\nreport_objective(x)\n"
+        )
+        func hunt(_ name: String, _ value: String) throws -> ProcessRunner.Output {
+            var environment = sandbox.environment
+            environment["ORION_PYTHON_CLIENT"] = value
+            return try ProcessRunner.run(
+                [
+                    sandbox.orion, "hunt", "-n", name, "--exp-max-trials", "1", "--worker-max-broken", "1", script,
+                    "-x~uniform(0, 1)",
+                ],
+                environment: environment,
+                currentDirectory: sandbox.directory
+            )
+        }
+        let typo = try hunt("typo", "flase")
+        XCTAssertEqual(typo.status, 2, typo.stderr)
+        XCTAssertEqual(
+            typo.stderr,
+            "Error: environment variable ORION_PYTHON_CLIENT must be true or false (or 1/0, yes/no, on/off), not"
+                + " 'flase'; set e.g. ORION_PYTHON_CLIENT=false\n"
+        )
+        let off = try hunt("off", "Off")
+        XCTAssertEqual(off.status, 1, off.stderr)
+        let broken = try await sandbox.trials(of: "off")
+        XCTAssertTrue(broken.first?.failure?.contains("No module named 'orion'") ?? false, "\(broken)")
+        let stored = try await sandbox.storage().experiment(named: "typo", version: nil)
+        XCTAssertNil(stored, "a refused hunt created its experiment")
+    }
+
     func testInterruptTrialAndReportBadTrialMapToOrionsStatuses() async throws {
         try requireNoOrion()
         let sandbox = try Sandbox()

@@ -26,7 +26,7 @@ final class ResultsFileTests: XCTestCase {
             // The missing key named (hAY's probe).
             ("[{\"name\": \"loss\", \"value\": 1}]", "entry 0: no 'type' (expected {\"name\": ..., \"type\""),
             ("[{\"type\": \"objective\"}]", "entry 0: no 'name' or 'value' (expected"),
-            ("[{\"name\": 3, \"type\": \"objective\", \"value\": 1}]", "entry 0: 'name' must be a string, not 3"),
+            ("[{\"name\": [3], \"type\": \"objective\", \"value\": 1}]", "entry 0: 'name' must be a string, not [3]"),
             ("[{}]", "entry 0: no 'name', 'type' or 'value' (expected"),
             ("[3]", "entry 0: expected {\"name\": ..., \"type\": ..., \"value\": ...}, not 3"),
             ("[{\"name\": \"loss\", \"type\": \"metric\", \"value\": 1}]", "unknown type 'metric'"),
@@ -49,6 +49,16 @@ final class ResultsFileTests: XCTestCase {
                 XCTAssertFalse(message.contains("\n"))
             }
         }
+    }
+
+    /// A name that is null, a number or a boolean is kept as Python's `str()` writes it, as Oríon completes such a
+    /// trial (`report_objective(v, name=None)`; hBG's probe).
+    func testANameThatIsNotAStringIsKeptAsPythonWritesIt() throws {
+        let results = try parse(
+            #"[{"name": null, "type": "objective", "value": 1}, {"name": 5, "type": "statistic", "value": 2}, "#
+                + #"{"name": true, "type": "statistic", "value": 3}, {"name": 0.5, "type": "statistic", "value": 4}]"#
+        )
+        XCTAssertEqual(results.map(\.name), ["None", "5", "True", "0.5"])
     }
 
     /// What Python's `json.dumps` writes for `float("nan")`, `float("inf")` and `-float("inf")` (copied from

@@ -2,9 +2,10 @@ import Foundation
 import OrionAlgorithms
 import OrionCore
 import OrionSQLite
-import OrionWorker
 import Synchronization
 import XCTest
+
+@testable import OrionWorker
 
 final class HuntRunnerTests: XCTestCase {
     private var directory = ""
@@ -387,6 +388,37 @@ final class HuntRunnerTests: XCTestCase {
         XCTAssertEqual(runner.workingDirectory(for: relative), directory + "/runs")
         relative.workingDir = "/abs/runs"
         XCTAssertEqual(runner.workingDirectory(for: relative), "/abs/runs")
+    }
+
+    /// A `TMPDIR` that cannot take the Python client (a file, here) does not stop the hunt: the client goes to
+    /// `/tmp`, as Python's `tempfile` would (hBG's probe: a hunt with `--working-dir` stopped before any trial).
+    func testThePythonClientFallsBackToTmpWhenTMPDIRCannotTakeIt() throws {
+        let file = directory + "/not-a-directory"
+        try Data().write(to: URL(fileURLWithPath: file))
+        let user = "tester-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: "/tmp/orion-" + user) }
+        let runner = HuntRunner(
+            storage: InMemoryStorage(),
+            factory: AlgorithmRegistry.standard,
+            environment: ["TMPDIR": file, "USER": user],
+            currentDirectory: directory
+        )
+        let environment = try runner.trialEnvironment(pythonClient: true)
+        let path = try XCTUnwrap(environment["PYTHONPATH"])
+        XCTAssertTrue(path.hasPrefix("/tmp/orion-\(user)/python-client-"), path)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path + "/orion/client/__init__.py"), path)
+        XCTAssertNil(try runner.trialEnvironment(pythonClient: false)["PYTHONPATH"])
+    }
+
+    /// What stops directories from being made under a path is named: a file in the way, or the system's refusal.
+    func testWhyDirectoriesCannotBeMadeUnderAPath() throws {
+        let file = directory + "/file"
+        try Data().write(to: URL(fileURLWithPath: file))
+        XCTAssertEqual(HuntRunner.unwritable(file + "/a/b")?.description, "\(file) is a file, not a directory")
+        XCTAssertNil(HuntRunner.unwritable(directory + "/new/deeper"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/new"), "the probe was left behind")
+        let proc = try XCTUnwrap(HuntRunner.unwritable("/proc/orion-probe/x")).description
+        XCTAssertTrue(proc.hasPrefix("making /proc/orion-probe failed: "), proc)
     }
 
     /// A worker slot that found nothing to run for its idle timeout while the other slots finished the last trials
