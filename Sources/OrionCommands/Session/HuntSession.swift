@@ -485,8 +485,8 @@ struct HuntSession {
         guard let text = environment["ORION_PYTHON_CLIENT"], !text.isEmpty else { return true }
         guard let value = ConfigurationLoader.boolean(text) else {
             throw ConfigurationError(
-                "environment variable ORION_PYTHON_CLIENT must be true or false (or 1/0, yes/no, on/off), not '\(text)';"
-                    + " set e.g. ORION_PYTHON_CLIENT=false"
+                "environment variable ORION_PYTHON_CLIENT must be true or false (or 1/0, yes/no, on/off), not"
+                    + " '\(text)'; set e.g. ORION_PYTHON_CLIENT=false"
             )
         }
         return value
