@@ -356,7 +356,13 @@ public final class Worker: Sendable {
     }
 
     /// The reservations held by a worker of this host (by `workerName`'s host) whose process no longer exists, or
-    /// has exited and waits for its parent (a zombie).
+    /// has exited and waits for its parent (a zombie), and whose trial no process of this host still runs.
+    ///
+    /// The dead worker's guardian stops its script's process group (SIGTERM, then SIGKILL after the grace period); a
+    /// script that handles SIGTERM (a checkpoint on the way out) runs on until then, in the trial's directory. Its
+    /// trial is not released while a process with the trial's `ORION_TRIAL_ID` lives (``trialStillRunsHere(_:)``):
+    /// taken at once, it ran twice side by side, and the old copy's results file replaced the new run's (hBE's
+    /// probe). Its heartbeat releases it if such a process outlives the group (a daemon that left it).
     ///
     /// A pid that a process started after the reservation has taken is not released here: the clock the start time
     /// is compared with may have been stepped forward since, and the holder alive (``isLiveWorker(_:reservedAt:)``
@@ -365,8 +371,33 @@ public final class Worker: Sendable {
         reservations.filter { reservation in
             localHolder(of: reservation, workerName: workerName).map { pid in
                 !processExists(pid) || statFields(of: pid)?.first?.first.map { "ZX".contains($0) } == true
-            } ?? false
+            } == true && !trialStillRunsHere(reservation.trial.id)
         }
+    }
+
+    /// Whether a process of this host (other than this one), not a zombie, has `ORION_TRIAL_ID=<trialID>` in its
+    /// environment: the script of that trial, or a process it started. Processes whose environment this user
+    /// cannot read are not counted.
+    static func trialStillRunsHere(_ trialID: String) -> Bool {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }
+        let variable = Array("ORION_TRIAL_ID=\(trialID)".utf8)
+        for entry in entries {
+            // /proc's files say they are empty: read to the end, not by their size.
+            guard let pid = Int32(entry), pid != getpid(),
+                let handle = FileHandle(forReadingAtPath: "/proc/\(entry)/environ")
+            else { continue }
+            let environment = (try? handle.readToEnd()) ?? nil
+            try? handle.close()
+            guard
+                let environment,
+                environment.split(separator: 0, omittingEmptySubsequences: true).contains(where: {
+                    $0.elementsEqual(variable)
+                }),
+                statFields(of: pid)?.first?.first.map({ "ZX".contains($0) }) != true
+            else { continue }
+            return true
+        }
+        return false
     }
 
     /// The owner tokens of the trials that the ``ExperimentClient``s of this process hold: no worker or client of

@@ -481,6 +481,48 @@ final class WorkerOwnershipTests: XCTestCase {
         )
     }
 
+    /// A dead holder's trial whose script still runs on this host (it handles SIGTERM while the guardian waits to
+    /// kill it) is not released at once: it would run twice side by side (hBE's probe). Once the script is gone, it
+    /// is.
+    func testADeadHoldersTrialWaitsUntilItsScriptHasEnded() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
+        _ = try await producer.produce(count: 1)
+        // A holder that has exited and been reaped.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let host = try XCTUnwrap(WorkerConfiguration.hostAndPID(of: WorkerConfiguration.defaultWorkerName())).host
+        let taken = try await storage.reserveTrial(
+            of: experiment.id,
+            worker: "\(host):\(gone.processIdentifier)",
+            at: Date()
+        )
+        let reservation = try XCTUnwrap(taken)
+        // The trial's script, still running.
+        let script = Process()
+        script.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        script.arguments = ["30"]
+        script.environment = ["ORION_TRIAL_ID": reservation.trial.id, "PATH": "/usr/bin:/bin"]
+        try script.run()
+        defer {
+            if script.isRunning { kill(script.processIdentifier, SIGKILL) }
+            script.waitUntilExit()
+        }
+        let workerName = WorkerConfiguration.defaultWorkerName()
+        XCTAssertTrue(Worker.trialStillRunsHere(reservation.trial.id))
+        XCTAssertFalse(Worker.trialStillRunsHere(reservation.trial.id + "0"), "another trial's id")
+        XCTAssertEqual(Worker.deadWorkersReservations([reservation], workerName: workerName), [])
+        kill(script.processIdentifier, SIGKILL)
+        script.waitUntilExit()
+        XCTAssertEqual(
+            Worker.deadWorkersReservations([reservation], workerName: workerName).map(\.trial.id),
+            [reservation.trial.id]
+        )
+    }
+
     /// A completed run whose result the storage never took (a full disk until the hunt was stopped) is kept beside
     /// the trial and stored by the trial's next run, without running the script again: the next run overwrote the
     /// results file the warning said the result was kept in.
