@@ -375,9 +375,11 @@ public final class Worker: Sendable {
         }
     }
 
-    /// Whether a process of this host (other than this one), not a zombie, has `ORION_TRIAL_ID=<trialID>` in its
-    /// environment: the script of that trial, or a process it started. Processes whose environment this user
-    /// cannot read are not counted.
+    /// Whether a process of this host still runs trial `trialID`.
+    ///
+    /// That is a process other than this one, not a zombie, with `ORION_TRIAL_ID=<trialID>` in its environment: the
+    /// script of that trial, or a process it started. Processes whose environment this user cannot read are not
+    /// counted.
     static func trialStillRunsHere(_ trialID: String) -> Bool {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }
         let variable = Array("ORION_TRIAL_ID=\(trialID)".utf8)
