@@ -101,13 +101,7 @@ extension Worker {
             do {
                 try TrialDirectory.prepare(directory, parentDirectory: context.parentWorkingDirectory)
             } catch {
-                let reason = "cannot create the trial's directory \(directory): \(TrialDirectory.reason(error))"
-                // A full, read-only or failing file system is not the trial's fault, and every trial would meet it:
-                // the trial is put back and the hunt stops saying why, instead of breaking trials up to the
-                // experiment's limit (which then stopped every later hunt, the disk freed or not). Anything else
-                // (a parent's file this user cannot copy) is this trial's: it breaks, and the hunt goes on.
-                if TrialDirectory.isFileSystemWide(error) { return .notStarted(reason: reason) }
-                return .broken(reason: reason, exitCode: nil, detail: nil)
+                return Self.outcome(ofDirectoryFailure: error, directory: directory, workingDirectory: workingDirectory)
             }
             // A run of this trial completed, but the storage did not take its results (``giveUp``): store them now
             // rather than run the script again. Not when the stored trial has results: it was stored after all (a
@@ -119,6 +113,34 @@ extension Worker {
             }
         }
         return await executor.execute(context)
+    }
+
+    /// What a trial whose directory could not be made comes to: put back with the hunt stopped (`.notStarted`) when
+    /// every trial would meet the same failure, else broken.
+    ///
+    /// A full, read-only or failing file system is not the trial's fault, nor is a working directory this user can
+    /// no longer write to (its permissions changed under the hunt): the trial is put back and the hunt stops saying
+    /// why, instead of breaking trials up to the experiment's limit (which then stopped every later hunt, the cause
+    /// fixed or not). Anything else (a parent's file this user cannot copy) is this trial's: it breaks, and the hunt
+    /// goes on.
+    ///
+    /// - Parameters:
+    ///   - error: why ``TrialDirectory/prepare(_:parentDirectory:)`` failed.
+    ///   - directory: the trial's directory.
+    ///   - workingDirectory: the experiment's working directory, its parent.
+    /// - Returns: `.notStarted` or `.broken`, with the reason.
+    static func outcome(ofDirectoryFailure error: any Error, directory: String, workingDirectory: String)
+        -> TrialOutcome
+    {
+        let reason = "cannot create the trial's directory \(directory): \(TrialDirectory.reason(error))"
+        if TrialDirectory.isFileSystemWide(error) { return .notStarted(reason: reason) }
+        if let problem = HuntRunner.unwritable(workingDirectory) {
+            return .notStarted(
+                reason: "cannot create the trial's directory \(directory): \(problem); make the working directory"
+                    + " writable again, then resume"
+            )
+        }
+        return .broken(reason: reason, exitCode: nil, detail: nil)
     }
 
     /// The directory stored with a trial's parent (which a changed `--working-dir` does not move), or, for the

@@ -614,6 +614,36 @@ final class WorkerOwnershipTests: XCTestCase {
         )
     }
 
+    /// A working directory this user can no longer make directories in (its permissions changed under the hunt;
+    /// here a file took its place) puts the trial back and stops the hunt, as a full file system does: every trial
+    /// broke on it up to the experiment's `max_broken` (hBE's probe). One trial's own problem breaks that trial.
+    func testAWorkingDirectoryThatCannotTakeTrialsStopsTheHunt() throws {
+        let directory = FileManager.default.temporaryDirectory.path + "/orion-unwritable-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "in the way".write(toFile: directory + "/trials", atomically: true, encoding: .utf8)
+        let failure = POSIXError(.ENOTDIR)
+        let outcome = Worker.outcome(
+            ofDirectoryFailure: failure,
+            directory: directory + "/trials/abc",
+            workingDirectory: directory + "/trials"
+        )
+        guard case .notStarted(let reason) = outcome else { return XCTFail("expected not started, got \(outcome)") }
+        XCTAssertEqual(
+            reason,
+            "cannot create the trial's directory \(directory)/trials/abc: \(directory)/trials is a file, not a"
+                + " directory; make the working directory writable again, then resume"
+        )
+        try FileManager.default.removeItem(atPath: directory + "/trials")
+        try FileManager.default.createDirectory(atPath: directory + "/trials", withIntermediateDirectories: true)
+        let own = Worker.outcome(
+            ofDirectoryFailure: POSIXError(.EACCES),
+            directory: directory + "/trials/abc",
+            workingDirectory: directory + "/trials"
+        )
+        guard case .broken = own else { return XCTFail("expected broken, got \(own)") }
+    }
+
     /// A kept results file beside a trial the storage holds results for is stale (stored after all, and the trial
     /// set back to run again): the script runs, and the file is removed.
     func testAKeptResultOfATrialThatHasResultsIsNotStored() async throws {
