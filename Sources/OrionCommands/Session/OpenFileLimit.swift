@@ -66,8 +66,11 @@ enum OpenFileLimit {
         let needed = needed(workers: workers)
         guard let limit = raise(to: needed), limit < needed else { return nil }
         let plural = workers == 1 ? "1 worker" : "\(workers) workers"
+        // The soft limit was raised as far as the hard one allows: the hard limit is what to raise (it said
+        // `ulimit -n 1024` whatever the numbers, below the limit it had at 3000).
         return "note: the limit on open files (ulimit -n \(limit)) is low for \(plural) (orion needs about \(needed)): "
-            + "a worker that runs out stops the hunt, its trial put back; raise it, e.g. `ulimit -n 1024`"
+            + "a worker that runs out stops the hunt, its trial put back; raise it to \(needed) (`ulimit -n \(needed)`,"
+            + " after the hard limit, `ulimit -Hn`, which root raises), or run fewer workers"
     }
 
     /// A limit too low for `orion hunt` to run.

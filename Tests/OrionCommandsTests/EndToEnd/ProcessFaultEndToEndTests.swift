@@ -99,6 +99,9 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         let short = try hunt(limit: "-n 48", workers: 8)
         XCTAssertEqual(short.status, 1, short.stderr)
         XCTAssertTrue(short.stderr.contains("(ulimit -n 48) is low for 8 workers"), short.stderr)
+        // The number it needs, never a fixed one below the limit (hBE's probe: `ulimit -n 1024` said at 3000).
+        XCTAssertTrue(short.stderr.contains("orion needs about 88): "), short.stderr)
+        XCTAssertTrue(short.stderr.contains("raise it to 88 (`ulimit -n 88`"), short.stderr)
         XCTAssertTrue(short.stderr.contains("as many files open as its limit allows (ulimit -n 48)"), short.stderr)
         let stopped = try await sandbox.trials(of: "files")
         XCTAssertFalse(stopped.isEmpty)
