@@ -59,6 +59,16 @@ extension OrionCommand {
             Foundation.exit(0)
         }
         let (withoutLogDirectory, logDirectory) = removeLogDirectory(arguments)
+        switch verbProblem(withoutLogDirectory) {
+        case .none: break
+        case .noVerb:
+            // `orion -v` alone: the help, as Oríon prints it (exit 0).
+            print(helpMessage(for: OrionCommand.self))
+            Foundation.exit(0)
+        case .unknown(let message):
+            StandardStream.emit("Error: \(message)\n", to: 2)
+            Foundation.exit(2)
+        }
         if let logDirectory {
             StandardStream.emit(
                 "note: --logdir \(logDirectory) is accepted for Oríon's command lines, but orion writes its messages"
@@ -89,6 +99,39 @@ extension OrionCommand {
     static let verbsShowingHelpAlone: [String: any ParsableCommand.Type] = [
         "hunt": Hunt.self, "init-only": InitOnly.self, "init_only": InitOnly.self, "insert": Insert.self,
     ]
+
+    /// The names a verb can be given by (`init-only` and `init_only`).
+    static var verbNames: [String] {
+        var names: [String] = []
+        for verb in configuration.subcommands {
+            let verbConfiguration: CommandConfiguration = verb.configuration
+            names.append(verbConfiguration.commandName ?? verb._commandName)
+            names.append(contentsOf: verbConfiguration.aliases)
+        }
+        return names
+    }
+
+    /// What is wrong with the verb of a command line, before ArgumentParser reads it.
+    enum VerbProblem: Equatable {
+        /// Only Oríon's global flags (`orion -v`, `orion -d`): no verb.
+        case noVerb
+        /// A word that is not a verb (`orion hunnt -n x`), with the message: ArgumentParser blamed the option after
+        /// it (`Unknown option '-n'`) or said `Unexpected argument`.
+        case unknown(String)
+    }
+
+    /// The problem with the verb of `arguments` (without `--logdir`), or `nil` when the verb is known, or the
+    /// arguments are for ArgumentParser to judge (`--help`, `-V`, an unknown option before the verb).
+    static func verbProblem(_ arguments: [String]) -> VerbProblem? {
+        let globalFlags: Set<String> = ["-v", "-vv", "-vvv", "--verbose", "-d", "--debug"]
+        let rest = arguments.drop { globalFlags.contains($0) }
+        guard let first = rest.first else { return arguments.isEmpty ? nil : .noVerb }
+        // `help` is ArgumentParser's (`orion help hunt`).
+        guard !first.hasPrefix("-"), first != "help", !verbNames.contains(first) else { return nil }
+        let verbs = verbNames.filter { !$0.contains("_") }.joined(separator: ", ")
+        let guess = Spelling.closest(to: first, in: verbNames).map { " (did you mean '\($0)'?)" } ?? ""
+        return .unknown("unknown command '\(first)'\(guess); the commands are \(verbs) (see orion --help)")
+    }
 
     /// Oríon's global `--logdir DIR` (or `--logdir=DIR`) removed from the options before the verb.
     ///

@@ -208,5 +208,36 @@ final class CommandsEndToEndTests: XCTestCase {
         for global in ["--version", "--debug", "-vv", "--logdir"] {
             XCTAssertTrue(rootHelp.stdout.contains(global), global)
         }
+        // Oríon's global flags alone print the help, as Oríon does (it was `Unknown option '-v'`; hBH's probe).
+        for flags in [["-v"], ["-vv"], ["-d"]] {
+            let alone = try sandbox.run(flags)
+            XCTAssertEqual(alone.status, 0, "\(flags): \(alone.stderr)")
+            XCTAssertEqual(alone.stdout, rootHelp.stdout, "\(flags)")
+        }
+    }
+
+    /// A mistyped verb is named, with the closest verb and the list: it was blamed on the option after it
+    /// (`Unknown option '-n'`) or was a bare `Unexpected argument` (hBH's probe).
+    func testAMistypedVerbIsNamedWithTheClosestOne() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let commands = "hunt, init-only, insert, list, status, info, db, benchmark, clean, serve, frontend, plot"
+        let cases: [([String], String)] = [
+            (["hunnt", "-n", "x", "./s.py", "-x~uniform(0, 1)"], "unknown command 'hunnt' (did you mean 'hunt'?)"),
+            (["-v", "satus", "-n", "x"], "unknown command 'satus' (did you mean 'status'?)"),
+            (["--logdir", "logs", "inser"], "unknown command 'inser' (did you mean 'insert'?)"),
+            (["zzz"], "unknown command 'zzz'"),
+        ]
+        for (arguments, start) in cases {
+            let output = try sandbox.run(arguments)
+            XCTAssertEqual(output.status, 2, "\(arguments): \(output.stderr)")
+            XCTAssertEqual(
+                output.stderr,
+                "Error: \(start); the commands are \(commands) (see orion --help)\n",
+                "\(arguments)"
+            )
+        }
+        XCTAssertEqual(try sandbox.run(["help", "status"]).status, 0)
+        XCTAssertEqual(try sandbox.run(["init_only"]).status, 0, "an alias is a verb")
     }
 }
