@@ -28,9 +28,9 @@ public enum TrialInsertion {
     ///   - arguments: the command line after the options.
     ///   - currentDirectory: the directory a relative values file is in.
     /// - Returns: a `new` trial of the experiment.
-    /// - Throws: ``TrialInsertionError`` for an unknown dimension, a missing value without default, a dimension set
-    ///   both in the values file and by an argument, or a values file that cannot be read; `SpaceError` for a value
-    ///   outside its prior.
+    /// - Throws: ``TrialInsertionError`` for an unknown dimension, a missing value without default, a dimension named
+    ///   without `=VALUE` (`--lr 0.9`), a dimension set both in the values file and by an argument, or a values file
+    ///   that cannot be read; `SpaceError` for a value outside its prior.
     public static func trial(
         for experiment: Experiment,
         arguments: [String],
@@ -43,9 +43,21 @@ public enum TrialInsertion {
                 labelled.append(("\(file.label) (\(name))", name, value))
             }
         }
-        for argument in rest {
+        for (index, argument) in rest.enumerated() {
             let trimmed = argument.drop { $0 == "-" }
-            guard let equals = trimmed.firstIndex(of: "="), equals != trimmed.startIndex else { continue }
+            guard let equals = trimmed.firstIndex(of: "="), equals != trimmed.startIndex else {
+                // `--lr 0.9` names a dimension without `=`: its value would be dropped for the default (Oríon drops
+                // it silently too).
+                if argument.hasPrefix("-"), !trimmed.isEmpty, experiment.space["/" + trimmed] != nil {
+                    let next = rest.dropFirst(index + 1).first
+                    throw TrialInsertionError(
+                        .missingEquals,
+                        "'\(([argument] + (next.map { [$0] } ?? [])).joined(separator: " "))': orion insert reads"
+                            + " NAME=VALUE; write \(argument)=\(next ?? "VALUE")"
+                    )
+                }
+                continue
+            }
             // Without dashes, only a plain name (`x=1.5`), so that a path or a value holding `=` is not read as one.
             let plainName = trimmed[..<equals].allSatisfy { $0.isLetter || $0.isNumber || "_-/".contains($0) }
             guard argument.hasPrefix("-") || plainName else { continue }
@@ -181,6 +193,8 @@ public struct TrialInsertionError: OrionError {
         case unknownDimension
         /// A dimension has no value and no default.
         case missingValue
+        /// An argument names a dimension without `=VALUE` (`--lr 0.9`).
+        case missingEquals
         /// A dimension is given a value twice (in the values file and by an argument, or by two arguments).
         case duplicateValue
         /// The values file (`--config=vals.yaml`) cannot be read, or is not YAML or JSON.

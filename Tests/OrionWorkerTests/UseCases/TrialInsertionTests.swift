@@ -81,7 +81,19 @@ final class TrialInsertionTests: XCTestCase {
         )
         XCTAssertThrowsError(try TrialInsertion.trial(for: experiment, arguments: ["-x=99", "--opt=adam"])) { error in
             XCTAssertTrue(error is SpaceError, "outside the prior: \(error)")
-        }
+        }  // A dimension named without `=`: its value would be dropped for the default (hBH's probe; Oríon drops it).
+        XCTAssertEqual(
+            message {
+                try TrialInsertion.trial(for: experiment, arguments: ["./train.py", "--opt=adam", "-x", "0.9"])
+            },
+            "'-x 0.9': orion insert reads NAME=VALUE; write -x=0.9"
+        )
+        XCTAssertEqual(
+            message { try TrialInsertion.trial(for: experiment, arguments: ["--opt=adam", "--x"]) },
+            "'--x': orion insert reads NAME=VALUE; write --x=VALUE"
+        )
+        // An option of the script that is no dimension is passed over, as before.
+        XCTAssertNoThrow(try TrialInsertion.trial(for: experiment, arguments: ["--verbose", "-x=1", "--opt=adam"]))
     }
 
     func testLiterals() {
