@@ -63,6 +63,15 @@ struct PriorParser {
     mutating func parseCall() throws(SpaceError) -> PriorCall {
         guard case .identifier(let name) = current.kind else {
             if current.kind == .end { throw error(1, "empty prior; write one such as uniform(0, 1)") }
+            // Quotes that reached orion (a command line from a YAML file or a Makefile, quoted twice): the message
+            // showed `found 'uniform(0,1)'`, which reads as a valid prior refused.
+            if case .string(let text) = current.kind, text.contains("(") {
+                throw error(
+                    current.column,
+                    "the prior is inside quotes that reached orion: \(current.display); remove them (write"
+                        + " --x~'uniform(0, 1)' in a shell, where the quotes are the shell's)"
+                )
+            }
             throw error(current.column, "expected a prior name, e.g. uniform(0, 1), found \(current.display)")
         }
         let nameColumn = current.column

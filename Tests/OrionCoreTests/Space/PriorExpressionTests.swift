@@ -190,6 +190,15 @@ final class PriorExpressionTests: XCTestCase {
         assertError("uniform(0, -'a')", .syntax, column: 13, containing: "expected a number after '-'")
         assertError("uniform(0, 1.2.3)", .syntax, column: 15)
         assertError("(0, 1)", .syntax, column: 1, containing: "expected a prior name")
+        // Quotes that reached orion (hBH's probe: the message showed a valid prior refused).
+        assertError(
+            "'uniform(0,1)'",
+            .syntax,
+            column: 1,
+            containing: "inside quotes that reached orion: 'uniform(0,1)'"
+        )
+        assertError("\"loguniform(1e-5, 1)\"", .syntax, column: 1, containing: "inside quotes")
+        assertError("'abc'", .syntax, column: 1, containing: "expected a prior name, e.g. uniform(0, 1), found 'abc'")
         assertError("uniform(0, 1, __import__('os'))", .syntax, column: 15, containing: "unexpected name")
         assertError("uniform(0, 1 @ 2)", .syntax, column: 14, containing: "unexpected character '@'")
     }
