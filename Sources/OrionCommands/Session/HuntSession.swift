@@ -222,6 +222,11 @@ struct HuntSession {
         }
         let experiment = prepared.experiment
         for change in prepared.changes { StandardStream.emit("note: \(change)\n", to: 2) }
+        if prepared.created, experiment.refers?.parentID == nil,
+            let note = Self.markersNote(command.markers, experiment: experiment.displayName)
+        {
+            StandardStream.emit(note + "\n", to: 2)
+        }
         if prepared.created, experiment.algorithm.name.lowercased() == "auto" {
             // The default picks an algorithm once, from the space and the budget: say which, since `orion info`
             // shows only `auto`.
@@ -574,6 +579,20 @@ struct HuntSession {
             branchFrom: source?.name,
             branchFromVersion: source?.version
         )
+    }
+
+    /// The note for removal and renaming markers (`--gone~-`, `--old~>new`) on an experiment made now without a
+    /// parent: they mark changes from a stored version, and there is none, so they change nothing (they vanished in
+    /// silence, neither dimensions nor script arguments; hBH's probe). `nil` when there are none.
+    static func markersNote(_ markers: BranchingMarkers, experiment: String) -> String? {
+        let written =
+            markers.removals.keys.sorted().map { "'\(Conflict.flag($0))~-'" }
+            + markers.renames.sorted(by: { $0.key < $1.key }).map { "'\(Conflict.marker($0.key, $0.value))'" }
+        guard !written.isEmpty else { return nil }
+        let (marks, does) = written.count == 1 ? ("marks a change", "it does") : ("mark changes", "they do")
+        return
+            "note: \(written.joined(separator: ", ")) \(marks) from a stored version, and \(experiment) is new: \(does)"
+            + " nothing (not passed to the script)"
     }
 
     /// Checks the working directory as ``HuntRunner/checkWorkingDirectory(_:environment:currentDirectory:)`` does.

@@ -142,6 +142,25 @@ final class HuntSessionTests: XCTestCase {
         XCTAssertEqual(listed.stdout, "No experiment found\n", "nothing was created before the check")
     }
 
+    /// Removal and renaming markers on an experiment made without a parent are said to change nothing (they vanished
+    /// in silence; hBH's probe); additions (`~+`) are priors, and no marker, no note.
+    func testMarkersOnANewExperimentAreSaidToChangeNothing() {
+        XCTAssertNil(HuntSession.markersNote(BranchingMarkers(additions: ["/z"]), experiment: "mk-v1"))
+        XCTAssertEqual(
+            HuntSession.markersNote(BranchingMarkers(renames: ["/old": "/new"]), experiment: "mk-v1"),
+            "note: '--old~>new' marks a change from a stored version, and mk-v1 is new: it does nothing (not passed to"
+                + " the script)"
+        )
+        XCTAssertEqual(
+            HuntSession.markersNote(
+                BranchingMarkers(removals: ["/gone": nil, "/y": "1"], renames: ["/old": "/new"]),
+                experiment: "mk-v1"
+            ),
+            "note: '--gone~-', '-y~-', '--old~>new' mark changes from a stored version, and mk-v1 is new: they do"
+                + " nothing (not passed to the script)"
+        )
+    }
+
     /// Issue 13, part 2: the `evc` settings and the markers make the branching request; disabled, none.
     func testBranchingRequestFromTheEVCSettings() throws {
         XCTAssertNil(try HuntSession.branching(OrionConfiguration.EVCSection(), markers: BranchingMarkers()))

@@ -61,13 +61,13 @@ public enum Conflict: Sendable, Hashable {
     }
 
     /// The option that sets a dimension (`/lr` → `--lr`, `/x` → `-x`).
-    static func flag(_ dimension: String) -> String {
+    public static func flag(_ dimension: String) -> String {
         let bare = dimension.hasPrefix("/") ? String(dimension.dropFirst()) : dimension
         return (bare.count == 1 ? "-" : "--") + bare
     }
 
     /// The renaming marker of `old` to `new` as a user writes it: `--lr~>rate` for `/lr` to `/rate`.
-    static func marker(_ old: String, _ new: String) -> String {
+    public static func marker(_ old: String, _ new: String) -> String {
         flag(old) + "~>" + (new.hasPrefix("/") ? String(new.dropFirst()) : new)
     }
 
