@@ -581,9 +581,15 @@ struct HuntSession {
         )
     }
 
-    /// The note for removal and renaming markers (`--gone~-`, `--old~>new`) on an experiment made now without a
-    /// parent: they mark changes from a stored version, and there is none, so they change nothing (they vanished in
-    /// silence, neither dimensions nor script arguments; hBH's probe). `nil` when there are none.
+    /// The note for removal and renaming markers (`--gone~-`, `--old~>new`) on an experiment made without a parent.
+    ///
+    /// They mark changes from a stored version, and there is none, so they change nothing (they vanished in silence,
+    /// neither dimensions nor script arguments; hBH's probe).
+    ///
+    /// - Parameters:
+    ///   - markers: the command line's markers.
+    ///   - experiment: the new experiment's display name.
+    /// - Returns: the note, or `nil` when there are no such markers.
     static func markersNote(_ markers: BranchingMarkers, experiment: String) -> String? {
         let written =
             markers.removals.keys.sorted().map { "'\(Conflict.flag($0))~-'" }
