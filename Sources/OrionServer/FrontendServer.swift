@@ -50,6 +50,11 @@ public struct FrontendServer: Sendable {
         let router = Router()
         let backend = backend
         router.get("/") { _, _ in Dashboard.page(backend: backend) }
+        router.head("/") { _, _ in
+            var response = Dashboard.page(backend: backend)
+            response.body = ResponseBody()
+            return response
+        }
         Dashboard.register(on: router, backend: backend)
         var app = Application(
             router: router,

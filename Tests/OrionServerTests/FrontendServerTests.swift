@@ -4,6 +4,10 @@ import XCTest
 
 @testable import OrionServer
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 final class FrontendServerTests: XCTestCase {
     func testBackendMustBeAnHTTPOrigin() throws {
         XCTAssertEqual(try FrontendServer(backend: "http://127.0.0.1:8000//").backend, "http://127.0.0.1:8000")
@@ -20,6 +24,35 @@ final class FrontendServerTests: XCTestCase {
         let page = Dashboard.pageText(backend: "http://127.0.0.1:8000")
         let line = "<script>window.__ORION_BACKEND__ = \"http://127.0.0.1:8000\";</script>\n"
         XCTAssertEqual(page, DashboardAssets.page.replacingOccurrences(of: "<script src", with: line + "<script src"))
+    }
+
+    /// `orion frontend` answers its assets as `orion serve` does: plotly.js missing from the build is a 404, which the
+    /// page reads as "not available in this build" (it was a 500, which the page retried as a failed load; hBD's
+    /// probe), and `HEAD /` answers as `GET /`.
+    func testTheFrontendAnswersItsAssetsAsTheAPIServerDoes() async throws {
+        let frontend = try FrontendServer(host: "127.0.0.1", port: 0, backend: "http://127.0.0.1:8000")
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task { try await frontend.run { port in continuation.yield(port) } }
+        defer { task.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        let started = await iterator.next()
+        let port = try XCTUnwrap(started)
+        func status(_ path: String, _ method: String) async throws -> Int {
+            var request = URLRequest(url: try XCTUnwrap(URL(string: "http://127.0.0.1:\(port)\(path)")))
+            request.httpMethod = method
+            let (_, response) = try await URLSession.shared.data(for: request)
+            return try XCTUnwrap(response as? HTTPURLResponse).statusCode
+        }
+        let api = try await RunningServer(storage: InMemoryStorage())
+        defer { Task { await api.stop() } }
+        let served = try await api.get("/dashboard/plotly.min.js").status
+        XCTAssertTrue([200, 404].contains(served), "\(served)")
+        for method in ["GET", "HEAD"] {
+            let plotly = try await status("/dashboard/plotly.min.js", method)
+            XCTAssertEqual(plotly, served, method)
+            let page = try await status("/", method)
+            XCTAssertEqual(page, 200, method)
+        }
     }
 
     /// The backend sits in a `<script>` element: nothing in it may end the element or the string.

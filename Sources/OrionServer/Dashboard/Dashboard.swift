@@ -30,7 +30,9 @@ enum Dashboard {
                 {
                     // plotly.js as OrionInsight embeds it (scripts/services/plotly.sh); without it the page says plots are
                     // not available.
-                    guard let script = PlotlyAsset.javaScript else { throw APIError.bare(.notFound) }
+                    // The 404 as a response, not thrown: `orion frontend` has no error middleware, and a thrown error
+                    // was a 500 there, which the page read as a failed load to retry (hBD's probe).
+                    guard let script = PlotlyAsset.javaScript else { return APIError.bare(.notFound).response }
                     return Response(
                         status: .ok,
                         headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=86400"],
