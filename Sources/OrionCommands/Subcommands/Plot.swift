@@ -29,7 +29,9 @@ struct Plot: AsyncParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output file; its extension, if any, overrides --type.")
     var output: String?
 
-    @Option(help: "Image scale (png, jpg, webp).")
+    // Unconditional: `--scale -1` reads -1 as the value (and gets the range error), as argparse does; it was
+    // "Missing value for --scale".
+    @Option(parsing: .unconditional, help: "Image scale (png, jpg, webp).")
     var scale: Double = 1
 
     func run() async throws {

@@ -60,6 +60,16 @@ final class PlotEndToEndTests: XCTestCase {
         let kind = try sandbox.run(["plot", "pie", "-n", "demo"])
         XCTAssertEqual(kind.status, 2)
         XCTAssertTrue(kind.stderr.contains("unknown plot kind 'pie'"), kind.stderr)
+        // `--scale -1` is the value -1, out of range, as `--scale=-1` (it was "Missing value"; hBD's probe).
+        for scale in [["--scale", "-1"], ["--scale=-1"]] {
+            let bad = try sandbox.run(["plot", "regret", "-n", "demo", "-t", "png"] + scale)
+            XCTAssertEqual(bad.status, 2, "\(scale): \(bad.stderr)")
+            XCTAssertEqual(
+                bad.stderr,
+                "Error: --scale must be a number above 0 and at most 20 (got -1.0)\n",
+                "\(scale)"
+            )
+        }
         let missing = try sandbox.run(["plot", "regret", "-n", "nope"])
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("no experiment named 'nope'"), missing.stderr)
