@@ -16,7 +16,15 @@ extension ChildProcess {
         var held = false
         /// Whether the user was told that the script waits for orion to come to the foreground.
         var waitSaid = false
+        /// When the child was seen stopped by another signal (SIGSTOP, SIGTSTP without the terminal), and by which.
+        var stopped: (at: ContinuousClock.Instant, signal: Int32)?
+        /// Whether the user was told that the script is stopped.
+        var stopSaid = false
     }
+
+    /// How long a script stays stopped by a signal before the note says so: the guardian continues the scripts
+    /// within 100 ms of orion going on after a stop of its own (Ctrl-Z), which is no news.
+    static let stoppedNoteDelay: Duration = .seconds(2)
 
     /// Follows the child's stops: one for reading or writing the terminal from the background (SIGTTIN, SIGTTOU)
     /// gets it the terminal when it can have it (``TerminalHandover``), then SIGCONT; a Ctrl-Z (SIGTSTP) while it
@@ -47,8 +55,26 @@ extension ChildProcess {
                     // Not lent again in this pass: orion may not have stopped yet, and the terminal would go back to
                     // the script just before the shell takes it.
                     return
-                default:
-                    break
+                case let signal:
+                    // Stopped by a signal of its own or someone's (SIGSTOP, SIGTSTP without the terminal): nothing
+                    // continues it, and the hunt waited in silence (as Oríon's does; hBE's probe). Said below once
+                    // it has lasted.
+                    terminal.stopped = (.now, signal)
+                    terminal.stopSaid = false
+                }
+            }
+            if let stopped = terminal.stopped, ContinuousClock.now - stopped.at >= Self.stoppedNoteDelay {
+                if !Self.isStopped(pid) {
+                    terminal.stopped = nil
+                } else if !terminal.stopSaid {
+                    terminal.stopSaid = true
+                    let signal = stopped.signal
+                    let name = signal == SIGSTOP ? "SIGSTOP" : signal == SIGTSTP ? "SIGTSTP" : "signal \(signal)"
+                    let note = Array(
+                        "\nnote: a script (pid \(pid)) is stopped (\(name)) and waits: `kill -CONT \(pid)` continues it\n"
+                            .utf8
+                    )
+                    note.withUnsafeBytes { _ = echo?.write(2, $0) ?? OutputEcho.writeAll(2, $0) }
                 }
             }
             if terminal.wanted {
@@ -71,6 +97,14 @@ extension ChildProcess {
             }
             if terminal.held { TerminalResizer.shared.follow(group: pid) }
         #endif
+    }
+
+    /// Whether process `pid` is stopped by a signal (state `T` in `/proc/<pid>/stat`).
+    static func isStopped(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        return stat[stat.index(after: close)...].split(separator: " ").first == "T"
     }
 
     /// The wait status of the main process, which has exited, without reaping it; `nil` when it cannot be read.

@@ -280,6 +280,34 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         XCTAssertFalse(output.stderr.contains("Ctrl-C again"), output.stderr)
     }
 
+    /// A script stopped by a signal (here its own SIGSTOP) is said to wait, with the command that continues it: the
+    /// hunt waited in silence for ever (hBE's probe; Oríon too). Continued, the trial completes.
+    func testAStoppedScriptIsSaidToWait() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "stops.sh",
+            "#!/bin/sh\necho $$ > \"$ORION_WORKING_DIR/../pid\"\nkill -STOP $$\n"
+                + "echo '[{\"name\": \"o\", \"type\": \"objective\", \"value\": 1}]' > \"$ORION_RESULTS_PATH\"\n"
+        )
+        let process = try sandbox.start(
+            ["hunt", "-n", "stops", "--exp-max-trials", "1", "--working-dir", "trials", script, "-x~uniform(0, 1)"],
+            name: "stops"
+        )
+        var pid: Int32 = 0
+        try await wait(for: "the note") {
+            let text = (try? String(contentsOfFile: sandbox.directory + "/trials/pid", encoding: .utf8)) ?? ""
+            pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            let stderr = (try? String(contentsOfFile: sandbox.directory + "/stops.err", encoding: .utf8)) ?? ""
+            return pid > 0 && stderr.contains("is stopped (SIGSTOP) and waits: `kill -CONT \(pid)` continues it")
+        }
+        kill(pid, SIGCONT)
+        let output = sandbox.wait(process, name: "stops", timeout: 30)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let trials = try await sandbox.trials(of: "stops")
+        XCTAssertEqual(trials.map(\.status), [.completed])
+    }
+
     /// Sends `signal` to a hunt whose script takes 5 s to exit on SIGINT, and returns what the hunt printed.
     private func stopSlowly(with signal: Int32) async throws -> ProcessRunner.Output {
         let sandbox = try Sandbox()
