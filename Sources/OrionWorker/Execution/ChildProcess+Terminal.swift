@@ -71,8 +71,8 @@ extension ChildProcess {
                     let signal = stopped.signal
                     let name = signal == SIGSTOP ? "SIGSTOP" : signal == SIGTSTP ? "SIGTSTP" : "signal \(signal)"
                     let note = Array(
-                        "\nnote: a script (pid \(pid)) is stopped (\(name)) and waits: `kill -CONT \(pid)` continues it\n"
-                            .utf8
+                        ("\nnote: a script (pid \(pid)) is stopped (\(name)) and waits: `kill -CONT \(pid)` continues"
+                            + " it\n").utf8
                     )
                     note.withUnsafeBytes { _ = echo?.write(2, $0) ?? OutputEcho.writeAll(2, $0) }
                 }
