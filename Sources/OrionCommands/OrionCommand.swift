@@ -47,9 +47,8 @@ extension OrionCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         // `orion --version`, `orion -V`, also after Oríon's global verbosity flags (`orion -v -V`, as Oríon).
         let globalFlags: Set<String> = ["-v", "-vv", "-vvv", "--verbose", "-d", "--debug"]
-        if ["--version", "-V"].contains(arguments.first { !globalFlags.contains($0) }),
-            arguments.filter({ !globalFlags.contains($0) }).count == 1
-        {
+        // Before the verb, whatever follows (`orion --version hunt`), as argparse's version action does.
+        if ["--version", "-V"].contains(arguments.first { !globalFlags.contains($0) }) {
             print("orion \(OrionVersion.current)")
             Foundation.exit(0)
         }
@@ -100,13 +99,14 @@ extension OrionCommand {
         "hunt": Hunt.self, "init-only": InitOnly.self, "init_only": InitOnly.self, "insert": Insert.self,
     ]
 
-    /// The names a verb can be given by (`init-only` and `init_only`).
-    static var verbNames: [String] {
-        var names: [String] = []
-        for verb in configuration.subcommands {
+    /// The names the verbs of `command` can be given by (`init-only` and `init_only`), each with its verb.
+    static func verbs(of command: any ParsableCommand.Type) -> [(name: String, verb: any ParsableCommand.Type)] {
+        var names: [(name: String, verb: any ParsableCommand.Type)] = []
+        let parent: CommandConfiguration = command.configuration
+        for verb in parent.subcommands {
             let verbConfiguration: CommandConfiguration = verb.configuration
-            names.append(verbConfiguration.commandName ?? verb._commandName)
-            names.append(contentsOf: verbConfiguration.aliases)
+            names.append((verbConfiguration.commandName ?? verb._commandName, verb))
+            for alias in verbConfiguration.aliases { names.append((alias, verb)) }
         }
         return names
     }
@@ -120,17 +120,37 @@ extension OrionCommand {
         case unknown(String)
     }
 
-    /// The problem with the verb of `arguments` (without `--logdir`), or `nil` when the verb is known, or the
-    /// arguments are for ArgumentParser to judge (`--help`, `-V`, an unknown option before the verb).
+    /// The problem with the verb of `arguments` (without `--logdir`), or with the verb after it for the verbs that
+    /// have their own (`orion db lod`), or `nil` when the verbs are known, or the arguments are for ArgumentParser to
+    /// judge (`--help`, `-V`, an unknown option before the verb).
     static func verbProblem(_ arguments: [String]) -> VerbProblem? {
         let globalFlags: Set<String> = ["-v", "-vv", "-vvv", "--verbose", "-d", "--debug"]
         let rest = arguments.drop { globalFlags.contains($0) }
-        guard let first = rest.first else { return arguments.isEmpty ? nil : .noVerb }
-        // `help` is ArgumentParser's (`orion help hunt`).
-        guard !first.hasPrefix("-"), first != "help", !verbNames.contains(first) else { return nil }
-        let verbs = verbNames.filter { !$0.contains("_") }.joined(separator: ", ")
-        let guess = Spelling.closest(to: first, in: verbNames).map { " (did you mean '\($0)'?)" } ?? ""
-        return .unknown("unknown command '\(first)'\(guess); the commands are \(verbs) (see orion --help)")
+        guard !rest.isEmpty else { return arguments.isEmpty ? nil : .noVerb }
+        var command: any ParsableCommand.Type = OrionCommand.self
+        var path = "orion"
+        for word in rest {
+            let verbs = verbs(of: command)
+            // `help` is ArgumentParser's (`orion help hunt`); an option is the verb's to judge.
+            guard !verbs.isEmpty, !word.hasPrefix("-"), word != "help" else { return nil }
+            if let verb = verbs.first(where: { $0.name == word })?.verb {
+                command = verb
+                path += " " + word
+                continue
+            }
+            let names = verbs.map(\.name)
+            // The closest of those that start as the word does: `ls` is not `db`, an empty word has none.
+            let guess = word.first.flatMap { first in
+                Spelling.closest(to: word, in: names.filter { $0.first == first }).map { " (did you mean '\($0)'?)" }
+            }
+            let listed = names.filter { !$0.contains("_") }.joined(separator: ", ")
+            let what = path == "orion" ? "command" : "\(path.dropFirst("orion ".count)) command"
+            let see = path == "orion" ? "orion --help" : "\(path) --help"
+            return .unknown(
+                "unknown \(what) '\(word)'\(guess ?? ""); the \(what)s are \(listed) (see \(see))"
+            )
+        }
+        return nil
     }
 
     /// Oríon's global `--logdir DIR` (or `--logdir=DIR`) removed from the options before the verb.

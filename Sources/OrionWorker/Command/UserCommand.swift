@@ -446,7 +446,8 @@ extension UserCommand {
                 markers.removals[name] = .some(rest.isEmpty ? nil : rest)
                 return true
             }
-            guard !rest.isEmpty, !rest.contains("~") else {
+            // `~>/` names no dimension either.
+            guard !rest.drop(while: { $0 == "/" || $0 == "-" }).isEmpty, !rest.contains("~") else {
                 throw CommandError(
                     .invalidArgument,
                     "'\(item)' has no new name after '~>': write e.g. `\(item.prefix { $0 != "~" })~>new_name` with a"

@@ -455,7 +455,8 @@ extension ExperimentDump {
     }
 
     /// Refuses a dump that no database could take, before any storage is opened: names with control characters
-    /// (``checkNames()``) and trials that do not fit their spaces (``checkTrialsFitTheirSpaces()``).
+    /// (``checkNames()``), an experiment version given twice (``checkNoExperimentTwice()``) and trials that do not
+    /// fit their spaces (``checkTrialsFitTheirSpaces()``).
     ///
     /// `orion db load` calls it before it opens (and so creates) the target, so that a refused file leaves no new
     /// empty database behind; ``load(into:resolve:)`` calls it again for library callers.
@@ -463,7 +464,22 @@ extension ExperimentDump {
     /// - Throws: ``DumpError`` `.invalid`, naming what is wrong.
     public func check() throws {
         try checkNames()
+        try checkNoExperimentTwice()
         try checkTrialsFitTheirSpaces()
+    }
+
+    /// Refuses a dump that holds one version of an experiment twice (two files pasted together): the second was
+    /// taken for one another load had made meanwhile, and the load stopped half way (hBI's re-check).
+    ///
+    /// - Throws: ``DumpError`` `.invalid` naming the experiment.
+    func checkNoExperimentTwice() throws {
+        var seen: Set<String> = []
+        for entry in experiments where !seen.insert(entry.experiment.displayName).inserted {
+            throw DumpError(
+                .invalid,
+                "the dump holds experiment \(entry.experiment.displayName) twice: keep one of them, nothing was loaded"
+            )
+        }
     }
 
     /// Refuses the dump when an experiment's name holds a control character (a NUL, a line break), before anything

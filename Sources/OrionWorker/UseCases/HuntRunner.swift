@@ -296,15 +296,19 @@ public final class HuntRunner: Sendable {
     /// It is the hunt's, with swift-orion's light `orion.client` (``PythonClient``) installed under
     /// ``userDirectory`` and put on `PYTHONPATH` when `pythonClient` is on (Slurm jobs get the environment `sbatch`
     /// runs with). When `$TMPDIR` cannot take it, the client goes where Python's `tempfile` would go next: `/tmp`,
-    /// `/var/tmp`, `/usr/tmp` (each `/orion-$USER`), so that a `TMPDIR` a hunt with `--working-dir` never uses does
-    /// not stop it.
+    /// `/var/tmp`, `/usr/tmp` where they exist (each `/orion-$USER`), so that a `TMPDIR` a hunt with `--working-dir`
+    /// never uses does not stop it.
     ///
     /// - Throws: `HuntError` `.pythonClient` when the client cannot be written anywhere, saying why not under
     ///   `$TMPDIR`.
     public func trialEnvironment(pythonClient: Bool) throws -> [String: String] {
         guard pythonClient else { return environment }
         var roots = [userDirectory]
+        // Those that exist, as Python's `tempfile` takes them (`/usr/tmp` was made as root).
         for temporary in ["/tmp", "/var/tmp", "/usr/tmp"] {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: temporary, isDirectory: &isDirectory), isDirectory.boolValue
+            else { continue }
             let root = Self.userDirectory(under: temporary, environment: environment)
             if !roots.contains(root) { roots.append(root) }
         }
@@ -402,8 +406,13 @@ public final class HuntRunner: Sendable {
             directory = configured.hasPrefix("/") ? configured : currentDirectory + "/" + configured
             setting = "the working directory"
         } else {
-            directory = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-            setting = "the default working directory's parent ($TMPDIR)"
+            // `$TMPDIR/orion-$USER`, where the default working directories go: with `TMPDIR=/proc` the check passed
+            // (root may write to /proc, as its permissions say) and making the directory failed in the worker.
+            directory = userDirectory(
+                under: environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp",
+                environment: environment
+            )
+            setting = "the default working directories' parent ($TMPDIR/orion-$USER)"
         }
         let fix = "give a writable directory with --working-dir, experiment.working_dir or ORION_WORKING_DIR"
         let standardized = URL(fileURLWithPath: directory).standardizedFileURL.path

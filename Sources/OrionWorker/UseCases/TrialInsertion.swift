@@ -56,6 +56,15 @@ public enum TrialInsertion {
                             + " NAME=VALUE; write \(argument)=\(next ?? "VALUE")"
                     )
                 }
+                // `-x~0.5` (a prior's marker) or `-x0.5`, `--lr0.5` (argparse's attached value) for a dimension:
+                // dropped the same way.
+                if argument.hasPrefix("-"), let (flag, value) = attachedValue(trimmed, in: experiment.space) {
+                    let dashes = argument.prefix { $0 == "-" }
+                    throw TrialInsertionError(
+                        .missingEquals,
+                        "'\(argument)': orion insert reads NAME=VALUE; write \(dashes)\(flag)=\(value)"
+                    )
+                }
                 continue
             }
             // Without dashes, only a plain name (`x=1.5`), so that a path or a value holding `=` is not read as one.
@@ -72,6 +81,21 @@ public enum TrialInsertion {
             labelled.append((argument, name, literal(raw)))
         }
         return try trial(for: experiment, labelledValues: labelled, valuesFile: file?.label)
+    }
+
+    /// The dimension and value of an option written `x~0.5` or `x0.5` (without its dashes) for a dimension of
+    /// `space`, when the value reads as a number; `nil` for any other option (the script's own).
+    static func attachedValue(_ option: Substring, in space: Space) -> (name: String, value: String)? {
+        if let tilde = option.firstIndex(of: "~"), space["/" + option[..<tilde]] != nil {
+            return (String(option[..<tilde]), String(option[option.index(after: tilde)...]))
+        }
+        for dimension in space.dimensions {
+            let name = dimension.name.dropFirst()
+            guard option.count > name.count, option.hasPrefix(name) else { continue }
+            let value = option.dropFirst(name.count)
+            if Double(value) != nil { return (String(name), String(value)) }
+        }
+        return nil
     }
 
     /// Inserts a trial: `new`, or `completed` with `results`.

@@ -227,6 +227,7 @@ final class CommandsEndToEndTests: XCTestCase {
             (["-v", "satus", "-n", "x"], "unknown command 'satus' (did you mean 'status'?)"),
             (["--logdir", "logs", "inser"], "unknown command 'inser' (did you mean 'insert'?)"),
             (["zzz"], "unknown command 'zzz'"),
+            (["ls"], "unknown command 'ls' (did you mean 'list'?)"),
         ]
         for (arguments, start) in cases {
             let output = try sandbox.run(arguments)
@@ -237,6 +238,18 @@ final class CommandsEndToEndTests: XCTestCase {
                 "\(arguments)"
             )
         }
+        // One level down too (hBI's re-check: `Unknown option '-o'`, `2 unexpected arguments`).
+        let db = try sandbox.run(["db", "dmp", "-o", "x.json"])
+        XCTAssertEqual(db.status, 2, db.stderr)
+        XCTAssertEqual(
+            db.stderr,
+            "Error: unknown db command 'dmp' (did you mean 'dump'?); the db commands are setup, test, dump, load, rm,"
+                + " set, release, upgrade (see orion db --help)\n"
+        )
+        // `--version` before the verb prints the version, whatever follows, as argparse does.
+        let version = try sandbox.run(["--version", "list"])
+        XCTAssertEqual(version.status, 0, version.stderr)
+        XCTAssertTrue(version.stdout.hasPrefix("orion "), version.stdout)
         XCTAssertEqual(try sandbox.run(["help", "status"]).status, 0)
         XCTAssertEqual(try sandbox.run(["init_only"]).status, 0, "an alias is a verb")
     }

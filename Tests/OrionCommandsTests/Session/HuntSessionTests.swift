@@ -52,9 +52,23 @@ final class HuntSessionTests: XCTestCase {
                 + " with --working-dir, experiment.working_dir or ORION_WORKING_DIR"
         )
         XCTAssertEqual(
-            message(nil, environment: ["TMPDIR": file]),
-            "the default working directory's parent ($TMPDIR) \(file) is a file, not a directory; give a writable"
-                + " directory with --working-dir, experiment.working_dir or ORION_WORKING_DIR"
+            message(nil, environment: ["TMPDIR": file, "USER": "me"]),
+            "the default working directories' parent ($TMPDIR/orion-$USER) \(file)/orion-me cannot be created: \(file)"
+                + " is a file; give a writable directory with --working-dir, experiment.working_dir or"
+                + " ORION_WORKING_DIR"
+        )
+    }
+
+    /// `TMPDIR=/proc`: writable by its permissions for root, but no directory can be made there; said before the
+    /// experiment is made (it was Foundation's error, exit 1, with an empty experiment left; hBI's re-check).
+    func testATMPDIRWhereNoDirectoryCanBeMadeIsSaidUpFront() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: "/proc/self"), "no /proc")
+        let refused = try XCTUnwrap(message(nil, environment: ["TMPDIR": "/proc", "USER": "me"]))
+        XCTAssertTrue(
+            refused.hasPrefix(
+                "the default working directories' parent ($TMPDIR/orion-$USER) /proc/orion-me cannot be created:"
+            ),
+            refused
         )
     }
 

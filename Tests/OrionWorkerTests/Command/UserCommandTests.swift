@@ -339,6 +339,7 @@ final class UserCommandTests: XCTestCase {
             "'--lr~+' has no prior after '~+': write e.g. `--z~+'uniform(0, 1)'`"
         )
         XCTAssertEqual(error(["./train.py", "--lr~>"])?.code, .invalidArgument)
+        XCTAssertEqual(error(["./train.py", "--lr~>/"])?.code, .invalidArgument, "a slash names no dimension")
         XCTAssertEqual(error(["./train.py", "--y~-", "--y~uniform(0, 1)"])?.code, .duplicateDimension)
     }
 

@@ -293,6 +293,28 @@ final class ExperimentDumpTests: XCTestCase {
         XCTAssertEqual(left.count, 0)
     }
 
+    /// A dump that holds one experiment version twice (two dumps pasted together) is refused before anything is
+    /// written: the second copy was taken for one another load made meanwhile, and the load stopped half way.
+    func testAnExperimentGivenTwiceIsRefused() async throws {
+        let source = try sqlite()
+        _ = try await fill(source, name: "twice")
+        var dump = try await ExperimentDump.read(from: source)
+        dump.experiments += dump.experiments
+        let target = try sqlite()
+        do {
+            _ = try await dump.load(into: target, resolve: nil)
+            XCTFail("an experiment given twice must be refused")
+        } catch let error as DumpError {
+            XCTAssertEqual(error.code, .invalid)
+            XCTAssertEqual(
+                error.message,
+                "the dump holds experiment twice-v1 twice: keep one of them, nothing was loaded"
+            )
+        }
+        let left = try await target.experiments()
+        XCTAssertEqual(left.count, 0)
+    }
+
     /// A load that fails part way (here the target fails writing the second experiment's trials) removes what it
     /// wrote: the target is as it was, and the message says so.
     func testALoadThatFailsPartWayLeavesNothingBehind() async throws {

@@ -92,6 +92,12 @@ final class TrialInsertionTests: XCTestCase {
             message { try TrialInsertion.trial(for: experiment, arguments: ["--opt=adam", "--x"]) },
             "'--x': orion insert reads NAME=VALUE; write --x=VALUE"
         )
+        for (typed, form) in [("-x~0.9", "-x=0.9"), ("-x0.9", "-x=0.9"), ("--x0.9", "--x=0.9")] {
+            XCTAssertEqual(
+                message { try TrialInsertion.trial(for: experiment, arguments: ["--opt=adam", typed]) },
+                "'\(typed)': orion insert reads NAME=VALUE; write \(form)"
+            )
+        }
         // An option of the script that is no dimension is passed over, as before.
         XCTAssertNoThrow(try TrialInsertion.trial(for: experiment, arguments: ["--verbose", "-x=1", "--opt=adam"]))
     }
