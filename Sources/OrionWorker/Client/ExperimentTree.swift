@@ -284,9 +284,16 @@ public enum ExperimentTree {
 
     /// `experiments` in the order they were created (then by name and version), as Oríon lists its database's
     /// documents: the order of `orion list`, `orion status` and the REST API's lists.
+    ///
+    /// Times are compared to the millisecond: a version loaded from a dump (`--resolve bump`) keeps the time of the one
+    /// it copies, which the dump's text moved by a fraction of a microsecond, so that the two swapped from run to run
+    /// (hBI's re-check); equal, the version decides.
     public static func inCreationOrder(_ experiments: [Experiment]) -> [Experiment] {
-        experiments.sorted {
-            ($0.metadata.datetime, $0.name, $0.version) < ($1.metadata.datetime, $1.name, $1.version)
+        func millisecond(_ experiment: Experiment) -> Double {
+            (experiment.metadata.datetime.timeIntervalSince1970 * 1000).rounded(.down)
+        }
+        return experiments.sorted {
+            (millisecond($0), $0.name, $0.version) < (millisecond($1), $1.name, $1.version)
         }
     }
 }

@@ -17,6 +17,28 @@ final class ExperimentTreeTests: XCTestCase {
         )
     }
 
+    /// Experiments are listed by creation time to the millisecond, then name and version: a copy loaded with
+    /// `--resolve bump` keeps its original's time, moved by the dump's text by a fraction of a microsecond, and the
+    /// two swapped from run to run (hBI's re-check).
+    func testCreationOrderIgnoresTimesBelowAMillisecond() throws {
+        let space = try Space(priors: ["/x": "uniform(0, 1)"])
+        let time = Date(timeIntervalSince1970: 1_796_000_000.123_456)
+        func experiment(_ version: Int, _ datetime: Date) -> Experiment {
+            Experiment(
+                name: "o",
+                version: version,
+                space: space,
+                algorithm: AlgorithmConfig(name: "random"),
+                metadata: ExperimentMetadata(user: "t", datetime: datetime)
+            )
+        }
+        let original = experiment(1, time)
+        let copy = experiment(2, time.addingTimeInterval(-0.000_000_2))
+        let earlier = experiment(3, time.addingTimeInterval(-0.01))
+        XCTAssertEqual(ExperimentTree.inCreationOrder([copy, original, earlier]).map(\.version), [3, 1, 2])
+        XCTAssertEqual(ExperimentTree.inCreationOrder([original, copy]).map(\.version), [1, 2])
+    }
+
     /// A child inherits its parent's completed trials and, through the parent, its grandparent's, adapted.
     func testTheChildInheritsThroughEveryAncestor() async throws {
         let storage = InMemoryStorage()
