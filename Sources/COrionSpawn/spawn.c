@@ -172,9 +172,12 @@ static void end_groups_and_exit(const pid_t *groups, int count, int grace_ms) {
 static const char guardian_name[] = "trial-guardian";
 
 // Overwrites this process's command line (the argv strings, between arg_start and arg_end of /proc/self/stat) with
-// `guardian_name`: this process is a copy of the worker, so its own copy of those bytes is changed. Written through
-// /proc/self/mem, so that an address that is not what it should be fails the write instead of crashing the guardian.
-static void rename_command_line(void) {
+// `guardian_name`, a space and the worker's pid (`trial-guardian 4242`): this process is a copy of the worker, so its
+// own copy of those bytes is changed. Written through /proc/self/mem, so that an address that is not what it should
+// be fails the write instead of crashing the guardian. The pid tells a worker of this host that the scripts of a dead
+// worker are still being stopped (readable by every user, whatever the scripts' environment), so that it does not
+// run their trials beside them.
+static void rename_command_line(pid_t worker) {
     int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
     if (fd < 0) return;
     char stat[2048];
@@ -198,7 +201,21 @@ static void rename_command_line(void) {
         if (field >= 48) values[field - 48] = value;
     }
     unsigned long start = values[0], end = values[1];
-    if (!start || end <= start + sizeof guardian_name) return;
+    // The name, a space, the pid's digits (no snprintf: only async-signal-safe code runs in this fork).
+    char name[sizeof guardian_name + 24];
+    size_t name_length = sizeof guardian_name - 1;
+    memcpy(name, guardian_name, name_length);
+    name[name_length++] = ' ';
+    char digits[20];
+    int count_digits = 0;
+    unsigned long value = (unsigned long)worker;
+    do {
+        digits[count_digits++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value > 0 && count_digits < (int)sizeof digits);
+    while (count_digits > 0) name[name_length++] = digits[--count_digits];
+    name[name_length++] = 0;
+    if (!start || end <= start + name_length) return;
     int memory = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
     if (memory < 0) return;
     char zeros[4096] = {0};
@@ -208,7 +225,7 @@ static void rename_command_line(void) {
         if (written <= 0) break;
         at += (unsigned long)written;
     }
-    pwrite(memory, guardian_name, sizeof guardian_name, (off_t)start);
+    pwrite(memory, name, name_length, (off_t)start);
     close(memory);
 }
 
@@ -238,7 +255,7 @@ static void guard(int channel, int grace_ms) {
     if (channel != 0 && dup2(channel, 0) < 0) _exit(1);
     close_from(1);
     prctl(PR_SET_NAME, guardian_name);
-    rename_command_line();
+    rename_command_line(worker);
     static pid_t groups[MAX_GROUPS];
     int count = 0;
     int stopped = 0;

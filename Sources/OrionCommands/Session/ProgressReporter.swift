@@ -110,6 +110,10 @@ final class ProgressReporter: Sendable {
             warn("note: \(why): no new trial starts; waiting for \(trials) to end (Ctrl-C interrupts)")
             return
         }
+        if case .waitingForStoppedWorker(let trials) = event {
+            warn(Self.stoppingNote(trials: trials))
+            return
+        }
         if case .waitingForOthers(let trials) = event {
             // Once per hunt: every worker slot of this process sees the same trials.
             let first = state.withLock { state -> Bool in
@@ -147,6 +151,19 @@ final class ProgressReporter: Sendable {
             + "outcome (\(trial.status.rawValue)) is not stored"
     }
 
+    /// The note for trials held by a dead worker of this host whose guardian is still stopping their scripts: they
+    /// run here once it has (the wait, up to the grace period, was silent; hBJ's re-check).
+    static func stoppingNote(trials: [Trial]) -> String {
+        let ids =
+            trials.prefix(3).map { String($0.id.prefix(8)) }.joined(separator: ", ")
+            + (trials.count > 3 ? " and \(trials.count - 3) more" : "")
+        let which = trials.count == 1 ? "trial \(ids) was" : "trials \(ids) were"
+        let worker = trials.first?.worker.map { " (\($0))" } ?? ""
+        return "note: \(which) held by a worker of this host that died\(worker); its scripts are being stopped"
+            + " (SIGKILL at most 10 s after its death), and \(trials.count == 1 ? "it runs" : "they run") here once"
+            + " they have ended"
+    }
+
     /// The note for a worker that has had nothing to run for its idle timeout but waits on trials other workers
     /// hold and have not refreshed since: they may be dead, and their trials come back once the heartbeat is late.
     static func waitingNote(trials: [Trial], heartbeat: Duration) -> String {
@@ -157,11 +174,11 @@ final class ProgressReporter: Sendable {
         let late = Formatting.shortDuration(heartbeat.seconds)
         guard trials.count > 1 else {
             return
-                "note: nothing to run for the --idle-timeout, but trial \(held) has not reported since: waiting until "
-                + "it ends, or its heartbeat is \(late) late (--heartbeat) and it runs here"
+                "note: nothing to run for the --idle-timeout, but trial \(held) has not reported since this worker"
+                + " became idle: waiting until it ends, or its heartbeat is \(late) late (--heartbeat) and it runs here"
         }
-        return "note: nothing to run for the --idle-timeout, but trials \(held) have not reported since: waiting until "
-            + "they end, or their heartbeat is \(late) late (--heartbeat) and they run here"
+        return "note: nothing to run for the --idle-timeout, but trials \(held) have not reported since this worker"
+            + " became idle: waiting until they end, or their heartbeat is \(late) late (--heartbeat) and they run here"
     }
 
     /// The warning for a storage that keeps failing: the worker retries a result until it is stored, anything

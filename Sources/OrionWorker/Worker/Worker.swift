@@ -196,6 +196,7 @@ public final class Worker: Sendable {
                         )
                     }
                     for _ in 0..<reclaimed { await state.countReclaimed() }
+                    await noteStoppingWorkers(reservations)
                 }
             }
             if let reservation = try await reserve() { return reservation }
@@ -274,6 +275,15 @@ public final class Worker: Sendable {
             )
         }
         for _ in 0..<reclaimed { await state.countReclaimed() }
+        await noteStoppingWorkers(reservations)
+    }
+
+    /// Says once per trial which of `reservations` wait for a dead worker's guardian to stop their scripts: the wait
+    /// (up to the grace period) was silent, and looked like a hang (hBJ's re-check).
+    private func noteStoppingWorkers(_ reservations: [Reservation]) async {
+        let stopping = Self.reservationsOfStoppingWorkers(reservations, workerName: configuration.workerName)
+        guard !stopping.isEmpty, await state.markStoppingSaid(stopping.map(\.trial.id)) else { return }
+        onEvent(.waitingForStoppedWorker(stopping.map(\.trial)))
     }
 
     /// Releases the trials of `reservations` whose holders are gone, for a worker or an ``ExperimentClient`` that
@@ -356,45 +366,54 @@ public final class Worker: Sendable {
     }
 
     /// The reservations held by a worker of this host (by `workerName`'s host) whose process no longer exists, or
-    /// has exited and waits for its parent (a zombie), and whose trial no process of this host still runs.
+    /// has exited and waits for its parent (a zombie), and whose scripts are not being stopped any more.
     ///
-    /// The dead worker's guardian stops its script's process group (SIGTERM, then SIGKILL after the grace period); a
-    /// script that handles SIGTERM (a checkpoint on the way out) runs on until then, in the trial's directory. Its
-    /// trial is not released while a process with the trial's `ORION_TRIAL_ID` lives (``trialStillRunsHere(_:)``):
-    /// taken at once, it ran twice side by side, and the old copy's results file replaced the new run's (hBE's
-    /// probe). Its heartbeat releases it if such a process outlives the group (a daemon that left it).
+    /// The dead worker's guardian stops its scripts' process groups (SIGTERM, then SIGKILL after the grace period)
+    /// and exits; a script that handles SIGTERM (a checkpoint on the way out) runs on until then, in the trial's
+    /// directory. Its trials are not released while that guardian lives (``guardianRuns(forWorker:)``): taken at
+    /// once, a trial ran twice side by side, and the old copy's results file replaced the new run's (hBE's probe).
+    /// The guardian names its worker in its command line, which any user can read, whatever the scripts'
+    /// environment (hBJ's re-check: an environment cleared by `env -i` or another user's hunt hid them).
     ///
     /// A pid that a process started after the reservation has taken is not released here: the clock the start time
     /// is compared with may have been stepped forward since, and the holder alive (``isLiveWorker(_:reservedAt:)``
     /// only stops protecting it; its heartbeat still does).
     static func deadWorkersReservations(_ reservations: [Reservation], workerName: String) -> [Reservation] {
-        reservations.filter { reservation in
-            localHolder(of: reservation, workerName: workerName).map { pid in
-                !processExists(pid) || statFields(of: pid)?.first?.first.map { "ZX".contains($0) } == true
-            } == true && !trialStillRunsHere(reservation.trial.id)
+        deadHolders(reservations, workerName: workerName).filter { !guardianRuns(forWorker: $0.pid) }.map(\.reservation)
+    }
+
+    /// The reservations of `reservations` held by a dead worker of this host whose scripts its guardian is still
+    /// stopping: they are released once it has (``deadWorkersReservations(_:workerName:)``).
+    static func reservationsOfStoppingWorkers(_ reservations: [Reservation], workerName: String) -> [Reservation] {
+        deadHolders(reservations, workerName: workerName).filter { guardianRuns(forWorker: $0.pid) }.map(\.reservation)
+    }
+
+    /// The reservations held by a worker of this host whose process no longer exists or is a zombie, with its pid.
+    private static func deadHolders(
+        _ reservations: [Reservation],
+        workerName: String
+    ) -> [(reservation: Reservation, pid: Int32)] {
+        reservations.compactMap { reservation in
+            guard let pid = localHolder(of: reservation, workerName: workerName),
+                !processExists(pid) || statFields(of: pid)?.first?.first.map({ "ZX".contains($0) }) == true
+            else { return nil }
+            return (reservation, pid)
         }
     }
 
-    /// Whether a process of this host still runs trial `trialID`.
-    ///
-    /// That is a process other than this one, not a zombie, with `ORION_TRIAL_ID=<trialID>` in its environment: the
-    /// script of that trial, or a process it started. Processes whose environment this user cannot read are not
-    /// counted.
-    static func trialStillRunsHere(_ trialID: String) -> Bool {
+    /// Whether the guardian of the worker whose pid was `worker` still runs on this host (its command line is
+    /// `trial-guardian <worker>`): the worker has died and its scripts are being stopped.
+    static func guardianRuns(forWorker worker: Int32) -> Bool {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }
-        let variable = Array("ORION_TRIAL_ID=\(trialID)".utf8)
+        let wanted = Array("trial-guardian \(worker)".utf8)
         for entry in entries {
             // /proc's files say they are empty: read to the end, not by their size.
             guard let pid = Int32(entry), pid != getpid(),
-                let handle = FileHandle(forReadingAtPath: "/proc/\(entry)/environ")
+                let handle = FileHandle(forReadingAtPath: "/proc/\(entry)/cmdline")
             else { continue }
-            let environment = (try? handle.readToEnd()) ?? nil
+            let commandLine = (try? handle.readToEnd()) ?? nil
             try? handle.close()
-            guard
-                let environment,
-                environment.split(separator: 0, omittingEmptySubsequences: true).contains(where: {
-                    $0.elementsEqual(variable)
-                }),
+            guard let commandLine, commandLine.split(separator: 0).first?.elementsEqual(wanted) == true,
                 statFields(of: pid)?.first?.first.map({ "ZX".contains($0) }) != true
             else { continue }
             return true

@@ -208,6 +208,9 @@ public enum WorkerEvent: Sendable {
     /// workers, have not reported since it became idle, so their workers may be dead; it waits until they finish or
     /// their heartbeat is late. Sent once per spell of waiting.
     case waitingForOthers([Trial])
+    /// These trials were held by a worker of this host that died; its guardian is still stopping their scripts (SIGKILL
+    /// at most the grace period after the death), and they run here once it has. Sent once per trial.
+    case waitingForStoppedWorker([Trial])
     /// The number of trials of parent versions that count toward the experiment's max trials (a child version's;
     /// sent at each check of the max trials, so that a progress line can count them).
     case inherited(count: Int)

@@ -58,6 +58,8 @@ final class WorkerState: Sendable {
     func shouldReleaseLostTrials(at now: Date) async -> Bool { await inner.shouldReleaseLostTrials(at: now) }
     func shouldLookForDeadWorkers(at now: Date) async -> Bool { await inner.shouldLookForDeadWorkers(at: now) }
     func countReclaimed() async { await inner.countReclaimed() }
+    /// Marks the trials whose dead worker's scripts are being stopped as said; returns whether one was not yet.
+    func markStoppingSaid(_ ids: [String]) async -> Bool { await inner.markStoppingSaid(ids) }
     /// Counts one more run of trial `id` ended by someone else; returns how many there were.
     func countRequeue(of id: String) async -> Int { await inner.countRequeue(of: id) }
     /// When this worker last ran a trial: `now` while one runs (or is being reserved), else when the last one
@@ -209,6 +211,15 @@ final class WorkerState: Sendable {
             if let last = lastDeadWorkersCheck, now.timeIntervalSince(last) < 1 { return false }
             lastDeadWorkersCheck = now
             return true
+        }
+
+        /// The trials the note about a dead worker's scripts being stopped has named.
+        private var stoppingSaid: Set<String> = []
+
+        func markStoppingSaid(_ ids: [String]) -> Bool {
+            let new = ids.filter { !stoppingSaid.contains($0) }
+            stoppingSaid.formUnion(new)
+            return !new.isEmpty
         }
 
         func countReclaimed() {

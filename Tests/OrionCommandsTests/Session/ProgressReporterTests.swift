@@ -72,15 +72,22 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertEqual(
             ProgressReporter.waitingNote(trials: [trial], heartbeat: .seconds(120)),
             "note: nothing to run for the --idle-timeout, but trial \(trial.id.prefix(8)) (worker node7:4242) has not "
-                + "reported since: waiting until it ends, or its heartbeat is 2m00s late (--heartbeat) and it runs here"
+                + "reported since this worker became idle: waiting until it ends, or its heartbeat is 2m00s late"
+                + " (--heartbeat) and it runs here"
         )
         var other = Trial(experimentID: "e", params: [Trial.Param(name: "/x", type: .integer, value: .int(1))])
         other.worker = "node8:1"
         XCTAssertEqual(
             ProgressReporter.waitingNote(trials: [trial, other], heartbeat: .seconds(120)),
             "note: nothing to run for the --idle-timeout, but trials \(trial.id.prefix(8)) (worker node7:4242), "
-                + "\(other.id.prefix(8)) (worker node8:1) have not reported since: waiting until they end, or their "
-                + "heartbeat is 2m00s late (--heartbeat) and they run here"
+                + "\(other.id.prefix(8)) (worker node8:1) have not reported since this worker became idle: waiting until"
+                + " they end, or their heartbeat is 2m00s late (--heartbeat) and they run here"
+        )
+        // A dead worker of this host whose scripts its guardian is still stopping (hBJ's re-check: a silent wait).
+        XCTAssertEqual(
+            ProgressReporter.stoppingNote(trials: [trial]),
+            "note: trial \(trial.id.prefix(8)) was held by a worker of this host that died (node7:4242); its scripts"
+                + " are being stopped (SIGKILL at most 10 s after its death), and it runs here once they have ended"
         )
     }
 

@@ -481,10 +481,11 @@ final class WorkerOwnershipTests: XCTestCase {
         )
     }
 
-    /// A dead holder's trial whose script still runs on this host (it handles SIGTERM while the guardian waits to
-    /// kill it) is not released at once: it would run twice side by side (hBE's probe). Once the script is gone, it
-    /// is.
-    func testADeadHoldersTrialWaitsUntilItsScriptHasEnded() async throws {
+    /// A dead holder's trial whose scripts its guardian is still stopping (a script that handles SIGTERM runs until
+    /// the guardian's SIGKILL) is not released at once: it would run twice side by side (hBE's probe). The guardian
+    /// names its worker in its command line (`trial-guardian <pid>`), readable whatever the scripts' environment
+    /// (hBJ's re-check). Once it is gone, the trial is released.
+    func testADeadHoldersTrialWaitsUntilItsGuardianHasStoppedItsScripts() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 1)
         let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
@@ -494,124 +495,34 @@ final class WorkerOwnershipTests: XCTestCase {
         gone.executableURL = URL(fileURLWithPath: "/bin/true")
         try gone.run()
         gone.waitUntilExit()
+        let holder = gone.processIdentifier
         let host = try XCTUnwrap(WorkerConfiguration.hostAndPID(of: WorkerConfiguration.defaultWorkerName())).host
-        let taken = try await storage.reserveTrial(
-            of: experiment.id,
-            worker: "\(host):\(gone.processIdentifier)",
-            at: Date()
-        )
+        let taken = try await storage.reserveTrial(of: experiment.id, worker: "\(host):\(holder)", at: Date())
         let reservation = try XCTUnwrap(taken)
-        // The trial's script, still running.
-        let script = Process()
-        script.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        script.arguments = ["30"]
-        script.environment = ["ORION_TRIAL_ID": reservation.trial.id, "PATH": "/usr/bin:/bin"]
-        try script.run()
+        // Its guardian, still stopping the scripts (a stand-in with the guardian's command line).
+        let guardian = Process()
+        guardian.executableURL = URL(fileURLWithPath: "/bin/bash")
+        guardian.arguments = ["-c", "exec -a 'trial-guardian \(holder)' sleep 30"]
+        try guardian.run()
         defer {
-            if script.isRunning { kill(script.processIdentifier, SIGKILL) }
-            script.waitUntilExit()
+            if guardian.isRunning { kill(guardian.processIdentifier, SIGKILL) }
+            guardian.waitUntilExit()
         }
         let workerName = WorkerConfiguration.defaultWorkerName()
-        XCTAssertTrue(Worker.trialStillRunsHere(reservation.trial.id))
-        XCTAssertFalse(Worker.trialStillRunsHere(reservation.trial.id + "0"), "another trial's id")
+        try await eventually("the guardian's command line is set") { Worker.guardianRuns(forWorker: holder) }
+        XCTAssertFalse(Worker.guardianRuns(forWorker: holder + 100_000), "another worker's guardian")
         XCTAssertEqual(Worker.deadWorkersReservations([reservation], workerName: workerName), [])
-        kill(script.processIdentifier, SIGKILL)
-        script.waitUntilExit()
+        XCTAssertEqual(
+            Worker.reservationsOfStoppingWorkers([reservation], workerName: workerName).map(\.trial.id),
+            [reservation.trial.id]
+        )
+        kill(guardian.processIdentifier, SIGKILL)
+        guardian.waitUntilExit()
         XCTAssertEqual(
             Worker.deadWorkersReservations([reservation], workerName: workerName).map(\.trial.id),
             [reservation.trial.id]
         )
-    }
-
-    /// A completed run whose result the storage never took (a full disk until the hunt was stopped) is kept beside
-    /// the trial and stored by the trial's next run, without running the script again: the next run overwrote the
-    /// results file the warning said the result was kept in.
-    func testAResultKeptAfterTheStorageFailedIsStoredByTheTrialsNextRun() async throws {
-        let storage = FlakyStorage(InMemoryStorage())
-        let experiment = try await experiment(storage, maxTrials: 1)
-        let directory = FileManager.default.temporaryDirectory.path + "/orion-kept-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        // Reports how many times it ran: 1 the first time.
-        let counting = "echo run >> '\(directory)/runs'\n" + Self.reporting("$(wc -l < '\(directory)/runs')")
-        func worker(_ clock: ManualClock) throws -> Worker {
-            try processWorker(experiment, storage, in: directory, script: counting, clock: clock)
-        }
-        storage.failingUpdates.withLock { $0 = 1_000_000 }  // the disk stays full
-        let clock = ManualClock()
-        let first = try worker(clock)
-        let run = Task { try await drive(first, clock, step: .milliseconds(500)) }
-        try await eventually("the result is being retried") {
-            storage.failingUpdates.withLock { $0 } < 1_000_000 - 3
-        }
-        // Already while it retries, the result is kept beside the trial: what a worker killed now (kill -9, a lost
-        // node) leaves for the trial's next run (found by a fault probe: the script ran again).
-        let keptWhileRetrying = FileManager.default.enumerator(atPath: directory)?.allObjects
-            .compactMap { $0 as? String }.filter { $0.hasSuffix("/.orion-unsaved-results.json") }
-        XCTAssertEqual(keptWhileRetrying?.count, 1, "\(String(describing: keptWhileRetrying))")
-        first.interrupt()
-        first.interrupt(force: true)
-        let report = try await run.value
-        let unsaved = try XCTUnwrap(report.unsavedResults.first)
-        let kept = try XCTUnwrap(unsaved.resultsPath)
-        XCTAssertTrue(kept.hasSuffix("/.orion-unsaved-results.json"), kept)
-        XCTAssertTrue(
-            unsaved.description.contains("the trial's next run in that working directory stores it"),
-            unsaved.description
-        )
-
-        // Space is freed; the trial comes back (its worker is gone) and runs again.
-        storage.failingUpdates.withLock { $0 = 0 }
-        let held = try await storage.trials(of: experiment.id, status: nil)
-        var trial = try XCTUnwrap(held.first)
-        XCTAssertEqual(trial.status, .reserved)
-        trial.status = .interrupted
-        let released = try await storage.updateTrial(trial, expecting: .reserved)
-        XCTAssertTrue(released)
-        let secondClock = ManualClock()
-        let second = try await drive(try worker(secondClock), secondClock, step: .milliseconds(500))
-        XCTAssertEqual(second.completed, 1)
-        let stored = try await storage.trial(id: trial.id, of: experiment.id)
-        XCTAssertEqual(stored?.status, .completed)
-        XCTAssertEqual(stored?.objective, 1, "the first run's result")
-        XCTAssertEqual(try String(contentsOfFile: directory + "/runs", encoding: .utf8), "run\n", "the script ran once")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: kept), "stored, the kept file is removed")
-    }
-
-    /// A trial whose directory cannot be made because of the file system as a whole (full, read-only) is not the
-    /// trial's fault: it is put back and the worker stops saying why, instead of breaking trials until the
-    /// experiment's `max_broken`, after which every later hunt refused to run, the disk freed or not. A problem of
-    /// one trial's directory (here a file in the way) breaks that trial only.
-    func testAFullFileSystemStopsTheWorkerAndOneTrialsProblemBreaksThatTrial() async throws {
-        let full = NSError(
-            domain: NSCocoaErrorDomain,
-            code: NSFileWriteOutOfSpaceError,
-            userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC))]
-        )
-        XCTAssertTrue(TrialDirectory.isFileSystemWide(full))
-        XCTAssertTrue(TrialDirectory.isFileSystemWide(POSIXError(.EROFS)))
-        XCTAssertEqual(TrialDirectory.reason(full), "No space left on device")
-        XCTAssertFalse(TrialDirectory.isFileSystemWide(POSIXError(.EEXIST)))
-        XCTAssertFalse(TrialDirectory.isFileSystemWide(POSIXError(.EACCES)))
-
-        let storage = InMemoryStorage()
-        let experiment = try await experiment(storage, maxTrials: 2)
-        let directory = FileManager.default.temporaryDirectory.path + "/orion-nodir-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory + "/trials", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
-        let produced = try await producer.produce(count: 1)
-        let trialID = try XCTUnwrap(produced.trials.first?.id)
-        try "in the way".write(toFile: directory + "/trials/" + trialID, atomically: true, encoding: .utf8)
-        let clock = ManualClock()
-        let worker = try processWorker(experiment, storage, in: directory, script: Self.reporting("1"), clock: clock)
-        let report = try await drive(worker, clock, step: .milliseconds(100))
-        XCTAssertEqual(report.broken, 1)
-        XCTAssertEqual(report.completed, 2, "the hunt went on")
-        XCTAssertEqual(
-            report.lastFailure,
-            "cannot create the trial's directory \(directory)/trials/\(trialID): File exists"
-        )
+        XCTAssertEqual(Worker.reservationsOfStoppingWorkers([reservation], workerName: workerName), [])
     }
 
     /// A working directory this user can no longer make directories in (its permissions changed under the hunt;
