@@ -80,8 +80,8 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertEqual(
             ProgressReporter.waitingNote(trials: [trial, other], heartbeat: .seconds(120)),
             "note: nothing to run for the --idle-timeout, but trials \(trial.id.prefix(8)) (worker node7:4242), "
-                + "\(other.id.prefix(8)) (worker node8:1) have not reported since this worker became idle: waiting until"
-                + " they end, or their heartbeat is 2m00s late (--heartbeat) and they run here"
+                + "\(other.id.prefix(8)) (worker node8:1) have not reported since this worker became idle: waiting"
+                + " until they end, or their heartbeat is 2m00s late (--heartbeat) and they run here"
         )
         // A dead worker of this host whose scripts its guardian is still stopping (hBJ's re-check: a silent wait).
         XCTAssertEqual(
