@@ -96,7 +96,8 @@ enum TrialDirectory {
     /// - Parameters:
     ///   - directory: the trial's directory.
     ///   - parentDirectory: the parent trial's directory, for a trial with a parent.
-    /// - Throws: the file system's error when the directory cannot be made.
+    /// - Throws: ``ParentCopyError`` when the parent's directory cannot be copied; the file system's error when the
+    ///   directory cannot be made.
     static func prepare(_ directory: String, parentDirectory: String?) throws {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -109,7 +110,13 @@ enum TrialDirectory {
         }
         let staging = directory + ".copying"
         if manager.fileExists(atPath: staging) { try manager.removeItem(atPath: staging) }
-        try manager.copyItem(atPath: parentDirectory, toPath: staging)
+        do {
+            try manager.copyItem(atPath: parentDirectory, toPath: staging)
+        } catch {
+            // Not left half made beside the trial's directory (a `.copying` directory per attempt was).
+            try? manager.removeItem(atPath: staging)
+            throw ParentCopyError(parent: parentDirectory, underlying: error)
+        }
         let ranBefore = !manager.fileExists(atPath: parentDirectory + "/orion.stdout.log")
         for name in workerFiles.union(ranBefore ? earlierLogs : [])
         where manager.fileExists(atPath: staging + "/" + name) {
@@ -122,4 +129,16 @@ enum TrialDirectory {
             throw POSIXError(POSIXErrorCode(rawValue: error) ?? .EIO)
         }
     }
+}
+
+/// The copy of a parent trial's directory failed (a file in it this user cannot read, a full disk): every child of
+/// that parent would meet it.
+struct ParentCopyError: Error {
+    /// The parent's directory.
+    var parent: String
+    /// The file system's error.
+    var underlying: any Error
+
+    /// The file the copy failed on, when the file system's error names it.
+    var file: String? { (underlying as NSError).userInfo[NSFilePathErrorKey] as? String }
 }

@@ -119,10 +119,10 @@ extension Worker {
     /// every trial would meet the same failure, else broken.
     ///
     /// A full, read-only or failing file system is not the trial's fault, nor is a working directory this user can
-    /// no longer write to (its permissions changed under the hunt): the trial is put back and the hunt stops saying
-    /// why, instead of breaking trials up to the experiment's limit (which then stopped every later hunt, the cause
-    /// fixed or not). Anything else (a parent's file this user cannot copy) is this trial's: it breaks, and the hunt
-    /// goes on.
+    /// no longer write to (its permissions changed under the hunt), nor a parent's directory that cannot be copied
+    /// (a file in it this user cannot read): the trial is put back and the hunt stops saying why, instead of
+    /// breaking trials up to the experiment's limit (which then stopped every later hunt, the cause fixed or not).
+    /// Anything else (a file in the way of this trial's directory) is this trial's: it breaks, and the hunt goes on.
     ///
     /// - Parameters:
     ///   - error: why ``TrialDirectory/prepare(_:parentDirectory:)`` failed.
@@ -132,6 +132,15 @@ extension Worker {
     static func outcome(ofDirectoryFailure error: any Error, directory: String, workingDirectory: String)
         -> TrialOutcome
     {
+        if let copy = error as? ParentCopyError {
+            // Every child of that parent would break on it (PBT: up to the experiment's max broken, which then
+            // stopped every later hunt; hBJ's re-check): the trial is put back and the hunt stops, naming the file.
+            let file = copy.file.map { " (\($0))" } ?? ""
+            return .notStarted(
+                reason: "cannot copy the parent trial's directory \(copy.parent) into \(directory)\(file):"
+                    + " \(TrialDirectory.reason(copy.underlying)); make it readable by this user, then resume"
+            )
+        }
         let reason = "cannot create the trial's directory \(directory): \(TrialDirectory.reason(error))"
         if TrialDirectory.isFileSystemWide(error) { return .notStarted(reason: reason) }
         if let problem = HuntRunner.unwritable(workingDirectory) {

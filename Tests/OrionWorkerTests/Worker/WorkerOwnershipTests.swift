@@ -555,6 +555,30 @@ final class WorkerOwnershipTests: XCTestCase {
         guard case .broken = own else { return XCTFail("expected broken, got \(own)") }
     }
 
+    /// A parent's directory that cannot be copied (a file in it this user cannot read) puts the child back and stops
+    /// the hunt, naming the file: every child of that parent broke on it up to `max_broken` (hBJ's re-check).
+    func testAParentDirectoryThatCannotBeCopiedStopsTheHunt() {
+        let unreadable = NSError(
+            domain: NSCocoaErrorDomain,
+            code: NSFileReadNoPermissionError,
+            userInfo: [
+                NSFilePathErrorKey: "/runs/parent/optimizer.lock",
+                NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(EACCES)),
+            ]
+        )
+        let outcome = Worker.outcome(
+            ofDirectoryFailure: ParentCopyError(parent: "/runs/parent", underlying: unreadable),
+            directory: "/runs/child",
+            workingDirectory: "/runs"
+        )
+        guard case .notStarted(let reason) = outcome else { return XCTFail("expected not started, got \(outcome)") }
+        XCTAssertEqual(
+            reason,
+            "cannot copy the parent trial's directory /runs/parent into /runs/child (/runs/parent/optimizer.lock):"
+                + " Permission denied; make it readable by this user, then resume"
+        )
+    }
+
     /// A kept results file beside a trial the storage holds results for is stale (stored after all, and the trial
     /// set back to run again): the script runs, and the file is removed.
     func testAKeptResultOfATrialThatHasResultsIsNotStored() async throws {
