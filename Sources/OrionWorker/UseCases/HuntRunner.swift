@@ -365,7 +365,9 @@ public final class HuntRunner: Sendable {
     /// What stops this user from making directories under `path` (an absolute path), or `nil` when nothing does.
     ///
     /// Permission bits are not the whole answer (root on /sys or /proc, a root-squashed NFS mount, a read-only
-    /// mount that says writable): the first missing directory is made and removed.
+    /// mount that says writable): a directory of a name of its own is made in the nearest existing ancestor and
+    /// removed. Not the first missing directory itself: hunts started together (a job array) made and removed it
+    /// under each other, and one of them failed with "File exists" or a vanished parent (hBJ's re-check).
     static func unwritable(_ path: String) -> Unwritable? {
         let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
         var existing = standardized
@@ -376,11 +378,20 @@ public final class HuntRunner: Sendable {
         guard isDirectory.boolValue else { return .file(existing) }
         guard access(existing, W_OK | X_OK) == 0 else { return .notWritable(existing) }
         guard existing != standardized else { return nil }
-        let probe =
+        let first =
             existing == "/"
             ? "/" + (standardized.dropFirst().split(separator: "/").first ?? "")
             : existing + "/" + (standardized.dropFirst(existing.count + 1).split(separator: "/").first ?? "")
-        guard mkdir(probe, 0o700) == 0 else { return .refused(probe: probe, reason: String(cString: strerror(errno))) }
+        let probe = (existing == "/" ? "" : existing) + "/.orion-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        guard mkdir(probe, 0o700) == 0 else {
+            let error = errno
+            // Another hunt made the directory meanwhile: it can be made.
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: first, isDirectory: &isDirectory), isDirectory.boolValue {
+                return nil
+            }
+            return .refused(probe: first, reason: String(cString: strerror(error)))
+        }
         rmdir(probe)
         return nil
     }

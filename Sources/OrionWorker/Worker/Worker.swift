@@ -78,7 +78,17 @@ public final class Worker: Sendable {
     ///   stored before stopping.
     public func run() async throws -> WorkerReport {
         if executor.needsWorkingDirectory {
-            try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
+            // Hunts started together make it together: one that finds it made meanwhile goes on.
+            do {
+                try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
+            } catch {
+                var isDirectory: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: workingDirectory, isDirectory: &isDirectory)
+                    || !isDirectory.boolValue
+                {
+                    try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
+                }
+            }
         }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
