@@ -69,8 +69,8 @@ enum OpenFileLimit {
         // The soft limit was raised as far as the hard one allows: the hard limit is what to raise (it said
         // `ulimit -n 1024` whatever the numbers, below the limit it had at 3000).
         return "note: the limit on open files (ulimit -n \(limit)) is low for \(plural) (orion needs about \(needed)): "
-            + "a worker that runs out stops the hunt, its trial put back; raise it to \(needed) (`ulimit -n \(needed)`,"
-            + " after the hard limit, `ulimit -Hn`, which root raises), or run fewer workers"
+            + "a worker that runs out stops the hunt, its trial put back; raise it to \(needed) (`ulimit -n \(needed)`;"
+            + " the hard limit, `ulimit -Hn`, must allow it, and only root raises that one), or run fewer workers"
     }
 
     /// A limit too low for `orion hunt` to run.
