@@ -73,6 +73,15 @@ final class WorkerOwnershipTests: XCTestCase {
         )
     }
 
+    /// The pid of a process that has exited and been reaped: a dead worker's.
+    private static func reapedPID() throws -> Int32 {
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        return gone.processIdentifier
+    }
+
     /// A script body that reports `value` (shell words, expanded) as its objective.
     private static func reporting(_ value: String) -> String {
         "printf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":%s}]' \"\(value)\" > \"$ORION_RESULTS_PATH\"\n"
@@ -491,11 +500,7 @@ final class WorkerOwnershipTests: XCTestCase {
         let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
         _ = try await producer.produce(count: 1)
         // A holder that has exited and been reaped.
-        let gone = Process()
-        gone.executableURL = URL(fileURLWithPath: "/bin/true")
-        try gone.run()
-        gone.waitUntilExit()
-        let holder = gone.processIdentifier
+        let holder = try Self.reapedPID()
         let host = try XCTUnwrap(WorkerConfiguration.hostAndPID(of: WorkerConfiguration.defaultWorkerName())).host
         let taken = try await storage.reserveTrial(of: experiment.id, worker: "\(host):\(holder)", at: Date())
         let reservation = try XCTUnwrap(taken)
@@ -614,15 +619,12 @@ final class WorkerOwnershipTests: XCTestCase {
         let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
         _ = try await producer.produce(count: 2)
         // A worker of this host that died (its process was reaped): its pid no longer exists.
-        let dead = Process()
-        dead.executableURL = URL(fileURLWithPath: "/bin/true")
-        try dead.run()
-        dead.waitUntilExit()
+        let dead = try Self.reapedPID()
         let host = ProcessInfo.processInfo.hostName
         let clock = ManualClock()
         let taken = try await storage.reserveTrial(
             of: experiment.id,
-            worker: "\(host):\(dead.processIdentifier)",
+            worker: "\(host):\(dead)",
             at: clock.now
         )
         let held = try XCTUnwrap(taken)
