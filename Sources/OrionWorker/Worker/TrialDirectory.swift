@@ -111,7 +111,7 @@ enum TrialDirectory {
         let staging = directory + ".copying"
         if manager.fileExists(atPath: staging) { try manager.removeItem(atPath: staging) }
         do {
-            try manager.copyItem(atPath: parentDirectory, toPath: staging)
+            try copyTree(parentDirectory, to: staging)
         } catch {
             // Not left half made beside the trial's directory (a `.copying` directory per attempt was).
             try? manager.removeItem(atPath: staging)
@@ -128,6 +128,45 @@ enum TrialDirectory {
             if manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
             throw POSIXError(POSIXErrorCode(rawValue: error) ?? .EIO)
         }
+    }
+
+    /// Copies the tree at `source` to `destination` (which must not exist): directories with their permission bits,
+    /// regular files (with their attributes), symbolic links as links. FIFOs, sockets and devices are left out:
+    /// they hold no checkpoint, and opening a FIFO to copy it blocked the hunt for ever (hBK's probe; a socket
+    /// cannot be copied at all).
+    ///
+    /// - Throws: the file system's error, naming the path (`NSFilePathErrorKey`) it failed on.
+    static func copyTree(_ source: String, to destination: String) throws {
+        var info = stat()
+        guard lstat(source, &info) == 0 else { throw pathError(errno, source) }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR:
+            guard mkdir(destination, 0o700) == 0 else { throw pathError(errno, destination) }
+            let entries: [String]
+            do {
+                entries = try FileManager.default.contentsOfDirectory(atPath: source)
+            } catch {
+                throw pathError(posixCode(of: error) ?? EACCES, source, underlying: error)
+            }
+            for entry in entries {
+                try copyTree(source + "/" + entry, to: destination + "/" + entry)
+            }
+            chmod(destination, info.st_mode & 0o7777)
+        case S_IFREG:
+            try FileManager.default.copyItem(atPath: source, toPath: destination)
+        case S_IFLNK:
+            let target = try FileManager.default.destinationOfSymbolicLink(atPath: source)
+            try FileManager.default.createSymbolicLink(atPath: destination, withDestinationPath: target)
+        default:
+            break
+        }
+    }
+
+    /// An error for `code` that names `path`, as Foundation's own do.
+    private static func pathError(_ code: Int32, _ path: String, underlying: (any Error)? = nil) -> NSError {
+        var info: [String: Any] = [NSFilePathErrorKey: path]
+        if let underlying { info[NSUnderlyingErrorKey] = underlying }
+        return NSError(domain: NSPOSIXErrorDomain, code: Int(code), userInfo: info)
     }
 }
 

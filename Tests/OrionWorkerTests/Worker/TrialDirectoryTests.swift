@@ -49,6 +49,33 @@ final class TrialDirectoryTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/child.copying"))
     }
 
+    /// Symbolic links are copied as links and directories keep their permission bits; a FIFO is left out: opening it
+    /// to copy it blocked the hunt for ever (hBK's probe). A writer opens it after 3 s, so that a copy that opens it
+    /// again ends, and fails the test, instead of hanging.
+    func testAChildsCopyKeepsLinksAndModesAndLeavesOutAFIFO() throws {
+        try write("weights", "parent/model.ckpt")
+        try FileManager.default.createSymbolicLink(atPath: root + "/parent/latest", withDestinationPath: "model.ckpt")
+        try FileManager.default.createDirectory(atPath: root + "/parent/private", withIntermediateDirectories: true)
+        chmod(root + "/parent/private", 0o750)
+        XCTAssertEqual(mkfifo(root + "/parent/pipe", 0o600), 0)
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "sleep 3; echo late > '\(root)/parent/pipe'"]
+        try writer.run()
+        defer {
+            writer.terminate()
+            writer.waitUntilExit()
+        }
+        try TrialDirectory.prepare(root + "/child", parentDirectory: root + "/parent")
+        XCTAssertEqual(read("child/model.ckpt"), "weights")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: root + "/child/latest"), "model.ckpt")
+        let mode = try FileManager.default.attributesOfItem(atPath: root + "/child/private")[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o750)
+        var info = stat()
+        XCTAssertNotEqual(lstat(root + "/child/pipe", &info), 0, "the FIFO is left out")
+        XCTAssertTrue(writer.isRunning, "the copy did not wait for the FIFO's writer")
+    }
+
     func testAnExistingDirectoryIsKeptAsItIs() throws {
         try write("parent's", "parent/model.ckpt")
         try write("resumed", "child/model.ckpt")
