@@ -130,10 +130,15 @@ enum TrialDirectory {
         }
     }
 
-    /// Copies the tree at `source` to `destination` (which must not exist): directories with their permission bits,
-    /// regular files (with their attributes), symbolic links as links. FIFOs, sockets and devices are left out:
-    /// they hold no checkpoint, and opening a FIFO to copy it blocked the hunt for ever (hBK's probe; a socket
-    /// cannot be copied at all).
+    /// Copies the tree at `source` to `destination`, which must not exist.
+    ///
+    /// Directories keep their permission bits, regular files their attributes, symbolic links are copied as links.
+    /// FIFOs, sockets and devices are left out: they hold no checkpoint, and opening a FIFO to copy it blocked the
+    /// hunt for ever (hBK's probe; a socket cannot be copied at all).
+    ///
+    /// - Parameters:
+    ///   - source: the tree to copy.
+    ///   - destination: where the copy goes.
     ///
     /// - Throws: the file system's error, naming the path (`NSFilePathErrorKey`) it failed on.
     static func copyTree(_ source: String, to destination: String) throws {
