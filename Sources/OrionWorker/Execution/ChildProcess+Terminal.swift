@@ -16,6 +16,8 @@ extension ChildProcess {
         var held = false
         /// Whether the user was told that the script waits for orion to come to the foreground.
         var waitSaid = false
+        /// The stop that made the child want the terminal (SIGTTIN or SIGTTOU).
+        var wantedBy: Int32 = 0
         /// When the child was seen stopped by another signal (SIGSTOP, SIGTSTP without the terminal), and by which.
         var stopped: (at: ContinuousClock.Instant, signal: Int32)?
         /// Whether the user was told that the script is stopped.
@@ -47,6 +49,7 @@ extension ChildProcess {
                 switch info._sifields._sigchld.si_status {
                 case SIGTTIN, SIGTTOU:
                     terminal.wanted = true
+                    terminal.wantedBy = info._sifields._sigchld.si_status
                 case SIGTSTP where terminal.held:
                     TerminalHandover.takeBack(from: pid)
                     terminal.held = false
@@ -69,7 +72,8 @@ extension ChildProcess {
                 } else if !terminal.stopSaid {
                     terminal.stopSaid = true
                     let signal = stopped.signal
-                    let name = signal == SIGSTOP ? "SIGSTOP" : signal == SIGTSTP ? "SIGTSTP" : "signal \(signal)"
+                    let names = [SIGSTOP: "SIGSTOP", SIGTSTP: "SIGTSTP", SIGTTIN: "SIGTTIN", SIGTTOU: "SIGTTOU"]
+                    let name = names[signal] ?? "signal \(signal)"
                     let note = Array(
                         ("\nnote: a script (pid \(pid)) is stopped (\(name)) and waits: `kill -CONT \(pid)` continues"
                             + " it\n").utf8
@@ -84,6 +88,11 @@ extension ChildProcess {
                     terminal.held = true
                     terminal.waitSaid = false
                     _ = kill(-pid, SIGCONT)
+                case .unavailable:
+                    // No terminal to give (orion's output goes to a pipe, a file, a batch job): someone's SIGTTIN or
+                    // SIGTTOU stopped it, and nothing continues it; said as any other stop (hBK's probe).
+                    terminal.wanted = false
+                    if terminal.stopped == nil { terminal.stopped = (.now, terminal.wantedBy) }
                 case .background where !terminal.waitSaid:
                     terminal.waitSaid = true
                     let note = Array(

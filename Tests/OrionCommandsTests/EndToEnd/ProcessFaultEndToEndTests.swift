@@ -280,32 +280,45 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         XCTAssertFalse(output.stderr.contains("Ctrl-C again"), output.stderr)
     }
 
-    /// A script stopped by a signal (here its own SIGSTOP) is said to wait, with the command that continues it: the
-    /// hunt waited in silence for ever (hBE's probe; Oríon too). Continued, the trial completes.
+    /// A script stopped by a signal (its own SIGSTOP, or a SIGTTIN where orion has no terminal to give it) is said
+    /// to wait, with the command that continues it: the hunt waited in silence for ever (hBE's and hBK's probes;
+    /// Oríon too). Continued, the trial completes. orion runs in a session of its own: no controlling terminal.
     func testAStoppedScriptIsSaidToWait() async throws {
-        let sandbox = try Sandbox()
-        defer { sandbox.remove() }
-        let script = try sandbox.script(
-            "stops.sh",
-            "#!/bin/sh\necho $$ > \"$ORION_WORKING_DIR/../pid\"\nkill -STOP $$\n"
-                + "echo '[{\"name\": \"o\", \"type\": \"objective\", \"value\": 1}]' > \"$ORION_RESULTS_PATH\"\n"
-        )
-        let process = try sandbox.start(
-            ["hunt", "-n", "stops", "--exp-max-trials", "1", "--working-dir", "trials", script, "-x~uniform(0, 1)"],
-            name: "stops"
-        )
-        var pid: Int32 = 0
-        try await wait(for: "the note") {
-            let text = (try? String(contentsOfFile: sandbox.directory + "/trials/pid", encoding: .utf8)) ?? ""
-            pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-            let stderr = (try? String(contentsOfFile: sandbox.directory + "/stops.err", encoding: .utf8)) ?? ""
-            return pid > 0 && stderr.contains("is stopped (SIGSTOP) and waits: `kill -CONT \(pid)` continues it")
+        for signal in ["STOP", "TTIN"] {
+            let sandbox = try Sandbox()
+            defer { sandbox.remove() }
+            let script = try sandbox.script(
+                "stops.sh",
+                "#!/bin/sh\necho $$ > \"$ORION_WORKING_DIR/../pid\"\nkill -\(signal) $$\n"
+                    + "echo '[{\"name\": \"o\", \"type\": \"objective\", \"value\": 1}]' > \"$ORION_RESULTS_PATH\"\n"
+            )
+            try FileManager.default.createDirectory(
+                atPath: sandbox.directory + "/tmp",
+                withIntermediateDirectories: true
+            )
+            let process = try ProcessRunner.start(
+                [
+                    "/usr/bin/setsid", sandbox.orion, "hunt", "-n", "stops", "--exp-max-trials", "1", "--working-dir",
+                    "trials", script, "-x~uniform(0, 1)",
+                ],
+                environment: sandbox.environment,
+                currentDirectory: sandbox.directory,
+                outputPrefix: sandbox.directory + "/stops"
+            )
+            var pid: Int32 = 0
+            try await wait(for: "the note on SIG\(signal)") {
+                let text = (try? String(contentsOfFile: sandbox.directory + "/trials/pid", encoding: .utf8)) ?? ""
+                pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+                let stderr = (try? String(contentsOfFile: sandbox.directory + "/stops.err", encoding: .utf8)) ?? ""
+                return pid > 0
+                    && stderr.contains("is stopped (SIG\(signal)) and waits: `kill -CONT \(pid)` continues it")
+            }
+            kill(pid, SIGCONT)
+            let output = sandbox.wait(process, name: "stops", timeout: 30)
+            XCTAssertEqual(output.status, 0, "SIG\(signal): \(output.stderr)")
+            let trials = try await sandbox.trials(of: "stops")
+            XCTAssertEqual(trials.map(\.status), [.completed], "SIG\(signal)")
         }
-        kill(pid, SIGCONT)
-        let output = sandbox.wait(process, name: "stops", timeout: 30)
-        XCTAssertEqual(output.status, 0, output.stderr)
-        let trials = try await sandbox.trials(of: "stops")
-        XCTAssertEqual(trials.map(\.status), [.completed])
     }
 
     /// Sends `signal` to a hunt whose script takes 5 s to exit on SIGINT, and returns what the hunt printed.
