@@ -397,8 +397,8 @@ public final class HuntRunner: Sendable {
     }
 
     /// Checks that trials can get directories under `configured` (or, when it is `nil`, the default working
-    /// directory's parent `$TMPDIR`): it, or its nearest existing ancestor, must be a directory this user can
-    /// write to.
+    /// directories' parent `$TMPDIR/orion-$USER`): it, or its nearest existing ancestor, must be a directory this
+    /// user can write to, and make directories in (``unwritable(_:)``).
     ///
     /// - Parameters:
     ///   - configured: the configured working directory, if any.
