@@ -71,7 +71,7 @@ struct DbLoad: AsyncParsableCommand {
             let context = try CommandContext(options: options, createStorage: true)
             let report = try await context.closingStorage {
                 if resolve == .overwrite, !force { try await Self.refuseLiveOverwrite(of: dump, in: context.storage) }
-                return try await dump.load(into: context.storage, resolve: resolve)
+                return try await dump.load(checkedInto: context.storage, resolve: resolve)
             }
             for name in report.overwritten { print("Overwritten \(name)") }
             for name in report.ignored { print("Ignored \(name): it exists already") }

@@ -21,9 +21,8 @@ extension JSONValue {
     /// non-finite floats are read as those doubles, and a key that appears twice in an object keeps its last value
     /// (Python's rule). Numbers without a decimal point or an exponent are `.int` when they fit in `Int`, else
     /// `.double` (Python keeps such an integer exact); a number too large for a `Double` is an infinity (as in Python
-    /// for a float). A UTF-8 byte order mark at the
-    /// start is skipped. Lists and objects nested deeper than ``maxParsingDepth`` are rejected, so hostile input
-    /// cannot exhaust the stack.
+    /// for a float). A UTF-8 byte order mark at the start is skipped. Lists and objects nested deeper than
+    /// ``maxParsingDepth`` are rejected, so hostile input cannot exhaust the stack.
     ///
     /// - Parameter bytes: the UTF-8 text.
     /// - Throws: ``JSONParseError`` for a malformed text, invalid UTF-8 in a string, or too deep a nesting.

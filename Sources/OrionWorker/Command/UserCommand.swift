@@ -446,16 +446,16 @@ extension UserCommand {
                 markers.removals[name] = .some(rest.isEmpty ? nil : rest)
                 return true
             }
-            // `~>/` names no dimension either.
-            guard !rest.drop(while: { $0 == "/" || $0 == "-" }).isEmpty, !rest.contains("~") else {
+            // `~>rate`, `~>/rate` (as the dimension is named) or `~>--rate`: one dimension; `~>/` names none.
+            let target = rest.drop { $0 == "/" || $0 == "-" }
+            guard !target.isEmpty, !target.contains("~") else {
                 throw CommandError(
                     .invalidArgument,
                     "'\(item)' has no new name after '~>': write e.g. `\(item.prefix { $0 != "~" })~>new_name` with a"
                         + " prior for --new_name"
                 )
             }
-            // `~>rate` or `~>/rate` (as the dimension is named): one dimension.
-            markers.renames[name] = UserCommand.dimensionName(String(rest.drop { $0 == "/" }))
+            markers.renames[name] = "/" + target
             return true
         }
 

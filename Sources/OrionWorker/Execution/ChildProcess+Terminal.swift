@@ -18,10 +18,9 @@ extension ChildProcess {
         var waitSaid = false
         /// The stop that made the child want the terminal (SIGTTIN or SIGTTOU).
         var wantedBy: Int32 = 0
-        /// When the child was seen stopped by another signal (SIGSTOP, SIGTSTP without the terminal), and by which.
+        /// When the child was seen stopped by another signal (SIGSTOP, SIGTSTP without the terminal), and by which;
+        /// `nil` once the stop was looked at again (and said, when it lasted).
         var stopped: (at: ContinuousClock.Instant, signal: Int32)?
-        /// Whether the user was told that the script is stopped.
-        var stopSaid = false
     }
 
     /// How long a script stays stopped by a signal before the note says so: the guardian continues the scripts
@@ -63,14 +62,12 @@ extension ChildProcess {
                     // continues it, and the hunt waited in silence (as Oríon's does; hBE's probe). Said below once
                     // it has lasted.
                     terminal.stopped = (.now, signal)
-                    terminal.stopSaid = false
                 }
             }
+            // Looked at once: a stop that lasted is said; another stop is a new event.
             if let stopped = terminal.stopped, ContinuousClock.now - stopped.at >= Self.stoppedNoteDelay {
-                if !Self.isStopped(pid) {
-                    terminal.stopped = nil
-                } else if !terminal.stopSaid {
-                    terminal.stopSaid = true
+                terminal.stopped = nil
+                if ProcessTable.statFields(of: pid)?.first == "T" {
                     let signal = stopped.signal
                     let names = [SIGSTOP: "SIGSTOP", SIGTSTP: "SIGTSTP", SIGTTIN: "SIGTTIN", SIGTTOU: "SIGTTOU"]
                     let name = names[signal] ?? "signal \(signal)"
@@ -106,14 +103,6 @@ extension ChildProcess {
             }
             if terminal.held { TerminalResizer.shared.follow(group: pid) }
         #endif
-    }
-
-    /// Whether process `pid` is stopped by a signal (state `T` in `/proc/<pid>/stat`).
-    static func isStopped(_ pid: pid_t) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        return stat[stat.index(after: close)...].split(separator: " ").first == "T"
     }
 
     /// The wait status of the main process, which has exited, without reaping it; `nil` when it cannot be read.

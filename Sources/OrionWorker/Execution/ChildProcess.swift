@@ -452,6 +452,19 @@ final class ChildProcess: Sendable {
     }
 }
 
+/// What `/proc` says of a process (Linux).
+enum ProcessTable {
+    /// The fields of `/proc/<pid>/stat` after the command's closing parenthesis (the command may hold spaces): the
+    /// state first (`S`, `T` stopped, `Z` zombie, ...), then the parent, the process group, ...; `nil` when the
+    /// process is gone or there is no `/proc`.
+    static func statFields(of pid: Int32) -> [Substring]? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ")
+    }
+}
+
 /// What can be known about a process group from outside it.
 enum ProcessGroup {
     /// Whether the group `id` still has a member that is not a zombie.
@@ -462,13 +475,11 @@ enum ProcessGroup {
         guard kill(-id, 0) == 0 || errno == EPERM else { return false }
         #if os(Linux)
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return true }
-            for entry in entries where entry.first?.isNumber == true {
-                guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                    let close = stat.lastIndex(of: ")")
-                else { continue }
+            for entry in entries {
                 // After "pid (comm)": state, ppid, pgrp, ...
-                let fields = stat[stat.index(after: close)...].split(separator: " ")
-                guard fields.count > 2, fields[2] == Substring(String(id)) else { continue }
+                guard let pid = Int32(entry), let fields = ProcessTable.statFields(of: pid), fields.count > 2,
+                    fields[2] == Substring(String(id))
+                else { continue }
                 if fields[0] != "Z" && fields[0] != "X" { return true }
             }
             return false

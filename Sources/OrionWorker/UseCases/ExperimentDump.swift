@@ -260,6 +260,12 @@ extension ExperimentDump {
     ///   when the target fails part way (what this load had stored is removed), or the storage's error.
     public func load(into storage: any Storage, resolve: ConflictPolicy?) async throws -> LoadReport {
         try check()
+        return try await load(checkedInto: storage, resolve: resolve)
+    }
+
+    /// ``load(into:resolve:)`` of a dump ``check()`` has passed already (`orion db load` checks it before it opens
+    /// the target, and each check reads every trial).
+    package func load(checkedInto storage: any Storage, resolve: ConflictPolicy?) async throws -> LoadReport {
         if resolve == nil {
             var conflicts: [String] = []
             for entry in experiments {
@@ -459,7 +465,7 @@ extension ExperimentDump {
     /// fit their spaces (``checkTrialsFitTheirSpaces()``).
     ///
     /// `orion db load` calls it before it opens (and so creates) the target, so that a refused file leaves no new
-    /// empty database behind; ``load(into:resolve:)`` calls it again for library callers.
+    /// empty database behind, then ``load(checkedInto:resolve:)``; ``load(into:resolve:)`` calls it first.
     ///
     /// - Throws: ``DumpError`` `.invalid`, naming what is wrong.
     public func check() throws {

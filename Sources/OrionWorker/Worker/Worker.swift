@@ -198,15 +198,14 @@ public final class Worker: Sendable {
                     let reservations = try await patiently {
                         try await self.storage.reservations(of: self.experiment.id)
                     }
-                    let reclaimed = try await patiently {
+                    let release = try await patiently {
                         try await Self.releaseTrialsOfDeadHolders(
                             reservations,
                             workerName: self.configuration.workerName,
                             storage: self.storage
                         )
                     }
-                    for _ in 0..<reclaimed { await state.countReclaimed() }
-                    await noteStoppingWorkers(reservations)
+                    await count(release)
                 }
             }
             if let reservation = try await reserve() { return reservation }
@@ -273,7 +272,7 @@ public final class Worker: Sendable {
     private func releaseLostAndDeadWorkersTrials() async throws {
         let reservations = try await patiently { try await self.storage.reservations(of: self.experiment.id) }
         let held = await state.heldTokens
-        let reclaimed = try await patiently {
+        let release = try await patiently {
             try await Self.releaseTrialsOfGoneHolders(
                 reservations,
                 of: self.experiment.id,
@@ -284,16 +283,24 @@ public final class Worker: Sendable {
                 storage: self.storage
             )
         }
-        for _ in 0..<reclaimed { await state.countReclaimed() }
-        await noteStoppingWorkers(reservations)
+        await count(release)
     }
 
-    /// Says once per trial which of `reservations` wait for a dead worker's guardian to stop their scripts: the wait
-    /// (up to the grace period) was silent, and looked like a hang (hBJ's re-check).
-    private func noteStoppingWorkers(_ reservations: [Reservation]) async {
-        let stopping = Self.reservationsOfStoppingWorkers(reservations, workerName: configuration.workerName)
-        guard !stopping.isEmpty, await state.markStoppingSaid(stopping.map(\.trial.id)) else { return }
-        onEvent(.waitingForStoppedWorker(stopping.map(\.trial)))
+    /// Counts the trials `release` took back from dead workers, and says once per trial which wait for a dead
+    /// worker's guardian to stop their scripts: the wait (up to the grace period) was silent, and looked like a hang
+    /// (hBJ's re-check).
+    private func count(_ release: DeadHolderRelease) async {
+        for _ in 0..<release.released { await state.countReclaimed() }
+        guard !release.stopping.isEmpty, await state.markStoppingSaid(release.stopping.map(\.id)) else { return }
+        onEvent(.waitingForStoppedWorker(release.stopping))
+    }
+
+    /// What ``releaseTrialsOfDeadHolders(_:workerName:storage:)`` did.
+    struct DeadHolderRelease: Sendable {
+        /// How many trials of dead workers of this host it released.
+        var released = 0
+        /// The trials of dead workers of this host whose guardian is still stopping their scripts: released later.
+        var stopping: [Trial] = []
     }
 
     /// Releases the trials of `reservations` whose holders are gone, for a worker or an ``ExperimentClient`` that
@@ -304,7 +311,7 @@ public final class Worker: Sendable {
     ///
     /// Made again after a failure, it neither releases twice nor takes a trial from a new holder.
     ///
-    /// - Returns: how many trials of dead processes were released.
+    /// - Returns: what became of the trials of dead processes of this host.
     static func releaseTrialsOfGoneHolders(
         _ reservations: [Reservation],
         of experimentID: String,
@@ -313,7 +320,7 @@ public final class Worker: Sendable {
         heartbeat: Duration,
         now: Date,
         storage: any Storage
-    ) async throws -> Int {
+    ) async throws -> DeadHolderRelease {
         let cutoff = lostCutoff(
             of: reservations,
             heldHere: heldHere.union(heldByClientsHere.withLock { $0 }),
@@ -325,23 +332,24 @@ public final class Worker: Sendable {
         return try await releaseTrialsOfDeadHolders(reservations, workerName: workerName, storage: storage)
     }
 
-    /// Releases at once the trials of `reservations` held by a dead process of this host
+    /// Releases at once the trials of `reservations` held by a dead process of this host whose scripts are stopped
     /// (``deadWorkersReservations(_:workerName:)``), each with its owner token: one released or taken meanwhile is
     /// left as it is.
     ///
-    /// - Returns: how many were released.
+    /// - Returns: how many were released, and the trials that wait for a guardian.
     static func releaseTrialsOfDeadHolders(
         _ reservations: [Reservation],
         workerName: String,
         storage: any Storage
-    ) async throws -> Int {
-        var reclaimed = 0
-        for reservation in deadWorkersReservations(reservations, workerName: workerName) {
+    ) async throws -> DeadHolderRelease {
+        let dead = deadWorkersReservations(reservations, workerName: workerName)
+        var release = DeadHolderRelease(stopping: dead.stopping.map(\.trial))
+        for reservation in dead.gone {
             var trial = reservation.trial
             trial.status = .interrupted
-            if try await storage.updateTrial(trial, holding: reservation.token) { reclaimed += 1 }
+            if try await storage.updateTrial(trial, holding: reservation.token) { release.released += 1 }
         }
-        return reclaimed
+        return release
     }
 
     /// The heartbeat before which a reserved trial of `reservations` is lost: `heartbeat` before `now`, moved before
@@ -376,11 +384,12 @@ public final class Worker: Sendable {
     }
 
     /// The reservations held by a worker of this host (by `workerName`'s host) whose process no longer exists, or
-    /// has exited and waits for its parent (a zombie), and whose scripts are not being stopped any more.
+    /// has exited and waits for its parent (a zombie): `gone`, whose scripts are stopped, and `stopping`, whose
+    /// guardian is still stopping them.
     ///
     /// The dead worker's guardian stops its scripts' process groups (SIGTERM, then SIGKILL after the grace period)
     /// and exits; a script that handles SIGTERM (a checkpoint on the way out) runs on until then, in the trial's
-    /// directory. Its trials are not released while that guardian lives (``guardianRuns(forWorker:)``): taken at
+    /// directory. Its trials are not released while that guardian lives (``guardedWorkers()``): taken at
     /// once, a trial ran twice side by side, and the old copy's results file replaced the new run's (hBE's probe).
     /// The guardian names its worker in its command line, which any user can read, whatever the scripts'
     /// environment (hBJ's re-check: an environment cleared by `env -i` or another user's hunt hid them).
@@ -388,34 +397,30 @@ public final class Worker: Sendable {
     /// A pid that a process started after the reservation has taken is not released here: the clock the start time
     /// is compared with may have been stepped forward since, and the holder alive (``isLiveWorker(_:reservedAt:)``
     /// only stops protecting it; its heartbeat still does).
-    static func deadWorkersReservations(_ reservations: [Reservation], workerName: String) -> [Reservation] {
-        deadHolders(reservations, workerName: workerName).filter { !guardianRuns(forWorker: $0.pid) }.map(\.reservation)
-    }
-
-    /// The reservations of `reservations` held by a dead worker of this host whose scripts its guardian is still
-    /// stopping: they are released once it has (``deadWorkersReservations(_:workerName:)``).
-    static func reservationsOfStoppingWorkers(_ reservations: [Reservation], workerName: String) -> [Reservation] {
-        deadHolders(reservations, workerName: workerName).filter { guardianRuns(forWorker: $0.pid) }.map(\.reservation)
-    }
-
-    /// The reservations held by a worker of this host whose process no longer exists or is a zombie, with its pid.
-    private static func deadHolders(
+    static func deadWorkersReservations(
         _ reservations: [Reservation],
         workerName: String
-    ) -> [(reservation: Reservation, pid: Int32)] {
-        reservations.compactMap { reservation in
+    ) -> (gone: [Reservation], stopping: [Reservation]) {
+        let dead = reservations.compactMap { reservation -> (reservation: Reservation, pid: Int32)? in
             guard let pid = localHolder(of: reservation, workerName: workerName),
-                !processExists(pid) || statFields(of: pid)?.first?.first.map({ "ZX".contains($0) }) == true
+                !processExists(pid) || ProcessTable.statFields(of: pid)?.first?.first.map({ "ZX".contains($0) }) == true
             else { return nil }
             return (reservation, pid)
         }
+        // One look at the host's processes, and none while no holder is dead (nearly always).
+        let guarded = dead.isEmpty ? [] : guardedWorkers()
+        return (
+            dead.filter { !guarded.contains($0.pid) }.map(\.reservation),
+            dead.filter { guarded.contains($0.pid) }.map(\.reservation)
+        )
     }
 
-    /// Whether the guardian of the worker whose pid was `worker` still runs on this host (its command line is
-    /// `trial-guardian <worker>`): the worker has died and its scripts are being stopped.
-    static func guardianRuns(forWorker worker: Int32) -> Bool {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }
-        let wanted = Array("trial-guardian \(worker)".utf8)
+    /// The pids of the dead workers of this host whose guardian still runs (its command line is
+    /// `trial-guardian <worker pid>`): their scripts are being stopped.
+    static func guardedWorkers() -> Set<Int32> {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        let prefix = Array("trial-guardian ".utf8)
+        var workers: Set<Int32> = []
         for entry in entries {
             // /proc's files say they are empty: read to the end, not by their size.
             guard let pid = Int32(entry), pid != getpid(),
@@ -423,12 +428,13 @@ public final class Worker: Sendable {
             else { continue }
             let commandLine = (try? handle.readToEnd()) ?? nil
             try? handle.close()
-            guard let commandLine, commandLine.split(separator: 0).first?.elementsEqual(wanted) == true,
-                statFields(of: pid)?.first?.first.map({ "ZX".contains($0) }) != true
+            guard let name = commandLine?.split(separator: 0).first, name.starts(with: prefix),
+                let worker = Int32(String(decoding: name.dropFirst(prefix.count), as: UTF8.self)),
+                ProcessTable.statFields(of: pid)?.first?.first.map({ "ZX".contains($0) }) != true
             else { continue }
-            return true
+            workers.insert(worker)
         }
-        return false
+        return workers
     }
 
     /// The owner tokens of the trials that the ``ExperimentClient``s of this process hold: no worker or client of
@@ -473,7 +479,9 @@ public final class Worker: Sendable {
     static func isLiveWorker(_ pid: Int32, reservedAt: Date?) -> Bool {
         guard processExists(pid) else { return false }
         // `pid (comm) S …`: the state is the first field after the command's closing parenthesis.
-        if let fields = statFields(of: pid), let state = fields.first?.first, "TtZX".contains(state) { return false }
+        if let fields = ProcessTable.statFields(of: pid), let state = fields.first?.first, "TtZX".contains(state) {
+            return false
+        }
         if let later = startedAfter(pid, reservedAt: reservedAt) { return !later }
         func read(_ process: String, _ file: String) -> String? {
             try? String(contentsOfFile: "/proc/\(process)/\(file)", encoding: .utf8)
@@ -497,7 +505,7 @@ public final class Worker: Sendable {
     /// When process `pid` started, from `/proc/<pid>/stat` (clock ticks after boot) and `/proc/stat`'s `btime`.
     static func startTime(of pid: Int32) -> Date? {
         // Field 22 of stat is the 20th after the command (the state is the first).
-        guard let fields = statFields(of: pid), fields.count > 19, let ticks = Double(fields[19]),
+        guard let fields = ProcessTable.statFields(of: pid), fields.count > 19, let ticks = Double(fields[19]),
             let system = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
             let line = system.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
             let boot = Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
@@ -505,14 +513,6 @@ public final class Worker: Sendable {
         let perSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
         guard perSecond > 0 else { return nil }
         return Date(timeIntervalSince1970: boot + ticks / perSecond)
-    }
-
-    /// The fields of `/proc/<pid>/stat` after the command's closing parenthesis (the command may hold spaces).
-    static func statFields(of pid: Int32) -> [Substring]? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return nil }
-        return stat[stat.index(after: close)...].split(separator: " ")
     }
 
     /// Whether a process with this pid exists on this host (`kill(pid, 0)` does not fail with `ESRCH`).

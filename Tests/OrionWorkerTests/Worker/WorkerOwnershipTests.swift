@@ -442,10 +442,9 @@ final class WorkerOwnershipTests: XCTestCase {
         // Reserved an hour before the process started: its pid was reused, or the clock stepped forward since. Not
         // protected (its heartbeat decides), and not released at once either.
         XCTAssertFalse(Worker.isLiveWorker(pid, reservedAt: stale.trial.startTime))
-        XCTAssertEqual(
-            Worker.deadWorkersReservations([holder, stale], workerName: WorkerConfiguration.defaultWorkerName()),
-            []
-        )
+        let dead = Worker.deadWorkersReservations([holder, stale], workerName: WorkerConfiguration.defaultWorkerName())
+        XCTAssertEqual(dead.gone, [])
+        XCTAssertEqual(dead.stopping, [])
         XCTAssertTrue(Worker.isLiveWorker(pid, reservedAt: now))
         XCTAssertFalse(Worker.isLiveWorker(pid, reservedAt: nil), "without a reservation time: another program")
         kill(pid, SIGSTOP)
@@ -474,7 +473,7 @@ final class WorkerOwnershipTests: XCTestCase {
         try await eventually("the child is a zombie") {
             let text = (try? String(contentsOfFile: directory + "/pid", encoding: .utf8)) ?? ""
             zombie = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-            return zombie > 0 && Worker.statFields(of: zombie)?.first == "Z"
+            return zombie > 0 && ProcessTable.statFields(of: zombie)?.first == "Z"
         }
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 1)
@@ -483,11 +482,9 @@ final class WorkerOwnershipTests: XCTestCase {
         let host = try XCTUnwrap(WorkerConfiguration.hostAndPID(of: WorkerConfiguration.defaultWorkerName())).host
         let taken = try await storage.reserveTrial(of: experiment.id, worker: "\(host):\(zombie)", at: Date())
         let reservation = try XCTUnwrap(taken)
-        XCTAssertEqual(
-            Worker.deadWorkersReservations([reservation], workerName: WorkerConfiguration.defaultWorkerName())
-                .map(\.trial.id),
-            [reservation.trial.id]
-        )
+        let dead = Worker.deadWorkersReservations([reservation], workerName: WorkerConfiguration.defaultWorkerName())
+        XCTAssertEqual(dead.gone.map(\.trial.id), [reservation.trial.id])
+        XCTAssertEqual(dead.stopping, [])
     }
 
     /// A dead holder's trial whose scripts its guardian is still stopping (a script that handles SIGTERM runs until
@@ -514,20 +511,31 @@ final class WorkerOwnershipTests: XCTestCase {
             guardian.waitUntilExit()
         }
         let workerName = WorkerConfiguration.defaultWorkerName()
-        try await eventually("the guardian's command line is set") { Worker.guardianRuns(forWorker: holder) }
-        XCTAssertFalse(Worker.guardianRuns(forWorker: holder + 100_000), "another worker's guardian")
-        XCTAssertEqual(Worker.deadWorkersReservations([reservation], workerName: workerName), [])
-        XCTAssertEqual(
-            Worker.reservationsOfStoppingWorkers([reservation], workerName: workerName).map(\.trial.id),
-            [reservation.trial.id]
+        try await eventually("the guardian's command line is set") { Worker.guardedWorkers().contains(holder) }
+        XCTAssertFalse(Worker.guardedWorkers().contains(holder + 100_000), "another worker's guardian")
+        let stopping = Worker.deadWorkersReservations([reservation], workerName: workerName)
+        XCTAssertEqual(stopping.gone, [])
+        XCTAssertEqual(stopping.stopping.map(\.trial.id), [reservation.trial.id])
+        // The release leaves it reserved, and lists it as waiting for the guardian (the worker's note).
+        let waiting = try await Worker.releaseTrialsOfDeadHolders(
+            [reservation],
+            workerName: workerName,
+            storage: storage
         )
+        XCTAssertEqual(waiting.released, 0)
+        XCTAssertEqual(waiting.stopping.map(\.id), [reservation.trial.id])
         kill(guardian.processIdentifier, SIGKILL)
         guardian.waitUntilExit()
-        XCTAssertEqual(
-            Worker.deadWorkersReservations([reservation], workerName: workerName).map(\.trial.id),
-            [reservation.trial.id]
+        let gone = Worker.deadWorkersReservations([reservation], workerName: workerName)
+        XCTAssertEqual(gone.gone.map(\.trial.id), [reservation.trial.id])
+        XCTAssertEqual(gone.stopping, [])
+        let released = try await Worker.releaseTrialsOfDeadHolders(
+            [reservation],
+            workerName: workerName,
+            storage: storage
         )
-        XCTAssertEqual(Worker.reservationsOfStoppingWorkers([reservation], workerName: workerName), [])
+        XCTAssertEqual(released.released, 1)
+        XCTAssertEqual(released.stopping, [])
     }
 
     /// A working directory this user can no longer make directories in (its permissions changed under the hunt;
