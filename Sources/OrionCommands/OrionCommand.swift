@@ -131,7 +131,13 @@ extension OrionCommand {
         var path = "orion"
         for word in rest {
             let verbs = verbs(of: command)
-            // `help` is ArgumentParser's (`orion help hunt`); an option is the verb's to judge.
+            // `help` is ArgumentParser's, which prints the main help with exit 0 for a verb it does not know
+            // (`orion help hunnt`): the verbs after it are checked as if they came alone.
+            if word == "help", path == "orion" {
+                let asked = Array(rest.dropFirst())
+                return asked.isEmpty ? nil : verbProblem(asked).flatMap { $0 == .noVerb ? nil : $0 }
+            }
+            // An option is the verb's to judge.
             guard !verbs.isEmpty, !word.hasPrefix("-"), word != "help" else { return nil }
             if let verb = verbs.first(where: { $0.name == word })?.verb {
                 command = verb

@@ -63,6 +63,18 @@ public struct Setting: Sendable {
     /// The canonical long flag (`--heartbeat`), used in sources and messages.
     public var flag: String? { flags.first { $0.hasPrefix("--") } ?? flags.first }
 
+    /// The name of this setting's flag that `arguments` uses first (`--max-idle-time` where the user typed Oríon's
+    /// name; first, since the script's own options come after orion's), or ``flag`` when it uses none.
+    ///
+    /// - Parameter arguments: a command line.
+    /// - Returns: the flag to name in a message about its value.
+    func flag(asTypedIn arguments: [String]) -> String? {
+        let typed = arguments.first { argument in
+            flags.contains { argument == $0 || ($0.hasPrefix("--") && argument.hasPrefix($0 + "=")) }
+        }
+        return typed.flatMap { argument in flags.first { argument == $0 || argument.hasPrefix($0 + "=") } } ?? flag
+    }
+
     /// The setting with the key `key`.
     static func named(_ key: String) -> Setting? {
         all.first { $0.key == key }

@@ -116,6 +116,26 @@ final class SettingTests: XCTestCase {
         )
     }
 
+    /// A value of Oríon's `--max-idle-time` was blamed on `--idle-timeout`, a flag the user had not typed.
+    func testAFlagIsNamedAsTyped() {
+        XCTAssertEqual(
+            flagMessage("worker.idle_timeout", "abc", arguments: ["orion", "hunt", "--max-idle-time", "abc"]),
+            "flag --max-idle-time must be a number of seconds, not 'abc'; pass e.g. --max-idle-time 60"
+        )
+        XCTAssertEqual(
+            flagMessage("worker.idle_timeout", "-3", arguments: ["orion", "hunt", "--max-idle-time=-3"]),
+            "flag --max-idle-time must be a number of seconds > 0, not -3; pass e.g. --max-idle-time 60"
+        )
+        XCTAssertEqual(
+            flagMessage("experiment.max_trials", "x", arguments: ["orion", "hunt", "--max-trials", "x"]),
+            "flag --max-trials must be an integer, not 'x'; pass e.g. --max-trials 100"
+        )
+        XCTAssertEqual(
+            flagMessage("worker.idle_timeout", "abc", arguments: ["orion", "hunt", "./s.py", "--idle-timeoutX"]),
+            "flag --idle-timeout must be a number of seconds, not 'abc'; pass e.g. --idle-timeout 60"
+        )
+    }
+
     // MARK: - Issue 9, item 7: non-finite and huge durations trapped
 
     /// `Int64(seconds * 1000)` trapped on `inf`, `nan`, `1e300`, `1e17`: now one error naming the source.
@@ -171,9 +191,9 @@ final class SettingTests: XCTestCase {
 
     // MARK: - Helpers
 
-    private func flagMessage(_ key: String, _ text: String) -> String? {
+    private func flagMessage(_ key: String, _ text: String, arguments: [String] = []) -> String? {
         do {
-            _ = try ConfigurationLoader.layer(fromFlags: [(key, text)])
+            _ = try ConfigurationLoader.layer(fromFlags: [(key, text)], arguments: arguments)
             return nil
         } catch {
             return error.message

@@ -228,6 +228,8 @@ final class CommandsEndToEndTests: XCTestCase {
             (["--logdir", "logs", "inser"], "unknown command 'inser' (did you mean 'insert'?)"),
             (["zzz"], "unknown command 'zzz'"),
             (["ls"], "unknown command 'ls' (did you mean 'list'?)"),
+            // ArgumentParser's `help` printed the main help with exit 0 for a verb it did not know.
+            (["help", "hunnt"], "unknown command 'hunnt' (did you mean 'hunt'?)"),
         ]
         for (arguments, start) in cases {
             let output = try sandbox.run(arguments)
@@ -251,6 +253,9 @@ final class CommandsEndToEndTests: XCTestCase {
         XCTAssertEqual(version.status, 0, version.stderr)
         XCTAssertTrue(version.stdout.hasPrefix("orion "), version.stdout)
         XCTAssertEqual(try sandbox.run(["help", "status"]).status, 0)
+        XCTAssertEqual(try sandbox.run(["help", "db", "dump"]).status, 0)
+        XCTAssertEqual(try sandbox.run(["help"]).status, 0)
+        XCTAssertEqual(try sandbox.run(["help", "db", "dmp"]).status, 2)
         XCTAssertEqual(try sandbox.run(["init_only"]).status, 0, "an alias is a verb")
     }
 }
