@@ -62,6 +62,13 @@ extension ConfigTemplate {
                             + " does (a key holding '/' and nested keys give the same name); rename one of the keys"
                     )
                 }
+                try ConfigTemplate.checkPrior(
+                    expression,
+                    of: dimension,
+                    path: path,
+                    line: mark.line,
+                    column: mark.column
+                )
                 places[dimension] = (mark.line, mark.column)
                 priors[dimension] = expression
                 slots.append(
@@ -76,6 +83,39 @@ extension ConfigTemplate {
             case .alias:
                 return
             }
+        }
+    }
+
+    /// Parses `expression` as the prior of `dimension`, so that a mistake in it is said with its place in the file
+    /// (the space, built later from every prior, knows only the dimension).
+    ///
+    /// - Parameters:
+    ///   - expression: the prior (`uniform(0, 1)`).
+    ///   - dimension: its dimension (`/lr`).
+    ///   - path: the file's path.
+    ///   - line: the 1-based line of the value holding the prior.
+    ///   - column: the 1-based column where that value starts.
+    /// - Throws: ``CommandError`` `.invalidArgument`: `configuration file 'c.yaml', line 2, column 5: dimension
+    ///   '/lr', column 11: expected ')' …`; for a prior inside quotes (`orion~'uniform(0, 1)'`), how to write it.
+    static func checkPrior(
+        _ expression: String,
+        of dimension: String,
+        path: String,
+        line: Int,
+        column: Int
+    ) throws(CommandError) {
+        let place = "configuration file '\(path)', line \(line), column \(column)"
+        if let quote = expression.first, quote == "'" || quote == "\"", expression.count > 2, expression.last == quote {
+            throw CommandError(
+                .invalidArgument,
+                "\(place): the prior of dimension '\(dimension)' is inside quotes, \(expression); remove them:"
+                    + " orion~\(expression.dropFirst().dropLast())"
+            )
+        }
+        do {
+            _ = try Space(priors: [dimension: expression])
+        } catch {
+            throw CommandError(.invalidArgument, "\(place): \(error.message)")
         }
     }
 

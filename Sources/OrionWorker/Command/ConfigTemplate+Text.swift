@@ -65,6 +65,9 @@ extension ConfigTemplate {
                     "configuration file '\(path)': dimension '\(dimension)' is defined twice: keep one of them"
                 )
             }
+            let lineStart = scalars[..<start].lastIndex(of: "\n").map { $0 + 1 } ?? 0
+            let line = 1 + scalars[..<start].count(where: { $0 == "\n" })
+            try checkPrior(expression, of: dimension, path: path, line: line, column: start - lineStart + 1)
             priors[dimension] = expression
             if start > position {
                 segments.append(.text(String(String.UnicodeScalarView(scalars[position..<start]))))

@@ -206,6 +206,28 @@ final class ConfigTemplateTests: XCTestCase {
         let syntax = message("lr: [0.1\n")
         XCTAssertTrue(syntax.hasPrefix("configuration file '/x/c', line 2, column 1: not valid YAML: "), syntax)
         XCTAssertFalse(syntax.contains("\n"), syntax)
+        // A prior that does not parse is said where it is in the file: it was `dimension '/lr', column 11: ...`
+        // alone, and a prior inside quotes was told to use a shell's quoting.
+        XCTAssertEqual(
+            message("a: 1\nopt:\n  lr: 'orion~uniform(0,'\n"),
+            "configuration file '/x/c', line 3, column 7: dimension '/opt/lr', column 11: expected ')' after the"
+                + " arguments of 'uniform'; the '(' at column 8 is never closed"
+        )
+        XCTAssertEqual(
+            message("{\"lr\": \"orion~uniform(1, 0)\"}", .json),
+            "configuration file '/x/c', line 1, column 8: dimension '/lr', column 12: the upper bound 0 of 'uniform'"
+                + " must be greater than the lower bound 1"
+        )
+        XCTAssertEqual(
+            message("lr: \"orion~'uniform(0, 1)'\"\n"),
+            "configuration file '/x/c', line 1, column 5: the prior of dimension '/lr' is inside quotes,"
+                + " 'uniform(0, 1)'; remove them: orion~uniform(0, 1)"
+        )
+        XCTAssertTrue(
+            message("x = 1\n  lr = lr~unifrm(0, 1)\n", .text).hasPrefix(
+                "configuration file '/x/c', line 2, column 8: dimension '/lr', column 1: unknown prior 'unifrm';"
+            )
+        )
     }
 
     /// Oríon's `orion~+prior` in a script's configuration: a prior, marked as a new dimension for version control.
