@@ -88,6 +88,13 @@ final class ProgressReporter: Sendable {
             warn(Self.storageWarning(trial: trial, reason: reason))
             return
         }
+        if case .parentDirectoryMissing(let trial, let parent) = event {
+            warn(
+                "note: trial \(trial.id.prefix(8)) starts without its parent's files: the parent's directory \(parent)"
+                    + " is gone, so the script finds no checkpoint to start from"
+            )
+            return
+        }
         if case .requeued(let trial, let reason) = event {
             warn("note: trial \(trial.id.prefix(8)): \(reason); it runs again")
             return

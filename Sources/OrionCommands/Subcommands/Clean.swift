@@ -11,7 +11,9 @@ struct Clean: AsyncParsableCommand {
         discussion: """
             Keeps the directories of the --keep most recently completed trials, of the best trial, of trials that \
             may still run (new, reserved, interrupted, suspended) and of their parents, and of broken trials unless \
-            --broken is given. `orion hunt` does the same when it stops (worker.keep_trial_dirs).
+            --broken is given. In a space with a fidelity, until the experiment is done, it also keeps those of \
+            completed trials below the top fidelity: a promotion or a population member may start from them. \
+            `orion hunt` does the same when it stops (worker.keep_trial_dirs).
             """
     )
 
@@ -51,12 +53,37 @@ struct Clean: AsyncParsableCommand {
                 let directory = runner.workingDirectory(for: experiment)
                 let trials = try await context.storage.trials(of: experiment.id, status: nil)
                 let policy = TrialDirectoryRetention(keepCompleted: keep, keepFailed: !broken)
-                let cleanup = policy.apply(to: trials, in: directory, dryRun: dryRun)
+                var promotions: TrialDirectoryRetention.Promotions?
+                if experiment.space.fidelity != nil {
+                    let done = try await ExperimentSummary(
+                        experiment: experiment,
+                        storage: context.storage,
+                        algorithmState: true
+                    )
+                    .isDone
+                    promotions = .of(experiment.space, done: done)
+                }
+                let cleanup = policy.apply(to: trials, in: directory, promotions: promotions, dryRun: dryRun)
                 let verb = dryRun ? "Would remove" : "Removed"
                 let size = ByteCountFormatter.string(fromByteCount: cleanup.bytes, countStyle: .file)
                 print(
                     "\(verb) \(cleanup.removed) trial directories (\(size)) of \(experiment.displayName) in \(directory)"
                 )
+                if let promotions {
+                    let kept = trials.filter {
+                        $0.status == .completed && promotions.mayStartFrom($0)
+                            && FileManager.default.fileExists(atPath: directory + "/" + $0.id)
+                    }
+                    .count
+                    if kept > 0 {
+                        StandardStream.emit(
+                            "note: kept the directories of \(kept) completed trials below the top fidelity: the"
+                                + " experiment is not done, and a promotion or a population member may start from"
+                                + " them\n",
+                            to: 2
+                        )
+                    }
+                }
                 for failure in cleanup.failures { StandardStream.emit("Warning: cannot remove \(failure)\n", to: 2) }
                 if !cleanup.failures.isEmpty { throw ExitCode(1) }
             }

@@ -155,10 +155,13 @@ public final class HuntRunner: Sendable {
         do {
             var cleanup: TrialDirectoryRetention.Cleanup?
             if cleans, !forced() {
+                // A trial below the top fidelity may be promoted or continued by a later hunt, until the experiment
+                // is done.
                 cleanup = try await retention.apply(
                     experimentID: experiment.id,
                     storage: storage,
                     in: directory,
+                    promotions: .of(experiment.space, done: report.stopReason == .experimentDone),
                     stopsWhen: forced
                 )
             }

@@ -211,6 +211,9 @@ public enum WorkerEvent: Sendable {
     /// These trials were held by a worker of this host that died; its guardian is still stopping their scripts (SIGKILL
     /// at most the grace period after the death), and they run here once it has. Sent once per trial.
     case waitingForStoppedWorker([Trial])
+    /// A trial with a parent (a promotion, a population member) starts in an empty directory: its parent's directory
+    /// `parent` is gone, so the script finds no checkpoint there. Sent before its `.started`.
+    case parentDirectoryMissing(Trial, parent: String)
     /// The number of trials of parent versions that count toward the experiment's max trials (a child version's;
     /// sent at each check of the max trials, so that a progress line can count them).
     case inherited(count: Int)

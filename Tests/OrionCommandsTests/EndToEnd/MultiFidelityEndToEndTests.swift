@@ -124,6 +124,85 @@ final class MultiFidelityEndToEndTests: XCTestCase {
         XCTAssertEqual(leftovers, [], "no staging directory left")
     }
 
+    /// A hunt stopped part way (`--worker-max-trials`, as a Ctrl-C or a job's time limit) keeps the directories of
+    /// completed trials below the top fidelity whatever `--keep-trial-dirs` says: the next hunt promotes some of
+    /// them, and each promotion resumes from its parent's checkpoint. They go once the experiment is done. Before,
+    /// the stop removed them and the promotions started from nothing, in silence (hBN's probe).
+    func testAHuntStoppedPartWayKeepsTheDirectoriesThatLaterPromotionsStartFrom() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("resume.py", Self.resumingScript)
+        let path = sandbox.directory + "/asha.yaml"
+        try "experiment:\n  max_trials: 13\n  algorithm:\n    asha: {seed: 1, num_rungs: 3, num_brackets: 1}\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let hunt = ["hunt", "-n", "part", "--config", path, "--keep-trial-dirs", "0"]
+        let command = [script, "-x~uniform(-1, 1)", "--epochs~fidelity(1, 9, base=3)"]
+        let first = try sandbox.run(hunt + ["--worker-max-trials", "5"] + command, timeout: 120)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let stopped = try await sandbox.trials(of: "part")
+        XCTAssertEqual(stopped.filter { $0.status == .completed }.count, 5)
+        for trial in stopped where trial.values["/epochs"]?.doubleValue ?? 9 < 9 {
+            let directory = try XCTUnwrap(trial.workingDir)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: directory), "\(trial.id) may still be promoted")
+        }
+
+        let second = try sandbox.run(hunt + command, timeout: 120)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertFalse(second.stderr.contains("starts without its parent's files"), second.stderr)
+        let trials = try await sandbox.trials(of: "part")
+        let byID = Dictionary(uniqueKeysWithValues: trials.map { ($0.id, $0) })
+        let promotedLater = trials.filter { child in
+            stopped.contains { $0.id == child.parent } && !stopped.contains { $0.id == child.id }
+        }
+        XCTAssertFalse(promotedLater.isEmpty, "the second hunt promotes a trial of the first")
+        for trial in trials where trial.status == .completed {
+            let start = trial.results.first { $0.name == "start" }?.value.doubleValue
+            let parentEpochs = trial.parent.flatMap { byID[$0] }?.values["/epochs"]?.doubleValue ?? 0
+            XCTAssertEqual(start, parentEpochs, "\(trial.id) resumed from its parent's checkpoint")
+        }
+        // Done: nothing more is promoted, and the directories below the top fidelity go (but the best's).
+        let best = trials.filter { $0.status == .completed }.min { ($0.objective ?? 0) < ($1.objective ?? 0) }
+        let left = trials.filter { trial in
+            trial.id != best?.id && trial.values["/epochs"]?.doubleValue ?? 9 < 9
+                && FileManager.default.fileExists(atPath: trial.workingDir ?? "/")
+        }
+        XCTAssertEqual(left.map(\.id), [], "removed once the experiment is done")
+    }
+
+    /// A promotion whose parent's directory is gone (removed by hand) says so as it starts, instead of running from
+    /// nothing in silence.
+    func testAPromotionWhoseParentsDirectoryIsGoneSaysSo() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("resume.py", Self.resumingScript)
+        let path = sandbox.directory + "/asha.yaml"
+        try "experiment:\n  max_trials: 13\n  algorithm:\n    asha: {seed: 1, num_rungs: 3, num_brackets: 1}\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let workingDirectory = sandbox.directory + "/work"
+        let hunt = ["hunt", "-n", "gone", "--config", path, "--working-dir", workingDirectory]
+        let command = [script, "-x~uniform(-1, 1)", "--epochs~fidelity(1, 9, base=3)"]
+        let first = try sandbox.run(hunt + ["--worker-max-trials", "5"] + command, timeout: 120)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let stopped = try await sandbox.trials(of: "gone")
+        for trial in stopped { try FileManager.default.removeItem(atPath: workingDirectory + "/" + trial.id) }
+        let second = try sandbox.run(hunt + command, timeout: 120)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let trials = try await sandbox.trials(of: "gone")
+        let orphans = trials.filter { child in
+            stopped.contains { $0.id == child.parent } && !stopped.contains { $0.id == child.id }
+        }
+        XCTAssertFalse(orphans.isEmpty, "the second hunt promotes a trial of the first")
+        for orphan in orphans {
+            XCTAssertTrue(
+                second.stderr.contains(
+                    "note: trial \(orphan.id.prefix(8)) starts without its parent's files: the parent's directory"
+                        + " \(workingDirectory)/\(orphan.parent ?? "") is gone"
+                ),
+                second.stderr
+            )
+        }
+    }
+
     /// After a new version (a longer fidelity, `--enable-evc`), ASHA promotes trials inherited from the first
     /// version: the child names the stored trial it continues as its parent (not the inherited copy's id, which no
     /// stored trial has) and starts in a copy of that trial's directory, in the first version's working directory.

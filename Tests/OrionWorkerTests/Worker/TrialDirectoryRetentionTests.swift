@@ -47,6 +47,34 @@ final class TrialDirectoryRetentionTests: XCTestCase {
         )
     }
 
+    /// In a space with a fidelity, completed trials below the top may still be promoted or continued: kept until the
+    /// experiment is done.
+    func testTrialsBelowTheTopFidelityAreKeptUntilTheExperimentIsDone() throws {
+        let space = try Space(priors: ["/x": "uniform(0, 1)", "/epochs": "fidelity(1, 9, base=3)"])
+        func trial(_ epochs: Int, end: Double, objective: Double) -> Trial {
+            var trial = Trial(
+                experimentID: "e",
+                params: [
+                    Trial.Param(name: "/epochs", type: .fidelity, value: .int(epochs)),
+                    Trial.Param(name: "/x", type: .real, value: .double(end / 100)),
+                ]
+            )
+            trial.status = .completed
+            trial.endTime = Date(timeIntervalSince1970: end)
+            trial.results = [TrialResult(name: "o", type: .objective, value: .double(objective))]
+            return trial
+        }
+        let low = [trial(1, end: 1, objective: 5), trial(3, end: 2, objective: 4)]
+        let top = [trial(9, end: 3, objective: 1), trial(9, end: 4, objective: 2)]
+        let policy = TrialDirectoryRetention(keepCompleted: 0)
+        let running = TrialDirectoryRetention.Promotions.of(space, done: false)
+        XCTAssertEqual(running, TrialDirectoryRetention.Promotions(dimension: "/epochs", top: 9))
+        XCTAssertEqual(policy.removable(among: low + top, promotions: running), [top[1].id])
+        XCTAssertNil(TrialDirectoryRetention.Promotions.of(space, done: true))
+        XCTAssertEqual(Set(policy.removable(among: low + top)), Set(low.map(\.id) + [top[1].id]))
+        XCTAssertNil(TrialDirectoryRetention.Promotions.of(try Space(priors: ["/x": "uniform(0, 1)"]), done: false))
+    }
+
     /// Reading only the deciding trials from the storage removes exactly the directories that reading every trial
     /// does, for random experiments and every kind of policy.
     func testApplyingFromTheStorageRemovesWhatApplyingToEveryTrialRemoves() async throws {
