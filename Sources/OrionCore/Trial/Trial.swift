@@ -83,7 +83,7 @@ public struct Trial: Codable, Sendable, Hashable, Identifiable {
     public var heartbeat: Date?
     /// The trial's own working directory.
     public var workingDir: String?
-    /// The worker that holds or last held it, as `host:pid`.
+    /// The worker that holds or last held it, as `host@machine:pid`.
     public var worker: String?
     /// The id of the trial this one comes from, if any.
     ///

@@ -46,7 +46,7 @@ public final class ExperimentClient: Sendable {
     ///   - experiment: the stored experiment.
     ///   - storage: where it is stored.
     ///   - factory: the algorithms available (`AlgorithmRegistry.standard`).
-    ///   - workerName: the name stored with the trials this client reserves: `host:pid` by default, which tells
+    ///   - workerName: the name stored with the trials this client reserves: `host@machine:pid` by default, which tells
     ///     other workers of this host when this process has died.
     ///   - heartbeat: how old a reserved trial's heartbeat is lost (`orion hunt --heartbeat`, 120 s by default).
     public init(

@@ -20,7 +20,7 @@ import Synchronization
 /// when the storage says the trial is no longer ours, the run is cancelled and its result discarded. A result
 /// that exists is retried until stored (or until the trial is provably another worker's, or a second interrupt:
 /// then ``WorkerReport/unsavedResults`` says where it is kept). The trials of dead workers on this host (a
-/// `host:pid` name whose pid no longer exists) are released at once, and the idle timeout does not stop a worker
+/// `host@machine:pid` name whose pid no longer exists) are released at once, and the idle timeout does not stop a worker
 /// while a reserved trial may still come back as lost.
 public final class Worker: Sendable {
     let experiment: Experiment
@@ -358,7 +358,7 @@ public final class Worker: Sendable {
     /// - Parameters:
     ///   - reservations: the experiment's reserved trials.
     ///   - heldHere: the owner tokens of the trials the caller holds itself.
-    ///   - workerName: the caller's `host:pid` name.
+    ///   - workerName: the caller's `host@machine:pid` name.
     ///   - heartbeat: how old a heartbeat is lost.
     ///   - now: the time.
     /// - Returns: the cutoff for ``Storage/releaseLostTrials(of:heartbeatBefore:)``.
@@ -450,7 +450,7 @@ public final class Worker: Sendable {
         return pid
     }
 
-    /// The pid in the `host:pid` name of the worker holding `trial`, when that host is `host`.
+    /// The pid in the `host@machine:pid` name of the worker holding `trial`, when that host is `host`.
     private static func holderPID(of trial: Trial, on host: String?) -> Int32? {
         guard let holder = trial.worker.flatMap(WorkerConfiguration.hostAndPID(of:)), holder.host == host else {
             return nil
@@ -462,7 +462,7 @@ public final class Worker: Sendable {
     /// what `orion db release` says before it takes such a trial away.
     ///
     /// - Parameter trial: a reserved trial.
-    /// - Returns: true when its worker's name is `host:pid` of this host and that process is a live worker.
+    /// - Returns: true when its worker's name is `host@machine:pid` of this host and that process is a live worker.
     public static func isHeldByALiveWorkerHere(_ trial: Trial) -> Bool {
         let host = WorkerConfiguration.hostAndPID(of: WorkerConfiguration.defaultWorkerName())?.host
         return holderPID(of: trial, on: host).map { isLiveWorker($0, reservedAt: trial.startTime) } == true

@@ -33,7 +33,7 @@ public struct WorkerConfiguration: Sendable {
     /// get 10 s to stop (then SIGKILL), their outcomes at least 10 s more, and the hunt ends before Slurm's SIGKILL,
     /// 30 s after its SIGTERM by default.
     public var stopPatience: Duration = .seconds(20)
-    /// This worker's name, stored on the trials it reserves (`host:pid`): a worker on the same host whose pid no
+    /// This worker's name, stored on the trials it reserves (`host@machine:pid`): a worker on the same host whose pid no
     /// longer exists is dead, and its trials are released at once.
     public var workerName: String
 
@@ -62,12 +62,31 @@ public struct WorkerConfiguration: Sendable {
         self.workerName = workerName
     }
 
-    /// `host:pid` of this process.
+    /// `host@machine:pid` of this process (``machine``).
     public static func defaultWorkerName() -> String {
-        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+        let host = ProcessInfo.processInfo.hostName + (machine.map { "@" + $0 } ?? "")
+        return "\(host):\(ProcessInfo.processInfo.processIdentifier)"
     }
 
-    /// The host and pid of a worker name `host:pid`, or `nil` when the name is not of that form.
+    /// What tells this machine and PID namespace from any other with the same host name: 8 hexadecimal digits of a
+    /// digest of the kernel's boot id (another machine, or this one after a reboot) and of the PID namespace
+    /// (another container), or `nil` without `/proc`.
+    ///
+    /// A worker judges the holder of a trial by its pid only when the holder's name has its own host and machine:
+    /// pids are those of one namespace. By the host name alone, a worker in another container with the same host
+    /// name (Docker's `--uts=host`, a fixed `hostname:`) took a live process of its own namespace for the dead
+    /// holder, and the trial stayed reserved for ever (hBM's probe); the reverse, a live holder whose pid does not
+    /// exist here, would have had its trial taken at once. Names without it (written by earlier versions) are
+    /// judged by their heartbeat alone.
+    public static let machine: String? = {
+        guard let boot = try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8),
+            let namespace = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")
+        else { return nil }
+        return String(MD5.hex(boot.trimmingCharacters(in: .whitespacesAndNewlines) + " " + namespace).prefix(8))
+    }()
+
+    /// The host and pid of a worker name `host:pid` (the host with its machine, `host@machine`, as
+    /// ``defaultWorkerName()`` writes it), or `nil` when the name is not of that form.
     ///
     /// - Parameter name: a worker name.
     /// - Returns: the host and the pid.

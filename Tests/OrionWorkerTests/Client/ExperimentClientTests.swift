@@ -340,7 +340,7 @@ final class ExperimentClientTests: XCTestCase {
         finished.executableURL = URL(fileURLWithPath: "/bin/true")
         try finished.run()
         finished.waitUntilExit()
-        let host = ProcessInfo.processInfo.hostName
+        let host = try XCTUnwrap(WorkerConfiguration.hostAndPID(of: WorkerConfiguration.defaultWorkerName())).host
         let dead = try await clientWithTheLastTrialHeld(
             by: "\(host):\(finished.processIdentifier)",
             heartbeat: .seconds(60)

@@ -628,7 +628,7 @@ final class WorkerOwnershipTests: XCTestCase {
         _ = try await producer.produce(count: 2)
         // A worker of this host that died (its process was reaped): its pid no longer exists.
         let dead = try Self.reapedPID()
-        let host = ProcessInfo.processInfo.hostName
+        let host = try XCTUnwrap(WorkerConfiguration.hostAndPID(of: WorkerConfiguration.defaultWorkerName())).host
         let clock = ManualClock()
         let taken = try await storage.reserveTrial(
             of: experiment.id,
@@ -673,10 +673,55 @@ final class WorkerOwnershipTests: XCTestCase {
         for text in texts { XCTAssertFalse(text.isEmpty || text.contains("\n"), text) }
     }
 
+    /// A holder with this host's name on another machine or in another PID namespace (a container with the same
+    /// host name) is judged by its heartbeat, not by the pids of this namespace: a live process here with its pid
+    /// made its trial live for ever, and a pid missing here would have had a live holder's trial taken at once
+    /// (hBM's probe). So is a holder named by an earlier version (no machine).
+    func testAHolderWithThisHostsNameElsewhereIsJudgedByItsHeartbeat() async throws {
+        let name = WorkerConfiguration.defaultWorkerName()
+        let machine = try XCTUnwrap(WorkerConfiguration.machine, "/proc gives the boot id and the PID namespace")
+        XCTAssertTrue(name.hasPrefix(ProcessInfo.processInfo.hostName + "@" + machine + ":"), name)
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 4)
+        let producer = TrialProducer(experiment: experiment, storage: storage, factory: AlgorithmRegistry.standard)
+        _ = try await producer.produce(count: 4)
+        let hostName = ProcessInfo.processInfo.hostName
+        let other = machine == "00000000" ? "00000001" : "00000000"
+        let now = Date()
+        // pid 1 exists here and started before the reservation; the reaped pid does not exist here.
+        let gone = try Self.reapedPID()
+        var reservations: [Reservation] = []
+        for worker in ["\(hostName)@\(other):1", "\(hostName)@\(other):\(gone)", "\(hostName):1"] {
+            let reservation = try await storage.reserveTrial(of: experiment.id, worker: worker, at: now)
+            reservations.append(try XCTUnwrap(reservation))
+        }
+        let later = now.addingTimeInterval(600)
+        let cutoff = Worker.lostCutoff(
+            of: reservations,
+            heldHere: [],
+            workerName: name,
+            heartbeat: .seconds(10),
+            now: later
+        )
+        XCTAssertEqual(cutoff, later.addingTimeInterval(-10), "no holder elsewhere is protected by a pid here")
+        let dead = Worker.deadWorkersReservations(reservations, workerName: name)
+        XCTAssertEqual(dead.gone, [], "no holder elsewhere is dead by a pid missing here")
+        XCTAssertEqual(dead.stopping, [])
+        // The same holders on this machine: pid 1 is live, the reaped one dead.
+        let reserved = try await storage.reserveTrial(
+            of: experiment.id,
+            worker: "\(hostName)@\(machine):\(gone)",
+            at: now
+        )
+        let here = try XCTUnwrap(reserved)
+        XCTAssertEqual(Worker.deadWorkersReservations([here], workerName: name).gone, [here])
+    }
+
     func testWorkerNamesParseAsHostAndPID() {
         XCTAssertEqual(WorkerConfiguration.hostAndPID(of: "node-3.cluster:4242")?.host, "node-3.cluster")
         XCTAssertEqual(WorkerConfiguration.hostAndPID(of: "node-3.cluster:4242")?.pid, 4242)
         XCTAssertNil(WorkerConfiguration.hostAndPID(of: "bench"))
         XCTAssertNil(WorkerConfiguration.hostAndPID(of: "w:0"))
+        XCTAssertEqual(WorkerConfiguration.hostAndPID(of: "node-3@0badcafe:4242")?.host, "node-3@0badcafe")
     }
 }
