@@ -609,6 +609,14 @@ struct HuntSession {
     }
 
     private func printSummary(_ outcome: HuntOutcome, configuration: OrionConfiguration) throws {
+        var outcome = outcome
+        // The experiment's limit reached as well (both are 3 by default): its way out is the one the next run needs;
+        // the worker's advice, to run the hunt again, failed at once (hBO's probe).
+        if outcome.report.stopReason == .workerMaxBroken,
+            outcome.summary.stats.broken >= outcome.summary.experiment.maxBroken
+        {
+            outcome.report.stopReason = .experimentBroken
+        }
         let report = outcome.report
         for unsaved in report.unsavedResults {
             StandardStream.emit("Warning: \(unsaved)\n", to: 2)

@@ -53,7 +53,18 @@ final class FailureEndToEndTests: XCTestCase {
         let script = try sandbox.script("fail.sh", "#!/bin/sh\necho 'boom: bad input' >&2\nexit 3\n")
         let output = try sandbox.run(["hunt", "-n", "failing", "--exp-max-trials", "10", script, "-x~uniform(0, 1)"])
         XCTAssertEqual(output.status, 1)
-        XCTAssertTrue(output.stdout.contains("Worker has reached broken trials threshold"), output.stdout)
+        // The worker's limit and the experiment's are both 3: the experiment's is said, with its way out, as Oríon
+        // says `Trials failed too many times`. The worker's advice, to run the hunt again, failed at once (hBO).
+        XCTAssertTrue(output.stdout.contains("Trials failed too many times"), output.stdout)
+        XCTAssertTrue(
+            output.stderr.contains("Stopped: the experiment has reached its max broken trials."),
+            output.stderr
+        )
+        XCTAssertTrue(
+            output.stderr.contains("note: once the cause is fixed, go on with `orion db rm failing"),
+            output.stderr
+        )
+        XCTAssertFalse(output.stderr.contains("--worker-max-broken"), output.stderr)
         XCTAssertTrue(output.stderr.contains("the script exited with code 3"), output.stderr)
         let failing = try await sandbox.trials(of: "failing")
         XCTAssertEqual(failing.filter { $0.status == .broken }.count, 3)
