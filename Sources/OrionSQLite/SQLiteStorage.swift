@@ -30,7 +30,7 @@ public final class SQLiteStorage: Storage {
     /// that they were not replaced, nor the index removed (``checkCompanions(_:)``).
     private let companions: (log: (device: UInt64, inode: UInt64)?, index: (device: UInt64, inode: UInt64)?)
     /// Where the open file's contents were saved once `path` was found removed or replaced.
-    private let recovered = Mutex<String?>(nil)
+    private let recovered = Mutex<(copy: String, movedAside: Bool)?>(nil)
     /// Whether the open file's contents are saved when `path` is found removed or replaced.
     private let savesWhenRemoved: Bool
     /// Whether the write-ahead log was found removed while this storage used it (``writeBackRemovedLog(_:)``).
@@ -290,19 +290,25 @@ public final class SQLiteStorage: Storage {
             guard [.ENOENT, .ENOTDIR].contains(error.code) else { return }
             removed = true
         }
-        let copy = recovered.withLock { copy -> String? in
-            if let copy { return copy }
+        let saving = recovered.withLock { saved -> (copy: String, movedAside: Bool)? in
+            if let saved { return saved }
             guard savesWhenRemoved else { return nil }
             let target = path + ".recovered-\(getpid())"
             guard (try? db.execute(sql: "VACUUM INTO ?", arguments: [target])) != nil else { return nil }
-            copy = target
-            return target
+            saved = (target, moveAsideOwnCompanions())
+            return saved
         }
+        let copy = saving?.copy, movedAside = saving?.movedAside ?? false
+        let companions =
+            movedAside
+            ? "the old database's \(path)-wal and \(path)-shm are moved aside (to `\(path)-wal.stale-\(getpid())` and "
+                + "`-shm.stale-\(getpid())`), since any file opened at \(path) would take them for its own log"
+            : "once no orion uses the file, first delete \(path)-wal and \(path)-shm (they belong to the "
+                + "\(removed ? "removed" : "replaced") database and would corrupt any file opened there)"
         let saved =
             copy.map {
-                "what this process's connection held is saved in \($0): to put it back in place of \(path), once no "
-                    + "orion uses the file, first delete \(path)-wal and \(path)-shm (they belong to the "
-                    + "\(removed ? "removed" : "replaced") database and would corrupt any file opened there)"
+                "what this process's connection held is saved in \($0), which you may put back in place of \(path); "
+                    + companions
             }
             ?? "this process's writes since then are lost"
         throw StorageError(
@@ -310,6 +316,28 @@ public final class SQLiteStorage: Storage {
             "the database \(path) was \(removed ? "removed" : "replaced by another file") while orion was using it: "
                 + "nothing more is written, since it could not be read again; \(saved)"
         )
+    }
+
+    /// Moves the log and the index this storage opened (`<path>-wal`, then `<path>-shm`) to
+    /// `<path>-wal.stale-<pid>` and `<path>-shm.stale-<pid>`, when `path` is no longer the database they belong to.
+    ///
+    /// SQLite takes a log it finds beside a database for that database's: the next command that opened the file put
+    /// in place (`mv backup.db orion.db` while a hunt ran), even `orion status`, replayed the replaced database's log
+    /// into it and lost its experiments (hBL's probe). Only files that are still those this storage opened are moved
+    /// (one a new opener made is the new database's), the log first: an index alone is harmless, a log alone is
+    /// replayed. The processes that use them keep them open.
+    ///
+    /// - Returns: whether the log was moved (an index alone is left where it is: openers refuse it without a log).
+    private func moveAsideOwnCompanions() -> Bool {
+        func isOwn(_ suffix: String, _ opened: (device: UInt64, inode: UInt64)?) -> Bool {
+            guard let opened, case .success(let now) = Self.identity(of: path + suffix) else { return false }
+            return now == opened
+        }
+        guard isOwn("-wal", companions.log), rename(path + "-wal", path + "-wal.stale-\(getpid())") == 0 else {
+            return false
+        }
+        if isOwn("-shm", companions.index) { _ = rename(path + "-shm", path + "-shm.stale-\(getpid())") }
+        return true
     }
 
     /// What to say when `path` is Oríon's PickledDB (a pickle, Oríon's default storage), or a `.pkl` not there yet.

@@ -330,13 +330,21 @@ final class SQLiteStorageTests: XCTestCase {
                 // What the open file held is saved beside it, and is a database with the experiment's trials.
                 let copy = path + ".recovered-\(getpid())"
                 XCTAssertTrue(error.message.contains("saved in \(copy)"), error.message)
-                // The old log beside the path would corrupt the copy put back there (or the replacing file).
-                XCTAssertTrue(error.message.contains("first delete \(path)-wal and \(path)-shm"), error.message)
+                // The old log beside the path would corrupt the copy put back there, or the replacing file: it is
+                // moved aside (hBL's probe: the next `orion status` replayed it into the replacing file).
+                XCTAssertTrue(error.message.contains("\(path)-wal and \(path)-shm are moved aside"), error.message)
+                XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-wal"))
+                XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal.stale-\(getpid())"))
                 let saved = try SQLiteStorage(path: copy)
                 let count = try await saved.trials(of: experiment.id, status: nil).count
                 try await saved.close()
                 XCTAssertEqual(count, 2)
             }
+            // What is at the path now is what was put there (nothing, or the other database), not the old log's.
+            let reopened = try SQLiteStorage(path: path)
+            let experiments = try await reopened.experiments()
+            try await reopened.close()
+            XCTAssertEqual(experiments.map(\.id), [], "the old experiment came back from its log")
             try? await storage.close()
         }
     }
