@@ -67,7 +67,9 @@ extension SQLiteStorage {
             } catch let error as StorageError {
                 throw error
             } catch {
-                if attempt == attempts { throw wrap(error, "cannot create or upgrade the tables of \(path)") }
+                if attempt == attempts {
+                    throw wrap(error, "cannot create or upgrade the tables of \(path)", path: path)
+                }
                 Thread.sleep(forTimeInterval: 0.02 * Double(attempt))
             }
         }
@@ -93,7 +95,7 @@ extension SQLiteStorage {
         } catch let error as StorageError {
             throw error
         } catch {
-            throw wrap(error, "cannot read the database \(path)")
+            throw wrap(error, "cannot read the database \(path)", path: path)
         }
     }
 

@@ -406,7 +406,7 @@ public final class SQLiteStorage: Storage {
                 pause = min(pause * 2, 0.2)
             } catch {
                 let problem = (error as? DatabaseError).flatMap { _ in openProblem(path) }
-                throw wrap(error, "cannot open the database \(path)" + (problem.map { " (\($0))" } ?? ""))
+                throw wrap(error, "cannot open the database \(path)" + (problem.map { " (\($0))" } ?? ""), path: path)
             }
         }
     }
@@ -434,6 +434,27 @@ public final class SQLiteStorage: Storage {
             return "this user cannot create files in \(directory)"
         }
         return nameProblem(path)
+    }
+
+    /// The file size limit of this process (`ulimit -f`), when the database at `path` or its log has reached it, in
+    /// words; `nil` without a limit or below it.
+    ///
+    /// - Parameter path: the database's path.
+    /// - Returns: what stops the database from growing, and how to fix it.
+    static func fileSizeLimitProblem(of path: String) -> String? {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max
+        else { return nil }
+        let largest =
+            [path, path + "-wal", path + "-shm"].compactMap { file -> UInt64? in
+                var info = stat()
+                return stat(file, &info) == 0 ? UInt64(info.st_size) : nil
+            }.max() ?? 0
+        // SQLite writes a page (or a log frame) at a time: the limit is met once a file is within one of it.
+        guard largest + 70_000 >= UInt64(limit.rlim_cur) else { return nil }
+        return
+            "this process may not write files larger than \(limit.rlim_cur / 1024) KiB (`ulimit -f \(limit.rlim_cur / 1024)`)"
+            + " and the database has reached it; raise the limit (`ulimit -f unlimited`) and run the command again"
     }
 
     /// What is wrong with the name of `path` as a database's: longer than the file system allows, or too long for
@@ -490,7 +511,7 @@ public final class SQLiteStorage: Storage {
                 underlying: error
             )
         } catch {
-            throw Self.wrap(error, "cannot close the database \(path)")
+            throw Self.wrap(error, "cannot close the database \(path)", path: path)
         }
     }
 
@@ -517,8 +538,9 @@ public final class SQLiteStorage: Storage {
     ///   - error: the error.
     ///   - what: what failed, with the file's path.
     ///   - cancelled: whether the task was cancelled (SQLite then reports an interruption).
+    ///   - path: the database's path, to say when the process's file size limit stopped it from growing.
     /// - Returns: the error to throw.
-    static func wrap(_ error: any Error, _ what: String, cancelled: Bool = false) -> any Error {
+    static func wrap(_ error: any Error, _ what: String, cancelled: Bool = false, path: String? = nil) -> any Error {
         if error is StorageError || error is CancellationError || error is ForeignError { return error }
         if cancelled, let error = error as? DatabaseError, error.resultCode == .SQLITE_INTERRUPT {
             return CancellationError()
@@ -555,6 +577,11 @@ public final class SQLiteStorage: Storage {
                     + "the .db file alone is a complete copy), or use another file",
                 underlying: error
             )
+        case .SQLITE_IOERR, .SQLITE_FULL:
+            // Retrying cannot help a process that may not make files this large (`ulimit -f`): it retried for 10
+            // minutes, saying "disk I/O error" (hBL's probe).
+            guard let path, let limit = fileSizeLimitProblem(of: path) else { fallthrough }
+            return StorageError(.readOnly, "\(what): \(limit) (\(message))", underlying: error)
         default:
             return StorageError(.backend, "\(what): \(message)", underlying: error)
         }
@@ -596,7 +623,7 @@ public final class SQLiteStorage: Storage {
                 try self.transaction(db, busyTimeout: timeout, body)
             }
         } catch {
-            throw Self.wrap(error, "\(what) in \(path)", cancelled: Task.isCancelled)
+            throw Self.wrap(error, "\(what) in \(path)", cancelled: Task.isCancelled, path: path)
         }
     }
 
@@ -665,7 +692,7 @@ public final class SQLiteStorage: Storage {
         do {
             return try readNow(body)
         } catch {
-            throw Self.wrap(error, "\(what) in \(path)", cancelled: Task.isCancelled)
+            throw Self.wrap(error, "\(what) in \(path)", cancelled: Task.isCancelled, path: path)
         }
     }
 

@@ -31,6 +31,27 @@ signal(SIGCHLD, SIG_DFL)
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, 2)
     }
+    // Below what the runtime needs, a thread could not start, and orion hung for ever in silence or crashed (hBL's
+    // probe: `orion list` at 130 MB, `orion hunt` at 150 and 170 MB). What it needs: about 168 MiB, and a thread stack
+    // for each processor (Swift's concurrency) and a few more (measured on 2 processors: 200 MB hung 1 run in 6,
+    // 240 MB none).
+    if addressSpace.rlim_cur != rlim_t.max {
+        var stack = rlimit()
+        let stackBytes: UInt64 =
+            getrlimit(__rlimit_resource_t(RLIMIT_STACK.rawValue), &stack) == 0 && stack.rlim_cur != rlim_t.max
+            ? min(UInt64(stack.rlim_cur), 8 << 20) : 8 << 20
+        let processors = UInt64(max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let needed = (168 << 20) + (processors + 6) * stackBytes
+        if UInt64(addressSpace.rlim_cur) < needed {
+            let kib = { (bytes: UInt64) in bytes / 1024 }
+            let message =
+                "Error: the limit on this process's address space (ulimit -v \(kib(UInt64(addressSpace.rlim_cur)))) is"
+                + " below what orion needs on this machine (\(kib(needed)) KiB for \(processors) processors): it"
+                + " would hang or crash; raise it (`ulimit -v \(kib(needed))`, or `ulimit -v unlimited`)\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
+            exit(1)
+        }
+    }
 #endif
 
 await OrionCommand.runFromCommandLine()

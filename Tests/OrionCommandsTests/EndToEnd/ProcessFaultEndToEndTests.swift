@@ -32,6 +32,41 @@ final class ProcessFaultEndToEndTests: XCTestCase {
         XCTAssertTrue(hunt.stdout.contains("Search finished successfully"), hunt.stdout)
     }
 
+    /// Below what the runtime needs, orion hung for ever in silence (`ulimit -v 130000`: `orion list`) or crashed
+    /// (hBL's probe); now it says so and exits 1, before anything is opened.
+    func testATooLowLimitOnTheAddressSpaceIsSaid() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let list = try ProcessRunner.run(
+            ["/bin/bash", "-c", "ulimit -v 130000 && exec \"$0\" \"$@\"", sandbox.orion, "list"],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory,
+            timeout: 60
+        )
+        XCTAssertEqual(list.status, 1, list.stderr)
+        XCTAssertTrue(
+            list.stderr.hasPrefix("Error: the limit on this process's address space (ulimit -v 130000) is below what"),
+            list.stderr
+        )
+        XCTAssertEqual(list.stderr.split(separator: "\n").count, 1, list.stderr)
+    }
+
+    /// A limit on the size of files (`ulimit -f`) that the database reaches: the hunt retried for 10 minutes, saying
+    /// "disk I/O error" (hBL's probe). Retrying cannot help: the limit is named, at once, and nothing is lost.
+    func testAFileSizeLimitReachedByTheDatabaseIsNamed() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let hunt = try quickHunt(sandbox, after: "ulimit -f 300", trials: 200)
+        XCTAssertEqual(hunt.status, 1, hunt.stderr)
+        XCTAssertTrue(
+            hunt.stderr.contains("this process may not write files larger than 300 KiB (`ulimit -f 300`)"),
+            hunt.stderr
+        )
+        XCTAssertFalse(hunt.stderr.contains("retrying"), hunt.stderr)
+        let trials = try await sandbox.trials(of: "quick")
+        XCTAssertGreaterThan(trials.filter { $0.status == .completed }.count, 0, "what was stored stays")
+    }
+
     /// `orion hunt` of a quick script with two workers, started by bash after `prelude` (a limit, a trap).
     private func quickHunt(_ sandbox: Sandbox, after prelude: String, trials: Int) throws -> ProcessRunner.Output {
         let script = try sandbox.script("quick.sh", "#!/bin/sh\n" + Self.results)
