@@ -452,9 +452,9 @@ public final class SQLiteStorage: Storage {
             }.max() ?? 0
         // SQLite writes a page (or a log frame) at a time: the limit is met once a file is within one of it.
         guard largest + 70_000 >= UInt64(limit.rlim_cur) else { return nil }
-        return
-            "this process may not write files larger than \(limit.rlim_cur / 1024) KiB (`ulimit -f \(limit.rlim_cur / 1024)`)"
-            + " and the database has reached it; raise the limit (`ulimit -f unlimited`) and run the command again"
+        let kib = limit.rlim_cur / 1024
+        return "this process may not write files larger than \(kib) KiB (`ulimit -f \(kib)`) and the database has"
+            + " reached it; raise the limit (`ulimit -f unlimited`) and run the command again"
     }
 
     /// What is wrong with the name of `path` as a database's: longer than the file system allows, or too long for
