@@ -99,6 +99,34 @@ extension SQLiteStorage {
         }
     }
 
+    /// Refuses another program's database before anything is written to it, when its file is in rollback-journal
+    /// mode (every database orion writes is in WAL mode): opening it for writing switched it to WAL mode, a change
+    /// that lasts and that its program may not expect, before it was refused (hBL's probe).
+    ///
+    /// - Parameter path: an existing file.
+    /// - Throws: `StorageError` `.schema` when the file is an SQLite database but not an Oríon one.
+    static func refuseForeignRollbackDatabase(_ path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        let header = (try? handle.read(upToCount: 20)) ?? Data()
+        try? handle.close()
+        // "SQLite format 3\0", then at offset 18 the write version: 1 for a rollback journal, 2 for WAL.
+        guard header.count == 20, header.starts(with: Array("SQLite format 3".utf8)),
+            header[header.startIndex + 18] == 1
+        else { return }
+        var configuration = Configuration()
+        configuration.readonly = true
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return }
+        defer { try? queue.close() }
+        let migrator = migrator
+        do {
+            try queue.read { db in try checkIsOurs(db, migrator: migrator, path: path) }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            return  // unreadable here: the writable open says what is wrong
+        }
+    }
+
     /// Throws unless the file is empty, an Oríon database, or one written by a newer Oríon.
     private static func checkIsOurs(_ db: Database, migrator: DatabaseMigrator, path: String) throws {
         let tables = try Queries.tableNames(db)

@@ -114,6 +114,7 @@ public final class SQLiteStorage: Storage {
         // A file this user may not write (a colleague's, a published copy) is opened read-only: the commands that
         // only read work, the others fail with what is wrong.
         let readOnly = FileManager.default.fileExists(atPath: path) && !Self.isWritable(path)
+        if !readOnly { try Self.refuseForeignRollbackDatabase(path) }
         configuration.readonly = readOnly
         if !readOnly { configuration.prepareDatabase { db in try Queries.preparePragmas(db) } }
         pool = try Self.open(

@@ -266,7 +266,11 @@ final class SQLiteStorageTests: XCTestCase {
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in try db.execute(sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)") }
         try queue.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let error = await expectStorageError(.schema) { _ = try SQLiteStorage(path: path) }
+        // Not a byte changed: opening it for writing switched it to WAL mode before refusing it (hBL's probe).
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-wal"))
         XCTAssertTrue(error?.message.contains("not an Oríon database") ?? false, error?.message ?? "")
         XCTAssertTrue(error?.message.contains(path) ?? false, error?.message ?? "")
         let tables = try await DatabaseQueue(path: path).read { db in
