@@ -437,6 +437,16 @@ public final class SQLiteStorage: Storage {
         return nameProblem(path)
     }
 
+    /// The directory holding `path` when its file system is mounted read-only, else `nil`.
+    static func readOnlyFileSystem(holding path: String) -> String? {
+        let directory = (path as NSString).deletingLastPathComponent
+        var volume = statvfs()
+        guard statvfs(directory.isEmpty ? "." : directory, &volume) == 0, volume.f_flag & UInt(ST_RDONLY) != 0 else {
+            return nil
+        }
+        return directory.isEmpty ? "." : directory
+    }
+
     /// The file size limit of this process (`ulimit -f`), when the database at `path` or its log has reached it, in
     /// words; `nil` without a limit or below it.
     ///
@@ -565,6 +575,15 @@ public final class SQLiteStorage: Storage {
                 underlying: error
             )
         case .SQLITE_READONLY:
+            if let path, let mount = readOnlyFileSystem(holding: path) {
+                // chmod cannot help there (hBL's probe: the message blamed the user's permissions).
+                return StorageError(
+                    .readOnly,
+                    "\(what): the database is on a read-only file system (\(mount)) (\(message)); commands that change "
+                        + "it need the file system mounted read-write, or a copy of the database elsewhere",
+                    underlying: error
+                )
+            }
             return StorageError(
                 .readOnly,
                 "\(what): the database is read-only for this user (\(message)); commands that change it need write "
@@ -645,8 +664,8 @@ public final class SQLiteStorage: Storage {
             }
             if tell {
                 notify(
-                    "waiting for another process to release its lock on the database \(path) (a write gives up after "
-                        + "\(Int(patience.seconds.rounded())) s)"
+                    "waiting for another process to release its lock on the database \(path) (each attempt gives up "
+                        + "after \(Int(patience.seconds.rounded())) s, and a hunt then tries again)"
                 )
             }
         }

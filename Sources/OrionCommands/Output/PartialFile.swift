@@ -34,7 +34,7 @@ final class PartialFile {
 
     /// Appends `data`.
     ///
-    /// - Throws: `UsageError` `cannot write PATH: why` (a full disk).
+    /// - Throws: ``WriteFailure`` `cannot write PATH: why` (a full disk).
     func write(_ data: Data) throws {
         try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             guard let base = bytes.baseAddress else { return }
@@ -43,7 +43,7 @@ final class PartialFile {
                 let count = Foundation.write(descriptor, base + offset, bytes.count - offset)
                 if count < 0 {
                     if errno == EINTR { continue }
-                    throw UsageError("cannot write \(path): " + String(cString: strerror(errno)))
+                    throw WriteFailure(message: "cannot write \(path): " + String(cString: strerror(errno)))
                 }
                 offset += count
             }
@@ -52,15 +52,22 @@ final class PartialFile {
 
     /// Closes the file and renames it to its final path, replacing any file there.
     ///
-    /// - Throws: `UsageError` when the close or the rename fails (the partial file is then removed).
+    /// - Throws: ``WriteFailure`` when the close or the rename fails (the partial file is then removed).
     func commit() throws {
         let closed = close(descriptor)
         descriptor = -1
         guard closed == 0, rename(partialPath, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(partialPath)
-            throw UsageError("cannot write \(path): \(TextFile.whyNotWritable(path) ?? reason)")
+            throw WriteFailure(message: "cannot write \(path): \(TextFile.whyNotWritable(path) ?? reason)")
         }
+    }
+
+    /// A write that failed once the file was open (a full disk): exit code 1, not the usage error's 2 (the command
+    /// line was right; hBL's probe).
+    struct WriteFailure: OrionError {
+        let message: String
+        var kind: ErrorKind { .failure }
     }
 
     /// Closes and removes the partial file, if it is still there.
