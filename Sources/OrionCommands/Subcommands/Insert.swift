@@ -44,6 +44,18 @@ struct Insert: AsyncParsableCommand {
                     arguments: userArguments.map(OrionCommand.unescapingTripleDash)
                 )
                 try await TrialInsertion.insert(trial, into: experiment, storage: context.storage)
+                // A hunt runs no more trials once the max is reached: the new trial would wait in silence (hBO's
+                // probe; Oríon says nothing either).
+                let summary = try await ExperimentSummary(experiment: experiment, storage: context.storage)
+                if summary.reachedMaxTrials, let maxTrials = experiment.maxTrials {
+                    let name = HuntSession.shellWord(experiment.name)
+                    StandardStream.emit(
+                        "note: \(experiment.displayName) has its \(maxTrials) max trials completed: a hunt runs this"
+                            + " trial only with a higher --exp-max-trials (e.g. `orion hunt -n \(name)"
+                            + " --exp-max-trials \(maxTrials + 1)`)\n",
+                        to: 2
+                    )
+                }
             }
         }
     }

@@ -9,6 +9,28 @@ extension OrionCompatibilityEndToEndTests {
     /// `orion insert -n NAME ./script --config=vals.yaml` (or the file as the first argument after the script) reads
     /// the values written `orion=VALUE` in the file, nested keys naming nested dimensions (`/model/lr`); values given
     /// on the command line join them.
+    /// A trial inserted into an experiment that has its max trials completed waits for a higher max: said, with the
+    /// command (it stayed `new` in silence, as in Oríon; hBO's probe). A hunt with a higher max runs it.
+    func testAnInsertIntoADoneExperimentSaysThatNoHuntRunsIt() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try Compat.script("noop.sh")
+        try sandbox.succeed(["hunt", "-n", "full", "--exp-max-trials", "2", script, "-x~uniform(0, 10)"])
+        let insert = try sandbox.run(["insert", "-n", "full", script, "-x=2.5"])
+        XCTAssertEqual(insert.status, 0, insert.stderr)
+        XCTAssertEqual(
+            insert.stderr,
+            "note: full-v1 has its 2 max trials completed: a hunt runs this trial only with a higher --exp-max-trials"
+                + " (e.g. `orion hunt -n full --exp-max-trials 3`)\n"
+        )
+        try sandbox.succeed(["hunt", "-n", "full", "--exp-max-trials", "3"])
+        let trials = try await sandbox.trials(of: "full")
+        XCTAssertEqual(trials.filter { $0.status == .completed }.count, 3)
+        XCTAssertTrue(trials.contains { $0.values["/x"]?.doubleValue == 2.5 && $0.status == .completed })
+        let again = try sandbox.run(["insert", "-n", "vals-none", script, "-x=1"])
+        XCTAssertNotEqual(again.status, 0)
+    }
+
     func testInsertReadsValuesFromAConfigurationFile() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
