@@ -29,6 +29,15 @@ final class MultiFidelityEndToEndTests: XCTestCase {
                        {"name": "start", "type": "statistic", "value": start}], results)
         """
 
+    /// ``resumingScript`` and an ASHA configuration of 13 trials (9 at 1 epoch, 3 at 3, 1 at 9) in `sandbox`.
+    private func resumingASHA(_ sandbox: Sandbox) throws -> (script: String, config: String) {
+        let script = try sandbox.script("resume.py", Self.resumingScript)
+        let path = sandbox.directory + "/asha.yaml"
+        try "experiment:\n  max_trials: 13\n  algorithm:\n    asha: {seed: 1, num_rungs: 3, num_brackets: 1}\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        return (script, path)
+    }
+
     private func hunt(_ sandbox: Sandbox, name: String, block: String, trials: Int) async throws -> [Trial] {
         let path = sandbox.directory + "/\(name).yaml"
         try "experiment:\n  max_trials: \(trials)\n  algorithm:\n    \(block)\n".write(
@@ -93,10 +102,7 @@ final class MultiFidelityEndToEndTests: XCTestCase {
     func testAPromotedTrialStartsInACopyOfItsParentsDirectory() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let script = try sandbox.script("resume.py", Self.resumingScript)
-        let path = sandbox.directory + "/asha.yaml"
-        try "experiment:\n  max_trials: 13\n  algorithm:\n    asha: {seed: 1, num_rungs: 3, num_brackets: 1}\n"
-            .write(toFile: path, atomically: true, encoding: .utf8)
+        let (script, path) = try resumingASHA(sandbox)
         let output = try sandbox.run(
             [
                 "hunt", "-n", "resume", "--config", path, "--n-workers", "2", script, "-x~uniform(-1, 1)",
@@ -131,10 +137,7 @@ final class MultiFidelityEndToEndTests: XCTestCase {
     func testAHuntStoppedPartWayKeepsTheDirectoriesThatLaterPromotionsStartFrom() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let script = try sandbox.script("resume.py", Self.resumingScript)
-        let path = sandbox.directory + "/asha.yaml"
-        try "experiment:\n  max_trials: 13\n  algorithm:\n    asha: {seed: 1, num_rungs: 3, num_brackets: 1}\n"
-            .write(toFile: path, atomically: true, encoding: .utf8)
+        let (script, path) = try resumingASHA(sandbox)
         let hunt = ["hunt", "-n", "part", "--config", path, "--keep-trial-dirs", "0"]
         let command = [script, "-x~uniform(-1, 1)", "--epochs~fidelity(1, 9, base=3)"]
         let first = try sandbox.run(hunt + ["--worker-max-trials", "5"] + command, timeout: 120)
@@ -174,10 +177,7 @@ final class MultiFidelityEndToEndTests: XCTestCase {
     func testAPromotionWhoseParentsDirectoryIsGoneSaysSo() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let script = try sandbox.script("resume.py", Self.resumingScript)
-        let path = sandbox.directory + "/asha.yaml"
-        try "experiment:\n  max_trials: 13\n  algorithm:\n    asha: {seed: 1, num_rungs: 3, num_brackets: 1}\n"
-            .write(toFile: path, atomically: true, encoding: .utf8)
+        let (script, path) = try resumingASHA(sandbox)
         let workingDirectory = sandbox.directory + "/work"
         let hunt = ["hunt", "-n", "gone", "--config", path, "--working-dir", workingDirectory]
         let command = [script, "-x~uniform(-1, 1)", "--epochs~fidelity(1, 9, base=3)"]
