@@ -65,6 +65,7 @@ extension ConfigTemplate {
                 try ConfigTemplate.checkPrior(
                     expression,
                     of: dimension,
+                    written: additions.contains(dimension) ? "orion~+" : "orion~",
                     path: path,
                     line: mark.line,
                     column: mark.column
@@ -92,6 +93,7 @@ extension ConfigTemplate {
     /// - Parameters:
     ///   - expression: the prior (`uniform(0, 1)`).
     ///   - dimension: its dimension (`/lr`).
+    ///   - written: what comes before the prior in the file (`orion~`, `orion~+`, `lr~`), for the advice.
     ///   - path: the file's path.
     ///   - line: the 1-based line of the value holding the prior.
     ///   - column: the 1-based column where that value starts.
@@ -100,6 +102,7 @@ extension ConfigTemplate {
     static func checkPrior(
         _ expression: String,
         of dimension: String,
+        written: String,
         path: String,
         line: Int,
         column: Int
@@ -109,7 +112,7 @@ extension ConfigTemplate {
             throw CommandError(
                 .invalidArgument,
                 "\(place): the prior of dimension '\(dimension)' is inside quotes, \(expression); remove them:"
-                    + " orion~\(expression.dropFirst().dropLast())"
+                    + " \(written)\(expression.dropFirst().dropLast())"
             )
         }
         do {

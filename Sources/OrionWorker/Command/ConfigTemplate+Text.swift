@@ -56,7 +56,26 @@ extension ConfigTemplate {
             var expressionStart = index + 1
             let marked = expressionStart < scalars.count && scalars[expressionStart] == "+"
             if marked { expressionStart += 1 }
-            guard let end = priorEnd(scalars, from: expressionStart) else { continue }
+            guard let end = priorEnd(scalars, from: expressionStart) else {
+                // `lr~'uniform(0, 1)'`: quoted, the prior was text, the script got it as written, in silence
+                // (hBP's re-check; Oríon stops with a syntax error).
+                if expressionStart < scalars.count, scalars[expressionStart] == "'" || scalars[expressionStart] == "\"",
+                    let quotedEnd = priorEnd(scalars, from: expressionStart + 1), quotedEnd < scalars.count,
+                    scalars[quotedEnd] == scalars[expressionStart]
+                {
+                    let quoted = String(String.UnicodeScalarView(scalars[expressionStart...quotedEnd]))
+                    let (line, column) = Self.place(of: start, in: scalars)
+                    try checkPrior(
+                        quoted,
+                        of: dimension,
+                        written: name + (marked ? "~+" : "~"),
+                        path: path,
+                        line: line,
+                        column: column
+                    )
+                }
+                continue
+            }
             let expression = String(String.UnicodeScalarView(scalars[expressionStart..<end]))
             if marked { additions.insert(dimension) }
             if priors[dimension] != nil {
@@ -65,9 +84,15 @@ extension ConfigTemplate {
                     "configuration file '\(path)': dimension '\(dimension)' is defined twice: keep one of them"
                 )
             }
-            let lineStart = scalars[..<start].lastIndex(of: "\n").map { $0 + 1 } ?? 0
-            let line = 1 + scalars[..<start].count(where: { $0 == "\n" })
-            try checkPrior(expression, of: dimension, path: path, line: line, column: start - lineStart + 1)
+            let (line, column) = Self.place(of: start, in: scalars)
+            try checkPrior(
+                expression,
+                of: dimension,
+                written: name + (marked ? "~+" : "~"),
+                path: path,
+                line: line,
+                column: column
+            )
             priors[dimension] = expression
             if start > position {
                 segments.append(.text(String(String.UnicodeScalarView(scalars[position..<start]))))
@@ -80,6 +105,12 @@ extension ConfigTemplate {
             segments.append(.text(String(String.UnicodeScalarView(scalars[position...]))))
         }
         return (priors, additions, segments)
+    }
+
+    /// The 1-based line and column of the scalar at `index`.
+    private static func place(of index: Int, in scalars: [Unicode.Scalar]) -> (line: Int, column: Int) {
+        let lineStart = scalars[..<index].lastIndex(of: "\n").map { $0 + 1 } ?? 0
+        return (1 + scalars[..<index].count(where: { $0 == "\n" }), index - lineStart + 1)
     }
 
     /// Whether `scalar` may be part of a dimension name in a text file.

@@ -223,6 +223,18 @@ final class ConfigTemplateTests: XCTestCase {
             "configuration file '/x/c', line 1, column 5: the prior of dimension '/lr' is inside quotes,"
                 + " 'uniform(0, 1)'; remove them: orion~uniform(0, 1)"
         )
+        XCTAssertEqual(
+            message("lr: \"orion~+'uniform(0, 1)'\"\n"),
+            "configuration file '/x/c', line 1, column 5: the prior of dimension '/lr' is inside quotes,"
+                + " 'uniform(0, 1)'; remove them: orion~+uniform(0, 1)"
+        )
+        // In a text template the quoted prior was text: the script got it as written (hBP's re-check).
+        XCTAssertEqual(
+            message("x = x~uniform(0, 1)\ny = y~'uniform(0,1)'\n", .text),
+            "configuration file '/x/c', line 2, column 5: the prior of dimension '/y' is inside quotes,"
+                + " 'uniform(0,1)'; remove them: y~uniform(0,1)"
+        )
+        XCTAssertEqual(message("path = ~'/data'\nname = a~'b'\n", .text), "", "not priors")
         XCTAssertTrue(
             message("x = 1\n  lr = lr~unifrm(0, 1)\n", .text).hasPrefix(
                 "configuration file '/x/c', line 2, column 8: dimension '/lr', column 1: unknown prior 'unifrm';"

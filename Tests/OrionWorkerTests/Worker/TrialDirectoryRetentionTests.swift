@@ -73,6 +73,17 @@ final class TrialDirectoryRetentionTests: XCTestCase {
         XCTAssertNil(TrialDirectoryRetention.Promotions.of(space, done: true))
         XCTAssertEqual(Set(policy.removable(among: low + top)), Set(low.map(\.id) + [top[1].id]))
         XCTAssertNil(TrialDirectoryRetention.Promotions.of(try Space(priors: ["/x": "uniform(0, 1)"]), done: false))
+
+        // Bounded: the best 100 of each fidelity below the top (the better trials are those built on), or more when
+        // more recent ones are kept. All were kept, and an ASHA without an end kept nearly every directory (hBP).
+        let many = (0..<150).map { trial(1, end: Double(10 + $0), objective: Double(1000 - $0)) }
+        let worst = Set(many.prefix(50).map(\.id))
+        XCTAssertEqual(Set(policy.removable(among: many + top, promotions: running)), worst.union([top[1].id]))
+        let recent = TrialDirectoryRetention(keepCompleted: 120)
+        XCTAssertEqual(
+            Set(recent.removable(among: many + top, promotions: running)),
+            Set(many.prefix(30).map(\.id) + [top[1].id])
+        )
     }
 
     /// Reading only the deciding trials from the storage removes exactly the directories that reading every trial
