@@ -135,7 +135,19 @@ extension OrionCommand {
             // (`orion help hunnt`): the verbs after it are checked as if they came alone.
             if word == "help", path == "orion" {
                 let asked = Array(rest.dropFirst())
-                return asked.isEmpty ? nil : verbProblem(asked).flatMap { $0 == .noVerb ? nil : $0 }
+                guard !asked.isEmpty else { return nil }
+                if let problem = verbProblem(asked), problem != .noVerb { return problem }
+                // A word after a command without sub-commands was ignored (`orion help hunt hunnt`: hunt's help).
+                var command: any ParsableCommand.Type = OrionCommand.self
+                var named: [String] = []
+                for word in asked where !word.hasPrefix("-") {
+                    guard let verb = OrionCommand.verbs(of: command).first(where: { $0.name == word })?.verb else {
+                        return .unknown("'\(word)' is not a command of 'orion \(named.joined(separator: " "))'")
+                    }
+                    command = verb
+                    named.append(word)
+                }
+                return nil
             }
             // An option is the verb's to judge.
             guard !verbs.isEmpty, !word.hasPrefix("-"), word != "help" else { return nil }

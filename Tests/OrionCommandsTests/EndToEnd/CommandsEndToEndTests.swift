@@ -256,6 +256,9 @@ final class CommandsEndToEndTests: XCTestCase {
         XCTAssertEqual(try sandbox.run(["help", "db", "dump"]).status, 0)
         XCTAssertEqual(try sandbox.run(["help"]).status, 0)
         XCTAssertEqual(try sandbox.run(["help", "db", "dmp"]).status, 2)
+        let extra = try sandbox.run(["help", "hunt", "hunnt"])
+        XCTAssertEqual(extra.status, 2, extra.stderr)
+        XCTAssertEqual(extra.stderr, "Error: 'hunnt' is not a command of 'orion hunt'\n")
         XCTAssertEqual(try sandbox.run(["init_only"]).status, 0, "an alias is a verb")
     }
 }
