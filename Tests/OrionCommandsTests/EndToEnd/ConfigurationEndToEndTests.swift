@@ -218,7 +218,7 @@ final class ConfigurationEndToEndTests: XCTestCase {
         try await expectRejected(
             sandbox,
             ["-n", String(repeating: "a", count: 300)],
-            containing: "flag --name is not a valid experiment name: 'aaaa"
+            containing: "flag -n is not a valid experiment name: 'aaaa"
         )
     }
 
