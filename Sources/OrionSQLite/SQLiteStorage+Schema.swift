@@ -109,7 +109,9 @@ extension SQLiteStorage {
         guard let handle = FileHandle(forReadingAtPath: path) else { return }
         let header = (try? handle.read(upToCount: 20)) ?? Data()
         try? handle.close()
-        // "SQLite format 3\0", then at offset 18 the write version: 1 for a rollback journal, 2 for WAL.
+        // "SQLite format 3\0", then at offset 18 the write version: 1 for a rollback journal, 2 for WAL. Not a file
+        // in WAL mode (orion's): a read-only connection would make its log and index, which another process opening
+        // it meanwhile could take for its own.
         guard header.count == 20, header.starts(with: Array("SQLite format 3".utf8)),
             header[header.startIndex + 18] == 1
         else { return }

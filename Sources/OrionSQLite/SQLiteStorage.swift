@@ -513,10 +513,13 @@ public final class SQLiteStorage: Storage {
         {
             // The changes are in the log, which only the file's write-back failed to copy: say that they are safe
             // and where (it said "cannot close the database: disk I/O error", and a user might delete the log).
+            let cause =
+                Self.fileSizeLimitProblem(of: path)
+                ?? "the file may have been made read-only or immutable, or its disk is full or failing"
             throw StorageError(
                 .backend,
                 "cannot write the log back into the database \(path) when closing it (\(error.message ?? "\(error)")): "
-                    + "the file may have been made read-only or immutable, or its disk is full or failing; every change "
+                    + "\(cause); every change "
                     + "is kept in \(path)-wal: keep \(path)-wal and \(path)-shm beside the file, fix it, and the next "
                     + "orion command writes them back",
                 underlying: error

@@ -61,7 +61,7 @@ struct Clean: AsyncParsableCommand {
                         algorithmState: true
                     )
                     .isDone
-                    promotions = .of(experiment.space, done: done)
+                    promotions = .of(experiment.space, done: done, algorithm: experiment.algorithm)
                 }
                 let cleanup = policy.apply(to: trials, in: directory, promotions: promotions, dryRun: dryRun)
                 let verb = dryRun ? "Would remove" : "Removed"

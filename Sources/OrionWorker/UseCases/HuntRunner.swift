@@ -161,7 +161,11 @@ public final class HuntRunner: Sendable {
                     experimentID: experiment.id,
                     storage: storage,
                     in: directory,
-                    promotions: .of(experiment.space, done: report.stopReason == .experimentDone),
+                    promotions: .of(
+                        experiment.space,
+                        done: report.stopReason == .experimentDone,
+                        algorithm: experiment.algorithm
+                    ),
                     stopsWhen: forced
                 )
             }

@@ -60,18 +60,30 @@ public struct TrialDirectoryRetention: Sendable, Equatable, Codable {
         /// Its top value: a trial there is not promoted further.
         public var top: Double
 
+        /// The trials kept at each fidelity below the top, at least: ``keptPerLevel``, or the algorithm's population
+        /// when it is larger (every member of a population may be continued: hBQ's re-check lost 8 of 200 PBT
+        /// members' checkpoints with 100).
+        public var perLevel = keptPerLevel
+
         /// The promotions of an experiment's space, or `nil` when nothing is promoted: no fidelity, or the
         /// experiment is done.
         ///
         /// - Parameters:
         ///   - space: the experiment's space.
         ///   - done: whether the experiment is done (its max trials completed, or its algorithm has nothing left).
+        ///   - algorithm: the experiment's algorithm, whose population (`population_size` of PBT and PB2,
+        ///     `nums_population` of EvolutionES) is kept at each fidelity when it is larger than ``keptPerLevel``.
         /// - Returns: what to keep for promotions.
-        public static func of(_ space: Space, done: Bool) -> Promotions? {
+        public static func of(_ space: Space, done: Bool, algorithm: AlgorithmConfig? = nil) -> Promotions? {
             guard !done, let fidelity = space.fidelity, case .fidelity(_, let high, _) = fidelity.prior else {
                 return nil
             }
-            return Promotions(dimension: fidelity.name, top: high)
+            let population = ["population_size", "nums_population"].compactMap { algorithm?.options[$0]?.intValue }
+            return Promotions(
+                dimension: fidelity.name,
+                top: high,
+                perLevel: ([keptPerLevel] + population).max() ?? keptPerLevel
+            )
         }
 
         /// Whether `trial` is below the top fidelity: a later suggestion may start from its directory.
@@ -115,7 +127,7 @@ public struct TrialDirectoryRetention: Sendable, Equatable, Codable {
             let levels = Dictionary(grouping: completed.filter(promotions.mayStartFrom)) {
                 $0.params[promotions.dimension]?.doubleValue ?? 0
             }
-            let kept = max(keepCompleted, Promotions.keptPerLevel)
+            let kept = max(keepCompleted, promotions.perLevel)
             for level in levels.values {
                 // The best first (an objective that is missing or NaN last), then the most recent.
                 let ranked = level.sorted { left, right in

@@ -79,6 +79,16 @@ final class TrialDirectoryRetentionTests: XCTestCase {
         let many = (0..<150).map { trial(1, end: Double(10 + $0), objective: Double(1000 - $0)) }
         let worst = Set(many.prefix(50).map(\.id))
         XCTAssertEqual(Set(policy.removable(among: many + top, promotions: running)), worst.union([top[1].id]))
+        // A population larger than that is kept whole at each fidelity: each member may be continued (hBQ).
+        let population = AlgorithmConfig(name: "pbt", options: ["population_size": .int(140)])
+        let pbt = try XCTUnwrap(TrialDirectoryRetention.Promotions.of(space, done: false, algorithm: population))
+        XCTAssertEqual(pbt.perLevel, 140)
+        XCTAssertEqual(
+            Set(policy.removable(among: many + top, promotions: pbt)),
+            Set(many.prefix(10).map(\.id) + [top[1].id])
+        )
+        let evolution = AlgorithmConfig(name: "evolutiones", options: ["nums_population": .int(20)])
+        XCTAssertEqual(TrialDirectoryRetention.Promotions.of(space, done: false, algorithm: evolution)?.perLevel, 100)
         let recent = TrialDirectoryRetention(keepCompleted: 120)
         XCTAssertEqual(
             Set(recent.removable(among: many + top, promotions: running)),
