@@ -56,6 +56,12 @@ extension ConfigTemplate {
             var expressionStart = index + 1
             let marked = expressionStart < scalars.count && scalars[expressionStart] == "+"
             if marked { expressionStart += 1 }
+            /// Parses `prior` as written here, to say a mistake in it with its place.
+            func check(_ prior: String) throws(CommandError) {
+                let (line, column) = Self.place(of: start, in: scalars)
+                let written = name + (marked ? "~+" : "~")
+                try checkPrior(prior, of: dimension, written: written, path: path, line: line, column: column)
+            }
             guard let end = priorEnd(scalars, from: expressionStart) else {
                 // `lr~'uniform(0, 1)'`: quoted, the prior was text, the script got it as written, in silence
                 // (hBP's re-check; Oríon stops with a syntax error).
@@ -63,16 +69,7 @@ extension ConfigTemplate {
                     let quotedEnd = priorEnd(scalars, from: expressionStart + 1), quotedEnd < scalars.count,
                     scalars[quotedEnd] == scalars[expressionStart]
                 {
-                    let quoted = String(String.UnicodeScalarView(scalars[expressionStart...quotedEnd]))
-                    let (line, column) = Self.place(of: start, in: scalars)
-                    try checkPrior(
-                        quoted,
-                        of: dimension,
-                        written: name + (marked ? "~+" : "~"),
-                        path: path,
-                        line: line,
-                        column: column
-                    )
+                    try check(String(String.UnicodeScalarView(scalars[expressionStart...quotedEnd])))
                 }
                 continue
             }
@@ -84,15 +81,7 @@ extension ConfigTemplate {
                     "configuration file '\(path)': dimension '\(dimension)' is defined twice: keep one of them"
                 )
             }
-            let (line, column) = Self.place(of: start, in: scalars)
-            try checkPrior(
-                expression,
-                of: dimension,
-                written: name + (marked ? "~+" : "~"),
-                path: path,
-                line: line,
-                column: column
-            )
+            try check(expression)
             priors[dimension] = expression
             if start > position {
                 segments.append(.text(String(String.UnicodeScalarView(scalars[position..<start]))))
