@@ -96,17 +96,19 @@ enum TrialDirectory {
     /// - Parameters:
     ///   - directory: the trial's directory.
     ///   - parentDirectory: the parent trial's directory, for a trial with a parent.
+    /// - Returns: how the directory was found or made.
     /// - Throws: ``ParentCopyError`` when the parent's directory cannot be copied; the file system's error when the
     ///   directory cannot be made.
-    static func prepare(_ directory: String, parentDirectory: String?) throws {
+    @discardableResult
+    static func prepare(_ directory: String, parentDirectory: String?) throws -> Start {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        if manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { return .kept }
         guard let parentDirectory, manager.fileExists(atPath: parentDirectory, isDirectory: &isDirectory),
             isDirectory.boolValue
         else {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            return
+            return parentDirectory == nil ? .empty : .parentMissing
         }
         let staging = directory + ".copying"
         if manager.fileExists(atPath: staging) { try manager.removeItem(atPath: staging) }
@@ -125,9 +127,22 @@ enum TrialDirectory {
         guard rename(staging, directory) == 0 else {
             let error = errno
             try? manager.removeItem(atPath: staging)
-            if manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
+            if manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { return .kept }
             throw POSIXError(POSIXErrorCode(rawValue: error) ?? .EIO)
         }
+        return .copied
+    }
+
+    /// How ``prepare(_:parentDirectory:)`` found or made a trial's directory.
+    enum Start: Equatable {
+        /// It was there: a run of the trial made it (a resume).
+        case kept
+        /// A copy of the parent's directory.
+        case copied
+        /// Made empty: the trial has no parent.
+        case empty
+        /// Made empty: the trial has a parent, but its directory is gone (no checkpoint to start from).
+        case parentMissing
     }
 
     /// Copies the tree at `source` to `destination`, which must not exist.

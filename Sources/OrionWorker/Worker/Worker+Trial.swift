@@ -98,14 +98,12 @@ extension Worker {
             parentWorkingDirectory: await storedParentWorkingDirectory(of: trial)
         )
         if executor.needsWorkingDirectory {
-            if let parent = context.parentWorkingDirectory, !FileManager.default.fileExists(atPath: directory),
-                !FileManager.default.fileExists(atPath: parent)
-            {
-                // Removed by hand or by `orion clean` after the experiment was done: the run starts empty.
-                onEvent(.parentDirectoryMissing(trial, parent: parent))
-            }
             do {
-                try TrialDirectory.prepare(directory, parentDirectory: context.parentWorkingDirectory)
+                let start = try TrialDirectory.prepare(directory, parentDirectory: context.parentWorkingDirectory)
+                if start == .parentMissing, let parent = context.parentWorkingDirectory {
+                    // Removed by hand or by `orion clean` after the experiment was done: the run starts empty.
+                    onEvent(.parentDirectoryMissing(trial, parent: parent))
+                }
             } catch {
                 return Self.outcome(ofDirectoryFailure: error, directory: directory, workingDirectory: workingDirectory)
             }

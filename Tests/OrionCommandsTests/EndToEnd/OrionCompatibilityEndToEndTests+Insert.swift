@@ -27,8 +27,11 @@ extension OrionCompatibilityEndToEndTests {
         let trials = try await sandbox.trials(of: "full")
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 3)
         XCTAssertTrue(trials.contains { $0.values["/x"]?.doubleValue == 2.5 && $0.status == .completed })
-        let again = try sandbox.run(["insert", "-n", "vals-none", script, "-x=1"])
-        XCTAssertNotEqual(again.status, 0)
+        // Below its max, no note.
+        try sandbox.succeed(["hunt", "--init-only", "-n", "open", "--exp-max-trials", "9", script, "-x~uniform(0, 10)"])
+        let open = try sandbox.run(["insert", "-n", "open", script, "-x=3.5"])
+        XCTAssertEqual(open.status, 0, open.stderr)
+        XCTAssertEqual(open.stderr, "")
     }
 
     func testInsertReadsValuesFromAConfigurationFile() async throws {

@@ -84,8 +84,9 @@ final class TrialDirectoryTests: XCTestCase {
     }
 
     func testWithoutAParentDirectoryTheDirectoryIsEmpty() throws {
-        try TrialDirectory.prepare(root + "/orphan", parentDirectory: root + "/gone")
-        try TrialDirectory.prepare(root + "/first", parentDirectory: nil)
+        XCTAssertEqual(try TrialDirectory.prepare(root + "/orphan", parentDirectory: root + "/gone"), .parentMissing)
+        XCTAssertEqual(try TrialDirectory.prepare(root + "/first", parentDirectory: nil), .empty)
+        XCTAssertEqual(try TrialDirectory.prepare(root + "/first", parentDirectory: root + "/gone"), .kept)
         for name in ["orphan", "first"] {
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root + "/" + name), [], name)
         }
