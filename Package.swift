@@ -42,7 +42,10 @@ let package = Package(
         ),
         .target(
             name: "OrionSQLite",
-            dependencies: ["OrionCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "OrionCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(
             name: "OrionPostgres",

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import OrionCore
 
 /// Every SQL statement of the SQLite backend, schema included.
@@ -72,6 +73,24 @@ enum Queries {
     /// Sets the pragmas of every new connection (WAL is set by GRDB's `DatabasePool`).
     static func preparePragmas(_ db: Database) throws {
         try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    }
+
+    /// Makes the connection `db` leave the write-ahead log and its index where they are when it closes (SQLite
+    /// removes them by name when the last connection to the file closes), for ``SQLiteStorage`` whose file was
+    /// replaced.
+    static func keepLogWhenClosing(_ db: Database) {
+        var persist: Int32 = 1
+        _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+    }
+
+    /// The stamp in the database header that ties the write-ahead log to this file (``LogStamp``).
+    static func logStamp(_ db: Database) throws -> UInt32 {
+        UInt32(truncatingIfNeeded: try Int64.fetchOne(db, sql: "PRAGMA user_version") ?? 0)
+    }
+
+    /// Writes the stamp of ``logStamp(_:)`` (SQLite keeps it as a signed 32-bit number).
+    static func setLogStamp(_ db: Database, _ stamp: UInt32) throws {
+        try db.execute(sql: "PRAGMA user_version = \(Int32(bitPattern: stamp))")
     }
 
     /// Sets how long this connection waits for other processes' locks.

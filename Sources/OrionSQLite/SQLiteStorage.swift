@@ -30,7 +30,7 @@ public final class SQLiteStorage: Storage {
     /// that they were not replaced, nor the index removed (``checkCompanions(_:)``).
     private let companions: (log: (device: UInt64, inode: UInt64)?, index: (device: UInt64, inode: UInt64)?)
     /// Where the open file's contents were saved once `path` was found removed or replaced.
-    private let recovered = Mutex<(copy: String, movedAside: Bool)?>(nil)
+    private let recovered = Mutex<(copy: String, companions: CompanionsMove)?>(nil)
     /// Whether the open file's contents are saved when `path` is found removed or replaced.
     private let savesWhenRemoved: Bool
     /// Whether the write-ahead log was found removed while this storage used it (``writeBackRemovedLog(_:)``).
@@ -114,7 +114,10 @@ public final class SQLiteStorage: Storage {
         // A file this user may not write (a colleague's, a published copy) is opened read-only: the commands that
         // only read work, the others fail with what is wrong.
         let readOnly = FileManager.default.fileExists(atPath: path) && !Self.isWritable(path)
-        if !readOnly { try Self.refuseForeignRollbackDatabase(path) }
+        if !readOnly {
+            try Self.refuseForeignRollbackDatabase(path)
+            if let note = Self.moveAsideForeignLog(path) { waitNotice?(note) }
+        }
         configuration.readonly = readOnly
         if !readOnly { configuration.prepareDatabase { db in try Queries.preparePragmas(db) } }
         pool = try Self.open(
@@ -291,21 +294,31 @@ public final class SQLiteStorage: Storage {
             guard [.ENOENT, .ENOTDIR].contains(error.code) else { return }
             removed = true
         }
-        let saving = recovered.withLock { saved -> (copy: String, movedAside: Bool)? in
+        let saving = recovered.withLock { saved -> (copy: String, companions: CompanionsMove)? in
             if let saved { return saved }
             guard savesWhenRemoved else { return nil }
             let target = path + ".recovered-\(getpid())"
             guard (try? db.execute(sql: "VACUUM INTO ?", arguments: [target])) != nil else { return nil }
+            // The copy's pages are laid out anew: a log of this file is not its log (``LogStamp``).
+            if let copy = try? DatabaseQueue(path: target) {
+                try? copy.write { db in try Queries.setLogStamp(db, LogStamp.next(after: 0)) }
+                try? copy.close()
+            }
             saved = (target, moveAsideOwnCompanions())
             return saved
         }
-        let copy = saving?.copy, movedAside = saving?.movedAside ?? false
+        let copy = saving?.copy
         let companions =
-            movedAside
-            ? "the old database's \(path)-wal and \(path)-shm are moved aside (to `\(path)-wal.stale-\(getpid())` and "
-                + "`-shm.stale-\(getpid())`), since any file opened at \(path) would take them for its own log"
-            : "once no orion uses the file, first delete \(path)-wal and \(path)-shm (they belong to the "
-                + "\(removed ? "removed" : "replaced") database and would corrupt any file opened there)"
+            switch saving?.companions ?? .failed {
+            case .moved:
+                "the old database's \(path)-wal and \(path)-shm are moved aside (to `\(path)-wal.stale-\(getpid())` "
+                    + "and `-shm.stale-\(getpid())`), since any file opened at \(path) would take them for its own log"
+            case .gone:
+                "the old database's log is no longer at \(path)-wal (another orion moved it aside, or it was removed)"
+            case .failed:
+                "once no orion uses the file, first delete \(path)-wal and \(path)-shm (they belong to the "
+                    + "\(removed ? "removed" : "replaced") database and would corrupt any file opened there)"
+            }
         let saved =
             copy.map {
                 "what this process's connection held is saved in \($0), which you may put back in place of \(path); "
@@ -328,17 +341,51 @@ public final class SQLiteStorage: Storage {
     /// (one a new opener made is the new database's), the log first: an index alone is harmless, a log alone is
     /// replayed. The processes that use them keep them open.
     ///
-    /// - Returns: whether the log was moved (an index alone is left where it is: openers refuse it without a log).
-    private func moveAsideOwnCompanions() -> Bool {
+    /// - Returns: whether the log was moved (an index alone is left where it is: openers refuse it without a log),
+    ///   or was no longer there.
+    private func moveAsideOwnCompanions() -> CompanionsMove {
         func isOwn(_ suffix: String, _ opened: (device: UInt64, inode: UInt64)?) -> Bool {
             guard let opened, case .success(let now) = Self.identity(of: path + suffix) else { return false }
             return now == opened
         }
-        guard isOwn("-wal", companions.log), rename(path + "-wal", path + "-wal.stale-\(getpid())") == 0 else {
-            return false
-        }
+        guard isOwn("-wal", companions.log) else { return companions.log == nil ? .failed : .gone }
+        guard rename(path + "-wal", path + "-wal.stale-\(getpid())") == 0 else { return .failed }
         if isOwn("-shm", companions.index) { _ = rename(path + "-shm", path + "-shm.stale-\(getpid())") }
-        return true
+        return .moved
+    }
+
+    /// What ``moveAsideOwnCompanions()`` did.
+    enum CompanionsMove {
+        /// The log was moved aside.
+        case moved
+        /// The log at `<path>-wal` is another file, or none: another process moved this one aside
+        /// (``moveAsideForeignLog(_:)``), or it was removed.
+        case gone
+        /// The log could not be moved, or this storage does not know it.
+        case failed
+    }
+
+    /// Whether the files at `<path>-wal` and `<path>-shm` may be another database's than the one this storage
+    /// opened, so that closing must not remove them.
+    ///
+    /// SQLite removes the log and its index by name when the last connection to a file closes: a hunt that found its
+    /// file replaced (`mv backup.db orion.db`), its log moved aside, removed the log and the index that the file put
+    /// in place had got from the commands opened since, which then stopped, or wrote through a removed log while the
+    /// next opener made a new one. Its own files, or none, when `path` is still its file, are removed as before.
+    private func companionsAreAnotherFiles() -> Bool {
+        func isOwn(_ suffix: String, _ opened: (device: UInt64, inode: UInt64)?) -> Bool? {
+            switch Self.identity(of: path + suffix) {
+            case .success(let now): return opened.map { now == $0 } ?? false
+            case .failure: return nil
+            }
+        }
+        let log = isOwn("-wal", companions.log), index = isOwn("-shm", companions.index)
+        if log == false || index == false { return true }
+        guard log == nil, index == nil else { return false }
+        // Neither is there: when `path` is another file, or none, anything made beside it from now on is not this
+        // storage's (while one of its own is there, other openers do not make theirs).
+        guard let identity, case .success(let now) = Self.identity(of: path) else { return identity != nil }
+        return now != identity
     }
 
     /// What to say when `path` is Oríon's PickledDB (a pickle, Oríon's default storage), or a `.pkl` not there yet.
@@ -541,6 +588,7 @@ public final class SQLiteStorage: Storage {
                 _ = try Queries.checkpoint(db)
             }
         }
+        if companionsAreAnotherFiles() { try pool.writeWithoutTransaction { db in Queries.keepLogWhenClosing(db) } }
         // The readers first: GRDB closes the writer first, and only a writer closing last deletes the log.
         pool.releaseMemory()
         try pool.close()
@@ -696,7 +744,9 @@ public final class SQLiteStorage: Storage {
         let withoutLog = try checkCompanions(db)
         var result: T?
         try db.inTransaction(.immediate) {
+            let changes = db.totalChangesCount
             result = try body(db)
+            if db.totalChangesCount != changes { try LogStamp.advance(db) }
             return .commit
         }
         if withoutLog { writeBackRemovedLog(db) }

@@ -2,6 +2,7 @@ import Foundation
 import OrionCore
 import OrionSQLite
 import OrionTesting
+import Synchronization
 import XCTest
 
 /// Several real OS processes (the `orion-storage-stress` executable) sharing one SQLite file.
@@ -232,5 +233,117 @@ final class MultiProcessTests: XCTestCase {
             1.5,
             "the ticks ran while the other process held the lock, not after it"
         )
+    }
+
+    /// The counters the `produce` workers reported in `outputs`.
+    private func produced(_ outputs: [ProcessRunner.Output]) -> [Int] {
+        outputs.flatMap { output in
+            output.stdout.split(separator: "\n").compactMap { line in
+                line.hasPrefix("produced ") ? Int(line.dropFirst("produced ".count)) : nil
+            }
+        }
+    }
+
+    /// Commands opening the file beside running writers (as `orion status` beside hunts, each a process) read the
+    /// live log to judge it (the log stamp) while the writers restart it: none may take it for another file's. The
+    /// writers restart the log several times (SQLite's checkpoints), and their counter is exact at the end.
+    func testOpenersBesideRunningWritersNeverTakeTheirLogForAnotherFiles() async throws {
+        let tool = try stressTool()
+        let path = directory + "/orion.db"
+        let storage = try SQLiteStorage(path: path)
+        let experiment = try await makeExperiment(storage)
+        try await storage.close()
+        let workers = 3, cycles = 600
+        let producers = try (0..<workers).map { index -> (Process, String) in
+            let prefix = directory + "/producer-\(index)"
+            let arguments = [
+                tool, "produce", "--db", path, "--experiment", experiment.id, "--worker", "p\(index)", "--cycles",
+                "\(cycles)",
+            ]
+            return (try ProcessRunner.start(arguments, outputPrefix: prefix), prefix)
+        }
+        var reads = 0
+        while producers.contains(where: { $0.0.isRunning }) {
+            let prefix = directory + "/reader-\(reads)"
+            let reader = try ProcessRunner.start(
+                [tool, "read", "--db", path, "--experiment", experiment.id],
+                outputPrefix: prefix
+            )
+            let output = ProcessRunner.wait(reader, outputPrefix: prefix, timeout: 60)
+            XCTAssertEqual(output.status, 0, output.stderr)
+            reads += 1
+        }
+        let outputs = producers.map { ProcessRunner.wait($0.0, outputPrefix: $0.1, timeout: 60) }
+        for output in outputs { XCTAssertEqual(output.status, 0, output.stderr) }
+        let counters = produced(outputs).sorted()
+        XCTAssertTrue(
+            counters == Array(1...workers * cycles),
+            "\(counters.count) counters, up to \(counters.last ?? 0)"
+        )
+        XCTAssertGreaterThan(reads, 3)
+        let aside = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".stale-") }
+        XCTAssertEqual(aside, [], "a live log was moved aside")
+        let reopened = try SQLiteStorage(path: path)
+        let count = try await reopened.trials(of: experiment.id, status: nil).count
+        try await reopened.close()
+        XCTAssertEqual(count, workers * cycles)
+    }
+
+    /// hBQ's probe with real processes: writers killed with SIGKILL leave their log; `mv backup.db orion.db` (a
+    /// copy older than that log) then opens as it was copied, the log moved aside, where SQLite replayed the log
+    /// into it ("database disk image is malformed"); the file the log was written for opens with every change.
+    func testACopyPutInPlaceAfterWritersWereKilledOpensAsItWasCopied() async throws {
+        let tool = try stressTool()
+        let path = directory + "/orion.db"
+        let storage = try SQLiteStorage(path: path)
+        let experiment = try await makeExperiment(storage)
+        try await storage.close()
+        XCTAssertNoThrow(try FileManager.default.copyItem(atPath: path, toPath: directory + "/backup.db"))
+        let first = try runWorkers(2) { index in
+            [tool, "produce", "--db", path, "--experiment", experiment.id, "--worker", "a\(index)", "--cycles", "20"]
+        }
+        XCTAssertEqual(first.map(\.status), [0, 0])
+
+        let producers = try (0..<3).map { index -> (Process, String) in
+            let prefix = directory + "/killed-\(index)"
+            let arguments = [
+                tool, "produce", "--db", path, "--experiment", experiment.id, "--worker", "k\(index)", "--cycles",
+                "100000",
+            ]
+            return (try ProcessRunner.start(arguments, outputPrefix: prefix), prefix)
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let lines = producers.map { (try? String(contentsOfFile: $0.1 + ".out", encoding: .utf8)) ?? "" }
+            if lines.joined().split(separator: "\n").count >= 30 { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        for producer in producers { kill(producer.0.processIdentifier, SIGKILL) }
+        let outputs = producers.map { ProcessRunner.wait($0.0, outputPrefix: $0.1, timeout: 30) }
+        let reported = produced(outputs).max() ?? 0
+        XCTAssertGreaterThanOrEqual(reported, 40 + 30)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal"), "SIGKILL leaves the log")
+        let image = directory + "/image"
+        try FileManager.default.createDirectory(atPath: image, withIntermediateDirectories: true)
+        for suffix in ["", "-wal"] {
+            try FileManager.default.copyItem(atPath: path + suffix, toPath: image + "/orion.db" + suffix)
+        }
+
+        XCTAssertEqual(rename(directory + "/backup.db", path), 0)
+        let notes = Mutex<[String]>([])
+        let restored = try SQLiteStorage(path: path) { note in notes.withLock { $0.append(note) } }
+        let trials = try await restored.trials(of: experiment.id, status: nil).count
+        let state = try await restored.storedAlgorithmState(of: experiment.id)
+        try await restored.close()
+        XCTAssertEqual(trials, 0, "the copy is as it was copied")
+        XCTAssertNil(state?.state)
+        XCTAssertEqual(notes.withLock { $0.count }, 1, "\(notes.withLock { $0 })")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal.stale-\(getpid())"))
+
+        let own = try SQLiteStorage(path: image + "/orion.db") { note in notes.withLock { $0.append(note) } }
+        let all = try await own.trials(of: experiment.id, status: nil).count
+        try await own.close()
+        XCTAssertGreaterThanOrEqual(all, reported, "every reported production is in the file the log was written for")
+        XCTAssertEqual(notes.withLock { $0.count }, 1, "the file's own log is replayed without a note")
     }
 }

@@ -8,7 +8,7 @@ import XCTest
 @testable import OrionSQLite
 
 final class SQLiteStorageTests: XCTestCase {
-    private var directory = ""
+    var directory = ""
 
     override func setUpWithError() throws {
         directory =
@@ -37,7 +37,7 @@ final class SQLiteStorageTests: XCTestCase {
 
     // MARK: Files, schema and errors
 
-    private func makeExperiment(_ storage: SQLiteStorage, name: String = "sqlite") async throws -> Experiment {
+    func makeExperiment(_ storage: SQLiteStorage, name: String = "sqlite") async throws -> Experiment {
         let experiment = Experiment(
             name: name,
             space: try Space(priors: ["/x": "uniform(0, 1)"]),
@@ -47,7 +47,7 @@ final class SQLiteStorageTests: XCTestCase {
         return experiment
     }
 
-    private func trials(_ experiment: Experiment, _ count: Int) -> [Trial] {
+    func trials(_ experiment: Experiment, _ count: Int) -> [Trial] {
         (0..<count).map { index in
             Trial(
                 experimentID: experiment.id,
@@ -57,7 +57,7 @@ final class SQLiteStorageTests: XCTestCase {
         }
     }
 
-    private func expectStorageError(
+    func expectStorageError(
         _ code: StorageError.Code,
         file: StaticString = #filePath,
         line: UInt = #line,
@@ -339,6 +339,10 @@ final class SQLiteStorageTests: XCTestCase {
                 XCTAssertTrue(error.message.contains("\(path)-wal and \(path)-shm are moved aside"), error.message)
                 XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-wal"))
                 XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal.stale-\(getpid())"))
+                // Laid out anew by VACUUM INTO, it has a stamp of its own: the old log is not its log.
+                let oldStamp = try await storage.read("the stamp") { db in try Queries.logStamp(db) }
+                XCTAssertNotEqual(LogStamp.stamp(ofDatabaseAt: copy), oldStamp)
+                XCTAssertNotEqual(LogStamp.stamp(ofDatabaseAt: copy), 0)
                 let saved = try SQLiteStorage(path: copy)
                 let count = try await saved.trials(of: experiment.id, status: nil).count
                 try await saved.close()

@@ -1,0 +1,212 @@
+import Foundation
+import GRDB
+import OrionCore
+
+/// The stamp that ties SQLite's write-ahead log (`<path>-wal`) to the database file it was written for.
+///
+/// SQLite takes any log it finds beside a database for that database's own, and replays it into the file when it opens
+/// it after a crash: a copy put in place of the database (`mv backup.db orion.db`) after its hunt was killed was
+/// overwritten by the old file's last changes, and lost its experiments (hBQ's probe; the sqlite3 shell does the
+/// same). Nothing in the log names its file, so the database header's `user_version` (which SQLite leaves to
+/// applications) is a stamp that every write transaction that changes a row advances, which puts page 1, the header,
+/// into the log at every such transaction:
+/// - a new stamp is random (from 0, the value of a file no write of this version has touched), then goes up by one
+///   (skipping 0), so two databases' stamps do not meet;
+/// - the file a log was written for holds, in its header, either a stamp the log's committed transactions wrote
+///   (a checkpoint copied it there) or the one the log's first transaction advanced from (what the file had when
+///   the log started);
+/// - a file holding neither is another file, or an older copy of this one: its log is moved aside
+///   (``moveAsideForeignLog(_:)``) before SQLite opens it.
+///
+/// A copy taken since the log's last restart cannot be told from the file it was copied from, and replaying the log
+/// into it gives the file as it was at the crash (consistent, not corrupted); a file no write of this version has
+/// stamped (stamp 0) is not judged. See docs/storage.md.
+enum LogStamp {
+    /// Advances the stamp, in a write transaction that changed something.
+    static func advance(_ db: Database) throws {
+        try Queries.setLogStamp(db, next(after: try Queries.logStamp(db)))
+    }
+
+    /// The stamp after `stamp`: a random one after 0, then one more, skipping 0.
+    static func next(after stamp: UInt32) -> UInt32 {
+        if stamp == 0 { return UInt32.random(in: 1...UInt32.max) }
+        return stamp == UInt32.max ? 1 : stamp + 1
+    }
+
+    /// The stamp in the header of the database file at `path`, read without SQLite; `nil` when it cannot be read or
+    /// is not an SQLite database.
+    static func stamp(ofDatabaseAt path: String) -> UInt32? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let header = try? handle.read(upToCount: 100), header.count == 100,
+            header.prefix(16) == Data("SQLite format 3\u{0}".utf8)
+        else { return nil }
+        return bigEndian(header, at: 60)
+    }
+
+    /// The 32-bit big-endian number at `offset` of `data`.
+    static func bigEndian(_ data: Data, at offset: Int) -> UInt32 {
+        let start = data.startIndex + offset
+        return data[start..<start + 4].reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    /// What a write-ahead log's committed transactions wrote into page 1.
+    struct PageOne: Equatable {
+        /// The stamps of page 1 in the log's committed transactions, in the log's order.
+        var stamps: [UInt32]
+        /// Whether the log's first committed transaction wrote page 1 (its first stamp then tells what the file had
+        /// when the log started).
+        var firstTransactionWroteIt: Bool
+        /// The log's header (32 bytes), to tell that it was not restarted while it was read.
+        var header: Data
+
+        /// Whether a database file whose header holds `stamp` is one this log can be replayed into.
+        ///
+        /// - Returns: `true` when the log may be the file's: the stamp is 0 (not stamped), one the log wrote, the one
+        ///   its first transaction advanced from, or the log says too little to tell.
+        func fits(_ stamp: UInt32) -> Bool {
+            guard stamp != 0, firstTransactionWroteIt, let first = stamps.first else { return true }
+            return stamps.contains(stamp) || LogStamp.next(after: stamp) == first
+        }
+    }
+
+    /// Reads the write-ahead log at `path` as SQLite's recovery would, without SQLite: the 32-byte header, then the
+    /// frames (a 24-byte header and a page) while their salts are the header's and their running checksum holds;
+    /// the frames after the last commit frame are not committed.
+    ///
+    /// - Parameters:
+    ///   - path: the log.
+    ///   - limit: the most bytes read; a longer log gives `nil`.
+    /// - Returns: what its committed transactions wrote into page 1; `nil` when the file cannot be read, is not a
+    ///   log, or is longer than `limit`.
+    static func pageOne(ofLogAt path: String, limit: Int) -> PageOne? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let header = try? handle.read(upToCount: 32), header.count == 32 else { return nil }
+        let magic = bigEndian(header, at: 0)
+        let pageSize = Int(bigEndian(header, at: 8))
+        guard magic & ~1 == 0x377f_0682, bigEndian(header, at: 4) == 3_007_000,
+            (512...65536).contains(pageSize), pageSize & (pageSize - 1) == 0
+        else { return nil }
+        var checksum = Checksum(bigEndianWords: magic & 1 == 1)
+        checksum.add(header.prefix(24))
+        guard checksum.value == (bigEndian(header, at: 24), bigEndian(header, at: 28)) else { return nil }
+        guard let end = try? handle.seekToEnd(), end <= UInt64(limit) else { return nil }
+        guard (try? handle.seek(toOffset: 32)) != nil else { return nil }
+        let frameSize = 24 + pageSize
+        var stamps: [UInt32] = []
+        var pending: [UInt32] = []
+        var firstTransactionWroteIt: Bool?
+        var bytes = Data()
+        var consumed = 0
+        frames: while true {
+            if bytes.count - consumed < frameSize {
+                guard let more = try? handle.read(upToCount: max(1 << 20, frameSize)), !more.isEmpty else { break }
+                bytes = bytes.suffix(from: bytes.startIndex + consumed) + more
+                consumed = 0
+                guard bytes.count >= frameSize else { break }
+            }
+            let frame = bytes[(bytes.startIndex + consumed)..<(bytes.startIndex + consumed + frameSize)]
+            consumed += frameSize
+            let salts = frame.startIndex + 8
+            guard frame[salts..<salts + 8] == header[header.startIndex + 16..<header.startIndex + 24] else { break }
+            var next = checksum
+            next.add(frame.prefix(8))
+            next.add(frame.suffix(pageSize))
+            guard next.value == (bigEndian(frame, at: 16), bigEndian(frame, at: 20)) else { break frames }
+            checksum = next
+            if bigEndian(frame, at: 0) == 1 { pending.append(bigEndian(frame, at: 24 + 60)) }
+            if bigEndian(frame, at: 4) != 0 {
+                if firstTransactionWroteIt == nil { firstTransactionWroteIt = !pending.isEmpty }
+                stamps += pending
+                pending = []
+            }
+        }
+        return PageOne(stamps: stamps, firstTransactionWroteIt: firstTransactionWroteIt ?? false, header: header)
+    }
+
+    /// SQLite's running checksum of the log: two 32-bit sums over pairs of words, in the byte order the log's magic
+    /// number names.
+    struct Checksum {
+        var first: UInt32 = 0
+        var second: UInt32 = 0
+        let bigEndianWords: Bool
+
+        init(bigEndianWords: Bool) { self.bigEndianWords = bigEndianWords }
+
+        var value: (UInt32, UInt32) { (first, second) }
+
+        /// Adds `data`, whose length is a multiple of 8.
+        mutating func add(_ data: Data) {
+            var first = self.first, second = self.second
+            let bigEndianWords = self.bigEndianWords
+            data.withUnsafeBytes { raw in
+                var offset = 0
+                while offset + 8 <= raw.count {
+                    var x0 = raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+                    var x1 = raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)
+                    if bigEndianWords {
+                        x0 = UInt32(bigEndian: x0)
+                        x1 = UInt32(bigEndian: x1)
+                    } else {
+                        x0 = UInt32(littleEndian: x0)
+                        x1 = UInt32(littleEndian: x1)
+                    }
+                    first = first &+ x0 &+ second
+                    second = second &+ x1 &+ first
+                    offset += 8
+                }
+            }
+            self.first = first
+            self.second = second
+        }
+    }
+}
+
+extension SQLiteStorage {
+    /// The longest log ``moveAsideForeignLog(_:)`` reads (a log this long is not judged).
+    static let foreignLogReadLimit = 256 << 20
+
+    /// Moves aside the write-ahead log beside `path` when it was written for another file than the one at `path`
+    /// (``LogStamp``), before SQLite opens the file and replays it there.
+    ///
+    /// The log and its index go to `<path>-wal.stale-<pid>` and `<path>-shm.stale-<pid>`, kept for whoever wants
+    /// them. A log that processes still use (the file was replaced under them, or a command beside running hunts) is
+    /// judged only when it was not restarted from the reading of the file's stamp to the end of its own (its header
+    /// is the same before and after: the file's stamp then comes from a frame the reading saw), and moved only if it
+    /// is still the file that was read; those processes keep their open files, find the database replaced at their next write, and save what
+    /// they hold (``checkStillThere(_:)``).
+    ///
+    /// - Parameter path: the database file.
+    /// - Returns: what was done, for a note; `nil` when there is no log, or it may be the file's.
+    static func moveAsideForeignLog(_ path: String) -> String? {
+        let log = path + "-wal", index = path + "-shm"
+        guard case .success(let logIdentity) = identity(of: log),
+            let size = (try? FileManager.default.attributesOfItem(atPath: log))?[.size] as? NSNumber,
+            size.intValue > 32
+        else { return nil }
+        let indexIdentity = try? identity(of: index).get()
+        func header() -> Data? {
+            guard let handle = FileHandle(forReadingAtPath: log) else { return nil }
+            defer { try? handle.close() }
+            return try? handle.read(upToCount: 32)
+        }
+        // The header before the file's stamp and after the whole reading: a log that a running process restarted
+        // meanwhile (a checkpoint, then a write) has another one, and what was read of it is not judged.
+        guard let before = header(), let stamp = LogStamp.stamp(ofDatabaseAt: path),
+            let pageOne = LogStamp.pageOne(ofLogAt: log, limit: foreignLogReadLimit),
+            pageOne.header == before, header() == before, !pageOne.fits(stamp),
+            case .success(let still) = identity(of: log), still == logIdentity
+        else { return nil }
+        let aside = "\(log).stale-\(getpid())"
+        guard rename(log, aside) == 0 else { return nil }
+        var indexMoved = false
+        if let indexIdentity, case .success(let now) = identity(of: index), now == indexIdentity {
+            indexMoved = rename(index, "\(index).stale-\(getpid())") == 0
+        }
+        return "the write-ahead log \(log) was written for another file than the database \(path) (the file that "
+            + "\(path) replaced, put in place after a crash or while orion used the old one); SQLite would have "
+            + "written that file's last changes into \(path) and corrupted it: the log is moved to \(aside)"
+            + (indexMoved ? " (and \(index) to \(index).stale-\(getpid()))" : "") + ", and \(path) opens as it is"
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import GRDB
+import OrionCore
+import Synchronization
+import XCTest
+
+@testable import OrionSQLite
+
+/// The stamp that ties the write-ahead log to its database file, and what the storage does with a log that is not
+/// its file's (``LogStamp``).
+extension SQLiteStorageTests {
+    private func stamp(_ storage: SQLiteStorage) async throws -> UInt32 {
+        try await storage.read("the stamp") { db in try Queries.logStamp(db) }
+    }
+
+    /// Copies `files` (suffixes of `path`: "", "-wal") to `target` + suffix, as a crash would leave them.
+    private func copy(_ path: String, _ suffixes: [String], to target: String) throws {
+        for suffix in suffixes {
+            try? FileManager.default.removeItem(atPath: target + suffix)
+            try FileManager.default.copyItem(atPath: path + suffix, toPath: target + suffix)
+        }
+    }
+
+    /// Restarts the log of the open database at `path`: a checkpoint that empties it, from another connection.
+    private func restartLog(_ path: String) throws {
+        let connection = try DatabaseQueue(path: path)
+        try connection.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try connection.close()
+    }
+
+    /// Every write that changes a row advances the stamp by one; one that changes nothing leaves it; the first is
+    /// random, and the stamp never goes back to 0.
+    func testAWriteThatChangesARowAdvancesTheStamp() async throws {
+        let storage = try SQLiteStorage(path: directory + "/stamp.db")
+        let experiment = try await makeExperiment(storage)
+        let first = try await stamp(storage)
+        XCTAssertNotEqual(first, 0)
+        try await storage.registerTrials(trials(experiment, 2))
+        let second = try await stamp(storage)
+        XCTAssertEqual(second, LogStamp.next(after: first))
+        let none = try await storage.releaseLostTrials(of: experiment.id, heartbeatBefore: Date())
+        XCTAssertEqual(none, 0)
+        let third = try await stamp(storage)
+        XCTAssertEqual(third, second, "a write that changed nothing advanced the stamp")
+        try await storage.close()
+        XCTAssertEqual(LogStamp.stamp(ofDatabaseAt: directory + "/stamp.db"), second)
+        XCTAssertEqual(LogStamp.next(after: UInt32.max), 1)
+        XCTAssertEqual(LogStamp.next(after: 41), 42)
+        XCTAssertNotEqual(LogStamp.next(after: 0), 0)
+    }
+
+    /// The log is read as SQLite's recovery reads it: page 1's stamps of the committed transactions, up to the first
+    /// frame whose checksum fails, without the frames of a transaction that was not committed.
+    func testTheLogReaderReadsTheCommittedTransactionsOnly() async throws {
+        let path = directory + "/reader.db"
+        let storage = try SQLiteStorage(path: path)
+        let experiment = try await makeExperiment(storage)
+        var written: [UInt32] = [try await stamp(storage)]
+        for index in 1...4 {
+            try await storage.registerTrials(Array(trials(experiment, index).suffix(1)))
+            written.append(try await stamp(storage))
+        }
+        let crash = directory + "/reader-crash.db"
+        try copy(path, ["", "-wal"], to: crash)
+        try await storage.close()
+        let pageOne = try XCTUnwrap(LogStamp.pageOne(ofLogAt: crash + "-wal", limit: 1 << 30))
+        XCTAssertTrue(pageOne.firstTransactionWroteIt)
+        // The schema's transactions wrote page 1 before any stamp (0); each write after wrote its stamp.
+        XCTAssertEqual(Array(pageOne.stamps.drop { $0 == 0 }), written)
+        XCTAssertTrue(pageOne.fits(LogStamp.stamp(ofDatabaseAt: crash) ?? 1))
+        XCTAssertFalse(pageOne.fits(LogStamp.next(after: written.last ?? 0)))
+        XCTAssertTrue(pageOne.fits(0), "a file without a stamp is not judged")
+        XCTAssertNil(LogStamp.pageOne(ofLogAt: crash + "-wal", limit: 100), "longer than the limit")
+
+        // The last transaction cut short (its commit frame's last bytes): it was not committed.
+        let log = try Data(contentsOf: URL(fileURLWithPath: crash + "-wal"))
+        try log.prefix(log.count - 8).write(to: URL(fileURLWithPath: crash + "-wal"))
+        XCTAssertEqual(LogStamp.pageOne(ofLogAt: crash + "-wal", limit: 1 << 30)?.stamps.last, written[3])
+        // A page changed in the middle: the checksum fails there, and nothing after it counts.
+        var damaged = log
+        damaged[damaged.startIndex + 32 + 24 + 200] ^= 0xFF
+        try damaged.write(to: URL(fileURLWithPath: crash + "-wal"))
+        XCTAssertEqual(LogStamp.pageOne(ofLogAt: crash + "-wal", limit: 1 << 30)?.stamps, [])
+        // Not a log.
+        try Data(repeating: 7, count: 4096).write(to: URL(fileURLWithPath: crash + "-wal"))
+        XCTAssertNil(LogStamp.pageOne(ofLogAt: crash + "-wal", limit: 1 << 30))
+    }
+
+    /// hBQ's probe: a hunt killed with kill -9, then `mv backup.db orion.db`. The next command, even `orion status`,
+    /// replayed the old file's log into the copy put in place and lost its experiments. The log is now moved aside,
+    /// with a note, and the copy opens as it is; a log that is the file's own is replayed as before.
+    func testALogWrittenForAnotherFileIsMovedAsideInsteadOfReplayed() async throws {
+        let path = directory + "/restored.db"
+        let first = try SQLiteStorage(path: path)
+        let kept = try await makeExperiment(first, name: "kept")
+        try await first.registerTrials(trials(kept, 2))
+        try await first.close()
+        try copy(path, [""], to: directory + "/backup.db")
+
+        // Hunts since the copy: the log restarted once (as SQLite does after a checkpoint), then the crash.
+        let storage = try SQLiteStorage(path: path)
+        let later = try await makeExperiment(storage, name: "later")
+        try await storage.registerTrials(trials(later, 50))
+        try restartLog(path)
+        try copy(path, [""], to: directory + "/at-restart.db")
+        try await storage.deleteExperiment(id: kept.id)
+        try await storage.registerTrials(Array(trials(later, 60).suffix(10)))
+        let image = directory + "/image.db"
+        try copy(path, ["", "-wal"], to: image)
+        try await storage.close()
+        let other = try SQLiteStorage(path: directory + "/other.db")
+        _ = try await makeExperiment(other, name: "other")
+        try await other.close()
+
+        /// Opens `file` with the crash's log beside it: the experiments' names, their trial counts, and the notes.
+        func open(_ file: String) async throws -> (names: [String], trials: [Int], notes: [String]) {
+            let crash = directory + "/crash.db"
+            try copy(file, [""], to: crash)
+            try copy(image, ["-wal"], to: crash)
+            let notes = Mutex<[String]>([])
+            let storage = try SQLiteStorage(path: crash) { note in notes.withLock { $0.append(note) } }
+            let experiments = try await storage.experiments().sorted { $0.name < $1.name }
+            var counts: [Int] = []
+            for experiment in experiments {
+                counts.append(try await storage.trials(of: experiment.id, status: nil).count)
+            }
+            try await storage.close()
+            return (experiments.map(\.name), counts, notes.withLock { $0 })
+        }
+
+        // The file the log was written for: replayed, with every change.
+        let own = try await open(image)
+        XCTAssertEqual(own.names, ["later"])
+        XCTAssertEqual(own.trials, [60])
+        XCTAssertEqual(own.notes, [])
+        // A copy taken when the log restarted: the log brings it to the crash, consistently.
+        let restart = try await open(directory + "/at-restart.db")
+        XCTAssertEqual(restart.names, ["later"])
+        XCTAssertEqual(restart.trials, [60])
+        XCTAssertEqual(restart.notes, [])
+
+        // The backup, older than the log: it opens as it was copied, the log moved aside.
+        let backup = try await open(directory + "/backup.db")
+        XCTAssertEqual(backup.names, ["kept"])
+        XCTAssertEqual(backup.trials, [2])
+        XCTAssertEqual(backup.notes.count, 1, "\(backup.notes)")
+        let crash = directory + "/crash.db"
+        XCTAssertTrue(
+            backup.notes.first?.contains("the write-ahead log \(crash)-wal was written for another file") ?? false,
+            "\(backup.notes)"
+        )
+        XCTAssertTrue(backup.notes.first?.contains("the log is moved to \(crash)-wal.stale-\(getpid())") ?? false)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: crash + "-wal.stale-\(getpid())"))
+        // Another database altogether.
+        let foreign = try await open(directory + "/other.db")
+        XCTAssertEqual(foreign.names, ["other"])
+        XCTAssertEqual(foreign.trials, [0])
+        XCTAssertEqual(foreign.notes.count, 1, "\(foreign.notes)")
+    }
+}
+
+extension SQLiteStorageTests {
+    /// A file replaced while a storage ran (`mv backup.db orion.db` during a hunt): a command opened since moves the
+    /// running storage's log aside (it is not the file's), and goes on with its own; the running storage stops at
+    /// its next write, saying that its log is no longer there (it advised deleting the files there, which were now
+    /// the new command's), and closing leaves the new command's log and index alone.
+    func testAFileReplacedUnderAStorageGetsItsOwnLogFromTheNextOpener() async throws {
+        let path = directory + "/replaced-under.db"
+        let old = try SQLiteStorage(path: path)
+        let experiment = try await makeExperiment(old, name: "old")
+        try await old.registerTrials(trials(experiment, 3))
+        let other = try SQLiteStorage(path: directory + "/put-in-place.db")
+        _ = try await makeExperiment(other, name: "put in place")
+        try await other.close()
+        XCTAssertEqual(rename(directory + "/put-in-place.db", path), 0)
+
+        let notes = Mutex<[String]>([])
+        let new = try SQLiteStorage(path: path) { note in notes.withLock { $0.append(note) } }
+        XCTAssertEqual(
+            notes.withLock { $0.count },
+            1,
+            "the old file's log is not this file's: \(notes.withLock { $0 })"
+        )
+        let added = try await makeExperiment(new, name: "added")
+        let log = try SQLiteStorage.identity(of: path + "-wal").get()
+        let index = try SQLiteStorage.identity(of: path + "-shm").get()
+
+        let error = await expectStorageError(.schema) {
+            try await old.registerTrials(Array(trials(experiment, 4).suffix(1)))
+        }
+        XCTAssertTrue(error?.message.contains("replaced by another file") ?? false, error?.message ?? "")
+        XCTAssertTrue(
+            error?.message.contains("log is no longer at \(path)-wal (another orion moved it aside") ?? false,
+            error?.message ?? ""
+        )
+        XCTAssertFalse(error?.message.contains("first delete") ?? true, "the files there are the new file's")
+        try await old.close()
+
+        XCTAssertTrue(try SQLiteStorage.identity(of: path + "-wal").get() == log, "the new file's log was removed")
+        XCTAssertTrue(try SQLiteStorage.identity(of: path + "-shm").get() == index, "its index was removed")
+        try await new.registerTrials(trials(added, 2))
+        try await new.close()
+        let reopened = try SQLiteStorage(path: path)
+        let names = try await reopened.experiments().map(\.name).sorted()
+        let count = try await reopened.trials(of: added.id, status: nil).count
+        try await reopened.close()
+        XCTAssertEqual(names, ["added", "put in place"])
+        XCTAssertEqual(count, 2)
+    }
+}
+
+extension SQLiteStorageTests {
+    /// SQLite removes the log and its index by name when the last connection to an unmoved file closes: a storage
+    /// whose log was moved aside while it ran (by an opener that found it foreign after `cp backup.db orion.db`, or
+    /// by hand) removed the files another process had made there since. It now leaves files that are not its own.
+    func testClosingLeavesALogAndAnIndexThatAreNotTheStoragesOwn() async throws {
+        for own in [false, true] {
+            let path = directory + "/not-own-\(own).db"
+            let storage = try SQLiteStorage(path: path)
+            _ = try await makeExperiment(storage)
+            if !own {
+                XCTAssertEqual(rename(path + "-wal", path + "-wal.moved"), 0)
+                XCTAssertEqual(rename(path + "-shm", path + "-shm.moved"), 0)
+                XCTAssertTrue(FileManager.default.createFile(atPath: path + "-wal", contents: Data("theirs".utf8)))
+                XCTAssertTrue(FileManager.default.createFile(atPath: path + "-shm", contents: Data("theirs".utf8)))
+            }
+            try await storage.close()
+            // Its own are removed as SQLite does; another's are left.
+            XCTAssertEqual(FileManager.default.fileExists(atPath: path + "-wal"), !own)
+            XCTAssertEqual(FileManager.default.fileExists(atPath: path + "-shm"), !own)
+        }
+    }
+}
