@@ -27,22 +27,41 @@ enum LogStamp {
         try Queries.setLogStamp(db, next(after: try Queries.logStamp(db)))
     }
 
-    /// The stamp after `stamp`: a random one after 0, then one more, skipping 0.
+    /// The stamp after `stamp`: after 0 a random one whose last byte is 0 (``isFirst(_:)``), then one more each
+    /// time, skipping 0.
     static func next(after stamp: UInt32) -> UInt32 {
-        if stamp == 0 { return UInt32.random(in: 1...UInt32.max) }
+        if stamp == 0 { return UInt32.random(in: 1...0xFF_FFFF) << 8 }
         return stamp == UInt32.max ? 1 : stamp + 1
     }
 
-    /// The stamp in the header of the database file at `path`, read without SQLite; `nil` when it cannot be read or
-    /// is not an SQLite database.
-    static func stamp(ofDatabaseAt path: String) -> UInt32? {
+    /// Whether `stamp` may be the first of a file (``next(after:)`` from 0): a file not stamped yet (0) may be the one
+    /// a log whose first transaction wrote such a stamp started from; not one whose log starts at another stamp (a
+    /// copy made before the upgrade, hBR's probe), one time in 256 excepted.
+    static func isFirst(_ stamp: UInt32) -> Bool { stamp & 0xFF == 0 }
+
+    /// The 100-byte header of the database file at `path`, read without SQLite; `nil` when it cannot be read or is
+    /// not an SQLite database.
+    static func header(ofDatabaseAt path: String) -> Data? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         guard let header = try? handle.read(upToCount: 100), header.count == 100,
             header.prefix(16) == Data("SQLite format 3\u{0}".utf8)
         else { return nil }
-        return bigEndian(header, at: 60)
+        return header
     }
+
+    /// The stamp in the header of the database file at `path`; `nil` as for ``header(ofDatabaseAt:)``.
+    static func stamp(ofDatabaseAt path: String) -> UInt32? {
+        header(ofDatabaseAt: path).map { stamp(in: $0) }
+    }
+
+    /// The stamp in a database header (`user_version`, at offset 60).
+    static func stamp(in header: Data) -> UInt32 { bigEndian(header, at: 60) }
+
+    /// The parts of a database header that no write in WAL mode changes: the format, the page size, the journal
+    /// versions (2 for WAL: a copy made by `VACUUM INTO` is in rollback-journal mode, 1) and the page's reserved
+    /// bytes. (The change counter does change: SQLite advances it at the first write after the log restarts.)
+    static func unchangedInWALMode(_ header: Data) -> Data { header.prefix(24) }
 
     /// The 32-bit big-endian number at `offset` of `data`.
     static func bigEndian(_ data: Data, at offset: Int) -> UInt32 {
@@ -52,21 +71,33 @@ enum LogStamp {
 
     /// What a write-ahead log's committed transactions wrote into page 1.
     struct PageOne: Equatable {
-        /// The stamps of page 1 in the log's committed transactions, in the log's order.
-        var stamps: [UInt32]
-        /// Whether the log's first committed transaction wrote page 1 (its first stamp then tells what the file had
-        /// when the log started).
+        /// The database headers (page 1's first 100 bytes) in the log's committed transactions, in the log's order.
+        var headers: [Data]
+        /// Whether the log's first committed transaction wrote page 1 (its header then tells what the file had when
+        /// the log started).
         var firstTransactionWroteIt: Bool
         /// The log's header (32 bytes), to tell that it was not restarted while it was read.
         var header: Data
 
-        /// Whether a database file whose header holds `stamp` is one this log can be replayed into.
+        /// The stamps of ``headers``.
+        var stamps: [UInt32] { headers.map { LogStamp.stamp(in: $0) } }
+
+        /// Whether a database file with the header `file` is one this log can be replayed into.
         ///
-        /// - Returns: `true` when the log may be the file's: the stamp is 0 (not stamped), one the log wrote, the one
-        ///   its first transaction advanced from, or the log says too little to tell.
-        func fits(_ stamp: UInt32) -> Bool {
-            guard stamp != 0, firstTransactionWroteIt, let first = stamps.first else { return true }
-            return stamps.contains(stamp) || LogStamp.next(after: stamp) == first
+        /// The file the log was written for holds one of the log's headers (a checkpoint copied it there), or the one
+        /// the log started from: the stamp its first transaction advanced from (or kept), with the parts no write in
+        /// WAL mode changes (``unchangedInWALMode(_:)``).
+        ///
+        /// - Returns: `true` when the log may be the file's, or says too little to tell (its first transaction did
+        ///   not write page 1).
+        func fits(_ file: Data) -> Bool {
+            guard firstTransactionWroteIt, let first = headers.first else { return true }
+            if headers.contains(file) { return true }
+            let stamp = LogStamp.stamp(in: file), firstStamp = LogStamp.stamp(in: first)
+            let startedFrom =
+                stamp == firstStamp || LogStamp.next(after: stamp) == firstStamp
+                || (stamp == 0 && LogStamp.isFirst(firstStamp))
+            return startedFrom && LogStamp.unchangedInWALMode(file) == LogStamp.unchangedInWALMode(first)
         }
     }
 
@@ -94,8 +125,8 @@ enum LogStamp {
         guard let end = try? handle.seekToEnd(), end <= UInt64(limit) else { return nil }
         guard (try? handle.seek(toOffset: 32)) != nil else { return nil }
         let frameSize = 24 + pageSize
-        var stamps: [UInt32] = []
-        var pending: [UInt32] = []
+        var headers: [Data] = []
+        var pending: [Data] = []
         var firstTransactionWroteIt: Bool?
         var bytes = Data()
         var consumed = 0
@@ -115,14 +146,14 @@ enum LogStamp {
             next.add(frame.suffix(pageSize))
             guard next.value == (bigEndian(frame, at: 16), bigEndian(frame, at: 20)) else { break frames }
             checksum = next
-            if bigEndian(frame, at: 0) == 1 { pending.append(bigEndian(frame, at: 24 + 60)) }
+            if bigEndian(frame, at: 0) == 1 { pending.append(Data(frame.dropFirst(24).prefix(100))) }
             if bigEndian(frame, at: 4) != 0 {
                 if firstTransactionWroteIt == nil { firstTransactionWroteIt = !pending.isEmpty }
-                stamps += pending
+                headers += pending
                 pending = []
             }
         }
-        return PageOne(stamps: stamps, firstTransactionWroteIt: firstTransactionWroteIt ?? false, header: header)
+        return PageOne(headers: headers, firstTransactionWroteIt: firstTransactionWroteIt ?? false, header: header)
     }
 
     /// SQLite's running checksum of the log: two 32-bit sums over pairs of words, in the byte order the log's magic
@@ -177,10 +208,12 @@ extension SQLiteStorage {
     /// is still the file that was read; those processes keep their open files, find the database replaced at their next write, and save what
     /// they hold (``checkStillThere(_:)``).
     ///
-    /// - Parameter path: the database file.
+    /// - Parameters:
+    ///   - path: the database file.
+    ///   - base: where SQLite keeps its log and index (``companionBase(_:)``).
     /// - Returns: what was done, for a note; `nil` when there is no log, or it may be the file's.
-    static func moveAsideForeignLog(_ path: String) -> String? {
-        let log = path + "-wal", index = path + "-shm"
+    static func moveAsideForeignLog(_ path: String, companions base: String) -> String? {
+        let log = base + "-wal", index = base + "-shm"
         guard case .success(let logIdentity) = identity(of: log),
             let size = (try? FileManager.default.attributesOfItem(atPath: log))?[.size] as? NSNumber,
             size.intValue > 32
@@ -191,12 +224,13 @@ extension SQLiteStorage {
             defer { try? handle.close() }
             return try? handle.read(upToCount: 32)
         }
-        // The header before the file's stamp and after the whole reading: a log that a running process restarted
-        // meanwhile (a checkpoint, then a write) has another one, and what was read of it is not judged.
-        guard let before = header(), let stamp = LogStamp.stamp(ofDatabaseAt: path),
+        // The log's header before the file's and after the whole reading: a log that a running process restarted
+        // meanwhile (a checkpoint, then a write) has another one, and what was read of it is not judged. The file's
+        // header, read again at the end, is the same (not read while a checkpoint wrote it).
+        guard let before = header(), let file = LogStamp.header(ofDatabaseAt: path),
             let pageOne = LogStamp.pageOne(ofLogAt: log, limit: foreignLogReadLimit),
-            pageOne.header == before, header() == before, !pageOne.fits(stamp),
-            case .success(let still) = identity(of: log), still == logIdentity
+            pageOne.header == before, header() == before, LogStamp.header(ofDatabaseAt: path) == file,
+            !pageOne.fits(file), case .success(let still) = identity(of: log), still == logIdentity
         else { return nil }
         let aside = "\(log).stale-\(getpid())"
         guard rename(log, aside) == 0 else { return nil }

@@ -85,7 +85,7 @@ enum Queries {
 
     /// The stamp in the database header that ties the write-ahead log to this file (``LogStamp``).
     static func logStamp(_ db: Database) throws -> UInt32 {
-        UInt32(truncatingIfNeeded: try Int64.fetchOne(db, sql: "PRAGMA user_version") ?? 0)
+        UInt32(truncatingIfNeeded: try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA user_version")) ?? 0)
     }
 
     /// Writes the stamp of ``logStamp(_:)`` (SQLite keeps it as a signed 32-bit number).

@@ -99,25 +99,31 @@ extension SQLiteStorage {
         }
     }
 
-    /// Refuses another program's database before anything is written to it, when its file is in rollback-journal
-    /// mode (every database orion writes is in WAL mode): opening it for writing switched it to WAL mode, a change
-    /// that lasts and that its program may not expect, before it was refused (hBL's probe).
+    /// Refuses another program's database before anything is written to it: opening it for writing switched a file
+    /// in rollback-journal mode to WAL mode, a change that lasts and that its program may not expect (hBL's probe),
+    /// and in a file in WAL mode GRDB created and dropped a table (to make the log non-empty) before it was refused
+    /// (hBQ's).
+    ///
+    /// A file in rollback-journal mode is read by a read-only connection; one in WAL mode, as the file alone
+    /// (`immutable`): a read-only connection would make its log and index, which another process opening it
+    /// meanwhile could take for its own. The file alone may lag behind its log: it is refused only when it holds
+    /// tables and none is Oríon's (`grdb_migrations` is in the file before any other table of ours, as the migrator
+    /// commits it first); a view that cannot be read is left to the writable open.
     ///
     /// - Parameter path: an existing file.
     /// - Throws: `StorageError` `.schema` when the file is an SQLite database but not an Oríon one.
-    static func refuseForeignRollbackDatabase(_ path: String) throws {
+    static func refuseForeignDatabase(_ path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else { return }
         let header = (try? handle.read(upToCount: 20)) ?? Data()
         try? handle.close()
-        // "SQLite format 3\0", then at offset 18 the write version: 1 for a rollback journal, 2 for WAL. Not a file
-        // in WAL mode (orion's): a read-only connection would make its log and index, which another process opening
-        // it meanwhile could take for its own.
+        // "SQLite format 3\0", then at offset 18 the write version: 1 for a rollback journal, 2 for WAL.
         guard header.count == 20, header.starts(with: Array("SQLite format 3".utf8)),
-            header[header.startIndex + 18] == 1
+            [1, 2].contains(header[header.startIndex + 18])
         else { return }
         var configuration = Configuration()
         configuration.readonly = true
-        guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return }
+        let location = header[header.startIndex + 18] == 1 ? path : immutableLocation(path)
+        guard let queue = try? DatabaseQueue(path: location, configuration: configuration) else { return }
         defer { try? queue.close() }
         let migrator = migrator
         do {

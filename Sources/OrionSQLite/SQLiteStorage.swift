@@ -18,6 +18,9 @@ import Synchronization
 public final class SQLiteStorage: Storage {
     /// The database file.
     public let path: String
+    /// Where SQLite keeps the log (`-wal`) and the index (`-shm`) of the file: `path` with its symbolic links
+    /// resolved, as SQLite resolves them (``companionBase(_:)``).
+    let sqlitePath: String
     /// How long a write waits for other processes holding SQLite's write lock.
     public let busyTimeout: Duration
     let pool: DatabasePool
@@ -79,6 +82,8 @@ public final class SQLiteStorage: Storage {
         savesWhenRemoved: Bool = true
     ) throws {
         self.path = path
+        let sqlitePath = Self.companionBase(path)
+        self.sqlitePath = sqlitePath
         self.savesWhenRemoved = savesWhenRemoved
         self.busyTimeout = busyTimeout
         self.writes = Mutex(WriterState(writerBusyTimeout: nil))
@@ -107,7 +112,7 @@ public final class SQLiteStorage: Storage {
         configuration.busyMode = .callback { tries in notice.keepWaiting(tries: tries) }
         configuration.label = "orion-sqlite"
         if let pickled = Self.pickledDBMessage(path) { throw StorageError(.schema, pickled) }
-        try Self.checkLogIsThere(path)
+        try Self.checkLogIsThere(path, companions: sqlitePath)
         if !FileManager.default.fileExists(atPath: path), let problem = Self.nameProblem(path) {
             throw StorageError(.invalidAddress, "cannot create the database \(path): \(problem)")
         }
@@ -115,8 +120,8 @@ public final class SQLiteStorage: Storage {
         // only read work, the others fail with what is wrong.
         let readOnly = FileManager.default.fileExists(atPath: path) && !Self.isWritable(path)
         if !readOnly {
-            try Self.refuseForeignRollbackDatabase(path)
-            if let note = Self.moveAsideForeignLog(path) { waitNotice?(note) }
+            try Self.refuseForeignDatabase(path)
+            if let note = Self.moveAsideForeignLog(path, companions: sqlitePath) { waitNotice?(note) }
         }
         configuration.readonly = readOnly
         if !readOnly { configuration.prepareDatabase { db in try Queries.preparePragmas(db) } }
@@ -134,7 +139,9 @@ public final class SQLiteStorage: Storage {
             try Self.migrate(pool, path: path)
             identity = try? Self.identity(of: path).get()
             // The migration read and wrote: SQLite has made both, and keeps them until its last connection closes.
-            companions = (try? Self.identity(of: path + "-wal").get(), try? Self.identity(of: path + "-shm").get())
+            companions = (
+                try? Self.identity(of: sqlitePath + "-wal").get(), try? Self.identity(of: sqlitePath + "-shm").get()
+            )
         }
     }
 
@@ -189,6 +196,21 @@ public final class SQLiteStorage: Storage {
         return .success((UInt64(status.st_dev), UInt64(status.st_ino)))
     }
 
+    /// Where SQLite keeps the log and the index of the database at `path` (`<base>-wal`, `<base>-shm`): `path` with
+    /// its symbolic links resolved, as SQLite's unix file system resolves them; the directory's, for a file not there
+    /// yet. A database opened through a link had its log beside the link's target, where no check looked (hBR's
+    /// probe: a copy put in place at the target got the old log replayed).
+    static func companionBase(_ path: String) -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        guard let resolved = realpath(directory.isEmpty ? "." : directory, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved) + "/" + (path as NSString).lastPathComponent
+    }
+
     /// Refuses a database whose write-ahead log (`<path>-wal`) is missing while its index (`<path>-shm`) is there.
     ///
     /// SQLite never leaves that pair behind (closing removes the index first, a crash leaves both): the log was
@@ -198,17 +220,20 @@ public final class SQLiteStorage: Storage {
     /// The processes that hold the log write it back into the file when they stop (and after each of their writes,
     /// ``writeBackRemovedLog(_:)``).
     ///
+    /// - Parameters:
+    ///   - path: the database file.
+    ///   - base: where SQLite keeps its log and index (``companionBase(_:)``).
     /// - Throws: `StorageError` `.schema`, which says what to do.
-    static func checkLogIsThere(_ path: String) throws {
+    static func checkLogIsThere(_ path: String, companions base: String) throws {
         let manager = FileManager.default
-        guard manager.fileExists(atPath: path + "-shm"), !manager.fileExists(atPath: path + "-wal"),
+        guard manager.fileExists(atPath: base + "-shm"), !manager.fileExists(atPath: base + "-wal"),
             manager.fileExists(atPath: path)
         else { return }
         throw StorageError(
             .schema,
-            "the database \(path) has lost its write-ahead log \(path)-wal (removed while its index \(path)-shm is "
+            "the database \(path) has lost its write-ahead log \(base)-wal (removed while its index \(base)-shm is "
                 + "there): opening it now could lose what a process using it has written; let the orion processes "
-                + "using it stop (they write the log back into the file), or, if none uses it, delete \(path)-shm"
+                + "using it stop (they write the log back into the file), or, if none uses it, delete \(base)-shm"
         )
     }
 
@@ -229,7 +254,7 @@ public final class SQLiteStorage: Storage {
         enum Change { case none, removed, replaced }
         func change(_ suffix: String, _ opened: (device: UInt64, inode: UInt64)?) -> Change {
             guard let opened else { return .none }
-            switch Self.identity(of: path + suffix) {
+            switch Self.identity(of: sqlitePath + suffix) {
             case .success(let now): return now == opened ? .none : .replaced
             case .failure(let error): return [.ENOENT, .ENOTDIR].contains(error.code) ? .removed : .none
             }
@@ -241,7 +266,7 @@ public final class SQLiteStorage: Storage {
         let written = (try? db.checkpoint(.full)) != nil
         throw StorageError(
             .schema,
-            "SQLite's \(index ? "index \(path)-shm" : "log \(path)-wal") was \(index ? "removed or replaced" : "replaced") "
+            "SQLite's \(index ? "index \(sqlitePath)-shm" : "log \(sqlitePath)-wal") was \(index ? "removed or replaced" : "replaced") "
                 + "while orion was using the database \(path) (they must stay while it is in use): this process stops "
                 + "so that it cannot corrupt the database with another process that opens it; "
                 + (written
@@ -267,7 +292,7 @@ public final class SQLiteStorage: Storage {
         }
         guard first, let notify = writeWaitNotice else { return }
         notify(
-            "the write-ahead log \(path)-wal was removed while orion was using it: this process writes its changes "
+            "the write-ahead log \(sqlitePath)-wal was removed while orion was using it: this process writes its changes "
                 + "back into \(path) after each write, and other orion commands refuse the database until the processes "
                 + "using it stop (nothing is lost)"
         )
@@ -311,12 +336,14 @@ public final class SQLiteStorage: Storage {
         let companions =
             switch saving?.companions ?? .failed {
             case .moved:
-                "the old database's \(path)-wal and \(path)-shm are moved aside (to `\(path)-wal.stale-\(getpid())` "
+                "the old database's \(sqlitePath)-wal and \(sqlitePath)-shm are moved aside (to "
+                    + "`\(sqlitePath)-wal.stale-\(getpid())` "
                     + "and `-shm.stale-\(getpid())`), since any file opened at \(path) would take them for its own log"
             case .gone:
-                "the old database's log is no longer at \(path)-wal (another orion moved it aside, or it was removed)"
+                "the old database's log is no longer at \(sqlitePath)-wal (another orion moved it aside, or it was "
+                    + "removed)"
             case .failed:
-                "once no orion uses the file, first delete \(path)-wal and \(path)-shm (they belong to the "
+                "once no orion uses the file, first delete \(sqlitePath)-wal and \(sqlitePath)-shm (they belong to the "
                     + "\(removed ? "removed" : "replaced") database and would corrupt any file opened there)"
             }
         let saved =
@@ -345,12 +372,14 @@ public final class SQLiteStorage: Storage {
     ///   or was no longer there.
     private func moveAsideOwnCompanions() -> CompanionsMove {
         func isOwn(_ suffix: String, _ opened: (device: UInt64, inode: UInt64)?) -> Bool {
-            guard let opened, case .success(let now) = Self.identity(of: path + suffix) else { return false }
+            guard let opened, case .success(let now) = Self.identity(of: sqlitePath + suffix) else { return false }
             return now == opened
         }
         guard isOwn("-wal", companions.log) else { return companions.log == nil ? .failed : .gone }
-        guard rename(path + "-wal", path + "-wal.stale-\(getpid())") == 0 else { return .failed }
-        if isOwn("-shm", companions.index) { _ = rename(path + "-shm", path + "-shm.stale-\(getpid())") }
+        guard rename(sqlitePath + "-wal", sqlitePath + "-wal.stale-\(getpid())") == 0 else { return .failed }
+        if isOwn("-shm", companions.index) {
+            _ = rename(sqlitePath + "-shm", sqlitePath + "-shm.stale-\(getpid())")
+        }
         return .moved
     }
 
@@ -374,7 +403,7 @@ public final class SQLiteStorage: Storage {
     /// next opener made a new one. Its own files, or none, when `path` is still its file, are removed as before.
     private func companionsAreAnotherFiles() -> Bool {
         func isOwn(_ suffix: String, _ opened: (device: UInt64, inode: UInt64)?) -> Bool? {
-            switch Self.identity(of: path + suffix) {
+            switch Self.identity(of: sqlitePath + suffix) {
             case .success(let now): return opened.map { now == $0 } ?? false
             case .failure: return nil
             }
@@ -418,7 +447,11 @@ public final class SQLiteStorage: Storage {
     /// either, so the file is opened as immutable (a snapshot); while its owner's processes write it, through their
     /// log and index.
     static func readOnlyLocation(_ path: String) -> String {
-        guard !FileManager.default.fileExists(atPath: path + "-wal") else { return path }
+        FileManager.default.fileExists(atPath: companionBase(path) + "-wal") ? path : immutableLocation(path)
+    }
+
+    /// The URI that opens the file at `path` alone, as immutable: SQLite neither locks it nor opens its log.
+    static func immutableLocation(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         let encoded = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute
         return "file:" + encoded + "?immutable=1"
@@ -504,7 +537,7 @@ public final class SQLiteStorage: Storage {
         guard getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max
         else { return nil }
         let largest =
-            [path, path + "-wal", path + "-shm"].compactMap { file -> UInt64? in
+            [path, companionBase(path) + "-wal", companionBase(path) + "-shm"].compactMap { file -> UInt64? in
                 var info = stat()
                 return stat(file, &info) == 0 ? UInt64(info.st_size) : nil
             }.max() ?? 0
@@ -556,7 +589,7 @@ public final class SQLiteStorage: Storage {
             try checkpointAndClose()
         } catch let error as DatabaseError
             where [.SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_FULL].contains(error.resultCode.primaryResultCode)
-            && FileManager.default.fileExists(atPath: path + "-wal")
+            && FileManager.default.fileExists(atPath: sqlitePath + "-wal")
         {
             // The changes are in the log, which only the file's write-back failed to copy: say that they are safe
             // and where (it said "cannot close the database: disk I/O error", and a user might delete the log).
@@ -567,7 +600,7 @@ public final class SQLiteStorage: Storage {
                 .backend,
                 "cannot write the log back into the database \(path) when closing it (\(error.message ?? "\(error)")): "
                     + "\(cause); every change "
-                    + "is kept in \(path)-wal: keep \(path)-wal and \(path)-shm beside the file, fix it, and the next "
+                    + "is kept in \(sqlitePath)-wal: keep it and \(sqlitePath)-shm beside the file, fix it, and the next "
                     + "orion command writes them back",
                 underlying: error
             )

@@ -21,11 +21,28 @@ extension SQLiteStorageTests {
         }
     }
 
+    /// Copies the database at `path` with `VACUUM INTO`, as a user's backup would, from another connection.
+    private func vacuum(_ path: String, into target: String) throws {
+        let connection = try DatabaseQueue(path: path)
+        try connection.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [target]) }
+        try connection.close()
+    }
+
     /// Restarts the log of the open database at `path`: a checkpoint that empties it, from another connection.
     private func restartLog(_ path: String) throws {
         let connection = try DatabaseQueue(path: path)
         try connection.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try connection.close()
+    }
+
+    /// `header` with `stamp` in it.
+    private func withStamp(_ header: Data, _ stamp: UInt32) -> Data {
+        var header = header
+        header.replaceSubrange(
+            header.startIndex + 60..<header.startIndex + 64,
+            with: withUnsafeBytes(of: stamp.bigEndian) { Data($0) }
+        )
+        return header
     }
 
     /// Every write that changes a row advances the stamp by one; one that changes nothing leaves it; the first is
@@ -67,9 +84,19 @@ extension SQLiteStorageTests {
         XCTAssertTrue(pageOne.firstTransactionWroteIt)
         // The schema's transactions wrote page 1 before any stamp (0); each write after wrote its stamp.
         XCTAssertEqual(Array(pageOne.stamps.drop { $0 == 0 }), written)
-        XCTAssertTrue(pageOne.fits(LogStamp.stamp(ofDatabaseAt: crash) ?? 1))
-        XCTAssertFalse(pageOne.fits(LogStamp.next(after: written.last ?? 0)))
-        XCTAssertTrue(pageOne.fits(0), "a file without a stamp is not judged")
+        let file = try XCTUnwrap(LogStamp.header(ofDatabaseAt: crash))
+        XCTAssertTrue(pageOne.fits(file))
+        for (index, header) in pageOne.headers.enumerated() {
+            XCTAssertTrue(pageOne.fits(header), "what a checkpoint copies from the log, frame \(index)")
+            XCTAssertEqual(LogStamp.unchangedInWALMode(header), LogStamp.unchangedInWALMode(file), "frame \(index)")
+        }
+        // A stamp the log never wrote; the header of a copy made by VACUUM INTO (in rollback-journal mode).
+        XCTAssertFalse(pageOne.fits(withStamp(file, LogStamp.next(after: written.last ?? 0))))
+        var vacuumed = file
+        vacuumed.replaceSubrange(vacuumed.startIndex + 18..<vacuumed.startIndex + 20, with: [1, 1])
+        XCTAssertFalse(pageOne.fits(vacuumed))
+        XCTAssertTrue(LogStamp.isFirst(written[0]), "the first stamp after 0 says so")
+        XCTAssertFalse(LogStamp.isFirst(written[1]))
         XCTAssertNil(LogStamp.pageOne(ofLogAt: crash + "-wal", limit: 100), "longer than the limit")
 
         // The last transaction cut short (its commit frame's last bytes): it was not committed.
@@ -103,7 +130,9 @@ extension SQLiteStorageTests {
         try await storage.registerTrials(trials(later, 50))
         try restartLog(path)
         try copy(path, [""], to: directory + "/at-restart.db")
+        try vacuum(path, into: directory + "/vacuumed-at-restart.db")
         try await storage.deleteExperiment(id: kept.id)
+        try vacuum(path, into: directory + "/vacuumed.db")
         try await storage.registerTrials(Array(trials(later, 60).suffix(10)))
         let image = directory + "/image.db"
         try copy(path, ["", "-wal"], to: image)
@@ -112,13 +141,21 @@ extension SQLiteStorageTests {
         _ = try await makeExperiment(other, name: "other")
         try await other.close()
 
-        /// Opens `file` with the crash's log beside it: the experiments' names, their trial counts, and the notes.
-        func open(_ file: String) async throws -> (names: [String], trials: [Int], notes: [String]) {
+        /// Opens `file` with the crash's log beside it (through a symbolic link to it with `link`): the experiments'
+        /// names, their trial counts, and the notes.
+        func open(_ file: String, link: Bool = false) async throws -> (names: [String], trials: [Int], notes: [String])
+        {
             let crash = directory + "/crash.db"
             try copy(file, [""], to: crash)
             try copy(image, ["-wal"], to: crash)
+            try? FileManager.default.removeItem(atPath: directory + "/link.db")
+            if link {
+                try FileManager.default.createSymbolicLink(atPath: directory + "/link.db", withDestinationPath: crash)
+            }
             let notes = Mutex<[String]>([])
-            let storage = try SQLiteStorage(path: crash) { note in notes.withLock { $0.append(note) } }
+            let storage = try SQLiteStorage(path: link ? directory + "/link.db" : crash) { note in
+                notes.withLock { $0.append(note) }
+            }
             let experiments = try await storage.experiments().sorted { $0.name < $1.name }
             var counts: [Int] = []
             for experiment in experiments {
@@ -151,6 +188,29 @@ extension SQLiteStorageTests {
         )
         XCTAssertTrue(backup.notes.first?.contains("the log is moved to \(crash)-wal.stale-\(getpid())") ?? false)
         XCTAssertTrue(FileManager.default.fileExists(atPath: crash + "-wal.stale-\(getpid())"))
+        // Through a symbolic link: SQLite keeps the log beside the link's target, where it is looked for (hBR's probe).
+        let linked = try await open(directory + "/backup.db", link: true)
+        XCTAssertEqual(linked.names, ["kept"])
+        XCTAssertEqual(linked.notes.count, 1, "\(linked.notes)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/link.db-wal"))
+        // Copies made by VACUUM INTO keep the stamp, not the pages (hBR's probe): one taken since the log started,
+        // and one taken when it started.
+        for (name, names, counts) in [
+            ("vacuumed", ["later"], [50]), ("vacuumed-at-restart", ["kept", "later"], [2, 50]),
+        ] {
+            let vacuumed = try await open(directory + "/\(name).db")
+            XCTAssertEqual(vacuumed.names, names, name)
+            XCTAssertEqual(vacuumed.trials, counts, name)
+            XCTAssertEqual(vacuumed.notes.count, 1, "\(name): \(vacuumed.notes)")
+        }
+        // A copy from before the upgrade (stamp 0), older than the log.
+        try copy(directory + "/backup.db", [""], to: directory + "/unstamped.db")
+        let unstamped = try DatabaseQueue(path: directory + "/unstamped.db")
+        try await unstamped.write { db in try db.execute(sql: "PRAGMA user_version = 0") }
+        try unstamped.close()
+        let old = try await open(directory + "/unstamped.db")
+        XCTAssertEqual(old.names, ["kept"])
+        XCTAssertEqual(old.notes.count, 1, "\(old.notes)")
         // Another database altogether.
         let foreign = try await open(directory + "/other.db")
         XCTAssertEqual(foreign.names, ["other"])

@@ -260,23 +260,30 @@ final class SQLiteStorageTests: XCTestCase {
         )
     }
 
+    /// Another program's database, in rollback-journal mode or in WAL mode, is refused with not a byte written:
+    /// opening it for writing switched the first to WAL mode (hBL's probe), and GRDB created and dropped a table in
+    /// the second (hBQ's), before it was refused.
     func testAnotherProgramsSQLiteDatabaseIsNotTakenForOurs() async throws {
-        let path = directory + "/other.db"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let queue = try DatabaseQueue(path: path)
-        try await queue.write { db in try db.execute(sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)") }
-        try queue.close()
-        let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        let error = await expectStorageError(.schema) { _ = try SQLiteStorage(path: path) }
-        // Not a byte changed: opening it for writing switched it to WAL mode before refusing it (hBL's probe).
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-wal"))
-        XCTAssertTrue(error?.message.contains("not an Oríon database") ?? false, error?.message ?? "")
-        XCTAssertTrue(error?.message.contains(path) ?? false, error?.message ?? "")
-        let tables = try await DatabaseQueue(path: path).read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master")
+        for wal in [false, true] {
+            let path = directory + "/other-\(wal).db"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                try db.execute(sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+            }
+            if wal {
+                try await queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            }
+            try queue.close()
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-wal"))
+            let before = try Data(contentsOf: URL(fileURLWithPath: path))
+            let error = await expectStorageError(.schema) { _ = try SQLiteStorage(path: path) }
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before, "WAL mode: \(wal)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-wal"))
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-shm"))
+            XCTAssertTrue(error?.message.contains("not an Oríon database") ?? false, error?.message ?? "")
+            XCTAssertTrue(error?.message.contains(path) ?? false, error?.message ?? "")
         }
-        XCTAssertEqual(tables, ["notes"], "nothing was added to the other program's database")
     }
 
     func testACorruptedDatabaseSaysSoWithItsPath() async throws {
