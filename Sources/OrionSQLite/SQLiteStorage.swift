@@ -196,10 +196,12 @@ public final class SQLiteStorage: Storage {
         return .success((UInt64(status.st_dev), UInt64(status.st_ino)))
     }
 
-    /// Where SQLite keeps the log and the index of the database at `path` (`<base>-wal`, `<base>-shm`): `path` with
-    /// its symbolic links resolved, as SQLite's unix file system resolves them; the directory's, for a file not there
-    /// yet. A database opened through a link had its log beside the link's target, where no check looked (hBR's
-    /// probe: a copy put in place at the target got the old log replayed).
+    /// Where SQLite keeps the log and the index of the database at `path`.
+    ///
+    /// `<base>-wal` and `<base>-shm`, where `base` is `path` with its symbolic links resolved, as SQLite's unix file
+    /// system resolves them (the directory's, for a file not there yet). A database opened through a link had its
+    /// log beside the link's target, where no check looked (hBR's probe: a copy put in place at the target got the
+    /// old log replayed).
     static func companionBase(_ path: String) -> String {
         if let resolved = realpath(path, nil) {
             defer { free(resolved) }
