@@ -11,16 +11,15 @@ import OrionCore
 /// applications) is a stamp that every write transaction that changes a row advances, which puts page 1, the header,
 /// into the log at every such transaction:
 /// - a new stamp is random (from 0, the value of a file no write of this version has touched), then goes up by one
-///   (skipping 0), so two databases' stamps do not meet;
-/// - the file a log was written for holds, in its header, either a stamp the log's committed transactions wrote
-///   (a checkpoint copied it there) or the one the log's first transaction advanced from (what the file had when
-///   the log started);
-/// - a file holding neither is another file, or an older copy of this one: its log is moved aside
-///   (``moveAsideForeignLog(_:)``) before SQLite opens it.
+///   (skipping 0), so two databases' stamps do not meet, and a header is different after every such transaction;
+/// - the file a log was written for holds one of the headers the log's committed transactions wrote (a checkpoint
+///   copied it there), byte for byte, or the one the log started from (``PageOne/fits(_:)``);
+/// - a file holding neither is another file, an older copy of this one, or a copy with its pages laid out anew
+///   (`VACUUM INTO`): its log is moved aside (``SQLiteStorage/moveAsideForeignLog(_:companions:)``) before SQLite
+///   opens it.
 ///
-/// A copy taken since the log's last restart cannot be told from the file it was copied from, and replaying the log
-/// into it gives the file as it was at the crash (consistent, not corrupted); a file no write of this version has
-/// stamped (stamp 0) is not judged. See docs/storage.md.
+/// A copy taken with `cp` since the log's last restart cannot be told from the file it was copied from, and replaying
+/// the log into it gives the file as it was at the crash (consistent, not corrupted). See docs/storage.md.
 enum LogStamp {
     /// Advances the stamp, in a write transaction that changed something.
     static func advance(_ db: Database) throws {
@@ -195,18 +194,18 @@ enum LogStamp {
 }
 
 extension SQLiteStorage {
-    /// The longest log ``moveAsideForeignLog(_:)`` reads (a log this long is not judged).
+    /// The longest log ``moveAsideForeignLog(_:companions:)`` reads (a longer one is not judged).
     static let foreignLogReadLimit = 256 << 20
 
     /// Moves aside the write-ahead log beside `path` when it was written for another file than the one at `path`
     /// (``LogStamp``), before SQLite opens the file and replays it there.
     ///
-    /// The log and its index go to `<path>-wal.stale-<pid>` and `<path>-shm.stale-<pid>`, kept for whoever wants
+    /// The log and its index go to `<base>-wal.stale-<pid>` and `<base>-shm.stale-<pid>`, kept for whoever wants
     /// them. A log that processes still use (the file was replaced under them, or a command beside running hunts) is
-    /// judged only when it was not restarted from the reading of the file's stamp to the end of its own (its header
-    /// is the same before and after: the file's stamp then comes from a frame the reading saw), and moved only if it
-    /// is still the file that was read; those processes keep their open files, find the database replaced at their next write, and save what
-    /// they hold (``checkStillThere(_:)``).
+    /// judged only when it was not restarted from the reading of the file's header to the end of its own (its header
+    /// is the same before and after: the file's header then comes from a frame the reading saw, or from before the
+    /// log), and moved only if it is still the file that was read; those processes keep their open files, find the
+    /// database replaced at their next write, and save what they hold (``checkStillThere(_:)``).
     ///
     /// - Parameters:
     ///   - path: the database file.

@@ -104,11 +104,12 @@ extension SQLiteStorage {
     /// and in a file in WAL mode GRDB created and dropped a table (to make the log non-empty) before it was refused
     /// (hBQ's).
     ///
-    /// A file in rollback-journal mode is read by a read-only connection; one in WAL mode, as the file alone
-    /// (`immutable`): a read-only connection would make its log and index, which another process opening it
-    /// meanwhile could take for its own. The file alone may lag behind its log: it is refused only when it holds
-    /// tables and none is Oríon's (`grdb_migrations` is in the file before any other table of ours, as the migrator
-    /// commits it first); a view that cannot be read is left to the writable open.
+    /// A file in rollback-journal mode is read by a read-only connection; one in WAL mode with no log beside it
+    /// (nothing writes it), as the file alone (`immutable`): a read-only connection would make its log and index,
+    /// which another process opening it meanwhile could take for its own. The file alone may lag behind a log: it is
+    /// refused only when it holds tables and none is Oríon's (`grdb_migrations` is in the file before any other table
+    /// of ours, as the migrator commits it first); a file with a log (in use), or that cannot be read, is left to the
+    /// writable open, which refuses another program's database after GRDB's first write.
     ///
     /// - Parameter path: an existing file.
     /// - Throws: `StorageError` `.schema` when the file is an SQLite database but not an Oríon one.
@@ -117,12 +118,14 @@ extension SQLiteStorage {
         let header = (try? handle.read(upToCount: 20)) ?? Data()
         try? handle.close()
         // "SQLite format 3\0", then at offset 18 the write version: 1 for a rollback journal, 2 for WAL.
-        guard header.count == 20, header.starts(with: Array("SQLite format 3".utf8)),
-            [1, 2].contains(header[header.startIndex + 18])
-        else { return }
+        let rollback = header.count == 20 && header[header.startIndex + 18] == 1
+        let unused =
+            header.count == 20 && header[header.startIndex + 18] == 2
+            && !FileManager.default.fileExists(atPath: companionBase(path) + "-wal")
+        guard header.count == 20, header.starts(with: Array("SQLite format 3".utf8)), rollback || unused else { return }
         var configuration = Configuration()
         configuration.readonly = true
-        let location = header[header.startIndex + 18] == 1 ? path : immutableLocation(path)
+        let location = rollback ? path : immutableLocation(path)
         guard let queue = try? DatabaseQueue(path: location, configuration: configuration) else { return }
         defer { try? queue.close() }
         let migrator = migrator

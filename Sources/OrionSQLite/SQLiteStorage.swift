@@ -268,9 +268,10 @@ public final class SQLiteStorage: Storage {
         let written = (try? db.checkpoint(.full)) != nil
         throw StorageError(
             .schema,
-            "SQLite's \(index ? "index \(sqlitePath)-shm" : "log \(sqlitePath)-wal") was \(index ? "removed or replaced" : "replaced") "
-                + "while orion was using the database \(path) (they must stay while it is in use): this process stops "
-                + "so that it cannot corrupt the database with another process that opens it; "
+            "SQLite's \(index ? "index \(sqlitePath)-shm" : "log \(sqlitePath)-wal") was "
+                + "\(index ? "removed or replaced" : "replaced") while orion was using the database \(path) (they must "
+                + "stay while it is in use): this process stops so that it cannot corrupt the database with another "
+                + "process that opens it; "
                 + (written
                     ? "its changes were written into \(path); run the command again"
                     : "its last changes could not be written into \(path)")
@@ -294,9 +295,9 @@ public final class SQLiteStorage: Storage {
         }
         guard first, let notify = writeWaitNotice else { return }
         notify(
-            "the write-ahead log \(sqlitePath)-wal was removed while orion was using it: this process writes its changes "
-                + "back into \(path) after each write, and other orion commands refuse the database until the processes "
-                + "using it stop (nothing is lost)"
+            "the write-ahead log \(sqlitePath)-wal was removed while orion was using it: this process writes its "
+                + "changes back into \(path) after each write, and other orion commands refuse the database until the "
+                + "processes using it stop (nothing is lost)"
         )
     }
 
@@ -601,9 +602,8 @@ public final class SQLiteStorage: Storage {
             throw StorageError(
                 .backend,
                 "cannot write the log back into the database \(path) when closing it (\(error.message ?? "\(error)")): "
-                    + "\(cause); every change "
-                    + "is kept in \(sqlitePath)-wal: keep it and \(sqlitePath)-shm beside the file, fix it, and the next "
-                    + "orion command writes them back",
+                    + "\(cause); every change is kept in \(sqlitePath)-wal: keep it and \(sqlitePath)-shm beside the "
+                    + "file, fix it, and the next orion command writes them back",
                 underlying: error
             )
         } catch {
