@@ -235,6 +235,26 @@ final class MultiProcessTests: XCTestCase {
         )
     }
 
+    /// Starts `count` `produce` workers named `name` followed by their index, without waiting: each process with the
+    /// prefix of its output files.
+    private func startProducers(
+        _ tool: String,
+        _ count: Int,
+        named name: String,
+        cycles: Int,
+        path: String,
+        _ experiment: Experiment
+    ) throws -> [(Process, String)] {
+        try (0..<count).map { index in
+            let prefix = directory + "/\(name)-\(index)"
+            let arguments = [
+                tool, "produce", "--db", path, "--experiment", experiment.id, "--worker", "\(name)\(index)",
+                "--cycles", "\(cycles)",
+            ]
+            return (try ProcessRunner.start(arguments, outputPrefix: prefix), prefix)
+        }
+    }
+
     /// The counters the `produce` workers reported in `outputs`.
     private func produced(_ outputs: [ProcessRunner.Output]) -> [Int] {
         outputs.flatMap { output in
@@ -254,14 +274,7 @@ final class MultiProcessTests: XCTestCase {
         let experiment = try await makeExperiment(storage)
         try await storage.close()
         let workers = 3, cycles = 600
-        let producers = try (0..<workers).map { index -> (Process, String) in
-            let prefix = directory + "/producer-\(index)"
-            let arguments = [
-                tool, "produce", "--db", path, "--experiment", experiment.id, "--worker", "p\(index)", "--cycles",
-                "\(cycles)",
-            ]
-            return (try ProcessRunner.start(arguments, outputPrefix: prefix), prefix)
-        }
+        let producers = try startProducers(tool, workers, named: "p", cycles: cycles, path: path, experiment)
         var reads = 0
         while producers.contains(where: { $0.0.isRunning }) {
             let prefix = directory + "/reader-\(reads)"
@@ -304,14 +317,7 @@ final class MultiProcessTests: XCTestCase {
         }
         XCTAssertEqual(first.map(\.status), [0, 0])
 
-        let producers = try (0..<3).map { index -> (Process, String) in
-            let prefix = directory + "/killed-\(index)"
-            let arguments = [
-                tool, "produce", "--db", path, "--experiment", experiment.id, "--worker", "k\(index)", "--cycles",
-                "100000",
-            ]
-            return (try ProcessRunner.start(arguments, outputPrefix: prefix), prefix)
-        }
+        let producers = try startProducers(tool, 3, named: "k", cycles: 100_000, path: path, experiment)
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             let lines = producers.map { (try? String(contentsOfFile: $0.1 + ".out", encoding: .utf8)) ?? "" }
