@@ -26,6 +26,37 @@ enum LogStamp {
         try Queries.setLogStamp(db, next(after: try Queries.logStamp(db)))
     }
 
+    /// Starts a log: the header gets a random stamp (whose last byte is not 0, unless it had none), and in
+    /// `application_id` the stamp it had XOR the new one, in a transaction of its own, the log's first.
+    ///
+    /// Run when a storage opens a database file with no log (nothing uses it; a file in rollback-journal mode, as a
+    /// copy made by `VACUUM INTO`, is switched to WAL mode after it): two copies of one file (a copy made
+    /// by `VACUUM INTO` and its original, hBS's probe) each get a stamp of their own when opened, where both went on
+    /// from the one they shared. The log's first header says which stamp it started from, and only that header:
+    /// with any later stamp, the XOR gives another number (``startedFrom(_:)``).
+    ///
+    /// - Parameter db: the writer connection, outside any transaction.
+    /// - Throws: `DatabaseError` when the transaction fails.
+    static func startLog(_ db: Database) throws {
+        try db.inTransaction(.immediate) {
+            let stamp = try Queries.logStamp(db)
+            // From 0 (a file of an earlier version), a first stamp (``isFirst(_:)``), as a first write would give.
+            let new = stamp == 0 ? next(after: 0) : UInt32.random(in: 1...UInt32.max) | 1
+            try Queries.setLogStart(db, stamp ^ new)
+            try Queries.setLogStamp(db, new)
+            return .commit
+        }
+    }
+
+    /// Whether the file at `path` is an SQLite database with a header (read before SQLite opens it).
+    static func isDatabase(_ path: String) -> Bool { header(ofDatabaseAt: path) != nil }
+
+    /// Whether there is no log at `log`, or an empty one (a file in WAL mode that nothing uses: GRDB then writes a
+    /// first transaction itself), by `stat` alone.
+    static func hasNoLog(_ log: String) -> Bool {
+        ((try? FileManager.default.attributesOfItem(atPath: log))?[.size] as? NSNumber)?.intValue ?? 0 == 0
+    }
+
     /// The stamp after `stamp`: after 0 a random one whose last byte is 0 (``isFirst(_:)``), then one more each
     /// time, skipping 0.
     static func next(after stamp: UInt32) -> UInt32 {
@@ -57,6 +88,10 @@ enum LogStamp {
     /// The stamp in a database header (`user_version`, at offset 60).
     static func stamp(in header: Data) -> UInt32 { bigEndian(header, at: 60) }
 
+    /// The stamp a log started from, when `header` is the one ``startLog(_:)`` wrote (`application_id`, at offset 68,
+    /// XOR the stamp); another number for any later header.
+    static func startedFrom(_ header: Data) -> UInt32 { bigEndian(header, at: 68) ^ stamp(in: header) }
+
     /// The parts of a database header that no write in WAL mode changes: the format, the page size, the journal
     /// versions (2 for WAL: a copy made by `VACUUM INTO` is in rollback-journal mode, 1) and the page's reserved
     /// bytes. (The change counter does change: SQLite advances it at the first write after the log restarts.)
@@ -84,8 +119,8 @@ enum LogStamp {
         /// Whether a database file with the header `file` is one this log can be replayed into.
         ///
         /// The file the log was written for holds one of the log's headers (a checkpoint copied it there), or the one
-        /// the log started from: the stamp its first transaction advanced from (or kept), with the parts no write in
-        /// WAL mode changes (``unchangedInWALMode(_:)``).
+        /// the log started from: the stamp its first transaction advanced from, started from (``startLog(_:)``) or
+        /// kept (earlier versions), with the parts no write in WAL mode changes (``unchangedInWALMode(_:)``).
         ///
         /// - Returns: `true` when the log may be the file's, or says too little to tell (its first transaction did
         ///   not write page 1).
@@ -95,6 +130,7 @@ enum LogStamp {
             let stamp = LogStamp.stamp(in: file), firstStamp = LogStamp.stamp(in: first)
             let startedFrom =
                 stamp == firstStamp || LogStamp.next(after: stamp) == firstStamp
+                || (stamp != 0 && LogStamp.startedFrom(first) == stamp)
                 || (stamp == 0 && LogStamp.isFirst(firstStamp))
             return startedFrom && LogStamp.unchangedInWALMode(file) == LogStamp.unchangedInWALMode(first)
         }

@@ -93,6 +93,11 @@ enum Queries {
         try db.execute(sql: "PRAGMA user_version = \(Int32(bitPattern: stamp))")
     }
 
+    /// Writes the stamp a log started from (``LogStamp/startLog(_:)``) in the header's `application_id`.
+    static func setLogStart(_ db: Database, _ stamp: UInt32) throws {
+        try db.execute(sql: "PRAGMA application_id = \(Int32(bitPattern: stamp))")
+    }
+
     /// Sets how long this connection waits for other processes' locks.
     static func setBusyTimeout(_ db: Database, _ timeout: Duration) throws {
         let milliseconds = max(0, Int((timeout.seconds * 1000).rounded(.up)))

@@ -124,7 +124,18 @@ public final class SQLiteStorage: Storage {
             if let note = Self.moveAsideForeignLog(path, companions: sqlitePath) { waitNotice?(note) }
         }
         configuration.readonly = readOnly
-        if !readOnly { configuration.prepareDatabase { db in try Queries.preparePragmas(db) } }
+        if !readOnly {
+            // The header is read here, before SQLite has the file open: closing a handle on it in this process would
+            // release SQLite's locks.
+            let existing = LogStamp.isDatabase(path)
+            configuration.prepareDatabase { db in
+                try Queries.preparePragmas(db)
+                // The writer, before GRDB's own first write in a log: this log's first transaction.
+                if existing, !db.configuration.readonly, LogStamp.hasNoLog(sqlitePath + "-wal") {
+                    try LogStamp.startLog(db)
+                }
+            }
+        }
         pool = try Self.open(
             path: readOnly ? Self.readOnlyLocation(path) : path,
             configuration: configuration,
@@ -351,7 +362,8 @@ public final class SQLiteStorage: Storage {
             }
         let saved =
             copy.map {
-                "what this process's connection held is saved in \($0), which you may put back in place of \(path); "
+                "what this process's connection held is saved in \($0), which you may put back in place of "
+                    + "\(sqlitePath); "
                     + companions
             }
             ?? "this process's writes since then are lost"

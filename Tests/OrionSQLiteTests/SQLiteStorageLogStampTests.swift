@@ -291,3 +291,63 @@ extension SQLiteStorageTests {
         }
     }
 }
+
+extension SQLiteStorageTests {
+    /// Sets the header of the closed database at `path` as an earlier version leaves it: no stamp, no log start.
+    private func unstamp(_ path: String) async throws {
+        let connection = try DatabaseQueue(path: path)
+        try await connection.write { db in
+            try db.execute(sql: "PRAGMA user_version = 0")
+            try db.execute(sql: "PRAGMA application_id = 0")
+        }
+        try connection.close()
+    }
+
+    /// Opening a file that nothing uses starts its log with a stamp of its own (``LogStamp/startLog(_:)``), which
+    /// the log's first header records: a crash image of a file of an earlier version (stamp 0), or of a stamped file,
+    /// is its log's file; a copy made by `VACUUM INTO` and opened once by orion (hBS's probe: it then took the
+    /// original's log for its own, and was destroyed) is not.
+    func testOpeningAFileNothingUsesStartsItsLogWithAStampOfItsOwn() async throws {
+        for unstamped in [true, false] {
+            let path = directory + "/start-\(unstamped).db"
+            let first = try SQLiteStorage(path: path)
+            let experiment = try await makeExperiment(first, name: "first")
+            try await first.close()
+            if unstamped { try await unstamp(path) }
+            let before = try XCTUnwrap(LogStamp.stamp(ofDatabaseAt: path))
+            try vacuum(path, into: path + ".vacuumed")
+            // Opened once by orion, as a user checking a backup would.
+            let checked = try SQLiteStorage(path: path + ".vacuumed", create: false)
+            try await checked.close()
+
+            let storage = try SQLiteStorage(path: path)
+            let started = try await stamp(storage)
+            XCTAssertNotEqual(started, before, "opening a file nothing uses gives it a stamp of its own")
+            XCTAssertEqual(LogStamp.isFirst(started), unstamped)
+            try await storage.registerTrials(trials(experiment, 3))
+            try copy(path, ["", "-wal"], to: path + ".image")
+            try copy(path, ["-wal"], to: path + ".log")
+            try await storage.close()
+
+            let notes = Mutex<[String]>([])
+            let image = try SQLiteStorage(path: path + ".image") { note in notes.withLock { $0.append(note) } }
+            let count = try await image.trials(of: experiment.id, status: nil).count
+            try await image.close()
+            XCTAssertEqual(count, 3, "unstamped: \(unstamped)")
+            XCTAssertEqual(notes.withLock { $0 }, [], "unstamped: \(unstamped)")
+
+            if !unstamped {
+                try copy(path + ".log-wal", [""], to: path + ".vacuumed-wal")
+                let restored = try SQLiteStorage(path: path + ".vacuumed") { note in
+                    notes.withLock { $0.append(note) }
+                }
+                let names = try await restored.experiments().map(\.name)
+                let kept = try await restored.trials(of: experiment.id, status: nil).count
+                try await restored.close()
+                XCTAssertEqual(names, ["first"])
+                XCTAssertEqual(kept, 0, "the copy is as it was made")
+                XCTAssertEqual(notes.withLock { $0.count }, 1, "\(notes.withLock { $0 })")
+            }
+        }
+    }
+}
