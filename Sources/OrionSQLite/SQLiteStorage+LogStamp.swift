@@ -119,8 +119,16 @@ enum LogStamp {
         /// Whether a database file with the header `file` is one this log can be replayed into.
         ///
         /// The file the log was written for holds one of the log's headers (a checkpoint copied it there), or the one
-        /// the log started from: the stamp its first transaction advanced from, started from (``startLog(_:)``) or
-        /// kept (earlier versions), with the parts no write in WAL mode changes (``unchangedInWALMode(_:)``).
+        /// the log started from, which differs from the log's first header only where the log's first transaction
+        /// wrote:
+        /// - started from (``startLog(_:)``): the stamp, `application_id`, and the change counter with what SQLite
+        ///   writes along with it (the version);
+        /// - advanced from (a write): these, the file's size and its free list, not `application_id`;
+        /// - kept (a transaction of an earlier version, or GRDB's first one in a new file): anything but the parts no
+        ///   write in WAL mode changes (``unchangedInWALMode(_:)``).
+        ///
+        /// A copy made by `VACUUM INTO` keeps the stamp but not the schema cookie (offset 40), nor its journal mode
+        /// (hBT's probe: switched to WAL mode by the sqlite3 shell, it took the original's log for its own).
         ///
         /// - Returns: `true` when the log may be the file's, or says too little to tell (its first transaction did
         ///   not write page 1).
@@ -128,11 +136,16 @@ enum LogStamp {
             guard firstTransactionWroteIt, let first = headers.first else { return true }
             if headers.contains(file) { return true }
             let stamp = LogStamp.stamp(in: file), firstStamp = LogStamp.stamp(in: first)
-            let startedFrom =
-                stamp == firstStamp || LogStamp.next(after: stamp) == firstStamp
-                || (stamp != 0 && LogStamp.startedFrom(first) == stamp)
-                || (stamp == 0 && LogStamp.isFirst(firstStamp))
-            return startedFrom && LogStamp.unchangedInWALMode(file) == LogStamp.unchangedInWALMode(first)
+            func same(except offsets: [Range<Int>]) -> Bool {
+                zip(file, first).enumerated().allSatisfy { index, pair in
+                    pair.0 == pair.1 || offsets.contains { $0.contains(index) }
+                }
+            }
+            let counter = [24..<28, 92..<100], stampAndStart = [60..<64, 68..<72]
+            if stamp != 0, LogStamp.startedFrom(first) == stamp { return same(except: counter + stampAndStart) }
+            if LogStamp.next(after: stamp) == firstStamp { return same(except: counter + [28..<40, 60..<64]) }
+            if stamp == 0, LogStamp.isFirst(firstStamp) { return same(except: counter + [28..<40] + stampAndStart) }
+            return stamp == firstStamp && LogStamp.unchangedInWALMode(file) == LogStamp.unchangedInWALMode(first)
         }
     }
 

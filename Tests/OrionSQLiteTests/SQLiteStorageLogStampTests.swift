@@ -316,9 +316,14 @@ extension SQLiteStorageTests {
             if unstamped { try await unstamp(path) }
             let before = try XCTUnwrap(LogStamp.stamp(ofDatabaseAt: path))
             try vacuum(path, into: path + ".vacuumed")
-            // Opened once by orion, as a user checking a backup would.
+            // Opened once by orion, as a user checking a backup would; another one switched to WAL mode by another
+            // program, which does not stamp it (hBT's probe).
             let checked = try SQLiteStorage(path: path + ".vacuumed", create: false)
             try await checked.close()
+            try vacuum(path, into: path + ".switched")
+            let shell = try DatabaseQueue(path: path + ".switched")
+            try await shell.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            try shell.close()
 
             let storage = try SQLiteStorage(path: path)
             let started = try await stamp(storage)
@@ -336,17 +341,16 @@ extension SQLiteStorageTests {
             XCTAssertEqual(count, 3, "unstamped: \(unstamped)")
             XCTAssertEqual(notes.withLock { $0 }, [], "unstamped: \(unstamped)")
 
-            if !unstamped {
-                try copy(path + ".log-wal", [""], to: path + ".vacuumed-wal")
-                let restored = try SQLiteStorage(path: path + ".vacuumed") { note in
-                    notes.withLock { $0.append(note) }
-                }
+            for copy in ["vacuumed", "switched"] where !unstamped {
+                try self.copy(path + ".log-wal", [""], to: path + ".\(copy)-wal")
+                notes.withLock { $0 = [] }
+                let restored = try SQLiteStorage(path: path + ".\(copy)") { note in notes.withLock { $0.append(note) } }
                 let names = try await restored.experiments().map(\.name)
                 let kept = try await restored.trials(of: experiment.id, status: nil).count
                 try await restored.close()
-                XCTAssertEqual(names, ["first"])
-                XCTAssertEqual(kept, 0, "the copy is as it was made")
-                XCTAssertEqual(notes.withLock { $0.count }, 1, "\(notes.withLock { $0 })")
+                XCTAssertEqual(names, ["first"], copy)
+                XCTAssertEqual(kept, 0, "\(copy): the copy is as it was made")
+                XCTAssertEqual(notes.withLock { $0.count }, 1, "\(copy): \(notes.withLock { $0 })")
             }
         }
     }
