@@ -403,7 +403,7 @@ public final class SQLiteStorage: Storage {
         /// The log was moved aside.
         case moved
         /// The log at `<path>-wal` is another file, or none: another process moved this one aside
-        /// (``moveAsideForeignLog(_:)``), or it was removed.
+        /// (``moveAsideForeignLog(_:companions:)``), or it was removed.
         case gone
         /// The log could not be moved, or this storage does not know it.
         case failed
@@ -412,10 +412,10 @@ public final class SQLiteStorage: Storage {
     /// Whether the files at `<path>-wal` and `<path>-shm` may be another database's than the one this storage
     /// opened, so that closing must not remove them.
     ///
-    /// SQLite removes the log and its index by name when the last connection to a file closes: a hunt that found its
-    /// file replaced (`mv backup.db orion.db`), its log moved aside, removed the log and the index that the file put
-    /// in place had got from the commands opened since, which then stopped, or wrote through a removed log while the
-    /// next opener made a new one. Its own files, or none, when `path` is still its file, are removed as before.
+    /// SQLite removes the log and its index by name when the last connection to a file that was not moved or removed
+    /// closes: a storage whose log was moved aside (by an opener that found it foreign after `cp backup.db orion.db`,
+    /// or by hand) removed the ones another process had made since, which then stopped, or wrote through a removed
+    /// log while the next opener made a new one. Its own files are removed as before.
     private func companionsAreAnotherFiles() -> Bool {
         func isOwn(_ suffix: String, _ opened: (device: UInt64, inode: UInt64)?) -> Bool? {
             switch Self.identity(of: sqlitePath + suffix) {
