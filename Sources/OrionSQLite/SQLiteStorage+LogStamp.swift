@@ -142,10 +142,16 @@ enum LogStamp {
                 }
             }
             let counter = [24..<28, 92..<100], stampAndStart = [60..<64, 68..<72]
-            if stamp != 0, LogStamp.startedFrom(first) == stamp { return same(except: counter + stampAndStart) }
-            if LogStamp.next(after: stamp) == firstStamp { return same(except: counter + [28..<40, 60..<64]) }
-            if stamp == 0, LogStamp.isFirst(firstStamp) { return same(except: counter + [28..<40] + stampAndStart) }
-            return stamp == firstStamp && LogStamp.unchangedInWALMode(file) == LogStamp.unchangedInWALMode(first)
+            // Each way the log may have started from the file, any of which will do: a first transaction that kept the
+            // stamp (an earlier version; hBT's probe: tried before the others, its header also looks started from its
+            // own stamp when `application_id` is 0), started from it, advanced it, or stamped a file that had none.
+            if stamp == firstStamp, LogStamp.unchangedInWALMode(file) == LogStamp.unchangedInWALMode(first) {
+                return true
+            }
+            if stamp != 0, LogStamp.startedFrom(first) == stamp, same(except: counter + stampAndStart) { return true }
+            if LogStamp.next(after: stamp) == firstStamp, same(except: counter + [28..<40, 60..<64]) { return true }
+            return stamp == 0 && firstStamp != 0 && LogStamp.isFirst(firstStamp)
+                && same(except: counter + [28..<40] + stampAndStart)
         }
     }
 

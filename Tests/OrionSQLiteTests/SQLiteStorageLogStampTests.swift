@@ -95,6 +95,17 @@ extension SQLiteStorageTests {
         var vacuumed = file
         vacuumed.replaceSubrange(vacuumed.startIndex + 18..<vacuumed.startIndex + 20, with: [1, 1])
         XCTAssertFalse(pageOne.fits(vacuumed))
+        // A log whose first transaction kept the stamp (an earlier version's write, or GRDB's first one in a new file)
+        // and grew the file or changed the schema, beside the file it started from, with no `application_id` (hBT's
+        // probe: its header looked started from its own stamp, and a live log was moved aside).
+        for (stamp, offset) in [(0, 31), (0, 43), (12345, 31), (12345, 43)] as [(UInt32, Int)] {
+            var unstarted = withStamp(file, stamp)
+            unstarted.replaceSubrange(unstarted.startIndex + 68..<unstarted.startIndex + 72, with: [0, 0, 0, 0])
+            var first = unstarted
+            first[first.startIndex + offset] &+= 2
+            let kept = LogStamp.PageOne(headers: [first], firstTransactionWroteIt: true, header: Data(count: 32))
+            XCTAssertTrue(kept.fits(unstarted), "stamp \(stamp), offset \(offset)")
+        }
         XCTAssertTrue(LogStamp.isFirst(written[0]), "the first stamp after 0 says so")
         XCTAssertFalse(LogStamp.isFirst(written[1]))
         XCTAssertNil(LogStamp.pageOne(ofLogAt: crash + "-wal", limit: 100), "longer than the limit")
