@@ -80,11 +80,6 @@ enum LogStamp {
         return header
     }
 
-    /// The stamp in the header of the database file at `path`; `nil` as for ``header(ofDatabaseAt:)``.
-    static func stamp(ofDatabaseAt path: String) -> UInt32? {
-        header(ofDatabaseAt: path).map { stamp(in: $0) }
-    }
-
     /// The stamp in a database header (`user_version`, at offset 60).
     static func stamp(in header: Data) -> UInt32 { bigEndian(header, at: 60) }
 
@@ -112,9 +107,6 @@ enum LogStamp {
         var firstTransactionWroteIt: Bool
         /// The log's header (32 bytes), to tell that it was not restarted while it was read.
         var header: Data
-
-        /// The stamps of ``headers``.
-        var stamps: [UInt32] { headers.map { LogStamp.stamp(in: $0) } }
 
         /// Whether a database file with the header `file` is one this log can be replayed into.
         ///
@@ -284,14 +276,11 @@ extension SQLiteStorage {
         guard let before = header(), let file = LogStamp.header(ofDatabaseAt: path),
             let pageOne = LogStamp.pageOne(ofLogAt: log, limit: foreignLogReadLimit),
             pageOne.header == before, header() == before, LogStamp.header(ofDatabaseAt: path) == file,
-            !pageOne.fits(file), case .success(let still) = identity(of: log), still == logIdentity
+            !pageOne.fits(file)
         else { return nil }
-        let aside = "\(log).stale-\(getpid())"
-        guard rename(log, aside) == 0 else { return nil }
-        var indexMoved = false
-        if let indexIdentity, case .success(let now) = identity(of: index), now == indexIdentity {
-            indexMoved = rename(index, "\(index).stale-\(getpid())") == 0
-        }
+        let moved = moveAside(companionsOf: base, log: logIdentity, index: indexIdentity)
+        guard moved.log else { return nil }
+        let aside = "\(log).stale-\(getpid())", indexMoved = moved.index
         return "the write-ahead log \(log) was written for another file than the database \(path) (the file that "
             + "\(path) replaced, put in place after a crash or while orion used the old one); SQLite would have "
             + "written that file's last changes into \(path) and corrupted it: the log is moved to \(aside)"

@@ -386,16 +386,29 @@ public final class SQLiteStorage: Storage {
     /// - Returns: whether the log was moved (an index alone is left where it is: openers refuse it without a log),
     ///   or was no longer there.
     private func moveAsideOwnCompanions() -> CompanionsMove {
-        func isOwn(_ suffix: String, _ opened: (device: UInt64, inode: UInt64)?) -> Bool {
-            guard let opened, case .success(let now) = Self.identity(of: sqlitePath + suffix) else { return false }
-            return now == opened
+        guard let log = companions.log else { return .failed }
+        guard case .success(let now) = Self.identity(of: sqlitePath + "-wal"), now == log else { return .gone }
+        return Self.moveAside(companionsOf: sqlitePath, log: log, index: companions.index).log ? .moved : .failed
+    }
+
+    /// Renames `<base>-wal`, then `<base>-shm`, to `<base>-wal.stale-<pid>` and `<base>-shm.stale-<pid>`, each only
+    /// while it is still the file `log` or `index` names (device and inode: one another opener made since is not
+    /// moved), the index only once the log is (an index alone is harmless, a log alone is replayed).
+    ///
+    /// - Returns: which were moved.
+    static func moveAside(
+        companionsOf base: String,
+        log: (device: UInt64, inode: UInt64),
+        index: (device: UInt64, inode: UInt64)?
+    ) -> (log: Bool, index: Bool) {
+        func move(_ suffix: String, _ expected: (device: UInt64, inode: UInt64)?) -> Bool {
+            guard let expected, case .success(let now) = identity(of: base + suffix), now == expected else {
+                return false
+            }
+            return rename(base + suffix, base + suffix + ".stale-\(getpid())") == 0
         }
-        guard isOwn("-wal", companions.log) else { return companions.log == nil ? .failed : .gone }
-        guard rename(sqlitePath + "-wal", sqlitePath + "-wal.stale-\(getpid())") == 0 else { return .failed }
-        if isOwn("-shm", companions.index) {
-            _ = rename(sqlitePath + "-shm", sqlitePath + "-shm.stale-\(getpid())")
-        }
-        return .moved
+        guard move("-wal", log) else { return (false, false) }
+        return (true, move("-shm", index))
     }
 
     /// What ``moveAsideOwnCompanions()`` did.

@@ -6,6 +6,18 @@ import XCTest
 
 @testable import OrionSQLite
 
+extension LogStamp {
+    /// The stamp in the header of the database file at `path`; `nil` as for ``header(ofDatabaseAt:)``.
+    static func stamp(ofDatabaseAt path: String) -> UInt32? {
+        header(ofDatabaseAt: path).map { stamp(in: $0) }
+    }
+}
+
+extension LogStamp.PageOne {
+    /// The stamps of ``headers``.
+    var stamps: [UInt32] { headers.map { LogStamp.stamp(in: $0) } }
+}
+
 /// The stamp that ties the write-ahead log to its database file, and what the storage does with a log that is not
 /// its file's (``LogStamp``).
 extension SQLiteStorageTests {
