@@ -155,7 +155,10 @@ public struct ExperimentSummary: Sendable, Hashable {
             !driver.restartedFromScratch
         else { return false }
         driver.observe(stored.changedTrials)
-        return driver.isDone && TrialStatus.pending.allSatisfy { stored.counts[$0, default: 0] == 0 }
+        // A filled space, as a production round judges it (`AlgorithmDriver.step`), but without the points inherited
+        // from parent versions: a version that they help fill reads as not done here, while its workers stop.
+        let filled = experiment.space.isFilled(byConfigurations: stored.counts.values.reduce(0, +))
+        return (filled || driver.isDone) && TrialStatus.pending.allSatisfy { stored.counts[$0, default: 0] == 0 }
     }
 
     /// Finds an experiment by name and reads its summary.

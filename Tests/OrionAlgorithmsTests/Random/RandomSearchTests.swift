@@ -1,8 +1,9 @@
 import Foundation
-import OrionAlgorithms
 import OrionCore
 import OrionTesting
 import XCTest
+
+@testable import OrionAlgorithms
 
 /// A random search with its context, giving points as dictionaries for short assertions.
 private struct Random {
@@ -87,6 +88,55 @@ final class RandomSearchTests: XCTestCase {
         XCTAssertEqual(Set(first + rest).count, 6)
         XCTAssertTrue(restored.isDone)
         XCTAssertEqual(restored.suggest(count: 1), [])
+    }
+
+    /// A finite space of more than 1,000 configurations is drawn with replacement while draws seldom repeat; once
+    /// nearly every configuration has a trial, the walk gives the free ones, so the last of 3,000 configurations
+    /// come within a few rounds rather than after thousands of repeated draws, and the search is then done.
+    func testALargeFiniteSpaceIsWalkedWhenNearlyFullAndEnds() throws {
+        var harness = try seededHarness(
+            "random",
+            ["/x": "randint(0, 1500)", "/c": "choices(['p', 'q'])", "/epochs": "fidelity(1, 4, base=2)"]
+        )
+        harness.reusesDriver = false
+        var rounds = 0
+        while !harness.isDone && rounds < 4000 {
+            try harness.produce(count: 1)
+            rounds += 1
+            if harness.trials.count == 2000 {
+                let state = try XCTUnwrap(harness.state.flatMap { String(data: $0, encoding: .utf8) })
+                XCTAssertFalse(state.contains("\"walk\""), "two thirds full: still drawing from the priors")
+                XCTAssertTrue(state.contains("\"misses\""))
+            }
+        }
+        XCTAssertTrue(harness.isDone)
+        XCTAssertEqual(harness.trials.count, 3000)
+        XCTAssertEqual(Set(harness.trials.map(\.id)).count, 3000)
+        XCTAssertTrue(harness.trials.allSatisfy { harness.experiment.space.contains($0.params) })
+        XCTAssertTrue(harness.trials.allSatisfy { $0.params["/epochs"] == .int(4) }, "fidelity at its top")
+        XCTAssertLessThan(rounds, 3000 + 20, "at most a few rounds without a new trial")
+    }
+
+    /// The walk gives every configuration of a mixed space once, whatever its stride, and states written before it
+    /// (no `misses`) still load.
+    func testTheWalkIsAPermutationOfTheSpace() throws {
+        let space = try Space(priors: ["/a": "choices([1, 'b', 3.5])", "/k": "uniform(-2, 5, discrete=True)"])
+        for seed in 0..<20 {
+            var generator = SeededGenerator(seed: UInt64(seed))
+            var walk = try XCTUnwrap(RandomSearch.Walk(space: space, using: &generator))
+            var seen: Set<String> = []
+            while let point = walk.next(in: space) {
+                XCTAssertTrue(space.contains(point), "\(point)")
+                seen.insert(Trial.parametersRepresentation(point))
+            }
+            XCTAssertEqual(seen.count, 24)
+            XCTAssertTrue(walk.isOver)
+        }
+        var generator = SeededGenerator(seed: 1)
+        XCTAssertNil(RandomSearch.Walk(space: try Space(priors: ["/x": "uniform(0, 1)"]), using: &generator))
+        XCTAssertNil(RandomSearch.Walk(space: try Space(priors: ["/v": "randint(0, 3, shape=2)"]), using: &generator))
+        let big = try Space(priors: ["/a": "randint(0, 100000)", "/b": "randint(0, 100000)"])
+        XCTAssertNil(RandomSearch.Walk(space: big, using: &generator), "more than 2^32 configurations")
     }
 
     func testObservedTrialsCountAsSeen() throws {

@@ -589,6 +589,54 @@ final class AlgorithmDriverTests: XCTestCase {
         XCTAssertNotNil(full.state)
     }
 
+    /// Once every configuration of a finite space has a trial (broken ones and inherited points included), a round
+    /// produces nothing and says done, though the algorithm never does: it would only draw repeats until the
+    /// workers' idle timeout. A space with a fidelity is never filled this way (one configuration, several rungs).
+    func testStepIsDoneOnceEveryConfigurationOfAFiniteSpaceHasATrial() throws {
+        let experiment = try experiment(prior: "uniform(0, 4, discrete=True)")
+        let filled = try AlgorithmDriver.step(
+            snapshot: snapshot(counts: [.completed: 3, .broken: 2]),
+            cached: nil,
+            experiment: experiment,
+            factory: factory,
+            count: 3,
+            now: now
+        )
+        XCTAssertEqual(filled.newTrials, [])
+        XCTAssertTrue(filled.output.isDone)
+        XCTAssertNotNil(filled.state)
+        let inherited = Trial(experimentID: "exp", params: [Trial.Param(name: "/x", type: .integer, value: 4)])
+        let withInherited = try AlgorithmDriver.step(
+            snapshot: snapshot(counts: [.completed: 4]),
+            cached: nil,
+            experiment: experiment,
+            factory: factory,
+            count: 1,
+            now: now,
+            inherited: InheritedTrials([inherited]),
+            inheritedCount: 1
+        )
+        XCTAssertTrue(withInherited.output.isDone)
+        XCTAssertEqual(withInherited.newTrials, [])
+        let open = try AlgorithmDriver.step(
+            snapshot: snapshot(counts: [.completed: 4]),
+            cached: nil,
+            experiment: experiment,
+            factory: factory,
+            count: 1,
+            now: now
+        )
+        XCTAssertFalse(open.output.isDone)
+        XCTAssertEqual(open.newTrials.count, 1)
+
+        var fidelity = experiment
+        fidelity.space = try Space(priors: ["/x": "uniform(0, 4, discrete=True)", "/e": "fidelity(1, 4, base=2)"])
+        XCTAssertEqual(fidelity.space.cardinality, 5)
+        XCTAssertFalse(fidelity.space.isFilled(byConfigurations: 5))
+        XCTAssertFalse(try Space(priors: ["/x": "uniform(0, 4)"]).isFilled(byConfigurations: 1_000_000))
+        XCTAssertTrue(experiment.space.isFilled(byConfigurations: 5))
+    }
+
     func testHarnessRunsTheDriverLikeAStorage() throws {
         var harness = AlgorithmHarness(experiment: try experiment(maxTrials: 4), factory: factory, reusesDriver: false)
         let completed = try harness.run(trials: 10, batch: 3) { Objectives.sphere($0) }

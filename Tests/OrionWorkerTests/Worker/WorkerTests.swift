@@ -185,6 +185,45 @@ final class WorkerTests: XCTestCase {
         XCTAssertEqual(report.completed, 6)
     }
 
+    /// Random search remembers the configurations of spaces of at most 1,000 only; on a larger finite space the hunt
+    /// still ends as done once every configuration has a trial (broken ones included), rather than after the idle
+    /// timeout of draws that all repeat trials (it stopped `idle`, and `orion status` said not done).
+    func testAFilledLargeFiniteSpaceStopsTheHuntAsDone() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(
+            storage,
+            maxTrials: nil,
+            priors: ["/x": "randint(0, 1201)", "/c": "choices(['p', 'q'])"],
+            algorithm: AlgorithmConfig(name: "random", options: ["seed": 5])
+        )
+        XCTAssertGreaterThan(experiment.space.cardinality, RandomSearch.trackedCardinality)
+        var trials: [Trial] = []
+        for x in 0...1200 {
+            for c in ["p", "q"] {
+                var trial = Trial(
+                    experimentID: experiment.id,
+                    params: experiment.space.params(from: ["/x": .int(x), "/c": .string(c)]),
+                    submitTime: Date()
+                )
+                trial.status = x == 7 ? .broken : .completed
+                if x != 7 { trial.results = [.objective(Double(x))] }
+                if trials.count < 2401 { trials.append(trial) }
+            }
+        }
+        try await storage.registerTrials(trials)
+        let configuration = WorkerConfiguration(idleTimeout: .seconds(2))
+        let first = try await worker(experiment, storage, configuration: configuration) { _, _ in [.objective(0)] }
+            .run()
+        XCTAssertEqual(first.completed, 1, "the last free configuration ran")
+        XCTAssertEqual(first.stopReason, .experimentDone)
+        let second = try await worker(experiment, storage, configuration: configuration) { _, _ in [.objective(0)] }
+            .run()
+        XCTAssertEqual(second.completed, 0)
+        XCTAssertEqual(second.stopReason, .experimentDone)
+        let summary = try await ExperimentSummary(experiment: experiment, storage: storage, algorithmState: true)
+        XCTAssertTrue(summary.isDone, "orion status reads the filled space as done")
+    }
+
     /// Slots that find the algorithm done while the other slots' last suggestions wait to run go on to run them: the
     /// pending trials are counted after the production, not before it (a stale count stopped the hunt with trials
     /// left `new`; with four workers on a five-point space a hunt ended after 1 completed trial with 4 new).
