@@ -23,11 +23,14 @@ struct HuntSession {
     func run() async throws {
         try OpenFileLimit.checkFloor()
         try Self.checkCurrentDirectoryExists()
+        let signals = SignalForwarder.exitingUntilTheHunt()
+        defer { signals.cancel() }
         let context = try CommandContext(options: options, huntOptions: huntOptions)
-        try await context.closingStorage { try await run(in: context) }
+        try await context.closingStorage { try await run(in: context, signals: signals) }
     }
 
-    private func run(in context: CommandContext) async throws {
+    /// The hunt; `signals` end `orion` until the workers start, then interrupt them.
+    private func run(in context: CommandContext, signals: SignalForwarder) async throws {
         let configuration = context.configuration
         let pythonClient = try usesPythonClient()
         if let note = OpenFileLimit.note(workers: configuration.worker.nWorkers) {
@@ -268,7 +271,7 @@ struct HuntSession {
             heartbeat: configuration.worker.heartbeatDuration
         )
         await reporter.start(storage: context.storage)
-        let signals = SignalForwarder { force, signal in
+        signals.replaceHandler { force, signal in
             runner.interrupt(force: force)
             if !force { reporter.noteStopping(signal: signal) }
         }

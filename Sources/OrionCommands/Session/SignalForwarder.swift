@@ -23,13 +23,25 @@ final class SignalForwarder: @unchecked Sendable {
         [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2].filter { !InheritedSignals.wereIgnored($0) }
     }
 
+    /// What a signal calls; changed only on ``queue``, where the signals are handled.
+    private final class Handler: @unchecked Sendable {
+        var call: @Sendable (_ force: Bool, _ signal: Int32) -> Void
+
+        init(_ call: @escaping @Sendable (_ force: Bool, _ signal: Int32) -> Void) {
+            self.call = call
+        }
+    }
+
     private let sources: [any DispatchSourceSignal]
     private let queue = DispatchQueue(label: "orion.signals")
+    private let handler: Handler
 
     /// Calls `handler` on each signal, with `force` set from the second interrupt on and the signal's number.
     init(_ handler: @escaping @Sendable (_ force: Bool, _ signal: Int32) -> Void) {
         var interrupted = false
         let queue = queue
+        let current = Handler(handler)
+        self.handler = current
         sources = Self.signals.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
@@ -37,7 +49,7 @@ final class SignalForwarder: @unchecked Sendable {
                 // A hangup often comes twice (from the kernel and from the login shell), a scheduler's warning may be
                 // repeated: they never force.
                 if [SIGHUP, SIGUSR1, SIGUSR2].contains(number) && interrupted { return }
-                handler(interrupted, number)
+                current.call(interrupted, number)
                 interrupted = true
             }
             source.resume()
@@ -45,8 +57,35 @@ final class SignalForwarder: @unchecked Sendable {
         }
     }
 
+    /// Calls `handler` instead from the next signal on.
+    ///
+    /// One forwarder serves a whole command: libdispatch on Linux does not deliver a signal to a source made after
+    /// another source of the same signal was cancelled (the hunt then ignored Ctrl-C).
+    ///
+    /// - Parameter handler: called as the one given to ``init(_:)``.
+    func replaceHandler(_ handler: @escaping @Sendable (_ force: Bool, _ signal: Int32) -> Void) {
+        queue.sync { self.handler.call = handler }
+    }
+
+    /// Stops handling the signals: their default actions apply again. Calling it twice does nothing more.
     func cancel() {
-        for source in sources { source.cancel() }
+        for source in sources where !source.isCancelled { source.cancel() }
         for number in Self.signals { signal(number, SIG_DFL) }
+    }
+
+    /// A forwarder for `orion hunt` until it can interrupt its trials: each of ``signals`` ends `orion` with Oríon's
+    /// `Orion is interrupted.` and exit code 130, as Oríon answers a KeyboardInterrupt at any point of `hunt`.
+    ///
+    /// Before, Ctrl-C while the hunt waited for the database (a write lock held elsewhere, a server not answering)
+    /// or built its experiment killed `orion` without a word. Nothing is reserved yet, and a transaction cut short is
+    /// rolled back by the database. The hunt then hands the signals to its workers (``replaceHandler(_:)``).
+    ///
+    /// - Returns: the forwarder.
+    static func exitingUntilTheHunt() -> SignalForwarder {
+        SignalForwarder { _, _ in
+            print("Orion is interrupted.")
+            fflush(nil)
+            exit(130)
+        }
     }
 }

@@ -284,6 +284,48 @@ final class FailureEndToEndTests: XCTestCase {
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 3, "\(trials.map(\.status))")
     }
 
+    /// Ctrl-C while the hunt waits for the database before it starts (another process holds the write lock) ends it
+    /// with Oríon's words and exit code 130, as later in the hunt; it used to die of the signal without a word.
+    func testCtrlCWhileTheHuntWaitsForTheDatabaseSaysInterrupted() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let fast = try sandbox.script(
+            "fast.sh",
+            "#!/bin/sh\nprintf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":%s}]' \"$2\" > \"$ORION_RESULTS_PATH\"\n"
+        )
+        let arguments = ["hunt", "-n", "waits", "--exp-max-trials", "2", fast, "-x~uniform(0, 1)"]
+        let first = try sandbox.run(["hunt", "-n", "waits", "--exp-max-trials", "1", fast, "-x~uniform(0, 1)"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let lock = Process()
+        let hold = Pipe()
+        lock.standardInput = hold
+        lock.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        lock.arguments = [
+            "python3", "-c",
+            "import sqlite3; c = sqlite3.connect('\(sandbox.database)', isolation_level=None, timeout=30); "
+                + "import sys; c.execute('BEGIN EXCLUSIVE'); open('\(sandbox.directory)/locked', 'w').close(); sys.stdin.read()",
+        ]
+        try lock.run()
+        defer { try? hold.fileHandleForWriting.close() }
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !FileManager.default.fileExists(atPath: sandbox.directory + "/locked") {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let hunt = try sandbox.start(arguments, name: "hunt")
+        try await Task.sleep(for: .seconds(2))
+        kill(hunt.processIdentifier, SIGINT)
+        let output = sandbox.wait(hunt, name: "hunt", timeout: 20)
+        XCTAssertEqual(output.status, 130, output.stderr)
+        XCTAssertEqual(output.stdout, "Orion is interrupted.\n")
+        try hold.fileHandleForWriting.close()
+        lock.waitUntilExit()
+
+        let resumed = try sandbox.run(arguments)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let trials = try await sandbox.trials(of: "waits")
+        XCTAssertEqual(trials.map(\.status), [.completed, .completed])
+    }
+
     func testSIGTERMInterruptsLikeSlurmDoes() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
