@@ -67,7 +67,9 @@ final class SignalForwarder: @unchecked Sendable {
         queue.sync { self.handler.call = handler }
     }
 
-    /// Stops handling the signals: their default actions apply again. Calling it twice does nothing more.
+    /// Stops handling the signals: their default actions apply again.
+    ///
+    /// Calling it twice does nothing more.
     func cancel() {
         for source in sources where !source.isCancelled { source.cancel() }
         for number in Self.signals { signal(number, SIG_DFL) }

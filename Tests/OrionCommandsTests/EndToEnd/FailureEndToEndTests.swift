@@ -224,7 +224,7 @@ final class FailureEndToEndTests: XCTestCase {
         // Resume with a fast script: the same two trials complete, no new ones.
         let fast = try sandbox.script(
             "fast.sh",
-            "#!/bin/sh\nprintf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":%s}]' \"$2\" > \"$ORION_RESULTS_PATH\"\n"
+            Self.fastScript
         )
         let resumed = try sandbox.run(["hunt", "-n", "slow", "--exp-max-trials", "2", fast, "-x~uniform(0, 1)"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
@@ -250,18 +250,8 @@ final class FailureEndToEndTests: XCTestCase {
         while Date() < deadline, try await !sandbox.trials(of: "locked").contains(where: { $0.status == .reserved }) {
             try await Task.sleep(for: .milliseconds(20))
         }
-        // Another process takes the write lock and keeps it until its stdin closes (a pyenv shim would outlive a
-        // signal to it).
-        let lock = Process()
-        let hold = Pipe()
-        lock.standardInput = hold
-        lock.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        lock.arguments = [
-            "python3", "-c",
-            "import sqlite3; c = sqlite3.connect('\(sandbox.database)', isolation_level=None, timeout=30); "
-                + "import sys; c.execute('BEGIN EXCLUSIVE'); open('\(sandbox.directory)/locked', 'w').close(); sys.stdin.read()",
-        ]
-        try lock.run()
+        // Another process takes the write lock and keeps it until its stdin closes.
+        let (lock, hold) = try holdWriteLock(of: sandbox)
         defer { try? hold.fileHandleForWriting.close() }
         while Date() < deadline, !FileManager.default.fileExists(atPath: sandbox.directory + "/locked") {
             try await Task.sleep(for: .milliseconds(20))
@@ -284,6 +274,26 @@ final class FailureEndToEndTests: XCTestCase {
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 3, "\(trials.map(\.status))")
     }
 
+    /// A script that reports its second argument (the value of `-x`) as the objective at once.
+    private static let fastScript =
+        "#!/bin/sh\nprintf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":%s}]' \"$2\" > \"$ORION_RESULTS_PATH\"\n"
+
+    /// Starts a process that takes the sandbox database's write lock, touches `locked` in the sandbox once it has it,
+    /// and keeps it until its stdin (the pipe returned) closes: a pyenv shim would outlive a signal to it.
+    private func holdWriteLock(of sandbox: Sandbox) throws -> (Process, Pipe) {
+        let lock = Process()
+        let hold = Pipe()
+        lock.standardInput = hold
+        lock.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        lock.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys; c = sqlite3.connect('\(sandbox.database)', isolation_level=None, timeout=30); "
+                + "c.execute('BEGIN EXCLUSIVE'); open('\(sandbox.directory)/locked', 'w').close(); sys.stdin.read()",
+        ]
+        try lock.run()
+        return (lock, hold)
+    }
+
     /// Ctrl-C while the hunt waits for the database before it starts (another process holds the write lock) ends it
     /// with Oríon's words and exit code 130, as later in the hunt; it used to die of the signal without a word.
     func testCtrlCWhileTheHuntWaitsForTheDatabaseSaysInterrupted() async throws {
@@ -291,21 +301,12 @@ final class FailureEndToEndTests: XCTestCase {
         defer { sandbox.remove() }
         let fast = try sandbox.script(
             "fast.sh",
-            "#!/bin/sh\nprintf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":%s}]' \"$2\" > \"$ORION_RESULTS_PATH\"\n"
+            Self.fastScript
         )
         let arguments = ["hunt", "-n", "waits", "--exp-max-trials", "2", fast, "-x~uniform(0, 1)"]
         let first = try sandbox.run(["hunt", "-n", "waits", "--exp-max-trials", "1", fast, "-x~uniform(0, 1)"])
         XCTAssertEqual(first.status, 0, first.stderr)
-        let lock = Process()
-        let hold = Pipe()
-        lock.standardInput = hold
-        lock.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        lock.arguments = [
-            "python3", "-c",
-            "import sqlite3; c = sqlite3.connect('\(sandbox.database)', isolation_level=None, timeout=30); "
-                + "import sys; c.execute('BEGIN EXCLUSIVE'); open('\(sandbox.directory)/locked', 'w').close(); sys.stdin.read()",
-        ]
-        try lock.run()
+        let (lock, hold) = try holdWriteLock(of: sandbox)
         defer { try? hold.fileHandleForWriting.close() }
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline, !FileManager.default.fileExists(atPath: sandbox.directory + "/locked") {
