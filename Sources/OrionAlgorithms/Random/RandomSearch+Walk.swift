@@ -6,12 +6,11 @@ extension RandomSearch {
     /// Random search draws with replacement in a finite space it does not track (more than
     /// ``RandomSearch/trackedCardinality`` configurations); once nearly every configuration has a trial, almost every
     /// draw repeats one, and the last free configurations take thousands of draws to hit. The walk finds them in at
-    /// most one pass: position `i` is configuration `(multiplier · i + offset) mod count`, a permutation of
-    /// `0..<count` because the multiplier is prime to the count. A configuration's index is read in mixed radix, the
-    /// last dimension (in name order) varying fastest.
+    /// most one pass: position `i` is configuration `(multiplier · i + offset) mod count`
+    /// (``Space/configuration(at:)``), a permutation of `0..<count` because the multiplier is prime to the count.
     ///
-    /// Only spaces of scalar categorical, integer and fidelity dimensions (a fidelity at its upper bound, as
-    /// sampled) with at most 2³² configurations can be walked.
+    /// Only spaces whose every dimension can be listed (``SpaceDimension/enumeratedCount``: categories, integers, a
+    /// fidelity at its upper bound) with at most 2³² configurations can be walked.
     struct Walk: Codable, Equatable {
         /// The number of configurations.
         var count: UInt64
@@ -32,13 +31,7 @@ extension RandomSearch {
         ///   - space: the search space.
         ///   - generator: draws the stride and the start.
         init?(space: Space, using generator: inout SeededGenerator) {
-            var count: UInt64 = 1
-            for dimension in space.dimensions {
-                guard let size = Self.size(of: dimension) else { return nil }
-                let (product, overflow) = count.multipliedReportingOverflow(by: size)
-                guard !overflow, product <= Self.maxCount else { return nil }
-                count = product
-            }
+            guard let count = space.enumeratedCount(upTo: Self.maxCount) else { return nil }
             var multiplier: UInt64 = 1
             if count > 1 {
                 repeat {
@@ -60,48 +53,9 @@ extension RandomSearch {
         /// - Returns: its parameters, as ``Space/sample(using:)`` writes them.
         mutating func next(in space: Space) -> Parameters? {
             guard !isOver else { return nil }
-            var index = (multiplier * position + offset) % count
+            let index = (multiplier * position + offset) % count
             position += 1
-            var values: [JSONValue] = []
-            for dimension in space.dimensions.reversed() {
-                let size = Self.size(of: dimension) ?? 1
-                values.append(Self.value(of: dimension, at: Int(index % size)))
-                index /= size
-            }
-            return Parameters(
-                zip(space.dimensions, values.reversed()).map { dimension, value in
-                    Trial.Param(name: dimension.name, type: dimension.kind, value: value)
-                }
-            )
-        }
-
-        /// The number of values of a scalar dimension that can be walked, or `nil`.
-        private static func size(of dimension: SpaceDimension) -> UInt64? {
-            guard dimension.shape.isEmpty else { return nil }
-            switch dimension.kind {
-            case .fidelity:
-                return 1
-            case .categorical, .integer:
-                let cardinality = dimension.cardinality
-                guard cardinality.isFinite, cardinality >= 1, cardinality <= Double(maxCount) else { return nil }
-                return UInt64(cardinality)
-            default:
-                return nil
-            }
-        }
-
-        /// The value at `index` of a dimension that ``size(of:)`` accepts.
-        private static func value(of dimension: SpaceDimension, at index: Int) -> JSONValue {
-            switch (dimension.kind, dimension.prior) {
-            case (.categorical, .choices(let values, _)):
-                return values[index]
-            case (.integer, _):
-                return .int(Int(dimension.interval?.low ?? 0) + index)
-            default:
-                // A fidelity: its upper bound, whatever the generator.
-                var unused = SeededGenerator(seed: 0)
-                return dimension.sample(using: &unused)
-            }
+            return space.configuration(at: index)
         }
 
         private static func gcd(_ a: UInt64, _ b: UInt64) -> UInt64 {

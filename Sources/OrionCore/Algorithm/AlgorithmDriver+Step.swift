@@ -52,8 +52,8 @@ extension AlgorithmDriver {
     ///    broken (broken trials are replaced) and minus the inherited trials (they count toward `maxTrials`, as in
     ///    Oríon).
     /// 4. Produces up to that many new trials, none when every configuration of a finite space has a trial
-    ///    (``Space/isFilled(byConfigurations:)``, the experiment's trials and the inherited points): the output is
-    ///    then done, whatever the algorithm says.
+    ///    (``Space/isFilled(index:experimentID:counted:)``, the experiment's trials and the inherited points): the
+    ///    output is then done, whatever the algorithm says.
     ///
     /// A stored state that cannot be decoded, or that was saved for another algorithm or other options (written by
     /// hand or by another version), throws ``AlgorithmError`` `.corruptState`: a fresh algorithm here would see only
@@ -127,12 +127,16 @@ extension AlgorithmDriver {
             let live = snapshot.counts.reduce(counted) { $0 + ($1.key == .broken ? 0 : $1.value) }
             wanted = min(wanted, max(0, maxTrials - live))
         }
+        let existing = inherited.including(snapshot.existingTrials)
         // Every configuration of a finite space has a trial (any status: a broken one is not drawn again): the
         // search is over whatever the algorithm tracks. Random search remembers the configurations of small spaces
         // only, and no algorithm should draw in vain until the workers' idle timeout.
-        let filled = experiment.space.isFilled(byConfigurations: snapshot.counts.values.reduce(counted, +))
+        let filled = try experiment.space.isFilled(
+            index: existing,
+            experimentID: experiment.id,
+            counted: snapshot.counts.values.reduce(counted, +)
+        )
         if filled { wanted = 0 }
-        let existing = inherited.including(snapshot.existingTrials)
         let trials =
             wanted > 0
             ? try driver.produce(count: wanted, now: now, existing: existing).map(inherited.withStoredParent) : []

@@ -76,18 +76,6 @@ public struct Space: Hashable, Sendable {
     /// a finite space searched by a multi-fidelity algorithm is not exhausted after its first rung.
     public var cardinality: Double { dimensions.reduce(1.0) { $0 * $1.cardinality } }
 
-    /// Whether `configurations` distinct configurations fill the space, so that no algorithm can add a trial.
-    ///
-    /// Only a finite space without a fidelity dimension can be filled: with a fidelity, one configuration may be
-    /// several trials (its rungs), and only the algorithm knows when its last rung is done.
-    ///
-    /// - Parameter configurations: how many distinct configurations have a trial (an experiment's trials, whatever
-    ///   their status, and the points it inherits).
-    /// - Returns: whether they are at least the space's ``cardinality``.
-    public func isFilled(byConfigurations configurations: Int) -> Bool {
-        fidelity == nil && cardinality.isFinite && Double(configurations) >= cardinality
-    }
-
     /// Draws a point: every dimension sampled from its prior, in name order (a fidelity at its upper bound).
     ///
     /// - Parameter rng: the source of randomness.

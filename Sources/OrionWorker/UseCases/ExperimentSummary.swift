@@ -155,10 +155,16 @@ public struct ExperimentSummary: Sendable, Hashable {
             !driver.restartedFromScratch
         else { return false }
         driver.observe(stored.changedTrials)
+        guard TrialStatus.pending.allSatisfy({ stored.counts[$0, default: 0] == 0 }) else { return false }
+        if driver.isDone { return true }
         // A filled space, as a production round judges it (`AlgorithmDriver.step`), but without the points inherited
-        // from parent versions: a version that they help fill reads as not done here, while its workers stop.
-        let filled = experiment.space.isFilled(byConfigurations: stored.counts.values.reduce(0, +))
-        return (filled || driver.isDone) && TrialStatus.pending.allSatisfy { stored.counts[$0, default: 0] == 0 }
+        // from parent versions: a version that they help fill reads as not done here, while its workers stop. The
+        // ids are read only when the counts say the space may be filled.
+        let counted = stored.counts.values.reduce(0, +)
+        guard experiment.space.enumeratedCount(upTo: Space.filledCheckLimit).map({ UInt64(counted) >= $0 }) == true
+        else { return false }
+        let ids = Set(try await storage.trialIDs(of: experiment.id, status: nil))
+        return try experiment.space.isFilled(index: .containing(ids), experimentID: experiment.id, counted: counted)
     }
 
     /// Finds an experiment by name and reads its summary.

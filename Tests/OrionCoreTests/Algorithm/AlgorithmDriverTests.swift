@@ -591,50 +591,54 @@ final class AlgorithmDriverTests: XCTestCase {
 
     /// Once every configuration of a finite space has a trial (broken ones and inherited points included), a round
     /// produces nothing and says done, though the algorithm never does: it would only draw repeats until the
-    /// workers' idle timeout. A space with a fidelity is never filled this way (one configuration, several rungs).
+    /// workers' idle timeout. The trials are counted, then each configuration looked up: trials as many as the
+    /// configurations but not at them (reals off a `precision` grid, inherited by a version) do not fill the space,
+    /// nor does anything fill a space with a fidelity (one configuration, several rungs) or with reals.
     func testStepIsDoneOnceEveryConfigurationOfAFiniteSpaceHasATrial() throws {
         let experiment = try experiment(prior: "uniform(0, 4, discrete=True)")
-        let filled = try AlgorithmDriver.step(
-            snapshot: snapshot(counts: [.completed: 3, .broken: 2]),
-            cached: nil,
-            experiment: experiment,
-            factory: factory,
-            count: 3,
-            now: now
-        )
+        let ids = (0...4).map { x in
+            Trial(experimentID: "exp", params: [Trial.Param(name: "/x", type: .integer, value: .int(x))]).id
+        }
+        func step(_ counts: [TrialStatus: Int], _ existing: [String], inherited: [Trial] = []) throws
+            -> AlgorithmUpdate<AlgorithmDriver.StepOutput>
+        {
+            try AlgorithmDriver.step(
+                snapshot: snapshot(counts: counts, existing: Set(existing)),
+                cached: nil,
+                experiment: experiment,
+                factory: factory,
+                count: 1,
+                now: now,
+                inherited: InheritedTrials(inherited),
+                inheritedCount: inherited.count
+            )
+        }
+        let filled = try step([.completed: 3, .broken: 2], ids)
         XCTAssertEqual(filled.newTrials, [])
         XCTAssertTrue(filled.output.isDone)
         XCTAssertNotNil(filled.state)
         let inherited = Trial(experimentID: "exp", params: [Trial.Param(name: "/x", type: .integer, value: 4)])
-        let withInherited = try AlgorithmDriver.step(
-            snapshot: snapshot(counts: [.completed: 4]),
-            cached: nil,
-            experiment: experiment,
-            factory: factory,
-            count: 1,
-            now: now,
-            inherited: InheritedTrials([inherited]),
-            inheritedCount: 1
-        )
+        let withInherited = try step([.completed: 4], Array(ids.prefix(4)), inherited: [inherited])
         XCTAssertTrue(withInherited.output.isDone)
         XCTAssertEqual(withInherited.newTrials, [])
-        let open = try AlgorithmDriver.step(
-            snapshot: snapshot(counts: [.completed: 4]),
-            cached: nil,
-            experiment: experiment,
-            factory: factory,
-            count: 1,
-            now: now
-        )
+        let open = try step([.completed: 4], Array(ids.prefix(4)))
         XCTAssertFalse(open.output.isDone)
-        XCTAssertEqual(open.newTrials.count, 1)
+        XCTAssertEqual(xs(open.newTrials), [4])
+        let counted = try step([.completed: 5], Array(ids.prefix(4)))
+        XCTAssertFalse(counted.output.isDone, "five trials, but one is not at a configuration of the space")
+        XCTAssertEqual(xs(counted.newTrials), [4])
 
-        var fidelity = experiment
-        fidelity.space = try Space(priors: ["/x": "uniform(0, 4, discrete=True)", "/e": "fidelity(1, 4, base=2)"])
-        XCTAssertEqual(fidelity.space.cardinality, 5)
-        XCTAssertFalse(fidelity.space.isFilled(byConfigurations: 5))
-        XCTAssertFalse(try Space(priors: ["/x": "uniform(0, 4)"]).isFilled(byConfigurations: 1_000_000))
-        XCTAssertTrue(experiment.space.isFilled(byConfigurations: 5))
+        var index = TrialIndex.containing([])
+        let fidelity = try Space(priors: ["/x": "uniform(0, 4, discrete=True)", "/e": "fidelity(1, 4, base=2)"])
+        XCTAssertEqual(fidelity.cardinality, 5)
+        XCTAssertFalse(try fidelity.isFilled(index: index, experimentID: "exp", counted: 100))
+        let precision = try Space(priors: ["/y": "loguniform(1, 10, precision=1)"])
+        XCTAssertEqual(precision.cardinality, 10)
+        XCTAssertFalse(try precision.isFilled(index: index, experimentID: "exp", counted: 100))
+        index = TrialIndex { _ in
+            XCTFail("the ids are looked up only once the counts reach the configurations"); return []
+        }
+        XCTAssertFalse(try experiment.space.isFilled(index: index, experimentID: "exp", counted: 4))
     }
 
     func testHarnessRunsTheDriverLikeAStorage() throws {
