@@ -5,6 +5,7 @@ import OrionCore
 import OrionPostgres
 import OrionSQLite
 import OrionWorker
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -254,6 +255,15 @@ struct HuntSession {
                     to: 2
                 )
             }
+            // An interrupt while `sbatch` submits lets it finish, so that the job array it may submit is printed
+            // (with what cancels it) rather than orphaned unseen; a second one ends `orion` at once.
+            let interrupted = Mutex(false)
+            signals.replaceHandler { force, _ in
+                guard force else { return interrupted.withLock { $0 = true } }
+                print("Orion is interrupted.")
+                fflush(nil)
+                exit(130)
+            }
             try await submitArray(
                 workers,
                 experiment: experiment,
@@ -261,6 +271,15 @@ struct HuntSession {
                 options: slurm,
                 configuration: configuration
             )
+            if interrupted.withLock({ $0 }) {
+                StandardStream.emit(
+                    "note: interrupted while sbatch submitted the job array, which is submitted (above): scancel its"
+                        + " id to stop it\n",
+                    to: 2
+                )
+                print("Orion is interrupted.")
+                throw ExitCode(130)
+            }
             return
         }
 

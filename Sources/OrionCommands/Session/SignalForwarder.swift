@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import OrionWorker
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -37,14 +38,25 @@ final class SignalForwarder: @unchecked Sendable {
     private let handler: Handler
 
     /// Calls `handler` on each signal, with `force` set from the second interrupt on and the signal's number.
+    ///
+    /// Returns once libdispatch has registered every source (at most 2 s). On Linux libdispatch installs its own
+    /// `sigaction` handler for a signal when it registers the first source of it, on its manager thread, once per
+    /// process; until then the signal keeps its default action (it ends `orion`). Setting `SIG_IGN` first, as
+    /// Darwin needs, threw away a signal that came before the registration: the hunt ran on as if none had come
+    /// (probe hC4, 10 of 13 SIGINTs sent into that gap).
     init(_ handler: @escaping @Sendable (_ force: Bool, _ signal: Int32) -> Void) {
         var interrupted = false
         let queue = queue
         let current = Handler(handler)
         self.handler = current
+        let registered = DispatchGroup()
         sources = Self.signals.map { number in
-            signal(number, SIG_IGN)
+            #if !os(Linux)
+                signal(number, SIG_IGN)
+            #endif
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            registered.enter()
+            source.setRegistrationHandler { registered.leave() }
             source.setEventHandler {
                 // A hangup often comes twice (from the kernel and from the login shell), a scheduler's warning may be
                 // repeated: they never force.
@@ -55,6 +67,8 @@ final class SignalForwarder: @unchecked Sendable {
             source.resume()
             return source
         }
+        _ = registered.wait(timeout: .now() + .seconds(2))
+        Self.reinstateDispatchHandlers()
     }
 
     /// Calls `handler` instead from the next signal on.
@@ -69,10 +83,46 @@ final class SignalForwarder: @unchecked Sendable {
 
     /// Stops handling the signals: their default actions apply again.
     ///
-    /// Calling it twice does nothing more.
+    /// Calling it twice does nothing more. libdispatch's handler of each signal is kept aside for the next forwarder
+    /// of this process: libdispatch installs it only once.
     func cancel() {
         for source in sources where !source.isCancelled { source.cancel() }
-        for number in Self.signals { signal(number, SIG_DFL) }
+        #if os(Linux)
+            Self.removedHandlers.withLock { removed in
+                for number in Self.signals {
+                    var standard = sigaction()
+                    standard.__sigaction_handler.sa_handler = SIG_DFL
+                    var previous = sigaction()
+                    sigaction(number, &standard, &previous)
+                    // Only a handler (not SIG_DFL or SIG_IGN) is libdispatch's.
+                    if let handler = previous.__sigaction_handler.sa_handler,
+                        unsafeBitCast(handler, to: Int.self) > 1
+                    {
+                        removed[number] = previous
+                    }
+                }
+            }
+        #else
+            for number in Self.signals { signal(number, SIG_DFL) }
+        #endif
+    }
+
+    #if os(Linux)
+        /// libdispatch's `sigaction` of each signal that ``cancel()`` replaced by the default action.
+        private static let removedHandlers = Mutex<[Int32: sigaction]>([:])
+    #endif
+
+    /// Puts back libdispatch's handler of the signals an earlier forwarder's ``cancel()`` removed: libdispatch
+    /// installs it when it registers the first source of a signal only, so a later source got nothing.
+    private static func reinstateDispatchHandlers() {
+        #if os(Linux)
+            removedHandlers.withLock { removed in
+                for number in signals {
+                    guard var action = removed.removeValue(forKey: number) else { continue }
+                    sigaction(number, &action, nil)
+                }
+            }
+        #endif
     }
 
     /// A forwarder for `orion hunt` until it can interrupt its trials: each of ``signals`` ends `orion` with Oríon's

@@ -58,11 +58,12 @@ struct Sandbox {
         guard output.status == 0 else { throw XCTSkip("git is not usable here: \(output.stderr)") }
     }
 
-    func start(_ arguments: [String], name: String) throws -> Process {
+    /// Starts `orion` with `arguments` in the sandbox, `changes` made to its environment (a `PATH` with fake tools).
+    func start(_ arguments: [String], name: String, changes: [String: String] = [:]) throws -> Process {
         try FileManager.default.createDirectory(atPath: directory + "/tmp", withIntermediateDirectories: true)
         return try ProcessRunner.start(
             [orion] + arguments,
-            environment: environment,
+            environment: environment.merging(changes) { $1 },
             currentDirectory: directory,
             outputPrefix: directory + "/" + name
         )

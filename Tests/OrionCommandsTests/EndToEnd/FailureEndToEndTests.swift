@@ -327,6 +327,42 @@ final class FailureEndToEndTests: XCTestCase {
         XCTAssertEqual(trials.map(\.status), [.completed, .completed])
     }
 
+    /// Ctrl-C while `sbatch` submits a `--slurm-array` lets it finish: the job array it submits is printed with how
+    /// to cancel it, then `Orion is interrupted.` and 130. It used to exit at once, `sbatch` submitting the array
+    /// unseen (probe hC4).
+    func testCtrlCDuringAJobArraysSubmissionPrintsTheSubmittedArray() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let tools = sandbox.directory + "/tools"
+        try FileManager.default.createDirectory(atPath: tools, withIntermediateDirectories: true)
+        let sbatch = tools + "/sbatch"
+        try "#!/bin/sh\ntouch \"\(sandbox.directory)/submitting\"\nsleep 2\necho 4242\n".write(
+            toFile: sbatch,
+            atomically: true,
+            encoding: .utf8
+        )
+        chmod(sbatch, 0o755)
+        let fast = try sandbox.script("fast.sh", Self.fastScript)
+        let hunt = try sandbox.start(
+            ["hunt", "--slurm-array", "2", "-n", "array", "--exp-max-trials", "4", fast, "-x~uniform(0, 1)"],
+            name: "hunt",
+            changes: ["PATH": tools + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
+        )
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !FileManager.default.fileExists(atPath: sandbox.directory + "/submitting") {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        kill(hunt.processIdentifier, SIGINT)
+        let output = sandbox.wait(hunt, name: "hunt", timeout: 30)
+        XCTAssertEqual(output.status, 130, output.stderr)
+        XCTAssertTrue(
+            output.stdout.hasPrefix("Submitted 2 workers of 'array' as the Slurm job array 4242\n"),
+            output.stdout
+        )
+        XCTAssertTrue(output.stdout.hasSuffix("Orion is interrupted.\n"), output.stdout)
+        XCTAssertTrue(output.stderr.contains("scancel its id to stop it"), output.stderr)
+    }
+
     func testSIGTERMInterruptsLikeSlurmDoes() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
