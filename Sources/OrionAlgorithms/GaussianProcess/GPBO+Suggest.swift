@@ -4,22 +4,25 @@ import OrionNumerics
 
 extension GPBO {
     /// The trials the models learn from: the completed ones, then the failed ones (broken, or a non-finite
-    /// objective) at the worst completed objective; no failed one before a trial has completed.
+    /// objective) that lie in a failing region (``FailingRegion``), at the worst completed objective; no failed one
+    /// before a trial has completed.
     ///
-    /// A region where the script fails (too large a batch for the memory, a learning rate that diverges to NaN) is
-    /// then a bad region to the model, as it is to `tpe` and `cmaes`. Kept out of the fit, it stayed unexplored to
-    /// the model, which sent most later suggestions there: a hunt whose scripts broke on part of the space ran 6 to 10
-    /// of its 100 trials before `--exp-max-broken 100` stopped it (random search completed the 100). The completed
-    /// trials come first, so that a tie at the worst value names a completed trial as the best.
+    /// Without them a hunt whose scripts broke on part of the space ran 6 to 10 of its 100 trials before
+    /// `--exp-max-broken 100` stopped it (probe hC2); with every failed trial at the worst value, transient failures
+    /// marked good regions as bad and `gp` ended 10⁴ times worse (probe hC3). The completed trials come first, so
+    /// that a tie at the worst value names a completed trial as the best.
     ///
     /// - Parameter records: every trial observed.
     /// - Returns: the training points, each with an objective.
     static func learnedRecords(_ records: [Record]) -> [Record] {
         let completed = records.filter { $0.kind == .completed }
         guard let worst = completed.compactMap(\.objective).max() else { return completed }
+        let failed = records.filter { $0.kind == .failed }
+        let observed = records.filter { $0.kind != .pending }.map { ($0.vector, $0.kind == .failed) }
+        let inRegion = FailingRegion.contains(failed.map(\.vector), among: observed)
         return completed
-            + records.filter { $0.kind == .failed }.map {
-                Record(id: $0.id, vector: $0.vector, kind: .completed, objective: worst)
+            + zip(failed, inRegion).filter(\.1).map {
+                Record(id: $0.0.id, vector: $0.0.vector, kind: .completed, objective: worst)
             }
     }
 

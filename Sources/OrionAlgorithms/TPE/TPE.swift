@@ -90,10 +90,13 @@ public struct TPE: Algorithm {
         return suggestions
     }
 
-    /// An objective as the model ranks it: NaN is no result, ±infinity the largest finite magnitude (a diverged
-    /// run ranks last, and the state stays writable as JSON).
-    static func rankable(_ objective: Double) -> Double? {
-        objective.isNaN ? nil : max(-.greatestFiniteMagnitude, min(.greatestFiniteMagnitude, objective))
+    /// An objective as the model ranks it: a non-finite one (NaN, +inf or -inf: a diverged run) is the largest
+    /// finite value, so that it ranks last, as `gp` and `cmaes` rank failures, and the state stays writable as JSON.
+    ///
+    /// Before, -inf ranked first and NaN was no result at all: a region reporting -inf drew 77% of the trials, one
+    /// reporting NaN about twice the share of a region where the script exits non-zero (probe hC3).
+    static func rankable(_ objective: Double) -> Double {
+        objective.isFinite ? objective : .greatestFiniteMagnitude
     }
 
     /// Records the trials' points, statuses and objectives.
@@ -104,7 +107,7 @@ public struct TPE: Algorithm {
     public mutating func observe(_ trials: [Trial], context: AlgorithmContext) {
         for trial in trials {
             guard let vector = try? context.transform.encode(trial.params) else { continue }
-            let objective = trial.status == .completed ? trial.objective.flatMap(Self.rankable) : nil
+            let objective = trial.status == .completed ? trial.objective.map(Self.rankable) : nil
             let record = Record(id: trial.id, vector: vector, status: trial.status, objective: objective)
             if let position = positions[trial.id] {
                 records[position] = record

@@ -96,7 +96,7 @@ extension TuRBO {
         let design = initialPoints(width: transform.width)
         var seen = Set(records.map(\.vector))
         let run = records.filter { $0.run == region.run }
-        let completed = run.filter { $0.kind == .completed }
+        let completed = Self.learnedRecords(run)
         var suggestions: [Suggestion] = []
         var model: LocalModel?
         var fitted = false
@@ -148,6 +148,29 @@ extension TuRBO {
             if !seen.contains(point) { return point }
         }
         return nil
+    }
+
+    /// The run's trials the local model learns from, as `gp` learns them.
+    ///
+    /// The completed ones, then the failed ones that lie in a failing region (``FailingRegion``) at the run's worst
+    /// completed objective; none before a trial of the run has completed. Left out, a region where the script fails
+    /// drew most of the run's trials (probe hC3: 62 broken trials in a row).
+    ///
+    /// - Parameter run: the current run's records.
+    /// - Returns: the training points, each with an objective.
+    static func learnedRecords(_ run: [Record]) -> [Record] {
+        let completed = run.filter { $0.kind == .completed }
+        guard let worst = completed.compactMap(\.objective).max() else { return completed }
+        let failed = run.filter { $0.kind == .failed }
+        let observed = run.filter { $0.kind != .pending }.map { ($0.vector, $0.kind == .failed) }
+        let inRegion = FailingRegion.contains(failed.map(\.vector), among: observed)
+        return completed
+            + zip(failed, inRegion).filter(\.1).map {
+                var record = $0.0
+                record.kind = .completed
+                record.objective = worst
+                return record
+            }
     }
 
     /// Fits the local GP to the run's completed trials (at most ``fitLimit``, those nearest the incumbent) and

@@ -136,6 +136,10 @@ public struct TuRBO: Algorithm {
             }
             if kind == .completed, previous?.kind != .completed, record.run == region.run, let objective {
                 learn(objective, width: transform.width)
+            } else if kind == .failed, previous?.kind != .failed, record.run == region.run, region.best != nil {
+                // A failed trial is no improvement: the region shrinks on failures as on poor results, instead of
+                // suggesting in a failing region forever (probe hC3: 62 broken trials in a row).
+                learn(.infinity, width: transform.width)
             }
         }
     }
