@@ -136,12 +136,22 @@ public struct TuRBO: Algorithm {
             }
             if kind == .completed, previous?.kind != .completed, record.run == region.run, let objective {
                 learn(objective, width: transform.width)
-            } else if kind == .failed, previous?.kind != .failed, record.run == region.run, region.best != nil {
-                // A failed trial is no improvement: the region shrinks on failures as on poor results, instead of
-                // suggesting in a failing region forever (probe hC3: 62 broken trials in a row).
+            } else if kind == .failed, previous?.kind != .failed, record.run == region.run, region.best != nil,
+                isInFailingRegion(record)
+            {
+                // A failed trial in a failing region is no improvement: the region shrinks on it as on a poor
+                // result, instead of suggesting there forever (probe hC3: 62 broken trials in a row). A failure
+                // spread over the space is not counted: it shrank the region for nothing (probe hC5).
                 learn(.infinity, width: transform.width)
             }
         }
+    }
+
+    /// Whether a failed record of the current run lies in a failing region among the run's observed trials
+    /// (``FailingRegion``).
+    private func isInFailingRegion(_ record: Record) -> Bool {
+        let observed = records.filter { $0.run == region.run && $0.kind != .pending }
+        return FailingRegion.contains([record.vector], among: observed.map { ($0.vector, $0.kind == .failed) })[0]
     }
 
     /// Counts a new result of the current run: a success when it improves on the run's best by more than 10⁻³ of

@@ -1,8 +1,9 @@
 import Foundation
-import OrionAlgorithms
 import OrionCore
 import OrionTesting
 import XCTest
+
+@testable import OrionAlgorithms
 
 /// `gp` learns from trials that failed (broken, or a non-finite objective) as from the worst completed one, as `tpe`
 /// and `cmaes` rank them: a region where the script fails is a bad region, not an unexplored one.
@@ -75,7 +76,7 @@ final class GPFailedTrialsTests: XCTestCase {
     /// times worse than before the change (probe hC3's C3-1).
     func testTransientFailuresDoNotMarkGoodRegionsAsBad() throws {
         for algorithm in ["gp", "auto", "turbo"] {
-            let runs = try run(algorithm, fails: { trial, _ in Self.transient(trial) }) {
+            let runs = try run(algorithm, fails: { trial, _ in Self.digit(trial) % 5 == 0 }) {
                 harness,
                 trial in harness.setStatus(trial.id, .broken)
             }
@@ -86,8 +87,42 @@ final class GPFailedTrialsTests: XCTestCase {
         }
     }
 
-    /// Whether a trial fails at random: one in five by the first hexadecimal digit of its id (deterministic).
-    private static func transient(_ trial: Trial) -> Bool {
-        (Int(String(trial.id.prefix(1)), radix: 16) ?? 0) % 5 == 0
+    /// Half of the trials failing anywhere: half of a failed trial's neighbours failed too, which is no failing
+    /// region at that rate (probe hC5: with half of the neighbours as the only test, `gp` ended 10⁴ times worse).
+    func testAHighRateOfFailuresAnywhereIsNoRegion() throws {
+        let runs = try run("gp", fails: { trial, _ in Self.digit(trial) < 8 }) { harness, trial in
+            harness.setStatus(trial.id, .broken)
+        }
+        for (seed, run) in runs.enumerated() { XCTAssertLessThan(run.best, 1e-3, "seed \(seed)") }
+    }
+
+    /// The binomial tail that decides a failing region: 3 failures of 5 neighbours are a region when trials fail at
+    /// 10% overall, not at 30%; 5 of 5 are one at 50%, not at 60%.
+    func testTheNeighbourhoodMustFailMoreThanTheRunDoes() {
+        XCTAssertLessThan(FailingRegion.upperTail(3, of: 5, rate: 0.1), 0.05)
+        XCTAssertGreaterThan(FailingRegion.upperTail(3, of: 5, rate: 0.3), 0.05)
+        XCTAssertLessThan(FailingRegion.upperTail(5, of: 5, rate: 0.5), 0.05)
+        XCTAssertGreaterThan(FailingRegion.upperTail(5, of: 5, rate: 0.6), 0.05)
+        XCTAssertEqual(FailingRegion.upperTail(0, of: 5, rate: 0.3), 1)
+        XCTAssertEqual(FailingRegion.upperTail(2, of: 5, rate: 0.5), 26.0 / 32, accuracy: 1e-12)
+        let region = FailingRegion.contains(
+            [[0.9, 0.9], [0.1, 0.1]],
+            among: [
+                ([0.9, 0.9], true), ([0.91, 0.9], true), ([0.9, 0.92], true), ([0.88, 0.9], true), ([0.9, 0.87], true),
+                ([0.93, 0.93], true), ([0.1, 0.1], true), ([0.12, 0.1], false), ([0.1, 0.12], false),
+                ([0.08, 0.1], false), ([0.1, 0.08], false), ([0.3, 0.3], false), ([0.5, 0.5], false),
+                ([0.4, 0.6], false), ([0.6, 0.4], false), ([0.2, 0.7], false),
+            ]
+        )
+        XCTAssertEqual(
+            region,
+            [true, false],
+            "a failure among five failures is in a region, one among successes is not"
+        )
+    }
+
+    /// The first hexadecimal digit of a trial's id: a deterministic draw of whether it fails.
+    private static func digit(_ trial: Trial) -> Int {
+        Int(String(trial.id.prefix(1)), radix: 16) ?? 0
     }
 }
