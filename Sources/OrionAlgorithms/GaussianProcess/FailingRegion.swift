@@ -5,10 +5,10 @@ import Foundation
 ///
 /// A failed trial lies in a failing region when, among its ``neighbours`` nearest observed trials (completed or
 /// failed, by Euclidean distance in the unit cube), at least half failed and so many that failures spread at the
-/// run's overall rate (at most 0.5) would give as many with probability under 5% (a binomial tail: 3 of 5 below a
-/// rate of about 0.1, 4 of 5 up to 0.34, all 5 from there): a region where the script
-/// fails (a batch too large for the memory, a learning rate that diverges to NaN) is then a bad region to the model.
-/// Left out of the fit, it stayed unexplored to the model, which sent most later suggestions there (probe hC2).
+/// run's overall rate (at most 0.5) would give as many with probability under 5% (a binomial tail: 3 of 5 while the
+/// rate is under 0.19, 4 of 5 up to 0.34, all 5 from there). A region where the script fails (a batch too large for
+/// the memory, a learning rate that diverges to NaN) is then a bad region to the model. Left out of the fit, it
+/// stayed unexplored to the model, which sent most later suggestions there (probe hC2).
 /// Failures spread over the space (a node lost, a flaky script failing 20–50% of the trials anywhere, an outage)
 /// stay out of the fit: fitted as bad, they marked good regions as bad (probes hC3 and hC5; with half of the
 /// neighbours as the only test, half of the failures of a 50% failure rate were fitted).

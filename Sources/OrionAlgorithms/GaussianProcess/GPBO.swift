@@ -267,8 +267,8 @@ public struct GPBO: Algorithm {
             case completed
             /// New, reserved, suspended or interrupted: a point being evaluated.
             case pending
-            /// Broken, or completed without a finite objective: a training point at the worst completed objective
-            /// (``GPBO/learnedRecords(_:)``), and kept out of the suggestions.
+            /// Broken, or completed without a finite objective: kept out of the suggestions, and a training point at
+            /// the worst completed objective when it lies in a failing region (``GPBO/learnedRecords(_:)``).
             case failed
         }
 

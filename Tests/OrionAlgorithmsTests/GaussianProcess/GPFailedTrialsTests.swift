@@ -97,7 +97,7 @@ final class GPFailedTrialsTests: XCTestCase {
     }
 
     /// The binomial tail that decides a failing region: 3 failures of 5 neighbours are a region when trials fail at
-    /// 10% overall, not at 30%; 5 of 5 are one at 50%, not at 60%.
+    /// 10% overall, not at 30%; 5 of 5 are one at 50%, not at 60% (the rate the rule uses is capped at 50%).
     func testTheNeighbourhoodMustFailMoreThanTheRunDoes() {
         XCTAssertLessThan(FailingRegion.upperTail(3, of: 5, rate: 0.1), 0.05)
         XCTAssertGreaterThan(FailingRegion.upperTail(3, of: 5, rate: 0.3), 0.05)
