@@ -260,9 +260,7 @@ struct HuntSession {
             let interrupted = Mutex(false)
             signals.replaceHandler { force, _ in
                 guard force else { return interrupted.withLock { $0 = true } }
-                print("Orion is interrupted.")
-                fflush(nil)
-                exit(130)
+                SignalForwarder.exitInterrupted()
             }
             try await submitArray(
                 workers,

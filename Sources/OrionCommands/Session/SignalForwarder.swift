@@ -134,10 +134,13 @@ final class SignalForwarder: @unchecked Sendable {
     ///
     /// - Returns: the forwarder.
     static func exitingUntilTheHunt() -> SignalForwarder {
-        SignalForwarder { _, _ in
-            print("Orion is interrupted.")
-            fflush(nil)
-            exit(130)
-        }
+        SignalForwarder { _, _ in exitInterrupted() }
+    }
+
+    /// Ends `orion` at once with Oríon's `Orion is interrupted.` and exit code 130, from a signal's handler.
+    static func exitInterrupted() -> Never {
+        print("Orion is interrupted.")
+        fflush(nil)
+        exit(130)
     }
 }

@@ -27,10 +27,10 @@ extension SpaceDimension {
             return values[Int(index)]
         case (.integer, _):
             return .int(Int(interval?.low ?? 0) + Int(index))
+        case (_, .fidelity(_, let high, _)):
+            return numberValue(high, nil)
         default:
-            // A fidelity: its upper bound, whatever the generator.
-            var unused = SeededGenerator(seed: 0)
-            return sample(using: &unused)
+            preconditionFailure("\(name) cannot be listed: enumeratedValue(at:) needs enumeratedCount")
         }
     }
 }
