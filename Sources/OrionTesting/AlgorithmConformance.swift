@@ -38,6 +38,7 @@ public enum AlgorithmConformance {
         try checkSuggestionsInsideSpace(factory: factory, config: config, space: mixed)
         try checkDoneOnExhaustedSpace(factory: factory, config: config, space: try TestSpaces.finite())
         try checkDoneOnExhaustedSpace(factory: factory, config: config, space: try TestSpaces.finiteWithFidelity())
+        try checkOffGridPointsLeaveTheSpaceOpen(factory: factory, config: config)
         try checkRespectsMaxTrials(factory: factory, config: config, space: branin)
         try checkProgressOnBranin(factory: factory, config: config, space: branin, threshold: braninThreshold)
     }
@@ -71,6 +72,7 @@ public enum AlgorithmConformance {
         try checkSuggestionsInsideSpace(factory: factory, config: config, space: mixed)
         if endsWhenExhausted {
             try checkDoneOnExhaustedSpace(factory: factory, config: config, space: finite)
+            try checkOffGridPointsLeaveTheSpaceOpen(factory: factory, config: config, fidelity: true)
         }
         try checkRespectsMaxTrials(factory: factory, config: config, space: branin)
         try checkProgressOnBranin(factory: factory, config: config, space: branin)
@@ -261,6 +263,48 @@ public enum AlgorithmConformance {
         )
         let extra = try harness.produce(count: 3)
         try ConformanceFailure.expect(extra.isEmpty, "suggested \(describe(extra)) after the space was exhausted")
+    }
+
+    /// Points off a `precision` grid (as `orion insert` or a parent version gives them) are not configurations of the
+    /// space: as many of them as it has configurations do not make the algorithm done, and it goes on until every
+    /// configuration on the grid has a trial (``TestSpaces/precisionGrid(fidelity:)``).
+    ///
+    /// - Parameters:
+    ///   - factory: knows the algorithm.
+    ///   - config: the algorithm's configuration.
+    ///   - fidelity: whether the space has a fidelity (the inserted points are at its upper bound).
+    /// - Throws: ``ConformanceFailure`` or the algorithm's errors.
+    public static func checkOffGridPointsLeaveTheSpaceOpen(
+        factory: any AlgorithmFactory,
+        config: AlgorithmConfig,
+        fidelity: Bool = false
+    ) throws {
+        let space = try TestSpaces.precisionGrid(fidelity: fidelity)
+        let target = Int(space.cardinality)
+        let experiment = try experiment(factory, config, space)
+        var harness = AlgorithmHarness(experiment: experiment, factory: factory)
+        for category in ["a", "b"] {
+            for lr in [1.25, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5] {
+                var trial = Trial(
+                    experimentID: experiment.id,
+                    params: space.params(from: ["/cat": .string(category), "/epochs": .int(4), "/lr": .double(lr)])
+                )
+                trial.status = .completed
+                trial.results = [.objective(lr)]
+                harness.insert(trial)
+            }
+        }
+        for _ in 0..<(20 * target + 10) where !harness.isDone {
+            for trial in try harness.produce(count: 2) {
+                harness.complete(trial.id, objective: Objectives.sphere(trial.params))
+            }
+        }
+        let onGrid = Set(harness.trials.filter { space.isOnGrid($0.params) }.map { space.configuration(of: $0.params) })
+        try ConformanceFailure.expect(
+            harness.isDone && onGrid.count == target,
+            "done: \(harness.isDone) with \(onGrid.count) of the \(target) configurations on the grid tried, after "
+                + "\(harness.trials.count) trials (\(2 * 10) of them inserted off the grid)"
+        )
     }
 
     /// Through ``AlgorithmDriver/step(snapshot:cached:experiment:factory:count:now:)``, an experiment never has more

@@ -48,6 +48,18 @@ public enum TestSpaces {
         try Space(priors: ["/cat": "choices(['a', 'b', 'c'])", "/int": "randint(0, 2)"])
     }
 
+    /// A finite space with a real on a `precision` grid: `loguniform(1, 10, precision=1)` (the ten values 1, 2, ...,
+    /// 9, 10) and two categories, 20 configurations.
+    ///
+    /// - Parameter fidelity: whether to add the fidelity `/epochs`, `fidelity(1, 4, base=2)`.
+    /// - Returns: the space.
+    /// - Throws: `SpaceError` if the prior parser rejects the expressions (a bug).
+    public static func precisionGrid(fidelity: Bool = false) throws -> Space {
+        var priors = ["/cat": "choices(['a', 'b'])", "/lr": "loguniform(1, 10, precision=1)"]
+        if fidelity { priors["/epochs"] = "fidelity(1, 4, base=2)" }
+        return try Space(priors: priors)
+    }
+
     /// ``finite()`` with a fidelity, `fidelity(1, 4, base=2)`: still 6 configurations, each of which a
     /// multi-fidelity algorithm may run at fidelities 1, 2 and 4.
     ///

@@ -207,6 +207,16 @@ public struct CMAES: Algorithm {
     ///   - context: the search space and its transform.
     public mutating func observe(_ trials: [Trial], context: AlgorithmContext) {
         for trial in trials {
+            // A point off a `precision` grid (inserted, or inherited) matches no draw and is not a configuration
+            // ``isDone`` counts: only the incumbent may learn from it.
+            guard context.space.isOnGrid(trial.params) else {
+                if trial.status == .completed, let objective = trial.objective, objective.isFinite,
+                    objective < (best?.objective ?? .infinity), let vector = try? context.transform.encode(trial.params)
+                {
+                    best = Incumbent(vector: vector, objective: objective)
+                }
+                continue
+            }
             let key = Self.key(trial.params, context.space)
             var objective: Double?
             switch trial.status {

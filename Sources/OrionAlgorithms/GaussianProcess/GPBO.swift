@@ -370,7 +370,9 @@ public struct GPBO: Algorithm {
     public func isDone(context: AlgorithmContext) -> Bool {
         let cardinality = context.space.cardinality
         guard cardinality.isFinite, cardinality <= Double(records.count) else { return false }
-        return Double(Set(records.map(\.vector)).count) >= cardinality
+        // A point off a `precision` grid (inserted, or inherited) is not one of the configurations counted.
+        let transform = Self.transform(context)
+        return Double(Set(records.lazy.map(\.vector).filter { transform.snap($0) == $0 }).count) >= cardinality
     }
 
     /// The unit-cube view the algorithm works in: one-hot categories.

@@ -128,7 +128,7 @@ public struct RandomSearch: Algorithm {
     ///   - context: the search space.
     public mutating func observe(_ trials: [Trial], context: AlgorithmContext) {
         guard seen != nil else { return }
-        for trial in trials where context.space.contains(trial.params) {
+        for trial in trials where context.space.isOnGrid(trial.params) {
             seen?.insert(Self.key(trial.params, context.space))
         }
     }

@@ -115,7 +115,8 @@ public struct TPE: Algorithm {
                 positions[trial.id] = records.count
                 records.append(record)
             }
-            seen?.insert(Self.key(trial.params, context.space))
+            // A point off a `precision` grid is not one of the configurations the space counts.
+            if context.space.isOnGrid(trial.params) { seen?.insert(Self.key(trial.params, context.space)) }
         }
     }
 

@@ -97,6 +97,26 @@ public struct Space: Hashable, Sendable {
         }
     }
 
+    /// Whether `point` is one of the configurations ``cardinality`` counts: it belongs to the space and each of its
+    /// reals with a `precision` is on that precision's grid, as sampling writes it.
+    ///
+    /// `orion insert` and a parent version without the precision give points off the grid: members of the space,
+    /// but not among its finitely many configurations, so an algorithm that counts the configurations tried must
+    /// leave them out (ten inserted `1.5`, `2.5`, ... ended `loguniform(1, 10, precision=1)` as done for `tpe`,
+    /// `cmaes` and `gp` with none of its ten values tried).
+    ///
+    /// - Parameter point: the parameters.
+    /// - Returns: `true` when the point is a configuration of the space.
+    public func isOnGrid(_ point: Parameters) -> Bool {
+        contains(point)
+            && zip(dimensions, point).allSatisfy { dimension, param in
+                dimension.kind != .real || dimension.precision == nil
+                    || SpaceDimension.allElements(of: param.value, shape: dimension.shape[...]) { value in
+                        value.doubleValue.map { dimension.applyingPrecision($0) == $0 } ?? false
+                    }
+            }
+    }
+
     /// The trial parameters for `point`, sorted by name, each with its dimension's kind.
     ///
     /// Names that are not dimensions of the space are left out.
