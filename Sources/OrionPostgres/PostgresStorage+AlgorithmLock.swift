@@ -148,7 +148,13 @@ extension PostgresStorage {
             // REPEATABLE READ: the state and the changed trials from one snapshot of the database.
             try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             do {
-                let read = try await readSnapshot(of: experimentID, lockTimeout: nil, connection, decoder: decoder)
+                let read = try await readSnapshot(
+                    of: experimentID,
+                    lockTimeout: nil,
+                    connection,
+                    decoder: decoder,
+                    changedWithoutState: false
+                )
                 try await connection.query("COMMIT", logger: logger)
                 return StoredAlgorithmState(state: read.state, changedTrials: read.changed, counts: read.counts)
             } catch let error as StorageError where error.code == .notFound {
@@ -167,7 +173,8 @@ extension PostgresStorage {
         of experimentID: String,
         lockTimeout milliseconds: Int64?,
         _ connection: PostgresConnection,
-        decoder: JSONDecoder
+        decoder: JSONDecoder,
+        changedWithoutState: Bool = true
     ) async throws -> LockedRead {
         if let milliseconds {
             try await connection.query(
@@ -187,8 +194,9 @@ extension PostgresStorage {
             throw StorageError(.notFound, "no experiment with id \(experimentID)")
         }
         let (state, stateVersion, observedRevision) = try stateRow.decode((Data?, Int64, Int64).self)
-        // Without a state, every trial is changed: those registered at revision 0 by a first state too.
-        let observed: Int64 = state == nil ? -1 : observedRevision
+        // Without a state, every trial is changed: those registered at revision 0 by a first state too. A reader
+        // (`changedWithoutState` off) has no state to observe them with: none is read.
+        let observed: Int64 = state == nil ? (changedWithoutState ? -1 : .max) : observedRevision
         // The revision and the trials changed since `observed`, in one statement: one snapshot.
         var revision: Int64 = 0
         var changed: [Trial] = []

@@ -83,10 +83,10 @@ extension InMemoryStorage {
     public func storedAlgorithmState(of experimentID: String) async throws -> StoredAlgorithmState? {
         contents.withLock { contents in
             guard let record = contents.experiments[experimentID] else { return nil }
-            let observed = record.state == nil ? -1 : record.observedRevision
             return StoredAlgorithmState(
                 state: record.state,
-                changedTrials: record.trialsChanged(after: observed).map(\.trial),
+                changedTrials: record.state == nil
+                    ? [] : record.trialsChanged(after: record.observedRevision).map(\.trial),
                 counts: record.counts()
             )
         }

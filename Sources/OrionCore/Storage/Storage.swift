@@ -189,8 +189,8 @@ public protocol Storage: Sendable {
     /// observes every trial.
     func resetAlgorithm(of experimentID: String) async throws
 
-    /// The stored algorithm state and the trials changed since it observed them, read without the lock and
-    /// without writing (for read-only commands: whether the algorithm is done).
+    /// The stored algorithm state and the trials changed since it observed them (none without a state), read without
+    /// the lock and without writing (for read-only commands: whether the algorithm is done).
     ///
     /// - Parameter experimentID: the experiment.
     /// - Returns: the state's snapshot; `nil` when the experiment does not exist, or the backend cannot tell (the
@@ -245,7 +245,8 @@ public struct Reservation: Sendable, Hashable {
 public struct StoredAlgorithmState: Sendable {
     /// The state saved by the last holder of the lock; `nil` before the first production or after a reset.
     public var state: Data?
-    /// Trials registered or changed in status since the state was saved (all trials when `state` is nil).
+    /// Trials registered or changed in status since the state was saved (none when `state` is nil: there is no
+    /// state to observe them with, and reading every trial of a large experiment took seconds).
     public var changedTrials: [Trial]
     /// Number of trials of each status, read with the state (one snapshot).
     public var counts: [TrialStatus: Int]
