@@ -36,9 +36,9 @@ enum DbSupport {
     }
 
     /// Says on standard error what a `rm`, `set` or `release` is about to change, as Oríon does on its standard
-    /// output (ours keeps the standard output for the counts), then asks for the experiment's name again on a
-    /// terminal; with `force`, writes the prompt answered by `FORCED`, as Oríon does, so that a log shows the change
-    /// was not typed.
+    /// output (ours keeps the standard output for the counts), then reads the experiment's name again from standard
+    /// input (a terminal or a pipe); with `force`, writes the prompt answered by `FORCED`, as Oríon does, so that a
+    /// log shows the change was not typed.
     ///
     /// What it says: the version tree rooted at `root` (drawn as `orion list` draws it), what happens to it, how to
     /// narrow it, and to stop the workers first.
@@ -50,8 +50,8 @@ enum DbSupport {
     ///   - hints: more lines: how to narrow the command.
     ///   - action: the verb, for the message when there is no terminal.
     ///   - force: `-f`: do not ask.
-    /// - Throws: ``NotConfirmed`` when the answer differs; `UsageError` when there is no terminal to ask on and `force`
-    ///   is off (then before saying anything else).
+    /// - Throws: ``NotConfirmed`` when the answer differs; `UsageError` when standard input ends without an answer
+    ///   and `force` is off.
     static func confirm(
         root: Experiment,
         stored: [Experiment],
@@ -60,9 +60,6 @@ enum DbSupport {
         action: String,
         force: Bool
     ) throws {
-        guard force || isatty(0) == 1 else {
-            throw UsageError("orion db \(action) asks for confirmation: add -f (--force) when not on a terminal")
-        }
         let node = ExperimentTree.node(of: root, in: stored) ?? ExperimentTree.forest([root])[0]
         var lines: [String] = []
         Reports.drawTree(node, indent: "", position: .root, into: &lines)
@@ -71,7 +68,16 @@ enum DbSupport {
         let prompt = "Type the name of the experiment ('\(root.name)') to confirm: "
         StandardStream.emit(lines.joined(separator: "\n") + "\n" + prompt + (force ? "FORCED\n" : ""), to: 2)
         guard !force else { return }
-        guard readLine() == root.name else { throw NotConfirmed() }
+        // Off a terminal the answer is read from standard input too, as Oríon's `input()` does: a cleanup script
+        // that pipes the name (`echo NAME | orion db rm NAME`) works unchanged.
+        guard let answer = readLine() else {
+            StandardStream.emit("\n", to: 2)
+            throw UsageError(
+                "orion db \(action) asks for confirmation: standard input ended without an answer; type or pipe the "
+                    + "experiment's name, or add -f (--force)"
+            )
+        }
+        guard answer == root.name else { throw NotConfirmed() }
     }
 
     /// The name typed at the confirmation prompt was not the experiment's: exit code 1, as Oríon's aborted

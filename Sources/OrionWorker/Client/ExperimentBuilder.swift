@@ -163,7 +163,9 @@ public enum ExperimentBuilder {
             if let stored = try await storage.experiment(named: request.name, version: request.version) {
                 return try await update(stored, with: request, storage: storage, factory: factory)
             }
-            if let version = request.version {
+            // `-v 1` with a space creates the experiment, as Oríon does: a job script that pins its first version
+            // (so that a resubmission never lands on a branched v2) also runs on a fresh database.
+            if let version = request.version, version != 1 || request.space == nil {
                 throw ExperimentError(
                     .notFound,
                     "experiment '\(request.name)' has no version \(version); "

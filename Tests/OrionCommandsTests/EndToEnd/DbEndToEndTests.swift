@@ -252,13 +252,36 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertTrue(attribute.stderr.hasPrefix("Error: Invalid query attribute 'name'"), attribute.stderr)
 
         let unconfirmed = try sandbox.run(["db", "rm", "edited", "-s", "broken"])
-        XCTAssertEqual(unconfirmed.status, 2, "no terminal to confirm on and no -f")
-        XCTAssertEqual(
-            unconfirmed.stderr,
-            "Error: orion db rm asks for confirmation: add -f (--force) when not on a terminal\n"
+        XCTAssertEqual(unconfirmed.status, 2, "standard input (/dev/null) ends without an answer, and no -f")
+        XCTAssertTrue(
+            unconfirmed.stderr.hasSuffix(
+                "to confirm: \nError: orion db rm asks for confirmation: standard input ended without an answer; type "
+                    + "or pipe the experiment's name, or add -f (--force)\n"
+            ),
+            unconfirmed.stderr
         )
         let awaited2 = try await sandbox.trials(of: "edited").count
         XCTAssertEqual(awaited2, 4)
+        // As with Oríon's `input()`, a piped answer confirms (a cleanup script's `echo NAME | orion db rm NAME`); a
+        // piped wrong name does not.
+        func piped(_ text: String, _ arguments: String) throws -> ProcessRunner.Output {
+            try ProcessRunner.run(
+                ["/bin/sh", "-c", "printf '\(text)\\n' | \"$0\" \(arguments)", sandbox.orion],
+                environment: sandbox.environment,
+                currentDirectory: sandbox.directory
+            )
+        }
+        let pipedWrong = try piped("edite", "db set edited status=broken status=new")
+        XCTAssertEqual(pipedWrong.status, 1, pipedWrong.stderr)
+        XCTAssertTrue(
+            pipedWrong.stderr.hasSuffix("Error: the name did not match: nothing was changed\n"),
+            pipedWrong.stderr
+        )
+        let pipedRight = try piped("edited", "db set edited status=broken status=new")
+        XCTAssertEqual(pipedRight.status, 0, pipedRight.stderr)
+        XCTAssertEqual(pipedRight.stdout, "4 trials modified\n")
+        let pipedBack = try piped("edited", "db set edited status=new status=broken")
+        XCTAssertEqual(pipedBack.stdout, "4 trials modified\n", pipedBack.stderr)
 
         let storage = try sandbox.storage()
         let awaited3 = try await storage.experiment(named: "edited", version: nil)

@@ -295,6 +295,33 @@ final class ExperimentBuilderTests: XCTestCase {
         XCTAssertEqual(after?.maxTrials, 4)
     }
 
+    /// `-v 1` with a space creates the experiment's first version, as Oríon does (a job script that pins it runs on a
+    /// fresh database); a later version of nothing, or `-v 1` without a space, is not found.
+    func testVersionOneOfANewExperimentIsCreated() async throws {
+        let storage = InMemoryStorage()
+        let space = try Space(priors: ["/x": "uniform(0, 1)"])
+        var request = ExperimentRequest(name: "pinned", space: space)
+        request.version = 1
+        let created = try await ExperimentBuilder.build(request, storage: storage, factory: factory)
+        XCTAssertTrue(created.created)
+        XCTAssertEqual(created.experiment.version, 1)
+        let resumed = try await ExperimentBuilder.build(request, storage: storage, factory: factory)
+        XCTAssertFalse(resumed.created)
+        XCTAssertEqual(resumed.experiment.id, created.experiment.id)
+        for (version, space) in [(2, space), (1, nil)] as [(Int, Space?)] {
+            var missing = ExperimentRequest(name: "other", space: space)
+            missing.version = version
+            do {
+                _ = try await ExperimentBuilder.build(missing, storage: storage, factory: factory)
+                XCTFail("version \(version) of nothing must not be found")
+            } catch let error as ExperimentError {
+                XCTAssertEqual(error.code, .notFound)
+            }
+        }
+        let stored = try await storage.experiments()
+        XCTAssertEqual(stored.map(\.name), ["pinned"])
+    }
+
     func testMissingExperimentWithoutSpace() async throws {
         do {
             _ = try await ExperimentBuilder.build(
