@@ -90,7 +90,9 @@ public enum Figure {
             return lpi(
                 LocalParameterImportance(trials: trials, space: experiment.space, options: options.lpi),
                 experiment: experiment,
-                hasData: trials.contains { $0.status == .completed }
+                // As the other kinds: a trial whose objective is not finite (inf, NaN) is no data; a 0.0 bar for an
+                // experiment whose every objective was inf said the parameter did not matter (probe hD3's F3).
+                hasData: trials.contains { $0.status == .completed && $0.objective?.isFinite == true }
             )
         case .parallelCoordinates:
             return parallelCoordinates(
@@ -157,7 +159,8 @@ public enum Figure {
     /// - Parameters:
     ///   - analysis: the importances.
     ///   - experiment: the experiment (its name).
-    ///   - hasData: whether there were completed trials (without, the figure has no data, as Oríon's).
+    ///   - hasData: whether there were completed trials with a finite objective (without, the figure has no data, as
+    ///     Oríon's).
     /// - Returns: the figure JSON.
     public static func lpi(_ analysis: LocalParameterImportance, experiment: Experiment, hasData: Bool = true)
         -> JSONValue

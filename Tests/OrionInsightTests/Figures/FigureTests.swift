@@ -96,6 +96,17 @@ final class FigureTests: XCTestCase {
         }
     }
 
+    /// An experiment whose every objective is inf has no data to plot, for every kind: no LPI bar of importance 0,
+    /// which would say the parameter does not matter.
+    func testNoFiniteObjectiveIsNoData() async throws {
+        let (storage, experiment) = try await stored(["/x": "uniform(0, 1)", "/y": "uniform(0, 1)"], trials: 0)
+        _ = try await storage.registerTrials(InsightFixtures.sampled(6, in: experiment) { _ in .infinity })
+        for kind in [PlotKind.lpi, .parallelCoordinates, .partialDependencies] {
+            let figure = try await Figure.make(kind, experiment: experiment, storage: storage)
+            XCTAssertEqual(figure.objectValue?["data"]?.arrayValue?.count, 0, "\(kind): \(figure)")
+        }
+    }
+
     func testWholeValuesAreWrittenAsIntegersAsPlotlyPyWritesThem() throws {
         let experiment = try InsightFixtures.experiment([
             "/x": "uniform(0, 1)", "/n": "uniform(1, 9, discrete=True)", "/k": "randint(2, 5)",
