@@ -77,7 +77,8 @@ public enum Reports {
     /// trials that version sees through the adapters, as Oríon (``ExperimentTree/trialsSeen(from:in:storage:)``). With `expandVersions` (and not `collapse`), the trees as Oríon prints
     /// them: each version with its own trials, children indented by two spaces per depth. With neither and no
     /// `version`, as Oríon: a tree whose versions all have the root's name is collapsed, a tree with a child of
-    /// another name (`-b`) is expanded, an experiment without versions is its own block.
+    /// another name (`-b`) is expanded, an experiment without versions is its own block. With `version` and no `name`,
+    /// the same from each tree's root name at that version (its latest when it has fewer), as Oríon loads them.
     public static func status(
         storage: any Storage,
         name: String? = nil,
@@ -99,6 +100,20 @@ public enum Reports {
                 storage: storage,
                 all: all,
                 collapse: collapse,
+                fromLatest: false
+            )
+        }
+        if let version, name == nil {
+            // As Oríon without a name: each tree from its root's name at that version (its latest when it has fewer),
+            // expanded when it has a version of another name, else one block with the trials that version sees.
+            let experiments = try await storage.experiments()
+            let roots = ExperimentTree.forest(experiments).compactMap { versionNode($0, atMost: version) }
+            guard !roots.isEmpty else { return "No experiment found\n" }
+            return try await defaultTrees(
+                roots,
+                experiments: experiments,
+                storage: storage,
+                all: all,
                 fromLatest: false
             )
         }
@@ -144,6 +159,16 @@ public enum Reports {
     static func versionNodes(_ node: ExperimentTree.Node, name: String?, version: Int) -> [ExperimentTree.Node] {
         node.experiment.name == name && node.experiment.version == version
             ? [node] : node.children.flatMap { versionNodes($0, name: name, version: version) }
+    }
+
+    /// The version of the tree under `root` named as `root`, numbered `version`, or the latest of that name when
+    /// there are fewer (Oríon loads the root's name at the version asked, capped at its latest).
+    static func versionNode(_ root: ExperimentTree.Node, atMost version: Int) -> ExperimentTree.Node? {
+        func named(_ node: ExperimentTree.Node) -> [ExperimentTree.Node] {
+            (node.experiment.name == root.experiment.name ? [node] : []) + node.children.flatMap(named)
+        }
+        let candidates = named(root).filter { $0.experiment.version <= version }
+        return candidates.max { $0.experiment.version < $1.experiment.version }
     }
 
     /// The roots of the version trees, as `orion list` finds them: with `name`, the first version of that name in

@@ -77,7 +77,11 @@ enum DbSupport {
                     + "experiment's name, or add -f (--force)"
             )
         }
-        guard answer == root.name else { throw NotConfirmed() }
+        // A piped answer is not echoed, as a typed one is with its newline: end the prompt's line (probe hD4's F4).
+        if isatty(0) != 1 { StandardStream.emit("\n", to: 2) }
+        // Byte for byte: `==` on strings matches canonically equivalent spellings, and the NFD spelling of `café` is
+        // the name of another stored experiment than the NFC one (probe hD4's F1).
+        guard answer.utf8.elementsEqual(root.name.utf8) else { throw NotConfirmed() }
     }
 
     /// The name typed at the confirmation prompt was not the experiment's: exit code 1, as Oríon's aborted

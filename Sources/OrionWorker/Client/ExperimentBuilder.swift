@@ -164,8 +164,15 @@ public enum ExperimentBuilder {
                 return try await update(stored, with: request, storage: storage, factory: factory)
             }
             // `-v 1` with a space creates the experiment, as Oríon does: a job script that pins its first version
-            // (so that a resubmission never lands on a branched v2) also runs on a fresh database.
-            if let version = request.version, version != 1 || request.space == nil {
+            // (so that a resubmission never lands on a branched v2) also runs on a fresh database; not beside a
+            // later version of the name (a loaded dump of v2).
+            let creatable: Bool
+            if request.version == 1, request.space != nil {
+                creatable = try await storage.experiment(named: request.name, version: nil) == nil
+            } else {
+                creatable = request.version == nil
+            }
+            if let version = request.version, !creatable {
                 throw ExperimentError(
                     .notFound,
                     "experiment '\(request.name)' has no version \(version); "

@@ -25,13 +25,15 @@ enum EarlierSlurmJob {
     ///   - grace: how long a cancelled job may take to end, before the 30 s more.
     ///   - queryTimeout: how long one `scontrol` or `scancel` may take.
     ///   - warn: told when the job cannot be checked (a controller that does not answer, no `scontrol` here).
+    ///   - note: told when the job is cancelled here (it was queued or running): the user sees why it ended.
     /// - Returns: whether a job was recorded and had ended by itself (not cancelled here).
     static func end(
         in directory: String,
         environment: [String: String],
         grace: Duration,
         queryTimeout: Duration = SlurmJobOptions.defaultQueryTimeout,
-        warn: (@Sendable (String) -> Void)? = nil
+        warn: (@Sendable (String) -> Void)? = nil,
+        note: (@Sendable (String) -> Void)? = nil
     ) async -> Bool {
         guard let text = try? String(contentsOfFile: directory + "/" + idFileName, encoding: .utf8) else {
             return false
@@ -59,6 +61,11 @@ enum EarlierSlurmJob {
                 !SlurmJobOptions.finalStates.contains(state)
             else { return !cancelled }
             if !cancelled {
+                // Said, or a job cancelled with no word looks like a fault of Slurm's (probe hD6's L1).
+                note?(
+                    "the trial's earlier Slurm job \(jobID) (\(state); its hunt was stopped) is cancelled, so that the"
+                        + " trial runs here and not twice at once"
+                )
                 _ = await SlurmCommand.run(
                     ["scancel", jobID],
                     environment: environment,

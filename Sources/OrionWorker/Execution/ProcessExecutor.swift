@@ -148,11 +148,14 @@ public final class ProcessExecutor: TrialExecutor {
                 in: directory,
                 environment: baseEnvironment,
                 grace: terminationGrace,
-                warn: { FileHandle.standardError.write(Data(("Warning: " + $0 + "\n").utf8)) }
+                warn: { FileHandle.standardError.write(Data(("Warning: " + $0 + "\n").utf8)) },
+                note: { FileHandle.standardError.write(Data(("note: " + $0 + "\n").utf8)) }
             )
             let results = EarlierSlurmJob.results(in: directory, endedByItself: ended, trial: context.trial)
-            unlink(directory + "/" + EarlierSlurmJob.idFileName)
-            unlink(directory + "/" + EarlierSlurmJob.statusFileName)
+            // Every file of the job's, its script too (probe hD6's L4): Slurm's own log stays, as its record.
+            for name in [EarlierSlurmJob.idFileName, EarlierSlurmJob.statusFileName, SlurmExecutor.jobScriptName] {
+                unlink(directory + "/" + name)
+            }
             if let results { return .completed(results) }
             if Task.isCancelled { return .interrupted(exitCode: nil) }
         }

@@ -57,7 +57,8 @@ public final class SlurmExecutor: TrialExecutor {
     ///     it answers again); the jobs are still followed through their exit status files meanwhile.
     ///   - pendingWarning: how long a job may wait in the queue before `warn` is told why (once per job: a job
     ///     whose resources no node has waits for ever, silently before).
-    ///   - warn: where that warning goes (standard error by default).
+    ///   - warn: where those warnings go, and the note that an earlier run's job is cancelled (standard error by
+    ///     default).
     public init(
         command: UserCommand,
         startDirectory: String = FileManager.default.currentDirectoryPath,
@@ -82,13 +83,16 @@ public final class SlurmExecutor: TrialExecutor {
         self.warn = warn
     }
 
+    /// The job script's name in the trial's working directory.
+    static let jobScriptName = "slurm-job.sh"
+
     /// Submits the trial's job, waits for it to end and reads its results.
     ///
     /// Cancelling the calling task cancels the job (`scancel`) and the outcome is `.interrupted`.
     public func execute(_ context: TrialContext) async -> TrialOutcome {
         let directory = context.workingDirectory
         let statusPath = directory + "/" + EarlierSlurmJob.statusFileName
-        let scriptPath = directory + "/slurm-job.sh"
+        let scriptPath = directory + "/" + Self.jobScriptName
         // A job of an earlier run of this trial may still be queued or running (its worker was killed, and the trial
         // released): end it first, so that the trial never runs twice at once in its directory, nor writes into
         // this run's files.
@@ -98,7 +102,8 @@ public final class SlurmExecutor: TrialExecutor {
             environment: baseEnvironment,
             grace: terminationGrace,
             queryTimeout: options.queryTimeout,
-            warn: { [warn] in warn("Warning: " + $0) }
+            warn: { [warn] in warn("Warning: " + $0) },
+            note: { [warn] in warn("note: " + $0) }
         )
         // An earlier job that finished by itself, its script successful, after its worker was killed: its results
         // are this trial's, rather than running it again.

@@ -134,33 +134,50 @@ public struct ExperimentSummary: Sendable, Hashable {
         }
     }
 
+    /// The most trials ``algorithmIsDone(_:storage:factory:)`` reads to judge an experiment without a usable state.
+    static let freshJudgementLimit = 4096
+
     /// Whether the experiment's algorithm has nothing more to suggest and no trial is pending: its stored state,
     /// decoded, after observing the trials changed since it was saved (in memory: nothing is written, no lock is
     /// taken), and the trial counts of the same reading.
+    ///
+    /// Without a usable state (none saved, as after `orion db load`, or one for another algorithm configuration), the
+    /// algorithm is judged as the next producer starts it: anew, observing every trial, which is read only when a
+    /// finite space has as many trials, and at most ``freshJudgementLimit`` (the dashboard polls this every 2 s:
+    /// 60,000 trials took 2 s to read).
     ///
     /// - Parameters:
     ///   - experiment: the experiment.
     ///   - storage: the storage holding it.
     ///   - factory: decodes the algorithm.
-    /// - Returns: `false` without a stored state (nothing produced yet), when the backend cannot tell, or when the
-    ///   state is for another algorithm configuration (the next producer starts anew).
+    /// - Returns: `false` when the backend cannot tell, or when the algorithm can still suggest.
     /// - Throws: the storage's errors.
     public static func algorithmIsDone(
         _ experiment: Experiment,
         storage: any Storage,
         factory: any AlgorithmFactory = AlgorithmRegistry.standard
     ) async throws -> Bool {
-        guard let stored = try await storage.storedAlgorithmState(of: experiment.id), let state = stored.state,
+        guard let stored = try await storage.storedAlgorithmState(of: experiment.id),
+            TrialStatus.pending.allSatisfy({ stored.counts[$0, default: 0] == 0 })
+        else { return false }
+        let counted = stored.counts.values.reduce(0, +)
+        if let state = stored.state,
             var driver = try? AlgorithmDriver(experiment: experiment, factory: factory, state: state),
             !driver.restartedFromScratch
-        else { return false }
-        driver.observe(stored.changedTrials)
-        guard TrialStatus.pending.allSatisfy({ stored.counts[$0, default: 0] == 0 }) else { return false }
-        if driver.isDone { return true }
+        {
+            driver.observe(stored.changedTrials)
+            if driver.isDone { return true }
+        } else if counted <= freshJudgementLimit, Double(counted) >= experiment.space.cardinality,
+            var driver = try? AlgorithmDriver(experiment: experiment, factory: factory)
+        {
+            // A loaded experiment whose finite space its trials may have used up (a `precision` grid, which the
+            // check below cannot list): what a hunt would find at its first production round (probe hD4's F2).
+            driver.observe(try await storage.trials(of: experiment.id, status: nil))
+            if driver.isDone { return true }
+        }
         // A filled space, as a production round judges it (`AlgorithmDriver.step`), but without the points inherited
         // from parent versions: a version that they help fill reads as not done here, while its workers stop. The
         // ids are read only when the counts say the space may be filled.
-        let counted = stored.counts.values.reduce(0, +)
         guard experiment.space.enumeratedCount(upTo: Space.filledCheckLimit).map({ UInt64(counted) >= $0 }) == true
         else { return false }
         let ids = Set(try await storage.trialIDs(of: experiment.id, status: nil))

@@ -274,9 +274,18 @@ final class DbEndToEndTests: XCTestCase {
         let pipedWrong = try piped("edite", "db set edited status=broken status=new")
         XCTAssertEqual(pipedWrong.status, 1, pipedWrong.stderr)
         XCTAssertTrue(
-            pipedWrong.stderr.hasSuffix("Error: the name did not match: nothing was changed\n"),
+            pipedWrong.stderr.hasSuffix("to confirm: \nError: the name did not match: nothing was changed\n"),
             pipedWrong.stderr
         )
+        // Byte for byte: the NFD spelling of `café` names another experiment than the NFC one, and does not
+        // confirm removing it.
+        try hunt(sandbox, "caf\u{E9}", trials: 1)
+        try hunt(sandbox, "cafe\u{301}", trials: 1)
+        let equivalent = try piped("cafe\\314\\201", "db rm caf\u{E9}")
+        XCTAssertEqual(equivalent.status, 1, equivalent.stderr)
+        let cafes = try sandbox.run(["list"]).stdout
+        XCTAssertTrue(cafes.contains(" caf\u{E9}-v1\n") && cafes.contains(" cafe\u{301}-v1\n"), cafes)
+        for cafe in ["caf\u{E9}", "cafe\u{301}"] { try sandbox.succeed(["db", "rm", cafe, "-f"]) }
         let pipedRight = try piped("edited", "db set edited status=broken status=new")
         XCTAssertEqual(pipedRight.status, 0, pipedRight.stderr)
         XCTAssertEqual(pipedRight.stdout, "4 trials modified\n")

@@ -85,5 +85,20 @@ extension OrionCompatibilityEndToEndTests {
         XCTAssertEqual(versioned.stdout, expanded)
         let second = try sandbox.run(["status", "-n", "col", "-v", "2"])
         XCTAssertEqual(second.stdout, block("col-v2", 1) + block("leaf-v1", 1, indent: 2))
+        // Without a name, as Oríon's `print_evc`: every tree from its root's name at that version, capped at the
+        // latest of that name (probe hD3's F5: only the records numbered N were listed, each with its own trials).
+        try sandbox.succeed(["hunt", "--init-only", "-n", "solo", script, "-x~uniform(0, 10)"])
+        try sandbox.succeed(["insert", "-n", "solo", script, "-x=4"])
+        let first = try sandbox.run(["status", "-v", "1"])
+        XCTAssertEqual(first.stdout, expanded + block("solo-v1", 1))
+        for version in ["2", "7"] {
+            let later = try sandbox.run(["status", "-v", version])
+            XCTAssertEqual(later.status, 0, later.stderr)
+            XCTAssertEqual(
+                later.stdout,
+                block("col-v2", 1) + block("leaf-v1", 1, indent: 2) + block("solo-v1", 1),
+                "-v \(version)"
+            )
+        }
     }
 }

@@ -320,6 +320,25 @@ final class ExperimentBuilderTests: XCTestCase {
         }
         let stored = try await storage.experiments()
         XCTAssertEqual(stored.map(\.name), ["pinned"])
+        // A name stored only at a later version (a loaded dump of v2): `-v 1` creates no unrelated v1 beside it.
+        try await storage.createExperiment(
+            Experiment(
+                name: "later",
+                version: 2,
+                space: space,
+                algorithm: try factory.resolve(AlgorithmConfig(name: "random"))
+            )
+        )
+        var first = ExperimentRequest(name: "later", space: space)
+        first.version = 1
+        do {
+            _ = try await ExperimentBuilder.build(first, storage: storage, factory: factory)
+            XCTFail("version 1 of a name stored at version 2 must not be created")
+        } catch let error as ExperimentError {
+            XCTAssertEqual(error.code, .notFound)
+        }
+        let versions = try await storage.experiments().filter { $0.name == "later" }.map(\.version)
+        XCTAssertEqual(versions, [2])
     }
 
     func testMissingExperimentWithoutSpace() async throws {

@@ -49,9 +49,11 @@ final class SlurmExecutorTests: XCTestCase {
         )
     }
 
-    private func executor(_ path: String, options: SlurmJobOptions = SlurmJobOptions(pollInterval: .milliseconds(200)))
-        throws -> SlurmExecutor
-    {
+    private func executor(
+        _ path: String,
+        options: SlurmJobOptions = SlurmJobOptions(pollInterval: .milliseconds(200)),
+        warn: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) throws -> SlurmExecutor {
         let command = try UserCommand(
             arguments: [path, "-x~uniform(0, 1)", "--note", "it's a \"test\" $HOME"],
             currentDirectory: directory,
@@ -61,7 +63,8 @@ final class SlurmExecutorTests: XCTestCase {
             command: command,
             startDirectory: directory,
             options: options,
-            terminationGrace: .seconds(2)
+            terminationGrace: .seconds(2),
+            warn: warn
         )
     }
 
@@ -572,11 +575,17 @@ final class SlurmExecutorTests: XCTestCase {
             try String(contentsOfFile: context.workingDirectory + "/slurm-job-id", encoding: .utf8),
             earlier
         )
-        // The earlier worker is gone (its task is left waiting); another executor runs the trial again.
-        let second = try executor(try script(Self.reportingScript))
+        // The earlier worker is gone (its task is left waiting); another executor runs the trial again, and says
+        // that it cancels the job.
+        let said = Mutex<[String]>([])
+        let second = try executor(try script(Self.reportingScript)) { line in said.withLock { $0.append(line) } }
         let outcome = await second.execute(context)
         guard case .completed = outcome else { return XCTFail("expected completed, got \(outcome)") }
         try await assertJobGone(earlier)
+        XCTAssertTrue(
+            said.withLock { $0 }.contains { $0.hasPrefix("note: the trial's earlier Slurm job \(earlier) (") },
+            "\(said.withLock { $0 })"
+        )
         run.cancel()
         _ = await run.value
     }
@@ -594,7 +603,9 @@ final class SlurmExecutorTests: XCTestCase {
         let outcome = await local.execute(context)
         guard case .completed = outcome else { return XCTFail("expected completed, got \(outcome)") }
         try await assertJobGone(earlier)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: context.workingDirectory + "/slurm-job-id"))
+        for name in ["slurm-job-id", "slurm-job.sh"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: context.workingDirectory + "/" + name), name)
+        }
         run.cancel()
         _ = await run.value
     }

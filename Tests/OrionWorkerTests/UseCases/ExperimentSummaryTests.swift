@@ -119,6 +119,43 @@ final class ExperimentSummaryTests: XCTestCase {
         XCTAssertTrue(ExperimentSummary.regretCurve(of: []).isEmpty)
     }
 
+    /// Without a saved algorithm state (trials loaded with `orion db load`), a finite space whose every configuration
+    /// has a trial is done, as a hunt finds at its first production round: a list of categories, and a `precision`
+    /// grid, which only the algorithm can judge (probe hD4's F2). A grid value left out is not done.
+    func testAFilledSpaceWithoutAStateIsDone() async throws {
+        let storage = try SQLiteStorage(path: path)
+        for (name, prior, values) in [
+            ("cats", "choices(['a', 'b', 'c'])", [JSONValue.string("a"), .string("b"), .string("c")]),
+            ("grid", "loguniform(1, 10, precision=1)", (1...10).map { JSONValue.double(Double($0)) }),
+            ("short", "loguniform(1, 10, precision=1)", (1...9).map { JSONValue.double(Double($0)) } + [.double(1.5)]),
+        ] {
+            let request = ExperimentRequest(
+                name: name,
+                space: try Space(priors: ["/x": prior]),
+                algorithm: AlgorithmConfig(name: "random"),
+                maxTrials: 100
+            )
+            let experiment = try await ExperimentBuilder.build(
+                request,
+                storage: storage,
+                factory: AlgorithmRegistry.standard
+            ).experiment
+            try await storage.registerTrials(
+                values.map { value in
+                    var trial = Trial(experimentID: experiment.id, params: experiment.space.params(from: ["/x": value]))
+                    trial.status = .completed
+                    trial.results = [.objective(1)]
+                    return trial
+                }
+            )
+            let stored = try await storage.storedAlgorithmState(of: experiment.id)
+            XCTAssertNil(stored?.state, name)
+            let done = try await ExperimentSummary.algorithmIsDone(experiment, storage: storage)
+            XCTAssertEqual(done, name != "short", name)
+        }
+        try await storage.close()
+    }
+
     func testSummaryOfAnEmptyExperimentAndOfAnUnknownOne() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(in: storage)
