@@ -15,6 +15,22 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
     }
 
+    /// Runs `orion ARGUMENTS` with `text` and a newline on its standard input, through a pipe, or with `terminal`
+    /// through `script`, which gives the command a terminal (`text` may hold `printf` escapes).
+    private func answering(
+        _ sandbox: Sandbox,
+        _ text: String,
+        _ arguments: String,
+        terminal: Bool = false
+    ) throws -> ProcessRunner.Output {
+        let command = terminal ? "script -qec \"$0 \(arguments)\" /dev/null" : "\"$0\" \(arguments)"
+        return try ProcessRunner.run(
+            ["/bin/sh", "-c", "printf '\(text)\\n' | " + command, sandbox.orion],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory
+        )
+    }
+
     func testDumpThenLoadIntoANewFileGivesEqualExperimentsAndTrials() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
@@ -213,11 +229,7 @@ final class DbEndToEndTests: XCTestCase {
         defer { sandbox.remove() }
         try hunt(sandbox, "asked", trials: 2)
         func answer(_ text: String, _ arguments: String) throws -> ProcessRunner.Output {
-            try ProcessRunner.run(
-                ["/bin/sh", "-c", "printf '\(text)\\n' | script -qec \"$0 \(arguments)\" /dev/null", sandbox.orion],
-                environment: sandbox.environment,
-                currentDirectory: sandbox.directory
-            )
+            try answering(sandbox, text, arguments, terminal: true)
         }
         let wrong = try answer("wrong", "db rm asked")
         XCTAssertEqual(wrong.status, 1, wrong.stdout)
@@ -265,11 +277,7 @@ final class DbEndToEndTests: XCTestCase {
         // As with Oríon's `input()`, a piped answer confirms (a cleanup script's `echo NAME | orion db rm NAME`); a
         // piped wrong name does not.
         func piped(_ text: String, _ arguments: String) throws -> ProcessRunner.Output {
-            try ProcessRunner.run(
-                ["/bin/sh", "-c", "printf '\(text)\\n' | \"$0\" \(arguments)", sandbox.orion],
-                environment: sandbox.environment,
-                currentDirectory: sandbox.directory
-            )
+            try answering(sandbox, text, arguments)
         }
         let pipedWrong = try piped("edite", "db set edited status=broken status=new")
         XCTAssertEqual(pipedWrong.status, 1, pipedWrong.stderr)
