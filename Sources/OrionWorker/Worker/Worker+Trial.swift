@@ -39,15 +39,12 @@ extension Worker {
     /// ever.
     public static let requeueLimit = 5
 
-    /// `outcome`, but broken the ``requeueLimit``-th time the trial's run was ended by someone else; says each
-    /// time before that.
+    /// `outcome`, but broken the ``requeueLimit``-th time the trial's run was ended by someone else (each time
+    /// before that is said once the outcome is stored, ``record(_:of:lease:)``).
     private func limitingRequeues(_ outcome: TrialOutcome, of trial: Trial) async throws -> TrialOutcome {
         guard case .requeued(let reason) = outcome else { return outcome }
         let times = await state.countRequeue(of: trial.id)
-        guard times >= Self.requeueLimit else {
-            onEvent(.requeued(trial, reason: reason))
-            return outcome
-        }
+        guard times >= Self.requeueLimit else { return outcome }
         return .broken(
             reason: "its run was ended by someone else \(times) times (the last: \(reason)); it is not run again",
             exitCode: nil,
@@ -251,6 +248,9 @@ extension Worker {
                 throw error
             }
         }
+        // Said once stored: a trial taken from this worker meanwhile (`orion db release`, then another hunt) was not
+        // ended by someone else, and does not run again here; its loss is said instead (probe hD6's L3).
+        if case .requeued(let reason) = outcome { onEvent(.requeued(reservation.trial, reason: reason)) }
         onEvent(.finished(trial))
         switch outcome {
         case .broken(let reason, _, _):

@@ -327,6 +327,52 @@ final class WorkerTests: XCTestCase {
         XCTAssertEqual(report.broken, 1)
     }
 
+    /// A run ended by someone else whose trial was taken from this worker meanwhile (`orion db release`, then
+    /// another hunt reserved it) is not said to run again here: its loss is said instead.
+    func testARequeuedRunOfATakenTrialIsSaidLostNotRequeued() async throws {
+        final class TakenThenCancelled: TrialExecutor, Sendable {
+            let storage: InMemoryStorage
+            let taken = Mutex(false)
+            init(_ storage: InMemoryStorage) { self.storage = storage }
+            func execute(_ context: TrialContext) async -> TrialOutcome {
+                if !taken.withLock({ $0 }) {
+                    taken.withLock { $0 = true }
+                    // `orion db release`: the trial is interrupted; another hunt reserves it.
+                    var released = context.trial
+                    released.status = .interrupted
+                    _ = try? await storage.updateTrial(released, expecting: .reserved)
+                    _ = try? await storage.reserveTrial(of: context.trial.experimentID, worker: "other", at: Date())
+                    return .requeued(reason: "the Slurm job 8 was cancelled by someone else")
+                }
+                return .completed([.objective(1)])
+            }
+            func interruptAll(force: Bool) {}
+            var needsWorkingDirectory: Bool { false }
+        }
+        let storage = InMemoryStorage()
+        let experiment = try await experiment(storage, maxTrials: 2)
+        let events = Mutex<[String]>([])
+        let worker = Worker(
+            experiment: experiment,
+            storage: storage,
+            factory: AlgorithmRegistry.standard,
+            executor: TakenThenCancelled(storage),
+            // The other hunt never beats: its trial is lost after 3 s and runs here again.
+            configuration: WorkerConfiguration(idleTimeout: .seconds(2), heartbeat: .seconds(3)),
+            workingDirectory: FileManager.default.temporaryDirectory.path + "/orion-worker-tests/\(UUID().uuidString)",
+            onEvent: { event in
+                switch event {
+                case .requeued: events.withLock { $0.append("requeued") }
+                case .lost: events.withLock { $0.append("lost") }
+                default: break
+                }
+            }
+        )
+        let report = try await worker.run()
+        XCTAssertEqual(events.withLock { $0 }, ["lost"])
+        XCTAssertEqual(report.completed, 2)
+    }
+
     func testIdleTimeoutWhenOtherLiveWorkersHoldTheLastTrials() async throws {
         let storage = InMemoryStorage()
         let experiment = try await experiment(storage, maxTrials: 1)
