@@ -48,7 +48,7 @@ enum DbSupport {
     ///   - stored: every experiment of the storage.
     ///   - effect: what the command does to the versions drawn, one sentence.
     ///   - hints: more lines: how to narrow the command.
-    ///   - action: the verb, for the message when there is no terminal.
+    ///   - action: the verb, for the message when standard input ends without an answer.
     ///   - force: `-f`: do not ask.
     /// - Throws: ``NotConfirmed`` when the answer differs; `UsageError` when standard input ends without an answer
     ///   and `force` is off.
