@@ -207,17 +207,10 @@ public struct CMAES: Algorithm {
     ///   - context: the search space and its transform.
     public mutating func observe(_ trials: [Trial], context: AlgorithmContext) {
         for trial in trials {
+            let key = Self.key(trial.params, context.space)
             // A point off a `precision` grid (inserted, or inherited) matches no draw and is not a configuration
             // ``isDone`` counts: only the incumbent may learn from it.
-            guard context.space.isOnGrid(trial.params) else {
-                if trial.status == .completed, let objective = trial.objective, objective.isFinite,
-                    objective < (best?.objective ?? .infinity), let vector = try? context.transform.encode(trial.params)
-                {
-                    best = Incumbent(vector: vector, objective: objective)
-                }
-                continue
-            }
-            let key = Self.key(trial.params, context.space)
+            let counted = context.space.isOnGrid(trial.params)
             var objective: Double?
             switch trial.status {
             case .completed:
@@ -225,13 +218,15 @@ public struct CMAES: Algorithm {
             case .broken:
                 objective = results[key] ?? Self.brokenObjective
             default:
-                if results[key] == nil { pending.insert(key) }
+                if counted, results[key] == nil { pending.insert(key) }
             }
             guard let objective else { continue }
-            results[key] = objective
-            pending.remove(key)
-            for index in members.indices where members[index].key == key && members[index].objective == nil {
-                members[index].objective = objective
+            if counted {
+                results[key] = objective
+                pending.remove(key)
+                for index in members.indices where members[index].key == key && members[index].objective == nil {
+                    members[index].objective = objective
+                }
             }
             if trial.status == .completed, objective < (best?.objective ?? .infinity),
                 let vector = try? context.transform.encode(trial.params)

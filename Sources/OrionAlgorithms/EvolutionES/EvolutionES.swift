@@ -462,7 +462,7 @@ public struct EvolutionES: Algorithm {
                 let rung = fidelities.firstIndex(where: { abs($0 - value) <= 1e-9 * max(1, abs($0)) })
             else { continue }
             let configuration = context.space.configuration(of: trial.params).representation
-            if context.space.isOnGrid(trial.params) { seen?.insert(configuration) }
+            if seen != nil, context.space.isOnGrid(trial.params) { seen?.insert(configuration) }
             let key = Self.key(configuration, rung)
             if index[key] == nil {
                 if rung == 0 {

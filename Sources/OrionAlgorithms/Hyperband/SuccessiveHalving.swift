@@ -524,7 +524,7 @@ struct SuccessiveHalving: Codable, Sendable {
         for trial in trials where context.space.contains(trial.params) {
             guard let fidelity = trial.params[fidelityName]?.doubleValue else { continue }
             let configuration = context.space.configuration(of: trial.params).representation
-            if context.space.isOnGrid(trial.params) { seen?.insert(configuration) }
+            if seen != nil, context.space.isOnGrid(trial.params) { seen?.insert(configuration) }
             let key = Self.key(configuration, fidelity)
             if index[key] == nil {
                 guard let (bracket, rung) = place(configuration: configuration, fidelity: fidelity) else { continue }

@@ -116,7 +116,7 @@ public struct TPE: Algorithm {
                 records.append(record)
             }
             // A point off a `precision` grid is not one of the configurations the space counts.
-            if context.space.isOnGrid(trial.params) { seen?.insert(Self.key(trial.params, context.space)) }
+            if seen != nil, context.space.isOnGrid(trial.params) { seen?.insert(Self.key(trial.params, context.space)) }
         }
     }
 
