@@ -63,6 +63,26 @@ extension GPBO {
                 // `final_exploit`: the budget's last suggestions; the usual step when its point is seen.
                 vector = finalExploitSuggestion(transform, completed: completed, believed: batch, seen: seen)
             }
+            if vector == nil, !useDesign,
+                isCategoryExplorationStep(completed: completed.count, batchIndex: suggestions.count, transform)
+            {
+                // `category_exploration`: a category combination drawn at random; the usual step when all is seen.
+                vector = categoryExplorationSuggestion(
+                    &model,
+                    transform,
+                    completed: completed,
+                    believed: batch,
+                    seen: seen
+                )
+                if let vector, suggestions.count + 1 < count {
+                    model = model?.believing(vector)
+                    neighbourhood = neighbourhood?.believing(vector)
+                    models.believed.append(vector)
+                    models.global = models.global?.believing(vector)
+                    models.local = models.local?.believing(vector)
+                    models.neighbourhood = models.neighbourhood?.believing(vector)
+                }
+            }
             if vector == nil {
                 if useDesign {
                     vector = nextDesignPoint(transform, seen: seen)

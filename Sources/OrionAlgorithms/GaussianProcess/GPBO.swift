@@ -96,6 +96,10 @@ public struct GPBO: Algorithm {
         /// Each is the minimizer of the posterior mean (see `GPBO+FinalExploit.swift`); 0 (default): none. At most
         /// 0.5.
         public var finalExploit = 0.0
+        /// `category_exploration`: on a space with categories, every this many suggestions (counted by the trials
+        /// before them, after the design) one searches a category combination drawn at random (see
+        /// `GPBO+CategoryExploration.swift`); 0 (default): none.
+        public var categoryExploration = 0
 
         /// The Matérn smoothnesses `matern_nu` accepts.
         public static let maternSmoothnesses: [Double] = [1.5, 2.5]
@@ -144,6 +148,7 @@ public struct GPBO: Algorithm {
             case outputTransform = "output_transform"
             case priorMean = "prior_mean"
             case finalExploit = "final_exploit"
+            case categoryExploration = "category_exploration"
         }
 
         /// The defaults.
@@ -177,6 +182,14 @@ public struct GPBO: Algorithm {
                 try container.decodeIfPresent(String.self, forKey: .outputTransform) ?? outputTransform
             priorMean = try container.decodeIfPresent(String.self, forKey: .priorMean) ?? priorMean
             finalExploit = try container.decodeIfPresent(Double.self, forKey: .finalExploit) ?? finalExploit
+            categoryExploration =
+                try container.decodeIfPresent(Int.self, forKey: .categoryExploration) ?? categoryExploration
+            guard categoryExploration >= 0 else {
+                throw AlgorithmError(
+                    .invalidOption,
+                    "gp: option 'category_exploration' must be an integer ≥ 0 (0: none), not \(categoryExploration)"
+                )
+            }
             guard finalExploit >= 0, finalExploit <= 0.5 else {
                 throw AlgorithmError(.invalidOption, "gp: option 'final_exploit' must be between 0 and 0.5")
             }
@@ -256,6 +269,7 @@ public struct GPBO: Algorithm {
             try container.encode(outputTransform, forKey: .outputTransform)
             try container.encode(priorMean, forKey: .priorMean)
             try container.encode(finalExploit, forKey: .finalExploit)
+            try container.encode(categoryExploration, forKey: .categoryExploration)
         }
     }
 

@@ -254,6 +254,7 @@ struct BenchmarkListCommand: ParsableCommand {
             ("eleventh fresh set (--problems \(FreshProblems11.setName) runs them all):", FreshProblems11.all),
             ("twelfth fresh set (--problems \(FreshProblems12.setName) runs them all):", FreshProblems12.all),
             ("thirteenth fresh set (--problems \(FreshProblems13.setName) runs them all):", FreshProblems13.all),
+            ("fourteenth fresh set (--problems \(FreshProblems14.setName) runs them all):", FreshProblems14.all),
             (
                 "scikit-learn tasks (--problems \(SklearnTasks.setName); Python with scikit-learn, --python):",
                 SklearnTasks.all()

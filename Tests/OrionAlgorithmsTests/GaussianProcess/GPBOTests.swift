@@ -146,7 +146,7 @@ final class GPBOTests: XCTestCase {
                 "n_restarts_optimizer": 1, "n_candidates": 2000, "input_warping": false, "categorical_kernel": false,
                 "round_integers": false, "matern_nu": 2.5, "lengthscale_prior": "log_lengthscale",
                 "trust_region": false, "additive": false, "refit_growth": 0.0, "output_transform": "yeo_johnson",
-                "prior_mean": "mean", "final_exploit": 0.0,
+                "prior_mean": "mean", "final_exploit": 0.0, "category_exploration": 0,
             ]
         )
         for (key, value) in [

@@ -261,6 +261,7 @@ final class BenchmarkEndToEndTests: XCTestCase {
             ("eleventh fresh set (--problems fresh11", "trefethen"),
             ("twelfth fresh set (--problems fresh12", "damavandi"),
             ("thirteenth fresh set (--problems fresh13", "freudenstein_roth"),
+            ("fourteenth fresh set (--problems fresh14", "model_family4"),
             ("scikit-learn tasks (--problems sklearn", "sk_"),
         ] {
             let headerAt = try XCTUnwrap(list.stdout.range(of: header), header)
