@@ -330,6 +330,9 @@ public struct GPBO: Algorithm {
     var localPhaseFrom: Int?
     /// The position of each trial id in ``records`` (rebuilt when decoding).
     var positions: [String: Int] = [:]
+    /// The failed trials the models of one ``suggest(count:context:)`` believe as no improvement (set there, see
+    /// ``unlearnedFailures(_:learned:transform:)``; not part of the state).
+    var unlearnedFailures: [[Double]] = []
 
     /// Creates the algorithm.
     ///

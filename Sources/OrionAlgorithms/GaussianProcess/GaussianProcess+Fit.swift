@@ -327,7 +327,9 @@ struct GPFit: Sendable {
     ///   - inputs: the trials' points in the unit cube, `values.count × width`, row-major.
     ///   - width: the number of coordinates.
     ///   - values: the trials' finite objective values.
-    ///   - pending: the pending points, `k × width`, row-major.
+    ///   - pending: the pending points, `k × width`, row-major, each believed at the posterior mean.
+    ///   - failed: failed points left out of the targets, `k × width`, row-major, each believed at the posterior mean or
+    ///     the best target, whichever is worse: a failed trial is no improvement.
     ///   - warped: the coordinates with input warping.
     ///   - structure: which coordinates the kernel treats as categories (none by default).
     ///   - lengthscalePrior: how the lengthscales' prior enters the fit (the density of `log ℓ` by default).
@@ -342,6 +344,7 @@ struct GPFit: Sendable {
         width: Int,
         values: [Double],
         pending: [Double] = [],
+        failed: [Double] = [],
         warped: [Int] = [],
         structure: KernelStructure = .numeric,
         lengthscalePrior: GPPrior.LengthscalePrior = .logLengthscale,
@@ -382,16 +385,19 @@ struct GPFit: Sendable {
             return
         }
         let count = w > 0 ? pending.count / w : 0
-        guard count > 0 else {
+        let failedCount = w > 0 ? failed.count / w : 0
+        guard count + failedCount > 0 else {
             process = base
             return
         }
-        let means = base.predict(pending, count: count).mean
+        let means = count > 0 ? base.predict(pending, count: count).mean : []
+        let best = targets.min() ?? 0
+        let failedMeans = failedCount > 0 ? base.predict(failed, count: failedCount).mean.map { max($0, best) } : []
         process =
             (try? GaussianProcess(
-                inputs: inputs + pending,
+                inputs: inputs + pending + failed,
                 width: w,
-                targets: targets + means,
+                targets: targets + means + failedMeans,
                 hyperparameters: hyper
             )) ?? base
     }
