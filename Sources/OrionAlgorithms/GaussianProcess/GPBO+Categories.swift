@@ -43,10 +43,7 @@ extension GPBO {
         minimizer: BoundedLBFGS
     ) -> [[Double]] {
         guard options.categoricalKernel, !pool.isEmpty else { return [] }
-        var groups: [Range<Int>] = []
-        for coordinate in transform.coordinates where coordinate.category != nil {
-            if groups.last != coordinate.group { groups.append(coordinate.group) }
-        }
+        let groups = Self.categoryGroups(transform)
         guard !groups.isEmpty else { return [] }
         let w = transform.width
         let n = model.process.count
@@ -87,6 +84,15 @@ extension GPBO {
             }
         }
         return refined
+    }
+
+    /// The one-hot groups of `transform`'s categorical dimensions, in order (one per dimension element).
+    static func categoryGroups(_ transform: SpaceTransform) -> [Range<Int>] {
+        var groups: [Range<Int>] = []
+        for coordinate in transform.coordinates where coordinate.category != nil {
+            if groups.last != coordinate.group { groups.append(coordinate.group) }
+        }
+        return groups
     }
 
     /// The category combinations to refine.

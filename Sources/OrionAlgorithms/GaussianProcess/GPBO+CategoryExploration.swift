@@ -15,7 +15,7 @@ import OrionCore
 /// - When: the suggestion made after `n` trials (completed, and earlier ones of the batch) with `n` a multiple of `k`,
 ///   after the design; with an even `k` under `trust_region`, a slot of a global suggestion.
 /// - The combination: each categorical dimension's value drawn uniformly, drawn again while the combination is the
-///   incumbent's (the best completed trial's), which the other suggestions already search.
+///   incumbent's (the model's best trial), which the other suggestions already search.
 /// - The point: the maximizer of log-EI over the numeric coordinates with the one-hot coordinates held at that
 ///   combination (``GPBO/maximizeInCombinationRegions(_:_:regions:seen:)`` over the whole numeric cube), from the
 ///   model on every trial; the usual step when every candidate is seen.
@@ -49,39 +49,29 @@ extension GPBO {
             model = fit(transform, completed: completed).map { believed.reduce($0) { $0.believing($1) } }
         }
         guard let model else { return nil }
-        let incumbent = completed.filter { $0.objective?.isFinite == true }.min {
-            ($0.objective ?? .infinity) < ($1.objective ?? .infinity)
-        }
-        let combination = randomCombination(transform, avoiding: incumbent?.vector)
-        var lower = [Double](repeating: 0, count: transform.width)
-        var upper = [Double](repeating: 1, count: transform.width)
-        for (index, value) in combination {
-            lower[index] = value
-            upper[index] = value
-        }
-        let region = TrustRegion(length: 1, lower: lower, upper: upper)
+        let groups = Self.categoryGroups(transform)
+        let combination = randomCombination(groups, avoiding: model.bestInputs.first)
+        let region = TrustRegion(
+            length: 1,
+            lower: Self.setting(combination, groups, in: [Double](repeating: 0, count: transform.width)),
+            upper: Self.setting(combination, groups, in: [Double](repeating: 1, count: transform.width))
+        )
         return maximizeInCombinationRegions(model, transform, regions: [region], seen: seen)
     }
 
-    /// The one-hot coordinates of a category combination drawn uniformly (each dimension's value independently),
-    /// drawn again (up to 32 times) while it equals `avoiding`'s when the space has other combinations.
+    /// A category combination (the chosen category's offset in each of `groups`) drawn uniformly, each group
+    /// independently, drawn again (up to 32 times) while it is `avoiding`'s one-hot setting when there are other
+    /// combinations.
     ///
-    /// - Returns: the one-hot coordinates' indices and values (1 for the drawn category, 0 for the others).
-    mutating func randomCombination(_ transform: SpaceTransform, avoiding: [Double]?) -> [(Int, Double)] {
-        let categorical = transform.coordinates.indices.filter { transform.coordinates[$0].category != nil }
-        var groups: [Range<Int>] = []
-        for index in categorical where groups.last != transform.coordinates[index].group {
-            groups.append(transform.coordinates[index].group)
-        }
+    /// - Returns: the combination, as ``GPBO/setting(_:_:in:)`` takes it.
+    mutating func randomCombination(_ groups: [Range<Int>], avoiding: [Double]?) -> [Int] {
         let alternatives = groups.contains { $0.count > 1 }
-        var drawn: [(Int, Double)] = []
+        var drawn: [Int] = []
         for _ in 0..<32 {
-            drawn = []
-            for group in groups {
-                let chosen = group.lowerBound + Int(generator.next() % UInt64(group.count))
-                for index in group { drawn.append((index, index == chosen ? 1 : 0)) }
-            }
-            guard alternatives, let avoiding, drawn.allSatisfy({ avoiding[$0.0] == $0.1 }) else { break }
+            drawn = groups.map { Int(generator.next() % UInt64($0.count)) }
+            guard alternatives, let avoiding,
+                zip(groups, drawn).allSatisfy({ avoiding[$0.0.lowerBound + $0.1] == 1 })
+            else { break }
         }
         return drawn
     }

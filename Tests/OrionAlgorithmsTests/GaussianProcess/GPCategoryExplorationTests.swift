@@ -67,18 +67,17 @@ final class GPCategoryExplorationTests: XCTestCase {
     func testTheCombinationDrawnIsNotTheIncumbents() throws {
         var gp = GPBO(options: try options(["category_exploration": 4]), context: AlgorithmContext(space: Self.space))
         let transform = GPBO.transform(AlgorithmContext(space: Self.space))
-        let categorical = transform.coordinates.indices.filter { transform.coordinates[$0].category != nil }
+        let groups = GPBO.categoryGroups(transform)
+        XCTAssertEqual(groups.count, 1, "one categorical: the kernel")
         var incumbent = [Double](repeating: 0.5, count: transform.width)
-        for index in categorical { incumbent[index] = index == categorical[0] ? 1 : 0 }
-        var drawn = Set<[Double]>()
+        for index in groups[0] { incumbent[index] = index == groups[0].lowerBound ? 1 : 0 }
+        var drawn = Set<[Int]>()
         for _ in 0..<200 {
-            let combination = gp.randomCombination(transform, avoiding: incumbent)
-            XCTAssertEqual(combination.map(\.0), categorical)
-            XCTAssertEqual(combination.filter { $0.1 == 1 }.count, 1)
-            drawn.insert(combination.map(\.1))
+            let combination = gp.randomCombination(groups, avoiding: incumbent)
+            XCTAssertEqual(combination.count, 1)
+            drawn.insert(combination)
         }
-        XCTAssertEqual(drawn.count, 2, "the two other kernels, and not the incumbent's")
-        XCTAssertFalse(drawn.contains(categorical.map { incumbent[$0] }))
+        XCTAssertEqual(drawn, [[1], [2]], "the two other kernels, and not the incumbent's")
     }
 
     /// Each exploring suggestion leaves the incumbent's kernel for another, both others are searched, and the run is
