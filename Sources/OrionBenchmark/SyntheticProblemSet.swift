@@ -13,7 +13,7 @@ protocol SyntheticProblemSet {
 let syntheticProblemSets: [any SyntheticProblemSet.Type] = [
     HeldOutProblems.self, FreshProblems.self, FreshProblems3.self, FreshProblems4.self, FreshProblems5.self,
     FreshProblems6.self, FreshProblems7.self, FreshProblems8.self, FreshProblems9.self, FreshProblems10.self,
-    FreshProblems11.self, FreshProblems12.self, FreshProblems13.self, FreshProblems14.self,
+    FreshProblems11.self, FreshProblems12.self, FreshProblems13.self, FreshProblems14.self, FreshProblems15.self,
 ]
 
 extension SyntheticProblemSet {

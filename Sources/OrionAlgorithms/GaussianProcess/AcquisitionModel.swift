@@ -97,7 +97,8 @@ struct AcquisitionModel: Sendable {
                 inputs: process.inputs + point,
                 width: process.width,
                 targets: process.targets + [mean],
-                hyperparameters: process.hyperparameters
+                hyperparameters: process.hyperparameters,
+                trend: process.trend
             )
         else { return self }
         var copy = self

@@ -263,6 +263,7 @@ extension GPBO {
             subset: Self.fitSubset(targets:),
             outputTransform: options.outputTransformKind,
             priorMean: options.priorMeanKind,
+            trendCoordinates: transform.coordinates.indices.filter { transform.coordinates[$0].category == nil },
             fixed: kept.map { GPHyperparameters(logVector: $0, width: w, warped: warped, structure: structure) }
         )
         if local { lastLocalFit = fitted.hyperparameters.logVector } else { lastFit = fitted.hyperparameters.logVector }

@@ -87,9 +87,9 @@ public struct GPBO: Algorithm {
         /// divided by their standard deviation, with 0 as the origin, when every value observed is positive (HEBO's
         /// transform), and `"yeo_johnson"`'s otherwise.
         public var outputTransform = OutputTransform.Kind.yeoJohnson.rawValue
-        /// `prior_mean`: the GP's constant prior mean (see ``PriorMean``): `"mean"` (default), the mean of the
-        /// targets; `"worst"`, the worst (largest) target observed, so that unexplored regions look as bad as the
-        /// worst trial.
+        /// `prior_mean`: the GP's prior mean (see ``PriorMean``): `"mean"` (default), the mean of the targets;
+        /// `"worst"`, the worst (largest) target observed, so that unexplored regions look as bad as the worst trial;
+        /// `"quadratic"`, a convex quadratic trend over the numeric coordinates fitted to the targets (``GPTrend``).
         public var priorMean = PriorMean.mean.rawValue
         /// `final_exploit`: the fraction of the experiment's `max_trials` whose last suggestions exploit.
         ///

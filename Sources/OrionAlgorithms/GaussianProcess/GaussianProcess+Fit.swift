@@ -297,11 +297,15 @@ enum PriorMean: String, CaseIterable, Sendable {
     /// optimisation"](https://arxiv.org/abs/2004.08349): the best of eight mean functions on their synthetic
     /// problems of five or more dimensions).
     case worst
+    /// A convex quadratic trend over the numeric coordinates fitted to the targets (``GPTrend``): unexplored regions
+    /// are expected to follow the trials' overall bowl or slope, so the acquisition is not drawn to the box's corners
+    /// merely because they are far from every trial.
+    case quadratic
 
-    /// The constant for `targets` (0 for none).
+    /// The constant for `targets` (0 for none; the quadratic's constant is part of its trend).
     func constant(_ targets: [Double]) -> Double {
         switch self {
-        case .mean: 0
+        case .mean, .quadratic: 0
         case .worst: targets.max() ?? 0
         }
     }
@@ -337,7 +341,8 @@ struct GPFit: Sendable {
     ///   - maxIterations: the most L-BFGS-B iterations per start.
     ///   - subset: the indices of the trials the hyperparameters are fitted on, given the targets (all by default).
     ///   - outputTransform: the kind of ``OutputTransform`` (standardize then Yeo-Johnson by default).
-    ///   - priorMean: the GP's constant prior mean (the targets' mean by default).
+    ///   - priorMean: the GP's prior mean (the targets' mean by default).
+    ///   - trendCoordinates: the numeric coordinates of `prior_mean: "quadratic"`'s trend.
     ///   - fixed: hyperparameters to use instead of fitting them (`starts`, `maxIterations` and `subset` unused).
     init(
         inputs: [Double],
@@ -353,6 +358,7 @@ struct GPFit: Sendable {
         subset: ([Double]) -> [Int] = { Array($0.indices) },
         outputTransform: OutputTransform.Kind = .yeoJohnson,
         priorMean: PriorMean = .mean,
+        trendCoordinates: [Int] = [],
         fixed: GPHyperparameters? = nil
     ) {
         let w = width
@@ -362,6 +368,11 @@ struct GPFit: Sendable {
         let constant = priorMean.constant(standardized)
         let targets = constant == 0 ? standardized : standardized.map { $0 - constant }
         self.targets = targets
+        // With a trend the kernel's hyperparameters are fitted to what the trend leaves.
+        let trend =
+            priorMean == .quadratic
+            ? GPTrend(inputs: inputs, width: w, targets: targets, coordinates: trendCoordinates) : nil
+        let fittedTargets = trend.map { zip(targets, $0.values(inputs, width: w)).map { $0 - $1 } } ?? standardized
         let hyper: GPHyperparameters
         if let fixed {
             hyper = fixed
@@ -370,7 +381,7 @@ struct GPFit: Sendable {
             hyper = GaussianProcess.fitHyperparameters(
                 inputs: indices.flatMap { inputs[($0 * w)..<($0 * w + w)] },
                 width: w,
-                targets: indices.map { standardized[$0] },
+                targets: indices.map { fittedTargets[$0] },
                 warped: warped,
                 structure: structure,
                 lengthscalePrior: lengthscalePrior,
@@ -379,7 +390,14 @@ struct GPFit: Sendable {
             )
         }
         hyperparameters = hyper
-        guard let base = try? GaussianProcess(inputs: inputs, width: w, targets: targets, hyperparameters: hyper)
+        guard
+            let base = try? GaussianProcess(
+                inputs: inputs,
+                width: w,
+                targets: targets,
+                hyperparameters: hyper,
+                trend: trend
+            )
         else {
             process = nil
             return
@@ -398,7 +416,8 @@ struct GPFit: Sendable {
                 inputs: inputs + pending + failed,
                 width: w,
                 targets: targets + means + failedMeans,
-                hyperparameters: hyper
+                hyperparameters: hyper,
+                trend: trend
             )) ?? base
     }
 }

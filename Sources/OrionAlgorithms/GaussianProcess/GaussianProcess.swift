@@ -208,19 +208,34 @@ struct GaussianProcess: Sendable {
     let alpha: [Double]
     /// `1/ℓⱼ²`.
     let inverseSquaredLengthscales: [Double]
+    /// The prior mean's trend (`prior_mean: "quadratic"`), `nil` for a zero mean; ``alpha`` is of the targets less it.
+    let trend: GPTrend?
 
     static let sqrt5 = 5.0.squareRoot()
 
     /// Conditions the prior on `targets` at `inputs`.
     ///
+    /// - Parameters:
+    ///   - inputs: the points, `targets.count × width`, row-major.
+    ///   - width: the number of coordinates.
+    ///   - targets: the values at the points.
+    ///   - hyperparameters: the kernel's hyperparameters.
+    ///   - trend: the prior mean's trend (a zero mean by default): the kernel models the targets less it.
     /// - Throws: ``NumericsError`` when the kernel matrix cannot be factored.
-    init(inputs: [Double], width: Int, targets: [Double], hyperparameters: GPHyperparameters) throws(NumericsError) {
+    init(
+        inputs: [Double],
+        width: Int,
+        targets: [Double],
+        hyperparameters: GPHyperparameters,
+        trend: GPTrend? = nil
+    ) throws(NumericsError) {
         let n = targets.count
         self.inputs = inputs
         self.targets = targets
         self.count = n
         self.width = width
         self.hyperparameters = hyperparameters
+        self.trend = trend
         inverseSquaredLengthscales = hyperparameters.lengthscales.map { 1 / ($0 * $0) }
         warpedInputs = hyperparameters.warping(inputs, width: width)
         var matrix = Self.kernelMatrix(
@@ -232,7 +247,11 @@ struct GaussianProcess: Sendable {
         )
         for i in 0..<n { matrix[i * n + i] += hyperparameters.noiseVariance }
         cholesky = try Cholesky(matrix, size: n)
-        alpha = cholesky.solve(targets)
+        if let trend {
+            alpha = cholesky.solve(zip(targets, trend.values(inputs, width: width)).map { $0 - $1 })
+        } else {
+            alpha = cholesky.solve(targets)
+        }
     }
 
     /// The Matérn-5/2 value of a squared scaled distance, without the signal variance.
@@ -496,13 +515,28 @@ struct GaussianProcess: Sendable {
     func predict(_ points: [Double], count m: Int) -> (mean: [Double], variance: [Double]) {
         // A part is worth a thread from about 10⁵ multiply-adds (each point costs about n (n + w)).
         let parts = Parallel.parts(m, minimumPart: max(32, 262_144 / max(1, count * (count + width))))
-        guard parts > 1 else { return predictPart(points, count: m) }
+        guard parts > 1 else { return withTrend(predictPart(points, count: m), points) }
         let w = width
         let results = Parallel.map(parts) { part in
             let range = Parallel.range(part, of: parts, count: m)
             return predictPart(Array(points[(range.lowerBound * w)..<(range.upperBound * w)]), count: range.count)
         }
-        return (results.flatMap(\.mean), results.flatMap(\.variance))
+        return withTrend((results.flatMap(\.mean), results.flatMap(\.variance)), points)
+    }
+
+    /// `prediction` with the trend's values at `points` added to its means (unchanged without a trend).
+    private func withTrend(_ prediction: (mean: [Double], variance: [Double]), _ points: [Double]) -> (
+        mean: [Double], variance: [Double]
+    ) {
+        guard let trend else { return prediction }
+        let values = trend.values(structureRounded(points), width: width)
+        return (zip(prediction.mean, values).map { $0 + $1 }, prediction.variance)
+    }
+
+    /// `points` with equal-cell integers moved to their cell, as the kernel sees them (the trend is evaluated there
+    /// too, so that the posterior at a relaxed point is the posterior at the integer that will be evaluated).
+    private func structureRounded(_ points: [Double]) -> [Double] {
+        hyperparameters.structure.roundingQueries(points, width: width)
     }
 
     /// ``predict(_:count:)`` on the calling thread.
@@ -531,7 +565,23 @@ struct GaussianProcess: Sendable {
     func predictWithGradient(_ unroundedPoint: [Double]) -> (
         mean: Double, variance: Double, dMean: [Double], dVariance: [Double]
     ) {
-        if hyperparameters.structure.additive != nil { return additivePredictWithGradient(unroundedPoint) }
+        var result =
+            hyperparameters.structure.additive != nil
+            ? additivePredictWithGradient(unroundedPoint) : productPredictWithGradient(unroundedPoint)
+        guard let trend else { return result }
+        let point = structureRounded(unroundedPoint)
+        result.mean += trend.value(point, at: 0)
+        var slope = [Double](repeating: 0, count: width)
+        trend.addGradient(at: point, to: &slope)
+        hyperparameters.structure.zeroRounded(&slope)
+        for j in 0..<width { result.dMean[j] += slope[j] }
+        return result
+    }
+
+    /// ``predictWithGradient(_:)`` of the product kernel, without the trend.
+    private func productPredictWithGradient(_ unroundedPoint: [Double]) -> (
+        mean: Double, variance: Double, dMean: [Double], dVariance: [Double]
+    ) {
         let warping = hyperparameters.warping
         let structure = hyperparameters.structure
         let rawPoint = structure.roundingQueries(unroundedPoint, width: width)

@@ -72,7 +72,8 @@ extension TuRBO {
                     inputs: process.inputs + point,
                     width: process.width,
                     targets: process.targets + [mean],
-                    hyperparameters: process.hyperparameters
+                    hyperparameters: process.hyperparameters,
+                    trend: process.trend
                 )
             else { return self }
             var copy = self

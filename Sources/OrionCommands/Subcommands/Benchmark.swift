@@ -255,6 +255,7 @@ struct BenchmarkListCommand: ParsableCommand {
             ("twelfth fresh set (--problems \(FreshProblems12.setName) runs them all):", FreshProblems12.all),
             ("thirteenth fresh set (--problems \(FreshProblems13.setName) runs them all):", FreshProblems13.all),
             ("fourteenth fresh set (--problems \(FreshProblems14.setName) runs them all):", FreshProblems14.all),
+            ("fifteenth fresh set (--problems \(FreshProblems15.setName) runs them all):", FreshProblems15.all),
             (
                 "scikit-learn tasks (--problems \(SklearnTasks.setName); Python with scikit-learn, --python):",
                 SklearnTasks.all()

@@ -78,7 +78,7 @@ final class GPPriorMeanTests: XCTestCase {
             "prior_mean",
             value: "worst",
             defaultValue: "mean",
-            allowed: ["mean", "worst"],
+            allowed: ["mean", "worst", "quadratic"],
             refused: "max",
             read: \.priorMean
         )

@@ -262,6 +262,7 @@ final class BenchmarkEndToEndTests: XCTestCase {
             ("twelfth fresh set (--problems fresh12", "damavandi"),
             ("thirteenth fresh set (--problems fresh13", "freudenstein_roth"),
             ("fourteenth fresh set (--problems fresh14", "model_family4"),
+            ("fifteenth fresh set (--problems fresh15", "penalty_ratio4"),
             ("scikit-learn tasks (--problems sklearn", "sk_"),
         ] {
             let headerAt = try XCTUnwrap(list.stdout.range(of: header), header)
