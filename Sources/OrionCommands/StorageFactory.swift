@@ -99,9 +99,14 @@ public enum StorageFactory {
         {
             return InMemoryStorage()
         }
-        return try SQLiteStorage(path: path, busyTimeout: busyTimeout, create: create) { message in
-            StandardStream.emit("note: \(message)\n", to: 2)
-        }
+        // A command that writes reads the file through first, so that it never writes into a damaged one.
+        return try SQLiteStorage(
+            path: path,
+            busyTimeout: busyTimeout,
+            create: create,
+            waitNotice: { message in StandardStream.emit("note: \(message)\n", to: 2) },
+            checksIntegrity: create
+        )
     }
 
     /// Splits `?busy_timeout=SECONDS` off an SQLite address.

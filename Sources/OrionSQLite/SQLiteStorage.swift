@@ -71,15 +71,19 @@ public final class SQLiteStorage: Storage {
     ///   - savesWhenRemoved: whether a write that finds the file removed or replaced first saves what the open file
     ///     holds to `<path>.recovered-<pid>` (``checkStillThere(_:)``); a scratch database its owner removes on
     ///     purpose (an interrupted `orion benchmark run`) passes `false`, so that nothing is left behind.
+    ///   - checksIntegrity: whether an existing file is read through once (SQLite's `PRAGMA quick_check`) before
+    ///     anything is written, so that a command that writes (`orion hunt`, `insert`, `init-only`) refuses a damaged
+    ///     file instead of writing into it; about a second per gigabyte, read only.
     /// - Throws: `StorageError` `.notFound` when the file does not exist and `create` is `false`, `.backend` when
     ///   the file cannot be created, opened or migrated, `.schema` when it was written by a newer version of
-    ///   swift-orion or is not an Oríon database.
+    ///   swift-orion, is not an Oríon database, or (with `checksIntegrity`) is damaged.
     public init(
         path: String,
         busyTimeout: Duration = .seconds(60),
         create: Bool = true,
         waitNotice: (@Sendable (String) -> Void)? = nil,
-        savesWhenRemoved: Bool = true
+        savesWhenRemoved: Bool = true,
+        checksIntegrity: Bool = false
     ) throws {
         self.path = path
         let sqlitePath = Self.companionBase(path)
@@ -147,6 +151,7 @@ public final class SQLiteStorage: Storage {
             companions = (nil, nil)
             try Self.checkSchema(pool, path: path)
         } else {
+            if checksIntegrity { try Self.checkIntegrity(pool, path: path) }
             try Self.migrate(pool, path: path)
             identity = try? Self.identity(of: path).get()
             // The migration read and wrote: SQLite has made both, and keeps them until its last connection closes.
@@ -154,6 +159,32 @@ public final class SQLiteStorage: Storage {
                 try? Self.identity(of: sqlitePath + "-wal").get(), try? Self.identity(of: sqlitePath + "-shm").get()
             )
         }
+    }
+
+    /// Throws when SQLite's `PRAGMA quick_check` finds the file damaged.
+    ///
+    /// A damaged page of a table or index, pages lost or used twice: a hunt on such a file ran and wrote its trials
+    /// into it, unaware, since SQLite reads only the pages a statement needs (hBL's probe: an index page overwritten,
+    /// the hunt's 10 trials stored, `integrity_check` failing). It reads every page once, in a read transaction
+    /// beside other processes' writes; a new, empty file passes at once.
+    static func checkIntegrity(_ pool: DatabasePool, path: String) throws {
+        let what = "cannot open the database \(path)"
+        let problems: [String]
+        do {
+            problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(3)") }
+        } catch {
+            throw wrap(error, what, path: path)
+        }
+        guard problems != ["ok"] else { return }
+        // One line: SQLite's first problem, without its "*** in database main ***" heading.
+        let lines = problems.flatMap { $0.split(separator: "\n") }.filter { !$0.hasPrefix("***") }
+        let first = lines.first.map(String.init) ?? problems.joined(separator: " ")
+        throw StorageError(
+            .schema,
+            "\(what): the database is corrupted (quick_check: \(first)\(lines.count > 1 ? "; …" : "")); no trial "
+                + "or experiment was written; restore it from a copy (with no orion running, the .db file alone is a "
+                + "complete copy), or use another file"
+        )
     }
 
     /// How long opening waits for another process's lock before ``init(path:busyTimeout:create:waitNotice:savesWhenRemoved:)`` says

@@ -314,6 +314,51 @@ final class SQLiteStorageTests: XCTestCase {
         XCTAssertTrue(message.contains(path), message)
     }
 
+    /// One page of an index scribbled over (a failing disk, a bad copy): SQLite reads only the pages a statement
+    /// needs, so a hunt opened the file and stored its trials into it (hBL's probe). Opened with `checksIntegrity`
+    /// (the commands that write) the file is refused, in one line naming it and the damage, and its rows are as they
+    /// were; opened without (the commands that read) it still opens.
+    func testADamagedIndexPageIsFoundBeforeAnyWrite() async throws {
+        let path = directory + "/damaged-index.db"
+        do {
+            let storage = try SQLiteStorage(path: path)
+            let experiment = try await makeExperiment(storage)
+            try await storage.registerTrials(trials(experiment, 200))
+            try await storage.close()
+        }
+        let clean = try SQLiteStorage(path: path, checksIntegrity: true)
+        try await clean.close()
+        let page = try await DatabaseQueue(path: path).read { db in
+            try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'trials_by_status'")
+        }
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: path))
+        try handle.seek(toOffset: UInt64((try XCTUnwrap(page) - 1) * 4096))
+        try handle.write(contentsOf: Data(repeating: 0xFF, count: 4096))
+        try handle.close()
+        do {
+            _ = try SQLiteStorage(path: path, checksIntegrity: true)
+            XCTFail("a damaged database was opened for writing")
+        } catch let error as StorageError {
+            XCTAssertEqual(error.code, .schema)
+            XCTAssertFalse(error.isTransient)
+            XCTAssertTrue(
+                error.message.hasPrefix("cannot open the database \(path): the database is corrupted (quick_check: "),
+                error.message
+            )
+            XCTAssertTrue(error.message.lowercased().contains("page \(try XCTUnwrap(page))"), error.message)
+            XCTAssertFalse(error.message.contains("\n"), error.message)
+            XCTAssertFalse(error.message.contains("***"), error.message)
+        }
+        let reader = try SQLiteStorage(path: path, create: false)
+        let experiments = try await reader.experiments()
+        XCTAssertEqual(experiments.count, 1)
+        try await reader.close()
+        let rows = try await DatabaseQueue(path: path).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM trials")
+        }
+        XCTAssertEqual(rows, 200)
+    }
+
     /// A database file removed (`rm`) or replaced (`mv other.db`) while a storage uses it: the next write fails, not
     /// transient, saying so. SQLite went on writing into the open, unlinked file: a hunt reported every trial as
     /// stored and its results were gone once it closed.

@@ -204,6 +204,51 @@ final class ReliabilityEndToEndTests: XCTestCase {
         XCTAssertEqual(counts, [.completed: 12], "a copy of orion.db alone holds every trial")
     }
 
+    /// One page of an index scribbled over (a failing disk, a bad copy): `orion hunt` stored its trials into the
+    /// file, unaware, since SQLite reads only the pages a statement needs (hBL's probe). It now reads the file through
+    /// first and refuses it, in one line naming the file and the damaged page, with no trial added; `orion status`,
+    /// which only reads, still shows what the file holds.
+    func testAHuntRefusesADatabaseWhoseIndexPageIsDamaged() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "quick.sh",
+            "#!/bin/sh\nprintf '[{\"name\":\"o\",\"type\":\"objective\",\"value\":%s}]' \"$2\" > \"$ORION_RESULTS_PATH\"\n"
+        )
+        func hunt(_ trials: Int) -> [String] {
+            ["hunt", "-n", "damaged", "--exp-max-trials", "\(trials)", script, "-x~uniform(0, 1)"]
+        }
+        let first = try sandbox.run(hunt(12))
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let found = try ProcessRunner.run([
+            "/usr/bin/env", "python3", "-c",
+            "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT rootpage FROM sqlite_master "
+                + "WHERE name = 'trials_by_status'\").fetchone()[0])",
+            sandbox.database,
+        ])
+        guard found.status == 0, let page = Int(found.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw XCTSkip("python3 with its sqlite3 module finds the index's page: \(found.stderr)")
+        }
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: sandbox.database))
+        try handle.seek(toOffset: UInt64((page - 1) * 4096))
+        try handle.write(contentsOf: Data(repeating: 0xFF, count: 4096))
+        try handle.close()
+
+        let refused = try sandbox.run(hunt(20))
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(
+            refused.stderr.contains(
+                "cannot open the database \(sandbox.database): the database is corrupted (quick_check: "
+            ),
+            refused.stderr
+        )
+        XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.lowercased().contains("page \(page)"), refused.stderr)
+        let status = try sandbox.run(["status", "-n", "damaged"])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.contains("completed          12"), status.stdout)
+    }
+
     func testReadingCommandsWithAMistypedStorageCreateNothing() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
