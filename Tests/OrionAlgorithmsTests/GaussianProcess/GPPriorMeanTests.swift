@@ -73,16 +73,20 @@ final class GPPriorMeanTests: XCTestCase {
         XCTAssertEqual(fitted(.mean), fitted(.worst))
     }
 
+    /// Every value of `prior_mean` (the quadratic trend's own tests: `GPTrendTests`).
     func testOptionIsDecodedSavedAndRefused() throws {
-        try assertStringOption(
-            "prior_mean",
-            value: "worst",
-            defaultValue: "mean",
-            allowed: ["mean", "worst", "quadratic"],
-            refused: "max",
-            read: \.priorMean
-        )
-        XCTAssertEqual(try GPBO.Options.decode(["prior_mean": "worst"], algorithm: "gp").priorMeanKind, .worst)
+        for kind in [PriorMean.worst, .quadratic] {
+            try assertStringOption(
+                "prior_mean",
+                value: kind.rawValue,
+                defaultValue: "mean",
+                allowed: ["mean", "worst", "quadratic"],
+                refused: "max",
+                read: \.priorMean
+            )
+            let options = try GPBO.Options.decode(["prior_mean": .string(kind.rawValue)], algorithm: "gp")
+            XCTAssertEqual(options.priorMeanKind, kind)
+        }
     }
 
     /// The design is the same; the model's suggestions differ; the state keeps the option.

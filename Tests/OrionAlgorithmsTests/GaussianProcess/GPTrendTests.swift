@@ -143,18 +143,6 @@ final class GPTrendTests: XCTestCase {
         assertPredictionGradientMatchesFiniteDifferences(additiveGP, at: [0.3, 0.8], valueAccuracy: 1e-9)
     }
 
-    func testOptionIsDecodedAndSaved() throws {
-        try assertStringOption(
-            "prior_mean",
-            value: "quadratic",
-            defaultValue: "mean",
-            allowed: ["mean", "worst", "quadratic"],
-            refused: "linear",
-            read: \.priorMean
-        )
-        XCTAssertEqual(try GPBO.Options.decode(["prior_mean": "quadratic"], algorithm: "gp").priorMeanKind, .quadratic)
-    }
-
     /// On a mixed space the design is the same, the model's suggestions differ, and the state keeps the option.
     func testARunWithTheQuadraticMeanDiffersAfterTheDesign() throws {
         let space = try Space(priors: [
