@@ -368,11 +368,13 @@ struct GPFit: Sendable {
         let constant = priorMean.constant(standardized)
         let targets = constant == 0 ? standardized : standardized.map { $0 - constant }
         self.targets = targets
-        // With a trend the kernel's hyperparameters are fitted to what the trend leaves.
+        // With a trend the kernel's hyperparameters are fitted to what the trend leaves. The trend is fitted and read
+        // where the kernel sees the points (equal-cell integers at their cell), as in the posterior.
+        let seen = priorMean == .quadratic ? structure.roundingQueries(inputs, width: w) : inputs
         let trend =
             priorMean == .quadratic
-            ? GPTrend(inputs: inputs, width: w, targets: targets, coordinates: trendCoordinates) : nil
-        let fittedTargets = trend.map { zip(targets, $0.values(inputs, width: w)).map { $0 - $1 } } ?? standardized
+            ? GPTrend(inputs: seen, width: w, targets: targets, coordinates: trendCoordinates) : nil
+        let fittedTargets = trend.map { zip(targets, $0.values(seen, width: w)).map { $0 - $1 } } ?? standardized
         let hyper: GPHyperparameters
         if let fixed {
             hyper = fixed

@@ -248,7 +248,8 @@ struct GaussianProcess: Sendable {
         for i in 0..<n { matrix[i * n + i] += hyperparameters.noiseVariance }
         cholesky = try Cholesky(matrix, size: n)
         if let trend {
-            alpha = cholesky.solve(zip(targets, trend.values(inputs, width: width)).map { $0 - $1 })
+            let values = trend.values(hyperparameters.structure.roundingQueries(inputs, width: width), width: width)
+            alpha = cholesky.solve(zip(targets, values).map { $0 - $1 })
         } else {
             alpha = cholesky.solve(targets)
         }
