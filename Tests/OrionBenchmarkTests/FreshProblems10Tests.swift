@@ -39,32 +39,29 @@ final class FreshProblems10Tests: XCTestCase {
 
     /// The functions agree with an independent numpy implementation at off-optimum points; an unknown label is `nil`.
     func testValuesMatchNumpy() throws {
-        func close(_ value: Double?, _ expected: Double, line: UInt = #line) {
-            XCTAssertEqual(value ?? .nan, expected, accuracy: 1e-9 * max(1, abs(expected)), line: line)
-        }
-        close(TestFunctions.kernelChoice(kernel: "linear", c: 10, gamma: 1, degree: 3), 0.3125)
-        close(TestFunctions.kernelChoice(kernel: "rbf", c: 1, gamma: 0.1, degree: 2), 0.395)
-        close(TestFunctions.kernelChoice(kernel: "poly", c: 100, gamma: 0.01, degree: 5), 0.48)
-        close(TestFunctions.birdMixed(0, 0, count: 2, variant: "p"), 6.0182818284590445)
-        close(TestFunctions.birdMixed(4.7, 3.1, count: 5, variant: "r"), -105.77965298827174)
-        close(TestFunctions.integerQuadratic([0, 0, 0, 0], 0), 93.54759999999999)
-        close(TestFunctions.integerQuadratic([6, 3, 9, 5], 0.5), 1.5676)
-        close(TestFunctions.layersLike(activation: "relu", layers: 2, width: 64, dropout: 0.1, lr: 1e-3), 0.5162)
-        close(
+        assertClose(TestFunctions.kernelChoice(kernel: "linear", c: 10, gamma: 1, degree: 3), 0.3125)
+        assertClose(TestFunctions.kernelChoice(kernel: "rbf", c: 1, gamma: 0.1, degree: 2), 0.395)
+        assertClose(TestFunctions.kernelChoice(kernel: "poly", c: 100, gamma: 0.01, degree: 5), 0.48)
+        assertClose(TestFunctions.birdMixed(0, 0, count: 2, variant: "p"), 6.0182818284590445)
+        assertClose(TestFunctions.birdMixed(4.7, 3.1, count: 5, variant: "r"), -105.77965298827174)
+        assertClose(TestFunctions.integerQuadratic([0, 0, 0, 0], 0), 93.54759999999999)
+        assertClose(TestFunctions.integerQuadratic([6, 3, 9, 5], 0.5), 1.5676)
+        assertClose(TestFunctions.layersLike(activation: "relu", layers: 2, width: 64, dropout: 0.1, lr: 1e-3), 0.5162)
+        assertClose(
             TestFunctions.layersLike(activation: "tanh", layers: 8, width: 1024, dropout: 0.6, lr: 0.05),
             2.1899645356487563
         )
-        close(TestFunctions.zirilliChoice(1, 1, variant: "flip"), 0.2)
-        close(TestFunctions.zirilliChoice(-2, 0.5, variant: "shift"), 56.875)
-        close(TestFunctions.rippledInteger([0, 0], [0, 0]), 7.259016994374947)
-        close(TestFunctions.rippledInteger([2, -2], [1.2, -1]), 2.5645084971874734)
-        close(TestFunctions.chainChoices("v", "j", "s", 0, 0), 4.45)
-        close(TestFunctions.chainChoices("w", "h", "t", 1.5, -0.5), 1.5)
-        close(
+        assertClose(TestFunctions.zirilliChoice(1, 1, variant: "flip"), 0.2)
+        assertClose(TestFunctions.zirilliChoice(-2, 0.5, variant: "shift"), 56.875)
+        assertClose(TestFunctions.rippledInteger([0, 0], [0, 0]), 7.259016994374947)
+        assertClose(TestFunctions.rippledInteger([2, -2], [1.2, -1]), 2.5645084971874734)
+        assertClose(TestFunctions.chainChoices("v", "j", "s", 0, 0), 4.45)
+        assertClose(TestFunctions.chainChoices("w", "h", "t", 1.5, -0.5), 1.5)
+        assertClose(
             TestFunctions.scheduleLike(schedule: "step", lr: 1e-2, batchSize: 64, epochs: 30, momentum: 0.5),
             1.501624768908383
         )
-        close(
+        assertClose(
             TestFunctions.scheduleLike(schedule: "constant", lr: 1e-4, batchSize: 512, epochs: 100, momentum: 0.95),
             3.5892351047026403
         )

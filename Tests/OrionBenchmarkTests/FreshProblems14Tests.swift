@@ -31,49 +31,45 @@ final class FreshProblems14Tests: XCTestCase {
 
     /// The functions agree with an independent numpy implementation at off-optimum points.
     func testValuesMatchNumpy() {
-        func close(_ value: Double?, _ expected: Double, line: UInt = #line) {
-            guard let value else { return XCTFail("no value", line: line) }
-            XCTAssertEqual(value, expected, accuracy: 1e-9 * max(1, abs(expected)), line: line)
-        }
-        close(TestFunctions.modelFamily(family: "boosting", lr: 0.01, reg: 0.05, size: 20), 0.40619497226900586)
-        close(TestFunctions.modelFamily(family: "forest", lr: 0.3, reg: 2e-5, size: 3), 0.3022295163719104)
-        close(TestFunctions.modelFamily(family: "linear", lr: 0.3, reg: 7, size: 3), 0.5894995003469998)
-        close(TestFunctions.modelFamily(family: "neighbors", lr: 0.3, reg: 7, size: 30), 1.35)
-        close(
+        assertClose(TestFunctions.modelFamily(family: "boosting", lr: 0.01, reg: 0.05, size: 20), 0.40619497226900586)
+        assertClose(TestFunctions.modelFamily(family: "forest", lr: 0.3, reg: 2e-5, size: 3), 0.3022295163719104)
+        assertClose(TestFunctions.modelFamily(family: "linear", lr: 0.3, reg: 7, size: 3), 0.5894995003469998)
+        assertClose(TestFunctions.modelFamily(family: "neighbors", lr: 0.3, reg: 7, size: 30), 1.35)
+        assertClose(
             TestFunctions.optimizerMomentum(optimizer: "sgd", lr: 0.02, beta: 0.5, batch: 48, warmup: 3),
             0.12106726614732352
         )
-        close(
+        assertClose(
             TestFunctions.optimizerMomentum(optimizer: "momentum", lr: 0.002, beta: 0.95, batch: 300, warmup: 3),
             0.121708994757533
         )
-        close(
+        assertClose(
             TestFunctions.optimizerMomentum(optimizer: "adam", lr: 3e-4, beta: 0.6, batch: 700, warmup: 9),
             0.1906897028947402
         )
-        close(TestFunctions.eggCrateChoice(label: "A", 0.3, -1.1), 27.31543689741057)
-        close(TestFunctions.eggCrateChoice(label: "D", -4.2, 1.7), 63.492580484347755)
-        close(TestFunctions.coupledInteger(mode: "c", k: 4, 0.4, -1.3), 201.30960000000002)
-        close(TestFunctions.coupledInteger(mode: "b", k: 9, 1.9, 1.2), 3204.4380999999985)
-        close(
+        assertClose(TestFunctions.eggCrateChoice(label: "A", 0.3, -1.1), 27.31543689741057)
+        assertClose(TestFunctions.eggCrateChoice(label: "D", -4.2, 1.7), 63.492580484347755)
+        assertClose(TestFunctions.coupledInteger(mode: "c", k: 4, 0.4, -1.3), 201.30960000000002)
+        assertClose(TestFunctions.coupledInteger(mode: "b", k: 9, 1.9, 1.2), 3204.4380999999985)
+        assertClose(
             TestFunctions.scheduleWarmup(schedule: "constant", lr: 0.05, warmup: 3, wd: 1e-5, dropout: 0.4),
             0.47450581425950256
         )
-        close(
+        assertClose(
             TestFunctions.scheduleWarmup(schedule: "linear_decay", lr: 0.001, warmup: 3, wd: 0.02, dropout: 0.05),
             0.32969739040945384
         )
-        close(
+        assertClose(
             TestFunctions.scheduleWarmup(schedule: "cosine", lr: 0.2, warmup: 17, wd: 3e-6, dropout: 0.45),
             0.3975457013607615
         )
-        close(TestFunctions.bohachevsky1([0.4, -1.3, 2.2]), 16.9146017389239)
-        close(TestFunctions.bohachevsky1([-0.05, 0.1, 0.6]), 1.4616488715557896)
-        close(TestFunctions.dominantCategory(variant: "v2", [0, 0, 0]), 35.06000000000001)
-        close(TestFunctions.dominantCategory(variant: "v5", [2.5, -2.9, 0.3]), 62.09333333333333)
-        close(TestFunctions.flags("off", "on", "on", 1.2, -0.7), 10.772705098312484)
-        close(TestFunctions.flags("on", "off", "off", -2.5, 3.1), 28.91270509831249)
-        close(TestFunctions.flags("off", "off", "on", 0.05, 0.4), 1.62519804274349)
+        assertClose(TestFunctions.bohachevsky1([0.4, -1.3, 2.2]), 16.9146017389239)
+        assertClose(TestFunctions.bohachevsky1([-0.05, 0.1, 0.6]), 1.4616488715557896)
+        assertClose(TestFunctions.dominantCategory(variant: "v2", [0, 0, 0]), 35.06000000000001)
+        assertClose(TestFunctions.dominantCategory(variant: "v5", [2.5, -2.9, 0.3]), 62.09333333333333)
+        assertClose(TestFunctions.flags("off", "on", "on", 1.2, -0.7), 10.772705098312484)
+        assertClose(TestFunctions.flags("on", "off", "off", -2.5, 3.1), 28.91270509831249)
+        assertClose(TestFunctions.flags("off", "off", "on", 0.05, 0.4), 1.62519804274349)
     }
 
     /// The characters the set was chosen for: the plateau beside the narrow best family, the parameters only some

@@ -35,28 +35,25 @@ final class FreshProblems3Tests: XCTestCase {
 
     /// The functions agree with an independent numpy implementation at off-optimum points.
     func testValuesMatchNumpy() {
-        func close(_ value: Double?, _ expected: Double, line: UInt = #line) {
-            XCTAssertEqual(value ?? .nan, expected, accuracy: 1e-9 * max(1, abs(expected)), line: line)
-        }
-        close(TestFunctions.threeHumpCamel(1.3, -0.4), 0.8255631666666664)
-        close(TestFunctions.bohachevsky2(0.7, -1.1), 3.1218322121561295)
-        close(TestFunctions.doubleSum([0.5, 1, -2, 3, 0]), 11)
-        close(TestFunctions.sharpRidge([0, 0, 0, 0]), 365.0054944640259)
-        close(TestFunctions.corrugatedSpring([4.2, 5.5, 6.1, 3.9]), 1.2776642888929288)
-        close(TestFunctions.qing([0.5, -1.2, 2.5, 1]), 20.4386)
-        close(TestFunctions.sumSquares([0, 0, 0, 0, 0, 0]), 114)
-        close(TestFunctions.himmelblauMixed(x1: 2.5, x2: -1, k1: 1, k2: 3), 82.4375)
-        close(
+        assertClose(TestFunctions.threeHumpCamel(1.3, -0.4), 0.8255631666666664)
+        assertClose(TestFunctions.bohachevsky2(0.7, -1.1), 3.1218322121561295)
+        assertClose(TestFunctions.doubleSum([0.5, 1, -2, 3, 0]), 11)
+        assertClose(TestFunctions.sharpRidge([0, 0, 0, 0]), 365.0054944640259)
+        assertClose(TestFunctions.corrugatedSpring([4.2, 5.5, 6.1, 3.9]), 1.2776642888929288)
+        assertClose(TestFunctions.qing([0.5, -1.2, 2.5, 1]), 20.4386)
+        assertClose(TestFunctions.sumSquares([0, 0, 0, 0, 0, 0]), 114)
+        assertClose(TestFunctions.himmelblauMixed(x1: 2.5, x2: -1, k1: 1, k2: 3), 82.4375)
+        assertClose(
             TestFunctions.forestLike(criterion: "entropy", trees: 40, depth: 7, leaf: 5, features: 0.8),
             1.7037567786661254
         )
-        close(
+        assertClose(
             TestFunctions.forestLike(criterion: "log_loss", trees: 1000, depth: 30, leaf: 1, features: 0.2),
             0.6769735409966102
         )
         XCTAssertNil(TestFunctions.forestLike(criterion: "mse", trees: 10, depth: 2, leaf: 1, features: 0.5))
-        close(TestFunctions.rotatedCategory(kind: "r2", x: 0.3, y: 0.1, k: 3), 0.9112758070953606)
-        close(TestFunctions.rotatedCategory(kind: "r0", x: 0.6, y: -0.4, k: 7), 1.0599999999999996)
+        assertClose(TestFunctions.rotatedCategory(kind: "r2", x: 0.3, y: 0.1, k: 3), 0.9112758070953606)
+        assertClose(TestFunctions.rotatedCategory(kind: "r0", x: 0.6, y: -0.4, k: 7), 1.0599999999999996)
         XCTAssertNil(TestFunctions.rotatedCategory(kind: "r3", x: 0, y: 0, k: 7))
     }
 

@@ -35,15 +35,12 @@ final class FreshProblemsTests: XCTestCase {
 
     /// The functions agree with an independent numpy implementation at off-optimum points.
     func testValuesMatchNumpy() {
-        func close(_ value: Double?, _ expected: Double, line: UInt = #line) {
-            XCTAssertEqual(value ?? .nan, expected, accuracy: 1e-9 * max(1, abs(expected)), line: line)
-        }
-        close(TestFunctions.cosineMixture([0.3, -0.5, 0.9, 0.1, -0.2, 0.75]), 1.7917893218813452)
-        close(TestFunctions.ellipsoid([0, 2, -1, 1.5, 0.5, 3]), 4017790.805042917)
-        close(TestFunctions.beale(1, -2), 70.453125)
-        close(TestFunctions.weierstrass([0.1, -0.25, 0.4, 0.02]), 6.59638945643742)
-        close(TestFunctions.dropWave(1.2, -0.7), -0.14465940784487002)
-        close(
+        assertClose(TestFunctions.cosineMixture([0.3, -0.5, 0.9, 0.1, -0.2, 0.75]), 1.7917893218813452)
+        assertClose(TestFunctions.ellipsoid([0, 2, -1, 1.5, 0.5, 3]), 4017790.805042917)
+        assertClose(TestFunctions.beale(1, -2), 70.453125)
+        assertClose(TestFunctions.weierstrass([0.1, -0.25, 0.4, 0.02]), 6.59638945643742)
+        assertClose(TestFunctions.dropWave(1.2, -0.7), -0.14465940784487002)
+        assertClose(
             TestFunctions.boostingLike(
                 booster: "dart",
                 learningRate: 0.003,
@@ -53,18 +50,18 @@ final class FreshProblemsTests: XCTestCase {
             ),
             26.857823023679096
         )
-        close(
+        assertClose(
             TestFunctions.boostingLike(booster: "gblinear", learningRate: 0.1, estimators: 50, depth: 9, subsample: 1),
             6.748990539534378
         )
         XCTAssertNil(
             TestFunctions.boostingLike(booster: "lgbm", learningRate: 0.1, estimators: 50, depth: 9, subsample: 1)
         )
-        close(TestFunctions.salomon([0, 0, 0, 0, 0]), 2.351690027886261)
-        close(TestFunctions.salomon([2.5, -1.5, 4.5, 3, -6]), 2.05)
-        close(TestFunctions.deceptiveCategory(kind: "sharp", x: 0.2, y: 0.8, k: 13), 0.5276334472589852)
-        close(TestFunctions.deceptiveCategory(kind: "wide", x: 0.5, y: 0.5, k: 3), 0.423)
-        close(TestFunctions.deceptiveCategory(kind: "smooth", x: 0.6, y: 0.3, k: 7), 0.18)
+        assertClose(TestFunctions.salomon([0, 0, 0, 0, 0]), 2.351690027886261)
+        assertClose(TestFunctions.salomon([2.5, -1.5, 4.5, 3, -6]), 2.05)
+        assertClose(TestFunctions.deceptiveCategory(kind: "sharp", x: 0.2, y: 0.8, k: 13), 0.5276334472589852)
+        assertClose(TestFunctions.deceptiveCategory(kind: "wide", x: 0.5, y: 0.5, k: 3), 0.423)
+        assertClose(TestFunctions.deceptiveCategory(kind: "smooth", x: 0.6, y: 0.3, k: 7), 0.18)
         XCTAssertNil(TestFunctions.deceptiveCategory(kind: "flat", x: 0, y: 0, k: 1))
     }
 

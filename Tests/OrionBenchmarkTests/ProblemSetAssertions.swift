@@ -3,6 +3,17 @@ import OrionBenchmark
 import OrionCore
 import XCTest
 
+/// Asserts that a test function's `value` is `expected` (an independent implementation's value, e.g. numpy's) to 10⁻⁹
+/// relative (absolute below 1), and fails when there is no value (an unknown category).
+///
+/// - Parameters:
+///   - value: the function's value, `nil` when it has none.
+///   - expected: the reference value.
+func assertClose(_ value: Double?, _ expected: Double, file: StaticString = #filePath, line: UInt = #line) {
+    guard let value else { return XCTFail("no value", file: file, line: line) }
+    XCTAssertEqual(value, expected, accuracy: 1e-9 * max(1, abs(expected)), file: file, line: line)
+}
+
 /// Asserts, for each task of a problem set, that its value at its argmin is its optimum, that the argmin names
 /// exactly its dimensions (in its space and its evaluation order), and that none of 300 seeded draws of its space
 /// beats the optimum; and that `argmins` covers exactly the set.

@@ -109,11 +109,18 @@ final class GPPriorMeanTests: XCTestCase {
         XCTAssertEqual(restored.options.priorMeanKind, .worst)
     }
 
-    func testConformanceWithTheWorstMean() throws {
-        try AlgorithmConformance.checkAll(
-            factory: AlgorithmRegistry.standard,
-            config: AlgorithmConfig(name: "gp", options: ["prior_mean": "worst", "matern_nu": 1.5]),
-            braninThreshold: 0.6
-        )
+    /// `AlgorithmConformance` with each prior mean besides the default (the quadratic trend with the local phase of
+    /// mixed spaces, which it was measured with).
+    func testConformanceWithEveryPriorMean() throws {
+        let options: [[String: JSONValue]] = [
+            ["prior_mean": "worst", "matern_nu": 1.5], ["prior_mean": "quadratic", "trust_region": "v3"],
+        ]
+        for option in options {
+            try AlgorithmConformance.checkAll(
+                factory: AlgorithmRegistry.standard,
+                config: AlgorithmConfig(name: "gp", options: option),
+                braninThreshold: 0.6
+            )
+        }
     }
 }

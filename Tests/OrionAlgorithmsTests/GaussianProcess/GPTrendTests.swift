@@ -167,12 +167,4 @@ final class GPTrendTests: XCTestCase {
         let (_, _, restored) = try stateRoundTrip(quadratic.gp)
         XCTAssertEqual(restored.options.priorMeanKind, .quadratic)
     }
-
-    func testConformanceWithTheQuadraticMean() throws {
-        try AlgorithmConformance.checkAll(
-            factory: AlgorithmRegistry.standard,
-            config: AlgorithmConfig(name: "gp", options: ["prior_mean": "quadratic", "trust_region": "v3"]),
-            braninThreshold: 0.6
-        )
-    }
 }
