@@ -272,8 +272,9 @@ extension UserCommand {
             }
             let option = pendingOption
             pendingOption = nil
-            if item.hasPrefix("orion~") {
-                let expression = String(item.dropFirst("orion~".count))
+            // Oríon's `orion~` anywhere; another word's `~` only as an option's value (a word after a value is more of
+            // that value, and one before any option is a positional prior, below).
+            if let expression = UserCommand.valuePrior(item), item.hasPrefix("orion~") || option != nil {
                 guard UserCommand.isPriorExpression(expression) else {
                     throw CommandError(
                         .invalidArgument,
@@ -343,8 +344,7 @@ extension UserCommand {
             if let equals {
                 let flag = String(item[..<equals])
                 let value = String(item[item.index(after: equals)...])
-                if value.hasPrefix("orion~") {
-                    let expression = String(value.dropFirst("orion~".count))
+                if let expression = UserCommand.valuePrior(value) {
                     guard UserCommand.isPriorExpression(expression) else {
                         throw CommandError(
                             .invalidArgument,
@@ -493,6 +493,22 @@ extension UserCommand {
     /// Whether the text after `~` is a prior: not empty and not a path (`--x~/data` is an ordinary argument).
     static func isPriorExpression(_ expression: String) -> Bool {
         !expression.isEmpty && !expression.hasPrefix("/")
+    }
+
+    /// The prior expression of an option's value (`--lr VALUE`, `--lr=VALUE`) when the value is a prior: after
+    /// Oríon's `orion~`, or after any other word and a `~` when a name and `(` follow, with an optional `+`
+    /// (`lr~loguniform(1e-5, 1)`, `x~+uniform(0, 1)`), as Oríon reads every `<word>~<expression>` value and as a
+    /// string value of the script's configuration file is read (``ConfigTemplate``); `nil` for other values (`~/data`,
+    /// `a~b`, `v1~2`), which are text.
+    static func valuePrior(_ value: String) -> String? {
+        if value.hasPrefix("orion~") { return String(value.dropFirst("orion~".count)) }
+        guard let tilde = value.firstIndex(of: "~"), tilde != value.startIndex else { return nil }
+        let expression = String(value[value.index(after: tilde)...])
+        let body = expression.hasPrefix("+") ? expression.dropFirst() : Substring(expression)
+        guard let first = body.first, first.isLetter || first == "_" else { return nil }
+        let name = body.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        guard body.dropFirst(name.count).drop(while: \.isWhitespace).first == "(" else { return nil }
+        return expression
     }
 
     /// The prior of an expression that may start with the branching marker `+` (`~+uniform(0, 1)`); the markers

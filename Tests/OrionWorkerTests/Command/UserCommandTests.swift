@@ -118,6 +118,31 @@ final class UserCommandTests: XCTestCase {
         XCTAssertEqual(argv, [directory + "/train.py", "--lr", "0.001", "--seed", "3"])
     }
 
+    /// Oríon reads an option's value `<word>~<prior>` as a prior whatever the word (`orion` in its documentation), as
+    /// a string value of the script's configuration file is read; it was passed to the script as text.
+    func testValueFormPriorAfterAnyWord() throws {
+        let parsed = try command([
+            "./train.py", "--lr", "lr~loguniform(1e-5, 1)", "--act=act~choices([\"relu\", \"tanh\"])", "--z",
+            "w~+uniform(0, 1)",
+        ])
+        XCTAssertEqual(
+            parsed.priors,
+            ["/lr": "loguniform(1e-5, 1)", "/act": #"choices(["relu", "tanh"])"#, "/z": "uniform(0, 1)"]
+        )
+        XCTAssertEqual(
+            try parsed.render(values: params(["/lr": 0.001, "/act": "relu", "/z": 0.5]), context: context),
+            [directory + "/train.py", "--lr", "0.001", "--act=relu", "-z", "0.5"]
+        )
+        // A `~` not followed by a name and `(` is text, as is a word after an option's value.
+        let text = ["--data", "/home/me~old/set", "--tag", "v1~2", "--home", "~/x", "--lr", "0.1", "x~uniform(0, 1)"]
+        let plain = try command(["./train.py", "-y~uniform(0, 1)"] + text)
+        XCTAssertEqual(Set(plain.priors.keys), ["/y"])
+        XCTAssertEqual(
+            try plain.render(values: params(["/y": 0.5]), context: context),
+            [directory + "/train.py", "-y", "0.5"] + text
+        )
+    }
+
     func testEqualsFormPrior() throws {
         let parsed = try command(["./train.py", "--lr=orion~loguniform(1e-5, 1)"])
         XCTAssertEqual(parsed.priors, ["/lr": "loguniform(1e-5, 1)"])
