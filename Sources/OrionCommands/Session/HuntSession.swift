@@ -310,6 +310,11 @@ struct HuntSession {
                 heartbeat: configuration.worker.heartbeatDuration
             )
             if let runDirectoryNote { StandardStream.emit(runDirectoryNote + "\n", to: 2) }
+            // With version control on, each trial starts only with the code its version was made with (Oríon's
+            // worker checks it before each trial): a commit during the hunt stops it instead of running new code here.
+            let checkingCode =
+                configuration.evc.enable && !configuration.evc.ignoreCodeChanges
+                ? experiment.metadata.vcs.map { CodeCheck(directory: scriptDirectory, expected: $0) } : nil
             switch executorKind {
             case .pool:
                 outcome = try await runner.run(
@@ -322,6 +327,7 @@ struct HuntSession {
                     configuration: workerConfiguration,
                     retention: retention(for: experiment, configuration: configuration),
                     startDirectory: runDirectory,
+                    checkingCode: checkingCode,
                     onEvent: { reporter.handle($0) }
                 )
             case .slurm:
@@ -338,6 +344,7 @@ struct HuntSession {
                     executor: executor,
                     configuration: workerConfiguration,
                     retention: retention(for: experiment, configuration: configuration),
+                    checkingCode: checkingCode,
                     onEvent: { reporter.handle($0) }
                 )
             }

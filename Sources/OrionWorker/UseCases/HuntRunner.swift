@@ -90,6 +90,8 @@ public final class HuntRunner: Sendable {
     ///   - executor: runs each trial (a `ProcessExecutor` for a script).
     ///   - configuration: concurrency, limits and timings.
     ///   - retention: which trial directories are kept once the worker stops (``TrialDirectoryRetention``).
+    ///   - checkingCode: the script's code version that each trial must start with (``CodeCheck``); `nil`: not
+    ///     checked.
     ///   - onEvent: called for each produced, started and finished trial (from any thread).
     /// - Returns: why the worker stopped, what it did, and the experiment's summary.
     /// - Throws: the worker's errors (`StorageError`, `AlgorithmError`, `UnsavedResultsError`).
@@ -98,8 +100,11 @@ public final class HuntRunner: Sendable {
         executor: any TrialExecutor,
         configuration: WorkerConfiguration = WorkerConfiguration(),
         retention: TrialDirectoryRetention = .keepAll,
+        checkingCode: CodeCheck? = nil,
         onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
     ) async throws -> HuntOutcome {
+        let executor: any TrialExecutor =
+            checkingCode.map { CodeCheckingExecutor(wrapped: executor, check: $0) } ?? executor
         let worker = Worker(
             experiment: experiment,
             storage: storage,
@@ -235,6 +240,7 @@ public final class HuntRunner: Sendable {
     ///   - configuration: concurrency, limits and timings.
     ///   - retention: which trial directories are kept once the worker stops.
     ///   - startDirectory: the directory the scripts run in; `nil`: this process's current directory.
+    ///   - checkingCode: the script's code version that each trial must start with; `nil`: not checked.
     ///   - onEvent: called for each produced, started and finished trial (from any thread).
     /// - Returns: why the worker stopped, what it did, and the experiment's summary.
     /// - Throws: ``HuntError`` `.pythonClient` when the Python client cannot be written; the worker's errors
@@ -250,6 +256,7 @@ public final class HuntRunner: Sendable {
         configuration: WorkerConfiguration = WorkerConfiguration(),
         retention: TrialDirectoryRetention = .keepAll,
         startDirectory: String? = nil,
+        checkingCode: CodeCheck? = nil,
         onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
     ) async throws -> HuntOutcome {
         let trialEnvironment = try trialEnvironment(pythonClient: pythonClient)
@@ -267,6 +274,7 @@ public final class HuntRunner: Sendable {
             executor: executor,
             configuration: configuration,
             retention: retention,
+            checkingCode: checkingCode,
             onEvent: onEvent
         )
     }

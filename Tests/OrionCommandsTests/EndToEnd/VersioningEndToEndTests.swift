@@ -532,6 +532,65 @@ final class VersioningEndToEndTests: XCTestCase {
         XCTAssertEqual(value12, 3)
     }
 
+    /// With version control on, code that changes while a hunt runs stops it before the next trial, as Oríon's
+    /// worker does ("Code changed between execution of 2 trials"): the remaining trials ran the new code inside the
+    /// version made for the old one, without a word (probe p42b). The trial is put back, and the next hunt makes a
+    /// new version. Without version control, or with --ignore-code-changes, the hunt goes on.
+    func testCodeThatChangesDuringAHuntStopsItBeforeTheNextTrial() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        // The first trial edits a tracked file of the script's repository, once (the marker is not tracked).
+        let script = try sandbox.script(
+            "edit.sh",
+            """
+            #!/bin/sh
+            here=$(dirname "$0")
+            [ -e "$here/marker" ] || { touch "$here/marker"; echo edited >> "$here/notes.txt"; }
+            printf '[{"name": "o", "type": "objective", "value": 1}]\\n' >"$ORION_RESULTS_PATH"
+            """
+        )
+        try "notes\n".write(toFile: sandbox.directory + "/notes.txt", atomically: true, encoding: .utf8)
+        try sandbox.git(["init", "-q"])
+        try sandbox.git(["add", "edit.sh", "notes.txt"])
+        try sandbox.git(["commit", "-q", "-m", "one"])
+        let arguments = ["-n", "e", "--enable-evc", "--exp-max-trials", "3", script, "-x~uniform(0, 1)"]
+        let stopped = try hunt(sandbox, arguments, status: 1)
+        XCTAssertTrue(
+            stopped.stderr.contains("Error: code changed between execution of 2 trials (from "),
+            stopped.stderr
+        )
+        XCTAssertTrue(stopped.stderr.contains("run the hunt again to make a new version"), stopped.stderr)
+        let first = try await experiment(sandbox, "e", 1)
+        let ran = try await completed(sandbox, first)
+        XCTAssertEqual(ran.count, 1)
+        let all = try await sandbox.storage().trials(of: first.id, status: nil)
+        XCTAssertFalse(all.contains { $0.status == .broken || $0.status == .reserved }, "\(all.map(\.status))")
+        // The next hunt runs the new code in a new version.
+        let resumed = try hunt(sandbox, arguments)
+        XCTAssertTrue(resumed.stderr.contains("code changed"), resumed.stderr)
+        let second = try await experiment(sandbox, "e", 2)
+        XCTAssertEqual(second.metadata.vcs?.isDirty, true)
+        XCTAssertFalse(first.metadata.vcs?.isDirty ?? true)
+
+        // Without version control the code is not compared: the hunt runs its trials.
+        try FileManager.default.removeItem(atPath: sandbox.directory + "/marker")
+        try sandbox.git(["commit", "-q", "-am", "two"])
+        try hunt(sandbox, ["-n", "off", "--exp-max-trials", "3", script, "-x~uniform(0, 1)"])
+        let off = try await experiment(sandbox, "off", 1)
+        let offRan = try await completed(sandbox, off)
+        XCTAssertEqual(offRan.count, 3)
+        // Nor with --ignore-code-changes.
+        try FileManager.default.removeItem(atPath: sandbox.directory + "/marker")
+        try sandbox.git(["commit", "-q", "-am", "three"])
+        try hunt(
+            sandbox,
+            ["-n", "ign", "--enable-evc", "--ignore-code-changes", "--exp-max-trials", "3", script, "-x~uniform(0, 1)"]
+        )
+        let ignored = try await experiment(sandbox, "ign", 1)
+        let ignoredRan = try await completed(sandbox, ignored)
+        XCTAssertEqual(ignoredRan.count, 3)
+    }
+
     /// The child's algorithm observes the inherited trials (warm start): a grid search child whose parent ran the
     /// whole grid has nothing left to run when the trials carry over, and runs the grid again when they do not.
     func testGridSearchChildSkipsInheritedPointsOnlyWhenTheyCarryOver() async throws {
