@@ -178,8 +178,23 @@ struct HuntSession {
                 to: 2
             )
         }
+        // A new experiment branched from a stored one (`--branch-from`) keeps the parent's values the same way, as
+        // `-n PARENT -b NEW` does (Oríon reads both as one request): the global file's and the environment's
+        // configure new experiments, not children.
+        var branchesFromStored = false
+        if !isStored, configuration.evc.enable, let from = configuration.evc.branchFrom {
+            let source = BranchingRequest.parseSource(from)
+            let sourceVersion = try? BranchingRequest.parentVersion(
+                of: source.name,
+                given: source.version,
+                requested: version,
+                advice: "--branch-from"
+            )
+            branchesFromStored = try await context.storage.experiment(named: source.name, version: sourceVersion) != nil
+        }
         func given<T>(_ key: String, _ value: T?) -> T? {
-            !isStored || context.overridesStoredExperiment(key, localFile: options.config) ? value : nil
+            !(isStored || branchesFromStored) || context.overridesStoredExperiment(key, localFile: options.config)
+                ? value : nil
         }
         let request = ExperimentRequest(
             name: name,

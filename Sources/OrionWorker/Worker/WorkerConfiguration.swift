@@ -129,12 +129,14 @@ public enum StopReason: String, Codable, Sendable, Equatable, CustomStringConver
         case .experimentDone:
             "the experiment is done: it has its max trials completed, or its algorithm has nothing left to suggest"
         case .experimentBroken: "the experiment has reached its max broken trials"
-        case .workerMaxTrials: "this worker completed its --worker-max-trials trials"
-        case .workerMaxBroken: "this worker reached its --worker-max-broken broken trials"
+        case .workerMaxTrials: "this worker completed its max trials (worker.max_trials, --worker-max-trials)"
+        case .workerMaxBroken: "this worker reached its max broken trials (worker.max_broken, --worker-max-broken)"
         case .idle:
-            "nothing to run for its --idle-timeout: the other workers hold the remaining trials, and they are alive"
+            "nothing to run for its idle timeout (worker.idle_timeout, --idle-timeout): the other workers hold the "
+                + "remaining trials, and they are alive"
         case .stalled:
-            "nothing to run for its --idle-timeout: no trial is running or waiting, and the algorithm suggests none "
+            "nothing to run for its idle timeout (worker.idle_timeout, --idle-timeout): no trial is running or "
+                + "waiting, and the algorithm suggests none "
                 + "(its new draws all repeat trials it has, as in a small or concentrated space such as poisson(3); "
                 + "or it waits for results of trials that were removed or changed, e.g. by orion db rm or db set); "
                 + "see orion status --all"

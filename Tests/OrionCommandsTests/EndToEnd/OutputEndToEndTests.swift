@@ -177,6 +177,13 @@ final class OutputEndToEndTests: XCTestCase {
             "-x~uniform(0, 1)",
         ])
         XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        // The limit is named by its key and flag: it may come from a file or the environment (it named the flag only).
+        XCTAssertTrue(
+            hunt.stderr.contains(
+                "Stopped: this worker completed its max trials (worker.max_trials, --worker-max-trials)."
+            ),
+            hunt.stderr
+        )
         XCTAssertTrue(hunt.stdout.hasPrefix("\nStats\n=====\ncompleted: False\ntrials completed: 1\n"), hunt.stdout)
         XCTAssertTrue(
             hunt.stdout.hasSuffix(

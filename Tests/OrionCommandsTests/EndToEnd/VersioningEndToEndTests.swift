@@ -304,6 +304,64 @@ final class VersioningEndToEndTests: XCTestCase {
         XCTAssertTrue(carried.allSatisfy { $0.params.names == ["/rate", "/x"] })
     }
 
+    /// A child made with `--branch-from PARENT` keeps the parent's max trials, max broken and algorithm unless a
+    /// flag or the `-c` file gives them, as `-n PARENT -b CHILD` does: the global file's and the environment's values
+    /// were taken instead (probe p42b: 11 and 7 from the global file, 42 from `ORION_EXP_MAX_TRIALS`, and `tpe`).
+    func testABranchFromChildKeepsItsParentsSettings() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script("c.sh", Self.constant)
+        let configuration = sandbox.directory + "/xdg/orion.core/orion_config.yaml"
+        try FileManager.default.createDirectory(
+            atPath: sandbox.directory + "/xdg/orion.core",
+            withIntermediateDirectories: true
+        )
+        try "experiment:\n  max_trials: 11\n  max_broken: 7\n  algorithm: {tpe: {seed: 9}}\n"
+            .write(toFile: configuration, atomically: true, encoding: .utf8)
+        try hunt(
+            sandbox,
+            ["-n", "p", "--exp-max-trials", "3", "--exp-max-broken", "2", "--init-only", script, "-x~uniform(0, 1)"]
+        )
+        var environment = sandbox.environment
+        environment["ORION_EXP_MAX_TRIALS"] = "42"
+        environment["XDG_CONFIG_HOME"] = sandbox.directory + "/xdg"
+        func initOnly(_ arguments: [String]) throws {
+            let output = try ProcessRunner.run(
+                [sandbox.orion, "hunt", "--init-only", "--enable-evc"] + arguments,
+                environment: environment,
+                currentDirectory: sandbox.directory
+            )
+            XCTAssertEqual(output.status, 0, output.stderr)
+            XCTAssertFalse(output.stderr.contains("algorithm changed"), output.stderr)
+        }
+        try initOnly(["-n", "from", "--branch-from", "p"])
+        try initOnly(["-n", "p", "-b", "to"])
+        let parent = try await experiment(sandbox, "p")
+        for name in ["from", "to"] {
+            let child = try await experiment(sandbox, name)
+            XCTAssertEqual(child.refers?.parentID, parent.id, name)
+            XCTAssertEqual(child.maxTrials, 3, name)
+            XCTAssertEqual(child.maxBroken, 2, name)
+            XCTAssertEqual(child.algorithm, parent.algorithm, name)
+        }
+        // A flag is still the user's request for the child.
+        try initOnly(["-n", "flagged", "--branch-from", "p", "--exp-max-trials", "5"])
+        let flagged = try await experiment(sandbox, "flagged")
+        XCTAssertEqual(flagged.maxTrials, 5)
+        XCTAssertEqual(flagged.maxBroken, 2)
+        // A new experiment (no parent) takes the global file's and the environment's values.
+        let output = try ProcessRunner.run(
+            [sandbox.orion, "hunt", "--init-only", "-n", "fresh", script, "-x~uniform(0, 1)"],
+            environment: environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let fresh = try await experiment(sandbox, "fresh")
+        XCTAssertEqual(fresh.maxTrials, 42)
+        XCTAssertEqual(fresh.maxBroken, 7)
+        XCTAssertNotEqual(fresh.algorithm, parent.algorithm)
+    }
+
     func testBranchToAndBranchFromNameNewExperiments() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
