@@ -48,15 +48,28 @@ struct DbTest: AsyncParsableCommand {
             let storage: any Storage
             do {
                 storage = try Self.open(address, environment: environment)
-                // A server connects at the first call: reach it here, so that a server that cannot be reached fails
-                // this step, not the next one.
-                _ = try await storage.experiment(id: "orion-db-test")
             } catch {
                 outcome("Failure")
                 throw error
             }
-            outcome("Success")
-            try await checkOperations(storage)
+            // Closed before the process ends, whatever the checks find: an SQLite file keeps its -wal and -shm
+            // files beside it until then (they stayed behind, and the file alone was no longer a copy of it).
+            do {
+                do {
+                    // A server connects at the first call: reach it here, so that a server that cannot be reached
+                    // fails this step, not the next one.
+                    _ = try await storage.experiment(id: "orion-db-test")
+                } catch {
+                    outcome("Failure")
+                    throw error
+                }
+                outcome("Success")
+                try await checkOperations(storage)
+            } catch {
+                try? await storage.close()
+                throw error
+            }
+            try await storage.close()
         }
     }
 
@@ -77,7 +90,6 @@ struct DbTest: AsyncParsableCommand {
 
     /// The schema, write, read, count and delete checks, on a scratch experiment deleted at the end.
     private func checkOperations(_ storage: any Storage) async throws {
-        defer { Task { try? await storage.close() } }
         step("Check the database's schema version")
         if let applied = try await failing({ try await DbUpgrade.appliedMigrations(storage) }) {
             outcome("Success (\(applied.count) migrations, latest \(applied.last ?? "none"))")

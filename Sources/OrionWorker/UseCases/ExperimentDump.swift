@@ -270,11 +270,10 @@ extension ExperimentDump {
             var conflicts: [String] = []
             for entry in experiments {
                 guard
-                    let existing = try await storage.experiment(
+                    try await storage.experiment(
                         named: entry.experiment.name,
                         version: entry.experiment.version
-                    ),
-                    try await !Self.isCutOffLoad(existing, of: entry, in: storage)
+                    ) != nil
                 else { continue }
                 conflicts.append(entry.experiment.displayName)
             }
@@ -346,14 +345,11 @@ extension ExperimentDump {
             // The experiment `overwrite` replaces, in the same transaction as the new one is stored.
             var replacing: String?
             let dumpedID = experiment.id
+            // An experiment stored without trials is a conflict like any other: each load stores an experiment
+            // with its trials in one transaction, so it is not a load cut off between them (as loads before
+            // 2026-12-05 could leave, and loading again used to fill) but one whose trials were removed
+            // (`orion db rm -s`), which loading must not bring back.
             if let existing = try await storage.experiment(named: experiment.name, version: experiment.version) {
-                if try await Self.isCutOffLoad(existing, of: entry, in: storage) {
-                    // A load of this dump was killed between the experiment and its trials: finish it.
-                    let trials = try await Self.stored(entry.trials, as: &experiment, in: storage, keepingID: true)
-                    report.trials += try await storage.registerTrials(trials).count
-                    report.loaded.append(experiment.displayName)
-                    continue
-                }
                 switch resolve {
                 case nil:
                     // It was not there when the load started: another load or hunt wrote it since.
@@ -408,7 +404,7 @@ extension ExperimentDump {
         case taken(Experiment)
     }
 
-    /// Creates `experiment` with its trials (``stored(_:as:in:keepingID:replacing:)``) in one transaction, with
+    /// Creates `experiment` with its trials (``stored(_:as:in:replacing:)``) in one transaction, with
     /// the deletion of the experiment `replacing` (`--resolve overwrite`) when one is given.
     ///
     /// Another writer may take its id or its version meanwhile (loads of one dump at the same time): a taken id
@@ -590,15 +586,6 @@ extension ExperimentDump {
     /// How many names ``listed(_:)`` gives at most.
     public static let listedAtMost = 20
 
-    /// Whether `existing` is what a load of `entry` that was killed (or failed) between creating the experiment and
-    /// registering its trials left: the dumped experiment's id, no trials, while the dump has some.
-    private static func isCutOffLoad(_ existing: Experiment, of entry: Entry, in storage: any Storage) async throws
-        -> Bool
-    {
-        guard existing.id == entry.experiment.id, !entry.trials.isEmpty else { return false }
-        return try await storage.countTrials(of: existing.id).values.reduce(0, +) == 0
-    }
-
     /// The entries with every parent before its children (by `refers`), otherwise in the dump's order.
     private static func parentsFirst(_ entries: [Entry]) -> [Entry] {
         let parents = Dictionary(
@@ -627,10 +614,9 @@ extension ExperimentDump {
         _ trials: [Trial],
         as experiment: inout Experiment,
         in storage: any Storage,
-        keepingID: Bool = false,
         replacing: String? = nil
     ) async throws -> [Trial] {
-        if !keepingID, experiment.id != replacing, try await storage.experiment(id: experiment.id) != nil {
+        if experiment.id != replacing, try await storage.experiment(id: experiment.id) != nil {
             experiment.id = Experiment.makeID()
         }
         var renamed: [String: String] = [:]

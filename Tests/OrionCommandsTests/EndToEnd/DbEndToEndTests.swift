@@ -366,6 +366,10 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertEqual(fresh.status, 0, "the configured file does not exist yet: the test creates it, as Oríon's does")
         XCTAssertTrue(fresh.stdout.contains("can be created... Success\n"), fresh.stdout)
         XCTAssertTrue(FileManager.default.fileExists(atPath: sandbox.directory + "/set-up.db"))
+        // Closed before it exits, as every command: the file alone is the database (its -wal and -shm stayed).
+        for suffix in ["-wal", "-shm"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.directory + "/set-up.db" + suffix), suffix)
+        }
         XCTAssertEqual(try run(["list"]).stdout, "No experiment found\n", "the test's scratch experiment is gone")
 
         let hunt = try ProcessRunner.run(

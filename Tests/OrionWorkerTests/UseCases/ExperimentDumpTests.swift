@@ -183,30 +183,36 @@ final class ExperimentDumpTests: XCTestCase {
         }
     }
 
-    /// Scenario: `orion db load` killed (SIGKILL) after it created an experiment and before its trials were stored
-    /// left the experiment empty, and loading the file again was refused as a conflict: the load is finished
-    /// instead. A load that completed is still a conflict.
-    func testALoadCutOffBeforeItsTrialsIsFinishedByLoadingAgain() async throws {
+    /// An experiment whose trials were all removed (`orion db rm -s`) is a conflict like any other: loading a dump
+    /// of it again (a backup) put the removed trials back under every `--resolve` but `overwrite`, taking it for a
+    /// load cut off between the experiment and its trials (probe p42c), which a load can no longer leave (one
+    /// transaction each).
+    func testAnExperimentWhoseTrialsWereRemovedIsNotRefilled() async throws {
         let source = try sqlite()
         let original = try await fill(source)
         let dump = try await ExperimentDump.read(from: source)
         let target = try sqlite()
-        // What the killed load left: the experiment with its dumped id, no trial.
+        // What `db rm -s` of every status leaves: the experiment with the dumped id, no trial.
         try await target.createExperiment(try XCTUnwrap(dump.experiments.first).experiment)
-
-        let report = try await dump.load(into: target, resolve: nil)
-        XCTAssertEqual(report.loaded, ["dumped-v1"])
-        let kept = try await source.trials(of: original.id, status: nil)
-        XCTAssertEqual(report.trials, kept.count)
-        let loaded = try await target.trials(of: original.id, status: nil)
-        XCTAssertEqual(Set(loaded.map(\.id)), Set(kept.map(\.id)))
-
         do {
             _ = try await dump.load(into: target, resolve: nil)
-            XCTFail("a complete load is a conflict")
+            XCTFail("the stored experiment is a conflict")
         } catch let error as DumpError {
             XCTAssertEqual(error.code, .conflict)
         }
+        let ignored = try await dump.load(into: target, resolve: .ignore)
+        XCTAssertEqual(ignored.ignored, ["dumped-v1"])
+        XCTAssertEqual(ignored.trials, 0)
+        let still = try await target.trials(of: original.id, status: nil)
+        XCTAssertEqual(still.count, 0, "the removed trials stay removed")
+        let bumped = try await dump.load(into: target, resolve: .bump)
+        XCTAssertEqual(bumped.loaded, ["dumped-v2"])
+        let emptied = try await target.trials(of: original.id, status: nil)
+        XCTAssertEqual(emptied.count, 0)
+        let kept = try await source.trials(of: original.id, status: nil)
+        let copy = try await target.experiment(named: "dumped", version: 2)
+        let copied = try await target.trials(of: try XCTUnwrap(copy).id, status: nil)
+        XCTAssertEqual(copied.count, kept.count)
     }
 
     func testAnExistingExperimentIsAConflictUnlessAPolicySaysWhatToDo() async throws {
