@@ -230,8 +230,8 @@ public enum BenchmarkTasks {
             + " Oríon's take arguments, e.g. RosenBrock:dim=3"
     }
 
-    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to fifteenth fresh sets for
-    /// `fresh2` to `fresh15`, the scikit-learn tasks for `sklearn`, else the one task it names.
+    /// The tasks of one `--problems` entry: the held-out set for `heldout`, the second to sixteenth fresh sets for
+    /// `fresh2` to `fresh16`, the scikit-learn tasks for `sklearn`, else the one task it names.
     ///
     /// - Parameters:
     ///   - specification: a task name, `heldout` or `sklearn`.

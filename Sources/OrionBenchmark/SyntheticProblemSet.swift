@@ -14,6 +14,7 @@ let syntheticProblemSets: [any SyntheticProblemSet.Type] = [
     HeldOutProblems.self, FreshProblems.self, FreshProblems3.self, FreshProblems4.self, FreshProblems5.self,
     FreshProblems6.self, FreshProblems7.self, FreshProblems8.self, FreshProblems9.self, FreshProblems10.self,
     FreshProblems11.self, FreshProblems12.self, FreshProblems13.self, FreshProblems14.self, FreshProblems15.self,
+    FreshProblems16.self,
 ]
 
 extension SyntheticProblemSet {

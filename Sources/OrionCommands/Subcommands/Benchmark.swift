@@ -256,6 +256,7 @@ struct BenchmarkListCommand: ParsableCommand {
             ("thirteenth fresh set (--problems \(FreshProblems13.setName) runs them all):", FreshProblems13.all),
             ("fourteenth fresh set (--problems \(FreshProblems14.setName) runs them all):", FreshProblems14.all),
             ("fifteenth fresh set (--problems \(FreshProblems15.setName) runs them all):", FreshProblems15.all),
+            ("sixteenth fresh set (--problems \(FreshProblems16.setName) runs them all):", FreshProblems16.all),
             (
                 "scikit-learn tasks (--problems \(SklearnTasks.setName); Python with scikit-learn, --python):",
                 SklearnTasks.all()

@@ -263,6 +263,7 @@ final class BenchmarkEndToEndTests: XCTestCase {
             ("thirteenth fresh set (--problems fresh13", "freudenstein_roth"),
             ("fourteenth fresh set (--problems fresh14", "model_family4"),
             ("fifteenth fresh set (--problems fresh15", "penalty_ratio4"),
+            ("sixteenth fresh set (--problems fresh16", "rotated_cigar_tablet6"),
             ("scikit-learn tasks (--problems sklearn", "sk_"),
         ] {
             let headerAt = try XCTUnwrap(list.stdout.range(of: header), header)
