@@ -61,16 +61,17 @@ struct QueryParameters {
         return value
     }
 
-    /// A boolean parameter (`true`/`false`, `yes`/`no`, `1`/`0`, `on`/`off`, as falcon reads them); given blank
-    /// (`?ancestors`), true, as Oríon reads it (falcon's `blank_as_true`).
+    /// A boolean parameter, written as falcon's `get_param_as_bool` reads it: `true`, `True`, `t`, `yes`, `y`, `1`,
+    /// `on`, or `false`, `False`, `f`, `no`, `n`, `0`, `off` (no other case: `TRUE` is refused, as by Oríon); given
+    /// blank (`?ancestors`), true, as Oríon reads it (falcon's `blank_as_true`).
     ///
     /// - Throws: ``APIError`` for any other text.
     func boolean(_ name: String) throws -> Bool? {
-        guard let text = values[name]?.lowercased() else { return nil }
+        guard let text = values[name] else { return nil }
         switch text {
         case "": return true
-        case "true", "yes", "1", "on", "t", "y": return true
-        case "false", "no", "0", "off", "f", "n": return false
+        case "true", "True", "t", "yes", "y", "1", "on": return true
+        case "false", "False", "f", "no", "n", "0", "off": return false
         default:
             throw APIError.invalidParameter(
                 "The \"\(name)\" parameter is invalid. The value of the parameter must be \"true\" or \"false\"."

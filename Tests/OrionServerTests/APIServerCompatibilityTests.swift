@@ -53,6 +53,15 @@ final class APIServerCompatibilityTests: XCTestCase {
             try ancestors.object()["description"] as? String,
             #"The "ancestors" parameter is invalid. The value of the parameter must be "true" or "false"."#
         )
+        // Falcon's spellings only, in their case (Oríon 0.2.7 answers 400 to `TRUE`, `Yes`, `ON`; probe p42d).
+        for spelling in ["TRUE", "Yes", "T", "ON", "FALSE", "No"] {
+            let status = try await api.get("/trials/demo?ancestors=" + spelling).status
+            XCTAssertEqual(status, 400, spelling)
+        }
+        for spelling in ["true", "True", "t", "yes", "y", "1", "on", "false", "False", "f", "no", "n", "0", "off"] {
+            let status = try await api.get("/trials/demo?ancestors=" + spelling).status
+            XCTAssertEqual(status, 200, spelling)
+        }
         let version = try await api.get("/experiments/demo?version=1.0")
         XCTAssertEqual(version.status, 400)
         XCTAssertEqual(

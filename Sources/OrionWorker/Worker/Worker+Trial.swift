@@ -16,7 +16,7 @@ extension Worker {
     /// Runs a reserved trial and stores its outcome; discards it when the trial was lost meanwhile.
     func run(_ reservation: Reservation) async throws {
         let lease = Lease()
-        let execution = Task { await self.execute(reservation.trial) }
+        let execution = Task { await self.execute(reservation, lease: lease) }
         let heartbeat = Task { await self.keepAlive(reservation, lease: lease) { execution.cancel() } }
         defer { heartbeat.cancel() }
         let outcome = await withTaskCancellationHandler {
@@ -83,9 +83,32 @@ extension Worker {
         }
     }
 
+    /// Whether the reservation is still this worker's, asked of the storage once a heartbeat interval has gone by
+    /// since it was stored.
+    ///
+    /// A worker paused there (SIGSTOP, a suspended machine) may have lost the trial to a worker that found its
+    /// heartbeat late, and would otherwise write into that trial's directory and start its script before its own
+    /// next beat said so. A storage error is not a loss (the beat decides).
+    private func stillHeld(_ reservation: Reservation, lease: Lease) async -> Bool {
+        let since = reservation.trial.heartbeat ?? reservation.trial.startTime ?? clock.now
+        guard clock.now.timeIntervalSince(since) > configuration.heartbeatInterval.seconds else { return !lease.isLost }
+        let trial = reservation.trial
+        let held = try? await storage.heartbeat(
+            trialID: trial.id,
+            of: trial.experimentID,
+            holding: reservation.token,
+            at: clock.now
+        )
+        if held == false { lease.markLost() }
+        return !lease.isLost
+    }
+
     /// Runs the trial's objective in its directory: a copy of its parent's for a trial with a parent, as in Oríon
-    /// (``TrialDirectory/prepare(_:parentDirectory:)``).
-    private func execute(_ trial: Trial) async -> TrialOutcome {
+    /// (``TrialDirectory/prepare(_:parentDirectory:)``); nothing when the reservation was lost before it starts.
+    private func execute(_ reservation: Reservation, lease: Lease) async -> TrialOutcome {
+        let trial = reservation.trial
+        // Discarded by ``run(_:)`` (the lease is lost): neither the directory nor the script is touched.
+        guard await stillHeld(reservation, lease: lease) else { return .interrupted(exitCode: nil) }
         let directory = workingDirectory + "/" + trial.id
         let context = TrialContext(
             experiment: experiment,
@@ -113,6 +136,8 @@ extension Worker {
                 unlink(kept)
             }
         }
+        // Again after the directory's copy (a parent's checkpoints can take long), just before the script starts.
+        guard await stillHeld(reservation, lease: lease) else { return .interrupted(exitCode: nil) }
         return await executor.execute(context)
     }
 

@@ -145,6 +145,65 @@ final class WorkerOwnershipTests: XCTestCase {
         XCTAssertEqual(final?.objective, 42, "the new holder's result stands")
     }
 
+    /// A worker paused (SIGSTOP, a suspended machine) between reserving a trial and starting it, long enough for
+    /// another worker to take the trial as lost, does not start its script nor touch its directory when it goes on:
+    /// it asks the storage first, since a heartbeat interval has gone by. It started the script, which wrote into the
+    /// directory of a trial another worker had run (probe p42e); the next beat cancelled it only later.
+    func testAWorkerPausedAfterReservingDoesNotStartATrialItLost() async throws {
+        let base = InMemoryStorage()
+        let storage = FlakyStorage(base)
+        let experiment = try await experiment(storage, maxTrials: 1)
+        let clock = ManualClock()
+        let events = EventLog()
+        let started = Mutex(0)
+        let taken = Mutex<Reservation?>(nil)
+        storage.afterReservation.withLock {
+            $0 = { reservation in
+                // The pause: time passes, the trial is released as lost and another worker reserves it.
+                clock.advance(by: .seconds(600))
+                let later = clock.now
+                try await base.releaseLostTrials(of: reservation.trial.experimentID, heartbeatBefore: later)
+                let other = try await base.reserveTrial(
+                    of: reservation.trial.experimentID,
+                    worker: "other:2",
+                    at: later
+                )
+                taken.withLock { $0 = other }
+            }
+        }
+        let paused = worker(experiment, storage, clock: clock, events: events) { _, _ in
+            started.withLock { $0 += 1 }
+            return [.objective(-1)]
+        }
+        let run = Task { try await paused.run() }
+        try await eventually("the trial is lost") { !events.lost.isEmpty }
+        XCTAssertEqual(started.withLock { $0 }, 0, "the lost trial's objective never started")
+        let other = try XCTUnwrap(taken.withLock { $0 })
+        XCTAssertEqual(events.lost.map(\.id), [other.trial.id])
+        let stored = try await base.trial(id: other.trial.id, of: experiment.id)
+        XCTAssertEqual(stored?.worker, "other:2", "the new holder keeps the trial")
+        var done = other.trial
+        done.status = .completed
+        done.results = [.objective(42)]
+        let written = try await base.updateTrial(done, holding: other.token)
+        XCTAssertTrue(written)
+        // It stops once it sees the experiment done; the clock moves while it waits out a backoff.
+        let stopped = Mutex<WorkerReport?>(nil)
+        let waiter = Task {
+            let report = try await run.value
+            stopped.withLock { $0 = report }
+        }
+        try await eventually("the worker stops") {
+            if clock.sleeperCount > 0 { clock.advance(by: .seconds(1)) }
+            return stopped.withLock { $0 } != nil
+        }
+        try await waiter.value
+        XCTAssertEqual(stopped.withLock { $0 }?.completed, 0)
+        XCTAssertEqual(started.withLock { $0 }, 0)
+        let final = try await base.trial(id: other.trial.id, of: experiment.id)
+        XCTAssertEqual(final?.objective, 42, "the new holder's result stands")
+    }
+
     func testTheHeartbeatGoesOnThroughStorageErrors() async throws {
         let storage = FlakyStorage(InMemoryStorage())
         let experiment = try await experiment(storage, maxTrials: 1)

@@ -175,8 +175,18 @@ final class FlakyStorage: Storage {
             try? await Task.sleep(for: hold)  // a reservation a locked file holds (in real time)
         }
         if failingReservations.withLock({ Self.take(&$0) }) { throw Self.locked }
-        return try await base.reserveTrial(of: experimentID, worker: worker, at: now)
+        let reservation = try await base.reserveTrial(of: experimentID, worker: worker, at: now)
+        if let reservation,
+            let hook = afterReservation.withLock({ hook in
+                defer { hook = nil }; return hook
+            })
+        {
+            try await hook(reservation)
+        }
+        return reservation
     }
+    /// Runs once after the next reservation, before the worker gets it (a worker paused there).
+    let afterReservation = Mutex<(@Sendable (Reservation) async throws -> Void)?>(nil)
     func updateTrial(_ trial: Trial, expecting expected: TrialStatus) async throws -> Bool {
         let fails = statusChangesBeforeFailing.withLock { left -> Bool in
             guard let remaining = left else { return false }
