@@ -164,6 +164,24 @@ final class AlgorithmRegistryTests: XCTestCase {
             .invalidOption,
             "gridsearch: n_values must be a positive integer, not -1"
         )
+        assertError(
+            try registry.resolve(AlgorithmConfig(name: "gridsearch", options: ["n_values": [1, 2]])),
+            .invalidOption,
+            "gridsearch: n_values must be a positive integer or a mapping of dimension names to positive integers"
+                + " (n_values: {lr: 10}), not [1, 2]"
+        )
+        // An option whose range or names every probe fails is named by its default's kind (it said "a valid
+        // value"; probe p42f).
+        assertError(
+            try registry.resolve(AlgorithmConfig(name: "evolutiones", options: ["nums_population": "abc"])),
+            .invalidOption,
+            "evolutiones: option 'nums_population' must be an integer or null, not 'abc'"
+        )
+        assertError(
+            try registry.resolve(AlgorithmConfig(name: "dehb", options: ["crossover_strategy": 5])),
+            .invalidOption,
+            "dehb: option 'crossover_strategy' must be a string such as 'bin' or null, not 5"
+        )
     }
 
     /// Experiments stored before the typed options keep exactly the same configuration, so their state is reused.

@@ -56,6 +56,12 @@ public struct GridSearch: Algorithm {
                     counts[key] = try Self.positive(members[key] ?? .null, "n_values['\(key)']")
                 }
                 self = .perDimension(counts)
+            } else if value.arrayValue != nil {
+                throw AlgorithmError(
+                    .invalidOption,
+                    "gridsearch: n_values must be a positive integer or a mapping of dimension names to positive"
+                        + " integers (n_values: {lr: 10}), not " + value.pythonRepr
+                )
             } else {
                 self = .all(try Self.positive(value, "n_values"))
             }

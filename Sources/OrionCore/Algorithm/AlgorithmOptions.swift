@@ -93,12 +93,29 @@ extension AlgorithmOptions {
                 (.bool(true), "a boolean"),
                 (.array([]), "a list"), (.object([:]), "a mapping"),
             ]
-            let expected = probes.first { accepts($0.0) }?.1 ?? "a valid value"
+            // A probe may fail the option's own range or names (`nums_population` ≥ 2, `crossover_strategy` bin or
+            // exp): the default's kind then says what it is.
+            let expected =
+                probes.first { accepts($0.0) }?.1 ?? defaults[key].flatMap { Self.kind(of: $0) } ?? "a valid value"
             let nullable = value != .null && accepts(.null) ? " or null" : ""
             throw AlgorithmError(
                 .invalidOption,
                 "\(algorithm): option '\(key)' must be \(expected)\(nullable), not \(value.pythonRepr)"
             )
+        }
+    }
+
+    /// What a value of `value`'s kind is called in messages (`"an integer"`, `"a string such as 'bin'"`), `nil` for
+    /// null.
+    private static func kind(of value: JSONValue) -> String? {
+        switch value {
+        case .int: "an integer"
+        case .double: "a number"
+        case .string(let text): "a string such as '\(text)'"
+        case .bool: "a boolean"
+        case .array: "a list"
+        case .object: "a mapping"
+        case .null: nil
         }
     }
 
