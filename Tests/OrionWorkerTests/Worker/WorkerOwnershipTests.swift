@@ -73,6 +73,24 @@ final class WorkerOwnershipTests: XCTestCase {
         )
     }
 
+    /// The report of a worker's `run` once it stops, having seen the experiment done.
+    ///
+    /// The clock moves while it waits out a backoff on it (a second run through `drive` could return first and leave
+    /// this one asleep on the manual clock forever).
+    private func stopped(_ run: Task<WorkerReport, any Error>, _ clock: ManualClock) async throws -> WorkerReport {
+        let stopped = Mutex<WorkerReport?>(nil)
+        let waiter = Task {
+            let report = try await run.value
+            stopped.withLock { $0 = report }
+        }
+        try await eventually("the worker stops") {
+            if clock.sleeperCount > 0 { clock.advance(by: .seconds(1)) }
+            return stopped.withLock { $0 } != nil
+        }
+        try await waiter.value
+        return try XCTUnwrap(stopped.withLock { $0 })
+    }
+
     /// The pid of a process that has exited and been reaped: a dead worker's.
     private static func reapedPID() throws -> Int32 {
         let gone = Process()
@@ -125,19 +143,7 @@ final class WorkerOwnershipTests: XCTestCase {
         done.results = [.objective(42)]
         let written = try await storage.updateTrial(done, holding: other.token)
         XCTAssertTrue(written, "the new holder's token still holds the trial")
-        // Its own run stops once it sees the experiment done; the clock moves while it waits out a backoff on it (a
-        // second run through `drive` could return first and leave this one asleep on the manual clock forever).
-        let stopped = Mutex<WorkerReport?>(nil)
-        let waiter = Task {
-            let report = try await run.value
-            stopped.withLock { $0 = report }
-        }
-        try await eventually("the worker stops") {
-            if clock.sleeperCount > 0 { clock.advance(by: .seconds(1)) }
-            return stopped.withLock { $0 } != nil
-        }
-        try await waiter.value
-        let report = try XCTUnwrap(stopped.withLock { $0 })
+        let report = try await stopped(run, clock)
         XCTAssertEqual(report.completed, 0)
         XCTAssertEqual(events.lost.map(\.id), [other.trial.id])
         XCTAssertEqual(events.finished, [])
@@ -187,18 +193,8 @@ final class WorkerOwnershipTests: XCTestCase {
         done.results = [.objective(42)]
         let written = try await base.updateTrial(done, holding: other.token)
         XCTAssertTrue(written)
-        // It stops once it sees the experiment done; the clock moves while it waits out a backoff.
-        let stopped = Mutex<WorkerReport?>(nil)
-        let waiter = Task {
-            let report = try await run.value
-            stopped.withLock { $0 = report }
-        }
-        try await eventually("the worker stops") {
-            if clock.sleeperCount > 0 { clock.advance(by: .seconds(1)) }
-            return stopped.withLock { $0 } != nil
-        }
-        try await waiter.value
-        XCTAssertEqual(stopped.withLock { $0 }?.completed, 0)
+        let report = try await stopped(run, clock)
+        XCTAssertEqual(report.completed, 0)
         XCTAssertEqual(started.withLock { $0 }, 0)
         let final = try await base.trial(id: other.trial.id, of: experiment.id)
         XCTAssertEqual(final?.objective, 42, "the new holder's result stands")
