@@ -5,13 +5,17 @@ extension CodeVersion {
     /// The git state of the repository holding `directory` (a script's directory), as Oríon records it: the
     /// commit, the branch, whether tracked files have uncommitted changes, and a digest of those changes.
     ///
-    /// Runs `git` a few times (a few milliseconds); experiment version control asks for it only when it is enabled.
+    /// Runs `git` twice (a few milliseconds); experiment version control asks for it only when it is enabled, at the
+    /// hunt's start and before each trial.
     ///
     /// - Parameter directory: a directory inside the repository.
     /// - Returns: the code version, or `nil` when `directory` is not in a git repository or git is not installed.
     public static func git(at directory: String) -> CodeVersion? {
-        guard let head = runGit(["rev-parse", "HEAD"], in: directory), !head.isEmpty else { return nil }
-        let branch = runGit(["rev-parse", "--abbrev-ref", "HEAD"], in: directory)
+        // One call for both: the commit's id, then the branch's name (`HEAD` when detached).
+        guard let names = runGit(["rev-parse", "HEAD", "--abbrev-ref", "HEAD"], in: directory) else { return nil }
+        let lines = names.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let head = lines.first, !head.isEmpty else { return nil }
+        let branch = lines.count > 1 ? lines[1] : nil
         let diff = runGit(["diff", "HEAD"], in: directory) ?? ""
         return CodeVersion(
             isDirty: !diff.isEmpty,
