@@ -48,7 +48,29 @@ public final class InMemoryStorage: Storage {
             statusCounts[entry.trial.status, default: 0] += 1
             trials[id] = entry
             if entry.trial.status.isReservable { reservable.insert(id) } else { reservable.remove(id) }
-            if previous?.revision != entry.revision { changes.append((entry.revision, id)) }
+            guard previous?.revision != entry.revision else { return }
+            guard let last = changes.last, last.revision > entry.revision else {
+                changes.append((entry.revision, id))
+                return
+            }
+            // A trial the algorithm lock's holder registered, stamped with its snapshot's revision, after changes
+            // other workers made meanwhile: put in revision order, which ``trialsChanged(after:)``'s binary search
+            // needs (appended, it made the search skip a later change, which no algorithm then observed).
+            changes.insert((entry.revision, id), at: Self.firstIndex(in: changes, above: entry.revision))
+        }
+
+        /// The index of the first change of `changes` (in increasing revision order) whose revision is above
+        /// `revision`, or `changes.count`.
+        ///
+        /// - Complexity: O(log n).
+        static func firstIndex(in changes: [(revision: Int, id: String)], above revision: Int) -> Int {
+            var low = 0
+            var high = changes.count
+            while low < high {
+                let middle = (low + high) / 2
+                if changes[middle].revision > revision { high = middle } else { low = middle + 1 }
+            }
+            return low
         }
 
         /// Removes a trial and updates the counts and the reservable set (stale change-log entries are skipped).
@@ -63,14 +85,9 @@ public final class InMemoryStorage: Storage {
         ///
         /// - Complexity: O(log n + k) for k changes since `revision`.
         func trialsChanged(after revision: Int) -> [TrialRecord] {
-            var low = 0
-            var high = changes.count
-            while low < high {
-                let middle = (low + high) / 2
-                if changes[middle].revision > revision { high = middle } else { low = middle + 1 }
-            }
             var seen: Set<String> = []
-            let recent = changes[low...].compactMap { change -> TrialRecord? in
+            let recent = changes[Self.firstIndex(in: changes, above: revision)...].compactMap {
+                change -> TrialRecord? in
                 guard seen.insert(change.id).inserted, let entry = trials[change.id], entry.revision > revision
                 else { return nil }
                 return entry

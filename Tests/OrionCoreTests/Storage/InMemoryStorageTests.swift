@@ -10,6 +10,8 @@ private final class Flag: Sendable {
 
     func raise() { value.store(true, ordering: .sequentiallyConsistent) }
 
+    var isRaised: Bool { value.load(ordering: .sequentiallyConsistent) }
+
     func wait() async throws {
         while !value.load(ordering: .sequentiallyConsistent) { try await Task.sleep(for: .milliseconds(5)) }
     }
@@ -93,6 +95,60 @@ final class InMemoryStorageTests: XCTestCase {
         try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(1)) { _ in
             AlgorithmUpdate(state: nil, newTrials: [], output: ())
         }
+    }
+
+    /// Trials the lock's holder registers are stamped with its snapshot's revision, older than the changes other
+    /// workers made while it ran: kept in revision order in the change log, every later change still reaches the next
+    /// holder. They were appended after the newer changes, and the log's binary search then skipped a completion, so
+    /// that `tpe` with two workers in memory never saw results and ran as random search (probe p42i).
+    func testChangesMadeWhileTheLockIsHeldAllReachTheNextHolder() async throws {
+        let storage = InMemoryStorage()
+        let experiment = try await makeExperiment(storage)
+        let id = experiment.id
+        @Sendable func trial(_ x: Double) -> Trial {
+            Trial(experimentID: id, params: [Trial.Param(name: "/x", type: .real, value: .double(x))])
+        }
+        func complete(_ reservation: Reservation) async throws {
+            var done = reservation.trial
+            done.status = .completed
+            done.results = [.objective(done.params[0].value.doubleValue ?? 0)]
+            let written = try await storage.updateTrial(done, holding: reservation.token)
+            XCTAssertTrue(written)
+        }
+        _ = try await storage.registerTrials([trial(0.1), trial(0.2), trial(0.3)])
+        var reservations: [Reservation] = []
+        for _ in 0..<3 {
+            let reservation = try await storage.reserveTrial(of: experiment.id, worker: "w", at: Date())
+            reservations.append(try XCTUnwrap(reservation))
+        }
+        // A first state: the next holder is told only of later changes.
+        try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
+            AlgorithmUpdate(state: Data("0".utf8), newTrials: [], output: ())
+        }
+        let inside = Flag()
+        let proceed = Flag()
+        let holder = Task {
+            try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { _ in
+                inside.raise()
+                while !proceed.isRaised { Thread.sleep(forTimeInterval: 0.005) }
+                return AlgorithmUpdate(state: Data("1".utf8), newTrials: [trial(0.4)], output: ())
+            }
+        }
+        try await inside.wait()
+        try await complete(reservations[0])  // while the holder runs: a revision above its snapshot's
+        proceed.raise()
+        try await holder.value
+        try await complete(reservations[1])
+        try await complete(reservations[2])
+        let changed = try await storage.withAlgorithmLock(of: experiment.id, timeout: .seconds(10)) { snapshot in
+            AlgorithmUpdate(state: nil, newTrials: [], output: snapshot.changedTrials)
+        }
+        XCTAssertEqual(
+            Set(changed.filter { $0.status == .completed }.map(\.id)),
+            Set(reservations.map(\.trial.id)),
+            "every completion since the holder's snapshot"
+        )
+        XCTAssertFalse(changed.contains { $0.params[0].value == .double(0.4) }, "its own trial is not told again")
     }
 
     func testLockOfAnUnknownExperimentIsNotFound() async throws {
