@@ -12,6 +12,12 @@ import Foundation
 /// problems.json, then any other task found in the files, by name. A cell at k trials of a configuration whose runs
 /// are shorter than k (summarize.py then takes the last trial's value) is marked `*`, with a note under the table.
 public struct BenchmarkTable: Sendable {
+    /// The tasks a table knows by name: the nine problems, Oríon's tasks, the scikit-learn tasks and the held-out and
+    /// fresh sets (their headers showed no dimensions).
+    public static var knownTasks: [BenchmarkTask] {
+        BenchmarkTasks.all + SklearnTasks.all() + syntheticProblemSets.flatMap { $0.all }
+    }
+
     /// The numbers of trials at which regret is reported.
     public static let checkpoints = [25, 50, 100]
 
@@ -31,9 +37,9 @@ public struct BenchmarkTable: Sendable {
     ///     several commands; with another budget the later file replaces the earlier (``notes`` says so). A file
     ///     without runs is left
     ///     out: it has no median to rank (``load(directories:skipping:)`` says which it left out).
-    ///   - tasks: the known tasks (the nine problems, Oríon's tasks and the scikit-learn tasks by default: a
-    ///     scikit-learn task's regret is measured against its reference value).
-    public init(files: [BenchmarkResultFile], tasks: [BenchmarkTask] = BenchmarkTasks.all + SklearnTasks.all()) {
+    ///   - tasks: the known tasks (``knownTasks`` by default: a scikit-learn task's regret is measured against its
+    ///     reference value).
+    public init(files: [BenchmarkResultFile], tasks: [BenchmarkTask] = BenchmarkTable.knownTasks) {
         var byKey: [String: Int] = [:]
         var kept: [BenchmarkResultFile] = []
         var notes: [String] = []

@@ -124,6 +124,13 @@ final class BenchmarkTableTests: XCTestCase {
         )
     }
 
+    /// A held-out or fresh task's header names its dimensions as the nine's do (it showed `dims )`; probe p42i).
+    func testHeldOutAndFreshTasksShowTheirDimensions() {
+        let table = BenchmarkTable(files: [file("a", "perm4", final: 1), file("a", "corana4", final: 1)])
+        XCTAssertTrue(table.markdown.contains("## perm4  (optimum 0; dims x1:f, x2:f, x3:f, x4:f)"), table.markdown)
+        XCTAssertTrue(table.markdown.contains("## corana4  (optimum 0; dims x1:f, x2:f, x3:f, x4:f)"), table.markdown)
+    }
+
     /// A configuration whose runs are shorter than a checkpoint shows its last trial's value there, marked.
     func testCheckpointsPastAShortRunAreMarked() throws {
         let table = BenchmarkTable(files: [file("short", "branin", final: 1, length: 30)])

@@ -489,7 +489,7 @@ struct BenchmarkPlan {
         let wall = file.runs.isEmpty ? 0 : BenchmarkTable.median(file.runs.map(\.wallSeconds))
         let runs = file.runs.count == 1 ? "1 run" : "\(file.runs.count) runs"
         let counts = file.runs.map(\.trialCount)
-        var trials = "\(file.budget) trials"
+        var trials = file.budget == 1 ? "1 trial" : "\(file.budget) trials"
         if let low = counts.min(), let high = counts.max(), low != file.budget || high != file.budget {
             trials = (low == high ? "\(low)" : "\(low)-\(high)") + " trials (budget \(file.budget))"
         }
