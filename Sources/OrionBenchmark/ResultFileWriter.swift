@@ -219,9 +219,10 @@ extension BenchmarkResultFile: SeedJoinableResultFile {
             return "holds runs of \(stored.framework)/\(stored.algorithm) on \(stored.problem), not of"
                 + " \(framework)/\(algorithm) on \(problem)"
         }
-        if let long = stored.runs.first(where: { $0.trialCount > stored.budget }) {
-            return
-                "has a run of \(long.trialCount) trials (seed \(long.seed)), more than its budget of \(stored.budget)"
+        // Its values count too: a file edited by hand may say fewer trials than it holds.
+        if let long = stored.runs.first(where: { max($0.trialCount, $0.values.count) > stored.budget }) {
+            let count = max(long.trialCount, long.values.count)
+            return "has a run of \(count) trials (seed \(long.seed)), more than its budget of \(stored.budget)"
         }
         return nil
     }

@@ -171,6 +171,11 @@ final class ResultFileWriterTests: XCTestCase {
                 try JSONEncoder().encode(file("branin", runLength: 3)),
                 "has a run of 3 trials (seed 5), more than its budget of 2"
             ),
+            // Edited by hand: one more value, its trial count left as it was (it was kept; probe p42i).
+            (
+                try Self.withOneMoreValue(try JSONEncoder().encode(file("branin"))),
+                "has a run of 3 trials (seed 5), more than its budget of 2"
+            ),
         ]
         for (bytes, expected) in stored {
             try bytes.write(to: URL(fileURLWithPath: path))
@@ -220,5 +225,16 @@ final class ResultFileWriterTests: XCTestCase {
             }
             XCTAssertEqual(FileManager.default.contents(atPath: path), before)
         }
+    }
+
+    /// `data` (a result file) with one more value appended to its first run, `n_trials` unchanged.
+    private static func withOneMoreValue(_ data: Data) throws -> Data {
+        var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        var runs = try XCTUnwrap(object["runs"] as? [[String: Any]])
+        var values = try XCTUnwrap(runs[0]["values"] as? [Double])
+        values.append(0)
+        runs[0]["values"] = values
+        object["runs"] = runs
+        return try JSONSerialization.data(withJSONObject: object)
     }
 }
