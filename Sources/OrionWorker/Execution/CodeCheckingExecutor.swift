@@ -30,8 +30,6 @@ public struct CodeCheck: Sendable {
     public var directory: String
     /// The version the experiment recorded.
     public var expected: CodeVersion
-    /// Reads the version now (`git` in `directory` by default; a stub in tests).
-    var current: @Sendable (String) -> CodeVersion? = { CodeVersion.git(at: $0) }
 
     /// Checks the code of the script in `directory` against `expected`.
     public init(directory: String, expected: CodeVersion) {
@@ -42,7 +40,7 @@ public struct CodeCheck: Sendable {
     /// Why a trial must not start (one line), or `nil` when the code is the recorded one or cannot be read (the
     /// repository gone: unknown is not a change, as when versions are compared).
     func change() -> String? {
-        guard let now = current(directory), now != expected else { return nil }
+        guard let now = CodeVersion.git(at: directory), now != expected else { return nil }
         return "code changed between execution of 2 trials (from \(expected.shortDescription) to"
             + " \(now.shortDescription) in \(directory)): this version of the experiment runs the code it was made"
             + " with; run the hunt again to make a new version for the new code, or pass --ignore-code-changes"
