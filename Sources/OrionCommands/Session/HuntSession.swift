@@ -64,28 +64,35 @@ struct HuntSession {
         var runDirectoryNote: String?
         var configOption = configuration.worker.userScriptConfig
         var storedConfigText: String?
+        /// The experiment `--branch-from` names (with version control on), with its name and version for messages;
+        /// `nil` without the flag.
+        func branchSource() async throws -> (name: String, version: Int?, stored: Experiment?)? {
+            guard configuration.evc.enable, let from = configuration.evc.branchFrom else { return nil }
+            let source = BranchingRequest.parseSource(from)
+            let sourceVersion = try BranchingRequest.parentVersion(
+                of: source.name,
+                given: source.version,
+                requested: version,
+                advice: "--branch-from"
+            )
+            let stored = try await context.storage.experiment(named: source.name, version: sourceVersion)
+            return (source.name, sourceVersion, stored)
+        }
         if arguments.isEmpty {
             // Resume with the stored command line, as Oríon does for `orion hunt -n NAME`, its relative paths
             // read from the directory it was given in (Oríon stores them absolute): a job script may start anywhere.
             // Its configuration file is the stored copy and its option the stored one, as Oríon's parser state.
             // A new experiment branched from another (`--branch-from`) takes that one's command line, as in Oríon.
-            let source = configuration.evc.enable ? configuration.evc.branchFrom.map(BranchingRequest.parseSource) : nil
             var stored = try await context.storage.experiment(named: name, version: version)
-            if stored == nil, let source {
-                let sourceVersion = try BranchingRequest.parentVersion(
-                    of: source.name,
-                    given: source.version,
-                    requested: version,
-                    advice: "--branch-from"
-                )
-                stored = try await context.storage.experiment(named: source.name, version: sourceVersion)
-                guard stored != nil else {
+            if stored == nil, let source = try await branchSource() {
+                guard let parent = source.stored else {
                     // The parent is what is missing, not the new experiment (it said "no experiment named NEW yet").
                     throw UsageError(
-                        "no experiment '\(source.name)'\(sourceVersion.map { " version \($0)" } ?? "") to branch from;"
+                        "no experiment '\(source.name)'\(source.version.map { " version \($0)" } ?? "") to branch from;"
                             + " run `orion list` to see the stored ones"
                     )
                 }
+                stored = parent
             }
             guard let stored else {
                 throw UsageError("no experiment named '\(name)' yet: give the script and its priors after the options")
@@ -181,17 +188,7 @@ struct HuntSession {
         // A new experiment branched from a stored one (`--branch-from`) keeps the parent's values the same way, as
         // `-n PARENT -b NEW` does (Oríon reads both as one request): the global file's and the environment's
         // configure new experiments, not children.
-        var branchesFromStored = false
-        if !isStored, configuration.evc.enable, let from = configuration.evc.branchFrom {
-            let source = BranchingRequest.parseSource(from)
-            let sourceVersion = try? BranchingRequest.parentVersion(
-                of: source.name,
-                given: source.version,
-                requested: version,
-                advice: "--branch-from"
-            )
-            branchesFromStored = try await context.storage.experiment(named: source.name, version: sourceVersion) != nil
-        }
+        let branchesFromStored = isStored ? false : try await branchSource()?.stored != nil
         func given<T>(_ key: String, _ value: T?) -> T? {
             !(isStored || branchesFromStored) || context.overridesStoredExperiment(key, localFile: options.config)
                 ? value : nil
