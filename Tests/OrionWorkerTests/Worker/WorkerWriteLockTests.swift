@@ -45,12 +45,18 @@ final class WorkerWriteLockTests: XCTestCase {
         .experiment
         let started = Mutex(0)
         let progress = Mutex<[Date]>([])
-        // In-process objectives: they run on the concurrency pool, so they stop if it is blocked.
+        let lockReleased = Mutex<Date?>(nil)
+        // In-process objectives: they run on the concurrency pool, so they stop if it is blocked. Each runs until
+        // half a second after the other process let the lock go (however long that process took to start), at most
+        // 30 s.
         let executor = ClosureExecutor { parameters, _ in
             started.withLock { $0 += 1 }
-            for _ in 0..<80 {
+            let giveUp = Date().addingTimeInterval(30)
+            while Date() < giveUp {
                 try await Task.sleep(for: .milliseconds(50))
-                progress.withLock { $0.append(Date()) }
+                let now = Date()
+                progress.withLock { $0.append(now) }
+                if let released = lockReleased.withLock({ $0 }), now.timeIntervalSince(released) > 0.5 { break }
             }
             return [.objective(parameters["/x"]?.doubleValue ?? 0)]
         }
@@ -64,7 +70,7 @@ final class WorkerWriteLockTests: XCTestCase {
         )
         let run = Task { try await worker.run() }
         defer { run.cancel() }
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(25)
         while started.withLock({ $0 }) < slots || progress.withLock({ $0.count }) < slots, Date() < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -80,6 +86,7 @@ final class WorkerWriteLockTests: XCTestCase {
         defer { if locker.isRunning { kill(locker.processIdentifier, SIGKILL) } }
         while locker.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         let lockerEnded = Date()
+        lockReleased.withLock { $0 = lockerEnded }
         let lockerOutput = ProcessRunner.wait(locker, outputPrefix: prefix, timeout: 30)
         XCTAssertEqual(lockerOutput.status, 0, lockerOutput.stderr)
         XCTAssertTrue(lockerOutput.stdout.contains("locked\nunlocked"), lockerOutput.stdout)
