@@ -159,6 +159,16 @@ public final class ProcessExecutor: TrialExecutor {
             if let results { return .completed(results) }
             if Task.isCancelled { return .interrupted(exitCode: nil) }
         }
+        // The trial's earlier run here was killed with its guardian: what is left of its script is ended first.
+        if FileManager.default.fileExists(atPath: directory + "/" + EarlierScriptRun.fileName) {
+            await EarlierScriptRun.end(
+                in: directory,
+                grace: terminationGrace,
+                warn: { FileHandle.standardError.write(Data(("Warning: " + $0 + "\n").utf8)) },
+                note: { FileHandle.standardError.write(Data(("note: " + $0 + "\n").utf8)) }
+            )
+            if Task.isCancelled { return .interrupted(exitCode: nil) }
+        }
         let argv: [String]
         let resultsPath: String
         switch TrialPreparation.prepare(command, for: context) {
@@ -193,6 +203,7 @@ public final class ProcessExecutor: TrialExecutor {
             }
             return .broken(reason: spawnFailure(error.errno, program: argv[0], environment), exitCode: nil, detail: nil)
         }
+        EarlierScriptRun.record(group: child.pid, in: directory)
         let interrupted = running.withLock { running -> Bool in
             running.children[ObjectIdentifier(child)] = child
             return running.interrupted
@@ -213,6 +224,7 @@ public final class ProcessExecutor: TrialExecutor {
             thread.stackSize = 1 << 18
             thread.start()
         }
+        EarlierScriptRun.forget(in: directory)
         running.withLock { _ = $0.children.removeValue(forKey: ObjectIdentifier(child)) }
         if cancellation.isCancelled {
             return .interrupted(exitCode: termination.signal == nil ? termination.exitCode.map(Int.init) : nil)

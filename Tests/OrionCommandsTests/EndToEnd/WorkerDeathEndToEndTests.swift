@@ -136,6 +136,50 @@ final class WorkerDeathEndToEndTests: XCTestCase {
         XCTAssertEqual(trials.map(\.status), [.completed])
     }
 
+    /// The guardians (`trial-guardian <pid>`) of the hunt `pid`.
+    private func guardians(of pid: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> pid_t? in
+            guard let candidate = pid_t(entry), let handle = FileHandle(forReadingAtPath: "/proc/\(entry)/cmdline")
+            else { return nil }
+            defer { try? handle.close() }
+            let name = ((try? handle.readToEnd()) ?? nil)?.split(separator: 0).first
+            return name.map { String(decoding: $0, as: UTF8.self) } == "trial-guardian \(pid)" ? candidate : nil
+        }
+    }
+
+    /// `pkill -9 orion` kills the hunt and its guardian together, so nothing ends the script then. The hunt that
+    /// takes the trial over ends what is left of it first (its group is recorded in the trial's directory), so that
+    /// the trial does not run twice at once, and says so (probe p42h: the resumed hunt ran beside the orphans).
+    func testAHuntKilledWithItsGuardianLeavesNoScriptBesideTheNextRun() async throws {
+        let sandbox = try Sandbox()
+        defer {
+            killAll(sandbox)
+            sandbox.remove()
+        }
+        let script = try sandbox.script("sleeper.py", Self.sleeper)
+        let arguments = ["hunt", "-n", "both", "--exp-max-trials", "1", script, "plain", "-x~uniform(0, 1)"]
+        let process = try sandbox.start(arguments, name: "both")
+        let started = try await poll(for: 60) { pids(in: sandbox.directory + "/pids").count >= 2 }
+        let guardians = guardians(of: process.processIdentifier)
+        for guardian in guardians { kill(guardian, SIGKILL) }
+        kill(process.processIdentifier, SIGKILL)
+        _ = sandbox.wait(process, name: "both", timeout: 10)
+        XCTAssertTrue(started, "the script did not start")
+        XCTAssertEqual(guardians.count, 1, "the hunt's guardian")
+        let orphans = pids(in: sandbox.directory + "/pids")
+        try await Task.sleep(for: .seconds(1))
+        XCTAssertEqual(orphans.filter(ProcessRunner.isRunning), orphans, "nothing ended the script and its child")
+
+        XCTAssertTrue(FileManager.default.createFile(atPath: sandbox.directory + "/go", contents: nil))
+        let resumed = try sandbox.run(arguments)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(orphans.filter(ProcessRunner.isRunning), [], "the earlier script and its child were ended")
+        XCTAssertTrue(resumed.stderr.contains("left its script running, process group \(orphans[0])"), resumed.stderr)
+        let trials = try await sandbox.trials(of: "both")
+        XCTAssertEqual(trials.map(\.status), [.completed])
+    }
+
     /// SIGTERM first (a script that saves a checkpoint on it gets the grace period), SIGKILL at its end.
     func testAScriptIgnoringSIGTERMIsKilledAtTheEndOfTheGrace() async throws {
         let sandbox = try Sandbox()
