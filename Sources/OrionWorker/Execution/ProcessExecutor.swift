@@ -159,12 +159,13 @@ public final class ProcessExecutor: TrialExecutor {
             if let results { return .completed(results) }
             if Task.isCancelled { return .interrupted(exitCode: nil) }
         }
-        // The trial's earlier run here was killed with its guardian: what is left of its script is ended first.
-        if FileManager.default.fileExists(atPath: directory + "/" + EarlierScriptRun.fileName) {
+        // A run started here before (its log is there): when its hunt was killed with its guardian, what is left of
+        // its script is ended first. A first run costs this one `stat`.
+        if FileManager.default.fileExists(atPath: directory + "/" + Self.stdoutLogName) {
             await EarlierScriptRun.end(
-                in: directory,
+                experimentID: context.experiment.id,
+                trialID: context.trial.id,
                 grace: terminationGrace,
-                warn: { FileHandle.standardError.write(Data(("Warning: " + $0 + "\n").utf8)) },
                 note: { FileHandle.standardError.write(Data(("note: " + $0 + "\n").utf8)) }
             )
             if Task.isCancelled { return .interrupted(exitCode: nil) }
@@ -178,7 +179,7 @@ public final class ProcessExecutor: TrialExecutor {
         case .failed(let outcome):
             return outcome
         }
-        let stdoutFile = open(directory + "/orion.stdout.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let stdoutFile = open(directory + "/" + Self.stdoutLogName, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         let stderrFile = open(directory + "/orion.stderr.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         defer {
             if stdoutFile >= 0 { close(stdoutFile) }
@@ -203,7 +204,6 @@ public final class ProcessExecutor: TrialExecutor {
             }
             return .broken(reason: spawnFailure(error.errno, program: argv[0], environment), exitCode: nil, detail: nil)
         }
-        EarlierScriptRun.record(group: child.pid, in: directory)
         let interrupted = running.withLock { running -> Bool in
             running.children[ObjectIdentifier(child)] = child
             return running.interrupted
@@ -224,7 +224,6 @@ public final class ProcessExecutor: TrialExecutor {
             thread.stackSize = 1 << 18
             thread.start()
         }
-        EarlierScriptRun.forget(in: directory)
         running.withLock { _ = $0.children.removeValue(forKey: ObjectIdentifier(child)) }
         if cancellation.isCancelled {
             return .interrupted(exitCode: termination.signal == nil ? termination.exitCode.map(Int.init) : nil)
@@ -260,6 +259,9 @@ public final class ProcessExecutor: TrialExecutor {
         }
         return ended
     }
+
+    /// The file in the trial's directory that takes the script's standard output.
+    static let stdoutLogName = "orion.stdout.log"
 
     /// Whether the file system holding `directory` has no space left for this user.
     static func isFull(_ directory: String) -> Bool {

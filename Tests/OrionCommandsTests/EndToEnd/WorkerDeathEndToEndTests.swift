@@ -149,7 +149,7 @@ final class WorkerDeathEndToEndTests: XCTestCase {
     }
 
     /// `pkill -9 orion` kills the hunt and its guardian together, so nothing ends the script then. The hunt that
-    /// takes the trial over ends what is left of it first (its group is recorded in the trial's directory), so that
+    /// takes the trial over ends what is left of it first (the processes whose environment names the trial), so that
     /// the trial does not run twice at once, and says so (probe p42h: the resumed hunt ran beside the orphans).
     func testAHuntKilledWithItsGuardianLeavesNoScriptBesideTheNextRun() async throws {
         let sandbox = try Sandbox()
@@ -175,7 +175,7 @@ final class WorkerDeathEndToEndTests: XCTestCase {
         let resumed = try sandbox.run(arguments)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertEqual(orphans.filter(ProcessRunner.isRunning), [], "the earlier script and its child were ended")
-        XCTAssertTrue(resumed.stderr.contains("left its script running, process group \(orphans[0])"), resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("left processes running (pid "), resumed.stderr)
         let trials = try await sandbox.trials(of: "both")
         XCTAssertEqual(trials.map(\.status), [.completed])
     }
