@@ -48,9 +48,11 @@ struct QueryParameters {
     ///
     /// - Throws: ``APIError`` when it is not an integer (Oríon's message, falcon's) or is too small (Oríon answers a
     ///   negative `version` with a 500).
+    ///   Digits beyond `Int`'s range read as its bound, as Python's unbounded `int` would compare: a version that
+    ///   large does not exist (404, as Oríon answers).
     func integer(_ name: String, minimum: Int = 0) throws -> Int? {
         guard let text = values[name] else { return nil }
-        guard let value = Int(text) else {
+        guard let value = Int(text) ?? Self.saturated(text) else {
             throw APIError.invalidParameter("The \"\(name)\" parameter is invalid. The value must be an integer.")
         }
         guard value >= minimum else {
@@ -59,6 +61,14 @@ struct QueryParameters {
             )
         }
         return value
+    }
+
+    /// `Int.max` or `Int.min` for an integer written with more digits than `Int` holds, else `nil`.
+    private static func saturated(_ text: String) -> Int? {
+        let negative = text.hasPrefix("-")
+        let digits = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return negative ? Int.min : Int.max
     }
 
     /// A boolean parameter, written as falcon's `get_param_as_bool` reads it: `true`, `True`, `t`, `yes`, `y`, `1`,

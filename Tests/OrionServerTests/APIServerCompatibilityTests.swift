@@ -70,6 +70,16 @@ final class APIServerCompatibilityTests: XCTestCase {
         )
         let negative = try await api.get("/experiments/demo?version=-1")
         XCTAssertEqual(negative.status, 400)  // Oríon: 500
+        // More digits than an Int holds: a version that does not exist, as Oríon (Python's int) answers.
+        let huge = try await api.get("/experiments/demo?version=99999999999999999999999")
+        XCTAssertEqual(huge.status, 404, huge.text)
+        let hugeNegative = try await api.get("/experiments/demo?version=-99999999999999999999999")
+        XCTAssertEqual(hugeNegative.status, 400, hugeNegative.text)
+        let hugeLimit = try await api.get("/trials/demo?limit=99999999999999999999999")
+        XCTAssertEqual(
+            try hugeLimit.object()["description"] as? String,
+            #"The "limit" parameter is invalid. The value must be at most 10000."#
+        )
     }
 
     /// Queries as Oríon (falcon) reads them, found side by side: a blank `status` filters nothing, a blank
