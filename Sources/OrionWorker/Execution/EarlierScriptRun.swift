@@ -97,15 +97,17 @@ enum EarlierScriptRun {
         return found
     }
 
-    /// Sends `signal` to each process still running and to the group it leads.
+    /// Sends `signal` to each process still running and to the group it leads, with SIGCONT after it (a stopped
+    /// process, its hunt stopped with SIGSTOP before it lost the trial, acts on SIGTERM only once continued).
     private static func signal(_ found: [Found], _ signal: Int32) {
         for process in found where isRunning(process) {
-            if ProcessTable.statFields(of: process.pid).map({ $0.count > 2 && $0[2] == Substring(String(process.pid)) })
+            let leads =
+                ProcessTable.statFields(of: process.pid).map { $0.count > 2 && $0[2] == Substring(String(process.pid)) }
                 == true
-            {
-                _ = kill(-process.pid, signal)
+            for target in leads ? [-process.pid, process.pid] : [process.pid] {
+                _ = kill(target, signal)
+                _ = kill(target, SIGCONT)
             }
-            _ = kill(process.pid, signal)
         }
     }
 

@@ -66,6 +66,19 @@ final class ProgressReporterTests: XCTestCase {
         )
     }
 
+    /// A run this worker stopped on finding its trial gone is said to be stopped, not to have an "(interrupted)"
+    /// outcome of its own; a run that ended by itself names its outcome.
+    func testTheLostWarningSaysWhetherTheRunWasStopped() {
+        var trial = Trial(experimentID: "e", params: [])
+        trial.status = .interrupted
+        let stopped = ProgressReporter.lostWarning(trial: trial)
+        XCTAssertTrue(stopped.hasSuffix("; this run was stopped and is not stored"), stopped)
+        trial.status = .completed
+        let completed = ProgressReporter.lostWarning(trial: trial)
+        XCTAssertTrue(completed.hasPrefix("Warning: trial \(trial.id.prefix(8)) was taken from this worker"), completed)
+        XCTAssertTrue(completed.hasSuffix("; this run's outcome (completed) is not stored"), completed)
+    }
+
     func testTheWaitingNoteNamesTheTrialItsWorkerAndTheHeartbeat() {
         var trial = Trial(experimentID: "e", params: [])
         trial.worker = "node7:4242"
