@@ -55,7 +55,7 @@ struct DbRelease: AsyncParsableCommand {
                 : " \(runningHere) of them \(runningHere == 1 ? "is" : "are") held by processes still running on this"
                     + " machine (orion, or a program using its library)."
         }
-        return text + " A run that still goes on is thrown away, and its trial runs again."
+        return text + " A run that still goes on is thrown away, and stopped when its trial runs again on its machine."
     }
 
     func run() async throws {

@@ -7,8 +7,9 @@ import Foundation
 #endif
 
 /// What an earlier run of a trial left running on this machine: its `orion hunt` and that hunt's guardian were both
-/// killed (`pkill -9 orion`, `killall -9 orion`), so nothing ended the script, and the trial was released to another
-/// worker.
+/// killed (`killall -9 /path/to/orion`, `kill -9 -1`, the OOM killer or a cgroup kill of the whole job; `pkill -9
+/// orion` spares the guardian, named `trial-guardian`), so nothing ended the script, and the trial was released to
+/// another worker.
 ///
 /// The script and what it started carry the trial in their environment (`ORION_EXPERIMENT_ID`, `ORION_TRIAL_ID`,
 /// which `orion` sets for each run), readable in `/proc/<pid>/environ` by their user. A worker that runs a trial in a
@@ -66,35 +67,46 @@ enum EarlierScriptRun {
     }
 
     /// Ends the processes of this machine that run the trial `trialID` of `experimentID` (SIGTERM to each and to the
-    /// group it leads, SIGKILL to those left after `grace`, then a wait of at most 5 s more).
+    /// group it leads, SIGKILL to those left after `grace`, or at once when `stopNow` turns true meanwhile: the hunt
+    /// was interrupted; then a wait of at most 5 s more).
     ///
     /// - Parameters:
     ///   - experimentID: the trial's experiment.
     ///   - trialID: the trial.
     ///   - grace: how long they have between SIGTERM and SIGKILL.
-    ///   - note: told when processes are found: the user sees why they stopped.
+    ///   - stopNow: whether the hunt was interrupted since (read every 20 ms of the grace).
+    ///   - note: told when processes are found: the user sees why they stop.
     /// - Returns: the processes found.
     @discardableResult
     static func end(
         experimentID: String,
         trialID: String,
         grace: Duration,
+        stopNow: @Sendable () -> Bool = { false },
         note: (@Sendable (String) -> Void)? = nil
     ) async -> [Found] {
         let found = processes(experimentID: experimentID, trialID: trialID)
         guard !found.isEmpty else { return [] }
         let pids = found.map { String($0.pid) }
         let listed = pids.prefix(5).joined(separator: ", ") + (pids.count > 5 ? " and \(pids.count - 5) more" : "")
+        let one = found.count == 1
         note?(
-            "the trial's earlier run left \(found.count == 1 ? "a process" : "processes") running (pid \(listed); its"
-                + " hunt was killed with that hunt's guardian, or lost the trial): ended, so that the trial runs here"
-                + " and not twice at once"
+            "the trial's earlier run left \(one ? "a process" : "processes") running (pid \(listed); its hunt was"
+                + " killed with that hunt's guardian, or lost the trial): \(one ? "it gets" : "they get") SIGTERM, and"
+                + " SIGKILL after \(Self.seconds(grace)), so that the trial runs here and not twice at once"
         )
         signal(found, SIGTERM)
-        if await waitUntilGone(found, for: grace) { return found }
+        if await waitUntilGone(found, for: grace, stopNow: stopNow) { return found }
         signal(found, SIGKILL)
-        _ = await waitUntilGone(found, for: .seconds(5))
+        _ = await waitUntilGone(found, for: .seconds(5), stopNow: { false })
         return found
+    }
+
+    /// `10 s`, `1.5 s`.
+    private static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let value = Double(seconds) + Double(attoseconds) / 1e18
+        return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 
     /// Sends `signal` to each process still running and to the group it leads, with SIGCONT after it (a stopped
@@ -111,12 +123,16 @@ enum EarlierScriptRun {
         }
     }
 
-    /// Waits at most `duration` until none of `found` runs; returns whether none does.
-    private static func waitUntilGone(_ found: [Found], for duration: Duration) async -> Bool {
+    /// Waits at most `duration` until none of `found` runs; returns whether none does. A hunt interrupted or torn
+    /// down meanwhile does not wait: the caller's SIGKILL follows at once, before the hunt exits.
+    private static func waitUntilGone(
+        _ found: [Found],
+        for duration: Duration,
+        stopNow: @Sendable () -> Bool
+    ) async -> Bool {
         let deadline = ContinuousClock.now + duration
         while found.contains(where: isRunning) {
-            // A hunt being torn down does not wait: the caller's SIGKILL follows at once.
-            guard ContinuousClock.now < deadline, !Task.isCancelled else { return false }
+            guard ContinuousClock.now < deadline, !Task.isCancelled, !stopNow() else { return false }
             try? await Task.sleep(for: .milliseconds(20))
         }
         return true

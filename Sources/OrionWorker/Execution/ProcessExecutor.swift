@@ -166,6 +166,7 @@ public final class ProcessExecutor: TrialExecutor {
                 experimentID: context.experiment.id,
                 trialID: context.trial.id,
                 grace: terminationGrace,
+                stopNow: { self.running.withLock { $0.interrupted } },
                 note: { FileHandle.standardError.write(Data(("note: " + $0 + "\n").utf8)) }
             )
             if Task.isCancelled { return .interrupted(exitCode: nil) }
@@ -312,7 +313,9 @@ public final class ProcessExecutor: TrialExecutor {
             return .broken(reason: "the script exited with code \(exitCode)", exitCode: exitCode, detail: detail)
         }
         do {
-            return .completed(try ResultsFile.read(path: resultsPath))
+            let results = try ResultsFile.read(path: resultsPath)
+            ResultsFile.warnOnceOfSeveralObjectives(results)
+            return .completed(results)
         } catch {
             if termination.stopRequested { return .interrupted(exitCode: 0) }
             return .broken(reason: error.message, exitCode: 0, detail: detail)

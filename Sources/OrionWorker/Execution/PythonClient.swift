@@ -52,8 +52,8 @@ public enum PythonClient {
                 """swift-orion's light `orion.client`: the results-file helpers of Oríon 0.2.7, without Oríon.
 
                 Only `report_objective`, `report_results`, `report_bad_trial` and `interrupt_trial` exist here. The experiment API
-                (`build_experiment`, `get_experiment`, `workon`, ...) needs Oríon itself: install it and run `orion hunt` with
-                `--no-python-client` so that this module does not hide it.
+                (`build_experiment`, `get_experiment`, `workon`, ...) needs Oríon itself, installed in the script's Python: its
+                own package is then used instead of this one.
                 """
                 from orion.client.cli import interrupt_trial, report_bad_trial, report_objective, report_results
 
@@ -71,8 +71,9 @@ public enum PythonClient {
                     if name.startswith("__"):
                         raise AttributeError(name)
                     message = (
-                        "orion.client.%s is not in swift-orion's light client (it has only %s): install Oríon and run "
-                        "`orion hunt --no-python-client` to use Oríon's own package" % (name, ", ".join(__all__))
+                        "orion.client.%s is not in swift-orion's light client (it has only %s): it needs Oríon, "
+                        "installed in the script's Python (its own package is then used instead of this one, and its "
+                        "experiments live in Oríon's database)" % (name, ", ".join(__all__))
                     )
                     if name not in _said:
                         _said.add(name)

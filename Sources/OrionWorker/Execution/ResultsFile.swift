@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import Synchronization
 
 /// Reads the results file a script writes at `$ORION_RESULTS_PATH`:
 /// `[{"name": "loss", "type": "objective", "value": 0.1}, ...]`.
@@ -65,7 +66,7 @@ public enum ResultsFile {
     /// - Returns: the results, in the file's order.
     /// - Throws: ``Problem`` when `data` is larger than ``maxSize``, is not JSON, is not a list of
     ///   `{name, type, value}` objects, or has an unknown type, a non-numeric objective or constraint, a gradient
-    ///   that is not a list of numbers, no objective, or more than one.
+    ///   that is not a list of numbers, or no objective.
     public static func parse(_ data: Data, path: String) throws(Problem) -> [TrialResult] {
         if data.count > maxSize { throw tooLarge(path: path, size: data.count) }
         let json: JSONValue
@@ -84,11 +85,39 @@ public enum ResultsFile {
         }
         var results: [TrialResult] = []
         for (index, entry) in entries.enumerated() { results.append(try self.result(entry, index: index, path: path)) }
-        try checkOneObjective(results, word: "entry", at: "results file \(path)", type: "\"statistic\"")
+        // Several objectives are kept as reported, the first optimized, as by Oríon (``severalObjectivesWarning(_:)``).
         guard results.contains(where: { $0.type == .objective }) else {
             throw Problem(message: "results file \(path) has no result of type \"objective\"")
         }
         return results
+    }
+
+    /// Whether the warning for several objectives was written by this process.
+    private static let warnedOfSeveralObjectives = Mutex(false)
+
+    /// The warning for a results file with more than one objective (a script written for Oríon 0.2.7, which warns
+    /// and optimizes the first), `nil` with one.
+    ///
+    /// - Parameter results: a script's results.
+    /// - Returns: the warning, which names the objectives and the one optimized.
+    public static func severalObjectivesWarning(_ results: [TrialResult]) -> String? {
+        let objectives = results.filter { $0.type == .objective }.map(\.name)
+        guard objectives.count > 1, let first = objectives.first else { return nil }
+        let names = objectives.prefix(4).map { "'\($0)'" }.joined(separator: ", ")
+        return
+            "Warning: the script reports \(objectives.count) objectives (\(names)\(objectives.count > 4 ? ", ..." : ""));"
+            + " multi-objective optimization is not supported: '\(first)', the first, is optimized, and the others"
+            + " are kept with the trial, as by Oríon (report them as \"statistic\" to silence this)"
+    }
+
+    /// Writes ``severalObjectivesWarning(_:)`` to stderr, once per process (Oríon warns at every trial).
+    static func warnOnceOfSeveralObjectives(_ results: [TrialResult]) {
+        guard let warning = severalObjectivesWarning(results) else { return }
+        let first = warnedOfSeveralObjectives.withLock { warned in
+            defer { warned = true }
+            return !warned
+        }
+        if first { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
     }
 
     /// One validated entry of the list.

@@ -528,7 +528,9 @@ public final class SlurmExecutor: TrialExecutor {
             )
         }
         do {
-            return .completed(try ResultsFile.read(path: resultsPath))
+            let results = try ResultsFile.read(path: resultsPath)
+            ResultsFile.warnOnceOfSeveralObjectives(results)
+            return .completed(results)
         } catch {
             if job.stopRequested { return .interrupted(exitCode: 0) }
             return .broken(reason: error.message, exitCode: 0, detail: detail)

@@ -317,7 +317,9 @@ final class DbEndToEndTests: XCTestCase {
             release.stderr
         )
         XCTAssertTrue(
-            release.stderr.contains(" s ago. A run that still goes on is thrown away, and its trial runs again."),
+            release.stderr.contains(
+                " s ago. A run that still goes on is thrown away, and stopped when its trial runs again on its machine."
+            ),
             release.stderr
         )
         XCTAssertEqual(

@@ -41,4 +41,38 @@ extension OrionCompatibilityEndToEndTests {
             XCTAssertTrue(info.stdout.contains("  evaluation: \(value)\n"), info.stdout)
         }
     }
+
+    /// A script that reports two objectives runs unchanged, as under Oríon 0.2.7 (which warns and optimizes the
+    /// first; probe p43b): the trials complete with both results kept, the first is the evaluation, the warning is
+    /// said once, and a dump loads into another database.
+    func testTwoObjectivesCompleteWithTheFirstOptimized() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let script = try sandbox.script(
+            "two.sh",
+            """
+            #!/bin/sh
+            echo "[{\\"name\\": \\"loss\\", \\"type\\": \\"objective\\", \\"value\\": $2},\\
+             {\\"name\\": \\"loss2\\", \\"type\\": \\"objective\\", \\"value\\": 7}]" > "$ORION_RESULTS_PATH"
+
+            """
+        )
+        let hunt = try sandbox.run(["hunt", "-n", "two", "--exp-max-trials", "3", script, "-x~uniform(0, 1)"])
+        XCTAssertEqual(hunt.status, 0, hunt.stderr)
+        let warning = "Warning: the script reports 2 objectives ('loss', 'loss2');"
+        XCTAssertEqual(hunt.stderr.components(separatedBy: warning).count - 1, 1, hunt.stderr)
+        let trials = try await sandbox.trials(of: "two")
+        XCTAssertEqual(trials.map(\.status), [.completed, .completed, .completed])
+        for trial in trials {
+            XCTAssertEqual(trial.results.map(\.name), ["loss", "loss2"])
+            XCTAssertEqual(trial.objective, trial.values["/x"]?.doubleValue)
+        }
+        try sandbox.succeed(["db", "dump", "-o", "two.json"])
+        let copy = sandbox.directory + "/copy.db"
+        try sandbox.succeed(["db", "load", "two.json", "--storage", "sqlite://" + copy])
+        let info = try sandbox.run(["info", "-n", "two", "--storage", "sqlite://" + copy])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        let best = try XCTUnwrap(trials.compactMap(\.objective).min())
+        XCTAssertTrue(info.stdout.contains("  evaluation: \(best)\n"), info.stdout)
+    }
 }

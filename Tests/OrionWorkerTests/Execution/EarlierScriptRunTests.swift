@@ -22,13 +22,18 @@ final class EarlierScriptRunTests: XCTestCase {
     }
 
     /// Starts `sleep 60` orphaned (its parent exits at once), as a killed hunt's script is, in a session of its own
-    /// when `ownSession`, with `environment` added to this process's; returns its pid.
-    private func orphan(_ environment: [String: String], ownSession: Bool = true) throws -> pid_t {
+    /// when `ownSession`, ignoring SIGTERM when `ignoringTerm`, with `environment` added to this process's; returns its
+    /// pid.
+    private func orphan(
+        _ environment: [String: String],
+        ownSession: Bool = true,
+        ignoringTerm: Bool = false
+    ) throws -> pid_t {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // SIGTERM as a script gets it from `orion` (the test runner may block or ignore it, and both are inherited).
         let start =
-            "import signal, subprocess; signal.signal(signal.SIGTERM, signal.SIG_DFL); "
+            "import signal, subprocess; signal.signal(signal.SIGTERM, signal.\(ignoringTerm ? "SIG_IGN" : "SIG_DFL")); "
             + "signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM]); "
             + "print(subprocess.Popen(['sleep', '60'], start_new_session=\(ownSession ? "True" : "False")).pid)"
         process.arguments = ["python3", "-c", start]
@@ -73,9 +78,12 @@ final class EarlierScriptRunTests: XCTestCase {
         let child = try orphan(variables(experiment: experiment, trial: "t1"), ownSession: false)
         let sibling = try orphan(variables(experiment: experiment, trial: "t2"))
         let notes = Mutex<[String]>([])
-        let ended = await EarlierScriptRun.end(experimentID: experiment, trialID: "t1", grace: .seconds(5)) { note in
-            notes.withLock { $0.append(note) }
-        }
+        let ended = await EarlierScriptRun.end(
+            experimentID: experiment,
+            trialID: "t1",
+            grace: .seconds(5),
+            note: { note in notes.withLock { $0.append(note) } }
+        )
         XCTAssertEqual(Set(ended.map(\.pid)), [script, child])
         XCTAssertNil(EarlierScriptRun.liveStartTime(of: script), "the script was ended")
         XCTAssertNil(EarlierScriptRun.liveStartTime(of: child), "and the process outside its group")
@@ -84,10 +92,31 @@ final class EarlierScriptRunTests: XCTestCase {
         XCTAssertEqual(said.count, 1)
         XCTAssertTrue(said.first?.contains("left processes running (pid ") == true, "\(said)")
 
-        let none = await EarlierScriptRun.end(experimentID: experiment, trialID: "t1", grace: .seconds(5)) { note in
-            notes.withLock { $0.append(note) }
-        }
+        let none = await EarlierScriptRun.end(
+            experimentID: experiment,
+            trialID: "t1",
+            grace: .seconds(5),
+            note: { note in notes.withLock { $0.append(note) } }
+        )
         XCTAssertEqual(none, [])
         XCTAssertEqual(notes.withLock { $0 }.count, 1, "nothing more said")
+    }
+
+    /// A hunt interrupted while it waits out the grace of a process that ignores SIGTERM kills it at once, instead of
+    /// exiting with it still running (probe p43a's F3: a second Ctrl-C left the orphan behind).
+    func testAnInterruptDuringTheGraceKillsAtOnce() async throws {
+        let experiment = "exp-\(UUID().uuidString)"
+        let stubborn = try orphan(variables(experiment: experiment, trial: "t1"), ignoringTerm: true)
+        let interruptAt = Date().addingTimeInterval(0.5)
+        let started = Date()
+        let ended = await EarlierScriptRun.end(
+            experimentID: experiment,
+            trialID: "t1",
+            grace: .seconds(60),
+            stopNow: { Date() > interruptAt }
+        )
+        XCTAssertEqual(ended.map(\.pid), [stubborn])
+        XCTAssertNil(EarlierScriptRun.liveStartTime(of: stubborn), "killed")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30, "at the interrupt, not at the end of the grace")
     }
 }

@@ -171,7 +171,7 @@ final class PythonClientTests: XCTestCase {
     func testTheExperimentAPISaysToInstallOrion() throws {
         let output = try python("from orion.client import build_experiment")
         XCTAssertNotEqual(output.status, 0)
-        XCTAssertTrue(output.stderr.contains("--no-python-client"), output.stderr)
+        XCTAssertTrue(output.stderr.contains("it needs Oríon, installed in the script's Python"), output.stderr)
         XCTAssertEqual(output.stderr.components(separatedBy: "is not in swift-orion's light client").count, 2, "once")
     }
 

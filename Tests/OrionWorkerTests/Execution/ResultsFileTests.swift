@@ -81,13 +81,24 @@ final class ResultsFileTests: XCTestCase {
         XCTAssertEqual(results, [TrialResult(name: "loss", type: .objective, value: .int(1))])
     }
 
-    func testRejectsASecondObjectiveNamingBothEntries() {
+    /// A script written for Oríon that reports two objectives runs unchanged: both are kept, the first is the trial's
+    /// objective, and the warning names them (Oríon 0.2.7 warns and optimizes the first; probe p43b).
+    func testASecondObjectiveIsKeptAndTheFirstOptimized() throws {
         let text =
             #"[{"name": "loss", "type": "objective", "value": 1}, {"name": "acc", "type": "statistic", "value": 1},"#
             + #" {"name": "err", "type": "objective", "value": 2}]"#
-        XCTAssertThrowsError(try parse(text)) { error in
-            let message = "\(error)"
-            XCTAssertTrue(message.contains("entry 2: a second objective 'err' (entry 0, 'loss',"), message)
+        let results = try parse(text)
+        XCTAssertEqual(results.map(\.name), ["loss", "acc", "err"])
+        var trial = Trial(experimentID: "e", params: [])
+        trial.results = results
+        XCTAssertEqual(trial.objective, 1)
+        let warning = try XCTUnwrap(ResultsFile.severalObjectivesWarning(results))
+        XCTAssertTrue(warning.hasPrefix("Warning: the script reports 2 objectives ('loss', 'err');"), warning)
+        XCTAssertTrue(warning.contains("'loss', the first, is optimized"), warning)
+        XCTAssertNil(ResultsFile.severalObjectivesWarning([.objective(1, name: "loss")]))
+        // Through the library the results stay checked: one objective.
+        XCTAssertThrowsError(try ResultsFile.validate(results, of: "results of trial t")) { error in
+            XCTAssertTrue("\(error)".contains("result 2: a second objective 'err'"), "\(error)")
         }
     }
 
