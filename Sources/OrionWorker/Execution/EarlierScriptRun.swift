@@ -123,8 +123,10 @@ enum EarlierScriptRun {
         }
     }
 
-    /// Waits at most `duration` until none of `found` runs; returns whether none does. A hunt interrupted or torn
-    /// down meanwhile does not wait: the caller's SIGKILL follows at once, before the hunt exits.
+    /// Waits at most `duration` until none of `found` runs; returns whether none does.
+    ///
+    /// A hunt interrupted or torn down meanwhile does not wait: the caller's SIGKILL follows at once, before the hunt
+    /// exits.
     private static func waitUntilGone(
         _ found: [Found],
         for duration: Duration,
