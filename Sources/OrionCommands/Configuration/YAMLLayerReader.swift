@@ -17,6 +17,8 @@ struct YAMLLayerReader {
     let path: String
     /// What was read so far.
     var layer = ConfigurationLayer()
+    /// The lines of the text read, for what the parsed nodes do not keep (the anchor a key's value is given).
+    private var lines: [Substring] = []
     /// Whether the file is a global one, where Oríon's own `orion db setup` writes a top-level `database:` (not
     /// noted as deprecated there).
     let isGlobal: Bool
@@ -32,6 +34,7 @@ struct YAMLLayerReader {
     /// Parses `text` and reads its sections.
     mutating func read(_ text: String) throws(ConfigurationError) {
         try checkShape(text)
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -90,6 +93,10 @@ struct YAMLLayerReader {
                     // The other keys an Oríon file may have at the top level, which the list leaves out (they
                     // configure Oríon's other commands, or are deprecated places of section keys).
                     message.message += "; Oríon's debug, frontends_uri, gunicorn and producer are accepted too"
+                    if givesAnAnchor(keyNode) {
+                        // `base: &b {...}` kept only to be merged elsewhere (Oríon ignores the key).
+                        message.message += "; a key kept only for its YAML anchor is refused: write its values in place"
+                    }
                     if Self.holdsPriors(node) {
                         message.message +=
                             "; this file holds priors (orion~...): a script's configuration goes after the script"
@@ -101,6 +108,14 @@ struct YAMLLayerReader {
             result.append(Entry(key: key, keyNode: keyNode, value: value))
         }
         return result
+    }
+
+    /// Whether the key `keyNode` gives its value an anchor on its own line (`base: &b {...}`, `base: &b`); the
+    /// parsed nodes do not keep anchors.
+    func givesAnAnchor(_ keyNode: Node) -> Bool {
+        let index = keyNode.mark.map { $0.line - 1 } ?? -1
+        guard lines.indices.contains(index), let colon = lines[index].firstIndex(of: ":") else { return false }
+        return lines[index][lines[index].index(after: colon)...].drop { $0 == " " || $0 == "\t" }.first == "&"
     }
 
     /// Whether a value anywhere under `node` is a prior written for a script's configuration file (`orion~...`).

@@ -287,6 +287,15 @@ final class YAMLLayerReaderTests: XCTestCase {
         XCTAssertFalse(try XCTUnwrap(message("dataset: mnist\n")).contains("holds priors"))
     }
 
+    /// A top-level key kept only for its anchor (`base: &b {...}` merged into a section) says what to do instead
+    /// (probe p43c's F4); another unknown key does not get that advice.
+    func testAKeyKeptForItsAnchorIsToldToWriteTheValuesInPlace() throws {
+        let anchored = try XCTUnwrap(message("base: &b {max_trials: 3}\nexperiment:\n  <<: *b\n"))
+        XCTAssertTrue(anchored.hasPrefix("/x/orion.yaml:1:1: unknown key 'base' at the top level"), anchored)
+        XCTAssertTrue(anchored.hasSuffix("; a key kept only for its YAML anchor is refused: write its values in place"))
+        XCTAssertFalse(try XCTUnwrap(message("base: {max_trials: 3}\n")).contains("anchor"))
+    }
+
     func testUnknownKeyListsTheValidKeys() {
         XCTAssertEqual(
             message("experiment:\n  name: a\n  max_trails: 3\n"),
