@@ -15,7 +15,8 @@ extension GPBO {
             categories: options.categoricalKernel,
             integers: options.roundIntegers,
             smoothness: options.smoothness,
-            additive: additive ?? options.additive
+            additive: additive ?? options.additive,
+            linear: options.linearKernel
         )
     }
 

@@ -225,17 +225,18 @@ extension GPBO {
             options.inputWarping
             ? transform.coordinates.indices.filter { transform.coordinates[$0].category == nil } : []
         let additive = options.additive && !local
+        let structure = kernelStructure(transform, additive: additive)
         let prior = GPPrior(
             width: w,
             warped: warped,
             lengthscalePrior: options.lengthscalePriorKind,
-            additive: additive
+            additive: additive,
+            linear: structure.linear != nil
         )
         // Warm start from the previous fit; every few fits (and at first) also from the prior's centre and from
         // random draws of the prior, so that a better mode found as the data grow is not missed.
         var starts: [[Double]] = []
         let warm = (local ? lastLocalFit : lastFit).flatMap { $0.count == prior.center.count ? $0 : nil }
-        let structure = kernelStructure(transform, additive: additive)
         // `refit_growth`: the last fit's hyperparameters are kept until the trials have grown by that fraction.
         let kept = warm.flatMap { keptHyperparameters($0, completed: all.count, local: local) }
         if let warm { starts.append(warm) }
@@ -299,6 +300,7 @@ extension GPBO {
             case w: theta = prior.signalMean + value * prior.signalVariance.squareRoot()
             case w + 1: theta = prior.noiseMean + value * prior.noiseVariance.squareRoot()
             case prior.additiveIndex ?? -1: theta = prior.additiveMean + value * prior.additiveVariance.squareRoot()
+            case prior.linearIndex ?? -1: theta = prior.linearMean + value * prior.linearVariance.squareRoot()
             default: theta = value * prior.warpingVariance.squareRoot()
             }
             return min(max(theta, prior.lower[index]), prior.upper[index])

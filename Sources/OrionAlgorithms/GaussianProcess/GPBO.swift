@@ -76,6 +76,10 @@ public struct GPBO: Algorithm {
         public var additiveGlobalOnly = false
         /// `additive: "alternate"`: the global suggestions alternate between the additive and the product kernel.
         public var additiveAlternate = false
+        /// `linear_kernel`: add a linear part `v Σ_c (x_c - ½)(x'_c - ½)` over the numeric coordinates to the
+        /// kernel, its variance `v` fitted with the other hyperparameters (default false; HEBO's kernel has one; see
+        /// `GaussianProcess+Linear.swift`).
+        public var linearKernel = false
         /// `refit_growth`: the fraction the completed trials grow by before a model's hyperparameters are refitted.
         ///
         /// Each refit also restarts from the prior's centre and random draws; in between, the posterior is on all
@@ -144,6 +148,7 @@ public struct GPBO: Algorithm {
             case lengthscalePrior = "lengthscale_prior"
             case trustRegion = "trust_region"
             case additive
+            case linearKernel = "linear_kernel"
             case refitGrowth = "refit_growth"
             case outputTransform = "output_transform"
             case priorMean = "prior_mean"
@@ -177,6 +182,7 @@ public struct GPBO: Algorithm {
                 try Self.decodeTrustRegion(container) ?? (trustRegion, trustRegionVersion, trustRegionNeighbourhood)
             (additive, additiveGlobalOnly, additiveAlternate) =
                 try Self.decodeAdditive(container) ?? (additive, additiveGlobalOnly, additiveAlternate)
+            linearKernel = try container.decodeIfPresent(Bool.self, forKey: .linearKernel) ?? linearKernel
             refitGrowth = try container.decodeIfPresent(Double.self, forKey: .refitGrowth) ?? refitGrowth
             outputTransform =
                 try container.decodeIfPresent(String.self, forKey: .outputTransform) ?? outputTransform
@@ -265,6 +271,7 @@ public struct GPBO: Algorithm {
             try container.encode(lengthscalePrior, forKey: .lengthscalePrior)
             try encodeTrustRegion(&container)
             try encodeAdditive(&container)
+            try container.encode(linearKernel, forKey: .linearKernel)
             try container.encode(refitGrowth, forKey: .refitGrowth)
             try container.encode(outputTransform, forKey: .outputTransform)
             try container.encode(priorMean, forKey: .priorMean)

@@ -221,10 +221,11 @@ extension GaussianProcess {
                 }
             }
         }
+        let linear = linearPart(rawPoint, into: &k)
         var mean = 0.0
         for i in 0..<n { mean += k[i] * alpha[i] }
         let solved = n > 0 ? cholesky.solve(k) : []
-        var variance = variance0
+        var variance = variance0 + linear.priorVariance
         for i in 0..<n { variance -= k[i] * solved[i] }
         var dMean = [Double](repeating: 0, count: w)
         var dVariance = [Double](repeating: 0, count: w)
@@ -240,7 +241,8 @@ extension GaussianProcess {
             dMean: dMean,
             dVariance: dVariance,
             rawPoint: rawPoint,
-            signalVariance: variance0
+            signalVariance: variance0,
+            linear: linearGradient(linear, alpha: alpha, solved: solved)
         )
     }
 
@@ -326,7 +328,19 @@ extension GaussianProcess {
             }
         }
         for i in 0..<n { matrix[i * n + i] = s2 + hyper.noiseVariance }
-        guard let cholesky = try? Cholesky(matrix, size: n, maxJitter: 1e-6) else {
+        // With the linear part, a copy: the traces below read the additive kernel's own entries in `matrix`.
+        let linearFeatures = structure.linear?.features(structure.roundingQueries(rawInputs, width: w), width: w)
+        var full = matrix
+        if let linearFeatures {
+            addLinear(
+                to: &full,
+                features: linearFeatures,
+                count: n,
+                width: w,
+                variance: hyper.linearVariance ?? LinearTerm.defaultVariance
+            )
+        }
+        guard let cholesky = try? Cholesky(full, size: n, maxJitter: 1e-6) else {
             return (.infinity, Array(repeating: 0, count: theta.count))
         }
         let alpha = cholesky.solve(targets)
@@ -378,6 +392,15 @@ extension GaussianProcess {
         gradient[w + 1] = 0.5 * hyper.noiseVariance * noiseTrace
         warping.addLogParameterGradient(to: &gradient, inputGradient: inputGradient, rawInputs: rawInputs, width: w)
         if let index = prior.additiveIndex { gradient[index] = 0.5 * weightTrace * a * (1 - a) }
+        if let index = prior.linearIndex, let linearFeatures {
+            gradient[index] = linearLogVarianceGradient(
+                weights: weights,
+                features: linearFeatures,
+                count: n,
+                width: w,
+                variance: hyper.linearVariance ?? LinearTerm.defaultVariance
+            )
+        }
         let (priorValue, priorGradient) = prior.negativeLog(theta)
         return (value + priorValue, zip(gradient, priorGradient).map(+))
     }

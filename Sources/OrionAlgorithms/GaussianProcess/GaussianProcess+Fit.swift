@@ -41,8 +41,13 @@ struct GPPrior: Sendable {
     /// The mean and variance of the logit of the additive kernel's weight.
     let additiveMean = 0.0
     let additiveVariance = 3.0
+    /// The mean and variance of the linear part's log-variance.
+    let linearMean = LinearTerm.priorMean
+    let linearVariance = LinearTerm.priorVariance
     /// Whether the log-parameters end with the logit of the additive kernel's weight.
     let additive: Bool
+    /// Whether the log-parameters end with the linear part's log-variance (after the additive weight).
+    let linear: Bool
     /// The number of input coordinates.
     let width: Int
     /// The warped coordinates.
@@ -53,22 +58,34 @@ struct GPPrior: Sendable {
 
     /// The prior for `width` input coordinates, of which `warped` are warped, the lengthscales' density taken as
     /// `lengthscalePrior` says, with the additive kernel's weight when `additive`.
-    init(width: Int, warped: [Int] = [], lengthscalePrior: LengthscalePrior = .logLengthscale, additive: Bool = false) {
+    init(
+        width: Int,
+        warped: [Int] = [],
+        lengthscalePrior: LengthscalePrior = .logLengthscale,
+        additive: Bool = false,
+        linear: Bool = false
+    ) {
         self.width = width
         self.warped = warped
         self.lengthscalePrior = lengthscalePrior
         self.additive = additive
+        self.linear = linear
         lengthscaleMean = 2.0.squareRoot() + 0.5 * log(Double(max(width, 1)))
         lower =
             Array(repeating: log(5e-3), count: width) + [log(1e-2), log(1e-6)]
             + Array(repeating: log(0.1), count: 2 * warped.count) + (additive ? [-8] : [])
+            + (linear ? [LinearTerm.lowerLogVariance] : [])
         upper =
             Array(repeating: log(1e2), count: width) + [log(1e2), log(2)]
             + Array(repeating: log(10), count: 2 * warped.count) + (additive ? [8] : [])
+            + (linear ? [LinearTerm.upperLogVariance] : [])
     }
 
     /// The index of the additive kernel's logit weight in the log-parameters, `nil` without it.
     var additiveIndex: Int? { additive ? width + 2 + 2 * warped.count : nil }
+
+    /// The index of the linear part's log-variance in the log-parameters (the last), `nil` without it.
+    var linearIndex: Int? { linear ? width + 2 + 2 * warped.count + (additive ? 1 : 0) : nil }
 
     /// The log-lengthscale at the mode of the objective's prior term: `μ`, or `μ - σ²` for the density of `ℓ`.
     var lengthscaleMode: Double {
@@ -83,6 +100,7 @@ struct GPPrior: Sendable {
         let mode = min(max(lengthscaleMode, log(5e-3)), log(1e2))
         return Array(repeating: mode, count: width) + [signalMean, noiseMean]
             + Array(repeating: 0, count: 2 * warped.count) + (additive ? [additiveMean] : [])
+            + (linear ? [linearMean] : [])
     }
 
     /// `-log p(θ)` up to a constant, and its gradient.
@@ -111,6 +129,11 @@ struct GPPrior: Sendable {
             let d = theta[index] - additiveMean
             value += 0.5 * d * d / additiveVariance
             gradient[index] = d / additiveVariance
+        }
+        if let index = linearIndex {
+            let d = theta[index] - linearMean
+            value += 0.5 * d * d / linearVariance
+            gradient[index] = d / linearVariance
         }
         return (value, gradient)
     }
@@ -155,6 +178,16 @@ extension GaussianProcess {
             hyper
         )
         var matrix = consume kernel
+        let linearFeatures = structure.linear?.features(structure.roundingQueries(rawInputs, width: w), width: w)
+        if let linearFeatures {
+            addLinear(
+                to: &matrix,
+                features: linearFeatures,
+                count: n,
+                width: w,
+                variance: hyper.linearVariance ?? LinearTerm.defaultVariance
+            )
+        }
         for i in 0..<n { matrix[i * n + i] += hyper.noiseVariance }
         guard let cholesky = try? Cholesky(matrix, size: n, maxJitter: 1e-6) else {
             return (.infinity, Array(repeating: 0, count: theta.count))
@@ -239,6 +272,15 @@ extension GaussianProcess {
         gradient[w] = 0.5 * signalTrace
         gradient[w + 1] = 0.5 * hyper.noiseVariance * noiseTrace
         warping.addLogParameterGradient(to: &gradient, inputGradient: inputGradient, rawInputs: rawInputs, width: w)
+        if let index = prior.linearIndex, let linearFeatures {
+            gradient[index] = linearLogVarianceGradient(
+                weights: weights,
+                features: linearFeatures,
+                count: n,
+                width: w,
+                variance: hyper.linearVariance ?? LinearTerm.defaultVariance
+            )
+        }
         let (priorValue, priorGradient) = prior.negativeLog(theta)
         return (value + priorValue, zip(gradient, priorGradient).map(+))
     }
@@ -259,7 +301,8 @@ extension GaussianProcess {
             width: width,
             warped: warped,
             lengthscalePrior: lengthscalePrior,
-            additive: structure.additive != nil
+            additive: structure.additive != nil,
+            linear: structure.linear != nil
         )
         let minimizer = BoundedLBFGS(maxIterations: maxIterations, gradientTolerance: 1e-5, valueTolerance: 1e-9)
         // The runs from the several starts are independent: they share the machine's cores (``Parallel``), and the

@@ -14,15 +14,19 @@ struct GPHyperparameters: Codable, Sendable, Hashable {
     var warping = InputWarping(coordinates: [], a: [], b: [])
     /// Which coordinates are categorical (overlap kernel) or rounded integers; the plain Matérn by default.
     var structure = KernelStructure.numeric
+    /// The variance `v` of the linear part (``LinearTerm``), `nil` without it.
+    var linearVariance: Double?
 
     /// The log-parameters `[log ℓ₁ … log ℓ_w, log s², log σ², log a₁ … log a_k, log b₁ … log b_k]` that the
     /// marginal likelihood is optimized over (`a`, `b`: the warping's concentrations, k warped coordinates), and
-    /// last, with the additive kernel, the logit of its weight (``AdditiveTerms/weight``).
+    /// last, with the additive kernel, the logit of its weight (``AdditiveTerms/weight``), then, with the linear part,
+    /// its log-variance.
     var logVector: [Double] {
-        let vector =
+        var vector =
             lengthscales.map(log) + [log(signalVariance), log(noiseVariance)] + warping.a.map(log) + warping.b.map(log)
-        guard let additive = structure.additive else { return vector }
-        return vector + [AdditiveTerms.logit(additive.weight)]
+        if let additive = structure.additive { vector.append(AdditiveTerms.logit(additive.weight)) }
+        if structure.linear != nil { vector.append(log(linearVariance ?? LinearTerm.defaultVariance)) }
+        return vector
     }
 
     /// The hyperparameters of a log-parameter vector for `width` coordinates, warping `warped`, with the kernel
@@ -31,8 +35,9 @@ struct GPHyperparameters: Codable, Sendable, Hashable {
         self.structure = structure
         let k = warped.count
         let extra = structure.additive == nil ? 0 : 1
+        let linear = structure.linear == nil ? 0 : 1
         precondition(
-            theta.count == w + 2 + 2 * k + extra,
+            theta.count == w + 2 + 2 * k + extra + linear,
             "a log vector of \(theta.count) for \(w) coordinates, \(k) warped"
         )
         lengthscales = theta.prefix(w).map(exp)
@@ -44,6 +49,7 @@ struct GPHyperparameters: Codable, Sendable, Hashable {
             b: theta[(w + 2 + k)..<(w + 2 + 2 * k)].map(exp)
         )
         if extra == 1 { self.structure.additive?.weight = AdditiveTerms.sigmoid(theta[w + 2 + 2 * k]) }
+        if linear == 1 { linearVariance = exp(theta[w + 2 + 2 * k + extra]) }
     }
 
     init(lengthscales: [Double], signalVariance: Double, noiseVariance: Double) {
@@ -210,6 +216,8 @@ struct GaussianProcess: Sendable {
     let inverseSquaredLengthscales: [Double]
     /// The prior mean's trend (`prior_mean: "quadratic"`), `nil` for a zero mean; ``alpha`` is of the targets less it.
     let trend: GPTrend?
+    /// The training inputs' features of the linear part (``LinearTerm/features(_:width:)``), empty without it.
+    let linearFeatures: [Double]
 
     static let sqrt5 = 5.0.squareRoot()
 
@@ -245,6 +253,21 @@ struct GaussianProcess: Sendable {
             inverseSquaredLengthscales,
             hyperparameters
         )
+        if let linear = hyperparameters.structure.linear {
+            linearFeatures = linear.features(
+                hyperparameters.structure.roundingQueries(inputs, width: width),
+                width: width
+            )
+            Self.addLinear(
+                to: &matrix,
+                features: linearFeatures,
+                count: n,
+                width: width,
+                variance: hyperparameters.linearVariance ?? LinearTerm.defaultVariance
+            )
+        } else {
+            linearFeatures = []
+        }
         for i in 0..<n { matrix[i * n + i] += hyperparameters.noiseVariance }
         cholesky = try Cholesky(matrix, size: n)
         if let trend {
@@ -424,6 +447,17 @@ struct GaussianProcess: Sendable {
             structure: structure,
             into: &result
         )
+        if let linear = structure.linear {
+            Self.addLinearCross(
+                to: &result,
+                inputs: linearFeatures,
+                count: n,
+                points: linear.features(structure.roundingQueries(rawPoints, width: w), width: w),
+                count: m,
+                width: w,
+                variance: hyperparameters.linearVariance ?? LinearTerm.defaultVariance
+            )
+        }
         return result
     }
 
@@ -543,9 +577,8 @@ struct GaussianProcess: Sendable {
     /// ``predict(_:count:)`` on the calling thread.
     private func predictPart(_ points: [Double], count m: Int) -> (mean: [Double], variance: [Double]) {
         let n = count
-        guard n > 0 else {
-            return (Array(repeating: 0, count: m), Array(repeating: hyperparameters.signalVariance, count: m))
-        }
+        let priorVariance = self.priorVariance(points, count: m)
+        guard n > 0 else { return (Array(repeating: 0, count: m), priorVariance) }
         let cross = crossCovariance(points, count: m)
         var mean = [Double](repeating: 0, count: m)
         for i in 0..<n {
@@ -553,7 +586,7 @@ struct GaussianProcess: Sendable {
             for j in 0..<m { mean[j] += cross[i * m + j] * a }
         }
         let v = Triangular.solveLower(cholesky.lower, size: n, cross, columns: m)
-        var variance = [Double](repeating: hyperparameters.signalVariance, count: m)
+        var variance = priorVariance
         for i in 0..<n {
             for j in 0..<m { variance[j] -= v[i * m + j] * v[i * m + j] }
         }
@@ -617,10 +650,11 @@ struct GaussianProcess: Sendable {
                 }
             }
         }
+        let linear = linearPart(rawPoint, into: &k)
         var mean = 0.0
         for i in 0..<n { mean += k[i] * alpha[i] }
         let c = n > 0 ? cholesky.solve(k) : []
-        var variance = variance0
+        var variance = variance0 + linear.priorVariance
         for i in 0..<n { variance -= k[i] * c[i] }
         var dMean = [Double](repeating: 0, count: w)
         var dVariance = [Double](repeating: 0, count: w)
@@ -644,7 +678,8 @@ struct GaussianProcess: Sendable {
             dMean: dMean,
             dVariance: dVariance,
             rawPoint: rawPoint,
-            signalVariance: variance0
+            signalVariance: variance0,
+            linear: linearGradient(linear, alpha: alpha, solved: c)
         )
     }
 
@@ -657,18 +692,26 @@ struct GaussianProcess: Sendable {
         dMean: [Double],
         dVariance: [Double],
         rawPoint: [Double],
-        signalVariance: Double
+        signalVariance: Double,
+        linear: (dMean: [Double], dVariance: [Double])? = nil
     ) -> (mean: Double, variance: Double, dMean: [Double], dVariance: [Double]) {
         var (variance, dMean, dVariance) = (variance, dMean, dVariance)
         let structure = hyperparameters.structure
-        structure.zeroRounded(&dMean)
-        structure.zeroRounded(&dVariance)
         let warping = hyperparameters.warping
         for (index, c) in warping.coordinates.enumerated() {
             let slope = InputWarping.density(rawPoint[c], a: warping.a[index], b: warping.b[index])
             dMean[c] *= slope
             dVariance[c] *= slope
         }
+        // The linear part sees the raw point: its derivatives are added after the warping's chain rule.
+        if let linear {
+            for c in dMean.indices {
+                dMean[c] += linear.dMean[c]
+                dVariance[c] += linear.dVariance[c]
+            }
+        }
+        structure.zeroRounded(&dMean)
+        structure.zeroRounded(&dVariance)
         let floor = 1e-12 * signalVariance
         if variance < floor {
             variance = floor

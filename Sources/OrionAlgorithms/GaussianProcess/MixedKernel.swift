@@ -27,6 +27,8 @@ struct KernelStructure: Codable, Sendable, Hashable {
     var smoothness = MaternSmoothness.fiveHalves
     /// The first-order additive part of the kernel (`additive`), `nil` without it (the product kernel alone).
     var additive: AdditiveTerms?
+    /// The linear part added to the kernel (`linear_kernel`), `nil` without it.
+    var linear: LinearTerm?
 
     /// An integer coordinate of `levels` equal cells.
     struct RoundedCoordinate: Codable, Sendable, Hashable {
@@ -52,12 +54,14 @@ struct KernelStructure: Codable, Sendable, Hashable {
     ///   - integers: whether to round equal-cell integer coordinates to their cell.
     ///   - smoothness: the Matérn's smoothness.
     ///   - additive: whether to add the first-order additive part, one term per dimension element (``AdditiveTerms``).
+    ///   - linear: whether to add a linear part on the numeric coordinates (``LinearTerm``; none without them).
     init(
         _ transform: SpaceTransform,
         categories: Bool,
         integers: Bool,
         smoothness: MaternSmoothness = .fiveHalves,
-        additive: Bool = false
+        additive: Bool = false,
+        linear: Bool = false
     ) {
         self.smoothness = smoothness
         if categories, transform.coordinates.contains(where: { $0.category != nil }) {
@@ -72,6 +76,8 @@ struct KernelStructure: Codable, Sendable, Hashable {
                 return RoundedCoordinate(coordinate: index, levels: levels)
             }
         }
+        let numeric = transform.coordinates.map { $0.category == nil }
+        if linear, numeric.contains(true) { self.linear = LinearTerm(included: numeric) }
         if additive {
             self.additive = AdditiveTerms(
                 groups: transform.coordinates.map(\.group),

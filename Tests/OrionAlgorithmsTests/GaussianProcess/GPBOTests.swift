@@ -129,6 +129,17 @@ final class GPBOTests: XCTestCase {
         )
     }
 
+    func testConformanceWithTheLinearKernel() throws {
+        try AlgorithmConformance.checkAll(
+            factory: AlgorithmRegistry.standard,
+            config: AlgorithmConfig(
+                name: "gp",
+                options: ["linear_kernel": true, "additive": "global", "trust_region": "v2l", "matern_nu": 1.5]
+            ),
+            braninThreshold: 0.6
+        )
+    }
+
     func testConformanceWithBoxCox() throws {
         try AlgorithmConformance.checkAll(
             factory: AlgorithmRegistry.standard,
@@ -146,13 +157,13 @@ final class GPBOTests: XCTestCase {
                 "n_restarts_optimizer": 1, "n_candidates": 2000, "input_warping": false, "categorical_kernel": false,
                 "round_integers": false, "matern_nu": 2.5, "lengthscale_prior": "log_lengthscale",
                 "trust_region": false, "additive": false, "refit_growth": 0.0, "output_transform": "yeo_johnson",
-                "prior_mean": "mean", "final_exploit": 0.0, "category_exploration": 0,
+                "prior_mean": "mean", "final_exploit": 0.0, "category_exploration": 0, "linear_kernel": false,
             ]
         )
         for (key, value) in [
             ("n_initial_points", JSONValue.int(0)), ("acq_func", "pi"), ("n_candidates", 0), ("matern_nu", 0.5),
             ("lengthscale_prior", "gamma"), ("additive", "yes"), ("output_transform", "log"), ("prior_mean", "max"),
-            ("final_exploit", 0.6), ("final_exploit", -0.1),
+            ("final_exploit", 0.6), ("final_exploit", -0.1), ("linear_kernel", "yes"),
         ] {
             XCTAssertThrowsError(
                 try AlgorithmRegistry.standard.resolve(AlgorithmConfig(name: "gp", options: [key: value]))
