@@ -153,9 +153,13 @@ final class ProgressReporter: Sendable {
     /// (its heartbeat was late by that worker's `--heartbeat`), or a command moved it (`orion db release`, `db set`,
     /// `db rm`, `db load -r overwrite`), so this run's outcome is not stored.
     static func lostWarning(trial: Trial) -> String {
-        // Interrupted: this worker stopped the script when it found the trial gone (or the new holder ended it).
-        let outcome =
+        // Interrupted: this worker stopped the script when it found the trial gone; killed by a signal this worker did
+        // not send: most likely the new holder ended it (``EarlierScriptRun``, probe p43d).
+        let stopped =
             trial.status == .interrupted
+            || (trial.status == .broken && trial.failure?.hasPrefix("the script was killed by signal") == true)
+        let outcome =
+            stopped
             ? "this run was stopped and is not stored" : "this run's outcome (\(trial.status.rawValue)) is not stored"
         return "Warning: trial \(trial.id.prefix(8)) was taken from this worker while it ran here (another worker found"
             + " its heartbeat late by its --heartbeat, or an orion db command released, changed or removed it); "

@@ -73,6 +73,13 @@ final class ProgressReporterTests: XCTestCase {
         trial.status = .interrupted
         let stopped = ProgressReporter.lostWarning(trial: trial)
         XCTAssertTrue(stopped.hasSuffix("; this run was stopped and is not stored"), stopped)
+        // Killed by a signal this worker did not send, after the trial was taken: the new holder ended it.
+        trial.status = .broken
+        trial.failure = "the script was killed by signal 15 (SIGTERM), which orion did not send"
+        let killed = ProgressReporter.lostWarning(trial: trial)
+        XCTAssertTrue(killed.hasSuffix("; this run was stopped and is not stored"), killed)
+        trial.failure = "the script exited with code 1"
+        XCTAssertTrue(ProgressReporter.lostWarning(trial: trial).hasSuffix("outcome (broken) is not stored"))
         trial.status = .completed
         let completed = ProgressReporter.lostWarning(trial: trial)
         XCTAssertTrue(completed.hasPrefix("Warning: trial \(trial.id.prefix(8)) was taken from this worker"), completed)
