@@ -92,8 +92,9 @@ enum EarlierScriptRun {
         var length = 1
         while true {
             if buffer.count - length < 4096 { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-            let count = buffer.withUnsafeMutableBytes { bytes in
-                read(file, bytes.baseAddress! + length, bytes.count - length - 1)
+            let count = buffer.withUnsafeMutableBytes { bytes -> Int in
+                guard let base = bytes.baseAddress else { return 0 }
+                return read(file, base + length, bytes.count - length - 1)
             }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { break }
