@@ -77,6 +77,8 @@ public struct TemplateContext: Sendable {
     public var experimentMaxBroken: Int?
     /// `{exp.metadata[KEY]}`: the experiment's metadata (`user`, `user_script`, `orion_version`).
     public var experimentMetadata: [String: String]
+    /// `{trial.parent}`: the id of the trial's parent (a promotion's, a fork's), `None` without one, as Oríon writes it.
+    public var trialParent: String?
 
     /// Creates a context.
     public init(
@@ -91,7 +93,8 @@ public struct TemplateContext: Sendable {
         trialParams: Parameters = [],
         experimentMaxTrials: Int? = nil,
         experimentMaxBroken: Int? = nil,
-        experimentMetadata: [String: String] = [:]
+        experimentMetadata: [String: String] = [:],
+        trialParent: String? = nil
     ) {
         self.trialID = trialID
         self.trialWorkingDir = trialWorkingDir
@@ -105,13 +108,15 @@ public struct TemplateContext: Sendable {
         self.experimentMaxTrials = experimentMaxTrials
         self.experimentMaxBroken = experimentMaxBroken
         self.experimentMetadata = experimentMetadata
+        self.trialParent = trialParent
     }
 
     /// The names of the templates, in the order the documentation lists them (besides the indexed ones,
     /// ``indexedNames``).
     public static let names = [
-        "trial.id", "trial.working_dir", "trial.hash_params", "trial.legacy_id", "exp.id", "exp.name", "exp.version",
-        "exp.working_dir", "exp.max_trials", "exp.max_broken",
+        "trial.id", "trial.working_dir", "trial.hash_params", "trial.legacy_id", "trial.parent",
+        "trial.exp_working_dir",
+        "exp.id", "exp.name", "exp.version", "exp.working_dir", "exp.max_trials", "exp.max_broken",
     ]
 
     /// The templates indexed by a key, as Python's `str.format` indexes a dictionary: `{trial.params[/x]}` (a
@@ -151,6 +156,8 @@ public struct TemplateContext: Sendable {
         case "trial.working_dir": return .string(trialWorkingDir)
         case "trial.hash_params": return .string(trialHashParams)
         case "trial.legacy_id": return .string(trialLegacyID)
+        case "trial.parent": return trialParent.map(JSONValue.string) ?? .null
+        case "trial.exp_working_dir": return .string(experimentWorkingDir)
         case "exp.id": return .string(experimentID)
         case "exp.name": return .string(experimentName)
         case "exp.version": return .int(experimentVersion)
@@ -170,7 +177,7 @@ public struct TemplateContext: Sendable {
     static func sampleValue(of name: String) -> JSONValue? {
         switch name {
         case "exp.version": .int(1)
-        case "exp.max_trials", "exp.max_broken": nil
+        case "exp.max_trials", "exp.max_broken", "trial.parent": nil
         default: names.contains(name) || name.hasPrefix("exp.metadata[") ? .string("") : nil
         }
     }

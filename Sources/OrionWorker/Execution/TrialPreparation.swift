@@ -37,7 +37,8 @@ enum TrialPreparation {
                     "user": context.experiment.metadata.user,
                     "user_script": context.experiment.metadata.userScript ?? "None",
                     "orion_version": context.experiment.metadata.orionVersion,
-                ]
+                ],
+                trialParent: context.trial.parent
             )
             argv = try command.render(values: context.trial.values, context: templates)
             try command.writeConfigFile(values: context.trial.values, directory: directory)

@@ -18,6 +18,7 @@ final class MultiFidelityEndToEndTests: XCTestCase {
         import json, os, sys
         epochs = int(sys.argv[sys.argv.index("--epochs") + 1])
         x = float(sys.argv[sys.argv.index("-x") + 1])
+        parent = sys.argv[sys.argv.index("--from") + 1] if "--from" in sys.argv else "-"
         here = os.environ["ORION_WORKING_DIR"]
         checkpoint = os.path.join(here, "state", "checkpoint.json")
         start = json.load(open(checkpoint))["epochs"] if os.path.exists(checkpoint) else 0
@@ -26,7 +27,8 @@ final class MultiFidelityEndToEndTests: XCTestCase {
         print("run of " + os.environ["ORION_TRIAL_ID"])
         with open(os.environ["ORION_RESULTS_PATH"], "w") as results:
             json.dump([{"name": "loss", "type": "objective", "value": x * x},
-                       {"name": "start", "type": "statistic", "value": start}], results)
+                       {"name": "start", "type": "statistic", "value": start},
+                       {"name": "from", "type": "statistic", "value": parent}], results)
         """
 
     /// ``resumingScript`` and an ASHA configuration of 13 trials (9 at 1 epoch, 3 at 3, 1 at 9) in `sandbox`.
@@ -98,7 +100,7 @@ final class MultiFidelityEndToEndTests: XCTestCase {
 
     /// A promoted trial starts in a copy of its parent's directory, as in Oríon, so an unchanged Oríon script that
     /// saves its checkpoint in `$ORION_WORKING_DIR` resumes from it (not from scratch); the worker's own files
-    /// (captured output, results file) are not copied.
+    /// (captured output, results file) are not copied. `{trial.parent}` gives the script its parent's id.
     func testAPromotedTrialStartsInACopyOfItsParentsDirectory() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
@@ -106,7 +108,7 @@ final class MultiFidelityEndToEndTests: XCTestCase {
         let output = try sandbox.run(
             [
                 "hunt", "-n", "resume", "--config", path, "--n-workers", "2", script, "-x~uniform(-1, 1)",
-                "--epochs~fidelity(1, 9, base=3)",
+                "--epochs~fidelity(1, 9, base=3)", "--from", "{trial.parent}",
             ],
             timeout: 120
         )
@@ -120,6 +122,9 @@ final class MultiFidelityEndToEndTests: XCTestCase {
             let start = trial.results.first { $0.name == "start" }?.value.doubleValue
             let parentEpochs = trial.parent.flatMap { byID[$0] }?.values["/epochs"]?.doubleValue ?? 0
             XCTAssertEqual(start, parentEpochs, "\(trial.id) resumed from its parent's checkpoint")
+            // `{trial.parent}` on the command line, as in Oríon (`None` for a first trial; probe p43e).
+            let from = trial.results.first { $0.name == "from" }?.value.stringValue
+            XCTAssertEqual(from, trial.parent ?? "None")
             let directory = try XCTUnwrap(trial.workingDir)
             let log = try String(contentsOfFile: directory + "/orion.stdout.log", encoding: .utf8)
             XCTAssertEqual(log, "run of \(trial.id)\n", "the parent's captured output is not copied")
@@ -162,6 +167,9 @@ final class MultiFidelityEndToEndTests: XCTestCase {
             let start = trial.results.first { $0.name == "start" }?.value.doubleValue
             let parentEpochs = trial.parent.flatMap { byID[$0] }?.values["/epochs"]?.doubleValue ?? 0
             XCTAssertEqual(start, parentEpochs, "\(trial.id) resumed from its parent's checkpoint")
+            // `{trial.parent}` on the command line, as in Oríon (`None` for a first trial; probe p43e).
+            let from = trial.results.first { $0.name == "from" }?.value.stringValue
+            XCTAssertEqual(from, trial.parent ?? "None")
         }
         // Done: nothing more is promoted, and the directories below the top fidelity go, but the best trial's (the
         // script's loss does not depend on the epochs: a promoted configuration ties with its parents, and any of

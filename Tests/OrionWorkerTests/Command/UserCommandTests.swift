@@ -525,9 +525,9 @@ final class UserCommandTests: XCTestCase {
         XCTAssertEqual(
             failure?.message,
             "unknown template '{trial.foo}' in argument 'x-{trial.foo}': use one of {trial.id}, {trial.working_dir},"
-                + " {trial.hash_params}, {trial.legacy_id}, {exp.id}, {exp.name}, {exp.version}, {exp.working_dir},"
-                + " {exp.max_trials}, {exp.max_broken}, {trial.params[/x]}, {exp.metadata[user]},"
-                + " or write '{{' and '}}' for literal braces"
+                + " {trial.hash_params}, {trial.legacy_id}, {trial.parent}, {trial.exp_working_dir}, {exp.id},"
+                + " {exp.name}, {exp.version}, {exp.working_dir}, {exp.max_trials}, {exp.max_broken},"
+                + " {trial.params[/x]}, {exp.metadata[user]}, or write '{{' and '}}' for literal braces"
         )
         XCTAssertEqual(error(["./train.py", "{exp.metadata[password]}"])?.code, .unknownTemplate)
     }
@@ -554,6 +554,12 @@ final class UserCommandTests: XCTestCase {
             try command(["./train.py", "{exp.max_trials}"]).render(values: [], context: context).last,
             "None"
         )
+        // The parent trial (a promotion's), `None` without one, as Oríon's `str.format` of its trial writes it
+        // (probe p43e: `--resume-from {trial.parent}` was refused).
+        let resume = try command(["./train.py", "--resume-from", "{trial.parent}", "{trial.exp_working_dir}"])
+        XCTAssertEqual(try resume.render(values: [], context: context).suffix(2), ["None", "/work/exp"])
+        context.trialParent = "0a1b2c"
+        XCTAssertEqual(try resume.render(values: [], context: context).suffix(2), ["0a1b2c", "/work/exp"])
         XCTAssertThrowsError(
             try command(["./train.py", "{trial.params[/nope]}"]).render(values: [], context: context)
         ) { error in
