@@ -311,6 +311,10 @@ struct DimensionBuilder {
                     + arguments[0].display
             )
         }
+        // Oríon 0.2.7 takes `int()` of the low, high and base (`fidelity(1.5, 27, base=2.5)` is `fidelity(1, 27,
+        // base=2)` there: epochs stay integers), and fails below 1; a fidelity below 1 (a fraction of the data) keeps
+        // its values here (probe p43e).
+        if low >= 1 { return .fidelity(low: low.rounded(.down), high: high.rounded(.down), base: base.rounded(.down)) }
         return .fidelity(low: low, high: high, base: base)
     }
 }

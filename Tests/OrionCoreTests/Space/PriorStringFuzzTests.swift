@@ -44,10 +44,17 @@ final class PriorStringFuzzTests: XCTestCase {
                     ? Prior.uniformProbabilities(count: count) : weights.map { $0 / total }
             )
         default:
-            let base: Double = [1, 2, 3, 2.5].randomElement(using: &rng) ?? 2
-            // Fidelity bounds stay below 2^63 (PriorExpression.integerLimit).
-            let first = min(abs(low) + 1, 1e18)
-            prior = .fidelity(low: first, high: first * 2, base: base)
+            // Fidelity bounds stay below 2^63 (PriorExpression.integerLimit). From 1 up, a parsed fidelity is whole
+            // (Oríon's `int()`); below 1 it keeps fractions.
+            if Bool.random(using: &rng) {
+                let base: Double = [1, 2, 3].randomElement(using: &rng) ?? 2
+                let first = min(abs(low) + 1, 1e18).rounded(.down)
+                prior = .fidelity(low: first, high: first * 2, base: base)
+            } else {
+                let base: Double = [1, 2, 3, 2.5].randomElement(using: &rng) ?? 2
+                let first = min(abs(low) / 1e20 + 0.01, 0.99)
+                prior = .fidelity(low: first, high: first * 2, base: base)
+            }
         }
         var dimension = SpaceDimension(
             name: "/d",

@@ -116,6 +116,14 @@ final class SpaceDimensionTests: XCTestCase {
     func testFidelitySamplesHigh() throws {
         XCTAssertEqual(Set(try samples("fidelity(1, 81, base=3)", count: 10)), [.int(81)])
         XCTAssertEqual(Set(try samples("fidelity(0.25, 1.5)", count: 10)), [.double(1.5)])
+        // From 1 up, Oríon's `int()` of the low, high and base: epochs stay integers (probe p43e).
+        XCTAssertEqual(Set(try samples("fidelity(1.5, 27.9, base=2.5)", count: 10)), [.int(27)])
+        let truncated = try PriorExpression.parse("fidelity(1.5, 27.9, base=2.5)", name: "/epochs")
+        XCTAssertEqual(truncated.priorString, "fidelity(1, 27)")
+        XCTAssertEqual(
+            try PriorExpression.parse("fidelity(1.5, 27, base=3)", name: "/e").priorString,
+            "fidelity(1, 27, base=3)"
+        )
     }
 
     func testShapedSampling() throws {
