@@ -4,8 +4,8 @@ import OrionCore
 /// The sixteenth fresh set (`--problems fresh16`): four spaces of reals and four mixed spaces, no algorithm tuned on
 /// them.
 ///
-/// Chosen and committed before any run of any algorithm on them, for the next pre-registered test of a `gp` option
-/// (planned: a linear kernel part added to the Matérn kernel, as HEBO's, docs/algorithms/gp.md "Not yet"), none of
+/// Chosen and committed before any run of any algorithm on them, for the pre-registered test of `gp`'s
+/// `linear_kernel` (a linear kernel part added to the Matérn kernel, as HEBO's; not adopted, docs/algorithms/gp.md), none of
 /// them among the nine, the held-out or the earlier fresh sets, nor Oríon's tasks. Reals: a shifted, rotated cigar-tablet of six log-scaled parameters (smooth, unimodal,
 /// condition 10⁴), the Büche-Rastrigin function of eight (ripples on an asymmetric bowl), a fine-tuning loss of three
 /// whose best weight decay and dropout lie on their lower bounds, and Corana's function of four (flat pockets on a
