@@ -286,6 +286,9 @@ final class ChildProcess: Sendable {
             pollfd(fd: stderrRead, events: Int16(POLLIN), revents: 0),
         ]
         var echoing = [echo != nil, echo != nil]
+        // The echo is written by a thread of its own: a reader that does not read never holds up this loop (its
+        // time limit, its stop, its reads of the script's pipes).
+        let pump = echo.map(EchoPump.init)
         var buffer = [UInt8](repeating: 0, count: 65536)
         var status: Int32?
         var exitedAt: ContinuousClock.Instant?
@@ -331,8 +334,8 @@ final class ChildProcess: Sendable {
                     guard let base = raw.baseAddress else { return }
                     Self.writeAll(index == 1 ? stderrFile : stdoutFile, base, count)
                     // A closed terminal or pipe (`orion hunt ... | head`, an ssh disconnect) stops the echo only.
-                    if echoing[index], let echo {
-                        echoing[index] = echo.write(
+                    if echoing[index], let pump {
+                        echoing[index] = pump.enqueue(
                             index == 1 ? 2 : 1,
                             UnsafeRawBufferPointer(start: base, count: count)
                         )
@@ -350,6 +353,8 @@ final class ChildProcess: Sendable {
         }
         if terminal.held { giveTerminalBack(status: status) }
         let stopRequested = stopState.withLock { $0.requestedAt != nil }
+        // All of the output is shown before the trial ends, as before; a stopped script's is waited for one second.
+        pump?.finish(abandoning: stopRequested || timedOut)
         if stopRequested { terminateLeftovers(grace: limits.grace) }
         // No signal is sent to the group once the main process is reaped: its id could then be reused.
         stopState.withLock { $0.finished = true }

@@ -2,6 +2,7 @@ import Foundation
 import OrionCore
 import OrionTesting
 import OrionWorker
+import Synchronization
 import XCTest
 
 /// Scripts that misbehave: background children holding the output, signals ignored, time limits, cancellation,
@@ -190,6 +191,56 @@ final class ProcessExecutorFaultTests: XCTestCase {
         )
         XCTAssertEqual(detail, "still training\n")
         XCTAssertEqual(Self.pids(in: directory + "/trial/pids").filter(ProcessRunner.isRunning), [])
+    }
+
+    /// An echo whose reader does not read (`orion hunt | less` left on a screen) holds up neither the time limit
+    /// nor the trial's end: the script is stopped on time, its whole output is in its log, and what the echo took is
+    /// in order (probe p43g: the loop sat in `write(2)` and the limit fired only once the reader read).
+    func testAnEchoThatIsNotReadHoldsUpNeitherTheTimeLimitNorTheLog() async throws {
+        let path = try script(
+            """
+            #!/bin/sh
+            echo $$ >> "$ORION_WORKING_DIR/pids"
+            i=0
+            while [ $i -lt 3000 ]; do echo "line $i of a chatty script, long enough to fill a pipe quickly"; i=$((i+1)); done
+            sleep 30
+            \(Self.results)
+            """
+        )
+        let release = DispatchSemaphore(value: 0)
+        let shown = Mutex<[UInt8]>([])
+        let stalled = OutputEcho { _, bytes in
+            // The first chunk goes through; then the reader stalls until the test lets it go.
+            let first = shown.withLock { $0.isEmpty }
+            shown.withLock { $0.append(contentsOf: bytes) }
+            if first { _ = release.wait(timeout: .now() + 20) }
+            return true
+        }
+        let command = try UserCommand(
+            arguments: [path, "-x~uniform(0, 1)"],
+            currentDirectory: directory,
+            environmentPath: nil
+        )
+        let executor = ProcessExecutor(
+            command: command,
+            echoOutput: true,
+            echo: stalled,
+            trialTimeout: .milliseconds(500),
+            terminationGrace: .milliseconds(300)
+        )
+        let context = try context()
+        let started = Date()
+        let result = await outcome(of: Task { await executor.execute(context) }, within: 15)
+        let elapsed = Date().timeIntervalSince(started)
+        release.signal()
+        guard case .broken(let reason, _, _) = result else { return XCTFail("\(String(describing: result))") }
+        XCTAssertTrue(reason.contains("trial time limit of 0.5 s"), reason)
+        XCTAssertLessThan(elapsed, 10, "stopped at its limit and its echo given up on, not when the reader read")
+        XCTAssertEqual(Self.pids(in: directory + "/trial/pids").filter(ProcessRunner.isRunning), [])
+        let log = try String(contentsOfFile: directory + "/trial/orion.stdout.log", encoding: .utf8)
+        XCTAssertEqual(log.split(separator: "\n").count, 3000, "the log has every line")
+        let echoed = String(decoding: shown.withLock { $0 }, as: UTF8.self)
+        XCTAssertTrue(log.hasPrefix(echoed.prefix { $0 != "[" }), "what was shown is the log's start, in order")
     }
 
     func testCancellingTheTaskTerminatesTheScriptAndInterruptsTheTrial() async throws {

@@ -52,8 +52,11 @@ public struct CodeVersion: Codable, Sendable, Hashable {
         self.diffSHA = diffSHA
     }
 
-    /// `HEAD` with ` (dirty)` when there were uncommitted changes, as shown in messages.
+    /// `HEAD` with ` (dirty)` when there were uncommitted changes, and the start of their digest, as shown in
+    /// messages: `d65821975e78 (dirty, diff 3f2a9c1b)`, so that two dirty trees on one commit read apart (probe p43f).
     public var shortDescription: String {
-        String(headSHA.prefix(12)) + (isDirty ? " (dirty)" : "")
+        guard isDirty else { return String(headSHA.prefix(12)) }
+        let diff = diffSHA.map { ", diff " + $0.prefix(8) } ?? ""
+        return String(headSHA.prefix(12)) + " (dirty\(diff))"
     }
 }

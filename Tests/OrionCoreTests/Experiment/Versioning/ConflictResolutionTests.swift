@@ -53,6 +53,21 @@ final class ConflictResolutionTests: XCTestCase {
         XCTAssertEqual(Conflict.detect(parent: parent, candidate: candidate, policy: ignoring).count, 4)
     }
 
+    /// Two dirty trees on one commit read apart by their diff's digest (probe p43f: both read `abc (dirty)`).
+    func testTheCodeConflictTellsTwoDirtyTreesApart() {
+        let clean = CodeVersion(isDirty: false, headSHA: "d65821975e78aa", activeBranch: "main", diffSHA: nil)
+        var first = clean
+        first.isDirty = true
+        first.diffSHA = "3f2a9c1b77e0"
+        var second = first
+        second.diffSHA = "0c1d2e3f4a5b"
+        XCTAssertEqual(clean.shortDescription, "d65821975e78")
+        XCTAssertEqual(
+            Conflict.code(old: first, new: second).description,
+            "code changed from d65821975e78 (dirty, diff 3f2a9c1b) to d65821975e78 (dirty, diff 0c1d2e3f)"
+        )
+    }
+
     func testAParentWithoutARecordedCodeVersionIsNotACodeChange() throws {
         let commit = CodeVersion(isDirty: false, headSHA: "a", activeBranch: "main", diffSHA: nil)
         let parent = try experiment(["/x": "uniform(0, 1)"])
