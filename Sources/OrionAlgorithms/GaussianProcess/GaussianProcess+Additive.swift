@@ -392,15 +392,7 @@ extension GaussianProcess {
         gradient[w + 1] = 0.5 * hyper.noiseVariance * noiseTrace
         warping.addLogParameterGradient(to: &gradient, inputGradient: inputGradient, rawInputs: rawInputs, width: w)
         if let index = prior.additiveIndex { gradient[index] = 0.5 * weightTrace * a * (1 - a) }
-        if let index = prior.linearIndex, let linearFeatures {
-            gradient[index] = linearLogVarianceGradient(
-                weights: weights,
-                features: linearFeatures,
-                count: n,
-                width: w,
-                variance: hyper.linearVariance ?? LinearTerm.defaultVariance
-            )
-        }
+        setLinearGradient(&gradient, prior: prior, weights: weights, features: linearFeatures, count: n, hyper)
         let (priorValue, priorGradient) = prior.negativeLog(theta)
         return (value + priorValue, zip(gradient, priorGradient).map(+))
     }

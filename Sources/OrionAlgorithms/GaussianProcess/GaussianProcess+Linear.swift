@@ -96,6 +96,26 @@ extension GaussianProcess {
         return 0.5 * v * sum
     }
 
+    /// Sets the linear part's entry of the marginal likelihood's `gradient` (``linearLogVarianceGradient(weights:
+    /// features:count:width:variance:)``), when `prior` has one and `features` were computed.
+    static func setLinearGradient(
+        _ gradient: inout [Double],
+        prior: GPPrior,
+        weights: [Double],
+        features: [Double]?,
+        count n: Int,
+        _ hyperparameters: GPHyperparameters
+    ) {
+        guard let index = prior.linearIndex, let features else { return }
+        gradient[index] = linearLogVarianceGradient(
+            weights: weights,
+            features: features,
+            count: n,
+            width: prior.width,
+            variance: hyperparameters.linearVariance ?? LinearTerm.defaultVariance
+        )
+    }
+
     /// The prior variances at `points` (`m × width`): `s²`, plus `v |u|²` with the linear part.
     func priorVariance(_ points: [Double], count m: Int) -> [Double] {
         let s2 = hyperparameters.signalVariance

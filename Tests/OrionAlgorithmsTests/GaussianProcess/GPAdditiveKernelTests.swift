@@ -185,24 +185,7 @@ final class GPAdditiveKernelTests: XCTestCase {
                     functions: Acquisition.allCases,
                     kappa: 2.5
                 )
-                for function in Acquisition.allCases {
-                    let (value, gradient) = model.scoreWithGradient(function, point)
-                    XCTAssertEqual(value, model.scores([point])[function.rawValue][0], accuracy: 1e-9)
-                    for c in 0..<6 {
-                        var up = point
-                        var down = point
-                        up[c] += 1e-6
-                        down[c] -= 1e-6
-                        let numeric =
-                            (model.scoreWithGradient(function, up).0 - model.scoreWithGradient(function, down).0) / 2e-6
-                        XCTAssertEqual(
-                            gradient[c],
-                            numeric,
-                            accuracy: 1e-4 * max(1, abs(numeric)),
-                            "\(function) x[\(c)]"
-                        )
-                    }
-                }
+                assertAcquisitionGradientsMatchFiniteDifferences(model, at: point)
             }
         }
     }

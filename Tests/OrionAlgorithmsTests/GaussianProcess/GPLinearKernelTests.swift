@@ -107,31 +107,20 @@ final class GPLinearKernelTests: XCTestCase {
                 theta.append(log(0.6))
                 XCTAssertEqual(theta.count, prior.center.count)
                 XCTAssertEqual(prior.linearIndex, theta.count - 1)
-                func value(_ theta: [Double]) -> (Double, [Double]) {
-                    GaussianProcess.negativeLogPosterior(
-                        theta,
-                        inputs: inputs,
-                        width: 6,
-                        targets: targets,
-                        prior: prior,
-                        structure: structure
-                    )
-                }
-                let (base, gradient) = value(theta)
-                XCTAssertTrue(base.isFinite)
-                for p in 0..<theta.count {
-                    var up = theta
-                    var down = theta
-                    up[p] += 1e-6
-                    down[p] -= 1e-6
-                    let numeric = (value(up).0 - value(down).0) / 2e-6
-                    XCTAssertEqual(
-                        gradient[p],
-                        numeric,
-                        accuracy: 1e-4 * max(1, abs(gradient[p])),
-                        "structure \(index), warped \(warped), θ[\(p)]"
-                    )
-                }
+                assertGradientMatchesFiniteDifferences(
+                    { theta in
+                        GaussianProcess.negativeLogPosterior(
+                            theta,
+                            inputs: inputs,
+                            width: 6,
+                            targets: targets,
+                            prior: prior,
+                            structure: structure
+                        )
+                    },
+                    at: theta,
+                    "structure \(index), warped \(warped)"
+                )
             }
         }
     }
@@ -152,24 +141,7 @@ final class GPLinearKernelTests: XCTestCase {
                     functions: Acquisition.allCases,
                     kappa: 2.5
                 )
-                for function in Acquisition.allCases {
-                    let (value, gradient) = model.scoreWithGradient(function, point)
-                    XCTAssertEqual(value, model.scores([point])[function.rawValue][0], accuracy: 1e-9)
-                    for c in 0..<6 {
-                        var up = point
-                        var down = point
-                        up[c] += 1e-6
-                        down[c] -= 1e-6
-                        let numeric =
-                            (model.scoreWithGradient(function, up).0 - model.scoreWithGradient(function, down).0) / 2e-6
-                        XCTAssertEqual(
-                            gradient[c],
-                            numeric,
-                            accuracy: 1e-4 * max(1, abs(numeric)),
-                            "\(function) x[\(c)]"
-                        )
-                    }
-                }
+                assertAcquisitionGradientsMatchFiniteDifferences(model, at: point)
             }
         }
     }

@@ -45,3 +45,67 @@ func assertPredictionGradientMatchesFiniteDifferences(
         XCTAssertEqual(dVariance[c], varianceSlope, accuracy: 1e-5, "coordinate \(c)", file: file, line: line)
     }
 }
+
+/// Asserts that each acquisition's `scoreWithGradient` gives its batch score at `point`, and a gradient equal,
+/// coordinate by coordinate, to central differences of the score.
+func assertAcquisitionGradientsMatchFiniteDifferences(
+    _ model: AcquisitionModel,
+    at point: [Double],
+    file: StaticString = #filePath,
+    line: UInt = #line
+) {
+    for function in Acquisition.allCases {
+        let (value, gradient) = model.scoreWithGradient(function, point)
+        XCTAssertEqual(
+            value,
+            model.scores([point])[function.rawValue][0],
+            accuracy: 1e-9,
+            "\(function)",
+            file: file,
+            line: line
+        )
+        for c in point.indices {
+            var up = point
+            var down = point
+            up[c] += 1e-6
+            down[c] -= 1e-6
+            let numeric = (model.scoreWithGradient(function, up).0 - model.scoreWithGradient(function, down).0) / 2e-6
+            XCTAssertEqual(
+                gradient[c],
+                numeric,
+                accuracy: 1e-4 * max(1, abs(numeric)),
+                "\(function) x[\(c)]",
+                file: file,
+                line: line
+            )
+        }
+    }
+}
+
+/// Asserts that the gradient `objective` returns at `theta` equals, parameter by parameter, central differences of
+/// its value, and that the value is finite.
+func assertGradientMatchesFiniteDifferences(
+    _ objective: ([Double]) -> (Double, [Double]),
+    at theta: [Double],
+    _ label: String = "",
+    file: StaticString = #filePath,
+    line: UInt = #line
+) {
+    let (base, gradient) = objective(theta)
+    XCTAssertTrue(base.isFinite, label, file: file, line: line)
+    for p in theta.indices {
+        var up = theta
+        var down = theta
+        up[p] += 1e-6
+        down[p] -= 1e-6
+        let numeric = (objective(up).0 - objective(down).0) / 2e-6
+        XCTAssertEqual(
+            gradient[p],
+            numeric,
+            accuracy: 1e-4 * max(1, abs(gradient[p])),
+            "\(label) θ[\(p)]",
+            file: file,
+            line: line
+        )
+    }
+}
