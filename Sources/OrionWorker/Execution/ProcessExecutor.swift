@@ -159,8 +159,8 @@ public final class ProcessExecutor: TrialExecutor {
             if let results { return .completed(results) }
             if Task.isCancelled { return .interrupted(exitCode: nil) }
         }
-        // A run started here before (its log is there): when its hunt was killed with its guardian, what is left of
-        // its script is ended first. A first run costs this one `stat`.
+        // A run started here before (its log is there): what it left running (its hunt killed with its guardian, a
+        // daemon its script started) is ended first (``EarlierScriptRun``). A first run costs this one `stat`.
         if FileManager.default.fileExists(atPath: directory + "/" + Self.stdoutLogName) {
             await EarlierScriptRun.end(
                 experimentID: context.experiment.id,
