@@ -9,12 +9,8 @@ import XCTest
 /// The additive kernel (`gp`'s option `additive`): its terms, values, gradients, and what its fitted weight says of
 /// additive and product-like functions.
 final class GPAdditiveKernelTests: XCTestCase {
-    /// Two reals, a categorical of three (one-hot in coordinates 2–4), and an integer of 11 cells (coordinate 5).
-    private let space = try! Space(priors: [
-        "/a": "uniform(-5, 5)", "/b": "uniform(-5, 5)", "/c": "choices(['p', 'q', 'r'])",
-        "/k": "uniform(0, 10, discrete=True)",
-    ])
-    private var transform: SpaceTransform { SpaceTransform(space, categoricalEncoding: .oneHot) }
+    /// The mixed space (``MixedSpaceData``), categories one-hot.
+    private var transform: SpaceTransform { MixedSpaceData.transform }
 
     /// The structures the gradients are checked on: mixed with the overlap kernel, mixed without it (the one-hot
     /// coordinates under the Matérn, one term), each with weight `a`.
@@ -30,19 +26,6 @@ final class GPAdditiveKernelTests: XCTestCase {
         )
         plain.additive?.weight = weight
         return [overlap, plain]
-    }
-
-    /// Nine snapped points of the mixed space and their targets.
-    private func data() -> (inputs: [Double], targets: [Double]) {
-        var generator = SeededGenerator(seed: 11)
-        var inputs: [Double] = []
-        var targets: [Double] = []
-        for _ in 0..<9 {
-            let point = transform.snap((0..<transform.width).map { _ in Double.random(in: 0..<1, using: &generator) })
-            inputs += point
-            targets.append(sin(5 * point[0]) + point[1] + 2 * point[3] - point[5])
-        }
-        return (inputs, targets)
     }
 
     func testOneTermPerDimensionElement() {
@@ -114,7 +97,7 @@ final class GPAdditiveKernelTests: XCTestCase {
     }
 
     func testNegativeLogPosteriorGradientMatchesFiniteDifferences() {
-        let (inputs, targets) = data()
+        let (inputs, targets) = MixedSpaceData.data()
         // Mixed (width 6) with and without warping, then the reals alone (width 2) and one real (width 1).
         let reals = stride(from: 0, to: inputs.count, by: 6).flatMap { inputs[$0..<($0 + 2)] }
         let one = stride(from: 0, to: inputs.count, by: 6).map { inputs[$0] }
@@ -164,7 +147,7 @@ final class GPAdditiveKernelTests: XCTestCase {
     }
 
     func testPredictionAndAcquisitionGradientsMatchFiniteDifferences() throws {
-        let (inputs, targets) = data()
+        let (inputs, targets) = MixedSpaceData.data()
         // A relaxed point: fractional one-hot coordinates, the integer inside a cell.
         let point = [0.37, 0.61, 0.2, 0.7, 0.1, 0.33]
         for structure in structures(weight: 0.6) {

@@ -9,12 +9,8 @@ import XCTest
 /// The linear part of the kernel (`gp`'s option `linear_kernel`): which coordinates it covers, its values, the
 /// gradients of the marginal likelihood and of the posterior with it, and what it does for a trend.
 final class GPLinearKernelTests: XCTestCase {
-    /// Two reals, a categorical of three (one-hot in coordinates 2–4), and an integer of 11 cells (coordinate 5).
-    private let space = try! Space(priors: [
-        "/a": "uniform(-5, 5)", "/b": "uniform(-5, 5)", "/c": "choices(['p', 'q', 'r'])",
-        "/k": "uniform(0, 10, discrete=True)",
-    ])
-    private var transform: SpaceTransform { SpaceTransform(space, categoricalEncoding: .oneHot) }
+    /// The mixed space (``MixedSpaceData``), categories one-hot.
+    private var transform: SpaceTransform { MixedSpaceData.transform }
 
     /// The structures checked, each with the linear part: product with the overlap kernel and rounded integers,
     /// product without them (Matérn-3/2), and additive.
@@ -26,19 +22,6 @@ final class GPLinearKernelTests: XCTestCase {
             KernelStructure(transform, categories: false, integers: false, smoothness: .threeHalves, linear: true),
             additive,
         ]
-    }
-
-    /// Nine snapped points of the mixed space and their targets.
-    private func data() -> (inputs: [Double], targets: [Double]) {
-        var generator = SeededGenerator(seed: 11)
-        var inputs: [Double] = []
-        var targets: [Double] = []
-        for _ in 0..<9 {
-            let point = transform.snap((0..<transform.width).map { _ in Double.random(in: 0..<1, using: &generator) })
-            inputs += point
-            targets.append(sin(5 * point[0]) + point[1] + 2 * point[3] - point[5])
-        }
-        return (inputs, targets)
     }
 
     private func hyperparameters(_ structure: KernelStructure, warped: Bool) -> GPHyperparameters {
@@ -64,7 +47,7 @@ final class GPLinearKernelTests: XCTestCase {
 
     /// The covariances are the kernel without the part plus `v u · u'`, and the log vector ends with `log v`.
     func testTheKernelIsTheOtherPartPlusTheDotProduct() throws {
-        let (inputs, targets) = data()
+        let (inputs, targets) = MixedSpaceData.data()
         let n = targets.count
         for structure in structures() {
             let hyper = hyperparameters(structure, warped: true)
@@ -96,7 +79,7 @@ final class GPLinearKernelTests: XCTestCase {
     }
 
     func testNegativeLogPosteriorGradientMatchesFiniteDifferences() {
-        let (inputs, targets) = data()
+        let (inputs, targets) = MixedSpaceData.data()
         for (index, structure) in structures().enumerated() {
             for warped in [[], [0, 5]] as [[Int]] {
                 let additive = structure.additive != nil
@@ -126,7 +109,7 @@ final class GPLinearKernelTests: XCTestCase {
     }
 
     func testPredictionAndAcquisitionGradientsMatchFiniteDifferences() throws {
-        let (inputs, targets) = data()
+        let (inputs, targets) = MixedSpaceData.data()
         // A relaxed point: fractional one-hot coordinates, the integer inside a cell.
         let point = [0.37, 0.61, 0.2, 0.7, 0.1, 0.33]
         for structure in structures() {

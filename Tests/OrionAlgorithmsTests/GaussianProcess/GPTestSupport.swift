@@ -1,6 +1,33 @@
+import OrionCore
+import OrionTesting
 import XCTest
 
 @testable import OrionAlgorithms
+
+/// Two reals, a categorical of three (one-hot in coordinates 2–4), and an integer of 11 cells (coordinate 5), with
+/// nine snapped points of it and a function of them: the mixed data of several GP unit tests.
+enum MixedSpaceData {
+    /// The space.
+    static let space = try! Space(priors: [
+        "/a": "uniform(-5, 5)", "/b": "uniform(-5, 5)", "/c": "choices(['p', 'q', 'r'])",
+        "/k": "uniform(0, 10, discrete=True)",
+    ])
+    /// Its unit-cube view, categories one-hot (width 6).
+    static var transform: SpaceTransform { SpaceTransform(space, categoricalEncoding: .oneHot) }
+
+    /// Nine snapped points of the space (seeded) and their targets.
+    static func data() -> (inputs: [Double], targets: [Double]) {
+        var generator = SeededGenerator(seed: 11)
+        var inputs: [Double] = []
+        var targets: [Double] = []
+        for _ in 0..<9 {
+            let point = transform.snap((0..<transform.width).map { _ in Double.random(in: 0..<1, using: &generator) })
+            inputs += point
+            targets.append(sin(5 * point[0]) + point[1] + 2 * point[3] - point[5])
+        }
+        return (inputs, targets)
+    }
+}
 
 /// Eight points in the unit square and a smooth function of them: the data of several GP unit tests.
 enum UnitSquareData {

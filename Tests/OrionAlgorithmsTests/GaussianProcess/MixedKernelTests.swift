@@ -9,31 +9,14 @@ import XCTest
 /// The kernel on categorical and integer coordinates: values, positive definiteness, gradients, and a search on a
 /// mixed space.
 final class MixedKernelTests: XCTestCase {
-    /// Two reals, a categorical of three (one-hot in coordinates 2–4), and an integer of 11 cells (coordinate 5).
-    private let space = try! Space(priors: [
-        "/a": "uniform(-5, 5)", "/b": "uniform(-5, 5)", "/c": "choices(['p', 'q', 'r'])",
-        "/k": "uniform(0, 10, discrete=True)",
-    ])
-    private var transform: SpaceTransform { SpaceTransform(space, categoricalEncoding: .oneHot) }
+    /// The mixed space (``MixedSpaceData``), categories one-hot.
+    private var transform: SpaceTransform { MixedSpaceData.transform }
     private var structure: KernelStructure { KernelStructure(transform, categories: true, integers: true) }
     private let hyper = GPHyperparameters(
         lengthscales: [0.4, 0.6, 0.8, 1.5, 0.5, 0.3],
         signalVariance: 1.3,
         noiseVariance: 1e-3
     )
-
-    /// Nine snapped points of the space and their targets.
-    private func data() -> (inputs: [Double], targets: [Double]) {
-        var generator = SeededGenerator(seed: 11)
-        var inputs: [Double] = []
-        var targets: [Double] = []
-        for _ in 0..<9 {
-            let point = transform.snap((0..<transform.width).map { _ in Double.random(in: 0..<1, using: &generator) })
-            inputs += point
-            targets.append(sin(5 * point[0]) + point[1] + 2 * point[3] - point[5])
-        }
-        return (inputs, targets)
-    }
 
     func testStructureFollowsTheTransform() {
         XCTAssertEqual(transform.width, 6)
@@ -48,7 +31,7 @@ final class MixedKernelTests: XCTestCase {
         // The one-pass kernel of the marginal likelihood must give the same matrix as `kernelMatrix` (an identity,
         // not a tolerance: `gp`'s suggestions depend on it) and, per pair, the Matérn value and slope and the
         // overlap factor that the gradient used to recompute; on the mixed structure and on the plain Matérn-3/2.
-        let (inputs, _) = data()
+        let (inputs, _) = MixedSpaceData.data()
         let n = inputs.count / 6
         let inverse = hyper.lengthscales.map { 1 / ($0 * $0) }
         var mixed = hyper
@@ -88,7 +71,7 @@ final class MixedKernelTests: XCTestCase {
         // The cross-covariances sum each pair's distances along transposed rows; every entry must still be the
         // pair-by-pair kernel (an identity: `gp`'s suggestions depend on it), with and without categories, on relaxed
         // (fractional one-hot) points, for a count of points that is not a multiple of the vector width.
-        let (inputs, _) = data()
+        let (inputs, _) = MixedSpaceData.data()
         let n = inputs.count / 6
         var generator = SeededGenerator(seed: 21)
         let m = 37
@@ -177,7 +160,7 @@ final class MixedKernelTests: XCTestCase {
     }
 
     func testNegativeLogPosteriorGradientMatchesFiniteDifferences() {
-        let (inputs, targets) = data()
+        let (inputs, targets) = MixedSpaceData.data()
         let prior = GPPrior(width: 6, warped: [0, 1])
         let theta =
             [log(0.3), log(0.7), log(0.9), log(0.4), log(2.0), log(0.5), log(1.2), log(0.01)]
@@ -205,7 +188,7 @@ final class MixedKernelTests: XCTestCase {
     }
 
     func testPredictionGradientMatchesFiniteDifferencesAndIsFlatWithinAnIntegerCell() throws {
-        let (inputs, targets) = data()
+        let (inputs, targets) = MixedSpaceData.data()
         var mixed = hyper
         mixed.structure = structure
         let gp = try GaussianProcess(inputs: inputs, width: 6, targets: targets, hyperparameters: mixed)
