@@ -337,7 +337,7 @@ extension GaussianProcess {
                 features: linearFeatures,
                 count: n,
                 width: w,
-                variance: hyper.linearVariance ?? LinearTerm.defaultVariance
+                variance: hyper.linearPartVariance
             )
         }
         guard let cholesky = try? Cholesky(full, size: n, maxJitter: 1e-6) else {

@@ -185,7 +185,7 @@ extension GaussianProcess {
                 features: linearFeatures,
                 count: n,
                 width: w,
-                variance: hyper.linearVariance ?? LinearTerm.defaultVariance
+                variance: hyper.linearPartVariance
             )
         }
         for i in 0..<n { matrix[i * n + i] += hyper.noiseVariance }

@@ -112,7 +112,7 @@ extension GaussianProcess {
             features: features,
             count: n,
             width: prior.width,
-            variance: hyperparameters.linearVariance ?? LinearTerm.defaultVariance
+            variance: hyperparameters.linearPartVariance
         )
     }
 
@@ -122,7 +122,7 @@ extension GaussianProcess {
         guard let linear = hyperparameters.structure.linear else { return Array(repeating: s2, count: m) }
         let w = width
         let u = linear.features(hyperparameters.structure.roundingQueries(points, width: w), width: w)
-        let v = hyperparameters.linearVariance ?? LinearTerm.defaultVariance
+        let v = hyperparameters.linearPartVariance
         return (0..<m).map { j in
             var squared = 0.0
             for c in 0..<w { squared += u[j * w + c] * u[j * w + c] }
@@ -138,7 +138,7 @@ extension GaussianProcess {
         guard let linear = hyperparameters.structure.linear else { return ([], 0, 0) }
         let w = width
         let u = linear.features(rawPoint, width: w)
-        let v = hyperparameters.linearVariance ?? LinearTerm.defaultVariance
+        let v = hyperparameters.linearPartVariance
         for i in 0..<count {
             var dot = 0.0
             for c in 0..<w { dot += linearFeatures[i * w + c] * u[c] }

@@ -17,6 +17,9 @@ struct GPHyperparameters: Codable, Sendable, Hashable {
     /// The variance `v` of the linear part (``LinearTerm``), `nil` without it.
     var linearVariance: Double?
 
+    /// `v`, or ``LinearTerm/defaultVariance`` when none was set (a structure given the part after the fit).
+    var linearPartVariance: Double { linearVariance ?? LinearTerm.defaultVariance }
+
     /// The log-parameters `[log ℓ₁ … log ℓ_w, log s², log σ², log a₁ … log a_k, log b₁ … log b_k]` that the
     /// marginal likelihood is optimized over (`a`, `b`: the warping's concentrations, k warped coordinates), and
     /// last, with the additive kernel, the logit of its weight (``AdditiveTerms/weight``), then, with the linear part,
@@ -25,7 +28,7 @@ struct GPHyperparameters: Codable, Sendable, Hashable {
         var vector =
             lengthscales.map(log) + [log(signalVariance), log(noiseVariance)] + warping.a.map(log) + warping.b.map(log)
         if let additive = structure.additive { vector.append(AdditiveTerms.logit(additive.weight)) }
-        if structure.linear != nil { vector.append(log(linearVariance ?? LinearTerm.defaultVariance)) }
+        if structure.linear != nil { vector.append(log(linearPartVariance)) }
         return vector
     }
 
@@ -263,7 +266,7 @@ struct GaussianProcess: Sendable {
                 features: linearFeatures,
                 count: n,
                 width: width,
-                variance: hyperparameters.linearVariance ?? LinearTerm.defaultVariance
+                variance: hyperparameters.linearPartVariance
             )
         } else {
             linearFeatures = []
@@ -455,7 +458,7 @@ struct GaussianProcess: Sendable {
                 points: linear.features(structure.roundingQueries(rawPoints, width: w), width: w),
                 count: m,
                 width: w,
-                variance: hyperparameters.linearVariance ?? LinearTerm.defaultVariance
+                variance: hyperparameters.linearPartVariance
             )
         }
         return result
