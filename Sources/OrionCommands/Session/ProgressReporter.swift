@@ -333,19 +333,47 @@ final class ProgressReporter: Sendable {
 /// the terminal the line is erased, after a write that ends a line it is drawn again (cargo's and tqdm's way).
 ///
 /// While a write left a line unfinished (a script's own `\r` progress bar, a prompt), the line waits for the next
-/// newline rather than glue itself to that text.
+/// newline rather than glue itself to that text. Whether a line is unfinished is kept per destination: stdout and
+/// stderr count as one when they are the same terminal, pipe or file (`> log 2>&1`), and as two otherwise, so that a
+/// script's unfinished stdout line does not put an empty line in a separate stderr file (probe p43g). The line is cut
+/// to the terminal's width, or a narrow terminal would wrap it and keep every wrapped copy.
 final class PinnedLine: Sendable {
     private struct State {
+        /// The line as drawn: cut to the terminal's width.
         var text = ""
         var drawn = false
-        var atLineStart = true
+        /// The destinations whose last write left a line unfinished.
+        var unfinished: Set<Destination> = []
         /// Set by ``clear()``: the line is not drawn again (a tick after the hunt's last words drew it below them).
         var closed = false
+    }
+
+    /// What a descriptor writes to: the same for stdout and stderr when they are one terminal, pipe or file.
+    private struct Destination: Hashable {
+        let device: UInt64
+        let inode: UInt64
+        /// The descriptor itself, when it cannot be looked at (closed).
+        let descriptor: Int32?
+
+        init(_ descriptor: Int32) {
+            var info = stat()
+            if fstat(descriptor, &info) == 0 {
+                device = UInt64(info.st_dev)
+                inode = UInt64(info.st_ino)
+                self.descriptor = nil
+            } else {
+                device = 0
+                inode = 0
+                self.descriptor = descriptor
+            }
+        }
     }
 
     private let state = Mutex(State())
     private let terminalStreams: Set<Int32>
     private let descriptor: Int32
+    /// The destinations of the descriptors written to, looked at once each.
+    private let destinations = Mutex<[Int32: Destination]>([:])
 
     /// Creates a line.
     ///
@@ -358,13 +386,15 @@ final class PinnedLine: Sendable {
         self.descriptor = descriptor
     }
 
-    /// Shows `text` as the line (now, or after the current unfinished line of output).
+    /// Shows `text` as the line (now, or after the current unfinished line of output), cut to the terminal's width.
     func draw(_ text: String) {
+        let fitted = Self.fitted(text, columns: Self.columns(of: descriptor))
+        let own = destination(of: descriptor)
         state.withLock { state in
             guard !state.closed else { return }
-            state.text = text
-            guard state.atLineStart else { return }
-            emit("\r\u{1B}[K" + text)
+            state.text = fitted
+            guard !state.unfinished.contains(own) else { return }
+            emit("\r\u{1B}[K" + fitted)
             state.drawn = true
         }
     }
@@ -372,12 +402,13 @@ final class PinnedLine: Sendable {
     /// Erases the line and stops showing it for good; what follows (the hunt's last words) starts on a line of its
     /// own, after a script's unfinished last line too.
     func clear() {
+        let own = destination(of: descriptor)
         state.withLock { state in
             if state.drawn { emit("\r\u{1B}[K") }
-            if !state.atLineStart { emit("\n") }
+            if state.unfinished.contains(own) { emit("\n") }
             state.drawn = false
             state.text = ""
-            state.atLineStart = true
+            state.unfinished.remove(own)
             state.closed = true
         }
     }
@@ -385,9 +416,10 @@ final class PinnedLine: Sendable {
     /// Writes `text` and a newline on a line of its own, above the line: after a newline when a script's output
     /// left its line unfinished (orion's line was glued to it: `loss=0.3[1/2] trial ... completed`).
     func writeLine(_ text: String) {
+        let own = destination(of: descriptor)
         state.withLock { state in
-            let line = (state.atLineStart ? "" : "\n") + text + "\n"
-            _ = Array(line.utf8).withUnsafeBytes { write(descriptor, $0, &state) }
+            let line = (state.unfinished.contains(own) ? "\n" : "") + text + "\n"
+            _ = Array(line.utf8).withUnsafeBytes { write(descriptor, own, $0, &state) }
         }
     }
 
@@ -395,31 +427,80 @@ final class PinnedLine: Sendable {
     ///
     /// - Returns: `false` when `stream` can no longer be written.
     func write(_ stream: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        state.withLock { write(stream, bytes, &$0) }
+        let target = destination(of: stream)
+        return state.withLock { write(stream, target, bytes, &$0) }
     }
 
     /// ``write(_:_:)`` with the state locked.
-    private func write(_ stream: Int32, _ bytes: UnsafeRawBufferPointer, _ state: inout State) -> Bool {
+    private func write(_ stream: Int32, _ target: Destination, _ bytes: UnsafeRawBufferPointer, _ state: inout State)
+        -> Bool
+    {
         guard terminalStreams.contains(stream) else {
-            if let last = bytes.last { state.atLineStart = last == UInt8(ascii: "\n") }
-            return OutputEcho.writeAll(stream, bytes)
+            let written = OutputEcho.writeAll(stream, bytes)
+            if written { Self.note(bytes, to: target, in: &state) }
+            return written
         }
         if state.drawn {
             emit("\r\u{1B}[K")
             state.drawn = false
         }
         let written = OutputEcho.writeAll(stream, bytes)
-        if let last = bytes.last { state.atLineStart = last == UInt8(ascii: "\n") }
-        if state.atLineStart, !state.text.isEmpty {
+        // What could not be written does not leave a line unfinished (`orion hunt | head`: nothing more shows).
+        if written { Self.note(bytes, to: target, in: &state) }
+        if !state.unfinished.contains(destination(of: descriptor)), !state.text.isEmpty {
             emit(state.text)
             state.drawn = true
         }
         return written
     }
 
+    /// Notes whether `bytes`, written to `target`, left a line unfinished there.
+    private static func note(_ bytes: UnsafeRawBufferPointer, to target: Destination, in state: inout State) {
+        guard let last = bytes.last else { return }
+        if last == UInt8(ascii: "\n") {
+            state.unfinished.remove(target)
+        } else {
+            state.unfinished.insert(target)
+        }
+    }
+
+    /// Where `descriptor` writes, looked at once.
+    private func destination(of descriptor: Int32) -> Destination {
+        destinations.withLock { known in
+            if let destination = known[descriptor] { return destination }
+            let destination = Destination(descriptor)
+            known[descriptor] = destination
+            return destination
+        }
+    }
+
     /// Writes `text` where the line is.
     private func emit(_ text: String) {
         Array(text.utf8).withUnsafeBytes { _ = OutputEcho.writeAll(descriptor, $0) }
+    }
+
+    /// The width of the terminal `descriptor` writes to; `nil` when it is not a terminal or does not say.
+    static func columns(of descriptor: Int32) -> Int? {
+        var size = winsize()
+        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
+    /// `text` cut to fit in `columns - 1` columns: whole ` · `-separated parts while they fit, then characters.
+    ///
+    /// The last column is left free (a line that fills it wraps on some terminals). One character is taken as one
+    /// column (the line is ASCII but for `·` and `∞`).
+    static func fitted(_ text: String, columns: Int?) -> String {
+        guard let columns else { return text }
+        let room = max(1, columns - 1)
+        guard text.count > room else { return text }
+        var kept = ""
+        for part in text.components(separatedBy: " · ") {
+            let next = kept.isEmpty ? part : kept + " · " + part
+            guard next.count <= room else { break }
+            kept = next
+        }
+        return kept.isEmpty ? String(text.prefix(room)) : kept
     }
 }
 

@@ -288,7 +288,7 @@ final class ChildProcess: Sendable {
         var echoing = [echo != nil, echo != nil]
         // The echo is written by a thread of its own: a reader that does not read never holds up this loop (its
         // time limit, its stop, its reads of the script's pipes).
-        let pump = echo.map(EchoPump.init)
+        let pump = echo.map { EchoPump($0) }
         var buffer = [UInt8](repeating: 0, count: 65536)
         var status: Int32?
         var exitedAt: ContinuousClock.Instant?

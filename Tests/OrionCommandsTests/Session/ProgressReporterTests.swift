@@ -1,3 +1,4 @@
+import COrionSpawn
 import Foundation
 import OrionCore
 import OrionWorker
@@ -51,6 +52,73 @@ final class ProgressReporterTests: XCTestCase {
             let output = String(decoding: FileHandle(fileDescriptor: fds[0]).readDataToEndOfFile(), as: UTF8.self)
             XCTAssertEqual(output, "loss=0.3\n[1/2] trial completed\nnext\nnote\nunfinished\n", "terminal: \(terminal)")
         }
+    }
+
+    /// A script's unfinished stdout line puts no empty line before orion's next line when stdout and stderr are
+    /// separate files (`> out 2> err`, `| head`: probe p43g); when they are one (`> log 2>&1`), orion's line starts
+    /// on a line of its own.
+    func testAnUnfinishedLineCountsOnlyWhereItWasWritten() throws {
+        for shared in [false, true] {
+            var output: [Int32] = [0, 0]
+            var errors: [Int32] = [0, 0]
+            XCTAssertEqual(pipe(&output), 0)
+            XCTAssertEqual(pipe(&errors), 0)
+            defer {
+                close(output[0])
+                close(errors[0])
+            }
+            // One destination: the script's stdout is another descriptor of the line's pipe.
+            let stdout = shared ? dup(errors[1]) : output[1]
+            let line = PinnedLine(terminalStreams: [], descriptor: errors[1])
+            XCTAssertTrue(Array("partial".utf8).withUnsafeBytes { line.write(stdout, $0) })
+            line.writeLine("[1/2] trial completed")
+            line.clear()
+            if shared { close(stdout) }
+            close(output[1])
+            close(errors[1])
+            let shown = String(decoding: FileHandle(fileDescriptor: errors[0]).readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertEqual(shown, shared ? "partial\n[1/2] trial completed\n" : "[1/2] trial completed\n", "\(shared)")
+        }
+    }
+
+    /// The live line fits the terminal: whole parts while they fit, then characters; off a terminal, as it is.
+    func testTheLiveLineIsCutToTheTerminalsWidth() throws {
+        let text = "[123/1000] · broken 12 · best -0.000123456 · elapsed 1h23m · ETA 12h34m"
+        XCTAssertEqual(PinnedLine.fitted(text, columns: 200), text)
+        XCTAssertEqual(
+            PinnedLine.fitted(text, columns: 60),
+            "[123/1000] · broken 12 · best -0.000123456 · elapsed 1h23m"
+        )
+        XCTAssertEqual(PinnedLine.fitted(text, columns: 30), "[123/1000] · broken 12")
+        XCTAssertEqual(PinnedLine.fitted(text, columns: 8), "[123/10")
+        XCTAssertEqual(PinnedLine.fitted(text, columns: nil), text)
+
+        var fds: [Int32] = [0, 0]
+        XCTAssertEqual(pipe(&fds), 0)
+        defer {
+            close(fds[0])
+            close(fds[1])
+        }
+        XCTAssertNil(PinnedLine.columns(of: fds[1]), "a pipe has no width")
+
+        var primary: Int32 = -1
+        var terminal: Int32 = -1
+        XCTAssertEqual(orion_output_pty(-1, &primary, &terminal), 0)
+        defer {
+            close(primary)
+            close(terminal)
+        }
+        var size = winsize(ws_row: 24, ws_col: 30, ws_xpixel: 0, ws_ypixel: 0)
+        XCTAssertEqual(ioctl(terminal, UInt(TIOCSWINSZ), &size), 0)
+        XCTAssertEqual(PinnedLine.columns(of: terminal), 30)
+        let line = PinnedLine(terminalStreams: [terminal], descriptor: terminal)
+        line.draw(text)
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let count = read(primary, &buffer, buffer.count)
+        XCTAssertEqual(
+            String(decoding: buffer.prefix(max(0, count)), as: UTF8.self),
+            "\r\u{1B}[K[123/1000] · broken 12"
+        )
     }
 
     func testTheStorageWarningNamesTheTrialAndWhatToDo() {
