@@ -345,6 +345,15 @@ public enum Reports {
         return text + "\n\n\n"
     }
 
+    /// A trial's fidelity in `status --all`: a number as the other numbers (`0.215443`, not `0.21544346900318842`).
+    private static func fidelityCell(_ value: JSONValue) -> Table.Cell {
+        switch value {
+        case .int(let number): .integer(number)
+        case .double(let number): .number(number)
+        default: .text(value.pythonString)
+        }
+    }
+
     static func statusBlock(experiment: Experiment, trials: [Trial], all: Bool) -> String {
         var text = experiment.displayName.underlined + "\n"
         if all, trials.isEmpty {
@@ -370,7 +379,7 @@ public enum Reports {
             let rows = sorted.map { trial -> [Table.Cell] in
                 [.text(trial.id), .text(trial.status.rawValue)]
                     + (named ? [trial.objective.map(Table.Cell.number) ?? .missing] : [])
-                    + (fidelity.map { [trial.params[$0].map { Table.Cell.text($0.pythonString) } ?? .missing] } ?? [])
+                    + (fidelity.map { [trial.params[$0].map(fidelityCell) ?? .missing] } ?? [])
                     + (lineage ? [trial.parent.map(Table.Cell.text) ?? .missing] : [])
             }
             let headers =

@@ -1,11 +1,12 @@
 import Foundation
 import OrionAlgorithms
-import OrionCommands
 import OrionCore
 import OrionSQLite
 import OrionTesting
 import OrionWorker
 import XCTest
+
+@testable import OrionCommands
 
 /// A tiny ASHA-like algorithm: samples `configurations` distinct points at the lowest fidelity, then promotes every completed
 /// trial to the next fidelity (`low · base^k`) with the trial as parent, suggesting each promotion twice so that the
@@ -132,6 +133,25 @@ final class ReportsTests: XCTestCase {
                 row
             )
         }
+    }
+
+    /// A fractional fidelity is shown as the other numbers (6 significant digits, aligned), not at full precision
+    /// (probe p43e: a 19-character `0.21544346900318842`).
+    func testAFractionalFidelityIsShownAsANumber() throws {
+        let space = try Space(priors: ["/x": "uniform(0, 1)", "/epochs": "fidelity(0.01, 1, base=10)"])
+        let experiment = Experiment(id: "e", name: "frac", space: space, algorithm: AlgorithmConfig(name: "asha"))
+        let trials = [0.01, 0.1, 1.0 / 3.0].map { epochs in
+            Trial(
+                experimentID: "e",
+                params: [
+                    Trial.Param(name: "/epochs", type: .fidelity, value: .double(epochs)),
+                    Trial.Param(name: "/x", type: .real, value: .double(0.5)),
+                ]
+            )
+        }
+        let lines = Reports.statusBlock(experiment: experiment, trials: trials, all: true).split(separator: "\n")
+        let cells = lines.suffix(3).map { $0.split(separator: " ").last.map(String.init) ?? "" }
+        XCTAssertEqual(cells, ["0.01", "0.1", "0.333333"], lines.joined(separator: "\n"))
     }
 
     /// The conformance suite's exhaustion check holds for a multi-fidelity algorithm: 6 configurations, 18 trials.
