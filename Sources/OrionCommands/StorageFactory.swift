@@ -83,9 +83,9 @@ public enum StorageFactory {
         {
             throw StorageError(
                 .invalidAddress,
-                "unknown storage scheme '\(location[..<colon])' in '\(address)': use sqlite:///path/orion.db,"
-                    + " postgresql://user@host:port/db or memory: (swift-orion keeps experiments in SQLite or"
-                    + " PostgreSQL)"
+                "unknown storage scheme '\(location[..<colon])' in '\(PostgresAddress.redacted(address))': use"
+                    + " sqlite:///path/orion.db, postgresql://user@host:port/db or memory: (swift-orion keeps"
+                    + " experiments in SQLite or PostgreSQL)"
             )
         }
         return try sqlite(path: absolute(location, in: currentDirectory), busyTimeout: busyTimeout, create: create)

@@ -63,6 +63,17 @@ final class StorageFactoryTests: XCTestCase {
         }
     }
 
+    /// An address of a storage Oríon has and swift-orion has not (MongoDB, with its password) is named in the error
+    /// without the password, as PostgreSQL's are (probe p44c: it went into job logs in clear).
+    func testAnUnknownSchemeIsNamedWithoutItsPassword() {
+        let address = "mongodb://admin:Hunter2pw@db.example:27017/orion"
+        XCTAssertThrowsError(try StorageFactory.open(address: address, environment: [:])) { error in
+            XCTAssertEqual((error as? StorageError)?.code, .invalidAddress)
+            XCTAssertFalse("\(error)".contains("Hunter2pw"), "\(error)")
+            XCTAssertTrue("\(error)".contains("'mongodb://admin:***@db.example:27017/orion'"), "\(error)")
+        }
+    }
+
     /// A plain path may hold a `?` (it was read as the start of options: "unknown option 'v2.db'").
     func testAPlainPathWithAQuestionMarkIsAPath() throws {
         let path = directory + "/runs?v2.db"

@@ -262,6 +262,15 @@ struct YAMLLayerReader {
             .composer(let context, let problem, let mark, _):
             let detail = context.map { "\($0.text), \(problem)" } ?? problem
             return ConfigurationError("\(path):\(mark.line):\(mark.column): invalid YAML: \(detail); \(fix)")
+        case .reader(let problem, let offset, let value, let yaml):
+            // One line, as the others (probe p44c: Yams's text of it spans three, with the line it quotes).
+            let bytes = Array(yaml.utf8.prefix(offset ?? 0))
+            let line = bytes.count { $0 == UInt8(ascii: "\n") } + 1
+            let column = bytes.count - (bytes.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+            let character = String(format: "U+%04X", value)
+            return ConfigurationError(
+                "\(path):\(line):\(column): invalid YAML: \(problem) (\(character)); \(fix) and save it as UTF-8 text"
+            )
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             let fix = duplicates.contains("<<") ? "merge several mappings with one key, `<<: [*a, *b]`" : "keep one"

@@ -21,6 +21,19 @@ struct Db: AsyncParsableCommand {
 
 /// What the `orion db` verbs share: finding experiments, asking for confirmation.
 enum DbSupport {
+    /// The experiment's name, given as an argument or with `-n` (the same name both ways is accepted).
+    ///
+    /// - Throws: `UsageError` when the two differ: a destructive command must not pick one of them silently (probe
+    ///   p44c: `orion db rm -n other exp1 -f` deleted `exp1`).
+    static func name(argument: String?, flag: String?, verb: String) throws -> String? {
+        if let argument, let flag, argument != flag {
+            throw UsageError(
+                "orion db \(verb) was given two experiment names, \(argument) and -n \(flag): give one"
+            )
+        }
+        return argument ?? flag
+    }
+
     /// The experiment `name` at `version`, or its latest version.
     ///
     /// - Throws: `ExperimentError` `.notFound`, or `UsageError` when no name was given.

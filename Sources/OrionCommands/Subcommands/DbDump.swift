@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OrionCore
+import OrionSQLite
 import OrionWorker
 
 /// `orion db dump`: experiments with their trials, to a JSON file (docs/dump-format.md).
@@ -26,6 +27,16 @@ struct DbDump: AsyncParsableCommand {
                 throw UsageError("\(output) exists already: add -f (--force) to overwrite it, or choose -o PATH")
             }
             let context = try CommandContext(options: options)
+            if !toStandardOutput, let database = context.storage as? SQLiteStorage,
+                let file = Self.databaseFile(database.path, writtenBy: output)
+            {
+                try await context.closingStorage {
+                    throw UsageError(
+                        "-o \(output) is the database's own file (\(file)): a dump cannot replace the database it"
+                            + " reads; choose another -o PATH"
+                    )
+                }
+            }
             // The text is written as it is made, one experiment's trials in memory at a time; a file is written
             // beside its name and renamed into place at the end, so a failed dump leaves no partial file.
             if toStandardOutput {
@@ -54,6 +65,17 @@ struct DbDump: AsyncParsableCommand {
                 throw error
             }
             print("\(Self.summary(written)) \(output)")
+        }
+    }
+
+    /// The file of the SQLite database at `path` (itself, its journal, its write-ahead log or its index of it) that
+    /// `output` is, if any: Oríon refuses a dump to its database too (probe p44c: `-o orion.db -f` replaced it).
+    static func databaseFile(_ path: String, writtenBy output: String) -> String? {
+        var target = stat()
+        guard stat(output, &target) == 0 else { return nil }
+        return [path, path + "-journal", path + "-wal", path + "-shm"].first { file in
+            var info = stat()
+            return stat(file, &info) == 0 && info.st_dev == target.st_dev && info.st_ino == target.st_ino
         }
     }
 

@@ -60,10 +60,11 @@ struct DbRelease: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(verbose: options.verbose) {
+            let name = try DbSupport.name(argument: experimentName, flag: options.name, verb: "release")
             let context = try CommandContext(options: options)
             try await context.closingStorage {
                 let experiment = try await DbSupport.experiment(
-                    named: experimentName ?? options.name,
+                    named: name,
                     version: options.version,
                     storage: context.storage,
                     verb: "release"

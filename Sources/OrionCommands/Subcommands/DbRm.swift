@@ -25,9 +25,9 @@ struct DbRm: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner.run(verbose: options.verbose) {
+            let name = try DbSupport.name(argument: experimentName, flag: options.name, verb: "rm")
             let context = try CommandContext(options: options)
             try await context.closingStorage {
-                let name = experimentName ?? options.name
                 let latest = try await DbSupport.experiment(
                     named: name,
                     version: options.version,

@@ -42,7 +42,10 @@ struct DbSetup: AsyncParsableCommand {
             }
             var database: [String: Any] = ["type": type.lowercased()]
             if var host {
-                if ["sqlite", "sqlite3"].contains(type.lowercased()), !host.hasPrefix("/"), !host.contains("://") {
+                // A relative path is made absolute here (the file is read from anywhere); `~/…` is kept, as the file's
+                // reader expands it to the home directory then (probe p44c: it became `<cwd>/~/orion.db`).
+                let relative = !host.hasPrefix("/") && !host.contains("://") && host != "~" && !host.hasPrefix("~/")
+                if ["sqlite", "sqlite3"].contains(type.lowercased()), relative {
                     host = FileManager.default.currentDirectoryPath + "/" + host
                 }
                 database["host"] = host

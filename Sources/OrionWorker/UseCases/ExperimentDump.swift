@@ -138,6 +138,13 @@ public struct ExperimentDump: Codable, Sendable, Hashable {
                 case formatVersion = "format_version"
             }
         }
+        if data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+            let what = source == "-" ? "the standard input" : source
+            throw DumpError(
+                .invalid,
+                "\(what) is empty: there is nothing to load; give a file written by orion db dump"
+            )
+        }
         // The header first: JSON that does not parse is then told apart (a truncated or hand-broken file), rather
         // than checked up front, which built a second whole tree of the document (about 20 KB per trial).
         let parsed: Header?

@@ -362,6 +362,12 @@ final class YAMLLayerReaderTests: XCTestCase {
             message("experiment:\n  name: a\n  name: b\n"),
             "/x/orion.yaml:2:3: key 'name' given twice in the same mapping; keep one"
         )
+        // A control character: one line with its place (Yams's text quotes the line over three).
+        XCTAssertEqual(
+            message("experiment:\n  name: a\u{01}b\n"),
+            "/x/orion.yaml:2:10: invalid YAML: control characters are not allowed (U+0001); fix the YAML syntax"
+                + " (indent with spaces, quote values holding ': ' or '#') and save it as UTF-8 text"
+        )
     }
 
     func testTopLevelMustBeAMapping() {

@@ -361,6 +361,15 @@ final class DbEndToEndTests: XCTestCase {
         let text = try String(contentsOfFile: global, encoding: .utf8)
         XCTAssertEqual(text, "storage:\n  database:\n    host: \(sandbox.directory)/set-up.db\n    type: sqlite\n")
         XCTAssertEqual(try run(["db", "setup", "--type", "sqlite", "--host", "x.db"]).status, 2, "kept without -f")
+        // `~/…` stays for the reader to expand (probe p44c: it became `<cwd>/~/home.db`).
+        let home = try run(["db", "setup", "--type", "sqlite", "--host=~/home.db", "-f"])
+        XCTAssertEqual(home.status, 0, home.stderr)
+        XCTAssertTrue(try String(contentsOfFile: global, encoding: .utf8).contains("host: ~/home.db\n"))
+        XCTAssertTrue(
+            try run(["db", "test"]).stdout.contains("Using configuration: sqlite://\(sandbox.directory)/home.db\n")
+        )
+        XCTAssertEqual(try run(["db", "setup", "--type", "sqlite", "--host", "set-up.db", "-f"]).status, 0)
+        try FileManager.default.removeItem(atPath: sandbox.directory + "/home.db")
         XCTAssertEqual(try run(["db", "setup", "--type", "mongodb", "-f"]).status, 2)
 
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.directory + "/set-up.db"))
@@ -468,7 +477,12 @@ final class DbEndToEndTests: XCTestCase {
             (["db", "dump", "-f", "-o", sandbox.directory], "cannot write \(sandbox.directory): it is a directory"),
             (["db", "load", "nope.json"], "cannot read nope.json: it does not exist"),
             (["db", "load", sandbox.directory], "cannot read \(sandbox.directory): it is a directory"),
+            (
+                ["db", "load", "empty.json"],
+                "empty.json is empty: there is nothing to load; give a file written by orion db dump"
+            ),
         ]
+        try "\n".write(toFile: sandbox.directory + "/empty.json", atomically: true, encoding: .utf8)
         for (arguments, message) in cases {
             let output = try sandbox.run(arguments)
             XCTAssertEqual(output.status, 2, "\(arguments): \(output.stderr)")
@@ -524,6 +538,54 @@ final class DbEndToEndTests: XCTestCase {
         let loaded = try ExperimentDump.decode(Data(contentsOf: URL(fileURLWithPath: path)), source: path)
         XCTAssertEqual(loaded.experiments.map(\.trials.count), [3])
         XCTAssertEqual(try leftovers(), [])
+    }
+
+    /// `db dump -o` naming the database itself (or its write-ahead log) is refused, `-f` or not, and the database
+    /// stays as it was (probe p44c: it was replaced by the dump, and a hunt on it stopped).
+    func testADumpCannotReplaceTheDatabaseItReads() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try hunt(sandbox, "kept", trials: 2)
+        let link = sandbox.directory + "/alias.db"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: sandbox.database)
+        for output in [sandbox.database, link] {
+            let refused = try sandbox.run(["db", "dump", "-f", "-o", output])
+            XCTAssertEqual(refused.status, 2, refused.stderr)
+            XCTAssertTrue(refused.stderr.contains("is the database's own file (\(sandbox.database))"), refused.stderr)
+        }
+        XCTAssertEqual(try sandbox.run(["list"]).stdout, " kept-v1\n")
+        let dump = try sandbox.run(["db", "dump", "-f", "-o", "other.json"])
+        XCTAssertEqual(dump.status, 0, dump.stderr)
+    }
+
+    /// A name given both ways must be one name: `db rm -n other kept` deleted `kept` (probe p44c); `db set` takes
+    /// `-n NAME` with QUERY UPDATE, as `rm` and `release` take it.
+    func testTwoDifferentExperimentNamesAreRefused() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try hunt(sandbox, "kept", trials: 2)
+        try hunt(sandbox, "other", trials: 1)
+        for arguments in [
+            ["db", "rm", "-n", "other", "kept", "-f"],
+            ["db", "release", "-n", "other", "kept", "-f"],
+            ["db", "set", "-n", "other", "kept", "status=completed", "status=broken", "-f"],
+        ] {
+            let refused = try sandbox.run(arguments)
+            XCTAssertEqual(refused.status, 2, "\(arguments): \(refused.stderr)")
+            XCTAssertTrue(refused.stderr.contains("two experiment names, kept and -n other: give one"), refused.stderr)
+        }
+        let kept = try await sandbox.trials(of: "kept").map(\.status)
+        XCTAssertEqual(kept, [.completed, .completed], "nothing changed")
+        let set = try sandbox.run(["db", "set", "-n", "other", "status=completed", "status=broken", "-f"])
+        XCTAssertEqual(set.status, 0, set.stderr)
+        XCTAssertEqual(set.stdout, "1 trials modified\n")
+        let other = try await sandbox.trials(of: "other").map(\.status)
+        XCTAssertEqual(other, [.broken])
+        let same = try sandbox.run(["db", "set", "-n", "other", "other", "status=broken", "status=completed", "-f"])
+        XCTAssertEqual(same.status, 0, same.stderr)
+        let short = try sandbox.run(["db", "set", "other", "status=broken"])
+        XCTAssertEqual(short.status, 2)
+        XCTAssertTrue(short.stderr.contains("orion db set takes NAME QUERY UPDATE"), short.stderr)
     }
 
     func testDebugUsesAnInMemoryDatabase() throws {
