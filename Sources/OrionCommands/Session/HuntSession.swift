@@ -95,6 +95,9 @@ struct HuntSession {
                 stored = parent
             }
             guard let stored else {
+                // `--branch-from` without version control: that is what to fix (probe p44a: adding the script led
+                // to this error only then).
+                try Self.checkBranchingIsEnabled(configuration.evc)
                 throw UsageError("no experiment named '\(name)' yet: give the script and its priors after the options")
             }
             arguments = stored.metadata.userArgs
@@ -583,6 +586,17 @@ struct HuntSession {
         return nil
     }
 
+    /// - Throws: `BranchingError` `.disabled` (a usage error) when `--branch-to` or `--branch-from` is given
+    ///   without `--enable-evc`.
+    static func checkBranchingIsEnabled(_ evc: OrionConfiguration.EVCSection) throws {
+        guard !evc.enable, evc.branchTo != nil || evc.branchFrom != nil else { return }
+        throw BranchingError(
+            .disabled,
+            "--branch-to and --branch-from need experiment version control: add --enable-evc"
+                + " (or ORION_EVC_ENABLE=true, or evc: {enable: true} in the configuration file)"
+        )
+    }
+
     /// The experiment version control request of the `evc` settings and the command line's markers; `nil` when
     /// version control is disabled.
     ///
@@ -593,13 +607,7 @@ struct HuntSession {
         markers: BranchingMarkers
     ) throws -> BranchingRequest? {
         guard evc.enable else {
-            if evc.branchTo != nil || evc.branchFrom != nil {
-                throw BranchingError(
-                    .disabled,
-                    "--branch-to and --branch-from need experiment version control: add --enable-evc"
-                        + " (or ORION_EVC_ENABLE=true, or evc: {enable: true} in the configuration file)"
-                )
-            }
+            try checkBranchingIsEnabled(evc)
             return nil
         }
         let source = evc.branchFrom.map(BranchingRequest.parseSource)

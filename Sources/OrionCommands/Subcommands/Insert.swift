@@ -49,9 +49,12 @@ struct Insert: AsyncParsableCommand {
                 let summary = try await ExperimentSummary(experiment: experiment, storage: context.storage)
                 if summary.reachedMaxTrials, let maxTrials = experiment.maxTrials {
                     let name = HuntSession.shellWord(experiment.name)
+                    // A hunt without -v works on the latest version (probe p44a: the note sent it to v2).
+                    let latest = try await context.storage.experiment(named: experiment.name, version: nil)
+                    let version = latest?.version == experiment.version ? "" : " -v \(experiment.version)"
                     StandardStream.emit(
                         "note: \(experiment.displayName) has its \(maxTrials) max trials completed: a hunt runs this"
-                            + " trial only with a higher --exp-max-trials (e.g. `orion hunt -n \(name)"
+                            + " trial only with a higher --exp-max-trials (e.g. `orion hunt -n \(name)\(version)"
                             + " --exp-max-trials \(maxTrials + 1)`)\n",
                         to: 2
                     )

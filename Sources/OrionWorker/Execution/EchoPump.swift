@@ -154,12 +154,14 @@ final class EchoPump: @unchecked Sendable {
 
 /// The unfinished ends of a script's lines, by stream, held until their line ends so that the echo shows whole lines.
 ///
-/// A held end is shown anyway once nothing came on its stream for ``hold`` (a prompt waiting for input, a progress bar
-/// redrawn with `\r`), once it has waited ten times that since its first byte (a bar redrawn faster than the hold),
-/// or once it reaches ``longest`` bytes. The pieces of one `print` come microseconds apart, well within the hold.
+/// A line ends at `\n`, or at `\r` (a progress bar redrawn in place shows each state whole, one redraw late). A held
+/// end is shown anyway once nothing came on its stream for ``hold`` (a prompt waiting for input, the last state of a
+/// bar), once it has waited five times that since its first byte (dots printed one by one), or once it reaches
+/// ``longest`` bytes. The pieces of one `print` come microseconds apart; the hold leaves room for a script that loses
+/// its processor between them on a loaded machine (probe p44d).
 struct HeldLines {
     /// How long an unfinished line waits after its last byte, by default.
-    static let hold: Duration = .milliseconds(50)
+    static let hold: Duration = .milliseconds(200)
     /// An unfinished line this long is shown at once.
     static let longest = 1 << 16
 
@@ -176,12 +178,17 @@ struct HeldLines {
         self.hold = hold
     }
 
-    /// Adds a chunk of `stream`; returns what can be shown now: the held start and the chunk up to its last newline
+    /// Adds a chunk of `stream`; returns what can be shown now: the held start and the chunk up to its last line end
     /// (empty when the chunk ends no line).
     mutating func add(_ stream: Int32, _ chunk: [UInt8], at now: ContinuousClock.Instant) -> [UInt8] {
-        let newline = UInt8(ascii: "\n")
         let earlier = held.removeValue(forKey: stream)
-        guard let end = chunk.lastIndex(of: newline) else {
+        // A `\r` that ends the chunk waits for what follows: the `\n` of a `\r\n`, written apart, is the same end.
+        let last = chunk.count - 1
+        guard
+            let end = chunk.indices.last(where: {
+                chunk[$0] == UInt8(ascii: "\n") || (chunk[$0] == UInt8(ascii: "\r") && $0 < last)
+            })
+        else {
             let bytes = (earlier?.bytes ?? []) + chunk
             if bytes.count >= Self.longest { return bytes }
             held[stream] = Held(bytes: bytes, first: earlier?.first ?? now, last: now)
@@ -216,6 +223,6 @@ struct HeldLines {
     }
 
     private static func due(_ held: Held, hold: Duration) -> ContinuousClock.Instant {
-        min(held.last + hold, held.first + hold * 10)
+        min(held.last + hold, held.first + hold * 5)
     }
 }

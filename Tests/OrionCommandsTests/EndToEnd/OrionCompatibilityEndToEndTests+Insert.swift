@@ -27,6 +27,13 @@ extension OrionCompatibilityEndToEndTests {
         let trials = try await sandbox.trials(of: "full")
         XCTAssertEqual(trials.filter { $0.status == .completed }.count, 3)
         XCTAssertTrue(trials.contains { $0.values["/x"]?.doubleValue == 2.5 && $0.status == .completed })
+        // Into an older version, the command names it: without -v a hunt works on the latest (probe p44a).
+        try sandbox.succeed([
+            "hunt", "--enable-evc", "--init-only", "-n", "full", "--exp-max-trials", "3", script, "-x~uniform(0, 20)",
+        ])
+        let older = try sandbox.run(["insert", "-n", "full", "-v", "1", script, "-x=2.6"])
+        XCTAssertEqual(older.status, 0, older.stderr)
+        XCTAssertTrue(older.stderr.contains("(e.g. `orion hunt -n full -v 1 --exp-max-trials 4`)"), older.stderr)
         // Below its max, no note.
         try sandbox.succeed(["hunt", "--init-only", "-n", "open", "--exp-max-trials", "9", script, "-x~uniform(0, 10)"])
         let open = try sandbox.run(["insert", "-n", "open", script, "-x=3.5"])

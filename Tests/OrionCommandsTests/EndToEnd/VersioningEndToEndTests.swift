@@ -87,6 +87,12 @@ final class VersioningEndToEndTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("--enable-evc to make it a new version"), refused.stderr)
         let branchTo = try hunt(sandbox, ["-n", "e", "-b", "f", script, "-x~uniform(0, 1)"], status: 2)
         XCTAssertTrue(branchTo.stderr.contains("need experiment version control: add --enable-evc"), branchTo.stderr)
+        // Without a command line too (probe p44a: it said to give the script, which only led to this error).
+        let branchFrom = try hunt(sandbox, ["-n", "k", "--branch-from", "e", "--exp-max-trials", "3"], status: 2)
+        XCTAssertTrue(
+            branchFrom.stderr.contains("need experiment version control: add --enable-evc"),
+            branchFrom.stderr
+        )
         let value1 = try await sandbox.storage().experiments().count
         XCTAssertEqual(value1, 1)
     }

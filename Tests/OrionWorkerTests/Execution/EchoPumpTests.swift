@@ -47,14 +47,24 @@ final class EchoPumpTests: XCTestCase {
         XCTAssertNil(lines.due)
     }
 
-    func testABarRedrawnFasterThanTheHoldIsShownTenHoldsAfterItsFirstByte() {
+    /// A bar redrawn in place (`\r`) shows each state whole, one redraw late; a `\r` that ends a chunk waits for a
+    /// `\n` that may follow; dots printed one by one are shown five holds after the first.
+    func testABarRedrawnWithACarriageReturnShowsEachStateWhole() {
         var lines = HeldLines(hold: .milliseconds(50))
         let start = ContinuousClock.now
+        XCTAssertEqual(lines.add(2, Array("\r 10%|#".utf8), at: start), Array("\r".utf8))
+        XCTAssertEqual(lines.add(2, Array("\r 20%|##".utf8), at: start), Array(" 10%|#\r".utf8))
+        XCTAssertEqual(lines.add(2, Array("\n".utf8), at: start), Array(" 20%|##\n".utf8))
+        XCTAssertEqual(lines.add(1, Array("windows\r".utf8), at: start), [])
+        XCTAssertEqual(lines.add(1, Array("\n".utf8), at: start), Array("windows\r\n".utf8))
         for step in 0..<30 {
-            XCTAssertEqual(lines.add(2, Array("\r\(step)%".utf8), at: start + .milliseconds(20 * step)), [])
+            XCTAssertEqual(lines.add(1, Array(".".utf8), at: start + .milliseconds(20 * step)), [])
         }
-        XCTAssertEqual(lines.due, start + .milliseconds(500))
-        XCTAssertEqual(lines.takeDue(at: start + .milliseconds(500)).count, 1)
+        XCTAssertEqual(lines.due, start + .milliseconds(250))
+        XCTAssertEqual(
+            lines.takeDue(at: start + .milliseconds(250)).map(\.bytes),
+            [Array(String(repeating: ".", count: 30).utf8)]
+        )
     }
 
     func testALongUnfinishedLineIsShownAtOnce() {

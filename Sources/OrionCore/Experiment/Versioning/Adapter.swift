@@ -38,11 +38,7 @@ public enum Adapter: Codable, Sendable, Hashable {
             guard let value, Self.same(current, value) else { return nil }
             return Parameters(params.filter { $0.name != name })
         case .dimensionPriorChange(let name, _, let newPrior):
-            guard let value = params[name] else { return params }
-            guard let dimension = try? Space(priors: [name: newPrior])[name], dimension.contains(value) else {
-                return nil
-            }
-            return params
+            return Self.retyped(params, name, into: try? Space(priors: [name: newPrior])[name])
         case .dimensionRenaming(let oldName, let newName):
             guard params.param(named: oldName) != nil else { return params }
             return Parameters(
@@ -54,6 +50,37 @@ public enum Adapter: Codable, Sendable, Hashable {
             return params
         case .codeChange(let type), .commandLineChange(let type), .scriptConfigChange(let type):
             return type.passesTrialsForward ? params : nil
+        }
+    }
+
+    /// `params` with the value of `name` seen in `dimension` (a changed prior), or `nil` when it is outside: a whole real value (`3.0`) is
+    /// the integer `3` of an integer prior, as Oríon's `Integer.__contains__` takes it (probe p44a: a change from
+    /// `uniform(0, 10)` to `uniform(0, 10, discrete=True)` carried no trial over); other values are kept as they are.
+    static func retyped(_ params: Parameters, _ name: String, into dimension: SpaceDimension?) -> Parameters? {
+        guard let param = params.param(named: name) else { return params }
+        guard let dimension else { return nil }
+        guard dimension.kind == .integer, let whole = wholeNumbers(param.value) else {
+            return dimension.contains(param.value) ? params : nil
+        }
+        guard dimension.contains(whole) else { return nil }
+        return Parameters(params.map { $0.name == name ? Trial.Param(name: name, type: .integer, value: whole) : $0 })
+    }
+
+    /// `value` with every real number replaced by its integer, or `nil` when one is not whole (or beyond 2^53).
+    private static func wholeNumbers(_ value: JSONValue) -> JSONValue? {
+        switch value {
+        case .int: return value
+        case .double(let number):
+            guard number.isFinite, number.rounded() == number, abs(number) <= 9_007_199_254_740_992 else { return nil }
+            return .int(Int(number))
+        case .array(let items):
+            var whole: [JSONValue] = []
+            for item in items {
+                guard let converted = wholeNumbers(item) else { return nil }
+                whole.append(converted)
+            }
+            return .array(whole)
+        default: return nil
         }
     }
 
@@ -71,11 +98,7 @@ public enum Adapter: Codable, Sendable, Hashable {
         case .dimensionDeletion(let name, let type, let value):
             return Self.dimensionAddition(name: name, type: type, value: value).forward(params)
         case .dimensionPriorChange(let name, let oldPrior, _):
-            guard let value = params[name] else { return params }
-            guard let dimension = try? Space(priors: [name: oldPrior])[name], dimension.contains(value) else {
-                return nil
-            }
-            return params
+            return Self.retyped(params, name, into: try? Space(priors: [name: oldPrior])[name])
         case .dimensionRenaming(let oldName, let newName):
             return Self.dimensionRenaming(oldName: newName, newName: oldName).forward(params)
         case .algorithmChange:
@@ -140,11 +163,7 @@ public enum Adapter: Codable, Sendable, Hashable {
             return forward ? { self.forward($0) } : { self.backward($0) }
         }
         let dimension = try? Space(priors: [name: forward ? newPrior : oldPrior])[name]
-        return { params in
-            guard let value = params[name] else { return params }
-            guard let dimension, dimension.contains(value) else { return nil }
-            return params
-        }
+        return { params in Self.retyped(params, name, into: dimension) }
     }
 
     /// The adapter as Oríon's `configuration` gives it (what its `orion info` prints): `of_type`, the class name in

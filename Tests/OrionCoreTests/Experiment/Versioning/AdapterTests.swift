@@ -29,6 +29,34 @@ final class AdapterTests: XCTestCase {
         XCTAssertNil(change.forward(point(["/x": 7])))
     }
 
+    /// A whole real value is the integer of an integer prior (Oríon's `Integer.__contains__` takes `3.0`); back in
+    /// the real prior it is kept; a fractional one does not pass.
+    func testAPriorMadeDiscreteKeepsTheTrialsAtWholeValues() {
+        let change = Adapter.dimensionPriorChange(
+            name: "/x",
+            oldPrior: "uniform(0, 10)",
+            newPrior: "uniform(0, 10, discrete=True)"
+        )
+        let carried = change.forward(point(["/x": 3, "/y": 0.5]))
+        XCTAssertEqual(carried?.param(named: "/x"), Trial.Param(name: "/x", type: .integer, value: .int(3)))
+        XCTAssertEqual(carried?["/y"], .double(0.5))
+        XCTAssertNil(change.forward(point(["/x": 2.5])))
+        XCTAssertNil(change.forward(point(["/x": 12])), "outside the new prior")
+        let back = change.backward(Parameters([Trial.Param(name: "/x", type: .integer, value: .int(4))]))
+        XCTAssertEqual(back?["/x"], .int(4))
+        let shaped = Adapter.dimensionPriorChange(
+            name: "/v",
+            oldPrior: "uniform(0, 5, shape=2)",
+            newPrior: "randint(0, 5, shape=2)"
+        )
+        let vector = Parameters([Trial.Param(name: "/v", type: .real, value: .array([.double(1), .double(2)]))])
+        XCTAssertEqual(shaped.forward(vector)?["/v"], .array([.int(1), .int(2)]))
+        // Many trials at once (the prior parsed once) give the same.
+        let many = Adapter.forward([change], [point(["/x": 3]), point(["/x": 2.5])])
+        XCTAssertEqual(many.map(\.index), [0])
+        XCTAssertEqual(many.first?.params.param(named: "/x"), Trial.Param(name: "/x", type: .integer, value: .int(3)))
+    }
+
     func testRenamingKeepsTheValueUnderTheNewNameInOrder() {
         let renamed = Adapter.dimensionRenaming(oldName: "/lr", newName: "/a").forward(point(["/lr": 0.1, "/b": 2]))
         XCTAssertEqual(renamed?.names, ["/a", "/b"])
