@@ -27,6 +27,8 @@ let package = Package(
         // `orion serve` only (OrionServer): the HTTP server, and NIOPosix's thread pool for the storage calls.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/apple/swift-nio", from: "2.86.0"),
+        // Already built for Hummingbird: the HTTP/1 codec of the server's own channel (HTTP/1.0 requests).
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // The core (the space's transform and snapping, which the model-based algorithms call for every candidate) and
@@ -82,6 +84,8 @@ let package = Package(
                 "OrionCore", "OrionWorker", "OrionInsight",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
             ]
         ),
         // Analyses and plotly figures of an experiment (`orion plot`, the server's /plots routes); the surrogate

@@ -98,6 +98,9 @@ struct APIRoutes: Sendable {
     ///
     /// - Throws: ``APIError`` `Experiment not found`.
     func experiment(_ name: String, version: Int?) async throws -> Experiment {
+        // No stored name holds U+0000 (`%00`): SQLite read the name up to it and answered another experiment, and
+        // PostgreSQL refuses the byte (a 503 to retry; probe p44b).
+        guard !name.contains("\0") else { throw APIError.experimentNotFound(name) }
         let found = try await executor.run { try await storage.experiment(named: name, version: version) }
         guard let found else {
             // A version of a name that has none at all: the experiment does not exist, as Oríon says.
@@ -177,6 +180,7 @@ struct APIRoutes: Sendable {
     /// brought over by `scripts/import-orion.py` gets an id of ours; links and logs keep Oríon's).
     func trial(_ id: String, of name: String) async throws -> Response {
         let experiment = try await experiment(name, version: nil)
+        guard !id.contains("\0") else { throw APIError.trialNotFound(id) }
         let trial = try await executor.run { () async throws -> Trial? in
             if let trial = try await storage.trial(id: id, of: experiment.id) { return trial }
             guard id.count == 32, id.allSatisfy(\.isHexDigit) else { return nil }

@@ -96,6 +96,7 @@ public struct APIServer: Sendable {
         let port = configuration.port
         var app = Application(
             router: router,
+            server: ServerChannel.builder,
             configuration: .init(address: .hostname(configuration.host, port: port), serverName: nil),
             onServerRunning: { channel in await onStart(channel.localAddress?.port ?? port) }
         )

@@ -58,6 +58,7 @@ public struct FrontendServer: Sendable {
         Dashboard.register(on: router, backend: backend)
         var app = Application(
             router: router,
+            server: ServerChannel.builder,
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in await onStart(channel.localAddress?.port ?? port) }
         )

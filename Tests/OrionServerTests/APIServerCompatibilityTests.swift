@@ -43,6 +43,27 @@ final class APIServerCompatibilityTests: XCTestCase {
         XCTAssertNil(experiment.range(of: #""objective":[0-9]+[,}]"#, options: .regularExpression), experiment)
     }
 
+    /// An HTTP/1.0 request without `Connection: keep-alive` ends its connection after the response, as gunicorn does
+    /// under Oríon (probe p44b: a client reading to the end waited forever); one with it, or an HTTP/1.1 request,
+    /// keeps it; pipelined requests are answered in order, only the last one marked `close`.
+    func testAnHTTP10ConnectionEndsAfterItsResponse() async throws {
+        let plain = try api.exchange("GET / HTTP/1.0\r\n\r\n", waitingAtMost: 10)
+        XCTAssertTrue(plain.closed, plain.text)
+        XCTAssertTrue(plain.text.hasPrefix("HTTP/1.1 200 OK\r\n"), plain.text)
+        XCTAssertTrue(plain.text.lowercased().contains("\r\nconnection: close\r\n"), plain.text)
+        XCTAssertTrue(plain.text.hasSuffix("\"server\":\"hummingbird\"}"), plain.text)
+        let kept = try api.exchange("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", waitingAtMost: 1)
+        XCTAssertFalse(kept.closed, kept.text)
+        XCTAssertTrue(kept.text.hasPrefix("HTTP/1.1 200 OK\r\n"), kept.text)
+        let pipelined = try api.exchange(
+            "GET /experiments HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            waitingAtMost: 10
+        )
+        XCTAssertTrue(pipelined.closed, pipelined.text)
+        let answers = pipelined.text.lowercased().components(separatedBy: "http/1.1 200 ok").dropFirst()
+        XCTAssertEqual(answers.map { $0.contains("connection: close") }, [false, true], pipelined.text)
+    }
+
     func testErrorTextsAreOrions() async throws {
         let trial = try await api.get("/trials/demo/nope")
         XCTAssertEqual(trial.status, 404)
@@ -62,6 +83,17 @@ final class APIServerCompatibilityTests: XCTestCase {
             let status = try await api.get("/trials/demo?ancestors=" + spelling).status
             XCTAssertEqual(status, 200, spelling)
         }
+        // A NUL in a name or id (`%00`): not found, as in Oríon; SQLite read up to it and answered `demo` (p44b).
+        let ids = try await api.get("/trials/demo").array().compactMap { ($0 as? [String: Any])?["id"] as? String }
+        let id = try XCTUnwrap(ids.first)
+        for path in [
+            "/experiments/demo%00zzz", "/trials/demo%00zzz", "/trials/demo/\(id)%00zz", "/plots/regret/demo%00x",
+        ] {
+            let answer = try await api.get(path)
+            XCTAssertEqual(answer.status, 404, "\(path): \(answer.text)")
+        }
+        let named = try await api.get("/experiments/demo%00zzz")
+        XCTAssertEqual(try named.object()["description"] as? String, "Experiment \"demo\u{0}zzz\" does not exist")
         let version = try await api.get("/experiments/demo?version=1.0")
         XCTAssertEqual(version.status, 400)
         XCTAssertEqual(

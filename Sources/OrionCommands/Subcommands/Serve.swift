@@ -40,6 +40,7 @@ struct Serve: AsyncParsableCommand {
                 port: port,
                 frontendsURI: frontendsURI
             )
+            for note in web.notes { StandardStream.emit("note: \(note)\n", to: 2) }
             // A server started before the first hunt serves the database that hunt will write (Oríon serves a new
             // file as empty): it is created, not read as an empty storage of its own.
             // A request waits at most `requestRetryFor` for an unreachable PostgreSQL server, then is answered 503
@@ -70,6 +71,8 @@ struct WebSettings: Equatable {
     var port = 8000
     /// Oríon's default when no `frontends_uri` is given: the page of its dashboard, `orion frontend`.
     var frontendsURI = ["http://localhost:3000"]
+    /// What the command says on stderr before it serves (a `bind` list of which only the first is used).
+    var notes: [String] = []
 
     /// Resolves the settings.
     ///
@@ -91,9 +94,17 @@ struct WebSettings: Equatable {
             }
             let root = (try? Yams.load(yaml: text)) as? [String: Any] ?? [:]
             if let gunicorn = root["gunicorn"] as? [String: Any], let bind = gunicorn["bind"] {
-                let text = (bind as? String) ?? (bind as? [Any])?.first as? String
+                let list = (bind as? [Any])?.compactMap { $0 as? String }
+                let text = (bind as? String) ?? list?.first
                 guard let text else { throw UsageError("gunicorn.bind in \(file) must be 'HOST:PORT'") }
                 (settings.host, settings.port) = try parseBind(text, source: "gunicorn.bind in \(file)")
+                if let list, list.count > 1 {
+                    // Gunicorn listens on each; this server on one address (probe p44b: the others were left out
+                    // in silence).
+                    settings.notes.append(
+                        "gunicorn.bind in \(file) lists \(list.count) addresses; orion serve listens on the first, \(text)"
+                    )
+                }
             }
             if let uris = root["frontends_uri"] { settings.frontendsURI = list(uris) }
         }
@@ -107,8 +118,13 @@ struct WebSettings: Equatable {
         return settings
     }
 
-    /// `HOST:PORT`, `[IPv6]:PORT` or `HOST` (port 8000).
-    static func parseBind(_ text: String, source: String) throws -> (String, Int) {
+    /// `HOST:PORT`, `[IPv6]:PORT`, `HOST` (port 8000) or `:PORT` (every interface), with gunicorn's optional
+    /// `tcp://` in front.
+    static func parseBind(_ given: String, source: String) throws -> (String, Int) {
+        let text = given.hasPrefix("tcp://") ? String(given.dropFirst("tcp://".count)) : given
+        if text.hasPrefix(":"), let port = Int(text.dropFirst()), (0...65_535).contains(port) {
+            return ("0.0.0.0", port)
+        }
         var hostPart = Substring(text)
         var portPart: Substring?
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
@@ -120,11 +136,12 @@ struct WebSettings: Equatable {
             portPart = text[text.index(after: colon)...]
         }
         guard !hostPart.isEmpty, !text.hasPrefix("unix:") else {
-            throw UsageError("\(source) must be 'HOST:PORT' (got '\(text)'); unix sockets are not supported")
+            let unix = text.hasPrefix("unix:") ? "; unix sockets are not supported" : ""
+            throw UsageError("\(source) must be 'HOST:PORT' (got '\(given)')\(unix)")
         }
         guard let portPart else { return (String(hostPart), 8000) }
         guard let port = Int(portPart), (0...65_535).contains(port) else {
-            throw UsageError("\(source) has no valid port in '\(text)': give 'HOST:PORT' with a port of 0 to 65535")
+            throw UsageError("\(source) has no valid port in '\(given)': give 'HOST:PORT' with a port of 0 to 65535")
         }
         return (String(hostPart), port)
     }
