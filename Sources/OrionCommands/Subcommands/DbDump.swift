@@ -27,6 +27,10 @@ struct DbDump: AsyncParsableCommand {
                 throw UsageError("\(output) exists already: add -f (--force) to overwrite it, or choose -o PATH")
             }
             let context = try CommandContext(options: options)
+            // The experiment may be named in the -c file too, as for `orion status` (Oríon merges the file's
+            // `experiment:` section; probe p44c: every experiment was dumped).
+            let name = options.name ?? context.configuration.experiment.name
+            let version = options.version ?? (options.name == nil ? context.configuration.experiment.version : nil)
             if !toStandardOutput, let database = context.storage as? SQLiteStorage,
                 let file = Self.databaseFile(database.path, writtenBy: output)
             {
@@ -42,8 +46,7 @@ struct DbDump: AsyncParsableCommand {
             if toStandardOutput {
                 // `-` is the standard output (`orion db dump -o - | gzip`); the summary goes to stderr.
                 let written = try await context.closingStorage {
-                    try await ExperimentDump.write(from: context.storage, name: options.name, version: options.version)
-                    {
+                    try await ExperimentDump.write(from: context.storage, name: name, version: version) {
                         FileHandle.standardOutput.write($0)
                     }
                 }
@@ -54,8 +57,7 @@ struct DbDump: AsyncParsableCommand {
             let written: ExperimentDump.Written
             do {
                 written = try await context.closingStorage {
-                    try await ExperimentDump.write(from: context.storage, name: options.name, version: options.version)
-                    {
+                    try await ExperimentDump.write(from: context.storage, name: name, version: version) {
                         try file.write($0)
                     }
                 }

@@ -44,12 +44,15 @@ struct DbLoad: AsyncParsableCommand {
                 throw UsageError("cannot read \(file): \(reason)")
             }
             var dump = try ExperimentDump.decode(data, source: file)
-            if let name = options.name {
+            // The experiment may be named in the -c file too (Oríon merges its `experiment:` section; probe p44c).
+            let configured = try CommandContext.resolveConfiguration(options: options)
+            let version = options.version ?? (options.name == nil ? configured.experiment.version : nil)
+            if let name = options.name ?? configured.experiment.name {
                 dump.experiments = dump.experiments.filter {
-                    $0.experiment.name == name && (options.version == nil || $0.experiment.version == options.version)
+                    $0.experiment.name == name && (version == nil || $0.experiment.version == version)
                 }
                 guard !dump.experiments.isEmpty else {
-                    let which = options.version.map { " with version \($0)" } ?? ""
+                    let which = version.map { " with version \($0)" } ?? ""
                     throw ExperimentError(.notFound, "\(file) has no experiment named '\(name)'\(which) to load")
                 }
             }

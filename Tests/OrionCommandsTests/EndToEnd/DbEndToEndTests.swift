@@ -558,6 +558,30 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertEqual(dump.status, 0, dump.stderr)
     }
 
+    /// `db dump -c FILE` and `db load -c FILE` take the experiment the file names, as `orion status -c` does (Oríon
+    /// merges the file's `experiment:` section; probe p44c: every experiment was dumped).
+    func testDumpAndLoadTakeTheExperimentNamedInTheConfigurationFile() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try hunt(sandbox, "kept", trials: 2)
+        try hunt(sandbox, "other", trials: 1)
+        try "experiment:\n  name: other\n".write(
+            toFile: sandbox.directory + "/c.yaml",
+            atomically: true,
+            encoding: .utf8
+        )
+        let dump = try sandbox.run(["db", "dump", "-c", "c.yaml", "-o", "all.json"])
+        XCTAssertEqual(dump.stdout, "Dumped 1 experiment(s) and 1 trial(s) to all.json\n", dump.stderr)
+        let full = try sandbox.run(["db", "dump", "-o", "both.json"])
+        XCTAssertEqual(full.stdout, "Dumped 2 experiment(s) and 3 trial(s) to both.json\n", full.stderr)
+        let load = try sandbox.run([
+            "db", "load", "both.json", "-c", "c.yaml", "--storage", sandbox.directory + "/new.db",
+        ])
+        XCTAssertEqual(load.status, 0, load.stderr)
+        let listed = try sandbox.run(["list", "--storage", sandbox.directory + "/new.db"])
+        XCTAssertEqual(listed.stdout, " other-v1\n")
+    }
+
     /// A name given both ways must be one name: `db rm -n other kept` deleted `kept` (probe p44c); `db set` takes
     /// `-n NAME` with QUERY UPDATE, as `rm` and `release` take it.
     func testTwoDifferentExperimentNamesAreRefused() async throws {
