@@ -18,9 +18,23 @@ struct DbTest: AsyncParsableCommand {
         try await CommandRunner.run(verbose: options.verbose) {
             let environment = ProcessInfo.processInfo.environment
             let global = ConfigurationLoader.globalConfigPath(environment: environment)
+            // Each source is read at its own step, so that a mistake fails the step of its source (probe p44c: a
+            // global file's typo passed its step and failed the -c file's).
             step("Check for a configuration inside the global configuration file")
+            do {
+                _ = try ConfigurationLoader.globalLayers(environment: environment)
+            } catch {
+                outcome("Failure")
+                throw error
+            }
             outcome(FileManager.default.fileExists(atPath: global) ? "Success" : "Skipping")
             step("Check for a configuration inside the environment variables")
+            do {
+                _ = try ConfigurationLoader.layer(fromEnvironment: environment)
+            } catch {
+                outcome("Failure")
+                throw error
+            }
             let variables = ["ORION_DB_ADDRESS", "ORION_DB_TYPE", "ORION_DB_NAME", "ORION_DB_PORT"]
             outcome(variables.contains { environment[$0] != nil } ? "Success" : "Skipping")
             step("Check if configuration file has valid database configuration")

@@ -437,6 +437,27 @@ final class DbEndToEndTests: XCTestCase {
         )
         XCTAssertFalse(test.stdout.contains("unsupported:"), test.stdout)
         XCTAssertTrue(test.stderr.contains("pk.yaml:4:11: storage type 'pickleddb' is not supported"), test.stderr)
+        // A mistake in the global file fails the global file's step (it passed, and the -c file's failed; p44c).
+        var environment = sandbox.environment
+        environment["HOME"] = sandbox.directory
+        environment.removeValue(forKey: "XDG_CONFIG_HOME")
+        try FileManager.default.createDirectory(
+            atPath: sandbox.directory + "/.config/orion.core",
+            withIntermediateDirectories: true
+        )
+        try "storage:\n  database:\n    type: sqlite\n    hots: x\n".write(
+            toFile: sandbox.directory + "/.config/orion.core/orion_config.yaml",
+            atomically: true,
+            encoding: .utf8
+        )
+        let global = try ProcessRunner.run(
+            [sandbox.orion, "db", "test"],
+            environment: environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertEqual(global.status, 2, global.stderr)
+        XCTAssertEqual(global.stdout, "Check for a configuration inside the global configuration file... Failure\n")
+        XCTAssertTrue(global.stderr.contains("unknown key 'hots'"), global.stderr)
     }
 
     /// A dump may name an experiment as Oríon allows and `orion hunt` refuses (`a/b`): it loads, and the load says
