@@ -24,8 +24,9 @@ struct QueryParameters {
         for (key, value) in request.uri.queryParameters {
             // Hummingbird decodes the values, not the names: `?st%61tus=completed` is `status`, as falcon reads it.
             let name = String(key).removingPercentEncoding ?? String(key)
-            // `?&version=1`: an empty pair is no parameter (falcon skips it).
-            if name.isEmpty { continue }
+            // `?&version=1`: an empty pair is no parameter (falcon skips it); `?=1` is a parameter named "" (falcon
+            // refuses it, probe p44b).
+            if name.isEmpty, value.isEmpty { continue }
             if ignoringOthers, !supported.contains(name) { continue }
             guard supported.contains(name) else {
                 let expected =
@@ -51,7 +52,8 @@ struct QueryParameters {
     ///   Digits beyond `Int`'s range read as its bound, as Python's unbounded `int` would compare: a version that
     ///   large does not exist (404, as Oríon answers).
     func integer(_ name: String, minimum: Int = 0) throws -> Int? {
-        guard let text = values[name] else { return nil }
+        // Python's `int` takes spaces around the digits (`?version=%201`), as falcon reads it.
+        guard let text = values[name]?.trimmingCharacters(in: .whitespaces) else { return nil }
         guard let value = Int(text) ?? Self.saturated(text) else {
             throw APIError.invalidParameter("The \"\(name)\" parameter is invalid. The value must be an integer.")
         }

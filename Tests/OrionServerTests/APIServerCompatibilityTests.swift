@@ -100,6 +100,17 @@ final class APIServerCompatibilityTests: XCTestCase {
             try version.object()["description"] as? String,
             #"The "version" parameter is invalid. The value must be an integer."#
         )
+        // As falcon reads them: spaces around an integer (Python's `int`), and a parameter with an empty name.
+        let spaced = try await api.get("/experiments/demo?version=%201")
+        XCTAssertEqual(spaced.status, 200, spaced.text)
+        let unnamed = try await api.get("/experiments/demo?=1")
+        XCTAssertEqual(unnamed.status, 400, unnamed.text)
+        XCTAssertEqual(
+            try unnamed.object()["description"] as? String,
+            #"Parameter "" is not supported. Expected parameter "version"."#
+        )
+        let emptyPair = try await api.get("/experiments/demo?&version=1")
+        XCTAssertEqual(emptyPair.status, 200, emptyPair.text)
         let negative = try await api.get("/experiments/demo?version=-1")
         XCTAssertEqual(negative.status, 400)  // Oríon: 500
         // More digits than an Int holds: a version that does not exist, as Oríon (Python's int) answers.
