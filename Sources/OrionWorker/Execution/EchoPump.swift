@@ -20,6 +20,8 @@ final class EchoPump: @unchecked Sendable {
     private let echo: OutputEcho
     /// Used by the pump's thread only.
     private var lines: HeldLines
+    /// The last byte shown of each stream (the pump's thread only).
+    private var lastShown: [Int32: UInt8] = [:]
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var queue: [(stream: Int32, bytes: [UInt8])] = []
@@ -111,7 +113,14 @@ final class EchoPump: @unchecked Sendable {
                 condition.unlock()
                 // The last unfinished lines are shown at the end, unless the echo was given up on.
                 let unfinished = lines.takeAll()
-                if !stopped { for (stream, bytes) in unfinished { show(stream, bytes) } }
+                if !stopped {
+                    for (stream, bytes) in unfinished { show(stream, bytes) }
+                    // A trial whose output ends mid-line ends that line: the next trial's output (a bar's `\r`
+                    // would draw over it) and orion's own lines start on a line of their own.
+                    for (stream, last) in lastShown.sorted(by: { $0.key < $1.key }) where last != UInt8(ascii: "\n") {
+                        show(stream, [UInt8(ascii: "\n")])
+                    }
+                }
                 condition.lock()
                 let left = skipped + (stopped ? unfinished.reduce(0) { $0 + $1.bytes.count } : 0)
                 condition.unlock()
@@ -132,8 +141,12 @@ final class EchoPump: @unchecked Sendable {
     /// Writes `bytes` of `stream` to the echo; once the stream cannot be written, what is queued or held for it is
     /// dropped.
     private func show(_ stream: Int32, _ bytes: [UInt8]) {
-        guard !bytes.isEmpty else { return }
-        guard !bytes.withUnsafeBytes({ echo.write(stream, $0) }) else { return }
+        guard let last = bytes.last else { return }
+        guard !bytes.withUnsafeBytes({ echo.write(stream, $0) }) else {
+            lastShown[stream] = last
+            return
+        }
+        lastShown[stream] = nil
         lines.drop(stream)
         condition.lock()
         closed.insert(stream)

@@ -84,8 +84,8 @@ final class EchoPumpTests: XCTestCase {
         enqueue(pump, 1, "\nepoch 2")
         enqueue(pump, 1, " done")
         pump.finish(abandoning: false)
-        XCTAssertEqual(recorder.all.map(\.stream), [2, 1, 1])
-        XCTAssertEqual(recorder.texts, ["warning\n", "epoch 1\n", "epoch 2 done"])
+        XCTAssertEqual(recorder.all.map(\.stream), [2, 1, 1, 1])
+        XCTAssertEqual(recorder.texts, ["warning\n", "epoch 1\n", "epoch 2 done", "\n"], "its line ended")
     }
 
     func testAnUnfinishedLineIsShownAfterTheHoldWhileTheScriptRuns() {
@@ -96,7 +96,7 @@ final class EchoPumpTests: XCTestCase {
         while recorder.texts.isEmpty, Date() < deadline { usleep(5000) }
         XCTAssertEqual(recorder.texts, ["Continue? [y/n] "], "a prompt is shown without waiting for the script's end")
         pump.finish(abandoning: false)
-        XCTAssertEqual(recorder.texts, ["Continue? [y/n] "])
+        XCTAssertEqual(recorder.texts, ["Continue? [y/n] ", "\n"])
     }
 
     /// Two trials at once whose Python prints come in pieces (`PYTHONUNBUFFERED=1`, set by `orion`, makes
