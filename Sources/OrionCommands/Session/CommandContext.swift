@@ -1,5 +1,6 @@
 import Foundation
 import OrionCore
+import OrionPostgres
 import OrionWorker
 
 /// What every command needs, resolved once at the edge: the configuration (defaults < global files < environment <
@@ -49,6 +50,13 @@ struct CommandContext {
             environment: environment
         )
         for note in configuration.notes { StandardStream.emit("note: \(note)\n", to: 2) }
+        if options.debug, let given = options.storage {
+            // Said, not silently dropped (probe p44c: `--debug list --storage a.db` printed "No experiment found").
+            StandardStream.emit(
+                "note: --debug keeps experiments in memory: --storage \(PostgresAddress.redacted(given)) is not used\n",
+                to: 2
+            )
+        }
         storage = try StorageFactory.open(
             address: options.debug ? "memory:" : configuration.storage.address,
             environment: environment,

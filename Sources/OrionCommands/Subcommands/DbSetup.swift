@@ -50,6 +50,16 @@ struct DbSetup: AsyncParsableCommand {
                 }
                 database["host"] = host
             }
+            let isSQLite = ["sqlite", "sqlite3"].contains(type.lowercased())
+            let unused = [("--port", port != nil), ("--db-name", dbName != nil), ("--user", user != nil)]
+                .filter { isSQLite && $0.1 }.map(\.0)
+            if !unused.isEmpty {
+                // Said rather than written where nothing reads them (probe p44c: `port: 3` in the SQLite block).
+                throw UsageError(
+                    "\(unused.joined(separator: ", ")) \(unused.count == 1 ? "is" : "are") for PostgreSQL: an SQLite"
+                        + " database is one file, given by --host PATH"
+                )
+            }
             if let port { database["port"] = port }
             if let dbName { database["name"] = dbName }
             if let user { database["user"] = user }

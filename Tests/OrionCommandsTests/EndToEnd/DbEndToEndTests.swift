@@ -371,6 +371,9 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertEqual(try run(["db", "setup", "--type", "sqlite", "--host", "set-up.db", "-f"]).status, 0)
         try FileManager.default.removeItem(atPath: sandbox.directory + "/home.db")
         XCTAssertEqual(try run(["db", "setup", "--type", "mongodb", "-f"]).status, 2)
+        let sqlitePort = try run(["db", "setup", "--type", "sqlite", "--host", "p.db", "--port", "3", "-f"])
+        XCTAssertEqual(sqlitePort.status, 2)
+        XCTAssertTrue(sqlitePort.stderr.contains("--port is for PostgreSQL"), sqlitePort.stderr)
 
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.directory + "/set-up.db"))
         let fresh = try run(["db", "test"])
@@ -644,6 +647,13 @@ final class DbEndToEndTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.database), "nothing written to the database")
         XCTAssertEqual(try sandbox.run(["--debug", "list"]).stdout, "No experiment found\n")
         XCTAssertEqual(try sandbox.run(["-d", "db", "dump", "-o", "d.json"]).status, 0)
+        // An explicit --storage is said to be unused (it was dropped in silence; probe p44c).
+        let named = try sandbox.run(["--debug", "list", "--storage", sandbox.database])
+        XCTAssertEqual(named.stdout, "No experiment found\n")
+        XCTAssertEqual(
+            named.stderr,
+            "note: --debug keeps experiments in memory: --storage \(sandbox.database) is not used\n"
+        )
     }
 
     /// `orion db upgrade` and `orion db test` report PostgreSQL's schema version as they do SQLite's (`db test` said
