@@ -195,22 +195,22 @@ struct HeldLines {
     /// (empty when the chunk ends no line).
     mutating func add(_ stream: Int32, _ chunk: [UInt8], at now: ContinuousClock.Instant) -> [UInt8] {
         let earlier = held.removeValue(forKey: stream)
-        // A `\r` that ends the chunk waits for what follows: the `\n` of a `\r\n`, written apart, is the same end.
-        let last = chunk.count - 1
+        let bytes = earlier.map { $0.bytes + chunk } ?? chunk
+        // A `\r` that ends what came waits for what follows: the `\n` of a `\r\n`, written apart, is the same end.
+        let last = bytes.count - 1
         guard
-            let end = chunk.indices.last(where: {
-                chunk[$0] == UInt8(ascii: "\n") || (chunk[$0] == UInt8(ascii: "\r") && $0 < last)
+            let end = bytes.indices.last(where: {
+                bytes[$0] == UInt8(ascii: "\n") || (bytes[$0] == UInt8(ascii: "\r") && $0 < last)
             })
         else {
-            let bytes = (earlier?.bytes ?? []) + chunk
             if bytes.count >= Self.longest { return bytes }
             held[stream] = Held(bytes: bytes, first: earlier?.first ?? now, last: now)
             return []
         }
-        if end + 1 < chunk.count {
-            held[stream] = Held(bytes: Array(chunk[(end + 1)...]), first: now, last: now)
+        if end < last {
+            held[stream] = Held(bytes: Array(bytes[(end + 1)...]), first: now, last: now)
         }
-        return (earlier?.bytes ?? []) + chunk[...end]
+        return Array(bytes[...end])
     }
 
     /// When the first held line is due to be shown unfinished; `nil` when none is held.

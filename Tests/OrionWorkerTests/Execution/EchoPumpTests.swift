@@ -57,6 +57,11 @@ final class EchoPumpTests: XCTestCase {
         XCTAssertEqual(lines.add(2, Array("\n".utf8), at: start), Array(" 20%|##\n".utf8))
         XCTAssertEqual(lines.add(1, Array("windows\r".utf8), at: start), [])
         XCTAssertEqual(lines.add(1, Array("\n".utf8), at: start), Array("windows\r\n".utf8))
+        // `print(f"{i}%", end="\r")` in pieces: each state is shown when the next one starts.
+        XCTAssertEqual(lines.add(1, Array("10%".utf8), at: start), [])
+        XCTAssertEqual(lines.add(1, Array("\r".utf8), at: start), [])
+        XCTAssertEqual(lines.add(1, Array("20%".utf8), at: start), Array("10%\r".utf8))
+        XCTAssertEqual(lines.add(1, Array("\r\n".utf8), at: start), Array("20%\r\n".utf8))
         for step in 0..<30 {
             XCTAssertEqual(lines.add(1, Array(".".utf8), at: start + .milliseconds(20 * step)), [])
         }
