@@ -145,9 +145,9 @@ extension SQLiteStorage {
         guard tables.contains("grdb_migrations") else {
             throw StorageError(
                 .schema,
-                "\(path) is an SQLite database but not an Oríon database (its tables: "
+                "\(path) is an SQLite database but not a swift-orion database (its tables: "
                     + tables.sorted().prefix(5).joined(separator: ", ")
-                    + "); give the path of an Oríon database, or of a new file"
+                    + "); give the path of a swift-orion database, or of a new file"
             )
         }
         let applied = try migrator.appliedIdentifiers(db)
@@ -157,7 +157,7 @@ extension SQLiteStorage {
         guard Set(migrator.migrations).isSubset(of: applied) else {
             throw StorageError(
                 .schema,
-                "\(path) is not an Oríon database, or it is corrupted (unknown migrations: "
+                "\(path) is not a swift-orion database, or it is corrupted (unknown migrations: "
                     + unknown.prefix(5).joined(separator: ", ")
                     + "); restore it from a copy, or give the path of another database"
             )

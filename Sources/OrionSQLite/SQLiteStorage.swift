@@ -712,8 +712,8 @@ public final class SQLiteStorage: Storage {
         case .SQLITE_NOTADB:
             return StorageError(
                 .schema,
-                "\(what): the file is not an Oríon database, or it is corrupted (\(message)); give the path of an "
-                    + "Oríon SQLite database, or a new file",
+                "\(what): the file is not a swift-orion database, or it is corrupted (\(message)); give the path of a "
+                    + "swift-orion database (SQLite), or a new file",
                 underlying: error
             )
         case .SQLITE_READONLY:

@@ -281,7 +281,7 @@ final class SQLiteStorageTests: XCTestCase {
             XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before, "WAL mode: \(wal)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-wal"))
             XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-shm"))
-            XCTAssertTrue(error?.message.contains("not an Oríon database") ?? false, error?.message ?? "")
+            XCTAssertTrue(error?.message.contains("not a swift-orion database") ?? false, error?.message ?? "")
             XCTAssertTrue(error?.message.contains(path) ?? false, error?.message ?? "")
         }
     }

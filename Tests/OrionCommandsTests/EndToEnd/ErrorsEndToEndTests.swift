@@ -44,7 +44,7 @@ final class ErrorsEndToEndTests: XCTestCase {
         let plainLines = plain.stderr.split(separator: "\n")
         XCTAssertEqual(plainLines.count, 1, plain.stderr)
         XCTAssertTrue(plain.stderr.hasPrefix("Error: "), plain.stderr)
-        XCTAssertTrue(plain.stderr.contains("not an Oríon database"), plain.stderr)
+        XCTAssertTrue(plain.stderr.contains("not a swift-orion database"), plain.stderr)
 
         let verbose = try sandbox.run(["list", "--verbose", "--storage", junk])
         XCTAssertEqual(verbose.status, 1, verbose.stderr)
