@@ -296,9 +296,13 @@ struct HuntSession {
             return
         }
 
+        // A live line needs the terminal to itself: stdout piped on (`| tee log`, `| head`) reaches the same terminal
+        // out of the line's sight, glued to it (probe p44h); then log lines, as off a terminal.
+        var output = stat()
+        let stdoutIsPipe = fstat(1, &output) == 0 && (output.st_mode & S_IFMT) == S_IFIFO
         let reporter = ProgressReporter(
             experiment: experiment,
-            interactive: isatty(2) == 1,
+            interactive: isatty(2) == 1 && !stdoutIsPipe,
             outputIsTerminal: isatty(1) == 1,
             heartbeat: configuration.worker.heartbeatDuration
         )

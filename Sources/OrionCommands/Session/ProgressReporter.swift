@@ -56,7 +56,7 @@ final class ProgressReporter: Sendable {
     var echo: OutputEcho {
         // Off a terminal too, so that the line knows whether a script left its last line unfinished.
         let line = self.line
-        return OutputEcho { stream, bytes in line.write(stream, bytes) }
+        return OutputEcho(write: { stream, bytes in line.write(stream, bytes) }, endLine: { line.endLine($0) })
     }
 
     /// Starts the counts of a resumed experiment where they were, from its summary (without reading every trial).
@@ -143,6 +143,9 @@ final class ProgressReporter: Sendable {
             return interactive ? progressLine(state) : logLine(trial, state)
         }
         if interactive {
+            // Why a trial broke is said on a terminal too, above the live line (probe p44e: only the count showed,
+            // and the line is erased at the end).
+            if trial.status == .broken { line.writeLine(state.withLock { logLine(trial, $0) }) }
             line.draw(text)
         } else {
             line.writeLine(text)
@@ -420,6 +423,16 @@ final class PinnedLine: Sendable {
         state.withLock { state in
             let line = (state.unfinished.contains(own) ? "\n" : "") + text + "\n"
             _ = Array(line.utf8).withUnsafeBytes { write(descriptor, own, $0, &state) }
+        }
+    }
+
+    /// Ends the line where `stream` writes if the last write there left it unfinished (a trial whose output ended
+    /// mid-line is over; a line ended by another stream of the same destination is not ended twice).
+    func endLine(_ stream: Int32) {
+        let target = destination(of: stream)
+        state.withLock { state in
+            guard state.unfinished.contains(target) else { return }
+            _ = Array("\n".utf8).withUnsafeBytes { write(stream, target, $0, &state) }
         }
     }
 

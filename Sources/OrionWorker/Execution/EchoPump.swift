@@ -115,10 +115,14 @@ final class EchoPump: @unchecked Sendable {
                 let unfinished = lines.takeAll()
                 if !stopped {
                     for (stream, bytes) in unfinished { show(stream, bytes) }
-                    // A trial whose output ends mid-line ends that line: the next trial's output (a bar's `\r`
-                    // would draw over it) and orion's own lines start on a line of their own.
-                    for (stream, last) in lastShown.sorted(by: { $0.key < $1.key }) where last != UInt8(ascii: "\n") {
-                        show(stream, [UInt8(ascii: "\n")])
+                    // A trial whose output ends mid-line ends that line, where it is still the last thing written
+                    // (the echo knows: stdout and stderr may be one terminal, and a prompt's answer, echoed by the
+                    // terminal, ended it): the next trial's bar would draw over it.
+                    if let endLine = echo.endLine {
+                        for (stream, last) in lastShown.sorted(by: { $0.key < $1.key }) where last != UInt8(ascii: "\n")
+                        {
+                            endLine(stream)
+                        }
                     }
                 }
                 condition.lock()
@@ -134,6 +138,9 @@ final class EchoPump: @unchecked Sendable {
             let (stream, bytes) = queue.removeFirst()
             held -= bytes.count
             condition.unlock()
+            // What another stream holds came first: shown first, so that holding keeps the order in which the
+            // streams were read (probe p44h: a bar's last state on stderr came after the `print` that followed it).
+            for (other, start) in lines.take(allBut: stream) { show(other, start) }
             show(stream, lines.add(stream, bytes, at: .now))
         }
     }
@@ -228,6 +235,13 @@ struct HeldLines {
     mutating func takeAll() -> [(stream: Int32, bytes: [UInt8])] {
         defer { held.removeAll() }
         return held.keys.sorted().compactMap { stream in held[stream].map { (stream, $0.bytes) } }
+    }
+
+    /// Removes and returns what is held for every stream but `stream`.
+    mutating func take(allBut stream: Int32) -> [(stream: Int32, bytes: [UInt8])] {
+        guard held.count > (held[stream] == nil ? 0 : 1) else { return [] }
+        let others = held.keys.filter { $0 != stream }.sorted()
+        return others.compactMap { other in held.removeValue(forKey: other).map { (other, $0.bytes) } }
     }
 
     /// Forgets what is held for `stream` (it can no longer be shown).

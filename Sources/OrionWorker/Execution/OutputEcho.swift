@@ -12,12 +12,21 @@ public struct OutputEcho: Sendable {
     /// Writes bytes that a script wrote to its stdout (`1`) or stderr (`2`); returns `false` when that stream can
     /// no longer be written (the echo of that stream then stops; the trial goes on).
     public var write: @Sendable (_ stream: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool
+    /// Called when a trial whose output on `stream` ended mid-line is over: ends that line if it is still the last
+    /// thing where `stream` writes (`nil`: nothing is added).
+    public var endLine: (@Sendable (_ stream: Int32) -> Void)?
 
     /// Creates an echo.
     ///
-    /// - Parameter write: writes a script's bytes for stream `1` (stdout) or `2` (stderr).
-    public init(write: @escaping @Sendable (_ stream: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool) {
+    /// - Parameters:
+    ///   - write: writes a script's bytes for stream `1` (stdout) or `2` (stderr).
+    ///   - endLine: ends the line where `stream` writes when a trial's output left it unfinished there.
+    public init(
+        write: @escaping @Sendable (_ stream: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool,
+        endLine: (@Sendable (_ stream: Int32) -> Void)? = nil
+    ) {
         self.write = write
+        self.endLine = endLine
     }
 
     /// This process's stdout and stderr, as they are.

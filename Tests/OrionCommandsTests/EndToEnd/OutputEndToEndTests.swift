@@ -373,6 +373,51 @@ final class OutputEndToEndTests: XCTestCase {
         }
     }
 
+    /// On a terminal with stdout piped on (`orion hunt ... | tee log`), the scripts' lines reach the terminal out of
+    /// the live line's sight and were glued to it (probe p44h): the hunt writes log lines instead, as off a terminal.
+    func testAHuntPipedOnWritesLogLinesInsteadOfALiveLine() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            throw XCTSkip("util-linux's script(1), which gives the hunt a terminal, is not installed")
+        }
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let hunt = [
+            sandbox.orion, "hunt", "-n", "piped", "--exp-max-trials", "2", try Compat.script("noop.sh"),
+            "-x~uniform(0, 1)",
+        ]
+        let quoted = hunt.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        for (command, live) in [(quoted, true), (quoted + " | cat", false)] {
+            try? FileManager.default.removeItem(atPath: sandbox.database)
+            let run = try ProcessRunner.run(
+                ["/usr/bin/script", "-qec", "stty cols 97 rows 31; " + command, "/dev/null"],
+                environment: sandbox.environment,
+                currentDirectory: sandbox.directory
+            )
+            XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+            XCTAssertEqual(run.stdout.contains("\u{1B}[K"), live, run.stdout)
+            XCTAssertEqual(run.stdout.contains("[2/2] trial "), !live, run.stdout)
+        }
+    }
+
+    /// On a terminal, a broken trial's reason is written above the live line, as off one (probe p44e: only the
+    /// count showed, in the live line, which is erased at the end).
+    func testABrokenTrialsReasonIsShownOnATerminal() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            throw XCTSkip("util-linux's script(1), which gives the hunt a terminal, is not installed")
+        }
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let failing = try sandbox.script("fail.sh", "#!/bin/sh\nexit 3\n")
+        let hunt = [sandbox.orion, "hunt", "-n", "broken", "--exp-max-trials", "1", failing, "-x~uniform(0, 1)"]
+        let quoted = hunt.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let run = try ProcessRunner.run(
+            ["/usr/bin/script", "-qec", "stty cols 120 rows 31; " + quoted, "/dev/null"],
+            environment: sandbox.environment,
+            currentDirectory: sandbox.directory
+        )
+        XCTAssertTrue(run.stdout.contains("broken: the script exited with code 3"), run.stdout)
+    }
+
     /// A window resized during a trial reaches the script: its pseudo-terminal takes the new size and its process
     /// group gets SIGWINCH (the pseudo-terminal is not its controlling terminal, so the kernel would not send it), as
     /// when the script runs on the terminal itself. Before, the script kept the size it started with.

@@ -81,6 +81,29 @@ final class ProgressReporterTests: XCTestCase {
         }
     }
 
+    /// A trial that ended mid-line gets its line ended only where that is still the last thing written: not when
+    /// the other stream of the same destination ended it (a prompt on stderr, the answer's line on stdout; p44h).
+    func testATrialsUnfinishedLineIsEndedOnlyWhereItIsStillUnfinished() throws {
+        var fds: [Int32] = [0, 0]
+        XCTAssertEqual(pipe(&fds), 0)
+        defer { close(fds[0]) }
+        let other = dup(fds[1])
+        let line = PinnedLine(terminalStreams: [], descriptor: fds[1])
+        func write(_ descriptor: Int32, _ text: String) {
+            XCTAssertTrue(Array(text.utf8).withUnsafeBytes { line.write(descriptor, $0) })
+        }
+        write(fds[1], "Your name? ")
+        write(other, "hello bob\n")
+        line.endLine(fds[1])
+        write(other, "no newline")
+        line.endLine(fds[1])
+        line.endLine(other)
+        close(other)
+        close(fds[1])
+        let output = String(decoding: FileHandle(fileDescriptor: fds[0]).readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(output, "Your name? hello bob\nno newline\n")
+    }
+
     /// The live line fits the terminal: whole parts while they fit, then characters; off a terminal, as it is.
     func testTheLiveLineIsCutToTheTerminalsWidth() throws {
         let text = "[123/1000] · broken 12 · best -0.000123456 · elapsed 1h23m · ETA 12h34m"

@@ -13,10 +13,13 @@ final class EchoPumpTests: XCTestCase {
         private let writes = Mutex<[(stream: Int32, text: String)]>([])
 
         var echo: OutputEcho {
-            OutputEcho { stream, bytes in
-                self.writes.withLock { $0.append((stream, String(decoding: bytes, as: UTF8.self))) }
-                return true
-            }
+            OutputEcho(
+                write: { stream, bytes in
+                    self.writes.withLock { $0.append((stream, String(decoding: bytes, as: UTF8.self))) }
+                    return true
+                },
+                endLine: { stream in self.writes.withLock { $0.append((stream, "<end>")) } }
+            )
         }
 
         var texts: [String] { writes.withLock { $0.map(\.text) } }
@@ -85,12 +88,25 @@ final class EchoPumpTests: XCTestCase {
         let pump = EchoPump(recorder.echo, lineHold: .seconds(30))
         enqueue(pump, 1, "epoch")
         enqueue(pump, 1, " 1")
-        enqueue(pump, 2, "warning\n")
         enqueue(pump, 1, "\nepoch 2")
         enqueue(pump, 1, " done")
+        enqueue(pump, 2, "warning\n")
         pump.finish(abandoning: false)
-        XCTAssertEqual(recorder.all.map(\.stream), [2, 1, 1, 1])
-        XCTAssertEqual(recorder.texts, ["warning\n", "epoch 1\n", "epoch 2 done", "\n"], "its line ended")
+        XCTAssertEqual(recorder.all.map(\.stream), [1, 1, 2, 1])
+        XCTAssertEqual(recorder.texts, ["epoch 1\n", "epoch 2 done", "warning\n", "<end>"], "its line ended")
+    }
+
+    /// What one stream holds is shown before a later chunk of the other: holding keeps the order in which the
+    /// streams were read (probe p44h: tqdm's last state on stderr came after the `print` that followed it).
+    func testAHeldLineOfOneStreamComesBeforeALaterChunkOfTheOther() {
+        let recorder = Recorder()
+        let pump = EchoPump(recorder.echo, lineHold: .seconds(30))
+        enqueue(pump, 2, "\r 95%|####")
+        enqueue(pump, 2, "\r100%|#####")
+        enqueue(pump, 1, "after bar\n")
+        enqueue(pump, 2, "\n")
+        pump.finish(abandoning: false)
+        XCTAssertEqual(recorder.texts, ["\r", " 95%|####\r", "100%|#####", "after bar\n", "\n"], "the read order")
     }
 
     func testAnUnfinishedLineIsShownAfterTheHoldWhileTheScriptRuns() {
@@ -101,7 +117,7 @@ final class EchoPumpTests: XCTestCase {
         while recorder.texts.isEmpty, Date() < deadline { usleep(5000) }
         XCTAssertEqual(recorder.texts, ["Continue? [y/n] "], "a prompt is shown without waiting for the script's end")
         pump.finish(abandoning: false)
-        XCTAssertEqual(recorder.texts, ["Continue? [y/n] ", "\n"])
+        XCTAssertEqual(recorder.texts, ["Continue? [y/n] ", "<end>"])
     }
 
     /// Two trials at once whose Python prints come in pieces (`PYTHONUNBUFFERED=1`, set by `orion`, makes
