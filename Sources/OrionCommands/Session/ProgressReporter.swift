@@ -131,7 +131,7 @@ final class ProgressReporter: Sendable {
             return
         }
         guard case .finished(let trial) = event else { return }
-        let text = state.withLock { state -> String in
+        let (text, log) = state.withLock { state -> (String, String) in
             switch trial.status {
             case .completed:
                 state.completed += 1
@@ -140,15 +140,16 @@ final class ProgressReporter: Sendable {
             case .broken: state.broken += 1
             default: break
             }
-            return interactive ? progressLine(state) : logLine(trial, state)
+            let logged = !interactive || trial.status == .broken
+            return (interactive ? progressLine(state) : "", logged ? logLine(trial, state) : "")
         }
         if interactive {
             // Why a trial broke is said on a terminal too, above the live line (probe p44e: only the count showed,
             // and the line is erased at the end).
-            if trial.status == .broken { line.writeLine(state.withLock { logLine(trial, $0) }) }
+            if trial.status == .broken { line.writeLine(log) }
             line.draw(text)
         } else {
-            line.writeLine(text)
+            line.writeLine(log)
         }
     }
 
@@ -375,6 +376,8 @@ final class PinnedLine: Sendable {
     private let state = Mutex(State())
     private let terminalStreams: Set<Int32>
     private let descriptor: Int32
+    /// Where the line itself is written.
+    private let own: Destination
     /// The destinations of the descriptors written to, looked at once each.
     private let destinations = Mutex<[Int32: Destination]>([:])
 
@@ -387,12 +390,12 @@ final class PinnedLine: Sendable {
     init(terminalStreams: Set<Int32>, descriptor: Int32 = 2) {
         self.terminalStreams = terminalStreams
         self.descriptor = descriptor
+        self.own = Destination(descriptor)
     }
 
     /// Shows `text` as the line (now, or after the current unfinished line of output), cut to the terminal's width.
     func draw(_ text: String) {
         let fitted = Self.fitted(text, columns: Self.columns(of: descriptor))
-        let own = destination(of: descriptor)
         state.withLock { state in
             guard !state.closed else { return }
             state.text = fitted
@@ -405,7 +408,6 @@ final class PinnedLine: Sendable {
     /// Erases the line and stops showing it for good; what follows (the hunt's last words) starts on a line of its
     /// own, after a script's unfinished last line too.
     func clear() {
-        let own = destination(of: descriptor)
         state.withLock { state in
             if state.drawn { emit("\r\u{1B}[K") }
             if state.unfinished.contains(own) { emit("\n") }
@@ -419,7 +421,6 @@ final class PinnedLine: Sendable {
     /// Writes `text` and a newline on a line of its own, above the line: after a newline when a script's output
     /// left its line unfinished (orion's line was glued to it: `loss=0.3[1/2] trial ... completed`).
     func writeLine(_ text: String) {
-        let own = destination(of: descriptor)
         state.withLock { state in
             let line = (state.unfinished.contains(own) ? "\n" : "") + text + "\n"
             _ = Array(line.utf8).withUnsafeBytes { write(descriptor, own, $0, &state) }
@@ -460,7 +461,7 @@ final class PinnedLine: Sendable {
         let written = OutputEcho.writeAll(stream, bytes)
         // What could not be written does not leave a line unfinished (`orion hunt | head`: nothing more shows).
         if written { Self.note(bytes, to: target, in: &state) }
-        if !state.unfinished.contains(destination(of: descriptor)), !state.text.isEmpty {
+        if !state.unfinished.contains(own), !state.text.isEmpty {
             emit(state.text)
             state.drawn = true
         }

@@ -239,7 +239,6 @@ struct HeldLines {
 
     /// Removes and returns what is held for every stream but `stream`.
     mutating func take(allBut stream: Int32) -> [(stream: Int32, bytes: [UInt8])] {
-        guard held.count > (held[stream] == nil ? 0 : 1) else { return [] }
         let others = held.keys.filter { $0 != stream }.sorted()
         return others.compactMap { other in held.removeValue(forKey: other).map { (other, $0.bytes) } }
     }
